@@ -1,0 +1,32 @@
+# Helpers so that every folder declares itself the same way:
+#   careflow_add_library(NAME log SRCS a.cc b.cc DEPS careflow::common)
+#   careflow_add_test(NAME log_tests SRCS tests/x_test.cc DEPS careflow::log)
+# One folder = one namespace = one library, with its dependencies spelled out.
+
+set(CAREFLOW_WARNINGS -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor)
+if(CAREFLOW_WERROR)
+  list(APPEND CAREFLOW_WARNINGS -Werror)
+endif()
+
+if(CAREFLOW_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+function(careflow_add_library)
+  cmake_parse_arguments(ARG "" "NAME" "SRCS;DEPS" ${ARGN})
+  set(target careflow_${ARG_NAME})
+  add_library(${target} STATIC ${ARG_SRCS})
+  add_library(careflow::${ARG_NAME} ALIAS ${target})
+  target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_compile_options(${target} PRIVATE ${CAREFLOW_WARNINGS})
+  target_link_libraries(${target} PUBLIC ${ARG_DEPS})
+endfunction()
+
+function(careflow_add_test)
+  cmake_parse_arguments(ARG "" "NAME" "SRCS;DEPS" ${ARGN})
+  add_executable(${ARG_NAME} ${ARG_SRCS})
+  target_compile_options(${ARG_NAME} PRIVATE ${CAREFLOW_WARNINGS})
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
+  gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 300)
+endfunction()
