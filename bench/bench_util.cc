@@ -1,0 +1,41 @@
+#include "bench_util.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace careflow::bench {
+
+ScratchDir::ScratchDir(const std::string& name) {
+  const char* base = std::getenv("CAREFLOW_BENCH_DIR");
+  path_ = std::filesystem::path(base ? base : "build/bench-scratch") / fmt::format("{}-{}", name, getpid());
+  std::filesystem::remove_all(path_);
+  std::filesystem::create_directories(path_);
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+void CollectingReporter::ReportRuns(const std::vector<Run>& runs) {
+  for (const Run& run : runs) {
+    if (run.run_type != Run::RT_Iteration) continue;
+    auto it = run.counters.find("bytes_per_second");
+    if (it != run.counters.end()) bytes_per_second_[run.benchmark_name()] = it->second.value;
+  }
+  ConsoleReporter::ReportRuns(runs);
+}
+
+double CollectingReporter::bytes_per_second(const std::string& name) const {
+  auto it = bytes_per_second_.find(name);
+  return it == bytes_per_second_.end() ? 0.0 : it->second;
+}
+
+std::string ratio(double ours, double peer) {
+  if (peer <= 0 || ours <= 0) return "n/a";
+  return fmt::format("{:.2f}x", ours / peer);
+}
+
+}  // namespace careflow::bench
