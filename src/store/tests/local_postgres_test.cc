@@ -3,50 +3,14 @@
 
 #include "store/local_postgres.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <gtest/gtest.h>
-
-#include <filesystem>
-
 #include "store/pg_connection.h"
+#include "store/tests/test_postgres.h"
 
 namespace careflow::store {
 namespace {
 
-namespace fs = std::filesystem;
-
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-class LocalPostgresTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() / ("careflow-pg-test-" + std::to_string(getpid()));
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-    // The server may run as the postgres user, which must be able to reach its directory.
-    fs::permissions(root_, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
-    options_.dir = (root_ / "pg").string();
-    options_.port = free_port();
-  }
-  void TearDown() override { fs::remove_all(root_); }
-
-  fs::path root_;
-  LocalPostgresOptions options_;
-};
+using LocalPostgresTest = testing::PostgresTest;
+using testing::free_port;
 
 TEST_F(LocalPostgresTest, StartsWithLogicalReplicationAndKeepsDataAcrossRestart) {
   {

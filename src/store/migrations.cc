@@ -1,0 +1,102 @@
+#include "store/migrations.h"
+
+#include <fmt/format.h>
+
+#include "store/seed.h"
+
+namespace careflow::store {
+namespace {
+
+constexpr std::string_view kCreateTables = R"sql(
+CREATE TABLE patients (
+  patient_id  TEXT PRIMARY KEY,
+  name        TEXT NOT NULL,
+  gender      TEXT,
+  birth_date  DATE,
+  zip_code    TEXT,
+  timezone    TEXT NOT NULL DEFAULT 'America/New_York',
+  created_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+  updated_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE devices (
+  device_id           TEXT PRIMARY KEY,
+  patient_id          TEXT NOT NULL REFERENCES patients (patient_id),
+  model_type          TEXT,
+  manufacturer        TEXT,
+  serial_number       TEXT,
+  software_version    TEXT,
+  pressure_setting    DOUBLE PRECISION,
+  flow_rate_setting   DOUBLE PRECISION,
+  flow_level_setting  DOUBLE PRECISION,
+  created_at          TIMESTAMPTZ NOT NULL DEFAULT now(),
+  updated_at          TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX devices_patient_id ON devices (patient_id);
+CREATE TABLE prescriptions (
+  prescription_id        TEXT PRIMARY KEY,
+  patient_id             TEXT NOT NULL REFERENCES patients (patient_id),
+  device_id              TEXT NOT NULL REFERENCES devices (device_id),
+  medication_or_therapy  TEXT NOT NULL,
+  start_date             BIGINT NOT NULL,   -- epoch milliseconds
+  end_date               BIGINT,            -- epoch milliseconds; NULL = open-ended
+  parameters             JSONB NOT NULL,    -- [{parameter_name, parameter_value, parameter_type, parameter_tolerance, unit}]
+  created_at             TIMESTAMPTZ NOT NULL DEFAULT now(),
+  updated_at             TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX prescriptions_device_id ON prescriptions (device_id);
+CREATE INDEX prescriptions_patient_id ON prescriptions (patient_id);
+-- Change data capture needs complete before-images of updated and deleted rows.
+ALTER TABLE patients REPLICA IDENTITY FULL;
+ALTER TABLE devices REPLICA IDENTITY FULL;
+ALTER TABLE prescriptions REPLICA IDENTITY FULL;
+)sql";
+
+// The seed is a migration, so it runs exactly once: a user who deletes a seeded patient does not
+// see it come back at the next start.
+constexpr std::string_view kSeedMarker = "-- seed rows are inserted by seed.cc";
+
+const Migration kMigrations[] = {
+    {1, "create patients, devices, prescriptions", kCreateTables},
+    {2, "seed the demonstration's patients, devices and prescriptions", kSeedMarker},
+};
+
+constexpr int64_t kMigrationLockKey = 0x63617265666c6f77;  // "careflow"
+
+}  // namespace
+
+std::span<const Migration> all_migrations() { return kMigrations; }
+
+Result<int> migrate(Database& db) {
+  return db.with_connection<int>([](PgConnection& conn) -> Result<int> {
+    CF_RETURN_IF_ERROR(conn.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INT PRIMARY KEY, "
+                                 "name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
+                           .status());
+    CF_RETURN_IF_ERROR(conn.exec("SELECT pg_advisory_lock($1)", {std::to_string(kMigrationLockKey)}).status());
+    int applied = 0;
+    Status failure;
+    for (const Migration& m : kMigrations) {
+      auto done = conn.exec("SELECT 1 FROM schema_migrations WHERE version = $1", {std::to_string(m.version)});
+      if (!done) { failure = done.status(); break; }
+      if (!done->rows.empty()) continue;
+      Status step = conn.exec("BEGIN").status();
+      if (step.is_ok()) step = (m.sql == kSeedMarker) ? insert_seed_rows(conn) : conn.exec_script(m.sql);
+      if (step.is_ok()) {
+        step = conn.exec("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                         {std::to_string(m.version), std::string(m.name)})
+                   .status();
+      }
+      if (step.is_ok()) step = conn.exec("COMMIT").status();
+      if (!step.is_ok()) {
+        (void)conn.exec("ROLLBACK");
+        failure = step.with_context(fmt::format("migration {} ({})", m.version, m.name));
+        break;
+      }
+      ++applied;
+    }
+    (void)conn.exec("SELECT pg_advisory_unlock($1)", {std::to_string(kMigrationLockKey)});
+    if (!failure.is_ok()) return failure;
+    return applied;
+  });
+}
+
+}  // namespace careflow::store

@@ -1,0 +1,71 @@
+#include "store/seed.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+
+#include "store/prescription_id.h"
+
+namespace careflow::store {
+namespace {
+
+struct SeedPatient {
+  const char* id;
+  const char* name;
+  const char* gender;
+  const char* birth_date;
+  const char* zip_code;
+};
+
+constexpr SeedPatient kPatients[] = {
+    {"P001", "Alice Smith", "F", "1980-05-12", "15201"}, {"P002", "Bob Jones", "M", "1975-11-03", "15206"},
+    {"P003", "Carol White", "F", "1990-02-28", "15217"}, {"P004", "Lindsay Lee", "M", "1988-07-19", "15222"},
+    {"P005", "Eve Brown", "F", "1982-09-05", "15232"},
+};
+
+nlohmann::json parameter(const char* name, double value, double tolerance, const char* unit) {
+  return {{"parameter_name", name}, {"parameter_value", value}, {"parameter_type", "numeric"},
+          {"parameter_tolerance", tolerance}, {"unit", unit}};
+}
+
+}  // namespace
+
+Status insert_seed_rows(PgConnection& conn) {
+  const int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  constexpr int64_t kYearMs = 365ll * 24 * 3600 * 1000;
+  int i = 0;
+  for (const SeedPatient& p : kPatients) {
+    ++i;
+    const std::string device_id = fmt::format("DEV-{}", p.id);
+    const double pressure = 10.0 + (i % 3);
+    const double flow_rate = 2.5 + 0.2 * (i % 3);
+    const double flow_level = 60.0;
+    CF_RETURN_IF_ERROR(conn.exec("INSERT INTO patients (patient_id, name, gender, birth_date, zip_code, timezone) "
+                                 "VALUES ($1, $2, $3, $4, $5, 'America/New_York') ON CONFLICT DO NOTHING",
+                                 {p.id, p.name, p.gender, p.birth_date, p.zip_code})
+                           .status());
+    CF_RETURN_IF_ERROR(
+        conn.exec("INSERT INTO devices (device_id, patient_id, model_type, manufacturer, serial_number, "
+                  "software_version, pressure_setting, flow_rate_setting, flow_level_setting) "
+                  "VALUES ($1, $2, 'CPAP-Pro', 'Acme Medical', $3, '1.2.0', $4, $5, $6) ON CONFLICT DO NOTHING",
+                  {device_id, p.id, fmt::format("SN{:03}", i), fmt::format("{}", pressure), fmt::format("{}", flow_rate),
+                   fmt::format("{}", flow_level)})
+            .status());
+    const nlohmann::json parameters = nlohmann::json::array({
+        parameter("Pressure", pressure, 1.0, "cmH2O"),
+        parameter("FlowRate", flow_rate, 0.5, "L/min"),
+        parameter("FlowLevel", flow_level, 40.0, "%"),
+    });
+    CF_RETURN_IF_ERROR(conn.exec("INSERT INTO prescriptions (prescription_id, patient_id, device_id, "
+                                 "medication_or_therapy, start_date, end_date, parameters) "
+                                 "VALUES ($1, $2, $3, 'CPAP Oxygen Flow', $4, $5, $6::jsonb)",
+                                 {new_prescription_id(device_id), p.id, device_id, std::to_string(now_ms),
+                                  std::to_string(now_ms + kYearMs), parameters.dump()})
+                           .status());
+  }
+  return Status::ok();
+}
+
+}  // namespace careflow::store

@@ -1,0 +1,146 @@
+// Migrations, seed data and the table repositories against a real PostgreSQL.
+
+#include "store/repository.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+
+#include "store/migrations.h"
+#include "store/prescription_id.h"
+#include "store/tests/test_postgres.h"
+
+namespace careflow::store {
+namespace {
+
+class RepositoryTest : public testing::PostgresTest {
+ protected:
+  void SetUp() override {
+    PostgresTest::SetUp();
+    auto pg = LocalPostgres::start(options_);
+    ASSERT_TRUE(pg.is_ok()) << pg.status().to_string();
+    pg_ = std::move(pg).value();
+    auto db = Database::open(pg_->conninfo(), 2);
+    ASSERT_TRUE(db.is_ok()) << db.status().to_string();
+    db_ = std::move(db).value();
+    auto applied = migrate(*db_);
+    ASSERT_TRUE(applied.is_ok()) << applied.status().to_string();
+    ASSERT_EQ(*applied, static_cast<int>(all_migrations().size()));
+  }
+  void TearDown() override {
+    db_.reset();
+    pg_.reset();
+    PostgresTest::TearDown();
+  }
+
+  std::unique_ptr<LocalPostgres> pg_;
+  std::unique_ptr<Database> db_;
+};
+
+TEST_F(RepositoryTest, SeedsTheDemonstrationOnceAndMigratesOnlyOnce) {
+  Repository patients(*db_, patients_table());
+  auto all = patients.list();
+  ASSERT_TRUE(all.is_ok()) << all.status().to_string();
+  ASSERT_EQ(all->size(), 5u);
+  EXPECT_EQ((*all)[0]["patient_id"], "P001");
+  EXPECT_EQ((*all)[0]["name"], "Alice Smith");
+  EXPECT_EQ((*all)[0]["birth_date"], "1980-05-12");
+  EXPECT_EQ((*all)[3]["name"], "Lindsay Lee");
+  EXPECT_EQ((*all)[4]["zip_code"], "15232");
+  EXPECT_EQ((*all)[4]["timezone"], "America/New_York");
+
+  Repository devices(*db_, devices_table());
+  auto dev2 = devices.get("DEV-P002");
+  ASSERT_TRUE(dev2.is_ok());
+  EXPECT_DOUBLE_EQ((*dev2)["pressure_setting"].get<double>(), 12.0);
+  EXPECT_DOUBLE_EQ((*dev2)["flow_rate_setting"].get<double>(), 2.9);
+  EXPECT_EQ((*dev2)["serial_number"], "SN002");
+
+  Repository prescriptions(*db_, prescriptions_table());
+  auto rx = prescriptions.list();
+  ASSERT_TRUE(rx.is_ok());
+  ASSERT_EQ(rx->size(), 5u);
+  EXPECT_TRUE(std::regex_match((*rx)[0]["prescription_id"].get<std::string>(), std::regex("RX-DEV-P001-[A-Za-z0-9]{4}")));
+  const auto& params = (*rx)[0]["parameters"];
+  ASSERT_EQ(params.size(), 3u);
+  EXPECT_EQ(params[0]["parameter_name"], "Pressure");
+  EXPECT_DOUBLE_EQ(params[0]["parameter_value"].get<double>(), 11.0);
+  EXPECT_DOUBLE_EQ(params[1]["parameter_tolerance"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(params[2]["parameter_value"].get<double>(), 60.0);
+
+  // A deleted seed row does not come back: migrating again applies nothing.
+  ASSERT_TRUE(prescriptions.remove((*rx)[4]["prescription_id"]).is_ok());
+  auto again = migrate(*db_);
+  ASSERT_TRUE(again.is_ok());
+  EXPECT_EQ(*again, 0);
+  EXPECT_EQ(prescriptions.list()->size(), 4u);
+}
+
+TEST_F(RepositoryTest, InsertUpdateDeleteWithReferencesChecked) {
+  Repository patients(*db_, patients_table());
+  auto created = patients.insert({{"patient_id", "P100"}, {"name", "Robert'); DROP TABLE patients;--"}});
+  ASSERT_TRUE(created.is_ok()) << created.status().to_string();
+  EXPECT_EQ((*created)["name"], "Robert'); DROP TABLE patients;--");  // stored literally
+  EXPECT_EQ((*created)["timezone"], "America/New_York");                // the default applied
+
+  auto dup = patients.insert({{"patient_id", "P100"}, {"name", "x"}});
+  ASSERT_FALSE(dup.is_ok());
+  EXPECT_EQ(dup.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_NE(dup.status().message().find("P100"), std::string::npos);
+
+  auto updated = patients.update("P100", {{"zip_code", "15000"}});
+  ASSERT_TRUE(updated.is_ok()) << updated.status().to_string();
+  EXPECT_EQ((*updated)["zip_code"], "15000");
+  EXPECT_EQ((*updated)["name"], "Robert'); DROP TABLE patients;--");
+  EXPECT_EQ(patients.update("P404", {{"zip_code", "1"}}).status().code(), StatusCode::kNotFound);
+
+  Repository devices(*db_, devices_table());
+  auto orphan = devices.insert({{"device_id", "DEV-X"}, {"patient_id", "P999"}});
+  ASSERT_FALSE(orphan.is_ok());
+  EXPECT_EQ(orphan.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(orphan.status().message().find("patient_id 'P999' does not exist"), std::string::npos)
+      << orphan.status().message();
+
+  Status referenced = patients.remove("P001");
+  EXPECT_EQ(referenced.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(referenced.message().find("still referenced"), std::string::npos) << referenced.message();
+  EXPECT_TRUE(patients.remove("P100").is_ok());
+  EXPECT_EQ(patients.remove("P100").code(), StatusCode::kNotFound);
+  EXPECT_EQ(patients.get("P100").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(RepositoryTest, PrescriptionsListByDeviceAndKeepJsonParameters) {
+  Repository prescriptions(*db_, prescriptions_table());
+  const std::string id = new_prescription_id("DEV-P003");
+  nlohmann::json params = nlohmann::json::array(
+      {{{"parameter_name", "FlowRate"}, {"parameter_value", 3.25}, {"parameter_tolerance", 0.25}, {"unit", "L/min"}}});
+  auto created = prescriptions.insert({{"prescription_id", id},
+                                       {"patient_id", "P003"},
+                                       {"device_id", "DEV-P003"},
+                                       {"medication_or_therapy", "CPAP"},
+                                       {"start_date", 1700000000000},
+                                       {"end_date", nullptr},
+                                       {"parameters", params}});
+  ASSERT_TRUE(created.is_ok()) << created.status().to_string();
+  EXPECT_EQ((*created)["start_date"], 1700000000000);
+  EXPECT_TRUE((*created)["end_date"].is_null());
+  EXPECT_EQ((*created)["parameters"], params);
+  auto for_device = prescriptions.list_where("device_id", "DEV-P003");
+  ASSERT_TRUE(for_device.is_ok());
+  EXPECT_EQ(for_device->size(), 2u);
+  EXPECT_EQ(prescriptions.list_where("nope", "x").status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(PrescriptionId, HasTheReferenceShapeAndVaries) {
+  std::set<std::string> ids;
+  for (int i = 0; i < 50; ++i) {
+    std::string id = new_prescription_id("DEV-P001");
+    EXPECT_TRUE(std::regex_match(id, std::regex("RX-DEV-P001-[A-Za-z0-9]{4}"))) << id;
+    ids.insert(id);
+  }
+  EXPECT_GT(ids.size(), 45u);
+}
+
+}  // namespace
+}  // namespace careflow::store
