@@ -1,0 +1,228 @@
+#include "api/resource.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <regex>
+
+namespace careflow::api {
+namespace {
+
+std::string camel_case(std::string_view snake) {
+  std::string out;
+  bool upper = false;
+  for (char c : snake) {
+    if (c == '_') {
+      upper = true;
+    } else {
+      out.push_back(upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c);
+      upper = false;
+    }
+  }
+  return out;
+}
+
+bool valid_date(const std::string& s) {
+  static const std::regex kShape(R"(\d{4}-\d{2}-\d{2})");
+  if (!std::regex_match(s, kShape)) return false;
+  const int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
+  if (m < 1 || m > 12 || d < 1) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+constexpr const char* kParameterNames[] = {"Pressure", "FlowRate", "FlowLevel", "BloodGlucose"};
+
+std::optional<std::string> check_parameter(const nlohmann::json& p, size_t index, nlohmann::json& clean) {
+  const std::string at = fmt::format("parameters[{}]", index);
+  if (!p.is_object()) return at + " must be an object";
+  for (const auto& [name, _] : p.items()) {
+    if (name != "parameter_name" && name != "parameter_value" && name != "parameter_type" &&
+        name != "parameter_tolerance" && name != "unit") {
+      return fmt::format("{} has an unknown field '{}'", at, name);
+    }
+  }
+  if (!p.contains("parameter_name") || !p["parameter_name"].is_string()) return at + ".parameter_name must be a string";
+  const std::string name = p["parameter_name"];
+  if (std::find(std::begin(kParameterNames), std::end(kParameterNames), name) == std::end(kParameterNames)) {
+    return fmt::format("{}.parameter_name '{}' is not one of Pressure, FlowRate, FlowLevel, BloodGlucose", at, name);
+  }
+  for (const char* number : {"parameter_value", "parameter_tolerance"}) {
+    if (!p.contains(number) || !p[number].is_number()) return fmt::format("{}.{} must be a number", at, number);
+    if (!std::isfinite(p[number].get<double>())) return fmt::format("{}.{} must be finite", at, number);
+  }
+  if (p["parameter_tolerance"].get<double>() < 0) return at + ".parameter_tolerance must not be negative";
+  for (const char* text : {"parameter_type", "unit"}) {
+    if (p.contains(text) && !p[text].is_string()) return fmt::format("{}.{} must be a string", at, text);
+  }
+  clean = {{"parameter_name", name},
+           {"parameter_value", p["parameter_value"]},
+           {"parameter_type", p.value("parameter_type", "numeric")},
+           {"parameter_tolerance", p["parameter_tolerance"]},
+           {"unit", p.value("unit", "")}};
+  return std::nullopt;
+}
+
+// The value of one field, checked and converted for its column; a message on failure.
+std::variant<nlohmann::json, std::string> convert(const FieldSpec& field, const nlohmann::json& value) {
+  if (value.is_null()) {
+    if (field.nullable) return nlohmann::json(nullptr);
+    return fmt::format("{} must not be null", field.json);
+  }
+  switch (field.type) {
+    case FieldType::kText:
+      if (!value.is_string()) return fmt::format("{} must be a string", field.json);
+      if (value.get<std::string>().empty()) return fmt::format("{} must not be empty", field.json);
+      if (value.get<std::string>().size() > 1000) return fmt::format("{} is longer than 1000 characters", field.json);
+      return value;
+    case FieldType::kDate:
+      if (!value.is_string() || !valid_date(value.get<std::string>())) {
+        return fmt::format("{} must be a date as YYYY-MM-DD", field.json);
+      }
+      return value;
+    case FieldType::kNumber:
+      if (!value.is_number()) return fmt::format("{} must be a number", field.json);
+      if (!std::isfinite(value.get<double>())) return fmt::format("{} must be finite", field.json);
+      return value;
+    case FieldType::kEpochMillis:
+      if (!value.is_number_integer()) return fmt::format("{} must be an integer (milliseconds since the epoch)", field.json);
+      if (value.get<int64_t>() < 0) return fmt::format("{} must not be negative", field.json);
+      return value;
+    case FieldType::kParameters: {
+      nlohmann::json array = value;
+      if (value.is_string()) {  // the reference accepted a JSON string holding the array
+        array = nlohmann::json::parse(value.get<std::string>(), nullptr, false);
+        if (array.is_discarded()) return fmt::format("{} is a string but not valid JSON", field.json);
+      }
+      if (!array.is_array()) return fmt::format("{} must be an array", field.json);
+      if (array.empty()) return fmt::format("{} must hold at least one parameter", field.json);
+      nlohmann::json clean = nlohmann::json::array();
+      for (size_t i = 0; i < array.size(); ++i) {
+        nlohmann::json item;
+        if (auto problem = check_parameter(array[i], i, item)) return *problem;
+        clean.push_back(std::move(item));
+      }
+      return clean;
+    }
+  }
+  return std::string("unsupported field type");
+}
+
+nlohmann::json deleted_body(const ResourceSpec& spec, const std::string& key) {
+  return {{"status", "deleted"}, {spec.fields.front().json, key}};
+}
+
+HttpResponse field_error(const FieldError& e) { return HttpResponse::error(422, "validation_error", e.message, e.field); }
+
+// Parses the request body as a JSON object, or answers why not.
+std::variant<nlohmann::json, HttpResponse> json_object_body(const HttpRequest& request) {
+  if (request.body.empty()) return HttpResponse::error(400, "bad_json", "the request has no body; send a JSON object");
+  nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) return HttpResponse::error(400, "bad_json", "the request body is not valid JSON");
+  if (!body.is_object()) return HttpResponse::error(400, "bad_json", "the request body must be a JSON object");
+  return body;
+}
+
+}  // namespace
+
+nlohmann::json to_api_json(const nlohmann::json& row) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [column, value] : row.items()) out[camel_case(column)] = value;
+  return out;
+}
+
+std::variant<nlohmann::json, FieldError> parse_body(const ResourceSpec& spec, const nlohmann::json& body, bool creating) {
+  nlohmann::json row = nlohmann::json::object();
+  for (const auto& [name, value] : body.items()) {
+    auto field = std::find_if(spec.fields.begin(), spec.fields.end(), [&](const FieldSpec& f) { return f.json == name; });
+    if (field == spec.fields.end()) {
+      // A generated key sent by the client is ignored, as the reference did.
+      if (spec.generate_key && name == spec.fields.front().json) continue;
+      return FieldError{name, fmt::format("unknown field '{}'", name)};
+    }
+    if (spec.generate_key && &*field == &spec.fields.front()) continue;
+    auto converted = convert(*field, value);
+    if (auto* problem = std::get_if<std::string>(&converted)) return FieldError{name, *problem};
+    row[field->column] = std::get<nlohmann::json>(converted);
+  }
+  if (creating) {
+    for (const FieldSpec& f : spec.fields) {
+      if (f.required && !row.contains(f.column) && !(spec.generate_key && &f == &spec.fields.front())) {
+        return FieldError{f.json, fmt::format("{} is required", f.json)};
+      }
+    }
+  }
+  return row;
+}
+
+void add_resource_routes(Router& router, store::Database& db, const ResourceSpec& spec) {
+  const std::string base = "/" + spec.collection;
+  const std::string item = base + "/{id}";
+  // Routes own copies: the spec may be a temporary of the caller.
+  auto shared = std::make_shared<ResourceSpec>(spec);
+  auto repo = std::make_shared<store::Repository>(db, *spec.table);
+
+  router.add("GET", base, [repo](HttpRequest&) {
+    auto rows = repo->list();
+    if (!rows) return HttpResponse::from_status(rows.status());
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& row : *rows) out.push_back(to_api_json(row));
+    return HttpResponse::json(200, out);
+  }, "List all " + spec.collection);
+
+  router.add("GET", item, [repo](HttpRequest& request) {
+    auto row = repo->get(request.param("id"));
+    return row ? HttpResponse::json(200, to_api_json(*row)) : HttpResponse::from_status(row.status());
+  }, "Get one of " + spec.collection);
+
+  router.add("POST", base, [repo, shared](HttpRequest& request) {
+    auto body = json_object_body(request);
+    if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
+    auto parsed = parse_body(*shared, std::get<nlohmann::json>(body), /*creating=*/true);
+    if (auto* e = std::get_if<FieldError>(&parsed)) return field_error(*e);
+    nlohmann::json row = std::get<nlohmann::json>(parsed);
+    if (shared->check_row) {
+      if (auto e = shared->check_row(row)) return field_error(*e);
+    }
+    const std::string& key_column = shared->fields.front().column;
+    // A generated key may collide (4 random characters); try a few times.
+    for (int attempt = 0;; ++attempt) {
+      if (shared->generate_key) row[key_column] = shared->generate_key(row);
+      auto created = repo->insert(row);
+      if (created) return HttpResponse::json(201, to_api_json(*created));
+      const bool retry = shared->generate_key && created.status().code() == StatusCode::kAlreadyExists && attempt < 5;
+      if (!retry) return HttpResponse::from_status(created.status(), shared->fields.front().json);
+    }
+  }, "Create one of " + spec.collection);
+
+  router.add("PUT", item, [repo, shared](HttpRequest& request) {
+    auto body = json_object_body(request);
+    if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
+    nlohmann::json& object = std::get<nlohmann::json>(body);
+    const std::string& key_json = shared->fields.front().json;
+    if (object.contains(key_json) && object[key_json] != request.param("id")) {
+      return HttpResponse::error(422, "validation_error", fmt::format("{} cannot be changed", key_json), key_json);
+    }
+    object.erase(key_json);
+    auto parsed = parse_body(*shared, object, /*creating=*/false);
+    if (auto* e = std::get_if<FieldError>(&parsed)) return field_error(*e);
+    const nlohmann::json& changes = std::get<nlohmann::json>(parsed);
+    auto current = repo->get(request.param("id"));
+    if (!current) return HttpResponse::from_status(current.status());
+    if (shared->check_row) {
+      nlohmann::json merged = *current;
+      merged.update(changes);
+      if (auto e = shared->check_row(merged)) return field_error(*e);
+    }
+    auto updated = repo->update(request.param("id"), changes);
+    return updated ? HttpResponse::json(200, to_api_json(*updated)) : HttpResponse::from_status(updated.status());
+  }, "Update some fields of one of " + spec.collection);
+
+  router.add("DELETE", item, [repo, shared](HttpRequest& request) {
+    Status removed = repo->remove(request.param("id"));
+    return removed ? HttpResponse::json(200, deleted_body(*shared, request.param("id"))) : HttpResponse::from_status(removed);
+  }, "Delete one of " + spec.collection);
+}
+
+}  // namespace careflow::api

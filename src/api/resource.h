@@ -1,0 +1,54 @@
+#pragma once
+// A REST resource over one store table: GET list, GET one, POST, PUT (partial), DELETE, with the
+// body validated field by field before it reaches the database. JSON uses camelCase names
+// (prescriptionId) mapped to snake_case columns (prescription_id), as the reference API does.
+
+#include <functional>
+#include <optional>
+#include <variant>
+#include <string>
+#include <vector>
+
+#include "api/router.h"
+#include "store/repository.h"
+
+namespace careflow::api {
+
+enum class FieldType {
+  kText,        // non-empty string
+  kDate,        // "YYYY-MM-DD"
+  kNumber,      // finite number
+  kEpochMillis, // integer milliseconds since the epoch
+  kParameters,  // prescription parameters: an array, or a JSON string holding one
+};
+
+struct FieldSpec {
+  std::string json;    // camelCase name in bodies
+  std::string column;  // snake_case column
+  FieldType type;
+  bool required = false;  // on POST
+  bool nullable = false;
+};
+
+struct ResourceSpec {
+  std::string collection;  // URL segment: "prescriptions"
+  const store::TableSpec* table;
+  std::vector<FieldSpec> fields;  // fields[0] is the key
+  // Generates the key on POST (ignoring any sent by the client); nullopt = the client sends it.
+  std::function<std::string(const nlohmann::json& row)> generate_key;
+  // Cross-field and cross-table checks on the complete row (after a PUT is merged); returns the
+  // failing field, if any.
+  std::function<std::optional<FieldError>(const nlohmann::json& row)> check_row;
+};
+
+// Registers the five routes of `spec` on `router`.
+void add_resource_routes(Router& router, store::Database& db, const ResourceSpec& spec);
+
+// A column row -> the camelCase JSON the API returns (created_at -> createdAt, ...).
+nlohmann::json to_api_json(const nlohmann::json& row);
+
+// Body validation, exposed for tests: the API body -> a column row. On POST (`creating`) every
+// required field must be present; unknown fields are rejected.
+std::variant<nlohmann::json, FieldError> parse_body(const ResourceSpec& spec, const nlohmann::json& body, bool creating);
+
+}  // namespace careflow::api

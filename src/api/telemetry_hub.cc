@@ -1,0 +1,67 @@
+#include "api/telemetry_hub.h"
+
+#include <algorithm>
+
+namespace careflow::api {
+
+TelemetryHub::TelemetryHub(size_t keep_recent, std::chrono::milliseconds ping_after)
+    : keep_recent_(keep_recent), ping_after_(ping_after), pinger_([this] { ping_loop(); }) {}
+
+TelemetryHub::~TelemetryHub() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  pinger_.join();
+  for (auto& c : clients_) c->close();
+}
+
+void TelemetryHub::publish(const nlohmann::json& reading) {
+  std::string event = "event: telemetry\ndata: " + reading.dump() + "\n\n";
+  std::lock_guard lock(mutex_);
+  recent_.push_back(reading);
+  if (recent_.size() > keep_recent_) recent_.pop_front();
+  last_event_ = std::chrono::steady_clock::now();
+  std::erase_if(clients_, [&](const std::shared_ptr<EventStream>& c) { return !c->send(event); });
+}
+
+nlohmann::json TelemetryHub::recent() const {
+  std::lock_guard lock(mutex_);
+  return nlohmann::json(recent_);
+}
+
+void TelemetryHub::attach(std::shared_ptr<EventStream> client) {
+  // A comment line first, so the client sees the stream open before the first reading.
+  client->send(": connected\n\n");
+  std::lock_guard lock(mutex_);
+  clients_.push_back(std::move(client));
+}
+
+size_t TelemetryHub::client_count() const {
+  std::lock_guard lock(mutex_);
+  return static_cast<size_t>(std::count_if(clients_.begin(), clients_.end(), [](const auto& c) { return c->is_open(); }));
+}
+
+void TelemetryHub::ping_loop() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    const auto due = last_event_ + ping_after_;
+    if (std::chrono::steady_clock::now() >= due) {
+      std::erase_if(clients_, [](const std::shared_ptr<EventStream>& c) { return !c->send("event: ping\ndata: {}\n\n"); });
+      last_event_ = std::chrono::steady_clock::now();
+      continue;
+    }
+    wake_.wait_until(lock, due);
+  }
+}
+
+void TelemetryHub::add_routes(Router& router, HttpServer& server) {
+  router.add("GET", "/telemetry/metrics", [this](HttpRequest&) { return HttpResponse::json(200, recent()); },
+             "The latest readings (at most 200), oldest first");
+  server.add_stream("/telemetry/stream", [this](const HttpRequest&, std::shared_ptr<EventStream> client) {
+    attach(std::move(client));
+  });
+}
+
+}  // namespace careflow::api

@@ -1,0 +1,49 @@
+#pragma once
+// Live telemetry fan-out: every reading goes to each connected Server-Sent Events client as
+//   event: telemetry\ndata: {...}\n\n
+// and into a ring of the latest readings (GET /telemetry/metrics). A client that falls behind is
+// dropped by its EventStream; publish() never waits for a client. After 15 s without a reading
+// every client gets `event: ping` so proxies and browsers keep the connection.
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "api/http_server.h"
+
+namespace careflow::api {
+
+class TelemetryHub {
+ public:
+  explicit TelemetryHub(size_t keep_recent = 200, std::chrono::milliseconds ping_after = std::chrono::seconds(15));
+  ~TelemetryHub();
+
+  void publish(const nlohmann::json& reading);
+  nlohmann::json recent() const;  // oldest first
+  void attach(std::shared_ptr<EventStream> client);
+  size_t client_count() const;
+
+  // Registers GET /telemetry/metrics on the router and /telemetry/stream on the server.
+  void add_routes(Router& router, HttpServer& server);
+
+ private:
+  void ping_loop();
+
+  const size_t keep_recent_;
+  const std::chrono::milliseconds ping_after_;
+  mutable std::mutex mutex_;
+  std::deque<nlohmann::json> recent_;
+  std::vector<std::shared_ptr<EventStream>> clients_;
+  std::chrono::steady_clock::time_point last_event_ = std::chrono::steady_clock::now();
+  bool stopping_ = false;
+  std::condition_variable wake_;
+  std::thread pinger_;
+};
+
+}  // namespace careflow::api

@@ -1,0 +1,292 @@
+// The REST API over real sockets against a real PostgreSQL: every route with good and bad input,
+// Server-Sent Events fan-out, health and the OpenAPI document.
+
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <thread>
+
+#include "api/domain_routes.h"
+#include "api/http_server.h"
+#include "api/system_routes.h"
+#include "api/telemetry_hub.h"
+#include "api/tests/http_client.h"
+#include "store/migrations.h"
+#include "store/tests/test_postgres.h"
+
+namespace careflow::api {
+namespace {
+
+using testing::call;
+
+class ApiServerTest : public store::testing::PostgresTest {
+ protected:
+  void SetUp() override {
+    PostgresTest::SetUp();
+    auto pg = store::LocalPostgres::start(options_);
+    ASSERT_TRUE(pg.is_ok()) << pg.status().to_string();
+    pg_ = std::move(pg).value();
+    auto db = store::Database::open(pg_->conninfo(), 4);
+    ASSERT_TRUE(db.is_ok()) << db.status().to_string();
+    db_ = std::move(db).value();
+    ASSERT_TRUE(store::migrate(*db_).is_ok());
+
+    add_domain_routes(router_, *db_);
+    add_health_route(router_, {{"database", [this] { return db_->exec("SELECT 1").status(); }},
+                               {"simulator", [this] { return simulator_up_ ? Status::ok() : Status::unavailable("stopped"); }}});
+    HttpServerOptions options;
+    options.port = 0;
+    options.max_stream_queue_bytes = 256 * 1024;
+    server_ = std::make_unique<HttpServer>(options, router_);
+    hub_ = std::make_unique<TelemetryHub>(200, std::chrono::milliseconds(300));
+    hub_->add_routes(router_, *server_);
+    add_openapi_route(router_, {"/telemetry/stream"});
+    ASSERT_TRUE(server_->start().is_ok());
+    port_ = server_->port();
+  }
+  void TearDown() override {
+    server_.reset();
+    hub_.reset();
+    db_.reset();
+    pg_.reset();
+    PostgresTest::TearDown();
+  }
+
+  nlohmann::json new_prescription() {
+    return {{"patientId", "P002"},
+            {"deviceId", "DEV-P002"},
+            {"medicationOrTherapy", "CPAP Oxygen Flow"},
+            {"startDate", 1700000000000},
+            {"endDate", 1800000000000},
+            {"parameters",
+             {{{"parameter_name", "Pressure"}, {"parameter_value", 12.5}, {"parameter_type", "numeric"},
+               {"parameter_tolerance", 1.0}, {"unit", "cmH2O"}}}}};
+  }
+  void expect_error(const testing::Reply& reply, int status, const std::string& code, const std::string& field = "") {
+    EXPECT_EQ(reply.status, status) << reply.body;
+    auto body = reply.json();
+    EXPECT_EQ(body["error"]["code"], code) << reply.body;
+    EXPECT_TRUE(body["error"]["message"].is_string()) << reply.body;
+    if (!field.empty()) {
+      EXPECT_EQ(body["error"]["field"], field) << reply.body;
+    }
+  }
+
+  std::unique_ptr<store::LocalPostgres> pg_;
+  std::unique_ptr<store::Database> db_;
+  Router router_;
+  std::unique_ptr<HttpServer> server_;
+  std::unique_ptr<TelemetryHub> hub_;
+  bool simulator_up_ = true;
+  int port_ = 0;
+};
+
+TEST_F(ApiServerTest, PatientsAndDevicesInCamelCase) {
+  auto list = call(port_, "GET", "/patients");
+  ASSERT_EQ(list.status, 200);
+  ASSERT_EQ(list.json().size(), 5u);
+  EXPECT_EQ(list.json()[0]["patientId"], "P001");
+  EXPECT_EQ(list.json()[0]["birthDate"], "1980-05-12");
+  EXPECT_TRUE(list.json()[0].contains("createdAt"));
+
+  auto device = call(port_, "GET", "/devices/DEV-P003");
+  ASSERT_EQ(device.status, 200);
+  EXPECT_EQ(device.json()["patientId"], "P003");
+  EXPECT_DOUBLE_EQ(device.json()["pressureSetting"].get<double>(), 10.0);
+
+  auto created = call(port_, "POST", "/patients", R"({"patientId":"P006","name":"Frank Green","gender":"M"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.json()["timezone"], "America/New_York");
+  auto updated = call(port_, "PUT", "/patients/P006", R"({"zipCode":"15213"})");
+  ASSERT_EQ(updated.status, 200) << updated.body;
+  EXPECT_EQ(updated.json()["zipCode"], "15213");
+  EXPECT_EQ(updated.json()["name"], "Frank Green");
+  expect_error(call(port_, "POST", "/patients", R"({"patientId":"P006","name":"Twice"})"), 409, "conflict");
+  expect_error(call(port_, "POST", "/devices", R"({"deviceId":"DEV-X","patientId":"P404"})"), 422, "validation_error",
+               "patientId");
+  expect_error(call(port_, "DELETE", "/patients/P001"), 409, "conflict");
+  auto deleted = call(port_, "DELETE", "/patients/P006");
+  ASSERT_EQ(deleted.status, 200);
+  EXPECT_EQ(deleted.json(), (nlohmann::json{{"status", "deleted"}, {"patientId", "P006"}}));
+  expect_error(call(port_, "GET", "/patients/P006"), 404, "not_found");
+}
+
+TEST_F(ApiServerTest, PrescriptionLifecycle) {
+  auto body = new_prescription();
+  body["prescriptionId"] = "RX-MINE";
+  auto created = call(port_, "POST", "/prescriptions", body.dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = created.json()["prescriptionId"];
+  EXPECT_TRUE(std::regex_match(id, std::regex("RX-DEV-P002-[A-Za-z0-9]{4}"))) << id;
+  EXPECT_EQ(created.json()["parameters"][0]["parameter_value"], 12.5);
+
+  auto listed = call(port_, "GET", "/prescriptions");
+  ASSERT_EQ(listed.status, 200);
+  ASSERT_EQ(listed.json().size(), 6u);
+  std::vector<std::string> devices;
+  for (const auto& rx : listed.json()) devices.push_back(rx["deviceId"]);
+  EXPECT_TRUE(std::is_sorted(devices.begin(), devices.end()));
+
+  auto changed = call(port_, "PUT", "/prescriptions/" + id, R"({"medicationOrTherapy":"BiPAP","endDate":null})");
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(changed.json()["medicationOrTherapy"], "BiPAP");
+  EXPECT_TRUE(changed.json()["endDate"].is_null());
+  EXPECT_EQ(changed.json()["startDate"], 1700000000000);
+
+  auto gone = call(port_, "DELETE", "/prescriptions/" + id);
+  ASSERT_EQ(gone.status, 200);
+  EXPECT_EQ(gone.json(), (nlohmann::json{{"status", "deleted"}, {"prescriptionId", id}}));
+  expect_error(call(port_, "GET", "/prescriptions/" + id), 404, "not_found");
+  expect_error(call(port_, "DELETE", "/prescriptions/" + id), 404, "not_found");
+}
+
+TEST_F(ApiServerTest, BadInputNeverGetsA500) {
+  expect_error(call(port_, "POST", "/prescriptions", "{not json"), 400, "bad_json");
+  expect_error(call(port_, "POST", "/prescriptions", "[1,2]"), 400, "bad_json");
+  auto body = new_prescription();
+  body["patientId"] = "P404";
+  expect_error(call(port_, "POST", "/prescriptions", body.dump()), 422, "validation_error", "patientId");
+  body = new_prescription();
+  body["deviceId"] = "DEV-P001";  // belongs to P001
+  expect_error(call(port_, "POST", "/prescriptions", body.dump()), 422, "validation_error", "deviceId");
+  body = new_prescription();
+  body["endDate"] = 1600000000000;
+  expect_error(call(port_, "POST", "/prescriptions", body.dump()), 422, "validation_error", "endDate");
+  body = new_prescription();
+  body["parameters"][0]["parameter_tolerance"] = -0.5;
+  expect_error(call(port_, "POST", "/prescriptions", body.dump()), 422, "validation_error", "parameters");
+  body = new_prescription();
+  body["color"] = "blue";
+  expect_error(call(port_, "POST", "/prescriptions", body.dump()), 422, "validation_error", "color");
+  expect_error(call(port_, "POST", "/prescriptions", R"({"startDate": 1e999})"), 400, "bad_json");
+  // A PUT that would put the end before the existing start is checked on the merged row.
+  auto rx = call(port_, "GET", "/prescriptions").json()[0];
+  expect_error(call(port_, "PUT", "/prescriptions/" + rx["prescriptionId"].get<std::string>(), R"({"endDate": 5})"), 422,
+               "validation_error", "endDate");
+  expect_error(call(port_, "PUT", "/prescriptions/" + rx["prescriptionId"].get<std::string>(), R"({"prescriptionId": "RX-OTHER"})"),
+               422, "validation_error", "prescriptionId");
+  expect_error(call(port_, "POST", "/prescriptions", std::string(2 << 20, ' ')), 413, "payload_too_large");
+  expect_error(call(port_, "PATCH", "/prescriptions"), 405, "method_not_allowed");
+  expect_error(call(port_, "GET", "/no/such/route"), 404, "not_found");
+  // SQL-looking strings are data.
+  auto sql = call(port_, "POST", "/patients", R"({"patientId":"P'; DROP TABLE patients;--","name":"x"})");
+  EXPECT_EQ(sql.status, 201) << sql.body;
+  EXPECT_EQ(call(port_, "GET", "/patients").json().size(), 6u);
+}
+
+TEST_F(ApiServerTest, HealthNamesTheFailingComponent) {
+  auto ok = call(port_, "GET", "/health");
+  ASSERT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.json()["status"], "ok");
+  EXPECT_EQ(ok.json()["components"]["database"]["status"], "ok");
+  simulator_up_ = false;
+  auto down = call(port_, "GET", "/health");
+  ASSERT_EQ(down.status, 503);
+  EXPECT_EQ(down.json()["failing"], nlohmann::json::array({"simulator"}));
+  EXPECT_EQ(down.json()["components"]["simulator"]["message"], "stopped");
+}
+
+TEST_F(ApiServerTest, OpenApiListsEveryRoute) {
+  auto doc = call(port_, "GET", "/openapi.json");
+  ASSERT_EQ(doc.status, 200);
+  const nlohmann::json document = doc.json();
+  const auto& paths = document["paths"];
+  for (const Router::Route& route : router_.routes()) {
+    std::string method = route.method;
+    for (char& c : method) c = static_cast<char>(std::tolower(c));
+    EXPECT_TRUE(paths.contains(route.pattern) && paths[route.pattern].contains(method)) << route.method << " " << route.pattern;
+  }
+  EXPECT_TRUE(paths.contains("/telemetry/stream"));
+  EXPECT_EQ(paths["/prescriptions/{id}"]["delete"]["parameters"][0]["name"], "id");
+}
+
+// Reads from a raw socket until `count` telemetry events arrived (or 5 s passed).
+std::vector<nlohmann::json> read_events(boost::asio::ip::tcp::socket& socket, size_t count, std::string& pending) {
+  std::vector<nlohmann::json> events;
+  socket.non_blocking(false);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  char buf[65536];
+  while (events.size() < count && std::chrono::steady_clock::now() < deadline) {
+    size_t end;
+    while ((end = pending.find("\n\n")) != std::string::npos) {
+      std::string block = pending.substr(0, end);
+      pending.erase(0, end + 2);
+      if (block.starts_with("event: telemetry\ndata: ")) events.push_back(nlohmann::json::parse(block.substr(23)));
+    }
+    if (events.size() >= count) break;
+    boost::system::error_code ec;
+    size_t n = socket.read_some(boost::asio::buffer(buf), ec);
+    if (ec) break;
+    pending.append(buf, n);
+  }
+  return events;
+}
+
+boost::asio::ip::tcp::socket open_stream(boost::asio::io_context& ioc, int port) {
+  boost::asio::ip::tcp::socket s(ioc);
+  s.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+  std::string request = "GET /telemetry/stream HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n";
+  boost::asio::write(s, boost::asio::buffer(request));
+  return s;
+}
+
+TEST_F(ApiServerTest, StreamsTheSameOrderedReadingsToEveryClientAndDropsAStalledOne) {
+  boost::asio::io_context ioc;
+  auto a = open_stream(ioc, port_);
+  auto b = open_stream(ioc, port_);
+  auto stalled = open_stream(ioc, port_);
+  for (int i = 0; i < 50 && hub_->client_count() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(hub_->client_count(), 3u);
+
+  for (int i = 0; i < 5; ++i) hub_->publish({{"device_id", "DEV-P001"}, {"metric_name", "Pressure"}, {"metric_value", i}});
+  std::string pending_a, pending_b;
+  auto got_a = read_events(a, 5, pending_a);
+  auto got_b = read_events(b, 5, pending_b);
+  ASSERT_EQ(got_a.size(), 5u);
+  EXPECT_EQ(got_a, got_b);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(got_a[i]["metric_value"], i);
+
+  // The stalled client never reads: once its queue passes the limit it is dropped, while the
+  // others keep receiving everything, in order.
+  // Paced like a (fast) simulator; the stalled client's kernel buffers and its 256 KiB queue
+  // fill within the first megabyte.
+  constexpr int kMore = 2500;
+  std::vector<nlohmann::json> rest_a, rest_b;
+  std::thread reader_a([&] { rest_a = read_events(a, kMore, pending_a); });
+  std::thread reader_b([&] { rest_b = read_events(b, kMore, pending_b); });
+  const std::string padding(500, 'x');
+  for (int i = 0; i < kMore; ++i) {
+    hub_->publish({{"metric_value", 100 + i}, {"padding", padding}});
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
+  }
+  reader_a.join();
+  reader_b.join();
+  ASSERT_EQ(rest_a.size(), static_cast<size_t>(kMore));
+  ASSERT_EQ(rest_b.size(), static_cast<size_t>(kMore));
+  for (int i = 0; i < kMore; ++i) {
+    EXPECT_EQ(rest_a[i]["metric_value"], 100 + i);
+    EXPECT_EQ(rest_b[i]["metric_value"], 100 + i);
+  }
+  for (int i = 0; i < 100 && hub_->client_count() > 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(hub_->client_count(), 2u);
+  EXPECT_EQ(call(port_, "GET", "/telemetry/metrics").json().size(), 200u);
+}
+
+TEST_F(ApiServerTest, PingsAnIdleStream) {
+  boost::asio::io_context ioc;
+  auto s = open_stream(ioc, port_);
+  std::string received;
+  char buf[1024];
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (received.find("event: ping") == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    boost::system::error_code ec;
+    size_t n = s.read_some(boost::asio::buffer(buf), ec);
+    if (ec) break;
+    received.append(buf, n);
+  }
+  EXPECT_NE(received.find("Content-Type: text/event-stream"), std::string::npos) << received;
+  EXPECT_NE(received.find("event: ping"), std::string::npos) << received;
+}
+
+}  // namespace
+}  // namespace careflow::api
