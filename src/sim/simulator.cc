@@ -1,0 +1,136 @@
+#include "sim/simulator.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace careflow::sim {
+
+Simulator::Simulator(SimulatorOptions options, TargetLoader targets, Sink sink)
+    : options_(options),
+      load_targets_(std::move(targets)),
+      sink_(std::move(sink)),
+      rng_(options.seed ? options.seed : std::random_device{}()) {}
+
+Simulator::~Simulator() { stop(); }
+
+Status Simulator::start(std::optional<std::string> patient_id) {
+  CF_ASSIGN_OR_RETURN(auto targets, load_targets_());
+  std::unique_lock lock(mutex_);
+  if (running_) return Status::failed_precondition("the simulation is already running; stop it first");
+  if (patient_id) {
+    const bool has_device = std::any_of(targets.begin(), targets.end(),
+                                        [&](const DeviceTarget& t) { return t.patient_id == *patient_id; });
+    if (!has_device) return Status::not_found(fmt::format("patient '{}' has no device with a prescription", *patient_id));
+  }
+  if (thread_.joinable()) {  // a previous run's thread has finished
+    lock.unlock();
+    thread_.join();
+    lock.lock();
+  }
+  patient_filter_ = std::move(patient_id);
+  running_ = true;
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+  return Status::ok();
+}
+
+void Simulator::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    running_ = false;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool Simulator::running() const {
+  std::lock_guard lock(mutex_);
+  return running_;
+}
+
+nlohmann::json Simulator::status() const {
+  std::lock_guard lock(mutex_);
+  nlohmann::json defects = nlohmann::json::object();
+  for (const auto& [device, d] : defects_) {
+    if (!d.finished()) defects[device] = d.name();
+  }
+  return {{"running", running_},
+          {"mode", patient_filter_ ? "single" : "all"},
+          {"patientId", patient_filter_ ? nlohmann::json(*patient_filter_) : nlohmann::json(nullptr)},
+          {"ticks", ticks_},
+          {"readings", readings_},
+          {"activeDefects", defects}};
+}
+
+Status Simulator::trigger_defect(const std::string& device_id, const std::string& defect) {
+  auto made = Defect::make(defect);
+  if (!made) {
+    std::string known;
+    for (const std::string& n : defect_names()) known += (known.empty() ? "" : ", ") + n;
+    return Status::invalid_argument(fmt::format("unknown defect '{}'; known: {}", defect, known));
+  }
+  CF_ASSIGN_OR_RETURN(auto targets, load_targets_());
+  auto device = std::find_if(targets.begin(), targets.end(), [&](const DeviceTarget& t) { return t.device_id == device_id; });
+  if (device == targets.end()) return Status::not_found(fmt::format("device '{}' not found", device_id));
+  if (defect == "glucose_spike" &&
+      std::none_of(device->metrics.begin(), device->metrics.end(), [](const auto& m) { return m.name == "BloodGlucose"; })) {
+    return Status::invalid_argument(fmt::format(
+        "device '{}' has no BloodGlucose target in its prescription; glucose_spike needs an insulin-pump prescription",
+        device_id));
+  }
+  std::lock_guard lock(mutex_);
+  defects_.insert_or_assign(device_id, std::move(*made));
+  return Status::ok();
+}
+
+Result<std::vector<Reading>> Simulator::tick(int64_t ts_ms) {
+  CF_ASSIGN_OR_RETURN(auto targets, load_targets_());
+  std::lock_guard lock(mutex_);
+  std::vector<Reading> out;
+  for (const DeviceTarget& device : targets) {
+    if (patient_filter_ && device.patient_id != *patient_filter_) continue;
+    std::map<std::string, double> normal;
+    for (const auto& m : device.metrics) normal[m.name] = m.target;
+    std::map<std::string, Defect::Override> overrides;
+    if (auto d = defects_.find(device.device_id); d != defects_.end()) {
+      overrides = d->second.next(normal);
+      if (d->second.finished()) defects_.erase(d);
+    }
+    for (const auto& m : device.metrics) {
+      double value;
+      if (auto o = overrides.find(m.name); o != overrides.end()) {
+        value = o->second.value;
+      } else {
+        const double spread = m.tolerance / 2;
+        value = m.target + std::uniform_real_distribution<double>(-spread, spread)(rng_);
+      }
+      // Two decimals, as a device display would report it.
+      value = std::round(value * 100) / 100;
+      out.push_back({device.device_id, device.patient_id, ts_ms, m.name, value, device.software_version});
+    }
+  }
+  ++ticks_;
+  readings_ += static_cast<int64_t>(out.size());
+  return out;
+}
+
+void Simulator::run() {
+  auto next = std::chrono::steady_clock::now();
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      if (wake_.wait_until(lock, next, [&] { return stopping_; })) return;
+    }
+    next += options_.tick_interval;
+    const int64_t now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    auto readings = tick(now_ms);
+    if (readings && !readings->empty()) sink_(*readings);
+    // After a stall (a slow database), do not fire a burst of ticks to catch up.
+    if (next < std::chrono::steady_clock::now()) next = std::chrono::steady_clock::now() + options_.tick_interval;
+  }
+}
+
+}  // namespace careflow::sim
