@@ -1,0 +1,19 @@
+#pragma once
+// The demonstration's controls, as the reference API has them:
+//   POST /simulation/start {"simulation_type": "all"|"single", "patient_id"?}
+//   POST /simulation/stop, GET /simulation/status
+//   POST /device/{deviceId}/simulator/{defect}
+//   POST /device/{deviceId}/events/{button-press|power-status|gps} -> topic hc_raw_device_events
+
+#include "api/router.h"
+#include "log/topics.h"
+#include "sim/simulator.h"
+#include "store/database.h"
+
+namespace careflow::api {
+
+inline constexpr const char* kDeviceEventsTopic = "hc_raw_device_events";
+
+void add_simulation_routes(Router& router, sim::Simulator& simulator, store::Database& db, log::Topics& topics);
+
+}  // namespace careflow::api
