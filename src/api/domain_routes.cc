@@ -81,10 +81,10 @@ ResourceSpec prescriptions_resource(store::Database* db) {
           }};
 }
 
-void add_domain_routes(Router& router, store::Database& db) {
-  add_resource_routes(router, db, patients_resource(&db));
-  add_resource_routes(router, db, devices_resource(&db));
-  add_resource_routes(router, db, prescriptions_resource(&db));
+void add_domain_routes(Router& router, store::Database& db, ListCache* cache) {
+  add_resource_routes(router, db, patients_resource(&db), cache);
+  add_resource_routes(router, db, devices_resource(&db), cache);
+  add_resource_routes(router, db, prescriptions_resource(&db), cache);
 }
 
 }  // namespace careflow::api

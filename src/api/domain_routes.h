@@ -11,7 +11,7 @@ ResourceSpec patients_resource(store::Database* db);
 ResourceSpec devices_resource(store::Database* db);
 ResourceSpec prescriptions_resource(store::Database* db);
 
-// Registers all three.
-void add_domain_routes(Router& router, store::Database& db);
+// Registers all three; with a cache, their lists are served from it (see ListCache).
+void add_domain_routes(Router& router, store::Database& db, ListCache* cache = nullptr);
 
 }  // namespace careflow::api

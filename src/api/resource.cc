@@ -156,19 +156,34 @@ std::variant<nlohmann::json, FieldError> parse_body(const ResourceSpec& spec, co
   return row;
 }
 
-void add_resource_routes(Router& router, store::Database& db, const ResourceSpec& spec) {
+void add_resource_routes(Router& router, store::Database& db, const ResourceSpec& spec, ListCache* cache) {
   const std::string base = "/" + spec.collection;
   const std::string item = base + "/{id}";
   // Routes own copies: the spec may be a temporary of the caller.
   auto shared = std::make_shared<ResourceSpec>(spec);
   auto repo = std::make_shared<store::Repository>(db, *spec.table);
 
-  router.add("GET", base, [repo](HttpRequest&) {
+  const std::string table = spec.table->table;
+  // Every successful write drops the cached list before answering, so a client reads its writes.
+  auto changed = [cache, table](HttpResponse response) {
+    if (cache && response.status < 300) cache->invalidate(table);
+    return response;
+  };
+
+  router.add("GET", base, [repo, cache, table](HttpRequest&) {
+    const ListCache::Entry cached = cache ? cache->get(table) : ListCache::Entry{0, std::nullopt};
+    HttpResponse response;
+    if (cached.body) {
+      response.body = *cached.body;
+      return response;
+    }
     auto rows = repo->list();
     if (!rows) return HttpResponse::from_status(rows.status());
     nlohmann::json out = nlohmann::json::array();
     for (const auto& row : *rows) out.push_back(to_api_json(row));
-    return HttpResponse::json(200, out);
+    response = HttpResponse::json(200, out);
+    if (cache) cache->put(table, cached.generation, response.body);
+    return response;
   }, "List all " + spec.collection);
 
   router.add("GET", item, [repo](HttpRequest& request) {
@@ -176,7 +191,7 @@ void add_resource_routes(Router& router, store::Database& db, const ResourceSpec
     return row ? HttpResponse::json(200, to_api_json(*row)) : HttpResponse::from_status(row.status());
   }, "Get one of " + spec.collection);
 
-  router.add("POST", base, [repo, shared](HttpRequest& request) {
+  router.add("POST", base, [repo, shared, changed](HttpRequest& request) {
     auto body = json_object_body(request);
     if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
     auto parsed = parse_body(*shared, std::get<nlohmann::json>(body), /*creating=*/true);
@@ -190,13 +205,13 @@ void add_resource_routes(Router& router, store::Database& db, const ResourceSpec
     for (int attempt = 0;; ++attempt) {
       if (shared->generate_key) row[key_column] = shared->generate_key(row);
       auto created = repo->insert(row);
-      if (created) return HttpResponse::json(201, to_api_json(*created));
+      if (created) return changed(HttpResponse::json(201, to_api_json(*created)));
       const bool retry = shared->generate_key && created.status().code() == StatusCode::kAlreadyExists && attempt < 5;
       if (!retry) return HttpResponse::from_status(created.status(), shared->fields.front().json);
     }
   }, "Create one of " + spec.collection);
 
-  router.add("PUT", item, [repo, shared](HttpRequest& request) {
+  router.add("PUT", item, [repo, shared, changed](HttpRequest& request) {
     auto body = json_object_body(request);
     if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
     nlohmann::json& object = std::get<nlohmann::json>(body);
@@ -216,12 +231,13 @@ void add_resource_routes(Router& router, store::Database& db, const ResourceSpec
       if (auto e = shared->check_row(merged)) return field_error(*e);
     }
     auto updated = repo->update(request.param("id"), changes);
-    return updated ? HttpResponse::json(200, to_api_json(*updated)) : HttpResponse::from_status(updated.status());
+    return updated ? changed(HttpResponse::json(200, to_api_json(*updated))) : HttpResponse::from_status(updated.status());
   }, "Update some fields of one of " + spec.collection);
 
-  router.add("DELETE", item, [repo, shared](HttpRequest& request) {
+  router.add("DELETE", item, [repo, shared, changed](HttpRequest& request) {
     Status removed = repo->remove(request.param("id"));
-    return removed ? HttpResponse::json(200, deleted_body(*shared, request.param("id"))) : HttpResponse::from_status(removed);
+    return removed ? changed(HttpResponse::json(200, deleted_body(*shared, request.param("id"))))
+                   : HttpResponse::from_status(removed);
   }, "Delete one of " + spec.collection);
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "api/list_cache.h"
 #include "api/router.h"
 #include "store/repository.h"
 
@@ -41,8 +42,9 @@ struct ResourceSpec {
   std::function<std::optional<FieldError>(const nlohmann::json& row)> check_row;
 };
 
-// Registers the five routes of `spec` on `router`.
-void add_resource_routes(Router& router, store::Database& db, const ResourceSpec& spec);
+// Registers the five routes of `spec` on `router`. With a `cache`, list bodies are served from it
+// and the resource's writes invalidate it.
+void add_resource_routes(Router& router, store::Database& db, const ResourceSpec& spec, ListCache* cache = nullptr);
 
 // A column row -> the camelCase JSON the API returns (created_at -> createdAt, ...).
 nlohmann::json to_api_json(const nlohmann::json& row);

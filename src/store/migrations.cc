@@ -55,9 +55,25 @@ ALTER TABLE prescriptions REPLICA IDENTITY FULL;
 // see it come back at the next start.
 constexpr std::string_view kSeedMarker = "-- seed rows are inserted by seed.cc";
 
+// Every committed change to a domain table tells listeners which table changed (API caches).
+constexpr std::string_view kChangeNotifications = R"sql(
+CREATE FUNCTION careflow_notify_table_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('careflow_table_changes', TG_TABLE_NAME);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER patients_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON patients
+  FOR EACH STATEMENT EXECUTE FUNCTION careflow_notify_table_change();
+CREATE TRIGGER devices_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON devices
+  FOR EACH STATEMENT EXECUTE FUNCTION careflow_notify_table_change();
+CREATE TRIGGER prescriptions_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON prescriptions
+  FOR EACH STATEMENT EXECUTE FUNCTION careflow_notify_table_change();
+)sql";
+
 const Migration kMigrations[] = {
     {1, "create patients, devices, prescriptions", kCreateTables},
     {2, "seed the demonstration's patients, devices and prescriptions", kSeedMarker},
+    {3, "notify listeners of table changes", kChangeNotifications},
 };
 
 constexpr int64_t kMigrationLockKey = 0x63617265666c6f77;  // "careflow"

@@ -11,7 +11,9 @@
 #include "api/system_routes.h"
 #include "api/telemetry_hub.h"
 #include "api/tests/http_client.h"
+#include "store/change_listener.h"
 #include "store/migrations.h"
+#include "store/pg_connection.h"
 #include "store/tests/test_postgres.h"
 
 namespace careflow::api {
@@ -31,7 +33,10 @@ class ApiServerTest : public store::testing::PostgresTest {
     db_ = std::move(db).value();
     ASSERT_TRUE(store::migrate(*db_).is_ok());
 
-    add_domain_routes(router_, *db_);
+    auto listener = store::ChangeListener::start(pg_->conninfo(), [this](const std::string& t) { cache_.invalidate(t); });
+    ASSERT_TRUE(listener.is_ok()) << listener.status().to_string();
+    listener_ = std::move(listener).value();
+    add_domain_routes(router_, *db_, &cache_);
     add_health_route(router_, {{"database", [this] { return db_->exec("SELECT 1").status(); }},
                                {"simulator", [this] { return simulator_up_ ? Status::ok() : Status::unavailable("stopped"); }}});
     HttpServerOptions options;
@@ -47,6 +52,7 @@ class ApiServerTest : public store::testing::PostgresTest {
   void TearDown() override {
     server_.reset();
     hub_.reset();
+    listener_.reset();
     db_.reset();
     pg_.reset();
     PostgresTest::TearDown();
@@ -74,6 +80,8 @@ class ApiServerTest : public store::testing::PostgresTest {
 
   std::unique_ptr<store::LocalPostgres> pg_;
   std::unique_ptr<store::Database> db_;
+  ListCache cache_;
+  std::unique_ptr<store::ChangeListener> listener_;
   Router router_;
   std::unique_ptr<HttpServer> server_;
   std::unique_ptr<TelemetryHub> hub_;
@@ -172,6 +180,23 @@ TEST_F(ApiServerTest, BadInputNeverGetsA500) {
   auto sql = call(port_, "POST", "/patients", R"({"patientId":"P'; DROP TABLE patients;--","name":"x"})");
   EXPECT_EQ(sql.status, 201) << sql.body;
   EXPECT_EQ(call(port_, "GET", "/patients").json().size(), 6u);
+}
+
+TEST_F(ApiServerTest, CachedListsFollowChangesMadeOutsideTheApi) {
+  ASSERT_EQ(call(port_, "GET", "/devices").json()[0]["softwareVersion"], "1.2.0");
+  ASSERT_EQ(call(port_, "GET", "/devices").json()[0]["softwareVersion"], "1.2.0");  // now cached
+  auto other = store::PgConnection::connect(pg_->conninfo());
+  ASSERT_TRUE(other.is_ok());
+  ASSERT_TRUE((*other)->exec("UPDATE devices SET software_version = '2.0.0' WHERE device_id = 'DEV-P001'").is_ok());
+  std::string seen;
+  for (int i = 0; i < 100 && seen != "2.0.0"; ++i) {
+    seen = call(port_, "GET", "/devices").json()[0]["softwareVersion"];
+    if (seen != "2.0.0") std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(seen, "2.0.0");
+  // The API's own writes are visible to the very next read.
+  ASSERT_EQ(call(port_, "PUT", "/devices/DEV-P001", R"({"softwareVersion":"3.0.0"})").status, 200);
+  EXPECT_EQ(call(port_, "GET", "/devices").json()[0]["softwareVersion"], "3.0.0");
 }
 
 TEST_F(ApiServerTest, HealthNamesTheFailingComponent) {

@@ -4,9 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <regex>
 #include <set>
 
+#include "store/change_listener.h"
 #include "store/migrations.h"
 #include "store/prescription_id.h"
 #include "store/tests/test_postgres.h"
@@ -140,6 +143,33 @@ TEST(PrescriptionId, HasTheReferenceShapeAndVaries) {
     ids.insert(id);
   }
   EXPECT_GT(ids.size(), 45u);
+}
+
+}  // namespace
+}  // namespace careflow::store
+
+namespace careflow::store {
+namespace {
+
+TEST_F(RepositoryTest, ListenerHearsChangesFromAnyConnection) {
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::vector<std::string> heard;
+  auto listener = ChangeListener::start(pg_->conninfo(), [&](const std::string& table) {
+    std::lock_guard lock(mutex);
+    heard.push_back(table);
+    cv.notify_all();
+  });
+  ASSERT_TRUE(listener.is_ok()) << listener.status().to_string();
+  // A change made outside the repositories, as psql would.
+  auto other = PgConnection::connect(pg_->conninfo());
+  ASSERT_TRUE(other.is_ok());
+  ASSERT_TRUE((*other)->exec("UPDATE devices SET software_version = '1.2.1' WHERE device_id = 'DEV-P001'").is_ok());
+  ASSERT_TRUE((*other)->exec("DELETE FROM prescriptions WHERE device_id = 'DEV-P005'").is_ok());
+  std::unique_lock lock(mutex);
+  ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(5), [&] { return heard.size() >= 2; }));
+  EXPECT_EQ(heard[0], "devices");
+  EXPECT_EQ(heard[1], "prescriptions");
 }
 
 }  // namespace
