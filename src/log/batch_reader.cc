@@ -1,0 +1,90 @@
+#include "log/batch_reader.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace careflow::log {
+
+BatchReader::BatchReader(int fd, std::string path, int64_t position, int64_t limit, size_t buffer_bytes)
+    : fd_(fd), path_(std::move(path)), position_(position), limit_(limit), buffer_bytes_(buffer_bytes) {
+  buffer_start_ = buffer_end_ = position;
+}
+
+bool BatchReader::fill(int64_t n) {
+  if (position_ + n > limit_) return false;
+  if (position_ >= buffer_start_ && position_ + n <= buffer_end_) return true;
+  // Keep nothing before position_; read at least a buffer's worth (or the whole batch).
+  const int64_t want = std::min<int64_t>(std::max<int64_t>(n, static_cast<int64_t>(buffer_bytes_)), limit_ - position_);
+  if (buffer_.size() < static_cast<size_t>(want)) buffer_.resize(static_cast<size_t>(want));
+  int64_t got = 0;
+  while (got < want) {
+    const ssize_t r = ::pread(fd_, buffer_.data() + got, static_cast<size_t>(want - got), position_ + got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) {
+      error_ = Status::from_errno(fmt::format("reading {} at byte {}", path_, position_ + got), errno);
+      return false;
+    }
+    if (r == 0) break;
+    got += r;
+  }
+  buffer_start_ = position_;
+  buffer_end_ = position_ + got;
+  return got >= n;
+}
+
+bool BatchReader::rest_is_zero() {
+  for (int64_t at = position_; at < limit_;) {
+    const int64_t chunk = std::min<int64_t>(static_cast<int64_t>(buffer_bytes_), limit_ - at);
+    const int64_t saved = position_;
+    position_ = at;
+    if (!fill(chunk)) {
+      position_ = saved;
+      return false;
+    }
+    const char* p = buffer_.data() + (at - buffer_start_);
+    for (int64_t i = 0; i < chunk; ++i) {
+      if (p[i] != 0) {
+        position_ = saved;
+        return false;
+      }
+    }
+    position_ = saved;
+    at += chunk;
+  }
+  return true;
+}
+
+BatchReader::Step BatchReader::corrupt(const std::string& what) {
+  error_ = Status::corruption(fmt::format("segment {}: {} in the batch at byte {}", path_, what, position_));
+  return Step::kCorrupt;
+}
+
+BatchReader::Step BatchReader::next() {
+  if (position_ == limit_) return Step::kEnd;
+  if (!fill(static_cast<int64_t>(kBatchHeaderSize))) {
+    if (!error_.is_ok()) return Step::kCorrupt;
+    return Step::kTorn;  // fewer bytes than a header
+  }
+  const char* b = buffer_.data() + (position_ - buffer_start_);
+  if (!header_crc_ok(b)) {
+    if (rest_is_zero()) return Step::kTorn;  // zeros after a crash: nothing was written here
+    return corrupt("header CRC mismatch");
+  }
+  header_ = parse_batch_header(b);
+  if (header_.batch_length < static_cast<int32_t>(kBatchHeaderSize - kBatchLengthPrefix)) {
+    return corrupt(fmt::format("impossible batch length {}", header_.batch_length));
+  }
+  if (position_ + header_.total_size() > limit_) return Step::kTorn;
+  if (!fill(header_.total_size())) return error_.is_ok() ? Step::kTorn : Step::kCorrupt;
+  b = buffer_.data() + (position_ - buffer_start_);
+  if (!body_crc_ok(header_, b)) {
+    if (position_ + header_.total_size() == limit_) return Step::kTorn;  // the last batch, partly on disk
+    return corrupt("CRC mismatch");
+  }
+  if (header_.magic != kBatchMagic) return corrupt(fmt::format("unknown magic {}", header_.magic));
+  return Step::kBatch;
+}
+
+}  // namespace careflow::log

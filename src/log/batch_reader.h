@@ -1,0 +1,49 @@
+#pragma once
+// Sequential reading of the batches of one segment file with large buffered reads, each batch
+// checked (header CRC, length, body CRC). Private to log/.
+
+#include <string>
+
+#include "log/record_batch.h"
+
+namespace careflow::log {
+
+class BatchReader {
+ public:
+  // Reads `fd` (the file at `path`, named in errors) from `position` up to `limit` bytes.
+  BatchReader(int fd, std::string path, int64_t position, int64_t limit, size_t buffer_bytes = 1 << 20);
+
+  enum class Step {
+    kBatch,    // header() and bytes() describe the batch at position()
+    kEnd,      // exactly at the limit
+    kTorn,     // an incomplete batch runs to the limit: what a crash mid-write leaves
+    kCorrupt,  // damaged data with more data after it; error() says where
+  };
+  Step next();
+
+  const BatchHeader& header() const { return header_; }
+  const char* bytes() const { return buffer_.data() + (position_ - buffer_start_); }
+  int64_t position() const { return position_; }  // start of the current batch (or of the tail)
+  // Moves past the current batch.
+  void advance() { position_ += header_.total_size(); }
+  const Status& error() const { return error_; }
+
+ private:
+  // Makes [position_, position_ + n) available in the buffer; false at EOF or on a read error.
+  bool fill(int64_t n);
+  bool rest_is_zero();
+  Step corrupt(const std::string& what);
+
+  int fd_;
+  std::string path_;
+  int64_t position_;
+  int64_t limit_;
+  std::string buffer_;
+  int64_t buffer_start_ = 0;
+  int64_t buffer_end_ = 0;
+  size_t buffer_bytes_;
+  BatchHeader header_;
+  Status error_;
+};
+
+}  // namespace careflow::log
