@@ -1,0 +1,165 @@
+// What a crash or a bad disk leaves, made by hand on closed logs: torn tails are truncated, an
+// atomic append that never committed is rolled back, and damage before the tail is an error
+// naming the file and the byte.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "log/embedded_log.h"
+#include "log/record_batch.h"
+#include "log/tests/log_test_util.h"
+
+namespace careflow::log {
+namespace {
+
+using testing::open_log;
+using testing::rec;
+using testing::TempDir;
+using testing::values;
+
+std::filesystem::path segment_path(const TempDir& dir, const std::string& topic, int partition, int64_t base) {
+  return dir.path() / "topics" / topic / std::to_string(partition) / fmt::format("{:020}.log", base);
+}
+
+std::vector<std::filesystem::path> segments(const TempDir& dir, const std::string& topic) {
+  std::vector<std::filesystem::path> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path() / "topics" / topic / "0")) {
+    if (e.path().extension() == ".log") out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void append_bytes(const std::filesystem::path& file, const std::string& bytes) {
+  std::ofstream(file, std::ios::binary | std::ios::app) << bytes;
+}
+
+void flip_byte(const std::filesystem::path& file, int64_t position) {
+  std::fstream f(file, std::ios::binary | std::ios::in | std::ios::out);
+  f.seekg(position);
+  char c;
+  f.get(c);
+  f.seekp(position);
+  f.put(static_cast<char>(c ^ 0x5A));
+}
+
+// Writes ten records in ten batches and closes the log.
+void ten_records(const TempDir& dir, TopicConfig config = {}) {
+  auto log = open_log(dir.str());
+  ASSERT_TRUE(log->create_topic("t", config).is_ok());
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(log->append({"t", 0}, std::vector<Record>{rec("v" + std::to_string(i), i)}).is_ok());
+}
+
+TEST(Recovery, TornTailsAreTruncatedAndAppendsContinue) {
+  for (const char* kind : {"half a batch", "a few header bytes", "zeros"}) {
+    SCOPED_TRACE(kind);
+    TempDir dir;
+    ten_records(dir);
+    const auto file = segment_path(dir, "t", 0, 0);
+    const auto size = std::filesystem::file_size(file);
+    std::string batch;
+    encode_batch(std::vector<Record>{rec("torn", 99)}, 10, 0, batch);
+    if (std::string(kind) == "half a batch") append_bytes(file, batch.substr(0, batch.size() / 2));
+    if (std::string(kind) == "a few header bytes") append_bytes(file, batch.substr(0, 7));
+    if (std::string(kind) == "zeros") append_bytes(file, std::string(4096, '\0'));
+    auto log = open_log(dir.str());
+    ASSERT_TRUE(log);
+    EXPECT_EQ(std::filesystem::file_size(file), size);
+    EXPECT_EQ(values(*log, {"t", 0}).size(), 10u);
+    EXPECT_EQ(*log->append({"t", 0}, std::vector<Record>{rec("next")}), 10);
+    EXPECT_EQ(values(*log, {"t", 0}).back(), "next");
+  }
+}
+
+TEST(Recovery, AnAtomicAppendThatNeverCommittedIsRolledBack) {
+  TempDir dir;
+  {
+    auto log = open_log(dir.str());
+    ASSERT_TRUE(log->create_topic("t", TopicConfig{.partitions = 2}).is_ok());
+    std::vector<PartitionBatch> batches = {{{"t", 0}, {rec("both-0")}}, {{"t", 1}, {rec("both-1")}}};
+    ASSERT_TRUE(log->append_atomic(batches).is_ok());  // committed: must stay
+  }
+  // A crash after writing partition 0's batch of the next atomic append, before its commit.
+  std::string batch;
+  encode_batch(std::vector<Record>{rec("uncommitted")}, 1, 424242, batch);
+  append_bytes(segment_path(dir, "t", 0, 0), batch);
+  {
+    auto log = open_log(dir.str());
+    EXPECT_EQ(values(*log, {"t", 0}), (std::vector<std::string>{"both-0"}));
+    EXPECT_EQ(values(*log, {"t", 1}), (std::vector<std::string>{"both-1"}));
+    std::vector<PartitionBatch> next = {{{"t", 0}, {rec("again-0")}}, {{"t", 1}, {rec("again-1")}}};
+    auto bases = log->append_atomic(next);
+    ASSERT_TRUE(bases.is_ok());
+    EXPECT_EQ(*bases, (std::vector<int64_t>{1, 1}));
+  }
+  // And the committed atomic appends stay committed across more restarts.
+  auto log = open_log(dir.str());
+  EXPECT_EQ(values(*log, {"t", 0}), (std::vector<std::string>{"both-0", "again-0"}));
+  EXPECT_EQ(values(*log, {"t", 1}), (std::vector<std::string>{"both-1", "again-1"}));
+}
+
+TEST(Recovery, AFlippedByteInTheLastSegmentFailsTheOpenNamingFileAndByte) {
+  TempDir dir;
+  ten_records(dir);
+  const auto file = segment_path(dir, "t", 0, 0);
+  const auto size = static_cast<int64_t>(std::filesystem::file_size(file));
+  flip_byte(file, size / 2);
+  auto log = EmbeddedLog::open(dir.str());
+  ASSERT_FALSE(log.is_ok());
+  EXPECT_EQ(log.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(log.status().message().find(file.string()), std::string::npos) << log.status().message();
+  EXPECT_NE(log.status().message().find("at byte "), std::string::npos) << log.status().message();
+  // Nothing was truncated: the data stays for inspection.
+  EXPECT_EQ(static_cast<int64_t>(std::filesystem::file_size(file)), size);
+}
+
+TEST(Recovery, AFlippedByteInAnOlderSegmentFailsTheFetchNamingFileAndByte) {
+  TempDir dir;
+  TopicConfig config;
+  config.segment_bytes = 1024;
+  config.index_interval_bytes = 128;  // older segments are checked only after their last index entry
+  {
+    auto log = open_log(dir.str());
+    ASSERT_TRUE(log->create_topic("t", config).is_ok());
+    for (int i = 0; i < 200; ++i) ASSERT_TRUE(log->append({"t", 0}, std::vector<Record>{rec(std::string(40, 'x') + std::to_string(i))}).is_ok());
+  }
+  const auto files = segments(dir, "t");
+  ASSERT_GE(files.size(), 3u);
+  const auto victim = files[0];
+  const auto size = static_cast<int64_t>(std::filesystem::file_size(victim));
+  flip_byte(victim, size / 3);
+  auto log = open_log(dir.str());  // the damage is before the last index entry: found by the read
+  ASSERT_TRUE(log);
+  auto fetched = log->fetch({"t", 0}, 0);
+  ASSERT_FALSE(fetched.is_ok());
+  EXPECT_EQ(fetched.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(fetched.status().message().find(victim.string()), std::string::npos) << fetched.status().message();
+  EXPECT_NE(fetched.status().message().find("at byte "), std::string::npos) << fetched.status().message();
+  // Later segments are still readable.
+  auto later = log->fetch({"t", 0}, 150);
+  EXPECT_TRUE(later.is_ok()) << later.status().to_string();
+}
+
+TEST(Recovery, MissingIndexFilesAreRebuilt) {
+  TempDir dir;
+  TopicConfig config;
+  config.segment_bytes = 1024;
+  config.index_interval_bytes = 100;
+  {
+    auto log = open_log(dir.str());
+    ASSERT_TRUE(log->create_topic("t", config).is_ok());
+    for (int i = 0; i < 100; ++i) ASSERT_TRUE(log->append({"t", 0}, std::vector<Record>{rec(std::to_string(i), i * 10)}).is_ok());
+  }
+  for (const auto& f : segments(dir, "t")) {
+    std::filesystem::remove(std::filesystem::path(f).replace_extension(".index"));
+    std::filesystem::resize_file(std::filesystem::path(f).replace_extension(".timeindex"), 5);  // damaged
+  }
+  auto log = open_log(dir.str());
+  EXPECT_EQ(log->fetch({"t", 0}, 57)->records.front().value, "57");
+  EXPECT_EQ(**log->offset_for_timestamp({"t", 0}, 455), 46);
+}
+
+}  // namespace
+}  // namespace careflow::log
