@@ -291,7 +291,7 @@ int main(int argc, char** argv) {
 
   ScratchDir dir("log-bench");
   scratch = &dir;
-  ReadFixture fixture{open_log(dir.path() / "read"), dir.path() / "read"};
+  ReadFixture fixture{open_log(dir.path() / "read"), dir.path() / "read", {}};
   read_fixture = &fixture;
 
   for (int size : {200, 1024}) {

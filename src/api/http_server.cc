@@ -8,6 +8,7 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <latch>
 #include <map>
 
 #include "api/static_files.h"
@@ -32,8 +33,13 @@ struct HttpServer::Impl {
   const Router& router;
   std::map<std::string, StreamHandler> streams;
   std::string static_dir;
-  net::io_context ioc;
-  tcp::acceptor acceptor{ioc};
+  // Shared with every event stream: a stream kept by its owner (the telemetry hub) may outlive
+  // the server, and its socket must not outlive the context it was made on.
+  std::shared_ptr<net::io_context> context = std::make_shared<net::io_context>();
+  net::io_context& ioc = *context;
+  tcp::acceptor acceptor{net::make_strand(ioc)};  // its handlers and stop() never run at once
+  std::mutex streams_mutex;
+  std::vector<std::weak_ptr<EventStream>> streams_open;  // closed by stop()
   std::vector<std::thread> threads;
 
   void accept_next();
@@ -51,8 +57,8 @@ namespace {
 // A client of a text/event-stream response: its own queue, written in order on its strand.
 class SseConnection : public EventStream, public std::enable_shared_from_this<SseConnection> {
  public:
-  SseConnection(beast::tcp_stream stream, size_t max_queue_bytes)
-      : stream_(std::move(stream)), max_queue_bytes_(max_queue_bytes) {}
+  SseConnection(std::shared_ptr<net::io_context> context, beast::tcp_stream stream, size_t max_queue_bytes)
+      : context_(std::move(context)), stream_(std::move(stream)), max_queue_bytes_(max_queue_bytes) {}
 
   void start(std::string headers) {
     stream_.expires_never();
@@ -80,9 +86,19 @@ class SseConnection : public EventStream, public std::enable_shared_from_this<Ss
   }
 
   bool is_open() const override { return open_; }
+  auto executor() { return stream_.get_executor(); }
 
   void close() override {
     net::post(stream_.get_executor(), [self = shared_from_this()] { self->close_now(); });
+  }
+
+  // Only on this connection's strand.
+  void close_now() {
+    if (!open_.exchange(false)) return;
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.socket().close(ignored);
+    // The queue stays until this object dies: an async_write in flight still points into it.
   }
 
  private:
@@ -108,14 +124,7 @@ class SseConnection : public EventStream, public std::enable_shared_from_this<Ss
     });
   }
 
-  void close_now() {
-    if (!open_.exchange(false)) return;
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.socket().close(ignored);
-    // The queue stays until this object dies: an async_write in flight still points into it.
-  }
-
+  std::shared_ptr<net::io_context> context_;  // declared first: destroyed after stream_
   beast::tcp_stream stream_;
   size_t max_queue_bytes_;
   std::atomic<bool> open_{true};
@@ -202,7 +211,13 @@ class Session : public std::enable_shared_from_this<Session> {
         "X-Accel-Buffering: no\r\n";
     if (!origin_.empty()) headers += fmt::format("Access-Control-Allow-Origin: {}\r\nVary: Origin\r\n", origin_);
     headers += "\r\n";
-    auto connection = std::make_shared<SseConnection>(std::move(stream_), server_.options.max_stream_queue_bytes);
+    auto connection =
+        std::make_shared<SseConnection>(server_.context, std::move(stream_), server_.options.max_stream_queue_bytes);
+    {
+      std::lock_guard lock(server_.streams_mutex);
+      std::erase_if(server_.streams_open, [](const std::weak_ptr<EventStream>& w) { return w.expired(); });
+      server_.streams_open.push_back(connection);
+    }
     connection->start(std::move(headers));
     handler(request, connection);
   }
@@ -294,13 +309,33 @@ Status HttpServer::start() {
 
 void HttpServer::stop() {
   if (!impl_ || impl_->threads.empty()) return;
-  net::post(impl_->ioc, [this] {
+  // Stop accepting and end every event stream, each on its own strand, then stop the threads.
+  std::vector<std::shared_ptr<SseConnection>> streams;
+  {
+    std::lock_guard lock(impl_->streams_mutex);
+    for (auto& weak : impl_->streams_open) {
+      if (auto stream = weak.lock()) streams.push_back(std::static_pointer_cast<SseConnection>(stream));
+    }
+  }
+  std::latch closed(static_cast<std::ptrdiff_t>(streams.size()) + 1);
+  net::post(impl_->acceptor.get_executor(), [this, &closed] {
     beast::error_code ignored;
     impl_->acceptor.close(ignored);
+    closed.count_down();
   });
+  for (auto& stream : streams) {
+    net::post(stream->executor(), [stream, &closed] {
+      stream->close_now();
+      closed.count_down();
+    });
+  }
+  closed.wait();
   impl_->ioc.stop();
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();
+  // Let the handlers of the cancelled operations run, so they release their connections.
+  impl_->ioc.restart();
+  impl_->ioc.poll();
 }
 
 }  // namespace careflow::api
