@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -15,6 +14,7 @@
 #include <shared_mutex>
 #include <thread>
 
+#include "common/logging.h"
 #include "log/partition.h"
 #include "log/txn_journal.h"
 
@@ -135,7 +135,7 @@ EmbeddedLogImpl::~EmbeddedLogImpl() {
   }
   background_wake_.notify_all();
   if (background_.joinable()) background_.join();
-  if (Status s = flush(); !s) spdlog::error("log: flush at close failed: {}", s.to_string());
+  if (Status s = flush(); !s) log_error("log", "flush at close failed", {{"error", s.to_string()}});
   if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
@@ -573,12 +573,12 @@ void EmbeddedLogImpl::background_loop() {
       for (const auto& partition : topic->partitions) {
         if (!partition->dirty() || now - partition->last_sync_ms() < topic->config.fsync_interval_ms) continue;
         std::lock_guard partition_lock(partition->write_mutex());
-        if (Status s = partition->sync(); !s) spdlog::error("log: background fsync failed: {}", s.to_string());
+        if (Status s = partition->sync(); !s) log_error("log", "background fsync failed", {{"error", s.to_string()}});
       }
     }
     if (options_.maintenance_interval_ms > 0 && now - last_maintenance >= options_.maintenance_interval_ms) {
       last_maintenance = now;
-      if (Status s = run_maintenance(wall_ms()); !s) spdlog::error("log: maintenance failed: {}", s.to_string());
+      if (Status s = run_maintenance(wall_ms()); !s) log_error("log", "maintenance failed", {{"error", s.to_string()}});
     }
     lock.lock();
   }

@@ -2,7 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
+#include "common/logging.h"
 #include <unistd.h>
 
 #include <algorithm>
@@ -88,8 +88,8 @@ Status Partition::drop_trailing_batch() {
   BatchHeader header;
   int64_t position;
   if (!segments_.back()->last_batch(header, position)) return Status::ok();
-  spdlog::warn("log recovery: rolling back an uncommitted atomic append partition={} txn={} offset={}", id_.to_string(),
-               header.txn_id, header.base_offset);
+  log_warn("log", "recovery rolled back an uncommitted atomic append",
+           {{"partition", id_.to_string()}, {"txn", std::to_string(header.txn_id)}, {"offset", std::to_string(header.base_offset)}});
   return segments_.back()->truncate(position);
 }
 

@@ -2,7 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
+#include "common/logging.h"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -150,8 +150,9 @@ Status Segment::scan_from(int64_t position, bool truncate_torn) {
           return Status::corruption(
               fmt::format("segment {}: incomplete batch at byte {} in a segment that is not the last", log_path_, reader.position()));
         }
-        spdlog::warn("log recovery: truncating torn batch file={} position={} bytes_dropped={}", log_path_,
-                     reader.position(), size_ - reader.position());
+        log_warn("log", "recovery truncated a torn batch",
+                 {{"file", log_path_}, {"position", std::to_string(reader.position())},
+                  {"bytes_dropped", std::to_string(size_ - reader.position())}});
         if (::ftruncate(fd_, reader.position()) != 0) return Status::from_errno("truncating " + log_path_, errno);
         size_ = reader.position();
         return Status::ok();

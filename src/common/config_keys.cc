@@ -1,0 +1,38 @@
+// Every configuration key careflow knows. Adding a key touches only this table.
+
+#include "common/config.h"
+
+namespace careflow {
+
+const std::vector<ConfigKey>& config_keys() {
+  static const std::vector<ConfigKey> keys = {
+      {"data_dir", ConfigType::kString, "./var", {}, false, "where careflow keeps its log, database and lake"},
+      {"log.level", ConfigType::kString, "info", {}, false, "trace, debug, info, warn or error",
+       {"trace", "debug", "info", "warn", "error"}},
+      {"http.host", ConfigType::kString, "127.0.0.1", {}, false, "address the API and web app listen on"},
+      {"http.port", ConfigType::kInt, "8000", {}, false, "port of the API and web app"},
+      {"database.url", ConfigType::kString, "", {"DATABASE_URL"}, true,
+       "PostgreSQL to use; empty = careflow runs its own under <data_dir>/pg"},
+      {"database.port", ConfigType::kInt, "5433", {}, false, "port of careflow's own PostgreSQL"},
+      {"kafka.bootstrap_servers", ConfigType::kString, "", {"KAFKA_BOOTSTRAP_SERVERS"}, false,
+       "Kafka brokers; empty = careflow's embedded log"},
+      {"kafka.api_key", ConfigType::kString, "", {"KAFKA_API_KEY"}, false, "SASL username (Confluent Cloud API key)"},
+      {"kafka.api_secret", ConfigType::kString, "", {"KAFKA_API_SECRET"}, true, "SASL password (Confluent Cloud API secret)"},
+      {"schema_registry.url", ConfigType::kString, "", {"SCHEMA_REGISTRY_URL"}, false,
+       "Schema Registry; empty = careflow's built-in one"},
+      {"schema_registry.api_key", ConfigType::kString, "", {"SCHEMA_REGISTRY_API_KEY"}, false, "Schema Registry API key"},
+      {"schema_registry.api_secret", ConfigType::kString, "", {"SCHEMA_REGISTRY_API_SECRET"}, true,
+       "Schema Registry API secret"},
+      {"topics.partitions", ConfigType::kInt, "1", {}, false, "partitions of a new topic"},
+      {"topics.flush_policy", ConfigType::kString, "interval", {}, false, "fsync every-batch, on an interval, or never",
+       {"every-batch", "interval", "never"}},
+      {"topics.flush_ms", ConfigType::kInt, "1000", {}, false, "fsync interval of the interval policy"},
+      {"topics.segment_bytes", ConfigType::kInt, "67108864", {}, false, "segment size before a new one starts"},
+      {"topics.retention_ms", ConfigType::kInt, "604800000", {}, false, "how long records are kept; -1 = forever"},
+      {"simulator.tick_ms", ConfigType::kInt, "1000", {}, false, "time between two readings of a simulated device"},
+      {"simulator.seed", ConfigType::kInt, "0", {}, false, "seed of the simulator's noise; 0 = random"},
+  };
+  return keys;
+}
+
+}  // namespace careflow

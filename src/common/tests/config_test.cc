@@ -1,0 +1,146 @@
+// Configuration: precedence, sources, errors with file:line:column, masking.
+
+#include "common/config.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/logging.h"
+
+namespace careflow {
+namespace {
+
+class ConfigFile {
+ public:
+  explicit ConfigFile(const std::string& text) {
+    path_ = std::filesystem::temp_directory_path() / ("careflow-config-" + std::to_string(getpid()) + "-" + std::to_string(++n_) + ".toml");
+    std::ofstream(path_) << text;
+  }
+  ~ConfigFile() { std::filesystem::remove(path_); }
+  std::string path() const { return path_.string(); }
+
+ private:
+  static inline int n_ = 0;
+  std::filesystem::path path_;
+};
+
+TEST(Config, DefaultsThenFileThenEnvThenFlags) {
+  ConfigFile file("data_dir = \"/from/file\"\n[http]\nport = 9000\nhost = \"0.0.0.0\"\n[topics]\npartitions = 3\n");
+  ConfigSources sources;
+  sources.file = file.path();
+  sources.env = {{"CAREFLOW_HTTP_PORT", "9100"}, {"CAREFLOW_TOPICS_PARTITIONS", "4"}};
+  sources.flags = {{"topics.partitions", "5", "--set"}, {"data_dir", "/from/flag", "--data-dir"}};
+  auto config = Config::load(sources);
+  ASSERT_TRUE(config.is_ok()) << config.status().to_string();
+  EXPECT_EQ(config->str("log.level"), "info");
+  EXPECT_EQ(config->source("log.level"), "default");
+  EXPECT_EQ(config->str("http.host"), "0.0.0.0");
+  EXPECT_EQ(config->source("http.host"), file.path() + ":4");
+  EXPECT_EQ(config->integer("http.port"), 9100);
+  EXPECT_EQ(config->source("http.port"), "env CAREFLOW_HTTP_PORT");
+  EXPECT_EQ(config->integer("topics.partitions"), 5);
+  EXPECT_EQ(config->source("topics.partitions"), "flag --set");
+  EXPECT_EQ(config->str("data_dir"), "/from/flag");
+  EXPECT_EQ(config->source("data_dir"), "flag --data-dir");
+}
+
+TEST(Config, ReferenceStackEnvironmentNames) {
+  ConfigSources sources;
+  sources.env = {{"DATABASE_URL", "postgresql://app:s3cret@db.example:5432/health"},
+                 {"KAFKA_BOOTSTRAP_SERVERS", "pkc-1.confluent.cloud:9092"},
+                 {"KAFKA_API_KEY", "KEY"},
+                 {"KAFKA_API_SECRET", "hunter2"},
+                 {"SCHEMA_REGISTRY_URL", "https://psrc.example"}};
+  auto config = Config::load(sources);
+  ASSERT_TRUE(config.is_ok());
+  EXPECT_EQ(config->str("database.url"), "postgresql://app:s3cret@db.example:5432/health");
+  EXPECT_EQ(config->source("database.url"), "env DATABASE_URL");
+  EXPECT_EQ(config->display("database.url"), "postgresql://app:****@db.example:5432/health");
+  EXPECT_EQ(config->str("kafka.bootstrap_servers"), "pkc-1.confluent.cloud:9092");
+  EXPECT_EQ(config->display("kafka.api_key"), "KEY");
+  EXPECT_EQ(config->display("kafka.api_secret"), "****");
+  EXPECT_EQ(config->str("schema_registry.url"), "https://psrc.example");
+  // The CAREFLOW_ name wins over the reference name.
+  sources.env["CAREFLOW_DATABASE_URL"] = "postgresql://other@h/db";
+  EXPECT_EQ(Config::load(sources)->str("database.url"), "postgresql://other@h/db");
+  const std::string dumped = Config::load(sources)->to_json().dump();
+  EXPECT_EQ(dumped.find("hunter2"), std::string::npos);
+  EXPECT_EQ(dumped.find("s3cret"), std::string::npos);
+}
+
+TEST(Config, UnknownKeyNamesFileLineAndSuggests) {
+  ConfigFile file("data_dir = \"x\"\n\n[htp]\nport = 1\n");
+  ConfigSources sources;
+  sources.file = file.path();
+  auto config = Config::load(sources);
+  ASSERT_FALSE(config.is_ok());
+  EXPECT_EQ(config.status().message(), file.path() + ":4:1: unknown key 'htp.port' (did you mean 'http.port'?)");
+}
+
+TEST(Config, WrongTypeNamesKeyAndPosition) {
+  ConfigFile file("[http]\nport = \"eighty\"\n");
+  ConfigSources sources;
+  sources.file = file.path();
+  auto config = Config::load(sources);
+  ASSERT_FALSE(config.is_ok());
+  EXPECT_EQ(config.status().message(), file.path() + ":2:8: key 'http.port' must be an integer, got string");
+}
+
+TEST(Config, SyntaxErrorsAndBadValuesAreNamed) {
+  ConfigFile broken("[http\nport = 1\n");
+  ConfigSources sources;
+  sources.file = broken.path();
+  auto config = Config::load(sources);
+  ASSERT_FALSE(config.is_ok());
+  EXPECT_TRUE(config.status().message().starts_with(broken.path() + ":1:")) << config.status().message();
+
+  ConfigFile level("[log]\nlevel = \"loud\"\n");
+  sources.file = level.path();
+  EXPECT_NE(Config::load(sources).status().message().find("must be one of trace, debug, info, warn, error, got 'loud'"),
+            std::string::npos);
+
+  ConfigSources env;
+  env.env = {{"CAREFLOW_HTTP_PORT", "80a"}};
+  auto bad_env = Config::load(env);
+  ASSERT_FALSE(bad_env.is_ok());
+  EXPECT_EQ(bad_env.status().message(), "environment variable CAREFLOW_HTTP_PORT: key 'http.port' must be an integer, got '80a'");
+
+  ConfigSources flag;
+  flag.flags = {{"http.prot", "1", "--set"}};
+  EXPECT_EQ(Config::load(flag).status().message(), "--set: unknown key 'http.prot' (did you mean 'http.port'?)");
+
+  ConfigSources missing;
+  missing.file = "/nonexistent/careflow.toml";
+  EXPECT_EQ(Config::load(missing).status().message(), "config file /nonexistent/careflow.toml does not exist");
+}
+
+TEST(Config, EveryKeyHasACareflowEnvironmentName) {
+  for (const ConfigKey& k : config_keys()) {
+    ConfigSources sources;
+    const std::string value = k.type == ConfigType::kInt ? "7" : !k.allowed.empty() ? std::string(k.allowed.back()) : "v";
+    sources.env = {{careflow_env_name(k.name), value}};
+    auto config = Config::load(sources);
+    ASSERT_TRUE(config.is_ok()) << k.name << ": " << config.status().to_string();
+    EXPECT_EQ(config->str(k.name), value) << k.name;
+  }
+  EXPECT_EQ(careflow_env_name("schema_registry.api_key"), "CAREFLOW_SCHEMA_REGISTRY_API_KEY");
+}
+
+TEST(Config, MasksPasswordsInUrlsAndConnectionStrings) {
+  EXPECT_EQ(mask_url_password("postgresql://u:p@h:5432/d"), "postgresql://u:****@h:5432/d");
+  EXPECT_EQ(mask_url_password("postgresql://u@h/d"), "postgresql://u@h/d");
+  EXPECT_EQ(mask_url_password("host=h user=u password=secret dbname=d"), "host=h user=u password=**** dbname=d");
+}
+
+TEST(Logging, FormatsKeyValueFieldsAndQuotesWhenNeeded) {
+  EXPECT_EQ(format_log_line("log", "segment rolled", {{"topic", "orders"}, {"path", "/var/a b"}, {"expr", "a=b"}, {"empty", ""}}),
+            "log segment rolled topic=orders path=\"/var/a b\" expr=\"a=b\" empty=\"\"");
+  EXPECT_TRUE(init_logging("debug").is_ok());
+  EXPECT_EQ(init_logging("loud").code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace careflow
