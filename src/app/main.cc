@@ -1,6 +1,8 @@
-#include <cstdio>
+// careflow: one binary for the whole platform; see docs/cli.md.
 
-int main() {
-  std::puts("careflow (skeleton)");
-  return 0;
+#include "app/cli.h"
+
+int main(int argc, char** argv) {
+  careflow::app::Cli cli;
+  return cli.run(argc, argv);
 }

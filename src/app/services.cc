@@ -1,0 +1,157 @@
+#include "app/services.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "api/domain_routes.h"
+#include "api/simulation_routes.h"
+#include "api/system_routes.h"
+#include "app/open_log.h"
+#include "common/logging.h"
+#include "sim/store_targets.h"
+#include "store/migrations.h"
+
+namespace careflow::app {
+namespace fs = std::filesystem;
+
+namespace {
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The built web app: next to the binary's source tree (a build) or in the working directory.
+std::string find_web_dist() {
+  for (const fs::path& candidate : {fs::path("web/dist"), fs::path(CAREFLOW_SOURCE_DIR) / "web" / "dist"}) {
+    if (fs::exists(candidate / "index.html")) return fs::absolute(candidate).string();
+  }
+  return "";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Services>> Services::start(const Config& config) {
+  std::unique_ptr<Services> s(new Services());
+  s->data_dir_ = fs::absolute(config.str("data_dir")).lexically_normal().string();
+  std::error_code ec;
+  fs::create_directories(s->data_dir_, ec);
+  if (ec) return Status::io_error(fmt::format("creating data dir {}: {}", s->data_dir_, ec.message()));
+  CF_RETURN_IF_ERROR(s->start_log(config).with_context("topic log"));
+  CF_RETURN_IF_ERROR(s->start_database(config).with_context("database"));
+  CF_RETURN_IF_ERROR(s->start_api(config).with_context("API"));
+  return s;
+}
+
+Status Services::start_log(const Config& config) {
+  CF_ASSIGN_OR_RETURN(log_, open_embedded_log(config, true));
+  for (const char* topic : {kDeviceMetricsTopic, api::kDeviceEventsTopic}) {
+    Status created = log_->create_topic(topic, default_topic_config(config));
+    if (!created && created.code() != StatusCode::kAlreadyExists) return created;
+  }
+  log_info("log", "open", {{"dir", data_dir_ + "/log"}, {"topics", std::to_string(log_->list_topics().size())}});
+  return Status::ok();
+}
+
+Status Services::start_database(const Config& config) {
+  std::string conninfo = config.str("database.url");
+  if (conninfo.empty()) {
+    store::LocalPostgresOptions options;
+    options.dir = data_dir_ + "/pg";
+    options.port = static_cast<int>(config.integer("database.port"));
+    // The server runs as the postgres user when careflow runs as root: it must reach its folder.
+    fs::permissions(data_dir_, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec,
+                    fs::perm_options::add);
+    CF_ASSIGN_OR_RETURN(postgres_, store::LocalPostgres::start(options));
+    conninfo = postgres_->conninfo();
+    database_where_ = fmt::format("careflow's own PostgreSQL at {} (data in {})", postgres_->url(), options.dir);
+  } else {
+    database_where_ = fmt::format("PostgreSQL at {}", mask_url_password(conninfo));
+  }
+  CF_ASSIGN_OR_RETURN(db_, store::Database::open(conninfo, 4));
+  CF_ASSIGN_OR_RETURN(auto wal, db_->exec("SHOW wal_level"));
+  if (wal.rows.empty() || wal.rows[0][0] != "logical") {
+    return Status::failed_precondition(fmt::format(
+        "wal_level is '{}', but change data capture needs 'logical': set wal_level = logical in postgresql.conf and restart "
+        "the server",
+        wal.rows.empty() ? "?" : wal.rows[0][0].value_or("?")));
+  }
+  CF_ASSIGN_OR_RETURN(int applied, store::migrate(*db_));
+  log_info("store", "ready", {{"migrations_applied", std::to_string(applied)}});
+  CF_ASSIGN_OR_RETURN(listener_, store::ChangeListener::start(conninfo, [this](const std::string& table) {
+                        cache_.invalidate(table);
+                      }));
+  return Status::ok();
+}
+
+Status Services::start_api(const Config& config) {
+  host_ = config.str("http.host");
+  api::HttpServerOptions options;
+  options.host = host_;
+  options.port = static_cast<int>(config.integer("http.port"));
+  server_ = std::make_unique<api::HttpServer>(options, router_);
+  hub_ = std::make_unique<api::TelemetryHub>();
+
+  sim::SimulatorOptions sim_options;
+  sim_options.tick_interval = std::chrono::milliseconds(config.integer("simulator.tick_ms"));
+  sim_options.seed = static_cast<uint64_t>(config.integer("simulator.seed"));
+  simulator_ = std::make_unique<sim::Simulator>(
+      sim_options, [this] { return sim::load_targets_from_store(*db_, now_ms()); },
+      [this](const std::vector<sim::Reading>& readings) {
+        // Each reading goes to the raw topic (key device_id) and to the live stream.
+        std::vector<log::Record> records;
+        records.reserve(readings.size());
+        for (const sim::Reading& r : readings) {
+          const nlohmann::json json = r.to_json();
+          log::Record record;
+          record.key = r.device_id;
+          record.value = json.dump();
+          record.timestamp_ms = r.ts;
+          records.push_back(std::move(record));
+          hub_->publish(json);
+        }
+        if (auto appended = log_->append({kDeviceMetricsTopic, 0}, records); !appended) {
+          log_error("sim", "append failed", {{"error", appended.status().to_string()}});
+        }
+      });
+
+  api::add_domain_routes(router_, *db_, &cache_);
+  api::add_simulation_routes(router_, *simulator_, *db_, *log_);
+  hub_->add_routes(router_, *server_);
+  api::add_health_route(router_, {{"database", [this] { return db_->exec("SELECT 1").status(); }},
+                                  {"log", [this] { return log_->partition_offsets(kDeviceMetricsTopic).status(); }},
+                                  {"simulator", [] { return Status::ok(); }}});
+  api::add_openapi_route(router_, {"/telemetry/stream"});
+  web_dir_ = find_web_dist();
+  if (!web_dir_.empty()) server_->serve_static(web_dir_);
+  CF_RETURN_IF_ERROR(server_->start());
+  log_info("api", "listening", {{"url", url()}});
+  return Status::ok();
+}
+
+Services::~Services() {
+  if (simulator_) simulator_->stop();
+  hub_.reset();  // ends the event streams while the server still runs
+  if (server_) server_->stop();
+  server_.reset();
+  simulator_.reset();
+  listener_.reset();
+  db_.reset();
+  if (postgres_) (void)postgres_->stop();
+  log_.reset();
+}
+
+std::string Services::url() const {
+  const std::string host = host_ == "0.0.0.0" ? "127.0.0.1" : host_;
+  return fmt::format("http://{}:{}/", host, server_ ? server_->port() : 0);
+}
+
+std::vector<std::string> Services::describe() const {
+  return {fmt::format("data:      {}", data_dir_),
+          fmt::format("database:  {}", database_where_),
+          fmt::format("topic log: {}/log (embedded)", data_dir_),
+          fmt::format("API:       {}  (try {}health, {}openapi.json)", url(), url(), url()),
+          fmt::format("web app:   {}", web_dir_.empty() ? "not built yet (the web app arrives with its own issue)" : url())};
+}
+
+}  // namespace careflow::app

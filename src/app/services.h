@@ -1,0 +1,56 @@
+#pragma once
+// Everything `careflow up` runs, started in dependency order and stopped in reverse:
+// PostgreSQL (its own, or DATABASE_URL) -> migrations -> embedded log -> simulator ->
+// HTTP API with live telemetry.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "api/http_server.h"
+#include "api/list_cache.h"
+#include "api/router.h"
+#include "api/telemetry_hub.h"
+#include "common/config.h"
+#include "log/embedded_log.h"
+#include "sim/simulator.h"
+#include "store/change_listener.h"
+#include "store/database.h"
+#include "store/local_postgres.h"
+
+namespace careflow::app {
+
+inline constexpr const char* kDeviceMetricsTopic = "hc_raw_device_metrics";
+
+class Services {
+ public:
+  // Starts every part; on failure stops what started and names the part that failed.
+  static Result<std::unique_ptr<Services>> start(const Config& config);
+  ~Services();  // stops everything, newest first
+
+  std::string url() const;
+  // One line per running part, for the start-up banner.
+  std::vector<std::string> describe() const;
+
+ private:
+  Services() = default;
+  Status start_database(const Config& config);
+  Status start_log(const Config& config);
+  Status start_api(const Config& config);
+
+  std::string data_dir_;
+  std::string database_where_;
+  std::unique_ptr<store::LocalPostgres> postgres_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<store::ChangeListener> listener_;
+  std::unique_ptr<log::EmbeddedLog> log_;
+  std::unique_ptr<sim::Simulator> simulator_;
+  api::ListCache cache_;
+  api::Router router_;
+  std::unique_ptr<api::TelemetryHub> hub_;
+  std::unique_ptr<api::HttpServer> server_;
+  std::string host_;
+  std::string web_dir_;
+};
+
+}  // namespace careflow::app

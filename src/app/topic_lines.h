@@ -1,0 +1,33 @@
+#pragma once
+// One record per line, for `careflow topic produce` and `consume` (docs/cli.md):
+//   value            the whole line is the value
+//   kv               key<TAB>value
+//   json             {"key": .., "value": .., "headers": {..}, "timestamp": .., "partition": ..}
+//   auto (produce)   json if the line is a JSON object with only those fields, else kv if it has
+//                    a TAB, else value
+// and Kafka's default partitioner, so a key lands where a Kafka producer would put it.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "log/topics.h"
+
+namespace careflow::app {
+
+enum class LineFormat { kAuto, kValue, kKeyValue, kJson };
+Result<LineFormat> parse_line_format(std::string_view name, bool allow_auto);
+
+struct ProducedLine {
+  log::Record record;
+  std::optional<int32_t> partition;
+};
+Result<ProducedLine> parse_line(std::string_view line, LineFormat format);
+std::string format_line(const log::Record& record, int32_t partition, LineFormat format);
+
+// Kafka's murmur2 (the Java client's Utils.murmur2) and its default partition for a key.
+int32_t kafka_murmur2(std::string_view data);
+int32_t kafka_partition_for_key(std::string_view key, int32_t partitions);
+
+}  // namespace careflow::app
