@@ -27,8 +27,8 @@ Result<std::unique_ptr<log::EmbeddedLog>> open_embedded_log(const Config& config
   auto opened = log::EmbeddedLog::open(dir, options);
   if (!opened && opened.status().code() == StatusCode::kFailedPrecondition) {
     return Status::failed_precondition(fmt::format(
-        "the data dir {} is in use by a running careflow (careflow up); the topic commands work on a stopped "
-        "instance for now — stop it, or point --data-dir elsewhere",
+        "the data dir {} is in use by another running careflow (careflow up); stop it or use another --data-dir "
+        "(the topic commands work on a stopped instance for now)",
         config.str("data_dir")));
   }
   return opened;

@@ -1,0 +1,214 @@
+// The real `careflow` binary, driven as a user would: configuration, the topic commands and
+// `careflow up` with its PostgreSQL, API and shutdown.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "api/tests/http_client.h"
+#include "store/tests/test_postgres.h"
+#include "tests/integration/run_process.h"
+
+namespace careflow::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("careflow-cli-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
+                                        "-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  ProcessResult careflow(std::vector<std::string> args, const std::string& input = "", const std::vector<std::string>& env = {}) {
+    args.insert(args.begin(), {"--data-dir", (dir_ / "var").string()});
+    return run_process(CAREFLOW_BINARY, args, input, env);
+  }
+  std::vector<nlohmann::json> json_lines(const std::string& text) {
+    std::vector<nlohmann::json> out;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) out.push_back(nlohmann::json::parse(line));
+    return out;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(CliTest, VersionHelpAndUsageErrors) {
+  auto version = careflow({"version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_TRUE(version.out.starts_with("careflow 0.1.0")) << version.out;
+  auto help = run_process(CAREFLOW_BINARY, {"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* sub : {"version", "config", "topic", "up"}) EXPECT_NE(help.out.find(sub), std::string::npos) << sub;
+  auto topic_help = run_process(CAREFLOW_BINARY, {"topic", "--help"});
+  EXPECT_NE(topic_help.out.find("produce"), std::string::npos);
+  auto unknown = run_process(CAREFLOW_BINARY, {"bogus"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("unknown command 'bogus'"), std::string::npos) << unknown.err;
+  auto bad_flag = careflow({"topic", "consume", "t", "--offset", "-2"});
+  EXPECT_EQ(bad_flag.exit_code, 2);
+  EXPECT_NE(bad_flag.err.find("--offset: must be 0 or more, got -2"), std::string::npos) << bad_flag.err;
+}
+
+TEST_F(CliTest, ConfigShowTellsValuesAndSourcesWithSecretsMasked) {
+  const fs::path file = dir_ / "careflow.toml";
+  std::ofstream(file) << "[http]\nport = 9001\n[kafka]\napi_secret = \"file-secret\"\n";
+  auto shown = run_process(CAREFLOW_BINARY, {"--config", file.string(), "--set", "topics.partitions=4", "config", "show"}, "",
+                           {"DATABASE_URL=postgresql://app:pa55@db:5432/h", "CAREFLOW_LOG_LEVEL=debug"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_TRUE(std::regex_search(shown.out, std::regex("http.port +=  ?9001 +# " + file.string() + ":2"))) << shown.out;
+  EXPECT_TRUE(std::regex_search(shown.out, std::regex(R"(database.url += "postgresql://app:\*\*\*\*@db:5432/h" +# env DATABASE_URL)")))
+      << shown.out;
+  EXPECT_TRUE(std::regex_search(shown.out, std::regex(R"(log.level += "debug" +# env CAREFLOW_LOG_LEVEL)"))) << shown.out;
+  EXPECT_TRUE(std::regex_search(shown.out, std::regex(R"(topics.partitions += 4 +# flag --set)"))) << shown.out;
+  EXPECT_TRUE(std::regex_search(shown.out, std::regex(R"(kafka.api_secret += "\*\*\*\*")"))) << shown.out;
+  EXPECT_EQ(shown.out.find("pa55"), std::string::npos);
+  EXPECT_EQ(shown.out.find("file-secret"), std::string::npos);
+
+  auto json = run_process(CAREFLOW_BINARY, {"--config", file.string(), "config", "show", "--json"});
+  ASSERT_EQ(json.exit_code, 0);
+  EXPECT_EQ(json.out.find("file-secret"), std::string::npos);
+  EXPECT_TRUE(nlohmann::json::parse(json.out).is_array());
+
+  std::ofstream(file) << "[http]\nport = 9001\nhots = \"x\"\n";
+  auto bad = run_process(CAREFLOW_BINARY, {"--config", file.string(), "config", "show"});
+  EXPECT_EQ(bad.exit_code, 3);
+  EXPECT_NE(bad.err.find(file.string() + ":3:1: unknown key 'http.hots' (did you mean 'http.host'?)"), std::string::npos) << bad.err;
+  auto bad_env = run_process(CAREFLOW_BINARY, {"config", "show"}, "", {"CAREFLOW_HTTP_PORT=eighty"});
+  EXPECT_EQ(bad_env.exit_code, 3);
+  EXPECT_NE(bad_env.err.find("CAREFLOW_HTTP_PORT"), std::string::npos) << bad_env.err;
+}
+
+TEST_F(CliTest, TopicRoundTripInEveryLineFormat) {
+  ASSERT_EQ(careflow({"topic", "create", "readings", "--partitions", "2", "--config", "retention.ms=-1"}).exit_code, 0);
+  auto produced = careflow({"topic", "produce", "readings", "--partition", "0", "--timestamp-ms", "1000"},
+                           "plain value\nDEV-1\tkeyed value\n"
+                           R"({"key":"DEV-2","value":null,"headers":{"source":"test"},"timestamp":5000})" "\n");
+  ASSERT_EQ(produced.exit_code, 0) << produced.err;
+  EXPECT_NE(produced.err.find("produced 3 records to readings"), std::string::npos);
+
+  auto consumed = careflow({"topic", "consume", "readings", "--partition", "0", "--format", "json"});
+  ASSERT_EQ(consumed.exit_code, 0) << consumed.err;
+  auto records = json_lines(consumed.out);
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0]["value"], "plain value");
+  EXPECT_TRUE(records[0]["key"].is_null());
+  EXPECT_EQ(records[0]["timestamp"], 1000);
+  EXPECT_EQ(records[1]["key"], "DEV-1");
+  EXPECT_EQ(records[1]["value"], "keyed value");
+  EXPECT_TRUE(records[2]["value"].is_null());
+  EXPECT_EQ(records[2]["headers"]["source"], "test");
+  EXPECT_EQ(records[2]["offset"], 2);
+
+  // A group resumes where it stopped, across two invocations.
+  auto first = careflow({"topic", "consume", "readings", "--group", "g", "--max-records", "2", "--partition", "0"});
+  EXPECT_EQ(first.out, "plain value\nkeyed value\n");
+  auto second = careflow({"topic", "consume", "readings", "--group", "g", "--partition", "0", "--format", "kv"});
+  EXPECT_EQ(second.out, "DEV-2\t\n");
+  auto third = careflow({"topic", "consume", "readings", "--group", "g", "--partition", "0"});
+  EXPECT_EQ(third.out, "");
+
+  auto from_time = careflow({"topic", "consume", "readings", "--from-timestamp", "2000", "--format", "kv"});
+  EXPECT_EQ(from_time.out, "DEV-2\t\n");
+
+  auto described = careflow({"topic", "describe", "readings", "--json"});
+  ASSERT_EQ(described.exit_code, 0);
+  auto d = nlohmann::json::parse(described.out);
+  EXPECT_EQ(d["config"]["retention.ms"], "-1");
+  EXPECT_EQ(d["partitions"][0]["end_offset"], 3);
+  EXPECT_EQ(d["partitions"][1]["end_offset"], 0);
+
+  auto listed = careflow({"topic", "list"});
+  EXPECT_TRUE(std::regex_search(listed.out, std::regex(R"(readings +2 +3)"))) << listed.out;
+  ASSERT_EQ(careflow({"topic", "delete", "readings"}).exit_code, 0);
+  auto gone = careflow({"topic", "consume", "readings"});
+  EXPECT_EQ(gone.exit_code, 1);
+  EXPECT_NE(gone.err.find("topic 'readings' does not exist"), std::string::npos);
+}
+
+TEST_F(CliTest, KeyedRecordsLandWhereKafkaWouldPutThem) {
+  ASSERT_EQ(careflow({"topic", "create", "keyed", "--partitions", "3"}).exit_code, 0);
+  ASSERT_EQ(careflow({"topic", "produce", "keyed"}, "foobar\tx\n21\ty\nabc\tz\n").exit_code, 0);
+  auto records = json_lines(careflow({"topic", "consume", "keyed", "--format", "json"}).out);
+  ASSERT_EQ(records.size(), 3u);
+  // Java: (murmur2(key) & 0x7fffffff) % 3 — foobar -> 0, 21 -> 0, abc -> 2.
+  std::map<std::string, int> partition;
+  for (const auto& r : records) partition[r["key"]] = r["partition"];
+  EXPECT_EQ(partition["foobar"], (-790332482 & 0x7fffffff) % 3);
+  EXPECT_EQ(partition["21"], (-973932308 & 0x7fffffff) % 3);
+  EXPECT_EQ(partition["abc"], (479470107 & 0x7fffffff) % 3);
+}
+
+TEST_F(CliTest, BadTopicInputIsNamed) {
+  ASSERT_EQ(careflow({"topic", "create", "t", "--partitions", "2"}).exit_code, 0);
+  struct Case {
+    std::vector<std::string> args;
+    std::string input;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"topic", "create", "bad/name"}, "", "invalid character '/'"},
+      {{"topic", "create", std::string(250, 'x')}, "", "250 characters long; at most 249"},
+      {{"topic", "create", "t"}, "", "topic 't' already exists"},
+      {{"topic", "create", "u", "--config", "cleanup.policy=shred"}, "", "cleanup.policy=shred"},
+      {{"topic", "describe", "nope"}, "", "topic 'nope' does not exist"},
+      {{"topic", "produce", "t", "--partition", "5"}, "x\n", "--partition 5: topic 't' has 2 partitions (0..1)"},
+      {{"topic", "produce", "t", "--format", "json"}, "{\"value\":1}\nnot json\n", "stdin line 2"},
+      {{"topic", "consume", "t", "--offset", "10", "--partition", "0"}, "", "offset 10 is past the end of t/0 (end offset 0)"},
+  };
+  for (const Case& c : cases) {
+    auto r = careflow(c.args, c.input);
+    EXPECT_EQ(r.exit_code, 1) << c.args[1] << " " << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+    EXPECT_TRUE(r.err.starts_with("careflow: error: ")) << r.err;
+  }
+}
+
+TEST_F(CliTest, UpRunsTheApiRefusesASecondInstanceAndStopsOnSigterm) {
+  const int http_port = store::testing::free_port();
+  const std::string data = (dir_ / "var").string();
+  std::vector<std::string> args = {"--data-dir", data, "--set", "http.port=" + std::to_string(http_port), "--set",
+                                   "database.port=" + std::to_string(store::testing::free_port()), "up"};
+  Background up = start_process(CAREFLOW_BINARY, args, (dir_ / "up.out").string(), (dir_ / "up.err").string());
+  std::string banner;
+  for (int i = 0; i < 600 && banner.find("Press Ctrl-C") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::ifstream in(up.out_path);
+    banner.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    ASSERT_EQ(wait_exit(up.pid, std::chrono::milliseconds(0)), -1) << "careflow up exited early";
+  }
+  ASSERT_NE(banner.find(fmt::format("careflow is up — open http://127.0.0.1:{}/", http_port)), std::string::npos) << banner;
+
+  auto health = api::testing::call(http_port, "GET", "/health");
+  EXPECT_EQ(health.status, 200) << health.body;
+  EXPECT_EQ(health.json()["status"], "ok");
+  EXPECT_EQ(api::testing::call(http_port, "GET", "/patients").json().size(), 5u);
+
+  auto second = careflow({"--set", "http.port=" + std::to_string(store::testing::free_port()), "up"});
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_NE(second.err.find("in use by another running careflow"), std::string::npos) << second.err;
+
+  ASSERT_EQ(kill(up.pid, SIGTERM), 0);
+  EXPECT_EQ(wait_exit(up.pid, std::chrono::seconds(20)), 0);
+  std::ifstream out(up.out_path);
+  const std::string all((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
+  EXPECT_NE(all.find("careflow stopped"), std::string::npos);
+  // The data outlives the process: a restart finds the same database and topics.
+  auto topics = careflow({"topic", "list"});
+  EXPECT_NE(topics.out.find("hc_raw_device_metrics"), std::string::npos) << topics.out << topics.err;
+}
+
+}  // namespace
+}  // namespace careflow::testing
