@@ -10,6 +10,7 @@
 #include <fstream>
 #include <latch>
 #include <map>
+#include <optional>
 
 #include "api/static_files.h"
 #include "api/url.h"
@@ -38,6 +39,8 @@ struct HttpServer::Impl {
   std::shared_ptr<net::io_context> context = std::make_shared<net::io_context>();
   net::io_context& ioc = *context;
   tcp::acceptor acceptor{net::make_strand(ioc)};  // its handlers and stop() never run at once
+  // Keeps run() going while no connection is open, so stop() can still post to the threads.
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   std::mutex streams_mutex;
   std::vector<std::weak_ptr<EventStream>> streams_open;  // closed by stop()
   std::vector<std::thread> threads;
@@ -301,6 +304,7 @@ Status HttpServer::start() {
   }
   bound_port_ = acceptor.local_endpoint().port();
   impl_->accept_next();
+  impl_->work.emplace(impl_->ioc.get_executor());
   for (int i = 0; i < std::max(1, impl_->options.threads); ++i) {
     impl_->threads.emplace_back([this] { impl_->ioc.run(); });
   }
@@ -330,6 +334,7 @@ void HttpServer::stop() {
     });
   }
   closed.wait();
+  impl_->work.reset();
   impl_->ioc.stop();
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <regex>
 #include <thread>
 
@@ -225,10 +228,12 @@ TEST_F(ApiServerTest, OpenApiListsEveryRoute) {
   EXPECT_EQ(paths["/prescriptions/{id}"]["delete"]["parameters"][0]["name"], "id");
 }
 
-// Reads from a raw socket until `count` telemetry events arrived (or 5 s passed).
+// Reads from a raw socket until `count` telemetry events arrived, the stream ends, or 20 s pass
+// (reads wake every 200 ms, so a silent server fails the test instead of hanging it).
 std::vector<nlohmann::json> read_events(boost::asio::ip::tcp::socket& socket, size_t count, std::string& pending) {
   std::vector<nlohmann::json> events;
-  socket.non_blocking(false);
+  const timeval wake{0, 200 * 1000};
+  setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &wake, sizeof wake);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   char buf[65536];
   while (events.size() < count && std::chrono::steady_clock::now() < deadline) {
@@ -239,10 +244,10 @@ std::vector<nlohmann::json> read_events(boost::asio::ip::tcp::socket& socket, si
       if (block.starts_with("event: telemetry\ndata: ")) events.push_back(nlohmann::json::parse(block.substr(23)));
     }
     if (events.size() >= count) break;
-    boost::system::error_code ec;
-    size_t n = socket.read_some(boost::asio::buffer(buf), ec);
-    if (ec) break;
-    pending.append(buf, n);
+    const ssize_t n = ::recv(socket.native_handle(), buf, sizeof buf, 0);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
+    if (n <= 0) break;  // the server closed the stream
+    pending.append(buf, static_cast<size_t>(n));
   }
   return events;
 }
@@ -303,11 +308,13 @@ TEST_F(ApiServerTest, PingsAnIdleStream) {
   std::string received;
   char buf[1024];
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  const timeval wake{0, 200 * 1000};
+  setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &wake, sizeof wake);
   while (received.find("event: ping") == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-    boost::system::error_code ec;
-    size_t n = s.read_some(boost::asio::buffer(buf), ec);
-    if (ec) break;
-    received.append(buf, n);
+    const ssize_t n = ::recv(s.native_handle(), buf, sizeof buf, 0);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
+    if (n <= 0) break;
+    received.append(buf, static_cast<size_t>(n));
   }
   EXPECT_NE(received.find("Content-Type: text/event-stream"), std::string::npos) << received;
   EXPECT_NE(received.find("event: ping"), std::string::npos) << received;
