@@ -184,6 +184,15 @@ class Session : public std::enable_shared_from_this<Session> {
     if (request.method == "GET") {
       if (auto it = server_.streams.find(request.path); it != server_.streams.end()) return start_stream(request, it->second);
     }
+    const bool mutating = request.method == "POST" || request.method == "PUT" || request.method == "DELETE";
+    if (mutating && !server_.options.bearer_token.empty() &&
+        request.header("authorization") != "Bearer " + server_.options.bearer_token) {
+      HttpResponse denied = HttpResponse::error(401, "unauthorized",
+                                                "this careflow requires 'Authorization: Bearer <token>' (CAREFLOW_API_TOKEN) "
+                                                "for changes");
+      denied.headers.emplace_back("WWW-Authenticate", "Bearer");
+      return write(std::move(denied), keep_alive);
+    }
     HttpResponse response = server_.router.dispatch(request);
     if (response.status == 404 && (request.method == "GET" || request.method == "HEAD") && !server_.static_dir.empty()) {
       if (auto file = serve_static_file(server_.static_dir, request.path)) response = std::move(*file);

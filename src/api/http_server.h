@@ -38,6 +38,8 @@ struct HttpServerOptions {
   size_t max_body_bytes = 1 << 20;
   size_t max_stream_queue_bytes = 1 << 20;  // per SSE client before it is dropped
   std::vector<std::string> cors_origins = {"http://localhost:5173", "http://127.0.0.1:5173"};
+  // When set, POST, PUT and DELETE need "Authorization: Bearer <token>" (401 otherwise).
+  std::string bearer_token;
 };
 
 class HttpServer {

@@ -89,6 +89,7 @@ Status Services::start_api(const Config& config) {
   api::HttpServerOptions options;
   options.host = host_;
   options.port = static_cast<int>(config.integer("http.port"));
+  options.bearer_token = config.str("api.token");
   server_ = std::make_unique<api::HttpServer>(options, router_);
   hub_ = std::make_unique<api::TelemetryHub>();
 

@@ -11,6 +11,7 @@ const std::vector<ConfigKey>& config_keys() {
        {"trace", "debug", "info", "warn", "error"}},
       {"http.host", ConfigType::kString, "127.0.0.1", {}, false, "address the API and web app listen on"},
       {"http.port", ConfigType::kInt, "8000", {}, false, "port of the API and web app"},
+      {"api.token", ConfigType::kString, "", {}, true, "when set, changes through the API need 'Authorization: Bearer <token>'"},
       {"database.url", ConfigType::kString, "", {"DATABASE_URL"}, true,
        "PostgreSQL to use; empty = careflow runs its own under <data_dir>/pg"},
       {"database.port", ConfigType::kInt, "5433", {}, false, "port of careflow's own PostgreSQL"},

@@ -176,25 +176,43 @@ TEST_F(CliTest, BadTopicInputIsNamed) {
   }
 }
 
-TEST_F(CliTest, UpRunsTheApiRefusesASecondInstanceAndStopsOnSigterm) {
+// Starts `careflow up` in the background and waits for its banner.
+Background start_up(const fs::path& dir, const std::vector<std::string>& args) {
+  Background up = start_process(CAREFLOW_BINARY, args, (dir / "up.out").string(), (dir / "up.err").string());
+  for (int i = 0; i < 600; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::ifstream in(up.out_path);
+    const std::string banner((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (banner.find("Press Ctrl-C") != std::string::npos) return up;
+    if (wait_exit(up.pid, std::chrono::milliseconds(0)) != -1) {
+      std::ifstream err(up.err_path);
+      ADD_FAILURE() << "careflow up exited early: " << std::string((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+      return up;
+    }
+  }
+  ADD_FAILURE() << "careflow up printed no banner within 60 s";
+  return up;
+}
+
+TEST_F(CliTest, UpRunsTheApiRefusesASecondInstanceStopsOnSigtermAndKeepsItsData) {
   const int http_port = store::testing::free_port();
   const std::string data = (dir_ / "var").string();
   std::vector<std::string> args = {"--data-dir", data, "--set", "http.port=" + std::to_string(http_port), "--set",
                                    "database.port=" + std::to_string(store::testing::free_port()), "up"};
-  Background up = start_process(CAREFLOW_BINARY, args, (dir_ / "up.out").string(), (dir_ / "up.err").string());
-  std::string banner;
-  for (int i = 0; i < 600 && banner.find("Press Ctrl-C") == std::string::npos; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    std::ifstream in(up.out_path);
-    banner.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    ASSERT_EQ(wait_exit(up.pid, std::chrono::milliseconds(0)), -1) << "careflow up exited early";
-  }
+  Background up = start_up(dir_, args);
+  std::ifstream banner_file(up.out_path);
+  const std::string banner((std::istreambuf_iterator<char>(banner_file)), std::istreambuf_iterator<char>());
   ASSERT_NE(banner.find(fmt::format("careflow is up — open http://127.0.0.1:{}/", http_port)), std::string::npos) << banner;
 
   auto health = api::testing::call(http_port, "GET", "/health");
   EXPECT_EQ(health.status, 200) << health.body;
   EXPECT_EQ(health.json()["status"], "ok");
   EXPECT_EQ(api::testing::call(http_port, "GET", "/patients").json().size(), 5u);
+  auto created = api::testing::call(http_port, "POST", "/prescriptions",
+                                    R"({"patientId":"P003","deviceId":"DEV-P003","medicationOrTherapy":"CPAP","startDate":1,)"
+                                    R"("parameters":[{"parameter_name":"FlowLevel","parameter_value":55,"parameter_tolerance":5,"unit":"%"}]})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = created.json()["prescriptionId"];
 
   auto second = careflow({"--set", "http.port=" + std::to_string(store::testing::free_port()), "up"});
   EXPECT_EQ(second.exit_code, 1);
@@ -205,9 +223,17 @@ TEST_F(CliTest, UpRunsTheApiRefusesASecondInstanceAndStopsOnSigterm) {
   std::ifstream out(up.out_path);
   const std::string all((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
   EXPECT_NE(all.find("careflow stopped"), std::string::npos);
-  // The data outlives the process: a restart finds the same database and topics.
   auto topics = careflow({"topic", "list"});
   EXPECT_NE(topics.out.find("hc_raw_device_metrics"), std::string::npos) << topics.out << topics.err;
+
+  // A restart finds the same database: the prescription is still there, the seed not repeated.
+  Background again = start_up(dir_, args);
+  auto kept = api::testing::call(http_port, "GET", "/prescriptions/" + id);
+  EXPECT_EQ(kept.status, 200) << kept.body;
+  EXPECT_EQ(kept.json()["parameters"][0]["parameter_value"], 55);
+  EXPECT_EQ(api::testing::call(http_port, "GET", "/prescriptions").json().size(), 6u);
+  kill(again.pid, SIGINT);
+  EXPECT_EQ(wait_exit(again.pid, std::chrono::seconds(20)), 0);
 }
 
 }  // namespace

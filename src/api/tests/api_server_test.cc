@@ -202,6 +202,22 @@ TEST_F(ApiServerTest, CachedListsFollowChangesMadeOutsideTheApi) {
   EXPECT_EQ(call(port_, "GET", "/devices").json()[0]["softwareVersion"], "3.0.0");
 }
 
+TEST_F(ApiServerTest, ABearerTokenGuardsChangesButNotReads) {
+  HttpServerOptions options;
+  options.port = 0;
+  options.bearer_token = "s3cret";
+  HttpServer guarded(options, router_);
+  ASSERT_TRUE(guarded.start().is_ok());
+  const int port = guarded.port();
+  EXPECT_EQ(call(port, "GET", "/patients").status, 200);
+  auto denied = call(port, "POST", "/patients", R"({"patientId":"P7","name":"x"})");
+  expect_error(denied, 401, "unauthorized");
+  EXPECT_EQ(denied.headers["WWW-Authenticate"], "Bearer");
+  expect_error(call(port, "DELETE", "/patients/P001", "", {{"Authorization", "Bearer wrong"}}), 401, "unauthorized");
+  auto allowed = call(port, "POST", "/patients", R"({"patientId":"P7","name":"x"})", {{"Authorization", "Bearer s3cret"}});
+  EXPECT_EQ(allowed.status, 201) << allowed.body;
+}
+
 TEST_F(ApiServerTest, HealthNamesTheFailingComponent) {
   auto ok = call(port_, "GET", "/health");
   ASSERT_EQ(ok.status, 200);
