@@ -92,6 +92,9 @@ class SseConnection : public EventStream, public std::enable_shared_from_this<Ss
   auto executor() { return stream_.get_executor(); }
 
   void close() override {
+    // After the server stopped, stop() has closed every stream; posting now would queue a handler
+    // that owns this connection in a context that never runs it (a reference cycle).
+    if (context_->stopped()) return;
     net::post(stream_.get_executor(), [self = shared_from_this()] { self->close_now(); });
   }
 

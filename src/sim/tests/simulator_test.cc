@@ -64,7 +64,8 @@ TEST(Simulator, Seed42GivesTheseExactReadings) {
                 [](const std::vector<Reading>&) {});
   std::vector<double> got;
   for (int t = 0; t < 2; ++t) {
-    for (const Reading& r : *sim.tick(t)) got.push_back(r.metric_value);
+    auto readings = sim.tick(t);  // a named Result: the loop must not outlive a temporary
+    for (const Reading& r : *readings) got.push_back(r.metric_value);
   }
   EXPECT_EQ(got, (std::vector<double>{11.26, 2.77, 70.09, 10.64, 2.90, 43.76}));
 }
