@@ -23,7 +23,10 @@ void CollectingReporter::ReportRuns(const std::vector<Run>& runs) {
   for (const Run& run : runs) {
     if (run.run_type != Run::RT_Iteration) continue;
     auto it = run.counters.find("bytes_per_second");
-    if (it != run.counters.end()) bytes_per_second_[run.benchmark_name()] = it->second.value;
+    // Drop the suffixes Google Benchmark appends ("/min_time:1.000") to get the registered name.
+    std::string name = run.benchmark_name();
+    if (const size_t cut = name.find("/min_time:"); cut != std::string::npos) name.resize(cut);
+    if (it != run.counters.end()) bytes_per_second_[name] = it->second.value;
   }
   ConsoleReporter::ReportRuns(runs);
 }

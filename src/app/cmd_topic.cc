@@ -34,6 +34,13 @@ struct TopicOptions {
   bool follow = false;
 };
 
+// --partition must name one of the topic's partitions.
+Status check_partition_flag(const TopicOptions& o, int32_t count) {
+  if (o.partition < count) return Status::ok();
+  return Status::out_of_range(fmt::format("--partition {}: topic '{}' has {} partition{} (0..{})", o.partition, o.name, count,
+                                          count == 1 ? "" : "s", count - 1));
+}
+
 Status create(const Config& config, const TopicOptions& o) {
   std::map<std::string, std::string> settings;
   for (const std::string& s : o.settings) {
@@ -95,10 +102,7 @@ Status produce(const Config& config, const TopicOptions& o) {
   CF_ASSIGN_OR_RETURN(auto log, open_embedded_log(config, false));
   CF_ASSIGN_OR_RETURN(auto partitions, log->partition_offsets(o.name));
   const auto count = static_cast<int32_t>(partitions.size());
-  if (o.partition >= count) {
-    return Status::out_of_range(fmt::format("--partition {}: topic '{}' has {} partition{} (0..{})", o.partition, o.name,
-                                            count, count == 1 ? "" : "s", count - 1));
-  }
+  CF_RETURN_IF_ERROR(check_partition_flag(o, count));
   // Lines are batched per partition, 1,000 at a time, in input order within each partition.
   std::map<int32_t, std::vector<log::Record>> pending;
   int64_t produced = 0;
@@ -149,10 +153,7 @@ Status consume(const Config& config, const TopicOptions& o) {
   CF_ASSIGN_OR_RETURN(auto log, open_embedded_log(config, false));
   CF_ASSIGN_OR_RETURN(auto infos, log->partition_offsets(o.name));
   const auto count = static_cast<int32_t>(infos.size());
-  if (o.partition >= count) {
-    return Status::out_of_range(fmt::format("--partition {}: topic '{}' has {} partition{} (0..{})", o.partition, o.name,
-                                            count, count == 1 ? "" : "s", count - 1));
-  }
+  CF_RETURN_IF_ERROR(check_partition_flag(o, count));
   // Where each partition starts: an explicit flag, else the group's committed offset, else the start.
   std::map<int32_t, int64_t> next;
   for (const auto& info : infos) {

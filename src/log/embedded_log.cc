@@ -93,6 +93,8 @@ class EmbeddedLogImpl final : public EmbeddedLog {
 
  private:
   Result<std::shared_ptr<Topic>> find_topic(std::string_view name) const;
+  // A snapshot of every open topic, to work on without holding the topics lock.
+  std::vector<std::shared_ptr<Topic>> all_topics() const;
   // The topic and the partition, or NotFound / OutOfRange naming them.
   Result<std::pair<std::shared_ptr<Topic>, Partition*>> locate(const TopicPartition& tp) const;
   Result<std::shared_ptr<Topic>> open_topic(const std::string& name, const TopicConfig& config, bool create);
@@ -253,6 +255,13 @@ Result<std::shared_ptr<Topic>> EmbeddedLogImpl::find_topic(std::string_view name
   auto it = topics_.find(name);
   if (it == topics_.end()) return Status::not_found(fmt::format("topic '{}' does not exist", name));
   return it->second;
+}
+
+std::vector<std::shared_ptr<Topic>> EmbeddedLogImpl::all_topics() const {
+  std::shared_lock lock(topics_mutex_);
+  std::vector<std::shared_ptr<Topic>> topics;
+  for (const auto& [_, t] : topics_) topics.push_back(t);
+  return topics;
 }
 
 Result<std::pair<std::shared_ptr<Topic>, Partition*>> EmbeddedLogImpl::locate(const TopicPartition& tp) const {
@@ -523,12 +532,7 @@ Result<std::optional<int64_t>> EmbeddedLogImpl::offset_for_timestamp(const Topic
 }
 
 Status EmbeddedLogImpl::run_maintenance(int64_t now_ms) {
-  std::vector<std::shared_ptr<Topic>> topics;
-  {
-    std::shared_lock lock(topics_mutex_);
-    for (const auto& [_, t] : topics_) topics.push_back(t);
-  }
-  for (const auto& topic : topics) {
+  for (const auto& topic : all_topics()) {
     for (const auto& partition : topic->partitions) {
       std::lock_guard lock(partition->write_mutex());
       CF_RETURN_IF_ERROR(partition->apply_retention(now_ms));
@@ -541,12 +545,7 @@ Status EmbeddedLogImpl::run_maintenance(int64_t now_ms) {
 }
 
 Status EmbeddedLogImpl::flush() {
-  std::vector<std::shared_ptr<Topic>> topics;
-  {
-    std::shared_lock lock(topics_mutex_);
-    for (const auto& [_, t] : topics_) topics.push_back(t);
-  }
-  for (const auto& topic : topics) {
+  for (const auto& topic : all_topics()) {
     for (const auto& partition : topic->partitions) {
       std::lock_guard lock(partition->write_mutex());
       CF_RETURN_IF_ERROR(partition->sync());
@@ -562,13 +561,8 @@ void EmbeddedLogImpl::background_loop() {
     background_wake_.wait_for(lock, std::chrono::milliseconds(20));
     if (stopping_) break;
     lock.unlock();
-    std::vector<std::shared_ptr<Topic>> topics;
-    {
-      std::shared_lock topics_lock(topics_mutex_);
-      for (const auto& [_, t] : topics_) topics.push_back(t);
-    }
     const int64_t now = steady_ms();
-    for (const auto& topic : topics) {
+    for (const auto& topic : all_topics()) {
       if (topic->config.fsync != FsyncPolicy::kInterval) continue;
       for (const auto& partition : topic->partitions) {
         if (!partition->dirty() || now - partition->last_sync_ms() < topic->config.fsync_interval_ms) continue;

@@ -94,38 +94,34 @@ class Reader {
   const char* end_;
 };
 
+// The bytes of one record after its length prefix.
+size_t record_body_size(const Record& r, int64_t ts_delta, int64_t offset_delta) {
+  size_t len = 1 + varint_size(ts_delta) + varint_size(offset_delta) + bytes_size(r.key) + bytes_size(r.value) +
+               varint_size(static_cast<int64_t>(r.headers.size()));
+  for (const Header& h : r.headers) len += varint_size(static_cast<int64_t>(h.key.size())) + h.key.size() + bytes_size(h.value);
+  return len;
+}
+
 }  // namespace
 
 void encode_batch(std::span<const Record> records, int64_t base_offset, int64_t txn_id, std::string& out,
                   const std::vector<int64_t>* offsets) {
-  int64_t first_ts = records.empty() ? 0 : records.front().timestamp_ms;
+  const int64_t first_ts = records.empty() ? 0 : records.front().timestamp_ms;
   int64_t max_ts = first_ts;
-  size_t body = 0;
-  for (size_t i = 0; i < records.size(); ++i) {
-    const Record& r = records[i];
-    max_ts = std::max(max_ts, r.timestamp_ms);
-    const int64_t delta = offsets ? (*offsets)[i] - base_offset : static_cast<int64_t>(i);
-    size_t len = 1 + varint_size(r.timestamp_ms - first_ts) + varint_size(delta) + bytes_size(r.key) + bytes_size(r.value) +
-                 varint_size(static_cast<int64_t>(r.headers.size()));
-    for (const Header& h : r.headers) {
-      len += varint_size(static_cast<int64_t>(h.key.size())) + h.key.size() + bytes_size(h.value);
-    }
-    body += varint_size(static_cast<int64_t>(len)) + len;
-  }
+  // One pass: a generous reservation from the payload sizes, then each record is sized and written.
+  size_t estimate = kBatchHeaderSize;
+  for (const Record& r : records) estimate += 32 + (r.key ? r.key->size() : 0) + (r.value ? r.value->size() : 0) + r.headers.size() * 16;
   out.clear();
-  out.reserve(kBatchHeaderSize + body);
+  out.reserve(estimate);
   out.resize(kBatchHeaderSize);
   for (size_t i = 0; i < records.size(); ++i) {
     const Record& r = records[i];
+    max_ts = std::max(max_ts, r.timestamp_ms);
+    const int64_t ts_delta = r.timestamp_ms - first_ts;
     const int64_t delta = offsets ? (*offsets)[i] - base_offset : static_cast<int64_t>(i);
-    size_t len = 1 + varint_size(r.timestamp_ms - first_ts) + varint_size(delta) + bytes_size(r.key) + bytes_size(r.value) +
-                 varint_size(static_cast<int64_t>(r.headers.size()));
-    for (const Header& h : r.headers) {
-      len += varint_size(static_cast<int64_t>(h.key.size())) + h.key.size() + bytes_size(h.value);
-    }
-    put_varint(out, static_cast<int64_t>(len));
+    put_varint(out, static_cast<int64_t>(record_body_size(r, ts_delta, delta)));
     out.push_back(0);  // record attributes: none yet
-    put_varint(out, r.timestamp_ms - first_ts);
+    put_varint(out, ts_delta);
     put_varint(out, delta);
     put_bytes(out, r.key);
     put_bytes(out, r.value);

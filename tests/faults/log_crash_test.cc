@@ -144,8 +144,9 @@ TEST(LogCrash, EveryAcknowledgedRecordSurvivesSigkillExactlyOnce) {
       EXPECT_EQ(**committed, left.back()) << "offset commit not atomic with its records";
     }
     next_seq = max_seq + 1;
+    if (HasFailure()) break;  // keep the directory as it failed, for a post-mortem
   }
-  std::filesystem::remove_all(dir);
+  if (!HasFailure()) std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -6,13 +6,18 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <algorithm>
+#include <mutex>
 #include <regex>
 #include <thread>
 
 #include "api/domain_routes.h"
 #include "api/http_server.h"
 #include "api/system_routes.h"
+#include "api/simulation_routes.h"
 #include "api/telemetry_hub.h"
+#include "log/embedded_log.h"
+#include "sim/store_targets.h"
 #include "api/tests/http_client.h"
 #include "store/change_listener.h"
 #include "store/migrations.h"
@@ -216,6 +221,81 @@ TEST_F(ApiServerTest, ABearerTokenGuardsChangesButNotReads) {
   expect_error(call(port, "DELETE", "/patients/P001", "", {{"Authorization", "Bearer wrong"}}), 401, "unauthorized");
   auto allowed = call(port, "POST", "/patients", R"({"patientId":"P7","name":"x"})", {{"Authorization", "Bearer s3cret"}});
   EXPECT_EQ(allowed.status, 201) << allowed.body;
+}
+
+// The simulation routes with a real simulator, a real embedded log and the store's targets.
+TEST_F(ApiServerTest, SimulationControlDefectsAndDeviceEvents) {
+  const auto log_dir = root_ / "log";
+  auto log = log::EmbeddedLog::open(log_dir.string());
+  ASSERT_TRUE(log.is_ok()) << log.status().to_string();
+  ASSERT_TRUE((*log)->create_topic(kDeviceEventsTopic, {}).is_ok());
+  std::vector<sim::Reading> readings;
+  std::mutex readings_mutex;
+  sim::Simulator simulator({std::chrono::milliseconds(20), 7},
+                           [this] { return sim::load_targets_from_store(*db_, 1800000000000); },
+                           [&](const std::vector<sim::Reading>& r) {
+                             std::lock_guard lock(readings_mutex);
+                             readings.insert(readings.end(), r.begin(), r.end());
+                           });
+  Router router;
+  add_simulation_routes(router, simulator, *db_, **log);
+  HttpServerOptions options;
+  options.port = 0;
+  HttpServer server(options, router);
+  ASSERT_TRUE(server.start().is_ok());
+  const int port = server.port();
+
+  expect_error(call(port, "POST", "/simulation/start", R"({"simulation_type":"single"})"), 422, "validation_error", "patient_id");
+  expect_error(call(port, "POST", "/simulation/start", R"({"simulation_type":"some"})"), 422, "validation_error",
+               "simulation_type");
+  expect_error(call(port, "POST", "/simulation/start", R"({"simulation_type":"single","patient_id":"P404"})"), 422,
+               "validation_error", "patient_id");
+  auto started = call(port, "POST", "/simulation/start", R"({"simulation_type":"single","patient_id":"P002"})");
+  ASSERT_EQ(started.status, 200) << started.body;
+  EXPECT_EQ(started.json()["mode"], "single");
+  expect_error(call(port, "POST", "/simulation/start", R"({"simulation_type":"all"})"), 409, "conflict");
+
+  expect_error(call(port, "POST", "/device/DEV-P404/simulator/flow_rate_down"), 404, "not_found");
+  expect_error(call(port, "POST", "/device/DEV-P002/simulator/melt_down"), 422, "validation_error", "type");
+  auto defect = call(port, "POST", "/device/DEV-P002/simulator/flow_level_down");
+  ASSERT_EQ(defect.status, 200) << defect.body;
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_EQ(call(port, "GET", "/simulation/status").json()["running"], true);
+  auto stopped = call(port, "POST", "/simulation/stop");
+  EXPECT_EQ(stopped.json()["status"], "stopped");
+  EXPECT_EQ(call(port, "POST", "/simulation/stop").status, 200);  // idempotent
+  {
+    std::lock_guard lock(readings_mutex);
+    ASSERT_FALSE(readings.empty());
+    std::vector<double> flow_level;
+    for (const auto& r : readings) {
+      EXPECT_EQ(r.patient_id, "P002");
+      if (r.metric_name == "FlowLevel") flow_level.push_back(r.metric_value);
+    }
+    ASSERT_GE(flow_level.size(), 8u);
+    // The defect started at the tick after it was triggered; its sequence appears in order.
+    const std::vector<double> start_of_defect = {60, 50, 40, 30};
+    auto at = std::search(flow_level.begin(), flow_level.end(), start_of_defect.begin(), start_of_defect.end());
+    EXPECT_NE(at, flow_level.end());
+  }
+
+  auto event = call(port, "POST", "/device/DEV-P004/events/power-status", R"({"battery_level": 15, "plugged": false})");
+  ASSERT_EQ(event.status, 201) << event.body;
+  EXPECT_EQ(event.json()["patient_id"], "P004");
+  auto stored = (*log)->fetch({kDeviceEventsTopic, 0}, 0);
+  ASSERT_TRUE(stored.is_ok());
+  ASSERT_EQ(stored->records.size(), 1u);
+  EXPECT_EQ(stored->records[0].key, "DEV-P004");
+  auto value = nlohmann::json::parse(*stored->records[0].value);
+  EXPECT_EQ(value["battery_level"], 15);
+  EXPECT_EQ(value["plugged"], false);
+  EXPECT_EQ(value["event_type"], "power-status");
+  expect_error(call(port, "POST", "/device/DEV-P004/events/power-status", R"({"battery_level": 150})"), 422,
+               "validation_error", "battery_level");
+  expect_error(call(port, "POST", "/device/DEV-P004/events/teleport"), 404, "not_found");
+  expect_error(call(port, "POST", "/device/DEV-X/events/gps"), 404, "not_found");
+  EXPECT_EQ(call(port, "POST", "/device/DEV-P001/events/button-press").status, 201);
+  server.stop();
 }
 
 TEST_F(ApiServerTest, HealthNamesTheFailingComponent) {
