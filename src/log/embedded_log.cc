@@ -257,6 +257,14 @@ Result<std::shared_ptr<Topic>> EmbeddedLogImpl::find_topic(std::string_view name
   return it->second;
 }
 
+// An append that fails to become durable is taken back, so it never shows up later.
+Status sync_or_drop(Partition& p) {
+  if (p.config().fsync != FsyncPolicy::kEveryBatch) return Status::ok();
+  Status synced = p.sync();
+  if (!synced) (void)p.drop_trailing_batch();
+  return synced;
+}
+
 std::vector<std::shared_ptr<Topic>> EmbeddedLogImpl::all_topics() const {
   std::shared_lock lock(topics_mutex_);
   std::vector<std::shared_ptr<Topic>> topics;
@@ -386,7 +394,7 @@ Result<int64_t> EmbeddedLogImpl::append(const TopicPartition& target, std::span<
   Partition* p = located.second;
   std::lock_guard lock(p->write_mutex());
   CF_ASSIGN_OR_RETURN(int64_t base, p->write(records, 0));
-  if (p->config().fsync == FsyncPolicy::kEveryBatch) CF_RETURN_IF_ERROR(p->sync());
+  if (Status synced = sync_or_drop(*p); !synced) return synced;
   Partition* const one[] = {p};
   publish(one);
   return base;
@@ -462,10 +470,16 @@ Result<std::vector<int64_t>> EmbeddedLogImpl::append_atomic(std::span<const Part
     durable = durable || parts[i].partition->config().fsync == FsyncPolicy::kEveryBatch;
   }
   // Durable batches before the commit record: the journal must never name a batch that is lost.
+  Status committed;
   if (durable) {
-    for (const Participant& p : parts) CF_RETURN_IF_ERROR(p.partition->sync());
+    for (const Participant& p : parts) {
+      if (committed = p.partition->sync(); !committed) break;
+    }
   }
-  if (Status committed = journal_->commit(txn, durable); !committed) {
+  if (committed) committed = journal_->commit(txn, durable);
+  if (!committed) {
+    // Nothing of a failed atomic append may stay behind a later batch, where recovery (which
+    // only looks at the last batch) could not remove it.
     for (const Participant& p : parts) (void)p.partition->drop_trailing_batch();
     return committed;
   }
@@ -487,7 +501,7 @@ Status EmbeddedLogImpl::commit_offsets(std::span<const OffsetCommit> commits) {
   Partition* p = located.second;
   std::lock_guard lock(p->write_mutex());  // the map follows the log's order
   CF_RETURN_IF_ERROR(p->write(records, 0).status());
-  if (p->config().fsync == FsyncPolicy::kEveryBatch) CF_RETURN_IF_ERROR(p->sync());
+  if (Status synced = sync_or_drop(*p); !synced) return synced;
   Partition* const one[] = {p};
   publish(one);
   apply_commits(commits);
