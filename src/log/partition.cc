@@ -88,7 +88,7 @@ Status Partition::drop_trailing_batch() {
   BatchHeader header;
   int64_t position;
   if (!segments_.back()->last_batch(header, position)) return Status::ok();
-  log_warn("log", "recovery rolled back an uncommitted atomic append",
+  log_warn("log", "rolled back a batch that did not commit",
            {{"partition", id_.to_string()}, {"txn", std::to_string(header.txn_id)}, {"offset", std::to_string(header.base_offset)}});
   return segments_.back()->truncate(position);
 }
