@@ -73,15 +73,16 @@ class SseConnection : public EventStream, public std::enable_shared_from_this<Ss
     watch_for_disconnect();
   }
 
-  bool send(std::string event) override {
+  using EventStream::send;
+  bool send(std::shared_ptr<const std::string> event) override {
     if (!open_) return false;
     net::post(stream_.get_executor(), [self = shared_from_this(), event = std::move(event)]() mutable {
       if (!self->open_) return;
-      if (self->queued_bytes_ + event.size() > self->max_queue_bytes_) {
+      if (self->queued_bytes_ + event->size() > self->max_queue_bytes_) {
         self->close_now();  // too slow: drop it rather than buffer without bound
         return;
       }
-      self->queued_bytes_ += event.size();
+      self->queued_bytes_ += event->size();
       self->queue_.push_back(std::move(event));
       if (!self->writing_) self->write_next();
     });
@@ -104,20 +105,25 @@ class SseConnection : public EventStream, public std::enable_shared_from_this<Ss
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.socket().close(ignored);
-    // The queue stays until this object dies: an async_write in flight still points into it.
+    // in_flight_ stays until this object dies: an async_write in flight still points into it.
   }
 
  private:
+  // Everything queued goes out in one write (one system call for a burst of events).
   void write_next() {
     if (queue_.empty() || !open_) {
       writing_ = false;
       return;
     }
     writing_ = true;
-    net::async_write(stream_, net::buffer(queue_.front()), [self = shared_from_this()](beast::error_code ec, size_t) {
+    in_flight_.assign(queue_.begin(), queue_.end());
+    queue_.clear();
+    buffers_.clear();
+    for (const auto& event : in_flight_) buffers_.emplace_back(event->data(), event->size());
+    net::async_write(stream_, buffers_, [self = shared_from_this()](beast::error_code ec, size_t written) {
       if (ec || !self->open_) return self->close_now();
-      self->queued_bytes_ -= self->queue_.front().size();
-      self->queue_.pop_front();
+      self->queued_bytes_ -= written;
+      self->in_flight_.clear();
       self->write_next();
     });
   }
@@ -134,7 +140,9 @@ class SseConnection : public EventStream, public std::enable_shared_from_this<Ss
   beast::tcp_stream stream_;
   size_t max_queue_bytes_;
   std::atomic<bool> open_{true};
-  std::deque<std::string> queue_;
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  std::vector<std::shared_ptr<const std::string>> in_flight_;  // kept alive until written
+  std::vector<net::const_buffer> buffers_;
   size_t queued_bytes_ = 0;
   bool writing_ = false;
   char discard_[256];

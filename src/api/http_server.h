@@ -22,8 +22,10 @@ namespace careflow::api {
 class EventStream {
  public:
   virtual ~EventStream() = default;
-  // Queues one already-formatted event ("event: x\ndata: {...}\n\n"). False once closed.
-  virtual bool send(std::string event) = 0;
+  // Queues one already-formatted event ("event: x\ndata: {...}\n\n"). False once closed. The
+  // text is shared, not copied, between the clients it goes to.
+  virtual bool send(std::shared_ptr<const std::string> event) = 0;
+  bool send(std::string event) { return send(std::make_shared<const std::string>(std::move(event))); }
   virtual bool is_open() const = 0;
   virtual void close() = 0;
 };

@@ -18,7 +18,8 @@ TelemetryHub::~TelemetryHub() {
 }
 
 void TelemetryHub::publish(const nlohmann::json& reading) {
-  std::string event = "event: telemetry\ndata: " + reading.dump() + "\n\n";
+  // Formatted once and shared by every client's queue.
+  auto event = std::make_shared<const std::string>("event: telemetry\ndata: " + reading.dump() + "\n\n");
   std::lock_guard lock(mutex_);
   recent_.push_back(reading);
   if (recent_.size() > keep_recent_) recent_.pop_front();
@@ -48,7 +49,8 @@ void TelemetryHub::ping_loop() {
   while (!stopping_) {
     const auto due = last_event_ + ping_after_;
     if (std::chrono::steady_clock::now() >= due) {
-      std::erase_if(clients_, [](const std::shared_ptr<EventStream>& c) { return !c->send("event: ping\ndata: {}\n\n"); });
+      auto ping = std::make_shared<const std::string>("event: ping\ndata: {}\n\n");
+      std::erase_if(clients_, [&](const std::shared_ptr<EventStream>& c) { return !c->send(ping); });
       last_event_ = std::chrono::steady_clock::now();
       continue;
     }
