@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "api/tests/http_client.h"
+#include "store/local_postgres.h"
 #include "store/tests/test_postgres.h"
 #include "tests/integration/run_process.h"
 
@@ -177,8 +178,8 @@ TEST_F(CliTest, BadTopicInputIsNamed) {
 }
 
 // Starts `careflow up` in the background and waits for its banner.
-Background start_up(const fs::path& dir, const std::vector<std::string>& args) {
-  Background up = start_process(CAREFLOW_BINARY, args, (dir / "up.out").string(), (dir / "up.err").string());
+Background start_up(const fs::path& dir, const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+  Background up = start_process(CAREFLOW_BINARY, args, (dir / "up.out").string(), (dir / "up.err").string(), env);
   for (int i = 0; i < 600; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     std::ifstream in(up.out_path);
@@ -234,6 +235,26 @@ TEST_F(CliTest, UpRunsTheApiRefusesASecondInstanceStopsOnSigtermAndKeepsItsData)
   EXPECT_EQ(api::testing::call(http_port, "GET", "/prescriptions").json().size(), 6u);
   kill(again.pid, SIGINT);
   EXPECT_EQ(wait_exit(again.pid, std::chrono::seconds(20)), 0);
+}
+
+TEST_F(CliTest, UpUsesTheServerInDatabaseUrl) {
+  // An existing PostgreSQL (with wal_level=logical), as a user's own server would be.
+  store::LocalPostgresOptions external;
+  external.dir = (dir_ / "external-pg").string();
+  external.port = store::testing::free_port();
+  auto server = store::LocalPostgres::start(external);
+  ASSERT_TRUE(server.is_ok()) << server.status().to_string();
+  const int http_port = store::testing::free_port();
+  Background up = start_up(dir_, {"--data-dir", (dir_ / "var").string(), "--set", "http.port=" + std::to_string(http_port), "up"},
+                           {"DATABASE_URL=" + (*server)->url()});
+  std::ifstream banner_file(up.out_path);
+  const std::string banner((std::istreambuf_iterator<char>(banner_file)), std::istreambuf_iterator<char>());
+  EXPECT_NE(banner.find("database:  PostgreSQL at " + (*server)->url()), std::string::npos) << banner;
+  EXPECT_EQ(api::testing::call(http_port, "GET", "/health").status, 200);
+  EXPECT_EQ(api::testing::call(http_port, "GET", "/patients").json().size(), 5u);  // migrated and seeded there
+  EXPECT_FALSE(fs::exists(dir_ / "var" / "pg")) << "careflow started its own PostgreSQL despite DATABASE_URL";
+  kill(up.pid, SIGTERM);
+  EXPECT_EQ(wait_exit(up.pid, std::chrono::seconds(20)), 0);
 }
 
 }  // namespace

@@ -82,7 +82,7 @@ struct Background {
 };
 
 inline Background start_process(const std::string& program, const std::vector<std::string>& args, const std::string& out_path,
-                                const std::string& err_path) {
+                                const std::string& err_path, const std::vector<std::string>& env = {}) {
   Background b{-1, out_path, err_path};
   b.pid = fork();
   if (b.pid == 0) {
@@ -90,6 +90,7 @@ inline Background start_process(const std::string& program, const std::vector<st
     int e = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(o, 1);
     dup2(e, 2);
+    for (const auto& variable : env) putenv(const_cast<char*>(variable.c_str()));
     auto argv = c_args(program, args);
     execv(program.c_str(), argv.data());
     _exit(127);
