@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <algorithm>
+#include <fstream>
 #include <mutex>
 #include <regex>
 #include <thread>
@@ -295,6 +296,45 @@ TEST_F(ApiServerTest, SimulationControlDefectsAndDeviceEvents) {
   expect_error(call(port, "POST", "/device/DEV-P004/events/teleport"), 404, "not_found");
   expect_error(call(port, "POST", "/device/DEV-X/events/gps"), 404, "not_found");
   EXPECT_EQ(call(port, "POST", "/device/DEV-P001/events/button-press").status, 201);
+  server.stop();
+}
+
+TEST_F(ApiServerTest, ServesTheWebAppWithSpaFallbackAndCorsForTheDevServer) {
+  const auto web = root_ / "dist";
+  std::filesystem::create_directories(web / "assets");
+  std::ofstream(web / "index.html") << "<!doctype html><title>careflow</title>";
+  std::ofstream(web / "assets" / "app-1234.js") << "console.log('careflow')";
+  std::ofstream(root_ / "secret.txt") << "outside the web root";
+  HttpServerOptions options;
+  options.port = 0;
+  HttpServer server(options, router_);
+  server.serve_static(web.string());
+  ASSERT_TRUE(server.start().is_ok());
+  const int port = server.port();
+
+  auto index = call(port, "GET", "/");
+  EXPECT_EQ(index.status, 200);
+  EXPECT_EQ(index.headers["Content-Type"], "text/html; charset=utf-8");
+  EXPECT_NE(index.body.find("<title>careflow</title>"), std::string::npos);
+  auto route = call(port, "GET", "/dashboards/compliance");  // a client-side route
+  EXPECT_EQ(route.status, 200);
+  EXPECT_EQ(route.body, index.body);
+  auto asset = call(port, "GET", "/assets/app-1234.js");
+  EXPECT_EQ(asset.status, 200);
+  EXPECT_EQ(asset.headers["Content-Type"], "text/javascript; charset=utf-8");
+  EXPECT_EQ(asset.headers["Cache-Control"], "public, max-age=31536000, immutable");
+  expect_error(call(port, "GET", "/assets/missing.js"), 404, "not_found");
+  auto escape = call(port, "GET", "/%2e%2e/secret.txt");
+  EXPECT_EQ(escape.body.find("outside the web root"), std::string::npos) << escape.body;
+  EXPECT_EQ(call(port, "GET", "/patients").json().size(), 5u);  // API routes win over files
+
+  auto from_vite = call(port, "GET", "/patients", "", {{"Origin", "http://localhost:5173"}});
+  EXPECT_EQ(from_vite.headers["Access-Control-Allow-Origin"], "http://localhost:5173");
+  auto elsewhere = call(port, "GET", "/patients", "", {{"Origin", "http://evil.example"}});
+  EXPECT_EQ(elsewhere.headers.count("Access-Control-Allow-Origin"), 0u);
+  auto preflight = call(port, "OPTIONS", "/prescriptions", "", {{"Origin", "http://localhost:5173"}});
+  EXPECT_EQ(preflight.status, 204);
+  EXPECT_NE(preflight.headers["Access-Control-Allow-Methods"].find("PUT"), std::string::npos);
   server.stop();
 }
 
