@@ -1,4 +1,5 @@
 #include "api/simulation_routes.h"
+#include "common/clock.h"
 
 #include <fmt/format.h>
 
@@ -8,10 +9,6 @@
 
 namespace careflow::api {
 namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // An optional JSON object body: empty means {}.
 std::optional<nlohmann::json> optional_object(const HttpRequest& request) {
@@ -118,7 +115,7 @@ void add_simulation_routes(Router& router, sim::Simulator& simulator, store::Dat
     event["device_id"] = r.param("deviceId");
     event["patient_id"] = (*device)["patient_id"];
     event["event_type"] = r.param("type");
-    event["ts"] = now_ms();
+    event["ts"] = wall_clock_ms();
     log::Record record;
     record.key = r.param("deviceId");
     record.value = event.dump();

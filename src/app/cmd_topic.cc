@@ -10,6 +10,7 @@
 #include <map>
 
 #include "app/cli.h"
+#include "common/clock.h"
 #include "app/open_log.h"
 #include "app/topic_lines.h"
 
@@ -116,7 +117,7 @@ Status produce(const Config& config, const TopicOptions& o) {
     }
     return Status::ok();
   };
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t now = wall_clock_ms();
   std::string line;
   int64_t line_number = 0;
   size_t buffered = 0;

@@ -1,4 +1,5 @@
 #include "app/services.h"
+#include "common/clock.h"
 
 #include <fmt/format.h>
 
@@ -16,10 +17,6 @@ namespace careflow::app {
 namespace fs = std::filesystem;
 
 namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // The built web app: next to the binary's source tree (a build) or in the working directory.
 std::string find_web_dist() {
@@ -97,7 +94,7 @@ Status Services::start_api(const Config& config) {
   sim_options.tick_interval = std::chrono::milliseconds(config.integer("simulator.tick_ms"));
   sim_options.seed = static_cast<uint64_t>(config.integer("simulator.seed"));
   simulator_ = std::make_unique<sim::Simulator>(
-      sim_options, [this] { return sim::load_targets_from_store(*db_, now_ms()); },
+      sim_options, [this] { return sim::load_targets_from_store(*db_, wall_clock_ms()); },
       [this](const std::vector<sim::Reading>& readings) {
         // Each reading goes to the raw topic (key device_id) and to the live stream.
         std::vector<log::Record> records;

@@ -1,4 +1,5 @@
 #include "log/embedded_log.h"
+#include "common/clock.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -24,14 +25,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kOffsetsTopic = "__consumer_offsets";
-
-int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::string group_key(const std::string& group, const TopicPartition& tp) {
   std::string key = group;
@@ -407,7 +400,7 @@ Result<Record> EmbeddedLogImpl::commit_record(const OffsetCommit& c) const {
   Record r;
   r.key = group_key(c.group, c.partition);
   r.value = std::to_string(c.offset);
-  r.timestamp_ms = wall_ms();
+  r.timestamp_ms = wall_clock_ms();
   return r;
 }
 
@@ -569,13 +562,13 @@ Status EmbeddedLogImpl::flush() {
 }
 
 void EmbeddedLogImpl::background_loop() {
-  int64_t last_maintenance = steady_ms();
+  int64_t last_maintenance = steady_clock_ms();
   std::unique_lock lock(background_mutex_);
   while (!stopping_) {
     background_wake_.wait_for(lock, std::chrono::milliseconds(20));
     if (stopping_) break;
     lock.unlock();
-    const int64_t now = steady_ms();
+    const int64_t now = steady_clock_ms();
     for (const auto& topic : all_topics()) {
       if (topic->config.fsync != FsyncPolicy::kInterval) continue;
       for (const auto& partition : topic->partitions) {
@@ -586,7 +579,7 @@ void EmbeddedLogImpl::background_loop() {
     }
     if (options_.maintenance_interval_ms > 0 && now - last_maintenance >= options_.maintenance_interval_ms) {
       last_maintenance = now;
-      if (Status s = run_maintenance(wall_ms()); !s) log_error("log", "maintenance failed", {{"error", s.to_string()}});
+      if (Status s = run_maintenance(wall_clock_ms()); !s) log_error("log", "maintenance failed", {{"error", s.to_string()}});
     }
     lock.lock();
   }

@@ -1,4 +1,5 @@
 #include "log/partition.h"
+#include "common/clock.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -70,7 +71,7 @@ Result<int64_t> Partition::write(std::span<const Record> records, int64_t txn_id
 }
 
 Status Partition::sync() {
-  last_sync_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  last_sync_ms_ = steady_clock_ms();
   for (const auto& s : unsynced_) CF_RETURN_IF_ERROR(s->sync());
   unsynced_.clear();
   if (dirty_.exchange(false)) CF_RETURN_IF_ERROR(segments_.back()->sync());

@@ -1,4 +1,5 @@
 #include "sim/simulator.h"
+#include "common/clock.h"
 
 #include <fmt/format.h>
 
@@ -124,9 +125,7 @@ void Simulator::run() {
       if (wake_.wait_until(lock, next, [&] { return stopping_; })) return;
     }
     next += options_.tick_interval;
-    const int64_t now_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    auto readings = tick(now_ms);
+    auto readings = tick(wall_clock_ms());
     if (readings && !readings->empty()) sink_(*readings);
     // After a stall (a slow database), do not fire a burst of ticks to catch up.
     if (next < std::chrono::steady_clock::now()) next = std::chrono::steady_clock::now() + options_.tick_interval;

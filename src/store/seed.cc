@@ -1,4 +1,5 @@
 #include "store/seed.h"
+#include "common/clock.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -32,8 +33,7 @@ nlohmann::json parameter(const char* name, double value, double tolerance, const
 }  // namespace
 
 Status insert_seed_rows(PgConnection& conn) {
-  const int64_t now_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t now_ms = wall_clock_ms();
   constexpr int64_t kYearMs = 365ll * 24 * 3600 * 1000;
   int i = 0;
   for (const SeedPatient& p : kPatients) {
