@@ -54,6 +54,12 @@ std::string_view type_name(ConfigType type) {
   return "?";
 }
 
+std::string range_message(const ConfigKey& key, int64_t value) {
+  constexpr IntRange kAny;
+  if (key.range.max == kAny.max) return fmt::format("key '{}' must be at least {}, got {}", key.name, key.range.min, value);
+  return fmt::format("key '{}' must be between {} and {}, got {}", key.name, key.range.min, key.range.max, value);
+}
+
 // Checks text against the key's type; returns the canonical text.
 Result<std::string> check_text(const ConfigKey& key, std::string text) {
   switch (key.type) {
@@ -65,6 +71,7 @@ Result<std::string> check_text(const ConfigKey& key, std::string text) {
       if (ec != std::errc() || end != text.data() + text.size()) {
         return Status::invalid_argument(fmt::format("key '{}' must be an integer, got '{}'", key.name, text));
       }
+      if (v < key.range.min || v > key.range.max) return Status::invalid_argument(range_message(key, v));
       break;
     }
     case ConfigType::kBool:

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -23,6 +24,12 @@ namespace careflow {
 
 enum class ConfigType { kString, kInt, kBool, kDouble };
 
+// The values an integer key accepts, both ends included.
+struct IntRange {
+  int64_t min = std::numeric_limits<int64_t>::min();
+  int64_t max = std::numeric_limits<int64_t>::max();
+};
+
 struct ConfigKey {
   std::string_view name;           // dotted: "http.port"
   ConfigType type;
@@ -31,6 +38,7 @@ struct ConfigKey {
   bool secret = false;
   std::string_view description;
   std::vector<std::string_view> allowed = {};  // for enumerations; empty = any
+  IntRange range = {};                         // for integers
 };
 
 // Every key, in display order.

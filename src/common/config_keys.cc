@@ -1,4 +1,6 @@
-// Every configuration key careflow knows. Adding a key touches only this table.
+// Every configuration key careflow knows. Adding a key touches only this table (docs/configuration.md
+// lists them for people). A row: dotted name, type, default, environment names besides the implied
+// CAREFLOW_<SECTION>_<KEY>, secret, description, allowed values (enumerations), range (integers).
 
 #include "common/config.h"
 
@@ -10,11 +12,11 @@ const std::vector<ConfigKey>& config_keys() {
       {"log.level", ConfigType::kString, "info", {}, false, "trace, debug, info, warn or error",
        {"trace", "debug", "info", "warn", "error"}},
       {"http.host", ConfigType::kString, "127.0.0.1", {}, false, "address the API and web app listen on"},
-      {"http.port", ConfigType::kInt, "8000", {}, false, "port of the API and web app"},
+      {"http.port", ConfigType::kInt, "8000", {}, false, "port of the API and web app; 0 = any free port", {}, {0, 65535}},
       {"api.token", ConfigType::kString, "", {}, true, "when set, changes through the API need 'Authorization: Bearer <token>'"},
       {"database.url", ConfigType::kString, "", {"DATABASE_URL"}, true,
        "PostgreSQL to use; empty = careflow runs its own under <data_dir>/pg"},
-      {"database.port", ConfigType::kInt, "5433", {}, false, "port of careflow's own PostgreSQL"},
+      {"database.port", ConfigType::kInt, "5433", {}, false, "port of careflow's own PostgreSQL", {}, {1, 65535}},
       {"kafka.bootstrap_servers", ConfigType::kString, "", {"KAFKA_BOOTSTRAP_SERVERS"}, false,
        "Kafka brokers; empty = careflow's embedded log"},
       {"kafka.api_key", ConfigType::kString, "", {"KAFKA_API_KEY"}, false, "SASL username (Confluent Cloud API key)"},
@@ -24,14 +26,14 @@ const std::vector<ConfigKey>& config_keys() {
       {"schema_registry.api_key", ConfigType::kString, "", {"SCHEMA_REGISTRY_API_KEY"}, false, "Schema Registry API key"},
       {"schema_registry.api_secret", ConfigType::kString, "", {"SCHEMA_REGISTRY_API_SECRET"}, true,
        "Schema Registry API secret"},
-      {"topics.partitions", ConfigType::kInt, "1", {}, false, "partitions of a new topic"},
+      {"topics.partitions", ConfigType::kInt, "1", {}, false, "partitions of a new topic", {}, {1, 10000}},
       {"topics.flush_policy", ConfigType::kString, "interval", {}, false, "fsync every-batch, on an interval, or never",
        {"every-batch", "interval", "never"}},
-      {"topics.flush_ms", ConfigType::kInt, "1000", {}, false, "fsync interval of the interval policy"},
-      {"topics.segment_bytes", ConfigType::kInt, "67108864", {}, false, "segment size before a new one starts"},
-      {"topics.retention_ms", ConfigType::kInt, "604800000", {}, false, "how long records are kept; -1 = forever"},
-      {"simulator.tick_ms", ConfigType::kInt, "1000", {}, false, "time between two readings of a simulated device"},
-      {"simulator.seed", ConfigType::kInt, "0", {}, false, "seed of the simulator's noise; 0 = random"},
+      {"topics.flush_ms", ConfigType::kInt, "1000", {}, false, "fsync interval of the interval policy", {}, {1}},
+      {"topics.segment_bytes", ConfigType::kInt, "67108864", {}, false, "segment size before a new one starts", {}, {1024}},
+      {"topics.retention_ms", ConfigType::kInt, "604800000", {}, false, "how long records are kept; -1 = forever", {}, {-1}},
+      {"simulator.tick_ms", ConfigType::kInt, "1000", {}, false, "time between two readings of a simulated device", {}, {1}},
+      {"simulator.seed", ConfigType::kInt, "0", {}, false, "seed of the simulator's noise; 0 = random", {}, {0}},
   };
   return keys;
 }

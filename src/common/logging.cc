@@ -1,9 +1,11 @@
 #include "common/logging.h"
 
-#include <fmt/format.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <mutex>
 
 namespace careflow {
 namespace {
@@ -22,9 +24,32 @@ spdlog::level::level_enum to_spdlog(LogLevel level) {
 bool needs_quotes(std::string_view v) {
   if (v.empty()) return true;
   for (char c : v) {
-    if (c == ' ' || c == '"' || c == '=' || c == '\n' || c == '\t') return true;
+    if (c == ' ' || c == '"' || c == '=' || c == '\n' || c == '\r' || c == '\t') return true;
   }
   return false;
+}
+
+void install_logger(LogLevel level) {
+  // stderr_sink_mt serialises whole lines and flushes each one, so lines from many threads never
+  // interleave and nothing is lost when the process is killed.
+  auto logger = std::make_shared<spdlog::logger>("careflow", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  // UTC ISO-8601 with milliseconds; log_event writes the level itself, upper case and padded.
+  logger->set_formatter(std::make_unique<spdlog::pattern_formatter>("%Y-%m-%dT%H:%M:%S.%eZ %v", spdlog::pattern_time_type::utc));
+  logger->set_level(to_spdlog(level));
+  spdlog::set_default_logger(std::move(logger));
+}
+
+// Events logged before init_logging (tests, library code run without main) still get careflow's
+// format rather than spdlog's default one.
+std::mutex install_mutex;
+std::atomic<bool> installed{false};
+
+void ensure_logger() {
+  if (installed.load(std::memory_order_acquire)) return;
+  std::lock_guard lock(install_mutex);
+  if (installed.load(std::memory_order_relaxed)) return;
+  install_logger(LogLevel::kInfo);
+  installed.store(true, std::memory_order_release);
 }
 
 }  // namespace
@@ -40,36 +65,39 @@ Result<LogLevel> parse_log_level(std::string_view level) {
 
 Status init_logging(std::string_view level) {
   CF_ASSIGN_OR_RETURN(LogLevel parsed, parse_log_level(level));
-  auto logger = std::make_shared<spdlog::logger>("careflow", std::make_shared<spdlog::sinks::stderr_sink_mt>());
-  // UTC ISO-8601 with milliseconds; log_event writes the level itself, upper-case and padded.
-  logger->set_formatter(std::make_unique<spdlog::pattern_formatter>("%Y-%m-%dT%H:%M:%S.%eZ %v", spdlog::pattern_time_type::utc));
-  logger->set_level(to_spdlog(parsed));
-  spdlog::set_default_logger(logger);
+  std::lock_guard lock(install_mutex);
+  install_logger(parsed);
+  installed.store(true, std::memory_order_release);
   return Status::ok();
+}
+
+bool log_enabled(LogLevel level) {
+  ensure_logger();
+  return spdlog::should_log(to_spdlog(level));
 }
 
 std::string format_log_line(std::string_view component, std::string_view message, const LogFields& fields) {
   std::string line = fmt::format("{} {}", component, message);
-  for (const auto& [key, value] : fields) {
-    if (needs_quotes(value)) {
-      std::string escaped;
-      for (char c : value) {
-        if (c == '"' || c == '\\') escaped.push_back('\\');
-        escaped.push_back(c == '\n' ? ' ' : c);
-      }
-      line += fmt::format(" {}=\"{}\"", key, escaped);
-    } else {
-      line += fmt::format(" {}={}", key, value);
+  for (const LogField& field : fields) {
+    if (!needs_quotes(field.value)) {
+      line += fmt::format(" {}={}", field.key, field.value);
+      continue;
     }
+    std::string escaped;
+    escaped.reserve(field.value.size() + 2);
+    for (char c : field.value) {
+      if (c == '"' || c == '\\') escaped.push_back('\\');
+      escaped.push_back(c == '\n' || c == '\r' ? ' ' : c);
+    }
+    line += fmt::format(" {}=\"{}\"", field.key, escaped);
   }
   return line;
 }
 
 void log_event(LogLevel level, std::string_view component, std::string_view message, const LogFields& fields) {
-  const auto spd = to_spdlog(level);
-  if (!spdlog::should_log(spd)) return;
+  if (!log_enabled(level)) return;
   static constexpr const char* kNames[] = {"TRACE", "DEBUG", "INFO ", "WARN ", "ERROR"};
-  spdlog::log(spd, "{} {}", kNames[static_cast<int>(level)], format_log_line(component, message, fields));
+  spdlog::log(to_spdlog(level), "{} {}", kNames[static_cast<int>(level)], format_log_line(component, message, fields));
 }
 
 }  // namespace careflow

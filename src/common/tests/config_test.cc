@@ -5,10 +5,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
-
-#include "common/logging.h"
 
 namespace careflow {
 namespace {
@@ -120,7 +119,9 @@ TEST(Config, SyntaxErrorsAndBadValuesAreNamed) {
 TEST(Config, EveryKeyHasACareflowEnvironmentName) {
   for (const ConfigKey& k : config_keys()) {
     ConfigSources sources;
-    const std::string value = k.type == ConfigType::kInt ? "7" : !k.allowed.empty() ? std::string(k.allowed.back()) : "v";
+    const std::string value = k.type == ConfigType::kInt ? std::to_string(std::max<int64_t>(7, k.range.min))
+                              : !k.allowed.empty()       ? std::string(k.allowed.back())
+                                                         : "v";
     sources.env = {{careflow_env_name(k.name), value}};
     auto config = Config::load(sources);
     ASSERT_TRUE(config.is_ok()) << k.name << ": " << config.status().to_string();
@@ -129,17 +130,67 @@ TEST(Config, EveryKeyHasACareflowEnvironmentName) {
   EXPECT_EQ(careflow_env_name("schema_registry.api_key"), "CAREFLOW_SCHEMA_REGISTRY_API_KEY");
 }
 
+TEST(Config, IntegersOutsideTheirRangeAreNamedWithTheirLimits) {
+  ConfigFile file("[http]\nport = 70000\n");
+  ConfigSources sources;
+  sources.file = file.path();
+  EXPECT_EQ(Config::load(sources).status().message(), file.path() + ":2:8: key 'http.port' must be between 0 and 65535, got 70000");
+
+  ConfigSources env;
+  env.env = {{"CAREFLOW_TOPICS_SEGMENT_BYTES", "100"}};
+  EXPECT_EQ(Config::load(env).status().message(),
+            "environment variable CAREFLOW_TOPICS_SEGMENT_BYTES: key 'topics.segment_bytes' must be at least 1024, got 100");
+
+  ConfigSources flag;
+  flag.flags = {{"topics.partitions", "0", "--set"}};
+  EXPECT_EQ(Config::load(flag).status().message(), "--set: key 'topics.partitions' must be between 1 and 10000, got 0");
+  flag.flags = {{"topics.retention_ms", "-1", "--set"}};
+  EXPECT_TRUE(Config::load(flag).is_ok()) << "-1 means keep forever";
+}
+
+TEST(Config, EveryDefaultIsAValidValue) {
+  auto config = Config::load({});
+  ASSERT_TRUE(config.is_ok()) << config.status().to_string();
+  for (const ConfigKey& k : config_keys()) {
+    EXPECT_EQ(config->str(k.name), k.default_value) << k.name;
+    EXPECT_EQ(config->source(k.name), "default") << k.name;
+    EXPECT_FALSE(k.description.empty()) << k.name;
+  }
+}
+
+TEST(Config, SectionsAndValuesMustHaveTheRightShape) {
+  ConfigFile table_for_value("[data_dir]\npath = \"/x\"\n");
+  ConfigSources sources;
+  sources.file = table_for_value.path();
+  EXPECT_EQ(Config::load(sources).status().message(), table_for_value.path() + ":1:1: key 'data_dir' must be a string, got table");
+
+  ConfigFile dotted("http.port = 9000\nlog = { level = \"debug\" }\n");
+  sources.file = dotted.path();
+  auto config = Config::load(sources);
+  ASSERT_TRUE(config.is_ok()) << config.status().to_string();
+  EXPECT_EQ(config->integer("http.port"), 9000);
+  EXPECT_EQ(config->str("log.level"), "debug");
+  EXPECT_EQ(config->source("log.level"), dotted.path() + ":2");
+}
+
+TEST(Config, ReadsCareflowTomlFromTheWorkingDirectoryWhenNoFileIsGiven) {
+  const auto previous = std::filesystem::current_path();
+  const auto dir = std::filesystem::temp_directory_path() / ("careflow-config-cwd-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "careflow.toml") << "\n[http]\nhost = \"0.0.0.0\"\n";
+  std::filesystem::current_path(dir);
+  auto config = Config::load({});
+  std::filesystem::current_path(previous);
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(config.is_ok()) << config.status().to_string();
+  EXPECT_EQ(config->str("http.host"), "0.0.0.0");
+  EXPECT_EQ(config->source("http.host"), "careflow.toml:3");
+}
+
 TEST(Config, MasksPasswordsInUrlsAndConnectionStrings) {
   EXPECT_EQ(mask_url_password("postgresql://u:p@h:5432/d"), "postgresql://u:****@h:5432/d");
   EXPECT_EQ(mask_url_password("postgresql://u@h/d"), "postgresql://u@h/d");
   EXPECT_EQ(mask_url_password("host=h user=u password=secret dbname=d"), "host=h user=u password=**** dbname=d");
-}
-
-TEST(Logging, FormatsKeyValueFieldsAndQuotesWhenNeeded) {
-  EXPECT_EQ(format_log_line("log", "segment rolled", {{"topic", "orders"}, {"path", "/var/a b"}, {"expr", "a=b"}, {"empty", ""}}),
-            "log segment rolled topic=orders path=\"/var/a b\" expr=\"a=b\" empty=\"\"");
-  EXPECT_TRUE(init_logging("debug").is_ok());
-  EXPECT_EQ(init_logging("loud").code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace
