@@ -77,6 +77,11 @@ int Cli::run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     fmt::print(stderr, "careflow: {}\nRun with --help for usage.\n", e.what());
     return kExitUsage;
+  } catch (const std::exception& e) {
+    // The edge of the program: a library exception that escaped a command is still reported as
+    // an error with an exit code, not an abort.
+    fmt::print(stderr, "careflow: error: {}\n", e.what());
+    return kExitRuntimeError;
   }
   return exit_code_;
 }

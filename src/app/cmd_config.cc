@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "app/cli.h"
 
@@ -13,7 +14,8 @@ void add_config_command(Cli& cli) {
   show->callback([&cli] {
     const Config& c = cli.config();
     if (as_json) {
-      fmt::print("{}\n", c.to_json().dump(2));
+      // Values come from files and the environment: bytes that are not UTF-8 are replaced, not fatal.
+      fmt::print("{}\n", c.to_json().dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
       return;
     }
     size_t key_width = 0, value_width = 0;

@@ -179,7 +179,8 @@ Status consume(const Config& config, const TopicOptions& o) {
     for (const auto& [p, offset] : next) commits.push_back({o.group, {o.name, p}, offset});
     return log->commit_offsets(commits);
   };
-  for (;;) {
+  // Checked on every round, not only when idle: a busy topic must still stop on Ctrl-C.
+  while (!interrupted) {
     bool progressed = false;
     for (auto& [p, offset] : next) {
       const int64_t limit = o.max_records >= 0 ? o.max_records - printed : 10000;
@@ -257,7 +258,7 @@ void add_topic_commands(Cli& cli) {
   produce_cmd->add_option("--partition", o.partition, "Partition for every record (default: Kafka's key hash; round robin without key)")
       ->check(kNonNegative);
   produce_cmd->add_option("--format", o.format, "auto, value, kv (key<TAB>value) or json")->check(CLI::IsMember({"auto", "value", "kv", "json"}));
-  produce_cmd->add_option("--timestamp-ms", o.timestamp_ms, "Timestamp of records without one (default: now)");
+  produce_cmd->add_option("--timestamp-ms", o.timestamp_ms, "Timestamp of records without one (default: now)")->check(kNonNegative);
   produce_cmd->callback([&cli] { run(cli, produce(cli.config(), o)); });
 
   auto* consume_cmd = topic->add_subcommand("consume", "Print a topic's records, one per line");
@@ -265,7 +266,8 @@ void add_topic_commands(Cli& cli) {
   consume_cmd->add_option("--partition", o.partition, "Only this partition (default: all)")->check(kNonNegative);
   consume_cmd->add_flag("--from-beginning", o.from_beginning, "Start at each partition's first record (the default without --group)");
   consume_cmd->add_option("--offset", o.offset, "Start at this offset")->check(kNonNegative);
-  consume_cmd->add_option("--from-timestamp", o.from_timestamp, "Start at the first record at or after this time (ms)");
+  consume_cmd->add_option("--from-timestamp", o.from_timestamp, "Start at the first record at or after this time (ms)")
+      ->check(kNonNegative);
   consume_cmd->add_option("--group", o.group, "Consumer group: resume from its committed offsets and commit as it reads");
   consume_cmd->add_option("--max-records", o.max_records, "Stop after this many records")->check(kNonNegative);
   consume_cmd->add_flag("--follow", o.follow, "Keep waiting for new records until Ctrl-C");

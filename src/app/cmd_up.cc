@@ -24,8 +24,10 @@ void add_up_command(Cli& cli) {
       cli.fail(services.status());
       return;
     }
-    fmt::print("careflow is up — open {}\n", (*services)->url());
-    for (const std::string& line : (*services)->describe()) fmt::print("  {}\n", line);
+    const Services& running = **services;
+    fmt::print("careflow is up: data in {}; web app {}{}\n", running.data_dir(), running.url(),
+               running.serves_web_app() ? "" : " (the web app is not built yet; the API answers there)");
+    for (const std::string& line : running.describe()) fmt::print("  {}\n", line);
     fmt::print("Press Ctrl-C to stop.\n");
     std::fflush(stdout);
     int signal = 0;

@@ -29,6 +29,8 @@ class Services {
   ~Services();  // stops everything, newest first
 
   std::string url() const;
+  const std::string& data_dir() const { return data_dir_; }  // absolute
+  bool serves_web_app() const { return !web_dir_.empty(); }
   // One line per running part, for the start-up banner.
   std::vector<std::string> describe() const;
 

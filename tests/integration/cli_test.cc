@@ -61,6 +61,15 @@ TEST_F(CliTest, VersionHelpAndUsageErrors) {
   auto bad_flag = careflow({"topic", "consume", "t", "--offset", "-2"});
   EXPECT_EQ(bad_flag.exit_code, 2);
   EXPECT_NE(bad_flag.err.find("--offset: must be 0 or more, got -2"), std::string::npos) << bad_flag.err;
+  auto bad_timestamp = careflow({"topic", "produce", "t", "--timestamp-ms", "-5"});
+  EXPECT_EQ(bad_timestamp.exit_code, 2);
+  EXPECT_NE(bad_timestamp.err.find("--timestamp-ms: must be 0 or more, got -5"), std::string::npos) << bad_timestamp.err;
+  auto bad_partitions = careflow({"topic", "create", "t", "--partitions", "0"});
+  EXPECT_EQ(bad_partitions.exit_code, 2);
+  EXPECT_NE(bad_partitions.err.find("--partitions"), std::string::npos) << bad_partitions.err;
+  auto no_name = careflow({"topic", "create"});
+  EXPECT_EQ(no_name.exit_code, 2);
+  EXPECT_NE(no_name.err.find("name is required"), std::string::npos) << no_name.err;
 }
 
 TEST_F(CliTest, ConfigShowTellsValuesAndSourcesWithSecretsMasked) {
@@ -78,10 +87,21 @@ TEST_F(CliTest, ConfigShowTellsValuesAndSourcesWithSecretsMasked) {
   EXPECT_EQ(shown.out.find("pa55"), std::string::npos);
   EXPECT_EQ(shown.out.find("file-secret"), std::string::npos);
 
-  auto json = run_process(CAREFLOW_BINARY, {"--config", file.string(), "config", "show", "--json"});
-  ASSERT_EQ(json.exit_code, 0);
+  auto json = run_process(CAREFLOW_BINARY, {"--config", file.string(), "config", "show", "--json"}, "",
+                          {"CAREFLOW_SCHEMA_REGISTRY_API_KEY=not-utf8-\xff"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
   EXPECT_EQ(json.out.find("file-secret"), std::string::npos);
-  EXPECT_TRUE(nlohmann::json::parse(json.out).is_array());
+  const auto entries = nlohmann::json::parse(json.out);
+  ASSERT_TRUE(entries.is_array());
+  std::map<std::string, nlohmann::json> by_key;
+  for (const auto& e : entries) by_key[e["key"]] = e;
+  EXPECT_EQ(by_key.size(), entries.size());
+  EXPECT_EQ(by_key["http.port"]["value"], 9001);
+  EXPECT_EQ(by_key["http.port"]["source"], file.string() + ":2");
+  EXPECT_EQ(by_key["kafka.api_secret"]["value"], "****");
+  EXPECT_EQ(by_key["kafka.api_secret"]["secret"], true);
+  EXPECT_EQ(by_key["data_dir"]["source"], "default");
+  EXPECT_EQ(by_key["schema_registry.api_key"]["source"], "env CAREFLOW_SCHEMA_REGISTRY_API_KEY");
 
   std::ofstream(file) << "[http]\nport = 9001\nhots = \"x\"\n";
   auto bad = run_process(CAREFLOW_BINARY, {"--config", file.string(), "config", "show"});
@@ -90,6 +110,37 @@ TEST_F(CliTest, ConfigShowTellsValuesAndSourcesWithSecretsMasked) {
   auto bad_env = run_process(CAREFLOW_BINARY, {"config", "show"}, "", {"CAREFLOW_HTTP_PORT=eighty"});
   EXPECT_EQ(bad_env.exit_code, 3);
   EXPECT_NE(bad_env.err.find("CAREFLOW_HTTP_PORT"), std::string::npos) << bad_env.err;
+}
+
+TEST_F(CliTest, EveryConfigurationErrorExitsWith3AndNamesItsSource) {
+  const fs::path file = dir_ / "careflow.toml";
+  std::ofstream(file) << "[http]\nport = \"eighty\"\n";
+  struct Case {
+    std::vector<std::string> args;
+    std::vector<std::string> env;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"--config", file.string()}, {}, file.string() + ":2:8: key 'http.port' must be an integer, got string"},
+      {{"--config", (dir_ / "missing.toml").string()}, {}, "config file " + (dir_ / "missing.toml").string() + " does not exist"},
+      {{"--set", "http.prot=1"}, {}, "--set: unknown key 'http.prot' (did you mean 'http.port'?)"},
+      {{"--set", "http.port"}, {}, "--set http.port: expected key=value"},
+      {{"--set", "http.port=70000"}, {}, "--set: key 'http.port' must be between 0 and 65535, got 70000"},
+      {{"--log-level", "loud"}, {}, "--log-level: key 'log.level' must be one of trace, debug, info, warn, error, got 'loud'"},
+      {{}, {"CAREFLOW_TOPICS_FLUSH_POLICY=sometimes"}, "environment variable CAREFLOW_TOPICS_FLUSH_POLICY"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = c.args;
+    args.insert(args.end(), {"config", "show"});
+    auto r = run_process(CAREFLOW_BINARY, args, "", c.env);
+    EXPECT_EQ(r.exit_code, 3) << c.message << ": " << r.err;
+    EXPECT_NE(r.err.find("careflow: configuration error: " + c.message), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+  std::ofstream(file) << "[http\nport = 1\n";
+  auto syntax = run_process(CAREFLOW_BINARY, {"--config", file.string(), "version"});
+  EXPECT_EQ(syntax.exit_code, 3);
+  EXPECT_NE(syntax.err.find(file.string() + ":1:"), std::string::npos) << syntax.err;
 }
 
 TEST_F(CliTest, TopicRoundTripInEveryLineFormat) {
@@ -121,6 +172,14 @@ TEST_F(CliTest, TopicRoundTripInEveryLineFormat) {
   auto third = careflow({"topic", "consume", "readings", "--group", "g", "--partition", "0"});
   EXPECT_EQ(third.out, "");
 
+  // In auto mode only a JSON object made of record fields is an envelope; any other document is a value.
+  ASSERT_EQ(careflow({"topic", "produce", "readings", "--partition", "1", "--timestamp-ms", "1000"},
+                     R"({"device_id":"DEV-P001","metric_value":11.2})" "\n" R"({"value":"enveloped","partition":1})" "\n")
+                .exit_code,
+            0);
+  EXPECT_EQ(careflow({"topic", "consume", "readings", "--partition", "1"}).out,
+            "{\"device_id\":\"DEV-P001\",\"metric_value\":11.2}\nenveloped\n");
+
   auto from_time = careflow({"topic", "consume", "readings", "--from-timestamp", "2000", "--format", "kv"});
   EXPECT_EQ(from_time.out, "DEV-2\t\n");
 
@@ -129,14 +188,50 @@ TEST_F(CliTest, TopicRoundTripInEveryLineFormat) {
   auto d = nlohmann::json::parse(described.out);
   EXPECT_EQ(d["config"]["retention.ms"], "-1");
   EXPECT_EQ(d["partitions"][0]["end_offset"], 3);
-  EXPECT_EQ(d["partitions"][1]["end_offset"], 0);
+  EXPECT_EQ(d["partitions"][1]["end_offset"], 2);
 
   auto listed = careflow({"topic", "list"});
-  EXPECT_TRUE(std::regex_search(listed.out, std::regex(R"(readings +2 +3)"))) << listed.out;
+  EXPECT_TRUE(std::regex_search(listed.out, std::regex(R"(readings +2 +5)"))) << listed.out;
   ASSERT_EQ(careflow({"topic", "delete", "readings"}).exit_code, 0);
   auto gone = careflow({"topic", "consume", "readings"});
   EXPECT_EQ(gone.exit_code, 1);
   EXPECT_NE(gone.err.find("topic 'readings' does not exist"), std::string::npos);
+}
+
+// Reads a file the running child writes to.
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Polls `path` until it contains `wanted` (or 20 s pass).
+bool wait_for_text(const std::string& path, const std::string& wanted) {
+  for (int i = 0; i < 200; ++i) {
+    if (read_text(path).find(wanted) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+TEST_F(CliTest, FollowPrintsNewRecordsUntilInterruptedAndCommitsItsGroup) {
+  ASSERT_EQ(careflow({"topic", "create", "live", "--partitions", "2"}).exit_code, 0);
+  ASSERT_EQ(careflow({"topic", "produce", "live"}, "k1\tbefore\n").exit_code, 0);
+  const std::string out = (dir_ / "follow.out").string(), err = (dir_ / "follow.err").string();
+  Background follower = start_process(CAREFLOW_BINARY,
+                                      {"--data-dir", (dir_ / "var").string(), "topic", "consume", "live", "--follow", "--group", "g"},
+                                      out, err);
+  ASSERT_TRUE(wait_for_text(out, "before\n")) << read_text(out) << read_text(err);
+  // The follower holds the log, as `careflow up` would; a producer is refused with a clear message.
+  auto refused = careflow({"topic", "produce", "live"}, "k2\tafter\n");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("in use by another running careflow"), std::string::npos) << refused.err;
+  EXPECT_EQ(wait_exit(follower.pid, std::chrono::milliseconds(300)), -1) << "--follow must keep waiting";
+  ASSERT_EQ(kill(follower.pid, SIGINT), 0);
+  EXPECT_EQ(wait_exit(follower.pid, std::chrono::seconds(10)), 0) << read_text(err);
+  EXPECT_NE(read_text(err).find("consumed 1 record from live"), std::string::npos) << read_text(err);
+  // The group committed what it printed: a new record is all the next run sees.
+  ASSERT_EQ(careflow({"topic", "produce", "live"}, "k2\tafter\n").exit_code, 0);
+  EXPECT_EQ(careflow({"topic", "consume", "live", "--group", "g"}).out, "after\n");
 }
 
 TEST_F(CliTest, KeyedRecordsLandWhereKafkaWouldPutThem) {
@@ -203,7 +298,18 @@ TEST_F(CliTest, UpRunsTheApiRefusesASecondInstanceStopsOnSigtermAndKeepsItsData)
   Background up = start_up(dir_, args);
   std::ifstream banner_file(up.out_path);
   const std::string banner((std::istreambuf_iterator<char>(banner_file)), std::istreambuf_iterator<char>());
-  ASSERT_NE(banner.find(fmt::format("careflow is up — open http://127.0.0.1:{}/", http_port)), std::string::npos) << banner;
+  const std::string data_abs = fs::absolute(data).lexically_normal().string();
+  ASSERT_NE(banner.find(fmt::format("careflow is up: data in {}; web app http://127.0.0.1:{}/", data_abs, http_port)),
+            std::string::npos)
+      << banner;
+  EXPECT_NE(banner.find("  topic log: " + data_abs + "/log (embedded)"), std::string::npos) << banner;
+  // Logging goes to stderr as "<UTC time> LEVEL component message key=value".
+  std::ifstream log_file(up.err_path);
+  const std::string log_text((std::istreambuf_iterator<char>(log_file)), std::istreambuf_iterator<char>());
+  EXPECT_TRUE(std::regex_search(log_text, std::regex(fmt::format(R"((^|\n)\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{{3}}Z INFO  api listening )"
+                                                                 R"(url=http://127\.0\.0\.1:{}/\n)",
+                                                                 http_port))))
+      << log_text;
 
   auto health = api::testing::call(http_port, "GET", "/health");
   EXPECT_EQ(health.status, 200) << health.body;
@@ -218,6 +324,11 @@ TEST_F(CliTest, UpRunsTheApiRefusesASecondInstanceStopsOnSigtermAndKeepsItsData)
   auto second = careflow({"--set", "http.port=" + std::to_string(store::testing::free_port()), "up"});
   EXPECT_EQ(second.exit_code, 1);
   EXPECT_NE(second.err.find("in use by another running careflow"), std::string::npos) << second.err;
+
+  auto busy = careflow({"topic", "list"});
+  EXPECT_EQ(busy.exit_code, 1);
+  EXPECT_NE(busy.err.find("in use by another running careflow"), std::string::npos) << busy.err;
+  EXPECT_NE(busy.err.find("the topic commands work on a stopped instance"), std::string::npos) << busy.err;
 
   ASSERT_EQ(kill(up.pid, SIGTERM), 0);
   EXPECT_EQ(wait_exit(up.pid, std::chrono::seconds(20)), 0);
