@@ -41,7 +41,9 @@ Status Cli::load_config() {
   if (!global_.log_level.empty()) sources.flags.emplace_back("log.level", global_.log_level, "--log-level");
   CF_ASSIGN_OR_RETURN(Config loaded, Config::load(sources));
   config_ = std::move(loaded);
-  return init_logging(config_->str("log.level"));
+  CF_RETURN_IF_ERROR(init_logging(config_->str("log.level")));
+  for (const std::string& warning : config_->warnings()) log_warn("config", warning);
+  return Status::ok();
 }
 
 void Cli::fail(const Status& status, int code) {

@@ -44,6 +44,49 @@ std::string suggestion(std::string_view unknown) {
   return best ? fmt::format(" (did you mean '{}'?)", best->name) : std::string();
 }
 
+// Unknown CAREFLOW_* variables close to a key's name are probably typos; others (CAREFLOW_BENCH_DIR,
+// say) belong to tools and scripts and are none of the configuration's business.
+std::optional<std::string> env_typo_warning(const std::string& variable) {
+  if (!variable.starts_with("CAREFLOW_")) return std::nullopt;
+  std::string best;
+  size_t best_distance = 3;  // farther than 2 edits is somebody else's variable
+  for (const ConfigKey& k : config_keys()) {
+    const std::string name = careflow_env_name(k.name);
+    if (name == variable) return std::nullopt;
+    const size_t d = edit_distance(variable, name);
+    if (d < best_distance) {
+      best_distance = d;
+      best = name;
+    }
+  }
+  if (best.empty()) return std::nullopt;
+  return fmt::format("environment variable {} is not a careflow setting (did you mean {}?); it is ignored", variable, best);
+}
+
+// "http" for "http.port": the sections a file may have.
+bool is_section(std::string_view name) {
+  for (const ConfigKey& k : config_keys()) {
+    if (k.name.size() > name.size() && k.name.starts_with(name) && k.name[name.size()] == '.') return true;
+  }
+  return false;
+}
+
+std::string section_suggestion(std::string_view unknown) {
+  std::string_view best;
+  size_t best_distance = 3;
+  for (const ConfigKey& k : config_keys()) {
+    const size_t dot = k.name.rfind('.');
+    if (dot == std::string_view::npos) continue;
+    const std::string_view section = k.name.substr(0, dot);
+    const size_t d = edit_distance(unknown, section);
+    if (d < best_distance) {
+      best_distance = d;
+      best = section;
+    }
+  }
+  return best.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", best);
+}
+
 std::string_view type_name(ConfigType type) {
   switch (type) {
     case ConfigType::kString: return "a string";
@@ -187,7 +230,13 @@ Result<Config> Config::load(const ConfigSources& sources) {
         const std::string name = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
         const ConfigKey* key = find_config_key(name);
         if (!key && node.is_table()) {  // a section: its leaves are checked (and named) one by one
-          self(self, *node.as_table(), name);
+          const toml::table& section = *node.as_table();
+          if (section.empty() && !is_section(name)) {  // nothing inside to name, so name the section
+            failure = Status::invalid_argument(fmt::format("{}: unknown section '{}'{}", toml_location(*file, node.source()),
+                                                           name, section_suggestion(name)));
+            return;
+          }
+          self(self, section, name);
           continue;
         }
         const std::string where = toml_location(*file, node.source());
@@ -217,6 +266,10 @@ Result<Config> Config::load(const ConfigSources& sources) {
       if (it == sources.env.end()) continue;
       CF_RETURN_IF_ERROR(config.set(k, it->second, "env " + name, "environment variable " + name));
     }
+  }
+
+  for (const auto& [variable, value] : sources.env) {
+    if (auto warning = env_typo_warning(variable)) config.warnings_.push_back(std::move(*warning));
   }
 
   for (const auto& [name, value, flag] : sources.flags) {

@@ -70,6 +70,9 @@ class Config {
   // The value for display: secrets masked, and the password of a database URL.
   std::string display(std::string_view key) const;
   nlohmann::json to_json() const;  // masked
+  // Things worth telling that are not errors, for the caller to log once logging is set up:
+  // "environment variable CAREFLOW_HTTP_PROT is not a careflow setting (did you mean CAREFLOW_HTTP_PORT?)".
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:
   struct Entry {
@@ -78,6 +81,7 @@ class Config {
   };
   Status set(const ConfigKey& key, std::string value, std::string source, std::string_view where);
   std::map<std::string, Entry, std::less<>> entries_;
+  std::vector<std::string> warnings_;
 };
 
 // "postgresql://u:secret@h/db" -> "postgresql://u:****@h/db"; "password=x" -> "password=****".

@@ -103,6 +103,14 @@ TEST_F(CliTest, ConfigShowTellsValuesAndSourcesWithSecretsMasked) {
   EXPECT_EQ(by_key["data_dir"]["source"], "default");
   EXPECT_EQ(by_key["schema_registry.api_key"]["source"], "env CAREFLOW_SCHEMA_REGISTRY_API_KEY");
 
+  // A CAREFLOW_ variable that is almost a setting's name is a warning, not silence.
+  auto typo = run_process(CAREFLOW_BINARY, {"config", "show"}, "", {"CAREFLOW_HTTP_PROT=9002"});
+  EXPECT_EQ(typo.exit_code, 0);
+  EXPECT_NE(typo.err.find("WARN  config environment variable CAREFLOW_HTTP_PROT is not a careflow setting (did you mean "
+                          "CAREFLOW_HTTP_PORT?)"),
+            std::string::npos)
+      << typo.err;
+
   std::ofstream(file) << "[http]\nport = 9001\nhots = \"x\"\n";
   auto bad = run_process(CAREFLOW_BINARY, {"--config", file.string(), "config", "show"});
   EXPECT_EQ(bad.exit_code, 3);

@@ -187,6 +187,22 @@ TEST(Config, ReadsCareflowTomlFromTheWorkingDirectoryWhenNoFileIsGiven) {
   EXPECT_EQ(config->source("http.host"), "careflow.toml:3");
 }
 
+TEST(Config, EmptyUnknownSectionsAreNamed) {
+  ConfigFile file("[kafka]\n\n[htp]\n");
+  ConfigSources sources;
+  sources.file = file.path();
+  EXPECT_EQ(Config::load(sources).status().message(), file.path() + ":3:1: unknown section 'htp' (did you mean 'http'?)");
+}
+
+TEST(Config, WarnsAboutCareflowVariablesThatLookLikeTypos) {
+  ConfigSources sources;
+  sources.env = {{"CAREFLOW_HTTP_PROT", "1"}, {"CAREFLOW_BENCH_DIR", "/tmp"}, {"CAREFLOW_HTTP_PORT", "9000"}, {"HTTP_PROT", "1"}};
+  auto config = Config::load(sources);
+  ASSERT_TRUE(config.is_ok());
+  EXPECT_EQ(config->warnings(), std::vector<std::string>{"environment variable CAREFLOW_HTTP_PROT is not a careflow setting (did "
+                                                         "you mean CAREFLOW_HTTP_PORT?); it is ignored"});
+}
+
 TEST(Config, MasksPasswordsInUrlsAndConnectionStrings) {
   EXPECT_EQ(mask_url_password("postgresql://u:p@h:5432/d"), "postgresql://u:****@h:5432/d");
   EXPECT_EQ(mask_url_password("postgresql://u@h/d"), "postgresql://u@h/d");
