@@ -59,12 +59,17 @@ Status create(const Config& config, const TopicOptions& o) {
 
 Status list(const Config& config) {
   CF_ASSIGN_OR_RETURN(auto log, open_embedded_log(config, false));
-  fmt::print("{:<40} {:>10} {:>14}\n", "TOPIC", "PARTITIONS", "RECORDS");
+  // RECORDS is what retention left; END OFFSETS (per partition, in order) is what was ever appended.
+  fmt::print("{:<40} {:>10} {:>14}  {}\n", "TOPIC", "PARTITIONS", "RECORDS", "END OFFSETS");
   for (const std::string& name : log->list_topics()) {
     CF_ASSIGN_OR_RETURN(auto partitions, log->partition_offsets(name));
     int64_t records = 0;
-    for (const auto& p : partitions) records += p.end_offset - p.start_offset;
-    fmt::print("{:<40} {:>10} {:>14}\n", name, partitions.size(), records);
+    std::string ends;
+    for (const auto& p : partitions) {
+      records += p.end_offset - p.start_offset;
+      ends += (ends.empty() ? "" : ",") + std::to_string(p.end_offset);
+    }
+    fmt::print("{:<40} {:>10} {:>14}  {}\n", name, partitions.size(), records, ends);
   }
   return Status::ok();
 }
@@ -240,7 +245,7 @@ void add_topic_commands(Cli& cli) {
                                                  "retention.ms, retention.bytes, cleanup.policy, delete.retention.ms");
   create_cmd->callback([&cli] { run(cli, create(cli.config(), o)); });
 
-  topic->add_subcommand("list", "List topics with their partitions and record counts")->callback([&cli] {
+  topic->add_subcommand("list", "List topics with their partitions, record counts and end offsets")->callback([&cli] {
     run(cli, list(cli.config()));
   });
 

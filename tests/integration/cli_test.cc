@@ -199,7 +199,7 @@ TEST_F(CliTest, TopicRoundTripInEveryLineFormat) {
   EXPECT_EQ(d["partitions"][1]["end_offset"], 2);
 
   auto listed = careflow({"topic", "list"});
-  EXPECT_TRUE(std::regex_search(listed.out, std::regex(R"(readings +2 +5)"))) << listed.out;
+  EXPECT_TRUE(std::regex_search(listed.out, std::regex(R"(readings +2 +5  3,2\n)"))) << listed.out;
   ASSERT_EQ(careflow({"topic", "delete", "readings"}).exit_code, 0);
   auto gone = careflow({"topic", "consume", "readings"});
   EXPECT_EQ(gone.exit_code, 1);
