@@ -31,34 +31,42 @@ size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-std::string suggestion(std::string_view unknown) {
-  const ConfigKey* best = nullptr;
-  size_t best_distance = 4;  // farther than 3 edits is no suggestion
-  for (const ConfigKey& k : config_keys()) {
-    const size_t d = edit_distance(unknown, k.name);
-    if (d < best_distance) {
-      best_distance = d;
-      best = &k;
-    }
-  }
-  return best ? fmt::format(" (did you mean '{}'?)", best->name) : std::string();
-}
-
-// Unknown CAREFLOW_* variables close to a key's name are probably typos; others (CAREFLOW_BENCH_DIR,
-// say) belong to tools and scripts and are none of the configuration's business.
-std::optional<std::string> env_typo_warning(const std::string& variable) {
-  if (!variable.starts_with("CAREFLOW_")) return std::nullopt;
+// The candidate closest to `unknown` within `max_edits` edits (the first of equals), or "".
+template <typename Candidates, typename NameOf>
+std::string nearest(std::string_view unknown, const Candidates& candidates, size_t max_edits, NameOf name_of) {
   std::string best;
-  size_t best_distance = 3;  // farther than 2 edits is somebody else's variable
-  for (const ConfigKey& k : config_keys()) {
-    const std::string name = careflow_env_name(k.name);
-    if (name == variable) return std::nullopt;
-    const size_t d = edit_distance(variable, name);
+  size_t best_distance = max_edits + 1;
+  for (const auto& candidate : candidates) {
+    const std::string name(name_of(candidate));
+    const size_t d = edit_distance(unknown, name);
     if (d < best_distance) {
       best_distance = d;
       best = name;
     }
   }
+  return best;
+}
+
+std::string did_you_mean(const std::string& name) { return name.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", name); }
+
+std::string suggestion(std::string_view unknown) {
+  return did_you_mean(nearest(unknown, config_keys(), 3, [](const ConfigKey& k) { return k.name; }));
+}
+
+// Unknown CAREFLOW_* variables close to a key's name are probably typos; others (CAREFLOW_BENCH_DIR,
+// say) belong to tools and scripts and are none of the configuration's business.
+bool is_careflow_env_name(const std::string& variable) {
+  for (const ConfigKey& k : config_keys()) {
+    if (careflow_env_name(k.name) == variable) return true;
+  }
+  return false;
+}
+
+std::optional<std::string> env_typo_warning(const std::string& variable) {
+  if (!variable.starts_with("CAREFLOW_")) return std::nullopt;
+  if (is_careflow_env_name(variable)) return std::nullopt;
+  // Farther than 2 edits is somebody else's variable.
+  const std::string best = nearest(variable, config_keys(), 2, [](const ConfigKey& k) { return careflow_env_name(k.name); });
   if (best.empty()) return std::nullopt;
   return fmt::format("environment variable {} is not a careflow setting (did you mean {}?); it is ignored", variable, best);
 }
@@ -72,19 +80,11 @@ bool is_section(std::string_view name) {
 }
 
 std::string section_suggestion(std::string_view unknown) {
-  std::string_view best;
-  size_t best_distance = 3;
+  std::vector<std::string_view> sections;
   for (const ConfigKey& k : config_keys()) {
-    const size_t dot = k.name.rfind('.');
-    if (dot == std::string_view::npos) continue;
-    const std::string_view section = k.name.substr(0, dot);
-    const size_t d = edit_distance(unknown, section);
-    if (d < best_distance) {
-      best_distance = d;
-      best = section;
-    }
+    if (const size_t dot = k.name.rfind('.'); dot != std::string_view::npos) sections.push_back(k.name.substr(0, dot));
   }
-  return best.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", best);
+  return did_you_mean(nearest(unknown, sections, 2, [](std::string_view section) { return section; }));
 }
 
 std::string_view type_name(ConfigType type) {
