@@ -1,0 +1,103 @@
+#pragma once
+// The parser's shared state, split by concern over parser_statement.cc (statements, DDL),
+// parser_query.cc (SELECT, FROM, set operations) and parser_expr.cc (expressions and types).
+
+#include <fmt/format.h>
+
+#include <string_view>
+#include <vector>
+
+#include "sql/ast.h"
+#include "sql/lexer.h"
+
+namespace careflow::sql {
+
+// Thrown inside the parser only and turned into a Status at its entry points: recursive descent
+// with a Result on every call would bury the grammar under error plumbing.
+struct ParseError {
+  std::string message;
+};
+
+class Parser {
+ public:
+  Parser(std::string_view sql, std::vector<Token> tokens) : sql_(sql), tokens_(std::move(tokens)) {}
+
+  // Statements
+  StatementPtr statement();
+  StatementPtr create();
+  std::unique_ptr<CreateTable> create_table_body(bool temporary);
+  ColumnDef column_def();
+  std::vector<TableOption> options();
+  Insert insert();
+  StatementPtr statement_set();
+  StatementPtr alter();
+
+  // Queries
+  QueryPtr query();
+  QueryPtr query_no_with();
+  QueryPtr query_term();
+  QueryPtr query_primary();
+  void select_body(Select& select);
+  TableRefPtr table_expression();
+  TableRefPtr table_primary();
+  void table_alias(TableRef& ref);
+  std::vector<OrderItem> order_items();
+  std::vector<ExprPtr> values_row();
+
+  // Expressions
+  ExprPtr expr();
+  ExprPtr or_expr();
+  ExprPtr and_expr();
+  ExprPtr not_expr();
+  ExprPtr comparison();
+  ExprPtr additive();
+  ExprPtr multiplicative();
+  ExprPtr unary();
+  ExprPtr postfix();
+  ExprPtr primary();
+  ExprPtr function_call(const Token& name_token);
+  ExprPtr special_function(const Token& name_token);
+  ExprPtr json_function(const Token& name_token);
+  void json_behavior(std::string& behavior, ExprPtr& default_value, bool exists);
+  ExprPtr case_expr(const Token& case_token);
+  ExprPtr interval_literal(const Token& interval_token);
+  DataType type();
+  std::string time_unit();
+
+  // Tokens
+  const Token& peek(size_t ahead = 0) const {
+    size_t i = std::min(pos_ + ahead, tokens_.size() - 1);
+    return tokens_[i];
+  }
+  const Token& next() { const Token& t = tokens_[pos_]; if (pos_ + 1 < tokens_.size()) ++pos_; return t; }
+  bool at_end() const { return peek().kind == TokenKind::kEnd; }
+  bool is_word(std::string_view word, size_t ahead = 0) const {
+    const Token& t = peek(ahead);
+    return t.kind == TokenKind::kIdentifier && iequals(t.text, word);
+  }
+  bool is_symbol(std::string_view s, size_t ahead = 0) const {
+    const Token& t = peek(ahead);
+    return t.kind == TokenKind::kSymbol && t.text == s;
+  }
+  bool accept_word(std::string_view word) { if (is_word(word)) { next(); return true; } return false; }
+  bool accept_symbol(std::string_view s) { if (is_symbol(s)) { next(); return true; } return false; }
+  bool accept_words(std::initializer_list<std::string_view> words);  // all in sequence, or none consumed
+  const Token& expect_word(std::string_view word);
+  const Token& expect_symbol(std::string_view s);
+  std::string identifier(std::string_view what = "an identifier");
+  std::vector<std::string> compound_name(std::string_view what = "a name");
+  std::string string_literal(std::string_view what = "a string literal");
+  int integer_literal(std::string_view what = "an integer");
+  bool is_reserved(const Token& t) const;
+  bool is_identifier_start(size_t ahead = 0) const;
+
+  [[noreturn]] void fail(const Token& at, std::string_view expected) const;
+  [[noreturn]] void fail_at(SourcePos pos, std::string_view message) const;
+  static std::string describe(const Token& t);
+
+  std::string_view sql_;
+  std::vector<Token> tokens_;
+  size_t pos_ = 0;
+};
+
+}  // namespace careflow::sql
