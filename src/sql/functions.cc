@@ -1,0 +1,89 @@
+#include "sql/functions.h"
+
+#include <fmt/format.h>
+
+#include "sql/lexer.h"
+
+namespace careflow::sql {
+
+int64_t EvalContext::time_zone_offset_micros(int64_t) const {
+  // Fixed offsets ("UTC", "GMT+02:00", "+05:30") are supported; region ids need tzdata rules.
+  std::string_view tz = time_zone;
+  if (tz == "UTC" || tz == "GMT" || tz == "Z" || tz.empty()) return 0;
+  if (tz.starts_with("UTC") || tz.starts_with("GMT")) tz.remove_prefix(3);
+  int sign = tz.starts_with('-') ? -1 : 1;
+  if (!tz.empty() && (tz[0] == '+' || tz[0] == '-')) tz.remove_prefix(1);
+  int hours = 0, minutes = 0;
+  if (tz.size() >= 2) hours = (tz[0] - '0') * 10 + (tz[1] - '0');
+  if (tz.size() >= 5) minutes = (tz[3] - '0') * 10 + (tz[4] - '0');
+  return sign * (hours * 3600LL + minutes * 60LL) * 1'000'000LL;
+}
+
+FunctionRegistry& FunctionRegistry::global() {
+  static FunctionRegistry* registry = new FunctionRegistry();  // never destroyed: used by static initializers
+  return *registry;
+}
+
+void FunctionRegistry::add(ScalarFunctionDef def) {
+  std::string key = to_upper(def.name);
+  scalars_[key] = std::move(def);
+}
+
+void FunctionRegistry::add(AggregateFunctionDef def) {
+  std::string key = to_upper(def.name);
+  aggregates_[key] = std::move(def);
+}
+
+const ScalarFunctionDef* FunctionRegistry::scalar(std::string_view name) const {
+  auto it = scalars_.find(to_upper(name));
+  return it == scalars_.end() ? nullptr : &it->second;
+}
+
+const AggregateFunctionDef* FunctionRegistry::aggregate(std::string_view name) const {
+  auto it = aggregates_.find(to_upper(name));
+  return it == aggregates_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> FunctionRegistry::names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, def] : scalars_) {
+    if (!name.empty() && std::isalpha(static_cast<unsigned char>(name[0]))) out.push_back(name);
+  }
+  for (const auto& [name, def] : aggregates_) out.push_back(name);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<FunctionRegistry::Doc> FunctionRegistry::docs() const {
+  std::vector<Doc> out;
+  for (const auto& [name, def] : scalars_) {
+    if (!name.empty() && std::isalpha(static_cast<unsigned char>(name[0]))) {
+      out.push_back({def.name, def.signature, def.description, false});
+    }
+  }
+  for (const auto& [name, def] : aggregates_) out.push_back({def.name, def.signature, def.description, true});
+  std::sort(out.begin(), out.end(), [](const Doc& a, const Doc& b) { return a.name < b.name; });
+  return out;
+}
+
+Status arg_count_error(std::string_view function, size_t expected_min, size_t expected_max, size_t got) {
+  std::string expected = expected_min == expected_max ? fmt::format("{}", expected_min)
+                         : expected_max == SIZE_MAX   ? fmt::format("at least {}", expected_min)
+                                                      : fmt::format("{} to {}", expected_min, expected_max);
+  return Status::invalid_argument(fmt::format("{} expects {} argument{}, got {}", function, expected,
+                                              expected_min == 1 && expected_max == 1 ? "" : "s", got));
+}
+
+Status arg_type_error(std::string_view function, size_t index, std::string_view expected, const DataType& got) {
+  return Status::invalid_argument(fmt::format("{} expects {} as argument {}, got {}", function, expected, index + 1,
+                                              got.without_time_attribute().to_string()));
+}
+
+bool any_nullable(const std::vector<ArgInfo>& args) {
+  for (const ArgInfo& a : args) {
+    if (a.type.nullable) return true;
+  }
+  return false;
+}
+
+}  // namespace careflow::sql
