@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "sql/lexer.h"
 
 namespace careflow::sql {
@@ -22,6 +24,11 @@ int64_t EvalContext::time_zone_offset_micros(int64_t) const {
 FunctionRegistry& FunctionRegistry::global() {
   static FunctionRegistry* registry = new FunctionRegistry();  // never destroyed: used by static initializers
   return *registry;
+}
+
+void FunctionRegistry::add(FunctionDefinition def) {
+  if (def.scalar) add(std::move(*def.scalar));
+  if (def.aggregate) add(std::move(*def.aggregate));
 }
 
 void FunctionRegistry::add(ScalarFunctionDef def) {

@@ -116,10 +116,19 @@ struct AggregateFunctionDef {
   std::function<Result<AggregateBinding>(const std::vector<ArgInfo>& args, bool distinct)> bind;
 };
 
+// What a CF_REGISTER_FUNCTION body returns: a scalar or an aggregate definition.
+struct FunctionDefinition {
+  FunctionDefinition(ScalarFunctionDef d) : scalar(std::move(d)) {}      // NOLINT: implicit by design
+  FunctionDefinition(AggregateFunctionDef d) : aggregate(std::move(d)) {}  // NOLINT: implicit by design
+  std::optional<ScalarFunctionDef> scalar;
+  std::optional<AggregateFunctionDef> aggregate;
+};
+
 class FunctionRegistry {
  public:
   static FunctionRegistry& global();
 
+  void add(FunctionDefinition def);
   void add(ScalarFunctionDef def);
   void add(AggregateFunctionDef def);
   // Case-insensitive lookups; nullptr when there is no such function.
@@ -148,8 +157,8 @@ bool any_nullable(const std::vector<ArgInfo>& args);
 // Registers a function from its own file. The body returns a ScalarFunctionDef or an
 // AggregateFunctionDef. The libraries holding these files are OBJECT libraries so that the linker
 // keeps every registration.
-#define CF_REGISTER_FUNCTION(id)                                                                     \
-  static auto cf_function_def_##id();                                                                \
-  [[maybe_unused]] static const bool cf_function_registered_##id =                                   \
-      (::careflow::sql::FunctionRegistry::global().add(cf_function_def_##id()), true);               \
-  static auto cf_function_def_##id()
+#define CF_REGISTER_FUNCTION(id)                                                       \
+  static ::careflow::sql::FunctionDefinition cf_function_def_##id();                   \
+  [[maybe_unused]] static const bool cf_function_registered_##id =                     \
+      (::careflow::sql::FunctionRegistry::global().add(cf_function_def_##id()), true); \
+  static ::careflow::sql::FunctionDefinition cf_function_def_##id()

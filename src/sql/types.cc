@@ -120,8 +120,10 @@ bool find_common_type(const DataType& a, const DataType& b, DataType* out) {
       result = DataType::of(integer_rank(a.id) >= integer_rank(b.id) ? a.id : b.id);
     }
   } else if (a.is_string() && b.is_string()) {
-    if (a.id == TypeId::kChar && b.id == TypeId::kChar) {
-      result = DataType::chars(std::max(a.precision, b.precision));
+    // Flink converts ragged CHAR unions to VARCHAR (FlinkTypeSystem#shouldConvertRaggedUnionTypesToVarying),
+    // so CASE WHEN .. THEN 'a' ELSE 'bb' END is 'a', not 'a '.
+    if (a.id == TypeId::kChar && b.id == TypeId::kChar && a.precision == b.precision) {
+      result = a;
     } else {
       result = DataType::varchar(std::max(a.precision, b.precision));
     }

@@ -1,0 +1,112 @@
+// LISTAGG, FIRST_VALUE and LAST_VALUE with retraction: the non-NULL values in arrival order; a
+// retraction removes the first equal value (ListAggWithRetractAggFunction, FirstValueWithRetract).
+#include <list>
+
+#include "sql/functions.h"
+
+namespace careflow::exec {
+namespace {
+
+using sql::Value;
+
+class OrderedValues : public sql::Accumulator {
+ public:
+  enum class Mode { kList, kFirst, kLast };
+  OrderedValues(Mode mode, std::string separator) : mode_(mode), separator_(std::move(separator)) {}
+
+  void accumulate(const Value* args) override {
+    if (!args[0].is_null()) values_.push_back(args[0]);
+  }
+  void retract(const Value* args) override {
+    if (args[0].is_null()) return;
+    for (auto it = values_.begin(); it != values_.end(); ++it) {
+      if (*it == args[0]) {
+        values_.erase(it);
+        return;
+      }
+    }
+  }
+  Value result() const override {
+    if (values_.empty()) return Value();
+    if (mode_ == Mode::kFirst) return values_.front();
+    if (mode_ == Mode::kLast) return values_.back();
+    std::string out;
+    bool first = true;
+    for (const Value& v : values_) {
+      if (!first) out += separator_;
+      out += v.as_string();
+      first = false;
+    }
+    return Value::string(std::move(out));
+  }
+
+ private:
+  Mode mode_;
+  std::string separator_;
+  std::list<Value> values_;
+};
+
+}  // namespace
+
+CF_REGISTER_FUNCTION(listagg) {
+  sql::AggregateFunctionDef def;
+  def.name = "LISTAGG";
+  def.signature = "LISTAGG(string [, separator]) → STRING";
+  def.description = "The non-NULL strings joined by separator (default ','), in arrival order.";
+  def.bind = [](const std::vector<sql::ArgInfo>& args, bool) -> Result<sql::AggregateBinding> {
+    if (args.empty() || args.size() > 2) return sql::arg_count_error("LISTAGG", 1, 2, args.size());
+    if (!args[0].type.is_string()) return sql::arg_type_error("LISTAGG", 0, "STRING", args[0].type);
+    std::string separator = ",";
+    if (args.size() == 2) {
+      if (!args[1].constant || args[1].constant->is_null() || !args[1].type.is_string()) {
+        return Status::invalid_argument("LISTAGG's separator must be a string literal");
+      }
+      separator = args[1].constant->as_string();
+    }
+    sql::AggregateBinding b;
+    b.arg_types = {sql::DataType::string()};
+    if (args.size() == 2) b.arg_types.push_back(sql::DataType::string());
+    b.result = sql::DataType::string();
+    b.create = [separator] { return std::make_unique<OrderedValues>(OrderedValues::Mode::kList, separator); };
+    return b;
+  };
+  return def;
+}
+
+namespace {
+
+Result<sql::AggregateBinding> bind_first_last(const char* name, const std::vector<sql::ArgInfo>& args,
+                                              OrderedValues::Mode mode) {
+  if (args.size() != 1) return sql::arg_count_error(name, 1, 1, args.size());
+  sql::AggregateBinding b;
+  b.arg_types = {args[0].type};
+  b.result = args[0].type.with_nullable(true);
+  b.create = [mode] { return std::make_unique<OrderedValues>(mode, ""); };
+  return b;
+}
+
+}  // namespace
+
+CF_REGISTER_FUNCTION(first_value) {
+  sql::AggregateFunctionDef def;
+  def.name = "FIRST_VALUE";
+  def.signature = "FIRST_VALUE(value) → same type";
+  def.description = "The first non-NULL value to arrive that is still present.";
+  def.bind = [](const std::vector<sql::ArgInfo>& args, bool) {
+    return bind_first_last("FIRST_VALUE", args, OrderedValues::Mode::kFirst);
+  };
+  return def;
+}
+
+CF_REGISTER_FUNCTION(last_value) {
+  sql::AggregateFunctionDef def;
+  def.name = "LAST_VALUE";
+  def.signature = "LAST_VALUE(value) → same type";
+  def.description = "The last non-NULL value to arrive that is still present.";
+  def.bind = [](const std::vector<sql::ArgInfo>& args, bool) {
+    return bind_first_last("LAST_VALUE", args, OrderedValues::Mode::kLast);
+  };
+  return def;
+}
+
+}  // namespace careflow::exec

@@ -1,0 +1,120 @@
+// SUM and AVG with retraction (Flink's SumWithRetractAggFunction, AvgAggFunction). SUM keeps the
+// argument's type (SUM(INT) is INT, wrapping on overflow as Java does; DECIMAL(p, s) gives
+// DECIMAL(38, s)); AVG of integers is an integer (truncated), AVG of DECIMAL(p, s) is
+// DECIMAL(38, max(6, s)). Both are NULL when no non-NULL value remains.
+#include <fmt/format.h>
+
+#include "sql/functions.h"
+#include "sql/value_format.h"
+
+namespace careflow::exec {
+namespace {
+
+using sql::DataType;
+using sql::int128;
+using sql::TypeId;
+using sql::Value;
+
+int64_t wrap(int64_t v, TypeId t) {
+  switch (t) {
+    case TypeId::kTinyInt: return static_cast<int8_t>(static_cast<uint64_t>(v));
+    case TypeId::kSmallInt: return static_cast<int16_t>(static_cast<uint64_t>(v));
+    case TypeId::kInt: return static_cast<int32_t>(static_cast<uint64_t>(v));
+    default: return v;
+  }
+}
+
+class SumAccumulator : public sql::Accumulator {
+ public:
+  SumAccumulator(DataType arg, DataType result, bool average) : arg_(std::move(arg)), result_(std::move(result)), average_(average) {}
+
+  void accumulate(const Value* args) override { add(args[0], 1); }
+  void retract(const Value* args) override { add(args[0], -1); }
+
+  Value result() const override {
+    if (count_ == 0) return Value();
+    if (arg_.is_integer()) {
+      if (!average_) return Value::integer(wrap(int_sum_, result_.id));
+      return Value::integer(wrap(int_sum_ / count_, result_.id));
+    }
+    if (arg_.is_approximate()) {
+      double r = average_ ? double_sum_ / static_cast<double>(count_) : double_sum_;
+      if (result_.id == TypeId::kFloat) r = static_cast<float>(r);
+      return Value::real(r);
+    }
+    // DECIMAL
+    if (!average_) {
+      int128 out;
+      if (!sql::rescale_decimal(dec_sum_, arg_.scale, result_.scale, 38, &out)) return Value();
+      return Value::decimal(out);
+    }
+    int shift = result_.scale - arg_.scale;
+    int128 num;
+    if (!sql::rescale_decimal(dec_sum_, 0, shift, 38, &num)) return Value();
+    int128 q = num / count_, r = num % count_;
+    int128 twice = r * 2 < 0 ? -r * 2 : r * 2;
+    if (twice >= count_) q += num < 0 ? -1 : 1;
+    return Value::decimal(q);
+  }
+
+ private:
+  void add(const Value& v, int sign) {
+    if (v.is_null()) return;
+    count_ += sign;
+    if (arg_.is_integer()) {
+      uint64_t u = static_cast<uint64_t>(int_sum_);
+      u += sign > 0 ? static_cast<uint64_t>(v.as_int()) : -static_cast<uint64_t>(v.as_int());
+      int_sum_ = static_cast<int64_t>(u);
+    } else if (arg_.is_approximate()) {
+      double_sum_ += sign * v.as_double();
+    } else {
+      dec_sum_ += sign * v.as_decimal();
+    }
+  }
+
+  DataType arg_, result_;
+  bool average_;
+  int64_t count_ = 0;
+  int64_t int_sum_ = 0;
+  double double_sum_ = 0;
+  int128 dec_sum_ = 0;
+};
+
+Result<sql::AggregateBinding> bind_sum_or_avg(const char* name, const std::vector<sql::ArgInfo>& args, bool average) {
+  if (args.size() != 1) return sql::arg_count_error(name, 1, 1, args.size());
+  const DataType& t = args[0].type;
+  if (!t.is_numeric()) return sql::arg_type_error(name, 0, "a numeric value", t);
+  sql::AggregateBinding b;
+  b.arg_types = {t};
+  if (t.id == TypeId::kDecimal) {
+    b.result = average ? DataType::decimal(38, std::max(6, t.scale)) : DataType::decimal(38, t.scale);
+  } else {
+    b.result = DataType::of(t.id);
+  }
+  b.result.nullable = true;
+  DataType arg = t, result = b.result;
+  b.create = [arg, result, average] { return std::make_unique<SumAccumulator>(arg, result, average); };
+  return b;
+}
+
+}  // namespace
+
+CF_REGISTER_FUNCTION(sum) {
+  sql::AggregateFunctionDef def;
+  def.name = "SUM";
+  def.signature = "SUM([DISTINCT] numeric) → same numeric type (DECIMAL(38, s) for DECIMAL)";
+  def.description = "Sum of the non-NULL values; NULL when there are none.";
+  def.bind = [](const std::vector<sql::ArgInfo>& args, bool) { return bind_sum_or_avg("SUM", args, false); };
+  return def;
+}
+
+CF_REGISTER_FUNCTION(avg) {
+  sql::AggregateFunctionDef def;
+  def.name = "AVG";
+  def.signature = "AVG([DISTINCT] numeric) → same numeric type (DECIMAL(38, max(6, s)) for DECIMAL)";
+  def.description = "Average of the non-NULL values (integer division for integer types); NULL when there are none.";
+  def.bind = [](const std::vector<sql::ArgInfo>& args, bool) { return bind_sum_or_avg("AVG", args, true); };
+  return def;
+}
+
+}  // namespace careflow::exec

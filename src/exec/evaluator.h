@@ -1,0 +1,22 @@
+#pragma once
+// Evaluates bound expressions over a row, with Flink's three-valued logic, Java's integer
+// overflow, DECIMAL precision rules and run-time errors (sql::EvalError) where Flink throws.
+
+#include <vector>
+
+#include "sql/bound_expr.h"
+#include "sql/functions.h"
+#include "sql/value.h"
+
+namespace careflow::exec {
+
+sql::Value evaluate(const sql::BoundExpr& e, const std::vector<sql::Value>& row, const sql::EvalContext& ctx);
+
+// A filter passes only when its condition is TRUE (NULL and FALSE both drop the row).
+inline bool passes(const sql::BoundExpr* filter, const std::vector<sql::Value>& row, const sql::EvalContext& ctx) {
+  if (!filter) return true;
+  sql::Value v = evaluate(*filter, row, ctx);
+  return !v.is_null() && v.as_bool();
+}
+
+}  // namespace careflow::exec

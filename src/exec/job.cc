@@ -1,0 +1,184 @@
+#include "exec/job.h"
+
+#include <fmt/format.h>
+
+#include "common/clock.h"
+#include "exec/evaluator.h"
+
+namespace careflow::exec {
+
+namespace {
+
+// An upsert table receives no -U: the +U that follows replaces the row by key (Flink drops
+// UPDATE_BEFORE for upsert sinks).
+class UpsertSinkFilter : public Operator {
+ public:
+  void process(int, Row& row) override {
+    if (row.kind != RowKind::kUpdateBefore) emit(std::move(row));
+  }
+};
+
+class Identity : public Operator {
+ public:
+  void process(int, Row& row) override { emit(std::move(row)); }
+};
+
+}  // namespace
+
+Operator* Job::add(OperatorPtr op) {
+  op->set_context(&ctx_);
+  operators_.push_back(std::move(op));
+  return operators_.back().get();
+}
+
+Operator* Job::build_node(const sql::PlanPtr& node) {
+  using sql::PlanKind;
+  const sql::PlanNode& n = *node;
+  auto input = [&](size_t i, Operator* downstream, int port) { build_node(n.inputs[i])->connect(downstream, port); };
+  switch (n.kind) {
+    case PlanKind::kSource: {
+      bool any_computed = false;
+      for (const auto& c : n.computed) any_computed = any_computed || c != nullptr;
+      Operator* op = add(any_computed ? make_computed_columns(n.computed) : std::make_unique<Identity>());
+      sources_.push_back({n.table, op});
+      return op;
+    }
+    case PlanKind::kValues: {
+      Operator* op = add(std::make_unique<Identity>());
+      values_.emplace_back(op, &n);
+      return op;
+    }
+    case PlanKind::kCalc: {
+      Operator* op = add(make_calc(n.projections, n.filter));
+      input(0, op, 0);
+      return op;
+    }
+    case PlanKind::kChangelogNormalize: {
+      Operator* op = add(make_changelog_normalize(n.partition_keys));
+      input(0, op, 0);
+      return op;
+    }
+    case PlanKind::kGroupAggregate: {
+      Operator* op = add(make_group_aggregate(n.group_keys, n.aggs));
+      input(0, op, 0);
+      return op;
+    }
+    case PlanKind::kJoin: {
+      Operator* op = add(make_streaming_join(n.join_type, n.left_keys, n.right_keys, n.condition,
+                                             n.inputs[0]->schema.size(), n.inputs[1]->schema.size()));
+      input(0, op, 0);
+      input(1, op, 1);
+      return op;
+    }
+    case PlanKind::kSemiJoin: {
+      Operator* op = add(make_semi_anti_join(n.anti, n.left_keys, n.right_keys, n.condition, n.inputs[0]->schema.size()));
+      input(0, op, 0);
+      input(1, op, 1);
+      return op;
+    }
+    case PlanKind::kRank: {
+      Operator* op = add(make_top_n(n, n.inputs[0]->insert_only));
+      input(0, op, 0);
+      return op;
+    }
+    case PlanKind::kDeduplicate: {
+      Operator* op = add(make_deduplicate(n, n.inputs[0]->insert_only));
+      input(0, op, 0);
+      return op;
+    }
+    case PlanKind::kCorrelate: {
+      Operator* op = add(make_unnest(n.unnest, n.with_ordinality, n.left_outer, n.schema.size() - n.inputs[0]->schema.size()));
+      input(0, op, 0);
+      return op;
+    }
+    case PlanKind::kUnion: {
+      Operator* op = add(make_union());
+      for (size_t i = 0; i < n.inputs.size(); ++i) input(i, op, 0);
+      return op;
+    }
+    case PlanKind::kSink: {
+      Operator* op = add(n.table->changelog_mode() == sql::ChangelogMode::kUpsert ? OperatorPtr(std::make_unique<UpsertSinkFilter>())
+                                                                                  : OperatorPtr(std::make_unique<Identity>()));
+      input(0, op, 0);
+      return op;
+    }
+  }
+  return nullptr;
+}
+
+Result<std::unique_ptr<Job>> Job::build(const sql::PlanPtr& root, const sql::SessionOptions& options) {
+  std::unique_ptr<Job> job(new Job());
+  job->plan_ = root;
+  job->ctx_.time_zone = options.time_zone;
+  job->ctx_.now_micros = wall_clock_ms() * 1000;
+  Operator* top = job->build_node(root);
+  auto collector = std::make_unique<CollectSink>();
+  job->collector_ = collector.get();
+  top->connect(job->add(std::move(collector)), 0);
+  job->result_schema_ = root->schema;
+  return job;
+}
+
+std::vector<sql::DataType> Job::result_types() const {
+  std::vector<sql::DataType> out;
+  for (const sql::PlanField& f : result_schema_) out.push_back(f.type);
+  return out;
+}
+
+Status Job::guard(const std::function<void()>& body) {
+  if (!failure_.is_ok()) return failure_;
+  ctx_.now_micros = wall_clock_ms() * 1000;
+  try {
+    body();
+  } catch (const sql::EvalError& e) {
+    failure_ = Status::failed_precondition(fmt::format("the job failed: {}", e.what()));
+  }
+  return failure_;
+}
+
+Status Job::start() {
+  return guard([&] {
+    for (auto& [op, node] : values_) {
+      RowBatch rows;
+      for (const auto& exprs : node->rows) {
+        Row row;
+        for (const auto& e : exprs) row.fields.push_back(evaluate(*e, {}, ctx_));
+        rows.push_back(std::move(row));
+      }
+      op->push_batch(0, rows);
+    }
+  });
+}
+
+Status Job::push(const std::string& table, const RowBatch& rows) {
+  bool found = false;
+  for (size_t s = 0; s < sources_.size(); ++s) {
+    const sql::TableDef& def = *sources_[s].table;
+    if (def.name != table) continue;
+    found = true;
+    RowBatch full;
+    full.reserve(rows.size());
+    for (const Row& in : rows) {
+      Row row{in.kind, std::vector<Value>(def.columns.size())};
+      size_t next = 0;
+      for (size_t c = 0; c < def.columns.size(); ++c) {
+        if (!def.columns[c].is_physical()) continue;
+        if (next >= in.fields.size()) {
+          return Status::invalid_argument(fmt::format("a row for '{}' has {} fields but the table has more physical "
+                                                      "columns", table, in.fields.size()));
+        }
+        row.fields[c] = in.fields[next++];
+      }
+      full.push_back(std::move(row));
+    }
+    CF_RETURN_IF_ERROR(push_full(s, std::move(full)));
+  }
+  if (!found) return Status::ok();  // the job does not read this table
+  return Status::ok();
+}
+
+Status Job::push_full(size_t source, RowBatch rows) {
+  return guard([&] { sources_[source].entry->push_batch(0, rows); });
+}
+
+}  // namespace careflow::exec

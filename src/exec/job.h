@@ -1,0 +1,70 @@
+#pragma once
+// A streaming statement ready to run: the operators built from a plan, wired one to one after its
+// nodes, with entry points where each scanned table's rows come in and a collector where the
+// result (a SELECT's changelog, or what an INSERT's sink receives) comes out. Whoever drives the
+// job — the test runner, `careflow sql`, the pipeline runner — decides where rows come from and
+// where results go; the job only computes.
+//
+// Not thread-safe: one thread pushes and drains.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "exec/operator.h"
+#include "exec/operators/operators.h"
+#include "sql/plan.h"
+#include "sql/planner.h"
+
+namespace careflow::exec {
+
+// One scan of a table in the plan (a table read twice, as in a self-join, has two).
+struct SourceSlot {
+  std::shared_ptr<const sql::TableDef> table;
+  Operator* entry = nullptr;  // receives rows with every column of the table (computed ones empty)
+};
+
+class Job {
+ public:
+  // Builds the operators for `root` (a query, or a kSink node for INSERT).
+  static Result<std::unique_ptr<Job>> build(const sql::PlanPtr& root, const sql::SessionOptions& options);
+
+  const std::vector<SourceSlot>& sources() const { return sources_; }
+  const sql::PlanNode& plan() const { return *plan_; }
+  // For INSERT: the table written; nullptr for a query.
+  const sql::TableDef* sink_table() const { return plan_->kind == sql::PlanKind::kSink ? plan_->table.get() : nullptr; }
+  // The result's column names and types.
+  const std::vector<sql::PlanField>& result_schema() const { return result_schema_; }
+  std::vector<sql::DataType> result_types() const;
+
+  // Emits constant rows (VALUES); call once before pushing input.
+  Status start();
+  // Rows of `table` given by its physical columns, in declaration order; metadata columns are NULL
+  // and computed columns are computed. Goes to every scan of the table. A run-time failure (a
+  // CAST that cannot parse, a division by zero) fails the job: Status naming the cause.
+  Status push(const std::string& table, const RowBatch& rows);
+  // Rows with every column of the table (physical and metadata) into one scan.
+  Status push_full(size_t source, RowBatch rows);
+  // The rows produced since the last call.
+  RowBatch take_output() { return collector_->take(); }
+  // Whether the job has failed; further pushes are refused.
+  const Status& failure() const { return failure_; }
+
+ private:
+  Job() = default;
+  Operator* build_node(const sql::PlanPtr& node);
+  Operator* add(OperatorPtr op);
+  Status guard(const std::function<void()>& body);
+
+  sql::PlanPtr plan_;
+  std::vector<OperatorPtr> operators_;
+  std::vector<SourceSlot> sources_;
+  std::vector<std::pair<Operator*, const sql::PlanNode*>> values_;
+  CollectSink* collector_ = nullptr;
+  std::vector<sql::PlanField> result_schema_;
+  sql::EvalContext ctx_;
+  Status failure_;
+};
+
+}  // namespace careflow::exec

@@ -1,0 +1,54 @@
+#pragma once
+// Push-based streaming operators. A source pushes a batch into the first operator; each operator
+// processes the batch row by row, collects what it emits and pushes that batch on. Operators with
+// two inputs (joins) are told which input a batch came through. State is keyed and in memory
+// (state.h); an operator never knows where its rows come from or go to.
+
+#include <memory>
+#include <vector>
+
+#include "exec/row.h"
+#include "sql/functions.h"
+
+namespace careflow::exec {
+
+class Operator {
+ public:
+  virtual ~Operator() = default;
+
+  // One row through `input` (0, or 1 for a join's right side). The row may be moved from.
+  virtual void process(int input, Row& row) = 0;
+  // Bounded inputs have ended: a last chance to emit (nothing does yet in part 1).
+  virtual void finish() { flush(); }
+
+  void push_batch(int input, RowBatch& batch) {
+    for (Row& row : batch) process(input, row);
+    flush();
+  }
+  void connect(Operator* downstream, int downstream_input) {
+    next_ = downstream;
+    next_input_ = downstream_input;
+  }
+  void set_context(const sql::EvalContext* ctx) { ctx_ = ctx; }
+
+ protected:
+  void emit(Row row) { out_.push_back(std::move(row)); }
+  void emit(RowKind kind, std::vector<Value> fields) { out_.push_back(Row{kind, std::move(fields)}); }
+  void flush() {
+    if (out_.empty()) return;
+    RowBatch batch;
+    batch.swap(out_);
+    if (next_) next_->push_batch(next_input_, batch);
+  }
+  const sql::EvalContext& ctx() const { return *ctx_; }
+
+ private:
+  Operator* next_ = nullptr;
+  int next_input_ = 0;
+  RowBatch out_;
+  const sql::EvalContext* ctx_ = nullptr;
+};
+
+using OperatorPtr = std::unique_ptr<Operator>;
+
+}  // namespace careflow::exec

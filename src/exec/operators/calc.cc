@@ -1,0 +1,71 @@
+// StreamExecCalc: filter, then project; the row keeps its kind.
+#include "exec/evaluator.h"
+#include "exec/operators/operators.h"
+
+namespace careflow::exec {
+
+namespace {
+
+class Calc : public Operator {
+ public:
+  Calc(std::vector<sql::BoundExprPtr> projections, sql::BoundExprPtr filter)
+      : projections_(std::move(projections)), filter_(std::move(filter)) {
+    // A projection that is exactly "every input column in order" can pass rows through.
+    identity_ = true;
+    for (size_t i = 0; i < projections_.size(); ++i) {
+      identity_ = identity_ && projections_[i]->kind == sql::BoundKind::kInputRef &&
+                  projections_[i]->index == static_cast<int>(i);
+    }
+  }
+
+  void process(int, Row& row) override {
+    if (!passes(filter_.get(), row.fields, ctx())) return;
+    if (identity_ && row.fields.size() == projections_.size()) {
+      emit(std::move(row));
+      return;
+    }
+    std::vector<Value> out;
+    out.reserve(projections_.size());
+    for (const auto& p : projections_) out.push_back(evaluate(*p, row.fields, ctx()));
+    emit(row.kind, std::move(out));
+  }
+
+ private:
+  std::vector<sql::BoundExprPtr> projections_;
+  sql::BoundExprPtr filter_;
+  bool identity_ = false;
+};
+
+class ComputedColumns : public Operator {
+ public:
+  explicit ComputedColumns(std::vector<sql::BoundExprPtr> computed) : computed_(std::move(computed)) {}
+
+  void process(int, Row& row) override {
+    for (size_t i = 0; i < computed_.size(); ++i) {
+      if (computed_[i]) row.fields[i] = evaluate(*computed_[i], row.fields, ctx());
+    }
+    emit(std::move(row));
+  }
+
+ private:
+  std::vector<sql::BoundExprPtr> computed_;
+};
+
+class Union : public Operator {
+ public:
+  void process(int, Row& row) override { emit(std::move(row)); }
+};
+
+}  // namespace
+
+OperatorPtr make_calc(std::vector<sql::BoundExprPtr> projections, sql::BoundExprPtr filter) {
+  return std::make_unique<Calc>(std::move(projections), std::move(filter));
+}
+
+OperatorPtr make_computed_columns(std::vector<sql::BoundExprPtr> computed) {
+  return std::make_unique<ComputedColumns>(std::move(computed));
+}
+
+OperatorPtr make_union() { return std::make_unique<Union>(); }
+
+}  // namespace careflow::exec

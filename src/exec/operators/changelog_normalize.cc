@@ -1,0 +1,46 @@
+// ChangelogNormalize (DeduplicateFunctionHelper#processLastRowOnChangelog): turns an upsert
+// stream, where +I/+U carry the new row of a key and -D removes it, into a full changelog that
+// retracts the previous row. A repeated identical row emits nothing.
+#include "exec/operators/operators.h"
+#include "exec/state.h"
+
+namespace careflow::exec {
+
+namespace {
+
+class ChangelogNormalize : public Operator {
+ public:
+  explicit ChangelogNormalize(std::vector<int> key) : key_(std::move(key)) {}
+
+  void process(int, Row& row) override {
+    Key k = key_of(row.fields, key_);
+    auto it = state_.find(k);
+    if (is_accumulate(row.kind)) {
+      if (it == state_.end()) {
+        emit(RowKind::kInsert, row.fields);
+        state_.emplace(std::move(k), std::move(row.fields));
+        return;
+      }
+      if (it->second == row.fields) return;
+      emit(RowKind::kUpdateBefore, it->second);
+      emit(RowKind::kUpdateAfter, row.fields);
+      it->second = std::move(row.fields);
+      return;
+    }
+    // -D or -U: the stored row is the full one (a tombstone may carry only the key).
+    if (it != state_.end()) {
+      emit(RowKind::kDelete, std::move(it->second));
+      state_.erase(it);
+    }
+  }
+
+ private:
+  std::vector<int> key_;
+  KeyedState<std::vector<Value>> state_;
+};
+
+}  // namespace
+
+OperatorPtr make_changelog_normalize(std::vector<int> key) { return std::make_unique<ChangelogNormalize>(std::move(key)); }
+
+}  // namespace careflow::exec

@@ -1,0 +1,54 @@
+#pragma once
+// A SQL session: the catalog, the session options (SET), and the execution of statements.
+// DDL and SET change the session; SHOW / DESCRIBE / EXPLAIN answer with text; a SELECT or an
+// INSERT answers with a Job that the caller drives. Errors are InvalidArgument with
+// "line L:C: ..." positions relative to the text given.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "exec/job.h"
+#include "sql/ast.h"
+#include "sql/catalog.h"
+#include "sql/planner.h"
+
+namespace careflow::exec {
+
+struct StatementResult {
+  enum class Kind { kOk, kText, kJob };
+  Kind kind = Kind::kOk;
+  std::string text;             // kOk: what was done ("table 'x' created"); kText: the answer
+  std::unique_ptr<Job> job;     // kJob
+  bool is_insert = false;       // kJob: an INSERT (or CTAS, statement set member) rather than a SELECT
+};
+
+class Session {
+ public:
+  Session();
+
+  // One statement; `text` is its source (kept for SHOW CREATE VIEW).
+  Result<std::vector<StatementResult>> execute(sql::StatementPtr statement, std::string_view text = "");
+  // A script of statements separated by ';', executed in order; stops at the first error, which
+  // names the statement's line.
+  Result<std::vector<StatementResult>> execute_script(std::string_view sql);
+
+  const sql::Catalog& catalog() const { return catalog_; }
+  const sql::SessionOptions& options() const { return options_; }
+  // Plans a query without running it (the test runner and EXPLAIN use this).
+  Result<sql::PlanPtr> plan(const sql::Statement& statement) const;
+
+ private:
+  Result<std::vector<StatementResult>> create_table(sql::Statement& s);
+  Result<std::vector<StatementResult>> job_for(const sql::PlanPtr& plan, bool is_insert);
+  Status check_options(const sql::TableDef& table, sql::SourcePos pos) const;
+  std::string describe(const sql::TableDef& table) const;
+
+  sql::Catalog catalog_;
+  sql::SessionOptions options_;
+  std::map<std::string, std::string> config_;
+};
+
+}  // namespace careflow::exec

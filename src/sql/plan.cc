@@ -1,0 +1,114 @@
+#include "sql/plan.h"
+
+#include <fmt/format.h>
+
+namespace careflow::sql {
+
+std::vector<std::string> PlanNode::field_names() const {
+  std::vector<std::string> out;
+  for (const PlanField& f : schema) out.push_back(f.name);
+  return out;
+}
+
+std::string changelog_kinds(const PlanNode& node) { return node.insert_only ? "I" : "I,UB,UA,D"; }
+
+namespace {
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
+  return out;
+}
+
+std::vector<std::string> names_of(const PlanNode& n, const std::vector<int>& indexes) {
+  std::vector<std::string> out;
+  for (int i : indexes) out.push_back(n.schema[static_cast<size_t>(i)].name);
+  return out;
+}
+
+std::string order_text(const PlanNode& input, const std::vector<SortKey>& order) {
+  std::vector<std::string> parts;
+  for (const SortKey& k : order) {
+    parts.push_back(input.schema[static_cast<size_t>(k.index)].name + (k.ascending ? " ASC" : " DESC"));
+  }
+  return join(parts);
+}
+
+std::string describe(const PlanNode& n) {
+  const PlanNode* in = n.inputs.empty() ? nullptr : n.inputs[0].get();
+  std::vector<std::string> in_names = in ? in->field_names() : std::vector<std::string>{};
+  switch (n.kind) {
+    case PlanKind::kSource:
+      return fmt::format("TableSourceScan(table=[[{}]], fields=[{}])", n.table->name, join(n.field_names()));
+    case PlanKind::kValues: return fmt::format("Values(tuples=[{} row{}])", n.rows.size(), n.rows.size() == 1 ? "" : "s");
+    case PlanKind::kCalc: {
+      std::vector<std::string> select;
+      for (size_t i = 0; i < n.projections.size(); ++i) {
+        std::string e = describe_bound(*n.projections[i], in_names);
+        select.push_back(e == n.schema[i].name ? e : e + " AS " + n.schema[i].name);
+      }
+      std::string out = "Calc(select=[" + join(select) + "]";
+      if (n.filter) out += ", where=[" + describe_bound(*n.filter, in_names) + "]";
+      return out + ")";
+    }
+    case PlanKind::kChangelogNormalize:
+      return fmt::format("ChangelogNormalize(key=[{}])", join(names_of(n, n.partition_keys)));
+    case PlanKind::kGroupAggregate: {
+      std::vector<std::string> select = names_of(*in, n.group_keys);
+      for (const AggCall& a : n.aggs) select.push_back(a.text);
+      std::string out = "GroupAggregate(";
+      if (!n.group_keys.empty()) out += "groupBy=[" + join(names_of(*in, n.group_keys)) + "], ";
+      return out + "select=[" + join(select) + "])";
+    }
+    case PlanKind::kJoin:
+    case PlanKind::kSemiJoin: {
+      static const char* kTypes[] = {"InnerJoin", "LeftOuterJoin", "RightOuterJoin", "FullOuterJoin", "InnerJoin"};
+      std::string type = n.kind == PlanKind::kSemiJoin ? (n.anti ? "LeftAntiJoin" : "LeftSemiJoin")
+                                                       : kTypes[static_cast<int>(n.join_type)];
+      std::vector<std::string> keys;
+      const PlanNode& right = *n.inputs[1];
+      for (size_t i = 0; i < n.left_keys.size(); ++i) {
+        keys.push_back(in->schema[static_cast<size_t>(n.left_keys[i])].name + " = " +
+                       right.schema[static_cast<size_t>(n.right_keys[i])].name);
+      }
+      std::vector<std::string> all = in_names;
+      for (const PlanField& f : right.schema) all.push_back(f.name);
+      std::string where = join(keys);
+      if (n.condition) where += (where.empty() ? "" : " AND ") + describe_bound(*n.condition, all);
+      return fmt::format("{}(joinType=[{}], where=[{}])", n.kind == PlanKind::kSemiJoin ? "Join" : "Join", type,
+                         where.empty() ? "true" : where);
+    }
+    case PlanKind::kRank:
+      return fmt::format("Rank(strategy=[{}], rankType=[ROW_NUMBER], rankRange=[rankStart={}, rankEnd={}], "
+                         "partitionBy=[{}], orderBy=[{}], select=[{}])",
+                         in->insert_only ? "AppendFastStrategy" : "RetractStrategy", n.rank_start, n.rank_end,
+                         join(names_of(*in, n.partition_keys)), order_text(*in, n.order), join(n.field_names()));
+    case PlanKind::kDeduplicate:
+      return fmt::format("Deduplicate(keep=[{}], key=[{}], order=[{}])", n.keep_last ? "LastRow" : "FirstRow",
+                         join(names_of(*in, n.partition_keys)), n.rowtime ? "ROWTIME" : "PROCTIME");
+    case PlanKind::kCorrelate:
+      return fmt::format("Correlate(invocation=[UNNEST({})], joinType=[{}]{})", describe_bound(*n.unnest, in_names),
+                         n.left_outer ? "LEFT" : "INNER", n.with_ordinality ? ", withOrdinality=[true]" : "");
+    case PlanKind::kUnion: return fmt::format("Union(all=[true], union=[{}])", join(n.field_names()));
+    case PlanKind::kSink: return fmt::format("Sink(table=[{}], fields=[{}])", n.table->name, join(n.field_names()));
+  }
+  return "?";
+}
+
+void explain(const PlanNode& n, const std::string& prefix, bool last, bool root, std::string* out) {
+  *out += prefix + (root ? "" : "+- ") + describe(n) + ", changelogMode=[" + changelog_kinds(n) + "]\n";
+  std::string child_prefix = root ? "" : prefix + (last ? "   " : ":  ");
+  for (size_t i = 0; i < n.inputs.size(); ++i) {
+    explain(*n.inputs[i], child_prefix, i + 1 == n.inputs.size(), false, out);
+  }
+}
+
+}  // namespace
+
+std::string explain_plan(const PlanNode& root) {
+  std::string out;
+  explain(root, "", true, true, &out);
+  return out;
+}
+
+}  // namespace careflow::sql

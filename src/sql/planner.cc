@@ -1,0 +1,122 @@
+#include "sql/planner.h"
+
+#include "sql/planner_impl.h"
+
+namespace careflow::sql {
+
+namespace {
+
+std::string type_name(const DataType& t) { return t.without_time_attribute().to_string(); }
+
+// The node that first turns an insert-only stream into an updating one: what Flink names in
+// "doesn't support consuming update and delete changes which is produced by node ...".
+const PlanNode* update_origin(const PlanNode& n) {
+  for (const PlanPtr& in : n.inputs) {
+    if (!in->insert_only) return update_origin(*in);
+  }
+  return &n;
+}
+
+std::string describe_origin(const PlanNode& n) {
+  std::string line = explain_plan(n);
+  return line.substr(0, line.find(", changelogMode"));
+}
+
+}  // namespace
+
+Result<PlanPtr> Planner::plan_query(const Query& query) const {
+  try {
+    QueryPlanner planner(catalog_, options_);
+    PlanPtr root = planner.query(query).node;
+    return apply_rank_rules(root);
+  } catch (const PlanError& e) {
+    return Status::invalid_argument(e.message);
+  }
+}
+
+Result<PlanPtr> Planner::plan_insert(const Insert& insert) const {
+  try {
+    std::string name = join_name(insert.table);
+    const TableDef* table = catalog_.table(name);
+    if (!table) {
+      if (catalog_.view(name)) plan_fail(insert.table_pos, fmt::format("cannot INSERT INTO view '{}'", name));
+      plan_fail(insert.table_pos, catalog_.not_found(name).message());
+    }
+    // Writable columns: physical and non-virtual metadata columns, in declaration order.
+    std::vector<int> writable;
+    for (size_t i = 0; i < table->columns.size(); ++i) {
+      const TableColumn& c = table->columns[i];
+      if (c.computed || c.is_virtual) continue;
+      writable.push_back(static_cast<int>(i));
+    }
+    QueryPlanner planner(catalog_, options_);
+    QueryPlanner::Planned q = planner.query(*insert.query);
+    PlanPtr input = apply_rank_rules(q.node);
+    // Which query column feeds which table column.
+    std::vector<int> source_of(writable.size(), -1);
+    if (insert.columns.empty()) {
+      if (input->schema.size() != writable.size()) {
+        plan_fail(insert.table_pos, fmt::format("INSERT INTO '{}': the query has {} columns but the table has {} "
+                                                "writable columns",
+                                                name, input->schema.size(), writable.size()));
+      }
+      for (size_t i = 0; i < writable.size(); ++i) source_of[i] = static_cast<int>(i);
+    } else {
+      if (input->schema.size() != insert.columns.size()) {
+        plan_fail(insert.table_pos, fmt::format("INSERT INTO '{}': {} columns are listed but the query has {}", name,
+                                                insert.columns.size(), input->schema.size()));
+      }
+      for (size_t k = 0; k < insert.columns.size(); ++k) {
+        int col = table->column_index(insert.columns[k]);
+        auto it = std::find(writable.begin(), writable.end(), col);
+        if (it == writable.end()) {
+          plan_fail(insert.table_pos, fmt::format("'{}' is not a writable column of '{}'", insert.columns[k], name));
+        }
+        source_of[static_cast<size_t>(it - writable.begin())] = static_cast<int>(k);
+      }
+    }
+    std::vector<BoundExprPtr> projections;
+    std::vector<std::string> names;
+    for (size_t i = 0; i < writable.size(); ++i) {
+      const TableColumn& c = table->columns[static_cast<size_t>(writable[i])];
+      if (source_of[i] < 0) {
+        if (!c.type.nullable) plan_fail(insert.table_pos, fmt::format("column '{}' of '{}' is NOT NULL and not listed", c.name, name));
+        projections.push_back(bound_literal(Value(), c.type));
+      } else {
+        const PlanField& f = input->schema[static_cast<size_t>(source_of[i])];
+        BoundExprPtr ref = bound_input_ref(source_of[i], f.type);
+        DataType target = c.type;
+        if (!is_implicit_cast(f.type, target) && !(f.type.is_string() && target.is_string())) {
+          plan_fail(insert.table_pos,
+                    fmt::format("INSERT INTO '{}': column '{}' is {} but the query gives {} for it; CAST it", name,
+                                c.name, type_name(target), type_name(f.type)));
+        }
+        projections.push_back(bound_cast_if_needed(ref, target));
+      }
+      names.push_back(c.name);
+    }
+    PlanPtr body = planner.calc(input, projections, nullptr, names);
+    body = apply_rank_rules(body);
+    std::vector<PlanField> schema = body->schema;
+    PlanPtr sink = make_node(PlanKind::kSink, {body}, schema);
+    sink->table = std::make_shared<const TableDef>(*table);
+    for (const std::string& k : table->primary_key) {
+      for (size_t i = 0; i < writable.size(); ++i) {
+        if (table->columns[static_cast<size_t>(writable[i])].name == k) sink->sink_key.push_back(static_cast<int>(i));
+      }
+    }
+    infer_changelog(*sink);
+    if (!body->insert_only && table->changelog_mode() == ChangelogMode::kAppend) {
+      const PlanNode* origin = update_origin(*body);
+      plan_fail(insert.table_pos,
+                fmt::format("Table sink '{}' doesn't support consuming update and delete changes which is produced by "
+                            "node {}; give '{}' a PRIMARY KEY (an upsert table) or set 'changelog.mode' = 'retract'",
+                            name, describe_origin(*origin), name));
+    }
+    return sink;
+  } catch (const PlanError& e) {
+    return Status::invalid_argument(e.message);
+  }
+}
+
+}  // namespace careflow::sql

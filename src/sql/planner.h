@@ -1,0 +1,38 @@
+#pragma once
+// Syntax tree → plan: resolves names against the catalog, types every expression by Flink's
+// rules, turns SQL constructs into Flink's streaming operators and works out the changelog each
+// one emits. Every error names the place in the statement: "line 3:17: column 'preasure' not
+// found; did you mean 'pressure'?", and an unsupported construct is an error, never a different
+// result.
+
+#include <map>
+#include <string>
+
+#include "common/status.h"
+#include "sql/ast.h"
+#include "sql/catalog.h"
+#include "sql/plan.h"
+
+namespace careflow::sql {
+
+struct SessionOptions {
+  std::string time_zone = "UTC";  // 'table.local-time-zone'
+};
+
+class Planner {
+ public:
+  Planner(const Catalog& catalog, SessionOptions options) : catalog_(catalog), options_(std::move(options)) {}
+
+  // A SELECT / VALUES / set operation as a streaming query.
+  Result<PlanPtr> plan_query(const Query& query) const;
+  // INSERT INTO t SELECT ...: a kSink node over the query, columns matched to the table's by
+  // position (or by the listed names) with Flink's implicit casts. Rejects an updating query into
+  // an append-only table, saying which operator produces the updates and what to change.
+  Result<PlanPtr> plan_insert(const Insert& insert) const;
+
+ private:
+  const Catalog& catalog_;
+  SessionOptions options_;
+};
+
+}  // namespace careflow::sql

@@ -1,0 +1,104 @@
+#pragma once
+// The planner's internals, split over planner_expr.cc (expressions), planner_query.cc (SELECT,
+// FROM, set operations), planner_rules.cc (Top-N/deduplication recognition, changelog inference).
+
+#include <fmt/format.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sql/ast.h"
+#include "sql/catalog.h"
+#include "sql/functions.h"
+#include "sql/plan.h"
+#include "sql/planner.h"
+
+namespace careflow::sql {
+
+// Thrown inside the planner only, turned into a Status at Planner's entry points.
+struct PlanError {
+  std::string message;
+};
+
+[[noreturn]] void plan_fail(SourcePos pos, const std::string& message);
+
+// One visible column: where it comes from (table alias) and where it is in the input row.
+struct ScopeColumn {
+  std::string qualifier;  // table name or alias
+  std::string name;
+  DataType type;
+};
+
+struct Scope {
+  std::vector<ScopeColumn> columns;
+};
+
+// What an expression may refer to besides input columns: in a grouped SELECT, the group keys and
+// the aggregate results (matched by the printed form of the expression).
+struct AggregateContext {
+  std::vector<std::string> group_exprs;   // print_expr of each GROUP BY expression
+  std::vector<std::string> agg_exprs;     // print_expr of each aggregate call
+  int agg_offset = 0;                     // index of the first aggregate in the aggregate's output
+  std::vector<DataType> group_types, agg_types;
+  const Scope* input_scope = nullptr;     // for error messages: the columns before grouping
+};
+
+class QueryPlanner {
+ public:
+  QueryPlanner(const Catalog& catalog, const SessionOptions& options) : catalog_(catalog), options_(options) {}
+
+  struct Planned {
+    PlanPtr node;
+    Scope scope;
+  };
+
+  Planned query(const Query& q);
+  Planned select(const Query& q);
+  Planned set_operation(const Query& q);
+  Planned values(const Query& q);
+  Planned from(const TableRef& ref);
+  Planned table(const TableRef& ref);
+  Planned join(const TableRef& ref);
+  Planned correlate(Planned left, const TableRef& unnest, bool left_outer, const Expr* on);
+  Planned order_limit(Planned in, const Query& q);
+
+  // Expressions
+  BoundExprPtr bind(const Expr& e, const Scope& scope, const AggregateContext* agg = nullptr);
+  BoundExprPtr bind_column(const Expr& e, const Scope& scope);
+  BoundExprPtr bind_function(const Expr& e, const Scope& scope, const AggregateContext* agg);
+  BoundExprPtr bind_binary(const Expr& e, const Scope& scope, const AggregateContext* agg);
+  BoundExprPtr bind_literal(const Expr& e);
+  BoundExprPtr bind_case(const Expr& e, const Scope& scope, const AggregateContext* agg);
+  BoundExprPtr bind_cast(const Expr& e, const Scope& scope, const AggregateContext* agg);
+  BoundExprPtr bind_predicate(const Expr& e, const Scope& scope, const AggregateContext* agg);
+  BoundExprPtr bind_constructor(const Expr& e, const Scope& scope, const AggregateContext* agg);
+  BoundExprPtr coerce(BoundExprPtr e, const DataType& to, SourcePos pos, std::string_view context);
+  bool is_aggregate_call(const Expr& e) const;
+  bool contains_aggregate(const Expr& e) const;
+  bool contains_over(const Expr& e) const;
+
+  // Plan helpers
+  PlanPtr calc(PlanPtr input, std::vector<BoundExprPtr> projections, BoundExprPtr filter,
+               std::vector<std::string> names);
+  Planned where(Planned in, const Expr& condition);
+  Planned semi_join(Planned in, const Expr& predicate, bool anti);
+
+  const Catalog& catalog_;
+  const SessionOptions& options_;
+  // Common table expressions visible here, innermost last (WITH scoping).
+  std::vector<std::map<std::string, const CommonTable*>> ctes_;
+  int view_depth_ = 0;
+};
+
+// Rules run after a query is planned.
+// Turns Calc(filter on rn) over a Rank with an open range into a bounded Rank, drops the rank
+// number when nothing reads it, and recognizes deduplication. Fails with Flink's message for a
+// ROW_NUMBER that no filter bounds.
+PlanPtr apply_rank_rules(PlanPtr root);
+// Fills insert_only / upsert_key bottom-up (called as nodes are built).
+void infer_changelog(PlanNode& node);
+
+PlanPtr make_node(PlanKind kind, std::vector<PlanPtr> inputs, std::vector<PlanField> schema);
+
+}  // namespace careflow::sql

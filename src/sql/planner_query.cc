@@ -1,0 +1,906 @@
+// SELECT, FROM, joins, UNNEST, set operations, ORDER BY / LIMIT, INSERT.
+#include <algorithm>
+#include <set>
+
+#include "sql/planner_impl.h"
+#include "sql/printer.h"
+
+namespace careflow::sql {
+
+namespace {
+
+std::string type_name(const DataType& t) { return t.without_time_attribute().to_string(); }
+
+// Conjuncts of an AND tree, in order.
+void split_and(const Expr& e, std::vector<const Expr*>* out) {
+  if (e.kind == ExprKind::kBinary && e.name == "AND" && !e.paren) {
+    split_and(*e.args[0], out);
+    split_and(*e.args[1], out);
+  } else if (e.kind == ExprKind::kBinary && e.name == "AND") {
+    split_and(*e.args[0], out);
+    split_and(*e.args[1], out);
+  } else {
+    out->push_back(&e);
+  }
+}
+
+void split_bound_and(const BoundExprPtr& e, std::vector<BoundExprPtr>* out) {
+  if (e->kind == BoundKind::kAnd) {
+    for (const auto& a : e->args) split_bound_and(a, out);
+  } else {
+    out->push_back(e);
+  }
+}
+
+BoundExprPtr and_all(const std::vector<BoundExprPtr>& parts) {
+  if (parts.empty()) return nullptr;
+  if (parts.size() == 1) return parts[0];
+  auto e = std::make_shared<BoundExpr>();
+  e->kind = BoundKind::kAnd;
+  e->type = DataType::boolean();
+  e->type.nullable = false;
+  for (const auto& p : parts) e->type.nullable = e->type.nullable || p->type.nullable;
+  e->args = parts;
+  return e;
+}
+
+std::string output_name(const SelectItem& item, size_t index) {
+  if (!item.alias.empty()) return item.alias;
+  const Expr& e = *item.expr;
+  if (e.kind == ExprKind::kColumn) return e.name;
+  if (e.kind == ExprKind::kFieldAccess) return e.name;
+  return fmt::format("EXPR${}", index);
+}
+
+bool references_only(const BoundExpr& e, int lo, int hi) {
+  std::vector<int> refs;
+  collect_input_refs(e, &refs);
+  for (int r : refs) {
+    if (r < lo || r >= hi) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+PlanPtr make_node(PlanKind kind, std::vector<PlanPtr> inputs, std::vector<PlanField> schema) {
+  auto n = std::make_shared<PlanNode>();
+  n->kind = kind;
+  n->inputs = std::move(inputs);
+  n->schema = std::move(schema);
+  return n;
+}
+
+PlanPtr QueryPlanner::calc(PlanPtr input, std::vector<BoundExprPtr> projections, BoundExprPtr filter,
+                           std::vector<std::string> names) {
+  std::vector<PlanField> schema;
+  for (size_t i = 0; i < projections.size(); ++i) schema.push_back({names[i], projections[i]->type});
+  PlanPtr n = make_node(PlanKind::kCalc, {std::move(input)}, std::move(schema));
+  n->projections = std::move(projections);
+  n->filter = std::move(filter);
+  infer_changelog(*n);
+  return n;
+}
+
+QueryPlanner::Planned QueryPlanner::query(const Query& q) {
+  std::map<std::string, const CommonTable*> ctes;
+  std::set<std::string> seen;
+  for (const CommonTable& c : q.with) {
+    if (!seen.insert(c.name).second) plan_fail(c.pos, fmt::format("WITH name '{}' is declared twice", c.name));
+  }
+  // Each CTE sees the ones declared before it.
+  ctes_.emplace_back();
+  for (const CommonTable& c : q.with) ctes_.back()[c.name] = &c;
+  Planned p;
+  switch (q.kind) {
+    case Query::Kind::kSelect: p = select(q); break;
+    case Query::Kind::kSetOp: p = set_operation(q); break;
+    case Query::Kind::kValues: p = values(q); break;
+  }
+  p = order_limit(std::move(p), q);
+  ctes_.pop_back();
+  return p;
+}
+
+QueryPlanner::Planned QueryPlanner::values(const Query& q) {
+  Scope empty;
+  std::vector<std::vector<BoundExprPtr>> rows;
+  size_t width = q.values[0].size();
+  std::vector<DataType> types(width, DataType::of(TypeId::kNull));
+  for (const auto& row : q.values) {
+    if (row.size() != width) plan_fail(row.empty() ? q.pos : row[0]->pos, fmt::format("VALUES rows have different widths ({} and {})", width, row.size()));
+    std::vector<BoundExprPtr> bound;
+    for (size_t i = 0; i < row.size(); ++i) {
+      BoundExprPtr b = bind(*row[i], empty);
+      if (!is_constant(*b)) plan_fail(row[i]->pos, "VALUES takes constant expressions only");
+      if (!find_common_type(types[i], b->type, &types[i])) {
+        plan_fail(row[i]->pos, fmt::format("VALUES column {} mixes {} and {}", i + 1, type_name(types[i]), type_name(b->type)));
+      }
+      bound.push_back(std::move(b));
+    }
+    rows.push_back(std::move(bound));
+  }
+  for (DataType& t : types) {
+    if (t.id == TypeId::kNull) plan_fail(q.pos, "a VALUES column holds only NULL; CAST it to a type");
+  }
+  for (auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) row[i] = bound_cast_if_needed(row[i], types[i]);
+  }
+  std::vector<PlanField> schema;
+  Scope scope;
+  for (size_t i = 0; i < width; ++i) {
+    schema.push_back({fmt::format("EXPR${}", i), types[i]});
+    scope.columns.push_back({"", schema.back().name, types[i]});
+  }
+  PlanPtr n = make_node(PlanKind::kValues, {}, schema);
+  n->rows = std::move(rows);
+  infer_changelog(*n);
+  return {n, scope};
+}
+
+QueryPlanner::Planned QueryPlanner::set_operation(const Query& q) {
+  if (q.set_op != "UNION") {
+    plan_fail(q.pos, fmt::format("{} is not supported yet; UNION and UNION ALL are", q.set_op));
+  }
+  Planned left = query(*q.left);
+  Planned right = query(*q.right);
+  size_t width = left.node->schema.size();
+  if (right.node->schema.size() != width) {
+    plan_fail(q.pos, fmt::format("UNION inputs have {} and {} columns", width, right.node->schema.size()));
+  }
+  std::vector<DataType> types;
+  for (size_t i = 0; i < width; ++i) {
+    DataType t;
+    if (!find_common_type(left.node->schema[i].type, right.node->schema[i].type, &t)) {
+      plan_fail(q.pos, fmt::format("UNION column {} ('{}') has types {} and {} with no common type", i + 1,
+                                   left.node->schema[i].name, type_name(left.node->schema[i].type),
+                                   type_name(right.node->schema[i].type)));
+    }
+    types.push_back(t.without_time_attribute());
+  }
+  auto align = [&](Planned& side) {
+    bool same = true;
+    for (size_t i = 0; i < width; ++i) same = same && side.node->schema[i].type == types[i];
+    if (same) return side.node;
+    std::vector<BoundExprPtr> proj;
+    std::vector<std::string> names;
+    for (size_t i = 0; i < width; ++i) {
+      proj.push_back(bound_cast_if_needed(bound_input_ref(static_cast<int>(i), side.node->schema[i].type), types[i]));
+      names.push_back(left.node->schema[i].name);
+    }
+    return calc(side.node, proj, nullptr, names);
+  };
+  std::vector<PlanField> schema;
+  for (size_t i = 0; i < width; ++i) schema.push_back({left.node->schema[i].name, types[i]});
+  PlanPtr u = make_node(PlanKind::kUnion, {align(left), align(right)}, schema);
+  infer_changelog(*u);
+  if (!q.set_all) {
+    PlanPtr agg = make_node(PlanKind::kGroupAggregate, {u}, schema);
+    for (size_t i = 0; i < width; ++i) agg->group_keys.push_back(static_cast<int>(i));
+    infer_changelog(*agg);
+    u = agg;
+  }
+  Scope scope;
+  for (const PlanField& f : schema) scope.columns.push_back({"", f.name, f.type});
+  return {u, scope};
+}
+
+QueryPlanner::Planned QueryPlanner::table(const TableRef& ref) {
+  std::string name = join_name(ref.name);
+  std::string qualifier = ref.alias.empty() ? ref.name.back() : ref.alias;
+  auto rename = [&](Planned p) {
+    for (ScopeColumn& c : p.scope.columns) c.qualifier = qualifier;
+    if (!ref.column_aliases.empty()) {
+      if (ref.column_aliases.size() != p.scope.columns.size()) {
+        plan_fail(ref.pos, fmt::format("'{}' has {} columns but {} aliases are given", name, p.scope.columns.size(),
+                                       ref.column_aliases.size()));
+      }
+      for (size_t i = 0; i < ref.column_aliases.size(); ++i) p.scope.columns[i].name = ref.column_aliases[i];
+    }
+    return p;
+  };
+  if (ref.system_time) {
+    plan_fail(ref.pos, "FOR SYSTEM_TIME AS OF (temporal joins) is not supported yet; it arrives with event time");
+  }
+  // A common table expression, innermost WITH first. At its own level a CTE sees only the ones
+  // declared before it.
+  for (size_t level = ctes_.size(); level-- > 0;) {
+    auto found = ctes_[level].find(name);
+    if (found == ctes_[level].end()) continue;
+    const CommonTable& cte = *found->second;
+    auto before = [&](const CommonTable* c) {
+      return c->pos.line < cte.pos.line || (c->pos.line == cte.pos.line && c->pos.column < cte.pos.column);
+    };
+    std::vector<std::map<std::string, const CommonTable*>> saved = ctes_;
+    ctes_.resize(level + 1);
+    std::map<std::string, const CommonTable*> visible;
+    for (const auto& [n, c] : ctes_[level]) {
+      if (before(c)) visible[n] = c;
+    }
+    ctes_[level] = std::move(visible);
+    Planned p = query(*cte.query);
+    ctes_ = std::move(saved);
+    if (!cte.columns.empty()) {
+      if (cte.columns.size() != p.scope.columns.size()) {
+        plan_fail(cte.pos, fmt::format("WITH '{}' names {} columns but its query has {}", cte.name, cte.columns.size(),
+                                       p.scope.columns.size()));
+      }
+      for (size_t i = 0; i < cte.columns.size(); ++i) p.scope.columns[i].name = cte.columns[i];
+    }
+    return rename(std::move(p));
+  }
+  if (const ViewDef* view = catalog_.view(name)) {
+    if (++view_depth_ > 32) plan_fail(ref.pos, fmt::format("view '{}' refers to itself", name));
+    std::vector<std::map<std::string, const CommonTable*>> saved = std::move(ctes_);
+    ctes_.clear();
+    Planned p = query(*view->query);
+    ctes_ = std::move(saved);
+    --view_depth_;
+    for (size_t i = 0; i < view->columns.size() && i < p.scope.columns.size(); ++i) p.scope.columns[i].name = view->columns[i];
+    return rename(std::move(p));
+  }
+  const TableDef* def = catalog_.table(name);
+  if (!def) plan_fail(ref.pos, catalog_.not_found(name).message());
+  auto table_def = std::make_shared<const TableDef>(*def);
+  // Bind computed columns over the table's other columns.
+  Scope scope;
+  for (const TableColumn& c : def->columns) scope.columns.push_back({qualifier, c.name, c.type});
+  std::vector<BoundExprPtr> computed(def->columns.size());
+  for (size_t i = 0; i < def->columns.size(); ++i) {
+    const TableColumn& c = def->columns[i];
+    if (!c.computed) continue;
+    computed[i] = bind(*c.computed, scope);
+    std::vector<int> refs;
+    collect_input_refs(*computed[i], &refs);
+    for (int r : refs) {
+      if (def->columns[static_cast<size_t>(r)].computed) {
+        plan_fail(c.computed->pos, fmt::format("computed column '{}' refers to computed column '{}'", c.name,
+                                               def->columns[static_cast<size_t>(r)].name));
+      }
+    }
+    scope.columns[i].type = computed[i]->type;
+  }
+  if (def->watermark_column) {
+    int w = def->column_index(*def->watermark_column);
+    DataType& t = scope.columns[static_cast<size_t>(w)].type;
+    if (t.id != TypeId::kTimestamp && t.id != TypeId::kTimestampLtz) {
+      plan_fail({1, 1}, fmt::format("watermark column '{}' of '{}' must be TIMESTAMP(3) or TIMESTAMP_LTZ(3), not {}",
+                                    *def->watermark_column, name, type_name(t)));
+    }
+    t.time_attribute = TimeAttribute::kRowtime;
+  }
+  std::vector<PlanField> schema;
+  for (const ScopeColumn& c : scope.columns) schema.push_back({c.name, c.type});
+  PlanPtr source = make_node(PlanKind::kSource, {}, schema);
+  source->table = table_def;
+  source->computed = std::move(computed);
+  infer_changelog(*source);
+  PlanPtr node = source;
+  if (def->changelog_mode() == ChangelogMode::kUpsert) {
+    if (def->primary_key.empty()) plan_fail(ref.pos, fmt::format("upsert table '{}' needs a PRIMARY KEY", name));
+    source->normalize_upserts = true;
+    PlanPtr normalize = make_node(PlanKind::kChangelogNormalize, {source}, schema);
+    normalize->partition_keys = def->primary_key_indexes();
+    infer_changelog(*normalize);
+    node = normalize;
+  }
+  return rename({node, scope});
+}
+
+QueryPlanner::Planned QueryPlanner::from(const TableRef& ref) {
+  switch (ref.kind) {
+    case TableRef::Kind::kTable: return table(ref);
+    case TableRef::Kind::kSubquery: {
+      Planned p = query(*ref.subquery);
+      for (ScopeColumn& c : p.scope.columns) c.qualifier = ref.alias;
+      if (!ref.column_aliases.empty()) {
+        if (ref.column_aliases.size() != p.scope.columns.size()) {
+          plan_fail(ref.pos, fmt::format("subquery has {} columns but {} aliases are given", p.scope.columns.size(),
+                                         ref.column_aliases.size()));
+        }
+        for (size_t i = 0; i < ref.column_aliases.size(); ++i) p.scope.columns[i].name = ref.column_aliases[i];
+      }
+      return p;
+    }
+    case TableRef::Kind::kJoin: return join(ref);
+    case TableRef::Kind::kUnnest: {
+      // FROM UNNEST(ARRAY[...]) alone: over one empty row.
+      PlanPtr one = make_node(PlanKind::kValues, {}, {});
+      one->rows.emplace_back();
+      infer_changelog(*one);
+      return correlate({one, Scope{}}, ref, false, nullptr);
+    }
+    case TableRef::Kind::kLateralTable:
+      plan_fail(ref.pos, "LATERAL TABLE(...) needs a user-defined table function; none are registered");
+  }
+  plan_fail(ref.pos, "unsupported FROM item");
+}
+
+QueryPlanner::Planned QueryPlanner::correlate(Planned left, const TableRef& unnest, bool left_outer, const Expr* on) {
+  if (unnest.kind != TableRef::Kind::kUnnest) {
+    plan_fail(unnest.pos, "only UNNEST(...) can follow CROSS JOIN or LEFT JOIN ... ON TRUE as a correlated table");
+  }
+  if (unnest.unnest_args.size() != 1) plan_fail(unnest.pos, "UNNEST takes one array, map or multiset");
+  if (on) {
+    if (!(on->kind == ExprKind::kLiteral && on->literal.kind == Literal::Kind::kBoolean && on->literal.text == "TRUE")) {
+      plan_fail(on->pos, "a join with UNNEST must be CROSS JOIN UNNEST(...) or LEFT JOIN UNNEST(...) ON TRUE");
+    }
+  }
+  BoundExprPtr arg = bind(*unnest.unnest_args[0], left.scope);
+  const DataType& t = arg->type;
+  std::vector<PlanField> produced;
+  if (t.id == TypeId::kArray || t.id == TypeId::kMultiset) {
+    const DataType& element = t.children[0];
+    if (element.id == TypeId::kRow) {
+      for (size_t i = 0; i < element.children.size(); ++i) produced.push_back({element.field_names[i], element.children[i]});
+    } else {
+      produced.push_back({"EXPR$0", element});
+    }
+  } else if (t.id == TypeId::kMap) {
+    produced.push_back({"KEY", t.children[0]});
+    produced.push_back({"VALUE", t.children[1]});
+  } else {
+    plan_fail(unnest.unnest_args[0]->pos, fmt::format("UNNEST needs an ARRAY, MAP or MULTISET, got {}", type_name(t)));
+  }
+  if (unnest.with_ordinality) produced.push_back({"ORDINALITY", DataType::integer().with_nullable(false)});
+  if (!unnest.column_aliases.empty()) {
+    if (unnest.column_aliases.size() != produced.size()) {
+      plan_fail(unnest.pos, fmt::format("UNNEST produces {} column{} but {} alias{} given", produced.size(),
+                                        produced.size() == 1 ? "" : "s", unnest.column_aliases.size(),
+                                        unnest.column_aliases.size() == 1 ? " is" : "es are"));
+    }
+    for (size_t i = 0; i < produced.size(); ++i) produced[i].name = unnest.column_aliases[i];
+  }
+  std::vector<PlanField> schema = left.node->schema;
+  Scope scope = left.scope;
+  for (PlanField f : produced) {
+    if (left_outer) f.type.nullable = true;
+    schema.push_back(f);
+    scope.columns.push_back({unnest.alias, f.name, f.type});
+  }
+  PlanPtr n = make_node(PlanKind::kCorrelate, {left.node}, schema);
+  n->unnest = arg;
+  n->with_ordinality = unnest.with_ordinality;
+  n->left_outer = left_outer;
+  infer_changelog(*n);
+  return {n, scope};
+}
+
+QueryPlanner::Planned QueryPlanner::join(const TableRef& ref) {
+  Planned left = from(*ref.left);
+  const TableRef& right_ref = *ref.right;
+  if (right_ref.kind == TableRef::Kind::kUnnest || right_ref.kind == TableRef::Kind::kLateralTable) {
+    if (ref.join_type == JoinType::kCross || ref.join_type == JoinType::kInner) {
+      return correlate(std::move(left), right_ref, false, ref.on.get());
+    }
+    if (ref.join_type == JoinType::kLeft) return correlate(std::move(left), right_ref, true, ref.on.get());
+    plan_fail(ref.pos, "only CROSS JOIN and LEFT JOIN are possible with UNNEST");
+  }
+  Planned right = from(right_ref);
+  Scope scope = left.scope;
+  for (const ScopeColumn& c : right.scope.columns) scope.columns.push_back(c);
+  const int nl = static_cast<int>(left.scope.columns.size());
+  const int nr = static_cast<int>(right.scope.columns.size());
+  BoundExprPtr condition;
+  if (ref.on) {
+    condition = bind(*ref.on, scope);
+    if (condition->type.id != TypeId::kBoolean) {
+      plan_fail(ref.on->pos, fmt::format("join condition must be BOOLEAN, got {}", type_name(condition->type)));
+    }
+  } else if (!ref.using_columns.empty()) {
+    std::vector<BoundExprPtr> parts;
+    for (const std::string& c : ref.using_columns) {
+      int li = -1, ri = -1;
+      for (int i = 0; i < nl; ++i) if (scope.columns[static_cast<size_t>(i)].name == c) li = i;
+      for (int i = 0; i < nr; ++i) if (scope.columns[static_cast<size_t>(nl + i)].name == c) ri = nl + i;
+      if (li < 0 || ri < 0) plan_fail(ref.pos, fmt::format("USING column '{}' is not in both tables", c));
+      auto eq = std::make_shared<BoundExpr>();
+      eq->kind = BoundKind::kCompare;
+      eq->op = "=";
+      DataType common;
+      if (!find_common_type(scope.columns[static_cast<size_t>(li)].type, scope.columns[static_cast<size_t>(ri)].type, &common)) {
+        plan_fail(ref.pos, fmt::format("USING column '{}' has incompatible types", c));
+      }
+      eq->type = DataType::boolean();
+      eq->args = {bound_cast_if_needed(bound_input_ref(li, scope.columns[static_cast<size_t>(li)].type), common),
+                  bound_cast_if_needed(bound_input_ref(ri, scope.columns[static_cast<size_t>(ri)].type), common)};
+      parts.push_back(eq);
+    }
+    condition = and_all(parts);
+  }
+  // Equi keys: conjuncts `left column = right column`; the rest stays a residual condition.
+  std::vector<int> left_keys, right_keys;
+  std::vector<BoundExprPtr> residual;
+  if (condition) {
+    std::vector<BoundExprPtr> parts;
+    split_bound_and(condition, &parts);
+    for (const BoundExprPtr& p : parts) {
+      if (p->kind == BoundKind::kCompare && p->op == "=" && p->args[0]->kind == BoundKind::kInputRef &&
+          p->args[1]->kind == BoundKind::kInputRef) {
+        int a = p->args[0]->index, b = p->args[1]->index;
+        if (a < nl && b >= nl) {
+          left_keys.push_back(a);
+          right_keys.push_back(b - nl);
+          continue;
+        }
+        if (b < nl && a >= nl) {
+          left_keys.push_back(b);
+          right_keys.push_back(a - nl);
+          continue;
+        }
+      }
+      residual.push_back(p);
+    }
+  }
+  std::vector<PlanField> schema;
+  for (int i = 0; i < nl + nr; ++i) {
+    PlanField f{scope.columns[static_cast<size_t>(i)].name, scope.columns[static_cast<size_t>(i)].type.without_time_attribute()};
+    bool from_left = i < nl;
+    if ((ref.join_type == JoinType::kLeft && !from_left) || (ref.join_type == JoinType::kRight && from_left) ||
+        ref.join_type == JoinType::kFull) {
+      f.type.nullable = true;
+    }
+    scope.columns[static_cast<size_t>(i)].type = f.type;
+    schema.push_back(f);
+  }
+  PlanPtr n = make_node(PlanKind::kJoin, {left.node, right.node}, schema);
+  n->join_type = ref.join_type == JoinType::kCross ? JoinType::kInner : ref.join_type;
+  n->left_keys = left_keys;
+  n->right_keys = right_keys;
+  n->condition = and_all(residual);
+  infer_changelog(*n);
+  return {n, scope};
+}
+
+QueryPlanner::Planned QueryPlanner::semi_join(Planned in, const Expr& predicate, bool anti) {
+  const int nl = static_cast<int>(in.scope.columns.size());
+  if (predicate.kind == ExprKind::kInSubquery) {
+    Planned sub = query(*predicate.subquery);
+    if (sub.scope.columns.size() != 1) {
+      plan_fail(predicate.pos, fmt::format("the subquery of IN must return one column, it returns {}", sub.scope.columns.size()));
+    }
+    BoundExprPtr needle = bind(*predicate.args[0], in.scope);
+    DataType common;
+    if (!find_common_type(needle->type, sub.scope.columns[0].type, &common)) {
+      plan_fail(predicate.pos, fmt::format("IN compares {} with a subquery of {}", type_name(needle->type),
+                                           type_name(sub.scope.columns[0].type)));
+    }
+    // Left side: the input plus the needle (when it is not a plain column), cast to the common type.
+    PlanPtr left = in.node;
+    int left_key = -1;
+    BoundExprPtr cast_needle = bound_cast_if_needed(needle, common);
+    if (cast_needle->kind == BoundKind::kInputRef) {
+      left_key = cast_needle->index;
+    } else {
+      std::vector<BoundExprPtr> proj;
+      std::vector<std::string> names;
+      for (int i = 0; i < nl; ++i) {
+        proj.push_back(bound_input_ref(i, in.node->schema[static_cast<size_t>(i)].type));
+        names.push_back(in.node->schema[static_cast<size_t>(i)].name);
+      }
+      proj.push_back(cast_needle);
+      names.push_back("$needle");
+      left = calc(left, proj, nullptr, names);
+      left_key = nl;
+    }
+    PlanPtr right = sub.node;
+    if (!sub.node->schema[0].type.same_logical_type(common)) {
+      right = calc(right, {bound_cast_if_needed(bound_input_ref(0, sub.node->schema[0].type), common)}, nullptr,
+                   {sub.node->schema[0].name});
+    }
+    PlanPtr n = make_node(PlanKind::kSemiJoin, {left, right}, left->schema);
+    n->anti = anti;
+    if (anti) {
+      // NOT IN is null-aware: a NULL on either side means "maybe equal", which excludes the row.
+      auto eq = std::make_shared<BoundExpr>();
+      eq->kind = BoundKind::kCompare;
+      eq->op = "=";
+      eq->type = DataType::boolean();
+      eq->args = {bound_input_ref(left_key, common), bound_input_ref(static_cast<int>(left->schema.size()), common)};
+      auto not_false = std::make_shared<BoundExpr>();
+      not_false->kind = BoundKind::kIsTrue;
+      not_false->op = "FALSE";
+      not_false->negated = true;
+      not_false->type = DataType::boolean().with_nullable(false);
+      not_false->args = {eq};
+      n->condition = not_false;
+    } else {
+      n->left_keys = {left_key};
+      n->right_keys = {0};
+    }
+    infer_changelog(*n);
+    if (left != in.node) {
+      // Drop the needle column again.
+      std::vector<BoundExprPtr> proj;
+      std::vector<std::string> names;
+      for (int i = 0; i < nl; ++i) {
+        proj.push_back(bound_input_ref(i, in.node->schema[static_cast<size_t>(i)].type));
+        names.push_back(in.node->schema[static_cast<size_t>(i)].name);
+      }
+      return {calc(n, proj, nullptr, names), in.scope};
+    }
+    return {n, in.scope};
+  }
+  // EXISTS (SELECT ... FROM x WHERE <conditions, possibly on outer columns>)
+  const Query& sub = *predicate.subquery;
+  if (sub.kind != Query::Kind::kSelect || !sub.select.from || !sub.select.group_by.empty() || sub.select.having ||
+      !sub.with.empty()) {
+    plan_fail(predicate.pos, "EXISTS is supported over SELECT ... FROM ... [WHERE ...] without GROUP BY");
+  }
+  Planned right = from(*sub.select.from);
+  Scope combined = in.scope;
+  for (const ScopeColumn& c : right.scope.columns) combined.columns.push_back(c);
+  std::vector<BoundExprPtr> right_only, join_parts;
+  if (sub.select.where) {
+    std::vector<const Expr*> conjuncts;
+    split_and(*sub.select.where, &conjuncts);
+    for (const Expr* c : conjuncts) {
+      BoundExprPtr b = bind(*c, combined);
+      if (references_only(*b, nl, nl + static_cast<int>(right.scope.columns.size()))) {
+        std::vector<int> mapping(combined.columns.size(), 0);
+        for (size_t i = 0; i < right.scope.columns.size(); ++i) mapping[static_cast<size_t>(nl) + i] = static_cast<int>(i);
+        right_only.push_back(remap_inputs(b, mapping));
+      } else {
+        join_parts.push_back(b);
+      }
+    }
+  }
+  PlanPtr right_node = right.node;
+  if (!right_only.empty()) {
+    std::vector<BoundExprPtr> proj;
+    std::vector<std::string> names;
+    for (size_t i = 0; i < right.node->schema.size(); ++i) {
+      proj.push_back(bound_input_ref(static_cast<int>(i), right.node->schema[i].type));
+      names.push_back(right.node->schema[i].name);
+    }
+    right_node = calc(right_node, proj, and_all(right_only), names);
+  }
+  PlanPtr n = make_node(PlanKind::kSemiJoin, {in.node, right_node}, in.node->schema);
+  n->anti = anti;
+  std::vector<BoundExprPtr> residual;
+  for (const BoundExprPtr& p : join_parts) {
+    if (p->kind == BoundKind::kCompare && p->op == "=" && p->args[0]->kind == BoundKind::kInputRef &&
+        p->args[1]->kind == BoundKind::kInputRef) {
+      int a = p->args[0]->index, b = p->args[1]->index;
+      if (a < nl && b >= nl) { n->left_keys.push_back(a); n->right_keys.push_back(b - nl); continue; }
+      if (b < nl && a >= nl) { n->left_keys.push_back(b); n->right_keys.push_back(a - nl); continue; }
+    }
+    residual.push_back(p);
+  }
+  n->condition = and_all(residual);
+  infer_changelog(*n);
+  return {n, in.scope};
+}
+
+QueryPlanner::Planned QueryPlanner::where(Planned in, const Expr& condition) {
+  std::vector<const Expr*> conjuncts;
+  split_and(condition, &conjuncts);
+  std::vector<BoundExprPtr> filters;
+  std::vector<const Expr*> subqueries;
+  for (const Expr* c : conjuncts) {
+    bool negated_subquery = c->kind == ExprKind::kUnary && c->name == "NOT" &&
+                            (c->args[0]->kind == ExprKind::kExists || c->args[0]->kind == ExprKind::kInSubquery);
+    if (c->kind == ExprKind::kExists || c->kind == ExprKind::kInSubquery || negated_subquery) {
+      subqueries.push_back(c);
+      continue;
+    }
+    BoundExprPtr b = bind(*c, in.scope);
+    if (b->type.id != TypeId::kBoolean && b->type.id != TypeId::kNull) {
+      plan_fail(c->pos, fmt::format("WHERE condition must be BOOLEAN, got {}", type_name(b->type)));
+    }
+    filters.push_back(b);
+  }
+  for (const Expr* c : subqueries) {
+    bool negate = c->kind == ExprKind::kUnary;
+    const Expr& inner = negate ? *c->args[0] : *c;
+    in = semi_join(std::move(in), inner, inner.negated != negate);
+  }
+  if (!filters.empty()) {
+    std::vector<BoundExprPtr> proj;
+    std::vector<std::string> names;
+    for (size_t i = 0; i < in.node->schema.size(); ++i) {
+      proj.push_back(bound_input_ref(static_cast<int>(i), in.node->schema[i].type));
+      names.push_back(in.node->schema[i].name);
+    }
+    in.node = calc(in.node, proj, and_all(filters), names);
+  }
+  return in;
+}
+
+QueryPlanner::Planned QueryPlanner::select(const Query& q) {
+  const Select& s = q.select;
+  Planned in;
+  if (s.from) {
+    in = from(*s.from);
+  } else {
+    PlanPtr one = make_node(PlanKind::kValues, {}, {});
+    one->rows.emplace_back();
+    infer_changelog(*one);
+    in = {one, Scope{}};
+  }
+  if (s.where) {
+    if (contains_aggregate(*s.where)) plan_fail(s.where->pos, "aggregate functions are not allowed in WHERE; use HAVING");
+    in = where(std::move(in), *s.where);
+  }
+
+  // Expand '*' into the select list.
+  struct Item {
+    const Expr* expr;
+    BoundExprPtr bound;  // for expanded star columns
+    std::string name;
+    SourcePos pos;
+  };
+  std::vector<Item> items;
+  for (size_t i = 0; i < s.items.size(); ++i) {
+    const SelectItem& item = s.items[i];
+    if (item.expr->kind == ExprKind::kStar) {
+      std::string qualifier = item.expr->qualifier.empty() ? "" : item.expr->qualifier.back();
+      bool any = false;
+      for (size_t c = 0; c < in.scope.columns.size(); ++c) {
+        const ScopeColumn& col = in.scope.columns[c];
+        if (!qualifier.empty() && col.qualifier != qualifier) continue;
+        any = true;
+        items.push_back({nullptr, bound_input_ref(static_cast<int>(c), col.type), col.name, item.pos});
+      }
+      if (!any) plan_fail(item.pos, qualifier.empty() ? "SELECT * over no columns" : fmt::format("table or alias '{}' not found in FROM", qualifier));
+      continue;
+    }
+    items.push_back({item.expr.get(), nullptr, output_name(item, i), item.pos});
+  }
+
+  bool grouped = !s.group_by.empty() || (s.having != nullptr);
+  for (const Item& it : items) grouped = grouped || (it.expr && contains_aggregate(*it.expr));
+  AggregateContext agg_ctx;
+  Scope scope = in.scope;
+  PlanPtr node = in.node;
+  if (grouped) {
+    // Pre-projection: group keys, then every aggregate's arguments.
+    std::vector<BoundExprPtr> pre;
+    std::vector<std::string> pre_names;
+    for (const ExprPtr& g : s.group_by) {
+      if (contains_aggregate(*g)) plan_fail(g->pos, "aggregate functions are not allowed in GROUP BY");
+      BoundExprPtr b = bind(*g, in.scope);
+      agg_ctx.group_exprs.push_back(print_expr(*g));
+      agg_ctx.group_types.push_back(b->type.without_time_attribute());
+      pre.push_back(b);
+      pre_names.push_back(g->kind == ExprKind::kColumn ? g->name : fmt::format("$f{}", pre.size() - 1));
+    }
+    // Collect aggregate calls in select items and HAVING, deduplicated by text.
+    std::vector<const Expr*> calls;
+    std::function<void(const Expr&)> collect = [&](const Expr& e) {
+      if (is_aggregate_call(e)) {
+        std::string printed = print_expr(e);
+        for (const Expr* c : calls) {
+          if (print_expr(*c) == printed) return;
+        }
+        calls.push_back(&e);
+        return;
+      }
+      if (e.kind == ExprKind::kOver || e.subquery) return;
+      for (const ExprPtr& a : e.args) {
+        if (a) collect(*a);
+      }
+    };
+    for (const Item& it : items) {
+      if (it.expr) collect(*it.expr);
+    }
+    if (s.having) collect(*s.having);
+    std::vector<AggCall> aggs;
+    for (const Expr* call : calls) {
+      const AggregateFunctionDef* def = FunctionRegistry::global().aggregate(call->name);
+      std::vector<ArgInfo> infos;
+      std::vector<BoundExprPtr> args;
+      for (const ExprPtr& a : call->args) {
+        if (contains_aggregate(*a)) plan_fail(a->pos, "aggregate functions cannot be nested");
+        BoundExprPtr b = bind(*a, in.scope);
+        ArgInfo info{b->type.without_time_attribute(), std::nullopt};
+        if (b->kind == BoundKind::kLiteral) info.constant = b->value;
+        infos.push_back(info);
+        args.push_back(b);
+      }
+      Result<AggregateBinding> binding = def->bind(infos, call->distinct);
+      if (!binding.is_ok()) plan_fail(call->pos, binding.status().message());
+      AggCall ac;
+      ac.name = def->name;
+      ac.distinct = call->distinct;
+      for (size_t i = 0; i < args.size(); ++i) {
+        BoundExprPtr arg = i < binding->arg_types.size() ? bound_cast_if_needed(args[i], binding->arg_types[i]) : args[i];
+        // Reuse a pre-projected expression when the same one is already there.
+        int index = -1;
+        if (arg->kind == BoundKind::kInputRef) {
+          for (size_t k = 0; k < pre.size(); ++k) {
+            if (pre[k]->kind == BoundKind::kInputRef && pre[k]->index == arg->index) index = static_cast<int>(k);
+          }
+        }
+        if (index < 0) {
+          pre.push_back(arg);
+          pre_names.push_back(fmt::format("$f{}", pre.size() - 1));
+          index = static_cast<int>(pre.size() - 1);
+        }
+        ac.args.push_back(index);
+      }
+      ac.binding = std::move(*binding);
+      ac.text = print_expr(*call);
+      agg_ctx.agg_exprs.push_back(ac.text);
+      agg_ctx.agg_types.push_back(ac.binding.result);
+      aggs.push_back(std::move(ac));
+    }
+    PlanPtr pre_calc = calc(node, pre, nullptr, pre_names);
+    std::vector<PlanField> agg_schema;
+    for (size_t i = 0; i < s.group_by.size(); ++i) agg_schema.push_back({pre_names[i], agg_ctx.group_types[i]});
+    for (size_t i = 0; i < aggs.size(); ++i) agg_schema.push_back({fmt::format("EXPR${}", i), aggs[i].binding.result});
+    PlanPtr agg = make_node(PlanKind::kGroupAggregate, {pre_calc}, agg_schema);
+    for (size_t i = 0; i < s.group_by.size(); ++i) agg->group_keys.push_back(static_cast<int>(i));
+    agg->aggs = std::move(aggs);
+    infer_changelog(*agg);
+    node = agg;
+    agg_ctx.agg_offset = static_cast<int>(s.group_by.size());
+    agg_ctx.input_scope = &in.scope;
+    // Group keys that are plain columns stay addressable by their (qualified) names.
+    scope = Scope{};
+    for (size_t i = 0; i < s.group_by.size(); ++i) {
+      const Expr& g = *s.group_by[i];
+      if (g.kind == ExprKind::kColumn) {
+        BoundExprPtr b = bind_column(g, in.scope);
+        const ScopeColumn& src = in.scope.columns[static_cast<size_t>(b->index)];
+        scope.columns.push_back({src.qualifier, src.name, agg_ctx.group_types[i]});
+      } else {
+        scope.columns.push_back({"", fmt::format("$group{}", i), agg_ctx.group_types[i]});
+      }
+    }
+    for (size_t i = 0; i < agg->aggs.size(); ++i) scope.columns.push_back({"", fmt::format("$agg{}", i), agg_ctx.agg_types[i]});
+    for (Item& it : items) {
+      if (it.bound) plan_fail(it.pos, "SELECT * is not allowed with GROUP BY; list the grouped columns");
+    }
+  }
+
+  // ROW_NUMBER() OVER (...) items become a Rank over the current node.
+  std::vector<int> over_items;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (!items[i].expr || !contains_over(*items[i].expr)) continue;
+    const Expr& e = *items[i].expr;
+    if (e.kind != ExprKind::kOver) plan_fail(e.pos, "ROW_NUMBER() OVER (...) must be a select item of its own");
+    const Expr& fn = *e.args[0];
+    if (fn.name != "ROW_NUMBER") {
+      if (fn.name == "RANK" || fn.name == "DENSE_RANK") {
+        plan_fail(fn.pos, fmt::format("{}() is not supported yet; use ROW_NUMBER()", fn.name));
+      }
+      plan_fail(fn.pos, fmt::format("{}() OVER (...) is not supported yet (OVER aggregation arrives with event time); "
+                                    "ROW_NUMBER() is",
+                                    fn.name));
+    }
+    if (!fn.args.empty()) plan_fail(fn.pos, "ROW_NUMBER() takes no arguments");
+    if (e.order_by.empty()) plan_fail(e.pos, "ROW_NUMBER() needs ORDER BY in its OVER clause");
+    if (!over_items.empty()) plan_fail(e.pos, "only one ROW_NUMBER() per SELECT is supported");
+    over_items.push_back(static_cast<int>(i));
+  }
+  if (!over_items.empty()) {
+    const Expr& over = *items[static_cast<size_t>(over_items[0])].expr;
+    // Partition and order keys must be columns of the input; computed ones are projected first.
+    std::vector<BoundExprPtr> extra;
+    auto key_index = [&](const Expr& k) {
+      BoundExprPtr b = bind(k, scope, grouped ? &agg_ctx : nullptr);
+      if (b->kind == BoundKind::kInputRef) return b->index;
+      extra.push_back(b);
+      return static_cast<int>(node->schema.size() + extra.size() - 1);
+    };
+    std::vector<int> partition;
+    for (const ExprPtr& p : over.partition_by) partition.push_back(key_index(*p));
+    std::vector<SortKey> order;
+    for (const OrderItem& o : over.order_by) {
+      SortKey k{key_index(*o.expr), o.ascending, o.nulls_first.value_or(o.ascending)};
+      order.push_back(k);
+    }
+    PlanPtr rank_input = node;
+    if (!extra.empty()) {
+      std::vector<BoundExprPtr> proj;
+      std::vector<std::string> names;
+      for (size_t i = 0; i < node->schema.size(); ++i) {
+        proj.push_back(bound_input_ref(static_cast<int>(i), node->schema[i].type));
+        names.push_back(node->schema[i].name);
+      }
+      for (size_t i = 0; i < extra.size(); ++i) {
+        proj.push_back(extra[i]);
+        names.push_back(fmt::format("$over{}", i));
+        scope.columns.push_back({"", names.back(), extra[i]->type});
+      }
+      rank_input = calc(node, proj, nullptr, names);
+    }
+    std::vector<PlanField> schema = rank_input->schema;
+    schema.push_back({"$rn", DataType::bigint().with_nullable(false)});
+    PlanPtr rank = make_node(PlanKind::kRank, {rank_input}, schema);
+    rank->partition_keys = partition;
+    rank->order = order;
+    rank->output_rank_number = true;
+    infer_changelog(*rank);
+    node = rank;
+    items[static_cast<size_t>(over_items[0])].bound = bound_input_ref(static_cast<int>(schema.size() - 1), schema.back().type);
+    if (grouped) {
+      // Later binding goes through the aggregate context; the rank column is appended after it.
+    }
+  }
+
+  // The projection (and HAVING).
+  std::vector<BoundExprPtr> projections;
+  std::vector<std::string> names;
+  for (Item& it : items) {
+    BoundExprPtr b = it.bound ? it.bound : bind(*it.expr, scope, grouped ? &agg_ctx : nullptr);
+    projections.push_back(b);
+    names.push_back(it.name);
+  }
+  BoundExprPtr having;
+  if (s.having) {
+    having = bind(*s.having, scope, &agg_ctx);
+    if (having->type.id != TypeId::kBoolean) {
+      plan_fail(s.having->pos, fmt::format("HAVING condition must be BOOLEAN, got {}", type_name(having->type)));
+    }
+  }
+  PlanPtr projected = calc(node, projections, having, names);
+  Scope out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    std::string qualifier;
+    if (items[i].expr && items[i].expr->kind == ExprKind::kColumn && projections[i]->kind == BoundKind::kInputRef &&
+        !grouped) {
+      qualifier = scope.columns[static_cast<size_t>(projections[i]->index)].qualifier;
+    }
+    out.columns.push_back({qualifier, names[i], projections[i]->type});
+  }
+  if (s.distinct) {
+    PlanPtr agg = make_node(PlanKind::kGroupAggregate, {projected}, projected->schema);
+    for (size_t i = 0; i < projected->schema.size(); ++i) agg->group_keys.push_back(static_cast<int>(i));
+    for (PlanField& f : agg->schema) f.type = f.type.without_time_attribute();
+    infer_changelog(*agg);
+    projected = agg;
+  }
+  return {projected, out};
+}
+
+QueryPlanner::Planned QueryPlanner::order_limit(Planned in, const Query& q) {
+  if (q.order_by.empty() && !q.limit && !q.offset) return in;
+  auto constant_int = [&](const ExprPtr& e, std::string_view what) -> int64_t {
+    BoundExprPtr b = bind(*e, Scope{});
+    if (b->kind != BoundKind::kLiteral || !b->type.is_integer() || b->value.as_int() < 0) {
+      plan_fail(e->pos, fmt::format("{} must be a non-negative integer literal", what));
+    }
+    return b->value.as_int();
+  };
+  std::vector<SortKey> order;
+  for (const OrderItem& o : q.order_by) {
+    int index = -1;
+    if (o.expr->kind == ExprKind::kLiteral && o.expr->literal.kind == Literal::Kind::kInteger) {
+      index = std::atoi(o.expr->literal.text.c_str()) - 1;
+      if (index < 0 || index >= static_cast<int>(in.scope.columns.size())) {
+        plan_fail(o.expr->pos, fmt::format("ORDER BY position {} is out of range", o.expr->literal.text));
+      }
+    } else {
+      BoundExprPtr b = bind(*o.expr, in.scope);
+      if (b->kind != BoundKind::kInputRef) {
+        plan_fail(o.expr->pos, "ORDER BY expressions must be output columns of the query; select the expression and "
+                               "order by its alias");
+      }
+      index = b->index;
+    }
+    order.push_back({index, o.ascending, o.nulls_first.value_or(o.ascending)});
+  }
+  if (!q.limit) {
+    const DataType& first = in.node->schema[static_cast<size_t>(order[0].index)].type;
+    if (first.time_attribute == TimeAttribute::kNone || !order[0].ascending) {
+      plan_fail(q.order_by[0].expr->pos, "Sort on a non-time-attribute field is not supported: a streaming ORDER BY "
+                                         "needs a LIMIT (Top-N), or an ascending time attribute first");
+    }
+    plan_fail(q.order_by[0].expr->pos, "ORDER BY on a time attribute arrives with event time; add a LIMIT for Top-N");
+  }
+  int64_t limit = constant_int(q.limit, "LIMIT");
+  int64_t offset = q.offset ? constant_int(q.offset, "OFFSET") : 0;
+  if (limit == 0) plan_fail(q.limit->pos, "LIMIT 0 returns nothing; remove the query or raise the limit");
+  PlanPtr rank = make_node(PlanKind::kRank, {in.node}, in.node->schema);
+  rank->order = order;
+  rank->rank_start = offset + 1;
+  rank->rank_end = offset + limit;
+  rank->output_rank_number = false;
+  for (PlanField& f : rank->schema) f.type = f.type.without_time_attribute();
+  infer_changelog(*rank);
+  return {rank, in.scope};
+}
+
+}  // namespace careflow::sql
