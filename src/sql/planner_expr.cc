@@ -82,7 +82,7 @@ BoundExprPtr QueryPlanner::bind_column(const Expr& e, const Scope& scope) {
     int count = 0;
     for (size_t i = 0; i < scope.columns.size(); ++i) {
       const ScopeColumn& c = scope.columns[i];
-      if (c.name == name && (qualifier.empty() || c.qualifier == qualifier)) {
+      if (c.name == name && (qualifier.empty() ? !c.using_duplicate : c.qualifier == qualifier)) {
         if (count == 0) *found = static_cast<int>(i);
         ++count;
       }

@@ -28,6 +28,7 @@ struct ScopeColumn {
   std::string qualifier;  // table name or alias
   std::string name;
   DataType type;
+  bool using_duplicate = false;  // the right side's copy of a JOIN ... USING column: only t.name finds it
 };
 
 struct Scope {

@@ -394,6 +394,7 @@ QueryPlanner::Planned QueryPlanner::join(const TableRef& ref) {
       for (int i = 0; i < nl; ++i) if (scope.columns[static_cast<size_t>(i)].name == c) li = i;
       for (int i = 0; i < nr; ++i) if (scope.columns[static_cast<size_t>(nl + i)].name == c) ri = nl + i;
       if (li < 0 || ri < 0) plan_fail(ref.pos, fmt::format("USING column '{}' is not in both tables", c));
+      scope.columns[static_cast<size_t>(ri)].using_duplicate = true;
       auto eq = std::make_shared<BoundExpr>();
       eq->kind = BoundKind::kCompare;
       eq->op = "=";
@@ -639,6 +640,7 @@ QueryPlanner::Planned QueryPlanner::select(const Query& q) {
       for (size_t c = 0; c < in.scope.columns.size(); ++c) {
         const ScopeColumn& col = in.scope.columns[c];
         if (!qualifier.empty() && col.qualifier != qualifier) continue;
+        if (qualifier.empty() && col.using_duplicate) continue;
         any = true;
         items.push_back({nullptr, bound_input_ref(static_cast<int>(c), col.type), col.name, item.pos});
       }

@@ -191,9 +191,9 @@ PlanPtr bound_rank(PlanPtr calc_node) {
 }
 
 PlanPtr rewrite(PlanPtr n) {
-  for (PlanPtr& in : n->inputs) in = rewrite(in);
-  if (n->kind == PlanKind::kCalc && n->inputs[0]->kind == PlanKind::kCalc) {
-    // Fuse Calc(Calc(x)) into one Calc, so a rank filter written in an outer query meets its rank.
+  // Fuse Calc(Calc(x)) chains first, top-down, so that a rank filter written in an outer query
+  // meets the Rank it bounds.
+  while (n->kind == PlanKind::kCalc && n->inputs[0]->kind == PlanKind::kCalc) {
     PlanPtr inner = n->inputs[0];
     auto fused = std::make_shared<PlanNode>(*n);
     fused->inputs = inner->inputs;
@@ -201,9 +201,9 @@ PlanPtr rewrite(PlanPtr n) {
     for (const auto& p : n->projections) fused->projections.push_back(substitute(p, inner->projections));
     BoundExprPtr outer_filter = n->filter ? substitute(n->filter, inner->projections) : nullptr;
     fused->filter = and_of(inner->filter, outer_filter);
-    infer_changelog(*fused);
     n = fused;
   }
+  for (PlanPtr& in : n->inputs) in = rewrite(in);
   if (n->kind == PlanKind::kCalc && n->inputs[0]->kind == PlanKind::kRank && n->inputs[0]->output_rank_number &&
       n->inputs[0]->rank_end == INT64_MAX) {
     n = bound_rank(n);

@@ -131,6 +131,7 @@ class Runner {
         case Block::Kind::kStatementError: statement(b, false); break;
         case Block::Kind::kInput: input(b); break;
         case Block::Kind::kQuery: query(b); ++queries; break;
+        case Block::Kind::kExplain: explain(b); break;
       }
     }
     fmt::print("{}: {} blocks, {} queries, {} failed\n", path_, blocks->size(), queries, failures_);
@@ -153,6 +154,21 @@ class Runner {
                                    r.status().message()));
       }
     }
+  }
+
+  // The plan careflow chose, as EXPLAIN prints it (careflow only: Flink's plans differ in detail).
+  void explain(const Block& b) {
+    Result<std::vector<exec::StatementResult>> r = session_.execute_script("EXPLAIN " + b.sql);
+    if (!r.is_ok()) return fail(b, "  EXPLAIN failed: " + r.status().message());
+    std::vector<std::string> lines;
+    std::string text = r->front().text;
+    size_t start = text.find('\n') + 1;  // skip the "== Optimized Physical Plan ==" header
+    while (start < text.size()) {
+      size_t end = text.find('\n', start);
+      lines.push_back(text.substr(start, end - start));
+      start = end + 1;
+    }
+    if (lines != b.plan) fail(b, "  plan differs\n" + diff(b.plan, lines));
   }
 
   void input(const Block& b) {
@@ -190,6 +206,7 @@ class Runner {
     std::vector<DataType> types = job.result_types();
     RowBatch output;
     Status s = job.start();
+    for (Row& r : job.take_output()) output.push_back(std::move(r));
     for (const InputBlock& in : inputs_) {
       if (!s.is_ok()) break;
       s = job.push(in.table, in.rows);

@@ -85,6 +85,13 @@ Result<std::vector<Block>> parse_test_file(const std::string& path) {
         while (i < lines.size() && !lines[i].empty()) msg += (msg.empty() ? "" : "\n") + lines[i++];
         b.expected_error = msg;
       }
+    } else if (line == "explain") {
+      b.kind = Block::Kind::kExplain;
+      ++i;
+      while (i < lines.size() && !lines[i].empty() && lines[i] != "----") b.sql += lines[i++] + "\n";
+      if (i >= lines.size() || lines[i] != "----") return error(i, "explain needs '----' and the expected plan");
+      ++i;
+      while (i < lines.size() && !lines[i].empty()) b.plan.push_back(lines[i++]);
     } else if (line.starts_with("input ")) {
       b.kind = Block::Kind::kInput;
       b.table = line.substr(6);
@@ -118,7 +125,7 @@ Result<std::vector<Block>> parse_test_file(const std::string& path) {
       }
       if (!b.has_changelog && !b.has_final && !b.has_error) return error(i, "query without an expected section");
     } else {
-      return error(i, fmt::format("unexpected line '{}'; expected statement ok|error, input <table> or query", line));
+      return error(i, fmt::format("unexpected line '{}'; expected statement ok|error, input <table>, query or explain", line));
     }
     blocks.push_back(std::move(b));
   }

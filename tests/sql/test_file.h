@@ -10,7 +10,7 @@
 namespace careflow::sqltest {
 
 struct Block {
-  enum class Kind { kStatementOk, kStatementError, kInput, kQuery };
+  enum class Kind { kStatementOk, kStatementError, kInput, kQuery, kExplain };
   Kind kind;
   int line = 0;
   std::string sql;                    // statements and queries
@@ -20,6 +20,7 @@ struct Block {
   bool has_changelog = false, has_final = false, has_error = false;
   std::vector<std::string> changelog; // query ---- changelog
   std::vector<std::string> final_rows;  // query ---- final
+  std::vector<std::string> plan;        // explain ----
 };
 
 Result<std::vector<Block>> parse_test_file(const std::string& path);
