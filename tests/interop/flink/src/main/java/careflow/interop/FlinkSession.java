@@ -1,0 +1,85 @@
+package careflow.interop;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.api.internal.TableEnvironmentInternal;
+import org.apache.flink.table.catalog.ContextResolvedTable;
+import org.apache.flink.table.catalog.ObjectIdentifier;
+import org.apache.flink.table.catalog.UnresolvedIdentifier;
+import org.apache.flink.table.types.DataType;
+
+/**
+ * One Flink table environment per test file: streaming mode, parallelism 1, session time zone
+ * UTC, and the harness catalog as the current catalog ('default_catalog'.'default_database', the
+ * names Flink users expect). Each query block still runs as its own job on a fresh MiniCluster.
+ */
+final class FlinkSession {
+    private static final Pattern SET = Pattern.compile(
+            "(?is)^SET\\s+'([^']+)'\\s*=\\s*'((?:[^']|'')*)'$");
+
+    final StreamExecutionEnvironment env;
+    final StreamTableEnvironment tEnv;
+
+    FlinkSession() {
+        Configuration conf = new Configuration();
+        // A failed job must fail the block, not restart and replay the input.
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        // Flush every record at once: the quiescence wait must not race with network buffers.
+        conf.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ZERO);
+        env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+        EnvironmentSettings settings = EnvironmentSettings.newInstance()
+                .inStreamingMode()
+                .withBuiltInCatalogName("flink_builtin_catalog")
+                .build();
+        tEnv = StreamTableEnvironment.create(env, settings);
+        tEnv.registerCatalog("default_catalog", new HarnessCatalog("default_catalog", "default_database"));
+        tEnv.useCatalog("default_catalog");
+        tEnv.useDatabase("default_database");
+        tEnv.getConfig().set("table.local-time-zone", "UTC");
+        tEnv.getConfig().set("table.exec.resource.default-parallelism", "1");
+    }
+
+    /**
+     * Runs one statement. SET is applied to the table config here because executeSql's support for
+     * it has varied between Flink versions; everything else goes to Flink as written.
+     */
+    void execute(String sql) {
+        Matcher m = SET.matcher(sql.strip());
+        if (m.matches()) {
+            tEnv.getConfig().set(m.group(1), m.group(2).replace("''", "'"));
+            return;
+        }
+        // A statement that starts a job (a stray INSERT) would never end on our endless sources:
+        // it has been planned, which is all a statement can check, so stop it again.
+        tEnv.executeSql(sql).getJobClient().ifPresent(job -> job.cancel());
+    }
+
+    ZoneId sessionZone() {
+        return tEnv.getConfig().getLocalTimeZone();
+    }
+
+    /** Resolves an input block's table name (maybe qualified, maybe back-quoted) to its identifier. */
+    ObjectIdentifier resolveTable(String name) {
+        TableEnvironmentInternal internal = (TableEnvironmentInternal) tEnv;
+        UnresolvedIdentifier unresolved = internal.getParser().parseIdentifier(name);
+        return internal.getCatalogManager().qualifyIdentifier(unresolved);
+    }
+
+    /** The physical columns of a table: the fields an input row must give, in order. */
+    List<DataType> physicalColumnTypes(ObjectIdentifier id) {
+        ContextResolvedTable table = ((TableEnvironmentInternal) tEnv).getCatalogManager()
+                .getTable(id)
+                .orElseThrow(() -> new ValidationException("input for unknown table " + id.asSummaryString()));
+        return table.getResolvedSchema().toPhysicalRowDataType().getChildren();
+    }
+}
