@@ -3,6 +3,7 @@ package careflow.interop;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.table.api.ExplainDetail;
 import org.apache.flink.table.catalog.ObjectIdentifier;
 import org.apache.flink.types.Row;
 
@@ -15,8 +16,10 @@ final class FileRunner {
     private final Report report;
     private final boolean print;
     private final boolean verbose;
+    private final boolean explain;
 
-    FileRunner(QueryRunner queries, Report report, boolean print, boolean verbose) {
+    FileRunner(QueryRunner queries, Report report, boolean print, boolean verbose, boolean explain) {
+        this.explain = explain;
         this.queries = queries;
         this.report = report;
         this.print = print;
@@ -83,6 +86,9 @@ final class FileRunner {
 
     private void runQuery(FlinkSession session, TestFile.Query q, List<Feed.Block> history, String where)
             throws InterruptedException {
+        if (explain) {
+            explain(session, q.sql(), where);
+        }
         QueryRunner.Outcome outcome = queries.run(session, q.sql(), history);
         for (String note : outcome.notes()) {
             report.note(where, note);
@@ -128,12 +134,22 @@ final class FileRunner {
         }
     }
 
+    /** Prints the optimized plan with each operator's changelog mode: why Flink emits what it emits. */
+    private void explain(FlinkSession session, String sql, String where) {
+        try {
+            report.raw("# Flink plan for the query at " + where);
+            report.raw(session.tEnv.explainSql(sql, ExplainDetail.CHANGELOG_MODE));
+        } catch (Throwable e) {
+            report.raw("# no plan: " + Failures.summary(e).get(0));
+        }
+    }
+
     /** Shows Flink's output in the file's own syntax, for writing or updating expected sections. */
     private void printActual(String where, QueryRunner.Outcome outcome, Changelog.Materialized materialized) {
         report.raw("# Flink output for the query at " + where);
         if (outcome.failure() != null) {
             report.raw("---- error");
-            report.raw(Failures.summary(outcome.failure()).get(0));
+            Failures.summary(outcome.failure()).forEach(report::raw);
             return;
         }
         report.raw("---- changelog");

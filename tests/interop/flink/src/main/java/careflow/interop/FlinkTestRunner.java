@@ -20,7 +20,8 @@ public final class FlinkTestRunner {
             "  --end-input           finish the sources after the last block instead of cancelling",
             "                        the job (Flink then flushes end-of-input work, e.g. windows)",
             "  --print               also print Flink's output of every query in file syntax",
-            "  --verbose             also print Flink's messages for expected errors");
+            "  --verbose             also print Flink's messages for expected errors",
+            "  --explain             also print each query's optimized plan with changelog modes");
 
     private FlinkTestRunner() {}
 
@@ -31,6 +32,7 @@ public final class FlinkTestRunner {
         boolean endInput = false;
         boolean print = false;
         boolean verbose = false;
+        boolean explain = false;
         List<Path> roots = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -40,6 +42,7 @@ public final class FlinkTestRunner {
                 case "--end-input" -> endInput = true;
                 case "--print" -> print = true;
                 case "--verbose" -> verbose = true;
+                case "--explain" -> explain = true;
                 case "-h", "--help" -> {
                     System.out.println(USAGE);
                     System.exit(0);
@@ -56,7 +59,7 @@ public final class FlinkTestRunner {
         List<Path> files = testFiles(roots);
         Report report = new Report(System.out);
         QueryRunner queries = new QueryRunner(new QueryRunner.Options(quiet, startTimeout, blockTimeout, endInput));
-        FileRunner runner = new FileRunner(queries, report, print, verbose);
+        FileRunner runner = new FileRunner(queries, report, print, verbose, explain);
         for (Path file : files) {
             runner.run(file);
         }
