@@ -58,7 +58,7 @@ final class FileRunner {
             if (s.expectError()) {
                 report.pass(where, what);
                 if (verbose) {
-                    report.note(where, "Flink's message: " + Failures.summary(e).get(0));
+                    report.note(where, "Flink's message: " + String.join(" / ", Failures.summary(e)));
                 }
             } else {
                 report.fail(where, what, Failures.summary(e));
@@ -103,7 +103,7 @@ final class FileRunner {
                 problems.add("expected the job to fail, but it ran and emitted:");
                 outcome.changelog().forEach(line -> problems.add("  " + line));
             } else if (verbose) {
-                report.note(where, "Flink's failure: " + Failures.summary(outcome.failure()).get(0));
+                report.note(where, "Flink's failure: " + String.join(" / ", Failures.summary(outcome.failure())));
             }
         } else if (outcome.failure() != null) {
             problems.add(outcome.failedWhilePlanning() ? "Flink rejected the query:" : "the Flink job failed:");
@@ -140,7 +140,7 @@ final class FileRunner {
             report.raw("# Flink plan for the query at " + where);
             report.raw(session.tEnv.explainSql(sql, ExplainDetail.CHANGELOG_MODE));
         } catch (Throwable e) {
-            report.raw("# no plan: " + Failures.summary(e).get(0));
+            report.raw("# no plan: " + String.join(" / ", Failures.summary(e)));
         }
     }
 
