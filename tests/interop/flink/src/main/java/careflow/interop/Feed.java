@@ -38,6 +38,8 @@ final class Feed {
     private final Set<String> created = new HashSet<>();
     private final Set<String> opened = new HashSet<>();
     private final Map<String, Integer> acked = new HashMap<>();
+    private long maxSnapshotted = 0; // checkpoint ids start at 1
+    private long maxCompleted = 0;
     private final List<String> output = new ArrayList<>();
     private long lastActivityNanos = System.nanoTime();
 
@@ -74,6 +76,17 @@ final class Feed {
     synchronized void output(String line) {
         output.add(line);
         touch();
+    }
+
+    /** A source took part in checkpoint {@code id}: its barrier follows everything it emitted so far. */
+    synchronized void snapshotted(long id) {
+        maxSnapshotted = Math.max(maxSnapshotted, id);
+    }
+
+    /** Checkpoint {@code id} completed: every operator, sinks included, processed all before it. */
+    synchronized void checkpointCompleted(long id) {
+        maxCompleted = Math.max(maxCompleted, id);
+        notifyAll();
     }
 
     /** Blocks until the block is released; false if the source was cancelled meanwhile. */
@@ -130,6 +143,18 @@ final class Feed {
             }
         }
         return true;
+    }
+
+    /**
+     * The first checkpoint that no source has snapshotted yet: called after all sources acknowledged
+     * a block, its barriers are behind the whole block in every source.
+     */
+    synchronized long nextCheckpoint() {
+        return maxSnapshotted + 1;
+    }
+
+    synchronized boolean hasCompleted(long atLeast) {
+        return maxCompleted >= atLeast;
     }
 
     synchronized long nanosSinceActivity() {

@@ -5,6 +5,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -30,8 +31,13 @@ final class FlinkSession {
     final StreamExecutionEnvironment env;
     final StreamTableEnvironment tEnv;
 
-    FlinkSession() {
+    /** @param checkpointMillis checkpoint interval; checkpoints tell the harness a block is through (0: off). */
+    FlinkSession(long checkpointMillis) {
         Configuration conf = new Configuration();
+        if (checkpointMillis > 0) {
+            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointMillis));
+            conf.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, Duration.ZERO);
+        }
         // A failed job must fail the block, not restart and replay the input.
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         // Flush every record at once: the quiescence wait must not race with network buffers.

@@ -14,9 +14,11 @@ import java.util.stream.Stream;
 public final class FlinkTestRunner {
     private static final String USAGE = String.join("\n",
             "usage: FlinkTestRunner [options] <file.test | directory>...",
-            "  --quiet-ms N          idle time that ends a block (default 300)",
+            "  --quiet-ms N          extra idle time after a block is through (default 100)",
             "  --start-timeout-ms N  wait for the job's sources to start (default 30000)",
             "  --block-timeout-ms N  give up on one block after this (default 60000)",
+            "  --checkpoint-ms N     checkpoint interval; a block counts as processed only after a",
+            "                        checkpoint taken after it completes (default 50; 0: quiet time only)",
             "  --end-input           finish the sources after the last block instead of cancelling",
             "                        the job (Flink then flushes end-of-input work, e.g. windows)",
             "  --print               also print Flink's output of every query in file syntax",
@@ -26,9 +28,10 @@ public final class FlinkTestRunner {
     private FlinkTestRunner() {}
 
     public static void main(String[] args) throws Exception {
-        long quiet = 300;
+        long quiet = 100;
         long startTimeout = 30_000;
         long blockTimeout = 60_000;
+        long checkpoint = 50;
         boolean endInput = false;
         boolean print = false;
         boolean verbose = false;
@@ -39,6 +42,7 @@ public final class FlinkTestRunner {
                 case "--quiet-ms" -> quiet = Long.parseLong(args[++i]);
                 case "--start-timeout-ms" -> startTimeout = Long.parseLong(args[++i]);
                 case "--block-timeout-ms" -> blockTimeout = Long.parseLong(args[++i]);
+                case "--checkpoint-ms" -> checkpoint = Long.parseLong(args[++i]);
                 case "--end-input" -> endInput = true;
                 case "--print" -> print = true;
                 case "--verbose" -> verbose = true;
@@ -58,7 +62,7 @@ public final class FlinkTestRunner {
         }
         List<Path> files = testFiles(roots);
         Report report = new Report(System.out);
-        QueryRunner queries = new QueryRunner(new QueryRunner.Options(quiet, startTimeout, blockTimeout, endInput));
+        QueryRunner queries = new QueryRunner(new QueryRunner.Options(quiet, startTimeout, blockTimeout, endInput, checkpoint));
         FileRunner runner = new FileRunner(queries, report, print, verbose, explain);
         for (Path file : files) {
             runner.run(file);

@@ -6,7 +6,11 @@ import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.source.RichSourceFunction;
 import org.apache.flink.table.connector.RuntimeConverter;
 import org.apache.flink.table.connector.source.DynamicTableSource.DataStructureConverter;
@@ -19,7 +23,8 @@ import org.apache.flink.types.RowKind;
  * belong to this table, emits a watermark if the table has one, and acknowledges the block. After
  * the last block it idles until the job is cancelled (or the harness ends the input).
  */
-final class HarnessSourceFunction extends RichSourceFunction<RowData> {
+final class HarnessSourceFunction extends RichSourceFunction<RowData>
+        implements CheckpointedFunction, CheckpointListener {
     private static final long serialVersionUID = 1L;
 
     private final String id = UUID.randomUUID().toString();
@@ -95,6 +100,22 @@ final class HarnessSourceFunction extends RichSourceFunction<RowData> {
             feed.acked(id, b);
         }
         feed.awaitFinish(() -> running);
+    }
+
+    // Checkpoints are how the harness knows a block went all the way through the job: Flink calls
+    // snapshotState under the checkpoint lock, so the barrier follows every row emitted before it,
+    // and a completed checkpoint means every operator and sink has processed those rows.
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        Feed.current().snapshotted(context.getCheckpointId());
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) {}
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        Feed.current().checkpointCompleted(checkpointId);
     }
 
     @Override

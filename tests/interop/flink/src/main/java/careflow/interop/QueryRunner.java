@@ -16,13 +16,19 @@ import org.apache.flink.types.Row;
 
 /**
  * Runs one query block as a fresh streaming job and drives its input block by block:
- * release a block, wait until every source has emitted it and the job has gone quiet (no source
- * or sink activity for {@code quietMillis}), then release the next. After the last block the job
+ * release a block, wait until every source has emitted it, until a checkpoint whose barriers follow
+ * the block has completed (so every operator and sink has processed all of it), and until the job
+ * has been quiet (no source or sink activity) for {@code quietMillis}; then release the next. After the last block the job
  * is cancelled (a live topic never ends, so nothing like end-of-input watermarks should fire),
  * or, with {@code endInput}, the sources finish and Flink flushes what end-of-input flushes.
  */
 final class QueryRunner {
-    record Options(long quietMillis, long startTimeoutMillis, long blockTimeoutMillis, boolean endInput) {}
+    record Options(
+            long quietMillis, long startTimeoutMillis, long blockTimeoutMillis, boolean endInput, long checkpointMillis) {
+        boolean barrier() {
+            return checkpointMillis > 0;
+        }
+    }
 
     /** What the job emitted, and why it stopped if it failed ({@code null} when it did not). */
     record Outcome(List<String> changelog, Throwable failure, boolean failedWhilePlanning, List<String> notes) {}
@@ -31,6 +37,10 @@ final class QueryRunner {
 
     QueryRunner(Options options) {
         this.options = options;
+    }
+
+    Options options() {
+        return options;
     }
 
     Outcome run(FlinkSession session, String sql, List<Feed.Block> blocks) throws InterruptedException {
@@ -104,8 +114,14 @@ final class QueryRunner {
             throws InterruptedException {
         long quietNanos = TimeUnit.MILLISECONDS.toNanos(options.quietMillis());
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.blockTimeoutMillis());
+        long checkpoint = -1; // the checkpoint that proves the block went through, once all acked
         while (!result.isDone()) {
-            if (feed.allOpenedAcked(block) && feed.nanosSinceActivity() >= quietNanos) {
+            if (checkpoint < 0 && feed.allOpenedAcked(block)) {
+                checkpoint = feed.nextCheckpoint();
+            }
+            boolean through = checkpoint >= 0
+                    && (!options.barrier() || feed.openedCount() == 0 || feed.hasCompleted(checkpoint));
+            if (through && feed.nanosSinceActivity() >= quietNanos) {
                 return;
             }
             if (System.nanoTime() > deadline) {
