@@ -2,6 +2,8 @@ package careflow.interop;
 
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,8 +16,10 @@ import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.api.internal.TableEnvironmentInternal;
+import org.apache.flink.table.catalog.CatalogManager;
 import org.apache.flink.table.catalog.ContextResolvedTable;
 import org.apache.flink.table.catalog.ObjectIdentifier;
+import org.apache.flink.table.catalog.ResolvedCatalogTable;
 import org.apache.flink.table.catalog.UnresolvedIdentifier;
 import org.apache.flink.table.types.DataType;
 
@@ -68,6 +72,28 @@ final class FlinkSession {
         // A statement that starts a job (a stray INSERT) would never end on our endless sources:
         // it has been planned, which is all a statement can check, so stop it again.
         tEnv.executeSql(sql).getJobClient().ifPresent(job -> job.cancel());
+        adoptTemporaryTables();
+    }
+
+    /**
+     * CREATE TEMPORARY TABLE bypasses the catalog and so its factory: point each new temporary
+     * table at the harness connector instead (keeping its schema and other options).
+     */
+    private void adoptTemporaryTables() {
+        CatalogManager catalogs = ((TableEnvironmentInternal) tEnv).getCatalogManager();
+        for (String name : tEnv.listTemporaryTables()) {
+            ObjectIdentifier id = resolveTable(name);
+            catalogs.getTable(id)
+                    .filter(t -> t.isTemporary() && t.getResolvedTable() instanceof ResolvedCatalogTable)
+                    .map(t -> ((ResolvedCatalogTable) t.getResolvedTable()).getOrigin())
+                    .filter(t -> !HarnessTableFactory.IDENTIFIER.equals(t.getOptions().get("connector")))
+                    .ifPresent(t -> {
+                        Map<String, String> options = new HashMap<>(t.getOptions());
+                        options.put("connector", HarnessTableFactory.IDENTIFIER);
+                        catalogs.dropTemporaryTable(id, false);
+                        catalogs.createTemporaryTable(t.copy(options), id, false);
+                    });
+        }
     }
 
     ZoneId sessionZone() {

@@ -15,10 +15,14 @@ import org.apache.flink.table.factories.DynamicTableSourceFactory;
 /**
  * Makes every catalog table a harness table: as a source it replays the file's input rows, as a
  * sink it records what it receives. The table's other options (connector, topic, format) are
- * ignored on purpose and never validated.
+ * ignored on purpose and never validated. Catalog tables get it from {@link HarnessCatalog};
+ * temporary tables, which Flink does not look up through a catalog, name it as their connector
+ * ({@link FlinkSession} rewrites them), found through META-INF/services.
  */
-final class HarnessTableFactory implements DynamicTableSourceFactory, DynamicTableSinkFactory {
+public final class HarnessTableFactory implements DynamicTableSourceFactory, DynamicTableSinkFactory {
     static final String IDENTIFIER = "careflow-harness";
+
+    public HarnessTableFactory() {}
 
     @Override
     public String factoryIdentifier() {
