@@ -1,0 +1,89 @@
+package careflow.interop;
+
+import java.time.ZoneId;
+import java.util.Set;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.api.config.TableConfigOptions;
+import org.apache.flink.table.connector.ChangelogMode;
+import org.apache.flink.table.connector.sink.DynamicTableSink;
+import org.apache.flink.table.connector.source.DynamicTableSource;
+import org.apache.flink.table.factories.DynamicTableFactory;
+import org.apache.flink.table.factories.DynamicTableSinkFactory;
+import org.apache.flink.table.factories.DynamicTableSourceFactory;
+
+/**
+ * Makes every catalog table a harness table: as a source it replays the file's input rows, as a
+ * sink it records what it receives. The table's other options (connector, topic, format) are
+ * ignored on purpose and never validated. Catalog tables get it from {@link HarnessCatalog};
+ * temporary tables, which Flink does not look up through a catalog, name it as their connector
+ * ({@link FlinkSession} rewrites them), found through META-INF/services.
+ */
+public final class HarnessTableFactory implements DynamicTableSourceFactory, DynamicTableSinkFactory {
+    static final String IDENTIFIER = "careflow-harness";
+
+    public HarnessTableFactory() {}
+
+    @Override
+    public String factoryIdentifier() {
+        return IDENTIFIER;
+    }
+
+    @Override
+    public Set<ConfigOption<?>> requiredOptions() {
+        return Set.of();
+    }
+
+    @Override
+    public Set<ConfigOption<?>> optionalOptions() {
+        return Set.of();
+    }
+
+    @Override
+    public DynamicTableSource createDynamicTableSource(Context context) {
+        return new HarnessTableSource(
+                context.getObjectIdentifier().asSerializableString(),
+                context.getPhysicalRowDataType(),
+                changelogMode(context));
+    }
+
+    @Override
+    public DynamicTableSink createDynamicTableSink(Context context) {
+        return new HarnessTableSink(
+                context.getObjectIdentifier().asSummaryString(),
+                context.getPhysicalRowDataType(),
+                changelogMode(context),
+                sessionZone(context));
+    }
+
+    /**
+     * Confluent Cloud's rule: the 'changelog.mode' option if given, else upsert when the table has a
+     * primary key, else append (insert-only).
+     */
+    static ChangelogMode changelogMode(DynamicTableFactory.Context context) {
+        String mode = context.getCatalogTable().getOptions().get("changelog.mode");
+        boolean hasKey = context.getCatalogTable().getResolvedSchema().getPrimaryKey().isPresent();
+        if (mode == null) {
+            return hasKey ? ChangelogMode.upsert() : ChangelogMode.insertOnly();
+        }
+        switch (mode.trim().toLowerCase()) {
+            case "append":
+                return ChangelogMode.insertOnly();
+            case "retract":
+                return ChangelogMode.all();
+            case "upsert":
+                if (!hasKey) {
+                    throw new ValidationException("'changelog.mode' = 'upsert' needs a PRIMARY KEY on "
+                            + context.getObjectIdentifier().asSummaryString());
+                }
+                return ChangelogMode.upsert();
+            default:
+                throw new ValidationException("unknown 'changelog.mode': " + mode);
+        }
+    }
+
+    static ZoneId sessionZone(DynamicTableFactory.Context context) {
+        String zone = context.getConfiguration().get(TableConfigOptions.LOCAL_TIME_ZONE);
+        return TableConfigOptions.LOCAL_TIME_ZONE.defaultValue().equals(zone) ? ZoneId.systemDefault() : ZoneId.of(zone);
+    }
+}
