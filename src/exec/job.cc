@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "common/clock.h"
 #include "exec/evaluator.h"
 
@@ -9,8 +11,9 @@ namespace careflow::exec {
 
 namespace {
 
-// An upsert table receives no -U: the +U that follows replaces the row by key (Flink drops
-// UPDATE_BEFORE for upsert sinks).
+// An upsert table whose key is the query's upsert key receives no -U: the +U that follows
+// replaces the row by key. When the keys differ, Flink 1.20 sends the -U rows too (observed,
+// tests/interop/flink/examples/09), and so does careflow.
 class UpsertSinkFilter : public Operator {
  public:
   void process(int, Row& row) override {
@@ -97,8 +100,13 @@ Operator* Job::build_node(const sql::PlanPtr& node) {
       return op;
     }
     case PlanKind::kSink: {
-      Operator* op = add(n.table->changelog_mode() == sql::ChangelogMode::kUpsert ? OperatorPtr(std::make_unique<UpsertSinkFilter>())
-                                                                                  : OperatorPtr(std::make_unique<Identity>()));
+      std::vector<int> sink_key = n.sink_key, query_key = n.inputs[0]->upsert_key;
+      std::sort(sink_key.begin(), sink_key.end());
+      std::sort(query_key.begin(), query_key.end());
+      bool drop_update_before = n.table->changelog_mode() == sql::ChangelogMode::kUpsert && !sink_key.empty() &&
+                                sink_key == query_key;
+      Operator* op = add(drop_update_before ? OperatorPtr(std::make_unique<UpsertSinkFilter>())
+                                            : OperatorPtr(std::make_unique<Identity>()));
       input(0, op, 0);
       return op;
     }

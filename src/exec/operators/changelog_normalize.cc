@@ -1,6 +1,8 @@
 // ChangelogNormalize (DeduplicateFunctionHelper#processLastRowOnChangelog): turns an upsert
 // stream, where +I/+U carry the new row of a key and -D removes it, into a full changelog that
-// retracts the previous row. A repeated identical row emits nothing.
+// retracts the previous row. A repeated identical +I emits nothing; a repeated identical +U is
+// emitted again as -U/+U (Flink's record equaliser compares the row kind too, and the kept row is
+// normalized to +I — observed on Flink 1.20.4, tests/interop/flink/examples/09).
 #include "exec/operators/operators.h"
 #include "exec/state.h"
 
@@ -21,7 +23,7 @@ class ChangelogNormalize : public Operator {
         state_.emplace(std::move(k), std::move(row.fields));
         return;
       }
-      if (it->second == row.fields) return;
+      if (row.kind == RowKind::kInsert && it->second == row.fields) return;
       emit(RowKind::kUpdateBefore, it->second);
       emit(RowKind::kUpdateAfter, row.fields);
       it->second = std::move(row.fields);
