@@ -52,5 +52,6 @@ void add_version_command(Cli& cli);
 void add_config_command(Cli& cli);
 void add_topic_commands(Cli& cli);
 void add_up_command(Cli& cli);
+void add_sql_commands(Cli& cli);  // sql, explain
 
 }  // namespace careflow::app

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "log/kafka_partitioner.h"
 #include "log/topics.h"
 
 namespace careflow::app {
@@ -26,8 +27,7 @@ struct ProducedLine {
 Result<ProducedLine> parse_line(std::string_view line, LineFormat format);
 std::string format_line(const log::Record& record, int32_t partition, LineFormat format);
 
-// Kafka's murmur2 (the Java client's Utils.murmur2) and its default partition for a key.
-int32_t kafka_murmur2(std::string_view data);
-int32_t kafka_partition_for_key(std::string_view key, int32_t partitions);
+using log::kafka_murmur2;
+using log::kafka_partition_for_key;
 
 }  // namespace careflow::app

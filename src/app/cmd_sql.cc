@@ -1,0 +1,284 @@
+// careflow sql: run Flink SQL on the embedded engine.
+//   careflow sql -f pipeline.sql [--bounded]   a script: DDL, then every SELECT and INSERT runs
+//   careflow sql -e "SELECT ..."                one or more statements from the command line
+//   careflow sql                                an interactive shell (line editing, history)
+// SELECT results are the changelog, one row per line (+I[a, 1]); INSERTs write their tables'
+// topics. Without --bounded, jobs over topics run until Ctrl-C; files and datagen with
+// 'number-of-rows' end by themselves.
+// careflow explain: the plan of each query and INSERT of a script (DDL is executed silently).
+
+#include <editline/readline.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "app/cli.h"
+#include "app/open_log.h"
+#include "exec/connectors/job_runner.h"
+#include "exec/row.h"
+#include "exec/session.h"
+#include "sql/parser.h"
+
+namespace careflow::app {
+namespace {
+
+std::atomic<bool> interrupted{false};
+
+void on_interrupt(int) { interrupted = true; }
+
+struct SqlOptions {
+  std::string file;
+  std::vector<std::string> statements;
+  bool bounded = false;
+};
+
+Result<std::string> read_script(const SqlOptions& o) {
+  if (o.file.empty()) {
+    std::string all;
+    for (const std::string& s : o.statements) all += s + ";\n";
+    return all;
+  }
+  std::ifstream in(o.file);
+  if (!in) return Status::not_found(fmt::format("-f {}: cannot read the file", o.file));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+bool needs_log(const std::vector<exec::Job*>& jobs) {
+  for (exec::Job* job : jobs) {
+    if (job->sink_table()) return true;
+    for (const exec::SourceSlot& s : job->sources()) {
+      const std::string* c = s.table->option("connector");
+      if (!c || (*c != "filesystem" && *c != "datagen")) return true;
+    }
+  }
+  return false;
+}
+
+// Runs a script: statements in order, then every job together until they end (or Ctrl-C).
+Status run_script(const Config& config, const std::string& text, bool bounded, const std::string& origin) {
+  exec::Session session;
+  auto results = session.execute_script(text);
+  if (!results.is_ok()) return results.status().with_context(origin);
+  std::vector<exec::Job*> jobs;
+  std::vector<size_t> selects;
+  for (exec::StatementResult& r : *results) {
+    if (r.kind == exec::StatementResult::Kind::kJob) {
+      if (!r.is_insert) selects.push_back(jobs.size());
+      jobs.push_back(r.job.get());
+    } else if (r.kind == exec::StatementResult::Kind::kText) {
+      fmt::print("{}", r.text);
+    } else {
+      fmt::print(stderr, "[INFO] {}\n", r.text);
+    }
+  }
+  if (jobs.empty()) return Status::ok();
+  std::unique_ptr<log::EmbeddedLog> log;
+  if (needs_log(jobs)) {
+    CF_ASSIGN_OR_RETURN(log, open_embedded_log(config, false));
+  }
+  exec::RunOptions options;
+  options.bounded = bounded;
+  options.stop = &interrupted;
+  options.on_rows = [&](size_t job, const exec::RowBatch& rows, const std::vector<sql::DataType>& types) {
+    std::string prefix;
+    if (selects.size() > 1) {
+      for (size_t i = 0; i < selects.size(); ++i) {
+        if (selects[i] == job) prefix = fmt::format("[{}] ", i + 1);
+      }
+    }
+    for (const exec::Row& row : rows) fmt::print("{}{}\n", prefix, exec::format_row(row, types));
+    std::fflush(stdout);
+  };
+  CF_ASSIGN_OR_RETURN(exec::RunStats stats, exec::run_jobs(jobs, log.get(), options));
+  fmt::print(stderr, "[INFO] {} job{} ran: {} rows read, {} records written{}\n", jobs.size(), jobs.size() == 1 ? "" : "s",
+             stats.rows_read, stats.rows_written, interrupted ? " (interrupted)" : "");
+  return Status::ok();
+}
+
+// Whether `buffer` holds a complete statement: a ';' outside quotes and comments, and for a
+// statement set, its END.
+bool complete(const std::string& buffer) {
+  bool quoted = false, back = false;
+  size_t last_semicolon = std::string::npos;
+  for (size_t i = 0; i < buffer.size(); ++i) {
+    char c = buffer[i];
+    if (c == '\'' && !back) quoted = !quoted;
+    else if (c == '`' && !quoted) back = !back;
+    else if (c == '-' && !quoted && !back && i + 1 < buffer.size() && buffer[i + 1] == '-') {
+      while (i < buffer.size() && buffer[i] != '\n') ++i;
+    } else if (c == ';' && !quoted && !back) {
+      last_semicolon = i;
+    }
+  }
+  if (last_semicolon == std::string::npos) return false;
+  std::string upper;
+  for (char c : buffer) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (upper.find("STATEMENT SET") != std::string::npos) {
+    size_t end = upper.rfind("END");
+    return end != std::string::npos && end < last_semicolon;
+  }
+  return true;
+}
+
+void shell(const Config& config) {
+  fmt::print("careflow SQL shell: Flink SQL, ';' ends a statement, Ctrl-C stops a running query, Ctrl-D quits.\n");
+  exec::Session session;
+  std::unique_ptr<log::EmbeddedLog> log;
+  std::vector<std::thread> background;
+  std::atomic<bool> shutdown{false};
+  std::string buffer;
+  for (;;) {
+    char* line = readline(buffer.empty() ? "careflow> " : "       -> ");
+    if (!line) break;
+    std::string text(line);
+    std::free(line);
+    if (buffer.empty() && text.find_first_not_of(" \t") == std::string::npos) continue;
+    buffer += text + "\n";
+    if (!complete(buffer)) continue;
+    add_history(buffer.substr(0, buffer.size() - 1).c_str());
+    std::string statement = std::move(buffer);
+    buffer.clear();
+    auto results = session.execute_script(statement);
+    if (!results.is_ok()) {
+      fmt::print("[ERROR] {}\n", results.status().message());
+      continue;
+    }
+    for (exec::StatementResult& r : *results) {
+      if (r.kind == exec::StatementResult::Kind::kOk) {
+        fmt::print("[INFO] {}\n", r.text);
+        continue;
+      }
+      if (r.kind == exec::StatementResult::Kind::kText) {
+        fmt::print("{}", r.text);
+        continue;
+      }
+      if (!log) {
+        auto opened = open_embedded_log(config, false);
+        if (!opened.is_ok()) {
+          fmt::print("[ERROR] {}\n", opened.status().message());
+          break;
+        }
+        log = std::move(*opened);
+      }
+      if (r.is_insert) {
+        // An INSERT keeps running in the background, as a submitted Flink job does.
+        auto job = std::shared_ptr<exec::Job>(std::move(r.job));
+        std::string table = job->sink_table()->name;
+        background.emplace_back([job, &log, &shutdown, table] {
+          exec::RunOptions options;
+          options.stop = &shutdown;
+          auto ran = exec::run_jobs({job.get()}, log.get(), options);
+          if (!ran.is_ok()) fmt::print("\n[ERROR] the job writing '{}' failed: {}\n", table, ran.status().message());
+        });
+        fmt::print("[INFO] a job now writes '{}' in the background\n", table);
+        continue;
+      }
+      // A SELECT streams its changelog as a table until Ctrl-C (or until its sources end).
+      std::vector<std::string> names;
+      for (const sql::PlanField& f : r.job->result_schema()) names.push_back(f.name);
+      std::string header = "| op |";
+      for (const std::string& n : names) header += fmt::format(" {:<14} |", n);
+      fmt::print("{}\n", header);
+      interrupted = false;
+      exec::RunOptions options;
+      options.stop = &interrupted;
+      options.on_rows = [&](size_t, const exec::RowBatch& rows, const std::vector<sql::DataType>& types) {
+        for (const exec::Row& row : rows) {
+          std::string out = fmt::format("| {} |", exec::kind_symbol(row.kind));
+          for (size_t i = 0; i < row.fields.size(); ++i) {
+            std::string v = exec::format_field(row.fields[i], types[i]);
+            if (v.size() > 14) v = v.substr(0, 11) + "...";
+            out += fmt::format(" {:<14} |", v);
+          }
+          fmt::print("{}\n", out);
+        }
+        std::fflush(stdout);
+      };
+      auto ran = exec::run_jobs({r.job.get()}, log.get(), options);
+      if (!ran.is_ok()) fmt::print("[ERROR] {}\n", ran.status().message());
+      fmt::print("[INFO] {} rows read\n", ran.is_ok() ? ran->rows_read : 0);
+    }
+  }
+  shutdown = true;
+  for (std::thread& t : background) t.join();
+  fmt::print("\n");
+}
+
+Status explain(const std::string& text, const std::string& origin) {
+  exec::Session session;
+  CF_ASSIGN_OR_RETURN(std::vector<sql::ScriptStatement> statements, sql::parse_script(text));
+  for (sql::ScriptStatement& st : statements) {
+    using K = sql::Statement::Kind;
+    K kind = st.statement->kind;
+    if (kind == K::kQuery || kind == K::kInsert || kind == K::kStatementSet) {
+      auto r = session.execute_script("EXPLAIN " + st.text);
+      if (!r.is_ok()) return r.status().with_context(fmt::format("{}, line {}", origin, st.statement->pos.line));
+      fmt::print("-- {}\n{}\n", st.text.substr(0, st.text.find('\n')), r->front().text);
+      continue;
+    }
+    auto r = session.execute(std::move(st.statement), st.text);
+    if (!r.is_ok()) return r.status().with_context(origin);
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+void add_sql_commands(Cli& cli) {
+  auto options = std::make_shared<SqlOptions>();
+  CLI::App* sql = cli.app().add_subcommand("sql", "Run Flink SQL on the embedded engine (a script, statements, or a shell)");
+  sql->add_option("-f,--file", options->file, "A SQL script to run");
+  sql->add_option("-e,--execute", options->statements, "A statement to run (repeatable)");
+  sql->add_flag("--bounded", options->bounded, "Stop when every source is read to its current end");
+  sql->callback([&cli, options] {
+    std::signal(SIGINT, on_interrupt);
+    if (!options->file.empty() && !options->statements.empty()) {
+      cli.fail(Status::invalid_argument("-f and -e cannot be combined; put the statements in the file"), kExitUsage);
+      return;
+    }
+    if (options->file.empty() && options->statements.empty()) {
+      if (isatty(STDIN_FILENO)) {
+        shell(cli.config());
+        return;
+      }
+      std::stringstream in;
+      in << std::cin.rdbuf();
+      if (Status s = run_script(cli.config(), in.str(), options->bounded, "stdin"); !s) cli.fail(s);
+      return;
+    }
+    auto text = read_script(*options);
+    if (!text.is_ok()) {
+      cli.fail(text.status());
+      return;
+    }
+    std::string origin = options->file.empty() ? "-e" : options->file;
+    if (Status s = run_script(cli.config(), *text, options->bounded, origin); !s) cli.fail(s);
+  });
+
+  auto explain_options = std::make_shared<SqlOptions>();
+  CLI::App* ex = cli.app().add_subcommand("explain", "Print the plan of each query and INSERT of a script");
+  ex->add_option("-f,--file", explain_options->file, "A SQL script");
+  ex->add_option("statement", explain_options->statements, "Statements, when there is no -f");
+  ex->callback([&cli, explain_options] {
+    if (explain_options->file.empty() && explain_options->statements.empty()) {
+      cli.fail(Status::invalid_argument("explain needs -f FILE or a statement"), kExitUsage);
+      return;
+    }
+    auto text = read_script(*explain_options);
+    if (!text.is_ok()) {
+      cli.fail(text.status());
+      return;
+    }
+    if (Status s = explain(*text, explain_options->file.empty() ? "statement" : explain_options->file); !s) cli.fail(s);
+  });
+}
+
+}  // namespace careflow::app

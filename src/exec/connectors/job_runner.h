@@ -1,0 +1,34 @@
+#pragma once
+// Runs jobs against real sources and sinks: each scan of a job reads its table's source, and an
+// INSERT's rows are written to its table's topic (or file). Several jobs run in one loop, in turn,
+// so that a pipeline whose jobs feed each other through topics makes progress; with `bounded`,
+// the loop ends when a whole round moves no row (every source read to its end and nothing left
+// in flight), else when `stop` is set.
+
+#include <atomic>
+#include <functional>
+#include <vector>
+
+#include "common/status.h"
+#include "exec/job.h"
+#include "log/topics.h"
+
+namespace careflow::exec {
+
+struct RunOptions {
+  bool bounded = false;
+  const std::atomic<bool>* stop = nullptr;
+  // A SELECT's changelog, as it is produced (job index, rows, result types).
+  std::function<void(size_t, const RowBatch&, const std::vector<sql::DataType>&)> on_rows;
+  size_t batch_rows = 1000;
+};
+
+struct RunStats {
+  int64_t rows_read = 0;
+  int64_t rows_written = 0;
+};
+
+// Fails with the first job's error, naming the statement's table.
+Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, const RunOptions& options);
+
+}  // namespace careflow::exec

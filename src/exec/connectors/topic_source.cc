@@ -1,0 +1,112 @@
+// A table read from a topic of the log: every partition from its start, decoded by the table's
+// format, metadata columns from the record.
+#include <fmt/format.h>
+
+#include "exec/connectors/record_format.h"
+#include "exec/connectors/source.h"
+
+namespace careflow::exec {
+
+namespace {
+
+class TopicSource : public Source {
+ public:
+  // `bounded`: stop at the end offsets seen when opening ('scan.bounded.mode' = 'latest-offset').
+  // `catch_up`: report "ended" whenever every partition is read to its current end (a --bounded
+  // run, where a topic written by another job of the run keeps growing until that job is done).
+  TopicSource(const sql::TableDef& table, log::Topics* topics, std::unique_ptr<RecordFormat> format, bool bounded,
+              bool catch_up)
+      : table_(table),
+        topics_(topics),
+        format_(std::move(format)),
+        bounded_(bounded),
+        catch_up_(catch_up),
+        topic_(topic_of(table)) {}
+
+  Status open() {
+    CF_ASSIGN_OR_RETURN(std::vector<log::PartitionInfo> parts, topics_->partition_offsets(topic_));
+    for (const log::PartitionInfo& p : parts) {
+      next_.push_back(p.start_offset);
+      stop_.push_back(p.end_offset);
+    }
+    return Status::ok();
+  }
+
+  Result<bool> poll(RowBatch* out, size_t max_rows) override {
+    bool more = false;
+    for (size_t p = 0; p < next_.size() && out->size() < max_rows; ++p) {
+      if (bounded_ && next_[p] >= stop_[p]) continue;
+      log::FetchLimits limits;
+      limits.max_records = static_cast<int64_t>(max_rows - out->size());
+      CF_ASSIGN_OR_RETURN(log::FetchResult fetched, topics_->fetch({topic_, static_cast<int32_t>(p)}, next_[p], limits));
+      for (const log::Record& record : fetched.records) {
+        if (bounded_ && record.offset >= stop_[p]) break;
+        decoded_.clear();
+        Status s = format_->decode(record, &decoded_);
+        if (!s.is_ok()) return s.with_context(fmt::format("reading table '{}' from topic '{}' partition {}", table_.name, topic_, p));
+        for (Row& row : decoded_) out->push_back(full_row(std::move(row), record, static_cast<int32_t>(p)));
+        next_[p] = record.offset + 1;
+      }
+      if (fetched.records.empty()) next_[p] = std::max(next_[p], fetched.next_offset);
+      if (bounded_ ? next_[p] < stop_[p] : next_[p] < fetched.end_offset) more = true;
+    }
+    return (!bounded_ && !catch_up_) || more;
+  }
+
+ private:
+  Row full_row(Row physical, const log::Record& record, int32_t partition) const {
+    Row row{physical.kind, std::vector<Value>(table_.columns.size())};
+    size_t next = 0;
+    for (size_t c = 0; c < table_.columns.size(); ++c) {
+      const sql::TableColumn& col = table_.columns[c];
+      if (col.is_physical()) {
+        row.fields[c] = std::move(physical.fields[next++]);
+      } else if (col.metadata) {
+        const std::string& key = col.metadata_key.empty() ? col.name : col.metadata_key;
+        if (key == "timestamp" || key == "$rowtime") row.fields[c] = Value::integer(record.timestamp_ms * 1000);
+        else if (key == "offset") row.fields[c] = Value::integer(record.offset);
+        else if (key == "partition") row.fields[c] = Value::integer(partition);
+        else if (key == "topic") row.fields[c] = Value::string(topic_);
+      }
+    }
+    return row;
+  }
+
+  const sql::TableDef& table_;
+  log::Topics* topics_;
+  std::unique_ptr<RecordFormat> format_;
+  bool bounded_;
+  bool catch_up_;
+  std::string topic_;
+  std::vector<int64_t> next_, stop_;
+  RowBatch decoded_;
+};
+
+}  // namespace
+
+Status ensure_topic(const sql::TableDef& table, log::Topics* topics) {
+  std::string topic = topic_of(table);
+  for (const std::string& t : topics->list_topics()) {
+    if (t == topic) return Status::ok();
+  }
+  log::TopicConfig config;
+  if (table.buckets) config.partitions = *table.buckets;
+  if (const std::string* p = table.option("kafka.partitions")) config.partitions = std::atoi(p->c_str());
+  if (config.partitions < 1) config.partitions = 1;
+  if (table.changelog_mode() == sql::ChangelogMode::kUpsert) config.cleanup = log::CleanupPolicy::kCompact;
+  Status s = topics->create_topic(topic, config);
+  if (s.code() == StatusCode::kAlreadyExists) return Status::ok();
+  return s;
+}
+
+Result<std::unique_ptr<Source>> make_topic_source(const sql::TableDef& table, log::Topics* topics, SourceOptions options) {
+  CF_ASSIGN_OR_RETURN(std::unique_ptr<RecordFormat> format, make_record_format(table));
+  CF_RETURN_IF_ERROR(ensure_topic(table, topics));
+  const std::string* mode = table.option("scan.bounded.mode");
+  bool bounded = mode && *mode == "latest-offset";
+  auto source = std::make_unique<TopicSource>(table, topics, std::move(format), bounded, options.bounded);
+  CF_RETURN_IF_ERROR(source->open());
+  return std::unique_ptr<Source>(std::move(source));
+}
+
+}  // namespace careflow::exec
