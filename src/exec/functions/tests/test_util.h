@@ -58,9 +58,29 @@ inline Result<ScalarBinding> bind(const std::string& name, const std::vector<Arg
   return def->bind(infos, syntax);
 }
 
+// The implicit casts the binder inserts before a call (numeric widening only; strings and
+// temporal values are passed as they are).
+inline Value cast_arg(const Value& v, const DataType& from, const DataType& to) {
+  if (v.is_null() || from.same_logical_type(to)) return v;
+  if (to.id == TypeId::kDouble || to.id == TypeId::kFloat) {
+    if (from.is_integer()) return Value::real(static_cast<double>(v.as_int()));
+    if (from.id == TypeId::kDecimal) return Value::real(sql::decimal_to_double(v.as_decimal(), from.scale));
+  }
+  if (to.id == TypeId::kDecimal) {
+    sql::int128 u = from.is_integer() ? sql::int128(v.as_int()) : v.as_decimal();
+    int scale = from.is_integer() ? 0 : from.scale;
+    sql::int128 out = 0;
+    EXPECT_TRUE(sql::rescale_decimal(u, scale, to.scale, to.precision, &out));
+    return Value::decimal(out);
+  }
+  return v;
+}
+
 inline Value call_bound(const ScalarBinding& b, const std::vector<Arg>& args, const EvalContext& ctx = {}) {
   std::vector<Value> values;
-  for (const Arg& a : args) values.push_back(a.value);
+  for (size_t i = 0; i < args.size(); ++i) {
+    values.push_back(i < b.arg_types.size() ? cast_arg(args[i].value, args[i].type, b.arg_types[i]) : args[i].value);
+  }
   if (b.null_on_null) {
     for (const Value& v : values) {
       if (v.is_null()) return Value();
