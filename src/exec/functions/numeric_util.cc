@@ -21,7 +21,13 @@ int decimal_digits(int128 v) {
 }
 
 int128 round_unscaled(int128 unscaled, int scale, int64_t r, RoundMode mode) {
-  if (r >= scale) return unscaled * sql::pow10_i128(static_cast<int>(r - scale));
+  if (r >= scale) {
+    int128 scaled = unscaled;
+    if (r - scale > 38 || __builtin_mul_overflow(unscaled, sql::pow10_i128(static_cast<int>(r - scale)), &scaled)) {
+      return unscaled;
+    }
+    return scaled;
+  }
   int64_t drop = scale - r;
   if (drop > 38) return 0;
   int128 div = sql::pow10_i128(static_cast<int>(drop));
@@ -32,7 +38,9 @@ int128 round_unscaled(int128 unscaled, int scale, int64_t r, RoundMode mode) {
   }
   if (r < 0) {
     if (-r > 38) return 0;
-    q *= sql::pow10_i128(static_cast<int>(-r));
+    int128 scaled;
+    if (__builtin_mul_overflow(q, sql::pow10_i128(static_cast<int>(-r)), &scaled)) return 0;
+    q = scaled;
   }
   return q;
 }

@@ -512,7 +512,7 @@ CF_REGISTER_SCALAR(repeat) {
                                       [](const Value* a, size_t, const EvalContext&) {
                                         int64_t times = a[1].as_int();
                                         const std::string& s = str(a[0]);
-                                        if (times > 0 && s.size() * static_cast<uint64_t>(times) > (1u << 30)) {
+                                        if (times > 0 && !s.empty() && static_cast<uint64_t>(times) > (1u << 30) / s.size()) {
                                           fail("REPEAT: result of repeating a {}-byte string {} times is too large",
                                                s.size(), times);
                                         }

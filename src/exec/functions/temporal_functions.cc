@@ -298,7 +298,10 @@ CF_REGISTER_SCALAR(timestampadd) {
         int64_t day_part = floor_div(v, kMicrosPerDay), rest = floor_mod(v, kMicrosPerDay);
         v = add_months_days(day_part, n * months) * kMicrosPerDay + rest;
       } else {
-        v += n * step;
+        int64_t delta;
+        if (__builtin_mul_overflow(n, step, &delta) || __builtin_add_overflow(v, delta, &v)) {
+          fail("TIMESTAMPADD: adding {} units overflows the timestamp range", n);
+        }
       }
       switch (result.id) {
         case TypeId::kDate: return Value::integer(floor_div(v, kMicrosPerDay));
@@ -419,7 +422,11 @@ CF_REGISTER_SCALAR(to_timestamp_ltz) {
                             }
                             const double scale = precision == 0 ? 1e6 : 1e3;
                             if (t.is_integer()) {
-                              return Value::integer(a[0].as_int() * static_cast<int64_t>(scale));
+                              int64_t micros;
+                              if (__builtin_mul_overflow(a[0].as_int(), static_cast<int64_t>(scale), &micros)) {
+                                return Value();  // beyond the range of TIMESTAMP_LTZ
+                              }
+                              return Value::integer(micros);
                             }
                             double micros = numeric_as_double(a[0], t) * scale;
                             if (!(std::abs(micros) < 9.2e18)) return Value();
