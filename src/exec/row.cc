@@ -25,8 +25,11 @@ bool parse_kind(std::string_view s, RowKind* out) {
   return true;
 }
 
-std::string format_field(const Value& v, const sql::DataType& type) {
+std::string format_field(const Value& v, const sql::DataType& type, const sql::EvalContext* ctx) {
   if (v.is_null()) return "NULL";
+  if (type.id == sql::TypeId::kTimestampLtz && ctx) {
+    return sql::format_value(Value::integer(v.as_int() + ctx->time_zone_offset_micros(v.as_int())), type);
+  }
   if (type.is_binary()) {
     static const char* kHex = "0123456789abcdef";
     std::string out = "x'";
@@ -59,11 +62,12 @@ std::string format_field(const Value& v, const sql::DataType& type) {
   return sql::format_value(v, type);
 }
 
-std::string format_row(const Row& row, const std::vector<sql::DataType>& types, bool with_kind) {
+std::string format_row(const Row& row, const std::vector<sql::DataType>& types, bool with_kind,
+                       const sql::EvalContext* ctx) {
   std::string out = with_kind ? std::string(kind_symbol(row.kind)) : "";
   out += "[";
   for (size_t i = 0; i < row.fields.size(); ++i) {
-    out += (i ? ", " : "") + format_field(row.fields[i], i < types.size() ? types[i] : sql::DataType::string());
+    out += (i ? ", " : "") + format_field(row.fields[i], i < types.size() ? types[i] : sql::DataType::string(), ctx);
   }
   return out + "]";
 }

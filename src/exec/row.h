@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sql/functions.h"
 #include "sql/types.h"
 #include "sql/value.h"
 
@@ -30,8 +31,10 @@ bool parse_kind(std::string_view symbol, RowKind* out);
 inline bool is_accumulate(RowKind k) { return k == RowKind::kInsert || k == RowKind::kUpdateAfter; }
 
 // A row as the test files and the shell print it: "+I[apple, 10]" (docs/sql-tests.md).
-std::string format_row(const Row& row, const std::vector<sql::DataType>& types, bool with_kind = true);
+// TIMESTAMP_LTZ values show in `ctx`'s session time zone (UTC without one).
+std::string format_row(const Row& row, const std::vector<sql::DataType>& types, bool with_kind = true,
+                       const sql::EvalContext* ctx = nullptr);
 // One field by the same rules: strings quoted only when they would be ambiguous.
-std::string format_field(const Value& v, const sql::DataType& type);
+std::string format_field(const Value& v, const sql::DataType& type, const sql::EvalContext* ctx = nullptr);
 
 }  // namespace careflow::exec

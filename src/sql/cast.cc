@@ -89,10 +89,7 @@ Value cast_value(const Value& v, const DataType& from, const DataType& to, bool 
       if (try_cast) return Value();
       throw EvalError(parsed.status().message());
     }
-    if (to.id == TypeId::kTimestampLtz) {
-      int64_t local = parsed->as_int();
-      return Value::integer(local - ctx.time_zone_offset_micros(local));
-    }
+    if (to.id == TypeId::kTimestampLtz) return Value::integer(ctx.local_to_utc_micros(parsed->as_int()));
     return *parsed;
   }
   switch (to.id) {
@@ -164,13 +161,13 @@ Value cast_value(const Value& v, const DataType& from, const DataType& to, bool 
       int64_t micros;
       if (from.id == TypeId::kDate) {
         micros = v.as_int() * kMicrosPerDay;
-        if (to.id == TypeId::kTimestampLtz) micros -= ctx.time_zone_offset_micros(micros);
+        if (to.id == TypeId::kTimestampLtz) micros = ctx.local_to_utc_micros(micros);
       } else if (from.id == TypeId::kTime) {
         micros = v.as_int() * kMicrosPerMilli;
       } else if (from.id == to.id) {
         micros = v.as_int();
       } else if (from.id == TypeId::kTimestamp) {  // → LTZ: local time in the session zone
-        micros = v.as_int() - ctx.time_zone_offset_micros(v.as_int());
+        micros = ctx.local_to_utc_micros(v.as_int());
       } else if (from.id == TypeId::kTimestampLtz) {  // → TIMESTAMP: the local time of the instant
         micros = v.as_int() + ctx.time_zone_offset_micros(v.as_int());
       } else if (from.is_integer()) {

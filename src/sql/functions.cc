@@ -5,21 +5,23 @@
 #include <algorithm>
 
 #include "sql/lexer.h"
+#include "sql/time_zone.h"
 
 namespace careflow::sql {
 
-int64_t EvalContext::time_zone_offset_micros(int64_t) const {
-  // Fixed offsets ("UTC", "GMT+02:00", "+05:30") are supported; region ids need tzdata rules.
-  std::string_view tz = time_zone;
-  if (tz == "UTC" || tz == "GMT" || tz == "Z" || tz.empty()) return 0;
-  if (tz.starts_with("UTC") || tz.starts_with("GMT")) tz.remove_prefix(3);
-  int sign = tz.starts_with('-') ? -1 : 1;
-  if (!tz.empty() && (tz[0] == '+' || tz[0] == '-')) tz.remove_prefix(1);
-  int hours = 0, minutes = 0;
-  if (tz.size() >= 2) hours = (tz[0] - '0') * 10 + (tz[1] - '0');
-  if (tz.size() >= 5) minutes = (tz[3] - '0') * 10 + (tz[4] - '0');
-  return sign * (hours * 3600LL + minutes * 60LL) * 1'000'000LL;
+const TimeZone& EvalContext::zone() const {
+  if (!zone_ || zone_id_ != time_zone) {
+    zone_ = TimeZone::find_or_utc(time_zone);
+    zone_id_ = time_zone;
+  }
+  return *zone_;
 }
+
+int64_t EvalContext::time_zone_offset_micros(int64_t utc_micros) const {
+  return zone().offset_at_utc(utc_micros) * 1'000'000;
+}
+
+int64_t EvalContext::local_to_utc_micros(int64_t local_micros) const { return zone().local_to_utc(local_micros); }
 
 FunctionRegistry& FunctionRegistry::global() {
   static FunctionRegistry* registry = new FunctionRegistry();  // never destroyed: used by static initializers

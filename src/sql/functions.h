@@ -27,11 +27,22 @@ namespace careflow::sql {
 
 struct JsonClauses;
 
+class TimeZone;
+
 // What a running function may look at besides its arguments.
 struct EvalContext {
   int64_t now_micros = 0;            // CURRENT_TIMESTAMP etc.: wall clock when the row is processed
-  std::string time_zone = "UTC";     // table.local-time-zone
-  int64_t time_zone_offset_micros(int64_t utc_micros) const;  // offset of time_zone at an instant
+  std::string time_zone = "UTC";     // table.local-time-zone: a fixed offset or a region id
+  // Offset of time_zone at a UTC instant, in µs (unknown ids are UTC, as in Java).
+  int64_t time_zone_offset_micros(int64_t utc_micros) const;
+  // The UTC instant of a local date-time in time_zone (gaps move forward, overlaps take the
+  // earlier offset, as java.time does).
+  int64_t local_to_utc_micros(int64_t local_micros) const;
+  const TimeZone& zone() const;
+
+ private:
+  mutable std::shared_ptr<const TimeZone> zone_;  // resolved once per context
+  mutable std::string zone_id_;
 };
 
 // A run-time failure of a function on a particular value (a CAST that cannot parse, a JSON path

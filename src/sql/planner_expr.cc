@@ -219,7 +219,7 @@ BoundExprPtr QueryPlanner::bind_literal(const Expr& e) {
       if (l.kind == Literal::Kind::kTimestampLtz) {
         EvalContext ctx;
         ctx.time_zone = options_.time_zone;
-        micros -= ctx.time_zone_offset_micros(micros);
+        micros = ctx.local_to_utc_micros(micros);
       }
       return bound_literal(Value::integer(micros), not_null(type));
     }

@@ -215,8 +215,10 @@ class Runner {
     }
     if (!s.is_ok()) return report_error(s.message());
     if (b.has_error) return fail(b, "  the query succeeded, expected an error containing: " + b.expected_error);
+    sql::EvalContext ctx;
+    ctx.time_zone = session_.options().time_zone;
     std::vector<std::string> actual;
-    for (const Row& r : output) actual.push_back(exec::format_row(r, types));
+    for (const Row& r : output) actual.push_back(exec::format_row(r, types, true, &ctx));
     if (b.has_changelog && actual != b.changelog) {
       fail(b, "  changelog differs\n" + diff(b.changelog, actual));
     }
@@ -224,12 +226,14 @@ class Runner {
       std::vector<std::string> table;
       std::string problem;
       for (const Row& r : output) {
-        std::string rendered = exec::format_row(r, types, false);
+        std::string rendered = exec::format_row(r, types, false, &ctx);
         if (exec::is_accumulate(r.kind)) {
           table.push_back(rendered);
         } else {
           auto it = std::find(table.begin(), table.end(), rendered);
-          if (it == table.end()) problem += fmt::format("  {} retracts a row that is not in the result\n", exec::format_row(r, types));
+          if (it == table.end()) {
+            problem += fmt::format("  {} retracts a row that is not in the result\n", exec::format_row(r, types, true, &ctx));
+          }
           else table.erase(it);
         }
       }

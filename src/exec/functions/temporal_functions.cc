@@ -7,11 +7,13 @@
 #include "exec/functions/date_format.h"
 #include "exec/functions/helpers.h"
 #include "exec/functions/numeric_util.h"
-#include "exec/functions/time_zone.h"
+#include "sql/time_zone.h"
 #include "sql/datetime.h"
 #include "sql/value_format.h"
 
 namespace careflow::exec::fn {
+
+using sql::TimeZone;
 namespace {
 
 using sql::civil_from_days;

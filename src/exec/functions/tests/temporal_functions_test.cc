@@ -2,11 +2,14 @@
 // unless marked otherwise.
 
 #include "exec/functions/tests/test_util.h"
-#include "exec/functions/time_zone.h"
+#include "sql/time_zone.h"
 #include "sql/datetime.h"
 
 namespace careflow::exec::fn::testing {
 namespace {
+
+using sql::TimeZone;
+using sql::parse_fixed_offset;
 
 Arg Date(const char* text) {
   return {DataType::date().with_nullable(false), Value::integer(*sql::parse_date(text))};
