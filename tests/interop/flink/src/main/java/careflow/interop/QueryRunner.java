@@ -67,6 +67,8 @@ final class QueryRunner {
             if (!result.isDone()) {
                 if (options.endInput()) {
                     feed.finish();
+                } else if (feed.createdCount() == 0) {
+                    // No table fed by the harness (VALUES, constants): the job is bounded and ends by itself.
                 } else {
                     job.cancel();
                     cancelled = true;

@@ -51,6 +51,9 @@ final class TestFileParser {
         if (header.equals("query") || header.startsWith("query ")) {
             return parseQuery(line, rest);
         }
+        if (header.equals("explain")) {
+            return new TestFile.CareflowOnly(line, header);
+        }
         return new TestFile.Malformed(line, "unknown block header: " + header);
     }
 
