@@ -425,6 +425,8 @@ ExprPtr Parser::primary() {
       e->name = word;
       return e;
     }
+    // LEFT(s, n) and RIGHT(s, n) are functions although LEFT and RIGHT are join keywords.
+    if ((word == "LEFT" || word == "RIGHT") && is_symbol("(", 1)) return function_call(next());
     if (is_reserved(t)) fail(t, "an expression");
     if (is_symbol("(", 1)) return function_call(next());
   }
