@@ -100,10 +100,15 @@ final class FlinkSession {
         return tEnv.getConfig().getLocalTimeZone();
     }
 
-    /** Resolves an input block's table name (maybe qualified, maybe back-quoted) to its identifier. */
+    /**
+     * Resolves an input block's table name to its identifier. The name is one identifier, dots
+     * included (`healthcare.public.prescriptions` is a table of that name, as careflow reads it),
+     * unless it is written with back quotes.
+     */
     ObjectIdentifier resolveTable(String name) {
         TableEnvironmentInternal internal = (TableEnvironmentInternal) tEnv;
-        UnresolvedIdentifier unresolved = internal.getParser().parseIdentifier(name);
+        String identifier = name.contains("`") ? name : "`" + name + "`";
+        UnresolvedIdentifier unresolved = internal.getParser().parseIdentifier(identifier);
         return internal.getCatalogManager().qualifyIdentifier(unresolved);
     }
 
