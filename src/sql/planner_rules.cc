@@ -105,22 +105,29 @@ bool uses_column(const BoundExpr& e, int column) {
 // `rn <op> literal` or `literal <op> rn` over the rank column → updates [start, end]; true if it
 // was a rank bound.
 bool absorb_rank_bound(const BoundExpr& e, int rank_column, int64_t* start, int64_t* end) {
-  if (e.kind == BoundKind::kBetween && !e.negated && e.args[0]->kind == BoundKind::kInputRef &&
-      e.args[0]->index == rank_column && e.args[1]->kind == BoundKind::kLiteral && e.args[2]->kind == BoundKind::kLiteral &&
-      e.args[1]->type.is_integer() && e.args[2]->type.is_integer()) {
-    *start = std::max(*start, e.args[1]->value.as_int());
-    *end = std::min(*end, e.args[2]->value.as_int());
-    return true;
+  // Casts of the rank column (BIGINT) or of the literals (INT) are looked through.
+  auto strip = [](const BoundExpr* x) {
+    while (x->kind == BoundKind::kCast) x = x->args[0].get();
+    return x;
+  };
+  auto is_int_literal = [](const BoundExpr* x) {
+    return x->kind == BoundKind::kLiteral && x->type.is_integer() && !x->value.is_null();
+  };
+  if (e.kind == BoundKind::kBetween && !e.negated) {
+    const BoundExpr* col = strip(e.args[0].get());
+    const BoundExpr* lo = strip(e.args[1].get());
+    const BoundExpr* hi = strip(e.args[2].get());
+    if (col->kind == BoundKind::kInputRef && col->index == rank_column && is_int_literal(lo) && is_int_literal(hi)) {
+      *start = std::max(*start, lo->value.as_int());
+      *end = std::min(*end, hi->value.as_int());
+      return true;
+    }
+    return false;
   }
   if (e.kind != BoundKind::kCompare) return false;
   const BoundExpr* col = e.args[0].get();
   const BoundExpr* lit = e.args[1].get();
   std::string op = e.op;
-  // Casts of the rank column (BIGINT vs INT literal) are looked through.
-  auto strip = [](const BoundExpr* x) {
-    while (x->kind == BoundKind::kCast) x = x->args[0].get();
-    return x;
-  };
   col = strip(col);
   lit = strip(lit);
   if (col->kind == BoundKind::kLiteral) {
