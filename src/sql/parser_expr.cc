@@ -620,7 +620,21 @@ ExprPtr Parser::special_function(const Token& name_token) {
     expect_symbol(")");
     return e;
   }
-  if (name == "SUBSTRING" && true) {
+  if (name == "OVERLAY") {
+    // OVERLAY(s PLACING r FROM start [FOR length])
+    expect_symbol("(");
+    ExprPtr e = make(ExprKind::kFunction, pos);
+    e->name = name;
+    e->args.push_back(expr());
+    expect_word("PLACING");
+    e->args.push_back(expr());
+    expect_word("FROM");
+    e->args.push_back(expr());
+    if (accept_word("FOR")) e->args.push_back(expr());
+    expect_symbol(")");
+    return e;
+  }
+  if (name == "SUBSTRING") {
     // SUBSTRING(s FROM a [FOR b]) or SUBSTRING(s, a [, b])
     size_t save = pos_;
     expect_symbol("(");

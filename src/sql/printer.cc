@@ -79,6 +79,12 @@ std::string function(const Expr& e) {
     }
     return fmt::format("TRIM({} FROM {})", e.trim_mode, print_expr(*e.args[0]));
   }
+  if (e.name == "OVERLAY" && e.args.size() >= 3) {
+    std::string out = fmt::format("OVERLAY({} PLACING {} FROM {}", print_expr(*e.args[0]), print_expr(*e.args[1]),
+                                  print_expr(*e.args[2]));
+    if (e.args.size() > 3) out += " FOR " + print_expr(*e.args[3]);
+    return out + ")";
+  }
   if (e.name == "POSITION") return fmt::format("POSITION({} IN {})", print_expr(*e.args[0]), print_expr(*e.args[1]));
   if (e.args.empty() && !e.star_arg && (e.name == "CURRENT_TIMESTAMP" || e.name == "CURRENT_DATE" ||
                                          e.name == "CURRENT_TIME" || e.name == "LOCALTIMESTAMP" ||

@@ -54,6 +54,7 @@ TEST(ParserTest, RoundTripsStatementsThePipelinesUse) {
       "SELECT a FROM t WHERE a BETWEEN 1 AND 5 AND s LIKE 'a%' AND s NOT LIKE 'b\\%' ESCAPE '\\'",
       "SELECT EXTRACT(HOUR FROM ts), TIMESTAMPDIFF(MINUTE, a, b), TIMESTAMPADD(DAY, 1, ts) FROM t",
       "SELECT TRIM(BOTH ' ' FROM s), TRIM(s), POSITION('a' IN s), SUBSTRING(s FROM 2 FOR 3), SUBSTRING(s, 2) FROM t",
+      "SELECT OVERLAY(s PLACING 'xy' FROM 2 FOR 1), OVERLAY(s PLACING 'z' FROM 3), LEFT(s, 2), RIGHT(s, 1) FROM t",
       "SELECT DATE '2024-01-31', TIME '10:00:00', TIMESTAMP '2024-01-31 10:00:00.123', INTERVAL '1' DAY, "
       "INTERVAL '1:30' HOUR TO MINUTE, X'0a1b', 1.5, 1.5E3, TRUE, NULL FROM t",
       "SELECT ARRAY[1, 2], MAP['a', 1], ROW(1, 'a'), arr[1], m['a'], r.f FROM t",
