@@ -57,13 +57,27 @@ public final class HarnessTableFactory implements DynamicTableSourceFactory, Dyn
     }
 
     /**
-     * Confluent Cloud's rule: the 'changelog.mode' option if given, else upsert when the table has a
-     * primary key, else append (insert-only).
+     * careflow's rule (sql/catalog.cc TableDef::changelog_mode), Confluent Cloud's plus the
+     * connectors': the 'changelog.mode' option if given; else a Debezium format gives all kinds,
+     * 'upsert-kafka' upserts, 'kafka' appends; else upsert when the table has a primary key, else
+     * append (insert-only).
      */
     static ChangelogMode changelogMode(DynamicTableFactory.Context context) {
-        String mode = context.getCatalogTable().getOptions().get("changelog.mode");
+        java.util.Map<String, String> options = context.getCatalogTable().getOptions();
+        String mode = options.get("changelog.mode");
         boolean hasKey = context.getCatalogTable().getResolvedSchema().getPrimaryKey().isPresent();
         if (mode == null) {
+            String format = options.getOrDefault("value.format", options.get("format"));
+            String connector = options.get("connector");
+            if (format != null && (format.startsWith("debezium-") || format.equals("canal-json"))) {
+                return ChangelogMode.all();
+            }
+            if ("upsert-kafka".equals(connector)) {
+                return ChangelogMode.upsert();
+            }
+            if (connector != null && !connector.equals(IDENTIFIER)) {
+                return ChangelogMode.insertOnly();
+            }
             return hasKey ? ChangelogMode.upsert() : ChangelogMode.insertOnly();
         }
         switch (mode.trim().toLowerCase()) {
