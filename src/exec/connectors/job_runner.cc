@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "common/clock.h"
 #include "exec/connectors/record_format.h"
 #include "exec/connectors/source.h"
 #include "log/kafka_partitioner.h"
@@ -37,7 +38,9 @@ Status write_rows(Running& r, log::Topics* topics, const RowBatch& rows, RunStat
     r.sink_format->encode(physical, &records);
   }
   std::map<int32_t, std::vector<log::Record>> by_partition;
+  const int64_t now_ms = wall_clock_ms();
   for (log::Record& rec : records) {
+    rec.timestamp_ms = now_ms;  // CreateTime, as a Kafka producer stamps it
     int32_t p = rec.key ? log::kafka_partition_for_key(*rec.key, r.sink_partitions) : 0;
     by_partition[p].push_back(std::move(rec));
   }

@@ -1,0 +1,130 @@
+// `careflow sql` and `careflow explain` as a user runs them: the real binary, a real data
+// directory, Debezium change events in a topic, the example pipeline, and the changelog it prints
+// (the same changelog Apache Flink 1.20.4 gives for tests/sql/pipelines/prescriptions_unnest.test).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/integration/run_process.h"
+
+namespace careflow::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SqlCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("careflow-sql-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
+            std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  ProcessResult careflow(std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), {"--data-dir", (dir_ / "var").string()});
+    return run_process(CAREFLOW_BINARY, args, input);
+  }
+  std::string write(const std::string& name, const std::string& text) {
+    fs::path p = dir_ / name;
+    std::ofstream(p) << text;
+    return p.string();
+  }
+  static std::string read(const fs::path& p) {
+    std::ifstream in(p);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  fs::path dir_;
+  fs::path examples_ = fs::path(CAREFLOW_SOURCE_DIR) / "examples" / "prescriptions";
+};
+
+TEST_F(SqlCliTest, ThePrescriptionsPipelineRunsOnDebeziumEventsAndPrintsFlinksChangelog) {
+  ASSERT_EQ(careflow({"topic", "create", "healthcare.public.prescriptions"}).exit_code, 0);
+  ProcessResult produced = careflow({"topic", "produce", "healthcare.public.prescriptions", "--format", "value"},
+                                    read(examples_ / "cdc.jsonl"));
+  ASSERT_EQ(produced.exit_code, 0) << produced.err;
+  ProcessResult run = careflow({"sql", "-f", (examples_ / "pipeline.sql").string(), "--bounded"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out,
+            "+I[DEV-P001, Pressure, 120.0, 5.0]\n"
+            "+I[DEV-P001, FlowRate, 2.5, 0.2]\n"
+            "+I[DEV-P002, FlowLevel, 80.0, 10.0]\n"
+            "-U[DEV-P001, Pressure, 120.0, 5.0]\n"
+            "-U[DEV-P001, FlowRate, 2.5, 0.2]\n"
+            "+U[DEV-P001, Pressure, 125.0, 5.0]\n"
+            "+U[DEV-P001, FlowRate, 2.5, 0.2]\n"
+            "-D[DEV-P002, FlowLevel, 80.0, 10.0]\n");
+  EXPECT_NE(run.err.find("2 jobs ran: 13 rows read, 8 records written"), std::string::npos) << run.err;
+  // The INSERT's table is a topic any consumer can read: 8 JSON rows with their kind in a header.
+  ProcessResult consumed = careflow({"topic", "consume", "hc_src_prescriptions", "--from-beginning", "--format", "json"});
+  ASSERT_EQ(consumed.exit_code, 0) << consumed.err;
+  EXPECT_NE(consumed.out.find(R"("headers":{"op":"-D"})"), std::string::npos) << consumed.out;
+  EXPECT_NE(consumed.err.find("consumed 8 records"), std::string::npos) << consumed.err;
+  // Running it again reads the same topics from the start: the same answer.
+  ProcessResult again = careflow({"sql", "-e", "CREATE TABLE hc_src_prescriptions (prescription_id STRING, patient_id "
+                                              "STRING, device_id STRING, parameter_name STRING, target DOUBLE, tolerance "
+                                              "DOUBLE, unit STRING) WITH ('changelog.mode' = 'retract')",
+                                  "-e", "SELECT device_id, SUM(target) AS total FROM hc_src_prescriptions GROUP BY device_id",
+                                  "--bounded"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out,
+            "+I[DEV-P001, 120.0]\n-U[DEV-P001, 120.0]\n+U[DEV-P001, 122.5]\n+I[DEV-P002, 80.0]\n"
+                "-U[DEV-P001, 122.5]\n+U[DEV-P001, 2.5]\n-D[DEV-P001, 2.5]\n+I[DEV-P001, 125.0]\n"
+                "-U[DEV-P001, 125.0]\n+U[DEV-P001, 127.5]\n-D[DEV-P002, 80.0]\n");
+}
+
+TEST_F(SqlCliTest, FilesDatagenCtasAndExplain) {
+  std::string data = write("m.csv", "D1,Pressure,101.5\nD2,Pressure,99\nD1,Pressure,103\n");
+  std::string script = write("p.sql",
+                             "CREATE TABLE m (device STRING, metric STRING, val DOUBLE)\n"
+                             "  WITH ('connector' = 'filesystem', 'path' = '" + data + "', 'format' = 'csv');\n"
+                             "CREATE TABLE peaks WITH ('changelog.mode' = 'retract') AS\n"
+                             "  SELECT device, MAX(val) AS peak FROM m GROUP BY device;\n"
+                             "CREATE TABLE g (n BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '5',\n"
+                             "  'fields.n.kind' = 'sequence', 'fields.n.start' = '1', 'fields.n.end' = '5');\n"
+                             "SELECT SUM(n) FROM g;\n");
+  ProcessResult run = careflow({"sql", "-f", script});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out.substr(run.out.rfind('\n', run.out.size() - 2) + 1), "+U[15]\n") << run.out;
+  ProcessResult peaks = careflow({"sql", "-e", "CREATE TABLE peaks (device STRING, peak DOUBLE) WITH ('changelog.mode' = 'retract')",
+                                  "-e", "SELECT * FROM peaks", "--bounded"});
+  ASSERT_EQ(peaks.exit_code, 0) << peaks.err;
+  EXPECT_EQ(peaks.out, "+I[D1, 101.5]\n+I[D2, 99.0]\n-U[D1, 101.5]\n+U[D1, 103.0]\n");
+
+  ProcessResult plan = careflow({"explain", "-f", (examples_ / "pipeline.sql").string()});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_NE(plan.out.find("Correlate(invocation=[UNNEST(JSON_QUERY(parameters, '$'))], joinType=[INNER])"),
+            std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find("Sink(table=[hc_src_prescriptions]"), std::string::npos) << plan.out;
+}
+
+TEST_F(SqlCliTest, ErrorsNameTheStatementLineAndColumn) {
+  std::string script = write("bad.sql", "CREATE TABLE t (a INT);\n\nSELECT b\n  FROM t;\n");
+  ProcessResult run = careflow({"sql", "-f", script});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("bad.sql: line 3:8: column 'b' not found; did you mean 'a'?"), std::string::npos) << run.err;
+  ProcessResult parse = careflow({"sql", "-e", "SELEC 1"});
+  EXPECT_EQ(parse.exit_code, 1);
+  EXPECT_NE(parse.err.find("line 1:1: unexpected 'SELEC', expected a statement"), std::string::npos) << parse.err;
+  ProcessResult both = careflow({"sql", "-f", script, "-e", "SELECT 1"});
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("-f and -e cannot be combined"), std::string::npos) << both.err;
+  ProcessResult missing = careflow({"sql", "-f", (dir_ / "nope.sql").string()});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("nope.sql: cannot read the file"), std::string::npos) << missing.err;
+  ProcessResult avro = careflow({"sql", "-e", "CREATE TABLE a (x INT) WITH ('value.format' = 'avro-registry')", "-e",
+                                 "SELECT * FROM a", "--bounded"});
+  EXPECT_EQ(avro.exit_code, 1);
+  EXPECT_NE(avro.err.find("format 'avro-registry' is not available yet"), std::string::npos) << avro.err;
+  ProcessResult runtime = careflow({"sql", "-e", "SELECT CAST('x' AS INT)"});
+  EXPECT_EQ(runtime.exit_code, 1);
+  EXPECT_NE(runtime.err.find("the job failed: cannot cast 'x' to INT"), std::string::npos) << runtime.err;
+}
+
+}  // namespace
+}  // namespace careflow::testing
