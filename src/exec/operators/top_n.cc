@@ -2,7 +2,8 @@
 // a per-partition buffer of the best rows) and RetractableTopNFunction (updating input: every row
 // is kept so that one can move up when another leaves). With the row number in the output, rows
 // that shift rank are updated (-U/+U with their new number); without it, a row entering the Top-N
-// is inserted and the one pushed out is deleted.
+// is inserted and the one pushed out is deleted. Top-1 over an insert-only input is Flink's
+// FastTop1Function, which updates (-U/+U) instead.
 #include <map>
 
 #include "exec/operators/operators.h"
@@ -146,6 +147,31 @@ class AppendOnlyTopN : public TopNBase {
   }
 
   KeyedState<SortedRows> buffers_;
+};
+
+// FastTop1Function: Top-1 over an insert-only input. The partition key is then a unique key, so a
+// better row replaces the kept one with -U/+U (not -D/+I); an equal one does not replace it.
+class FastTop1 : public TopNBase {
+ public:
+  using TopNBase::TopNBase;
+
+  void process(int, Row& row) override {
+    Key part = key_of(row.fields, partition_);
+    auto it = kept_.find(part);
+    if (it == kept_.end()) {
+      output(RowKind::kInsert, row.fields, 1);
+      kept_.emplace(std::move(part), std::move(row.fields));
+      return;
+    }
+    Key sort_key = key_of(row.fields, sort_columns_);
+    if (!less_(sort_key, key_of(it->second, sort_columns_))) return;
+    output(RowKind::kUpdateBefore, it->second, 1);
+    output(RowKind::kUpdateAfter, row.fields, 1);
+    it->second = std::move(row.fields);
+  }
+
+ private:
+  KeyedState<std::vector<Value>> kept_;
 };
 
 class RetractableTopN : public TopNBase {
@@ -312,6 +338,7 @@ class RetractableTopN : public TopNBase {
 }  // namespace
 
 OperatorPtr make_top_n(const sql::PlanNode& rank, bool input_insert_only) {
+  if (input_insert_only && rank.rank_start == 1 && rank.rank_end == 1) return std::make_unique<FastTop1>(rank);
   if (input_insert_only) return std::make_unique<AppendOnlyTopN>(rank);
   return std::make_unique<RetractableTopN>(rank);
 }
