@@ -263,6 +263,11 @@ void add_sql_commands(Cli& cli) {
     if (Status s = run_script(cli.config(), *text, options->bounded, origin); !s) cli.fail(s);
   });
 
+  auto markdown = std::make_shared<bool>(false);
+  CLI::App* functions = cli.app().add_subcommand("functions", "List the built-in SQL functions");
+  functions->add_flag("--markdown", *markdown, "As the Markdown of docs/sql-functions.md");
+  functions->callback([markdown] { fmt::print("{}", exec::function_reference(*markdown)); });
+
   auto explain_options = std::make_shared<SqlOptions>();
   CLI::App* ex = cli.app().add_subcommand("explain", "Print the plan of each query and INSERT of a script");
   ex->add_option("-f,--file", explain_options->file, "A SQL script");

@@ -51,4 +51,8 @@ class Session {
   std::map<std::string, std::string> config_;
 };
 
+// Every built-in function with its signature and description: a text table, or the Markdown of
+// docs/sql-functions.md (a test keeps that file equal to this output).
+std::string function_reference(bool markdown);
+
 }  // namespace careflow::exec

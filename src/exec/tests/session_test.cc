@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 namespace careflow::exec {
 namespace {
 
@@ -136,6 +138,19 @@ TEST(SessionTest, RunTimeErrorsFailTheJobWithTheCause) {
   Status pushed = job.push("t", {Row{RowKind::kInsert, {Value::string("12")}}, Row{RowKind::kInsert, {Value::string("x")}}});
   EXPECT_EQ(pushed.message(), "the job failed: cannot cast 'x' to INT");
   EXPECT_FALSE(job.push("t", {Row{RowKind::kInsert, {Value::string("1")}}}).is_ok());  // a failed job stays failed
+}
+
+}  // namespace
+}  // namespace careflow::exec
+
+namespace careflow::exec {
+namespace {
+
+TEST(FunctionReferenceTest, TheDocsAreTheRegistry) {
+  std::ifstream in(std::string(CAREFLOW_SOURCE_DIR) + "/docs/sql-functions.md");
+  std::string committed(std::istreambuf_iterator<char>(in), {});
+  EXPECT_EQ(committed, function_reference(true))
+      << "docs/sql-functions.md is stale: run `careflow functions --markdown > docs/sql-functions.md`";
 }
 
 }  // namespace
