@@ -66,6 +66,9 @@ struct CallSyntax {
   const JsonClauses* json = nullptr;        // JSON_*: RETURNING, ON EMPTY, ON ERROR, wrapper, ON NULL
   std::optional<Value> json_on_empty_default;  // DEFAULT <value> ON EMPTY, already cast to RETURNING
   std::optional<Value> json_on_error_default;
+  // JSON_OBJECT / JSON_ARRAY: which arguments are themselves JSON text built by JSON_OBJECT,
+  // JSON_ARRAY or JSON_QUERY, to be embedded as JSON rather than as a string (as Flink does).
+  std::vector<bool> json_raw_args;
 };
 
 class ScalarKernel {

@@ -674,6 +674,12 @@ BoundExprPtr QueryPlanner::bind_function(const Expr& e, const Scope& scope, cons
     syntax.json_on_empty_default = constant_default(e.json->on_empty_default);
     syntax.json_on_error_default = constant_default(e.json->on_error_default);
   }
+  if (e.name == "JSON_OBJECT" || e.name == "JSON_ARRAY") {
+    for (const BoundExprPtr& a : args) {
+      syntax.json_raw_args.push_back(a->kind == BoundKind::kCall &&
+                                     (a->op == "JSON_OBJECT" || a->op == "JSON_ARRAY" || a->op == "JSON_QUERY"));
+    }
+  }
   Result<ScalarBinding> bound = def->bind(infos, syntax);
   if (!bound.is_ok()) plan_fail(e.pos, bound.status().message());
   auto call = make_bound(BoundKind::kCall, bound->result, {});

@@ -32,6 +32,15 @@ std::vector<DataType> own_types(const std::vector<ArgInfo>& args) {
 
 }  // namespace
 
+// A value as JSON; the text a nested JSON_OBJECT / JSON_ARRAY / JSON_QUERY built is embedded as
+// JSON, not quoted as a string.
+Json embedded(const Value& v, const DataType& type, bool raw) {
+  if (raw && !v.is_null()) {
+    if (std::optional<Json> parsed = parse_json(v.as_string())) return *parsed;
+  }
+  return value_to_json(v, type);
+}
+
 CF_REGISTER_SCALAR(json_string) {
   BindFn bind = [](const std::vector<ArgInfo>& args, const CallSyntax&) -> Result<ScalarBinding> {
     if (Status s = check_count("JSON_STRING", args, 1, 1); !s) return s;
@@ -59,16 +68,18 @@ CF_REGISTER_SCALAR(json_object) {
     if (Status s = check_convertible("JSON_OBJECT", args, 1, 2); !s) return s;
     std::string on_null = syntax.json && !syntax.json->on_null.empty() ? syntax.json->on_null : "NULL";
     std::vector<DataType> types = own_types(args);
+    std::vector<bool> raw = syntax.json_raw_args;
+    raw.resize(args.size(), false);
     return make_binding(
         DataType::string().with_nullable(false), types,
-        [types, absent = on_null == "ABSENT"](const Value* a, size_t n, const EvalContext&) {
+        [types, raw, absent = on_null == "ABSENT"](const Value* a, size_t n, const EvalContext&) {
           // Keys come out sorted, as Flink 1.20.4 writes them (observed with tests/interop/flink/run;
           // tests/sql/pipelines/drift_alerts.test).
           std::map<std::string, Json> sorted;
           for (size_t i = 0; i + 1 < n; i += 2) {
             if (a[i].is_null()) fail("JSON_OBJECT: key at position {} is NULL; keys must not be NULL", i + 1);
             if (a[i + 1].is_null() && absent) continue;
-            sorted[a[i].as_string()] = value_to_json(a[i + 1], types[i + 1]);
+            sorted[a[i].as_string()] = embedded(a[i + 1], types[i + 1], raw[i + 1]);
           }
           Json obj = Json::object();
           for (auto& [k, v] : sorted) obj[k] = std::move(v);
@@ -86,13 +97,15 @@ CF_REGISTER_SCALAR(json_array) {
     if (Status s = check_convertible("JSON_ARRAY", args, 0, 1); !s) return s;
     std::string on_null = syntax.json && !syntax.json->on_null.empty() ? syntax.json->on_null : "ABSENT";
     std::vector<DataType> types = own_types(args);
+    std::vector<bool> raw = syntax.json_raw_args;
+    raw.resize(args.size(), false);
     return make_binding(
         DataType::string().with_nullable(false), types,
-        [types, absent = on_null == "ABSENT"](const Value* a, size_t n, const EvalContext&) {
+        [types, raw, absent = on_null == "ABSENT"](const Value* a, size_t n, const EvalContext&) {
           Json arr = Json::array();
           for (size_t i = 0; i < n; ++i) {
             if (a[i].is_null() && absent) continue;
-            arr.push_back(value_to_json(a[i], types[i]));
+            arr.push_back(embedded(a[i], types[i], raw[i]));
           }
           return Value::string(serialize_json(arr));
         },

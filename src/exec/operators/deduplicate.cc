@@ -2,9 +2,11 @@
 // flink-table-runtime's ProcTimeDeduplicateKeepFirstRowFunction / KeepLastRowFunction and
 // RowTimeDeduplicateFunction (DeduplicateFunctionHelper).
 //   proctime, keep first: the first row of a key is emitted (+I), later ones are dropped.
-//   proctime, keep last: +I for the first row, then -U previous / +U new for every later row;
-//     over an updating input, the changelog variant (a retraction deletes, an identical row is
-//     skipped).
+//   proctime, keep last: +I for the first row, then -U previous / +U new for every later row —
+//     except a row equal to the key's first row while that one is still the kept row: Flink
+//     1.20's processLastRowOnProcTime compares rows including their kind, and only the first row
+//     is kept as +I (observed on Flink 1.20.4 by bench/engine_bench). Over an updating input, the
+//     changelog variant (a retraction deletes, an identical +I is skipped).
 //   rowtime: a row replaces the kept one when its time is later or equal (keep last) or strictly
 //     earlier (keep first), with -U / +U.
 #include "exec/operators/operators.h"
@@ -30,37 +32,43 @@ class Deduplicate : public Operator {
     if (!keep_last_) {
       if (it != state_.end()) return;
       emit(RowKind::kInsert, row.fields);
-      state_.emplace(std::move(k), std::vector<Value>{});
+      state_.emplace(std::move(k), Kept{});
       return;
     }
     if (!insert_only_) return on_changelog(k, it, row);
     if (it == state_.end()) {
       emit(RowKind::kInsert, row.fields);
-      state_.emplace(std::move(k), std::move(row.fields));
+      state_.emplace(std::move(k), Kept{std::move(row.fields), true});
       return;
     }
-    emit(RowKind::kUpdateBefore, it->second);
+    if (it->second.first && it->second.row == row.fields) return;
+    emit(RowKind::kUpdateBefore, it->second.row);
     emit(RowKind::kUpdateAfter, row.fields);
-    it->second = std::move(row.fields);
+    it->second = Kept{std::move(row.fields), false};
   }
 
  private:
-  using State = KeyedState<std::vector<Value>>;
+  // The kept row of a key, and whether it is still the key's first row.
+  struct Kept {
+    std::vector<Value> row;
+    bool first = true;
+  };
+  using State = KeyedState<Kept>;
 
   void on_changelog(Key& k, State::iterator it, Row& row) {
     if (is_accumulate(row.kind)) {
       if (it == state_.end()) {
         emit(RowKind::kInsert, row.fields);
-        state_.emplace(std::move(k), std::move(row.fields));
-      } else if (!(it->second == row.fields)) {
-        emit(RowKind::kUpdateBefore, it->second);
+        state_.emplace(std::move(k), Kept{std::move(row.fields), true});
+      } else if (!(row.kind == RowKind::kInsert && it->second.row == row.fields)) {
+        emit(RowKind::kUpdateBefore, it->second.row);
         emit(RowKind::kUpdateAfter, row.fields);
-        it->second = std::move(row.fields);
+        it->second = Kept{std::move(row.fields), false};
       }
       return;
     }
     if (it != state_.end()) {
-      emit(RowKind::kDelete, std::move(it->second));
+      emit(RowKind::kDelete, std::move(it->second.row));
       state_.erase(it);
     }
   }
@@ -69,16 +77,16 @@ class Deduplicate : public Operator {
     const Value& t = row.fields[static_cast<size_t>(time_column_)];
     if (it == state_.end()) {
       emit(RowKind::kInsert, row.fields);
-      state_.emplace(std::move(k), std::move(row.fields));
+      state_.emplace(std::move(k), Kept{std::move(row.fields), true});
       return;
     }
-    const Value& kept = it->second[static_cast<size_t>(time_column_)];
+    const Value& kept = it->second.row[static_cast<size_t>(time_column_)];
     int c = sql::compare_values(kept, t);
     bool replace = keep_last_ ? c <= 0 : c > 0;
     if (!replace) return;
-    emit(RowKind::kUpdateBefore, it->second);
+    emit(RowKind::kUpdateBefore, it->second.row);
     emit(RowKind::kUpdateAfter, row.fields);
-    it->second = std::move(row.fields);
+    it->second = Kept{std::move(row.fields), false};
   }
 
   std::vector<int> key_;
