@@ -28,6 +28,10 @@ public final class FlinkTestRunner {
     private FlinkTestRunner() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--bench")) { // the engine benchmark (scripts/bench engine)
+            careflow.interop.bench.EngineBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         long quiet = 100;
         long startTimeout = 30_000;
         long blockTimeout = 60_000;

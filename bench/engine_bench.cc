@@ -1,0 +1,480 @@
+// The streaming SQL engine against Apache Flink 1.20 on the same machine, in the same run: five
+// queries (filter + project, GROUP BY with retraction, a join of two updating streams, ROW_NUMBER
+// deduplication, UNNEST + JSON_VALUE), each over the same generated input on both engines.
+//
+// careflow side: the input rows are generated in memory up front (seeded, deterministic); only the
+// processing is timed: batches of 1,000 rows go through Job::push and the output is drained with
+// Job::take_output after every batch, on one thread. One warm-up run over the whole input on its
+// own job, then three measured runs, each on a fresh job; the median is reported. Throughput is
+// input rows / second.
+//
+// The same rows (kinds and values, in the same per-table order) and the same SQL text are written
+// to a data directory that the Flink side (tests/interop/flink, careflow.interop.bench.EngineBench)
+// reads, so both engines see exactly the same input. scripts/bench engine drives the three steps:
+//
+//   engine_bench --data DIR [--scale F] [--only NAME,...]   generate DIR/<query>/*, run careflow,
+//                                                            write DIR/careflow.tsv
+//   (Flink: EngineBench DIR writes DIR/flink.tsv)
+//   engine_bench --report DIR --markdown FILE               the results table (careflow / Flink)
+//
+// A query that fails to plan on careflow is reported as "not available"; a query that plans but
+// produces no output fails the run (a benchmark that does nothing must not pass).
+
+#include <fmt/format.h>
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "exec/job.h"
+#include "exec/row.h"
+#include "exec/session.h"
+#include "sql/value.h"
+
+namespace careflow::bench {
+namespace {
+
+namespace fs = std::filesystem;
+using exec::Row;
+using exec::RowBatch;
+using exec::RowKind;
+using sql::Value;
+
+constexpr size_t kBatchRows = 1000;
+constexpr int kRuns = 3;  // measured runs per query and engine; the median is reported
+
+// One batch of rows for one table, in push order.
+struct Batch {
+  std::string table;
+  RowBatch rows;
+};
+
+struct Query {
+  std::string name;         // file and table key
+  std::string title;        // for the results table
+  std::string setup;        // DDL, statements separated by ';'
+  std::string sql;          // the measured SELECT
+  std::vector<Batch> input; // generated rows
+  size_t input_rows = 0;
+};
+
+// Column types of the generated tables, to write values the Java side parses by the DDL's types.
+Value str(std::string s) { return Value::string(std::move(s)); }
+Value num(int64_t i) { return Value::integer(i); }
+Value dbl(double d) { return Value::real(d); }
+
+// Appends `row` to the last batch of `table`, starting a new batch when it is full.
+void add_row(std::vector<Batch>& batches, const std::string& table, Row row) {
+  if (batches.empty() || batches.back().table != table || batches.back().rows.size() >= kBatchRows) {
+    batches.push_back({table, {}});
+    batches.back().rows.reserve(kBatchRows + 1);
+  }
+  batches.back().rows.push_back(std::move(row));
+}
+
+size_t count_rows(const std::vector<Batch>& batches) {
+  size_t n = 0;
+  for (const Batch& b : batches) n += b.rows.size();
+  return n;
+}
+
+// 1. filter + project over an append-only table of readings.
+Query filter_project(size_t rows) {
+  Query q{"filter_project", "filter + project (append)",
+          "CREATE TABLE m (device STRING, metric STRING, val DOUBLE, ts BIGINT)",
+          "SELECT device, val * 2 AS v2, metric FROM m WHERE val > 10", {}, 0};
+  std::mt19937_64 rng(1);
+  static const char* kMetrics[] = {"temperature", "pressure", "flow", "rpm"};
+  for (size_t i = 0; i < rows; ++i) {
+    Row r{RowKind::kInsert,
+          {str(fmt::format("DEV-{:04d}", rng() % 1000)), str(kMetrics[rng() % 4]), dbl(static_cast<double>(rng() % 1000) / 10.0),
+           num(1'700'000'000'000 + static_cast<int64_t>(i))}};
+    add_row(q.input, "m", std::move(r));
+  }
+  return q;
+}
+
+// 2. GROUP BY over a retract table: 60% inserts, 40% -U/+U pairs updating an earlier row.
+Query group_retract(size_t rows) {
+  Query q{"group_retract", "GROUP BY k with retraction (10k keys)",
+          "CREATE TABLE t (k INT, v BIGINT) WITH ('changelog.mode' = 'retract')",
+          "SELECT k, COUNT(*), SUM(v), MAX(v) FROM t GROUP BY k", {}, 0};
+  std::mt19937_64 rng(2);
+  std::vector<std::pair<int64_t, int64_t>> live;
+  size_t produced = 0;
+  while (produced < rows) {
+    if (live.empty() || rng() % 10 < 6) {
+      const int64_t k = static_cast<int64_t>(rng() % 10000), v = static_cast<int64_t>(rng() % 1'000'000);
+      live.emplace_back(k, v);
+      add_row(q.input, "t", Row{RowKind::kInsert, {num(k), num(v)}});
+      produced += 1;
+    } else {
+      auto& [k, v] = live[rng() % live.size()];
+      const int64_t next = static_cast<int64_t>(rng() % 1'000'000);
+      add_row(q.input, "t", Row{RowKind::kUpdateBefore, {num(k), num(v)}});
+      add_row(q.input, "t", Row{RowKind::kUpdateAfter, {num(k), num(next)}});
+      v = next;
+      produced += 2;
+    }
+  }
+  return q;
+}
+
+// 3. Inner join of two retract tables, batches alternating between them; about 3 live rows per key
+//    and side at the end, so each key matches a few rows.
+Query join_updating(size_t rows) {
+  Query q{"join_updating", "inner join of two updating streams",
+          "CREATE TABLE a (k INT, x BIGINT) WITH ('changelog.mode' = 'retract');\n"
+          "CREATE TABLE b (k INT, y BIGINT) WITH ('changelog.mode' = 'retract')",
+          "SELECT a.k, x, y FROM a JOIN b ON a.k = b.k", {}, 0};
+  std::mt19937_64 rng(3);
+  // Rows per side = rows / 2; inserts are 0.6 / 1.4 of the rows; 3 live rows per key and side.
+  const uint64_t keys = std::max<uint64_t>(1, static_cast<uint64_t>(rows / 2 * 0.6 / 1.4 / 3));
+  std::vector<std::pair<int64_t, int64_t>> live[2];
+  size_t produced = 0;
+  for (size_t batch = 0; produced < rows; ++batch) {
+    const int side = static_cast<int>(batch % 2);
+    const std::string table = side == 0 ? "a" : "b";
+    RowBatch rows_of_batch;
+    while (rows_of_batch.size() < kBatchRows && produced < rows) {
+      auto& l = live[side];
+      if (l.empty() || rng() % 10 < 6) {
+        const int64_t k = static_cast<int64_t>(rng() % keys), v = static_cast<int64_t>(rng() % 1'000'000);
+        l.emplace_back(k, v);
+        rows_of_batch.push_back(Row{RowKind::kInsert, {num(k), num(v)}});
+        produced += 1;
+      } else {
+        auto& [k, v] = l[rng() % l.size()];
+        const int64_t next = static_cast<int64_t>(rng() % 1'000'000);
+        rows_of_batch.push_back(Row{RowKind::kUpdateBefore, {num(k), num(v)}});
+        rows_of_batch.push_back(Row{RowKind::kUpdateAfter, {num(k), num(next)}});
+        v = next;
+        produced += 2;
+      }
+    }
+    q.input.push_back({table, std::move(rows_of_batch)});
+  }
+  return q;
+}
+
+// 4. ROW_NUMBER deduplication (keep the last row per id on processing time), ids in [0, 10000).
+Query dedup_rownumber(size_t rows) {
+  Query q{"dedup_rownumber", "ROW_NUMBER dedup, last row on PROCTIME (10k ids)",
+          "CREATE TABLE p (id INT, device STRING, target DOUBLE, proc AS PROCTIME())",
+          "SELECT id, device, target FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY id ORDER BY proc DESC) AS rn FROM p) "
+          "WHERE rn = 1",
+          {}, 0};
+  std::mt19937_64 rng(4);
+  for (size_t i = 0; i < rows; ++i) {
+    const int64_t id = static_cast<int64_t>(rng() % 10000);
+    add_row(q.input, "p",
+            Row{RowKind::kInsert, {num(id), str(fmt::format("DEV-P{:04d}", id % 1000)), dbl(static_cast<double>(rng() % 2000) / 10.0)}});
+  }
+  return q;
+}
+
+// 5. UNNEST of a JSON array of 3-4 parameter objects (the prescriptions shape) + JSON_VALUE.
+Query unnest_json(size_t rows) {
+  Query q{"unnest_json", "UNNEST + JSON_VALUE (prescriptions)",
+          "CREATE TABLE rx (id STRING, parameters STRING)",
+          "SELECT id, JSON_VALUE(p, '$.parameter_name') AS name, CAST(JSON_VALUE(p, '$.parameter_value') AS DOUBLE) AS target "
+          "FROM rx CROSS JOIN UNNEST(JSON_QUERY(parameters, '$' RETURNING ARRAY<STRING>)) AS t(p)",
+          {}, 0};
+  std::mt19937_64 rng(5);
+  static const char* kNames[] = {"pressure", "flow", "temperature", "volume", "rate", "speed"};
+  static const char* kUnits[] = {"bar", "l/min", "C", "ml", "Hz", "rpm"};
+  for (size_t i = 0; i < rows; ++i) {
+    const int n = 3 + static_cast<int>(rng() % 2);
+    std::string json = "[";
+    for (int j = 0; j < n; ++j) {
+      const size_t which = rng() % 6;
+      json += fmt::format("{}{{\"parameter_name\": \"{}\", \"parameter_value\": {}, \"parameter_tolerance\": {}, \"unit\": \"{}\"}}",
+                          j ? ", " : "", kNames[which], static_cast<double>(rng() % 4000) / 8.0, static_cast<double>(rng() % 40) / 8.0,
+                          kUnits[which]);
+    }
+    json += "]";
+    add_row(q.input, "rx", Row{RowKind::kInsert, {str(fmt::format("RX-{}", i)), str(std::move(json))}});
+  }
+  return q;
+}
+
+std::vector<Query> make_queries(double scale, const std::vector<std::string>& only) {
+  auto n = [&](double base) { return static_cast<size_t>(base * scale); };
+  std::vector<Query> all;
+  auto want = [&](const char* name) {
+    if (only.empty()) return true;
+    for (const std::string& o : only) {
+      if (o == name) return true;
+    }
+    return false;
+  };
+  // Base sizes: each careflow run lasts a few seconds on the 2-core release machine.
+  if (want("filter_project")) all.push_back(filter_project(n(6'000'000)));
+  if (want("group_retract")) all.push_back(group_retract(n(2'500'000)));
+  if (want("join_updating")) all.push_back(join_updating(n(3'000'000)));
+  if (want("dedup_rownumber")) all.push_back(dedup_rownumber(n(4'000'000)));
+  if (want("unnest_json")) all.push_back(unnest_json(n(500'000)));
+  for (Query& q : all) q.input_rows = count_rows(q.input);
+  return all;
+}
+
+// ---- the shared data directory ---------------------------------------------------------------
+
+std::string field_text(const Value& v) {
+  if (v.is_null()) return "\\N";
+  if (v.is_int()) return std::to_string(v.as_int());
+  if (v.is_double()) return fmt::format("{}", v.as_double());
+  return v.as_string();  // generated strings never hold tabs or newlines
+}
+
+// DIR/<name>/setup.sql, query.sql, and input.tsv: one row a line, "table<TAB>kind<TAB>fields...",
+// in push order.
+void write_query_files(const fs::path& dir, const Query& q) {
+  const fs::path qdir = dir / q.name;
+  fs::create_directories(qdir);
+  std::ofstream(qdir / "setup.sql") << q.setup << "\n";
+  std::ofstream(qdir / "query.sql") << q.sql << "\n";
+  std::ofstream out(qdir / "input.tsv");
+  std::string line;
+  for (const Batch& b : q.input) {
+    for (const Row& r : b.rows) {
+      line.clear();
+      line += b.table;
+      line += '\t';
+      line += exec::kind_symbol(r.kind);
+      for (const Value& v : r.fields) {
+        line += '\t';
+        line += field_text(v);
+      }
+      line += '\n';
+      out << line;
+    }
+  }
+}
+
+// ---- careflow --------------------------------------------------------------------------------
+
+struct Outcome {
+  std::string status = "ok";  // ok | unavailable | failed
+  std::string note;
+  size_t output_rows = 0;
+  double seconds = 0;
+  double cpu_seconds = 0;
+};
+
+double cpu_now() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+Outcome run_careflow(const Query& q) {
+  Outcome o;
+  exec::Session session;
+  auto setup = session.execute_script(q.setup);
+  if (!setup) {
+    o.status = "failed";
+    o.note = "setup: " + first_line(setup.status().message());
+    return o;
+  }
+  auto planned = session.execute_script(q.sql);
+  if (!planned) {
+    o.status = "unavailable";
+    o.note = first_line(planned.status().message());
+    return o;
+  }
+  if (planned->size() != 1 || planned->front().kind != exec::StatementResult::Kind::kJob) {
+    o.status = "failed";
+    o.note = "the query gave no job";
+    return o;
+  }
+  exec::Job& job = *planned->front().job;
+  if (Status s = job.start(); !s) {
+    o.status = "failed";
+    o.note = first_line(s.message());
+    return o;
+  }
+  o.output_rows += job.take_output().size();
+  const double cpu0 = cpu_now();
+  const auto t0 = std::chrono::steady_clock::now();
+  for (const Batch& b : q.input) {
+    if (Status s = job.push(b.table, b.rows); !s) {
+      o.status = "failed";
+      o.note = first_line(s.message());
+      return o;
+    }
+    o.output_rows += job.take_output().size();
+  }
+  o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  o.cpu_seconds = cpu_now() - cpu0;
+  if (o.output_rows == 0) {
+    o.status = "failed";
+    o.note = "no output rows";
+  }
+  return o;
+}
+
+// ---- results files and the report ------------------------------------------------------------
+
+// One line per query: name, status, input rows, output rows, seconds, cpu seconds, note.
+void write_results(const fs::path& file, const std::vector<Query>& queries, const std::vector<Outcome>& outcomes) {
+  std::ofstream out(file);
+  for (size_t i = 0; i < queries.size(); ++i) {
+    const Outcome& o = outcomes[i];
+    out << fmt::format("{}\t{}\t{}\t{}\t{:.6f}\t{:.6f}\t{}\n", queries[i].name, o.status, queries[i].input_rows, o.output_rows, o.seconds,
+                       o.cpu_seconds, o.note);
+  }
+}
+
+struct ResultLine {
+  std::string status = "missing";
+  size_t input_rows = 0;
+  size_t output_rows = 0;
+  double seconds = 0;
+  double cpu_seconds = 0;
+  std::string note;
+  double rate() const { return status == "ok" && seconds > 0 ? static_cast<double>(input_rows) / seconds : 0; }
+};
+
+std::map<std::string, ResultLine> read_results(const fs::path& file) {
+  std::map<std::string, ResultLine> out;
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    std::string part;
+    while (std::getline(ss, part, '\t')) f.push_back(part);
+    if (f.size() < 6) continue;
+    ResultLine r;
+    r.status = f[1];
+    r.input_rows = std::stoull(f[2]);
+    r.output_rows = std::stoull(f[3]);
+    r.seconds = std::stod(f[4]);
+    r.cpu_seconds = std::stod(f[5]);
+    r.note = f.size() > 6 ? f[6] : "";
+    out[f[0]] = r;
+  }
+  return out;
+}
+
+std::string rate_text(const ResultLine& r) {
+  if (r.status == "unavailable") return "not available";
+  if (r.status != "ok") return r.status;
+  return fmt::format("{:.0f}", r.rate());
+}
+
+std::string report(const fs::path& dir) {
+  const auto ours = read_results(dir / "careflow.tsv");
+  const auto flink = read_results(dir / "flink.tsv");
+  std::string out;
+  out += "| query | careflow rows/s | Flink rows/s | ratio | input rows | output rows (careflow / Flink) | Flink CPU busy |\n";
+  out += "|---|---|---|---|---|---|---|\n";
+  std::string notes;
+  for (const Query& q : make_queries(0, {})) {  // names and titles only
+    const ResultLine c = ours.count(q.name) ? ours.at(q.name) : ResultLine{};
+    const ResultLine f = flink.count(q.name) ? flink.at(q.name) : ResultLine{};
+    const double cr = c.rate(), fr = f.rate();
+    out += fmt::format("| {} | {} | {} | {} | {} | {} / {} | {} |\n", q.title, rate_text(c), rate_text(f),
+                       cr > 0 && fr > 0 ? fmt::format("{:.2f}x", cr / fr) : "n/a", c.input_rows ? c.input_rows : f.input_rows,
+                       c.status == "ok" ? std::to_string(c.output_rows) : "-", f.status == "ok" ? std::to_string(f.output_rows) : "-",
+                       f.status == "ok" && f.seconds > 0 ? fmt::format("{:.2f} cores", f.cpu_seconds / f.seconds) : "-");
+    if (c.status != "ok" && !c.note.empty()) notes += fmt::format("- {} on careflow: {} ({})\n", q.name, c.status, c.note);
+    if (f.status != "ok" && !f.note.empty()) notes += fmt::format("- {} on Flink: {} ({})\n", q.name, f.status, f.note);
+  }
+  out += "\nSQL per query (identical text on both engines):\n\n";
+  for (const Query& q : make_queries(0, {})) out += fmt::format("- {}: `{}`\n", q.name, q.sql);
+  if (!notes.empty()) out += "\nNot measured:\n\n" + notes;
+  return out;
+}
+
+std::vector<std::string> split_commas(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string part;
+  while (std::getline(ss, part, ',')) {
+    if (!part.empty()) out.push_back(part);
+  }
+  return out;
+}
+
+}  // namespace
+}  // namespace careflow::bench
+
+int main(int argc, char** argv) {
+  using namespace careflow::bench;
+  std::string data_dir, report_dir, markdown_path;
+  double scale = 1.0;
+  std::vector<std::string> only;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        fmt::print(stderr, "engine_bench: {} needs a value\n", arg);
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (arg == "--data") data_dir = next();
+    else if (arg == "--report") report_dir = next();
+    else if (arg == "--markdown") markdown_path = next();
+    else if (arg == "--scale") scale = std::stod(next());
+    else if (arg == "--only") only = split_commas(next());
+    else {
+      fmt::print(stderr,
+                 "usage: engine_bench --data DIR [--scale F] [--only name,...]\n"
+                 "       engine_bench --report DIR [--markdown FILE]\n");
+      return 2;
+    }
+  }
+  if (!report_dir.empty()) {
+    const std::string table = report(report_dir);
+    fmt::print("{}", table);
+    if (!markdown_path.empty()) std::ofstream(markdown_path) << table;
+    return 0;
+  }
+  if (data_dir.empty()) {
+    fmt::print(stderr, "engine_bench: give --data DIR or --report DIR\n");
+    return 2;
+  }
+  std::filesystem::create_directories(data_dir);
+  std::vector<Query> queries = make_queries(scale, only);
+  std::vector<Outcome> outcomes;
+  bool failed = false;
+  for (const Query& q : queries) {
+    write_query_files(data_dir, q);
+    // One warm-up (allocator and caches, as the Flink side warms its JIT), then the median of
+    // kRuns measured runs: the machine is shared and single runs are noisy.
+    run_careflow(q);
+    std::vector<Outcome> runs;
+    for (int r = 0; r < kRuns; ++r) {
+      runs.push_back(run_careflow(q));
+      if (runs.back().status != "ok") break;
+    }
+    std::sort(runs.begin(), runs.end(), [](const Outcome& a, const Outcome& b) { return a.seconds < b.seconds; });
+    Outcome o = runs.back().status != "ok" ? runs.back() : runs[runs.size() / 2];
+    if (o.status == "failed") failed = true;
+    if (o.status == "ok") {
+      fmt::print("careflow {:16} {:>9} rows in {:.2f} s: {:>10.0f} rows/s, {} output rows\n", q.name, q.input_rows, o.seconds,
+                 static_cast<double>(q.input_rows) / o.seconds, o.output_rows);
+    } else {
+      fmt::print("careflow {:16} {}: {}\n", q.name, o.status == "unavailable" ? "not available" : o.status, o.note);
+    }
+    std::fflush(stdout);
+    outcomes.push_back(std::move(o));
+  }
+  write_results(std::filesystem::path(data_dir) / "careflow.tsv", queries, outcomes);
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,215 @@
+package careflow.interop.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.TableDescriptor;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.types.RowKind;
+
+/**
+ * The Flink side of the streaming SQL engine benchmark (bench/engine_bench.cc writes the input):
+ *
+ * <pre>EngineBench DIR [--only name,...]</pre>
+ *
+ * For each query directory DIR/NAME (setup.sql, query.sql, input.tsv) it runs the same DDL and
+ * SELECT on Flink 1.20: streaming mode, parallelism 1, a local MiniCluster, Flink's defaults
+ * otherwise (object reuse off, mini-batch off, heap state backend, no checkpoints, buffer timeout
+ * 100 ms). The input rows are parsed into RowData before the job; bounded sources replay them and
+ * a counting sink takes the result (INSERT INTO a sink table that accepts any changelog). One
+ * warm-up run, then three measured runs, each a new job; the median is reported. The time is from
+ * the first row a source emits to the end of input at the sink; the CPU time of the whole JVM over
+ * that span is reported too (Flink runs each task of the job in its own thread). Writes DIR/flink.tsv, one line a query:
+ * name, status (ok | unavailable | failed), input rows, output rows, seconds, CPU seconds, note.
+ */
+public final class EngineBench {
+    static final List<String> QUERIES =
+            List.of("filter_project", "group_retract", "join_updating", "dedup_rownumber", "unnest_json");
+
+    /** Measured runs per query after the warm-up; the median is reported (the machine is shared and noisy). */
+    static final int RUNS = 3;
+
+    private EngineBench() {}
+
+    record Outcome(String status, long inputRows, long outputRows, double seconds, double cpuSeconds, String note) {
+        String line(String name) {
+            return String.format("%s\t%s\t%d\t%d\t%.6f\t%.6f\t%s", name, status, inputRows, outputRows, seconds, cpuSeconds,
+                    note.replace('\t', ' ').replace('\n', ' '));
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = null;
+        List<String> only = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--only")) {
+                only.addAll(List.of(args[++i].split(",")));
+            } else {
+                dir = Path.of(args[i]);
+            }
+        }
+        if (dir == null) {
+            System.err.println("usage: EngineBench DIR [--only name,...]");
+            System.exit(2);
+        }
+        boolean failed = false;
+        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(dir.resolve("flink.tsv"), StandardCharsets.UTF_8))) {
+            for (String name : QUERIES) {
+                Path qdir = dir.resolve(name);
+                if (!Files.isDirectory(qdir) || (!only.isEmpty() && !only.contains(name))) {
+                    continue;
+                }
+                Outcome o = runQuery(qdir);
+                BenchData.tables = new HashMap<>();
+                out.println(o.line(name));
+                out.flush();
+                if (o.status.equals("ok")) {
+                    System.out.printf("flink    %-16s %9d rows in %.2f s: %10.0f rows/s, %d output rows, %.2f cores busy%n",
+                            name, o.inputRows, o.seconds, o.inputRows / o.seconds, o.outputRows, o.cpuSeconds / o.seconds);
+                } else {
+                    System.out.printf("flink    %-16s %s: %s%n", name, o.status.equals("unavailable") ? "not available" : o.status, o.note);
+                    failed |= o.status.equals("failed");
+                }
+                System.out.flush();
+            }
+        }
+        // MiniCluster leaves non-daemon threads behind.
+        System.exit(failed ? 1 : 0);
+    }
+
+    static Outcome runQuery(Path qdir) throws IOException {
+        String setup = Files.readString(qdir.resolve("setup.sql"));
+        String sql = Files.readString(qdir.resolve("query.sql")).strip();
+        long inputRows;
+        try {
+            inputRows = load(newSession(setup), qdir.resolve("input.tsv"));
+        } catch (Exception e) {
+            return new Outcome("failed", 0, 0, 0, 0, "setup: " + firstLine(e));
+        }
+        List<Outcome> measured = new ArrayList<>();
+        for (int run = 0; run < 1 + RUNS; run++) { // warm-up, then the measured runs
+            StreamTableEnvironment tEnv = newSession(setup);
+            Table query;
+            try {
+                query = tEnv.sqlQuery(sql);
+                tEnv.createTable("bench_sink", TableDescriptor.forConnector("careflow-bench")
+                        .schema(Schema.newBuilder().fromResolvedSchema(query.getResolvedSchema()).build())
+                        .build());
+            } catch (Exception e) {
+                return new Outcome("unavailable", inputRows, 0, 0, 0, firstLine(e));
+            }
+            BenchData.reset();
+            try {
+                query.insertInto("bench_sink").execute().await();
+            } catch (Exception e) {
+                return new Outcome("failed", inputRows, 0, 0, 0, firstLine(e));
+            }
+            double seconds = (BenchData.sinkEndNanos - BenchData.firstEmitNanos.get()) / 1e9;
+            double cpu = (BenchData.sinkEndCpuNanos - BenchData.firstEmitCpuNanos.get()) / 1e9;
+            long output = BenchData.outputRows;
+            if (output == 0) {
+                return new Outcome("failed", inputRows, 0, seconds, cpu, "no output rows");
+            }
+            if (run > 0) {
+                measured.add(new Outcome("ok", inputRows, output, seconds, cpu, ""));
+            }
+        }
+        measured.sort((a, b) -> Double.compare(a.seconds, b.seconds));
+        return measured.get(measured.size() / 2);
+    }
+
+    static StreamTableEnvironment newSession(String setup) {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+        StreamTableEnvironment tEnv = StreamTableEnvironment.create(env, EnvironmentSettings.newInstance()
+                .inStreamingMode().withBuiltInCatalogName("flink_builtin_catalog").build());
+        tEnv.registerCatalog("default_catalog", new BenchCatalog("default_catalog", "default_database"));
+        tEnv.useCatalog("default_catalog");
+        tEnv.useDatabase("default_database");
+        tEnv.getConfig().set("table.local-time-zone", "UTC");
+        tEnv.getConfig().set("table.exec.resource.default-parallelism", "1");
+        for (String statement : setup.split(";")) {
+            if (!statement.isBlank()) {
+                tEnv.executeSql(statement.strip());
+            }
+        }
+        return tEnv;
+    }
+
+    /** Parses input.tsv ("table, kind, fields" a line) by each table's physical column types into BenchData. */
+    static long load(StreamTableEnvironment tEnv, Path file) throws IOException {
+        Map<String, LogicalType[]> types = new HashMap<>();
+        Map<String, List<RowData>> rows = new HashMap<>();
+        long n = 0;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                String[] f = line.split("\t", -1);
+                LogicalType[] t = types.computeIfAbsent(f[0], table -> tEnv.from(table).getResolvedSchema()
+                        .toPhysicalRowDataType().getChildren().stream().map(DataType::getLogicalType).toArray(LogicalType[]::new));
+                GenericRowData row = new GenericRowData(kind(f[1]), t.length);
+                for (int i = 0; i < t.length; i++) {
+                    row.setField(i, parse(f[i + 2], t[i]));
+                }
+                rows.computeIfAbsent(f[0], k -> new ArrayList<>()).add(row);
+                n++;
+            }
+        }
+        Map<String, RowData[]> tables = new HashMap<>();
+        rows.forEach((table, list) -> tables.put(table, list.toArray(new RowData[0])));
+        BenchData.tables = tables;
+        return n;
+    }
+
+    static RowKind kind(String symbol) {
+        return switch (symbol) {
+            case "+I" -> RowKind.INSERT;
+            case "-U" -> RowKind.UPDATE_BEFORE;
+            case "+U" -> RowKind.UPDATE_AFTER;
+            case "-D" -> RowKind.DELETE;
+            default -> throw new IllegalArgumentException("bad row kind " + symbol);
+        };
+    }
+
+    static Object parse(String text, LogicalType type) {
+        if (text.equals("\\N")) {
+            return null;
+        }
+        return switch (type.getTypeRoot()) {
+            case INTEGER -> Integer.parseInt(text);
+            case BIGINT -> Long.parseLong(text);
+            case DOUBLE -> Double.parseDouble(text);
+            case VARCHAR, CHAR -> StringData.fromString(text);
+            default -> throw new IllegalArgumentException("unsupported column type " + type);
+        };
+    }
+
+    static String firstLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        String r = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
+        return root == e || m.equals(r) ? m : m + " (" + r + ")";
+    }
+}
