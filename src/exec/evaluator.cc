@@ -229,6 +229,15 @@ bool like(std::string_view s, std::string_view p, int escape) {
   return pi == p.size();
 }
 
+// An argument without a copy when it is a column or a literal (most are): the hot path of
+// comparisons and arithmetic.
+inline const Value& eval_ref(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx, Value& scratch) {
+  if (e.kind == BoundKind::kInputRef) return row[static_cast<size_t>(e.index)];
+  if (e.kind == BoundKind::kLiteral) return e.value;
+  scratch = evaluate(e, row, ctx);
+  return scratch;
+}
+
 }  // namespace
 
 Value evaluate(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
@@ -245,14 +254,16 @@ Value evaluate(const BoundExpr& e, const std::vector<Value>& row, const EvalCont
       return e.binding.kernel->call(args.data(), args.size(), ctx);
     }
     case BoundKind::kCast: {
-      Value v = evaluate(*e.args[0], row, ctx);
+      Value scratch;
+      const Value& v = eval_ref(*e.args[0], row, ctx, scratch);
       return sql::cast_value(v, e.args[0]->type, e.type, e.try_cast, ctx);
     }
     case BoundKind::kArithmetic: {
-      Value a = evaluate(*e.args[0], row, ctx);
-      if (a.is_null()) return a;
-      Value b = evaluate(*e.args[1], row, ctx);
-      if (b.is_null()) return b;
+      Value sa, sb;
+      const Value& a = eval_ref(*e.args[0], row, ctx, sa);
+      if (a.is_null()) return Value();
+      const Value& b = eval_ref(*e.args[1], row, ctx, sb);
+      if (b.is_null()) return Value();
       return arithmetic(e, a, b);
     }
     case BoundKind::kNegate: {
@@ -265,8 +276,9 @@ Value evaluate(const BoundExpr& e, const std::vector<Value>& row, const EvalCont
       return Value::decimal(-v.as_decimal());
     }
     case BoundKind::kCompare: {
-      Value a = evaluate(*e.args[0], row, ctx);
-      Value b = evaluate(*e.args[1], row, ctx);
+      Value sa, sb;
+      const Value& a = eval_ref(*e.args[0], row, ctx, sa);
+      const Value& b = eval_ref(*e.args[1], row, ctx, sb);
       return compare_op(e, a, b);
     }
     case BoundKind::kConcat: {
@@ -300,7 +312,8 @@ Value evaluate(const BoundExpr& e, const std::vector<Value>& row, const EvalCont
       return v.is_null() ? v : Value::boolean(!v.as_bool());
     }
     case BoundKind::kIsNull: {
-      bool null = evaluate(*e.args[0], row, ctx).is_null();
+      Value scratch;
+      bool null = eval_ref(*e.args[0], row, ctx, scratch).is_null();
       return Value::boolean(e.negated ? !null : null);
     }
     case BoundKind::kIsTrue: {

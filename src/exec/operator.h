@@ -36,9 +36,10 @@ class Operator {
   void emit(RowKind kind, std::vector<Value> fields) { out_.push_back(Row{kind, std::move(fields)}); }
   void flush() {
     if (out_.empty()) return;
-    RowBatch batch;
-    batch.swap(out_);
-    if (next_) next_->push_batch(next_input_, batch);
+    // Two buffers that keep their capacity: no allocation per batch once warmed up.
+    sending_.swap(out_);
+    if (next_) next_->push_batch(next_input_, sending_);
+    sending_.clear();
   }
   const sql::EvalContext& ctx() const { return *ctx_; }
 
@@ -46,6 +47,7 @@ class Operator {
   Operator* next_ = nullptr;
   int next_input_ = 0;
   RowBatch out_;
+  RowBatch sending_;
   const sql::EvalContext* ctx_ = nullptr;
 };
 

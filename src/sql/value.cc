@@ -60,7 +60,7 @@ size_t Value::hash() const {
   return 0;
 }
 
-int compare_values(const Value& a, const Value& b) {
+int compare_values_slow(const Value& a, const Value& b) {
   if (a.is_null() || b.is_null()) return a.is_null() == b.is_null() ? 0 : (a.is_null() ? -1 : 1);
   auto three_way = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
   if (a.is_int() && b.is_int()) return three_way(a.as_int(), b.as_int());

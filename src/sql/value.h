@@ -79,7 +79,11 @@ class Value {
 
 // Total order for two non-NULL values of the same type (ORDER BY, MIN/MAX, ranking). Strings
 // compare by UTF-8 bytes as Flink's BinaryStringData does.
-int compare_values(const Value& a, const Value& b);
+int compare_values_slow(const Value& a, const Value& b);
+inline int compare_values(const Value& a, const Value& b) {
+  if (a.is_int() && b.is_int()) return a.as_int() < b.as_int() ? -1 : (b.as_int() < a.as_int() ? 1 : 0);
+  return compare_values_slow(a, b);
+}
 
 struct ValueHash {
   size_t operator()(const Value& v) const { return v.hash(); }

@@ -1,4 +1,6 @@
 // StreamExecCalc: filter, then project; the row keeps its kind.
+#include <algorithm>
+
 #include "exec/evaluator.h"
 #include "exec/operators/operators.h"
 
@@ -16,6 +18,15 @@ class Calc : public Operator {
       identity_ = identity_ && projections_[i]->kind == sql::BoundKind::kInputRef &&
                   projections_[i]->index == static_cast<int>(i);
     }
+    // A column that one bare reference reads and nothing else touches is moved, not copied.
+    std::vector<int> refs;
+    for (const auto& p : projections_) sql::collect_input_refs(*p, &refs);
+    move_from_.assign(projections_.size(), -1);
+    for (size_t i = 0; i < projections_.size(); ++i) {
+      if (projections_[i]->kind != sql::BoundKind::kInputRef) continue;
+      int column = projections_[i]->index;
+      if (std::count(refs.begin(), refs.end(), column) == 1) move_from_[i] = column;
+    }
   }
 
   void process(int, Row& row) override {
@@ -24,9 +35,13 @@ class Calc : public Operator {
       emit(std::move(row));
       return;
     }
-    std::vector<Value> out;
-    out.reserve(projections_.size());
-    for (const auto& p : projections_) out.push_back(evaluate(*p, row.fields, ctx()));
+    std::vector<Value> out(projections_.size());
+    for (size_t i = 0; i < projections_.size(); ++i) {
+      if (move_from_[i] < 0) out[i] = evaluate(*projections_[i], row.fields, ctx());
+    }
+    for (size_t i = 0; i < projections_.size(); ++i) {
+      if (move_from_[i] >= 0) out[i] = std::move(row.fields[static_cast<size_t>(move_from_[i])]);
+    }
     emit(row.kind, std::move(out));
   }
 
@@ -34,6 +49,7 @@ class Calc : public Operator {
   std::vector<sql::BoundExprPtr> projections_;
   sql::BoundExprPtr filter_;
   bool identity_ = false;
+  std::vector<int> move_from_;  // per projection: the input column to move, or -1
 };
 
 class ComputedColumns : public Operator {

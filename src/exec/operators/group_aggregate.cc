@@ -56,8 +56,7 @@ class GroupAggregate : public Operator {
       it = state_.emplace(k, std::move(g)).first;
     }
     Group& g = it->second;
-    std::vector<Value> before = first ? std::vector<Value>{} : result(k, g);
-    std::vector<Value> args;
+    std::vector<Value>& args = args_;
     for (size_t i = 0; i < aggs_.size(); ++i) {
       args.clear();
       for (int a : aggs_[i].args) args.push_back(row.fields[static_cast<size_t>(a)]);
@@ -65,17 +64,21 @@ class GroupAggregate : public Operator {
       else g.accumulators[i]->retract(args.data());
     }
     g.count += accumulate ? 1 : -1;
+    // The previous result is the one last emitted, kept with the group.
     if (g.count > 0) {
-      std::vector<Value> after = result(k, g);
+      std::vector<Value> after = result(it->first, g);
       if (first) {
-        emit(RowKind::kInsert, std::move(after));
-      } else if (after != before) {
-        emit(RowKind::kUpdateBefore, std::move(before));
-        emit(RowKind::kUpdateAfter, std::move(after));
+        emit(RowKind::kInsert, after);
+      } else if (after != g.last) {
+        emit(RowKind::kUpdateBefore, std::move(g.last));
+        emit(RowKind::kUpdateAfter, after);
+      } else {
+        return;
       }
+      g.last = std::move(after);
       return;
     }
-    if (!first) emit(RowKind::kDelete, std::move(before));
+    if (!first) emit(RowKind::kDelete, std::move(g.last));
     state_.erase(it);
   }
 
@@ -83,6 +86,7 @@ class GroupAggregate : public Operator {
   struct Group {
     std::vector<std::unique_ptr<sql::Accumulator>> accumulators;
     int64_t count = 0;
+    std::vector<Value> last;  // the result last emitted
   };
 
   std::vector<Value> result(const Key& k, const Group& g) const {
@@ -94,6 +98,7 @@ class GroupAggregate : public Operator {
   std::vector<int> keys_;
   std::vector<sql::AggCall> aggs_;
   KeyedState<Group> state_;
+  std::vector<Value> args_;  // reused for every row
 };
 
 }  // namespace
