@@ -21,16 +21,6 @@ using sql::Value;
 
 namespace {
 
-// Java int/long arithmetic: wraps on overflow, then narrowed to the result type's width.
-int64_t wrap(int64_t v, TypeId t) {
-  switch (t) {
-    case TypeId::kTinyInt: return static_cast<int8_t>(static_cast<uint64_t>(v));
-    case TypeId::kSmallInt: return static_cast<int16_t>(static_cast<uint64_t>(v));
-    case TypeId::kInt: return static_cast<int32_t>(static_cast<uint64_t>(v));
-    default: return v;
-  }
-}
-
 int128 rescale_or_throw(int128 v, int from, int to) {
   int128 out;
   if (!sql::rescale_decimal(v, from, to, 38, &out)) throw EvalError("DECIMAL overflow");
@@ -51,13 +41,13 @@ Value arithmetic(const BoundExpr& e, const Value& a, const Value& b) {
   if (t.is_integer()) {
     int64_t x = a.as_int(), y = b.as_int();
     uint64_t ux = static_cast<uint64_t>(x), uy = static_cast<uint64_t>(y);
-    if (op == "+") return Value::integer(wrap(static_cast<int64_t>(ux + uy), t.id));
-    if (op == "-") return Value::integer(wrap(static_cast<int64_t>(ux - uy), t.id));
-    if (op == "*") return Value::integer(wrap(static_cast<int64_t>(ux * uy), t.id));
+    if (op == "+") return Value::integer(sql::wrap_to_width(static_cast<int64_t>(ux + uy), t.id));
+    if (op == "-") return Value::integer(sql::wrap_to_width(static_cast<int64_t>(ux - uy), t.id));
+    if (op == "*") return Value::integer(sql::wrap_to_width(static_cast<int64_t>(ux * uy), t.id));
     if (y == 0) throw EvalError("/ by zero");
     if (x == INT64_MIN && y == -1) return Value::integer(op == "/" ? INT64_MIN : 0);
-    if (op == "/") return Value::integer(wrap(x / y, t.id));
-    return Value::integer(wrap(x % y, t.id));
+    if (op == "/") return Value::integer(sql::wrap_to_width(x / y, t.id));
+    return Value::integer(sql::wrap_to_width(x % y, t.id));
   }
   if (t.is_approximate()) {
     double x = a.as_double(), y = b.as_double();
@@ -270,7 +260,7 @@ Value evaluate(const BoundExpr& e, const std::vector<Value>& row, const EvalCont
       Value v = evaluate(*e.args[0], row, ctx);
       if (v.is_null()) return v;
       if (e.type.is_integer() || e.type.is_interval()) {
-        return Value::integer(wrap(static_cast<int64_t>(0 - static_cast<uint64_t>(v.as_int())), e.type.id));
+        return Value::integer(sql::wrap_to_width(static_cast<int64_t>(0 - static_cast<uint64_t>(v.as_int())), e.type.id));
       }
       if (e.type.is_approximate()) return Value::real(-v.as_double());
       return Value::decimal(-v.as_decimal());

@@ -11,16 +11,6 @@ namespace careflow::sql {
 
 namespace {
 
-// Java's narrowing of a long to byte/short/int: keep the low bits.
-int64_t wrap_integer(int64_t v, TypeId to) {
-  switch (to) {
-    case TypeId::kTinyInt: return static_cast<int8_t>(static_cast<uint64_t>(v));
-    case TypeId::kSmallInt: return static_cast<int16_t>(static_cast<uint64_t>(v));
-    case TypeId::kInt: return static_cast<int32_t>(static_cast<uint64_t>(v));
-    default: return v;
-  }
-}
-
 // Java's (long) cast of a double: NaN → 0, saturating at the bounds, truncation toward zero.
 int64_t double_to_long(double d) {
   if (std::isnan(d)) return 0;
@@ -37,7 +27,7 @@ int64_t double_to_integer(double d, TypeId to) {
   else if (d >= 2147483647.0) as_int = 2147483647;
   else if (d <= -2147483648.0) as_int = -2147483648LL;
   else as_int = static_cast<int64_t>(d);
-  return wrap_integer(as_int, to);
+  return wrap_to_width(as_int, to);
 }
 
 Value fail(const Value& v, const DataType& from, const DataType& to, bool try_cast) {
@@ -102,14 +92,14 @@ Value cast_value(const Value& v, const DataType& from, const DataType& to, bool 
     case TypeId::kSmallInt:
     case TypeId::kInt:
     case TypeId::kBigInt:
-      if (from.is_integer()) return Value::integer(wrap_integer(v.as_int(), to.id));
+      if (from.is_integer()) return Value::integer(wrap_to_width(v.as_int(), to.id));
       if (from.is_approximate()) return Value::integer(double_to_integer(v.as_double(), to.id));
       if (from.id == TypeId::kDecimal) {
         int128 q = v.as_decimal() / pow10_i128(from.scale);  // truncation toward zero, as BigDecimal.longValue
-        return Value::integer(wrap_integer(static_cast<int64_t>(q), to.id));
+        return Value::integer(wrap_to_width(static_cast<int64_t>(q), to.id));
       }
       if (from.id == TypeId::kBoolean) return Value::integer(v.as_bool() ? 1 : 0);
-      if (from.is_timestamp()) return Value::integer(wrap_integer(floor_div(v.as_int(), kMicrosPerSecond), to.id));
+      if (from.is_timestamp()) return Value::integer(wrap_to_width(floor_div(v.as_int(), kMicrosPerSecond), to.id));
       break;
     case TypeId::kFloat:
     case TypeId::kDouble: {

@@ -3,6 +3,7 @@
 // precision, scale and nullability. STRING is VARCHAR(2147483647) and BYTES VARBINARY(2147483647),
 // as in Flink, and both print back under their short names.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -102,6 +103,17 @@ struct DataType {
 
 // Integer types ordered by width: TINYINT < SMALLINT < INT < BIGINT.
 int integer_rank(TypeId id);
+
+// Java's narrowing of a long to byte / short / int (keep the low bits): how Flink's integer
+// arithmetic overflows and how CAST narrows integers.
+inline int64_t wrap_to_width(int64_t v, TypeId to) {
+  switch (to) {
+    case TypeId::kTinyInt: return static_cast<int8_t>(static_cast<uint64_t>(v));
+    case TypeId::kSmallInt: return static_cast<int16_t>(static_cast<uint64_t>(v));
+    case TypeId::kInt: return static_cast<int32_t>(static_cast<uint64_t>(v));
+    default: return v;
+  }
+}
 
 // The type both operands of a comparison, a CASE, a UNION or a COALESCE are converted to, by
 // Flink's implicit-cast rules (LogicalTypeMerging#findCommonType); false when they have none.

@@ -15,15 +15,6 @@ using sql::int128;
 using sql::TypeId;
 using sql::Value;
 
-int64_t wrap(int64_t v, TypeId t) {
-  switch (t) {
-    case TypeId::kTinyInt: return static_cast<int8_t>(static_cast<uint64_t>(v));
-    case TypeId::kSmallInt: return static_cast<int16_t>(static_cast<uint64_t>(v));
-    case TypeId::kInt: return static_cast<int32_t>(static_cast<uint64_t>(v));
-    default: return v;
-  }
-}
-
 class SumAccumulator : public sql::Accumulator {
  public:
   SumAccumulator(DataType arg, DataType result, bool average) : arg_(std::move(arg)), result_(std::move(result)), average_(average) {}
@@ -34,8 +25,8 @@ class SumAccumulator : public sql::Accumulator {
   Value result() const override {
     if (count_ == 0) return Value();
     if (arg_.is_integer()) {
-      if (!average_) return Value::integer(wrap(int_sum_, result_.id));
-      return Value::integer(wrap(int_sum_ / count_, result_.id));
+      if (!average_) return Value::integer(sql::wrap_to_width(int_sum_, result_.id));
+      return Value::integer(sql::wrap_to_width(int_sum_ / count_, result_.id));
     }
     if (arg_.is_approximate()) {
       double r = average_ ? double_sum_ / static_cast<double>(count_) : double_sum_;
