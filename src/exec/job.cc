@@ -159,11 +159,10 @@ Status Job::start() {
 }
 
 Status Job::push(const std::string& table, const RowBatch& rows) {
-  bool found = false;
+  // A table the job does not read takes no rows: not an error (the test runner feeds every table).
   for (size_t s = 0; s < sources_.size(); ++s) {
     const sql::TableDef& def = *sources_[s].table;
     if (def.name != table) continue;
-    found = true;
     RowBatch full;
     full.reserve(rows.size());
     for (const Row& in : rows) {
@@ -181,7 +180,6 @@ Status Job::push(const std::string& table, const RowBatch& rows) {
     }
     CF_RETURN_IF_ERROR(push_full(s, std::move(full)));
   }
-  if (!found) return Status::ok();  // the job does not read this table
   return Status::ok();
 }
 

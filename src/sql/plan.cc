@@ -75,8 +75,7 @@ std::string describe(const PlanNode& n) {
       for (const PlanField& f : right.schema) all.push_back(f.name);
       std::string where = join(keys);
       if (n.condition) where += (where.empty() ? "" : " AND ") + describe_bound(*n.condition, all);
-      return fmt::format("{}(joinType=[{}], where=[{}])", n.kind == PlanKind::kSemiJoin ? "Join" : "Join", type,
-                         where.empty() ? "true" : where);
+      return fmt::format("Join(joinType=[{}], where=[{}])", type, where.empty() ? "true" : where);
     }
     case PlanKind::kRank:
       return fmt::format("Rank(strategy=[{}], rankType=[ROW_NUMBER], rankRange=[rankStart={}, rankEnd={}], "

@@ -700,9 +700,13 @@ BoundExprPtr QueryPlanner::bind(const Expr& e, const Scope& scope, const Aggrega
       if (agg->group_exprs[i] == printed) return bound_input_ref(static_cast<int>(i), agg->group_types[i]);
     }
     if (e.kind == ExprKind::kColumn) {
-      // A bare column that is not grouped: name it the way Flink does.
-      plan_fail(e.pos, fmt::format("column '{}' is neither grouped nor aggregated; add it to GROUP BY or wrap it in an "
-                                   "aggregate such as MAX({})", print_expr(e), print_expr(e)));
+      // Written differently from its GROUP BY (usr vs c.usr): the grouped columns are in scope.
+      try {
+        return bind_column(e, scope);
+      } catch (const PlanError&) {
+        plan_fail(e.pos, fmt::format("column '{}' is neither grouped nor aggregated; add it to GROUP BY or wrap it in "
+                                     "an aggregate such as MAX({})", print_expr(e), print_expr(e)));
+      }
     }
   }
   switch (e.kind) {

@@ -13,10 +13,7 @@ std::string type_name(const DataType& t) { return t.without_time_attribute().to_
 
 // Conjuncts of an AND tree, in order.
 void split_and(const Expr& e, std::vector<const Expr*>* out) {
-  if (e.kind == ExprKind::kBinary && e.name == "AND" && !e.paren) {
-    split_and(*e.args[0], out);
-    split_and(*e.args[1], out);
-  } else if (e.kind == ExprKind::kBinary && e.name == "AND") {
+  if (e.kind == ExprKind::kBinary && e.name == "AND") {
     split_and(*e.args[0], out);
     split_and(*e.args[1], out);
   } else {
@@ -817,9 +814,6 @@ QueryPlanner::Planned QueryPlanner::select(const Query& q) {
     infer_changelog(*rank);
     node = rank;
     items[static_cast<size_t>(over_items[0])].bound = bound_input_ref(static_cast<int>(schema.size() - 1), schema.back().type);
-    if (grouped) {
-      // Later binding goes through the aggregate context; the rank column is appended after it.
-    }
   }
 
   // The projection (and HAVING).
