@@ -30,7 +30,9 @@ struct JsonCall {
   // is malformed.
   bool evaluate(const Value& json, const DataType& json_type, const Value& path, JsonPathResult* out,
                 std::string* error) const {
-    std::string text = json.is_string() ? json.as_string() : sql::format_value(json, json_type);
+    std::string formatted;
+    if (!json.is_string()) formatted = sql::format_value(json, json_type);
+    const std::string& text = json.is_string() ? json.as_string() : formatted;
     JsonPath parsed;
     const JsonPath* p = constant_path.get();
     if (p == nullptr) {
@@ -41,7 +43,7 @@ struct JsonCall {
       if (!parse_json_path(path.as_string(), &parsed, error)) return false;
       p = &parsed;
     }
-    std::optional<Json> doc = parse_json(text);
+    std::shared_ptr<const Json> doc = parse_json_cached(text);
     if (!doc && !p->strict) {
       // Lax mode: text that is not JSON has no value at the path, so ON EMPTY applies (observed on
       // Flink 1.20.4: tests/sql/functions/json.test).

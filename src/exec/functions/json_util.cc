@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cctype>
 
 #include "exec/functions/helpers.h"
@@ -14,6 +15,27 @@ std::optional<Json> parse_json(std::string_view text) {
   Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return std::nullopt;
   return j;
+}
+
+std::shared_ptr<const Json> parse_json_cached(std::string_view text) {
+  struct Entry {
+    std::string text;
+    std::shared_ptr<const Json> doc;
+    bool valid = false;
+  };
+  static constexpr size_t kEntries = 8;
+  thread_local std::array<Entry, kEntries> cache;
+  thread_local size_t next = 0;
+  for (const Entry& e : cache) {
+    if (e.valid && e.text.size() == text.size() && e.text == text) return e.doc;
+  }
+  std::optional<Json> parsed = parse_json(text);
+  Entry& slot = cache[next];
+  next = (next + 1) % kEntries;
+  slot.text.assign(text);
+  slot.doc = parsed ? std::make_shared<const Json>(std::move(*parsed)) : nullptr;
+  slot.valid = true;
+  return slot.doc;
 }
 
 namespace {

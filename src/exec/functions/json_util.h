@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,10 @@ using Json = nlohmann::ordered_json;
 
 // Parses a JSON document; nullopt when it is not valid JSON.
 std::optional<Json> parse_json(std::string_view text);
+// The same, remembered: the last few documents parsed on this thread are kept, so that
+// JSON_VALUE(p, '$.a') and JSON_VALUE(p, '$.b') over one row parse p once. nullptr when the text
+// is not JSON.
+std::shared_ptr<const Json> parse_json_cached(std::string_view text);
 
 // Jackson's compact serialization.
 std::string serialize_json(const Json& j);

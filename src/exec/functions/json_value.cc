@@ -3,6 +3,7 @@
 // Reference: https://nightlies.apache.org/flink/flink-docs-release-1.20/docs/dev/table/functions/systemfunctions/#json-functions
 
 #include "exec/functions/json_common.h"
+#include "exec/functions/json_fast_path.h"
 
 namespace careflow::exec::fn {
 namespace {
@@ -31,7 +32,28 @@ CF_REGISTER_SCALAR(json_value) {
       }
     }
     DataType input = types[0];
-    return make_binding(returning.with_nullable(true), types, [call, returning, input](const Value* a, size_t, const EvalContext&) -> Value {
+    // A constant chain of member names can take the fast path (json_fast_path.h).
+    std::shared_ptr<std::vector<std::string>> fast_keys;
+    if (call.constant_path && !call.constant_path->steps.empty()) {
+      fast_keys = std::make_shared<std::vector<std::string>>();
+      for (const JsonPath::Step& step : call.constant_path->steps) {
+        if (step.kind != JsonPath::Kind::kKey) {
+          fast_keys.reset();
+          break;
+        }
+        fast_keys->push_back(step.key);
+      }
+    }
+    return make_binding(returning.with_nullable(true), types, [call, returning, input, fast_keys](const Value* a, size_t, const EvalContext&) -> Value {
+      if (fast_keys && a[0].is_string()) {
+        std::string text;
+        if (fast_json_member(a[0].as_string(), *fast_keys, &text) == FastJsonResult::kFound) {
+          if (returning.is_string()) return Value::string(std::move(text));
+          auto converted = sql::parse_value(text, returning);
+          if (converted.is_ok()) return *converted;
+          // a conversion failure takes the general path, which reports it per ON ERROR
+        }
+      }
       auto on_error = [&](const std::string& message) -> Value {
         if (call.on_error == "ERROR") fail("JSON_VALUE: {}", message);
         if (call.on_error == "DEFAULT") return call.error_default.value_or(Value());
