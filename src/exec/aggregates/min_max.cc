@@ -1,6 +1,7 @@
-// MIN and MAX with retraction (MinWithRetractAggFunction): every value is kept with its count so
-// that retracting the current minimum reveals the next one.
-#include <map>
+// MIN and MAX with retraction, after Flink's MaxWithRetractAggFunction: every value is kept with
+// its count (a hash map) and the current extreme is cached; only retracting the last copy of the
+// extreme scans the map for the next one.
+#include <unordered_map>
 
 #include "sql/functions.h"
 
@@ -9,29 +10,42 @@ namespace {
 
 using sql::Value;
 
-struct ValueLess {
-  bool operator()(const Value& a, const Value& b) const { return sql::compare_values(a, b) < 0; }
-};
-
 class MinMaxAccumulator : public sql::Accumulator {
  public:
   explicit MinMaxAccumulator(bool max) : max_(max) {}
+
   void accumulate(const Value* args) override {
-    if (!args[0].is_null()) ++values_[args[0]];
-  }
-  void retract(const Value* args) override {
-    if (args[0].is_null()) return;
-    auto it = values_.find(args[0]);
-    if (it != values_.end() && --it->second == 0) values_.erase(it);
-  }
-  Value result() const override {
-    if (values_.empty()) return Value();
-    return max_ ? values_.rbegin()->first : values_.begin()->first;
+    const Value& v = args[0];
+    if (v.is_null()) return;
+    ++values_[v];
+    if (extreme_.is_null() || better(v, extreme_)) extreme_ = v;
   }
 
+  void retract(const Value* args) override {
+    const Value& v = args[0];
+    if (v.is_null()) return;
+    auto it = values_.find(v);
+    if (it == values_.end() || --it->second > 0) return;
+    values_.erase(it);
+    if (v == extreme_) {
+      extreme_ = Value();
+      for (const auto& [candidate, count] : values_) {
+        if (extreme_.is_null() || better(candidate, extreme_)) extreme_ = candidate;
+      }
+    }
+  }
+
+  Value result() const override { return extreme_; }
+
  private:
+  bool better(const Value& a, const Value& b) const {
+    int c = sql::compare_values(a, b);
+    return max_ ? c > 0 : c < 0;
+  }
+
   bool max_;
-  std::map<Value, int64_t, ValueLess> values_;
+  std::unordered_map<Value, int64_t, sql::ValueHash> values_;
+  Value extreme_;
 };
 
 Result<sql::AggregateBinding> bind_min_max(const char* name, const std::vector<sql::ArgInfo>& args, bool max) {

@@ -24,9 +24,9 @@ class ChangelogNormalize : public Operator {
         return;
       }
       if (row.kind == RowKind::kInsert && it->second == row.fields) return;
-      emit(RowKind::kUpdateBefore, it->second);
-      emit(RowKind::kUpdateAfter, row.fields);
-      it->second = std::move(row.fields);
+      emit(RowKind::kUpdateBefore, std::move(it->second));
+      it->second = row.fields;
+      emit(RowKind::kUpdateAfter, std::move(row.fields));
       return;
     }
     // -D or -U: the stored row is the full one (a tombstone may carry only the key).

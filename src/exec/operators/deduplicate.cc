@@ -42,9 +42,9 @@ class Deduplicate : public Operator {
       return;
     }
     if (it->second.first && it->second.row == row.fields) return;
-    emit(RowKind::kUpdateBefore, it->second.row);
-    emit(RowKind::kUpdateAfter, row.fields);
-    it->second = Kept{std::move(row.fields), false};
+    emit(RowKind::kUpdateBefore, std::move(it->second.row));
+    it->second = Kept{row.fields, false};
+    emit(RowKind::kUpdateAfter, std::move(row.fields));
   }
 
  private:
