@@ -46,23 +46,19 @@ class JoinSideState {
     }
     if (list.empty()) state_.erase(it);
   }
-  void set_associations(const Key& key, const std::vector<Value>& row, int64_t n) {
-    if (std::vector<JoinRecord>* list = records(key)) {
-      for (JoinRecord& r : *list) {
-        if (r.row == row) r.associations = n;
-      }
-    }
-  }
+
 
  private:
   KeyedState<std::vector<JoinRecord>> state_;
 };
 
 // One matching record of the other side as Flink's AssociatedRecords lists it: a record present
-// n times appears n times, each with the association count it had when the input arrived.
+// n times appears n times, each with the association count it had when the input arrived. The
+// record is updated in place (its list is not reshaped while one input row is processed).
 struct Associated {
-  const std::vector<Value>* row;
+  JoinRecord* record;
   int64_t associations;
+  const std::vector<Value>& row() const { return record->row; }
 };
 
 }  // namespace careflow::exec

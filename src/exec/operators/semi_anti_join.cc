@@ -56,16 +56,14 @@ class SemiAntiJoin : public Operator {
     if (key_has_null(key) && !right_keys_.empty()) return;
     std::vector<JoinRecord>* records = left_.records(key);
     if (!records) return;
-    std::vector<std::pair<std::vector<Value>, int64_t>> updates;
-    for (const JoinRecord& l : *records) {
+    for (JoinRecord& l : *records) {
       if (!matches(l.row, row.fields)) continue;
       for (int64_t i = 0; i < l.count; ++i) {
         if (accumulate && l.associations == 0) emit(anti_ ? RowKind::kDelete : row.kind, l.row);
         if (!accumulate && l.associations == 1) emit(anti_ ? RowKind::kInsert : row.kind, l.row);
       }
-      updates.emplace_back(l.row, l.associations + (accumulate ? 1 : -1));
+      l.associations += accumulate ? 1 : -1;
     }
-    for (auto& [r, n] : updates) left_.set_associations(key, r, n);
   }
 
   bool anti_;

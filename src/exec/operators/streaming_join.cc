@@ -34,7 +34,8 @@ class StreamingJoin : public Operator {
     const Key key = key_of(row.fields, is_left ? left_keys_ : right_keys_);
     const bool accumulate = is_accumulate(row.kind);
     const RowKind kind = row.kind;
-    std::vector<Associated> matches = associated(row.fields, key, is_left, other);
+    std::vector<Associated>& matches = matches_;
+    associated(row.fields, key, is_left, other, &matches);
 
     if (accumulate) {
       if (input_outer) {
@@ -43,16 +44,16 @@ class StreamingJoin : public Operator {
           self.add(key, std::move(row.fields), 0);
           return;
         }
-        if (other_outer) retract_padding_of_matches(matches, key, is_left, other);
-        for (const Associated& m : matches) emit_joined(RowKind::kInsert, row.fields, *m.row, is_left);
+        if (other_outer) retract_padding_of_matches(matches, is_left);
+        for (const Associated& m : matches) emit_joined(RowKind::kInsert, row.fields, m.row(), is_left);
         self.add(key, std::move(row.fields), static_cast<int64_t>(matches.size()));
         return;
       }
       if (other_outer) {
-        retract_padding_of_matches(matches, key, is_left, other);
-        for (const Associated& m : matches) emit_joined(RowKind::kInsert, row.fields, *m.row, is_left);
+        retract_padding_of_matches(matches, is_left);
+        for (const Associated& m : matches) emit_joined(RowKind::kInsert, row.fields, m.row(), is_left);
       } else {
-        for (const Associated& m : matches) emit_joined(kind, row.fields, *m.row, is_left);
+        for (const Associated& m : matches) emit_joined(kind, row.fields, m.row(), is_left);
       }
       self.add(key, std::move(row.fields), 0);
       return;
@@ -64,11 +65,11 @@ class StreamingJoin : public Operator {
       return;
     }
     RowKind out_kind = input_outer ? RowKind::kDelete : kind;
-    for (const Associated& m : matches) emit_joined(out_kind, row.fields, *m.row, is_left);
+    for (const Associated& m : matches) emit_joined(out_kind, row.fields, m.row(), is_left);
     if (other_outer) {
       for (const Associated& m : matches) {
-        if (m.associations == 1) emit_padded(RowKind::kInsert, *m.row, !is_left);
-        other.set_associations(key, *m.row, m.associations - 1);
+        if (m.associations == 1) emit_padded(RowKind::kInsert, m.row(), !is_left);
+        m.record->associations = m.associations - 1;
       }
     }
   }
@@ -76,13 +77,13 @@ class StreamingJoin : public Operator {
  private:
   // The other side's rows with this key that satisfy the residual condition. A key with a NULL
   // never matches (SQL equality), though the row is still kept for outer-join padding.
-  std::vector<Associated> associated(const std::vector<Value>& input, const Key& key, bool is_left,
-                                     JoinSideState& other) {
-    std::vector<Associated> out;
-    if (key_has_null(key)) return out;
+  void associated(const std::vector<Value>& input, const Key& key, bool is_left, JoinSideState& other,
+                  std::vector<Associated>* out) {
+    out->clear();
+    if (key_has_null(key)) return;
     std::vector<JoinRecord>* records = other.records(key);
-    if (!records) return out;
-    for (const JoinRecord& r : *records) {
+    if (!records) return;
+    for (JoinRecord& r : *records) {
       if (condition_) {
         joined_.clear();
         const std::vector<Value>& l = is_left ? input : r.row;
@@ -91,16 +92,14 @@ class StreamingJoin : public Operator {
         joined_.insert(joined_.end(), rr.begin(), rr.end());
         if (!passes(condition_.get(), joined_, ctx())) continue;
       }
-      for (int64_t i = 0; i < r.count; ++i) out.push_back({&r.row, r.associations});
+      for (int64_t i = 0; i < r.count; ++i) out->push_back({&r, r.associations});
     }
-    return out;
   }
 
-  void retract_padding_of_matches(const std::vector<Associated>& matches, const Key& key, bool is_left,
-                                  JoinSideState& other) {
+  void retract_padding_of_matches(const std::vector<Associated>& matches, bool is_left) {
     for (const Associated& m : matches) {
-      if (m.associations == 0) emit_padded(RowKind::kDelete, *m.row, !is_left);
-      other.set_associations(key, *m.row, m.associations + 1);
+      if (m.associations == 0) emit_padded(RowKind::kDelete, m.row(), !is_left);
+      m.record->associations = m.associations + 1;
     }
   }
 
@@ -133,6 +132,7 @@ class StreamingJoin : public Operator {
   bool left_outer_ = false, right_outer_ = false;
   JoinSideState left_, right_;
   std::vector<Value> joined_;
+  std::vector<Associated> matches_;  // reused for every row
 };
 
 }  // namespace
