@@ -202,12 +202,17 @@ Status EmbeddedLogImpl::recover_atomic_appends() {
   int64_t highest = journal_->max_id();
   for (auto& [name, topic] : topics_) {
     for (auto& partition : topic->partitions) {
-      const int64_t txn = partition->trailing_txn_id();
-      if (txn == 0) continue;
-      highest = std::max(highest, txn);
-      if (journal_->committed(txn)) {
-        referenced.insert(txn);
-      } else {
+      // Drop the uncommitted trailing batch, then keep the committed batch it exposes referenced:
+      // the journal is rewritten below with only referenced ids, and forgetting that one would
+      // make the next recovery drop a committed batch (found by tests/faults/log_crash_test).
+      for (;;) {
+        const int64_t txn = partition->trailing_txn_id();
+        if (txn == 0) break;
+        highest = std::max(highest, txn);
+        if (journal_->committed(txn)) {
+          referenced.insert(txn);
+          break;
+        }
         CF_RETURN_IF_ERROR(partition->drop_trailing_batch());
         topic->views[static_cast<size_t>(partition->id().partition)] = partition->current_view();
       }

@@ -100,6 +100,30 @@ TEST(Recovery, AnAtomicAppendThatNeverCommittedIsRolledBack) {
   EXPECT_EQ(values(*log, {"t", 1}), (std::vector<std::string>{"both-1", "again-1"}));
 }
 
+// The batch a rollback exposes is committed and must stay so through later restarts, even when
+// the rollback happened in every partition the committed append touched.
+TEST(Recovery, TheCommittedBatchBeforeARollbackSurvivesTheNextRestarts) {
+  TempDir dir;
+  {
+    auto log = open_log(dir.str());
+    ASSERT_TRUE(log->create_topic("t", TopicConfig{.partitions = 2}).is_ok());
+    std::vector<PartitionBatch> batches = {{{"t", 0}, {rec("both-0")}}, {{"t", 1}, {rec("both-1")}}};
+    ASSERT_TRUE(log->append_atomic(batches).is_ok());
+  }
+  // A crash after both batches of the next atomic append were written, before its commit.
+  for (int p : {0, 1}) {
+    std::string batch;
+    encode_batch(std::vector<Record>{rec("uncommitted")}, 1, 424242, batch);
+    append_bytes(segment_path(dir, "t", p, 0), batch);
+  }
+  for (int restart = 0; restart < 3; ++restart) {
+    SCOPED_TRACE(restart);
+    auto log = open_log(dir.str());
+    EXPECT_EQ(values(*log, {"t", 0}), (std::vector<std::string>{"both-0"}));
+    EXPECT_EQ(values(*log, {"t", 1}), (std::vector<std::string>{"both-1"}));
+  }
+}
+
 TEST(Recovery, AFlippedByteInTheLastSegmentFailsTheOpenNamingFileAndByte) {
   TempDir dir;
   ten_records(dir);
