@@ -27,6 +27,7 @@ class Parser {
   StatementPtr create();
   std::unique_ptr<CreateTable> create_table_body(bool temporary);
   ColumnDef column_def();
+  WatermarkDef watermark_def();  // WATERMARK FOR column AS expr
   std::vector<TableOption> options();
   Insert insert();
   StatementPtr statement_set();

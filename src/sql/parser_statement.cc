@@ -136,6 +136,16 @@ ColumnDef Parser::column_def() {
   return c;
 }
 
+WatermarkDef Parser::watermark_def() {
+  WatermarkDef w;
+  w.pos = expect_word("WATERMARK").pos;
+  expect_word("FOR");
+  w.column = identifier("a column name");
+  expect_word("AS");
+  w.expr = expr();
+  return w;
+}
+
 std::vector<TableOption> Parser::options() {
   std::vector<TableOption> out;
   expect_symbol("(");
@@ -173,13 +183,7 @@ std::unique_ptr<CreateTable> Parser::create_table_body(bool temporary) {
           fail(peek(), "NOT ENFORCED (Flink does not enforce primary keys; write PRIMARY KEY (...) NOT ENFORCED)");
         }
       } else if (is_word("WATERMARK")) {
-        WatermarkDef w;
-        w.pos = next().pos;
-        expect_word("FOR");
-        w.column = identifier("a column name");
-        expect_word("AS");
-        w.expr = expr();
-        t->watermark = std::move(w);
+        t->watermark = watermark_def();
       } else {
         t->columns.push_back(column_def());
         if (is_word("PRIMARY") && is_word("KEY", 1)) {  // column-level PRIMARY KEY
@@ -282,13 +286,7 @@ StatementPtr Parser::alter() {
   } else if (accept_word("ADD") || accept_word("MODIFY")) {
     bool paren = accept_symbol("(");
     if (is_word("WATERMARK")) {
-      WatermarkDef w;
-      w.pos = next().pos;
-      expect_word("FOR");
-      w.column = identifier("a column name");
-      expect_word("AS");
-      w.expr = expr();
-      a->watermark = std::move(w);
+      a->watermark = watermark_def();
       a->action = AlterTable::Action::kModifyWatermark;
     } else {
       a->action = AlterTable::Action::kAddColumns;
