@@ -37,7 +37,7 @@ class Session {
 
   const sql::Catalog& catalog() const { return catalog_; }
   const sql::SessionOptions& options() const { return options_; }
-  // Plans a query without running it (the test runner and EXPLAIN use this).
+  // Plans a query or an INSERT without building a job (EXPLAIN uses this).
   Result<sql::PlanPtr> plan(const sql::Statement& statement) const;
 
  private:
