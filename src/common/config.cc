@@ -1,4 +1,5 @@
 #include "common/config.h"
+#include "common/suggest.h"
 
 #include <fmt/format.h>
 
@@ -15,37 +16,6 @@ extern char** environ;
 
 namespace careflow {
 namespace {
-
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-// The candidate closest to `unknown` within `max_edits` edits (the first of equals), or "".
-template <typename Candidates, typename NameOf>
-std::string nearest(std::string_view unknown, const Candidates& candidates, size_t max_edits, NameOf name_of) {
-  std::string best;
-  size_t best_distance = max_edits + 1;
-  for (const auto& candidate : candidates) {
-    const std::string name(name_of(candidate));
-    const size_t d = edit_distance(unknown, name);
-    if (d < best_distance) {
-      best_distance = d;
-      best = name;
-    }
-  }
-  return best;
-}
 
 std::string did_you_mean(const std::string& name) { return name.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", name); }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/suggest.h"
 #include "sql/printer.h"
 
 namespace careflow::sql {
@@ -157,29 +158,9 @@ Status Catalog::not_found(const std::string& name) const {
 }
 
 std::string nearest_name(const std::string& name, const std::vector<std::string>& candidates) {
-  auto distance = [](const std::string& a, const std::string& b) {
-    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-      cur[0] = i;
-      for (size_t j = 1; j <= b.size(); ++j) {
-        size_t sub = prev[j - 1] + (std::tolower(a[i - 1]) == std::tolower(b[j - 1]) ? 0 : 1);
-        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-      }
-      std::swap(prev, cur);
-    }
-    return prev[b.size()];
-  };
-  std::string best;
-  size_t best_distance = std::max<size_t>(2, name.size() / 3) + 1;
-  for (const std::string& c : candidates) {
-    size_t d = distance(name, c);
-    if (d < best_distance) {
-      best_distance = d;
-      best = c;
-    }
-  }
-  return best;
+  // SQL names differ in case more often than in spelling: compare without it, allow a third.
+  return nearest(name, candidates, std::max<size_t>(2, name.size() / 3), [](const std::string& c) { return c; },
+                 /*ignore_case=*/true);
 }
 
 Result<TableDef> table_from_ddl(CreateTable& ddl) {
