@@ -33,6 +33,15 @@ bool any_nullable(const std::vector<BoundExprPtr>& args) {
   return false;
 }
 
+// A BOOLEAN predicate over `args`: NULL when any argument may be NULL.
+BoundExprPtr predicate(BoundKind kind, std::vector<BoundExprPtr> args, bool negated) {
+  DataType t = DataType::boolean();
+  t.nullable = any_nullable(args);
+  auto r = make_bound(kind, t, std::move(args));
+  r->negated = negated;
+  return r;
+}
+
 // Flink's LogicalTypeMerging#adjustPrecisionScale: keep 38 digits, protecting at least 6 of scale.
 DataType adjusted_decimal(int precision, int scale) {
   if (precision <= 38) return DataType::decimal(precision, scale);
@@ -511,11 +520,7 @@ BoundExprPtr QueryPlanner::bind_predicate(const Expr& e, const Scope& scope, con
         }
       }
       for (auto& a : args) a = bound_cast_if_needed(a, common);
-      DataType t = DataType::boolean();
-      t.nullable = any_nullable(args);
-      auto r = make_bound(BoundKind::kBetween, t, std::move(args));
-      r->negated = e.negated;
-      return r;
+      return predicate(BoundKind::kBetween, std::move(args), e.negated);
     }
     case ExprKind::kLike: {
       if (e.name != "LIKE") plan_fail(e.pos, "SIMILAR TO is not supported; use REGEXP");
@@ -527,11 +532,7 @@ BoundExprPtr QueryPlanner::bind_predicate(const Expr& e, const Scope& scope, con
         }
         args.push_back(bound_cast_if_needed(b, DataType::string()));
       }
-      DataType t = DataType::boolean();
-      t.nullable = any_nullable(args);
-      auto r = make_bound(BoundKind::kLike, t, std::move(args));
-      r->negated = e.negated;
-      return r;
+      return predicate(BoundKind::kLike, std::move(args), e.negated);
     }
     case ExprKind::kInList: {
       std::vector<BoundExprPtr> args;
@@ -544,11 +545,7 @@ BoundExprPtr QueryPlanner::bind_predicate(const Expr& e, const Scope& scope, con
         }
       }
       for (auto& a : args) a = bound_cast_if_needed(a, common);
-      DataType t = DataType::boolean();
-      t.nullable = any_nullable(args);
-      auto r = make_bound(BoundKind::kInList, t, std::move(args));
-      r->negated = e.negated;
-      return r;
+      return predicate(BoundKind::kInList, std::move(args), e.negated);
     }
     default: break;
   }
