@@ -30,3 +30,12 @@ function(careflow_add_test)
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
   gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 300)
 endfunction()
+
+# careflow's executables allocate with mimalloc (Debian's libmimalloc-dev): the engine allocates and
+# frees a row for each changelog message, and glibc's malloc cost it a fifth of its instructions
+# (bench/results/engine.md). Sanitizer builds keep the sanitizers' allocator.
+function(careflow_use_allocator target)
+  if(NOT CAREFLOW_SANITIZE)
+    target_link_libraries(${target} PRIVATE -Wl,--no-as-needed mimalloc -Wl,--as-needed)
+  endif()
+endfunction()
