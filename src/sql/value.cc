@@ -100,6 +100,11 @@ int compare_values_slow(const Value& a, const Value& b) {
 size_t KeyHash::operator()(const std::vector<Value>& key) const {
   size_t h = key.size();
   for (const Value& v : key) h = mix(h, v.hash());
+  // A final avalanche (MurmurHash3's fmix64): keys are often small consecutive integers, and
+  // open-addressing maps (exec/state.h) take their probe position and tag from different bits.
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
   return h;
 }
 

@@ -1,7 +1,7 @@
 // MIN and MAX with retraction, after Flink's MaxWithRetractAggFunction: every value is kept with
 // its count (a hash map) and the current extreme is cached; only retracting the last copy of the
 // extreme scans the map for the next one.
-#include <unordered_map>
+#include <absl/container/flat_hash_map.h>
 
 #include "sql/functions.h"
 
@@ -10,43 +10,84 @@ namespace {
 
 using sql::Value;
 
+// Values are kept in an open-addressing map: accumulating a value seen before, or retracting one,
+// touches one slot and allocates nothing. `Slot` is the stored form of a value: int64_t for the
+// types a Value carries as an integer (the hot case: a few bytes a slot, compared in one
+// instruction), Value for the rest.
+template <typename Slot>
+struct SlotTraits;
+
+template <>
+struct SlotTraits<int64_t> {
+  static int64_t of(const Value& v) { return v.as_int(); }
+  static Value value(int64_t s) { return Value::integer(s); }
+  static int compare(int64_t a, int64_t b) { return a < b ? -1 : (b < a ? 1 : 0); }
+  using Hash = absl::Hash<int64_t>;
+  using Eq = std::equal_to<int64_t>;
+};
+
+template <>
+struct SlotTraits<Value> {
+  static const Value& of(const Value& v) { return v; }
+  static Value value(const Value& s) { return s; }
+  static int compare(const Value& a, const Value& b) { return sql::compare_values(a, b); }
+  using Hash = sql::ValueHash;
+  using Eq = std::equal_to<Value>;
+};
+
+template <typename Slot>
 class MinMaxAccumulator : public sql::Accumulator {
+  using Traits = SlotTraits<Slot>;
+
  public:
   explicit MinMaxAccumulator(bool max) : max_(max) {}
 
   void accumulate(const Value* args) override {
     const Value& v = args[0];
     if (v.is_null()) return;
-    ++values_[v];
-    if (extreme_.is_null() || better(v, extreme_)) extreme_ = v;
+    auto [it, inserted] = values_.try_emplace(Traits::of(v), 0);
+    ++it->second;
+    if (!has_extreme_ || better(it->first, extreme_)) {
+      extreme_ = it->first;
+      has_extreme_ = true;
+    }
   }
 
   void retract(const Value* args) override {
     const Value& v = args[0];
     if (v.is_null()) return;
-    auto it = values_.find(v);
+    auto it = values_.find(Traits::of(v));
     if (it == values_.end() || --it->second > 0) return;
+    const bool was_extreme = Traits::compare(it->first, extreme_) == 0;
     values_.erase(it);
-    if (v == extreme_) {
-      extreme_ = Value();
-      for (const auto& [candidate, count] : values_) {
-        if (extreme_.is_null() || better(candidate, extreme_)) extreme_ = candidate;
+    if (!was_extreme) return;
+    has_extreme_ = false;
+    for (const auto& [candidate, count] : values_) {
+      if (!has_extreme_ || better(candidate, extreme_)) {
+        extreme_ = candidate;
+        has_extreme_ = true;
       }
     }
   }
 
-  Value result() const override { return extreme_; }
+  Value result() const override { return has_extreme_ ? Traits::value(extreme_) : Value(); }
 
  private:
-  bool better(const Value& a, const Value& b) const {
-    int c = sql::compare_values(a, b);
+  bool better(const Slot& a, const Slot& b) const {
+    const int c = Traits::compare(a, b);
     return max_ ? c > 0 : c < 0;
   }
 
   bool max_;
-  std::unordered_map<Value, int64_t, sql::ValueHash> values_;
-  Value extreme_;
+  bool has_extreme_ = false;
+  absl::flat_hash_map<Slot, int64_t, typename Traits::Hash, typename Traits::Eq> values_;
+  Slot extreme_{};
 };
+
+// The types whose values are int64_t in a Value (sql/value.h).
+bool stored_as_integer(const sql::DataType& t) {
+  return t.is_integer() || t.is_temporal() || t.is_interval();
+}
 
 Result<sql::AggregateBinding> bind_min_max(const char* name, const std::vector<sql::ArgInfo>& args, bool max) {
   if (args.size() != 1) return sql::arg_count_error(name, 1, 1, args.size());
@@ -57,7 +98,11 @@ Result<sql::AggregateBinding> bind_min_max(const char* name, const std::vector<s
   sql::AggregateBinding b;
   b.arg_types = {t};
   b.result = t.with_nullable(true);
-  b.create = [max] { return std::make_unique<MinMaxAccumulator>(max); };
+  if (stored_as_integer(t)) {
+    b.create = [max]() -> std::unique_ptr<sql::Accumulator> { return std::make_unique<MinMaxAccumulator<int64_t>>(max); };
+  } else {
+    b.create = [max]() -> std::unique_ptr<sql::Accumulator> { return std::make_unique<MinMaxAccumulator<Value>>(max); };
+  }
   return b;
 }
 

@@ -35,14 +35,19 @@ class Calc : public Operator {
       emit(std::move(row));
       return;
     }
-    std::vector<Value> out(projections_.size());
+    // The output is built in a spare buffer that then trades places with the input's: the row
+    // leaves with the new fields and the old buffer is reused for the next row, so a projection
+    // allocates nothing once warmed up.
+    std::vector<Value>& out = spare_;
+    out.resize(projections_.size());
     for (size_t i = 0; i < projections_.size(); ++i) {
       if (move_from_[i] < 0) out[i] = evaluate(*projections_[i], row.fields, ctx());
     }
     for (size_t i = 0; i < projections_.size(); ++i) {
       if (move_from_[i] >= 0) out[i] = std::move(row.fields[static_cast<size_t>(move_from_[i])]);
     }
-    emit(row.kind, std::move(out));
+    out.swap(row.fields);
+    emit(std::move(row));
   }
 
  private:
@@ -50,6 +55,7 @@ class Calc : public Operator {
   sql::BoundExprPtr filter_;
   bool identity_ = false;
   std::vector<int> move_from_;  // per projection: the input column to move, or -1
+  std::vector<Value> spare_;     // the buffer the next output row is built in
 };
 
 class ComputedColumns : public Operator {

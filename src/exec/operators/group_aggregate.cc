@@ -37,68 +37,88 @@ class DistinctAccumulator : public sql::Accumulator {
 
 class GroupAggregate : public Operator {
  public:
-  GroupAggregate(std::vector<int> keys, std::vector<sql::AggCall> aggs) : keys_(std::move(keys)), aggs_(std::move(aggs)) {}
+  GroupAggregate(std::vector<int> keys, std::vector<sql::AggCall> aggs)
+      : keys_(std::move(keys)), aggs_(std::move(aggs)), results_(aggs_.size()) {}
 
   void process(int, Row& row) override {
-    Key k = key_of(row.fields, keys_);
-    auto it = state_.find(k);
+    fill_key(key_, row.fields, keys_);
+    auto it = state_.find(key_);
     const bool accumulate = is_accumulate(row.kind);
     bool first = false;
     if (it == state_.end()) {
       if (!accumulate) return;
       first = true;
-      Group g;
-      for (const sql::AggCall& a : aggs_) {
-        std::unique_ptr<sql::Accumulator> acc = a.binding.create();
-        if (a.distinct) acc = std::make_unique<DistinctAccumulator>(std::move(acc), a.args.size());
-        g.accumulators.push_back(std::move(acc));
-      }
-      it = state_.emplace(k, std::move(g)).first;
+      it = state_.emplace(key_, new_group()).first;
     }
     Group& g = it->second;
-    std::vector<Value>& args = args_;
     for (size_t i = 0; i < aggs_.size(); ++i) {
-      args.clear();
-      for (int a : aggs_[i].args) args.push_back(row.fields[static_cast<size_t>(a)]);
-      if (accumulate) g.accumulators[i]->accumulate(args.data());
-      else g.accumulators[i]->retract(args.data());
+      const Value* args = arguments(aggs_[i], row);
+      if (accumulate) g.accumulators[i]->accumulate(args);
+      else g.accumulators[i]->retract(args);
     }
     g.count += accumulate ? 1 : -1;
-    // The previous result is the one last emitted, kept with the group.
-    if (g.count > 0) {
-      std::vector<Value> after = result(it->first, g);
-      if (first) {
-        emit(RowKind::kInsert, after);
-      } else if (after != g.last) {
-        emit(RowKind::kUpdateBefore, std::move(g.last));
-        emit(RowKind::kUpdateAfter, after);
-      } else {
-        return;
-      }
-      g.last = std::move(after);
+    if (g.count <= 0) {
+      if (!first) emit(RowKind::kDelete, output_row(it->first, g.last));
+      state_.erase(it);
       return;
     }
-    if (!first) emit(RowKind::kDelete, std::move(g.last));
-    state_.erase(it);
+    // The previous result is the one last emitted, kept with the group; the new one is computed
+    // into a reused buffer, so an unchanged result costs no allocation.
+    for (size_t i = 0; i < aggs_.size(); ++i) results_[i] = g.accumulators[i]->result();
+    if (first) {
+      emit(RowKind::kInsert, output_row(it->first, results_));
+      g.last = results_;
+      return;
+    }
+    if (results_ == g.last) return;
+    emit(RowKind::kUpdateBefore, output_row(it->first, g.last));
+    emit(RowKind::kUpdateAfter, output_row(it->first, results_));
+    for (size_t i = 0; i < results_.size(); ++i) g.last[i] = std::move(results_[i]);
   }
 
  private:
   struct Group {
     std::vector<std::unique_ptr<sql::Accumulator>> accumulators;
     int64_t count = 0;
-    std::vector<Value> last;  // the result last emitted
+    std::vector<Value> last;  // the aggregate results last emitted (without the key)
   };
 
-  std::vector<Value> result(const Key& k, const Group& g) const {
-    std::vector<Value> out = k;
-    for (const auto& acc : g.accumulators) out.push_back(acc->result());
+  Group new_group() const {
+    Group g;
+    g.accumulators.reserve(aggs_.size());
+    for (const sql::AggCall& a : aggs_) {
+      std::unique_ptr<sql::Accumulator> acc = a.binding.create();
+      if (a.distinct) acc = std::make_unique<DistinctAccumulator>(std::move(acc), a.args.size());
+      g.accumulators.push_back(std::move(acc));
+    }
+    return g;
+  }
+
+  // The arguments of one call, contiguous: a single argument is read in place, several are
+  // copied into a reused buffer.
+  const Value* arguments(const sql::AggCall& call, const Row& row) {
+    if (call.args.empty()) return nullptr;
+    if (call.args.size() == 1) return &row.fields[static_cast<size_t>(call.args[0])];
+    args_.clear();
+    for (int a : call.args) args_.push_back(row.fields[static_cast<size_t>(a)]);
+    return args_.data();
+  }
+
+  // The output row: the group key, then the aggregate results.
+  static std::vector<Value> output_row(const Key& key, const std::vector<Value>& results) {
+    std::vector<Value> out;
+    out.reserve(key.size() + results.size());
+    out.insert(out.end(), key.begin(), key.end());
+    out.insert(out.end(), results.begin(), results.end());
     return out;
   }
 
   std::vector<int> keys_;
   std::vector<sql::AggCall> aggs_;
   KeyedState<Group> state_;
-  std::vector<Value> args_;  // reused for every row
+  Key key_;                     // the key of the row being processed, reused
+  std::vector<Value> args_;     // reused for calls with several arguments
+  std::vector<Value> results_;  // the new aggregate results, reused
 };
 
 }  // namespace

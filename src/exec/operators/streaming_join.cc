@@ -31,7 +31,8 @@ class StreamingJoin : public Operator {
     JoinSideState& other = is_left ? right_ : left_;
     const bool input_outer = is_left ? left_outer_ : right_outer_;
     const bool other_outer = is_left ? right_outer_ : left_outer_;
-    const Key key = key_of(row.fields, is_left ? left_keys_ : right_keys_);
+    fill_key(key_, row.fields, is_left ? left_keys_ : right_keys_);
+    const Key& key = key_;
     const bool accumulate = is_accumulate(row.kind);
     const RowKind kind = row.kind;
     std::vector<Associated>& matches = matches_;
@@ -132,6 +133,7 @@ class StreamingJoin : public Operator {
   bool left_outer_ = false, right_outer_ = false;
   JoinSideState left_, right_;
   std::vector<Value> joined_;
+  Key key_;                          // the input row's join key, reused for every row
   std::vector<Associated> matches_;  // reused for every row
 };
 
