@@ -66,6 +66,18 @@ struct JsonCall {
   }
 };
 
+// The constant path as a chain of member names ('$' is the empty chain), for the fast paths
+// (json_fast_path.h); null when the path is not constant or has other steps.
+inline std::shared_ptr<const std::vector<std::string>> member_chain(const JsonCall& call) {
+  if (!call.constant_path) return nullptr;
+  auto keys = std::make_shared<std::vector<std::string>>();
+  for (const JsonPath::Step& step : call.constant_path->steps) {
+    if (step.kind != JsonPath::Kind::kKey) return nullptr;
+    keys->push_back(step.key);
+  }
+  return keys;
+}
+
 inline JsonCall json_call(const std::vector<ArgInfo>& args, const CallSyntax& syntax) {
   JsonCall call;
   if (syntax.json) {

@@ -1,19 +1,38 @@
 #include "exec/functions/json_fast_path.h"
 
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+
+#include "sql/value.h"
 
 namespace careflow::exec::fn {
 
 namespace {
 
+// What the caller wants at the end of the member chain.
+enum class Target {
+  kScalar,     // JSON_VALUE: a string's or number's text
+  kComposite,  // JSON_QUERY: an object's or array's compact text
+  kElements,   // JSON_QUERY ... RETURNING ARRAY<STRING>: an array's elements, each as a string
+};
+
+// Bytes that stand for themselves inside a JSON string: printable ASCII but '"' and '\\'.
+constexpr auto kPlain = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x80; ++c) plain[static_cast<size_t>(c)] = c != '"' && c != '\\';
+  return plain;
+}();
+
 class Scanner {
  public:
-  Scanner(std::string_view s, const std::vector<std::string>& keys) : s_(s), keys_(keys) {}
+  Scanner(std::string_view s, const std::vector<std::string>& keys, Target target)
+      : s_(s), keys_(keys), target_(target) {}
 
-  FastJsonResult run(std::string* text) {
+  FastJsonResult run(std::string* text, std::vector<sql::Value>* elements = nullptr) {
     text_ = text;
+    elements_ = elements;
     if (!value(0)) return FastJsonResult::kGiveUp;
     space();
     if (i_ != s_.size() || give_up_) return FastJsonResult::kGiveUp;
@@ -22,8 +41,13 @@ class Scanner {
   }
 
  private:
+  // The byte loops work on locals: i_ is a member and the text is chars, which may alias it, so
+  // the compiler would otherwise store i_ back on every byte.
   void space() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
+    const char* p = s_.data();
+    size_t i = i_;
+    while (i < s_.size() && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')) ++i;
+    i_ = i;
   }
 
   // A string; its text (without quotes) in *out when it has no escapes (else give up if wanted).
@@ -31,20 +55,32 @@ class Scanner {
     if (i_ >= s_.size() || s_[i_] != '"') return false;
     size_t start = ++i_;
     bool escaped = false;
-    while (i_ < s_.size() && s_[i_] != '"') {
-      unsigned char c = static_cast<unsigned char>(s_[i_]);
+    for (;;) {
+      const char* p = s_.data();
+      size_t i = i_;
+      while (i < s_.size() && kPlain[static_cast<unsigned char>(p[i])]) ++i;
+      i_ = i;
+      if (i_ >= s_.size()) return false;
+      const unsigned char c = static_cast<unsigned char>(s_[i_]);
+      if (c == '"') break;
       if (c < 0x20) return false;
-      if (c == '\\') {
-        escaped = true;
-        if (++i_ >= s_.size()) return false;
-        char e = s_[i_];
-        if (e == 'u') {
-          for (int k = 0; k < 4; ++k) {
-            if (++i_ >= s_.size() || !std::isxdigit(static_cast<unsigned char>(s_[i_]))) return false;
-          }
-        } else if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos) {
-          return false;
+      if (c >= 0x80) {
+        // The general path's parser rejects ill-formed UTF-8: so must this one.
+        if (!utf8_sequence()) return false;
+        continue;
+      }
+      // A backslash.
+      escaped = true;
+      if (++i_ >= s_.size()) return false;
+      const char e = s_[i_];
+      if (e == 'u') {
+        // The parser also checks that \u escapes pair their surrogates; leave those to it.
+        give_up_ = true;
+        for (int k = 0; k < 4; ++k) {
+          if (++i_ >= s_.size() || !std::isxdigit(static_cast<unsigned char>(s_[i_]))) return false;
         }
+      } else if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos) {
+        return false;
       }
       ++i_;
     }
@@ -52,7 +88,40 @@ class Scanner {
     *out = s_.substr(start, i_ - start);
     ++i_;
     escaped_ = escaped;  // the raw text is then not the string's value
+    if (capture_) {
+      // The general path re-escapes what it unescaped, not always as written: give up on escapes.
+      if (escaped) give_up_ = true;
+      capture_->append(s_.substr(start - 1, i_ - start + 1));
+    }
     return true;
+  }
+
+  // One multi-byte UTF-8 sequence starting at i_ (RFC 3629: no overlongs, no surrogates, at most
+  // U+10FFFF); i_ moves past it.
+  bool utf8_sequence() {
+    const unsigned char c = static_cast<unsigned char>(s_[i_]);
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) n = 1;
+    else if (c == 0xE0) n = 2, lo = 0xA0;
+    else if (c == 0xED) n = 2, hi = 0x9F;
+    else if (c >= 0xE1 && c <= 0xEF) n = 2;
+    else if (c == 0xF0) n = 3, lo = 0x90;
+    else if (c == 0xF4) n = 3, hi = 0x8F;
+    else if (c >= 0xF1 && c <= 0xF3) n = 3;
+    else return false;
+    if (i_ + n >= s_.size()) return false;
+    for (size_t k = 1; k <= n; ++k) {
+      const unsigned char b = static_cast<unsigned char>(s_[i_ + k]);
+      if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return false;
+    }
+    i_ += n + 1;
+    return true;
+  }
+
+  // Structural characters and literals go into the captured text as they are.
+  void put(std::string_view token) {
+    if (capture_) capture_->append(token);
   }
 
   bool number(std::string_view* out) {
@@ -78,23 +147,28 @@ class Scanner {
 
   // Whether a number token prints the same through the general path (an integer as a long, a
   // fraction as Java's Double.toString): short integers, and plain decimals in [1e-3, 1e7) with
-  // at most 15 significant digits and no trailing zero (except "x.0").
+  // at most 15 significant digits and no trailing zero (except "x.0"). Decided on the text alone.
   static bool prints_as_written(std::string_view t) {
     if (t.find_first_of("eE") != std::string_view::npos) return false;
-    size_t point = t.find('.');
+    const size_t point = t.find('.');
     size_t digits = 0;
     for (char c : t) digits += std::isdigit(static_cast<unsigned char>(c)) != 0;
     if (point == std::string_view::npos) return digits <= 18 && !(t == "-0");
     if (digits > 15) return false;
-    std::string_view fraction = t.substr(point + 1);
+    const std::string_view fraction = t.substr(point + 1);
     if (fraction.size() > 1 && fraction.back() == '0') return false;
-    double v = std::fabs(std::strtod(std::string(t).c_str(), nullptr));
-    return v >= 1e-3 && v < 1e7;
+    // |v| < 1e7: at most 7 digits before the point (a JSON number has no leading zeros).
+    const std::string_view whole = t.substr(t[0] == '-' ? 1 : 0, point - (t[0] == '-' ? 1 : 0));
+    if (whole.size() > 7) return false;
+    // |v| >= 1e-3: a non-zero whole part, or a non-zero digit among the first three decimals.
+    if (whole != "0") return true;
+    return fraction.substr(0, 3).find_first_not_of('0') != std::string_view::npos;
   }
 
   bool literal(std::string_view word) {
     if (s_.substr(i_, word.size()) != word) return false;
     i_ += word.size();
+    put(word);
     return true;
   }
 
@@ -102,65 +176,22 @@ class Scanner {
   bool value(size_t depth) {
     space();
     if (i_ >= s_.size()) return false;
-    char c = s_[i_];
-    if (depth == keys_.size() && (c == '{' || c == '[' || c == 'n' || c == 't' || c == 'f')) give_up_ = true;
-    if (c == '{') {
-      ++i_;
-      space();
-      if (i_ < s_.size() && s_[i_] == '}') {
-        ++i_;
-        return true;
-      }
-      int matches = 0;
-      for (;;) {
-        space();
-        std::string_view key;
-        if (!string(&key)) return false;
-        bool key_escaped = escaped_;
-        space();
-        if (i_ >= s_.size() || s_[i_] != ':') return false;
-        ++i_;
-        bool on_path = depth < keys_.size() && !key_escaped && key == keys_[depth];
-        if (depth < keys_.size() && key_escaped) give_up_ = true;  // cannot compare an escaped key cheaply
-        if (on_path && ++matches > 1) give_up_ = true;  // duplicate key: leave it to the parser
-        if (!value(on_path ? depth + 1 : kOffPath)) return false;
-        space();
-        if (i_ < s_.size() && s_[i_] == ',') {
-          ++i_;
-          continue;
-        }
-        if (i_ < s_.size() && s_[i_] == '}') {
-          ++i_;
-          return true;
-        }
-        return false;
-      }
+    const char c = s_[i_];
+    const bool target = depth == keys_.size();
+    if (target) {
+      const bool composite = c == '{' || c == '[';
+      if (target_ == Target::kScalar && (composite || c == 'n' || c == 't' || c == 'f')) give_up_ = true;
+      if (target_ == Target::kComposite && !composite) give_up_ = true;
+      if (target_ == Target::kElements && c != '[') give_up_ = true;
+      if (target_ == Target::kElements && c == '[') return elements();
+      if (target_ == Target::kComposite && composite) return captured(text_);
     }
-    if (c == '[') {
-      ++i_;
-      space();
-      if (i_ < s_.size() && s_[i_] == ']') {
-        ++i_;
-        return true;
-      }
-      for (;;) {
-        if (!value(kOffPath)) return false;
-        space();
-        if (i_ < s_.size() && s_[i_] == ',') {
-          ++i_;
-          continue;
-        }
-        if (i_ < s_.size() && s_[i_] == ']') {
-          ++i_;
-          return true;
-        }
-        return false;
-      }
-    }
+    if (c == '{') return object(depth);
+    if (c == '[') return array();
     if (c == '"') {
       std::string_view text;
       if (!string(&text)) return false;
-      if (depth == keys_.size()) {
+      if (target) {
         if (escaped_) give_up_ = true;
         else take(text);
       }
@@ -169,13 +200,146 @@ class Scanner {
     if (c == '-' || std::isdigit(static_cast<unsigned char>(c))) {
       std::string_view text;
       if (!number(&text)) return false;
-      if (depth == keys_.size()) {
+      if (target || capture_) {
         if (!prints_as_written(text)) give_up_ = true;
-        else take(text);
+        else if (target) take(text);
+        put(text);
       }
       return true;
     }
     return literal("true") || literal("false") || literal("null");
+  }
+
+  bool object(size_t depth) {
+    ++i_;
+    put("{");
+    space();
+    if (i_ < s_.size() && s_[i_] == '}') {
+      ++i_;
+      put("}");
+      return true;
+    }
+    int matches = 0;
+    // In captured text a duplicate key would be dropped by the general path's parser: give up.
+    // This object's keys are the tail of seen_ from `first_key` on (nested objects pop theirs).
+    const size_t first_key = seen_.size();
+    for (;;) {
+      space();
+      std::string_view key;
+      if (!string(&key)) return false;
+      const bool key_escaped = escaped_;
+      if (capture_) {
+        for (size_t k = first_key; k < seen_.size(); ++k) {
+          if (seen_[k] == key) give_up_ = true;
+        }
+        seen_.push_back(key);
+      }
+      space();
+      if (i_ >= s_.size() || s_[i_] != ':') return false;
+      ++i_;
+      put(":");
+      const bool on_path = depth < keys_.size() && !key_escaped && key == keys_[depth];
+      if (depth < keys_.size() && key_escaped) give_up_ = true;  // cannot compare an escaped key cheaply
+      if (on_path && ++matches > 1) give_up_ = true;  // duplicate key: leave it to the parser
+      if (!value(on_path ? depth + 1 : kOffPath)) return false;
+      space();
+      if (i_ < s_.size() && s_[i_] == ',') {
+        ++i_;
+        put(",");
+        continue;
+      }
+      if (i_ < s_.size() && s_[i_] == '}') {
+        ++i_;
+        put("}");
+        seen_.resize(first_key);
+        return true;
+      }
+      return false;
+    }
+  }
+
+  bool array() {
+    ++i_;
+    put("[");
+    space();
+    if (i_ < s_.size() && s_[i_] == ']') {
+      ++i_;
+      put("]");
+      return true;
+    }
+    for (;;) {
+      if (!value(kOffPath)) return false;
+      space();
+      if (i_ < s_.size() && s_[i_] == ',') {
+        ++i_;
+        put(",");
+        continue;
+      }
+      if (i_ < s_.size() && s_[i_] == ']') {
+        ++i_;
+        put("]");
+        return true;
+      }
+      return false;
+    }
+  }
+
+  // The value at i_ written compactly into *out, as the general path serializes it.
+  bool captured(std::string* out) {
+    out->clear();
+    std::string* outer = capture_;
+    capture_ = out;
+    const bool ok = s_[i_] == '{' ? object(kOffPath) : array();
+    capture_ = outer;
+    if (ok) {
+      if (found_) give_up_ = true;
+      found_ = true;
+    }
+    return ok;
+  }
+
+  // The target array's elements: strings unquoted, null as NULL, the rest as compact JSON text.
+  bool elements() {
+    if (found_) give_up_ = true;
+    found_ = true;
+    elements_->clear();
+    ++i_;
+    space();
+    if (i_ < s_.size() && s_[i_] == ']') {
+      ++i_;
+      return true;
+    }
+    for (;;) {
+      space();
+      if (i_ >= s_.size()) return false;
+      if (s_[i_] == '"') {
+        std::string_view text;
+        if (!string(&text)) return false;
+        if (escaped_) give_up_ = true;
+        elements_->push_back(sql::Value::string(std::string(text)));
+      } else if (s_[i_] == 'n') {
+        if (!literal("null")) return false;
+        elements_->emplace_back();
+      } else {
+        element_.clear();
+        std::string* outer = capture_;
+        capture_ = &element_;
+        const bool ok = value(kOffPath);
+        capture_ = outer;
+        if (!ok) return false;
+        elements_->push_back(sql::Value::string(element_));
+      }
+      space();
+      if (i_ < s_.size() && s_[i_] == ',') {
+        ++i_;
+        continue;
+      }
+      if (i_ < s_.size() && s_[i_] == ']') {
+        ++i_;
+        return true;
+      }
+      return false;
+    }
   }
 
   void take(std::string_view text) {
@@ -187,18 +351,33 @@ class Scanner {
   static constexpr size_t kOffPath = static_cast<size_t>(-1) / 2;
   std::string_view s_;
   const std::vector<std::string>& keys_;
+  Target target_;
   size_t i_ = 0;
   bool escaped_ = false;
   bool found_ = false;
   bool give_up_ = false;
   std::string* text_ = nullptr;
+  std::vector<sql::Value>* elements_ = nullptr;
+  std::string* capture_ = nullptr;  // where the compact text of the value being read goes, if anywhere
+  std::string element_;             // one element's compact text
+  std::vector<std::string_view> seen_;  // keys of the captured objects being read, innermost last
 };
 
 }  // namespace
 
 FastJsonResult fast_json_member(std::string_view document, const std::vector<std::string>& keys, std::string* text) {
   if (keys.empty()) return FastJsonResult::kGiveUp;
-  return Scanner(document, keys).run(text);
+  return Scanner(document, keys, Target::kScalar).run(text);
+}
+
+FastJsonResult fast_json_composite(std::string_view document, const std::vector<std::string>& keys, std::string* text) {
+  return Scanner(document, keys, Target::kComposite).run(text);
+}
+
+FastJsonResult fast_json_elements(std::string_view document, const std::vector<std::string>& keys,
+                                  std::vector<sql::Value>* elements) {
+  std::string unused;
+  return Scanner(document, keys, Target::kElements).run(&unused, elements);
 }
 
 }  // namespace careflow::exec::fn

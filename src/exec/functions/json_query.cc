@@ -4,6 +4,7 @@
 // Reference: https://nightlies.apache.org/flink/flink-docs-release-1.20/docs/dev/table/functions/systemfunctions/#json-functions
 
 #include "exec/functions/json_common.h"
+#include "exec/functions/json_fast_path.h"
 
 namespace careflow::exec::fn {
 namespace {
@@ -39,7 +40,23 @@ CF_REGISTER_SCALAR(json_query) {
     }
     const bool as_array = returning.id == TypeId::kArray;
     DataType input = types[0];
-    return make_binding(returning.with_nullable(true), types, [call, as_array, input](const Value* a, size_t, const EvalContext&) -> Value {
+    // A constant chain of member names without a wrapper can take the fast path (json_fast_path.h).
+    std::shared_ptr<const std::vector<std::string>> fast_keys;
+    if (call.wrapper == "WITHOUT ARRAY") fast_keys = member_chain(call);
+    return make_binding(returning.with_nullable(true), types, [call, as_array, input, fast_keys](const Value* a, size_t, const EvalContext&) -> Value {
+      if (fast_keys && a[0].is_string()) {
+        if (as_array) {
+          std::vector<Value> items;
+          if (fast_json_elements(a[0].as_string(), *fast_keys, &items) == FastJsonResult::kFound) {
+            return Value::list(std::move(items));
+          }
+        } else {
+          std::string text;
+          if (fast_json_composite(a[0].as_string(), *fast_keys, &text) == FastJsonResult::kFound) {
+            return Value::string(std::move(text));
+          }
+        }
+      }
       // The text result, then converted to the RETURNING type.
       auto finish = [&](const Json& j) -> Value {
         if (!as_array) return Value::string(serialize_json(j));

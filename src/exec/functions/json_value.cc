@@ -33,17 +33,7 @@ CF_REGISTER_SCALAR(json_value) {
     }
     DataType input = types[0];
     // A constant chain of member names can take the fast path (json_fast_path.h).
-    std::shared_ptr<std::vector<std::string>> fast_keys;
-    if (call.constant_path && !call.constant_path->steps.empty()) {
-      fast_keys = std::make_shared<std::vector<std::string>>();
-      for (const JsonPath::Step& step : call.constant_path->steps) {
-        if (step.kind != JsonPath::Kind::kKey) {
-          fast_keys.reset();
-          break;
-        }
-        fast_keys->push_back(step.key);
-      }
-    }
+    std::shared_ptr<const std::vector<std::string>> fast_keys = member_chain(call);
     return make_binding(returning.with_nullable(true), types, [call, returning, input, fast_keys](const Value* a, size_t, const EvalContext&) -> Value {
       if (fast_keys && a[0].is_string()) {
         std::string text;
