@@ -1,5 +1,6 @@
 #include "exec/evaluator.h"
 
+#include <boost/container/small_vector.hpp>
 #include <fmt/format.h>
 
 #include <cmath>
@@ -235,8 +236,8 @@ Value evaluate(const BoundExpr& e, const std::vector<Value>& row, const EvalCont
     case BoundKind::kInputRef: return row[static_cast<size_t>(e.index)];
     case BoundKind::kLiteral: return e.value;
     case BoundKind::kCall: {
-      std::vector<Value> args;
-      args.reserve(e.args.size());
+      // Most calls take a few arguments: they stay on the stack.
+      boost::container::small_vector<Value, 4> args;
       for (const auto& a : e.args) {
         args.push_back(evaluate(*a, row, ctx));
         if (e.binding.null_on_null && args.back().is_null()) return Value();
@@ -408,6 +409,28 @@ Value evaluate(const BoundExpr& e, const std::vector<Value>& row, const EvalCont
     }
   }
   return Value();
+}
+
+sql::BoundExprPtr fold_constants(const sql::BoundExprPtr& e, const sql::EvalContext& ctx) {
+  if (!e || e->kind == BoundKind::kLiteral || e->kind == BoundKind::kInputRef) return e;
+  if (sql::is_constant(*e)) {
+    try {
+      return sql::bound_literal(evaluate(*e, {}, ctx), e->type);
+    } catch (const std::exception&) {
+      return e;  // evaluated per row, where the error belongs
+    }
+  }
+  std::vector<sql::BoundExprPtr> args;
+  args.reserve(e->args.size());
+  bool changed = false;
+  for (const sql::BoundExprPtr& a : e->args) {
+    args.push_back(fold_constants(a, ctx));
+    changed = changed || args.back() != a;
+  }
+  if (!changed) return e;
+  auto copy = std::make_shared<sql::BoundExpr>(*e);
+  copy->args = std::move(args);
+  return copy;
 }
 
 }  // namespace careflow::exec

@@ -12,6 +12,11 @@ namespace careflow::exec {
 
 sql::Value evaluate(const sql::BoundExpr& e, const std::vector<sql::Value>& row, const sql::EvalContext& ctx);
 
+// The expression with every constant part (no input column, deterministic calls only) evaluated
+// once and replaced by its value, so a row does not redo it (CAST(10 AS DOUBLE) in "val > 10").
+// A part whose evaluation fails stays as it is: it fails, or not, per row as before.
+sql::BoundExprPtr fold_constants(const sql::BoundExprPtr& e, const sql::EvalContext& ctx);
+
 // A filter passes only when its condition is TRUE (NULL and FALSE both drop the row).
 inline bool passes(const sql::BoundExpr* filter, const std::vector<sql::Value>& row, const sql::EvalContext& ctx) {
   if (!filter) return true;

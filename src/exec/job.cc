@@ -165,7 +165,13 @@ Status Job::push(const std::string& table, const RowBatch& rows) {
     if (def.name != table) continue;
     RowBatch full;
     full.reserve(rows.size());
+    const bool all_physical =
+        std::all_of(def.columns.begin(), def.columns.end(), [](const sql::TableColumn& c) { return c.is_physical(); });
     for (const Row& in : rows) {
+      if (all_physical && in.fields.size() == def.columns.size()) {
+        full.push_back(in);  // copy-constructs the fields: cheaper than assigning into empty ones
+        continue;
+      }
       Row row{in.kind, std::vector<Value>(def.columns.size())};
       size_t next = 0;
       for (size_t c = 0; c < def.columns.size(); ++c) {

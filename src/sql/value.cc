@@ -12,8 +12,7 @@ size_t mix(size_t h, size_t v) { return h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6
 
 }  // namespace
 
-bool Value::operator==(const Value& other) const {
-  if (v_.index() != other.v_.index()) return false;
+bool Value::equals_same_kind(const Value& other) const {
   if (const auto* l = std::get_if<List>(&v_)) {
     const List& r = std::get<List>(other.v_);
     return *l == r || **l == *r;

@@ -68,10 +68,16 @@ class Value {
 
   // Structural equality (NULL equals NULL; composites compared element by element): the
   // equality of grouping keys, state lookups and changelog retraction.
-  bool operator==(const Value& other) const;
+  bool operator==(const Value& other) const {
+    if (v_.index() != other.v_.index()) return false;
+    // The commonest keys are integers: compared here, inline, without visiting the variant.
+    if (const int64_t* i = std::get_if<int64_t>(&v_)) return *i == *std::get_if<int64_t>(&other.v_);
+    return equals_same_kind(other);
+  }
   size_t hash() const;
 
  private:
+  bool equals_same_kind(const Value& other) const;  // operator== for two values of one alternative
   using Storage = std::variant<std::monostate, bool, int64_t, double, Decimal, std::string, Bytes, List, Map>;
   explicit Value(Storage v) : v_(std::move(v)) {}
   Storage v_;

@@ -30,6 +30,7 @@ class Calc : public Operator {
   }
 
   void process(int, Row& row) override {
+    if (!folded_) fold();
     if (!passes(filter_.get(), row.fields, ctx())) return;
     if (identity_ && row.fields.size() == projections_.size()) {
       emit(std::move(row));
@@ -51,8 +52,16 @@ class Calc : public Operator {
   }
 
  private:
+  // Constants are folded with the job's context (its time zone), which arrives after construction.
+  void fold() {
+    for (sql::BoundExprPtr& p : projections_) p = fold_constants(p, ctx());
+    filter_ = fold_constants(filter_, ctx());
+    folded_ = true;
+  }
+
   std::vector<sql::BoundExprPtr> projections_;
   sql::BoundExprPtr filter_;
+  bool folded_ = false;
   bool identity_ = false;
   std::vector<int> move_from_;  // per projection: the input column to move, or -1
   std::vector<Value> spare_;     // the buffer the next output row is built in
