@@ -1,9 +1,9 @@
 #include "exec/evaluator.h"
 
-#include <boost/container/small_vector.hpp>
 #include <fmt/format.h>
 
 #include <cmath>
+#include <deque>
 
 #include "sql/cast.h"
 #include "sql/datetime.h"
@@ -222,6 +222,31 @@ bool like(std::string_view s, std::string_view p, int escape) {
 
 // An argument without a copy when it is a column or a literal (most are): the hot path of
 // comparisons and arithmetic.
+// The arguments of a call, in buffers kept per nesting depth on this thread: a STRING argument
+// is copied into a string that already has room, so a call allocates nothing once warmed up.
+// (A deque: growing it for a nested call leaves the outer frames where they are.)
+class ArgumentFrame {
+ public:
+  ArgumentFrame() { ++depth_; }
+  ~ArgumentFrame() { --depth_; }
+  ArgumentFrame(const ArgumentFrame&) = delete;
+  ArgumentFrame& operator=(const ArgumentFrame&) = delete;
+
+  std::vector<Value>& values(size_t n) {
+    if (frames_.size() < depth_) frames_.resize(depth_);
+    std::vector<Value>& v = frames_[depth_ - 1];
+    v.resize(n);
+    return v;
+  }
+
+ private:
+  static thread_local std::deque<std::vector<Value>> frames_;
+  static thread_local size_t depth_;
+};
+
+thread_local std::deque<std::vector<Value>> ArgumentFrame::frames_;
+thread_local size_t ArgumentFrame::depth_ = 0;
+
 inline const Value& eval_ref(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx, Value& scratch) {
   if (e.kind == BoundKind::kInputRef) return row[static_cast<size_t>(e.index)];
   if (e.kind == BoundKind::kLiteral) return e.value;
@@ -236,11 +261,15 @@ Value evaluate(const BoundExpr& e, const std::vector<Value>& row, const EvalCont
     case BoundKind::kInputRef: return row[static_cast<size_t>(e.index)];
     case BoundKind::kLiteral: return e.value;
     case BoundKind::kCall: {
-      // Most calls take a few arguments: they stay on the stack.
-      boost::container::small_vector<Value, 4> args;
-      for (const auto& a : e.args) {
-        args.push_back(evaluate(*a, row, ctx));
-        if (e.binding.null_on_null && args.back().is_null()) return Value();
+      ArgumentFrame frame;
+      std::vector<Value>& args = frame.values(e.args.size());
+      for (size_t i = 0; i < e.args.size(); ++i) {
+        const BoundExpr& a = *e.args[i];
+        // Columns and literals are assigned into the frame's values, reusing their storage.
+        if (a.kind == BoundKind::kInputRef) args[i] = row[static_cast<size_t>(a.index)];
+        else if (a.kind == BoundKind::kLiteral) args[i] = a.value;
+        else args[i] = evaluate(a, row, ctx);
+        if (e.binding.null_on_null && args[i].is_null()) return Value();
       }
       return e.binding.kernel->call(args.data(), args.size(), ctx);
     }

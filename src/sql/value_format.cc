@@ -263,14 +263,22 @@ Result<Value> parse_value(std::string_view text, const DataType& type) {
     }
     case TypeId::kFloat:
     case TypeId::kDouble: {
-      std::string s(t);
-      if (s == "NaN") return Value::real(NAN);
-      if (s == "Infinity" || s == "+Infinity") return Value::real(INFINITY);
-      if (s == "-Infinity") return Value::real(-INFINITY);
-      char* end = nullptr;
-      double d = std::strtod(s.c_str(), &end);
-      if (s.empty() || *end != '\0' || s.find_first_of("xXpP") != std::string::npos ||
-          iequals(s, "inf") || iequals(s, "nan")) {
+      // Java's Double.parseDouble for decimal text: an optional sign, digits, a point, an exponent;
+      // and its three words. No hexadecimal, no other words ("inf", "nan", "infinity").
+      if (t == "NaN") return Value::real(NAN);
+      if (t == "Infinity" || t == "+Infinity") return Value::real(INFINITY);
+      if (t == "-Infinity") return Value::real(-INFINITY);
+      std::string_view number = t;
+      if (!number.empty() && number.front() == '+') number.remove_prefix(1);
+      if (number.empty() || number.front() == '+' || number.find_first_not_of("0123456789.eE+-") != std::string_view::npos) {
+        return cannot_parse(text, type);
+      }
+      double d = 0;
+      auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), d);
+      if (end != number.data() + number.size()) return cannot_parse(text, type);
+      if (ec == std::errc::result_out_of_range) {
+        d = std::strtod(std::string(number).c_str(), nullptr);  // ±Infinity or a signed zero, as Java
+      } else if (ec != std::errc()) {
         return cannot_parse(text, type);
       }
       if (type.id == TypeId::kFloat) d = static_cast<float>(d);

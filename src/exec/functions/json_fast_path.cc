@@ -5,6 +5,10 @@
 #include <cmath>
 #include <cstdlib>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "sql/value.h"
 
 namespace careflow::exec::fn {
@@ -56,10 +60,7 @@ class Scanner {
     size_t start = ++i_;
     bool escaped = false;
     for (;;) {
-      const char* p = s_.data();
-      size_t i = i_;
-      while (i < s_.size() && kPlain[static_cast<unsigned char>(p[i])]) ++i;
-      i_ = i;
+      i_ = skip_plain(i_);
       if (i_ >= s_.size()) return false;
       const unsigned char c = static_cast<unsigned char>(s_[i_]);
       if (c == '"') break;
@@ -88,12 +89,30 @@ class Scanner {
     *out = s_.substr(start, i_ - start);
     ++i_;
     escaped_ = escaped;  // the raw text is then not the string's value
-    if (capture_) {
-      // The general path re-escapes what it unescaped, not always as written: give up on escapes.
-      if (escaped) give_up_ = true;
-      capture_->append(s_.substr(start - 1, i_ - start + 1));
-    }
+    // The general path re-escapes what it unescaped, not always as written: give up on escapes.
+    if (capturing_ && escaped) give_up_ = true;
     return true;
+  }
+
+  // The first position from `i` on that holds a byte other than kPlain ones (or the end).
+  size_t skip_plain(size_t i) const {
+    const char* p = s_.data();
+    const size_t n = s_.size();
+#ifdef __SSE2__
+    // Sixteen bytes at a time: '"', '\\', and (as signed bytes) everything below 0x20, which
+    // includes every byte from 0x80 up.
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
+    while (i + 16 <= n) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      const __m128i stop =
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), _mm_cmplt_epi8(v, space));
+      const int mask = _mm_movemask_epi8(stop);
+      if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+      i += 16;
+    }
+#endif
+    while (i < n && kPlain[static_cast<unsigned char>(p[i])]) ++i;
+    return i;
   }
 
   // One multi-byte UTF-8 sequence starting at i_ (RFC 3629: no overlongs, no surrogates, at most
@@ -119,9 +138,24 @@ class Scanner {
     return true;
   }
 
-  // Structural characters and literals go into the captured text as they are.
-  void put(std::string_view token) {
-    if (capture_) capture_->append(token);
+  // The text from `start` to i_ (a value just read) without the whitespace between its tokens: the
+  // general path's compact serialization, given the checks made while capturing (no escapes,
+  // numbers printed as written, no duplicate keys).
+  void compact(size_t start, std::string* out) const {
+    out->clear();
+    out->reserve(i_ - start);
+    size_t run = start;  // the start of the text not yet copied
+    for (size_t k = start; k < i_; ++k) {
+      const char c = s_[k];
+      if (c == '"') {
+        k = s_.find('"', k + 1);  // strings here have no escapes (else the caller gives up)
+        if (k == std::string_view::npos || k >= i_) break;
+      } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        out->append(s_.data() + run, k - run);
+        run = k + 1;
+      }
+    }
+    out->append(s_.data() + run, i_ - run);
   }
 
   bool number(std::string_view* out) {
@@ -168,7 +202,6 @@ class Scanner {
   bool literal(std::string_view word) {
     if (s_.substr(i_, word.size()) != word) return false;
     i_ += word.size();
-    put(word);
     return true;
   }
 
@@ -200,10 +233,9 @@ class Scanner {
     if (c == '-' || std::isdigit(static_cast<unsigned char>(c))) {
       std::string_view text;
       if (!number(&text)) return false;
-      if (target || capture_) {
+      if (target || capturing_) {
         if (!prints_as_written(text)) give_up_ = true;
         else if (target) take(text);
-        put(text);
       }
       return true;
     }
@@ -212,11 +244,9 @@ class Scanner {
 
   bool object(size_t depth) {
     ++i_;
-    put("{");
     space();
     if (i_ < s_.size() && s_[i_] == '}') {
       ++i_;
-      put("}");
       return true;
     }
     int matches = 0;
@@ -228,7 +258,7 @@ class Scanner {
       std::string_view key;
       if (!string(&key)) return false;
       const bool key_escaped = escaped_;
-      if (capture_) {
+      if (capturing_) {
         for (size_t k = first_key; k < seen_.size(); ++k) {
           if (seen_[k] == key) give_up_ = true;
         }
@@ -237,7 +267,6 @@ class Scanner {
       space();
       if (i_ >= s_.size() || s_[i_] != ':') return false;
       ++i_;
-      put(":");
       const bool on_path = depth < keys_.size() && !key_escaped && key == keys_[depth];
       if (depth < keys_.size() && key_escaped) give_up_ = true;  // cannot compare an escaped key cheaply
       if (on_path && ++matches > 1) give_up_ = true;  // duplicate key: leave it to the parser
@@ -245,12 +274,10 @@ class Scanner {
       space();
       if (i_ < s_.size() && s_[i_] == ',') {
         ++i_;
-        put(",");
         continue;
       }
       if (i_ < s_.size() && s_[i_] == '}') {
         ++i_;
-        put("}");
         seen_.resize(first_key);
         return true;
       }
@@ -260,11 +287,9 @@ class Scanner {
 
   bool array() {
     ++i_;
-    put("[");
     space();
     if (i_ < s_.size() && s_[i_] == ']') {
       ++i_;
-      put("]");
       return true;
     }
     for (;;) {
@@ -272,12 +297,10 @@ class Scanner {
       space();
       if (i_ < s_.size() && s_[i_] == ',') {
         ++i_;
-        put(",");
         continue;
       }
       if (i_ < s_.size() && s_[i_] == ']') {
         ++i_;
-        put("]");
         return true;
       }
       return false;
@@ -286,16 +309,15 @@ class Scanner {
 
   // The value at i_ written compactly into *out, as the general path serializes it.
   bool captured(std::string* out) {
-    out->clear();
-    std::string* outer = capture_;
-    capture_ = out;
+    const size_t start = i_;
+    ++capturing_;
     const bool ok = s_[i_] == '{' ? object(kOffPath) : array();
-    capture_ = outer;
-    if (ok) {
-      if (found_) give_up_ = true;
-      found_ = true;
-    }
-    return ok;
+    --capturing_;
+    if (!ok) return false;
+    compact(start, out);
+    if (found_) give_up_ = true;
+    found_ = true;
+    return true;
   }
 
   // The target array's elements: strings unquoted, null as NULL, the rest as compact JSON text.
@@ -321,13 +343,14 @@ class Scanner {
         if (!literal("null")) return false;
         elements_->emplace_back();
       } else {
-        element_.clear();
-        std::string* outer = capture_;
-        capture_ = &element_;
+        const size_t start = i_;
+        ++capturing_;
         const bool ok = value(kOffPath);
-        capture_ = outer;
+        --capturing_;
         if (!ok) return false;
-        elements_->push_back(sql::Value::string(element_));
+        std::string text;
+        compact(start, &text);
+        elements_->push_back(sql::Value::string(std::move(text)));
       }
       space();
       if (i_ < s_.size() && s_[i_] == ',') {
@@ -358,8 +381,7 @@ class Scanner {
   bool give_up_ = false;
   std::string* text_ = nullptr;
   std::vector<sql::Value>* elements_ = nullptr;
-  std::string* capture_ = nullptr;  // where the compact text of the value being read goes, if anywhere
-  std::string element_;             // one element's compact text
+  int capturing_ = 0;  // > 0 while reading a value whose compact text is wanted
   std::vector<std::string_view> seen_;  // keys of the captured objects being read, innermost last
 };
 
