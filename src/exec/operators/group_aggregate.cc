@@ -58,7 +58,7 @@ class GroupAggregate : public Operator {
     }
     g.count += accumulate ? 1 : -1;
     if (g.count <= 0) {
-      if (!first) emit(RowKind::kDelete, output_row(it->first, g.last));
+      if (!first) emit(RowKind::kDelete, output_row(it->first, std::move(g.last)));
       state_.erase(it);
       return;
     }
@@ -71,9 +71,10 @@ class GroupAggregate : public Operator {
       return;
     }
     if (results_ == g.last) return;
-    emit(RowKind::kUpdateBefore, output_row(it->first, g.last));
+    // The old result leaves with the -U row; the new one is copied into the +U row and kept.
+    emit(RowKind::kUpdateBefore, output_row(it->first, std::move(g.last)));
     emit(RowKind::kUpdateAfter, output_row(it->first, results_));
-    for (size_t i = 0; i < results_.size(); ++i) g.last[i] = std::move(results_[i]);
+    g.last.swap(results_);
   }
 
  private:
@@ -104,12 +105,16 @@ class GroupAggregate : public Operator {
     return args_.data();
   }
 
-  // The output row: the group key, then the aggregate results.
-  static std::vector<Value> output_row(const Key& key, const std::vector<Value>& results) {
+  // The output row: the group key, then the aggregate results (copied, or moved from an rvalue).
+  template <typename Results>
+  static std::vector<Value> output_row(const Key& key, Results&& results) {
     std::vector<Value> out;
     out.reserve(key.size() + results.size());
-    out.insert(out.end(), key.begin(), key.end());
-    out.insert(out.end(), results.begin(), results.end());
+    for (const Value& v : key) out.push_back(v);
+    for (auto& v : results) {
+      if constexpr (std::is_rvalue_reference_v<Results&&>) out.push_back(std::move(v));
+      else out.push_back(v);
+    }
     return out;
   }
 
