@@ -286,6 +286,12 @@ class Scanner {
   }
 
   bool array() {
+    return array_of([this] { return value(kOffPath); });
+  }
+
+  // An array whose elements `element` reads (it starts at the element's first byte).
+  template <typename Element>
+  bool array_of(Element element) {
     ++i_;
     space();
     if (i_ < s_.size() && s_[i_] == ']') {
@@ -293,7 +299,8 @@ class Scanner {
       return true;
     }
     for (;;) {
-      if (!value(kOffPath)) return false;
+      space();
+      if (i_ >= s_.size() || !element()) return false;
       space();
       if (i_ < s_.size() && s_[i_] == ',') {
         ++i_;
@@ -325,44 +332,31 @@ class Scanner {
     if (found_) give_up_ = true;
     found_ = true;
     elements_->clear();
-    ++i_;
-    space();
-    if (i_ < s_.size() && s_[i_] == ']') {
-      ++i_;
+    return array_of([this] { return element(); });
+  }
+
+  bool element() {
+    if (s_[i_] == '"') {
+      std::string_view text;
+      if (!string(&text)) return false;
+      if (escaped_) give_up_ = true;
+      elements_->push_back(sql::Value::string(std::string(text)));
       return true;
     }
-    for (;;) {
-      space();
-      if (i_ >= s_.size()) return false;
-      if (s_[i_] == '"') {
-        std::string_view text;
-        if (!string(&text)) return false;
-        if (escaped_) give_up_ = true;
-        elements_->push_back(sql::Value::string(std::string(text)));
-      } else if (s_[i_] == 'n') {
-        if (!literal("null")) return false;
-        elements_->emplace_back();
-      } else {
-        const size_t start = i_;
-        ++capturing_;
-        const bool ok = value(kOffPath);
-        --capturing_;
-        if (!ok) return false;
-        std::string text;
-        compact(start, &text);
-        elements_->push_back(sql::Value::string(std::move(text)));
-      }
-      space();
-      if (i_ < s_.size() && s_[i_] == ',') {
-        ++i_;
-        continue;
-      }
-      if (i_ < s_.size() && s_[i_] == ']') {
-        ++i_;
-        return true;
-      }
-      return false;
+    if (s_[i_] == 'n') {
+      if (!literal("null")) return false;
+      elements_->emplace_back();
+      return true;
     }
+    const size_t start = i_;
+    ++capturing_;
+    const bool ok = value(kOffPath);
+    --capturing_;
+    if (!ok) return false;
+    std::string text;
+    compact(start, &text);
+    elements_->push_back(sql::Value::string(std::move(text)));
+    return true;
   }
 
   void take(std::string_view text) {
