@@ -237,6 +237,9 @@ Result<std::map<log::TopicPartition, int64_t>> KafkaTopicsImpl::group_offsets(
   const std::string what = fmt::format("reading the offsets of consumer group '{}'", group);
   rd_kafka_ListConsumerGroupOffsets_t* request = rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), only);
   auto event = admin(RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT, what, [&](rd_kafka_AdminOptions_t* opts, rd_kafka_queue_t* q) {
+    // Offsets a just-committed transaction wrote are returned once its markers are in, rather
+    // than the older ones (KIP-447).
+    (void)rd_kafka_AdminOptions_set_require_stable_offsets(opts, 1);
     rd_kafka_ListConsumerGroupOffsets(producer_.get(), &request, 1, opts, q);
   });
   rd_kafka_ListConsumerGroupOffsets_destroy(request);
