@@ -79,6 +79,10 @@ class KafkaTopicsImpl final : public log::Topics {
   // Enqueues one record on `rk`; the delivery report lands in `delivery`.
   Status enqueue(rd_kafka_t* rk, const log::TopicPartition& target, const log::Record& record, Delivery* delivery);
   Status ensure_transactional();
+  // The broker applies a transaction's offsets when its commit markers are written, a moment
+  // after the commit returns; this waits (up to timeout_ms) until they read back, so that
+  // append_atomic's commits are visible when it returns, as on the embedded log.
+  void await_group_offsets(const std::map<std::string, PartitionList>& offsets_by_group) const;
   std::mutex& partition_write_mutex(const log::TopicPartition& tp);
 
   // ---- read (read.cc) ----

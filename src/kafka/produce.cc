@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <limits>
 #include <set>
+#include <thread>
 
+#include "common/clock.h"
 #include "common/logging.h"
 #include "kafka/kafka_impl.h"
 
@@ -137,6 +139,26 @@ Status KafkaTopicsImpl::ensure_transactional() {
   return Status::ok();
 }
 
+void KafkaTopicsImpl::await_group_offsets(const std::map<std::string, PartitionList>& offsets_by_group) const {
+  const int64_t deadline = steady_clock_ms() + options_.timeout_ms;
+  for (const auto& [group, list] : offsets_by_group) {
+    for (;;) {
+      auto seen = group_offsets(group, list.get());
+      bool all = seen.is_ok();
+      for (int i = 0; all && i < list->cnt; ++i) {
+        auto it = seen->find({list->elems[i].topic, list->elems[i].partition});
+        all = it != seen->end() && it->second == list->elems[i].offset;
+      }
+      if (all) break;
+      if (steady_clock_ms() >= deadline) {
+        log_warn("kafka", "a committed transaction's offsets are not visible yet", {{"group", group}});
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+}
+
 Result<std::vector<int64_t>> KafkaTopicsImpl::append_atomic(std::span<const log::PartitionBatch> batches,
                                                             std::span<const log::OffsetCommit> commits) {
   if (batches.empty() && commits.empty()) return Status::invalid_argument("atomic append: nothing to append");
@@ -213,6 +235,7 @@ Result<std::vector<int64_t>> KafkaTopicsImpl::append_atomic(std::span<const log:
   if (committed && rd_kafka_error_is_retriable(committed.get())) committed.reset(rd_kafka_commit_transaction(rk, timeout));
   if (committed) return fail(committed.get(), status_from(committed.get(), "atomic append: committing the transaction"));
   drain();
+  await_group_offsets(offsets_by_group);
   std::vector<int64_t> bases;
   for (size_t i = 0; i < batches.size(); ++i) {
     if (deliveries[i]->error) return status_from(deliveries[i]->error, fmt::format("atomic append to {}", batches[i].target.to_string()));
