@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "common/clock.h"
 #include "kafka/kafka_impl.h"
@@ -41,9 +42,17 @@ int64_t record_bytes(const log::Record& r) {
 Result<std::pair<int64_t, int64_t>> KafkaTopicsImpl::watermarks(const log::TopicPartition& tp) const {
   int64_t low = 0, high = 0;
   // On the read_committed reader, the high mark is the last stable offset: records of open
-  // transactions are not yet "there".
-  rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(reader_.get(), tp.topic.c_str(), tp.partition, &low, &high,
-                                                             static_cast<int>(options_.timeout_ms));
+  // transactions are not yet "there". Just after a topic is created (or a leader moves) the
+  // reader's metadata can be stale for a moment: those answers are retried within the timeout.
+  const int64_t deadline = steady_clock_ms() + options_.timeout_ms;
+  rd_kafka_resp_err_t err;
+  for (;;) {
+    err = rd_kafka_query_watermark_offsets(reader_.get(), tp.topic.c_str(), tp.partition, &low, &high,
+                                           static_cast<int>(options_.timeout_ms));
+    const bool transient = err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION || err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE;
+    if (!transient || steady_clock_ms() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   if (err) {
     if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) forget_topic(tp.topic);
     return status_from(err, fmt::format("reading the offsets of {}", tp.to_string()));
