@@ -62,7 +62,7 @@ Result<std::unique_ptr<log::Topics>> open_log(const Config& config, bool backgro
 
 std::string log_location(const Config& config) {
   if (config.str("log.backend") == "kafka") return fmt::format("Kafka at {}", config.str("kafka.bootstrap_servers"));
-  return fmt::format("{}/log (embedded)", config.str("data_dir"));
+  return fmt::format("{}/log (embedded)", std::filesystem::absolute(config.str("data_dir")).lexically_normal().string());
 }
 
 }  // namespace careflow::app

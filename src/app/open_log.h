@@ -18,7 +18,7 @@ kafka::KafkaOptions kafka_options(const Config& config);
 // The log log.backend names: the embedded one, or Kafka (an error naming kafka.bootstrap_servers
 // when it is unset or no broker answers within kafka.timeout_ms).
 Result<std::unique_ptr<log::Topics>> open_log(const Config& config, bool background_maintenance);
-// Where the topics live, for banners: "<data_dir>/log (embedded)" or "Kafka at <servers>".
+// Where the topics live, for banners: "<absolute data_dir>/log (embedded)" or "Kafka at <servers>".
 std::string log_location(const Config& config);
 
 }  // namespace careflow::app
