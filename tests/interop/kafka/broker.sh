@@ -4,19 +4,19 @@
 #   bootstrap      its host:port
 #   kafka_work     a scratch directory, removed with the broker when the sourcing shell exits
 #   kafka_version  the broker's version
-# Needs Java 17, Maven and kcat (installed from Debian when missing and running as root).
+# Needs Java 17, Maven, kcat and curl (installed from Debian when missing and running as root).
 
 start_kafka() {
     local kafka_dir
     kafka_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
     # Java 17, Maven and kcat: on the machines careflow targets they are there; elsewhere, as root, Debian's.
-    if ! command -v mvn >/dev/null || ! command -v java >/dev/null || ! command -v kcat >/dev/null; then
+    if ! command -v mvn >/dev/null || ! command -v java >/dev/null || ! command -v kcat >/dev/null || ! command -v curl >/dev/null; then
         if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
             apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-                openjdk-17-jdk-headless maven kcat >/dev/null
+                openjdk-17-jdk-headless maven kcat curl >/dev/null
         else
-            echo "kafka: needs Java 17, Maven (mvn) and kcat" >&2
+            echo "kafka: needs Java 17, Maven (mvn), kcat and curl" >&2
             exit 2
         fi
     fi
