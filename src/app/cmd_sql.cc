@@ -80,9 +80,9 @@ Status run_script(const Config& config, const std::string& text, bool bounded, c
     }
   }
   if (jobs.empty()) return Status::ok();
-  std::unique_ptr<log::EmbeddedLog> log;
+  std::unique_ptr<log::Topics> log;
   if (needs_log(jobs)) {
-    CF_ASSIGN_OR_RETURN(log, open_embedded_log(config, false));
+    CF_ASSIGN_OR_RETURN(log, open_log(config, false));
   }
   exec::RunOptions options;
   options.bounded = bounded;
@@ -131,7 +131,7 @@ bool complete(const std::string& buffer) {
 void shell(const Config& config) {
   fmt::print("careflow SQL shell: Flink SQL, ';' ends a statement, Ctrl-C stops a running query, Ctrl-D quits.\n");
   exec::Session session;
-  std::unique_ptr<log::EmbeddedLog> log;
+  std::unique_ptr<log::Topics> log;
   std::vector<std::thread> background;
   std::atomic<bool> shutdown{false};
   std::string buffer;
@@ -161,7 +161,7 @@ void shell(const Config& config) {
         continue;
       }
       if (!log) {
-        auto opened = open_embedded_log(config, false);
+        auto opened = open_log(config, false);
         if (!opened.is_ok()) {
           fmt::print("[ERROR] {}\n", opened.status().message());
           break;

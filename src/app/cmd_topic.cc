@@ -1,5 +1,6 @@
 // careflow topic {create,list,describe,produce,consume,delete}: inspect or feed any topic of the
-// embedded log, one record per line (see topic_lines.h).
+// log careflow runs on (the embedded log, or Kafka with log.backend = kafka), one record per line
+// (see topic_lines.h).
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -51,14 +52,14 @@ Status create(const Config& config, const TopicOptions& o) {
   }
   if (o.partitions > 0) settings["partitions"] = std::to_string(o.partitions);
   CF_ASSIGN_OR_RETURN(log::TopicConfig topic, log::parse_topic_config(settings, default_topic_config(config)));
-  CF_ASSIGN_OR_RETURN(auto log, open_embedded_log(config, false));
+  CF_ASSIGN_OR_RETURN(auto log, open_log(config, false));
   CF_RETURN_IF_ERROR(log->create_topic(o.name, topic));
   fmt::print("created topic {} with {} partition{}\n", o.name, topic.partitions, topic.partitions == 1 ? "" : "s");
   return Status::ok();
 }
 
 Status list(const Config& config) {
-  CF_ASSIGN_OR_RETURN(auto log, open_embedded_log(config, false));
+  CF_ASSIGN_OR_RETURN(auto log, open_log(config, false));
   // RECORDS is what retention left; END OFFSETS (per partition, in order) is what was ever appended.
   fmt::print("{:<40} {:>10} {:>14}  {}\n", "TOPIC", "PARTITIONS", "RECORDS", "END OFFSETS");
   for (const std::string& name : log->list_topics()) {
@@ -75,7 +76,7 @@ Status list(const Config& config) {
 }
 
 Status describe(const Config& config, const TopicOptions& o) {
-  CF_ASSIGN_OR_RETURN(auto log, open_embedded_log(config, false));
+  CF_ASSIGN_OR_RETURN(auto log, open_log(config, false));
   CF_ASSIGN_OR_RETURN(log::TopicDescription d, log->describe_topic(o.name));
   const auto settings = log::topic_config_to_map(d.config);
   if (o.json) {
@@ -97,7 +98,7 @@ Status describe(const Config& config, const TopicOptions& o) {
 }
 
 Status remove(const Config& config, const TopicOptions& o) {
-  CF_ASSIGN_OR_RETURN(auto log, open_embedded_log(config, false));
+  CF_ASSIGN_OR_RETURN(auto log, open_log(config, false));
   CF_RETURN_IF_ERROR(log->delete_topic(o.name));
   fmt::print("deleted topic {}\n", o.name);
   return Status::ok();
@@ -105,7 +106,7 @@ Status remove(const Config& config, const TopicOptions& o) {
 
 Status produce(const Config& config, const TopicOptions& o) {
   CF_ASSIGN_OR_RETURN(LineFormat format, parse_line_format(o.format, true));
-  CF_ASSIGN_OR_RETURN(auto log, open_embedded_log(config, false));
+  CF_ASSIGN_OR_RETURN(auto log, open_log(config, false));
   CF_ASSIGN_OR_RETURN(auto partitions, log->partition_offsets(o.name));
   const auto count = static_cast<int32_t>(partitions.size());
   CF_RETURN_IF_ERROR(check_partition_flag(o, count));
@@ -156,7 +157,7 @@ Status consume(const Config& config, const TopicOptions& o) {
   CF_ASSIGN_OR_RETURN(LineFormat format, parse_line_format(o.format == "auto" ? "value" : o.format, false));
   const int starts = (o.from_beginning ? 1 : 0) + (o.offset >= 0 ? 1 : 0) + (o.from_timestamp >= 0 ? 1 : 0);
   if (starts > 1) return Status::invalid_argument("use only one of --from-beginning, --offset and --from-timestamp");
-  CF_ASSIGN_OR_RETURN(auto log, open_embedded_log(config, false));
+  CF_ASSIGN_OR_RETURN(auto log, open_log(config, false));
   CF_ASSIGN_OR_RETURN(auto infos, log->partition_offsets(o.name));
   const auto count = static_cast<int32_t>(infos.size());
   CF_RETURN_IF_ERROR(check_partition_flag(o, count));
@@ -235,7 +236,7 @@ const CLI::Validator kNonNegative(
 
 void add_topic_commands(Cli& cli) {
   static TopicOptions o;
-  auto* topic = cli.app().add_subcommand("topic", "Create, inspect, feed and read topics of the embedded log");
+  auto* topic = cli.app().add_subcommand("topic", "Create, inspect, feed and read topics (embedded log or Kafka)");
   topic->require_subcommand(1);
 
   auto* create_cmd = topic->add_subcommand("create", "Create a topic");

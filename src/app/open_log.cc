@@ -34,4 +34,35 @@ Result<std::unique_ptr<log::EmbeddedLog>> open_embedded_log(const Config& config
   return opened;
 }
 
+kafka::KafkaOptions kafka_options(const Config& config) {
+  kafka::KafkaOptions o;
+  o.bootstrap_servers = config.str("kafka.bootstrap_servers");
+  o.security_protocol = config.str("kafka.security_protocol");
+  o.sasl_mechanism = config.str("kafka.sasl_mechanism");
+  o.sasl_username = config.str("kafka.api_key");
+  o.sasl_password = config.str("kafka.api_secret");
+  o.compression = config.str("kafka.compression");
+  o.client_id = config.str("kafka.client_id");
+  o.transactional_id = config.str("kafka.transactional_id");
+  o.timeout_ms = config.integer("kafka.timeout_ms");
+  return o;
+}
+
+Result<std::unique_ptr<log::Topics>> open_log(const Config& config, bool background_maintenance) {
+  if (config.str("log.backend") != "kafka") {
+    CF_ASSIGN_OR_RETURN(auto embedded, open_embedded_log(config, background_maintenance));
+    return std::unique_ptr<log::Topics>(std::move(embedded));
+  }
+  if (config.str("kafka.bootstrap_servers").empty()) {
+    return Status::invalid_argument(
+        "log.backend = kafka needs kafka.bootstrap_servers (or KAFKA_BOOTSTRAP_SERVERS): the brokers' host:port list");
+  }
+  return kafka::open_kafka_topics(kafka_options(config));
+}
+
+std::string log_location(const Config& config) {
+  if (config.str("log.backend") == "kafka") return fmt::format("Kafka at {}", config.str("kafka.bootstrap_servers"));
+  return fmt::format("{}/log (embedded)", std::filesystem::absolute(config.str("data_dir")).lexically_normal().string());
+}
+
 }  // namespace careflow::app

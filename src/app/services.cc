@@ -41,12 +41,13 @@ Result<std::unique_ptr<Services>> Services::start(const Config& config) {
 }
 
 Status Services::start_log(const Config& config) {
-  CF_ASSIGN_OR_RETURN(log_, open_embedded_log(config, true));
+  CF_ASSIGN_OR_RETURN(log_, open_log(config, true));
+  log_where_ = log_location(config);
   for (const char* topic : {kDeviceMetricsTopic, api::kDeviceEventsTopic}) {
     Status created = log_->create_topic(topic, default_topic_config(config));
     if (!created && created.code() != StatusCode::kAlreadyExists) return created;
   }
-  log_info("log", "open", {{"dir", data_dir_ + "/log"}, {"topics", std::to_string(log_->list_topics().size())}});
+  log_info("log", "open", {{"where", log_where_}, {"topics", std::to_string(log_->list_topics().size())}});
   return Status::ok();
 }
 
@@ -147,7 +148,7 @@ std::string Services::url() const {
 std::vector<std::string> Services::describe() const {
   return {fmt::format("data:      {}", data_dir_),
           fmt::format("database:  {}", database_where_),
-          fmt::format("topic log: {}/log (embedded)", data_dir_),
+          fmt::format("topic log: {}", log_where_),
           fmt::format("API:       {}  (try {}health, {}openapi.json)", url(), url(), url()),
           fmt::format("web app:   {}", web_dir_.empty() ? "not built yet (the web app arrives with its own issue)" : url())};
 }

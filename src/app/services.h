@@ -1,6 +1,6 @@
 #pragma once
 // Everything `careflow up` runs, started in dependency order and stopped in reverse:
-// PostgreSQL (its own, or DATABASE_URL) -> migrations -> embedded log -> simulator ->
+// PostgreSQL (its own, or DATABASE_URL) -> migrations -> topic log (embedded or Kafka) -> simulator ->
 // HTTP API with live telemetry.
 
 #include <memory>
@@ -45,7 +45,8 @@ class Services {
   std::unique_ptr<store::LocalPostgres> postgres_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<store::ChangeListener> listener_;
-  std::unique_ptr<log::EmbeddedLog> log_;
+  std::unique_ptr<log::Topics> log_;
+  std::string log_where_;
   std::unique_ptr<sim::Simulator> simulator_;
   api::ListCache cache_;
   api::Router router_;
