@@ -212,6 +212,8 @@ class Decoder {
       case Type::kArray:
       case Type::kMap: {
         const Node& element = node.type == Type::kArray ? *node.items : *node.values;
+        out.items.clear();
+        out.keys.clear();
         int64_t per_item = min_size(element) + (node.type == Type::kMap ? 1 : 0);
         while (true) {
           CF_ASSIGN_OR_RETURN(int64_t count, block_count(per_item, static_cast<int64_t>(out.items.size())));
@@ -270,11 +272,16 @@ class Decoder {
 
 Status encode(const Node& schema, const Datum& value, std::string& out) { return encode_impl(schema, value, out, 0); }
 
-Result<Datum> decode(const Node& schema, std::string_view bytes, size_t* consumed) {
+Status decode_into(const Node& schema, std::string_view bytes, Datum& out, size_t* consumed) {
   Decoder decoder(bytes);
-  Datum out;
   CF_RETURN_IF_ERROR(decoder.read(schema, out, 0));
   if (consumed) *consumed = decoder.reader().position();
+  return Status::ok();
+}
+
+Result<Datum> decode(const Node& schema, std::string_view bytes, size_t* consumed) {
+  Datum out;
+  CF_RETURN_IF_ERROR(decode_into(schema, bytes, out, consumed));
   return out;
 }
 

@@ -30,6 +30,11 @@ Status encode(const Node& schema, const Datum& value, std::string& out);
 // number of bytes read. Trailing bytes are allowed (container blocks hold many datums).
 Result<Datum> decode(const Node& schema, std::string_view bytes, size_t* consumed = nullptr);
 
+// The same into an existing datum, reusing its allocations (strings, vectors): the hot path for a
+// stream of records of one schema. Members a type does not use (see avro_datum.h) may keep stale
+// contents. On error `out` holds a partial value.
+Status decode_into(const Node& schema, std::string_view bytes, Datum& out, size_t* consumed = nullptr);
+
 // Zig-zag varints, exposed for the container format and the wire format.
 void write_long(int64_t v, std::string& out);
 

@@ -74,6 +74,28 @@ TEST(AvroBinary, EveryTypeRoundTrips) {
   EXPECT_EQ(*back, value);
 }
 
+TEST(AvroBinary, DecodeIntoReusesTheDatumWithoutLeftovers) {
+  auto schema = Schema::parse(R"({"type":"record","name":"R","fields":[{"name":"a","type":{"type":"array","items":"string"}},
+      {"name":"m","type":{"type":"map","values":"int"}},{"name":"u","type":["null","string"]}]})");
+  ASSERT_TRUE(schema.is_ok());
+  Datum big_map;
+  big_map.keys = {"x", "y"};
+  big_map.items = {Datum::integer(1), Datum::integer(2)};
+  Datum first = Datum::list({Datum::list({Datum::text("a"), Datum::text("b")}), big_map, Datum::branch(1, Datum::text("s"))});
+  Datum second = Datum::list({Datum::list({}), Datum::list({}), Datum::branch(0, Datum::null())});
+  second.items[2].items[0] = Datum::null();
+  std::string one, two;
+  ASSERT_TRUE(encode(schema->root(), first, one).is_ok());
+  ASSERT_TRUE(encode(schema->root(), second, two).is_ok());
+  Datum reused;
+  ASSERT_TRUE(decode_into(schema->root(), one, reused).is_ok());
+  EXPECT_EQ(reused, first);
+  ASSERT_TRUE(decode_into(schema->root(), two, reused).is_ok());
+  EXPECT_TRUE(reused.items[0].items.empty());
+  EXPECT_TRUE(reused.items[1].keys.empty());
+  EXPECT_EQ(reused.items[2].i, 0);
+}
+
 TEST(AvroBinary, NegativeBlockCountsCarryAByteSize) {
   // Writers may emit a negative count followed by the block's byte size (spec "Arrays").
   auto schema = Schema::parse(R"({"type":"array","items":"long"})");
