@@ -106,7 +106,7 @@ AvroC* avroc_side = nullptr;
 size_t total_bytes = 0;
 
 void check_same_bytes() {
-  char buf[4096];
+  char buf[4096] = {};
   avro_writer_t writer = avro_writer_memory(buf, sizeof(buf));
   for (int i = 0; i < kRecords; ++i) {
     avro_writer_reset(writer);
@@ -209,17 +209,7 @@ std::string markdown(const CollectingReporter& reporter) {
 
 int main(int argc, char** argv) {
   using namespace careflow::bench;
-  std::string markdown_path;
-  std::vector<char*> args;
-  for (int i = 0; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--markdown") == 0 && i + 1 < argc) {
-      markdown_path = argv[++i];
-    } else {
-      args.push_back(argv[i]);
-    }
-  }
-  int bench_argc = static_cast<int>(args.size());
-  benchmark::Initialize(&bench_argc, args.data());
+  const std::string markdown_path = initialize_with_markdown_flag(argc, argv);
   Careflow careflow;
   AvroC avroc;
   careflow_side = &careflow;
