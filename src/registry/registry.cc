@@ -181,6 +181,22 @@ Status SchemaRegistry::save() const {
   return write_file_durably(dir_, "registry.json", state.dump(1));
 }
 
+SchemaRegistry::Snapshot SchemaRegistry::snapshot() const {
+  return {schemas_, ids_by_identity_, subjects_, global_, mode_, next_id_};
+}
+
+std::optional<RegistryError> SchemaRegistry::save_or_restore(Snapshot before) {
+  Status st = save();
+  if (st.is_ok()) return std::nullopt;
+  schemas_ = std::move(before.schemas);
+  ids_by_identity_ = std::move(before.ids_by_identity);
+  subjects_ = std::move(before.subjects);
+  global_ = before.global;
+  mode_ = std::move(before.mode);
+  next_id_ = before.next_id;
+  return err(50001, fmt::format("Error in the backend data store: {}", st.message()));
+}
+
 Answer<serde::avro::Schema> SchemaRegistry::parse(const std::string& schema, const std::string& schema_type,
                                                   const std::vector<Reference>& references, int depth) const {
   if (!schema_type.empty() && schema_type != "AVRO") {
@@ -253,6 +269,7 @@ std::vector<std::string> SchemaRegistry::incompatibilities(const Subject& s, con
 Answer<int> SchemaRegistry::register_schema(const std::string& subject, const std::string& schema, const std::string& schema_type,
                                             const std::vector<Reference>& references) {
   std::lock_guard lock(mu_);
+  Snapshot before = snapshot();
   if (mode_ == "READONLY") return err(42205, fmt::format("Subject {} is in read-only mode", subject));
   auto parsed = parse(schema, schema_type, references);
   if (!parsed.is_ok()) return parsed.error();
@@ -282,7 +299,7 @@ Answer<int> SchemaRegistry::register_schema(const std::string& subject, const st
   }
   int version = s.versions.empty() ? 1 : s.versions.back().version + 1;
   s.versions.push_back({version, id, false});
-  if (Status st = save(); !st.is_ok()) return err(50001, fmt::format("Error in the backend data store: {}", st.message()));
+  if (auto e = save_or_restore(std::move(before))) return *e;
   return id;
 }
 
@@ -361,6 +378,7 @@ std::vector<std::string> SchemaRegistry::subjects(const std::string& prefix, boo
 
 Answer<std::vector<int>> SchemaRegistry::delete_subject(const std::string& subject, bool permanent) {
   std::lock_guard lock(mu_);
+  Snapshot before = snapshot();
   if (mode_ == "READONLY") return err(42205, fmt::format("Subject {} is in read-only mode", subject));
   auto it = subjects_.find(subject);
   if (it == subjects_.end() || it->second.versions.empty()) return subject_not_found(subject);
@@ -379,12 +397,13 @@ Answer<std::vector<int>> SchemaRegistry::delete_subject(const std::string& subje
       v.deleted = true;
     }
   }
-  if (Status st = save(); !st.is_ok()) return err(50001, fmt::format("Error in the backend data store: {}", st.message()));
+  if (auto e = save_or_restore(std::move(before))) return *e;
   return deleted;
 }
 
 Answer<int> SchemaRegistry::delete_version(const std::string& subject, const std::string& version, bool permanent) {
   std::lock_guard lock(mu_);
+  Snapshot before = snapshot();
   if (mode_ == "READONLY") return err(42205, fmt::format("Subject {} is in read-only mode", subject));
   int wanted = parse_version(version);
   if (wanted == 0) return invalid_version(version);
@@ -401,14 +420,14 @@ Answer<int> SchemaRegistry::delete_version(const std::string& subject, const std
     }
     int number = target.version;
     s.versions.erase(s.versions.begin() + static_cast<std::ptrdiff_t>(index));
-    if (Status st = save(); !st.is_ok()) return err(50001, fmt::format("Error in the backend data store: {}", st.message()));
+    if (auto e = save_or_restore(std::move(before))) return *e;
     return number;
   }
   if (target.deleted) {
     return err(40406, fmt::format("Subject '{}' Version {} was soft deleted.Set permanent=true to delete permanently", subject, target.version));
   }
   target.deleted = true;
-  if (Status st = save(); !st.is_ok()) return err(50001, fmt::format("Error in the backend data store: {}", st.message()));
+  if (auto e = save_or_restore(std::move(before))) return *e;
   return target.version;
 }
 
@@ -461,8 +480,9 @@ Answer<Compatibility> SchemaRegistry::set_global_compatibility(const std::string
   auto parsed = parse_compatibility(level);
   if (!parsed) return invalid_level();
   std::lock_guard lock(mu_);
+  Snapshot before = snapshot();
   global_ = *parsed;
-  if (Status st = save(); !st.is_ok()) return err(50001, fmt::format("Error in the backend data store: {}", st.message()));
+  if (auto e = save_or_restore(std::move(before))) return *e;
   return *parsed;
 }
 
@@ -478,13 +498,15 @@ Answer<Compatibility> SchemaRegistry::set_subject_compatibility(const std::strin
   auto parsed = parse_compatibility(level);
   if (!parsed) return invalid_level();
   std::lock_guard lock(mu_);
+  Snapshot before = snapshot();
   subjects_[subject].compatibility = *parsed;
-  if (Status st = save(); !st.is_ok()) return err(50001, fmt::format("Error in the backend data store: {}", st.message()));
+  if (auto e = save_or_restore(std::move(before))) return *e;
   return *parsed;
 }
 
 Answer<Compatibility> SchemaRegistry::delete_subject_compatibility(const std::string& subject) {
   std::lock_guard lock(mu_);
+  Snapshot before = snapshot();
   auto it = subjects_.find(subject);
   if (it == subjects_.end() || !it->second.compatibility) {
     return err(40408, fmt::format("Subject '{}' does not have subject-level compatibility configured", subject));
@@ -492,7 +514,7 @@ Answer<Compatibility> SchemaRegistry::delete_subject_compatibility(const std::st
   Compatibility previous = *it->second.compatibility;
   it->second.compatibility.reset();
   if (it->second.versions.empty()) subjects_.erase(it);
-  if (Status st = save(); !st.is_ok()) return err(50001, fmt::format("Error in the backend data store: {}", st.message()));
+  if (auto e = save_or_restore(std::move(before))) return *e;
   return previous;
 }
 
@@ -506,8 +528,9 @@ Answer<std::string> SchemaRegistry::set_mode(const std::string& mode) {
     return err(42204, fmt::format("Invalid mode '{}'. Valid values are READWRITE, READONLY and IMPORT", mode));
   }
   std::lock_guard lock(mu_);
+  Snapshot before = snapshot();
   mode_ = mode;
-  if (Status st = save(); !st.is_ok()) return err(50001, fmt::format("Error in the backend data store: {}", st.message()));
+  if (auto e = save_or_restore(std::move(before))) return *e;
   return mode;
 }
 

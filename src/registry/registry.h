@@ -127,9 +127,22 @@ class SchemaRegistry {
     std::optional<Compatibility> compatibility;
   };
 
+  // Everything a write may change, copied before it so a failed save leaves memory as the file is.
+  struct Snapshot {
+    std::map<int, SchemaInfo> schemas;
+    std::map<std::string, int> ids_by_identity;
+    std::map<std::string, Subject> subjects;
+    Compatibility global;
+    std::string mode;
+    int next_id;
+  };
+
   explicit SchemaRegistry(std::string dir) : dir_(std::move(dir)) {}
   Status load();
   Status save() const;
+  Snapshot snapshot() const;
+  // Saves; on failure restores `before` and returns the 50001 error.
+  std::optional<RegistryError> save_or_restore(Snapshot before);
   // Parses a schema with its references resolved. 42201 naming the problem.
   Answer<serde::avro::Schema> parse(const std::string& schema, const std::string& schema_type,
                                     const std::vector<Reference>& references, int depth = 0) const;

@@ -281,10 +281,16 @@ TEST_F(RegistryHttpTest, StorageFailureIs50001AndLeavesNoTrace) {
   // A directory where the registry writes its temporary file makes the write fail.
   std::filesystem::create_directory(dir_ / "registry.json.tmp");
   expect_error(req("POST", "/subjects/a/versions", body(kV2)), 500, 50001);
+  expect_error(req("PUT", "/config", R"({"compatibility":"NONE"})"), 500, 50001);
+  // Memory agrees with the file: the failed writes left no trace in the answers either.
+  EXPECT_EQ(req("GET", "/subjects/a/versions").json(), json::array({1}));
+  expect_error(req("GET", "/schemas/ids/2"), 404, 40403);
+  EXPECT_EQ(req("GET", "/config").json()["compatibilityLevel"], "BACKWARD");
   std::filesystem::remove(dir_ / "registry.json.tmp");
+  EXPECT_EQ(register_schema("a", kV2), 2);  // the id the failed write did not use
   stop();
   start();
-  EXPECT_EQ(req("GET", "/subjects/a/versions").json(), json::array({1}));
+  EXPECT_EQ(req("GET", "/subjects/a/versions").json(), json::array({1, 2}));
 }
 
 TEST_F(RegistryHttpTest, CorruptStateFileIsAnErrorNamingIt) {
