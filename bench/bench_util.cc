@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 
 namespace careflow::bench {
 
@@ -34,6 +35,21 @@ void CollectingReporter::ReportRuns(const std::vector<Run>& runs) {
 double CollectingReporter::bytes_per_second(const std::string& name) const {
   auto it = bytes_per_second_.find(name);
   return it == bytes_per_second_.end() ? 0.0 : it->second;
+}
+
+std::string initialize_with_markdown_flag(int argc, char** argv) {
+  std::string markdown_path;
+  std::vector<char*> args;
+  for (int i = 0; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--markdown") == 0 && i + 1 < argc) {
+      markdown_path = argv[++i];
+    } else {
+      args.push_back(argv[i]);
+    }
+  }
+  int bench_argc = static_cast<int>(args.size());
+  benchmark::Initialize(&bench_argc, args.data());
+  return markdown_path;
 }
 
 std::string ratio(double ours, double peer) {

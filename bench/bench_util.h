@@ -32,6 +32,10 @@ class CollectingReporter : public benchmark::ConsoleReporter {
   std::map<std::string, double> bytes_per_second_;
 };
 
+// Takes "--markdown FILE" out of the command line, hands the rest to benchmark::Initialize, and
+// returns FILE ("" without the flag).
+std::string initialize_with_markdown_flag(int argc, char** argv);
+
 // "0.93x" style ratio of two throughputs; "n/a" when the peer is missing.
 std::string ratio(double ours, double peer);
 

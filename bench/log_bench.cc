@@ -277,17 +277,7 @@ std::string markdown(const CollectingReporter& reporter, const Latency& log_wake
 
 int main(int argc, char** argv) {
   using namespace careflow::bench;
-  std::string markdown_path;
-  std::vector<char*> args;
-  for (int i = 0; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--markdown") == 0 && i + 1 < argc) {
-      markdown_path = argv[++i];
-    } else {
-      args.push_back(argv[i]);
-    }
-  }
-  int bench_argc = static_cast<int>(args.size());
-  benchmark::Initialize(&bench_argc, args.data());
+  const std::string markdown_path = initialize_with_markdown_flag(argc, argv);
 
   ScratchDir dir("log-bench");
   scratch = &dir;

@@ -10,6 +10,7 @@
 #include "api/system_routes.h"
 #include "app/open_log.h"
 #include "common/logging.h"
+#include "registry/registry_routes.h"
 #include "sim/store_targets.h"
 #include "store/migrations.h"
 
@@ -114,6 +115,8 @@ Status Services::start_api(const Config& config) {
         }
       });
 
+  CF_ASSIGN_OR_RETURN(registry_, registry::SchemaRegistry::open(data_dir_ + "/registry"));
+  registry::add_registry_routes(router_, *registry_);
   api::add_domain_routes(router_, *db_, &cache_);
   api::add_simulation_routes(router_, *simulator_, *db_, *log_);
   hub_->add_routes(router_, *server_);
@@ -150,6 +153,7 @@ std::vector<std::string> Services::describe() const {
           fmt::format("database:  {}", database_where_),
           fmt::format("topic log: {}", log_where_),
           fmt::format("API:       {}  (try {}health, {}openapi.json)", url(), url(), url()),
+          fmt::format("registry:  {}subjects (Confluent Schema Registry API; state in {}/registry)", url(), data_dir_),
           fmt::format("web app:   {}", web_dir_.empty() ? "not built yet (the web app arrives with its own issue)" : url())};
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // Everything `careflow up` runs, started in dependency order and stopped in reverse:
 // PostgreSQL (its own, or DATABASE_URL) -> migrations -> topic log (embedded or Kafka) -> simulator ->
-// HTTP API with live telemetry.
+// HTTP API with live telemetry and the Schema Registry's routes.
 
 #include <memory>
 #include <string>
@@ -13,6 +13,7 @@
 #include "api/telemetry_hub.h"
 #include "common/config.h"
 #include "log/embedded_log.h"
+#include "registry/registry.h"
 #include "sim/simulator.h"
 #include "store/change_listener.h"
 #include "store/database.h"
@@ -48,6 +49,7 @@ class Services {
   std::unique_ptr<log::Topics> log_;
   std::string log_where_;
   std::unique_ptr<sim::Simulator> simulator_;
+  std::unique_ptr<registry::SchemaRegistry> registry_;
   api::ListCache cache_;
   api::Router router_;
   std::unique_ptr<api::TelemetryHub> hub_;

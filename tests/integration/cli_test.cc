@@ -328,6 +328,10 @@ TEST_F(CliTest, UpRunsTheApiRefusesASecondInstanceStopsOnSigtermAndKeepsItsData)
                                     R"("parameters":[{"parameter_name":"FlowLevel","parameter_value":55,"parameter_tolerance":5,"unit":"%"}]})");
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string id = created.json()["prescriptionId"];
+  // The Schema Registry's REST API is served on the same port.
+  auto registered = api::testing::call(http_port, "POST", "/subjects/hc_raw_device_metrics-value/versions", R"({"schema":"\"string\""})");
+  EXPECT_EQ(registered.status, 200) << registered.body;
+  EXPECT_EQ(registered.json()["id"], 1);
 
   auto second = careflow({"--set", "http.port=" + std::to_string(store::testing::free_port()), "up"});
   EXPECT_EQ(second.exit_code, 1);
@@ -352,6 +356,7 @@ TEST_F(CliTest, UpRunsTheApiRefusesASecondInstanceStopsOnSigtermAndKeepsItsData)
   EXPECT_EQ(kept.status, 200) << kept.body;
   EXPECT_EQ(kept.json()["parameters"][0]["parameter_value"], 55);
   EXPECT_EQ(api::testing::call(http_port, "GET", "/prescriptions").json().size(), 6u);
+  EXPECT_EQ(api::testing::call(http_port, "GET", "/subjects/hc_raw_device_metrics-value/versions/latest").json()["id"], 1);
   kill(again.pid, SIGINT);
   EXPECT_EQ(wait_exit(again.pid, std::chrono::seconds(20)), 0);
 }

@@ -1,0 +1,45 @@
+#pragma once
+// What a serializer needs from a Schema Registry, behind one interface with two implementations:
+// careflow's embedded registry (in process) and an external Confluent-compatible registry over
+// HTTP (URL plus optional basic-auth user info "key:secret", as Confluent's clients take it).
+//
+// Errors map Confluent's codes onto careflow's: 404xx → NotFound, 409 → FailedPrecondition,
+// 422xx → InvalidArgument, anything else (or no answer) → Unavailable; the message keeps the
+// registry's own words and code.
+
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "registry/registry.h"
+
+namespace careflow::registry {
+
+struct RegisteredSchema {
+  int id = 0;
+  int version = 0;
+  std::string schema;
+};
+
+class RegistryClient {
+ public:
+  virtual ~RegistryClient() = default;
+  // Registers (or finds) `schema` under `subject`: its id.
+  virtual Result<int> register_schema(const std::string& subject, const std::string& schema) = 0;
+  // The id under which `subject` already holds `schema` (no registration). NotFound otherwise.
+  virtual Result<RegisteredSchema> lookup(const std::string& subject, const std::string& schema) = 0;
+  virtual Result<RegisteredSchema> latest(const std::string& subject) = 0;
+  virtual Result<std::string> schema_by_id(int id) = 0;
+};
+
+// The embedded registry, called directly.
+std::unique_ptr<RegistryClient> embedded_client(SchemaRegistry& registry);
+
+// An external registry: "http://host:port[/prefix]"; `user_info` is "user:password" for basic
+// auth, or empty. InvalidArgument for a URL it cannot use (https needs TLS, which this build
+// does not have yet).
+Result<std::unique_ptr<RegistryClient>> http_client(const std::string& url, const std::string& user_info = "");
+
+Status to_status(const RegistryError& e);
+
+}  // namespace careflow::registry
