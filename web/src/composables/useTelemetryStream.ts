@@ -26,6 +26,10 @@ export function useTelemetryStream(url = '/telemetry/stream') {
   let retryTimer: ReturnType<typeof setTimeout> | undefined
   let frame = 0
   let retryDelay = 500
+  let publishedAt = 0
+  let shownAtPublish = 0
+  // The view re-renders at most this often, however fast readings arrive.
+  const publishEveryMs = 200
   let stopped = false
 
   function connect() {
@@ -72,11 +76,12 @@ export function useTelemetryStream(url = '/telemetry/stream') {
     if (paused.value) {
       droppedWhilePaused.value += buffer.discardPending()
     } else {
-      const moved = buffer.flush()
-      meter.add(moved, now)
-      if (moved) {
+      meter.add(buffer.flush(), now)
+      if (buffer.shown !== shownAtPublish && now - publishedAt >= publishEveryMs) {
         rows.value = buffer.rows
         version.value++
+        publishedAt = now
+        shownAtPublish = buffer.shown
       }
     }
     received.value = buffer.received
@@ -93,6 +98,7 @@ export function useTelemetryStream(url = '/telemetry/stream') {
   }
   function clear() {
     buffer.clear()
+    shownAtPublish = 0
     rows.value = []
     droppedWhilePaused.value = 0
     version.value++
