@@ -59,7 +59,7 @@ export const demoSteps: DemoStep[] = [
   {
     id: 'browse',
     title: 'Meet the patients and their devices',
-    explain: 'The seed data: patients, each with a home medical device (CPAP, oxygen concentrator, glucose monitor).',
+    explain: 'The seed data: five patients, each with a home CPAP device and a prescription for it.',
     action: 'Load patients and devices',
     link: { to: '/patients', label: 'Patients' },
     async run(ctx) {
