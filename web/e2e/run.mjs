@@ -89,6 +89,12 @@ async function functionalSuite() {
     assert.equal(await attr('[data-box="database"]', 'data-state'), 'ok')
     assert.equal(await attr('[data-box="pipelines"]', 'data-state'), 'absent')
     await shot('home')
+    const before = await page.evaluate(() => document.documentElement.dataset.theme)
+    await page.click('button.theme')
+    const after = await page.evaluate(() => document.documentElement.dataset.theme)
+    assert.notEqual(after, before)
+    await shot(`home-${after}`)
+    await page.click('button.theme')
   })
 
   await test('patients: search, sort, create and edit through the form', async () => {
