@@ -205,7 +205,9 @@ class Session : public std::enable_shared_from_this<Session> {
       return write(std::move(denied), keep_alive);
     }
     HttpResponse response = server_.router.dispatch(request);
-    if (response.status == 404 && (request.method == "GET" || request.method == "HEAD") && !server_.static_dir.empty()) {
+    // Only a path no route knows falls back to the web app: GET /patients/NOPE stays the API's 404.
+    if (response.status == 404 && (request.method == "GET" || request.method == "HEAD") && !server_.static_dir.empty() &&
+        !server_.router.matches(request.path)) {
       if (auto file = serve_static_file(server_.static_dir, request.path)) response = std::move(*file);
     }
     head_only_ = request.method == "HEAD";

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace careflow::api {
 namespace {
 
@@ -39,6 +41,12 @@ bool match(const std::vector<std::string>& pattern, const std::vector<std::strin
 void Router::add(std::string method, std::string pattern, Handler handler, std::string summary) {
   std::vector<std::string> segments = split_path(pattern);
   routes_.push_back({std::move(method), std::move(pattern), std::move(segments), std::move(handler), std::move(summary)});
+}
+
+bool Router::matches(std::string_view path) const {
+  const std::vector<std::string> segments = split_path(path);
+  std::map<std::string, std::string> params;
+  return std::any_of(routes_.begin(), routes_.end(), [&](const Route& r) { return match(r.segments, segments, params); });
 }
 
 HttpResponse Router::dispatch(HttpRequest& request) const {

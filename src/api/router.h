@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "api/http_types.h"
@@ -18,6 +19,10 @@ class Router {
   void add(std::string method, std::string pattern, Handler handler, std::string summary = "");
 
   HttpResponse dispatch(HttpRequest& request) const;
+
+  // Whether some route (of any method) matches `path`: its 404 is the API's answer, not a
+  // missing file for the web app's fallback.
+  bool matches(std::string_view path) const;
 
   struct Route {
     std::string method;

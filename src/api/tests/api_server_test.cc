@@ -327,6 +327,9 @@ TEST_F(ApiServerTest, ServesTheWebAppWithSpaFallbackAndCorsForTheDevServer) {
   auto escape = call(port, "GET", "/%2e%2e/secret.txt");
   EXPECT_EQ(escape.body.find("outside the web root"), std::string::npos) << escape.body;
   EXPECT_EQ(call(port, "GET", "/patients").json().size(), 5u);  // API routes win over files
+  // A resource the API does not have is the API's JSON 404, not the web app.
+  expect_error(call(port, "GET", "/patients/NOPE"), 404, "not_found");
+  expect_error(call(port, "GET", "/prescriptions/RX-NOPE"), 404, "not_found");
 
   auto from_vite = call(port, "GET", "/patients", "", {{"Origin", "http://localhost:5173"}});
   EXPECT_EQ(from_vite.headers["Access-Control-Allow-Origin"], "http://localhost:5173");

@@ -1,0 +1,67 @@
+// A thin fetch wrapper: JSON in, JSON out, and careflow's error body
+//   {"error": {"code", "message", "field"?}}
+// turned into an ApiError that forms can show at the field it names.
+
+export class ApiError extends Error {
+  readonly status: number
+  readonly code: string
+  readonly field?: string
+
+  constructor(status: number, code: string, message: string, field?: string) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = code
+    this.field = field
+  }
+}
+
+interface ErrorBody {
+  error?: { code?: string; message?: string; field?: string }
+}
+
+export async function toApiError(response: Response): Promise<ApiError> {
+  const text = await response.text()
+  let body: ErrorBody = {}
+  try {
+    body = JSON.parse(text) as ErrorBody
+  } catch {
+    // not JSON: keep the text as the message
+  }
+  const e = body.error
+  return new ApiError(
+    response.status,
+    e?.code ?? `http_${response.status}`,
+    e?.message ?? (text || `${response.status} ${response.statusText}`),
+    e?.field,
+  )
+}
+
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response
+  try {
+    response = await fetch(path, {
+      method,
+      headers: body === undefined ? { Accept: 'application/json' } : { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  } catch (e) {
+    throw new ApiError(0, 'unreachable', `careflow did not answer ${method} ${path}: ${(e as Error).message}`)
+  }
+  if (!response.ok) throw await toApiError(response)
+  return (await response.json()) as T
+}
+
+export const api = {
+  get: <T>(path: string) => request<T>('GET', path),
+  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
+  del: <T>(path: string) => request<T>('DELETE', path),
+}
+
+// Splits "parameters[2].parameter_value must be a number" into the row it names, so a form can
+// show it beside that row; null when the message is about the field as a whole.
+export function parameterRowOf(message: string): number | null {
+  const m = /^parameters\[(\d+)\]/.exec(message)
+  return m ? Number(m[1]) : null
+}

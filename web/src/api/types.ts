@@ -1,0 +1,76 @@
+// The shapes careflow's API sends and takes (src/api/domain_routes.cc, simulation_routes.cc).
+
+export interface Patient {
+  patientId: string
+  name: string
+  gender?: string | null
+  birthDate?: string | null
+  zipCode?: string | null
+  timezone?: string | null
+}
+
+export interface Device {
+  deviceId: string
+  patientId: string
+  modelType?: string | null
+  manufacturer?: string | null
+  serialNumber?: string | null
+  softwareVersion?: string | null
+  pressureSetting?: number | null
+  flowRateSetting?: number | null
+  flowLevelSetting?: number | null
+}
+
+export const PARAMETER_NAMES = ['Pressure', 'FlowRate', 'FlowLevel', 'BloodGlucose'] as const
+export type ParameterName = (typeof PARAMETER_NAMES)[number]
+
+export interface Parameter {
+  parameter_name: string
+  parameter_value: number
+  parameter_type?: string
+  parameter_tolerance: number
+  unit?: string
+}
+
+export interface Prescription {
+  prescriptionId: string
+  patientId: string
+  deviceId: string
+  medicationOrTherapy: string
+  startDate: number // epoch milliseconds
+  endDate?: number | null
+  parameters: Parameter[]
+}
+
+export interface ComponentHealth {
+  status: 'ok' | 'down'
+  message?: string
+}
+
+export interface Health {
+  status: 'ok' | 'degraded'
+  failing?: readonly string[]
+  components: Record<string, ComponentHealth>
+}
+
+export interface SimulationStatus {
+  running: boolean
+  mode: 'all' | 'single'
+  patientId: string | null
+  ticks: number
+  readings: number
+  activeDefects: Record<string, string>
+  status?: string
+}
+
+export interface Reading {
+  device_id: string
+  patient_id: string
+  ts: number
+  metric_name: string
+  metric_value: number
+  software_version: string
+}
+
+// Defects the simulator knows (src/sim/defects.h).
+export const DEFECTS = ['flow_level_down', 'pressure_oscillate', 'flow_rate_down', 'clogged_filter', 'glucose_spike'] as const

@@ -1,0 +1,158 @@
+// The guided demonstration: each step performs one real action against careflow and returns a
+// sentence saying what it did and what to look at.
+import { api } from '../api/client'
+import type { Device, Health, Parameter, Patient, Prescription, Reading, SimulationStatus } from '../api/types'
+import { apiPaths } from '../composables/useOpenApi'
+import { currentPrescription, describeParameters } from './prescriptions'
+
+export interface DemoContext {
+  deviceId: string // the device the demonstration breaks
+}
+
+export interface DemoStep {
+  id: string
+  title: string
+  explain: string
+  action: string // the button's label
+  link?: { to: string; label: string }
+  run: (ctx: DemoContext) => Promise<string>
+}
+
+async function deviceOf(ctx: DemoContext): Promise<Device> {
+  if (!ctx.deviceId) throw new Error('choose a device for the demonstration first')
+  return api.get<Device>(`/devices/${encodeURIComponent(ctx.deviceId)}`)
+}
+
+// Counts the readings the live stream delivers in `ms` milliseconds.
+export function sampleStream(ms: number, url = '/telemetry/stream'): Promise<Reading[]> {
+  return new Promise((resolve, reject) => {
+    const readings: Reading[] = []
+    const source = new EventSource(url)
+    source.addEventListener('telemetry', (e) => readings.push(JSON.parse((e as MessageEvent<string>).data) as Reading))
+    const timer = setTimeout(() => {
+      source.close()
+      resolve(readings)
+    }, ms)
+    source.onerror = () => {
+      if (source.readyState === EventSource.CLOSED) {
+        clearTimeout(timer)
+        reject(new Error('the live stream closed'))
+      }
+    }
+  })
+}
+
+export const demoSteps: DemoStep[] = [
+  {
+    id: 'health',
+    title: 'Check that careflow is up',
+    explain: 'One binary runs the database, the topic log, the simulator and this API. /health reports each part.',
+    action: 'Ask /health',
+    link: { to: '/', label: 'Home' },
+    async run() {
+      const response = await fetch('/health')
+      const h = (await response.json()) as Health
+      const parts = Object.entries(h.components).map(([name, c]) => `${name} ${c.status}`)
+      return `careflow is ${h.status}: ${parts.join(', ')}.`
+    },
+  },
+  {
+    id: 'browse',
+    title: 'Meet the patients and their devices',
+    explain: 'The seed data: five patients, each with a home CPAP device and a prescription for it.',
+    action: 'Load patients and devices',
+    link: { to: '/patients', label: 'Patients' },
+    async run(ctx) {
+      const [patients, devices] = await Promise.all([api.get<Patient[]>('/patients'), api.get<Device[]>('/devices')])
+      const d = devices.find((x) => x.deviceId === ctx.deviceId)
+      const owner = patients.find((p) => p.patientId === d?.patientId)
+      return `${patients.length} patients, ${devices.length} devices. Device ${ctx.deviceId} belongs to ${owner ? `${owner.patientId} ${owner.name}` : 'nobody'}.`
+    },
+  },
+  {
+    id: 'prescribe',
+    title: 'Write a new prescription',
+    explain: 'A prescription sets each metric’s target and tolerance. The newest one that has started is the device’s current one, and the simulator follows it.',
+    action: 'Create a prescription',
+    link: { to: '/prescriptions', label: 'Prescriptions' },
+    async run(ctx) {
+      const device = await deviceOf(ctx)
+      const all = await api.get<Prescription[]>('/prescriptions')
+      const current = currentPrescription(all, device.deviceId, Date.now())
+      const parameters: Parameter[] = current?.parameters.map((p) => ({ ...p })) ?? [
+        { parameter_name: 'Pressure', parameter_value: device.pressureSetting ?? 10, parameter_tolerance: 1, parameter_type: 'numeric', unit: 'cmH2O' },
+      ]
+      const created = await api.post<Prescription>('/prescriptions', {
+        patientId: device.patientId,
+        deviceId: device.deviceId,
+        medicationOrTherapy: current?.medicationOrTherapy ?? 'Demonstration therapy',
+        startDate: Date.now() - 60_000,
+        parameters,
+      })
+      return `Created prescription ${created.prescriptionId} for device ${created.deviceId}: ${describeParameters(created.parameters)}. It is now the device’s current prescription.`
+    },
+  },
+  {
+    id: 'start',
+    title: 'Start the simulation',
+    explain: 'Every device sends one reading per metric each tick, into the topic hc_raw_device_metrics and the live stream.',
+    action: 'Start the simulation',
+    link: { to: '/telemetry', label: 'Device telemetry' },
+    async run() {
+      const status = await api.get<SimulationStatus>('/simulation/status')
+      if (status.running) return `The simulation is already running (${status.readings} readings so far).`
+      const started = await api.post<SimulationStatus>('/simulation/start', { simulation_type: 'all' })
+      return `Simulation ${started.status ?? 'started'} for all patients.`
+    },
+  },
+  {
+    id: 'watch',
+    title: 'Watch the readings arrive',
+    explain: 'The browser listens to /telemetry/stream (Server-Sent Events) for three seconds.',
+    action: 'Listen for 3 seconds',
+    link: { to: '/telemetry', label: 'Device telemetry' },
+    async run(ctx) {
+      const readings = await sampleStream(3000)
+      const mine = readings.filter((r) => r.device_id === ctx.deviceId)
+      const latest = new Map(mine.map((r) => [r.metric_name, r.metric_value]))
+      const values = [...latest].map(([m, v]) => `${m} ${v.toFixed(2)}`).join(', ')
+      return `${readings.length} readings in 3 s; device ${ctx.deviceId} sent ${mine.length}${values ? `, latest ${values}` : ''}.`
+    },
+  },
+  {
+    id: 'break',
+    title: 'Break the device',
+    explain: 'A defect makes the device drift away from its prescription for a while: on the telemetry page its points leave the band and turn red.',
+    action: 'Trigger pressure_oscillate',
+    link: { to: '/telemetry', label: 'Device telemetry' },
+    async run(ctx) {
+      await api.post(`/device/${encodeURIComponent(ctx.deviceId)}/simulator/pressure_oscillate`)
+      const status = await api.get<SimulationStatus>('/simulation/status')
+      const active = status.activeDefects[ctx.deviceId]
+      return `Defect pressure_oscillate triggered on ${ctx.deviceId}${active ? ` (active: ${active})` : ''}. Open Device telemetry and choose ${ctx.deviceId} to see Pressure leave its band.`
+    },
+  },
+  {
+    id: 'alerts',
+    title: 'See drift become alerts and facts',
+    explain: 'Streaming SQL pipelines turn drift into alerts and dashboard facts.',
+    action: 'Check the pipelines',
+    link: { to: '/alerts', label: 'Alerts' },
+    async run() {
+      const paths = await apiPaths()
+      const missing = ['/pipelines', '/alerts', '/dashboards'].filter((p) => !paths.has(p))
+      if (missing.length) return `Not running yet: this careflow has no ${missing.join(', ')} route; the pipelines arrive with their own issues.`
+      return 'The pipelines answer: open Alerts and Dashboards.'
+    },
+  },
+  {
+    id: 'stop',
+    title: 'Stop the simulation',
+    explain: 'Stopping is idempotent; the readings stay in the topic log.',
+    action: 'Stop the simulation',
+    async run() {
+      const stopped = await api.post<SimulationStatus>('/simulation/stop')
+      return `Simulation stopped after ${stopped.readings} readings.`
+    },
+  },
+]
