@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
 #include "common/clock.h"
 #include "common/logging.h"
 #include "log/kafka_partitioner.h"
@@ -9,7 +11,9 @@
 namespace careflow::cdc {
 namespace {
 
-int64_t now_us() { return wall_clock_ms() * 1000; }
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 template <class... F>
 struct Overloaded : F... {
@@ -172,7 +176,8 @@ Status CdcSession::stream(Lsn start) {
     }
     CF_RETURN_IF_ERROR(confirm(reply));  // a keepalive asking for a reply gets one now
   }
-  return confirm(true);
+  CF_RETURN_IF_ERROR(confirm(true));
+  return repl_->finish();  // lets the server apply the last status update before the connection goes
 }
 
 Status CdcSession::handle(const WalData& data) {

@@ -168,4 +168,16 @@ Status ReplicationConnection::send_status(Lsn received, Lsn flushed, bool reply_
   return Status::ok();
 }
 
+Status ReplicationConnection::finish() {
+  if (PQputCopyEnd(conn_, nullptr) != 1 || PQflush(conn_) != 0) {
+    return Status::unavailable(fmt::format("ending the replication stream: {}", trimmed(PQerrorMessage(conn_))));
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto message = read(std::chrono::milliseconds(100));
+    if (!message) return Status::ok();  // the server ended the stream
+  }
+  return Status::ok();
+}
+
 }  // namespace careflow::cdc

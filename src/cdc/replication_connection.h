@@ -65,6 +65,10 @@ class ReplicationConnection {
   // Standby status update: `flushed` is what the server may discard (the slot's confirmed_flush_lsn).
   Status send_status(Lsn received, Lsn flushed, bool reply_requested = false);
 
+  // Ends the stream (CopyDone) and waits up to 2 s for the server to end it too, so that the
+  // status updates sent before are applied to the slot.
+  Status finish();
+
  private:
   explicit ReplicationConnection(pg_conn* conn) : conn_(conn) {}
   Status command(const std::string& sql);

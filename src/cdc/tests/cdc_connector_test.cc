@@ -174,6 +174,11 @@ TEST_F(CdcTest, ResumesAfterTheLastLsnInTheLogWithoutGapOrDuplicate) {
   sql("INSERT INTO patients (patient_id, name) VALUES ('A1', 'a')");
   ASSERT_TRUE(wait_until([&] { return count(kPatients) == 6; }));
   connector_.reset();
+  // A graceful stop leaves the slot confirmed exactly up to what the log holds.
+  auto offset = read_stored_offset(*log_, "careflow");
+  ASSERT_TRUE(offset.is_ok() && offset->has_value());
+  const auto slot = sql("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'careflow'");
+  EXPECT_EQ(*parse_lsn(*slot.rows[0][0]), (*offset)->lsn);
   sql("INSERT INTO patients (patient_id, name) VALUES ('A2', 'b')");
   sql("UPDATE patients SET name = 'bb' WHERE patient_id = 'A2'");
   start_cdc(cdc_options());
