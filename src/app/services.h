@@ -1,7 +1,7 @@
 #pragma once
 // Everything `careflow up` runs, started in dependency order and stopped in reverse:
-// PostgreSQL (its own, or DATABASE_URL) -> migrations -> embedded log -> simulator ->
-// HTTP API with live telemetry.
+// PostgreSQL (its own, or DATABASE_URL) -> migrations -> embedded log -> change data capture ->
+// simulator -> HTTP API with live telemetry.
 
 #include <memory>
 #include <string>
@@ -11,6 +11,7 @@
 #include "api/list_cache.h"
 #include "api/router.h"
 #include "api/telemetry_hub.h"
+#include "cdc/cdc_connector.h"
 #include "common/config.h"
 #include "log/embedded_log.h"
 #include "sim/simulator.h"
@@ -39,12 +40,16 @@ class Services {
   Status start_database(const Config& config);
   Status start_log(const Config& config);
   Status start_api(const Config& config);
+  Status start_cdc(const Config& config);
 
   std::string data_dir_;
   std::string database_where_;
   std::unique_ptr<store::LocalPostgres> postgres_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<store::ChangeListener> listener_;
+  std::string conninfo_;
+  std::unique_ptr<cdc::CdcConnector> cdc_;
+  std::string prefix_;
   std::unique_ptr<log::EmbeddedLog> log_;
   std::unique_ptr<sim::Simulator> simulator_;
   api::ListCache cache_;
