@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Runs the real Debezium PostgreSQL connector in Debezium's embedded engine and writes every
  * change event it emits as one line: topic TAB key-json TAB value-json ("null" for a tombstone).
  *
- * Usage: DebeziumCapture OUTPUT_FILE key=value... (connector properties, e.g. database.port=5433)
+ * Usage: DebeziumCapture OUTPUT_FILE [--timestamps] key=value... (connector properties, e.g. database.port=5433)
+ * With --timestamps each line ends with TAB and the wall-clock microseconds the event arrived (benchmarks).
  * Stops when a line "stop" arrives on standard input, or after --idle-ms without events once
  * --min-events events arrived.
  */
@@ -38,10 +39,12 @@ public final class DebeziumCapture {
         props.setProperty("converter.schemas.enable", "true");
         long minEvents = 0;
         long idleMs = 5000;
+        boolean timestamps = false;
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--min-events")) { minEvents = Long.parseLong(args[++i]); continue; }
             if (a.equals("--idle-ms")) { idleMs = Long.parseLong(args[++i]); continue; }
+            if (a.equals("--timestamps")) { timestamps = true; continue; }
             int eq = a.indexOf('=');
             if (eq < 0) throw new IllegalArgumentException("expected key=value, got " + a);
             props.setProperty(a.substring(0, eq), a.substring(eq + 1));
@@ -49,6 +52,8 @@ public final class DebeziumCapture {
         AtomicLong count = new AtomicLong();
         AtomicLong lastEventNanos = new AtomicLong(System.nanoTime());
         AtomicLong firstEventNanos = new AtomicLong(0);
+        AtomicLong lastFlushNanos = new AtomicLong(0);
+        final boolean withTimestamps = timestamps;
         PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(args[0]), StandardCharsets.UTF_8));
         DebeziumEngine<ChangeEvent<String, String>> engine = DebeziumEngine.create(Json.class)
                 .using(props)
@@ -58,8 +63,19 @@ public final class DebeziumCapture {
                         out.print('\t');
                         out.print(event.key() == null ? "null" : event.key());
                         out.print('\t');
-                        out.println(event.value() == null ? "null" : event.value());
-                        out.flush();
+                        out.print(event.value() == null ? "null" : event.value());
+                        if (withTimestamps) {
+                            java.time.Instant now = java.time.Instant.now();
+                            out.print('\t');
+                            out.print(now.getEpochSecond() * 1_000_000L + now.getNano() / 1000);
+                        }
+                        out.println();
+                        // With timestamps (benchmarks), flush at most every 100 ms: per event would slow the peer.
+                        long now = System.nanoTime();
+                        if (!withTimestamps || now - lastFlushNanos.get() > 100_000_000L) {
+                            out.flush();
+                            lastFlushNanos.set(now);
+                        }
                     }
                     firstEventNanos.compareAndSet(0, System.nanoTime());
                     count.incrementAndGet();
