@@ -270,12 +270,15 @@ Status CdcSession::add_event(const TableEvents& table, Op op, const Tuple* befor
   const log::TopicPartition target{table.topic(),
                                    record.key && partitions > 1 ? log::kafka_partition_for_key(*record.key, partitions) : 0};
   auto& batch = tx_->records[target];
-  batch.push_back(record);
-  if (tombstone && record.key) {
-    record.value.reset();
-    batch.push_back(std::move(record));
+  const bool with_tombstone = tombstone && record.key;
+  log::Record tombstone_record;
+  if (with_tombstone) {
+    tombstone_record.key = record.key;
+    tombstone_record.timestamp_ms = record.timestamp_ms;
   }
-  tx_->events += tombstone && record.key ? 2 : 1;
+  batch.push_back(std::move(record));
+  if (with_tombstone) batch.push_back(std::move(tombstone_record));
+  tx_->events += with_tombstone ? 2 : 1;
   return Status::ok();
 }
 
