@@ -88,7 +88,8 @@ Status Services::start_cdc(const Config& config) {
   if (!config.boolean("cdc.enabled")) return Status::ok();
   prefix_ = config.str("cdc.topic_prefix");
   CF_ASSIGN_OR_RETURN(cdc::CdcOptions options, cdc::cdc_options_from_config(config, conninfo_));
-  options.envelope.database = db_->exec("SELECT current_database()")->rows[0][0].value_or("");
+  CF_ASSIGN_OR_RETURN(store::SqlRows database, db_->exec("SELECT current_database()"));
+  options.envelope.database = database.rows.at(0).at(0).value_or("");  // source.db
   options.envelope.version = std::string("careflow-") + CAREFLOW_VERSION;
   options.topic_config = default_topic_config(config);
   options.make_durable = [this] { return log_->flush(); };
