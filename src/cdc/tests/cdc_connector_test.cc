@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "cdc/capture_report.h"
 #include "cdc/offset_store.h"
 #include "cdc/tests/cdc_fixture.h"
 
@@ -329,6 +330,50 @@ TEST_F(CdcTest, HeartbeatsMoveTheConfirmedLsnOfAnIdleCapture) {
   ASSERT_TRUE(wait_until([&] { return connector_->status().confirmed_lsn > before; }));
   EXPECT_GE(count("__debezium-heartbeat.healthcare"), 1);
   EXPECT_EQ(count(kPatients), 5);
+}
+
+TEST_F(CdcTest, CaptureReportJoinsTheConnectorAndTheSlot) {
+  start_cdc(cdc_options());
+  ASSERT_TRUE(wait_streaming());
+  sql("INSERT INTO patients (patient_id, name) VALUES ('R1', 'r')");
+  ASSERT_TRUE(wait_until([&] { return connector_->status().confirmed_lsn == connector_->status().written_lsn &&
+                                      connector_->status().transactions_written == 1; }));
+  auto conn = store::PgConnection::connect(pg_->conninfo());
+  ASSERT_TRUE(conn.is_ok());
+  auto report = capture_report(**conn, connector_->status());
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  const auto& r = *report;
+  EXPECT_EQ(r["state"], "streaming");
+  EXPECT_EQ(r["slot"], "careflow");
+  EXPECT_EQ(r["slot_exists"], true);
+  EXPECT_EQ(r["written_lsn"], format_lsn(connector_->status().written_lsn));
+  EXPECT_TRUE(parse_lsn(r["confirmed_lsn"].get<std::string>()).is_ok());
+  EXPECT_LE(*parse_lsn(r["confirmed_lsn"].get<std::string>()), connector_->status().written_lsn);
+  EXPECT_GE(r["lag_bytes"].get<int64_t>(), 0);
+  EXPECT_EQ(r["transactions_written"], 1);
+  EXPECT_EQ(r["events_written"], 16);  // 15 snapshot rows + the insert
+  const std::string text = format_capture_report(r);
+  EXPECT_EQ(text.rfind("state:", 0), 0u) << text;
+  EXPECT_NE(text.find("tables_without_primary_key: none"), std::string::npos) << text;
+}
+
+TEST(CdcConfig, OptionsFromConfigurationAndBadValuesNamed) {
+  auto config = Config::load({});
+  ASSERT_TRUE(config.is_ok()) << config.status().to_string();
+  auto o = cdc_options_from_config(*config, "host=/tmp");
+  ASSERT_TRUE(o.is_ok()) << o.status().to_string();
+  EXPECT_EQ(o->tables, (std::vector<std::string>{"public.patients", "public.devices", "public.prescriptions"}));
+  EXPECT_EQ(o->envelope.topic_prefix, "healthcare");
+  EXPECT_EQ(o->snapshot_mode, SnapshotMode::kInitial);
+  EXPECT_TRUE(o->emit_truncate);
+
+  ConfigSources sources;
+  sources.flags.emplace_back("cdc.topic_prefix", "bad prefix", "--set");
+  auto bad_config = Config::load(sources);
+  ASSERT_TRUE(bad_config.is_ok()) << bad_config.status().to_string();
+  auto bad = cdc_options_from_config(*bad_config, "host=/tmp");
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_NE(bad.status().message().find("cdc.topic_prefix 'bad prefix'"), std::string::npos) << bad.status().to_string();
 }
 
 }  // namespace
