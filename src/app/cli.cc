@@ -25,6 +25,7 @@ Cli::Cli() : app_("careflow — is each patient's device doing what the doctor p
   add_topic_commands(*this);
   add_up_command(*this);
   add_sql_commands(*this);
+  add_cdc_commands(*this);
 }
 
 Status Cli::load_config() {

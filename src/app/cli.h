@@ -53,5 +53,6 @@ void add_config_command(Cli& cli);
 void add_topic_commands(Cli& cli);
 void add_up_command(Cli& cli);
 void add_sql_commands(Cli& cli);  // sql, explain
+void add_cdc_commands(Cli& cli);  // cdc status
 
 }  // namespace careflow::app

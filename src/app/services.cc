@@ -9,6 +9,7 @@
 #include "api/simulation_routes.h"
 #include "api/system_routes.h"
 #include "app/open_log.h"
+#include "cdc/capture_report.h"
 #include "common/logging.h"
 #include "registry/registry_routes.h"
 #include "sim/store_targets.h"
@@ -37,6 +38,7 @@ Result<std::unique_ptr<Services>> Services::start(const Config& config) {
   if (ec) return Status::io_error(fmt::format("creating data dir {}: {}", s->data_dir_, ec.message()));
   CF_RETURN_IF_ERROR(s->start_log(config).with_context("topic log"));
   CF_RETURN_IF_ERROR(s->start_database(config).with_context("database"));
+  CF_RETURN_IF_ERROR(s->start_cdc(config).with_context("change data capture"));
   CF_RETURN_IF_ERROR(s->start_api(config).with_context("API"));
   return s;
 }
@@ -75,11 +77,29 @@ Status Services::start_database(const Config& config) {
         "the server",
         wal.rows.empty() ? "?" : wal.rows[0][0].value_or("?")));
   }
+  conninfo_ = conninfo;
   CF_ASSIGN_OR_RETURN(int applied, store::migrate(*db_));
   log_info("store", "ready", {{"migrations_applied", std::to_string(applied)}});
   CF_ASSIGN_OR_RETURN(listener_, store::ChangeListener::start(conninfo, [this](const std::string& table) {
                         cache_.invalidate(table);
                       }));
+  return Status::ok();
+}
+
+Status Services::start_cdc(const Config& config) {
+  if (!config.boolean("cdc.enabled")) return Status::ok();
+  prefix_ = config.str("cdc.topic_prefix");
+  CF_ASSIGN_OR_RETURN(cdc::CdcOptions options, cdc::cdc_options_from_config(config, conninfo_));
+  CF_ASSIGN_OR_RETURN(store::SqlRows database, db_->exec("SELECT current_database()"));
+  options.envelope.database = database.rows.at(0).at(0).value_or("");  // source.db
+  options.envelope.version = std::string("careflow-") + CAREFLOW_VERSION;
+  options.topic_config = default_topic_config(config);
+  // The embedded log is durable once flushed; on Kafka an acknowledged append (acks=all) already is.
+  options.make_durable = [this] {
+    if (auto* embedded = dynamic_cast<log::EmbeddedLog*>(log_.get())) return embedded->flush();
+    return Status::ok();
+  };
+  CF_ASSIGN_OR_RETURN(cdc_, cdc::CdcConnector::start(std::move(options), *log_));
   return Status::ok();
 }
 
@@ -123,6 +143,14 @@ Status Services::start_api(const Config& config) {
   api::add_health_route(router_, {{"database", [this] { return db_->exec("SELECT 1").status(); }},
                                   {"log", [this] { return log_->partition_offsets(kDeviceMetricsTopic).status(); }},
                                   {"simulator", [] { return Status::ok(); }}});
+  if (cdc_) {
+    router_.add("GET", "/cdc/status", [this](api::HttpRequest&) {
+      auto report = db_->with_connection<nlohmann::ordered_json>(
+          [this](store::PgConnection& conn) { return cdc::capture_report(conn, cdc_->status()); });
+      if (!report) return api::HttpResponse::from_status(report.status());
+      return api::HttpResponse::json(200, nlohmann::json::parse(report->dump()));
+    }, "Change data capture: state, slot, written and confirmed LSN, lag");
+  }
   api::add_openapi_route(router_, {"/telemetry/stream"});
   web_dir_ = find_web_dist();
   if (!web_dir_.empty()) server_->serve_static(web_dir_);
@@ -137,6 +165,7 @@ Services::~Services() {
   if (server_) server_->stop();
   server_.reset();
   simulator_.reset();
+  cdc_.reset();  // before the database it reads and the log it writes
   listener_.reset();
   db_.reset();
   if (postgres_) (void)postgres_->stop();
@@ -152,6 +181,8 @@ std::vector<std::string> Services::describe() const {
   return {fmt::format("data:      {}", data_dir_),
           fmt::format("database:  {}", database_where_),
           fmt::format("topic log: {}", log_where_),
+          cdc_ ? fmt::format("cdc:       slot {} → {}.<schema>.<table>  (careflow cdc status)", cdc_->status().slot, prefix_)
+               : std::string("cdc:       off (cdc.enabled = false)"),
           fmt::format("API:       {}  (try {}health, {}openapi.json)", url(), url(), url()),
           fmt::format("registry:  {}subjects (Confluent Schema Registry API; state in {}/registry)", url(), data_dir_),
           fmt::format("web app:   {}", web_dir_.empty() ? "not built yet (the web app arrives with its own issue)" : url())};

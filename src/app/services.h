@@ -1,7 +1,7 @@
 #pragma once
 // Everything `careflow up` runs, started in dependency order and stopped in reverse:
-// PostgreSQL (its own, or DATABASE_URL) -> migrations -> topic log (embedded or Kafka) -> simulator ->
-// HTTP API with live telemetry and the Schema Registry's routes.
+// PostgreSQL (its own, or DATABASE_URL) -> migrations -> topic log (embedded or Kafka) -> change data
+// capture -> simulator -> HTTP API with live telemetry and the Schema Registry's routes.
 
 #include <memory>
 #include <string>
@@ -11,6 +11,7 @@
 #include "api/list_cache.h"
 #include "api/router.h"
 #include "api/telemetry_hub.h"
+#include "cdc/cdc_connector.h"
 #include "common/config.h"
 #include "log/embedded_log.h"
 #include "registry/registry.h"
@@ -40,12 +41,16 @@ class Services {
   Status start_database(const Config& config);
   Status start_log(const Config& config);
   Status start_api(const Config& config);
+  Status start_cdc(const Config& config);
 
   std::string data_dir_;
   std::string database_where_;
   std::unique_ptr<store::LocalPostgres> postgres_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<store::ChangeListener> listener_;
+  std::string conninfo_;
+  std::unique_ptr<cdc::CdcConnector> cdc_;
+  std::string prefix_;
   std::unique_ptr<log::Topics> log_;
   std::string log_where_;
   std::unique_ptr<sim::Simulator> simulator_;

@@ -47,6 +47,21 @@ const std::vector<ConfigKey>& config_keys() {
       {"topics.retention_ms", ConfigType::kInt, "604800000", {}, false, "how long records are kept; -1 = forever", {}, {-1}},
       {"simulator.tick_ms", ConfigType::kInt, "1000", {}, false, "time between two readings of a simulated device", {}, {1}},
       {"simulator.seed", ConfigType::kInt, "0", {}, false, "seed of the simulator's noise; 0 = random", {}, {0}},
+      {"cdc.enabled", ConfigType::kBool, "true", {}, false, "capture database changes as Debezium events (careflow up)"},
+      {"cdc.topic_prefix", ConfigType::kString, "healthcare", {}, false, "Debezium's topic.prefix: topics <prefix>.<schema>.<table>"},
+      {"cdc.tables", ConfigType::kString, "public.patients,public.devices,public.prescriptions", {}, false,
+       "Debezium's table.include.list: schema.table, comma-separated, in snapshot order"},
+      {"cdc.slot", ConfigType::kString, "careflow", {}, false, "logical replication slot (Debezium's slot.name)"},
+      {"cdc.publication", ConfigType::kString, "careflow", {}, false, "publication (Debezium's publication.name)"},
+      {"cdc.snapshot_mode", ConfigType::kString, "initial", {}, false, "Debezium's snapshot.mode",
+       {"initial", "never", "when_needed"}},
+      {"cdc.schemas_enable", ConfigType::kBool, "true", {}, false, "JSON events carry their Connect schema (schemas.enable)"},
+      {"cdc.decimal_handling_mode", ConfigType::kString, "precise", {}, false, "Debezium's decimal.handling.mode",
+       {"precise", "double", "string"}},
+      {"cdc.skipped_operations", ConfigType::kString, "none", {}, false,
+       "Debezium's skipped.operations: none, or t to drop truncate events", {"none", "t"}},
+      {"cdc.heartbeat_ms", ConfigType::kInt, "10000", {}, false,
+       "heartbeat.interval.ms: lets an idle capture release WAL; 0 = off", {}, {0}},
   };
   return keys;
 }

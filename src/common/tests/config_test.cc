@@ -120,6 +120,7 @@ TEST(Config, EveryKeyHasACareflowEnvironmentName) {
   for (const ConfigKey& k : config_keys()) {
     ConfigSources sources;
     const std::string value = k.type == ConfigType::kInt ? std::to_string(std::max<int64_t>(7, k.range.min))
+                              : k.type == ConfigType::kBool ? std::string(k.default_value == "true" ? "false" : "true")
                               : !k.allowed.empty()       ? std::string(k.allowed.back())
                                                          : "v";
     sources.env = {{careflow_env_name(k.name), value}};
