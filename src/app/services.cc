@@ -140,9 +140,19 @@ Status Services::start_api(const Config& config) {
   api::add_domain_routes(router_, *db_, &cache_);
   api::add_simulation_routes(router_, *simulator_, *db_, *log_);
   hub_->add_routes(router_, *server_);
-  api::add_health_route(router_, {{"database", [this] { return db_->exec("SELECT 1").status(); }},
-                                  {"log", [this] { return log_->partition_offsets(kDeviceMetricsTopic).status(); }},
-                                  {"simulator", [] { return Status::ok(); }}});
+  std::vector<api::HealthCheck> checks = {
+      {"database", [this] { return db_->exec("SELECT 1").status(); }},
+      {"log", [this] { return log_->partition_offsets(kDeviceMetricsTopic).status(); }},
+      {"simulator", [] { return Status::ok(); }}};
+  if (cdc_) {
+    // Down while it has failed or is retrying a lost connection; the web app's header shows it.
+    checks.push_back({"cdc", [this] {
+                        const cdc::CdcStatus s = cdc_->status();
+                        if (s.state != "failed" && s.state != "retrying") return Status::ok();
+                        return Status::unavailable(fmt::format("change data capture is {}: {}", s.state, s.last_error));
+                      }});
+  }
+  api::add_health_route(router_, std::move(checks));
   if (cdc_) {
     router_.add("GET", "/cdc/status", [this](api::HttpRequest&) {
       auto report = db_->with_connection<nlohmann::ordered_json>(

@@ -85,6 +85,7 @@ async function functionalSuite() {
     await page.locator('[data-counter="patients"] .value', { hasText: '5' }).waitFor()
     budget.renderMs.home = Math.round(performance.now() - started)
     assert.equal(await attr('[data-part="log"]', 'data-state'), 'ok')
+    assert.equal(await attr('[data-part="cdc"]', 'data-state'), 'ok')
     assert.equal(await attr('[data-part="pipelines"]', 'data-state'), 'absent')
     assert.equal(await attr('[data-box="database"]', 'data-state'), 'ok')
     assert.equal(await attr('[data-box="pipelines"]', 'data-state'), 'absent')
