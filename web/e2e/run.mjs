@@ -274,7 +274,7 @@ async function functionalSuite() {
     await open('demo', 'Demonstration', `[data-test="demo-device"] option[value="${DEVICE}"]`)
     await page.selectOption('[data-test="demo-device"]', DEVICE)
     const expected = {
-      health: /careflow is ok: database ok/,
+      health: /careflow is ok: cdc ok, database ok, log ok, simulator ok/,
       browse: /6 patients, 6 devices\. Device DEV-P001 belongs to P001 Alice Smith/,
       prescribe: /Created prescription \S+ for device DEV-P001/,
       start: /Simulation started/,
