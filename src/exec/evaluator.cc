@@ -220,8 +220,6 @@ bool like(std::string_view s, std::string_view p, int escape) {
   return pi == p.size();
 }
 
-// An argument without a copy when it is a column or a literal (most are): the hot path of
-// comparisons and arithmetic.
 // The arguments of a call, in buffers kept per nesting depth on this thread: a STRING argument
 // is copied into a string that already has room, so a call allocates nothing once warmed up.
 // (A deque: growing it for a nested call leaves the outer frames where they are.)
@@ -247,6 +245,8 @@ class ArgumentFrame {
 thread_local std::deque<std::vector<Value>> ArgumentFrame::frames_;
 thread_local size_t ArgumentFrame::depth_ = 0;
 
+// An argument without a copy when it is a column or a literal (most are): the hot path of
+// comparisons and arithmetic.
 inline const Value& eval_ref(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx, Value& scratch) {
   if (e.kind == BoundKind::kInputRef) return row[static_cast<size_t>(e.index)];
   if (e.kind == BoundKind::kLiteral) return e.value;
