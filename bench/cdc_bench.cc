@@ -28,6 +28,7 @@
 #include "store/database.h"
 #include "store/local_postgres.h"
 #include "store/migrations.h"
+#include "store/tests/test_postgres.h"
 
 namespace {
 
@@ -218,7 +219,7 @@ int main(int argc, char** argv) {
   std::filesystem::permissions(scratch.path(), std::filesystem::perms::all);
   store::LocalPostgresOptions pg_options;
   pg_options.dir = (scratch.path() / "pg").string();
-  pg_options.port = 25433;
+  pg_options.port = store::testing::free_port();  // a fixed port would collide with another PostgreSQL
   auto pg = store::LocalPostgres::start(pg_options);
   if (!pg) {
     fmt::print(stderr, "cdc_bench: {}\n", pg.status().to_string());
