@@ -1,7 +1,7 @@
 #pragma once
-// What a serializer needs from a Schema Registry, behind one interface with two implementations:
-// careflow's embedded registry (in process) and an external Confluent-compatible registry over
-// HTTP (URL plus optional basic-auth user info "key:secret", as Confluent's clients take it).
+// The two implementations of serde::RegistryClient: careflow's embedded registry (in process) and
+// an external Confluent-compatible registry over HTTP (URL plus optional basic-auth user info
+// "key:secret", as Confluent's clients take it).
 //
 // Errors map Confluent's codes onto careflow's: 404xx → NotFound, 409 → FailedPrecondition,
 // 422xx → InvalidArgument, anything else (or no answer) → Unavailable; the message keeps the
@@ -12,25 +12,12 @@
 
 #include "common/status.h"
 #include "registry/registry.h"
+#include "serde/registry_client.h"
 
 namespace careflow::registry {
 
-struct RegisteredSchema {
-  int id = 0;
-  int version = 0;
-  std::string schema;
-};
-
-class RegistryClient {
- public:
-  virtual ~RegistryClient() = default;
-  // Registers (or finds) `schema` under `subject`: its id.
-  virtual Result<int> register_schema(const std::string& subject, const std::string& schema) = 0;
-  // The id under which `subject` already holds `schema` (no registration). NotFound otherwise.
-  virtual Result<RegisteredSchema> lookup(const std::string& subject, const std::string& schema) = 0;
-  virtual Result<RegisteredSchema> latest(const std::string& subject) = 0;
-  virtual Result<std::string> schema_by_id(int id) = 0;
-};
+using serde::RegisteredSchema;
+using serde::RegistryClient;
 
 // The embedded registry, called directly.
 std::unique_ptr<RegistryClient> embedded_client(SchemaRegistry& registry);

@@ -8,13 +8,19 @@
 #include <filesystem>
 
 #include "api/http_server.h"
-#include "registry/avro_serde.h"
+#include "registry/registry_client.h"
 #include "registry/registry_routes.h"
+#include "serde/confluent_avro.h"
 #include "serde/wire_format.h"
 
 namespace careflow::registry {
 namespace {
 
+using serde::AvroDeserializer;
+using serde::AvroSerializer;
+using serde::parse_subject_name_strategy;
+using serde::SerializerOptions;
+using serde::SubjectNameStrategy;
 using serde::avro::Datum;
 
 const std::string kReading =

@@ -16,8 +16,9 @@
 #include <iostream>
 
 #include "api/http_server.h"
-#include "registry/avro_serde.h"
+#include "registry/registry_client.h"
 #include "registry/registry_routes.h"
+#include "serde/confluent_avro.h"
 
 namespace {
 
@@ -149,9 +150,9 @@ int encode(const std::string& url, const std::string& topic, const std::string& 
   if (!schema.is_ok()) return fail(schema.status());
   auto client = careflow::registry::http_client(url);
   if (!client.is_ok()) return fail(client.status());
-  careflow::registry::SerializerOptions options;
+  careflow::serde::SerializerOptions options;
   options.context = ".interop";
-  careflow::registry::AvroSerializer serializer(**client, *schema, schema_text, options);
+  careflow::serde::AvroSerializer serializer(**client, *schema, schema_text, options);
   std::ifstream lines(in);
   std::ofstream output(out);
   std::string line;
@@ -166,7 +167,7 @@ int encode(const std::string& url, const std::string& topic, const std::string& 
 int decode(const std::string& url, const std::string& in, const std::string& out) {
   auto client = careflow::registry::http_client(url);
   if (!client.is_ok()) return fail(client.status());
-  careflow::registry::AvroDeserializer deserializer(**client);
+  careflow::serde::AvroDeserializer deserializer(**client);
   std::ifstream lines(in);
   std::ofstream output(out);
   std::string line;

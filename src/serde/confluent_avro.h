@@ -15,11 +15,11 @@
 #include <string>
 
 #include "common/status.h"
-#include "registry/registry_client.h"
 #include "serde/avro_datum.h"
 #include "serde/avro_schema.h"
+#include "serde/registry_client.h"
 
-namespace careflow::registry {
+namespace careflow::serde {
 
 enum class SubjectNameStrategy { kTopicName, kRecordName, kTopicRecordName };
 Result<SubjectNameStrategy> parse_subject_name_strategy(std::string_view name);  // "TopicNameStrategy" or "TopicName", ...
@@ -34,21 +34,21 @@ struct SerializerOptions {
 
 // The subject a record of `schema` on `topic` goes under. InvalidArgument when a record-name
 // strategy meets a schema that is not a named type.
-Result<std::string> subject_name(const SerializerOptions& options, const std::string& topic, const serde::avro::Schema& schema);
+Result<std::string> subject_name(const SerializerOptions& options, const std::string& topic, const avro::Schema& schema);
 
 class AvroSerializer {
  public:
-  AvroSerializer(RegistryClient& client, serde::avro::Schema schema, std::string schema_json, SerializerOptions options);
+  AvroSerializer(RegistryClient& client, avro::Schema schema, std::string schema_json, SerializerOptions options);
   // The framed record. The schema id of each subject is fetched once and cached.
-  Result<std::string> serialize(const std::string& topic, const serde::avro::Datum& value);
+  Result<std::string> serialize(const std::string& topic, const avro::Datum& value);
 
  private:
   struct Target {
     int id = 0;
-    std::shared_ptr<serde::avro::Schema> schema;  // what the bytes are written with
+    std::shared_ptr<avro::Schema> schema;  // what the bytes are written with
   };
   RegistryClient& client_;
-  serde::avro::Schema schema_;
+  avro::Schema schema_;
   std::string schema_json_;
   SerializerOptions options_;
   std::map<std::string, Target> by_subject_;
@@ -57,16 +57,16 @@ class AvroSerializer {
 class AvroDeserializer {
  public:
   // Without a reader schema, datums come back in the writer's shape; with one, resolved to it.
-  explicit AvroDeserializer(RegistryClient& client, std::optional<serde::avro::Schema> reader = std::nullopt);
-  Result<serde::avro::Datum> deserialize(std::string_view framed);
+  explicit AvroDeserializer(RegistryClient& client, std::optional<avro::Schema> reader = std::nullopt);
+  Result<avro::Datum> deserialize(std::string_view framed);
   // The writer schema of the last record (valid until the next call).
-  const serde::avro::Schema* last_writer() const { return last_writer_; }
+  const avro::Schema* last_writer() const { return last_writer_; }
 
  private:
   RegistryClient& client_;
-  std::optional<serde::avro::Schema> reader_;
-  std::map<int, serde::avro::Schema> writers_;
-  const serde::avro::Schema* last_writer_ = nullptr;
+  std::optional<avro::Schema> reader_;
+  std::map<int, avro::Schema> writers_;
+  const avro::Schema* last_writer_ = nullptr;
 };
 
-}  // namespace careflow::registry
+}  // namespace careflow::serde
