@@ -1,32 +1,18 @@
+// The registry's subjects, versions and schema ids (settings in registry_settings.cc, the file
+// in registry_store.cc).
 #include "registry/registry.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <set>
 
 #include "serde/avro_resolve.h"
 
 namespace careflow::registry {
 
-using nlohmann::json;
-
 namespace {
-
-constexpr std::pair<Compatibility, std::string_view> kLevels[] = {
-    {Compatibility::kNone, "NONE"},
-    {Compatibility::kBackward, "BACKWARD"},
-    {Compatibility::kBackwardTransitive, "BACKWARD_TRANSITIVE"},
-    {Compatibility::kForward, "FORWARD"},
-    {Compatibility::kForwardTransitive, "FORWARD_TRANSITIVE"},
-    {Compatibility::kFull, "FULL"},
-    {Compatibility::kFullTransitive, "FULL_TRANSITIVE"},
-};
 
 RegistryError err(int code, std::string message) { return {code, std::move(message)}; }
 
@@ -47,165 +33,23 @@ RegistryError invalid_version(const std::string& text) {
                                 text));
 }
 
-Status write_file_durably(const std::string& dir, const std::string& name, const std::string& content) {
-  const std::string tmp = dir + "/" + name + ".tmp";
-  const std::string final_path = dir + "/" + name;
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::from_errno("opening " + tmp, errno);
-  size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      int e = errno;
-      ::close(fd);
-      return Status::from_errno("writing " + tmp, e);
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    int e = errno;
-    ::close(fd);
-    return Status::from_errno("syncing " + tmp, e);
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), final_path.c_str()) != 0) return Status::from_errno("renaming " + tmp, errno);
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return Status::ok();
-}
-
-json references_json(const std::vector<Reference>& refs) {
-  json out = json::array();
-  for (const auto& r : refs) out.push_back({{"name", r.name}, {"subject", r.subject}, {"version", r.version}});
-  return out;
-}
-
 }  // namespace
 
-std::string_view compatibility_name(Compatibility c) {
-  for (const auto& [level, name] : kLevels) {
-    if (level == c) return name;
-  }
-  return "BACKWARD";
-}
-
-std::optional<Compatibility> parse_compatibility(std::string_view name) {
-  std::string upper(name);
-  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  for (const auto& [level, n] : kLevels) {
-    if (n == upper) return level;
-  }
-  return std::nullopt;
-}
-
-std::string context_of(const std::string& subject) {
-  if (subject.rfind(":.", 0) != 0) return ".";
-  auto end = subject.find(':', 2);
-  return end == std::string::npos ? "." : subject.substr(1, end - 1);
-}
-
-std::string SchemaRegistry::compact(const std::string& schema) {
-  auto j = nlohmann::ordered_json::parse(schema, nullptr, false);
-  return j.is_discarded() ? schema : j.dump();
-}
-
-std::string SchemaRegistry::identity(const std::string& schema, const std::vector<Reference>& references) {
-  return json{{"s", compact(schema)}, {"r", references_json(references)}}.dump();
-}
-
-Result<std::unique_ptr<SchemaRegistry>> SchemaRegistry::open(const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::io_error(fmt::format("creating the registry folder {}: {}", dir, ec.message()));
-  std::unique_ptr<SchemaRegistry> r(new SchemaRegistry(dir));
-  CF_RETURN_IF_ERROR(r->load());
-  return r;
-}
-
-Status SchemaRegistry::load() {
-  const std::string path = dir_ + "/registry.json";
-  std::ifstream in(path);
-  if (!in) return Status::ok();  // a new registry
-  std::stringstream text;
-  text << in.rdbuf();
-  json state = json::parse(text.str(), nullptr, false);
-  if (state.is_discarded() || !state.is_object()) return Status::corruption(fmt::format("{}: not valid JSON", path));
-  try {
-    global_ = parse_compatibility(state.at("compatibility").get<std::string>()).value_or(Compatibility::kBackward);
-    mode_ = state.at("mode").get<std::string>();
-    next_id_ = state.at("next_id").get<int>();
-    for (const auto& s : state.at("schemas")) {
-      SchemaInfo info;
-      info.id = s.at("id").get<int>();
-      info.schema = s.at("schema").get<std::string>();
-      info.schema_type = s.at("schemaType").get<std::string>();
-      for (const auto& r : s.at("references")) {
-        info.references.push_back({r.at("name").get<std::string>(), r.at("subject").get<std::string>(), r.at("version").get<int>()});
-      }
-      ids_by_identity_[identity(info.schema, info.references)] = info.id;
-      schemas_[info.id] = std::move(info);
-    }
-    for (const auto& [name, s] : state.at("subjects").items()) {
-      Subject subject;
-      if (s.contains("compatibility")) subject.compatibility = parse_compatibility(s.at("compatibility").get<std::string>());
-      for (const auto& v : s.at("versions")) {
-        subject.versions.push_back({v.at("version").get<int>(), v.at("id").get<int>(), v.at("deleted").get<bool>()});
-      }
-      subjects_[name] = std::move(subject);
-    }
-  } catch (const json::exception& e) {
-    return Status::corruption(fmt::format("{}: {}", path, e.what()));
-  }
-  return Status::ok();
-}
-
-Status SchemaRegistry::save() const {
-  json state{{"compatibility", compatibility_name(global_)}, {"mode", mode_}, {"next_id", next_id_}};
-  json schemas = json::array();
-  for (const auto& [id, info] : schemas_) {
-    schemas.push_back({{"id", id}, {"schema", info.schema}, {"schemaType", info.schema_type}, {"references", references_json(info.references)}});
-  }
-  state["schemas"] = std::move(schemas);
-  json subjects = json::object();
-  for (const auto& [name, s] : subjects_) {
-    json versions = json::array();
-    for (const auto& v : s.versions) versions.push_back({{"version", v.version}, {"id", v.id}, {"deleted", v.deleted}});
-    json entry{{"versions", std::move(versions)}};
-    if (s.compatibility) entry["compatibility"] = compatibility_name(*s.compatibility);
-    subjects[name] = std::move(entry);
-  }
-  state["subjects"] = std::move(subjects);
-  return write_file_durably(dir_, "registry.json", state.dump(1));
-}
-
-SchemaRegistry::Snapshot SchemaRegistry::snapshot() const {
-  return {schemas_, ids_by_identity_, subjects_, global_, mode_, next_id_};
-}
-
-std::optional<RegistryError> SchemaRegistry::save_or_restore(Snapshot before) {
-  Status st = save();
-  if (st.is_ok()) return std::nullopt;
-  schemas_ = std::move(before.schemas);
-  ids_by_identity_ = std::move(before.ids_by_identity);
-  subjects_ = std::move(before.subjects);
-  global_ = before.global;
-  mode_ = std::move(before.mode);
-  next_id_ = before.next_id;
-  return err(50001, fmt::format("Error in the backend data store: {}", st.message()));
+const SchemaInfo& SchemaRegistry::stored(const std::string& subject, const Version& v) const {
+  return contexts_.at(context_of(subject)).schemas.at(v.id);
 }
 
 Answer<serde::avro::Schema> SchemaRegistry::parse(const std::string& schema, const std::string& schema_type,
-                                                  const std::vector<Reference>& references, int depth) const {
+                                                  const std::vector<Reference>& references, const std::string& context, int depth) const {
   if (!schema_type.empty() && schema_type != "AVRO") {
     return err(42201, fmt::format("Invalid schema: schemaType {} is not supported by careflow's registry (AVRO only)", schema_type));
   }
   if (depth > 32) return err(42201, "Invalid schema: references nest deeper than 32 levels");
   std::vector<serde::avro::Schema> named;
   for (const auto& ref : references) {
-    auto s = subjects_.find(ref.subject);
+    // An unqualified reference names a subject in the referencing schema's context.
+    const std::string ref_subject = qualify(context, ref.subject);
+    auto s = subjects_.find(ref_subject);
     const Version* found = nullptr;
     if (s != subjects_.end()) {
       for (const auto& v : s->second.versions) {
@@ -216,8 +60,8 @@ Answer<serde::avro::Schema> SchemaRegistry::parse(const std::string& schema, con
       return err(42201, fmt::format("Invalid schema: reference '{}' names subject '{}' version {}, which does not exist", ref.name,
                                     ref.subject, ref.version));
     }
-    const SchemaInfo& info = schemas_.at(found->id);
-    auto parsed = parse(info.schema, info.schema_type, info.references, depth + 1);
+    const SchemaInfo& info = stored(ref_subject, *found);
+    auto parsed = parse(info.schema, info.schema_type, info.references, context_of(ref_subject), depth + 1);
     if (!parsed.is_ok()) return parsed.error();
     named.push_back(*parsed);
   }
@@ -226,14 +70,8 @@ Answer<serde::avro::Schema> SchemaRegistry::parse(const std::string& schema, con
   return *parsed;
 }
 
-Compatibility SchemaRegistry::level_of(const std::string& subject) const {
-  auto it = subjects_.find(subject);
-  if (it != subjects_.end() && it->second.compatibility) return *it->second.compatibility;
-  return global_;
-}
-
-std::vector<std::string> SchemaRegistry::incompatibilities(const Subject& s, const serde::avro::Schema& candidate, Compatibility level,
-                                                           const Version* only) const {
+std::vector<std::string> SchemaRegistry::incompatibilities(const std::string& subject, const Subject& s, const serde::avro::Schema& candidate,
+                                                           Compatibility level, const Version* only) const {
   std::vector<std::string> messages;
   if (level == Compatibility::kNone) return messages;
   const bool transitive = level == Compatibility::kBackwardTransitive || level == Compatibility::kForwardTransitive ||
@@ -251,8 +89,8 @@ std::vector<std::string> SchemaRegistry::incompatibilities(const Subject& s, con
     }
   }
   for (const Version* v : against) {
-    const SchemaInfo& info = schemas_.at(v->id);
-    auto existing = parse(info.schema, info.schema_type, info.references);
+    const SchemaInfo& info = stored(subject, *v);
+    auto existing = parse(info.schema, info.schema_type, info.references, context_of(subject));
     if (!existing.is_ok()) continue;  // stored schemas parsed when registered
     if (backward) {
       Status st = serde::avro::check_can_read(existing->root(), candidate.root());
@@ -267,35 +105,41 @@ std::vector<std::string> SchemaRegistry::incompatibilities(const Subject& s, con
 }
 
 Answer<int> SchemaRegistry::register_schema(const std::string& subject, const std::string& schema, const std::string& schema_type,
-                                            const std::vector<Reference>& references) {
+                                            const std::vector<Reference>& references, ImportedIds imported) {
   std::lock_guard lock(mu_);
   Snapshot before = snapshot();
-  if (mode_ == "READONLY") return err(42205, fmt::format("Subject {} is in read-only mode", subject));
-  auto parsed = parse(schema, schema_type, references);
+  if (auto e = refuse_if_read_only(subject)) return *e;
+  const std::string mode = mode_of(subject);
+  if (imported.id > 0 && mode != "IMPORT") return err(42205, fmt::format("Subject {} is not in import mode", subject));
+  if (imported.id <= 0 && mode == "IMPORT") return err(42205, fmt::format("Subject {} is not in read-write mode", subject));
+  const std::string context = context_of(subject);
+  auto parsed = parse(schema, schema_type, references, context);
   if (!parsed.is_ok()) return parsed.error();
+  if (imported.id > 0) return import_schema(subject, schema, references, imported, std::move(before));
+  Context& c = contexts_[context];
   const std::string key = identity(schema, references);
-  auto known = ids_by_identity_.find(key);
+  auto known = c.ids_by_identity.find(key);
   Subject& s = subjects_[subject];
-  if (known != ids_by_identity_.end()) {
+  if (known != c.ids_by_identity.end()) {
     for (const auto& v : s.versions) {
       if (!v.deleted && v.id == known->second) return known->second;
     }
   }
-  auto problems = incompatibilities(s, *parsed, level_of(subject), nullptr);
+  auto problems = incompatibilities(subject, s, *parsed, level_of(subject), nullptr);
   if (!problems.empty()) {
-    if (s.versions.empty()) subjects_.erase(subject);
+    if (s.versions.empty() && !s.compatibility && !s.mode) subjects_.erase(subject);
     std::string details;
     for (const auto& p : problems) details += (details.empty() ? "" : "; ") + p;
     return err(409, fmt::format("Schema being registered is incompatible with an earlier schema for subject \"{}\" ({}), details: [{}]",
                                 subject, compatibility_name(level_of(subject)), details));
   }
   int id;
-  if (known != ids_by_identity_.end()) {
+  if (known != c.ids_by_identity.end()) {
     id = known->second;
   } else {
-    id = next_id_++;
-    schemas_[id] = SchemaInfo{id, compact(schema), "AVRO", references};
-    ids_by_identity_[key] = id;
+    id = c.next_id++;
+    c.schemas[id] = SchemaInfo{id, compact(schema), "AVRO", references};
+    c.ids_by_identity[key] = id;
   }
   int version = s.versions.empty() ? 1 : s.versions.back().version + 1;
   s.versions.push_back({version, id, false});
@@ -303,12 +147,38 @@ Answer<int> SchemaRegistry::register_schema(const std::string& subject, const st
   return id;
 }
 
+Answer<int> SchemaRegistry::import_schema(const std::string& subject, const std::string& schema, const std::vector<Reference>& references,
+                                          ImportedIds imported, Snapshot before) {
+  Context& c = contexts_[context_of(subject)];
+  const std::string key = identity(schema, references);
+  auto known = c.ids_by_identity.find(key);
+  if (known != c.ids_by_identity.end() && known->second != imported.id) {
+    return err(42207, fmt::format("Schema already registered with id {} instead of input id {}", known->second, imported.id));
+  }
+  if (auto same_id = c.schemas.find(imported.id); same_id != c.schemas.end() && known == c.ids_by_identity.end()) {
+    return err(42205, fmt::format("Overwrite new schema with id {} is not permitted.", imported.id));
+  }
+  Subject& s = subjects_[subject];
+  const int version = imported.version > 0 ? imported.version : (s.versions.empty() ? 1 : s.versions.back().version + 1);
+  for (const auto& v : s.versions) {
+    if (v.version == version && v.id == imported.id) return imported.id;  // imported before
+    if (v.version == version) {
+      return err(42205, fmt::format("Version {} of subject '{}' already holds schema id {}, not {}", version, subject, v.id, imported.id));
+    }
+  }
+  c.schemas[imported.id] = SchemaInfo{imported.id, compact(schema), "AVRO", references};
+  c.ids_by_identity[key] = imported.id;
+  c.next_id = std::max(c.next_id, imported.id + 1);
+  auto at = std::find_if(s.versions.begin(), s.versions.end(), [version](const Version& v) { return v.version > version; });
+  s.versions.insert(at, {version, imported.id, false});
+  if (auto e = save_or_restore(std::move(before))) return *e;
+  return imported.id;
+}
+
 Answer<const SchemaRegistry::Subject*> SchemaRegistry::find_subject(const std::string& subject, bool include_deleted) const {
   auto it = subjects_.find(subject);
-  if (it == subjects_.end()) return subject_not_found(subject);
-  if (!include_deleted && std::none_of(it->second.versions.begin(), it->second.versions.end(), [](const Version& v) { return !v.deleted; })) {
-    return subject_not_found(subject);
-  }
+  if (it == subjects_.end() || it->second.versions.empty()) return subject_not_found(subject);
+  if (!include_deleted && !it->second.has_live()) return subject_not_found(subject);
   return &it->second;
 }
 
@@ -333,12 +203,14 @@ Answer<VersionInfo> SchemaRegistry::lookup(const std::string& subject, const std
   std::lock_guard lock(mu_);
   auto s = find_subject(subject, include_deleted);
   if (!s.is_ok()) return s.error();
-  auto parsed = parse(schema, schema_type, references);
+  const std::string context = context_of(subject);
+  auto parsed = parse(schema, schema_type, references, context);
   if (!parsed.is_ok()) return parsed.error();
-  auto known = ids_by_identity_.find(identity(schema, references));
-  if (known != ids_by_identity_.end()) {
+  const Context& c = contexts_.at(context);
+  auto known = c.ids_by_identity.find(identity(schema, references));
+  if (known != c.ids_by_identity.end()) {
     for (const auto& v : (*s)->versions) {
-      if ((include_deleted || !v.deleted) && v.id == known->second) return VersionInfo{subject, v.version, schemas_.at(v.id)};
+      if ((include_deleted || !v.deleted) && v.id == known->second) return VersionInfo{subject, v.version, c.schemas.at(v.id)};
     }
   }
   return err(40403, "Schema not found");
@@ -351,7 +223,7 @@ Answer<VersionInfo> SchemaRegistry::get_version(const std::string& subject, cons
   if (!s.is_ok()) return s.error();
   auto v = find_version(**s, subject, version, include_deleted);
   if (!v.is_ok()) return v.error();
-  return VersionInfo{subject, (*v)->version, schemas_.at((*v)->id)};
+  return VersionInfo{subject, (*v)->version, stored(subject, **v)};
 }
 
 Answer<std::vector<int>> SchemaRegistry::versions(const std::string& subject, bool include_deleted) const {
@@ -365,37 +237,92 @@ Answer<std::vector<int>> SchemaRegistry::versions(const std::string& subject, bo
   return out;
 }
 
-std::vector<std::string> SchemaRegistry::subjects(const std::string& prefix, bool include_deleted) const {
+std::vector<std::string> SchemaRegistry::subjects(const std::string& prefix, bool include_deleted, bool deleted_only) const {
   std::lock_guard lock(mu_);
   std::vector<std::string> out;
   for (const auto& [name, s] : subjects_) {
-    if (name.rfind(prefix, 0) != 0) continue;
-    bool live = std::any_of(s.versions.begin(), s.versions.end(), [](const Version& v) { return !v.deleted; });
-    if (live || (include_deleted && !s.versions.empty())) out.push_back(name);
+    if (name.rfind(prefix, 0) != 0 || s.versions.empty()) continue;
+    const bool live = s.has_live();
+    if (deleted_only ? !live : (live || include_deleted)) out.push_back(name);
   }
   return out;
+}
+
+std::vector<VersionInfo> SchemaRegistry::schemas(const std::string& prefix, bool include_deleted, bool latest_only) const {
+  std::lock_guard lock(mu_);
+  std::vector<VersionInfo> out;
+  for (const auto& [name, s] : subjects_) {
+    if (name.rfind(prefix, 0) != 0) continue;
+    std::vector<VersionInfo> of_subject;
+    for (const auto& v : s.versions) {
+      if (include_deleted || !v.deleted) of_subject.push_back({name, v.version, stored(name, v)});
+    }
+    if (latest_only && of_subject.size() > 1) of_subject.erase(of_subject.begin(), of_subject.end() - 1);
+    out.insert(out.end(), of_subject.begin(), of_subject.end());
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, int>> SchemaRegistry::referrers(const std::string& subject, int version) const {
+  std::vector<std::pair<std::string, int>> out;
+  for (const auto& [name, s] : subjects_) {
+    for (const auto& v : s.versions) {
+      if (v.deleted) continue;
+      for (const auto& ref : stored(name, v).references) {
+        if (qualify(context_of(name), ref.subject) == subject && ref.version == version) out.emplace_back(name, v.version);
+      }
+    }
+  }
+  return out;
+}
+
+std::optional<RegistryError> SchemaRegistry::refuse_if_referenced(const std::string& subject, const std::vector<int>& versions) const {
+  for (int version : versions) {
+    if (!referrers(subject, version).empty()) {
+      return err(42206, fmt::format("One or more references exist to the schema {{magic=1,keytype=SCHEMA,subject={},version={}}}.", subject,
+                                    version));
+    }
+  }
+  return std::nullopt;
+}
+
+Answer<std::vector<int>> SchemaRegistry::referenced_by(const std::string& subject, const std::string& version) const {
+  std::lock_guard lock(mu_);
+  if (parse_version(version) == 0) return invalid_version(version);
+  auto s = find_subject(subject, false);
+  if (!s.is_ok()) return s.error();
+  auto v = find_version(**s, subject, version, false);
+  if (!v.is_ok()) return v.error();
+  std::set<int> ids;
+  for (const auto& [name, number] : referrers(subject, (*v)->version)) {
+    for (const auto& rv : subjects_.at(name).versions) {
+      if (rv.version == number) ids.insert(rv.id);
+    }
+  }
+  return std::vector<int>(ids.begin(), ids.end());
 }
 
 Answer<std::vector<int>> SchemaRegistry::delete_subject(const std::string& subject, bool permanent) {
   std::lock_guard lock(mu_);
   Snapshot before = snapshot();
-  if (mode_ == "READONLY") return err(42205, fmt::format("Subject {} is in read-only mode", subject));
+  if (auto e = refuse_if_read_only(subject)) return *e;
   auto it = subjects_.find(subject);
   if (it == subjects_.end() || it->second.versions.empty()) return subject_not_found(subject);
   Subject& s = it->second;
-  bool any_live = std::any_of(s.versions.begin(), s.versions.end(), [](const Version& v) { return !v.deleted; });
+  const bool any_live = s.has_live();
   std::vector<int> deleted;
   if (permanent) {
     if (any_live) return err(40405, fmt::format("Subject '{}' was not deleted first before being permanently deleted", subject));
     for (const auto& v : s.versions) deleted.push_back(v.version);
     s.versions.clear();
-    if (!s.compatibility) subjects_.erase(it);
+    if (!s.compatibility && !s.mode) subjects_.erase(it);
   } else {
     if (!any_live) return err(40404, fmt::format("Subject '{}' was soft deleted.Set permanent=true to delete permanently", subject));
-    for (auto& v : s.versions) {
+    for (const auto& v : s.versions) {
       if (!v.deleted) deleted.push_back(v.version);
-      v.deleted = true;
     }
+    if (auto e = refuse_if_referenced(subject, deleted)) return *e;
+    for (auto& v : s.versions) v.deleted = true;
   }
   if (auto e = save_or_restore(std::move(before))) return *e;
   return deleted;
@@ -404,7 +331,7 @@ Answer<std::vector<int>> SchemaRegistry::delete_subject(const std::string& subje
 Answer<int> SchemaRegistry::delete_version(const std::string& subject, const std::string& version, bool permanent) {
   std::lock_guard lock(mu_);
   Snapshot before = snapshot();
-  if (mode_ == "READONLY") return err(42205, fmt::format("Subject {} is in read-only mode", subject));
+  if (auto e = refuse_if_read_only(subject)) return *e;
   int wanted = parse_version(version);
   if (wanted == 0) return invalid_version(version);
   auto it = subjects_.find(subject);
@@ -414,6 +341,7 @@ Answer<int> SchemaRegistry::delete_version(const std::string& subject, const std
   if (!v.is_ok()) return v.error();
   auto index = static_cast<size_t>(*v - s.versions.data());
   Version& target = s.versions[index];
+  if (auto e = refuse_if_referenced(subject, {target.version})) return *e;
   if (permanent) {
     if (!target.deleted) {
       return err(40407, fmt::format("Subject '{}' Version {} was not deleted first before being permanently deleted", subject, target.version));
@@ -431,18 +359,41 @@ Answer<int> SchemaRegistry::delete_version(const std::string& subject, const std
   return target.version;
 }
 
-Answer<SchemaInfo> SchemaRegistry::schema_by_id(int id) const {
-  std::lock_guard lock(mu_);
-  auto it = schemas_.find(id);
-  if (it == schemas_.end()) return err(40403, fmt::format("Schema {} not found", id));
-  return it->second;
+const SchemaRegistry::Context* SchemaRegistry::context_for_id(int id, const std::string& scope, std::string* name) const {
+  auto holds = [id](const Context& c) { return c.schemas.count(id) > 0; };
+  if (is_qualified(scope)) {
+    *name = context_of(scope);
+    auto it = contexts_.find(*name);
+    return it != contexts_.end() && holds(it->second) ? &it->second : nullptr;
+  }
+  const Context& default_context = contexts_.at(kDefaultContext);
+  *name = kDefaultContext;
+  if (holds(default_context)) return &default_context;
+  for (const auto& [n, c] : contexts_) {
+    if (holds(c)) {
+      *name = n;
+      return &c;
+    }
+  }
+  return nullptr;
 }
 
-Answer<std::vector<std::pair<std::string, int>>> SchemaRegistry::subject_versions_of(int id, bool include_deleted) const {
+Answer<SchemaInfo> SchemaRegistry::schema_by_id(int id, const std::string& scope) const {
   std::lock_guard lock(mu_);
-  if (!schemas_.count(id)) return err(40403, fmt::format("Schema {} not found", id));
+  std::string context;
+  const Context* c = context_for_id(id, scope, &context);
+  if (!c) return err(40403, fmt::format("Schema {} not found", id));
+  return c->schemas.at(id);
+}
+
+Answer<std::vector<std::pair<std::string, int>>> SchemaRegistry::subject_versions_of(int id, bool include_deleted,
+                                                                                     const std::string& scope) const {
+  std::lock_guard lock(mu_);
+  std::string context;
+  if (!context_for_id(id, scope, &context)) return err(40403, fmt::format("Schema {} not found", id));
   std::vector<std::pair<std::string, int>> out;
   for (const auto& [name, s] : subjects_) {
+    if (context_of(name) != context) continue;
     for (const auto& v : s.versions) {
       if (v.id == id && (include_deleted || !v.deleted)) out.emplace_back(name, v.version);
     }
@@ -455,93 +406,13 @@ Answer<std::vector<std::string>> SchemaRegistry::check_compatibility(const std::
                                                                      const std::vector<Reference>& references) const {
   std::lock_guard lock(mu_);
   if (parse_version(version) == 0) return invalid_version(version);
-  auto parsed = parse(schema, schema_type, references);
+  auto parsed = parse(schema, schema_type, references, context_of(subject));
   if (!parsed.is_ok()) return parsed.error();
   auto s = find_subject(subject, false);
   if (!s.is_ok()) return s.error();
   auto v = find_version(**s, subject, version, false);
   if (!v.is_ok()) return v.error();
-  return incompatibilities(**s, *parsed, level_of(subject), *v);
-}
-
-Compatibility SchemaRegistry::global_compatibility() const {
-  std::lock_guard lock(mu_);
-  return global_;
-}
-
-namespace {
-RegistryError invalid_level() {
-  return err(42203, "Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, "
-                    "and full_transitive");
-}
-}  // namespace
-
-Answer<Compatibility> SchemaRegistry::set_global_compatibility(const std::string& level) {
-  auto parsed = parse_compatibility(level);
-  if (!parsed) return invalid_level();
-  std::lock_guard lock(mu_);
-  Snapshot before = snapshot();
-  global_ = *parsed;
-  if (auto e = save_or_restore(std::move(before))) return *e;
-  return *parsed;
-}
-
-Answer<Compatibility> SchemaRegistry::subject_compatibility(const std::string& subject, bool default_to_global) const {
-  std::lock_guard lock(mu_);
-  auto it = subjects_.find(subject);
-  if (it != subjects_.end() && it->second.compatibility) return *it->second.compatibility;
-  if (default_to_global) return global_;
-  return err(40408, fmt::format("Subject '{}' does not have subject-level compatibility configured", subject));
-}
-
-Answer<Compatibility> SchemaRegistry::set_subject_compatibility(const std::string& subject, const std::string& level) {
-  auto parsed = parse_compatibility(level);
-  if (!parsed) return invalid_level();
-  std::lock_guard lock(mu_);
-  Snapshot before = snapshot();
-  subjects_[subject].compatibility = *parsed;
-  if (auto e = save_or_restore(std::move(before))) return *e;
-  return *parsed;
-}
-
-Answer<Compatibility> SchemaRegistry::delete_subject_compatibility(const std::string& subject) {
-  std::lock_guard lock(mu_);
-  Snapshot before = snapshot();
-  auto it = subjects_.find(subject);
-  if (it == subjects_.end() || !it->second.compatibility) {
-    return err(40408, fmt::format("Subject '{}' does not have subject-level compatibility configured", subject));
-  }
-  Compatibility previous = *it->second.compatibility;
-  it->second.compatibility.reset();
-  if (it->second.versions.empty()) subjects_.erase(it);
-  if (auto e = save_or_restore(std::move(before))) return *e;
-  return previous;
-}
-
-std::string SchemaRegistry::mode() const {
-  std::lock_guard lock(mu_);
-  return mode_;
-}
-
-Answer<std::string> SchemaRegistry::set_mode(const std::string& mode) {
-  if (mode != "READWRITE" && mode != "READONLY" && mode != "IMPORT") {
-    return err(42204, fmt::format("Invalid mode '{}'. Valid values are READWRITE, READONLY and IMPORT", mode));
-  }
-  std::lock_guard lock(mu_);
-  Snapshot before = snapshot();
-  mode_ = mode;
-  if (auto e = save_or_restore(std::move(before))) return *e;
-  return mode;
-}
-
-std::vector<std::string> SchemaRegistry::contexts() const {
-  std::lock_guard lock(mu_);
-  std::vector<std::string> out = {"."};
-  for (const auto& [name, s] : subjects_) {
-    std::string ctx = context_of(name);
-    if (std::find(out.begin(), out.end(), ctx) == out.end()) out.push_back(ctx);
-  }
-  return out;
+  return incompatibilities(subject, **s, *parsed, level_of(subject), *v);
 }
 
 }  // namespace careflow::registry

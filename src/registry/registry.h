@@ -4,12 +4,19 @@
 // registry_routes.h are a thin layer over this class).
 //
 // Durable: every change rewrites <dir>/registry.json (temporary file, fsync, rename, fsync of the
-// folder) before the call returns, so a registered id survives a crash or restart. Thread-safe:
-// one mutex; calls are short.
+// folder) before the call returns, so a registered id survives a crash or restart. A file
+// written before contexts had their own ids (no "format" field) is migrated when opened; see
+// registry_store.cc. Thread-safe: one mutex; calls are short.
 //
-// Contexts: a subject ":.ctx:name" lives in context ".ctx"; the default context is ".". Schema
-// ids are one sequence across contexts (an id means one schema text everywhere), which keeps
-// /schemas/ids/{id} unambiguous.
+// Contexts, as Confluent has them: a subject ":.ctx:name" lives in context ".ctx"; anything else
+// in the default context ".". Each context is its own id space (the same id may name different
+// schemas in two contexts). An id looked up with a qualified subject (or under
+// /contexts/{ctx}/...) is searched in that context only; an unqualified lookup searches the
+// default context first, then every other context in name order.
+//
+// Settings fall back from the most specific scope: a subject's own compatibility or mode, then its
+// context's (stored as the subject ":.ctx:"), then the global one. A global READONLY_OVERRIDE wins
+// over everything.
 
 #include <nlohmann/json.hpp>
 
@@ -21,6 +28,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "registry/subject_names.h"
 #include "serde/avro_schema.h"
 
 namespace careflow::registry {
@@ -51,6 +59,9 @@ enum class Compatibility { kNone, kBackward, kBackwardTransitive, kForward, kFor
 std::string_view compatibility_name(Compatibility c);
 std::optional<Compatibility> parse_compatibility(std::string_view name);
 
+// READWRITE, READONLY, READONLY_OVERRIDE or IMPORT (upper case, as Confluent answers them).
+bool is_valid_mode(const std::string& mode);
+
 struct Reference {
   std::string name;  // the named type the schema uses ("hc.Address")
   std::string subject;
@@ -71,32 +82,51 @@ struct VersionInfo {
   SchemaInfo schema;
 };
 
+// In IMPORT mode a registration may carry the id and version it had in another registry.
+struct ImportedIds {
+  int id = 0;       // 0: none given
+  int version = 0;  // 0: the next version
+};
+
 class SchemaRegistry {
  public:
   // Opens (or creates) the registry stored under `dir`. Corruption → error naming the file.
   static Result<std::unique_ptr<SchemaRegistry>> open(const std::string& dir);
 
-  // POST /subjects/{s}/versions: the id of `schema` under `subject`, registering it as a new
-  // version when the subject does not already have it. 42201 invalid schema or schemaType,
-  // 409 incompatible, 42205 read-only mode, 50001 storage failure.
+  // POST /subjects/{s}/versions: the id of `schema` under `subject` (in the subject's context),
+  // registering it as a new version when the subject does not already have it. 42201 invalid
+  // schema or schemaType, 409 incompatible, 42205 a mode that forbids it (READONLY, or an id given
+  // outside IMPORT, or none given in IMPORT), 42207 the given id names another schema, 50001
+  // storage failure.
   Answer<int> register_schema(const std::string& subject, const std::string& schema, const std::string& schema_type,
-                              const std::vector<Reference>& references);
+                              const std::vector<Reference>& references, ImportedIds imported = {});
   // POST /subjects/{s}: the version under which `subject` holds this schema. 40401, 40403.
   Answer<VersionInfo> lookup(const std::string& subject, const std::string& schema, const std::string& schema_type,
                              const std::vector<Reference>& references, bool include_deleted);
   // GET /subjects/{s}/versions/{v}; `version` is a number, "latest" or "-1". 40401, 40402, 42202.
   Answer<VersionInfo> get_version(const std::string& subject, const std::string& version, bool include_deleted) const;
   Answer<std::vector<int>> versions(const std::string& subject, bool include_deleted) const;
-  std::vector<std::string> subjects(const std::string& prefix, bool include_deleted) const;
+  // Subjects starting with `prefix` (all contexts when empty). `deleted_only`: only those whose
+  // every version is soft deleted.
+  std::vector<std::string> subjects(const std::string& prefix, bool include_deleted, bool deleted_only = false) const;
+  // GET /schemas: every subject-version starting with `prefix`, or each subject's latest only.
+  std::vector<VersionInfo> schemas(const std::string& prefix, bool include_deleted, bool latest_only) const;
+  // GET /subjects/{s}/versions/{v}/referencedby: ids (in their contexts) of the live schemas that
+  // reference this version. 40401, 40402, 42202.
+  Answer<std::vector<int>> referenced_by(const std::string& subject, const std::string& version) const;
   // DELETE /subjects/{s}[?permanent=true]: the versions deleted. 40401, 40404 (already soft
-  // deleted), 40405 (permanent before soft).
+  // deleted), 40405 (permanent before soft), 42206 (a live schema references it), 42205.
   Answer<std::vector<int>> delete_subject(const std::string& subject, bool permanent);
   // DELETE /subjects/{s}/versions/{v}[?permanent=true]: the version deleted. 40401, 40402, 42202,
-  // 40406 (already soft deleted), 40407 (permanent before soft).
+  // 40406 (already soft deleted), 40407 (permanent before soft), 42206, 42205.
   Answer<int> delete_version(const std::string& subject, const std::string& version, bool permanent);
 
-  Answer<SchemaInfo> schema_by_id(int id) const;  // 40403
-  Answer<std::vector<std::pair<std::string, int>>> subject_versions_of(int id, bool include_deleted) const;
+  // GET /schemas/ids/{id}[?subject=s]: `scope` is the subject given (or empty); a qualified one
+  // limits the search to its context, otherwise the default context is searched, then the others.
+  // 40403.
+  Answer<SchemaInfo> schema_by_id(int id, const std::string& scope = "") const;
+  // The subject-versions using schema `id` in the context where `scope` finds it. 40403.
+  Answer<std::vector<std::pair<std::string, int>>> subject_versions_of(int id, bool include_deleted, const std::string& scope = "") const;
 
   // POST /compatibility/subjects/{s}/versions/{v}: messages empty when compatible. 40401, 40402,
   // 42201, 42202.
@@ -105,13 +135,23 @@ class SchemaRegistry {
 
   Compatibility global_compatibility() const;
   Answer<Compatibility> set_global_compatibility(const std::string& level);  // 42203
-  // 40408 when the subject has no level of its own and `default_to_global` is false.
+  // 40408 when the subject has no level of its own and `default_to_global` is false; with it, the
+  // level that applies (context's, then global).
   Answer<Compatibility> subject_compatibility(const std::string& subject, bool default_to_global) const;
   Answer<Compatibility> set_subject_compatibility(const std::string& subject, const std::string& level);
   Answer<Compatibility> delete_subject_compatibility(const std::string& subject);  // 40408
 
   std::string mode() const;
-  Answer<std::string> set_mode(const std::string& mode);  // 42204
+  // 42204 invalid mode; 42205 IMPORT while subjects exist, unless `force`.
+  Answer<std::string> set_mode(const std::string& mode, bool force = false);
+  // DELETE /mode: back to READWRITE; the previous mode.
+  Answer<std::string> reset_mode();
+  // GET /mode/{s}: 40409 when the subject has no mode of its own and `default_to_global` is false.
+  Answer<std::string> subject_mode(const std::string& subject, bool default_to_global) const;
+  // PUT /mode/{s}: 42204; 42205 IMPORT on a subject (or context ":.ctx:") that has versions,
+  // unless `force`.
+  Answer<std::string> set_subject_mode(const std::string& subject, const std::string& mode, bool force);
+  Answer<std::string> delete_subject_mode(const std::string& subject);  // 40409
 
   // Contexts in use, "." first.
   std::vector<std::string> contexts() const;
@@ -119,52 +159,69 @@ class SchemaRegistry {
  private:
   struct Version {
     int version = 0;
-    int id = 0;
+    int id = 0;  // in the subject's context
     bool deleted = false;
   };
   struct Subject {
     std::vector<Version> versions;
     std::optional<Compatibility> compatibility;
+    std::optional<std::string> mode;
+    bool has_live() const;
+  };
+  // One context's id space.
+  struct Context {
+    std::map<int, SchemaInfo> schemas;
+    std::map<std::string, int> ids_by_identity;
+    int next_id = 1;
   };
 
   // Everything a write may change, copied before it so a failed save leaves memory as the file is.
   struct Snapshot {
-    std::map<int, SchemaInfo> schemas;
-    std::map<std::string, int> ids_by_identity;
+    std::map<std::string, Context> contexts;
     std::map<std::string, Subject> subjects;
     Compatibility global;
     std::string mode;
-    int next_id;
   };
 
   explicit SchemaRegistry(std::string dir) : dir_(std::move(dir)) {}
+  // registry_store.cc: the file, its format and the migration of the first format.
   Status load();
+  Status load_contexts(const nlohmann::json& state);
+  void migrate_global_ids(const nlohmann::json& state);
   Status save() const;
   Snapshot snapshot() const;
   // Saves; on failure restores `before` and returns the 50001 error.
   std::optional<RegistryError> save_or_restore(Snapshot before);
-  // Parses a schema with its references resolved. 42201 naming the problem.
+
+  // Parses a schema with its references resolved (unqualified reference subjects in `context`).
+  // 42201 naming the problem.
   Answer<serde::avro::Schema> parse(const std::string& schema, const std::string& schema_type,
-                                    const std::vector<Reference>& references, int depth = 0) const;
+                                    const std::vector<Reference>& references, const std::string& context, int depth = 0) const;
   Answer<const Subject*> find_subject(const std::string& subject, bool include_deleted) const;
   Answer<const Version*> find_version(const Subject& s, const std::string& subject, const std::string& version, bool include_deleted) const;
-  std::vector<std::string> incompatibilities(const Subject& s, const serde::avro::Schema& candidate, Compatibility level,
-                                             const Version* only) const;
+  const SchemaInfo& stored(const std::string& subject, const Version& v) const;
+  std::vector<std::string> incompatibilities(const std::string& subject, const Subject& s, const serde::avro::Schema& candidate,
+                                             Compatibility level, const Version* only) const;
+  // The context holding `id` for `scope`, or nullptr.
+  const Context* context_for_id(int id, const std::string& scope, std::string* name) const;
+  // (referencing subject, version) of live versions referencing subject `subject` version `version`.
+  std::vector<std::pair<std::string, int>> referrers(const std::string& subject, int version) const;
+  std::optional<RegistryError> refuse_if_referenced(const std::string& subject, const std::vector<int>& versions) const;
   Compatibility level_of(const std::string& subject) const;
+  std::string mode_of(const std::string& subject) const;
+  std::optional<RegistryError> refuse_if_read_only(const std::string& subject) const;
+  // register_schema in IMPORT mode with a given id: no compatibility check.
+  Answer<int> import_schema(const std::string& subject, const std::string& schema, const std::vector<Reference>& references,
+                            ImportedIds imported, Snapshot before);
   static std::string identity(const std::string& schema, const std::vector<Reference>& references);
   static std::string compact(const std::string& schema);
 
   std::string dir_;
   mutable std::mutex mu_;
-  std::map<int, SchemaInfo> schemas_;
-  std::map<std::string, int> ids_by_identity_;
-  std::map<std::string, Subject> subjects_;
+  std::map<std::string, Context> contexts_;  // "." always present
+  std::map<std::string, Subject> subjects_;  // qualified names
   Compatibility global_ = Compatibility::kBackward;
   std::string mode_ = "READWRITE";
-  int next_id_ = 1;
 };
-
-// The subject's context: ":.ctx:name" → ".ctx"; anything else → ".".
-std::string context_of(const std::string& subject);
 
 }  // namespace careflow::registry

@@ -23,30 +23,31 @@ namespace {
 
 class EmbeddedClient : public RegistryClient {
  public:
-  explicit EmbeddedClient(SchemaRegistry& r) : registry_(r) {}
+  EmbeddedClient(SchemaRegistry& r, std::string context) : registry_(r), context_(std::move(context)) {}
   Result<int> register_schema(const std::string& subject, const std::string& schema) override {
-    auto a = registry_.register_schema(subject, schema, "AVRO", {});
+    auto a = registry_.register_schema(qualify(context_, subject), schema, "AVRO", {});
     if (!a.is_ok()) return to_status(a.error());
     return *a;
   }
   Result<RegisteredSchema> lookup(const std::string& subject, const std::string& schema) override {
-    auto a = registry_.lookup(subject, schema, "AVRO", {}, false);
+    auto a = registry_.lookup(qualify(context_, subject), schema, "AVRO", {}, false);
     if (!a.is_ok()) return to_status(a.error());
     return RegisteredSchema{a->schema.id, a->version, a->schema.schema};
   }
   Result<RegisteredSchema> latest(const std::string& subject) override {
-    auto a = registry_.get_version(subject, "latest", false);
+    auto a = registry_.get_version(qualify(context_, subject), "latest", false);
     if (!a.is_ok()) return to_status(a.error());
     return RegisteredSchema{a->schema.id, a->version, a->schema.schema};
   }
   Result<std::string> schema_by_id(int id) override {
-    auto a = registry_.schema_by_id(id);
+    auto a = registry_.schema_by_id(id, context_subject(context_));
     if (!a.is_ok()) return to_status(a.error());
     return a->schema;
   }
 
  private:
   SchemaRegistry& registry_;
+  std::string context_;
 };
 
 std::string base64(std::string_view in) {
@@ -146,7 +147,9 @@ class HttpClient : public RegistryClient {
 
 }  // namespace
 
-std::unique_ptr<RegistryClient> embedded_client(SchemaRegistry& registry) { return std::make_unique<EmbeddedClient>(registry); }
+std::unique_ptr<RegistryClient> embedded_client(SchemaRegistry& registry, const std::string& context) {
+  return std::make_unique<EmbeddedClient>(registry, normalize_context(context));
+}
 
 Result<std::unique_ptr<RegistryClient>> http_client(const std::string& url, const std::string& user_info) {
   constexpr std::string_view kScheme = "http://";

@@ -19,8 +19,10 @@ namespace careflow::registry {
 using serde::RegisteredSchema;
 using serde::RegistryClient;
 
-// The embedded registry, called directly.
-std::unique_ptr<RegistryClient> embedded_client(SchemaRegistry& registry);
+// The embedded registry, called directly. With a `context` (".flink-dev") it acts as an external
+// client configured with http://host/contexts/.flink-dev would: subjects are qualified with it and
+// ids are looked up in it only.
+std::unique_ptr<RegistryClient> embedded_client(SchemaRegistry& registry, const std::string& context = ".");
 
 // An external registry: "http://host:port[/prefix]"; `user_info` is "user:password" for basic
 // auth, or empty. InvalidArgument for a URL it cannot use (https needs TLS, which this build

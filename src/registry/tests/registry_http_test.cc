@@ -1,80 +1,13 @@
 // careflow's Schema Registry over real HTTP against the real server: every endpoint and error
 // code, the compatibility matrix, contexts, references, and persistence across a restart.
-#include <gtest/gtest.h>
-
-#include <unistd.h>
-
-#include <filesystem>
 #include <fstream>
 
-#include "api/http_server.h"
-#include "api/tests/http_client.h"
-#include "registry/registry_routes.h"
+#include "registry/tests/registry_fixture.h"
 
 namespace careflow::registry {
 namespace {
 
-using api::testing::call;
-using nlohmann::json;
-
-const std::string kV1 = R"({"type":"record","name":"Reading","namespace":"hc","fields":[{"name":"device_id","type":"string"}]})";
-// v2 adds a field with a default: compatible both ways.
-const std::string kV2 =
-    R"({"type":"record","name":"Reading","namespace":"hc","fields":[{"name":"device_id","type":"string"},{"name":"unit","type":"string","default":"mmHg"}]})";
-// v3 adds a field without a default: a new reader cannot read old data (not BACKWARD).
-const std::string kV3 =
-    R"({"type":"record","name":"Reading","namespace":"hc","fields":[{"name":"device_id","type":"string"},{"name":"value","type":"double"}]})";
-
-std::string body(const std::string& schema) { return json{{"schema", schema}}.dump(); }
-
-class RegistryHttpTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("careflow-registry-" + std::to_string(getpid()) + "-" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    start();
-  }
-  void TearDown() override {
-    stop();
-    std::filesystem::remove_all(dir_);
-  }
-  void start() {
-    auto reg = SchemaRegistry::open(dir_.string());
-    ASSERT_TRUE(reg.is_ok()) << reg.status().to_string();
-    registry_ = std::move(reg).value();
-    router_ = std::make_unique<api::Router>();
-    add_registry_routes(*router_, *registry_);
-    api::HttpServerOptions options;
-    options.port = 0;
-    server_ = std::make_unique<api::HttpServer>(options, *router_);
-    ASSERT_TRUE(server_->start().is_ok());
-  }
-  void stop() {
-    if (server_) server_->stop();
-    server_.reset();
-    router_.reset();
-    registry_.reset();
-  }
-  api::testing::Reply req(const std::string& method, const std::string& target, const std::string& b = "") {
-    return call(server_->port(), method, target, b);
-  }
-  int register_schema(const std::string& subject, const std::string& schema) {
-    auto r = req("POST", "/subjects/" + subject + "/versions", body(schema));
-    EXPECT_EQ(r.status, 200) << r.body;
-    return r.json().value("id", -1);
-  }
-  void expect_error(const api::testing::Reply& r, int http, int code) {
-    EXPECT_EQ(r.status, http) << r.body;
-    EXPECT_EQ(r.json()["error_code"], code) << r.body;
-    EXPECT_TRUE(r.json()["message"].is_string()) << r.body;
-  }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<SchemaRegistry> registry_;
-  std::unique_ptr<api::Router> router_;
-  std::unique_ptr<api::HttpServer> server_;
-};
+using namespace careflow::registry::test_support;  // NOLINT: the fixture's names read as the test's own
 
 TEST_F(RegistryHttpTest, RegisterAndReadBack) {
   EXPECT_EQ(req("GET", "/subjects").json(), json::array());
@@ -269,11 +202,13 @@ TEST_F(RegistryHttpTest, SurvivesARestart) {
   EXPECT_EQ(req("GET", "/subjects").json(), json::array({":.ctx:b", "a"}));
   EXPECT_EQ(req("GET", "/subjects/a/versions").json(), json::array({2}));
   EXPECT_EQ(req("GET", "/subjects/a/versions?deleted=true").json(), json::array({1, 2}));
-  EXPECT_EQ(req("GET", "/schemas/ids/3").json()["schema"], kV3);
+  // Context .ctx has its own ids: kV3 is id 1 there.
+  EXPECT_EQ(req("GET", "/schemas/ids/1?subject=:.ctx:").json()["schema"], kV3);
   EXPECT_EQ(req("GET", "/config/a").json()["compatibilityLevel"], "FULL");
   EXPECT_EQ(req("GET", "/config").json()["compatibilityLevel"], "FORWARD");
-  // Ids continue after the restart rather than being reused.
-  EXPECT_EQ(register_schema("c", R"("string")"), 4);
+  // Ids continue after the restart rather than being reused, in each context.
+  EXPECT_EQ(register_schema("c", R"("string")"), 3);
+  EXPECT_EQ(register_schema(":.ctx:c", R"("string")"), 2);
 }
 
 TEST_F(RegistryHttpTest, StorageFailureIs50001AndLeavesNoTrace) {
