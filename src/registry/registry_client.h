@@ -1,11 +1,11 @@
 #pragma once
 // The two implementations of serde::RegistryClient: careflow's embedded registry (in process) and
-// an external Confluent-compatible registry over HTTP (URL plus optional basic-auth user info
-// "key:secret", as Confluent's clients take it).
+// an external Confluent-compatible registry over HTTP or HTTPS (URL plus optional basic-auth user
+// info "key:secret", as Confluent's clients take it).
 //
 // Errors map Confluent's codes onto careflow's: 404xx → NotFound, 409 → FailedPrecondition,
 // 422xx → InvalidArgument, anything else (or no answer) → Unavailable; the message keeps the
-// registry's own words and code.
+// registry's own words and code, and names the registry's URL when it could not be reached.
 
 #include <memory>
 #include <string>
@@ -24,10 +24,18 @@ using serde::RegistryClient;
 // ids are looked up in it only.
 std::unique_ptr<RegistryClient> embedded_client(SchemaRegistry& registry, const std::string& context = ".");
 
-// An external registry: "http://host:port[/prefix]"; `user_info` is "user:password" for basic
-// auth, or empty. InvalidArgument for a URL it cannot use (https needs TLS, which this build
-// does not have yet).
-Result<std::unique_ptr<RegistryClient>> http_client(const std::string& url, const std::string& user_info = "");
+// An external registry: "http://host:port[/prefix]" or "https://host[:port][/prefix]" (Confluent
+// Cloud's registries are https). A prefix such as /contexts/.flink-dev is kept in front of every
+// path. `user_info` is "user:password" for basic auth, or empty.
+//
+// https always verifies the server: its certificate must chain to a trusted CA — the system's CAs,
+// or only those in the PEM file `ca_file` when given — and name the URL's host (which is also sent
+// as SNI). There is no switch to turn verification off. A failed verification is Unavailable
+// naming the URL and OpenSSL's reason. InvalidArgument for a URL it cannot use or a CA file it
+// cannot read. The client keeps one connection open between calls and is safe to share between
+// threads (calls are serialized).
+Result<std::unique_ptr<RegistryClient>> http_client(const std::string& url, const std::string& user_info = "",
+                                                    const std::string& ca_file = "");
 
 Status to_status(const RegistryError& e);
 

@@ -135,8 +135,9 @@ INSTANTIATE_TEST_SUITE_P(EmbeddedAndHttp, AvroSerdeTest, ::testing::Bool(),
                          [](const ::testing::TestParamInfo<bool>& p) { return p.param ? "Http" : "Embedded"; });
 
 TEST(RegistryClient, UrlsItCannotUseAreClearErrors) {
-  EXPECT_NE(http_client("https://psrc.example:443").status().message().find("https is not supported"), std::string::npos);
-  EXPECT_NE(http_client("ftp://x").status().message().find("must start with http://"), std::string::npos);
+  EXPECT_NE(http_client("ftp://x").status().message().find("must start with http:// or https://"), std::string::npos);
+  EXPECT_NE(http_client("https://psrc.example", "", "/nonexistent/ca.pem").status().message().find("/nonexistent/ca.pem"), std::string::npos);
+  EXPECT_NE(http_client("http://psrc.example", "", "/tmp/ca.pem").status().message().find("https URLs only"), std::string::npos);
   auto down = http_client("http://127.0.0.1:1");
   ASSERT_TRUE(down.is_ok());
   EXPECT_EQ((*down)->schema_by_id(1).status().code(), StatusCode::kUnavailable);
