@@ -110,12 +110,14 @@ Answer<int> SchemaRegistry::register_schema(const std::string& subject, const st
   Snapshot before = snapshot();
   if (auto e = refuse_if_read_only(subject)) return *e;
   const std::string mode = mode_of(subject);
-  if (imported.id > 0 && mode != "IMPORT") return err(42205, fmt::format("Subject {} is not in import mode", subject));
-  if (imported.id <= 0 && mode == "IMPORT") return err(42205, fmt::format("Subject {} is not in read-write mode", subject));
+  // As Confluent: a given id or version needs IMPORT mode, and IMPORT mode needs one.
+  const bool given = imported.id > 0 || imported.version > 0;
+  if (given && mode != "IMPORT") return err(42205, fmt::format("Subject {} is not in import mode", subject));
+  if (!given && mode == "IMPORT") return err(42205, fmt::format("Subject {} is not in read-write mode", subject));
   const std::string context = context_of(subject);
   auto parsed = parse(schema, schema_type, references, context);
   if (!parsed.is_ok()) return parsed.error();
-  if (imported.id > 0) return import_schema(subject, schema, references, imported, std::move(before));
+  if (given) return import_schema(subject, schema, references, imported, std::move(before));
   Context& c = contexts_[context];
   const std::string key = identity(schema, references);
   auto known = c.ids_by_identity.find(key);
@@ -152,6 +154,7 @@ Answer<int> SchemaRegistry::import_schema(const std::string& subject, const std:
   Context& c = contexts_[context_of(subject)];
   const std::string key = identity(schema, references);
   auto known = c.ids_by_identity.find(key);
+  if (imported.id == 0) imported.id = known != c.ids_by_identity.end() ? known->second : c.next_id;  // a version alone
   if (known != c.ids_by_identity.end() && known->second != imported.id) {
     return err(42207, fmt::format("Schema already registered with id {} instead of input id {}", known->second, imported.id));
   }

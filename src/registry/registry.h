@@ -82,9 +82,9 @@ struct VersionInfo {
   SchemaInfo schema;
 };
 
-// In IMPORT mode a registration may carry the id and version it had in another registry.
+// In IMPORT mode a registration carries the id and/or version it had in another registry.
 struct ImportedIds {
-  int id = 0;       // 0: none given
+  int id = 0;       // 0: none given (the schema's id in the context, or the next one)
   int version = 0;  // 0: the next version
 };
 
@@ -95,9 +95,9 @@ class SchemaRegistry {
 
   // POST /subjects/{s}/versions: the id of `schema` under `subject` (in the subject's context),
   // registering it as a new version when the subject does not already have it. 42201 invalid
-  // schema or schemaType, 409 incompatible, 42205 a mode that forbids it (READONLY, or an id given
-  // outside IMPORT, or none given in IMPORT), 42207 the given id names another schema, 50001
-  // storage failure.
+  // schema or schemaType, 409 incompatible, 42205 a mode that forbids it (READONLY, an id or
+  // version given outside IMPORT, neither given in IMPORT) or a given id that names another
+  // schema, 42207 the schema already has another id in the context, 50001 storage failure.
   Answer<int> register_schema(const std::string& subject, const std::string& schema, const std::string& schema_type,
                               const std::vector<Reference>& references, ImportedIds imported = {});
   // POST /subjects/{s}: the version under which `subject` holds this schema. 40401, 40403.

@@ -78,13 +78,17 @@ TEST_F(RegistryHttpTest, ImportModeTakesGivenIdsAndVersions) {
   EXPECT_EQ(moved.json()["message"], "Schema already registered with id 1 instead of input id 101");
   expect_error(req("POST", "/subjects/imp/versions", imported(R"("long")", 7, 3).dump()), 422, 42205);  // version 3 taken
   expect_error(req("POST", "/subjects/imp/versions", json{{"schema", kV1}, {"id", "x"}}.dump()), 422, 42201);
+  // A version alone takes the next id of the context.
+  ASSERT_EQ(req("PUT", "/mode/imp2", R"({"mode":"IMPORT"})").status, 200);
+  EXPECT_EQ(req("POST", "/subjects/imp2/versions", json{{"schema", R"("long")"}, {"version", 5}}.dump()).json(), (json{{"id", 101}}));
+  expect_error(req("POST", "/subjects/live/versions", json{{"schema", kV2}, {"version", 9}}.dump()), 422, 42205);
 
-  // force=true imports into a subject that has versions; afterwards new ids continue past 100.
+  // force=true imports into a subject that has versions; afterwards new ids continue past them.
   EXPECT_EQ(req("PUT", "/mode/live?force=true", R"({"mode":"IMPORT"})").json(), (json{{"mode", "IMPORT"}}));
   EXPECT_EQ(req("PUT", "/mode?force=true", R"({"mode":"IMPORT"})").json(), (json{{"mode", "IMPORT"}}));
   EXPECT_EQ(req("DELETE", "/mode").json(), (json{{"mode", "IMPORT"}}));
   EXPECT_EQ(req("DELETE", "/mode/imp").json(), (json{{"mode", "IMPORT"}}));
-  EXPECT_EQ(register_schema("next", R"("string")"), 101);
+  EXPECT_EQ(register_schema("next", R"("string")"), 102);
 }
 
 TEST_F(RegistryHttpTest, ReferencedByAndReferencesThatBlockDeletes) {
