@@ -159,7 +159,9 @@ Answer<int> SchemaRegistry::import_schema(const std::string& subject, const std:
     return err(42207, fmt::format("Schema already registered with id {} instead of input id {}", known->second, imported.id));
   }
   if (auto same_id = c.schemas.find(imported.id); same_id != c.schemas.end() && known == c.ids_by_identity.end()) {
-    return err(42205, fmt::format("Overwrite new schema with id {} is not permitted.", imported.id));
+    const std::string context = context_of(subject);
+    return err(42205, fmt::format("Overwrite new schema with id {} in context {} is not permitted.", imported.id,
+                                  context == kDefaultContext ? ":.:" : context_subject(context)));
   }
   Subject& s = subjects_[subject];
   const int version = imported.version > 0 ? imported.version : (s.versions.empty() ? 1 : s.versions.back().version + 1);
@@ -371,7 +373,7 @@ const SchemaRegistry::Context* SchemaRegistry::context_for_id(int id, const std:
   }
   const Context& default_context = contexts_.at(kDefaultContext);
   *name = kDefaultContext;
-  if (holds(default_context)) return &default_context;
+  if (holds(default_context) || scope.empty()) return holds(default_context) ? &default_context : nullptr;
   for (const auto& [n, c] : contexts_) {
     if (holds(c)) {
       *name = n;

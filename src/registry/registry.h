@@ -11,8 +11,9 @@
 // Contexts, as Confluent has them: a subject ":.ctx:name" lives in context ".ctx"; anything else
 // in the default context ".". Each context is its own id space (the same id may name different
 // schemas in two contexts). An id looked up with a qualified subject (or under
-// /contexts/{ctx}/...) is searched in that context only; an unqualified lookup searches the
-// default context first, then every other context in name order.
+// /contexts/{ctx}/...) is searched in that context only; without a subject, in the default
+// context only; with an unqualified subject, in the default context first, then in every other
+// context in name order (Confluent's getSchemaKeyUsingContexts).
 //
 // Settings fall back from the most specific scope: a subject's own compatibility or mode, then its
 // context's (stored as the subject ":.ctx:"), then the global one. A global READONLY_OVERRIDE wins
@@ -121,9 +122,8 @@ class SchemaRegistry {
   // 40406 (already soft deleted), 40407 (permanent before soft), 42206, 42205.
   Answer<int> delete_version(const std::string& subject, const std::string& version, bool permanent);
 
-  // GET /schemas/ids/{id}[?subject=s]: `scope` is the subject given (or empty); a qualified one
-  // limits the search to its context, otherwise the default context is searched, then the others.
-  // 40403.
+  // GET /schemas/ids/{id}[?subject=s]: `scope` is the subject given (or empty), which chooses the
+  // contexts searched as described at the top. 40403.
   Answer<SchemaInfo> schema_by_id(int id, const std::string& scope = "") const;
   // The subject-versions using schema `id` in the context where `scope` finds it. 40403.
   Answer<std::vector<std::pair<std::string, int>>> subject_versions_of(int id, bool include_deleted, const std::string& scope = "") const;

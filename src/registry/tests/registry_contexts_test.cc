@@ -24,16 +24,18 @@ TEST_F(RegistryHttpTest, EachContextHasItsOwnIds) {
   EXPECT_EQ(req("GET", "/schemas/ids/1?subject=:.a:").json()["schema"], kV3);
   EXPECT_EQ(req("GET", "/schemas/ids/1/schema?subject=:.a:").body, kV3);
   EXPECT_EQ(req("GET", "/contexts/.a/schemas/ids/1").json()["schema"], kV3);
-  // A qualified lookup stays in its context; an unqualified one searches the default context,
-  // then the others.
+  // A qualified lookup stays in its context, and so does one without a subject (the default
+  // context); one with an unqualified subject tries the default context, then the others.
   expect_error(req("GET", "/schemas/ids/2?subject=:.a:"), 404, 40403);
   expect_error(req("GET", "/contexts/.a/schemas/ids/2"), 404, 40403);
   register_schema(":.b:x", kV1);
   register_schema(":.b:x", kV2);
   EXPECT_EQ(register_schema(":.b:y", R"("string")"), 3);
-  EXPECT_EQ(req("GET", "/schemas/ids/3").json()["schema"], R"("string")");
-  EXPECT_EQ(req("GET", "/schemas/ids/3/subjects").json(), json::array({":.b:y"}));
-  expect_error(req("GET", "/schemas/ids/4"), 404, 40403);
+  expect_error(req("GET", "/schemas/ids/3"), 404, 40403);
+  EXPECT_EQ(req("GET", "/schemas/ids/3?subject=y").json()["schema"], R"("string")");
+  EXPECT_EQ(req("GET", "/schemas/ids/3/subjects?subject=y").json(), json::array({":.b:y"}));
+  EXPECT_EQ(req("GET", "/schemas/ids/1?subject=y").json()["schema"], kV1);  // the default context first
+  expect_error(req("GET", "/schemas/ids/4?subject=y"), 404, 40403);
   // Subjects of an id: those of the context the id is found in.
   EXPECT_EQ(req("GET", "/schemas/ids/1/subjects").json(), json::array({"s"}));
   EXPECT_EQ(req("GET", "/schemas/ids/1/subjects?subject=:.b:").json(), json::array({":.b:x"}));
