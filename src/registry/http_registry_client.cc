@@ -145,8 +145,19 @@ class HttpClient : public serde::RegistryClient {
     return serde::RegisteredSchema{body.value("id", 0), body.value("version", 0), body.value("schema", "")};
   }
   Result<std::string> schema_by_id(int id) override {
-    CF_ASSIGN_OR_RETURN(json body, call("GET", fmt::format("/schemas/ids/{}", id), ""));
-    return body.value("schema", "");
+    auto body = call("GET", fmt::format("/schemas/ids/{}", id), "");
+    // Without a context in the URL, look in the other contexts too (see registry_client.h); a
+    // registry without /contexts keeps the first answer.
+    if (!body.is_ok() && body.status().code() == StatusCode::kNotFound && endpoint_.prefix.find("/contexts/") == std::string::npos) {
+      auto contexts = call("GET", "/contexts", "");
+      for (const auto& ctx : contexts.is_ok() && contexts->is_array() ? *contexts : json::array()) {
+        if (!ctx.is_string() || ctx == ".") continue;
+        auto found = call("GET", fmt::format("/schemas/ids/{}?subject={}", id, escape(":" + ctx.get<std::string>() + ":")), "");
+        if (found.is_ok()) return found->value("schema", "");
+      }
+    }
+    if (!body.is_ok()) return body.status();
+    return body->value("schema", "");
   }
 
  private:

@@ -39,6 +39,12 @@ class EmbeddedClient : public RegistryClient {
   }
   Result<std::string> schema_by_id(int id) override {
     auto a = registry_.schema_by_id(id, context_subject(context_));
+    if (!a.is_ok() && context_ == kDefaultContext) {
+      for (const std::string& other : registry_.contexts()) {
+        if (other == kDefaultContext) continue;
+        if (auto found = registry_.schema_by_id(id, context_subject(other)); found.is_ok()) return found->schema;
+      }
+    }
     if (!a.is_ok()) return to_status(a.error());
     return a->schema;
   }

@@ -19,6 +19,10 @@ namespace careflow::registry {
 using serde::RegisteredSchema;
 using serde::RegistryClient;
 
+// schema_by_id, in both: in the configured context only; with none, in the default context first,
+// then in the others in name order. serde's interface passes no subject, and this is what
+// Confluent's deserializers get from the registry when they pass their topic's unqualified subject.
+
 // The embedded registry, called directly. With a `context` (".flink-dev") it acts as an external
 // client configured with http://host/contexts/.flink-dev would: subjects are qualified with it and
 // ids are looked up in it only.

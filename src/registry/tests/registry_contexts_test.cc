@@ -101,6 +101,26 @@ TEST_F(RegistryHttpTest, ClientsConfiguredWithAContextWorkInIt) {
   EXPECT_EQ(req("GET", "/subjects").json(), json::array({":.flink-dev:m-value", "m-value"}));
 }
 
+// A client without a context finds an id of another context when the default context lacks it,
+// as Confluent's deserializers do through their topic's unqualified subject.
+TEST_F(RegistryHttpTest, ClientsWithoutAContextFallBackToTheOthers) {
+  register_schema("m-value", kV1);                   // id 1 in the default context
+  register_schema(":.b:m-value", kV1);               // id 1 in .b
+  EXPECT_EQ(register_schema(":.b:m-value", kV2), 2);  // id 2 in .b only
+  auto http = http_client("http://127.0.0.1:" + std::to_string(server_->port()));
+  ASSERT_TRUE(http.is_ok());
+  auto embedded = embedded_client(*registry_);
+  for (RegistryClient* client : {http->get(), embedded.get()}) {
+    EXPECT_EQ(*client->schema_by_id(1), kV1);
+    EXPECT_EQ(*client->schema_by_id(2), kV2);
+    EXPECT_EQ(client->schema_by_id(3).status().code(), StatusCode::kNotFound);
+  }
+  // With a context, no fallback.
+  auto in_a = http_client("http://127.0.0.1:" + std::to_string(server_->port()) + "/contexts/.a");
+  EXPECT_EQ((*in_a)->schema_by_id(1).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(embedded_client(*registry_, ".a")->schema_by_id(1).status().code(), StatusCode::kNotFound);
+}
+
 // A registry folder as the code before per-context ids wrote it (one id sequence, no "format").
 const char* kFormat1 = R"({
  "compatibility": "BACKWARD", "mode": "READWRITE", "next_id": 4,
