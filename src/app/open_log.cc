@@ -41,6 +41,7 @@ kafka::KafkaOptions kafka_options(const Config& config) {
   o.sasl_mechanism = config.str("kafka.sasl_mechanism");
   o.sasl_username = config.str("kafka.api_key");
   o.sasl_password = config.str("kafka.api_secret");
+  o.ssl_ca_location = config.str("kafka.ssl_ca_location");
   o.compression = config.str("kafka.compression");
   o.client_id = config.str("kafka.client_id");
   o.transactional_id = config.str("kafka.transactional_id");

@@ -27,6 +27,8 @@ const std::vector<ConfigKey>& config_keys() {
       {"kafka.security_protocol", ConfigType::kString, "", {}, false,
        "plaintext, ssl, sasl_plaintext or sasl_ssl; empty = sasl_ssl when kafka.api_key is set, else plaintext"},
       {"kafka.sasl_mechanism", ConfigType::kString, "PLAIN", {}, false, "SASL mechanism (Confluent Cloud: PLAIN)"},
+      {"kafka.ssl_ca_location", ConfigType::kString, "", {}, false,
+       "PEM file of the CAs the brokers' TLS certificates must chain to; empty = the system's CAs"},
       {"kafka.compression", ConfigType::kString, "lz4", {}, false, "compression of produced record batches",
        {"none", "gzip", "snappy", "lz4", "zstd"}},
       {"kafka.client_id", ConfigType::kString, "careflow", {}, false, "client.id careflow's Kafka clients send"},

@@ -79,6 +79,22 @@ Result<Conf> make_conf(const KafkaOptions& o, ClientRole role, LastError* last_e
     settings.push_back({"sasl.username", o.sasl_username, "kafka.api_key"});
     settings.push_back({"sasl.password", o.sasl_password, "kafka.api_secret", true});
   }
+  if (protocol.ends_with("ssl")) {
+    // Verification stays on whatever the CA source: a Confluent Cloud key must never be sent to
+    // a host that only claims to be the cluster.
+    settings.push_back({"enable.ssl.certificate.verification", "true", "kafka.ssl_ca_location"});
+    settings.push_back({"ssl.endpoint.identification.algorithm", "https", "kafka.ssl_ca_location"});
+    if (!o.ssl_ca_location.empty()) {
+      if (::access(o.ssl_ca_location.c_str(), R_OK) != 0) {
+        return Status::invalid_argument(
+            fmt::format("kafka.ssl_ca_location = '{}': cannot read the file", o.ssl_ca_location));
+      }
+      settings.push_back({"ssl.ca.location", o.ssl_ca_location, "kafka.ssl_ca_location"});
+    }
+  } else if (!o.ssl_ca_location.empty()) {
+    return Status::invalid_argument(fmt::format(
+        "kafka.ssl_ca_location is set but kafka.security_protocol is {}: TLS is only used with ssl or sasl_ssl", protocol));
+  }
   if (role == ClientRole::kProducer || role == ClientRole::kTransactionalProducer) {
     settings.push_back({"enable.idempotence", "true", "kafka (idempotent producer)"});
     settings.push_back({"compression.type", lower(o.compression), "kafka.compression"});

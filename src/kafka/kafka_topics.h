@@ -45,6 +45,9 @@ struct KafkaOptions {
   std::string sasl_mechanism = "PLAIN";
   std::string sasl_username;  // Confluent Cloud API key
   std::string sasl_password;  // Confluent Cloud API secret
+  // PEM file of trusted CAs for ssl / sasl_ssl; empty = the system's CAs (Confluent Cloud's
+  // certificates chain to public CAs). The broker's host name is always verified.
+  std::string ssl_ca_location;
   std::string compression = "lz4";  // none, gzip, snappy, lz4 or zstd
   std::string client_id = "careflow";
   // transactional.id of the producer behind append_atomic; empty = "careflow-<host>-<pid>".
@@ -56,7 +59,7 @@ struct KafkaOptions {
 };
 
 // Errors name the careflow configuration keys these fields come from: kafka.bootstrap_servers,
-// kafka.security_protocol, kafka.sasl_mechanism, kafka.api_key, kafka.api_secret,
+// kafka.security_protocol, kafka.sasl_mechanism, kafka.api_key, kafka.api_secret, kafka.ssl_ca_location,
 // kafka.compression, kafka.client_id, kafka.transactional_id, kafka.timeout_ms.
 
 // Connects and checks the cluster answers within timeout_ms. InvalidArgument naming the setting

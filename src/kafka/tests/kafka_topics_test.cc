@@ -289,6 +289,18 @@ TEST(KafkaOpenTest, BadSettingsAreErrorsNamingTheKey) {
   EXPECT_NE(no_key.status().message().find("kafka.api_key"), std::string::npos);
   o.security_protocol = "carrier-pigeon";
   EXPECT_NE(open_kafka_topics(o).status().message().find("kafka.security_protocol"), std::string::npos);
+  o.security_protocol = "plaintext";
+  o.ssl_ca_location = "/etc/hostname";
+  auto ca_without_tls = open_kafka_topics(o);
+  EXPECT_EQ(ca_without_tls.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(ca_without_tls.status().message().find("kafka.ssl_ca_location"), std::string::npos)
+      << ca_without_tls.status().message();
+  o.security_protocol = "ssl";
+  o.ssl_ca_location = "/nonexistent/ca.pem";
+  auto missing_ca = open_kafka_topics(o);
+  EXPECT_EQ(missing_ca.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(missing_ca.status().message().find("kafka.ssl_ca_location = '/nonexistent/ca.pem'"), std::string::npos)
+      << missing_ca.status().message();
 }
 
 TEST(KafkaOpenTest, ConfluentCloudSettingsAreAcceptedBySaslSsl) {

@@ -4,6 +4,9 @@
 #   bootstrap      its host:port
 #   kafka_work     a scratch directory, removed with the broker when the sourcing shell exits
 #   kafka_version  the broker's version
+#   sasl_bootstrap a second listener, SASL_SSL with PLAIN as Confluent Cloud's, at localhost:port:
+#                  its certificate names localhost and 127.0.0.1 and is signed by the test CA
+#                  $kafka_work/ca.pem; the one user is $sasl_user / $sasl_password
 # Needs Java 17, Maven, kcat and curl (installed from Debian when missing and running as root).
 
 start_kafka() {
@@ -44,14 +47,31 @@ start_kafka() {
     free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
     port="$(free_port)"
     controller_port="$(free_port)"
+    sasl_port="$(free_port)"
+    sasl_user=careflow-key
+    sasl_password=careflow-secret
+    # A CA of this run only, and the broker's certificate signed by it (PEM: Kafka reads the key as
+    # PKCS#8, which OpenSSL 3 writes by default).
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=careflow test CA" \
+        -keyout "$kafka_work/ca.key" -out "$kafka_work/ca.pem" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+        -keyout "$kafka_work/broker.key" -out "$kafka_work/broker.csr" 2>/dev/null
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$kafka_work/broker.ext"
+    openssl x509 -req -days 2 -in "$kafka_work/broker.csr" -CA "$kafka_work/ca.pem" -CAkey "$kafka_work/ca.key" \
+        -CAcreateserial -extfile "$kafka_work/broker.ext" -out "$kafka_work/broker.crt" 2>/dev/null
+    cat "$kafka_work/broker.key" "$kafka_work/broker.crt" >"$kafka_work/broker.pem"
     cat >"$kafka_work/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$controller_port
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
+listeners=PLAINTEXT://127.0.0.1:$port,SASL_SSL://127.0.0.1:$sasl_port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port,SASL_SSL://localhost:$sasl_port
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT
+sasl.enabled.mechanisms=PLAIN
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$sasl_user="$sasl_password";
+ssl.keystore.type=PEM
+ssl.keystore.location=$kafka_work/broker.pem
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$kafka_work/kafka-data
 offsets.topic.replication.factor=1
@@ -72,6 +92,7 @@ PROPS
     java "${java_opts[@]}" -cp "$classpath" kafka.Kafka "$kafka_work/server.properties" >"$kafka_work/broker.log" 2>&1 &
     kafka_pid=$!
     bootstrap="127.0.0.1:$port"
+    sasl_bootstrap="localhost:$sasl_port"
     for ((i = 0; i < 120; i++)); do
         kcat -L -b "$bootstrap" -m 2 >/dev/null 2>&1 && break
         kill -0 "$kafka_pid" 2>/dev/null || { cat "$kafka_work/broker.log" >&2; echo "kafka: the Kafka broker exited" >&2; exit 2; }
