@@ -11,6 +11,7 @@
 #include <map>
 
 #include "app/cli.h"
+#include "app/group_writer.h"
 #include "common/clock.h"
 #include "app/open_log.h"
 #include "app/topic_lines.h"
@@ -110,23 +111,12 @@ Status produce(const Config& config, const TopicOptions& o) {
   CF_ASSIGN_OR_RETURN(auto partitions, log->partition_offsets(o.name));
   const auto count = static_cast<int32_t>(partitions.size());
   CF_RETURN_IF_ERROR(check_partition_flag(o, count));
-  // Lines are batched per partition, 1,000 at a time, in input order within each partition.
-  std::map<int32_t, std::vector<log::Record>> pending;
-  int64_t produced = 0;
+  // The writer thread appends what has gathered whenever it is free (group_writer.h).
+  GroupWriter writer(*log, o.name);
   int32_t round_robin = 0;
-  auto flush = [&]() -> Status {
-    for (auto& [p, records] : pending) {
-      if (records.empty()) continue;
-      CF_RETURN_IF_ERROR(log->append({o.name, p}, records).status());
-      produced += static_cast<int64_t>(records.size());
-      records.clear();
-    }
-    return Status::ok();
-  };
   const int64_t now = wall_clock_ms();
   std::string line;
   int64_t line_number = 0;
-  size_t buffered = 0;
   while (std::getline(std::cin, line)) {
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -142,13 +132,10 @@ Status produce(const Config& config, const TopicOptions& o) {
       return Status::out_of_range(fmt::format("stdin line {}: partition {} out of range for topic '{}' (0..{})", line_number, p,
                                               o.name, count - 1));
     }
-    pending[p].push_back(std::move(r));
-    if (++buffered >= 1000) {
-      CF_RETURN_IF_ERROR(flush());
-      buffered = 0;
-    }
+    if (Status queued = writer.add(p, std::move(r)); !queued.is_ok()) return queued;
   }
-  CF_RETURN_IF_ERROR(flush());
+  CF_RETURN_IF_ERROR(writer.finish());
+  const int64_t produced = writer.appended();
   fmt::print(stderr, "produced {} record{} to {}\n", produced, produced == 1 ? "" : "s", o.name);
   return Status::ok();
 }

@@ -270,7 +270,7 @@ TEST_F(CliTest, BadTopicInputIsNamed) {
       {{"topic", "describe", "nope"}, "", "topic 'nope' does not exist"},
       {{"topic", "produce", "t", "--partition", "5"}, "x\n", "--partition 5: topic 't' has 2 partitions (0..1)"},
       {{"topic", "produce", "t", "--format", "json"}, "{\"value\":1}\nnot json\n", "stdin line 2"},
-      {{"topic", "consume", "t", "--offset", "10", "--partition", "0"}, "", "offset 10 is past the end of t/0 (end offset 0)"},
+      {{"topic", "consume", "t", "--offset", "10", "--partition", "1"}, "", "offset 10 is past the end of t/1 (end offset 0)"},
   };
   for (const Case& c : cases) {
     auto r = careflow(c.args, c.input);
@@ -278,6 +278,10 @@ TEST_F(CliTest, BadTopicInputIsNamed) {
     EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
     EXPECT_TRUE(r.err.starts_with("careflow: error: ")) << r.err;
   }
+  // The lines before a bad one are written, as a producer sends each line it reads; none after.
+  auto consumed = careflow({"topic", "consume", "t", "--partition", "0", "--format", "value"});
+  EXPECT_EQ(consumed.exit_code, 0) << consumed.err;
+  EXPECT_EQ(consumed.out, "1\n");
 }
 
 // Starts `careflow up` in the background and waits for its banner.
