@@ -372,7 +372,7 @@ const SchemaRegistry::Context* SchemaRegistry::context_for_id(int id, const std:
     return it != contexts_.end() && holds(it->second) ? &it->second : nullptr;
   }
   const Context& default_context = contexts_.at(kDefaultContext);
-  *name = kDefaultContext;
+  *name = std::string(kDefaultContext);  // a move: GCC 12 -O2 misreads a copy here (-Wrestrict)
   if (holds(default_context) || scope.empty()) return holds(default_context) ? &default_context : nullptr;
   for (const auto& [n, c] : contexts_) {
     if (holds(c)) {
