@@ -7,10 +7,12 @@
 
 #include <atomic>
 #include <csignal>
+#include <unistd.h>
 #include <iostream>
 #include <map>
 
 #include "app/cli.h"
+#include "app/fd_lines.h"
 #include "app/group_writer.h"
 #include "common/clock.h"
 #include "app/open_log.h"
@@ -117,7 +119,10 @@ Status produce(const Config& config, const TopicOptions& o) {
   const int64_t now = wall_clock_ms();
   std::string line;
   int64_t line_number = 0;
-  while (std::getline(std::cin, line)) {
+  FdLines input(STDIN_FILENO);
+  for (;;) {
+    CF_ASSIGN_OR_RETURN(bool more, input.next(&line));
+    if (!more) break;
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     auto parsed = parse_line(line, format);
