@@ -1,0 +1,157 @@
+// Issue 6's "done when", end to end: every change made through careflow's REST API appears on
+// healthcare.public.prescriptions once, in order, as Debezium's envelope — a real `careflow up`
+// (its own PostgreSQL, the capture, the API), then the topic read back with `careflow topic consume`.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "api/tests/http_client.h"
+#include "store/tests/test_postgres.h"
+#include "tests/integration/run_process.h"
+
+namespace careflow::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  return {(std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()};
+}
+
+class ApiCdcTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("careflow-api-cdc-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    // careflow up runs initdb as the postgres user when started as root.
+    fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::vector<std::string> base_args() const { return {"--data-dir", (dir_ / "var").string()}; }
+
+  // Starts `careflow up` and waits for its banner.
+  Background start_up(int http_port) {
+    std::vector<std::string> args = base_args();
+    args.insert(args.end(), {"--set", fmt::format("http.port={}", http_port), "--set",
+                             fmt::format("database.port={}", store::testing::free_port()), "up"});
+    Background up = start_process(CAREFLOW_BINARY, args, (dir_ / "up.out").string(), (dir_ / "up.err").string());
+    for (int i = 0; i < 600; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (read_file(up.out_path).find("Press Ctrl-C") != std::string::npos) return up;
+      if (wait_exit(up.pid, std::chrono::milliseconds(0)) != -1) break;
+    }
+    ADD_FAILURE() << "careflow up did not come up: " << read_file(up.err_path);
+    return up;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(ApiCdcTest, EveryApiChangeToAPrescriptionIsOneDebeziumEventInCommitOrder) {
+  const int port = store::testing::free_port();
+  Background up = start_up(port);
+  // The capture takes its snapshot just after start-up; a change committed before its slot exists
+  // belongs to the snapshot (as with Debezium), so the changes below wait for the stream.
+  auto cdc_status = [&] { return api::testing::call(port, "GET", "/cdc/status").json(); };
+  nlohmann::json status = cdc_status();
+  for (int i = 0; i < 600 && status["state"] != "streaming"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    status = cdc_status();
+  }
+  ASSERT_EQ(status["state"], "streaming") << status;
+  const int64_t transactions_before = status["transactions_written"];
+  const char* created_body =
+      R"({"patientId":"P002","deviceId":"DEV-P002","medicationOrTherapy":"Insulin","startDate":1700000000000,)"
+      R"("parameters":[{"parameter_name":"BloodGlucose","parameter_value":110,"parameter_tolerance":15,"unit":"mg/dL"}]})";
+  auto created = api::testing::call(port, "POST", "/prescriptions", created_body);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = created.json()["prescriptionId"];
+  auto updated = api::testing::call(port, "PUT", "/prescriptions/" + id,
+                                    R"({"parameters":[{"parameter_name":"BloodGlucose","parameter_value":120,)"
+                                    R"("parameter_tolerance":10,"unit":"mg/dL"}]})");
+  ASSERT_EQ(updated.status, 200) << updated.body;
+  auto deleted = api::testing::call(port, "DELETE", "/prescriptions/" + id);
+  ASSERT_EQ(deleted.status, 200) << deleted.body;
+
+  // The three transactions are in the log once the capture has written them; then stop (the topic
+  // commands need the log to themselves).
+  const auto deleted_at = std::chrono::steady_clock::now();
+  for (int i = 0; i < 3000 && status["transactions_written"].get<int64_t>() < transactions_before + 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    status = cdc_status();
+  }
+  EXPECT_EQ(status["transactions_written"].get<int64_t>(), transactions_before + 3) << status;
+  const auto seen_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - deleted_at).count();
+  ASSERT_EQ(kill(up.pid, SIGTERM), 0);
+  ASSERT_EQ(wait_exit(up.pid, std::chrono::seconds(30)), 0) << read_file(up.err_path);
+
+  std::vector<std::string> consume = base_args();
+  consume.insert(consume.end(), {"topic", "consume", "healthcare.public.prescriptions", "--format", "json"});
+  ProcessResult read = run_process(CAREFLOW_BINARY, consume);
+  ASSERT_EQ(read.exit_code, 0) << read.err;
+
+  // This prescription's records, in log order: create, update, delete, tombstone.
+  std::vector<nlohmann::json> mine;
+  std::istringstream lines(read.out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    nlohmann::json record = nlohmann::json::parse(line);
+    nlohmann::json key = nlohmann::json::parse(record["key"].get<std::string>());
+    if (key["payload"]["prescription_id"] == id) mine.push_back(record);
+  }
+  ASSERT_EQ(mine.size(), 4u) << read.out.substr(0, 2000);
+  std::vector<nlohmann::json> events;
+  for (size_t i = 0; i < 3; ++i) events.push_back(nlohmann::json::parse(mine[i]["value"].get<std::string>())["payload"]);
+  EXPECT_TRUE(mine[3]["value"].is_null()) << "a delete is followed by a tombstone: " << mine[3];
+
+  EXPECT_EQ(events[0]["op"], "c");
+  EXPECT_TRUE(events[0]["before"].is_null());
+  EXPECT_EQ(events[0]["after"]["device_id"], "DEV-P002");
+  EXPECT_EQ(events[0]["after"]["medication_or_therapy"], "Insulin");
+  EXPECT_EQ(events[0]["after"]["start_date"], 1700000000000);
+  EXPECT_EQ(nlohmann::json::parse(events[0]["after"]["parameters"].get<std::string>())[0]["parameter_value"], 110);
+
+  EXPECT_EQ(events[1]["op"], "u");
+  EXPECT_EQ(events[1]["before"], events[0]["after"]) << "REPLICA IDENTITY FULL gives the whole before image";
+  EXPECT_EQ(nlohmann::json::parse(events[1]["after"]["parameters"].get<std::string>())[0]["parameter_value"], 120);
+
+  EXPECT_EQ(events[2]["op"], "d");
+  EXPECT_EQ(events[2]["before"], events[1]["after"]);
+  EXPECT_TRUE(events[2]["after"].is_null());
+
+  // Commit order: three transactions, LSNs rising; source names the table as Debezium does.
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(events[i]["source"]["connector"], "postgresql");
+    EXPECT_EQ(events[i]["source"]["schema"], "public");
+    EXPECT_EQ(events[i]["source"]["table"], "prescriptions");
+    if (i > 0) {
+      EXPECT_GT(events[i]["source"]["lsn"].get<int64_t>(), events[i - 1]["source"]["lsn"].get<int64_t>());
+      EXPECT_GT(events[i]["source"]["txId"].get<int64_t>(), events[i - 1]["source"]["txId"].get<int64_t>());
+    }
+  }
+  // Commit → event: the envelope's ts_ms (when the capture processed it) against the commit time
+  // in source.ts_ms, as Debezium defines both. Reported, not asserted: machines here are noisy and
+  // the benchmark owns the target (bench/results/cdc.md).
+  int64_t worst = 0;
+  for (size_t i = 0; i < 3; ++i) {
+    worst = std::max(worst, events[i]["ts_ms"].get<int64_t>() - events[i]["source"]["ts_ms"].get<int64_t>());
+  }
+  RecordProperty("commit_to_event_ms_max", static_cast<int>(worst));
+  std::printf("commit -> event, worst of the three: %lld ms; the DELETE's answer -> in the log: %lld ms\n",
+              static_cast<long long>(worst), static_cast<long long>(seen_ms));
+}
+
+}  // namespace
+}  // namespace careflow::testing
