@@ -39,6 +39,7 @@ Result<std::unique_ptr<Services>> Services::start(const Config& config) {
   if (ec) return Status::io_error(fmt::format("creating data dir {}: {}", s->data_dir_, ec.message()));
   CF_RETURN_IF_ERROR(s->start_log(config).with_context("topic log"));
   CF_RETURN_IF_ERROR(s->start_database(config).with_context("database"));
+  CF_RETURN_IF_ERROR(s->start_registry().with_context("schema registry"));
   CF_RETURN_IF_ERROR(s->start_cdc(config).with_context("change data capture"));
   CF_RETURN_IF_ERROR(s->start_api(config).with_context("API"));
   return s;
@@ -87,6 +88,13 @@ Status Services::start_database(const Config& config) {
   return Status::ok();
 }
 
+// Before everything that writes Avro: the simulator, the device events (and change events in Avro).
+Status Services::start_registry() {
+  CF_ASSIGN_OR_RETURN(registry_, registry::SchemaRegistry::open(data_dir_ + "/registry"));
+  registry::add_registry_routes(router_, *registry_);
+  return Status::ok();
+}
+
 Status Services::start_cdc(const Config& config) {
   if (!config.boolean("cdc.enabled")) return Status::ok();
   prefix_ = config.str("cdc.topic_prefix");
@@ -113,9 +121,7 @@ Status Services::start_api(const Config& config) {
   server_ = std::make_unique<api::HttpServer>(options, router_);
   hub_ = std::make_unique<api::TelemetryHub>();
 
-  // The registry first: the simulator and the device events write through it.
-  CF_ASSIGN_OR_RETURN(registry_, registry::SchemaRegistry::open(data_dir_ + "/registry"));
-  registry::add_registry_routes(router_, *registry_);
+  // The registry is open (start_registry): the simulator and the device events write through it.
   CF_RETURN_IF_ERROR(open_device_records(config).with_context("simulator.format"));
   sim::SimulatorOptions sim_options;
   sim_options.tick_interval = std::chrono::milliseconds(config.integer("simulator.tick_ms"));

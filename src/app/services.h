@@ -1,7 +1,7 @@
 #pragma once
 // Everything `careflow up` runs, started in dependency order and stopped in reverse:
-// PostgreSQL (its own, or DATABASE_URL) -> migrations -> topic log (embedded or Kafka) -> change data
-// capture -> Schema Registry -> simulator (its readings and device events in simulator.format, Avro
+// topic log (embedded or Kafka) -> PostgreSQL (its own, or DATABASE_URL) -> migrations -> Schema
+// Registry -> change data capture -> simulator (its readings and device events in simulator.format, Avro
 // through the registry by default) -> HTTP API with live telemetry and the Schema Registry's routes.
 
 #include <memory>
@@ -44,6 +44,7 @@ class Services {
   Status start_database(const Config& config);
   Status start_log(const Config& config);
   Status start_api(const Config& config);
+  Status start_registry();
   Status start_cdc(const Config& config);
   // The registry client and encoder the simulator and the device-event route write with.
   Status open_device_records(const Config& config);
