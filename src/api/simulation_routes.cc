@@ -83,7 +83,8 @@ std::variant<nlohmann::json, HttpResponse> event_fields(const std::string& type,
 
 }  // namespace
 
-void add_simulation_routes(Router& router, sim::Simulator& simulator, store::Database& db, log::Topics& topics) {
+void add_simulation_routes(Router& router, sim::Simulator& simulator, store::Database& db, log::Topics& topics,
+                           sim::DeviceRecordEncoder& events) {
   router.add("POST", "/simulation/start", [&simulator](HttpRequest& r) { return start(simulator, r); },
              "Start the simulation for all patients or one");
   router.add("POST", "/simulation/stop", [&simulator](HttpRequest&) {
@@ -104,7 +105,7 @@ void add_simulation_routes(Router& router, sim::Simulator& simulator, store::Dat
     return HttpResponse::json(200, {{"status", "triggered"}, {"deviceId", r.param("deviceId")}, {"defect", r.param("type")}});
   }, "Make a device misbehave: flow_level_down, pressure_oscillate, flow_rate_down, clogged_filter, glucose_spike");
 
-  router.add("POST", "/device/{deviceId}/events/{type}", [&db, &topics](HttpRequest& r) {
+  router.add("POST", "/device/{deviceId}/events/{type}", [&db, &topics, &events](HttpRequest& r) {
     auto body = optional_object(r);
     if (!body) return bad_json();
     auto fields = event_fields(r.param("type"), *body);
@@ -116,11 +117,9 @@ void add_simulation_routes(Router& router, sim::Simulator& simulator, store::Dat
     event["patient_id"] = (*device)["patient_id"];
     event["event_type"] = r.param("type");
     event["ts"] = wall_clock_ms();
-    log::Record record;
-    record.key = r.param("deviceId");
-    record.value = event.dump();
-    record.timestamp_ms = event["ts"];
-    auto appended = topics.append({kDeviceEventsTopic, 0}, std::span(&record, 1));
+    auto record = events.event(kDeviceEventsTopic, event);
+    if (!record) return HttpResponse::from_status(record.status());
+    auto appended = topics.append({kDeviceEventsTopic, 0}, std::span(&*record, 1));
     if (!appended) return HttpResponse::from_status(appended.status());
     event["offset"] = *appended;
     return HttpResponse::json(201, event);

@@ -7,6 +7,7 @@
 
 #include "api/router.h"
 #include "log/topics.h"
+#include "sim/device_records.h"
 #include "sim/simulator.h"
 #include "store/database.h"
 
@@ -14,6 +15,9 @@ namespace careflow::api {
 
 inline constexpr const char* kDeviceEventsTopic = "hc_raw_device_events";
 
-void add_simulation_routes(Router& router, sim::Simulator& simulator, store::Database& db, log::Topics& topics);
+// Device events are written with `events` (Avro through the registry, or JSON: simulator.format); an
+// event the encoder cannot write (the registry does not answer) is answered 503 and not appended.
+void add_simulation_routes(Router& router, sim::Simulator& simulator, store::Database& db, log::Topics& topics,
+                           sim::DeviceRecordEncoder& events);
 
 }  // namespace careflow::api

@@ -16,6 +16,7 @@
 #include "app/group_writer.h"
 #include "common/clock.h"
 #include "app/open_log.h"
+#include "app/topic_avro.h"
 #include "app/topic_lines.h"
 
 namespace careflow::app {
@@ -146,10 +147,15 @@ Status produce(const Config& config, const TopicOptions& o) {
 }
 
 Status consume(const Config& config, const TopicOptions& o) {
-  CF_ASSIGN_OR_RETURN(LineFormat format, parse_line_format(o.format == "auto" ? "value" : o.format, false));
+  const bool avro = o.format == "avro";
+  CF_ASSIGN_OR_RETURN(LineFormat format, parse_line_format(o.format == "auto" || avro ? "value" : o.format, false));
   const int starts = (o.from_beginning ? 1 : 0) + (o.offset >= 0 ? 1 : 0) + (o.from_timestamp >= 0 ? 1 : 0);
   if (starts > 1) return Status::invalid_argument("use only one of --from-beginning, --offset and --from-timestamp");
   CF_ASSIGN_OR_RETURN(auto log, open_log(config, false));
+  std::unique_ptr<AvroLineDecoder> decoder;
+  if (avro) {
+    CF_ASSIGN_OR_RETURN(decoder, AvroLineDecoder::open(config));
+  }
   CF_ASSIGN_OR_RETURN(auto infos, log->partition_offsets(o.name));
   const auto count = static_cast<int32_t>(infos.size());
   CF_RETURN_IF_ERROR(check_partition_flag(o, count));
@@ -184,7 +190,14 @@ Status consume(const Config& config, const TopicOptions& o) {
       const int64_t limit = o.max_records >= 0 ? o.max_records - printed : 10000;
       if (limit <= 0) break;
       CF_ASSIGN_OR_RETURN(log::FetchResult fetched, log->fetch({o.name, p}, offset, {limit, 4 << 20}));
-      for (const log::Record& r : fetched.records) fmt::print("{}\n", format_line(r, p, format));
+      for (const log::Record& r : fetched.records) {
+        if (decoder) {
+          CF_ASSIGN_OR_RETURN(std::string decoded, decoder->line(r, p));
+          fmt::print("{}\n", decoded);
+        } else {
+          fmt::print("{}\n", format_line(r, p, format));
+        }
+      }
       printed += static_cast<int64_t>(fetched.records.size());
       progressed |= fetched.next_offset != offset;
       offset = fetched.next_offset;
@@ -269,7 +282,10 @@ void add_topic_commands(Cli& cli) {
   consume_cmd->add_option("--group", o.group, "Consumer group: resume from its committed offsets and commit as it reads");
   consume_cmd->add_option("--max-records", o.max_records, "Stop after this many records")->check(kNonNegative);
   consume_cmd->add_flag("--follow", o.follow, "Keep waiting for new records until Ctrl-C");
-  consume_cmd->add_option("--format", o.format, "value, kv or json")->check(CLI::IsMember({"auto", "value", "kv", "json"}));
+  consume_cmd->add_option("--format", o.format,
+                          "value, kv, json, hex (the value's bytes) or avro (Confluent Avro values decoded to JSON through "
+                          "schema_registry.url or the data dir's registry)")
+      ->check(CLI::IsMember({"auto", "value", "kv", "json", "hex", "avro"}));
   consume_cmd->callback([&cli] {
     std::signal(SIGINT, [](int) { interrupted = true; });
     std::signal(SIGTERM, [](int) { interrupted = true; });

@@ -9,6 +9,7 @@
 #include "api/simulation_routes.h"
 #include "api/system_routes.h"
 #include "app/open_log.h"
+#include "app/open_registry.h"
 #include "cdc/capture_report.h"
 #include "common/logging.h"
 #include "registry/registry_routes.h"
@@ -38,6 +39,7 @@ Result<std::unique_ptr<Services>> Services::start(const Config& config) {
   if (ec) return Status::io_error(fmt::format("creating data dir {}: {}", s->data_dir_, ec.message()));
   CF_RETURN_IF_ERROR(s->start_log(config).with_context("topic log"));
   CF_RETURN_IF_ERROR(s->start_database(config).with_context("database"));
+  CF_RETURN_IF_ERROR(s->start_registry().with_context("schema registry"));
   CF_RETURN_IF_ERROR(s->start_cdc(config).with_context("change data capture"));
   CF_RETURN_IF_ERROR(s->start_api(config).with_context("API"));
   return s;
@@ -86,6 +88,13 @@ Status Services::start_database(const Config& config) {
   return Status::ok();
 }
 
+// Before everything that writes Avro: the simulator, the device events (and change events in Avro).
+Status Services::start_registry() {
+  CF_ASSIGN_OR_RETURN(registry_, registry::SchemaRegistry::open(data_dir_ + "/registry"));
+  registry::add_registry_routes(router_, *registry_);
+  return Status::ok();
+}
+
 Status Services::start_cdc(const Config& config) {
   if (!config.boolean("cdc.enabled")) return Status::ok();
   prefix_ = config.str("cdc.topic_prefix");
@@ -112,38 +121,32 @@ Status Services::start_api(const Config& config) {
   server_ = std::make_unique<api::HttpServer>(options, router_);
   hub_ = std::make_unique<api::TelemetryHub>();
 
+  // The registry is open (start_registry): the simulator and the device events write through it.
+  CF_RETURN_IF_ERROR(open_device_records(config).with_context("simulator.format"));
   sim::SimulatorOptions sim_options;
   sim_options.tick_interval = std::chrono::milliseconds(config.integer("simulator.tick_ms"));
   sim_options.seed = static_cast<uint64_t>(config.integer("simulator.seed"));
   simulator_ = std::make_unique<sim::Simulator>(
       sim_options, [this] { return sim::load_targets_from_store(*db_, wall_clock_ms()); },
       [this](const std::vector<sim::Reading>& readings) {
-        // Each reading goes to the raw topic (key device_id) and to the live stream.
-        std::vector<log::Record> records;
-        records.reserve(readings.size());
-        for (const sim::Reading& r : readings) {
-          const nlohmann::json json = r.to_json();
-          log::Record record;
-          record.key = r.device_id;
-          record.value = json.dump();
-          record.timestamp_ms = r.ts;
-          records.push_back(std::move(record));
-          hub_->publish(json);
+        Status written = write_readings(readings);
+        // Logged once per distinct error and once on recovery, not every tick; GET /health and
+        // /simulation/status report it meanwhile.
+        const std::string error = written ? "" : written.to_string();
+        if (error != sink_error_logged_) {
+          if (error.empty()) log_info("sim", "readings written again", {{"topic", kDeviceMetricsTopic}});
+          else log_error("sim", "readings not written", {{"topic", kDeviceMetricsTopic}, {"error", error}});
+          sink_error_logged_ = error;
         }
-        if (auto appended = log_->append({kDeviceMetricsTopic, 0}, records); !appended) {
-          log_error("sim", "append failed", {{"error", appended.status().to_string()}});
-        }
+        return written;
       });
-
-  CF_ASSIGN_OR_RETURN(registry_, registry::SchemaRegistry::open(data_dir_ + "/registry"));
-  registry::add_registry_routes(router_, *registry_);
   api::add_domain_routes(router_, *db_, &cache_);
-  api::add_simulation_routes(router_, *simulator_, *db_, *log_);
+  api::add_simulation_routes(router_, *simulator_, *db_, *log_, *device_records_);
   hub_->add_routes(router_, *server_);
   std::vector<api::HealthCheck> checks = {
       {"database", [this] { return db_->exec("SELECT 1").status(); }},
       {"log", [this] { return log_->partition_offsets(kDeviceMetricsTopic).status(); }},
-      {"simulator", [] { return Status::ok(); }}};
+      {"simulator", [this] { return simulator_->health(); }}};
   if (cdc_) {
     // Down while it has failed or is retrying a lost connection; the web app's header shows it.
     checks.push_back({"cdc", [this] {
@@ -166,6 +169,33 @@ Status Services::start_api(const Config& config) {
   if (!web_dir_.empty()) server_->serve_static(web_dir_);
   CF_RETURN_IF_ERROR(server_->start());
   log_info("api", "listening", {{"url", url()}});
+  return Status::ok();
+}
+
+Status Services::open_device_records(const Config& config) {
+  CF_ASSIGN_OR_RETURN(sim::RecordFormat format, sim::parse_record_format(config.str("simulator.format")));
+  if (format == sim::RecordFormat::kJson) {
+    device_records_ = sim::DeviceRecordEncoder::json();
+    device_records_where_ = "JSON";
+    return Status::ok();
+  }
+  CF_ASSIGN_OR_RETURN(registry_client_, open_registry_client(config, registry_.get()));
+  device_records_ = sim::DeviceRecordEncoder::avro(*registry_client_, serializer_options(config, false));
+  const std::string& context = config.str("schema_registry.context");
+  device_records_where_ = fmt::format("Avro, schemas in the {} registry{}", registry_location(config),
+                                      context.empty() || context == "." ? "" : fmt::format(", context {}", context));
+  return Status::ok();
+}
+
+Status Services::write_readings(const std::vector<sim::Reading>& readings) {
+  std::vector<log::Record> records;
+  records.reserve(readings.size());
+  for (const sim::Reading& r : readings) {
+    CF_ASSIGN_OR_RETURN(log::Record record, device_records_->reading(kDeviceMetricsTopic, r));
+    records.push_back(std::move(record));
+  }
+  CF_RETURN_IF_ERROR(log_->append({kDeviceMetricsTopic, 0}, records).status().with_context(kDeviceMetricsTopic));
+  for (const sim::Reading& r : readings) hub_->publish(r.to_json());
   return Status::ok();
 }
 
@@ -194,6 +224,7 @@ std::vector<std::string> Services::describe() const {
           cdc_ ? fmt::format("cdc:       slot {} → {}.<schema>.<table>  (careflow cdc status)", cdc_->status().slot, prefix_)
                : std::string("cdc:       off (cdc.enabled = false)"),
           fmt::format("API:       {}  (try {}health, {}openapi.json)", url(), url(), url()),
+          fmt::format("simulator: {} and {} as {}", kDeviceMetricsTopic, api::kDeviceEventsTopic, device_records_where_),
           fmt::format("registry:  {}subjects (Confluent Schema Registry API; state in {}/registry)", url(), data_dir_),
           fmt::format("web app:   {}", web_dir_.empty() ? "not built yet (the web app arrives with its own issue)" : url())};
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Everything `careflow up` runs, started in dependency order and stopped in reverse:
-// PostgreSQL (its own, or DATABASE_URL) -> migrations -> topic log (embedded or Kafka) -> change data
-// capture -> simulator -> HTTP API with live telemetry and the Schema Registry's routes.
+// topic log (embedded or Kafka) -> PostgreSQL (its own, or DATABASE_URL) -> migrations -> Schema
+// Registry -> change data capture -> simulator (its readings and device events in simulator.format, Avro
+// through the registry by default) -> HTTP API with live telemetry and the Schema Registry's routes.
 
 #include <memory>
 #include <string>
@@ -15,6 +16,8 @@
 #include "common/config.h"
 #include "log/embedded_log.h"
 #include "registry/registry.h"
+#include "serde/registry_client.h"
+#include "sim/device_records.h"
 #include "sim/simulator.h"
 #include "store/change_listener.h"
 #include "store/database.h"
@@ -41,7 +44,12 @@ class Services {
   Status start_database(const Config& config);
   Status start_log(const Config& config);
   Status start_api(const Config& config);
+  Status start_registry();
   Status start_cdc(const Config& config);
+  // The registry client and encoder the simulator and the device-event route write with.
+  Status open_device_records(const Config& config);
+  // One tick's readings to hc_raw_device_metrics (all or none), then to the live stream.
+  Status write_readings(const std::vector<sim::Reading>& readings);
 
   std::string data_dir_;
   std::string database_where_;
@@ -55,6 +63,10 @@ class Services {
   std::string log_where_;
   std::unique_ptr<sim::Simulator> simulator_;
   std::unique_ptr<registry::SchemaRegistry> registry_;
+  std::unique_ptr<serde::RegistryClient> registry_client_;  // null with simulator.format = json
+  std::unique_ptr<sim::DeviceRecordEncoder> device_records_;
+  std::string device_records_where_;
+  std::string sink_error_logged_;  // the simulator thread's last logged write error, to log each once
   api::ListCache cache_;
   api::Router router_;
   std::unique_ptr<api::TelemetryHub> hub_;

@@ -50,7 +50,9 @@ Result<LineFormat> parse_line_format(std::string_view name, bool allow_auto) {
   if (name == "value") return LineFormat::kValue;
   if (name == "kv") return LineFormat::kKeyValue;
   if (name == "json") return LineFormat::kJson;
-  return Status::invalid_argument(fmt::format("--format {}: expected {}value, kv or json", name, allow_auto ? "auto, " : ""));
+  if (name == "hex" && !allow_auto) return LineFormat::kHex;
+  return Status::invalid_argument(
+      fmt::format("--format {}: expected {}", name, allow_auto ? "auto, value, kv or json" : "value, kv, json, hex or avro"));
 }
 
 Result<ProducedLine> parse_line(std::string_view line, LineFormat format) {
@@ -90,6 +92,11 @@ std::string format_line(const log::Record& record, int32_t partition, LineFormat
                           {"value", record.value ? nlohmann::json(*record.value) : nlohmann::json()},
                           {"headers", headers}};
       return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+    case LineFormat::kHex: {
+      std::string out;
+      for (unsigned char byte : record.value.value_or("")) out += fmt::format("{:02x}", byte);
+      return out;
     }
     default:
       return record.value.value_or("");

@@ -5,6 +5,9 @@
 //   json             {"key": .., "value": .., "headers": {..}, "timestamp": .., "partition": ..}
 //   auto (produce)   json if the line is a JSON object with only those fields, else kv if it has
 //                    a TAB, else value
+//   hex (consume)    the value's bytes in lowercase hex (binary values, such as Confluent's wire
+//                    format, printed whole); a tombstone prints an empty line
+// (consume --format avro decodes Confluent Avro through the registry: topic_avro.h)
 // and Kafka's default partitioner, so a key lands where a Kafka producer would put it.
 
 #include <optional>
@@ -17,7 +20,8 @@
 
 namespace careflow::app {
 
-enum class LineFormat { kAuto, kValue, kKeyValue, kJson };
+enum class LineFormat { kAuto, kValue, kKeyValue, kJson, kHex };
+// allow_auto: produce's formats (auto); otherwise consume's (hex).
 Result<LineFormat> parse_line_format(std::string_view name, bool allow_auto);
 
 struct ProducedLine {

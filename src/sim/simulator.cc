@@ -62,7 +62,14 @@ nlohmann::json Simulator::status() const {
           {"patientId", patient_filter_ ? nlohmann::json(*patient_filter_) : nlohmann::json(nullptr)},
           {"ticks", ticks_},
           {"readings", readings_},
-          {"activeDefects", defects}};
+          {"activeDefects", defects},
+          {"lastError", sink_error_ ? nlohmann::json(sink_error_->to_string()) : nlohmann::json(nullptr)}};
+}
+
+Status Simulator::health() const {
+  std::lock_guard lock(mutex_);
+  if (!sink_error_) return Status::ok();
+  return Status::unavailable(fmt::format("the simulator's readings are not being written: {}", sink_error_->to_string()));
 }
 
 Status Simulator::trigger_defect(const std::string& device_id, const std::string& defect) {
@@ -126,7 +133,12 @@ void Simulator::run() {
     }
     next += options_.tick_interval;
     auto readings = tick(wall_clock_ms());
-    if (readings && !readings->empty()) sink_(*readings);
+    if (readings && !readings->empty()) {
+      Status written = sink_(*readings);
+      std::lock_guard lock(mutex_);
+      if (written) sink_error_.reset();
+      else sink_error_ = std::move(written);
+    }
     // After a stall (a slow database), do not fire a burst of ticks to catch up.
     if (next < std::chrono::steady_clock::now()) next = std::chrono::steady_clock::now() + options_.tick_interval;
   }

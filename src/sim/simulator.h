@@ -34,7 +34,9 @@ struct SimulatorOptions {
 class Simulator {
  public:
   using TargetLoader = std::function<Result<std::vector<DeviceTarget>>()>;
-  using Sink = std::function<void(const std::vector<Reading>&)>;
+  // Writes one tick's readings, all or none. An error is kept as the simulator's last error (status()
+  // and health()) until a later tick's write succeeds; the simulator keeps ticking.
+  using Sink = std::function<Status(const std::vector<Reading>&)>;
 
   Simulator(SimulatorOptions options, TargetLoader targets, Sink sink);
   ~Simulator();
@@ -45,8 +47,12 @@ class Simulator {
   // Idempotent.
   void stop();
   bool running() const;
-  // {"running", "mode", "patientId", "ticks", "readings", "activeDefects": {device: defect}}
+  // {"running", "mode", "patientId", "ticks", "readings", "activeDefects": {device: defect},
+  //  "lastError": null or why the last tick's readings were not written}
   nlohmann::json status() const;
+  // OK, or Unavailable with the sink's error while the last write failed (a registry that does not
+  // answer, a full disk): what GET /health reports for the simulator.
+  Status health() const;
 
   // Runs `defect` on the device from its next tick. NotFound for an unknown device,
   // InvalidArgument for an unknown defect or a glucose spike on a device without BloodGlucose.
@@ -70,6 +76,7 @@ class Simulator {
   bool stopping_ = false;
   int64_t ticks_ = 0;
   int64_t readings_ = 0;
+  std::optional<Status> sink_error_;  // of the last tick that had readings
   std::thread thread_;
 };
 

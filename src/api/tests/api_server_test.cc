@@ -237,9 +237,11 @@ TEST_F(ApiServerTest, SimulationControlDefectsAndDeviceEvents) {
                            [&](const std::vector<sim::Reading>& r) {
                              std::lock_guard lock(readings_mutex);
                              readings.insert(readings.end(), r.begin(), r.end());
+                             return Status::ok();
                            });
   Router router;
-  add_simulation_routes(router, simulator, *db_, **log);
+  auto json_events = sim::DeviceRecordEncoder::json();  // Avro events: tests/integration/sim_avro_test.cc
+  add_simulation_routes(router, simulator, *db_, **log, *json_events);
   HttpServerOptions options;
   options.port = 0;
   HttpServer server(options, router);

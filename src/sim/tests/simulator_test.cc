@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 namespace careflow::sim {
@@ -20,6 +21,7 @@ Simulator make(uint64_t seed, std::vector<Reading>* sunk = nullptr, std::chrono:
   return Simulator({interval, seed}, [] { return Result<std::vector<DeviceTarget>>(two_devices()); },
                    [sunk](const std::vector<Reading>& r) {
                      if (sunk) sunk->insert(sunk->end(), r.begin(), r.end());
+                     return Status::ok();
                    });
 }
 
@@ -61,7 +63,7 @@ TEST(Simulator, SameSeedSameReadingsInsideHalfTheTolerance) {
 TEST(Simulator, Seed42GivesTheseExactReadings) {
   Simulator sim({std::chrono::milliseconds(1000), 42},
                 [] { return Result<std::vector<DeviceTarget>>(std::vector<DeviceTarget>{two_devices()[0]}); },
-                [](const std::vector<Reading>&) {});
+                [](const std::vector<Reading>&) { return Status::ok(); });
   std::vector<double> got;
   for (int t = 0; t < 2; ++t) {
     auto readings = sim.tick(t);  // a named Result: the loop must not outlive a temporary
@@ -150,6 +152,34 @@ TEST(Simulator, RunsOnAClockForOnePatientAndStopsIdempotently) {
   EXPECT_EQ(sunk.size(), after_stop);
   EXPECT_EQ(sim.status()["mode"], "single");
   ASSERT_TRUE(sim.start().is_ok());  // restartable
+  sim.stop();
+}
+
+// A sink that cannot write (a registry that does not answer) is reported, not hidden, and the
+// report clears once a tick's readings are written again.
+TEST(Simulator, ReportsASinkThatCannotWriteUntilItWritesAgain) {
+  std::atomic<bool> failing{true};
+  std::atomic<int> writes{0};
+  Simulator sim({std::chrono::milliseconds(10), 9}, [] { return Result<std::vector<DeviceTarget>>(two_devices()); },
+                [&](const std::vector<Reading>&) {
+                  ++writes;
+                  return failing ? Status::unavailable("schema registry http://127.0.0.1:1/ did not answer") : Status::ok();
+                });
+  EXPECT_TRUE(sim.health().is_ok());
+  EXPECT_TRUE(sim.status()["lastError"].is_null());
+  ASSERT_TRUE(sim.start().is_ok());
+  while (writes < 3) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const Status down = sim.health();
+  EXPECT_EQ(down.code(), StatusCode::kUnavailable);
+  EXPECT_NE(down.message().find("readings are not being written"), std::string::npos) << down.to_string();
+  EXPECT_NE(down.message().find("http://127.0.0.1:1/ did not answer"), std::string::npos) << down.to_string();
+  EXPECT_NE(sim.status()["lastError"].get<std::string>().find("did not answer"), std::string::npos);
+  EXPECT_TRUE(sim.running());  // keeps trying
+  failing = false;
+  const int seen = writes;
+  while (writes < seen + 2) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_TRUE(sim.health().is_ok());
+  EXPECT_TRUE(sim.status()["lastError"].is_null());
   sim.stop();
 }
 

@@ -4,6 +4,9 @@
   interop.py consume URL IN         decodes careflow-framed records with AvroDeserializer
   interop.py compare GOT            checks careflow's decoding of the produced records
   interop.py api URL                exercises SchemaRegistryClient's calls against careflow
+  interop.py careflow-up URL DIR    decodes what a real `careflow up` wrote (DIR/<topic>.hex) with
+                                    AvroDeserializer against its registry, and compares with
+                                    careflow's own decoding (DIR/<topic>.careflow.jsonl)
 
 The expected records are in records.jsonl (the JSON form registry_interop uses: timestamps as epoch
 milliseconds, bytes as hex). Any mismatch exits non-zero with the difference.
@@ -86,7 +89,9 @@ def api(url):
         assert s in subjects, f"{s} missing from {subjects}"
     latest = client.get_latest_version(f":.interop:{PY_TOPIC}-value")
     assert latest.version == 1, latest
-    by_id = client.get_schema(latest.schema_id)
+    # Ids are numbered per context: the subject names the one this id is in (without it the registry,
+    # as Confluent's, answers from the default context).
+    by_id = client.get_schema(latest.schema_id, subject_name=f":.interop:{PY_TOPIC}-value")
     assert json.loads(by_id.schema_str) == json.loads(SCHEMA), by_id.schema_str
     found = client.lookup_schema(f":.interop:{PY_TOPIC}-value", Schema(SCHEMA, "AVRO"))
     assert found.schema_id == latest.schema_id, found
@@ -117,6 +122,45 @@ def api(url):
     print("SchemaRegistryClient: subjects, versions, ids, lookup, compatibility, config and deletes agree")
 
 
+def unwrap_unions(record):
+    # careflow prints Avro's JSON encoding, which wraps a union's non-null value: {"double": 42.0}.
+    return {k: (next(iter(v.values())) if isinstance(v, dict) and len(v) == 1 else v) for k, v in record.items()}
+
+
+def careflow_up(url, directory):
+    client = SchemaRegistryClient({"url": url})
+    subjects = client.get_subjects()
+    for topic in ("hc_raw_device_metrics", "hc_raw_device_events"):
+        for field in ("key", "value"):
+            s = f":.flink-dev:{topic}-{field}"
+            assert s in subjects, f"{s} missing from {subjects}"
+    # A consumer of a context's subjects addresses the registry under /contexts/<context>, as
+    # Confluent's clients do; ids are looked up in that context.
+    deserializer = AvroDeserializer(SchemaRegistryClient({"url": f"{url}/contexts/.flink-dev"}))
+    decoded = {}
+    for topic in ("hc_raw_device_metrics", "hc_raw_device_events"):
+        ctx = SerializationContext(topic, MessageField.VALUE)
+        framed = [bytes.fromhex(line.strip()) for line in open(os.path.join(directory, f"{topic}.hex")) if line.strip()]
+        latest = client.get_latest_version(f":.flink-dev:{topic}-value")
+        for record in framed:
+            assert record[0] == 0, f"{topic}: magic byte {record[0]}"
+            assert int.from_bytes(record[1:5], "big") == latest.schema_id, f"{topic}: schema id {record[1:5].hex()}"
+        got = [deserializer(record, ctx) for record in framed]
+        theirs = [unwrap_unions(json.loads(line)) for line in open(os.path.join(directory, f"{topic}.careflow.jsonl")) if line.strip()]
+        check(f"confluent-kafka AvroDeserializer reads careflow up's {topic} as careflow does", got, theirs)
+        decoded[topic] = got
+    metrics = decoded["hc_raw_device_metrics"]
+    assert len(metrics) >= 9, metrics
+    assert {m["device_id"] for m in metrics} == {"DEV-P002"}, metrics
+    assert {"Pressure", "FlowRate", "FlowLevel"} <= {m["metric_name"] for m in metrics}, metrics
+    assert all(isinstance(m["ts"], int) and isinstance(m["metric_value"], float) for m in metrics), metrics
+    events = decoded["hc_raw_device_events"]
+    assert [(e["event_type"], e["battery_level"], e["plugged"], e["inside_geofence"]) for e in events] == [
+        ("power-status", 42.0, True, None), ("gps", None, None, False)], events
+    assert all(e["device_id"] == "DEV-P002" and e["patient_id"] == "P002" for e in events), events
+    print(f"careflow up: {len(metrics)} readings and {len(events)} events decode with confluent-kafka")
+
+
 if __name__ == "__main__":
     command = sys.argv[1]
     if command == "produce":
@@ -127,5 +171,7 @@ if __name__ == "__main__":
         compare(sys.argv[2])
     elif command == "api":
         api(sys.argv[2])
+    elif command == "careflow-up":
+        careflow_up(sys.argv[2], sys.argv[3])
     else:
         sys.exit(f"unknown command {command}")

@@ -1,0 +1,62 @@
+#pragma once
+// Turns what the simulator and the device-event route produce into topic records, in the format
+// simulator.format names:
+//   avro  Confluent's wire format (magic 0, 4-byte big-endian schema id, Avro binary) through a
+//         Schema Registry, key and value each under their own subject (":.flink-dev:<topic>-key",
+//         ":.flink-dev:<topic>-value"), with the schemas of sim/device_schemas.h
+//   json  the value as a JSON object, the key as the device id's bytes
+// There is no fallback from one to the other: an Avro encoder whose registry does not answer
+// returns the registry's error (Unavailable naming its URL), and the caller writes nothing.
+//
+// Thread-safe: the simulator's thread and the API's threads share one encoder.
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "log/topics.h"
+#include "serde/confluent_avro.h"
+#include "serde/registry_client.h"
+#include "sim/reading.h"
+
+namespace careflow::sim {
+
+enum class RecordFormat { kAvro, kJson };
+// "avro" or "json"; InvalidArgument naming simulator.format otherwise.
+Result<RecordFormat> parse_record_format(std::string_view name);
+
+class DeviceRecordEncoder {
+ public:
+  static std::unique_ptr<DeviceRecordEncoder> json();
+  // Avro through `registry`, which must outlive the encoder. `value_options` carries the subject name
+  // strategy and context; keys always use the topic name strategy (Confluent's
+  // key.subject.name.strategy default: the key is a plain string, which has no record name) in the
+  // same context. Schemas are registered on first use and their ids cached.
+  static std::unique_ptr<DeviceRecordEncoder> avro(serde::RegistryClient& registry, serde::SerializerOptions value_options);
+
+  RecordFormat format() const { return format_; }
+  // The record of one reading on `topic`: key device_id, timestamp ts.
+  Result<log::Record> reading(const std::string& topic, const Reading& reading);
+  // The record of one device event on `topic`: `event` has the fields of kDeviceEventSchema
+  // (device_id, event_type and ts required; the others may be missing or null). InvalidArgument
+  // naming the field when one has the wrong type.
+  Result<log::Record> event(const std::string& topic, const nlohmann::json& event);
+
+ private:
+  explicit DeviceRecordEncoder(RecordFormat format) : format_(format) {}
+  Result<log::Record> framed(const std::string& topic, const std::string& key, serde::AvroSerializer& value_serializer,
+                             const serde::avro::Datum& value, int64_t timestamp_ms);
+
+  const RecordFormat format_;
+  std::mutex mutex_;  // the serializers' id caches
+  std::unique_ptr<serde::AvroSerializer> key_;
+  std::unique_ptr<serde::AvroSerializer> metric_;
+  std::unique_ptr<serde::AvroSerializer> event_;
+};
+
+}  // namespace careflow::sim
