@@ -107,6 +107,21 @@ TEST_F(SqlAvroCliTest, AvroRegistryUsesTheConfiguredRegistryAndContext) {
   EXPECT_NE(none.err.find("schema_registry.url"), std::string::npos) << none.err;
 }
 
+TEST_F(SqlAvroCliTest, ARecordThatIsNotConfluentAvroFailsTheJobNamingWhereItIs) {
+  ASSERT_EQ(careflow({"topic", "create", "hc_raw_bad"}).exit_code, 0);
+  ProcessResult produced = run_process(CAREFLOW_BINARY, {"--data-dir", (dir_ / "var").string(), "topic", "produce", "hc_raw_bad",
+                                                         "--format", "value"}, "{\"device_id\":\"DEV-1\"}\n");
+  ASSERT_EQ(produced.exit_code, 0) << produced.err;
+  ProcessResult read = careflow({"sql", "--bounded", "-e",
+                                 "CREATE TABLE bad (device_id STRING) WITH ('connector' = 'kafka', 'topic' = 'hc_raw_bad', "
+                                 "'format' = 'avro-confluent', 'avro-confluent.url' = '" + url_ + "')",
+                                 "-e", "SELECT * FROM bad"});
+  EXPECT_EQ(read.exit_code, 1);
+  EXPECT_NE(read.err.find("reading table 'bad' from topic 'hc_raw_bad' partition 0: record at offset 0: value:"), std::string::npos)
+      << read.err;
+  EXPECT_NE(read.err.find("magic byte"), std::string::npos) << read.err;
+}
+
 TEST_F(SqlAvroCliTest, AJsonPipelineNeedsNoRegistry) {
   ProcessResult run = careflow({"sql", "--bounded", "-e", "CREATE TABLE j (a INT) WITH ('format' = 'json')", "-e",
                                 "INSERT INTO j VALUES (1)"});
