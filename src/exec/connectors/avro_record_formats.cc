@@ -8,7 +8,9 @@
 //   - upsert tables write -D as a tombstone and skip -U; retract tables keep the row kind in a
 //     header "op", as the json format does.
 // The Debezium variants write Flink's envelope {before, after, op} (DebeziumAvroSerializationSchema)
-// and read any Debezium envelope by field name, as DebeziumAvroDeserializationSchema does.
+// and read any Debezium envelope by field name, as DebeziumAvroDeserializationSchema does. Flink
+// derives the envelope from a nullable ROW type, so its schema is the union ["null", record] and
+// each record's Avro starts with the union's branch index: careflow writes the same.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -16,6 +18,7 @@
 
 #include "exec/connectors/avro_rows.h"
 #include "exec/connectors/fields_codec.h"
+#include "exec/connectors/json_convert.h"
 #include "exec/connectors/record_format.h"
 #include "serde/avro_binary.h"
 #include "serde/wire_format.h"
@@ -127,7 +130,8 @@ class DebeziumAvroFormat : public RecordFormat {
         target_(target),
         envelope_(std::move(envelope)),
         envelope_json_(std::move(envelope_json)),
-        row_(envelope_.root().fields[0].type->branches[1]),
+        record_(envelope_.root().branches[1]),
+        row_(record_->fields[0].type->branches[1]),
         key_(std::move(key)),
         deserializer_(std::make_unique<serde::AvroDeserializer>(*target.client)) {}
 
@@ -135,7 +139,14 @@ class DebeziumAvroFormat : public RecordFormat {
     if (!record.value) return Status::ok();  // Debezium's tombstone after a delete
     auto written = deserializer_->deserialize(*record.value);
     if (!written.is_ok()) return record_error(record, written.status().message());
-    const avro::Node& writer = deserializer_->last_writer()->root();
+    const avro::Node* root = &deserializer_->last_writer()->root();
+    const avro::Datum* envelope = &*written;
+    if (root->type == avro::Type::kUnion) {  // Flink's ["null", envelope]
+      root = root->branches[static_cast<size_t>(envelope->i)];
+      envelope = &envelope->items[0];
+      if (root->type == avro::Type::kNull) return Status::ok();
+    }
+    const avro::Node& writer = *root;
     if (writer.type != avro::Type::kRecord || writer.field_index("op") < 0) {
       return record_error(record, "not a Debezium envelope: its schema has no field 'op'");
     }
@@ -143,7 +154,7 @@ class DebeziumAvroFormat : public RecordFormat {
     {
       auto i = static_cast<size_t>(writer.field_index("op"));
       const avro::Node* node = writer.fields[i].type;
-      const avro::Datum* d = &written->items[i];
+      const avro::Datum* d = &envelope->items[i];
       if (node->type == avro::Type::kUnion) {
         node = node->branches[static_cast<size_t>(d->i)];
         d = &d->items[0];
@@ -155,7 +166,7 @@ class DebeziumAvroFormat : public RecordFormat {
       int index = writer.field_index(name);
       if (index < 0) return record_error(record, fmt::format("Debezium op '{}' without a field '{}'", op, name));
       const avro::Node* node = writer.fields[static_cast<size_t>(index)].type;
-      const avro::Datum* d = &written->items[static_cast<size_t>(index)];
+      const avro::Datum* d = &envelope->items[static_cast<size_t>(index)];
       if (node->type == avro::Type::kUnion) {
         node = node->branches[static_cast<size_t>(d->i)];
         d = &d->items[0];
@@ -197,10 +208,10 @@ class DebeziumAvroFormat : public RecordFormat {
     Value fields = Value::list(row.fields);
     std::vector<Value> envelope = {insert ? Value() : fields, insert ? fields : Value(), Value::string(insert ? "c" : "d")};
     std::vector<DataType> types = {envelope_row_type(), envelope_row_type(), DataType::string()};
-    CF_ASSIGN_OR_RETURN(avro::Datum datum, values_to_avro(envelope_.root(), envelope, types));
+    CF_ASSIGN_OR_RETURN(avro::Datum datum, values_to_avro(*record_, envelope, types));
     std::string bytes;
     serde::write_wire_header(*id_, bytes);
-    CF_RETURN_IF_ERROR(avro::encode(envelope_.root(), datum, bytes));
+    CF_RETURN_IF_ERROR(avro::encode(envelope_.root(), avro::Datum::branch(1, std::move(datum)), bytes));
     r.value = std::move(bytes);
     out->push_back(std::move(r));
     return Status::ok();
@@ -219,7 +230,8 @@ class DebeziumAvroFormat : public RecordFormat {
   RegistryTarget target_;
   avro::Schema envelope_;
   std::string envelope_json_;
-  const avro::Node* row_;
+  const avro::Node* record_;  // the envelope record inside the union
+  const avro::Node* row_;     // before's record: the table's columns
   KeySide key_;
   std::unique_ptr<serde::AvroDeserializer> deserializer_;  // caches writer schemas by id
   mutable std::optional<int> id_;
@@ -280,7 +292,7 @@ Result<std::unique_ptr<RecordFormat>> make_avro_record_format(const sql::TableDe
     row.children = schema.types;
     auto json = avro_schema_for_row({"before", "after", "op"}, {row, row, DataType::string()});
     if (!json.is_ok()) return json.status().with_context(fmt::format("table '{}': format '{}'", table.name, format));
-    std::string envelope_json = json->dump();
+    std::string envelope_json = Json::array({"null", std::move(*json)}).dump();
     CF_ASSIGN_OR_RETURN(avro::Schema envelope, avro::Schema::parse(envelope_json));
     CF_ASSIGN_OR_RETURN(RegistryTarget target, registry_target(spec, envelope, registries));
     return std::unique_ptr<RecordFormat>(

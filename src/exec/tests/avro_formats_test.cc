@@ -330,7 +330,10 @@ TEST_F(AvroFormatsTest, DebeziumAvroReadsDebeziumsEnvelopeAndWritesFlinks) {
   DataType r = DataType::of(sql::TypeId::kRow);
   r.field_names = {"id", "dose"};
   r.children = types;
-  EXPECT_EQ(registered->schema, avro_schema_for_row({"before", "after", "op"}, {r, r, DataType::string()})->dump());
+  // Flink's envelope type is a nullable ROW: its schema is ["null", record], each record a union.
+  nlohmann::ordered_json envelope_schema = nlohmann::ordered_json::array({"null", *avro_schema_for_row({"before", "after", "op"}, {r, r, DataType::string()})});
+  EXPECT_EQ(registered->schema, envelope_schema.dump());
+  EXPECT_EQ(written[0].value->substr(5, 1), "\x02");  // union branch 1: the envelope record
   EXPECT_NE(registered->schema.find(R"("name":"record_before")"), std::string::npos) << registered->schema;
   EXPECT_EQ(text(decode(*writer, written), types), "+I[RX1, 5.0]\n-D[RX1, 5.0]\n+I[RX1, 6.0]\n-D[RX1, 6.0]\n");
 }
