@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <optional>
 
 #include "exec/connectors/avro_rows.h"
@@ -196,6 +197,20 @@ class ConfluentAvroCodec : public FieldsCodec {
   }
 
   Result<std::vector<Value>> decode(std::string_view bytes) override {
+    CF_ASSIGN_OR_RETURN(serde::WireMessage message, serde::parse_wire(bytes));
+    CF_ASSIGN_OR_RETURN(bool same, writer_is_reader(message.schema_id));
+    if (same) {
+      // The common case (a table reading what a table of the same columns wrote): decode straight
+      // into the reused datum, no resolution.
+      size_t used = 0;
+      Status s = avro::decode_into(schema_.root(), message.payload, datum_, &used);
+      if (!s.is_ok()) return s.with_context(fmt::format("record with schema {}", message.schema_id));
+      if (used != message.payload.size()) {
+        return Status::invalid_argument(fmt::format("record with schema {}: {} bytes left over after the Avro value",
+                                                    message.schema_id, message.payload.size() - used));
+      }
+      return avro_to_values(schema_.root(), datum_, types_);
+    }
     CF_ASSIGN_OR_RETURN(avro::Datum written, deserializer_.deserialize(bytes));
     auto datum = resolve_record_fields(deserializer_.last_writer()->root(), schema_.root(), written);
     if (!datum.is_ok()) {
@@ -205,12 +220,28 @@ class ConfluentAvroCodec : public FieldsCodec {
   }
 
  private:
+  // Whether the writer schema of `id` reads as the table's without resolution: the same Parsing
+  // Canonical Form (same names, fields and types in the same order).
+  Result<bool> writer_is_reader(int id) {
+    auto it = same_.find(id);
+    if (it != same_.end()) return it->second;
+    auto text = target_.client->schema_by_id(id);
+    if (!text.is_ok()) return text.status().with_context(fmt::format("schema id {}", id));
+    auto writer = avro::Schema::parse(*text);
+    if (!writer.is_ok()) return writer.status().with_context(fmt::format("schema id {}", id));
+    bool same = writer->canonical_form() == schema_.canonical_form();
+    same_.emplace(id, same);
+    return same;
+  }
+
   RegistryTarget target_;
   avro::Schema schema_;
   std::string schema_json_;
   std::vector<DataType> types_;
   serde::AvroDeserializer deserializer_;
   std::optional<int> id_;
+  std::map<int, bool> same_;  // by writer schema id
+  avro::Datum datum_;         // reused between records
 };
 
 }  // namespace

@@ -21,7 +21,8 @@
 //                            fields by name as the table's (missing nullable columns are NULL).
 //   debezium-avro-confluent  Debezium's envelope in that wire format: read by field name from any
 //                            Debezium writer schema; written as Flink's envelope
-//                            ROW(before, after, op) with the same rules as debezium-json.
+//                            ROW(before, after, op) with the same rules as debezium-json
+//                            (a nullable ROW in Flink: the schema is ["null", record]).
 //   avro-registry, debezium-avro-registry
 //                            Confluent Cloud's names for the two: always the session's registry
 //                            (schema_registry.*), subjects by its strategy and context.
