@@ -2,7 +2,8 @@
 // lays them out:
 //   - the key holds the 'key.fields' columns (';'-separated; else the primary key) in
 //     'key.format' (for Confluent Cloud's names the key format defaults to 'avro-registry', as
-//     there; for Flink's to careflow's JSON object, as the json format keys a table);
+//     there; for 'avro' and 'avro-confluent' to careflow's JSON object, as the json format keys a
+//     table; 'debezium-avro-confluent' writes no key without one, as debezium-json);
 //   - the value holds every physical column, or those not in the key with
 //     'value.fields-include' = 'EXCEPT_KEY';
 //   - upsert tables write -D as a tombstone and skip -U; retract tables keep the row kind in a
@@ -266,8 +267,15 @@ Result<KeySide> key_side(const sql::TableDef& table, const PhysicalSchema& schem
   spec.table = &table;
   spec.is_key = true;
   spec.topic = topic_of(table);
-  if (const std::string* f = table.option("key.format")) spec.format = *f;
-  else spec.format = value_format.find("avro-registry") != std::string::npos ? "avro-registry" : "json";
+  if (const std::string* f = table.option("key.format")) {
+    spec.format = *f;
+  } else if (value_format.find("avro-registry") != std::string::npos) {
+    spec.format = "avro-registry";  // Confluent Cloud's default key format
+  } else if (value_format.rfind("debezium-", 0) == 0) {
+    return KeySide{};  // as debezium-json: the envelope is the record, no key unless asked for
+  } else {
+    spec.format = "json";  // as the json format keys a table
+  }
   for (int c : key.columns) {
     spec.names.push_back(schema.names[static_cast<size_t>(c)]);
     spec.types.push_back(schema.types[static_cast<size_t>(c)]);

@@ -29,9 +29,9 @@
 // Options take Flink's prefixes: 'avro-confluent.url' with 'format', 'value.avro-confluent.url'
 // with 'value.format', 'key.avro-confluent.url' with 'key.format'. An Avro table's key holds
 // 'key.fields' (';'-separated) or the primary key, in 'key.format' ('json', 'raw', 'avro',
-// 'avro-confluent', 'avro-registry'; by default 'avro-registry' for the Confluent Cloud names and
-// a JSON object otherwise); 'value.fields-include' = 'EXCEPT_KEY' leaves the key columns out of
-// the value.
+// 'avro-confluent', 'avro-registry'; by default 'avro-registry' for the Confluent Cloud names, no
+// key for 'debezium-avro-confluent' and a JSON object otherwise); 'value.fields-include' =
+// 'EXCEPT_KEY' leaves the key columns out of the value.
 
 #include <memory>
 #include <string>

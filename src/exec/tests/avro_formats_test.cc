@@ -336,6 +336,18 @@ TEST_F(AvroFormatsTest, DebeziumAvroReadsDebeziumsEnvelopeAndWritesFlinks) {
   EXPECT_EQ(written[0].value->substr(5, 1), "\x02");  // union branch 1: the envelope record
   EXPECT_NE(registered->schema.find(R"("name":"record_before")"), std::string::npos) << registered->schema;
   EXPECT_EQ(text(decode(*writer, written), types), "+I[RX1, 5.0]\n-D[RX1, 5.0]\n+I[RX1, 6.0]\n-D[RX1, 6.0]\n");
+
+  // Keys: none for Flink's name without 'key.format' (as debezium-json); Confluent Cloud's name
+  // keys a table with a primary key in avro-registry, as there.
+  const sql::TableDef& keyed = table("CREATE TABLE rx_keyed (id STRING NOT NULL, dose DOUBLE, PRIMARY KEY (id) NOT ENFORCED) "
+                                     "WITH ('connector' = 'kafka', 'value.format' = 'debezium-avro-confluent')");
+  EXPECT_FALSE(encode(*format(keyed), {rows[0]})[0].key);
+  const sql::TableDef& cloud = table("CREATE TABLE rx_cloud (id STRING NOT NULL, dose DOUBLE, PRIMARY KEY (id) NOT ENFORCED) "
+                                     "WITH ('value.format' = 'debezium-avro-registry')");
+  auto cloud_records = encode(*format(cloud), {rows[0]});
+  ASSERT_TRUE(cloud_records[0].key);
+  EXPECT_EQ(cloud_records[0].key->front(), '\0');
+  EXPECT_TRUE(client_->latest("rx_cloud-key").is_ok());
 }
 
 }  // namespace
