@@ -107,6 +107,22 @@ TEST_F(SqlAvroCliTest, AvroRegistryUsesTheConfiguredRegistryAndContext) {
   EXPECT_NE(none.err.find("schema_registry.url"), std::string::npos) << none.err;
 }
 
+TEST_F(SqlAvroCliTest, DebeziumAvroConfluentCarriesAnUpdatingQuery) {
+  std::string ddl = "CREATE TABLE device_counts (device_id STRING NOT NULL, n BIGINT NOT NULL) WITH ('connector' = 'kafka', "
+                    "'value.format' = 'debezium-avro-confluent', 'value.debezium-avro-confluent.url' = '" + url_ + "')";
+  ProcessResult write = careflow({"sql", "--bounded", "-e", ddl, "-e",
+                                  "INSERT INTO device_counts SELECT device_id, COUNT(*) FROM (VALUES ('DEV-1'), ('DEV-1'), ('DEV-2')) "
+                                  "AS t(device_id) GROUP BY device_id"});
+  ASSERT_EQ(write.exit_code, 0) << write.err;
+  // As Flink writes it: +I and +U as "c" envelopes, -U as "d"; read back as +I and -D.
+  ProcessResult read = careflow({"sql", "--bounded", "-e", ddl, "-e", "SELECT * FROM device_counts"});
+  ASSERT_EQ(read.exit_code, 0) << read.err;
+  EXPECT_EQ(read.out, "+I[DEV-1, 1]\n-D[DEV-1, 1]\n+I[DEV-1, 2]\n+I[DEV-2, 1]\n");
+  auto registered = get("/subjects/device_counts-value/versions/latest");
+  ASSERT_EQ(registered.status, 200) << registered.body;
+  EXPECT_EQ(registered.json()["schema"].get<std::string>().substr(0, 52), R"(["null",{"type":"record","name":"record","namespace")");
+}
+
 TEST_F(SqlAvroCliTest, ARecordThatIsNotConfluentAvroFailsTheJobNamingWhereItIs) {
   ASSERT_EQ(careflow({"topic", "create", "hc_raw_bad"}).exit_code, 0);
   ProcessResult produced = run_process(CAREFLOW_BINARY, {"--data-dir", (dir_ / "var").string(), "topic", "produce", "hc_raw_bad",
