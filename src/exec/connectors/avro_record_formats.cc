@@ -295,6 +295,7 @@ Result<std::unique_ptr<RecordFormat>> make_avro_record_format(const sql::TableDe
   spec.format = format;
   spec.topic = topic_of(table);
   if (format == "debezium-avro-confluent" || format == "debezium-avro-registry") {
+    CF_RETURN_IF_ERROR(check_format_options(spec));
     DataType row = DataType::of(sql::TypeId::kRow);
     row.field_names = schema.names;
     row.children = schema.types;

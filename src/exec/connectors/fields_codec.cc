@@ -4,6 +4,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 
 #include "exec/connectors/avro_rows.h"
 #include "exec/connectors/json_convert.h"
@@ -29,6 +30,42 @@ namespace {
 bool is_registry_format(const std::string& f) { return f == "avro-registry" || f == "debezium-avro-registry"; }
 
 }  // namespace
+
+Status check_format_options(const CodecSpec& spec) {
+  // The options Flink defines for each format that careflow honours; Flink's others (TLS key
+  // stores, bearer tokens, pass-through client properties) are refused by name rather than
+  // silently ignored.
+  static const std::set<std::string> kRegistry = {"url", "subject", "schema", "basic-auth.user-info",
+                                                  "basic-auth.credentials-source", "timestamp_mapping.legacy"};
+  static const std::set<std::string> kPlain = {"timestamp_mapping.legacy", "encoding"};
+  const bool plain = spec.format == "avro";
+  if (spec.format != "avro" && spec.format != "avro-confluent" && spec.format != "debezium-avro-confluent") return Status::ok();
+  for (const auto& [key, value] : spec.table->options) {
+    std::string name;
+    for (const std::string& prefix : spec.is_key ? std::vector<std::string>{"key." + spec.format + "."}
+                                                 : std::vector<std::string>{"value." + spec.format + ".", spec.format + "."}) {
+      if (key.rfind(prefix, 0) == 0) name = key.substr(prefix.size());
+    }
+    if (name.empty()) continue;
+    const std::set<std::string>& known = plain ? kPlain : kRegistry;
+    if (!known.count(name)) {
+      return Status::invalid_argument(fmt::format("table '{}': option '{}' is not supported by careflow's '{}' format (it reads {})",
+                                                  spec.table->name, key, spec.format,
+                                                  plain ? "'avro.timestamp_mapping.legacy' and 'avro.encoding' = 'binary'"
+                                                        : "'url', 'subject', 'schema', 'basic-auth.user-info' and "
+                                                          "'timestamp_mapping.legacy'"));
+    }
+    if (name == "encoding" && value != "binary") {
+      return Status::invalid_argument(fmt::format("table '{}': '{}' = '{}' is not supported; careflow writes Avro's binary encoding",
+                                                  spec.table->name, key, value));
+    }
+    if (name == "basic-auth.credentials-source" && value != "USER_INFO") {
+      return Status::invalid_argument(fmt::format("table '{}': '{}' = '{}' is not supported; use 'USER_INFO' with "
+                                                  "'{}.basic-auth.user-info'", spec.table->name, key, value, spec.format));
+    }
+  }
+  return Status::ok();
+}
 
 Result<RegistryTarget> registry_target(const CodecSpec& spec, const avro::Schema& schema, FormatRegistries* registries) {
   const std::string side = spec.is_key ? "key" : "value";
@@ -260,6 +297,7 @@ Result<std::unique_ptr<FieldsCodec>> make_fields_codec(const CodecSpec& spec, Fo
     return Status::invalid_argument(fmt::format("{}: unknown format; a {} is 'json', 'raw', 'avro', 'avro-confluent' or "
                                                 "'avro-registry'", where, spec.is_key ? "key" : "value"));
   }
+  CF_RETURN_IF_ERROR(check_format_options(spec));
   AvroRowOptions options;
   if (const std::string* legacy = format_option(spec, "timestamp_mapping.legacy")) options.legacy_timestamp_mapping = *legacy != "false";
   std::string schema_json;

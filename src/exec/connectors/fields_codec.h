@@ -54,6 +54,11 @@ struct RegistryTarget {
 // FailedPrecondition naming the table and what to set when there is no registry to use.
 Result<RegistryTarget> registry_target(const CodecSpec& spec, const serde::avro::Schema& schema, FormatRegistries* registries);
 
+// InvalidArgument naming the option for a '<format>.*' option of 'avro', 'avro-confluent' or
+// 'debezium-avro-confluent' that careflow does not honour (Flink's TLS key stores, bearer auth,
+// client properties; 'avro.encoding' other than 'binary').
+Status check_format_options(const CodecSpec& spec);
+
 // 'json' (an object of the columns), 'raw' (one STRING or BYTES column), 'avro', 'avro-confluent'
 // or 'avro-registry'. InvalidArgument naming the table for any other format or columns the format
 // cannot hold.

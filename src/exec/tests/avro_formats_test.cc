@@ -197,6 +197,19 @@ TEST_F(AvroFormatsTest, WithoutARegistryTheErrorSaysWhatToSet) {
   EXPECT_FALSE(needs_session_registry(table("CREATE TABLE plain (a INT) WITH ('format' = 'avro')")));
 }
 
+TEST_F(AvroFormatsTest, FlinkOptionsCareflowDoesNotHonourAreRefusedByName) {
+  const sql::TableDef& t = table("CREATE TABLE tls (a INT) WITH ('connector' = 'kafka', 'value.format' = 'avro-confluent', "
+                                 "'value.avro-confluent.ssl.truststore.location' = '/etc/ts.jks')");
+  auto f = make_record_format(t, registries_.get());
+  ASSERT_FALSE(f.is_ok());
+  EXPECT_NE(f.status().message().find("'value.avro-confluent.ssl.truststore.location' is not supported"), std::string::npos)
+      << f.status().message();
+  const sql::TableDef& j = table("CREATE TABLE avrojson (a INT) WITH ('connector' = 'kafka', 'format' = 'avro', 'avro.encoding' = 'json')");
+  EXPECT_FALSE(make_record_format(j, nullptr).is_ok());
+  const sql::TableDef& ok = table("CREATE TABLE avrobin (a INT) WITH ('connector' = 'kafka', 'format' = 'avro', 'avro.encoding' = 'binary')");
+  EXPECT_TRUE(make_record_format(ok, nullptr).is_ok());
+}
+
 TEST_F(AvroFormatsTest, NullInANotNullColumnIsAnEncodingError) {
   const sql::TableDef& t = table("CREATE TABLE nn (id STRING NOT NULL, v INT) WITH ('connector' = 'kafka', 'format' = 'avro-confluent')");
   auto fmt = format(t);
