@@ -238,8 +238,9 @@ class DebeziumAvroFormat : public RecordFormat {
   mutable std::optional<int> id_;
 };
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+// 'EXCEPT_KEY' (Flink) and 'except-key' (Confluent Cloud) alike: "except_key".
+std::string normalized(std::string s) {
+  for (char& c : s) c = c == '-' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
 
@@ -309,7 +310,11 @@ Result<std::unique_ptr<RecordFormat>> make_avro_record_format(const sql::TableDe
   }
   std::vector<int> value_columns;
   const std::string* include = table.option("value.fields-include");
-  bool except_key = include && lower(*include) == "except_key";
+  if (include && normalized(*include) != "all" && normalized(*include) != "except_key") {
+    return Status::invalid_argument(fmt::format("table '{}': 'value.fields-include' = '{}'; expected 'ALL' or 'EXCEPT_KEY'",
+                                                table.name, *include));
+  }
+  bool except_key = include && normalized(*include) == "except_key";
   if (except_key && key.columns.empty()) {
     return Status::invalid_argument(fmt::format("table '{}': 'value.fields-include' = 'EXCEPT_KEY' needs 'key.fields' (or a "
                                                 "primary key)", table.name));

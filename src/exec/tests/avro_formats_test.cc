@@ -289,6 +289,12 @@ TEST_F(AvroFormatsTest, KeyFormatsAndUpsertTombstones) {
   ASSERT_TRUE(value_schema.is_ok());
   EXPECT_EQ(value_schema->schema, avro_schema_for_row({"v"}, {DataType::double_type()})->dump());
   EXPECT_EQ(text(decode(*fmt, records), types), "+I[D1, 1.0]\n+I[D1, 2.0]\n-D[D1, NULL]\n");
+  // Confluent Cloud spells it 'except-key'.
+  const sql::TableDef& cc = table("CREATE TABLE cc_latest (device_id STRING NOT NULL, v DOUBLE, PRIMARY KEY (device_id) NOT ENFORCED) "
+                                  "WITH ('value.format' = 'avro-registry', 'value.fields-include' = 'except-key')");
+  auto cc_records = encode(*format(cc), {Row{RowKind::kInsert, {Value::string("D9"), Value::real(9)}}});
+  EXPECT_EQ(client_->latest("cc_latest-value")->schema, avro_schema_for_row({"v"}, {DataType::double_type()})->dump());
+  EXPECT_EQ(text(decode(*format(cc), cc_records), types), "+I[D9, 9.0]\n");
   // key.fields with a raw key.
   const sql::TableDef& r = table("CREATE TABLE keyed (k STRING, v INT) WITH ('connector' = 'kafka', 'key.format' = 'raw', "
                                  "'key.fields' = 'k', 'value.format' = 'avro')");
