@@ -79,7 +79,8 @@ class RecordFormat;
 struct PhysicalSchema;
 
 // The RecordFormat of a table whose value format is 'avro', 'avro-confluent', 'avro-registry',
-// 'debezium-avro-confluent' or 'debezium-avro-registry' (avro_record_formats.cc).
+// 'debezium-avro-confluent' or 'debezium-avro-registry', or 'json' / 'raw' under an Avro
+// 'key.format' (avro_record_formats.cc).
 Result<std::unique_ptr<RecordFormat>> make_avro_record_format(const sql::TableDef& table, const std::string& format,
                                                               FormatRegistries* registries);
 

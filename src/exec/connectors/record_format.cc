@@ -231,6 +231,12 @@ Result<std::unique_ptr<RecordFormat>> make_record_format(const sql::TableDef& ta
     const std::string* v = table.option(key);
     return v && *v == "true";
   };
+  // A JSON or raw value under an Avro key ('key.format' = 'avro-confluent', ...): the key/value
+  // layout the Avro formats share, with the value in its own format.
+  if (const std::string* key = table.option("key.format");
+      key && key->find("avro") != std::string::npos && (format == "json" || format == "raw")) {
+    return make_avro_record_format(table, format, registries);
+  }
   if (format == "json") {
     bool ignore = flag("json.ignore-parse-errors") || flag("value.json.ignore-parse-errors");
     return std::unique_ptr<RecordFormat>(new JsonFormat(std::move(schema), table.changelog_mode(), ignore));

@@ -31,7 +31,8 @@
 // 'key.fields' (';'-separated) or the primary key, in 'key.format' ('json', 'raw', 'avro',
 // 'avro-confluent', 'avro-registry'; by default 'avro-registry' for the Confluent Cloud names, no
 // key for 'debezium-avro-confluent' and a JSON object otherwise); 'value.fields-include' =
-// 'EXCEPT_KEY' leaves the key columns out of the value.
+// 'EXCEPT_KEY' leaves the key columns out of the value. A 'json' or 'raw' value under an Avro
+// 'key.format' takes the same layout.
 
 #include <memory>
 #include <string>

@@ -295,6 +295,13 @@ TEST_F(AvroFormatsTest, KeyFormatsAndUpsertTombstones) {
   auto cc_records = encode(*format(cc), {Row{RowKind::kInsert, {Value::string("D9"), Value::real(9)}}});
   EXPECT_EQ(client_->latest("cc_latest-value")->schema, avro_schema_for_row({"v"}, {DataType::double_type()})->dump());
   EXPECT_EQ(text(decode(*format(cc), cc_records), types), "+I[D9, 9.0]\n");
+  // An Avro key over a JSON value.
+  const sql::TableDef& mixed = table("CREATE TABLE mixed (k STRING NOT NULL, v INT, PRIMARY KEY (k) NOT ENFORCED) WITH ("
+                                     "'connector' = 'upsert-kafka', 'key.format' = 'avro-confluent', 'value.format' = 'json')");
+  auto mixed_records = encode(*format(mixed), {Row{RowKind::kInsert, {Value::string("K1"), Value::integer(4)}}});
+  EXPECT_EQ(mixed_records[0].key->front(), '\0');
+  EXPECT_EQ(*mixed_records[0].value, R"({"k":"K1","v":4})");
+  EXPECT_EQ(text(decode(*format(mixed), mixed_records), physical_schema(mixed).types), "+I[K1, 4]\n");
   // key.fields with a raw key.
   const sql::TableDef& r = table("CREATE TABLE keyed (k STRING, v INT) WITH ('connector' = 'kafka', 'key.format' = 'raw', "
                                  "'key.fields' = 'k', 'value.format' = 'avro')");
