@@ -277,8 +277,18 @@ Result<KeySide> key_side(const sql::TableDef& table, const PhysicalSchema& schem
   } else {
     spec.format = "json";  // as the json format keys a table
   }
+  // Flink's 'key.fields-prefix': the table's key columns carry it, the key's fields do not.
+  const std::string* prefix = table.option("key.fields-prefix");
   for (int c : key.columns) {
-    spec.names.push_back(schema.names[static_cast<size_t>(c)]);
+    std::string name = schema.names[static_cast<size_t>(c)];
+    if (prefix) {
+      if (name.rfind(*prefix, 0) != 0) {
+        return Status::invalid_argument(fmt::format("table '{}': key column '{}' does not start with 'key.fields-prefix' '{}'",
+                                                    table.name, name, *prefix));
+      }
+      name = name.substr(prefix->size());
+    }
+    spec.names.push_back(std::move(name));
     spec.types.push_back(schema.types[static_cast<size_t>(c)]);
   }
   CF_ASSIGN_OR_RETURN(key.codec, make_fields_codec(spec, registries));

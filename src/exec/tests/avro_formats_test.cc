@@ -302,6 +302,14 @@ TEST_F(AvroFormatsTest, KeyFormatsAndUpsertTombstones) {
   EXPECT_EQ(mixed_records[0].key->front(), '\0');
   EXPECT_EQ(*mixed_records[0].value, R"({"k":"K1","v":4})");
   EXPECT_EQ(text(decode(*format(mixed), mixed_records), physical_schema(mixed).types), "+I[K1, 4]\n");
+  // Flink's 'key.fields-prefix': the key's Avro fields drop it.
+  const sql::TableDef& prefixed = table("CREATE TABLE prefixed (k_id STRING NOT NULL, id STRING, v INT) WITH ("
+                                        "'connector' = 'kafka', 'key.format' = 'avro-confluent', 'key.fields' = 'k_id', "
+                                        "'key.fields-prefix' = 'k_', 'value.format' = 'avro-confluent', "
+                                        "'value.fields-include' = 'EXCEPT_KEY')");
+  auto prefixed_records = encode(*format(prefixed), {Row{RowKind::kInsert, {Value::string("A"), Value::string("A"), Value::integer(1)}}});
+  EXPECT_EQ(client_->latest("prefixed-key")->schema, avro_schema_for_row({"id"}, {DataType::string().with_nullable(false)})->dump());
+  EXPECT_EQ(text(decode(*format(prefixed), prefixed_records), physical_schema(prefixed).types), "+I[A, A, 1]\n");
   // key.fields with a raw key.
   const sql::TableDef& r = table("CREATE TABLE keyed (k STRING, v INT) WITH ('connector' = 'kafka', 'key.format' = 'raw', "
                                  "'key.fields' = 'k', 'value.format' = 'avro')");
