@@ -20,9 +20,12 @@
 
 #include "app/cli.h"
 #include "app/open_log.h"
+#include "app/open_registry.h"
 #include "exec/connectors/job_runner.h"
+#include "exec/connectors/record_format.h"
 #include "exec/row.h"
 #include "exec/session.h"
+#include "registry/registry_client.h"
 #include "sql/parser.h"
 
 namespace careflow::app {
@@ -62,6 +65,42 @@ bool needs_log(const std::vector<exec::Job*>& jobs) {
   return false;
 }
 
+// The Schema Registries the jobs' Avro formats use: a client per URL a table names, and the
+// session's registry (schema_registry.*) opened only when some table needs it, so that a pipeline
+// without Avro never needs a registry.
+struct SqlRegistries {
+  std::unique_ptr<serde::RegistryClient> session;
+  exec::FormatRegistries* formats = nullptr;  // the newest of `made`
+  // Earlier ones stay alive: the shell's background jobs may still use them.
+  std::vector<std::unique_ptr<exec::FormatRegistries>> made;
+};
+
+Status prepare_registries(const Config& config, const std::vector<exec::Job*>& jobs, SqlRegistries* out) {
+  const sql::TableDef* needing = nullptr;
+  for (exec::Job* job : jobs) {
+    if (job->sink_table() && exec::needs_session_registry(*job->sink_table())) needing = job->sink_table();
+    for (const exec::SourceSlot& s : job->sources()) {
+      if (!needing && exec::needs_session_registry(*s.table)) needing = s.table.get();
+    }
+  }
+  if (needing && !out->session) {
+    auto client = open_registry_client(config, nullptr);
+    if (!client.is_ok()) {
+      return client.status().with_context(fmt::format("table '{}' uses the session's Schema Registry (it names no URL)", needing->name));
+    }
+    out->session = std::move(*client);
+    out->formats = nullptr;
+  }
+  if (!out->formats) {
+    out->made.push_back(std::make_unique<exec::FormatRegistries>(
+        out->session.get(), serializer_options(config, false), [](const std::string& url, const std::string& user_info) {
+          return registry::http_client(url, user_info);
+        }));
+    out->formats = out->made.back().get();
+  }
+  return Status::ok();
+}
+
 // Runs a script: statements in order, then every job together until they end (or Ctrl-C).
 Status run_script(const Config& config, const std::string& text, bool bounded, const std::string& origin) {
   exec::Session session;
@@ -84,9 +123,12 @@ Status run_script(const Config& config, const std::string& text, bool bounded, c
   if (needs_log(jobs)) {
     CF_ASSIGN_OR_RETURN(log, open_log(config, false));
   }
+  SqlRegistries registries;
+  CF_RETURN_IF_ERROR(prepare_registries(config, jobs, &registries));
   exec::RunOptions options;
   options.bounded = bounded;
   options.stop = &interrupted;
+  options.registries = registries.formats;
   options.on_rows = [&](size_t job, const exec::RowBatch& rows, const std::vector<sql::DataType>& types) {
     std::string prefix;
     if (selects.size() > 1) {
@@ -132,6 +174,8 @@ void shell(const Config& config) {
   fmt::print("careflow SQL shell: Flink SQL, ';' ends a statement, Ctrl-C stops a running query, Ctrl-D quits.\n");
   exec::Session session;
   std::unique_ptr<log::Topics> log;
+  // Declared before the threads: background jobs use the registries until they are joined.
+  SqlRegistries registries;
   std::vector<std::thread> background;
   std::atomic<bool> shutdown{false};
   std::string buffer;
@@ -168,13 +212,19 @@ void shell(const Config& config) {
         }
         log = std::move(*opened);
       }
+      if (Status s = prepare_registries(config, {r.job.get()}, &registries); !s) {
+        fmt::print("[ERROR] {}\n", s.message());
+        continue;
+      }
+      exec::FormatRegistries* formats = registries.formats;
       if (r.is_insert) {
         // An INSERT keeps running in the background, as a submitted Flink job does.
         auto job = std::shared_ptr<exec::Job>(std::move(r.job));
         std::string table = job->sink_table()->name;
-        background.emplace_back([job, &log, &shutdown, table] {
+        background.emplace_back([job, &log, &shutdown, table, formats] {
           exec::RunOptions options;
           options.stop = &shutdown;
+          options.registries = formats;
           auto ran = exec::run_jobs({job.get()}, log.get(), options);
           if (!ran.is_ok()) fmt::print("\n[ERROR] the job writing '{}' failed: {}\n", table, ran.status().message());
         });
@@ -190,6 +240,7 @@ void shell(const Config& config) {
       interrupted = false;
       exec::RunOptions options;
       options.stop = &interrupted;
+      options.registries = formats;
       options.on_rows = [&](size_t, const exec::RowBatch& rows, const std::vector<sql::DataType>& types) {
         for (const exec::Row& row : rows) {
           std::string out = fmt::format("| {} |", exec::kind_symbol(row.kind));

@@ -71,8 +71,9 @@ Status Session::check_options(const sql::TableDef& table, sql::SourcePos pos) co
   }
   for (const char* key : {"format", "value.format", "key.format"}) {
     if (const std::string* f = table.option(key); f && !kFormats.count(*f)) {
-      return at(pos, fmt::format("table '{}': unknown {} '{}'; careflow reads 'json', 'raw', 'debezium-json' and "
-                                 "'csv' (files)", table.name, key, *f));
+      return at(pos, fmt::format("table '{}': unknown {} '{}'; careflow reads 'json', 'raw', 'debezium-json', "
+                                 "'csv' (files), 'avro', 'avro-confluent', 'debezium-avro-confluent', 'avro-registry' and "
+                                 "'debezium-avro-registry'", table.name, key, *f));
     }
   }
   return Status::ok();

@@ -38,7 +38,8 @@ ChangelogMode TableDef::changelog_mode() const {
   const std::string* connector = option("connector");
   const std::string* format = option("value.format");
   if (!format) format = option("format");
-  if (format && (*format == "debezium-json" || *format == "debezium-avro-confluent" || *format == "canal-json")) {
+  if (format && (*format == "debezium-json" || *format == "debezium-avro-confluent" || *format == "debezium-avro-registry" ||
+                 *format == "canal-json")) {
     return ChangelogMode::kRetract;
   }
   if (connector && *connector == "upsert-kafka") return ChangelogMode::kUpsert;

@@ -35,7 +35,8 @@ Status write_rows(Running& r, log::Topics* topics, const RowBatch& rows, RunStat
       if (c.is_physical()) physical.fields.push_back(row.fields[i]);
       ++i;
     }
-    r.sink_format->encode(physical, &records);
+    Status encoded = r.sink_format->encode(physical, &records);
+    if (!encoded.is_ok()) return encoded.with_context(fmt::format("writing table '{}'", table.name));
   }
   std::map<int32_t, std::vector<log::Record>> by_partition;
   const int64_t now_ms = wall_clock_ms();
@@ -61,6 +62,7 @@ Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, co
     for (const SourceSlot& slot : job->sources()) {
       SourceOptions so;
       so.bounded = options.bounded;
+      so.registries = options.registries;
       CF_ASSIGN_OR_RETURN(std::unique_ptr<Source> s, make_source(*slot.table, topics, so));
       r.sources.push_back(std::move(s));
       r.ended.push_back(false);
@@ -73,7 +75,7 @@ Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, co
                                                     sink->name, *connector));
       }
       if (!topics) return Status::failed_precondition(fmt::format("table '{}' is a topic, but no log is open", sink->name));
-      CF_ASSIGN_OR_RETURN(r.sink_format, make_record_format(*sink));
+      CF_ASSIGN_OR_RETURN(r.sink_format, make_record_format(*sink, options.registries));
       CF_RETURN_IF_ERROR(ensure_topic(*sink, topics));
       r.sink_topic = topic_of(*sink);
       CF_ASSIGN_OR_RETURN(log::TopicDescription d, topics->describe_topic(r.sink_topic));

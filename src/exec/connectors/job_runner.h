@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "exec/connectors/format_registries.h"
 #include "exec/job.h"
 #include "log/topics.h"
 
@@ -21,6 +22,9 @@ struct RunOptions {
   // A SELECT's changelog, as it is produced (job index, rows, result types).
   std::function<void(size_t, const RowBatch&, const std::vector<sql::DataType>&)> on_rows;
   size_t batch_rows = 1000;
+  // The Schema Registries the Avro formats of sources and sinks use; null for none (a table
+  // whose format needs one then fails to start, naming what to configure).
+  FormatRegistries* registries = nullptr;
 };
 
 struct RunStats {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "exec/connectors/fields_codec.h"
 #include "exec/connectors/json_convert.h"
 
 namespace careflow::exec {
@@ -96,17 +97,18 @@ class JsonFormat : public RecordFormat {
     return Status::ok();
   }
 
-  void encode(const Row& row, std::vector<log::Record>* out) const override {
+  Status encode(const Row& row, std::vector<log::Record>* out) const override {
     log::Record r;
     if (!schema_.key.empty()) r.key = object_from_row(row, schema_, &schema_.key).dump();
     if (mode_ == sql::ChangelogMode::kUpsert) {
-      if (row.kind == RowKind::kUpdateBefore) return;
+      if (row.kind == RowKind::kUpdateBefore) return Status::ok();
       if (row.kind != RowKind::kDelete) r.value = object_from_row(row, schema_).dump();
     } else {
       r.value = object_from_row(row, schema_).dump();
       if (mode_ == sql::ChangelogMode::kRetract) r.headers.push_back({"op", std::string(kind_symbol(row.kind))});
     }
     out->push_back(std::move(r));
+    return Status::ok();
   }
 
  private:
@@ -158,7 +160,7 @@ class DebeziumJsonFormat : public RecordFormat {
     return skip_or(s);
   }
 
-  void encode(const Row& row, std::vector<log::Record>* out) const override {
+  Status encode(const Row& row, std::vector<log::Record>* out) const override {
     Json envelope = Json::object();
     bool insert = is_accumulate(row.kind);
     envelope["before"] = insert ? Json(nullptr) : object_from_row(row, schema_);
@@ -167,6 +169,7 @@ class DebeziumJsonFormat : public RecordFormat {
     log::Record r;
     r.value = envelope.dump();
     out->push_back(std::move(r));
+    return Status::ok();
   }
 
  private:
@@ -190,11 +193,12 @@ class RawFormat : public RecordFormat {
     return Status::ok();
   }
 
-  void encode(const Row& row, std::vector<log::Record>* out) const override {
+  Status encode(const Row& row, std::vector<log::Record>* out) const override {
     log::Record r;
     const Value& v = row.fields[0];
     if (!v.is_null()) r.value = type_.is_binary() ? v.as_bytes() : v.as_string();
     out->push_back(std::move(r));
+    return Status::ok();
   }
 
  private:
@@ -203,15 +207,36 @@ class RawFormat : public RecordFormat {
 
 }  // namespace
 
-Result<std::unique_ptr<RecordFormat>> make_record_format(const sql::TableDef& table) {
+static std::string value_format_of(const sql::TableDef& table) {
   const std::string* f = table.option("value.format");
   if (!f) f = table.option("format");
-  std::string format = f ? *f : "json";
+  return f ? *f : "json";
+}
+
+bool needs_session_registry(const sql::TableDef& table) {
+  auto needs = [&](const std::string& format, const std::string& prefix) {
+    if (format == "avro-registry" || format == "debezium-avro-registry") return true;
+    if (format != "avro-confluent" && format != "debezium-avro-confluent") return false;
+    return !table.option(prefix + format + ".url") && !(prefix == "value." && table.option(format + ".url"));
+  };
+  if (needs(value_format_of(table), "value.")) return true;
+  const std::string* key = table.option("key.format");
+  return key && needs(*key, "key.");
+}
+
+Result<std::unique_ptr<RecordFormat>> make_record_format(const sql::TableDef& table, FormatRegistries* registries) {
+  std::string format = value_format_of(table);
   PhysicalSchema schema = physical_schema(table);
   auto flag = [&](const std::string& key) {
     const std::string* v = table.option(key);
     return v && *v == "true";
   };
+  // A JSON or raw value under an Avro key ('key.format' = 'avro-confluent', ...): the key/value
+  // layout the Avro formats share, with the value in its own format.
+  if (const std::string* key = table.option("key.format");
+      key && key->find("avro") != std::string::npos && (format == "json" || format == "raw")) {
+    return make_avro_record_format(table, format, registries);
+  }
   if (format == "json") {
     bool ignore = flag("json.ignore-parse-errors") || flag("value.json.ignore-parse-errors");
     return std::unique_ptr<RecordFormat>(new JsonFormat(std::move(schema), table.changelog_mode(), ignore));
@@ -228,13 +253,13 @@ Result<std::unique_ptr<RecordFormat>> make_record_format(const sql::TableDef& ta
     }
     return std::unique_ptr<RecordFormat>(new RawFormat(schema.types[0]));
   }
-  if (format.find("avro") != std::string::npos) {
-    return Status::invalid_argument(fmt::format("table '{}': format '{}' is not available yet (Avro and the schema "
-                                                "registry arrive with their own issue); use 'value.format' = 'json'",
-                                                table.name, format));
+  if (format == "avro" || format == "avro-confluent" || format == "avro-registry" || format == "debezium-avro-confluent" ||
+      format == "debezium-avro-registry") {
+    return make_avro_record_format(table, format, registries);
   }
-  return Status::invalid_argument(fmt::format("table '{}': unknown format '{}'; careflow reads 'json', 'debezium-json' "
-                                              "and 'raw'", table.name, format));
+  return Status::invalid_argument(fmt::format("table '{}': unknown format '{}'; careflow reads 'json', 'debezium-json', "
+                                              "'raw', 'avro', 'avro-confluent', 'debezium-avro-confluent', 'avro-registry' "
+                                              "and 'debezium-avro-registry'", table.name, format));
 }
 
 }  // namespace careflow::exec

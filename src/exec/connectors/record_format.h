@@ -9,14 +9,37 @@
 //                  d → -D; written as Flink does (+I/+U as "c" with after, -U/-D as "d" with before).
 //                  'debezium-json.schema-include' = 'true' reads the {"schema", "payload"} wrapper.
 //   raw            the whole value as the table's single STRING or BYTES column.
-// 'avro-registry' and the other Avro formats arrive with the Avro issue; asking for one is a clear
-// error until then.
+// The Avro formats (avro_record_formats.cc), with Flink's mapping of columns to Avro (avro_rows.h):
+//   avro                     Avro binary of the schema the columns derive, nothing around it.
+//   avro-confluent           Confluent's wire format (magic byte 0, schema id, Avro binary), as
+//                            Flink writes it: the derived schema (record
+//                            org.apache.flink.avro.generated.record, or 'avro-confluent.schema')
+//                            registered under 'avro-confluent.subject', default "<topic>-value" /
+//                            "<topic>-key", in the registry at 'avro-confluent.url' (with
+//                            'avro-confluent.basic-auth.user-info'); without a URL, the session's.
+//                            Reading takes the writer schema of the record's id and reads its
+//                            fields by name as the table's (missing nullable columns are NULL).
+//   debezium-avro-confluent  Debezium's envelope in that wire format: read by field name from any
+//                            Debezium writer schema; written as Flink's envelope
+//                            ROW(before, after, op) with the same rules as debezium-json
+//                            (a nullable ROW in Flink: the schema is ["null", record]).
+//   avro-registry, debezium-avro-registry
+//                            Confluent Cloud's names for the two: always the session's registry
+//                            (schema_registry.*), subjects by its strategy and context.
+// Options take Flink's prefixes: 'avro-confluent.url' with 'format', 'value.avro-confluent.url'
+// with 'value.format', 'key.avro-confluent.url' with 'key.format'. An Avro table's key holds
+// 'key.fields' (';'-separated) or the primary key, in 'key.format' ('json', 'raw', 'avro',
+// 'avro-confluent', 'avro-registry'; by default 'avro-registry' for the Confluent Cloud names, no
+// key for 'debezium-avro-confluent' and a JSON object otherwise); 'value.fields-include' =
+// 'EXCEPT_KEY' leaves the key columns out of the value. A 'json' or 'raw' value under an Avro
+// 'key.format' takes the same layout.
 
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
+#include "exec/connectors/format_registries.h"
 #include "exec/row.h"
 #include "log/topics.h"
 #include "sql/catalog.h"
@@ -30,12 +53,22 @@ class RecordFormat {
   // record to skip, two for a Debezium update. InvalidArgument naming the problem for a record
   // that does not parse.
   virtual Status decode(const log::Record& record, RowBatch* out) const = 0;
-  // Appends the records a row becomes (physical columns in, declaration order) to `out`.
-  virtual void encode(const Row& row, std::vector<log::Record>* out) const = 0;
+  // Appends the records a row becomes (physical columns in, declaration order) to `out`. Errors:
+  // a value the format cannot hold (a NULL in a NOT NULL Avro field), a registry that refuses
+  // the schema or cannot be reached.
+  virtual Status encode(const Row& row, std::vector<log::Record>* out) const = 0;
 };
 
-// The format for `table`'s options. InvalidArgument for an unknown format, or one not available yet.
-Result<std::unique_ptr<RecordFormat>> make_record_format(const sql::TableDef& table);
+// The format for `table`'s options. `registries` serves the Avro formats that use a Schema
+// Registry (may be null: then only tables that need none work). InvalidArgument for an unknown
+// format or columns it cannot hold; FailedPrecondition naming the table and the option or config
+// key to set when a format needs a registry and has none.
+Result<std::unique_ptr<RecordFormat>> make_record_format(const sql::TableDef& table, FormatRegistries* registries = nullptr);
+
+// Whether the table's formats (value or key) use the session's registry: Confluent Cloud's
+// 'avro-registry' names, or an 'avro-confluent' format without its own URL. A caller opens the
+// session's registry only when some table needs it.
+bool needs_session_registry(const sql::TableDef& table);
 
 // The physical columns of a table, in declaration order.
 struct PhysicalSchema {

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "common/status.h"
+#include "exec/connectors/format_registries.h"
 #include "exec/row.h"
 #include "log/topics.h"
 #include "sql/catalog.h"
@@ -27,6 +28,8 @@ struct SourceOptions {
   // other jobs of the run write it). 'scan.bounded.mode' = 'latest-offset' on a table instead
   // stops it for good at the end offsets seen when it opens.
   bool bounded = false;
+  // The Schema Registries the Avro formats use (format_registries.h); null for none.
+  FormatRegistries* registries = nullptr;
 };
 
 // NotFound-free: a missing topic is created empty (a pipeline may start before its input).

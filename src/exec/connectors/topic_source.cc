@@ -100,7 +100,7 @@ Status ensure_topic(const sql::TableDef& table, log::Topics* topics) {
 }
 
 Result<std::unique_ptr<Source>> make_topic_source(const sql::TableDef& table, log::Topics* topics, SourceOptions options) {
-  CF_ASSIGN_OR_RETURN(std::unique_ptr<RecordFormat> format, make_record_format(table));
+  CF_ASSIGN_OR_RETURN(std::unique_ptr<RecordFormat> format, make_record_format(table, options.registries));
   CF_RETURN_IF_ERROR(ensure_topic(table, topics));
   const std::string* mode = table.option("scan.bounded.mode");
   bool bounded = mode && *mode == "latest-offset";

@@ -1,0 +1,87 @@
+#pragma once
+// Private to exec/connectors: one side of a record (its key or its value) as some of a table's
+// columns, in one of the formats a side can have. record_format.cc combines a key codec and a
+// value codec into a table's RecordFormat.
+//
+// Codecs keep per-run caches (a registered schema's id, writer schemas by id), so encode and
+// decode are not const; a codec belongs to one source or sink.
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "exec/connectors/format_registries.h"
+#include "sql/catalog.h"
+#include "sql/types.h"
+#include "sql/value.h"
+
+namespace careflow::exec {
+
+class FieldsCodec {
+ public:
+  virtual ~FieldsCodec() = default;
+  // The bytes of one side holding `values` (one per column of the codec).
+  virtual Result<std::string> encode(const std::vector<sql::Value>& values) = 0;
+  // One value per column. InvalidArgument naming the problem (not the record: the caller knows it).
+  virtual Result<std::vector<sql::Value>> decode(std::string_view bytes) = 0;
+};
+
+// What a codec needs to know about its side.
+struct CodecSpec {
+  const sql::TableDef* table = nullptr;
+  std::string format;       // "json", "raw", "avro", "avro-confluent", "avro-registry", ...
+  bool is_key = false;
+  std::vector<std::string> names;
+  std::vector<sql::DataType> types;
+  std::string topic;
+};
+
+// The option `name` of the format on this side: 'key.<format>.<name>' for a key;
+// 'value.<format>.<name>' or '<format>.<name>' for a value. Null when not set.
+const std::string* format_option(const CodecSpec& spec, const std::string& name);
+
+// The registry a Confluent-framed side uses, and the subject it registers under.
+struct RegistryTarget {
+  serde::RegistryClient* client = nullptr;
+  std::string subject;
+};
+// For 'avro-confluent' and 'debezium-avro-confluent': the table's '<format>.url' (and
+// '.basic-auth.user-info') if set, else the session's registry; the subject '<format>.subject'
+// if set, else Flink's default "<topic>-value" / "<topic>-key". For 'avro-registry' and
+// 'debezium-avro-registry': the session's registry, the subject its strategy and context give.
+// FailedPrecondition naming the table and what to set when there is no registry to use.
+Result<RegistryTarget> registry_target(const CodecSpec& spec, const serde::avro::Schema& schema, FormatRegistries* registries);
+
+// InvalidArgument naming the option for a '<format>.*' option of 'avro', 'avro-confluent' or
+// 'debezium-avro-confluent' that careflow does not honour (Flink's TLS key stores, bearer auth,
+// client properties; 'avro.encoding' other than 'binary').
+Status check_format_options(const CodecSpec& spec);
+
+// 'json' (an object of the columns), 'raw' (one STRING or BYTES column), 'avro', 'avro-confluent'
+// or 'avro-registry'. InvalidArgument naming the table for any other format or columns the format
+// cannot hold.
+Result<std::unique_ptr<FieldsCodec>> make_fields_codec(const CodecSpec& spec, FormatRegistries* registries);
+
+// Reads a record datum of `writer` as `reader` field by field (by name, then the reader's
+// aliases; a missing field takes the reader's default). Unlike serde's resolve, the two records'
+// own names need not match: Avro's Java reader, which Flink uses, does not compare them either,
+// so a table reads records a producer wrote under any record name.
+Result<serde::avro::Datum> resolve_record_fields(const serde::avro::Node& writer, const serde::avro::Node& reader,
+                                                 const serde::avro::Datum& value);
+
+}  // namespace careflow::exec
+
+namespace careflow::exec {
+
+class RecordFormat;
+struct PhysicalSchema;
+
+// The RecordFormat of a table whose value format is 'avro', 'avro-confluent', 'avro-registry',
+// 'debezium-avro-confluent' or 'debezium-avro-registry', or 'json' / 'raw' under an Avro
+// 'key.format' (avro_record_formats.cc).
+Result<std::unique_ptr<RecordFormat>> make_avro_record_format(const sql::TableDef& table, const std::string& format,
+                                                              FormatRegistries* registries);
+
+}  // namespace careflow::exec
