@@ -83,6 +83,9 @@ class KafkaTopicsImpl final : public log::Topics {
   // after the commit returns; this waits (up to timeout_ms) until they read back, so that
   // append_atomic's commits are visible when it returns, as on the embedded log.
   void await_group_offsets(const std::map<std::string, PartitionList>& offsets_by_group) const;
+  // Likewise the commit markers on the data partitions: until the broker has written them the last
+  // stable offset stays below the transaction's records, and read_committed readers do not see them.
+  void await_stable(std::span<const log::PartitionBatch> batches, const std::vector<int64_t>& bases) const;
   std::mutex& partition_write_mutex(const log::TopicPartition& tp);
 
   // ---- read (read.cc) ----

@@ -241,7 +241,25 @@ Result<std::vector<int64_t>> KafkaTopicsImpl::append_atomic(std::span<const log:
     if (deliveries[i]->error) return status_from(deliveries[i]->error, fmt::format("atomic append to {}", batches[i].target.to_string()));
     bases.push_back(deliveries[i]->first_offset);
   }
+  await_stable(batches, bases);
   return bases;
+}
+
+void KafkaTopicsImpl::await_stable(std::span<const log::PartitionBatch> batches, const std::vector<int64_t>& bases) const {
+  const int64_t deadline = steady_clock_ms() + options_.timeout_ms;
+  for (size_t i = 0; i < batches.size(); ++i) {
+    const int64_t last = bases[i] + static_cast<int64_t>(batches[i].records.size()) - 1;
+    for (;;) {
+      auto marks = watermarks(batches[i].target);
+      if (marks.is_ok() && marks->second > last) break;
+      if (steady_clock_ms() >= deadline) {
+        log_warn("kafka", "a committed transaction's records are not readable yet",
+                 {{"partition", batches[i].target.to_string()}});
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
 }
 
 }  // namespace careflow::kafka
