@@ -34,6 +34,8 @@ class CdcSession {
   Status handle(const WalData& data);
   Status on_relation(const RelationMessage& m);
   Status add_event(const TableEvents& table, Op op, const Tuple* before, const Tuple* after, Lsn lsn, bool tombstone);
+  Status begin(const BeginMessage& m);
+  Status append_chunk();  // the open transaction's records so far, with a partial offset
   Status commit(const CommitMessage& m);
   Status heartbeat(Lsn lsn);
   Status confirm(bool force);  // sends a status update (at most every confirm_interval unless forced)
@@ -54,8 +56,12 @@ class CdcSession {
 
   struct OpenTransaction {
     BeginMessage begin;
-    std::map<log::TopicPartition, std::vector<log::Record>> records;
-    int64_t events = 0;
+    bool already_written = false;  // committed before stored_.lsn: the slot resends it, the log has it
+    int64_t skip = 0;              // records the log already holds (a chunked append before a restart)
+    int64_t produced = 0;          // records produced so far, skipped ones included
+    bool chunked = false;          // some of its records went to the log before its commit
+    std::map<log::TopicPartition, std::vector<log::Record>> records;  // not yet appended
+    int64_t pending = 0;           // records in `records`
   };
   std::optional<OpenTransaction> tx_;
   int64_t last_heartbeat_ms_ = 0;
