@@ -27,12 +27,20 @@
 #include "cdc/lsn.h"
 #include "common/status.h"
 #include "log/topics.h"
+#include "serde/confluent_avro.h"
+#include "serde/registry_client.h"
 
 namespace careflow::cdc {
 
 enum class SnapshotMode { kInitial, kNever, kWhenNeeded };  // Debezium's snapshot.mode names
 // "initial" | "never" | "when_needed"; InvalidArgument naming the value otherwise.
 Result<SnapshotMode> parse_snapshot_mode(std::string_view text);
+
+// How keys and values are written (cdc.format): Connect's JsonConverter text, or Confluent's
+// AvroConverter wire format with schemas in a registry (avro_events.h).
+enum class EventFormat { kJson, kAvro };
+// "json" | "avro"; InvalidArgument naming the value otherwise.
+Result<EventFormat> parse_event_format(std::string_view text);
 
 struct CdcOptions {
   std::string conninfo;                 // libpq conninfo or URL of the captured database
@@ -41,7 +49,11 @@ struct CdcOptions {
   // table.include.list: schema.table, in snapshot order.
   std::vector<std::string> tables = {"public.patients", "public.devices", "public.prescriptions"};
   SnapshotMode snapshot_mode = SnapshotMode::kInitial;
-  EnvelopeOptions envelope;
+  EnvelopeOptions envelope;              // with kAvro, schemas_enable is ignored (Avro always has them)
+  EventFormat format = EventFormat::kJson;
+  serde::RegistryClient* registry = nullptr;  // kAvro: where schemas are registered; outlives the connector
+  serde::SerializerOptions key_serializer;  // kAvro: subject strategy and context (is_key is implied)
+  serde::SerializerOptions value_serializer;
   bool emit_truncate = true;             // false = Debezium's default skipped.operations=t
   bool tombstones_on_delete = true;      // tombstones.on.delete
   std::chrono::milliseconds heartbeat_interval{10'000};  // heartbeat.interval.ms; 0 = none

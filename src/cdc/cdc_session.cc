@@ -381,12 +381,27 @@ Status CdcSession::append(std::map<log::TopicPartition, std::vector<log::Record>
   std::vector<log::PartitionBatch> batches;
   batches.reserve(records.size() + 1);
   for (auto& [target, list] : records) {
-    if (!list.empty()) batches.push_back({target, std::move(list)});
+    if (list.empty()) continue;
+    if (options_.format == EventFormat::kAvro) CF_RETURN_IF_ERROR(encode_avro(target.topic, list));
+    batches.push_back({target, std::move(list)});
   }
   batches.push_back({{kOffsetsTopic, 0}, {offset_record(options_.slot, offset, wall_clock_ms())}});
   CF_RETURN_IF_ERROR(c_.topics_.append_atomic(batches).status().with_context("appending change events to the log"));
   stored_ = offset;
   update_status([&](CdcStatus& s) { s.written_lsn = offset.lsn; });
+  return Status::ok();
+}
+
+Status CdcSession::encode_avro(const std::string& topic, std::vector<log::Record>& records) {
+  if (!avro_) avro_ = std::make_unique<AvroEventEncoder>(*options_.registry, options_.key_serializer, options_.value_serializer);
+  for (log::Record& r : records) {
+    if (r.key) {
+      CF_ASSIGN_OR_RETURN(r.key, avro_->encode(topic, *r.key, true));
+    }
+    if (r.value) {
+      CF_ASSIGN_OR_RETURN(r.value, avro_->encode(topic, *r.value, false));
+    }
+  }
   return Status::ok();
 }
 

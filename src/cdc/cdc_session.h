@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 
+#include "cdc/avro_events.h"
 #include "cdc/cdc_connector.h"
 #include "cdc/offset_store.h"
 #include "cdc/pgoutput.h"
@@ -40,6 +41,7 @@ class CdcSession {
   Status heartbeat(Lsn lsn);
   Status confirm(bool force);  // sends a status update (at most every confirm_interval unless forced)
   Status append(std::map<log::TopicPartition, std::vector<log::Record>>& records, const StoredOffset& offset);
+  Status encode_avro(const std::string& topic, std::vector<log::Record>& records);
   Status ensure_topic(const std::string& topic);
   void update_status(const std::function<void(CdcStatus&)>& f);
 
@@ -47,6 +49,7 @@ class CdcSession {
   const CdcOptions& options_;
   std::unique_ptr<store::PgConnection> sql_;
   std::unique_ptr<ReplicationConnection> repl_;
+  std::unique_ptr<AvroEventEncoder> avro_;  // cdc.format avro
   StoredOffset stored_;           // what the log holds
   Lsn confirmed_ = 0;             // what PostgreSQL was told
   Lsn received_ = 0;              // end of the last XLogData / keepalive
