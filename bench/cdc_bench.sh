@@ -3,6 +3,8 @@
 # builds cdc_bench (release preset) and the Debezium harness of tests/interop/debezium, runs them,
 # and writes bench/results/cdc.md with the machine described.
 #   bench/cdc_bench.sh [cdc_bench flags, e.g. --rate 200 --seconds 10 --bulk 100000]
+# CAREFLOW_BENCH_RUNS (default 3) runs it that many times, each a table with the load average
+# before and after: the machine is shared, and the runs show the noise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset="${CAREFLOW_BENCH_PRESET:-release}"
@@ -24,5 +26,15 @@ out=bench/results/cdc.md
   echo "- build: $preset preset, $(c++ --version | head -1); peer: $(java -version 2>&1 | head -1)"
   echo
 } >"$out"
-"build/$preset/bench/cdc_bench" --java-classpath "$harness/target/classes:$(cat "$harness/target/classpath.txt")" \
-  --markdown "$out" "$@"
+runs="${CAREFLOW_BENCH_RUNS:-3}"
+for run in $(seq 1 "$runs"); do
+  echo "### Run $run of $runs" >>"$out"
+  echo >>"$out"
+  echo "- load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out"
+  echo >>"$out"
+  "build/$preset/bench/cdc_bench" --java-classpath "$harness/target/classes:$(cat "$harness/target/classpath.txt")" \
+    --markdown "$out" "$@"
+  echo >>"$out"
+  echo "- load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out"
+  echo >>"$out"
+done
