@@ -30,6 +30,7 @@ void CdcSession::update_status(const std::function<void(CdcStatus&)>& f) {
 }
 
 Status CdcSession::run() {
+  writer_ = std::make_unique<LogWriter>(c_.topics_);
   CF_ASSIGN_OR_RETURN(sql_, store::PgConnection::connect(session_conninfo(options_.conninfo)));
   CF_ASSIGN_OR_RETURN(repl_, ReplicationConnection::connect(options_.conninfo));
   CF_ASSIGN_OR_RETURN(store::SqlRows wal, sql_->exec("SHOW wal_level"));
@@ -386,9 +387,8 @@ Status CdcSession::append(std::map<log::TopicPartition, std::vector<log::Record>
     batches.push_back({target, std::move(list)});
   }
   batches.push_back({{kOffsetsTopic, 0}, {offset_record(options_.slot, offset, wall_clock_ms())}});
-  CF_RETURN_IF_ERROR(c_.topics_.append_atomic(batches).status().with_context("appending change events to the log"));
-  stored_ = offset;
-  update_status([&](CdcStatus& s) { s.written_lsn = offset.lsn; });
+  CF_RETURN_IF_ERROR(writer_->submit(std::move(batches)));
+  stored_ = offset;  // written_lsn follows once the writer has drained (confirm)
   return Status::ok();
 }
 
@@ -410,7 +410,10 @@ Status CdcSession::confirm(bool force) {
   if (!force && now - last_confirm_ms_ < options_.confirm_interval.count()) return Status::ok();
   last_confirm_ms_ = now;
   if (stored_.lsn > confirmed_) {
-    // Never tell PostgreSQL it may forget a change that a crash could still take from the log.
+    // Never tell PostgreSQL it may forget a change that a crash could still take from the log:
+    // first every queued append, then the log's own durability.
+    CF_RETURN_IF_ERROR(writer_->drain());
+    update_status([&](CdcStatus& s) { s.written_lsn = stored_.lsn; });
     if (options_.make_durable) CF_RETURN_IF_ERROR(options_.make_durable().with_context("making the log durable"));
     confirmed_ = stored_.lsn;
     update_status([&](CdcStatus& s) { s.confirmed_lsn = confirmed_; });

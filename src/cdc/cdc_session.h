@@ -8,6 +8,7 @@
 
 #include "cdc/avro_events.h"
 #include "cdc/cdc_connector.h"
+#include "cdc/log_writer.h"
 #include "cdc/offset_store.h"
 #include "cdc/pgoutput.h"
 #include "cdc/replication_connection.h"
@@ -50,7 +51,8 @@ class CdcSession {
   std::unique_ptr<store::PgConnection> sql_;
   std::unique_ptr<ReplicationConnection> repl_;
   std::unique_ptr<AvroEventEncoder> avro_;  // cdc.format avro
-  StoredOffset stored_;           // what the log holds
+  std::unique_ptr<LogWriter> writer_;       // every append goes through it, in order
+  StoredOffset stored_;           // what the log holds once the writer has drained
   Lsn confirmed_ = 0;             // what PostgreSQL was told
   Lsn received_ = 0;              // end of the last XLogData / keepalive
   std::optional<Lsn> last_commit_lsn_;  // end LSN of the last transaction seen (source.sequence[0])
