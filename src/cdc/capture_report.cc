@@ -34,6 +34,7 @@ Result<CdcOptions> cdc_options_from_config(const Config& config, const std::stri
     return Status::invalid_argument(fmt::format("cdc.topic_prefix '{}': {}", o.envelope.topic_prefix, valid.message()));
   }
   o.envelope.schemas_enable = config.boolean("cdc.schemas_enable");
+  CF_ASSIGN_OR_RETURN(o.format, parse_event_format(config.str("cdc.format")));
   CF_ASSIGN_OR_RETURN(o.envelope.decimals, parse_decimal_handling(config.str("cdc.decimal_handling_mode")));
   o.emit_truncate = config.str("cdc.skipped_operations") != "t";
   o.heartbeat_interval = std::chrono::milliseconds(config.integer("cdc.heartbeat_ms"));

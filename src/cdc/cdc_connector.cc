@@ -26,7 +26,19 @@ Result<SnapshotMode> parse_snapshot_mode(std::string_view text) {
   return Status::invalid_argument(fmt::format("snapshot.mode '{}': expected initial, never or when_needed", text));
 }
 
+Result<EventFormat> parse_event_format(std::string_view text) {
+  if (text == "json") return EventFormat::kJson;
+  if (text == "avro") return EventFormat::kAvro;
+  return Status::invalid_argument(fmt::format("cdc.format '{}': expected json or avro", text));
+}
+
 Result<std::unique_ptr<CdcConnector>> CdcConnector::start(CdcOptions options, log::Topics& topics) {
+  if (options.format == EventFormat::kAvro) {
+    if (options.registry == nullptr) {
+      return Status::invalid_argument("cdc.format avro needs a schema registry (the embedded one or schema_registry.url)");
+    }
+    options.envelope.schemas_enable = true;  // the Avro schemas are converted from the Connect ones
+  }
   if (!is_identifier(options.slot)) {
     return Status::invalid_argument(
         fmt::format("slot.name '{}': use 1 to 63 lower-case letters, digits and underscores", options.slot));

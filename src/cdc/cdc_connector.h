@@ -5,8 +5,10 @@
 // A background thread (re)connects to PostgreSQL, ensures the publication and the logical
 // replication slot, takes an initial snapshot when the slot is new (snapshot mode), then streams
 // the slot with pgoutput. Each PostgreSQL transaction becomes one atomic append to the log holding
-// its events and its end LSN (offset_store.h); on restart streaming resumes after the LSN the log
-// holds, and the slot is only ever confirmed up to an LSN that is durable in the log. A lost
+// its events and its end LSN (offset_store.h); a large one becomes several, each chunk with an
+// offset naming how many records of the transaction the log holds, which a restart skips. On
+// restart streaming resumes after the LSN the log holds, and the slot is only ever confirmed up to
+// an LSN that is durable in the log. A lost
 // connection is retried with exponential backoff; a lost slot is a permanent error unless
 // snapshot mode is when_needed, which takes a new snapshot.
 //
@@ -25,12 +27,20 @@
 #include "cdc/lsn.h"
 #include "common/status.h"
 #include "log/topics.h"
+#include "serde/confluent_avro.h"
+#include "serde/registry_client.h"
 
 namespace careflow::cdc {
 
 enum class SnapshotMode { kInitial, kNever, kWhenNeeded };  // Debezium's snapshot.mode names
 // "initial" | "never" | "when_needed"; InvalidArgument naming the value otherwise.
 Result<SnapshotMode> parse_snapshot_mode(std::string_view text);
+
+// How keys and values are written (cdc.format): Connect's JsonConverter text, or Confluent's
+// AvroConverter wire format with schemas in a registry (avro_events.h).
+enum class EventFormat { kJson, kAvro };
+// "json" | "avro"; InvalidArgument naming the value otherwise.
+Result<EventFormat> parse_event_format(std::string_view text);
 
 struct CdcOptions {
   std::string conninfo;                 // libpq conninfo or URL of the captured database
@@ -39,12 +49,19 @@ struct CdcOptions {
   // table.include.list: schema.table, in snapshot order.
   std::vector<std::string> tables = {"public.patients", "public.devices", "public.prescriptions"};
   SnapshotMode snapshot_mode = SnapshotMode::kInitial;
-  EnvelopeOptions envelope;
+  EnvelopeOptions envelope;              // with kAvro, schemas_enable is ignored (Avro always has them)
+  EventFormat format = EventFormat::kJson;
+  serde::RegistryClient* registry = nullptr;  // kAvro: where schemas are registered; outlives the connector
+  serde::SerializerOptions key_serializer;  // kAvro: subject strategy and context (is_key is implied)
+  serde::SerializerOptions value_serializer;
   bool emit_truncate = true;             // false = Debezium's default skipped.operations=t
   bool tombstones_on_delete = true;      // tombstones.on.delete
   std::chrono::milliseconds heartbeat_interval{10'000};  // heartbeat.interval.ms; 0 = none
   std::chrono::milliseconds confirm_interval{500};       // how often the durable LSN is confirmed
   std::chrono::milliseconds max_backoff{5'000};
+  // A transaction with more records than this is appended in chunks of this many while it
+  // streams, so that memory stays bounded and the log write overlaps PostgreSQL's sending.
+  int64_t max_records_per_append = 4096;
   log::TopicConfig topic_config;        // for the event topics it creates
   // Makes every append so far durable (fsync); empty when appends are durable on return.
   std::function<Status()> make_durable;

@@ -30,6 +30,7 @@ void CdcSession::update_status(const std::function<void(CdcStatus&)>& f) {
 }
 
 Status CdcSession::run() {
+  writer_ = std::make_unique<LogWriter>(c_.topics_);
   CF_ASSIGN_OR_RETURN(sql_, store::PgConnection::connect(session_conninfo(options_.conninfo)));
   CF_ASSIGN_OR_RETURN(repl_, ReplicationConnection::connect(options_.conninfo));
   CF_ASSIGN_OR_RETURN(store::SqlRows wal, sql_->exec("SHOW wal_level"));
@@ -192,10 +193,7 @@ Status CdcSession::handle(const WalData& data) {
   };
   return std::visit(
       Overloaded{
-          [&](const BeginMessage& m) -> Status {
-            tx_ = OpenTransaction{m, {}, 0};
-            return Status::ok();
-          },
+          [&](const BeginMessage& m) { return begin(m); },
           [&](const CommitMessage& m) { return commit(m); },
           [&](const RelationMessage& m) { return on_relation(m); },
           [&](const InsertMessage& m) -> Status {
@@ -255,6 +253,13 @@ Status CdcSession::ensure_topic(const std::string& topic) {
 
 Status CdcSession::add_event(const TableEvents& table, Op op, const Tuple* before, const Tuple* after, Lsn lsn,
                              bool tombstone) {
+  if (tx_->already_written) return Status::ok();
+  const bool with_tombstone = tombstone && table.has_key();
+  const int64_t records = with_tombstone ? 2 : 1;
+  if (tx_->produced + records <= tx_->skip) {  // in the log before a restart
+    tx_->produced += records;
+    return Status::ok();
+  }
   SourceInfo source;
   source.ts_us = tx_->begin.commit_time_us;
   source.last_commit_lsn = last_commit_lsn_;
@@ -270,15 +275,48 @@ Status CdcSession::add_event(const TableEvents& table, Op op, const Tuple* befor
   const log::TopicPartition target{table.topic(),
                                    record.key && partitions > 1 ? log::kafka_partition_for_key(*record.key, partitions) : 0};
   auto& batch = tx_->records[target];
-  const bool with_tombstone = tombstone && record.key;
   log::Record tombstone_record;
   if (with_tombstone) {
     tombstone_record.key = record.key;
     tombstone_record.timestamp_ms = record.timestamp_ms;
   }
-  batch.push_back(std::move(record));
-  if (with_tombstone) batch.push_back(std::move(tombstone_record));
-  tx_->events += with_tombstone ? 2 : 1;
+  // A chunk may have ended between an event and its tombstone: the event is in the log.
+  if (tx_->produced >= tx_->skip) batch.push_back(std::move(record)), ++tx_->pending;
+  if (with_tombstone) batch.push_back(std::move(tombstone_record)), ++tx_->pending;
+  tx_->produced += records;
+  if (tx_->pending >= options_.max_records_per_append) return append_chunk();
+  return Status::ok();
+}
+
+Status CdcSession::begin(const BeginMessage& m) {
+  tx_ = OpenTransaction{};
+  tx_->begin = m;
+  // The slot resends from its restart point: a transaction whose commit record lies before the
+  // stored LSN is in the log already.
+  tx_->already_written = m.final_lsn < stored_.lsn;
+  if (stored_.partial && !tx_->already_written) {
+    if (stored_.partial->commit_lsn != m.final_lsn || stored_.partial->tx_id != static_cast<int64_t>(m.xid)) {
+      return Status::corruption(fmt::format(
+          "the log holds {} records of transaction {} (commit at {}), but PostgreSQL sent transaction {} (commit at {}) "
+          "first; the slot '{}' no longer matches the log",
+          stored_.partial->records, stored_.partial->tx_id, format_lsn(stored_.partial->commit_lsn), m.xid,
+          format_lsn(m.final_lsn), options_.slot));
+    }
+    tx_->skip = stored_.partial->records;
+    tx_->chunked = true;
+  }
+  return Status::ok();
+}
+
+Status CdcSession::append_chunk() {
+  StoredOffset next = stored_;
+  next.partial = PartialTransaction{tx_->begin.final_lsn, tx_->begin.xid, tx_->produced};
+  const int64_t records = tx_->pending;
+  CF_RETURN_IF_ERROR(append(tx_->records, next));
+  tx_->records.clear();
+  tx_->pending = 0;
+  tx_->chunked = true;
+  update_status([&](CdcStatus& s) { s.events_written += records; });
   return Status::ok();
 }
 
@@ -288,16 +326,16 @@ Status CdcSession::commit(const CommitMessage& m) {
   tx_.reset();
   last_commit_lsn_ = m.end_lsn;
   // Already in the log (the slot resends from its restart point), or nothing to write.
-  if (m.end_lsn <= stored_.lsn || tx.events == 0) return Status::ok();
+  if (tx.already_written || m.end_lsn <= stored_.lsn || (tx.pending == 0 && !tx.chunked)) return Status::ok();
   StoredOffset next;
   next.lsn = m.end_lsn;
   next.last_commit_lsn = m.end_lsn;
   next.tx_id = tx.begin.xid;
   next.commit_time_us = m.commit_time_us;
-  const int64_t events = tx.events;
+  const int64_t records = tx.pending;
   CF_RETURN_IF_ERROR(append(tx.records, next));
   update_status([&](CdcStatus& s) {
-    s.events_written += events;
+    s.events_written += records;
     s.transactions_written += 1;
     s.last_commit_time_us = m.commit_time_us;
   });
@@ -343,11 +381,27 @@ Status CdcSession::heartbeat(Lsn lsn) {
 Status CdcSession::append(std::map<log::TopicPartition, std::vector<log::Record>>& records, const StoredOffset& offset) {
   std::vector<log::PartitionBatch> batches;
   batches.reserve(records.size() + 1);
-  for (auto& [target, list] : records) batches.push_back({target, std::move(list)});
+  for (auto& [target, list] : records) {
+    if (list.empty()) continue;
+    if (options_.format == EventFormat::kAvro) CF_RETURN_IF_ERROR(encode_avro(target.topic, list));
+    batches.push_back({target, std::move(list)});
+  }
   batches.push_back({{kOffsetsTopic, 0}, {offset_record(options_.slot, offset, wall_clock_ms())}});
-  CF_RETURN_IF_ERROR(c_.topics_.append_atomic(batches).status().with_context("appending change events to the log"));
-  stored_ = offset;
-  update_status([&](CdcStatus& s) { s.written_lsn = offset.lsn; });
+  CF_RETURN_IF_ERROR(writer_->submit(std::move(batches)));
+  stored_ = offset;  // written_lsn follows once the writer has drained (confirm)
+  return Status::ok();
+}
+
+Status CdcSession::encode_avro(const std::string& topic, std::vector<log::Record>& records) {
+  if (!avro_) avro_ = std::make_unique<AvroEventEncoder>(*options_.registry, options_.key_serializer, options_.value_serializer);
+  for (log::Record& r : records) {
+    if (r.key) {
+      CF_ASSIGN_OR_RETURN(r.key, avro_->encode(topic, *r.key, true));
+    }
+    if (r.value) {
+      CF_ASSIGN_OR_RETURN(r.value, avro_->encode(topic, *r.value, false));
+    }
+  }
   return Status::ok();
 }
 
@@ -356,7 +410,10 @@ Status CdcSession::confirm(bool force) {
   if (!force && now - last_confirm_ms_ < options_.confirm_interval.count()) return Status::ok();
   last_confirm_ms_ = now;
   if (stored_.lsn > confirmed_) {
-    // Never tell PostgreSQL it may forget a change that a crash could still take from the log.
+    // Never tell PostgreSQL it may forget a change that a crash could still take from the log:
+    // first every queued append, then the log's own durability.
+    CF_RETURN_IF_ERROR(writer_->drain());
+    update_status([&](CdcStatus& s) { s.written_lsn = stored_.lsn; });
     if (options_.make_durable) CF_RETURN_IF_ERROR(options_.make_durable().with_context("making the log durable"));
     confirmed_ = stored_.lsn;
     update_status([&](CdcStatus& s) { s.confirmed_lsn = confirmed_; });

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "cdc/json_text.h"
+
 namespace careflow::cdc {
 namespace {
 
@@ -39,10 +41,6 @@ Json transaction_schema() {
               {"field", "transaction"}};
 }
 
-std::string with_schema(const std::string& schema, const Json& payload) {
-  return "{\"schema\":" + schema + ",\"payload\":" + payload.dump() + "}";
-}
-
 }  // namespace
 
 Tuple tuple_from_text(const std::vector<std::optional<std::string>>& row) {
@@ -59,7 +57,8 @@ TableEvents::TableEvents(TableSchema table, const EnvelopeOptions& options)
   topic_ = fmt::format("{}.{}.{}", options_.topic_prefix, table_.schema, table_.table);
   Json key_fields = Json::array();
   for (size_t i : table_.key_columns) key_fields.push_back(column_field_schema(table_.columns[i], options_.decimals));
-  key_schema_ = Json{{"type", "struct"}, {"fields", key_fields}, {"optional", false}, {"name", topic_ + ".Key"}}.dump();
+  const std::string key_schema =
+      Json{{"type", "struct"}, {"fields", key_fields}, {"optional", false}, {"name", topic_ + ".Key"}}.dump();
 
   Json row_fields = Json::array();
   for (const ColumnSchema& c : table_.columns) row_fields.push_back(column_field_schema(c, options_.decimals));
@@ -69,7 +68,7 @@ TableEvents::TableEvents(TableSchema table, const EnvelopeOptions& options)
   auto f = [](const char* type, bool optional, const char* name) {
     return Json{{"type", type}, {"optional", optional}, {"field", name}};
   };
-  value_schema_ = Json{{"type", "struct"},
+  const std::string value_schema = Json{{"type", "struct"},
                        {"fields", Json::array({row_schema("before"), row_schema("after"), source_schema(),
                                                transaction_schema(), f("string", false, "op"), f("int64", true, "ts_ms"),
                                                f("int64", true, "ts_us"), f("int64", true, "ts_ns")})},
@@ -77,79 +76,122 @@ TableEvents::TableEvents(TableSchema table, const EnvelopeOptions& options)
                        {"name", topic_ + ".Envelope"},
                        {"version", 2}}
                       .dump();
+  if (options_.schemas_enable) {
+    key_head_ = "{\"schema\":" + key_schema + ",\"payload\":";
+    value_head_ = "{\"schema\":" + value_schema + ",\"payload\":";
+  }
+  for (const ColumnSchema& c : table_.columns) fields_.push_back(Json(c.name).dump() + ":");
+  source_head_ = "{\"version\":" + Json(options_.version).dump() + ",\"connector\":\"postgresql\",\"name\":" +
+                 Json(options_.topic_prefix).dump() + ",\"ts_ms\":";
+  source_db_ = ",\"db\":" + Json(options_.database).dump() + ",\"sequence\":";
+  source_table_ =
+      ",\"schema\":" + Json(table_.schema).dump() + ",\"table\":" + Json(table_.table).dump() + ",\"txId\":";
 }
 
-Result<Json> TableEvents::row_payload(const Tuple& row) const {
+Status TableEvents::append_row(std::string& out, const Tuple& row) const {
   if (row.size() != table_.columns.size()) {
     return Status::invalid_argument(fmt::format("{}: a row of {} columns for a table of {}", table_.qualified_name(),
                                                 row.size(), table_.columns.size()));
   }
-  Json out = Json::object();
+  out.push_back('{');
   for (size_t i = 0; i < row.size(); ++i) {
-    const ColumnSchema& c = table_.columns[i];
+    if (i > 0) out.push_back(',');
+    out.append(fields_[i]);
     switch (row[i].kind) {
-      case TupleValue::Kind::kNull: out[c.name] = nullptr; break;
-      case TupleValue::Kind::kUnchangedToast: out[c.name] = kUnavailableValuePlaceholder; break;
+      case TupleValue::Kind::kNull: out.append("null"); break;
+      case TupleValue::Kind::kUnchangedToast: append_plain_json_string(out, kUnavailableValuePlaceholder); break;
       case TupleValue::Kind::kText:
-      case TupleValue::Kind::kBinary: {
-        CF_ASSIGN_OR_RETURN(out[c.name], column_value(c, row[i].data, options_.decimals));
+      case TupleValue::Kind::kBinary:
+        CF_RETURN_IF_ERROR(append_column_value(out, table_.columns[i], row[i].data, options_.decimals));
         break;
-      }
     }
   }
-  return out;
+  out.push_back('}');
+  return Status::ok();
 }
 
 Result<std::optional<std::string>> TableEvents::key(const Tuple& row) const {
   if (!has_key()) return std::optional<std::string>();
-  Json payload = Json::object();
+  std::string out;
+  out.reserve(key_head_.size() + 64);
+  out.append(key_head_);
+  out.push_back('{');
+  bool first = true;
   for (size_t i : table_.key_columns) {
     if (i >= row.size()) return Status::invalid_argument(fmt::format("{}: a row without its key columns", table_.qualified_name()));
-    const ColumnSchema& c = table_.columns[i];
+    if (!first) out.push_back(',');
+    first = false;
+    out.append(fields_[i]);
     if (row[i].kind == TupleValue::Kind::kNull) {
-      payload[c.name] = nullptr;
+      out.append("null");
     } else {
-      CF_ASSIGN_OR_RETURN(payload[c.name], column_value(c, row[i].data, options_.decimals));
+      CF_RETURN_IF_ERROR(append_column_value(out, table_.columns[i], row[i].data, options_.decimals));
     }
   }
-  return std::optional<std::string>(options_.schemas_enable ? with_schema(key_schema_, payload) : payload.dump());
+  out.push_back('}');
+  if (!key_head_.empty()) out.push_back('}');
+  return std::optional<std::string>(std::move(out));
 }
 
 Result<std::string> TableEvents::value(Op op, const Tuple* before, const Tuple* after, const SourceInfo& source,
                                        int64_t now_us) const {
-  Json payload;
+  std::string out;
+  out.reserve(value_size_hint_);
+  out.append(value_head_);
+  out.append("{\"before\":");
   if (before) {
-    CF_ASSIGN_OR_RETURN(payload["before"], row_payload(*before));
+    CF_RETURN_IF_ERROR(append_row(out, *before));
   } else {
-    payload["before"] = nullptr;
+    out.append("null");
   }
+  out.append(",\"after\":");
   if (after) {
-    CF_ASSIGN_OR_RETURN(payload["after"], row_payload(*after));
+    CF_RETURN_IF_ERROR(append_row(out, *after));
   } else {
-    payload["after"] = nullptr;
+    out.append("null");
   }
-  const std::string sequence =
-      fmt::format("[{},\"{}\"]", source.last_commit_lsn ? fmt::format("\"{}\"", *source.last_commit_lsn) : "null", source.lsn);
-  payload["source"] = Json{{"version", options_.version},
-                           {"connector", "postgresql"},
-                           {"name", options_.topic_prefix},
-                           {"ts_ms", source.ts_us / 1000},
-                           {"snapshot", source.snapshot},
-                           {"db", options_.database},
-                           {"sequence", sequence},
-                           {"ts_us", source.ts_us},
-                           {"ts_ns", source.ts_us * 1000},
-                           {"schema", table_.schema},
-                           {"table", table_.table},
-                           {"txId", source.tx_id ? Json(*source.tx_id) : Json(nullptr)},
-                           {"lsn", source.lsn},
-                           {"xmin", nullptr}};
-  payload["transaction"] = nullptr;
-  payload["op"] = std::string(1, static_cast<char>(op));
-  payload["ts_ms"] = now_us / 1000;
-  payload["ts_us"] = now_us;
-  payload["ts_ns"] = now_us * 1000;
-  return options_.schemas_enable ? with_schema(value_schema_, payload) : payload.dump();
+  out.append(",\"source\":");
+  out.append(source_head_);
+  append_json_int(out, source.ts_us / 1000);
+  out.append(",\"snapshot\":");
+  if (!append_json_string(out, source.snapshot)) return Status::invalid_argument("source.snapshot is not valid UTF-8");
+  out.append(source_db_);
+  // source.sequence is a string holding a JSON array of two LSN strings: ["<last commit>","<lsn>"].
+  out.append("\"[");
+  if (source.last_commit_lsn) {
+    out.append("\\\"");
+    append_json_int(out, *source.last_commit_lsn);
+    out.append("\\\"");
+  } else {
+    out.append("null");
+  }
+  out.append(",\\\"");
+  append_json_int(out, source.lsn);
+  out.append("\\\"]\"");
+  out.append(",\"ts_us\":");
+  append_json_int(out, source.ts_us);
+  out.append(",\"ts_ns\":");
+  append_json_int(out, source.ts_us * 1000);
+  out.append(source_table_);
+  if (source.tx_id) {
+    append_json_int(out, *source.tx_id);
+  } else {
+    out.append("null");
+  }
+  out.append(",\"lsn\":");
+  append_json_int(out, source.lsn);
+  out.append(",\"xmin\":null},\"transaction\":null,\"op\":\"");
+  out.push_back(static_cast<char>(op));
+  out.append("\",\"ts_ms\":");
+  append_json_int(out, now_us / 1000);
+  out.append(",\"ts_us\":");
+  append_json_int(out, now_us);
+  out.append(",\"ts_ns\":");
+  append_json_int(out, now_us * 1000);
+  out.push_back('}');
+  if (!value_head_.empty()) out.push_back('}');
+  value_size_hint_ = out.size() + 64;
+  return out;
 }
 
 }  // namespace careflow::cdc

@@ -50,13 +50,20 @@ class TableEvents {
                             int64_t now_us) const;
 
  private:
-  Result<Json> row_payload(const Tuple& row) const;
+  Status append_row(std::string& out, const Tuple& row) const;
 
   TableSchema table_;
   const EnvelopeOptions& options_;
   std::string topic_;
-  std::string key_schema_;    // serialized, spliced into every key record
-  std::string value_schema_;  // serialized, spliced into every value record
+  // The constant parts of every record, serialized once: events are written as text around them
+  // (json_text.h), byte for byte what dumping the equivalent JSON tree gives.
+  std::string key_head_;             // {"schema":<key schema>,"payload": (empty without schemas)
+  std::string value_head_;           // {"schema":<envelope schema>,"payload": (empty without schemas)
+  std::vector<std::string> fields_;  // "<column name>": per column
+  std::string source_head_;          // {"version":..,"connector":..,"name":..,"ts_ms":
+  std::string source_db_;            // ,"db":..,"sequence":
+  std::string source_table_;         // ,"schema":..,"table":..,"txId":
+  mutable size_t value_size_hint_ = 256;  // the last value's size: one allocation per value
 };
 
 // Text form of a query result row as a tuple (NULL → kNull), for snapshot rows.

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <optional>
 
+#include "cdc/json_text.h"
 #include "sql/datetime.h"
 
 namespace careflow::cdc {
@@ -347,6 +348,72 @@ Result<Json> column_value(const ColumnSchema& column, std::string_view text, Dec
     case kBpchar:
     default: return Json(std::string(text));
   }
+}
+
+Status append_column_value(std::string& out, const ColumnSchema& column, std::string_view text, DecimalHandling decimals) {
+  // The common types are written directly; floats and decimals (float formatting, big-number
+  // arithmetic) go through column_value so that their bytes come from one place.
+  auto bad = [&] {
+    return Status::invalid_argument(
+        fmt::format("column {}: '{}' is not a valid value of type oid {}", column.name, text, column.type_oid));
+  };
+  switch (column.type_oid) {
+    case kBool: out.append(text == "t" || text == "true" ? "true" : "false"); return Status::ok();
+    case kInt2:
+    case kInt4:
+    case kInt8:
+    case kOid: {
+      auto v = parse_int(text);
+      if (!v) return bad();
+      append_json_int(out, *v);
+      return Status::ok();
+    }
+    case kBytea: {
+      auto bytes = bytea_from_hex(text);
+      if (!bytes) return bad();
+      append_plain_json_string(out, base64_encode(*bytes));
+      return Status::ok();
+    }
+    case kDate: {
+      auto days = parse_days(text);
+      if (!days) return bad();
+      append_json_int(out, *days);
+      return Status::ok();
+    }
+    case kTime: {
+      auto us = parse_time_us(text);
+      if (!us) return bad();
+      append_json_int(out, time_precision(column) >= 0 && time_precision(column) <= 3 ? *us / 1000 : *us);
+      return Status::ok();
+    }
+    case kTimestamp: {
+      auto us = parse_timestamp_us(text, false);
+      if (!us) return bad();
+      append_json_int(out, time_precision(column) >= 0 && time_precision(column) <= 3 ? sql::floor_div(*us, 1000) : *us);
+      return Status::ok();
+    }
+    case kTimestamptz: {
+      auto us = parse_timestamp_us(text, true);
+      if (!us) return bad();
+      append_plain_json_string(out, iso_utc(*us));
+      return Status::ok();
+    }
+    case kFloat4:
+    case kFloat8:
+    case kNumeric: {
+      if (column.type_oid == kNumeric && decimals == DecimalHandling::kString) break;
+      CF_ASSIGN_OR_RETURN(Json v, column_value(column, text, decimals));
+      out.append(v.dump());
+      return Status::ok();
+    }
+    default: break;
+  }
+  const size_t mark = out.size();
+  if (!append_json_string(out, text)) {
+    out.resize(mark);
+    return Status::invalid_argument(fmt::format("column {}: the value is not valid UTF-8", column.name));
+  }
+  return Status::ok();
 }
 
 }  // namespace careflow::cdc

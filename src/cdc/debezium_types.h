@@ -33,6 +33,10 @@ Json column_field_schema(const ColumnSchema& column, DecimalHandling decimals);
 // text when it does not parse as the column's type.
 Result<Json> column_value(const ColumnSchema& column, std::string_view text, DecimalHandling decimals);
 
+// Appends the JSON text of column_value(column, text, decimals)->dump() to `out` without building
+// the tree (the per-event path); the same errors, and `out` unchanged on error.
+Status append_column_value(std::string& out, const ColumnSchema& column, std::string_view text, DecimalHandling decimals);
+
 // Debezium's placeholder for an unchanged TOASTed value that the server did not send.
 inline constexpr const char* kUnavailableValuePlaceholder = "__debezium_unavailable_value";
 

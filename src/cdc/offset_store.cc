@@ -12,6 +12,11 @@ log::Record offset_record(const std::string& slot, const StoredOffset& offset, i
   v["txId"] = offset.tx_id ? nlohmann::ordered_json(*offset.tx_id) : nullptr;
   v["ts_usec"] = offset.commit_time_us;
   v["snapshot_completed"] = offset.snapshot_completed;
+  if (offset.partial) {
+    v["partial_tx"] = {{"commit_lsn", offset.partial->commit_lsn},
+                       {"txId", offset.partial->tx_id},
+                       {"records", offset.partial->records}};
+  }
   log::Record r;
   r.key = slot;
   r.value = v.dump();
@@ -42,6 +47,15 @@ Result<std::optional<StoredOffset>> read_stored_offset(const log::Topics& topics
       if (v.contains("txId") && v["txId"].is_number()) o.tx_id = v["txId"].get<int64_t>();
       o.commit_time_us = v.value("ts_usec", int64_t{0});
       o.snapshot_completed = v.value("snapshot_completed", true);
+      if (v.contains("partial_tx")) {
+        const auto& p = v["partial_tx"];
+        if (!p.is_object() || !p.contains("commit_lsn") || !p["commit_lsn"].is_number_unsigned() || !p.contains("records") ||
+            !p["records"].is_number_integer() || !p.contains("txId") || !p["txId"].is_number_integer()) {
+          return Status::corruption(
+              fmt::format("{} offset {}: partial_tx needs commit_lsn, txId and records: {}", kOffsetsTopic, it->offset, *it->value));
+        }
+        o.partial = PartialTransaction{p["commit_lsn"].get<Lsn>(), p["txId"].get<int64_t>(), p["records"].get<int64_t>()};
+      }
       return std::optional<StoredOffset>(o);
     }
     end = from;

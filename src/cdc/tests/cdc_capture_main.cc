@@ -1,11 +1,12 @@
 // cdc_capture: a process that runs careflow's CDC connector into an embedded log until SIGTERM,
 // for the tests that SIGKILL it. Prints "streaming" once the connector streams.
-//   cdc_capture <conninfo> <log dir>
+//   cdc_capture <conninfo> <log dir> [max records per append]
 
 #include <signal.h>
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "cdc/cdc_connector.h"
@@ -13,8 +14,8 @@
 
 int main(int argc, char** argv) {
   using namespace careflow;
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: cdc_capture <conninfo> <log dir>\n");
+  if (argc != 3 && argc != 4) {
+    std::fprintf(stderr, "usage: cdc_capture <conninfo> <log dir> [max records per append]\n");
     return 2;
   }
   sigset_t stop;
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
   options.max_backoff = std::chrono::milliseconds(200);
   options.heartbeat_interval = std::chrono::milliseconds(100);
   options.make_durable = [&] { return (*log)->flush(); };
+  if (argc == 4) options.max_records_per_append = std::atoll(argv[3]);
   auto connector = cdc::CdcConnector::start(options, **log);
   if (!connector) {
     std::fprintf(stderr, "cdc_capture: %s\n", connector.status().to_string().c_str());

@@ -366,6 +366,21 @@ TEST(CdcConfig, OptionsFromConfigurationAndBadValuesNamed) {
   EXPECT_EQ(o->envelope.topic_prefix, "healthcare");
   EXPECT_EQ(o->snapshot_mode, SnapshotMode::kInitial);
   EXPECT_TRUE(o->emit_truncate);
+  EXPECT_EQ(o->format, EventFormat::kJson);  // cdc.format: json until SQL reads debezium-avro-confluent
+
+  ConfigSources avro_sources;
+  avro_sources.flags.emplace_back("cdc.format", "avro", "--set");
+  auto avro_config = Config::load(avro_sources);
+  ASSERT_TRUE(avro_config.is_ok()) << avro_config.status().to_string();
+  auto avro = cdc_options_from_config(*avro_config, "host=/tmp");
+  ASSERT_TRUE(avro.is_ok()) << avro.status().to_string();
+  EXPECT_EQ(avro->format, EventFormat::kAvro);
+  ConfigSources xml_sources;
+  xml_sources.flags.emplace_back("cdc.format", "xml", "--set");
+  auto xml_config = Config::load(xml_sources);
+  const Status xml = xml_config.is_ok() ? cdc_options_from_config(*xml_config, "host=/tmp").status() : xml_config.status();
+  ASSERT_FALSE(xml.is_ok());
+  EXPECT_NE(xml.message().find("cdc.format"), std::string::npos) << xml.to_string();
 
   ConfigSources sources;
   sources.flags.emplace_back("cdc.topic_prefix", "bad prefix", "--set");

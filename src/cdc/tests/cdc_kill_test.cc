@@ -1,16 +1,19 @@
 // Exactly once through crashes: a process running the CDC connector is SIGKILLed at random
-// points (during the snapshot, mid-stream, while confirming) while a writer commits 10,000
-// transactions; at the end the topic holds every change once, in commit order.
+// points (during the snapshot, mid-stream, while confirming, in the middle of a large transaction
+// appended in chunks) while a writer commits; at the end the topic holds every change once, in
+// commit order.
 
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <random>
+#include <set>
 
 #include "cdc/offset_store.h"
 #include "cdc/tests/cdc_fixture.h"
@@ -23,7 +26,8 @@ using testing::Event;
 using testing::kPatients;
 
 // Starts the capture process; with `wait_streaming`, returns once it printed "streaming".
-pid_t spawn_capture(const std::string& conninfo, const std::string& log_dir, bool wait_streaming = false) {
+pid_t spawn_capture(const std::string& conninfo, const std::string& log_dir, bool wait_streaming = false,
+                    const std::string& max_records_per_append = "4096") {
   int out[2];
   if (pipe(out) != 0) return -1;
   const pid_t pid = fork();
@@ -33,7 +37,8 @@ pid_t spawn_capture(const std::string& conninfo, const std::string& log_dir, boo
     dup2(target, STDOUT_FILENO);
     close(out[0]);
     close(out[1]);
-    execl(CDC_CAPTURE_BIN, CDC_CAPTURE_BIN, conninfo.c_str(), log_dir.c_str(), static_cast<char*>(nullptr));
+    execl(CDC_CAPTURE_BIN, CDC_CAPTURE_BIN, conninfo.c_str(), log_dir.c_str(), max_records_per_append.c_str(),
+          static_cast<char*>(nullptr));
     _exit(127);
   }
   close(out[1]);
@@ -123,6 +128,85 @@ TEST_F(CdcKillTest, SigkillAtRandomPointsLosesAndDuplicatesNothing) {
       ASSERT_EQ(u.payload()["after"]["patient_id"], "K" + std::to_string(i));
       ASSERT_EQ(u.payload()["source"]["txId"], e.payload()["source"]["txId"]);
     }
+  }
+}
+
+// Transactions of 500 inserts and deletes (deletes bring tombstones) captured in chunks of 7
+// records: nearly every kill lands inside a transaction that is partly in the log, and a chunk
+// may end between a delete and its tombstone.
+TEST_F(CdcKillTest, SigkillInsideChunkedTransactionsLosesAndDuplicatesNothing) {
+  constexpr int kTransactions = 24;
+  constexpr int kRows = 500;
+  constexpr int kKills = 10;
+  const std::string log_dir = (root_ / "log").string();
+  const pid_t first = spawn_capture(pg_->conninfo(), log_dir, true, "7");
+  ASSERT_GT(first, 0);
+  std::atomic<int> committed{0};
+  std::thread writer([&] {
+    auto conn = store::PgConnection::connect(pg_->conninfo());
+    ASSERT_TRUE(conn.is_ok());
+    for (int i = 0; i < kTransactions; ++i) {
+      // Odd transactions delete the rows the even one before inserted.
+      const std::string statement =
+          i % 2 == 0 ? fmt::format("INSERT INTO patients (patient_id, name) SELECT 'T{}-' || g, 'bulk' "
+                                   "FROM generate_series(1, {}) g",
+                                   i, kRows)
+                     : fmt::format("DELETE FROM patients WHERE patient_id LIKE 'T{}-%'", i - 1);
+      Status s = (*conn)->exec(statement).status();
+      ASSERT_TRUE(s.is_ok()) << s.to_string();
+      committed = i + 1;
+      std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    }
+  });
+  std::mt19937 random(::testing::UnitTest::GetInstance()->random_seed());
+  for (int kill = 0; kill < kKills; ++kill) {
+    const pid_t pid = kill == 0 ? first : spawn_capture(pg_->conninfo(), log_dir, false, "7");
+    ASSERT_GT(pid, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(100, 700)(random)));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "the capture process ended by itself before kill " << kill;
+  }
+  writer.join();
+  ASSERT_EQ(committed, kTransactions);
+
+  const Lsn writer_end = *parse_lsn(*sql("SELECT pg_current_wal_lsn()::text").rows[0][0]);
+  const pid_t last = spawn_capture(pg_->conninfo(), log_dir, false, "7");
+  const bool caught_up = wait_until([&] {
+    auto slot = db_->exec("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'careflow'");
+    return slot.is_ok() && !slot->rows.empty() && slot->rows[0][0] && *parse_lsn(*slot->rows[0][0]) >= writer_end;
+  }, std::chrono::seconds(60));
+  ::kill(last, SIGTERM);
+  int status = 0;
+  waitpid(last, &status, 0);
+  ASSERT_TRUE(caught_up);
+  open_log();
+  auto all = events(kPatients);
+  // 5 snapshot rows; per pair of transactions 500 creates, then 500 deletes each with a tombstone.
+  ASSERT_EQ(static_cast<int64_t>(all.size()), 5 + (kTransactions / 2) * kRows * 3);
+  size_t next = 5;
+  for (int i = 0; i < kTransactions; ++i) {
+    std::set<std::string> ids;
+    std::optional<int64_t> tx_id;
+    for (int r = 0; r < kRows; ++r) {
+      const Event& e = all[next++];
+      ASSERT_EQ(e.op(), i % 2 == 0 ? "c" : "d") << "transaction " << i << " event " << next - 1;
+      const auto& row = e.payload()[i % 2 == 0 ? "after" : "before"];
+      ids.insert(row["patient_id"].get<std::string>());
+      const int64_t tx = e.payload()["source"]["txId"].get<int64_t>();
+      if (tx_id) {
+        ASSERT_EQ(tx, *tx_id) << "transaction " << i << " event " << next - 1;
+      }
+      tx_id = tx;
+      if (i % 2 == 1) {
+        const Event& t = all[next++];
+        ASSERT_EQ(t.op(), "tombstone") << "transaction " << i << " event " << next - 1;
+        ASSERT_EQ((*t.key)["payload"]["patient_id"], row["patient_id"]);
+      }
+    }
+    ASSERT_EQ(ids.size(), static_cast<size_t>(kRows)) << "transaction " << i;
+    ASSERT_EQ(*ids.begin(), fmt::format("T{}-1", i - i % 2)) << "transaction " << i;
   }
 }
 
