@@ -103,6 +103,13 @@ Status Services::start_cdc(const Config& config) {
   options.envelope.database = database.rows.at(0).at(0).value_or("");  // source.db
   options.envelope.version = std::string("careflow-") + CAREFLOW_VERSION;
   options.topic_config = default_topic_config(config);
+  if (options.format == cdc::EventFormat::kAvro) {
+    // The registry is open (start_registry); the capture thread gets a client of its own.
+    CF_ASSIGN_OR_RETURN(cdc_registry_client_, open_registry_client(config, registry_.get()));
+    options.registry = cdc_registry_client_.get();
+    options.key_serializer = serializer_options(config, true);
+    options.value_serializer = serializer_options(config, false);
+  }
   // The embedded log is durable once flushed; on Kafka an acknowledged append (acks=all) already is.
   options.make_durable = [this] {
     if (auto* embedded = dynamic_cast<log::EmbeddedLog*>(log_.get())) return embedded->flush();

@@ -57,6 +57,7 @@ class Services {
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<store::ChangeListener> listener_;
   std::string conninfo_;
+  std::unique_ptr<serde::RegistryClient> cdc_registry_client_;  // null with cdc.format = json
   std::unique_ptr<cdc::CdcConnector> cdc_;
   std::string prefix_;
   std::unique_ptr<log::Topics> log_;

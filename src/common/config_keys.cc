@@ -67,7 +67,7 @@ const std::vector<ConfigKey>& config_keys() {
       {"cdc.snapshot_mode", ConfigType::kString, "initial", {}, false, "Debezium's snapshot.mode",
        {"initial", "never", "when_needed"}},
       {"cdc.schemas_enable", ConfigType::kBool, "true", {}, false, "JSON events carry their Connect schema (schemas.enable)"},
-      {"cdc.format", ConfigType::kString, "json", {}, false,
+      {"cdc.format", ConfigType::kString, "avro", {}, false,
        "how change events are written: Connect's JSON, or Avro in Confluent's wire format as AvroConverter writes it",
        {"json", "avro"}},
       {"cdc.decimal_handling_mode", ConfigType::kString, "precise", {}, false, "Debezium's decimal.handling.mode",

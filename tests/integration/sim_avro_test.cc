@@ -163,7 +163,7 @@ TEST_F(SimAvroTest, ReadingsAndEventsAreConfluentAvroUnderTheFlinkDevContext) {
 }
 
 TEST_F(SimAvroTest, JsonWhenAskedAndNothingRegistered) {
-  start_up({"simulator.format=json"});
+  start_up({"simulator.format=json", "cdc.format=json"});  // the capture writes Avro by default too
   EXPECT_NE(read_file(up_.out_path).find("hc_raw_device_events as JSON"), std::string::npos) << read_file(up_.out_path);
   simulate(2);
   ASSERT_EQ(api::testing::call(http_port_, "POST", "/device/DEV-P001/events/gps", R"({"inside_geofence":false})").status, 201);

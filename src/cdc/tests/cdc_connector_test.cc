@@ -366,15 +366,15 @@ TEST(CdcConfig, OptionsFromConfigurationAndBadValuesNamed) {
   EXPECT_EQ(o->envelope.topic_prefix, "healthcare");
   EXPECT_EQ(o->snapshot_mode, SnapshotMode::kInitial);
   EXPECT_TRUE(o->emit_truncate);
-  EXPECT_EQ(o->format, EventFormat::kJson);  // cdc.format: json until SQL reads debezium-avro-confluent
+  EXPECT_EQ(o->format, EventFormat::kAvro);  // cdc.format: Avro by default, as the reference stack's AvroConverter
 
-  ConfigSources avro_sources;
-  avro_sources.flags.emplace_back("cdc.format", "avro", "--set");
-  auto avro_config = Config::load(avro_sources);
-  ASSERT_TRUE(avro_config.is_ok()) << avro_config.status().to_string();
-  auto avro = cdc_options_from_config(*avro_config, "host=/tmp");
-  ASSERT_TRUE(avro.is_ok()) << avro.status().to_string();
-  EXPECT_EQ(avro->format, EventFormat::kAvro);
+  ConfigSources json_sources;
+  json_sources.flags.emplace_back("cdc.format", "json", "--set");
+  auto json_config = Config::load(json_sources);
+  ASSERT_TRUE(json_config.is_ok()) << json_config.status().to_string();
+  auto json = cdc_options_from_config(*json_config, "host=/tmp");
+  ASSERT_TRUE(json.is_ok()) << json.status().to_string();
+  EXPECT_EQ(json->format, EventFormat::kJson);
   ConfigSources xml_sources;
   xml_sources.flags.emplace_back("cdc.format", "xml", "--set");
   auto xml_config = Config::load(xml_sources);
