@@ -24,11 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  return {(std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()};
-}
-
 // Avro's JSON encoding wraps a union's value in {"<branch type>": value}; the envelope's content is
 // compared without the wrappers.
 nlohmann::json without_union_branches(const nlohmann::json& value) {
@@ -62,13 +57,10 @@ class ApiCdcTest : public ::testing::TestWithParam<std::string> {
     args.insert(args.end(), {"--set", fmt::format("http.port={}", http_port), "--set",
                              fmt::format("database.port={}", store::testing::free_port()), "--set",
                              "cdc.format=" + GetParam(), "up"});
-    Background up = start_process(CAREFLOW_BINARY, args, (dir_ / "up.out").string(), (dir_ / "up.err").string());
-    for (int i = 0; i < 600; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      if (read_file(up.out_path).find("Press Ctrl-C") != std::string::npos) return up;
-      if (wait_exit(up.pid, std::chrono::milliseconds(0)) != -1) break;
-    }
-    ADD_FAILURE() << "careflow up did not come up: " << read_file(up.err_path);
+    Background up;
+    const std::string failed =
+        start_careflow_up(CAREFLOW_BINARY, args, (dir_ / "up.out").string(), (dir_ / "up.err").string(), &up);
+    if (!failed.empty()) ADD_FAILURE() << failed;
     return up;
   }
 

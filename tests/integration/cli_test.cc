@@ -286,19 +286,10 @@ TEST_F(CliTest, BadTopicInputIsNamed) {
 
 // Starts `careflow up` in the background and waits for its banner.
 Background start_up(const fs::path& dir, const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
-  Background up = start_process(CAREFLOW_BINARY, args, (dir / "up.out").string(), (dir / "up.err").string(), env);
-  for (int i = 0; i < 600; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    std::ifstream in(up.out_path);
-    const std::string banner((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (banner.find("Press Ctrl-C") != std::string::npos) return up;
-    if (wait_exit(up.pid, std::chrono::milliseconds(0)) != -1) {
-      std::ifstream err(up.err_path);
-      ADD_FAILURE() << "careflow up exited early: " << std::string((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
-      return up;
-    }
-  }
-  ADD_FAILURE() << "careflow up printed no banner within 60 s";
+  Background up;
+  const std::string failed =
+      start_careflow_up(CAREFLOW_BINARY, args, (dir / "up.out").string(), (dir / "up.err").string(), &up, env);
+  if (!failed.empty()) ADD_FAILURE() << failed;
   return up;
 }
 

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -107,6 +109,25 @@ inline int wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return -1;
+}
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  return {(std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()};
+}
+
+// Starts `careflow up` in the background (`args` end with "up"; its output in `out_path` and
+// `err_path`) and waits up to 60 s for its banner. Empty when it is up; otherwise why not.
+inline std::string start_careflow_up(const std::string& program, const std::vector<std::string>& args,
+                                     const std::string& out_path, const std::string& err_path, Background* up,
+                                     const std::vector<std::string>& env = {}) {
+  *up = start_process(program, args, out_path, err_path, env);
+  for (int i = 0; i < 600; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (read_file(out_path).find("Press Ctrl-C") != std::string::npos) return "";
+    if (wait_exit(up->pid, std::chrono::milliseconds(0)) != -1) return "careflow up exited early: " + read_file(err_path);
+  }
+  return "careflow up printed no banner within 60 s";
 }
 
 }  // namespace careflow::testing

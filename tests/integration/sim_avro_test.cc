@@ -22,11 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
@@ -63,13 +58,9 @@ class SimAvroTest : public ::testing::Test {
                                      "simulator.tick_ms=100"};
     for (const std::string& s : settings) args.insert(args.end(), {"--set", s});
     args.push_back("up");
-    up_ = start_process(CAREFLOW_BINARY, with_data_dir(args), (dir_ / "up.out").string(), (dir_ / "up.err").string());
-    for (int i = 0; i < 600; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      if (read_file(up_.out_path).find("Press Ctrl-C") != std::string::npos) return;
-      if (wait_exit(up_.pid, std::chrono::milliseconds(0)) != -1) FAIL() << "careflow up exited early: " << read_file(up_.err_path);
-    }
-    FAIL() << "careflow up printed no banner within 60 s";
+    const std::string failed = start_careflow_up(CAREFLOW_BINARY, with_data_dir(args), (dir_ / "up.out").string(),
+                                                 (dir_ / "up.err").string(), &up_);
+    if (!failed.empty()) FAIL() << failed;
   }
   void stop_up() {
     ASSERT_EQ(kill(up_.pid, SIGTERM), 0);
