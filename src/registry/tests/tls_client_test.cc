@@ -77,7 +77,7 @@ TEST_F(TlsClientTest, AnUntrustedCertificateIsRefusedNamingTheUrl) {
   ASSERT_TRUE(wrong_ca.is_ok()) << wrong_ca.status().to_string();
   auto refused = (*wrong_ca)->schema_by_id(1);
   EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable);
-  const std::string& message = refused.status().message();
+  const std::string message = refused.status().message();  // status() is a copy: keep the text, not a reference
   EXPECT_NE(message.find(url()), std::string::npos) << message;
   EXPECT_NE(message.find("TLS handshake failed"), std::string::npos) << message;
   EXPECT_NE(message.find("certificate verify failed"), std::string::npos) << message;
