@@ -228,7 +228,8 @@ std::vector<std::string> Services::describe() const {
   return {fmt::format("data:      {}", data_dir_),
           fmt::format("database:  {}", database_where_),
           fmt::format("topic log: {}", log_where_),
-          cdc_ ? fmt::format("cdc:       slot {} → {}.<schema>.<table>  (careflow cdc status)", cdc_->status().slot, prefix_)
+          cdc_ ? fmt::format("cdc:       slot {} → {}.<schema>.<table> as {}  (careflow cdc status)", cdc_->status().slot,
+                             prefix_, cdc_registry_client_ ? "Avro" : "JSON")
                : std::string("cdc:       off (cdc.enabled = false)"),
           fmt::format("API:       {}  (try {}health, {}openapi.json)", url(), url(), url()),
           fmt::format("simulator: {} and {} as {}", kDeviceMetricsTopic, api::kDeviceEventsTopic, device_records_where_),
