@@ -60,6 +60,38 @@ class CdcKillTest : public CdcTest {
     CdcTest::SetUp();
     log_.reset();
   }
+
+  // SIGKILLs `kills` capture processes, the first one `first`, each after a random pause of
+  // `min_ms` to `max_ms`; every one must still be running when killed.
+  void kill_at_random_points(pid_t first, const std::string& log_dir, int kills, int min_ms, int max_ms,
+                             const std::string& max_records_per_append) {
+    std::mt19937 random(::testing::UnitTest::GetInstance()->random_seed());
+    for (int kill = 0; kill < kills; ++kill) {
+      const pid_t pid = kill == 0 ? first : spawn_capture(pg_->conninfo(), log_dir, false, max_records_per_append);
+      ASSERT_GT(pid, 0);
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(min_ms, max_ms)(random)));
+      ::kill(pid, SIGKILL);
+      int status = 0;
+      waitpid(pid, &status, 0);
+      ASSERT_TRUE(WIFSIGNALED(status)) << "the capture process ended by itself before kill " << kill;
+    }
+  }
+
+  // A last run catches up: PostgreSQL's slot is confirmed only up to what the log holds durably,
+  // so once it passes the end of the writers' WAL the log holds everything. Then the log is opened.
+  bool catch_up(const std::string& log_dir, const std::string& max_records_per_append) {
+    const Lsn writer_end = *parse_lsn(*sql("SELECT pg_current_wal_lsn()::text").rows[0][0]);
+    const pid_t last = spawn_capture(pg_->conninfo(), log_dir, false, max_records_per_append);
+    const bool caught_up = wait_until([&] {
+      auto slot = db_->exec("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'careflow'");
+      return slot.is_ok() && !slot->rows.empty() && slot->rows[0][0] && *parse_lsn(*slot->rows[0][0]) >= writer_end;
+    }, std::chrono::seconds(60));
+    ::kill(last, SIGTERM);
+    int status = 0;
+    waitpid(last, &status, 0);
+    open_log();
+    return caught_up;
+  }
 };
 
 TEST_F(CdcKillTest, SigkillAtRandomPointsLosesAndDuplicatesNothing) {
@@ -86,33 +118,12 @@ TEST_F(CdcKillTest, SigkillAtRandomPointsLosesAndDuplicatesNothing) {
       if (i % 500 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   });
-  std::mt19937 random(::testing::UnitTest::GetInstance()->random_seed());
-  for (int kill = 0; kill < kKills; ++kill) {
-    const pid_t pid = kill == 0 ? first : spawn_capture(pg_->conninfo(), log_dir);
-    ASSERT_GT(pid, 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(20, 600)(random)));
-    ::kill(pid, SIGKILL);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "the capture process ended by itself before kill " << kill;
-  }
+  ASSERT_NO_FATAL_FAILURE(kill_at_random_points(first, log_dir, kKills, 20, 600, "4096"));
   writer.join();
   ASSERT_EQ(committed, kTransactions);
 
-  // A last run catches up: PostgreSQL's slot is confirmed only up to what the log holds
-  // durably, so once it passes the end of the writer's WAL the log holds everything.
   const int64_t expected = 5 + kTransactions + kTransactions / 10;
-  const Lsn writer_end = *parse_lsn(*sql("SELECT pg_current_wal_lsn()::text").rows[0][0]);
-  const pid_t last = spawn_capture(pg_->conninfo(), log_dir);
-  const bool caught_up = wait_until([&] {
-    auto slot = db_->exec("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'careflow'");
-    return slot.is_ok() && !slot->rows.empty() && slot->rows[0][0] && *parse_lsn(*slot->rows[0][0]) >= writer_end;
-  }, std::chrono::seconds(60));
-  ::kill(last, SIGTERM);
-  int status = 0;
-  waitpid(last, &status, 0);
-  ASSERT_TRUE(caught_up);
-  open_log();
+  ASSERT_TRUE(catch_up(log_dir, "4096"));
   auto all = events(kPatients);
   EXPECT_EQ(static_cast<int64_t>(all.size()), expected);
   size_t next = 5;
@@ -158,30 +169,11 @@ TEST_F(CdcKillTest, SigkillInsideChunkedTransactionsLosesAndDuplicatesNothing) {
       std::this_thread::sleep_for(std::chrono::milliseconds(150));
     }
   });
-  std::mt19937 random(::testing::UnitTest::GetInstance()->random_seed());
-  for (int kill = 0; kill < kKills; ++kill) {
-    const pid_t pid = kill == 0 ? first : spawn_capture(pg_->conninfo(), log_dir, false, "7");
-    ASSERT_GT(pid, 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(100, 700)(random)));
-    ::kill(pid, SIGKILL);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "the capture process ended by itself before kill " << kill;
-  }
+  ASSERT_NO_FATAL_FAILURE(kill_at_random_points(first, log_dir, kKills, 100, 700, "7"));
   writer.join();
   ASSERT_EQ(committed, kTransactions);
 
-  const Lsn writer_end = *parse_lsn(*sql("SELECT pg_current_wal_lsn()::text").rows[0][0]);
-  const pid_t last = spawn_capture(pg_->conninfo(), log_dir, false, "7");
-  const bool caught_up = wait_until([&] {
-    auto slot = db_->exec("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'careflow'");
-    return slot.is_ok() && !slot->rows.empty() && slot->rows[0][0] && *parse_lsn(*slot->rows[0][0]) >= writer_end;
-  }, std::chrono::seconds(60));
-  ::kill(last, SIGTERM);
-  int status = 0;
-  waitpid(last, &status, 0);
-  ASSERT_TRUE(caught_up);
-  open_log();
+  ASSERT_TRUE(catch_up(log_dir, "7"));
   auto all = events(kPatients);
   // 5 snapshot rows; per pair of transactions 500 creates, then 500 deletes each with a tombstone.
   ASSERT_EQ(static_cast<int64_t>(all.size()), 5 + (kTransactions / 2) * kRows * 3);
