@@ -53,6 +53,15 @@ struct KeySide {
   std::unique_ptr<FieldsCodec> codec;
 };
 
+// The record's key from the row's key columns; none when the table's records have no key.
+Status encode_key(const KeySide& key, const Row& row, log::Record* record) {
+  if (!key.codec) return Status::ok();
+  auto encoded = key.codec->encode(pick(row, key.columns));
+  if (!encoded.is_ok()) return encoded.status().with_context("key");
+  record->key = std::move(*encoded);
+  return Status::ok();
+}
+
 class KeyValueAvroFormat : public RecordFormat {
  public:
   KeyValueAvroFormat(size_t width, sql::ChangelogMode mode, KeySide key, std::vector<int> value_columns,
@@ -84,11 +93,7 @@ class KeyValueAvroFormat : public RecordFormat {
 
   Status encode(const Row& row, std::vector<log::Record>* out) const override {
     log::Record r;
-    if (key_.codec) {
-      auto key = key_.codec->encode(pick(row, key_.columns));
-      if (!key.is_ok()) return key.status().with_context("key");
-      r.key = std::move(*key);
-    }
+    CF_RETURN_IF_ERROR(encode_key(key_, row, &r));
     if (mode_ == sql::ChangelogMode::kUpsert) {
       if (row.kind == RowKind::kUpdateBefore) return Status::ok();
       if (row.kind == RowKind::kDelete) {
@@ -195,11 +200,7 @@ class DebeziumAvroFormat : public RecordFormat {
 
   Status encode(const Row& row, std::vector<log::Record>* out) const override {
     log::Record r;
-    if (key_.codec) {
-      auto key = key_.codec->encode(pick(row, key_.columns));
-      if (!key.is_ok()) return key.status().with_context("key");
-      r.key = std::move(*key);
-    }
+    CF_RETURN_IF_ERROR(encode_key(key_, row, &r));
     if (!id_) {
       auto id = target_.client->register_schema(target_.subject, envelope_json_);
       if (!id.is_ok()) return id.status().with_context(fmt::format("registering the schema under subject '{}'", target_.subject));
