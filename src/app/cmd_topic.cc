@@ -248,7 +248,8 @@ void add_topic_commands(Cli& cli) {
   create_cmd->add_option("name", o.name, "Topic name: 1-249 of [a-zA-Z0-9._-]")->required();
   create_cmd->add_option("--partitions", o.partitions, "Number of partitions (default: topics.partitions)")->check(CLI::Range(1, 10000));
   create_cmd->add_option("--config", o.settings, "Topic setting name=value (repeatable): flush.policy, flush.ms, segment.bytes, "
-                                                 "retention.ms, retention.bytes, cleanup.policy, delete.retention.ms");
+                                                 "retention.ms, retention.bytes, cleanup.policy, delete.retention.ms, "
+                                                 "index.interval.bytes, compression.type");
   create_cmd->callback([&cli] { run(cli, create(cli.config(), o)); });
 
   topic->add_subcommand("list", "List topics with their partitions, record counts and end offsets")->callback([&cli] {

@@ -16,6 +16,7 @@ log::TopicConfig default_topic_config(const Config& config) {
   c.fsync_interval_ms = config.integer("topics.flush_ms");
   c.segment_bytes = config.integer("topics.segment_bytes");
   c.retention_ms = config.integer("topics.retention_ms");
+  c.compression = config.str("topics.compression") == "uncompressed" ? log::Compression::kUncompressed : log::Compression::kZstd;
   return c;
 }
 

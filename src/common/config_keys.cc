@@ -54,6 +54,8 @@ const std::vector<ConfigKey>& config_keys() {
       {"topics.flush_ms", ConfigType::kInt, "1000", {}, false, "fsync interval of the interval policy", {}, {1}},
       {"topics.segment_bytes", ConfigType::kInt, "67108864", {}, false, "segment size before a new one starts", {}, {1024}},
       {"topics.retention_ms", ConfigType::kInt, "604800000", {}, false, "how long records are kept; -1 = forever", {}, {-1}},
+      {"topics.compression", ConfigType::kString, "zstd", {}, false, "how record batches are stored in the embedded log",
+       {"zstd", "uncompressed"}},
       {"simulator.tick_ms", ConfigType::kInt, "1000", {}, false, "time between two readings of a simulated device", {}, {1}},
       {"simulator.seed", ConfigType::kInt, "0", {}, false, "seed of the simulator's noise; 0 = random", {}, {0}},
       {"simulator.format", ConfigType::kString, "avro", {}, false,

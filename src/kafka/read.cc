@@ -31,12 +31,6 @@ log::Record to_record(const rd_kafka_message_t* m) {
   return r;
 }
 
-int64_t record_bytes(const log::Record& r) {
-  int64_t n = static_cast<int64_t>((r.key ? r.key->size() : 0) + (r.value ? r.value->size() : 0));
-  for (const log::Header& h : r.headers) n += static_cast<int64_t>(h.key.size() + (h.value ? h.value->size() : 0));
-  return n;
-}
-
 }  // namespace
 
 Result<std::pair<int64_t, int64_t>> KafkaTopicsImpl::watermarks(const log::TopicPartition& tp) const {
@@ -160,7 +154,7 @@ Result<log::FetchResult> KafkaTopicsImpl::fetch(const log::TopicPartition& sourc
     ReaderPartition& p = it->second;
     while (!p.buffered.empty() && static_cast<int64_t>(result.records.size()) < limits.max_records &&
            (result.records.empty() || bytes < limits.max_bytes)) {
-      bytes += record_bytes(p.buffered.front());
+      bytes += p.buffered.front().payload_bytes();
       p.next = p.buffered.front().offset + 1;
       result.records.push_back(std::move(p.buffered.front()));
       p.buffered.pop_front();

@@ -64,7 +64,7 @@ Status Partition::roll() {
 Result<int64_t> Partition::write(std::span<const Record> records, int64_t txn_id) {
   if (segments_.back()->size() >= config_.segment_bytes) CF_RETURN_IF_ERROR(roll());
   const int64_t base = segments_.back()->next_offset();
-  encode_batch(records, base, txn_id, scratch_);
+  encode_batch(records, base, txn_id, config_.compression, scratch_);
   CF_RETURN_IF_ERROR(segments_.back()->append(scratch_, parse_batch_header(scratch_.data())));
   dirty_ = true;
   return base;
@@ -167,7 +167,7 @@ Status Partition::compact(int64_t now_ms) {
         const size_t n = std::min<size_t>(1000, kept.size() - from);
         std::vector<int64_t> offsets;
         for (size_t k = from; k < from + n; ++k) offsets.push_back(kept[k].offset);
-        encode_batch(std::span(kept).subspan(from, n), offsets.front(), 0, batch, &offsets);
+        encode_batch(std::span(kept).subspan(from, n), offsets.front(), 0, config_.compression, batch, &offsets);
         if (::write(fd, batch.data(), batch.size()) != static_cast<ssize_t>(batch.size())) {
           written = Status::from_errno("writing " + cleaned, errno);
         }
@@ -225,8 +225,11 @@ Result<FetchResult> Partition::fetch(const PartitionView& view, int64_t offset, 
       const BatchHeader& h = reader.header();
       if (h.base_offset >= view.end_offset) break;
       if (h.last_offset() >= offset) {
+        const size_t before = result.records.size();
         CF_RETURN_IF_ERROR(decode_records(h, reader.bytes(), offset, result.records).with_context(segment.path()));
-        bytes += h.total_size();
+        // max_bytes bounds the records handed back, not the batches read: a compressed batch
+        // can hold a hundred times its size.
+        for (size_t i = before; i < result.records.size(); ++i) bytes += result.records[i].payload_bytes();
         result.next_offset = h.last_offset() + 1;
         if (static_cast<int64_t>(result.records.size()) >= limits.max_records) {
           if (static_cast<int64_t>(result.records.size()) > limits.max_records) {

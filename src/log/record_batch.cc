@@ -1,8 +1,10 @@
 #include "log/record_batch.h"
 
 #include <fmt/format.h>
+#include <zstd.h>
 
 #include <cstring>
+#include <memory>
 
 #include "common/crc32c.h"
 
@@ -102,10 +104,45 @@ size_t record_body_size(const Record& r, int64_t ts_delta, int64_t offset_delta)
   return len;
 }
 
+// Level 1: on change events, whose JSON repeats the same schema in every record, it compresses
+// several GB/s at a ratio above 100 (bench/results/log.md); higher levels gain little more.
+constexpr int kZstdLevel = 1;
+
+struct ZstdContexts {
+  std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> compress{ZSTD_createCCtx(), ZSTD_freeCCtx};
+  std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> decompress{ZSTD_createDCtx(), ZSTD_freeDCtx};
+  std::string packed;  // the compressed batch being built, swapped with the caller's buffer
+};
+
+// Per thread, so that appends to different partitions never share one; a context is reused
+// batch after batch (creating one costs more than compressing a small batch).
+ZstdContexts& zstd_contexts() {
+  thread_local ZstdContexts contexts;
+  return contexts;
+}
+
+// Replaces the plain records section of `out` (after the header) by its zstd frame when that is
+// smaller; true if it did.
+bool compress_section(std::string& out) {
+  const size_t plain = out.size() - kBatchHeaderSize;
+  if (plain < kMinCompressedSection) return false;
+  ZstdContexts& z = zstd_contexts();
+  z.packed.resize(kBatchHeaderSize + ZSTD_compressBound(plain));
+  const size_t n = ZSTD_compressCCtx(z.compress.get(), z.packed.data() + kBatchHeaderSize, z.packed.size() - kBatchHeaderSize,
+                                     out.data() + kBatchHeaderSize, plain, kZstdLevel);
+  if (ZSTD_isError(n) || n >= plain) return false;
+  z.packed.resize(kBatchHeaderSize + n);
+  out.swap(z.packed);  // the header is written afterwards, over whatever the buffer held
+  return true;
+}
+
+Status parse_records(const BatchHeader& header, const char* begin, const char* end, int64_t from_offset,
+                     std::vector<Record>& out);
+
 }  // namespace
 
-void encode_batch(std::span<const Record> records, int64_t base_offset, int64_t txn_id, std::string& out,
-                  const std::vector<int64_t>* offsets) {
+void encode_batch(std::span<const Record> records, int64_t base_offset, int64_t txn_id, Compression compression,
+                  std::string& out, const std::vector<int64_t>* offsets) {
   const int64_t first_ts = records.empty() ? 0 : records.front().timestamp_ms;
   int64_t max_ts = first_ts;
   // One pass: a generous reservation from the payload sizes, then each record is sized and written.
@@ -133,11 +170,13 @@ void encode_batch(std::span<const Record> records, int64_t base_offset, int64_t 
     }
   }
   const int64_t last_delta = records.empty() ? 0 : (offsets ? offsets->back() - base_offset : static_cast<int64_t>(records.size()) - 1);
+  uint16_t attributes = txn_id ? kTransactionalBit : 0;
+  if (compression == Compression::kZstd && compress_section(out)) attributes |= kCodecZstd << kCodecShift;
   put_fixed<int64_t>(out, 0, base_offset);
   put_fixed<int32_t>(out, 8, static_cast<int32_t>(out.size() - kBatchLengthPrefix));
   put_fixed<uint32_t>(out, 12, crc32c(out.data(), 12));
   put_fixed<uint8_t>(out, 20, kBatchMagic);
-  put_fixed<uint16_t>(out, 21, txn_id ? kTransactionalBit : 0);
+  put_fixed<uint16_t>(out, 21, attributes);
   put_fixed<int32_t>(out, 23, static_cast<int32_t>(last_delta));
   put_fixed<int64_t>(out, 27, first_ts);
   put_fixed<int64_t>(out, 35, max_ts);
@@ -169,7 +208,31 @@ bool body_crc_ok(const BatchHeader& header, const char* bytes) {
 }
 
 Status decode_records(const BatchHeader& header, const char* bytes, int64_t from_offset, std::vector<Record>& out) {
-  Reader in(bytes + kBatchHeaderSize, bytes + header.total_size());
+  const char* section = bytes + kBatchHeaderSize;
+  const size_t section_size = static_cast<size_t>(header.total_size()) - kBatchHeaderSize;
+  if (header.codec() == 0) return parse_records(header, section, section + section_size, from_offset, out);
+  if (header.codec() != kCodecZstd) {
+    return Status::corruption(fmt::format("batch at offset {} has unknown compression codec {}", header.base_offset, header.codec()));
+  }
+  const unsigned long long plain_size = ZSTD_getFrameContentSize(section, section_size);
+  // A batch's plain records fit an i32 length like any batch; anything else is damage.
+  if (plain_size == ZSTD_CONTENTSIZE_ERROR || plain_size == ZSTD_CONTENTSIZE_UNKNOWN || plain_size > INT32_MAX) {
+    return Status::corruption(fmt::format("batch at offset {} has a malformed zstd frame", header.base_offset));
+  }
+  std::string plain(plain_size, '\0');
+  const size_t n = ZSTD_decompressDCtx(zstd_contexts().decompress.get(), plain.data(), plain.size(), section, section_size);
+  if (ZSTD_isError(n) || n != plain_size) {
+    return Status::corruption(fmt::format("batch at offset {} does not decompress: {}", header.base_offset,
+                                          ZSTD_isError(n) ? ZSTD_getErrorName(n) : "short frame"));
+  }
+  return parse_records(header, plain.data(), plain.data() + plain.size(), from_offset, out);
+}
+
+namespace {
+
+Status parse_records(const BatchHeader& header, const char* begin, const char* end, int64_t from_offset,
+                     std::vector<Record>& out) {
+  Reader in(begin, end);
   const auto malformed = [&] {
     return Status::corruption(fmt::format("batch at offset {} has a malformed record section", header.base_offset));
   };
@@ -201,5 +264,7 @@ Status decode_records(const BatchHeader& header, const char* bytes, int64_t from
   }
   return Status::ok();
 }
+
+}  // namespace
 
 }  // namespace careflow::log

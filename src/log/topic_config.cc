@@ -47,10 +47,14 @@ Result<TopicConfig> parse_topic_config(const std::map<std::string, std::string>&
       CF_ASSIGN_OR_RETURN(c.delete_retention_ms, parse_int(name, value, 0));
     } else if (name == "index.interval.bytes") {
       CF_ASSIGN_OR_RETURN(c.index_interval_bytes, parse_int(name, value, 1));
+    } else if (name == "compression.type") {
+      if (value == "zstd") c.compression = Compression::kZstd;
+      else if (value == "uncompressed") c.compression = Compression::kUncompressed;
+      else return Status::invalid_argument(fmt::format("topic setting compression.type={}: expected zstd or uncompressed", value));
     } else {
       return Status::invalid_argument(fmt::format(
           "unknown topic setting '{}'; known: partitions, flush.policy, flush.ms, segment.bytes, retention.ms, "
-          "retention.bytes, cleanup.policy, delete.retention.ms, index.interval.bytes",
+          "retention.bytes, cleanup.policy, delete.retention.ms, index.interval.bytes, compression.type",
           name));
     }
   }
@@ -66,7 +70,8 @@ std::map<std::string, std::string> topic_config_to_map(const TopicConfig& c) {
           {"retention.bytes", std::to_string(c.retention_bytes)},
           {"cleanup.policy", c.cleanup == CleanupPolicy::kCompact ? "compact" : "delete"},
           {"delete.retention.ms", std::to_string(c.delete_retention_ms)},
-          {"index.interval.bytes", std::to_string(c.index_interval_bytes)}};
+          {"index.interval.bytes", std::to_string(c.index_interval_bytes)},
+          {"compression.type", c.compression == Compression::kZstd ? "zstd" : "uncompressed"}};
 }
 
 }  // namespace careflow::log

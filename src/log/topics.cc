@@ -6,6 +6,12 @@ namespace careflow::log {
 
 std::string TopicPartition::to_string() const { return fmt::format("{}/{}", topic, partition); }
 
+int64_t Record::payload_bytes() const {
+  int64_t n = static_cast<int64_t>((key ? key->size() : 0) + (value ? value->size() : 0));
+  for (const Header& h : headers) n += static_cast<int64_t>(h.key.size() + (h.value ? h.value->size() : 0));
+  return n;
+}
+
 Status validate_topic_name(std::string_view name) {
   if (name.empty()) return Status::invalid_argument("topic name is empty");
   if (name.size() > 249) {

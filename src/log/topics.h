@@ -36,6 +36,8 @@ struct Record {
   int64_t timestamp_ms = 0;          // producer (event) time, ms since the Unix epoch
   int64_t offset = -1;               // assigned by the log; ignored on append
   bool operator==(const Record&) const = default;
+  // Bytes of key, value and headers: what a fetch's max_bytes counts.
+  int64_t payload_bytes() const;
 };
 
 struct TopicPartition {
@@ -53,6 +55,10 @@ enum class FsyncPolicy {
 
 enum class CleanupPolicy { kDelete, kCompact };
 
+// How a batch's records are stored on disk (compression.type). Batches too small to gain are
+// stored plain whatever the setting; readers handle both.
+enum class Compression { kUncompressed, kZstd };
+
 // Per-topic settings. Names follow Kafka's topic configs (see parse_topic_config).
 struct TopicConfig {
   int32_t partitions = 1;
@@ -64,12 +70,13 @@ struct TopicConfig {
   CleanupPolicy cleanup = CleanupPolicy::kDelete;  // cleanup.policy
   int64_t delete_retention_ms = 24ll * 3600 * 1000;  // delete.retention.ms: tombstone lifetime under compaction
   int64_t index_interval_bytes = 4096;       // index.interval.bytes: sparse index density
+  Compression compression = Compression::kZstd;  // compression.type: zstd or uncompressed
   bool operator==(const TopicConfig&) const = default;
 };
 
 // Applies Kafka-style "name=value" settings (partitions, flush.policy=every-batch|interval|never,
 // flush.ms, segment.bytes, retention.ms, retention.bytes, cleanup.policy=delete|compact,
-// delete.retention.ms, index.interval.bytes) over `base`. An unknown name or a bad value is
+// delete.retention.ms, index.interval.bytes, compression.type=zstd|uncompressed) over `base`. An unknown name or a bad value is
 // InvalidArgument naming it.
 Result<TopicConfig> parse_topic_config(const std::map<std::string, std::string>& settings,
                                        TopicConfig base = {});

@@ -174,6 +174,45 @@ TEST(EmbeddedLog, FetchHonoursLimitsButReturnsAtLeastOneRecord) {
   EXPECT_EQ(at_end->next_offset, 10);
 }
 
+TEST(EmbeddedLog, CompressedTopicsStoreLessAndReadBackTheSame) {
+  TempDir dir;
+  std::vector<Record> batch;
+  for (int i = 0; i < 1000; ++i) {
+    batch.push_back(rec(R"({"schema":{"type":"struct","fields":[{"type":"string","field":"name"}]},"payload":{"id":)" +
+                            std::to_string(i) + "}}",
+                        i, "k" + std::to_string(i % 10)));
+  }
+  {
+    auto log = open_log(dir.str());
+    TopicConfig plain;
+    plain.compression = Compression::kUncompressed;
+    ASSERT_TRUE(log->create_topic("plain", plain).is_ok());
+    ASSERT_TRUE(log->create_topic("packed", {}).is_ok());  // zstd is the default
+    EXPECT_EQ(log->describe_topic("packed")->config.compression, Compression::kZstd);
+    for (const std::string topic : {"plain", "packed"}) {
+      ASSERT_TRUE(log->append({topic, 0}, batch).is_ok());
+      ASSERT_TRUE(log->append({topic, 0}, std::vector<Record>{rec("small", 5000)}).is_ok());  // stored plain
+    }
+    const int64_t plain_bytes = log->partition_offsets("plain")->at(0).size_bytes;
+    const int64_t packed_bytes = log->partition_offsets("packed")->at(0).size_bytes;
+    EXPECT_LT(packed_bytes * 10, plain_bytes) << packed_bytes << " bytes compressed, " << plain_bytes << " plain";
+    // max_bytes counts the records handed back, not the few compressed bytes they came from.
+    auto limited = log->fetch({"packed", 0}, 0, {.max_records = 100000, .max_bytes = 1000});
+    ASSERT_TRUE(limited.is_ok());
+    EXPECT_EQ(limited->records.size(), 1000u);  // one batch: at least one is returned whole
+  }
+  auto log = open_log(dir.str());  // the setting and the data survive a reopen
+  EXPECT_EQ(log->describe_topic("plain")->config.compression, Compression::kUncompressed);
+  EXPECT_EQ(values(*log, {"packed", 0}, 0), values(*log, {"plain", 0}, 0));
+  auto middle = log->fetch({"packed", 0}, 500, {.max_records = 3});
+  ASSERT_TRUE(middle.is_ok());
+  ASSERT_EQ(middle->records.size(), 3u);
+  EXPECT_EQ(middle->records[0].offset, 500);
+  EXPECT_EQ(middle->records[0].value, batch[500].value);
+  EXPECT_EQ(middle->records[0].key, "k0");
+  EXPECT_EQ(*log->offset_for_timestamp({"packed", 0}, 750), 750);
+}
+
 TEST(EmbeddedLog, OffsetForTimestampFindsTheEarliestAtOrAfter) {
   TempDir dir;
   auto log = open_log(dir.str());
@@ -333,6 +372,9 @@ TEST(EmbeddedLog, BadInputGetsClearErrors) {
   EXPECT_NE(settings.status().message().find("retention.ms=soon"), std::string::npos);
   EXPECT_NE(parse_topic_config({{"colour", "red"}}).status().message().find("unknown topic setting 'colour'"), std::string::npos);
   EXPECT_EQ(parse_topic_config({{"cleanup.policy", "compact"}, {"partitions", "4"}})->partitions, 4);
+  EXPECT_NE(parse_topic_config({{"compression.type", "lz4"}}).status().message().find("compression.type=lz4: expected zstd or uncompressed"),
+            std::string::npos);
+  EXPECT_EQ(topic_config_to_map(*parse_topic_config({{"compression.type", "uncompressed"}})).at("compression.type"), "uncompressed");
 }
 
 TEST(EmbeddedLog, DeletedTopicsAreGoneAndWaitersWake) {

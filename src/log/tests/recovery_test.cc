@@ -60,7 +60,7 @@ TEST(Recovery, TornTailsAreTruncatedAndAppendsContinue) {
     const auto file = segment_path(dir, "t", 0, 0);
     const auto size = std::filesystem::file_size(file);
     std::string batch;
-    encode_batch(std::vector<Record>{rec("torn", 99)}, 10, 0, batch);
+    encode_batch(std::vector<Record>{rec("torn", 99)}, 10, 0, Compression::kUncompressed, batch);
     if (std::string(kind) == "half a batch") append_bytes(file, batch.substr(0, batch.size() / 2));
     if (std::string(kind) == "a few header bytes") append_bytes(file, batch.substr(0, 7));
     if (std::string(kind) == "zeros") append_bytes(file, std::string(4096, '\0'));
@@ -83,7 +83,7 @@ TEST(Recovery, AnAtomicAppendThatNeverCommittedIsRolledBack) {
   }
   // A crash after writing partition 0's batch of the next atomic append, before its commit.
   std::string batch;
-  encode_batch(std::vector<Record>{rec("uncommitted")}, 1, 424242, batch);
+  encode_batch(std::vector<Record>{rec("uncommitted")}, 1, 424242, Compression::kUncompressed, batch);
   append_bytes(segment_path(dir, "t", 0, 0), batch);
   {
     auto log = open_log(dir.str());
@@ -113,7 +113,7 @@ TEST(Recovery, TheCommittedBatchBeforeARollbackSurvivesTheNextRestarts) {
   // A crash after both batches of the next atomic append were written, before its commit.
   for (int p : {0, 1}) {
     std::string batch;
-    encode_batch(std::vector<Record>{rec("uncommitted")}, 1, 424242, batch);
+    encode_batch(std::vector<Record>{rec("uncommitted")}, 1, 424242, Compression::kUncompressed, batch);
     append_bytes(segment_path(dir, "t", p, 0), batch);
   }
   for (int restart = 0; restart < 3; ++restart) {
