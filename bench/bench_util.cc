@@ -23,18 +23,19 @@ ScratchDir::~ScratchDir() {
 void CollectingReporter::ReportRuns(const std::vector<Run>& runs) {
   for (const Run& run : runs) {
     if (run.run_type != Run::RT_Iteration) continue;
-    auto it = run.counters.find("bytes_per_second");
     // Drop the suffixes Google Benchmark appends ("/min_time:1.000") to get the registered name.
     std::string name = run.benchmark_name();
     if (const size_t cut = name.find("/min_time:"); cut != std::string::npos) name.resize(cut);
-    if (it != run.counters.end()) bytes_per_second_[name] = it->second.value;
+    for (const auto& [counter_name, value] : run.counters) counters_[name][counter_name] = value.value;
   }
   ConsoleReporter::ReportRuns(runs);
 }
 
-double CollectingReporter::bytes_per_second(const std::string& name) const {
-  auto it = bytes_per_second_.find(name);
-  return it == bytes_per_second_.end() ? 0.0 : it->second;
+double CollectingReporter::counter(const std::string& name, const std::string& counter_name) const {
+  auto it = counters_.find(name);
+  if (it == counters_.end()) return 0.0;
+  auto value = it->second.find(counter_name);
+  return value == it->second.end() ? 0.0 : value->second;
 }
 
 std::string initialize_with_markdown_flag(int argc, char** argv) {

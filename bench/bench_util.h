@@ -26,10 +26,12 @@ class ScratchDir {
 class CollectingReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override;
-  double bytes_per_second(const std::string& name) const;
+  double bytes_per_second(const std::string& name) const { return counter(name, "bytes_per_second"); }
+  // A counter a benchmark set (state.counters[...]); 0 when it did not run or set none.
+  double counter(const std::string& name, const std::string& counter_name) const;
 
  private:
-  std::map<std::string, double> bytes_per_second_;
+  std::map<std::string, std::map<std::string, double>> counters_;  // benchmark name -> counter -> value
 };
 
 // Takes "--markdown FILE" out of the command line, hands the rest to benchmark::Initialize, and

@@ -2,7 +2,11 @@
 //   append: EmbeddedLog::append of 1,000-record batches vs write() of the same payload bytes,
 //           each with and without fsync (fdatasync) per batch;
 //   read:   fetching a whole partition vs read() of its segment files (page cache warm for both);
-//   wake:   append -> wait_for_data wake-up latency vs a bare mutex + condition-variable handoff.
+//   wake:   append -> wait_for_data wake-up latency vs a bare mutex + condition-variable handoff;
+//   codec:  appending and fetching zstd-compressed topics vs uncompressed ones, on random letters
+//           and on change events that repeat their schema (what the CDC topics hold).
+// The append and read comparisons with system calls use uncompressed topics, so both sides move
+// the same bytes.
 // Run by scripts/bench, which writes bench/results/log.md. Ratios > 1 mean careflow is faster.
 //
 //   log_bench [--markdown FILE] [google-benchmark flags]
@@ -69,9 +73,10 @@ std::unique_ptr<EmbeddedLog> open_log(const std::filesystem::path& dir) {
   return std::move(opened).value();
 }
 
-TopicConfig bench_topic(FsyncPolicy policy) {
+TopicConfig bench_topic(FsyncPolicy policy, log::Compression compression = log::Compression::kUncompressed) {
   TopicConfig config;
   config.fsync = policy;
+  config.compression = compression;
   config.retention_ms = -1;
   config.segment_bytes = 256ll << 20;
   return config;
@@ -103,6 +108,68 @@ void append_write(benchmark::State& state, size_t record_size, bool fsync) {
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(payload.size()));
   ::close(fd);
   std::filesystem::remove(path);
+}
+
+// A Debezium change event as JsonConverter writes it with schemas: the schema part is the same in
+// every record, the payload varies.
+std::vector<Record> make_change_events() {
+  std::string schema = R"({"schema":{"type":"struct","fields":[)";
+  for (const char* part : {"before", "after"}) {
+    schema += fmt::format(R"({{"type":"struct","fields":[{{"type":"string","optional":false,"field":"patient_id"}},)"
+                          R"({{"type":"string","optional":true,"field":"name"}},{{"type":"int32","optional":true,)"
+                          R"("name":"io.debezium.time.Date","version":1,"field":"birth_date"}}],"optional":true,)"
+                          R"("name":"healthcare.public.patients.Value","field":"{}"}},)",
+                          part);
+  }
+  schema += R"({"type":"string","optional":false,"field":"op"},{"type":"int64","optional":true,"field":"ts_ms"}],)"
+            R"("optional":false,"name":"healthcare.public.patients.Envelope","version":2},"payload":)";
+  std::mt19937 rng(7);
+  std::vector<Record> batch(kBatchRecords);
+  for (int i = 0; i < kBatchRecords; ++i) {
+    batch[i].key = fmt::format(R"({{"patient_id":"P{}"}})", rng() % 1000000);
+    batch[i].value = schema + fmt::format(R"({{"before":null,"after":{{"patient_id":"P{}","name":"{}","birth_date":{}}},)"
+                                          R"("op":"c","ts_ms":{}}}}})",
+                                          rng() % 1000000, random_bytes(12, rng), rng() % 30000, 1'700'000'000'000 + i);
+    batch[i].timestamp_ms = 1'700'000'000'000 + i;
+  }
+  return batch;
+}
+
+int64_t payload_bytes(const std::vector<Record>& batch) {
+  int64_t n = 0;
+  for (const Record& r : batch) n += r.payload_bytes();
+  return n;
+}
+
+// Appends the same batch over and over to a topic stored with `compression`, then fetches it
+// all back; reports append bytes/s, and the fetch's and the on-disk size as counters.
+// `make` builds the batch when the benchmark runs: built up front, its memory shifts the heap
+// layout the read benchmarks see, and their results with it (by up to 4x).
+void append_codec(benchmark::State& state, std::vector<Record> (*make)(), log::Compression compression) {
+  const std::vector<Record> batch = make();
+  const auto dir = scratch->path() / fmt::format("codec-{}", next_dir++);
+  auto log = open_log(dir);
+  (void)log->create_topic("bench", bench_topic(FsyncPolicy::kNever, compression));
+  for (auto _ : state) {
+    auto appended = log->append({"bench", 0}, batch);
+    if (!appended) state.SkipWithError(appended.status().to_string().c_str());
+  }
+  const int64_t bytes = state.iterations() * payload_bytes(batch);
+  state.SetBytesProcessed(bytes);
+  const auto start = std::chrono::steady_clock::now();
+  int64_t fetched = 0;
+  for (int64_t offset = 0;;) {
+    auto got = log->fetch({"bench", 0}, offset, {.max_records = 100000, .max_bytes = 16 << 20});
+    if (!got || got->records.empty()) break;
+    fetched += static_cast<int64_t>(got->records.size());
+    offset = got->next_offset;
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  state.counters["read_bytes_per_second"] = fetched == state.iterations() * kBatchRecords ? bytes / seconds : 0;
+  state.counters["stored_per_payload_byte"] =
+      static_cast<double>(log->partition_offsets("bench")->at(0).size_bytes) / static_cast<double>(bytes);
+  log.reset();
+  std::filesystem::remove_all(dir);
 }
 
 // One log with a prepared topic per record size, shared by the read benchmarks.
@@ -263,6 +330,18 @@ std::string markdown(const CollectingReporter& reporter, const Latency& log_wake
     double peer = reporter.bytes_per_second(fmt::format("read/plain/{}", size));
     out += fmt::format("| {} B | {:.1f} MB/s | {:.1f} MB/s | {} |\n", size, ours / 1e6, peer / 1e6, ratio(ours, peer));
   }
+  out += "\n### zstd vs uncompressed topics (batches of 1,000 records, no fsync; payload bytes/s)\n\n";
+  out += "| records | append zstd | append uncompressed | ratio | fetch zstd | fetch uncompressed | ratio | "
+         "stored bytes per payload byte, zstd |\n|---|---|---|---|---|---|---|---|\n";
+  for (const char* kind : {"letters", "events"}) {
+    const std::string zstd = fmt::format("codec/{}/zstd", kind), plain = fmt::format("codec/{}/uncompressed", kind);
+    const double append_z = reporter.bytes_per_second(zstd), append_p = reporter.bytes_per_second(plain);
+    const double read_z = reporter.counter(zstd, "read_bytes_per_second"), read_p = reporter.counter(plain, "read_bytes_per_second");
+    out += fmt::format("| {} | {:.1f} MB/s | {:.1f} MB/s | {} | {:.1f} MB/s | {:.1f} MB/s | {} | {:.3f} |\n",
+                       kind == std::string("letters") ? "1024 B of random letters" : "change events, JSON with schema",
+                       append_z / 1e6, append_p / 1e6, ratio(append_z, append_p), read_z / 1e6, read_p / 1e6,
+                       ratio(read_z, read_p), reporter.counter(zstd, "stored_per_payload_byte"));
+  }
   out += fmt::format("\n### Append → consumer wake-up ({} samples, one every {} µs)\n\n", kWakeSamples, kWakeGap.count());
   out += "| path | p50 | p99 | max |\n|---|---|---|---|\n";
   out += fmt::format("| careflow append → wait_for_data → fetch | {:.1f} µs | {:.1f} µs | {:.1f} µs |\n", log_wake.p50_us, log_wake.p99_us, log_wake.max_us);
@@ -293,6 +372,14 @@ int main(int argc, char** argv) {
     prepare_read_topic(size);
     benchmark::RegisterBenchmark(fmt::format("read/log/{}", size).c_str(), read_log, size)->MinTime(1.0);
     benchmark::RegisterBenchmark(fmt::format("read/plain/{}", size).c_str(), read_plain, size)->MinTime(1.0);
+  }
+  using Make = std::vector<Record> (*)();
+  const Make letters = [] { return make_batch(1024); };
+  for (const auto& [kind, make] : {std::pair{"letters", letters}, std::pair{"events", Make{make_change_events}}}) {
+    for (careflow::log::Compression c : {careflow::log::Compression::kZstd, careflow::log::Compression::kUncompressed}) {
+      const char* codec = c == careflow::log::Compression::kZstd ? "zstd" : "uncompressed";
+      benchmark::RegisterBenchmark(fmt::format("codec/{}/{}", kind, codec).c_str(), append_codec, make, c)->MinTime(1.0);
+    }
   }
   CollectingReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
