@@ -6,6 +6,8 @@
 #include <limits>
 #include <map>
 
+#include "common/base64.h"
+
 namespace careflow::cdc {
 namespace {
 
@@ -15,38 +17,6 @@ using serde::avro::Datum;
 bool optional_of(const Json& s) { return s.value("optional", false); }
 bool has_default(const Json& s) { return s.contains("default") && !s["default"].is_null(); }
 std::string type_of(const Json& s) { return s.value("type", ""); }
-
-// Base64 (JsonConverter's bytes) → raw bytes; nullopt when it is not base64.
-std::optional<std::string> base64_decode(std::string_view text) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  for (size_t i = 0; i < text.size(); i += 4) {
-    int v[4];
-    int pad = 0;
-    for (int k = 0; k < 4; ++k) {
-      const char c = text[i + k];
-      if (c == '=' && i + 4 == text.size() && k >= 2) {
-        v[k] = 0;
-        ++pad;
-      } else if (pad > 0 || (v[k] = value(c)) < 0) {
-        return std::nullopt;
-      }
-    }
-    const uint32_t chunk = (v[0] << 18) | (v[1] << 12) | (v[2] << 6) | v[3];
-    out.push_back(static_cast<char>(chunk >> 16));
-    if (pad < 2) out.push_back(static_cast<char>((chunk >> 8) & 0xff));
-    if (pad < 1) out.push_back(static_cast<char>(chunk & 0xff));
-  }
-  return out;
-}
 
 // Bytes as Avro's JSON encoding of a bytes default: each byte one code point U+0000..U+00FF.
 std::string latin1_text(std::string_view bytes) {
@@ -68,7 +38,7 @@ Result<Json> avro_default(const Json& schema, const Json& value, const std::stri
   const std::string type = type_of(schema);
   if (value.is_null()) return Json(nullptr);
   if (type == "bytes") {
-    auto bytes = value.is_string() ? base64_decode(value.get<std::string>()) : std::nullopt;
+    auto bytes = value.is_string() ? base64_decode(value.get<std::string>()) : Status::invalid_argument("not a string");
     if (!bytes) return Status::invalid_argument(fmt::format("{}: the bytes default is not base64", path));
     return Json(latin1_text(*bytes));
   }
@@ -231,7 +201,7 @@ Result<Datum> required_value(const Json& s, const Json& v, const std::string& pa
     return Datum::text(v.get<std::string>());
   }
   if (type == "bytes") {
-    auto bytes = v.is_string() ? base64_decode(v.get<std::string>()) : std::nullopt;
+    auto bytes = v.is_string() ? base64_decode(v.get<std::string>()) : Status::invalid_argument("not a string");
     if (!bytes) return wrong();
     return Datum::text(std::move(*bytes));
   }

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "cdc/json_text.h"
+#include "common/base64.h"
 #include "sql/datetime.h"
 
 namespace careflow::cdc {
@@ -205,22 +206,6 @@ std::optional<std::string> bytea_from_hex(std::string_view text) {
 }
 
 }  // namespace
-
-std::string base64_encode(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  for (size_t i = 0; i < bytes.size(); i += 3) {
-    uint32_t chunk = static_cast<uint8_t>(bytes[i]) << 16;
-    if (i + 1 < bytes.size()) chunk |= static_cast<uint8_t>(bytes[i + 1]) << 8;
-    if (i + 2 < bytes.size()) chunk |= static_cast<uint8_t>(bytes[i + 2]);
-    out.push_back(kAlphabet[(chunk >> 18) & 63]);
-    out.push_back(kAlphabet[(chunk >> 12) & 63]);
-    out.push_back(i + 1 < bytes.size() ? kAlphabet[(chunk >> 6) & 63] : '=');
-    out.push_back(i + 2 < bytes.size() ? kAlphabet[chunk & 63] : '=');
-  }
-  return out;
-}
 
 Result<DecimalHandling> parse_decimal_handling(std::string_view text) {
   if (text == "precise") return DecimalHandling::kPrecise;

@@ -40,6 +40,4 @@ Status append_column_value(std::string& out, const ColumnSchema& column, std::st
 // Debezium's placeholder for an unchanged TOASTed value that the server did not send.
 inline constexpr const char* kUnavailableValuePlaceholder = "__debezium_unavailable_value";
 
-std::string base64_encode(std::string_view bytes);
-
 }  // namespace careflow::cdc

@@ -15,6 +15,7 @@
 #include "cdc/avro_events.h"
 #include "cdc/connect_avro.h"
 #include "cdc/debezium_envelope.h"
+#include "common/base64.h"
 #include "registry/registry_client.h"
 #include "serde/wire_format.h"
 

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "common/base64.h"
 #include "sql/datetime.h"
 #include "sql/value_format.h"
 
@@ -22,58 +23,6 @@ Status mismatch(const Json& j, const DataType& type) {
 }
 
 }  // namespace
-
-std::string base64_encode(std::string_view bytes) {
-  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    uint32_t n = (static_cast<uint8_t>(bytes[i]) << 16) | (static_cast<uint8_t>(bytes[i + 1]) << 8) | static_cast<uint8_t>(bytes[i + 2]);
-    out += kAlphabet[n >> 18];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += kAlphabet[n & 63];
-  }
-  if (i + 1 == bytes.size()) {
-    uint32_t n = static_cast<uint8_t>(bytes[i]) << 16;
-    out += kAlphabet[n >> 18];
-    out += kAlphabet[(n >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == bytes.size()) {
-    uint32_t n = (static_cast<uint8_t>(bytes[i]) << 16) | (static_cast<uint8_t>(bytes[i + 1]) << 8);
-    out += kAlphabet[n >> 18];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
-Result<std::string> base64_decode(std::string_view text) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+' || c == '-') return 62;
-    if (c == '/' || c == '_') return 63;
-    return -1;
-  };
-  std::string out;
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    if (c == '=') break;
-    int v = value(c);
-    if (v < 0) return Status::invalid_argument(fmt::format("'{}' is not base64", text));
-    buffer = (buffer << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
-    }
-  }
-  return out;
-}
 
 Result<Value> json_to_value(const Json& j, const DataType& type) {
   if (j.is_null()) return Value();
@@ -107,8 +56,11 @@ Result<Value> json_to_value(const Json& j, const DataType& type) {
     case TypeId::kBinary:
     case TypeId::kVarBinary: {
       if (!j.is_string()) return mismatch(j, type);
-      CF_ASSIGN_OR_RETURN(std::string bytes, base64_decode(j.get<std::string>()));
-      return Value::bytes(std::move(bytes));
+      auto bytes = base64_decode(j.get<std::string>());
+      if (!bytes) {
+        return Status::invalid_argument(fmt::format("'{}' is not base64: {}", j.get<std::string>(), bytes.status().message()));
+      }
+      return Value::bytes(std::move(*bytes));
     }
     case TypeId::kDate:
     case TypeId::kTime:

@@ -20,7 +20,4 @@ using Json = nlohmann::ordered_json;
 Result<sql::Value> json_to_value(const Json& j, const sql::DataType& type);
 Json value_to_json(const sql::Value& v, const sql::DataType& type);
 
-std::string base64_encode(std::string_view bytes);
-Result<std::string> base64_decode(std::string_view text);
-
 }  // namespace careflow::exec

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <random>
 
+#include "common/base64.h"
 #include "exec/functions/helpers.h"
 
 namespace careflow::exec::fn {
@@ -182,67 +183,11 @@ int64_t instr(const std::u32string& s, const std::u32string& sub, int64_t start,
   return static_cast<int64_t>(s.size()) + 2 - pos - static_cast<int64_t>(sub.size());
 }
 
-const char* kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string to_base64(std::string_view in) {
-  std::string out;
-  size_t i = 0;
-  while (i + 2 < in.size()) {
-    uint32_t v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                 static_cast<unsigned char>(in[i + 2]);
-    out += kBase64[v >> 18];
-    out += kBase64[(v >> 12) & 63];
-    out += kBase64[(v >> 6) & 63];
-    out += kBase64[v & 63];
-    i += 3;
-  }
-  if (i + 1 == in.size()) {
-    uint32_t v = static_cast<unsigned char>(in[i]) << 16;
-    out += kBase64[v >> 18];
-    out += kBase64[(v >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    uint32_t v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-    out += kBase64[v >> 18];
-    out += kBase64[(v >> 12) & 63];
-    out += kBase64[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
-// java.util.Base64.getDecoder().decode: strict alphabet, padding optional at the very end.
+// FROM_BASE64 fails the query on bad input, naming it.
 std::string from_base64(std::string_view in) {
-  auto value_of = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  size_t end = in.size();
-  size_t padding = 0;
-  while (end > 0 && in[end - 1] == '=' && padding < 2) {
-    --end;
-    ++padding;
-  }
-  if (padding > 0 && (end + padding) % 4 != 0) fail("FROM_BASE64: input '{}' has incorrect ending padding", in);
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (size_t i = 0; i < end; ++i) {
-    int v = value_of(in[i]);
-    if (v < 0) fail("FROM_BASE64: illegal base64 character '{}' in '{}'", in[i], in);
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
-  if (end % 4 == 1) fail("FROM_BASE64: last unit of '{}' does not have enough valid bits", in);
-  return out;
+  auto decoded = base64_decode(in);
+  if (!decoded) fail("FROM_BASE64: {} in '{}'", decoded.status().message(), in);
+  return std::move(*decoded);
 }
 
 Value upper(const Value* a, size_t, const EvalContext&) {
@@ -651,7 +596,7 @@ CF_REGISTER_SCALAR(to_base64) {
                                              }}},
                                       DataType::string(),
                                       [](const Value* a, size_t, const EvalContext&) {
-                                        return Value::string(to_base64(a[0].is_string() ? a[0].as_string()
+                                        return Value::string(base64_encode(a[0].is_string() ? a[0].as_string()
                                                                                         : a[0].as_bytes()));
                                       })};
 }
