@@ -52,13 +52,12 @@ Result<std::string> get_from_running(const Config& config, const std::string& pa
   }
 }
 
-// The report of a stopped instance: the log's offset and the database's slot.
-Result<nlohmann::ordered_json> stopped_report(const Config& config, log::Topics& log) {
+// The report of a stopped instance: the offset read from the log and the database's slot.
+Result<nlohmann::ordered_json> stopped_report(const Config& config, const std::optional<cdc::StoredOffset>& offset) {
   cdc::CdcStatus status;
   status.state = "stopped";
   status.slot = config.str("cdc.slot");
   status.publication = config.str("cdc.publication");
-  CF_ASSIGN_OR_RETURN(auto offset, cdc::read_stored_offset(log, status.slot));
   if (offset) {
     status.written_lsn = offset->lsn;
     status.last_commit_time_us = offset->commit_time_us;
@@ -89,7 +88,11 @@ Status status_command(const Config& config, bool json) {
     if (report.is_discarded()) return Status::internal("GET /cdc/status answered with something that is not JSON: " + body);
   } else {
     CF_RETURN_IF_ERROR(log.status());
-    CF_ASSIGN_OR_RETURN(report, stopped_report(config, **log));
+    CF_ASSIGN_OR_RETURN(auto offset, cdc::read_stored_offset(**log, config.str("cdc.slot")));
+    // Let go of the log before the slower database part: a `careflow up` starting meanwhile
+    // needs the directory's lock.
+    log->reset();
+    CF_ASSIGN_OR_RETURN(report, stopped_report(config, offset));
   }
   if (json) {
     fmt::print("{}\n", report.dump(2));

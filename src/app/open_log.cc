@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
+
+#include "common/logging.h"
 
 namespace careflow::app {
 
@@ -26,6 +30,15 @@ Result<std::unique_ptr<log::EmbeddedLog>> open_embedded_log(const Config& config
   if (!background_maintenance) options.maintenance_interval_ms = 0;
   const std::string dir = (std::filesystem::path(config.str("data_dir")) / "log").string();
   auto opened = log::EmbeddedLog::open(dir, options);
+  // `careflow up` (the one opener that keeps the log, with maintenance) waits out a short-lived
+  // command such as `cdc status` that holds the directory for a moment, rather than failing.
+  for (int attempt = 0; background_maintenance && attempt < 50 && !opened &&
+                        opened.status().code() == StatusCode::kFailedPrecondition;
+       ++attempt) {
+    if (attempt == 0) log_info("log", "the log directory is held by another careflow process; waiting up to 5 s", {{"dir", dir}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    opened = log::EmbeddedLog::open(dir, options);
+  }
   if (!opened && opened.status().code() == StatusCode::kFailedPrecondition) {
     return Status::failed_precondition(fmt::format(
         "the data dir {} is in use by another running careflow (careflow up); stop it or use another --data-dir "

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "api/tests/http_client.h"
+#include "log/embedded_log.h"
 #include "store/local_postgres.h"
 #include "store/tests/test_postgres.h"
 #include "tests/integration/run_process.h"
@@ -291,6 +292,39 @@ Background start_up(const fs::path& dir, const std::vector<std::string>& args, c
       start_careflow_up(CAREFLOW_BINARY, args, (dir / "up.out").string(), (dir / "up.err").string(), &up, env);
   if (!failed.empty()) ADD_FAILURE() << failed;
   return up;
+}
+
+// A short-lived command (cdc status, topic list on a stopped instance) holds the log's lock for
+// a moment; a `careflow up` starting meanwhile waits for it instead of failing.
+TEST_F(CliTest, UpWaitsForACommandThatHoldsTheLogForAMoment) {
+  const std::string data = (dir_ / "var").string();
+  auto held = log::EmbeddedLog::open((fs::path(data) / "log").string(), {});
+  ASSERT_TRUE(held.is_ok()) << held.status().to_string();
+  const int http_port = store::testing::free_port();
+  Background up = start_process(CAREFLOW_BINARY,
+                                {"--data-dir", data, "--set", "http.port=" + std::to_string(http_port), "--set",
+                                 "database.port=" + std::to_string(store::testing::free_port()), "up"},
+                                (dir_ / "up.out").string(), (dir_ / "up.err").string());
+  // Released only once up has found the directory held (and said so), so the wait is exercised.
+  bool waiting = false;
+  for (int i = 0; i < 600 && !waiting; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    waiting = read_file((dir_ / "up.err").string()).find("the log directory is held by another careflow process") !=
+              std::string::npos;
+  }
+  ASSERT_TRUE(waiting) << read_file((dir_ / "up.err").string());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  held->reset();
+  bool banner = false;
+  for (int i = 0; i < 600 && !banner; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    banner = read_file((dir_ / "up.out").string()).find("Press Ctrl-C") != std::string::npos;
+    if (!banner && wait_exit(up.pid, std::chrono::milliseconds(0)) != -1) break;
+  }
+  ASSERT_TRUE(banner) << read_file((dir_ / "up.err").string());
+  EXPECT_EQ(api::testing::call(http_port, "GET", "/health").status, 200);
+  ASSERT_EQ(kill(up.pid, SIGTERM), 0);
+  EXPECT_EQ(wait_exit(up.pid, std::chrono::seconds(20)), 0);
 }
 
 TEST_F(CliTest, UpRunsTheApiRefusesASecondInstanceStopsOnSigtermAndKeepsItsData) {
