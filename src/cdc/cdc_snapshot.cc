@@ -63,6 +63,9 @@ Status CdcSession::snapshot_into_new_slot() {
     StoredOffset offset;
     offset.lsn = slot.consistent_point;
     CF_RETURN_IF_ERROR(append(records, offset));
+    // In the log before the capture says it is streaming: a reader that waits for that state
+    // (cdc status, the tests) then finds the whole snapshot.
+    CF_RETURN_IF_ERROR(writer_->drain());
     update_status([&](CdcStatus& s) {
       s.snapshot_rows += rows_read;
       s.events_written += rows_read;
