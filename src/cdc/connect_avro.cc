@@ -38,8 +38,10 @@ Result<Json> avro_default(const Json& schema, const Json& value, const std::stri
   const std::string type = type_of(schema);
   if (value.is_null()) return Json(nullptr);
   if (type == "bytes") {
-    auto bytes = value.is_string() ? base64_decode(value.get<std::string>()) : Status::invalid_argument("not a string");
-    if (!bytes) return Status::invalid_argument(fmt::format("{}: the bytes default is not base64", path));
+    const auto not_base64 = [&] { return Status::invalid_argument(fmt::format("{}: the bytes default is not base64", path)); };
+    if (!value.is_string()) return not_base64();
+    auto bytes = base64_decode(value.get<std::string>());
+    if (!bytes) return not_base64();
     return Json(latin1_text(*bytes));
   }
   if (type == "struct") {
@@ -201,7 +203,8 @@ Result<Datum> required_value(const Json& s, const Json& v, const std::string& pa
     return Datum::text(v.get<std::string>());
   }
   if (type == "bytes") {
-    auto bytes = v.is_string() ? base64_decode(v.get<std::string>()) : Status::invalid_argument("not a string");
+    if (!v.is_string()) return wrong();
+    auto bytes = base64_decode(v.get<std::string>());
     if (!bytes) return wrong();
     return Datum::text(std::move(*bytes));
   }
