@@ -21,6 +21,7 @@
 #include "app/cli.h"
 #include "app/open_log.h"
 #include "app/open_registry.h"
+#include "app/sql_location.h"
 #include "exec/connectors/job_runner.h"
 #include "exec/connectors/record_format.h"
 #include "exec/row.h"
@@ -69,6 +70,9 @@ bool needs_log(const std::vector<exec::Job*>& jobs) {
 // session's registry (schema_registry.*) opened only when some table needs it, so that a pipeline
 // without Avro never needs a registry.
 struct SqlRegistries {
+  // The data dir's registry, when schema_registry.url names none (docs/configuration.md: empty =
+  // the built-in one), so that offline sessions register and read schemas where `careflow up` does.
+  std::unique_ptr<registry::SchemaRegistry> embedded;
   std::unique_ptr<serde::RegistryClient> session;
   exec::FormatRegistries* formats = nullptr;  // the newest of `made`
   // Earlier ones stay alive: the shell's background jobs may still use them.
@@ -84,7 +88,14 @@ Status prepare_registries(const Config& config, const std::vector<exec::Job*>& j
     }
   }
   if (needing && !out->session) {
-    auto client = open_registry_client(config, nullptr);
+    if (config.str("schema_registry.url").empty()) {
+      auto embedded = open_data_dir_registry(config, true, "");
+      if (!embedded.is_ok()) {
+        return embedded.status().with_context(fmt::format("table '{}' uses the data dir's Schema Registry", needing->name));
+      }
+      out->embedded = std::move(*embedded);
+    }
+    auto client = open_registry_client(config, out->embedded.get());
     if (!client.is_ok()) {
       return client.status().with_context(fmt::format("table '{}' uses the session's Schema Registry (it names no URL)", needing->name));
     }
@@ -105,7 +116,7 @@ Status prepare_registries(const Config& config, const std::vector<exec::Job*>& j
 Status run_script(const Config& config, const std::string& text, bool bounded, const std::string& origin) {
   exec::Session session;
   auto results = session.execute_script(text);
-  if (!results.is_ok()) return results.status().with_context(origin);
+  if (!results.is_ok()) return locate_sql_error(results.status(), {origin});
   std::vector<exec::Job*> jobs;
   std::vector<size_t> selects;
   for (exec::StatementResult& r : *results) {
@@ -265,18 +276,22 @@ void shell(const Config& config) {
 
 Status explain(const std::string& text, const std::string& origin) {
   exec::Session session;
-  CF_ASSIGN_OR_RETURN(std::vector<sql::ScriptStatement> statements, sql::parse_script(text));
-  for (sql::ScriptStatement& st : statements) {
+  auto parsed = sql::parse_script(text);
+  if (!parsed.is_ok()) return locate_sql_error(parsed.status(), {origin});
+  for (sql::ScriptStatement& st : *parsed) {
     using K = sql::Statement::Kind;
     K kind = st.statement->kind;
     if (kind == K::kQuery || kind == K::kInsert || kind == K::kStatementSet) {
-      auto r = session.execute_script("EXPLAIN " + st.text);
-      if (!r.is_ok()) return r.status().with_context(fmt::format("{}, line {}", origin, st.statement->pos.line));
+      // Planned as "EXPLAIN <statement>": its places count from the statement's own start.
+      constexpr std::string_view kExplain = "EXPLAIN ";
+      auto r = session.execute_script(std::string(kExplain) + st.text);
+      const TextPlace place{origin, st.statement->pos.line, st.statement->pos.column};
+      if (!r.is_ok()) return locate_sql_error(r.status(), place, static_cast<int>(kExplain.size()));
       fmt::print("-- {}\n{}\n", st.text.substr(0, st.text.find('\n')), r->front().text);
       continue;
     }
     auto r = session.execute(std::move(st.statement), st.text);
-    if (!r.is_ok()) return r.status().with_context(origin);
+    if (!r.is_ok()) return locate_sql_error(r.status(), {origin});
   }
   return Status::ok();
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "registry/registry_client.h"
 
 namespace careflow::app {
@@ -23,6 +25,17 @@ Result<std::unique_ptr<serde::RegistryClient>> open_registry_client(const Config
         "registry of a running `careflow up` (http://127.0.0.1:8000)");
   }
   return registry::embedded_client(*embedded);
+}
+
+Result<std::unique_ptr<registry::SchemaRegistry>> open_data_dir_registry(const Config& config, bool create,
+                                                                         std::string_view what) {
+  const std::string dir = (std::filesystem::path(config.str("data_dir")) / "registry").string();
+  if (!create && !std::filesystem::exists(dir)) {
+    return Status::failed_precondition(fmt::format(
+        "{} needs a Schema Registry: {} holds none (`careflow up` keeps one there); set schema_registry.url for another",
+        what, dir));
+  }
+  return registry::SchemaRegistry::open(dir);
 }
 
 serde::SerializerOptions serializer_options(const Config& config, bool is_key) {

@@ -20,6 +20,12 @@ namespace careflow::app {
 Result<std::unique_ptr<serde::RegistryClient>> open_registry_client(const Config& config,
                                                                     registry::SchemaRegistry* embedded);
 
+// The data dir's embedded registry (<data_dir>/registry, where `careflow up` keeps it), for commands
+// that run without `careflow up` and without schema_registry.url. Created when missing if `create`;
+// else FailedPrecondition saying that `what` needs one and how to name another.
+Result<std::unique_ptr<registry::SchemaRegistry>> open_data_dir_registry(const Config& config, bool create,
+                                                                         std::string_view what);
+
 // The serializer options the configuration gives: its subject name strategy and context.
 serde::SerializerOptions serializer_options(const Config& config, bool is_key);
 

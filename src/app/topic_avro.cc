@@ -89,14 +89,7 @@ Result<std::unique_ptr<AvroLineDecoder>> AvroLineDecoder::open(const Config& con
   if (!config.str("schema_registry.url").empty()) {
     CF_ASSIGN_OR_RETURN(d->client_, open_registry_client(config, nullptr));
   } else {
-    const std::string dir = (std::filesystem::path(config.str("data_dir")) / "registry").string();
-    if (!std::filesystem::exists(dir)) {
-      return Status::failed_precondition(fmt::format(
-          "--format avro needs a Schema Registry: {} holds none (`careflow up` keeps one there); set schema_registry.url "
-          "for another",
-          dir));
-    }
-    CF_ASSIGN_OR_RETURN(d->embedded_, registry::SchemaRegistry::open(dir));
+    CF_ASSIGN_OR_RETURN(d->embedded_, open_data_dir_registry(config, false, "--format avro"));
     const std::string& context = config.str("schema_registry.context");
     d->client_ = registry::embedded_client(*d->embedded_, context.empty() ? "." : context);
   }
