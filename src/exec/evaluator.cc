@@ -254,188 +254,226 @@ inline const Value& eval_ref(const BoundExpr& e, const std::vector<Value>& row, 
   return scratch;
 }
 
+// One function per expression family; evaluate() dispatches on the kind. Each takes the
+// expression and the row and returns its value, with Flink's NULL rules for that family.
+
+Value eval_call(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
+  ArgumentFrame frame;
+  std::vector<Value>& args = frame.values(e.args.size());
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    const BoundExpr& a = *e.args[i];
+    // Columns and literals are assigned into the frame's values, reusing their storage.
+    if (a.kind == BoundKind::kInputRef) args[i] = row[static_cast<size_t>(a.index)];
+    else if (a.kind == BoundKind::kLiteral) args[i] = a.value;
+    else args[i] = evaluate(a, row, ctx);
+    if (e.binding.null_on_null && args[i].is_null()) return Value();
+  }
+  return e.binding.kernel->call(args.data(), args.size(), ctx);
+}
+
+// Arithmetic, unary minus and string / binary concatenation: NULL when an operand is.
+Value eval_arithmetic(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
+  Value sa, sb;
+  const Value& a = eval_ref(*e.args[0], row, ctx, sa);
+  if (a.is_null()) return Value();
+  const Value& b = eval_ref(*e.args[1], row, ctx, sb);
+  if (b.is_null()) return Value();
+  return arithmetic(e, a, b);
+}
+
+Value eval_negate(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
+  Value v = evaluate(*e.args[0], row, ctx);
+  if (v.is_null()) return v;
+  if (e.type.is_integer() || e.type.is_interval()) {
+    return Value::integer(sql::wrap_to_width(static_cast<int64_t>(0 - static_cast<uint64_t>(v.as_int())), e.type.id));
+  }
+  if (e.type.is_approximate()) return Value::real(-v.as_double());
+  return Value::decimal(-v.as_decimal());
+}
+
+Value eval_concat(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
+  Value a = evaluate(*e.args[0], row, ctx);
+  if (a.is_null()) return a;
+  Value b = evaluate(*e.args[1], row, ctx);
+  if (b.is_null()) return b;
+  if (e.type.is_binary()) return Value::bytes(a.as_bytes() + b.as_bytes());
+  return Value::string(a.as_string() + b.as_string());
+}
+
+// AND / OR / NOT with three-valued logic: AND is FALSE as soon as one side is, OR TRUE as soon as
+// one side is; otherwise a NULL side makes the result NULL.
+Value eval_and_or(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
+  const bool decisive = e.kind == BoundKind::kOr;  // the value that decides: FALSE for AND, TRUE for OR
+  bool unknown = false;
+  for (const auto& a : e.args) {
+    Value v = evaluate(*a, row, ctx);
+    if (v.is_null()) unknown = true;
+    else if (v.as_bool() == decisive) return Value::boolean(decisive);
+  }
+  return unknown ? Value() : Value::boolean(!decisive);
+}
+
+Value eval_not(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
+  Value v = evaluate(*e.args[0], row, ctx);
+  return v.is_null() ? v : Value::boolean(!v.as_bool());
+}
+
+// IS [NOT] NULL and IS [NOT] TRUE / FALSE / UNKNOWN: never NULL.
+Value eval_is(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
+  if (e.kind == BoundKind::kIsNull) {
+    Value scratch;
+    bool null = eval_ref(*e.args[0], row, ctx, scratch).is_null();
+    return Value::boolean(e.negated ? !null : null);
+  }
+  Value v = evaluate(*e.args[0], row, ctx);
+  bool r = e.op == "UNKNOWN" ? v.is_null() : (!v.is_null() && v.as_bool() == (e.op == "TRUE"));
+  return Value::boolean(e.negated ? !r : r);
+}
+
+// Comparisons and the predicates built on them: =, <, ..., IS [NOT] DISTINCT FROM, [NOT] IN
+// (list), [NOT] BETWEEN, [NOT] LIKE.
+Value eval_compare(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
+  Value sa, sb;
+  const Value& a = eval_ref(*e.args[0], row, ctx, sa);
+  const Value& b = eval_ref(*e.args[1], row, ctx, sb);
+  return compare_op(e, a, b);
+}
+
+Value eval_in_list(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
+  Value needle = evaluate(*e.args[0], row, ctx);
+  if (needle.is_null()) return Value();
+  bool unknown = false;
+  for (size_t i = 1; i < e.args.size(); ++i) {
+    Value v = evaluate(*e.args[i], row, ctx);
+    if (v.is_null()) {
+      unknown = true;
+    } else if (compare(needle, v, e.args[0]->type) == 0) {
+      return Value::boolean(!e.negated);
+    }
+  }
+  if (unknown) return Value();
+  return Value::boolean(e.negated);
+}
+
+Value eval_between(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
+  Value v = evaluate(*e.args[0], row, ctx);
+  Value lo = evaluate(*e.args[1], row, ctx);
+  Value hi = evaluate(*e.args[2], row, ctx);
+  const DataType& t = e.args[0]->type;
+  // Three-valued: v >= lo AND v <= hi.
+  Value ge = (v.is_null() || lo.is_null()) ? Value() : Value::boolean(compare(v, lo, t) >= 0);
+  Value le = (v.is_null() || hi.is_null()) ? Value() : Value::boolean(compare(v, hi, t) <= 0);
+  Value r;
+  if ((!ge.is_null() && !ge.as_bool()) || (!le.is_null() && !le.as_bool())) r = Value::boolean(false);
+  else if (ge.is_null() || le.is_null()) r = Value();
+  else r = Value::boolean(true);
+  if (e.negated && !r.is_null()) r = Value::boolean(!r.as_bool());
+  return r;
+}
+
+Value eval_like(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
+  Value s = evaluate(*e.args[0], row, ctx);
+  Value p = evaluate(*e.args[1], row, ctx);
+  if (s.is_null() || p.is_null()) return Value();
+  int escape = -1;
+  if (e.args.size() > 2) {
+    Value esc = evaluate(*e.args[2], row, ctx);
+    if (esc.is_null()) return Value();
+    if (esc.as_string().size() != 1) throw EvalError("LIKE ESCAPE must be a single character");
+    escape = static_cast<unsigned char>(esc.as_string()[0]);
+  }
+  bool r = like(s.as_string(), p.as_string(), escape);
+  return Value::boolean(e.negated ? !r : r);
+}
+
+// CASE WHEN c1 THEN v1 ... ELSE d END, as the binder lays it out: condition / value pairs, then
+// the ELSE value.
+Value eval_case(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
+  size_t n = e.args.size();
+  for (size_t i = 0; i + 1 < n; i += 2) {
+    Value c = evaluate(*e.args[i], row, ctx);
+    if (!c.is_null() && c.as_bool()) return evaluate(*e.args[i + 1], row, ctx);
+  }
+  return evaluate(*e.args[n - 1], row, ctx);
+}
+
+// Composite values: ROW / ARRAY / MAP constructors, field access and subscripts.
+Value eval_field_access(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
+  Value v = evaluate(*e.args[0], row, ctx);
+  if (v.is_null()) return v;
+  return v.as_list()[static_cast<size_t>(e.index)];
+}
+
+Value eval_subscript(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
+  Value c = evaluate(*e.args[0], row, ctx);
+  Value k = evaluate(*e.args[1], row, ctx);
+  if (c.is_null() || k.is_null()) return Value();
+  if (e.args[0]->type.id == TypeId::kArray) {
+    int64_t i = k.as_int();
+    const auto& items = c.as_list();
+    if (i < 1 || i > static_cast<int64_t>(items.size())) return Value();
+    return items[static_cast<size_t>(i - 1)];
+  }
+  for (const auto& [key, val] : c.as_map()) {
+    if (key == k) return val;
+  }
+  return Value();
+}
+
+Value eval_list_ctor(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
+  std::vector<Value> items;
+  for (const auto& a : e.args) items.push_back(evaluate(*a, row, ctx));
+  return Value::list(std::move(items));
+}
+
+Value eval_map_ctor(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
+  sql::MapEntries entries;
+  for (size_t i = 0; i + 1 < e.args.size(); i += 2) {
+    Value k = evaluate(*e.args[i], row, ctx);
+    Value v = evaluate(*e.args[i + 1], row, ctx);
+    bool replaced = false;
+    for (auto& [ek, ev] : entries) {
+      if (ek == k) {
+        ev = v;  // a later duplicate key wins, as in Flink's MAP[...]
+        replaced = true;
+      }
+    }
+    if (!replaced) entries.emplace_back(std::move(k), std::move(v));
+  }
+  return Value::map(std::move(entries));
+}
+
 }  // namespace
 
 Value evaluate(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
   switch (e.kind) {
     case BoundKind::kInputRef: return row[static_cast<size_t>(e.index)];
     case BoundKind::kLiteral: return e.value;
-    case BoundKind::kCall: {
-      ArgumentFrame frame;
-      std::vector<Value>& args = frame.values(e.args.size());
-      for (size_t i = 0; i < e.args.size(); ++i) {
-        const BoundExpr& a = *e.args[i];
-        // Columns and literals are assigned into the frame's values, reusing their storage.
-        if (a.kind == BoundKind::kInputRef) args[i] = row[static_cast<size_t>(a.index)];
-        else if (a.kind == BoundKind::kLiteral) args[i] = a.value;
-        else args[i] = evaluate(a, row, ctx);
-        if (e.binding.null_on_null && args[i].is_null()) return Value();
-      }
-      return e.binding.kernel->call(args.data(), args.size(), ctx);
-    }
+    case BoundKind::kCall: return eval_call(e, row, ctx);
     case BoundKind::kCast: {
       Value scratch;
       const Value& v = eval_ref(*e.args[0], row, ctx, scratch);
       return sql::cast_value(v, e.args[0]->type, e.type, e.try_cast, ctx);
     }
-    case BoundKind::kArithmetic: {
-      Value sa, sb;
-      const Value& a = eval_ref(*e.args[0], row, ctx, sa);
-      if (a.is_null()) return Value();
-      const Value& b = eval_ref(*e.args[1], row, ctx, sb);
-      if (b.is_null()) return Value();
-      return arithmetic(e, a, b);
-    }
-    case BoundKind::kNegate: {
-      Value v = evaluate(*e.args[0], row, ctx);
-      if (v.is_null()) return v;
-      if (e.type.is_integer() || e.type.is_interval()) {
-        return Value::integer(sql::wrap_to_width(static_cast<int64_t>(0 - static_cast<uint64_t>(v.as_int())), e.type.id));
-      }
-      if (e.type.is_approximate()) return Value::real(-v.as_double());
-      return Value::decimal(-v.as_decimal());
-    }
-    case BoundKind::kCompare: {
-      Value sa, sb;
-      const Value& a = eval_ref(*e.args[0], row, ctx, sa);
-      const Value& b = eval_ref(*e.args[1], row, ctx, sb);
-      return compare_op(e, a, b);
-    }
-    case BoundKind::kConcat: {
-      Value a = evaluate(*e.args[0], row, ctx);
-      if (a.is_null()) return a;
-      Value b = evaluate(*e.args[1], row, ctx);
-      if (b.is_null()) return b;
-      if (e.type.is_binary()) return Value::bytes(a.as_bytes() + b.as_bytes());
-      return Value::string(a.as_string() + b.as_string());
-    }
-    case BoundKind::kAnd: {
-      bool unknown = false;
-      for (const auto& a : e.args) {
-        Value v = evaluate(*a, row, ctx);
-        if (v.is_null()) unknown = true;
-        else if (!v.as_bool()) return Value::boolean(false);
-      }
-      return unknown ? Value() : Value::boolean(true);
-    }
-    case BoundKind::kOr: {
-      bool unknown = false;
-      for (const auto& a : e.args) {
-        Value v = evaluate(*a, row, ctx);
-        if (v.is_null()) unknown = true;
-        else if (v.as_bool()) return Value::boolean(true);
-      }
-      return unknown ? Value() : Value::boolean(false);
-    }
-    case BoundKind::kNot: {
-      Value v = evaluate(*e.args[0], row, ctx);
-      return v.is_null() ? v : Value::boolean(!v.as_bool());
-    }
-    case BoundKind::kIsNull: {
-      Value scratch;
-      bool null = eval_ref(*e.args[0], row, ctx, scratch).is_null();
-      return Value::boolean(e.negated ? !null : null);
-    }
-    case BoundKind::kIsTrue: {
-      Value v = evaluate(*e.args[0], row, ctx);
-      bool r = e.op == "UNKNOWN" ? v.is_null() : (!v.is_null() && v.as_bool() == (e.op == "TRUE"));
-      return Value::boolean(e.negated ? !r : r);
-    }
-    case BoundKind::kCase: {
-      size_t n = e.args.size();
-      for (size_t i = 0; i + 1 < n; i += 2) {
-        Value c = evaluate(*e.args[i], row, ctx);
-        if (!c.is_null() && c.as_bool()) return evaluate(*e.args[i + 1], row, ctx);
-      }
-      return evaluate(*e.args[n - 1], row, ctx);
-    }
-    case BoundKind::kInList: {
-      Value needle = evaluate(*e.args[0], row, ctx);
-      if (needle.is_null()) return Value();
-      bool unknown = false;
-      for (size_t i = 1; i < e.args.size(); ++i) {
-        Value v = evaluate(*e.args[i], row, ctx);
-        if (v.is_null()) {
-          unknown = true;
-        } else if (compare(needle, v, e.args[0]->type) == 0) {
-          return Value::boolean(!e.negated);
-        }
-      }
-      if (unknown) return Value();
-      return Value::boolean(e.negated);
-    }
-    case BoundKind::kLike: {
-      Value s = evaluate(*e.args[0], row, ctx);
-      Value p = evaluate(*e.args[1], row, ctx);
-      if (s.is_null() || p.is_null()) return Value();
-      int escape = -1;
-      if (e.args.size() > 2) {
-        Value esc = evaluate(*e.args[2], row, ctx);
-        if (esc.is_null()) return Value();
-        if (esc.as_string().size() != 1) throw EvalError("LIKE ESCAPE must be a single character");
-        escape = static_cast<unsigned char>(esc.as_string()[0]);
-      }
-      bool r = like(s.as_string(), p.as_string(), escape);
-      return Value::boolean(e.negated ? !r : r);
-    }
-    case BoundKind::kBetween: {
-      Value v = evaluate(*e.args[0], row, ctx);
-      Value lo = evaluate(*e.args[1], row, ctx);
-      Value hi = evaluate(*e.args[2], row, ctx);
-      const DataType& t = e.args[0]->type;
-      // Three-valued: v >= lo AND v <= hi.
-      Value ge = (v.is_null() || lo.is_null()) ? Value() : Value::boolean(compare(v, lo, t) >= 0);
-      Value le = (v.is_null() || hi.is_null()) ? Value() : Value::boolean(compare(v, hi, t) <= 0);
-      Value r;
-      if ((!ge.is_null() && !ge.as_bool()) || (!le.is_null() && !le.as_bool())) r = Value::boolean(false);
-      else if (ge.is_null() || le.is_null()) r = Value();
-      else r = Value::boolean(true);
-      if (e.negated && !r.is_null()) r = Value::boolean(!r.as_bool());
-      return r;
-    }
+    case BoundKind::kArithmetic: return eval_arithmetic(e, row, ctx);
+    case BoundKind::kNegate: return eval_negate(e, row, ctx);
+    case BoundKind::kConcat: return eval_concat(e, row, ctx);
+    case BoundKind::kAnd:
+    case BoundKind::kOr: return eval_and_or(e, row, ctx);
+    case BoundKind::kNot: return eval_not(e, row, ctx);
+    case BoundKind::kIsNull:
+    case BoundKind::kIsTrue: return eval_is(e, row, ctx);
+    case BoundKind::kCompare: return eval_compare(e, row, ctx);
+    case BoundKind::kInList: return eval_in_list(e, row, ctx);
+    case BoundKind::kBetween: return eval_between(e, row, ctx);
+    case BoundKind::kLike: return eval_like(e, row, ctx);
+    case BoundKind::kCase: return eval_case(e, row, ctx);
     case BoundKind::kProctime: return Value::integer(sql::truncate_micros(ctx.now_micros, 3));
-    case BoundKind::kFieldAccess: {
-      Value v = evaluate(*e.args[0], row, ctx);
-      if (v.is_null()) return v;
-      return v.as_list()[static_cast<size_t>(e.index)];
-    }
-    case BoundKind::kSubscript: {
-      Value c = evaluate(*e.args[0], row, ctx);
-      Value k = evaluate(*e.args[1], row, ctx);
-      if (c.is_null() || k.is_null()) return Value();
-      if (e.args[0]->type.id == TypeId::kArray) {
-        int64_t i = k.as_int();
-        const auto& items = c.as_list();
-        if (i < 1 || i > static_cast<int64_t>(items.size())) return Value();
-        return items[static_cast<size_t>(i - 1)];
-      }
-      for (const auto& [key, val] : c.as_map()) {
-        if (key == k) return val;
-      }
-      return Value();
-    }
+    case BoundKind::kFieldAccess: return eval_field_access(e, row, ctx);
+    case BoundKind::kSubscript: return eval_subscript(e, row, ctx);
     case BoundKind::kRowCtor:
-    case BoundKind::kArrayCtor: {
-      std::vector<Value> items;
-      for (const auto& a : e.args) items.push_back(evaluate(*a, row, ctx));
-      return Value::list(std::move(items));
-    }
-    case BoundKind::kMapCtor: {
-      sql::MapEntries entries;
-      for (size_t i = 0; i + 1 < e.args.size(); i += 2) {
-        Value k = evaluate(*e.args[i], row, ctx);
-        Value v = evaluate(*e.args[i + 1], row, ctx);
-        bool replaced = false;
-        for (auto& [ek, ev] : entries) {
-          if (ek == k) {
-            ev = v;  // a later duplicate key wins, as in Flink's MAP[...]
-            replaced = true;
-          }
-        }
-        if (!replaced) entries.emplace_back(std::move(k), std::move(v));
-      }
-      return Value::map(std::move(entries));
-    }
+    case BoundKind::kArrayCtor: return eval_list_ctor(e, row, ctx);
+    case BoundKind::kMapCtor: return eval_map_ctor(e, row, ctx);
   }
   return Value();
 }

@@ -6,8 +6,6 @@ namespace careflow::sql {
 
 namespace {
 
-std::string type_name(const DataType& t) { return t.without_time_attribute().to_string(); }
-
 // The node that first turns an insert-only stream into an updating one: what Flink names in
 // "doesn't support consuming update and delete changes which is produced by node ...".
 const PlanNode* update_origin(const PlanNode& n) {

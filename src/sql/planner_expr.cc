@@ -14,9 +14,9 @@ void plan_fail(SourcePos pos, const std::string& message) {
   throw PlanError{fmt::format("line {}:{}: {}", pos.line, pos.column, message)};
 }
 
-namespace {
-
 std::string type_name(const DataType& t) { return t.without_time_attribute().to_string(); }
+
+namespace {
 
 std::shared_ptr<BoundExpr> make_bound(BoundKind kind, DataType type, std::vector<BoundExprPtr> args) {
   auto e = std::make_shared<BoundExpr>();

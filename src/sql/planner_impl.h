@@ -1,10 +1,12 @@
 #pragma once
-// The planner's internals, split over planner_expr.cc (expressions), planner_query.cc (SELECT,
-// FROM, set operations), planner_rules.cc (Top-N/deduplication recognition, changelog inference).
+// The planner's internals, split over planner_expr.cc (expressions), planner_select.cc (SELECT,
+// clause by clause), planner_query.cc (FROM, joins, WHERE, set operations, ORDER BY / LIMIT),
+// planner_rules.cc (Top-N/deduplication recognition, changelog inference).
 
 #include <fmt/format.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,9 @@ struct PlanError {
 };
 
 [[noreturn]] void plan_fail(SourcePos pos, const std::string& message);
+
+// A type as error messages name it (without its time attribute).
+std::string type_name(const DataType& t);
 
 // One visible column: where it comes from (table alias) and where it is in the input row.
 struct ScopeColumn {
@@ -45,6 +50,14 @@ struct AggregateContext {
   const Scope* input_scope = nullptr;     // for error messages: the columns before grouping
 };
 
+// One item of a select list, '*' expanded: an expression to bind, or an already bound column.
+struct SelectOutput {
+  const Expr* expr;
+  BoundExprPtr bound;  // an expanded star column, or a ROW_NUMBER() item's rank number
+  std::string name;
+  SourcePos pos;
+};
+
 class QueryPlanner {
  public:
   QueryPlanner(const Catalog& catalog, const SessionOptions& options) : catalog_(catalog), options_(options) {}
@@ -54,8 +67,29 @@ class QueryPlanner {
     Scope scope;
   };
 
+  // A SELECT while it is planned, clause by clause.
+  struct SelectState {
+    Planned input;  // after FROM and WHERE; agg.input_scope points at its scope
+    std::vector<SelectOutput> items;
+    bool grouped = false;
+    AggregateContext agg;
+    PlanPtr node;  // what the projection reads: the input, then the GroupAggregate, then the Rank
+    Scope scope;   // the columns of `node`
+    const AggregateContext* agg_context() const { return grouped ? &agg : nullptr; }
+  };
+
   Planned query(const Query& q);
   Planned select(const Query& q);
+  Planned select_from(const Select& s);
+  std::vector<SelectOutput> select_items(const Select& s, const Scope& scope);
+  void group_by(const Select& s, SelectState& st);
+  std::vector<const Expr*> aggregate_calls(const Select& s, const std::vector<SelectOutput>& items) const;
+  AggCall bind_aggregate_call(const Expr& call, const Scope& scope, std::vector<BoundExprPtr>* pre,
+                              std::vector<std::string>* pre_names);
+  std::optional<size_t> row_number_item(const std::vector<SelectOutput>& items) const;
+  void rank_over(size_t item, SelectState& st);
+  Planned project(const Select& s, const SelectState& st);
+  PlanPtr distinct(PlanPtr projected);
   Planned set_operation(const Query& q);
   Planned values(const Query& q);
   Planned from(const TableRef& ref);
@@ -82,6 +116,10 @@ class QueryPlanner {
   // Plan helpers
   PlanPtr calc(PlanPtr input, std::vector<BoundExprPtr> projections, BoundExprPtr filter,
                std::vector<std::string> names);
+  // A Calc passing every column of `input` through, then `extra` columns named `extra_names`;
+  // with a filter, only the rows where it is TRUE.
+  PlanPtr pass_through(PlanPtr input, BoundExprPtr filter, std::vector<BoundExprPtr> extra = {},
+                       std::vector<std::string> extra_names = {});
   Planned where(Planned in, const Expr& condition);
   Planned semi_join(Planned in, const Expr& predicate, bool anti);
 

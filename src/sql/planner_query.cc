@@ -1,4 +1,5 @@
-// SELECT, FROM, joins, UNNEST, set operations, ORDER BY / LIMIT, INSERT.
+// Queries around SELECT: FROM, joins, UNNEST, WHERE (with EXISTS / IN subqueries), set operations,
+// ORDER BY / LIMIT. SELECT itself: planner_select.cc.
 #include <algorithm>
 #include <set>
 
@@ -8,8 +9,6 @@
 namespace careflow::sql {
 
 namespace {
-
-std::string type_name(const DataType& t) { return t.without_time_attribute().to_string(); }
 
 // Conjuncts of an AND tree, in order.
 void split_and(const Expr& e, std::vector<const Expr*>* out) {
@@ -41,14 +40,6 @@ BoundExprPtr and_all(const std::vector<BoundExprPtr>& parts) {
   return e;
 }
 
-std::string output_name(const SelectItem& item, size_t index) {
-  if (!item.alias.empty()) return item.alias;
-  const Expr& e = *item.expr;
-  if (e.kind == ExprKind::kColumn) return e.name;
-  if (e.kind == ExprKind::kFieldAccess) return e.name;
-  return fmt::format("EXPR${}", index);
-}
-
 bool references_only(const BoundExpr& e, int lo, int hi) {
   std::vector<int> refs;
   collect_input_refs(e, &refs);
@@ -77,6 +68,21 @@ PlanPtr QueryPlanner::calc(PlanPtr input, std::vector<BoundExprPtr> projections,
   n->filter = std::move(filter);
   infer_changelog(*n);
   return n;
+}
+
+PlanPtr QueryPlanner::pass_through(PlanPtr input, BoundExprPtr filter, std::vector<BoundExprPtr> extra,
+                                   std::vector<std::string> extra_names) {
+  std::vector<BoundExprPtr> proj;
+  std::vector<std::string> names;
+  for (size_t i = 0; i < input->schema.size(); ++i) {
+    proj.push_back(bound_input_ref(static_cast<int>(i), input->schema[i].type));
+    names.push_back(input->schema[i].name);
+  }
+  for (size_t i = 0; i < extra.size(); ++i) {
+    proj.push_back(std::move(extra[i]));
+    names.push_back(std::move(extra_names[i]));
+  }
+  return calc(std::move(input), std::move(proj), std::move(filter), std::move(names));
 }
 
 QueryPlanner::Planned QueryPlanner::query(const Query& q) {
@@ -544,15 +550,7 @@ QueryPlanner::Planned QueryPlanner::semi_join(Planned in, const Expr& predicate,
     }
   }
   PlanPtr right_node = right.node;
-  if (!right_only.empty()) {
-    std::vector<BoundExprPtr> proj;
-    std::vector<std::string> names;
-    for (size_t i = 0; i < right.node->schema.size(); ++i) {
-      proj.push_back(bound_input_ref(static_cast<int>(i), right.node->schema[i].type));
-      names.push_back(right.node->schema[i].name);
-    }
-    right_node = calc(right_node, proj, and_all(right_only), names);
-  }
+  if (!right_only.empty()) right_node = pass_through(right_node, and_all(right_only));
   PlanPtr n = make_node(PlanKind::kSemiJoin, {in.node, right_node}, in.node->schema);
   n->anti = anti;
   std::vector<BoundExprPtr> residual;
@@ -593,262 +591,8 @@ QueryPlanner::Planned QueryPlanner::where(Planned in, const Expr& condition) {
     const Expr& inner = negate ? *c->args[0] : *c;
     in = semi_join(std::move(in), inner, inner.negated != negate);
   }
-  if (!filters.empty()) {
-    std::vector<BoundExprPtr> proj;
-    std::vector<std::string> names;
-    for (size_t i = 0; i < in.node->schema.size(); ++i) {
-      proj.push_back(bound_input_ref(static_cast<int>(i), in.node->schema[i].type));
-      names.push_back(in.node->schema[i].name);
-    }
-    in.node = calc(in.node, proj, and_all(filters), names);
-  }
+  if (!filters.empty()) in.node = pass_through(in.node, and_all(filters));
   return in;
-}
-
-QueryPlanner::Planned QueryPlanner::select(const Query& q) {
-  const Select& s = q.select;
-  Planned in;
-  if (s.from) {
-    in = from(*s.from);
-  } else {
-    PlanPtr one = make_node(PlanKind::kValues, {}, {});
-    one->rows.emplace_back();
-    infer_changelog(*one);
-    in = {one, Scope{}};
-  }
-  if (s.where) {
-    if (contains_aggregate(*s.where)) plan_fail(s.where->pos, "aggregate functions are not allowed in WHERE; use HAVING");
-    in = where(std::move(in), *s.where);
-  }
-
-  // Expand '*' into the select list.
-  struct Item {
-    const Expr* expr;
-    BoundExprPtr bound;  // for expanded star columns
-    std::string name;
-    SourcePos pos;
-  };
-  std::vector<Item> items;
-  for (size_t i = 0; i < s.items.size(); ++i) {
-    const SelectItem& item = s.items[i];
-    if (item.expr->kind == ExprKind::kStar) {
-      std::string qualifier = item.expr->qualifier.empty() ? "" : item.expr->qualifier.back();
-      bool any = false;
-      for (size_t c = 0; c < in.scope.columns.size(); ++c) {
-        const ScopeColumn& col = in.scope.columns[c];
-        if (!qualifier.empty() && col.qualifier != qualifier) continue;
-        if (qualifier.empty() && col.using_duplicate) continue;
-        any = true;
-        items.push_back({nullptr, bound_input_ref(static_cast<int>(c), col.type), col.name, item.pos});
-      }
-      if (!any) plan_fail(item.pos, qualifier.empty() ? "SELECT * over no columns" : fmt::format("table or alias '{}' not found in FROM", qualifier));
-      continue;
-    }
-    items.push_back({item.expr.get(), nullptr, output_name(item, i), item.pos});
-  }
-
-  bool grouped = !s.group_by.empty() || (s.having != nullptr);
-  for (const Item& it : items) grouped = grouped || (it.expr && contains_aggregate(*it.expr));
-  AggregateContext agg_ctx;
-  Scope scope = in.scope;
-  PlanPtr node = in.node;
-  if (grouped) {
-    // Pre-projection: group keys, then every aggregate's arguments.
-    std::vector<BoundExprPtr> pre;
-    std::vector<std::string> pre_names;
-    for (const ExprPtr& g : s.group_by) {
-      if (contains_aggregate(*g)) plan_fail(g->pos, "aggregate functions are not allowed in GROUP BY");
-      BoundExprPtr b = bind(*g, in.scope);
-      agg_ctx.group_exprs.push_back(print_expr(*g));
-      agg_ctx.group_types.push_back(b->type.without_time_attribute());
-      pre.push_back(b);
-      pre_names.push_back(g->kind == ExprKind::kColumn ? g->name : fmt::format("$f{}", pre.size() - 1));
-    }
-    // Collect aggregate calls in select items and HAVING, deduplicated by text.
-    std::vector<const Expr*> calls;
-    std::function<void(const Expr&)> collect = [&](const Expr& e) {
-      if (is_aggregate_call(e)) {
-        std::string printed = print_expr(e);
-        for (const Expr* c : calls) {
-          if (print_expr(*c) == printed) return;
-        }
-        calls.push_back(&e);
-        return;
-      }
-      if (e.kind == ExprKind::kOver || e.subquery) return;
-      for (const ExprPtr& a : e.args) {
-        if (a) collect(*a);
-      }
-    };
-    for (const Item& it : items) {
-      if (it.expr) collect(*it.expr);
-    }
-    if (s.having) collect(*s.having);
-    std::vector<AggCall> aggs;
-    for (const Expr* call : calls) {
-      const AggregateFunctionDef* def = FunctionRegistry::global().aggregate(call->name);
-      std::vector<ArgInfo> infos;
-      std::vector<BoundExprPtr> args;
-      for (const ExprPtr& a : call->args) {
-        if (contains_aggregate(*a)) plan_fail(a->pos, "aggregate functions cannot be nested");
-        BoundExprPtr b = bind(*a, in.scope);
-        ArgInfo info{b->type.without_time_attribute(), std::nullopt};
-        if (b->kind == BoundKind::kLiteral) info.constant = b->value;
-        infos.push_back(info);
-        args.push_back(b);
-      }
-      Result<AggregateBinding> binding = def->bind(infos, call->distinct);
-      if (!binding.is_ok()) plan_fail(call->pos, binding.status().message());
-      AggCall ac;
-      ac.name = def->name;
-      ac.distinct = call->distinct;
-      for (size_t i = 0; i < args.size(); ++i) {
-        BoundExprPtr arg = i < binding->arg_types.size() ? bound_cast_if_needed(args[i], binding->arg_types[i]) : args[i];
-        // Reuse a pre-projected expression when the same one is already there.
-        int index = -1;
-        if (arg->kind == BoundKind::kInputRef) {
-          for (size_t k = 0; k < pre.size(); ++k) {
-            if (pre[k]->kind == BoundKind::kInputRef && pre[k]->index == arg->index) index = static_cast<int>(k);
-          }
-        }
-        if (index < 0) {
-          pre.push_back(arg);
-          pre_names.push_back(fmt::format("$f{}", pre.size() - 1));
-          index = static_cast<int>(pre.size() - 1);
-        }
-        ac.args.push_back(index);
-      }
-      ac.binding = std::move(*binding);
-      ac.text = print_expr(*call);
-      agg_ctx.agg_exprs.push_back(ac.text);
-      agg_ctx.agg_types.push_back(ac.binding.result);
-      aggs.push_back(std::move(ac));
-    }
-    PlanPtr pre_calc = calc(node, pre, nullptr, pre_names);
-    std::vector<PlanField> agg_schema;
-    for (size_t i = 0; i < s.group_by.size(); ++i) agg_schema.push_back({pre_names[i], agg_ctx.group_types[i]});
-    for (size_t i = 0; i < aggs.size(); ++i) agg_schema.push_back({fmt::format("EXPR${}", i), aggs[i].binding.result});
-    PlanPtr agg = make_node(PlanKind::kGroupAggregate, {pre_calc}, agg_schema);
-    for (size_t i = 0; i < s.group_by.size(); ++i) agg->group_keys.push_back(static_cast<int>(i));
-    agg->aggs = std::move(aggs);
-    infer_changelog(*agg);
-    node = agg;
-    agg_ctx.agg_offset = static_cast<int>(s.group_by.size());
-    agg_ctx.input_scope = &in.scope;
-    // Group keys that are plain columns stay addressable by their (qualified) names.
-    scope = Scope{};
-    for (size_t i = 0; i < s.group_by.size(); ++i) {
-      const Expr& g = *s.group_by[i];
-      if (g.kind == ExprKind::kColumn) {
-        BoundExprPtr b = bind_column(g, in.scope);
-        const ScopeColumn& src = in.scope.columns[static_cast<size_t>(b->index)];
-        scope.columns.push_back({src.qualifier, src.name, agg_ctx.group_types[i]});
-      } else {
-        scope.columns.push_back({"", fmt::format("$group{}", i), agg_ctx.group_types[i]});
-      }
-    }
-    for (size_t i = 0; i < agg->aggs.size(); ++i) scope.columns.push_back({"", fmt::format("$agg{}", i), agg_ctx.agg_types[i]});
-    for (Item& it : items) {
-      if (it.bound) plan_fail(it.pos, "SELECT * is not allowed with GROUP BY; list the grouped columns");
-    }
-  }
-
-  // ROW_NUMBER() OVER (...) items become a Rank over the current node.
-  std::vector<int> over_items;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (!items[i].expr || !contains_over(*items[i].expr)) continue;
-    const Expr& e = *items[i].expr;
-    if (e.kind != ExprKind::kOver) plan_fail(e.pos, "ROW_NUMBER() OVER (...) must be a select item of its own");
-    const Expr& fn = *e.args[0];
-    if (fn.name != "ROW_NUMBER") {
-      if (fn.name == "RANK" || fn.name == "DENSE_RANK") {
-        plan_fail(fn.pos, fmt::format("{}() is not supported yet; use ROW_NUMBER()", fn.name));
-      }
-      plan_fail(fn.pos, fmt::format("{}() OVER (...) is not supported yet (OVER aggregation arrives with event time); "
-                                    "ROW_NUMBER() is",
-                                    fn.name));
-    }
-    if (!fn.args.empty()) plan_fail(fn.pos, "ROW_NUMBER() takes no arguments");
-    if (e.order_by.empty()) plan_fail(e.pos, "ROW_NUMBER() needs ORDER BY in its OVER clause");
-    if (!over_items.empty()) plan_fail(e.pos, "only one ROW_NUMBER() per SELECT is supported");
-    over_items.push_back(static_cast<int>(i));
-  }
-  if (!over_items.empty()) {
-    const Expr& over = *items[static_cast<size_t>(over_items[0])].expr;
-    // Partition and order keys must be columns of the input; computed ones are projected first.
-    std::vector<BoundExprPtr> extra;
-    auto key_index = [&](const Expr& k) {
-      BoundExprPtr b = bind(k, scope, grouped ? &agg_ctx : nullptr);
-      if (b->kind == BoundKind::kInputRef) return b->index;
-      extra.push_back(b);
-      return static_cast<int>(node->schema.size() + extra.size() - 1);
-    };
-    std::vector<int> partition;
-    for (const ExprPtr& p : over.partition_by) partition.push_back(key_index(*p));
-    std::vector<SortKey> order;
-    for (const OrderItem& o : over.order_by) {
-      SortKey k{key_index(*o.expr), o.ascending, o.nulls_first.value_or(o.ascending)};
-      order.push_back(k);
-    }
-    PlanPtr rank_input = node;
-    if (!extra.empty()) {
-      std::vector<BoundExprPtr> proj;
-      std::vector<std::string> names;
-      for (size_t i = 0; i < node->schema.size(); ++i) {
-        proj.push_back(bound_input_ref(static_cast<int>(i), node->schema[i].type));
-        names.push_back(node->schema[i].name);
-      }
-      for (size_t i = 0; i < extra.size(); ++i) {
-        proj.push_back(extra[i]);
-        names.push_back(fmt::format("$over{}", i));
-        scope.columns.push_back({"", names.back(), extra[i]->type});
-      }
-      rank_input = calc(node, proj, nullptr, names);
-    }
-    std::vector<PlanField> schema = rank_input->schema;
-    schema.push_back({"$rn", DataType::bigint().with_nullable(false)});
-    PlanPtr rank = make_node(PlanKind::kRank, {rank_input}, schema);
-    rank->partition_keys = partition;
-    rank->order = order;
-    rank->output_rank_number = true;
-    infer_changelog(*rank);
-    node = rank;
-    items[static_cast<size_t>(over_items[0])].bound = bound_input_ref(static_cast<int>(schema.size() - 1), schema.back().type);
-  }
-
-  // The projection (and HAVING).
-  std::vector<BoundExprPtr> projections;
-  std::vector<std::string> names;
-  for (Item& it : items) {
-    BoundExprPtr b = it.bound ? it.bound : bind(*it.expr, scope, grouped ? &agg_ctx : nullptr);
-    projections.push_back(b);
-    names.push_back(it.name);
-  }
-  BoundExprPtr having;
-  if (s.having) {
-    having = bind(*s.having, scope, &agg_ctx);
-    if (having->type.id != TypeId::kBoolean) {
-      plan_fail(s.having->pos, fmt::format("HAVING condition must be BOOLEAN, got {}", type_name(having->type)));
-    }
-  }
-  PlanPtr projected = calc(node, projections, having, names);
-  Scope out;
-  for (size_t i = 0; i < names.size(); ++i) {
-    std::string qualifier;
-    if (items[i].expr && items[i].expr->kind == ExprKind::kColumn && projections[i]->kind == BoundKind::kInputRef &&
-        !grouped) {
-      qualifier = scope.columns[static_cast<size_t>(projections[i]->index)].qualifier;
-    }
-    out.columns.push_back({qualifier, names[i], projections[i]->type});
-  }
-  if (s.distinct) {
-    PlanPtr agg = make_node(PlanKind::kGroupAggregate, {projected}, projected->schema);
-    for (size_t i = 0; i < projected->schema.size(); ++i) agg->group_keys.push_back(static_cast<int>(i));
-    for (PlanField& f : agg->schema) f.type = f.type.without_time_attribute();
-    infer_changelog(*agg);
-    projected = agg;
-  }
-  return {projected, out};
 }
 
 QueryPlanner::Planned QueryPlanner::order_limit(Planned in, const Query& q) {

@@ -2,6 +2,7 @@
 // retraction removes the first equal value (ListAggWithRetractAggFunction, FirstValueWithRetract).
 #include <list>
 
+#include "exec/aggregates/unary_aggregate.h"
 #include "sql/functions.h"
 
 namespace careflow::exec {
@@ -9,18 +10,15 @@ namespace {
 
 using sql::Value;
 
-class OrderedValues : public sql::Accumulator {
+class OrderedValues : public UnaryAccumulator<OrderedValues> {
  public:
   enum class Mode { kList, kFirst, kLast };
   OrderedValues(Mode mode, std::string separator) : mode_(mode), separator_(std::move(separator)) {}
 
-  void accumulate(const Value* args) override {
-    if (!args[0].is_null()) values_.push_back(args[0]);
-  }
-  void retract(const Value* args) override {
-    if (args[0].is_null()) return;
+  void add(const Value& v) { values_.push_back(v); }
+  void remove(const Value& v) {
     for (auto it = values_.begin(); it != values_.end(); ++it) {
-      if (*it == args[0]) {
+      if (*it == v) {
         values_.erase(it);
         return;
       }
@@ -75,12 +73,8 @@ CF_REGISTER_FUNCTION(listagg) {
 
 namespace {
 
-Result<sql::AggregateBinding> bind_first_last(const char* name, const std::vector<sql::ArgInfo>& args,
-                                              OrderedValues::Mode mode) {
-  if (args.size() != 1) return sql::arg_count_error(name, 1, 1, args.size());
-  sql::AggregateBinding b;
-  b.arg_types = {args[0].type};
-  b.result = args[0].type.with_nullable(true);
+Result<sql::AggregateBinding> bind_first_last(const sql::DataType& t, OrderedValues::Mode mode) {
+  sql::AggregateBinding b = same_type_binding(t);
   b.create = [mode] { return std::make_unique<OrderedValues>(mode, ""); };
   return b;
 }
@@ -88,25 +82,17 @@ Result<sql::AggregateBinding> bind_first_last(const char* name, const std::vecto
 }  // namespace
 
 CF_REGISTER_FUNCTION(first_value) {
-  sql::AggregateFunctionDef def;
-  def.name = "FIRST_VALUE";
-  def.signature = "FIRST_VALUE(value) → same type";
-  def.description = "The first non-NULL value to arrive that is still present.";
-  def.bind = [](const std::vector<sql::ArgInfo>& args, bool) {
-    return bind_first_last("FIRST_VALUE", args, OrderedValues::Mode::kFirst);
-  };
-  return def;
+  return unary_aggregate("FIRST_VALUE", "FIRST_VALUE(value) → same type",
+                         "The first non-NULL value to arrive that is still present.", [](const char*, const sql::DataType& t) {
+                           return bind_first_last(t, OrderedValues::Mode::kFirst);
+                         });
 }
 
 CF_REGISTER_FUNCTION(last_value) {
-  sql::AggregateFunctionDef def;
-  def.name = "LAST_VALUE";
-  def.signature = "LAST_VALUE(value) → same type";
-  def.description = "The last non-NULL value to arrive that is still present.";
-  def.bind = [](const std::vector<sql::ArgInfo>& args, bool) {
-    return bind_first_last("LAST_VALUE", args, OrderedValues::Mode::kLast);
-  };
-  return def;
+  return unary_aggregate("LAST_VALUE", "LAST_VALUE(value) → same type",
+                         "The last non-NULL value to arrive that is still present.", [](const char*, const sql::DataType& t) {
+                           return bind_first_last(t, OrderedValues::Mode::kLast);
+                         });
 }
 
 }  // namespace careflow::exec

@@ -3,7 +3,7 @@
 // extreme scans the map for the next one.
 #include <absl/container/flat_hash_map.h>
 
-#include "sql/functions.h"
+#include "exec/aggregates/unary_aggregate.h"
 
 namespace careflow::exec {
 namespace {
@@ -36,15 +36,13 @@ struct SlotTraits<Value> {
 };
 
 template <typename Slot>
-class MinMaxAccumulator : public sql::Accumulator {
+class MinMaxAccumulator : public UnaryAccumulator<MinMaxAccumulator<Slot>> {
   using Traits = SlotTraits<Slot>;
 
  public:
   explicit MinMaxAccumulator(bool max) : max_(max) {}
 
-  void accumulate(const Value* args) override {
-    const Value& v = args[0];
-    if (v.is_null()) return;
+  void add(const Value& v) {
     auto [it, inserted] = values_.try_emplace(Traits::of(v), 0);
     ++it->second;
     if (!has_extreme_ || better(it->first, extreme_)) {
@@ -53,9 +51,7 @@ class MinMaxAccumulator : public sql::Accumulator {
     }
   }
 
-  void retract(const Value* args) override {
-    const Value& v = args[0];
-    if (v.is_null()) return;
+  void remove(const Value& v) {
     auto it = values_.find(Traits::of(v));
     if (it == values_.end() || --it->second > 0) return;
     const bool was_extreme = Traits::compare(it->first, extreme_) == 0;
@@ -89,15 +85,11 @@ bool stored_as_integer(const sql::DataType& t) {
   return t.is_integer() || t.is_temporal() || t.is_interval();
 }
 
-Result<sql::AggregateBinding> bind_min_max(const char* name, const std::vector<sql::ArgInfo>& args, bool max) {
-  if (args.size() != 1) return sql::arg_count_error(name, 1, 1, args.size());
-  const sql::DataType& t = args[0].type;
+Result<sql::AggregateBinding> bind_min_max(const char* name, const sql::DataType& t, bool max) {
   if (t.id == sql::TypeId::kMap || t.id == sql::TypeId::kMultiset || t.id == sql::TypeId::kRow) {
     return sql::arg_type_error(name, 0, "a comparable value", t);
   }
-  sql::AggregateBinding b;
-  b.arg_types = {t};
-  b.result = t.with_nullable(true);
+  sql::AggregateBinding b = same_type_binding(t);
   if (stored_as_integer(t)) {
     b.create = [max]() -> std::unique_ptr<sql::Accumulator> { return std::make_unique<MinMaxAccumulator<int64_t>>(max); };
   } else {
@@ -109,21 +101,13 @@ Result<sql::AggregateBinding> bind_min_max(const char* name, const std::vector<s
 }  // namespace
 
 CF_REGISTER_FUNCTION(min) {
-  sql::AggregateFunctionDef def;
-  def.name = "MIN";
-  def.signature = "MIN(value) → same type";
-  def.description = "Smallest non-NULL value; NULL when there are none.";
-  def.bind = [](const std::vector<sql::ArgInfo>& args, bool) { return bind_min_max("MIN", args, false); };
-  return def;
+  return unary_aggregate("MIN", "MIN(value) → same type", "Smallest non-NULL value; NULL when there are none.",
+                         [](const char* name, const sql::DataType& t) { return bind_min_max(name, t, false); });
 }
 
 CF_REGISTER_FUNCTION(max) {
-  sql::AggregateFunctionDef def;
-  def.name = "MAX";
-  def.signature = "MAX(value) → same type";
-  def.description = "Largest non-NULL value; NULL when there are none.";
-  def.bind = [](const std::vector<sql::ArgInfo>& args, bool) { return bind_min_max("MAX", args, true); };
-  return def;
+  return unary_aggregate("MAX", "MAX(value) → same type", "Largest non-NULL value; NULL when there are none.",
+                         [](const char* name, const sql::DataType& t) { return bind_min_max(name, t, true); });
 }
 
 }  // namespace careflow::exec

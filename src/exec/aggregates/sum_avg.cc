@@ -4,6 +4,7 @@
 // DECIMAL(38, max(6, s)). Both are NULL when no non-NULL value remains.
 #include <fmt/format.h>
 
+#include "exec/aggregates/unary_aggregate.h"
 #include "sql/functions.h"
 #include "sql/value_format.h"
 
@@ -15,12 +16,12 @@ using sql::int128;
 using sql::TypeId;
 using sql::Value;
 
-class SumAccumulator : public sql::Accumulator {
+class SumAccumulator : public UnaryAccumulator<SumAccumulator> {
  public:
   SumAccumulator(DataType arg, DataType result, bool average) : arg_(std::move(arg)), result_(std::move(result)), average_(average) {}
 
-  void accumulate(const Value* args) override { add(args[0], 1); }
-  void retract(const Value* args) override { add(args[0], -1); }
+  void add(const Value& v) { apply(v, 1); }
+  void remove(const Value& v) { apply(v, -1); }
 
   Value result() const override {
     if (count_ == 0) return Value();
@@ -49,8 +50,7 @@ class SumAccumulator : public sql::Accumulator {
   }
 
  private:
-  void add(const Value& v, int sign) {
-    if (v.is_null()) return;
+  void apply(const Value& v, int sign) {
     count_ += sign;
     if (arg_.is_integer()) {
       uint64_t u = static_cast<uint64_t>(int_sum_);
@@ -71,9 +71,7 @@ class SumAccumulator : public sql::Accumulator {
   int128 dec_sum_ = 0;
 };
 
-Result<sql::AggregateBinding> bind_sum_or_avg(const char* name, const std::vector<sql::ArgInfo>& args, bool average) {
-  if (args.size() != 1) return sql::arg_count_error(name, 1, 1, args.size());
-  const DataType& t = args[0].type;
+Result<sql::AggregateBinding> bind_sum_or_avg(const char* name, const DataType& t, bool average) {
   if (!t.is_numeric()) return sql::arg_type_error(name, 0, "a numeric value", t);
   sql::AggregateBinding b;
   b.arg_types = {t};
@@ -91,21 +89,15 @@ Result<sql::AggregateBinding> bind_sum_or_avg(const char* name, const std::vecto
 }  // namespace
 
 CF_REGISTER_FUNCTION(sum) {
-  sql::AggregateFunctionDef def;
-  def.name = "SUM";
-  def.signature = "SUM([DISTINCT] numeric) → same numeric type (DECIMAL(38, s) for DECIMAL)";
-  def.description = "Sum of the non-NULL values; NULL when there are none.";
-  def.bind = [](const std::vector<sql::ArgInfo>& args, bool) { return bind_sum_or_avg("SUM", args, false); };
-  return def;
+  return unary_aggregate("SUM", "SUM([DISTINCT] numeric) → same numeric type (DECIMAL(38, s) for DECIMAL)",
+                         "Sum of the non-NULL values; NULL when there are none.",
+                         [](const char* name, const DataType& t) { return bind_sum_or_avg(name, t, false); });
 }
 
 CF_REGISTER_FUNCTION(avg) {
-  sql::AggregateFunctionDef def;
-  def.name = "AVG";
-  def.signature = "AVG([DISTINCT] numeric) → same numeric type (DECIMAL(38, max(6, s)) for DECIMAL)";
-  def.description = "Average of the non-NULL values (integer division for integer types); NULL when there are none.";
-  def.bind = [](const std::vector<sql::ArgInfo>& args, bool) { return bind_sum_or_avg("AVG", args, true); };
-  return def;
+  return unary_aggregate("AVG", "AVG([DISTINCT] numeric) → same numeric type (DECIMAL(38, max(6, s)) for DECIMAL)",
+                         "Average of the non-NULL values (integer division for integer types); NULL when there are none.",
+                         [](const char* name, const DataType& t) { return bind_sum_or_avg(name, t, true); });
 }
 
 }  // namespace careflow::exec

@@ -175,204 +175,236 @@ std::string format_datetime(std::string_view pattern, int64_t local_micros, int6
   return out;
 }
 
-std::optional<ParsedDateTime> parse_datetime(std::string_view pattern, std::string_view text, bool lenient) {
-  std::vector<Token> tokens = tokenize(pattern);
-  int64_t year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0, micros = 0;
-  int64_t hour12 = -1, pm = -1, doy = -1;
-  std::optional<int64_t> offset;
-  size_t pos = 0;
-  auto read_number = [&](int min_digits, int max_digits, int64_t* out, int* digits_read) {
-    size_t start = pos;
+namespace {
+
+// One parse: the text, the position in it and the fields read so far. A reader per family of
+// pattern letters; finish() checks the fields and composes the result. A failed reader leaves
+// the position where it was (the parse fails then anyway).
+class DateTimeParser {
+ public:
+  DateTimeParser(std::string_view text, bool lenient) : text_(text), lenient_(lenient) {}
+
+  bool literal(std::string_view lit) {
+    if (text_.substr(pos_, lit.size()) != lit) return false;
+    pos_ += lit.size();
+    return true;
+  }
+
+  // One field of `t.count` letters; `adjacent` when the next token is a numeric field too: then
+  // the field has exactly that many digits.
+  bool field(const Token& t, bool adjacent) {
+    const int n = t.count;
+    int min_d = 1, max_d = 10;
+    if (adjacent || (!lenient_ && n >= 2)) min_d = max_d = n;
+    // Strict, a one-letter field of a two-digit quantity (d, H, m, ...) reads at most two digits.
+    const int short_max = n == 1 && !lenient_ && !adjacent ? 2 : max_d;
+    switch (t.letter) {
+      case 'y':
+      case 'u':
+      case 'Y': return year(n, adjacent, min_d, max_d);
+      case 'M':
+      case 'L': return n >= 3 ? month_name(n) : read_number(min_d, short_max, &month_);
+      case 'd': return read_number(min_d, short_max, &day_);
+      case 'D': return read_number(min_d, n == 1 && !adjacent ? 3 : max_d, &day_of_year_);
+      case 'H':
+      case 'k':
+        if (!read_number(min_d, short_max, &hour_)) return false;
+        if (t.letter == 'k' && hour_ == 24) hour_ = 0;
+        return true;
+      case 'h':
+      case 'K':
+        if (!read_number(min_d, short_max, &hour12_)) return false;
+        if (t.letter == 'h' && hour12_ == 12) hour12_ = 0;
+        return true;
+      case 'm': return read_number(min_d, short_max, &minute_);
+      case 's': return read_number(min_d, short_max, &second_);
+      case 'S': return fraction(n, adjacent);
+      case 'a': return am_pm();
+      case 'E': return day_name();
+      case 'X':
+      case 'x':
+      case 'Z': return zone_offset(t.letter);
+      case 'G': return era();
+      default: return false;
+    }
+  }
+
+  // Strict, the whole text must have been read; the fields must make a valid date and time.
+  std::optional<ParsedDateTime> finish() const {
+    if (pos_ != text_.size() && !lenient_) return std::nullopt;
+    const int64_t hour = hour12_ >= 0 ? hour12_ + (pm_ == 1 ? 12 : 0) : hour_;
+    if (month_ < 1 || month_ > 12 || hour > 23 || minute_ > 59 || second_ > 59) return std::nullopt;
+    int64_t days;
+    if (day_of_year_ >= 0) {
+      days = days_from_civil(year_, 1, 1) + day_of_year_ - 1;
+    } else {
+      if (day_ < 1 || day_ > sql::days_in_month(year_, static_cast<int>(month_))) return std::nullopt;
+      days = days_from_civil(year_, static_cast<int>(month_), static_cast<int>(day_));
+    }
+    ParsedDateTime out;
+    out.local_micros = days * kMicrosPerDay + ((hour * 60 + minute_) * 60 + second_) * 1'000'000 + micros_;
+    out.offset_seconds = offset_;
+    return out;
+  }
+
+ private:
+  // Lenient, a number may have a sign.
+  bool read_number(int min_digits, int max_digits, int64_t* out, int* digits_read = nullptr) {
+    size_t start = pos_;
     bool negative = false;
-    if (pos < text.size() && (text[pos] == '-' || text[pos] == '+') && lenient) {
-      negative = text[pos] == '-';
-      ++pos;
+    if (pos_ < text_.size() && (text_[pos_] == '-' || text_[pos_] == '+') && lenient_) {
+      negative = text_[pos_] == '-';
+      ++pos_;
     }
     int64_t v = 0;
     int n = 0;
-    while (pos < text.size() && n < max_digits && std::isdigit(static_cast<unsigned char>(text[pos]))) {
-      v = v * 10 + (text[pos] - '0');
-      ++pos;
+    while (pos_ < text_.size() && n < max_digits && std::isdigit(static_cast<unsigned char>(text_[pos_]))) {
+      v = v * 10 + (text_[pos_] - '0');
+      ++pos_;
       ++n;
     }
     if (n < min_digits) {
-      pos = start;
+      pos_ = start;
       return false;
     }
     *out = negative ? -v : v;
     if (digits_read) *digits_read = n;
     return true;
-  };
+  }
+
+  bool year(int n, bool adjacent, int min_d, int max_d) {
+    int64_t v = 0;
+    if (n == 2 && !lenient_) {
+      if (!read_number(2, 2, &v)) return false;
+      year_ = 2000 + v;  // java.time's reduced year base 2000
+      return true;
+    }
+    if (!lenient_ && n == 4 && !adjacent) max_d = 10;
+    int digits = 0;
+    if (!read_number(min_d, max_d, &v, &digits)) return false;
+    year_ = (lenient_ && n <= 2 && digits <= 2) ? (v < 50 ? 2000 + v : 1900 + v) : v;
+    return true;
+  }
+
+  // MMM: a month's full or three-letter name, case-insensitive (strict MMM: only the short one).
+  bool month_name(int n) {
+    for (int m = 0; m < 12; ++m) {
+      std::string full = kMonths[m], shrt = full.substr(0, 3);
+      for (const std::string& name : {full, shrt}) {
+        if (n == 3 && name.size() != 3 && !lenient_) continue;
+        if (text_.size() - pos_ < name.size()) continue;
+        std::string_view got = text_.substr(pos_, name.size());
+        bool eq = true;
+        for (size_t k = 0; eq && k < got.size(); ++k) {
+          eq = std::tolower(static_cast<unsigned char>(got[k])) == std::tolower(static_cast<unsigned char>(name[k]));
+        }
+        if (eq) {
+          month_ = m + 1;
+          pos_ += name.size();
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  // S: lenient (SimpleDateFormat) a number of milliseconds; strict (java.time) the fraction of
+  // the second with as many digits as letters.
+  bool fraction(int n, bool adjacent) {
+    int64_t v = 0;
+    int digits = 0;
+    if (lenient_) {
+      if (!read_number(1, adjacent ? n : 10, &v, &digits)) return false;
+      micros_ = v * 1000;
+      if (micros_ >= 1'000'000) {
+        second_ += micros_ / 1'000'000;
+        micros_ %= 1'000'000;
+      }
+      return true;
+    }
+    if (!read_number(n, n, &v, &digits)) return false;
+    for (int k = digits; k < 6; ++k) v *= 10;
+    for (int k = 6; k < digits; ++k) v /= 10;
+    micros_ = v;
+    return true;
+  }
+
+  bool am_pm() {
+    std::string_view rest = text_.substr(pos_);
+    if (rest.size() >= 2 && (rest.substr(0, 2) == "AM" || rest.substr(0, 2) == "am")) {
+      pm_ = 0;
+    } else if (rest.size() >= 2 && (rest.substr(0, 2) == "PM" || rest.substr(0, 2) == "pm")) {
+      pm_ = 1;
+    } else {
+      return false;
+    }
+    pos_ += 2;
+    return true;
+  }
+
+  // E: a day's full or three-letter name (read and skipped: the date decides the weekday).
+  bool day_name() {
+    for (const char* name : kDays) {
+      std::string full = name;
+      for (const std::string& cand : {full, full.substr(0, 3)}) {
+        if (text_.substr(pos_, cand.size()) == cand) {
+          pos_ += cand.size();
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  // X / Z: 'Z' or ±HH[[:]MM]; x: only the numeric form.
+  bool zone_offset(char letter) {
+    if (pos_ < text_.size() && text_[pos_] == 'Z' && letter != 'x') {
+      offset_ = 0;
+      ++pos_;
+      return true;
+    }
+    if (pos_ >= text_.size() || (text_[pos_] != '+' && text_[pos_] != '-')) return false;
+    int sign = text_[pos_] == '-' ? -1 : 1;
+    ++pos_;
+    int64_t hh = 0, mm = 0;
+    if (!read_number(2, 2, &hh)) return false;
+    if (pos_ < text_.size() && text_[pos_] == ':') ++pos_;
+    if (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) {
+      if (!read_number(2, 2, &mm)) return false;
+    }
+    offset_ = sign * (hh * 3600 + mm * 60);
+    return true;
+  }
+
+  bool era() {
+    if (text_.substr(pos_, 2) != "AD" && text_.substr(pos_, 2) != "BC") return false;
+    pos_ += 2;
+    return true;
+  }
+
+  std::string_view text_;
+  bool lenient_;
+  size_t pos_ = 0;
+  int64_t year_ = 1970, month_ = 1, day_ = 1, hour_ = 0, minute_ = 0, second_ = 0, micros_ = 0;
+  int64_t hour12_ = -1, pm_ = -1, day_of_year_ = -1;
+  std::optional<int64_t> offset_;
+};
+
+}  // namespace
+
+std::optional<ParsedDateTime> parse_datetime(std::string_view pattern, std::string_view text, bool lenient) {
+  std::vector<Token> tokens = tokenize(pattern);
+  DateTimeParser parser(text, lenient);
   for (size_t ti = 0; ti < tokens.size(); ++ti) {
     const Token& t = tokens[ti];
     if (t.letter == 0) {
-      if (text.substr(pos, t.literal.size()) != t.literal) return std::nullopt;
-      pos += t.literal.size();
+      if (!parser.literal(t.literal)) return std::nullopt;
       continue;
     }
     const bool adjacent = ti + 1 < tokens.size() && tokens[ti + 1].letter != 0 && is_numeric_letter(tokens[ti + 1].letter);
-    const int n = t.count;
-    int min_d = 1, max_d = 10;
-    if (adjacent) {
-      min_d = max_d = n;
-    } else if (!lenient && n >= 2) {
-      min_d = n;
-      max_d = n;
-    }
-    int64_t v = 0;
-    switch (t.letter) {
-      case 'y':
-      case 'u':
-      case 'Y': {
-        if (!lenient && n == 4 && !adjacent) max_d = 10;
-        if (n == 2 && !lenient) {
-          if (!read_number(2, 2, &v, nullptr)) return std::nullopt;
-          year = 2000 + v;  // java.time's reduced year base 2000
-        } else {
-          int digits = 0;
-          if (!read_number(min_d, max_d, &v, &digits)) return std::nullopt;
-          year = (lenient && n <= 2 && digits <= 2) ? (v < 50 ? 2000 + v : 1900 + v) : v;
-        }
-        break;
-      }
-      case 'M':
-      case 'L':
-        if (n >= 3) {
-          bool found = false;
-          for (int m = 0; m < 12 && !found; ++m) {
-            std::string full = kMonths[m], shrt = full.substr(0, 3);
-            for (const std::string& name : {full, shrt}) {
-              if (n == 3 && name.size() != 3 && !lenient) continue;
-              if (text.size() - pos >= name.size()) {
-                std::string got(text.substr(pos, name.size()));
-                bool eq = got.size() == name.size();
-                for (size_t k = 0; eq && k < got.size(); ++k) {
-                  eq = std::tolower(static_cast<unsigned char>(got[k])) == std::tolower(static_cast<unsigned char>(name[k]));
-                }
-                if (eq) {
-                  month = m + 1;
-                  pos += name.size();
-                  found = true;
-                  break;
-                }
-              }
-            }
-          }
-          if (!found) return std::nullopt;
-        } else {
-          if (!read_number(min_d, lenient || adjacent ? max_d : (n == 1 ? 2 : max_d), &month, nullptr)) return std::nullopt;
-        }
-        break;
-      case 'd':
-        if (!read_number(min_d, n == 1 && !lenient && !adjacent ? 2 : max_d, &day, nullptr)) return std::nullopt;
-        break;
-      case 'D':
-        if (!read_number(min_d, n == 1 && !adjacent ? 3 : max_d, &doy, nullptr)) return std::nullopt;
-        break;
-      case 'H':
-      case 'k':
-        if (!read_number(min_d, n == 1 && !lenient && !adjacent ? 2 : max_d, &hour, nullptr)) return std::nullopt;
-        if (t.letter == 'k' && hour == 24) hour = 0;
-        break;
-      case 'h':
-      case 'K':
-        if (!read_number(min_d, n == 1 && !lenient && !adjacent ? 2 : max_d, &hour12, nullptr)) return std::nullopt;
-        if (t.letter == 'h' && hour12 == 12) hour12 = 0;
-        break;
-      case 'm':
-        if (!read_number(min_d, n == 1 && !lenient && !adjacent ? 2 : max_d, &minute, nullptr)) return std::nullopt;
-        break;
-      case 's':
-        if (!read_number(min_d, n == 1 && !lenient && !adjacent ? 2 : max_d, &second, nullptr)) return std::nullopt;
-        break;
-      case 'S': {
-        int digits = 0;
-        if (lenient) {
-          // SimpleDateFormat: S is a number of milliseconds.
-          if (!read_number(1, adjacent ? n : 10, &v, &digits)) return std::nullopt;
-          micros = v * 1000;
-          if (micros >= 1'000'000) {
-            second += micros / 1'000'000;
-            micros %= 1'000'000;
-          }
-        } else {
-          if (!read_number(n, n, &v, &digits)) return std::nullopt;
-          for (int k = digits; k < 6; ++k) v *= 10;
-          for (int k = 6; k < digits; ++k) v /= 10;
-          micros = v;
-        }
-        break;
-      }
-      case 'a': {
-        std::string_view rest = text.substr(pos);
-        if (rest.size() >= 2 && (rest.substr(0, 2) == "AM" || rest.substr(0, 2) == "am")) {
-          pm = 0;
-        } else if (rest.size() >= 2 && (rest.substr(0, 2) == "PM" || rest.substr(0, 2) == "pm")) {
-          pm = 1;
-        } else {
-          return std::nullopt;
-        }
-        pos += 2;
-        break;
-      }
-      case 'E': {
-        bool found = false;
-        for (const char* name : kDays) {
-          std::string full = name;
-          for (const std::string& cand : {full, full.substr(0, 3)}) {
-            if (text.substr(pos, cand.size()) == cand) {
-              pos += cand.size();
-              found = true;
-              break;
-            }
-          }
-          if (found) break;
-        }
-        if (!found) return std::nullopt;
-        break;
-      }
-      case 'X':
-      case 'x':
-      case 'Z': {
-        if (pos < text.size() && text[pos] == 'Z' && t.letter != 'x') {
-          offset = 0;
-          ++pos;
-          break;
-        }
-        if (pos >= text.size() || (text[pos] != '+' && text[pos] != '-')) return std::nullopt;
-        int sign = text[pos] == '-' ? -1 : 1;
-        ++pos;
-        int64_t hh = 0, mm = 0;
-        if (!read_number(2, 2, &hh, nullptr)) return std::nullopt;
-        if (pos < text.size() && text[pos] == ':') ++pos;
-        if (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) {
-          if (!read_number(2, 2, &mm, nullptr)) return std::nullopt;
-        }
-        offset = sign * (hh * 3600 + mm * 60);
-        break;
-      }
-      case 'G': {
-        if (text.substr(pos, 2) != "AD" && text.substr(pos, 2) != "BC") return std::nullopt;
-        pos += 2;
-        break;
-      }
-      default: return std::nullopt;
-    }
+    if (!parser.field(t, adjacent)) return std::nullopt;
   }
-  if (pos != text.size() && !lenient) return std::nullopt;
-  if (hour12 >= 0) hour = hour12 + (pm == 1 ? 12 : 0);
-  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return std::nullopt;
-  int64_t days;
-  if (doy >= 0) {
-    days = days_from_civil(year, 1, 1) + doy - 1;
-  } else {
-    if (day < 1 || day > sql::days_in_month(year, static_cast<int>(month))) return std::nullopt;
-    days = days_from_civil(year, static_cast<int>(month), static_cast<int>(day));
-  }
-  ParsedDateTime out;
-  out.local_micros = days * kMicrosPerDay + ((hour * 60 + minute) * 60 + second) * 1'000'000 + micros;
-  out.offset_seconds = offset;
-  return out;
+  return parser.finish();
 }
 
 }  // namespace careflow::exec::fn

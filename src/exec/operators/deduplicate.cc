@@ -42,15 +42,9 @@ class Deduplicate : public Operator {
       return;
     }
     if (!insert_only_) return on_changelog(k, it, row);
-    if (it == state_.end()) {
-      emit(RowKind::kInsert, row.fields);
-      state_.emplace(std::move(k), Kept{std::move(row.fields), true});
-      return;
-    }
+    if (it == state_.end()) return keep_first(k, row);
     if (it->second.first && same(it->second.row, row.fields)) return;
-    emit(RowKind::kUpdateBefore, std::move(it->second.row));
-    it->second = Kept{row.fields, false};
-    emit(RowKind::kUpdateAfter, std::move(row.fields));
+    replace(it, row);
   }
 
  private:
@@ -61,15 +55,25 @@ class Deduplicate : public Operator {
   };
   using State = KeyedState<Kept>;
 
+  // The key's first row: +I, and kept.
+  void keep_first(Key& k, Row& row) {
+    emit(RowKind::kInsert, row.fields);
+    state_.emplace(std::move(k), Kept{std::move(row.fields), true});
+  }
+
+  // A later row takes the kept one's place: -U of the kept row, +U of the new one.
+  void replace(State::iterator it, Row& row) {
+    emit(RowKind::kUpdateBefore, std::move(it->second.row));
+    it->second = Kept{row.fields, false};
+    emit(RowKind::kUpdateAfter, std::move(row.fields));
+  }
+
   void on_changelog(Key& k, State::iterator it, Row& row) {
     if (is_accumulate(row.kind)) {
       if (it == state_.end()) {
-        emit(RowKind::kInsert, row.fields);
-        state_.emplace(std::move(k), Kept{std::move(row.fields), true});
+        keep_first(k, row);
       } else if (!(row.kind == RowKind::kInsert && same(it->second.row, row.fields))) {
-        emit(RowKind::kUpdateBefore, it->second.row);
-        emit(RowKind::kUpdateAfter, row.fields);
-        it->second = Kept{std::move(row.fields), false};
+        replace(it, row);
       }
       return;
     }
@@ -81,18 +85,10 @@ class Deduplicate : public Operator {
 
   void on_rowtime(Key& k, State::iterator it, Row& row) {
     const Value& t = row.fields[static_cast<size_t>(time_column_)];
-    if (it == state_.end()) {
-      emit(RowKind::kInsert, row.fields);
-      state_.emplace(std::move(k), Kept{std::move(row.fields), true});
-      return;
-    }
+    if (it == state_.end()) return keep_first(k, row);
     const Value& kept = it->second.row[static_cast<size_t>(time_column_)];
     int c = sql::compare_values(kept, t);
-    bool replace = keep_last_ ? c <= 0 : c > 0;
-    if (!replace) return;
-    emit(RowKind::kUpdateBefore, it->second.row);
-    emit(RowKind::kUpdateAfter, row.fields);
-    it->second = Kept{std::move(row.fields), false};
+    if (keep_last_ ? c <= 0 : c > 0) replace(it, row);
   }
 
   bool same(const std::vector<Value>& a, const std::vector<Value>& b) const {

@@ -68,6 +68,49 @@ class TopNBase : public Operator {
   void collect_update_after(const std::vector<Value>& row, int64_t rank) {
     if (in_rank_range(rank)) output(RowKind::kUpdateAfter, row, rank);
   }
+  // The row that moves into `rank` after `leaving`: -U of the one, +U of the other.
+  void collect_update(const std::vector<Value>& leaving, const std::vector<Value>& arriving, int64_t rank) {
+    collect_update_before(leaving, rank);
+    collect_update_after(arriving, rank);
+  }
+
+  bool same_key(const Key& a, const Key& b) const { return !less_(a, b) && !less_(b, a); }
+
+  // The sorted rows of the row's partition, created empty on its first row.
+  static KeyedState<SortedRows>::iterator partition_of(KeyedState<SortedRows>& partitions, const Key& part,
+                                                       const SortKeyLess& less) {
+    auto it = partitions.find(part);
+    if (it == partitions.end()) it = partitions.emplace(part, SortedRows(less)).first;
+    return it;
+  }
+
+  // With row numbers: `input`, already stored under `sort_key`, takes its rank and every row
+  // after it within the Top-N moves down one (-U/+U with its new number); the row pushed past the
+  // end is not emitted. Returns where the walk stopped: the first sort key past the Top-N.
+  SortedRows::iterator insert_with_row_number(SortedRows& rows, const Key& sort_key, const std::vector<Value>& input) {
+    auto it = rows.begin();
+    int64_t rank = 0;
+    bool found = false;
+    std::vector<Value> current;
+    for (; it != rows.end() && in_rank_end(rank); ++it) {
+      const auto& list = it->second;
+      if (!found && same_key(it->first, sort_key)) {
+        rank += static_cast<int64_t>(list.size());
+        current = input;
+        found = true;
+      } else if (found) {
+        for (size_t i = 0; i < list.size() && in_rank_end(rank); ++i) {
+          collect_update(list[i], current, rank);
+          current = list[i];
+          rank += 1;
+        }
+      } else {
+        rank += static_cast<int64_t>(list.size());
+      }
+    }
+    if (in_rank_end(rank)) collect_insert(current, rank);
+    return it;
+  }
 
   std::vector<int> partition_;
   std::vector<int> sort_columns_;
@@ -81,15 +124,16 @@ class AppendOnlyTopN : public TopNBase {
   using TopNBase::TopNBase;
 
   void process(int, Row& row) override {
-    Key part = key_of(row.fields, partition_);
-    auto it = buffers_.find(part);
-    if (it == buffers_.end()) it = buffers_.emplace(part, SortedRows(less_)).first;
-    SortedRows& buffer = it->second;
+    SortedRows& buffer = partition_of(buffers_, key_of(row.fields, partition_), less_)->second;
     Key sort_key = key_of(row.fields, sort_columns_);
     if (!in_buffer_range(buffer, sort_key)) return;
     buffer[sort_key].push_back(row.fields);
-    if (uses_number_algorithm()) with_row_number(buffer, sort_key, row.fields);
-    else without_row_number(buffer, row.fields);
+    if (uses_number_algorithm()) {
+      // Sort keys past the end of the Top-N are dropped.
+      buffer.erase(insert_with_row_number(buffer, sort_key, row.fields), buffer.end());
+    } else {
+      without_row_number(buffer, row.fields);
+    }
   }
 
  private:
@@ -104,33 +148,6 @@ class AppendOnlyTopN : public TopNBase {
     const Key& worst = buffer.rbegin()->first;
     if (less_(sort_key, worst)) return true;
     return size(buffer) < end_;
-  }
-
-  void with_row_number(SortedRows& buffer, const Key& sort_key, const std::vector<Value>& input) {
-    auto it = buffer.begin();
-    int64_t rank = 0;
-    bool found = false;
-    std::vector<Value> current;
-    for (; it != buffer.end() && in_rank_end(rank); ++it) {
-      const auto& records = it->second;
-      if (!found && !less_(it->first, sort_key) && !less_(sort_key, it->first)) {
-        rank += static_cast<int64_t>(records.size());
-        current = input;
-        found = true;
-      } else if (found) {
-        for (size_t i = 0; i < records.size() && in_rank_end(rank); ++i) {
-          collect_update_before(records[i], rank);
-          collect_update_after(current, rank);
-          current = records[i];
-          rank += 1;
-        }
-      } else {
-        rank += static_cast<int64_t>(records.size());
-      }
-    }
-    if (in_rank_end(rank)) collect_insert(current, rank);
-    // Sort keys past the end of the Top-N are dropped.
-    buffer.erase(it, buffer.end());
   }
 
   void without_row_number(SortedRows& buffer, const std::vector<Value>& input) {
@@ -179,19 +196,15 @@ class RetractableTopN : public TopNBase {
   using TopNBase::TopNBase;
 
   void process(int, Row& row) override {
-    Key part = key_of(row.fields, partition_);
-    auto it = partitions_.find(part);
-    if (it == partitions_.end()) it = partitions_.emplace(part, SortedRows(less_)).first;
+    auto it = partition_of(partitions_, key_of(row.fields, partition_), less_);
     SortedRows& rows = it->second;
     Key sort_key = key_of(row.fields, sort_columns_);
     if (is_accumulate(row.kind)) {
-      // The new row is counted under its key before ranks are computed, stored after.
+      // The new row is stored under its key before ranks are computed (it counts there).
       std::vector<std::vector<Value>>& list = rows[sort_key];
-      pending_ = &row.fields;
-      if (uses_number_algorithm()) emit_with_row_number(rows, sort_key, row.fields);
-      else emit_without_row_number(rows, sort_key, row.fields);
-      pending_ = nullptr;
       list.push_back(std::move(row.fields));
+      if (uses_number_algorithm()) insert_with_row_number(rows, sort_key, list.back());
+      else emit_without_row_number(rows, sort_key, list.back());
       return;
     }
     if (uses_number_algorithm()) retract_with_row_number(rows, sort_key, row.fields);
@@ -211,38 +224,6 @@ class RetractableTopN : public TopNBase {
   }
 
  private:
-  // Count of rows under a key, including the accumulating row not yet stored.
-  int64_t count(const SortedRows::value_type& entry, const Key& sort_key) const {
-    int64_t n = static_cast<int64_t>(entry.second.size());
-    if (pending_ && same_key(entry.first, sort_key)) ++n;
-    return n;
-  }
-  bool same_key(const Key& a, const Key& b) const { return !less_(a, b) && !less_(b, a); }
-
-  void emit_with_row_number(SortedRows& rows, const Key& sort_key, const std::vector<Value>& input) {
-    int64_t rank = 0;
-    bool found = false;
-    std::vector<Value> current;
-    for (auto it = rows.begin(); it != rows.end() && in_rank_end(rank); ++it) {
-      if (!found && same_key(it->first, sort_key)) {
-        rank += count(*it, sort_key);
-        current = input;
-        found = true;
-      } else if (found) {
-        const auto& list = it->second;
-        for (size_t i = 0; i < list.size() && in_rank_end(rank); ++i) {
-          collect_update_before(list[i], rank);
-          collect_update_after(current, rank);
-          current = list[i];
-          rank += 1;
-        }
-      } else {
-        rank += count(*it, sort_key);
-      }
-    }
-    if (in_rank_end(rank)) collect_insert(current, rank);
-  }
-
   void emit_without_row_number(SortedRows& rows, const Key& sort_key, const std::vector<Value>& input) {
     int64_t rank = 0;
     bool found = false;
@@ -250,7 +231,7 @@ class RetractableTopN : public TopNBase {
     const std::vector<Value>* to_delete = nullptr;
     for (auto it = rows.begin(); it != rows.end() && in_rank_end(rank); ++it) {
       if (!found && same_key(it->first, sort_key)) {
-        rank += count(*it, sort_key);
+        rank += static_cast<int64_t>(it->second.size());
         collect = in_rank_range(rank);
         found = true;
       } else if (found) {
@@ -262,7 +243,7 @@ class RetractableTopN : public TopNBase {
           break;
         }
       } else {
-        rank += count(*it, sort_key);
+        rank += static_cast<int64_t>(it->second.size());
       }
     }
     if (to_delete) collect_delete(*to_delete);
@@ -275,27 +256,21 @@ class RetractableTopN : public TopNBase {
     std::vector<Value> prev;
     for (auto it = rows.begin(); it != rows.end() && in_rank_end(rank); ++it) {
       auto& list = it->second;
-      if (!found && same_key(it->first, sort_key)) {
-        for (size_t i = 0; i < list.size() && in_rank_end(rank); ++i) {
-          if (!found && list[i] == input) {
-            prev = list[i];
-            found = true;
-          } else if (found) {
-            collect_update_before(prev, rank);
-            collect_update_after(list[i], rank);
-            prev = list[i];
-          }
-          rank += 1;
-        }
-      } else if (found) {
-        for (size_t i = 0; i < list.size() && in_rank_end(rank); ++i) {
-          collect_update_before(prev, rank);
-          collect_update_after(list[i], rank);
-          prev = list[i];
-          rank += 1;
-        }
-      } else {
+      // Before the retracted row's key the ranks only add up; from the row on, each row after
+      // it moves up one.
+      if (!found && !same_key(it->first, sort_key)) {
         rank += static_cast<int64_t>(list.size());
+        continue;
+      }
+      for (size_t i = 0; i < list.size() && in_rank_end(rank); ++i) {
+        if (found) {
+          collect_update(prev, list[i], rank);
+          prev = list[i];
+        } else if (list[i] == input) {
+          prev = list[i];
+          found = true;
+        }
+        rank += 1;
       }
     }
     if (in_rank_end(rank) && found) collect_delete(prev, rank);
@@ -332,7 +307,6 @@ class RetractableTopN : public TopNBase {
   }
 
   KeyedState<SortedRows> partitions_;
-  const std::vector<Value>* pending_ = nullptr;
 };
 
 }  // namespace

@@ -1,0 +1,297 @@
+// SELECT, clause by clause (as DuckDB's binder splits a statement): FROM and WHERE, the select
+// list, GROUP BY with its aggregate calls, ROW_NUMBER() OVER, the projection with HAVING, and
+// DISTINCT. ORDER BY / LIMIT apply to any query: order_limit in planner_query.cc.
+#include <functional>
+
+#include "sql/planner_impl.h"
+#include "sql/printer.h"
+
+namespace careflow::sql {
+
+namespace {
+
+std::string output_name(const SelectItem& item, size_t index) {
+  if (!item.alias.empty()) return item.alias;
+  const Expr& e = *item.expr;
+  if (e.kind == ExprKind::kColumn) return e.name;
+  if (e.kind == ExprKind::kFieldAccess) return e.name;
+  return fmt::format("EXPR${}", index);
+}
+
+}  // namespace
+
+QueryPlanner::Planned QueryPlanner::select(const Query& q) {
+  const Select& s = q.select;
+  SelectState st;
+  st.input = select_from(s);
+  st.items = select_items(s, st.input.scope);
+  st.grouped = !s.group_by.empty() || (s.having != nullptr);
+  for (const SelectOutput& it : st.items) st.grouped = st.grouped || (it.expr && contains_aggregate(*it.expr));
+  st.node = st.input.node;
+  st.scope = st.input.scope;
+  if (st.grouped) group_by(s, st);
+  if (std::optional<size_t> over = row_number_item(st.items)) rank_over(*over, st);
+  Planned out = project(s, st);
+  if (s.distinct) out.node = distinct(out.node);
+  return out;
+}
+
+// FROM (no FROM: one row without columns) and WHERE.
+QueryPlanner::Planned QueryPlanner::select_from(const Select& s) {
+  Planned in;
+  if (s.from) {
+    in = from(*s.from);
+  } else {
+    PlanPtr one = make_node(PlanKind::kValues, {}, {});
+    one->rows.emplace_back();
+    infer_changelog(*one);
+    in = {one, Scope{}};
+  }
+  if (s.where) {
+    if (contains_aggregate(*s.where)) plan_fail(s.where->pos, "aggregate functions are not allowed in WHERE; use HAVING");
+    in = where(std::move(in), *s.where);
+  }
+  return in;
+}
+
+// The select list with '*' expanded into the columns it stands for.
+std::vector<SelectOutput> QueryPlanner::select_items(const Select& s, const Scope& scope) {
+  std::vector<SelectOutput> items;
+  for (size_t i = 0; i < s.items.size(); ++i) {
+    const SelectItem& item = s.items[i];
+    if (item.expr->kind == ExprKind::kStar) {
+      std::string qualifier = item.expr->qualifier.empty() ? "" : item.expr->qualifier.back();
+      bool any = false;
+      for (size_t c = 0; c < scope.columns.size(); ++c) {
+        const ScopeColumn& col = scope.columns[c];
+        if (!qualifier.empty() && col.qualifier != qualifier) continue;
+        if (qualifier.empty() && col.using_duplicate) continue;
+        any = true;
+        items.push_back({nullptr, bound_input_ref(static_cast<int>(c), col.type), col.name, item.pos});
+      }
+      if (!any) plan_fail(item.pos, qualifier.empty() ? "SELECT * over no columns" : fmt::format("table or alias '{}' not found in FROM", qualifier));
+      continue;
+    }
+    items.push_back({item.expr.get(), nullptr, output_name(item, i), item.pos});
+  }
+  return items;
+}
+
+// GROUP BY: a pre-projection of the group keys and then every aggregate's arguments, the
+// GroupAggregate over it, and the scope after it (group keys, then aggregate results).
+void QueryPlanner::group_by(const Select& s, SelectState& st) {
+  const Scope& in_scope = st.input.scope;
+  AggregateContext& agg_ctx = st.agg;
+  std::vector<BoundExprPtr> pre;
+  std::vector<std::string> pre_names;
+  for (const ExprPtr& g : s.group_by) {
+    if (contains_aggregate(*g)) plan_fail(g->pos, "aggregate functions are not allowed in GROUP BY");
+    BoundExprPtr b = bind(*g, in_scope);
+    agg_ctx.group_exprs.push_back(print_expr(*g));
+    agg_ctx.group_types.push_back(b->type.without_time_attribute());
+    pre.push_back(b);
+    pre_names.push_back(g->kind == ExprKind::kColumn ? g->name : fmt::format("$f{}", pre.size() - 1));
+  }
+  std::vector<AggCall> aggs;
+  for (const Expr* call : aggregate_calls(s, st.items)) {
+    AggCall ac = bind_aggregate_call(*call, in_scope, &pre, &pre_names);
+    agg_ctx.agg_exprs.push_back(ac.text);
+    agg_ctx.agg_types.push_back(ac.binding.result);
+    aggs.push_back(std::move(ac));
+  }
+  PlanPtr pre_calc = calc(st.node, pre, nullptr, pre_names);
+  std::vector<PlanField> agg_schema;
+  for (size_t i = 0; i < s.group_by.size(); ++i) agg_schema.push_back({pre_names[i], agg_ctx.group_types[i]});
+  for (size_t i = 0; i < aggs.size(); ++i) agg_schema.push_back({fmt::format("EXPR${}", i), aggs[i].binding.result});
+  PlanPtr agg = make_node(PlanKind::kGroupAggregate, {pre_calc}, agg_schema);
+  for (size_t i = 0; i < s.group_by.size(); ++i) agg->group_keys.push_back(static_cast<int>(i));
+  agg->aggs = std::move(aggs);
+  infer_changelog(*agg);
+  st.node = agg;
+  agg_ctx.agg_offset = static_cast<int>(s.group_by.size());
+  agg_ctx.input_scope = &in_scope;
+  // Group keys that are plain columns stay addressable by their (qualified) names.
+  st.scope = Scope{};
+  for (size_t i = 0; i < s.group_by.size(); ++i) {
+    const Expr& g = *s.group_by[i];
+    if (g.kind == ExprKind::kColumn) {
+      BoundExprPtr b = bind_column(g, in_scope);
+      const ScopeColumn& src = in_scope.columns[static_cast<size_t>(b->index)];
+      st.scope.columns.push_back({src.qualifier, src.name, agg_ctx.group_types[i]});
+    } else {
+      st.scope.columns.push_back({"", fmt::format("$group{}", i), agg_ctx.group_types[i]});
+    }
+  }
+  for (size_t i = 0; i < agg->aggs.size(); ++i) st.scope.columns.push_back({"", fmt::format("$agg{}", i), agg_ctx.agg_types[i]});
+  for (const SelectOutput& it : st.items) {
+    if (it.bound) plan_fail(it.pos, "SELECT * is not allowed with GROUP BY; list the grouped columns");
+  }
+}
+
+// The aggregate calls of the select items and HAVING, once each (deduplicated by their text).
+std::vector<const Expr*> QueryPlanner::aggregate_calls(const Select& s, const std::vector<SelectOutput>& items) const {
+  std::vector<const Expr*> calls;
+  std::function<void(const Expr&)> collect = [&](const Expr& e) {
+    if (is_aggregate_call(e)) {
+      std::string printed = print_expr(e);
+      for (const Expr* c : calls) {
+        if (print_expr(*c) == printed) return;
+      }
+      calls.push_back(&e);
+      return;
+    }
+    if (e.kind == ExprKind::kOver || e.subquery) return;
+    for (const ExprPtr& a : e.args) {
+      if (a) collect(*a);
+    }
+  };
+  for (const SelectOutput& it : items) {
+    if (it.expr) collect(*it.expr);
+  }
+  if (s.having) collect(*s.having);
+  return calls;
+}
+
+// One aggregate call bound over the input scope; its arguments are added to the pre-projection
+// (`pre`, `pre_names`) unless the same column is already there.
+AggCall QueryPlanner::bind_aggregate_call(const Expr& call, const Scope& scope, std::vector<BoundExprPtr>* pre,
+                                          std::vector<std::string>* pre_names) {
+  const AggregateFunctionDef* def = FunctionRegistry::global().aggregate(call.name);
+  std::vector<ArgInfo> infos;
+  std::vector<BoundExprPtr> args;
+  for (const ExprPtr& a : call.args) {
+    if (contains_aggregate(*a)) plan_fail(a->pos, "aggregate functions cannot be nested");
+    BoundExprPtr b = bind(*a, scope);
+    ArgInfo info{b->type.without_time_attribute(), std::nullopt};
+    if (b->kind == BoundKind::kLiteral) info.constant = b->value;
+    infos.push_back(info);
+    args.push_back(b);
+  }
+  Result<AggregateBinding> binding = def->bind(infos, call.distinct);
+  if (!binding.is_ok()) plan_fail(call.pos, binding.status().message());
+  AggCall ac;
+  ac.name = def->name;
+  ac.distinct = call.distinct;
+  for (size_t i = 0; i < args.size(); ++i) {
+    BoundExprPtr arg = i < binding->arg_types.size() ? bound_cast_if_needed(args[i], binding->arg_types[i]) : args[i];
+    // Reuse a pre-projected expression when the same one is already there.
+    int index = -1;
+    if (arg->kind == BoundKind::kInputRef) {
+      for (size_t k = 0; k < pre->size(); ++k) {
+        if ((*pre)[k]->kind == BoundKind::kInputRef && (*pre)[k]->index == arg->index) index = static_cast<int>(k);
+      }
+    }
+    if (index < 0) {
+      pre->push_back(arg);
+      pre_names->push_back(fmt::format("$f{}", pre->size() - 1));
+      index = static_cast<int>(pre->size() - 1);
+    }
+    ac.args.push_back(index);
+  }
+  ac.binding = std::move(*binding);
+  ac.text = print_expr(call);
+  return ac;
+}
+
+// The select item that is ROW_NUMBER() OVER (...), if any; fails on the OVER forms not supported.
+std::optional<size_t> QueryPlanner::row_number_item(const std::vector<SelectOutput>& items) const {
+  std::optional<size_t> found;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (!items[i].expr || !contains_over(*items[i].expr)) continue;
+    const Expr& e = *items[i].expr;
+    if (e.kind != ExprKind::kOver) plan_fail(e.pos, "ROW_NUMBER() OVER (...) must be a select item of its own");
+    const Expr& fn = *e.args[0];
+    if (fn.name != "ROW_NUMBER") {
+      if (fn.name == "RANK" || fn.name == "DENSE_RANK") {
+        plan_fail(fn.pos, fmt::format("{}() is not supported yet; use ROW_NUMBER()", fn.name));
+      }
+      plan_fail(fn.pos, fmt::format("{}() OVER (...) is not supported yet (OVER aggregation arrives with event time); "
+                                    "ROW_NUMBER() is",
+                                    fn.name));
+    }
+    if (!fn.args.empty()) plan_fail(fn.pos, "ROW_NUMBER() takes no arguments");
+    if (e.order_by.empty()) plan_fail(e.pos, "ROW_NUMBER() needs ORDER BY in its OVER clause");
+    if (found) plan_fail(e.pos, "only one ROW_NUMBER() per SELECT is supported");
+    found = i;
+  }
+  return found;
+}
+
+// ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) as a Rank over the current node; the item
+// then reads the Rank's row number.
+void QueryPlanner::rank_over(size_t item, SelectState& st) {
+  const Expr& over = *st.items[item].expr;
+  // Partition and order keys must be columns of the input; computed ones are projected first.
+  std::vector<BoundExprPtr> extra;
+  auto key_index = [&](const Expr& k) {
+    BoundExprPtr b = bind(k, st.scope, st.agg_context());
+    if (b->kind == BoundKind::kInputRef) return b->index;
+    extra.push_back(b);
+    return static_cast<int>(st.node->schema.size() + extra.size() - 1);
+  };
+  std::vector<int> partition;
+  for (const ExprPtr& p : over.partition_by) partition.push_back(key_index(*p));
+  std::vector<SortKey> order;
+  for (const OrderItem& o : over.order_by) {
+    SortKey k{key_index(*o.expr), o.ascending, o.nulls_first.value_or(o.ascending)};
+    order.push_back(k);
+  }
+  PlanPtr rank_input = st.node;
+  if (!extra.empty()) {
+    std::vector<std::string> names;
+    for (size_t i = 0; i < extra.size(); ++i) {
+      names.push_back(fmt::format("$over{}", i));
+      st.scope.columns.push_back({"", names.back(), extra[i]->type});
+    }
+    rank_input = pass_through(st.node, nullptr, std::move(extra), std::move(names));
+  }
+  std::vector<PlanField> schema = rank_input->schema;
+  schema.push_back({"$rn", DataType::bigint().with_nullable(false)});
+  PlanPtr rank = make_node(PlanKind::kRank, {rank_input}, schema);
+  rank->partition_keys = partition;
+  rank->order = order;
+  rank->output_rank_number = true;
+  infer_changelog(*rank);
+  st.node = rank;
+  st.items[item].bound = bound_input_ref(static_cast<int>(schema.size() - 1), schema.back().type);
+}
+
+// The projection of the select items, filtered by HAVING, and the scope it gives the query.
+QueryPlanner::Planned QueryPlanner::project(const Select& s, const SelectState& st) {
+  std::vector<BoundExprPtr> projections;
+  std::vector<std::string> names;
+  for (const SelectOutput& it : st.items) {
+    BoundExprPtr b = it.bound ? it.bound : bind(*it.expr, st.scope, st.agg_context());
+    projections.push_back(b);
+    names.push_back(it.name);
+  }
+  BoundExprPtr having;
+  if (s.having) {
+    having = bind(*s.having, st.scope, &st.agg);
+    if (having->type.id != TypeId::kBoolean) {
+      plan_fail(s.having->pos, fmt::format("HAVING condition must be BOOLEAN, got {}", type_name(having->type)));
+    }
+  }
+  PlanPtr projected = calc(st.node, projections, having, names);
+  Scope out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    std::string qualifier;
+    if (st.items[i].expr && st.items[i].expr->kind == ExprKind::kColumn && projections[i]->kind == BoundKind::kInputRef &&
+        !st.grouped) {
+      qualifier = st.scope.columns[static_cast<size_t>(projections[i]->index)].qualifier;
+    }
+    out.columns.push_back({qualifier, names[i], projections[i]->type});
+  }
+  return {projected, out};
+}
+
+// SELECT DISTINCT: a GroupAggregate keyed by every column, without aggregates.
+PlanPtr QueryPlanner::distinct(PlanPtr projected) {
+  PlanPtr agg = make_node(PlanKind::kGroupAggregate, {projected}, projected->schema);
+  for (size_t i = 0; i < projected->schema.size(); ++i) agg->group_keys.push_back(static_cast<int>(i));
+  for (PlanField& f : agg->schema) f.type = f.type.without_time_attribute();
+  infer_changelog(*agg);
+  return agg;
+}
+
+}  // namespace careflow::sql
