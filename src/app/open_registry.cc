@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "registry/registry_client.h"
+#include "registry/client_implementations.h"
 
 namespace careflow::app {
 
