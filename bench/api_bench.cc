@@ -18,7 +18,7 @@
 #include <thread>
 
 #include "api/domain_routes.h"
-#include "api/http_server.h"
+#include "http/http_server.h"
 #include "bench_util.h"
 #include "store/change_listener.h"
 #include "store/local_postgres.h"
@@ -127,11 +127,11 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "api_bench: {}\n", listener.status().to_string());
     return 1;
   }
-  api::Router router;
+  http::Router router;
   api::add_domain_routes(router, **db, &cache);
-  api::HttpServerOptions options;
+  http::HttpServerOptions options;
   options.port = 0;
-  api::HttpServer server(options, router);
+  http::HttpServer server(options, router);
   if (auto s = server.start(); !s) {
     fmt::print(stderr, "api_bench: {}\n", s.to_string());
     return 1;

@@ -22,9 +22,9 @@
 #include <map>
 #include <sstream>
 
-#include "api/http_server.h"
+#include "http/http_server.h"
 #include "bench_util.h"
-#include "registry/registry_client.h"
+#include "registry/client_implementations.h"
 #include "registry/registry_routes.h"
 #include "serde/confluent_avro.h"
 
@@ -55,8 +55,8 @@ serde::avro::Datum reading() {
 struct Registry {
   std::unique_ptr<ScratchDir> dir;
   std::unique_ptr<registry::SchemaRegistry> reg;
-  api::Router router;
-  std::unique_ptr<api::HttpServer> server;
+  http::Router router;
+  std::unique_ptr<http::HttpServer> server;
   std::string url;
 };
 
@@ -166,9 +166,9 @@ int main(int argc, char** argv) {
   r.reg = std::move(careflow::registry::SchemaRegistry::open(r.dir->path().string())).value();
   if (!r.reg->register_schema(kSubject, kSchema, "AVRO", {}).is_ok()) return 1;
   careflow::registry::add_registry_routes(r.router, *r.reg);
-  careflow::api::HttpServerOptions options;
+  careflow::http::HttpServerOptions options;
   options.port = 0;
-  r.server = std::make_unique<careflow::api::HttpServer>(options, r.router);
+  r.server = std::make_unique<careflow::http::HttpServer>(options, r.router);
   if (!r.server->start().is_ok()) return 1;
   r.url = "http://127.0.0.1:" + std::to_string(r.server->port());
   g_registry = &r;

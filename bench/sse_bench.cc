@@ -21,7 +21,7 @@
 #include <thread>
 #include <vector>
 
-#include "api/http_server.h"
+#include "http/http_server.h"
 #include "api/telemetry_hub.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -115,7 +115,7 @@ int connect_stream(int port) {
   addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return -1;
-  const std::string request = "GET /telemetry/stream HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n";
+  const std::string request = "GET /telemetry/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n";
   (void)!write(fd, request.data(), request.size());
   return fd;
 }
@@ -157,10 +157,10 @@ int main(int argc, char** argv) {
   setrlimit(RLIMIT_NOFILE, &files);
 
   // careflow: HttpServer + TelemetryHub, as careflow up wires them.
-  api::Router router;
-  api::HttpServerOptions options;
+  http::Router router;
+  http::HttpServerOptions options;
   options.port = 0;
-  api::HttpServer server(options, router);
+  http::HttpServer server(options, router);
   api::TelemetryHub hub;
   hub.add_routes(router, server);
   if (!server.start()) return 1;

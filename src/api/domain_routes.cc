@@ -9,15 +9,15 @@ namespace {
 
 // 422 naming `field` when the row's `column` points to no row of `table` (a foreign key the
 // database would reject with a less helpful message).
-std::optional<FieldError> must_exist(store::Database& db, const store::TableSpec& table, const nlohmann::json& row,
+std::optional<http::FieldError> must_exist(store::Database& db, const store::TableSpec& table, const nlohmann::json& row,
                                      const std::string& column, const std::string& field) {
   if (!row.contains(column) || row[column].is_null()) return std::nullopt;
   auto found = store::Repository(db, table).get(row[column].get<std::string>());
   if (found) return std::nullopt;
   if (found.status().code() == StatusCode::kNotFound) {
-    return FieldError{field, fmt::format("{} '{}' does not exist", field, row[column].get<std::string>())};
+    return http::FieldError{field, fmt::format("{} '{}' does not exist", field, row[column].get<std::string>())};
   }
-  return FieldError{field, found.status().message()};
+  return http::FieldError{field, found.status().message()};
 }
 
 }  // namespace
@@ -63,25 +63,25 @@ ResourceSpec prescriptions_resource(store::Database* db) {
            {"endDate", "end_date", FieldType::kEpochMillis, false, true},
            {"parameters", "parameters", FieldType::kParameters, true}},
           [](const nlohmann::json& row) { return store::new_prescription_id(row["device_id"].get<std::string>()); },
-          [db](const nlohmann::json& row) -> std::optional<FieldError> {
+          [db](const nlohmann::json& row) -> std::optional<http::FieldError> {
             if (auto e = must_exist(*db, store::patients_table(), row, "patient_id", "patientId")) return e;
             if (auto e = must_exist(*db, store::devices_table(), row, "device_id", "deviceId")) return e;
             auto device = store::Repository(*db, store::devices_table()).get(row["device_id"].get<std::string>());
             if (device && (*device)["patient_id"] != row["patient_id"]) {
-              return FieldError{"deviceId", fmt::format("device '{}' belongs to patient '{}', not '{}'",
+              return http::FieldError{"deviceId", fmt::format("device '{}' belongs to patient '{}', not '{}'",
                                                         row["device_id"].get<std::string>(),
                                                         (*device)["patient_id"].get<std::string>(),
                                                         row["patient_id"].get<std::string>())};
             }
             if (row.contains("end_date") && !row["end_date"].is_null() &&
                 row["end_date"].get<int64_t>() < row["start_date"].get<int64_t>()) {
-              return FieldError{"endDate", "endDate must not be before startDate"};
+              return http::FieldError{"endDate", "endDate must not be before startDate"};
             }
             return std::nullopt;
           }};
 }
 
-void add_domain_routes(Router& router, store::Database& db, ListCache* cache) {
+void add_domain_routes(http::Router& router, store::Database& db, ListCache* cache) {
   add_resource_routes(router, db, patients_resource(&db), cache);
   add_resource_routes(router, db, devices_resource(&db), cache);
   add_resource_routes(router, db, prescriptions_resource(&db), cache);

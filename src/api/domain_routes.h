@@ -12,6 +12,6 @@ ResourceSpec devices_resource(store::Database* db);
 ResourceSpec prescriptions_resource(store::Database* db);
 
 // Registers all three; with a cache, their lists are served from it (see ListCache).
-void add_domain_routes(Router& router, store::Database& db, ListCache* cache = nullptr);
+void add_domain_routes(http::Router& router, store::Database& db, ListCache* cache = nullptr);
 
 }  // namespace careflow::api

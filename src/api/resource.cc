@@ -1,4 +1,5 @@
 #include "api/resource.h"
+#include "http/json_body.h"
 
 #include <fmt/format.h>
 
@@ -113,14 +114,14 @@ nlohmann::json deleted_body(const ResourceSpec& spec, const std::string& key) {
   return {{"status", "deleted"}, {spec.fields.front().json, key}};
 }
 
-HttpResponse field_error(const FieldError& e) { return HttpResponse::error(422, "validation_error", e.message, e.field); }
+http::HttpResponse field_error(const http::FieldError& e) { return http::HttpResponse::error(422, "validation_error", e.message, e.field); }
 
 // Parses the request body as a JSON object, or answers why not.
-std::variant<nlohmann::json, HttpResponse> json_object_body(const HttpRequest& request) {
-  if (request.body.empty()) return HttpResponse::error(400, "bad_json", "the request has no body; send a JSON object");
-  nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
-  if (body.is_discarded()) return HttpResponse::error(400, "bad_json", "the request body is not valid JSON");
-  if (!body.is_object()) return HttpResponse::error(400, "bad_json", "the request body must be a JSON object");
+std::variant<nlohmann::json, http::HttpResponse> json_object_body(const http::HttpRequest& request) {
+  if (request.body.empty()) return http::HttpResponse::error(400, "bad_json", "the request has no body; send a JSON object");
+  nlohmann::json body = http::parse_json_body(request);
+  if (body.is_discarded()) return http::HttpResponse::error(400, "bad_json", "the request body is not valid JSON");
+  if (!body.is_object()) return http::HttpResponse::error(400, "bad_json", "the request body must be a JSON object");
   return body;
 }
 
@@ -132,31 +133,31 @@ nlohmann::json to_api_json(const nlohmann::json& row) {
   return out;
 }
 
-std::variant<nlohmann::json, FieldError> parse_body(const ResourceSpec& spec, const nlohmann::json& body, bool creating) {
+std::variant<nlohmann::json, http::FieldError> parse_body(const ResourceSpec& spec, const nlohmann::json& body, bool creating) {
   nlohmann::json row = nlohmann::json::object();
   for (const auto& [name, value] : body.items()) {
     auto field = std::find_if(spec.fields.begin(), spec.fields.end(), [&](const FieldSpec& f) { return f.json == name; });
     if (field == spec.fields.end()) {
       // A generated key sent by the client is ignored, as the reference did.
       if (spec.generate_key && name == spec.fields.front().json) continue;
-      return FieldError{name, fmt::format("unknown field '{}'", name)};
+      return http::FieldError{name, fmt::format("unknown field '{}'", name)};
     }
     if (spec.generate_key && &*field == &spec.fields.front()) continue;
     auto converted = convert(*field, value);
-    if (auto* problem = std::get_if<std::string>(&converted)) return FieldError{name, *problem};
+    if (auto* problem = std::get_if<std::string>(&converted)) return http::FieldError{name, *problem};
     row[field->column] = std::get<nlohmann::json>(converted);
   }
   if (creating) {
     for (const FieldSpec& f : spec.fields) {
       if (f.required && !row.contains(f.column) && !(spec.generate_key && &f == &spec.fields.front())) {
-        return FieldError{f.json, fmt::format("{} is required", f.json)};
+        return http::FieldError{f.json, fmt::format("{} is required", f.json)};
       }
     }
   }
   return row;
 }
 
-void add_resource_routes(Router& router, store::Database& db, const ResourceSpec& spec, ListCache* cache) {
+void add_resource_routes(http::Router& router, store::Database& db, const ResourceSpec& spec, ListCache* cache) {
   const std::string base = "/" + spec.collection;
   const std::string item = base + "/{id}";
   // Routes own copies: the spec may be a temporary of the caller.
@@ -165,37 +166,37 @@ void add_resource_routes(Router& router, store::Database& db, const ResourceSpec
 
   const std::string table = spec.table->table;
   // Every successful write drops the cached list before answering, so a client reads its writes.
-  auto changed = [cache, table](HttpResponse response) {
+  auto changed = [cache, table](http::HttpResponse response) {
     if (cache && response.status < 300) cache->invalidate(table);
     return response;
   };
 
-  router.add("GET", base, [repo, cache, table](HttpRequest&) {
+  router.add("GET", base, [repo, cache, table](http::HttpRequest&) {
     const ListCache::Entry cached = cache ? cache->get(table) : ListCache::Entry{0, std::nullopt};
-    HttpResponse response;
+    http::HttpResponse response;
     if (cached.body) {
       response.body = *cached.body;
       return response;
     }
     auto rows = repo->list();
-    if (!rows) return HttpResponse::from_status(rows.status());
+    if (!rows) return http::HttpResponse::from_status(rows.status());
     nlohmann::json out = nlohmann::json::array();
     for (const auto& row : *rows) out.push_back(to_api_json(row));
-    response = HttpResponse::json(200, out);
+    response = http::HttpResponse::json(200, out);
     if (cache) cache->put(table, cached.generation, response.body);
     return response;
   }, "List all " + spec.collection);
 
-  router.add("GET", item, [repo](HttpRequest& request) {
+  router.add("GET", item, [repo](http::HttpRequest& request) {
     auto row = repo->get(request.param("id"));
-    return row ? HttpResponse::json(200, to_api_json(*row)) : HttpResponse::from_status(row.status());
+    return row ? http::HttpResponse::json(200, to_api_json(*row)) : http::HttpResponse::from_status(row.status());
   }, "Get one of " + spec.collection);
 
-  router.add("POST", base, [repo, shared, changed](HttpRequest& request) {
+  router.add("POST", base, [repo, shared, changed](http::HttpRequest& request) {
     auto body = json_object_body(request);
-    if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
+    if (auto* bad = std::get_if<http::HttpResponse>(&body)) return *bad;
     auto parsed = parse_body(*shared, std::get<nlohmann::json>(body), /*creating=*/true);
-    if (auto* e = std::get_if<FieldError>(&parsed)) return field_error(*e);
+    if (auto* e = std::get_if<http::FieldError>(&parsed)) return field_error(*e);
     nlohmann::json row = std::get<nlohmann::json>(parsed);
     if (shared->check_row) {
       if (auto e = shared->check_row(row)) return field_error(*e);
@@ -205,39 +206,39 @@ void add_resource_routes(Router& router, store::Database& db, const ResourceSpec
     for (int attempt = 0;; ++attempt) {
       if (shared->generate_key) row[key_column] = shared->generate_key(row);
       auto created = repo->insert(row);
-      if (created) return changed(HttpResponse::json(201, to_api_json(*created)));
+      if (created) return changed(http::HttpResponse::json(201, to_api_json(*created)));
       const bool retry = shared->generate_key && created.status().code() == StatusCode::kAlreadyExists && attempt < 5;
-      if (!retry) return HttpResponse::from_status(created.status(), shared->fields.front().json);
+      if (!retry) return http::HttpResponse::from_status(created.status(), shared->fields.front().json);
     }
   }, "Create one of " + spec.collection);
 
-  router.add("PUT", item, [repo, shared, changed](HttpRequest& request) {
+  router.add("PUT", item, [repo, shared, changed](http::HttpRequest& request) {
     auto body = json_object_body(request);
-    if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
+    if (auto* bad = std::get_if<http::HttpResponse>(&body)) return *bad;
     nlohmann::json& object = std::get<nlohmann::json>(body);
     const std::string& key_json = shared->fields.front().json;
     if (object.contains(key_json) && object[key_json] != request.param("id")) {
-      return HttpResponse::error(422, "validation_error", fmt::format("{} cannot be changed", key_json), key_json);
+      return http::HttpResponse::error(422, "validation_error", fmt::format("{} cannot be changed", key_json), key_json);
     }
     object.erase(key_json);
     auto parsed = parse_body(*shared, object, /*creating=*/false);
-    if (auto* e = std::get_if<FieldError>(&parsed)) return field_error(*e);
+    if (auto* e = std::get_if<http::FieldError>(&parsed)) return field_error(*e);
     const nlohmann::json& changes = std::get<nlohmann::json>(parsed);
     auto current = repo->get(request.param("id"));
-    if (!current) return HttpResponse::from_status(current.status());
+    if (!current) return http::HttpResponse::from_status(current.status());
     if (shared->check_row) {
       nlohmann::json merged = *current;
       merged.update(changes);
       if (auto e = shared->check_row(merged)) return field_error(*e);
     }
     auto updated = repo->update(request.param("id"), changes);
-    return updated ? changed(HttpResponse::json(200, to_api_json(*updated))) : HttpResponse::from_status(updated.status());
+    return updated ? changed(http::HttpResponse::json(200, to_api_json(*updated))) : http::HttpResponse::from_status(updated.status());
   }, "Update some fields of one of " + spec.collection);
 
-  router.add("DELETE", item, [repo, shared, changed](HttpRequest& request) {
+  router.add("DELETE", item, [repo, shared, changed](http::HttpRequest& request) {
     Status removed = repo->remove(request.param("id"));
-    return removed ? changed(HttpResponse::json(200, deleted_body(*shared, request.param("id"))))
-                   : HttpResponse::from_status(removed);
+    return removed ? changed(http::HttpResponse::json(200, deleted_body(*shared, request.param("id"))))
+                   : http::HttpResponse::from_status(removed);
   }, "Delete one of " + spec.collection);
 }
 

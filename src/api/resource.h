@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "api/list_cache.h"
-#include "api/router.h"
+#include "http/router.h"
 #include "store/repository.h"
 
 namespace careflow::api {
@@ -39,18 +39,18 @@ struct ResourceSpec {
   std::function<std::string(const nlohmann::json& row)> generate_key;
   // Cross-field and cross-table checks on the complete row (after a PUT is merged); returns the
   // failing field, if any.
-  std::function<std::optional<FieldError>(const nlohmann::json& row)> check_row;
+  std::function<std::optional<http::FieldError>(const nlohmann::json& row)> check_row;
 };
 
 // Registers the five routes of `spec` on `router`. With a `cache`, list bodies are served from it
 // and the resource's writes invalidate it.
-void add_resource_routes(Router& router, store::Database& db, const ResourceSpec& spec, ListCache* cache = nullptr);
+void add_resource_routes(http::Router& router, store::Database& db, const ResourceSpec& spec, ListCache* cache = nullptr);
 
 // A column row -> the camelCase JSON the API returns (created_at -> createdAt, ...).
 nlohmann::json to_api_json(const nlohmann::json& row);
 
 // Body validation, exposed for tests: the API body -> a column row. On POST (`creating`) every
 // required field must be present; unknown fields are rejected.
-std::variant<nlohmann::json, FieldError> parse_body(const ResourceSpec& spec, const nlohmann::json& body, bool creating);
+std::variant<nlohmann::json, http::FieldError> parse_body(const ResourceSpec& spec, const nlohmann::json& body, bool creating);
 
 }  // namespace careflow::api

@@ -4,9 +4,9 @@
 
 namespace careflow::api {
 
-void add_health_route(Router& router, std::vector<HealthCheck> checks) {
+void add_health_route(http::Router& router, std::vector<HealthCheck> checks) {
   auto shared = std::make_shared<std::vector<HealthCheck>>(std::move(checks));
-  router.add("GET", "/health", [shared](HttpRequest&) {
+  router.add("GET", "/health", [shared](http::HttpRequest&) {
     nlohmann::json components = nlohmann::json::object();
     std::vector<std::string> failing;
     for (const HealthCheck& h : *shared) {
@@ -15,15 +15,15 @@ void add_health_route(Router& router, std::vector<HealthCheck> checks) {
                                           : nlohmann::json{{"status", "down"}, {"message", s.message()}};
       if (!s.is_ok()) failing.push_back(h.component);
     }
-    if (failing.empty()) return HttpResponse::json(200, {{"status", "ok"}, {"components", components}});
-    return HttpResponse::json(503, {{"status", "degraded"}, {"failing", failing}, {"components", components}});
+    if (failing.empty()) return http::HttpResponse::json(200, {{"status", "ok"}, {"components", components}});
+    return http::HttpResponse::json(503, {{"status", "degraded"}, {"failing", failing}, {"components", components}});
   }, "Health of every component");
 }
 
-void add_openapi_route(Router& router, std::vector<std::string> stream_paths) {
-  router.add("GET", "/openapi.json", [&router, stream_paths](HttpRequest&) {
+void add_openapi_route(http::Router& router, std::vector<std::string> stream_paths) {
+  router.add("GET", "/openapi.json", [&router, stream_paths](http::HttpRequest&) {
     nlohmann::json paths = nlohmann::json::object();
-    for (const Router::Route& route : router.routes()) {
+    for (const http::Router::Route& route : router.routes()) {
       nlohmann::json op = {{"summary", route.summary.empty() ? route.method + " " + route.pattern : route.summary},
                            {"responses", {{"200", {{"description", "success"}}},
                                           {"4XX", {{"description", "{\"error\":{\"code\",\"message\",\"field\"}}"}}}}}};
@@ -46,7 +46,7 @@ void add_openapi_route(Router& router, std::vector<std::string> stream_paths) {
                             {"responses", {{"200", {{"description", "text/event-stream"},
                                                     {"content", {{"text/event-stream", nlohmann::json::object()}}}}}}}};
     }
-    return HttpResponse::json(200, {{"openapi", "3.0.3"},
+    return http::HttpResponse::json(200, {{"openapi", "3.0.3"},
                                     {"info", {{"title", "careflow API"}, {"version", "0.1.0"}}},
                                     {"paths", paths}});
   }, "This OpenAPI document");

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "api/router.h"
+#include "http/router.h"
 
 namespace careflow::api {
 
@@ -15,8 +15,8 @@ struct HealthCheck {
   std::function<Status()> check;  // OK = up
 };
 
-void add_health_route(Router& router, std::vector<HealthCheck> checks);
+void add_health_route(http::Router& router, std::vector<HealthCheck> checks);
 // Call last: the document covers the routes registered before it (and itself).
-void add_openapi_route(Router& router, std::vector<std::string> stream_paths);
+void add_openapi_route(http::Router& router, std::vector<std::string> stream_paths);
 
 }  // namespace careflow::api

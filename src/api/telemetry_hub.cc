@@ -5,7 +5,7 @@
 namespace careflow::api {
 
 TelemetryHub::TelemetryHub(size_t keep_recent, std::chrono::milliseconds ping_after)
-    : keep_recent_(keep_recent), ping_after_(ping_after), pinger_([this] { ping_loop(); }) {}
+    : keep_recent_(keep_recent), ping_after_(ping_after), pinger_("telemetry", [this] { ping_loop(); }) {}
 
 TelemetryHub::~TelemetryHub() {
   {
@@ -24,7 +24,7 @@ void TelemetryHub::publish(const nlohmann::json& reading) {
   recent_.push_back(reading);
   if (recent_.size() > keep_recent_) recent_.pop_front();
   last_event_ = std::chrono::steady_clock::now();
-  std::erase_if(clients_, [&](const std::shared_ptr<EventStream>& c) { return !c->send(event); });
+  std::erase_if(clients_, [&](const std::shared_ptr<http::EventStream>& c) { return !c->send(event); });
 }
 
 nlohmann::json TelemetryHub::recent() const {
@@ -32,7 +32,7 @@ nlohmann::json TelemetryHub::recent() const {
   return nlohmann::json(recent_);
 }
 
-void TelemetryHub::attach(std::shared_ptr<EventStream> client) {
+void TelemetryHub::attach(std::shared_ptr<http::EventStream> client) {
   // A comment line first, so the client sees the stream open before the first reading.
   client->send(": connected\n\n");
   std::lock_guard lock(mutex_);
@@ -50,7 +50,7 @@ void TelemetryHub::ping_loop() {
     const auto due = last_event_ + ping_after_;
     if (std::chrono::steady_clock::now() >= due) {
       auto ping = std::make_shared<const std::string>("event: ping\ndata: {}\n\n");
-      std::erase_if(clients_, [&](const std::shared_ptr<EventStream>& c) { return !c->send(ping); });
+      std::erase_if(clients_, [&](const std::shared_ptr<http::EventStream>& c) { return !c->send(ping); });
       last_event_ = std::chrono::steady_clock::now();
       continue;
     }
@@ -58,10 +58,10 @@ void TelemetryHub::ping_loop() {
   }
 }
 
-void TelemetryHub::add_routes(Router& router, HttpServer& server) {
-  router.add("GET", "/telemetry/metrics", [this](HttpRequest&) { return HttpResponse::json(200, recent()); },
+void TelemetryHub::add_routes(http::Router& router, http::HttpServer& server) {
+  router.add("GET", "/telemetry/metrics", [this](http::HttpRequest&) { return http::HttpResponse::json(200, recent()); },
              "The latest readings (at most 200), oldest first");
-  server.add_stream("/telemetry/stream", [this](const HttpRequest&, std::shared_ptr<EventStream> client) {
+  server.add_stream("/telemetry/stream", [this](const http::HttpRequest&, std::shared_ptr<http::EventStream> client) {
     attach(std::move(client));
   });
 }

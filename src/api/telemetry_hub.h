@@ -2,7 +2,7 @@
 // Live telemetry fan-out: every reading goes to each connected Server-Sent Events client as
 //   event: telemetry\ndata: {...}\n\n
 // and into a ring of the latest readings (GET /telemetry/metrics). A client that falls behind is
-// dropped by its EventStream; publish() never waits for a client. After 15 s without a reading
+// dropped by its http::EventStream; publish() never waits for a client. After 15 s without a reading
 // every client gets `event: ping` so proxies and browsers keep the connection.
 
 #include <nlohmann/json.hpp>
@@ -15,7 +15,8 @@
 #include <thread>
 #include <vector>
 
-#include "api/http_server.h"
+#include "http/guarded_thread.h"
+#include "http/http_server.h"
 
 namespace careflow::api {
 
@@ -26,11 +27,13 @@ class TelemetryHub {
 
   void publish(const nlohmann::json& reading);
   nlohmann::json recent() const;  // oldest first
-  void attach(std::shared_ptr<EventStream> client);
+  void attach(std::shared_ptr<http::EventStream> client);
   size_t client_count() const;
+  // OK, or Unavailable once the ping thread failed (GET /health's "telemetry" component).
+  Status health() const { return pinger_.health(); }
 
   // Registers GET /telemetry/metrics on the router and /telemetry/stream on the server.
-  void add_routes(Router& router, HttpServer& server);
+  void add_routes(http::Router& router, http::HttpServer& server);
 
  private:
   void ping_loop();
@@ -39,11 +42,11 @@ class TelemetryHub {
   const std::chrono::milliseconds ping_after_;
   mutable std::mutex mutex_;
   std::deque<nlohmann::json> recent_;
-  std::vector<std::shared_ptr<EventStream>> clients_;
+  std::vector<std::shared_ptr<http::EventStream>> clients_;
   std::chrono::steady_clock::time_point last_event_ = std::chrono::steady_clock::now();
   bool stopping_ = false;
   std::condition_variable wake_;
-  std::thread pinger_;
+  http::GuardedThread pinger_;  // last: starts once everything it reads exists
 };
 
 }  // namespace careflow::api

@@ -26,7 +26,7 @@
 #include "exec/connectors/record_format.h"
 #include "exec/row.h"
 #include "exec/session.h"
-#include "registry/registry_client.h"
+#include "registry/client_implementations.h"
 #include "sql/parser.h"
 
 namespace careflow::app {

@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "registry/registry_client.h"
+#include "registry/client_implementations.h"
 
 namespace careflow::app {
 

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "api/cdc_routes.h"
 #include "api/domain_routes.h"
 #include "api/simulation_routes.h"
 #include "api/system_routes.h"
@@ -27,6 +28,22 @@ std::string find_web_dist() {
     if (fs::exists(candidate / "index.html")) return fs::absolute(candidate).string();
   }
   return "";
+}
+
+// "a, b,c" -> {"a", "b", "c"}; empty items are dropped.
+std::vector<std::string> comma_list(const std::string& text) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    std::string item = text.substr(start, end - start);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) items.push_back(std::move(item));
+    start = end + 1;
+  }
+  return items;
 }
 
 }  // namespace
@@ -121,39 +138,39 @@ Status Services::start_cdc(const Config& config) {
 
 Status Services::start_api(const Config& config) {
   host_ = config.str("http.host");
-  api::HttpServerOptions options;
+  http::HttpServerOptions options;
   options.host = host_;
   options.port = static_cast<int>(config.integer("http.port"));
   options.bearer_token = config.str("api.token");
-  server_ = std::make_unique<api::HttpServer>(options, router_);
+  options.allowed_hosts = comma_list(config.str("http.allowed_hosts"));
+  options.cors_origins = comma_list(config.str("http.cors_origins"));
+  options.max_connections = static_cast<size_t>(config.integer("http.max_connections"));
+  options.idle_timeout = std::chrono::milliseconds(config.integer("http.idle_timeout_ms"));
+  options.header_timeout = std::chrono::milliseconds(config.integer("http.header_timeout_ms"));
+  options.body_timeout = std::chrono::milliseconds(config.integer("http.body_timeout_ms"));
+  // Room for the connection cap: a flood of idle connections must meet the cap, not EMFILE.
+  http::raise_open_file_limit();
+  server_ = std::make_unique<http::HttpServer>(options, router_);
   hub_ = std::make_unique<api::TelemetryHub>();
 
   // The registry is open (start_registry): the simulator and the device events write through it.
   CF_RETURN_IF_ERROR(open_device_records(config).with_context("simulator.format"));
+  readings_ = std::make_unique<sim::ReadingFanOut>(*device_records_, *log_, kDeviceMetricsTopic);
+  readings_->add_listener([this](const sim::Reading& r) { hub_->publish(r.to_json()); });
   sim::SimulatorOptions sim_options;
   sim_options.tick_interval = std::chrono::milliseconds(config.integer("simulator.tick_ms"));
   sim_options.seed = static_cast<uint64_t>(config.integer("simulator.seed"));
   simulator_ = std::make_unique<sim::Simulator>(
       sim_options, [this] { return sim::load_targets_from_store(*db_, wall_clock_ms()); },
-      [this](const std::vector<sim::Reading>& readings) {
-        Status written = write_readings(readings);
-        // Logged once per distinct error and once on recovery, not every tick; GET /health and
-        // /simulation/status report it meanwhile.
-        const std::string error = written ? "" : written.to_string();
-        if (error != sink_error_logged_) {
-          if (error.empty()) log_info("sim", "readings written again", {{"topic", kDeviceMetricsTopic}});
-          else log_error("sim", "readings not written", {{"topic", kDeviceMetricsTopic}, {"error", error}});
-          sink_error_logged_ = error;
-        }
-        return written;
-      });
+      [this](const std::vector<sim::Reading>& readings) { return readings_->write(readings); });
   api::add_domain_routes(router_, *db_, &cache_);
   api::add_simulation_routes(router_, *simulator_, *db_, *log_, *device_records_);
   hub_->add_routes(router_, *server_);
   std::vector<api::HealthCheck> checks = {
       {"database", [this] { return db_->exec("SELECT 1").status(); }},
       {"log", [this] { return log_->partition_offsets(kDeviceMetricsTopic).status(); }},
-      {"simulator", [this] { return simulator_->health(); }}};
+      {"simulator", [this] { return simulator_->health(); }},
+      {"telemetry", [this] { return hub_->health(); }}};
   if (cdc_) {
     // Down while it has failed or is retrying a lost connection; the web app's header shows it.
     checks.push_back({"cdc", [this] {
@@ -163,14 +180,7 @@ Status Services::start_api(const Config& config) {
                       }});
   }
   api::add_health_route(router_, std::move(checks));
-  if (cdc_) {
-    router_.add("GET", "/cdc/status", [this](api::HttpRequest&) {
-      auto report = db_->with_connection<nlohmann::ordered_json>(
-          [this](store::PgConnection& conn) { return cdc::capture_report(conn, cdc_->status()); });
-      if (!report) return api::HttpResponse::from_status(report.status());
-      return api::HttpResponse::json(200, nlohmann::json::parse(report->dump()));
-    }, "Change data capture: state, slot, written and confirmed LSN, lag");
-  }
+  if (cdc_) api::add_cdc_routes(router_, *db_, *cdc_);
   api::add_openapi_route(router_, {"/telemetry/stream"});
   web_dir_ = find_web_dist();
   if (!web_dir_.empty()) server_->serve_static(web_dir_);
@@ -191,18 +201,6 @@ Status Services::open_device_records(const Config& config) {
   const std::string& context = config.str("schema_registry.context");
   device_records_where_ = fmt::format("Avro, schemas in the {} registry{}", registry_location(config),
                                       context.empty() || context == "." ? "" : fmt::format(", context {}", context));
-  return Status::ok();
-}
-
-Status Services::write_readings(const std::vector<sim::Reading>& readings) {
-  std::vector<log::Record> records;
-  records.reserve(readings.size());
-  for (const sim::Reading& r : readings) {
-    CF_ASSIGN_OR_RETURN(log::Record record, device_records_->reading(kDeviceMetricsTopic, r));
-    records.push_back(std::move(record));
-  }
-  CF_RETURN_IF_ERROR(log_->append({kDeviceMetricsTopic, 0}, records).status().with_context(kDeviceMetricsTopic));
-  for (const sim::Reading& r : readings) hub_->publish(r.to_json());
   return Status::ok();
 }
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "api/http_server.h"
+#include "http/http_server.h"
 #include "api/list_cache.h"
-#include "api/router.h"
+#include "http/router.h"
 #include "api/telemetry_hub.h"
 #include "cdc/cdc_connector.h"
 #include "common/config.h"
@@ -18,6 +18,7 @@
 #include "registry/registry.h"
 #include "serde/registry_client.h"
 #include "sim/device_records.h"
+#include "sim/reading_fanout.h"
 #include "sim/simulator.h"
 #include "store/change_listener.h"
 #include "store/database.h"
@@ -48,8 +49,6 @@ class Services {
   Status start_cdc(const Config& config);
   // The registry client and encoder the simulator and the device-event route write with.
   Status open_device_records(const Config& config);
-  // One tick's readings to hc_raw_device_metrics (all or none), then to the live stream.
-  Status write_readings(const std::vector<sim::Reading>& readings);
 
   std::string data_dir_;
   std::string database_where_;
@@ -67,11 +66,11 @@ class Services {
   std::unique_ptr<serde::RegistryClient> registry_client_;  // null with simulator.format = json
   std::unique_ptr<sim::DeviceRecordEncoder> device_records_;
   std::string device_records_where_;
-  std::string sink_error_logged_;  // the simulator thread's last logged write error, to log each once
+  std::unique_ptr<sim::ReadingFanOut> readings_;  // hc_raw_device_metrics, then the live stream
   api::ListCache cache_;
-  api::Router router_;
+  http::Router router_;
   std::unique_ptr<api::TelemetryHub> hub_;
-  std::unique_ptr<api::HttpServer> server_;
+  std::unique_ptr<http::HttpServer> server_;
   std::string host_;
   std::string web_dir_;
 };

@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "app/open_registry.h"
-#include "registry/registry_client.h"
+#include "registry/client_implementations.h"
 
 namespace careflow::app {
 

@@ -14,7 +14,7 @@
 #include <mutex>
 #include <optional>
 
-#include "registry/registry_client.h"
+#include "registry/client_implementations.h"
 
 namespace careflow::registry {
 

@@ -1,16 +1,20 @@
 #include "registry/registry_http.h"
+#include "http/json_body.h"
 
 #include <fmt/format.h>
 
 #include <cstdint>
 
-namespace careflow::registry::http {
+namespace careflow::registry::rest {
 
-using api::HttpRequest;
-using api::HttpResponse;
+using http::HttpRequest;
+using http::HttpResponse;
 
 namespace {
 constexpr const char* kContentType = "application/vnd.schemaregistry.v1+json";
+// What Confluent's clients (Java, Python, Go) and curl users send with a body.
+const http::BodyTypes kRegistryBodyTypes = {"application/vnd.schemaregistry.v1+json", "application/vnd.schemaregistry+json",
+                                            "application/json", "application/octet-stream"};
 }  // namespace
 
 HttpResponse reply(int status, const nlohmann::json& body) {
@@ -29,7 +33,7 @@ HttpResponse text_reply(const std::string& text) {
 HttpResponse error_reply(const RegistryError& e) { return reply(e.http_status(), {{"error_code", e.error_code}, {"message", e.message}}); }
 
 Answer<SchemaRequest> parse_body(const HttpRequest& r) {
-  nlohmann::json body = nlohmann::json::parse(r.body, nullptr, false);
+  nlohmann::json body = http::parse_json_body(r);
   if (body.is_discarded() || !body.is_object()) return RegistryError{42201, "Invalid schema: the request body is not a JSON object"};
   auto schema = body.find("schema");
   if (schema == body.end() || !schema->is_string()) return RegistryError{42201, "Invalid schema: the body needs a \"schema\" string"};
@@ -77,10 +81,10 @@ std::string subject_prefix(const HttpRequest& r) {
   return prefix.rfind(":.", 0) == 0 ? prefix : context_subject(ctx) + prefix;
 }
 
-void add_with_context_prefix(api::Router& router, const std::string& method, const std::string& pattern, api::Handler handler,
+void add_with_context_prefix(http::Router& router, const std::string& method, const std::string& pattern, http::Handler handler,
                              const std::string& summary) {
-  router.add(method, pattern, handler, summary);
-  router.add(method, "/contexts/{context}" + pattern, std::move(handler), summary + " (in a context)");
+  router.add(method, pattern, handler, summary, kRegistryBodyTypes);
+  router.add(method, "/contexts/{context}" + pattern, std::move(handler), summary + " (in a context)", kRegistryBodyTypes);
 }
 
-}  // namespace careflow::registry::http
+}  // namespace careflow::registry::rest

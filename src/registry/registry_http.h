@@ -4,20 +4,20 @@
 
 #include <string>
 
-#include "api/http_types.h"
-#include "api/router.h"
+#include "http/http_types.h"
+#include "http/router.h"
 #include "registry/registry.h"
 
-namespace careflow::registry::http {
+namespace careflow::registry::rest {
 
-api::HttpResponse reply(int status, const nlohmann::json& body);
+http::HttpResponse reply(int status, const nlohmann::json& body);
 // The raw text of a schema (/schema endpoints), with Confluent's content type.
-api::HttpResponse text_reply(const std::string& text);
+http::HttpResponse text_reply(const std::string& text);
 // {"error_code": 40401, "message": "..."} with the code's HTTP status.
-api::HttpResponse error_reply(const RegistryError& e);
+http::HttpResponse error_reply(const RegistryError& e);
 
 template <typename T, typename F>
-api::HttpResponse answer(const Answer<T>& a, F&& to_json) {
+http::HttpResponse answer(const Answer<T>& a, F&& to_json) {
   if (!a.is_ok()) return error_reply(a.error());
   return reply(200, to_json(a.value()));
 }
@@ -30,25 +30,25 @@ struct SchemaRequest {
   std::vector<Reference> references;
   ImportedIds imported;
 };
-Answer<SchemaRequest> parse_body(const api::HttpRequest& r);
+Answer<SchemaRequest> parse_body(const http::HttpRequest& r);
 
 // Whether query parameter `name` is "true".
-bool flag(const api::HttpRequest& r, const std::string& name);
-std::string query(const api::HttpRequest& r, const std::string& name);
+bool flag(const http::HttpRequest& r, const std::string& name);
+std::string query(const http::HttpRequest& r, const std::string& name);
 
 // The context of a request: the {context} of "/contexts/{context}/..." routes, else ".".
-std::string context(const api::HttpRequest& r);
+std::string context(const http::HttpRequest& r);
 // The request's {subject}, qualified with the request's context.
-std::string subject(const api::HttpRequest& r);
+std::string subject(const http::HttpRequest& r);
 // A subject prefix for listings: the request's context's prefix followed by subjectPrefix.
-std::string subject_prefix(const api::HttpRequest& r);
+std::string subject_prefix(const http::HttpRequest& r);
 
 // Adds `pattern` and, with the same handler, "/contexts/{context}" + `pattern`: Confluent's base
 // context path, so a client configured with http://host/contexts/.ctx works in context .ctx.
-void add_with_context_prefix(api::Router& router, const std::string& method, const std::string& pattern, api::Handler handler,
+void add_with_context_prefix(http::Router& router, const std::string& method, const std::string& pattern, http::Handler handler,
                              const std::string& summary);
 
-void add_subject_routes(api::Router& router, SchemaRegistry& registry);
-void add_settings_routes(api::Router& router, SchemaRegistry& registry);
+void add_subject_routes(http::Router& router, SchemaRegistry& registry);
+void add_settings_routes(http::Router& router, SchemaRegistry& registry);
 
-}  // namespace careflow::registry::http
+}  // namespace careflow::registry::rest

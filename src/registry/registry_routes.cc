@@ -9,11 +9,11 @@
 
 namespace careflow::registry {
 
-using api::HttpRequest;
-using api::HttpResponse;
+using http::HttpRequest;
+using http::HttpResponse;
 using nlohmann::json;
 
-namespace http {
+namespace rest {
 namespace {
 
 json schema_fields(const SchemaInfo& info, json out) {
@@ -49,7 +49,7 @@ std::string id_scope(const HttpRequest& r) {
 
 }  // namespace
 
-void add_subject_routes(api::Router& router, SchemaRegistry& reg) {
+void add_subject_routes(http::Router& router, SchemaRegistry& reg) {
   add_with_context_prefix(router, "GET", "/subjects", [&reg](HttpRequest& r) {
     return reply(200, reg.subjects(subject_prefix(r), flag(r, "deleted"), flag(r, "deletedOnly")));
   }, "Schema Registry: list subjects");
@@ -126,11 +126,11 @@ void add_subject_routes(api::Router& router, SchemaRegistry& reg) {
                           "Schema Registry: supported schema types");
 }
 
-}  // namespace http
+}  // namespace rest
 
-void add_registry_routes(api::Router& router, SchemaRegistry& registry) {
-  http::add_subject_routes(router, registry);
-  http::add_settings_routes(router, registry);
+void add_registry_routes(http::Router& router, SchemaRegistry& registry) {
+  rest::add_subject_routes(router, registry);
+  rest::add_settings_routes(router, registry);
 }
 
 }  // namespace careflow::registry

@@ -4,11 +4,11 @@
 // /compatibility/subjects/{s}/versions/{v}, /contexts. Answers carry Confluent's bodies, and
 // errors its shape: {"error_code": 40401, "message": "Subject 'x' not found."}.
 
-#include "api/router.h"
+#include "http/router.h"
 #include "registry/registry.h"
 
 namespace careflow::registry {
 
-void add_registry_routes(api::Router& router, SchemaRegistry& registry);
+void add_registry_routes(http::Router& router, SchemaRegistry& registry);
 
 }  // namespace careflow::registry

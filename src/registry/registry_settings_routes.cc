@@ -1,16 +1,17 @@
 // The settings routes of Confluent's REST API: /config, /mode, /compatibility and /contexts.
+#include "http/json_body.h"
 // Under /contexts/{ctx}, /config and /mode without a subject are the context's own settings.
 #include "registry/registry_http.h"
 
-namespace careflow::registry::http {
+namespace careflow::registry::rest {
 
-using api::HttpRequest;
+using http::HttpRequest;
 using nlohmann::json;
 
 namespace {
 
 std::string body_field(const HttpRequest& r, const char* name) {
-  json body = json::parse(r.body, nullptr, false);
+  json body = http::parse_json_body(r);
   return body.is_object() && body.contains(name) && body[name].is_string() ? body[name].get<std::string>() : "";
 }
 
@@ -23,7 +24,7 @@ std::string context_scope(const HttpRequest& r) { return context_subject(context
 
 }  // namespace
 
-void add_settings_routes(api::Router& router, SchemaRegistry& reg) {
+void add_settings_routes(http::Router& router, SchemaRegistry& reg) {
   add_with_context_prefix(router, "GET", "/config", [&reg](HttpRequest& r) {
     const std::string scope = context_scope(r);
     if (scope.empty()) return reply(200, level_json(reg.global_compatibility()));
@@ -85,4 +86,4 @@ void add_settings_routes(api::Router& router, SchemaRegistry& reg) {
   router.add("GET", "/contexts", [&reg](HttpRequest&) { return reply(200, reg.contexts()); }, "Schema Registry: contexts");
 }
 
-}  // namespace careflow::registry::http
+}  // namespace careflow::registry::rest

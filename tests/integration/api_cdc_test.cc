@@ -15,7 +15,7 @@
 #include <sstream>
 #include <thread>
 
-#include "api/tests/http_client.h"
+#include "http/tests/http_client.h"
 #include "store/tests/test_postgres.h"
 #include "tests/integration/run_process.h"
 
@@ -72,7 +72,7 @@ TEST_P(ApiCdcTest, EveryApiChangeToAPrescriptionIsOneDebeziumEventInCommitOrder)
   Background up = start_up(port);
   // The capture takes its snapshot just after start-up; a change committed before its slot exists
   // belongs to the snapshot (as with Debezium), so the changes below wait for the stream.
-  auto cdc_status = [&] { return api::testing::call(port, "GET", "/cdc/status").json(); };
+  auto cdc_status = [&] { return http::testing::call(port, "GET", "/cdc/status").json(); };
   nlohmann::json status = cdc_status();
   for (int i = 0; i < 600 && status["state"] != "streaming"; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -83,14 +83,14 @@ TEST_P(ApiCdcTest, EveryApiChangeToAPrescriptionIsOneDebeziumEventInCommitOrder)
   const char* created_body =
       R"({"patientId":"P002","deviceId":"DEV-P002","medicationOrTherapy":"Insulin","startDate":1700000000000,)"
       R"("parameters":[{"parameter_name":"BloodGlucose","parameter_value":110,"parameter_tolerance":15,"unit":"mg/dL"}]})";
-  auto created = api::testing::call(port, "POST", "/prescriptions", created_body);
+  auto created = http::testing::call(port, "POST", "/prescriptions", created_body);
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string id = created.json()["prescriptionId"];
-  auto updated = api::testing::call(port, "PUT", "/prescriptions/" + id,
+  auto updated = http::testing::call(port, "PUT", "/prescriptions/" + id,
                                     R"({"parameters":[{"parameter_name":"BloodGlucose","parameter_value":120,)"
                                     R"("parameter_tolerance":10,"unit":"mg/dL"}]})");
   ASSERT_EQ(updated.status, 200) << updated.body;
-  auto deleted = api::testing::call(port, "DELETE", "/prescriptions/" + id);
+  auto deleted = http::testing::call(port, "DELETE", "/prescriptions/" + id);
   ASSERT_EQ(deleted.status, 200) << deleted.body;
 
   // The three transactions are in the log once the capture has written them; then stop (the topic

@@ -10,7 +10,7 @@
 #include <regex>
 #include <sstream>
 
-#include "api/tests/http_client.h"
+#include "http/tests/http_client.h"
 #include "log/embedded_log.h"
 #include "store/local_postgres.h"
 #include "store/tests/test_postgres.h"
@@ -322,7 +322,7 @@ TEST_F(CliTest, UpWaitsForACommandThatHoldsTheLogForAMoment) {
     if (!banner && wait_exit(up.pid, std::chrono::milliseconds(0)) != -1) break;
   }
   ASSERT_TRUE(banner) << read_file((dir_ / "up.err").string());
-  EXPECT_EQ(api::testing::call(http_port, "GET", "/health").status, 200);
+  EXPECT_EQ(http::testing::call(http_port, "GET", "/health").status, 200);
   ASSERT_EQ(kill(up.pid, SIGTERM), 0);
   EXPECT_EQ(wait_exit(up.pid, std::chrono::seconds(20)), 0);
 }
@@ -348,17 +348,17 @@ TEST_F(CliTest, UpRunsTheApiRefusesASecondInstanceStopsOnSigtermAndKeepsItsData)
                                                                  http_port))))
       << log_text;
 
-  auto health = api::testing::call(http_port, "GET", "/health");
+  auto health = http::testing::call(http_port, "GET", "/health");
   EXPECT_EQ(health.status, 200) << health.body;
   EXPECT_EQ(health.json()["status"], "ok");
-  EXPECT_EQ(api::testing::call(http_port, "GET", "/patients").json().size(), 5u);
-  auto created = api::testing::call(http_port, "POST", "/prescriptions",
+  EXPECT_EQ(http::testing::call(http_port, "GET", "/patients").json().size(), 5u);
+  auto created = http::testing::call(http_port, "POST", "/prescriptions",
                                     R"({"patientId":"P003","deviceId":"DEV-P003","medicationOrTherapy":"CPAP","startDate":1,)"
                                     R"("parameters":[{"parameter_name":"FlowLevel","parameter_value":55,"parameter_tolerance":5,"unit":"%"}]})");
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string id = created.json()["prescriptionId"];
   // The Schema Registry's REST API is served on the same port.
-  auto registered = api::testing::call(http_port, "POST", "/subjects/hc_raw_device_metrics-value/versions", R"({"schema":"\"string\""})");
+  auto registered = http::testing::call(http_port, "POST", "/subjects/hc_raw_device_metrics-value/versions", R"({"schema":"\"string\""})");
   EXPECT_EQ(registered.status, 200) << registered.body;
   EXPECT_EQ(registered.json()["id"], 1);
 
@@ -381,11 +381,11 @@ TEST_F(CliTest, UpRunsTheApiRefusesASecondInstanceStopsOnSigtermAndKeepsItsData)
 
   // A restart finds the same database: the prescription is still there, the seed not repeated.
   Background again = start_up(dir_, args);
-  auto kept = api::testing::call(http_port, "GET", "/prescriptions/" + id);
+  auto kept = http::testing::call(http_port, "GET", "/prescriptions/" + id);
   EXPECT_EQ(kept.status, 200) << kept.body;
   EXPECT_EQ(kept.json()["parameters"][0]["parameter_value"], 55);
-  EXPECT_EQ(api::testing::call(http_port, "GET", "/prescriptions").json().size(), 6u);
-  EXPECT_EQ(api::testing::call(http_port, "GET", "/subjects/hc_raw_device_metrics-value/versions/latest").json()["id"], 1);
+  EXPECT_EQ(http::testing::call(http_port, "GET", "/prescriptions").json().size(), 6u);
+  EXPECT_EQ(http::testing::call(http_port, "GET", "/subjects/hc_raw_device_metrics-value/versions/latest").json()["id"], 1);
   kill(again.pid, SIGINT);
   EXPECT_EQ(wait_exit(again.pid, std::chrono::seconds(20)), 0);
 }
@@ -403,8 +403,8 @@ TEST_F(CliTest, UpUsesTheServerInDatabaseUrl) {
   std::ifstream banner_file(up.out_path);
   const std::string banner((std::istreambuf_iterator<char>(banner_file)), std::istreambuf_iterator<char>());
   EXPECT_NE(banner.find("database:  PostgreSQL at " + (*server)->url()), std::string::npos) << banner;
-  EXPECT_EQ(api::testing::call(http_port, "GET", "/health").status, 200);
-  EXPECT_EQ(api::testing::call(http_port, "GET", "/patients").json().size(), 5u);  // migrated and seeded there
+  EXPECT_EQ(http::testing::call(http_port, "GET", "/health").status, 200);
+  EXPECT_EQ(http::testing::call(http_port, "GET", "/patients").json().size(), 5u);  // migrated and seeded there
   EXPECT_FALSE(fs::exists(dir_ / "var" / "pg")) << "careflow started its own PostgreSQL despite DATABASE_URL";
   kill(up.pid, SIGTERM);
   EXPECT_EQ(wait_exit(up.pid, std::chrono::seconds(20)), 0);

@@ -13,7 +13,7 @@
 #include <set>
 #include <sstream>
 
-#include "api/tests/http_client.h"
+#include "http/tests/http_client.h"
 #include "store/tests/test_postgres.h"
 #include "tests/integration/run_process.h"
 
@@ -68,11 +68,11 @@ class SimAvroTest : public ::testing::Test {
   }
   // Runs P001's simulation until `ticks` ticks have passed.
   nlohmann::json simulate(int ticks) {
-    auto started = api::testing::call(http_port_, "POST", "/simulation/start", R"({"simulation_type":"single","patient_id":"P001"})");
+    auto started = http::testing::call(http_port_, "POST", "/simulation/start", R"({"simulation_type":"single","patient_id":"P001"})");
     EXPECT_EQ(started.status, 200) << started.body;
     nlohmann::json status;
     for (int i = 0; i < 300; ++i) {
-      status = api::testing::call(http_port_, "GET", "/simulation/status").json();
+      status = http::testing::call(http_port_, "GET", "/simulation/status").json();
       if (status["ticks"].get<int>() >= ticks) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -95,21 +95,21 @@ TEST_F(SimAvroTest, ReadingsAndEventsAreConfluentAvroUnderTheFlinkDevContext) {
             std::string::npos)
       << read_file(up_.out_path);
   simulate(3);
-  auto event = api::testing::call(http_port_, "POST", "/device/DEV-P001/events/power-status", R"({"battery_level":15,"plugged":false})");
+  auto event = http::testing::call(http_port_, "POST", "/device/DEV-P001/events/power-status", R"({"battery_level":15,"plugged":false})");
   ASSERT_EQ(event.status, 201) << event.body;
-  EXPECT_EQ(api::testing::call(http_port_, "POST", "/simulation/stop").status, 200);
+  EXPECT_EQ(http::testing::call(http_port_, "POST", "/simulation/stop").status, 200);
 
-  const nlohmann::json subjects = api::testing::call(http_port_, "GET", "/subjects").json();
+  const nlohmann::json subjects = http::testing::call(http_port_, "GET", "/subjects").json();
   const std::set<std::string> listed(subjects.begin(), subjects.end());
   for (const char* s : {":.flink-dev:hc_raw_device_metrics-value", ":.flink-dev:hc_raw_device_metrics-key",
                         ":.flink-dev:hc_raw_device_events-value", ":.flink-dev:hc_raw_device_events-key"}) {
     EXPECT_TRUE(listed.count(s)) << s << " not in " << subjects.dump();
   }
-  auto latest = api::testing::call(http_port_, "GET", "/subjects/:.flink-dev:hc_raw_device_metrics-value/versions/latest");
+  auto latest = http::testing::call(http_port_, "GET", "/subjects/:.flink-dev:hc_raw_device_metrics-value/versions/latest");
   ASSERT_EQ(latest.status, 200) << latest.body;
   const int metrics_id = latest.json()["id"];
   EXPECT_NE(latest.json()["schema"].get<std::string>().find("careflow.healthcare"), std::string::npos) << latest.body;
-  auto health = api::testing::call(http_port_, "GET", "/health");
+  auto health = http::testing::call(http_port_, "GET", "/health");
   EXPECT_EQ(health.status, 200) << health.body;
   stop_up();
 
@@ -157,8 +157,8 @@ TEST_F(SimAvroTest, JsonWhenAskedAndNothingRegistered) {
   start_up({"simulator.format=json", "cdc.format=json"});  // the capture writes Avro by default too
   EXPECT_NE(read_file(up_.out_path).find("hc_raw_device_events as JSON"), std::string::npos) << read_file(up_.out_path);
   simulate(2);
-  ASSERT_EQ(api::testing::call(http_port_, "POST", "/device/DEV-P001/events/gps", R"({"inside_geofence":false})").status, 201);
-  EXPECT_EQ(api::testing::call(http_port_, "GET", "/subjects").json(), nlohmann::json::array());
+  ASSERT_EQ(http::testing::call(http_port_, "POST", "/device/DEV-P001/events/gps", R"({"inside_geofence":false})").status, 201);
+  EXPECT_EQ(http::testing::call(http_port_, "GET", "/subjects").json(), nlohmann::json::array());
   stop_up();
   auto kv = consume("hc_raw_device_metrics", "kv");
   ASSERT_EQ(kv.exit_code, 0) << kv.err;
@@ -179,15 +179,15 @@ TEST_F(SimAvroTest, ARegistryThatDoesNotAnswerIsReportedAndNothingIsWrittenAsJso
   const std::string url = fmt::format("http://127.0.0.1:{}", dead_port);
   start_up({"schema_registry.url=" + url});
   simulate(2);
-  auto health = api::testing::call(http_port_, "GET", "/health");
+  auto health = http::testing::call(http_port_, "GET", "/health");
   EXPECT_EQ(health.status, 503) << health.body;
   EXPECT_NE(health.body.find("readings are not being written"), std::string::npos) << health.body;
   EXPECT_NE(health.body.find(std::to_string(dead_port)), std::string::npos) << health.body;
-  const nlohmann::json status = api::testing::call(http_port_, "GET", "/simulation/status").json();
+  const nlohmann::json status = http::testing::call(http_port_, "GET", "/simulation/status").json();
   EXPECT_NE(status["lastError"].get<std::string>().find(std::to_string(dead_port)), std::string::npos) << status.dump();
-  auto event = api::testing::call(http_port_, "POST", "/device/DEV-P001/events/button-press");
+  auto event = http::testing::call(http_port_, "POST", "/device/DEV-P001/events/button-press");
   EXPECT_EQ(event.status, 503) << event.body;
-  EXPECT_EQ(api::testing::call(http_port_, "POST", "/simulation/stop").status, 200);
+  EXPECT_EQ(http::testing::call(http_port_, "POST", "/simulation/stop").status, 200);
   stop_up();
   // Logged once, not on every tick.
   const std::string log = read_file(up_.err_path);

@@ -6,8 +6,8 @@
 
 #include <filesystem>
 
-#include "api/http_server.h"
-#include "api/tests/http_client.h"
+#include "http/http_server.h"
+#include "http/tests/http_client.h"
 #include "registry/registry.h"
 #include "registry/registry_routes.h"
 #include "tests/integration/run_process.h"
@@ -28,11 +28,11 @@ class SqlAvroCliTest : public ::testing::Test {
     auto reg = registry::SchemaRegistry::open((dir_ / "registry").string());
     ASSERT_TRUE(reg.is_ok()) << reg.status().to_string();
     registry_ = std::move(reg).value();
-    router_ = std::make_unique<api::Router>();
+    router_ = std::make_unique<http::Router>();
     registry::add_registry_routes(*router_, *registry_);
-    api::HttpServerOptions options;
+    http::HttpServerOptions options;
     options.port = 0;
-    server_ = std::make_unique<api::HttpServer>(options, *router_);
+    server_ = std::make_unique<http::HttpServer>(options, *router_);
     ASSERT_TRUE(server_->start().is_ok());
     url_ = "http://127.0.0.1:" + std::to_string(server_->port());
   }
@@ -48,12 +48,12 @@ class SqlAvroCliTest : public ::testing::Test {
     args.insert(args.begin(), {"--data-dir", (dir_ / "var").string()});
     return run_process(CAREFLOW_BINARY, args);
   }
-  api::testing::Reply get(const std::string& target) { return api::testing::call(server_->port(), "GET", target); }
+  http::testing::Reply get(const std::string& target) { return http::testing::call(server_->port(), "GET", target); }
 
   fs::path dir_;
   std::unique_ptr<registry::SchemaRegistry> registry_;
-  std::unique_ptr<api::Router> router_;
-  std::unique_ptr<api::HttpServer> server_;
+  std::unique_ptr<http::Router> router_;
+  std::unique_ptr<http::HttpServer> server_;
   std::string url_;
 };
 

@@ -28,7 +28,7 @@
 #include <sstream>
 #include <thread>
 
-#include "api/tests/http_client.h"
+#include "http/tests/http_client.h"
 #include "store/tests/test_postgres.h"
 #include "tests/integration/run_process.h"
 
@@ -157,14 +157,14 @@ class SoakTest : public ::testing::Test {
     }
     fs::remove_all(dir_);
   }
-  api::testing::Reply call(const std::string& method, const std::string& target, const std::string& body = "") {
-    return api::testing::call(port_, method, target, body, {{"Authorization", std::string("Bearer ") + kToken}});
+  http::testing::Reply call(const std::string& method, const std::string& target, const std::string& body = "") {
+    return http::testing::call(port_, method, target, body, {{"Authorization", std::string("Bearer ") + kToken}});
   }
 
   // Creates, updates three times and deletes prescriptions in turn until `deadline`.
   Acknowledged write_prescriptions(Clock::time_point deadline) {
     Acknowledged acked;
-    auto expect = [&](const api::testing::Reply& reply, int status, const std::string& what) {
+    auto expect = [&](const http::testing::Reply& reply, int status, const std::string& what) {
       if (reply.status == status) return true;
       if (acked.refused++ == 0) acked.first_refusal = fmt::format("{}: {} {}", what, reply.status, reply.body);
       return false;

@@ -13,13 +13,14 @@
 #include <thread>
 
 #include "api/domain_routes.h"
-#include "api/http_server.h"
+#include "http/http_server.h"
 #include "api/system_routes.h"
 #include "api/simulation_routes.h"
 #include "api/telemetry_hub.h"
+#include "common/base64.h"
 #include "log/embedded_log.h"
 #include "sim/store_targets.h"
-#include "api/tests/http_client.h"
+#include "http/tests/http_client.h"
 #include "store/change_listener.h"
 #include "store/migrations.h"
 #include "store/pg_connection.h"
@@ -28,7 +29,11 @@
 namespace careflow::api {
 namespace {
 
-using testing::call;
+using http::HttpServer;
+using http::HttpServerOptions;
+using http::Router;
+using http::testing::call;
+namespace testing = http::testing;
 
 class ApiServerTest : public store::testing::PostgresTest {
  protected:
@@ -208,20 +213,65 @@ TEST_F(ApiServerTest, CachedListsFollowChangesMadeOutsideTheApi) {
   EXPECT_EQ(call(port_, "GET", "/devices").json()[0]["softwareVersion"], "3.0.0");
 }
 
-TEST_F(ApiServerTest, ABearerTokenGuardsChangesButNotReads) {
+// With api.token set, reads need the token as well as changes (issue 15); /health and the web app's
+// files stay open, and the event stream also takes it as ?token= (EventSource sends no headers).
+TEST_F(ApiServerTest, ABearerTokenGuardsReadsAndChanges) {
   HttpServerOptions options;
   options.port = 0;
   options.bearer_token = "s3cret";
   HttpServer guarded(options, router_);
+  guarded.add_stream("/telemetry/stream", [this](const http::HttpRequest&, std::shared_ptr<http::EventStream> client) {
+    hub_->attach(std::move(client));
+  });
   ASSERT_TRUE(guarded.start().is_ok());
   const int port = guarded.port();
-  EXPECT_EQ(call(port, "GET", "/patients").status, 200);
+  const std::map<std::string, std::string> bearer = {{"Authorization", "Bearer s3cret"}};
+  for (const char* read : {"/patients", "/prescriptions", "/devices/DEV-P001", "/telemetry/metrics", "/openapi.json",
+                           "/telemetry/stream"}) {
+    auto denied = call(port, "GET", read);
+    expect_error(denied, 401, "unauthorized");
+    EXPECT_EQ(denied.headers["WWW-Authenticate"], "Bearer") << read;
+  }
+  expect_error(call(port, "GET", "/patients", "", {{"Authorization", "Bearer s3cre"}}), 401, "unauthorized");
+  expect_error(call(port, "GET", "/patients?token=s3cret"), 401, "unauthorized");  // ?token= is for the stream only
+  EXPECT_EQ(call(port, "GET", "/patients", "", bearer).status, 200);
+  EXPECT_EQ(call(port, "GET", "/health").status, 200);
+  // Basic auth with the token as the password: what Schema Registry clients send.
+  EXPECT_EQ(call(port, "GET", "/patients", "", {{"Authorization", "Basic " + base64_encode("careflow:s3cret")}}).status, 200);
+
   auto denied = call(port, "POST", "/patients", R"({"patientId":"P7","name":"x"})");
   expect_error(denied, 401, "unauthorized");
-  EXPECT_EQ(denied.headers["WWW-Authenticate"], "Bearer");
   expect_error(call(port, "DELETE", "/patients/P001", "", {{"Authorization", "Bearer wrong"}}), 401, "unauthorized");
-  auto allowed = call(port, "POST", "/patients", R"({"patientId":"P7","name":"x"})", {{"Authorization", "Bearer s3cret"}});
+  auto allowed = call(port, "POST", "/patients", R"({"patientId":"P7","name":"x"})", bearer);
   EXPECT_EQ(allowed.status, 201) << allowed.body;
+
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket stream(ioc);
+  stream.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+  const std::string request = "GET /telemetry/stream?token=s3cret HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  boost::asio::write(stream, boost::asio::buffer(request));
+  std::string head(64, '\0');
+  head.resize(boost::asio::read(stream, boost::asio::buffer(head.data(), 15)));
+  EXPECT_EQ(head, "HTTP/1.1 200 OK");
+  guarded.stop();
+}
+
+// Without a token, a page on another site must not create a prescription (issue 15): a text/plain
+// POST (which a browser sends without asking) is 415, a DNS-rebound Host is 421, and nothing is
+// written.
+TEST_F(ApiServerTest, ACrossSitePrescriptionIsRefused) {
+  const size_t before = call(port_, "GET", "/prescriptions").json().size();
+  const std::string body = new_prescription().dump();
+  expect_error(call(port_, "POST", "/prescriptions", body, {{"Content-Type", "text/plain"}}), 415, "unsupported_media_type",
+               "Content-Type");
+  expect_error(call(port_, "POST", "/prescriptions", body, {{"Host", "rebound.attacker.example:8000"}}), 421, "host_not_allowed",
+               "Host");
+  expect_error(call(port_, "GET", "/patients", "", {{"Host", "rebound.attacker.example"}}), 421, "host_not_allowed", "Host");
+  expect_error(call(port_, "POST", "/prescriptions", body, {{"Origin", "https://attacker.example"}}), 403, "origin_not_allowed",
+               "Origin");
+  EXPECT_EQ(call(port_, "GET", "/prescriptions").json().size(), before);
+  auto created = call(port_, "POST", "/prescriptions", body, {{"Content-Type", "application/json; charset=utf-8"}});
+  EXPECT_EQ(created.status, 201) << created.body;
 }
 
 // The simulation routes with a real simulator, a real embedded log and the store's targets.
@@ -396,7 +446,7 @@ std::vector<nlohmann::json> read_events(boost::asio::ip::tcp::socket& socket, si
 boost::asio::ip::tcp::socket open_stream(boost::asio::io_context& ioc, int port) {
   boost::asio::ip::tcp::socket s(ioc);
   s.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
-  std::string request = "GET /telemetry/stream HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n";
+  std::string request = "GET /telemetry/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n";
   boost::asio::write(s, boost::asio::buffer(request));
   return s;
 }

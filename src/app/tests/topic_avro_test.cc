@@ -8,7 +8,7 @@
 
 #include <filesystem>
 
-#include "registry/registry_client.h"
+#include "registry/client_implementations.h"
 #include "serde/confluent_avro.h"
 
 namespace careflow::app {

@@ -16,7 +16,7 @@
 #include "cdc/connect_avro.h"
 #include "cdc/debezium_envelope.h"
 #include "common/base64.h"
-#include "registry/registry_client.h"
+#include "registry/client_implementations.h"
 #include "serde/wire_format.h"
 
 namespace careflow::cdc {

@@ -12,7 +12,7 @@
 #include "cdc/debezium_types.h"
 #include "cdc/tests/cdc_fixture.h"
 #include "common/base64.h"
-#include "registry/registry_client.h"
+#include "registry/client_implementations.h"
 #include "serde/confluent_avro.h"
 
 namespace careflow::cdc {

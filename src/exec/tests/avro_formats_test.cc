@@ -10,7 +10,7 @@
 #include "exec/connectors/record_format.h"
 #include "exec/session.h"
 #include "registry/registry.h"
-#include "registry/registry_client.h"
+#include "registry/client_implementations.h"
 #include "serde/avro_binary.h"
 #include "serde/confluent_avro.h"
 #include "serde/wire_format.h"

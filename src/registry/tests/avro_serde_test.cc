@@ -7,8 +7,8 @@
 
 #include <filesystem>
 
-#include "api/http_server.h"
-#include "registry/registry_client.h"
+#include "http/http_server.h"
+#include "registry/client_implementations.h"
 #include "registry/registry_routes.h"
 #include "serde/confluent_avro.h"
 #include "serde/wire_format.h"
@@ -36,9 +36,9 @@ class AvroSerdeTest : public ::testing::TestWithParam<bool> {  // true: over HTT
     std::filesystem::remove_all(dir_);
     registry_ = std::move(SchemaRegistry::open(dir_.string())).value();
     add_registry_routes(router_, *registry_);
-    api::HttpServerOptions options;
+    http::HttpServerOptions options;
     options.port = 0;
-    server_ = std::make_unique<api::HttpServer>(options, router_);
+    server_ = std::make_unique<http::HttpServer>(options, router_);
     ASSERT_TRUE(server_->start().is_ok());
     if (GetParam()) {
       auto c = http_client("http://127.0.0.1:" + std::to_string(server_->port()) + "/", "key:secret");
@@ -56,8 +56,8 @@ class AvroSerdeTest : public ::testing::TestWithParam<bool> {  // true: over HTT
 
   std::filesystem::path dir_;
   std::unique_ptr<SchemaRegistry> registry_;
-  api::Router router_;
-  std::unique_ptr<api::HttpServer> server_;
+  http::Router router_;
+  std::unique_ptr<http::HttpServer> server_;
   std::unique_ptr<RegistryClient> client_;
 };
 

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "registry/registry_client.h"
+#include "registry/client_implementations.h"
 #include "registry/tests/registry_fixture.h"
 
 namespace careflow::registry {

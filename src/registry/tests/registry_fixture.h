@@ -7,13 +7,13 @@
 
 #include <filesystem>
 
-#include "api/http_server.h"
-#include "api/tests/http_client.h"
+#include "http/http_server.h"
+#include "http/tests/http_client.h"
 #include "registry/registry_routes.h"
 
 namespace careflow::registry::test_support {
 
-using api::testing::call;
+using http::testing::call;
 using nlohmann::json;
 
 inline const std::string kV1 = R"({"type":"record","name":"Reading","namespace":"hc","fields":[{"name":"device_id","type":"string"}]})";
@@ -42,11 +42,11 @@ class RegistryHttpTest : public ::testing::Test {
     auto reg = SchemaRegistry::open(dir_.string());
     ASSERT_TRUE(reg.is_ok()) << reg.status().to_string();
     registry_ = std::move(reg).value();
-    router_ = std::make_unique<api::Router>();
+    router_ = std::make_unique<http::Router>();
     add_registry_routes(*router_, *registry_);
-    api::HttpServerOptions options;
+    http::HttpServerOptions options;
     options.port = 0;
-    server_ = std::make_unique<api::HttpServer>(options, *router_);
+    server_ = std::make_unique<http::HttpServer>(options, *router_);
     ASSERT_TRUE(server_->start().is_ok());
   }
   void stop() {
@@ -55,7 +55,7 @@ class RegistryHttpTest : public ::testing::Test {
     router_.reset();
     registry_.reset();
   }
-  api::testing::Reply req(const std::string& method, const std::string& target, const std::string& b = "") {
+  http::testing::Reply req(const std::string& method, const std::string& target, const std::string& b = "") {
     return call(server_->port(), method, target, b);
   }
   int register_schema(const std::string& subject, const std::string& schema) {
@@ -63,7 +63,7 @@ class RegistryHttpTest : public ::testing::Test {
     EXPECT_EQ(r.status, 200) << r.body;
     return r.json().value("id", -1);
   }
-  void expect_error(const api::testing::Reply& r, int http, int code) {
+  void expect_error(const http::testing::Reply& r, int http, int code) {
     EXPECT_EQ(r.status, http) << r.body;
     EXPECT_EQ(r.json()["error_code"], code) << r.body;
     EXPECT_TRUE(r.json()["message"].is_string()) << r.body;
@@ -71,8 +71,8 @@ class RegistryHttpTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   std::unique_ptr<SchemaRegistry> registry_;
-  std::unique_ptr<api::Router> router_;
-  std::unique_ptr<api::HttpServer> server_;
+  std::unique_ptr<http::Router> router_;
+  std::unique_ptr<http::HttpServer> server_;
 };
 
 }  // namespace careflow::registry::test_support

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "registry/registry_client.h"
+#include "registry/client_implementations.h"
 #include "registry/registry_routes.h"
 #include "registry/tests/tls_registry_server.h"
 
@@ -53,7 +53,7 @@ class TlsClientTest : public ::testing::Test {
   static std::filesystem::path* pki_;
   std::filesystem::path dir_;
   std::unique_ptr<SchemaRegistry> registry_;
-  api::Router router_;
+  http::Router router_;
   std::unique_ptr<test_support::TlsRegistryServer> server_;
 };
 

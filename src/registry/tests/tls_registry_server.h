@@ -14,14 +14,14 @@
 #include <string>
 #include <thread>
 
-#include "api/router.h"
-#include "api/url.h"
+#include "http/router.h"
+#include "http/url.h"
 
 namespace careflow::registry::test_support {
 
 class TlsRegistryServer {
  public:
-  TlsRegistryServer(const api::Router& router, const std::string& cert_file, const std::string& key_file)
+  TlsRegistryServer(const http::Router& router, const std::string& cert_file, const std::string& key_file)
       : router_(router), tls_(boost::asio::ssl::context::tls_server), acceptor_(ioc_, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
     tls_.use_certificate_chain_file(cert_file);
     tls_.use_private_key_file(key_file, boost::asio::ssl::context::pem);
@@ -56,7 +56,7 @@ class TlsRegistryServer {
   }
 
   void serve(boost::asio::ip::tcp::socket socket) {
-    namespace http = boost::beast::http;
+    namespace beast_http = boost::beast::http;
     boost::beast::ssl_stream<boost::asio::ip::tcp::socket> stream(std::move(socket), tls_);
     {
       std::lock_guard lock(mu_);
@@ -67,30 +67,35 @@ class TlsRegistryServer {
     if (ec) ++failed_handshakes_;
     boost::beast::flat_buffer buffer;
     while (!ec) {
-      http::request<http::string_body> raw;
-      http::read(stream, buffer, raw, ec);
+      beast_http::request<beast_http::string_body> raw;
+      beast_http::read(stream, buffer, raw, ec);
       if (ec) break;
-      api::HttpRequest request;
+      http::HttpRequest request;
       request.method = std::string(raw.method_string());
       const std::string target(raw.target());
       const size_t q = target.find('?');
-      request.path = api::url_decode(target.substr(0, q));
-      if (q != std::string::npos) request.query = api::parse_query(target.substr(q + 1));
+      request.path = http::url_decode(target.substr(0, q));
+      if (q != std::string::npos) request.query = http::parse_query(target.substr(q + 1));
+      for (const auto& field : raw) {
+        std::string name(field.name_string());
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        request.headers[name] = std::string(field.value());
+      }
       request.body = raw.body();
-      api::HttpResponse answer = router_.dispatch(request);
-      http::response<http::string_body> res(static_cast<http::status>(answer.status), 11);
-      res.set(http::field::content_type, answer.content_type);
+      http::HttpResponse answer = router_.dispatch(request);
+      beast_http::response<beast_http::string_body> res(static_cast<beast_http::status>(answer.status), 11);
+      res.set(beast_http::field::content_type, answer.content_type);
       res.keep_alive(raw.keep_alive());
       res.body() = answer.body;
       res.prepare_payload();
-      http::write(stream, res, ec);
+      beast_http::write(stream, res, ec);
       if (!raw.keep_alive()) break;
     }
     std::lock_guard lock(mu_);
     open_.remove(&stream.next_layer());
   }
 
-  const api::Router& router_;
+  const http::Router& router_;
   boost::asio::io_context ioc_;
   boost::asio::ssl::context tls_;
   boost::asio::ip::tcp::acceptor acceptor_;

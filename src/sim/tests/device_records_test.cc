@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "registry/registry_client.h"
+#include "registry/client_implementations.h"
 #include "serde/wire_format.h"
 #include "sim/device_schemas.h"
 #include "store/tests/test_postgres.h"

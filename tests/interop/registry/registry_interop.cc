@@ -15,8 +15,8 @@
 #include <fstream>
 #include <iostream>
 
-#include "api/http_server.h"
-#include "registry/registry_client.h"
+#include "http/http_server.h"
+#include "registry/client_implementations.h"
 #include "registry/registry_routes.h"
 #include "serde/confluent_avro.h"
 
@@ -128,12 +128,12 @@ int fail(const Status& s) {
 int serve(const std::string& dir) {
   auto registry = careflow::registry::SchemaRegistry::open(dir);
   if (!registry.is_ok()) return fail(registry.status());
-  careflow::api::Router router;
+  careflow::http::Router router;
   careflow::registry::add_registry_routes(router, **registry);
-  careflow::api::HttpServerOptions options;
+  careflow::http::HttpServerOptions options;
   options.host = "127.0.0.1";
   options.port = 0;
-  careflow::api::HttpServer server(options, router);
+  careflow::http::HttpServer server(options, router);
   if (Status s = server.start(); !s.is_ok()) return fail(s);
   std::cout << "port " << server.port() << std::endl;
   std::string ignored;

@@ -1,6 +1,9 @@
 // A thin fetch wrapper: JSON in, JSON out, and careflow's error body
 //   {"error": {"code", "message", "field"?}}
-// turned into an ApiError that forms can show at the field it names.
+// turned into an ApiError that forms can show at the field it names. With careflow's api.token set,
+// the token (token.ts) goes with every request.
+
+import { askForToken, authHeaders, storedToken } from './token'
 
 export class ApiError extends Error {
   readonly status: number
@@ -37,17 +40,26 @@ export async function toApiError(response: Response): Promise<ApiError> {
   )
 }
 
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let response: Response
+async function send(method: string, path: string, body?: unknown): Promise<Response> {
   try {
-    response = await fetch(path, {
+    return await fetch(path, {
       method,
-      headers: body === undefined ? { Accept: 'application/json' } : { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: {
+        ...(body === undefined ? { Accept: 'application/json' } : { 'Content-Type': 'application/json', Accept: 'application/json' }),
+        ...authHeaders(),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
   } catch (e) {
     throw new ApiError(0, 'unreachable', `careflow did not answer ${method} ${path}: ${(e as Error).message}`)
   }
+}
+
+// A 401 asks for the API token (once for the session, see token.ts) and sends the request again.
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const hadToken = storedToken() !== null
+  let response = await send(method, path, body)
+  if (response.status === 401 && (await askForToken(hadToken)) !== null) response = await send(method, path, body)
   if (!response.ok) throw await toApiError(response)
   return (await response.json()) as T
 }

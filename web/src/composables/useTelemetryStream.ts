@@ -1,8 +1,11 @@
 // The live telemetry stream (GET /telemetry/stream, Server-Sent Events) as reactive state: the
 // connection's state, reconnection with backoff when the server goes away, pause / resume /
-// clear, and a once-a-frame flush of the readings into a bounded buffer.
+// clear, and a once-a-frame flush of the readings into a bounded buffer. With api.token set the
+// stream carries the token as ?token= (EventSource cannot send headers).
 
 import { onBeforeUnmount, onMounted, ref, shallowRef } from 'vue'
+import { api } from '../api/client'
+import { withToken } from '../api/token'
 import type { Reading } from '../api/types'
 import { RateMeter, TelemetryBuffer } from '../lib/telemetryBuffer'
 
@@ -35,7 +38,7 @@ export function useTelemetryStream(url = '/telemetry/stream') {
   function connect() {
     source?.close()
     state.value = reconnects.value ? 'reconnecting' : 'connecting'
-    source = new EventSource(url)
+    source = new EventSource(withToken(url))
     source.onopen = () => {
       state.value = 'open'
       retryDelay = 500
@@ -66,7 +69,11 @@ export function useTelemetryStream(url = '/telemetry/stream') {
     clearTimeout(retryTimer)
     retryTimer = setTimeout(() => {
       reconnects.value++
-      connect()
+      // A stream refused for want of the API token closes like any other: a plain request finds
+      // out, and asks for the token on a 401, before the next try carries it.
+      void api.get('/telemetry/metrics').catch(() => undefined).finally(() => {
+        if (!stopped) connect()
+      })
     }, retryDelay)
     retryDelay = Math.min(retryDelay * 2, 5000)
   }

@@ -1,6 +1,7 @@
 // The guided demonstration: each step performs one real action against careflow and returns a
 // sentence saying what it did and what to look at.
 import { api } from '../api/client'
+import { withToken } from '../api/token'
 import type { Device, Health, Parameter, Patient, Prescription, Reading, SimulationStatus } from '../api/types'
 import { apiPaths } from '../composables/useOpenApi'
 import { currentPrescription, describeParameters } from './prescriptions'
@@ -27,7 +28,7 @@ async function deviceOf(ctx: DemoContext): Promise<Device> {
 export function sampleStream(ms: number, url = '/telemetry/stream'): Promise<Reading[]> {
   return new Promise((resolve, reject) => {
     const readings: Reading[] = []
-    const source = new EventSource(url)
+    const source = new EventSource(withToken(url))
     source.addEventListener('telemetry', (e) => readings.push(JSON.parse((e as MessageEvent<string>).data) as Reading))
     const timer = setTimeout(() => {
       source.close()

@@ -1,6 +1,6 @@
 // The embedded registry client, the error mapping, and the parsing of an external registry's URL
 // (its HTTP transport is in http_registry_client.cc).
-#include "registry/registry_client.h"
+#include "registry/client_implementations.h"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
-#include "api/url.h"
+#include "http/url.h"
 
-namespace careflow::api {
+namespace careflow::http {
 namespace {
 
 int hex_value(char c) {
@@ -48,4 +48,4 @@ std::map<std::string, std::string> parse_query(std::string_view query) {
   return out;
 }
 
-}  // namespace careflow::api
+}  // namespace careflow::http

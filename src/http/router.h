@@ -1,22 +1,29 @@
 #pragma once
 // Routes by method and path pattern ("/patients/{id}"). A path that matches no pattern is 404; a
-// path that matches with another method is 405 with an Allow header.
+// path that matches with another method is 405 with an Allow header. A POST, PUT, PATCH or DELETE
+// whose Content-Type is not one of its route's body types is 415 (one without a Content-Type may
+// only have an empty body): a browser sends a cross-site form or text/plain POST without asking
+// first, but never one that says application/json.
 
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "api/http_types.h"
+#include "http/http_types.h"
 
-namespace careflow::api {
+namespace careflow::http {
 
 using Handler = std::function<HttpResponse(HttpRequest&)>;
+
+// The media types (without parameters, lower case) a route's request bodies may have.
+using BodyTypes = std::vector<std::string>;
+inline const BodyTypes kJsonBody = {"application/json"};
 
 class Router {
  public:
   // `summary` feeds the OpenAPI document (GET /openapi.json).
-  void add(std::string method, std::string pattern, Handler handler, std::string summary = "");
+  void add(std::string method, std::string pattern, Handler handler, std::string summary = "", BodyTypes body_types = kJsonBody);
 
   HttpResponse dispatch(HttpRequest& request) const;
 
@@ -30,6 +37,7 @@ class Router {
     std::vector<std::string> segments;
     Handler handler;
     std::string summary;
+    BodyTypes body_types;
   };
   const std::vector<Route>& routes() const { return routes_; }
 
@@ -37,4 +45,4 @@ class Router {
   std::vector<Route> routes_;
 };
 
-}  // namespace careflow::api
+}  // namespace careflow::http

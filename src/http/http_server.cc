@@ -1,9 +1,11 @@
-#include "api/http_server.h"
+#include "http/http_server.h"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
+
+#include <sys/resource.h>
 
 #include <deque>
 #include <filesystem>
@@ -12,20 +14,60 @@
 #include <map>
 #include <optional>
 
-#include "api/static_files.h"
-#include "api/url.h"
+#include "common/logging.h"
+#include "http/guarded_thread.h"
+#include "http/static_files.h"
+#include "http/url.h"
 
-namespace careflow::api {
+namespace careflow::http {
 namespace {
 
 namespace beast = boost::beast;
-namespace http = beast::http;
+namespace beast_http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-constexpr auto kIdleTimeout = std::chrono::seconds(60);
+// File descriptors kept free of connections: the log's segments, PostgreSQL, files being served.
+constexpr size_t kReservedFileDescriptors = 256;
+
+// Counts open connections. Shared with every connection: an event stream kept by its owner may
+// outlive the server.
+struct ConnectionGate {
+  std::atomic<size_t> open{0};
+  std::mutex mutex;
+  std::function<void()> on_close;  // resumes accepting; cleared by stop()
+
+  void closed() {
+    open.fetch_sub(1);
+    std::lock_guard lock(mutex);  // held while calling, so stop() never races a call in flight
+    if (on_close) on_close();
+  }
+};
+
+// One open connection's place under the cap, given back when the last owner lets go.
+class ConnectionSlot {
+ public:
+  explicit ConnectionSlot(std::shared_ptr<ConnectionGate> gate) : gate_(std::move(gate)) { gate_->open.fetch_add(1); }
+  ~ConnectionSlot() { gate_->closed(); }
+  ConnectionSlot(const ConnectionSlot&) = delete;
+  ConnectionSlot& operator=(const ConnectionSlot&) = delete;
+
+ private:
+  std::shared_ptr<ConnectionGate> gate_;
+};
 
 }  // namespace
+
+size_t raise_open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  return limit.rlim_cur == RLIM_INFINITY ? SIZE_MAX : static_cast<size_t>(limit.rlim_cur);
+}
 
 struct HttpServer::Impl {
   Impl(HttpServerOptions o, const Router& r) : options(std::move(o)), router(r) {}
@@ -39,6 +81,13 @@ struct HttpServer::Impl {
   std::shared_ptr<net::io_context> context = std::make_shared<net::io_context>();
   net::io_context& ioc = *context;
   tcp::acceptor acceptor{net::make_strand(ioc)};  // its handlers and stop() never run at once
+  net::steady_timer accept_pause{acceptor.get_executor()};  // after accept() failed
+  std::shared_ptr<ConnectionGate> gate = std::make_shared<ConnectionGate>();
+  size_t max_connections = 0;  // set by start()
+  bool at_cap = false;         // on the acceptor's strand: accepting stopped until a connection closes
+  bool accept_failing = false;
+  std::chrono::steady_clock::time_point cap_logged_at{};  // on the acceptor's strand: logged once until an accept succeeds
+  RequestPolicy policy;
   // Keeps run() going while no connection is open, so stop() can still post to the threads.
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   std::mutex streams_mutex;
@@ -46,6 +95,8 @@ struct HttpServer::Impl {
   std::vector<std::thread> threads;
 
   void accept_next();
+  void resume_accepting();
+  void run_io_thread();
   // The CORS origin to echo for `origin`, or "" when not allowed.
   std::string allowed_origin(const std::string& origin) const {
     for (const std::string& o : options.cors_origins) {
@@ -60,8 +111,9 @@ namespace {
 // A client of a text/event-stream response: its own queue, written in order on its strand.
 class SseConnection : public EventStream, public std::enable_shared_from_this<SseConnection> {
  public:
-  SseConnection(std::shared_ptr<net::io_context> context, beast::tcp_stream stream, size_t max_queue_bytes)
-      : context_(std::move(context)), stream_(std::move(stream)), max_queue_bytes_(max_queue_bytes) {}
+  SseConnection(std::shared_ptr<net::io_context> context, beast::tcp_stream stream, size_t max_queue_bytes,
+                std::shared_ptr<ConnectionSlot> slot)
+      : context_(std::move(context)), stream_(std::move(stream)), max_queue_bytes_(max_queue_bytes), slot_(std::move(slot)) {}
 
   void start(std::string headers) {
     stream_.expires_never();
@@ -139,6 +191,7 @@ class SseConnection : public EventStream, public std::enable_shared_from_this<Ss
   std::shared_ptr<net::io_context> context_;  // declared first: destroyed after stream_
   beast::tcp_stream stream_;
   size_t max_queue_bytes_;
+  std::shared_ptr<ConnectionSlot> slot_;
   std::atomic<bool> open_{true};
   std::deque<std::shared_ptr<const std::string>> queue_;
   std::vector<std::shared_ptr<const std::string>> in_flight_;  // kept alive until written
@@ -150,35 +203,56 @@ class SseConnection : public EventStream, public std::enable_shared_from_this<Ss
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, HttpServer::Impl& server) : stream_(std::move(socket)), server_(server) {}
+  Session(tcp::socket socket, HttpServer::Impl& server, std::shared_ptr<ConnectionSlot> slot)
+      : stream_(std::move(socket)), server_(server), slot_(std::move(slot)) {
+    beast::error_code ec;
+    const auto local = stream_.socket().local_endpoint(ec);
+    if (!ec) local_address_ = local.address().to_string();
+  }
 
   void run() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
   }
 
  private:
+  // Three phases, each with its own deadline: waiting for a request to begin (idle), its header
+  // (from its first byte), its body.
   void read() {
     parser_.emplace();
     parser_->body_limit(server_.options.max_body_bytes);
     parser_->header_limit(64 * 1024);
-    stream_.expires_after(kIdleTimeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+    if (buffer_.size() > 0) return read_header();  // a pipelined request has begun already
+    stream_.expires_after(server_.options.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      if (ec) return self->on_read(ec);
+      self->buffer_.commit(n);
+      self->read_header();
+    });
+  }
+
+  void read_header() {
+    stream_.expires_after(server_.options.header_timeout);
+    beast_http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec || self->parser_->is_done()) return self->on_read(ec);
+      self->stream_.expires_after(self->server_.options.body_timeout);
+      beast_http::async_read(self->stream_, self->buffer_, *self->parser_,
+                             [self](beast::error_code body_ec, size_t) { self->on_read(body_ec); });
+    });
   }
 
   void on_read(beast::error_code ec) {
-    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
+    if (ec == beast_http::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
         ec == net::error::eof || ec == net::error::connection_reset) {
       return shut();
     }
-    if (ec == http::error::body_limit) {
+    if (ec == beast_http::error::body_limit) {
       return write(HttpResponse::error(413, "payload_too_large",
                                        fmt::format("request body is larger than {} bytes", server_.options.max_body_bytes)),
                    false);
     }
     if (ec) return write(HttpResponse::error(400, "bad_request", fmt::format("malformed HTTP request: {}", ec.message())), false);
 
-    http::request<http::string_body> raw = parser_->release();
+    beast_http::request<beast_http::string_body> raw = parser_->release();
     HttpRequest request = to_request(raw);
     const bool keep_alive = raw.keep_alive();
     origin_ = server_.allowed_origin(request.header("origin"));
@@ -192,19 +266,17 @@ class Session : public std::enable_shared_from_this<Session> {
       preflight.headers.emplace_back("Access-Control-Max-Age", "600");
       return write(std::move(preflight), keep_alive);
     }
-    if (request.method == "GET") {
-      if (auto it = server_.streams.find(request.path); it != server_.streams.end()) return start_stream(request, it->second);
+    const auto stream = request.method == "GET" ? server_.streams.find(request.path) : server_.streams.end();
+    RequestSite site;
+    site.local_address = local_address_;
+    site.stream = stream != server_.streams.end();
+    site.routed = site.stream || server_.router.matches(request.path);
+    if (auto refused = check_request(server_.policy, request, site)) {
+      if (refused->status == 421 || refused->status == 403) origin_.clear();  // no CORS grant to a refused caller
+      return write(std::move(*refused), keep_alive);
     }
-    const bool mutating = request.method == "POST" || request.method == "PUT" || request.method == "DELETE";
-    if (mutating && !server_.options.bearer_token.empty() &&
-        request.header("authorization") != "Bearer " + server_.options.bearer_token) {
-      HttpResponse denied = HttpResponse::error(401, "unauthorized",
-                                                "this careflow requires 'Authorization: Bearer <token>' (CAREFLOW_API_TOKEN) "
-                                                "for changes");
-      denied.headers.emplace_back("WWW-Authenticate", "Bearer");
-      return write(std::move(denied), keep_alive);
-    }
-    HttpResponse response = server_.router.dispatch(request);
+    if (site.stream) return start_stream(request, stream->second);
+    HttpResponse response = guarded_dispatch(request);
     // Only a path no route knows falls back to the web app: GET /patients/NOPE stays the API's 404.
     if (response.status == 404 && (request.method == "GET" || request.method == "HEAD") && !server_.static_dir.empty() &&
         !server_.router.matches(request.path)) {
@@ -214,7 +286,19 @@ class Session : public std::enable_shared_from_this<Session> {
     write(std::move(response), keep_alive);
   }
 
-  static HttpRequest to_request(const http::request<http::string_body>& raw) {
+  // The route's answer, or a 500 naming the exception it threw: a handler's bug fails its request,
+  // never the process, and the server goes on serving.
+  HttpResponse guarded_dispatch(HttpRequest& request) {
+    try {
+      return server_.router.dispatch(request);
+    } catch (...) {
+      const std::string what = current_exception_text();
+      log_error("http", "handler failed", {{"method", request.method}, {"path", request.path}, {"error", what}});
+      return HttpResponse::error(500, "internal", fmt::format("{} {} failed: {}", request.method, request.path, what));
+    }
+  }
+
+  static HttpRequest to_request(const beast_http::request<beast_http::string_body>& raw) {
     HttpRequest r;
     r.method = std::string(raw.method_string());
     const std::string target(raw.target());
@@ -236,31 +320,37 @@ class Session : public std::enable_shared_from_this<Session> {
         "X-Accel-Buffering: no\r\n";
     if (!origin_.empty()) headers += fmt::format("Access-Control-Allow-Origin: {}\r\nVary: Origin\r\n", origin_);
     headers += "\r\n";
-    auto connection =
-        std::make_shared<SseConnection>(server_.context, std::move(stream_), server_.options.max_stream_queue_bytes);
+    auto connection = std::make_shared<SseConnection>(server_.context, std::move(stream_),
+                                                      server_.options.max_stream_queue_bytes, slot_);
     {
       std::lock_guard lock(server_.streams_mutex);
       std::erase_if(server_.streams_open, [](const std::weak_ptr<EventStream>& w) { return w.expired(); });
       server_.streams_open.push_back(connection);
     }
     connection->start(std::move(headers));
-    handler(request, connection);
+    try {
+      handler(request, connection);
+    } catch (...) {
+      // The 200 is on its way already: the stream ends instead.
+      log_error("http", "stream handler failed", {{"path", request.path}, {"error", current_exception_text()}});
+      connection->close();
+    }
   }
 
   void write(HttpResponse response, bool keep_alive) {
-    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(response.status), 11);
-    res->set(http::field::server, "careflow");
-    if (!response.content_type.empty()) res->set(http::field::content_type, response.content_type);
+    auto res = std::make_shared<beast_http::response<beast_http::string_body>>(static_cast<beast_http::status>(response.status), 11);
+    res->set(beast_http::field::server, "careflow");
+    if (!response.content_type.empty()) res->set(beast_http::field::content_type, response.content_type);
     if (!origin_.empty()) {
-      res->set(http::field::access_control_allow_origin, origin_);
-      res->set(http::field::vary, "Origin");
+      res->set(beast_http::field::access_control_allow_origin, origin_);
+      res->set(beast_http::field::vary, "Origin");
     }
     for (auto& [name, value] : response.headers) res->set(name, value);
     res->keep_alive(keep_alive);
     res->body() = std::move(response.body);
     res->prepare_payload();
     if (head_only_) res->body().clear();
-    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
+    beast_http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
       if (ec || !res->keep_alive()) return self->shut();
       self->read();
     });
@@ -283,8 +373,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   HttpServer::Impl& server_;
+  std::shared_ptr<ConnectionSlot> slot_;
+  std::string local_address_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
   std::string origin_;
   bool head_only_ = false;
   char discard_[4096];
@@ -292,12 +384,58 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
+// On the acceptor's strand. At the cap, accepting stops (new connections wait in the backlog) until
+// a connection closes; after a failed accept() it pauses for accept_backoff: the connection that
+// could not be accepted is still pending, so accepting again at once would fail again, forever.
 void HttpServer::Impl::accept_next() {
+  if (!acceptor.is_open()) return;
+  if (gate->open.load() >= max_connections) {
+    // Logged at most once a minute: under a flood the cap is reached again at every close.
+    const auto now = std::chrono::steady_clock::now();
+    if (now - cap_logged_at > std::chrono::minutes(1)) {
+      log_warn("http", "connection cap reached; new connections wait", {{"max_connections", std::to_string(max_connections)}});
+      cap_logged_at = now;
+    }
+    at_cap = true;
+    return;
+  }
   acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (!acceptor.is_open()) return;
-    if (!ec) std::make_shared<Session>(std::move(socket), *this)->run();
+    if (ec) {
+      if (!accept_failing) {
+        log_warn("http", "accept failed; pausing between attempts",
+                 {{"error", ec.message()}, {"open_connections", std::to_string(gate->open.load())}});
+      }
+      accept_failing = true;
+      accept_pause.expires_after(options.accept_backoff);
+      accept_pause.async_wait([this](beast::error_code wait_ec) {
+        if (!wait_ec) accept_next();
+      });
+      return;
+    }
+    accept_failing = false;
+    std::make_shared<Session>(std::move(socket), *this, std::make_shared<ConnectionSlot>(gate))->run();
     accept_next();
   });
+}
+
+void HttpServer::Impl::resume_accepting() {
+  if (!at_cap || gate->open.load() >= max_connections) return;
+  at_cap = false;
+  accept_next();
+}
+
+// An exception that escapes to the I/O loop (a completion handler's bug) is logged and the thread
+// goes on serving: Asio's run() may be called again after one.
+void HttpServer::Impl::run_io_thread() {
+  for (;;) {
+    try {
+      ioc.run();
+      return;
+    } catch (...) {
+      log_error("http", "exception escaped to an I/O thread; it goes on", {{"error", current_exception_text()}});
+    }
+  }
 }
 
 HttpServer::HttpServer(HttpServerOptions options, const Router& router)
@@ -325,10 +463,26 @@ Status HttpServer::start() {
     return Status::io_error(fmt::format("listen: {}", ec.message()));
   }
   bound_port_ = acceptor.local_endpoint().port();
-  impl_->accept_next();
+  impl_->policy = {impl_->options.host, impl_->options.allowed_hosts, impl_->options.cors_origins, impl_->options.bearer_token};
+  impl_->max_connections = std::max<size_t>(1, impl_->options.max_connections);
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
+      impl_->max_connections + kReservedFileDescriptors > files.rlim_cur) {
+    const size_t room = files.rlim_cur > 2 * kReservedFileDescriptors ? files.rlim_cur - kReservedFileDescriptors : files.rlim_cur / 2;
+    log_warn("http", "connection cap lowered to what the open-file limit leaves room for",
+             {{"max_connections", std::to_string(impl_->max_connections)}, {"now", std::to_string(room)},
+              {"open_file_limit", std::to_string(files.rlim_cur)}});
+    impl_->max_connections = std::max<size_t>(1, room);
+  }
+  Impl* impl = impl_.get();
+  {
+    std::lock_guard lock(impl->gate->mutex);
+    impl->gate->on_close = [impl] { net::post(impl->acceptor.get_executor(), [impl] { impl->resume_accepting(); }); };
+  }
+  net::post(impl->acceptor.get_executor(), [impl] { impl->accept_next(); });
   impl_->work.emplace(impl_->ioc.get_executor());
   for (int i = 0; i < std::max(1, impl_->options.threads); ++i) {
-    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+    impl_->threads.emplace_back([impl] { impl->run_io_thread(); });
   }
   return Status::ok();
 }
@@ -343,10 +497,15 @@ void HttpServer::stop() {
       if (auto stream = weak.lock()) streams.push_back(std::static_pointer_cast<SseConnection>(stream));
     }
   }
+  {
+    std::lock_guard lock(impl_->gate->mutex);
+    impl_->gate->on_close = nullptr;
+  }
   std::latch closed(static_cast<std::ptrdiff_t>(streams.size()) + 1);
   net::post(impl_->acceptor.get_executor(), [this, &closed] {
     beast::error_code ignored;
     impl_->acceptor.close(ignored);
+    impl_->accept_pause.cancel();
     closed.count_down();
   });
   for (auto& stream : streams) {
@@ -365,4 +524,10 @@ void HttpServer::stop() {
   impl_->ioc.poll();
 }
 
-}  // namespace careflow::api
+size_t HttpServer::open_connections() const { return impl_->gate->open.load(); }
+
+size_t HttpServer::max_connections() const {
+  return impl_->max_connections ? impl_->max_connections : impl_->options.max_connections;
+}
+
+}  // namespace careflow::http

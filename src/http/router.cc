@@ -1,10 +1,11 @@
-#include "api/router.h"
+#include "http/router.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
-namespace careflow::api {
+namespace careflow::http {
 namespace {
 
 std::vector<std::string> split_path(std::string_view path) {
@@ -36,11 +37,38 @@ bool match(const std::vector<std::string>& pattern, const std::vector<std::strin
   return true;
 }
 
+// "Application/JSON; charset=utf-8" -> "application/json".
+std::string media_type_of(std::string_view content_type) {
+  std::string_view type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  std::string out(type);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::optional<HttpResponse> refuse_body_type(const Router::Route& route, const HttpRequest& request) {
+  if (request.method != "POST" && request.method != "PUT" && request.method != "PATCH" && request.method != "DELETE") {
+    return std::nullopt;
+  }
+  const std::string content_type = request.header("content-type");
+  if (content_type.empty() && request.body.empty()) return std::nullopt;
+  const std::string type = media_type_of(content_type);
+  if (std::find(route.body_types.begin(), route.body_types.end(), type) != route.body_types.end()) return std::nullopt;
+  std::string accepted;
+  for (const std::string& t : route.body_types) accepted += (accepted.empty() ? "" : ", ") + t;
+  return HttpResponse::error(415, "unsupported_media_type",
+                             fmt::format("{} {} needs Content-Type {} (got {})", request.method, request.path, accepted,
+                                         content_type.empty() ? "none" : "'" + content_type + "'"),
+                             "Content-Type");
+}
+
 }  // namespace
 
-void Router::add(std::string method, std::string pattern, Handler handler, std::string summary) {
+void Router::add(std::string method, std::string pattern, Handler handler, std::string summary, BodyTypes body_types) {
   std::vector<std::string> segments = split_path(pattern);
-  routes_.push_back({std::move(method), std::move(pattern), std::move(segments), std::move(handler), std::move(summary)});
+  routes_.push_back({std::move(method), std::move(pattern), std::move(segments), std::move(handler), std::move(summary),
+                     std::move(body_types)});
 }
 
 bool Router::matches(std::string_view path) const {
@@ -56,6 +84,7 @@ HttpResponse Router::dispatch(HttpRequest& request) const {
     std::map<std::string, std::string> params;
     if (!match(route.segments, path, params)) continue;
     if (route.method == request.method || (request.method == "HEAD" && route.method == "GET")) {
+      if (auto refused = refuse_body_type(route, request)) return std::move(*refused);
       request.params = std::move(params);
       return route.handler(request);
     }
@@ -70,4 +99,4 @@ HttpResponse Router::dispatch(HttpRequest& request) const {
   return HttpResponse::error(404, "not_found", fmt::format("no route for {} {}", request.method, request.path));
 }
 
-}  // namespace careflow::api
+}  // namespace careflow::http

@@ -1,10 +1,10 @@
-#include "api/static_files.h"
+#include "http/static_files.h"
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-namespace careflow::api {
+namespace careflow::http {
 namespace {
 
 namespace fs = std::filesystem;
@@ -53,4 +53,4 @@ std::optional<HttpResponse> serve_static_file(const std::string& root, const std
   return std::nullopt;
 }
 
-}  // namespace careflow::api
+}  // namespace careflow::http

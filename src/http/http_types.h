@@ -13,7 +13,7 @@
 
 #include "common/status.h"
 
-namespace careflow::api {
+namespace careflow::http {
 
 struct HttpRequest {
   std::string method;  // "GET", "POST", ...
@@ -49,4 +49,4 @@ struct FieldError {
   std::string message;
 };
 
-}  // namespace careflow::api
+}  // namespace careflow::http

@@ -5,12 +5,12 @@
 #include <optional>
 #include <string>
 
-#include "api/http_types.h"
+#include "http/http_types.h"
 
-namespace careflow::api {
+namespace careflow::http {
 
 // The response for `path` under `root`, or nullopt when there is nothing to serve (a missing
 // asset, a path escaping the root). Never reads outside `root`.
 std::optional<HttpResponse> serve_static_file(const std::string& root, const std::string& path);
 
-}  // namespace careflow::api
+}  // namespace careflow::http

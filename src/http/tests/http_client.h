@@ -9,7 +9,7 @@
 #include <map>
 #include <string>
 
-namespace careflow::api::testing {
+namespace careflow::http::testing {
 
 struct Reply {
   int status = 0;
@@ -47,4 +47,4 @@ inline Reply call(int port, const std::string& method, const std::string& target
   return reply;
 }
 
-}  // namespace careflow::api::testing
+}  // namespace careflow::http::testing

@@ -1,6 +1,6 @@
-#include "api/http_types.h"
+#include "http/http_types.h"
 
-namespace careflow::api {
+namespace careflow::http {
 
 std::string HttpRequest::header(const std::string& lower_name) const {
   auto it = headers.find(lower_name);
@@ -35,4 +35,4 @@ HttpResponse HttpResponse::from_status(const Status& status, std::optional<std::
   }
 }
 
-}  // namespace careflow::api
+}  // namespace careflow::http

@@ -1,0 +1,302 @@
+// What every listener must withstand (issue 15, "Trust"), against the real server over real
+// loopback sockets: a connection cap and no accept() spin when file descriptors run out, idle,
+// slow-header and slow-body timeouts, handlers that throw, and the Host, Origin, Content-Type and
+// token checks.
+
+#include <gtest/gtest.h>
+
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <boost/asio.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "http/http_server.h"
+#include "http/tests/http_client.h"
+
+namespace careflow::http {
+namespace {
+
+using testing::call;
+using Clock = std::chrono::steady_clock;
+using tcp = boost::asio::ip::tcp;
+
+// CPU time (user + system) of this whole process, in seconds: the server's threads included.
+double process_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+size_t open_file_descriptors() {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
+  return n;
+}
+
+// A connected socket that waits at most `wait` for each read.
+tcp::socket connect(boost::asio::io_context& ioc, int port, std::chrono::milliseconds wait = std::chrono::milliseconds(200)) {
+  tcp::socket s(ioc);
+  s.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+  const timeval tv{static_cast<time_t>(wait.count() / 1000), static_cast<suseconds_t>((wait.count() % 1000) * 1000)};
+  setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return s;
+}
+
+// Reads until the server closes the connection or `limit` passes; the time it took, or nullopt
+// when the connection was still open at the limit.
+std::optional<std::chrono::milliseconds> time_until_closed(tcp::socket& s, Clock::time_point since,
+                                                           std::chrono::milliseconds limit) {
+  char buf[4096];
+  while (Clock::now() - since < limit) {
+    const ssize_t n = ::recv(s.native_handle(), buf, sizeof buf, 0);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since);
+    }
+  }
+  return std::nullopt;
+}
+
+// A request written on a raw socket, and the status line of the answer ("" when none came).
+std::string status_line(tcp::socket& s, const std::string& request) {
+  boost::system::error_code ec;
+  boost::asio::write(s, boost::asio::buffer(request), ec);
+  std::string got;
+  char buf[1024];
+  const auto deadline = Clock::now() + std::chrono::seconds(1);
+  while (got.find("\r\n") == std::string::npos && Clock::now() < deadline) {
+    const ssize_t n = ::recv(s.native_handle(), buf, sizeof buf, 0);
+    if (n > 0) got.append(buf, static_cast<size_t>(n));
+    else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) break;
+  }
+  return got.substr(0, got.find("\r\n"));
+}
+
+const std::string kHealth = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    router_.add("GET", "/health", [](HttpRequest&) { return HttpResponse::json(200, {{"status", "ok"}}); });
+    router_.add("GET", "/things", [](HttpRequest&) { return HttpResponse::json(200, nlohmann::json::array()); });
+    router_.add("POST", "/things", [this](HttpRequest&) {
+      ++posted_;
+      return HttpResponse::json(201, {{"created", true}});
+    });
+    router_.add("POST", "/schemas", [](HttpRequest&) { return HttpResponse::json(200, {{"id", 1}}); }, "",
+                {"application/vnd.schemaregistry.v1+json", "application/json"});
+    router_.add("GET", "/boom", [](HttpRequest&) -> HttpResponse { throw std::runtime_error("the handler broke"); });
+    options_.port = 0;
+  }
+  void start() {
+    server_ = std::make_unique<HttpServer>(options_, router_);
+    ASSERT_TRUE(server_->start().is_ok());
+    port_ = server_->port();
+  }
+  void TearDown() override {
+    if (server_) server_->stop();
+  }
+
+  Router router_;
+  HttpServerOptions options_;
+  std::unique_ptr<HttpServer> server_;
+  int port_ = 0;
+  std::atomic<int> posted_{0};
+};
+
+TEST_F(HttpServerTest, AtTheConnectionCapNewConnectionsWaitWithoutSpinningAndAreServedOnceIdleOnesClose) {
+  options_.max_connections = 32;
+  start();
+  boost::asio::io_context ioc;
+  std::vector<tcp::socket> idle;
+  for (int i = 0; i < 100; ++i) idle.push_back(connect(ioc, port_));
+  for (int i = 0; i < 100 && server_->open_connections() < 32; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(server_->open_connections(), 32u);
+
+  const double cpu_before = process_cpu_seconds();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  EXPECT_LT(process_cpu_seconds() - cpu_before, 0.2) << "the server used CPU while only idle connections were open";
+
+  // Health waits in the backlog behind the idle connections ...
+  auto health = connect(ioc, port_);
+  EXPECT_EQ(status_line(health, kHealth), "");
+  // ... and is answered once they close.
+  idle.clear();
+  auto later = connect(ioc, port_, std::chrono::milliseconds(2000));
+  EXPECT_EQ(status_line(later, kHealth), "HTTP/1.1 200 OK");
+  for (int i = 0; i < 200 && server_->open_connections() > 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_LE(server_->open_connections(), 2u);
+}
+
+// The issue's failure itself: out of file descriptors, accept() fails at once with the connection
+// still pending, and retrying at once spun a core at 100%.
+TEST_F(HttpServerTest, OutOfFileDescriptorsAcceptPausesInsteadOfSpinning) {
+  start();
+  rlimit saved{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+  struct Restore {
+    rlimit limit;
+    ~Restore() { setrlimit(RLIMIT_NOFILE, &limit); }
+  } restore{saved};
+  rlimit low = saved;
+  low.rlim_cur = open_file_descriptors() + 60;
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+  boost::asio::io_context ioc;
+  std::vector<tcp::socket> clients;
+  // The server gets at most a few of them; the rest stay pending. This side may run out first.
+  try {
+    for (int i = 0; i < 50; ++i) clients.push_back(connect(ioc, port_));
+  } catch (const std::exception&) {
+  }
+  ASSERT_GE(clients.size(), 30u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+
+  const double cpu_before = process_cpu_seconds();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  const double cpu = process_cpu_seconds() - cpu_before;
+  clients.clear();
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
+  EXPECT_LT(cpu, 0.2) << "accept() was retried without a pause";
+
+  auto health = connect(ioc, port_, std::chrono::milliseconds(2000));
+  EXPECT_EQ(status_line(health, kHealth), "HTTP/1.1 200 OK");
+}
+
+TEST_F(HttpServerTest, AnIdleConnectionIsClosed) {
+  options_.idle_timeout = std::chrono::milliseconds(300);
+  start();
+  boost::asio::io_context ioc;
+  auto s = connect(ioc, port_);
+  auto closed = time_until_closed(s, Clock::now(), std::chrono::seconds(3));
+  ASSERT_TRUE(closed.has_value()) << "an idle connection stayed open";
+  EXPECT_GE(closed->count(), 250);
+  // A kept-alive connection after its answer too.
+  auto kept = connect(ioc, port_);
+  EXPECT_EQ(status_line(kept, kHealth), "HTTP/1.1 200 OK");
+  EXPECT_TRUE(time_until_closed(kept, Clock::now(), std::chrono::seconds(3)).has_value());
+}
+
+// Slowloris: a header byte at a time, each well within the idle timeout, never finishing.
+TEST_F(HttpServerTest, ASlowHeaderIsCutOff) {
+  options_.header_timeout = std::chrono::milliseconds(500);
+  start();
+  boost::asio::io_context ioc;
+  auto s = connect(ioc, port_);
+  std::atomic<bool> stop{false};
+  std::thread dripper([&] {
+    const std::string header = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    for (size_t i = 0; i < header.size() && !stop; ++i) {
+      if (::send(s.native_handle(), &header[i], 1, MSG_NOSIGNAL) != 1) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  auto closed = time_until_closed(s, Clock::now(), std::chrono::seconds(3));
+  stop = true;
+  dripper.join();
+  ASSERT_TRUE(closed.has_value()) << "a header sent a byte at a time kept the connection";
+  EXPECT_LT(closed->count(), 2000);
+}
+
+TEST_F(HttpServerTest, ASlowBodyIsCutOff) {
+  options_.body_timeout = std::chrono::milliseconds(400);
+  start();
+  boost::asio::io_context ioc;
+  auto s = connect(ioc, port_);
+  const std::string partial =
+      "POST /things HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":";
+  boost::asio::write(s, boost::asio::buffer(partial));
+  auto closed = time_until_closed(s, Clock::now(), std::chrono::seconds(3));
+  ASSERT_TRUE(closed.has_value()) << "a body that never ends kept the connection";
+  EXPECT_EQ(posted_, 0);
+}
+
+TEST_F(HttpServerTest, AHandlerThatThrowsIsA500AndTheServerGoesOn) {
+  start();
+  for (int i = 0; i < 3; ++i) {  // more times than there are I/O threads
+    auto reply = call(port_, "GET", "/boom");
+    EXPECT_EQ(reply.status, 500);
+    EXPECT_EQ(reply.json()["error"]["code"], "internal") << reply.body;
+    EXPECT_NE(reply.json()["error"]["message"].get<std::string>().find("the handler broke"), std::string::npos) << reply.body;
+  }
+  EXPECT_EQ(call(port_, "GET", "/health").status, 200);
+}
+
+TEST_F(HttpServerTest, BodiesMustSayTheirRoutesContentType) {
+  start();
+  auto plain = call(port_, "POST", "/things", R"({"a":1})", {{"Content-Type", "text/plain"}});
+  EXPECT_EQ(plain.status, 415) << plain.body;
+  EXPECT_EQ(plain.json()["error"]["code"], "unsupported_media_type");
+  EXPECT_EQ(plain.json()["error"]["field"], "Content-Type");
+  EXPECT_EQ(call(port_, "POST", "/things", "a=1", {{"Content-Type", "application/x-www-form-urlencoded"}}).status, 415);
+  EXPECT_EQ(posted_, 0);
+  EXPECT_EQ(call(port_, "POST", "/things", R"({"a":1})", {{"Content-Type", "Application/JSON; charset=utf-8"}}).status, 201);
+  EXPECT_EQ(call(port_, "POST", "/things").status, 201);  // no body, no Content-Type
+  EXPECT_EQ(call(port_, "POST", "/schemas", "{}", {{"Content-Type", "application/vnd.schemaregistry.v1+json"}}).status, 200);
+  EXPECT_EQ(call(port_, "POST", "/schemas", "{}", {{"Content-Type", "text/plain"}}).status, 415);
+  EXPECT_EQ(posted_, 2);
+}
+
+TEST_F(HttpServerTest, OnlyThisServersHostNamesAndOriginsAreServed) {
+  options_.allowed_hosts = {"careflow.internal"};
+  start();
+  const std::string port = std::to_string(port_);
+  auto rebound = call(port_, "GET", "/things", "", {{"Host", "attacker.example:" + port}});
+  EXPECT_EQ(rebound.status, 421) << rebound.body;
+  EXPECT_EQ(rebound.json()["error"]["code"], "host_not_allowed");
+  for (const std::string& host : std::vector<std::string>{"localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port, "LOCALHOST", "careflow.internal"}) {
+    EXPECT_EQ(call(port_, "GET", "/things", "", {{"Host", host}}).status, 200) << host;
+  }
+  auto cross_site = call(port_, "POST", "/things", "{}", {{"Origin", "http://attacker.example"}});
+  EXPECT_EQ(cross_site.status, 403) << cross_site.body;
+  EXPECT_EQ(cross_site.json()["error"]["code"], "origin_not_allowed");
+  EXPECT_EQ(call(port_, "POST", "/things", "{}", {{"Origin", "null"}}).status, 403);
+  EXPECT_EQ(posted_, 0);
+  const std::string self = "127.0.0.1:" + port;
+  EXPECT_EQ(call(port_, "POST", "/things", "{}", {{"Host", self}, {"Origin", "http://127.0.0.1:1"}}).status, 403);  // another port's page
+  // The page itself (same origin) and the dev server (a CORS origin) may.
+  EXPECT_EQ(call(port_, "POST", "/things", "{}", {{"Host", self}, {"Origin", "http://" + self}}).status, 201);
+  EXPECT_EQ(call(port_, "POST", "/things", "{}", {{"Origin", "http://localhost:5173"}}).status, 201);
+}
+
+TEST_F(HttpServerTest, WithATokenEveryRouteButHealthNeedsIt) {
+  options_.bearer_token = "t0ken";
+  start();
+  EXPECT_EQ(call(port_, "GET", "/things").status, 401);
+  EXPECT_EQ(call(port_, "GET", "/boom").status, 401);
+  EXPECT_EQ(call(port_, "GET", "/health").status, 200);
+  EXPECT_EQ(call(port_, "GET", "/things", "", {{"Authorization", "Bearer t0ken"}}).status, 200);
+  EXPECT_EQ(call(port_, "GET", "/things", "", {{"Authorization", "Bearer t0ke"}}).status, 401);
+  EXPECT_EQ(call(port_, "GET", "/things", "", {{"Authorization", "Bearer t0kenn"}}).status, 401);
+  EXPECT_EQ(call(port_, "GET", "/things?token=t0ken").status, 401);  // not an event stream
+  EXPECT_EQ(call(port_, "OPTIONS", "/things").status, 204);          // a browser's preflight carries no token
+}
+
+TEST(TokenEquals, ComparesWholeTokens) {
+  EXPECT_TRUE(token_equals("s3cret", "s3cret"));
+  EXPECT_FALSE(token_equals("s3cre", "s3cret"));
+  EXPECT_FALSE(token_equals("s3crett", "s3cret"));
+  EXPECT_FALSE(token_equals("S3cret", "s3cret"));
+  EXPECT_FALSE(token_equals("", "s3cret"));
+  EXPECT_TRUE(token_equals("", ""));
+}
+
+TEST(HostNameOf, DropsThePortAndBrackets) {
+  EXPECT_EQ(host_name_of("LocalHost:8000"), "localhost");
+  EXPECT_EQ(host_name_of("[::1]:8000"), "::1");
+  EXPECT_EQ(host_name_of("[::1]"), "::1");
+  EXPECT_EQ(host_name_of("::1"), "::1");
+  EXPECT_EQ(host_name_of("example.org"), "example.org");
+}
+
+}  // namespace
+}  // namespace careflow::http
