@@ -55,7 +55,7 @@ Result<std::unique_ptr<Partition>> Partition::open(const std::string& dir, Topic
   // The next sync() covers every segment found: what a crash left only in the page cache becomes
   // durable, and the journal learns how far this partition is flushed.
   if (!create) {
-    p->unsynced_.assign(p->segments_.begin(), std::prev(p->segments_.end()));
+    p->older_unsynced_.assign(p->segments_.begin(), std::prev(p->segments_.end()));
     p->dirty_ = true;
   }
   return p;
@@ -71,8 +71,10 @@ std::shared_ptr<const PartitionView> Partition::current_view() const {
 }
 
 Status Partition::roll() {
+  // Whatever the policy, a segment is complete on disk before the next one exists: a power cut
+  // can then tear only the last segment's tail, never leave a gap before a later segment.
+  CF_RETURN_IF_ERROR(sync());
   const auto& active = segments_.back();
-  if (config_.fsync != FsyncPolicy::kNever) unsynced_.push_back(active);
   CF_ASSIGN_OR_RETURN(auto next, Segment::create(dir_, active->next_offset(), config_.index_interval_bytes));
   segments_.push_back(std::move(next));
   return Status::ok();
@@ -100,12 +102,14 @@ Status Partition::committed(bool synced) {
 Status Partition::sync() {
   last_sync_ms_ = steady_clock_ms();
   const bool dirty = dirty_.exchange(false);
-  if (unsynced_.empty() && !dirty) return Status::ok();
+  if (!dirty) return Status::ok();
   // Commit records first: a batch on disk through this sync must not lack its commit record.
   CF_RETURN_IF_ERROR(journal_.sync_commits());
-  for (const auto& s : unsynced_) CF_RETURN_IF_ERROR(s->sync());
-  unsynced_.clear();
-  if (dirty) CF_RETURN_IF_ERROR(segments_.back()->sync());
+  if (!older_unsynced_.empty()) {
+    for (const auto& s : older_unsynced_) CF_RETURN_IF_ERROR(s->sync());
+    older_unsynced_.clear();
+  }
+  CF_RETURN_IF_ERROR(segments_.back()->sync());
   return journal_.record_flushed(id_, committed_end(), /*durable=*/false);
 }
 

@@ -86,7 +86,7 @@ class Partition {
   int64_t start_offset_ = 0;
   std::atomic<bool> dirty_{false};
   int64_t last_sync_ms_ = 0;
-  std::vector<std::shared_ptr<Segment>> unsynced_;  // rolled but not yet fsynced
+  std::vector<std::shared_ptr<Segment>> older_unsynced_;  // found at open, fsynced by the first sync()
   std::string scratch_;  // the batch being encoded, reused
 };
 
