@@ -237,11 +237,7 @@ Status TxnJournal::append_locked(const Entry& e, bool durable) {
   size_ += static_cast<int64_t>(record.size());
   unsynced_ = true;
   if (e.kind == kCommit) commits_unsynced_ = true;
-  if (durable) {
-    if (::fdatasync(fd_) != 0) return Status::from_errno("fdatasync " + path_, errno);
-    commits_unsynced_ = unsynced_ = false;
-  }
-  return Status::ok();
+  return durable ? fdatasync_locked() : Status::ok();
 }
 
 int64_t TxnJournal::begin() {
@@ -271,12 +267,15 @@ Status TxnJournal::abort(int64_t txn_id) {
   return append_locked(Entry{kAbort, 0, 0, txn_id}, /*durable=*/true);
 }
 
-Status TxnJournal::sync_commits() {
-  std::lock_guard lock(mutex_);
-  if (!commits_unsynced_) return Status::ok();
+Status TxnJournal::fdatasync_locked() {
   if (::fdatasync(fd_) != 0) return Status::from_errno("fdatasync " + path_, errno);
   commits_unsynced_ = unsynced_ = false;
   return Status::ok();
+}
+
+Status TxnJournal::sync_commits() {
+  std::lock_guard lock(mutex_);
+  return commits_unsynced_ ? fdatasync_locked() : Status::ok();
 }
 
 Status TxnJournal::record_flushed(const TopicPartition& tp, int64_t end_offset, bool durable) {
@@ -297,10 +296,7 @@ Status TxnJournal::forget_topic(std::string_view topic) {
 
 Status TxnJournal::sync() {
   std::lock_guard lock(mutex_);
-  if (!unsynced_) return Status::ok();
-  if (::fdatasync(fd_) != 0) return Status::from_errno("fdatasync " + path_, errno);
-  commits_unsynced_ = unsynced_ = false;
-  return Status::ok();
+  return unsynced_ ? fdatasync_locked() : Status::ok();
 }
 
 }  // namespace careflow::log

@@ -76,6 +76,7 @@ class TxnJournal {
   Status load_format1(const std::string& data);
   Status apply(const Entry& e, int64_t at);
   Status append_locked(const Entry& e, bool durable);
+  Status fdatasync_locked();
   // Rewrites the file from the state in memory (temporary file, fdatasync, rename, directory fsync).
   Status rewrite_locked();
 
