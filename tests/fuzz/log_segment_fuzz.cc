@@ -3,10 +3,12 @@
 // searched by time, maintained and appended to. Errors are expected; a crash, hang or leak is a bug.
 //
 // The first byte picks what the rest is (mod 4):
-//   0  the topic's only segment (the journal is the writer's own)
+//   0  the topic's only segment (the journal only settles every id, with no flushed marks, so a
+//      cut segment is a torn tail rather than refused: the damage goes deeper)
 //   1  txn.journal (the segment is the writer's own)
 //   2  both: bytes 1-2 (little-endian) give the segment's length, the journal follows it
 //   3  an older segment, with the writer's index files, followed by an empty active segment
+//      (the journal as in 0)
 // and with bit 2 set, the CRCs of every batch and journal record are made right first, so the
 // damage reaches the record decoder, zstd and recovery's decisions instead of the CRC checks.
 // Seeds are made at start by the real log writer: plain, keyed, headed, tombstone, zstd-compressed
@@ -14,6 +16,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -39,6 +42,7 @@ constexpr const char* kActive = "00000000000000100000";
 struct Template {
   fs::path root;  // scratch space, on tmpfs when there is one: opening a log fsyncs
   std::string segment, journal, index, time_index, topic_json, format;
+  std::string settling_journal;  // magic + "settled 1000000" (docs/log-format.md)
 };
 
 std::string slurp(const fs::path& p) {
@@ -66,6 +70,7 @@ EmbeddedLogOptions quiet_options() {
 
 // Writes a small log with the real writer and keeps its files.
 fs::path scratch;  // removed at exit
+long long inputs = 0, opened_inputs = 0;  // how deep the inputs got, printed at exit
 
 Template make_template() {
   Template t;
@@ -75,6 +80,7 @@ Template make_template() {
   std::atexit([] {
     std::error_code ec;
     fs::remove_all(scratch, ec);
+    std::printf("log_segment_fuzz: %lld of %lld inputs opened as a log\n", opened_inputs, inputs);
   });
   const fs::path dir = t.root / "template";
   {
@@ -108,6 +114,13 @@ Template make_template() {
   t.journal = slurp(dir / "txn.journal");
   t.topic_json = slurp(dir / "topics" / "t" / "topic.json");
   t.format = slurp(dir / "FORMAT");
+  std::string settled(32, '\0');
+  settled[0] = 2;
+  const int64_t every_id = 1'000'000;
+  std::memcpy(settled.data() + 16, &every_id, 8);
+  const uint32_t crc = crc32c(settled.data(), 28);
+  std::memcpy(settled.data() + 28, &crc, 4);
+  t.settling_journal = t.journal.substr(0, 8) + settled;
   return t;
 }
 
@@ -185,7 +198,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool fix_crcs = !in.empty() && (static_cast<uint8_t>(in[0]) & 4);
   if (!in.empty()) in.remove_prefix(1);
   std::string_view segment = t.segment, journal = t.journal;
-  if (mode == 0 || mode == 3) segment = in;
+  if (mode == 0 || mode == 3) {
+    segment = in;
+    journal = t.settling_journal;
+  }
   if (mode == 1) journal = in;
   if (mode == 2) {
     uint16_t length = 0;
@@ -217,8 +233,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     spit(partition / (std::string(kActive) + ".log"), "");
   }
 
+  ++inputs;
   auto opened = EmbeddedLog::open(dir.string(), quiet_options());
   if (!opened) return 0;
+  ++opened_inputs;
   EmbeddedLog& log = **opened;
   read_all(log);
   (void)log.run_maintenance(2000);
