@@ -96,7 +96,11 @@ int64_t Partition::committed_end() const {
 
 Status Partition::committed(bool synced) {
   pending_txn_base_ = -1;
-  return synced ? journal_.record_flushed(id_, committed_end(), /*durable=*/false) : Status::ok();
+  if (!synced) {
+    unsynced_commit_ = true;
+    return Status::ok();
+  }
+  return journal_.record_flushed(id_, committed_end(), /*durable=*/false);
 }
 
 Status Partition::sync() {
@@ -104,7 +108,11 @@ Status Partition::sync() {
   const bool dirty = dirty_.exchange(false);
   if (!dirty) return Status::ok();
   // Commit records first: a batch on disk through this sync must not lack its commit record.
-  CF_RETURN_IF_ERROR(journal_.sync_commits());
+  // (Only when this partition holds such a batch: plain appends pay no journal fsync.)
+  if (unsynced_commit_) {
+    CF_RETURN_IF_ERROR(journal_.sync_commits());
+    unsynced_commit_ = false;
+  }
   if (!older_unsynced_.empty()) {
     for (const auto& s : older_unsynced_) CF_RETURN_IF_ERROR(s->sync());
     older_unsynced_.clear();

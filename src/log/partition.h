@@ -46,8 +46,8 @@ class Partition {
   Result<int64_t> write(std::span<const Record> records, int64_t txn_id);
   // The pending atomic append's commit record is written: its batch may be named as flushed.
   Status committed(bool synced);
-  // fsyncs what was written since the last sync: first the journal's pending commit records, then
-  // the data, then records in the journal how far this partition is flushed (below any pending
+  // fsyncs what was written since the last sync: first the journal's pending commit records (when
+  // this partition holds a batch they commit), then the data, then records in the journal how far this partition is flushed (below any pending
   // batch: it is not committed yet).
   Status sync();
   bool dirty() const { return dirty_.load(); }
@@ -82,6 +82,7 @@ class Partition {
   TxnJournal& journal_;
   std::mutex write_mutex_;
   int64_t pending_txn_base_ = -1;  // first offset of a written, not yet committed atomic batch
+  bool unsynced_commit_ = false;   // holds a committed atomic batch whose commit record may not be fsynced
   std::vector<std::shared_ptr<Segment>> segments_;
   int64_t start_offset_ = 0;
   std::atomic<bool> dirty_{false};

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "log/embedded_log.h"
 #include "log/tests/log_test_util.h"
@@ -109,34 +110,59 @@ TopicConfig lazy_topic(int partitions) {
 }
 
 // Issue 15: a journal back at its last flushed copy rolled back 200 acknowledged, flushed events.
+// Flushed either by flush() or by the interval policy's background fsync.
 TEST(LogPowerCut, AJournalBackAtItsLastFlushedCopyKeepsEveryFlushedAppend) {
-  TempDir dir;
-  std::map<std::string, std::string> snapshot;
-  {
+  for (const bool background : {false, true}) {
+    SCOPED_TRACE(background ? "flushed by the interval policy" : "flushed by flush()");
+    TempDir dir;
+    std::map<std::string, std::string> snapshot;
+    {
+      auto log = open_log(dir.str());
+      TopicConfig config = lazy_topic(2);
+      if (background) config.fsync_interval_ms = 10;
+      ASSERT_TRUE(log->create_topic("events", config).is_ok());
+      config.partitions = 1;
+      ASSERT_TRUE(log->create_topic("positions", config).is_ok());
+      auto append = [&](int i) {
+        const std::string n = std::to_string(i);
+        std::vector<PartitionBatch> batches = {{{"events", i % 2}, {rec(n, i)}}, {{"positions", 0}, {rec(n, i, std::string("slot"))}}};
+        ASSERT_TRUE(log->append_atomic(batches, std::vector<OffsetCommit>{{"g", {"events", i % 2}, i}}).is_ok());
+      };
+      for (int i = 0; i < 200; ++i) append(i);
+      if (background) {
+        // Until the background thread has fsynced all three partitions to their ends.
+        for (int wait = 0; wait < 500; ++wait) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+          auto now = durable_now();
+          bool all = true;
+          for (const auto& f : faults::data_files(dir.path())) {
+            if (f.first.ends_with(".log") && f.first.find("__consumer_offsets") == std::string::npos &&
+                now[f.first] != f.second) {
+              all = false;
+            }
+          }
+          if (all) break;
+        }
+      } else {
+        ASSERT_TRUE(log->flush().is_ok());
+      }
+      if (!background) {
+        for (int i = 200; i < 230; ++i) append(i);  // acknowledged, never flushed
+      }
+      snapshot = durable_now();
+    }  // closing flushes everything: the segments keep them all
+    power_cut(dir, snapshot, /*segments_too=*/false);
     auto log = open_log(dir.str());
-    ASSERT_TRUE(log->create_topic("events", lazy_topic(2)).is_ok());
-    ASSERT_TRUE(log->create_topic("positions", lazy_topic(1)).is_ok());
-    auto append = [&](int i) {
-      const std::string n = std::to_string(i);
-      std::vector<PartitionBatch> batches = {{{"events", i % 2}, {rec(n, i)}}, {{"positions", 0}, {rec(n, i, std::string("slot"))}}};
-      ASSERT_TRUE(log->append_atomic(batches, std::vector<OffsetCommit>{{"g", {"events", i % 2}, i}}).is_ok());
-    };
-    for (int i = 0; i < 200; ++i) append(i);
-    ASSERT_TRUE(log->flush().is_ok());
-    for (int i = 200; i < 230; ++i) append(i);  // acknowledged, never flushed
-    snapshot = durable_now();
-  }  // closing flushes everything: the segments keep all 230
-  power_cut(dir, snapshot, /*segments_too=*/false);
-  auto log = open_log(dir.str());
-  ASSERT_TRUE(log);
-  const auto events = values(*log, {"events", 0}).size() + values(*log, {"events", 1}).size();
-  const auto positions = values(*log, {"positions", 0});
-  EXPECT_GE(events, 200u) << "flushed, acknowledged events were rolled back";
-  EXPECT_EQ(events, positions.size()) << "an atomic append survived in part";
-  auto committed = log->committed_offset("g", {"events", 1});
-  ASSERT_TRUE(committed.is_ok());
-  ASSERT_TRUE(committed->has_value());
-  EXPECT_GE(**committed, 199);
+    ASSERT_TRUE(log);
+    const auto events = values(*log, {"events", 0}).size() + values(*log, {"events", 1}).size();
+    const auto positions = values(*log, {"positions", 0});
+    EXPECT_GE(events, 200u) << "flushed, acknowledged events were rolled back";
+    EXPECT_EQ(events, positions.size()) << "an atomic append survived in part";
+    auto committed = log->committed_offset("g", {"events", 1});
+    ASSERT_TRUE(committed.is_ok());
+    ASSERT_TRUE(committed->has_value());
+    EXPECT_GE(**committed, 199);
+  }
 }
 
 // Random appends to an every-batch and an interval topic, plain and atomic, with flush() now and
