@@ -79,10 +79,9 @@ BatchReader::Step BatchReader::next() {
   if (position_ + header_.total_size() > limit_) return Step::kTorn;
   if (!fill(header_.total_size())) return error_.is_ok() ? Step::kTorn : Step::kCorrupt;
   b = buffer_.data() + (position_ - buffer_start_);
-  if (!body_crc_ok(header_, b)) {
-    if (position_ + header_.total_size() == limit_) return Step::kTorn;  // the last batch, partly on disk
-    return corrupt("CRC mismatch");
-  }
+  // A complete batch whose CRC fails is damage, even the last one: a torn write leaves a batch
+  // shorter than its declared length, never a complete one with wrong bytes.
+  if (!body_crc_ok(header_, b)) return corrupt("CRC mismatch");
   if (header_.magic != kBatchMagic) return corrupt(fmt::format("unknown magic {}", header_.magic));
   return Step::kBatch;
 }

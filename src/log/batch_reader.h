@@ -16,8 +16,9 @@ class BatchReader {
   enum class Step {
     kBatch,    // header() and bytes() describe the batch at position()
     kEnd,      // exactly at the limit
-    kTorn,     // an incomplete batch runs to the limit: what a crash mid-write leaves
-    kCorrupt,  // damaged data with more data after it; error() says where
+    kTorn,     // an incomplete batch: its declared length runs past the limit, or fewer bytes than a
+               // header, or zeros: what a crash mid-write leaves
+    kCorrupt,  // damaged data, including a complete batch whose CRC fails; error() says where
   };
   Step next();
 

@@ -93,6 +93,7 @@ class EmbeddedLogImpl final : public EmbeddedLog {
   Result<std::shared_ptr<Topic>> open_topic(const std::string& name, const TopicConfig& config, bool create);
   Status load_topics();
   Status recover_atomic_appends();
+  Status recover_partition(Topic& topic, Partition& partition);
   Status load_group_offsets();
   // Installs the partitions' current views for readers, all at once, and wakes waiters.
   void publish(std::span<Partition* const> partitions);
@@ -105,7 +106,6 @@ class EmbeddedLogImpl final : public EmbeddedLog {
   const EmbeddedLogOptions options_;
   int lock_fd_ = -1;
   std::unique_ptr<TxnJournal> journal_;
-  std::atomic<int64_t> next_txn_id_{1};
 
   mutable std::shared_mutex topics_mutex_;
   std::map<std::string, std::shared_ptr<Topic>, std::less<>> topics_;
@@ -146,9 +146,14 @@ Status EmbeddedLogImpl::initialize() {
     return Status::failed_precondition(
         fmt::format("log directory {} is in use by another careflow process (stop it, or use another data dir)", dir_));
   }
-  CF_ASSIGN_OR_RETURN(journal_, TxnJournal::open(dir_ + "/txn.journal"));
+  // FORMAT marks a directory written with the format-2 journal: from then on, a journal that is
+  // missing or lacks its header is damage, never mistaken for an older (or empty) one.
+  const fs::path format = fs::path(dir_) / "FORMAT";
+  const bool format2 = fs::exists(format);
+  CF_ASSIGN_OR_RETURN(journal_, TxnJournal::open(dir_ + "/txn.journal", format2));
   CF_RETURN_IF_ERROR(load_topics());
   CF_RETURN_IF_ERROR(recover_atomic_appends());
+  if (!format2) CF_RETURN_IF_ERROR(write_file_atomically(format, "careflow-log 2\n"));
   if (!topics_.count(kOffsetsTopic)) {
     TopicConfig offsets = options_.default_topic_config;
     offsets.partitions = 1;
@@ -168,7 +173,8 @@ Result<std::shared_ptr<Topic>> EmbeddedLogImpl::open_topic(const std::string& na
   topic->config = config;
   const fs::path root = fs::path(dir_) / "topics" / name;
   for (int32_t p = 0; p < config.partitions; ++p) {
-    CF_ASSIGN_OR_RETURN(auto partition, Partition::open((root / std::to_string(p)).string(), {name, p}, config, create));
+    CF_ASSIGN_OR_RETURN(auto partition,
+                        Partition::open((root / std::to_string(p)).string(), {name, p}, config, create, *journal_));
     topic->views.push_back(partition->current_view());
     topic->partitions.push_back(std::move(partition));
   }
@@ -198,29 +204,42 @@ Status EmbeddedLogImpl::load_topics() {
 }
 
 Status EmbeddedLogImpl::recover_atomic_appends() {
-  std::set<int64_t> referenced;
-  int64_t highest = journal_->max_id();
   for (auto& [name, topic] : topics_) {
     for (auto& partition : topic->partitions) {
-      // Drop the uncommitted trailing batch, then keep the committed batch it exposes referenced:
-      // the journal is rewritten below with only referenced ids, and forgetting that one would
-      // make the next recovery drop a committed batch (found by tests/faults/log_crash_test).
-      for (;;) {
-        const int64_t txn = partition->trailing_txn_id();
-        if (txn == 0) break;
-        highest = std::max(highest, txn);
-        if (journal_->committed(txn)) {
-          referenced.insert(txn);
-          break;
-        }
-        CF_RETURN_IF_ERROR(partition->drop_trailing_batch());
-        topic->views[static_cast<size_t>(partition->id().partition)] = partition->current_view();
-      }
+      CF_RETURN_IF_ERROR(recover_partition(*topic, *partition));
+      // Makes what the crash left in the page cache durable and records it as flushed.
+      CF_RETURN_IF_ERROR(partition->sync());
     }
   }
-  CF_RETURN_IF_ERROR(journal_->rewrite(referenced, highest));
-  next_txn_id_ = highest + 1;
-  return Status::ok();
+  // Every transactional batch left is committed: the journal is rewritten compactly saying so.
+  return journal_->settle();
+}
+
+// Only this partition's own batches are looked at and removed: whether an atomic append committed
+// is the journal's answer, never another partition's state, so damage in one partition cannot
+// roll back another's data.
+Status EmbeddedLogImpl::recover_partition(Topic& topic, Partition& partition) {
+  const int64_t flushed = journal_->flushed_end(partition.id());
+  for (int dropped = 0;; ++dropped) {
+    BatchHeader header;
+    std::string file;
+    int64_t position = 0;
+    if (!partition.trailing_batch(header, file, position) || !header.transactional()) return Status::ok();
+    journal_->note_id(header.txn_id);
+    if (journal_->committed(header.txn_id)) return Status::ok();
+    // A crash leaves at most the batches written after the last flush uncommitted; one the
+    // journal says was flushed, or (journal silent) a second one, means commit records are lost.
+    if (header.base_offset < flushed || (flushed < 0 && dropped > 0)) {
+      return Status::corruption(fmt::format(
+          "segment {}: the batch at byte {} (offset {}) belongs to atomic append {}, which {} does not record as "
+          "committed, although {}: the journal is older than the data or damaged; nothing was rolled back",
+          file, position, header.base_offset, header.txn_id, journal_->path(),
+          flushed >= 0 ? fmt::format("the partition was flushed up to offset {} after it", flushed - 1)
+                       : std::string("a crash leaves at most one uncommitted batch per partition")));
+    }
+    CF_RETURN_IF_ERROR(partition.drop_trailing_batch());
+    topic.views[static_cast<size_t>(partition.id().partition)] = partition.current_view();
+  }
 }
 
 Status EmbeddedLogImpl::load_group_offsets() {
@@ -318,6 +337,11 @@ Status EmbeddedLogImpl::create_topic(std::string_view name, const TopicConfig& c
   fs::create_directories(root, ec);
   if (ec) return Status::io_error(fmt::format("creating {}: {}", root.string(), ec.message()));
   CF_ASSIGN_OR_RETURN(auto topic, open_topic(std::string(name), config, true));
+  // The journal knows the new partitions from the start (replacing what it knew of a deleted
+  // topic of the same name): any uncommitted batch after a crash is above what was flushed.
+  for (int32_t p = 0; p < config.partitions; ++p) {
+    CF_RETURN_IF_ERROR(journal_->record_flushed({std::string(name), p}, 0, /*durable=*/p + 1 == config.partitions));
+  }
   // topic.json last: a topic exists once its metadata does.
   nlohmann::json meta = {{"name", name}, {"config", topic_config_to_map(config)}};
   CF_RETURN_IF_ERROR(write_file_atomically(root / "topic.json", meta.dump(2)));
@@ -332,6 +356,8 @@ Status EmbeddedLogImpl::delete_topic(std::string_view name) {
     std::unique_lock lock(topics_mutex_);
     auto it = topics_.find(name);
     if (it == topics_.end()) return Status::not_found(fmt::format("topic '{}' does not exist", name));
+    // First, so a topic created later under this name is not held to what this one flushed.
+    CF_RETURN_IF_ERROR(journal_->forget_topic(name));
     topic = it->second;
     topics_.erase(it);
     // Moved aside first, so a crash mid-deletion never leaves a half-deleted topic behind.
@@ -455,15 +481,19 @@ Result<std::vector<int64_t>> EmbeddedLogImpl::append_atomic(std::span<const Part
   // Locks in one global order, so two atomic appends never wait for each other in a cycle.
   std::vector<std::unique_lock<std::mutex>> locks;
   for (const Participant& p : parts) locks.emplace_back(p.partition->write_mutex());
-  const int64_t txn = next_txn_id_++;
+  const int64_t txn = journal_->begin();
+  // Takes back the batches written so far and records the abort, so that neither recovery nor a
+  // later rotation of the journal takes them for committed.
+  auto abort = [&](size_t written, Status why) {
+    for (size_t k = 0; k < written; ++k) (void)parts[k].partition->drop_trailing_batch();
+    if (Status s = journal_->abort(txn); !s) log_error("log", "recording an aborted atomic append failed", {{"error", s.to_string()}});
+    return why;
+  };
   bool durable = false;
   std::vector<int64_t> bases(batches.size());
   for (size_t i = 0; i < parts.size(); ++i) {
     auto written = parts[i].partition->write(parts[i].records, txn);
-    if (!written) {
-      for (size_t k = 0; k < i; ++k) (void)parts[k].partition->drop_trailing_batch();
-      return written.status();
-    }
+    if (!written) return abort(i, written.status());
     if (parts[i].input_index >= 0) bases[static_cast<size_t>(parts[i].input_index)] = *written;
     durable = durable || parts[i].partition->config().fsync == FsyncPolicy::kEveryBatch;
   }
@@ -475,11 +505,11 @@ Result<std::vector<int64_t>> EmbeddedLogImpl::append_atomic(std::span<const Part
     }
   }
   if (committed) committed = journal_->commit(txn, durable);
-  if (!committed) {
-    // Nothing of a failed atomic append may stay behind a later batch, where recovery (which
-    // only looks at the last batch) could not remove it.
-    for (const Participant& p : parts) (void)p.partition->drop_trailing_batch();
-    return committed;
+  // Nothing of a failed atomic append may stay behind a later batch, where recovery (which only
+  // looks at the last batch) could not remove it.
+  if (!committed) return abort(parts.size(), committed);
+  for (const Participant& p : parts) {
+    if (Status s = p.partition->committed(durable); !s) log_error("log", "recording a flush failed", {{"error", s.to_string()}});
   }
   std::vector<Partition*> published;
   for (const Participant& p : parts) published.push_back(p.partition);
@@ -563,7 +593,7 @@ Status EmbeddedLogImpl::flush() {
       CF_RETURN_IF_ERROR(partition->sync());
     }
   }
-  return Status::ok();
+  return journal_ ? journal_->sync() : Status::ok();  // the flushed marks just recorded
 }
 
 void EmbeddedLogImpl::background_loop() {

@@ -3,7 +3,9 @@
 //
 // On disk, under <dir>:
 //   LOCK                                   flock()ed while open: one process per directory
-//   txn.journal                            ids of committed atomic appends (see append_atomic)
+//   FORMAT                                 "careflow-log 2" (absent in directories of format 1)
+//   txn.journal                            committed atomic appends, and how far each partition
+//                                          was flushed (log/txn_journal.h)
 //   topics/<topic>/topic.json              the TopicConfig
 //   topics/<topic>/<partition>/<base>.log  segment: record batches, each with a CRC32C
 //   topics/<topic>/<partition>/<base>.index      sparse offset -> file position
@@ -28,9 +30,11 @@ struct EmbeddedLogOptions {
 
 class EmbeddedLog : public Topics {
  public:
-  // Opens (creating if needed) the log in `dir`. Recovers after a crash: a torn batch at the
-  // tail of a segment is truncated; an atomic append that did not commit is rolled back; a CRC
-  // mismatch before the tail is Corruption naming the file and byte position.
+  // Opens (creating if needed) the log in `dir`. Recovers after a crash, removing only what never
+  // committed: a torn batch at the tail of the last segment, above what was flushed, is
+  // truncated; an atomic append that did not commit is rolled back. Damage to committed data (a
+  // complete batch whose CRC fails, a cut below the flushed mark, a damaged or missing journal)
+  // is Corruption naming the file and byte position, and nothing is changed (docs/log-format.md).
   // FailedPrecondition when another process has the directory open.
   static Result<std::unique_ptr<EmbeddedLog>> open(const std::string& dir, EmbeddedLogOptions options = {});
 

@@ -16,8 +16,8 @@ namespace careflow::log {
 namespace fs = std::filesystem;
 
 Result<std::unique_ptr<Partition>> Partition::open(const std::string& dir, TopicPartition id, const TopicConfig& config,
-                                                   bool create) {
-  std::unique_ptr<Partition> p(new Partition(dir, std::move(id), config));
+                                                   bool create, TxnJournal& journal) {
+  std::unique_ptr<Partition> p(new Partition(dir, std::move(id), config, journal));
   std::error_code ec;
   if (create) fs::create_directories(dir, ec);
   if (ec) return Status::io_error(fmt::format("creating {}: {}", dir, ec.message()));
@@ -32,15 +32,32 @@ Result<std::unique_ptr<Partition>> Partition::open(const std::string& dir, Topic
   }
   if (ec) return Status::io_error(fmt::format("listing {}: {}", dir, ec.message()));
   std::sort(bases.begin(), bases.end());
+  const int64_t flushed_end = create ? -1 : journal.flushed_end(p->id_);
   for (size_t i = 0; i < bases.size(); ++i) {
-    CF_ASSIGN_OR_RETURN(auto segment, Segment::open(dir, bases[i], config.index_interval_bytes, i + 1 == bases.size()));
+    const bool last = i + 1 == bases.size();
+    CF_ASSIGN_OR_RETURN(auto segment, Segment::open(dir, bases[i], config.index_interval_bytes, last, flushed_end));
     p->segments_.push_back(std::move(segment));
+  }
+  // Whole batches or segments missing at the end: nothing a crash does to flushed data.
+  const int64_t end = p->segments_.empty() ? 0 : p->segments_.back()->next_offset();
+  if (end < flushed_end) {
+    const std::string where = p->segments_.empty() ? fmt::format("{}: no segment file", dir)
+                                                   : fmt::format("segment {}: the file ends at byte {} (offset {})",
+                                                                 p->segments_.back()->path(), p->segments_.back()->size(), end);
+    return Status::corruption(fmt::format("{}, but offsets up to {} of {} were flushed (txn.journal): committed data is missing",
+                                          where, flushed_end - 1, p->id_.to_string()));
   }
   if (p->segments_.empty()) {
     CF_ASSIGN_OR_RETURN(auto segment, Segment::create(dir, 0, config.index_interval_bytes));
     p->segments_.push_back(std::move(segment));
   }
   p->start_offset_ = p->segments_.front()->base_offset();
+  // The next sync() covers every segment found: what a crash left only in the page cache becomes
+  // durable, and the journal learns how far this partition is flushed.
+  if (!create) {
+    p->older_unsynced_.assign(p->segments_.begin(), std::prev(p->segments_.end()));
+    p->dirty_ = true;
+  }
   return p;
 }
 
@@ -54,8 +71,10 @@ std::shared_ptr<const PartitionView> Partition::current_view() const {
 }
 
 Status Partition::roll() {
+  // Whatever the policy, a segment is complete on disk before the next one exists: a power cut
+  // can then tear only the last segment's tail, never leave a gap before a later segment.
+  CF_RETURN_IF_ERROR(sync());
   const auto& active = segments_.back();
-  if (config_.fsync != FsyncPolicy::kNever) unsynced_.push_back(active);
   CF_ASSIGN_OR_RETURN(auto next, Segment::create(dir_, active->next_offset(), config_.index_interval_bytes));
   segments_.push_back(std::move(next));
   return Status::ok();
@@ -67,31 +86,70 @@ Result<int64_t> Partition::write(std::span<const Record> records, int64_t txn_id
   encode_batch(records, base, txn_id, config_.compression, scratch_);
   CF_RETURN_IF_ERROR(segments_.back()->append(scratch_, parse_batch_header(scratch_.data())));
   dirty_ = true;
+  if (txn_id != 0) pending_txn_base_ = base;
   return base;
+}
+
+int64_t Partition::committed_end() const {
+  return pending_txn_base_ >= 0 ? pending_txn_base_ : segments_.back()->next_offset();
+}
+
+Status Partition::committed(bool synced) {
+  pending_txn_base_ = -1;
+  if (!synced) {
+    unsynced_commit_ = true;
+    return Status::ok();
+  }
+  return journal_.record_flushed(id_, committed_end(), /*durable=*/false);
 }
 
 Status Partition::sync() {
   last_sync_ms_ = steady_clock_ms();
-  for (const auto& s : unsynced_) CF_RETURN_IF_ERROR(s->sync());
-  unsynced_.clear();
-  if (dirty_.exchange(false)) CF_RETURN_IF_ERROR(segments_.back()->sync());
-  return Status::ok();
+  const bool dirty = dirty_.exchange(false);
+  if (!dirty) return Status::ok();
+  // Commit records first: a batch on disk through this sync must not lack its commit record.
+  // (Only when this partition holds such a batch: plain appends pay no journal fsync.)
+  if (unsynced_commit_) {
+    CF_RETURN_IF_ERROR(journal_.sync_commits());
+    unsynced_commit_ = false;
+  }
+  if (!older_unsynced_.empty()) {
+    for (const auto& s : older_unsynced_) CF_RETURN_IF_ERROR(s->sync());
+    older_unsynced_.clear();
+  }
+  CF_RETURN_IF_ERROR(segments_.back()->sync());
+  return journal_.record_flushed(id_, committed_end(), /*durable=*/false);
 }
 
-int64_t Partition::trailing_txn_id() const {
-  BatchHeader header;
-  int64_t position;
-  if (!segments_.back()->last_batch(header, position) || !header.transactional()) return 0;
-  return header.txn_id;
+bool Partition::trailing_batch(BatchHeader& header, std::string& file, int64_t& position) const {
+  for (auto it = segments_.rbegin(); it != segments_.rend(); ++it) {
+    if ((*it)->last_batch(header, position)) {
+      file = (*it)->path();
+      return true;
+    }
+  }
+  return false;
 }
 
 Status Partition::drop_trailing_batch() {
+  pending_txn_base_ = -1;
+  // A segment left empty by a roll (or a rollback) is removed, so the batch before it is last.
+  while (segments_.size() > 1 && segments_.back()->size() == 0) {
+    segments_.back()->remove_files_when_unused();
+    segments_.pop_back();
+  }
   BatchHeader header;
   int64_t position;
   if (!segments_.back()->last_batch(header, position)) return Status::ok();
   log_warn("log", "rolled back a batch that did not commit",
            {{"partition", id_.to_string()}, {"txn", std::to_string(header.txn_id)}, {"offset", std::to_string(header.base_offset)}});
-  return segments_.back()->truncate(position);
+  CF_RETURN_IF_ERROR(segments_.back()->truncate(position));
+  // The journal must never name as flushed what is no longer there (durably: else a later open
+  // would take the rollback for lost data).
+  if (journal_.flushed_end(id_) > header.base_offset) {
+    CF_RETURN_IF_ERROR(journal_.record_flushed(id_, header.base_offset, /*durable=*/true));
+  }
+  return Status::ok();
 }
 
 Status Partition::apply_retention(int64_t now_ms) {

@@ -17,6 +17,7 @@
 
 #include "log/segment.h"
 #include "log/topics.h"
+#include "log/txn_journal.h"
 
 namespace careflow::log {
 
@@ -29,9 +30,11 @@ struct PartitionView {
 
 class Partition {
  public:
-  // Opens the partition in `dir` (creating it when `create`), recovering its segments.
+  // Opens the partition in `dir` (creating it when `create`), recovering its segments. A torn tail
+  // is truncated only above what `journal` says was flushed; a partition that ends below that is
+  // Corruption naming the file and byte. The journal also hears of every sync (record_flushed).
   static Result<std::unique_ptr<Partition>> open(const std::string& dir, TopicPartition id, const TopicConfig& config,
-                                                 bool create);
+                                                 bool create, TxnJournal& journal);
 
   const TopicPartition& id() const { return id_; }
   const TopicConfig& config() const { return config_; }
@@ -39,15 +42,21 @@ class Partition {
 
   // ---- writer, with write_mutex() held ----
   // Writes one batch after the current end; returns its first offset. Not visible until published.
+  // A batch with a `txn_id` is pending until committed() or drop_trailing_batch().
   Result<int64_t> write(std::span<const Record> records, int64_t txn_id);
-  // fsyncs what was written since the last sync.
+  // The pending atomic append's commit record is written: its batch may be named as flushed.
+  Status committed(bool synced);
+  // fsyncs what was written since the last sync: first the journal's pending commit records (when
+  // this partition holds a batch they commit), then the data, then records in the journal how far this partition is flushed (below any pending
+  // batch: it is not committed yet).
   Status sync();
   bool dirty() const { return dirty_.load(); }
   // What readers should see now.
   std::shared_ptr<const PartitionView> current_view() const;
-  // The id of an atomic append whose batch is last in the partition, or 0.
-  int64_t trailing_txn_id() const;
-  // Rolls back that batch (its atomic append never committed).
+  // The header, file and byte position of the partition's last batch; false when it has none.
+  bool trailing_batch(BatchHeader& header, std::string& file, int64_t& position) const;
+  // Rolls back the last batch (its append failed or never committed); lowers the journal's flushed
+  // mark when it named the batch.
   Status drop_trailing_batch();
   Status apply_retention(int64_t now_ms);
   Status compact(int64_t now_ms);
@@ -59,8 +68,10 @@ class Partition {
   Result<std::optional<int64_t>> offset_for_timestamp(const PartitionView& view, int64_t ts) const;
 
  private:
-  Partition(std::string dir, TopicPartition id, TopicConfig config)
-      : dir_(std::move(dir)), id_(std::move(id)), config_(config) {}
+  Partition(std::string dir, TopicPartition id, TopicConfig config, TxnJournal& journal)
+      : dir_(std::move(dir)), id_(std::move(id)), config_(config), journal_(journal) {}
+  // The offset below which everything written is committed.
+  int64_t committed_end() const;
   Status roll();
   // Every record of one segment, in offset order.
   Status read_segment(const Segment& segment, int64_t limit, std::vector<Record>& out) const;
@@ -68,12 +79,15 @@ class Partition {
   const std::string dir_;
   const TopicPartition id_;
   const TopicConfig config_;
+  TxnJournal& journal_;
   std::mutex write_mutex_;
+  int64_t pending_txn_base_ = -1;  // first offset of a written, not yet committed atomic batch
+  bool unsynced_commit_ = false;   // holds a committed atomic batch whose commit record may not be fsynced
   std::vector<std::shared_ptr<Segment>> segments_;
   int64_t start_offset_ = 0;
   std::atomic<bool> dirty_{false};
   int64_t last_sync_ms_ = 0;
-  std::vector<std::shared_ptr<Segment>> unsynced_;  // rolled but not yet fsynced
+  std::vector<std::shared_ptr<Segment>> older_unsynced_;  // found at open, fsynced by the first sync()
   std::string scratch_;  // the batch being encoded, reused
 };
 

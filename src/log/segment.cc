@@ -70,14 +70,14 @@ Result<std::shared_ptr<Segment>> Segment::create(const std::string& dir, int64_t
 }
 
 Result<std::shared_ptr<Segment>> Segment::open(const std::string& dir, int64_t base_offset, int64_t index_interval,
-                                               bool is_last) {
+                                               bool is_last, int64_t flushed_end) {
   std::shared_ptr<Segment> s(new Segment(dir, base_offset, index_interval));
   CF_RETURN_IF_ERROR(s->open_files(false));
   struct stat st;
   if (fstat(s->fd_, &st) != 0) return Status::from_errno(fmt::format("stat {}", s->log_path_), errno);
   s->size_ = st.st_size;
   if (is_last) {
-    CF_RETURN_IF_ERROR(s->scan_from(0, /*truncate_torn=*/true));
+    CF_RETURN_IF_ERROR(s->scan_from(0, /*truncate_torn=*/true, flushed_end));
     CF_RETURN_IF_ERROR(s->rewrite_index_files());
     return s;
   }
@@ -133,7 +133,7 @@ Status Segment::load_indexes() {
   return Status::ok();
 }
 
-Status Segment::scan_from(int64_t position, bool truncate_torn) {
+Status Segment::scan_from(int64_t position, bool truncate_torn, int64_t flushed_end) {
   BatchReader reader(fd_, log_path_, position, size_);
   for (;;) {
     switch (reader.next()) {
@@ -149,6 +149,13 @@ Status Segment::scan_from(int64_t position, bool truncate_torn) {
         if (!truncate_torn) {
           return Status::corruption(
               fmt::format("segment {}: incomplete batch at byte {} in a segment that is not the last", log_path_, reader.position()));
+        }
+        if (next_offset_ < flushed_end) {
+          // A torn write can only hit what was never flushed; this cut off flushed, committed data.
+          return Status::corruption(fmt::format(
+              "segment {}: the file ends inside the batch at byte {} (offset {}), but offsets up to {} were flushed "
+              "(txn.journal): committed data is missing, not torn; nothing was truncated",
+              log_path_, reader.position(), next_offset_.load(), flushed_end - 1));
         }
         log_warn("log", "recovery truncated a torn batch",
                  {{"file", log_path_}, {"position", std::to_string(reader.position())},
@@ -236,6 +243,7 @@ Status Segment::truncate(int64_t position) {
   next_offset_ = base_offset_;
   max_timestamp_ = INT64_MIN;
   CF_RETURN_IF_ERROR(scan_from(0, /*truncate_torn=*/false));
+  CF_RETURN_IF_ERROR(sync());
   return rewrite_index_files();
 }
 

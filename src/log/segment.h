@@ -22,10 +22,12 @@ class Segment {
   // A new, empty segment.
   static Result<std::shared_ptr<Segment>> create(const std::string& dir, int64_t base_offset, int64_t index_interval);
   // An existing segment. The last segment of a partition (`is_last`) is scanned in full and a torn
-  // tail is truncated; an older one trusts its index files and checks only the batches after the
-  // last index entry (a full scan rebuilds missing or inconsistent indexes).
+  // tail is truncated, unless it starts below `flushed_end` (offsets below it were fsynced and
+  // committed: losing them is Corruption, not a torn write); an older one trusts its index files
+  // and checks only the batches after the last index entry (a full scan rebuilds missing or
+  // inconsistent indexes).
   static Result<std::shared_ptr<Segment>> open(const std::string& dir, int64_t base_offset, int64_t index_interval,
-                                               bool is_last);
+                                               bool is_last, int64_t flushed_end = -1);
   ~Segment();
   Segment(const Segment&) = delete;
   Segment& operator=(const Segment&) = delete;
@@ -42,7 +44,8 @@ class Segment {
   // ---- writer ----
   Status append(const std::string& batch, const BatchHeader& header);
   Status sync();
-  // Drops everything from `position` on (an uncommitted atomic append), rebuilding the indexes.
+  // Drops everything from `position` on (an uncommitted atomic append), rebuilding the indexes,
+  // and fdatasyncs, so the dropped batch cannot come back after a power cut.
   Status truncate(int64_t position);
 
   // ---- readers ----
@@ -61,8 +64,8 @@ class Segment {
   Status open_files(bool create);
   Status load_indexes();
   // Scans batches from `position`, validating them and indexing them; truncates a torn tail when
-  // `truncate_torn`, else reports it as corruption.
-  Status scan_from(int64_t position, bool truncate_torn);
+  // `truncate_torn` and it starts at or after `flushed_end`, else reports it as corruption.
+  Status scan_from(int64_t position, bool truncate_torn, int64_t flushed_end = -1);
   void index_batch(const BatchHeader& header, int64_t position, bool persist);
   Status rewrite_index_files();
 

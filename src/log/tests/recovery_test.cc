@@ -10,6 +10,8 @@
 #include "log/embedded_log.h"
 #include "log/record_batch.h"
 #include "log/tests/log_test_util.h"
+#include "log/txn_journal.h"
+#include "common/crc32c.h"
 
 namespace careflow::log {
 namespace {
@@ -183,6 +185,92 @@ TEST(Recovery, MissingIndexFilesAreRebuilt) {
   auto log = open_log(dir.str());
   EXPECT_EQ(log->fetch({"t", 0}, 57)->records.front().value, "57");
   EXPECT_EQ(**log->offset_for_timestamp({"t", 0}, 455), 46);
+}
+
+// A data directory written before the format-2 journal (no FORMAT file, 12-byte journal records
+// of which a restart kept only the ids of each partition's last batch) still opens: its one
+// uncommitted batch is rolled back, and the journal is upgraded.
+std::string format1_journal(std::initializer_list<int64_t> ids) {
+  std::string out;
+  for (int64_t id : ids) {
+    const uint32_t crc = crc32c(&id, 8);
+    out.append(reinterpret_cast<const char*>(&id), 8).append(reinterpret_cast<const char*>(&crc), 4);
+  }
+  return out;
+}
+
+void three_atomic_appends_in_format1(const TempDir& dir) {
+  {
+    auto log = open_log(dir.str());
+    ASSERT_TRUE(log->create_topic("t", TopicConfig{.partitions = 2}).is_ok());
+    for (int i = 0; i < 3; ++i) {  // ids 1, 2, 3
+      std::vector<PartitionBatch> batches = {{{"t", 0}, {rec("a" + std::to_string(i))}}, {{"t", 1}, {rec("b" + std::to_string(i))}}};
+      ASSERT_TRUE(log->append_atomic(batches).is_ok());
+    }
+  }
+  std::filesystem::remove(dir.path() / "FORMAT");
+  std::ofstream(dir.path() / "txn.journal", std::ios::binary | std::ios::trunc) << format1_journal({3});
+}
+
+TEST(Recovery, AFormat1DirectoryOpensRollsBackItsUncommittedBatchAndIsUpgraded) {
+  TempDir dir;
+  three_atomic_appends_in_format1(dir);
+  std::string batch;
+  encode_batch(std::vector<Record>{rec("uncommitted")}, 3, 4, Compression::kUncompressed, batch);
+  append_bytes(segment_path(dir, "t", 0, 0), batch);
+  for (int restart = 0; restart < 2; ++restart) {
+    auto log = open_log(dir.str());
+    ASSERT_TRUE(log);
+    EXPECT_EQ(values(*log, {"t", 0}), (std::vector<std::string>{"a0", "a1", "a2"}));
+    EXPECT_EQ(values(*log, {"t", 1}), (std::vector<std::string>{"b0", "b1", "b2"}));
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "FORMAT"));
+  std::ifstream in(dir.path() / "txn.journal", std::ios::binary);
+  std::string magic(8, '\0');
+  in.read(magic.data(), 8);
+  EXPECT_EQ(magic, "CFTXNJ02");
+}
+
+// A crash leaves at most one uncommitted batch per partition; a format-1 journal does not say how
+// far the partition was flushed, so a second one is refused rather than rolled back.
+TEST(Recovery, TwoUncommittedBatchesWithAFormat1JournalAreRefused) {
+  TempDir dir;
+  three_atomic_appends_in_format1(dir);
+  std::ofstream(dir.path() / "txn.journal", std::ios::binary | std::ios::trunc) << format1_journal({1});
+  auto log = EmbeddedLog::open(dir.str());
+  ASSERT_FALSE(log.is_ok());
+  EXPECT_EQ(log.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(log.status().message().find(segment_path(dir, "t", 0, 0).string()), std::string::npos) << log.status().message();
+  EXPECT_NE(log.status().message().find("atomic append 2"), std::string::npos) << log.status().message();
+}
+
+TEST(TxnJournal, RotatesWithoutForgettingACommitAndKeepsAbortsAndInFlightIdsOut) {
+  TempDir dir;
+  const std::string path = (dir.path() / "txn.journal").string();
+  int64_t in_flight = 0, aborted = 0;
+  {
+    auto journal = TxnJournal::open(path, false, /*rotate_bytes=*/256);
+    ASSERT_TRUE(journal.is_ok()) << journal.status().to_string();
+    ASSERT_TRUE((*journal)->settle().is_ok());
+    aborted = (*journal)->begin();
+    ASSERT_TRUE((*journal)->abort(aborted).is_ok());
+    for (int i = 0; i < 40; ++i) {
+      const int64_t id = (*journal)->begin();
+      ASSERT_TRUE((*journal)->commit(id, false).is_ok());
+      ASSERT_TRUE((*journal)->record_flushed({"t", i % 3}, i, false).is_ok());
+    }
+    EXPECT_LT(std::filesystem::file_size(path), 256u + 64u) << "the journal did not rotate";
+    in_flight = (*journal)->begin();  // a crash before its commit: rotations must not settle it
+    for (int i = 40; i < 60; ++i) ASSERT_TRUE((*journal)->commit((*journal)->begin(), false).is_ok());
+  }
+  auto journal = TxnJournal::open(path, true);
+  ASSERT_TRUE(journal.is_ok()) << journal.status().to_string();
+  for (int64_t id = aborted + 1; id <= aborted + 61; ++id) EXPECT_EQ((*journal)->committed(id), id != in_flight) << id;
+  EXPECT_EQ(in_flight, aborted + 41);
+  EXPECT_FALSE((*journal)->committed(aborted));
+  EXPECT_FALSE((*journal)->committed(aborted + 62));
+  EXPECT_EQ((*journal)->flushed_end({"t", 1}), 37);
+  EXPECT_EQ((*journal)->flushed_end({"u", 1}), -1);
 }
 
 }  // namespace
