@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "exec/connectors/debezium_ops.h"
 #include "exec/connectors/fields_codec.h"
 #include "exec/connectors/json_convert.h"
 
@@ -87,6 +88,9 @@ class JsonFormat : public RecordFormat {
     if (!value.is_ok()) return skip_or(value.status());
     RowKind kind = RowKind::kInsert;
     for (const log::Header& h : record.headers) {
+      // Only a retract table's rows carry their kind; any other table reads every record as +I
+      // (its declared changelog), whatever a header says.
+      if (mode_ != sql::ChangelogMode::kRetract) break;
       if (h.key == "op" && h.value && !parse_kind(*h.value, &kind)) {
         return skip_or(record_error(record, fmt::format("header op '{}' is not +I, -U, +U or -D", *h.value)));
       }
@@ -121,8 +125,8 @@ class JsonFormat : public RecordFormat {
 
 class DebeziumJsonFormat : public RecordFormat {
  public:
-  DebeziumJsonFormat(PhysicalSchema schema, bool schema_include, bool ignore_errors)
-      : schema_(std::move(schema)), schema_include_(schema_include), ignore_errors_(ignore_errors) {}
+  DebeziumJsonFormat(PhysicalSchema schema, sql::ChangelogMode mode, bool schema_include, bool ignore_errors)
+      : schema_(std::move(schema)), mode_(mode), schema_include_(schema_include), ignore_errors_(ignore_errors) {}
 
   Status decode(const log::Record& record, RowBatch* out) const override {
     if (!record.value) return Status::ok();  // Debezium's tombstone after a delete
@@ -149,15 +153,13 @@ class DebeziumJsonFormat : public RecordFormat {
       out->push_back(std::move(*row));
       return Status::ok();
     };
-    Status s;
-    if (op == "c" || op == "r") s = side("after", RowKind::kInsert);
-    else if (op == "u") {
-      s = side("before", RowKind::kUpdateBefore);
-      if (s.is_ok()) s = side("after", RowKind::kUpdateAfter);
-    } else if (op == "d") s = side("before", RowKind::kDelete);
-    else if (op == "t" || op == "m") return Status::ok();  // truncate and message events carry no rows
-    else s = record_error(record, fmt::format("unknown Debezium op '{}'", op));
-    return skip_or(s);
+    std::vector<DebeziumSide> sides;
+    if (!debezium_sides(op, mode_, &sides)) return skip_or(record_error(record, fmt::format("unknown Debezium op '{}'", op)));
+    for (const DebeziumSide& s : sides) {
+      Status status = side(s.field, s.kind);
+      if (!status.is_ok()) return skip_or(status);
+    }
+    return Status::ok();
   }
 
   Status encode(const Row& row, std::vector<log::Record>* out) const override {
@@ -176,6 +178,7 @@ class DebeziumJsonFormat : public RecordFormat {
   Status skip_or(Status s) const { return ignore_errors_ || s.is_ok() ? Status::ok() : s; }
 
   PhysicalSchema schema_;
+  sql::ChangelogMode mode_;
   bool schema_include_;
   bool ignore_errors_;
 };
@@ -244,7 +247,7 @@ Result<std::unique_ptr<RecordFormat>> make_record_format(const sql::TableDef& ta
   if (format == "debezium-json") {
     bool include = flag("debezium-json.schema-include") || flag("value.debezium-json.schema-include");
     bool ignore = flag("debezium-json.ignore-parse-errors") || flag("value.debezium-json.ignore-parse-errors");
-    return std::unique_ptr<RecordFormat>(new DebeziumJsonFormat(std::move(schema), include, ignore));
+    return std::unique_ptr<RecordFormat>(new DebeziumJsonFormat(std::move(schema), table.changelog_mode(), include, ignore));
   }
   if (format == "raw") {
     if (schema.types.size() != 1 || !(schema.types[0].is_string() || schema.types[0].is_binary())) {

@@ -6,7 +6,8 @@
 //                  columns, +I/+U write the row, -D writes a tombstone. A retract table keeps
 //                  the row kind in a record header "op" (+I, -U, +U, -D).
 //   debezium-json  Debezium's envelope {"before", "after", "op"}: c/r → +I, u → -U and +U,
-//                  d → -D; written as Flink does (+I/+U as "c" with after, -U/-D as "d" with before).
+//                  d → -D (in append mode every event is one +I: debezium_ops.h); written as
+//                  Flink does (+I/+U as "c" with after, -U/-D as "d" with before).
 //                  'debezium-json.schema-include' = 'true' reads the {"schema", "payload"} wrapper.
 //   raw            the whole value as the table's single STRING or BYTES column.
 // The Avro formats (avro_record_formats.cc), with Flink's mapping of columns to Avro (avro_rows.h):
