@@ -35,7 +35,7 @@ class ChangelogModeTest : public ::testing::Test {
     ASSERT_TRUE(reg.is_ok()) << reg.status().to_string();
     registry_ = std::move(reg).value();
     client_ = registry::embedded_client(*registry_);
-    registries_ = std::make_unique<FormatRegistries>(client_.get(), serde::SerializerOptions{}, nullptr);
+    registries_ = std::make_unique<SchemaRegistryClients>(client_.get(), serde::SerializerOptions{}, nullptr);
   }
   void TearDown() override {
     registries_.reset();
@@ -84,7 +84,7 @@ class ChangelogModeTest : public ::testing::Test {
   std::unique_ptr<log::EmbeddedLog> log_;
   std::unique_ptr<registry::SchemaRegistry> registry_;
   std::unique_ptr<serde::RegistryClient> client_;
-  std::unique_ptr<FormatRegistries> registries_;
+  std::unique_ptr<SchemaRegistryClients> registries_;
   Session session_;
   std::vector<std::unique_ptr<Job>> jobs_;
 };

@@ -17,11 +17,12 @@
 #include <algorithm>
 #include <optional>
 
-#include "exec/connectors/avro_rows.h"
-#include "exec/connectors/debezium_ops.h"
-#include "exec/connectors/fields_codec.h"
-#include "exec/connectors/json_convert.h"
-#include "exec/connectors/record_format.h"
+#include "exec/formats/avro_rows.h"
+#include "exec/formats/debezium_ops.h"
+#include "exec/formats/fields_codec.h"
+#include "exec/formats/format_util.h"
+#include "exec/formats/json_convert.h"
+#include "exec/formats/record_format.h"
 #include "serde/avro_binary.h"
 #include "serde/wire_format.h"
 
@@ -32,10 +33,6 @@ using sql::DataType;
 using sql::Value;
 
 namespace {
-
-Status record_error(const log::Record& record, const std::string& what) {
-  return Status::invalid_argument(fmt::format("record at offset {}: {}", record.offset, what));
-}
 
 std::vector<Value> pick(const Row& row, const std::vector<int>& columns) {
   std::vector<Value> out;
@@ -83,12 +80,7 @@ class KeyValueAvroFormat : public RecordFormat {
     if (!values.is_ok()) return record_error(record, "value: " + values.status().message());
     place(std::move(*values), value_columns_, &row);
     if (value_columns_.size() < width_ && record.key && key_.codec) CF_RETURN_IF_ERROR(decode_key(record, &row));
-    for (const log::Header& h : record.headers) {
-      if (mode_ != sql::ChangelogMode::kRetract) break;  // as the json format: only a retract table's rows carry a kind
-      if (h.key == "op" && h.value && !parse_kind(*h.value, &row.kind)) {
-        return record_error(record, fmt::format("header op '{}' is not +I, -U, +U or -D", *h.value));
-      }
-    }
+    CF_RETURN_IF_ERROR(kind_from_headers(record, mode_, &row.kind));
     out->push_back(std::move(row));
     return Status::ok();
   }
@@ -246,7 +238,7 @@ std::string normalized(std::string s) {
 }
 
 Result<KeySide> key_side(const sql::TableDef& table, const PhysicalSchema& schema, const std::string& value_format,
-                         FormatRegistries* registries) {
+                         SchemaRegistryClients* registries) {
   KeySide key;
   if (const std::string* fields = table.option("key.fields")) {
     size_t start = 0;
@@ -299,7 +291,7 @@ Result<KeySide> key_side(const sql::TableDef& table, const PhysicalSchema& schem
 }  // namespace
 
 Result<std::unique_ptr<RecordFormat>> make_avro_record_format(const sql::TableDef& table, const std::string& format,
-                                                              FormatRegistries* registries) {
+                                                              SchemaRegistryClients* registries) {
   PhysicalSchema schema = physical_schema(table);
   CF_ASSIGN_OR_RETURN(KeySide key, key_side(table, schema, format, registries));
   CodecSpec spec;
@@ -341,5 +333,16 @@ Result<std::unique_ptr<RecordFormat>> make_avro_record_format(const sql::TableDe
   return std::unique_ptr<RecordFormat>(new KeyValueAvroFormat(schema.names.size(), table.changelog_mode(), std::move(key),
                                                               std::move(value_columns), std::move(value)));
 }
+
+bool has_avro_key_format(const sql::TableDef& table) {
+  const std::string* key = table.option("key.format");
+  return key && key->find("avro") != std::string::npos;
+}
+
+CF_REGISTER_FORMAT({"avro", make_avro_record_format, true, ""});
+CF_REGISTER_FORMAT({"avro-confluent", make_avro_record_format, true, ""});
+CF_REGISTER_FORMAT({"avro-registry", make_avro_record_format, true, "Confluent Cloud"});
+CF_REGISTER_FORMAT({"debezium-avro-confluent", make_avro_record_format, false, ""});
+CF_REGISTER_FORMAT({"debezium-avro-registry", make_avro_record_format, false, "Confluent Cloud"});
 
 }  // namespace careflow::exec

@@ -1,4 +1,4 @@
-#include "exec/connectors/debezium_ops.h"
+#include "exec/formats/debezium_ops.h"
 
 namespace careflow::exec {
 
