@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
+#include "exec/formats/record_format.h"
 
 namespace careflow::exec {
 
@@ -31,15 +31,9 @@ const ConnectorDefinition* ConnectorRegistry::for_table(const sql::TableDef& tab
 std::string ConnectorRegistry::known(bool sinks_only) const {
   std::vector<std::string> names;
   for (const ConnectorDefinition& c : connectors_) {
-    if (!sinks_only || c.make_sink) names.push_back("'" + c.identifier + "'");
+    if (!sinks_only || c.make_sink) names.push_back(c.identifier);
   }
-  std::sort(names.begin(), names.end());
-  std::string out;
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
-    out += names[i];
-  }
-  return out;
+  return quoted_names(std::move(names));
 }
 
 namespace {

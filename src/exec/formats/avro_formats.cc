@@ -339,10 +339,10 @@ bool has_avro_key_format(const sql::TableDef& table) {
   return key && key->find("avro") != std::string::npos;
 }
 
-CF_REGISTER_FORMAT({"avro", make_avro_record_format, true, ""});
-CF_REGISTER_FORMAT({"avro-confluent", make_avro_record_format, true, ""});
-CF_REGISTER_FORMAT({"avro-registry", make_avro_record_format, true, "Confluent Cloud"});
-CF_REGISTER_FORMAT({"debezium-avro-confluent", make_avro_record_format, false, ""});
-CF_REGISTER_FORMAT({"debezium-avro-registry", make_avro_record_format, false, "Confluent Cloud"});
+CF_REGISTER_FORMAT({"avro", make_avro_record_format, true});
+CF_REGISTER_FORMAT({"avro-confluent", make_avro_record_format, true});
+CF_REGISTER_FORMAT({"avro-registry", make_avro_record_format, true});
+CF_REGISTER_FORMAT({"debezium-avro-confluent", make_avro_record_format, false});
+CF_REGISTER_FORMAT({"debezium-avro-registry", make_avro_record_format, false});
 
 }  // namespace careflow::exec

@@ -93,6 +93,6 @@ Result<std::unique_ptr<RecordFormat>> make_csv_format(const sql::TableDef& table
 
 }  // namespace
 
-CF_REGISTER_FORMAT({"csv", make_csv_format, false, "files"});
+CF_REGISTER_FORMAT({"csv", make_csv_format, false});
 
 }  // namespace careflow::exec

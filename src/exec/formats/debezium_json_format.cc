@@ -82,6 +82,6 @@ Result<std::unique_ptr<RecordFormat>> make_debezium_json_format(const sql::Table
 
 }  // namespace
 
-CF_REGISTER_FORMAT({"debezium-json", make_debezium_json_format, false, ""});
+CF_REGISTER_FORMAT({"debezium-json", make_debezium_json_format, false});
 
 }  // namespace careflow::exec

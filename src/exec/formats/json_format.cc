@@ -68,6 +68,6 @@ Result<std::unique_ptr<RecordFormat>> make_json_format(const sql::TableDef& tabl
 
 }  // namespace
 
-CF_REGISTER_FORMAT({"json", make_json_format, true, ""});
+CF_REGISTER_FORMAT({"json", make_json_format, true});
 
 }  // namespace careflow::exec

@@ -47,6 +47,6 @@ Result<std::unique_ptr<RecordFormat>> make_raw_format(const sql::TableDef& table
 
 }  // namespace
 
-CF_REGISTER_FORMAT({"raw", make_raw_format, true, ""});
+CF_REGISTER_FORMAT({"raw", make_raw_format, true});
 
 }  // namespace careflow::exec

@@ -44,19 +44,22 @@ const FormatDefinition* FormatRegistry::find(std::string_view identifier) const 
   return nullptr;
 }
 
-std::string FormatRegistry::known(bool keys_only) const {
-  std::vector<std::string> names;
-  for (const FormatDefinition& f : formats_) {
-    if (keys_only && !f.key_format) continue;
-    names.push_back(fmt::format("'{}'{}", f.identifier, f.note.empty() ? "" : " (" + f.note + ")"));
-  }
+std::string quoted_names(std::vector<std::string> names) {
   std::sort(names.begin(), names.end());
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) {
     if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
-    out += names[i];
+    out += "'" + names[i] + "'";
   }
   return out;
+}
+
+std::string FormatRegistry::known(bool keys_only) const {
+  std::vector<std::string> names;
+  for (const FormatDefinition& f : formats_) {
+    if (!keys_only || f.key_format) names.push_back(f.identifier);
+  }
+  return quoted_names(std::move(names));
 }
 
 bool needs_session_registry(const sql::TableDef& table) {

@@ -83,7 +83,6 @@ struct FormatDefinition {
   std::string identifier;        // as written in 'format' / 'value.format' / 'key.format'
   RecordFormatFactory make;      // a table's records
   bool key_format = false;       // may also stand in 'key.format'
-  std::string note;              // for the list of known formats, e.g. "files" for csv
 };
 
 class FormatRegistry {
@@ -100,10 +99,14 @@ class FormatRegistry {
 
 #define CF_FORMAT_CONCAT_(a, b) a##b
 #define CF_FORMAT_CONCAT(a, b) CF_FORMAT_CONCAT_(a, b)
-// In a format's own file: CF_REGISTER_FORMAT({"json", make_json_format, true, ""});
+// In a format's own file: CF_REGISTER_FORMAT({"json", make_json_format, true});
 #define CF_REGISTER_FORMAT(...)                                                            \
   [[maybe_unused]] static const bool CF_FORMAT_CONCAT(cf_format_registered_, __LINE__) = \
       (::careflow::exec::FormatRegistry::global().add(::careflow::exec::FormatDefinition __VA_ARGS__), true)
+
+// "'a', 'b' and 'c'": the names quoted and sorted, for messages that list what is known (the
+// format and connector registries).
+std::string quoted_names(std::vector<std::string> names);
 
 // The table's value format: 'value.format', else 'format', else "json".
 std::string value_format_of(const sql::TableDef& table);
