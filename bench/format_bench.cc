@@ -17,7 +17,7 @@
 #include <fstream>
 
 #include "bench_util.h"
-#include "exec/connectors/record_format.h"
+#include "exec/formats/record_format.h"
 #include "exec/session.h"
 #include "serde/registry_client.h"
 
@@ -63,14 +63,14 @@ struct Side {
 
 struct Fixture {
   InProcessRegistry client;
-  std::unique_ptr<exec::FormatRegistries> registries;
+  std::unique_ptr<exec::SchemaRegistryClients> registries;
   exec::Session session;
   std::vector<Row> rows;
   std::vector<sql::DataType> types;
   Side json, avro;
 
   Fixture() {
-    registries = std::make_unique<exec::FormatRegistries>(&client, serde::SerializerOptions{}, nullptr);
+    registries = std::make_unique<exec::SchemaRegistryClients>(&client, serde::SerializerOptions{}, nullptr);
     static const char* kMetrics[] = {"Pressure", "FlowRate", "FlowLevel", "BloodGlucose"};
     for (int i = 0; i < kRows; ++i) {
       int patient = 1 + i % 5;

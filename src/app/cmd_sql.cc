@@ -23,7 +23,7 @@
 #include "app/open_registry.h"
 #include "app/sql_location.h"
 #include "exec/connectors/job_runner.h"
-#include "exec/connectors/record_format.h"
+#include "exec/formats/record_format.h"
 #include "exec/row.h"
 #include "exec/session.h"
 #include "registry/client_implementations.h"
@@ -74,9 +74,9 @@ struct SqlRegistries {
   // the built-in one), so that offline sessions register and read schemas where `careflow up` does.
   std::unique_ptr<registry::SchemaRegistry> embedded;
   std::unique_ptr<serde::RegistryClient> session;
-  exec::FormatRegistries* formats = nullptr;  // the newest of `made`
+  exec::SchemaRegistryClients* formats = nullptr;  // the newest of `made`
   // Earlier ones stay alive: the shell's background jobs may still use them.
-  std::vector<std::unique_ptr<exec::FormatRegistries>> made;
+  std::vector<std::unique_ptr<exec::SchemaRegistryClients>> made;
 };
 
 Status prepare_registries(const Config& config, const std::vector<exec::Job*>& jobs, SqlRegistries* out) {
@@ -103,7 +103,7 @@ Status prepare_registries(const Config& config, const std::vector<exec::Job*>& j
     out->formats = nullptr;
   }
   if (!out->formats) {
-    out->made.push_back(std::make_unique<exec::FormatRegistries>(
+    out->made.push_back(std::make_unique<exec::SchemaRegistryClients>(
         out->session.get(), serializer_options(config, false), [](const std::string& url, const std::string& user_info) {
           return registry::http_client(url, user_info);
         }));
@@ -227,7 +227,7 @@ void shell(const Config& config) {
         fmt::print("[ERROR] {}\n", s.message());
         continue;
       }
-      exec::FormatRegistries* formats = registries.formats;
+      exec::SchemaRegistryClients* formats = registries.formats;
       if (r.is_insert) {
         // An INSERT keeps running in the background, as a submitted Flink job does.
         auto job = std::shared_ptr<exec::Job>(std::move(r.job));

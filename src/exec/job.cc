@@ -35,6 +35,12 @@ Operator* Job::add(OperatorPtr op) {
 }
 
 Operator* Job::build_node(const sql::PlanPtr& node) {
+  Operator* op = build_operator(node);
+  if (op) op->set_plan_node(node.get());
+  return op;
+}
+
+Operator* Job::build_operator(const sql::PlanPtr& node) {
   using sql::PlanKind;
   const sql::PlanNode& n = *node;
   auto input = [&](size_t i, Operator* downstream, int port) { build_node(n.inputs[i])->connect(downstream, port); };
@@ -43,7 +49,7 @@ Operator* Job::build_node(const sql::PlanPtr& node) {
       bool any_computed = false;
       for (const auto& c : n.computed) any_computed = any_computed || c != nullptr;
       Operator* op = add(any_computed ? make_computed_columns(n.computed) : std::make_unique<Identity>());
-      sources_.push_back({n.table, op});
+      sources_.push_back({n.table, op, &n});
       return op;
     }
     case PlanKind::kValues: {
@@ -140,6 +146,8 @@ Status Job::guard(const std::function<void()>& body) {
     body();
   } catch (const sql::EvalError& e) {
     failure_ = Status::failed_precondition(fmt::format("the job failed: {}", e.what()));
+  } catch (const ChangelogViolation& v) {
+    failure_ = Status::internal(v.message);
   }
   return failure_;
 }
@@ -190,6 +198,18 @@ Status Job::push(const std::string& table, const RowBatch& rows) {
 }
 
 Status Job::push_full(size_t source, RowBatch rows) {
+#ifndef NDEBUG
+  // A source must give the changelog its table declares (an append table only +I rows), or
+  // every operator planned after it computes for a changelog it does not get.
+  const SourceSlot& slot = sources_[source];
+  if (slot.node->insert_only) {
+    for (const Row& row : rows) {
+      if (row.kind == RowKind::kInsert) continue;
+      return Status::internal(fmt::format("the source of table '{}' gave a {} row, but the table is append-only "
+                                          "(changelogMode=[I])", slot.table->name, kind_symbol(row.kind)));
+    }
+  }
+#endif
   return guard([&] { sources_[source].entry->push_batch(0, rows); });
 }
 

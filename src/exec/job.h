@@ -23,6 +23,7 @@ namespace careflow::exec {
 struct SourceSlot {
   std::shared_ptr<const sql::TableDef> table;
   Operator* entry = nullptr;  // receives rows with every column of the table (computed ones empty)
+  const sql::PlanNode* node = nullptr;  // the scan: its changelog mode is what the source must give
 };
 
 class Job {
@@ -45,6 +46,8 @@ class Job {
   // CAST that cannot parse, a division by zero) fails the job: Status naming the cause.
   Status push(const std::string& table, const RowBatch& rows);
   // Rows with every column of the table (physical and metadata) into one scan.
+  // In a debug build, Internal when a row's kind is not in the changelog mode the plan declares
+  // for the scan, or an operator emits one its node does not declare (operator.h).
   Status push_full(size_t source, RowBatch rows);
   // The rows produced since the last call.
   RowBatch take_output() { return collector_->take(); }
@@ -53,7 +56,8 @@ class Job {
 
  private:
   Job() = default;
-  Operator* build_node(const sql::PlanPtr& node);
+  Operator* build_node(const sql::PlanPtr& node);      // the operator, told its plan node
+  Operator* build_operator(const sql::PlanPtr& node);
   Operator* add(OperatorPtr op);
   Status guard(const std::function<void()>& body);
 

@@ -41,8 +41,28 @@ class Session {
   Result<sql::PlanPtr> plan(const sql::Statement& statement) const;
 
  private:
-  Result<std::vector<StatementResult>> create_table(sql::Statement& s);
-  Result<std::vector<StatementResult>> job_for(const sql::PlanPtr& plan, bool is_insert);
+  using Results = Result<std::vector<StatementResult>>;
+  // One function per kind of statement (as DuckDB's binder has one per statement), by concern:
+  // queries, INSERT and SET in session.cc; DDL in session_ddl.cc; SHOW, DESCRIBE and EXPLAIN in
+  // session_show.cc.
+  Results run_query(sql::Statement& s);
+  Results run_insert(sql::Statement& s);
+  Results run_statement_set(sql::Statement& s);
+  Results set_option(sql::Statement& s);
+  Results reset_option(sql::Statement& s);
+  Results create_table(sql::Statement& s);
+  Results create_view(sql::Statement& s, std::string_view text);
+  Results drop_table(sql::Statement& s);
+  Results drop_view(sql::Statement& s);
+  Results alter_table(sql::Statement& s);
+  Results show_tables();
+  Results show_views();
+  Results show_create_table(sql::Statement& s);
+  Results describe_statement(sql::Statement& s);
+  Results explain(sql::Statement& s);
+
+  Results job_for(const sql::PlanPtr& plan, bool is_insert);
+  // The connector and formats are known to their registries; positions errors at `pos`.
   Status check_options(const sql::TableDef& table, sql::SourcePos pos) const;
   std::string describe(const sql::TableDef& table) const;
 

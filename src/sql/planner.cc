@@ -20,6 +20,22 @@ std::string describe_origin(const PlanNode& n) {
   return line.substr(0, line.find(", changelogMode"));
 }
 
+// What to change so that an append-only table takes updates, for the reason it is append-only.
+std::string append_sink_hint(const TableDef& table) {
+  const bool keyed = !table.primary_key.empty();
+  if (table.option("changelog.mode")) {
+    return keyed ? fmt::format("'{}' is append-only by its 'changelog.mode' = 'append': set 'changelog.mode' = "
+                               "'upsert' or 'retract'", table.name)
+                 : fmt::format("'{}' is append-only by its 'changelog.mode' = 'append': set 'changelog.mode' = "
+                               "'retract' (or give it a PRIMARY KEY and set 'upsert')", table.name);
+  }
+  if (const std::string* connector = table.option("connector")) {
+    return fmt::format("'{}' is append-only as a '{}' table: set 'changelog.mode' = 'retract'{}", table.name, *connector,
+                       keyed ? " or 'upsert'" : "");
+  }
+  return fmt::format("give '{}' a PRIMARY KEY (an upsert table) or set 'changelog.mode' = 'retract'", table.name);
+}
+
 }  // namespace
 
 Result<PlanPtr> Planner::plan_query(const Query& query) const {
@@ -48,6 +64,16 @@ Result<PlanPtr> Planner::plan_insert(const Insert& insert) const {
       writable.push_back(static_cast<int>(i));
     }
     QueryPlanner planner(catalog_, options_);
+    if (insert.query->kind == Query::Kind::kValues) {
+      // As Flink types INSERT INTO t VALUES (..., NULL, ...): a column of bare NULLs takes the
+      // type of the table column it fills.
+      for (size_t k = 0; k < insert.query->values[0].size(); ++k) {
+        int col = -1;
+        if (insert.columns.empty()) col = k < writable.size() ? writable[k] : -1;
+        else if (k < insert.columns.size()) col = table->column_index(insert.columns[k]);
+        planner.values_types_.push_back(col < 0 ? DataType::of(TypeId::kNull) : table->columns[static_cast<size_t>(col)].type);
+      }
+    }
     QueryPlanner::Planned q = planner.query(*insert.query);
     PlanPtr input = apply_rank_rules(q.node);
     // Which query column feeds which table column.
@@ -108,8 +134,8 @@ Result<PlanPtr> Planner::plan_insert(const Insert& insert) const {
       const PlanNode* origin = update_origin(*body);
       plan_fail(insert.table_pos,
                 fmt::format("Table sink '{}' doesn't support consuming update and delete changes which is produced by "
-                            "node {}; give '{}' a PRIMARY KEY (an upsert table) or set 'changelog.mode' = 'retract'",
-                            name, describe_origin(*origin), name));
+                            "node {}; {}",
+                            name, describe_origin(*origin), append_sink_hint(*table)));
     }
     return sink;
   } catch (const PlanError& e) {

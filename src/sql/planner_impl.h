@@ -128,6 +128,9 @@ class QueryPlanner {
   // Common table expressions visible here, innermost last (WITH scoping).
   std::vector<std::map<std::string, const CommonTable*>> ctes_;
   int view_depth_ = 0;
+  // INSERT INTO t VALUES: the target column's type for each VALUES column (the first VALUES
+  // planned takes them), so that a column holding only NULL is typed from the table.
+  std::vector<DataType> values_types_;
 };
 
 // Rules run after a query is planned.

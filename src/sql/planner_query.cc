@@ -123,8 +123,17 @@ QueryPlanner::Planned QueryPlanner::values(const Query& q) {
     }
     rows.push_back(std::move(bound));
   }
-  for (DataType& t : types) {
-    if (t.id == TypeId::kNull) plan_fail(q.pos, "a VALUES column holds only NULL; CAST it to a type");
+  std::vector<DataType> targets = std::move(values_types_);
+  values_types_.clear();
+  for (size_t i = 0; i < types.size(); ++i) {
+    if (types[i].id == TypeId::kNull && i < targets.size() && targets[i].id != TypeId::kNull) {
+      if (!targets[i].nullable) {
+        plan_fail(q.pos, fmt::format("VALUES column {} holds only NULL, but the column it fills is {}", i + 1,
+                                     type_name(targets[i])));
+      }
+      types[i] = targets[i].without_time_attribute();
+    }
+    if (types[i].id == TypeId::kNull) plan_fail(q.pos, "a VALUES column holds only NULL; CAST it to a type");
   }
   for (auto& row : rows) {
     for (size_t i = 0; i < row.size(); ++i) row[i] = bound_cast_if_needed(row[i], types[i]);

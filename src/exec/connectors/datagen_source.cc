@@ -7,8 +7,7 @@
 #include <random>
 
 #include "common/clock.h"
-#include "exec/connectors/record_format.h"
-#include "exec/connectors/source.h"
+#include "exec/connectors/connector.h"
 
 namespace careflow::exec {
 
@@ -81,24 +80,15 @@ class DatagenSource : public Source {
   std::mt19937_64 rng_;
 };
 
-}  // namespace
-
-Result<std::unique_ptr<Source>> make_datagen_source(const sql::TableDef& table) {
+Result<std::unique_ptr<Source>> make_datagen_source(const sql::TableDef& table, const ConnectorContext&) {
   const std::string* rows = table.option("number-of-rows");
   const std::string* seed = table.option("seed");
   return std::unique_ptr<Source>(new DatagenSource(table, rows ? std::atoll(rows->c_str()) : -1,
                                                    seed ? std::strtoull(seed->c_str(), nullptr, 10) : 0));
 }
 
-Result<std::unique_ptr<Source>> make_topic_source(const sql::TableDef& table, log::Topics* topics, SourceOptions options);
-Result<std::unique_ptr<Source>> make_file_source(const sql::TableDef& table);
+}  // namespace
 
-Result<std::unique_ptr<Source>> make_source(const sql::TableDef& table, log::Topics* topics, SourceOptions options) {
-  const std::string* connector = table.option("connector");
-  if (connector && *connector == "filesystem") return make_file_source(table);
-  if (connector && *connector == "datagen") return make_datagen_source(table);
-  if (!topics) return Status::failed_precondition(fmt::format("table '{}' is a topic, but no log is open", table.name));
-  return make_topic_source(table, topics, options);
-}
+CF_REGISTER_CONNECTOR({"datagen", make_datagen_source, nullptr, false});
 
 }  // namespace careflow::exec

@@ -1,6 +1,6 @@
 #pragma once
 // Runs jobs against real sources and sinks: each scan of a job reads its table's source, and an
-// INSERT's rows are written to its table's topic (or file). Several jobs run in one loop, in turn,
+// INSERT's rows go to its table's sink, both made by the table's connector (connector.h). Several jobs run in one loop, in turn,
 // so that a pipeline whose jobs feed each other through topics makes progress; with `bounded`,
 // the loop ends when a whole round moves no row (every source read to its end and nothing left
 // in flight), else when `stop` is set.
@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "exec/connectors/format_registries.h"
+#include "exec/formats/schema_registry_clients.h"
 #include "exec/job.h"
 #include "log/topics.h"
 
@@ -24,7 +24,7 @@ struct RunOptions {
   size_t batch_rows = 1000;
   // The Schema Registries the Avro formats of sources and sinks use; null for none (a table
   // whose format needs one then fails to start, naming what to configure).
-  FormatRegistries* registries = nullptr;
+  SchemaRegistryClients* registries = nullptr;
 };
 
 struct RunStats {

@@ -6,8 +6,8 @@
 
 #include <filesystem>
 
-#include "exec/connectors/avro_rows.h"
-#include "exec/connectors/record_format.h"
+#include "exec/formats/avro_rows.h"
+#include "exec/formats/record_format.h"
 #include "exec/session.h"
 #include "registry/registry.h"
 #include "registry/client_implementations.h"
@@ -31,7 +31,7 @@ class AvroFormatsTest : public ::testing::Test {
     ASSERT_TRUE(reg.is_ok()) << reg.status().to_string();
     registry_ = std::move(reg).value();
     client_ = registry::embedded_client(*registry_);
-    registries_ = std::make_unique<FormatRegistries>(client_.get(), serde::SerializerOptions{}, nullptr);
+    registries_ = std::make_unique<SchemaRegistryClients>(client_.get(), serde::SerializerOptions{}, nullptr);
   }
   void TearDown() override {
     registries_.reset();
@@ -85,7 +85,7 @@ class AvroFormatsTest : public ::testing::Test {
   std::filesystem::path dir_;
   std::unique_ptr<registry::SchemaRegistry> registry_;
   std::unique_ptr<serde::RegistryClient> client_;
-  std::unique_ptr<FormatRegistries> registries_;
+  std::unique_ptr<SchemaRegistryClients> registries_;
   Session session_;
 };
 
@@ -160,7 +160,7 @@ TEST_F(AvroFormatsTest, SubjectAndUrlOptionsAsFlinkNamesThem) {
   EXPECT_TRUE(client_->latest("custom-subject").is_ok());
   // A URL of its own: a client per distinct URL from the caller's connector.
   std::vector<std::string> connected;
-  FormatRegistries own(nullptr, {}, [&](const std::string& url, const std::string& user_info) -> Result<std::unique_ptr<serde::RegistryClient>> {
+  SchemaRegistryClients own(nullptr, {}, [&](const std::string& url, const std::string& user_info) -> Result<std::unique_ptr<serde::RegistryClient>> {
     connected.push_back(url + " " + user_info);
     return registry::embedded_client(*registry_);
   });
@@ -174,7 +174,7 @@ TEST_F(AvroFormatsTest, SubjectAndUrlOptionsAsFlinkNamesThem) {
 TEST_F(AvroFormatsTest, AvroRegistryUsesTheSessionsContext) {
   serde::SerializerOptions defaults;
   defaults.context = ".flink-dev";
-  registries_ = std::make_unique<FormatRegistries>(client_.get(), defaults, nullptr);
+  registries_ = std::make_unique<SchemaRegistryClients>(client_.get(), defaults, nullptr);
   const sql::TableDef& t = table("CREATE TABLE hc_raw (a INT) WITH ('value.format' = 'avro-registry')");
   auto fmt = format(t);
   auto records = encode(*fmt, {Row{RowKind::kInsert, {Value::integer(5)}}});

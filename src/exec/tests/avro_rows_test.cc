@@ -2,7 +2,7 @@
 // binary codec and back.
 #include <gtest/gtest.h>
 
-#include "exec/connectors/avro_rows.h"
+#include "exec/formats/avro_rows.h"
 #include "serde/avro_binary.h"
 
 namespace careflow::exec {

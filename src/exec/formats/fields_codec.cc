@@ -1,4 +1,4 @@
-#include "exec/connectors/fields_codec.h"
+#include "exec/formats/fields_codec.h"
 
 #include <fmt/format.h>
 
@@ -6,8 +6,8 @@
 #include <optional>
 #include <set>
 
-#include "exec/connectors/avro_rows.h"
-#include "exec/connectors/json_convert.h"
+#include "exec/formats/avro_rows.h"
+#include "exec/formats/json_convert.h"
 #include "serde/avro_binary.h"
 #include "serde/avro_resolve.h"
 #include "serde/wire_format.h"
@@ -67,7 +67,7 @@ Status check_format_options(const CodecSpec& spec) {
   return Status::ok();
 }
 
-Result<RegistryTarget> registry_target(const CodecSpec& spec, const avro::Schema& schema, FormatRegistries* registries) {
+Result<RegistryTarget> registry_target(const CodecSpec& spec, const avro::Schema& schema, SchemaRegistryClients* registries) {
   const std::string side = spec.is_key ? "key" : "value";
   RegistryTarget target;
   if (is_registry_format(spec.format)) {
@@ -283,7 +283,7 @@ class ConfluentAvroCodec : public FieldsCodec {
 
 }  // namespace
 
-Result<std::unique_ptr<FieldsCodec>> make_fields_codec(const CodecSpec& spec, FormatRegistries* registries) {
+Result<std::unique_ptr<FieldsCodec>> make_fields_codec(const CodecSpec& spec, SchemaRegistryClients* registries) {
   const std::string& f = spec.format;
   const std::string where = fmt::format("table '{}': {} format '{}'", spec.table->name, spec.is_key ? "key" : "value", f);
   if (f == "json") return std::unique_ptr<FieldsCodec>(new JsonFieldsCodec(spec));

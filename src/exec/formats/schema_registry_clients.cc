@@ -1,8 +1,8 @@
-#include "exec/connectors/format_registries.h"
+#include "exec/formats/schema_registry_clients.h"
 
 namespace careflow::exec {
 
-Result<serde::RegistryClient*> FormatRegistries::for_url(const std::string& url, const std::string& user_info) {
+Result<serde::RegistryClient*> SchemaRegistryClients::for_url(const std::string& url, const std::string& user_info) {
   std::lock_guard<std::mutex> lock(mu_);
   auto key = std::make_pair(url, user_info);
   auto it = clients_.find(key);

@@ -1,15 +1,19 @@
 #pragma once
-// How a table's rows are stored in a topic's records, chosen by its options ('value.format' or
+// Formats: how a table's rows are stored in records. Each format is one file of this folder that
+// registers itself by identifier (CF_REGISTER_FORMAT, below); connectors ask for a table's format
+// here and never name one. A table's format is chosen by its options ('value.format' or
 // 'format'; 'key.format' for keyed tables):
 //   json           one JSON object per record, fields by column name (Flink's 'json' format).
 //                  A table with a primary key is keyed: the key is a JSON object of the key
 //                  columns, +I/+U write the row, -D writes a tombstone. A retract table keeps
 //                  the row kind in a record header "op" (+I, -U, +U, -D).
 //   debezium-json  Debezium's envelope {"before", "after", "op"}: c/r → +I, u → -U and +U,
-//                  d → -D; written as Flink does (+I/+U as "c" with after, -U/-D as "d" with before).
+//                  d → -D (in append mode every event is one +I: debezium_ops.h); written as
+//                  Flink does (+I/+U as "c" with after, -U/-D as "d" with before).
 //                  'debezium-json.schema-include' = 'true' reads the {"schema", "payload"} wrapper.
 //   raw            the whole value as the table's single STRING or BYTES column.
-// The Avro formats (avro_record_formats.cc), with Flink's mapping of columns to Avro (avro_rows.h):
+//   csv            one comma-separated line ("" quoting) per record; the filesystem connector's lines.
+// The Avro formats (avro_formats.cc), with Flink's mapping of columns to Avro (avro_rows.h):
 //   avro                     Avro binary of the schema the columns derive, nothing around it.
 //   avro-confluent           Confluent's wire format (magic byte 0, schema id, Avro binary), as
 //                            Flink writes it: the derived schema (record
@@ -34,12 +38,14 @@
 // 'EXCEPT_KEY' leaves the key columns out of the value. A 'json' or 'raw' value under an Avro
 // 'key.format' takes the same layout.
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
-#include "exec/connectors/format_registries.h"
+#include "exec/formats/schema_registry_clients.h"
 #include "exec/row.h"
 #include "log/topics.h"
 #include "sql/catalog.h"
@@ -50,7 +56,8 @@ class RecordFormat {
  public:
   virtual ~RecordFormat() = default;
   // Appends the rows a record holds (physical columns, in declaration order) to `out`: none for a
-  // record to skip, two for a Debezium update. InvalidArgument naming the problem for a record
+  // record to skip, two for a Debezium update. The kinds are those of the table's changelog mode
+  // (an append table's format gives only +I). InvalidArgument naming the problem for a record
   // that does not parse.
   virtual Status decode(const log::Record& record, RowBatch* out) const = 0;
   // Appends the records a row becomes (physical columns in, declaration order) to `out`. Errors:
@@ -59,11 +66,50 @@ class RecordFormat {
   virtual Status encode(const Row& row, std::vector<log::Record>* out) const = 0;
 };
 
-// The format for `table`'s options. `registries` serves the Avro formats that use a Schema
-// Registry (may be null: then only tables that need none work). InvalidArgument for an unknown
-// format or columns it cannot hold; FailedPrecondition naming the table and the option or config
-// key to set when a format needs a registry and has none.
-Result<std::unique_ptr<RecordFormat>> make_record_format(const sql::TableDef& table, FormatRegistries* registries = nullptr);
+// The format for `table`'s options, from the format registry. `registries` serves the Avro
+// formats that use a Schema Registry (may be null: then only tables that need none work).
+// InvalidArgument for an unknown format (listing the known ones) or columns it cannot hold;
+// FailedPrecondition naming the table and the option or config key to set when a format needs a
+// registry and has none.
+Result<std::unique_ptr<RecordFormat>> make_record_format(const sql::TableDef& table, SchemaRegistryClients* registries = nullptr);
+
+// ---- the format registry: each format joins it from its own file (as functions do) ----
+
+// Makes the format `format` (the table's value format, by its identifier) for `table`.
+using RecordFormatFactory = std::function<Result<std::unique_ptr<RecordFormat>>(
+    const sql::TableDef& table, const std::string& format, SchemaRegistryClients* registries)>;
+
+struct FormatDefinition {
+  std::string identifier;        // as written in 'format' / 'value.format' / 'key.format'
+  RecordFormatFactory make;      // a table's records
+  bool key_format = false;       // may also stand in 'key.format'
+};
+
+class FormatRegistry {
+ public:
+  static FormatRegistry& global();
+  void add(FormatDefinition definition);
+  const FormatDefinition* find(std::string_view identifier) const;
+  // "'avro', 'avro-confluent', ... and 'raw'": every identifier, sorted, for error messages.
+  std::string known(bool keys_only = false) const;
+
+ private:
+  std::vector<FormatDefinition> formats_;
+};
+
+#define CF_FORMAT_CONCAT_(a, b) a##b
+#define CF_FORMAT_CONCAT(a, b) CF_FORMAT_CONCAT_(a, b)
+// In a format's own file: CF_REGISTER_FORMAT({"json", make_json_format, true});
+#define CF_REGISTER_FORMAT(...)                                                            \
+  [[maybe_unused]] static const bool CF_FORMAT_CONCAT(cf_format_registered_, __LINE__) = \
+      (::careflow::exec::FormatRegistry::global().add(::careflow::exec::FormatDefinition __VA_ARGS__), true)
+
+// "'a', 'b' and 'c'": the names quoted and sorted, for messages that list what is known (the
+// format and connector registries).
+std::string quoted_names(std::vector<std::string> names);
+
+// The table's value format: 'value.format', else 'format', else "json".
+std::string value_format_of(const sql::TableDef& table);
 
 // Whether the table's formats (value or key) use the session's registry: Confluent Cloud's
 // 'avro-registry' names, or an 'avro-confluent' format without its own URL. A caller opens the

@@ -1,9 +1,14 @@
-// A table read from a topic of the log: every partition from its start, decoded by the table's
-// format, metadata columns from the record.
+// The topics of the log (no connector, 'kafka', 'upsert-kafka'). A table reads every partition of
+// its topic from its start, decoded by the table's format, metadata columns from the record; an
+// INSERT writes the encoded rows, partitioned by key as a Kafka producer does.
 #include <fmt/format.h>
 
-#include "exec/connectors/record_format.h"
-#include "exec/connectors/source.h"
+#include <map>
+
+#include "common/clock.h"
+#include "exec/connectors/connector.h"
+#include "exec/formats/record_format.h"
+#include "log/kafka_partitioner.h"
 
 namespace careflow::exec {
 
@@ -82,8 +87,8 @@ class TopicSource : public Source {
   RowBatch decoded_;
 };
 
-}  // namespace
-
+// Creates the topic a table reads or writes when it is missing: 'DISTRIBUTED INTO n BUCKETS'
+// partitions (or 'kafka.partitions'), else 1; compacted for an upsert table.
 Status ensure_topic(const sql::TableDef& table, log::Topics* topics) {
   std::string topic = topic_of(table);
   for (const std::string& t : topics->list_topics()) {
@@ -99,14 +104,76 @@ Status ensure_topic(const sql::TableDef& table, log::Topics* topics) {
   return s;
 }
 
-Result<std::unique_ptr<Source>> make_topic_source(const sql::TableDef& table, log::Topics* topics, SourceOptions options) {
-  CF_ASSIGN_OR_RETURN(std::unique_ptr<RecordFormat> format, make_record_format(table, options.registries));
-  CF_RETURN_IF_ERROR(ensure_topic(table, topics));
+class TopicSink : public Sink {
+ public:
+  TopicSink(const sql::TableDef& table, log::Topics* topics, std::unique_ptr<RecordFormat> format, int32_t partitions)
+      : table_(table), topics_(topics), format_(std::move(format)), topic_(topic_of(table)), partitions_(partitions) {}
+
+  Result<int64_t> write(const RowBatch& rows) override {
+    std::vector<log::Record> records;
+    for (const Row& row : rows) {
+      // Only the physical columns are written; writable metadata columns are not stored in records.
+      Row physical{row.kind, {}};
+      size_t i = 0;
+      for (const sql::TableColumn& c : table_.columns) {
+        if (c.computed || c.is_virtual) continue;
+        if (c.is_physical()) physical.fields.push_back(row.fields[i]);
+        ++i;
+      }
+      Status encoded = format_->encode(physical, &records);
+      if (!encoded.is_ok()) return encoded.with_context(fmt::format("writing table '{}'", table_.name));
+    }
+    std::map<int32_t, std::vector<log::Record>> by_partition;
+    const int64_t now_ms = wall_clock_ms();
+    for (log::Record& rec : records) {
+      rec.timestamp_ms = now_ms;  // CreateTime, as a Kafka producer stamps it
+      int32_t p = rec.key ? log::kafka_partition_for_key(*rec.key, partitions_) : 0;
+      by_partition[p].push_back(std::move(rec));
+    }
+    int64_t written = 0;
+    for (auto& [p, recs] : by_partition) {
+      auto appended = topics_->append({topic_, p}, recs);
+      if (!appended.is_ok()) return appended.status().with_context(fmt::format("writing table '{}'", table_.name));
+      written += static_cast<int64_t>(recs.size());
+    }
+    return written;
+  }
+
+ private:
+  const sql::TableDef& table_;
+  log::Topics* topics_;
+  std::unique_ptr<RecordFormat> format_;
+  std::string topic_;
+  int32_t partitions_;
+};
+
+Status need_log(const sql::TableDef& table, const ConnectorContext& context) {
+  if (context.topics) return Status::ok();
+  return Status::failed_precondition(fmt::format("table '{}' is a topic, but no log is open", table.name));
+}
+
+Result<std::unique_ptr<Source>> make_topic_source(const sql::TableDef& table, const ConnectorContext& context) {
+  CF_RETURN_IF_ERROR(need_log(table, context));
+  CF_ASSIGN_OR_RETURN(std::unique_ptr<RecordFormat> format, make_record_format(table, context.registries));
+  CF_RETURN_IF_ERROR(ensure_topic(table, context.topics));
   const std::string* mode = table.option("scan.bounded.mode");
   bool bounded = mode && *mode == "latest-offset";
-  auto source = std::make_unique<TopicSource>(table, topics, std::move(format), bounded, options.bounded);
+  auto source = std::make_unique<TopicSource>(table, context.topics, std::move(format), bounded, context.bounded);
   CF_RETURN_IF_ERROR(source->open());
   return std::unique_ptr<Source>(std::move(source));
 }
+
+Result<std::unique_ptr<Sink>> make_topic_sink(const sql::TableDef& table, const ConnectorContext& context) {
+  CF_RETURN_IF_ERROR(need_log(table, context));
+  CF_ASSIGN_OR_RETURN(std::unique_ptr<RecordFormat> format, make_record_format(table, context.registries));
+  CF_RETURN_IF_ERROR(ensure_topic(table, context.topics));
+  CF_ASSIGN_OR_RETURN(log::TopicDescription d, context.topics->describe_topic(topic_of(table)));
+  return std::unique_ptr<Sink>(new TopicSink(table, context.topics, std::move(format), static_cast<int32_t>(d.partitions.size())));
+}
+
+}  // namespace
+
+CF_REGISTER_CONNECTOR({"kafka", make_topic_source, make_topic_sink, true});
+CF_REGISTER_CONNECTOR({"upsert-kafka", make_topic_source, make_topic_sink, false});
 
 }  // namespace careflow::exec

@@ -17,10 +17,12 @@
 #include <algorithm>
 #include <optional>
 
-#include "exec/connectors/avro_rows.h"
-#include "exec/connectors/fields_codec.h"
-#include "exec/connectors/json_convert.h"
-#include "exec/connectors/record_format.h"
+#include "exec/formats/avro_rows.h"
+#include "exec/formats/debezium_ops.h"
+#include "exec/formats/fields_codec.h"
+#include "exec/formats/format_util.h"
+#include "exec/formats/json_convert.h"
+#include "exec/formats/record_format.h"
 #include "serde/avro_binary.h"
 #include "serde/wire_format.h"
 
@@ -31,10 +33,6 @@ using sql::DataType;
 using sql::Value;
 
 namespace {
-
-Status record_error(const log::Record& record, const std::string& what) {
-  return Status::invalid_argument(fmt::format("record at offset {}: {}", record.offset, what));
-}
 
 std::vector<Value> pick(const Row& row, const std::vector<int>& columns) {
   std::vector<Value> out;
@@ -82,11 +80,7 @@ class KeyValueAvroFormat : public RecordFormat {
     if (!values.is_ok()) return record_error(record, "value: " + values.status().message());
     place(std::move(*values), value_columns_, &row);
     if (value_columns_.size() < width_ && record.key && key_.codec) CF_RETURN_IF_ERROR(decode_key(record, &row));
-    for (const log::Header& h : record.headers) {
-      if (h.key == "op" && h.value && !parse_kind(*h.value, &row.kind)) {
-        return record_error(record, fmt::format("header op '{}' is not +I, -U, +U or -D", *h.value));
-      }
-    }
+    CF_RETURN_IF_ERROR(kind_from_headers(record, mode_, &row.kind));
     out->push_back(std::move(row));
     return Status::ok();
   }
@@ -126,13 +120,14 @@ class KeyValueAvroFormat : public RecordFormat {
 
 // Debezium's envelope in Confluent's Avro. Written as Flink writes it: the schema of
 // ROW(before ROW<columns>, after ROW<columns>, op STRING), +I/+U as op "c" with after, -U/-D
-// as op "d" with before. Read from any writer schema with those fields: c/r → +I, u → -U and +U,
-// d → -D, t/m skipped.
+// as op "d" with before. Read from any writer schema with those fields, each op into the rows
+// debezium_ops.h gives for the table's changelog mode.
 class DebeziumAvroFormat : public RecordFormat {
  public:
-  DebeziumAvroFormat(std::vector<DataType> types, RegistryTarget target, avro::Schema envelope, std::string envelope_json,
-                     KeySide key)
+  DebeziumAvroFormat(std::vector<DataType> types, sql::ChangelogMode mode, RegistryTarget target, avro::Schema envelope,
+                     std::string envelope_json, KeySide key)
       : types_(std::move(types)),
+        mode_(mode),
         target_(target),
         envelope_(std::move(envelope)),
         envelope_json_(std::move(envelope_json)),
@@ -188,14 +183,10 @@ class DebeziumAvroFormat : public RecordFormat {
       out->push_back(Row{kind, std::move(*values)});
       return Status::ok();
     };
-    if (op == "c" || op == "r") return side("after", RowKind::kInsert);
-    if (op == "u") {
-      CF_RETURN_IF_ERROR(side("before", RowKind::kUpdateBefore));
-      return side("after", RowKind::kUpdateAfter);
-    }
-    if (op == "d") return side("before", RowKind::kDelete);
-    if (op == "t" || op == "m") return Status::ok();  // truncate and message events carry no rows
-    return record_error(record, fmt::format("unknown Debezium op '{}'", op));
+    std::vector<DebeziumSide> sides;
+    if (!debezium_sides(op, mode_, &sides)) return record_error(record, fmt::format("unknown Debezium op '{}'", op));
+    for (const DebeziumSide& s : sides) CF_RETURN_IF_ERROR(side(s.field, s.kind));
+    return Status::ok();
   }
 
   Status encode(const Row& row, std::vector<log::Record>* out) const override {
@@ -229,6 +220,7 @@ class DebeziumAvroFormat : public RecordFormat {
 
  private:
   std::vector<DataType> types_;
+  sql::ChangelogMode mode_;
   RegistryTarget target_;
   avro::Schema envelope_;
   std::string envelope_json_;
@@ -246,7 +238,7 @@ std::string normalized(std::string s) {
 }
 
 Result<KeySide> key_side(const sql::TableDef& table, const PhysicalSchema& schema, const std::string& value_format,
-                         FormatRegistries* registries) {
+                         SchemaRegistryClients* registries) {
   KeySide key;
   if (const std::string* fields = table.option("key.fields")) {
     size_t start = 0;
@@ -299,7 +291,7 @@ Result<KeySide> key_side(const sql::TableDef& table, const PhysicalSchema& schem
 }  // namespace
 
 Result<std::unique_ptr<RecordFormat>> make_avro_record_format(const sql::TableDef& table, const std::string& format,
-                                                              FormatRegistries* registries) {
+                                                              SchemaRegistryClients* registries) {
   PhysicalSchema schema = physical_schema(table);
   CF_ASSIGN_OR_RETURN(KeySide key, key_side(table, schema, format, registries));
   CodecSpec spec;
@@ -317,7 +309,7 @@ Result<std::unique_ptr<RecordFormat>> make_avro_record_format(const sql::TableDe
     CF_ASSIGN_OR_RETURN(avro::Schema envelope, avro::Schema::parse(envelope_json));
     CF_ASSIGN_OR_RETURN(RegistryTarget target, registry_target(spec, envelope, registries));
     return std::unique_ptr<RecordFormat>(
-        new DebeziumAvroFormat(schema.types, target, std::move(envelope), std::move(envelope_json), std::move(key)));
+        new DebeziumAvroFormat(schema.types, table.changelog_mode(), target, std::move(envelope), std::move(envelope_json), std::move(key)));
   }
   std::vector<int> value_columns;
   const std::string* include = table.option("value.fields-include");
@@ -341,5 +333,16 @@ Result<std::unique_ptr<RecordFormat>> make_avro_record_format(const sql::TableDe
   return std::unique_ptr<RecordFormat>(new KeyValueAvroFormat(schema.names.size(), table.changelog_mode(), std::move(key),
                                                               std::move(value_columns), std::move(value)));
 }
+
+bool has_avro_key_format(const sql::TableDef& table) {
+  const std::string* key = table.option("key.format");
+  return key && key->find("avro") != std::string::npos;
+}
+
+CF_REGISTER_FORMAT({"avro", make_avro_record_format, true});
+CF_REGISTER_FORMAT({"avro-confluent", make_avro_record_format, true});
+CF_REGISTER_FORMAT({"avro-registry", make_avro_record_format, true});
+CF_REGISTER_FORMAT({"debezium-avro-confluent", make_avro_record_format, false});
+CF_REGISTER_FORMAT({"debezium-avro-registry", make_avro_record_format, false});
 
 }  // namespace careflow::exec

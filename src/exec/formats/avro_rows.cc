@@ -1,4 +1,4 @@
-#include "exec/connectors/avro_rows.h"
+#include "exec/formats/avro_rows.h"
 
 #include <fmt/format.h>
 

@@ -1,5 +1,5 @@
 #pragma once
-// Private to exec/connectors: one side of a record (its key or its value) as some of a table's
+// Private to exec/formats: one side of a record (its key or its value) as some of a table's
 // columns, in one of the formats a side can have. record_format.cc combines a key codec and a
 // value codec into a table's RecordFormat.
 //
@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "exec/connectors/format_registries.h"
+#include "exec/formats/schema_registry_clients.h"
 #include "sql/catalog.h"
 #include "sql/types.h"
 #include "sql/value.h"
@@ -52,7 +52,7 @@ struct RegistryTarget {
 // if set, else Flink's default "<topic>-value" / "<topic>-key". For 'avro-registry' and
 // 'debezium-avro-registry': the session's registry, the subject its strategy and context give.
 // FailedPrecondition naming the table and what to set when there is no registry to use.
-Result<RegistryTarget> registry_target(const CodecSpec& spec, const serde::avro::Schema& schema, FormatRegistries* registries);
+Result<RegistryTarget> registry_target(const CodecSpec& spec, const serde::avro::Schema& schema, SchemaRegistryClients* registries);
 
 // InvalidArgument naming the option for a '<format>.*' option of 'avro', 'avro-confluent' or
 // 'debezium-avro-confluent' that careflow does not honour (Flink's TLS key stores, bearer auth,
@@ -62,7 +62,7 @@ Status check_format_options(const CodecSpec& spec);
 // 'json' (an object of the columns), 'raw' (one STRING or BYTES column), 'avro', 'avro-confluent'
 // or 'avro-registry'. InvalidArgument naming the table for any other format or columns the format
 // cannot hold.
-Result<std::unique_ptr<FieldsCodec>> make_fields_codec(const CodecSpec& spec, FormatRegistries* registries);
+Result<std::unique_ptr<FieldsCodec>> make_fields_codec(const CodecSpec& spec, SchemaRegistryClients* registries);
 
 // Reads a record datum of `writer` as `reader` field by field (by name, then the reader's
 // aliases; a missing field takes the reader's default). Unlike serde's resolve, the two records'
@@ -76,12 +76,15 @@ Result<serde::avro::Datum> resolve_record_fields(const serde::avro::Node& writer
 namespace careflow::exec {
 
 class RecordFormat;
-struct PhysicalSchema;
+
+// Whether the table's 'key.format' is an Avro one: then a 'json' or 'raw' value takes the Avro
+// formats' key/value layout (make_avro_record_format).
+bool has_avro_key_format(const sql::TableDef& table);
 
 // The RecordFormat of a table whose value format is 'avro', 'avro-confluent', 'avro-registry',
 // 'debezium-avro-confluent' or 'debezium-avro-registry', or 'json' / 'raw' under an Avro
-// 'key.format' (avro_record_formats.cc).
+// 'key.format' (avro_formats.cc).
 Result<std::unique_ptr<RecordFormat>> make_avro_record_format(const sql::TableDef& table, const std::string& format,
-                                                              FormatRegistries* registries);
+                                                              SchemaRegistryClients* registries);
 
 }  // namespace careflow::exec

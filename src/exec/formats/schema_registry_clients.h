@@ -28,10 +28,10 @@ namespace careflow::exec {
 using RegistryConnector =
     std::function<Result<std::unique_ptr<serde::RegistryClient>>(const std::string& url, const std::string& user_info)>;
 
-class FormatRegistries {
+class SchemaRegistryClients {
  public:
   // `session` may be null (no registry configured); `connect` may be empty (URLs cannot be used).
-  FormatRegistries(serde::RegistryClient* session, serde::SerializerOptions defaults, RegistryConnector connect)
+  SchemaRegistryClients(serde::RegistryClient* session, serde::SerializerOptions defaults, RegistryConnector connect)
       : session_(session), defaults_(std::move(defaults)), connect_(std::move(connect)) {}
 
   serde::RegistryClient* session() const { return session_; }

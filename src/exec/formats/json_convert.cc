@@ -1,4 +1,4 @@
-#include "exec/connectors/json_convert.h"
+#include "exec/formats/json_convert.h"
 
 #include <fmt/format.h>
 

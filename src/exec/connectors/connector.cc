@@ -1,0 +1,71 @@
+#include "exec/connectors/connector.h"
+
+#include <fmt/format.h>
+
+#include "exec/formats/record_format.h"
+
+namespace careflow::exec {
+
+ConnectorRegistry& ConnectorRegistry::global() {
+  static ConnectorRegistry registry;
+  return registry;
+}
+
+void ConnectorRegistry::add(ConnectorDefinition definition) { connectors_.push_back(std::move(definition)); }
+
+const ConnectorDefinition* ConnectorRegistry::find(std::string_view identifier) const {
+  for (const ConnectorDefinition& c : connectors_) {
+    if (c.identifier == identifier) return &c;
+  }
+  return nullptr;
+}
+
+const ConnectorDefinition* ConnectorRegistry::for_table(const sql::TableDef& table) const {
+  if (const std::string* c = table.option("connector")) return find(*c);
+  for (const ConnectorDefinition& c : connectors_) {
+    if (c.is_default) return &c;
+  }
+  return nullptr;
+}
+
+std::string ConnectorRegistry::known(bool sinks_only) const {
+  std::vector<std::string> names;
+  for (const ConnectorDefinition& c : connectors_) {
+    if (!sinks_only || c.make_sink) names.push_back(c.identifier);
+  }
+  return quoted_names(std::move(names));
+}
+
+namespace {
+
+Result<const ConnectorDefinition*> connector_of(const sql::TableDef& table) {
+  const ConnectorDefinition* c = ConnectorRegistry::global().for_table(table);
+  if (!c) {
+    const std::string* name = table.option("connector");
+    return Status::invalid_argument(fmt::format("table '{}': unknown connector '{}'; careflow runs {}", table.name,
+                                                name ? *name : "", ConnectorRegistry::global().known()));
+  }
+  return c;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Source>> make_source(const sql::TableDef& table, const ConnectorContext& context) {
+  CF_ASSIGN_OR_RETURN(const ConnectorDefinition* c, connector_of(table));
+  if (!c->make_source) {
+    return Status::invalid_argument(fmt::format("table '{}': the '{}' connector cannot be read", table.name, c->identifier));
+  }
+  return c->make_source(table, context);
+}
+
+Result<std::unique_ptr<Sink>> make_sink(const sql::TableDef& table, const ConnectorContext& context) {
+  CF_ASSIGN_OR_RETURN(const ConnectorDefinition* c, connector_of(table));
+  if (!c->make_sink) {
+    return Status::invalid_argument(fmt::format("table '{}': writing to the '{}' connector is not supported; careflow "
+                                                "writes {} (or no connector: a topic of the log)",
+                                                table.name, c->identifier, ConnectorRegistry::global().known(true)));
+  }
+  return c->make_sink(table, context);
+}
+
+}  // namespace careflow::exec

@@ -1,0 +1,98 @@
+#pragma once
+// Connectors: where a table's rows come from when a job runs (a Source) and where an INSERT's
+// rows go (a Sink), chosen by the table's 'connector' option as Flink's DynamicTableFactory is by
+// its identifier. Each connector is one file of this folder that registers itself
+// (CF_REGISTER_CONNECTOR, below); the job runner and the session ask the registry and never name
+// one. Today: the topics of the log (no connector, 'kafka', 'upsert-kafka'), files
+// ('filesystem') and a generator ('datagen'); how records hold rows is the formats' business
+// (exec/formats/record_format.h).
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "exec/formats/schema_registry_clients.h"
+#include "exec/row.h"
+#include "log/topics.h"
+#include "sql/catalog.h"
+
+namespace careflow::exec {
+
+// A table's rows as a job reads them: every column of the table, physical ones decoded, metadata
+// ones filled from the record ('timestamp', 'offset', 'partition', 'topic'), computed ones left
+// for the job. The kinds are those of the table's changelog mode (a debug build checks it: job.h).
+class Source {
+ public:
+  virtual ~Source() = default;
+  // Appends up to `max_rows` rows to `out`. Returns false once the source has ended (a bounded
+  // source read to its end); true otherwise, even when nothing was available right now.
+  virtual Result<bool> poll(RowBatch* out, size_t max_rows) = 0;
+};
+
+// Where an INSERT's rows go: rows with every writable column of the table (physical and
+// non-virtual metadata columns, in declaration order) as the job's sink receives them.
+//
+// Today a write is done when it returns. Sinks that commit with checkpoints (exactly-once into
+// the log or Iceberg) will add prepare/commit steps here, called by the runner at a checkpoint
+// barrier; a sink that buffers must not make rows visible before its commit.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  // Writes `rows`; returns how many records that made. Errors name the table.
+  virtual Result<int64_t> write(const RowBatch& rows) = 0;
+};
+
+// What a connector may use.
+struct ConnectorContext {
+  log::Topics* topics = nullptr;  // the log; null when none is open (a topic table then fails)
+  // A --bounded run: a topic source reports "ended" whenever it is read to its current end (it
+  // may grow again while other jobs of the run write it). 'scan.bounded.mode' = 'latest-offset'
+  // on a table instead stops it for good at the end offsets seen when it opens.
+  bool bounded = false;
+  SchemaRegistryClients* registries = nullptr;  // for the formats that use a Schema Registry
+};
+
+using SourceFactory = std::function<Result<std::unique_ptr<Source>>(const sql::TableDef&, const ConnectorContext&)>;
+using SinkFactory = std::function<Result<std::unique_ptr<Sink>>(const sql::TableDef&, const ConnectorContext&)>;
+
+struct ConnectorDefinition {
+  std::string identifier;     // the 'connector' option's value
+  SourceFactory make_source;  // empty: the connector cannot be read
+  SinkFactory make_sink;      // empty: the connector cannot be written
+  bool is_default = false;    // the connector of a table without a 'connector' option
+};
+
+class ConnectorRegistry {
+ public:
+  static ConnectorRegistry& global();
+  void add(ConnectorDefinition definition);
+  // The table's connector: its 'connector' option, else the default. Null for an unknown one.
+  const ConnectorDefinition* for_table(const sql::TableDef& table) const;
+  const ConnectorDefinition* find(std::string_view identifier) const;
+  // "'datagen', 'filesystem', ... and 'upsert-kafka'": the identifiers, sorted, for messages;
+  // only the writable ones with `sinks_only`.
+  std::string known(bool sinks_only = false) const;
+
+ private:
+  std::vector<ConnectorDefinition> connectors_;
+};
+
+#define CF_CONNECTOR_CONCAT_(a, b) a##b
+#define CF_CONNECTOR_CONCAT(a, b) CF_CONNECTOR_CONCAT_(a, b)
+// In a connector's own file: CF_REGISTER_CONNECTOR({"datagen", make_datagen_source, nullptr});
+#define CF_REGISTER_CONNECTOR(...)                                                              \
+  [[maybe_unused]] static const bool CF_CONNECTOR_CONCAT(cf_connector_registered_, __LINE__) = \
+      (::careflow::exec::ConnectorRegistry::global().add(::careflow::exec::ConnectorDefinition __VA_ARGS__), true)
+
+// The table's source. InvalidArgument for an unknown connector, a connector that cannot be read
+// or options that make no sense (an unknown format, a file that is not there); a missing topic is
+// created empty (a pipeline may start before its input).
+Result<std::unique_ptr<Source>> make_source(const sql::TableDef& table, const ConnectorContext& context);
+// The table's sink. InvalidArgument for an unknown connector or one that cannot be written,
+// naming those that can.
+Result<std::unique_ptr<Sink>> make_sink(const sql::TableDef& table, const ConnectorContext& context);
+
+}  // namespace careflow::exec
