@@ -1,5 +1,6 @@
 #include "api/simulation_routes.h"
 #include "common/clock.h"
+#include "common/json_parse.h"
 
 #include <fmt/format.h>
 
@@ -13,9 +14,9 @@ namespace {
 // An optional JSON object body: empty means {}.
 std::optional<nlohmann::json> optional_object(const HttpRequest& request) {
   if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return nlohmann::json::object();
-  nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) return std::nullopt;
-  return body;
+  auto body = parse_json(request.body);
+  if (!body || !body->is_object()) return std::nullopt;
+  return std::move(*body);
 }
 
 HttpResponse bad_json() { return HttpResponse::error(400, "bad_json", "the request body must be a JSON object"); }

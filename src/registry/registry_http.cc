@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include "common/json_parse.h"
+
 namespace careflow::registry::http {
 
 using api::HttpRequest;
@@ -29,8 +31,10 @@ HttpResponse text_reply(const std::string& text) {
 HttpResponse error_reply(const RegistryError& e) { return reply(e.http_status(), {{"error_code", e.error_code}, {"message", e.message}}); }
 
 Answer<SchemaRequest> parse_body(const HttpRequest& r) {
-  nlohmann::json body = nlohmann::json::parse(r.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) return RegistryError{42201, "Invalid schema: the request body is not a JSON object"};
+  auto parsed = parse_json(r.body);
+  if (!parsed) return RegistryError{42201, fmt::format("Invalid schema: the request body is not JSON: {}", parsed.status().message())};
+  const nlohmann::json& body = *parsed;
+  if (!body.is_object()) return RegistryError{42201, "Invalid schema: the request body is not a JSON object"};
   auto schema = body.find("schema");
   if (schema == body.end() || !schema->is_string()) return RegistryError{42201, "Invalid schema: the body needs a \"schema\" string"};
   SchemaRequest out;

@@ -1,5 +1,6 @@
 // The settings routes of Confluent's REST API: /config, /mode, /compatibility and /contexts.
 // Under /contexts/{ctx}, /config and /mode without a subject are the context's own settings.
+#include "common/json_parse.h"
 #include "registry/registry_http.h"
 
 namespace careflow::registry::http {
@@ -10,8 +11,8 @@ using nlohmann::json;
 namespace {
 
 std::string body_field(const HttpRequest& r, const char* name) {
-  json body = json::parse(r.body, nullptr, false);
-  return body.is_object() && body.contains(name) && body[name].is_string() ? body[name].get<std::string>() : "";
+  auto body = parse_json(r.body);
+  return body && body->is_object() && body->contains(name) && (*body)[name].is_string() ? (*body)[name].get<std::string>() : "";
 }
 
 json level_json(Compatibility c) { return {{"compatibilityLevel", compatibility_name(c)}}; }
