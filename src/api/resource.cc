@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <regex>
+
+#include "common/json_parse.h"
+#include "store/value_checks.h"
 
 namespace careflow::api {
 namespace {
@@ -21,16 +23,6 @@ std::string camel_case(std::string_view snake) {
     }
   }
   return out;
-}
-
-bool valid_date(const std::string& s) {
-  static const std::regex kShape(R"(\d{4}-\d{2}-\d{2})");
-  if (!std::regex_match(s, kShape)) return false;
-  const int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
-  if (m < 1 || m > 12 || d < 1) return false;
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
 }
 
 constexpr const char* kParameterNames[] = {"Pressure", "FlowRate", "FlowLevel", "BloodGlucose"};
@@ -54,6 +46,12 @@ std::optional<std::string> check_parameter(const nlohmann::json& p, size_t index
     if (!std::isfinite(p[number].get<double>())) return fmt::format("{}.{} must be finite", at, number);
   }
   if (p["parameter_tolerance"].get<double>() < 0) return at + ".parameter_tolerance must not be negative";
+  const store::NumberRange range = *store::parameter_range(name);
+  if (auto problem = store::check_number(at + ".parameter_value", p["parameter_value"].get<double>(), range)) return problem;
+  if (auto problem = store::check_number(at + ".parameter_tolerance", p["parameter_tolerance"].get<double>(),
+                                         {0, range.max - range.min, range.unit})) {
+    return problem;
+  }
   for (const char* text : {"parameter_type", "unit"}) {
     if (p.contains(text) && !p[text].is_string()) return fmt::format("{}.{} must be a string", at, text);
   }
@@ -78,23 +76,21 @@ std::variant<nlohmann::json, std::string> convert(const FieldSpec& field, const 
       if (value.get<std::string>().size() > 1000) return fmt::format("{} is longer than 1000 characters", field.json);
       return value;
     case FieldType::kDate:
-      if (!value.is_string() || !valid_date(value.get<std::string>())) {
-        return fmt::format("{} must be a date as YYYY-MM-DD", field.json);
-      }
-      return value;
+      if (!value.is_string()) return fmt::format("{} must be a date as YYYY-MM-DD", field.json);
+      break;
     case FieldType::kNumber:
       if (!value.is_number()) return fmt::format("{} must be a number", field.json);
       if (!std::isfinite(value.get<double>())) return fmt::format("{} must be finite", field.json);
-      return value;
+      break;
     case FieldType::kEpochMillis:
       if (!value.is_number_integer()) return fmt::format("{} must be an integer (milliseconds since the epoch)", field.json);
-      if (value.get<int64_t>() < 0) return fmt::format("{} must not be negative", field.json);
-      return value;
+      break;
     case FieldType::kParameters: {
       nlohmann::json array = value;
       if (value.is_string()) {  // the reference accepted a JSON string holding the array
-        array = nlohmann::json::parse(value.get<std::string>(), nullptr, false);
-        if (array.is_discarded()) return fmt::format("{} is a string but not valid JSON", field.json);
+        auto parsed = parse_json(value.get<std::string>());
+        if (!parsed) return fmt::format("{} is a string but not valid JSON: {}", field.json, parsed.status().message());
+        array = std::move(*parsed);
       }
       if (!array.is_array()) return fmt::format("{} must be an array", field.json);
       if (array.empty()) return fmt::format("{} must hold at least one parameter", field.json);
@@ -107,7 +103,9 @@ std::variant<nlohmann::json, std::string> convert(const FieldSpec& field, const 
       return clean;
     }
   }
-  return std::string("unsupported field type");
+  // Ranges and dates, as the store defines them for the column.
+  if (auto problem = store::check_column(field.column, field.json, value)) return *problem;
+  return value;
 }
 
 nlohmann::json deleted_body(const ResourceSpec& spec, const std::string& key) {
@@ -116,13 +114,24 @@ nlohmann::json deleted_body(const ResourceSpec& spec, const std::string& key) {
 
 http::HttpResponse field_error(const http::FieldError& e) { return http::HttpResponse::error(422, "validation_error", e.message, e.field); }
 
+// A store error starts with the column it is about ("birth_date '0000-01-01' is not a date ...");
+// the answer names the API field instead, and tags it, rather than tagging the key field.
+http::HttpResponse store_error(const ResourceSpec& spec, const Status& status) {
+  for (const FieldSpec& f : spec.fields) {
+    if (status.message().starts_with(f.column + " ")) {
+      return http::HttpResponse::from_status(Status(status.code(), f.json + status.message().substr(f.column.size())), f.json);
+    }
+  }
+  return http::HttpResponse::from_status(status);
+}
+
 // Parses the request body as a JSON object, or answers why not.
 std::variant<nlohmann::json, http::HttpResponse> json_object_body(const http::HttpRequest& request) {
   if (request.body.empty()) return http::HttpResponse::error(400, "bad_json", "the request has no body; send a JSON object");
-  nlohmann::json body = http::parse_json_body(request);
-  if (body.is_discarded()) return http::HttpResponse::error(400, "bad_json", "the request body is not valid JSON");
-  if (!body.is_object()) return http::HttpResponse::error(400, "bad_json", "the request body must be a JSON object");
-  return body;
+  auto body = http::parse_json_body(request);
+  if (!body) return http::HttpResponse::error(400, "bad_json", fmt::format("the request body is not valid JSON: {}", body.status().message()));
+  if (!body->is_object()) return http::HttpResponse::error(400, "bad_json", "the request body must be a JSON object");
+  return std::move(*body);
 }
 
 }  // namespace
@@ -208,7 +217,7 @@ void add_resource_routes(http::Router& router, store::Database& db, const Resour
       auto created = repo->insert(row);
       if (created) return changed(http::HttpResponse::json(201, to_api_json(*created)));
       const bool retry = shared->generate_key && created.status().code() == StatusCode::kAlreadyExists && attempt < 5;
-      if (!retry) return http::HttpResponse::from_status(created.status(), shared->fields.front().json);
+      if (!retry) return store_error(*shared, created.status());
     }
   }, "Create one of " + spec.collection);
 
@@ -232,7 +241,7 @@ void add_resource_routes(http::Router& router, store::Database& db, const Resour
       if (auto e = shared->check_row(merged)) return field_error(*e);
     }
     auto updated = repo->update(request.param("id"), changes);
-    return updated ? changed(http::HttpResponse::json(200, to_api_json(*updated))) : http::HttpResponse::from_status(updated.status());
+    return updated ? changed(http::HttpResponse::json(200, to_api_json(*updated))) : store_error(*shared, updated.status());
   }, "Update some fields of one of " + spec.collection);
 
   router.add("DELETE", item, [repo, shared, changed](http::HttpRequest& request) {

@@ -1,6 +1,7 @@
 #include "api/simulation_routes.h"
-#include "http/json_body.h"
+
 #include "common/clock.h"
+#include "http/json_body.h"
 
 #include <fmt/format.h>
 
@@ -14,9 +15,9 @@ namespace {
 // An optional JSON object body: empty means {}.
 std::optional<nlohmann::json> optional_object(const http::HttpRequest& request) {
   if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return nlohmann::json::object();
-  nlohmann::json body = http::parse_json_body(request);
-  if (body.is_discarded() || !body.is_object()) return std::nullopt;
-  return body;
+  auto body = http::parse_json_body(request);
+  if (!body || !body->is_object()) return std::nullopt;
+  return std::move(*body);
 }
 
 http::HttpResponse bad_json() { return http::HttpResponse::error(400, "bad_json", "the request body must be a JSON object"); }

@@ -15,6 +15,7 @@
 #include "app/open_log.h"
 #include "cdc/capture_report.h"
 #include "cdc/offset_store.h"
+#include "common/json_parse.h"
 #include "store/local_postgres.h"
 
 namespace careflow::app {
@@ -84,8 +85,9 @@ Status status_command(const Config& config, bool json) {
   auto log = open_embedded_log(config, false);
   if (!log && log.status().code() == StatusCode::kFailedPrecondition) {
     CF_ASSIGN_OR_RETURN(std::string body, get_from_running(config, "/cdc/status"));
-    report = nlohmann::ordered_json::parse(body, nullptr, false);
-    if (report.is_discarded()) return Status::internal("GET /cdc/status answered with something that is not JSON: " + body);
+    auto parsed = parse_ordered_json(body);
+    if (!parsed) return Status::internal("GET /cdc/status answered with something that is not JSON: " + body);
+    report = std::move(*parsed);
   } else {
     CF_RETURN_IF_ERROR(log.status());
     CF_ASSIGN_OR_RETURN(auto offset, cdc::read_stored_offset(**log, config.str("cdc.slot")));

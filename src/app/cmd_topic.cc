@@ -15,6 +15,7 @@
 #include "app/fd_lines.h"
 #include "app/group_writer.h"
 #include "common/clock.h"
+#include "common/numbers.h"
 #include "app/open_log.h"
 #include "app/topic_avro.h"
 #include "app/topic_lines.h"
@@ -125,7 +126,7 @@ Status produce(const Config& config, const TopicOptions& o) {
     CF_ASSIGN_OR_RETURN(bool more, input.next(&line));
     if (!more) break;
     ++line_number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+    // No '\r' is dropped: it may be the value's last byte (use --format json for exact bytes).
     auto parsed = parse_line(line, format);
     if (!parsed) return Status::invalid_argument(fmt::format("stdin line {}: {}", line_number, parsed.status().message()));
     log::Record& r = parsed->record;
@@ -228,12 +229,9 @@ void run(Cli& cli, Status status) {
 // "--offset -2" answers "must be 0 or more, got -2" instead of CLI11's range message.
 const CLI::Validator kNonNegative(
     [](std::string& text) -> std::string {
-      try {
-        if (std::stoll(text) >= 0) return "";
-      } catch (const std::exception&) {
-        return "must be an integer, got '" + text + "'";
-      }
-      return "must be 0 or more, got " + text;
+      const std::optional<int64_t> n = parse_number<int64_t>(text);
+      if (!n) return "must be an integer, got '" + text + "'";
+      return *n >= 0 ? "" : "must be 0 or more, got " + text;
     },
     "N >= 0");
 

@@ -3,22 +3,49 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "common/base64.h"
+#include "common/json_parse.h"
+#include "common/utf8.h"
+
 namespace careflow::app {
 namespace {
 
 bool only_record_fields(const nlohmann::json& j) {
   if (!j.is_object() || j.empty()) return false;
   for (const auto& [k, _] : j.items()) {
-    if (k != "key" && k != "value" && k != "headers" && k != "timestamp" && k != "partition") return false;
+    // "offset" is what consume prints; the log assigns offsets, so produce ignores it.
+    if (k != "key" && k != "value" && k != "headers" && k != "timestamp" && k != "partition" && k != "offset") return false;
   }
   return true;
 }
 
+// {"base64": "..."}: bytes that are not UTF-8, as consume --format json prints them.
+bool is_base64_bytes(const nlohmann::json& j) { return j.is_object() && j.size() == 1 && j.contains("base64"); }
+
+// A key, value or header value: a string is its UTF-8 bytes, {"base64": "..."} the bytes it
+// encodes, other JSON its text; `what` names it in errors.
+Result<std::string> bytes_of(const nlohmann::json& j, std::string_view what) {
+  if (j.is_string()) return j.get<std::string>();
+  if (is_base64_bytes(j)) {
+    if (!j["base64"].is_string()) return Status::invalid_argument(fmt::format("{}: \"base64\" must be a string", what));
+    auto bytes = base64_decode(j["base64"].get<std::string>());
+    if (!bytes) return Status::invalid_argument(fmt::format("{}: {}", what, bytes.status().message()));
+    return std::move(*bytes);
+  }
+  // A JSON value given as structured JSON is stored as its text.
+  return j.dump();
+}
+
+// The JSON form of bytes that round trips through bytes_of: a string when they are UTF-8.
+nlohmann::json json_of(const std::string& bytes) {
+  if (is_valid_utf8(bytes)) return bytes;
+  return {{"base64", base64_encode(bytes)}};
+}
+
 Result<std::optional<std::string>> optional_text(const nlohmann::json& j, const char* field) {
   if (!j.contains(field) || j[field].is_null()) return std::optional<std::string>();
-  if (j[field].is_string()) return std::optional<std::string>(j[field].get<std::string>());
-  // A JSON value given as structured JSON is stored as its text.
-  return std::optional<std::string>(j[field].dump());
+  CF_ASSIGN_OR_RETURN(std::string bytes, bytes_of(j[field], fmt::format("\"{}\"", field)));
+  return std::optional<std::string>(std::move(bytes));
 }
 
 Result<ProducedLine> from_json(const nlohmann::json& j) {
@@ -28,8 +55,15 @@ Result<ProducedLine> from_json(const nlohmann::json& j) {
   if (j.contains("headers")) {
     if (!j["headers"].is_object()) return Status::invalid_argument("\"headers\" must be an object of name: value");
     for (const auto& [name, value] : j["headers"].items()) {
-      if (!value.is_string() && !value.is_null()) return Status::invalid_argument(fmt::format("header '{}' must be a string or null", name));
-      out.record.headers.push_back({name, value.is_null() ? std::nullopt : std::optional<std::string>(value.get<std::string>())});
+      if (value.is_null()) {
+        out.record.headers.push_back({name, std::nullopt});
+        continue;
+      }
+      if (!value.is_string() && !is_base64_bytes(value)) {
+        return Status::invalid_argument(fmt::format("header '{}' must be a string, {{\"base64\": ...}} or null", name));
+      }
+      CF_ASSIGN_OR_RETURN(std::string bytes, bytes_of(value, fmt::format("header '{}'", name)));
+      out.record.headers.push_back({name, std::move(bytes)});
     }
   }
   if (j.contains("timestamp")) {
@@ -57,11 +91,13 @@ Result<LineFormat> parse_line_format(std::string_view name, bool allow_auto) {
 
 Result<ProducedLine> parse_line(std::string_view line, LineFormat format) {
   if (format == LineFormat::kJson || (format == LineFormat::kAuto && line.starts_with('{'))) {
-    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    auto parsed = parse_json(line);
+    const nlohmann::json j = parsed ? std::move(*parsed) : nlohmann::json(nlohmann::json::value_t::discarded);
     if (format == LineFormat::kJson || only_record_fields(j)) {
-      if (j.is_discarded() || !j.is_object()) return Status::invalid_argument("not a JSON object");
+      if (!parsed) return Status::invalid_argument(fmt::format("not a JSON object: {}", parsed.status().message()));
+      if (!j.is_object()) return Status::invalid_argument("not a JSON object");
       if (!only_record_fields(j)) {
-        return Status::invalid_argument("a JSON record may only have key, value, headers, timestamp and partition");
+        return Status::invalid_argument("a JSON record may only have key, value, headers, timestamp, partition and offset");
       }
       return from_json(j);
     }
@@ -84,13 +120,14 @@ std::string format_line(const log::Record& record, int32_t partition, LineFormat
       return fmt::format("{}\t{}", record.key.value_or(""), record.value.value_or(""));
     case LineFormat::kJson: {
       nlohmann::json headers = nlohmann::json::object();
-      for (const log::Header& h : record.headers) headers[h.key] = h.value ? nlohmann::json(*h.value) : nlohmann::json();
+      for (const log::Header& h : record.headers) headers[h.key] = h.value ? json_of(*h.value) : nlohmann::json();
       nlohmann::json j = {{"partition", partition},
                           {"offset", record.offset},
                           {"timestamp", record.timestamp_ms},
-                          {"key", record.key ? nlohmann::json(*record.key) : nlohmann::json()},
-                          {"value", record.value ? nlohmann::json(*record.value) : nlohmann::json()},
+                          {"key", record.key ? json_of(*record.key) : nlohmann::json()},
+                          {"value", record.value ? json_of(*record.value) : nlohmann::json()},
                           {"headers", headers}};
+      // Header names are the only text left unchecked; never throw on them.
       return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     case LineFormat::kHex: {

@@ -4,6 +4,8 @@
 
 #include <sstream>
 
+#include "common/numbers.h"
+
 namespace careflow::cdc {
 namespace {
 
@@ -55,7 +57,7 @@ Result<nlohmann::ordered_json> capture_report(store::PgConnection& conn, const C
     if (slot.rows[0][0]) {
       CF_ASSIGN_OR_RETURN(confirmed, parse_lsn(*slot.rows[0][0]));
     }
-    lag_seconds = std::stod(slot.rows[0][1].value_or("0"));
+    lag_seconds = parse_number<double>(slot.rows[0][1].value_or("0")).value_or(0.0);
   }
   nlohmann::ordered_json r;
   r["state"] = status.state;

@@ -7,6 +7,7 @@
 #include "cdc/cdc_session.h"
 #include "common/clock.h"
 #include "common/logging.h"
+#include "common/numbers.h"
 #include "log/kafka_partitioner.h"
 
 namespace careflow::cdc {
@@ -35,7 +36,9 @@ Status CdcSession::snapshot_into_new_slot() {
     SourceInfo source;
     source.ts_us = wall_clock_ms() * 1000;
     source.lsn = slot.consistent_point;
-    source.tx_id = std::stoll(*txid.rows[0][0]);
+    const std::optional<int64_t> tx_id = parse_number<int64_t>(txid.rows.at(0).at(0).value_or(""));
+    if (!tx_id) return Status::internal("txid_current() did not answer a number");
+    source.tx_id = *tx_id;
     std::map<log::TopicPartition, std::vector<log::Record>> records;
     int64_t rows_read = 0;
     for (size_t t = 0; t < options_.tables.size(); ++t) {

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "common/base64.h"
+#include "common/numbers.h"
 
 namespace careflow::cdc {
 namespace {
@@ -92,8 +93,16 @@ struct SchemaWriter {
     int precision = 64, scale = 0;
     if (decimal) {
       const Json params = s.value("parameters", Json::object());
-      scale = std::stoi(params.value("scale", "0"));
-      if (params.contains("connect.decimal.precision")) precision = std::stoi(params["connect.decimal.precision"].get<std::string>());
+      const auto text = [&](const char* key, const char* fallback) {
+        return params.contains(key) && params[key].is_string() ? params[key].get<std::string>() : std::string(fallback);
+      };
+      const auto given_scale = parse_number<int>(text("scale", "0"));
+      const auto given_precision = parse_number<int>(text("connect.decimal.precision", "64"));
+      if (!given_scale || !given_precision) {
+        return Status::invalid_argument(fmt::format("{}: a Decimal's scale and precision must be integers", path));
+      }
+      scale = *given_scale;
+      precision = *given_precision;
       props["scale"] = scale;
       props["precision"] = precision;
     }

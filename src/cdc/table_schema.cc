@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "common/numbers.h"
+
 namespace careflow::cdc {
 namespace {
 
@@ -31,12 +33,20 @@ Result<std::vector<CatalogColumn>> catalog_columns(store::PgConnection& conn, co
   for (const auto& row : rows.rows) {
     CatalogColumn c;
     c.column.name = *row[0];
-    c.column.type_oid = static_cast<uint32_t>(std::stoul(*row[1]));
-    c.column.type_modifier = std::stoi(*row[2]);
+    const auto type_oid = parse_number<uint32_t>(row[1].value_or(""));
+    const auto type_modifier = parse_number<int>(row[2].value_or(""));
+    const auto key_position = row[5] ? parse_number<int>(*row[5]) : std::optional<int>(0);
+    const auto table_oid = parse_number<uint32_t>(row[6].value_or(""));
+    if (!type_oid || !type_modifier || !key_position || !table_oid) {
+      return Status::internal(fmt::format("the catalog described column {} of {}.{} with numbers that do not parse",
+                                          c.column.name, schema, table));
+    }
+    c.column.type_oid = *type_oid;
+    c.column.type_modifier = *type_modifier;
     c.column.optional = *row[3] != "t";
     c.column.default_expr = row[4];
-    c.key_position = row[5] ? std::stoi(*row[5]) : 0;
-    oid = static_cast<uint32_t>(std::stoul(*row[6]));
+    c.key_position = *key_position;
+    oid = *table_oid;
     out.push_back(std::move(c));
   }
   return out;

@@ -1,4 +1,5 @@
 #include "common/config.h"
+#include "common/numbers.h"
 #include "common/suggest.h"
 
 #include <fmt/format.h>
@@ -95,9 +96,8 @@ Result<std::string> check_text(const ConfigKey& key, std::string text) {
       }
       break;
     case ConfigType::kDouble: {
-      char* end = nullptr;
-      const double v = std::strtod(text.c_str(), &end);
-      if (text.empty() || *end != '\0' || !std::isfinite(v)) {
+      // The same parse as number() reads it back with.
+      if (!parse_number<double>(text)) {
         return Status::invalid_argument(fmt::format("key '{}' must be a number, got '{}'", key.name, text));
       }
       break;
@@ -259,9 +259,10 @@ const std::string& Config::str(std::string_view key) const {
   return it->second.value;
 }
 
-int64_t Config::integer(std::string_view key) const { return std::stoll(str(key)); }
+// Values were checked against their key's type when they were set; an unset key reads as 0.
+int64_t Config::integer(std::string_view key) const { return parse_number<int64_t>(str(key)).value_or(0); }
 bool Config::boolean(std::string_view key) const { return str(key) == "true"; }
-double Config::number(std::string_view key) const { return std::stod(str(key)); }
+double Config::number(std::string_view key) const { return parse_number<double>(str(key)).value_or(0.0); }
 
 const std::string& Config::source(std::string_view key) const {
   auto it = entries_.find(key);

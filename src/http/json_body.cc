@@ -1,7 +1,9 @@
 #include "http/json_body.h"
 
+#include "common/json_parse.h"
+
 namespace careflow::http {
 
-nlohmann::json parse_json_body(const HttpRequest& request) { return nlohmann::json::parse(request.body, nullptr, false); }
+Result<nlohmann::json> parse_json_body(const HttpRequest& request) { return parse_json(request.body); }
 
 }  // namespace careflow::http

@@ -1,14 +1,15 @@
 #pragma once
-// The one place a request body is parsed as JSON, so a limit on what a body may hold (its nesting
-// depth, say) is added once for every route of every listener.
+// The one place a request body is parsed as JSON, so what a body may hold is limited once for every
+// route of every listener: common/json_parse.h's nesting limit, no NUL byte, nothing after the value.
 
 #include <nlohmann/json.hpp>
 
+#include "common/status.h"
 #include "http/http_types.h"
 
 namespace careflow::http {
 
-// The body as JSON, or a discarded value (is_discarded()) when it is not JSON.
-nlohmann::json parse_json_body(const HttpRequest& request);
+// The body as JSON; InvalidArgument naming the byte (and the limit) when it is not one JSON value.
+Result<nlohmann::json> parse_json_body(const HttpRequest& request);
 
 }  // namespace careflow::http

@@ -1,5 +1,6 @@
 #include "log/embedded_log.h"
 #include "common/clock.h"
+#include "common/numbers.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -257,7 +258,9 @@ Status EmbeddedLogImpl::load_group_offsets() {
       if (a == std::string::npos || b == std::string::npos) continue;
       TopicPartition target{key.substr(a + 1, b - a - 1), std::atoi(key.c_str() + b + 1)};
       if (r.value) {
-        groups_[key.substr(0, a)][target] = std::stoll(*r.value);
+        const std::optional<int64_t> committed = parse_number<int64_t>(*r.value);
+        if (!committed) return Status::corruption(fmt::format("consumer offsets: committed offset '{}' is not a number", *r.value));
+        groups_[key.substr(0, a)][target] = *committed;
       } else {
         groups_[key.substr(0, a)].erase(target);
       }

@@ -1,5 +1,6 @@
 #include "log/partition.h"
 #include "common/clock.h"
+#include "common/numbers.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -28,7 +29,9 @@ Result<std::unique_ptr<Partition>> Partition::open(const std::string& dir, Topic
       fs::remove(entry.path(), ec);
       continue;
     }
-    if (name.size() == 24 && name.ends_with(".log")) bases.push_back(std::stoll(name.substr(0, 20)));
+    if (name.size() != 24 || !name.ends_with(".log")) continue;
+    // Not a segment careflow wrote (its base offset does not parse): left alone.
+    if (const auto base = parse_number<int64_t>(std::string_view(name).substr(0, 20))) bases.push_back(*base);
   }
   if (ec) return Status::io_error(fmt::format("listing {}: {}", dir, ec.message()));
   std::sort(bases.begin(), bases.end());

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 
+#include "common/json_parse.h"
 #include "registry/client_implementations.h"
 
 namespace careflow::registry {
@@ -190,7 +191,8 @@ class HttpClient : public serde::RegistryClient {
       }
     }
     if (!res.keep_alive()) connection_.close();
-    json parsed = json::parse(res.body(), nullptr, false);
+    auto answer = parse_json(res.body());
+    json parsed = answer ? std::move(*answer) : json(json::value_t::discarded);
     if (res.result_int() != 200) {
       RegistryError e{static_cast<int>(res.result_int()), res.body()};
       if (parsed.is_object() && parsed.contains("error_code") && parsed["error_code"].is_number_integer()) {

@@ -1,9 +1,10 @@
 #include "registry/registry_http.h"
-#include "http/json_body.h"
 
 #include <fmt/format.h>
 
 #include <cstdint>
+
+#include "http/json_body.h"
 
 namespace careflow::registry::rest {
 
@@ -33,8 +34,10 @@ HttpResponse text_reply(const std::string& text) {
 HttpResponse error_reply(const RegistryError& e) { return reply(e.http_status(), {{"error_code", e.error_code}, {"message", e.message}}); }
 
 Answer<SchemaRequest> parse_body(const HttpRequest& r) {
-  nlohmann::json body = http::parse_json_body(r);
-  if (body.is_discarded() || !body.is_object()) return RegistryError{42201, "Invalid schema: the request body is not a JSON object"};
+  auto parsed = careflow::http::parse_json_body(r);
+  if (!parsed) return RegistryError{42201, fmt::format("Invalid schema: the request body is not JSON: {}", parsed.status().message())};
+  const nlohmann::json& body = *parsed;
+  if (!body.is_object()) return RegistryError{42201, "Invalid schema: the request body is not a JSON object"};
   auto schema = body.find("schema");
   if (schema == body.end() || !schema->is_string()) return RegistryError{42201, "Invalid schema: the body needs a \"schema\" string"};
   SchemaRequest out;

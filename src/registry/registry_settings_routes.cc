@@ -1,6 +1,6 @@
 // The settings routes of Confluent's REST API: /config, /mode, /compatibility and /contexts.
-#include "http/json_body.h"
 // Under /contexts/{ctx}, /config and /mode without a subject are the context's own settings.
+#include "http/json_body.h"
 #include "registry/registry_http.h"
 
 namespace careflow::registry::rest {
@@ -11,8 +11,8 @@ using nlohmann::json;
 namespace {
 
 std::string body_field(const HttpRequest& r, const char* name) {
-  json body = http::parse_json_body(r);
-  return body.is_object() && body.contains(name) && body[name].is_string() ? body[name].get<std::string>() : "";
+  auto body = careflow::http::parse_json_body(r);
+  return body && body->is_object() && body->contains(name) && (*body)[name].is_string() ? (*body)[name].get<std::string>() : "";
 }
 
 json level_json(Compatibility c) { return {{"compatibilityLevel", compatibility_name(c)}}; }

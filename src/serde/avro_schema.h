@@ -20,6 +20,13 @@
 
 namespace careflow::serde::avro {
 
+// Nesting limits, so that no schema can make the parser, the canonical form, the codec or schema
+// resolution (all recursive over the type tree) overflow the stack: a schema's types nest at most
+// kMaxTypeDepth deep (a record's field's type is one level down, an array's items, a union's
+// branch, ...), and its JSON text at most kMaxSchemaJsonDepth (a record level takes up to four).
+inline constexpr int kMaxTypeDepth = 100;
+inline constexpr size_t kMaxSchemaJsonDepth = 512;
+
 enum class Type : uint8_t {
   kNull, kBoolean, kInt, kLong, kFloat, kDouble, kBytes, kString,
   kRecord, kEnum, kArray, kMap, kUnion, kFixed,
@@ -78,7 +85,8 @@ struct Node {
 class Schema {
  public:
   // Parses a schema from JSON text. Errors name the offending path: "fields[2].type: unknown type
-  // 'strin'". `named` supplies already-parsed schemas whose named types the text may reference by
+  // 'strin'", or the limit passed: "types nest deeper than 100 levels", "JSON nests deeper than
+  // 512 levels at byte 1530". `named` supplies already-parsed schemas whose named types the text may reference by
   // name (schema references in a registry); the new schema keeps them alive.
   static Result<Schema> parse(std::string_view json_text, const std::vector<Schema>& named = {});
   static Result<Schema> from_json(const nlohmann::json& json, const std::vector<Schema>& named = {});

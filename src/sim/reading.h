@@ -34,6 +34,10 @@ struct DeviceTarget {
     double tolerance = 0;
   };
   std::vector<Metric> metrics;  // in the prescription's order
+  // Why the device cannot be simulated (a stored setting or parameter outside its range, which
+  // rows written before the API checked ranges can hold); empty when it can. Such a device has no
+  // metrics: the simulator skips it and reports it, it never guesses a value.
+  std::string invalid = {};
 };
 
 }  // namespace careflow::sim

@@ -1,5 +1,6 @@
 #include "sim/simulator.h"
 #include "common/clock.h"
+#include "common/logging.h"
 
 #include <fmt/format.h>
 
@@ -63,7 +64,8 @@ nlohmann::json Simulator::status() const {
           {"ticks", ticks_},
           {"readings", readings_},
           {"activeDefects", defects},
-          {"lastError", sink_error_ ? nlohmann::json(sink_error_->to_string()) : nlohmann::json(nullptr)}};
+          {"lastError", sink_error_ ? nlohmann::json(sink_error_->to_string()) : nlohmann::json(nullptr)},
+          {"skippedDevices", skipped_}};
 }
 
 Status Simulator::health() const {
@@ -97,8 +99,18 @@ Result<std::vector<Reading>> Simulator::tick(int64_t ts_ms) {
   CF_ASSIGN_OR_RETURN(auto targets, load_targets_());
   std::lock_guard lock(mutex_);
   std::vector<Reading> out;
+  std::map<std::string, std::string> skipped;
   for (const DeviceTarget& device : targets) {
     if (patient_filter_ && device.patient_id != *patient_filter_) continue;
+    if (!device.invalid.empty()) {
+      auto before = skipped_.find(device.device_id);
+      if (before == skipped_.end() || before->second != device.invalid) {
+        log_error("sim", "device skipped: a stored value is out of range",
+                  {{"device", device.device_id}, {"reason", device.invalid}});
+      }
+      skipped.emplace(device.device_id, device.invalid);
+      continue;
+    }
     std::map<std::string, double> normal;
     for (const auto& m : device.metrics) normal[m.name] = m.target;
     std::map<std::string, Defect::Override> overrides;
@@ -119,6 +131,7 @@ Result<std::vector<Reading>> Simulator::tick(int64_t ts_ms) {
       out.push_back({device.device_id, device.patient_id, ts_ms, m.name, value, device.software_version});
     }
   }
+  skipped_ = std::move(skipped);
   ++ticks_;
   readings_ += static_cast<int64_t>(out.size());
   return out;

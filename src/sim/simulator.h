@@ -48,7 +48,9 @@ class Simulator {
   void stop();
   bool running() const;
   // {"running", "mode", "patientId", "ticks", "readings", "activeDefects": {device: defect},
-  //  "lastError": null or why the last tick's readings were not written}
+  //  "lastError": null or why the last tick's readings were not written,
+  //  "skippedDevices": {device: why} — devices the last tick left out because a stored value is
+  //  out of range (each is also logged as an error when it first appears)}
   nlohmann::json status() const;
   // OK, or Unavailable with the sink's error while the last write failed (a registry that does not
   // answer, a full disk): what GET /health reports for the simulator.
@@ -77,6 +79,7 @@ class Simulator {
   int64_t ticks_ = 0;
   int64_t readings_ = 0;
   std::optional<Status> sink_error_;  // of the last tick that had readings
+  std::map<std::string, std::string> skipped_;  // device -> DeviceTarget::invalid, as of the last tick
   std::thread thread_;
 };
 

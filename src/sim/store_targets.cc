@@ -1,6 +1,11 @@
 #include "sim/store_targets.h"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "common/json_parse.h"
+#include "common/numbers.h"
+#include "store/value_checks.h"
 
 namespace careflow::sim {
 namespace {
@@ -16,6 +21,32 @@ SELECT d.device_id, d.patient_id, coalesce(d.software_version, ''),
   FROM devices d ORDER BY d.device_id
 )sql";
 
+// The metrics of a prescription's stored parameters; the reason they cannot be simulated (a value
+// outside its range), or "".
+std::string prescription_metrics(const std::string& text, std::vector<DeviceTarget::Metric>& metrics) {
+  auto parameters = parse_json(text);
+  if (!parameters) return fmt::format("its prescription's parameters are not JSON: {}", parameters.status().message());
+  if (!parameters->is_array()) return "";
+  for (const auto& p : *parameters) {
+    if (!p.is_object() || !p.contains("parameter_name") || !p["parameter_name"].is_string() ||
+        !p.contains("parameter_value") || !p["parameter_value"].is_number()) {
+      continue;
+    }
+    const std::string name = p["parameter_name"].get<std::string>();
+    const double value = p["parameter_value"].get<double>();
+    const nlohmann::json tolerance = p.value("parameter_tolerance", nlohmann::json(0.0));
+    if (!tolerance.is_number()) return fmt::format("its prescription's {} tolerance is not a number", name);
+    if (auto range = store::parameter_range(name)) {
+      if (auto problem = store::check_number(name, value, *range)) return "its prescription's " + *problem;
+      if (auto problem = store::check_number(name + " tolerance", tolerance.get<double>(), {0, range->max - range->min, range->unit})) {
+        return "its prescription's " + *problem;
+      }
+    }
+    metrics.push_back({name, value, tolerance.get<double>()});
+  }
+  return "";
+}
+
 }  // namespace
 
 Result<std::vector<DeviceTarget>> load_targets_from_store(store::Database& db, int64_t now_ms) {
@@ -23,22 +54,24 @@ Result<std::vector<DeviceTarget>> load_targets_from_store(store::Database& db, i
   std::vector<DeviceTarget> targets;
   for (const auto& row : rows.rows) {
     DeviceTarget t{row[0].value_or(""), row[1].value_or(""), row[2].value_or(""), {}};
-    if (row[6]) {
-      auto parameters = nlohmann::json::parse(*row[6], nullptr, false);
-      if (parameters.is_array()) {
-        for (const auto& p : parameters) {
-          if (!p.is_object() || !p.contains("parameter_name") || !p["parameter_value"].is_number()) continue;
-          t.metrics.push_back({p["parameter_name"].get<std::string>(), p["parameter_value"].get<double>(),
-                               p.value("parameter_tolerance", 0.0)});
+    if (row[6]) t.invalid = prescription_metrics(*row[6], t.metrics);
+    if (t.invalid.empty() && t.metrics.empty()) {  // no current prescription: the device's own settings, no tolerance
+      const char* names[] = {"Pressure", "FlowRate", "FlowLevel"};
+      const char* columns[] = {"pressure_setting", "flow_rate_setting", "flow_level_setting"};
+      for (int i = 0; i < 3 && t.invalid.empty(); ++i) {
+        if (!row[3 + i]) continue;
+        // Stored before the API checked ranges, or by hand: never trusted to be a number.
+        const std::optional<double> value = parse_number<double>(*row[3 + i]);
+        if (!value) {
+          t.invalid = fmt::format("{} '{}' is not a finite number", columns[i], *row[3 + i]);
+        } else if (auto problem = store::check_number(columns[i], *value, *store::device_setting_range(columns[i]))) {
+          t.invalid = *problem;
+        } else {
+          t.metrics.push_back({names[i], *value, 0.0});
         }
       }
     }
-    if (t.metrics.empty()) {  // no current prescription: the device's own settings, no tolerance
-      const char* names[] = {"Pressure", "FlowRate", "FlowLevel"};
-      for (int i = 0; i < 3; ++i) {
-        if (row[3 + i]) t.metrics.push_back({names[i], std::stod(*row[3 + i]), 0.0});
-      }
-    }
+    if (!t.invalid.empty()) t.metrics.clear();
     targets.push_back(std::move(t));
   }
   return targets;

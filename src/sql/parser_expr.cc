@@ -1,6 +1,7 @@
 // Expressions and types.
 #include <set>
 
+#include "common/numbers.h"
 #include "sql/parser_impl.h"
 
 namespace careflow::sql {
@@ -102,19 +103,23 @@ std::string Parser::string_literal(std::string_view what) {
 int Parser::integer_literal(std::string_view what) {
   if (peek().kind != TokenKind::kInteger) fail(peek(), what);
   const Token& t = next();
-  try {
-    return std::stoi(t.text);
-  } catch (...) {
-    fail_at(t.pos, fmt::format("integer {} is out of range", t.text));
-  }
+  const std::optional<int> value = parse_number<int>(t.text);
+  if (!value) fail_at(t.pos, fmt::format("integer {} is out of range", t.text));
+  return *value;
 }
 
-ExprPtr Parser::expr() { return or_expr(); }
+ExprPtr Parser::expr() {
+  Nesting nesting(*this);
+  nesting.deeper(peek().pos);
+  return or_expr();
+}
 
 ExprPtr Parser::or_expr() {
   ExprPtr left = and_expr();
+  Nesting chain(*this);
   while (is_word("OR")) {
     SourcePos pos = next().pos;
+    chain.deeper(pos);
     left = binary("OR", std::move(left), and_expr(), pos);
   }
   return left;
@@ -122,8 +127,10 @@ ExprPtr Parser::or_expr() {
 
 ExprPtr Parser::and_expr() {
   ExprPtr left = not_expr();
+  Nesting chain(*this);
   while (is_word("AND")) {
     SourcePos pos = next().pos;
+    chain.deeper(pos);
     left = binary("AND", std::move(left), not_expr(), pos);
   }
   return left;
@@ -132,6 +139,8 @@ ExprPtr Parser::and_expr() {
 ExprPtr Parser::not_expr() {
   if (is_word("NOT") && !is_word("EXISTS", 1)) {
     SourcePos pos = next().pos;
+    Nesting nesting(*this);
+    nesting.deeper(pos);
     ExprPtr e = make(ExprKind::kUnary, pos);
     e->name = "NOT";
     e->args.push_back(not_expr());
@@ -142,18 +151,21 @@ ExprPtr Parser::not_expr() {
 
 ExprPtr Parser::comparison() {
   ExprPtr left = additive();
+  Nesting chain(*this);
   for (;;) {
     const Token& t = peek();
     if (t.kind == TokenKind::kSymbol &&
         (t.text == "=" || t.text == "<>" || t.text == "!=" || t.text == "<" || t.text == "<=" || t.text == ">" ||
          t.text == ">=")) {
       SourcePos pos = next().pos;
+      chain.deeper(pos);  // each operator here nests `left` one level deeper
       std::string op = t.text == "!=" ? "<>" : t.text;
       left = binary(op, std::move(left), additive(), pos);
       continue;
     }
     if (is_word("IS")) {
       SourcePos pos = next().pos;
+      chain.deeper(pos);  // each operator here nests `left` one level deeper
       bool negated = accept_word("NOT");
       ExprPtr e;
       if (accept_word("NULL")) {
@@ -182,6 +194,7 @@ ExprPtr Parser::comparison() {
     bool negated = accept_word("NOT");
     if (is_word("IN")) {
       SourcePos pos = next().pos;
+      chain.deeper(pos);  // each operator here nests `left` one level deeper
       expect_symbol("(");
       ExprPtr e;
       if (is_word("SELECT") || is_word("WITH") || is_word("VALUES")) {
@@ -202,6 +215,7 @@ ExprPtr Parser::comparison() {
     }
     if (is_word("BETWEEN")) {
       SourcePos pos = next().pos;
+      chain.deeper(pos);  // each operator here nests `left` one level deeper
       accept_word("ASYMMETRIC");
       ExprPtr e = make(ExprKind::kBetween, pos);
       e->negated = negated;
@@ -214,6 +228,7 @@ ExprPtr Parser::comparison() {
     }
     if (is_word("LIKE") || (is_word("SIMILAR") && is_word("TO", 1))) {
       SourcePos pos = peek().pos;
+      chain.deeper(pos);
       ExprPtr e = make(ExprKind::kLike, pos);
       e->name = is_word("LIKE") ? "LIKE" : "SIMILAR TO";
       next();
@@ -232,8 +247,10 @@ ExprPtr Parser::comparison() {
 
 ExprPtr Parser::additive() {
   ExprPtr left = multiplicative();
+  Nesting chain(*this);
   while (is_symbol("+") || is_symbol("-") || is_symbol("||")) {
     const Token& op = next();
+    chain.deeper(op.pos);
     left = binary(op.text, std::move(left), multiplicative(), op.pos);
   }
   return left;
@@ -241,8 +258,10 @@ ExprPtr Parser::additive() {
 
 ExprPtr Parser::multiplicative() {
   ExprPtr left = unary();
+  Nesting chain(*this);
   while (is_symbol("*") || is_symbol("/") || is_symbol("%")) {
     const Token& op = next();
+    chain.deeper(op.pos);
     left = binary(op.text, std::move(left), unary(), op.pos);
   }
   return left;
@@ -251,6 +270,8 @@ ExprPtr Parser::multiplicative() {
 ExprPtr Parser::unary() {
   if (is_symbol("-") || is_symbol("+")) {
     const Token& op = next();
+    Nesting nesting(*this);
+    nesting.deeper(op.pos);
     ExprPtr operand = unary();
     // Fold "-5" into the literal so that -2147483648 is an INT as in Calcite.
     if (op.text == "-" && operand->kind == ExprKind::kLiteral && !operand->paren &&
@@ -271,9 +292,11 @@ ExprPtr Parser::unary() {
 
 ExprPtr Parser::postfix() {
   ExprPtr e = primary();
+  Nesting chain(*this);
   for (;;) {
     if (is_symbol("[")) {
       SourcePos pos = next().pos;
+      chain.deeper(pos);
       ExprPtr s = make(ExprKind::kSubscript, pos);
       s->args.push_back(std::move(e));
       s->args.push_back(expr());
@@ -282,6 +305,7 @@ ExprPtr Parser::postfix() {
     } else if (is_symbol(".") && e->kind != ExprKind::kColumn &&
                (peek(1).kind == TokenKind::kIdentifier || peek(1).kind == TokenKind::kQuotedIdentifier)) {
       SourcePos pos = next().pos;
+      chain.deeper(pos);
       ExprPtr f = make(ExprKind::kFieldAccess, pos);
       f->name = next().text;
       f->args.push_back(std::move(e));
@@ -290,165 +314,6 @@ ExprPtr Parser::postfix() {
       return e;
     }
   }
-}
-
-ExprPtr Parser::primary() {
-  const Token& t = peek();
-  SourcePos pos = t.pos;
-  switch (t.kind) {
-    case TokenKind::kInteger:
-    case TokenKind::kDecimal:
-    case TokenKind::kDouble: {
-      ExprPtr e = make(ExprKind::kLiteral, pos);
-      e->literal.kind = t.kind == TokenKind::kInteger   ? Literal::Kind::kInteger
-                        : t.kind == TokenKind::kDecimal ? Literal::Kind::kDecimal
-                                                        : Literal::Kind::kDouble;
-      e->literal.text = next().text;
-      return e;
-    }
-    case TokenKind::kString: {
-      ExprPtr e = make(ExprKind::kLiteral, pos);
-      e->literal.kind = Literal::Kind::kString;
-      e->literal.text = next().text;
-      // Adjacent string literals concatenate, as in standard SQL.
-      while (peek().kind == TokenKind::kString && peek().pos.line > pos.line) e->literal.text += next().text;
-      return e;
-    }
-    case TokenKind::kQuotedIdentifier: break;
-    case TokenKind::kSymbol: {
-      if (t.text == "*") {
-        next();
-        return make(ExprKind::kStar, pos);
-      }
-      if (t.text == "(") {
-        next();
-        if (is_word("SELECT") || is_word("WITH") || is_word("VALUES")) {
-          ExprPtr e = make(ExprKind::kScalarSubquery, pos);
-          e->subquery = query();
-          expect_symbol(")");
-          return e;
-        }
-        ExprPtr first = expr();
-        if (accept_symbol(",")) {
-          ExprPtr row = make(ExprKind::kRowCtor, pos);
-          row->args.push_back(std::move(first));
-          do {
-            row->args.push_back(expr());
-          } while (accept_symbol(","));
-          expect_symbol(")");
-          row->paren = true;
-          return row;
-        }
-        expect_symbol(")");
-        first->paren = true;
-        return first;
-      }
-      fail(t, "an expression");
-    }
-    case TokenKind::kEnd: fail(t, "an expression");
-    case TokenKind::kIdentifier: break;
-  }
-
-  if (t.kind == TokenKind::kIdentifier) {
-    std::string word = to_upper(t.text);
-    if (word == "NULL" || word == "TRUE" || word == "FALSE") {
-      next();
-      ExprPtr e = make(ExprKind::kLiteral, pos);
-      e->literal.kind = word == "NULL" ? Literal::Kind::kNull : Literal::Kind::kBoolean;
-      e->literal.text = word;
-      return e;
-    }
-    if ((word == "DATE" || word == "TIME" || word == "TIMESTAMP" || word == "TIMESTAMP_LTZ") &&
-        peek(1).kind == TokenKind::kString) {
-      next();
-      ExprPtr e = make(ExprKind::kLiteral, pos);
-      e->literal.kind = word == "DATE"        ? Literal::Kind::kDate
-                        : word == "TIME"      ? Literal::Kind::kTime
-                        : word == "TIMESTAMP" ? Literal::Kind::kTimestamp
-                                              : Literal::Kind::kTimestampLtz;
-      e->literal.text = next().text;
-      return e;
-    }
-    if (word == "X" && peek(1).kind == TokenKind::kString && peek(1).pos.column == pos.column + 1) {
-      next();
-      ExprPtr e = make(ExprKind::kLiteral, pos);
-      e->literal.kind = Literal::Kind::kBinary;
-      e->literal.text = next().text;
-      return e;
-    }
-    if (word == "INTERVAL") return interval_literal(next());
-    if (word == "CASE") return case_expr(next());
-    if (word == "EXISTS" || (word == "NOT" && is_word("EXISTS", 1))) {
-      bool negated = word == "NOT";
-      if (negated) next();
-      next();
-      ExprPtr e = make(ExprKind::kExists, pos);
-      e->negated = negated;
-      expect_symbol("(");
-      e->subquery = query();
-      expect_symbol(")");
-      return e;
-    }
-    if ((word == "ARRAY" || word == "MAP") && is_symbol("[", 1)) {
-      next();
-      next();
-      ExprPtr e = make(word == "ARRAY" ? ExprKind::kArrayCtor : ExprKind::kMapCtor, pos);
-      if (!is_symbol("]")) {
-        do {
-          e->args.push_back(expr());
-        } while (accept_symbol(","));
-      }
-      expect_symbol("]");
-      if (e->kind == ExprKind::kMapCtor && e->args.size() % 2 != 0) {
-        fail_at(pos, "MAP[...] needs an even number of arguments: key, value, key, value, ...");
-      }
-      return e;
-    }
-    if (word == "ROW" && is_symbol("(", 1)) {
-      next();
-      next();
-      ExprPtr e = make(ExprKind::kRowCtor, pos);
-      if (!is_symbol(")")) {
-        do {
-          e->args.push_back(expr());
-        } while (accept_symbol(","));
-      }
-      expect_symbol(")");
-      return e;
-    }
-    // Niladic functions written without parentheses, as in standard SQL.
-    if ((word == "CURRENT_TIMESTAMP" || word == "CURRENT_DATE" || word == "CURRENT_TIME" || word == "LOCALTIMESTAMP" ||
-         word == "LOCALTIME") &&
-        !is_symbol("(", 1)) {
-      next();
-      ExprPtr e = make(ExprKind::kFunction, pos);
-      e->name = word;
-      return e;
-    }
-    // LEFT(s, n) and RIGHT(s, n) are functions although LEFT and RIGHT are join keywords.
-    if ((word == "LEFT" || word == "RIGHT") && is_symbol("(", 1)) return function_call(next());
-    if (is_reserved(t)) fail(t, "an expression");
-    if (is_symbol("(", 1)) return function_call(next());
-  }
-
-  // A column reference: a, t.a, `t`.`a`, or t.* .
-  ExprPtr e = make(ExprKind::kColumn, pos);
-  e->name = next().text;
-  while (is_symbol(".")) {
-    if (is_symbol("*", 1)) {
-      next();
-      next();
-      ExprPtr star = make(ExprKind::kStar, pos);
-      star->qualifier = std::move(e->qualifier);
-      star->qualifier.push_back(std::move(e->name));
-      return star;
-    }
-    if (peek(1).kind != TokenKind::kIdentifier && peek(1).kind != TokenKind::kQuotedIdentifier) break;
-    next();
-    e->qualifier.push_back(std::move(e->name));
-    e->name = next().text;
-  }
-  return e;
 }
 
 ExprPtr Parser::case_expr(const Token& case_token) {
@@ -749,6 +614,8 @@ ExprPtr Parser::json_function(const Token& name_token) {
 
 DataType Parser::type() {
   const Token& t = peek();
+  Nesting nesting(*this);
+  nesting.deeper(t.pos);
   if (t.kind != TokenKind::kIdentifier) fail(t, "a data type");
   std::string word = to_upper(next().text);
   auto optional_length = [&](int default_value) {

@@ -56,6 +56,15 @@ class Parser {
   ExprPtr unary();
   ExprPtr postfix();
   ExprPtr primary();
+  ExprPtr number_literal();
+  ExprPtr string_constant();
+  ExprPtr parenthesized();
+  ExprPtr keyword_form();
+  ExprPtr word_literal(const std::string& word);
+  ExprPtr exists_expr();
+  ExprPtr collection_constructor(const std::string& word);
+  ExprPtr row_constructor();
+  ExprPtr column_reference();
   ExprPtr function_call(const Token& name_token);
   ExprPtr special_function(const Token& name_token);
   ExprPtr json_function(const Token& name_token);
@@ -96,9 +105,36 @@ class Parser {
   [[noreturn]] void fail_at(SourcePos pos, std::string_view message) const;
   static std::string describe(const Token& t);
 
+  // How deep the tree being built nests. The parser and every later pass over the tree (binder,
+  // planner, printer, evaluator, the tree's own destructor) recurse once per level or more, so the
+  // parser refuses to go past kMaxNesting levels — a line:column error, not a stack overflow. A
+  // level is a parenthesis, a subquery, a unary operator, a nested type, and also each operator of
+  // a chain: a + b + c is parsed by a loop but builds a left-deep tree, one level per '+'.
+  static constexpr int kMaxNesting = 1000;
+  // Holds some levels for as long as it lives; deeper() adds one (failing past the limit).
+  class Nesting {
+   public:
+    explicit Nesting(Parser& parser) : parser_(parser), saved_(parser.depth_) {}
+    Nesting(const Nesting&) = delete;
+    Nesting& operator=(const Nesting&) = delete;
+    ~Nesting() { parser_.depth_ = saved_; }
+    void deeper(SourcePos pos) {
+      if (++parser_.depth_ > kMaxNesting) {
+        parser_.fail_at(pos, fmt::format("the statement nests deeper than {} levels (parentheses, subqueries, operators "
+                                         "in a chain, unary operators or nested types); split it up",
+                                         kMaxNesting));
+      }
+    }
+
+   private:
+    Parser& parser_;
+    int saved_;
+  };
+
   std::string_view sql_;
   std::vector<Token> tokens_;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace careflow::sql

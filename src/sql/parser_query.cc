@@ -5,6 +5,8 @@ namespace careflow::sql {
 
 QueryPtr Parser::query() {
   SourcePos pos = peek().pos;
+  Nesting nesting(*this);
+  nesting.deeper(pos);
   std::vector<CommonTable> with;
   if (accept_word("WITH")) {
     do {
@@ -48,9 +50,11 @@ QueryPtr Parser::query() {
 
 QueryPtr Parser::query_no_with() {
   QueryPtr left = query_term();
+  Nesting chain(*this);
   for (;;) {
     if (is_word("UNION") || is_word("EXCEPT") || is_word("INTERSECT") || is_word("MINUS")) {
       const Token& op = next();
+      chain.deeper(op.pos);
       auto q = std::make_unique<Query>();
       q->kind = Query::Kind::kSetOp;
       q->pos = op.pos;
@@ -158,6 +162,7 @@ void Parser::select_body(Select& select) {
 
 TableRefPtr Parser::table_expression() {
   TableRefPtr left = table_primary();
+  Nesting chain(*this);
   for (;;) {
     SourcePos pos = peek().pos;
     JoinType type;
@@ -178,6 +183,7 @@ TableRefPtr Parser::table_expression() {
     } else {
       return left;
     }
+    chain.deeper(pos);
     auto join = std::make_unique<TableRef>();
     join->kind = TableRef::Kind::kJoin;
     join->pos = pos;

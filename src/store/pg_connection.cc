@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include "common/numbers.h"
+
 namespace careflow::store {
 namespace {
 
@@ -75,7 +77,7 @@ Result<SqlRows> PgConnection::exec(std::string_view sql, const std::vector<SqlPa
     }
   }
   const char* affected = PQcmdTuples(result.get());
-  rows.affected = (affected && *affected) ? std::stoll(affected) : 0;
+  rows.affected = affected ? parse_number<int64_t>(affected).value_or(0) : 0;
   return rows;
 }
 

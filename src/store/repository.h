@@ -35,7 +35,9 @@ class Repository {
   // NotFound when no row has that key.
   Result<nlohmann::json> get(const std::string& key) const;
   // `row` holds some of the spec's columns (absent ones take their defaults). AlreadyExists for a
-  // duplicate key; FailedPrecondition for a broken reference (the message names the column).
+  // duplicate key; FailedPrecondition for a broken reference; InvalidArgument for a value the
+  // column's type cannot hold. Error messages start with the column's name ("birth_date '0000-01-01'
+  // is not a date the database can store").
   Result<nlohmann::json> insert(const nlohmann::json& row);
   // Sets only the columns present in `changes` (and updated_at). NotFound when absent.
   Result<nlohmann::json> update(const std::string& key, const nlohmann::json& changes);
@@ -44,7 +46,9 @@ class Repository {
 
  private:
   Result<std::vector<nlohmann::json>> rows_of(Result<SqlRows> result) const;
-  Status translate(const Status& status) const;
+  // `row`: the columns written, to name the one holding a value PostgreSQL refused.
+  Status translate(const Status& status, const nlohmann::json* row = nullptr) const;
+  Status data_error(const std::string& message, const nlohmann::json* row) const;
 
   Database& db_;
   const TableSpec& spec_;

@@ -67,5 +67,47 @@ TEST(TopicLines, FormatsRecordsForConsume) {
   EXPECT_EQ(format_line(r, 2, LineFormat::kJson).find("\"value\":null") != std::string::npos, true);
 }
 
+TEST(TopicLines, BinaryValuesRoundTripThroughTheJsonFormat) {
+  log::Record r;
+  r.key = std::string("\xff\x00k", 3);
+  r.value = std::string("\x00\x00\x00\x00\x01\x02\xfe\r", 8);  // Confluent's wire format, ending in 0x0D
+  r.headers = {{"bin", std::string("\x80", 1)}, {"text", "caf\xc3\xa9"}};
+  const std::string line = format_line(r, 0, LineFormat::kJson);
+  EXPECT_NE(line.find(R"("value":{"base64":"AAAAAAEC/g0="})"), std::string::npos) << line;
+  EXPECT_NE(line.find("\"text\":\"caf\xc3\xa9\""), std::string::npos) << line;  // UTF-8 stays text
+  auto back = parse_line(line, LineFormat::kJson);
+  ASSERT_TRUE(back.is_ok()) << back.status().to_string();
+  EXPECT_EQ(back->record.key, r.key);
+  EXPECT_EQ(back->record.value, r.value);
+  ASSERT_EQ(back->record.headers.size(), 2u);
+  EXPECT_EQ(back->record.headers[0].value, std::string("\x80", 1));
+  EXPECT_EQ(back->record.headers[1].value, "caf\xc3\xa9");
+  // Auto recognises the same envelope.
+  EXPECT_EQ(parse_line(line, LineFormat::kAuto)->record.value, r.value);
+}
+
+TEST(TopicLines, ValueLinesKeepEveryByte) {
+  const std::string bytes("a\rb\x00\xff\r", 7);
+  auto value = parse_line(bytes, LineFormat::kValue);
+  ASSERT_TRUE(value.is_ok());
+  EXPECT_EQ(value->record.value, bytes);
+  log::Record r;
+  r.value = bytes;
+  EXPECT_EQ(format_line(r, 0, LineFormat::kValue), bytes);
+}
+
+TEST(TopicLines, JsonLinesAreCheckedAsAWhole) {
+  auto bad64 = parse_line(R"({"value": {"base64": "a*b"}})", LineFormat::kJson);
+  ASSERT_FALSE(bad64.is_ok());
+  EXPECT_EQ(bad64.status().message(), "\"value\": illegal base64 character '*'");
+  auto deep = parse_line(R"({"value": )" + std::string(100, '[') + std::string(100, ']') + "}", LineFormat::kJson);
+  ASSERT_FALSE(deep.is_ok());
+  EXPECT_NE(deep.status().message().find("JSON nests deeper than 64 levels at byte"), std::string::npos)
+      << deep.status().message();
+  EXPECT_FALSE(parse_line(std::string("{\"value\":\"v\"}\0{", 14), LineFormat::kJson).is_ok());
+  // Other structured values are still stored as their text.
+  EXPECT_EQ(parse_line(R"({"value": {"a": 1}})", LineFormat::kJson)->record.value, R"({"a":1})");
+}
+
 }  // namespace
 }  // namespace careflow::app

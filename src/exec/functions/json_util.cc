@@ -5,6 +5,7 @@
 #include <array>
 #include <cctype>
 
+#include "common/numbers.h"
 #include "exec/functions/helpers.h"
 #include "sql/datetime.h"
 #include "sql/value_format.h"
@@ -191,7 +192,9 @@ bool parse_json_path(std::string_view text, JsonPath* out, std::string* error) {
         if (i < s.size() && s[i] == '-') ++i;
         while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
         if (i == start || (i == start + 1 && s[start] == '-')) return fail_at("expected an array index");
-        out->steps.push_back({JsonPath::Kind::kIndex, "", std::stoll(std::string(s.substr(start, i - start)))});
+        const std::optional<int64_t> index = parse_number<int64_t>(s.substr(start, i - start));
+        if (!index) return fail_at("array index out of range");
+        out->steps.push_back({JsonPath::Kind::kIndex, "", *index});
       }
       while (i < s.size() && s[i] == ' ') ++i;
       if (i >= s.size() || s[i] != ']') return fail_at("expected ']'");

@@ -14,7 +14,7 @@
 #include "exec/session.h"
 #include "log/embedded_log.h"
 #include "registry/registry.h"
-#include "registry/registry_client.h"
+#include "registry/client_implementations.h"
 #include "serde/confluent_avro.h"
 #include "sql/parser.h"
 

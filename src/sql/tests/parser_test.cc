@@ -135,5 +135,51 @@ TEST(ParserTest, EveryErrorSaysWhereAndWhatWasExpected) {
   }
 }
 
+std::string repeat(std::string_view s, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += s;
+  return out;
+}
+
+std::string parse_error(const std::string& sql) {
+  auto parsed = parse_statement(sql);
+  return parsed.is_ok() ? "parsed" : parsed.status().message();
+}
+
+TEST(ParserTest, NestingPastTheLimitIsAnErrorAtThePlaceItHappens) {
+  const std::string limit = "nests deeper than 1000 levels";
+  // "SELECT " + 999 '(': the query is level 1, the select item 2, the expression inside the k-th
+  // parenthesis 2 + k, so the one after the 999th '(' (column 8 + 999) is level 1001.
+  EXPECT_EQ(parse_error("SELECT " + repeat("(", 10000) + "1" + repeat(")", 10000)),
+            "line 1:1007: the statement nests deeper than 1000 levels (parentheses, subqueries, operators in a chain, "
+            "unary operators or nested types); split it up");
+  EXPECT_NE(parse_error("SELECT " + repeat("- ", 20000) + "1").find(limit), std::string::npos);
+  EXPECT_NE(parse_error("SELECT NOT " + repeat("NOT ", 20000) + "TRUE").find(limit), std::string::npos);
+  EXPECT_NE(parse_error("SELECT 1" + repeat(" + 1", 10000)).find(limit), std::string::npos);
+  EXPECT_NE(parse_error("SELECT 1" + repeat(" * 1", 10000)).find(limit), std::string::npos);
+  EXPECT_NE(parse_error("SELECT a" + repeat(" AND a", 10000)).find(limit), std::string::npos);
+  EXPECT_NE(parse_error("SELECT a" + repeat(" IS NULL", 10000)).find(limit), std::string::npos);
+  EXPECT_NE(parse_error("SELECT a" + repeat("[1]", 10000)).find(limit), std::string::npos);
+  EXPECT_NE(parse_error("SELECT * FROM " + repeat("(SELECT * FROM ", 5000) + "t" + repeat(")", 5000)).find(limit),
+            std::string::npos);
+  EXPECT_NE(parse_error("SELECT 1" + repeat(" UNION ALL SELECT 1", 5000)).find(limit), std::string::npos);
+  EXPECT_NE(parse_error("SELECT * FROM t" + repeat(" JOIN t ON TRUE", 5000)).find(limit), std::string::npos);
+  EXPECT_NE(parse_error("SELECT CAST(x AS " + repeat("ARRAY<", 5000) + "INT" + repeat(">", 5000) + ")").find(limit),
+            std::string::npos);
+  // In a chain, the error points at the operator that passes the limit: the 999th '+'.
+  EXPECT_EQ(parse_error("SELECT 1" + repeat(" + 1", 2000)).substr(0, 15), "line 1:4002: th");
+}
+
+TEST(ParserTest, NestingUnderTheLimitParsesAndPrints) {
+  for (const std::string& sql : {"SELECT 1" + repeat(" + 1", 990), "SELECT " + repeat("(", 990) + "1" + repeat(")", 990),
+                                 "SELECT " + repeat("- ", 990) + "x", "SELECT a" + repeat(" OR a", 990)}) {
+    auto parsed = parse_statement(sql);
+    ASSERT_TRUE(parsed.is_ok()) << parsed.status().message().substr(0, 200);
+    EXPECT_FALSE(print_statement(**parsed).empty());
+  }
+  // The depth is given back when a parenthesis closes: many shallow siblings are fine.
+  EXPECT_TRUE(parse_statement("SELECT " + repeat("f((1)), ", 3000) + "1").is_ok());
+}
+
 }  // namespace
 }  // namespace careflow::sql
