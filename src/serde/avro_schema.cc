@@ -439,7 +439,7 @@ Result<Schema> Schema::from_json(const json& j, const std::vector<Schema>& named
 
 Result<Schema> Schema::parse(std::string_view json_text, const std::vector<Schema>& named) {
   auto j = parse_json(json_text, kMaxSchemaJsonDepth);
-  if (!j.is_ok()) return Status::invalid_argument(fmt::format("invalid Avro schema: {}", j.status().message()));
+  if (!j.is_ok()) return Status::invalid_argument(fmt::format("invalid Avro schema: not valid JSON: {}", j.status().message()));
   return from_json(*j, named);
 }
 

@@ -176,7 +176,7 @@ class SoakTest : public ::testing::Test {
                           fmt::format(R"({{"patientId":"{}","deviceId":"DEV-{}","medicationOrTherapy":"{}-0",)"
                                       R"("startDate":1700000000000,"parameters":[{{"parameter_name":"Pressure",)"
                                       R"("parameter_value":{},"parameter_tolerance":1.5,"unit":"mmHg"}}]}})",
-                                      device, device, tag, 100 + n % 7));
+                                      device, device, tag, 90 + n % 7));
       if (!expect(created, 201, "create " + tag)) continue;
       const std::string id = created.json().value("prescriptionId", "");
       acked.events.push_back(fmt::format("c|{}|{}-0", id, tag));
