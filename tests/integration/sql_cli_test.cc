@@ -137,6 +137,24 @@ TEST_F(SqlCliTest, ErrorsNameTheStatementLineAndColumn) {
   EXPECT_NE(runtime.err.find("the job failed: cannot cast 'x' to INT"), std::string::npos) << runtime.err;
 }
 
+// A bare NULL in INSERT ... VALUES takes the type of the column it fills, as Confluent Cloud types
+// it (issue 23). Apache Flink 1.20 refuses it ("Illegal use of 'NULL'"), so this lives here and not
+// in tests/sql, whose files both engines must pass.
+TEST_F(SqlCliTest, ABareNullInInsertValuesTakesTheTargetColumnsType) {
+  const std::string ddl = "CREATE TABLE readings (device STRING, pressure DOUBLE, note STRING, ts TIMESTAMP(3))";
+  ProcessResult wrote = careflow({"sql", "--bounded", "-e", ddl, "-e",
+                                  "INSERT INTO readings VALUES ('DEV-P001', NULL, 'no pressure yet', NULL), "
+                                  "('DEV-P003', NULL, NULL, TIMESTAMP '2024-01-31 10:00:00')",
+                                  "-e", "INSERT INTO readings (note, device) VALUES (NULL, 'DEV-P004')"});
+  ASSERT_EQ(wrote.exit_code, 0) << wrote.err;
+  ProcessResult read = careflow({"sql", "--bounded", "-e", ddl, "-e", "SELECT * FROM readings"});
+  ASSERT_EQ(read.exit_code, 0) << read.err;
+  EXPECT_EQ(read.out,
+            "+I[DEV-P001, NULL, no pressure yet, NULL]\n"
+            "+I[DEV-P003, NULL, NULL, 2024-01-31 10:00:00.000]\n"
+            "+I[DEV-P004, NULL, NULL, NULL]\n");
+}
+
 // docs/configuration.md: an empty schema_registry.url means the built-in registry. Offline, that is
 // the data dir's, where `careflow up` keeps it: Confluent Cloud's Avro tables write and read there.
 TEST_F(SqlCliTest, OfflineAvroRegistryTablesUseTheDataDirsRegistry) {
