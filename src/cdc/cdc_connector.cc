@@ -6,6 +6,7 @@
 
 #include "cdc/cdc_session.h"
 #include "common/clock.h"
+#include "common/exception_guard.h"
 #include "common/logging.h"
 
 namespace careflow::cdc {
@@ -77,7 +78,8 @@ void CdcConnector::run() {
   auto backoff = std::chrono::milliseconds(100);
   while (!stopping_) {
     const int64_t started = steady_clock_ms();
-    Status ended = CdcSession(*this).run();
+    // A bug in a session is a failed session (retried, reported in /cdc/status), never the process.
+    Status ended = catch_exceptions("the capture's session", [this] { return CdcSession(*this).run(); });
     if (stopping_) break;
     if (steady_clock_ms() - started > 10'000) backoff = std::chrono::milliseconds(100);  // it ran a while: start over
     {

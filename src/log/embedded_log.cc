@@ -1,6 +1,4 @@
 #include "log/embedded_log.h"
-#include "common/clock.h"
-#include "common/numbers.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -16,7 +14,10 @@
 #include <shared_mutex>
 #include <thread>
 
+#include "common/clock.h"
+#include "common/exception_guard.h"
 #include "common/logging.h"
+#include "common/numbers.h"
 #include "log/partition.h"
 #include "log/txn_journal.h"
 
@@ -606,19 +607,24 @@ void EmbeddedLogImpl::background_loop() {
     background_wake_.wait_for(lock, std::chrono::milliseconds(20));
     if (stopping_) break;
     lock.unlock();
-    const int64_t now = steady_clock_ms();
-    for (const auto& topic : all_topics()) {
-      if (topic->config.fsync != FsyncPolicy::kInterval) continue;
-      for (const auto& partition : topic->partitions) {
-        if (!partition->dirty() || now - partition->last_sync_ms() < topic->config.fsync_interval_ms) continue;
-        std::lock_guard partition_lock(partition->write_mutex());
-        if (Status s = partition->sync(); !s) log_error("log", "background fsync failed", {{"error", s.to_string()}});
+    // A bug in one round is logged and the next round runs: the thread never takes the process down.
+    Status round = catch_exceptions("the log's background round", [&] {
+      const int64_t now = steady_clock_ms();
+      for (const auto& topic : all_topics()) {
+        if (topic->config.fsync != FsyncPolicy::kInterval) continue;
+        for (const auto& partition : topic->partitions) {
+          if (!partition->dirty() || now - partition->last_sync_ms() < topic->config.fsync_interval_ms) continue;
+          std::lock_guard partition_lock(partition->write_mutex());
+          if (Status s = partition->sync(); !s) log_error("log", "background fsync failed", {{"error", s.to_string()}});
+        }
       }
-    }
-    if (options_.maintenance_interval_ms > 0 && now - last_maintenance >= options_.maintenance_interval_ms) {
-      last_maintenance = now;
-      if (Status s = run_maintenance(wall_clock_ms()); !s) log_error("log", "maintenance failed", {{"error", s.to_string()}});
-    }
+      if (options_.maintenance_interval_ms > 0 && now - last_maintenance >= options_.maintenance_interval_ms) {
+        last_maintenance = now;
+        if (Status s = run_maintenance(wall_clock_ms()); !s) log_error("log", "maintenance failed", {{"error", s.to_string()}});
+      }
+      return Status::ok();
+    });
+    if (!round) log_error("log", "background round failed", {{"error", round.to_string()}});
     lock.lock();
   }
 }

@@ -1,5 +1,7 @@
 #include "sim/simulator.h"
+
 #include "common/clock.h"
+#include "common/exception_guard.h"
 #include "common/logging.h"
 
 #include <fmt/format.h>
@@ -145,12 +147,15 @@ void Simulator::run() {
       if (wake_.wait_until(lock, next, [&] { return stopping_; })) return;
     }
     next += options_.tick_interval;
-    auto readings = tick(wall_clock_ms());
-    if (readings && !readings->empty()) {
-      Status written = sink_(*readings);
+    // A bug in a tick is reported as the simulator failing (/health, lastError), never the process.
+    Status ticked = catch_exceptions("the simulator's tick", [this] {
+      auto readings = tick(wall_clock_ms());
+      return readings && !readings->empty() ? sink_(*readings) : Status::ok();
+    });
+    {
       std::lock_guard lock(mutex_);
-      if (written) sink_error_.reset();
-      else sink_error_ = std::move(written);
+      if (ticked) sink_error_.reset();
+      else sink_error_ = std::move(ticked);
     }
     // After a stall (a slow database), do not fire a burst of ticks to catch up.
     if (next < std::chrono::steady_clock::now()) next = std::chrono::steady_clock::now() + options_.tick_interval;

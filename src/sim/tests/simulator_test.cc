@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include <atomic>
 #include <thread>
 
@@ -180,6 +182,30 @@ TEST(Simulator, ReportsASinkThatCannotWriteUntilItWritesAgain) {
   while (writes < seen + 2) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   EXPECT_TRUE(sim.health().is_ok());
   EXPECT_TRUE(sim.status()["lastError"].is_null());
+  sim.stop();
+}
+
+// A tick that throws (a bug in a sink or in the readings) fails the simulator visibly — /health,
+// lastError — instead of ending the process through std::terminate; the next ticks run again.
+TEST(Simulator, ATickThatThrowsIsReportedAndTheSimulatorGoesOn) {
+  std::atomic<bool> throwing{true};
+  std::atomic<int> calls{0};
+  Simulator sim({std::chrono::milliseconds(10), 9}, [] { return Result<std::vector<DeviceTarget>>(two_devices()); },
+                [&](const std::vector<Reading>&) -> Status {
+                  ++calls;
+                  if (throwing) throw std::out_of_range("stod");
+                  return Status::ok();
+                });
+  ASSERT_TRUE(sim.start().is_ok());
+  while (calls < 3) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const Status down = sim.health();
+  EXPECT_EQ(down.code(), StatusCode::kUnavailable);
+  EXPECT_NE(down.message().find("the simulator's tick failed unexpectedly: stod"), std::string::npos) << down.to_string();
+  EXPECT_TRUE(sim.running());
+  throwing = false;
+  const int seen = calls;
+  while (calls < seen + 2) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_TRUE(sim.health().is_ok());
   sim.stop();
 }
 
