@@ -22,6 +22,7 @@
 #include "app/open_log.h"
 #include "app/open_registry.h"
 #include "app/sql_location.h"
+#include "common/exception_guard.h"
 #include "exec/connectors/job_runner.h"
 #include "exec/formats/record_format.h"
 #include "exec/row.h"
@@ -236,8 +237,9 @@ void shell(const Config& config) {
           exec::RunOptions options;
           options.stop = &shutdown;
           options.registries = formats;
-          auto ran = exec::run_jobs({job.get()}, log.get(), options);
-          if (!ran.is_ok()) fmt::print("\n[ERROR] the job writing '{}' failed: {}\n", table, ran.status().message());
+          // Guarded: an exception on this thread would end the session; it fails this job only.
+          Status ran = catch_exceptions("the job", [&] { return exec::run_jobs({job.get()}, log.get(), options).status(); });
+          if (!ran.is_ok()) fmt::print("\n[ERROR] the job writing '{}' failed: {}\n", table, ran.message());
         });
         fmt::print("[INFO] a job now writes '{}' in the background\n", table);
         continue;

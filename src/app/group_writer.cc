@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "common/exception_guard.h"
+
 namespace careflow::app {
 
 GroupWriter::GroupWriter(log::Topics& log, std::string topic) : log_(log), topic_(std::move(topic)) {
@@ -47,16 +49,18 @@ void GroupWriter::run() {
     waiting_bytes_ = 0;
     changed_.notify_all();  // the reader may fill the next batch meanwhile
     lock.unlock();
-    Status failed;
     int64_t written = 0;
-    for (auto& [partition, records] : batch) {
-      auto offset = log_.append({topic_, partition}, records);
-      if (!offset.is_ok()) {
-        failed = offset.status().with_context(fmt::format("after {} records were appended", appended_ + written));
-        break;
+    // Guarded: an exception here would end the process; it fails the writer, as a failed append does.
+    Status failed = catch_exceptions("appending the group's records", [&]() -> Status {
+      for (auto& [partition, records] : batch) {
+        auto offset = log_.append({topic_, partition}, records);
+        if (!offset.is_ok()) {
+          return offset.status().with_context(fmt::format("after {} records were appended", appended_ + written));
+        }
+        written += static_cast<int64_t>(records.size());
       }
-      written += static_cast<int64_t>(records.size());
-    }
+      return Status::ok();
+    });
     lock.lock();
     appended_ += written;
     if (!failed.is_ok()) {

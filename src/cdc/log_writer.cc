@@ -1,5 +1,7 @@
 #include "cdc/log_writer.h"
 
+#include "common/exception_guard.h"
+
 namespace careflow::cdc {
 
 LogWriter::LogWriter(log::Topics& topics, size_t max_queued)
@@ -39,8 +41,11 @@ void LogWriter::run() {
     queue_.pop_front();
     const bool write = failed_.is_ok();  // after a failure, nothing more
     lock.unlock();
-    Status appended =
-        write ? topics_.append_atomic(batches).status().with_context("appending change events to the log") : Status::ok();
+    // Guarded: an exception here would end the process; it fails the writer, as a failed append does.
+    Status appended = write ? catch_exceptions("appending change events to the log",
+                                               [&] { return topics_.append_atomic(batches).status(); })
+                                  .with_context("appending change events to the log")
+                            : Status::ok();
     lock.lock();
     if (!appended.is_ok() && failed_.is_ok()) failed_ = appended;
     busy_ = false;

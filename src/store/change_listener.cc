@@ -5,6 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "common/exception_guard.h"
+#include "common/logging.h"
+
 namespace careflow::store {
 namespace {
 
@@ -39,6 +42,16 @@ ChangeListener::~ChangeListener() {
   if (thread_.joinable()) thread_.join();
 }
 
+// Guarded: the callback runs on this thread, where an exception would end the process; one that
+// throws is logged and the listener goes on with the next notification.
+void ChangeListener::notify(const std::string& table) {
+  Status called = catch_exceptions("the table change callback", [&] {
+    on_change_(table);
+    return Status::ok();
+  });
+  if (!called.is_ok()) log_error("store", called.message(), {{"table", table}});
+}
+
 void ChangeListener::run(void* opaque) {
   auto* conn = static_cast<PGconn*>(opaque);
   int backoff_ms = 100;
@@ -52,7 +65,7 @@ void ChangeListener::run(void* opaque) {
         continue;
       }
       backoff_ms = 100;
-      for (const char* table : kDomainTables) on_change_(table);  // what changed while we were away is unknown
+      for (const char* table : kDomainTables) notify(table);  // what changed while we were away is unknown
     }
     // Wake at least every 200 ms to notice stop().
     pollfd p{PQsocket(conn), POLLIN, 0};
@@ -63,7 +76,7 @@ void ChangeListener::run(void* opaque) {
       continue;
     }
     while (PGnotify* n = PQnotifies(conn)) {
-      on_change_(n->extra);
+      notify(n->extra);
       PQfreemem(n);
     }
   }

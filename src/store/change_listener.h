@@ -26,6 +26,7 @@ class ChangeListener {
  private:
   ChangeListener(std::string conninfo, Callback on_change) : conninfo_(std::move(conninfo)), on_change_(std::move(on_change)) {}
   void run(void* conn);
+  void notify(const std::string& table);
 
   std::string conninfo_;
   Callback on_change_;

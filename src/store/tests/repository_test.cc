@@ -8,6 +8,7 @@
 #include <mutex>
 #include <regex>
 #include <set>
+#include <stdexcept>
 
 #include "store/change_listener.h"
 #include "store/migrations.h"
@@ -169,6 +170,31 @@ TEST_F(RepositoryTest, ListenerHearsChangesFromAnyConnection) {
   std::unique_lock lock(mutex);
   ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(5), [&] { return heard.size() >= 2; }));
   EXPECT_EQ(heard[0], "devices");
+  EXPECT_EQ(heard[1], "prescriptions");
+}
+
+// A callback that throws ends neither the process nor the listener: the next change is heard.
+TEST_F(RepositoryTest, AThrowingChangeCallbackIsLoggedAndTheListenerGoesOn) {
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::vector<std::string> heard;
+  auto listener = ChangeListener::start(pg_->conninfo(), [&](const std::string& table) {
+    std::lock_guard lock(mutex);
+    heard.push_back(table);
+    cv.notify_all();
+    if (heard.size() == 1) throw std::runtime_error("the cache broke");
+  });
+  ASSERT_TRUE(listener.is_ok()) << listener.status().to_string();
+  auto other = PgConnection::connect(pg_->conninfo());
+  ASSERT_TRUE(other.is_ok());
+  ASSERT_TRUE((*other)->exec("UPDATE devices SET software_version = '1.2.2' WHERE device_id = 'DEV-P001'").is_ok());
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(5), [&] { return heard.size() >= 1; }));
+  }
+  ASSERT_TRUE((*other)->exec("DELETE FROM prescriptions WHERE device_id = 'DEV-P005'").is_ok());
+  std::unique_lock lock(mutex);
+  ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(5), [&] { return heard.size() >= 2; })) << "the listener stopped";
   EXPECT_EQ(heard[1], "prescriptions");
 }
 
