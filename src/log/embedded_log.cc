@@ -418,6 +418,7 @@ Result<TopicDescription> EmbeddedLogImpl::describe_topic(std::string_view name) 
 
 Result<int64_t> EmbeddedLogImpl::append(const TopicPartition& target, std::span<const Record> records) {
   if (records.empty()) return Status::invalid_argument(fmt::format("nothing to append to {}", target.to_string()));
+  CF_RETURN_IF_ERROR(check_batch_size(target.to_string(), records));
   CF_ASSIGN_OR_RETURN(auto located, locate(target));
   Partition* p = located.second;
   std::lock_guard lock(p->write_mutex());
@@ -458,6 +459,7 @@ Result<std::vector<int64_t>> EmbeddedLogImpl::append_atomic(std::span<const Part
     if (batches[i].records.empty()) {
       return Status::invalid_argument(fmt::format("atomic append: the batch for {} is empty", batches[i].target.to_string()));
     }
+    CF_RETURN_IF_ERROR(check_batch_size("atomic append: " + batches[i].target.to_string(), batches[i].records));
     CF_ASSIGN_OR_RETURN(auto located, locate(batches[i].target));
     parts.push_back({located.second, located.first, batches[i].records, static_cast<int64_t>(i)});
   }

@@ -141,6 +141,18 @@ Status parse_records(const BatchHeader& header, const char* begin, const char* e
 
 }  // namespace
 
+Status check_batch_size(std::string_view target, std::span<const Record> records) {
+  const int64_t first_ts = records.empty() ? 0 : records.front().timestamp_ms;
+  size_t bytes = 0;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const size_t body = record_body_size(records[i], records[i].timestamp_ms - first_ts, static_cast<int64_t>(i));
+    bytes += varint_size(static_cast<int64_t>(body)) + body;
+  }
+  if (bytes <= kMaxBatchRecordBytes) return Status::ok();
+  return Status::invalid_argument(fmt::format("{}: {} records of {} bytes exceed the {} MiB one append may hold; append them in smaller batches",
+                                              target, records.size(), bytes, kMaxBatchRecordBytes >> 20));
+}
+
 void encode_batch(std::span<const Record> records, int64_t base_offset, int64_t txn_id, Compression compression,
                   std::string& out, const std::vector<int64_t>* offsets) {
   const int64_t first_ts = records.empty() ? 0 : records.front().timestamp_ms;
@@ -215,9 +227,12 @@ Status decode_records(const BatchHeader& header, const char* bytes, int64_t from
     return Status::corruption(fmt::format("batch at offset {} has unknown compression codec {}", header.base_offset, header.codec()));
   }
   const unsigned long long plain_size = ZSTD_getFrameContentSize(section, section_size);
-  // A batch's plain records fit an i32 length like any batch; anything else is damage.
-  if (plain_size == ZSTD_CONTENTSIZE_ERROR || plain_size == ZSTD_CONTENTSIZE_UNKNOWN || plain_size > INT32_MAX) {
+  if (plain_size == ZSTD_CONTENTSIZE_ERROR || plain_size == ZSTD_CONTENTSIZE_UNKNOWN) {
     return Status::corruption(fmt::format("batch at offset {} has a malformed zstd frame", header.base_offset));
+  }
+  if (plain_size > kMaxBatchRecordBytes) {  // checked before allocating it: no append writes that much
+    return Status::corruption(fmt::format("batch at offset {} claims {} bytes of records, more than the {} MiB a batch holds",
+                                          header.base_offset, plain_size, kMaxBatchRecordBytes >> 20));
   }
   std::string plain(plain_size, '\0');
   const size_t n = ZSTD_decompressDCtx(zstd_contexts().decompress.get(), plain.data(), plain.size(), section, section_size);

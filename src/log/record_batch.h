@@ -39,6 +39,10 @@ inline constexpr uint16_t kCodecMask = 0x7 << kCodecShift;
 inline constexpr uint16_t kCodecZstd = 4;
 // Below this many bytes of records, compression gains too little to pay for itself: stored plain.
 inline constexpr size_t kMinCompressedSection = 512;
+// The most bytes of records (before compression) one batch holds. Appends above it are refused
+// before anything is written (the batch length is an i32, and a reader allocates the whole
+// section); a stored frame claiming more is damage, however valid its CRC.
+inline constexpr size_t kMaxBatchRecordBytes = size_t{256} << 20;
 
 struct BatchHeader {
   int64_t base_offset = 0;
@@ -58,6 +62,9 @@ struct BatchHeader {
   bool transactional() const { return attributes & kTransactionalBit; }
   uint16_t codec() const { return (attributes & kCodecMask) >> kCodecShift; }
 };
+
+// InvalidArgument naming `target` when `records` encode to more than kMaxBatchRecordBytes.
+Status check_batch_size(std::string_view target, std::span<const Record> records);
 
 // Encodes `records` (offsets base_offset, base_offset+1, ... unless `offsets` gives each record's
 // own offset, as compaction does) into `out`, replacing its contents. With kZstd the records

@@ -2,6 +2,7 @@
 // fsync policy, as RocksDB loops one body over its configurations.
 
 #include "log/embedded_log.h"
+#include "log/record_batch.h"
 
 #include <gtest/gtest.h>
 
@@ -424,6 +425,30 @@ TEST(EmbeddedLog, SecondOpenOfTheSameDirectoryIsRefused) {
   EXPECT_NE(second.status().message().find("in use by another careflow process"), std::string::npos);
   first.reset();
   EXPECT_TRUE(EmbeddedLog::open(dir.str()).is_ok());
+}
+
+// A batch longer than its i32 length could say, or than a reader should allocate, is refused
+// before anything is written, plain or atomic.
+TEST(EmbeddedLog, AnAppendAboveTheBatchLimitIsRefusedBeforeAnythingIsWritten) {
+  TempDir dir;
+  auto log = open_log(dir.str());
+  ASSERT_TRUE(log->create_topic("big", TopicConfig{.partitions = 1}).is_ok());
+  std::vector<Record> huge(2);
+  huge[0].value = std::string(kMaxBatchRecordBytes / 2, 'x');
+  huge[1].value = std::string(kMaxBatchRecordBytes / 2, 'y');
+  auto refused = log->append({"big", 0}, huge);
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("big/0: 2 records of "), std::string::npos) << refused.status().message();
+  EXPECT_NE(refused.status().message().find("exceed the 256 MiB one append may hold"), std::string::npos);
+  const std::vector<PartitionBatch> batches{{{"big", 0}, huge}};
+  auto atomic = log->append_atomic(batches);
+  EXPECT_EQ(atomic.status().code(), StatusCode::kInvalidArgument);
+  huge.pop_back();  // half the limit fits
+  EXPECT_TRUE(log->append({"big", 0}, huge).is_ok());
+  auto fetched = log->fetch({"big", 0}, 0);
+  ASSERT_TRUE(fetched.is_ok());
+  ASSERT_EQ(fetched->records.size(), 1u);
+  EXPECT_EQ(fetched->records[0].offset, 0);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <zstd.h>
 
 #include <cstring>
 #include <random>
@@ -159,6 +160,49 @@ TEST(RecordBatch, ABadFrameOrCodecIsCorruptionNamingTheBatch) {
   bad = decode_records(parse_batch_header(not_compressed.data()), not_compressed.data(), 0, out);
   EXPECT_EQ(bad.code(), StatusCode::kCorruption);
   EXPECT_TRUE(out.empty() || out.size() < 50u);
+}
+
+// A frame whose header claims more plain bytes than any append writes is damage, refused before
+// the claimed size is allocated, even inside a batch whose CRCs are right.
+TEST(RecordBatch, AFrameClaimingMoreThanABatchHoldsIsCorruption) {
+  std::string bytes;
+  encode_batch(repetitive_records(50), 78, 0, Compression::kZstd, bytes);
+  // 300 MiB of zeros compress to a few KiB: streamed, so the test never holds them.
+  ZSTD_CCtx* cctx = ZSTD_createCCtx();
+  const size_t claimed = size_t{300} << 20;
+  ASSERT_FALSE(ZSTD_isError(ZSTD_CCtx_setPledgedSrcSize(cctx, claimed)));
+  const std::string zeros(1 << 20, '\0');
+  std::string frame(ZSTD_compressBound(zeros.size()) * 4, '\0');
+  ZSTD_outBuffer out_buffer{frame.data(), frame.size(), 0};
+  for (size_t fed = 0; fed < claimed; fed += zeros.size()) {
+    ZSTD_inBuffer in_buffer{zeros.data(), zeros.size(), 0};
+    const bool last = fed + zeros.size() == claimed;
+    size_t left;
+    do {
+      left = ZSTD_compressStream2(cctx, &out_buffer, &in_buffer, last ? ZSTD_e_end : ZSTD_e_continue);
+      ASSERT_FALSE(ZSTD_isError(left));
+    } while (in_buffer.pos < in_buffer.size || (last && left != 0));
+  }
+  ZSTD_freeCCtx(cctx);
+  frame.resize(out_buffer.pos);
+  ASSERT_EQ(ZSTD_getFrameContentSize(frame.data(), frame.size()), claimed);
+
+  bytes.resize(kBatchHeaderSize);
+  bytes += frame;
+  const int32_t batch_length = static_cast<int32_t>(bytes.size() - kBatchLengthPrefix);
+  std::memcpy(bytes.data() + 8, &batch_length, sizeof batch_length);
+  const uint32_t header_crc = crc32c(bytes.data(), 12);
+  std::memcpy(bytes.data() + 12, &header_crc, sizeof header_crc);
+  set_attributes_and_reseal(bytes, kCodecZstd << kCodecShift);
+  const BatchHeader header = parse_batch_header(bytes.data());
+  ASSERT_TRUE(header_crc_ok(bytes.data()));
+  ASSERT_TRUE(body_crc_ok(header, bytes.data()));
+
+  std::vector<Record> out;
+  Status claimed_too_much = decode_records(header, bytes.data(), 0, out);
+  EXPECT_EQ(claimed_too_much.code(), StatusCode::kCorruption);
+  EXPECT_EQ(claimed_too_much.message(), "batch at offset 78 claims 314572800 bytes of records, more than the 256 MiB a batch holds");
+  EXPECT_TRUE(out.empty());
 }
 
 TEST(RecordBatch, AnyFlippedByteFailsACrc) {
