@@ -39,7 +39,7 @@
 #include "exec/job.h"
 #include "exec/row.h"
 #include "exec/session.h"
-#include "sql/value.h"
+#include "values/value.h"
 
 namespace careflow::bench {
 namespace {
@@ -48,7 +48,7 @@ namespace fs = std::filesystem;
 using exec::Row;
 using exec::RowBatch;
 using exec::RowKind;
-using sql::Value;
+using values::Value;
 
 constexpr size_t kBatchRows = 1000;
 constexpr int kRuns = 3;  // measured runs per query and engine; the median is reported

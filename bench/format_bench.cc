@@ -26,7 +26,7 @@ namespace {
 
 using exec::Row;
 using exec::RowBatch;
-using sql::Value;
+using values::Value;
 
 constexpr int kRows = 1000;
 constexpr const char* kColumns =
@@ -66,7 +66,7 @@ struct Fixture {
   std::unique_ptr<exec::SchemaRegistryClients> registries;
   exec::Session session;
   std::vector<Row> rows;
-  std::vector<sql::DataType> types;
+  std::vector<values::DataType> types;
   Side json, avro;
 
   Fixture() {

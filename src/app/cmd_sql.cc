@@ -141,7 +141,7 @@ Status run_script(const Config& config, const std::string& text, bool bounded, c
   options.bounded = bounded;
   options.stop = &interrupted;
   options.registries = registries.formats;
-  options.on_rows = [&](size_t job, const exec::RowBatch& rows, const std::vector<sql::DataType>& types) {
+  options.on_rows = [&](size_t job, const exec::RowBatch& rows, const std::vector<values::DataType>& types) {
     std::string prefix;
     if (selects.size() > 1) {
       for (size_t i = 0; i < selects.size(); ++i) {
@@ -254,7 +254,7 @@ void shell(const Config& config) {
       exec::RunOptions options;
       options.stop = &interrupted;
       options.registries = formats;
-      options.on_rows = [&](size_t, const exec::RowBatch& rows, const std::vector<sql::DataType>& types) {
+      options.on_rows = [&](size_t, const exec::RowBatch& rows, const std::vector<values::DataType>& types) {
         for (const exec::Row& row : rows) {
           std::string out = fmt::format("| {} |", exec::kind_symbol(row.kind));
           for (size_t i = 0; i < row.fields.size(); ++i) {

@@ -9,7 +9,7 @@
 
 #include "cdc/json_text.h"
 #include "common/base64.h"
-#include "sql/datetime.h"
+#include "values/datetime.h"
 
 namespace careflow::cdc {
 namespace {
@@ -110,7 +110,7 @@ std::optional<int64_t> parse_days(std::string_view s) {
   if (!y || !m || !d) return std::nullopt;
   int64_t year = *y;
   if (s.ends_with(" BC")) year = 1 - year;
-  return sql::days_from_civil(year, static_cast<int>(*m), static_cast<int>(*d));
+  return values::days_from_civil(year, static_cast<int>(*m), static_cast<int>(*d));
 }
 
 // "YYYY-MM-DD HH:MM:SS[.ffffff][+HH[:MM[:SS]]]" → µs since epoch (UTC when an offset is given).
@@ -120,7 +120,7 @@ std::optional<int64_t> parse_timestamp_us(std::string_view s, bool with_zone) {
   std::string_view rest;
   auto tod = parse_time_us(s.substr(11), &rest);
   if (!days || !tod) return std::nullopt;
-  int64_t us = *days * sql::kMicrosPerDay + *tod;
+  int64_t us = *days * values::kMicrosPerDay + *tod;
   if (with_zone) {
     if (rest.empty() || (rest[0] != '+' && rest[0] != '-')) return std::nullopt;
     const int sign = rest[0] == '-' ? -1 : 1;
@@ -142,9 +142,9 @@ std::optional<int64_t> parse_timestamp_us(std::string_view s, bool with_zone) {
 // The format string is compiled: this runs for every timestamptz column of every event, and
 // parsing the format at run time was a visible part of the capture (bench/results/cdc.md).
 void append_iso_utc(std::string& out, int64_t us) {
-  const int64_t days = sql::floor_div(us, sql::kMicrosPerDay);
-  const int64_t tod = sql::floor_mod(us, sql::kMicrosPerDay);
-  const sql::CivilDate c = sql::civil_from_days(days);
+  const int64_t days = values::floor_div(us, values::kMicrosPerDay);
+  const int64_t tod = values::floor_mod(us, values::kMicrosPerDay);
+  const values::CivilDate c = values::civil_from_days(days);
   fmt::format_to(std::back_inserter(out), FMT_COMPILE("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z"), c.year, c.month, c.day,
                  tod / 3'600'000'000, tod / 60'000'000 % 60, tod / 1'000'000 % 60, tod % 1'000'000);
 }
@@ -313,7 +313,7 @@ Result<Json> column_value(const ColumnSchema& column, std::string_view text, Dec
     case kTimestamp: {
       auto us = parse_timestamp_us(text, false);
       if (!us) return bad();
-      return time_precision(column) >= 0 && time_precision(column) <= 3 ? Json(sql::floor_div(*us, 1000)) : Json(*us);
+      return time_precision(column) >= 0 && time_precision(column) <= 3 ? Json(values::floor_div(*us, 1000)) : Json(*us);
     }
     case kTimestamptz: {
       auto us = parse_timestamp_us(text, true);
@@ -383,7 +383,7 @@ Status append_column_value(std::string& out, const ColumnSchema& column, std::st
     case kTimestamp: {
       auto us = parse_timestamp_us(text, false);
       if (!us) return bad();
-      append_json_int(out, time_precision(column) >= 0 && time_precision(column) <= 3 ? sql::floor_div(*us, 1000) : *us);
+      append_json_int(out, time_precision(column) >= 0 && time_precision(column) <= 3 ? values::floor_div(*us, 1000) : *us);
       return Status::ok();
     }
     case kTimestamptz: {

@@ -5,31 +5,31 @@
 #include <cmath>
 #include <deque>
 
-#include "sql/cast.h"
-#include "sql/datetime.h"
-#include "sql/value_format.h"
+#include "values/cast.h"
+#include "values/datetime.h"
+#include "values/value_format.h"
 
 namespace careflow::exec {
 
 using sql::BoundExpr;
 using sql::BoundKind;
-using sql::DataType;
-using sql::EvalContext;
-using sql::EvalError;
-using sql::int128;
-using sql::TypeId;
-using sql::Value;
+using values::DataType;
+using values::EvalContext;
+using values::EvalError;
+using values::int128;
+using values::TypeId;
+using values::Value;
 
 namespace {
 
 int128 rescale_or_throw(int128 v, int from, int to) {
   int128 out;
-  if (!sql::rescale_decimal(v, from, to, 38, &out)) throw EvalError("DECIMAL overflow");
+  if (!values::rescale_decimal(v, from, to, 38, &out)) throw EvalError("DECIMAL overflow");
   return out;
 }
 
 Value decimal_result(int128 v, const DataType& t) {
-  int128 bound = sql::pow10_i128(t.precision);
+  int128 bound = values::pow10_i128(t.precision);
   if (v >= bound || v <= -bound) return Value();  // Flink gives NULL when a DECIMAL overflows its precision
   return Value::decimal(v);
 }
@@ -42,13 +42,13 @@ Value arithmetic(const BoundExpr& e, const Value& a, const Value& b) {
   if (t.is_integer()) {
     int64_t x = a.as_int(), y = b.as_int();
     uint64_t ux = static_cast<uint64_t>(x), uy = static_cast<uint64_t>(y);
-    if (op == "+") return Value::integer(sql::wrap_to_width(static_cast<int64_t>(ux + uy), t.id));
-    if (op == "-") return Value::integer(sql::wrap_to_width(static_cast<int64_t>(ux - uy), t.id));
-    if (op == "*") return Value::integer(sql::wrap_to_width(static_cast<int64_t>(ux * uy), t.id));
+    if (op == "+") return Value::integer(values::wrap_to_width(static_cast<int64_t>(ux + uy), t.id));
+    if (op == "-") return Value::integer(values::wrap_to_width(static_cast<int64_t>(ux - uy), t.id));
+    if (op == "*") return Value::integer(values::wrap_to_width(static_cast<int64_t>(ux * uy), t.id));
     if (y == 0) throw EvalError("/ by zero");
     if (x == INT64_MIN && y == -1) return Value::integer(op == "/" ? INT64_MIN : 0);
-    if (op == "/") return Value::integer(sql::wrap_to_width(x / y, t.id));
-    return Value::integer(sql::wrap_to_width(x % y, t.id));
+    if (op == "/") return Value::integer(values::wrap_to_width(x / y, t.id));
+    return Value::integer(values::wrap_to_width(x % y, t.id));
   }
   if (t.is_approximate()) {
     double x = a.as_double(), y = b.as_double();
@@ -65,7 +65,7 @@ Value arithmetic(const BoundExpr& e, const Value& a, const Value& b) {
       y = rescale_or_throw(y, s2, s);
       int128 r = op == "+" ? x + y : x - y;
       int128 out;
-      if (!sql::rescale_decimal(r, s, t.scale, t.precision, &out)) return Value();
+      if (!values::rescale_decimal(r, s, t.scale, t.precision, &out)) return Value();
       return Value::decimal(out);
     }
     if (op == "*") {
@@ -77,7 +77,7 @@ Value arithmetic(const BoundExpr& e, const Value& a, const Value& b) {
         return Value::decimal(static_cast<int128>(std::llround(scaled)));
       }
       int128 out;
-      if (!sql::rescale_decimal(x * y, s1 + s2, t.scale, t.precision, &out)) return Value();
+      if (!values::rescale_decimal(x * y, s1 + s2, t.scale, t.precision, &out)) return Value();
       return Value::decimal(out);
     }
     if (y == 0) throw EvalError("Division by zero");
@@ -100,17 +100,17 @@ Value arithmetic(const BoundExpr& e, const Value& a, const Value& b) {
     x = rescale_or_throw(x, s1, s);
     y = rescale_or_throw(y, s2, s);
     int128 out;
-    if (!sql::rescale_decimal(x % y, s, t.scale, t.precision, &out)) return Value();
+    if (!values::rescale_decimal(x % y, s, t.scale, t.precision, &out)) return Value();
     return Value::decimal(out);
   }
   // Temporal ± interval.
   auto add_months = [](int64_t days, int64_t months) {
-    sql::CivilDate c = sql::civil_from_days(days);
+    values::CivilDate c = values::civil_from_days(days);
     int64_t total = c.year * 12 + (c.month - 1) + months;
-    int64_t y = sql::floor_div(total, 12);
-    int m = static_cast<int>(sql::floor_mod(total, 12)) + 1;
-    int d = std::min(c.day, sql::days_in_month(y, m));
-    return sql::days_from_civil(y, m, d);
+    int64_t y = values::floor_div(total, 12);
+    int m = static_cast<int>(values::floor_mod(total, 12)) + 1;
+    int d = std::min(c.day, values::days_in_month(y, m));
+    return values::days_from_civil(y, m, d);
   };
   int64_t sign = op == "-" ? -1 : 1;
   if (lt.is_temporal() && rt.is_interval()) {
@@ -118,20 +118,20 @@ Value arithmetic(const BoundExpr& e, const Value& a, const Value& b) {
     if (rt.id == TypeId::kIntervalYearMonth) {
       if (lt.id == TypeId::kDate) return Value::integer(add_months(x, y));
       if (lt.is_timestamp()) {
-        int64_t days = sql::floor_div(x, sql::kMicrosPerDay);
-        int64_t rest = sql::floor_mod(x, sql::kMicrosPerDay);
-        return Value::integer(add_months(days, y) * sql::kMicrosPerDay + rest);
+        int64_t days = values::floor_div(x, values::kMicrosPerDay);
+        int64_t rest = values::floor_mod(x, values::kMicrosPerDay);
+        return Value::integer(add_months(days, y) * values::kMicrosPerDay + rest);
       }
       return a;  // TIME ± months: unchanged
     }
-    if (lt.id == TypeId::kDate) return Value::integer(x + sql::floor_div(y, sql::kMillisPerDay));
-    if (lt.id == TypeId::kTime) return Value::integer(sql::floor_mod(x + y, sql::kMillisPerDay));
+    if (lt.id == TypeId::kDate) return Value::integer(x + values::floor_div(y, values::kMillisPerDay));
+    if (lt.id == TypeId::kTime) return Value::integer(values::floor_mod(x + y, values::kMillisPerDay));
     return Value::integer(x + y * 1000);
   }
   if (lt.is_interval() && rt.id == lt.id) return Value::integer(op == "+" ? a.as_int() + b.as_int() : a.as_int() - b.as_int());
   if (lt.is_interval() && rt.is_numeric()) {
     double factor = rt.is_integer() ? static_cast<double>(b.as_int())
-                    : rt.is_approximate() ? b.as_double() : sql::decimal_to_double(b.as_decimal(), rt.scale);
+                    : rt.is_approximate() ? b.as_double() : values::decimal_to_double(b.as_decimal(), rt.scale);
     double r = op == "*" ? static_cast<double>(a.as_int()) * factor : static_cast<double>(a.as_int()) / factor;
     return Value::integer(static_cast<int64_t>(r));
   }
@@ -144,7 +144,7 @@ int compare(const Value& a, const Value& b, const DataType& t) {
     double x = a.as_double(), y = b.as_double();
     return x < y ? -1 : (x > y ? 1 : 0);
   }
-  return sql::compare_values(a, b);
+  return values::compare_values(a, b);
 }
 
 Value compare_op(const BoundExpr& e, const Value& a, const Value& b) {
@@ -285,7 +285,7 @@ Value eval_negate(const BoundExpr& e, const std::vector<Value>& row, const EvalC
   Value v = evaluate(*e.args[0], row, ctx);
   if (v.is_null()) return v;
   if (e.type.is_integer() || e.type.is_interval()) {
-    return Value::integer(sql::wrap_to_width(static_cast<int64_t>(0 - static_cast<uint64_t>(v.as_int())), e.type.id));
+    return Value::integer(values::wrap_to_width(static_cast<int64_t>(0 - static_cast<uint64_t>(v.as_int())), e.type.id));
   }
   if (e.type.is_approximate()) return Value::real(-v.as_double());
   return Value::decimal(-v.as_decimal());
@@ -427,7 +427,7 @@ Value eval_list_ctor(const BoundExpr& e, const std::vector<Value>& row, const Ev
 }
 
 Value eval_map_ctor(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
-  sql::MapEntries entries;
+  values::MapEntries entries;
   for (size_t i = 0; i + 1 < e.args.size(); i += 2) {
     Value k = evaluate(*e.args[i], row, ctx);
     Value v = evaluate(*e.args[i + 1], row, ctx);
@@ -453,7 +453,7 @@ Value evaluate(const BoundExpr& e, const std::vector<Value>& row, const EvalCont
     case BoundKind::kCast: {
       Value scratch;
       const Value& v = eval_ref(*e.args[0], row, ctx, scratch);
-      return sql::cast_value(v, e.args[0]->type, e.type, e.try_cast, ctx);
+      return values::cast_value(v, e.args[0]->type, e.type, e.try_cast, ctx);
     }
     case BoundKind::kArithmetic: return eval_arithmetic(e, row, ctx);
     case BoundKind::kNegate: return eval_negate(e, row, ctx);
@@ -468,7 +468,7 @@ Value evaluate(const BoundExpr& e, const std::vector<Value>& row, const EvalCont
     case BoundKind::kBetween: return eval_between(e, row, ctx);
     case BoundKind::kLike: return eval_like(e, row, ctx);
     case BoundKind::kCase: return eval_case(e, row, ctx);
-    case BoundKind::kProctime: return Value::integer(sql::truncate_micros(ctx.now_micros, 3));
+    case BoundKind::kProctime: return Value::integer(values::truncate_micros(ctx.now_micros, 3));
     case BoundKind::kFieldAccess: return eval_field_access(e, row, ctx);
     case BoundKind::kSubscript: return eval_subscript(e, row, ctx);
     case BoundKind::kRowCtor:
@@ -478,7 +478,7 @@ Value evaluate(const BoundExpr& e, const std::vector<Value>& row, const EvalCont
   return Value();
 }
 
-sql::BoundExprPtr fold_constants(const sql::BoundExprPtr& e, const sql::EvalContext& ctx) {
+sql::BoundExprPtr fold_constants(const sql::BoundExprPtr& e, const values::EvalContext& ctx) {
   if (!e || e->kind == BoundKind::kLiteral || e->kind == BoundKind::kInputRef) return e;
   if (sql::is_constant(*e)) {
     try {

@@ -133,8 +133,8 @@ Result<std::unique_ptr<Job>> Job::build(const sql::PlanPtr& root, const sql::Ses
   return job;
 }
 
-std::vector<sql::DataType> Job::result_types() const {
-  std::vector<sql::DataType> out;
+std::vector<values::DataType> Job::result_types() const {
+  std::vector<values::DataType> out;
   for (const sql::PlanField& f : result_schema_) out.push_back(f.type);
   return out;
 }
@@ -144,7 +144,7 @@ Status Job::guard(const std::function<void()>& body) {
   ctx_.now_micros = wall_clock_ms() * 1000;
   try {
     body();
-  } catch (const sql::EvalError& e) {
+  } catch (const values::EvalError& e) {
     failure_ = Status::failed_precondition(fmt::format("the job failed: {}", e.what()));
   } catch (const ChangelogViolation& v) {
     failure_ = Status::internal(v.message);

@@ -37,7 +37,7 @@ class Job {
   const sql::TableDef* sink_table() const { return plan_->kind == sql::PlanKind::kSink ? plan_->table.get() : nullptr; }
   // The result's column names and types.
   const std::vector<sql::PlanField>& result_schema() const { return result_schema_; }
-  std::vector<sql::DataType> result_types() const;
+  std::vector<values::DataType> result_types() const;
 
   // Emits constant rows (VALUES); call once before pushing input.
   Status start();
@@ -67,7 +67,7 @@ class Job {
   std::vector<std::pair<Operator*, const sql::PlanNode*>> values_;
   CollectSink* collector_ = nullptr;
   std::vector<sql::PlanField> result_schema_;
-  sql::EvalContext ctx_;
+  values::EvalContext ctx_;
   Status failure_;
 };
 

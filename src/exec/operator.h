@@ -39,7 +39,7 @@ class Operator {
     next_ = downstream;
     next_input_ = downstream_input;
   }
-  void set_context(const sql::EvalContext* ctx) { ctx_ = ctx; }
+  void set_context(const values::EvalContext* ctx) { ctx_ = ctx; }
   // The plan node this operator runs; its changelog mode is checked on every row emitted in a
   // debug build (NDEBUG not defined).
   void set_plan_node(const sql::PlanNode* node) { node_ = node; }
@@ -57,7 +57,7 @@ class Operator {
     if (next_) next_->push_batch(next_input_, sending_);
     sending_.clear();
   }
-  const sql::EvalContext& ctx() const { return *ctx_; }
+  const values::EvalContext& ctx() const { return *ctx_; }
 
  private:
   void check_insert_only() const {
@@ -74,7 +74,7 @@ class Operator {
   int next_input_ = 0;
   RowBatch out_;
   RowBatch sending_;
-  const sql::EvalContext* ctx_ = nullptr;
+  const values::EvalContext* ctx_ = nullptr;
   const sql::PlanNode* node_ = nullptr;
 };
 

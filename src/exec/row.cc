@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "sql/value_format.h"
+#include "values/value_format.h"
 
 namespace careflow::exec {
 
@@ -25,10 +25,10 @@ bool parse_kind(std::string_view s, RowKind* out) {
   return true;
 }
 
-std::string format_field(const Value& v, const sql::DataType& type, const sql::EvalContext* ctx) {
+std::string format_field(const Value& v, const values::DataType& type, const values::EvalContext* ctx) {
   if (v.is_null()) return "NULL";
-  if (type.id == sql::TypeId::kTimestampLtz && ctx) {
-    return sql::format_value(Value::integer(v.as_int() + ctx->time_zone_offset_micros(v.as_int())), type);
+  if (type.id == values::TypeId::kTimestampLtz && ctx) {
+    return values::format_value(Value::integer(v.as_int() + ctx->time_zone_offset_micros(v.as_int())), type);
   }
   if (type.is_binary()) {
     static const char* kHex = "0123456789abcdef";
@@ -48,26 +48,26 @@ std::string format_field(const Value& v, const sql::DataType& type, const sql::E
     for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
     return out + "'";
   }
-  if (type.id == sql::TypeId::kMap) {
+  if (type.id == values::TypeId::kMap) {
     // Entries sorted by rendered key, so output does not depend on hash order.
     std::vector<std::pair<std::string, std::string>> entries;
     for (const auto& [k, val] : v.as_map()) {
-      entries.emplace_back(sql::format_value(k, type.children[0]), sql::format_value(val, type.children[1]));
+      entries.emplace_back(values::format_value(k, type.children[0]), values::format_value(val, type.children[1]));
     }
     std::sort(entries.begin(), entries.end());
     std::string out = "{";
     for (size_t i = 0; i < entries.size(); ++i) out += (i ? ", " : "") + entries[i].first + "=" + entries[i].second;
     return out + "}";
   }
-  return sql::format_value(v, type);
+  return values::format_value(v, type);
 }
 
-std::string format_row(const Row& row, const std::vector<sql::DataType>& types, bool with_kind,
-                       const sql::EvalContext* ctx) {
+std::string format_row(const Row& row, const std::vector<values::DataType>& types, bool with_kind,
+                       const values::EvalContext* ctx) {
   std::string out = with_kind ? std::string(kind_symbol(row.kind)) : "";
   out += "[";
   for (size_t i = 0; i < row.fields.size(); ++i) {
-    out += (i ? ", " : "") + format_field(row.fields[i], i < types.size() ? types[i] : sql::DataType::string(), ctx);
+    out += (i ? ", " : "") + format_field(row.fields[i], i < types.size() ? types[i] : values::DataType::string(), ctx);
   }
   return out + "]";
 }

@@ -7,12 +7,12 @@
 #include <vector>
 
 #include "sql/functions.h"
-#include "sql/types.h"
-#include "sql/value.h"
+#include "values/types.h"
+#include "values/value.h"
 
 namespace careflow::exec {
 
-using sql::Value;
+using values::Value;
 
 enum class RowKind : uint8_t { kInsert, kUpdateBefore, kUpdateAfter, kDelete };
 
@@ -32,9 +32,9 @@ inline bool is_accumulate(RowKind k) { return k == RowKind::kInsert || k == RowK
 
 // A row as the test files and the shell print it: "+I[apple, 10]" (docs/sql-tests.md).
 // TIMESTAMP_LTZ values show in `ctx`'s session time zone (UTC without one).
-std::string format_row(const Row& row, const std::vector<sql::DataType>& types, bool with_kind = true,
-                       const sql::EvalContext* ctx = nullptr);
+std::string format_row(const Row& row, const std::vector<values::DataType>& types, bool with_kind = true,
+                       const values::EvalContext* ctx = nullptr);
 // One field by the same rules: strings quoted only when they would be ambiguous.
-std::string format_field(const Value& v, const sql::DataType& type, const sql::EvalContext* ctx = nullptr);
+std::string format_field(const Value& v, const values::DataType& type, const values::EvalContext* ctx = nullptr);
 
 }  // namespace careflow::exec

@@ -9,16 +9,16 @@
 
 #include <vector>
 
-#include "sql/value.h"
+#include "values/value.h"
 
 namespace careflow::exec {
 
-using Key = std::vector<sql::Value>;
+using Key = std::vector<values::Value>;
 
 template <typename V>
-using KeyedState = absl::flat_hash_map<Key, V, sql::KeyHash>;
+using KeyedState = absl::flat_hash_map<Key, V, values::KeyHash>;
 
-inline Key key_of(const std::vector<sql::Value>& fields, const std::vector<int>& indexes) {
+inline Key key_of(const std::vector<values::Value>& fields, const std::vector<int>& indexes) {
   Key k;
   k.reserve(indexes.size());
   for (int i : indexes) k.push_back(fields[static_cast<size_t>(i)]);
@@ -27,13 +27,13 @@ inline Key key_of(const std::vector<sql::Value>& fields, const std::vector<int>&
 
 // The same into a key an operator keeps for reuse: looking a key up then allocates nothing once
 // the buffer has grown (values are assigned in place, strings keep their capacity).
-inline void fill_key(Key& k, const std::vector<sql::Value>& fields, const std::vector<int>& indexes) {
+inline void fill_key(Key& k, const std::vector<values::Value>& fields, const std::vector<int>& indexes) {
   k.resize(indexes.size());
   for (size_t j = 0; j < indexes.size(); ++j) k[j] = fields[static_cast<size_t>(indexes[j])];
 }
 
 inline bool key_has_null(const Key& k) {
-  for (const sql::Value& v : k) {
+  for (const values::Value& v : k) {
     if (v.is_null()) return true;
   }
   return false;

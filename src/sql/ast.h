@@ -10,7 +10,8 @@
 #include <vector>
 
 #include "sql/lexer.h"
-#include "sql/types.h"
+#include "sql/value_system.h"
+#include "values/types.h"
 
 namespace careflow::sql {
 

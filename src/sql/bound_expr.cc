@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "sql/value_format.h"
+#include "values/value_format.h"
 
 namespace careflow::sql {
 

@@ -7,8 +7,9 @@
 #include <vector>
 
 #include "sql/functions.h"
-#include "sql/types.h"
-#include "sql/value.h"
+#include "sql/value_system.h"
+#include "values/types.h"
+#include "values/value.h"
 
 namespace careflow::sql {
 

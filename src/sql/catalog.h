@@ -11,7 +11,8 @@
 
 #include "common/status.h"
 #include "sql/ast.h"
-#include "sql/types.h"
+#include "sql/value_system.h"
+#include "values/types.h"
 
 namespace careflow::sql {
 

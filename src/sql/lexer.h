@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/ascii_case.h"
 #include "common/status.h"
 
 namespace careflow::sql {
@@ -39,10 +40,5 @@ struct Token {
 // InvalidArgument "line L:C: ..." for an unterminated string, quoted identifier or comment, or a
 // character that starts no token.
 Result<std::vector<Token>> tokenize(std::string_view sql);
-
-// Case-insensitive ASCII comparison, the rule for keywords and unquoted identifiers.
-bool iequals(std::string_view a, std::string_view b);
-std::string to_upper(std::string_view s);
-std::string to_lower(std::string_view s);
 
 }  // namespace careflow::sql

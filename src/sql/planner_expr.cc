@@ -2,11 +2,11 @@
 #include <algorithm>
 #include <climits>
 
-#include "sql/cast.h"
-#include "sql/datetime.h"
+#include "values/cast.h"
+#include "values/datetime.h"
 #include "sql/planner_impl.h"
 #include "sql/printer.h"
-#include "sql/value_format.h"
+#include "values/value_format.h"
 
 namespace careflow::sql {
 

@@ -13,7 +13,7 @@
 #include "exec/row.h"
 #include "exec/session.h"
 #include "sql/parser.h"
-#include "sql/value_format.h"
+#include "values/value_format.h"
 #include "test_file.h"
 
 namespace careflow::sqltest {
@@ -21,9 +21,9 @@ namespace {
 
 using exec::Row;
 using exec::RowBatch;
-using sql::DataType;
-using sql::TypeId;
-using sql::Value;
+using values::DataType;
+using values::TypeId;
+using values::Value;
 
 Result<Value> parse_field(const std::string& text, const DataType& type) {
   if (text == "NULL") return Value();
@@ -74,7 +74,7 @@ Result<Value> parse_field(const std::string& text, const DataType& type) {
     }
     case TypeId::kMap: {
       CF_ASSIGN_OR_RETURN(std::vector<std::string> parts, inner('{', '}'));
-      sql::MapEntries entries;
+      values::MapEntries entries;
       for (const auto& p : parts) {
         size_t eq = p.find('=');
         if (eq == std::string::npos) return Status::invalid_argument(fmt::format("map entry '{}' needs key=value", p));
@@ -84,7 +84,7 @@ Result<Value> parse_field(const std::string& text, const DataType& type) {
       }
       return Value::map(std::move(entries));
     }
-    default: return sql::parse_value(text, type);
+    default: return values::parse_value(text, type);
   }
 }
 
@@ -215,7 +215,7 @@ class Runner {
     }
     if (!s.is_ok()) return report_error(s.message());
     if (b.has_error) return fail(b, "  the query succeeded, expected an error containing: " + b.expected_error);
-    sql::EvalContext ctx;
+    values::EvalContext ctx;
     ctx.time_zone = session_.options().time_zone;
     std::vector<std::string> actual;
     for (const Row& r : output) actual.push_back(exec::format_row(r, types, true, &ctx));

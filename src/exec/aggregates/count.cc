@@ -4,7 +4,7 @@
 namespace careflow::exec {
 namespace {
 
-using sql::Value;
+using values::Value;
 
 class CountAccumulator : public sql::Accumulator {
  public:
@@ -33,7 +33,7 @@ CF_REGISTER_FUNCTION(count) {
   def.description = "Number of rows, or of rows where value is not NULL.";
   def.bind = [](const std::vector<sql::ArgInfo>& args, bool) -> Result<sql::AggregateBinding> {
     sql::AggregateBinding b;
-    b.result = sql::DataType::bigint().with_nullable(false);
+    b.result = values::DataType::bigint().with_nullable(false);
     for (const auto& a : args) b.arg_types.push_back(a.type);
     size_t arity = args.size();
     b.create = [arity] { return std::make_unique<CountAccumulator>(arity); };

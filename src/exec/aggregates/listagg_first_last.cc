@@ -8,7 +8,7 @@
 namespace careflow::exec {
 namespace {
 
-using sql::Value;
+using values::Value;
 
 class OrderedValues : public UnaryAccumulator<OrderedValues> {
  public:
@@ -62,9 +62,9 @@ CF_REGISTER_FUNCTION(listagg) {
       separator = args[1].constant->as_string();
     }
     sql::AggregateBinding b;
-    b.arg_types = {sql::DataType::string()};
-    if (args.size() == 2) b.arg_types.push_back(sql::DataType::string());
-    b.result = sql::DataType::string();
+    b.arg_types = {values::DataType::string()};
+    if (args.size() == 2) b.arg_types.push_back(values::DataType::string());
+    b.result = values::DataType::string();
     b.create = [separator] { return std::make_unique<OrderedValues>(OrderedValues::Mode::kList, separator); };
     return b;
   };
@@ -73,7 +73,7 @@ CF_REGISTER_FUNCTION(listagg) {
 
 namespace {
 
-Result<sql::AggregateBinding> bind_first_last(const sql::DataType& t, OrderedValues::Mode mode) {
+Result<sql::AggregateBinding> bind_first_last(const values::DataType& t, OrderedValues::Mode mode) {
   sql::AggregateBinding b = same_type_binding(t);
   b.create = [mode] { return std::make_unique<OrderedValues>(mode, ""); };
   return b;
@@ -83,14 +83,14 @@ Result<sql::AggregateBinding> bind_first_last(const sql::DataType& t, OrderedVal
 
 CF_REGISTER_FUNCTION(first_value) {
   return unary_aggregate("FIRST_VALUE", "FIRST_VALUE(value) → same type",
-                         "The first non-NULL value to arrive that is still present.", [](const char*, const sql::DataType& t) {
+                         "The first non-NULL value to arrive that is still present.", [](const char*, const values::DataType& t) {
                            return bind_first_last(t, OrderedValues::Mode::kFirst);
                          });
 }
 
 CF_REGISTER_FUNCTION(last_value) {
   return unary_aggregate("LAST_VALUE", "LAST_VALUE(value) → same type",
-                         "The last non-NULL value to arrive that is still present.", [](const char*, const sql::DataType& t) {
+                         "The last non-NULL value to arrive that is still present.", [](const char*, const values::DataType& t) {
                            return bind_first_last(t, OrderedValues::Mode::kLast);
                          });
 }

@@ -8,7 +8,7 @@
 namespace careflow::exec {
 namespace {
 
-using sql::Value;
+using values::Value;
 
 // Values are kept in an open-addressing map: accumulating a value seen before, or retracting one,
 // touches one slot and allocates nothing. `Slot` is the stored form of a value: int64_t for the
@@ -30,8 +30,8 @@ template <>
 struct SlotTraits<Value> {
   static const Value& of(const Value& v) { return v; }
   static Value value(const Value& s) { return s; }
-  static int compare(const Value& a, const Value& b) { return sql::compare_values(a, b); }
-  using Hash = sql::ValueHash;
+  static int compare(const Value& a, const Value& b) { return values::compare_values(a, b); }
+  using Hash = values::ValueHash;
   using Eq = std::equal_to<Value>;
 };
 
@@ -81,12 +81,12 @@ class MinMaxAccumulator : public UnaryAccumulator<MinMaxAccumulator<Slot>> {
 };
 
 // The types whose values are int64_t in a Value (sql/value.h).
-bool stored_as_integer(const sql::DataType& t) {
+bool stored_as_integer(const values::DataType& t) {
   return t.is_integer() || t.is_temporal() || t.is_interval();
 }
 
-Result<sql::AggregateBinding> bind_min_max(const char* name, const sql::DataType& t, bool max) {
-  if (t.id == sql::TypeId::kMap || t.id == sql::TypeId::kMultiset || t.id == sql::TypeId::kRow) {
+Result<sql::AggregateBinding> bind_min_max(const char* name, const values::DataType& t, bool max) {
+  if (t.id == values::TypeId::kMap || t.id == values::TypeId::kMultiset || t.id == values::TypeId::kRow) {
     return sql::arg_type_error(name, 0, "a comparable value", t);
   }
   sql::AggregateBinding b = same_type_binding(t);
@@ -102,12 +102,12 @@ Result<sql::AggregateBinding> bind_min_max(const char* name, const sql::DataType
 
 CF_REGISTER_FUNCTION(min) {
   return unary_aggregate("MIN", "MIN(value) → same type", "Smallest non-NULL value; NULL when there are none.",
-                         [](const char* name, const sql::DataType& t) { return bind_min_max(name, t, false); });
+                         [](const char* name, const values::DataType& t) { return bind_min_max(name, t, false); });
 }
 
 CF_REGISTER_FUNCTION(max) {
   return unary_aggregate("MAX", "MAX(value) → same type", "Largest non-NULL value; NULL when there are none.",
-                         [](const char* name, const sql::DataType& t) { return bind_min_max(name, t, true); });
+                         [](const char* name, const values::DataType& t) { return bind_min_max(name, t, true); });
 }
 
 }  // namespace careflow::exec

@@ -6,15 +6,15 @@
 
 #include "exec/aggregates/unary_aggregate.h"
 #include "sql/functions.h"
-#include "sql/value_format.h"
+#include "values/value_format.h"
 
 namespace careflow::exec {
 namespace {
 
-using sql::DataType;
-using sql::int128;
-using sql::TypeId;
-using sql::Value;
+using values::DataType;
+using values::int128;
+using values::TypeId;
+using values::Value;
 
 class SumAccumulator : public UnaryAccumulator<SumAccumulator> {
  public:
@@ -26,8 +26,8 @@ class SumAccumulator : public UnaryAccumulator<SumAccumulator> {
   Value result() const override {
     if (count_ == 0) return Value();
     if (arg_.is_integer()) {
-      if (!average_) return Value::integer(sql::wrap_to_width(int_sum_, result_.id));
-      return Value::integer(sql::wrap_to_width(int_sum_ / count_, result_.id));
+      if (!average_) return Value::integer(values::wrap_to_width(int_sum_, result_.id));
+      return Value::integer(values::wrap_to_width(int_sum_ / count_, result_.id));
     }
     if (arg_.is_approximate()) {
       double r = average_ ? double_sum_ / static_cast<double>(count_) : double_sum_;
@@ -37,12 +37,12 @@ class SumAccumulator : public UnaryAccumulator<SumAccumulator> {
     // DECIMAL
     if (!average_) {
       int128 out;
-      if (!sql::rescale_decimal(dec_sum_, arg_.scale, result_.scale, 38, &out)) return Value();
+      if (!values::rescale_decimal(dec_sum_, arg_.scale, result_.scale, 38, &out)) return Value();
       return Value::decimal(out);
     }
     int shift = result_.scale - arg_.scale;
     int128 num;
-    if (!sql::rescale_decimal(dec_sum_, 0, shift, 38, &num)) return Value();
+    if (!values::rescale_decimal(dec_sum_, 0, shift, 38, &num)) return Value();
     int128 q = num / count_, r = num % count_;
     int128 twice = r * 2 < 0 ? -r * 2 : r * 2;
     if (twice >= count_) q += num < 0 ? -1 : 1;

@@ -15,16 +15,16 @@ namespace careflow::exec {
 template <typename Derived>
 class UnaryAccumulator : public sql::Accumulator {
  public:
-  void accumulate(const sql::Value* args) final {
+  void accumulate(const values::Value* args) final {
     if (!args[0].is_null()) static_cast<Derived*>(this)->add(args[0]);
   }
-  void retract(const sql::Value* args) final {
+  void retract(const values::Value* args) final {
     if (!args[0].is_null()) static_cast<Derived*>(this)->remove(args[0]);
   }
 };
 
 // The binding of a one-argument aggregate for an argument of type `arg`; `name` is for errors.
-using UnaryBind = std::function<Result<sql::AggregateBinding>(const char* name, const sql::DataType& arg)>;
+using UnaryBind = std::function<Result<sql::AggregateBinding>(const char* name, const values::DataType& arg)>;
 
 // A one-argument aggregate's definition: the argument count is checked before `bind` runs.
 inline sql::AggregateFunctionDef unary_aggregate(const char* name, std::string signature, std::string description,
@@ -41,7 +41,7 @@ inline sql::AggregateFunctionDef unary_aggregate(const char* name, std::string s
 }
 
 // The common binding: the argument keeps its type and so does the result, NULL when no value remains.
-inline sql::AggregateBinding same_type_binding(const sql::DataType& arg) {
+inline sql::AggregateBinding same_type_binding(const values::DataType& arg) {
   sql::AggregateBinding b;
   b.arg_types = {arg};
   b.result = arg.with_nullable(true);

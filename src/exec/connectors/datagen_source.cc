@@ -39,7 +39,7 @@ class DatagenSource : public Source {
   }
 
   Result<Value> generate(const sql::TableColumn& col) {
-    const sql::DataType& t = col.type;
+    const values::DataType& t = col.type;
     const std::string* kind = table_.option(fmt::format("fields.{}.kind", col.name));
     bool sequence = kind && *kind == "sequence";
     if (sequence) {
@@ -68,7 +68,7 @@ class DatagenSource : public Source {
       for (int i = 0; i < length; ++i) s += kChars[d(rng_)];
       return Value::string(std::move(s));
     }
-    if (t.id == sql::TypeId::kBoolean) return Value::boolean(std::uniform_int_distribution<int>(0, 1)(rng_) == 1);
+    if (t.id == values::TypeId::kBoolean) return Value::boolean(std::uniform_int_distribution<int>(0, 1)(rng_) == 1);
     if (t.is_timestamp()) return Value::integer(wall_clock_ms() * 1000);
     return Status::invalid_argument(fmt::format("table '{}': datagen cannot generate column '{}' of type {}", table_.name,
                                                 col.name, t.to_string()));

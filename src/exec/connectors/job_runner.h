@@ -20,7 +20,7 @@ struct RunOptions {
   bool bounded = false;
   const std::atomic<bool>* stop = nullptr;
   // A SELECT's changelog, as it is produced (job index, rows, result types).
-  std::function<void(size_t, const RowBatch&, const std::vector<sql::DataType>&)> on_rows;
+  std::function<void(size_t, const RowBatch&, const std::vector<values::DataType>&)> on_rows;
   size_t batch_rows = 1000;
   // The Schema Registries the Avro formats of sources and sinks use; null for none (a table
   // whose format needs one then fails to start, naming what to configure).

@@ -29,8 +29,8 @@
 namespace careflow::exec {
 
 namespace avro = serde::avro;
-using sql::DataType;
-using sql::Value;
+using values::DataType;
+using values::Value;
 
 namespace {
 
@@ -212,7 +212,7 @@ class DebeziumAvroFormat : public RecordFormat {
 
   // ROW<columns>, nullable, as before/after are typed.
   DataType envelope_row_type() const {
-    DataType t = DataType::of(sql::TypeId::kRow);
+    DataType t = DataType::of(values::TypeId::kRow);
     t.children = types_;
     t.field_names.resize(types_.size());
     return t;
@@ -300,7 +300,7 @@ Result<std::unique_ptr<RecordFormat>> make_avro_record_format(const sql::TableDe
   spec.topic = topic_of(table);
   if (format == "debezium-avro-confluent" || format == "debezium-avro-registry") {
     CF_RETURN_IF_ERROR(check_format_options(spec));
-    DataType row = DataType::of(sql::TypeId::kRow);
+    DataType row = DataType::of(values::TypeId::kRow);
     row.field_names = schema.names;
     row.children = schema.types;
     auto json = avro_schema_for_row({"before", "after", "op"}, {row, row, DataType::string()});

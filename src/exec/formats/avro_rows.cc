@@ -5,7 +5,7 @@
 #include <map>
 
 #include "serde/avro_binary.h"
-#include "sql/value_format.h"
+#include "values/value_format.h"
 
 namespace careflow::exec {
 
@@ -13,9 +13,9 @@ using serde::avro::Datum;
 using serde::avro::LogicalType;
 using serde::avro::Node;
 using serde::avro::Type;
-using sql::DataType;
-using sql::TypeId;
-using sql::Value;
+using values::DataType;
+using values::TypeId;
+using values::Value;
 using Json = nlohmann::ordered_json;
 
 namespace {
@@ -123,9 +123,9 @@ Result<Json> to_schema(const DataType& type, const std::string& row_name, const 
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 // Java's BigInteger.toByteArray(): the shortest two's-complement big-endian form.
-std::string decimal_bytes(sql::int128 v) {
+std::string decimal_bytes(values::int128 v) {
   std::string out;
-  for (int i = 15; i >= 0; --i) out.push_back(static_cast<char>(static_cast<sql::uint128>(v) >> (8 * i)));
+  for (int i = 15; i >= 0; --i) out.push_back(static_cast<char>(static_cast<values::uint128>(v) >> (8 * i)));
   size_t start = 0;
   while (start < 15) {
     auto b = static_cast<uint8_t>(out[start]);
@@ -139,12 +139,12 @@ std::string decimal_bytes(sql::int128 v) {
   return out.substr(start);
 }
 
-Result<sql::int128> decimal_from_bytes(std::string_view bytes) {
-  if (bytes.empty()) return sql::int128{0};
+Result<values::int128> decimal_from_bytes(std::string_view bytes) {
+  if (bytes.empty()) return values::int128{0};
   if (bytes.size() > 16) return Status::invalid_argument(fmt::format("a decimal of {} bytes exceeds DECIMAL(38)", bytes.size()));
-  sql::uint128 v = (static_cast<uint8_t>(bytes[0]) & 0x80) ? ~sql::uint128{0} : 0;
+  values::uint128 v = (static_cast<uint8_t>(bytes[0]) & 0x80) ? ~values::uint128{0} : 0;
   for (char c : bytes) v = (v << 8) | static_cast<uint8_t>(c);
-  return static_cast<sql::int128>(v);
+  return static_cast<values::int128>(v);
 }
 
 const Node* non_null_branch(const Node& node) {
@@ -188,9 +188,9 @@ Result<Value> to_value(const Node& node, const Datum& d, const DataType& type) {
     case Type::kBytes:
     case Type::kFixed:
       if (node.logical == LogicalType::kDecimal) {
-        CF_ASSIGN_OR_RETURN(sql::int128 unscaled, decimal_from_bytes(d.s));
+        CF_ASSIGN_OR_RETURN(values::int128 unscaled, decimal_from_bytes(d.s));
         if (type.id == TypeId::kDecimal && node.scale != type.scale) {
-          if (!sql::rescale_decimal(unscaled, node.scale, type.scale, type.precision, &unscaled)) {
+          if (!values::rescale_decimal(unscaled, node.scale, type.scale, type.precision, &unscaled)) {
             return Status::invalid_argument(fmt::format("decimal does not fit {}", type.to_string()));
           }
         }
@@ -222,7 +222,7 @@ Result<Value> to_value(const Node& node, const Datum& d, const DataType& type) {
         return Value::list(std::move(items));
       }
       if (type.id != TypeId::kMap) return mismatch();
-      sql::MapEntries entries;
+      values::MapEntries entries;
       for (size_t k = 0; k < d.keys.size(); ++k) {
         CF_ASSIGN_OR_RETURN(Value v, to_value(*node.values, d.items[k], type.children[1]));
         entries.emplace_back(Value::string(d.keys[k]), std::move(v));

@@ -23,8 +23,8 @@
 #include "common/status.h"
 #include "serde/avro_datum.h"
 #include "serde/avro_schema.h"
-#include "sql/types.h"
-#include "sql/value.h"
+#include "values/types.h"
+#include "values/value.h"
 
 namespace careflow::exec {
 
@@ -37,16 +37,16 @@ struct AvroRowOptions {
 // The Avro schema Flink derives for a row of these columns, as JSON in the field order Avro's
 // Schema.toString() writes. InvalidArgument for a type Flink cannot map (TIMESTAMP(6) under the
 // legacy mapping, a MAP with non-string keys, INTERVAL, ...), naming the column.
-Result<nlohmann::ordered_json> avro_schema_for_row(const std::vector<std::string>& names, const std::vector<sql::DataType>& types,
+Result<nlohmann::ordered_json> avro_schema_for_row(const std::vector<std::string>& names, const std::vector<values::DataType>& types,
                                                    const AvroRowOptions& options = {});
 
 // A record datum (of `record`, usually the schema above or the registry's writer schema resolved
 // to it) → one value per column. Errors name the column.
-Result<std::vector<sql::Value>> avro_to_values(const serde::avro::Node& record, const serde::avro::Datum& datum,
-                                               const std::vector<sql::DataType>& types);
+Result<std::vector<values::Value>> avro_to_values(const serde::avro::Node& record, const serde::avro::Datum& datum,
+                                               const std::vector<values::DataType>& types);
 // Column values → a record datum of `record` (fields by position). A NULL for a column whose Avro
 // type has no null branch is an error naming the column.
-Result<serde::avro::Datum> values_to_avro(const serde::avro::Node& record, const std::vector<sql::Value>& values,
-                                          const std::vector<sql::DataType>& types);
+Result<serde::avro::Datum> values_to_avro(const serde::avro::Node& record, const std::vector<values::Value>& values,
+                                          const std::vector<values::DataType>& types);
 
 }  // namespace careflow::exec

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "exec/formats/record_format.h"
-#include "sql/value_format.h"
+#include "values/value_format.h"
 
 namespace careflow::exec {
 
@@ -63,7 +63,7 @@ class CsvFormat : public RecordFormat {
         row.fields.emplace_back();
         continue;
       }
-      Result<Value> v = sql::parse_value(cells[i], schema_.types[i]);
+      Result<Value> v = values::parse_value(cells[i], schema_.types[i]);
       if (!v.is_ok()) return Status::invalid_argument(fmt::format("column '{}': {}", schema_.names[i], v.status().message()));
       row.fields.push_back(std::move(*v));
     }
@@ -75,7 +75,7 @@ class CsvFormat : public RecordFormat {
     std::string line;
     for (size_t i = 0; i < row.fields.size(); ++i) {
       if (i > 0) line += ',';
-      if (!row.fields[i].is_null()) line += quote_csv(sql::format_value(row.fields[i], schema_.types[i]));
+      if (!row.fields[i].is_null()) line += quote_csv(values::format_value(row.fields[i], schema_.types[i]));
     }
     log::Record r;
     r.value = std::move(line);

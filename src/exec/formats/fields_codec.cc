@@ -15,8 +15,8 @@
 namespace careflow::exec {
 
 namespace avro = serde::avro;
-using sql::DataType;
-using sql::Value;
+using values::DataType;
+using values::Value;
 
 const std::string* format_option(const CodecSpec& spec, const std::string& name) {
   const std::string qualified = spec.format + "." + name;

@@ -14,8 +14,8 @@
 #include "common/status.h"
 #include "exec/formats/schema_registry_clients.h"
 #include "sql/catalog.h"
-#include "sql/types.h"
-#include "sql/value.h"
+#include "values/types.h"
+#include "values/value.h"
 
 namespace careflow::exec {
 
@@ -23,9 +23,9 @@ class FieldsCodec {
  public:
   virtual ~FieldsCodec() = default;
   // The bytes of one side holding `values` (one per column of the codec).
-  virtual Result<std::string> encode(const std::vector<sql::Value>& values) = 0;
+  virtual Result<std::string> encode(const std::vector<values::Value>& values) = 0;
   // One value per column. InvalidArgument naming the problem (not the record: the caller knows it).
-  virtual Result<std::vector<sql::Value>> decode(std::string_view bytes) = 0;
+  virtual Result<std::vector<values::Value>> decode(std::string_view bytes) = 0;
 };
 
 // What a codec needs to know about its side.
@@ -34,7 +34,7 @@ struct CodecSpec {
   std::string format;       // "json", "raw", "avro", "avro-confluent", "avro-registry", ...
   bool is_key = false;
   std::vector<std::string> names;
-  std::vector<sql::DataType> types;
+  std::vector<values::DataType> types;
   std::string topic;
 };
 

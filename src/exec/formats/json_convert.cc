@@ -5,14 +5,14 @@
 #include <cmath>
 
 #include "common/base64.h"
-#include "sql/datetime.h"
-#include "sql/value_format.h"
+#include "values/datetime.h"
+#include "values/value_format.h"
 
 namespace careflow::exec {
 
-using sql::DataType;
-using sql::TypeId;
-using sql::Value;
+using values::DataType;
+using values::TypeId;
+using values::Value;
 
 namespace {
 
@@ -29,15 +29,15 @@ Result<Value> json_to_value(const Json& j, const DataType& type) {
   switch (type.id) {
     case TypeId::kBoolean:
       if (j.is_boolean()) return Value::boolean(j.get<bool>());
-      if (j.is_string()) return sql::parse_value(j.get<std::string>(), type);
+      if (j.is_string()) return values::parse_value(j.get<std::string>(), type);
       return mismatch(j, type);
     case TypeId::kTinyInt:
     case TypeId::kSmallInt:
     case TypeId::kInt:
     case TypeId::kBigInt:
-      if (j.is_number_integer()) return sql::parse_value(j.dump(), type);
+      if (j.is_number_integer()) return values::parse_value(j.dump(), type);
       if (j.is_number_float()) return Value::integer(static_cast<int64_t>(j.get<double>()));
-      if (j.is_string()) return sql::parse_value(j.get<std::string>(), type);
+      if (j.is_string()) return values::parse_value(j.get<std::string>(), type);
       return mismatch(j, type);
     case TypeId::kFloat:
     case TypeId::kDouble:
@@ -45,10 +45,10 @@ Result<Value> json_to_value(const Json& j, const DataType& type) {
         double d = j.get<double>();
         return Value::real(type.id == TypeId::kFloat ? static_cast<float>(d) : d);
       }
-      if (j.is_string()) return sql::parse_value(j.get<std::string>(), type);
+      if (j.is_string()) return values::parse_value(j.get<std::string>(), type);
       return mismatch(j, type);
     case TypeId::kDecimal:
-      if (j.is_number() || j.is_string()) return sql::parse_value(j.is_string() ? j.get<std::string>() : j.dump(), type);
+      if (j.is_number() || j.is_string()) return values::parse_value(j.is_string() ? j.get<std::string>() : j.dump(), type);
       return mismatch(j, type);
     case TypeId::kChar:
     case TypeId::kVarChar:
@@ -69,7 +69,7 @@ Result<Value> json_to_value(const Json& j, const DataType& type) {
       if (!j.is_string()) return mismatch(j, type);
       std::string s = j.get<std::string>();
       if (type.id == TypeId::kTimestampLtz && !s.empty() && s.back() == 'Z') s.pop_back();
-      return sql::parse_value(s, type);
+      return values::parse_value(s, type);
     }
     case TypeId::kArray:
     case TypeId::kMultiset: {
@@ -83,9 +83,9 @@ Result<Value> json_to_value(const Json& j, const DataType& type) {
     }
     case TypeId::kMap: {
       if (!j.is_object()) return mismatch(j, type);
-      sql::MapEntries entries;
+      values::MapEntries entries;
       for (auto it = j.begin(); it != j.end(); ++it) {
-        CF_ASSIGN_OR_RETURN(Value k, sql::parse_value(it.key(), type.children[0]));
+        CF_ASSIGN_OR_RETURN(Value k, values::parse_value(it.key(), type.children[0]));
         CF_ASSIGN_OR_RETURN(Value v, json_to_value(it.value(), type.children[1]));
         entries.emplace_back(std::move(k), std::move(v));
       }
@@ -120,13 +120,13 @@ Json value_to_json(const Value& v, const DataType& type) {
     case TypeId::kFloat:
     case TypeId::kDouble: {
       double d = v.as_double();
-      if (!std::isfinite(d)) return sql::format_double(d);  // JSON has no NaN/Infinity; Jackson writes them as strings
+      if (!std::isfinite(d)) return values::format_double(d);  // JSON has no NaN/Infinity; Jackson writes them as strings
       return d;
     }
-    case TypeId::kDecimal: return Json::parse(sql::format_decimal(v.as_decimal(), type.scale));
+    case TypeId::kDecimal: return Json::parse(values::format_decimal(v.as_decimal(), type.scale));
     case TypeId::kBinary:
     case TypeId::kVarBinary: return base64_encode(v.as_bytes());
-    case TypeId::kTimestampLtz: return sql::format_timestamp(v.as_int(), type.precision) + "Z";
+    case TypeId::kTimestampLtz: return values::format_timestamp(v.as_int(), type.precision) + "Z";
     case TypeId::kArray:
     case TypeId::kMultiset: {
       Json out = Json::array();
@@ -135,7 +135,7 @@ Json value_to_json(const Value& v, const DataType& type) {
     }
     case TypeId::kMap: {
       Json out = Json::object();
-      for (const auto& [k, val] : v.as_map()) out[sql::format_value(k, type.children[0])] = value_to_json(val, type.children[1]);
+      for (const auto& [k, val] : v.as_map()) out[values::format_value(k, type.children[0])] = value_to_json(val, type.children[1]);
       return out;
     }
     case TypeId::kRow: {
@@ -144,7 +144,7 @@ Json value_to_json(const Value& v, const DataType& type) {
       for (size_t i = 0; i < fields.size(); ++i) out[type.field_names[i]] = value_to_json(fields[i], type.children[i]);
       return out;
     }
-    default: return sql::format_value(v, type);
+    default: return values::format_value(v, type);
   }
 }
 

@@ -9,15 +9,15 @@
 // Column order matters in the JSON a table writes, so objects keep insertion order.
 
 #include "common/status.h"
-#include "sql/types.h"
-#include "sql/value.h"
+#include "values/types.h"
+#include "values/value.h"
 
 namespace careflow::exec {
 
 using Json = nlohmann::ordered_json;
 
 // InvalidArgument naming the expected type and the JSON text when the value does not convert.
-Result<sql::Value> json_to_value(const Json& j, const sql::DataType& type);
-Json value_to_json(const sql::Value& v, const sql::DataType& type);
+Result<values::Value> json_to_value(const Json& j, const values::DataType& type);
+Json value_to_json(const values::Value& v, const values::DataType& type);
 
 }  // namespace careflow::exec

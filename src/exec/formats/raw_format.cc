@@ -11,7 +11,7 @@ namespace {
 
 class RawFormat : public RecordFormat {
  public:
-  explicit RawFormat(sql::DataType type) : type_(std::move(type)) {}
+  explicit RawFormat(values::DataType type) : type_(std::move(type)) {}
 
   Status decode(const log::Record& record, RowBatch* out) const override {
     Row row;
@@ -31,7 +31,7 @@ class RawFormat : public RecordFormat {
   }
 
  private:
-  sql::DataType type_;
+  values::DataType type_;
 };
 
 Result<std::unique_ptr<RecordFormat>> make_raw_format(const sql::TableDef& table, const std::string& format,

@@ -119,7 +119,7 @@ bool needs_session_registry(const sql::TableDef& table);
 // The physical columns of a table, in declaration order.
 struct PhysicalSchema {
   std::vector<std::string> names;
-  std::vector<sql::DataType> types;
+  std::vector<values::DataType> types;
   std::vector<int> key;  // primary key, as indexes into names
 };
 PhysicalSchema physical_schema(const sql::TableDef& table);

@@ -4,7 +4,7 @@
 
 #include "exec/functions/helpers.h"
 #include "exec/functions/numeric_util.h"
-#include "sql/value_format.h"
+#include "values/value_format.h"
 
 namespace careflow::exec::fn {
 namespace {
@@ -13,7 +13,7 @@ Status common_type(std::string_view name, const std::vector<ArgInfo>& args, size
   DataType common = args[from].type.without_time_attribute();
   for (size_t i = from + 1; i < args.size(); ++i) {
     DataType next;
-    if (!sql::find_common_type(common, args[i].type.without_time_attribute(), &next)) {
+    if (!values::find_common_type(common, args[i].type.without_time_attribute(), &next)) {
       return Status::invalid_argument(fmt::format("{}: arguments have no common type ({} and {})", name,
                                                   common.to_string(), args[i].type.to_string()));
     }
@@ -34,7 +34,7 @@ bool values_equal(const Value& a, const DataType& ta, const Value& b, const Data
       while (!y.empty() && y.back() == ' ' && tb.id == TypeId::kChar) y.remove_suffix(1);
       return x == y;
     }
-    return sql::compare_values(a, b) == 0;
+    return values::compare_values(a, b) == 0;
   }
   if (ta.is_numeric() && tb.is_numeric()) {
     if (!ta.is_approximate() && !tb.is_approximate()) {
@@ -42,7 +42,7 @@ bool values_equal(const Value& a, const DataType& ta, const Value& b, const Data
       int128 ub = tb.id == TypeId::kDecimal ? b.as_decimal() : b.as_int();
       int sa = ta.id == TypeId::kDecimal ? ta.scale : 0, sb = tb.id == TypeId::kDecimal ? tb.scale : 0;
       int s = std::max(sa, sb);
-      return ua * sql::pow10_i128(s - sa) == ub * sql::pow10_i128(s - sb);
+      return ua * values::pow10_i128(s - sa) == ub * values::pow10_i128(s - sb);
     }
     return numeric_as_double(a, ta) == numeric_as_double(b, tb);
   }

@@ -6,16 +6,16 @@
 #include <vector>
 
 #include "exec/functions/helpers.h"
-#include "sql/datetime.h"
+#include "values/datetime.h"
 
 namespace careflow::exec::fn {
 namespace {
 
-using sql::civil_from_days;
-using sql::days_from_civil;
-using sql::floor_div;
-using sql::floor_mod;
-using sql::kMicrosPerDay;
+using values::civil_from_days;
+using values::days_from_civil;
+using values::floor_div;
+using values::floor_mod;
+using values::kMicrosPerDay;
 
 const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
                          "July",    "August",   "September", "October", "November", "December"};
@@ -105,7 +105,7 @@ std::string format_datetime(std::string_view pattern, int64_t local_micros, int6
                             std::string_view zone_id, const char* function) {
   const int64_t days = floor_div(local_micros, kMicrosPerDay);
   const int64_t of_day = floor_mod(local_micros, kMicrosPerDay);
-  const sql::CivilDate c = civil_from_days(days);
+  const values::CivilDate c = civil_from_days(days);
   const int64_t hour = of_day / 3'600'000'000, minute = of_day / 60'000'000 % 60, second = of_day / 1'000'000 % 60;
   const int64_t micros = of_day % 1'000'000;
   const int dow = static_cast<int>(floor_mod(days + 3, 7));  // 0 = Monday (1970-01-01 was a Thursday)
@@ -238,7 +238,7 @@ class DateTimeParser {
     if (day_of_year_ >= 0) {
       days = days_from_civil(year_, 1, 1) + day_of_year_ - 1;
     } else {
-      if (day_ < 1 || day_ > sql::days_in_month(year_, static_cast<int>(month_))) return std::nullopt;
+      if (day_ < 1 || day_ > values::days_in_month(year_, static_cast<int>(month_))) return std::nullopt;
       days = days_from_civil(year_, static_cast<int>(month_), static_cast<int>(day_));
     }
     ParsedDateTime out;

@@ -11,21 +11,21 @@
 #include <vector>
 
 #include "sql/functions.h"
-#include "sql/types.h"
-#include "sql/value.h"
+#include "values/types.h"
+#include "values/value.h"
 
 namespace careflow::exec::fn {
 
 using sql::ArgInfo;
 using sql::CallSyntax;
-using sql::DataType;
-using sql::EvalContext;
-using sql::EvalError;
-using sql::int128;
+using values::DataType;
+using values::EvalContext;
+using values::EvalError;
+using values::int128;
 using sql::ScalarBinding;
 using sql::ScalarFunctionDef;
-using sql::TypeId;
-using sql::Value;
+using values::TypeId;
+using values::Value;
 
 using KernelFn = std::function<Value(const Value*, size_t, const EvalContext&)>;
 using BindFn = std::function<Result<ScalarBinding>(const std::vector<ArgInfo>&, const CallSyntax&)>;

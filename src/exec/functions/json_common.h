@@ -7,7 +7,7 @@
 #include "exec/functions/helpers.h"
 #include "exec/functions/json_util.h"
 #include "sql/ast.h"
-#include "sql/value_format.h"
+#include "values/value_format.h"
 
 namespace careflow::exec::fn {
 
@@ -31,7 +31,7 @@ struct JsonCall {
   bool evaluate(const Value& json, const DataType& json_type, const Value& path, JsonPathResult* out,
                 std::string* error) const {
     std::string formatted;
-    if (!json.is_string()) formatted = sql::format_value(json, json_type);
+    if (!json.is_string()) formatted = values::format_value(json, json_type);
     const std::string& text = json.is_string() ? json.as_string() : formatted;
     JsonPath parsed;
     const JsonPath* p = constant_path.get();

@@ -9,7 +9,7 @@
 #include <emmintrin.h>
 #endif
 
-#include "sql/value.h"
+#include "values/value.h"
 
 namespace careflow::exec::fn {
 
@@ -34,7 +34,7 @@ class Scanner {
   Scanner(std::string_view s, const std::vector<std::string>& keys, Target target)
       : s_(s), keys_(keys), target_(target) {}
 
-  FastJsonResult run(std::string* text, std::vector<sql::Value>* elements = nullptr) {
+  FastJsonResult run(std::string* text, std::vector<values::Value>* elements = nullptr) {
     text_ = text;
     elements_ = elements;
     if (!value(0)) return FastJsonResult::kGiveUp;
@@ -340,7 +340,7 @@ class Scanner {
       std::string_view text;
       if (!string(&text)) return false;
       if (escaped_) give_up_ = true;
-      elements_->push_back(sql::Value::string(std::string(text)));
+      elements_->push_back(values::Value::string(std::string(text)));
       return true;
     }
     if (s_[i_] == 'n') {
@@ -355,7 +355,7 @@ class Scanner {
     if (!ok) return false;
     std::string text;
     compact(start, &text);
-    elements_->push_back(sql::Value::string(std::move(text)));
+    elements_->push_back(values::Value::string(std::move(text)));
     return true;
   }
 
@@ -374,7 +374,7 @@ class Scanner {
   bool found_ = false;
   bool give_up_ = false;
   std::string* text_ = nullptr;
-  std::vector<sql::Value>* elements_ = nullptr;
+  std::vector<values::Value>* elements_ = nullptr;
   int capturing_ = 0;  // > 0 while reading a value whose compact text is wanted
   std::vector<std::string_view> seen_;  // keys of the captured objects being read, innermost last
 };
@@ -391,7 +391,7 @@ FastJsonResult fast_json_composite(std::string_view document, const std::vector<
 }
 
 FastJsonResult fast_json_elements(std::string_view document, const std::vector<std::string>& keys,
-                                  std::vector<sql::Value>* elements) {
+                                  std::vector<values::Value>* elements) {
   std::string unused;
   return Scanner(document, keys, Target::kElements).run(&unused, elements);
 }

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sql/value.h"
+#include "values/value.h"
 
 namespace careflow::exec::fn {
 
@@ -28,6 +28,6 @@ FastJsonResult fast_json_composite(std::string_view document, const std::vector<
 // JSON_QUERY ... RETURNING ARRAY<STRING>: the array's elements as STRING values (strings unquoted,
 // null as NULL, the rest as compact text).
 FastJsonResult fast_json_elements(std::string_view document, const std::vector<std::string>& keys,
-                                  std::vector<sql::Value>* elements);
+                                  std::vector<values::Value>* elements);
 
 }  // namespace careflow::exec::fn

@@ -7,8 +7,8 @@
 
 #include "common/numbers.h"
 #include "exec/functions/helpers.h"
-#include "sql/datetime.h"
-#include "sql/value_format.h"
+#include "values/datetime.h"
+#include "values/value_format.h"
 
 namespace careflow::exec::fn {
 
@@ -76,7 +76,7 @@ void write_json(std::string& out, const Json& j) {
     case Json::value_t::boolean: out += j.get<bool>() ? "true" : "false"; break;
     case Json::value_t::number_integer: out += std::to_string(j.get<int64_t>()); break;
     case Json::value_t::number_unsigned: out += std::to_string(j.get<uint64_t>()); break;
-    case Json::value_t::number_float: out += sql::format_double(j.get<double>()); break;
+    case Json::value_t::number_float: out += values::format_double(j.get<double>()); break;
     case Json::value_t::string: {
       const std::string& str = j.get_ref<const std::string&>();
       if (str.starts_with(kRawPrefix)) {
@@ -273,7 +273,7 @@ namespace {
 
 // DateTimeFormatter.ISO_LOCAL_DATE_TIME: seconds always, the fraction without trailing zeros.
 std::string iso_local_date_time(int64_t micros) {
-  std::string s = sql::format_timestamp(micros, 6);
+  std::string s = values::format_timestamp(micros, 6);
   s[10] = 'T';
   while (s.back() == '0') s.pop_back();
   if (s.back() == '.') s.pop_back();
@@ -331,7 +331,7 @@ Json value_to_json(const Value& v, const DataType& t) {
     case TypeId::kDouble: return Json(v.as_double());
     case TypeId::kDecimal: {
       // A BigDecimal node: Jackson writes BigDecimal.toString(), keeping the scale ("12.30").
-      return Json(std::string(kRawPrefix) + sql::format_decimal(v.as_decimal(), t.scale));
+      return Json(std::string(kRawPrefix) + values::format_decimal(v.as_decimal(), t.scale));
     }
     case TypeId::kChar:
     case TypeId::kVarChar: return Json(v.as_string());
@@ -380,7 +380,7 @@ Json value_to_json(const Value& v, const DataType& t) {
       // A multiset is a map from element to count.
       Json obj = Json::object();
       for (const auto& [k, count] : v.as_map()) {
-        obj[k.is_null() ? "null" : sql::format_value(k, t.children[0])] = Json(count.as_int());
+        obj[k.is_null() ? "null" : values::format_value(k, t.children[0])] = Json(count.as_int());
       }
       return obj;
     }

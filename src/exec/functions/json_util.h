@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sql/types.h"
-#include "sql/value.h"
+#include "values/types.h"
+#include "values/value.h"
 
 namespace careflow::exec::fn {
 
@@ -54,8 +54,8 @@ JsonPathResult eval_json_path(const Json& doc, const JsonPath& path);
 
 // A SQL value of `type` as a JSON node, as Flink's JsonGenerateUtils.createNodeTerm builds it.
 // Throws EvalError for a MAP whose key is NULL.
-Json value_to_json(const sql::Value& v, const sql::DataType& type);
+Json value_to_json(const values::Value& v, const values::DataType& type);
 // Whether value_to_json supports the type (DATE and TIME, for instance, are not, as in Flink).
-bool json_convertible(const sql::DataType& type, std::string* why);
+bool json_convertible(const values::DataType& type, std::string* why);
 
 }  // namespace careflow::exec::fn

@@ -12,7 +12,7 @@ namespace {
 std::optional<Value> scalar_as(const Json& node, const DataType& type) {
   std::string text = node.is_string() ? node.get<std::string>() : serialize_json(node);
   if (type.is_string()) return Value::string(std::move(text));
-  auto parsed = sql::parse_value(text, type);
+  auto parsed = values::parse_value(text, type);
   if (!parsed.is_ok()) return std::nullopt;
   return parsed.value();
 }
@@ -39,7 +39,7 @@ CF_REGISTER_SCALAR(json_value) {
         std::string text;
         if (fast_json_member(a[0].as_string(), *fast_keys, &text) == FastJsonResult::kFound) {
           if (returning.is_string()) return Value::string(std::move(text));
-          auto converted = sql::parse_value(text, returning);
+          auto converted = values::parse_value(text, returning);
           if (converted.is_ok()) return *converted;
           // a conversion failure takes the general path, which reports it per ON ERROR
         }

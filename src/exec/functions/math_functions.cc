@@ -13,12 +13,12 @@
 
 #include "exec/functions/helpers.h"
 #include "exec/functions/numeric_util.h"
-#include "sql/value_format.h"
+#include "values/value_format.h"
 
 namespace careflow::exec::fn {
 namespace {
 
-using sql::pow10_i128;
+using values::pow10_i128;
 
 DataType arg0_type(const std::vector<ArgInfo>& args) {
   return args[0].type.id == TypeId::kNull ? DataType::double_type() : args[0].type.without_time_attribute();
@@ -131,13 +131,13 @@ BindFn bind_round(const char* name, RoundMode mode) {
           if (r >= in.scale) {
             // Unchanged value, possibly at a different scale when the digits were not constant.
             int128 u;
-            if (!sql::rescale_decimal(a[0].as_decimal(), in.scale, out.scale, out.precision, &u)) return Value();
+            if (!values::rescale_decimal(a[0].as_decimal(), in.scale, out.scale, out.precision, &u)) return Value();
             return Value::decimal(u);
           }
           int128 u = round_unscaled(a[0].as_decimal(), in.scale, r, mode);
           int scale = static_cast<int>(std::max<int64_t>(r, 0));
           int128 res;
-          if (!sql::rescale_decimal(u, scale, out.scale, out.precision, &res)) return Value();
+          if (!values::rescale_decimal(u, scale, out.scale, out.precision, &res)) return Value();
           if (decimal_digits(res) > out.precision) return Value();  // DecimalData.fromBigDecimal overflow → NULL
           return Value::decimal(res);
         }
@@ -245,7 +245,7 @@ BindFn bind_extreme(const char* name, bool greatest) {
     DataType common = args[0].type.without_time_attribute();
     for (size_t i = 1; i < args.size(); ++i) {
       DataType next;
-      if (!sql::find_common_type(common, args[i].type.without_time_attribute(), &next)) {
+      if (!values::find_common_type(common, args[i].type.without_time_attribute(), &next)) {
         return Status::invalid_argument(fmt::format("{}: arguments have no common type ({} and {})", name,
                                                     common.to_string(), args[i].type.to_string()));
       }
@@ -262,7 +262,7 @@ BindFn bind_extreme(const char* name, bool greatest) {
                         [greatest](const Value* a, size_t n, const EvalContext&) {
                           size_t best = 0;
                           for (size_t i = 1; i < n; ++i) {
-                            int c = sql::compare_values(a[i], a[best]);
+                            int c = values::compare_values(a[i], a[best]);
                             if (greatest ? c > 0 : c < 0) best = i;
                           }
                           return a[best];
@@ -301,8 +301,8 @@ CF_REGISTER_SCALAR(mod) {
         return Value::integer(x % y);
       });
     }
-    DataType d0 = types[0].id == TypeId::kDecimal ? types[0] : sql::integer_as_decimal(types[0].id);
-    DataType d1 = types[1].id == TypeId::kDecimal ? types[1] : sql::integer_as_decimal(types[1].id);
+    DataType d0 = types[0].id == TypeId::kDecimal ? types[0] : values::integer_as_decimal(types[0].id);
+    DataType d1 = types[1].id == TypeId::kDecimal ? types[1] : values::integer_as_decimal(types[1].id);
     // LogicalTypeMerging.findModuloDecimalType.
     int scale = std::max(d0.scale, d1.scale);
     int precision = std::min(38, std::min(d0.precision - d0.scale, d1.precision - d1.scale) + scale);
@@ -311,7 +311,7 @@ CF_REGISTER_SCALAR(mod) {
     return make_binding(r, cast, [d0, d1, scale](const Value* a, size_t, const EvalContext&) {
       int128 x = a[0].as_decimal() * pow10_i128(scale - d0.scale);
       int128 y = a[1].as_decimal() * pow10_i128(scale - d1.scale);
-      if (y == 0) fail("MOD: division by zero ({} % 0)", sql::format_decimal(a[0].as_decimal(), d0.scale));
+      if (y == 0) fail("MOD: division by zero ({} % 0)", values::format_decimal(a[0].as_decimal(), d0.scale));
       return Value::decimal(x % y);
     });
   };

@@ -6,7 +6,7 @@
 #include <cstdlib>
 
 #include "exec/functions/helpers.h"
-#include "sql/value_format.h"
+#include "values/value_format.h"
 
 namespace careflow::exec::fn {
 
@@ -23,14 +23,14 @@ int decimal_digits(int128 v) {
 int128 round_unscaled(int128 unscaled, int scale, int64_t r, RoundMode mode) {
   if (r >= scale) {
     int128 scaled = unscaled;
-    if (r - scale > 38 || __builtin_mul_overflow(unscaled, sql::pow10_i128(static_cast<int>(r - scale)), &scaled)) {
+    if (r - scale > 38 || __builtin_mul_overflow(unscaled, values::pow10_i128(static_cast<int>(r - scale)), &scaled)) {
       return unscaled;
     }
     return scaled;
   }
   int64_t drop = scale - r;
   if (drop > 38) return 0;
-  int128 div = sql::pow10_i128(static_cast<int>(drop));
+  int128 div = values::pow10_i128(static_cast<int>(drop));
   int128 q = unscaled / div, rem = unscaled % div;
   if (mode == RoundMode::kHalfUp) {
     int128 abs_rem = rem < 0 ? -rem : rem;
@@ -39,14 +39,14 @@ int128 round_unscaled(int128 unscaled, int scale, int64_t r, RoundMode mode) {
   if (r < 0) {
     if (-r > 38) return 0;
     int128 scaled;
-    if (__builtin_mul_overflow(q, sql::pow10_i128(static_cast<int>(-r)), &scaled)) return 0;
+    if (__builtin_mul_overflow(q, values::pow10_i128(static_cast<int>(-r)), &scaled)) return 0;
     q = scaled;
   }
   return q;
 }
 
 double round_double(double d, int64_t r, RoundMode mode, const char* function) {
-  if (std::isnan(d) || std::isinf(d)) fail("{}: cannot round {} (not a finite number)", function, sql::format_double(d));
+  if (std::isnan(d) || std::isinf(d)) fail("{}: cannot round {} (not a finite number)", function, values::format_double(d));
   if (d == 0) return d;
   // Shortest round-trip digits: d = 0.DIGITS × 10^exp10.
   std::string shortest = fmt::format("{}", d);
@@ -101,7 +101,7 @@ double round_double(double d, int64_t r, RoundMode mode, const char* function) {
 
 double numeric_as_double(const Value& v, const DataType& t) {
   switch (t.id) {
-    case TypeId::kDecimal: return sql::decimal_to_double(v.as_decimal(), t.scale);
+    case TypeId::kDecimal: return values::decimal_to_double(v.as_decimal(), t.scale);
     case TypeId::kFloat:
     case TypeId::kDouble: return v.as_double();
     default: return static_cast<double>(v.as_int());

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string>
 
-#include "sql/types.h"
-#include "sql/value.h"
+#include "values/types.h"
+#include "values/value.h"
 
 namespace careflow::exec::fn {
 
@@ -18,15 +18,15 @@ double round_double(double d, int64_t r, RoundMode mode, const char* function);
 
 // Rounds an unscaled decimal of scale `scale` to `r` fraction digits (r may be negative) and
 // returns it at scale max(r, 0). No overflow check.
-sql::int128 round_unscaled(sql::int128 unscaled, int scale, int64_t r, RoundMode mode);
+values::int128 round_unscaled(values::int128 unscaled, int scale, int64_t r, RoundMode mode);
 
 // Number of decimal digits of |v| (0 has 1).
-int decimal_digits(sql::int128 v);
+int decimal_digits(values::int128 v);
 
 // Value of a numeric argument as double, whatever its numeric type.
-double numeric_as_double(const sql::Value& v, const sql::DataType& t);
+double numeric_as_double(const values::Value& v, const values::DataType& t);
 
 // Wraps an integer to the width of an integer type, as Java's (int) / (short) / (byte) casts do.
-int64_t wrap_integer(int64_t v, sql::TypeId id);
+int64_t wrap_integer(int64_t v, values::TypeId id);
 
 }  // namespace careflow::exec::fn

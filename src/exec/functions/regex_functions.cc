@@ -168,7 +168,7 @@ CF_REGISTER_SCALAR(str_to_map) {
                           RegexPtr list_re = n > 1 ? list_pat.get(a[1]) : compile(",");
                           RegexPtr kv_re = n > 2 ? kv_pat.get(a[2]) : compile("=");
                           if (!list_re || !kv_re) fail("STR_TO_MAP: invalid delimiter pattern");
-                          sql::MapEntries entries;
+                          values::MapEntries entries;
                           for (const std::string& pair : java_split(text, *list_re, 0)) {
                             std::vector<std::string> kv = java_split(pair, *kv_re, 2);
                             Value key = Value::string(kv.size() < 2 ? pair : kv[0]);

@@ -562,7 +562,7 @@ CF_REGISTER_SCALAR(elt) {
     DataType common = args[1].type.without_time_attribute();
     for (size_t i = 2; i < args.size(); ++i) {
       DataType next;
-      if (!sql::find_common_type(common, args[i].type.without_time_attribute(), &next)) {
+      if (!values::find_common_type(common, args[i].type.without_time_attribute(), &next)) {
         return Status::invalid_argument(fmt::format("ELT: arguments {} and {} have no common type ({} and {})", 2,
                                                     i + 1, common.to_string(), args[i].type.to_string()));
       }

@@ -7,20 +7,20 @@
 #include "exec/functions/date_format.h"
 #include "exec/functions/helpers.h"
 #include "exec/functions/numeric_util.h"
-#include "sql/time_zone.h"
-#include "sql/datetime.h"
-#include "sql/value_format.h"
+#include "values/time_zone.h"
+#include "values/datetime.h"
+#include "values/value_format.h"
 
 namespace careflow::exec::fn {
 
-using sql::TimeZone;
+using values::TimeZone;
 namespace {
 
-using sql::civil_from_days;
-using sql::days_from_civil;
-using sql::floor_div;
-using sql::floor_mod;
-using sql::kMicrosPerDay;
+using values::civil_from_days;
+using values::days_from_civil;
+using values::floor_div;
+using values::floor_mod;
+using values::kMicrosPerDay;
 
 constexpr int64_t kMicrosPerHour = 3'600'000'000;
 constexpr int64_t kMicrosPerMinute = 60'000'000;
@@ -67,7 +67,7 @@ std::string normalize_unit(std::string unit) {
 void iso_week(int64_t days, int64_t* week, int64_t* week_year) {
   const int64_t dow = floor_mod(days + 3, 7);  // 0 = Monday
   const int64_t thursday = days - dow + 3;
-  const sql::CivilDate c = civil_from_days(thursday);
+  const values::CivilDate c = civil_from_days(thursday);
   *week_year = c.year;
   *week = (thursday - days_from_civil(c.year, 1, 1)) / 7 + 1;
 }
@@ -76,7 +76,7 @@ void iso_week(int64_t days, int64_t* week, int64_t* week_year) {
 bool extract(const std::string& unit, int64_t local, bool is_time, int64_t* out) {
   const int64_t days = floor_div(local, kMicrosPerDay);
   const int64_t of_day = floor_mod(local, kMicrosPerDay);
-  const sql::CivilDate c = civil_from_days(days);
+  const values::CivilDate c = civil_from_days(days);
   if (is_time && unit != "HOUR" && unit != "MINUTE" && unit != "SECOND" && unit != "MILLISECOND" &&
       unit != "MICROSECOND" && unit != "NANOSECOND" && unit != "EPOCH") {
     return false;
@@ -125,11 +125,11 @@ BindFn bind_extract_fn(const char* name, std::string fixed_unit, bool allow_time
 }
 
 int64_t add_months_days(int64_t days, int64_t months) {
-  sql::CivilDate c = civil_from_days(days);
+  values::CivilDate c = civil_from_days(days);
   int64_t total = c.year * 12 + (c.month - 1) + months;
   int64_t y = floor_div(total, 12);
   int m = static_cast<int>(floor_mod(total, 12)) + 1;
-  int d = std::min(c.day, sql::days_in_month(y, m));
+  int d = std::min(c.day, values::days_in_month(y, m));
   return days_from_civil(y, m, d);
 }
 
@@ -197,25 +197,25 @@ int64_t local_now(const EvalContext& ctx) { return session_zone(ctx)->utc_to_loc
 CF_REGISTER_SCALAR(current_timestamp) {
   return now_function("CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP → TIMESTAMP_LTZ(3) NOT NULL",
                       "Returns the current instant, shown in the session time zone.", DataType::timestamp_ltz(3),
-                      [](const EvalContext& ctx) { return Value::integer(sql::truncate_micros(ctx.now_micros, 3)); });
+                      [](const EvalContext& ctx) { return Value::integer(values::truncate_micros(ctx.now_micros, 3)); });
 }
 
 CF_REGISTER_SCALAR(now) {
   return now_function("NOW", "NOW() → TIMESTAMP_LTZ(3) NOT NULL", "Returns the current instant; same as CURRENT_TIMESTAMP.",
                       DataType::timestamp_ltz(3),
-                      [](const EvalContext& ctx) { return Value::integer(sql::truncate_micros(ctx.now_micros, 3)); });
+                      [](const EvalContext& ctx) { return Value::integer(values::truncate_micros(ctx.now_micros, 3)); });
 }
 
 CF_REGISTER_SCALAR(current_row_timestamp) {
   return now_function("CURRENT_ROW_TIMESTAMP", "CURRENT_ROW_TIMESTAMP() → TIMESTAMP_LTZ(3) NOT NULL",
                       "Returns the current instant, evaluated for each row.", DataType::timestamp_ltz(3),
-                      [](const EvalContext& ctx) { return Value::integer(sql::truncate_micros(ctx.now_micros, 3)); });
+                      [](const EvalContext& ctx) { return Value::integer(values::truncate_micros(ctx.now_micros, 3)); });
 }
 
 CF_REGISTER_SCALAR(localtimestamp) {
   return now_function("LOCALTIMESTAMP", "LOCALTIMESTAMP → TIMESTAMP(3) NOT NULL",
                       "Returns the current date-time in the session time zone.", DataType::timestamp(3),
-                      [](const EvalContext& ctx) { return Value::integer(sql::truncate_micros(local_now(ctx), 3)); });
+                      [](const EvalContext& ctx) { return Value::integer(values::truncate_micros(local_now(ctx), 3)); });
 }
 
 CF_REGISTER_SCALAR(current_date) {
@@ -348,7 +348,7 @@ CF_REGISTER_SCALAR(date_format) {
     return make_binding(DataType::string(), types, [t](const Value* a, size_t, const EvalContext& ctx) -> Value {
       int64_t local;
       if (t.is_string()) {
-        auto parsed = sql::parse_timestamp_micros(a[0].as_string());
+        auto parsed = values::parse_timestamp_micros(a[0].as_string());
         if (!parsed) return Value();
         local = *parsed;
       } else {
@@ -377,12 +377,12 @@ CF_REGISTER_SCALAR(to_timestamp) {
                                                  [](const Value* a, size_t n, const EvalContext&) -> Value {
                                                    std::optional<int64_t> micros;
                                                    if (n == 1) {
-                                                     micros = sql::parse_timestamp_micros(a[0].as_string());
+                                                     micros = values::parse_timestamp_micros(a[0].as_string());
                                                    } else if (auto p = parse_datetime(a[1].as_string(), a[0].as_string())) {
                                                      micros = p->local_micros;
                                                    }
                                                    if (!micros) return Value();
-                                                   return Value::integer(sql::truncate_micros(*micros, 3));
+                                                   return Value::integer(values::truncate_micros(*micros, 3));
                                                  });
                            }};
 }
@@ -432,7 +432,7 @@ CF_REGISTER_SCALAR(to_timestamp_ltz) {
                             }
                             double micros = numeric_as_double(a[0], t) * scale;
                             if (!(std::abs(micros) < 9.2e18)) return Value();
-                            return Value::integer(sql::truncate_micros(static_cast<int64_t>(micros), 3));
+                            return Value::integer(values::truncate_micros(static_cast<int64_t>(micros), 3));
                           });
     }
     if (Status s = check_params("TO_TIMESTAMP_LTZ", args, {p_string(), p_string(), p_string()}, 1, &types); !s) {
@@ -445,7 +445,7 @@ CF_REGISTER_SCALAR(to_timestamp_ltz) {
       std::optional<int64_t> local;
       std::optional<int64_t> offset;
       if (n == 1) {
-        local = sql::parse_timestamp_micros(a[0].as_string());
+        local = values::parse_timestamp_micros(a[0].as_string());
       } else if (auto p = parse_datetime(a[1].as_string(), a[0].as_string())) {
         local = p->local_micros;
         offset = p->offset_seconds;
@@ -454,7 +454,7 @@ CF_REGISTER_SCALAR(to_timestamp_ltz) {
       auto zone = TimeZone::find(n > 2 ? std::string_view(a[2].as_string()) : std::string_view("UTC"));
       if (!zone) return Value();
       int64_t utc = offset ? *local - *offset * 1'000'000 : zone->local_to_utc(*local);
-      return Value::integer(sql::truncate_micros(utc, 3));
+      return Value::integer(values::truncate_micros(utc, 3));
     });
   };
   return ScalarFunctionDef{"TO_TIMESTAMP_LTZ",
@@ -501,7 +501,7 @@ CF_REGISTER_SCALAR(from_unixtime) {
                                  const Value& v = a[0];
                                  int64_t secs = v.is_int() ? v.as_int()
                                                 : v.is_double() ? static_cast<int64_t>(v.as_double())
-                                                                : static_cast<int64_t>(sql::decimal_to_double(v.as_decimal(), 0));
+                                                                : static_cast<int64_t>(values::decimal_to_double(v.as_decimal(), 0));
                                  auto zone = session_zone(ctx);
                                  int64_t utc = secs * 1'000'000;
                                  return Value::string(format_datetime(n > 1 ? a[1].as_string() : kDefaultFormat,
@@ -523,7 +523,7 @@ CF_REGISTER_SCALAR(convert_tz) {
                              }
                              return make_binding(DataType::string(), types,
                                                  [](const Value* a, size_t, const EvalContext&) -> Value {
-                                                   auto local = sql::parse_timestamp_micros(a[0].as_string());
+                                                   auto local = values::parse_timestamp_micros(a[0].as_string());
                                                    if (!local) return Value();
                                                    int64_t utc = TimeZone::find_or_utc(a[1].as_string())->local_to_utc(*local);
                                                    auto to = TimeZone::find_or_utc(a[2].as_string());

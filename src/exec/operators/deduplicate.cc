@@ -27,7 +27,7 @@ class Deduplicate : public Operator {
     // Flink does not materialize a processing-time attribute in the rows it compares, so two rows
     // that differ only there are equal.
     for (const sql::PlanField& f : node.inputs[0]->schema) {
-      ignored_.push_back(f.type.time_attribute == sql::TimeAttribute::kProctime);
+      ignored_.push_back(f.type.time_attribute == values::TimeAttribute::kProctime);
     }
   }
 
@@ -87,7 +87,7 @@ class Deduplicate : public Operator {
     const Value& t = row.fields[static_cast<size_t>(time_column_)];
     if (it == state_.end()) return keep_first(k, row);
     const Value& kept = it->second.row[static_cast<size_t>(time_column_)];
-    int c = sql::compare_values(kept, t);
+    int c = values::compare_values(kept, t);
     if (keep_last_ ? c <= 0 : c > 0) replace(it, row);
   }
 

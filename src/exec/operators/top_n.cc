@@ -24,7 +24,7 @@ struct SortKeyLess {
         bool x_first = x.is_null() == order[i].nulls_first;
         return x_first;
       }
-      int c = sql::compare_values(x, y);
+      int c = values::compare_values(x, y);
       if (c != 0) return order[i].ascending ? c < 0 : c > 0;
     }
     return false;

@@ -12,9 +12,9 @@ class Unnest : public Operator {
  public:
   Unnest(sql::BoundExprPtr array, bool with_ordinality, bool left_outer, size_t produced_width)
       : array_(std::move(array)), with_ordinality_(with_ordinality), left_outer_(left_outer), width_(produced_width) {
-    const sql::DataType& t = array_->type;
-    is_map_ = t.id == sql::TypeId::kMap;
-    row_elements_ = !is_map_ && t.children[0].id == sql::TypeId::kRow;
+    const values::DataType& t = array_->type;
+    is_map_ = t.id == values::TypeId::kMap;
+    row_elements_ = !is_map_ && t.children[0].id == values::TypeId::kRow;
   }
 
   void process(int, Row& row) override {

@@ -18,8 +18,8 @@
 namespace careflow::exec {
 namespace {
 
-using sql::DataType;
-using sql::Value;
+using values::DataType;
+using values::Value;
 
 class AvroFormatsTest : public ::testing::Test {
  protected:
@@ -361,7 +361,7 @@ TEST_F(AvroFormatsTest, DebeziumAvroReadsDebeziumsEnvelopeAndWritesFlinks) {
   ASSERT_EQ(written.size(), 4u);
   auto registered = client_->latest("rx_out-value");
   ASSERT_TRUE(registered.is_ok());
-  DataType r = DataType::of(sql::TypeId::kRow);
+  DataType r = DataType::of(values::TypeId::kRow);
   r.field_names = {"id", "dose"};
   r.children = types;
   // Flink's envelope type is a nullable ROW: its schema is ["null", record], each record a union.

@@ -8,11 +8,11 @@
 namespace careflow::exec {
 namespace {
 
-using sql::DataType;
-using sql::Value;
+using values::DataType;
+using values::Value;
 
 DataType row(std::vector<std::string> names, std::vector<DataType> children) {
-  DataType t = DataType::of(sql::TypeId::kRow);
+  DataType t = DataType::of(values::TypeId::kRow);
   t.field_names = std::move(names);
   t.children = std::move(children);
   return t;

@@ -35,7 +35,7 @@ class ConnectorsTest : public ::testing::Test {
     std::vector<std::string> rows;
     RunOptions options;
     options.bounded = true;
-    options.on_rows = [&](size_t, const RowBatch& batch, const std::vector<sql::DataType>& types) {
+    options.on_rows = [&](size_t, const RowBatch& batch, const std::vector<values::DataType>& types) {
       for (const Row& r : batch) rows.push_back(format_row(r, types));
     };
     CF_RETURN_IF_ERROR(run_jobs({results.back().job.get()}, nullptr, options).status());

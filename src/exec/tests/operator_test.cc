@@ -8,13 +8,13 @@
 namespace careflow::exec {
 namespace {
 
-using sql::DataType;
+using values::DataType;
 
 Row row(RowKind kind, std::vector<Value> fields) { return Row{kind, std::move(fields)}; }
 
 std::vector<std::string> run(Operator& op, std::vector<std::pair<int, Row>> input, std::vector<DataType> types) {
   CollectSink sink;
-  sql::EvalContext ctx;
+  values::EvalContext ctx;
   op.set_context(&ctx);
   sink.set_context(&ctx);
   op.connect(&sink, 0);

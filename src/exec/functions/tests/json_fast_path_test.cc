@@ -123,7 +123,7 @@ TEST(JsonFastPathTest, QueryElementsAgreeWithTheGeneralPathOrGiveUp) {
   int answered = 0;
   for (const std::string& doc : kQueryDocs) {
     for (const auto& keys : kQueryPaths) {
-      std::vector<sql::Value> items;
+      std::vector<values::Value> items;
       if (fast_json_elements(doc, keys, &items) != FastJsonResult::kFound) continue;
       ++answered;
       std::optional<Json> expected = general_value(doc, keys);
@@ -140,7 +140,7 @@ TEST(JsonFastPathTest, QueryElementsAgreeWithTheGeneralPathOrGiveUp) {
     }
   }
   EXPECT_GE(answered, 5);
-  std::vector<sql::Value> items;
+  std::vector<values::Value> items;
   ASSERT_EQ(fast_json_elements(kQueryDocs[0], {}, &items), FastJsonResult::kFound);
   ASSERT_EQ(items.size(), 2u);
   EXPECT_EQ(items[0].as_string(), R"({"parameter_name":"pressure","parameter_value":250.0,"parameter_tolerance":2.5,"unit":"bar"})");
@@ -150,7 +150,7 @@ TEST(JsonFastPathTest, QueryElementsAgreeWithTheGeneralPathOrGiveUp) {
 TEST(JsonFastPathTest, IllFormedUtf8IsNeverAnswered) {
   for (size_t bad : {7, 8, 9, 10}) {
     ASSERT_FALSE(parse_json(kQueryDocs[bad]).has_value()) << bad;
-    std::vector<sql::Value> items;
+    std::vector<values::Value> items;
     std::string text;
     EXPECT_EQ(fast_json_elements(kQueryDocs[bad], {"a"}, &items), FastJsonResult::kGiveUp) << bad;
     EXPECT_EQ(fast_json_composite(kQueryDocs[bad], {"a"}, &text), FastJsonResult::kGiveUp) << bad;

@@ -4,7 +4,7 @@
 #include "exec/functions/json_util.h"
 #include "exec/functions/tests/test_util.h"
 #include "sql/ast.h"
-#include "sql/datetime.h"
+#include "values/datetime.h"
 
 namespace careflow::exec::fn::testing {
 namespace {
@@ -202,7 +202,7 @@ TEST(JsonConstruct, JsonString) {
   EXPECT_EQ(text("JSON_STRING", {Typed(arr, Value::list({Value::integer(1), Value::integer(2)}))}), "[1,2]");
   EXPECT_EQ(text("JSON_STRING", {D(1e10)}), "1.0E10");
   EXPECT_EQ(text("JSON_STRING", {Dec("12.30", 5, 2)}), "12.30");
-  EXPECT_EQ(text("JSON_STRING", {Typed(DataType::timestamp(3), Value::integer(*sql::parse_timestamp_micros(
+  EXPECT_EQ(text("JSON_STRING", {Typed(DataType::timestamp(3), Value::integer(*values::parse_timestamp_micros(
                                                                        "2024-01-31 10:00:05.120")))}),
             "\"2024-01-31T10:00:05.12\"");
   EXPECT_EQ(text("JSON_STRING", {Typed(DataType::timestamp_ltz(3), Value::integer(0))}), "\"1970-01-01T00:00:00Z\"");

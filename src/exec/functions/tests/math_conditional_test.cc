@@ -151,8 +151,8 @@ TEST(MathFunctions, Random) {
   // A constant seed keeps one generator: two calls give the first two numbers of the sequence.
   auto b = bind("RAND", {I(42)});
   ASSERT_TRUE(b.is_ok());
-  EXPECT_EQ(sql::format_double(call_bound(b.value(), {I(42)}).as_double()), "0.7275636800328681");
-  EXPECT_EQ(sql::format_double(call_bound(b.value(), {I(42)}).as_double()), "0.6832234717598454");
+  EXPECT_EQ(values::format_double(call_bound(b.value(), {I(42)}).as_double()), "0.7275636800328681");
+  EXPECT_EQ(values::format_double(call_bound(b.value(), {I(42)}).as_double()), "0.6832234717598454");
   EXPECT_FALSE(sql::FunctionRegistry::global().scalar("RAND")->deterministic);
   EXPECT_EQ(result_type("RAND", {}), "DOUBLE NOT NULL");
 }

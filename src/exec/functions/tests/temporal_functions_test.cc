@@ -2,24 +2,24 @@
 // unless marked otherwise.
 
 #include "exec/functions/tests/test_util.h"
-#include "sql/time_zone.h"
-#include "sql/datetime.h"
+#include "values/time_zone.h"
+#include "values/datetime.h"
 
 namespace careflow::exec::fn::testing {
 namespace {
 
-using sql::TimeZone;
-using sql::parse_fixed_offset;
+using values::TimeZone;
+using values::parse_fixed_offset;
 
 Arg Date(const char* text) {
-  return {DataType::date().with_nullable(false), Value::integer(*sql::parse_date(text))};
+  return {DataType::date().with_nullable(false), Value::integer(*values::parse_date(text))};
 }
 Arg Ts(const char* text, int precision = 3) {
-  return {DataType::timestamp(precision).with_nullable(false), Value::integer(*sql::parse_timestamp_micros(text))};
+  return {DataType::timestamp(precision).with_nullable(false), Value::integer(*values::parse_timestamp_micros(text))};
 }
 Arg Ltz(int64_t micros) { return {DataType::timestamp_ltz(3).with_nullable(false), Value::integer(micros)}; }
 Arg Time(const char* text) {
-  return {DataType::time(0).with_nullable(false), Value::integer(*sql::parse_time_millis(text))};
+  return {DataType::time(0).with_nullable(false), Value::integer(*values::parse_time_millis(text))};
 }
 
 CallSyntax unit(const char* u) {
@@ -156,15 +156,15 @@ TEST(TemporalFunctions, ConvertTz) {
 TEST(TemporalFunctions, TimeZones) {
   auto paris = TimeZone::find("Europe/Paris");
   ASSERT_NE(paris, nullptr);
-  const int64_t summer = *sql::parse_timestamp_micros("2024-07-01 00:00:00");
+  const int64_t summer = *values::parse_timestamp_micros("2024-07-01 00:00:00");
   EXPECT_EQ(paris->offset_at_utc(summer), 7200);
-  EXPECT_EQ(paris->offset_at_utc(*sql::parse_timestamp_micros("2024-01-01 00:00:00")), 3600);
+  EXPECT_EQ(paris->offset_at_utc(*values::parse_timestamp_micros("2024-01-01 00:00:00")), 3600);
   // 2024-03-31 02:30 does not exist in Paris: java.time moves it to 03:30 +02:00 (01:30 UTC).
-  EXPECT_EQ(paris->local_to_utc(*sql::parse_timestamp_micros("2024-03-31 02:30:00")),
-            *sql::parse_timestamp_micros("2024-03-31 01:30:00"));
+  EXPECT_EQ(paris->local_to_utc(*values::parse_timestamp_micros("2024-03-31 02:30:00")),
+            *values::parse_timestamp_micros("2024-03-31 01:30:00"));
   // 2024-10-27 02:30 happens twice: the earlier offset (+02:00) wins.
-  EXPECT_EQ(paris->local_to_utc(*sql::parse_timestamp_micros("2024-10-27 02:30:00")),
-            *sql::parse_timestamp_micros("2024-10-27 00:30:00"));
+  EXPECT_EQ(paris->local_to_utc(*values::parse_timestamp_micros("2024-10-27 02:30:00")),
+            *values::parse_timestamp_micros("2024-10-27 00:30:00"));
   EXPECT_EQ(TimeZone::find("Nowhere/City"), nullptr);
   EXPECT_EQ(TimeZone::find("../../etc/passwd"), nullptr);
   int64_t off = 0;
@@ -176,11 +176,11 @@ TEST(TemporalFunctions, TimeZones) {
 }
 
 TEST(TemporalFunctions, CurrentTime) {
-  const int64_t now = *sql::parse_timestamp_micros("2024-01-31 23:30:05.123456");
+  const int64_t now = *values::parse_timestamp_micros("2024-01-31 23:30:05.123456");
   EvalContext tokyo = zone("Asia/Tokyo", now);
-  EXPECT_EQ(call("CURRENT_TIMESTAMP", {}, {}, tokyo).as_int(), *sql::parse_timestamp_micros("2024-01-31 23:30:05.123"));
+  EXPECT_EQ(call("CURRENT_TIMESTAMP", {}, {}, tokyo).as_int(), *values::parse_timestamp_micros("2024-01-31 23:30:05.123"));
   EXPECT_EQ(result_type("CURRENT_TIMESTAMP", {}), "TIMESTAMP_LTZ(3) NOT NULL");
-  EXPECT_EQ(call("NOW", {}, {}, tokyo).as_int(), *sql::parse_timestamp_micros("2024-01-31 23:30:05.123"));
+  EXPECT_EQ(call("NOW", {}, {}, tokyo).as_int(), *values::parse_timestamp_micros("2024-01-31 23:30:05.123"));
   EXPECT_EQ(text("LOCALTIMESTAMP", {}, {}, tokyo), "2024-02-01 08:30:05.123");
   EXPECT_EQ(result_type("LOCALTIMESTAMP", {}), "TIMESTAMP(3) NOT NULL");
   EXPECT_EQ(text("CURRENT_DATE", {}, {}, tokyo), "2024-02-01");

@@ -8,18 +8,18 @@
 #include <vector>
 
 #include "sql/functions.h"
-#include "sql/value_format.h"
+#include "values/value_format.h"
 
 namespace careflow::exec::fn::testing {
 
 using sql::ArgInfo;
 using sql::CallSyntax;
-using sql::DataType;
-using sql::EvalContext;
-using sql::EvalError;
+using values::DataType;
+using values::EvalContext;
+using values::EvalError;
 using sql::ScalarBinding;
-using sql::TypeId;
-using sql::Value;
+using values::TypeId;
+using values::Value;
 
 // A typed argument, optionally constant.
 struct Arg {
@@ -34,8 +34,8 @@ inline Arg BI(int64_t i) { return {DataType::bigint().with_nullable(false), Valu
 inline Arg D(double d) { return {DataType::double_type().with_nullable(false), Value::real(d)}; }
 inline Arg B(bool b) { return {DataType::boolean().with_nullable(false), Value::boolean(b)}; }
 inline Arg Dec(const std::string& text, int p, int s) {
-  sql::int128 u = 0;
-  EXPECT_TRUE(sql::parse_decimal(text, p, s, &u)) << text;
+  values::int128 u = 0;
+  EXPECT_TRUE(values::parse_decimal(text, p, s, &u)) << text;
   return {DataType::decimal(p, s).with_nullable(false), Value::decimal(u)};
 }
 inline Arg Null(DataType t) { return {t.with_nullable(true), Value()}; }
@@ -64,13 +64,13 @@ inline Value cast_arg(const Value& v, const DataType& from, const DataType& to) 
   if (v.is_null() || from.same_logical_type(to)) return v;
   if (to.id == TypeId::kDouble || to.id == TypeId::kFloat) {
     if (from.is_integer()) return Value::real(static_cast<double>(v.as_int()));
-    if (from.id == TypeId::kDecimal) return Value::real(sql::decimal_to_double(v.as_decimal(), from.scale));
+    if (from.id == TypeId::kDecimal) return Value::real(values::decimal_to_double(v.as_decimal(), from.scale));
   }
   if (to.id == TypeId::kDecimal) {
-    sql::int128 u = from.is_integer() ? sql::int128(v.as_int()) : v.as_decimal();
+    values::int128 u = from.is_integer() ? values::int128(v.as_int()) : v.as_decimal();
     int scale = from.is_integer() ? 0 : from.scale;
-    sql::int128 out = 0;
-    EXPECT_TRUE(sql::rescale_decimal(u, scale, to.scale, to.precision, &out));
+    values::int128 out = 0;
+    EXPECT_TRUE(values::rescale_decimal(u, scale, to.scale, to.precision, &out));
     return Value::decimal(out);
   }
   return v;
@@ -105,7 +105,7 @@ inline std::string text(const std::string& name, const std::vector<Arg>& args, c
   EXPECT_TRUE(b.is_ok()) << name << ": " << (b.is_ok() ? "" : b.status().message());
   if (!b.is_ok()) return "<bind error>";
   Value v = call_bound(b.value(), args, ctx);
-  return v.is_null() ? "NULL" : sql::format_value(v, b.value().result);
+  return v.is_null() ? "NULL" : values::format_value(v, b.value().result);
 }
 
 inline std::string result_type(const std::string& name, const std::vector<Arg>& args, const CallSyntax& syntax = {}) {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace careflow::sql {
+namespace careflow::values {
 
 enum class TypeId {
   kNull,  // the type of a bare NULL literal before it meets a context
@@ -129,4 +129,4 @@ bool is_explicit_cast(const DataType& from, const DataType& to);
 // Decimal precision and scale of an integer type viewed as a DECIMAL: INT is DECIMAL(10, 0).
 DataType integer_as_decimal(TypeId id);
 
-}  // namespace careflow::sql
+}  // namespace careflow::values

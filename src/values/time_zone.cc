@@ -1,4 +1,4 @@
-#include "sql/time_zone.h"
+#include "values/time_zone.h"
 
 #include <algorithm>
 #include <fstream>
@@ -6,7 +6,7 @@
 #include <mutex>
 #include <sstream>
 
-namespace careflow::sql {
+namespace careflow::values {
 
 bool parse_fixed_offset(std::string_view id, int64_t* seconds) {
   if (id == "Z" || id == "UTC" || id == "GMT" || id == "UT" || id == "Etc/UTC" || id == "Etc/GMT") {
@@ -162,4 +162,4 @@ int64_t TimeZone::local_to_utc(int64_t local_micros) const {
   return local_micros - off_before * 1'000'000;
 }
 
-}  // namespace careflow::sql
+}  // namespace careflow::values

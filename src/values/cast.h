@@ -4,14 +4,14 @@
 // string that does not parse fails CAST (EvalError) and gives NULL for TRY_CAST, DECIMAL that does
 // not fit its precision gives NULL (Flink's behavior for decimal overflow).
 
-#include "sql/functions.h"
-#include "sql/types.h"
-#include "sql/value.h"
+#include "values/eval_context.h"
+#include "values/types.h"
+#include "values/value.h"
 
-namespace careflow::sql {
+namespace careflow::values {
 
 // `v` non-NULL of type `from`. Throws EvalError when the cast fails and `try_cast` is false; with
 // `try_cast` returns NULL instead.
 Value cast_value(const Value& v, const DataType& from, const DataType& to, bool try_cast, const EvalContext& ctx);
 
-}  // namespace careflow::sql
+}  // namespace careflow::values

@@ -1,10 +1,10 @@
-#include "sql/value.h"
+#include "values/value.h"
 
 #include <cmath>
 #include <cstring>
 #include <functional>
 
-namespace careflow::sql {
+namespace careflow::values {
 
 namespace {
 
@@ -107,4 +107,4 @@ size_t KeyHash::operator()(const std::vector<Value>& key) const {
   return h;
 }
 
-}  // namespace careflow::sql
+}  // namespace careflow::values

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace careflow::sql {
+namespace careflow::values {
 
 constexpr int64_t kMicrosPerSecond = 1'000'000;
 constexpr int64_t kMicrosPerMilli = 1'000;
@@ -46,4 +46,4 @@ std::optional<int64_t> parse_timestamp_micros(std::string_view text);
 // Truncates µs to `precision` fraction digits (TIMESTAMP(3) keeps milliseconds).
 int64_t truncate_micros(int64_t micros, int precision);
 
-}  // namespace careflow::sql
+}  // namespace careflow::values

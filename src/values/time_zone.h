@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace careflow::sql {
+namespace careflow::values {
 
 class TimeZone {
  public:
@@ -41,4 +41,4 @@ class TimeZone {
 // UTC; false when the text is not a fixed offset.
 bool parse_fixed_offset(std::string_view id, int64_t* seconds);
 
-}  // namespace careflow::sql
+}  // namespace careflow::values

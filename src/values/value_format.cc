@@ -1,4 +1,4 @@
-#include "sql/value_format.h"
+#include "values/value_format.h"
 
 #include <fmt/format.h>
 
@@ -7,10 +7,10 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "sql/datetime.h"
-#include "sql/lexer.h"
+#include "values/datetime.h"
+#include "common/ascii_case.h"
 
-namespace careflow::sql {
+namespace careflow::values {
 
 namespace {
 
@@ -317,4 +317,4 @@ Result<Value> parse_value(std::string_view text, const DataType& type) {
   }
 }
 
-}  // namespace careflow::sql
+}  // namespace careflow::values

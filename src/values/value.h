@@ -16,7 +16,7 @@
 #include <variant>
 #include <vector>
 
-namespace careflow::sql {
+namespace careflow::values {
 
 // 128-bit integers carry DECIMAL(38, s); __extension__ keeps -Wpedantic quiet about the GNU type.
 __extension__ typedef __int128 int128;
@@ -100,4 +100,4 @@ struct KeyHash {
   size_t operator()(const std::vector<Value>& key) const;
 };
 
-}  // namespace careflow::sql
+}  // namespace careflow::values

@@ -1,13 +1,13 @@
-#include "sql/cast.h"
+#include "values/cast.h"
 
 #include <fmt/format.h>
 
 #include <cmath>
 
-#include "sql/datetime.h"
-#include "sql/value_format.h"
+#include "values/datetime.h"
+#include "values/value_format.h"
 
-namespace careflow::sql {
+namespace careflow::values {
 
 namespace {
 
@@ -206,4 +206,4 @@ Value cast_value(const Value& v, const DataType& from, const DataType& to, bool 
   return fail(v, from, to, try_cast);
 }
 
-}  // namespace careflow::sql
+}  // namespace careflow::values

@@ -1,10 +1,10 @@
-#include "sql/datetime.h"
+#include "values/datetime.h"
 
 #include <fmt/format.h>
 
 #include <cctype>
 
-namespace careflow::sql {
+namespace careflow::values {
 
 // Howard Hinnant's days_from_civil / civil_from_days (public domain algorithms).
 int64_t days_from_civil(int64_t y, int m, int d) {
@@ -161,4 +161,4 @@ std::optional<int64_t> parse_timestamp_micros(std::string_view text) {
   return *d * kMicrosPerDay + *t;
 }
 
-}  // namespace careflow::sql
+}  // namespace careflow::values

@@ -1,12 +1,12 @@
-#include "sql/value_format.h"
+#include "values/value_format.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "sql/datetime.h"
+#include "values/datetime.h"
 
-namespace careflow::sql {
+namespace careflow::values {
 namespace {
 
 TEST(ValueFormatTest, DoublesPrintAsJavaDoes) {
@@ -67,4 +67,4 @@ TEST(ValueFormatTest, ParseValueFollowsCastRules) {
 }
 
 }  // namespace
-}  // namespace careflow::sql
+}  // namespace careflow::values

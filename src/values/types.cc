@@ -1,10 +1,10 @@
-#include "sql/types.h"
+#include "values/types.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-namespace careflow::sql {
+namespace careflow::values {
 
 bool DataType::is_integer() const {
   return id == TypeId::kTinyInt || id == TypeId::kSmallInt || id == TypeId::kInt || id == TypeId::kBigInt;
@@ -205,4 +205,4 @@ bool is_explicit_cast(const DataType& from, const DataType& to) {
   return false;
 }
 
-}  // namespace careflow::sql
+}  // namespace careflow::values

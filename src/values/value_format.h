@@ -6,10 +6,10 @@
 #include <string_view>
 
 #include "common/status.h"
-#include "sql/types.h"
-#include "sql/value.h"
+#include "values/types.h"
+#include "values/value.h"
 
-namespace careflow::sql {
+namespace careflow::values {
 
 // Java's Double.toString / Float.toString: 1.0, 0.001, 1.0E-4, 1.2345678E7, NaN, Infinity.
 std::string format_double(double d);
@@ -36,4 +36,4 @@ bool rescale_decimal(int128 unscaled, int from_scale, int to_scale, int precisio
 double decimal_to_double(int128 unscaled, int scale);
 int128 pow10_i128(int n);
 
-}  // namespace careflow::sql
+}  // namespace careflow::values
