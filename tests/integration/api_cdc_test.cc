@@ -41,11 +41,7 @@ nlohmann::json without_union_branches(const nlohmann::json& value) {
 class ApiCdcTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("careflow-api-cdc-" + std::to_string(getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    // careflow up runs initdb as the postgres user when started as root.
-    fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+    dir_ = careflow::testing::fresh_test_dir("api-cdc");
   }
   void TearDown() override { fs::remove_all(dir_); }
 

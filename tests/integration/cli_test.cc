@@ -24,11 +24,7 @@ namespace fs = std::filesystem;
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("careflow-cli-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
-                                        "-" + std::to_string(getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+    dir_ = careflow::testing::fresh_test_dir("cli-" + careflow::testing::current_test_name());
   }
   void TearDown() override { fs::remove_all(dir_); }
 

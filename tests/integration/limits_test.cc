@@ -41,11 +41,7 @@ std::string repeat(std::string_view s, int n) {
 class LimitsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("careflow-limits-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
-                                        "-" + std::to_string(getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+    dir_ = careflow::testing::fresh_test_dir("limits-" + careflow::testing::current_test_name());
   }
   void TearDown() override {
     if (up_.pid > 0 && wait_exit(up_.pid, std::chrono::milliseconds(0)) == -1) {

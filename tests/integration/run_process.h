@@ -3,12 +3,14 @@
 // or in the background for `careflow up`.
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -16,6 +18,23 @@
 #include <vector>
 
 namespace careflow::testing {
+
+// The running test's name, for names of what it creates.
+inline std::string current_test_name() {
+  const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  return test ? test->name() : "";
+}
+
+// A new, empty folder "careflow-<name>-<pid>" under the temp folder, readable by others because
+// `careflow up` runs initdb as the postgres user when started as root.
+inline std::filesystem::path fresh_test_dir(const std::string& name) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("careflow-" + name + "-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+  return dir;
+}
 
 struct ProcessResult {
   int exit_code = -1;

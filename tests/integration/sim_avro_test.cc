@@ -32,11 +32,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 class SimAvroTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("careflow-simavro-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
-                                        "-" + std::to_string(getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+    dir_ = careflow::testing::fresh_test_dir("simavro-" + careflow::testing::current_test_name());
     http_port_ = store::testing::free_port();
   }
   void TearDown() override {

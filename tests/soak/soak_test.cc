@@ -143,11 +143,7 @@ struct Acknowledged {
 class SoakTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("careflow-soak-" + std::to_string(getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    // careflow up runs initdb as the postgres user when started as root.
-    fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+    dir_ = careflow::testing::fresh_test_dir("soak");
     port_ = store::testing::free_port();
   }
   void TearDown() override {

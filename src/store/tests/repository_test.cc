@@ -152,50 +152,55 @@ TEST(PrescriptionId, HasTheReferenceShapeAndVaries) {
 namespace careflow::store {
 namespace {
 
+// The tables a ChangeListener reported, in order; `throw_on_first` makes its first call throw.
+class HeardTables {
+ public:
+  explicit HeardTables(bool throw_on_first = false) : throw_on_first_(throw_on_first) {}
+  ChangeListener::Callback callback() {
+    return [this](const std::string& table) {
+      std::lock_guard lock(mutex_);
+      heard_.push_back(table);
+      changed_.notify_all();
+      if (throw_on_first_ && heard_.size() == 1) throw std::runtime_error("the cache broke");
+    };
+  }
+  // The first `n` tables heard, or fewer when they did not come within 5 seconds.
+  std::vector<std::string> wait_for(size_t n) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, std::chrono::seconds(5), [&] { return heard_.size() >= n; });
+    return heard_;
+  }
+
+ private:
+  const bool throw_on_first_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::string> heard_;
+};
+
 TEST_F(RepositoryTest, ListenerHearsChangesFromAnyConnection) {
-  std::mutex mutex;
-  std::condition_variable cv;
-  std::vector<std::string> heard;
-  auto listener = ChangeListener::start(pg_->conninfo(), [&](const std::string& table) {
-    std::lock_guard lock(mutex);
-    heard.push_back(table);
-    cv.notify_all();
-  });
+  HeardTables heard;
+  auto listener = ChangeListener::start(pg_->conninfo(), heard.callback());
   ASSERT_TRUE(listener.is_ok()) << listener.status().to_string();
   // A change made outside the repositories, as psql would.
   auto other = PgConnection::connect(pg_->conninfo());
   ASSERT_TRUE(other.is_ok());
   ASSERT_TRUE((*other)->exec("UPDATE devices SET software_version = '1.2.1' WHERE device_id = 'DEV-P001'").is_ok());
   ASSERT_TRUE((*other)->exec("DELETE FROM prescriptions WHERE device_id = 'DEV-P005'").is_ok());
-  std::unique_lock lock(mutex);
-  ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(5), [&] { return heard.size() >= 2; }));
-  EXPECT_EQ(heard[0], "devices");
-  EXPECT_EQ(heard[1], "prescriptions");
+  EXPECT_EQ(heard.wait_for(2), (std::vector<std::string>{"devices", "prescriptions"}));
 }
 
 // A callback that throws ends neither the process nor the listener: the next change is heard.
 TEST_F(RepositoryTest, AThrowingChangeCallbackIsLoggedAndTheListenerGoesOn) {
-  std::mutex mutex;
-  std::condition_variable cv;
-  std::vector<std::string> heard;
-  auto listener = ChangeListener::start(pg_->conninfo(), [&](const std::string& table) {
-    std::lock_guard lock(mutex);
-    heard.push_back(table);
-    cv.notify_all();
-    if (heard.size() == 1) throw std::runtime_error("the cache broke");
-  });
+  HeardTables heard(/*throw_on_first=*/true);
+  auto listener = ChangeListener::start(pg_->conninfo(), heard.callback());
   ASSERT_TRUE(listener.is_ok()) << listener.status().to_string();
   auto other = PgConnection::connect(pg_->conninfo());
   ASSERT_TRUE(other.is_ok());
   ASSERT_TRUE((*other)->exec("UPDATE devices SET software_version = '1.2.2' WHERE device_id = 'DEV-P001'").is_ok());
-  {
-    std::unique_lock lock(mutex);
-    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(5), [&] { return heard.size() >= 1; }));
-  }
+  ASSERT_EQ(heard.wait_for(1).size(), 1u);
   ASSERT_TRUE((*other)->exec("DELETE FROM prescriptions WHERE device_id = 'DEV-P005'").is_ok());
-  std::unique_lock lock(mutex);
-  ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(5), [&] { return heard.size() >= 2; })) << "the listener stopped";
-  EXPECT_EQ(heard[1], "prescriptions");
+  EXPECT_EQ(heard.wait_for(2), (std::vector<std::string>{"devices", "prescriptions"})) << "the listener stopped";
 }
 
 }  // namespace
