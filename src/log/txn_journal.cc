@@ -189,10 +189,18 @@ Status TxnJournal::settle() {
   return rewrite_locked();
 }
 
+// Everything below the oldest append still in flight has committed or been aborted (aborts are
+// kept apart and override it), so the ids below it need no entry of their own: memory holds only
+// the commits above the oldest append in flight, however long careflow runs.
+void TxnJournal::settle_in_memory_locked() {
+  const int64_t floor = in_flight_.empty() ? highest_ : *in_flight_.begin() - 1;
+  if (floor <= settled_) return;
+  settled_ = floor;
+  committed_.erase(committed_.begin(), committed_.upper_bound(settled_));
+}
+
 Status TxnJournal::rewrite_locked() {
-  // Everything below the oldest append still in flight has committed or been aborted.
-  settled_ = std::max(settled_, in_flight_.empty() ? highest_ : *in_flight_.begin() - 1);
-  std::erase_if(committed_, [&](int64_t id) { return id <= settled_; });
+  settle_in_memory_locked();
   std::string data(kMagic, sizeof kMagic);
   data += Entry{kSettled, 0, 0, settled_}.encode();
   for (int64_t id : committed_) data += Entry{kCommit, 0, 0, id}.encode();
@@ -253,6 +261,7 @@ Status TxnJournal::commit(int64_t txn_id, bool durable) {
   Status s = append_locked(Entry{kCommit, 0, 0, txn_id}, durable);
   if (s) {
     committed_.insert(txn_id);
+    settle_in_memory_locked();
   } else {
     aborted_.insert(txn_id);  // the caller takes the batches back
   }
@@ -297,6 +306,11 @@ Status TxnJournal::forget_topic(std::string_view topic) {
 Status TxnJournal::sync() {
   std::lock_guard lock(mutex_);
   return unsynced_ ? fdatasync_locked() : Status::ok();
+}
+
+size_t TxnJournal::commits_held() const {
+  std::lock_guard lock(mutex_);
+  return committed_.size();
 }
 
 }  // namespace careflow::log

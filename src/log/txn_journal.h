@@ -68,6 +68,8 @@ class TxnJournal {
   Status forget_topic(std::string_view topic);
   // fdatasync whatever was written.
   Status sync();
+  // How many committed ids memory holds one by one (those above the oldest append in flight).
+  size_t commits_held() const;
 
  private:
   struct Entry;
@@ -77,6 +79,7 @@ class TxnJournal {
   Status apply(const Entry& e, int64_t at);
   Status append_locked(const Entry& e, bool durable);
   Status fdatasync_locked();
+  void settle_in_memory_locked();
   // Rewrites the file from the state in memory (temporary file, fdatasync, rename, directory fsync).
   Status rewrite_locked();
 

@@ -273,5 +273,37 @@ TEST(TxnJournal, RotatesWithoutForgettingACommitAndKeepsAbortsAndInFlightIdsOut)
   EXPECT_EQ((*journal)->flushed_end({"u", 1}), -1);
 }
 
+// A process that runs for months commits an id per atomic append: memory holds only the commits
+// above the oldest append still in flight, not every commit since the last rotation (the soak's
+// steady heap growth), and the journal still answers for every one after a reopen.
+TEST(TxnJournal, MemoryHoldsOnlyTheCommitsAboveTheOldestAppendInFlight) {
+  TempDir dir;
+  const std::string path = (dir.path() / "txn.journal").string();
+  int64_t first = 0, held_open = 0;
+  {
+    auto journal = TxnJournal::open(path, false);
+    ASSERT_TRUE(journal.is_ok()) << journal.status().to_string();
+    ASSERT_TRUE((*journal)->settle().is_ok());
+    first = (*journal)->begin();
+    ASSERT_TRUE((*journal)->commit(first, false).is_ok());
+    for (int i = 0; i < 10000; ++i) ASSERT_TRUE((*journal)->commit((*journal)->begin(), false).is_ok());
+    EXPECT_EQ((*journal)->commits_held(), 0u);
+    held_open = (*journal)->begin();
+    for (int i = 0; i < 100; ++i) ASSERT_TRUE((*journal)->commit((*journal)->begin(), false).is_ok());
+    EXPECT_EQ((*journal)->commits_held(), 100u);  // the one in flight may still be taken back
+    ASSERT_TRUE((*journal)->commit(held_open, false).is_ok());
+    EXPECT_EQ((*journal)->commits_held(), 0u);
+    const int64_t taken_back = (*journal)->begin();
+    ASSERT_TRUE((*journal)->abort(taken_back).is_ok());
+    ASSERT_TRUE((*journal)->commit((*journal)->begin(), false).is_ok());
+    ASSERT_TRUE((*journal)->sync().is_ok());
+  }
+  auto journal = TxnJournal::open(path, true);
+  ASSERT_TRUE(journal.is_ok()) << journal.status().to_string();
+  for (int64_t id = first; id <= held_open + 100; ++id) ASSERT_TRUE((*journal)->committed(id)) << id;
+  EXPECT_FALSE((*journal)->committed(held_open + 101));  // taken back
+  EXPECT_TRUE((*journal)->committed(held_open + 102));
+}
+
 }  // namespace
 }  // namespace careflow::log
