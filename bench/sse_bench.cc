@@ -23,6 +23,7 @@
 
 #include "http/http_server.h"
 #include "api/telemetry_hub.h"
+#include "http/tests/sse_event_reader.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -59,66 +60,23 @@ Lag summarize(std::vector<int64_t> lags_us, size_t expected) {
   return lag;
 }
 
-// Reads every client socket with one epoll thread; each event's data carries "sent_us".
+// Each event's data carries "sent_us": its lag is now minus that.
 class Receivers {
  public:
-  explicit Receivers(const std::vector<int>& fds) : fds_(fds), pending_(fds.size()) {
-    epoll_ = epoll_create1(0);
-    for (size_t i = 0; i < fds.size(); ++i) {
-      epoll_event ev{};
-      ev.events = EPOLLIN;
-      ev.data.u64 = i;
-      epoll_ctl(epoll_, EPOLL_CTL_ADD, fds[i], &ev);
-    }
-    thread_ = std::thread([this] { run(); });
-  }
+  explicit Receivers(const std::vector<int>& fds)
+      : reader_(fds, [this](size_t, std::string_view event) {
+          const size_t sent = event.find("\"sent_us\":");
+          if (sent != std::string_view::npos) lags_.push_back(now_us() - std::stoll(std::string(event.substr(sent + 10))));
+        }) {}
   std::vector<int64_t> stop() {
-    stopping_ = true;
-    thread_.join();
-    close(epoll_);
+    reader_.stop();
     return std::move(lags_);
   }
 
  private:
-  void run() {
-    std::vector<epoll_event> events(256);
-    char buf[65536];
-    while (!stopping_) {
-      const int n = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), 50);
-      for (int e = 0; e < n; ++e) {
-        const size_t i = events[e].data.u64;
-        const ssize_t got = read(fds_[i], buf, sizeof buf);
-        if (got <= 0) continue;
-        std::string& p = pending_[i];
-        p.append(buf, static_cast<size_t>(got));
-        size_t end;
-        while ((end = p.find("\n\n")) != std::string::npos) {
-          const size_t sent = p.find("\"sent_us\":");
-          if (sent != std::string::npos && sent < end) lags_.push_back(now_us() - std::stoll(p.substr(sent + 10)));
-          p.erase(0, end + 2);
-        }
-      }
-    }
-  }
-  std::vector<int> fds_;
-  std::vector<std::string> pending_;
-  std::vector<int64_t> lags_;
-  int epoll_ = -1;
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  std::vector<int64_t> lags_;  // declared first: the reader's thread appends to it
+  careflow::http::testing::SseEventReader reader_;
 };
-
-int connect_stream(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return -1;
-  const std::string request = "GET /telemetry/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n";
-  (void)!write(fd, request.data(), request.size());
-  return fd;
-}
 
 // Publishes `seconds` of readings at 15/s in ticks of 15, through `publish`.
 template <typename Publish>
@@ -166,7 +124,7 @@ int main(int argc, char** argv) {
   if (!server.start()) return 1;
   const long rss_before = rss_kib();
   std::vector<int> fds;
-  for (int i = 0; i < clients; ++i) fds.push_back(connect_stream(server.port()));
+  for (int i = 0; i < clients; ++i) fds.push_back(careflow::http::testing::connect_sse_stream(server.port()));
   while (hub.client_count() < static_cast<size_t>(clients)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   Receivers ours_rx(fds);
   const size_t ours_sent = publish_readings(seconds, [&](const nlohmann::json& r) { hub.publish(r); });

@@ -29,6 +29,7 @@
 #include <thread>
 
 #include "http/tests/http_client.h"
+#include "http/tests/sse_event_reader.h"
 #include "store/tests/test_postgres.h"
 #include "tests/integration/run_process.h"
 
@@ -46,51 +47,36 @@ int env_int(const char* name, int fallback) {
   return v && *v ? std::atoi(v) : fallback;
 }
 
-long rss_kib(pid_t pid) {
+// A "<field>: N kB" line of /proc/<pid>/status: VmRSS, or its parts RssAnon (heap) and RssFile
+// (mapped files: the log's segments and indexes as they are read).
+long status_kib(pid_t pid, std::string_view field) {
   std::ifstream status(fmt::format("/proc/{}/status", pid));
   std::string line;
   while (std::getline(status, line)) {
-    if (line.starts_with("VmRSS:")) return std::atol(line.c_str() + 6);
+    if (line.starts_with(field) && line.size() > field.size() && line[field.size()] == ':') {
+      return std::atol(line.c_str() + field.size() + 1);
+    }
   }
   return 0;
 }
 
-// Counts the telemetry events each SSE client receives, on one epoll thread.
+// Counts the telemetry events each SSE client receives.
 class SseClients {
  public:
-  SseClients(int port, int count) : received_(static_cast<size_t>(count)), pending_(static_cast<size_t>(count)) {
-    epoll_ = epoll_create1(0);
-    for (int i = 0; i < count; ++i) {
-      int fd = socket(AF_INET, SOCK_STREAM, 0);
-      sockaddr_in addr{};
-      addr.sin_family = AF_INET;
-      addr.sin_port = htons(static_cast<uint16_t>(port));
-      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        close(fd);
-        fd = -1;
-      } else {
-        const std::string request = fmt::format(
-            "GET /telemetry/stream HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAccept: text/event-stream\r\n"
-            "Authorization: Bearer {}\r\n\r\n",
-            port, kToken);
-        (void)!write(fd, request.data(), request.size());
-        epoll_event ev{};
-        ev.events = EPOLLIN;
-        ev.data.u64 = static_cast<uint64_t>(i);
-        epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev);
-      }
-      fds_.push_back(fd);
-    }
-    thread_ = std::thread([this] { run(); });
+  SseClients(int port, int count) : received_(static_cast<size_t>(count)) {
+    for (int i = 0; i < count; ++i) fds_.push_back(http::testing::connect_sse_stream(port, kToken));
+    reader_ = std::make_unique<http::testing::SseEventReader>(
+        fds_,
+        [this](size_t client, std::string_view event) {
+          if (event.find("event: telemetry") != std::string_view::npos) ++received_[client];
+        },
+        [this](size_t) { ++closed_; });
   }
   ~SseClients() {
-    stopping_ = true;
-    thread_.join();
+    reader_->stop();
     for (int fd : fds_) {
       if (fd >= 0) close(fd);
     }
-    close(epoll_);
   }
   // Events received per client, and how many clients saw their stream closed.
   std::vector<int64_t> received() const {
@@ -101,37 +87,18 @@ class SseClients {
   int closed() const { return closed_.load(); }
 
  private:
-  void run() {
-    std::vector<epoll_event> events(256);
-    char buf[65536];
-    while (!stopping_) {
-      const int n = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), 50);
-      for (int e = 0; e < n; ++e) {
-        const size_t i = events[static_cast<size_t>(e)].data.u64;
-        const ssize_t got = read(fds_[i], buf, sizeof buf);
-        if (got <= 0) {
-          epoll_ctl(epoll_, EPOLL_CTL_DEL, fds_[i], nullptr);
-          ++closed_;
-          continue;
-        }
-        std::string& p = pending_[i];
-        p.append(buf, static_cast<size_t>(got));
-        size_t end;
-        while ((end = p.find("\n\n")) != std::string::npos) {
-          if (p.compare(0, end, "event: telemetry", 0, 16) == 0 || p.find("event: telemetry") < end) ++received_[i];
-          p.erase(0, end + 2);
-        }
-      }
-    }
-  }
   std::vector<int> fds_;
   std::vector<std::atomic<int64_t>> received_;
-  std::vector<std::string> pending_;
   std::atomic<int> closed_{0};
-  int epoll_ = -1;
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  std::unique_ptr<http::testing::SseEventReader> reader_;
 };
+
+// "23.5 23.6 ...": KiB samples as MiB.
+std::string one_decimal_mib(const std::vector<long>& kib) {
+  std::string s;
+  for (long k : kib) s += fmt::format("{}{:.1f}", s.empty() ? "" : " ", k / 1024.0);
+  return s;
+}
 
 // What the writer was told happened: one entry per acknowledged write, "op|prescription|tag".
 struct Acknowledged {
@@ -242,12 +209,13 @@ TEST_F(SoakTest, SteadyLoadKeepsMemoryFlatLosesNothingAndLogsNoError) {
   Acknowledged acked;
   std::thread writer([&] { acked = write_prescriptions(deadline); });
   // Samples RSS once a second; /health must answer every time.
-  std::vector<long> rss;
+  std::vector<long> rss, anon;
   int health_failures = 0;
   while (Clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
     ASSERT_EQ(wait_exit(up_.pid, std::chrono::milliseconds(0)), -1) << "careflow up died: " << read_file(up_.err_path);
-    rss.push_back(rss_kib(up_.pid));
+    rss.push_back(status_kib(up_.pid, "VmRSS"));
+    anon.push_back(status_kib(up_.pid, "RssAnon"));
     if (call("GET", "/health").status != 200) ++health_failures;
   }
   writer.join();
@@ -313,16 +281,14 @@ TEST_F(SoakTest, SteadyLoadKeepsMemoryFlatLosesNothingAndLogsNoError) {
       "| /health | {} failures in {} probes |\n"
       "| ERROR lines logged | {} |\n"
       "| RSS of careflow up | first {:.1f} MiB, peak of second quarter {:.1f} MiB, peak of last quarter {:.1f} MiB, "
-      "last {:.1f} MiB |\n\n"
-      "RSS once a second (MiB): {}\n",
+      "last {:.1f} MiB |\n"
+      "| of which heap (RssAnon) | first {:.1f} MiB, last {:.1f} MiB |\n\n"
+      "RSS once a second (MiB): {}\n\nHeap once a second (MiB): {}\n",
       seconds, tick_ms, status.value("readings", int64_t{0}), status.value("ticks", int64_t{0}), sse_clients,
       acked.events.size(), static_cast<double>(acked.events.size()) / seconds, acked.refused, missing, duplicated, total,
       fewest, streams_closed, health_failures, rss.size(), error_lines,
-      rss.front() / 1024.0, second_peak / 1024.0, last_peak / 1024.0, rss.back() / 1024.0, [&] {
-        std::string s;
-        for (long r : rss) s += fmt::format("{}{:.0f}", s.empty() ? "" : " ", r / 1024.0);
-        return s;
-      }());
+      rss.front() / 1024.0, second_peak / 1024.0, last_peak / 1024.0, rss.back() / 1024.0, anon.front() / 1024.0,
+      anon.back() / 1024.0, one_decimal_mib(rss), one_decimal_mib(anon));
   fmt::print("{}", report);
   if (const char* markdown = std::getenv("SOAK_MARKDOWN"); markdown && *markdown) std::ofstream(markdown) << report;
 }
