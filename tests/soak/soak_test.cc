@@ -199,6 +199,14 @@ TEST_F(SoakTest, SteadyLoadKeepsMemoryFlatLosesNothingAndLogsNoError) {
                                          "up"};
   const std::string failed = start_careflow_up(CAREFLOW_BINARY, args, (dir_ / "up.out").string(), (dir_ / "up.err").string(), &up_);
   ASSERT_EQ(failed, "");
+  // The writer starts once the capture streams: a row written during its snapshot is captured as
+  // a snapshot read ("r"), as Debezium does, not as the create the writer was acknowledged.
+  std::string cdc_state;
+  for (int i = 0; i < 600 && cdc_state != "streaming"; ++i) {
+    cdc_state = call("GET", "/cdc/status").json().value("state", "");
+    if (cdc_state != "streaming") std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(cdc_state, "streaming") << "the capture did not start within 60 s";
   auto started = call("POST", "/simulation/start", R"({"simulation_type":"all"})");
   ASSERT_EQ(started.status, 200) << started.body;
   const int64_t transactions_before = call("GET", "/cdc/status").json().value("transactions_written", int64_t{0});
