@@ -375,6 +375,7 @@ ExprPtr Parser::interval_literal(const Token& interval_token) {
 }
 
 ExprPtr Parser::function_call(const Token& name_token) {
+  check_function_supported(name_token);
   std::string name = to_upper(name_token.text);
   if (ExprPtr special = special_function(name_token)) return special;
   ExprPtr e = make(ExprKind::kFunction, name_token.pos);
@@ -394,6 +395,9 @@ ExprPtr Parser::function_call(const Token& name_token) {
   if (is_word("OVER")) {
     SourcePos pos = next().pos;
     ExprPtr over = make(ExprKind::kOver, pos);
+    if (is_identifier_start()) {
+      fail_at(peek().pos, "named windows (OVER w) are not supported yet (OVER aggregation arrives with event time)");
+    }
     expect_symbol("(");
     if (accept_word("PARTITION")) {
       expect_word("BY");

@@ -154,10 +154,11 @@ void Parser::select_body(Select& select) {
     select.group_by_pos = next().pos;
     next();
     do {
-      select.group_by.push_back(expr());
+      select.group_by.push_back(grouping_element());
     } while (accept_symbol(","));
   }
   if (accept_word("HAVING")) select.having = expr();
+  if (is_word("WINDOW")) window_clause(select);
 }
 
 TableRefPtr Parser::table_expression() {
@@ -251,11 +252,13 @@ TableRefPtr Parser::table_primary() {
     table_alias(*ref);
     return ref;
   }
+  if (is_word("TABLE") && is_symbol("(", 1)) return table_function_call(peek());
   if (is_symbol("(")) {
     next();
     ref->kind = TableRef::Kind::kSubquery;
     ref->subquery = query();
     expect_symbol(")");
+    if (is_word("MATCH_RECOGNIZE")) match_recognize(*ref);
     table_alias(*ref);
     return ref;
   }
@@ -268,6 +271,7 @@ TableRefPtr Parser::table_primary() {
     expect_word("OF");
     ref->system_time = additive();
   }
+  if (is_word("MATCH_RECOGNIZE")) match_recognize(*ref);
   table_alias(*ref);
   return ref;
 }

@@ -112,7 +112,11 @@ StatementPtr Parser::create() {
     s->create_view = std::move(view);
     return s;
   }
-  if (is_word("FUNCTION") || is_word("CATALOG") || is_word("DATABASE") || is_word("MODEL")) {
+  if (is_word("FUNCTION")) {
+    fail_at(peek().pos, "CREATE FUNCTION is not supported yet (user-defined functions); the built-in functions are "
+                        "listed by SHOW FUNCTIONS");
+  }
+  if (is_word("CATALOG") || is_word("DATABASE") || is_word("MODEL")) {
     fail_at(peek().pos, fmt::format("CREATE {} is not supported", to_upper(peek().text)));
   }
   fail(peek(), "TABLE, TEMPORARY TABLE or VIEW after CREATE");

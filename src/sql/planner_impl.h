@@ -138,6 +138,12 @@ class QueryPlanner {
 // number when nothing reads it, and recognizes deduplication. Fails with Flink's message for a
 // ROW_NUMBER that no filter bounds.
 PlanPtr apply_rank_rules(PlanPtr root);
+
+// A conjunct of a join condition over `scope` (the left input's columns, then the right's) that
+// bounds a time attribute of one input by one of the other: the mark of an interval join
+// (planner_interval_join.cc).
+bool is_interval_join_bound(const BoundExpr& conjunct, const Scope& scope, int left_width);
+[[noreturn]] void refuse_interval_join(SourcePos pos);
 // Fills insert_only / upsert_key bottom-up (called as nodes are built).
 void infer_changelog(PlanNode& node);
 

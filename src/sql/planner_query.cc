@@ -428,6 +428,9 @@ QueryPlanner::Planned QueryPlanner::join(const TableRef& ref) {
     std::vector<BoundExprPtr> parts;
     split_bound_and(condition, &parts);
     for (const BoundExprPtr& p : parts) {
+      if (is_interval_join_bound(*p, scope, nl)) {
+        refuse_interval_join(ref.pos);
+      }
       if (p->kind == BoundKind::kCompare && p->op == "=" && p->args[0]->kind == BoundKind::kInputRef &&
           p->args[1]->kind == BoundKind::kInputRef) {
         int a = p->args[0]->index, b = p->args[1]->index;
@@ -592,6 +595,17 @@ QueryPlanner::Planned QueryPlanner::where(Planned in, const Expr& condition) {
     BoundExprPtr b = bind(*c, in.scope);
     if (b->type.id != TypeId::kBoolean && b->type.id != TypeId::kNull) {
       plan_fail(c->pos, fmt::format("WHERE condition must be BOOLEAN, got {}", type_name(b->type)));
+    }
+    // FROM a, b WHERE a.ts BETWEEN b.ts - ... : Flink pushes the bound into the join, an interval
+    // join too. The join's own columns have lost their time attributes; its inputs' still have them.
+    if (in.node->kind == PlanKind::kJoin) {
+      Scope inputs;
+      for (const PlanPtr& side : in.node->inputs) {
+        for (const PlanField& f : side->schema) inputs.columns.push_back({"", f.name, f.type});
+      }
+      if (is_interval_join_bound(*b, inputs, static_cast<int>(in.node->inputs[0]->schema.size()))) {
+        refuse_interval_join(c->pos);
+      }
     }
     filters.push_back(b);
   }

@@ -1,0 +1,85 @@
+// Flink SQL constructs careflow does not run yet: window table-valued functions, grouping sets,
+// MATCH_RECOGNIZE, named OVER windows, legacy group windows and Confluent Cloud's ML functions.
+//
+// Each method is called at the place of the grammar where its construct starts, so a user gets an
+// error naming the construct at its first token instead of a confusing "unexpected '('" further
+// on, and so each method is the hook where the construct's real parser goes when it is built (its
+// syntax then moves to the file of its part of the grammar). docs/sql.md lists these constructs;
+// tests/sql_careflow/not_yet_supported.test checks every message.
+#include "sql/parser_impl.h"
+
+namespace careflow::sql {
+
+namespace {
+
+bool is_window_tvf(std::string_view upper) {
+  return upper == "TUMBLE" || upper == "HOP" || upper == "CUMULATE" || upper == "SESSION";
+}
+
+// Confluent Cloud's AI/ML functions (ML_PREDICT, ML_EVALUATE, ML_DETECT_ANOMALIES, ML_FORECAST, ...).
+bool is_ml_function(std::string_view upper) { return upper.starts_with("ML_"); }
+
+}  // namespace
+
+// FROM TABLE(f(...)): a table-valued function call; `table_token` is the TABLE keyword, the next
+// token is '('. Window TVFs (TUMBLE, HOP, CUMULATE, SESSION) will be parsed here.
+TableRefPtr Parser::table_function_call(const Token& table_token) {
+  const Token& name = peek(2);  // TABLE ( name
+  const std::string upper = to_upper(name.text);
+  if (name.kind == TokenKind::kIdentifier && is_window_tvf(upper)) {
+    fail_at(table_token.pos, fmt::format("window table-valued function {} is not supported yet (window aggregation, "
+                                         "window Top-N and window joins arrive with event time)",
+                                         upper));
+  }
+  if (name.kind == TokenKind::kIdentifier && is_ml_function(upper)) {
+    fail_at(table_token.pos, fmt::format("{} is not supported yet (Confluent Cloud's ML functions)", upper));
+  }
+  fail_at(table_token.pos, "table-valued functions in FROM TABLE(...) are not supported yet; CROSS JOIN UNNEST(...) is");
+}
+
+// One element of GROUP BY: an expression, or one of the grouping constructs recognised here.
+ExprPtr Parser::grouping_element() {
+  const Token& t = peek();
+  if (t.kind == TokenKind::kIdentifier) {
+    const std::string upper = to_upper(t.text);
+    if (upper == "GROUPING" && is_word("SETS", 1)) {
+      fail_at(t.pos, "GROUPING SETS is not supported yet; write one GROUP BY per grouping and combine them with UNION ALL");
+    }
+    if ((upper == "ROLLUP" || upper == "CUBE") && is_symbol("(", 1)) {
+      fail_at(t.pos, fmt::format("{} is not supported yet; write one GROUP BY per grouping and combine them with "
+                                 "UNION ALL",
+                                 upper));
+    }
+    if (is_window_tvf(upper) && is_symbol("(", 1)) {
+      fail_at(t.pos, fmt::format("group window {}(...) in GROUP BY is not supported yet (group windows, like window "
+                                 "table-valued functions, arrive with event time)",
+                                 upper));
+    }
+  }
+  return expr();
+}
+
+// input MATCH_RECOGNIZE ( PARTITION BY ... ORDER BY ... MEASURES ... PATTERN (...) DEFINE ... ):
+// called after a table or subquery in FROM, before its alias, when MATCH_RECOGNIZE follows.
+void Parser::match_recognize(TableRef& input) {
+  (void)input;  // the table the pattern runs over, once MATCH_RECOGNIZE is parsed
+  fail_at(peek().pos, "MATCH_RECOGNIZE is not supported yet (pattern recognition arrives with event time)");
+}
+
+// SELECT ... WINDOW w AS (PARTITION BY ... ORDER BY ... RANGE ...): named OVER windows; called
+// where the clause starts, after HAVING.
+void Parser::window_clause(Select& select) {
+  (void)select;  // the SELECT the named windows belong to
+  fail_at(peek().pos, "named windows (WINDOW w AS (...)) are not supported yet (OVER aggregation arrives with event time)");
+}
+
+// f(...) for a name reserved to a construct that is not supported yet; returns without consuming
+// anything when `name_token` is an ordinary function.
+void Parser::check_function_supported(const Token& name_token) {
+  const std::string upper = to_upper(name_token.text);
+  if (is_ml_function(upper)) {
+    fail_at(name_token.pos, fmt::format("{} is not supported yet (Confluent Cloud's ML functions)", upper));
+  }
+}
+
+}  // namespace careflow::sql
