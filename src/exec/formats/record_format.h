@@ -111,8 +111,16 @@ std::string quoted_names(std::vector<std::string> names);
 // The table's value format: 'value.format', else 'format', else "json".
 std::string value_format_of(const sql::TableDef& table);
 
+// Confluent Cloud's formats, which always use the session's registry: 'avro-registry',
+// 'json-registry', 'avro-debezium-registry' and careflow's older spelling of it,
+// 'debezium-avro-registry' (kept as an alias).
+bool is_confluent_cloud_registry_format(std::string_view format);
+// The Debezium envelope in Avro: 'debezium-avro-confluent' (Flink), 'avro-debezium-registry'
+// (Confluent Cloud) and its alias 'debezium-avro-registry'.
+bool is_debezium_avro_format(std::string_view format);
+
 // Whether the table's formats (value or key) use the session's registry: Confluent Cloud's
-// 'avro-registry' names, or an 'avro-confluent' format without its own URL. A caller opens the
+// '*-registry' names, or an 'avro-confluent' format without its own URL. A caller opens the
 // session's registry only when some table needs it.
 bool needs_session_registry(const sql::TableDef& table);
 
