@@ -27,9 +27,12 @@
 //                            Debezium writer schema; written as Flink's envelope
 //                            ROW(before, after, op) with the same rules as debezium-json
 //                            (a nullable ROW in Flink: the schema is ["null", record]).
-//   avro-registry, debezium-avro-registry
+//   avro-registry, avro-debezium-registry
 //                            Confluent Cloud's names for the two: always the session's registry
-//                            (schema_registry.*), subjects by its strategy and context.
+//                            (schema_registry.*), subjects by its strategy and context (or
+//                            '<side>.<format>.schema-context'). 'debezium-avro-registry', careflow's
+//                            first spelling, stays an alias.
+//   json-registry            Confluent Cloud's JSON Schema format (json_registry_format.cc).
 // Options take Flink's prefixes: 'avro-confluent.url' with 'format', 'value.avro-confluent.url'
 // with 'value.format', 'key.avro-confluent.url' with 'key.format'. An Avro table's key holds
 // 'key.fields' (';'-separated) or the primary key, in 'key.format' ('json', 'raw', 'avro',
