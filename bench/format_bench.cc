@@ -35,20 +35,20 @@ constexpr const char* kColumns =
 // Schemas by id, in memory: all a table's format asks of a registry (register, then look an id up).
 class InProcessRegistry : public serde::RegistryClient {
  public:
-  Result<int> register_schema(const std::string&, const std::string& schema) override {
+  Result<int> register_typed(const std::string&, const std::string& schema, const std::string&) override {
     for (size_t i = 0; i < schemas_.size(); ++i) {
       if (schemas_[i] == schema) return static_cast<int>(i) + 1;
     }
     schemas_.push_back(schema);
     return static_cast<int>(schemas_.size());
   }
-  Result<serde::RegisteredSchema> lookup(const std::string&, const std::string&) override {
+  Result<serde::RegisteredSchema> lookup_typed(const std::string&, const std::string&, const std::string&) override {
     return Status::not_found("not used by the bench");
   }
   Result<serde::RegisteredSchema> latest(const std::string&) override { return Status::not_found("not used by the bench"); }
-  Result<std::string> schema_by_id(int id) override {
+  Result<serde::RegisteredSchema> schema_of_id(int id) override {
     if (id < 1 || id > static_cast<int>(schemas_.size())) return Status::not_found(fmt::format("schema {}", id));
-    return schemas_[static_cast<size_t>(id) - 1];
+    return serde::RegisteredSchema{id, 0, schemas_[static_cast<size_t>(id) - 1]};
   }
 
  private:

@@ -22,34 +22,36 @@ namespace {
 class EmbeddedClient : public RegistryClient {
  public:
   EmbeddedClient(SchemaRegistry& r, std::string context) : registry_(r), context_(std::move(context)) {}
-  Result<int> register_schema(const std::string& subject, const std::string& schema) override {
-    auto a = registry_.register_schema(qualify(context_, subject), schema, "AVRO", {});
+  Result<int> register_typed(const std::string& subject, const std::string& schema, const std::string& schema_type) override {
+    auto a = registry_.register_schema(qualify(context_, subject), schema, schema_type, {});
     if (!a.is_ok()) return to_status(a.error());
     return *a;
   }
-  Result<RegisteredSchema> lookup(const std::string& subject, const std::string& schema) override {
-    auto a = registry_.lookup(qualify(context_, subject), schema, "AVRO", {}, false);
+  Result<RegisteredSchema> lookup_typed(const std::string& subject, const std::string& schema, const std::string& schema_type) override {
+    auto a = registry_.lookup(qualify(context_, subject), schema, schema_type, {}, false);
     if (!a.is_ok()) return to_status(a.error());
-    return RegisteredSchema{a->schema.id, a->version, a->schema.schema};
+    return RegisteredSchema{a->schema.id, a->version, a->schema.schema, a->schema.schema_type};
   }
   Result<RegisteredSchema> latest(const std::string& subject) override {
     auto a = registry_.get_version(qualify(context_, subject), "latest", false);
     if (!a.is_ok()) return to_status(a.error());
-    return RegisteredSchema{a->schema.id, a->version, a->schema.schema};
+    return RegisteredSchema{a->schema.id, a->version, a->schema.schema, a->schema.schema_type};
   }
-  Result<std::string> schema_by_id(int id) override {
+  Result<RegisteredSchema> schema_of_id(int id) override {
     auto a = registry_.schema_by_id(id, context_subject(context_));
     if (!a.is_ok() && context_ == kDefaultContext) {
       for (const std::string& other : registry_.contexts()) {
         if (other == kDefaultContext) continue;
-        if (auto found = registry_.schema_by_id(id, context_subject(other)); found.is_ok()) return found->schema;
+        if (auto found = registry_.schema_by_id(id, context_subject(other)); found.is_ok()) return by_id(*found);
       }
     }
     if (!a.is_ok()) return to_status(a.error());
-    return a->schema;
+    return by_id(*a);
   }
 
  private:
+  static RegisteredSchema by_id(const SchemaInfo& info) { return RegisteredSchema{info.id, 0, info.schema, info.schema_type}; }
+
   SchemaRegistry& registry_;
   std::string context_;
 };

@@ -133,19 +133,19 @@ class HttpClient : public serde::RegistryClient {
       : endpoint_(std::move(endpoint)), auth_(std::move(auth)), tls_(std::move(tls)), connection_(ioc_, tls_.get()) {}
   ~HttpClient() override { connection_.close(); }
 
-  Result<int> register_schema(const std::string& subject, const std::string& schema) override {
-    CF_ASSIGN_OR_RETURN(json body, call("POST", "/subjects/" + escape(subject) + "/versions", json{{"schema", schema}}.dump()));
+  Result<int> register_typed(const std::string& subject, const std::string& schema, const std::string& schema_type) override {
+    CF_ASSIGN_OR_RETURN(json body, call("POST", "/subjects/" + escape(subject) + "/versions", request(schema, schema_type)));
     return body.value("id", 0);
   }
-  Result<serde::RegisteredSchema> lookup(const std::string& subject, const std::string& schema) override {
-    CF_ASSIGN_OR_RETURN(json body, call("POST", "/subjects/" + escape(subject), json{{"schema", schema}}.dump()));
-    return serde::RegisteredSchema{body.value("id", 0), body.value("version", 0), body.value("schema", "")};
+  Result<serde::RegisteredSchema> lookup_typed(const std::string& subject, const std::string& schema, const std::string& schema_type) override {
+    CF_ASSIGN_OR_RETURN(json body, call("POST", "/subjects/" + escape(subject), request(schema, schema_type)));
+    return registered(body);
   }
   Result<serde::RegisteredSchema> latest(const std::string& subject) override {
     CF_ASSIGN_OR_RETURN(json body, call("GET", "/subjects/" + escape(subject) + "/versions/latest", ""));
-    return serde::RegisteredSchema{body.value("id", 0), body.value("version", 0), body.value("schema", "")};
+    return registered(body);
   }
-  Result<std::string> schema_by_id(int id) override {
+  Result<serde::RegisteredSchema> schema_of_id(int id) override {
     auto body = call("GET", fmt::format("/schemas/ids/{}", id), "");
     // Without a context in the URL, look in the other contexts too (see registry_client.h); a
     // registry without /contexts keeps the first answer.
@@ -154,14 +154,27 @@ class HttpClient : public serde::RegistryClient {
       for (const auto& ctx : contexts.is_ok() && contexts->is_array() ? *contexts : json::array()) {
         if (!ctx.is_string() || ctx == ".") continue;
         auto found = call("GET", fmt::format("/schemas/ids/{}?subject={}", id, escape(":" + ctx.get<std::string>() + ":")), "");
-        if (found.is_ok()) return found->value("schema", "");
+        if (found.is_ok()) return registered(*found, id);
       }
     }
     if (!body.is_ok()) return body.status();
-    return body->value("schema", "");
+    return registered(*body, id);
   }
 
  private:
+  // A register or lookup body: Confluent's registries take AVRO when schemaType is left out, as
+  // older ones that know no other type expect.
+  static std::string request(const std::string& schema, const std::string& schema_type) {
+    json body{{"schema", schema}};
+    if (schema_type != serde::kAvroSchemaType) body["schemaType"] = schema_type;
+    return body.dump();
+  }
+  // A subject-version or id answer: schemaType is left out for Avro.
+  static serde::RegisteredSchema registered(const json& body, int id = 0) {
+    return serde::RegisteredSchema{body.value("id", id), body.value("version", 0), body.value("schema", ""),
+                                   body.value("schemaType", std::string(serde::kAvroSchemaType))};
+  }
+
   Result<json> call(const std::string& method, const std::string& path, const std::string& body) {
     std::lock_guard lock(mu_);
     http::request<http::string_body> req(http::string_to_verb(method), endpoint_.prefix + path, 11);

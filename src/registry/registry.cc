@@ -8,6 +8,7 @@
 #include <charconv>
 #include <set>
 
+#include "registry/json_schema_check.h"
 #include "serde/avro_resolve.h"
 
 namespace careflow::registry {
@@ -39,10 +40,12 @@ const SchemaInfo& SchemaRegistry::stored(const std::string& subject, const Versi
   return contexts_.at(context_of(subject)).schemas.at(v.id);
 }
 
-Answer<serde::avro::Schema> SchemaRegistry::parse(const std::string& schema, const std::string& schema_type,
-                                                  const std::vector<Reference>& references, const std::string& context, int depth) const {
-  if (!schema_type.empty() && schema_type != "AVRO") {
-    return err(42201, fmt::format("Invalid schema: schemaType {} is not supported by careflow's registry (AVRO only)", schema_type));
+Answer<SchemaRegistry::CheckedSchema> SchemaRegistry::parse(const std::string& schema, const std::string& schema_type,
+                                                            const std::vector<Reference>& references, const std::string& context,
+                                                            int depth) const {
+  const std::string type = schema_type.empty() ? kAvro : schema_type;
+  if (type != kAvro && type != kJsonSchema) {
+    return err(42201, fmt::format("Invalid schema: schemaType {} is not supported by careflow's registry (AVRO and JSON)", schema_type));
   }
   if (depth > 32) return err(42201, "Invalid schema: references nest deeper than 32 levels");
   std::vector<serde::avro::Schema> named;
@@ -61,16 +64,54 @@ Answer<serde::avro::Schema> SchemaRegistry::parse(const std::string& schema, con
                                     ref.subject, ref.version));
     }
     const SchemaInfo& info = stored(ref_subject, *found);
+    if (info.schema_type != type) {
+      return err(42201, fmt::format("Invalid schema: reference '{}' is a {} schema, not {}", ref.name, info.schema_type, type));
+    }
     auto parsed = parse(info.schema, info.schema_type, info.references, context_of(ref_subject), depth + 1);
     if (!parsed.is_ok()) return parsed.error();
-    named.push_back(*parsed);
+    if (parsed->avro) named.push_back(*parsed->avro);
+  }
+  CheckedSchema out{type, std::nullopt, identity(schema, type, references)};
+  if (type == kJsonSchema) {
+    // A $ref to a referenced document is resolved by the clients that use the schema, not here.
+    if (auto problem = json_schema_problem(schema)) return err(42201, fmt::format("Invalid schema: JSON Schema {}", *problem));
+    return out;
   }
   auto parsed = serde::avro::Schema::parse(schema, named);
   if (!parsed.is_ok()) return err(42201, fmt::format("Invalid schema: {}", parsed.status().message()));
-  return *parsed;
+  out.avro = std::move(*parsed);
+  return out;
 }
 
-std::vector<std::string> SchemaRegistry::incompatibilities(const std::string& subject, const Subject& s, const serde::avro::Schema& candidate,
+std::string SchemaRegistry::incompatibility(const CheckedSchema& candidate, const CheckedSchema& existing, int version, bool backward,
+                                            bool forward) const {
+  if (candidate.type != existing.type) {
+    return fmt::format("version {}: it is a {} schema and the new one is {}", version, existing.type, candidate.type);
+  }
+  if (candidate.type == kJsonSchema) {
+    // careflow does not implement Confluent's JSON Schema compatibility rules (open and closed
+    // content models, ...): an identical schema is compatible, any other is refused rather than
+    // let through unchecked.
+    if (candidate.identity == existing.identity) return "";
+    return fmt::format("version {}: the JSON Schemas differ, and careflow's registry checks JSON Schema compatibility only for "
+                       "identical schemas (set the subject's compatibility to NONE to register a changed JSON Schema)",
+                       version);
+  }
+  std::string out;
+  if (backward) {
+    Status st = serde::avro::check_can_read(existing.avro->root(), candidate.avro->root());
+    if (!st.is_ok()) out = fmt::format("version {}: the new schema cannot read data written with it: {}", version, st.message());
+  }
+  if (forward) {
+    Status st = serde::avro::check_can_read(candidate.avro->root(), existing.avro->root());
+    if (!st.is_ok()) {
+      out += fmt::format("{}version {}: it cannot read data written with the new schema: {}", out.empty() ? "" : "; ", version, st.message());
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> SchemaRegistry::incompatibilities(const std::string& subject, const Subject& s, const CheckedSchema& candidate,
                                                            Compatibility level, const Version* only) const {
   std::vector<std::string> messages;
   if (level == Compatibility::kNone) return messages;
@@ -92,14 +133,8 @@ std::vector<std::string> SchemaRegistry::incompatibilities(const std::string& su
     const SchemaInfo& info = stored(subject, *v);
     auto existing = parse(info.schema, info.schema_type, info.references, context_of(subject));
     if (!existing.is_ok()) continue;  // stored schemas parsed when registered
-    if (backward) {
-      Status st = serde::avro::check_can_read(existing->root(), candidate.root());
-      if (!st.is_ok()) messages.push_back(fmt::format("version {}: the new schema cannot read data written with it: {}", v->version, st.message()));
-    }
-    if (forward) {
-      Status st = serde::avro::check_can_read(candidate.root(), existing->root());
-      if (!st.is_ok()) messages.push_back(fmt::format("version {}: it cannot read data written with the new schema: {}", v->version, st.message()));
-    }
+    std::string why = incompatibility(candidate, *existing, v->version, backward, forward);
+    if (!why.empty()) messages.push_back(std::move(why));
   }
   return messages;
 }
@@ -117,9 +152,9 @@ Answer<int> SchemaRegistry::register_schema(const std::string& subject, const st
   const std::string context = context_of(subject);
   auto parsed = parse(schema, schema_type, references, context);
   if (!parsed.is_ok()) return parsed.error();
-  if (given) return import_schema(subject, schema, references, imported, std::move(before));
+  if (given) return import_schema(subject, schema, *parsed, references, imported, std::move(before));
   Context& c = contexts_[context];
-  const std::string key = identity(schema, references);
+  const std::string& key = parsed->identity;
   auto known = c.ids_by_identity.find(key);
   Subject& s = subjects_[subject];
   if (known != c.ids_by_identity.end()) {
@@ -140,7 +175,7 @@ Answer<int> SchemaRegistry::register_schema(const std::string& subject, const st
     id = known->second;
   } else {
     id = c.next_id++;
-    c.schemas[id] = SchemaInfo{id, compact(schema), "AVRO", references};
+    c.schemas[id] = SchemaInfo{id, compact(schema), parsed->type, references};
     c.ids_by_identity[key] = id;
   }
   int version = s.versions.empty() ? 1 : s.versions.back().version + 1;
@@ -149,10 +184,10 @@ Answer<int> SchemaRegistry::register_schema(const std::string& subject, const st
   return id;
 }
 
-Answer<int> SchemaRegistry::import_schema(const std::string& subject, const std::string& schema, const std::vector<Reference>& references,
-                                          ImportedIds imported, Snapshot before) {
+Answer<int> SchemaRegistry::import_schema(const std::string& subject, const std::string& schema, const CheckedSchema& checked,
+                                          const std::vector<Reference>& references, ImportedIds imported, Snapshot before) {
   Context& c = contexts_[context_of(subject)];
-  const std::string key = identity(schema, references);
+  const std::string& key = checked.identity;
   auto known = c.ids_by_identity.find(key);
   if (imported.id == 0) imported.id = known != c.ids_by_identity.end() ? known->second : c.next_id;  // a version alone
   if (known != c.ids_by_identity.end() && known->second != imported.id) {
@@ -171,7 +206,7 @@ Answer<int> SchemaRegistry::import_schema(const std::string& subject, const std:
       return err(42205, fmt::format("Version {} of subject '{}' already holds schema id {}, not {}", version, subject, v.id, imported.id));
     }
   }
-  c.schemas[imported.id] = SchemaInfo{imported.id, compact(schema), "AVRO", references};
+  c.schemas[imported.id] = SchemaInfo{imported.id, compact(schema), checked.type, references};
   c.ids_by_identity[key] = imported.id;
   c.next_id = std::max(c.next_id, imported.id + 1);
   auto at = std::find_if(s.versions.begin(), s.versions.end(), [version](const Version& v) { return v.version > version; });
@@ -212,7 +247,7 @@ Answer<VersionInfo> SchemaRegistry::lookup(const std::string& subject, const std
   auto parsed = parse(schema, schema_type, references, context);
   if (!parsed.is_ok()) return parsed.error();
   const Context& c = contexts_.at(context);
-  auto known = c.ids_by_identity.find(identity(schema, references));
+  auto known = c.ids_by_identity.find(parsed->identity);
   if (known != c.ids_by_identity.end()) {
     for (const auto& v : (*s)->versions) {
       if ((include_deleted || !v.deleted) && v.id == known->second) return VersionInfo{subject, v.version, c.schemas.at(v.id)};

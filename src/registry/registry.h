@@ -70,10 +70,17 @@ struct Reference {
   bool operator==(const Reference&) const = default;
 };
 
+// The schema types careflow's registry stores: "AVRO" (the default when a request names none) and
+// "JSON" (JSON Schema). "PROTOBUF" and anything else are refused with 42201.
+inline constexpr const char* kAvro = "AVRO";
+inline constexpr const char* kJsonSchema = "JSON";
+
 struct SchemaInfo {
   int id = 0;
-  std::string schema;  // compact JSON text, as stored and returned
-  std::string schema_type = "AVRO";
+  // Compact JSON text (members in the order given), as stored and returned: what Confluent's
+  // registry stores too (its canonical string, for Avro and JSON Schema alike).
+  std::string schema;
+  std::string schema_type = kAvro;
   std::vector<Reference> references;
 };
 
@@ -95,7 +102,8 @@ class SchemaRegistry {
   static Result<std::unique_ptr<SchemaRegistry>> open(const std::string& dir);
 
   // POST /subjects/{s}/versions: the id of `schema` under `subject` (in the subject's context),
-  // registering it as a new version when the subject does not already have it. 42201 invalid
+  // registering it as a new version when the subject does not already have it. `schema_type` is
+  // "AVRO", "JSON" or "" (AVRO); a schema's identity includes its type. 42201 invalid
   // schema or schemaType, 409 incompatible, 42205 a mode that forbids it (READONLY, an id or
   // version given outside IMPORT, neither given in IMPORT) or a given id that names another
   // schema, 42207 the schema already has another id in the context, 50001 storage failure.
@@ -193,15 +201,26 @@ class SchemaRegistry {
   // Saves; on failure restores `before` and returns the 50001 error.
   std::optional<RegistryError> save_or_restore(Snapshot before);
 
-  // Parses a schema with its references resolved (unqualified reference subjects in `context`).
-  // 42201 naming the problem.
-  Answer<serde::avro::Schema> parse(const std::string& schema, const std::string& schema_type,
-                                    const std::vector<Reference>& references, const std::string& context, int depth = 0) const;
+  // A schema checked for registration: an Avro schema compiled, a JSON Schema document checked
+  // (json_schema_check.h) and kept as text.
+  struct CheckedSchema {
+    std::string type;  // kAvro or kJsonSchema
+    std::optional<serde::avro::Schema> avro;
+    std::string identity;  // identity(schema, type, references)
+  };
+  // Checks a schema with its references resolved (unqualified reference subjects in `context`):
+  // each reference must name an existing subject version; Avro references supply named types.
+  // 42201 naming the problem (an unknown schemaType among them).
+  Answer<CheckedSchema> parse(const std::string& schema, const std::string& schema_type, const std::vector<Reference>& references,
+                              const std::string& context, int depth = 0) const;
   Answer<const Subject*> find_subject(const std::string& subject, bool include_deleted) const;
   Answer<const Version*> find_version(const Subject& s, const std::string& subject, const std::string& version, bool include_deleted) const;
   const SchemaInfo& stored(const std::string& subject, const Version& v) const;
-  std::vector<std::string> incompatibilities(const std::string& subject, const Subject& s, const serde::avro::Schema& candidate,
+  std::vector<std::string> incompatibilities(const std::string& subject, const Subject& s, const CheckedSchema& candidate,
                                              Compatibility level, const Version* only) const;
+  // Why `candidate` is not `level`-compatible with the stored `existing` (version `version`), or "".
+  std::string incompatibility(const CheckedSchema& candidate, const CheckedSchema& existing, int version, bool backward,
+                              bool forward) const;
   // The context holding `id` for `scope`, or nullptr.
   const Context* context_for_id(int id, const std::string& scope, std::string* name) const;
   // (referencing subject, version) of live versions referencing subject `subject` version `version`.
@@ -211,9 +230,9 @@ class SchemaRegistry {
   std::string mode_of(const std::string& subject) const;
   std::optional<RegistryError> refuse_if_read_only(const std::string& subject) const;
   // register_schema in IMPORT mode with a given id: no compatibility check.
-  Answer<int> import_schema(const std::string& subject, const std::string& schema, const std::vector<Reference>& references,
-                            ImportedIds imported, Snapshot before);
-  static std::string identity(const std::string& schema, const std::vector<Reference>& references);
+  Answer<int> import_schema(const std::string& subject, const std::string& schema, const CheckedSchema& checked,
+                            const std::vector<Reference>& references, ImportedIds imported, Snapshot before);
+  static std::string identity(const std::string& schema, const std::string& schema_type, const std::vector<Reference>& references);
   static std::string compact(const std::string& schema);
 
   std::string dir_;

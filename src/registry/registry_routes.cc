@@ -17,7 +17,7 @@ namespace rest {
 namespace {
 
 json schema_fields(const SchemaInfo& info, json out) {
-  if (info.schema_type != "AVRO") out["schemaType"] = info.schema_type;
+  if (info.schema_type != kAvro) out["schemaType"] = info.schema_type;
   if (!info.references.empty()) {
     json refs = json::array();
     for (const auto& r : info.references) refs.push_back({{"name", r.name}, {"subject", r.subject}, {"version", r.version}});
@@ -122,7 +122,7 @@ void add_subject_routes(http::Router& router, SchemaRegistry& reg) {
       return out;
     });
   }, "Schema Registry: subject-versions using a schema id");
-  add_with_context_prefix(router, "GET", "/schemas/types", [](HttpRequest&) { return reply(200, json::array({"AVRO"})); },
+  add_with_context_prefix(router, "GET", "/schemas/types", [](HttpRequest&) { return reply(200, json::array({kAvro, kJsonSchema})); },
                           "Schema Registry: supported schema types");
 }
 

@@ -80,8 +80,10 @@ std::string SchemaRegistry::compact(const std::string& schema) {
   return j.is_discarded() ? schema : j.dump();
 }
 
-std::string SchemaRegistry::identity(const std::string& schema, const std::vector<Reference>& references) {
-  return json{{"s", compact(schema)}, {"r", references_json(references)}}.dump();
+// The same text may be a valid Avro schema and a valid JSON Schema ({"type":"string"}): as in
+// Confluent's registry, the two are different schemas with different ids.
+std::string SchemaRegistry::identity(const std::string& schema, const std::string& schema_type, const std::vector<Reference>& references) {
+  return json{{"s", compact(schema)}, {"t", schema_type}, {"r", references_json(references)}}.dump();
 }
 
 Result<std::unique_ptr<SchemaRegistry>> SchemaRegistry::open(const std::string& dir) {
@@ -137,7 +139,7 @@ Status SchemaRegistry::load_contexts(const json& state) {
     context.next_id = c.at("next_id").get<int>();
     for (const auto& s : c.at("schemas")) {
       SchemaInfo info = schema_from_json(s);
-      context.ids_by_identity[identity(info.schema, info.references)] = info.id;
+      context.ids_by_identity[identity(info.schema, info.schema_type, info.references)] = info.id;
       context.schemas[info.id] = std::move(info);
     }
   }
@@ -164,7 +166,7 @@ void SchemaRegistry::migrate_global_ids(const json& state) {
     Context& c = contexts_[context];
     c.next_id = next_id;
     c.schemas[info.id] = info;
-    c.ids_by_identity[identity(info.schema, info.references)] = info.id;
+    c.ids_by_identity[identity(info.schema, info.schema_type, info.references)] = info.id;
   };
   contexts_[kDefaultContext].next_id = next_id;
   for (const auto& [id, info] : all) place(kDefaultContext, info);

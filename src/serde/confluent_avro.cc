@@ -17,20 +17,28 @@ Result<SubjectNameStrategy> parse_subject_name_strategy(std::string_view name) {
   return Status::invalid_argument(fmt::format("unknown subject name strategy '{}' (expected TopicName, RecordName or TopicRecordName)", name));
 }
 
-Result<std::string> subject_name(const SerializerOptions& options, const std::string& topic, const avro::Schema& schema) {
+Result<std::string> subject_name(const SerializerOptions& options, const std::string& topic, std::string_view record_name) {
   std::string subject;
   if (options.strategy == SubjectNameStrategy::kTopicName) {
     subject = topic + (options.is_key ? "-key" : "-value");
   } else {
-    if (!schema.root().is_named()) {
-      return Status::invalid_argument(fmt::format("the {} strategy needs a named schema (record, enum or fixed), not {}",
-                                                  options.strategy == SubjectNameStrategy::kRecordName ? "RecordName" : "TopicRecordName",
-                                                  avro::type_name(schema.root().type)));
+    if (record_name.empty()) {
+      return Status::invalid_argument(fmt::format("the {} strategy needs a named schema",
+                                                  options.strategy == SubjectNameStrategy::kRecordName ? "RecordName" : "TopicRecordName"));
     }
-    subject = options.strategy == SubjectNameStrategy::kRecordName ? schema.root().fullname : topic + "-" + schema.root().fullname;
+    subject = options.strategy == SubjectNameStrategy::kRecordName ? std::string(record_name) : topic + "-" + std::string(record_name);
   }
   if (!options.context.empty()) subject = fmt::format(":{}:{}", options.context, subject);
   return subject;
+}
+
+Result<std::string> subject_name(const SerializerOptions& options, const std::string& topic, const avro::Schema& schema) {
+  if (options.strategy != SubjectNameStrategy::kTopicName && !schema.root().is_named()) {
+    return Status::invalid_argument(fmt::format("the {} strategy needs a named schema (record, enum or fixed), not {}",
+                                                options.strategy == SubjectNameStrategy::kRecordName ? "RecordName" : "TopicRecordName",
+                                                avro::type_name(schema.root().type)));
+  }
+  return subject_name(options, topic, schema.root().is_named() ? std::string_view(schema.root().fullname) : std::string_view());
 }
 
 AvroSerializer::AvroSerializer(RegistryClient& client, avro::Schema schema, std::string schema_json, SerializerOptions options)

@@ -35,6 +35,9 @@ struct SerializerOptions {
 // The subject a record of `schema` on `topic` goes under. InvalidArgument when a record-name
 // strategy meets a schema that is not a named type.
 Result<std::string> subject_name(const SerializerOptions& options, const std::string& topic, const avro::Schema& schema);
+// The same for a schema of any type, by the full name its record strategies use ("" when it has
+// none: InvalidArgument under RecordName and TopicRecordName).
+Result<std::string> subject_name(const SerializerOptions& options, const std::string& topic, std::string_view record_name);
 
 class AvroSerializer {
  public:

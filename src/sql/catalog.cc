@@ -39,6 +39,7 @@ ChangelogMode TableDef::changelog_mode() const {
   const std::string* format = option("value.format");
   if (!format) format = option("format");
   if (format && (*format == "debezium-json" || *format == "debezium-avro-confluent" || *format == "debezium-avro-registry" ||
+                 *format == "avro-debezium-registry" ||
                  *format == "canal-json")) {
     return ChangelogMode::kRetract;
   }

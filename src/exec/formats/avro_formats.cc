@@ -263,8 +263,8 @@ Result<KeySide> key_side(const sql::TableDef& table, const PhysicalSchema& schem
   spec.topic = topic_of(table);
   if (const std::string* f = table.option("key.format")) {
     spec.format = *f;
-  } else if (value_format.find("avro-registry") != std::string::npos) {
-    spec.format = "avro-registry";  // Confluent Cloud's default key format
+  } else if (is_confluent_cloud_registry_format(value_format)) {
+    spec.format = "avro-registry";  // Confluent Cloud's default 'key.format', whatever the value's
   } else if (value_format.rfind("debezium-", 0) == 0) {
     return KeySide{};  // as debezium-json: the envelope is the record, no key unless asked for
   } else {
@@ -298,7 +298,7 @@ Result<std::unique_ptr<RecordFormat>> make_avro_record_format(const sql::TableDe
   spec.table = &table;
   spec.format = format;
   spec.topic = topic_of(table);
-  if (format == "debezium-avro-confluent" || format == "debezium-avro-registry") {
+  if (is_debezium_avro_format(format)) {
     CF_RETURN_IF_ERROR(check_format_options(spec));
     DataType row = DataType::of(values::TypeId::kRow);
     row.field_names = schema.names;
@@ -307,7 +307,7 @@ Result<std::unique_ptr<RecordFormat>> make_avro_record_format(const sql::TableDe
     if (!json.is_ok()) return json.status().with_context(fmt::format("table '{}': format '{}'", table.name, format));
     std::string envelope_json = Json::array({"null", std::move(*json)}).dump();
     CF_ASSIGN_OR_RETURN(avro::Schema envelope, avro::Schema::parse(envelope_json));
-    CF_ASSIGN_OR_RETURN(RegistryTarget target, registry_target(spec, envelope, registries));
+    CF_ASSIGN_OR_RETURN(RegistryTarget target, registry_target(spec, "", registries));
     return std::unique_ptr<RecordFormat>(
         new DebeziumAvroFormat(schema.types, table.changelog_mode(), target, std::move(envelope), std::move(envelope_json), std::move(key)));
   }
@@ -343,6 +343,9 @@ CF_REGISTER_FORMAT({"avro", make_avro_record_format, true});
 CF_REGISTER_FORMAT({"avro-confluent", make_avro_record_format, true});
 CF_REGISTER_FORMAT({"avro-registry", make_avro_record_format, true});
 CF_REGISTER_FORMAT({"debezium-avro-confluent", make_avro_record_format, false});
+CF_REGISTER_FORMAT({"avro-debezium-registry", make_avro_record_format, false});
+// careflow's first spelling of Confluent Cloud's 'avro-debezium-registry', kept so that tables
+// created with it still read.
 CF_REGISTER_FORMAT({"debezium-avro-registry", make_avro_record_format, false});
 
 }  // namespace careflow::exec

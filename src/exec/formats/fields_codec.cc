@@ -8,6 +8,7 @@
 
 #include "exec/formats/avro_rows.h"
 #include "exec/formats/json_convert.h"
+#include "exec/formats/record_format.h"
 #include "serde/avro_binary.h"
 #include "serde/avro_resolve.h"
 #include "serde/wire_format.h"
@@ -25,12 +26,6 @@ const std::string* format_option(const CodecSpec& spec, const std::string& name)
   return spec.table->option(qualified);
 }
 
-namespace {
-
-bool is_registry_format(const std::string& f) { return f == "avro-registry" || f == "debezium-avro-registry"; }
-
-}  // namespace
-
 Status check_format_options(const CodecSpec& spec) {
   // The options Flink defines for each format that careflow honours; Flink's others (TLS key
   // stores, bearer tokens, pass-through client properties) are refused by name rather than
@@ -38,8 +33,12 @@ Status check_format_options(const CodecSpec& spec) {
   static const std::set<std::string> kRegistry = {"url", "subject", "schema", "basic-auth.user-info",
                                                   "basic-auth.credentials-source", "timestamp_mapping.legacy"};
   static const std::set<std::string> kPlain = {"timestamp_mapping.legacy", "encoding"};
+  // Confluent Cloud's formats take the Schema Registry context; the registry itself is the
+  // session's (its URL and key are the configuration's, not the table's).
+  static const std::set<std::string> kConfluentCloud = {"schema-context"};
   const bool plain = spec.format == "avro";
-  if (spec.format != "avro" && spec.format != "avro-confluent" && spec.format != "debezium-avro-confluent") return Status::ok();
+  const bool cloud = is_confluent_cloud_registry_format(spec.format);
+  if (!cloud && spec.format != "avro" && spec.format != "avro-confluent" && spec.format != "debezium-avro-confluent") return Status::ok();
   for (const auto& [key, value] : spec.table->options) {
     std::string name;
     for (const std::string& prefix : spec.is_key ? std::vector<std::string>{"key." + spec.format + "."}
@@ -47,13 +46,14 @@ Status check_format_options(const CodecSpec& spec) {
       if (key.rfind(prefix, 0) == 0) name = key.substr(prefix.size());
     }
     if (name.empty()) continue;
-    const std::set<std::string>& known = plain ? kPlain : kRegistry;
+    const std::set<std::string>& known = cloud ? kConfluentCloud : plain ? kPlain : kRegistry;
     if (!known.count(name)) {
       return Status::invalid_argument(fmt::format("table '{}': option '{}' is not supported by careflow's '{}' format (it reads {})",
                                                   spec.table->name, key, spec.format,
-                                                  plain ? "'avro.timestamp_mapping.legacy' and 'avro.encoding' = 'binary'"
-                                                        : "'url', 'subject', 'schema', 'basic-auth.user-info' and "
-                                                          "'timestamp_mapping.legacy'"));
+                                                  cloud   ? "'schema-context'; the registry is the session's schema_registry.*"
+                                                  : plain ? "'avro.timestamp_mapping.legacy' and 'avro.encoding' = 'binary'"
+                                                          : "'url', 'subject', 'schema', 'basic-auth.user-info' and "
+                                                            "'timestamp_mapping.legacy'"));
     }
     if (name == "encoding" && value != "binary") {
       return Status::invalid_argument(fmt::format("table '{}': '{}' = '{}' is not supported; careflow writes Avro's binary encoding",
@@ -67,10 +67,10 @@ Status check_format_options(const CodecSpec& spec) {
   return Status::ok();
 }
 
-Result<RegistryTarget> registry_target(const CodecSpec& spec, const avro::Schema& schema, SchemaRegistryClients* registries) {
+Result<RegistryTarget> registry_target(const CodecSpec& spec, std::string_view record_name, SchemaRegistryClients* registries) {
   const std::string side = spec.is_key ? "key" : "value";
   RegistryTarget target;
-  if (is_registry_format(spec.format)) {
+  if (is_confluent_cloud_registry_format(spec.format)) {
     if (!registries || !registries->session()) {
       return Status::failed_precondition(fmt::format(
           "table '{}': {} format '{}' uses the session's Schema Registry, and there is none: set schema_registry.url "
@@ -79,7 +79,11 @@ Result<RegistryTarget> registry_target(const CodecSpec& spec, const avro::Schema
     }
     serde::SerializerOptions options = registries->defaults();
     options.is_key = spec.is_key;
-    CF_ASSIGN_OR_RETURN(target.subject, serde::subject_name(options, spec.topic, schema));
+    if (const std::string* context = format_option(spec, "schema-context")) {
+      // Confluent writes contexts with their leading dot (".flink-dev"); "." is the default context.
+      options.context = *context == "." ? "" : (context->rfind('.', 0) == 0 ? *context : "." + *context);
+    }
+    CF_ASSIGN_OR_RETURN(target.subject, serde::subject_name(options, spec.topic, record_name));
     target.client = registries->session();
     return target;
   }
@@ -293,9 +297,10 @@ Result<std::unique_ptr<FieldsCodec>> make_fields_codec(const CodecSpec& spec, Sc
     }
     return std::unique_ptr<FieldsCodec>(new RawFieldCodec(spec.types[0]));
   }
+  if (f == "json-registry") return make_json_registry_codec(spec, registries);
   if (f != "avro" && f != "avro-confluent" && f != "avro-registry") {
-    return Status::invalid_argument(fmt::format("{}: unknown format; a {} is 'json', 'raw', 'avro', 'avro-confluent' or "
-                                                "'avro-registry'", where, spec.is_key ? "key" : "value"));
+    return Status::invalid_argument(fmt::format("{}: unknown format; a {} is 'json', 'raw', 'avro', 'avro-confluent', "
+                                                "'avro-registry' or 'json-registry'", where, spec.is_key ? "key" : "value"));
   }
   CF_RETURN_IF_ERROR(check_format_options(spec));
   AvroRowOptions options;
@@ -315,7 +320,8 @@ Result<std::unique_ptr<FieldsCodec>> make_fields_codec(const CodecSpec& spec, Sc
                                                 spec.types.size()));
   }
   if (f == "avro") return std::unique_ptr<FieldsCodec>(new PlainAvroCodec(std::move(*schema), spec.types));
-  CF_ASSIGN_OR_RETURN(RegistryTarget target, registry_target(spec, *schema, registries));
+  const std::string_view record_name = schema->root().is_named() ? std::string_view(schema->root().fullname) : std::string_view();
+  CF_ASSIGN_OR_RETURN(RegistryTarget target, registry_target(spec, record_name, registries));
   return std::unique_ptr<FieldsCodec>(new ConfluentAvroCodec(std::move(target), std::move(*schema), std::move(schema_json), spec.types));
 }
 

@@ -49,20 +49,27 @@ struct RegistryTarget {
 };
 // For 'avro-confluent' and 'debezium-avro-confluent': the table's '<format>.url' (and
 // '.basic-auth.user-info') if set, else the session's registry; the subject '<format>.subject'
-// if set, else Flink's default "<topic>-value" / "<topic>-key". For 'avro-registry' and
-// 'debezium-avro-registry': the session's registry, the subject its strategy and context give.
-// FailedPrecondition naming the table and what to set when there is no registry to use.
-Result<RegistryTarget> registry_target(const CodecSpec& spec, const serde::avro::Schema& schema, SchemaRegistryClients* registries);
+// if set, else Flink's default "<topic>-value" / "<topic>-key". For Confluent Cloud's formats
+// (is_confluent_cloud_registry_format): the session's registry, the subject its strategy gives
+// (`record_name`, the schema's full name or "", for the record strategies) in the context of
+// '<format>.schema-context' if set, else the session's. FailedPrecondition naming the table and
+// what to set when there is no registry to use.
+Result<RegistryTarget> registry_target(const CodecSpec& spec, std::string_view record_name, SchemaRegistryClients* registries);
 
 // InvalidArgument naming the option for a '<format>.*' option of 'avro', 'avro-confluent' or
 // 'debezium-avro-confluent' that careflow does not honour (Flink's TLS key stores, bearer auth,
-// client properties; 'avro.encoding' other than 'binary').
+// client properties; 'avro.encoding' other than 'binary'), or of a Confluent Cloud format other
+// than 'schema-context'.
 Status check_format_options(const CodecSpec& spec);
 
-// 'json' (an object of the columns), 'raw' (one STRING or BYTES column), 'avro', 'avro-confluent'
-// or 'avro-registry'. InvalidArgument naming the table for any other format or columns the format
-// cannot hold.
+// 'json' (an object of the columns), 'raw' (one STRING or BYTES column), 'avro', 'avro-confluent',
+// 'avro-registry' or 'json-registry'. InvalidArgument naming the table for any other format or
+// columns the format cannot hold.
 Result<std::unique_ptr<FieldsCodec>> make_fields_codec(const CodecSpec& spec, SchemaRegistryClients* registries);
+
+// 'json-registry' (json_registry_format.cc): Confluent's wire format around a JSON document, the
+// columns' JSON Schema (json_schema_rows.h) registered with schemaType JSON.
+Result<std::unique_ptr<FieldsCodec>> make_json_registry_codec(const CodecSpec& spec, SchemaRegistryClients* registries);
 
 // Reads a record datum of `writer` as `reader` field by field (by name, then the reader's
 // aliases; a missing field takes the reader's default). Unlike serde's resolve, the two records'
@@ -82,8 +89,8 @@ class RecordFormat;
 bool has_avro_key_format(const sql::TableDef& table);
 
 // The RecordFormat of a table whose value format is 'avro', 'avro-confluent', 'avro-registry',
-// 'debezium-avro-confluent' or 'debezium-avro-registry', or 'json' / 'raw' under an Avro
-// 'key.format' (avro_formats.cc).
+// 'json-registry', or a Debezium Avro one (is_debezium_avro_format), or 'json' / 'raw' under an
+// Avro 'key.format' (avro_formats.cc): key and value sides of make_fields_codec.
 Result<std::unique_ptr<RecordFormat>> make_avro_record_format(const sql::TableDef& table, const std::string& format,
                                                               SchemaRegistryClients* registries);
 

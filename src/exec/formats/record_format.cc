@@ -62,9 +62,17 @@ std::string FormatRegistry::known(bool keys_only) const {
   return quoted_names(std::move(names));
 }
 
+bool is_confluent_cloud_registry_format(std::string_view format) {
+  return format == "avro-registry" || format == "json-registry" || format == "avro-debezium-registry" || format == "debezium-avro-registry";
+}
+
+bool is_debezium_avro_format(std::string_view format) {
+  return format == "debezium-avro-confluent" || format == "avro-debezium-registry" || format == "debezium-avro-registry";
+}
+
 bool needs_session_registry(const sql::TableDef& table) {
   auto needs = [&](const std::string& format, const std::string& prefix) {
-    if (format == "avro-registry" || format == "debezium-avro-registry") return true;
+    if (is_confluent_cloud_registry_format(format)) return true;
     if (format != "avro-confluent" && format != "debezium-avro-confluent") return false;
     return !table.option(prefix + format + ".url") && !(prefix == "value." && table.option(format + ".url"));
   };

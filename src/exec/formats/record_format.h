@@ -27,9 +27,12 @@
 //                            Debezium writer schema; written as Flink's envelope
 //                            ROW(before, after, op) with the same rules as debezium-json
 //                            (a nullable ROW in Flink: the schema is ["null", record]).
-//   avro-registry, debezium-avro-registry
+//   avro-registry, avro-debezium-registry
 //                            Confluent Cloud's names for the two: always the session's registry
-//                            (schema_registry.*), subjects by its strategy and context.
+//                            (schema_registry.*), subjects by its strategy and context (or
+//                            '<side>.<format>.schema-context'). 'debezium-avro-registry', careflow's
+//                            first spelling, stays an alias.
+//   json-registry            Confluent Cloud's JSON Schema format (json_registry_format.cc).
 // Options take Flink's prefixes: 'avro-confluent.url' with 'format', 'value.avro-confluent.url'
 // with 'value.format', 'key.avro-confluent.url' with 'key.format'. An Avro table's key holds
 // 'key.fields' (';'-separated) or the primary key, in 'key.format' ('json', 'raw', 'avro',
@@ -111,8 +114,16 @@ std::string quoted_names(std::vector<std::string> names);
 // The table's value format: 'value.format', else 'format', else "json".
 std::string value_format_of(const sql::TableDef& table);
 
+// Confluent Cloud's formats, which always use the session's registry: 'avro-registry',
+// 'json-registry', 'avro-debezium-registry' and careflow's older spelling of it,
+// 'debezium-avro-registry' (kept as an alias).
+bool is_confluent_cloud_registry_format(std::string_view format);
+// The Debezium envelope in Avro: 'debezium-avro-confluent' (Flink), 'avro-debezium-registry'
+// (Confluent Cloud) and its alias 'debezium-avro-registry'.
+bool is_debezium_avro_format(std::string_view format);
+
 // Whether the table's formats (value or key) use the session's registry: Confluent Cloud's
-// 'avro-registry' names, or an 'avro-confluent' format without its own URL. A caller opens the
+// '*-registry' names, or an 'avro-confluent' format without its own URL. A caller opens the
 // session's registry only when some table needs it.
 bool needs_session_registry(const sql::TableDef& table);
 

@@ -4,6 +4,9 @@
   interop.py consume URL IN         decodes careflow-framed records with AvroDeserializer
   interop.py compare GOT            checks careflow's decoding of the produced records
   interop.py api URL                exercises SchemaRegistryClient's calls against careflow
+  interop.py json-produce URL OUT   writes records framed by confluent-kafka's JSONSerializer
+  interop.py json-consume URL IN    decodes careflow's json-registry records with JSONDeserializer
+  interop.py json-compare GOT       checks careflow's json-registry decoding of the produced records
   interop.py careflow-up URL DIR    decodes what a real `careflow up` wrote (DIR/<topic>.hex) with
                                     AvroDeserializer against its registry, and compares with
                                     careflow's own decoding (DIR/<topic>.careflow.jsonl)
@@ -18,11 +21,29 @@ import sys
 
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
+from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCHEMA = open(os.path.join(HERE, "device_metric.avsc")).read()
 EXPECTED = [json.loads(line) for line in open(os.path.join(HERE, "records.jsonl"))]
+JSON_EXPECTED = [json.loads(line) for line in open(os.path.join(HERE, "json_records.jsonl"))]
+# What a JSON Schema producer outside Flink registers: plain JSON Schema, no Connect annotations.
+JSON_SCHEMA = json.dumps({
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "title": "DeviceMetric",
+    "type": "object",
+    "properties": {
+        "device_id": {"type": "string"},
+        "metric": {"type": ["string", "null"]},
+        "value": {"type": ["number", "null"]},
+        "ts": {"type": ["integer", "null"]},
+        "n": {"type": ["integer", "null"]},
+    },
+    "required": ["device_id"],
+})
+PY_JSON_TOPIC = "py-json"
+CAREFLOW_JSON_TOPIC = "cf-json"
 PY_TOPIC = "py-metrics"
 CAREFLOW_TOPIC = "cf-metrics"
 
@@ -161,6 +182,37 @@ def careflow_up(url, directory):
     print(f"careflow up: {len(metrics)} readings and {len(events)} events decode with confluent-kafka")
 
 
+def json_produce(url, out):
+    client = SchemaRegistryClient({"url": url})
+    serializer = JSONSerializer(JSON_SCHEMA, client, to_dict=lambda r, ctx: dict(r))
+    ctx = SerializationContext(PY_JSON_TOPIC, MessageField.VALUE)
+    with open(out, "w") as f:
+        for record in JSON_EXPECTED:
+            f.write(serializer(record, ctx).hex() + "\n")
+    registered = client.get_latest_version(f"{PY_JSON_TOPIC}-value")
+    assert registered.schema.schema_type == "JSON", registered.schema.schema_type
+    print(f"json-produce: wrote {len(JSON_EXPECTED)} records framed by confluent-kafka's JSONSerializer")
+
+
+def json_consume(url, path):
+    client = SchemaRegistryClient({"url": url})
+    # No schema given: the writer's JSON Schema comes from careflow's registry by the record's id,
+    # and JSONDeserializer validates each document against it.
+    deserializer = JSONDeserializer(None, schema_registry_client=client)
+    ctx = SerializationContext(CAREFLOW_JSON_TOPIC, MessageField.VALUE)
+    got = [deserializer(bytes.fromhex(line.strip()), ctx) for line in open(path) if line.strip()]
+    check("confluent-kafka JSONDeserializer reads careflow's json-registry records", got, JSON_EXPECTED)
+    schema = client.get_latest_version(f"{CAREFLOW_JSON_TOPIC}-value").schema
+    assert schema.schema_type == "JSON", schema.schema_type
+    props = json.loads(schema.schema_str)["properties"]
+    assert props["n"]["oneOf"][1]["connect.type"] == "int64", props["n"]
+
+
+def json_compare(path):
+    got = [json.loads(line) for line in open(path) if line.strip()]
+    check("careflow json-registry reads confluent-kafka's JSONSerializer records", got, JSON_EXPECTED)
+
+
 if __name__ == "__main__":
     command = sys.argv[1]
     if command == "produce":
@@ -171,6 +223,12 @@ if __name__ == "__main__":
         compare(sys.argv[2])
     elif command == "api":
         api(sys.argv[2])
+    elif command == "json-produce":
+        json_produce(sys.argv[2], sys.argv[3])
+    elif command == "json-consume":
+        json_consume(sys.argv[2], sys.argv[3])
+    elif command == "json-compare":
+        json_compare(sys.argv[2])
     elif command == "careflow-up":
         careflow_up(sys.argv[2], sys.argv[3])
     else:

@@ -16,6 +16,7 @@
 #include <iostream>
 
 #include "http/http_server.h"
+#include "interop/registry/hex.h"
 #include "registry/client_implementations.h"
 #include "registry/registry_routes.h"
 #include "serde/confluent_avro.h"
@@ -27,21 +28,11 @@ using careflow::Status;
 using careflow::serde::avro::Datum;
 using careflow::serde::avro::Node;
 using careflow::serde::avro::Type;
+using careflow::interop::from_hex;
+using careflow::interop::to_hex;
 using nlohmann::json;
 
 const char* kSchemaFile = "device_metric.avsc";
-
-std::string to_hex(const std::string& bytes) {
-  std::string out;
-  for (unsigned char c : bytes) out += fmt::format("{:02x}", c);
-  return out;
-}
-
-std::string from_hex(const std::string& hex) {
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  return out;
-}
 
 json to_json(const Node& node, const Datum& d) {
   switch (node.type) {

@@ -1,0 +1,87 @@
+#pragma once
+// The fixture of the registry formats' tests (avro_formats_test.cc, json_registry_format_test.cc):
+// a real embedded Schema Registry in a scratch folder, tables made by a real session, and helpers
+// that encode rows to records and decode them back.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "exec/formats/record_format.h"
+#include "exec/session.h"
+#include "registry/client_implementations.h"
+#include "registry/registry.h"
+
+namespace careflow::exec::test_support {
+
+using sql::DataType;
+
+class RegistryFormatsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("careflow-registry-formats-" + std::to_string(getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    auto reg = registry::SchemaRegistry::open(dir_.string());
+    ASSERT_TRUE(reg.is_ok()) << reg.status().to_string();
+    registry_ = std::move(reg).value();
+    client_ = registry::embedded_client(*registry_);
+    registries_ = std::make_unique<SchemaRegistryClients>(client_.get(), serde::SerializerOptions{}, nullptr);
+  }
+  void TearDown() override {
+    registries_.reset();
+    client_.reset();
+    registry_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  const sql::TableDef& table(const std::string& ddl) {
+    auto r = session_.execute_script(ddl);
+    EXPECT_TRUE(r.is_ok()) << r.status().to_string();
+    std::string name = ddl.substr(13, ddl.find(' ', 13) - 13);
+    const sql::TableDef* t = session_.catalog().table(name);
+    EXPECT_NE(t, nullptr) << name;
+    return *t;
+  }
+  std::unique_ptr<RecordFormat> format(const sql::TableDef& t) {
+    auto f = make_record_format(t, registries_.get());
+    EXPECT_TRUE(f.is_ok()) << f.status().to_string();
+    return f.is_ok() ? std::move(*f) : nullptr;
+  }
+  static std::vector<log::Record> encode(const RecordFormat& f, const std::vector<Row>& rows) {
+    std::vector<log::Record> out;
+    for (const Row& row : rows) {
+      Status s = f.encode(row, &out);
+      EXPECT_TRUE(s.is_ok()) << s.to_string();
+    }
+    for (size_t i = 0; i < out.size(); ++i) out[i].offset = static_cast<int64_t>(i);
+    return out;
+  }
+  static RowBatch decode(const RecordFormat& f, const std::vector<log::Record>& records) {
+    RowBatch out;
+    for (const log::Record& r : records) {
+      Status s = f.decode(r, &out);
+      EXPECT_TRUE(s.is_ok()) << s.to_string();
+    }
+    return out;
+  }
+  static std::string decode_error(const RecordFormat& f, const log::Record& record) {
+    RowBatch out;
+    Status s = f.decode(record, &out);
+    EXPECT_FALSE(s.is_ok());
+    return s.message();
+  }
+  static std::string text(const RowBatch& rows, const std::vector<DataType>& types) {
+    std::string out;
+    for (const Row& r : rows) out += format_row(r, types) + "\n";
+    return out;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<registry::SchemaRegistry> registry_;
+  std::unique_ptr<serde::RegistryClient> client_;
+  std::unique_ptr<SchemaRegistryClients> registries_;
+  Session session_;
+};
+
+}  // namespace careflow::exec::test_support
