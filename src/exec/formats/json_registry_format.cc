@@ -32,10 +32,10 @@ constexpr const char* kRecordTitle = "Record";
 
 class JsonRegistryCodec : public FieldsCodec {
  public:
-  JsonRegistryCodec(RegistryTarget target, std::string schema_json, std::vector<std::string> names, std::vector<sql::DataType> types)
+  JsonRegistryCodec(RegistryTarget target, std::string schema_json, std::vector<std::string> names, std::vector<values::DataType> types)
       : target_(std::move(target)), schema_json_(std::move(schema_json)), names_(std::move(names)), types_(std::move(types)) {}
 
-  Result<std::string> encode(const std::vector<sql::Value>& values) override {
+  Result<std::string> encode(const std::vector<values::Value>& values) override {
     if (!id_) {
       auto id = target_.client->register_typed(target_.subject, schema_json_, serde::kJsonSchemaType);
       if (!id.is_ok()) return id.status().with_context(fmt::format("registering the JSON Schema under subject '{}'", target_.subject));
@@ -48,7 +48,7 @@ class JsonRegistryCodec : public FieldsCodec {
     return out;
   }
 
-  Result<std::vector<sql::Value>> decode(std::string_view bytes) override {
+  Result<std::vector<values::Value>> decode(std::string_view bytes) override {
     CF_ASSIGN_OR_RETURN(serde::WireMessage message, serde::parse_wire(bytes));
     CF_RETURN_IF_ERROR(check_writer_schema(message.schema_id));
     auto document = parse_ordered_json(message.payload);
@@ -83,7 +83,7 @@ class JsonRegistryCodec : public FieldsCodec {
   RegistryTarget target_;
   std::string schema_json_;
   std::vector<std::string> names_;
-  std::vector<sql::DataType> types_;
+  std::vector<values::DataType> types_;
   std::optional<int> id_;
   std::map<int, Status> checked_;
 };

@@ -7,15 +7,15 @@
 #include <map>
 
 #include "common/base64.h"
-#include "sql/value_format.h"
+#include "values/value_format.h"
 
 namespace careflow::exec {
 
 namespace {
 
-using sql::DataType;
-using sql::TypeId;
-using sql::Value;
+using values::DataType;
+using values::TypeId;
+using values::Value;
 
 constexpr const char* kConnectType = "connect.type";
 constexpr const char* kFlinkVersion = "flink.version";
@@ -163,12 +163,12 @@ Result<Json> to_json(const Value& v, const DataType& type) {
     case TypeId::kTimestampLtz: return Json(floor_div(v.as_int(), 1000));  // microseconds → Connect's milliseconds
     case TypeId::kFloat:
     case TypeId::kDouble:
-      if (!std::isfinite(v.as_double())) return bad_value(type, fmt::format("{} is not a JSON number", sql::format_double(v.as_double())));
+      if (!std::isfinite(v.as_double())) return bad_value(type, fmt::format("{} is not a JSON number", values::format_double(v.as_double())));
       return Json(v.as_double());
     case TypeId::kDecimal: {
-      const std::string text = sql::format_decimal(v.as_decimal(), type.scale);
+      const std::string text = values::format_decimal(v.as_decimal(), type.scale);
       Json j = Json::parse(text);
-      auto back = sql::parse_value(j.dump(), type);
+      auto back = values::parse_value(j.dump(), type);
       if (!back.is_ok() || back->is_null() || back->as_decimal() != v.as_decimal()) {
         return bad_value(type, fmt::format("{} has more digits than a JSON number careflow writes holds (a double)", text));
       }
@@ -192,7 +192,7 @@ Result<Json> to_json(const Value& v, const DataType& type) {
       for (const Value& item : v.as_list()) {
         auto same = std::find_if(counts.begin(), counts.end(), [&](const auto& e) {
           if (e.first.is_null() || item.is_null()) return e.first.is_null() && item.is_null();
-          return sql::compare_values(e.first, item) == 0;
+          return values::compare_values(e.first, item) == 0;
         });
         if (same == counts.end()) {
           counts.emplace_back(item, Value::integer(1));
@@ -258,7 +258,7 @@ Result<Value> from_json(const Json& j, const DataType& type) {
       const int64_t i = j.get<int64_t>();
       if (type.id == TypeId::kTimestamp || type.id == TypeId::kTimestampLtz) return Value::integer(i * 1000);
       if (type.id == TypeId::kDate || type.id == TypeId::kTime) return Value::integer(i);
-      return sql::parse_value(std::to_string(i), type);  // range-checked for the integer type
+      return values::parse_value(std::to_string(i), type);  // range-checked for the integer type
     }
     case TypeId::kFloat:
     case TypeId::kDouble:
@@ -266,7 +266,7 @@ Result<Value> from_json(const Json& j, const DataType& type) {
       return Value::real(type.id == TypeId::kFloat ? static_cast<float>(j.get<double>()) : j.get<double>());
     case TypeId::kDecimal:
       if (!j.is_number()) return mismatch(j, type);
-      return sql::parse_value(j.dump(), type);
+      return values::parse_value(j.dump(), type);
     case TypeId::kChar:
     case TypeId::kVarChar:
       if (!j.is_string()) return mismatch(j, type);

@@ -36,26 +36,26 @@
 
 #include "common/status.h"
 #include "exec/formats/json_convert.h"
-#include "sql/types.h"
-#include "sql/value.h"
+#include "values/types.h"
+#include "values/value.h"
 
 namespace careflow::exec {
 
 // The JSON Schema of a record whose properties are the columns, titled `title` (Confluent Cloud's
 // converter names nested rows "<title>_<field>"). InvalidArgument naming the column for a type
 // without a JSON Schema.
-Result<Json> json_schema_for_columns(const std::vector<std::string>& names, const std::vector<sql::DataType>& types,
+Result<Json> json_schema_for_columns(const std::vector<std::string>& names, const std::vector<values::DataType>& types,
                                      const std::string& title);
 
 // The JSON document of a record of the columns. InvalidArgument naming the column for a value JSON
 // cannot hold (a NULL in a NOT NULL column, NaN, a DECIMAL a double does not hold exactly).
-Result<Json> columns_to_json(const std::vector<sql::Value>& values, const std::vector<std::string>& names,
-                             const std::vector<sql::DataType>& types);
+Result<Json> columns_to_json(const std::vector<values::Value>& values, const std::vector<std::string>& names,
+                             const std::vector<values::DataType>& types);
 
 // The columns from a JSON object, by property name (properties the table lacks are ignored; a
 // missing one is NULL). InvalidArgument naming the property that does not convert or is NULL in a
 // NOT NULL column.
-Result<std::vector<sql::Value>> columns_from_json(const Json& object, const std::vector<std::string>& names,
-                                                  const std::vector<sql::DataType>& types);
+Result<std::vector<values::Value>> columns_from_json(const Json& object, const std::vector<std::string>& names,
+                                                  const std::vector<values::DataType>& types);
 
 }  // namespace careflow::exec

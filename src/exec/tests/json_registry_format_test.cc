@@ -11,8 +11,8 @@
 namespace careflow::exec {
 namespace {
 
-using sql::DataType;
-using sql::Value;
+using values::DataType;
+using values::Value;
 
 class JsonRegistryFormatTest : public test_support::RegistryFormatsTest {
  protected:

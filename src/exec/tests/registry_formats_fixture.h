@@ -14,7 +14,7 @@
 
 namespace careflow::exec::test_support {
 
-using sql::DataType;
+using values::DataType;
 
 class RegistryFormatsTest : public ::testing::Test {
  protected:

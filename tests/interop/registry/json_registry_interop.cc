@@ -23,7 +23,7 @@ using careflow::exec::Row;
 using careflow::exec::RowBatch;
 using careflow::interop::from_hex;
 using careflow::interop::to_hex;
-using careflow::sql::Value;
+using careflow::values::Value;
 using nlohmann::json;
 
 Value maybe(const json& j, Value (*make)(const json&)) { return j.is_null() ? Value() : make(j); }
