@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "common/clock.h"
 #include "store/prescription_id.h"
 
 namespace careflow::api {
@@ -49,7 +50,9 @@ ResourceSpec devices_resource(store::Database* db) {
            {"flowRateSetting", "flow_rate_setting", FieldType::kNumber, false, true},
            {"flowLevelSetting", "flow_level_setting", FieldType::kNumber, false, true}},
           nullptr,
-          [db](const nlohmann::json& row) { return must_exist(*db, store::patients_table(), row, "patient_id", "patientId"); }};
+          [db](const nlohmann::json& row) { return must_exist(*db, store::patients_table(), row, "patient_id", "patientId"); },
+          /*accepts_column_names=*/false,
+          /*answered_by_column_name=*/{"device_id"}};
 }
 
 ResourceSpec prescriptions_resource(store::Database* db) {
@@ -58,10 +61,17 @@ ResourceSpec prescriptions_resource(store::Database* db) {
           {{"prescriptionId", "prescription_id", FieldType::kText},
            {"patientId", "patient_id", FieldType::kText, true},
            {"deviceId", "device_id", FieldType::kText, true},
-           {"medicationOrTherapy", "medication_or_therapy", FieldType::kText, true},
-           {"startDate", "start_date", FieldType::kEpochMillis, true},
+           // Optional as in the reference, which stores "" for a therapy not given.
+           {"medicationOrTherapy", "medication_or_therapy", FieldType::kText, false, false, true,
+            [] { return nlohmann::json(""); }},
+           // Optional as in the reference; careflow's column is NOT NULL (the pipelines need a
+           // validity start), so a prescription without one is valid from when it is created.
+           {"startDate", "start_date", FieldType::kEpochMillis, false, false, false,
+            [] { return nlohmann::json(wall_clock_ms()); }},
            {"endDate", "end_date", FieldType::kEpochMillis, false, true},
-           {"parameters", "parameters", FieldType::kParameters, true}},
+           // The reference's default is "[]": a prescription may be created before its settings.
+           {"parameters", "parameters", FieldType::kParameters, false, false, false,
+            [] { return nlohmann::json::array(); }}},
           [](const nlohmann::json& row) { return store::new_prescription_id(row["device_id"].get<std::string>()); },
           [db](const nlohmann::json& row) -> std::optional<http::FieldError> {
             if (auto e = must_exist(*db, store::patients_table(), row, "patient_id", "patientId")) return e;
@@ -78,7 +88,8 @@ ResourceSpec prescriptions_resource(store::Database* db) {
               return http::FieldError{"endDate", "endDate must not be before startDate"};
             }
             return std::nullopt;
-          }};
+          },
+          /*accepts_column_names=*/true};
 }
 
 void add_domain_routes(http::Router& router, store::Database& db, ListCache* cache) {

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <map>
 
 #include "common/json_parse.h"
 #include "store/value_checks.h"
@@ -72,7 +73,7 @@ std::variant<nlohmann::json, std::string> convert(const FieldSpec& field, const 
   switch (field.type) {
     case FieldType::kText:
       if (!value.is_string()) return fmt::format("{} must be a string", field.json);
-      if (value.get<std::string>().empty()) return fmt::format("{} must not be empty", field.json);
+      if (value.get<std::string>().empty() && !field.may_be_empty) return fmt::format("{} must not be empty", field.json);
       if (value.get<std::string>().size() > 1000) return fmt::format("{} is longer than 1000 characters", field.json);
       return value;
     case FieldType::kDate:
@@ -93,7 +94,6 @@ std::variant<nlohmann::json, std::string> convert(const FieldSpec& field, const 
         array = std::move(*parsed);
       }
       if (!array.is_array()) return fmt::format("{} must be an array", field.json);
-      if (array.empty()) return fmt::format("{} must hold at least one parameter", field.json);
       nlohmann::json clean = nlohmann::json::array();
       for (size_t i = 0; i < array.size(); ++i) {
         nlohmann::json item;
@@ -106,6 +106,14 @@ std::variant<nlohmann::json, std::string> convert(const FieldSpec& field, const 
   // Ranges and dates, as the store defines them for the column.
   if (auto problem = store::check_column(field.column, field.json, value)) return *problem;
   return value;
+}
+
+// The field a body's `name` means: its JSON name, or its column when the spec accepts those.
+const FieldSpec* find_field(const ResourceSpec& spec, const std::string& name) {
+  for (const FieldSpec& f : spec.fields) {
+    if (f.json == name || (spec.accepts_column_names && f.column == name)) return &f;
+  }
+  return nullptr;
 }
 
 nlohmann::json deleted_body(const ResourceSpec& spec, const std::string& key) {
@@ -142,22 +150,35 @@ nlohmann::json to_api_json(const nlohmann::json& row) {
   return out;
 }
 
+nlohmann::json answer_json(const ResourceSpec& spec, const nlohmann::json& row) {
+  nlohmann::json out = to_api_json(row);
+  for (const std::string& column : spec.answered_by_column_name) {
+    if (row.contains(column)) out[column] = row[column];
+  }
+  return out;
+}
+
 std::variant<nlohmann::json, http::FieldError> parse_body(const ResourceSpec& spec, const nlohmann::json& body, bool creating) {
   nlohmann::json row = nlohmann::json::object();
+  std::map<std::string, std::string> sent_as;  // column -> the name the body used for it
   for (const auto& [name, value] : body.items()) {
-    auto field = std::find_if(spec.fields.begin(), spec.fields.end(), [&](const FieldSpec& f) { return f.json == name; });
-    if (field == spec.fields.end()) {
-      // A generated key sent by the client is ignored, as the reference did.
-      if (spec.generate_key && name == spec.fields.front().json) continue;
-      return http::FieldError{name, fmt::format("unknown field '{}'", name)};
+    const FieldSpec* field = find_field(spec, name);
+    if (!field) return http::FieldError{name, fmt::format("unknown field '{}'", name)};
+    auto [earlier, first] = sent_as.emplace(field->column, name);
+    if (!first) {
+      return http::FieldError{field->json, fmt::format("{} and {} name the same field; send only one of them", earlier->second, name)};
     }
-    if (spec.generate_key && &*field == &spec.fields.front()) continue;
+    // A generated key sent by the client is ignored, as the reference did.
+    if (spec.generate_key && field == &spec.fields.front()) continue;
+    // null for a field that has a default means "not given" (the reference's clients send it so).
+    if (value.is_null() && !field->nullable && field->default_on_create) continue;
     auto converted = convert(*field, value);
     if (auto* problem = std::get_if<std::string>(&converted)) return http::FieldError{name, *problem};
     row[field->column] = std::get<nlohmann::json>(converted);
   }
   if (creating) {
     for (const FieldSpec& f : spec.fields) {
+      if (f.default_on_create && !row.contains(f.column)) row[f.column] = f.default_on_create();
       if (f.required && !row.contains(f.column) && !(spec.generate_key && &f == &spec.fields.front())) {
         return http::FieldError{f.json, fmt::format("{} is required", f.json)};
       }
@@ -180,7 +201,7 @@ void add_resource_routes(http::Router& router, store::Database& db, const Resour
     return response;
   };
 
-  router.add("GET", base, [repo, cache, table](http::HttpRequest&) {
+  router.add("GET", base, [repo, shared, cache, table](http::HttpRequest&) {
     const ListCache::Entry cached = cache ? cache->get(table) : ListCache::Entry{0, std::nullopt};
     http::HttpResponse response;
     if (cached.body) {
@@ -190,15 +211,15 @@ void add_resource_routes(http::Router& router, store::Database& db, const Resour
     auto rows = repo->list();
     if (!rows) return http::HttpResponse::from_status(rows.status());
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& row : *rows) out.push_back(to_api_json(row));
+    for (const auto& row : *rows) out.push_back(answer_json(*shared, row));
     response = http::HttpResponse::json(200, out);
     if (cache) cache->put(table, cached.generation, response.body);
     return response;
   }, "List all " + spec.collection);
 
-  router.add("GET", item, [repo](http::HttpRequest& request) {
+  router.add("GET", item, [repo, shared](http::HttpRequest& request) {
     auto row = repo->get(request.param("id"));
-    return row ? http::HttpResponse::json(200, to_api_json(*row)) : http::HttpResponse::from_status(row.status());
+    return row ? http::HttpResponse::json(200, answer_json(*shared, *row)) : http::HttpResponse::from_status(row.status());
   }, "Get one of " + spec.collection);
 
   router.add("POST", base, [repo, shared, changed](http::HttpRequest& request) {
@@ -215,7 +236,7 @@ void add_resource_routes(http::Router& router, store::Database& db, const Resour
     for (int attempt = 0;; ++attempt) {
       if (shared->generate_key) row[key_column] = shared->generate_key(row);
       auto created = repo->insert(row);
-      if (created) return changed(http::HttpResponse::json(201, to_api_json(*created)));
+      if (created) return changed(http::HttpResponse::json(201, answer_json(*shared, *created)));
       const bool retry = shared->generate_key && created.status().code() == StatusCode::kAlreadyExists && attempt < 5;
       if (!retry) return store_error(*shared, created.status());
     }
@@ -225,11 +246,14 @@ void add_resource_routes(http::Router& router, store::Database& db, const Resour
     auto body = json_object_body(request);
     if (auto* bad = std::get_if<http::HttpResponse>(&body)) return *bad;
     nlohmann::json& object = std::get<nlohmann::json>(body);
-    const std::string& key_json = shared->fields.front().json;
-    if (object.contains(key_json) && object[key_json] != request.param("id")) {
-      return http::HttpResponse::error(422, "validation_error", fmt::format("{} cannot be changed", key_json), key_json);
+    const FieldSpec& key = shared->fields.front();
+    for (const std::string& name : {key.json, key.column}) {
+      if (name == key.column && !shared->accepts_column_names) continue;
+      if (object.contains(name) && !object[name].is_null() && object[name] != request.param("id")) {
+        return http::HttpResponse::error(422, "validation_error", fmt::format("{} cannot be changed", name), name);
+      }
+      object.erase(name);
     }
-    object.erase(key_json);
     auto parsed = parse_body(*shared, object, /*creating=*/false);
     if (auto* e = std::get_if<http::FieldError>(&parsed)) return field_error(*e);
     const nlohmann::json& changes = std::get<nlohmann::json>(parsed);
@@ -241,7 +265,7 @@ void add_resource_routes(http::Router& router, store::Database& db, const Resour
       if (auto e = shared->check_row(merged)) return field_error(*e);
     }
     auto updated = repo->update(request.param("id"), changes);
-    return updated ? changed(http::HttpResponse::json(200, to_api_json(*updated))) : store_error(*shared, updated.status());
+    return updated ? changed(http::HttpResponse::json(200, answer_json(*shared, *updated))) : store_error(*shared, updated.status());
   }, "Update some fields of one of " + spec.collection);
 
   router.add("DELETE", item, [repo, shared, changed](http::HttpRequest& request) {

@@ -1,7 +1,8 @@
 #pragma once
 // A REST resource over one store table: GET list, GET one, POST, PUT (partial), DELETE, with the
-// body validated field by field before it reaches the database. JSON uses camelCase names
-// (prescriptionId) mapped to snake_case columns (prescription_id), as the reference API does.
+// body validated field by field before it reaches the database. Answers use camelCase names
+// (prescriptionId) mapped to snake_case columns (prescription_id), as the reference API does; a
+// resource may also accept its column names in bodies (the reference's clients send patient_id).
 
 #include <functional>
 #include <optional>
@@ -29,6 +30,10 @@ struct FieldSpec {
   FieldType type;
   bool required = false;  // on POST
   bool nullable = false;
+  bool may_be_empty = false;  // kText: "" allowed (the reference's clients send "" for "not given")
+  // The value a POST gets when the field is missing or null (and the column cannot hold null); a
+  // PUT leaves such a field as it is when it is sent as null, as the reference's update does.
+  std::function<nlohmann::json()> default_on_create = nullptr;
 };
 
 struct ResourceSpec {
@@ -40,6 +45,12 @@ struct ResourceSpec {
   // Cross-field and cross-table checks on the complete row (after a PUT is merged); returns the
   // failing field, if any.
   std::function<std::optional<http::FieldError>(const nlohmann::json& row)> check_row;
+  // Bodies may name a field by its column (patient_id) as well as by its JSON name (patientId);
+  // naming one field both ways in one body is refused, naming both spellings.
+  bool accepts_column_names = false;
+  // Columns answered under their column name too, beside the camelCase one (devices answer
+  // device_id as well as deviceId: the reference's clients read device_id).
+  std::vector<std::string> answered_by_column_name = {};
 };
 
 // Registers the five routes of `spec` on `router`. With a `cache`, list bodies are served from it
@@ -48,9 +59,12 @@ void add_resource_routes(http::Router& router, store::Database& db, const Resour
 
 // A column row -> the camelCase JSON the API returns (created_at -> createdAt, ...).
 nlohmann::json to_api_json(const nlohmann::json& row);
+// A row of `spec` as the API answers it: to_api_json plus its answered_by_column_name columns.
+nlohmann::json answer_json(const ResourceSpec& spec, const nlohmann::json& row);
 
 // Body validation, exposed for tests: the API body -> a column row. On POST (`creating`) every
-// required field must be present; unknown fields are rejected.
+// required field must be present and missing fields with a default get it; unknown fields are
+// rejected.
 std::variant<nlohmann::json, http::FieldError> parse_body(const ResourceSpec& spec, const nlohmann::json& body, bool creating);
 
 }  // namespace careflow::api

@@ -26,7 +26,7 @@ void add_openapi_route(http::Router& router, std::vector<std::string> stream_pat
     for (const http::Router::Route& route : router.routes()) {
       nlohmann::json op = {{"summary", route.summary.empty() ? route.method + " " + route.pattern : route.summary},
                            {"responses", {{"200", {{"description", "success"}}},
-                                          {"4XX", {{"description", "{\"error\":{\"code\",\"message\",\"field\"}}"}}}}}};
+                                          {"4XX", {{"description", "{\"error\":{\"code\",\"message\",\"field\"},\"detail\"}"}}}}}};
       nlohmann::json parameters = nlohmann::json::array();
       for (const std::string& segment : route.segments) {
         if (segment.size() > 2 && segment.front() == '{') {

@@ -5,7 +5,9 @@
 
 #include <filesystem>
 
+#include "api/analytics_routes.h"
 #include "api/cdc_routes.h"
+#include "api/device_event_routes.h"
 #include "api/domain_routes.h"
 #include "api/simulation_routes.h"
 #include "api/system_routes.h"
@@ -164,7 +166,9 @@ Status Services::start_api(const Config& config) {
       sim_options, [this] { return sim::load_targets_from_store(*db_, wall_clock_ms()); },
       [this](const std::vector<sim::Reading>& readings) { return readings_->write(readings); });
   api::add_domain_routes(router_, *db_, &cache_);
-  api::add_simulation_routes(router_, *simulator_, *db_, *log_, *device_records_);
+  api::add_simulation_routes(router_, *simulator_);
+  api::add_device_event_routes(router_, *db_, *log_, *device_records_);
+  api::add_analytics_routes(router_, *log_);
   hub_->add_routes(router_, *server_);
   std::vector<api::HealthCheck> checks = {
       {"database", [this] { return db_->exec("SELECT 1").status(); }},

@@ -18,7 +18,8 @@ HttpResponse HttpResponse::error(int status, std::string_view code, std::string_
                                  std::optional<std::string> field) {
   nlohmann::json error = {{"code", code}, {"message", message}};
   if (field) error["field"] = *field;
-  return json(status, {{"error", error}});
+  // `detail` is FastAPI's error field: clients written for the reference stack show it.
+  return json(status, {{"error", error}, {"detail", message}});
 }
 
 HttpResponse HttpResponse::from_status(const Status& status, std::optional<std::string> field) {

@@ -1,7 +1,8 @@
 #pragma once
 // Requests and responses as route handlers see them: plain values, no Beast types, so routes are
-// testable without sockets. Errors have one JSON shape everywhere:
-//   {"error": {"code": "validation_error", "message": "...", "field": "startDate"}}
+// testable without sockets. Errors have one JSON shape everywhere, careflow's error object beside
+// FastAPI's `detail` string (the reference stack's clients read that one):
+//   {"error": {"code": "validation_error", "message": "...", "field": "startDate"}, "detail": "..."}
 
 #include <nlohmann/json.hpp>
 
@@ -35,7 +36,7 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;
 
   static HttpResponse json(int status, const nlohmann::json& body);
-  // {"error": {"code": code, "message": message[, "field": field]}}
+  // {"error": {"code": code, "message": message[, "field": field]}, "detail": message}
   static HttpResponse error(int status, std::string_view code, std::string_view message,
                             std::optional<std::string> field = std::nullopt);
   // Maps a Status to its HTTP meaning: NotFound 404, AlreadyExists/FailedPrecondition 409,

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+
 #include "common/status.h"
 #include "http/http_types.h"
 
@@ -11,5 +13,9 @@ namespace careflow::http {
 
 // The body as JSON; InvalidArgument naming the byte (and the limit) when it is not one JSON value.
 Result<nlohmann::json> parse_json_body(const HttpRequest& request);
+
+// A body that may be left out: an empty (or all-whitespace) body is {}; otherwise it must be a JSON
+// object. nullopt when it is not.
+std::optional<nlohmann::json> parse_optional_json_object(const HttpRequest& request);
 
 }  // namespace careflow::http

@@ -48,8 +48,9 @@ std::optional<HttpResponse> serve_static_file(const std::string& root, const std
   const auto [end, _] = std::mismatch(base.begin(), base.end(), wanted.begin(), wanted.end());
   if (end != base.end()) return std::nullopt;  // escapes the root
   if (fs::is_regular_file(wanted)) return read_file(wanted);
-  // A client-side route (no extension) gets the app; a missing asset stays a 404.
-  if (fs::path(path).extension().empty()) return read_file(base / "index.html");
+  // The web app routes on the URL's fragment (/#/devices), so its only page is the root: any other
+  // path no file answers stays a 404 (the API's JSON one), never the app's HTML with a 200.
+  if (wanted == base) return read_file(base / "index.html");
   return std::nullopt;
 }
 

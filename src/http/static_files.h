@@ -1,6 +1,7 @@
 #pragma once
-// The built web app (web/dist) served from disk: files by path, index.html for every other
-// extension-less path so the single-page app's routes work on reload.
+// The built web app (web/dist) served from disk: files by path and index.html for the root. The
+// app's own routes live in the URL's fragment (/#/telemetry), which never reaches the server, so
+// there is no fallback to index.html for other paths: an unknown path is a 404.
 
 #include <optional>
 #include <string>

@@ -4,7 +4,8 @@
 //   avro  Confluent's wire format (magic 0, 4-byte big-endian schema id, Avro binary) through a
 //         Schema Registry, key and value each under their own subject (":.flink-dev:<topic>-key",
 //         ":.flink-dev:<topic>-value"), with the schemas of sim/device_schemas.h
-//   json  the value as a JSON object, the key as the device id's bytes
+//   json  the value as a JSON object, the key as the device id's (a reading) or the event id's
+//         (an event) bytes
 // There is no fallback from one to the other: an Avro encoder whose registry does not answer
 // returns the registry's error (Unavailable naming its URL), and the caller writes nothing.
 //
@@ -22,6 +23,7 @@
 #include "log/topics.h"
 #include "serde/confluent_avro.h"
 #include "serde/registry_client.h"
+#include "sim/device_event.h"
 #include "sim/reading.h"
 
 namespace careflow::sim {
@@ -42,19 +44,19 @@ class DeviceRecordEncoder {
   RecordFormat format() const { return format_; }
   // The record of one reading on `topic`: key device_id, timestamp ts.
   Result<log::Record> reading(const std::string& topic, const Reading& reading);
-  // The record of one device event on `topic`: `event` has the fields of kDeviceEventSchema
-  // (device_id, event_type and ts required; the others may be missing or null). InvalidArgument
-  // naming the field when one has the wrong type.
-  Result<log::Record> event(const std::string& topic, const nlohmann::json& event);
+  // The record of one device event on `topic`: key event_id (kDeviceEventKeySchema), timestamp
+  // event_ts.
+  Result<log::Record> event(const std::string& topic, const DeviceEvent& event);
 
  private:
   explicit DeviceRecordEncoder(RecordFormat format) : format_(format) {}
-  Result<log::Record> framed(const std::string& topic, const std::string& key, serde::AvroSerializer& value_serializer,
-                             const serde::avro::Datum& value, int64_t timestamp_ms);
+  Result<log::Record> framed(const std::string& topic, serde::AvroSerializer& key_serializer, const serde::avro::Datum& key,
+                             serde::AvroSerializer& value_serializer, const serde::avro::Datum& value, int64_t timestamp_ms);
 
   const RecordFormat format_;
   std::mutex mutex_;  // the serializers' id caches
-  std::unique_ptr<serde::AvroSerializer> key_;
+  std::unique_ptr<serde::AvroSerializer> key_;  // the readings' key: the device id
+  std::unique_ptr<serde::AvroSerializer> event_key_;
   std::unique_ptr<serde::AvroSerializer> metric_;
   std::unique_ptr<serde::AvroSerializer> event_;
 };

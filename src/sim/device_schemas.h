@@ -1,7 +1,7 @@
 #pragma once
 // The Avro schemas of the raw device topics, as careflow's simulator and device-event route write
 // them with simulator.format = avro (the default). They declare exactly the fields the JSON path
-// writes (sim/reading.h's Reading::to_json and api/simulation_routes.cc's events), with the same
+// writes (sim/reading.h's Reading::to_json and sim/device_event.h's DeviceEvent::to_json), with the same
 // names and in the same order, so a Flink table over the topic has the same columns whichever
 // format the topic holds.
 //
@@ -30,25 +30,41 @@ inline constexpr const char* kDeviceMetricSchema = R"({"type":"record","name":"D
     R"({"name":"metric_value","type":"double"},)"
     R"({"name":"software_version","type":"string"}]})";
 
-// hc_raw_device_events value: one event a device reports (POST /device/{deviceId}/events/{type}).
-//   device_id              the path's device
-//   patient_id             the device's patient (devices.patient_id; null for an unassigned device)
-//   event_type             button-press, power-status or gps (a string, not an enum: a new event type
-//                          must not break readers holding the old schema)
-//   ts                     epoch milliseconds when careflow received it
-//   battery_level, plugged power-status only (0..100, boolean); null on other events
-//   inside_geofence        gps only; null on other events
+// hc_raw_device_events value: one event a device reports (POST /device/{deviceId}/events/{type}),
+// field for field the reference stack's Avro value, so its Flink tables (hc_fct_button_routing,
+// hc_fct_geofence_alerts, hc_fct_device_ota, ...) read careflow's topic unchanged. Its record
+// name stays careflow's own (see "Names" above); the reference's is Flink's generated one.
+//   event_id               "<3 letters of the type>-<12 hex digits>", unique; also the record's key
+//   device_id, patient_id  the device and its patient
+//   event_type             BUTTON_PRESSED, POWER_STATUS or GPS (a string, not an enum: a new event
+//                          type must not break readers holding the old schema)
+//   lng, lat               GPS only: the reported position in degrees; null on other events
+//   battery_level, plugged POWER_STATUS only (percent 0..100, on the charger); null on other events
+//   hw_model, sw_version   the device's model and firmware (devices.model_type, software_version)
+//   event_ts               epoch milliseconds when careflow received it
+// The version before this one (device_id .. ts, inside_geofence) cannot be read by this one (no
+// default for event_id): a registry that still holds it under BACKWARD refuses this one; delete the
+// subject (or start from a fresh data dir).
 inline constexpr const char* kDeviceEventSchema = R"({"type":"record","name":"DeviceEvent","namespace":"careflow.healthcare",)"
     R"("doc":"One device event on topic hc_raw_device_events","fields":[)"
+    R"({"name":"event_id","type":"string"},)"
     R"({"name":"device_id","type":"string"},)"
-    R"({"name":"patient_id","type":["null","string"],"default":null},)"
+    R"({"name":"patient_id","type":"string"},)"
     R"({"name":"event_type","type":"string"},)"
-    R"({"name":"ts","type":"long","doc":"epoch milliseconds"},)"
-    R"({"name":"battery_level","type":["null","double"],"default":null},)"
+    R"({"name":"lng","type":["null","double"],"default":null},)"
+    R"({"name":"lat","type":["null","double"],"default":null},)"
+    R"({"name":"battery_level","type":["null","int"],"default":null},)"
     R"({"name":"plugged","type":["null","boolean"],"default":null},)"
-    R"({"name":"inside_geofence","type":["null","boolean"],"default":null}]})";
+    R"({"name":"hw_model","type":["null","string"],"default":null},)"
+    R"({"name":"sw_version","type":["null","string"],"default":null},)"
+    R"({"name":"event_ts","type":"long","doc":"epoch milliseconds"}]})";
 
-// Both topics' key: the device id, as the JSON path keys them, an Avro string under "<topic>-key".
+// hc_raw_device_events key: the event's id, as a record of one field as the reference (and Flink's
+// 'key.fields' = 'event_id' with an Avro key format) has it.
+inline constexpr const char* kDeviceEventKeySchema = R"({"type":"record","name":"DeviceEventKey","namespace":"careflow.healthcare",)"
+    R"("fields":[{"name":"event_id","type":"string"}]})";
+
+// hc_raw_device_metrics key: the device id, as the JSON path keys it, an Avro string under "<topic>-key".
 inline constexpr const char* kDeviceKeySchema = R"("string")";
 
 }  // namespace careflow::sim

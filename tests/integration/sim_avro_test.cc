@@ -135,12 +135,15 @@ TEST_F(SimAvroTest, ReadingsAndEventsAreConfluentAvroUnderTheFlinkDevContext) {
   auto events = consume("hc_raw_device_events", "avro");
   ASSERT_EQ(events.exit_code, 0) << events.err;
   const nlohmann::json e = nlohmann::json::parse(events.out);
+  // The reference's value (issue 22): event_id .. event_ts, the type in its spelling.
   EXPECT_EQ(e["device_id"], "DEV-P001");
-  EXPECT_EQ(e["patient_id"], nlohmann::json({{"string", "P001"}}));
-  EXPECT_EQ(e["event_type"], "power-status");
-  EXPECT_EQ(e["battery_level"], nlohmann::json({{"double", 15.0}}));
+  EXPECT_EQ(e["patient_id"], "P001");
+  EXPECT_EQ(e["event_type"], "POWER_STATUS");
+  EXPECT_EQ(e["event_id"], event.json()["event_id"]);
+  EXPECT_EQ(e["battery_level"], nlohmann::json({{"int", 15}}));
   EXPECT_EQ(e["plugged"], nlohmann::json({{"boolean", false}}));
-  EXPECT_TRUE(e["inside_geofence"].is_null());
+  EXPECT_TRUE(e["lat"].is_null());
+  EXPECT_TRUE(e["event_ts"].is_number_integer());
 
   // The key: the device id as an Avro string, framed too (its own -key subject's id).
   auto keys = run_process(CAREFLOW_BINARY, with_data_dir({"topic", "consume", "hc_raw_device_metrics", "--format", "json", "--max-records", "1"}));
@@ -163,7 +166,9 @@ TEST_F(SimAvroTest, JsonWhenAskedAndNothingRegistered) {
   EXPECT_TRUE(lines[0].starts_with("DEV-P001\t{")) << lines[0];
   EXPECT_EQ(nlohmann::json::parse(lines[0].substr(9))["device_id"], "DEV-P001");
   auto events = consume("hc_raw_device_events", "value");
-  EXPECT_EQ(nlohmann::json::parse(events.out)["inside_geofence"], false);
+  const nlohmann::json gps = nlohmann::json::parse(events.out);
+  EXPECT_EQ(gps["event_type"], "GPS");
+  EXPECT_TRUE(gps["lat"].is_number() && gps["lng"].is_number()) << events.out;  // a position outside the care area
   // --format avro on JSON records says where it stopped instead of printing garbage.
   auto not_avro = consume("hc_raw_device_metrics", "avro");
   EXPECT_EQ(not_avro.exit_code, 1);

@@ -12,6 +12,7 @@
 #include <regex>
 #include <thread>
 
+#include "api/tests/api_server_fixture.h"
 #include "api/domain_routes.h"
 #include "http/http_server.h"
 #include "api/system_routes.h"
@@ -28,80 +29,6 @@
 
 namespace careflow::api {
 namespace {
-
-using http::HttpServer;
-using http::HttpServerOptions;
-using http::Router;
-using http::testing::call;
-namespace testing = http::testing;
-
-class ApiServerTest : public store::testing::PostgresTest {
- protected:
-  void SetUp() override {
-    PostgresTest::SetUp();
-    auto pg = store::LocalPostgres::start(options_);
-    ASSERT_TRUE(pg.is_ok()) << pg.status().to_string();
-    pg_ = std::move(pg).value();
-    auto db = store::Database::open(pg_->conninfo(), 4);
-    ASSERT_TRUE(db.is_ok()) << db.status().to_string();
-    db_ = std::move(db).value();
-    ASSERT_TRUE(store::migrate(*db_).is_ok());
-
-    auto listener = store::ChangeListener::start(pg_->conninfo(), [this](const std::string& t) { cache_.invalidate(t); });
-    ASSERT_TRUE(listener.is_ok()) << listener.status().to_string();
-    listener_ = std::move(listener).value();
-    add_domain_routes(router_, *db_, &cache_);
-    add_health_route(router_, {{"database", [this] { return db_->exec("SELECT 1").status(); }},
-                               {"simulator", [this] { return simulator_up_ ? Status::ok() : Status::unavailable("stopped"); }}});
-    HttpServerOptions options;
-    options.port = 0;
-    options.max_stream_queue_bytes = 256 * 1024;
-    server_ = std::make_unique<HttpServer>(options, router_);
-    hub_ = std::make_unique<TelemetryHub>(200, std::chrono::milliseconds(300));
-    hub_->add_routes(router_, *server_);
-    add_openapi_route(router_, {"/telemetry/stream"});
-    ASSERT_TRUE(server_->start().is_ok());
-    port_ = server_->port();
-  }
-  void TearDown() override {
-    server_.reset();
-    hub_.reset();
-    listener_.reset();
-    db_.reset();
-    pg_.reset();
-    PostgresTest::TearDown();
-  }
-
-  nlohmann::json new_prescription() {
-    return {{"patientId", "P002"},
-            {"deviceId", "DEV-P002"},
-            {"medicationOrTherapy", "CPAP Oxygen Flow"},
-            {"startDate", 1700000000000},
-            {"endDate", 1800000000000},
-            {"parameters",
-             {{{"parameter_name", "Pressure"}, {"parameter_value", 12.5}, {"parameter_type", "numeric"},
-               {"parameter_tolerance", 1.0}, {"unit", "cmH2O"}}}}};
-  }
-  void expect_error(const testing::Reply& reply, int status, const std::string& code, const std::string& field = "") {
-    EXPECT_EQ(reply.status, status) << reply.body;
-    auto body = reply.json();
-    EXPECT_EQ(body["error"]["code"], code) << reply.body;
-    EXPECT_TRUE(body["error"]["message"].is_string()) << reply.body;
-    if (!field.empty()) {
-      EXPECT_EQ(body["error"]["field"], field) << reply.body;
-    }
-  }
-
-  std::unique_ptr<store::LocalPostgres> pg_;
-  std::unique_ptr<store::Database> db_;
-  ListCache cache_;
-  std::unique_ptr<store::ChangeListener> listener_;
-  Router router_;
-  std::unique_ptr<HttpServer> server_;
-  std::unique_ptr<TelemetryHub> hub_;
-  bool simulator_up_ = true;
-  int port_ = 0;
-};
 
 TEST_F(ApiServerTest, PatientsAndDevicesInCamelCase) {
   auto list = call(port_, "GET", "/patients");
@@ -291,7 +218,8 @@ TEST_F(ApiServerTest, SimulationControlDefectsAndDeviceEvents) {
                            });
   Router router;
   auto json_events = sim::DeviceRecordEncoder::json();  // Avro events: tests/integration/sim_avro_test.cc
-  add_simulation_routes(router, simulator, *db_, **log, *json_events);
+  add_simulation_routes(router, simulator);
+  add_device_event_routes(router, *db_, **log, *json_events);
   HttpServerOptions options;
   options.port = 0;
   HttpServer server(options, router);
@@ -338,11 +266,12 @@ TEST_F(ApiServerTest, SimulationControlDefectsAndDeviceEvents) {
   auto stored = (*log)->fetch({kDeviceEventsTopic, 0}, 0);
   ASSERT_TRUE(stored.is_ok());
   ASSERT_EQ(stored->records.size(), 1u);
-  EXPECT_EQ(stored->records[0].key, "DEV-P004");
   auto value = nlohmann::json::parse(*stored->records[0].value);
+  EXPECT_EQ(stored->records[0].key, value["event_id"]);  // keyed by event, as the reference's topic is
+  EXPECT_EQ(value["device_id"], "DEV-P004");
   EXPECT_EQ(value["battery_level"], 15);
   EXPECT_EQ(value["plugged"], false);
-  EXPECT_EQ(value["event_type"], "power-status");
+  EXPECT_EQ(value["event_type"], "POWER_STATUS");
   expect_error(call(port, "POST", "/device/DEV-P004/events/power-status", R"({"battery_level": 150})"), 422,
                "validation_error", "battery_level");
   expect_error(call(port, "POST", "/device/DEV-P004/events/teleport"), 404, "not_found");
@@ -351,7 +280,7 @@ TEST_F(ApiServerTest, SimulationControlDefectsAndDeviceEvents) {
   server.stop();
 }
 
-TEST_F(ApiServerTest, ServesTheWebAppWithSpaFallbackAndCorsForTheDevServer) {
+TEST_F(ApiServerTest, ServesTheWebAppAtItsRootOnlyAndCorsForTheDevServer) {
   const auto web = root_ / "dist";
   std::filesystem::create_directories(web / "assets");
   std::ofstream(web / "index.html") << "<!doctype html><title>careflow</title>";
@@ -368,9 +297,13 @@ TEST_F(ApiServerTest, ServesTheWebAppWithSpaFallbackAndCorsForTheDevServer) {
   EXPECT_EQ(index.status, 200);
   EXPECT_EQ(index.headers["Content-Type"], "text/html; charset=utf-8");
   EXPECT_NE(index.body.find("<title>careflow</title>"), std::string::npos);
-  auto route = call(port, "GET", "/dashboards/compliance");  // a client-side route
-  EXPECT_EQ(route.status, 200);
-  EXPECT_EQ(route.body, index.body);
+  // The app routes on the fragment (/#/dashboards), so no other path is the app: an unknown one is
+  // the API's JSON 404, never index.html with a 200 (issue 22).
+  expect_error(call(port, "GET", "/dashboards/compliance"), 404, "not_found");
+  expect_error(call(port, "GET", "/analytics/no-such-series"), 404, "not_found");
+  expect_error(call(port, "GET", "/patients/P001/history"), 404, "not_found");
+  expect_error(call(port, "GET", "/assets"), 404, "not_found");
+  EXPECT_EQ(call(port, "GET", "/index.html").body, index.body);
   auto asset = call(port, "GET", "/assets/app-1234.js");
   EXPECT_EQ(asset.status, 200);
   EXPECT_EQ(asset.headers["Content-Type"], "text/javascript; charset=utf-8");

@@ -101,26 +101,52 @@ TEST_F(DeviceRecordsTest, TheDefaultContextAndTheRecordNameStrategyNameOtherSubj
                                                 "hc_raw_device_metrics-value"}));
 }
 
-TEST_F(DeviceRecordsTest, AnEventDecodesWithNullsForTheFieldsItsTypeHasNot) {
+TEST_F(DeviceRecordsTest, AnEventIsTheReferencesValueKeyedByItsIdWithNullsForTheFieldsItsTypeHasNot) {
   auto encoder = DeviceRecordEncoder::avro(*client_, flink_dev());
-  const nlohmann::json power = {{"device_id", "DEV-P004"}, {"patient_id", "P004"}, {"event_type", "power-status"},
-                                {"ts", 1800000000000}, {"battery_level", 15}, {"plugged", false}};
+  DeviceEvent power;
+  power.event_id = "pow-0123456789ab";
+  power.device_id = "DEV-P004";
+  power.patient_id = "P004";
+  power.event_type = kPowerStatus;
+  power.battery_level = 15;
+  power.plugged = false;
+  power.sw_version = "1.2.0";
+  power.event_ts = 1800000000000;
   auto record = encoder->event("hc_raw_device_events", power);
   ASSERT_TRUE(record.is_ok()) << record.status().to_string();
   auto in_context = registry::embedded_client(*registry_, ".flink-dev");
   serde::AvroDeserializer values(*in_context);
   auto decoded = values.deserialize(*record->value);
   ASSERT_TRUE(decoded.is_ok()) << decoded.status().to_string();
-  EXPECT_EQ(*decoded, Datum::list({Datum::text("DEV-P004"), Datum::branch(1, Datum::text("P004")), Datum::text("power-status"),
-                                   Datum::integer(1800000000000), Datum::branch(1, Datum::real(15)),
-                                   Datum::branch(1, Datum::boolean(false)), Datum::branch(0, Datum::null())}));
+  const Datum none = Datum::branch(0, Datum::null());
+  EXPECT_EQ(*decoded, Datum::list({Datum::text("pow-0123456789ab"), Datum::text("DEV-P004"), Datum::text("P004"),
+                                   Datum::text("POWER_STATUS"), none, none, Datum::branch(1, Datum::integer(15)),
+                                   Datum::branch(1, Datum::boolean(false)), none, Datum::branch(1, Datum::text("1.2.0")),
+                                   Datum::integer(1800000000000)}));
+  auto key = values.deserialize(*record->key);
+  ASSERT_TRUE(key.is_ok()) << key.status().to_string();
+  EXPECT_EQ(*key, Datum::list({Datum::text("pow-0123456789ab")}));  // the reference's key record {event_id}
   EXPECT_EQ(record->timestamp_ms, 1800000000000);
   EXPECT_TRUE(registry_->get_version(":.flink-dev:hc_raw_device_events-value", "latest", false).is_ok());
+  EXPECT_TRUE(registry_->get_version(":.flink-dev:hc_raw_device_events-key", "latest", false).is_ok());
 
-  auto bad = encoder->event("hc_raw_device_events", {{"device_id", "DEV-P004"}, {"event_type", "gps"}, {"ts", 1},
-                                                     {"inside_geofence", "yes"}});
-  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(bad.status().message().find("inside_geofence must be boolean or null"), std::string::npos) << bad.status().to_string();
+  auto json = DeviceRecordEncoder::json()->event("hc_raw_device_events", power);
+  ASSERT_TRUE(json.is_ok());
+  EXPECT_EQ(json->key, "pow-0123456789ab");
+  EXPECT_EQ(nlohmann::json::parse(*json->value), power.to_json());
+  EXPECT_TRUE(nlohmann::json::parse(*json->value)["lat"].is_null());
+}
+
+TEST(DeviceEvent, IdsAreUniqueAndPrefixedByTheirTypeAndPositionsFollowTheCareArea) {
+  const std::string a = new_event_id(kButtonPressed);
+  EXPECT_TRUE(a.starts_with("but-")) << a;
+  EXPECT_EQ(a.size(), 4u + 12u);
+  EXPECT_NE(a, new_event_id(kButtonPressed));
+  EXPECT_TRUE(new_event_id(kGps).starts_with("gps-"));
+  const GeoPoint inside = care_area_position("P002", true);
+  const GeoPoint outside = care_area_position("P002", false);
+  EXPECT_NEAR(inside.lat, 41.9214 + 0.0005, 1e-9);
+  EXPECT_NEAR(outside.lng, -87.6513 + 0.05, 1e-9);
 }
 
 TEST_F(DeviceRecordsTest, JsonKeepsTheDeviceIdKeyAndTheJsonValue) {
