@@ -11,6 +11,13 @@ describe('toApiError', () => {
     expect(e.field).toBe('endDate')
     expect(e.message).toBe('endDate must not be before startDate')
   })
+  it('falls back to the reference API’s detail string', async () => {
+    const e = await toApiError(new Response(JSON.stringify({ detail: 'Device not found' }), { status: 404 }))
+    expect(e.code).toBe('http_404')
+    expect(e.message).toBe('Device not found')
+    const both = await toApiError(new Response(JSON.stringify({ error: { code: 'not_found', message: 'device D9 not found' }, detail: 'Device not found' }), { status: 404 }))
+    expect(both.message).toBe('device D9 not found')
+  })
   it('keeps a body that is not JSON as the message', async () => {
     const e = await toApiError(new Response('upstream broke', { status: 502, statusText: 'Bad Gateway' }))
     expect(e.code).toBe('http_502')

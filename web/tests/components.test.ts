@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { flushPromises, mount } from '@vue/test-utils'
+import { flushPromises, mount, RouterLinkStub } from '@vue/test-utils'
 import { ApiError } from '../src/api/client'
 import ArchitectureDiagram from '../src/components/ArchitectureDiagram.vue'
 import ResourceForm from '../src/components/ResourceForm.vue'
+import SideNav from '../src/components/SideNav.vue'
 import SortableTable from '../src/components/SortableTable.vue'
 import { partState } from '../src/composables/useHealth'
 import type { FieldDef } from '../src/lib/fields'
@@ -94,5 +95,15 @@ describe('health', () => {
     expect(w.find('[data-box="log"]').attributes('data-state')).toBe('down')
     expect(w.find('[data-box="pipelines"]').attributes('data-state')).toBe('absent')
     expect(w.find('[data-box="alerts"]').attributes('data-state')).toBe('absent')
+  })
+})
+
+describe('SideNav', () => {
+  it('asks to close once a page is chosen, the one already shown included', async () => {
+    const w = mount(SideNav, { props: { open: true }, global: { stubs: { RouterLink: RouterLinkStub } } })
+    expect(w.find('#side-nav').attributes('data-open')).toBe('true')
+    await w.find('[data-nav="devices"]').trigger('click')
+    await w.find('[data-nav="home"]').trigger('click')
+    expect(w.emitted('close')).toHaveLength(2)
   })
 })

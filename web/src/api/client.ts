@@ -19,15 +19,18 @@ export class ApiError extends Error {
   }
 }
 
+// `detail` is the reference API's (FastAPI's) error string; careflow may send it beside `error`.
 interface ErrorBody {
   error?: { code?: string; message?: string; field?: string }
+  detail?: unknown
 }
 
 export async function toApiError(response: Response): Promise<ApiError> {
   const text = await response.text()
   let body: ErrorBody = {}
   try {
-    body = JSON.parse(text) as ErrorBody
+    const parsed: unknown = JSON.parse(text)
+    if (parsed !== null && typeof parsed === 'object') body = parsed as ErrorBody
   } catch {
     // not JSON: keep the text as the message
   }
@@ -35,7 +38,7 @@ export async function toApiError(response: Response): Promise<ApiError> {
   return new ApiError(
     response.status,
     e?.code ?? `http_${response.status}`,
-    e?.message ?? (text || `${response.status} ${response.statusText}`),
+    e?.message ?? (typeof body.detail === 'string' ? body.detail : undefined) ?? (text || `${response.status} ${response.statusText}`),
     e?.field,
   )
 }

@@ -1,5 +1,7 @@
 // The guided demonstration: each step performs one real action against careflow and returns a
-// sentence saying what it did and what to look at.
+// sentence saying what it did and what to look at. A step that could not do its action, or whose
+// effect did not show, throws with the reason (the server's message when the server refused), so
+// the page shows it as not done.
 import { api } from '../api/client'
 import { withToken } from '../api/token'
 import type { Device, Health, Parameter, Patient, Prescription, Reading, SimulationStatus } from '../api/types'
@@ -51,10 +53,13 @@ export const demoSteps: DemoStep[] = [
     action: 'Ask /health',
     link: { to: '/', label: 'Home' },
     async run() {
-      const response = await fetch('/health')
-      const h = (await response.json()) as Health
-      const parts = Object.entries(h.components).map(([name, c]) => `${name} ${c.status}`)
-      return `careflow is ${h.status}: ${parts.join(', ')}.`
+      const response = await fetch('/health', { headers: { Accept: 'application/json' } })
+      const h = (await response.json().catch(() => null)) as Health | null
+      if (!h?.components) throw new Error(`/health answered ${response.status} ${response.statusText} without a health report`)
+      const parts = Object.entries(h.components).map(([name, c]) => `${name} ${c.status}${c.status === 'ok' || !c.message ? '' : ` (${c.message})`}`)
+      const said = `careflow is ${h.status}: ${parts.join(', ')}.`
+      if (!response.ok || h.status !== 'ok') throw new Error(said)
+      return said
     },
   },
   {
@@ -66,7 +71,8 @@ export const demoSteps: DemoStep[] = [
     async run(ctx) {
       const [patients, devices] = await Promise.all([api.get<Patient[]>('/patients'), api.get<Device[]>('/devices')])
       const d = devices.find((x) => x.deviceId === ctx.deviceId)
-      const owner = patients.find((p) => p.patientId === d?.patientId)
+      if (!d) throw new Error(`device ${ctx.deviceId || '(none chosen)'} is not among careflow's ${devices.length} devices`)
+      const owner = patients.find((p) => p.patientId === d.patientId)
       return `${patients.length} patients, ${devices.length} devices. Device ${ctx.deviceId} belongs to ${owner ? `${owner.patientId} ${owner.name}` : 'nobody'}.`
     },
   },
@@ -115,6 +121,7 @@ export const demoSteps: DemoStep[] = [
     async run(ctx) {
       const readings = await sampleStream(3000)
       const mine = readings.filter((r) => r.device_id === ctx.deviceId)
+      if (!mine.length) throw new Error(`${readings.length} readings in 3 s, none from device ${ctx.deviceId}: is the simulation running (step 4)?`)
       const latest = new Map(mine.map((r) => [r.metric_name, r.metric_value]))
       const values = [...latest].map(([m, v]) => `${m} ${v.toFixed(2)}`).join(', ')
       return `${readings.length} readings in 3 s; device ${ctx.deviceId} sent ${mine.length}${values ? `, latest ${values}` : ''}.`
@@ -129,6 +136,7 @@ export const demoSteps: DemoStep[] = [
     async run(ctx) {
       await api.post(`/device/${encodeURIComponent(ctx.deviceId)}/simulator/pressure_oscillate`)
       const status = await api.get<SimulationStatus>('/simulation/status')
+      if (!status.running) throw new Error(`The defect was set on ${ctx.deviceId}, but the simulation is not running, so nothing drifts: start it (step 4) and try again.`)
       const active = status.activeDefects[ctx.deviceId]
       return `Defect pressure_oscillate triggered on ${ctx.deviceId}${active ? ` (active: ${active})` : ''}. Open Device telemetry and choose ${ctx.deviceId} to see Pressure leave its band.`
     },
@@ -142,7 +150,7 @@ export const demoSteps: DemoStep[] = [
     async run() {
       const paths = await apiPaths()
       const missing = ['/pipelines', '/alerts', '/dashboards'].filter((p) => !paths.has(p))
-      if (missing.length) return `Not running yet: this careflow has no ${missing.join(', ')} route; the pipelines arrive with their own issues.`
+      if (missing.length) throw new Error(`Not running yet: this careflow has no ${missing.join(', ')} route; the pipelines arrive with their own issues.`)
       return 'The pipelines answer: open Alerts and Dashboards.'
     },
   },

@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import DemoPage from '../src/pages/DemoPage.vue'
+import { demoSteps } from '../src/lib/demoSteps'
+
+const step = (id: string) => {
+  const s = demoSteps.find((x) => x.id === id)
+  if (!s) throw new Error(`no step ${id}`)
+  return s
+}
+const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status })
+
+// Answers by path; anything else is a 404 in careflow's error shape.
+function serve(routes: Record<string, () => Response>) {
+  vi.stubGlobal('fetch', async (path: string) => routes[path]?.() ?? json({ error: { code: 'not_found', message: `no route ${path}` } }, 404))
+}
+
+describe('demonstration steps', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('health: a degraded careflow is not done, and says which part is down and why', async () => {
+    serve({ '/health': () => json({ status: 'degraded', failing: ['database'], components: { database: { status: 'down', message: 'connection refused' }, log: { status: 'ok' } } }, 503) })
+    await expect(step('health').run({ deviceId: 'D' })).rejects.toThrow('careflow is degraded: database down (connection refused), log ok.')
+    serve({ '/health': () => new Response('<html>', { status: 502, statusText: 'Bad Gateway' }) })
+    await expect(step('health').run({ deviceId: 'D' })).rejects.toThrow('/health answered 502 Bad Gateway without a health report')
+    serve({ '/health': () => json({ status: 'ok', components: { database: { status: 'ok' } } }) })
+    await expect(step('health').run({ deviceId: 'D' })).resolves.toBe('careflow is ok: database ok.')
+  })
+  it('a refused request fails the step with the server’s message', async () => {
+    serve({ '/prescriptions': () => json([]) })
+    await expect(step('prescribe').run({ deviceId: 'DEV-GONE' })).rejects.toThrow('no route /devices/DEV-GONE')
+  })
+  it('break: a defect on a stopped simulation is not done', async () => {
+    serve({
+      '/device/D1/simulator/pressure_oscillate': () => json({ status: 'triggered' }),
+      '/simulation/status': () => json({ running: false, activeDefects: { D1: 'pressure_oscillate' } }),
+    })
+    await expect(step('break').run({ deviceId: 'D1' })).rejects.toThrow(/simulation is not running/)
+  })
+  it('alerts: pipelines that do not exist yet are not done', async () => {
+    serve({ '/openapi.json': () => json({ paths: { '/health': {} } }) })
+    await expect(step('alerts').run({ deviceId: 'D1' })).rejects.toThrow(/^Not running yet: this careflow has no \/pipelines, \/alerts, \/dashboards route/)
+  })
+})
+
+describe('DemoPage', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('shows a step that threw as not done, with the reason, and a step that ran as done', async () => {
+    serve({
+      '/devices': () => json([{ deviceId: 'D1', patientId: 'P1' }]),
+      '/patients': () => json([{ patientId: 'P1', name: 'Ann' }]),
+      '/health': () => json({ status: 'degraded', components: { database: { status: 'down' } } }, 503),
+    })
+    const w = mount(DemoPage, { global: { stubs: { RouterLink: true } } })
+    await flushPromises()
+    await w.find('[data-step="health"] button').trigger('click')
+    await flushPromises()
+    const health = w.find('[data-step="health"]')
+    expect(health.attributes('data-state')).toBe('failed')
+    expect(health.find('[data-test="verdict"]').text()).toBe('✗ Not done')
+    expect(health.find('[data-test="result"]').text()).toBe('careflow is degraded: database down.')
+    expect(health.find('[role="alert"]').exists()).toBe(true)
+    await w.find('[data-step="browse"] button').trigger('click')
+    await flushPromises()
+    const browse = w.find('[data-step="browse"]')
+    expect(browse.attributes('data-state')).toBe('done')
+    expect(browse.find('[data-test="verdict"]').text()).toBe('✓ Done')
+    expect(browse.find('[data-test="result"]').text()).toBe('1 patients, 1 devices. Device D1 belongs to P1 Ann.')
+  })
+})
