@@ -64,7 +64,9 @@ class Session {
   Results job_for(const sql::PlanPtr& plan, bool is_insert);
   // The connector and formats are known to their registries; positions errors at `pos`.
   Status check_options(const sql::TableDef& table, sql::SourcePos pos) const;
-  std::string describe(const sql::TableDef& table) const;
+  // DESCRIBE's table; `extended` (DESCRIBE EXTENDED) lists the system columns too, marked SYSTEM
+  // in extras, as Confluent Cloud does.
+  std::string describe(const sql::TableDef& table, bool extended) const;
 
   sql::Catalog catalog_;
   sql::SessionOptions options_;

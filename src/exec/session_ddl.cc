@@ -23,6 +23,7 @@ Result<std::vector<StatementResult>> Session::create_table(Statement& s) {
     merged.name = name;
     merged.temporary = ddl.temporary;
     for (sql::TableColumn& c : t.columns) {
+      if (c.system) continue;  // the catalog gives the new table its own
       if (merged.column_index(c.name) >= 0) return at(s.pos, fmt::format("column '{}' is already in '{}'", c.name, source));
       merged.columns.push_back(c);
     }
@@ -64,6 +65,7 @@ Result<std::vector<StatementResult>> Session::create_table(Statement& s) {
       columns.push_back(c);
     }
     for (const sql::TableColumn& declared : t.columns) {
+      if (declared.system) continue;  // the catalog adds them again, last
       bool in_query = false;
       for (const auto& c : columns) in_query = in_query || c.name == declared.name;
       if (!in_query) columns.insert(columns.begin(), declared);
@@ -187,6 +189,7 @@ Result<std::vector<StatementResult>> Session::alter_table(Statement& s) {
       return one(ok(fmt::format("table '{}' renamed to '{}'", name, new_name)));
     }
   }
+  sql::add_system_columns(updated);  // 'connector' may have changed
   CF_RETURN_IF_ERROR(check_options(updated, s.pos));
   *t = std::move(updated);
   return one(ok(fmt::format("table '{}' altered", name)));

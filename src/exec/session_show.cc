@@ -10,9 +10,10 @@ namespace careflow::exec {
 using sql::Statement;
 using namespace session_results;  // ok(), one(), at(), table_text()
 
-std::string Session::describe(const sql::TableDef& t) const {
+std::string Session::describe(const sql::TableDef& t, bool extended) const {
   std::vector<std::vector<std::string>> rows;
   for (const sql::TableColumn& c : t.columns) {
+    if (c.system && !extended) continue;
     std::string type = c.type.without_time_attribute().to_string();
     std::string base = type.ends_with(" NOT NULL") ? type.substr(0, type.size() - 9) : type;
     std::string key;
@@ -26,6 +27,7 @@ std::string Session::describe(const sql::TableDef& t) const {
     std::string extras;
     if (c.computed) extras = "AS " + sql::print_expr(*c.computed);
     else if (c.metadata) extras = "METADATA" + (c.metadata_key.empty() ? "" : " FROM '" + c.metadata_key + "'") + (c.is_virtual ? " VIRTUAL" : "");
+    if (c.system) extras += ", SYSTEM";
     std::string watermark = t.watermark_column && *t.watermark_column == c.name ? sql::print_expr(*t.watermark) : "";
     rows.push_back({c.name, base, c.type.nullable ? "TRUE" : "FALSE", key, extras, watermark});
   }
@@ -54,7 +56,7 @@ Result<std::vector<StatementResult>> Session::show_create_table(Statement& s) {
 Result<std::vector<StatementResult>> Session::describe_statement(Statement& s) {
   sql::Planner planner(catalog_, options_);
   std::string name = sql::join_name(s.name);
-  if (const sql::TableDef* t = catalog_.table(name)) return one(text_result(describe(*t)));
+  if (const sql::TableDef* t = catalog_.table(name)) return one(text_result(describe(*t, s.extended)));
   if (catalog_.view(name)) {
     CF_ASSIGN_OR_RETURN(sql::PlanPtr p, planner.plan_query(*catalog_.view(name)->query));
     std::vector<std::vector<std::string>> rows;

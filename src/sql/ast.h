@@ -245,6 +245,7 @@ struct Statement {
   std::string key, value;          // SET 'k' = 'v' / RESET 'k'
   std::vector<std::string> name;   // SHOW CREATE TABLE, DESCRIBE, DROP, USE
   bool if_exists = false;          // DROP ... IF EXISTS
+  bool extended = false;           // DESCRIBE EXTENDED: system columns too
   bool temporary = false;
   StatementPtr explained;          // EXPLAIN <statement>
   std::unique_ptr<AlterTable> alter;

@@ -52,6 +52,7 @@ std::string TableDef::create_statement() const {
   std::string out = "CREATE TABLE " + quote_identifier(name) + " (\n";
   std::vector<std::string> lines;
   for (const TableColumn& c : columns) {
+    if (c.system) continue;
     std::string line = "  " + quote_identifier(c.name);
     if (c.computed) {
       line += " AS " + print_expr(*c.computed);
@@ -92,11 +93,27 @@ std::string TableDef::create_statement() const {
   return out;
 }
 
+void add_system_columns(TableDef& t) {
+  std::erase_if(t.columns, [](const TableColumn& c) { return c.system; });
+  const std::string* connector = t.option("connector");
+  bool on_topic = !connector || *connector == "kafka" || *connector == "upsert-kafka";
+  if (!on_topic || t.column_index(kRowtimeColumn) >= 0) return;
+  TableColumn rowtime;
+  rowtime.name = std::string(kRowtimeColumn);
+  rowtime.type = DataType::timestamp_ltz(3);
+  rowtime.type.nullable = false;
+  rowtime.metadata = true;  // key '' = the column's name, which the topic connector reads as 'timestamp'
+  rowtime.is_virtual = true;
+  rowtime.system = true;
+  t.columns.push_back(std::move(rowtime));
+}
+
 Status Catalog::create_table(TableDef table, bool if_not_exists) {
   if (tables_.count(table.name) || views_.count(table.name)) {
     if (if_not_exists) return Status::ok();
     return Status::already_exists(fmt::format("table '{}' already exists", table.name));
   }
+  add_system_columns(table);
   std::string name = table.name;
   tables_.emplace(std::move(name), std::move(table));
   return Status::ok();
@@ -185,6 +202,18 @@ Result<TableDef> table_from_ddl(CreateTable& ddl) {
     col.comment = c.comment;
     t.columns.push_back(std::move(col));
   }
+  // Options before keys and watermark: they decide the system columns, which WATERMARK FOR
+  // `$rowtime` may name.
+  for (const TableOption& o : ddl.options) {
+    for (const auto& [k, v] : t.options) {
+      if (k == o.key) return at(o.pos, fmt::format("option '{}' is given twice", o.key));
+    }
+    if (o.key == "changelog.mode" && o.value != "append" && o.value != "retract" && o.value != "upsert") {
+      return at(o.pos, fmt::format("'changelog.mode' must be 'append', 'retract' or 'upsert', not '{}'", o.value));
+    }
+    t.options.emplace_back(o.key, o.value);
+  }
+  add_system_columns(t);
   for (const std::string& k : ddl.primary_key) {
     int i = t.column_index(k);
     if (i < 0) return at(ddl.primary_key_pos, fmt::format("primary key column '{}' is not a column of '{}'", k, t.name));
@@ -206,15 +235,6 @@ Result<TableDef> table_from_ddl(CreateTable& ddl) {
     }
     t.watermark_column = ddl.watermark->column;
     t.watermark = std::shared_ptr<const Expr>(std::move(ddl.watermark->expr));
-  }
-  for (const TableOption& o : ddl.options) {
-    for (const auto& [k, v] : t.options) {
-      if (k == o.key) return at(o.pos, fmt::format("option '{}' is given twice", o.key));
-    }
-    if (o.key == "changelog.mode" && o.value != "append" && o.value != "retract" && o.value != "upsert") {
-      return at(o.pos, fmt::format("'changelog.mode' must be 'append', 'retract' or 'upsert', not '{}'", o.value));
-    }
-    t.options.emplace_back(o.key, o.value);
   }
   if (const std::string* mode = t.option("changelog.mode"); mode && *mode == "upsert" && t.primary_key.empty()) {
     return at({1, 1}, fmt::format("table '{}' has 'changelog.mode' = 'upsert' but no PRIMARY KEY; an upsert table "

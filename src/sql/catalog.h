@@ -23,6 +23,10 @@ struct TableColumn {
   bool metadata = false;
   std::string metadata_key;              // '' means the column name
   bool is_virtual = false;               // metadata read but never written
+  // A system column (Confluent Cloud's `$rowtime`): not declared but added by the catalog
+  // (add_system_columns), left out of SELECT *, DESCRIBE (not DESCRIBE EXTENDED), SHOW CREATE
+  // TABLE and CREATE TABLE ... LIKE; selectable by name. Always a virtual metadata column.
+  bool system = false;
   std::string comment;
   bool is_physical() const { return !computed && !metadata; }
 };
@@ -80,6 +84,18 @@ class Catalog {
   std::map<std::string, TableDef> tables_;
   std::map<std::string, ViewDef> views_;
 };
+
+// Confluent Cloud's system column of every table on a topic (no 'connector', 'kafka' or
+// 'upsert-kafka'): `$rowtime` TIMESTAMP_LTZ(3) NOT NULL METADATA VIRTUAL, the record's timestamp
+// (read by the topic connector as METADATA FROM 'timestamp' is).
+// TODO(event time): Confluent Cloud also makes `$rowtime` the rowtime attribute by default, with
+// WATERMARK FOR `$rowtime` AS SOURCE_WATERMARK(); that default belongs to the event-time work.
+inline constexpr std::string_view kRowtimeColumn = "$rowtime";
+
+// Drops `t`'s system columns and appends the ones its options give it now, last; a table that
+// declares a column of the same name keeps its own. The catalog calls it on every table it stores
+// (create, ALTER), so a connector change adds or removes `$rowtime`.
+void add_system_columns(TableDef& t);
 
 // Builds a table definition from CREATE TABLE, checking names, key columns, the watermark column
 // and option values; positions in errors come from the statement. Moves the column expressions out.

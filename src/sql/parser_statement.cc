@@ -55,7 +55,7 @@ StatementPtr Parser::statement() {
   }
   if (accept_word("DESCRIBE") || accept_word("DESC")) {
     auto s = std::make_unique<Statement>(Statement::Kind::kDescribe, pos);
-    accept_word("EXTENDED");
+    s->extended = accept_word("EXTENDED");
     s->name = compound_name("a table name");
     return s;
   }

@@ -38,8 +38,15 @@ std::string describe(const PlanNode& n) {
   const PlanNode* in = n.inputs.empty() ? nullptr : n.inputs[0].get();
   std::vector<std::string> in_names = in ? in->field_names() : std::vector<std::string>{};
   switch (n.kind) {
-    case PlanKind::kSource:
-      return fmt::format("TableSourceScan(table=[[{}]], fields=[{}])", n.table->name, join(n.field_names()));
+    case PlanKind::kSource: {
+      // The declared columns, as Flink lists them; a system column ($rowtime) only when the query
+      // reads it would be truer, but the scan reads it always (one integer per row).
+      std::vector<std::string> fields;
+      for (size_t i = 0; i < n.schema.size(); ++i) {
+        if (i >= n.table->columns.size() || !n.table->columns[i].system) fields.push_back(n.schema[i].name);
+      }
+      return fmt::format("TableSourceScan(table=[[{}]], fields=[{}])", n.table->name, join(fields));
+    }
     case PlanKind::kValues: return fmt::format("Values(tuples=[{} row{}])", n.rows.size(), n.rows.size() == 1 ? "" : "s");
     case PlanKind::kCalc: {
       std::vector<std::string> select;

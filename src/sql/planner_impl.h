@@ -34,6 +34,7 @@ struct ScopeColumn {
   std::string name;
   DataType type;
   bool using_duplicate = false;  // the right side's copy of a JOIN ... USING column: only t.name finds it
+  bool system = false;           // a table's system column ($rowtime): only its name finds it, not *
 };
 
 struct Scope {

@@ -203,8 +203,11 @@ QueryPlanner::Planned QueryPlanner::table(const TableRef& ref) {
   auto rename = [&](Planned p) {
     for (ScopeColumn& c : p.scope.columns) c.qualifier = qualifier;
     if (!ref.column_aliases.empty()) {
-      if (ref.column_aliases.size() != p.scope.columns.size()) {
-        plan_fail(ref.pos, fmt::format("'{}' has {} columns but {} aliases are given", name, p.scope.columns.size(),
+      // Aliases name the columns SELECT * would give, so not the system columns (kept last).
+      size_t visible = 0;
+      for (const ScopeColumn& c : p.scope.columns) visible += c.system ? 0 : 1;
+      if (ref.column_aliases.size() != visible) {
+        plan_fail(ref.pos, fmt::format("'{}' has {} columns but {} aliases are given", name, visible,
                                        ref.column_aliases.size()));
       }
       for (size_t i = 0; i < ref.column_aliases.size(); ++i) p.scope.columns[i].name = ref.column_aliases[i];
@@ -256,7 +259,11 @@ QueryPlanner::Planned QueryPlanner::table(const TableRef& ref) {
   auto table_def = std::make_shared<const TableDef>(*def);
   // Bind computed columns over the table's other columns.
   Scope scope;
-  for (const TableColumn& c : def->columns) scope.columns.push_back({qualifier, c.name, c.type});
+  for (const TableColumn& c : def->columns) {
+    ScopeColumn col{qualifier, c.name, c.type};
+    col.system = c.system;
+    scope.columns.push_back(std::move(col));
+  }
   std::vector<BoundExprPtr> computed(def->columns.size());
   for (size_t i = 0; i < def->columns.size(); ++i) {
     const TableColumn& c = def->columns[i];
@@ -274,6 +281,8 @@ QueryPlanner::Planned QueryPlanner::table(const TableRef& ref) {
   }
   if (def->watermark_column) {
     int w = def->column_index(*def->watermark_column);
+    // A watermark on a system column that a later ALTER TABLE took away with the connector.
+    if (w < 0) plan_fail(ref.pos, fmt::format("watermark column '{}' is not a column of '{}'", *def->watermark_column, name));
     DataType& t = scope.columns[static_cast<size_t>(w)].type;
     if (t.id != TypeId::kTimestamp && t.id != TypeId::kTimestampLtz) {
       plan_fail({1, 1}, fmt::format("watermark column '{}' of '{}' must be TIMESTAMP(3) or TIMESTAMP_LTZ(3), not {}",

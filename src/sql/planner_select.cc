@@ -66,6 +66,7 @@ std::vector<SelectOutput> QueryPlanner::select_items(const Select& s, const Scop
         const ScopeColumn& col = scope.columns[c];
         if (!qualifier.empty() && col.qualifier != qualifier) continue;
         if (qualifier.empty() && col.using_duplicate) continue;
+        if (col.system) continue;
         any = true;
         items.push_back({nullptr, bound_input_ref(static_cast<int>(c), col.type), col.name, item.pos});
       }

@@ -171,5 +171,21 @@ TEST_F(SqlCliTest, OfflineAvroRegistryTablesUseTheDataDirsRegistry) {
   EXPECT_TRUE(fs::exists(dir_ / "var" / "registry")) << "the registry lives in the data dir";
 }
 
+// Confluent Cloud's $rowtime (issue 23): a hidden system column of topic tables that reads the
+// record's timestamp; not in SELECT *, listed by DESCRIBE EXTENDED only. Real Flink has none.
+TEST_F(SqlCliTest, RowtimeIsTheRecordTimestampAndHiddenFromSelectStar) {
+  const std::string ddl = "CREATE TABLE t (a INT) WITH ('format' = 'json')";
+  ASSERT_EQ(careflow({"sql", "-e", ddl, "-e", "INSERT INTO t VALUES (1)", "--bounded"}).exit_code, 0);
+  ProcessResult run = careflow({"sql", "-e", ddl, "-e", "SELECT * FROM t", "-e",
+                                "SELECT a, `$rowtime` > TIMESTAMP_LTZ '2020-01-01 00:00:00' AS stamped FROM t",
+                                "-e", "DESCRIBE t", "-e", "DESCRIBE EXTENDED t", "--bounded"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("+I[1]\n"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("+I[1, TRUE]\n"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("| $rowtime | TIMESTAMP_LTZ(3) | FALSE |     | METADATA VIRTUAL, SYSTEM |"), std::string::npos)
+      << run.out;
+  EXPECT_EQ(run.out.find("$rowtime"), run.out.rfind("$rowtime")) << "only DESCRIBE EXTENDED lists it:\n" << run.out;
+}
+
 }  // namespace
 }  // namespace careflow::testing
