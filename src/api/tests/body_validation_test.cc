@@ -48,6 +48,27 @@ TEST_F(BodyValidation, AcceptsTheReferenceShapesIncludingParametersAsAString) {
   EXPECT_FALSE(std::get<nlohmann::json>(ignored).contains("prescription_id"));
 }
 
+TEST_F(BodyValidation, PrescriptionsTakeTheReferencesSnakeCaseAndItsDefaults) {
+  auto parsed = parse_body(rx, {{"patient_id", "P001"}, {"device_id", "DEV-P001"}, {"start_date", nullptr}, {"parameters", "[]"}},
+                           true);
+  ASSERT_TRUE(std::holds_alternative<nlohmann::json>(parsed)) << std::get<FieldError>(parsed).message;
+  const auto& row = std::get<nlohmann::json>(parsed);
+  EXPECT_EQ(row["patient_id"], "P001");
+  EXPECT_EQ(row["medication_or_therapy"], "");
+  EXPECT_GT(row["start_date"].get<int64_t>(), 1700000000000);  // now
+  EXPECT_EQ(row["parameters"], nlohmann::json::array());
+  // On a PUT a null for a field with a default changes nothing, and nothing is defaulted.
+  auto update = parse_body(rx, {{"start_date", nullptr}, {"medication_or_therapy", "BiPAP"}}, false);
+  ASSERT_TRUE(std::holds_alternative<nlohmann::json>(update));
+  EXPECT_EQ(std::get<nlohmann::json>(update), (nlohmann::json{{"medication_or_therapy", "BiPAP"}}));
+
+  FieldError both = error_of(rx, {{"device_id", "DEV-P001"}, {"deviceId", "DEV-P001"}, {"patient_id", "P001"}});
+  EXPECT_EQ(both.field, "deviceId");
+  EXPECT_EQ(both.message, "deviceId and device_id name the same field; send only one of them");
+  // Patients keep camelCase only: the reference's clients never write them.
+  EXPECT_EQ(error_of(patients, {{"patient_id", "P9"}, {"name", "x"}}).field, "patient_id");
+}
+
 TEST_F(BodyValidation, NamesTheFieldOfEveryMistake) {
   auto body = good();
   body.erase("deviceId");
