@@ -260,20 +260,6 @@ async function functionalSuite() {
     await shot('telemetry')
   })
 
-  await test('telemetry: pause holds the view, resume and clear work', async () => {
-    await page.click('[data-test="pause"]')
-    await page.waitForTimeout(300)
-    const frozen = await page.locator('[data-test="readings"] tbody tr').first().textContent()
-    const receivedBefore = Number(await attr('[data-test="received"]', 'data-received'))
-    await page.waitForTimeout(1500)
-    assert.equal(await page.locator('[data-test="readings"] tbody tr').first().textContent(), frozen)
-    assert.ok(Number(await attr('[data-test="received"]', 'data-received')) > receivedBefore, 'readings still arrive while paused')
-    await page.click('[data-test="resume"]')
-    await page.waitForFunction((text) => document.querySelector('[data-test="readings"] tbody tr')?.textContent !== text, frozen)
-    await page.click('[data-test="clear"]')
-    await page.waitForFunction(() => document.querySelectorAll('[data-test="readings"] tbody tr').length < 50)
-  })
-
   await test('telemetry: device events: press the button, set the power, leave the care area; each event shows in the list', async () => {
     const panel = `[data-events-for="${DEVICE}"]`
     const rows = (type) => page.locator(`[data-test="event-list"] tr[data-device="${DEVICE}"][data-event-type="${type}"]`)
@@ -295,6 +281,20 @@ async function functionalSuite() {
     assert.equal(ids.length, 3)
     assert.equal(new Set(ids.map((x) => x.trim()).filter(Boolean)).size, 3, `event ids / offsets: ${ids}`)
     await shot('telemetry-device-events')
+  })
+
+  await test('telemetry: pause holds the view, resume and clear work', async () => {
+    await page.click('[data-test="pause"]')
+    await page.waitForTimeout(300)
+    const frozen = await page.locator('[data-test="readings"] tbody tr').first().textContent()
+    const receivedBefore = Number(await attr('[data-test="received"]', 'data-received'))
+    await page.waitForTimeout(1500)
+    assert.equal(await page.locator('[data-test="readings"] tbody tr').first().textContent(), frozen)
+    assert.ok(Number(await attr('[data-test="received"]', 'data-received')) > receivedBefore, 'readings still arrive while paused')
+    await page.click('[data-test="resume"]')
+    await page.waitForFunction((text) => document.querySelector('[data-test="readings"] tbody tr')?.textContent !== text, frozen)
+    await page.click('[data-test="clear"]')
+    await page.waitForFunction(() => document.querySelectorAll('[data-test="readings"] tbody tr').length < 50)
   })
 
   for (const [nav, title] of [
