@@ -450,6 +450,8 @@ async function layoutSuite({ width, height }) {
     await shot(`layout-${width}-menu`, false)
     await page.keyboard.press('Escape')
     await drawerSettled(false)
+    // Hidden once its slide-out transition ends (visibility flips after it), so wait for that.
+    await link.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {})
     assert.equal(await link.isVisible(), false, 'Escape closes the navigation')
     await menu.click()
     await drawerSettled(true)
