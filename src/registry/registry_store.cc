@@ -18,6 +18,8 @@
 
 #include "registry/registry.h"
 
+#include "common/json_parse.h"
+
 namespace careflow::registry {
 
 using nlohmann::json;
@@ -75,9 +77,12 @@ SchemaInfo schema_from_json(const json& s) {
 
 }  // namespace
 
+// Depth-limited: compact() runs before the schema is validated, and dump() recurses, so an
+// unbounded parse of a 30,000-deep schema overflowed the stack. Text it cannot parse within the
+// limit is kept as it is; validation then refuses it naming the limit.
 std::string SchemaRegistry::compact(const std::string& schema) {
-  auto j = nlohmann::ordered_json::parse(schema, nullptr, false);
-  return j.is_discarded() ? schema : j.dump();
+  auto j = parse_ordered_json(schema);
+  return j.is_ok() ? j->dump() : schema;
 }
 
 // The same text may be a valid Avro schema and a valid JSON Schema ({"type":"string"}): as in
