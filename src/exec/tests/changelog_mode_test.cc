@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "exec/connectors/job_runner.h"
+#include "exec/tests/registry_formats_fixture.h"
 #include "exec/session.h"
 #include "log/embedded_log.h"
 #include "registry/registry.h"
@@ -31,16 +32,10 @@ class ChangelogModeTest : public ::testing::Test {
     auto log = log::EmbeddedLog::open((dir_ / "log").string());
     ASSERT_TRUE(log.is_ok()) << log.status().to_string();
     log_ = std::move(log).value();
-    auto reg = registry::SchemaRegistry::open((dir_ / "registry").string());
-    ASSERT_TRUE(reg.is_ok()) << reg.status().to_string();
-    registry_ = std::move(reg).value();
-    client_ = registry::embedded_client(*registry_);
-    registries_ = std::make_unique<SchemaRegistryClients>(client_.get(), serde::SerializerOptions{}, nullptr);
+    embedded_.open(dir_ / "registry");
   }
   void TearDown() override {
-    registries_.reset();
-    client_.reset();
-    registry_.reset();
+    embedded_.close();
     log_.reset();
     std::filesystem::remove_all(dir_);
   }
@@ -92,9 +87,9 @@ class ChangelogModeTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   std::unique_ptr<log::EmbeddedLog> log_;
-  std::unique_ptr<registry::SchemaRegistry> registry_;
-  std::unique_ptr<serde::RegistryClient> client_;
-  std::unique_ptr<SchemaRegistryClients> registries_;
+  test_support::EmbeddedRegistry embedded_;
+  std::unique_ptr<serde::RegistryClient>& client_ = embedded_.client;
+  std::unique_ptr<SchemaRegistryClients>& registries_ = embedded_.clients;
   Session session_;
   std::vector<std::unique_ptr<Job>> jobs_;
 };

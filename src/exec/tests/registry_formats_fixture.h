@@ -16,22 +16,38 @@ namespace careflow::exec::test_support {
 
 using values::DataType;
 
+// A real embedded Schema Registry in a folder, its client and the formats' view of it; each
+// depends on the one before (members are destroyed in reverse, and close() releases them so).
+struct EmbeddedRegistry {
+  // Opens it; a failure is reported to the running test and leaves the members null.
+  void open(const std::filesystem::path& dir) {
+    auto reg = registry::SchemaRegistry::open(dir.string());
+    ASSERT_TRUE(reg.is_ok()) << reg.status().to_string();
+    registry = std::move(reg).value();
+    client = registry::embedded_client(*registry);
+    clients = std::make_unique<SchemaRegistryClients>(client.get(), serde::SerializerOptions{}, nullptr);
+  }
+  void close() {
+    clients.reset();
+    client.reset();
+    registry.reset();
+  }
+
+  std::unique_ptr<registry::SchemaRegistry> registry;
+  std::unique_ptr<serde::RegistryClient> client;
+  std::unique_ptr<SchemaRegistryClients> clients;
+};
+
 class RegistryFormatsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
            ("careflow-registry-formats-" + std::to_string(getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
-    auto reg = registry::SchemaRegistry::open(dir_.string());
-    ASSERT_TRUE(reg.is_ok()) << reg.status().to_string();
-    registry_ = std::move(reg).value();
-    client_ = registry::embedded_client(*registry_);
-    registries_ = std::make_unique<SchemaRegistryClients>(client_.get(), serde::SerializerOptions{}, nullptr);
+    embedded_.open(dir_);
   }
   void TearDown() override {
-    registries_.reset();
-    client_.reset();
-    registry_.reset();
+    embedded_.close();
     std::filesystem::remove_all(dir_);
   }
 
@@ -78,9 +94,10 @@ class RegistryFormatsTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
-  std::unique_ptr<registry::SchemaRegistry> registry_;
-  std::unique_ptr<serde::RegistryClient> client_;
-  std::unique_ptr<SchemaRegistryClients> registries_;
+  EmbeddedRegistry embedded_;
+  std::unique_ptr<registry::SchemaRegistry>& registry_ = embedded_.registry;
+  std::unique_ptr<serde::RegistryClient>& client_ = embedded_.client;
+  std::unique_ptr<SchemaRegistryClients>& registries_ = embedded_.clients;
   Session session_;
 };
 
