@@ -176,8 +176,12 @@ def careflow_up(url, directory):
     assert {"Pressure", "FlowRate", "FlowLevel"} <= {m["metric_name"] for m in metrics}, metrics
     assert all(isinstance(m["ts"], int) and isinstance(m["metric_value"], float) for m in metrics), metrics
     events = decoded["hc_raw_device_events"]
-    assert [(e["event_type"], e["battery_level"], e["plugged"], e["inside_geofence"]) for e in events] == [
-        ("power-status", 42.0, True, None), ("gps", None, None, False)], events
+    # The reference's fields: a power status carries the battery, a GPS fix its position (and no battery).
+    assert [(e["event_type"], e["battery_level"], e["plugged"]) for e in events] == [
+        ("POWER_STATUS", 42, True), ("GPS", None, None)], events
+    assert events[0]["lat"] is None and events[0]["lng"] is None, events
+    assert isinstance(events[1]["lat"], float) and isinstance(events[1]["lng"], float), events
+    assert len({e["event_id"] for e in events}) == 2 and all(e["hw_model"] for e in events), events
     assert all(e["device_id"] == "DEV-P002" and e["patient_id"] == "P002" for e in events), events
     print(f"careflow up: {len(metrics)} readings and {len(events)} events decode with confluent-kafka")
 
