@@ -11,29 +11,13 @@ ConnectorRegistry& ConnectorRegistry::global() {
   return registry;
 }
 
-void ConnectorRegistry::add(ConnectorDefinition definition) { connectors_.push_back(std::move(definition)); }
-
-const ConnectorDefinition* ConnectorRegistry::find(std::string_view identifier) const {
-  for (const ConnectorDefinition& c : connectors_) {
-    if (c.identifier == identifier) return &c;
-  }
-  return nullptr;
-}
-
 const ConnectorDefinition* ConnectorRegistry::for_table(const sql::TableDef& table) const {
   if (const std::string* c = table.option("connector")) return find(*c);
-  for (const ConnectorDefinition& c : connectors_) {
-    if (c.is_default) return &c;
-  }
-  return nullptr;
+  return find_if([](const ConnectorDefinition& c) { return c.is_default; });
 }
 
 std::string ConnectorRegistry::known(bool sinks_only) const {
-  std::vector<std::string> names;
-  for (const ConnectorDefinition& c : connectors_) {
-    if (!sinks_only || c.make_sink) names.push_back(c.identifier);
-  }
-  return quoted_names(std::move(names));
+  return IdentifierRegistry::known([sinks_only](const ConnectorDefinition& c) { return !sinks_only || c.make_sink; });
 }
 
 namespace {

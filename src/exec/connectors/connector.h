@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/identifier_registry.h"
 #include "common/status.h"
 #include "exec/formats/schema_registry_clients.h"
 #include "exec/row.h"
@@ -65,27 +66,19 @@ struct ConnectorDefinition {
   bool is_default = false;    // the connector of a table without a 'connector' option
 };
 
-class ConnectorRegistry {
+class ConnectorRegistry : public IdentifierRegistry<ConnectorDefinition> {
  public:
   static ConnectorRegistry& global();
-  void add(ConnectorDefinition definition);
   // The table's connector: its 'connector' option, else the default. Null for an unknown one.
   const ConnectorDefinition* for_table(const sql::TableDef& table) const;
-  const ConnectorDefinition* find(std::string_view identifier) const;
   // "'datagen', 'filesystem', ... and 'upsert-kafka'": the identifiers, sorted, for messages;
   // only the writable ones with `sinks_only`.
   std::string known(bool sinks_only = false) const;
-
- private:
-  std::vector<ConnectorDefinition> connectors_;
 };
 
-#define CF_CONNECTOR_CONCAT_(a, b) a##b
-#define CF_CONNECTOR_CONCAT(a, b) CF_CONNECTOR_CONCAT_(a, b)
 // In a connector's own file: CF_REGISTER_CONNECTOR({"datagen", make_datagen_source, nullptr});
-#define CF_REGISTER_CONNECTOR(...)                                                              \
-  [[maybe_unused]] static const bool CF_CONNECTOR_CONCAT(cf_connector_registered_, __LINE__) = \
-      (::careflow::exec::ConnectorRegistry::global().add(::careflow::exec::ConnectorDefinition __VA_ARGS__), true)
+#define CF_REGISTER_CONNECTOR(...) \
+  CF_JOIN_REGISTRY(::careflow::exec::ConnectorRegistry::global(), ::careflow::exec::ConnectorDefinition __VA_ARGS__)
 
 // The table's source. InvalidArgument for an unknown connector, a connector that cannot be read
 // or options that make no sense (an unknown format, a file that is not there); a missing topic is

@@ -35,31 +35,8 @@ FormatRegistry& FormatRegistry::global() {
   return registry;
 }
 
-void FormatRegistry::add(FormatDefinition definition) { formats_.push_back(std::move(definition)); }
-
-const FormatDefinition* FormatRegistry::find(std::string_view identifier) const {
-  for (const FormatDefinition& f : formats_) {
-    if (f.identifier == identifier) return &f;
-  }
-  return nullptr;
-}
-
-std::string quoted_names(std::vector<std::string> names) {
-  std::sort(names.begin(), names.end());
-  std::string out;
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
-    out += "'" + names[i] + "'";
-  }
-  return out;
-}
-
 std::string FormatRegistry::known(bool keys_only) const {
-  std::vector<std::string> names;
-  for (const FormatDefinition& f : formats_) {
-    if (!keys_only || f.key_format) names.push_back(f.identifier);
-  }
-  return quoted_names(std::move(names));
+  return IdentifierRegistry::known([keys_only](const FormatDefinition& f) { return !keys_only || f.key_format; });
 }
 
 bool is_confluent_cloud_registry_format(std::string_view format) {

@@ -47,6 +47,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/identifier_registry.h"
 #include "common/status.h"
 #include "exec/formats/schema_registry_clients.h"
 #include "exec/row.h"
@@ -88,28 +89,17 @@ struct FormatDefinition {
   bool key_format = false;       // may also stand in 'key.format'
 };
 
-class FormatRegistry {
+class FormatRegistry : public IdentifierRegistry<FormatDefinition> {
  public:
   static FormatRegistry& global();
-  void add(FormatDefinition definition);
-  const FormatDefinition* find(std::string_view identifier) const;
-  // "'avro', 'avro-confluent', ... and 'raw'": every identifier, sorted, for error messages.
+  // "'avro', 'avro-confluent', ... and 'raw'": the identifiers, sorted, for error messages; only
+  // those that may stand in 'key.format' with `keys_only`.
   std::string known(bool keys_only = false) const;
-
- private:
-  std::vector<FormatDefinition> formats_;
 };
 
-#define CF_FORMAT_CONCAT_(a, b) a##b
-#define CF_FORMAT_CONCAT(a, b) CF_FORMAT_CONCAT_(a, b)
 // In a format's own file: CF_REGISTER_FORMAT({"json", make_json_format, true});
-#define CF_REGISTER_FORMAT(...)                                                            \
-  [[maybe_unused]] static const bool CF_FORMAT_CONCAT(cf_format_registered_, __LINE__) = \
-      (::careflow::exec::FormatRegistry::global().add(::careflow::exec::FormatDefinition __VA_ARGS__), true)
-
-// "'a', 'b' and 'c'": the names quoted and sorted, for messages that list what is known (the
-// format and connector registries).
-std::string quoted_names(std::vector<std::string> names);
+#define CF_REGISTER_FORMAT(...) \
+  CF_JOIN_REGISTRY(::careflow::exec::FormatRegistry::global(), ::careflow::exec::FormatDefinition __VA_ARGS__)
 
 // The table's value format: 'value.format', else 'format', else "json".
 std::string value_format_of(const sql::TableDef& table);
