@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "api/analytics_routes.h"
@@ -46,6 +47,38 @@ std::vector<std::string> comma_list(const std::string& text) {
     start = end + 1;
   }
   return items;
+}
+
+// The newest record timestamp on `topic`, or nullopt when it holds none.
+Result<std::optional<int64_t>> newest_timestamp(const log::Topics& topics, const std::string& topic) {
+  CF_ASSIGN_OR_RETURN(auto partitions, topics.partition_offsets(topic));
+  std::optional<int64_t> newest;
+  for (const log::PartitionInfo& p : partitions) {
+    if (p.end_offset <= p.start_offset) continue;
+    CF_ASSIGN_OR_RETURN(log::FetchResult last, topics.fetch({topic, p.partition}, p.end_offset - 1, {1, 1 << 20}));
+    for (const log::Record& r : last.records) newest = std::max(newest.value_or(r.timestamp_ms), r.timestamp_ms);
+  }
+  return newest;
+}
+
+Result<sim::SimulatorOptions> simulator_options(const Config& config) {
+  sim::SimulatorOptions options;
+  options.tick_interval = std::chrono::milliseconds(config.integer("simulator.tick_ms"));
+  options.seed = static_cast<uint64_t>(config.integer("simulator.seed"));
+  CF_ASSIGN_OR_RETURN(options.time.mode, sim::parse_time_mode(config.str("simulator.time")));
+  CF_ASSIGN_OR_RETURN(options.time.start_ms, sim::parse_story_start(config.str("simulator.story_start"), wall_clock_ms()));
+  options.time.step_ms = config.integer("simulator.story_step_ms");
+  options.noise.outlier_probability = config.number("simulator.outlier_probability");
+  options.noise.outlier_size = config.number("simulator.outlier_size");
+  if (!(options.noise.outlier_probability >= 0 && options.noise.outlier_probability <= 1)) {
+    return Status::invalid_argument(
+        fmt::format("simulator.outlier_probability must be from 0 to 1, got {}", options.noise.outlier_probability));
+  }
+  if (!(options.noise.outlier_size > 0 && options.noise.outlier_size <= 100)) {
+    return Status::invalid_argument(
+        fmt::format("simulator.outlier_size must be above 0 and at most 100, got {}", options.noise.outlier_size));
+  }
+  return options;
 }
 
 }  // namespace
@@ -159,15 +192,21 @@ Status Services::start_api(const Config& config) {
   CF_RETURN_IF_ERROR(open_device_records(config).with_context("simulator.format"));
   readings_ = std::make_unique<sim::ReadingFanOut>(*device_records_, *log_, kDeviceMetricsTopic);
   readings_->add_listener([this](const sim::Reading& r) { hub_->publish(r.to_json()); });
-  sim::SimulatorOptions sim_options;
-  sim_options.tick_interval = std::chrono::milliseconds(config.integer("simulator.tick_ms"));
-  sim_options.seed = static_cast<uint64_t>(config.integer("simulator.seed"));
+  CF_ASSIGN_OR_RETURN(sim::SimulatorOptions sim_options, simulator_options(config));
   simulator_ = std::make_unique<sim::Simulator>(
       sim_options, [this] { return sim::load_targets_from_store(*db_, wall_clock_ms()); },
       [this](const std::vector<sim::Reading>& readings) { return readings_->write(readings); });
+  // Story time goes on after the newest reading or event an earlier run left on the topics.
+  for (const char* topic : {kDeviceMetricsTopic, api::kDeviceEventsTopic}) {
+    CF_ASSIGN_OR_RETURN(std::optional<int64_t> newest, newest_timestamp(*log_, topic));
+    if (newest) simulator_->resume_story_after(*newest);
+  }
   api::add_domain_routes(router_, *db_, &cache_);
   api::add_simulation_routes(router_, *simulator_);
-  api::add_device_event_routes(router_, *db_, *log_, *device_records_);
+  api::DeviceEventHooks event_hooks;
+  event_hooks.event_time = [this] { return simulator_->event_time_ms(); };
+  event_hooks.recorded = [this](const nlohmann::json& event) { hub_->publish_device_event(event); };
+  api::add_device_event_routes(router_, *db_, *log_, *device_records_, std::move(event_hooks));
   api::add_analytics_routes(router_, *log_);
   hub_->add_routes(router_, *server_);
   std::vector<api::HealthCheck> checks = {
@@ -226,6 +265,13 @@ std::string Services::url() const {
   return fmt::format("http://{}:{}/", host, server_ ? server_->port() : 0);
 }
 
+std::string Services::story_time_description() const {
+  const nlohmann::json t = simulator_->status()["storyTime"];
+  if (t["mode"] == "real") return "event time is the wall clock (simulator.time = real)";
+  return fmt::format("story time from {}, {} min per round (simulator.time = story)", t["nowIso"].get<std::string>(),
+                     t["stepMs"].get<int64_t>() / 60000.0);
+}
+
 std::vector<std::string> Services::describe() const {
   return {fmt::format("data:      {}", data_dir_),
           fmt::format("database:  {}", database_where_),
@@ -234,7 +280,8 @@ std::vector<std::string> Services::describe() const {
                              prefix_, cdc_registry_client_ ? "Avro" : "JSON")
                : std::string("cdc:       off (cdc.enabled = false)"),
           fmt::format("API:       {}  (try {}health, {}openapi.json)", url(), url(), url()),
-          fmt::format("simulator: {} and {} as {}", kDeviceMetricsTopic, api::kDeviceEventsTopic, device_records_where_),
+          fmt::format("simulator: {} and {} as {}; {}", kDeviceMetricsTopic, api::kDeviceEventsTopic, device_records_where_,
+                      story_time_description()),
           fmt::format("registry:  {}subjects (Confluent Schema Registry API; state in {}/registry)", url(), data_dir_),
           fmt::format("web app:   {}", web_dir_.empty() ? "not built yet (the web app arrives with its own issue)" : url())};
 }

@@ -49,6 +49,7 @@ class Services {
   Status start_cdc(const Config& config);
   // The registry client and encoder the simulator and the device-event route write with.
   Status open_device_records(const Config& config);
+  std::string story_time_description() const;
 
   std::string data_dir_;
   std::string database_where_;
