@@ -201,5 +201,54 @@ TEST_F(SimAvroTest, ARegistryThatDoesNotAnswerIsReportedAndNothingIsWrittenAsJso
   }
 }
 
+// Story time (issue 22) on a real careflow up with the default clock settings (one round a second, 5
+// minutes of story time a round, starting three days back): an hour of readings on the topic within
+// a minute of wall time, rounds exactly one step apart, device events at the current round's time,
+// and after a restart the story goes on after the newest reading instead of starting over.
+TEST_F(SimAvroTest, AnHourOfStoryTimeWithinAMinuteOfWallTimeResumedAfterARestart) {
+  start_up({"simulator.tick_ms=1000"});
+  EXPECT_NE(read_file(up_.out_path).find("5 min per round (simulator.time = story)"), std::string::npos)
+      << read_file(up_.out_path);
+  const auto wall_start = std::chrono::steady_clock::now();
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count();
+  simulate(13);  // 13 rounds: 12 steps of 5 minutes
+  const auto wall = std::chrono::steady_clock::now() - wall_start;
+  EXPECT_LT(wall, std::chrono::seconds(60));
+  auto event = http::testing::call(http_port_, "POST", "/device/DEV-P001/events/button-press");
+  ASSERT_EQ(event.status, 201) << event.body;
+  EXPECT_EQ(http::testing::call(http_port_, "POST", "/simulation/stop").status, 200);
+  const nlohmann::json story = http::testing::call(http_port_, "GET", "/simulation/status").json()["storyTime"];
+  EXPECT_EQ(story["mode"], "story");
+  EXPECT_EQ(story["stepMs"], 300000);
+  stop_up();
+
+  auto decoded = consume("hc_raw_device_metrics", "avro");
+  ASSERT_EQ(decoded.exit_code, 0) << decoded.err;
+  std::vector<int64_t> rounds;
+  for (const std::string& line : lines_of(decoded.out)) {
+    const int64_t ts = nlohmann::json::parse(line)["ts"];
+    if (rounds.empty() || rounds.back() != ts) rounds.push_back(ts);
+  }
+  ASSERT_GE(rounds.size(), 13u) << decoded.out;
+  // The default start: three days back, at the start of an hour.
+  EXPECT_EQ(rounds[0] % 3600000, 0);
+  EXPECT_NEAR(static_cast<double>(now_ms - rounds[0]), 72.0 * 3600000, 3600000.0);
+  for (size_t i = 1; i < rounds.size(); ++i) EXPECT_EQ(rounds[i] - rounds[i - 1], 300000) << i;
+  EXPECT_GE(rounds.back() - rounds.front(), 3600000);
+  EXPECT_EQ(event.json()["event_ts"], rounds.back());  // the event happened in the last round
+
+  start_up({"simulator.tick_ms=100"});
+  simulate(2);
+  EXPECT_EQ(http::testing::call(http_port_, "POST", "/simulation/stop").status, 200);
+  stop_up();
+  auto again = consume("hc_raw_device_metrics", "avro");
+  const std::vector<std::string> all = lines_of(again.out);
+  ASSERT_GT(all.size(), lines_of(decoded.out).size());
+  EXPECT_EQ(nlohmann::json::parse(all.back())["ts"].get<int64_t>() % 300000, rounds.back() % 300000);
+  EXPECT_GT(nlohmann::json::parse(all.back())["ts"].get<int64_t>(), rounds.back());
+  EXPECT_EQ(nlohmann::json::parse(all[lines_of(decoded.out).size()])["ts"], rounds.back() + 300000);
+}
+
 }  // namespace
 }  // namespace careflow::testing
