@@ -17,6 +17,7 @@
 #include "cdc/capture_report.h"
 #include "common/logging.h"
 #include "registry/registry_routes.h"
+#include "sim/dimension_seed.h"
 #include "sim/store_targets.h"
 #include "store/migrations.h"
 
@@ -201,6 +202,7 @@ Status Services::start_api(const Config& config) {
     CF_ASSIGN_OR_RETURN(std::optional<int64_t> newest, newest_timestamp(*log_, topic));
     if (newest) simulator_->resume_story_after(*newest);
   }
+  seed_dimensions(config);
   api::add_domain_routes(router_, *db_, &cache_);
   api::add_simulation_routes(router_, *simulator_);
   api::DeviceEventHooks event_hooks;
@@ -213,7 +215,8 @@ Status Services::start_api(const Config& config) {
       {"database", [this] { return db_->exec("SELECT 1").status(); }},
       {"log", [this] { return log_->partition_offsets(kDeviceMetricsTopic).status(); }},
       {"simulator", [this] { return simulator_->health(); }},
-      {"telemetry", [this] { return hub_->health(); }}};
+      {"telemetry", [this] { return hub_->health(); }},
+      {"dimensions", [this] { return dimensions_seeded_; }}};
   if (cdc_) {
     // Down while it has failed or is retrying a lost connection; the web app's header shows it.
     checks.push_back({"cdc", [this] {
@@ -230,6 +233,23 @@ Status Services::start_api(const Config& config) {
   CF_RETURN_IF_ERROR(server_->start());
   log_info("api", "listening", {{"url", url()}});
   return Status::ok();
+}
+
+// Not fatal: careflow runs without them (a registry that does not answer shows in GET /health as the
+// "dimensions" component until the next start seeds them).
+void Services::seed_dimensions(const Config& config) {
+  auto seeded = sim::seed_dimension_topics(*db_, *log_, *device_records_, default_topic_config(config),
+                                           simulator_->event_time_ms());
+  if (!seeded) {
+    dimensions_seeded_ = Status::unavailable(
+        fmt::format("the dimension topics were not seeded at start: {}", seeded.status().to_string()));
+    log_error("sim", "dimension topics not seeded", {{"error", seeded.status().to_string()}});
+    return;
+  }
+  dimensions_where_ = fmt::format("{}, {}, {} ({} appended, {} already there)", sim::kDeviceAssignmentsTopic,
+                                  sim::kCareAreasTopic, sim::kOtaAllowlistTopic, seeded->appended, seeded->unchanged);
+  log_info("sim", "dimension topics seeded",
+           {{"appended", std::to_string(seeded->appended)}, {"unchanged", std::to_string(seeded->unchanged)}});
 }
 
 Status Services::open_device_records(const Config& config) {
@@ -282,6 +302,7 @@ std::vector<std::string> Services::describe() const {
           fmt::format("API:       {}  (try {}health, {}openapi.json)", url(), url(), url()),
           fmt::format("simulator: {} and {} as {}; {}", kDeviceMetricsTopic, api::kDeviceEventsTopic, device_records_where_,
                       story_time_description()),
+          fmt::format("dimensions: {}", dimensions_where_.empty() ? dimensions_seeded_.to_string() : dimensions_where_),
           fmt::format("registry:  {}subjects (Confluent Schema Registry API; state in {}/registry)", url(), data_dir_),
           fmt::format("web app:   {}", web_dir_.empty() ? "not built yet (the web app arrives with its own issue)" : url())};
 }

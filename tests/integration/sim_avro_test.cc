@@ -98,7 +98,10 @@ TEST_F(SimAvroTest, ReadingsAndEventsAreConfluentAvroUnderTheFlinkDevContext) {
   const nlohmann::json subjects = http::testing::call(http_port_, "GET", "/subjects").json();
   const std::set<std::string> listed(subjects.begin(), subjects.end());
   for (const char* s : {":.flink-dev:hc_raw_device_metrics-value", ":.flink-dev:hc_raw_device_metrics-key",
-                        ":.flink-dev:hc_raw_device_events-value", ":.flink-dev:hc_raw_device_events-key"}) {
+                        ":.flink-dev:hc_raw_device_events-value", ":.flink-dev:hc_raw_device_events-key",
+                        ":.flink-dev:hc_raw_device_assignments-value", ":.flink-dev:hc_raw_device_assignments-key",
+                        ":.flink-dev:hc_raw_care_areas-value", ":.flink-dev:hc_raw_care_areas-key",
+                        ":.flink-dev:hc_raw_ota_allowlist-value", ":.flink-dev:hc_raw_ota_allowlist-key"}) {
     EXPECT_TRUE(listed.count(s)) << s << " not in " << subjects.dump();
   }
   auto latest = http::testing::call(http_port_, "GET", "/subjects/:.flink-dev:hc_raw_device_metrics-value/versions/latest");
@@ -150,6 +153,19 @@ TEST_F(SimAvroTest, ReadingsAndEventsAreConfluentAvroUnderTheFlinkDevContext) {
   ASSERT_EQ(keys.exit_code, 0) << keys.err;
   const std::string key = nlohmann::json::parse(keys.out)["key"];
   EXPECT_EQ(key.substr(5), "\x10" "DEV-P001");  // zigzag length 8, then the bytes
+
+  // The dimension topics, seeded at start in Avro (sim/dimension_seed.h).
+  auto areas = consume("hc_raw_care_areas", "avro");
+  ASSERT_EQ(areas.exit_code, 0) << areas.err;
+  const std::vector<std::string> area_lines = lines_of(areas.out);
+  ASSERT_EQ(area_lines.size(), 6u) << areas.out;
+  const nlohmann::json p006 = nlohmann::json::parse(area_lines[5]);
+  EXPECT_EQ(p006["patient_id"], "P006");
+  EXPECT_EQ(p006["radius_m"], 500.0);
+  auto assignments = consume("hc_raw_device_assignments", "avro");
+  ASSERT_EQ(lines_of(assignments.out).size(), 6u) << assignments.out << assignments.err;
+  EXPECT_EQ(nlohmann::json::parse(lines_of(assignments.out)[0])["assignment_id"], "ASG-DEV-P001-P001");
+  EXPECT_EQ(lines_of(consume("hc_raw_ota_allowlist", "avro").out).size(), 6u);
 }
 
 TEST_F(SimAvroTest, JsonWhenAskedAndNothingRegistered) {
@@ -242,6 +258,8 @@ TEST_F(SimAvroTest, AnHourOfStoryTimeWithinAMinuteOfWallTimeResumedAfterARestart
   simulate(2);
   EXPECT_EQ(http::testing::call(http_port_, "POST", "/simulation/stop").status, 200);
   stop_up();
+  // Restarted, the dimension topics got nothing new: no duplicates.
+  EXPECT_EQ(lines_of(consume("hc_raw_device_assignments", "value").out).size(), 6u);
   auto again = consume("hc_raw_device_metrics", "avro");
   const std::vector<std::string> all = lines_of(again.out);
   ASSERT_GT(all.size(), lines_of(decoded.out).size());
