@@ -6,7 +6,18 @@ import vue from '@vitejs/plugin-vue'
 // (`careflow up`, port 8000 unless CAREFLOW_URL says otherwise). The app uses hash routes, so
 // no page path can shadow an API path.
 const careflow = process.env.CAREFLOW_URL ?? 'http://127.0.0.1:8000'
-const apiPrefixes = ['/health', '/openapi.json', '/patients', '/devices', '/prescriptions', '/simulation', '/device/', '/telemetry']
+const apiPrefixes = [
+  '/health',
+  '/openapi.json',
+  '/patients',
+  '/devices',
+  '/prescriptions',
+  '/simulation',
+  '/device/',
+  '/device-events',
+  '/analytics',
+  '/telemetry',
+]
 
 export default defineConfig({
   plugins: [vue()],

@@ -9,7 +9,6 @@
 #include <span>
 #include <variant>
 
-#include "common/clock.h"
 #include "http/json_body.h"
 #include "sim/device_event.h"
 #include "store/repository.h"
@@ -63,8 +62,8 @@ std::optional<http::HttpResponse> check_body(const EventKind& kind, const nlohma
 // Records device events; keeps the presses per device, which the reference answers as press_count.
 class DeviceEventRecorder {
  public:
-  DeviceEventRecorder(store::Database& db, log::Topics& topics, sim::DeviceRecordEncoder& events)
-      : db_(db), topics_(topics), events_(events) {}
+  DeviceEventRecorder(store::Database& db, log::Topics& topics, sim::DeviceRecordEncoder& events, DeviceEventHooks hooks)
+      : db_(db), topics_(topics), events_(events), hooks_(std::move(hooks)) {}
 
   // One event of `kind` for the device row `device`, with a body already checked.
   Answer record(const EventKind& kind, const nlohmann::json& device, const nlohmann::json& body) {
@@ -82,7 +81,7 @@ class DeviceEventRecorder {
     event.event_type = kind.event_type;
     event.hw_model = text_or_none(device, "model_type");
     event.sw_version = text_or_none(device, "software_version");
-    event.event_ts = wall_clock_ms();
+    event.event_ts = hooks_.event_time();
     nlohmann::json answer = {{"event_id", event.event_id}};
     if (kind.event_type == std::string(sim::kPowerStatus)) {
       event.battery_level = body.value("battery_level", 75);
@@ -102,6 +101,7 @@ class DeviceEventRecorder {
     if (!record) return http::HttpResponse::from_status(record.status());
     auto appended = topics_.append({kDeviceEventsTopic, 0}, std::span(&*record, 1));
     if (!appended) return http::HttpResponse::from_status(appended.status());
+    if (hooks_.recorded) hooks_.recorded(event.to_json());
     if (kind.event_type == std::string(sim::kButtonPressed)) answer["press_count"] = count_press(device_id);
     answer.update({{"device_id", device_id}, {"patient_id", patient_id}, {"event_type", event.event_type},
                    {"event_ts", event.event_ts}, {"offset", *appended}});
@@ -173,14 +173,16 @@ class DeviceEventRecorder {
   store::Database& db_;
   log::Topics& topics_;
   sim::DeviceRecordEncoder& events_;
+  const DeviceEventHooks hooks_;
   std::mutex mutex_;  // presses_, counted from the API's threads
   std::map<std::string, int64_t> presses_;
 };
 
 }  // namespace
 
-void add_device_event_routes(http::Router& router, store::Database& db, log::Topics& topics, sim::DeviceRecordEncoder& events) {
-  auto recorder = std::make_shared<DeviceEventRecorder>(db, topics, events);
+void add_device_event_routes(http::Router& router, store::Database& db, log::Topics& topics, sim::DeviceRecordEncoder& events,
+                             DeviceEventHooks hooks) {
+  auto recorder = std::make_shared<DeviceEventRecorder>(db, topics, events, std::move(hooks));
   router.add("POST", "/device/{deviceId}/events/{type}", [recorder](http::HttpRequest& r) { return recorder->one(r); },
              "Record a device event (button-press, power-status, gps) on topic hc_raw_device_events");
   router.add("POST", "/device-events/simulate-all", [recorder](http::HttpRequest& r) { return recorder->simulate_all(r); },

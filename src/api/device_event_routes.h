@@ -10,7 +10,14 @@
 //   POST /device-events/simulate-all[?device_id=]
 //        -> every device (or the one): a press, power 80 % plugged, GPS inside, GPS outside
 // Every answer also has device_id, patient_id, event_type, event_ts and the record's offset.
+// event_ts is the hooks' event time: the simulator's story time in careflow up (sim/story_clock.h).
 
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+
+#include "common/clock.h"
 #include "http/router.h"
 #include "log/topics.h"
 #include "sim/device_records.h"
@@ -20,8 +27,17 @@ namespace careflow::api {
 
 inline constexpr const char* kDeviceEventsTopic = "hc_raw_device_events";
 
+struct DeviceEventHooks {
+  // The event_ts of an event recorded now.
+  std::function<int64_t()> event_time = [] { return wall_clock_ms(); };
+  // Called with each event's record value (DeviceEvent::to_json) once it is on the topic, from the
+  // request's thread (the live stream); must not block. None by default.
+  std::function<void(const nlohmann::json&)> recorded = nullptr;
+};
+
 // Events are written with `events` (Avro through the registry, or JSON: simulator.format); an event
 // the encoder cannot write (the registry does not answer) is answered 503 and not appended.
-void add_device_event_routes(http::Router& router, store::Database& db, log::Topics& topics, sim::DeviceRecordEncoder& events);
+void add_device_event_routes(http::Router& router, store::Database& db, log::Topics& topics, sim::DeviceRecordEncoder& events,
+                             DeviceEventHooks hooks = {});
 
 }  // namespace careflow::api

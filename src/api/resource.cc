@@ -2,6 +2,7 @@
 #include "http/json_body.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
 #include <map>
@@ -26,8 +27,6 @@ std::string camel_case(std::string_view snake) {
   return out;
 }
 
-constexpr const char* kParameterNames[] = {"Pressure", "FlowRate", "FlowLevel", "BloodGlucose"};
-
 std::optional<std::string> check_parameter(const nlohmann::json& p, size_t index, nlohmann::json& clean) {
   const std::string at = fmt::format("parameters[{}]", index);
   if (!p.is_object()) return at + " must be an object";
@@ -39,8 +38,9 @@ std::optional<std::string> check_parameter(const nlohmann::json& p, size_t index
   }
   if (!p.contains("parameter_name") || !p["parameter_name"].is_string()) return at + ".parameter_name must be a string";
   const std::string name = p["parameter_name"];
-  if (std::find(std::begin(kParameterNames), std::end(kParameterNames), name) == std::end(kParameterNames)) {
-    return fmt::format("{}.parameter_name '{}' is not one of Pressure, FlowRate, FlowLevel, BloodGlucose", at, name);
+  const auto& names = store::parameter_names();
+  if (std::find(names.begin(), names.end(), name) == names.end()) {
+    return fmt::format("{}.parameter_name '{}' is not one of {}", at, name, fmt::join(names, ", "));
   }
   for (const char* number : {"parameter_value", "parameter_tolerance"}) {
     if (!p.contains(number) || !p[number].is_number()) return fmt::format("{}.{} must be a number", at, number);

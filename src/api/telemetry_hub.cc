@@ -17,12 +17,18 @@ TelemetryHub::~TelemetryHub() {
   for (auto& c : clients_) c->close();
 }
 
-void TelemetryHub::publish(const nlohmann::json& reading) {
+void TelemetryHub::publish(const nlohmann::json& reading) { send_to_clients("telemetry", reading, recent_); }
+
+void TelemetryHub::publish_device_event(const nlohmann::json& event) {
+  send_to_clients("device-event", event, recent_device_events_);
+}
+
+void TelemetryHub::send_to_clients(const char* event_name, const nlohmann::json& data, std::deque<nlohmann::json>& ring) {
   // Formatted once and shared by every client's queue.
-  auto event = std::make_shared<const std::string>("event: telemetry\ndata: " + reading.dump() + "\n\n");
+  auto event = std::make_shared<const std::string>(std::string("event: ") + event_name + "\ndata: " + data.dump() + "\n\n");
   std::lock_guard lock(mutex_);
-  recent_.push_back(reading);
-  if (recent_.size() > keep_recent_) recent_.pop_front();
+  ring.push_back(data);
+  if (ring.size() > keep_recent_) ring.pop_front();
   last_event_ = std::chrono::steady_clock::now();
   std::erase_if(clients_, [&](const std::shared_ptr<http::EventStream>& c) { return !c->send(event); });
 }
@@ -30,6 +36,11 @@ void TelemetryHub::publish(const nlohmann::json& reading) {
 nlohmann::json TelemetryHub::recent() const {
   std::lock_guard lock(mutex_);
   return nlohmann::json(recent_);
+}
+
+nlohmann::json TelemetryHub::recent_device_events() const {
+  std::lock_guard lock(mutex_);
+  return nlohmann::json(recent_device_events_);
 }
 
 void TelemetryHub::attach(std::shared_ptr<http::EventStream> client) {
@@ -61,6 +72,9 @@ void TelemetryHub::ping_loop() {
 void TelemetryHub::add_routes(http::Router& router, http::HttpServer& server) {
   router.add("GET", "/telemetry/metrics", [this](http::HttpRequest&) { return http::HttpResponse::json(200, recent()); },
              "The latest readings (at most 200), oldest first");
+  router.add("GET", "/device-events/recent",
+             [this](http::HttpRequest&) { return http::HttpResponse::json(200, recent_device_events()); },
+             "The latest device events since careflow started, oldest first (live: event device-event on /telemetry/stream)");
   server.add_stream("/telemetry/stream", [this](const http::HttpRequest&, std::shared_ptr<http::EventStream> client) {
     attach(std::move(client));
   });

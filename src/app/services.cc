@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "api/analytics_routes.h"
@@ -16,6 +17,7 @@
 #include "cdc/capture_report.h"
 #include "common/logging.h"
 #include "registry/registry_routes.h"
+#include "sim/dimension_seed.h"
 #include "sim/store_targets.h"
 #include "store/migrations.h"
 
@@ -46,6 +48,38 @@ std::vector<std::string> comma_list(const std::string& text) {
     start = end + 1;
   }
   return items;
+}
+
+// The newest record timestamp on `topic`, or nullopt when it holds none.
+Result<std::optional<int64_t>> newest_timestamp(const log::Topics& topics, const std::string& topic) {
+  CF_ASSIGN_OR_RETURN(auto partitions, topics.partition_offsets(topic));
+  std::optional<int64_t> newest;
+  for (const log::PartitionInfo& p : partitions) {
+    if (p.end_offset <= p.start_offset) continue;
+    CF_ASSIGN_OR_RETURN(log::FetchResult last, topics.fetch({topic, p.partition}, p.end_offset - 1, {1, 1 << 20}));
+    for (const log::Record& r : last.records) newest = std::max(newest.value_or(r.timestamp_ms), r.timestamp_ms);
+  }
+  return newest;
+}
+
+Result<sim::SimulatorOptions> simulator_options(const Config& config) {
+  sim::SimulatorOptions options;
+  options.tick_interval = std::chrono::milliseconds(config.integer("simulator.tick_ms"));
+  options.seed = static_cast<uint64_t>(config.integer("simulator.seed"));
+  CF_ASSIGN_OR_RETURN(options.time.mode, sim::parse_time_mode(config.str("simulator.time")));
+  CF_ASSIGN_OR_RETURN(options.time.start_ms, sim::parse_story_start(config.str("simulator.story_start"), wall_clock_ms()));
+  options.time.step_ms = config.integer("simulator.story_step_ms");
+  options.noise.outlier_probability = config.number("simulator.outlier_probability");
+  options.noise.outlier_size = config.number("simulator.outlier_size");
+  if (!(options.noise.outlier_probability >= 0 && options.noise.outlier_probability <= 1)) {
+    return Status::invalid_argument(
+        fmt::format("simulator.outlier_probability must be from 0 to 1, got {}", options.noise.outlier_probability));
+  }
+  if (!(options.noise.outlier_size > 0 && options.noise.outlier_size <= 100)) {
+    return Status::invalid_argument(
+        fmt::format("simulator.outlier_size must be above 0 and at most 100, got {}", options.noise.outlier_size));
+  }
+  return options;
 }
 
 }  // namespace
@@ -159,22 +193,30 @@ Status Services::start_api(const Config& config) {
   CF_RETURN_IF_ERROR(open_device_records(config).with_context("simulator.format"));
   readings_ = std::make_unique<sim::ReadingFanOut>(*device_records_, *log_, kDeviceMetricsTopic);
   readings_->add_listener([this](const sim::Reading& r) { hub_->publish(r.to_json()); });
-  sim::SimulatorOptions sim_options;
-  sim_options.tick_interval = std::chrono::milliseconds(config.integer("simulator.tick_ms"));
-  sim_options.seed = static_cast<uint64_t>(config.integer("simulator.seed"));
+  CF_ASSIGN_OR_RETURN(sim::SimulatorOptions sim_options, simulator_options(config));
   simulator_ = std::make_unique<sim::Simulator>(
       sim_options, [this] { return sim::load_targets_from_store(*db_, wall_clock_ms()); },
       [this](const std::vector<sim::Reading>& readings) { return readings_->write(readings); });
+  // Story time goes on after the newest reading or event an earlier run left on the topics.
+  for (const char* topic : {kDeviceMetricsTopic, api::kDeviceEventsTopic}) {
+    CF_ASSIGN_OR_RETURN(std::optional<int64_t> newest, newest_timestamp(*log_, topic));
+    if (newest) simulator_->resume_story_after(*newest);
+  }
+  seed_dimensions(config);
   api::add_domain_routes(router_, *db_, &cache_);
   api::add_simulation_routes(router_, *simulator_);
-  api::add_device_event_routes(router_, *db_, *log_, *device_records_);
+  api::DeviceEventHooks event_hooks;
+  event_hooks.event_time = [this] { return simulator_->event_time_ms(); };
+  event_hooks.recorded = [this](const nlohmann::json& event) { hub_->publish_device_event(event); };
+  api::add_device_event_routes(router_, *db_, *log_, *device_records_, std::move(event_hooks));
   api::add_analytics_routes(router_, *log_);
   hub_->add_routes(router_, *server_);
   std::vector<api::HealthCheck> checks = {
       {"database", [this] { return db_->exec("SELECT 1").status(); }},
       {"log", [this] { return log_->partition_offsets(kDeviceMetricsTopic).status(); }},
       {"simulator", [this] { return simulator_->health(); }},
-      {"telemetry", [this] { return hub_->health(); }}};
+      {"telemetry", [this] { return hub_->health(); }},
+      {"dimensions", [this] { return dimensions_seeded_; }}};
   if (cdc_) {
     // Down while it has failed or is retrying a lost connection; the web app's header shows it.
     checks.push_back({"cdc", [this] {
@@ -191,6 +233,23 @@ Status Services::start_api(const Config& config) {
   CF_RETURN_IF_ERROR(server_->start());
   log_info("api", "listening", {{"url", url()}});
   return Status::ok();
+}
+
+// Not fatal: careflow runs without them (a registry that does not answer shows in GET /health as the
+// "dimensions" component until the next start seeds them).
+void Services::seed_dimensions(const Config& config) {
+  auto seeded = sim::seed_dimension_topics(*db_, *log_, *device_records_, default_topic_config(config),
+                                           simulator_->event_time_ms());
+  if (!seeded) {
+    dimensions_seeded_ = Status::unavailable(
+        fmt::format("the dimension topics were not seeded at start: {}", seeded.status().to_string()));
+    log_error("sim", "dimension topics not seeded", {{"error", seeded.status().to_string()}});
+    return;
+  }
+  dimensions_where_ = fmt::format("{}, {}, {} ({} appended, {} already there)", sim::kDeviceAssignmentsTopic,
+                                  sim::kCareAreasTopic, sim::kOtaAllowlistTopic, seeded->appended, seeded->unchanged);
+  log_info("sim", "dimension topics seeded",
+           {{"appended", std::to_string(seeded->appended)}, {"unchanged", std::to_string(seeded->unchanged)}});
 }
 
 Status Services::open_device_records(const Config& config) {
@@ -226,6 +285,13 @@ std::string Services::url() const {
   return fmt::format("http://{}:{}/", host, server_ ? server_->port() : 0);
 }
 
+std::string Services::story_time_description() const {
+  const nlohmann::json t = simulator_->status()["storyTime"];
+  if (t["mode"] == "real") return "event time is the wall clock (simulator.time = real)";
+  return fmt::format("story time from {}, {} min per round (simulator.time = story)", t["nowIso"].get<std::string>(),
+                     t["stepMs"].get<int64_t>() / 60000.0);
+}
+
 std::vector<std::string> Services::describe() const {
   return {fmt::format("data:      {}", data_dir_),
           fmt::format("database:  {}", database_where_),
@@ -234,7 +300,9 @@ std::vector<std::string> Services::describe() const {
                              prefix_, cdc_registry_client_ ? "Avro" : "JSON")
                : std::string("cdc:       off (cdc.enabled = false)"),
           fmt::format("API:       {}  (try {}health, {}openapi.json)", url(), url(), url()),
-          fmt::format("simulator: {} and {} as {}", kDeviceMetricsTopic, api::kDeviceEventsTopic, device_records_where_),
+          fmt::format("simulator: {} and {} as {}; {}", kDeviceMetricsTopic, api::kDeviceEventsTopic, device_records_where_,
+                      story_time_description()),
+          fmt::format("dimensions: {}", dimensions_where_.empty() ? dimensions_seeded_.to_string() : dimensions_where_),
           fmt::format("registry:  {}subjects (Confluent Schema Registry API; state in {}/registry)", url(), data_dir_),
           fmt::format("web app:   {}", web_dir_.empty() ? "not built yet (the web app arrives with its own issue)" : url())};
 }

@@ -49,6 +49,9 @@ class Services {
   Status start_cdc(const Config& config);
   // The registry client and encoder the simulator and the device-event route write with.
   Status open_device_records(const Config& config);
+  std::string story_time_description() const;
+  // hc_raw_device_assignments, hc_raw_care_areas, hc_raw_ota_allowlist (sim/dimension_seed.h).
+  void seed_dimensions(const Config& config);
 
   std::string data_dir_;
   std::string database_where_;
@@ -66,7 +69,9 @@ class Services {
   std::unique_ptr<serde::RegistryClient> registry_client_;  // null with simulator.format = json
   std::unique_ptr<sim::DeviceRecordEncoder> device_records_;
   std::string device_records_where_;
-  std::unique_ptr<sim::ReadingFanOut> readings_;  // hc_raw_device_metrics, then the live stream
+  std::unique_ptr<sim::ReadingFanOut> readings_;
+  Status dimensions_seeded_ = Status::ok();
+  std::string dimensions_where_;  // hc_raw_device_metrics, then the live stream
   api::ListCache cache_;
   http::Router router_;
   std::unique_ptr<api::TelemetryHub> hub_;

@@ -14,12 +14,13 @@ nlohmann::json or_null(const auto& optional) { return optional ? nlohmann::json(
 
 // The reference demo's care-area centres, so its geofence pipeline and careflow's agree on where
 // "inside" is.
-constexpr std::array<std::pair<std::string_view, GeoPoint>, 5> kCareAreaCentres = {{
+constexpr std::array<std::pair<std::string_view, GeoPoint>, 6> kCareAreaCentres = {{
     {"P001", {41.8781, -87.6298}},
     {"P002", {41.9214, -87.6513}},
     {"P003", {41.9484, -87.6553}},
     {"P004", {41.7948, -87.5901}},
     {"P005", {41.8566, -87.6244}},
+    {"P006", {41.8825, -87.6233}},
 }};
 
 }  // namespace
@@ -46,11 +47,16 @@ std::string new_event_id(std::string_view event_type) {
   return fmt::format("{}-{:012x}", prefix, rng() & 0xFFFFFFFFFFFFull);
 }
 
-GeoPoint care_area_position(std::string_view patient_id, bool inside) {
-  GeoPoint centre = kCareAreaCentres[0].second;
+CareArea care_area_of(std::string_view patient_id) {
+  CareArea area{kCareAreaCentres[0].second};
   for (const auto& [patient, point] : kCareAreaCentres) {
-    if (patient == patient_id) centre = point;
+    if (patient == patient_id) area.centre = point;
   }
+  return area;
+}
+
+GeoPoint care_area_position(std::string_view patient_id, bool inside) {
+  const GeoPoint centre = care_area_of(patient_id).centre;
   const double offset = inside ? 0.0005 : 0.05;
   return {centre.lat + offset, centre.lng + offset};
 }

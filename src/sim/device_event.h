@@ -43,10 +43,19 @@ struct GeoPoint {
   double lng = 0;
 };
 
-// Where a device reports itself when `inside` its patient's care area or not: the centre of the
-// patient's area (P001..P005 have the reference's Chicago-area centres, any other patient the first
-// one's) moved by 0.0005° when inside (about 60 m, within the 500 m radius) and by 0.05° when
-// outside (about 6 km).
+// A patient's care area: where their device should stay. P001..P005 have the reference's
+// Chicago-area centres, P006 (the insulin pump's patient) one of careflow's, any other patient the
+// first one's; every radius is 500 m. The same areas are seeded on topic hc_raw_care_areas
+// (sim/dimension_seed.h), so the geofence pipeline and the GPS events agree on "inside".
+struct CareArea {
+  GeoPoint centre;
+  double radius_m = 500;
+};
+CareArea care_area_of(std::string_view patient_id);
+
+// Where a device reports itself when `inside` its patient's care area or not: the area's centre
+// moved by 0.0005° when inside (about 60 m, within the 500 m radius) and by 0.05° when outside
+// (about 6 km).
 GeoPoint care_area_position(std::string_view patient_id, bool inside);
 
 }  // namespace careflow::sim

@@ -58,7 +58,36 @@ std::unique_ptr<DeviceRecordEncoder> DeviceRecordEncoder::avro(serde::RegistryCl
   e->event_key_ = std::make_unique<serde::AvroSerializer>(registry, parsed(kDeviceEventKeySchema), kDeviceEventKeySchema, key_options);
   e->metric_ = std::make_unique<serde::AvroSerializer>(registry, parsed(kDeviceMetricSchema), kDeviceMetricSchema, value_options);
   e->event_ = std::make_unique<serde::AvroSerializer>(registry, parsed(kDeviceEventSchema), kDeviceEventSchema, value_options);
+  e->registry_ = &registry;
+  e->key_options_ = key_options;
+  e->value_options_ = value_options;
   return e;
+}
+
+serde::AvroSerializer& DeviceRecordEncoder::serializer_for(const char* schema, bool is_key) {
+  auto& serializer = keyed_[{schema, is_key}];
+  if (!serializer) {
+    serializer = std::make_unique<serde::AvroSerializer>(*registry_, parsed(schema), schema, is_key ? key_options_ : value_options_);
+  }
+  return *serializer;
+}
+
+Result<log::Record> DeviceRecordEncoder::keyed(const std::string& topic, const KeyedRecord& r) {
+  if (format_ == RecordFormat::kJson) {
+    log::Record record;
+    record.key = r.key_text;
+    record.value = r.value_json.dump();
+    record.timestamp_ms = r.timestamp_ms;
+    return record;
+  }
+  serde::AvroSerializer* key = nullptr;
+  serde::AvroSerializer* value = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    key = &serializer_for(r.key_schema, true);
+    value = &serializer_for(r.value_schema, false);
+  }
+  return framed(topic, *key, r.key, *value, r.value, r.timestamp_ms);
 }
 
 Result<log::Record> DeviceRecordEncoder::framed(const std::string& topic, serde::AvroSerializer& key_serializer,

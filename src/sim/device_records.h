@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -48,13 +49,32 @@ class DeviceRecordEncoder {
   // event_ts.
   Result<log::Record> event(const std::string& topic, const DeviceEvent& event);
 
+  // Any other keyed record (the dimension topics, sim/dimension_seed.h): key and value each as an
+  // Avro datum of its schema (a constant of sim/device_schemas.h) with avro, or as the key's text
+  // and the value's JSON object with json.
+  struct KeyedRecord {
+    const char* key_schema;
+    serde::avro::Datum key;
+    std::string key_text;
+    const char* value_schema;
+    serde::avro::Datum value;
+    nlohmann::json value_json;
+    int64_t timestamp_ms = 0;
+  };
+  Result<log::Record> keyed(const std::string& topic, const KeyedRecord& record);
+
  private:
   explicit DeviceRecordEncoder(RecordFormat format) : format_(format) {}
   Result<log::Record> framed(const std::string& topic, serde::AvroSerializer& key_serializer, const serde::avro::Datum& key,
                              serde::AvroSerializer& value_serializer, const serde::avro::Datum& value, int64_t timestamp_ms);
 
+  serde::AvroSerializer& serializer_for(const char* schema, bool is_key);
+
   const RecordFormat format_;
   std::mutex mutex_;  // the serializers' id caches
+  serde::RegistryClient* registry_ = nullptr;  // avro
+  serde::SerializerOptions key_options_, value_options_;
+  std::map<std::pair<const char*, bool>, std::unique_ptr<serde::AvroSerializer>> keyed_;  // by schema, is_key
   std::unique_ptr<serde::AvroSerializer> key_;  // the readings' key: the device id
   std::unique_ptr<serde::AvroSerializer> event_key_;
   std::unique_ptr<serde::AvroSerializer> metric_;

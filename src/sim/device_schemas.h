@@ -67,4 +67,52 @@ inline constexpr const char* kDeviceEventKeySchema = R"({"type":"record","name":
 // hc_raw_device_metrics key: the device id, as the JSON path keys it, an Avro string under "<topic>-key".
 inline constexpr const char* kDeviceKeySchema = R"("string")";
 
+// ---- The dimension topics (sim/dimension_seed.h): compacted, keyed, seeded at start ----
+
+// hc_raw_device_assignments: which patient each device is assigned to. Key kDeviceIdKeySchema.
+//   assignment_id          "ASG-<device_id>-<patient_id>": a new assignment, a new id (the button
+//                          routing pipeline verifies each assignment with its first press)
+//   device_id, patient_id  the device and its patient
+//   hw_model               the device's model (devices.model_type), null when unknown
+//   assigned_at            epoch milliseconds: when the device row was created (devices.created_at)
+inline constexpr const char* kDeviceAssignmentSchema = R"({"type":"record","name":"DeviceAssignment","namespace":"careflow.healthcare",)"
+    R"("doc":"One device's current patient on topic hc_raw_device_assignments","fields":[)"
+    R"({"name":"assignment_id","type":"string"},)"
+    R"({"name":"device_id","type":"string"},)"
+    R"({"name":"patient_id","type":"string"},)"
+    R"({"name":"hw_model","type":["null","string"],"default":null},)"
+    R"({"name":"assigned_at","type":"long","doc":"epoch milliseconds"}]})";
+
+// hc_raw_care_areas: where each patient's device should stay (sim/device_event.h's CareArea). Key
+// kPatientIdKeySchema.
+//   patient_id             the patient
+//   center_lat, center_lng the area's centre in degrees
+//   radius_m               its radius in metres (a GPS position farther than this is outside)
+//   timezone               the patient's time zone (patients.timezone): the OTA window's local hour
+inline constexpr const char* kCareAreaSchema = R"({"type":"record","name":"CareArea","namespace":"careflow.healthcare",)"
+    R"("doc":"One patient's care area on topic hc_raw_care_areas","fields":[)"
+    R"({"name":"patient_id","type":"string"},)"
+    R"({"name":"center_lat","type":"double"},)"
+    R"({"name":"center_lng","type":"double"},)"
+    R"({"name":"radius_m","type":"double"},)"
+    R"({"name":"timezone","type":"string"}]})";
+
+// hc_raw_ota_allowlist: the devices allowed an over-the-air firmware update, and to which version.
+// Key kDeviceIdKeySchema. Seeded for every device of a model careflow ships firmware for.
+//   device_id              the device
+//   hw_model               its model
+//   target_sw_version      the firmware it may be updated to
+inline constexpr const char* kOtaAllowlistSchema = R"({"type":"record","name":"OtaAllowlistEntry","namespace":"careflow.healthcare",)"
+    R"("doc":"One device allowed an OTA update on topic hc_raw_ota_allowlist","fields":[)"
+    R"({"name":"device_id","type":"string"},)"
+    R"({"name":"hw_model","type":"string"},)"
+    R"({"name":"target_sw_version","type":"string"}]})";
+
+// The dimension topics' keys: a record of one field, as Flink's 'key.fields' with an Avro key format
+// has it.
+inline constexpr const char* kDeviceIdKeySchema = R"({"type":"record","name":"DeviceIdKey","namespace":"careflow.healthcare",)"
+    R"("fields":[{"name":"device_id","type":"string"}]})";
+inline constexpr const char* kPatientIdKeySchema = R"({"type":"record","name":"PatientIdKey","namespace":"careflow.healthcare",)"
+    R"("fields":[{"name":"patient_id","type":"string"}]})";
+
 }  // namespace careflow::sim

@@ -3,6 +3,7 @@
 #include "common/clock.h"
 #include "common/exception_guard.h"
 #include "common/logging.h"
+#include "store/value_checks.h"
 
 #include <fmt/format.h>
 
@@ -14,7 +15,10 @@ Simulator::Simulator(SimulatorOptions options, TargetLoader targets, Sink sink)
     : options_(options),
       load_targets_(std::move(targets)),
       sink_(std::move(sink)),
-      rng_(options.seed ? options.seed : std::random_device{}()) {}
+      rng_(options.seed ? options.seed : std::random_device{}()),
+      // Its own stream: the in-band values of a seed stay the same whatever the outlier settings.
+      outlier_rng_(options.seed ? options.seed ^ 0x6f75746c69657273ull /* "outliers" */ : std::random_device{}()),
+      clock_(options.time) {}
 
 Simulator::~Simulator() { stop(); }
 
@@ -44,6 +48,7 @@ void Simulator::stop() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
     running_ = false;
+    defects_.clear();
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
@@ -67,7 +72,8 @@ nlohmann::json Simulator::status() const {
           {"readings", readings_},
           {"activeDefects", defects},
           {"lastError", sink_error_ ? nlohmann::json(sink_error_->to_string()) : nlohmann::json(nullptr)},
-          {"skippedDevices", skipped_}};
+          {"skippedDevices", skipped_},
+          {"storyTime", clock_.status()}};
 }
 
 Status Simulator::health() const {
@@ -125,8 +131,7 @@ Result<std::vector<Reading>> Simulator::tick(int64_t ts_ms) {
       if (auto o = overrides.find(m.name); o != overrides.end()) {
         value = o->second.value;
       } else {
-        const double spread = m.tolerance / 2;
-        value = m.target + std::uniform_real_distribution<double>(-spread, spread)(rng_);
+        value = noisy(m);
       }
       // Two decimals, as a device display would report it.
       value = std::round(value * 100) / 100;
@@ -139,6 +144,23 @@ Result<std::vector<Reading>> Simulator::tick(int64_t ts_ms) {
   return out;
 }
 
+double Simulator::noisy(const DeviceTarget::Metric& m) {
+  const double spread = m.tolerance / 2;
+  const double in_band = m.target + std::uniform_real_distribution<double>(-spread, spread)(rng_);
+  if (options_.noise.outlier_probability <= 0 || m.tolerance <= 0) return in_band;
+  std::uniform_real_distribution<double> unit(0, 1);
+  if (unit(outlier_rng_) >= options_.noise.outlier_probability) return in_band;
+  const double beyond = m.tolerance * options_.noise.outlier_size * (0.2 + 0.8 * unit(outlier_rng_));
+  const bool up = unit(outlier_rng_) < 0.5;
+  // Never outside what the metric can be (a level above 100 %): then the other side, or no outlier.
+  const auto range = store::parameter_range(m.name);
+  const auto possible = [&](double v) { return !range || (v >= range->min && v <= range->max); };
+  const double high = m.target + m.tolerance + beyond, low = m.target - m.tolerance - beyond;
+  if (possible(up ? high : low)) return up ? high : low;
+  if (possible(up ? low : high)) return up ? low : high;
+  return in_band;
+}
+
 void Simulator::run() {
   auto next = std::chrono::steady_clock::now();
   for (;;) {
@@ -149,7 +171,7 @@ void Simulator::run() {
     next += options_.tick_interval;
     // A bug in a tick is reported as the simulator failing (/health, lastError), never the process.
     Status ticked = catch_exceptions("the simulator's tick", [this] {
-      auto readings = tick(wall_clock_ms());
+      auto readings = tick_next_round();
       return readings && !readings->empty() ? sink_(*readings) : Status::ok();
     });
     {

@@ -1,6 +1,8 @@
 #pragma once
-// The simulator's targets from the store: each device with the parameters of its current
-// prescription (valid now; the latest start wins), or its own settings when it has none.
+// The simulator's targets from the store: each device with the measured parameters of its current
+// prescriptions (valid at `now_ms`; for a metric named by several, the latest start wins), and its
+// own settings (pressure, flow rate, flow level) for the metrics none of them names. An insulin
+// pump's rule (BolusThreshold, MaxBolusDose, BolusLockout) configures the pump and is not a metric.
 
 #include <vector>
 

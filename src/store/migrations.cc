@@ -54,6 +54,7 @@ ALTER TABLE prescriptions REPLICA IDENTITY FULL;
 // The seed is a migration, so it runs exactly once: a user who deletes a seeded patient does not
 // see it come back at the next start.
 constexpr std::string_view kSeedMarker = "-- seed rows are inserted by seed.cc";
+constexpr std::string_view kInsulinSeedMarker = "-- the insulin pump's seed rows are inserted by seed.cc";
 
 // Every committed change to a domain table tells listeners which table changed (API caches).
 constexpr std::string_view kChangeNotifications = R"sql(
@@ -74,6 +75,7 @@ const Migration kMigrations[] = {
     {1, "create patients, devices, prescriptions", kCreateTables},
     {2, "seed the demonstration's patients, devices and prescriptions", kSeedMarker},
     {3, "notify listeners of table changes", kChangeNotifications},
+    {4, "seed patient P006 with an insulin pump and its prescription", kInsulinSeedMarker},
 };
 
 constexpr int64_t kMigrationLockKey = 0x63617265666c6f77;  // "careflow"
@@ -95,7 +97,11 @@ Result<int> migrate(Database& db) {
       if (!done) { failure = done.status(); break; }
       if (!done->rows.empty()) continue;
       Status step = conn.exec("BEGIN").status();
-      if (step.is_ok()) step = (m.sql == kSeedMarker) ? insert_seed_rows(conn) : conn.exec_script(m.sql);
+      if (step.is_ok()) {
+        step = m.sql == kSeedMarker          ? insert_seed_rows(conn)
+               : m.sql == kInsulinSeedMarker ? insert_insulin_pump_seed(conn)
+                                             : conn.exec_script(m.sql);
+      }
       if (step.is_ok()) {
         step = conn.exec("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
                          {std::to_string(m.version), std::string(m.name)})

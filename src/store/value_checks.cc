@@ -25,7 +25,21 @@ std::optional<NumberRange> parameter_range(std::string_view parameter_name) {
   if (parameter_name == "FlowRate") return NumberRange{0, 100, "L/min"};
   if (parameter_name == "FlowLevel") return NumberRange{0, 100, "%"};
   if (parameter_name == "BloodGlucose") return NumberRange{0, 1000, "mg/dL"};
+  if (parameter_name == "BolusThreshold") return NumberRange{0, 1000, "mg/dL"};
+  if (parameter_name == "MaxBolusDose") return NumberRange{0, 25, "U"};
+  if (parameter_name == "BolusLockout") return NumberRange{0, 1440, "min"};
   return std::nullopt;
+}
+
+const std::vector<std::string_view>& parameter_names() {
+  static const std::vector<std::string_view> names = {"Pressure",       "FlowRate",     "FlowLevel",   "BloodGlucose",
+                                                      "BolusThreshold", "MaxBolusDose", "BolusLockout"};
+  return names;
+}
+
+bool is_measured_parameter(std::string_view parameter_name) {
+  return parameter_name == "Pressure" || parameter_name == "FlowRate" || parameter_name == "FlowLevel" ||
+         parameter_name == "BloodGlucose";
 }
 
 std::optional<std::string> check_number(std::string_view field, double value, const NumberRange& range) {

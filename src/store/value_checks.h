@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace careflow::store {
 
@@ -24,9 +25,17 @@ struct NumberRange {
 
 // devices.pressure_setting, flow_rate_setting and flow_level_setting; nullopt for other columns.
 std::optional<NumberRange> device_setting_range(std::string_view column);
-// A prescription parameter's value by its parameter_name (Pressure, FlowRate, FlowLevel,
-// BloodGlucose); nullopt for other names. Its tolerance lies between 0 and the range's width.
+// A prescription parameter's value by its parameter_name; nullopt for other names. Its tolerance
+// lies between 0 and the range's width.
+//   measured metrics   Pressure, FlowRate, FlowLevel, BloodGlucose: target ± tolerance
+//   insulin pump rule  BolusThreshold (mg/dL: a glucose above it asks for a bolus), MaxBolusDose (U:
+//                      the most one bolus may give), BolusLockout (min: no second bolus sooner)
 std::optional<NumberRange> parameter_range(std::string_view parameter_name);
+// Every parameter_name a prescription may hold, metrics first, in the order above.
+const std::vector<std::string_view>& parameter_names();
+// True for the parameters a device measures and reports (the simulator emits them); false for the
+// insulin pump's rule, which configures the pump.
+bool is_measured_parameter(std::string_view parameter_name);
 
 // nullopt when `value` is finite, inside `range` and not subnormal (a number such as 1e-320 has no
 // place in a setting, and std::stod refused to read it back), else the message naming `field`.

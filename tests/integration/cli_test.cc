@@ -347,7 +347,7 @@ TEST_F(CliTest, UpRunsTheApiRefusesASecondInstanceStopsOnSigtermAndKeepsItsData)
   auto health = http::testing::call(http_port, "GET", "/health");
   EXPECT_EQ(health.status, 200) << health.body;
   EXPECT_EQ(health.json()["status"], "ok");
-  EXPECT_EQ(http::testing::call(http_port, "GET", "/patients").json().size(), 5u);
+  EXPECT_EQ(http::testing::call(http_port, "GET", "/patients").json().size(), 6u);
   auto created = http::testing::call(http_port, "POST", "/prescriptions",
                                     R"({"patientId":"P003","deviceId":"DEV-P003","medicationOrTherapy":"CPAP","startDate":1,)"
                                     R"("parameters":[{"parameter_name":"FlowLevel","parameter_value":55,"parameter_tolerance":5,"unit":"%"}]})");
@@ -380,7 +380,7 @@ TEST_F(CliTest, UpRunsTheApiRefusesASecondInstanceStopsOnSigtermAndKeepsItsData)
   auto kept = http::testing::call(http_port, "GET", "/prescriptions/" + id);
   EXPECT_EQ(kept.status, 200) << kept.body;
   EXPECT_EQ(kept.json()["parameters"][0]["parameter_value"], 55);
-  EXPECT_EQ(http::testing::call(http_port, "GET", "/prescriptions").json().size(), 6u);
+  EXPECT_EQ(http::testing::call(http_port, "GET", "/prescriptions").json().size(), 7u);
   EXPECT_EQ(http::testing::call(http_port, "GET", "/subjects/hc_raw_device_metrics-value/versions/latest").json()["id"], 1);
   kill(again.pid, SIGINT);
   EXPECT_EQ(wait_exit(again.pid, std::chrono::seconds(20)), 0);
@@ -400,7 +400,7 @@ TEST_F(CliTest, UpUsesTheServerInDatabaseUrl) {
   const std::string banner((std::istreambuf_iterator<char>(banner_file)), std::istreambuf_iterator<char>());
   EXPECT_NE(banner.find("database:  PostgreSQL at " + (*server)->url()), std::string::npos) << banner;
   EXPECT_EQ(http::testing::call(http_port, "GET", "/health").status, 200);
-  EXPECT_EQ(http::testing::call(http_port, "GET", "/patients").json().size(), 5u);  // migrated and seeded there
+  EXPECT_EQ(http::testing::call(http_port, "GET", "/patients").json().size(), 6u);  // migrated and seeded there
   EXPECT_FALSE(fs::exists(dir_ / "var" / "pg")) << "careflow started its own PostgreSQL despite DATABASE_URL";
   kill(up.pid, SIGTERM);
   EXPECT_EQ(wait_exit(up.pid, std::chrono::seconds(20)), 0);

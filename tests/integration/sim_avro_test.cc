@@ -98,7 +98,10 @@ TEST_F(SimAvroTest, ReadingsAndEventsAreConfluentAvroUnderTheFlinkDevContext) {
   const nlohmann::json subjects = http::testing::call(http_port_, "GET", "/subjects").json();
   const std::set<std::string> listed(subjects.begin(), subjects.end());
   for (const char* s : {":.flink-dev:hc_raw_device_metrics-value", ":.flink-dev:hc_raw_device_metrics-key",
-                        ":.flink-dev:hc_raw_device_events-value", ":.flink-dev:hc_raw_device_events-key"}) {
+                        ":.flink-dev:hc_raw_device_events-value", ":.flink-dev:hc_raw_device_events-key",
+                        ":.flink-dev:hc_raw_device_assignments-value", ":.flink-dev:hc_raw_device_assignments-key",
+                        ":.flink-dev:hc_raw_care_areas-value", ":.flink-dev:hc_raw_care_areas-key",
+                        ":.flink-dev:hc_raw_ota_allowlist-value", ":.flink-dev:hc_raw_ota_allowlist-key"}) {
     EXPECT_TRUE(listed.count(s)) << s << " not in " << subjects.dump();
   }
   auto latest = http::testing::call(http_port_, "GET", "/subjects/:.flink-dev:hc_raw_device_metrics-value/versions/latest");
@@ -150,6 +153,19 @@ TEST_F(SimAvroTest, ReadingsAndEventsAreConfluentAvroUnderTheFlinkDevContext) {
   ASSERT_EQ(keys.exit_code, 0) << keys.err;
   const std::string key = nlohmann::json::parse(keys.out)["key"];
   EXPECT_EQ(key.substr(5), "\x10" "DEV-P001");  // zigzag length 8, then the bytes
+
+  // The dimension topics, seeded at start in Avro (sim/dimension_seed.h).
+  auto areas = consume("hc_raw_care_areas", "avro");
+  ASSERT_EQ(areas.exit_code, 0) << areas.err;
+  const std::vector<std::string> area_lines = lines_of(areas.out);
+  ASSERT_EQ(area_lines.size(), 6u) << areas.out;
+  const nlohmann::json p006 = nlohmann::json::parse(area_lines[5]);
+  EXPECT_EQ(p006["patient_id"], "P006");
+  EXPECT_EQ(p006["radius_m"], 500.0);
+  auto assignments = consume("hc_raw_device_assignments", "avro");
+  ASSERT_EQ(lines_of(assignments.out).size(), 6u) << assignments.out << assignments.err;
+  EXPECT_EQ(nlohmann::json::parse(lines_of(assignments.out)[0])["assignment_id"], "ASG-DEV-P001-P001");
+  EXPECT_EQ(lines_of(consume("hc_raw_ota_allowlist", "avro").out).size(), 6u);
 }
 
 TEST_F(SimAvroTest, JsonWhenAskedAndNothingRegistered) {
@@ -199,6 +215,57 @@ TEST_F(SimAvroTest, ARegistryThatDoesNotAnswerIsReportedAndNothingIsWrittenAsJso
     EXPECT_EQ(none.exit_code, 0) << none.err;
     EXPECT_EQ(none.out, "") << topic;
   }
+}
+
+// Story time (issue 22) on a real careflow up with the default clock settings (one round a second, 5
+// minutes of story time a round, starting three days back): an hour of readings on the topic within
+// a minute of wall time, rounds exactly one step apart, device events at the current round's time,
+// and after a restart the story goes on after the newest reading instead of starting over.
+TEST_F(SimAvroTest, AnHourOfStoryTimeWithinAMinuteOfWallTimeResumedAfterARestart) {
+  start_up({"simulator.tick_ms=1000"});
+  EXPECT_NE(read_file(up_.out_path).find("5 min per round (simulator.time = story)"), std::string::npos)
+      << read_file(up_.out_path);
+  const auto wall_start = std::chrono::steady_clock::now();
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count();
+  simulate(13);  // 13 rounds: 12 steps of 5 minutes
+  const auto wall = std::chrono::steady_clock::now() - wall_start;
+  EXPECT_LT(wall, std::chrono::seconds(60));
+  auto event = http::testing::call(http_port_, "POST", "/device/DEV-P001/events/button-press");
+  ASSERT_EQ(event.status, 201) << event.body;
+  EXPECT_EQ(http::testing::call(http_port_, "POST", "/simulation/stop").status, 200);
+  const nlohmann::json story = http::testing::call(http_port_, "GET", "/simulation/status").json()["storyTime"];
+  EXPECT_EQ(story["mode"], "story");
+  EXPECT_EQ(story["stepMs"], 300000);
+  stop_up();
+
+  auto decoded = consume("hc_raw_device_metrics", "avro");
+  ASSERT_EQ(decoded.exit_code, 0) << decoded.err;
+  std::vector<int64_t> rounds;
+  for (const std::string& line : lines_of(decoded.out)) {
+    const int64_t ts = nlohmann::json::parse(line)["ts"];
+    if (rounds.empty() || rounds.back() != ts) rounds.push_back(ts);
+  }
+  ASSERT_GE(rounds.size(), 13u) << decoded.out;
+  // The default start: three days back, at the start of an hour.
+  EXPECT_EQ(rounds[0] % 3600000, 0);
+  EXPECT_NEAR(static_cast<double>(now_ms - rounds[0]), 72.0 * 3600000, 3600000.0);
+  for (size_t i = 1; i < rounds.size(); ++i) EXPECT_EQ(rounds[i] - rounds[i - 1], 300000) << i;
+  EXPECT_GE(rounds.back() - rounds.front(), 3600000);
+  EXPECT_EQ(event.json()["event_ts"], rounds.back());  // the event happened in the last round
+
+  start_up({"simulator.tick_ms=100"});
+  simulate(2);
+  EXPECT_EQ(http::testing::call(http_port_, "POST", "/simulation/stop").status, 200);
+  stop_up();
+  // Restarted, the dimension topics got nothing new: no duplicates.
+  EXPECT_EQ(lines_of(consume("hc_raw_device_assignments", "value").out).size(), 6u);
+  auto again = consume("hc_raw_device_metrics", "avro");
+  const std::vector<std::string> all = lines_of(again.out);
+  ASSERT_GT(all.size(), lines_of(decoded.out).size());
+  EXPECT_EQ(nlohmann::json::parse(all.back())["ts"].get<int64_t>() % 300000, rounds.back() % 300000);
+  EXPECT_GT(nlohmann::json::parse(all.back())["ts"].get<int64_t>(), rounds.back());
+  EXPECT_EQ(nlohmann::json::parse(all[lines_of(decoded.out).size()])["ts"], rounds.back() + 300000);
 }
 
 }  // namespace

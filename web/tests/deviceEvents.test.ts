@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { ref } from 'vue'
 import { flushPromises, mount } from '@vue/test-utils'
 import DeviceEventPanel from '../src/components/DeviceEventPanel.vue'
 import { useDeviceEvents } from '../src/composables/useDeviceEvents'
-import { describeEvent, eventBody, readEvent } from '../src/lib/deviceEvents'
+import { describeEvent, eventBody, mergeEvents, readEvent, readRecord } from '../src/lib/deviceEvents'
 
 describe('eventBody', () => {
   it('sends only the fields the event type takes', () => {
@@ -36,6 +37,27 @@ describe('readEvent', () => {
   })
 })
 
+describe('readRecord and mergeEvents', () => {
+  const record = {
+    event_id: 'gps-0123456789ab', device_id: 'DEV-P002', patient_id: 'P002', event_type: 'GPS', lng: -87.6508, lat: 41.9219,
+    battery_level: null, plugged: null, hw_model: 'CPAP-Pro', sw_version: '1.2.0', event_ts: 1_767_225_600_000,
+  }
+  it('reads a record value of hc_raw_device_events as the stream carries it', () => {
+    expect(readRecord(record)).toMatchObject({ key: 'gps-0123456789ab', type: 'gps', deviceId: 'DEV-P002', patientId: 'P002', at: 1_767_225_600_000, lat: 41.9219 })
+    expect(readRecord({ ...record, event_type: 'POWER_STATUS', battery_level: 15, plugged: false })).toMatchObject({ type: 'power-status', batteryLevel: 15, plugged: false })
+    expect(readRecord({ ...record, event_type: 'BUTTON_PRESSED' })?.type).toBe('button-press')
+    for (const bad of [null, 'x', { ...record, event_type: 'MELTDOWN' }, { ...record, event_id: undefined }]) expect(readRecord(bad)).toBeUndefined()
+  })
+  it('lists newest first, the page’s own answer winning over the same event streamed', () => {
+    const streamed = [readRecord(record)!, readRecord({ ...record, event_id: 'but-1', event_type: 'BUTTON_PRESSED', event_ts: 5 })!]
+    const answer = readEvent({ ...record, inside_geofence: false }, 'DEV-P002', { type: 'gps', insideGeofence: false })
+    const merged = mergeEvents([answer], streamed, 10)
+    expect(merged.map((e) => e.key)).toEqual(['gps-0123456789ab', 'but-1'])
+    expect(merged[0]?.insideGeofence).toBe(false)
+    expect(mergeEvents([], streamed, 1).map((e) => e.key)).toEqual(['gps-0123456789ab'])
+  })
+})
+
 describe('useDeviceEvents', () => {
   afterEach(() => vi.unstubAllGlobals())
 
@@ -63,6 +85,14 @@ describe('useDeviceEvents', () => {
     expect(events.stateOf('DEV-P001')).toEqual({ state: 'done', message: '' })
     expect(events.stateOf('DEV-X')).toEqual({ state: 'error', message: 'device DEV-X not found' })
     expect(events.stateOf('DEV-NEVER').state).toBe('idle')
+  })
+
+  it('lists the events the stream carries, whoever sent them', async () => {
+    const streamed = ref<unknown[]>([])
+    const events = useDeviceEvents(10, streamed)
+    expect(events.events.value).toEqual([])
+    streamed.value = [{ event_id: 'but-abc', device_id: 'DEV-P004', patient_id: 'P004', event_type: 'BUTTON_PRESSED', event_ts: 9 }]
+    expect(events.events.value.map((e) => [e.deviceId, e.type])).toEqual([['DEV-P004', 'button-press']])
   })
 })
 

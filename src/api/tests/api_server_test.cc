@@ -33,7 +33,7 @@ namespace {
 TEST_F(ApiServerTest, PatientsAndDevicesInCamelCase) {
   auto list = call(port_, "GET", "/patients");
   ASSERT_EQ(list.status, 200);
-  ASSERT_EQ(list.json().size(), 5u);
+  ASSERT_EQ(list.json().size(), 6u);  // P001..P005 with CPAPs, P006 with an insulin pump
   EXPECT_EQ(list.json()[0]["patientId"], "P001");
   EXPECT_EQ(list.json()[0]["birthDate"], "1980-05-12");
   EXPECT_TRUE(list.json()[0].contains("createdAt"));
@@ -43,21 +43,21 @@ TEST_F(ApiServerTest, PatientsAndDevicesInCamelCase) {
   EXPECT_EQ(device.json()["patientId"], "P003");
   EXPECT_DOUBLE_EQ(device.json()["pressureSetting"].get<double>(), 10.0);
 
-  auto created = call(port_, "POST", "/patients", R"({"patientId":"P006","name":"Frank Green","gender":"M"})");
+  auto created = call(port_, "POST", "/patients", R"({"patientId":"P007","name":"Frank Green","gender":"M"})");
   ASSERT_EQ(created.status, 201) << created.body;
   EXPECT_EQ(created.json()["timezone"], "America/New_York");
-  auto updated = call(port_, "PUT", "/patients/P006", R"({"zipCode":"15213"})");
+  auto updated = call(port_, "PUT", "/patients/P007", R"({"zipCode":"15213"})");
   ASSERT_EQ(updated.status, 200) << updated.body;
   EXPECT_EQ(updated.json()["zipCode"], "15213");
   EXPECT_EQ(updated.json()["name"], "Frank Green");
-  expect_error(call(port_, "POST", "/patients", R"({"patientId":"P006","name":"Twice"})"), 409, "conflict");
+  expect_error(call(port_, "POST", "/patients", R"({"patientId":"P007","name":"Twice"})"), 409, "conflict");
   expect_error(call(port_, "POST", "/devices", R"({"deviceId":"DEV-X","patientId":"P404"})"), 422, "validation_error",
                "patientId");
   expect_error(call(port_, "DELETE", "/patients/P001"), 409, "conflict");
-  auto deleted = call(port_, "DELETE", "/patients/P006");
+  auto deleted = call(port_, "DELETE", "/patients/P007");
   ASSERT_EQ(deleted.status, 200);
-  EXPECT_EQ(deleted.json(), (nlohmann::json{{"status", "deleted"}, {"patientId", "P006"}}));
-  expect_error(call(port_, "GET", "/patients/P006"), 404, "not_found");
+  EXPECT_EQ(deleted.json(), (nlohmann::json{{"status", "deleted"}, {"patientId", "P007"}}));
+  expect_error(call(port_, "GET", "/patients/P007"), 404, "not_found");
 }
 
 TEST_F(ApiServerTest, PrescriptionLifecycle) {
@@ -71,7 +71,7 @@ TEST_F(ApiServerTest, PrescriptionLifecycle) {
 
   auto listed = call(port_, "GET", "/prescriptions");
   ASSERT_EQ(listed.status, 200);
-  ASSERT_EQ(listed.json().size(), 6u);
+  ASSERT_EQ(listed.json().size(), 7u);
   std::vector<std::string> devices;
   for (const auto& rx : listed.json()) devices.push_back(rx["deviceId"]);
   EXPECT_TRUE(std::is_sorted(devices.begin(), devices.end()));
@@ -104,6 +104,24 @@ TEST_F(ApiServerTest, BadInputNeverGetsA500) {
   body = new_prescription();
   body["parameters"][0]["parameter_tolerance"] = -0.5;
   expect_error(call(port_, "POST", "/prescriptions", body.dump()), 422, "validation_error", "parameters");
+  // The insulin pump's rule is a prescription's parameters too, each in its own range.
+  body = new_prescription();
+  body["parameters"] = {{{"parameter_name", "BloodGlucose"}, {"parameter_value", 120}, {"parameter_tolerance", 60}},
+                        {{"parameter_name", "BolusThreshold"}, {"parameter_value", 250}, {"parameter_tolerance", 0}},
+                        {{"parameter_name", "MaxBolusDose"}, {"parameter_value", 4}, {"parameter_tolerance", 0}},
+                        {{"parameter_name", "BolusLockout"}, {"parameter_value", 30}, {"parameter_tolerance", 0}}};
+  auto pump_rx = call(port_, "POST", "/prescriptions", body.dump());
+  EXPECT_EQ(pump_rx.status, 201) << pump_rx.body;
+  body["parameters"][2]["parameter_value"] = 40;
+  auto too_much = call(port_, "POST", "/prescriptions", body.dump());
+  expect_error(too_much, 422, "validation_error", "parameters");
+  EXPECT_NE(too_much.body.find("must be between 0 and 25 (U), got 40"), std::string::npos) << too_much.body;
+  body["parameters"][2]["parameter_name"] = "Voltage";
+  auto unknown = call(port_, "POST", "/prescriptions", body.dump());
+  EXPECT_NE(unknown.body.find("is not one of Pressure, FlowRate, FlowLevel, BloodGlucose, BolusThreshold, MaxBolusDose, "
+                              "BolusLockout"),
+            std::string::npos)
+      << unknown.body;
   body = new_prescription();
   body["color"] = "blue";
   expect_error(call(port_, "POST", "/prescriptions", body.dump()), 422, "validation_error", "color");
@@ -120,7 +138,7 @@ TEST_F(ApiServerTest, BadInputNeverGetsA500) {
   // SQL-looking strings are data.
   auto sql = call(port_, "POST", "/patients", R"({"patientId":"P'; DROP TABLE patients;--","name":"x"})");
   EXPECT_EQ(sql.status, 201) << sql.body;
-  EXPECT_EQ(call(port_, "GET", "/patients").json().size(), 6u);
+  EXPECT_EQ(call(port_, "GET", "/patients").json().size(), 7u);
 }
 
 TEST_F(ApiServerTest, CachedListsFollowChangesMadeOutsideTheApi) {
@@ -311,7 +329,7 @@ TEST_F(ApiServerTest, ServesTheWebAppAtItsRootOnlyAndCorsForTheDevServer) {
   expect_error(call(port, "GET", "/assets/missing.js"), 404, "not_found");
   auto escape = call(port, "GET", "/%2e%2e/secret.txt");
   EXPECT_EQ(escape.body.find("outside the web root"), std::string::npos) << escape.body;
-  EXPECT_EQ(call(port, "GET", "/patients").json().size(), 5u);  // API routes win over files
+  EXPECT_EQ(call(port, "GET", "/patients").json().size(), 6u);  // API routes win over files
   // A resource the API does not have is the API's JSON 404, not the web app.
   expect_error(call(port, "GET", "/patients/NOPE"), 404, "not_found");
   expect_error(call(port, "GET", "/prescriptions/RX-NOPE"), 404, "not_found");

@@ -33,10 +33,10 @@ TEST_F(CdcTest, SnapshotThenInsertUpdateDeleteTruncateAsDebeziumEnvelopes) {
   ASSERT_TRUE(wait_streaming());
   // The snapshot: every seeded row once as op "r", markers as Debezium sets them.
   auto snapshot = events(kPatients);
-  ASSERT_EQ(snapshot.size(), 5u);
+  ASSERT_EQ(snapshot.size(), 6u);
   EXPECT_EQ(snapshot[0].payload()["source"]["snapshot"], "first");
   EXPECT_EQ(snapshot[1].payload()["source"]["snapshot"], "true");
-  EXPECT_EQ(snapshot[4].payload()["source"]["snapshot"], "last_in_data_collection");
+  EXPECT_EQ(snapshot[5].payload()["source"]["snapshot"], "last_in_data_collection");
   EXPECT_EQ(events(kDevices)[0].payload()["source"]["snapshot"], "first_in_data_collection");
   for (const Event& e : snapshot) {
     EXPECT_EQ(e.op(), "r");
@@ -130,7 +130,7 @@ TEST_F(CdcTest, WithoutSchemasTheRecordsAreThePayloads) {
   start_cdc(o);
   ASSERT_TRUE(wait_streaming());
   auto e = events(kPatients);
-  ASSERT_EQ(e.size(), 5u);
+  ASSERT_EQ(e.size(), 6u);
   EXPECT_EQ(e[0].key->dump(), R"({"patient_id":"P001"})");
   EXPECT_FALSE(e[0].value->contains("schema"));
   EXPECT_EQ((*e[0].value)["op"], "r");
@@ -154,7 +154,7 @@ TEST_F(CdcTest, SnapshotWithConcurrentWritersHasEveryRowExactlyOnce) {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   done = true;
   writer.join();
-  const int64_t total = 5 + written;
+  const int64_t total = 6 + written;
   ASSERT_TRUE(wait_until([&] { return count(kPatients) >= total; }));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   std::map<std::string, int> seen;
@@ -173,7 +173,7 @@ TEST_F(CdcTest, ResumesAfterTheLastLsnInTheLogWithoutGapOrDuplicate) {
   start_cdc(cdc_options());
   ASSERT_TRUE(wait_streaming());
   sql("INSERT INTO patients (patient_id, name) VALUES ('A1', 'a')");
-  ASSERT_TRUE(wait_until([&] { return count(kPatients) == 6; }));
+  ASSERT_TRUE(wait_until([&] { return count(kPatients) == 7; }));
   connector_.reset();
   // A graceful stop leaves the slot confirmed exactly up to what the log holds.
   auto offset = read_stored_offset(*log_, "careflow");
@@ -183,14 +183,14 @@ TEST_F(CdcTest, ResumesAfterTheLastLsnInTheLogWithoutGapOrDuplicate) {
   sql("INSERT INTO patients (patient_id, name) VALUES ('A2', 'b')");
   sql("UPDATE patients SET name = 'bb' WHERE patient_id = 'A2'");
   start_cdc(cdc_options());
-  ASSERT_TRUE(wait_until([&] { return count(kPatients) == 8; }));
+  ASSERT_TRUE(wait_until([&] { return count(kPatients) == 9; }));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   auto e = events(kPatients);
-  ASSERT_EQ(e.size(), 8u);
-  EXPECT_EQ(e[5].payload()["after"]["patient_id"], "A1");
-  EXPECT_EQ(e[6].payload()["after"]["patient_id"], "A2");
-  EXPECT_EQ(e[7].op(), "u");
-  EXPECT_EQ(e[7].payload()["after"]["name"], "bb");
+  ASSERT_EQ(e.size(), 9u);
+  EXPECT_EQ(e[6].payload()["after"]["patient_id"], "A1");
+  EXPECT_EQ(e[7].payload()["after"]["patient_id"], "A2");
+  EXPECT_EQ(e[8].op(), "u");
+  EXPECT_EQ(e[8].payload()["after"]["name"], "bb");
 }
 
 TEST_F(CdcTest, PostgresRestartWhileStreamingLosesNothing) {
@@ -205,11 +205,11 @@ TEST_F(CdcTest, PostgresRestartWhileStreamingLosesNothing) {
   ASSERT_TRUE(db.is_ok());
   db_ = std::move(db).value();
   for (int i = 20; i < 40; ++i) sql("INSERT INTO patients (patient_id, name) VALUES ($1, 'x')", {"B" + std::to_string(i)});
-  ASSERT_TRUE(wait_until([&] { return count(kPatients) >= 45; }));
+  ASSERT_TRUE(wait_until([&] { return count(kPatients) >= 46; }));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   auto e = events(kPatients);
-  ASSERT_EQ(e.size(), 45u);
-  for (int i = 0; i < 40; ++i) EXPECT_EQ(e[5 + i].payload()["after"]["patient_id"], "B" + std::to_string(i));
+  ASSERT_EQ(e.size(), 46u);
+  for (int i = 0; i < 40; ++i) EXPECT_EQ(e[6 + i].payload()["after"]["patient_id"], "B" + std::to_string(i));
 }
 
 TEST_F(CdcTest, LongAndMultiTableTransactionsKeepCommitOrderAndOneTxId) {
@@ -222,21 +222,21 @@ TEST_F(CdcTest, LongAndMultiTableTransactionsKeepCommitOrderAndOneTxId) {
   script(tx);
   script("BEGIN; INSERT INTO patients (patient_id, name) VALUES ('M1', 'm'); "
          "INSERT INTO devices (device_id, patient_id) VALUES ('DEV-M1', 'M1'); COMMIT;");
-  ASSERT_TRUE(wait_until([&] { return count(kPatients) == 5 + 3002 && count(kDevices) == 7; }));
+  ASSERT_TRUE(wait_until([&] { return count(kPatients) == 6 + 3002 && count(kDevices) == 8; }));
   auto patients = events(kPatients);
   auto devices = events(kDevices);
-  const auto long_tx = patients[5].payload()["source"]["txId"];
+  const auto long_tx = patients[6].payload()["source"]["txId"];
   int64_t previous_lsn = 0;
   for (int i = 0; i < 3000; ++i) {
-    const auto& p = patients[5 + i].payload();
+    const auto& p = patients[6 + i].payload();
     EXPECT_EQ(p["after"]["patient_id"], "L" + std::to_string(i));
     EXPECT_EQ(p["source"]["txId"], long_tx);
     EXPECT_GT(p["source"]["lsn"].get<int64_t>(), previous_lsn);
     previous_lsn = p["source"]["lsn"].get<int64_t>();
   }
   // Across tables the lsn orders the changes of one transaction as they were made.
-  const auto& device = devices[5].payload();
-  const auto& update = patients[5 + 3000].payload();
+  const auto& device = devices[6].payload();
+  const auto& update = patients[6 + 3000].payload();
   EXPECT_EQ(device["source"]["txId"], long_tx);
   EXPECT_EQ(update["op"], "u");
   EXPECT_GT(device["source"]["lsn"].get<int64_t>(), previous_lsn);
@@ -251,11 +251,11 @@ TEST_F(CdcTest, AddColumnShowsInLaterEvents) {
   sql("INSERT INTO patients (patient_id, name) VALUES ('C1', 'before')");
   sql("ALTER TABLE patients ADD COLUMN allergy TEXT DEFAULT 'none'");
   sql("INSERT INTO patients (patient_id, name, allergy) VALUES ('C2', 'after', 'latex')");
-  ASSERT_TRUE(wait_until([&] { return count(kPatients) == 7; }));
+  ASSERT_TRUE(wait_until([&] { return count(kPatients) == 8; }));
   auto e = events(kPatients);
-  EXPECT_FALSE(e[5].payload()["after"].contains("allergy"));
-  EXPECT_EQ(e[6].payload()["after"]["allergy"], "latex");
-  const auto fields = (*e[6].value)["schema"]["fields"][1]["fields"];
+  EXPECT_FALSE(e[6].payload()["after"].contains("allergy"));
+  EXPECT_EQ(e[7].payload()["after"]["allergy"], "latex");
+  const auto fields = (*e[7].value)["schema"]["fields"][1]["fields"];
   EXPECT_EQ(fields.back().dump(), R"({"default":"none","field":"allergy","optional":true,"type":"string"})");
 }
 
@@ -304,7 +304,7 @@ TEST_F(CdcTest, LostSlotFailsClearlyUnlessWhenNeededTakesANewSnapshot) {
   o.snapshot_mode = SnapshotMode::kWhenNeeded;
   start_cdc(o);
   ASSERT_TRUE(wait_streaming());
-  EXPECT_EQ(count(kPatients), 10);  // the snapshot again
+  EXPECT_EQ(count(kPatients), 12);  // the snapshot again
 }
 
 TEST_F(CdcTest, SnapshotModeNeverStreamsOnlyNewChanges) {
@@ -329,7 +329,7 @@ TEST_F(CdcTest, HeartbeatsMoveTheConfirmedLsnOfAnIdleCapture) {
   for (int i = 0; i < 5; ++i) sql("UPDATE devices SET model_type = $1", {std::to_string(i)});
   ASSERT_TRUE(wait_until([&] { return connector_->status().confirmed_lsn > before; }));
   EXPECT_GE(count("__debezium-heartbeat.healthcare"), 1);
-  EXPECT_EQ(count(kPatients), 5);
+  EXPECT_EQ(count(kPatients), 6);
 }
 
 TEST_F(CdcTest, CaptureReportJoinsTheConnectorAndTheSlot) {
@@ -351,7 +351,7 @@ TEST_F(CdcTest, CaptureReportJoinsTheConnectorAndTheSlot) {
   EXPECT_LE(*parse_lsn(r["confirmed_lsn"].get<std::string>()), connector_->status().written_lsn);
   EXPECT_GE(r["lag_bytes"].get<int64_t>(), 0);
   EXPECT_EQ(r["transactions_written"], 1);
-  EXPECT_EQ(r["events_written"], 16);  // 15 snapshot rows + the insert
+  EXPECT_EQ(r["events_written"], 19);  // 18 snapshot rows + the insert
   const std::string text = format_capture_report(r);
   EXPECT_EQ(text.rfind("state:", 0), 0u) << text;
   EXPECT_NE(text.find("tables_without_primary_key: none"), std::string::npos) << text;

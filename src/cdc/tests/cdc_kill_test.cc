@@ -122,11 +122,11 @@ TEST_F(CdcKillTest, SigkillAtRandomPointsLosesAndDuplicatesNothing) {
   writer.join();
   ASSERT_EQ(committed, kTransactions);
 
-  const int64_t expected = 5 + kTransactions + kTransactions / 10;
+  const int64_t expected = 6 + kTransactions + kTransactions / 10;
   ASSERT_TRUE(catch_up(log_dir, "4096"));
   auto all = events(kPatients);
   EXPECT_EQ(static_cast<int64_t>(all.size()), expected);
-  size_t next = 5;
+  size_t next = 6;
   for (int i = 0; i < kTransactions; ++i) {
     ASSERT_LT(next, all.size());
     const Event& e = all[next++];
@@ -175,9 +175,9 @@ TEST_F(CdcKillTest, SigkillInsideChunkedTransactionsLosesAndDuplicatesNothing) {
 
   ASSERT_TRUE(catch_up(log_dir, "7"));
   auto all = events(kPatients);
-  // 5 snapshot rows; per pair of transactions 500 creates, then 500 deletes each with a tombstone.
-  ASSERT_EQ(static_cast<int64_t>(all.size()), 5 + (kTransactions / 2) * kRows * 3);
-  size_t next = 5;
+  // 6 snapshot rows; per pair of transactions 500 creates, then 500 deletes each with a tombstone.
+  ASSERT_EQ(static_cast<int64_t>(all.size()), 6 + (kTransactions / 2) * kRows * 3);
+  size_t next = 6;
   for (int i = 0; i < kTransactions; ++i) {
     std::set<std::string> ids;
     std::optional<int64_t> tx_id;

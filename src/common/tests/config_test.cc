@@ -121,6 +121,7 @@ TEST(Config, EveryKeyHasACareflowEnvironmentName) {
     ConfigSources sources;
     const std::string value = k.type == ConfigType::kInt ? std::to_string(std::max<int64_t>(7, k.range.min))
                               : k.type == ConfigType::kBool ? std::string(k.default_value == "true" ? "false" : "true")
+                              : k.type == ConfigType::kDouble ? std::string("0.5")
                               : !k.allowed.empty()       ? std::string(k.allowed.back())
                                                          : "v";
     sources.env = {{careflow_env_name(k.name), value}};

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
+#include "common/clock.h"
+
 #include <condition_variable>
 #include <mutex>
 #include <regex>
@@ -46,7 +50,7 @@ TEST_F(RepositoryTest, SeedsTheDemonstrationOnceAndMigratesOnlyOnce) {
   Repository patients(*db_, patients_table());
   auto all = patients.list();
   ASSERT_TRUE(all.is_ok()) << all.status().to_string();
-  ASSERT_EQ(all->size(), 5u);
+  ASSERT_EQ(all->size(), 6u);
   EXPECT_EQ((*all)[0]["patient_id"], "P001");
   EXPECT_EQ((*all)[0]["name"], "Alice Smith");
   EXPECT_EQ((*all)[0]["birth_date"], "1980-05-12");
@@ -64,7 +68,7 @@ TEST_F(RepositoryTest, SeedsTheDemonstrationOnceAndMigratesOnlyOnce) {
   Repository prescriptions(*db_, prescriptions_table());
   auto rx = prescriptions.list();
   ASSERT_TRUE(rx.is_ok());
-  ASSERT_EQ(rx->size(), 5u);
+  ASSERT_EQ(rx->size(), 6u);
   EXPECT_TRUE(std::regex_match((*rx)[0]["prescription_id"].get<std::string>(), std::regex("RX-DEV-P001-[A-Za-z0-9]{4}")));
   const auto& params = (*rx)[0]["parameters"];
   ASSERT_EQ(params.size(), 3u);
@@ -72,13 +76,28 @@ TEST_F(RepositoryTest, SeedsTheDemonstrationOnceAndMigratesOnlyOnce) {
   EXPECT_DOUBLE_EQ(params[0]["parameter_value"].get<double>(), 11.0);
   EXPECT_DOUBLE_EQ(params[1]["parameter_tolerance"].get<double>(), 0.5);
   EXPECT_DOUBLE_EQ(params[2]["parameter_value"].get<double>(), 60.0);
+  // Valid from 30 days back: the simulator's story time starts days back.
+  EXPECT_LT((*rx)[0]["start_date"].get<int64_t>(), wall_clock_ms() - 29ll * 24 * 3600 * 1000);
+
+  // P006's insulin pump: glucose only, its prescription a BloodGlucose target and the bolus rule.
+  auto pump = devices.get("DEV-P006");
+  ASSERT_TRUE(pump.is_ok());
+  EXPECT_EQ((*pump)["patient_id"], "P006");
+  EXPECT_EQ((*pump)["model_type"], "InsulinPump-X2");
+  EXPECT_TRUE((*pump)["pressure_setting"].is_null());
+  const auto& insulin = (*rx)[5];
+  EXPECT_EQ(insulin["device_id"], "DEV-P006");
+  std::map<std::string, double> rule;
+  for (const auto& p : insulin["parameters"]) rule[p["parameter_name"]] = p["parameter_value"];
+  EXPECT_EQ(rule, (std::map<std::string, double>{{"BloodGlucose", 120}, {"BolusThreshold", 250}, {"MaxBolusDose", 4},
+                                                 {"BolusLockout", 30}}));
 
   // A deleted seed row does not come back: migrating again applies nothing.
   ASSERT_TRUE(prescriptions.remove((*rx)[4]["prescription_id"]).is_ok());
   auto again = migrate(*db_);
   ASSERT_TRUE(again.is_ok());
   EXPECT_EQ(*again, 0);
-  EXPECT_EQ(prescriptions.list()->size(), 4u);
+  EXPECT_EQ(prescriptions.list()->size(), 5u);
 }
 
 TEST_F(RepositoryTest, InsertUpdateDeleteWithReferencesChecked) {

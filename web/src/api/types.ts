@@ -61,6 +61,8 @@ export interface SimulationStatus {
   readings: number
   activeDefects: Record<string, string>
   status?: string
+  // The event time readings and device events carry (story time by default).
+  storyTime?: { mode: 'story' | 'real'; now: number; nowIso: string; stepMs: number | null; startMs: number | null }
 }
 
 export interface Reading {

@@ -1,19 +1,31 @@
 // Sending device events and the list of the events careflow recorded, newest first. Each device
 // has its own state (idle / sending / done / error) so one device's failure shows at its panel.
-// careflow has no route that lists or streams device events yet: the list holds the events this
-// page sent, as the server answered them (with their offset on hc_raw_device_events).
-import { reactive, shallowRef } from 'vue'
+// The list is live: the events recorded before the page opened (GET /device-events/recent), every
+// event since as the telemetry stream carries it (`streamed`, from useTelemetryStream), whoever
+// sent it, and the answers to what this page sent.
+import { computed, getCurrentInstance, onMounted, reactive, shallowRef, type Ref } from 'vue'
 import { api } from '../api/client'
-import { eventBody, readEvent, type DeviceEvent, type EventRequest } from '../lib/deviceEvents'
+import { eventBody, mergeEvents, readEvent, readRecord, type DeviceEvent, type EventRequest } from '../lib/deviceEvents'
 
 export interface SendState {
   state: 'idle' | 'sending' | 'done' | 'error'
   message: string
 }
 
-export function useDeviceEvents(maxEvents = 100) {
-  const events = shallowRef<DeviceEvent[]>([])
+export function useDeviceEvents(maxEvents = 100, streamed?: Ref<readonly unknown[]>) {
+  const sent = shallowRef<DeviceEvent[]>([])
+  const history = shallowRef<DeviceEvent[]>([])
   const states = reactive<Record<string, SendState>>({})
+  const records = (values: readonly unknown[]) => values.map(readRecord).filter((e): e is DeviceEvent => e !== undefined)
+  const events = computed(() => mergeEvents(sent.value, [...records(streamed?.value ?? []), ...history.value], maxEvents))
+
+  // The history, once the page shows (not when used outside a component, as in unit tests).
+  if (getCurrentInstance()) {
+    onMounted(async () => {
+      const recent = await api.get<unknown>('/device-events/recent').catch(() => [])
+      history.value = Array.isArray(recent) ? records(recent) : []
+    })
+  }
 
   const stateOf = (deviceId: string): SendState => states[deviceId] ?? { state: 'idle', message: '' }
 
@@ -22,7 +34,7 @@ export function useDeviceEvents(maxEvents = 100) {
     try {
       const answer = await api.post<unknown>(`/device/${encodeURIComponent(deviceId)}/events/${request.type}`, eventBody(request))
       const event = readEvent(answer, deviceId, request)
-      events.value = [event, ...events.value].slice(0, maxEvents)
+      sent.value = [event, ...sent.value].slice(0, maxEvents)
       states[deviceId] = { state: 'done', message: '' }
     } catch (e) {
       states[deviceId] = { state: 'error', message: (e as Error).message }

@@ -24,6 +24,8 @@ export function useTelemetryStream(url = '/telemetry/stream') {
   const droppedWhilePaused = ref(0)
   const reconnects = ref(0)
   const lastError = ref('')
+  // The device events the stream carried (`event: device-event`), newest first, at most 100.
+  const deviceEvents = shallowRef<unknown[]>([])
 
   let source: EventSource | null = null
   let retryTimer: ReturnType<typeof setTimeout> | undefined
@@ -49,6 +51,13 @@ export function useTelemetryStream(url = '/telemetry/stream') {
         buffer.push(JSON.parse((e as MessageEvent<string>).data) as Reading)
       } catch {
         lastError.value = 'a reading that is not JSON was skipped'
+      }
+    })
+    source.addEventListener('device-event', (e) => {
+      try {
+        deviceEvents.value = [JSON.parse((e as MessageEvent<string>).data) as unknown, ...deviceEvents.value].slice(0, 100)
+      } catch {
+        lastError.value = 'a device event that is not JSON was skipped'
       }
     })
     source.onerror = () => {
@@ -124,5 +133,5 @@ export function useTelemetryStream(url = '/telemetry/stream') {
     state.value = 'closed'
   })
 
-  return { buffer, state, paused, version, rows, rate, lagMs, received, droppedWhilePaused, reconnects, lastError, pause, resume, clear }
+  return { buffer, state, paused, version, rows, rate, lagMs, received, droppedWhilePaused, reconnects, lastError, deviceEvents, pause, resume, clear }
 }

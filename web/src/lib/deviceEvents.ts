@@ -93,3 +93,38 @@ export function describeEvent(e: DeviceEvent): string {
   if (e.lat !== undefined && e.lng !== undefined) parts.push(`at ${e.lat.toFixed(5)}, ${e.lng.toFixed(5)}`)
   return parts.join(', ') || e.type
 }
+
+// The record types on hc_raw_device_events, as the page's event types.
+const RECORD_TYPES: Record<string, DeviceEventType> = { BUTTON_PRESSED: 'button-press', POWER_STATUS: 'power-status', GPS: 'gps' }
+
+// One record value from the live stream (`event: device-event`) or GET /device-events/recent;
+// undefined for what is not a device event careflow knows. The record says where the device was,
+// not whether that is inside its care area, so a streamed GPS event shows its position only.
+export function readRecord(value: unknown): DeviceEvent | undefined {
+  if (value === null || typeof value !== 'object') return undefined
+  const v = value as Record<string, unknown>
+  const type = typeof v.event_type === 'string' ? RECORD_TYPES[v.event_type] : undefined
+  const deviceId = str(v.device_id)
+  const eventId = str(v.event_id)
+  if (!type || !deviceId || !eventId) return undefined
+  return {
+    key: eventId,
+    type,
+    deviceId,
+    patientId: str(v.patient_id),
+    at: time(v.event_ts) ?? 0,
+    eventId,
+    batteryLevel: num(v.battery_level),
+    plugged: bool(v.plugged),
+    lat: num(v.lat),
+    lng: num(v.lng),
+  }
+}
+
+// The events to list, newest (event time) first, at most `max`: the answers to what this page
+// sent win over the same event streamed (they also know the press count and inside / outside).
+export function mergeEvents(sent: readonly DeviceEvent[], streamed: readonly DeviceEvent[], max: number): DeviceEvent[] {
+  const seen = new Set(sent.map((e) => e.key))
+  const all = [...sent, ...streamed.filter((e) => !seen.has(e.key))]
+  return all.sort((a, b) => b.at - a.at).slice(0, max)
+}
