@@ -30,7 +30,7 @@ export function removeDataDir(dir) {
 export async function startCareflow({ binary, repoRoot, dataDir, tickMs, timeoutMs = 120_000 }) {
   if (!existsSync(binary)) throw new Error(`careflow binary not found at ${binary}: build it first (cmake --build --preset debug --target careflow)`)
   const pgPort = await freePort()
-  const args = ['up', '--data-dir', dataDir, '--set', 'http.port=0', '--set', `database.port=${pgPort}`, '--set', `simulator.tick_ms=${tickMs}`, '--log-level', 'warn']
+  const args = ['up', '--data-dir', dataDir, '--set', 'http.port=0', '--set', 'kafka_listener.port=0', '--set', `database.port=${pgPort}`, '--set', `simulator.tick_ms=${tickMs}`, '--log-level', 'warn']
   const child = spawn(binary, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const url = await new Promise((resolve, reject) => {
