@@ -253,11 +253,7 @@ SyncResult GroupCoordinator::sync(const std::string& group_id, int32_t generatio
   return result;
 }
 
-int16_t GroupCoordinator::heartbeat(const std::string& group_id, int32_t generation, const std::string& member_id) {
-  std::lock_guard lock(mutex_);
-  auto found = groups_.find(group_id);
-  if (found == groups_.end()) return err::kUnknownMemberId;
-  Group& group = found->second;
+int16_t GroupCoordinator::check_member(Group& group, int32_t generation, const std::string& member_id) {
   expire_members(group, Clock::now());
   auto it = group.members.find(member_id);
   if (it == group.members.end()) return err::kUnknownMemberId;
@@ -265,6 +261,13 @@ int16_t GroupCoordinator::heartbeat(const std::string& group_id, int32_t generat
   if (generation != group.generation) return err::kIllegalGeneration;
   if (group.state == State::kPreparingRebalance) return err::kRebalanceInProgress;
   return err::kNone;
+}
+
+int16_t GroupCoordinator::heartbeat(const std::string& group_id, int32_t generation, const std::string& member_id) {
+  std::lock_guard lock(mutex_);
+  auto found = groups_.find(group_id);
+  if (found == groups_.end()) return err::kUnknownMemberId;
+  return check_member(found->second, generation, member_id);
 }
 
 int16_t GroupCoordinator::leave(const std::string& group_id, const std::string& member_id) {
@@ -282,14 +285,7 @@ int16_t GroupCoordinator::check_commit(const std::string& group_id, int32_t gene
   std::lock_guard lock(mutex_);
   auto found = groups_.find(group_id);
   if (found == groups_.end()) return err::kIllegalGeneration;
-  Group& group = found->second;
-  expire_members(group, Clock::now());
-  auto it = group.members.find(member_id);
-  if (it == group.members.end()) return err::kUnknownMemberId;
-  it->second.last_seen = Clock::now();
-  if (generation != group.generation) return err::kIllegalGeneration;
-  if (group.state == State::kPreparingRebalance) return err::kRebalanceInProgress;
-  return err::kNone;
+  return check_member(found->second, generation, member_id);
 }
 
 void GroupCoordinator::wake_all() {

@@ -47,6 +47,13 @@ Result<Reply> handle_heartbeat(BrokerContext&, const RequestHeader&, Reader& in,
 Result<Reply> handle_leave_group(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
 Result<Reply> handle_offset_commit(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
 Result<Reply> handle_offset_fetch(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
+Result<Reply> handle_create_topics(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
+Result<Reply> handle_delete_topics(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
+Result<Reply> handle_describe_configs(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
+
+// The served API ranges as ApiVersions lists them (with each entry's tagged fields when `out` is
+// flexible).
+void write_api_ranges(Writer& out);
 
 // The whole response frame (size, header, body) for one request frame; nullopt when nothing is
 // to be sent back. An error means the request could not be read: close the connection.
@@ -57,8 +64,8 @@ Result<std::optional<std::string>> serve_request(BrokerContext& context, std::st
 // KAFKA_STORAGE_ERROR, anything else UNKNOWN_SERVER_ERROR.
 int16_t error_for(const Status& status);
 
-// The request's body must have been read to its end (flexible requests' tagged fields included);
-// InvalidArgument naming the API, version and the reader's first problem otherwise.
+// Reads a flexible request's final tagged fields; InvalidArgument naming the API, version and the
+// reader's first problem when the body was truncated or malformed.
 Status finish_reading(const RequestHeader& header, Reader& in);
 
 // The topic, creating it (with the listener's topic defaults) when allowed and absent. Kafka's

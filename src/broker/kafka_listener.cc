@@ -228,7 +228,10 @@ void KafkaListener::Impl::serve(Connection& connection) {
     auto response = serve_request(context, frame);
     if (!response) {
       reason = response.status().message();
-      log_warn("broker", "closing connection: malformed request", {{"peer", connection.peer}, {"error", reason}});
+      std::string head;  // the request's first bytes, to see what a client sent
+      for (size_t i = 0; i < std::min<size_t>(frame.size(), 64); ++i) head += fmt::format("{:02x}", static_cast<uint8_t>(frame[i]));
+      log_warn("broker", "closing connection: malformed request",
+               {{"peer", connection.peer}, {"error", reason}, {"size", frame.size()}, {"head", head}});
       break;
     }
     if (*response) {

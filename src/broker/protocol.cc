@@ -23,13 +23,15 @@ constexpr std::array kApis = {
     ApiRange{api::kLeaveGroup, "LeaveGroup", 0, 4, 4},
     ApiRange{api::kSyncGroup, "SyncGroup", 0, 5, 4},
     ApiRange{api::kApiVersions, "ApiVersions", 0, 3, 3},
+    ApiRange{api::kCreateTopics, "CreateTopics", 2, 7, 5},
+    ApiRange{api::kDeleteTopics, "DeleteTopics", 1, 5, 4},
+    ApiRange{api::kDescribeConfigs, "DescribeConfigs", 1, 4, 4},
 };
 
 // Names of well-known keys careflow does not serve, for error messages.
-constexpr std::array<std::pair<int16_t, std::string_view>, 12> kOtherNames = {{
-    {4, "LeaderAndIsr"}, {15, "DescribeGroups"}, {16, "ListGroups"}, {17, "SaslHandshake"},
-    {19, "CreateTopics"}, {20, "DeleteTopics"}, {22, "InitProducerId"}, {24, "AddPartitionsToTxn"},
-    {25, "AddOffsetsToTxn"}, {26, "EndTxn"}, {32, "DescribeConfigs"}, {36, "SaslAuthenticate"},
+constexpr std::array<std::pair<int16_t, std::string_view>, 9> kOtherNames = {{
+    {4, "LeaderAndIsr"}, {15, "DescribeGroups"}, {16, "ListGroups"}, {17, "SaslHandshake"}, {22, "InitProducerId"},
+    {24, "AddPartitionsToTxn"}, {25, "AddOffsetsToTxn"}, {26, "EndTxn"}, {36, "SaslAuthenticate"},
 }};
 
 }  // namespace

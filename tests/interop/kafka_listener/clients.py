@@ -3,12 +3,15 @@
     python clients.py produce BOOTSTRAP TOPIC         records with keys, headers and set timestamps
     python clients.py group BOOTSTRAP TOPIC GROUP N   a Consumer with group.id: reads N records,
                                                       commits them, prints "offset value" lines
+    python clients.py admin BOOTSTRAP                 AdminClient: creates, describes and deletes a
+                                                      topic, prints what it saw
 Exits 1 on any delivery or consume error.
 """
 import sys
 import time
 
-from confluent_kafka import Consumer, Producer
+from confluent_kafka import Consumer, KafkaException, Producer
+from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
 
 
 def produce(bootstrap: str, topic: str) -> int:
@@ -52,7 +55,32 @@ def group(bootstrap: str, topic: str, group_id: str, count: int) -> int:
     return 0 if got == count else 1
 
 
+def admin(bootstrap: str) -> int:
+    client = AdminClient({"bootstrap.servers": bootstrap})
+    topic = NewTopic("it.admin", num_partitions=3, replication_factor=1, config={"retention.ms": "3600000"})
+    client.create_topics([topic])["it.admin"].result(15)
+    try:
+        client.create_topics([NewTopic("it.admin", num_partitions=1)])["it.admin"].result(15)
+        print("created twice")
+    except KafkaException as e:
+        print("again:", e.args[0].name())
+    try:
+        client.create_topics([NewTopic("it.bad", num_partitions=1, config={"no.such.setting": "1"})])["it.bad"].result(15)
+    except KafkaException as e:
+        print("bad config:", e.args[0].name())
+    metadata = client.list_topics(timeout=15)
+    print("partitions:", len(metadata.topics["it.admin"].partitions))
+    resource = ConfigResource(ConfigResource.Type.TOPIC, "it.admin")
+    configs = client.describe_configs([resource])[resource].result(15)
+    print("retention.ms:", configs["retention.ms"].value)
+    client.delete_topics(["it.admin"])["it.admin"].result(15)
+    print("deleted:", "it.admin" not in client.list_topics(timeout=15).topics)
+    return 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "admin":
+        sys.exit(admin(sys.argv[2]))
     command = sys.argv[1]
     if command == "produce":
         sys.exit(produce(sys.argv[2], sys.argv[3]))
