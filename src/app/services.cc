@@ -15,6 +15,7 @@
 #include "app/open_log.h"
 #include "app/open_registry.h"
 #include "cdc/capture_report.h"
+#include "common/listener_limits.h"
 #include "common/logging.h"
 #include "registry/registry_routes.h"
 #include "sim/dimension_seed.h"
@@ -95,6 +96,7 @@ Result<std::unique_ptr<Services>> Services::start(const Config& config) {
   CF_RETURN_IF_ERROR(s->start_registry().with_context("schema registry"));
   CF_RETURN_IF_ERROR(s->start_cdc(config).with_context("change data capture"));
   CF_RETURN_IF_ERROR(s->start_api(config).with_context("API"));
+  CF_RETURN_IF_ERROR(s->start_kafka_listener(config).with_context("Kafka listener"));
   return s;
 }
 
@@ -180,10 +182,11 @@ Status Services::start_api(const Config& config) {
   options.bearer_token = config.str("api.token");
   options.allowed_hosts = comma_list(config.str("http.allowed_hosts"));
   options.cors_origins = comma_list(config.str("http.cors_origins"));
-  options.max_connections = static_cast<size_t>(config.integer("http.max_connections"));
-  options.idle_timeout = std::chrono::milliseconds(config.integer("http.idle_timeout_ms"));
-  options.header_timeout = std::chrono::milliseconds(config.integer("http.header_timeout_ms"));
-  options.body_timeout = std::chrono::milliseconds(config.integer("http.body_timeout_ms"));
+  const ListenerLimits limits = listener_limits(config);
+  options.max_connections = limits.max_connections;
+  options.idle_timeout = limits.idle_timeout;
+  options.header_timeout = limits.header_timeout;
+  options.body_timeout = limits.body_timeout;
   // Room for the connection cap: a flood of idle connections must meet the cap, not EMFILE.
   http::raise_open_file_limit();
   server_ = std::make_unique<http::HttpServer>(options, router_);
@@ -252,6 +255,31 @@ void Services::seed_dimensions(const Config& config) {
            {{"appended", std::to_string(seeded->appended)}, {"unchanged", std::to_string(seeded->unchanged)}});
 }
 
+// Last, once everything that writes topics runs: clients that connect find the topics in place.
+Status Services::start_kafka_listener(const Config& config) {
+  if (!config.boolean("kafka_listener.enabled") || config.str("log.backend") != "embedded") return Status::ok();
+  broker::KafkaListenerOptions options;
+  options.host = config.str("kafka_listener.host");
+  options.port = static_cast<int>(config.integer("kafka_listener.port"));
+  options.advertised_host = config.str("kafka_listener.advertised_host");
+  const ListenerLimits limits = listener_limits(config);
+  options.max_connections = limits.max_connections;
+  options.request_timeout = limits.request_timeout();
+  options.idle_timeout = std::chrono::milliseconds(config.integer("kafka_listener.idle_timeout_ms"));
+  options.max_request_bytes = static_cast<int32_t>(config.integer("kafka_listener.max_request_bytes"));
+  options.auto_create_topics = config.boolean("kafka_listener.auto_create_topics");
+  options.topic_defaults = default_topic_config(config);
+  kafka_listener_ = std::make_unique<broker::KafkaListener>(options, *log_);
+  Status started = kafka_listener_->start();
+  if (!started) {
+    kafka_listener_.reset();
+    return started.with_context(fmt::format("kafka_listener.host {}, kafka_listener.port {} (0 = any free port; "
+                                            "kafka_listener.enabled = false turns it off)",
+                                            options.host, options.port));
+  }
+  return Status::ok();
+}
+
 Status Services::open_device_records(const Config& config) {
   CF_ASSIGN_OR_RETURN(sim::RecordFormat format, sim::parse_record_format(config.str("simulator.format")));
   if (format == sim::RecordFormat::kJson) {
@@ -268,6 +296,7 @@ Status Services::open_device_records(const Config& config) {
 }
 
 Services::~Services() {
+  kafka_listener_.reset();  // first: its clients read and write the log everything else uses
   if (simulator_) simulator_->stop();
   hub_.reset();  // ends the event streams while the server still runs
   if (server_) server_->stop();
@@ -303,6 +332,9 @@ std::vector<std::string> Services::describe() const {
           fmt::format("simulator: {} and {} as {}; {}", kDeviceMetricsTopic, api::kDeviceEventsTopic, device_records_where_,
                       story_time_description()),
           fmt::format("dimensions: {}", dimensions_where_.empty() ? dimensions_seeded_.to_string() : dimensions_where_),
+          kafka_listener_ ? fmt::format("kafka:     {}  (Kafka clients: kcat -b {} -L)", kafka_listener_->bootstrap(),
+                                        kafka_listener_->bootstrap())
+                          : std::string("kafka:     off (kafka_listener.enabled = false, or log.backend = kafka)"),
           fmt::format("registry:  {}subjects (Confluent Schema Registry API; state in {}/registry)", url(), data_dir_),
           fmt::format("web app:   {}", web_dir_.empty() ? "not built yet (the web app arrives with its own issue)" : url())};
 }

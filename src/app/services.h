@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/kafka_listener.h"
 #include "http/http_server.h"
 #include "api/list_cache.h"
 #include "http/router.h"
@@ -47,6 +48,7 @@ class Services {
   Status start_api(const Config& config);
   Status start_registry();
   Status start_cdc(const Config& config);
+  Status start_kafka_listener(const Config& config);
   // The registry client and encoder the simulator and the device-event route write with.
   Status open_device_records(const Config& config);
   std::string story_time_description() const;
@@ -76,6 +78,7 @@ class Services {
   http::Router router_;
   std::unique_ptr<api::TelemetryHub> hub_;
   std::unique_ptr<http::HttpServer> server_;
+  std::unique_ptr<broker::KafkaListener> kafka_listener_;  // null when off or on log.backend = kafka
   std::string host_;
   std::string web_dir_;
 };

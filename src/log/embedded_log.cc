@@ -78,6 +78,7 @@ class EmbeddedLogImpl final : public EmbeddedLog {
                                              std::span<const OffsetCommit> commits) override;
   Result<FetchResult> fetch(const TopicPartition& source, int64_t offset, FetchLimits limits) const override;
   Result<bool> wait_for_data(const TopicPartition& source, int64_t offset, std::chrono::microseconds timeout) const override;
+  Result<bool> wait_for_any(std::span<const ReadPosition> positions, std::chrono::microseconds timeout) const override;
   Result<std::vector<PartitionInfo>> partition_offsets(std::string_view topic) const override;
   Result<std::optional<int64_t>> offset_for_timestamp(const TopicPartition& source, int64_t ts_ms) const override;
   Status commit_offsets(std::span<const OffsetCommit> commits) override;
@@ -570,6 +571,28 @@ Result<bool> EmbeddedLogImpl::wait_for_data(const TopicPartition& source, int64_
   std::unique_lock lock(publish_mutex_);
   const bool ready = published_.wait_for(lock, timeout, [&] { return topic.deleted || topic.views[index]->end_offset > offset; });
   if (topic.deleted) return Status::not_found(fmt::format("topic '{}' was deleted", source.topic));
+  return ready;
+}
+
+Result<bool> EmbeddedLogImpl::wait_for_any(std::span<const ReadPosition> positions,
+                                           std::chrono::microseconds timeout) const {
+  std::vector<std::shared_ptr<Topic>> topics;
+  for (const ReadPosition& p : positions) {
+    CF_ASSIGN_OR_RETURN(auto located, locate(p.partition));
+    topics.push_back(located.first);
+  }
+  std::unique_lock lock(publish_mutex_);
+  bool deleted = false;
+  const bool ready = published_.wait_for(lock, timeout, [&] {
+    for (size_t i = 0; i < positions.size(); ++i) {
+      if (topics[i]->deleted) deleted = true;
+      if (deleted || topics[i]->views[static_cast<size_t>(positions[i].partition.partition)]->end_offset > positions[i].offset) {
+        return true;
+      }
+    }
+    return false;
+  });
+  if (deleted) return Status::not_found("a topic being read was deleted");
   return ready;
 }
 

@@ -118,6 +118,12 @@ struct FetchLimits {
   int64_t max_bytes = 4 << 20;  // soft: at least one record is returned when one is available
 };
 
+// Where a reader is: the next offset it wants from a partition.
+struct ReadPosition {
+  TopicPartition partition;
+  int64_t offset = 0;
+};
+
 struct FetchResult {
   std::vector<Record> records;  // offsets ascending; may skip offsets removed by compaction
   int64_t next_offset = 0;      // where the following fetch should start
@@ -160,6 +166,12 @@ class Topics {
   // polling; returns true when data is there. Wakes within about a millisecond of an append.
   virtual Result<bool> wait_for_data(const TopicPartition& source, int64_t offset,
                                      std::chrono::microseconds timeout) const = 0;
+
+  // wait_for_data over many partitions: blocks until any partition's end offset exceeds its
+  // position's offset or `timeout` passes; true when one does (a Kafka Fetch's long poll). Errors
+  // as wait_for_data's. This default waits on each partition in turn, in slices of at most 10 ms;
+  // the embedded log waits on all of them at once.
+  virtual Result<bool> wait_for_any(std::span<const ReadPosition> positions, std::chrono::microseconds timeout) const;
 
   // Start/end offsets of every partition of a topic, read as one consistent snapshot (an atomic
   // append is seen in all its partitions or in none).

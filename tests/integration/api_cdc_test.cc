@@ -52,7 +52,7 @@ class ApiCdcTest : public ::testing::TestWithParam<std::string> {
     std::vector<std::string> args = base_args();
     args.insert(args.end(), {"--set", fmt::format("http.port={}", http_port), "--set",
                              fmt::format("database.port={}", store::testing::free_port()), "--set",
-                             "cdc.format=" + GetParam(), "up"});
+                             "cdc.format=" + GetParam(), "--set", "kafka_listener.port=0", "up"});
     Background up;
     const std::string failed =
         start_careflow_up(CAREFLOW_BINARY, args, (dir_ / "up.out").string(), (dir_ / "up.err").string(), &up);

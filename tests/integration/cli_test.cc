@@ -299,7 +299,7 @@ TEST_F(CliTest, UpWaitsForACommandThatHoldsTheLogForAMoment) {
   const int http_port = store::testing::free_port();
   Background up = start_process(CAREFLOW_BINARY,
                                 {"--data-dir", data, "--set", "http.port=" + std::to_string(http_port), "--set",
-                                 "database.port=" + std::to_string(store::testing::free_port()), "up"},
+                                 "database.port=" + std::to_string(store::testing::free_port()), "--set", "kafka_listener.port=0", "up"},
                                 (dir_ / "up.out").string(), (dir_ / "up.err").string());
   // Released only once up has found the directory held (and said so), so the wait is exercised.
   bool waiting = false;
@@ -327,7 +327,7 @@ TEST_F(CliTest, UpRunsTheApiRefusesASecondInstanceStopsOnSigtermAndKeepsItsData)
   const int http_port = store::testing::free_port();
   const std::string data = (dir_ / "var").string();
   std::vector<std::string> args = {"--data-dir", data, "--set", "http.port=" + std::to_string(http_port), "--set",
-                                   "database.port=" + std::to_string(store::testing::free_port()), "up"};
+                                   "database.port=" + std::to_string(store::testing::free_port()), "--set", "kafka_listener.port=0", "up"};
   Background up = start_up(dir_, args);
   std::ifstream banner_file(up.out_path);
   const std::string banner((std::istreambuf_iterator<char>(banner_file)), std::istreambuf_iterator<char>());
@@ -336,6 +336,7 @@ TEST_F(CliTest, UpRunsTheApiRefusesASecondInstanceStopsOnSigtermAndKeepsItsData)
             std::string::npos)
       << banner;
   EXPECT_NE(banner.find("  topic log: " + data_abs + "/log (embedded)"), std::string::npos) << banner;
+  EXPECT_TRUE(std::regex_search(banner, std::regex(R"(\n  kafka: +127\.0\.0\.1:[0-9]+ )"))) << banner;
   // Logging goes to stderr as "<UTC time> LEVEL component message key=value".
   std::ifstream log_file(up.err_path);
   const std::string log_text((std::istreambuf_iterator<char>(log_file)), std::istreambuf_iterator<char>());
@@ -358,7 +359,7 @@ TEST_F(CliTest, UpRunsTheApiRefusesASecondInstanceStopsOnSigtermAndKeepsItsData)
   EXPECT_EQ(registered.status, 200) << registered.body;
   EXPECT_EQ(registered.json()["id"], 1);
 
-  auto second = careflow({"--set", "http.port=" + std::to_string(store::testing::free_port()), "up"});
+  auto second = careflow({"--set", "http.port=" + std::to_string(store::testing::free_port()), "--set", "kafka_listener.port=0", "up"});
   EXPECT_EQ(second.exit_code, 1);
   EXPECT_NE(second.err.find("in use by another running careflow"), std::string::npos) << second.err;
 
@@ -394,7 +395,7 @@ TEST_F(CliTest, UpUsesTheServerInDatabaseUrl) {
   auto server = store::LocalPostgres::start(external);
   ASSERT_TRUE(server.is_ok()) << server.status().to_string();
   const int http_port = store::testing::free_port();
-  Background up = start_up(dir_, {"--data-dir", (dir_ / "var").string(), "--set", "http.port=" + std::to_string(http_port), "up"},
+  Background up = start_up(dir_, {"--data-dir", (dir_ / "var").string(), "--set", "http.port=" + std::to_string(http_port), "--set", "kafka_listener.port=0", "up"},
                            {"DATABASE_URL=" + (*server)->url()});
   std::ifstream banner_file(up.out_path);
   const std::string banner((std::istreambuf_iterator<char>(banner_file)), std::istreambuf_iterator<char>());

@@ -76,7 +76,7 @@ class LimitsTest : public ::testing::Test {
     const std::string failed = start_careflow_up(
         CAREFLOW_BINARY,
         {"--data-dir", (dir_ / "var").string(), "--set", "http.port=" + std::to_string(port_), "--set", "simulator.tick_ms=100",
-         "--set", "simulator.format=json", "up"},
+         "--set", "simulator.format=json", "--set", "kafka_listener.port=0", "up"},
         (dir_ / "up.out").string(), (dir_ / "up.err").string(), &up_, {"DATABASE_URL=" + postgres_->url()});
     ASSERT_EQ(failed, "");
   }

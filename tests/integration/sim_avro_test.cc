@@ -51,7 +51,7 @@ class SimAvroTest : public ::testing::Test {
   void start_up(const std::vector<std::string>& settings) {
     std::vector<std::string> args = {"--set", "http.port=" + std::to_string(http_port_), "--set",
                                      "database.port=" + std::to_string(store::testing::free_port()), "--set",
-                                     "simulator.tick_ms=100"};
+                                     "simulator.tick_ms=100", "--set", "kafka_listener.port=0"};
     for (const std::string& s : settings) args.insert(args.end(), {"--set", s});
     args.push_back("up");
     const std::string failed = start_careflow_up(CAREFLOW_BINARY, with_data_dir(args), (dir_ / "up.out").string(),

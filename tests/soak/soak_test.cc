@@ -196,7 +196,7 @@ TEST_F(SoakTest, SteadyLoadKeepsMemoryFlatLosesNothingAndLogsNoError) {
   const std::vector<std::string> args = {"--data-dir", (dir_ / "var").string(), "--set", "http.port=" + std::to_string(port_),
                                          "--set", "database.port=" + std::to_string(store::testing::free_port()), "--set",
                                          "simulator.tick_ms=" + std::to_string(tick_ms), "--set", std::string("api.token=") + kToken,
-                                         "up"};
+                                         "--set", "kafka_listener.port=0", "up"};
   const std::string failed = start_careflow_up(CAREFLOW_BINARY, args, (dir_ / "up.out").string(), (dir_ / "up.err").string(), &up_);
   ASSERT_EQ(failed, "");
   // The writer starts once the capture streams: a row written during its snapshot is captured as

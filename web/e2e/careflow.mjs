@@ -32,7 +32,7 @@ export async function startCareflow({ binary, repoRoot, dataDir, tickMs, timeout
   const pgPort = await freePort()
   // Real time and no outliers: the suite asserts that every point sits in its band and measures the
   // page's lag against the wall clock (story time and outliers are covered by the C++ tests).
-  const args = ['up', '--data-dir', dataDir, '--set', 'http.port=0', '--set', `database.port=${pgPort}`, '--set', `simulator.tick_ms=${tickMs}`,
+  const args = ['up', '--data-dir', dataDir, '--set', 'http.port=0', '--set', 'kafka_listener.port=0', '--set', `database.port=${pgPort}`, '--set', `simulator.tick_ms=${tickMs}`,
     '--set', 'simulator.time=real', '--set', 'simulator.outlier_probability=0', '--log-level', 'warn']
   const child = spawn(binary, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''

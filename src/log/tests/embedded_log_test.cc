@@ -416,6 +416,31 @@ TEST(EmbeddedLog, WaitForDataWakesOnAppendAndTimesOut) {
   EXPECT_TRUE(*woke);
 }
 
+TEST(EmbeddedLog, WaitForAnyWakesOnAnAppendToAnyOfItsPartitions) {
+  TempDir dir;
+  auto log = open_log(dir.str());
+  TopicConfig two;
+  two.partitions = 2;
+  ASSERT_TRUE(log->create_topic("a", two).is_ok());
+  ASSERT_TRUE(log->create_topic("b", {}).is_ok());
+  const std::vector<ReadPosition> positions = {{{"a", 0}, 0}, {{"a", 1}, 0}, {{"b", 0}, 0}};
+  auto timed_out = log->wait_for_any(positions, std::chrono::milliseconds(50));
+  ASSERT_TRUE(timed_out.is_ok());
+  EXPECT_FALSE(*timed_out);
+  std::thread appender([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    (void)log->append({"a", 1}, std::vector<Record>{rec("x")});
+  });
+  const auto start = std::chrono::steady_clock::now();
+  auto woke = log->wait_for_any(positions, std::chrono::seconds(10));
+  appender.join();
+  ASSERT_TRUE(woke.is_ok());
+  EXPECT_TRUE(*woke);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_EQ(log->wait_for_any(std::vector<ReadPosition>{{{"missing", 0}, 0}}, std::chrono::milliseconds(1)).status().code(),
+            StatusCode::kNotFound);
+}
+
 TEST(EmbeddedLog, SecondOpenOfTheSameDirectoryIsRefused) {
   TempDir dir;
   auto first = open_log(dir.str());
