@@ -92,6 +92,10 @@ class Accumulator {
   virtual void accumulate(const Value* args) = 0;
   virtual void retract(const Value* args) = 0;
   virtual Value result() const = 0;
+  // Adds what `other` (an accumulator made by the same binding) accumulated, as if its rows had
+  // come after this one's: how window aggregation combines the slices of a window (Flink's
+  // AggregateFunction#merge).
+  virtual void merge(const Accumulator& other) = 0;
 };
 
 struct AggregateBinding {

@@ -97,6 +97,13 @@ class QueryPlanner {
   Planned table(const TableRef& ref);
   Planned join(const TableRef& ref);
   Planned correlate(Planned left, const TableRef& unnest, bool left_outer, const Expr* on);
+  // planner_window.cc
+  Planned window_table_function(const TableRef& ref);
+  int64_t window_interval(const TvfArg& arg, const std::string& function, const std::string& param);
+  static const PlanNode* window_below(const PlanPtr& node, BoundExprPtr* filter);
+  PlanPtr window_aggregate(const PlanNode& tvf, const BoundExprPtr& filter, std::vector<BoundExprPtr> pre,
+                           std::vector<std::string> pre_names, const std::vector<int>& window_keys,
+                           std::vector<PlanField> schema, SourcePos pos);
   Planned order_limit(Planned in, const Query& q);
 
   // Expressions

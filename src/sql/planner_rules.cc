@@ -63,6 +63,11 @@ void infer_changelog(PlanNode& n) {
     case PlanKind::kCorrelate: n.insert_only = n.inputs[0]->insert_only; break;
     case PlanKind::kUnion: n.insert_only = all_insert_only(n); break;
     case PlanKind::kSink: n.insert_only = n.inputs[0]->insert_only; break;
+    case PlanKind::kWatermarkAssigner: n.insert_only = n.inputs[0]->insert_only; break;
+    // Window table functions and window aggregates take insert-only input (the planner refuses
+    // the rest) and emit rows once: a window's result when the watermark passes its end.
+    case PlanKind::kWindowTableFunction:
+    case PlanKind::kWindowAggregate: n.insert_only = true; break;
   }
 }
 

@@ -68,6 +68,17 @@ class MinMaxAccumulator : public UnaryAccumulator<MinMaxAccumulator<Slot>> {
 
   Value result() const override { return has_extreme_ ? Traits::value(extreme_) : Value(); }
 
+  void merge(const sql::Accumulator& other) override {
+    const auto& o = static_cast<const MinMaxAccumulator&>(other);
+    for (const auto& [value, count] : o.values_) {
+      values_[value] += count;
+      if (!has_extreme_ || better(value, extreme_)) {
+        extreme_ = value;
+        has_extreme_ = true;
+      }
+    }
+  }
+
  private:
   bool better(const Slot& a, const Slot& b) const {
     const int c = Traits::compare(a, b);
