@@ -168,7 +168,12 @@ QueryPlanner::Planned QueryPlanner::set_operation(const Query& q) {
                                    left.node->schema[i].name, type_name(left.node->schema[i].type),
                                    type_name(right.node->schema[i].type)));
     }
-    types.push_back(t.without_time_attribute());
+    // UNION ALL of two rowtime attributes is one (Flink keeps the time attribute of a union).
+    const bool rowtime = q.set_all && left.node->schema[i].type.time_attribute == TimeAttribute::kRowtime &&
+                         right.node->schema[i].type.time_attribute == TimeAttribute::kRowtime;
+    t = t.without_time_attribute();
+    if (rowtime) t.time_attribute = TimeAttribute::kRowtime;
+    types.push_back(t);
   }
   auto align = [&](Planned& side) {
     bool same = true;
