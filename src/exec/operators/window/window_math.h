@@ -92,10 +92,7 @@ inline int64_t to_window_time(const sql::WindowSpec& w, int64_t utc_ms, const va
   return w.ltz ? utc_ms + ctx.time_zone_offset_micros(utc_ms * 1000) / 1000 : utc_ms;
 }
 inline int64_t to_utc(const sql::WindowSpec& w, int64_t window_ms, const values::EvalContext& ctx) {
-  if (!w.ltz) return window_ms;
-  // The offset at the local time read as UTC, corrected once (exact outside DST transitions).
-  int64_t guess = window_ms - ctx.time_zone_offset_micros(window_ms * 1000) / 1000;
-  return window_ms - ctx.time_zone_offset_micros(guess * 1000) / 1000;
+  return w.ltz ? ctx.local_to_utc_micros(window_ms * 1000) / 1000 : window_ms;
 }
 
 // Flink's TimeWindowUtil.isWindowFired: the window's last millisecond is at or behind the watermark.
