@@ -157,4 +157,11 @@ void infer_changelog(PlanNode& node);
 
 PlanPtr make_node(PlanKind kind, std::vector<PlanPtr> inputs, std::vector<PlanField> schema);
 
+// Which window property (kWindowStartKey, ...) column `column` of `node` is, traced through Calcs
+// to a window table function or window aggregate; 0 when it is none (planner_window.cc).
+int window_property_of(const PlanNode& node, int column);
+// Whether `columns` of `node` include both window_start and window_end: how Flink recognises a
+// window Top-N (PARTITION BY) or a window join (the join keys).
+bool has_window_bounds(const PlanNode& node, const std::vector<int>& columns);
+
 }  // namespace careflow::sql

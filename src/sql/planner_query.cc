@@ -475,6 +475,10 @@ QueryPlanner::Planned QueryPlanner::join(const TableRef& ref) {
       residual.push_back(p);
     }
   }
+  if (has_window_bounds(*left.node, left_keys) && has_window_bounds(*right.node, right_keys)) {
+    plan_fail(ref.pos, "window joins (a join on window_start and window_end of two windowed inputs) are not supported "
+                       "yet");
+  }
   std::vector<PlanField> schema;
   for (int i = 0; i < nl + nr; ++i) {
     PlanField f{scope.columns[static_cast<size_t>(i)].name, scope.columns[static_cast<size_t>(i)].type.without_time_attribute()};

@@ -275,6 +275,10 @@ void QueryPlanner::rank_over(size_t item, SelectState& st) {
     SortKey k{key_index(*o.expr), o.ascending, o.nulls_first.value_or(o.ascending)};
     order.push_back(k);
   }
+  if (has_window_bounds(*st.node, partition)) {
+    plan_fail(over.args[0]->pos, "window Top-N and window deduplication (ROW_NUMBER() partitioned by window_start and "
+                        "window_end) are not supported yet");
+  }
   PlanPtr rank_input = st.node;
   if (!extra.empty()) {
     std::vector<std::string> names;

@@ -173,3 +173,35 @@ PlanPtr QueryPlanner::window_aggregate(const PlanNode& tvf, const BoundExprPtr& 
 }
 
 }  // namespace careflow::sql
+
+namespace careflow::sql {
+
+int window_property_of(const PlanNode& node, int column) {
+  switch (node.kind) {
+    case PlanKind::kCalc: {
+      const BoundExpr& p = *node.projections[static_cast<size_t>(column)];
+      return p.kind == BoundKind::kInputRef ? window_property_of(*node.inputs[0], p.index) : 0;
+    }
+    case PlanKind::kWindowTableFunction: {
+      const int width = static_cast<int>(node.inputs[0]->schema.size());
+      return column >= width ? kWindowStartKey - (column - width) : window_property_of(*node.inputs[0], column);
+    }
+    case PlanKind::kWindowAggregate: {
+      const int k = node.group_keys.size() > static_cast<size_t>(column) ? node.group_keys[static_cast<size_t>(column)] : 0;
+      return k < 0 ? k : 0;
+    }
+    default: return 0;
+  }
+}
+
+bool has_window_bounds(const PlanNode& node, const std::vector<int>& columns) {
+  bool start = false, end = false;
+  for (int c : columns) {
+    const int p = window_property_of(node, c);
+    start = start || p == kWindowStartKey;
+    end = end || p == kWindowEndKey;
+  }
+  return start && end;
+}
+
+}  // namespace careflow::sql
