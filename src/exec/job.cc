@@ -86,7 +86,7 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       return op;
     }
     case PlanKind::kRank: {
-      Operator* op = add(make_top_n(n, n.inputs[0]->insert_only));
+      Operator* op = add(n.window_rank ? make_window_rank(n) : make_top_n(n, n.inputs[0]->insert_only));
       input(0, op, 0);
       return op;
     }

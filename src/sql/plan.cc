@@ -103,6 +103,20 @@ std::string describe(const PlanNode& n) {
       return fmt::format("Join(joinType=[{}], where=[{}])", type, where.empty() ? "true" : where);
     }
     case PlanKind::kRank:
+      if (n.window_rank) {
+        // Flink's names: WindowDeduplicate for the first / last row by time, else WindowRank.
+        const bool dedup = !n.output_rank_number && n.rank_start == 1 && n.rank_end == 1 && n.order.size() == 1 &&
+                           in->schema[static_cast<size_t>(n.order[0].index)].type.time_attribute != TimeAttribute::kNone;
+        if (dedup) {
+          return fmt::format("WindowDeduplicate(window=[{}], keep=[{}], partitionKeys=[{}], orderKey=[{}])",
+                             describe_window(n.window), n.order[0].ascending ? "FirstRow" : "LastRow",
+                             join(names_of(*in, n.partition_keys)), in->schema[static_cast<size_t>(n.order[0].index)].name);
+        }
+        return fmt::format("WindowRank(window=[{}], rankType=[ROW_NUMBER], rankRange=[rankStart={}, rankEnd={}], "
+                           "partitionBy=[{}], orderBy=[{}], select=[{}])",
+                           describe_window(n.window), n.rank_start, n.rank_end, join(names_of(*in, n.partition_keys)),
+                           order_text(*in, n.order), join(n.field_names()));
+      }
       return fmt::format("Rank(strategy=[{}], rankType=[ROW_NUMBER], rankRange=[rankStart={}, rankEnd={}], "
                          "partitionBy=[{}], orderBy=[{}], select=[{}])",
                          in->insert_only ? "AppendFastStrategy" : "RetractStrategy", n.rank_start, n.rank_end,

@@ -114,6 +114,10 @@ struct PlanNode {
   bool output_rank_number = false;
   bool keep_last = false;       // kDeduplicate
   bool rowtime = false;         // kDeduplicate: ordered by event time, else by arrival
+  // kRank partitioned by window_start and window_end: Flink's WindowRank (WindowDeduplicate when
+  // it keeps the first or last row by time), insert-only, emitting when the watermark passes the
+  // window's end; rowtime_index is then the window_end column and `window` the windows.
+  bool window_rank = false;
 
   // kCorrelate
   BoundExprPtr unnest;          // ARRAY, MAP or MULTISET over the input row

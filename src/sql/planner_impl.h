@@ -163,5 +163,7 @@ int window_property_of(const PlanNode& node, int column);
 // Whether `columns` of `node` include both window_start and window_end: how Flink recognises a
 // window Top-N (PARTITION BY) or a window join (the join keys).
 bool has_window_bounds(const PlanNode& node, const std::vector<int>& columns);
+// The windows of the window table function or window aggregate below `node` (through Calcs).
+const WindowSpec* window_spec_of(const PlanNode& node);
 
 }  // namespace careflow::sql

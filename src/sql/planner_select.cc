@@ -275,10 +275,6 @@ void QueryPlanner::rank_over(size_t item, SelectState& st) {
     SortKey k{key_index(*o.expr), o.ascending, o.nulls_first.value_or(o.ascending)};
     order.push_back(k);
   }
-  if (has_window_bounds(*st.node, partition)) {
-    plan_fail(over.args[0]->pos, "window Top-N and window deduplication (ROW_NUMBER() partitioned by window_start and "
-                        "window_end) are not supported yet");
-  }
   PlanPtr rank_input = st.node;
   if (!extra.empty()) {
     std::vector<std::string> names;
@@ -288,12 +284,22 @@ void QueryPlanner::rank_over(size_t item, SelectState& st) {
     }
     rank_input = pass_through(st.node, nullptr, std::move(extra), std::move(names));
   }
+  // Partitioned by window_start and window_end of windows below: Flink's WindowRank.
+  const WindowSpec* window = has_window_bounds(*rank_input, partition) ? window_spec_of(*rank_input) : nullptr;
   std::vector<PlanField> schema = rank_input->schema;
   schema.push_back({"$rn", DataType::bigint().with_nullable(false)});
   PlanPtr rank = make_node(PlanKind::kRank, {rank_input}, schema);
   rank->partition_keys = partition;
   rank->order = order;
   rank->output_rank_number = true;
+  if (window) {
+    if (!rank_input->insert_only) plan_fail(over.args[0]->pos, "window Top-N over an updating input is not supported");
+    rank->window_rank = true;
+    rank->window = *window;
+    for (int p : partition) {
+      if (window_property_of(*rank_input, p) == kWindowEndKey) rank->rowtime_index = p;
+    }
+  }
   infer_changelog(*rank);
   st.node = rank;
   st.items[item].bound = bound_input_ref(static_cast<int>(schema.size() - 1), schema.back().type);

@@ -190,8 +190,20 @@ int window_property_of(const PlanNode& node, int column) {
       const int k = node.group_keys.size() > static_cast<size_t>(column) ? node.group_keys[static_cast<size_t>(column)] : 0;
       return k < 0 ? k : 0;
     }
+    case PlanKind::kRank:
+      return node.window_rank && static_cast<size_t>(column) < node.inputs[0]->schema.size()
+                 ? window_property_of(*node.inputs[0], column)
+                 : 0;
     default: return 0;
   }
+}
+
+const WindowSpec* window_spec_of(const PlanNode& node) {
+  if (node.kind == PlanKind::kWindowTableFunction || node.kind == PlanKind::kWindowAggregate) return &node.window;
+  if (node.kind == PlanKind::kCalc || (node.kind == PlanKind::kRank && node.window_rank)) {
+    return window_spec_of(*node.inputs[0]);
+  }
+  return nullptr;
 }
 
 bool has_window_bounds(const PlanNode& node, const std::vector<int>& columns) {

@@ -50,6 +50,8 @@ std::unique_ptr<WatermarkAssigner> make_watermark_assigner(sql::BoundExprPtr wat
 // WindowTableFunction (Flink's AlignedWindowTableFunctionOperator): each row once per window
 // it falls in, with window_start, window_end and window_time appended, at once; a NULL time is dropped.
 OperatorPtr make_window_table_function(const sql::PlanNode& node);
+// WindowRank / WindowDeduplicate: a kRank node with `window_rank` set (window_rank.cc).
+OperatorPtr make_window_rank(const sql::PlanNode& node);
 // WindowAggregate on slices (Flink's SlicingWindowOperator): see operators/window/window_aggregate.cc.
 OperatorPtr make_window_aggregate(const sql::PlanNode& node);
 
