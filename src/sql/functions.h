@@ -102,6 +102,9 @@ struct AggregateBinding {
   DataType result;
   std::vector<DataType> arg_types;
   std::function<std::unique_ptr<Accumulator>()> create;
+  // An accumulator for input that is never retracted (window aggregation), when the aggregate has
+  // a cheaper one (Flink's MaxAggFunction beside MaxWithRetractAggFunction); else `create` serves.
+  std::function<std::unique_ptr<Accumulator>()> create_append_only;
 };
 
 struct AggregateFunctionDef {

@@ -122,7 +122,11 @@ class WindowAggregate : public Operator {
   Accumulators fresh() const {
     Accumulators a;
     a.accs.reserve(aggs_.size());
-    for (const sql::AggCall& c : aggs_) a.accs.push_back(make_accumulator(c));
+    for (const sql::AggCall& c : aggs_) {
+      // Rows are never retracted here: the cheaper accumulator when there is one.
+      if (!c.distinct && c.binding.create_append_only) a.accs.push_back(c.binding.create_append_only());
+      else a.accs.push_back(make_accumulator(c));
+    }
     return a;
   }
 
