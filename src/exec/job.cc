@@ -86,7 +86,7 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       return op;
     }
     case PlanKind::kRank: {
-      Operator* op = add(make_top_n(n, n.inputs[0]->insert_only));
+      Operator* op = add(n.window_rank ? make_window_rank(n) : make_top_n(n, n.inputs[0]->insert_only));
       input(0, op, 0);
       return op;
     }
@@ -102,7 +102,28 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
     }
     case PlanKind::kUnion: {
       Operator* op = add(make_union());
-      for (size_t i = 0; i < n.inputs.size(); ++i) input(i, op, 0);
+      // One port per input: each holds back the union's watermark until it sent one.
+      for (size_t i = 0; i < n.inputs.size(); ++i) input(i, op, static_cast<int>(i));
+      return op;
+    }
+    case PlanKind::kWatermarkAssigner: {
+      std::unique_ptr<WatermarkAssigner> assigner = make_watermark_assigner(n.watermark);
+      WatermarkAssigner* raw = assigner.get();
+      Operator* op = add(std::move(assigner));
+      input(0, op, 0);
+      assigners_.push_back(raw);
+      // The scan right below feeds it: pushes into that scan say which partition rows come from.
+      if (n.inputs[0]->kind == PlanKind::kSource) sources_.back().assigner = raw;
+      return op;
+    }
+    case PlanKind::kWindowTableFunction: {
+      Operator* op = add(make_window_table_function(n));
+      input(0, op, 0);
+      return op;
+    }
+    case PlanKind::kWindowAggregate: {
+      Operator* op = add(make_window_aggregate(n));
+      input(0, op, 0);
       return op;
     }
     case PlanKind::kSink: {
@@ -192,12 +213,36 @@ Status Job::push(const std::string& table, const RowBatch& rows) {
       }
       full.push_back(std::move(row));
     }
-    CF_RETURN_IF_ERROR(push_full(s, std::move(full)));
+    CF_RETURN_IF_ERROR(push_full(s, std::move(full), 0));
   }
   return Status::ok();
 }
 
-Status Job::push_full(size_t source, RowBatch rows) {
+Status Job::emit_watermarks() {
+  return guard([&] {
+    for (WatermarkAssigner* a : assigners_) a->emit_periodic();
+  });
+}
+
+Status Job::end_input() {
+  return guard([&] {
+    for (SourceSlot& slot : sources_) slot.entry->push_watermark(0, kMaxWatermark);
+    for (auto& [op, node] : values_) op->push_watermark(0, kMaxWatermark);
+  });
+}
+
+int64_t Job::late_rows_dropped() const {
+  int64_t n = 0;
+  for (const OperatorPtr& op : operators_) n += op->late_rows_dropped();
+  return n;
+}
+
+void Job::set_partitions(size_t source, int count) {
+  if (sources_[source].assigner) sources_[source].assigner->set_partition(0, count);
+}
+
+Status Job::push_full(size_t source, RowBatch rows, int partition) {
+  if (WatermarkAssigner* a = sources_[source].assigner) a->set_partition(partition, partition + 1);
 #ifndef NDEBUG
   // A source must give the changelog its table declares (an append table only +I rows), or
   // every operator planned after it computes for a changelog it does not get.

@@ -24,6 +24,7 @@ struct SourceSlot {
   std::shared_ptr<const sql::TableDef> table;
   Operator* entry = nullptr;  // receives rows with every column of the table (computed ones empty)
   const sql::PlanNode* node = nullptr;  // the scan: its changelog mode is what the source must give
+  WatermarkAssigner* assigner = nullptr;  // the table's WATERMARK, when it has one
 };
 
 class Job {
@@ -48,7 +49,20 @@ class Job {
   // Rows with every column of the table (physical and metadata) into one scan.
   // In a debug build, Internal when a row's kind is not in the changelog mode the plan declares
   // for the scan, or an operator emits one its node does not declare (operator.h).
-  Status push_full(size_t source, RowBatch rows);
+  // `partition` is the source partition the rows come from (a topic's partition): each has its
+  // own watermark, the source's is their minimum.
+  Status push_full(size_t source, RowBatch rows, int partition = 0);
+  // The number of partitions of a source (default 1): a partition that has given no row yet
+  // holds the source's watermark back, as in Flink.
+  void set_partitions(size_t source, int count);
+  // Flink's periodic watermark emission: every source with a WATERMARK whose watermark moved
+  // sends it on (windows fire). Drivers call it after each batch they push.
+  Status emit_watermarks();
+  // The end of every input: a final MAX watermark from every source, so every window fires, as
+  // Flink does when bounded sources end.
+  Status end_input();
+  // Rows the job's operators dropped for arriving behind the watermark.
+  int64_t late_rows_dropped() const;
   // The rows produced since the last call.
   RowBatch take_output() { return collector_->take(); }
   // Whether the job has failed; further pushes are refused.
@@ -64,6 +78,7 @@ class Job {
   sql::PlanPtr plan_;
   std::vector<OperatorPtr> operators_;
   std::vector<SourceSlot> sources_;
+  std::vector<WatermarkAssigner*> assigners_;
   std::vector<std::pair<Operator*, const sql::PlanNode*>> values_;
   CollectSink* collector_ = nullptr;
   std::vector<sql::PlanField> result_schema_;

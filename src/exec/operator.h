@@ -3,7 +3,16 @@
 // processes the batch row by row, collects what it emits and pushes that batch on. Operators with
 // two inputs (joins) are told which input a batch came through. State is keyed and in memory
 // (state.h); an operator never knows where its rows come from or go to.
+//
+// Event time: watermarks (milliseconds since the epoch, as Flink's) travel the same way, after the
+// rows emitted before them. An operator's watermark is the minimum over its inputs (Flink's
+// StreamTwoInputProcessor / StatusWatermarkValve rule), an input that has sent none holding it at
+// kNoWatermark; it only moves forward. Operators that fire on event time (windows) override
+// on_watermark and emit before the watermark goes on.
 
+#include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +31,10 @@ struct ChangelogViolation {
   std::string message;
 };
 
+// No watermark yet (Flink's Long.MIN_VALUE) and the end of input (Watermark.MAX_WATERMARK).
+inline constexpr int64_t kNoWatermark = std::numeric_limits<int64_t>::min();
+inline constexpr int64_t kMaxWatermark = std::numeric_limits<int64_t>::max();
+
 class Operator {
  public:
   virtual ~Operator() = default;
@@ -38,13 +51,42 @@ class Operator {
   void connect(Operator* downstream, int downstream_input) {
     next_ = downstream;
     next_input_ = downstream_input;
+    downstream->add_input(downstream_input);
   }
+
+  // A watermark arrives through `input`. When the minimum over the inputs moves forward, the
+  // operator reacts (on_watermark: windows fire), its rows go downstream, then the watermark.
+  virtual void push_watermark(int input, int64_t watermark) {
+    auto in = static_cast<size_t>(input);
+    if (in >= input_watermarks_.size()) input_watermarks_.resize(in + 1, kNoWatermark);
+    if (watermark <= input_watermarks_[in]) return;
+    input_watermarks_[in] = watermark;
+    int64_t combined = kMaxWatermark;
+    for (int64_t w : input_watermarks_) combined = std::min(combined, w);
+    if (combined <= watermark_) return;
+    watermark_ = combined;
+    on_watermark(combined);
+    flush();
+    forward_watermark(combined);
+  }
+  // This operator's event-time clock: the last watermark it passed on (kNoWatermark before any).
+  int64_t current_watermark() const { return watermark_; }
+  // Rows dropped because they arrived behind the watermark (Flink's numLateRecordsDropped).
+  virtual int64_t late_rows_dropped() const { return 0; }
   void set_context(const values::EvalContext* ctx) { ctx_ = ctx; }
   // The plan node this operator runs; its changelog mode is checked on every row emitted in a
   // debug build (NDEBUG not defined).
   void set_plan_node(const sql::PlanNode* node) { node_ = node; }
 
  protected:
+  // Called when the operator's watermark advanced, before it goes downstream; rows emitted here
+  // precede it. Default: nothing to fire.
+  virtual void on_watermark(int64_t watermark) { (void)watermark; }
+  // Sends a watermark downstream (after flushing what was emitted before it).
+  void forward_watermark(int64_t watermark) {
+    flush();
+    if (next_) next_->push_watermark(next_input_, watermark);
+  }
   void emit(Row row) { out_.push_back(std::move(row)); }
   void emit(RowKind kind, std::vector<Value> fields) { out_.push_back(Row{kind, std::move(fields)}); }
   void flush() {
@@ -70,8 +112,15 @@ class Operator {
     }
   }
 
+  void add_input(int input) {
+    auto in = static_cast<size_t>(input);
+    if (in >= input_watermarks_.size()) input_watermarks_.resize(in + 1, kNoWatermark);
+  }
+
   Operator* next_ = nullptr;
   int next_input_ = 0;
+  std::vector<int64_t> input_watermarks_;  // per input: the highest watermark it sent
+  int64_t watermark_ = kNoWatermark;
   RowBatch out_;
   RowBatch sending_;
   const values::EvalContext* ctx_ = nullptr;

@@ -16,6 +16,8 @@ std::string Session::describe(const sql::TableDef& t, bool extended) const {
     if (c.system && !extended) continue;
     std::string type = c.type.without_time_attribute().to_string();
     std::string base = type.ends_with(" NOT NULL") ? type.substr(0, type.size() - 9) : type;
+    // The rowtime attribute, marked as Flink's DESCRIBE marks it.
+    if (t.watermark_column && *t.watermark_column == c.name) base += " *ROWTIME*";
     std::string key;
     if (std::find(t.primary_key.begin(), t.primary_key.end(), c.name) != t.primary_key.end()) {
       key = "PRI(" + [&] {
@@ -63,6 +65,8 @@ Result<std::vector<StatementResult>> Session::describe_statement(Statement& s) {
     for (const sql::PlanField& f : p->schema) {
       std::string type = f.type.without_time_attribute().to_string();
       std::string base = type.ends_with(" NOT NULL") ? type.substr(0, type.size() - 9) : type;
+      if (f.type.time_attribute == values::TimeAttribute::kRowtime) base += " *ROWTIME*";
+      if (f.type.time_attribute == values::TimeAttribute::kProctime) base += " *PROCTIME*";
       rows.push_back({f.name, base, f.type.nullable ? "TRUE" : "FALSE", "", "", ""});
     }
     return one(text_result(table_text({"name", "type", "null", "key", "extras", "watermark"}, rows)));

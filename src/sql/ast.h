@@ -102,8 +102,19 @@ enum class JoinType { kInner, kLeft, kRight, kFull, kCross };
 struct TableRef;
 using TableRefPtr = std::unique_ptr<TableRef>;
 
+// One argument of a window table function, positional or named (`SIZE => INTERVAL '5' MINUTES`):
+// TABLE t, DESCRIPTOR(col, ...), or an expression.
+struct TvfArg {
+  std::string name;  // upper case; empty when positional
+  SourcePos pos;
+  TableRefPtr table;
+  std::vector<std::string> descriptor;
+  bool is_descriptor = false;
+  ExprPtr expr;
+};
+
 struct TableRef {
-  enum class Kind { kTable, kSubquery, kJoin, kUnnest, kLateralTable };
+  enum class Kind { kTable, kSubquery, kJoin, kUnnest, kLateralTable, kWindowTvf };
   Kind kind = Kind::kTable;
   SourcePos pos;
   std::vector<std::string> name;  // kTable: catalog.db.table parts
@@ -118,6 +129,8 @@ struct TableRef {
   std::vector<ExprPtr> unnest_args;  // kUnnest: UNNEST(a, b); kLateralTable: the function call in args[0]
   bool with_ordinality = false;
   ExprPtr system_time;  // FOR SYSTEM_TIME AS OF expr (temporal joins, part 2)
+  std::string function;         // kWindowTvf: TUMBLE, HOP or CUMULATE (upper case)
+  std::vector<TvfArg> tvf_args; // kWindowTvf
 };
 
 struct SelectItem {

@@ -92,12 +92,19 @@ class Accumulator {
   virtual void accumulate(const Value* args) = 0;
   virtual void retract(const Value* args) = 0;
   virtual Value result() const = 0;
+  // Adds what `other` (an accumulator made by the same binding) accumulated, as if its rows had
+  // come after this one's: how window aggregation combines the slices of a window (Flink's
+  // AggregateFunction#merge).
+  virtual void merge(const Accumulator& other) = 0;
 };
 
 struct AggregateBinding {
   DataType result;
   std::vector<DataType> arg_types;
   std::function<std::unique_ptr<Accumulator>()> create;
+  // An accumulator for input that is never retracted (window aggregation), when the aggregate has
+  // a cheaper one (Flink's MaxAggFunction beside MaxWithRetractAggFunction); else `create` serves.
+  std::function<std::unique_ptr<Accumulator>()> create_append_only;
 };
 
 struct AggregateFunctionDef {

@@ -47,7 +47,8 @@ class Parser {
 
   // Constructs recognised where the grammar puts them but not supported yet: each stops with an
   // error naming the construct at its first token (parser_unsupported.cc).
-  TableRefPtr table_function_call(const Token& table_token);  // FROM TABLE(TUMBLE(...))
+  TableRefPtr table_function_call(const Token& table_token);  // FROM TABLE(f(...))
+  TableRefPtr window_table_function(const Token& table_token);  // FROM TABLE(TUMBLE(...)), HOP, CUMULATE
   ExprPtr grouping_element();                                 // GROUPING SETS, ROLLUP, CUBE, or an expression
   [[noreturn]] void match_recognize(TableRef& input);         // t MATCH_RECOGNIZE (...)
   [[noreturn]] void window_clause(Select& select);            // WINDOW w AS (...)

@@ -291,3 +291,49 @@ std::vector<OrderItem> Parser::order_items() {
 }
 
 }  // namespace careflow::sql
+
+namespace careflow::sql {
+
+// TABLE(TUMBLE|HOP|CUMULATE(TABLE t, DESCRIPTOR(col), INTERVAL ..., ...)), arguments positional
+// or named (DATA =>, TIMECOL =>, SIZE =>, SLIDE =>, STEP =>, OFFSET =>); the planner checks them.
+TableRefPtr Parser::window_table_function(const Token& table_token) {
+  auto ref = std::make_unique<TableRef>();
+  ref->kind = TableRef::Kind::kWindowTvf;
+  ref->pos = table_token.pos;
+  next();  // TABLE
+  expect_symbol("(");
+  ref->function = to_upper(next().text);
+  expect_symbol("(");
+  do {
+    TvfArg arg;
+    arg.pos = peek().pos;
+    if (peek().kind == TokenKind::kIdentifier && is_symbol("=>", 1)) {
+      arg.name = to_upper(next().text);
+      next();
+    }
+    if (is_word("TABLE") && !is_symbol("(", 1)) {
+      next();
+      arg.table = std::make_unique<TableRef>();
+      arg.table->kind = TableRef::Kind::kTable;
+      arg.table->pos = peek().pos;
+      arg.table->name = compound_name("a table name");
+    } else if (is_word("DESCRIPTOR") && is_symbol("(", 1)) {
+      next();
+      next();
+      arg.is_descriptor = true;
+      do {
+        arg.descriptor.push_back(identifier("a column name"));
+      } while (accept_symbol(","));
+      expect_symbol(")");
+    } else {
+      arg.expr = expr();
+    }
+    ref->tvf_args.push_back(std::move(arg));
+  } while (accept_symbol(","));
+  expect_symbol(")");
+  expect_symbol(")");
+  table_alias(*ref);
+  return ref;
+}
+
+}  // namespace careflow::sql

@@ -1,4 +1,4 @@
-// Flink SQL constructs careflow does not run yet: window table-valued functions, grouping sets,
+// Flink SQL constructs careflow does not run yet: SESSION windows, grouping sets,
 // MATCH_RECOGNIZE, named OVER windows, legacy group windows and Confluent Cloud's ML functions.
 //
 // Each method is called at the place of the grammar where its construct starts, so a user gets an
@@ -22,13 +22,17 @@ bool is_ml_function(std::string_view upper) { return upper.starts_with("ML_"); }
 }  // namespace
 
 // FROM TABLE(f(...)): a table-valued function call; `table_token` is the TABLE keyword, the next
-// token is '('. Window TVFs (TUMBLE, HOP, CUMULATE, SESSION) will be parsed here.
+// token is '('. TUMBLE, HOP and CUMULATE go to window_table_function (parser_query.cc); SESSION
+// will be parsed there too.
 TableRefPtr Parser::table_function_call(const Token& table_token) {
   const Token& name = peek(2);  // TABLE ( name
   const std::string upper = to_upper(name.text);
+  if (name.kind == TokenKind::kIdentifier && is_window_tvf(upper) && upper != "SESSION" && is_symbol("(", 3)) {
+    return window_table_function(table_token);
+  }
   if (name.kind == TokenKind::kIdentifier && is_window_tvf(upper)) {
-    fail_at(table_token.pos, fmt::format("window table-valued function {} is not supported yet (window aggregation, "
-                                         "window Top-N and window joins arrive with event time)",
+    fail_at(table_token.pos, fmt::format("window table-valued function {} is not supported yet (TUMBLE, HOP and "
+                                         "CUMULATE are)",
                                          upper));
   }
   if (name.kind == TokenKind::kIdentifier && is_ml_function(upper)) {
@@ -51,9 +55,10 @@ ExprPtr Parser::grouping_element() {
                                  upper));
     }
     if (is_window_tvf(upper) && is_symbol("(", 1)) {
-      fail_at(t.pos, fmt::format("group window {}(...) in GROUP BY is not supported yet (group windows, like window "
-                                 "table-valued functions, arrive with event time)",
-                                 upper));
+      fail_at(t.pos, fmt::format("group window {}(...) in GROUP BY is not supported yet; use the window table "
+                                 "function: FROM TABLE({}(TABLE t, DESCRIPTOR(ts), ...)) GROUP BY window_start, "
+                                 "window_end",
+                                 upper, upper == "SESSION" ? "TUMBLE" : upper));
     }
   }
   return expr();

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "sql/printer.h"
+
 namespace careflow::sql {
 
 std::vector<std::string> PlanNode::field_names() const {
@@ -32,6 +34,22 @@ std::string order_text(const PlanNode& input, const std::vector<SortKey>& order)
     parts.push_back(input.schema[static_cast<size_t>(k.index)].name + (k.ascending ? " ASC" : " DESC"));
   }
   return join(parts);
+}
+
+// Flink's TimeUtils.formatWithHighestUnit: the largest unit that divides the duration.
+std::string duration_text(int64_t ms) {
+  static const std::pair<int64_t, const char*> kUnits[] = {{86400000, "d"}, {3600000, "h"}, {60000, "min"}, {1000, "s"}};
+  for (const auto& [unit, name] : kUnits) {
+    if (ms != 0 && ms % unit == 0) return fmt::format("{} {}", ms / unit, name);
+  }
+  return fmt::format("{} ms", ms);
+}
+
+std::string group_key_name(const PlanNode& input, int key) {
+  if (key == kWindowStartKey) return "window_start";
+  if (key == kWindowEndKey) return "window_end";
+  if (key == kWindowTimeKey) return "window_time";
+  return input.schema[static_cast<size_t>(key)].name;
 }
 
 std::string describe(const PlanNode& n) {
@@ -85,6 +103,20 @@ std::string describe(const PlanNode& n) {
       return fmt::format("Join(joinType=[{}], where=[{}])", type, where.empty() ? "true" : where);
     }
     case PlanKind::kRank:
+      if (n.window_rank) {
+        // Flink's names: WindowDeduplicate for the first / last row by time, else WindowRank.
+        const bool dedup = !n.output_rank_number && n.rank_start == 1 && n.rank_end == 1 && n.order.size() == 1 &&
+                           in->schema[static_cast<size_t>(n.order[0].index)].type.time_attribute != TimeAttribute::kNone;
+        if (dedup) {
+          return fmt::format("WindowDeduplicate(window=[{}], keep=[{}], partitionKeys=[{}], orderKey=[{}])",
+                             describe_window(n.window), n.order[0].ascending ? "FirstRow" : "LastRow",
+                             join(names_of(*in, n.partition_keys)), in->schema[static_cast<size_t>(n.order[0].index)].name);
+        }
+        return fmt::format("WindowRank(window=[{}], rankType=[ROW_NUMBER], rankRange=[rankStart={}, rankEnd={}], "
+                           "partitionBy=[{}], orderBy=[{}], select=[{}])",
+                           describe_window(n.window), n.rank_start, n.rank_end, join(names_of(*in, n.partition_keys)),
+                           order_text(*in, n.order), join(n.field_names()));
+      }
       return fmt::format("Rank(strategy=[{}], rankType=[ROW_NUMBER], rankRange=[rankStart={}, rankEnd={}], "
                          "partitionBy=[{}], orderBy=[{}], select=[{}])",
                          in->insert_only ? "AppendFastStrategy" : "RetractStrategy", n.rank_start, n.rank_end,
@@ -97,6 +129,27 @@ std::string describe(const PlanNode& n) {
                          n.left_outer ? "LEFT" : "INNER", n.with_ordinality ? ", withOrdinality=[true]" : "");
     case PlanKind::kUnion: return fmt::format("Union(all=[true], union=[{}])", join(n.field_names()));
     case PlanKind::kSink: return fmt::format("Sink(table=[{}], fields=[{}])", n.table->name, join(n.field_names()));
+    case PlanKind::kWatermarkAssigner:
+      // The expression as the table declares it.
+      return fmt::format("WatermarkAssigner(rowtime=[{}], watermark=[{}])", in_names[static_cast<size_t>(n.rowtime_index)],
+                         in->table && in->table->watermark ? print_expr(*in->table->watermark)
+                                                           : describe_bound(*n.watermark, in_names));
+    case PlanKind::kWindowTableFunction: return fmt::format("WindowTableFunction(window=[{}])", describe_window(n.window));
+    case PlanKind::kWindowAggregate: {
+      // Flink lists the plain keys in groupBy and the window properties last in select, as
+      // start('w$) AS window_start; careflow keeps them where GROUP BY put them.
+      std::vector<std::string> keys, select;
+      for (size_t i = 0; i < n.group_keys.size(); ++i) {
+        int k = n.group_keys[i];
+        if (k >= 0) keys.push_back(in->schema[static_cast<size_t>(k)].name);
+        static const char* kProperty[] = {"", "start('w$)", "end('w$)", "rowtime('w$)"};
+        select.push_back(k >= 0 ? group_key_name(*in, k) : fmt::format("{} AS {}", kProperty[-k], group_key_name(*in, k)));
+      }
+      for (const AggCall& a : n.aggs) select.push_back(a.text);
+      std::string out = "WindowAggregate(";
+      if (!keys.empty()) out += "groupBy=[" + join(keys) + "], ";
+      return out + "window=[" + describe_window(n.window) + "], select=[" + join(select) + "])";
+    }
   }
   return "?";
 }
@@ -110,6 +163,25 @@ void explain(const PlanNode& n, const std::string& prefix, bool last, bool root,
 }
 
 }  // namespace
+
+std::string describe_window(const WindowSpec& w) {
+  std::string out;
+  switch (w.kind) {
+    case WindowSpec::Kind::kTumble:
+      out = fmt::format("TUMBLE(time_col=[{}], size=[{}]", w.time_column, duration_text(w.size));
+      break;
+    case WindowSpec::Kind::kHop:
+      out = fmt::format("HOP(time_col=[{}], size=[{}], slide=[{}]", w.time_column, duration_text(w.size),
+                        duration_text(w.slide));
+      break;
+    case WindowSpec::Kind::kCumulate:
+      out = fmt::format("CUMULATE(time_col=[{}], max_size=[{}], step=[{}]", w.time_column, duration_text(w.size),
+                        duration_text(w.slide));
+      break;
+  }
+  if (w.offset != 0) out += fmt::format(", offset=[{}]", duration_text(w.offset));
+  return out + ")";
+}
 
 std::string explain_plan(const PlanNode& root) {
   std::string out;

@@ -34,6 +34,25 @@ struct SortKey {
   bool nulls_first = true;  // Flink: NULLS FIRST for ASC, NULLS LAST for DESC unless written
 };
 
+// A window table function's windows (TUMBLE, HOP, CUMULATE), in milliseconds. `slide` is HOP's
+// slide and CUMULATE's step (TUMBLE: the size). Windows start at multiples of their alignment
+// (TUMBLE: size, HOP: slide, CUMULATE: size) plus `offset`.
+struct WindowSpec {
+  enum class Kind { kTumble, kHop, kCumulate };
+  Kind kind = Kind::kTumble;
+  int64_t size = 0, slide = 0, offset = 0;
+  std::string time_column;  // the time attribute's name, for EXPLAIN
+  // The time attribute is a TIMESTAMP_LTZ: windows are aligned in the session time zone and
+  // window_time is a TIMESTAMP_LTZ (Flink's shiftTimeZone); else UTC, window_time a TIMESTAMP.
+  bool ltz = false;
+};
+
+// "TUMBLE(time_col=[ts], size=[5 s])", as Flink's EXPLAIN prints a window.
+std::string describe_window(const WindowSpec& w);
+
+// A window aggregate's group key that is not an input column but a property of the window.
+inline constexpr int kWindowStartKey = -1, kWindowEndKey = -2, kWindowTimeKey = -3;
+
 enum class PlanKind {
   kSource,              // table scan; computed columns evaluated here
   kValues,              // constant rows
@@ -47,6 +66,9 @@ enum class PlanKind {
   kCorrelate,           // CROSS JOIN UNNEST / LEFT JOIN UNNEST ON TRUE
   kUnion,               // UNION ALL
   kSink,                // INSERT INTO
+  kWatermarkAssigner,   // WATERMARK FOR col AS expr: the source's event-time clock
+  kWindowTableFunction, // TABLE(TUMBLE|HOP|CUMULATE(...)) alone: each row once per window it falls in
+  kWindowAggregate,     // GROUP BY window_start, window_end over a window table function (slicing)
 };
 
 struct PlanNode;
@@ -92,11 +114,22 @@ struct PlanNode {
   bool output_rank_number = false;
   bool keep_last = false;       // kDeduplicate
   bool rowtime = false;         // kDeduplicate: ordered by event time, else by arrival
+  // kRank partitioned by window_start and window_end: Flink's WindowRank (WindowDeduplicate when
+  // it keeps the first or last row by time), insert-only, emitting when the watermark passes the
+  // window's end; rowtime_index is then the window_end column and `window` the windows.
+  bool window_rank = false;
 
   // kCorrelate
   BoundExprPtr unnest;          // ARRAY, MAP or MULTISET over the input row
   bool with_ordinality = false;
   bool left_outer = false;
+
+  // kWatermarkAssigner: the rowtime column and the watermark expression over the input row.
+  // kWindowTableFunction / kWindowAggregate: the input's rowtime column and the windows; a window
+  // aggregate's group_keys may hold kWindowStartKey / kWindowEndKey / kWindowTimeKey.
+  int rowtime_index = -1;
+  BoundExprPtr watermark;
+  WindowSpec window;
 
   std::vector<std::string> field_names() const;
   bool updates() const { return !insert_only; }

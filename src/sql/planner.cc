@@ -1,5 +1,7 @@
 #include "sql/planner.h"
 
+#include <fmt/ranges.h>
+
 #include "sql/planner_impl.h"
 
 namespace careflow::sql {
@@ -36,12 +38,28 @@ std::string append_sink_hint(const TableDef& table) {
   return fmt::format("give '{}' a PRIMARY KEY (an upsert table) or set 'changelog.mode' = 'retract'", table.name);
 }
 
+// Flink writes at most one rowtime attribute into a result or a table (its timestamp); a query
+// that gives two (a window table function's window_time beside the table's own time column) is
+// refused when it is planned.
+void check_one_rowtime(const PlanNode& result, SourcePos pos) {
+  std::vector<std::string> rowtimes;
+  for (const PlanField& f : result.schema) {
+    if (f.type.time_attribute == TimeAttribute::kRowtime) rowtimes.push_back(f.name);
+  }
+  if (rowtimes.size() > 1) {
+    plan_fail(pos, fmt::format("The query contains more than one rowtime attribute column [{}]; CAST all but one to "
+                               "TIMESTAMP(3) or leave them out",
+                               fmt::join(rowtimes, ", ")));
+  }
+}
+
 }  // namespace
 
 Result<PlanPtr> Planner::plan_query(const Query& query) const {
   try {
     QueryPlanner planner(catalog_, options_);
     PlanPtr root = planner.query(query).node;
+    check_one_rowtime(*root, query.pos);
     return apply_rank_rules(root);
   } catch (const PlanError& e) {
     return Status::invalid_argument(e.message);
@@ -75,6 +93,7 @@ Result<PlanPtr> Planner::plan_insert(const Insert& insert) const {
       }
     }
     QueryPlanner::Planned q = planner.query(*insert.query);
+    check_one_rowtime(*q.node, insert.query->pos);
     PlanPtr input = apply_rank_rules(q.node);
     // Which query column feeds which table column.
     std::vector<int> source_of(writable.size(), -1);

@@ -651,6 +651,10 @@ BoundExprPtr QueryPlanner::bind_function(const Expr& e, const Scope& scope, cons
     infos.push_back(std::move(info));
     args.push_back(std::move(b));
   }
+  if (e.name == "CURRENT_WATERMARK" && args.size() == 1 && args[0]->type.time_attribute != TimeAttribute::kRowtime) {
+    plan_fail(e.pos, fmt::format("CURRENT_WATERMARK() must be called with a rowtime attribute, but its argument is {}",
+                                 type_name(args[0]->type)));
+  }
   CallSyntax syntax;
   syntax.time_unit = e.time_unit;
   syntax.trim_mode = e.trim_mode;

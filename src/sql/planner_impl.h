@@ -97,6 +97,13 @@ class QueryPlanner {
   Planned table(const TableRef& ref);
   Planned join(const TableRef& ref);
   Planned correlate(Planned left, const TableRef& unnest, bool left_outer, const Expr* on);
+  // planner_window.cc
+  Planned window_table_function(const TableRef& ref);
+  int64_t window_interval(const TvfArg& arg, const std::string& function, const std::string& param);
+  static const PlanNode* window_below(const PlanPtr& node, BoundExprPtr* filter);
+  PlanPtr window_aggregate(const PlanNode& tvf, const BoundExprPtr& filter, std::vector<BoundExprPtr> pre,
+                           std::vector<std::string> pre_names, const std::vector<int>& window_keys,
+                           std::vector<PlanField> schema, SourcePos pos);
   Planned order_limit(Planned in, const Query& q);
 
   // Expressions
@@ -149,5 +156,14 @@ bool is_interval_join_bound(const BoundExpr& conjunct, const Scope& scope, int l
 void infer_changelog(PlanNode& node);
 
 PlanPtr make_node(PlanKind kind, std::vector<PlanPtr> inputs, std::vector<PlanField> schema);
+
+// Which window property (kWindowStartKey, ...) column `column` of `node` is, traced through Calcs
+// to a window table function or window aggregate; 0 when it is none (planner_window.cc).
+int window_property_of(const PlanNode& node, int column);
+// Whether `columns` of `node` include both window_start and window_end: how Flink recognises a
+// window Top-N (PARTITION BY) or a window join (the join keys).
+bool has_window_bounds(const PlanNode& node, const std::vector<int>& columns);
+// The windows of the window table function or window aggregate below `node` (through Calcs).
+const WindowSpec* window_spec_of(const PlanNode& node);
 
 }  // namespace careflow::sql

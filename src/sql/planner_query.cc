@@ -168,7 +168,12 @@ QueryPlanner::Planned QueryPlanner::set_operation(const Query& q) {
                                    left.node->schema[i].name, type_name(left.node->schema[i].type),
                                    type_name(right.node->schema[i].type)));
     }
-    types.push_back(t.without_time_attribute());
+    // UNION ALL of two rowtime attributes is one (Flink keeps the time attribute of a union).
+    const bool rowtime = q.set_all && left.node->schema[i].type.time_attribute == TimeAttribute::kRowtime &&
+                         right.node->schema[i].type.time_attribute == TimeAttribute::kRowtime;
+    t = t.without_time_attribute();
+    if (rowtime) t.time_attribute = TimeAttribute::kRowtime;
+    types.push_back(t);
   }
   auto align = [&](Planned& side) {
     bool same = true;
@@ -297,10 +302,22 @@ QueryPlanner::Planned QueryPlanner::table(const TableRef& ref) {
   source->computed = std::move(computed);
   infer_changelog(*source);
   PlanPtr node = source;
+  if (def->watermark_column) {
+    PlanPtr assigner = make_node(PlanKind::kWatermarkAssigner, {source}, schema);
+    assigner->rowtime_index = def->column_index(*def->watermark_column);
+    assigner->watermark = bind(*def->watermark, scope);
+    const TypeId wt = assigner->watermark->type.id;
+    if (wt != TypeId::kTimestamp && wt != TypeId::kTimestampLtz) {
+      plan_fail(def->watermark->pos, fmt::format("the watermark expression of '{}' must give a TIMESTAMP or "
+                                                 "TIMESTAMP_LTZ, not {}", name, type_name(assigner->watermark->type)));
+    }
+    infer_changelog(*assigner);
+    node = assigner;
+  }
   if (def->changelog_mode() == ChangelogMode::kUpsert) {
     if (def->primary_key.empty()) plan_fail(ref.pos, fmt::format("upsert table '{}' needs a PRIMARY KEY", name));
     source->normalize_upserts = true;
-    PlanPtr normalize = make_node(PlanKind::kChangelogNormalize, {source}, schema);
+    PlanPtr normalize = make_node(PlanKind::kChangelogNormalize, {node}, schema);
     normalize->partition_keys = def->primary_key_indexes();
     infer_changelog(*normalize);
     node = normalize;
@@ -333,6 +350,7 @@ QueryPlanner::Planned QueryPlanner::from(const TableRef& ref) {
     }
     case TableRef::Kind::kLateralTable:
       plan_fail(ref.pos, "LATERAL TABLE(...) needs a user-defined table function; none are registered");
+    case TableRef::Kind::kWindowTvf: return window_table_function(ref);
   }
   plan_fail(ref.pos, "unsupported FROM item");
 }
@@ -456,6 +474,10 @@ QueryPlanner::Planned QueryPlanner::join(const TableRef& ref) {
       }
       residual.push_back(p);
     }
+  }
+  if (has_window_bounds(*left.node, left_keys) && has_window_bounds(*right.node, right_keys)) {
+    plan_fail(ref.pos, "window joins (a join on window_start and window_end of two windowed inputs) are not supported "
+                       "yet");
   }
   std::vector<PlanField> schema;
   for (int i = 0; i < nl + nr; ++i) {

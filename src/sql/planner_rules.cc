@@ -52,6 +52,10 @@ void infer_changelog(PlanNode& n) {
     case PlanKind::kJoin: n.insert_only = all_insert_only(n) && n.join_type == JoinType::kInner; break;
     case PlanKind::kSemiJoin: n.insert_only = all_insert_only(n) && !n.anti; break;
     case PlanKind::kRank:
+      if (n.window_rank) {
+        n.insert_only = true;
+        break;
+      }
       n.insert_only = false;
       n.upsert_key = n.partition_keys;
       if (n.output_rank_number) n.upsert_key.push_back(static_cast<int>(n.schema.size() - 1));
@@ -63,6 +67,11 @@ void infer_changelog(PlanNode& n) {
     case PlanKind::kCorrelate: n.insert_only = n.inputs[0]->insert_only; break;
     case PlanKind::kUnion: n.insert_only = all_insert_only(n); break;
     case PlanKind::kSink: n.insert_only = n.inputs[0]->insert_only; break;
+    case PlanKind::kWatermarkAssigner: n.insert_only = n.inputs[0]->insert_only; break;
+    // Window table functions and window aggregates take insert-only input (the planner refuses
+    // the rest) and emit rows once: a window's result when the watermark passes its end.
+    case PlanKind::kWindowTableFunction:
+    case PlanKind::kWindowAggregate: n.insert_only = true; break;
   }
 }
 
@@ -180,7 +189,7 @@ PlanPtr bound_rank(PlanPtr calc_node) {
   rank->output_rank_number = number_used;
   if (!number_used) rank->schema.pop_back();
   // Deduplication: the first row by a time attribute, nothing else asked of the rank.
-  if (!number_used && start == 1 && end == 1 && rank->order.size() == 1) {
+  if (!number_used && start == 1 && end == 1 && rank->order.size() == 1 && !rank->window_rank) {
     const DataType& t = rank->inputs[0]->schema[static_cast<size_t>(rank->order[0].index)].type;
     if (t.time_attribute != TimeAttribute::kNone) {
       rank->kind = PlanKind::kDeduplicate;

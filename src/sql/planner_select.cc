@@ -1,6 +1,7 @@
 // SELECT, clause by clause (as DuckDB's binder splits a statement): FROM and WHERE, the select
 // list, GROUP BY with its aggregate calls, ROW_NUMBER() OVER, the projection with HAVING, and
 // DISTINCT. ORDER BY / LIMIT apply to any query: order_limit in planner_query.cc.
+#include <algorithm>
 #include <functional>
 
 #include "sql/planner_impl.h"
@@ -85,13 +86,44 @@ void QueryPlanner::group_by(const Select& s, SelectState& st) {
   AggregateContext& agg_ctx = st.agg;
   std::vector<BoundExprPtr> pre;
   std::vector<std::string> pre_names;
+  // GROUP BY window_start, window_end of a window table function: a window aggregate over the
+  // function's input. `window_keys[i]` is the window property GROUP BY item i names, or 0.
+  BoundExprPtr tvf_filter;
+  const PlanNode* tvf = window_below(st.node, &tvf_filter);
+  const int tvf_width = tvf ? static_cast<int>(tvf->inputs[0]->schema.size()) : 0;
+  std::vector<int> window_keys;
+  std::vector<std::string> key_names;
+  std::vector<BoundExprPtr> keys;
   for (const ExprPtr& g : s.group_by) {
     if (contains_aggregate(*g)) plan_fail(g->pos, "aggregate functions are not allowed in GROUP BY");
     BoundExprPtr b = bind(*g, in_scope);
+    int property = 0;
+    if (tvf && b->kind == BoundKind::kInputRef && b->index >= tvf_width) property = kWindowStartKey - (b->index - tvf_width);
+    window_keys.push_back(property);
     agg_ctx.group_exprs.push_back(print_expr(*g));
-    agg_ctx.group_types.push_back(b->type.without_time_attribute());
-    pre.push_back(b);
-    pre_names.push_back(g->kind == ExprKind::kColumn ? g->name : fmt::format("$f{}", pre.size() - 1));
+    // window_time stays a time attribute, so that windows can be stacked on the result.
+    agg_ctx.group_types.push_back(property == kWindowTimeKey && b->type.time_attribute == TimeAttribute::kRowtime
+                                      ? b->type
+                                      : b->type.without_time_attribute());
+    key_names.push_back(g->kind == ExprKind::kColumn ? g->name : fmt::format("$f{}", key_names.size()));
+    keys.push_back(b);
+  }
+  const bool windowed = std::count(window_keys.begin(), window_keys.end(), kWindowStartKey) > 0 &&
+                        std::count(window_keys.begin(), window_keys.end(), kWindowEndKey) > 0;
+  if (!windowed) {
+    for (DataType& t : agg_ctx.group_types) t = t.without_time_attribute();
+  }
+  // The pre-projection: the keys that are input columns (a window aggregate computes the window
+  // properties itself), then the aggregates' arguments.
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (windowed && window_keys[i] != 0) {
+      key_names[i] = window_keys[i] == kWindowStartKey ? "window_start"
+                     : window_keys[i] == kWindowEndKey ? "window_end"
+                                                       : "window_time";
+      continue;
+    }
+    pre.push_back(keys[i]);
+    pre_names.push_back(key_names[i]);
   }
   std::vector<AggCall> aggs;
   for (const Expr* call : aggregate_calls(s, st.items)) {
@@ -100,12 +132,18 @@ void QueryPlanner::group_by(const Select& s, SelectState& st) {
     agg_ctx.agg_types.push_back(ac.binding.result);
     aggs.push_back(std::move(ac));
   }
-  PlanPtr pre_calc = calc(st.node, pre, nullptr, pre_names);
   std::vector<PlanField> agg_schema;
-  for (size_t i = 0; i < s.group_by.size(); ++i) agg_schema.push_back({pre_names[i], agg_ctx.group_types[i]});
+  for (size_t i = 0; i < s.group_by.size(); ++i) agg_schema.push_back({key_names[i], agg_ctx.group_types[i]});
   for (size_t i = 0; i < aggs.size(); ++i) agg_schema.push_back({fmt::format("EXPR${}", i), aggs[i].binding.result});
-  PlanPtr agg = make_node(PlanKind::kGroupAggregate, {pre_calc}, agg_schema);
-  for (size_t i = 0; i < s.group_by.size(); ++i) agg->group_keys.push_back(static_cast<int>(i));
+  PlanPtr agg;
+  if (windowed) {
+    agg = window_aggregate(*tvf, tvf_filter, std::move(pre), std::move(pre_names), window_keys, agg_schema,
+                           s.group_by_pos);
+  } else {
+    PlanPtr pre_calc = calc(st.node, pre, nullptr, pre_names);
+    agg = make_node(PlanKind::kGroupAggregate, {pre_calc}, agg_schema);
+    for (size_t i = 0; i < s.group_by.size(); ++i) agg->group_keys.push_back(static_cast<int>(i));
+  }
   agg->aggs = std::move(aggs);
   infer_changelog(*agg);
   st.node = agg;
@@ -246,12 +284,22 @@ void QueryPlanner::rank_over(size_t item, SelectState& st) {
     }
     rank_input = pass_through(st.node, nullptr, std::move(extra), std::move(names));
   }
+  // Partitioned by window_start and window_end of windows below: Flink's WindowRank.
+  const WindowSpec* window = has_window_bounds(*rank_input, partition) ? window_spec_of(*rank_input) : nullptr;
   std::vector<PlanField> schema = rank_input->schema;
   schema.push_back({"$rn", DataType::bigint().with_nullable(false)});
   PlanPtr rank = make_node(PlanKind::kRank, {rank_input}, schema);
   rank->partition_keys = partition;
   rank->order = order;
   rank->output_rank_number = true;
+  if (window) {
+    if (!rank_input->insert_only) plan_fail(over.args[0]->pos, "window Top-N over an updating input is not supported");
+    rank->window_rank = true;
+    rank->window = *window;
+    for (int p : partition) {
+      if (window_property_of(*rank_input, p) == kWindowEndKey) rank->rowtime_index = p;
+    }
+  }
   infer_changelog(*rank);
   st.node = rank;
   st.items[item].bound = bound_input_ref(static_cast<int>(schema.size() - 1), schema.back().type);

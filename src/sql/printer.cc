@@ -127,6 +127,23 @@ std::string table_ref(const TableRef& t) {
     case TableRef::Kind::kUnnest:
       return "UNNEST(" + exprs(t.unnest_args) + ")" + (t.with_ordinality ? " WITH ORDINALITY" : "") + alias(t);
     case TableRef::Kind::kLateralTable: return "LATERAL TABLE(" + exprs(t.unnest_args) + ")" + alias(t);
+    case TableRef::Kind::kWindowTvf: {
+      std::vector<std::string> args;
+      for (const TvfArg& a : t.tvf_args) {
+        std::string text = a.name.empty() ? "" : a.name + " => ";
+        if (a.table) {
+          text += "TABLE " + table_ref(*a.table);
+        } else if (a.is_descriptor) {
+          std::vector<std::string> cols;
+          for (const std::string& c : a.descriptor) cols.push_back(quote_identifier(c));
+          text += "DESCRIPTOR(" + join(cols, ", ") + ")";
+        } else {
+          text += print_expr(*a.expr);
+        }
+        args.push_back(text);
+      }
+      return "TABLE(" + t.function + "(" + join(args, ", ") + "))" + alias(t);
+    }
     case TableRef::Kind::kJoin: {
       static const char* kJoin[] = {"JOIN", "LEFT JOIN", "RIGHT JOIN", "FULL JOIN", "CROSS JOIN"};
       std::string out = table_ref(*t.left) + " " + kJoin[static_cast<int>(t.join_type)] + " " + table_ref(*t.right);

@@ -15,6 +15,8 @@ class TimeZone;
 struct EvalContext {
   int64_t now_micros = 0;            // CURRENT_TIMESTAMP etc.: wall clock when the row is processed
   std::string time_zone = "UTC";     // table.local-time-zone: a fixed offset or a region id
+  // CURRENT_WATERMARK: the watermark (epoch ms) of the operator evaluating, INT64_MIN for none yet.
+  int64_t watermark_millis = INT64_MIN;
   // Offset of time_zone at a UTC instant, in µs (unknown ids are UTC, as in Java).
   int64_t time_zone_offset_micros(int64_t utc_micros) const;
   // The UTC instant of a local date-time in time_zone (gaps move forward, overlaps take the

@@ -210,8 +210,14 @@ class Runner {
     for (const InputBlock& in : inputs_) {
       if (!s.is_ok()) break;
       s = job.push(in.table, in.rows);
+      // Each source's watermark moves once, at the end of its block (as the Flink harness emits it).
+      if (s.is_ok()) s = job.emit_watermarks();
       RowBatch produced = job.take_output();
       for (Row& r : produced) output.push_back(std::move(r));
+    }
+    if (s.is_ok() && b.bounded) {
+      s = job.end_input();
+      for (Row& r : job.take_output()) output.push_back(std::move(r));
     }
     if (!s.is_ok()) return report_error(s.message());
     if (b.has_error) return fail(b, "  the query succeeded, expected an error containing: " + b.expected_error);

@@ -97,7 +97,8 @@ Result<std::vector<Block>> parse_test_file(const std::string& path) {
       b.table = line.substr(6);
       ++i;
       while (i < lines.size() && !lines[i].empty()) b.rows.push_back(lines[i++]);
-    } else if (line == "query") {
+    } else if (line == "query" || line == "query bounded") {
+      b.bounded = line == "query bounded";
       b.kind = Block::Kind::kQuery;
       ++i;
       while (i < lines.size() && !lines[i].starts_with("----")) {

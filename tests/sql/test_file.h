@@ -18,6 +18,7 @@ struct Block {
   std::vector<std::string> rows;      // input rows, as written
   std::string expected_error;         // statement error, query ---- error
   bool has_changelog = false, has_final = false, has_error = false;
+  bool bounded = false;               // `query bounded`: the inputs end after the last block
   std::vector<std::string> changelog; // query ---- changelog
   std::vector<std::string> final_rows;  // query ---- final
   std::vector<std::string> plan;        // explain ----

@@ -12,6 +12,7 @@ class CountAccumulator : public sql::Accumulator {
   void accumulate(const Value* args) override { if (counts(args)) ++n_; }
   void retract(const Value* args) override { if (counts(args)) --n_; }
   Value result() const override { return Value::integer(n_); }
+  void merge(const sql::Accumulator& other) override { n_ += static_cast<const CountAccumulator&>(other).n_; }
 
  private:
   bool counts(const Value* args) const {

@@ -24,6 +24,10 @@ class OrderedValues : public UnaryAccumulator<OrderedValues> {
       }
     }
   }
+  void merge(const sql::Accumulator& other) override {
+    const auto& o = static_cast<const OrderedValues&>(other);
+    values_.insert(values_.end(), o.values_.begin(), o.values_.end());
+  }
   Value result() const override {
     if (values_.empty()) return Value();
     if (mode_ == Mode::kFirst) return values_.front();

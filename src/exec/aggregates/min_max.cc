@@ -68,6 +68,17 @@ class MinMaxAccumulator : public UnaryAccumulator<MinMaxAccumulator<Slot>> {
 
   Value result() const override { return has_extreme_ ? Traits::value(extreme_) : Value(); }
 
+  void merge(const sql::Accumulator& other) override {
+    const auto& o = static_cast<const MinMaxAccumulator&>(other);
+    for (const auto& [value, count] : o.values_) {
+      values_[value] += count;
+      if (!has_extreme_ || better(value, extreme_)) {
+        extreme_ = value;
+        has_extreme_ = true;
+      }
+    }
+  }
+
  private:
   bool better(const Slot& a, const Slot& b) const {
     const int c = Traits::compare(a, b);
@@ -80,6 +91,30 @@ class MinMaxAccumulator : public UnaryAccumulator<MinMaxAccumulator<Slot>> {
   Slot extreme_{};
 };
 
+// MIN / MAX over input that is never retracted: only the extreme (MaxAggFunction, MinAggFunction).
+class AppendMinMax : public UnaryAccumulator<AppendMinMax> {
+ public:
+  explicit AppendMinMax(bool max) : max_(max) {}
+  void add(const Value& v) {
+    if (extreme_.is_null()) {
+      extreme_ = v;
+      return;
+    }
+    const int c = values::compare_values(v, extreme_);
+    if (max_ ? c > 0 : c < 0) extreme_ = v;
+  }
+  void remove(const Value&) { throw values::EvalError("MIN / MAX without retraction was asked to retract a row"); }
+  Value result() const override { return extreme_; }
+  void merge(const sql::Accumulator& other) override {
+    const Value& o = static_cast<const AppendMinMax&>(other).extreme_;
+    if (!o.is_null()) add(o);
+  }
+
+ private:
+  bool max_;
+  Value extreme_;
+};
+
 // The types whose values are int64_t in a Value (sql/value.h).
 bool stored_as_integer(const values::DataType& t) {
   return t.is_integer() || t.is_temporal() || t.is_interval();
@@ -90,6 +125,7 @@ Result<sql::AggregateBinding> bind_min_max(const char* name, const values::DataT
     return sql::arg_type_error(name, 0, "a comparable value", t);
   }
   sql::AggregateBinding b = same_type_binding(t);
+  b.create_append_only = [max]() -> std::unique_ptr<sql::Accumulator> { return std::make_unique<AppendMinMax>(max); };
   if (stored_as_integer(t)) {
     b.create = [max]() -> std::unique_ptr<sql::Accumulator> { return std::make_unique<MinMaxAccumulator<int64_t>>(max); };
   } else {

@@ -23,6 +23,14 @@ class SumAccumulator : public UnaryAccumulator<SumAccumulator> {
   void add(const Value& v) { apply(v, 1); }
   void remove(const Value& v) { apply(v, -1); }
 
+  void merge(const sql::Accumulator& other) override {
+    const auto& o = static_cast<const SumAccumulator&>(other);
+    count_ += o.count_;
+    int_sum_ = static_cast<int64_t>(static_cast<uint64_t>(int_sum_) + static_cast<uint64_t>(o.int_sum_));
+    double_sum_ += o.double_sum_;
+    dec_sum_ += o.dec_sum_;
+  }
+
   Value result() const override {
     if (count_ == 0) return Value();
     if (arg_.is_integer()) {

@@ -67,6 +67,7 @@ Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, co
         stats.rows_read += static_cast<int64_t>(batch.size());
         Status pushed = r.job->push_full(s, std::move(batch));
         if (!pushed.is_ok()) return pushed;
+        CF_RETURN_IF_ERROR(r.job->emit_watermarks());
         CF_RETURN_IF_ERROR(deliver(i, r));
       }
     }
@@ -74,7 +75,11 @@ Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, co
     // Unbounded, the run ends when every source has ended for good (files, datagen, bounded
     // topics). Bounded, when a round moves no row: every source is read to its end and no job
     // wrote anything another could read.
-    if (all_ended) break;
+    if (all_ended) {
+      // Every input has ended: Flink's final MAX watermark fires what is still open.
+      for (Running& r : running) CF_RETURN_IF_ERROR(r.job->end_input());
+      break;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   for (size_t i = 0; i < running.size(); ++i) CF_RETURN_IF_ERROR(deliver(i, running[i]));

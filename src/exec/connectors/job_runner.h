@@ -3,7 +3,8 @@
 // INSERT's rows go to its table's sink, both made by the table's connector (connector.h). Several jobs run in one loop, in turn,
 // so that a pipeline whose jobs feed each other through topics makes progress; with `bounded`,
 // the loop ends when a whole round moves no row (every source read to its end and nothing left
-// in flight), else when `stop` is set.
+// in flight), else when `stop` is set. When every source has ended, each job gets the end of
+// input (a final MAX watermark: windows fire) and what that emits is delivered.
 
 #include <atomic>
 #include <functional>

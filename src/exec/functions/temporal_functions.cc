@@ -200,6 +200,27 @@ CF_REGISTER_SCALAR(current_timestamp) {
                       [](const EvalContext& ctx) { return Value::integer(values::truncate_micros(ctx.now_micros, 3)); });
 }
 
+CF_REGISTER_SCALAR(current_watermark) {
+  BindFn bind = [](const std::vector<ArgInfo>& args, const CallSyntax&) -> Result<ScalarBinding> {
+    if (Status s = check_count("CURRENT_WATERMARK", args, 1, 1); !s) return s;
+    const DataType& t = args[0].type;
+    if (t.id != TypeId::kTimestamp && t.id != TypeId::kTimestampLtz) {
+      return sql::arg_type_error("CURRENT_WATERMARK", 0, "a rowtime attribute", t);
+    }
+    ScalarBinding b = make_binding(t.with_nullable(true), {t}, [](const Value*, size_t, const EvalContext& ctx) {
+      return ctx.watermark_millis == INT64_MIN ? Value() : Value::integer(ctx.watermark_millis * 1000);
+    });
+    b.null_on_null = false;
+    return b;
+  };
+  ScalarFunctionDef def{"CURRENT_WATERMARK", "CURRENT_WATERMARK(rowtime) → the rowtime's type, NULL before any watermark",
+                        "The watermark of the operator evaluating the call (what has arrived up to now in event time); "
+                        "NULL while there is none.",
+                        bind};
+  def.deterministic = false;
+  return def;
+}
+
 CF_REGISTER_SCALAR(now) {
   return now_function("NOW", "NOW() → TIMESTAMP_LTZ(3) NOT NULL", "Returns the current instant; same as CURRENT_TIMESTAMP.",
                       DataType::timestamp_ltz(3),

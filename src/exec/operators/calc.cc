@@ -31,7 +31,8 @@ class Calc : public Operator {
 
   void process(int, Row& row) override {
     if (!folded_) fold();
-    if (!passes(filter_.get(), row.fields, ctx())) return;
+    const values::EvalContext& c = context();
+    if (!passes(filter_.get(), row.fields, c)) return;
     if (identity_ && row.fields.size() == projections_.size()) {
       emit(std::move(row));
       return;
@@ -42,7 +43,7 @@ class Calc : public Operator {
     std::vector<Value>& out = spare_;
     out.resize(projections_.size());
     for (size_t i = 0; i < projections_.size(); ++i) {
-      if (move_from_[i] < 0) out[i] = evaluate(*projections_[i], row.fields, ctx());
+      if (move_from_[i] < 0) out[i] = evaluate(*projections_[i], row.fields, c);
     }
     for (size_t i = 0; i < projections_.size(); ++i) {
       if (move_from_[i] >= 0) out[i] = std::move(row.fields[static_cast<size_t>(move_from_[i])]);
@@ -57,11 +58,32 @@ class Calc : public Operator {
     for (sql::BoundExprPtr& p : projections_) p = fold_constants(p, ctx());
     filter_ = fold_constants(filter_, ctx());
     folded_ = true;
+    bool reads = false;
+    for (const auto& p : projections_) reads = reads || reads_watermark(*p);
+    reads_watermark_ = reads || (filter_ && reads_watermark(*filter_));
+  }
+
+  // The job's context, or for CURRENT_WATERMARK a copy that carries this operator's watermark.
+  const values::EvalContext& context() {
+    if (!reads_watermark_) return ctx();
+    local_ = ctx();
+    local_.watermark_millis = current_watermark() == kNoWatermark ? INT64_MIN : current_watermark();
+    return local_;
+  }
+
+  static bool reads_watermark(const sql::BoundExpr& e) {
+    if (e.kind == sql::BoundKind::kCall && e.op == "CURRENT_WATERMARK") return true;
+    for (const auto& a : e.args) {
+      if (a && reads_watermark(*a)) return true;
+    }
+    return false;
   }
 
   std::vector<sql::BoundExprPtr> projections_;
   sql::BoundExprPtr filter_;
   bool folded_ = false;
+  bool reads_watermark_ = false;
+  values::EvalContext local_;
   bool identity_ = false;
   std::vector<int> move_from_;  // per projection: the input column to move, or -1
   std::vector<Value> spare_;     // the buffer the next output row is built in

@@ -28,6 +28,15 @@ class DistinctAccumulator : public sql::Accumulator {
     }
   }
   Value result() const override { return inner_->result(); }
+  // Values the other side saw and this one did not reach the inner accumulator once.
+  void merge(const sql::Accumulator& other) override {
+    const auto& o = static_cast<const DistinctAccumulator&>(other);
+    for (const auto& [k, n] : o.counts_) {
+      auto [it, inserted] = counts_.try_emplace(k, 0);
+      it->second += n;
+      if (inserted) inner_->accumulate(k.data());
+    }
+  }
 
  private:
   std::unique_ptr<sql::Accumulator> inner_;
@@ -87,11 +96,7 @@ class GroupAggregate : public Operator {
   Group new_group() const {
     Group g;
     g.accumulators.reserve(aggs_.size());
-    for (const sql::AggCall& a : aggs_) {
-      std::unique_ptr<sql::Accumulator> acc = a.binding.create();
-      if (a.distinct) acc = std::make_unique<DistinctAccumulator>(std::move(acc), a.args.size());
-      g.accumulators.push_back(std::move(acc));
-    }
+    for (const sql::AggCall& a : aggs_) g.accumulators.push_back(make_accumulator(a));
     return g;
   }
 
@@ -127,6 +132,12 @@ class GroupAggregate : public Operator {
 };
 
 }  // namespace
+
+std::unique_ptr<sql::Accumulator> make_accumulator(const sql::AggCall& call) {
+  std::unique_ptr<sql::Accumulator> acc = call.binding.create();
+  if (call.distinct) acc = std::make_unique<DistinctAccumulator>(std::move(acc), call.args.size());
+  return acc;
+}
 
 OperatorPtr make_group_aggregate(std::vector<int> keys, std::vector<sql::AggCall> aggs) {
   return std::make_unique<GroupAggregate>(std::move(keys), std::move(aggs));

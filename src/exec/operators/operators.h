@@ -32,6 +32,28 @@ OperatorPtr make_deduplicate(const sql::PlanNode& dedup, bool input_insert_only)
 OperatorPtr make_unnest(sql::BoundExprPtr array, bool with_ordinality, bool left_outer, size_t produced_width);
 // Union: forwards rows from every input.
 OperatorPtr make_union();
+// One aggregate call's accumulator (DISTINCT included), as GroupAggregate and WindowAggregate make them.
+std::unique_ptr<sql::Accumulator> make_accumulator(const sql::AggCall& call);
+
+// WatermarkAssigner: forwards rows; its watermark is the largest value of the watermark expression
+// seen, per source partition, the minimum over the partitions (a partition that has given no row
+// holds it back, as in Flink without an idle timeout). It sends one when told to (emit_periodic,
+// Flink's periodic emission) and ignores upstream watermarks except the end of input.
+class WatermarkAssigner : public Operator {
+ public:
+  // The partition the next rows come from, of `count` (the source's partitions).
+  virtual void set_partition(int partition, int count) = 0;
+  // Sends the current watermark downstream if it moved since the last one sent.
+  virtual void emit_periodic() = 0;
+};
+std::unique_ptr<WatermarkAssigner> make_watermark_assigner(sql::BoundExprPtr watermark);
+// WindowTableFunction (Flink's AlignedWindowTableFunctionOperator): each row once per window
+// it falls in, with window_start, window_end and window_time appended, at once; a NULL time is dropped.
+OperatorPtr make_window_table_function(const sql::PlanNode& node);
+// WindowRank / WindowDeduplicate: a kRank node with `window_rank` set (window_rank.cc).
+OperatorPtr make_window_rank(const sql::PlanNode& node);
+// WindowAggregate on slices (Flink's SlicingWindowOperator): see operators/window/window_aggregate.cc.
+OperatorPtr make_window_aggregate(const sql::PlanNode& node);
 
 // The end of a job: collects rows (a SELECT's changelog, or what a sink receives).
 class CollectSink : public Operator {

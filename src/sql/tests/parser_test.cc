@@ -127,8 +127,8 @@ TEST(ParserTest, EveryErrorSaysWhereAndWhatWasExpected) {
        "line 1:33: OVER windows with a ROWS/RANGE frame are not supported yet"},
       {"SELECT a ! b FROM t", "line 1:10: unexpected character '!'"},
       // Constructs not supported yet are named at their first token (parser_unsupported.cc).
-      {"SELECT *\nFROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '5' MINUTES))",
-       "line 2:6: window table-valued function TUMBLE is not supported yet"},
+      {"SELECT *\nFROM TABLE(SESSION(TABLE t PARTITION BY a, DESCRIPTOR(ts), INTERVAL '5' MINUTES))",
+       "line 2:6: window table-valued function SESSION is not supported yet"},
       {"SELECT a FROM t GROUP BY GROUPING SETS ((a), ())", "line 1:26: GROUPING SETS is not supported yet"},
       {"SELECT a FROM t GROUP BY a, CUBE (a)", "line 1:29: CUBE is not supported yet"},
       {"SELECT * FROM t MATCH_RECOGNIZE (PARTITION BY a ORDER BY ts PATTERN (A) DEFINE A AS a > 0)",

@@ -89,7 +89,7 @@ final class FileRunner {
         if (explain) {
             explain(session, q.sql(), where);
         }
-        QueryRunner.Outcome outcome = queries.run(session, q.sql(), history);
+        QueryRunner.Outcome outcome = queries.run(session, q.sql(), history, q.bounded());
         for (String note : outcome.notes()) {
             report.note(where, note);
         }

@@ -43,7 +43,7 @@ final class QueryRunner {
         return options;
     }
 
-    Outcome run(FlinkSession session, String sql, List<Feed.Block> blocks) throws InterruptedException {
+    Outcome run(FlinkSession session, String sql, List<Feed.Block> blocks, boolean bounded) throws InterruptedException {
         Feed feed = new Feed(blocks);
         Feed.install(feed);
         List<String> notes = new ArrayList<>();
@@ -65,7 +65,7 @@ final class QueryRunner {
             }
             boolean cancelled = false;
             if (!result.isDone()) {
-                if (options.endInput()) {
+                if (options.endInput() || bounded) {
                     feed.finish();
                 } else if (feed.createdCount() == 0) {
                     // No table fed by the harness (VALUES, constants): the job is bounded and ends by itself.

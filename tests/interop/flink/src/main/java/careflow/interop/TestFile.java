@@ -19,9 +19,11 @@ record TestFile(Path path, List<Block> blocks) {
 
     /**
      * {@code query}: each section is null when absent. {@code error} is the expected message
-     * substring; on Flink only the failure itself is checked.
+     * substring; on Flink only the failure itself is checked. {@code bounded} ({@code query
+     * bounded}): the sources end after the last block (Flink's final MAX watermark) instead of the
+     * job being cancelled.
      */
-    record Query(int line, String sql, List<String> changelog, List<String> finalRows, String error)
+    record Query(int line, String sql, List<String> changelog, List<String> finalRows, String error, boolean bounded)
             implements Block {}
 
     /** A block the parser could not understand; reported as a failure, never silently skipped. */

@@ -48,8 +48,8 @@ final class TestFileParser {
         if (header.startsWith("input ")) {
             return new TestFile.Input(line, header.substring("input ".length()).trim(), List.copyOf(rest));
         }
-        if (header.equals("query") || header.startsWith("query ")) {
-            return parseQuery(line, rest);
+        if (header.equals("query") || header.equals("query bounded")) {
+            return parseQuery(line, rest, header.equals("query bounded"));
         }
         if (header.equals("explain")) {
             return new TestFile.CareflowOnly(line, header);
@@ -67,7 +67,7 @@ final class TestFileParser {
         return new TestFile.Statement(line, sql(sqlLines), expectError, message);
     }
 
-    private static TestFile.Block parseQuery(int line, List<String> rest) {
+    private static TestFile.Block parseQuery(int line, List<String> rest, boolean bounded) {
         int i = 0;
         List<String> sqlLines = new ArrayList<>();
         while (i < rest.size() && !rest.get(i).startsWith("----")) {
@@ -97,7 +97,7 @@ final class TestFileParser {
         if (changelog == null && finalRows == null && error == null) {
             return new TestFile.Malformed(line, "query without ---- changelog, ---- final or ---- error");
         }
-        return new TestFile.Query(line, sql(sqlLines), changelog, finalRows, error);
+        return new TestFile.Query(line, sql(sqlLines), changelog, finalRows, error, bounded);
     }
 
     private static int indexOfSeparator(List<String> lines, String sep) {

@@ -1,0 +1,241 @@
+// WindowAggregate over TUMBLE, HOP and CUMULATE windows, on slices as Flink's SlicingWindowOperator
+// (SliceSharedSyncStateWindowAggProcessor / SliceUnshared...) computes it: each row is accumulated
+// once, into its slice (window_math.h), whatever the number of windows it belongs to; a window is
+// the merge of its slices, computed when the watermark passes its end. So a row costs the same
+// for HOP with size / slide = 60 as for TUMBLE.
+//
+// Per key: the slices with rows, and the window ends to fire ("timers", as Flink registers them).
+// A window fires once, in order of window end (keys in the order they first appeared), and emits
+// +I only when some row fell in it. After a window of HOP or CUMULATE fires, the next window of
+// the key is scheduled if this one had rows (Flink's nextTriggerWindow), so windows whose newest
+// slices are empty still fire. CUMULATE keeps one running accumulator per window start and merges
+// each slice into it once. A row whose slice is behind the watermark is still counted in the
+// windows not yet fired; when the last window holding it has fired, it is dropped and counted
+// (late_rows_dropped).
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+#include "exec/evaluator.h"
+#include "exec/operators/operators.h"
+#include "exec/operators/window/window_math.h"
+#include "exec/state.h"
+#include "values/types.h"
+
+namespace careflow::exec {
+
+namespace {
+
+using sql::WindowSpec;
+
+struct Accumulators {
+  std::vector<std::unique_ptr<sql::Accumulator>> accs;
+  int64_t rows = 0;
+};
+
+struct KeyState {
+  uint64_t order = 0;                      // when the key first appeared: ties among timers
+  std::map<int64_t, Accumulators> slices;  // by slice end
+  std::set<int64_t> timers;                // window ends to fire
+  // CUMULATE: per window start, the accumulators of the slices merged so far and how far.
+  struct Running {
+    Accumulators acc;
+    int64_t merged_until = INT64_MIN;
+  };
+  std::map<int64_t, Running> running;
+};
+
+class WindowAggregate : public Operator {
+ public:
+  explicit WindowAggregate(const sql::PlanNode& node)
+      : window_(node.window), keys_(node.group_keys), aggs_(node.aggs), rowtime_(node.rowtime_index),
+        slice_(window::slice_size(node.window)) {
+    for (int k : keys_) {
+      if (k >= 0) plain_keys_.push_back(k);
+    }
+  }
+
+  void process(int, Row& row) override {
+    const Value& t = row.fields[static_cast<size_t>(rowtime_)];
+    if (t.is_null()) {
+      throw values::EvalError("RowTime field should not be null, please convert it to a non-null long value.");
+    }
+    const int64_t ts = window::to_window_time(window_, window::micros_to_millis(t.as_int()), ctx());
+    const int64_t end = window::slice_end(window_, ts);
+    const int64_t wm = current_watermark();
+    const bool late = wm != kNoWatermark && window::fired(window_, end, wm, ctx());
+    if (late && window::fired(window_, window::last_window_end(window_, end, slice_), wm, ctx())) {
+      ++late_;
+      return;
+    }
+    fill_key(key_, row.fields, plain_keys_);
+    auto it = state_.find(key_);
+    if (it == state_.end()) {
+      it = state_.emplace(key_, KeyState{}).first;
+      it->second.order = next_order_++;
+    }
+    KeyState& ks = it->second;
+    Accumulators* target = nullptr;
+    if (late && window_.kind == WindowSpec::Kind::kCumulate) {
+      // Its slice was merged into the running window already: count it there.
+      auto run = ks.running.find(window::start_of(window_, end));
+      if (run != ks.running.end() && run->second.merged_until >= end) target = &run->second.acc;
+    }
+    if (!target) {
+      auto [slot, inserted] = ks.slices.try_emplace(end);
+      if (inserted) slot->second = fresh();
+      target = &slot->second;
+    }
+    accumulate(*target, row);
+    // The first window that can still fire with this row.
+    int64_t first = window::first_window_end(window_, end);
+    while (wm != kNoWatermark && window::fired(window_, first, wm, ctx())) first += window_.slide;
+    schedule(it->first, ks, first);
+  }
+
+  int64_t late_rows_dropped() const override { return late_; }
+
+ protected:
+  void on_watermark(int64_t watermark) override {
+    while (!timers_.empty()) {
+      auto first = timers_.begin();
+      if (!window::fired(window_, first->end, watermark, ctx())) break;
+      Timer timer = *first;
+      timers_.erase(first);
+      auto it = state_.find(timer.key);
+      if (it == state_.end()) continue;
+      it->second.timers.erase(timer.end);
+      fire(it->first, it->second, timer.end);
+      if (it->second.slices.empty() && it->second.timers.empty() && it->second.running.empty()) state_.erase(it);
+    }
+  }
+
+ private:
+  struct Timer {
+    int64_t end;
+    uint64_t order;
+    Key key;
+    bool operator<(const Timer& o) const { return end != o.end ? end < o.end : order < o.order; }
+  };
+
+  Accumulators fresh() const {
+    Accumulators a;
+    a.accs.reserve(aggs_.size());
+    for (const sql::AggCall& c : aggs_) {
+      // Rows are never retracted here: the cheaper accumulator when there is one.
+      if (!c.distinct && c.binding.create_append_only) a.accs.push_back(c.binding.create_append_only());
+      else a.accs.push_back(make_accumulator(c));
+    }
+    return a;
+  }
+
+  void accumulate(Accumulators& a, const Row& row) {
+    for (size_t i = 0; i < aggs_.size(); ++i) {
+      const sql::AggCall& call = aggs_[i];
+      const Value* args = nullptr;
+      if (call.args.size() == 1) {
+        args = &row.fields[static_cast<size_t>(call.args[0])];
+      } else if (!call.args.empty()) {
+        args_.clear();
+        for (int c : call.args) args_.push_back(row.fields[static_cast<size_t>(c)]);
+        args = args_.data();
+      }
+      a.accs[i]->accumulate(args);
+    }
+    ++a.rows;
+  }
+
+  static void merge_into(Accumulators& into, const Accumulators& from) {
+    for (size_t i = 0; i < into.accs.size(); ++i) into.accs[i]->merge(*from.accs[i]);
+    into.rows += from.rows;
+  }
+
+  void schedule(const Key& key, KeyState& ks, int64_t end) {
+    if (ks.timers.insert(end).second) timers_.insert({end, ks.order, key});
+  }
+
+  void fire(const Key& key, KeyState& ks, int64_t end) {
+    const int64_t start = window::start_of(window_, end);
+    switch (window_.kind) {
+      case WindowSpec::Kind::kTumble: {
+        auto slice = ks.slices.find(end);
+        if (slice == ks.slices.end()) return;
+        output(key, start, end, slice->second);
+        ks.slices.erase(slice);
+        return;
+      }
+      case WindowSpec::Kind::kHop: {
+        // The slices of [start, end), newest first (HoppingSliceAssigner#mergeSlices' order).
+        Accumulators merged = fresh();
+        auto lo = ks.slices.upper_bound(start);
+        for (auto s = ks.slices.upper_bound(end); s != lo;) {
+          --s;
+          merge_into(merged, s->second);
+        }
+        if (merged.rows > 0) {
+          output(key, start, end, merged);
+          schedule(key, ks, end + window_.slide);
+        }
+        // Slices that no later window holds.
+        const int64_t next_start = window::start_of(window_, end + window_.slide);
+        ks.slices.erase(ks.slices.begin(), ks.slices.upper_bound(next_start));
+        return;
+      }
+      case WindowSpec::Kind::kCumulate: {
+        auto [run, inserted] = ks.running.try_emplace(start);
+        if (inserted) run->second.acc = fresh();
+        auto lo = ks.slices.upper_bound(std::max(start, run->second.merged_until));
+        auto hi = ks.slices.upper_bound(end);
+        for (auto s = lo; s != hi; ++s) merge_into(run->second.acc, s->second);
+        ks.slices.erase(lo, hi);
+        run->second.merged_until = end;
+        if (run->second.acc.rows > 0) output(key, start, end, run->second.acc);
+        if (end < start + window_.size) {
+          if (run->second.acc.rows > 0) schedule(key, ks, end + window_.slide);
+        } else {
+          ks.running.erase(run);
+        }
+        return;
+      }
+    }
+  }
+
+  void output(const Key& key, int64_t start, int64_t end, const Accumulators& a) {
+    std::vector<Value> out;
+    out.reserve(keys_.size() + aggs_.size());
+    size_t plain = 0;
+    for (int k : keys_) {
+      switch (k) {
+        case sql::kWindowStartKey: out.push_back(Value::integer(start * 1000)); break;
+        case sql::kWindowEndKey: out.push_back(Value::integer(end * 1000)); break;
+        case sql::kWindowTimeKey: out.push_back(window_time(end)); break;
+        default: out.push_back(key[plain++]); break;
+      }
+    }
+    for (const auto& acc : a.accs) out.push_back(acc->result());
+    emit(RowKind::kInsert, std::move(out));
+  }
+
+  // window_end - 1 ms; for an LTZ time attribute, the UTC instant of that local time.
+  Value window_time(int64_t end) const { return Value::integer(window::to_utc(window_, end - 1, ctx()) * 1000); }
+
+  WindowSpec window_;
+  std::vector<int> keys_;        // the output's key columns: input columns or window properties
+  std::vector<int> plain_keys_;  // the input columns among them
+  std::vector<sql::AggCall> aggs_;
+  int rowtime_;
+  int64_t slice_;
+  KeyedState<KeyState> state_;
+  std::set<Timer> timers_;
+  uint64_t next_order_ = 0;
+  int64_t late_ = 0;
+  Key key_;
+  std::vector<Value> args_;
+};
+
+}  // namespace
+
+OperatorPtr make_window_aggregate(const sql::PlanNode& node) { return std::make_unique<WindowAggregate>(node); }
+
+}  // namespace careflow::exec

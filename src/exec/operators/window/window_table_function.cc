@@ -1,0 +1,38 @@
+// WindowTableFunction for TUMBLE, HOP and CUMULATE (Flink's AlignedWindowTableFunctionOperator):
+// a row goes out at once, once per window it falls in, with window_start, window_end (TIMESTAMP(3))
+// and window_time (the window's last millisecond, a time attribute) appended. Rows are not held
+// for the watermark and none is late here; a row whose time is NULL is dropped.
+#include "exec/operators/operators.h"
+#include "exec/operators/window/window_math.h"
+
+namespace careflow::exec {
+
+namespace {
+
+class WindowTableFunction : public Operator {
+ public:
+  explicit WindowTableFunction(const sql::PlanNode& node) : window_(node.window), rowtime_(node.rowtime_index) {}
+
+  void process(int, Row& row) override {
+    const Value& t = row.fields[static_cast<size_t>(rowtime_)];
+    if (t.is_null()) return;
+    const int64_t ts = window::to_window_time(window_, window::micros_to_millis(t.as_int()), ctx());
+    for (const window::Window& w : window::windows_of(window_, ts)) {
+      Row out{row.kind, row.fields};
+      out.fields.push_back(Value::integer(w.start * 1000));
+      out.fields.push_back(Value::integer(w.end * 1000));
+      out.fields.push_back(Value::integer(window::to_utc(window_, w.end - 1, ctx()) * 1000));
+      emit(std::move(out));
+    }
+  }
+
+ private:
+  sql::WindowSpec window_;
+  int rowtime_;
+};
+
+}  // namespace
+
+OperatorPtr make_window_table_function(const sql::PlanNode& node) { return std::make_unique<WindowTableFunction>(node); }
+
+}  // namespace careflow::exec
