@@ -26,6 +26,7 @@ Cli::Cli() : app_("careflow — is each patient's device doing what the doctor p
   add_up_command(*this);
   add_sql_commands(*this);
   add_cdc_commands(*this);
+  add_pipeline_commands(*this);
 }
 
 Status Cli::load_config() {

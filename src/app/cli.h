@@ -54,5 +54,6 @@ void add_topic_commands(Cli& cli);
 void add_up_command(Cli& cli);
 void add_sql_commands(Cli& cli);  // sql, explain
 void add_cdc_commands(Cli& cli);  // cdc status
+void add_pipeline_commands(Cli& cli);  // pipeline test
 
 }  // namespace careflow::app

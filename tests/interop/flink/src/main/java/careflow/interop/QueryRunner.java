@@ -84,8 +84,18 @@ final class QueryRunner {
         }
     }
 
+    /** The SQL from its first token: an included script starts with "--" comment lines. */
+    private static String withoutLeadingComments(String sql) {
+        String s = sql.stripLeading();
+        while (s.startsWith("--")) {
+            int end = s.indexOf('\n');
+            s = end < 0 ? "" : s.substring(end + 1).stripLeading();
+        }
+        return s;
+    }
+
     private static JobClient submit(FlinkSession session, String sql) throws Exception {
-        String head = sql.stripLeading().toUpperCase(Locale.ROOT);
+        String head = withoutLeadingComments(sql).toUpperCase(Locale.ROOT);
         if (head.startsWith("INSERT") || head.startsWith("EXECUTE")) {
             // The harness sink of the target table records what the table receives.
             return session.tEnv.executeSql(sql).getJobClient()

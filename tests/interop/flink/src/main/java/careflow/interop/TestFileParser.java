@@ -9,7 +9,9 @@ import java.util.List;
 
 /**
  * Reads the sqllogictest-like format of docs/sql-tests.md. A block ends at a blank line; {@code #}
- * lines before a block's header are comments.
+ * lines before a block's header are comments. A line {@code include <file>} inside a block stands
+ * for that file's text, the path relative to the test file's folder (how a pipeline table's tests
+ * run its ddl/dml scripts, docs/pipelines.md).
  */
 final class TestFileParser {
     private TestFileParser() {}
@@ -30,9 +32,27 @@ final class TestFileParser {
                 body.add(stripCr(lines.get(i)));
                 i++;
             }
-            blocks.add(parseBlock(start + 1, body));
+            blocks.add(parseBlock(start + 1, expandIncludes(path, body)));
         }
         return new TestFile(path, blocks);
+    }
+
+    private static List<String> expandIncludes(Path path, List<String> body) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : body) {
+            if (!line.startsWith("include ")) {
+                out.add(line);
+                continue;
+            }
+            Path file = path.toAbsolutePath().getParent().resolve(line.substring("include ".length()).trim()).normalize();
+            for (String included : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                // A blank line ends a block in the format; inside an included script it is only SQL layout.
+                if (!included.isBlank()) {
+                    out.add(stripCr(included));
+                }
+            }
+        }
+        return out;
     }
 
     private static String stripCr(String s) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -12,6 +13,27 @@ namespace {
 std::string trim_right(std::string s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\r' || s.back() == '\t')) s.pop_back();
   return s;
+}
+
+// Appends one SQL line of a block to `b`: an `include <file>` line adds the file's text (relative to
+// `folder`), any other line itself.
+Status add_sql_line(Block& b, const std::string& line, const std::filesystem::path& folder) {
+  b.source += line + "\n";
+  if (!line.starts_with("include ")) {
+    b.sql += line + "\n";
+    return Status::ok();
+  }
+  std::string name = line.substr(8);
+  while (!name.empty() && name.front() == ' ') name.erase(0, 1);
+  const std::filesystem::path file = folder / name;
+  std::ifstream in(file);
+  if (!in) return Status::not_found(fmt::format("include {}: cannot open {}", name, file.lexically_normal().string()));
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string sql = trim_right(text.str());
+  while (!sql.empty() && (sql.back() == '\n' || sql.back() == ' ')) sql.pop_back();
+  b.sql += sql + "\n";
+  return Status::ok();
 }
 
 }  // namespace
@@ -66,6 +88,11 @@ Result<std::vector<Block>> parse_test_file(const std::string& path) {
   auto error = [&](size_t at, const std::string& what) {
     return Status::invalid_argument(fmt::format("{}:{}: {}", path, at + 1, what));
   };
+  const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+  auto sql_line = [&](Block& b, size_t at) -> Status {
+    Status s = add_sql_line(b, lines[at], folder);
+    return s.is_ok() ? s : error(at, s.message());
+  };
   while (i < lines.size()) {
     const std::string& line = lines[i];
     if (line.empty() || line[0] == '#') {
@@ -77,7 +104,7 @@ Result<std::vector<Block>> parse_test_file(const std::string& path) {
     if (line == "statement ok" || line == "statement error") {
       b.kind = line == "statement ok" ? Block::Kind::kStatementOk : Block::Kind::kStatementError;
       ++i;
-      while (i < lines.size() && !lines[i].empty() && lines[i] != "----") b.sql += lines[i++] + "\n";
+      while (i < lines.size() && !lines[i].empty() && lines[i] != "----") CF_RETURN_IF_ERROR(sql_line(b, i++));
       if (b.kind == Block::Kind::kStatementError) {
         if (i >= lines.size() || lines[i] != "----") return error(i, "statement error needs '----' and the expected message");
         ++i;
@@ -88,7 +115,7 @@ Result<std::vector<Block>> parse_test_file(const std::string& path) {
     } else if (line == "explain") {
       b.kind = Block::Kind::kExplain;
       ++i;
-      while (i < lines.size() && !lines[i].empty() && lines[i] != "----") b.sql += lines[i++] + "\n";
+      while (i < lines.size() && !lines[i].empty() && lines[i] != "----") CF_RETURN_IF_ERROR(sql_line(b, i++));
       if (i >= lines.size() || lines[i] != "----") return error(i, "explain needs '----' and the expected plan");
       ++i;
       while (i < lines.size() && !lines[i].empty()) b.plan.push_back(lines[i++]);
@@ -103,7 +130,7 @@ Result<std::vector<Block>> parse_test_file(const std::string& path) {
       ++i;
       while (i < lines.size() && !lines[i].starts_with("----")) {
         if (lines[i].empty()) return error(i, "a query's SQL ends with a '---- changelog', '---- final' or '---- error' line");
-        b.sql += lines[i++] + "\n";
+        CF_RETURN_IF_ERROR(sql_line(b, i++));
       }
       while (i < lines.size() && lines[i].starts_with("----")) {
         std::string section = lines[i].substr(4);

@@ -1,6 +1,8 @@
 #pragma once
 // A parsed .test file (docs/sql-tests.md): statements, input blocks and queries, each with the
-// line it starts on so failures point into the file.
+// line it starts on so failures point into the file. A SQL line `include <file>` (in a statement,
+// query or explain block) stands for that file's text, the path relative to the test file's folder:
+// how a pipeline table's tests run the table's own ddl/dml scripts (docs/pipelines.md).
 
 #include <string>
 #include <vector>
@@ -13,7 +15,8 @@ struct Block {
   enum class Kind { kStatementOk, kStatementError, kInput, kQuery, kExplain };
   Kind kind;
   int line = 0;
-  std::string sql;                    // statements and queries
+  std::string sql;                    // statements and queries, includes expanded
+  std::string source;                 // the SQL as the test file writes it (include lines kept)
   std::string table;                  // input
   std::vector<std::string> rows;      // input rows, as written
   std::string expected_error;         // statement error, query ---- error

@@ -1,0 +1,20 @@
+-- The prescriptions' JSON parameter arrays unnested into one typed row per parameter. A parameter
+-- without a name or with a value that is not a number is dropped (TRY_CAST gives NULL for it).
+INSERT INTO hc_src_prescriptions
+SELECT
+  p.prescription_id,
+  p.patient_id,
+  p.device_id,
+  p.medication_or_therapy,
+  JSON_VALUE(param, '$.parameter_name'),
+  TRY_CAST(JSON_VALUE(param, '$.parameter_value') AS DOUBLE),
+  COALESCE(TRY_CAST(JSON_VALUE(param, '$.parameter_tolerance') AS DOUBLE), 0.0),
+  JSON_VALUE(param, '$.unit'),
+  TO_TIMESTAMP_LTZ(p.start_date, 3),
+  TO_TIMESTAMP_LTZ(p.end_date, 3)
+FROM `healthcare.public.prescriptions` AS p
+CROSS JOIN UNNEST(JSON_QUERY(p.parameters, '$' RETURNING ARRAY<STRING>)) AS t(param)
+WHERE p.prescription_id IS NOT NULL
+  AND p.device_id IS NOT NULL
+  AND JSON_VALUE(param, '$.parameter_name') IS NOT NULL
+  AND TRY_CAST(JSON_VALUE(param, '$.parameter_value') AS DOUBLE) IS NOT NULL;
