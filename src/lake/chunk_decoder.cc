@@ -65,6 +65,21 @@ class ChunkDecoder {
   std::string decompressed_;
 };
 
+std::string encoding_name(Encoding e) {
+  switch (e) {
+    case Encoding::kPlain: return "PLAIN";
+    case Encoding::kPlainDictionary: return "PLAIN_DICTIONARY";
+    case Encoding::kRle: return "RLE";
+    case Encoding::kBitPacked: return "BIT_PACKED";
+    case Encoding::kDeltaBinaryPacked: return "DELTA_BINARY_PACKED";
+    case Encoding::kDeltaLengthByteArray: return "DELTA_LENGTH_BYTE_ARRAY";
+    case Encoding::kDeltaByteArray: return "DELTA_BYTE_ARRAY";
+    case Encoding::kRleDictionary: return "RLE_DICTIONARY";
+    case Encoding::kByteStreamSplit: return "BYTE_STREAM_SPLIT";
+  }
+  return fmt::format("#{}", static_cast<int>(e));
+}
+
 values::int128 big_endian_to_int128(std::string_view b) {
   values::uint128 u = 0;
   for (char c : b) u = (u << 8) | static_cast<uint8_t>(c);
@@ -147,6 +162,19 @@ Status ChunkDecoder::values(Encoding encoding, std::string_view in, size_t count
   from_dictionary_ = false;
   switch (encoding) {
     case Encoding::kPlain: return plain(in, count, at, &page_values_, nullptr);
+    case Encoding::kRle: {
+      // Booleans as RLE (Arrow's choice in data pages v2): a 4-byte length, then the hybrid at width 1.
+      if (physical_ != PhysicalType::kBoolean) break;
+      if (in.size() < 4) return error(at, "RLE booleans: truncated length");
+      uint32_t len;
+      std::memcpy(&len, in.data(), 4);
+      if (len > in.size() - 4) return error(at, fmt::format("RLE booleans of {} bytes run past the page", len));
+      indices_.resize(count);
+      Status s = rle_decode(in.substr(4, len), 1, indices_);
+      if (!s.is_ok()) return error(at + 4, fmt::format("RLE booleans: {}", s.message()));
+      page_values_.ints.assign(indices_.begin(), indices_.end());
+      return Status::ok();
+    }
     case Encoding::kPlainDictionary:
     case Encoding::kRleDictionary: {
       if (!has_dictionary_) return error(at, "a dictionary-encoded page without a dictionary page");
@@ -163,10 +191,10 @@ Status ChunkDecoder::values(Encoding encoding, std::string_view in, size_t count
       from_dictionary_ = true;
       return Status::ok();
     }
-    default:
-      return Status::invalid_argument(fmt::format("{}: column '{}': encoding {} is not supported by careflow's Parquet reader yet",
-                                                  name_, e_.name, static_cast<int>(encoding)));
+    default: break;
   }
+  return Status::invalid_argument(fmt::format("{}: column '{}': encoding {} is not supported by careflow's Parquet reader yet",
+                                              name_, e_.name, encoding_name(encoding)));
 }
 
 // Stores non-null value k of the page (or of its dictionary indices) in row `row`.
