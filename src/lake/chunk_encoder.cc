@@ -16,6 +16,9 @@ using parquet::PhysicalType;
 
 namespace {
 
+// How many values build_dictionary looks at before judging a column all-distinct.
+constexpr size_t kProbeValues = 4096;
+
 template <typename T>
 void put(std::string* out, T v) {
   char b[sizeof(T)];
@@ -61,6 +64,10 @@ bool ChunkEncoder::build_dictionary(const ColumnBuffer& b) {
   indices_.resize(n);
   int64_t dict_bytes = 0;
   const int64_t limit = options_.dictionary_page_bytes;
+  // A column whose first kProbeValues values are 90% distinct gets PLAIN at once: its dictionary
+  // would hold nearly every value, so dictionary plus indices outgrow PLAIN, and building one for
+  // timestamps, sequence numbers and measurements only to drop it was a third of the writer's time.
+  auto hopeless = [&](size_t seen) { return seen == kProbeValues && dict_first_.size() * 10 >= seen * 9; };
   auto add_fixed = [&](uint64_t key, size_t i, int width) {
     auto [it, inserted] = fixed_dict_.try_emplace(key, static_cast<uint32_t>(dict_first_.size()));
     if (inserted) {
@@ -75,7 +82,7 @@ bool ChunkEncoder::build_dictionary(const ColumnBuffer& b) {
       const int width = physical_ == PhysicalType::kInt32 ? 4 : 8;
       for (size_t i = 0; i < n; ++i) {
         add_fixed(static_cast<uint64_t>(b.ints_[i]), i, width);
-        if (dict_bytes > limit) return false;
+        if (dict_bytes > limit || hopeless(i + 1)) return false;
       }
       break;
     }
@@ -85,15 +92,22 @@ bool ChunkEncoder::build_dictionary(const ColumnBuffer& b) {
       for (size_t i = 0; i < n; ++i) {
         uint64_t key = is_float ? std::bit_cast<uint32_t>(static_cast<float>(b.doubles_[i])) : std::bit_cast<uint64_t>(b.doubles_[i]);
         add_fixed(key, i, is_float ? 4 : 8);
-        if (dict_bytes > limit) return false;
+        if (dict_bytes > limit || hopeless(i + 1)) return false;
       }
       break;
     }
     case PhysicalType::kByteArray: {
       size_t start = 0;
+      std::string_view previous;
       for (size_t i = 0; i < n; ++i) {
         std::string_view v(b.heap_.data() + start, b.ends_[i] - start);
         start = b.ends_[i];
+        // Facts arrive in runs (a metric's name, its unit): a repeat skips hashing.
+        if (i > 0 && v == previous) {
+          indices_[i] = indices_[i - 1];
+          continue;
+        }
+        previous = v;
         auto [it, inserted] = bytes_dict_.try_emplace(v, static_cast<uint32_t>(dict_first_.size()));
         if (inserted) {
           dict_first_.push_back(static_cast<uint32_t>(i));
@@ -101,6 +115,7 @@ bool ChunkEncoder::build_dictionary(const ColumnBuffer& b) {
           if (dict_bytes > limit) return false;
         }
         indices_[i] = it->second;
+        if (hopeless(i + 1)) return false;
       }
       break;
     }
@@ -232,13 +247,20 @@ parquet::Statistics ChunkEncoder::statistics(const ColumnBuffer& b, size_t nulls
       break;
     }
     case PhysicalType::kByteArray: {
-      std::string_view lo(b.heap_.data(), b.ends_[0]), hi = lo;
-      size_t start = b.ends_[0];
-      for (size_t i = 1; i < n; ++i) {
-        std::string_view v(b.heap_.data() + start, b.ends_[i] - start);
-        start = b.ends_[i];
-        if (v < lo) lo = v;
-        if (hi < v) hi = v;
+      auto at = [&](size_t i) { size_t from = i ? b.ends_[i - 1] : 0; return std::string_view(b.heap_.data() + from, b.ends_[i] - from); };
+      std::string_view lo = at(0), hi = lo;
+      if (use_dictionary_) {  // every distinct value is in the dictionary: compare those only
+        for (uint32_t first : dict_first_) {
+          std::string_view v = at(first);
+          if (v < lo) lo = v;
+          if (hi < v) hi = v;
+        }
+      } else {
+        for (size_t i = 1; i < n; ++i) {
+          std::string_view v = at(i);
+          if (v < lo) lo = v;
+          if (hi < v) hi = v;
+        }
       }
       min = lo;
       max = hi;
@@ -316,9 +338,8 @@ Status ChunkEncoder::encode(ColumnBuffer& b, int64_t file_offset, std::string* o
   meta.path_in_schema = {element_.name};
   meta.codec = options_.codec;
   meta.num_values = static_cast<int64_t>(n_rows);
-  meta.statistics = statistics(b, n_rows - n_values);
-
   use_dictionary_ = build_dictionary(b);
+  meta.statistics = statistics(b, n_rows - n_values);
   if (use_dictionary_) {
     meta.dictionary_page_offset = file_offset + static_cast<int64_t>(out->size() - start);
     values_.clear();
@@ -335,13 +356,23 @@ Status ChunkEncoder::encode(ColumnBuffer& b, int64_t file_offset, std::string* o
   const size_t page_bits = static_cast<size_t>(std::max<int64_t>(options_.page_bytes, 1)) * 8;
   // Arrow writes width 0 for a one-entry dictionary; careflow writes 1, which every reader takes.
   const int index_width = use_dictionary_ ? std::max(bit_width_of(dict_first_.size() - 1), 1) : 0;
+  // Bits a value takes in a page, when every value takes the same (all but PLAIN byte arrays).
+  const size_t fixed_bits = use_dictionary_ || physical_ != PhysicalType::kByteArray ? value_bits(b, 0) : 0;
   size_t row = 0, value = 0;
   do {
     // A page takes rows until its values' encoded size reaches page_bytes.
     size_t row_end = row, value_end = value, bits = 0;
-    while (row_end < n_rows && bits < page_bits) {
-      if (!optional || b.defs_[row_end]) bits += value_bits(b, value_end++);
-      ++row_end;
+    if (fixed_bits && !optional) {
+      row_end = std::min(n_rows, row + std::max<size_t>(1, (page_bits + fixed_bits - 1) / fixed_bits));
+      value_end = row_end;
+    } else {
+      while (row_end < n_rows && bits < page_bits) {
+        if (!optional || b.defs_[row_end]) {
+          bits += fixed_bits ? fixed_bits : value_bits(b, value_end);
+          ++value_end;
+        }
+        ++row_end;
+      }
     }
     levels_.clear();
     if (optional) {

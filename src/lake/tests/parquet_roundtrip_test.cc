@@ -205,6 +205,34 @@ TEST(ParquetWriter, StatisticsPruningAndProjection) {
   EXPECT_TRUE((*cols)[0].value(17) == Value::string("n0417"));
 }
 
+TEST(ParquetWriter, DictionaryOnlyWhereValuesRepeat) {
+  // 'unique' is all distinct: PLAIN from the first 4,096 values on; 'few' has 50 values: a
+  // dictionary; 'big' repeats, but its dictionary passes the 1 KiB limit: PLAIN.
+  std::string path = temp_path("dictionary.parquet");
+  WriterOptions o;
+  o.dictionary_page_bytes = 1024;
+  auto w = ParquetWriter::open(path, {{"unique", DataType::bigint(), 1}, {"few", DataType::string(), 2}, {"big", DataType::bigint(), 3}}, o);
+  ASSERT_TRUE(w.is_ok());
+  for (int64_t r = 0; r < 10000; ++r) {
+    std::vector<Value> row = {Value::integer(r * 7919), Value::string("v" + std::to_string(r % 50)), Value::integer(r % 1000)};
+    ASSERT_TRUE((*w)->write_row(row).is_ok());
+  }
+  ASSERT_TRUE((*w)->close().is_ok());
+  auto rd = ParquetReader::open(path);
+  ASSERT_TRUE(rd.is_ok());
+  auto encodings = [&](size_t c) { return (*rd)->metadata().row_groups[0].columns[c].meta_data->encodings; };
+  using parquet::Encoding;
+  EXPECT_EQ(encodings(0), (std::vector<Encoding>{Encoding::kPlain, Encoding::kRle}));
+  EXPECT_EQ(encodings(1), (std::vector<Encoding>{Encoding::kPlain, Encoding::kRle, Encoding::kRleDictionary}));
+  EXPECT_EQ(encodings(2), (std::vector<Encoding>{Encoding::kPlain, Encoding::kRle}));
+  std::vector<size_t> all = {0, 1, 2};
+  auto cols = (*rd)->read_row_group(0, all);
+  ASSERT_TRUE(cols.is_ok());
+  EXPECT_TRUE((*cols)[0].value(9999) == Value::integer(9999 * 7919));
+  EXPECT_TRUE((*cols)[1].value(9999) == Value::string("v49"));
+  EXPECT_TRUE((*cols)[2].value(9999) == Value::integer(999));
+}
+
 TEST(ParquetWriter, ColumnarAppendsMatchRowAppends) {
   std::string path = temp_path("columnar.parquet");
   auto w = ParquetWriter::open(path, {{"a", DataType::bigint(), 1}, {"s", DataType::string(), 2}});
