@@ -5,6 +5,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "lake/rle.h"
 
@@ -30,6 +31,22 @@ void put(std::string* out, T v) {
 void put_big_endian(std::string* out, values::int128 v, int width) {
   auto u = static_cast<values::uint128>(v);
   for (int i = width - 1; i >= 0; --i) out->push_back(static_cast<char>((u >> (8 * i)) & 0xff));
+}
+
+// PLAIN fixed-width values: `n` values from `begin`, each narrowed to To, little-endian.
+template <typename To, typename From>
+void append_as(const std::vector<From>& src, size_t begin, size_t n, std::string* out) {
+  size_t at = out->size();
+  out->resize(at + sizeof(To) * n);
+  char* p = out->data() + at;
+  if constexpr (std::is_same_v<To, From>) {
+    std::memcpy(p, src.data() + begin, sizeof(To) * n);
+  } else {
+    for (size_t i = 0; i < n; ++i) {
+      auto v = static_cast<To>(src[begin + i]);
+      std::memcpy(p + sizeof(To) * i, &v, sizeof(To));
+    }
+  }
 }
 
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
@@ -135,38 +152,10 @@ void ChunkEncoder::plain_values(const ColumnBuffer& b, size_t begin, size_t end,
       }
       break;
     }
-    case PhysicalType::kInt32: {
-      size_t at = out->size();
-      out->resize(at + 4 * n);
-      char* p = out->data() + at;
-      for (size_t i = 0; i < n; ++i) {
-        auto v = static_cast<int32_t>(b.ints_[begin + i]);
-        std::memcpy(p + 4 * i, &v, 4);
-      }
-      break;
-    }
-    case PhysicalType::kInt64: {
-      size_t at = out->size();
-      out->resize(at + 8 * n);
-      std::memcpy(out->data() + at, b.ints_.data() + begin, 8 * n);
-      break;
-    }
-    case PhysicalType::kFloat: {
-      size_t at = out->size();
-      out->resize(at + 4 * n);
-      char* p = out->data() + at;
-      for (size_t i = 0; i < n; ++i) {
-        auto v = static_cast<float>(b.doubles_[begin + i]);
-        std::memcpy(p + 4 * i, &v, 4);
-      }
-      break;
-    }
-    case PhysicalType::kDouble: {
-      size_t at = out->size();
-      out->resize(at + 8 * n);
-      std::memcpy(out->data() + at, b.doubles_.data() + begin, 8 * n);
-      break;
-    }
+    case PhysicalType::kInt32: append_as<int32_t>(b.ints_, begin, n, out); break;
+    case PhysicalType::kInt64: append_as<int64_t>(b.ints_, begin, n, out); break;
+    case PhysicalType::kFloat: append_as<float>(b.doubles_, begin, n, out); break;
+    case PhysicalType::kDouble: append_as<double>(b.doubles_, begin, n, out); break;
     case PhysicalType::kByteArray: {
       size_t start = begin ? b.ends_[begin - 1] : 0;
       size_t stop = end ? b.ends_[end - 1] : 0;

@@ -24,6 +24,7 @@
 #include "lake/parquet_reader.h"
 #include "lake/parquet_writer.h"
 #include "sql/parser.h"
+#include "values/value_format.h"
 
 namespace {
 
@@ -37,24 +38,10 @@ using careflow::values::TypeId;
 using careflow::values::Value;
 using nlohmann::json;
 
-std::string int128_to_string(careflow::values::int128 v) {
-  if (v == 0) return "0";
-  bool negative = v < 0;
-  auto u = negative ? -static_cast<careflow::values::uint128>(v) : static_cast<careflow::values::uint128>(v);
-  std::string s;
-  while (u) {
-    s.push_back(static_cast<char>('0' + static_cast<int>(u % 10)));
-    u /= 10;
-  }
-  if (negative) s.push_back('-');
-  return {s.rbegin(), s.rend()};
-}
-
 careflow::values::int128 int128_from_string(const std::string& s) {
   careflow::values::int128 v = 0;
-  size_t i = s[0] == '-' ? 1 : 0;
-  for (; i < s.size(); ++i) v = v * 10 + (s[i] - '0');
-  return s[0] == '-' ? -v : v;
+  if (!careflow::values::parse_decimal(s, 38, 0, &v)) throw std::invalid_argument("not an unscaled DECIMAL: " + s);
+  return v;
 }
 
 json to_json(const DataType& t, const Value& v) {
@@ -68,7 +55,7 @@ json to_json(const DataType& t, const Value& v) {
       if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
       return d;
     }
-    case TypeId::kDecimal: return int128_to_string(v.as_decimal());
+    case TypeId::kDecimal: return careflow::values::int128_to_string(v.as_decimal());
     case TypeId::kChar:
     case TypeId::kVarChar: return v.as_string();
     case TypeId::kBinary:
