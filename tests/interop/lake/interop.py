@@ -8,7 +8,9 @@ One matrix of rows (every flat type careflow writes, NULLs, edge values) goes th
      the logical types (isAdjustedToUTC included) and statistics equal to the rows' min/max/nulls;
   2. pyarrow's writer (every codec x {dictionary, PLAIN, small dictionary limit} x data pages
      1.0/2.0); careflow's reader (lake_interop dump) must see identical values;
-  3. careflow's row-group pruning on a pyarrow file agrees with pyarrow's statistics.
+  3. careflow's row-group pruning on a pyarrow file agrees with pyarrow's statistics;
+  4. pyiceberg scans an Iceberg v2 table careflow made of two of its Parquet files (same rows, the
+     columns Iceberg holds) and skips a file on the manifest's bounds.
 Any mismatch fails with the file, row and column.
 """
 import datetime
@@ -283,6 +285,40 @@ def check_pruning(path):
             raise SystemExit(f"pruning kept every row group for ts6 in [{lower}, {upper}]")
 
 
+ICEBERG_COLUMNS = [n for n, t, _ in COLUMNS if t not in ("TIME(3)", "TIMESTAMP(3)", "TIMESTAMP_LTZ(3)")]
+
+
+def check_iceberg():
+    """careflow's Iceberg v2 table (metadata JSON, manifest list, manifest) read by pyiceberg."""
+    from pyiceberg.expressions import GreaterThanOrEqual
+    from pyiceberg.table import StaticTable
+
+    spec = os.path.join(WORK, "iceberg.jsonl")
+    keep = [NAMES.index(n) for n in ICEBERG_COLUMNS]
+    with open(spec, "w") as f:
+        cols = [{"name": COLUMNS[i][0], "type": COLUMNS[i][1], "field_id": 100 + i} for i in keep]
+        f.write(json.dumps({"columns": cols, "options": {"row_group_rows": 100}}) + "\n")
+        for row in ROW_DATA:
+            f.write(json.dumps([row[i] for i in keep]) + "\n")
+    metadata = run_tool("iceberg", spec, os.path.join(WORK, "iceberg-table")).strip()
+    table = StaticTable.from_metadata(metadata)
+    got = table.scan().to_arrow()
+    got_rows = sorted(json.dumps([normalise(v) for v in r]) for r in zip(*[arrow_column_to_json(got.column(n)) for n in ICEBERG_COLUMNS]))
+    want_rows = sorted(json.dumps([EXPECTED[r][i] for i in keep]) for r in range(ROWS))
+    if got_rows != want_rows:
+        diff = next(i for i, (a, b) in enumerate(zip(got_rows, want_rows)) if a != b)
+        raise SystemExit(f"pyiceberg scanning careflow's table: {len(got_rows)} rows; first difference {got_rows[diff]} != {want_rows[diff]}")
+    # ts6 decreases with the row, so the second file (rows 300..599) lies entirely below row 100's value:
+    # pyiceberg must skip it on the manifest's bounds alone.
+    ts_row_100 = ROW_DATA[100][NAMES.index("ts6")]
+    files = list(table.scan(row_filter=GreaterThanOrEqual("ts6", ts_row_100)).plan_files())
+    if [os.path.basename(t.file.file_path) for t in files] != ["part-0.parquet"]:
+        raise SystemExit(f"pyiceberg planned {[t.file.file_path for t in files]} for ts6 >= row 100's value")
+    n = table.scan(row_filter=GreaterThanOrEqual("ts6", ts_row_100)).to_arrow().num_rows
+    if n != sum(1 for r in ROW_DATA if r[NAMES.index("ts6")] is not None and r[NAMES.index("ts6")] >= ts_row_100):
+        raise SystemExit(f"pyiceberg filtered scan: {n} rows")
+
+
 def main():
     checked = 0
     for codec in ("UNCOMPRESSED", "SNAPPY", "ZSTD"):
@@ -304,7 +340,10 @@ def main():
                 pruned = pruned or path
                 checked += 1
     check_pruning(pruned)
-    print(f"lake interop: {checked} files and pruning checked, pyarrow {pa.__version__}, duckdb {duckdb.__version__}")
+    check_iceberg()
+    import pyiceberg
+    print(f"lake interop: {checked} files, pruning and an Iceberg table checked, pyarrow {pa.__version__}, "
+          f"duckdb {duckdb.__version__}, pyiceberg {pyiceberg.__version__}")
 
 
 main()

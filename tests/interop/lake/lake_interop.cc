@@ -8,6 +8,8 @@
 //                                   JSON lines (the header with "row_groups" instead of options)
 //   lake_interop prune IN RANGES    the row groups careflow's pruning keeps for
 //                                   RANGES = [{"column", "lower", "upper"}], as a JSON array
+//   lake_interop iceberg SPEC LOC   the spec's rows as two Parquet data files of a new Iceberg v2
+//                                   table at LOC; prints the metadata JSON's path
 // The JSON form of a value: booleans, integers (DATE in days, TIME in ms, TIMESTAMP in µs) and
 // strings as themselves; FLOAT / DOUBLE as numbers or "NaN" / "Infinity" / "-Infinity"; bytes as
 // hex; DECIMAL as its unscaled integer in a string.
@@ -16,10 +18,12 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "interop/registry/hex.h"
+#include "lake/iceberg_table.h"
 #include "lake/page_codec.h"
 #include "lake/parquet_reader.h"
 #include "lake/parquet_writer.h"
@@ -92,17 +96,23 @@ json columns_json(const std::vector<ColumnSpec>& columns) {
   return out;
 }
 
-Status write(const std::string& spec_path, const std::string& out_path) {
+struct Spec {
+  std::vector<ColumnSpec> columns;
+  careflow::lake::WriterOptions options;
+  std::vector<json> rows;
+};
+
+Result<Spec> read_spec(const std::string& spec_path) {
   std::ifstream in(spec_path);
   std::string line;
   if (!std::getline(in, line)) return Status::invalid_argument(spec_path + ": empty spec");
   json header = json::parse(line);
-  std::vector<ColumnSpec> columns;
+  Spec spec;
   for (const json& c : header.at("columns")) {
     CF_ASSIGN_OR_RETURN(DataType t, careflow::sql::parse_type(c.at("type").get<std::string>()));
-    columns.push_back({c.at("name").get<std::string>(), t, c.at("field_id").get<int32_t>()});
+    spec.columns.push_back({c.at("name").get<std::string>(), t, c.at("field_id").get<int32_t>()});
   }
-  careflow::lake::WriterOptions o;
+  careflow::lake::WriterOptions& o = spec.options;
   const json& opts = header.value("options", json::object());
   if (opts.contains("codec")) {
     CF_ASSIGN_OR_RETURN(o.codec, careflow::lake::parse_codec(opts["codec"].get<std::string>()));
@@ -112,15 +122,44 @@ Status write(const std::string& spec_path, const std::string& out_path) {
   o.row_group_rows = opts.value("row_group_rows", o.row_group_rows);
   o.page_bytes = opts.value("page_bytes", o.page_bytes);
   o.dictionary_page_bytes = opts.value("dictionary_page_bytes", o.dictionary_page_bytes);
-  CF_ASSIGN_OR_RETURN(auto writer, careflow::lake::ParquetWriter::open(out_path, columns, o));
-  std::vector<Value> row(columns.size());
   while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    json j = json::parse(line);
-    for (size_t i = 0; i < columns.size(); ++i) row[i] = from_json(columns[i].type, j.at(i));
+    if (!line.empty()) spec.rows.push_back(json::parse(line));
+  }
+  return spec;
+}
+
+Status write_rows(const Spec& spec, size_t begin, size_t end, const std::string& out_path) {
+  CF_ASSIGN_OR_RETURN(auto writer, careflow::lake::ParquetWriter::open(out_path, spec.columns, spec.options));
+  std::vector<Value> row(spec.columns.size());
+  for (size_t r = begin; r < end; ++r) {
+    for (size_t i = 0; i < spec.columns.size(); ++i) row[i] = from_json(spec.columns[i].type, spec.rows[r].at(i));
     CF_RETURN_IF_ERROR(writer->write_row(row));
   }
   return writer->close();
+}
+
+Status write(const std::string& spec_path, const std::string& out_path) {
+  CF_ASSIGN_OR_RETURN(Spec spec, read_spec(spec_path));
+  return write_rows(spec, 0, spec.rows.size(), out_path);
+}
+
+// The spec's rows in two data files (first half, second half) of a new Iceberg table.
+Status iceberg(const std::string& spec_path, const std::string& location) {
+  CF_ASSIGN_OR_RETURN(Spec spec, read_spec(spec_path));
+  std::filesystem::create_directories(std::filesystem::path(location) / "data");
+  std::vector<careflow::lake::iceberg::DataFile> files;
+  const size_t half = spec.rows.size() / 2;
+  for (int f = 0; f < 2; ++f) {
+    std::string path = (std::filesystem::path(location) / "data" / fmt::format("part-{}.parquet", f)).string();
+    CF_RETURN_IF_ERROR(write_rows(spec, f ? half : 0, f ? spec.rows.size() : half, path));
+    CF_ASSIGN_OR_RETURN(auto file, careflow::lake::iceberg::data_file_from_parquet(path));
+    files.push_back(std::move(file));
+  }
+  careflow::lake::iceberg::AppendOptions o{"6e1b3a52-7c1d-4c5e-9a51-0a3c8f7d2b10", 3051729675574597004LL, 1'764'547'200'000,
+                                           "9b2d1c3e-4f5a-4b6c-8d7e-1f2a3b4c5d6e"};
+  CF_ASSIGN_OR_RETURN(std::string metadata, careflow::lake::iceberg::create_table_with_append(location, spec.columns, files, o));
+  std::cout << metadata << "\n";
+  return Status::ok();
 }
 
 Status dump(const std::string& in_path, const std::string& out_path) {
@@ -163,11 +202,12 @@ Status prune(const std::string& in_path, const std::string& ranges_json) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  Status s = Status::invalid_argument("usage: lake_interop write SPEC OUT | dump IN OUT | prune IN RANGES");
+  Status s = Status::invalid_argument("usage: lake_interop write SPEC OUT | dump IN OUT | prune IN RANGES | iceberg SPEC LOCATION");
   try {
     if (args.size() == 3 && args[0] == "write") s = write(args[1], args[2]);
     if (args.size() == 3 && args[0] == "dump") s = dump(args[1], args[2]);
     if (args.size() == 3 && args[0] == "prune") s = prune(args[1], args[2]);
+    if (args.size() == 3 && args[0] == "iceberg") s = iceberg(args[1], args[2]);
   } catch (const std::exception& e) {
     s = Status::invalid_argument(fmt::format("bad JSON input: {}", e.what()));
   }
