@@ -28,7 +28,7 @@ out=bench/results/lake.md
   echo "  sequence here) careflow writes PLAIN at once, while pyarrow builds a dictionary until it reaches the 1 MiB"
   echo "  limit, which these 131,072-row groups only just reach, so pyarrow keeps a dictionary as large as the"
   echo "  values plus 17-bit indices. The low-cardinality columns are dictionary-encoded by both. The second table"
-  echo "  gives pyarrow the same choice (\\`use_dictionary\\` = careflow's dictionary columns): encoder against encoder."
+  echo '  gives pyarrow the same choice (`use_dictionary` = careflow'"'"'s dictionary columns): encoder against encoder.'
   echo "- The last column says pyarrow read careflow's file back equal to its own table (values and types)."
   echo "- This machine is shared (see the load average): expect run-to-run swings; read the ratios, not the rates."
   echo
