@@ -65,6 +65,8 @@ class Value {
   bool is_int() const { return std::holds_alternative<int64_t>(v_); }
   bool is_double() const { return std::holds_alternative<double>(v_); }
   bool is_string() const { return std::holds_alternative<std::string>(v_); }
+  bool is_decimal() const { return std::holds_alternative<Decimal>(v_); }
+  bool is_bytes() const { return std::holds_alternative<Bytes>(v_); }
 
   // Structural equality (NULL equals NULL; composites compared element by element): the
   // equality of grouping keys, state lookups and changelog retraction.

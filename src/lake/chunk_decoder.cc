@@ -1,0 +1,373 @@
+#include "lake/chunk_decoder.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "lake/page_codec.h"
+#include "lake/rle.h"
+
+namespace careflow::lake {
+
+using parquet::Encoding;
+using parquet::PageType;
+using parquet::PhysicalType;
+using values::TypeId;
+
+namespace {
+
+// Non-null values of one page (or the dictionary) in their physical form.
+struct Decoded {
+  std::vector<int64_t> ints;
+  std::vector<double> doubles;
+  std::vector<values::int128> wide;      // FIXED_LEN_BYTE_ARRAY / BYTE_ARRAY decimals
+  std::vector<std::string_view> bytes;   // BYTE_ARRAY / FIXED_LEN_BYTE_ARRAY
+  void clear() { ints.clear(); doubles.clear(); wide.clear(); bytes.clear(); }
+};
+
+class ChunkDecoder {
+ public:
+  ChunkDecoder(std::string_view file, std::string_view name, const parquet::SchemaElement& e, ColumnVector* out)
+      : file_(file), name_(name), e_(e), physical_(*e.type), out_(out) {
+    const values::DataType& t = out->column.type;
+    decimal_ = t.id == TypeId::kDecimal;
+    millis_to_micros_ = t.is_timestamp() && t.precision == 3;
+    unsigned32_ = t.id == TypeId::kBigInt && physical_ == PhysicalType::kInt32;
+    optional_ = e.repetition != parquet::Repetition::kRequired;
+  }
+
+  Status run(const parquet::ColumnChunk& chunk, size_t end_limit, int64_t rows);
+
+ private:
+  Status error(uint64_t at, std::string_view what) const {
+    return Status::corruption(fmt::format("{}: byte {}: column '{}': {}", name_, at, e_.name, what));
+  }
+  Status plain(std::string_view in, size_t count, uint64_t at, Decoded* d, std::string* owned);
+  Status page(const parquet::PageHeader& h, std::string_view body, uint64_t at, parquet::Codec codec, int64_t remaining);
+  Status values(Encoding encoding, std::string_view in, size_t count, uint64_t at);
+  Status scatter(std::span<const uint32_t> defs, size_t num_values, uint64_t at);
+  Status store(size_t row, size_t k, uint64_t at);
+
+  std::string_view file_, name_;
+  const parquet::SchemaElement& e_;
+  PhysicalType physical_;
+  ColumnVector* out_;
+  bool decimal_ = false, millis_to_micros_ = false, unsigned32_ = false, optional_ = true;
+
+  bool has_dictionary_ = false;
+  Decoded dict_;
+  std::string dict_heap_;
+  Decoded page_values_;
+  std::vector<uint32_t> indices_;  // dictionary indices of the page's values
+  bool from_dictionary_ = false;
+  std::vector<uint32_t> defs_;
+  std::string decompressed_;
+};
+
+std::string encoding_name(Encoding e) {
+  switch (e) {
+    case Encoding::kPlain: return "PLAIN";
+    case Encoding::kPlainDictionary: return "PLAIN_DICTIONARY";
+    case Encoding::kRle: return "RLE";
+    case Encoding::kBitPacked: return "BIT_PACKED";
+    case Encoding::kDeltaBinaryPacked: return "DELTA_BINARY_PACKED";
+    case Encoding::kDeltaLengthByteArray: return "DELTA_LENGTH_BYTE_ARRAY";
+    case Encoding::kDeltaByteArray: return "DELTA_BYTE_ARRAY";
+    case Encoding::kRleDictionary: return "RLE_DICTIONARY";
+    case Encoding::kByteStreamSplit: return "BYTE_STREAM_SPLIT";
+  }
+  return fmt::format("#{}", static_cast<int>(e));
+}
+
+values::int128 big_endian_to_int128(std::string_view b) {
+  values::uint128 u = 0;
+  for (char c : b) u = (u << 8) | static_cast<uint8_t>(c);
+  int bits = static_cast<int>(b.size()) * 8;
+  if (bits < 128 && !b.empty() && (static_cast<uint8_t>(b[0]) & 0x80)) u |= ~values::uint128{0} << bits;  // sign-extend
+  return static_cast<values::int128>(u);
+}
+
+Status ChunkDecoder::plain(std::string_view in, size_t count, uint64_t at, Decoded* d, std::string* owned) {
+  auto need = [&](size_t bytes) -> Status {
+    if (bytes > in.size()) return error(at, fmt::format("{} PLAIN values need {} bytes, the page has {}", count, bytes, in.size()));
+    return Status::ok();
+  };
+  switch (physical_) {
+    case PhysicalType::kBoolean:
+      CF_RETURN_IF_ERROR(need((count + 7) / 8));
+      for (size_t i = 0; i < count; ++i) d->ints.push_back((static_cast<uint8_t>(in[i / 8]) >> (i % 8)) & 1);
+      return Status::ok();
+    case PhysicalType::kInt32:
+    case PhysicalType::kFloat:
+      CF_RETURN_IF_ERROR(need(count * 4));
+      for (size_t i = 0; i < count; ++i) {
+        uint32_t raw;
+        std::memcpy(&raw, in.data() + 4 * i, 4);
+        if (physical_ == PhysicalType::kFloat) {
+          float f;
+          std::memcpy(&f, &raw, 4);
+          d->doubles.push_back(f);
+        } else {
+          d->ints.push_back(unsigned32_ ? static_cast<int64_t>(raw) : static_cast<int64_t>(static_cast<int32_t>(raw)));
+        }
+      }
+      return Status::ok();
+    case PhysicalType::kInt64:
+    case PhysicalType::kDouble:
+      CF_RETURN_IF_ERROR(need(count * 8));
+      if (physical_ == PhysicalType::kDouble) {
+        size_t at_d = d->doubles.size();
+        d->doubles.resize(at_d + count);
+        std::memcpy(d->doubles.data() + at_d, in.data(), count * 8);
+      } else {
+        size_t at_i = d->ints.size();
+        d->ints.resize(at_i + count);
+        std::memcpy(d->ints.data() + at_i, in.data(), count * 8);
+      }
+      return Status::ok();
+    case PhysicalType::kByteArray: {
+      size_t pos = 0;
+      if (owned) {  // the dictionary outlives the page buffer: copy its bytes first
+        owned->assign(in);
+        in = *owned;
+      }
+      for (size_t i = 0; i < count; ++i) {
+        if (in.size() - pos < 4) return error(at + pos, fmt::format("BYTE_ARRAY value {} of {}: truncated length", i, count));
+        uint32_t len;
+        std::memcpy(&len, in.data() + pos, 4);
+        pos += 4;
+        if (len > in.size() - pos) return error(at + pos, fmt::format("BYTE_ARRAY value {} of {} bytes runs past the page", i, len));
+        d->bytes.push_back(in.substr(pos, len));
+        pos += len;
+      }
+      return Status::ok();
+    }
+    case PhysicalType::kFixedLenByteArray: {
+      auto len = static_cast<size_t>(*e_.type_length);
+      CF_RETURN_IF_ERROR(need(count * len));
+      if (owned) {
+        owned->assign(in.substr(0, count * len));
+        in = *owned;
+      }
+      for (size_t i = 0; i < count; ++i) d->bytes.push_back(in.substr(i * len, len));
+      return Status::ok();
+    }
+    default: return error(at, "INT96 values are not supported");
+  }
+}
+
+Status ChunkDecoder::values(Encoding encoding, std::string_view in, size_t count, uint64_t at) {
+  page_values_.clear();
+  from_dictionary_ = false;
+  switch (encoding) {
+    case Encoding::kPlain: return plain(in, count, at, &page_values_, nullptr);
+    case Encoding::kRle: {
+      // Booleans as RLE (Arrow's choice in data pages v2): a 4-byte length, then the hybrid at width 1.
+      if (physical_ != PhysicalType::kBoolean) break;
+      if (in.size() < 4) return error(at, "RLE booleans: truncated length");
+      uint32_t len;
+      std::memcpy(&len, in.data(), 4);
+      if (len > in.size() - 4) return error(at, fmt::format("RLE booleans of {} bytes run past the page", len));
+      indices_.resize(count);
+      Status s = rle_decode(in.substr(4, len), 1, indices_);
+      if (!s.is_ok()) return error(at + 4, fmt::format("RLE booleans: {}", s.message()));
+      page_values_.ints.assign(indices_.begin(), indices_.end());
+      return Status::ok();
+    }
+    case Encoding::kPlainDictionary:
+    case Encoding::kRleDictionary: {
+      if (!has_dictionary_) return error(at, "a dictionary-encoded page without a dictionary page");
+      if (count == 0) return Status::ok();
+      if (in.empty()) return error(at, "dictionary indices: missing bit width");
+      int width = static_cast<uint8_t>(in[0]);
+      indices_.resize(count);
+      Status s = rle_decode(in.substr(1), width, indices_);
+      if (!s.is_ok()) return error(at + 1, fmt::format("dictionary indices: {}", s.message()));
+      size_t size = std::max({dict_.ints.size(), dict_.doubles.size(), dict_.bytes.size()});
+      for (uint32_t i : indices_) {
+        if (i >= size) return error(at, fmt::format("dictionary index {} is past the dictionary's {} entries", i, size));
+      }
+      from_dictionary_ = true;
+      return Status::ok();
+    }
+    default: break;
+  }
+  return Status::invalid_argument(fmt::format("{}: column '{}': encoding {} is not supported by careflow's Parquet reader yet",
+                                              name_, e_.name, encoding_name(encoding)));
+}
+
+// Stores non-null value k of the page (or of its dictionary indices) in row `row`.
+Status ChunkDecoder::store(size_t row, size_t k, uint64_t at) {
+  const Decoded& d = from_dictionary_ ? dict_ : page_values_;
+  if (from_dictionary_) k = indices_[k];
+  if (decimal_) {
+    values::int128 v;
+    if (physical_ == PhysicalType::kInt32 || physical_ == PhysicalType::kInt64) {
+      v = d.ints[k];
+    } else {
+      std::string_view b = d.bytes[k];
+      if (b.size() > 16) return error(at, fmt::format("a decimal of {} bytes", b.size()));
+      v = big_endian_to_int128(b);
+    }
+    out_->decimals[row] = v;
+    return Status::ok();
+  }
+  switch (physical_) {
+    case PhysicalType::kFloat:
+    case PhysicalType::kDouble: out_->doubles[row] = d.doubles[k]; return Status::ok();
+    case PhysicalType::kByteArray:
+    case PhysicalType::kFixedLenByteArray: out_->heap.append(d.bytes[k]); return Status::ok();
+    default: {
+      int64_t v = d.ints[k];
+      if (millis_to_micros_ && __builtin_mul_overflow(v, int64_t{1000}, &v)) {
+        return error(at, "a millisecond timestamp out of the microsecond range");
+      }
+      out_->ints[row] = v;
+      return Status::ok();
+    }
+  }
+}
+
+Status ChunkDecoder::scatter(std::span<const uint32_t> defs, size_t num_values, uint64_t at) {
+  const size_t first = out_->valid.size();
+  out_->valid.resize(first + num_values);
+  const bool bytes = !decimal_ && (physical_ == PhysicalType::kByteArray || physical_ == PhysicalType::kFixedLenByteArray);
+  if (decimal_) {
+    out_->decimals.resize(first + num_values);
+  } else if (physical_ == PhysicalType::kFloat || physical_ == PhysicalType::kDouble) {
+    out_->doubles.resize(first + num_values);
+  } else if (!bytes) {
+    out_->ints.resize(first + num_values);
+  }
+  size_t k = 0;
+  for (size_t r = 0; r < num_values; ++r) {
+    bool present = defs.empty() || defs[r] == 1;
+    out_->valid[first + r] = present;
+    if (present) CF_RETURN_IF_ERROR(store(first + r, k++, at));
+    if (bytes) out_->ends.push_back(out_->heap.size());
+  }
+  return Status::ok();
+}
+
+Status ChunkDecoder::page(const parquet::PageHeader& h, std::string_view body, uint64_t at, parquet::Codec codec, int64_t remaining) {
+  if (h.uncompressed_page_size < 0) return error(at, "negative uncompressed_page_size");
+  if (h.type == PageType::kDictionaryPage) {
+    if (!h.dictionary_page) return error(at, "dictionary page without its header");
+    if (has_dictionary_) return error(at, "a second dictionary page");
+    int32_t n = h.dictionary_page->num_values;
+    if (n < 0 || n > kMaxPageValues) return error(at, fmt::format("dictionary of {} values", n));
+    Status s = decompress_page(codec, body, static_cast<size_t>(h.uncompressed_page_size), &decompressed_);
+    if (!s.is_ok()) return error(at, s.message());
+    CF_RETURN_IF_ERROR(plain(decompressed_, static_cast<size_t>(n), at, &dict_, &dict_heap_));
+    has_dictionary_ = true;
+    return Status::ok();
+  }
+  if (h.type != PageType::kDataPage && h.type != PageType::kDataPageV2) return Status::ok();  // index pages: skipped
+  int32_t num_values = 0;
+  Encoding encoding;
+  std::string_view levels, data;
+  if (h.type == PageType::kDataPage) {
+    if (!h.data_page) return error(at, "data page without its header");
+    num_values = h.data_page->num_values;
+    encoding = h.data_page->encoding;
+    if (num_values < 0 || num_values > kMaxPageValues || num_values > remaining) {
+      return error(at, fmt::format("a page of {} values where {} remain in the chunk", num_values, remaining));
+    }
+    Status s = decompress_page(codec, body, static_cast<size_t>(h.uncompressed_page_size), &decompressed_);
+    if (!s.is_ok()) return error(at, s.message());
+    data = decompressed_;
+    if (optional_) {
+      if (h.data_page->definition_level_encoding != Encoding::kRle) {
+        return Status::invalid_argument(fmt::format("{}: column '{}': definition levels encoded as {} are not supported yet", name_,
+                                                    e_.name, static_cast<int>(h.data_page->definition_level_encoding)));
+      }
+      if (data.size() < 4) return error(at, "definition levels: truncated length");
+      uint32_t len;
+      std::memcpy(&len, data.data(), 4);
+      if (len > data.size() - 4) return error(at, fmt::format("definition levels of {} bytes run past the page", len));
+      levels = data.substr(4, len);
+      data.remove_prefix(4 + len);
+    }
+  } else {
+    if (!h.data_page_v2) return error(at, "data page v2 without its header");
+    const parquet::DataPageHeaderV2& v2 = *h.data_page_v2;
+    num_values = v2.num_values;
+    encoding = v2.encoding;
+    if (num_values < 0 || num_values > kMaxPageValues || num_values > remaining) {
+      return error(at, fmt::format("a page of {} values where {} remain in the chunk", num_values, remaining));
+    }
+    if (v2.definition_levels_byte_length < 0 || v2.repetition_levels_byte_length != 0 ||
+        static_cast<size_t>(v2.definition_levels_byte_length) > body.size()) {
+      return error(at, "data page v2: level lengths do not fit the page");
+    }
+    levels = body.substr(0, static_cast<size_t>(v2.definition_levels_byte_length));
+    std::string_view rest = body.substr(levels.size());
+    size_t uncompressed = static_cast<size_t>(h.uncompressed_page_size);
+    if (uncompressed < levels.size()) return error(at, "data page v2: uncompressed size smaller than its levels");
+    if (v2.is_compressed) {
+      Status s = decompress_page(codec, rest, uncompressed - levels.size(), &decompressed_);
+      if (!s.is_ok()) return error(at, s.message());
+      data = decompressed_;
+    } else {
+      data = rest;
+    }
+  }
+  defs_.clear();
+  size_t present = static_cast<size_t>(num_values);
+  if (optional_) {
+    defs_.resize(static_cast<size_t>(num_values));
+    Status s = rle_decode(levels, 1, defs_);
+    if (!s.is_ok()) return error(at, fmt::format("definition levels: {}", s.message()));
+    present = 0;
+    for (uint32_t d : defs_) present += d;
+  }
+  CF_RETURN_IF_ERROR(values(encoding, data, present, at));
+  if (!from_dictionary_) {
+    size_t got = std::max({page_values_.ints.size(), page_values_.doubles.size(), page_values_.bytes.size()});
+    if (got != present) return error(at, fmt::format("{} values decoded for {} non-null rows", got, present));
+  }
+  return scatter(defs_, static_cast<size_t>(num_values), at);
+}
+
+Status ChunkDecoder::run(const parquet::ColumnChunk& chunk, size_t end_limit, int64_t rows) {
+  if (!chunk.meta_data) return error(0, "column chunk without its metadata");
+  const parquet::ColumnMetaData& m = *chunk.meta_data;
+  if (m.type != physical_) return error(0, "the chunk's physical type differs from the schema's");
+  int64_t start = m.data_page_offset;
+  // Some writers record a dictionary page offset of 0 when there is none.
+  if (m.dictionary_page_offset && *m.dictionary_page_offset > 0 && *m.dictionary_page_offset < start) start = *m.dictionary_page_offset;
+  if (start < 4 || m.total_compressed_size < 0 || static_cast<uint64_t>(start) > end_limit ||
+      static_cast<uint64_t>(m.total_compressed_size) > end_limit - static_cast<uint64_t>(start)) {
+    return error(static_cast<uint64_t>(std::max<int64_t>(start, 0)),
+                 fmt::format("column chunk of {} bytes at byte {} lies outside the file's data", m.total_compressed_size, start));
+  }
+  if (m.num_values != rows) return error(static_cast<uint64_t>(start), fmt::format("{} values for {} rows", m.num_values, rows));
+  size_t pos = static_cast<size_t>(start);
+  const size_t end = pos + static_cast<size_t>(m.total_compressed_size);
+  while (static_cast<int64_t>(out_->valid.size()) < rows) {
+    if (pos >= end) {
+      return error(pos, fmt::format("the chunk ends after {} of its {} values", out_->valid.size(), rows));
+    }
+    size_t consumed = 0;
+    CF_ASSIGN_OR_RETURN(parquet::PageHeader h, parquet::decode_page_header(file_.substr(pos, end - pos), name_, pos, &consumed));
+    size_t body_at = pos + consumed;
+    if (h.compressed_page_size < 0 || static_cast<size_t>(h.compressed_page_size) > end - body_at) {
+      return error(pos, fmt::format("page of {} bytes runs past its column chunk", h.compressed_page_size));
+    }
+    CF_RETURN_IF_ERROR(page(h, file_.substr(body_at, static_cast<size_t>(h.compressed_page_size)), pos, m.codec,
+                            rows - static_cast<int64_t>(out_->valid.size())));
+    pos = body_at + static_cast<size_t>(h.compressed_page_size);
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Status decode_column_chunk(std::string_view file, std::string_view name, size_t end_limit, const parquet::SchemaElement& element,
+                           const parquet::ColumnChunk& chunk, int64_t rows, ColumnVector* out) {
+  ChunkDecoder d(file, name, element, out);
+  return d.run(chunk, end_limit, rows);
+}
+
+}  // namespace careflow::lake

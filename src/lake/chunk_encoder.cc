@@ -1,0 +1,398 @@
+#include "lake/chunk_encoder.h"
+
+#include <fmt/format.h>
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <type_traits>
+
+#include "lake/rle.h"
+
+namespace careflow::lake {
+
+using parquet::Encoding;
+using parquet::PageType;
+using parquet::PhysicalType;
+
+namespace {
+
+// How many values build_dictionary looks at before judging a column all-distinct.
+constexpr size_t kProbeValues = 4096;
+
+template <typename T>
+void put(std::string* out, T v) {
+  char b[sizeof(T)];
+  std::memcpy(b, &v, sizeof(T));
+  out->append(b, sizeof(T));
+}
+
+// Big-endian two's complement in `width` bytes: FIXED_LEN_BYTE_ARRAY decimals.
+void put_big_endian(std::string* out, values::int128 v, int width) {
+  auto u = static_cast<values::uint128>(v);
+  for (int i = width - 1; i >= 0; --i) out->push_back(static_cast<char>((u >> (8 * i)) & 0xff));
+}
+
+// PLAIN fixed-width values: `n` values from `begin`, each narrowed to To, little-endian.
+template <typename To, typename From>
+void append_as(const std::vector<From>& src, size_t begin, size_t n, std::string* out) {
+  size_t at = out->size();
+  out->resize(at + sizeof(To) * n);
+  char* p = out->data() + at;
+  if constexpr (std::is_same_v<To, From>) {
+    std::memcpy(p, src.data() + begin, sizeof(To) * n);
+  } else {
+    for (size_t i = 0; i < n; ++i) {
+      auto v = static_cast<To>(src[begin + i]);
+      std::memcpy(p + sizeof(To) * i, &v, sizeof(To));
+    }
+  }
+}
+
+int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+}  // namespace
+
+ChunkEncoder::ChunkEncoder(parquet::SchemaElement element, const WriterOptions& options)
+    : element_(std::move(element)), physical_(*element_.type), options_(options), compressor_(options.codec, options.zstd_level) {
+  if (element_.logical.kind == parquet::LogicalType::kTimestamp && element_.logical.unit == parquet::TimeUnit::kMillis) divisor_ = 1000;
+}
+
+size_t ChunkEncoder::value_bits(const ColumnBuffer& b, size_t value) const {
+  if (use_dictionary_) return static_cast<size_t>(std::max(bit_width_of(dict_first_.size() - 1), 1));
+  switch (physical_) {
+    case PhysicalType::kBoolean: return 1;
+    case PhysicalType::kInt32:
+    case PhysicalType::kFloat: return 32;
+    case PhysicalType::kInt64:
+    case PhysicalType::kDouble: return 64;
+    case PhysicalType::kFixedLenByteArray: return static_cast<size_t>(*element_.type_length) * 8;
+    default: return (4 + (b.ends_[value] - (value ? b.ends_[value - 1] : 0))) * 8;
+  }
+}
+
+bool ChunkEncoder::build_dictionary(const ColumnBuffer& b) {
+  indices_.clear();
+  dict_first_.clear();
+  fixed_dict_.clear();
+  bytes_dict_.clear();
+  if (!options_.dictionary || physical_ == PhysicalType::kBoolean || physical_ == PhysicalType::kFixedLenByteArray) return false;
+  const size_t n = b.values();
+  indices_.resize(n);
+  int64_t dict_bytes = 0;
+  const int64_t limit = options_.dictionary_page_bytes;
+  // A column whose first kProbeValues values are 90% distinct gets PLAIN at once: its dictionary
+  // would hold nearly every value, so dictionary plus indices outgrow PLAIN, and building one for
+  // timestamps, sequence numbers and measurements only to drop it was a third of the writer's time.
+  auto hopeless = [&](size_t seen) { return seen == kProbeValues && dict_first_.size() * 10 >= seen * 9; };
+  auto add_fixed = [&](uint64_t key, size_t i, int width) {
+    auto [it, inserted] = fixed_dict_.try_emplace(key, static_cast<uint32_t>(dict_first_.size()));
+    if (inserted) {
+      dict_first_.push_back(static_cast<uint32_t>(i));
+      dict_bytes += width;
+    }
+    indices_[i] = it->second;
+  };
+  switch (physical_) {
+    case PhysicalType::kInt32:
+    case PhysicalType::kInt64: {
+      const int width = physical_ == PhysicalType::kInt32 ? 4 : 8;
+      for (size_t i = 0; i < n; ++i) {
+        add_fixed(static_cast<uint64_t>(b.ints_[i]), i, width);
+        if (dict_bytes > limit || hopeless(i + 1)) return false;
+      }
+      break;
+    }
+    case PhysicalType::kFloat:
+    case PhysicalType::kDouble: {
+      const bool is_float = physical_ == PhysicalType::kFloat;
+      for (size_t i = 0; i < n; ++i) {
+        uint64_t key = is_float ? std::bit_cast<uint32_t>(static_cast<float>(b.doubles_[i])) : std::bit_cast<uint64_t>(b.doubles_[i]);
+        add_fixed(key, i, is_float ? 4 : 8);
+        if (dict_bytes > limit || hopeless(i + 1)) return false;
+      }
+      break;
+    }
+    case PhysicalType::kByteArray: {
+      size_t start = 0;
+      std::string_view previous;
+      for (size_t i = 0; i < n; ++i) {
+        std::string_view v(b.heap_.data() + start, b.ends_[i] - start);
+        start = b.ends_[i];
+        // Facts arrive in runs (a metric's name, its unit): a repeat skips hashing.
+        if (i > 0 && v == previous) {
+          indices_[i] = indices_[i - 1];
+          continue;
+        }
+        previous = v;
+        auto [it, inserted] = bytes_dict_.try_emplace(v, static_cast<uint32_t>(dict_first_.size()));
+        if (inserted) {
+          dict_first_.push_back(static_cast<uint32_t>(i));
+          dict_bytes += 4 + static_cast<int64_t>(v.size());
+          if (dict_bytes > limit) return false;
+        }
+        indices_[i] = it->second;
+        if (hopeless(i + 1)) return false;
+      }
+      break;
+    }
+    default: return false;
+  }
+  return !dict_first_.empty();
+}
+
+void ChunkEncoder::plain_values(const ColumnBuffer& b, size_t begin, size_t end, std::string* out) const {
+  const size_t n = end - begin;
+  switch (physical_) {
+    case PhysicalType::kBoolean: {
+      size_t at = out->size();
+      out->resize(at + (n + 7) / 8, '\0');
+      for (size_t i = 0; i < n; ++i) {
+        if (b.ints_[begin + i]) (*out)[at + i / 8] = static_cast<char>((*out)[at + i / 8] | (1 << (i % 8)));
+      }
+      break;
+    }
+    case PhysicalType::kInt32: append_as<int32_t>(b.ints_, begin, n, out); break;
+    case PhysicalType::kInt64: append_as<int64_t>(b.ints_, begin, n, out); break;
+    case PhysicalType::kFloat: append_as<float>(b.doubles_, begin, n, out); break;
+    case PhysicalType::kDouble: append_as<double>(b.doubles_, begin, n, out); break;
+    case PhysicalType::kByteArray: {
+      size_t start = begin ? b.ends_[begin - 1] : 0;
+      size_t stop = end ? b.ends_[end - 1] : 0;
+      size_t at = out->size();
+      out->resize(at + 4 * n + (stop - start));
+      char* p = out->data() + at;
+      for (size_t i = begin; i < end; ++i) {
+        auto len = static_cast<uint32_t>(b.ends_[i] - start);
+        std::memcpy(p, &len, 4);
+        std::memcpy(p + 4, b.heap_.data() + start, len);
+        p += 4 + len;
+        start = b.ends_[i];
+      }
+      break;
+    }
+    case PhysicalType::kFixedLenByteArray:
+      for (size_t i = begin; i < end; ++i) put_big_endian(out, b.wide_[i], *element_.type_length);
+      break;
+    default: break;
+  }
+}
+
+// The dictionary page: each entry PLAIN-encoded, in index order.
+void ChunkEncoder::plain_dictionary(const ColumnBuffer& b, std::string* out) const {
+  for (uint32_t first : dict_first_) plain_values(b, first, first + 1, out);
+}
+
+parquet::Statistics ChunkEncoder::statistics(const ColumnBuffer& b, size_t nulls) const {
+  parquet::Statistics s;
+  s.null_count = static_cast<int64_t>(nulls);
+  const size_t n = b.values();
+  if (n == 0) return s;
+  std::string min, max;
+  switch (physical_) {
+    case PhysicalType::kBoolean:
+    case PhysicalType::kInt32:
+    case PhysicalType::kInt64: {
+      int64_t lo = b.ints_[0], hi = b.ints_[0];
+      for (size_t i = 1; i < n; ++i) {
+        lo = std::min(lo, b.ints_[i]);
+        hi = std::max(hi, b.ints_[i]);
+      }
+      if (physical_ == PhysicalType::kBoolean) {
+        min.push_back(static_cast<char>(lo));
+        max.push_back(static_cast<char>(hi));
+      } else if (physical_ == PhysicalType::kInt32) {
+        put(&min, static_cast<int32_t>(lo));
+        put(&max, static_cast<int32_t>(hi));
+      } else {
+        put(&min, lo);
+        put(&max, hi);
+      }
+      break;
+    }
+    case PhysicalType::kFloat:
+    case PhysicalType::kDouble: {
+      // NaN is not ordered: bounds come from the other values, and nan_count says NaNs exist.
+      double lo = INFINITY, hi = -INFINITY;
+      int64_t nans = 0;
+      for (size_t i = 0; i < n; ++i) {
+        double v = physical_ == PhysicalType::kFloat ? static_cast<float>(b.doubles_[i]) : b.doubles_[i];
+        if (std::isnan(v)) { ++nans; continue; }
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+      s.nan_count = nans;
+      if (static_cast<size_t>(nans) == n) return s;
+      // The spec's zero rule: a zero minimum is written as -0.0 and a zero maximum as +0.0.
+      if (lo == 0) lo = -0.0;
+      if (hi == 0) hi = 0.0;
+      if (physical_ == PhysicalType::kFloat) {
+        put(&min, static_cast<float>(lo));
+        put(&max, static_cast<float>(hi));
+      } else {
+        put(&min, lo);
+        put(&max, hi);
+      }
+      break;
+    }
+    case PhysicalType::kByteArray: {
+      auto at = [&](size_t i) { size_t from = i ? b.ends_[i - 1] : 0; return std::string_view(b.heap_.data() + from, b.ends_[i] - from); };
+      std::string_view lo = at(0), hi = lo;
+      if (use_dictionary_) {  // every distinct value is in the dictionary: compare those only
+        for (uint32_t first : dict_first_) {
+          std::string_view v = at(first);
+          if (v < lo) lo = v;
+          if (hi < v) hi = v;
+        }
+      } else {
+        for (size_t i = 1; i < n; ++i) {
+          std::string_view v = at(i);
+          if (v < lo) lo = v;
+          if (hi < v) hi = v;
+        }
+      }
+      min = lo;
+      max = hi;
+      break;
+    }
+    case PhysicalType::kFixedLenByteArray: {
+      values::int128 lo = b.wide_[0], hi = b.wide_[0];
+      for (size_t i = 1; i < n; ++i) {
+        lo = std::min(lo, b.wide_[i]);
+        hi = std::max(hi, b.wide_[i]);
+      }
+      put_big_endian(&min, lo, *element_.type_length);
+      put_big_endian(&max, hi, *element_.type_length);
+      break;
+    }
+    default: return s;
+  }
+  s.min_value = std::move(min);
+  s.max_value = std::move(max);
+  return s;
+}
+
+Status ChunkEncoder::write_page(PageType type, std::string_view levels, std::string_view values, int32_t num_values,
+                                int32_t num_nulls, Encoding encoding, std::string* out, parquet::ColumnMetaData* meta) {
+  parquet::PageHeader h;
+  h.type = type;
+  if (type == PageType::kDataPageV2) {
+    // v2 keeps the levels outside the compressed section.
+    CF_RETURN_IF_ERROR(compressor_.compress(values, &compressed_));
+    h.uncompressed_page_size = static_cast<int32_t>(levels.size() + values.size());
+    h.compressed_page_size = static_cast<int32_t>(levels.size() + compressed_.size());
+    auto& v2 = h.data_page_v2.emplace();
+    v2.num_values = num_values;
+    v2.num_nulls = num_nulls;
+    v2.num_rows = num_values;
+    v2.encoding = encoding;
+    v2.definition_levels_byte_length = static_cast<int32_t>(levels.size());
+    v2.is_compressed = options_.codec != parquet::Codec::kUncompressed;
+  } else {
+    page_.assign(levels);
+    page_.append(values);
+    CF_RETURN_IF_ERROR(compressor_.compress(page_, &compressed_));
+    h.uncompressed_page_size = static_cast<int32_t>(page_.size());
+    h.compressed_page_size = static_cast<int32_t>(compressed_.size());
+    if (type == PageType::kDictionaryPage) {
+      h.dictionary_page.emplace().num_values = num_values;
+      h.dictionary_page->encoding = Encoding::kPlain;
+    } else {
+      auto& v1 = h.data_page.emplace();
+      v1.num_values = num_values;
+      v1.encoding = encoding;
+    }
+  }
+  header_.clear();
+  parquet::encode_page_header(h, &header_);
+  out->append(header_);
+  if (type == PageType::kDataPageV2) out->append(levels);
+  out->append(compressed_);
+  meta->total_uncompressed_size += static_cast<int64_t>(header_.size()) + h.uncompressed_page_size;
+  meta->total_compressed_size += static_cast<int64_t>(header_.size()) + h.compressed_page_size;
+  return Status::ok();
+}
+
+Status ChunkEncoder::encode(ColumnBuffer& b, int64_t file_offset, std::string* out, parquet::ColumnChunk* chunk) {
+  if (divisor_ != 1) {
+    for (int64_t& v : b.ints_) v = floor_div(v, divisor_);
+  }
+  const size_t n_rows = b.rows();
+  const size_t n_values = b.values();
+  const bool optional = b.optional_;
+  const size_t start = out->size();
+
+  parquet::ColumnMetaData& meta = chunk->meta_data.emplace();
+  meta.type = physical_;
+  meta.path_in_schema = {element_.name};
+  meta.codec = options_.codec;
+  meta.num_values = static_cast<int64_t>(n_rows);
+  use_dictionary_ = build_dictionary(b);
+  meta.statistics = statistics(b, n_rows - n_values);
+  if (use_dictionary_) {
+    meta.dictionary_page_offset = file_offset + static_cast<int64_t>(out->size() - start);
+    values_.clear();
+    plain_dictionary(b, &values_);
+    CF_RETURN_IF_ERROR(write_page(PageType::kDictionaryPage, {}, values_, static_cast<int32_t>(dict_first_.size()), 0,
+                                  Encoding::kPlain, out, &meta));
+    meta.encodings = {Encoding::kPlain, Encoding::kRle, Encoding::kRleDictionary};
+  } else {
+    meta.encodings = {Encoding::kPlain, Encoding::kRle};
+  }
+  meta.data_page_offset = file_offset + static_cast<int64_t>(out->size() - start);
+
+  const bool v2 = options_.data_page_version == 2;
+  const size_t page_bits = static_cast<size_t>(std::max<int64_t>(options_.page_bytes, 1)) * 8;
+  // Arrow writes width 0 for a one-entry dictionary; careflow writes 1, which every reader takes.
+  const int index_width = use_dictionary_ ? std::max(bit_width_of(dict_first_.size() - 1), 1) : 0;
+  // Bits a value takes in a page, when every value takes the same (all but PLAIN byte arrays).
+  const size_t fixed_bits = use_dictionary_ || physical_ != PhysicalType::kByteArray ? value_bits(b, 0) : 0;
+  size_t row = 0, value = 0;
+  do {
+    // A page takes rows until its values' encoded size reaches page_bytes.
+    size_t row_end = row, value_end = value, bits = 0;
+    if (fixed_bits && !optional) {
+      row_end = std::min(n_rows, row + std::max<size_t>(1, (page_bits + fixed_bits - 1) / fixed_bits));
+      value_end = row_end;
+    } else {
+      while (row_end < n_rows && bits < page_bits) {
+        if (!optional || b.defs_[row_end]) {
+          bits += fixed_bits ? fixed_bits : value_bits(b, value_end);
+          ++value_end;
+        }
+        ++row_end;
+      }
+    }
+    levels_.clear();
+    if (optional) {
+      std::span<const uint8_t> defs(b.defs_.data() + row, row_end - row);
+      if (v2) {
+        rle_encode(defs, 1, &levels_);
+      } else {
+        levels_.resize(4);
+        rle_encode(defs, 1, &levels_);
+        auto len = static_cast<uint32_t>(levels_.size() - 4);
+        std::memcpy(levels_.data(), &len, 4);
+      }
+    }
+    values_.clear();
+    Encoding encoding = Encoding::kPlain;
+    if (use_dictionary_) {
+      encoding = Encoding::kRleDictionary;
+      values_.push_back(static_cast<char>(index_width));
+      rle_encode(std::span<const uint32_t>(indices_.data() + value, value_end - value), index_width, &values_);
+    } else {
+      plain_values(b, value, value_end, &values_);
+    }
+    auto num_values = static_cast<int32_t>(row_end - row);
+    auto num_nulls = static_cast<int32_t>((row_end - row) - (value_end - value));
+    CF_RETURN_IF_ERROR(write_page(v2 ? PageType::kDataPageV2 : PageType::kDataPage, levels_, values_, num_values, num_nulls,
+                                  encoding, out, &meta));
+    row = row_end;
+    value = value_end;
+  } while (row < n_rows);
+  chunk->file_offset = meta.data_page_offset;  // deprecated field; set as Arrow does
+  return Status::ok();
+}
+
+}  // namespace careflow::lake

@@ -1,0 +1,234 @@
+#include "lake/parquet_reader.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "lake/chunk_decoder.h"
+
+namespace careflow::lake {
+
+using parquet::PhysicalType;
+using values::TypeId;
+using values::Value;
+
+Value ColumnVector::value(size_t row) const {
+  if (!valid[row]) return Value();
+  const values::DataType& t = column.type;
+  switch (t.id) {
+    case TypeId::kBoolean: return Value::boolean(ints[row] != 0);
+    case TypeId::kFloat:
+    case TypeId::kDouble: return Value::real(doubles[row]);
+    case TypeId::kDecimal: return Value::decimal(decimals[row]);
+    case TypeId::kChar:
+    case TypeId::kVarChar:
+    case TypeId::kBinary:
+    case TypeId::kVarBinary: {
+      size_t start = row ? ends[row - 1] : 0;
+      std::string s = heap.substr(start, ends[row] - start);
+      return t.is_string() ? Value::string(std::move(s)) : Value::bytes(std::move(s));
+    }
+    default: return Value::integer(ints[row]);
+  }
+}
+
+Result<std::unique_ptr<ParquetReader>> ParquetReader::open(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::from_errno(fmt::format("opening {}", path), errno);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return Status::io_error(fmt::format("reading {}", path));
+  return from_bytes(path, std::move(buffer).str());
+}
+
+Result<std::unique_ptr<ParquetReader>> ParquetReader::from_bytes(std::string name, std::string bytes) {
+  std::unique_ptr<ParquetReader> r(new ParquetReader());
+  r->name_ = std::move(name);
+  r->bytes_ = std::move(bytes);
+  CF_RETURN_IF_ERROR(r->load());
+  return r;
+}
+
+Status ParquetReader::load() {
+  auto corrupt = [&](uint64_t at, std::string_view what) {
+    return Status::corruption(fmt::format("{}: byte {}: {}", name_, at, what));
+  };
+  const size_t size = bytes_.size();
+  if (size < 12) return corrupt(0, fmt::format("{} bytes is too short for a Parquet file", size));
+  if (bytes_.compare(0, 4, "PAR1") != 0) return corrupt(0, "not a Parquet file (no PAR1 magic at the start)");
+  if (bytes_.compare(size - 4, 4, "PAR1") != 0) {
+    return corrupt(size - 4, "no PAR1 magic at the end (a truncated file, or an encrypted footer, which is not supported)");
+  }
+  uint32_t footer_len;
+  std::memcpy(&footer_len, bytes_.data() + size - 8, 4);
+  if (footer_len > size - 12) return corrupt(size - 8, fmt::format("footer length {} exceeds the file", footer_len));
+  footer_start_ = size - 8 - footer_len;
+  CF_ASSIGN_OR_RETURN(meta_, parquet::decode_file_metadata(std::string_view(bytes_).substr(footer_start_, footer_len), name_, footer_start_));
+
+  if (meta_.schema.empty()) return corrupt(footer_start_, "the footer has no schema");
+  const parquet::SchemaElement& root = meta_.schema[0];
+  if (!root.num_children || static_cast<size_t>(*root.num_children) != meta_.schema.size() - 1) {
+    for (size_t i = 1; i < meta_.schema.size(); ++i) {
+      if (!meta_.schema[i].type) {
+        return Status::invalid_argument(fmt::format("{}: column '{}' is a group: nested columns are not supported by careflow's Parquet reader yet",
+                                                    name_, meta_.schema[i].name));
+      }
+    }
+    return corrupt(footer_start_, "the schema's root does not count its columns");
+  }
+  for (size_t i = 1; i < meta_.schema.size(); ++i) {
+    Result<ColumnSpec> c = column_from_parquet(meta_.schema[i]);
+    if (!c.is_ok()) return c.status().with_context(name_);
+    columns_.push_back(std::move(c).value());
+  }
+  if (meta_.num_rows < 0) return corrupt(footer_start_, "negative row count");
+  int64_t total = 0;
+  for (size_t g = 0; g < meta_.row_groups.size(); ++g) {
+    const parquet::RowGroup& rg = meta_.row_groups[g];
+    if (rg.columns.size() != columns_.size()) {
+      return corrupt(footer_start_, fmt::format("row group {} has {} column chunks for {} columns", g, rg.columns.size(), columns_.size()));
+    }
+    if (rg.num_rows < 0 || __builtin_add_overflow(total, rg.num_rows, &total)) {
+      return corrupt(footer_start_, fmt::format("row group {}: invalid row count {}", g, rg.num_rows));
+    }
+    for (const parquet::ColumnChunk& c : rg.columns) {
+      if (!c.meta_data) return corrupt(footer_start_, fmt::format("row group {}: a column chunk without its metadata", g));
+    }
+  }
+  if (total != meta_.num_rows) {
+    return corrupt(footer_start_, fmt::format("the row groups hold {} rows but the footer says {}", total, meta_.num_rows));
+  }
+  return Status::ok();
+}
+
+Result<size_t> ParquetReader::column_index(std::string_view name) const {
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if (columns_[i].name == name) return i;
+  }
+  return Status::not_found(fmt::format("{}: no column '{}'", name_, name));
+}
+
+namespace {
+
+// A PLAIN-encoded bound as a value of the column's type; unset when it does not decode.
+std::optional<Value> decode_bound(const parquet::SchemaElement& e, const values::DataType& t, const std::string& b) {
+  auto fixed = [&](size_t n) { return b.size() == n; };
+  switch (*e.type) {
+    case PhysicalType::kBoolean:
+      if (!fixed(1)) return std::nullopt;
+      return Value::boolean(b[0] != 0);
+    case PhysicalType::kInt32: {
+      if (!fixed(4)) return std::nullopt;
+      int32_t v;
+      std::memcpy(&v, b.data(), 4);
+      if (t.id == TypeId::kDecimal) return Value::decimal(v);
+      if (t.id == TypeId::kBigInt) return Value::integer(static_cast<uint32_t>(v));
+      return Value::integer(v);
+    }
+    case PhysicalType::kInt64: {
+      if (!fixed(8)) return std::nullopt;
+      int64_t v;
+      std::memcpy(&v, b.data(), 8);
+      if (t.id == TypeId::kDecimal) return Value::decimal(v);
+      if (t.is_timestamp() && t.precision == 3 && __builtin_mul_overflow(v, int64_t{1000}, &v)) return std::nullopt;
+      return Value::integer(v);
+    }
+    case PhysicalType::kFloat: {
+      if (!fixed(4)) return std::nullopt;
+      float v;
+      std::memcpy(&v, b.data(), 4);
+      if (v != v) return std::nullopt;
+      return Value::real(v);
+    }
+    case PhysicalType::kDouble: {
+      if (!fixed(8)) return std::nullopt;
+      double v;
+      std::memcpy(&v, b.data(), 8);
+      if (v != v) return std::nullopt;
+      return Value::real(v);
+    }
+    case PhysicalType::kByteArray:
+    case PhysicalType::kFixedLenByteArray:
+      if (t.id == TypeId::kDecimal) {
+        if (b.empty() || b.size() > 16) return std::nullopt;
+        values::uint128 u = 0;
+        for (char c : b) u = (u << 8) | static_cast<uint8_t>(c);
+        if (b.size() < 16 && (static_cast<uint8_t>(b[0]) & 0x80)) u |= ~values::uint128{0} << (8 * b.size());
+        return Value::decimal(static_cast<values::int128>(u));
+      }
+      return t.is_string() ? Value::string(b) : Value::bytes(b);
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace
+
+ColumnStatistics ParquetReader::statistics(size_t row_group, size_t column) const {
+  ColumnStatistics out;
+  const parquet::ColumnMetaData& m = *meta_.row_groups.at(row_group).columns.at(column).meta_data;
+  if (!m.statistics) return out;
+  const parquet::Statistics& s = *m.statistics;
+  out.null_count = s.null_count;
+  const parquet::SchemaElement& e = meta_.schema[column + 1];
+  const values::DataType& t = columns_[column].type;
+  std::optional<std::string> min = s.min_value, max = s.max_value;
+  // The deprecated bounds are in signed order, which is wrong for strings, bytes and unsigned.
+  bool signed_is_order = *e.type != PhysicalType::kByteArray && *e.type != PhysicalType::kFixedLenByteArray &&
+                         !(t.id == TypeId::kBigInt && *e.type == PhysicalType::kInt32);
+  if (!min && !max && signed_is_order) {
+    min = s.min;
+    max = s.max;
+  }
+  if (min && max) {
+    out.min = decode_bound(e, t, *min);
+    out.max = decode_bound(e, t, *max);
+    if (!out.min || !out.max) out.min.reset(), out.max.reset();
+  }
+  return out;
+}
+
+Result<std::vector<size_t>> ParquetReader::prune(std::span<const ColumnRange> ranges) const {
+  std::vector<size_t> columns;
+  for (const ColumnRange& r : ranges) {
+    CF_ASSIGN_OR_RETURN(size_t c, column_index(r.column));
+    columns.push_back(c);
+  }
+  std::vector<size_t> keep;
+  for (size_t g = 0; g < meta_.row_groups.size(); ++g) {
+    bool may_match = true;
+    for (size_t i = 0; i < ranges.size() && may_match; ++i) {
+      const parquet::ColumnMetaData& m = *meta_.row_groups[g].columns[columns[i]].meta_data;
+      ColumnStatistics s = statistics(g, columns[i]);
+      // A chunk of nulls only holds no row inside any range.
+      if (s.null_count && *s.null_count == m.num_values && m.num_values > 0) {
+        may_match = false;
+        break;
+      }
+      if (!s.min || !s.max) continue;
+      const ColumnRange& r = ranges[i];
+      if (r.lower && !r.lower->is_null() && values::compare_values(*s.max, *r.lower) < 0) may_match = false;
+      if (r.upper && !r.upper->is_null() && values::compare_values(*s.min, *r.upper) > 0) may_match = false;
+    }
+    if (may_match) keep.push_back(g);
+  }
+  return keep;
+}
+
+Result<std::vector<ColumnVector>> ParquetReader::read_row_group(size_t row_group, std::span<const size_t> columns) const {
+  if (row_group >= meta_.row_groups.size()) {
+    return Status::out_of_range(fmt::format("{}: row group {} of {}", name_, row_group, meta_.row_groups.size()));
+  }
+  const parquet::RowGroup& rg = meta_.row_groups[row_group];
+  std::vector<ColumnVector> out;
+  for (size_t c : columns) {
+    if (c >= columns_.size()) return Status::out_of_range(fmt::format("{}: column {} of {}", name_, c, columns_.size()));
+    ColumnVector& v = out.emplace_back();
+    v.column = columns_[c];
+    CF_RETURN_IF_ERROR(decode_column_chunk(bytes_, name_, footer_start_, meta_.schema[c + 1], rg.columns[c], rg.num_rows, &v));
+  }
+  return out;
+}
+
+}  // namespace careflow::lake

@@ -1,0 +1,89 @@
+#pragma once
+// careflow's Parquet reader: flat columns as careflow's writer and Arrow's (pyarrow) write them —
+// PLAIN and dictionary encodings (RLE_DICTIONARY, PLAIN_DICTIONARY), data pages v1 and v2, RLE
+// definition levels, UNCOMPRESSED / SNAPPY / ZSTD pages — with projection (read only the columns
+// asked for) and row-group pruning on the footer's statistics.
+//
+// Malformed input never crashes the reader and never allocates what a length in the file claims
+// before checking it against the bytes there: every error is a kCorruption status naming the
+// file and the byte offset ("x.parquet: byte 1234: page header: thrift: truncated varint").
+// What the reader does not support yet (nested columns, INT96, DELTA_* encodings, GZIP, ...)
+// is a kInvalidArgument naming the column and the feature. The whole file is read into memory.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "lake/parquet_metadata.h"
+#include "lake/parquet_schema.h"
+#include "values/value.h"
+
+namespace careflow::lake {
+
+// One column of a row group, one slot per row, in careflow's units (values/value.h).
+struct ColumnVector {
+  ColumnSpec column;
+  std::vector<uint8_t> valid;            // 1: a value, 0: NULL
+  std::vector<int64_t> ints;             // BOOLEAN, integers, DATE, TIME, TIMESTAMP (µs)
+  std::vector<double> doubles;           // FLOAT, DOUBLE
+  std::vector<values::int128> decimals;  // DECIMAL, unscaled
+  std::string heap;                      // strings and bytes back to back
+  std::vector<size_t> ends;              // end of each row's bytes in heap (NULL: empty)
+
+  size_t size() const { return valid.size(); }
+  values::Value value(size_t row) const;
+};
+
+// An inclusive range on one column; an unset bound is open. Used to skip row groups.
+struct ColumnRange {
+  std::string column;
+  std::optional<values::Value> lower, upper;
+};
+
+struct ColumnStatistics {
+  std::optional<values::Value> min, max;  // unset when the file has no usable bounds
+  std::optional<int64_t> null_count;
+};
+
+class ParquetReader {
+ public:
+  // Reads and checks the footer. Errors: the file cannot be read, it is not Parquet, or its
+  // footer or schema is malformed or not supported (naming the column).
+  static Result<std::unique_ptr<ParquetReader>> open(const std::string& path);
+  // The same over bytes already in memory; `name` is used in messages.
+  static Result<std::unique_ptr<ParquetReader>> from_bytes(std::string name, std::string bytes);
+
+  const std::vector<ColumnSpec>& columns() const { return columns_; }
+  const parquet::FileMetaData& metadata() const { return meta_; }
+  int64_t num_rows() const { return meta_.num_rows; }
+  size_t num_row_groups() const { return meta_.row_groups.size(); }
+  // The index of a column by exact name; kNotFound naming it otherwise.
+  Result<size_t> column_index(std::string_view name) const;
+
+  // A column chunk's footer statistics as values (min_value / max_value; the deprecated min / max
+  // only for columns whose signed order is their order: not strings or bytes).
+  ColumnStatistics statistics(size_t row_group, size_t column) const;
+  // The row groups that may hold a row inside every range (all of them when no statistics say
+  // otherwise). Errors: a range names an unknown column.
+  Result<std::vector<size_t>> prune(std::span<const ColumnRange> ranges) const;
+
+  // Reads the given columns (indexes into columns()) of one row group, in that order.
+  Result<std::vector<ColumnVector>> read_row_group(size_t row_group, std::span<const size_t> columns) const;
+
+ private:
+  ParquetReader() = default;
+  Status load();
+
+  std::string name_;
+  std::string bytes_;
+  parquet::FileMetaData meta_;
+  std::vector<ColumnSpec> columns_;
+  size_t footer_start_ = 0;  // column chunks must end before the footer
+};
+
+}  // namespace careflow::lake

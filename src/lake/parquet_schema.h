@@ -1,0 +1,40 @@
+#pragma once
+// careflow's SQL types as Parquet columns and back (LogicalTypes.md), flat columns for now:
+//   BOOLEAN → BOOLEAN; TINYINT / SMALLINT / INT → INT32 with INTEGER(8 / 16 / 32, signed);
+//   BIGINT → INT64 with INTEGER(64, signed); FLOAT → FLOAT; DOUBLE → DOUBLE;
+//   CHAR / VARCHAR / STRING → BYTE_ARRAY STRING; BINARY / VARBINARY / BYTES → BYTE_ARRAY;
+//   DATE → INT32 DATE; TIME(p) → INT32 TIME(MILLIS, not UTC-adjusted);
+//   TIMESTAMP(p) → INT64 TIMESTAMP(MILLIS if p ≤ 3 else MICROS, isAdjustedToUTC = false);
+//   TIMESTAMP_LTZ(p) → the same with isAdjustedToUTC = true (Iceberg's timestamptz);
+//   DECIMAL(p, s) → INT32 if p ≤ 9, INT64 if p ≤ 18, else FIXED_LEN_BYTE_ARRAY of the fewest bytes
+//   that hold p digits, with DECIMAL(p, s).
+// A NOT NULL type is a REQUIRED column, any other OPTIONAL. Iceberg's field id goes in field_id.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "lake/parquet_metadata.h"
+#include "values/types.h"
+
+namespace careflow::lake {
+
+struct ColumnSpec {
+  std::string name;
+  values::DataType type;
+  std::optional<int32_t> field_id;  // Iceberg's field id
+};
+
+// The leaf schema element of a column; errors name the column and the type it cannot store yet.
+Result<parquet::SchemaElement> column_to_parquet(const ColumnSpec& column);
+
+// The SQL type of a leaf read from a file (annotations from LogicalType, else ConvertedType);
+// errors name the column and what careflow cannot read yet (INT96, nanosecond timestamps, ...).
+Result<ColumnSpec> column_from_parquet(const parquet::SchemaElement& element);
+
+// Bytes of a FIXED_LEN_BYTE_ARRAY that holds every unscaled value of `precision` digits.
+int32_t decimal_bytes_for_precision(int precision);
+
+}  // namespace careflow::lake

@@ -1,0 +1,118 @@
+#pragma once
+// careflow's Parquet writer: flat columns of careflow's SQL types (parquet_schema.h) into one file,
+// row group by row group. Rows are buffered per column (values in typed vectors, strings in one
+// byte heap: no allocation per value once the buffers have grown) and encoded when a row group is
+// full: a dictionary (RLE_DICTIONARY, its PLAIN dictionary page first) while the dictionary stays
+// under WriterOptions::dictionary_page_bytes, PLAIN otherwise; RLE definition levels; data pages v1
+// (or v2) of about page_bytes each; pages compressed with ZSTD by default; column statistics (min,
+// max, null count) in the footer. Not thread-safe; one writer per file.
+//
+//   auto w = ParquetWriter::open(path, columns, {});
+//   w->write_row(values);            // or the columnar appends: w->column(i).append_int(...) ... w->commit_rows()
+//   w->close();                      // the footer; until then the file is not a Parquet file
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "lake/parquet_metadata.h"
+#include "lake/parquet_schema.h"
+#include "values/value.h"
+
+namespace careflow::lake {
+
+struct WriterOptions {
+  parquet::Codec codec = parquet::Codec::kZstd;
+  int zstd_level = 1;                       // Arrow's default ZSTD level
+  int64_t row_group_rows = 1'048'576;       // pyarrow's default row_group_size
+  int64_t page_bytes = 1 << 20;             // target encoded size of a data page (before compression)
+  bool dictionary = true;                   // try RLE_DICTIONARY (not for BOOLEAN or wide decimals)
+  int64_t dictionary_page_bytes = 1 << 20;  // a dictionary larger than this falls back to PLAIN
+  int data_page_version = 1;                // 1 (DATA_PAGE) or 2 (DATA_PAGE_V2)
+  std::vector<parquet::KeyValue> metadata;  // the footer's key_value_metadata
+};
+
+// One column's rows of the row group being buffered. Values are in careflow's units
+// (values/value.h): timestamps in microseconds, dates in days, times in milliseconds, decimals
+// unscaled. Appending the wrong kind for the column's type is a bug (asserted); write_row checks.
+class ColumnBuffer {
+ public:
+  void append_null() { defs_.push_back(0); }
+  void append_bool(bool v) { present(); ints_.push_back(v ? 1 : 0); }
+  void append_int(int64_t v) { present(); ints_.push_back(v); }
+  void append_double(double v) { present(); doubles_.push_back(v); }
+  void append_decimal(values::int128 v) {
+    present();
+    if (wide_decimal_) wide_.push_back(v); else ints_.push_back(static_cast<int64_t>(v));
+  }
+  void append_bytes(std::string_view v) {
+    present();
+    heap_.append(v);
+    ends_.push_back(heap_.size());
+  }
+  size_t rows() const { return optional_ ? defs_.size() : values(); }
+
+ private:
+  friend class ParquetWriter;
+  friend class ChunkEncoder;
+  void present() { if (optional_) defs_.push_back(1); }
+  size_t values() const { return ints_.size() + doubles_.size() + wide_.size() + ends_.size(); }
+  void clear() { defs_.clear(); ints_.clear(); doubles_.clear(); wide_.clear(); heap_.clear(); ends_.clear(); }
+
+  bool optional_ = true;
+  bool wide_decimal_ = false;
+  std::vector<uint8_t> defs_;  // one per row of an OPTIONAL column: 1 value, 0 null
+  std::vector<int64_t> ints_;
+  std::vector<double> doubles_;
+  std::vector<values::int128> wide_;
+  std::string heap_;            // BYTE_ARRAY values back to back
+  std::vector<size_t> ends_;    // end of each value in heap_
+};
+
+class ChunkEncoder;
+
+class ParquetWriter {
+ public:
+  // Creates (truncates) `path`. Errors: a column type the writer does not store yet (naming the
+  // column), bad options, or the file cannot be created.
+  static Result<std::unique_ptr<ParquetWriter>> open(std::string path, std::vector<ColumnSpec> columns, WriterOptions options = {});
+  ~ParquetWriter();
+
+  // One row, one value per column in careflow's Value representation. Errors name the column: a
+  // NULL in a NOT NULL column, a value of the wrong kind.
+  Status write_row(std::span<const values::Value> row);
+
+  // The columnar path: append one value to every column, then commit_rows(); a row group is
+  // written when row_group_rows rows are buffered. commit_rows fails if the columns disagree on
+  // how many rows they hold.
+  ColumnBuffer& column(size_t i) { return buffers_[i]; }
+  Status commit_rows();
+
+  // Writes the buffered rows and the footer, and closes the file.
+  Status close();
+
+  const std::vector<ColumnSpec>& columns() const { return columns_; }
+  int64_t rows_written() const { return rows_; }
+
+ private:
+  ParquetWriter() = default;
+  Status flush_row_group();
+  Status write_bytes(std::string_view bytes);
+
+  std::string path_;
+  std::vector<ColumnSpec> columns_;
+  WriterOptions options_;
+  int fd_ = -1;
+  int64_t offset_ = 0;
+  int64_t rows_ = 0;
+  int64_t buffered_rows_ = 0;
+  std::vector<ColumnBuffer> buffers_;
+  std::vector<std::unique_ptr<ChunkEncoder>> encoders_;
+  parquet::FileMetaData meta_;
+};
+
+}  // namespace careflow::lake

@@ -1,0 +1,349 @@
+"""careflow's Parquet writer and reader against Apache Arrow's (pyarrow) and DuckDB's.
+
+  interop.py TOOL WORKDIR
+
+One matrix of rows (every flat type careflow writes, NULLs, edge values) goes through:
+  1. careflow's writer (every codec x {dictionary, PLAIN, dictionary falling back to PLAIN} x data
+     pages v1/v2); pyarrow and duckdb read each file and must see identical values, the field ids,
+     the logical types (isAdjustedToUTC included) and statistics equal to the rows' min/max/nulls;
+  2. pyarrow's writer (every codec x {dictionary, PLAIN, small dictionary limit} x data pages
+     1.0/2.0); careflow's reader (lake_interop dump) must see identical values;
+  3. careflow's row-group pruning on a pyarrow file agrees with pyarrow's statistics;
+  4. pyiceberg scans an Iceberg v2 table careflow made of two of its Parquet files (same rows, the
+     columns Iceberg holds) and skips a file on the manifest's bounds.
+Any mismatch fails with the file, row and column.
+"""
+import datetime
+import decimal
+import json
+import math
+import os
+import subprocess
+import sys
+
+WIDE = decimal.Context(prec=80)  # DECIMAL(38) digits exceed Python's default 28
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+TOOL, WORK = sys.argv[1], sys.argv[2]
+
+COLUMNS = [
+    ("b", "BOOLEAN", pa.bool_()),
+    ("i8", "TINYINT", pa.int8()),
+    ("i16", "SMALLINT", pa.int16()),
+    ("i32", "INT", pa.int32()),
+    ("i64", "BIGINT NOT NULL", pa.int64()),
+    ("f", "FLOAT", pa.float32()),
+    ("d", "DOUBLE", pa.float64()),
+    ("s", "STRING", pa.string()),
+    ("bin", "BYTES", pa.binary()),
+    ("day", "DATE", pa.date32()),
+    ("t", "TIME(3)", pa.time32("ms")),
+    ("ts3", "TIMESTAMP(3)", pa.timestamp("ms")),
+    ("ts6", "TIMESTAMP(6)", pa.timestamp("us")),
+    ("tsz3", "TIMESTAMP_LTZ(3)", pa.timestamp("ms", tz="UTC")),
+    ("tsz6", "TIMESTAMP_LTZ(6)", pa.timestamp("us", tz="UTC")),
+    ("dec9", "DECIMAL(9, 2)", pa.decimal128(9, 2)),
+    ("dec18", "DECIMAL(18, 4)", pa.decimal128(18, 4)),
+    ("dec38", "DECIMAL(38, 10)", pa.decimal128(38, 10)),
+]
+NAMES = [c[0] for c in COLUMNS]
+ROWS = 600
+
+
+def row_values(r):
+    """Row r in the JSON form lake_interop uses (see lake_interop.cc)."""
+    if r % 9 == 4:  # NULL in every nullable column
+        return [None] * 4 + [r] + [None] * (len(COLUMNS) - 5)
+    edge = r % 50
+    i8 = [-128, 127, 0][edge] if edge < 3 else (r * 7) % 256 - 128
+    i16 = [-32768, 32767, 0][edge] if edge < 3 else (r * 331) % 65536 - 32768
+    i32 = [-2**31, 2**31 - 1, 0][edge] if edge < 3 else (r * 2654435761) % 2**32 - 2**31
+    i64 = [-2**63, 2**63 - 1, 0][edge] if edge < 3 else r * 1000000007 - 2**40
+    f = ["NaN", "-Infinity", "Infinity", -0.0][edge] if edge < 4 else (r % 97) * 0.25 - 10
+    d = ["NaN", "Infinity", -0.0][edge] if edge < 3 else r * 0.001 - 0.3
+    s = ["", "ü日本語🎉", "x" * 300][edge] if edge < 3 else f"device-{r % 13}"
+    b = ["", "00ff00", "ff" * 40][edge] if edge < 3 else bytes([r % 256, (r * 3) % 256]).hex()
+    day = [-719162, 2932896, 0][edge] if edge < 3 else 19000 + r % 700 - 350  # 0001-01-01 .. 9999-12-31
+    t = [0, 86399999][edge] if edge < 2 else (r * 1000 + r % 1000) % 86400000
+    ms = (1_700_000_000_000 + r * 1777) * (1 if r % 2 else -1) // 7
+    us = 1_700_000_000_123_456 - r * 98765431
+    dec9 = str([-(10**9 - 1), 10**9 - 1][edge]) if edge < 2 else str(r * 101 * (-1 if r % 3 else 1))
+    dec18 = str([-(10**18 - 1), 10**18 - 1][edge]) if edge < 2 else str(r * 99999999999 * (-1 if r % 5 else 1))
+    dec38 = str([-(10**38 - 1), 10**38 - 1][edge]) if edge < 2 else str(r * 10**27 + r * (-1 if r % 2 else 1))
+    return [r % 3 == 0, i8, i16, i32, i64, f, d, s, b, day, t, ms * 1000, us, (ms + 5) * 1000, us + 7, dec9, dec18, dec38]
+
+
+ROW_DATA = [row_values(r) for r in range(ROWS)]
+
+
+def normalise(v):
+    """Equal JSON-form values compare equal; floats compare by value (NaN as the string)."""
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "NaN"
+        if math.isinf(v):
+            return "Infinity" if v > 0 else "-Infinity"
+    return v
+
+
+def arrow_column_to_json(col):
+    """A pyarrow ChunkedArray → the JSON form, whatever reader produced it."""
+    t = col.type
+    out = []
+    if pa.types.is_timestamp(t):
+        scale = {"s": 1_000_000, "ms": 1000, "us": 1, "ns": None}[t.unit]
+        for v in col.cast(pa.int64()).to_pylist():
+            out.append(None if v is None else (v * scale if scale else v // 1000))
+        return out
+    if pa.types.is_time(t):
+        div = {"s": None, "ms": 1, "us": 1000, "ns": 1_000_000}[t.unit]
+        ints = col.cast(pa.int32() if pa.types.is_time32(t) else pa.int64()).to_pylist()
+        return [None if v is None else v // div for v in ints]
+    if pa.types.is_date32(t):
+        return col.cast(pa.int32()).to_pylist()
+    if pa.types.is_decimal(t):
+        return [None if v is None else str(int(v.scaleb(t.scale, context=WIDE))) for v in col.to_pylist()]
+    if pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t):
+        return [None if v is None else v.hex() for v in col.to_pylist()]
+    return [normalise(v) for v in col.to_pylist()]
+
+
+def float32(v):
+    """A JSON-form FLOAT value as float32 rounds it (the expected value after a FLOAT column)."""
+    if isinstance(v, str) or v is None:
+        return v
+    return pa.array([v], pa.float32()).to_pylist()[0]
+
+
+def expected_rows():
+    exp = []
+    for row in ROW_DATA:
+        row = list(row)
+        row[5] = float32(row[5])
+        exp.append([normalise(v) for v in row])
+    return exp
+
+
+EXPECTED = expected_rows()
+
+
+def compare(label, got_columns, names=NAMES):
+    """got_columns: name → list of JSON-form values."""
+    for name in names:
+        got = got_columns[name]
+        if len(got) != ROWS:
+            raise SystemExit(f"{label}: column {name}: {len(got)} rows, expected {ROWS}")
+        i = NAMES.index(name)
+        for r in range(ROWS):
+            want = EXPECTED[r][i]
+            g = normalise(got[r])
+            if g != want or (isinstance(want, float) and want == 0 and math.copysign(1, g) != math.copysign(1, want)):
+                raise SystemExit(f"{label}: row {r} column {name}: got {got[r]!r}, expected {want!r}")
+
+
+def run_tool(*args):
+    p = subprocess.run([TOOL, *args], capture_output=True, text=True)
+    if p.returncode != 0:
+        raise SystemExit(f"lake_interop {' '.join(args)} failed: {p.stderr.strip()}")
+    return p.stdout
+
+
+def careflow_writes(label, options):
+    spec = os.path.join(WORK, f"{label}.jsonl")
+    path = os.path.join(WORK, f"{label}.parquet")
+    with open(spec, "w") as f:
+        cols = [{"name": n, "type": t, "field_id": 100 + i} for i, (n, t, _) in enumerate(COLUMNS)]
+        f.write(json.dumps({"columns": cols, "options": options}) + "\n")
+        for row in ROW_DATA:
+            f.write(json.dumps(row) + "\n")
+    run_tool("write", spec, path)
+    return path
+
+
+def check_careflow_file(label, path, options):
+    # pyarrow: values, types, field ids, encodings, codec, statistics
+    table = pq.read_table(path)
+    compare(f"pyarrow reading careflow's {label}", {n: arrow_column_to_json(table.column(n)) for n in NAMES})
+    for i, (name, _, arrow_type) in enumerate(COLUMNS):
+        field = table.schema.field(name)
+        if field.type != arrow_type:
+            raise SystemExit(f"{label}: column {name}: pyarrow sees {field.type}, expected {arrow_type}")
+        if field.metadata is None or field.metadata.get(b"PARQUET:field_id") != str(100 + i).encode():
+            raise SystemExit(f"{label}: column {name}: field id {field.metadata}")
+        if field.nullable != (name != "i64"):
+            raise SystemExit(f"{label}: column {name}: nullable {field.nullable}")
+    meta = pq.ParquetFile(path).metadata
+    if meta.num_row_groups != -(-ROWS // options["row_group_rows"]):
+        raise SystemExit(f"{label}: {meta.num_row_groups} row groups")
+    ts = pq.ParquetFile(path).schema.column(NAMES.index("tsz3")).logical_type.to_json()
+    if '"isAdjustedToUTC": true' not in ts.replace("\n", " ") and '"isAdjustedToUTC":true' not in ts.replace(" ", ""):
+        raise SystemExit(f"{label}: tsz3 logical type {ts}")
+    first = 0
+    for g in range(meta.num_row_groups):
+        rg = meta.row_group(g)
+        rows = EXPECTED[first:first + rg.num_rows]
+        first += rg.num_rows
+        for c in range(rg.num_columns):
+            cc = rg.column(c)
+            if cc.compression != options["codec"]:
+                raise SystemExit(f"{label}: compression {cc.compression}")
+            name = NAMES[c]
+            uses_dict = any("DICTIONARY" in e for e in cc.encodings)
+            if options.get("dictionary") and options.get("dictionary_page_bytes", 1 << 20) >= 1 << 20 and name in ("s", "i8"):
+                if not uses_dict:
+                    raise SystemExit(f"{label}: column {name} is not dictionary-encoded: {cc.encodings}")
+            if not options.get("dictionary") and uses_dict:
+                raise SystemExit(f"{label}: column {name} is dictionary-encoded: {cc.encodings}")
+            st = cc.statistics
+            vals = [r[c] for r in rows if r[c] is not None]
+            nulls = sum(1 for r in rows if r[c] is None)
+            if st is None or st.null_count != nulls:
+                raise SystemExit(f"{label}: group {g} column {name}: null count {st and st.null_count} != {nulls}")
+            if name in ("f", "d"):
+                vals = [v for v in vals if v != "NaN"]
+                vals = [float(v.replace("Infinity", "inf")) if isinstance(v, str) else v for v in vals]
+            if not vals or name in ("t", "ts3", "ts6", "tsz3", "tsz6", "day", "bin", "dec9", "dec18", "dec38"):
+                continue  # pyarrow returns these bounds as Python objects; values above cover them
+            if not st.has_min_max or normalise(st.min) != normalise(min(vals)) or normalise(st.max) != normalise(max(vals)):
+                raise SystemExit(f"{label}: group {g} column {name}: bounds {st.min!r}..{st.max!r}, expected {min(vals)!r}..{max(vals)!r}")
+    # duckdb: its own Parquet reader
+    rel = duckdb.sql(f"SELECT * FROM read_parquet('{path}')").arrow()
+    compare(f"duckdb reading careflow's {label}", {n: arrow_column_to_json(rel.column(n)) for n in NAMES})
+    count = duckdb.sql(f"SELECT count(*), count(s), sum(i64) FROM read_parquet('{path}')").fetchone()
+    want = (ROWS, sum(1 for r in EXPECTED if r[7] is not None), sum(r[4] for r in EXPECTED))
+    if tuple(count) != want:
+        raise SystemExit(f"duckdb aggregate over careflow's {label}: {count} != {want}")
+
+
+def pyarrow_table():
+    arrays = []
+    for i, (name, _, arrow_type) in enumerate(COLUMNS):
+        values = [row[i] for row in ROW_DATA]
+        if pa.types.is_floating(arrow_type):
+            values = [float(v.replace("Infinity", "inf").replace("NaN", "nan")) if isinstance(v, str) else v for v in values]
+            arrays.append(pa.array(values, arrow_type))
+        elif pa.types.is_binary(arrow_type):
+            arrays.append(pa.array([None if v is None else bytes.fromhex(v) for v in values], arrow_type))
+        elif pa.types.is_decimal(arrow_type):
+            arrays.append(pa.array([None if v is None else decimal.Decimal(int(v)).scaleb(-arrow_type.scale, context=WIDE) for v in values], arrow_type))
+        elif pa.types.is_timestamp(arrow_type):
+            div = 1000 if arrow_type.unit == "ms" else 1
+            arrays.append(pa.array([None if v is None else v // div for v in values], pa.int64()).cast(arrow_type))
+        elif pa.types.is_date32(arrow_type) or pa.types.is_time32(arrow_type):
+            arrays.append(pa.array(values, pa.int32()).cast(arrow_type))
+        else:
+            arrays.append(pa.array(values, arrow_type))
+    fields = [pa.field(n, t, nullable=(n != "i64"), metadata={"PARQUET:field_id": str(100 + i)}) for i, (n, _, t) in enumerate(COLUMNS)]
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def check_pyarrow_file(label, kwargs):
+    path = os.path.join(WORK, f"pyarrow-{label}.parquet")
+    pq.write_table(pyarrow_table(), path, row_group_size=250, **kwargs)
+    out = os.path.join(WORK, f"pyarrow-{label}.jsonl")
+    run_tool("dump", path, out)
+    with open(out) as f:
+        header = json.loads(f.readline())
+        rows = [json.loads(line) for line in f]
+    got_names = [c["name"] for c in header["columns"]]
+    if got_names != NAMES:
+        raise SystemExit(f"careflow reading pyarrow's {label}: columns {got_names}")
+    types = {c["name"]: c["type"] for c in header["columns"]}
+    for name, sql_type, _ in COLUMNS:
+        if types[name] != sql_type:
+            raise SystemExit(f"careflow reading pyarrow's {label}: column {name} is {types[name]}, expected {sql_type}")
+    ids = [c["field_id"] for c in header["columns"]]
+    if ids != [100 + i for i in range(len(COLUMNS))]:
+        raise SystemExit(f"careflow reading pyarrow's {label}: field ids {ids}")
+    compare(f"careflow reading pyarrow's {label}", {n: [r[i] for r in rows] for i, n in enumerate(NAMES)})
+    return path
+
+
+def check_pruning(path):
+    """ts6 decreases with the row number, so its row groups have disjoint bounds."""
+    meta = pq.ParquetFile(path).metadata
+    col = NAMES.index("ts6")
+    epoch = datetime.datetime(1970, 1, 1)
+
+    def micros(dt):
+        return (dt - epoch) // datetime.timedelta(microseconds=1)
+
+    at = lambda r: ROW_DATA[r][col]
+    for lower, upper in [(at(310), at(290)), (None, at(599)), (at(0) + 1, None), (None, None), (at(10), at(5))]:
+        want = []
+        for g in range(meta.num_row_groups):
+            st = meta.row_group(g).column(col).statistics
+            if (lower is None or micros(st.max) >= lower) and (upper is None or micros(st.min) <= upper):
+                want.append(g)
+        got = json.loads(run_tool("prune", path, json.dumps([{"column": "ts6", "lower": lower, "upper": upper}])))
+        if got != want:
+            raise SystemExit(f"pruning pyarrow's file on ts6 in [{lower}, {upper}]: careflow keeps {got}, pyarrow's statistics say {want}")
+        if lower is not None and upper is not None and len(got) == meta.num_row_groups:
+            raise SystemExit(f"pruning kept every row group for ts6 in [{lower}, {upper}]")
+
+
+ICEBERG_COLUMNS = [n for n, t, _ in COLUMNS if t not in ("TIME(3)", "TIMESTAMP(3)", "TIMESTAMP_LTZ(3)")]
+
+
+def check_iceberg():
+    """careflow's Iceberg v2 table (metadata JSON, manifest list, manifest) read by pyiceberg."""
+    from pyiceberg.expressions import GreaterThanOrEqual
+    from pyiceberg.table import StaticTable
+
+    spec = os.path.join(WORK, "iceberg.jsonl")
+    keep = [NAMES.index(n) for n in ICEBERG_COLUMNS]
+    with open(spec, "w") as f:
+        cols = [{"name": COLUMNS[i][0], "type": COLUMNS[i][1], "field_id": 100 + i} for i in keep]
+        f.write(json.dumps({"columns": cols, "options": {"row_group_rows": 100}}) + "\n")
+        for row in ROW_DATA:
+            f.write(json.dumps([row[i] for i in keep]) + "\n")
+    metadata = run_tool("iceberg", spec, os.path.join(WORK, "iceberg-table")).strip()
+    table = StaticTable.from_metadata(metadata)
+    got = table.scan().to_arrow()
+    got_rows = sorted(json.dumps([normalise(v) for v in r]) for r in zip(*[arrow_column_to_json(got.column(n)) for n in ICEBERG_COLUMNS]))
+    want_rows = sorted(json.dumps([EXPECTED[r][i] for i in keep]) for r in range(ROWS))
+    if got_rows != want_rows:
+        diff = next(i for i, (a, b) in enumerate(zip(got_rows, want_rows)) if a != b)
+        raise SystemExit(f"pyiceberg scanning careflow's table: {len(got_rows)} rows; first difference {got_rows[diff]} != {want_rows[diff]}")
+    # ts6 decreases with the row, so the second file (rows 300..599) lies entirely below row 100's value:
+    # pyiceberg must skip it on the manifest's bounds alone.
+    ts_row_100 = ROW_DATA[100][NAMES.index("ts6")]
+    files = list(table.scan(row_filter=GreaterThanOrEqual("ts6", ts_row_100)).plan_files())
+    if [os.path.basename(t.file.file_path) for t in files] != ["part-0.parquet"]:
+        raise SystemExit(f"pyiceberg planned {[t.file.file_path for t in files]} for ts6 >= row 100's value")
+    n = table.scan(row_filter=GreaterThanOrEqual("ts6", ts_row_100)).to_arrow().num_rows
+    if n != sum(1 for r in ROW_DATA if r[NAMES.index("ts6")] is not None and r[NAMES.index("ts6")] >= ts_row_100):
+        raise SystemExit(f"pyiceberg filtered scan: {n} rows")
+
+
+def main():
+    checked = 0
+    for codec in ("UNCOMPRESSED", "SNAPPY", "ZSTD"):
+        for encoding, extra in (("dict", {"dictionary": True}), ("plain", {"dictionary": False}),
+                                ("fallback", {"dictionary": True, "dictionary_page_bytes": 64})):
+            for page_version in (1, 2):
+                label = f"careflow-{codec.lower()}-{encoding}-v{page_version}"
+                options = {"codec": codec, "page_version": page_version, "row_group_rows": 250, "page_bytes": 2048, **extra}
+                check_careflow_file(label, careflow_writes(label, options), options)
+                checked += 1
+    pruned = None
+    for codec in ("NONE", "SNAPPY", "ZSTD"):
+        for encoding, extra in (("dict", {"use_dictionary": True}), ("plain", {"use_dictionary": False}),
+                                ("fallback", {"use_dictionary": True, "dictionary_pagesize_limit": 64})):
+            for page_version in ("1.0", "2.0"):
+                label = f"{codec.lower()}-{encoding}-v{page_version}"
+                path = check_pyarrow_file(label, {"compression": codec, "data_page_version": page_version,
+                                                  "data_page_size": 2048, **extra})
+                pruned = pruned or path
+                checked += 1
+    check_pruning(pruned)
+    check_iceberg()
+    import pyiceberg
+    print(f"lake interop: {checked} files, pruning and an Iceberg table checked, pyarrow {pa.__version__}, "
+          f"duckdb {duckdb.__version__}, pyiceberg {pyiceberg.__version__}")
+
+
+main()

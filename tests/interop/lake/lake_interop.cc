@@ -1,0 +1,219 @@
+// careflow's side of the Parquet interop check (tests/interop/lake/run):
+//   lake_interop write SPEC OUT     JSON lines → a Parquet file by careflow's writer. The first line
+//                                   is {"columns": [{"name", "type" (Flink SQL), "field_id"}],
+//                                   "options": {"codec", "dictionary", "page_version",
+//                                   "row_group_rows", "page_bytes", "dictionary_page_bytes"}}, each
+//                                   further line a row as a JSON array.
+//   lake_interop dump IN OUT        a Parquet file (any writer's) by careflow's reader → the same
+//                                   JSON lines (the header with "row_groups" instead of options)
+//   lake_interop prune IN RANGES    the row groups careflow's pruning keeps for
+//                                   RANGES = [{"column", "lower", "upper"}], as a JSON array
+//   lake_interop iceberg SPEC LOC   the spec's rows as two Parquet data files of a new Iceberg v2
+//                                   table at LOC; prints the metadata JSON's path
+// The JSON form of a value: booleans, integers (DATE in days, TIME in ms, TIMESTAMP in µs) and
+// strings as themselves; FLOAT / DOUBLE as numbers or "NaN" / "Infinity" / "-Infinity"; bytes as
+// hex; DECIMAL as its unscaled integer in a string.
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "interop/registry/hex.h"
+#include "lake/iceberg_table.h"
+#include "lake/page_codec.h"
+#include "lake/parquet_reader.h"
+#include "lake/parquet_writer.h"
+#include "sql/parser.h"
+#include "values/value_format.h"
+
+namespace {
+
+using careflow::Result;
+using careflow::Status;
+using careflow::interop::from_hex;
+using careflow::interop::to_hex;
+using careflow::lake::ColumnSpec;
+using careflow::values::DataType;
+using careflow::values::TypeId;
+using careflow::values::Value;
+using nlohmann::json;
+
+careflow::values::int128 int128_from_string(const std::string& s) {
+  careflow::values::int128 v = 0;
+  if (!careflow::values::parse_decimal(s, 38, 0, &v)) throw std::invalid_argument("not an unscaled DECIMAL: " + s);
+  return v;
+}
+
+json to_json(const DataType& t, const Value& v) {
+  if (v.is_null()) return nullptr;
+  switch (t.id) {
+    case TypeId::kBoolean: return v.as_bool();
+    case TypeId::kFloat:
+    case TypeId::kDouble: {
+      double d = v.as_double();
+      if (std::isnan(d)) return "NaN";
+      if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+      return d;
+    }
+    case TypeId::kDecimal: return careflow::values::int128_to_string(v.as_decimal());
+    case TypeId::kChar:
+    case TypeId::kVarChar: return v.as_string();
+    case TypeId::kBinary:
+    case TypeId::kVarBinary: return to_hex(v.as_bytes());
+    default: return v.as_int();
+  }
+}
+
+Value from_json(const DataType& t, const json& j) {
+  if (j.is_null()) return Value();
+  switch (t.id) {
+    case TypeId::kBoolean: return Value::boolean(j.get<bool>());
+    case TypeId::kFloat:
+    case TypeId::kDouble:
+      if (j.is_string()) {
+        std::string s = j.get<std::string>();
+        return Value::real(s == "NaN" ? NAN : s == "Infinity" ? INFINITY : -INFINITY);
+      }
+      return Value::real(j.get<double>());
+    case TypeId::kDecimal: return Value::decimal(int128_from_string(j.get<std::string>()));
+    case TypeId::kChar:
+    case TypeId::kVarChar: return Value::string(j.get<std::string>());
+    case TypeId::kBinary:
+    case TypeId::kVarBinary: return Value::bytes(from_hex(j.get<std::string>()));
+    default: return Value::integer(j.get<int64_t>());
+  }
+}
+
+json columns_json(const std::vector<ColumnSpec>& columns) {
+  json out = json::array();
+  for (const ColumnSpec& c : columns) {
+    out.push_back({{"name", c.name}, {"type", c.type.to_string()}, {"field_id", c.field_id ? json(*c.field_id) : json(nullptr)}});
+  }
+  return out;
+}
+
+struct Spec {
+  std::vector<ColumnSpec> columns;
+  careflow::lake::WriterOptions options;
+  std::vector<json> rows;
+};
+
+Result<Spec> read_spec(const std::string& spec_path) {
+  std::ifstream in(spec_path);
+  std::string line;
+  if (!std::getline(in, line)) return Status::invalid_argument(spec_path + ": empty spec");
+  json header = json::parse(line);
+  Spec spec;
+  for (const json& c : header.at("columns")) {
+    CF_ASSIGN_OR_RETURN(DataType t, careflow::sql::parse_type(c.at("type").get<std::string>()));
+    spec.columns.push_back({c.at("name").get<std::string>(), t, c.at("field_id").get<int32_t>()});
+  }
+  careflow::lake::WriterOptions& o = spec.options;
+  const json& opts = header.value("options", json::object());
+  if (opts.contains("codec")) {
+    CF_ASSIGN_OR_RETURN(o.codec, careflow::lake::parse_codec(opts["codec"].get<std::string>()));
+  }
+  o.dictionary = opts.value("dictionary", o.dictionary);
+  o.data_page_version = opts.value("page_version", o.data_page_version);
+  o.row_group_rows = opts.value("row_group_rows", o.row_group_rows);
+  o.page_bytes = opts.value("page_bytes", o.page_bytes);
+  o.dictionary_page_bytes = opts.value("dictionary_page_bytes", o.dictionary_page_bytes);
+  while (std::getline(in, line)) {
+    if (!line.empty()) spec.rows.push_back(json::parse(line));
+  }
+  return spec;
+}
+
+Status write_rows(const Spec& spec, size_t begin, size_t end, const std::string& out_path) {
+  CF_ASSIGN_OR_RETURN(auto writer, careflow::lake::ParquetWriter::open(out_path, spec.columns, spec.options));
+  std::vector<Value> row(spec.columns.size());
+  for (size_t r = begin; r < end; ++r) {
+    for (size_t i = 0; i < spec.columns.size(); ++i) row[i] = from_json(spec.columns[i].type, spec.rows[r].at(i));
+    CF_RETURN_IF_ERROR(writer->write_row(row));
+  }
+  return writer->close();
+}
+
+Status write(const std::string& spec_path, const std::string& out_path) {
+  CF_ASSIGN_OR_RETURN(Spec spec, read_spec(spec_path));
+  return write_rows(spec, 0, spec.rows.size(), out_path);
+}
+
+// The spec's rows in two data files (first half, second half) of a new Iceberg table.
+Status iceberg(const std::string& spec_path, const std::string& location) {
+  CF_ASSIGN_OR_RETURN(Spec spec, read_spec(spec_path));
+  std::filesystem::create_directories(std::filesystem::path(location) / "data");
+  std::vector<careflow::lake::iceberg::DataFile> files;
+  const size_t half = spec.rows.size() / 2;
+  for (int f = 0; f < 2; ++f) {
+    std::string path = (std::filesystem::path(location) / "data" / fmt::format("part-{}.parquet", f)).string();
+    CF_RETURN_IF_ERROR(write_rows(spec, f ? half : 0, f ? spec.rows.size() : half, path));
+    CF_ASSIGN_OR_RETURN(auto file, careflow::lake::iceberg::data_file_from_parquet(path));
+    files.push_back(std::move(file));
+  }
+  careflow::lake::iceberg::AppendOptions o{"6e1b3a52-7c1d-4c5e-9a51-0a3c8f7d2b10", 3051729675574597004LL, 1'764'547'200'000,
+                                           "9b2d1c3e-4f5a-4b6c-8d7e-1f2a3b4c5d6e"};
+  CF_ASSIGN_OR_RETURN(std::string metadata, careflow::lake::iceberg::create_table_with_append(location, spec.columns, files, o));
+  std::cout << metadata << "\n";
+  return Status::ok();
+}
+
+Status dump(const std::string& in_path, const std::string& out_path) {
+  CF_ASSIGN_OR_RETURN(auto reader, careflow::lake::ParquetReader::open(in_path));
+  std::ofstream out(out_path);
+  const auto& columns = reader->columns();
+  out << json{{"columns", columns_json(columns)}, {"row_groups", reader->num_row_groups()}}.dump() << "\n";
+  std::vector<size_t> all(columns.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  for (size_t g = 0; g < reader->num_row_groups(); ++g) {
+    CF_ASSIGN_OR_RETURN(auto vectors, reader->read_row_group(g, all));
+    size_t rows = vectors.empty() ? 0 : vectors[0].size();
+    for (size_t r = 0; r < rows; ++r) {
+      json row = json::array();
+      for (const auto& v : vectors) row.push_back(to_json(v.column.type, v.value(r)));
+      out << row.dump() << "\n";
+    }
+  }
+  return Status::ok();
+}
+
+Status prune(const std::string& in_path, const std::string& ranges_json) {
+  CF_ASSIGN_OR_RETURN(auto reader, careflow::lake::ParquetReader::open(in_path));
+  std::vector<careflow::lake::ColumnRange> ranges;
+  for (const json& r : json::parse(ranges_json)) {
+    std::string name = r.at("column").get<std::string>();
+    CF_ASSIGN_OR_RETURN(size_t c, reader->column_index(name));
+    const DataType& t = reader->columns()[c].type;
+    careflow::lake::ColumnRange range{name, std::nullopt, std::nullopt};
+    if (r.contains("lower") && !r["lower"].is_null()) range.lower = from_json(t, r["lower"]);
+    if (r.contains("upper") && !r["upper"].is_null()) range.upper = from_json(t, r["upper"]);
+    ranges.push_back(std::move(range));
+  }
+  CF_ASSIGN_OR_RETURN(auto groups, reader->prune(ranges));
+  std::cout << json(groups).dump() << "\n";
+  return Status::ok();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  Status s = Status::invalid_argument("usage: lake_interop write SPEC OUT | dump IN OUT | prune IN RANGES | iceberg SPEC LOCATION");
+  try {
+    if (args.size() == 3 && args[0] == "write") s = write(args[1], args[2]);
+    if (args.size() == 3 && args[0] == "dump") s = dump(args[1], args[2]);
+    if (args.size() == 3 && args[0] == "prune") s = prune(args[1], args[2]);
+    if (args.size() == 3 && args[0] == "iceberg") s = iceberg(args[1], args[2]);
+  } catch (const std::exception& e) {
+    s = Status::invalid_argument(fmt::format("bad JSON input: {}", e.what()));
+  }
+  if (!s.is_ok()) {
+    std::cerr << "lake_interop: " << s.to_string() << "\n";
+    return 1;
+  }
+  return 0;
+}
