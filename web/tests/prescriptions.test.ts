@@ -30,11 +30,29 @@ describe('currentPrescription', () => {
 
 describe('bandsFor', () => {
   const device: Device = { deviceId: 'D1', patientId: 'P1', pressureSetting: 8, flowRateSetting: null, flowLevelSetting: 50 }
-  it('uses the current prescription', () => {
-    expect(bandsFor(device, [rx('A', 'D1', now - day, null, 12)], now)).toEqual({ Pressure: { target: 12, tolerance: 1, unit: 'cmH2O' } })
+  it('uses the current prescription, and the settings for the metrics it does not name (as the simulator does)', () => {
+    expect(bandsFor(device, [rx('A', 'D1', now - day, null, 12)], now)).toEqual({
+      Pressure: { target: 12, tolerance: 1, unit: 'cmH2O' },
+      FlowLevel: { target: 50, tolerance: 0, unit: '' },
+    })
   })
   it('falls back to the device settings with no tolerance', () => {
     expect(bandsFor(device, [], now)).toEqual({ Pressure: { target: 8, tolerance: 0, unit: '' }, FlowLevel: { target: 50, tolerance: 0, unit: '' } })
+  })
+  it('takes each metric from the latest current prescription naming it, settings for the rest, no pump rule', () => {
+    const glucose: Prescription = {
+      ...rx('G', 'D1', now - 2 * day, null),
+      parameters: [
+        { parameter_name: 'BloodGlucose', parameter_value: 120, parameter_tolerance: 60, unit: 'mg/dL' },
+        { parameter_name: 'Pressure', parameter_value: 5, parameter_tolerance: 2 },
+        { parameter_name: 'BolusThreshold', parameter_value: 250, parameter_tolerance: 0, unit: 'mg/dL' },
+      ],
+    }
+    expect(bandsFor(device, [glucose, rx('A', 'D1', now - day, null, 12), rx('Old', 'D1', now - 9 * day, now - 5 * day, 3)], now)).toEqual({
+      Pressure: { target: 12, tolerance: 1, unit: 'cmH2O' },
+      BloodGlucose: { target: 120, tolerance: 60, unit: 'mg/dL' },
+      FlowLevel: { target: 50, tolerance: 0, unit: '' },
+    })
   })
   it('is empty without a device', () => {
     expect(bandsFor(undefined, [], now)).toEqual({})

@@ -21,7 +21,8 @@ export interface Device {
   flowLevelSetting?: number | null
 }
 
-export const PARAMETER_NAMES = ['Pressure', 'FlowRate', 'FlowLevel', 'BloodGlucose'] as const
+// The measured metrics, then an insulin pump's rule (configures the pump; not a metric with a band).
+export const PARAMETER_NAMES = ['Pressure', 'FlowRate', 'FlowLevel', 'BloodGlucose', 'BolusThreshold', 'MaxBolusDose', 'BolusLockout'] as const
 export type ParameterName = (typeof PARAMETER_NAMES)[number]
 
 export interface Parameter {

@@ -17,15 +17,23 @@ export interface Band {
   unit: string
 }
 
-// The target ± tolerance a device should hold for each metric: its current prescription, or
-// (as the simulator does) its own settings with no tolerance.
+// An insulin pump's rule: it configures the pump and is not a measured metric (no band, no chart).
+export const PUMP_RULE_PARAMETERS: readonly string[] = ['BolusThreshold', 'MaxBolusDose', 'BolusLockout']
+
+// The target ± tolerance a device should hold for each metric, by the simulator's rule
+// (src/sim/store_targets.h): each metric from the latest current prescription that names it, the
+// device's own settings (no tolerance) for the metrics none of them names.
 export function bandsFor(device: Device | undefined, prescriptions: readonly Prescription[], nowMs: number): Record<string, Band> {
   const bands: Record<string, Band> = {}
   if (!device) return bands
-  const current = currentPrescription(prescriptions, device.deviceId, nowMs)
-  if (current) {
-    for (const p of current.parameters) bands[p.parameter_name] = { target: p.parameter_value, tolerance: p.parameter_tolerance, unit: p.unit ?? '' }
-    if (Object.keys(bands).length) return bands
+  const current = prescriptions
+    .filter((p) => p.deviceId === device.deviceId && p.startDate <= nowMs && (p.endDate === null || p.endDate === undefined || p.endDate >= nowMs))
+    .sort((a, b) => b.startDate - a.startDate || a.prescriptionId.localeCompare(b.prescriptionId))
+  for (const rx of current) {
+    for (const p of rx.parameters) {
+      if (PUMP_RULE_PARAMETERS.includes(p.parameter_name) || p.parameter_name in bands) continue
+      bands[p.parameter_name] = { target: p.parameter_value, tolerance: p.parameter_tolerance, unit: p.unit ?? '' }
+    }
   }
   const settings: [string, number | null | undefined][] = [
     ['Pressure', device.pressureSetting],
@@ -33,7 +41,7 @@ export function bandsFor(device: Device | undefined, prescriptions: readonly Pre
     ['FlowLevel', device.flowLevelSetting],
   ]
   for (const [name, value] of settings) {
-    if (typeof value === 'number') bands[name] = { target: value, tolerance: 0, unit: '' }
+    if (typeof value === 'number' && !(name in bands)) bands[name] = { target: value, tolerance: 0, unit: '' }
   }
   return bands
 }
@@ -89,6 +97,9 @@ export const DEFAULT_UNITS: Record<string, string> = {
   FlowRate: 'L/min',
   FlowLevel: '%',
   BloodGlucose: 'mg/dL',
+  BolusThreshold: 'mg/dL',
+  MaxBolusDose: 'U',
+  BolusLockout: 'min',
 }
 
 export function describeParameters(parameters: readonly Parameter[]): string {
