@@ -268,6 +268,13 @@ Status Services::start_kafka_listener(const Config& config) {
   options.idle_timeout = std::chrono::milliseconds(config.integer("kafka_listener.idle_timeout_ms"));
   options.max_request_bytes = static_cast<int32_t>(config.integer("kafka_listener.max_request_bytes"));
   options.auto_create_topics = config.boolean("kafka_listener.auto_create_topics");
+  options.sasl_username = config.str("kafka_listener.sasl_username");
+  options.sasl_password = config.str("kafka_listener.sasl_password");
+  if (!options.sasl_username.empty()) {
+    kafka_sasl_hint_ = fmt::format(
+        " -X security.protocol=SASL_PLAINTEXT -X sasl.mechanism=PLAIN -X sasl.username={} -X sasl.password=<kafka_listener.sasl_password>",
+        options.sasl_username);
+  }
   options.topic_defaults = default_topic_config(config);
   kafka_listener_ = std::make_unique<broker::KafkaListener>(options, *log_);
   Status started = kafka_listener_->start();
@@ -332,8 +339,8 @@ std::vector<std::string> Services::describe() const {
           fmt::format("simulator: {} and {} as {}; {}", kDeviceMetricsTopic, api::kDeviceEventsTopic, device_records_where_,
                       story_time_description()),
           fmt::format("dimensions: {}", dimensions_where_.empty() ? dimensions_seeded_.to_string() : dimensions_where_),
-          kafka_listener_ ? fmt::format("kafka:     {}  (Kafka clients: kcat -b {} -L)", kafka_listener_->bootstrap(),
-                                        kafka_listener_->bootstrap())
+          kafka_listener_ ? fmt::format("kafka:     {}  (Kafka clients: kcat -b {}{} -L)", kafka_listener_->bootstrap(),
+                                        kafka_listener_->bootstrap(), kafka_sasl_hint_)
                           : std::string("kafka:     off (kafka_listener.enabled = false, or log.backend = kafka)"),
           fmt::format("registry:  {}subjects (Confluent Schema Registry API; state in {}/registry)", url(), data_dir_),
           fmt::format("web app:   {}", web_dir_.empty() ? "not built yet (the web app arrives with its own issue)" : url())};

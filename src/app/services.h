@@ -79,6 +79,7 @@ class Services {
   std::unique_ptr<api::TelemetryHub> hub_;
   std::unique_ptr<http::HttpServer> server_;
   std::unique_ptr<broker::KafkaListener> kafka_listener_;  // null when off or on log.backend = kafka
+  std::string kafka_sasl_hint_;  // the kcat options the banner shows when clients must authenticate
   std::string host_;
   std::string web_dir_;
 };

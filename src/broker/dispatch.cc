@@ -26,6 +26,8 @@ Handler handler_for(int16_t key) {
     case api::kCreateTopics: return handle_create_topics;
     case api::kDeleteTopics: return handle_delete_topics;
     case api::kDescribeConfigs: return handle_describe_configs;
+    case api::kSaslHandshake: return handle_sasl_handshake;
+    case api::kSaslAuthenticate: return handle_sasl_authenticate;
     default: return nullptr;
   }
 }
@@ -81,9 +83,17 @@ int16_t ensure_topic(BrokerContext& context, const std::string& topic, bool crea
 }
 
 Result<std::optional<std::string>> serve_request(BrokerContext& context, std::string_view bytes) {
+  if (context.raw_sasl_token_next) return authenticate_raw_sasl_token(context, bytes);
   Reader in(bytes);
   const RequestHeader header = read_request_header(in);
   if (!in.ok()) return Status::invalid_argument(fmt::format("request header: {}", in.error()));
+  if (!context.authenticated && header.api_key != api::kApiVersions && header.api_key != api::kSaslHandshake &&
+      header.api_key != api::kSaslAuthenticate) {
+    // As Kafka's SASL listener: a request before authentication ends the connection.
+    return Status::failed_precondition(
+        fmt::format("{} request before SASL authentication (this listener needs SASL/PLAIN credentials)",
+                    api_name(header.api_key)));
+  }
   const ApiRange* range = find_api(header.api_key);
   const bool served = range && header.api_version >= range->min_version && header.api_version <= range->max_version;
   Writer out(header.flexible);

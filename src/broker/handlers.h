@@ -25,6 +25,11 @@ struct BrokerContext {
   const std::atomic<bool>& stopping;
   std::string advertised_host;
   int port = 0;
+  // The connection's SASL state: true from the start when the listener has no credentials.
+  bool authenticated = false;
+  bool sasl_mechanism_chosen = false;  // a SaslHandshake chose PLAIN
+  bool raw_sasl_token_next = false;    // after a v0 handshake: the next frame is the bare token
+  bool close_after_response = false;   // a failed authentication: answer, then close
 };
 
 // What a handler did with the request.
@@ -50,6 +55,11 @@ Result<Reply> handle_offset_fetch(BrokerContext&, const RequestHeader&, Reader& 
 Result<Reply> handle_create_topics(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
 Result<Reply> handle_delete_topics(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
 Result<Reply> handle_describe_configs(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
+Result<Reply> handle_sasl_handshake(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
+Result<Reply> handle_sasl_authenticate(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
+// The frame after a SaslHandshake v0: the PLAIN token itself. The (empty) answer frame, or an error
+// that closes the connection.
+Result<std::optional<std::string>> authenticate_raw_sasl_token(BrokerContext& context, std::string_view token);
 
 // The served API ranges as ApiVersions lists them (with each entry's tagged fields when `out` is
 // flexible).

@@ -197,6 +197,7 @@ void KafkaListener::Impl::accept_loop() {
 
 void KafkaListener::Impl::serve(Connection& connection) {
   BrokerContext context{options, topics, groups, stopping, advertised_host, port};
+  context.authenticated = options.sasl_username.empty();
   log_debug("broker", "connection opened", {{"peer", connection.peer}});
   std::string frame;
   std::string reason = "closed by the client";
@@ -213,8 +214,13 @@ void KafkaListener::Impl::serve(Connection& connection) {
                                              (static_cast<uint32_t>(static_cast<uint8_t>(frame[1])) << 16) |
                                              (static_cast<uint32_t>(static_cast<uint8_t>(frame[2])) << 8) |
                                              static_cast<uint8_t>(frame[3]));
-      if (size < 8 || size > options.max_request_bytes) {
-        reason = fmt::format("request size {} outside 8..{} (kafka_listener.max_request_bytes)", size, options.max_request_bytes);
+      // A bare SASL token (after a v0 handshake) is short and has no request header; Kafka bounds
+      // it by sasl.server.max.receive.size (512 KiB).
+      const int32_t min_size = context.raw_sasl_token_next ? 0 : 8;
+      const int32_t max_size = context.raw_sasl_token_next ? 512 << 10 : options.max_request_bytes;
+      if (size < min_size || size > max_size) {
+        reason = fmt::format("{} size {} outside {}..{}{}", context.raw_sasl_token_next ? "SASL token" : "request", size,
+                             min_size, max_size, context.raw_sasl_token_next ? "" : " (kafka_listener.max_request_bytes)");
         log_warn("broker", "closing connection", {{"peer", connection.peer}, {"reason", reason}});
         break;
       }
@@ -230,7 +236,7 @@ void KafkaListener::Impl::serve(Connection& connection) {
       reason = response.status().message();
       std::string head;  // the request's first bytes, to see what a client sent
       for (size_t i = 0; i < std::min<size_t>(frame.size(), 64); ++i) head += fmt::format("{:02x}", static_cast<uint8_t>(frame[i]));
-      log_warn("broker", "closing connection: malformed request",
+      log_warn("broker", "closing connection: request refused or malformed",
                {{"peer", connection.peer}, {"error", reason}, {"size", frame.size()}, {"head", head}});
       break;
     }
@@ -240,6 +246,10 @@ void KafkaListener::Impl::serve(Connection& connection) {
         reason = written.message();
         break;
       }
+    }
+    if (context.close_after_response) {
+      reason = "SASL authentication failed";
+      break;
     }
   }
   log_debug("broker", "connection closed", {{"peer", connection.peer}, {"reason", reason}});
@@ -253,10 +263,13 @@ KafkaListener::~KafkaListener() { stop(); }
 Status KafkaListener::start() {
   Impl& s = *impl_;
   const std::string where = fmt::format("{}:{}", s.options.host, s.options.port);
-  if (!is_loopback_host(s.options.host)) {
+  if (!s.options.sasl_username.empty() && s.options.sasl_password.empty()) {
+    return Status::failed_precondition("kafka_listener.sasl_username is set but kafka_listener.sasl_password is empty");
+  }
+  if (s.options.sasl_username.empty() && !is_loopback_host(s.options.host)) {
     return Status::failed_precondition(fmt::format(
-        "{} is not a loopback address, and the Kafka listener has no authentication yet (SASL/PLAIN is not "
-        "implemented): it listens on 127.0.0.1, ::1 or localhost only",
+        "{} is not a loopback address: set kafka_listener.sasl_username and kafka_listener.sasl_password so clients "
+        "must authenticate (SASL/PLAIN), or listen on 127.0.0.1, ::1 or localhost",
         s.options.host));
   }
   addrinfo hints{};

@@ -8,8 +8,8 @@
 // with max_wait_ms / min_bytes), ListOffsets (earliest, latest, by timestamp), and consumer
 // groups: FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit, OffsetFetch
 // (committed offsets in the log's durable group-offset store), CreateTopics, DeleteTopics,
-// DescribeConfigs. Anything else is answered with
-// UNSUPPORTED_VERSION and the connection stays open.
+// DescribeConfigs, and SASL/PLAIN authentication (SaslHandshake, SaslAuthenticate) when credentials
+// are configured. Anything else is answered with UNSUPPORTED_VERSION and the connection stays open.
 //
 // Like every careflow listener it has a connection cap (at the cap, new connections wait in the
 // kernel's backlog), an idle timeout, a bound on the time from a request's first byte to its last,
@@ -48,10 +48,15 @@ struct KafkaListenerOptions {
   // A new group waits this long after its first member joins for more before its first
   // generation (Kafka's group.initial.rebalance.delay.ms).
   std::chrono::milliseconds initial_rebalance_delay{0};
+  // SASL/PLAIN credentials. With a user set, every connection authenticates (SaslHandshake v1 and
+  // SaslAuthenticate, as a SASL_PLAINTEXT listener) before any request but ApiVersions, and the
+  // listener may bind an address other than loopback. Empty = no authentication, loopback only.
+  std::string sasl_username;
+  std::string sasl_password;
 };
 
-// True for 127.0.0.0/8, ::1 and "localhost": the addresses the listener may bind without
-// authentication.
+// True for 127.0.0.0/8, ::1 and "localhost": the addresses the listener may bind without SASL
+// credentials.
 bool is_loopback_host(std::string_view host);
 
 class KafkaListener {

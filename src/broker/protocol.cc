@@ -22,16 +22,18 @@ constexpr std::array kApis = {
     ApiRange{api::kHeartbeat, "Heartbeat", 0, 4, 4},
     ApiRange{api::kLeaveGroup, "LeaveGroup", 0, 4, 4},
     ApiRange{api::kSyncGroup, "SyncGroup", 0, 5, 4},
+    ApiRange{api::kSaslHandshake, "SaslHandshake", 0, 1, 2},
     ApiRange{api::kApiVersions, "ApiVersions", 0, 3, 3},
     ApiRange{api::kCreateTopics, "CreateTopics", 2, 7, 5},
     ApiRange{api::kDeleteTopics, "DeleteTopics", 1, 5, 4},
     ApiRange{api::kDescribeConfigs, "DescribeConfigs", 1, 4, 4},
+    ApiRange{api::kSaslAuthenticate, "SaslAuthenticate", 0, 2, 2},
 };
 
 // Names of well-known keys careflow does not serve, for error messages.
-constexpr std::array<std::pair<int16_t, std::string_view>, 9> kOtherNames = {{
-    {4, "LeaderAndIsr"}, {15, "DescribeGroups"}, {16, "ListGroups"}, {17, "SaslHandshake"}, {22, "InitProducerId"},
-    {24, "AddPartitionsToTxn"}, {25, "AddOffsetsToTxn"}, {26, "EndTxn"}, {36, "SaslAuthenticate"},
+constexpr std::array<std::pair<int16_t, std::string_view>, 7> kOtherNames = {{
+    {4, "LeaderAndIsr"}, {15, "DescribeGroups"}, {16, "ListGroups"}, {22, "InitProducerId"},
+    {24, "AddPartitionsToTxn"}, {25, "AddOffsetsToTxn"}, {26, "EndTxn"},
 }};
 
 }  // namespace

@@ -1,13 +1,11 @@
 #include "http/request_guard.h"
 
 #include <fmt/format.h>
-#include <openssl/crypto.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
-#include <array>
 
 #include "common/base64.h"
+#include "common/secret_equals.h"
 
 namespace careflow::http {
 namespace {
@@ -64,14 +62,6 @@ std::string host_name_of(std::string_view host_header) {
   return lower(name);
 }
 
-bool token_equals(std::string_view given, std::string_view expected) {
-  // Digests of equal length, so neither the length nor the first differing byte shows in the time.
-  std::array<unsigned char, SHA256_DIGEST_LENGTH> a{}, b{};
-  SHA256(reinterpret_cast<const unsigned char*>(given.data()), given.size(), a.data());
-  SHA256(reinterpret_cast<const unsigned char*>(expected.data()), expected.size(), b.data());
-  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
 std::optional<HttpResponse> check_request(const RequestPolicy& policy, const HttpRequest& request, const RequestSite& site) {
   const std::string host_header = request.header("host");
   if (!host_header.empty() && !host_allowed(policy, host_name_of(host_header), site)) {
@@ -91,7 +81,7 @@ std::optional<HttpResponse> check_request(const RequestPolicy& policy, const Htt
   if (std::find(policy.open_paths.begin(), policy.open_paths.end(), request.path) != policy.open_paths.end()) {
     return std::nullopt;
   }
-  if (token_equals(token_of(request, site.stream), policy.bearer_token)) return std::nullopt;
+  if (secrets_equal(token_of(request, site.stream), policy.bearer_token)) return std::nullopt;
   HttpResponse denied = HttpResponse::error(
       401, "unauthorized",
       site.stream ? "this careflow requires its API token (api.token): 'Authorization: Bearer <token>' or ?token=<token>"

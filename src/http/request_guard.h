@@ -43,7 +43,4 @@ std::optional<HttpResponse> check_request(const RequestPolicy& policy, const Htt
 // "LocalHost:8000" -> "localhost", "[::1]:80" -> "::1".
 std::string host_name_of(std::string_view host_header);
 
-// Whether `given` equals `expected`, in time that does not depend on where they differ.
-bool token_equals(std::string_view given, std::string_view expected);
-
 }  // namespace careflow::http

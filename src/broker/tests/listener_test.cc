@@ -4,6 +4,7 @@
 // the long poll, the idle timeout and the connection cap. Real clients (kcat, confluent-kafka)
 // are in tests/interop/kafka_listener.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -363,7 +364,177 @@ TEST_F(KafkaListenerTest, NonLoopbackAddressesAreRefusedWithoutAuthentication) {
   KafkaListener open(options, *log_);
   Status started = open.start();
   ASSERT_FALSE(started.is_ok());
-  EXPECT_NE(started.message().find("no authentication"), std::string::npos) << started.message();
+  EXPECT_NE(started.message().find("kafka_listener.sasl_username"), std::string::npos) << started.message();
+  options.sasl_username = "alice";
+  KafkaListener no_password(options, *log_);
+  started = no_password.start();
+  ASSERT_FALSE(started.is_ok());
+  EXPECT_NE(started.message().find("kafka_listener.sasl_password is empty"), std::string::npos) << started.message();
+  options.sasl_password = "s3cret";
+  options.port = 0;
+  KafkaListener authenticated(options, *log_);
+  EXPECT_TRUE(authenticated.start().is_ok());  // with SASL credentials, any address
+}
+
+// A SaslHandshake v1 body naming `mechanism`; the mechanisms the answer lists.
+std::string sasl_handshake_body(std::string_view mechanism) {
+  Writer w;
+  w.string(mechanism);
+  return w.buffer();
+}
+
+struct HandshakeAnswer {
+  int16_t error = -1;
+  std::vector<std::string> mechanisms;
+};
+
+HandshakeAnswer read_handshake(const std::string& response) {
+  Reader r(response);
+  (void)r.i32();  // correlation
+  HandshakeAnswer answer;
+  answer.error = r.i16();
+  for (int32_t n = r.array_length(false); n > 0; --n) answer.mechanisms.push_back(r.string(false));
+  EXPECT_TRUE(r.ok()) << r.error();
+  return answer;
+}
+
+// A SaslAuthenticate v2 (flexible) request carrying the PLAIN token; the answer's error code.
+int16_t authenticate(Client& c, std::string_view token, std::optional<std::string>* message = nullptr) {
+  Writer body(true);
+  body.bytes(token);
+  body.tagged_fields();
+  c.send(api::kSaslAuthenticate, 2, 31, body.buffer(), true);
+  auto response = c.receive();
+  if (!response) return -1;
+  Reader r(*response);
+  EXPECT_EQ(r.i32(), 31);
+  r.tagged_fields(true);  // response header v1
+  const int16_t error = r.i16();
+  auto text = r.nullable_string(true);
+  (void)r.nullable_bytes(true);
+  (void)r.i64();  // session_lifetime_ms
+  EXPECT_TRUE(r.ok()) << r.error();
+  if (message) *message = text;
+  return error;
+}
+
+std::string plain_token(std::string_view authzid, std::string_view user, std::string_view password) {
+  return fmt::format("{}{}{}{}{}", authzid, '\0', user, '\0', password);
+}
+
+class SaslListenerTest : public KafkaListenerTest {
+ protected:
+  void SetUp() override {
+    KafkaListenerOptions options;
+    options.sasl_username = "alice";
+    options.sasl_password = "s3cret";
+    start(options);
+  }
+
+  // A metadata v1 request for every topic; true when it was answered.
+  bool metadata_answered(Client& c) {
+    Writer w;
+    w.i32(-1);
+    c.send(api::kMetadata, 1, 40, w.buffer());
+    return c.receive(2000ms).has_value();
+  }
+};
+
+TEST_F(SaslListenerTest, PlainWithTheConfiguredCredentialsOpensEveryApi) {
+  Client c(listener_->port());
+  c.send(api::kApiVersions, 0, 1, "");  // allowed before authentication
+  ASSERT_TRUE(c.receive().has_value());
+  c.send(api::kSaslHandshake, 1, 2, sasl_handshake_body("PLAIN"));
+  auto handshake = c.receive();
+  ASSERT_TRUE(handshake.has_value());
+  HandshakeAnswer answer = read_handshake(*handshake);
+  EXPECT_EQ(answer.error, err::kNone);
+  EXPECT_EQ(answer.mechanisms, std::vector<std::string>{"PLAIN"});
+  std::optional<std::string> message;
+  EXPECT_EQ(authenticate(c, plain_token("", "alice", "s3cret"), &message), err::kNone);
+  EXPECT_FALSE(message.has_value());
+  EXPECT_TRUE(metadata_answered(c));
+  EXPECT_FALSE(c.closed());
+}
+
+TEST_F(SaslListenerTest, ARequestBeforeAuthenticationClosesTheConnection) {
+  Client c(listener_->port());
+  EXPECT_FALSE(metadata_answered(c));
+  EXPECT_TRUE(c.closed());
+  Client handshaken(listener_->port());  // a handshake alone is not authentication
+  handshaken.send(api::kSaslHandshake, 1, 2, sasl_handshake_body("PLAIN"));
+  ASSERT_TRUE(handshaken.receive().has_value());
+  EXPECT_FALSE(metadata_answered(handshaken));
+  EXPECT_TRUE(handshaken.closed());
+  expect_alive();
+}
+
+TEST_F(SaslListenerTest, WrongCredentialsAreAnsweredThenTheConnectionCloses) {
+  for (const std::string& token : {plain_token("", "alice", "wrong"), plain_token("", "bob", "s3cret"),
+                                   plain_token("", "alice", "s3cret\n"), plain_token("mallory", "alice", "s3cret"),
+                                   std::string("alice s3cret"), std::string()}) {
+    Client c(listener_->port());
+    c.send(api::kSaslHandshake, 1, 2, sasl_handshake_body("PLAIN"));
+    ASSERT_TRUE(c.receive().has_value());
+    std::optional<std::string> message;
+    EXPECT_EQ(authenticate(c, token, &message), err::kSaslAuthenticationFailed);
+    EXPECT_EQ(message.value_or(""), "Authentication failed: Invalid username or password");
+    EXPECT_FALSE(c.receive(2000ms).has_value());
+    EXPECT_TRUE(c.closed());
+  }
+  expect_alive();
+}
+
+TEST_F(SaslListenerTest, OnlyPlainIsOfferedAndAuthenticateNeedsTheHandshakeFirst) {
+  Client c(listener_->port());
+  c.send(api::kSaslHandshake, 1, 2, sasl_handshake_body("SCRAM-SHA-256"));
+  auto refused = c.receive();
+  ASSERT_TRUE(refused.has_value());
+  HandshakeAnswer answer = read_handshake(*refused);
+  EXPECT_EQ(answer.error, err::kUnsupportedSaslMechanism);
+  EXPECT_EQ(answer.mechanisms, std::vector<std::string>{"PLAIN"});
+  Client early(listener_->port());
+  EXPECT_EQ(authenticate(early, plain_token("", "alice", "s3cret")), err::kIllegalSaslState);
+  EXPECT_FALSE(early.receive(2000ms).has_value());
+  EXPECT_TRUE(early.closed());
+}
+
+TEST_F(SaslListenerTest, AfterAVersionZeroHandshakeTheTokenIsABareFrame) {
+  Client c(listener_->port());
+  c.send(api::kSaslHandshake, 0, 2, sasl_handshake_body("PLAIN"));
+  auto handshake = c.receive();
+  ASSERT_TRUE(handshake.has_value());
+  EXPECT_EQ(read_handshake(*handshake).error, err::kNone);
+  const std::string token = plain_token("", "alice", "s3cret");
+  Writer frame;
+  frame.i32(static_cast<int32_t>(token.size()));
+  frame.raw(token);
+  c.send_raw(frame.buffer());
+  auto empty = c.receive();
+  ASSERT_TRUE(empty.has_value());
+  EXPECT_TRUE(empty->empty());  // a zero-length server token
+  EXPECT_TRUE(metadata_answered(c));
+
+  Client wrong(listener_->port());
+  wrong.send(api::kSaslHandshake, 0, 2, sasl_handshake_body("PLAIN"));
+  ASSERT_TRUE(wrong.receive().has_value());
+  const std::string bad = plain_token("", "alice", "nope");
+  Writer bad_frame;
+  bad_frame.i32(static_cast<int32_t>(bad.size()));
+  bad_frame.raw(bad);
+  wrong.send_raw(bad_frame.buffer());
+  EXPECT_FALSE(wrong.receive(2000ms).has_value());
+  EXPECT_TRUE(wrong.closed());
+}
+
+TEST_F(KafkaListenerTest, ASaslHandshakeOnAListenerWithoutCredentialsIsAnIllegalState) {
+  Client c(listener_->port());
+  c.send(api::kSaslHandshake, 1, 2, sasl_handshake_body("PLAIN"));
+  auto response = c.receive();
+  ASSERT_TRUE(response.has_value());
+  HandshakeAnswer answer = read_handshake(*response);
+  EXPECT_EQ(answer.error, err::kIllegalSaslState);
+  EXPECT_TRUE(answer.mechanisms.empty());
 }
 
 }  // namespace
