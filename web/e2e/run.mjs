@@ -99,7 +99,7 @@ async function functionalSuite() {
     const started = performance.now()
     await page.goto(careflow.url + '/#/')
     await page.locator('[data-part="database"][data-state="ok"]').waitFor()
-    await page.locator('[data-counter="patients"] .value', { hasText: '5' }).waitFor()
+    await page.locator('[data-counter="patients"] .value', { hasText: '6' }).waitFor() // the seed: P001-P006
     budget.renderMs.home = Math.round(performance.now() - started)
     assert.equal(await attr('[data-part="log"]', 'data-state'), 'ok')
     assert.equal(await attr('[data-part="cdc"]', 'data-state'), 'ok')
@@ -118,7 +118,7 @@ async function functionalSuite() {
   await test('patients: search, sort, create and edit through the form', async () => {
     await open('patients', 'Patients', 'tr[data-row="P001"]')
     await page.fill('[data-test="search"]', 'lindsay')
-    assert.equal(await page.locator('[data-test="count"]').textContent(), '1 of 5')
+    assert.equal(await page.locator('[data-test="count"]').textContent(), '1 of 6')
     await page.fill('[data-test="search"]', '')
     await page.click('[data-sort="name"]')
     await page.click('[data-sort="name"]')
@@ -314,8 +314,8 @@ async function functionalSuite() {
     await open('demo', 'Demonstration', `[data-test="demo-device"] option[value="${DEVICE}"]`)
     await page.selectOption('[data-test="demo-device"]', DEVICE)
     const expected = {
-      health: /careflow is ok: cdc ok, database ok, log ok, simulator ok/,
-      browse: /6 patients, 6 devices\. Device DEV-P001 belongs to P001 Alice Smith/,
+      health: /careflow is ok: cdc ok, database ok, dimensions ok, log ok, simulator ok/,
+      browse: /7 patients, 7 devices\. Device DEV-P001 belongs to P001 Alice Smith/,
       prescribe: /Created prescription \S+ for device DEV-P001/,
       start: /Simulation started/,
       watch: /readings in 3 s; device DEV-P001 sent [1-9]/,
