@@ -26,6 +26,8 @@ Handler handler_for(int16_t key) {
     case api::kCreateTopics: return handle_create_topics;
     case api::kDeleteTopics: return handle_delete_topics;
     case api::kDescribeConfigs: return handle_describe_configs;
+    case api::kListGroups: return handle_list_groups;
+    case api::kDescribeGroups: return handle_describe_groups;
     case api::kSaslHandshake: return handle_sasl_handshake;
     case api::kSaslAuthenticate: return handle_sasl_authenticate;
     default: return nullptr;

@@ -145,6 +145,7 @@ JoinResult GroupCoordinator::join(const JoinRequest& request) {
   member.id = id;
   member.instance_id = request.group_instance_id;
   member.client_id = request.client_id;
+  member.client_host = request.client_host;
   member.session_timeout_ms = request.session_timeout_ms;
   member.rebalance_timeout_ms = std::max(request.rebalance_timeout_ms, 1);
   member.protocols = request.protocols;
@@ -286,6 +287,38 @@ int16_t GroupCoordinator::check_commit(const std::string& group_id, int32_t gene
   auto found = groups_.find(group_id);
   if (found == groups_.end()) return err::kIllegalGeneration;
   return check_member(found->second, generation, member_id);
+}
+
+std::vector<GroupDescription> GroupCoordinator::describe_all() {
+  std::lock_guard lock(mutex_);
+  std::vector<GroupDescription> out;
+  const auto now = Clock::now();
+  for (auto& [id, group] : groups_) {
+    expire_members(group, now);
+    GroupDescription d;
+    d.group_id = id;
+    d.protocol_type = group.protocol_type;
+    switch (group.state) {
+      case State::kEmpty: d.state = "Empty"; break;
+      case State::kPreparingRebalance: d.state = "PreparingRebalance"; break;
+      case State::kCompletingRebalance: d.state = "CompletingRebalance"; break;
+      case State::kStable: d.state = "Stable"; break;
+    }
+    const bool stable = group.state == State::kStable;
+    if (stable) d.protocol_name = group.protocol_name;
+    for (const auto& [member_id, m] : group.members) {
+      GroupDescription::Member member{member_id, m.instance_id, m.client_id, m.client_host, {}, {}};
+      if (stable) {
+        for (const auto& [name, bytes] : m.protocols) {
+          if (name == group.protocol_name) member.metadata = bytes;
+        }
+        member.assignment = m.assignment;
+      }
+      d.members.push_back(std::move(member));
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
 }
 
 void GroupCoordinator::wake_all() {

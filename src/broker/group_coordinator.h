@@ -28,6 +28,7 @@ struct JoinRequest {
   std::string member_id;  // empty: a new member
   std::optional<std::string> group_instance_id;
   std::string client_id;
+  std::string client_host;  // as Kafka shows it: "/127.0.0.1"
   int32_t session_timeout_ms = 10'000;
   int32_t rebalance_timeout_ms = 10'000;
   std::string protocol_type;
@@ -57,6 +58,24 @@ struct SyncResult {
   std::string assignment;
 };
 
+// A group as ListGroups and DescribeGroups show it. `state` is Kafka's name: Empty,
+// PreparingRebalance, CompletingRebalance or Stable.
+struct GroupDescription {
+  struct Member {
+    std::string member_id;
+    std::optional<std::string> group_instance_id;
+    std::string client_id;
+    std::string client_host;
+    std::string metadata;    // for the group's protocol; empty unless Stable (as Kafka)
+    std::string assignment;  // empty unless Stable
+  };
+  std::string group_id;
+  std::string state;
+  std::string protocol_type;
+  std::string protocol_name;  // empty unless Stable
+  std::vector<Member> members;
+};
+
 class GroupCoordinator {
  public:
   // `stopping` makes every blocked call return (REBALANCE_IN_PROGRESS / COORDINATOR_NOT_AVAILABLE).
@@ -71,6 +90,8 @@ class GroupCoordinator {
   // Whether an offset commit by this member / generation is accepted: NONE for a standalone
   // commit (generation < 0 and no member), or a member of the group's current generation.
   int16_t check_commit(const std::string& group_id, int32_t generation, const std::string& member_id);
+  // Every group with members or known since the start (members expired first), by id.
+  std::vector<GroupDescription> describe_all();
   // Wakes every blocked call (after `stopping` was set).
   void wake_all();
 
@@ -81,6 +102,7 @@ class GroupCoordinator {
     std::string id;
     std::optional<std::string> instance_id;
     std::string client_id;
+    std::string client_host;
     int32_t session_timeout_ms = 10'000;
     int32_t rebalance_timeout_ms = 10'000;
     std::vector<std::pair<std::string, std::string>> protocols;

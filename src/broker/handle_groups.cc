@@ -58,6 +58,7 @@ Result<Reply> handle_join_group(BrokerContext& context, const RequestHeader& hea
   }
   CF_RETURN_IF_ERROR(finish_reading(header, in));
   request.client_id = header.client_id.value_or("");
+  request.client_host = context.client_host;
   const JoinResult result = context.groups.join(request);
 
   if (v >= 2) out.i32(0);  // throttle_time_ms

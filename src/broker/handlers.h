@@ -25,6 +25,7 @@ struct BrokerContext {
   const std::atomic<bool>& stopping;
   std::string advertised_host;
   int port = 0;
+  std::string client_host;  // the peer's address as Kafka shows it ("/127.0.0.1")
   // The connection's SASL state: true from the start when the listener has no credentials.
   bool authenticated = false;
   bool sasl_mechanism_chosen = false;  // a SaslHandshake chose PLAIN
@@ -55,6 +56,8 @@ Result<Reply> handle_offset_fetch(BrokerContext&, const RequestHeader&, Reader& 
 Result<Reply> handle_create_topics(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
 Result<Reply> handle_delete_topics(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
 Result<Reply> handle_describe_configs(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
+Result<Reply> handle_list_groups(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
+Result<Reply> handle_describe_groups(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
 Result<Reply> handle_sasl_handshake(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
 Result<Reply> handle_sasl_authenticate(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
 // The frame after a SaslHandshake v0: the PLAIN token itself. The (empty) answer frame, or an error

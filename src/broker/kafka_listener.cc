@@ -196,7 +196,8 @@ void KafkaListener::Impl::accept_loop() {
 }
 
 void KafkaListener::Impl::serve(Connection& connection) {
-  BrokerContext context{options, topics, groups, stopping, advertised_host, port};
+  const std::string client_host = "/" + connection.peer.substr(0, connection.peer.rfind(':'));
+  BrokerContext context{options, topics, groups, stopping, advertised_host, port, client_host};
   context.authenticated = options.sasl_username.empty();
   log_debug("broker", "connection opened", {{"peer", connection.peer}});
   std::string frame;

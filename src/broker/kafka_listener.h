@@ -7,7 +7,8 @@
 // (acks 0 / 1 / all, record batches v2 with CRC32C checked, none/gzip/zstd), Fetch (long polling
 // with max_wait_ms / min_bytes), ListOffsets (earliest, latest, by timestamp), and consumer
 // groups: FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit, OffsetFetch
-// (committed offsets in the log's durable group-offset store), CreateTopics, DeleteTopics,
+// (committed offsets in the log's durable group-offset store), ListGroups, DescribeGroups,
+// CreateTopics, DeleteTopics,
 // DescribeConfigs, and SASL/PLAIN authentication (SaslHandshake, SaslAuthenticate) when credentials
 // are configured. Anything else is answered with UNSUPPORTED_VERSION and the connection stays open.
 //

@@ -22,6 +22,8 @@ constexpr std::array kApis = {
     ApiRange{api::kHeartbeat, "Heartbeat", 0, 4, 4},
     ApiRange{api::kLeaveGroup, "LeaveGroup", 0, 4, 4},
     ApiRange{api::kSyncGroup, "SyncGroup", 0, 5, 4},
+    ApiRange{api::kDescribeGroups, "DescribeGroups", 0, 5, 5},
+    ApiRange{api::kListGroups, "ListGroups", 0, 4, 3},
     ApiRange{api::kSaslHandshake, "SaslHandshake", 0, 1, 2},
     ApiRange{api::kApiVersions, "ApiVersions", 0, 3, 3},
     ApiRange{api::kCreateTopics, "CreateTopics", 2, 7, 5},
@@ -31,8 +33,8 @@ constexpr std::array kApis = {
 };
 
 // Names of well-known keys careflow does not serve, for error messages.
-constexpr std::array<std::pair<int16_t, std::string_view>, 7> kOtherNames = {{
-    {4, "LeaderAndIsr"}, {15, "DescribeGroups"}, {16, "ListGroups"}, {22, "InitProducerId"},
+constexpr std::array<std::pair<int16_t, std::string_view>, 5> kOtherNames = {{
+    {4, "LeaderAndIsr"}, {22, "InitProducerId"},
     {24, "AddPartitionsToTxn"}, {25, "AddOffsetsToTxn"}, {26, "EndTxn"},
 }};
 

@@ -110,5 +110,38 @@ TEST_F(GroupCoordinatorTest, LeavingAndBadRequests) {
   EXPECT_EQ(b.error, err::kNone);
 }
 
+TEST_F(GroupCoordinatorTest, DescribeShowsStateMembersAndTheAssignmentOnceStable) {
+  JoinRequest r = request();
+  r.client_host = "/127.0.0.1";
+  JoinResult joined = groups_.join(r);
+  ASSERT_EQ(joined.error, err::kNone);
+  std::vector<GroupDescription> before = groups_.describe_all();
+  ASSERT_EQ(before.size(), 1u);
+  EXPECT_EQ(before[0].state, "CompletingRebalance");
+  EXPECT_EQ(before[0].protocol_name, "");  // not Stable: no protocol, metadata or assignment yet
+  ASSERT_EQ(before[0].members.size(), 1u);
+  EXPECT_EQ(before[0].members[0].metadata, "");
+  SyncResult synced = groups_.sync("g", joined.generation, joined.member_id, {{joined.member_id, "assigned"}});
+  ASSERT_EQ(synced.error, err::kNone);
+  std::vector<GroupDescription> stable = groups_.describe_all();
+  ASSERT_EQ(stable.size(), 1u);
+  EXPECT_EQ(stable[0].group_id, "g");
+  EXPECT_EQ(stable[0].state, "Stable");
+  EXPECT_EQ(stable[0].protocol_type, "consumer");
+  EXPECT_EQ(stable[0].protocol_name, "range");
+  ASSERT_EQ(stable[0].members.size(), 1u);
+  const GroupDescription::Member& m = stable[0].members[0];
+  EXPECT_EQ(m.member_id, joined.member_id);
+  EXPECT_EQ(m.client_id, "test");
+  EXPECT_EQ(m.client_host, "/127.0.0.1");
+  EXPECT_EQ(m.metadata, "meta");
+  EXPECT_EQ(m.assignment, "assigned");
+  ASSERT_EQ(groups_.leave("g", joined.member_id), err::kNone);
+  std::vector<GroupDescription> left = groups_.describe_all();
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].state, "Empty");
+  EXPECT_TRUE(left[0].members.empty());
+}
+
 }  // namespace
 }  // namespace careflow::broker

@@ -5,12 +5,14 @@
                                                       commits them, prints "offset value" lines
     python clients.py admin BOOTSTRAP                 AdminClient: creates, describes and deletes a
                                                       topic, prints what it saw
+    python clients.py groups BOOTSTRAP TOPIC GROUP    AdminClient: lists and describes a group while
+                                                      a Consumer is its member, and after it left
 Exits 1 on any delivery or consume error.
 """
 import sys
 import time
 
-from confluent_kafka import Consumer, KafkaException, Producer
+from confluent_kafka import Consumer, ConsumerGroupState, KafkaException, Producer
 from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
 
 
@@ -78,9 +80,40 @@ def admin(bootstrap: str) -> int:
     return 0
 
 
+def describe_group(client: AdminClient, group_id: str) -> str:
+    d = client.describe_consumer_groups([group_id])[group_id].result(15)
+    members = [
+        f"{m.client_id}@{m.host}:{sorted(f'{tp.topic}/{tp.partition}' for tp in m.assignment.topic_partitions)}"
+        for m in d.members
+    ]
+    return f"{d.state.name} {d.partition_assignor or '-'} {members}"
+
+
+def groups(bootstrap: str, topic: str, group_id: str) -> int:
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": group_id, "client.id": "it-member",
+                         "auto.offset.reset": "earliest", "session.timeout.ms": 6000})
+    consumer.subscribe([topic])
+    deadline = time.time() + 30
+    while not consumer.assignment() and time.time() < deadline:
+        consumer.poll(0.2)
+    client = AdminClient({"bootstrap.servers": bootstrap})
+    listed = client.list_consumer_groups().result(15)
+    states = {g.group_id: g.state.name for g in listed.valid}
+    print("listed:", states.get(group_id), "and committed-only it-py-group:", states.get("it-py-group"))
+    stable = client.list_consumer_groups(states={ConsumerGroupState.STABLE}).result(15)
+    print("stable only:", sorted(g.group_id for g in stable.valid))
+    print("while a member:", describe_group(client, group_id))
+    consumer.close()
+    print("after it left:", describe_group(client, group_id))
+    print("never seen:", describe_group(client, "it.no-such-group"))
+    return 0
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "admin":
         sys.exit(admin(sys.argv[2]))
+    if sys.argv[1] == "groups":
+        sys.exit(groups(sys.argv[2], sys.argv[3], sys.argv[4]))
     command = sys.argv[1]
     if command == "produce":
         sys.exit(produce(sys.argv[2], sys.argv[3]))
