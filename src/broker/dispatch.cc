@@ -26,6 +26,7 @@ Handler handler_for(int16_t key) {
     case api::kCreateTopics: return handle_create_topics;
     case api::kDeleteTopics: return handle_delete_topics;
     case api::kDescribeConfigs: return handle_describe_configs;
+    case api::kInitProducerId: return handle_init_producer_id;
     case api::kListGroups: return handle_list_groups;
     case api::kDescribeGroups: return handle_describe_groups;
     case api::kSaslHandshake: return handle_sasl_handshake;

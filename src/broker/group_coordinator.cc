@@ -286,7 +286,18 @@ int16_t GroupCoordinator::check_commit(const std::string& group_id, int32_t gene
   std::lock_guard lock(mutex_);
   auto found = groups_.find(group_id);
   if (found == groups_.end()) return err::kIllegalGeneration;
-  return check_member(found->second, generation, member_id);
+  Group& group = found->second;
+  expire_members(group, Clock::now());
+  auto it = group.members.find(member_id);
+  if (it == group.members.end()) return err::kUnknownMemberId;
+  it->second.last_seen = Clock::now();
+  if (generation != group.generation) return err::kIllegalGeneration;
+  // As Kafka's coordinator: a member of the current generation may still commit while the group
+  // prepares a rebalance (a consumer commits what it read before giving its partitions up, so the
+  // next owner does not read it again); only between the join and the leader's assignment is a
+  // commit REBALANCE_IN_PROGRESS.
+  if (group.state == State::kCompletingRebalance) return err::kRebalanceInProgress;
+  return err::kNone;
 }
 
 std::vector<GroupDescription> GroupCoordinator::describe_all() {

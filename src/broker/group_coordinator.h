@@ -88,7 +88,8 @@ class GroupCoordinator {
   int16_t heartbeat(const std::string& group_id, int32_t generation, const std::string& member_id);
   int16_t leave(const std::string& group_id, const std::string& member_id);
   // Whether an offset commit by this member / generation is accepted: NONE for a standalone
-  // commit (generation < 0 and no member), or a member of the group's current generation.
+  // commit (generation < 0 and no member), or a member of the group's current generation while the
+  // group is Stable or PreparingRebalance (REBALANCE_IN_PROGRESS while CompletingRebalance).
   int16_t check_commit(const std::string& group_id, int32_t generation, const std::string& member_id);
   // Every group with members or known since the start (members expired first), by id.
   std::vector<GroupDescription> describe_all();

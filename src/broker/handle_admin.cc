@@ -105,7 +105,23 @@ Result<Reply> handle_create_topics(BrokerContext& context, const RequestHeader& 
     if (v >= 5) {
       out.i32(o.partitions);
       out.i16(o.error == err::kNone ? 1 : -1);  // replication factor
-      out.null_array();                          // configs: not echoed
+      // The new topic's settings, as Kafka answers them (kafka-topics --create reads them).
+      auto described = o.error == err::kNone && !validate_only ? context.topics.describe_topic(topic.name)
+                                                               : Result<log::TopicDescription>(Status::not_found(""));
+      if (o.error != err::kNone) {
+        out.null_array();
+      } else {
+        const auto settings = described ? log::topic_config_to_map(described->config) : std::map<std::string, std::string>{};
+        out.array_length(settings.size());
+        for (const auto& [name, value] : settings) {
+          out.string(name);
+          out.nullable_string(value);
+          out.boolean(false);  // read_only
+          out.i8(kDynamicTopicConfig);
+          out.boolean(false);  // is_sensitive
+          out.tagged_fields();
+        }
+      }
     }
     out.tagged_fields();
   }

@@ -1,9 +1,12 @@
 // Produce (key 0): record batches v2 (CRC32C checked) appended to the embedded log. acks=0 gets
 // no response, as in Kafka; acks=1 and acks=-1 (all) answer once the append returned, which on one
 // node is both "written by the leader" and "by every in-sync replica" (durable per the topic's
-// flush policy). Internal topics ("__...") are not writable.
+// flush policy). Internal topics ("__...") are not writable. Idempotent producers' batches go through
+// ProducerStates (a retried batch is not written twice); transactional batches are refused.
 
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "broker/kafka_batch.h"
 #include "broker/handlers.h"
@@ -33,16 +36,31 @@ PartitionResult produce_partition(BrokerContext& context, const std::string& top
   if (topic.starts_with("__")) return fail(err::kInvalidTopic, fmt::format("'{}' is an internal topic", topic));
   if (!records || records->empty()) return fail(err::kCorruptMessage, "no record batch");
   bool codec_error = false;
-  auto decoded = decode_record_set(*records, codec_error);
+  std::vector<BatchProducer> producers;
+  auto decoded = decode_record_set(*records, codec_error, &producers);
   if (!decoded) {
     log_warn("broker", "produce refused", {{"topic", topic}, {"partition", partition}, {"error", decoded.status().message()}});
     return fail(codec_error ? err::kUnsupportedCompressionType : err::kCorruptMessage, decoded.status().message());
   }
   if (decoded->empty()) return fail(err::kCorruptMessage, "a record batch without records");
   const log::TopicPartition target{topic, partition};
-  auto appended = context.topics.append(target, *decoded);
-  if (!appended) return fail(error_for(appended.status()), appended.status().message());
-  result.base_offset = *appended;
+  auto append = [&]() { return context.topics.append(target, *decoded); };
+  const bool idempotent = std::any_of(producers.begin(), producers.end(), [](const BatchProducer& b) { return b.producer_id >= 0; });
+  if (!idempotent) {
+    auto appended = append();
+    if (!appended) return fail(error_for(appended.status()), appended.status().message());
+    result.base_offset = *appended;
+    return result;
+  }
+  // As Kafka: an idempotent producer's request carries one batch per partition.
+  if (producers.size() != 1) return fail(err::kInvalidRecord, "an idempotent produce holds exactly one record batch per partition");
+  auto outcome = context.producers.append(target, producers.front(), append);
+  if (!outcome) return fail(error_for(outcome.status()), outcome.status().message());
+  if (outcome->error != err::kNone) {
+    log_warn("broker", "idempotent produce refused", {{"topic", topic}, {"partition", partition}, {"error", outcome->message}});
+    return fail(outcome->error, outcome->message);
+  }
+  result.base_offset = outcome->base_offset;
   return result;
 }
 

@@ -11,6 +11,7 @@
 
 #include "broker/group_coordinator.h"
 #include "broker/kafka_listener.h"
+#include "broker/producer_state.h"
 #include "broker/protocol.h"
 #include "broker/wire.h"
 #include "common/status.h"
@@ -22,6 +23,7 @@ struct BrokerContext {
   const KafkaListenerOptions& options;
   log::Topics& topics;
   GroupCoordinator& groups;
+  ProducerStates& producers;
   const std::atomic<bool>& stopping;
   std::string advertised_host;
   int port = 0;
@@ -56,6 +58,7 @@ Result<Reply> handle_offset_fetch(BrokerContext&, const RequestHeader&, Reader& 
 Result<Reply> handle_create_topics(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
 Result<Reply> handle_delete_topics(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
 Result<Reply> handle_describe_configs(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
+Result<Reply> handle_init_producer_id(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
 Result<Reply> handle_list_groups(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
 Result<Reply> handle_describe_groups(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
 Result<Reply> handle_sasl_handshake(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);

@@ -104,7 +104,8 @@ Status decode_record(Reader& in, int64_t base_offset, int64_t base_timestamp, lo
 
 }  // namespace
 
-Result<std::vector<log::Record>> decode_record_set(std::string_view bytes, bool& codec_error) {
+Result<std::vector<log::Record>> decode_record_set(std::string_view bytes, bool& codec_error,
+                                                   std::vector<BatchProducer>* producers) {
   codec_error = false;
   std::vector<log::Record> records;
   int batch_index = 0;
@@ -134,10 +135,13 @@ Result<std::vector<log::Record>> decode_record_set(std::string_view bytes, bool&
     const int32_t last_offset_delta = h.i32();
     const int64_t base_timestamp = h.i64();
     (void)h.i64();  // max timestamp
-    (void)h.i64();  // producer id
-    (void)h.i16();  // producer epoch
-    (void)h.i32();  // base sequence
+    BatchProducer producer;
+    producer.producer_id = h.i64();
+    producer.producer_epoch = h.i16();
+    producer.base_sequence = h.i32();
     const int32_t count = h.i32();
+    producer.record_count = count;
+    if (producers) producers->push_back(producer);
     if (attributes & (kTransactionalBit | kControlBit)) {
       return Status::invalid_argument(fmt::format("{}: transactional and control batches are not supported yet", where));
     }

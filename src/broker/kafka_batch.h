@@ -25,13 +25,23 @@ namespace careflow::broker {
 
 inline constexpr size_t kKafkaBatchHeaderSize = 61;
 
+// The idempotence fields of a record batch.
+struct BatchProducer {
+  int64_t producer_id = -1;  // -1: not an idempotent batch
+  int16_t producer_epoch = -1;
+  int32_t base_sequence = -1;
+  int32_t record_count = 0;
+};
+
 // The records of every batch in a produce request's record set, in order. InvalidArgument naming
 // the batch and the problem for: a magic other than 2, a CRC32C mismatch, a length past the end,
 // a record count that does not match, a record that does not parse, transactional or control
 // batches; Unimplemented-style InvalidArgument ("compression codec lz4 is not supported") for codecs
 // the broker cannot read. `codec_error` is set to true when the failure is the codec (so the
-// caller answers UNSUPPORTED_COMPRESSION_TYPE instead of CORRUPT_MESSAGE).
-Result<std::vector<log::Record>> decode_record_set(std::string_view bytes, bool& codec_error);
+// caller answers UNSUPPORTED_COMPRESSION_TYPE instead of CORRUPT_MESSAGE). With `producers`, each
+// batch's idempotence fields are appended to it, a batch after another.
+Result<std::vector<log::Record>> decode_record_set(std::string_view bytes, bool& codec_error,
+                                                   std::vector<BatchProducer>* producers = nullptr);
 
 // Appends one uncompressed v2 batch holding `records` (offsets ascending, not necessarily
 // consecutive) to `out`. Nothing is written for no records.

@@ -28,13 +28,14 @@ constexpr std::array kApis = {
     ApiRange{api::kApiVersions, "ApiVersions", 0, 3, 3},
     ApiRange{api::kCreateTopics, "CreateTopics", 2, 7, 5},
     ApiRange{api::kDeleteTopics, "DeleteTopics", 1, 5, 4},
+    ApiRange{api::kInitProducerId, "InitProducerId", 0, 4, 2},
     ApiRange{api::kDescribeConfigs, "DescribeConfigs", 1, 4, 4},
     ApiRange{api::kSaslAuthenticate, "SaslAuthenticate", 0, 2, 2},
 };
 
 // Names of well-known keys careflow does not serve, for error messages.
-constexpr std::array<std::pair<int16_t, std::string_view>, 5> kOtherNames = {{
-    {4, "LeaderAndIsr"}, {22, "InitProducerId"},
+constexpr std::array<std::pair<int16_t, std::string_view>, 4> kOtherNames = {{
+    {4, "LeaderAndIsr"},
     {24, "AddPartitionsToTxn"}, {25, "AddOffsetsToTxn"}, {26, "EndTxn"},
 }};
 

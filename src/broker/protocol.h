@@ -31,6 +31,7 @@ inline constexpr int16_t kSaslHandshake = 17;
 inline constexpr int16_t kApiVersions = 18;
 inline constexpr int16_t kCreateTopics = 19;
 inline constexpr int16_t kDeleteTopics = 20;
+inline constexpr int16_t kInitProducerId = 22;
 inline constexpr int16_t kDescribeConfigs = 32;
 inline constexpr int16_t kSaslAuthenticate = 36;
 }  // namespace api
@@ -62,6 +63,8 @@ inline constexpr int16_t kInvalidPartitions = 37;
 inline constexpr int16_t kInvalidReplicationFactor = 38;
 inline constexpr int16_t kInvalidConfig = 40;
 inline constexpr int16_t kInvalidRequest = 42;
+inline constexpr int16_t kOutOfOrderSequenceNumber = 45;
+inline constexpr int16_t kInvalidProducerEpoch = 47;
 inline constexpr int16_t kKafkaStorageError = 56;
 inline constexpr int16_t kSaslAuthenticationFailed = 58;
 inline constexpr int16_t kUnsupportedCompressionType = 76;

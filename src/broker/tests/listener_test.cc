@@ -197,7 +197,7 @@ TEST_F(KafkaListenerTest, ApiVersionsV3HandshakeAndTheUnsupportedVersionFallback
 
 TEST_F(KafkaListenerTest, UnknownApisAreAnsweredAndTheConnectionStaysOpen) {
   Client c(listener_->port());
-  c.send(22, 4, 5, "whatever InitProducerId carries");  // InitProducerId: not served
+  c.send(24, 4, 5, "whatever AddPartitionsToTxn carries");  // AddPartitionsToTxn: not served
   auto answer = c.receive();
   ASSERT_TRUE(answer.has_value());
   Reader r(*answer);
