@@ -126,7 +126,7 @@ TEST_F(KafkaTopicsTest, AppendReturnsConsecutiveOffsetsAndFetchReturnsRecordsAsW
   EXPECT_TRUE(read_all({"events", 0}).empty());
 
   auto limited = topics_->fetch({"events", 1}, 1, {2, 1 << 20});
-  ASSERT_TRUE(limited.is_ok());
+  ASSERT_TRUE(limited.is_ok()) << limited.status().to_string();
   ASSERT_EQ(limited->records.size(), 2u);
   EXPECT_EQ(limited->records[0].offset, 1);
   EXPECT_EQ(limited->next_offset, 3);
