@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "app/running_listener.h"
 #include "common/logging.h"
 
 namespace careflow::app {
@@ -41,8 +42,8 @@ Result<std::unique_ptr<log::EmbeddedLog>> open_embedded_log(const Config& config
   }
   if (!opened && opened.status().code() == StatusCode::kFailedPrecondition) {
     return Status::failed_precondition(fmt::format(
-        "the data dir {} is in use by another running careflow (careflow up); stop it or use another --data-dir "
-        "(the topic commands work on a stopped instance for now)",
+        "the data dir {} is in use by another running careflow; stop it or use another --data-dir (beside a "
+        "careflow up whose Kafka listener is on, the topic commands and careflow sql use that listener)",
         config.str("data_dir")));
   }
   return opened;
@@ -63,10 +64,42 @@ kafka::KafkaOptions kafka_options(const Config& config) {
   return o;
 }
 
+namespace {
+
+// A command beside a running `careflow up`: the same topics through up's Kafka listener, with the
+// listener's SASL credentials when it has them (the same configuration names them).
+Result<std::unique_ptr<log::Topics>> open_through_listener(const Config& config, const std::string& bootstrap,
+                                                           const Status& held) {
+  kafka::KafkaOptions options = kafka_options(config);
+  options.bootstrap_servers = bootstrap;
+  options.ssl_ca_location.clear();
+  options.transactional_id.clear();
+  const bool sasl = !config.str("kafka_listener.sasl_username").empty();
+  options.security_protocol = sasl ? "sasl_plaintext" : "plaintext";
+  options.sasl_mechanism = "PLAIN";
+  options.sasl_username = config.str("kafka_listener.sasl_username");
+  options.sasl_password = config.str("kafka_listener.sasl_password");
+  log_info("log", "careflow up holds the data dir: using its Kafka listener", {{"bootstrap", bootstrap}});
+  auto opened = kafka::open_kafka_topics(options);
+  if (!opened) {
+    return Status::failed_precondition(fmt::format("{}; its Kafka listener at {} did not answer: {}", held.message(),
+                                                   bootstrap, opened.status().message()));
+  }
+  return opened;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<log::Topics>> open_log(const Config& config, bool background_maintenance) {
   if (config.str("log.backend") != "kafka") {
-    CF_ASSIGN_OR_RETURN(auto embedded, open_embedded_log(config, background_maintenance));
-    return std::unique_ptr<log::Topics>(std::move(embedded));
+    auto embedded = open_embedded_log(config, background_maintenance);
+    if (embedded) return std::unique_ptr<log::Topics>(std::move(*embedded));
+    if (!background_maintenance && embedded.status().code() == StatusCode::kFailedPrecondition) {
+      if (auto bootstrap = read_running_listener(config.str("data_dir"))) {
+        return open_through_listener(config, *bootstrap, embedded.status());
+      }
+    }
+    return embedded.status();
   }
   if (config.str("kafka.bootstrap_servers").empty()) {
     return Status::invalid_argument(

@@ -16,7 +16,9 @@ Result<std::unique_ptr<log::EmbeddedLog>> open_embedded_log(const Config& config
 // The kafka.* keys as client options.
 kafka::KafkaOptions kafka_options(const Config& config);
 // The log log.backend names: the embedded one, or Kafka (an error naming kafka.bootstrap_servers
-// when it is unset or no broker answers within kafka.timeout_ms).
+// when it is unset or no broker answers within kafka.timeout_ms). A command (no background
+// maintenance) on a data dir whose `careflow up` runs gets the same topics through up's Kafka
+// listener (app/running_listener.h).
 Result<std::unique_ptr<log::Topics>> open_log(const Config& config, bool background_maintenance);
 // Where the topics live, for banners: "<absolute data_dir>/log (embedded)" or "Kafka at <servers>".
 std::string log_location(const Config& config);

@@ -14,6 +14,7 @@
 #include "api/system_routes.h"
 #include "app/open_log.h"
 #include "app/open_registry.h"
+#include "app/running_listener.h"
 #include "cdc/capture_report.h"
 #include "common/listener_limits.h"
 #include "common/logging.h"
@@ -278,6 +279,12 @@ Status Services::start_kafka_listener(const Config& config) {
   options.topic_defaults = default_topic_config(config);
   kafka_listener_ = std::make_unique<broker::KafkaListener>(options, *log_);
   Status started = kafka_listener_->start();
+  if (started) {
+    // Not fatal: without the file, commands beside `up` say the data dir is in use, as before.
+    if (Status written = write_running_listener(data_dir_, kafka_listener_->bootstrap()); !written) {
+      log_warn("broker", "commands beside careflow up will not find its Kafka listener", {{"error", written.to_string()}});
+    }
+  }
   if (!started) {
     kafka_listener_.reset();
     return started.with_context(fmt::format("kafka_listener.host {}, kafka_listener.port {} (0 = any free port; "
@@ -303,6 +310,7 @@ Status Services::open_device_records(const Config& config) {
 }
 
 Services::~Services() {
+  if (kafka_listener_) remove_running_listener(data_dir_);
   kafka_listener_.reset();  // first: its clients read and write the log everything else uses
   if (simulator_) simulator_->stop();
   hub_.reset();  // ends the event streams while the server still runs
