@@ -63,7 +63,7 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       return op;
     }
     case PlanKind::kChangelogNormalize: {
-      Operator* op = add(make_changelog_normalize(n.partition_keys));
+      Operator* op = add(make_changelog_normalize(n.partition_keys, !n.drops_update_before));
       input(0, op, 0);
       return op;
     }
@@ -123,6 +123,17 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
     }
     case PlanKind::kWindowAggregate: {
       Operator* op = add(make_window_aggregate(n));
+      input(0, op, 0);
+      return op;
+    }
+    case PlanKind::kTemporalJoin: {
+      Operator* op = add(make_temporal_row_time_join(n));
+      input(0, op, 0);
+      input(1, op, 1);
+      return op;
+    }
+    case PlanKind::kDropUpdateBefore: {
+      Operator* op = add(make_drop_update_before());
       input(0, op, 0);
       return op;
     }
