@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/clock.h"
+#include "exec/connectors/connector.h"
 #include "exec/evaluator.h"
 
 namespace careflow::exec {
@@ -132,6 +133,18 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       input(1, op, 1);
       return op;
     }
+    case PlanKind::kLookupJoin: {
+      Result<std::unique_ptr<LookupSource>> source = make_lookup_source(*n.table, n.right_keys);
+      if (!source) {
+        if (build_error_.is_ok()) build_error_ = source.status();
+        Operator* op = add(std::make_unique<Identity>());
+        input(0, op, 0);
+        return op;
+      }
+      Operator* op = add(make_lookup_join(n, std::move(*source)));
+      input(0, op, 0);
+      return op;
+    }
     case PlanKind::kDropUpdateBefore: {
       Operator* op = add(make_drop_update_before());
       input(0, op, 0);
@@ -158,6 +171,8 @@ Result<std::unique_ptr<Job>> Job::build(const sql::PlanPtr& root, const sql::Ses
   job->ctx_.time_zone = options.time_zone;
   job->ctx_.now_micros = wall_clock_ms() * 1000;
   Operator* top = job->build_node(root);
+  // A lookup source whose options make no sense (the operators are built; the job is not).
+  if (!job->build_error_.is_ok()) return job->build_error_;
   auto collector = std::make_unique<CollectSink>();
   job->collector_ = collector.get();
   top->connect(job->add(std::move(collector)), 0);

@@ -105,6 +105,26 @@ std::string describe_temporal_join(const PlanNode& n) {
                      n.join_type == JoinType::kLeft ? "LeftOuterJoin" : "InnerJoin", join(conjuncts), join(select));
 }
 
+// As Flink prints it: LookupJoin(table=[customers], joinType=[InnerJoin], lookup=[id=customer_id],
+// [where=[...], ]select=[...]).
+std::string describe_lookup_join(const PlanNode& n) {
+  const PlanNode& left = *n.inputs[0];
+  std::vector<std::string> all = unique_names(n.field_names());
+  const size_t nl = left.schema.size();
+  std::vector<std::string> lookup;
+  for (size_t i = 0; i < n.left_keys.size(); ++i) {
+    lookup.push_back(n.table->columns[static_cast<size_t>(n.right_keys[i])].name + "=" +
+                     all[static_cast<size_t>(n.left_keys[i])]);
+  }
+  std::vector<std::string> select;
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (i >= nl || left.schema[i].name != "$rowtime") select.push_back(all[i]);
+  }
+  std::string where = n.condition ? ", where=[" + describe_bound(*n.condition, all) + "]" : "";
+  return fmt::format("LookupJoin(table=[{}], joinType=[{}], lookup=[{}]{}, select=[{}])", n.table->name,
+                     n.join_type == JoinType::kLeft ? "LeftOuterJoin" : "InnerJoin", join(lookup), where, join(select));
+}
+
 std::string describe(const PlanNode& n) {
   const PlanNode* in = n.inputs.empty() ? nullptr : n.inputs[0].get();
   std::vector<std::string> in_names = in ? in->field_names() : std::vector<std::string>{};
@@ -205,6 +225,7 @@ std::string describe(const PlanNode& n) {
     }
     case PlanKind::kTemporalJoin: return describe_temporal_join(n);
     case PlanKind::kDropUpdateBefore: return "DropUpdateBefore";
+    case PlanKind::kLookupJoin: return describe_lookup_join(n);
   }
   return "?";
 }

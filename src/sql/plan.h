@@ -70,6 +70,7 @@ enum class PlanKind {
   kWindowTableFunction, // TABLE(TUMBLE|HOP|CUMULATE(...)) alone: each row once per window it falls in
   kWindowAggregate,     // GROUP BY window_start, window_end over a window table function (slicing)
   kTemporalJoin,        // JOIN versioned FOR SYSTEM_TIME AS OF left.rowtime: the version valid at the row's time
+  kLookupJoin,          // JOIN lookup_table FOR SYSTEM_TIME AS OF left.proctime: rows looked up by key
   kDropUpdateBefore,    // drops -U rows: an input that must give updates as +U only (Flink's ONLY_UPDATE_AFTER)
 };
 
@@ -143,6 +144,9 @@ struct PlanNode {
   // and versioned_key (the versioned side's primary key, for EXPLAIN).
   int right_rowtime_index = -1;
   std::vector<int> versioned_key;
+  // kLookupJoin: `table` is the looked-up table, its columns the right half of the schema;
+  // left_keys / right_keys pair left columns with the table's columns to look up by (a NULL key
+  // finds nothing); condition is the rest, over left then table columns.
 
   std::vector<std::string> field_names() const;
   bool updates() const { return !insert_only; }

@@ -99,6 +99,8 @@ class QueryPlanner {
   Planned join(const TableRef& ref);
   // planner_temporal_join.cc: `ref` is a JOIN whose right side is FOR SYSTEM_TIME AS OF.
   Planned temporal_join(Planned left, const TableRef& ref);
+  // planner_lookup_join.cc: the same against a lookup table (`def`), FOR SYSTEM_TIME AS OF a proctime.
+  Planned lookup_join(Planned left, const TableRef& ref, const TableDef& def);
   Planned correlate(Planned left, const TableRef& unnest, bool left_outer, const Expr* on);
   // planner_window.cc
   Planned window_table_function(const TableRef& ref);

@@ -285,6 +285,11 @@ QueryPlanner::Planned QueryPlanner::table(const TableRef& ref, bool versioned) {
   }
   const TableDef* def = catalog_.table(name);
   if (!def) plan_fail(ref.pos, catalog_.not_found(name).message());
+  if (options_.is_lookup_table && options_.is_lookup_table(*def)) {
+    plan_fail(ref.pos, fmt::format("table '{}' is read by lookups only ('connector' = '{}'): join it FOR SYSTEM_TIME "
+                                   "AS OF a PROCTIME() column of another table (scanning it is not supported yet)",
+                                   name, def->option("connector") ? *def->option("connector") : ""));
+  }
   auto table_def = std::make_shared<const TableDef>(*def);
   // Bind computed columns over the table's other columns.
   Scope scope;

@@ -73,7 +73,8 @@ void infer_changelog(PlanNode& n) {
     case PlanKind::kWindowTableFunction:
     case PlanKind::kWindowAggregate: n.insert_only = true; break;
     // Each left row is joined once, with the version valid at its time, keeping its kind.
-    case PlanKind::kTemporalJoin: n.insert_only = n.inputs[0]->insert_only; break;
+    case PlanKind::kTemporalJoin:
+    case PlanKind::kLookupJoin: n.insert_only = n.inputs[0]->insert_only; break;
     case PlanKind::kDropUpdateBefore:
       n.insert_only = n.inputs[0]->insert_only;
       n.drops_update_before = true;

@@ -68,7 +68,9 @@ QueryPlanner::Planned QueryPlanner::temporal_join(Planned left, const TableRef& 
               "FOR SYSTEM_TIME AS OF takes a time attribute of the left table as it is (its WATERMARK column or a "
               "PROCTIME() column), not an expression or another column");
   }
-  if (period->type.time_attribute == TimeAttribute::kProctime) {
+  const TableDef* def = catalog_.table(name);
+  const bool lookup = def && options_.is_lookup_table && options_.is_lookup_table(*def);
+  if (period->type.time_attribute == TimeAttribute::kProctime && !lookup) {
     plan_fail(right_ref.pos, fmt::format("a processing-time temporal join against '{}' is not supported (neither is "
                                          "it in Flink: FLINK-19830); join a lookup table ('connector' = 'jdbc') or "
                                          "join FOR SYSTEM_TIME AS OF the left table's rowtime attribute",
@@ -80,6 +82,15 @@ QueryPlanner::Planned QueryPlanner::temporal_join(Planned left, const TableRef& 
                                    kNames[static_cast<int>(ref.join_type)]));
   }
   if (!ref.on) plan_fail(ref.pos, "a temporal join needs an ON condition with the versioned table's key");
+  if (lookup) {
+    if (period->type.time_attribute != TimeAttribute::kProctime) {
+      plan_fail(right_ref.system_time->pos, fmt::format("'{}' is a lookup table: join it FOR SYSTEM_TIME AS OF a "
+                                                        "PROCTIME() column of the left table (an event-time temporal "
+                                                        "join needs a versioned table)",
+                                                        name));
+    }
+    return lookup_join(std::move(left), ref, *def);
+  }
   Planned right = table(right_ref, /*versioned=*/true);
   // A versioned view's ROW_NUMBER becomes a Deduplicate only once its filter is applied.
   right.node = apply_rank_rules(right.node);
