@@ -3,6 +3,8 @@
 // LookupJoin. Each left row, as it arrives, is joined with the rows the table holds for its key at
 // that moment; nothing is kept of the table, so later changes there do not change earlier results.
 // source: flink-table-planner CommonPhysicalLookupJoin, LookupJoinUtil; the joins page of Flink's docs
+#include <algorithm>
+
 #include "sql/planner_impl.h"
 
 namespace careflow::sql {
@@ -27,6 +29,25 @@ QueryPlanner::Planned QueryPlanner::lookup_join(Planned left, const TableRef& re
   std::vector<int> left_keys, right_keys;
   std::vector<BoundExprPtr> residual;
   split_join_condition(condition, nl, &left_keys, &right_keys, &residual);
+  // `left expression = table column` with an implicit cast between them: Flink wants the types
+  // equal, the left side cast by the query.
+  for (const BoundExprPtr& p : residual) {
+    if (p->kind != BoundKind::kCompare || p->op != "=") continue;
+    for (int side = 0; side < 2; ++side) {
+      const BoundExpr* column = p->args[static_cast<size_t>(side)].get();
+      while (column->kind == BoundKind::kCast) column = column->args[0].get();
+      std::vector<int> other;
+      collect_input_refs(*p->args[static_cast<size_t>(1 - side)], &other);
+      const bool other_is_left = !other.empty() && std::all_of(other.begin(), other.end(), [&](int r) { return r < nl; });
+      if (column->kind == BoundKind::kInputRef && column->index >= nl && other_is_left &&
+          p->args[static_cast<size_t>(side)].get() != column) {
+        plan_fail(ref.on->pos, fmt::format("a lookup join compares keys of the same type (as Flink requires); '{}' "
+                                           "is {}: CAST the left side to it",
+                                           scope.columns[static_cast<size_t>(column->index)].name,
+                                           type_name(column->type)));
+      }
+    }
+  }
   if (left_keys.empty()) {
     plan_fail(ref.on->pos, fmt::format("a lookup join needs an equality between a left column and a column of '{}' "
                                        "to look rows up by",

@@ -4,7 +4,7 @@
 // its identifier. Each connector is one file of this folder that registers itself
 // (CF_REGISTER_CONNECTOR, below); the job runner and the session ask the registry and never name
 // one. Today: the topics of the log (no connector, 'kafka', 'upsert-kafka'), files
-// ('filesystem') and a generator ('datagen'); how records hold rows is the formats' business
+// ('filesystem'), a generator ('datagen') and PostgreSQL tables looked up by key ('jdbc'); how records hold rows is the formats' business
 // (exec/formats/record_format.h).
 
 #include <functional>

@@ -11,10 +11,11 @@
 //
 // Columns are checked once, at the first lookup, against the JDBC connector's PostgreSQL type
 // mapping: SMALLINT int2, INT int4, BIGINT int8, FLOAT float4, DOUBLE float8, DECIMAL numeric,
-// BOOLEAN bool, DATE date, TIME time, TIMESTAMP timestamp, TIMESTAMP_LTZ timestamptz, BYTES bytea,
-// STRING any text type (and any other type, as its text, as the JDBC driver's toString gives it).
-// A column declared otherwise fails the job naming it, as Flink's row converter fails on its
-// first row. The session runs in UTC, so timestamptz values read as instants.
+// BOOLEAN bool, DATE date, TIME time, TIMESTAMP timestamp or timestamptz (its UTC time: the
+// session runs in UTC), BYTES bytea, STRING any text type (and any other type, as its text, as the
+// JDBC driver's toString gives it). A column declared otherwise fails the job naming it, as
+// Flink's row converter fails on its first row. TIMESTAMP_LTZ, ARRAY, MAP and ROW columns are
+// refused when the job is built (Flink's PostgreSQL dialect: "Unsupported type: TIMESTAMP_LTZ").
 #include <fmt/format.h>
 
 #include <chrono>
@@ -91,8 +92,8 @@ std::vector<uint32_t> source_types(const DataType& type) {
     case TypeId::kBoolean: return {kBool};
     case TypeId::kDate: return {kDate};
     case TypeId::kTime: return {kTime};
-    case TypeId::kTimestamp: return {kTimestamp};
-    case TypeId::kTimestampLtz: return {kTimestamptz};
+    // timestamptz as the instant's UTC time (Flink: as the JVM's time zone shows it; UTC here).
+    case TypeId::kTimestamp: return {kTimestamp, kTimestamptz};
     case TypeId::kVarBinary:
     case TypeId::kBinary: return {kBytea};
     case TypeId::kVarChar:
@@ -133,12 +134,12 @@ Result<Value> read_value(const std::string& text, const DataType& type) {
       }
       return Value::bytes(std::move(bytes));
     }
-    case TypeId::kTimestampLtz: {
-      // "2024-01-01 12:00:00.123+00" in the session's UTC: the instant, as a TIMESTAMP in UTC.
-      std::string local = text;
-      if (local.size() > 3 && (local.ends_with("+00") || local.ends_with("-00"))) local.resize(local.size() - 3);
-      DataType as_timestamp = DataType::timestamp(type.precision);
-      return values::parse_value(local, as_timestamp);
+    case TypeId::kTimestamp: {
+      // A timestamptz reads "2024-01-01 12:00:00.123+00" in the session's UTC: its UTC time.
+      if (text.size() > 3 && (text.ends_with("+00") || text.ends_with("-00"))) {
+        return values::parse_value(std::string_view(text).substr(0, text.size() - 3), type);
+      }
+      return values::parse_value(text, type);
     }
     default: return values::parse_value(text, type);
   }
@@ -154,7 +155,6 @@ std::string parameter_text(const Value& v, const DataType& type) {
       for (unsigned char c : v.as_bytes()) out += fmt::format("{:02x}", c);
       return out;
     }
-    case TypeId::kTimestampLtz: return values::format_value(v, DataType::timestamp(type.precision)) + "+00";
     default: return values::format_value(v, type);
   }
 }
@@ -189,6 +189,10 @@ Result<JdbcOptions> jdbc_options(const sql::TableDef& table) {
   }
   if (!plain_identifier(*name)) {
     return Status::invalid_argument(fmt::format("table '{}': 'table-name' = '{}' is not a plain table name", table.name, *name));
+  }
+  // Flink's factory: "Either all or none of the following options should be provided".
+  if (!table.option("username") != !table.option("password")) {
+    return Status::invalid_argument(fmt::format("table '{}': give both 'username' and 'password' or neither", table.name));
   }
   std::string userinfo;
   if (const std::string* user = table.option("username")) {

@@ -3,7 +3,12 @@
 // every mapped type read back, LEFT joins padding what is missing, keys as parameters (a key that
 // looks like SQL is only a value), the PARTIAL cache serving rows PostgreSQL has since changed
 // (and no cache reading them fresh), a declared type the mapping refuses, and an unreachable server.
+// The rows the first two tests expect are Apache Flink 1.20.4's with flink-connector-jdbc
+// 3.3.0-1.20 over the same table (tests/interop/flink/lookup/run prints and checks them).
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
 
 #include "exec/session.h"
 #include "store/local_postgres.h"
@@ -25,28 +30,24 @@ class JdbcLookupTest : public store::testing::PostgresTest {
     auto conn = store::PgConnection::connect(pg_->conninfo());
     ASSERT_TRUE(conn.is_ok()) << conn.status().to_string();
     db_ = std::move(*conn);
-    ASSERT_TRUE(db_->exec_script(
-                       "CREATE TABLE prescriptions (id text PRIMARY KEY, device_id text, target numeric(10, 2), "
-                       "dose integer, small smallint, big bigint, ratio double precision, f real, active boolean, "
-                       "valid_from timestamp(3), day date, at time(0), changed timestamptz, raw bytea, notes varchar(40));"
-                       "INSERT INTO prescriptions VALUES "
-                       "('RX-1', 'DEV-P001', 120.50, 5, 1, 9000000000, 0.25, 1.5, true, '2024-01-01 08:00:00.123', "
-                       "'2024-01-01', '08:30:00', '2024-01-01 09:00:00+02', '\\x0aff', 'it''s fine'),"
-                       "('RX-2', 'DEV-P002', 80.00, 3, 2, -1, 1e-4, 2, false, '2024-02-01 00:00:00', '2024-02-01', "
-                       "'23:59:59', '2024-02-01 00:00:00+00', '\\x', NULL),"
-                       "('RX-3', 'DEV-P002', 82.00, 4, 3, 0, 0, 0, true, NULL, NULL, NULL, NULL, NULL, 'second');")
-                    .is_ok());
+    // The same table Flink's check reads (tests/interop/flink/lookup/run).
+    std::ifstream data(std::string(CAREFLOW_SOURCE_DIR) + "/tests/interop/flink/lookup/prescriptions.sql");
+    ASSERT_TRUE(data) << "tests/interop/flink/lookup/prescriptions.sql";
+    std::stringstream text;
+    text << data.rdbuf();
+    Status loaded = db_->exec_script(text.str());
+    ASSERT_TRUE(loaded.is_ok()) << loaded.message();
     run("CREATE TABLE readings (device_id STRING, val DOUBLE, proc AS PROCTIME())");
   }
 
   std::string jdbc_table(const std::string& name, const std::string& extra_options, const std::string& columns = "") {
     return "CREATE TABLE " + name + " (" +
            (columns.empty() ? "id STRING, device_id STRING, target DECIMAL(10, 2), dose INT, small SMALLINT, big BIGINT, "
-                              "ratio DOUBLE, f FLOAT, active BOOLEAN, valid_from TIMESTAMP(3), day DATE, at TIME(0), "
-                              "changed TIMESTAMP_LTZ(3), raw BYTES, notes STRING"
+                              "ratio DOUBLE, f FLOAT, active BOOLEAN, valid_from TIMESTAMP(3), start_day DATE, dose_time TIME(0), "
+                              "changed TIMESTAMP(3), payload BYTES, notes STRING"
                             : columns) +
            ") WITH ('connector' = 'jdbc', 'url' = 'jdbc:postgresql://127.0.0.1:" + std::to_string(pg_->port()) +
-           "/careflow', 'table-name' = 'prescriptions', 'username' = 'careflow'" + extra_options + ")";
+           "/careflow', 'table-name' = 'prescriptions', 'username' = 'careflow', 'password' = 'trusted'" + extra_options + ")";
   }
 
   void run(const std::string& sql) {
@@ -82,7 +83,7 @@ class JdbcLookupTest : public store::testing::PostgresTest {
 TEST_F(JdbcLookupTest, JoinsEachReadingWithTheRowsOfItsKeyAndReadsEveryMappedType) {
   run(jdbc_table("rx", ""));
   auto j = job("SELECT r.device_id, x.id, x.target, x.dose, x.small, x.big, x.ratio, x.f, x.active, x.valid_from, "
-               "x.day, x.at, x.changed, x.raw, x.notes FROM readings AS r JOIN rx FOR SYSTEM_TIME AS OF r.proc AS x "
+               "x.start_day, x.dose_time, x.changed, x.payload, x.notes FROM readings AS r JOIN rx FOR SYSTEM_TIME AS OF r.proc AS x "
                "ON r.device_id = x.device_id");
   ASSERT_TRUE(j);
   EXPECT_EQ(feed(*j, {"DEV-P001", "DEV-P009", "DEV-P002", "NULL"}),
@@ -161,6 +162,20 @@ TEST_F(JdbcLookupTest, OptionsThatMakeNoSenseFailWhenTheJobIsBuilt) {
   r = session_.execute_script("SELECT x.id FROM readings AS r JOIN odd FOR SYSTEM_TIME AS OF r.proc AS x ON r.device_id = x.id");
   ASSERT_FALSE(r.is_ok());
   EXPECT_NE(r.status().message().find("unsupported option 'lookup.caching'"), std::string::npos) << r.status().message();
+  run("CREATE TABLE instants (id STRING, changed TIMESTAMP_LTZ(3)) WITH ('connector' = 'jdbc', 'url' = "
+      "'jdbc:postgresql://localhost/db', 'table-name' = 'rx')");
+  r = session_.execute_script(
+      "SELECT x.id FROM readings AS r JOIN instants FOR SYSTEM_TIME AS OF r.proc AS x ON r.device_id = x.id");
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_NE(r.status().message().find("column 'changed' is TIMESTAMP_LTZ(3), which careflow's 'jdbc' connector does not read"),
+            std::string::npos)
+      << r.status().message();
+  run("CREATE TABLE half (id STRING) WITH ('connector' = 'jdbc', 'url' = 'jdbc:postgresql://localhost/db', "
+      "'table-name' = 'rx', 'username' = 'me')");
+  r = session_.execute_script("SELECT x.id FROM readings AS r JOIN half FOR SYSTEM_TIME AS OF r.proc AS x ON r.device_id = x.id");
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_NE(r.status().message().find("give both 'username' and 'password' or neither"), std::string::npos)
+      << r.status().message();
   run("CREATE TABLE sneaky (id STRING) WITH ('connector' = 'jdbc', 'url' = 'jdbc:postgresql://localhost/db', "
       "'table-name' = 'rx; DROP TABLE rx')");
   r = session_.execute_script("SELECT x.id FROM readings AS r JOIN sneaky FOR SYSTEM_TIME AS OF r.proc AS x ON r.device_id = x.id");
