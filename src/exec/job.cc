@@ -12,16 +12,6 @@ namespace careflow::exec {
 
 namespace {
 
-// An upsert table whose key is the query's upsert key receives no -U: the +U that follows
-// replaces the row by key. When the keys differ, Flink 1.20 sends the -U rows too (observed,
-// tests/interop/flink/examples/09), and so does careflow.
-class UpsertSinkFilter : public Operator {
- public:
-  void process(int, Row& row) override {
-    if (row.kind != RowKind::kUpdateBefore) emit(std::move(row));
-  }
-};
-
 class Identity : public Operator {
  public:
   void process(int, Row& row) override { emit(std::move(row)); }
@@ -156,8 +146,10 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       std::sort(query_key.begin(), query_key.end());
       bool drop_update_before = n.table->changelog_mode() == sql::ChangelogMode::kUpsert && !sink_key.empty() &&
                                 sink_key == query_key;
-      Operator* op = add(drop_update_before ? OperatorPtr(std::make_unique<UpsertSinkFilter>())
-                                            : OperatorPtr(std::make_unique<Identity>()));
+      // An upsert table whose key is the query's upsert key receives no -U: the +U that follows
+      // replaces the row by key. When the keys differ, Flink 1.20 sends the -U rows too (observed,
+      // tests/interop/flink/examples/09), and so does careflow.
+      Operator* op = add(drop_update_before ? make_drop_update_before() : OperatorPtr(std::make_unique<Identity>()));
       input(0, op, 0);
       return op;
     }

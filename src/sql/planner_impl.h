@@ -97,6 +97,13 @@ class QueryPlanner {
   // `versioned`: the right side of a temporal join, where FOR SYSTEM_TIME AS OF belongs.
   Planned table(const TableRef& ref, bool versioned = false);
   Planned join(const TableRef& ref);
+  // An ON condition over `scope` (the left input's `left_width` columns, then the right's), bound,
+  // checked to be BOOLEAN and split into equi keys and the rest (planner_temporal_join.cc).
+  struct JoinCondition {
+    std::vector<int> left_keys, right_keys;
+    std::vector<BoundExprPtr> residual;
+  };
+  JoinCondition bind_join_condition(const Expr& on, const Scope& scope, int left_width);
   // planner_temporal_join.cc: `ref` is a JOIN whose right side is FOR SYSTEM_TIME AS OF.
   Planned temporal_join(Planned left, const TableRef& ref);
   // planner_lookup_join.cc: the same against a lookup table (`def`), FOR SYSTEM_TIME AS OF a proctime.

@@ -22,13 +22,7 @@ QueryPlanner::Planned QueryPlanner::lookup_join(Planned left, const TableRef& re
   Scope scope = left.scope;
   const int nl = static_cast<int>(left.scope.columns.size());
   for (const TableColumn& c : def.columns) scope.columns.push_back({qualifier, c.name, c.type});
-  BoundExprPtr condition = bind(*ref.on, scope);
-  if (condition->type.id != TypeId::kBoolean) {
-    plan_fail(ref.on->pos, fmt::format("join condition must be BOOLEAN, got {}", type_name(condition->type)));
-  }
-  std::vector<int> left_keys, right_keys;
-  std::vector<BoundExprPtr> residual;
-  split_join_condition(condition, nl, &left_keys, &right_keys, &residual);
+  auto [left_keys, right_keys, residual] = bind_join_condition(*ref.on, scope, nl);
   // `left expression = table column` with an implicit cast between them: Flink wants the types
   // equal, the left side cast by the query.
   for (const BoundExprPtr& p : residual) {

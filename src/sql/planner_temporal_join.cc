@@ -58,6 +58,16 @@ std::string table_name(const TableRef& ref) {
 
 }  // namespace
 
+QueryPlanner::JoinCondition QueryPlanner::bind_join_condition(const Expr& on, const Scope& scope, int left_width) {
+  BoundExprPtr condition = bind(on, scope);
+  if (condition->type.id != TypeId::kBoolean) {
+    plan_fail(on.pos, fmt::format("join condition must be BOOLEAN, got {}", type_name(condition->type)));
+  }
+  JoinCondition out;
+  split_join_condition(condition, left_width, &out.left_keys, &out.right_keys, &out.residual);
+  return out;
+}
+
 QueryPlanner::Planned QueryPlanner::temporal_join(Planned left, const TableRef& ref) {
   const TableRef& right_ref = *ref.right;
   const std::string name = table_name(right_ref);
@@ -117,13 +127,7 @@ QueryPlanner::Planned QueryPlanner::temporal_join(Planned left, const TableRef& 
 
   Scope scope = left.scope;
   for (const ScopeColumn& c : right.scope.columns) scope.columns.push_back(c);
-  BoundExprPtr condition = bind(*ref.on, scope);
-  if (condition->type.id != TypeId::kBoolean) {
-    plan_fail(ref.on->pos, fmt::format("join condition must be BOOLEAN, got {}", type_name(condition->type)));
-  }
-  std::vector<int> left_keys, right_keys;
-  std::vector<BoundExprPtr> residual;
-  split_join_condition(condition, nl, &left_keys, &right_keys, &residual);
+  auto [left_keys, right_keys, residual] = bind_join_condition(*ref.on, scope, nl);
   if (left_keys.empty()) {
     plan_fail(ref.on->pos, "a temporal join needs an equality between a left column and the versioned table's key");
   }

@@ -20,13 +20,11 @@ namespace {
 
 using values::Value;
 
-class JdbcLookupTest : public store::testing::PostgresTest {
+class JdbcLookupTest : public store::testing::RunningPostgresTest {
  protected:
   void SetUp() override {
-    PostgresTest::SetUp();
-    auto pg = store::LocalPostgres::start(options_);
-    ASSERT_TRUE(pg.is_ok()) << pg.status().to_string();
-    pg_ = std::move(*pg);
+    RunningPostgresTest::SetUp();
+    if (HasFatalFailure()) return;
     auto conn = store::PgConnection::connect(pg_->conninfo());
     ASSERT_TRUE(conn.is_ok()) << conn.status().to_string();
     db_ = std::move(*conn);
@@ -75,7 +73,6 @@ class JdbcLookupTest : public store::testing::PostgresTest {
     return out;
   }
 
-  std::unique_ptr<store::LocalPostgres> pg_;
   std::unique_ptr<store::PgConnection> db_;
   Session session_;
 };

@@ -21,6 +21,16 @@ class CountingSource : public LookupSource {
   int64_t version = 1;
 };
 
+LookupCacheOptions cache(std::optional<int64_t> max_rows, std::optional<int64_t> after_write = {},
+                         std::optional<int64_t> after_access = {}) {
+  LookupCacheOptions o;
+  o.enabled = true;
+  o.max_rows = max_rows;
+  o.expire_after_write_ms = after_write;
+  o.expire_after_access_ms = after_access;
+  return o;
+}
+
 struct Fixture {
   explicit Fixture(LookupCacheOptions options) {
     auto fake = std::make_unique<CountingSource>();
@@ -38,10 +48,7 @@ struct Fixture {
 };
 
 TEST(LookupCache, KeepsAtMostMaxRowsKeysDroppingTheLeastRecentlyUsed) {
-  LookupCacheOptions o;
-  o.enabled = true;
-  o.max_rows = 2;
-  Fixture f(o);
+  Fixture f(cache(2));
   f.value_of(1);
   f.value_of(2);
   f.value_of(1);  // hit: 1 is now the most recent
@@ -54,10 +61,7 @@ TEST(LookupCache, KeepsAtMostMaxRowsKeysDroppingTheLeastRecentlyUsed) {
 }
 
 TEST(LookupCache, ExpiresAfterWriteAndAfterAccess) {
-  LookupCacheOptions o;
-  o.enabled = true;
-  o.expire_after_write_ms = 1000;
-  Fixture f(o);
+  Fixture f(cache({}, 1000));
   EXPECT_EQ(f.value_of(7), 1);
   f.source->version = 2;
   f.now = 999;
@@ -65,10 +69,7 @@ TEST(LookupCache, ExpiresAfterWriteAndAfterAccess) {
   f.now = 1000;
   EXPECT_EQ(f.value_of(7), 2);  // expired: read again
 
-  LookupCacheOptions a;
-  a.enabled = true;
-  a.expire_after_access_ms = 100;
-  Fixture g(a);
+  Fixture g(cache({}, {}, 100));
   g.value_of(7);
   for (g.now = 50; g.now < 1000; g.now += 50) g.value_of(7);  // read often enough: never expires
   EXPECT_EQ(g.source->calls, 1);
@@ -78,9 +79,7 @@ TEST(LookupCache, ExpiresAfterWriteAndAfterAccess) {
 }
 
 TEST(LookupCache, CachesMissingKeysUnlessTold) {
-  LookupCacheOptions o;
-  o.enabled = true;
-  o.max_rows = 10;
+  LookupCacheOptions o = cache(10);
   Fixture cached(o);
   cached.value_of(-1);
   cached.value_of(-1);
