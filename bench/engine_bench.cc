@@ -228,6 +228,40 @@ Query event_time_window(const char* name, const char* title, const std::string& 
   return q;
 }
 
+// 8. Event-time temporal join: orders (append) joined with the rate valid at each order's time
+//    from an upsert table of 1k currencies, both with a watermark 1 s behind; orders about in
+//    order (one a millisecond of event time, up to 500 ms out of order), a block of 1,000 orders
+//    then 20 rate changes stamped with the current time.
+Query temporal_join(size_t rows) {
+  Query q{"temporal_join", "event-time temporal join, orders x versioned rates (1k keys)",
+          "CREATE TABLE o (id BIGINT, cur INT, amount BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND);"
+          "CREATE TABLE r (cur INT, rate BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND, "
+          "PRIMARY KEY (cur) NOT ENFORCED)",
+          "SELECT o.id, o.amount * r.rate AS converted, o.ts FROM o JOIN r FOR SYSTEM_TIME AS OF o.ts ON o.cur = r.cur",
+          {}, 0};
+  constexpr int kCurrencies = 1000;
+  std::mt19937_64 rng(8);
+  const int64_t base = 1'700'000'000'000;
+  for (int c = 0; c < kCurrencies; ++c) {
+    add_row(q.input, "r", Row{RowKind::kInsert, {num(c), num(100 + c % 50), num((base - 60'000) * 1000)}});
+  }
+  for (size_t i = 0; i < rows; ++i) {
+    const int64_t ts = base + static_cast<int64_t>(i) - static_cast<int64_t>(rng() % 500);
+    add_row(q.input, "o",
+            Row{RowKind::kInsert, {num(static_cast<int64_t>(i)), num(static_cast<int64_t>(rng() % kCurrencies)),
+                                   num(static_cast<int64_t>(rng() % 10'000)), num(ts * 1000)}});
+    if (i % 1000 == 999) {
+      for (int u = 0; u < 20; ++u) {
+        add_row(q.input, "r",
+                Row{RowKind::kUpdateAfter, {num(static_cast<int64_t>(rng() % kCurrencies)),
+                                            num(static_cast<int64_t>(50 + rng() % 100)),
+                                            num((base + static_cast<int64_t>(i)) * 1000)}});
+      }
+    }
+  }
+  return q;
+}
+
 std::vector<Query> make_queries(double scale, const std::vector<std::string>& only) {
   auto n = [&](double base) { return static_cast<size_t>(base * scale); };
   std::vector<Query> all;
@@ -253,6 +287,7 @@ std::vector<Query> make_queries(double scale, const std::vector<std::string>& on
                                     "HOP(TABLE w, DESCRIPTOR(ts), INTERVAL '1' SECOND, INTERVAL '1' MINUTE)", 100,
                                     n(2'000'000)));
   }
+  if (want("temporal_join")) all.push_back(temporal_join(n(2'000'000)));
   for (Query& q : all) q.input_rows = count_rows(q.input);
   return all;
 }

@@ -5,21 +5,12 @@
 #include <algorithm>
 
 #include "common/clock.h"
+#include "exec/connectors/connector.h"
 #include "exec/evaluator.h"
 
 namespace careflow::exec {
 
 namespace {
-
-// An upsert table whose key is the query's upsert key receives no -U: the +U that follows
-// replaces the row by key. When the keys differ, Flink 1.20 sends the -U rows too (observed,
-// tests/interop/flink/examples/09), and so does careflow.
-class UpsertSinkFilter : public Operator {
- public:
-  void process(int, Row& row) override {
-    if (row.kind != RowKind::kUpdateBefore) emit(std::move(row));
-  }
-};
 
 class Identity : public Operator {
  public:
@@ -63,7 +54,7 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       return op;
     }
     case PlanKind::kChangelogNormalize: {
-      Operator* op = add(make_changelog_normalize(n.partition_keys));
+      Operator* op = add(make_changelog_normalize(n.partition_keys, !n.drops_update_before));
       input(0, op, 0);
       return op;
     }
@@ -126,14 +117,39 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       input(0, op, 0);
       return op;
     }
+    case PlanKind::kTemporalJoin: {
+      Operator* op = add(make_temporal_row_time_join(n));
+      input(0, op, 0);
+      input(1, op, 1);
+      return op;
+    }
+    case PlanKind::kLookupJoin: {
+      Result<std::unique_ptr<LookupSource>> source = make_lookup_source(*n.table, n.right_keys);
+      if (!source) {
+        if (build_error_.is_ok()) build_error_ = source.status();
+        Operator* op = add(std::make_unique<Identity>());
+        input(0, op, 0);
+        return op;
+      }
+      Operator* op = add(make_lookup_join(n, std::move(*source)));
+      input(0, op, 0);
+      return op;
+    }
+    case PlanKind::kDropUpdateBefore: {
+      Operator* op = add(make_drop_update_before());
+      input(0, op, 0);
+      return op;
+    }
     case PlanKind::kSink: {
       std::vector<int> sink_key = n.sink_key, query_key = n.inputs[0]->upsert_key;
       std::sort(sink_key.begin(), sink_key.end());
       std::sort(query_key.begin(), query_key.end());
       bool drop_update_before = n.table->changelog_mode() == sql::ChangelogMode::kUpsert && !sink_key.empty() &&
                                 sink_key == query_key;
-      Operator* op = add(drop_update_before ? OperatorPtr(std::make_unique<UpsertSinkFilter>())
-                                            : OperatorPtr(std::make_unique<Identity>()));
+      // An upsert table whose key is the query's upsert key receives no -U: the +U that follows
+      // replaces the row by key. When the keys differ, Flink 1.20 sends the -U rows too (observed,
+      // tests/interop/flink/examples/09), and so does careflow.
+      Operator* op = add(drop_update_before ? make_drop_update_before() : OperatorPtr(std::make_unique<Identity>()));
       input(0, op, 0);
       return op;
     }
@@ -147,6 +163,8 @@ Result<std::unique_ptr<Job>> Job::build(const sql::PlanPtr& root, const sql::Ses
   job->ctx_.time_zone = options.time_zone;
   job->ctx_.now_micros = wall_clock_ms() * 1000;
   Operator* top = job->build_node(root);
+  // A lookup source whose options make no sense (the operators are built; the job is not).
+  if (!job->build_error_.is_ok()) return job->build_error_;
   auto collector = std::make_unique<CollectSink>();
   job->collector_ = collector.get();
   top->connect(job->add(std::move(collector)), 0);

@@ -84,6 +84,7 @@ class Job {
   std::vector<sql::PlanField> result_schema_;
   values::EvalContext ctx_;
   Status failure_;
+  Status build_error_;  // the first error making an operator's resources (a lookup source)
 };
 
 }  // namespace careflow::exec

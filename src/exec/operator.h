@@ -92,7 +92,7 @@ class Operator {
   void flush() {
     if (out_.empty()) return;
 #ifndef NDEBUG
-    if (node_ && node_->insert_only) check_insert_only();
+    if (node_ && (node_->insert_only || node_->drops_update_before)) check_kinds();
 #endif
     // Two buffers that keep their capacity: no allocation per batch once warmed up.
     sending_.swap(out_);
@@ -102,9 +102,10 @@ class Operator {
   const values::EvalContext& ctx() const { return *ctx_; }
 
  private:
-  void check_insert_only() const {
+  // Only +I from an insert-only node; no -U from one that gives updates as +U alone.
+  void check_kinds() const {
     for (const Row& row : out_) {
-      if (row.kind == RowKind::kInsert) continue;
+      if (row.kind == RowKind::kInsert || (!node_->insert_only && row.kind != RowKind::kUpdateBefore)) continue;
       std::string line = sql::explain_plan(*node_);
       throw ChangelogViolation{"operator " + line.substr(0, line.find(", changelogMode")) + " emitted a " +
                                std::string(kind_symbol(row.kind)) + " row, but the plan declares changelogMode=[" +

@@ -12,7 +12,10 @@ namespace careflow::exec {
 using sql::Statement;
 using namespace session_results;  // ok(), one(), at(), table_text()
 
-Session::Session() { config_["table.local-time-zone"] = "UTC"; }
+Session::Session() {
+  config_["table.local-time-zone"] = "UTC";
+  options_.is_lookup_table = is_lookup_only;
+}
 
 Result<std::vector<StatementResult>> Session::execute(sql::StatementPtr statement, std::string_view text) {
   // One function per kind of statement: queries and SET here, DDL in session_ddl.cc, SHOW /

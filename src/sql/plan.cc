@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "sql/printer.h"
 
 namespace careflow::sql {
@@ -12,7 +14,10 @@ std::vector<std::string> PlanNode::field_names() const {
   return out;
 }
 
-std::string changelog_kinds(const PlanNode& node) { return node.insert_only ? "I" : "I,UB,UA,D"; }
+std::string changelog_kinds(const PlanNode& node) {
+  if (node.insert_only) return "I";
+  return node.drops_update_before ? "I,UA,D" : "I,UB,UA,D";
+}
 
 namespace {
 
@@ -50,6 +55,74 @@ std::string group_key_name(const PlanNode& input, int key) {
   if (key == kWindowEndKey) return "window_end";
   if (key == kWindowTimeKey) return "window_time";
   return input.schema[static_cast<size_t>(key)].name;
+}
+
+// Calcite's uniquify: a name already taken gets the first free suffix 0, 1, ... (currency0).
+std::vector<std::string> unique_names(const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (const std::string& name : names) {
+    std::string candidate = name;
+    for (int suffix = 0; std::find(out.begin(), out.end(), candidate) != out.end(); ++suffix) {
+      candidate = name + std::to_string(suffix);
+    }
+    out.push_back(candidate);
+  }
+  return out;
+}
+
+// As Flink prints it: TemporalJoin(joinType=[InnerJoin], where=[AND(=(currency, currency0),
+// __TEMPORAL_JOIN_CONDITION(order_time, update_time, __TEMPORAL_JOIN_CONDITION_PRIMARY_KEY(currency0),
+// __TEMPORAL_JOIN_LEFT_KEY(currency), __TEMPORAL_JOIN_RIGHT_KEY(currency0)))], select=[...]).
+std::string describe_temporal_join(const PlanNode& n) {
+  const PlanNode& left = *n.inputs[0];
+  const PlanNode& right = *n.inputs[1];
+  std::vector<std::string> all = left.field_names();
+  for (const PlanField& f : right.schema) all.push_back(f.name);
+  all = unique_names(all);
+  const size_t nl = left.schema.size();
+  auto left_name = [&](int i) { return all[static_cast<size_t>(i)]; };
+  auto right_name = [&](int i) { return all[nl + static_cast<size_t>(i)]; };
+  std::vector<std::string> conjuncts, left_keys, right_keys, primary_key;
+  for (size_t i = 0; i < n.left_keys.size(); ++i) {
+    conjuncts.push_back(fmt::format("=({}, {})", left_name(n.left_keys[i]), right_name(n.right_keys[i])));
+    left_keys.push_back(left_name(n.left_keys[i]));
+    right_keys.push_back(right_name(n.right_keys[i]));
+  }
+  for (int k : n.versioned_key) primary_key.push_back(right_name(k));
+  if (n.condition) conjuncts.push_back(describe_bound(*n.condition, all));
+  conjuncts.push_back(fmt::format("__TEMPORAL_JOIN_CONDITION({}, {}, __TEMPORAL_JOIN_CONDITION_PRIMARY_KEY({}), "
+                                  "__TEMPORAL_JOIN_LEFT_KEY({}), __TEMPORAL_JOIN_RIGHT_KEY({}))",
+                                  left_name(n.rowtime_index), right_name(n.right_rowtime_index), join(primary_key),
+                                  join(left_keys), join(right_keys)));
+  // The fields as Flink lists them: the system column $rowtime only when a query reads it, which
+  // careflow's scans do not track; it is left out.
+  std::vector<std::string> select;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const PlanField& f = i < nl ? left.schema[i] : right.schema[i - nl];
+    if (f.name != "$rowtime") select.push_back(all[i]);
+  }
+  return fmt::format("TemporalJoin(joinType=[{}], where=[AND({})], select=[{}])",
+                     n.join_type == JoinType::kLeft ? "LeftOuterJoin" : "InnerJoin", join(conjuncts), join(select));
+}
+
+// As Flink prints it: LookupJoin(table=[customers], joinType=[InnerJoin], lookup=[id=customer_id],
+// [where=[...], ]select=[...]).
+std::string describe_lookup_join(const PlanNode& n) {
+  const PlanNode& left = *n.inputs[0];
+  std::vector<std::string> all = unique_names(n.field_names());
+  const size_t nl = left.schema.size();
+  std::vector<std::string> lookup;
+  for (size_t i = 0; i < n.left_keys.size(); ++i) {
+    lookup.push_back(n.table->columns[static_cast<size_t>(n.right_keys[i])].name + "=" +
+                     all[static_cast<size_t>(n.left_keys[i])]);
+  }
+  std::vector<std::string> select;
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (i >= nl || left.schema[i].name != "$rowtime") select.push_back(all[i]);
+  }
+  std::string where = n.condition ? ", where=[" + describe_bound(*n.condition, all) + "]" : "";
+  return fmt::format("LookupJoin(table=[{}], joinType=[{}], lookup=[{}]{}, select=[{}])", n.table->name,
+                     n.join_type == JoinType::kLeft ? "LeftOuterJoin" : "InnerJoin", join(lookup), where, join(select));
 }
 
 std::string describe(const PlanNode& n) {
@@ -150,6 +223,9 @@ std::string describe(const PlanNode& n) {
       if (!keys.empty()) out += "groupBy=[" + join(keys) + "], ";
       return out + "window=[" + describe_window(n.window) + "], select=[" + join(select) + "])";
     }
+    case PlanKind::kTemporalJoin: return describe_temporal_join(n);
+    case PlanKind::kDropUpdateBefore: return "DropUpdateBefore";
+    case PlanKind::kLookupJoin: return describe_lookup_join(n);
   }
   return "?";
 }

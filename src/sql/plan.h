@@ -69,6 +69,9 @@ enum class PlanKind {
   kWatermarkAssigner,   // WATERMARK FOR col AS expr: the source's event-time clock
   kWindowTableFunction, // TABLE(TUMBLE|HOP|CUMULATE(...)) alone: each row once per window it falls in
   kWindowAggregate,     // GROUP BY window_start, window_end over a window table function (slicing)
+  kTemporalJoin,        // JOIN versioned FOR SYSTEM_TIME AS OF left.rowtime: the version valid at the row's time
+  kLookupJoin,          // JOIN lookup_table FOR SYSTEM_TIME AS OF left.proctime: rows looked up by key
+  kDropUpdateBefore,    // drops -U rows: an input that must give updates as +U only (Flink's ONLY_UPDATE_AFTER)
 };
 
 struct PlanNode;
@@ -81,6 +84,10 @@ struct PlanNode {
 
   // The changelog this node emits: only +I, or also updates (-U/+U) and deletes (-D).
   bool insert_only = true;
+  // An updating node that gives updates as +U alone, without the -U before them (Flink's
+  // ONLY_UPDATE_AFTER, changelogMode=[I,UA,D]): set where a consumer asks for no -U (the versioned
+  // side of a temporal join), on ChangelogNormalize, Deduplicate and the Calcs between.
+  bool drops_update_before = false;
   // Columns that are unique among the rows currently in the result (Flink's upsert key).
   std::vector<int> upsert_key;
 
@@ -130,6 +137,16 @@ struct PlanNode {
   int rowtime_index = -1;
   BoundExprPtr watermark;
   WindowSpec window;
+
+  // kTemporalJoin: join_type (INNER or LEFT), left_keys / right_keys (NULL keys match each other,
+  // as Flink keys its state), condition (the rest, over left then right columns), rowtime_index
+  // (the left's time attribute, FOR SYSTEM_TIME AS OF), right_rowtime_index (the versions' time)
+  // and versioned_key (the versioned side's primary key, for EXPLAIN).
+  int right_rowtime_index = -1;
+  std::vector<int> versioned_key;
+  // kLookupJoin: `table` is the looked-up table, its columns the right half of the schema;
+  // left_keys / right_keys pair left columns with the table's columns to look up by (a NULL key
+  // finds nothing); condition is the rest, over left then table columns.
 
   std::vector<std::string> field_names() const;
   bool updates() const { return !insert_only; }

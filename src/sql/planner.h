@@ -5,6 +5,7 @@
 // found; did you mean 'pressure'?", and an unsupported construct is an error, never a different
 // result.
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -17,6 +18,10 @@ namespace careflow::sql {
 
 struct SessionOptions {
   std::string time_zone = "UTC";  // 'table.local-time-zone'
+  // Whether a table is read by lookups only (its connector looks rows up by key and cannot be
+  // scanned: 'connector' = 'jdbc'): the right side of a lookup join. The exec layer answers from
+  // its connector registry; without it no table is.
+  std::function<bool(const TableDef&)> is_lookup_table;
 };
 
 class Planner {

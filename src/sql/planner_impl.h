@@ -94,8 +94,20 @@ class QueryPlanner {
   Planned set_operation(const Query& q);
   Planned values(const Query& q);
   Planned from(const TableRef& ref);
-  Planned table(const TableRef& ref);
+  // `versioned`: the right side of a temporal join, where FOR SYSTEM_TIME AS OF belongs.
+  Planned table(const TableRef& ref, bool versioned = false);
   Planned join(const TableRef& ref);
+  // An ON condition over `scope` (the left input's `left_width` columns, then the right's), bound,
+  // checked to be BOOLEAN and split into equi keys and the rest (planner_temporal_join.cc).
+  struct JoinCondition {
+    std::vector<int> left_keys, right_keys;
+    std::vector<BoundExprPtr> residual;
+  };
+  JoinCondition bind_join_condition(const Expr& on, const Scope& scope, int left_width);
+  // planner_temporal_join.cc: `ref` is a JOIN whose right side is FOR SYSTEM_TIME AS OF.
+  Planned temporal_join(Planned left, const TableRef& ref);
+  // planner_lookup_join.cc: the same against a lookup table (`def`), FOR SYSTEM_TIME AS OF a proctime.
+  Planned lookup_join(Planned left, const TableRef& ref, const TableDef& def);
   Planned correlate(Planned left, const TableRef& unnest, bool left_outer, const Expr* on);
   // planner_window.cc
   Planned window_table_function(const TableRef& ref);
@@ -146,6 +158,13 @@ class QueryPlanner {
 // number when nothing reads it, and recognizes deduplication. Fails with Flink's message for a
 // ROW_NUMBER that no filter bounds.
 PlanPtr apply_rank_rules(PlanPtr root);
+
+// The AND of `parts` (nullptr when there are none).
+BoundExprPtr and_all(const std::vector<BoundExprPtr>& parts);
+// A join condition over the left input's `left_width` columns then the right's, split into equi
+// keys (conjuncts `left column = right column`) and the other conjuncts.
+void split_join_condition(const BoundExprPtr& condition, int left_width, std::vector<int>* left_keys,
+                          std::vector<int>* right_keys, std::vector<BoundExprPtr>* residual);
 
 // A conjunct of a join condition over `scope` (the left input's columns, then the right's) that
 // bounds a time attribute of one input by one of the other: the mark of an interval join

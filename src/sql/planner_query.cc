@@ -28,6 +28,17 @@ void split_bound_and(const BoundExprPtr& e, std::vector<BoundExprPtr>* out) {
   }
 }
 
+bool references_only(const BoundExpr& e, int lo, int hi) {
+  std::vector<int> refs;
+  collect_input_refs(e, &refs);
+  for (int r : refs) {
+    if (r < lo || r >= hi) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 BoundExprPtr and_all(const std::vector<BoundExprPtr>& parts) {
   if (parts.empty()) return nullptr;
   if (parts.size() == 1) return parts[0];
@@ -40,16 +51,28 @@ BoundExprPtr and_all(const std::vector<BoundExprPtr>& parts) {
   return e;
 }
 
-bool references_only(const BoundExpr& e, int lo, int hi) {
-  std::vector<int> refs;
-  collect_input_refs(e, &refs);
-  for (int r : refs) {
-    if (r < lo || r >= hi) return false;
+void split_join_condition(const BoundExprPtr& condition, int left_width, std::vector<int>* left_keys,
+                          std::vector<int>* right_keys, std::vector<BoundExprPtr>* residual) {
+  std::vector<BoundExprPtr> parts;
+  split_bound_and(condition, &parts);
+  for (const BoundExprPtr& p : parts) {
+    if (p->kind == BoundKind::kCompare && p->op == "=" && p->args[0]->kind == BoundKind::kInputRef &&
+        p->args[1]->kind == BoundKind::kInputRef) {
+      int a = p->args[0]->index, b = p->args[1]->index;
+      if (a < left_width && b >= left_width) {
+        left_keys->push_back(a);
+        right_keys->push_back(b - left_width);
+        continue;
+      }
+      if (b < left_width && a >= left_width) {
+        left_keys->push_back(b);
+        right_keys->push_back(a - left_width);
+        continue;
+      }
+    }
+    residual->push_back(p);
   }
-  return true;
 }
-
-}  // namespace
 
 PlanPtr make_node(PlanKind kind, std::vector<PlanPtr> inputs, std::vector<PlanField> schema) {
   auto n = std::make_shared<PlanNode>();
@@ -202,7 +225,7 @@ QueryPlanner::Planned QueryPlanner::set_operation(const Query& q) {
   return {u, scope};
 }
 
-QueryPlanner::Planned QueryPlanner::table(const TableRef& ref) {
+QueryPlanner::Planned QueryPlanner::table(const TableRef& ref, bool versioned) {
   std::string name = join_name(ref.name);
   std::string qualifier = ref.alias.empty() ? ref.name.back() : ref.alias;
   auto rename = [&](Planned p) {
@@ -219,8 +242,9 @@ QueryPlanner::Planned QueryPlanner::table(const TableRef& ref) {
     }
     return p;
   };
-  if (ref.system_time) {
-    plan_fail(ref.pos, "FOR SYSTEM_TIME AS OF (temporal joins) is not supported yet; it arrives with event time");
+  if (ref.system_time && !versioned) {
+    plan_fail(ref.pos, "FOR SYSTEM_TIME AS OF outside a join (time travel) is not supported; as the right side of a "
+                       "JOIN it is a temporal join");
   }
   // A common table expression, innermost WITH first. At its own level a CTE sees only the ones
   // declared before it.
@@ -261,6 +285,11 @@ QueryPlanner::Planned QueryPlanner::table(const TableRef& ref) {
   }
   const TableDef* def = catalog_.table(name);
   if (!def) plan_fail(ref.pos, catalog_.not_found(name).message());
+  if (options_.is_lookup_table && options_.is_lookup_table(*def)) {
+    plan_fail(ref.pos, fmt::format("table '{}' is read by lookups only ('connector' = '{}'): join it FOR SYSTEM_TIME "
+                                   "AS OF a PROCTIME() column of another table (scanning it is not supported yet)",
+                                   name, def->option("connector") ? *def->option("connector") : ""));
+  }
   auto table_def = std::make_shared<const TableDef>(*def);
   // Bind computed columns over the table's other columns.
   Scope scope;
@@ -415,6 +444,7 @@ QueryPlanner::Planned QueryPlanner::join(const TableRef& ref) {
     if (ref.join_type == JoinType::kLeft) return correlate(std::move(left), right_ref, true, ref.on.get());
     plan_fail(ref.pos, "only CROSS JOIN and LEFT JOIN are possible with UNNEST");
   }
+  if (right_ref.kind == TableRef::Kind::kTable && right_ref.system_time) return temporal_join(std::move(left), ref);
   Planned right = from(right_ref);
   Scope scope = left.scope;
   for (const ScopeColumn& c : right.scope.columns) scope.columns.push_back(c);
@@ -455,25 +485,9 @@ QueryPlanner::Planned QueryPlanner::join(const TableRef& ref) {
     std::vector<BoundExprPtr> parts;
     split_bound_and(condition, &parts);
     for (const BoundExprPtr& p : parts) {
-      if (is_interval_join_bound(*p, scope, nl)) {
-        refuse_interval_join(ref.pos);
-      }
-      if (p->kind == BoundKind::kCompare && p->op == "=" && p->args[0]->kind == BoundKind::kInputRef &&
-          p->args[1]->kind == BoundKind::kInputRef) {
-        int a = p->args[0]->index, b = p->args[1]->index;
-        if (a < nl && b >= nl) {
-          left_keys.push_back(a);
-          right_keys.push_back(b - nl);
-          continue;
-        }
-        if (b < nl && a >= nl) {
-          left_keys.push_back(b);
-          right_keys.push_back(a - nl);
-          continue;
-        }
-      }
-      residual.push_back(p);
+      if (is_interval_join_bound(*p, scope, nl)) refuse_interval_join(ref.pos);
     }
+    split_join_condition(condition, nl, &left_keys, &right_keys, &residual);
   }
   if (has_window_bounds(*left.node, left_keys) && has_window_bounds(*right.node, right_keys)) {
     plan_fail(ref.pos, "window joins (a join on window_start and window_end of two windowed inputs) are not supported "

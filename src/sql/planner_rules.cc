@@ -72,6 +72,14 @@ void infer_changelog(PlanNode& n) {
     // the rest) and emit rows once: a window's result when the watermark passes its end.
     case PlanKind::kWindowTableFunction:
     case PlanKind::kWindowAggregate: n.insert_only = true; break;
+    // Each left row is joined once, with the version valid at its time, keeping its kind.
+    case PlanKind::kTemporalJoin:
+    case PlanKind::kLookupJoin: n.insert_only = n.inputs[0]->insert_only; break;
+    case PlanKind::kDropUpdateBefore:
+      n.insert_only = n.inputs[0]->insert_only;
+      n.drops_update_before = true;
+      n.upsert_key = n.inputs[0]->upsert_key;
+      break;
   }
 }
 

@@ -64,7 +64,10 @@ Result<SqlRows> PgConnection::exec(std::string_view sql, const std::vector<SqlPa
   SqlRows rows;
   const int ncols = PQnfields(result.get());
   const int nrows = PQntuples(result.get());
-  for (int c = 0; c < ncols; ++c) rows.columns.emplace_back(PQfname(result.get(), c));
+  for (int c = 0; c < ncols; ++c) {
+    rows.columns.emplace_back(PQfname(result.get(), c));
+    rows.column_types.push_back(PQftype(result.get(), c));
+  }
   rows.rows.resize(nrows);
   for (int r = 0; r < nrows; ++r) {
     rows.rows[r].reserve(ncols);

@@ -2,6 +2,7 @@
 // A thin owner of one libpq connection: parameterized statements only, results copied out as
 // strings (NULL = nullopt), errors as Status carrying PostgreSQL's SQLSTATE and message.
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,7 @@ using SqlParam = std::optional<std::string>;  // text-format parameter; nullopt 
 
 struct SqlRows {
   std::vector<std::string> columns;
+  std::vector<uint32_t> column_types;  // each column's type OID (PQftype): 23 int4, 25 text, ...
   std::vector<std::vector<std::optional<std::string>>> rows;
   int64_t affected = 0;  // rows inserted/updated/deleted (PQcmdTuples)
 

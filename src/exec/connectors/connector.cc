@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "exec/connectors/lookup_cache.h"
 #include "exec/formats/record_format.h"
 
 namespace careflow::exec {
@@ -50,6 +51,23 @@ Result<std::unique_ptr<Sink>> make_sink(const sql::TableDef& table, const Connec
                                                 table.name, c->identifier, ConnectorRegistry::global().known(true)));
   }
   return c->make_sink(table, context);
+}
+
+Result<std::unique_ptr<LookupSource>> make_lookup_source(const sql::TableDef& table,
+                                                        const std::vector<int>& lookup_columns) {
+  CF_ASSIGN_OR_RETURN(const ConnectorDefinition* c, connector_of(table));
+  if (!c->make_lookup) {
+    return Status::invalid_argument(fmt::format("table '{}': the '{}' connector cannot be looked up by key", table.name,
+                                                c->identifier));
+  }
+  CF_ASSIGN_OR_RETURN(LookupCacheOptions cache, lookup_cache_options(table));
+  CF_ASSIGN_OR_RETURN(std::unique_ptr<LookupSource> source, c->make_lookup(table, lookup_columns));
+  return with_lookup_cache(std::move(source), cache);
+}
+
+bool is_lookup_only(const sql::TableDef& table) {
+  const ConnectorDefinition* c = ConnectorRegistry::global().for_table(table);
+  return c && c->make_lookup && !c->make_source;
 }
 
 }  // namespace careflow::exec

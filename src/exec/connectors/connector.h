@@ -4,7 +4,7 @@
 // its identifier. Each connector is one file of this folder that registers itself
 // (CF_REGISTER_CONNECTOR, below); the job runner and the session ask the registry and never name
 // one. Today: the topics of the log (no connector, 'kafka', 'upsert-kafka'), files
-// ('filesystem') and a generator ('datagen'); how records hold rows is the formats' business
+// ('filesystem'), a generator ('datagen') and PostgreSQL tables looked up by key ('jdbc'); how records hold rows is the formats' business
 // (exec/formats/record_format.h).
 
 #include <functional>
@@ -46,6 +46,18 @@ class Sink {
   virtual Result<int64_t> write(const RowBatch& rows) = 0;
 };
 
+// A table read by key, as a lookup join reads it (Flink's LookupTableSource / LookupFunction):
+// the rows whose lookup columns equal a key, as the table holds them now. Made per job (each lookup
+// join opens its own connection, as each Flink operator instance does); not thread-safe.
+class LookupSource {
+ public:
+  virtual ~LookupSource() = default;
+  // The rows (every column of the table, in declaration order) whose lookup columns equal `key`
+  // (one value per lookup column, none NULL); an error names the table and the cause (the
+  // database unreachable after the retries, a column whose type does not map to its declared one).
+  virtual Result<std::vector<std::vector<values::Value>>> lookup(const std::vector<values::Value>& key) = 0;
+};
+
 // What a connector may use.
 struct ConnectorContext {
   log::Topics* topics = nullptr;  // the log; null when none is open (a topic table then fails)
@@ -58,12 +70,16 @@ struct ConnectorContext {
 
 using SourceFactory = std::function<Result<std::unique_ptr<Source>>(const sql::TableDef&, const ConnectorContext&)>;
 using SinkFactory = std::function<Result<std::unique_ptr<Sink>>(const sql::TableDef&, const ConnectorContext&)>;
+// `lookup_columns`: the table's columns a key holds values for, in the key's order.
+using LookupFactory =
+    std::function<Result<std::unique_ptr<LookupSource>>(const sql::TableDef&, const std::vector<int>& lookup_columns)>;
 
 struct ConnectorDefinition {
   std::string identifier;     // the 'connector' option's value
   SourceFactory make_source;  // empty: the connector cannot be read
   SinkFactory make_sink;      // empty: the connector cannot be written
   bool is_default = false;    // the connector of a table without a 'connector' option
+  LookupFactory make_lookup = nullptr;  // empty: the connector cannot be looked up by key (no lookup join)
 };
 
 class ConnectorRegistry : public IdentifierRegistry<ConnectorDefinition> {
@@ -84,6 +100,13 @@ class ConnectorRegistry : public IdentifierRegistry<ConnectorDefinition> {
 // or options that make no sense (an unknown format, a file that is not there); a missing topic is
 // created empty (a pipeline may start before its input).
 Result<std::unique_ptr<Source>> make_source(const sql::TableDef& table, const ConnectorContext& context);
+// A lookup source over the table, wrapped in the cache its 'lookup.cache' options ask for
+// (lookup_cache.h). InvalidArgument for a connector without lookups or options that make no sense
+// (a URL of another database, a cache option that does not parse); nothing is connected yet.
+Result<std::unique_ptr<LookupSource>> make_lookup_source(const sql::TableDef& table, const std::vector<int>& lookup_columns);
+// Whether the table's connector is looked up by key and cannot be scanned (the planner's
+// SessionOptions::is_lookup_table).
+bool is_lookup_only(const sql::TableDef& table);
 // The table's sink. InvalidArgument for an unknown connector or one that cannot be written,
 // naming those that can.
 Result<std::unique_ptr<Sink>> make_sink(const sql::TableDef& table, const ConnectorContext& context);

@@ -12,7 +12,7 @@ namespace {
 
 class ChangelogNormalize : public Operator {
  public:
-  explicit ChangelogNormalize(std::vector<int> key) : key_(std::move(key)) {}
+  ChangelogNormalize(std::vector<int> key, bool update_before) : key_(std::move(key)), update_before_(update_before) {}
 
   void process(int, Row& row) override {
     Key k = key_of(row.fields, key_);
@@ -24,7 +24,7 @@ class ChangelogNormalize : public Operator {
         return;
       }
       if (row.kind == RowKind::kInsert && it->second == row.fields) return;
-      emit(RowKind::kUpdateBefore, std::move(it->second));
+      if (update_before_) emit(RowKind::kUpdateBefore, std::move(it->second));
       it->second = row.fields;
       emit(RowKind::kUpdateAfter, std::move(row.fields));
       return;
@@ -38,11 +38,14 @@ class ChangelogNormalize : public Operator {
 
  private:
   std::vector<int> key_;
+  bool update_before_;
   KeyedState<std::vector<Value>> state_;
 };
 
 }  // namespace
 
-OperatorPtr make_changelog_normalize(std::vector<int> key) { return std::make_unique<ChangelogNormalize>(std::move(key)); }
+OperatorPtr make_changelog_normalize(std::vector<int> key, bool update_before) {
+  return std::make_unique<ChangelogNormalize>(std::move(key), update_before);
+}
 
 }  // namespace careflow::exec

@@ -8,7 +8,8 @@
 //     is kept as +I (observed on Flink 1.20.4 by bench/engine_bench). Over an updating input, the
 //     changelog variant (a retraction deletes, an identical +I is skipped).
 //   rowtime: a row replaces the kept one when its time is later or equal (keep last) or strictly
-//     earlier (keep first), with -U / +U.
+//     earlier (keep first), with -U / +U (+U alone when the consumer asks for no -U: a versioned
+//     view under a temporal join).
 #include "exec/operators/operators.h"
 #include "exec/state.h"
 
@@ -23,7 +24,8 @@ class Deduplicate : public Operator {
         time_column_(node.order[0].index),
         keep_last_(node.keep_last),
         rowtime_(node.rowtime),
-        insert_only_(input_insert_only) {
+        insert_only_(input_insert_only),
+        update_before_(!node.drops_update_before) {
     // Flink does not materialize a processing-time attribute in the rows it compares, so two rows
     // that differ only there are equal.
     for (const sql::PlanField& f : node.inputs[0]->schema) {
@@ -63,7 +65,7 @@ class Deduplicate : public Operator {
 
   // A later row takes the kept one's place: -U of the kept row, +U of the new one.
   void replace(State::iterator it, Row& row) {
-    emit(RowKind::kUpdateBefore, std::move(it->second.row));
+    if (update_before_) emit(RowKind::kUpdateBefore, std::move(it->second.row));
     it->second = Kept{row.fields, false};
     emit(RowKind::kUpdateAfter, std::move(row.fields));
   }
@@ -103,6 +105,7 @@ class Deduplicate : public Operator {
   std::vector<bool> ignored_;
   int time_column_;
   bool keep_last_, rowtime_, insert_only_;
+  bool update_before_;  // false: updates as +U alone (Flink's generateUpdateBefore)
   State state_;
 };
 

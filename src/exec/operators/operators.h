@@ -10,12 +10,21 @@
 
 namespace careflow::exec {
 
+class LookupSource;  // exec/connectors/connector.h
+
 // StreamExecCalc: filter then project, keeping each row's kind.
 OperatorPtr make_calc(std::vector<sql::BoundExprPtr> projections, sql::BoundExprPtr filter);
 // A source's computed columns, evaluated over the row the source read.
 OperatorPtr make_computed_columns(std::vector<sql::BoundExprPtr> computed);
-// ChangelogNormalize: an upsert stream (+U / -D by key) into a full changelog with -U.
-OperatorPtr make_changelog_normalize(std::vector<int> key);
+// ChangelogNormalize: an upsert stream (+U / -D by key) into a full changelog with -U (without
+// them when `update_before` is false: Flink's generateUpdateBefore).
+OperatorPtr make_changelog_normalize(std::vector<int> key, bool update_before = true);
+// DropUpdateBefore: every row but -U.
+OperatorPtr make_drop_update_before();
+// LookupJoin: a kLookupJoin node, looking rows up in `source` (join/lookup_join.cc).
+OperatorPtr make_lookup_join(const sql::PlanNode& node, std::unique_ptr<LookupSource> source);
+// TemporalRowTimeJoin: a kTemporalJoin node (join/temporal_row_time_join.cc).
+OperatorPtr make_temporal_row_time_join(const sql::PlanNode& node);
 // GroupAggFunction: accumulate / retract per key, emit +I, -U/+U or -D.
 OperatorPtr make_group_aggregate(std::vector<int> keys, std::vector<sql::AggCall> aggs);
 // StreamingJoinOperator: regular inner / left / right / full join with retraction.

@@ -47,4 +47,17 @@ class PostgresTest : public ::testing::Test {
   LocalPostgresOptions options_;
 };
 
+// The same with the server started (pg_) before the test body runs.
+class RunningPostgresTest : public PostgresTest {
+ protected:
+  void SetUp() override {
+    PostgresTest::SetUp();
+    auto started = LocalPostgres::start(options_);
+    ASSERT_TRUE(started.is_ok()) << started.status().to_string();
+    pg_ = std::move(started).value();
+  }
+
+  std::unique_ptr<LocalPostgres> pg_;
+};
+
 }  // namespace careflow::store::testing
