@@ -71,6 +71,15 @@ struct JsonClauses {
   std::string on_null;       // "" | NULL | ABSENT   (JSON_OBJECT / JSON_ARRAY)
 };
 
+// An OVER window's frame as written: ROWS or RANGE, from UNBOUNDED PRECEDING or `preceding`
+// (a row count or an INTERVAL) PRECEDING, to CURRENT ROW (the only end careflow accepts).
+struct OverFrame {
+  bool rows = false;
+  bool unbounded = true;
+  ExprPtr preceding;  // nullptr when unbounded
+  SourcePos pos;      // where ROWS / RANGE is
+};
+
 struct Expr {
   ExprKind kind;
   SourcePos pos;
@@ -88,6 +97,7 @@ struct Expr {
   QueryPtr subquery;
   std::vector<ExprPtr> partition_by;  // kOver
   std::vector<OrderItem> order_by;    // kOver
+  std::shared_ptr<OverFrame> frame;   // kOver: ROWS / RANGE, nullptr when not written
   std::string interval_from, interval_to;  // kInterval units, e.g. DAY, HOUR / MINUTE
   std::string time_unit;   // EXTRACT(unit FROM x), TIMESTAMPADD(unit, n, t), TIMESTAMPDIFF(unit, a, b)
   std::string trim_mode;   // TRIM(BOTH|LEADING|TRAILING ...)

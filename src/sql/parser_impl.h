@@ -43,6 +43,7 @@ class Parser {
   TableRefPtr table_primary();
   void table_alias(TableRef& ref);
   std::vector<OrderItem> order_items();
+  std::shared_ptr<OverFrame> over_frame();
   std::vector<ExprPtr> values_row();
 
   // Constructs recognised where the grammar puts them but not supported yet: each stops with an

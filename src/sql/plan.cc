@@ -150,6 +150,17 @@ std::string describe(const PlanNode& n) {
       if (!keys.empty()) out += "groupBy=[" + join(keys) + "], ";
       return out + "window=[" + describe_window(n.window) + "], select=[" + join(select) + "])";
     }
+    case PlanKind::kOverAggregate: {
+      // Flink prints RANGE as "RANG" (Calcite's digest) and the bound in milliseconds or rows;
+      // each aggregate is named w0$o<i>.
+      std::string bound = n.over.unbounded ? "UNBOUNDED" : std::to_string(n.over.preceding);
+      std::vector<std::string> select = in_names;
+      for (size_t i = 0; i < n.aggs.size(); ++i) select.push_back(fmt::format("{} AS w0$o{}", n.aggs[i].text, i));
+      return fmt::format("OverAggregate(partitionBy=[{}], orderBy=[{} ASC], window=[ {} BETWEEN {} PRECEDING AND "
+                         "CURRENT ROW], select=[{}])",
+                         join(names_of(*in, n.partition_keys)), in_names[static_cast<size_t>(n.rowtime_index)],
+                         n.over.rows ? "ROWS" : "RANG", bound, join(select));
+    }
   }
   return "?";
 }

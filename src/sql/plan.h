@@ -69,6 +69,15 @@ enum class PlanKind {
   kWatermarkAssigner,   // WATERMARK FOR col AS expr: the source's event-time clock
   kWindowTableFunction, // TABLE(TUMBLE|HOP|CUMULATE(...)) alone: each row once per window it falls in
   kWindowAggregate,     // GROUP BY window_start, window_end over a window table function (slicing)
+  kOverAggregate,       // agg(...) OVER (PARTITION BY ... ORDER BY rowtime ROWS|RANGE ... PRECEDING)
+};
+
+// An OVER aggregation's frame, ending at the current row: the `preceding` rows (ROWS) or
+// milliseconds (RANGE) before it, or everything before it (unbounded).
+struct OverFrameSpec {
+  bool rows = false;
+  bool unbounded = true;
+  int64_t preceding = 0;
 };
 
 struct PlanNode;
@@ -130,6 +139,10 @@ struct PlanNode {
   int rowtime_index = -1;
   BoundExprPtr watermark;
   WindowSpec window;
+
+  // kOverAggregate: partition_keys, the rowtime column it is ordered by (rowtime_index), `aggs`
+  // over the input's columns (appended to them in the output) and the frame.
+  OverFrameSpec over;
 
   std::vector<std::string> field_names() const;
   bool updates() const { return !insert_only; }

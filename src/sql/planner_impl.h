@@ -89,6 +89,11 @@ class QueryPlanner {
                               std::vector<std::string>* pre_names);
   std::optional<size_t> row_number_item(const std::vector<SelectOutput>& items) const;
   void rank_over(size_t item, SelectState& st);
+  // planner_over.cc
+  bool is_over_aggregate(const Expr& e) const;
+  bool has_over_aggregate(const std::vector<SelectOutput>& items) const;
+  int64_t over_preceding(const OverFrame& frame);
+  void over_aggregate(SelectState& st);
   Planned project(const Select& s, const SelectState& st);
   PlanPtr distinct(PlanPtr projected);
   Planned set_operation(const Query& q);

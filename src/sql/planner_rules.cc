@@ -72,6 +72,9 @@ void infer_changelog(PlanNode& n) {
     // the rest) and emit rows once: a window's result when the watermark passes its end.
     case PlanKind::kWindowTableFunction:
     case PlanKind::kWindowAggregate: n.insert_only = true; break;
+    // OVER aggregation takes insert-only input and emits each row once, with its aggregates, when
+    // the watermark passes its time.
+    case PlanKind::kOverAggregate: n.insert_only = true; break;
   }
 }
 

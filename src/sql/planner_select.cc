@@ -31,7 +31,11 @@ QueryPlanner::Planned QueryPlanner::select(const Query& q) {
   st.node = st.input.node;
   st.scope = st.input.scope;
   if (st.grouped) group_by(s, st);
-  if (std::optional<size_t> over = row_number_item(st.items)) rank_over(*over, st);
+  if (has_over_aggregate(st.items)) {
+    over_aggregate(st);
+  } else if (std::optional<size_t> over = row_number_item(st.items)) {
+    rank_over(*over, st);
+  }
   Planned out = project(s, st);
   if (s.distinct) out.node = distinct(out.node);
   return out;
@@ -244,8 +248,7 @@ std::optional<size_t> QueryPlanner::row_number_item(const std::vector<SelectOutp
       if (fn.name == "RANK" || fn.name == "DENSE_RANK") {
         plan_fail(fn.pos, fmt::format("{}() is not supported yet; use ROW_NUMBER()", fn.name));
       }
-      plan_fail(fn.pos, fmt::format("{}() OVER (...) is not supported yet (OVER aggregation arrives with event time); "
-                                    "ROW_NUMBER() is",
+      plan_fail(fn.pos, fmt::format("{}() OVER (...) is not supported yet; ROW_NUMBER() and aggregate functions are",
                                     fn.name));
     }
     if (!fn.args.empty()) plan_fail(fn.pos, "ROW_NUMBER() takes no arguments");

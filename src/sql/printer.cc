@@ -280,6 +280,10 @@ std::string print_expr(const Expr& e) {
       std::string window;
       if (!e.partition_by.empty()) window += "PARTITION BY " + exprs(e.partition_by);
       if (!e.order_by.empty()) window += std::string(window.empty() ? "" : " ") + "ORDER BY " + order(e.order_by);
+      if (e.frame) {
+        window += std::string(window.empty() ? "" : " ") + (e.frame->rows ? "ROWS" : "RANGE") + " BETWEEN " +
+                  (e.frame->unbounded ? "UNBOUNDED" : print_expr(*e.frame->preceding)) + " PRECEDING AND CURRENT ROW";
+      }
       out = print_expr(*e.args[0]) + " OVER (" + window + ")";
       break;
     }
