@@ -52,7 +52,8 @@ class Parser {
   TableRefPtr window_table_function(const Token& table_token);  // FROM TABLE(TUMBLE(...)), HOP, CUMULATE
   ExprPtr grouping_element();                                 // GROUPING SETS, ROLLUP, CUBE, or an expression
   [[noreturn]] void match_recognize(TableRef& input);         // t MATCH_RECOGNIZE (...)
-  [[noreturn]] void window_clause(Select& select);            // WINDOW w AS (...)
+  void window_clause(Select& select);                         // WINDOW w AS (...)
+  void window_spec(Expr& over);                               // ([PARTITION BY ...] [ORDER BY ...] [frame])
   void check_function_supported(const Token& name_token);     // ML_PREDICT(...), ...
 
   // Expressions

@@ -77,6 +77,8 @@ class QueryPlanner {
     PlanPtr node;  // what the projection reads: the input, then the GroupAggregate, then the Rank
     Scope scope;   // the columns of `node`
     const AggregateContext* agg_context() const { return grouped ? &agg : nullptr; }
+    // OVER aggregates planned: each one's printed form and the column holding its value.
+    std::vector<std::pair<std::string, BoundExprPtr>> over_results;
   };
 
   Planned query(const Query& q);
@@ -93,7 +95,8 @@ class QueryPlanner {
   bool is_over_aggregate(const Expr& e) const;
   bool has_over_aggregate(const std::vector<SelectOutput>& items) const;
   int64_t over_preceding(const OverFrame& frame);
-  void over_aggregate(SelectState& st);
+  const Expr& window_of(const Expr& over, const Select& s);
+  void over_aggregate(const Select& s, SelectState& st);
   Planned project(const Select& s, const SelectState& st);
   PlanPtr distinct(PlanPtr projected);
   Planned set_operation(const Query& q);
@@ -144,6 +147,8 @@ class QueryPlanner {
   // INSERT INTO t VALUES: the target column's type for each VALUES column (the first VALUES
   // planned takes them), so that a column holding only NULL is typed from the table.
   std::vector<DataType> values_types_;
+  // While a SELECT's projection is bound: its OVER aggregates' columns (planner_over.cc).
+  const std::vector<std::pair<std::string, BoundExprPtr>>* over_results_ = nullptr;
 };
 
 // Rules run after a query is planned.

@@ -10,10 +10,23 @@ namespace careflow::sql {
 
 namespace {
 
-// The window of an OVER expression as text, without its function: equal windows print equally.
-std::string window_text(const Expr& over) {
-  std::string printed = print_expr(over);
-  return printed.substr(print_expr(*over.args[0]).size());
+// The window specification of an OVER expression as text: equal windows print equally.
+std::string window_text(const Expr& spec) {
+  if (spec.args.empty()) return print_expr(spec);  // a WINDOW clause's spec: "(...)"
+  std::string printed = print_expr(spec);
+  return printed.substr(print_expr(*spec.args[0]).size() + std::string(" OVER ").size());
+}
+
+// Every OVER expression in `e`, outside subqueries, in the order written.
+void collect_overs(const Expr& e, std::vector<const Expr*>* out) {
+  if (e.kind == ExprKind::kOver) {
+    out->push_back(&e);
+    return;
+  }
+  if (e.subquery) return;
+  for (const ExprPtr& a : e.args) {
+    if (a) collect_overs(*a, out);
+  }
 }
 
 }  // namespace
@@ -26,9 +39,23 @@ bool QueryPlanner::is_over_aggregate(const Expr& e) const {
 
 bool QueryPlanner::has_over_aggregate(const std::vector<SelectOutput>& items) const {
   for (const SelectOutput& it : items) {
-    if (it.expr && is_over_aggregate(*it.expr)) return true;
+    if (!it.expr) continue;
+    std::vector<const Expr*> overs;
+    collect_overs(*it.expr, &overs);
+    for (const Expr* o : overs) {
+      if (is_over_aggregate(*o)) return true;
+    }
   }
   return false;
+}
+
+// The specification an OVER expression uses: its own, or the WINDOW clause's it names.
+const Expr& QueryPlanner::window_of(const Expr& over, const Select& s) {
+  if (over.name.empty()) return over;
+  for (const auto& [name, spec] : s.windows) {
+    if (name == over.name) return *spec;
+  }
+  plan_fail(over.pos, fmt::format("window '{}' is not defined in this SELECT's WINDOW clause", over.name));
 }
 
 // The frame's preceding bound: a row count (ROWS) or milliseconds (RANGE).
@@ -49,34 +76,44 @@ int64_t QueryPlanner::over_preceding(const OverFrame& frame) {
   return b->value.as_int();
 }
 
-// Plans the SELECT's OVER aggregates as one OverAggregate over the current node; each such item
-// then reads its aggregate's column.
-void QueryPlanner::over_aggregate(SelectState& st) {
-  std::vector<size_t> over_items;
+// Plans the SELECT's OVER aggregates as one OverAggregate over the current node; the projection
+// then reads each one's column (over_results_).
+void QueryPlanner::over_aggregate(const Select& s, SelectState& st) {
+  std::vector<const Expr*> calls;  // distinct by printed text
+  const Expr* first = nullptr;
   const Expr* window = nullptr;
-  for (size_t i = 0; i < st.items.size(); ++i) {
-    const Expr* e = st.items[i].expr;
-    if (!e || !contains_over(*e)) continue;
-    if (!is_over_aggregate(*e)) {
-      if (e->kind == ExprKind::kOver && e->args[0]->name == "ROW_NUMBER") {
-        plan_fail(e->pos, "ROW_NUMBER() OVER (...) and OVER aggregates in one SELECT are not supported");
+  for (const SelectOutput& item : st.items) {
+    if (!item.expr) continue;
+    std::vector<const Expr*> overs;
+    collect_overs(*item.expr, &overs);
+    for (const Expr* e : overs) {
+      if (!is_over_aggregate(*e)) {
+        if (e->args[0]->name == "ROW_NUMBER") {
+          plan_fail(e->pos, "ROW_NUMBER() OVER (...) and OVER aggregates in one SELECT are not supported");
+        }
+        plan_fail(e->args[0]->pos, fmt::format("{}() OVER (...) is not supported yet; aggregate functions are",
+                                               e->args[0]->name));
       }
-      plan_fail(e->pos, "an OVER aggregate must be a select item of its own (agg(...) OVER (...) [AS name])");
+      const Expr& spec = window_of(*e, s);
+      if (!window) {
+        window = &spec;
+        first = e;
+      } else if (window_text(spec) != window_text(*window)) {
+        plan_fail(e->pos, "all OVER aggregates of a SELECT must use the same window (as in Flink's streaming OVER aggregation)");
+      }
+      const std::string printed = print_expr(*e);
+      bool seen = false;
+      for (const Expr* c : calls) seen = seen || print_expr(*c) == printed;
+      if (!seen) calls.push_back(e);
     }
-    if (!window) {
-      window = e;
-    } else if (window_text(*e) != window_text(*window)) {
-      plan_fail(e->pos, "all OVER aggregates of a SELECT must use the same window (as in Flink's streaming OVER aggregation)");
-    }
-    over_items.push_back(i);
   }
-  if (st.grouped) plan_fail(window->pos, "OVER aggregates in a grouped SELECT are not supported");
+  if (st.grouped) plan_fail(first->pos, "OVER aggregates in a grouped SELECT are not supported");
   if (!st.node->insert_only) {
-    plan_fail(window->pos, "OVER aggregation over an updating input is not supported (Flink's OverAggregate consumes "
-                           "only inserts)");
+    plan_fail(first->pos, "OVER aggregation over an updating input is not supported (Flink's OverAggregate consumes "
+                          "only inserts)");
   }
   if (window->order_by.size() != 1) {
-    plan_fail(window->pos, "an OVER aggregate's window needs ORDER BY on one time attribute");
+    plan_fail(first->pos, "an OVER aggregate's window needs ORDER BY on one time attribute");
   }
   const OrderItem& order = window->order_by[0];
   BoundExprPtr time = bind(*order.expr, st.scope);
@@ -116,8 +153,8 @@ void QueryPlanner::over_aggregate(SelectState& st) {
     partition.push_back(static_cast<int>(pre.size() - 1));
   }
   std::vector<AggCall> aggs;
-  for (size_t i : over_items) {
-    const Expr& call = *st.items[i].expr->args[0];
+  for (const Expr* over : calls) {
+    const Expr& call = *over->args[0];
     if (call.star_arg && call.name != "COUNT") plan_fail(call.pos, fmt::format("{}(*) is not a valid call", call.name));
     aggs.push_back(bind_aggregate_call(call, st.scope, &pre, &pre_names));
   }
@@ -142,9 +179,9 @@ void QueryPlanner::over_aggregate(SelectState& st) {
   node->over = frame;
   infer_changelog(*node);
   st.node = node;
-  for (size_t k = 0; k < over_items.size(); ++k) {
-    const size_t item = over_items[k];
-    st.items[item].bound = bound_input_ref(first_agg + static_cast<int>(k), schema[static_cast<size_t>(first_agg) + k].type);
+  for (size_t k = 0; k < calls.size(); ++k) {
+    st.over_results.emplace_back(print_expr(*calls[k]),
+                                 bound_input_ref(first_agg + static_cast<int>(k), schema[static_cast<size_t>(first_agg) + k].type));
   }
 }
 

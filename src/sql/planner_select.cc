@@ -32,7 +32,7 @@ QueryPlanner::Planned QueryPlanner::select(const Query& q) {
   st.scope = st.input.scope;
   if (st.grouped) group_by(s, st);
   if (has_over_aggregate(st.items)) {
-    over_aggregate(st);
+    over_aggregate(s, st);
   } else if (std::optional<size_t> over = row_number_item(st.items)) {
     rank_over(*over, st);
   }
@@ -252,6 +252,7 @@ std::optional<size_t> QueryPlanner::row_number_item(const std::vector<SelectOutp
                                     fn.name));
     }
     if (!fn.args.empty()) plan_fail(fn.pos, "ROW_NUMBER() takes no arguments");
+    if (!e.name.empty()) plan_fail(e.pos, "ROW_NUMBER() OVER a named window is not supported; write the window in OVER (...)");
     if (e.order_by.empty()) plan_fail(e.pos, "ROW_NUMBER() needs ORDER BY in its OVER clause");
     if (found) plan_fail(e.pos, "only one ROW_NUMBER() per SELECT is supported");
     found = i;
@@ -312,6 +313,7 @@ void QueryPlanner::rank_over(size_t item, SelectState& st) {
 QueryPlanner::Planned QueryPlanner::project(const Select& s, const SelectState& st) {
   std::vector<BoundExprPtr> projections;
   std::vector<std::string> names;
+  over_results_ = &st.over_results;
   for (const SelectOutput& it : st.items) {
     BoundExprPtr b = it.bound ? it.bound : bind(*it.expr, st.scope, st.agg_context());
     projections.push_back(b);
@@ -324,6 +326,7 @@ QueryPlanner::Planned QueryPlanner::project(const Select& s, const SelectState& 
       plan_fail(s.having->pos, fmt::format("HAVING condition must be BOOLEAN, got {}", type_name(having->type)));
     }
   }
+  over_results_ = nullptr;
   PlanPtr projected = calc(st.node, projections, having, names);
   Scope out;
   for (size_t i = 0; i < names.size(); ++i) {
