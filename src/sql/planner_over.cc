@@ -67,10 +67,13 @@ int64_t QueryPlanner::over_preceding(const OverFrame& frame) {
     }
     return b->value.as_int();
   }
+  // At most about 31,000 years: frame arithmetic on millisecond times then cannot overflow.
+  constexpr int64_t kMaxRangeMs = 1'000'000'000'000'000;
   if (b->kind != BoundKind::kLiteral || b->value.is_null() || b->type.id != TypeId::kIntervalDayTime ||
-      b->value.as_int() < 0) {
+      b->value.as_int() < 0 || b->value.as_int() > kMaxRangeMs) {
     plan_fail(frame.preceding->pos,
-              fmt::format("RANGE ... PRECEDING over a time attribute needs a constant INTERVAL of days to seconds, got {}",
+              fmt::format("RANGE ... PRECEDING over a time attribute needs a constant, non-negative INTERVAL of days to "
+                          "seconds (at most 10^15 ms), got {}",
                           type_name(b->type)));
   }
   return b->value.as_int();

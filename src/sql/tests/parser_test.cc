@@ -124,7 +124,7 @@ TEST(ParserTest, EveryErrorSaysWhereAndWhatWasExpected) {
       {"SET table.local-time-zone = 'UTC'", "line 1:5: unexpected 'table', expected a quoted configuration key"},
       {"SELECT a FROM t; SELECT b", "line 1:18: unexpected 'SELECT', expected end of statement"},
       {"SELECT SUM(a) OVER (ORDER BY ts ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM t",
-       "line 1:64: an OVER window frame must end at CURRENT ROW"},
+       "line 1:62: an OVER window frame must end at CURRENT ROW"},
       {"SELECT SUM(a) OVER (ORDER BY ts ROWS BETWEEN 1 FOLLOWING AND CURRENT ROW) FROM t",
        "line 1:48: OVER window frames starting at FOLLOWING are not supported"},
       {"SELECT a ! b FROM t", "line 1:10: unexpected character '!'"},
