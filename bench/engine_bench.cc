@@ -211,12 +211,9 @@ Query unnest_json(size_t rows) {
 // 6 and 7. Event-time windows over readings that arrive about in order (one a millisecond of event
 //    time, up to 2 s out of order, a watermark 5 s behind): TUMBLE of 1 minute over 1k keys, and
 //    HOP of 1 minute sliding by 1 second (size / slide = 60) over 100 keys.
-Query event_time_window(const char* name, const char* title, const std::string& window, int keys, size_t rows) {
+Query event_time_query(const char* name, const char* title, const std::string& select, int keys, size_t rows) {
   Query q{name, title,
-          "CREATE TABLE w (k INT, v BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '5' SECOND)",
-          "SELECT k, window_start, window_end, COUNT(*), SUM(v), MAX(v) FROM TABLE(" + window +
-              ") GROUP BY k, window_start, window_end",
-          {}, 0};
+          "CREATE TABLE w (k INT, v BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '5' SECOND)", select, {}, 0};
   std::mt19937_64 rng(6);
   const int64_t base = 1'700'000'000'000;
   for (size_t i = 0; i < rows; ++i) {
@@ -262,6 +259,23 @@ Query temporal_join(size_t rows) {
   return q;
 }
 
+Query event_time_window(const char* name, const char* title, const std::string& window, int keys, size_t rows) {
+  return event_time_query(name, title,
+                          "SELECT k, window_start, window_end, COUNT(*), SUM(v), MAX(v) FROM TABLE(" + window +
+                              ") GROUP BY k, window_start, window_end",
+                          keys, rows);
+}
+
+// 9 and 10. OVER aggregation over the window readings: every row comes out once the watermark passes
+//    it, with SUM and MAX over its frame: the 10 rows before it (1k keys), or the 10 seconds
+//    before it (100 keys, about 100 rows a frame).
+Query event_time_over(const char* name, const char* title, const std::string& frame, int keys, size_t rows) {
+  return event_time_query(name, title,
+                          "SELECT k, v, ts, SUM(v) OVER win, MAX(v) OVER win FROM w WINDOW win AS (PARTITION BY k ORDER BY ts " +
+                              frame + ")",
+                          keys, rows);
+}
+
 std::vector<Query> make_queries(double scale, const std::vector<std::string>& only) {
   auto n = [&](double base) { return static_cast<size_t>(base * scale); };
   std::vector<Query> all;
@@ -288,6 +302,14 @@ std::vector<Query> make_queries(double scale, const std::vector<std::string>& on
                                     n(2'000'000)));
   }
   if (want("temporal_join")) all.push_back(temporal_join(n(2'000'000)));
+  if (want("over_rows")) {
+    all.push_back(event_time_over("over_rows", "OVER ROWS 10 PRECEDING, SUM/MAX (1k keys)",
+                                  "ROWS BETWEEN 10 PRECEDING AND CURRENT ROW", 1000, n(2'000'000)));
+  }
+  if (want("over_range")) {
+    all.push_back(event_time_over("over_range", "OVER RANGE 10 s PRECEDING, SUM/MAX (100 keys)",
+                                  "RANGE BETWEEN INTERVAL '10' SECOND PRECEDING AND CURRENT ROW", 100, n(2'000'000)));
+  }
   for (Query& q : all) q.input_rows = count_rows(q.input);
   return all;
 }

@@ -140,6 +140,11 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       input(0, op, 0);
       return op;
     }
+    case PlanKind::kOverAggregate: {
+      Operator* op = add(make_over_aggregate(n));
+      input(0, op, 0);
+      return op;
+    }
     case PlanKind::kSink: {
       std::vector<int> sink_key = n.sink_key, query_key = n.inputs[0]->upsert_key;
       std::sort(sink_key.begin(), sink_key.end());

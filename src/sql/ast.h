@@ -71,6 +71,15 @@ struct JsonClauses {
   std::string on_null;       // "" | NULL | ABSENT   (JSON_OBJECT / JSON_ARRAY)
 };
 
+// An OVER window's frame as written: ROWS or RANGE, from UNBOUNDED PRECEDING or `preceding`
+// (a row count or an INTERVAL) PRECEDING, to CURRENT ROW (the only end careflow accepts).
+struct OverFrame {
+  bool rows = false;
+  bool unbounded = true;
+  ExprPtr preceding;  // nullptr when unbounded
+  SourcePos pos;      // where ROWS / RANGE is
+};
+
 struct Expr {
   ExprKind kind;
   SourcePos pos;
@@ -88,6 +97,8 @@ struct Expr {
   QueryPtr subquery;
   std::vector<ExprPtr> partition_by;  // kOver
   std::vector<OrderItem> order_by;    // kOver
+  std::shared_ptr<OverFrame> frame;   // kOver: ROWS / RANGE, nullptr when not written
+  // kOver written OVER name: `name` is the window's (a WINDOW clause defines it), the rest empty.
   std::string interval_from, interval_to;  // kInterval units, e.g. DAY, HOUR / MINUTE
   std::string time_unit;   // EXTRACT(unit FROM x), TIMESTAMPADD(unit, n, t), TIMESTAMPDIFF(unit, a, b)
   std::string trim_mode;   // TRIM(BOTH|LEADING|TRAILING ...)
@@ -147,6 +158,8 @@ struct Select {
   std::vector<ExprPtr> group_by;
   SourcePos group_by_pos;
   ExprPtr having;
+  // WINDOW name AS (...): each spec is a kOver expression without a function (OVER name refers to it).
+  std::vector<std::pair<std::string, ExprPtr>> windows;
 };
 
 struct CommonTable {

@@ -396,28 +396,80 @@ ExprPtr Parser::function_call(const Token& name_token) {
     SourcePos pos = next().pos;
     ExprPtr over = make(ExprKind::kOver, pos);
     if (is_identifier_start()) {
-      fail_at(peek().pos, "named windows (OVER w) are not supported yet (OVER aggregation arrives with event time)");
+      over->name = identifier("a window name");
+    } else {
+      window_spec(*over);
     }
-    expect_symbol("(");
-    if (accept_word("PARTITION")) {
-      expect_word("BY");
-      do {
-        over->partition_by.push_back(expr());
-      } while (accept_symbol(","));
-    }
-    if (accept_word("ORDER")) {
-      expect_word("BY");
-      over->order_by = order_items();
-    }
-    if (is_word("ROWS") || is_word("RANGE")) {
-      fail_at(peek().pos, "OVER windows with a ROWS/RANGE frame are not supported yet (OVER aggregation "
-                          "arrives with event time); only ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) is");
-    }
-    expect_symbol(")");
     over->args.push_back(std::move(e));
     return over;
   }
   return e;
+}
+
+// An OVER window's specification, parentheses included: [PARTITION BY ...] [ORDER BY ...] [frame].
+void Parser::window_spec(Expr& over) {
+  expect_symbol("(");
+  if (accept_word("PARTITION")) {
+    expect_word("BY");
+    do {
+      over.partition_by.push_back(expr());
+    } while (accept_symbol(","));
+  }
+  if (accept_word("ORDER")) {
+    expect_word("BY");
+    over.order_by = order_items();
+  }
+  if (is_word("ROWS") || is_word("RANGE")) over.frame = over_frame();
+  expect_symbol(")");
+}
+
+// WINDOW name AS (...) [, name AS (...)]: after HAVING.
+void Parser::window_clause(Select& select) {
+  expect_word("WINDOW");
+  do {
+    std::string name = identifier("a window name");
+    for (const auto& [defined, spec] : select.windows) {
+      if (defined == name) fail_at(peek().pos, fmt::format("window '{}' is defined twice", name));
+    }
+    expect_word("AS");
+    ExprPtr spec = make(ExprKind::kOver, peek().pos);
+    window_spec(*spec);
+    select.windows.emplace_back(std::move(name), std::move(spec));
+  } while (accept_symbol(","));
+}
+
+// ROWS | RANGE, then `start` or BETWEEN `start` AND CURRENT ROW, where `start` is UNBOUNDED
+// PRECEDING or <count or INTERVAL> PRECEDING: the frames Flink's streaming OVER aggregation runs.
+std::shared_ptr<OverFrame> Parser::over_frame() {
+  auto frame = std::make_shared<OverFrame>();
+  frame->pos = peek().pos;
+  frame->rows = to_upper(next().text) == "ROWS";
+  const bool between = accept_word("BETWEEN");
+  if (accept_word("UNBOUNDED")) {
+    if (!is_word("PRECEDING")) fail_at(peek().pos, "only UNBOUNDED PRECEDING can start an OVER window frame");
+    next();
+  } else if (is_word("CURRENT")) {
+    fail_at(peek().pos, "an OVER window frame starting at CURRENT ROW is not supported; use UNBOUNDED PRECEDING or "
+                        "n PRECEDING");
+  } else {
+    frame->unbounded = false;
+    frame->preceding = expr();
+    if (is_word("FOLLOWING")) {
+      fail_at(peek().pos, "OVER window frames starting at FOLLOWING are not supported (Flink's streaming OVER "
+                          "aggregation ends at CURRENT ROW)");
+    }
+    expect_word("PRECEDING");
+  }
+  if (between) {
+    expect_word("AND");
+    if (!is_word("CURRENT")) {
+      fail_at(peek().pos, "an OVER window frame must end at CURRENT ROW (Flink's streaming OVER aggregation "
+                          "supports no FOLLOWING)");
+    }
+    next();
+    expect_word("ROW");
+  }
+  return frame;
 }
 
 ExprPtr Parser::special_function(const Token& name_token) {

@@ -43,6 +43,7 @@ class Parser {
   TableRefPtr table_primary();
   void table_alias(TableRef& ref);
   std::vector<OrderItem> order_items();
+  std::shared_ptr<OverFrame> over_frame();
   std::vector<ExprPtr> values_row();
 
   // Constructs recognised where the grammar puts them but not supported yet: each stops with an
@@ -51,7 +52,8 @@ class Parser {
   TableRefPtr window_table_function(const Token& table_token);  // FROM TABLE(TUMBLE(...)), HOP, CUMULATE
   ExprPtr grouping_element();                                 // GROUPING SETS, ROLLUP, CUBE, or an expression
   [[noreturn]] void match_recognize(TableRef& input);         // t MATCH_RECOGNIZE (...)
-  [[noreturn]] void window_clause(Select& select);            // WINDOW w AS (...)
+  void window_clause(Select& select);                         // WINDOW w AS (...)
+  void window_spec(Expr& over);                               // ([PARTITION BY ...] [ORDER BY ...] [frame])
   void check_function_supported(const Token& name_token);     // ML_PREDICT(...), ...
 
   // Expressions

@@ -1,5 +1,5 @@
 // Flink SQL constructs careflow does not run yet: SESSION windows, grouping sets,
-// MATCH_RECOGNIZE, named OVER windows, legacy group windows and Confluent Cloud's ML functions.
+// MATCH_RECOGNIZE, legacy group windows and Confluent Cloud's ML functions.
 //
 // Each method is called at the place of the grammar where its construct starts, so a user gets an
 // error naming the construct at its first token instead of a confusing "unexpected '('" further
@@ -69,13 +69,6 @@ ExprPtr Parser::grouping_element() {
 void Parser::match_recognize(TableRef& input) {
   (void)input;  // the table the pattern runs over, once MATCH_RECOGNIZE is parsed
   fail_at(peek().pos, "MATCH_RECOGNIZE is not supported yet (pattern recognition arrives with event time)");
-}
-
-// SELECT ... WINDOW w AS (PARTITION BY ... ORDER BY ... RANGE ...): named OVER windows; called
-// where the clause starts, after HAVING.
-void Parser::window_clause(Select& select) {
-  (void)select;  // the SELECT the named windows belong to
-  fail_at(peek().pos, "named windows (WINDOW w AS (...)) are not supported yet (OVER aggregation arrives with event time)");
 }
 
 // f(...) for a name reserved to a construct that is not supported yet; returns without consuming

@@ -226,6 +226,21 @@ std::string describe(const PlanNode& n) {
     case PlanKind::kTemporalJoin: return describe_temporal_join(n);
     case PlanKind::kDropUpdateBefore: return "DropUpdateBefore";
     case PlanKind::kLookupJoin: return describe_lookup_join(n);
+    case PlanKind::kOverAggregate: {
+      // Flink prints RANGE as "RANG" (Calcite's digest) and the bound in milliseconds or rows;
+      // each aggregate is named w0$o<i>.
+      std::string bound = n.over.unbounded ? "UNBOUNDED" : std::to_string(n.over.preceding);
+      // A table's system column ($rowtime) is not one of Flink's fields.
+      std::vector<std::string> select;
+      for (const std::string& name : in_names) {
+        if (name != kRowtimeColumn) select.push_back(name);
+      }
+      for (size_t i = 0; i < n.aggs.size(); ++i) select.push_back(fmt::format("{} AS w0$o{}", n.aggs[i].text, i));
+      return fmt::format("OverAggregate(partitionBy=[{}], orderBy=[{} ASC], window=[ {} BETWEEN {} PRECEDING AND "
+                         "CURRENT ROW], select=[{}])",
+                         join(names_of(*in, n.partition_keys)), in_names[static_cast<size_t>(n.rowtime_index)],
+                         n.over.rows ? "ROWS" : "RANG", bound, join(select));
+    }
   }
   return "?";
 }

@@ -72,6 +72,15 @@ enum class PlanKind {
   kTemporalJoin,        // JOIN versioned FOR SYSTEM_TIME AS OF left.rowtime: the version valid at the row's time
   kLookupJoin,          // JOIN lookup_table FOR SYSTEM_TIME AS OF left.proctime: rows looked up by key
   kDropUpdateBefore,    // drops -U rows: an input that must give updates as +U only (Flink's ONLY_UPDATE_AFTER)
+  kOverAggregate,       // agg(...) OVER (PARTITION BY ... ORDER BY rowtime ROWS|RANGE ... PRECEDING)
+};
+
+// An OVER aggregation's frame, ending at the current row: the `preceding` rows (ROWS) or
+// milliseconds (RANGE) before it, or everything before it (unbounded).
+struct OverFrameSpec {
+  bool rows = false;
+  bool unbounded = true;
+  int64_t preceding = 0;
 };
 
 struct PlanNode;
@@ -147,6 +156,9 @@ struct PlanNode {
   // kLookupJoin: `table` is the looked-up table, its columns the right half of the schema;
   // left_keys / right_keys pair left columns with the table's columns to look up by (a NULL key
   // finds nothing); condition is the rest, over left then table columns.
+  // kOverAggregate: partition_keys, the rowtime column it is ordered by (rowtime_index), `aggs`
+  // over the input's columns (appended to them in the output) and the frame.
+  OverFrameSpec over;
 
   std::vector<std::string> field_names() const;
   bool updates() const { return !insert_only; }

@@ -746,7 +746,14 @@ BoundExprPtr QueryPlanner::bind(const Expr& e, const Scope& scope, const Aggrega
     case ExprKind::kScalarSubquery:
       plan_fail(e.pos, "scalar subqueries are not supported yet; rewrite as a join");
     case ExprKind::kOver:
-      plan_fail(e.pos, "OVER is only supported as ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) in a SELECT list");
+      if (over_results_) {
+        const std::string printed = print_expr(e);
+        for (const auto& [text, column] : *over_results_) {
+          if (text == printed) return column;
+        }
+      }
+      plan_fail(e.pos, "OVER is only supported in a SELECT list, as ROW_NUMBER() OVER (...) or agg(...) OVER (...) "
+                       "select items");
     case ExprKind::kSubscript:
     case ExprKind::kFieldAccess:
     case ExprKind::kRowCtor:

@@ -77,6 +77,8 @@ class QueryPlanner {
     PlanPtr node;  // what the projection reads: the input, then the GroupAggregate, then the Rank
     Scope scope;   // the columns of `node`
     const AggregateContext* agg_context() const { return grouped ? &agg : nullptr; }
+    // OVER aggregates planned: each one's printed form and the column holding its value.
+    std::vector<std::pair<std::string, BoundExprPtr>> over_results;
   };
 
   Planned query(const Query& q);
@@ -89,6 +91,12 @@ class QueryPlanner {
                               std::vector<std::string>* pre_names);
   std::optional<size_t> row_number_item(const std::vector<SelectOutput>& items) const;
   void rank_over(size_t item, SelectState& st);
+  // planner_over.cc
+  bool is_over_aggregate(const Expr& e) const;
+  bool has_over_aggregate(const std::vector<SelectOutput>& items) const;
+  int64_t over_preceding(const OverFrame& frame);
+  const Expr& window_of(const Expr& over, const Select& s);
+  void over_aggregate(const Select& s, SelectState& st);
   Planned project(const Select& s, const SelectState& st);
   PlanPtr distinct(PlanPtr projected);
   Planned set_operation(const Query& q);
@@ -151,6 +159,8 @@ class QueryPlanner {
   // INSERT INTO t VALUES: the target column's type for each VALUES column (the first VALUES
   // planned takes them), so that a column holding only NULL is typed from the table.
   std::vector<DataType> values_types_;
+  // While a SELECT's projection is bound: its OVER aggregates' columns (planner_over.cc).
+  const std::vector<std::pair<std::string, BoundExprPtr>>* over_results_ = nullptr;
 };
 
 // Rules run after a query is planned.

@@ -80,6 +80,9 @@ void infer_changelog(PlanNode& n) {
       n.drops_update_before = true;
       n.upsert_key = n.inputs[0]->upsert_key;
       break;
+    // OVER aggregation takes insert-only input and emits each row once, with its aggregates, when
+    // the watermark passes its time.
+    case PlanKind::kOverAggregate: n.insert_only = true; break;
   }
 }
 

@@ -31,7 +31,11 @@ QueryPlanner::Planned QueryPlanner::select(const Query& q) {
   st.node = st.input.node;
   st.scope = st.input.scope;
   if (st.grouped) group_by(s, st);
-  if (std::optional<size_t> over = row_number_item(st.items)) rank_over(*over, st);
+  if (has_over_aggregate(st.items)) {
+    over_aggregate(s, st);
+  } else if (std::optional<size_t> over = row_number_item(st.items)) {
+    rank_over(*over, st);
+  }
   Planned out = project(s, st);
   if (s.distinct) out.node = distinct(out.node);
   return out;
@@ -244,11 +248,11 @@ std::optional<size_t> QueryPlanner::row_number_item(const std::vector<SelectOutp
       if (fn.name == "RANK" || fn.name == "DENSE_RANK") {
         plan_fail(fn.pos, fmt::format("{}() is not supported yet; use ROW_NUMBER()", fn.name));
       }
-      plan_fail(fn.pos, fmt::format("{}() OVER (...) is not supported yet (OVER aggregation arrives with event time); "
-                                    "ROW_NUMBER() is",
+      plan_fail(fn.pos, fmt::format("{}() OVER (...) is not supported yet; ROW_NUMBER() and aggregate functions are",
                                     fn.name));
     }
     if (!fn.args.empty()) plan_fail(fn.pos, "ROW_NUMBER() takes no arguments");
+    if (!e.name.empty()) plan_fail(e.pos, "ROW_NUMBER() OVER a named window is not supported; write the window in OVER (...)");
     if (e.order_by.empty()) plan_fail(e.pos, "ROW_NUMBER() needs ORDER BY in its OVER clause");
     if (found) plan_fail(e.pos, "only one ROW_NUMBER() per SELECT is supported");
     found = i;
@@ -309,6 +313,7 @@ void QueryPlanner::rank_over(size_t item, SelectState& st) {
 QueryPlanner::Planned QueryPlanner::project(const Select& s, const SelectState& st) {
   std::vector<BoundExprPtr> projections;
   std::vector<std::string> names;
+  over_results_ = &st.over_results;
   for (const SelectOutput& it : st.items) {
     BoundExprPtr b = it.bound ? it.bound : bind(*it.expr, st.scope, st.agg_context());
     projections.push_back(b);
@@ -321,6 +326,7 @@ QueryPlanner::Planned QueryPlanner::project(const Select& s, const SelectState& 
       plan_fail(s.having->pos, fmt::format("HAVING condition must be BOOLEAN, got {}", type_name(having->type)));
     }
   }
+  over_results_ = nullptr;
   PlanPtr projected = calc(st.node, projections, having, names);
   Scope out;
   for (size_t i = 0; i < names.size(); ++i) {

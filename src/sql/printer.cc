@@ -280,7 +280,15 @@ std::string print_expr(const Expr& e) {
       std::string window;
       if (!e.partition_by.empty()) window += "PARTITION BY " + exprs(e.partition_by);
       if (!e.order_by.empty()) window += std::string(window.empty() ? "" : " ") + "ORDER BY " + order(e.order_by);
-      out = print_expr(*e.args[0]) + " OVER (" + window + ")";
+      if (e.frame) {
+        window += std::string(window.empty() ? "" : " ") + (e.frame->rows ? "ROWS" : "RANGE") + " BETWEEN " +
+                  (e.frame->unbounded ? "UNBOUNDED" : print_expr(*e.frame->preceding)) + " PRECEDING AND CURRENT ROW";
+      }
+      if (!e.name.empty()) {
+        out = print_expr(*e.args[0]) + " OVER " + quote_identifier(e.name);
+        break;
+      }
+      out = e.args.empty() ? "(" + window + ")" : print_expr(*e.args[0]) + " OVER (" + window + ")";
       break;
     }
     case ExprKind::kSubscript: out = print_expr(*e.args[0]) + "[" + print_expr(*e.args[1]) + "]"; break;
@@ -325,6 +333,9 @@ std::string print_query(const Query& q) {
       if (s.where) out += " WHERE " + print_expr(*s.where);
       if (!s.group_by.empty()) out += " GROUP BY " + exprs(s.group_by);
       if (s.having) out += " HAVING " + print_expr(*s.having);
+      for (size_t i = 0; i < s.windows.size(); ++i) {
+        out += (i == 0 ? " WINDOW " : ", ") + quote_identifier(s.windows[i].first) + " AS " + print_expr(*s.windows[i].second);
+      }
       break;
     }
     case Query::Kind::kSetOp:

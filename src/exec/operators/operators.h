@@ -63,6 +63,8 @@ OperatorPtr make_window_table_function(const sql::PlanNode& node);
 OperatorPtr make_window_rank(const sql::PlanNode& node);
 // WindowAggregate on slices (Flink's SlicingWindowOperator): see operators/window/window_aggregate.cc.
 OperatorPtr make_window_aggregate(const sql::PlanNode& node);
+// OverAggregate ordered by event time (Flink's RowTime*PrecedingFunction): operators/over/over_aggregate.cc.
+OperatorPtr make_over_aggregate(const sql::PlanNode& node);
 
 // The end of a job: collects rows (a SELECT's changelog, or what a sink receives).
 class CollectSink : public Operator {

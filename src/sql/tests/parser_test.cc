@@ -123,8 +123,10 @@ TEST(ParserTest, EveryErrorSaysWhereAndWhatWasExpected) {
       {"SELECT MAP['a'] FROM t", "line 1:8: MAP[...] needs an even number of arguments"},
       {"SET table.local-time-zone = 'UTC'", "line 1:5: unexpected 'table', expected a quoted configuration key"},
       {"SELECT a FROM t; SELECT b", "line 1:18: unexpected 'SELECT', expected end of statement"},
-      {"SELECT SUM(a) OVER (ORDER BY ts ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t",
-       "line 1:33: OVER windows with a ROWS/RANGE frame are not supported yet"},
+      {"SELECT SUM(a) OVER (ORDER BY ts ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM t",
+       "line 1:62: an OVER window frame must end at CURRENT ROW"},
+      {"SELECT SUM(a) OVER (ORDER BY ts ROWS BETWEEN 1 FOLLOWING AND CURRENT ROW) FROM t",
+       "line 1:48: OVER window frames starting at FOLLOWING are not supported"},
       {"SELECT a ! b FROM t", "line 1:10: unexpected character '!'"},
       // Constructs not supported yet are named at their first token (parser_unsupported.cc).
       {"SELECT *\nFROM TABLE(SESSION(TABLE t PARTITION BY a, DESCRIPTOR(ts), INTERVAL '5' MINUTES))",

@@ -1,0 +1,248 @@
+// OverAggregate ordered by event time, as flink-table-runtime's operators/over functions run it:
+//
+// - RANGE / ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW (AbstractRowTimeUnboundedPrecedingOver):
+//   a row at or behind the watermark is late and dropped; the others wait in the key's buffer and
+//   the key asks for one timer at the next watermark. When it fires, every buffered row at or
+//   behind the watermark is processed in time order into the key's running accumulators: ROWS
+//   emits each row with the value after it, RANGE accumulates all rows of one timestamp first and
+//   emits each with that value.
+// - ROWS BETWEEN n PRECEDING AND CURRENT ROW (RowTimeRowsBoundedPrecedingFunction) and RANGE
+//   BETWEEN interval PRECEDING AND CURRENT ROW (RowTimeRangeBoundedPrecedingFunction): a row is
+//   late when its time is not after the key's last fired timer (0 before any: rows at or before
+//   the epoch are dropped too, as in Flink); each timestamp gets a timer. When it fires, ROWS
+//   retracts the oldest kept row once n + 1 rows are held and accumulates and emits the rows of
+//   that time one by one; RANGE retracts the rows older than the interval, accumulates the rows
+//   of that time and emits each with one value. RANGE also schedules Flink's event-time state
+//   cleanup (timestamp + 1.5 * interval + 1), which clears the key when no newer row moved it.
+//
+// Timers fire in order of time, keys in the order they first appeared (Flink's timer queue does
+// not promise an order among keys at one time). Output: the input row followed by the
+// aggregates' values, inserts only.
+#include <map>
+#include <set>
+
+#include "exec/evaluator.h"
+#include "exec/operators/operators.h"
+#include "exec/operators/window/window_math.h"
+#include "exec/state.h"
+
+namespace careflow::exec {
+
+namespace {
+
+using Fields = std::vector<Value>;
+
+struct KeyState {
+  uint64_t order = 0;                           // when the key first appeared: ties among timers
+  std::map<int64_t, std::vector<Fields>> rows;  // by time: waiting rows and (bounded) the frame's rows
+  std::vector<std::unique_ptr<sql::Accumulator>> accs;
+  std::set<int64_t> timers;
+  int64_t last_triggering = 0;  // bounded frames: the last timer fired (Flink's lastTriggeringTsState)
+  int64_t frame_rows = 0;       // ROWS n PRECEDING: rows held in the frame (Flink's counterState)
+  int64_t cleanup_at = -1;      // RANGE interval PRECEDING: the state-cleanup timer, -1 when none
+};
+
+class RowTimeOverAggregate : public Operator {
+ public:
+  explicit RowTimeOverAggregate(const sql::PlanNode& node)
+      : keys_(node.partition_keys), aggs_(node.aggs), rowtime_(node.rowtime_index), frame_(node.over) {}
+
+  void process(int, Row& row) override {
+    const Value& t = row.fields[static_cast<size_t>(rowtime_)];
+    if (t.is_null()) {
+      throw values::EvalError("RowTime field should not be null, please convert it to a non-null long value.");
+    }
+    const int64_t ts = window::micros_to_millis(t.as_int());
+    const int64_t wm = current_watermark();
+    fill_key(key_, row.fields, keys_);
+    auto it = state_.find(key_);
+    if (it == state_.end()) {
+      KeyState fresh_state;
+      fresh_state.order = next_order_++;
+      fresh_state.accs = fresh();
+      it = state_.emplace(key_, std::move(fresh_state)).first;
+    }
+    KeyState& ks = it->second;
+    if (frame_.unbounded) {
+      if (ts <= wm) {
+        ++late_;
+        return;
+      }
+      ks.rows[ts].push_back(std::move(row.fields));
+      schedule(it->first, ks, wm < 0 ? 0 : wm + 1);
+      return;
+    }
+    if (ts <= ks.last_triggering) {
+      ++late_;
+      return;
+    }
+    std::vector<Fields>& at = ks.rows[ts];
+    at.push_back(std::move(row.fields));
+    if (at.size() == 1) schedule(it->first, ks, ts);
+    if (!frame_.rows) {
+      const int64_t earliest_cleanup = ts + frame_.preceding + 1;
+      const int64_t cleanup = ts + static_cast<int64_t>(static_cast<double>(frame_.preceding) * 1.5) + 1;
+      if (ks.cleanup_at < 0 || ks.cleanup_at < earliest_cleanup) {
+        schedule(it->first, ks, cleanup);
+        ks.cleanup_at = cleanup;
+      }
+    }
+  }
+
+  int64_t late_rows_dropped() const override { return late_; }
+
+ protected:
+  void on_watermark(int64_t watermark) override {
+    while (!timers_.empty() && timers_.begin()->at <= watermark) {
+      Timer timer = *timers_.begin();
+      timers_.erase(timers_.begin());
+      auto it = state_.find(timer.key);
+      if (it == state_.end()) continue;
+      it->second.timers.erase(timer.at);
+      if (frame_.unbounded) {
+        fire_unbounded(it->first, it->second, watermark);
+      } else if (frame_.rows) {
+        fire_rows(it->second, timer.at);
+      } else {
+        fire_range(it->second, timer.at);
+      }
+    }
+  }
+
+ private:
+  struct Timer {
+    int64_t at;
+    uint64_t order;
+    Key key;
+    bool operator<(const Timer& o) const { return at != o.at ? at < o.at : order < o.order; }
+  };
+
+  std::vector<std::unique_ptr<sql::Accumulator>> fresh() const {
+    std::vector<std::unique_ptr<sql::Accumulator>> accs;
+    accs.reserve(aggs_.size());
+    for (const sql::AggCall& c : aggs_) {
+      // An unbounded frame never retracts: the cheaper accumulator when there is one.
+      if (frame_.unbounded && !c.distinct && c.binding.create_append_only) accs.push_back(c.binding.create_append_only());
+      else accs.push_back(make_accumulator(c));
+    }
+    return accs;
+  }
+
+  const Value* args_of(const sql::AggCall& call, const Fields& fields) {
+    if (call.args.size() == 1) return &fields[static_cast<size_t>(call.args[0])];
+    if (call.args.empty()) return nullptr;
+    args_.clear();
+    for (int c : call.args) args_.push_back(fields[static_cast<size_t>(c)]);
+    return args_.data();
+  }
+
+  void accumulate(KeyState& ks, const Fields& fields) {
+    for (size_t i = 0; i < aggs_.size(); ++i) ks.accs[i]->accumulate(args_of(aggs_[i], fields));
+  }
+  void retract(KeyState& ks, const Fields& fields) {
+    for (size_t i = 0; i < aggs_.size(); ++i) ks.accs[i]->retract(args_of(aggs_[i], fields));
+  }
+
+  void output(const Fields& input, const std::vector<Value>& results) {
+    Fields out;
+    out.reserve(input.size() + results.size());
+    out.insert(out.end(), input.begin(), input.end());
+    out.insert(out.end(), results.begin(), results.end());
+    emit(RowKind::kInsert, std::move(out));
+  }
+
+  std::vector<Value>& results_of(const KeyState& ks) {
+    results_.clear();
+    for (const auto& acc : ks.accs) results_.push_back(acc->result());
+    return results_;
+  }
+
+  void schedule(const Key& key, KeyState& ks, int64_t at) {
+    if (ks.timers.insert(at).second) timers_.insert({at, ks.order, key});
+  }
+
+  // Every waiting row at or behind the watermark, in time order; a timer at the next watermark
+  // when rows remain.
+  void fire_unbounded(const Key& key, KeyState& ks, int64_t watermark) {
+    auto end = ks.rows.upper_bound(watermark);
+    for (auto at = ks.rows.begin(); at != end; ++at) {
+      if (frame_.rows) {
+        for (const Fields& row : at->second) {
+          accumulate(ks, row);
+          output(row, results_of(ks));
+        }
+        continue;
+      }
+      for (const Fields& row : at->second) accumulate(ks, row);
+      const std::vector<Value>& results = results_of(ks);
+      for (const Fields& row : at->second) output(row, results);
+    }
+    ks.rows.erase(ks.rows.begin(), end);
+    if (!ks.rows.empty()) schedule(key, ks, watermark + 1);
+  }
+
+  // ROWS BETWEEN n PRECEDING AND CURRENT ROW at time `at`: each row of that time in arrival order,
+  // retracting the oldest row held once the frame is full.
+  void fire_rows(KeyState& ks, int64_t at) {
+    ks.last_triggering = at;
+    auto current = ks.rows.find(at);
+    if (current == ks.rows.end()) return;
+    const size_t count = current->second.size();
+    size_t next = 0;  // where the next row of this time is in its list (the list loses retracted rows)
+    for (size_t k = 0; k < count; ++k) {
+      if (ks.frame_rows > frame_.preceding) {
+        auto oldest = ks.rows.begin();
+        retract(ks, oldest->second.front());
+        oldest->second.erase(oldest->second.begin());
+        if (oldest == current) --next;
+        else if (oldest->second.empty()) ks.rows.erase(oldest);
+      } else {
+        ++ks.frame_rows;
+      }
+      const Fields& row = current->second[next++];
+      accumulate(ks, row);
+      output(row, results_of(ks));
+    }
+  }
+
+  // RANGE BETWEEN interval PRECEDING AND CURRENT ROW at time `at`, or the key's state cleanup.
+  void fire_range(KeyState& ks, int64_t at) {
+    if (ks.cleanup_at >= 0 && ks.cleanup_at <= at) {
+      ks.rows.clear();
+      ks.accs = fresh();
+      ks.last_triggering = 0;
+      ks.cleanup_at = -1;
+      return;
+    }
+    auto current = ks.rows.find(at);
+    if (current != ks.rows.end()) {
+      // Rows older than the interval leave the frame before this time's rows enter it.
+      auto keep = ks.rows.lower_bound(at - frame_.preceding);
+      for (auto old = ks.rows.begin(); old != keep; ++old) {
+        for (const Fields& row : old->second) retract(ks, row);
+      }
+      for (const Fields& row : current->second) accumulate(ks, row);
+      const std::vector<Value>& results = results_of(ks);
+      for (const Fields& row : current->second) output(row, results);
+      ks.rows.erase(ks.rows.begin(), keep);
+    }
+    ks.last_triggering = at;
+  }
+
+  std::vector<int> keys_;
+  std::vector<sql::AggCall> aggs_;
+  int rowtime_;
+  sql::OverFrameSpec frame_;
+  KeyedState<KeyState> state_;
+  std::set<Timer> timers_;
+  uint64_t next_order_ = 0;
+  int64_t late_ = 0;
+  Key key_;
+  std::vector<Value> args_, results_;
+};
+
+}  // namespace
+
+OperatorPtr make_over_aggregate(const sql::PlanNode& node) { return std::make_unique<RowTimeOverAggregate>(node); }
+
+}  // namespace careflow::exec
