@@ -12,6 +12,7 @@
 #include "sql/bound_expr.h"
 #include "sql/catalog.h"
 #include "sql/functions.h"
+#include "sql/match_spec.h"
 
 namespace careflow::sql {
 
@@ -69,6 +70,7 @@ enum class PlanKind {
   kWatermarkAssigner,   // WATERMARK FOR col AS expr: the source's event-time clock
   kWindowTableFunction, // TABLE(TUMBLE|HOP|CUMULATE(...)) alone: each row once per window it falls in
   kWindowAggregate,     // GROUP BY window_start, window_end over a window table function (slicing)
+  kMatch,               // MATCH_RECOGNIZE: Flink's StreamExecMatch (CEP's NFA per partition key)
 };
 
 struct PlanNode;
@@ -130,6 +132,9 @@ struct PlanNode {
   int rowtime_index = -1;
   BoundExprPtr watermark;
   WindowSpec window;
+
+  // kMatch
+  std::shared_ptr<const MatchSpec> match;
 
   std::vector<std::string> field_names() const;
   bool updates() const { return !insert_only; }

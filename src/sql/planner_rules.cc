@@ -72,6 +72,8 @@ void infer_changelog(PlanNode& n) {
     // the rest) and emit rows once: a window's result when the watermark passes its end.
     case PlanKind::kWindowTableFunction:
     case PlanKind::kWindowAggregate: n.insert_only = true; break;
+    // MATCH_RECOGNIZE takes an append table and emits one row per match, once (Flink's rule).
+    case PlanKind::kMatch: n.insert_only = true; break;
   }
 }
 

@@ -55,6 +55,10 @@ OperatorPtr make_window_rank(const sql::PlanNode& node);
 // WindowAggregate on slices (Flink's SlicingWindowOperator): see operators/window/window_aggregate.cc.
 OperatorPtr make_window_aggregate(const sql::PlanNode& node);
 
+// Match (MATCH_RECOGNIZE): Flink's CepOperator over the pattern's NFA, per partition key
+// (operators/match/match.cc).
+OperatorPtr make_match(const sql::PlanNode& node);
+
 // The end of a job: collects rows (a SELECT's changelog, or what a sink receives).
 class CollectSink : public Operator {
  public:
