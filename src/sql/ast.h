@@ -174,7 +174,7 @@ struct MatchRecognize {
   std::vector<MeasureItem> measures;
   bool all_rows = false;
   SourcePos rows_pos;
-  After after = After::kPastLastRow;  // the default of the standard and of Flink
+  After after = After::kToNextRow;  // Calcite's (and so Flink's) default when none is written
   bool after_written = false;
   std::string after_variable;         // kToFirst / kToLast
   SourcePos after_pos;
