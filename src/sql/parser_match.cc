@@ -45,7 +45,7 @@ TableRefPtr Parser::match_recognize(TableRefPtr input) {
     m.rows_pos = peek().pos;
     m.all_rows = is_word("ALL");
     next();
-    expect_word("ROW");
+    if (!accept_word("ROWS")) expect_word("ROW");
     expect_word("PER");
     expect_word("MATCH");
     if (m.all_rows) {

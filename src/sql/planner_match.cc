@@ -200,6 +200,11 @@ void translate_pattern(const PatternTerm& t, std::vector<std::string>* names, st
   if (t.quantified) {
     const bool greedy = !t.reluctant;
     const bool optional_only = t.min == 0 && t.max == 1;
+    if (t.quantifier_text.starts_with("{,")) {
+      plan_fail(t.pos, fmt::format("the quantifier {} is not supported (as in Flink: The from should be a positive "
+                                   "number greater than 0.); write {{0,{}}}",
+                                   t.quantifier_text, t.max));
+    }
     if (t.max == 0) plan_fail(t.pos, fmt::format("quantifier {} matches no row", t.quantifier_text));
     bool checks_previous = false;  // Pattern#optional refuses to follow a greedy pattern
     if (t.max < 0) {
@@ -316,6 +321,8 @@ QueryPlanner::Planned QueryPlanner::match_recognize(const TableRef& ref) {
   spec->define.resize(spec->variables.size());
   std::vector<std::string> define_texts;
   for (const PatternDefinition& d : mr.define) {
+    // Flink ignores the definition of a variable the PATTERN does not have.
+    if (std::find(spec->variables.begin(), spec->variables.end(), d.variable) == spec->variables.end()) continue;
     const int v = variable_index(d.variable, d.pos, "DEFINE");
     if (!spec->define[static_cast<size_t>(v)].exprs.empty()) {
       plan_fail(d.pos, fmt::format("pattern variable '{}' is defined twice", d.variable));
