@@ -313,6 +313,18 @@ QueryPlanner::Planned QueryPlanner::match_recognize(const TableRef& ref) {
     spec->within_ms = w->value.as_int();
   }
   MatchBinding binding;
+  // An expression bound with pattern variables in scope (then out of scope again, error or not).
+  auto bind_matched = [&](const Expr& e) {
+    match_ = &binding;
+    try {
+      BoundExprPtr b = bind(e, in.scope);
+      match_ = nullptr;
+      return b;
+    } catch (...) {
+      match_ = nullptr;
+      throw;
+    }
+  };
   binding.variables = spec->variables;
   binding.input_width = static_cast<int>(in.node->schema.size());
   const DataType& order_type = in.node->schema[static_cast<size_t>(spec->rowtime_index)].type;
@@ -329,15 +341,7 @@ QueryPlanner::Planned QueryPlanner::match_recognize(const TableRef& ref) {
     }
     binding.measures = false;
     binding.out = &spec->define[static_cast<size_t>(v)];
-    match_ = &binding;
-    BoundExprPtr cond;
-    try {
-      cond = bind(*d.condition, in.scope);
-    } catch (...) {
-      match_ = nullptr;
-      throw;
-    }
-    match_ = nullptr;
+    BoundExprPtr cond = bind_matched(*d.condition);
     if (cond->type.id != TypeId::kBoolean && cond->type.id != TypeId::kNull) {
       plan_fail(d.condition->pos, fmt::format("the condition of '{}' must be BOOLEAN, got {}", d.variable,
                                               type_name(cond->type)));
@@ -349,15 +353,7 @@ QueryPlanner::Planned QueryPlanner::match_recognize(const TableRef& ref) {
   binding.out = &spec->measures;
   std::vector<std::string> measure_texts;
   for (const MeasureItem& item : mr.measures) {
-    match_ = &binding;
-    BoundExprPtr b;
-    try {
-      b = bind(*item.expr, in.scope);
-    } catch (...) {
-      match_ = nullptr;
-      throw;
-    }
-    match_ = nullptr;
+    BoundExprPtr b = bind_matched(*item.expr);
     spec->measures.exprs.push_back(b);
     DataType type = b->type;
     const bool is_rowtime = b->kind == BoundKind::kInputRef && b->index >= binding.input_width &&

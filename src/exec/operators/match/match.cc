@@ -190,34 +190,38 @@ class Match : public Operator {
     emit_matches(ks, timestamp);
   }
 
-  // The TAKE edges open to the current row from `state`, following PROCEED edges (depth first, as
-  // NFA#createDecisionGraph's stack).
-  void decision_graph(int state) {
+  // Follows the PROCEED edges whose condition holds from `state`, depth first as Flink's stack
+  // does (NFA#createDecisionGraph, #findFinalStateAfterProceed): `on_take(edge, source)` for each
+  // open TAKE edge; true as soon as a PROCEED edge reaches the final state, if `stop_at_final`.
+  template <typename OnTake>
+  bool follow(int state, bool stop_at_final, OnTake on_take) {
     std::vector<int> stack{state};
     while (!stack.empty()) {
       const int s = stack.back();
       stack.pop_back();
       for (const Edge& e : nfa_.states[static_cast<size_t>(s)].edges) {
-        if (!holds(e.condition)) continue;
-        if (e.action == Edge::Action::kProceed) stack.push_back(e.target);
-        else edges_.push_back({&e, s});
-      }
-    }
-  }
-
-  // NFA#findFinalStateAfterProceed.
-  bool reaches_final(int state) {
-    std::vector<int> stack{state};
-    while (!stack.empty()) {
-      const int s = stack.back();
-      stack.pop_back();
-      for (const Edge& e : nfa_.states[static_cast<size_t>(s)].edges) {
-        if (e.action != Edge::Action::kProceed || !holds(e.condition)) continue;
-        if (nfa_.states[static_cast<size_t>(e.target)].is_final) return true;
-        stack.push_back(e.target);
+        // Looking for the final state, Flink evaluates PROCEED edges only.
+        if ((stop_at_final && e.action == Edge::Action::kTake) || !holds(e.condition)) continue;
+        if (e.action == Edge::Action::kTake) {
+          on_take(e, s);
+        } else if (stop_at_final && nfa_.states[static_cast<size_t>(e.target)].is_final) {
+          return true;
+        } else {
+          stack.push_back(e.target);
+        }
       }
     }
     return false;
+  }
+
+  // The TAKE edges open to the current row from `state`.
+  void decision_graph(int state) {
+    follow(state, false, [&](const Edge& e, int source) { edges_.push_back({&e, source}); });
+  }
+
+  // Whether the final state is reached from `state` by PROCEED edges alone.
+  bool reaches_final(int state) {
+    return follow(state, true, [](const Edge&, int) {});
   }
 
   bool holds(const match::EdgeCondition& c) {
