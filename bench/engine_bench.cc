@@ -1,6 +1,6 @@
-// The streaming SQL engine against Apache Flink 1.20 on the same machine, in the same run: five
-// queries (filter + project, GROUP BY with retraction, a join of two updating streams, ROW_NUMBER
-// deduplication, UNNEST + JSON_VALUE), each over the same generated input on both engines.
+// The streaming SQL engine against Apache Flink 1.20 on the same machine, in the same run: the
+// queries below (filter + project, GROUP BY with retraction, a join of two updating streams,
+// ROW_NUMBER deduplication, UNNEST + JSON_VALUE, event-time windows, MATCH_RECOGNIZE), each over the same generated input on both engines.
 //
 // careflow side: the input rows are generated in memory up front (seeded, deterministic); only the
 // processing is timed: batches of 1,000 rows go through Job::push and the output is drained with
@@ -259,6 +259,30 @@ Query temporal_join(size_t rows) {
   return q;
 }
 
+// 11 and 12. MATCH_RECOGNIZE over readings about in order (one a millisecond, up to 2 s out of
+//    order, a watermark 5 s behind): the docs' AFTER MATCH example (A+ C with a running SUM) over
+//    100 symbols, and the clogged-filter pattern (a base row, then three rows each > 10 % above the
+//    one before while the flow stays within 5 %) over 1k devices.
+Query match_query(const char* name, const char* title, const std::string& measures_pattern, int keys, size_t rows) {
+  Query q{name, title,
+          "CREATE TABLE m (k INT, price BIGINT, pressure DOUBLE, flow DOUBLE, ts TIMESTAMP(3), "
+          "WATERMARK FOR ts AS ts - INTERVAL '5' SECOND)",
+          "SELECT * FROM m MATCH_RECOGNIZE (PARTITION BY k ORDER BY ts " + measures_pattern + ")", {}, 0};
+  std::mt19937_64 rng(8);
+  const int64_t base = 1'700'000'000'000;
+  std::vector<double> pressure(static_cast<size_t>(keys), 100.0);
+  for (size_t i = 0; i < rows; ++i) {
+    const int64_t ts = base + static_cast<int64_t>(i) - static_cast<int64_t>(rng() % 2000);
+    const auto k = static_cast<size_t>(rng() % static_cast<uint64_t>(keys));
+    pressure[k] = std::clamp(pressure[k] * (0.9 + static_cast<double>(rng() % 350) / 1000.0), 10.0, 1e6);
+    add_row(q.input, "m",
+            Row{RowKind::kInsert, {num(static_cast<int64_t>(k)), num(static_cast<int64_t>(1 + rng() % 20)),
+                                   dbl(pressure[k]), dbl(50.0 + static_cast<double>(rng() % 30) / 10.0),
+                                   num(ts * 1000)}});
+  }
+  return q;
+}
+
 Query event_time_window(const char* name, const char* title, const std::string& window, int keys, size_t rows) {
   return event_time_query(name, title,
                           "SELECT k, window_start, window_end, COUNT(*), SUM(v), MAX(v) FROM TABLE(" + window +
@@ -309,6 +333,19 @@ std::vector<Query> make_queries(double scale, const std::vector<std::string>& on
   if (want("over_range")) {
     all.push_back(event_time_over("over_range", "OVER RANGE 10 s PRECEDING, SUM/MAX (100 keys)",
                                   "RANGE BETWEEN INTERVAL '10' SECOND PRECEDING AND CURRENT ROW", 100, n(2'000'000)));
+  }
+  if (want("match_docs")) {
+    all.push_back(match_query("match_docs", "MATCH_RECOGNIZE docs pattern A+ C, SUM in DEFINE (100 keys)",
+                              "MEASURES SUM(A.price) AS sumPrice, FIRST(ts) AS startTime, LAST(ts) AS endTime "
+                              "AFTER MATCH SKIP PAST LAST ROW PATTERN (A+ C) DEFINE A AS SUM(A.price) < 30",
+                              100, n(2'000'000)));
+  }
+  if (want("match_clogged")) {
+    all.push_back(match_query("match_clogged", "MATCH_RECOGNIZE clogged filter BASE UP{3} (1k keys)",
+                              "MEASURES BASE.pressure AS p0, LAST(UP.pressure) AS p3, MATCH_ROWTIME() AS t "
+                              "AFTER MATCH SKIP PAST LAST ROW PATTERN (BASE UP{3}) DEFINE UP AS "
+                              "UP.pressure > 1.1 * LAST(pressure, 1) AND ABS(UP.flow - BASE.flow) <= 0.05 * BASE.flow",
+                              1000, n(2'000'000)));
   }
   for (Query& q : all) q.input_rows = count_rows(q.input);
   return all;

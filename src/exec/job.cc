@@ -112,6 +112,11 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       input(0, op, 0);
       return op;
     }
+    case PlanKind::kMatch: {
+      Operator* op = add(make_match(n));
+      input(0, op, 0);
+      return op;
+    }
     case PlanKind::kWindowAggregate: {
       Operator* op = add(make_window_aggregate(n));
       input(0, op, 0);

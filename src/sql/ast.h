@@ -124,8 +124,10 @@ struct TvfArg {
   ExprPtr expr;
 };
 
+struct MatchRecognize;
+
 struct TableRef {
-  enum class Kind { kTable, kSubquery, kJoin, kUnnest, kLateralTable, kWindowTvf };
+  enum class Kind { kTable, kSubquery, kJoin, kUnnest, kLateralTable, kWindowTvf, kMatchRecognize };
   Kind kind = Kind::kTable;
   SourcePos pos;
   std::vector<std::string> name;  // kTable: catalog.db.table parts
@@ -142,6 +144,54 @@ struct TableRef {
   ExprPtr system_time;  // FOR SYSTEM_TIME AS OF expr (temporal joins, part 2)
   std::string function;         // kWindowTvf: TUMBLE, HOP or CUMULATE (upper case)
   std::vector<TvfArg> tvf_args; // kWindowTvf
+  std::unique_ptr<MatchRecognize> match;  // kMatchRecognize: over `left`, the table or subquery before it
+};
+
+// One term of MATCH_RECOGNIZE's PATTERN as written: a variable, a concatenation, an alternation
+// (`|`) or a parenthesized group, each with its quantifier. Flink's CEP runs variables and
+// concatenations of them; the planner refuses the rest naming it (planner_match.cc).
+struct PatternTerm {
+  enum class Kind { kVariable, kConcat, kAlternation, kGroup, kPermute, kExclusion, kAnchor };
+  Kind kind = Kind::kVariable;
+  SourcePos pos;
+  std::string name;                 // kVariable (as written); kAnchor: ^ or $
+  std::vector<PatternTerm> items;   // kConcat, kAlternation, kPermute: the parts; kGroup, kExclusion: one
+  // The quantifier: {min, max} rows, max -1 for no upper bound; a variable without one is {1, 1}.
+  int64_t min = 1, max = 1;
+  bool quantified = false;
+  bool reluctant = false;           // written with a trailing '?' (A*?, A{1,3}?)
+  std::string quantifier_text;      // "+", "{2,}", ... as written, for messages and the printer
+};
+
+struct MeasureItem {
+  ExprPtr expr;
+  std::string alias;
+  SourcePos pos;
+};
+
+struct PatternDefinition {
+  std::string variable;
+  SourcePos pos;
+  ExprPtr condition;
+};
+
+// t MATCH_RECOGNIZE (PARTITION BY ... ORDER BY ... MEASURES ... [ONE ROW PER MATCH | ALL ROWS PER
+// MATCH] [AFTER MATCH SKIP ...] PATTERN (...) [WITHIN INTERVAL ...] [SUBSET ...] DEFINE ...).
+struct MatchRecognize {
+  enum class After { kPastLastRow, kToNextRow, kToFirst, kToLast };
+  SourcePos pos;  // the MATCH_RECOGNIZE keyword
+  std::vector<ExprPtr> partition_by;
+  std::vector<OrderItem> order_by;
+  std::vector<MeasureItem> measures;
+  bool all_rows = false;
+  SourcePos rows_pos;
+  After after = After::kToNextRow;  // Calcite's (and so Flink's) default when none is written
+  bool after_written = false;
+  std::string after_variable;         // kToFirst / kToLast
+  SourcePos after_pos;
+  PatternTerm pattern;
+  ExprPtr within;
+  std::vector<PatternDefinition> define;
 };
 
 struct SelectItem {

@@ -56,7 +56,7 @@ class Lexer {
           }
         }
         if (matched) continue;
-        if (std::string_view("(),.;+-*/%=<>[]:").find(c) == std::string_view::npos) {
+        if (std::string_view("(),.;+-*/%=<>[]:?{}|^$").find(c) == std::string_view::npos) {
           return error(pos, fmt::format("unexpected character '{}'", c));
         }
         advance();

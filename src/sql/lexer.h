@@ -26,7 +26,7 @@ enum class TokenKind {
   kInteger,            // 42
   kDecimal,            // 4.2, .5
   kDouble,             // 4.2E3
-  kSymbol,             // ( ) , . ; + - * / % = <> != < <= > >= || [ ] :
+  kSymbol,             // ( ) , . ; + - * / % = <> != < <= > >= || [ ] : and ? { } | ^ $ (MATCH_RECOGNIZE patterns)
   kEnd,
 };
 

@@ -45,13 +45,19 @@ class Parser {
   std::vector<OrderItem> order_items();
   std::shared_ptr<OverFrame> over_frame();
   std::vector<ExprPtr> values_row();
+  // t MATCH_RECOGNIZE (...) over `input` (parser_match.cc)
+  TableRefPtr match_recognize(TableRefPtr input);
+  void match_after(MatchRecognize& m);
+  PatternTerm pattern_alternation();
+  PatternTerm pattern_concatenation();
+  PatternTerm pattern_factor();
+  void pattern_quantifier(PatternTerm& term);
 
   // Constructs recognised where the grammar puts them but not supported yet: each stops with an
   // error naming the construct at its first token (parser_unsupported.cc).
   TableRefPtr table_function_call(const Token& table_token);  // FROM TABLE(f(...))
   TableRefPtr window_table_function(const Token& table_token);  // FROM TABLE(TUMBLE(...)), HOP, CUMULATE
   ExprPtr grouping_element();                                 // GROUPING SETS, ROLLUP, CUBE, or an expression
-  [[noreturn]] void match_recognize(TableRef& input);         // t MATCH_RECOGNIZE (...)
   void window_clause(Select& select);                         // WINDOW w AS (...)
   void window_spec(Expr& over);                               // ([PARTITION BY ...] [ORDER BY ...] [frame])
   void check_function_supported(const Token& name_token);     // ML_PREDICT(...), ...

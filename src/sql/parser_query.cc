@@ -258,7 +258,7 @@ TableRefPtr Parser::table_primary() {
     ref->kind = TableRef::Kind::kSubquery;
     ref->subquery = query();
     expect_symbol(")");
-    if (is_word("MATCH_RECOGNIZE")) match_recognize(*ref);
+    if (is_word("MATCH_RECOGNIZE")) return match_recognize(std::move(ref));
     table_alias(*ref);
     return ref;
   }
@@ -271,7 +271,7 @@ TableRefPtr Parser::table_primary() {
     expect_word("OF");
     ref->system_time = additive();
   }
-  if (is_word("MATCH_RECOGNIZE")) match_recognize(*ref);
+  if (is_word("MATCH_RECOGNIZE")) return match_recognize(std::move(ref));
   table_alias(*ref);
   return ref;
 }

@@ -1,5 +1,5 @@
 // Flink SQL constructs careflow does not run yet: SESSION windows, grouping sets,
-// MATCH_RECOGNIZE, legacy group windows and Confluent Cloud's ML functions.
+// legacy group windows and Confluent Cloud's ML functions.
 //
 // Each method is called at the place of the grammar where its construct starts, so a user gets an
 // error naming the construct at its first token instead of a confusing "unexpected '('" further
@@ -62,13 +62,6 @@ ExprPtr Parser::grouping_element() {
     }
   }
   return expr();
-}
-
-// input MATCH_RECOGNIZE ( PARTITION BY ... ORDER BY ... MEASURES ... PATTERN (...) DEFINE ... ):
-// called after a table or subquery in FROM, before its alias, when MATCH_RECOGNIZE follows.
-void Parser::match_recognize(TableRef& input) {
-  (void)input;  // the table the pattern runs over, once MATCH_RECOGNIZE is parsed
-  fail_at(peek().pos, "MATCH_RECOGNIZE is not supported yet (pattern recognition arrives with event time)");
 }
 
 // f(...) for a name reserved to a construct that is not supported yet; returns without consuming

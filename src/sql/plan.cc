@@ -207,6 +207,7 @@ std::string describe(const PlanNode& n) {
       return fmt::format("WatermarkAssigner(rowtime=[{}], watermark=[{}])", in_names[static_cast<size_t>(n.rowtime_index)],
                          in->table && in->table->watermark ? print_expr(*in->table->watermark)
                                                            : describe_bound(*n.watermark, in_names));
+    case PlanKind::kMatch: return n.match->text;
     case PlanKind::kWindowTableFunction: return fmt::format("WindowTableFunction(window=[{}])", describe_window(n.window));
     case PlanKind::kWindowAggregate: {
       // Flink lists the plain keys in groupBy and the window properties last in select, as

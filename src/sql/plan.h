@@ -12,6 +12,7 @@
 #include "sql/bound_expr.h"
 #include "sql/catalog.h"
 #include "sql/functions.h"
+#include "sql/match_spec.h"
 
 namespace careflow::sql {
 
@@ -73,6 +74,7 @@ enum class PlanKind {
   kLookupJoin,          // JOIN lookup_table FOR SYSTEM_TIME AS OF left.proctime: rows looked up by key
   kDropUpdateBefore,    // drops -U rows: an input that must give updates as +U only (Flink's ONLY_UPDATE_AFTER)
   kOverAggregate,       // agg(...) OVER (PARTITION BY ... ORDER BY rowtime ROWS|RANGE ... PRECEDING)
+  kMatch,               // MATCH_RECOGNIZE: Flink's StreamExecMatch (CEP's NFA per partition key)
 };
 
 // An OVER aggregation's frame, ending at the current row: the `preceding` rows (ROWS) or
@@ -159,6 +161,8 @@ struct PlanNode {
   // kOverAggregate: partition_keys, the rowtime column it is ordered by (rowtime_index), `aggs`
   // over the input's columns (appended to them in the output) and the frame.
   OverFrameSpec over;
+  // kMatch
+  std::shared_ptr<const MatchSpec> match;
 
   std::vector<std::string> field_names() const;
   bool updates() const { return !insert_only; }

@@ -694,6 +694,9 @@ BoundExprPtr QueryPlanner::bind_function(const Expr& e, const Scope& scope, cons
 }
 
 BoundExprPtr QueryPlanner::bind(const Expr& e, const Scope& scope, const AggregateContext* agg) {
+  if (match_) {
+    if (BoundExprPtr b = bind_match_reference(e, scope)) return b;
+  }
   // Inside a grouped SELECT, a GROUP BY expression is a reference to its key.
   if (agg && e.kind != ExprKind::kLiteral) {
     std::string printed = print_expr(e);

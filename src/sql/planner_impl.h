@@ -125,6 +125,12 @@ class QueryPlanner {
                            std::vector<std::string> pre_names, const std::vector<int>& window_keys,
                            std::vector<PlanField> schema, SourcePos pos);
   Planned order_limit(Planned in, const Query& q);
+  // planner_match.cc: MATCH_RECOGNIZE, and the references its DEFINE and MEASURES make to the
+  // rows matched (pattern variables, FIRST / LAST, aggregates, MATCH_ROWTIME()) while bound.
+  struct MatchBinding;
+  Planned match_recognize(const TableRef& ref);
+  BoundExprPtr bind_match_reference(const Expr& e, const Scope& scope);
+  MatchBinding* match_ = nullptr;
 
   // Expressions
   BoundExprPtr bind(const Expr& e, const Scope& scope, const AggregateContext* agg = nullptr);

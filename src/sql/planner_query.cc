@@ -380,6 +380,7 @@ QueryPlanner::Planned QueryPlanner::from(const TableRef& ref) {
     case TableRef::Kind::kLateralTable:
       plan_fail(ref.pos, "LATERAL TABLE(...) needs a user-defined table function; none are registered");
     case TableRef::Kind::kWindowTvf: return window_table_function(ref);
+    case TableRef::Kind::kMatchRecognize: return match_recognize(ref);
   }
   plan_fail(ref.pos, "unsupported FROM item");
 }

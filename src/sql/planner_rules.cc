@@ -83,6 +83,8 @@ void infer_changelog(PlanNode& n) {
     // OVER aggregation takes insert-only input and emits each row once, with its aggregates, when
     // the watermark passes its time.
     case PlanKind::kOverAggregate: n.insert_only = true; break;
+    // MATCH_RECOGNIZE takes an append table and emits one row per match, once (Flink's rule).
+    case PlanKind::kMatch: n.insert_only = true; break;
   }
 }
 

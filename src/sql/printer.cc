@@ -115,6 +115,30 @@ std::string alias(const TableRef& t) {
   return out;
 }
 
+std::string match_recognize(const MatchRecognize& m) {
+  std::vector<std::string> clauses;
+  if (!m.partition_by.empty()) clauses.push_back("PARTITION BY " + exprs(m.partition_by));
+  if (!m.order_by.empty()) clauses.push_back("ORDER BY " + order(m.order_by));
+  if (!m.measures.empty()) {
+    std::vector<std::string> items;
+    for (const MeasureItem& i : m.measures) items.push_back(print_expr(*i.expr) + " AS " + quote_identifier(i.alias));
+    clauses.push_back("MEASURES " + join(items, ", "));
+  }
+  clauses.push_back(m.all_rows ? "ALL ROWS PER MATCH" : "ONE ROW PER MATCH");
+  static const char* kAfter[] = {"PAST LAST ROW", "TO NEXT ROW", "TO FIRST ", "TO LAST "};
+  if (m.after_written) {
+    clauses.push_back(std::string("AFTER MATCH SKIP ") + kAfter[static_cast<int>(m.after)] +
+                      (m.after_variable.empty() ? "" : quote_identifier(m.after_variable)));
+  }
+  std::string pattern = "PATTERN (" + print_pattern(m.pattern) + ")";
+  if (m.within) pattern += " WITHIN " + print_expr(*m.within);
+  clauses.push_back(pattern);
+  std::vector<std::string> defs;
+  for (const PatternDefinition& d : m.define) defs.push_back(quote_identifier(d.variable) + " AS " + print_expr(*d.condition));
+  clauses.push_back("DEFINE " + join(defs, ", "));
+  return "MATCH_RECOGNIZE (" + join(clauses, " ") + ")";
+}
+
 std::string table_ref(const TableRef& t) {
   switch (t.kind) {
     case TableRef::Kind::kTable: {
@@ -144,6 +168,7 @@ std::string table_ref(const TableRef& t) {
       }
       return "TABLE(" + t.function + "(" + join(args, ", ") + "))" + alias(t);
     }
+    case TableRef::Kind::kMatchRecognize: return table_ref(*t.left) + " " + match_recognize(*t.match) + alias(t);
     case TableRef::Kind::kJoin: {
       static const char* kJoin[] = {"JOIN", "LEFT JOIN", "RIGHT JOIN", "FULL JOIN", "CROSS JOIN"};
       std::string out = table_ref(*t.left) + " " + kJoin[static_cast<int>(t.join_type)] + " " + table_ref(*t.right);
@@ -217,6 +242,29 @@ std::string quote_string(const std::string& text) {
   std::string out = "'";
   for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
   return out + "'";
+}
+
+std::string print_pattern(const PatternTerm& t) {
+  std::string out;
+  switch (t.kind) {
+    case PatternTerm::Kind::kVariable: out = quote_identifier(t.name); break;
+    case PatternTerm::Kind::kConcat:
+    case PatternTerm::Kind::kAlternation: {
+      std::vector<std::string> parts;
+      for (const PatternTerm& i : t.items) parts.push_back(print_pattern(i));
+      return join(parts, t.kind == PatternTerm::Kind::kConcat ? " " : " | ");
+    }
+    case PatternTerm::Kind::kPermute: {
+      std::vector<std::string> parts;
+      for (const PatternTerm& i : t.items) parts.push_back(print_pattern(i));
+      out = "PERMUTE(" + join(parts, ", ") + ")";
+      break;
+    }
+    case PatternTerm::Kind::kExclusion: out = "{- " + print_pattern(t.items[0]) + " -}"; break;
+    case PatternTerm::Kind::kGroup: out = "(" + print_pattern(t.items[0]) + ")"; break;
+    case PatternTerm::Kind::kAnchor: out = t.name; break;
+  }
+  return out + t.quantifier_text;
 }
 
 std::string print_expr(const Expr& e) {

@@ -66,6 +66,10 @@ OperatorPtr make_window_aggregate(const sql::PlanNode& node);
 // OverAggregate ordered by event time (Flink's RowTime*PrecedingFunction): operators/over/over_aggregate.cc.
 OperatorPtr make_over_aggregate(const sql::PlanNode& node);
 
+// Match (MATCH_RECOGNIZE): Flink's CepOperator over the pattern's NFA, per partition key
+// (operators/match/match.cc).
+OperatorPtr make_match(const sql::PlanNode& node);
+
 // The end of a job: collects rows (a SELECT's changelog, or what a sink receives).
 class CollectSink : public Operator {
  public:

@@ -38,6 +38,9 @@ TEST(ParserTest, RoundTripsStatementsThePipelinesUse) {
       "SHOW CREATE TABLE t",
       "DESCRIBE t",
       "EXPLAIN SELECT * FROM t",
+      "SELECT * FROM t MATCH_RECOGNIZE (PARTITION BY k ORDER BY ts MEASURES FIRST(A.p, 1) AS f, AVG(B.p) AS a "
+      "ONE ROW PER MATCH AFTER MATCH SKIP TO LAST B PATTERN (A B{2,}? C? D*? E) WITHIN INTERVAL '1' HOUR "
+      "DEFINE B AS B.p > LAST(A.p), C AS C.p < 3) AS m",
       "DROP TABLE IF EXISTS t",
       "DROP VIEW v",
       "ALTER TABLE t SET ('kafka.retention.time' = '7 d')",
@@ -133,8 +136,11 @@ TEST(ParserTest, EveryErrorSaysWhereAndWhatWasExpected) {
        "line 2:6: window table-valued function SESSION is not supported yet"},
       {"SELECT a FROM t GROUP BY GROUPING SETS ((a), ())", "line 1:26: GROUPING SETS is not supported yet"},
       {"SELECT a FROM t GROUP BY a, CUBE (a)", "line 1:29: CUBE is not supported yet"},
-      {"SELECT * FROM t MATCH_RECOGNIZE (PARTITION BY a ORDER BY ts PATTERN (A) DEFINE A AS a > 0)",
-       "line 1:17: MATCH_RECOGNIZE is not supported yet"},
+      {"SELECT * FROM t MATCH_RECOGNIZE (ORDER BY ts PATTERN (A{2,1}) DEFINE A AS a > 0)",
+       "line 1:56: quantifier {2,1} has a lower bound above its upper bound"},
+      {"SELECT * FROM t MATCH_RECOGNIZE (ORDER BY ts PATTERN (A{99999}) DEFINE A AS a > 0)",
+       "line 1:57: quantifier bound 99999 is too large; careflow allows at most 1000"},
+
       {"CREATE FUNCTION f AS 'F'", "line 1:8: CREATE FUNCTION is not supported yet"},
   };
   for (const ErrorCase& c : cases) {
@@ -189,6 +195,21 @@ TEST(ParserTest, NestingUnderTheLimitParsesAndPrints) {
   }
   // The depth is given back when a parenthesis closes: many shallow siblings are fine.
   EXPECT_TRUE(parse_statement("SELECT " + repeat("f((1)), ", 3000) + "1").is_ok());
+}
+
+}  // namespace
+}  // namespace careflow::sql
+
+namespace careflow::sql {
+namespace {
+
+// A pattern nested 10,000 groups deep stops at the nesting limit instead of overflowing the stack.
+TEST(ParserTest, DeepMatchRecognizePatternIsAnError) {
+  const std::string sql = "SELECT * FROM t MATCH_RECOGNIZE (ORDER BY ts PATTERN (" + std::string(10000, '(') + "A" +
+                          std::string(10000, ')') + ") DEFINE A AS a > 0)";
+  auto r = parse_statement(sql);
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_NE(r.status().message().find("nests deeper than 1000 levels"), std::string::npos) << r.status().message();
 }
 
 }  // namespace
