@@ -254,13 +254,13 @@ SyncResult GroupCoordinator::sync(const std::string& group_id, int32_t generatio
   return result;
 }
 
-int16_t GroupCoordinator::check_member(Group& group, int32_t generation, const std::string& member_id) {
+int16_t GroupCoordinator::check_member(Group& group, int32_t generation, const std::string& member_id, State busy) {
   expire_members(group, Clock::now());
   auto it = group.members.find(member_id);
   if (it == group.members.end()) return err::kUnknownMemberId;
   it->second.last_seen = Clock::now();
   if (generation != group.generation) return err::kIllegalGeneration;
-  if (group.state == State::kPreparingRebalance) return err::kRebalanceInProgress;
+  if (group.state == busy) return err::kRebalanceInProgress;
   return err::kNone;
 }
 
@@ -268,7 +268,7 @@ int16_t GroupCoordinator::heartbeat(const std::string& group_id, int32_t generat
   std::lock_guard lock(mutex_);
   auto found = groups_.find(group_id);
   if (found == groups_.end()) return err::kUnknownMemberId;
-  return check_member(found->second, generation, member_id);
+  return check_member(found->second, generation, member_id, State::kPreparingRebalance);
 }
 
 int16_t GroupCoordinator::leave(const std::string& group_id, const std::string& member_id) {
@@ -286,18 +286,11 @@ int16_t GroupCoordinator::check_commit(const std::string& group_id, int32_t gene
   std::lock_guard lock(mutex_);
   auto found = groups_.find(group_id);
   if (found == groups_.end()) return err::kIllegalGeneration;
-  Group& group = found->second;
-  expire_members(group, Clock::now());
-  auto it = group.members.find(member_id);
-  if (it == group.members.end()) return err::kUnknownMemberId;
-  it->second.last_seen = Clock::now();
-  if (generation != group.generation) return err::kIllegalGeneration;
   // As Kafka's coordinator: a member of the current generation may still commit while the group
   // prepares a rebalance (a consumer commits what it read before giving its partitions up, so the
   // next owner does not read it again); only between the join and the leader's assignment is a
   // commit REBALANCE_IN_PROGRESS.
-  if (group.state == State::kCompletingRebalance) return err::kRebalanceInProgress;
-  return err::kNone;
+  return check_member(found->second, generation, member_id, State::kCompletingRebalance);
 }
 
 std::vector<GroupDescription> GroupCoordinator::describe_all() {

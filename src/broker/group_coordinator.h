@@ -124,9 +124,9 @@ class GroupCoordinator {
   };
 
   void expire_members(Group& group, Clock::time_point now);
-  // A live member of the current generation, outside a rebalance: NONE, or the error saying which
-  // it is not. Counts as a sign of life.
-  int16_t check_member(Group& group, int32_t generation, const std::string& member_id);
+  // A live member of the current generation while the group is not in state `busy`
+  // (REBALANCE_IN_PROGRESS then): NONE, or the error saying which it is not. Counts as a sign of life.
+  int16_t check_member(Group& group, int32_t generation, const std::string& member_id, State busy);
   void remove_member(Group& group, const std::string& member_id);
   void begin_rebalance(Group& group, Clock::time_point deadline);
   // Ends the join phase once every member joined or the deadline passed: drops members that did

@@ -106,12 +106,13 @@ Result<Reply> handle_create_topics(BrokerContext& context, const RequestHeader& 
       out.i32(o.partitions);
       out.i16(o.error == err::kNone ? 1 : -1);  // replication factor
       // The new topic's settings, as Kafka answers them (kafka-topics --create reads them).
-      auto described = o.error == err::kNone && !validate_only ? context.topics.describe_topic(topic.name)
-                                                               : Result<log::TopicDescription>(Status::not_found(""));
       if (o.error != err::kNone) {
         out.null_array();
       } else {
-        const auto settings = described ? log::topic_config_to_map(described->config) : std::map<std::string, std::string>{};
+        std::map<std::string, std::string> settings;  // none for validate_only: nothing was created
+        if (!validate_only) {
+          if (auto described = context.topics.describe_topic(topic.name)) settings = log::topic_config_to_map(described->config);
+        }
         out.array_length(settings.size());
         for (const auto& [name, value] : settings) {
           out.string(name);
