@@ -93,6 +93,9 @@ Status ChunkDecoder::plain(std::string_view in, size_t count, uint64_t at, Decod
     if (bytes > in.size()) return error(at, fmt::format("{} PLAIN values need {} bytes, the page has {}", count, bytes, in.size()));
     return Status::ok();
   };
+  // No values (a corrupt count, or a page of nulls): nothing to copy, and memcpy must not see
+  // the null data() of an empty vector or view.
+  if (count == 0) return Status::ok();
   switch (physical_) {
     case PhysicalType::kBoolean:
       CF_RETURN_IF_ERROR(need((count + 7) / 8));

@@ -77,7 +77,8 @@ void check(Frame frame, const std::string& frame_sql, int64_t preceding, uint32_
     ASSERT_TRUE(job->push("t", rows).is_ok());
     ASSERT_TRUE(job->emit_watermarks().is_ok());
     // The bounded frames' timers that this block's watermark fired.
-    const int64_t fired_until = max_ts - kBoundMs;
+    // No row yet means no watermark, and nothing fired (kNoWatermark is INT64_MIN: no subtraction).
+    const int64_t fired_until = max_ts == kNoWatermark ? kNoWatermark : max_ts - kBoundMs;
     for (auto& [key, list] : accepted) {
       for (const Accepted& a : list) {
         if (a.ts <= fired_until) last_fired[key] = std::max(last_fired[key], a.ts);

@@ -115,7 +115,7 @@ TEST(Simulator, OutliersAreSingleReadingsOutsideTheBandAtTheConfiguredRate) {
     ASSERT_EQ(ra->size(), rb->size());
     for (size_t i = 0; i < ra->size(); ++i) {
       const Reading& r = (*ra)[i];
-      const auto& m = one_device()[0].metrics[i];
+      const auto m = one_device()[0].metrics[i];  // a copy: one_device() returns a temporary
       const double off = std::abs(r.metric_value - m.target);
       EXPECT_LE(std::abs((*rb)[i].metric_value - m.target), m.tolerance / 2 + 0.005);
       const bool out = off > m.tolerance;
