@@ -27,6 +27,10 @@ Handler handler_for(int16_t key) {
     case api::kDeleteTopics: return handle_delete_topics;
     case api::kDescribeConfigs: return handle_describe_configs;
     case api::kInitProducerId: return handle_init_producer_id;
+    case api::kAddPartitionsToTxn: return handle_add_partitions_to_txn;
+    case api::kAddOffsetsToTxn: return handle_add_offsets_to_txn;
+    case api::kEndTxn: return handle_end_txn;
+    case api::kTxnOffsetCommit: return handle_txn_offset_commit;
     case api::kListGroups: return handle_list_groups;
     case api::kDescribeGroups: return handle_describe_groups;
     case api::kSaslHandshake: return handle_sasl_handshake;

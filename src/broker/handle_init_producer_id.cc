@@ -1,18 +1,16 @@
-// InitProducerId (key 22) for idempotent producers: a new producer id at epoch 0, or, when a
+// InitProducerId (key 22): for an idempotent producer, a new producer id at epoch 0, or, when a
 // producer that hit an error asks with its id and epoch (v3+, KIP-360), the same id at the next
-// epoch so it can start its sequences again. Transactional producers (a transactional_id) are
-// answered with UNSUPPORTED_VERSION: careflow has no transaction coordinator yet, and the clients
-// report that error as "transactions not supported" instead of retrying.
+// epoch so it can start its sequences again. For a transactional producer (a transactional_id),
+// the transaction coordinator's id and next epoch, fencing the id's previous producer.
 
 #include "broker/handlers.h"
-#include "common/logging.h"
 
 namespace careflow::broker {
 
 Result<Reply> handle_init_producer_id(BrokerContext& context, const RequestHeader& header, Reader& in, Writer& out) {
   const bool flexible = header.flexible;
   const std::optional<std::string> transactional_id = in.nullable_string(flexible);
-  (void)in.i32();  // transaction_timeout_ms
+  const int32_t timeout_ms = in.i32();
   int64_t producer_id = -1;
   int16_t producer_epoch = -1;
   if (header.api_version >= 3) {
@@ -22,11 +20,10 @@ Result<Reply> handle_init_producer_id(BrokerContext& context, const RequestHeade
   CF_RETURN_IF_ERROR(finish_reading(header, in));
   int16_t error = err::kNone;
   if (transactional_id) {
-    error = err::kUnsupportedVersion;
-    producer_id = -1;
-    producer_epoch = -1;
-    log_warn("broker", "transactional producer refused: transactions are not supported yet",
-             {{"transactional_id", *transactional_id}, {"client", header.client_id.value_or("")}});
+    const TransactionCoordinator::Identity identity = context.transactions.init(*transactional_id, timeout_ms);
+    error = identity.error;
+    producer_id = identity.producer_id;
+    producer_epoch = identity.producer_epoch;
   } else if (producer_id >= 0 && producer_epoch >= 0 && producer_epoch < INT16_MAX) {
     ++producer_epoch;  // the same producer, sequences from 0 again
   } else {

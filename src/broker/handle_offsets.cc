@@ -93,11 +93,13 @@ Result<Reply> handle_offset_fetch(BrokerContext& context, const RequestHeader& h
     in.tagged_fields(flexible);
     order.push_back(std::move(name));
   }
-  if (v >= 7) (void)in.boolean();  // require_stable: nothing is ever pending here
+  if (v >= 7) (void)in.boolean();  // require_stable: nothing is pending (a transaction's offsets apply at its commit)
   CF_RETURN_IF_ERROR(finish_reading(header, in));
   if (topic_count < 0) {
     // Null topics (v2+): every partition the group committed.
-    for (const auto& [tp, _] : context.topics.list_group_offsets()[group]) {
+    // Kept in a local: a range-for over a member of the returned temporary would read freed memory.
+    auto all_groups = context.topics.list_group_offsets();
+    for (const auto& [tp, _] : all_groups[group]) {
       if (!wanted.contains(tp.topic)) order.push_back(tp.topic);
       wanted[tp.topic].push_back(tp.partition);
     }

@@ -2,7 +2,8 @@
 // no response, as in Kafka; acks=1 and acks=-1 (all) answer once the append returned, which on one
 // node is both "written by the leader" and "by every in-sync replica" (durable per the topic's
 // flush policy). Internal topics ("__...") are not writable. Idempotent producers' batches go through
-// ProducerStates (a retried batch is not written twice); transactional batches are refused.
+// ProducerStates (a retried batch is not written twice); transactional batches wait in the
+// TransactionCoordinator until their transaction commits.
 
 #include <fmt/format.h>
 
@@ -23,8 +24,9 @@ struct PartitionResult {
   std::optional<std::string> message;
 };
 
-PartitionResult produce_partition(BrokerContext& context, const std::string& topic, int32_t partition,
-                                  std::optional<std::string_view> records, int16_t topic_error) {
+PartitionResult produce_partition(BrokerContext& context, const std::optional<std::string>& transactional_id,
+                                  const std::string& topic, int32_t partition, std::optional<std::string_view> records,
+                                  int16_t topic_error) {
   PartitionResult result;
   result.partition = partition;
   auto fail = [&](int16_t error, std::string message) {
@@ -47,6 +49,9 @@ PartitionResult produce_partition(BrokerContext& context, const std::string& top
   auto append = [&]() { return context.topics.append(target, *decoded); };
   const bool idempotent = std::any_of(producers.begin(), producers.end(), [](const BatchProducer& b) { return b.producer_id >= 0; });
   if (!idempotent) {
+    if (std::any_of(producers.begin(), producers.end(), [](const BatchProducer& b) { return b.transactional; })) {
+      return fail(err::kInvalidRecord, "a transactional record batch without a producer id");
+    }
     auto appended = append();
     if (!appended) return fail(error_for(appended.status()), appended.status().message());
     result.base_offset = *appended;
@@ -54,6 +59,16 @@ PartitionResult produce_partition(BrokerContext& context, const std::string& top
   }
   // As Kafka: an idempotent producer's request carries one batch per partition.
   if (producers.size() != 1) return fail(err::kInvalidRecord, "an idempotent produce holds exactly one record batch per partition");
+  if (producers.front().transactional) {
+    if (!transactional_id) return fail(err::kInvalidRecord, "a transactional record batch in a produce without a transactional_id");
+    std::string message;
+    const int16_t error = context.transactions.produce(*transactional_id, target, producers.front(), std::move(*decoded), &message);
+    if (error != err::kNone) {
+      log_warn("broker", "transactional produce refused", {{"topic", topic}, {"partition", partition}, {"error", message}});
+      return fail(error, message);
+    }
+    return result;  // base offset -1: given when the transaction commits (transactions.h)
+  }
   auto outcome = context.producers.append(target, producers.front(), append);
   if (!outcome) return fail(error_for(outcome.status()), outcome.status().message());
   if (outcome->error != err::kNone) {
@@ -69,7 +84,7 @@ PartitionResult produce_partition(BrokerContext& context, const std::string& top
 Result<Reply> handle_produce(BrokerContext& context, const RequestHeader& header, Reader& in, Writer& out) {
   const int16_t v = header.api_version;
   const bool flexible = header.flexible;
-  (void)in.nullable_string(flexible);  // transactional_id
+  const std::optional<std::string> transactional_id = in.nullable_string(flexible);
   const int16_t acks = in.i16();
   (void)in.i32();  // timeout_ms
   struct TopicResult {
@@ -92,7 +107,7 @@ Result<Reply> handle_produce(BrokerContext& context, const RequestHeader& header
         topic.partitions.push_back({index, err::kInvalidRequiredAcks, -1, -1, "acks must be 0, 1 or -1"});
         continue;
       }
-      topic.partitions.push_back(produce_partition(context, topic.name, index, records, topic_error));
+      topic.partitions.push_back(produce_partition(context, transactional_id, topic.name, index, records, topic_error));
     }
     in.tagged_fields(flexible);
   }

@@ -13,6 +13,7 @@
 #include "broker/kafka_listener.h"
 #include "broker/producer_state.h"
 #include "broker/protocol.h"
+#include "broker/transactions.h"
 #include "broker/wire.h"
 #include "common/status.h"
 #include "log/topics.h"
@@ -24,6 +25,7 @@ struct BrokerContext {
   log::Topics& topics;
   GroupCoordinator& groups;
   ProducerStates& producers;
+  TransactionCoordinator& transactions;
   const std::atomic<bool>& stopping;
   std::string advertised_host;
   int port = 0;
@@ -59,6 +61,10 @@ Result<Reply> handle_create_topics(BrokerContext&, const RequestHeader&, Reader&
 Result<Reply> handle_delete_topics(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
 Result<Reply> handle_describe_configs(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
 Result<Reply> handle_init_producer_id(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
+Result<Reply> handle_add_partitions_to_txn(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
+Result<Reply> handle_add_offsets_to_txn(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
+Result<Reply> handle_end_txn(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
+Result<Reply> handle_txn_offset_commit(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
 Result<Reply> handle_list_groups(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
 Result<Reply> handle_describe_groups(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);
 Result<Reply> handle_sasl_handshake(BrokerContext&, const RequestHeader&, Reader& in, Writer& out);

@@ -141,10 +141,10 @@ Result<std::vector<log::Record>> decode_record_set(std::string_view bytes, bool&
     producer.base_sequence = h.i32();
     const int32_t count = h.i32();
     producer.record_count = count;
+    producer.transactional = (attributes & kTransactionalBit) != 0;
     if (producers) producers->push_back(producer);
-    if (attributes & (kTransactionalBit | kControlBit)) {
-      return Status::invalid_argument(fmt::format("{}: transactional and control batches are not supported yet", where));
-    }
+    // Control batches (commit / abort markers) are written by brokers, never sent by clients.
+    if (attributes & kControlBit) return Status::invalid_argument(fmt::format("{}: a control batch from a client", where));
     if (count < 0 || last_offset_delta < 0) {
       return Status::invalid_argument(fmt::format("{}: negative record count or offset delta", where));
     }

@@ -31,11 +31,12 @@ struct BatchProducer {
   int16_t producer_epoch = -1;
   int32_t base_sequence = -1;
   int32_t record_count = 0;
+  bool transactional = false;  // attribute bit 4: part of a transaction (transactions.h)
 };
 
 // The records of every batch in a produce request's record set, in order. InvalidArgument naming
 // the batch and the problem for: a magic other than 2, a CRC32C mismatch, a length past the end,
-// a record count that does not match, a record that does not parse, transactional or control
+// a record count that does not match, a record that does not parse, control
 // batches; Unimplemented-style InvalidArgument ("compression codec lz4 is not supported") for codecs
 // the broker cannot read. `codec_error` is set to true when the failure is the codec (so the
 // caller answers UNSUPPORTED_COMPRESSION_TYPE instead of CORRUPT_MESSAGE). With `producers`, each

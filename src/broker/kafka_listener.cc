@@ -110,6 +110,7 @@ struct KafkaListener::Impl {
   // Ids from the wall clock in microseconds: a restart never hands out an id given before it.
   ProducerStates producers{std::chrono::duration_cast<std::chrono::microseconds>(
                                std::chrono::system_clock::now().time_since_epoch()).count()};
+  TransactionCoordinator transactions{topics, producers};
   int listen_fd = -1;
   int wake_fd = -1;
   int port = 0;
@@ -200,7 +201,7 @@ void KafkaListener::Impl::accept_loop() {
 
 void KafkaListener::Impl::serve(Connection& connection) {
   const std::string client_host = "/" + connection.peer.substr(0, connection.peer.rfind(':'));
-  BrokerContext context{options, topics, groups, producers, stopping, advertised_host, port, client_host};
+  BrokerContext context{options, topics, groups, producers, transactions, stopping, advertised_host, port, client_host};
   context.authenticated = options.sasl_username.empty();
   log_debug("broker", "connection opened", {{"peer", connection.peer}});
   std::string frame;

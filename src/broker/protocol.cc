@@ -29,6 +29,10 @@ constexpr std::array kApis = {
     ApiRange{api::kCreateTopics, "CreateTopics", 2, 7, 5},
     ApiRange{api::kDeleteTopics, "DeleteTopics", 1, 5, 4},
     ApiRange{api::kInitProducerId, "InitProducerId", 0, 4, 2},
+    ApiRange{api::kAddPartitionsToTxn, "AddPartitionsToTxn", 0, 3, 3},  // v4+ is between brokers
+    ApiRange{api::kAddOffsetsToTxn, "AddOffsetsToTxn", 0, 3, 3},
+    ApiRange{api::kEndTxn, "EndTxn", 0, 3, 3},
+    ApiRange{api::kTxnOffsetCommit, "TxnOffsetCommit", 0, 3, 3},
     ApiRange{api::kDescribeConfigs, "DescribeConfigs", 1, 4, 4},
     ApiRange{api::kSaslAuthenticate, "SaslAuthenticate", 0, 2, 2},
 };
@@ -36,7 +40,7 @@ constexpr std::array kApis = {
 // Names of well-known keys careflow does not serve, for error messages.
 constexpr std::array<std::pair<int16_t, std::string_view>, 4> kOtherNames = {{
     {4, "LeaderAndIsr"},
-    {24, "AddPartitionsToTxn"}, {25, "AddOffsetsToTxn"}, {26, "EndTxn"},
+    {27, "WriteTxnMarkers"}, {29, "DescribeAcls"}, {37, "CreatePartitions"},
 }};
 
 }  // namespace

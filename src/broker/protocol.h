@@ -32,6 +32,10 @@ inline constexpr int16_t kApiVersions = 18;
 inline constexpr int16_t kCreateTopics = 19;
 inline constexpr int16_t kDeleteTopics = 20;
 inline constexpr int16_t kInitProducerId = 22;
+inline constexpr int16_t kAddPartitionsToTxn = 24;
+inline constexpr int16_t kAddOffsetsToTxn = 25;
+inline constexpr int16_t kEndTxn = 26;
+inline constexpr int16_t kTxnOffsetCommit = 28;
 inline constexpr int16_t kDescribeConfigs = 32;
 inline constexpr int16_t kSaslAuthenticate = 36;
 }  // namespace api
@@ -65,10 +69,15 @@ inline constexpr int16_t kInvalidConfig = 40;
 inline constexpr int16_t kInvalidRequest = 42;
 inline constexpr int16_t kOutOfOrderSequenceNumber = 45;
 inline constexpr int16_t kInvalidProducerEpoch = 47;
+inline constexpr int16_t kInvalidTxnState = 48;
+inline constexpr int16_t kInvalidProducerIdMapping = 49;
+inline constexpr int16_t kInvalidTransactionTimeout = 50;
+inline constexpr int16_t kConcurrentTransactions = 51;
 inline constexpr int16_t kKafkaStorageError = 56;
 inline constexpr int16_t kSaslAuthenticationFailed = 58;
 inline constexpr int16_t kUnsupportedCompressionType = 76;
 inline constexpr int16_t kInvalidRecord = 87;
+inline constexpr int16_t kProducerFenced = 90;
 }  // namespace err
 
 struct ApiRange {

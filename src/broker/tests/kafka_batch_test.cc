@@ -94,10 +94,10 @@ TEST(KafkaBatchTest, DamageIsRefusedWithAReason) {
   lz4[22] = 3;
   fix_crc(lz4);
   cases.push_back({"lz4", lz4, "compression codec lz4 is not supported"});
-  std::string txn = good;
-  txn[22] = 0x10;
-  fix_crc(txn);
-  cases.push_back({"a transactional batch", txn, "transactional"});
+  std::string control = good;
+  control[22] = 0x20;
+  fix_crc(control);
+  cases.push_back({"a control batch", control, "control batch"});
   for (const Case& c : cases) {
     bool codec_error = false;
     auto decoded = decode_record_set(c.bytes, codec_error);

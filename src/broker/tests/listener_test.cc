@@ -197,7 +197,7 @@ TEST_F(KafkaListenerTest, ApiVersionsV3HandshakeAndTheUnsupportedVersionFallback
 
 TEST_F(KafkaListenerTest, UnknownApisAreAnsweredAndTheConnectionStaysOpen) {
   Client c(listener_->port());
-  c.send(24, 4, 5, "whatever AddPartitionsToTxn carries");  // AddPartitionsToTxn: not served
+  c.send(29, 1, 5, "whatever DescribeAcls carries");  // DescribeAcls: not served
   auto answer = c.receive();
   ASSERT_TRUE(answer.has_value());
   Reader r(*answer);

@@ -7,12 +7,16 @@
                                                       topic, prints what it saw
     python clients.py groups BOOTSTRAP TOPIC GROUP    AdminClient: lists and describes a group while
                                                       a Consumer is its member, and after it left
+    python clients.py transactions BOOTSTRAP          transactional producers: commit, abort, a
+                                                      consume-transform-produce step with
+                                                      send_offsets_to_transaction, fencing; prints
+                                                      what read_committed consumers see
 Exits 1 on any delivery or consume error.
 """
 import sys
 import time
 
-from confluent_kafka import Consumer, ConsumerGroupState, KafkaException, Producer
+from confluent_kafka import Consumer, ConsumerGroupState, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
 
 
@@ -109,7 +113,87 @@ def groups(bootstrap: str, topic: str, group_id: str) -> int:
     return 0
 
 
+def read_committed(bootstrap: str, topic: str, count: int) -> list:
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"it-reader-{time.time()}",
+                         "auto.offset.reset": "earliest", "isolation.level": "read_committed",
+                         "enable.auto.commit": False})
+    consumer.subscribe([topic])
+    values = []
+    deadline = time.time() + 20
+    while len(values) < count and time.time() < deadline:
+        message = consumer.poll(0.3)
+        if message is not None and not message.error():
+            values.append(message.value().decode())
+    # Anything beyond `count` (an aborted record leaking through) shows up here.
+    end = time.time() + 1.5
+    while time.time() < end:
+        message = consumer.poll(0.3)
+        if message is not None and not message.error():
+            values.append(message.value().decode())
+    consumer.close()
+    return values
+
+
+def transactions(bootstrap: str) -> int:
+    producer = Producer({"bootstrap.servers": bootstrap, "transactional.id": "it-txn", "linger.ms": 5})
+    producer.init_transactions(15)
+    producer.begin_transaction()
+    for i in range(3):
+        producer.produce("it.txn", key=f"k{i}", value=f"committed-{i}")
+    producer.commit_transaction(15)
+    producer.begin_transaction()
+    producer.produce("it.txn", value="aborted-0")
+    producer.produce("it.txn", value="aborted-1")
+    producer.flush(15)
+    producer.abort_transaction(15)
+    producer.begin_transaction()
+    producer.produce("it.txn", value="committed-3")
+    producer.commit_transaction(15)
+    print("it.txn:", read_committed(bootstrap, "it.txn", 4))
+
+    # Consume-transform-produce: the output and the input's offsets in one transaction.
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "it-txn-group", "auto.offset.reset": "earliest",
+                         "isolation.level": "read_committed", "enable.auto.commit": False})
+    consumer.subscribe(["it.txn"])
+    taken = []
+    deadline = time.time() + 20
+    while len(taken) < 4 and time.time() < deadline:
+        message = consumer.poll(0.3)
+        if message is not None and not message.error():
+            taken.append(message)
+    producer.begin_transaction()
+    for message in taken:
+        producer.produce("it.txn.out", value=message.value().decode().upper())
+    producer.send_offsets_to_transaction(consumer.position(consumer.assignment()), consumer.consumer_group_metadata(), 15)
+    producer.commit_transaction(15)
+    consumer.close()
+    committed = Consumer({"bootstrap.servers": bootstrap, "group.id": "it-txn-group"})
+    offsets = committed.committed([TopicPartition("it.txn", 0)], 15)
+    committed.close()
+    print("it.txn.out:", read_committed(bootstrap, "it.txn.out", 4))
+    print("it-txn-group committed:", offsets[0].offset)
+
+    # A second producer with the same transactional.id fences the first.
+    producer.begin_transaction()
+    producer.produce("it.txn", value="zombie")
+    producer.flush(15)
+    successor = Producer({"bootstrap.servers": bootstrap, "transactional.id": "it-txn"})
+    successor.init_transactions(15)
+    try:
+        producer.commit_transaction(15)
+        print("zombie: committed")
+    except KafkaException as e:
+        print("zombie:", "fenced" if e.args[0].fatal() else f"not fatal: {e}")
+    successor.begin_transaction()
+    successor.produce("it.txn", value="successor")
+    successor.commit_transaction(15)
+    print("it.txn after fencing:", read_committed(bootstrap, "it.txn", 5)[4:])
+    return 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "transactions":
+        sys.exit(transactions(sys.argv[2]))
     if sys.argv[1] == "admin":
         sys.exit(admin(sys.argv[2]))
     if sys.argv[1] == "groups":
