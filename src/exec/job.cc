@@ -128,6 +128,12 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       input(1, op, 1);
       return op;
     }
+    case PlanKind::kIntervalJoin: {
+      Operator* op = add(make_row_time_interval_join(n));
+      input(0, op, 0);
+      input(1, op, 1);
+      return op;
+    }
     case PlanKind::kLookupJoin: {
       Result<std::unique_ptr<LookupSource>> source = make_lookup_source(*n.table, n.right_keys);
       if (!source) {

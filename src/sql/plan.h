@@ -75,6 +75,17 @@ enum class PlanKind {
   kDropUpdateBefore,    // drops -U rows: an input that must give updates as +U only (Flink's ONLY_UPDATE_AFTER)
   kOverAggregate,       // agg(...) OVER (PARTITION BY ... ORDER BY rowtime ROWS|RANGE ... PRECEDING)
   kMatch,               // MATCH_RECOGNIZE: Flink's StreamExecMatch (CEP's NFA per partition key)
+  kIntervalJoin,        // JOIN bounding one input's rowtime by the other's: Flink's IntervalJoin (RowTimeIntervalJoin)
+};
+
+// An interval join's window, as Flink's IntervalJoinSpec.WindowBounds: a left row at time lt and a
+// right row at time rt join when rt + left_lower <= lt <= rt + left_upper (milliseconds, both
+// inclusive: a strict `<` was turned into `<=` one millisecond closer). The time columns are
+// indexes into each input's own row.
+struct IntervalBounds {
+  bool rowtime = true;
+  int64_t left_lower = 0, left_upper = 0;
+  int left_time = -1, right_time = -1;
 };
 
 // An OVER aggregation's frame, ending at the current row: the `preceding` rows (ROWS) or
@@ -163,6 +174,9 @@ struct PlanNode {
   OverFrameSpec over;
   // kMatch
   std::shared_ptr<const MatchSpec> match;
+  // kIntervalJoin: join_type (any of the four), left_keys / right_keys (a NULL key joins nothing),
+  // condition (the rest, over left then right columns, time bounds taken out) and the window.
+  IntervalBounds interval;
 
   std::vector<std::string> field_names() const;
   bool updates() const { return !insert_only; }
