@@ -1,6 +1,7 @@
 #include "sql/plan.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -127,7 +128,8 @@ std::string describe_lookup_join(const PlanNode& n) {
 
 // As Flink prints it: IntervalJoin(joinType=[InnerJoin], windowBounds=[isRowTime=true,
 // leftLowerBound=-3600000, leftUpperBound=0, leftTimeIndex=2, rightTimeIndex=1], where=[...],
-// select=[...]); `where` shows the keys and the rest of the condition (the bounds are the window).
+// select=[...]); `where` shows the keys and the rest of the condition as Join does (the bounds
+// are the window).
 std::string describe_interval_join(const PlanNode& n) {
   static const char* kTypes[] = {"InnerJoin", "LeftOuterJoin", "RightOuterJoin", "FullOuterJoin", "InnerJoin"};
   const PlanNode& left = *n.inputs[0];
@@ -135,8 +137,8 @@ std::string describe_interval_join(const PlanNode& n) {
   std::vector<std::string> all = unique_names(n.field_names());
   std::vector<std::string> where;
   for (size_t i = 0; i < n.left_keys.size(); ++i) {
-    where.push_back(fmt::format("=({}, {})", all[static_cast<size_t>(n.left_keys[i])],
-                                all[left.schema.size() + static_cast<size_t>(n.right_keys[i])]));
+    where.push_back(all[static_cast<size_t>(n.left_keys[i])] + " = " +
+                    all[left.schema.size() + static_cast<size_t>(n.right_keys[i])]);
   }
   if (n.condition) where.push_back(describe_bound(*n.condition, all));
   std::vector<std::string> select;
@@ -149,7 +151,7 @@ std::string describe_interval_join(const PlanNode& n) {
                      "leftTimeIndex={}, rightTimeIndex={}], where=[{}], select=[{}])",
                      kTypes[static_cast<int>(n.join_type)], b.rowtime ? "true" : "false", b.left_lower, b.left_upper,
                      b.left_time, b.right_time,
-                     where.empty() ? "true" : where.size() == 1 ? where[0] : "AND(" + join(where) + ")", join(select));
+                     where.empty() ? "true" : fmt::format("{}", fmt::join(where, " AND ")), join(select));
 }
 
 std::string describe(const PlanNode& n) {
