@@ -108,7 +108,8 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       return op;
     }
     case PlanKind::kWindowTableFunction: {
-      Operator* op = add(make_window_table_function(n));
+      Operator* op = add(n.window.kind == sql::WindowSpec::Kind::kSession ? make_session_window_table_function(n)
+                                                                          : make_window_table_function(n));
       input(0, op, 0);
       return op;
     }
@@ -118,7 +119,8 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       return op;
     }
     case PlanKind::kWindowAggregate: {
-      Operator* op = add(make_window_aggregate(n));
+      Operator* op = add(n.window.kind == sql::WindowSpec::Kind::kSession ? make_session_window_aggregate(n)
+                                                                          : make_window_aggregate(n));
       input(0, op, 0);
       return op;
     }

@@ -300,6 +300,10 @@ std::string describe_window(const WindowSpec& w) {
       out = fmt::format("CUMULATE(time_col=[{}], max_size=[{}], step=[{}]", w.time_column, duration_text(w.size),
                         duration_text(w.slide));
       break;
+    case WindowSpec::Kind::kSession:
+      out = fmt::format("SESSION(time_col=[{}], gap=[{}]", w.time_column, duration_text(w.size));
+      if (!w.partition_names.empty()) out += fmt::format(", partition keys=[{}]", join(w.partition_names));
+      break;
   }
   if (w.offset != 0) out += fmt::format(", offset=[{}]", duration_text(w.offset));
   return out + ")";

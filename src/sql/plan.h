@@ -38,10 +38,17 @@ struct SortKey {
 // A window table function's windows (TUMBLE, HOP, CUMULATE), in milliseconds. `slide` is HOP's
 // slide and CUMULATE's step (TUMBLE: the size). Windows start at multiples of their alignment
 // (TUMBLE: size, HOP: slide, CUMULATE: size) plus `offset`.
+//
+// SESSION: `size` is the gap; a row at t opens the window [t, t + gap), and windows of one key
+// that touch merge (Flink's MergingWindowSet). Sessions are per partition key (the TVF's
+// PARTITION BY, `partition_keys` into its input) and per group key of the aggregate above it.
 struct WindowSpec {
-  enum class Kind { kTumble, kHop, kCumulate };
+  enum class Kind { kTumble, kHop, kCumulate, kSession };
   Kind kind = Kind::kTumble;
   int64_t size = 0, slide = 0, offset = 0;
+  std::vector<int> partition_keys;            // SESSION ... PARTITION BY, input columns
+  std::vector<std::string> partition_names;   // their names, for EXPLAIN
+  SourcePos pos;                              // where the function is written
   std::string time_column;  // the time attribute's name, for EXPLAIN
   // The time attribute is a TIMESTAMP_LTZ: windows are aligned in the session time zone and
   // window_time is a TIMESTAMP_LTZ (Flink's shiftTimeZone); else UTC, window_time a TIMESTAMP.

@@ -65,6 +65,12 @@ OperatorPtr make_window_table_function(const sql::PlanNode& node);
 OperatorPtr make_window_rank(const sql::PlanNode& node);
 // WindowAggregate on slices (Flink's SlicingWindowOperator): see operators/window/window_aggregate.cc.
 OperatorPtr make_window_aggregate(const sql::PlanNode& node);
+// WindowAggregate over SESSION windows (Flink's UnsliceWindowAggProcessor, merging sessions):
+// operators/window/session_window_aggregate.cc.
+OperatorPtr make_session_window_aggregate(const sql::PlanNode& node);
+// The SESSION window table function alone (Flink's UnalignedWindowTableFunctionOperator): rows
+// come out when their session closes (operators/window/session_window_table_function.cc).
+OperatorPtr make_session_window_table_function(const sql::PlanNode& node);
 // OverAggregate ordered by event time (Flink's RowTime*PrecedingFunction): operators/over/over_aggregate.cc.
 OperatorPtr make_over_aggregate(const sql::PlanNode& node);
 
