@@ -1,5 +1,4 @@
-// Flink SQL constructs careflow does not run yet: grouping sets,
-// legacy group windows and Confluent Cloud's ML functions.
+// Flink SQL constructs careflow does not run yet: grouping sets and Confluent Cloud's ML functions.
 //
 // Each method is called at the place of the grammar where its construct starts, so a user gets an
 // error naming the construct at its first token instead of a confusing "unexpected '('" further
@@ -48,11 +47,11 @@ ExprPtr Parser::grouping_element() {
                                  "UNION ALL",
                                  upper));
     }
-    if (is_window_tvf(upper) && is_symbol("(", 1)) {
-      fail_at(t.pos, fmt::format("group window {}(...) in GROUP BY is not supported yet; use the window table "
-                                 "function: FROM TABLE({}(TABLE t, DESCRIPTOR(ts), ...)) GROUP BY window_start, "
-                                 "window_end",
-                                 upper, upper == "SESSION" ? "TUMBLE" : upper));
+    // SESSION / TUMBLE / HOP(...) are group windows, planned in planner_group_window.cc; CUMULATE
+    // has only its table function.
+    if (upper == "CUMULATE" && is_symbol("(", 1)) {
+      fail_at(t.pos, "CUMULATE has no group window form; use the window table function: FROM TABLE(CUMULATE(TABLE "
+                     "t, DESCRIPTOR(ts), step, size)) GROUP BY window_start, window_end");
     }
   }
   return expr();

@@ -92,6 +92,9 @@ class QueryPlanner {
   Planned select_from(const Select& s);
   std::vector<SelectOutput> select_items(const Select& s, const Scope& scope);
   void group_by(const Select& s, SelectState& st);
+  // planner_group_window.cc: GROUP BY SESSION(rowtime, gap), the legacy group window.
+  static bool is_group_window(const Expr& e);
+  void group_window(const Select& s, SelectState& st);
   std::vector<const Expr*> aggregate_calls(const Select& s, const std::vector<SelectOutput>& items) const;
   AggCall bind_aggregate_call(const Expr& call, const Scope& scope, std::vector<BoundExprPtr>* pre,
                               std::vector<std::string>* pre_names);

@@ -87,6 +87,9 @@ std::vector<SelectOutput> QueryPlanner::select_items(const Select& s, const Scop
 // GROUP BY: a pre-projection of the group keys and then every aggregate's arguments, the
 // GroupAggregate over it, and the scope after it (group keys, then aggregate results).
 void QueryPlanner::group_by(const Select& s, SelectState& st) {
+  for (const ExprPtr& g : s.group_by) {
+    if (is_group_window(*g)) return group_window(s, st);
+  }
   const Scope& in_scope = st.input.scope;
   AggregateContext& agg_ctx = st.agg;
   std::vector<BoundExprPtr> pre;
