@@ -130,6 +130,12 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       input(1, op, 1);
       return op;
     }
+    case PlanKind::kWindowJoin: {
+      Operator* op = add(make_window_join(n));
+      input(0, op, 0);
+      input(1, op, 1);
+      return op;
+    }
     case PlanKind::kIntervalJoin: {
       Operator* op = add(make_row_time_interval_join(n));
       input(0, op, 0);

@@ -255,6 +255,19 @@ std::string describe(const PlanNode& n) {
     }
     case PlanKind::kTemporalJoin: return describe_temporal_join(n);
     case PlanKind::kIntervalJoin: return describe_interval_join(n);
+    case PlanKind::kWindowJoin: {
+      static const char* kTypes[] = {"InnerJoin", "LeftOuterJoin", "RightOuterJoin", "FullOuterJoin", "InnerJoin"};
+      std::vector<std::string> all = unique_names(n.field_names());
+      std::vector<std::string> where;
+      for (size_t i = 0; i < n.left_keys.size(); ++i) {
+        where.push_back(all[static_cast<size_t>(n.left_keys[i])] + " = " +
+                        all[in->schema.size() + static_cast<size_t>(n.right_keys[i])]);
+      }
+      if (n.condition) where.push_back(describe_bound(*n.condition, all));
+      return fmt::format("WindowJoin(leftWindow=[{}], rightWindow=[{}], joinType=[{}], where=[{}], select=[{}])",
+                         describe_window(n.window), describe_window(n.window), kTypes[static_cast<int>(n.join_type)],
+                         where.empty() ? "true" : fmt::format("{}", fmt::join(where, " AND ")), join(all));
+    }
     case PlanKind::kDropUpdateBefore: return "DropUpdateBefore";
     case PlanKind::kLookupJoin: return describe_lookup_join(n);
     case PlanKind::kOverAggregate: {

@@ -83,6 +83,7 @@ enum class PlanKind {
   kOverAggregate,       // agg(...) OVER (PARTITION BY ... ORDER BY rowtime ROWS|RANGE ... PRECEDING)
   kMatch,               // MATCH_RECOGNIZE: Flink's StreamExecMatch (CEP's NFA per partition key)
   kIntervalJoin,        // JOIN bounding one input's rowtime by the other's: Flink's IntervalJoin (RowTimeIntervalJoin)
+  kWindowJoin,          // JOIN of two windowed inputs on window_start and window_end: Flink's WindowJoin
 };
 
 // An interval join's window, as Flink's IntervalJoinSpec.WindowBounds: a left row at time lt and a
@@ -184,6 +185,9 @@ struct PlanNode {
   // kIntervalJoin: join_type (any of the four), left_keys / right_keys (a NULL key joins nothing),
   // condition (the rest, over left then right columns, time bounds taken out) and the window.
   IntervalBounds interval;
+  // kWindowJoin: join_type, left_keys / right_keys (without the window columns; a NULL key joins
+  // nothing), condition (the rest), `window` (both inputs'), rowtime_index / right_rowtime_index
+  // (each input's window_end column).
 
   std::vector<std::string> field_names() const;
   bool updates() const { return !insert_only; }

@@ -128,6 +128,11 @@ class QueryPlanner {
   // planner_interval_join.cc: the IntervalJoin of `left` and `right` (their scopes keep their time
   // attributes) over the window and rest of the condition `split` found.
   Planned interval_join(Planned left, Planned right, JoinType type, const IntervalJoinSplit& split, SourcePos pos);
+  // planner_window_join.cc: the WindowJoin of two windowed inputs whose equi keys (over `scope`)
+  // include both window_start and window_end; nullopt when their windows differ (a regular join).
+  std::optional<Planned> window_join(Planned& left, Planned& right, const TableRef& ref, Scope scope,
+                                     const std::vector<int>& left_keys, const std::vector<int>& right_keys,
+                                     const std::vector<BoundExprPtr>& residual);
   // A WHERE over a regular join (`join`) whose `filters` (bound from `exprs`) bound one input's
   // time attribute by the other's: the interval join Flink makes of them (planner_query.cc), or
   // nullopt.

@@ -491,8 +491,9 @@ QueryPlanner::Planned QueryPlanner::join(const TableRef& ref) {
     split_join_condition(condition, nl, &left_keys, &right_keys, &residual);
   }
   if (has_window_bounds(*left.node, left_keys) && has_window_bounds(*right.node, right_keys)) {
-    plan_fail(ref.pos, "window joins (a join on window_start and window_end of two windowed inputs) are not supported "
-                       "yet");
+    if (std::optional<Planned> joined = window_join(left, right, ref, scope, left_keys, right_keys, residual)) {
+      return std::move(*joined);
+    }
   }
   std::vector<PlanField> schema;
   for (int i = 0; i < nl + nr; ++i) {
@@ -622,6 +623,12 @@ QueryPlanner::Planned QueryPlanner::semi_join(Planned in, const Expr& predicate,
     residual.push_back(p);
   }
   n->condition = and_all(residual);
+  // Flink makes EXISTS on both inputs' window_start and window_end a SEMI / ANTI WindowJoin,
+  // which emits when the window ends: a regular semi join here would emit a different changelog.
+  if (has_window_bounds(*in.node, n->left_keys) && has_window_bounds(*right_node, n->right_keys)) {
+    plan_fail(predicate.pos, "SEMI / ANTI window joins (EXISTS on both inputs' window_start and window_end) are not "
+                             "supported yet");
+  }
   infer_changelog(*n);
   return {n, in.scope};
 }

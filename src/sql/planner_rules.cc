@@ -88,6 +88,8 @@ void infer_changelog(PlanNode& n) {
     // An interval join takes append-only inputs (the planner refuses the rest) and emits each
     // joined or padded row once.
     case PlanKind::kIntervalJoin: n.insert_only = true; break;
+    // A window join takes windowed (insert-only) inputs and joins each window once.
+    case PlanKind::kWindowJoin: n.insert_only = true; break;
   }
 }
 

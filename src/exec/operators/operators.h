@@ -27,6 +27,8 @@ OperatorPtr make_lookup_join(const sql::PlanNode& node, std::unique_ptr<LookupSo
 OperatorPtr make_temporal_row_time_join(const sql::PlanNode& node);
 // RowTimeIntervalJoin: a kIntervalJoin node (join/row_time_interval_join.cc).
 OperatorPtr make_row_time_interval_join(const sql::PlanNode& node);
+// WindowJoin: a kWindowJoin node (join/window_join.cc).
+OperatorPtr make_window_join(const sql::PlanNode& node);
 // GroupAggFunction: accumulate / retract per key, emit +I, -U/+U or -D.
 OperatorPtr make_group_aggregate(std::vector<int> keys, std::vector<sql::AggCall> aggs);
 // StreamingJoinOperator: regular inner / left / right / full join with retraction.
