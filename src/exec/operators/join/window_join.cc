@@ -55,7 +55,8 @@ class WindowJoin : public Operator {
   void process(int input, Row& row) override {
     const bool is_left = input == 0;
     const Value& end_value = row.fields[is_left ? left_end_ : right_end_];
-    const int64_t end = window::micros_to_millis(end_value.as_int());
+    // A NULL window_end reads as 0, as Flink's BinaryRowData reads a NULL long: a fired window.
+    const int64_t end = end_value.is_null() ? 0 : window::micros_to_millis(end_value.as_int());
     if (window::fired(window_, end, current_watermark(), ctx())) {
       ++late_;
       return;
