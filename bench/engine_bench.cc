@@ -1,6 +1,7 @@
 // The streaming SQL engine against Apache Flink 1.20 on the same machine, in the same run: the
 // queries below (filter + project, GROUP BY with retraction, a join of two updating streams,
-// ROW_NUMBER deduplication, UNNEST + JSON_VALUE, event-time windows, MATCH_RECOGNIZE), each over the same generated input on both engines.
+// ROW_NUMBER deduplication, UNNEST + JSON_VALUE, event-time windows (SESSION included), interval and
+// temporal joins, MATCH_RECOGNIZE), each over the same generated input on both engines.
 //
 // careflow side: the input rows are generated in memory up front (seeded, deterministic); only the
 // processing is timed: batches of 1,000 rows go through Job::push and the output is drained with
@@ -283,6 +284,36 @@ Query match_query(const char* name, const char* title, const std::string& measur
   return q;
 }
 
+// 13. Interval join: orders and shipments about in order (one a millisecond of event time each,
+//    up to 500 ms out of order, watermarks 1 s behind), 1k keys, in alternating blocks of 1,000
+//    rows; a shipment joins the orders of its key in the 2 seconds before it (about two each).
+Query interval_join(size_t rows) {
+  Query q{"interval_join", "interval join, o.ts BETWEEN s.ts - 2 s AND s.ts (1k keys)",
+          "CREATE TABLE o (id BIGINT, k INT, amount BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND);"
+          "CREATE TABLE s (k INT, place BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)",
+          "SELECT o.id, o.amount, s.place FROM o JOIN s ON o.k = s.k AND o.ts BETWEEN s.ts - INTERVAL '2' SECOND AND s.ts",
+          {}, 0};
+  constexpr int kKeys = 1000;
+  std::mt19937_64 rng(13);
+  const int64_t base = 1'700'000'000'000;
+  for (size_t block = 0; block * 1000 < rows; ++block) {
+    for (const char* table : {"o", "s"}) {
+      for (size_t j = 0; j < 1000 && block * 1000 + j < rows; ++j) {
+        const size_t i = block * 1000 + j;
+        const int64_t ts = base + static_cast<int64_t>(i) - static_cast<int64_t>(rng() % 500);
+        const auto k = static_cast<int64_t>(rng() % kKeys);
+        if (table[0] == 'o') {
+          add_row(q.input, "o", Row{RowKind::kInsert, {num(static_cast<int64_t>(i)), num(k),
+                                                       num(static_cast<int64_t>(rng() % 10'000)), num(ts * 1000)}});
+        } else {
+          add_row(q.input, "s", Row{RowKind::kInsert, {num(k), num(static_cast<int64_t>(rng() % 100)), num(ts * 1000)}});
+        }
+      }
+    }
+  }
+  return q;
+}
+
 Query event_time_window(const char* name, const char* title, const std::string& window, int keys, size_t rows) {
   return event_time_query(name, title,
                           "SELECT k, window_start, window_end, COUNT(*), SUM(v), MAX(v) FROM TABLE(" + window +
@@ -325,7 +356,13 @@ std::vector<Query> make_queries(double scale, const std::vector<std::string>& on
                                     "HOP(TABLE w, DESCRIPTOR(ts), INTERVAL '1' SECOND, INTERVAL '1' MINUTE)", 100,
                                     n(2'000'000)));
   }
+  if (want("session_window")) {
+    all.push_back(event_time_window("session_window", "SESSION gap 2 s PARTITION BY k, COUNT/SUM/MAX (1k keys)",
+                                    "SESSION(TABLE w PARTITION BY k, DESCRIPTOR(ts), INTERVAL '2' SECOND)", 1000,
+                                    n(2'000'000)));
+  }
   if (want("temporal_join")) all.push_back(temporal_join(n(2'000'000)));
+  if (want("interval_join")) all.push_back(interval_join(n(1'000'000)));
   if (want("over_rows")) {
     all.push_back(event_time_over("over_rows", "OVER ROWS 10 PRECEDING, SUM/MAX (1k keys)",
                                   "ROWS BETWEEN 10 PRECEDING AND CURRENT ROW", 1000, n(2'000'000)));

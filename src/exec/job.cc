@@ -108,7 +108,8 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       return op;
     }
     case PlanKind::kWindowTableFunction: {
-      Operator* op = add(make_window_table_function(n));
+      Operator* op = add(n.window.kind == sql::WindowSpec::Kind::kSession ? make_session_window_table_function(n)
+                                                                          : make_window_table_function(n));
       input(0, op, 0);
       return op;
     }
@@ -118,12 +119,25 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       return op;
     }
     case PlanKind::kWindowAggregate: {
-      Operator* op = add(make_window_aggregate(n));
+      Operator* op = add(n.window.kind == sql::WindowSpec::Kind::kSession ? make_session_window_aggregate(n)
+                                                                          : make_window_aggregate(n));
       input(0, op, 0);
       return op;
     }
     case PlanKind::kTemporalJoin: {
       Operator* op = add(make_temporal_row_time_join(n));
+      input(0, op, 0);
+      input(1, op, 1);
+      return op;
+    }
+    case PlanKind::kWindowJoin: {
+      Operator* op = add(make_window_join(n));
+      input(0, op, 0);
+      input(1, op, 1);
+      return op;
+    }
+    case PlanKind::kIntervalJoin: {
+      Operator* op = add(make_row_time_interval_join(n));
       input(0, op, 0);
       input(1, op, 1);
       return op;

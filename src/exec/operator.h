@@ -67,7 +67,7 @@ class Operator {
     watermark_ = combined;
     on_watermark(combined);
     flush();
-    forward_watermark(combined);
+    forward_watermark(output_watermark(combined));
   }
   // This operator's event-time clock: the last watermark it passed on (kNoWatermark before any).
   int64_t current_watermark() const { return watermark_; }
@@ -82,6 +82,9 @@ class Operator {
   // Called when the operator's watermark advanced, before it goes downstream; rows emitted here
   // precede it. Default: nothing to fire.
   virtual void on_watermark(int64_t watermark) { (void)watermark; }
+  // The watermark sent downstream once this operator's has advanced to `watermark`: the same,
+  // unless the operator emits rows older than its watermark (an interval join holds it back).
+  virtual int64_t output_watermark(int64_t watermark) const { return watermark; }
   // Sends a watermark downstream (after flushing what was emitted before it).
   void forward_watermark(int64_t watermark) {
     flush();

@@ -119,6 +119,7 @@ struct TvfArg {
   std::string name;  // upper case; empty when positional
   SourcePos pos;
   TableRefPtr table;
+  std::vector<std::string> partition_by;  // TABLE t PARTITION BY a, b (SESSION's partition keys)
   std::vector<std::string> descriptor;
   bool is_descriptor = false;
   ExprPtr expr;

@@ -317,6 +317,20 @@ TableRefPtr Parser::window_table_function(const Token& table_token) {
       arg.table->kind = TableRef::Kind::kTable;
       arg.table->pos = peek().pos;
       arg.table->name = compound_name("a table name");
+      // SESSION's partition keys: PARTITION BY a or PARTITION BY (a, b) (Calcite's
+      // SimpleIdentifierOrList: a list needs the parentheses, a comma ends the argument).
+      if (is_word("PARTITION") && is_word("BY", 1)) {
+        next();
+        next();
+        if (accept_symbol("(")) {
+          do {
+            arg.partition_by.push_back(identifier("a column name"));
+          } while (accept_symbol(","));
+          expect_symbol(")");
+        } else {
+          arg.partition_by.push_back(identifier("a column name"));
+        }
+      }
     } else if (is_word("DESCRIPTOR") && is_symbol("(", 1)) {
       next();
       next();

@@ -1,5 +1,4 @@
-// Flink SQL constructs careflow does not run yet: SESSION windows, grouping sets,
-// legacy group windows and Confluent Cloud's ML functions.
+// Flink SQL constructs careflow does not run yet: grouping sets and Confluent Cloud's ML functions.
 //
 // Each method is called at the place of the grammar where its construct starts, so a user gets an
 // error naming the construct at its first token instead of a confusing "unexpected '('" further
@@ -22,18 +21,12 @@ bool is_ml_function(std::string_view upper) { return upper.starts_with("ML_"); }
 }  // namespace
 
 // FROM TABLE(f(...)): a table-valued function call; `table_token` is the TABLE keyword, the next
-// token is '('. TUMBLE, HOP and CUMULATE go to window_table_function (parser_query.cc); SESSION
-// will be parsed there too.
+// token is '('. TUMBLE, HOP, CUMULATE and SESSION go to window_table_function (parser_query.cc).
 TableRefPtr Parser::table_function_call(const Token& table_token) {
   const Token& name = peek(2);  // TABLE ( name
   const std::string upper = to_upper(name.text);
-  if (name.kind == TokenKind::kIdentifier && is_window_tvf(upper) && upper != "SESSION" && is_symbol("(", 3)) {
+  if (name.kind == TokenKind::kIdentifier && is_window_tvf(upper) && is_symbol("(", 3)) {
     return window_table_function(table_token);
-  }
-  if (name.kind == TokenKind::kIdentifier && is_window_tvf(upper)) {
-    fail_at(table_token.pos, fmt::format("window table-valued function {} is not supported yet (TUMBLE, HOP and "
-                                         "CUMULATE are)",
-                                         upper));
   }
   if (name.kind == TokenKind::kIdentifier && is_ml_function(upper)) {
     fail_at(table_token.pos, fmt::format("{} is not supported yet (Confluent Cloud's ML functions)", upper));
@@ -54,11 +47,11 @@ ExprPtr Parser::grouping_element() {
                                  "UNION ALL",
                                  upper));
     }
-    if (is_window_tvf(upper) && is_symbol("(", 1)) {
-      fail_at(t.pos, fmt::format("group window {}(...) in GROUP BY is not supported yet; use the window table "
-                                 "function: FROM TABLE({}(TABLE t, DESCRIPTOR(ts), ...)) GROUP BY window_start, "
-                                 "window_end",
-                                 upper, upper == "SESSION" ? "TUMBLE" : upper));
+    // SESSION / TUMBLE / HOP(...) are group windows, planned in planner_group_window.cc; CUMULATE
+    // has only its table function.
+    if (upper == "CUMULATE" && is_symbol("(", 1)) {
+      fail_at(t.pos, "CUMULATE has no group window form; use the window table function: FROM TABLE(CUMULATE(TABLE "
+                     "t, DESCRIPTOR(ts), step, size)) GROUP BY window_start, window_end");
     }
   }
   return expr();

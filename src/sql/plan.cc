@@ -1,6 +1,7 @@
 #include "sql/plan.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -125,6 +126,34 @@ std::string describe_lookup_join(const PlanNode& n) {
                      n.join_type == JoinType::kLeft ? "LeftOuterJoin" : "InnerJoin", join(lookup), where, join(select));
 }
 
+// As Flink prints it: IntervalJoin(joinType=[InnerJoin], windowBounds=[isRowTime=true,
+// leftLowerBound=-3600000, leftUpperBound=0, leftTimeIndex=2, rightTimeIndex=1], where=[...],
+// select=[...]); `where` shows the keys and the rest of the condition as Join does (the bounds
+// are the window).
+std::string describe_interval_join(const PlanNode& n) {
+  static const char* kTypes[] = {"InnerJoin", "LeftOuterJoin", "RightOuterJoin", "FullOuterJoin", "InnerJoin"};
+  const PlanNode& left = *n.inputs[0];
+  const PlanNode& right = *n.inputs[1];
+  std::vector<std::string> all = unique_names(n.field_names());
+  std::vector<std::string> where;
+  for (size_t i = 0; i < n.left_keys.size(); ++i) {
+    where.push_back(all[static_cast<size_t>(n.left_keys[i])] + " = " +
+                    all[left.schema.size() + static_cast<size_t>(n.right_keys[i])]);
+  }
+  if (n.condition) where.push_back(describe_bound(*n.condition, all));
+  std::vector<std::string> select;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const PlanField& f = i < left.schema.size() ? left.schema[i] : right.schema[i - left.schema.size()];
+    if (f.name != kRowtimeColumn) select.push_back(all[i]);
+  }
+  const IntervalBounds& b = n.interval;
+  return fmt::format("IntervalJoin(joinType=[{}], windowBounds=[isRowTime={}, leftLowerBound={}, leftUpperBound={}, "
+                     "leftTimeIndex={}, rightTimeIndex={}], where=[{}], select=[{}])",
+                     kTypes[static_cast<int>(n.join_type)], b.rowtime ? "true" : "false", b.left_lower, b.left_upper,
+                     b.left_time, b.right_time,
+                     where.empty() ? "true" : fmt::format("{}", fmt::join(where, " AND ")), join(select));
+}
+
 std::string describe(const PlanNode& n) {
   const PlanNode* in = n.inputs.empty() ? nullptr : n.inputs[0].get();
   std::vector<std::string> in_names = in ? in->field_names() : std::vector<std::string>{};
@@ -225,6 +254,20 @@ std::string describe(const PlanNode& n) {
       return out + "window=[" + describe_window(n.window) + "], select=[" + join(select) + "])";
     }
     case PlanKind::kTemporalJoin: return describe_temporal_join(n);
+    case PlanKind::kIntervalJoin: return describe_interval_join(n);
+    case PlanKind::kWindowJoin: {
+      static const char* kTypes[] = {"InnerJoin", "LeftOuterJoin", "RightOuterJoin", "FullOuterJoin", "InnerJoin"};
+      std::vector<std::string> all = unique_names(n.field_names());
+      std::vector<std::string> where;
+      for (size_t i = 0; i < n.left_keys.size(); ++i) {
+        where.push_back(all[static_cast<size_t>(n.left_keys[i])] + " = " +
+                        all[in->schema.size() + static_cast<size_t>(n.right_keys[i])]);
+      }
+      if (n.condition) where.push_back(describe_bound(*n.condition, all));
+      return fmt::format("WindowJoin(leftWindow=[{}], rightWindow=[{}], joinType=[{}], where=[{}], select=[{}])",
+                         describe_window(n.window), describe_window(n.window), kTypes[static_cast<int>(n.join_type)],
+                         where.empty() ? "true" : fmt::format("{}", fmt::join(where, " AND ")), join(all));
+    }
     case PlanKind::kDropUpdateBefore: return "DropUpdateBefore";
     case PlanKind::kLookupJoin: return describe_lookup_join(n);
     case PlanKind::kOverAggregate: {
@@ -269,6 +312,10 @@ std::string describe_window(const WindowSpec& w) {
     case WindowSpec::Kind::kCumulate:
       out = fmt::format("CUMULATE(time_col=[{}], max_size=[{}], step=[{}]", w.time_column, duration_text(w.size),
                         duration_text(w.slide));
+      break;
+    case WindowSpec::Kind::kSession:
+      out = fmt::format("SESSION(time_col=[{}], gap=[{}]", w.time_column, duration_text(w.size));
+      if (!w.partition_names.empty()) out += fmt::format(", partition keys=[{}]", join(w.partition_names));
       break;
   }
   if (w.offset != 0) out += fmt::format(", offset=[{}]", duration_text(w.offset));

@@ -38,10 +38,17 @@ struct SortKey {
 // A window table function's windows (TUMBLE, HOP, CUMULATE), in milliseconds. `slide` is HOP's
 // slide and CUMULATE's step (TUMBLE: the size). Windows start at multiples of their alignment
 // (TUMBLE: size, HOP: slide, CUMULATE: size) plus `offset`.
+//
+// SESSION: `size` is the gap; a row at t opens the window [t, t + gap), and windows of one key
+// that touch merge (Flink's MergingWindowSet). Sessions are per partition key (the TVF's
+// PARTITION BY, `partition_keys` into its input) and per group key of the aggregate above it.
 struct WindowSpec {
-  enum class Kind { kTumble, kHop, kCumulate };
+  enum class Kind { kTumble, kHop, kCumulate, kSession };
   Kind kind = Kind::kTumble;
   int64_t size = 0, slide = 0, offset = 0;
+  std::vector<int> partition_keys;            // SESSION ... PARTITION BY, input columns
+  std::vector<std::string> partition_names;   // their names, for EXPLAIN
+  SourcePos pos;                              // where the function is written
   std::string time_column;  // the time attribute's name, for EXPLAIN
   // The time attribute is a TIMESTAMP_LTZ: windows are aligned in the session time zone and
   // window_time is a TIMESTAMP_LTZ (Flink's shiftTimeZone); else UTC, window_time a TIMESTAMP.
@@ -75,6 +82,18 @@ enum class PlanKind {
   kDropUpdateBefore,    // drops -U rows: an input that must give updates as +U only (Flink's ONLY_UPDATE_AFTER)
   kOverAggregate,       // agg(...) OVER (PARTITION BY ... ORDER BY rowtime ROWS|RANGE ... PRECEDING)
   kMatch,               // MATCH_RECOGNIZE: Flink's StreamExecMatch (CEP's NFA per partition key)
+  kIntervalJoin,        // JOIN bounding one input's rowtime by the other's: Flink's IntervalJoin (RowTimeIntervalJoin)
+  kWindowJoin,          // JOIN of two windowed inputs on window_start and window_end: Flink's WindowJoin
+};
+
+// An interval join's window, as Flink's IntervalJoinSpec.WindowBounds: a left row at time lt and a
+// right row at time rt join when rt + left_lower <= lt <= rt + left_upper (milliseconds, both
+// inclusive: a strict `<` was turned into `<=` one millisecond closer). The time columns are
+// indexes into each input's own row.
+struct IntervalBounds {
+  bool rowtime = true;
+  int64_t left_lower = 0, left_upper = 0;
+  int left_time = -1, right_time = -1;
 };
 
 // An OVER aggregation's frame, ending at the current row: the `preceding` rows (ROWS) or
@@ -163,6 +182,12 @@ struct PlanNode {
   OverFrameSpec over;
   // kMatch
   std::shared_ptr<const MatchSpec> match;
+  // kIntervalJoin: join_type (any of the four), left_keys / right_keys (a NULL key joins nothing),
+  // condition (the rest, over left then right columns, time bounds taken out) and the window.
+  IntervalBounds interval;
+  // kWindowJoin: join_type, left_keys / right_keys (without the window columns; a NULL key joins
+  // nothing), condition (the rest), `window` (both inputs'), rowtime_index / right_rowtime_index
+  // (each input's window_end column).
 
   std::vector<std::string> field_names() const;
   bool updates() const { return !insert_only; }

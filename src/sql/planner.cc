@@ -22,6 +22,12 @@ std::string describe_origin(const PlanNode& n) {
   return line.substr(0, line.find(", changelogMode"));
 }
 
+}  // namespace
+
+std::string describe_update_origin(const PlanNode& n) { return describe_origin(*update_origin(n)); }
+
+namespace {
+
 // What to change so that an append-only table takes updates, for the reason it is append-only.
 std::string append_sink_hint(const TableDef& table) {
   const bool keyed = !table.primary_key.empty();

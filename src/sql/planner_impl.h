@@ -59,6 +59,12 @@ struct SelectOutput {
   SourcePos pos;
 };
 
+// An interval join's window and the rest of its condition (planner_interval_join.cc).
+struct IntervalJoinSplit {
+  IntervalBounds bounds;
+  std::vector<BoundExprPtr> rest;
+};
+
 class QueryPlanner {
  public:
   QueryPlanner(const Catalog& catalog, const SessionOptions& options) : catalog_(catalog), options_(options) {}
@@ -86,6 +92,9 @@ class QueryPlanner {
   Planned select_from(const Select& s);
   std::vector<SelectOutput> select_items(const Select& s, const Scope& scope);
   void group_by(const Select& s, SelectState& st);
+  // planner_group_window.cc: GROUP BY SESSION(rowtime, gap), the legacy group window.
+  static bool is_group_window(const Expr& e);
+  void group_window(const Select& s, SelectState& st);
   std::vector<const Expr*> aggregate_calls(const Select& s, const std::vector<SelectOutput>& items) const;
   AggCall bind_aggregate_call(const Expr& call, const Scope& scope, std::vector<BoundExprPtr>* pre,
                               std::vector<std::string>* pre_names);
@@ -116,6 +125,19 @@ class QueryPlanner {
   Planned temporal_join(Planned left, const TableRef& ref);
   // planner_lookup_join.cc: the same against a lookup table (`def`), FOR SYSTEM_TIME AS OF a proctime.
   Planned lookup_join(Planned left, const TableRef& ref, const TableDef& def);
+  // planner_interval_join.cc: the IntervalJoin of `left` and `right` (their scopes keep their time
+  // attributes) over the window and rest of the condition `split` found.
+  Planned interval_join(Planned left, Planned right, JoinType type, const IntervalJoinSplit& split, SourcePos pos);
+  // planner_window_join.cc: the WindowJoin of two windowed inputs whose equi keys (over `scope`)
+  // include both window_start and window_end; nullopt when their windows differ (a regular join).
+  std::optional<Planned> window_join(Planned& left, Planned& right, const TableRef& ref, Scope scope,
+                                     const std::vector<int>& left_keys, const std::vector<int>& right_keys,
+                                     const std::vector<BoundExprPtr>& residual);
+  // A WHERE over a regular join (`join`) whose `filters` (bound from `exprs`) bound one input's
+  // time attribute by the other's: the interval join Flink makes of them (planner_query.cc), or
+  // nullopt.
+  std::optional<Planned> interval_join_from_where(const Planned& join, const std::vector<BoundExprPtr>& filters,
+                                                  const std::vector<const Expr*>& exprs);
   Planned correlate(Planned left, const TableRef& unnest, bool left_outer, const Expr* on);
   // planner_window.cc
   Planned window_table_function(const TableRef& ref);
@@ -183,10 +205,16 @@ void split_join_condition(const BoundExprPtr& condition, int left_width, std::ve
                           std::vector<int>* right_keys, std::vector<BoundExprPtr>* residual);
 
 // A conjunct of a join condition over `scope` (the left input's columns, then the right's) that
-// bounds a time attribute of one input by one of the other: the mark of an interval join
-// (planner_interval_join.cc).
+// compares a time attribute of one input with one of the other (planner_interval_join.cc).
 bool is_interval_join_bound(const BoundExpr& conjunct, const Scope& scope, int left_width);
-[[noreturn]] void refuse_interval_join(SourcePos pos);
+// The conjuncts of a join condition over `scope` split into an interval join's window and the
+// rest, as Flink's IntervalJoinUtil splits them; nullopt when they make no interval join (then it
+// is a regular join). Fails at `pos` for a bound careflow cannot compute.
+std::optional<IntervalJoinSplit> extract_interval_bounds(const std::vector<BoundExprPtr>& conjuncts,
+                                                         const Scope& scope, int left_width, SourcePos pos);
+// The first node below (or at) `n` that emits updates, as Flink names it in "doesn't support
+// consuming update and delete changes which is produced by node ..." (planner.cc).
+std::string describe_update_origin(const PlanNode& n);
 // Fills insert_only / upsert_key bottom-up (called as nodes are built).
 void infer_changelog(PlanNode& node);
 

@@ -485,14 +485,15 @@ QueryPlanner::Planned QueryPlanner::join(const TableRef& ref) {
   if (condition) {
     std::vector<BoundExprPtr> parts;
     split_bound_and(condition, &parts);
-    for (const BoundExprPtr& p : parts) {
-      if (is_interval_join_bound(*p, scope, nl)) refuse_interval_join(ref.pos);
+    if (std::optional<IntervalJoinSplit> split = extract_interval_bounds(parts, scope, nl, ref.pos)) {
+      return interval_join(std::move(left), std::move(right), ref.join_type, *split, ref.pos);
     }
     split_join_condition(condition, nl, &left_keys, &right_keys, &residual);
   }
   if (has_window_bounds(*left.node, left_keys) && has_window_bounds(*right.node, right_keys)) {
-    plan_fail(ref.pos, "window joins (a join on window_start and window_end of two windowed inputs) are not supported "
-                       "yet");
+    if (std::optional<Planned> joined = window_join(left, right, ref, scope, left_keys, right_keys, residual)) {
+      return std::move(*joined);
+    }
   }
   std::vector<PlanField> schema;
   for (int i = 0; i < nl + nr; ++i) {
@@ -622,6 +623,12 @@ QueryPlanner::Planned QueryPlanner::semi_join(Planned in, const Expr& predicate,
     residual.push_back(p);
   }
   n->condition = and_all(residual);
+  // Flink makes EXISTS on both inputs' window_start and window_end a SEMI / ANTI WindowJoin,
+  // which emits when the window ends: a regular semi join here would emit a different changelog.
+  if (has_window_bounds(*in.node, n->left_keys) && has_window_bounds(*right_node, n->right_keys)) {
+    plan_fail(predicate.pos, "SEMI / ANTI window joins (EXISTS on both inputs' window_start and window_end) are not "
+                             "supported yet");
+  }
   infer_changelog(*n);
   return {n, in.scope};
 }
@@ -630,6 +637,7 @@ QueryPlanner::Planned QueryPlanner::where(Planned in, const Expr& condition) {
   std::vector<const Expr*> conjuncts;
   split_and(condition, &conjuncts);
   std::vector<BoundExprPtr> filters;
+  std::vector<const Expr*> filter_exprs;
   std::vector<const Expr*> subqueries;
   for (const Expr* c : conjuncts) {
     bool negated_subquery = c->kind == ExprKind::kUnary && c->name == "NOT" &&
@@ -642,18 +650,16 @@ QueryPlanner::Planned QueryPlanner::where(Planned in, const Expr& condition) {
     if (b->type.id != TypeId::kBoolean && b->type.id != TypeId::kNull) {
       plan_fail(c->pos, fmt::format("WHERE condition must be BOOLEAN, got {}", type_name(b->type)));
     }
-    // FROM a, b WHERE a.ts BETWEEN b.ts - ... : Flink pushes the bound into the join, an interval
-    // join too. The join's own columns have lost their time attributes; its inputs' still have them.
-    if (in.node->kind == PlanKind::kJoin) {
-      Scope inputs;
-      for (const PlanPtr& side : in.node->inputs) {
-        for (const PlanField& f : side->schema) inputs.columns.push_back({"", f.name, f.type});
-      }
-      if (is_interval_join_bound(*b, inputs, static_cast<int>(in.node->inputs[0]->schema.size()))) {
-        refuse_interval_join(c->pos);
-      }
-    }
     filters.push_back(b);
+    filter_exprs.push_back(c);
+  }
+  // FROM a, b WHERE a.ts BETWEEN b.ts - ...: Flink pushes the WHERE into the join below, which
+  // makes it an interval join (an outer one becomes inner: a comparison is never TRUE on NULLs).
+  if (in.node->kind == PlanKind::kJoin) {
+    if (std::optional<Planned> joined = interval_join_from_where(in, filters, filter_exprs)) {
+      in = std::move(*joined);
+      filters.clear();
+    }
   }
   for (const Expr* c : subqueries) {
     bool negate = c->kind == ExprKind::kUnary;
@@ -662,6 +668,43 @@ QueryPlanner::Planned QueryPlanner::where(Planned in, const Expr& condition) {
   }
   if (!filters.empty()) in.node = pass_through(in.node, and_all(filters));
   return in;
+}
+
+std::optional<QueryPlanner::Planned> QueryPlanner::interval_join_from_where(const Planned& join,
+                                                                          const std::vector<BoundExprPtr>& filters,
+                                                                          const std::vector<const Expr*>& exprs) {
+  const PlanNode& j = *join.node;
+  const int nl = static_cast<int>(j.inputs[0]->schema.size());
+  // The join's own columns have lost their time attributes; its inputs' still have them.
+  Planned left{j.inputs[0], {}}, right{j.inputs[1], {}};
+  Scope inputs;
+  for (size_t i = 0; i < join.scope.columns.size(); ++i) {
+    ScopeColumn c = join.scope.columns[i];
+    const int side = static_cast<int>(i) < nl ? 0 : 1;
+    c.type = j.inputs[static_cast<size_t>(side)]->schema[i - (side ? static_cast<size_t>(nl) : 0)].type;
+    (side ? right : left).scope.columns.push_back(c);
+    inputs.columns.push_back(c);
+  }
+  std::optional<SourcePos> pos;
+  for (size_t i = 0; i < filters.size() && !pos; ++i) {
+    if (is_interval_join_bound(*filters[i], inputs, nl)) pos = exprs[i]->pos;
+  }
+  if (!pos) return std::nullopt;
+  std::vector<BoundExprPtr> parts;
+  for (size_t k = 0; k < j.left_keys.size(); ++k) {
+    auto eq = std::make_shared<BoundExpr>();
+    eq->kind = BoundKind::kCompare;
+    eq->op = "=";
+    eq->type = DataType::boolean();
+    eq->args = {bound_input_ref(j.left_keys[k], inputs.columns[static_cast<size_t>(j.left_keys[k])].type),
+                bound_input_ref(nl + j.right_keys[k], inputs.columns[static_cast<size_t>(nl + j.right_keys[k])].type)};
+    parts.push_back(eq);
+  }
+  if (j.condition) split_bound_and(j.condition, &parts);
+  for (const BoundExprPtr& f : filters) split_bound_and(f, &parts);
+  std::optional<IntervalJoinSplit> split = extract_interval_bounds(parts, inputs, nl, *pos);
+  if (!split) return std::nullopt;
+  return interval_join(std::move(left), std::move(right), JoinType::kInner, *split, *pos);
 }
 
 QueryPlanner::Planned QueryPlanner::order_limit(Planned in, const Query& q) {

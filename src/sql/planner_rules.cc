@@ -85,6 +85,11 @@ void infer_changelog(PlanNode& n) {
     case PlanKind::kOverAggregate: n.insert_only = true; break;
     // MATCH_RECOGNIZE takes an append table and emits one row per match, once (Flink's rule).
     case PlanKind::kMatch: n.insert_only = true; break;
+    // An interval join takes append-only inputs (the planner refuses the rest) and emits each
+    // joined or padded row once.
+    case PlanKind::kIntervalJoin: n.insert_only = true; break;
+    // A window join takes windowed (insert-only) inputs and joins each window once.
+    case PlanKind::kWindowJoin: n.insert_only = true; break;
   }
 }
 

@@ -3,6 +3,7 @@
 // DISTINCT. ORDER BY / LIMIT apply to any query: order_limit in planner_query.cc.
 #include <algorithm>
 #include <functional>
+#include <set>
 
 #include "sql/planner_impl.h"
 #include "sql/printer.h"
@@ -86,6 +87,9 @@ std::vector<SelectOutput> QueryPlanner::select_items(const Select& s, const Scop
 // GROUP BY: a pre-projection of the group keys and then every aggregate's arguments, the
 // GroupAggregate over it, and the scope after it (group keys, then aggregate results).
 void QueryPlanner::group_by(const Select& s, SelectState& st) {
+  for (const ExprPtr& g : s.group_by) {
+    if (is_group_window(*g)) return group_window(s, st);
+  }
   const Scope& in_scope = st.input.scope;
   AggregateContext& agg_ctx = st.agg;
   std::vector<BoundExprPtr> pre;
@@ -112,8 +116,21 @@ void QueryPlanner::group_by(const Select& s, SelectState& st) {
     key_names.push_back(g->kind == ExprKind::kColumn ? g->name : fmt::format("$f{}", key_names.size()));
     keys.push_back(b);
   }
-  const bool windowed = std::count(window_keys.begin(), window_keys.end(), kWindowStartKey) > 0 &&
-                        std::count(window_keys.begin(), window_keys.end(), kWindowEndKey) > 0;
+  bool windowed = std::count(window_keys.begin(), window_keys.end(), kWindowStartKey) > 0 &&
+                  std::count(window_keys.begin(), window_keys.end(), kWindowEndKey) > 0;
+  // SESSION windows are aggregated per partition when the GROUP BY keys include the PARTITION BY
+  // keys (without PARTITION BY: when there are no other keys); otherwise Flink 1.20 plans the
+  // function alone and a regular, updating GROUP BY over its rows, and so does careflow.
+  if (windowed && tvf->window.kind == WindowSpec::Kind::kSession) {
+    std::set<int> grouped;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (window_keys[i] != 0) continue;
+      grouped.insert(keys[i]->kind == BoundKind::kInputRef ? keys[i]->index : -1);
+    }
+    const std::vector<int>& partition = tvf->window.partition_keys;
+    windowed = partition.empty() ? grouped.empty()
+                                 : std::all_of(partition.begin(), partition.end(), [&](int p) { return grouped.count(p); });
+  }
   if (!windowed) {
     for (DataType& t : agg_ctx.group_types) t = t.without_time_attribute();
   }
@@ -298,6 +315,9 @@ void QueryPlanner::rank_over(size_t item, SelectState& st) {
   rank->output_rank_number = true;
   if (window) {
     if (!rank_input->insert_only) plan_fail(over.args[0]->pos, "window Top-N over an updating input is not supported");
+    if (window->kind == WindowSpec::Kind::kSession) {
+      plan_fail(over.args[0]->pos, "window Top-N and deduplication over SESSION windows are not supported yet");
+    }
     rank->window_rank = true;
     rank->window = *window;
     for (int p : partition) {

@@ -15,8 +15,10 @@ const std::vector<std::string>& parameters(const std::string& function) {
   static const std::vector<std::string> kTumble = {"DATA", "TIMECOL", "SIZE", "OFFSET"};
   static const std::vector<std::string> kHop = {"DATA", "TIMECOL", "SLIDE", "SIZE", "OFFSET"};
   static const std::vector<std::string> kCumulate = {"DATA", "TIMECOL", "STEP", "SIZE", "OFFSET"};
+  static const std::vector<std::string> kSession = {"DATA", "TIMECOL", "GAP"};
   if (function == "HOP") return kHop;
   if (function == "CUMULATE") return kCumulate;
+  if (function == "SESSION") return kSession;
   return kTumble;
 }
 
@@ -52,10 +54,15 @@ QueryPlanner::Planned QueryPlanner::window_table_function(const TableRef& ref) {
     if (slot[index]) plan_fail(a.pos, fmt::format("{}'s {} is given twice", fn, params[index]));
     slot[index] = &a;
   }
-  for (size_t i = 0; i + 1 < params.size(); ++i) {
+  const bool session = fn == "SESSION";
+  // Every parameter but OFFSET is required (SESSION has none).
+  for (size_t i = 0; i + (session ? 0 : 1) < params.size(); ++i) {
     if (!slot[i]) plan_fail(ref.pos, fmt::format("{} needs its {} argument", fn, params[i]));
   }
   if (!slot[0]->table) plan_fail(slot[0]->pos, fmt::format("{}'s DATA must be TABLE name", fn));
+  if (!session && !slot[0]->partition_by.empty()) {
+    plan_fail(slot[0]->pos, fmt::format("{} takes no PARTITION BY (only SESSION does)", fn));
+  }
   if (!slot[1]->is_descriptor || slot[1]->descriptor.size() != 1) {
     plan_fail(slot[1]->pos, fmt::format("{}'s TIMECOL must be DESCRIPTOR(column)", fn));
   }
@@ -79,11 +86,26 @@ QueryPlanner::Planned QueryPlanner::window_table_function(const TableRef& ref) {
                                         type_name(time_type)));
   }
   WindowSpec w;
-  w.kind = fn == "HOP" ? WindowSpec::Kind::kHop : fn == "CUMULATE" ? WindowSpec::Kind::kCumulate
-                                                                     : WindowSpec::Kind::kTumble;
-  w.size = window_interval(*slot[params.size() - 2], fn, "SIZE");
-  w.slide = w.kind == WindowSpec::Kind::kTumble ? w.size : window_interval(*slot[2], fn, params[2]);
-  w.offset = slot.back() ? window_interval(*slot.back(), fn, "OFFSET") : 0;
+  w.pos = ref.pos;
+  if (session) {
+    w.kind = WindowSpec::Kind::kSession;
+    w.size = w.slide = window_interval(*slot[2], fn, "GAP");
+    for (const std::string& name : slot[0]->partition_by) {
+      int index = -1;
+      for (size_t i = 0; i < in.scope.columns.size(); ++i) {
+        if (in.scope.columns[i].name == name) index = static_cast<int>(i);
+      }
+      if (index < 0) plan_fail(slot[0]->pos, fmt::format("PARTITION BY column '{}' not found in SESSION's table", name));
+      w.partition_keys.push_back(index);
+      w.partition_names.push_back(name);
+    }
+  } else {
+    w.kind = fn == "HOP" ? WindowSpec::Kind::kHop : fn == "CUMULATE" ? WindowSpec::Kind::kCumulate
+                                                                       : WindowSpec::Kind::kTumble;
+    w.size = window_interval(*slot[params.size() - 2], fn, "SIZE");
+    w.slide = w.kind == WindowSpec::Kind::kTumble ? w.size : window_interval(*slot[2], fn, params[2]);
+    w.offset = slot.back() ? window_interval(*slot.back(), fn, "OFFSET") : 0;
+  }
   w.time_column = time_name;
   w.ltz = time_type.id == TypeId::kTimestampLtz;
   if (w.size <= 0 || w.slide <= 0) plan_fail(ref.pos, fmt::format("{}'s intervals must be positive", fn));
@@ -163,11 +185,22 @@ PlanPtr QueryPlanner::window_aggregate(const PlanNode& tvf, const BoundExprPtr& 
     pre_names.push_back(f.name);
     rowtime = static_cast<int>(pre.size() - 1);
   }
+  // SESSION's partition keys, as columns of the pre-projection (the planner groups by them).
+  std::vector<int> partition;
+  for (int p : tvf.window.partition_keys) {
+    for (size_t i = 0; i < pre.size(); ++i) {
+      if (pre[i]->kind == BoundKind::kInputRef && pre[i]->index == p) {
+        partition.push_back(static_cast<int>(i));
+        break;
+      }
+    }
+  }
   PlanPtr pre_calc = calc(tvf.inputs[0], std::move(pre), filter, std::move(pre_names));
   PlanPtr agg = make_node(PlanKind::kWindowAggregate, {pre_calc}, std::move(schema));
   int plain = 0;
   for (int k : window_keys) agg->group_keys.push_back(k != 0 ? k : plain++);
   agg->window = tvf.window;
+  agg->window.partition_keys = std::move(partition);
   agg->rowtime_index = rowtime;
   return agg;
 }

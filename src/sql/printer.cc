@@ -157,6 +157,9 @@ std::string table_ref(const TableRef& t) {
         std::string text = a.name.empty() ? "" : a.name + " => ";
         if (a.table) {
           text += "TABLE " + table_ref(*a.table);
+          std::vector<std::string> keys;
+          for (const std::string& c : a.partition_by) keys.push_back(quote_identifier(c));
+          if (!keys.empty()) text += " PARTITION BY (" + join(keys, ", ") + ")";
         } else if (a.is_descriptor) {
           std::vector<std::string> cols;
           for (const std::string& c : a.descriptor) cols.push_back(quote_identifier(c));

@@ -25,6 +25,10 @@ OperatorPtr make_drop_update_before();
 OperatorPtr make_lookup_join(const sql::PlanNode& node, std::unique_ptr<LookupSource> source);
 // TemporalRowTimeJoin: a kTemporalJoin node (join/temporal_row_time_join.cc).
 OperatorPtr make_temporal_row_time_join(const sql::PlanNode& node);
+// RowTimeIntervalJoin: a kIntervalJoin node (join/row_time_interval_join.cc).
+OperatorPtr make_row_time_interval_join(const sql::PlanNode& node);
+// WindowJoin: a kWindowJoin node (join/window_join.cc).
+OperatorPtr make_window_join(const sql::PlanNode& node);
 // GroupAggFunction: accumulate / retract per key, emit +I, -U/+U or -D.
 OperatorPtr make_group_aggregate(std::vector<int> keys, std::vector<sql::AggCall> aggs);
 // StreamingJoinOperator: regular inner / left / right / full join with retraction.
@@ -63,6 +67,12 @@ OperatorPtr make_window_table_function(const sql::PlanNode& node);
 OperatorPtr make_window_rank(const sql::PlanNode& node);
 // WindowAggregate on slices (Flink's SlicingWindowOperator): see operators/window/window_aggregate.cc.
 OperatorPtr make_window_aggregate(const sql::PlanNode& node);
+// WindowAggregate over SESSION windows (Flink's UnsliceWindowAggProcessor, merging sessions):
+// operators/window/session_window_aggregate.cc.
+OperatorPtr make_session_window_aggregate(const sql::PlanNode& node);
+// The SESSION window table function alone (Flink's UnalignedWindowTableFunctionOperator): rows
+// come out when their session closes (operators/window/session_window_table_function.cc).
+OperatorPtr make_session_window_table_function(const sql::PlanNode& node);
 // OverAggregate ordered by event time (Flink's RowTime*PrecedingFunction): operators/over/over_aggregate.cc.
 OperatorPtr make_over_aggregate(const sql::PlanNode& node);
 

@@ -132,8 +132,9 @@ TEST(ParserTest, EveryErrorSaysWhereAndWhatWasExpected) {
        "line 1:48: OVER window frames starting at FOLLOWING are not supported"},
       {"SELECT a ! b FROM t", "line 1:10: unexpected character '!'"},
       // Constructs not supported yet are named at their first token (parser_unsupported.cc).
-      {"SELECT *\nFROM TABLE(SESSION(TABLE t PARTITION BY a, DESCRIPTOR(ts), INTERVAL '5' MINUTES))",
-       "line 2:6: window table-valued function SESSION is not supported yet"},
+      // SESSION's partition keys: a list needs its parentheses closed before the next argument.
+      {"SELECT *\nFROM TABLE(SESSION(TABLE t PARTITION BY (a, DESCRIPTOR(ts), INTERVAL '5' MINUTES))",
+       "line 2:55: unexpected '(', expected ')'"},
       {"SELECT a FROM t GROUP BY GROUPING SETS ((a), ())", "line 1:26: GROUPING SETS is not supported yet"},
       {"SELECT a FROM t GROUP BY a, CUBE (a)", "line 1:29: CUBE is not supported yet"},
       {"SELECT * FROM t MATCH_RECOGNIZE (ORDER BY ts PATTERN (A{2,1}) DEFINE A AS a > 0)",

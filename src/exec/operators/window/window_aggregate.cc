@@ -198,6 +198,7 @@ class WindowAggregate : public Operator {
         }
         return;
       }
+      case WindowSpec::Kind::kSession: return;  // merging windows: session_window_aggregate.cc
     }
   }
 

@@ -43,6 +43,8 @@ inline std::vector<Window> windows_of(const sql::WindowSpec& w, int64_t ts) {
       for (int64_t e = window_start(ts, w.offset, w.slide) + w.slide; e <= s + w.size; e += w.slide) out.push_back({s, e});
       break;
     }
+    // A row's own session window before any merging (session_window_aggregate.cc merges).
+    case sql::WindowSpec::Kind::kSession: out.push_back({ts, ts + w.size}); break;
   }
   return out;
 }
@@ -54,6 +56,7 @@ inline int64_t slice_size(const sql::WindowSpec& w) {
     case sql::WindowSpec::Kind::kTumble: return w.size;
     case sql::WindowSpec::Kind::kHop: return std::gcd(w.size, w.slide);
     case sql::WindowSpec::Kind::kCumulate: return w.slide;
+    case sql::WindowSpec::Kind::kSession: return w.size;  // sessions are not sliced
   }
   return w.size;
 }
@@ -77,6 +80,7 @@ inline int64_t last_window_end(const sql::WindowSpec& w, int64_t end, int64_t ss
     case sql::WindowSpec::Kind::kTumble: return end;
     case sql::WindowSpec::Kind::kHop: return window_start(end - ss, w.offset, w.slide) + w.size;
     case sql::WindowSpec::Kind::kCumulate: return window_start(end - ss, w.offset, w.size) + w.size;
+    case sql::WindowSpec::Kind::kSession: return end;
   }
   return end;
 }

@@ -1,0 +1,145 @@
+// WindowAggregate over SESSION windows, after Flink 1.20's UnsliceWindowAggProcessor: sessions per
+// PARTITION BY key, merged as merging_sessions.h describes, each holding the accumulators of its
+// group keys (the partition keys and any further GROUP BY keys). When a session fires it emits
+// one +I per group, in order of the group's first row (as Flink's session function feeding a
+// window aggregate gives them), with the group keys, window_start, window_end, window_time
+// (end - 1 ms) and the aggregates. A row whose own
+// window is behind the watermark and merges with no open session is dropped and counted
+// (late_rows_dropped); a NULL time fails the job, as in Flink. Accumulators of merged sessions
+// are merged in order of their start (Flink picks the target by HashSet order: it can show only
+// for an order-sensitive aggregate such as LISTAGG over three or more merged sessions).
+#include <absl/container/flat_hash_map.h>
+
+#include <algorithm>
+
+#include "exec/evaluator.h"
+#include "exec/operators/operators.h"
+#include "exec/operators/window/merging_sessions.h"
+#include "values/types.h"
+
+namespace careflow::exec {
+
+namespace {
+
+using Accumulators = std::vector<std::unique_ptr<sql::Accumulator>>;
+
+struct Group {
+  uint64_t first;  // the arrival number of the group's first row
+  Accumulators accs;
+};
+using Groups = absl::flat_hash_map<Key, Group, values::KeyHash>;
+
+void merge_groups(Groups& into, Groups& from) {
+  for (auto& [key, group] : from) {
+    auto [it, inserted] = into.try_emplace(key);
+    if (inserted) {
+      it->second = std::move(group);
+      continue;
+    }
+    it->second.first = std::min(it->second.first, group.first);
+    for (size_t i = 0; i < it->second.accs.size(); ++i) it->second.accs[i]->merge(*group.accs[i]);
+  }
+}
+
+class SessionWindowAggregate : public Operator {
+ public:
+  explicit SessionWindowAggregate(const sql::PlanNode& node)
+      : window_(node.window), keys_(node.group_keys), aggs_(node.aggs), rowtime_(node.rowtime_index),
+        partition_keys_(node.window.partition_keys), sessions_(window_, &merge_groups) {
+    for (int k : keys_) {
+      if (k >= 0) plain_keys_.push_back(k);
+    }
+  }
+
+  void process(int, Row& row) override {
+    const Value& t = row.fields[static_cast<size_t>(rowtime_)];
+    if (t.is_null()) {
+      throw values::EvalError("RowTime field should not be null, please convert it to a non-null long value.");
+    }
+    const int64_t ts = window::to_window_time(window_, window::micros_to_millis(t.as_int()), ctx());
+    fill_key(key_, row.fields, partition_keys_);
+    auto* session = sessions_.assign(key_, ts, current_watermark(), ctx(), [] { return Groups{}; });
+    if (!session) {
+      ++late_;
+      return;
+    }
+    fill_key(group_key_, row.fields, plain_keys_);
+    auto [group, inserted] = session->content.try_emplace(group_key_);
+    if (inserted) group->second = Group{next_++, fresh()};
+    accumulate(group->second.accs, row);
+  }
+
+  int64_t late_rows_dropped() const override { return late_; }
+
+ protected:
+  void on_watermark(int64_t watermark) override {
+    sessions_.fire(watermark, [&](const Key&, const auto& s) {
+      std::vector<const std::pair<const Key, Group>*> groups;
+      for (const auto& g : s.content) groups.push_back(&g);
+      std::sort(groups.begin(), groups.end(), [](const auto* a, const auto* b) { return a->second.first < b->second.first; });
+      for (const auto* g : groups) output(g->first, s.start, s.end, g->second.accs);
+    });
+  }
+
+ private:
+  Accumulators fresh() const {
+    Accumulators a;
+    for (const sql::AggCall& c : aggs_) {
+      // Rows are never retracted here: the cheaper accumulator when there is one.
+      if (!c.distinct && c.binding.create_append_only) a.push_back(c.binding.create_append_only());
+      else a.push_back(make_accumulator(c));
+    }
+    return a;
+  }
+
+  void accumulate(Accumulators& accs, const Row& row) {
+    for (size_t i = 0; i < aggs_.size(); ++i) {
+      const sql::AggCall& call = aggs_[i];
+      const Value* args = nullptr;
+      if (call.args.size() == 1) {
+        args = &row.fields[static_cast<size_t>(call.args[0])];
+      } else if (!call.args.empty()) {
+        args_.clear();
+        for (int c : call.args) args_.push_back(row.fields[static_cast<size_t>(c)]);
+        args = args_.data();
+      }
+      accs[i]->accumulate(args);
+    }
+  }
+
+  void output(const Key& key, int64_t start, int64_t end, const Accumulators& accs) {
+    std::vector<Value> out;
+    out.reserve(keys_.size() + aggs_.size());
+    size_t plain = 0;
+    for (int k : keys_) {
+      switch (k) {
+        case sql::kWindowStartKey: out.push_back(Value::integer(start * 1000)); break;
+        case sql::kWindowEndKey: out.push_back(Value::integer(end * 1000)); break;
+        case sql::kWindowTimeKey: out.push_back(Value::integer(sessions_.last_instant(end, ctx()) * 1000)); break;
+        default: out.push_back(key[plain++]); break;
+      }
+    }
+    for (const auto& acc : accs) out.push_back(acc->result());
+    emit(RowKind::kInsert, std::move(out));
+  }
+
+  sql::WindowSpec window_;
+  std::vector<int> keys_;        // the output's key columns: input columns or window properties
+  std::vector<int> plain_keys_;  // the input columns among them
+  std::vector<sql::AggCall> aggs_;
+  int rowtime_;
+  std::vector<int> partition_keys_;  // input columns: sessions are per these
+  window::MergingSessions<Groups> sessions_;
+  uint64_t next_ = 0;
+  int64_t late_ = 0;
+  Key key_, group_key_;
+  std::vector<Value> args_;
+};
+
+}  // namespace
+
+OperatorPtr make_session_window_aggregate(const sql::PlanNode& node) {
+  return std::make_unique<SessionWindowAggregate>(node);
+}
+
+}  // namespace careflow::exec

@@ -1,0 +1,73 @@
+// The SESSION window table function alone (not under a window aggregation), after Flink 1.20's
+// UnalignedWindowTableFunctionOperator: rows are kept per PARTITION BY key in sessions merged as
+// merging_sessions.h describes; when a session fires its rows go out in arrival order (Flink
+// numbers them per key and sorts by that number), each with window_start, window_end and
+// window_time (end - 1 ms) appended. A row with a NULL time is dropped, as Flink drops it; a
+// late row that touches no open session is dropped and counted (late_rows_dropped).
+#include "exec/operators/operators.h"
+#include "exec/operators/window/merging_sessions.h"
+
+namespace careflow::exec {
+
+namespace {
+
+struct SessionRows {
+  std::vector<std::pair<uint64_t, Row>> rows;  // (arrival number, row)
+};
+
+void merge_rows(SessionRows& into, SessionRows& from) {
+  for (auto& r : from.rows) into.rows.push_back(std::move(r));
+}
+
+class SessionWindowTableFunction : public Operator {
+ public:
+  explicit SessionWindowTableFunction(const sql::PlanNode& node)
+      : window_(node.window), keys_(node.window.partition_keys), rowtime_(node.rowtime_index),
+        sessions_(window_, &merge_rows) {}
+
+  void process(int, Row& row) override {
+    const Value& t = row.fields[static_cast<size_t>(rowtime_)];
+    if (t.is_null()) return;
+    const int64_t ts = window::to_window_time(window_, window::micros_to_millis(t.as_int()), ctx());
+    fill_key(key_, row.fields, keys_);
+    auto* session = sessions_.assign(key_, ts, current_watermark(), ctx(), [] { return SessionRows{}; });
+    if (!session) {
+      ++late_;
+      return;
+    }
+    session->content.rows.emplace_back(next_++, std::move(row));
+  }
+
+  int64_t late_rows_dropped() const override { return late_; }
+
+ protected:
+  void on_watermark(int64_t watermark) override {
+    sessions_.fire(watermark, [&](const Key&, auto& s) {
+      auto& rows = s.content.rows;
+      std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (auto& [number, row] : rows) {
+        row.fields.push_back(Value::integer(s.start * 1000));
+        row.fields.push_back(Value::integer(s.end * 1000));
+        row.fields.push_back(Value::integer(sessions_.last_instant(s.end, ctx()) * 1000));
+        emit(RowKind::kInsert, std::move(row.fields));
+      }
+    });
+  }
+
+ private:
+  sql::WindowSpec window_;
+  std::vector<int> keys_;
+  int rowtime_;
+  window::MergingSessions<SessionRows> sessions_;
+  uint64_t next_ = 0;
+  int64_t late_ = 0;
+  Key key_;
+};
+
+}  // namespace
+
+OperatorPtr make_session_window_table_function(const sql::PlanNode& node) {
+  return std::make_unique<SessionWindowTableFunction>(node);
+}
+
+}  // namespace careflow::exec
