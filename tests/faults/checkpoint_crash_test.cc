@@ -1,8 +1,8 @@
 // Exactly once through crashes, with real processes: `careflow sql -f` runs a checkpointed chain
 // (a topic source → a group aggregate → a join with a second topic → an upsert sink into the log)
-// over a fixed input and is killed with SIGKILL at random moments — before it starts reading, in
-// the middle of batches, during checkpoints (one every 20 ms, so many kills land in one), after it
-// finished — and started again each time, 24 times over the same data directory. The sink topic,
+// over a fixed input and is killed with SIGKILL — at random moments (before it starts reading, in
+// the middle of batches, after it finished) and, one time in three, while a checkpoint file is
+// being written — and started again each time, 24 times over the same data directory. The sink topic,
 // read back, must equal the output of one uninterrupted run row for row: nothing lost, nothing
 // repeated, in the same order.
 
@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -28,7 +29,7 @@ namespace {
 namespace fs = std::filesystem;
 using careflow::log::EmbeddedLog;
 
-constexpr int kReadings = 30000;
+constexpr int kReadings = 60000;
 constexpr int kDevices = 3000;
 
 std::string script(const fs::path& checkpoints) {
@@ -105,6 +106,15 @@ int wait_exit(pid_t pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
 }
 
+// Whether a checkpoint file is being written: its temporary name exists.
+bool checkpoint_in_progress(const fs::path& checkpoints) {
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(checkpoints, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".tmp") return true;
+  }
+  return false;
+}
+
 std::string read_file(const fs::path& p) {
   std::ifstream in(p);
   return std::string(std::istreambuf_iterator<char>(in), {});
@@ -131,20 +141,36 @@ TEST(CheckpointCrash, KilledAndRestartedRunsCommitEachResultOnce) {
   std::ofstream(dir / "crashed.sql") << script(dir / "crashed-checkpoints");
   std::mt19937 rng(7);
   const auto window_us = std::chrono::duration_cast<std::chrono::microseconds>(run_time).count();
-  int killed = 0, finished_before_kill = 0;
+  int killed = 0, finished_before_kill = 0, during_checkpoint = 0;
   for (int round = 0; round < 24; ++round) {
     pid_t pid = spawn(crashed, dir / "crashed.sql", dir / "crashed.out");
-    // Mostly within the first part of a run (a restarted run has less left to do), sometimes later.
-    const auto delay = std::chrono::microseconds(rng() % static_cast<uint64_t>(round % 4 == 3 ? window_us : window_us / 3 + 1));
-    std::this_thread::sleep_for(delay);
-    if (kill(pid, SIGKILL) == 0) ++killed;
+    if (round % 3 == 1) {
+      // Inside a checkpoint: as soon as one of its files is being written.
+      const auto give_up = std::chrono::steady_clock::now() + run_time;
+      while (!checkpoint_in_progress(dir / "crashed-checkpoints") && std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+      }
+    } else {
+      // At a random moment: mostly early (each restarted run resumes, so the work left shrinks
+      // with every kill that lands after a commit), now and then later in the run.
+      std::this_thread::sleep_for(
+          std::chrono::microseconds(rng() % static_cast<uint64_t>(round % 8 == 7 ? window_us / 4 + 1 : window_us / 12 + 1)));
+    }
+    kill(pid, SIGKILL);
     const int code = wait_exit(pid);
     if (code == 0) ++finished_before_kill;
+    if (code == -SIGKILL) ++killed;
     ASSERT_TRUE(code == 0 || code == -SIGKILL) << "exit " << code << "\n" << read_file(dir / "crashed.out");
+    // A file still being written (a state file or a checkpoint's metadata) means the kill landed
+    // inside a checkpoint.
+    if (code == -SIGKILL && checkpoint_in_progress(dir / "crashed-checkpoints")) ++during_checkpoint;
   }
   // The last run goes to its end.
   ASSERT_EQ(wait_exit(spawn(crashed, dir / "crashed.sql", dir / "crashed.out")), 0) << read_file(dir / "crashed.out");
   EXPECT_GE(killed, 20);
+  EXPECT_GE(during_checkpoint, 4);
+  std::printf("reference run %.2f s; %d runs killed, %d inside a checkpoint, %d finished before their kill\n",
+              std::chrono::duration<double>(run_time).count(), killed, during_checkpoint, finished_before_kill);
   const std::vector<std::string> actual = committed_output(crashed);
   ASSERT_EQ(actual.size(), expected.size()) << "killed " << killed << " times; " << finished_before_kill << " runs finished first";
   for (size_t i = 0; i < actual.size(); ++i) ASSERT_EQ(actual[i], expected[i]) << "record " << i;

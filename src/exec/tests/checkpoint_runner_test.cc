@@ -42,11 +42,11 @@ class CheckpointRunnerTest : public ::testing::Test {
     fs::remove_all(root_);
   }
 
-  void produce(int from, int to) {
+  void produce(int from, int to, int devices = 7) {
     std::vector<log::Record> records;
     for (int i = from; i < to; ++i) {
       log::Record r;
-      r.value = "{\"device\":\"DEV-" + std::to_string(i % 7) + "\",\"v\":" + std::to_string(i) + "}";
+      r.value = "{\"device\":\"DEV-" + std::to_string(i % devices) + "\",\"v\":" + std::to_string(i) + "}";
       records.push_back(std::move(r));
     }
     ASSERT_TRUE(log_->append({"readings", 0}, records).is_ok());
@@ -110,7 +110,9 @@ TEST_F(CheckpointRunnerTest, ARestartedRunResumesAndWritesEachResultOnce) {
 }
 
 TEST_F(CheckpointRunnerTest, IncrementalCheckpointsWriteDeltasAndKeepOneChain) {
-  produce(0, 300);
+  // 200 devices, 10 rows a batch and a checkpoint after each: a delta holds at most 10 groups, so
+  // deltas follow a base until they outweigh it.
+  produce(0, 600, 200);
   RunOptions o = named("deltas");
   o.checkpoint.num_retained = 1;
   auto r = run(kInsert, o);
@@ -125,6 +127,10 @@ TEST_F(CheckpointRunnerTest, IncrementalCheckpointsWriteDeltasAndKeepOneChain) {
   EXPECT_EQ(metas, 1);   // older checkpoints removed
   EXPECT_EQ(bases, 1);   // the chain of the one kept: a base ...
   EXPECT_GE(deltas, 1);  // ... and the deltas after it
+  EXPECT_GT(r->checkpoints[0].checkpoints, 50);
+  auto plain = run("INSERT INTO plain_totals SELECT device, COUNT(*), SUM(v) FROM readings GROUP BY device", {});
+  ASSERT_TRUE(plain.is_ok());
+  EXPECT_EQ(values_of("totals"), values_of("plain_totals"));
 }
 
 TEST_F(CheckpointRunnerTest, ASavepointStartsANewJobAndRefusesAnotherPlan) {
