@@ -46,7 +46,8 @@ std::vector<Event> random_input(uint32_t seed, int n) {
     const int which = static_cast<int>(rng() % 7);
     if (which <= 2) {
       clock += static_cast<int64_t>(rng() % 700);
-      int64_t ts = clock - static_cast<int64_t>(rng() % 2500);
+      // Mostly within the watermark's 2 s, one in five far behind it (late for windows and OVER).
+      int64_t ts = clock - static_cast<int64_t>(rng() % 5 == 0 ? rng() % 15000 : rng() % 2500);
       out.push_back({"t", Row{RowKind::kInsert, {Value::string(k), Value::integer(static_cast<int64_t>(rng() % 100)), Value::integer(ts * 1000)}}});
     } else if (which <= 4) {
       out.push_back({"u", Row{RowKind::kInsert, {Value::string(k), Value::integer(static_cast<int64_t>(rng() % 100))}}});
@@ -125,7 +126,7 @@ void check(const std::string& query, uint32_t seed, bool incremental) {
     ASSERT_TRUE(job->end_input().is_ok());
     for (const Row& r : job->take_output()) expected.push_back(show(r));
   }
-  ASSERT_GT(expected.size(), 20u);  // the input exercises the operator
+  ASSERT_GE(expected.size(), 5u);  // the input exercises the operator
 
   std::mt19937 rng(seed * 7919u + 1);
   std::unique_ptr<Job> job = build(query);
