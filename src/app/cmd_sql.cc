@@ -141,6 +141,9 @@ Status run_script(const Config& config, const std::string& text, bool bounded, c
   options.bounded = bounded;
   options.stop = &interrupted;
   options.registries = registries.formats;
+  // SET 'execution.checkpointing.interval' / '...dir' in the script: checkpointed, exactly-once
+  // jobs that resume where a previous run of the same script committed (docs/checkpoints.md).
+  CF_ASSIGN_OR_RETURN(options.checkpoint, exec::parse_checkpoint_settings(session.config()));
   options.on_rows = [&](size_t job, const exec::RowBatch& rows, const std::vector<values::DataType>& types) {
     std::string prefix;
     if (selects.size() > 1) {

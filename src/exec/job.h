@@ -7,6 +7,7 @@
 //
 // Not thread-safe: one thread pushes and drains.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -68,6 +69,26 @@ class Job {
   // Whether the job has failed; further pushes are refused.
   const Status& failure() const { return failure_; }
 
+  // ---- checkpoints (exec/checkpoint/, docs/checkpoints.md) ----
+  // Call only between pushes: the job then holds no row in flight (every push runs to the end of
+  // the operator chain and the output is taken), so its operators' state is a consistent cut.
+  //
+  // Ok when every operator can write its state; FailedPrecondition naming the first that cannot
+  // (its plan line), so a job is never checkpointed without part of its state.
+  Status check_checkpointable() const;
+  // Turns on change tracking in every operator's keyed state (incremental checkpoints).
+  void track_changes();
+  // What each operator is, one line per operator in build order (its plan node's EXPLAIN line):
+  // a savepoint holds these, and state restores only into a job with the same list.
+  std::vector<std::string> operator_fingerprints() const;
+  // Every operator's state: records tagged with the operator's index, through `write`.
+  // `incremental`: only what changed since the previous snapshot (state that tracks changes).
+  Status snapshot(bool incremental, const std::function<void(uint32_t op, const StateRecord&)>& write);
+  // One record written by snapshot, into this freshly built job; then finish_restore once.
+  // InvalidArgument for a record that does not decode (naming the operator).
+  Status restore(uint32_t op, const StateRecord& record);
+  Status finish_restore();
+
  private:
   Job() = default;
   Operator* build_node(const sql::PlanPtr& node);      // the operator, told its plan node
@@ -77,6 +98,7 @@ class Job {
 
   sql::PlanPtr plan_;
   std::vector<OperatorPtr> operators_;
+  std::vector<const sql::PlanNode*> nodes_;  // per operator: the plan node it runs (null: the collector)
   std::vector<SourceSlot> sources_;
   std::vector<WatermarkAssigner*> assigners_;
   std::vector<std::pair<Operator*, const sql::PlanNode*>> values_;

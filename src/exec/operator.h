@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "exec/checkpoint/state_io.h"
 #include "exec/row.h"
 #include "sql/functions.h"
 #include "sql/plan.h"
@@ -77,6 +78,34 @@ class Operator {
   // The plan node this operator runs; its changelog mode is checked on every row emitted in a
   // debug build (NDEBUG not defined).
   void set_plan_node(const sql::PlanNode* node) { node_ = node; }
+
+  // ---- checkpoints (exec/checkpoint/state_io.h, docs/checkpoints.md) ----
+  // Whether snapshot() captures all of this operator's state. An operator that keeps state it
+  // cannot write yet leaves this false, and a job with it refuses checkpoints naming it, rather
+  // than restoring it empty. Stateless operators say true.
+  virtual bool checkpointable() const { return false; }
+  // Writes the operator's state: in full, or when out.incremental() what changed since the
+  // previous snapshot (for state that tracks changes).
+  virtual void snapshot(StateWriter& out) { (void)out; }
+  // Reads one record snapshot() wrote, into a freshly built operator of the same plan node;
+  // records arrive in the order written, the base file's first, then each delta's.
+  virtual void restore(const StateRecord& record) { (void)record; }
+  // Every record is read: derived structures (timer queues) are rebuilt from the state.
+  virtual void restored() {}
+  // Turns on change tracking of the keyed state (incremental checkpoints).
+  virtual void track_changes() {}
+  // The event-time clock every operator has (its inputs' watermarks and its own), written by the
+  // job for each operator in space kClockSpace.
+  void snapshot_clock(ByteWriter& out) const {
+    out.varint(input_watermarks_.size());
+    for (int64_t w : input_watermarks_) out.svarint(w);
+    out.svarint(watermark_);
+  }
+  void restore_clock(ByteReader& in) {
+    input_watermarks_.resize(in.count());
+    for (int64_t& w : input_watermarks_) w = in.svarint();
+    watermark_ = in.svarint();
+  }
 
  protected:
   // Called when the operator's watermark advanced, before it goes downstream; rows emitted here

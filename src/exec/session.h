@@ -37,6 +37,8 @@ class Session {
 
   const sql::Catalog& catalog() const { return catalog_; }
   const sql::SessionOptions& options() const { return options_; }
+  // Every SET key with its value (the checkpoint settings are read from these: checkpoint_settings.h).
+  const std::map<std::string, std::string>& config() const { return config_; }
   // Plans a query or an INSERT without building a job (EXPLAIN uses this).
   Result<sql::PlanPtr> plan(const sql::Statement& statement) const;
 

@@ -1,11 +1,17 @@
 #pragma once
 // Keyed state: one value per key (the GROUP BY key, the join key, the partition key), in memory.
-// Kept behind this alias so that part 2 can swap in a snapshotting implementation without
-// touching the operators. An open-addressing map: a lookup touches one slot array instead of a
-// node per entry. Entries move when it grows, so an operator holds no reference into it across
-// an insert; nothing iterates it to produce output, so its unspecified order never shows.
+// An open-addressing map: a lookup touches one slot array instead of a node per entry. Entries
+// move when it grows, so an operator holds no reference into it across an insert; nothing
+// iterates it to produce output, so its unspecified order never shows.
+//
+// Incremental checkpoints (docs/checkpoints.md): an operator whose state tracks changes calls
+// touch(key) after it changes, adds or erases the entry of `key`; a checkpoint then writes only
+// those keys (erased ones as tombstones) instead of the whole map. Off (the default), touch costs
+// one predictable branch; on, one probe of the changed-key set, which copies a key only the first
+// time it changes between two checkpoints.
 
 #include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 
 #include <vector>
 
@@ -16,7 +22,23 @@ namespace careflow::exec {
 using Key = std::vector<values::Value>;
 
 template <typename V>
-using KeyedState = absl::flat_hash_map<Key, V, values::KeyHash>;
+class KeyedState : public absl::flat_hash_map<Key, V, values::KeyHash> {
+ public:
+  // Starts recording changed keys (called once, when the job checkpoints incrementally).
+  void track_changes() { tracking_ = true; }
+  bool tracking() const { return tracking_; }
+  // The entry of `key` changed, appeared or was erased since the last checkpoint.
+  void touch(const Key& key) {
+    if (tracking_) changed_.insert(key);
+  }
+  const absl::flat_hash_set<Key, values::KeyHash>& changed() const { return changed_; }
+  // A checkpoint wrote the changes: the next one starts from none.
+  void clear_changes() { changed_.clear(); }
+
+ private:
+  bool tracking_ = false;
+  absl::flat_hash_set<Key, values::KeyHash> changed_;
+};
 
 inline Key key_of(const std::vector<values::Value>& fields, const std::vector<int>& indexes) {
   Key k;

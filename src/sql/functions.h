@@ -96,6 +96,10 @@ class Accumulator {
   // come after this one's: how window aggregation combines the slices of a window (Flink's
   // AggregateFunction#merge).
   virtual void merge(const Accumulator& other) = 0;
+  // Checkpoints (exec/checkpoint): what was accumulated, as one value (a list of values), and
+  // back into a fresh accumulator made by the same binding.
+  virtual Value save() const = 0;
+  virtual void load(const Value& state) = 0;
 };
 
 struct AggregateBinding {

@@ -67,6 +67,8 @@ class Value {
   bool is_string() const { return std::holds_alternative<std::string>(v_); }
   bool is_decimal() const { return std::holds_alternative<Decimal>(v_); }
   bool is_bytes() const { return std::holds_alternative<Bytes>(v_); }
+  bool is_list() const { return std::holds_alternative<List>(v_); }
+  bool is_map() const { return std::holds_alternative<Map>(v_); }
 
   // Structural equality (NULL equals NULL; composites compared element by element): the
   // equality of grouping keys, state lookups and changelog retraction.

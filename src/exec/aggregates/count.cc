@@ -13,6 +13,8 @@ class CountAccumulator : public sql::Accumulator {
   void retract(const Value* args) override { if (counts(args)) --n_; }
   Value result() const override { return Value::integer(n_); }
   void merge(const sql::Accumulator& other) override { n_ += static_cast<const CountAccumulator&>(other).n_; }
+  Value save() const override { return Value::integer(n_); }
+  void load(const Value& state) override { n_ = state.as_int(); }
 
  private:
   bool counts(const Value* args) const {

@@ -28,6 +28,11 @@ class OrderedValues : public UnaryAccumulator<OrderedValues> {
     const auto& o = static_cast<const OrderedValues&>(other);
     values_.insert(values_.end(), o.values_.begin(), o.values_.end());
   }
+  Value save() const override { return Value::list(std::vector<Value>(values_.begin(), values_.end())); }
+  void load(const Value& state) override {
+    const std::vector<Value>& s = state.as_list();
+    values_.assign(s.begin(), s.end());
+  }
   Value result() const override {
     if (values_.empty()) return Value();
     if (mode_ == Mode::kFirst) return values_.front();

@@ -68,6 +68,28 @@ class MinMaxAccumulator : public UnaryAccumulator<MinMaxAccumulator<Slot>> {
 
   Value result() const override { return has_extreme_ ? Traits::value(extreme_) : Value(); }
 
+  // Every value with its count; the extreme is found again as the values come back.
+  Value save() const override {
+    std::vector<Value> out;
+    out.reserve(values_.size() * 2);
+    for (const auto& [value, count] : values_) {
+      out.push_back(Traits::value(value));
+      out.push_back(Value::integer(count));
+    }
+    return Value::list(std::move(out));
+  }
+  void load(const Value& state) override {
+    const std::vector<Value>& s = state.as_list();
+    for (size_t i = 0; i + 1 < s.size(); i += 2) {
+      const Slot slot = Traits::of(s[i]);
+      values_[slot] += s[i + 1].as_int();
+      if (!has_extreme_ || better(slot, extreme_)) {
+        extreme_ = slot;
+        has_extreme_ = true;
+      }
+    }
+  }
+
   void merge(const sql::Accumulator& other) override {
     const auto& o = static_cast<const MinMaxAccumulator&>(other);
     for (const auto& [value, count] : o.values_) {
@@ -105,6 +127,8 @@ class AppendMinMax : public UnaryAccumulator<AppendMinMax> {
   }
   void remove(const Value&) { throw values::EvalError("MIN / MAX without retraction was asked to retract a row"); }
   Value result() const override { return extreme_; }
+  Value save() const override { return extreme_; }
+  void load(const Value& state) override { extreme_ = state; }
   void merge(const sql::Accumulator& other) override {
     const Value& o = static_cast<const AppendMinMax&>(other).extreme_;
     if (!o.is_null()) add(o);

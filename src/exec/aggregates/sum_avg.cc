@@ -31,6 +31,17 @@ class SumAccumulator : public UnaryAccumulator<SumAccumulator> {
     dec_sum_ += o.dec_sum_;
   }
 
+  Value save() const override {
+    return Value::list({Value::integer(count_), Value::integer(int_sum_), Value::real(double_sum_), Value::decimal(dec_sum_)});
+  }
+  void load(const Value& state) override {
+    const std::vector<Value>& s = state.as_list();
+    count_ = s.at(0).as_int();
+    int_sum_ = s.at(1).as_int();
+    double_sum_ = s.at(2).as_double();
+    dec_sum_ = s.at(3).as_decimal();
+  }
+
   Value result() const override {
     if (count_ == 0) return Value();
     if (arg_.is_integer()) {

@@ -70,4 +70,12 @@ bool is_lookup_only(const sql::TableDef& table) {
   return c && c->make_lookup && !c->make_source;
 }
 
+Result<std::vector<int64_t>> Source::position() const {
+  return Status::failed_precondition("this source cannot resume from a checkpoint");
+}
+
+Status Source::seek(const std::vector<int64_t>&) {
+  return Status::failed_precondition("this source cannot resume from a checkpoint");
+}
+
 }  // namespace careflow::exec

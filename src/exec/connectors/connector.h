@@ -31,19 +31,37 @@ class Source {
   // Appends up to `max_rows` rows to `out`. Returns false once the source has ended (a bounded
   // source read to its end); true otherwise, even when nothing was available right now.
   virtual Result<bool> poll(RowBatch* out, size_t max_rows) = 0;
+  // Checkpoints: where the source is (a topic: the next offset of each partition), to resume
+  // from after a restore. FailedPrecondition, naming the table, for a source that cannot resume
+  // (a checkpointed job over it is refused).
+  virtual Result<std::vector<int64_t>> position() const;
+  // Moves a freshly made source to a position position() gave. InvalidArgument when it does not
+  // fit (a topic whose partition count changed).
+  virtual Status seek(const std::vector<int64_t>& position);
 };
 
 // Where an INSERT's rows go: rows with every writable column of the table (physical and
 // non-virtual metadata columns, in declaration order) as the job's sink receives them.
 //
-// Today a write is done when it returns. Sinks that commit with checkpoints (exactly-once into
-// the log or Iceberg) will add prepare/commit steps here, called by the runner at a checkpoint
-// barrier; a sink that buffers must not make rows visible before its commit.
+// A write is done when it returns, unless the sink is transactional: a checkpointed job's sink
+// into the log holds its records back until the checkpoint commits them together with the
+// checkpoint's id in one atomic append (exec/checkpoint/job_checkpointer.h), so a reader sees each
+// result once, whatever crashes in between.
 class Sink {
  public:
   virtual ~Sink() = default;
   // Writes `rows`; returns how many records that made. Errors name the table.
   virtual Result<int64_t> write(const RowBatch& rows) = 0;
+  // Asks the sink to hold its records for checkpoint commits; false when it cannot (its writes
+  // stay visible at once: at-least-once after a restore).
+  virtual bool begin_transactions() { return false; }
+  // The records held since the last call, one batch per partition, for the checkpoint's atomic
+  // append; the partition that carries the job's commit marker (a consumer-group offset whose
+  // value is the checkpoint id) in `marker`.
+  virtual std::vector<log::PartitionBatch> take_transaction(log::TopicPartition* marker) {
+    (void)marker;
+    return {};
+  }
 };
 
 // A table read by key, as a lookup join reads it (Flink's LookupTableSource / LookupFunction):

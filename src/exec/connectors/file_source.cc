@@ -19,6 +19,27 @@ class FileSource : public Source {
   FileSource(const sql::TableDef& table, std::vector<std::string> files, std::unique_ptr<RecordFormat> format)
       : table_(table), files_(std::move(files)), format_(std::move(format)) {}
 
+  // [file index, lines read of it]: polls stop between lines, so that is where the next row starts.
+  Result<std::vector<int64_t>> position() const override {
+    return std::vector<int64_t>{static_cast<int64_t>(file_), stream_.is_open() ? line_number_ : 0};
+  }
+  Status seek(const std::vector<int64_t>& position) override {
+    if (position.size() != 2 || position[0] < 0 || position[0] > static_cast<int64_t>(files_.size()) || position[1] < 0) {
+      return Status::invalid_argument(fmt::format("table '{}': a checkpointed position that is not a file's", table_.name));
+    }
+    file_ = static_cast<size_t>(position[0]);
+    if (file_ >= files_.size() || position[1] == 0) return Status::ok();
+    stream_.open(files_[file_]);
+    if (!stream_) return Status::io_error(fmt::format("cannot read {}", files_[file_]));
+    std::string line;
+    for (line_number_ = 0; line_number_ < position[1]; ++line_number_) {
+      if (!std::getline(stream_, line)) {
+        return Status::invalid_argument(fmt::format("{} has fewer lines than the checkpoint read ({})", files_[file_], position[1]));
+      }
+    }
+    return Status::ok();
+  }
+
   Result<bool> poll(RowBatch* out, size_t max_rows) override {
     while (out->size() < max_rows) {
       if (!stream_.is_open()) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <thread>
 
 #include "exec/connectors/connector.h"
@@ -16,7 +17,19 @@ struct Running {
   std::vector<std::unique_ptr<Source>> sources;
   std::vector<bool> ended;
   std::unique_ptr<Sink> sink;
+  std::unique_ptr<JobCheckpointer> checkpointer;
+  bool moved_since_checkpoint = false;
 };
+
+// Letters, digits, '.', '_' and '-' only: the name becomes a directory and a consumer group.
+std::string job_name(const RunOptions& options, size_t index, const Job& job) {
+  std::string name = index < options.job_names.size() ? options.job_names[index] : "";
+  if (name.empty()) name = fmt::format("job-{}-{}", index, job.sink_table() ? job.sink_table()->name : "select");
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
+  }
+  return name;
+}
 
 }  // namespace
 
@@ -27,7 +40,7 @@ Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, co
   context.registries = options.registries;
   std::vector<Running> running;
   for (Job* job : jobs) {
-    Running r{job, {}, {}, nullptr};
+    Running r{job, {}, {}, nullptr, nullptr, false};
     for (const SourceSlot& slot : job->sources()) {
       CF_ASSIGN_OR_RETURN(std::unique_ptr<Source> s, make_source(*slot.table, context));
       r.sources.push_back(std::move(s));
@@ -36,7 +49,20 @@ Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, co
     if (const sql::TableDef* sink = job->sink_table()) {
       CF_ASSIGN_OR_RETURN(r.sink, make_sink(*sink, context));
     }
-    CF_RETURN_IF_ERROR(job->start());
+    bool restored = false;
+    if (options.checkpoint.enabled()) {
+      if (options.stop_with_savepoint && options.checkpoint.savepoint_dir.empty()) {
+        return Status::failed_precondition("a stop with savepoint needs 'execution.checkpointing.savepoint-dir'");
+      }
+      std::vector<Source*> sources;
+      for (auto& s : r.sources) sources.push_back(s.get());
+      r.checkpointer = std::make_unique<JobCheckpointer>(*job, job_name(options, running.size(), *job), options.checkpoint,
+                                                         topics, std::move(sources), r.sink.get());
+      CF_RETURN_IF_ERROR(r.checkpointer->start());
+      restored = r.checkpointer->stats().restored_from.has_value();
+    }
+    // A restored job's constant rows (VALUES) were part of the input its state already holds.
+    if (!restored) CF_RETURN_IF_ERROR(job->start());
     running.push_back(std::move(r));
   }
   RunStats stats;
@@ -69,6 +95,13 @@ Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, co
         if (!pushed.is_ok()) return pushed;
         CF_RETURN_IF_ERROR(r.job->emit_watermarks());
         CF_RETURN_IF_ERROR(deliver(i, r));
+        r.moved_since_checkpoint = true;
+      }
+      // Between two batches, everything pushed has run through and reached the sink: the
+      // consistent cut a checkpoint needs (job_checkpointer.h). An idle job skips its turn.
+      if (r.checkpointer && r.checkpointer->due(std::chrono::steady_clock::now())) {
+        if (r.moved_since_checkpoint) CF_RETURN_IF_ERROR(r.checkpointer->checkpoint());
+        r.moved_since_checkpoint = false;
       }
     }
     if (moved) continue;
@@ -83,6 +116,17 @@ Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, co
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   for (size_t i = 0; i < running.size(); ++i) CF_RETURN_IF_ERROR(deliver(i, running[i]));
+  // The end of the run commits what it produced: a last checkpoint, or the savepoint asked for.
+  for (Running& r : running) {
+    if (!r.checkpointer) continue;
+    if (options.stop_with_savepoint) {
+      CF_ASSIGN_OR_RETURN(std::string where, r.checkpointer->savepoint(options.checkpoint.savepoint_dir));
+      stats.savepoints.push_back(std::move(where));
+    } else {
+      CF_RETURN_IF_ERROR(r.checkpointer->checkpoint());
+    }
+    stats.checkpoints.push_back(r.checkpointer->stats());
+  }
   return stats;
 }
 

@@ -37,6 +37,27 @@ class TopicSource : public Source {
     return Status::ok();
   }
 
+  // [partitions, next offset of each, stop offset of each]: the stop offsets too, so that a
+  // 'latest-offset' table ends where it would have without the restart.
+  Result<std::vector<int64_t>> position() const override {
+    std::vector<int64_t> out{static_cast<int64_t>(next_.size())};
+    out.insert(out.end(), next_.begin(), next_.end());
+    out.insert(out.end(), stop_.begin(), stop_.end());
+    return out;
+  }
+  Status seek(const std::vector<int64_t>& position) override {
+    const size_t n = next_.size();
+    if (position.size() != 1 + 2 * n || position[0] != static_cast<int64_t>(n)) {
+      return Status::invalid_argument(fmt::format("table '{}': the checkpoint read {} partitions of topic '{}', which has {} now",
+                                                  table_.name, position.empty() ? 0 : position[0], topic_, n));
+    }
+    for (size_t p = 0; p < n; ++p) {
+      next_[p] = position[1 + p];
+      stop_[p] = position[1 + n + p];
+    }
+    return Status::ok();
+  }
+
   Result<bool> poll(RowBatch* out, size_t max_rows) override {
     bool more = false;
     for (size_t p = 0; p < next_.size() && out->size() < max_rows; ++p) {
@@ -131,6 +152,14 @@ class TopicSink : public Sink {
       by_partition[p].push_back(std::move(rec));
     }
     int64_t written = 0;
+    if (transactional_) {
+      for (auto& [p, recs] : by_partition) {
+        written += static_cast<int64_t>(recs.size());
+        std::vector<log::Record>& held = held_[p];
+        held.insert(held.end(), std::make_move_iterator(recs.begin()), std::make_move_iterator(recs.end()));
+      }
+      return written;
+    }
     for (auto& [p, recs] : by_partition) {
       auto appended = topics_->append({topic_, p}, recs);
       if (!appended.is_ok()) return appended.status().with_context(fmt::format("writing table '{}'", table_.name));
@@ -139,12 +168,30 @@ class TopicSink : public Sink {
     return written;
   }
 
+  bool begin_transactions() override {
+    transactional_ = true;
+    return true;
+  }
+  // Partition 0 of the topic carries the marker (any partition would do: it names the group's
+  // commit, not data).
+  std::vector<log::PartitionBatch> take_transaction(log::TopicPartition* marker) override {
+    *marker = {topic_, 0};
+    std::vector<log::PartitionBatch> out;
+    for (auto& [p, recs] : held_) {
+      if (!recs.empty()) out.push_back({{topic_, p}, std::move(recs)});
+    }
+    held_.clear();
+    return out;
+  }
+
  private:
   const sql::TableDef& table_;
   log::Topics* topics_;
   std::unique_ptr<RecordFormat> format_;
   std::string topic_;
   int32_t partitions_;
+  bool transactional_ = false;
+  std::map<int32_t, std::vector<log::Record>> held_;  // records waiting for the next checkpoint
 };
 
 Status need_log(const sql::TableDef& table, const ConnectorContext& context) {

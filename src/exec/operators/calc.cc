@@ -29,6 +29,7 @@ class Calc : public Operator {
     }
   }
 
+  bool checkpointable() const override { return true; }  // no state
   void process(int, Row& row) override {
     if (!folded_) fold();
     const values::EvalContext& c = context();
@@ -93,6 +94,7 @@ class ComputedColumns : public Operator {
  public:
   explicit ComputedColumns(std::vector<sql::BoundExprPtr> computed) : computed_(std::move(computed)) {}
 
+  bool checkpointable() const override { return true; }  // no state
   void process(int, Row& row) override {
     for (size_t i = 0; i < computed_.size(); ++i) {
       if (computed_[i]) row.fields[i] = evaluate(*computed_[i], row.fields, ctx());
@@ -106,6 +108,7 @@ class ComputedColumns : public Operator {
 
 class Union : public Operator {
  public:
+  bool checkpointable() const override { return true; }  // no state
   void process(int, Row& row) override { emit(std::move(row)); }
 };
 

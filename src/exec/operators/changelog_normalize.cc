@@ -14,8 +14,19 @@ class ChangelogNormalize : public Operator {
  public:
   ChangelogNormalize(std::vector<int> key, bool update_before) : key_(std::move(key)), update_before_(update_before) {}
 
+  // Checkpoints: the last row of each key (space 0), incrementally.
+  bool checkpointable() const override { return true; }
+  void track_changes() override { state_.track_changes(); }
+  void snapshot(StateWriter& out) override {
+    write_keyed(out, 0, state_, [](ByteWriter& w, const std::vector<Value>& row) { w.values(row); });
+  }
+  void restore(const StateRecord& record) override {
+    restore_keyed(record, state_, [](ByteReader& in) { return in.values(); });
+  }
+
   void process(int, Row& row) override {
     Key k = key_of(row.fields, key_);
+    state_.touch(k);
     auto it = state_.find(k);
     if (is_accumulate(row.kind)) {
       if (it == state_.end()) {

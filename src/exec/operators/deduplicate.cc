@@ -33,8 +33,27 @@ class Deduplicate : public Operator {
     }
   }
 
+  // Checkpoints: the kept row of each key (space 0), incrementally.
+  bool checkpointable() const override { return true; }
+  void track_changes() override { state_.track_changes(); }
+  void snapshot(StateWriter& out) override {
+    write_keyed(out, 0, state_, [](ByteWriter& w, const Kept& kept) {
+      w.values(kept.row);
+      w.u8(kept.first ? 1 : 0);
+    });
+  }
+  void restore(const StateRecord& record) override {
+    restore_keyed(record, state_, [](ByteReader& in) {
+      Kept kept;
+      kept.row = in.values();
+      kept.first = in.u8() != 0;
+      return kept;
+    });
+  }
+
   void process(int, Row& row) override {
     Key k = key_of(row.fields, key_);
+    state_.touch(k);
     auto it = state_.find(k);
     if (rowtime_) return on_rowtime(k, it, row);
     if (!keep_last_) {

@@ -9,6 +9,7 @@ namespace {
 
 class DropUpdateBefore : public Operator {
  public:
+  bool checkpointable() const override { return true; }  // no state
   void process(int, Row& row) override {
     if (row.kind != RowKind::kUpdateBefore) emit(std::move(row));
   }

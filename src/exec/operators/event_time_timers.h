@@ -45,6 +45,16 @@ class EventTimeTimers {
   // Removes and returns the earliest timer; only when !empty().
   Timer poll() { return remove_at(1); }
 
+  // Checkpoints: the heap's entries in array order, and each put back in that order into an
+  // empty one (a heap written whole is a valid heap: no sifting, so equal times keep their order).
+  const Timer* begin() const { return heap_.data() + 1; }
+  const Timer* end() const { return heap_.data() + heap_.size(); }
+  void restore_next(int64_t time, Target* target) {
+    heap_.push_back({time, target});
+    target->timer_index = heap_.size() - 1;
+  }
+  void clear() { heap_.resize(1); }
+
  private:
   Timer remove_at(size_t index) {
     Timer removed = heap_[index];

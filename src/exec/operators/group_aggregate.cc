@@ -28,6 +28,21 @@ class DistinctAccumulator : public sql::Accumulator {
     }
   }
   Value result() const override { return inner_->result(); }
+  // The inner accumulator's state, then each distinct argument list with its count.
+  Value save() const override {
+    std::vector<Value> out{inner_->save()};
+    out.reserve(1 + counts_.size() * 2);
+    for (const auto& [k, n] : counts_) {
+      out.push_back(Value::list(k));
+      out.push_back(Value::integer(n));
+    }
+    return Value::list(std::move(out));
+  }
+  void load(const Value& state) override {
+    const std::vector<Value>& s = state.as_list();
+    inner_->load(s.at(0));
+    for (size_t i = 1; i + 1 < s.size(); i += 2) counts_[s[i].as_list()] = s[i + 1].as_int();
+  }
   // Values the other side saw and this one did not reach the inner accumulator once.
   void merge(const sql::Accumulator& other) override {
     const auto& o = static_cast<const DistinctAccumulator&>(other);
@@ -49,6 +64,28 @@ class GroupAggregate : public Operator {
   GroupAggregate(std::vector<int> keys, std::vector<sql::AggCall> aggs)
       : keys_(std::move(keys)), aggs_(std::move(aggs)), results_(aggs_.size()) {}
 
+  // Checkpoints: one entry per group key (space 0), incrementally.
+  bool checkpointable() const override { return true; }
+  void track_changes() override { state_.track_changes(); }
+  void snapshot(StateWriter& out) override {
+    write_keyed(out, 0, state_, [](ByteWriter& w, const Group& g) {
+      w.svarint(g.count);
+      w.values(g.last);
+      w.varint(g.accumulators.size());
+      for (const auto& a : g.accumulators) w.value(a->save());
+    });
+  }
+  void restore(const StateRecord& record) override {
+    restore_keyed(record, state_, [&](ByteReader& in) {
+      Group g = new_group();
+      g.count = in.svarint();
+      g.last = in.values();
+      if (in.count() != g.accumulators.size()) throw StateFormatError("a group with another number of aggregates");
+      for (auto& a : g.accumulators) a->load(in.value());
+      return g;
+    });
+  }
+
   void process(int, Row& row) override {
     fill_key(key_, row.fields, keys_);
     auto it = state_.find(key_);
@@ -59,6 +96,7 @@ class GroupAggregate : public Operator {
       first = true;
       it = state_.emplace(key_, new_group()).first;
     }
+    state_.touch(key_);
     Group& g = it->second;
     for (size_t i = 0; i < aggs_.size(); ++i) {
       const Value* args = arguments(aggs_[i], row);

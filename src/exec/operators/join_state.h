@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "exec/checkpoint/state_io.h"
 #include "exec/row.h"
 #include "exec/state.h"
 
@@ -19,11 +20,15 @@ struct JoinRecord {
 
 class JoinSideState {
  public:
+  // The records of `key`, which the caller may change (association counts): counted as a change.
   std::vector<JoinRecord>* records(const Key& key) {
     auto it = state_.find(key);
-    return it == state_.end() ? nullptr : &it->second;
+    if (it == state_.end()) return nullptr;
+    state_.touch(key);
+    return &it->second;
   }
   void add(const Key& key, std::vector<Value> row, int64_t associations) {
+    state_.touch(key);
     std::vector<JoinRecord>& list = state_[key];
     for (JoinRecord& r : list) {
       if (r.row == row) {
@@ -37,6 +42,7 @@ class JoinSideState {
   void retract(const Key& key, const std::vector<Value>& row) {
     auto it = state_.find(key);
     if (it == state_.end()) return;
+    state_.touch(key);
     std::vector<JoinRecord>& list = it->second;
     for (size_t i = 0; i < list.size(); ++i) {
       if (list[i].row == row) {
@@ -47,6 +53,29 @@ class JoinSideState {
     if (list.empty()) state_.erase(it);
   }
 
+  // Checkpoints: the side's keyed state in `space` (state_io.h).
+  void track_changes() { state_.track_changes(); }
+  void snapshot(StateWriter& out, uint8_t space) {
+    write_keyed(out, space, state_, [](ByteWriter& w, const std::vector<JoinRecord>& list) {
+      w.varint(list.size());
+      for (const JoinRecord& r : list) {
+        w.values(r.row);
+        w.svarint(r.count);
+        w.svarint(r.associations);
+      }
+    });
+  }
+  void restore(const StateRecord& record) {
+    restore_keyed(record, state_, [](ByteReader& in) {
+      std::vector<JoinRecord> list(in.count());
+      for (JoinRecord& r : list) {
+        r.row = in.values();
+        r.count = in.svarint();
+        r.associations = in.svarint();
+      }
+      return list;
+    });
+  }
 
  private:
   KeyedState<std::vector<JoinRecord>> state_;

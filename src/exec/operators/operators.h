@@ -84,6 +84,8 @@ OperatorPtr make_match(const sql::PlanNode& node);
 class CollectSink : public Operator {
  public:
   void process(int, Row& row) override { rows_.push_back(std::move(row)); }
+  // Drained after every batch, so empty whenever a checkpoint is taken (job_runner.cc).
+  bool checkpointable() const override { return true; }
   const RowBatch& rows() const { return rows_; }
   RowBatch take() { RowBatch out; out.swap(rows_); return out; }
 

@@ -20,6 +20,18 @@ class SemiAntiJoin : public Operator {
         condition_(std::move(condition)),
         left_width_(left_width) {}
 
+  // Checkpoints: each side's rows by key (space 0 left, 1 right), incrementally.
+  bool checkpointable() const override { return true; }
+  void track_changes() override {
+    left_.track_changes();
+    right_.track_changes();
+  }
+  void snapshot(StateWriter& out) override {
+    left_.snapshot(out, 0);
+    right_.snapshot(out, 1);
+  }
+  void restore(const StateRecord& record) override { (record.space == 0 ? left_ : right_).restore(record); }
+
   void process(int input, Row& row) override {
     if (input == 0) process_left(row);
     else process_right(row);

@@ -25,6 +25,18 @@ class StreamingJoin : public Operator {
     right_outer_ = type == sql::JoinType::kRight || type == sql::JoinType::kFull;
   }
 
+  // Checkpoints: each side's rows by key (space 0 left, 1 right), incrementally.
+  bool checkpointable() const override { return true; }
+  void track_changes() override {
+    left_.track_changes();
+    right_.track_changes();
+  }
+  void snapshot(StateWriter& out) override {
+    left_.snapshot(out, 0);
+    right_.snapshot(out, 1);
+  }
+  void restore(const StateRecord& record) override { (record.space == 0 ? left_ : right_).restore(record); }
+
   void process(int input, Row& row) override {
     const bool is_left = input == 0;
     JoinSideState& self = is_left ? left_ : right_;

@@ -76,6 +76,26 @@ class TopNBase : public Operator {
 
   bool same_key(const Key& a, const Key& b) const { return !less_(a, b) && !less_(b, a); }
 
+  // Checkpoints: a partition's sorted rows as one entry (sort key, its rows, for each key).
+  static void write_sorted(ByteWriter& w, const SortedRows& rows) {
+    w.varint(rows.size());
+    for (const auto& [key, list] : rows) {
+      w.values(key);
+      w.varint(list.size());
+      for (const auto& row : list) w.values(row);
+    }
+  }
+  SortedRows read_sorted(ByteReader& in) const {
+    SortedRows rows(less_);
+    for (size_t n = in.count(); n > 0; --n) {
+      Key key = in.values();
+      auto& list = rows[std::move(key)];
+      list.resize(in.count());
+      for (auto& row : list) row = in.values();
+    }
+    return rows;
+  }
+
   // The sorted rows of the row's partition, created empty on its first row.
   static KeyedState<SortedRows>::iterator partition_of(KeyedState<SortedRows>& partitions, const Key& part,
                                                        const SortKeyLess& less) {
@@ -123,8 +143,16 @@ class AppendOnlyTopN : public TopNBase {
  public:
   using TopNBase::TopNBase;
 
+  // Checkpoints: one entry per partition key (space 0), incrementally.
+  bool checkpointable() const override { return true; }
+  void track_changes() override { buffers_.track_changes(); }
+  void snapshot(StateWriter& out) override { write_keyed(out, 0, buffers_, [](ByteWriter& w, const SortedRows& rows) { write_sorted(w, rows); }); }
+  void restore(const StateRecord& record) override { restore_keyed(record, buffers_, [&](ByteReader& in) { return read_sorted(in); }); }
+
   void process(int, Row& row) override {
-    SortedRows& buffer = partition_of(buffers_, key_of(row.fields, partition_), less_)->second;
+    auto part = partition_of(buffers_, key_of(row.fields, partition_), less_);
+    buffers_.touch(part->first);
+    SortedRows& buffer = part->second;
     Key sort_key = key_of(row.fields, sort_columns_);
     if (!in_buffer_range(buffer, sort_key)) return;
     buffer[sort_key].push_back(row.fields);
@@ -172,8 +200,15 @@ class FastTop1 : public TopNBase {
  public:
   using TopNBase::TopNBase;
 
+  // Checkpoints: one entry per partition key (space 0), incrementally.
+  bool checkpointable() const override { return true; }
+  void track_changes() override { kept_.track_changes(); }
+  void snapshot(StateWriter& out) override { write_keyed(out, 0, kept_, [](ByteWriter& w, const std::vector<Value>& row) { w.values(row); }); }
+  void restore(const StateRecord& record) override { restore_keyed(record, kept_, [](ByteReader& in) { return in.values(); }); }
+
   void process(int, Row& row) override {
     Key part = key_of(row.fields, partition_);
+    kept_.touch(part);
     auto it = kept_.find(part);
     if (it == kept_.end()) {
       output(RowKind::kInsert, row.fields, 1);
@@ -195,8 +230,15 @@ class RetractableTopN : public TopNBase {
  public:
   using TopNBase::TopNBase;
 
+  // Checkpoints: one entry per partition key (space 0), incrementally.
+  bool checkpointable() const override { return true; }
+  void track_changes() override { partitions_.track_changes(); }
+  void snapshot(StateWriter& out) override { write_keyed(out, 0, partitions_, [](ByteWriter& w, const SortedRows& rows) { write_sorted(w, rows); }); }
+  void restore(const StateRecord& record) override { restore_keyed(record, partitions_, [&](ByteReader& in) { return read_sorted(in); }); }
+
   void process(int, Row& row) override {
     auto it = partition_of(partitions_, key_of(row.fields, partition_), less_);
+    partitions_.touch(it->first);
     SortedRows& rows = it->second;
     Key sort_key = key_of(row.fields, sort_columns_);
     if (is_accumulate(row.kind)) {

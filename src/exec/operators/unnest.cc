@@ -17,6 +17,7 @@ class Unnest : public Operator {
     row_elements_ = !is_map_ && t.children[0].id == values::TypeId::kRow;
   }
 
+  bool checkpointable() const override { return true; }  // no state
   void process(int, Row& row) override {
     Value v = evaluate(*array_, row.fields, ctx());
     size_t produced = 0;

@@ -21,6 +21,23 @@ class Assigner : public WatermarkAssigner {
     partition_ = static_cast<size_t>(partition);
   }
 
+  // Checkpoints: each partition's watermark and the one last sent (space 0).
+  bool checkpointable() const override { return true; }
+  void snapshot(StateWriter& out) override {
+    ByteWriter w;
+    w.varint(partitions_.size());
+    for (int64_t p : partitions_) w.svarint(p);
+    w.svarint(sent_);
+    out.misc(0, w.data());
+  }
+  void restore(const StateRecord& record) override {
+    ByteReader in(record.value);
+    partitions_.resize(in.count());
+    for (int64_t& p : partitions_) p = in.svarint();
+    if (partitions_.empty()) partitions_.push_back(kNoWatermark);
+    sent_ = in.svarint();
+  }
+
   void process(int, Row& row) override {
     Value v = evaluate(*expr_, row.fields, ctx());
     if (!v.is_null()) {

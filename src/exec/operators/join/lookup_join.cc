@@ -22,6 +22,8 @@ class LookupJoin : public Operator {
         right_width_(node.table->columns.size()),
         left_outer_(node.join_type == sql::JoinType::kLeft) {}
 
+  // The lookup cache is no state: after a restore, keys are looked up again.
+  bool checkpointable() const override { return true; }
   void process(int, Row& row) override {
     fill_key(key_, row.fields, left_keys_);
     bool matched = false;

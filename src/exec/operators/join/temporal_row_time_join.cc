@@ -15,6 +15,7 @@
 //     versions still kept (the valid one may have been cleaned up by then).
 //   - a NULL time reads as 0 (the epoch), as Flink's BinaryRowData reads a NULL long.
 // Without a state TTL, as in Flink without one, a key keeps its latest version for ever.
+#include <absl/container/flat_hash_map.h>
 #include <absl/container/node_hash_map.h>
 
 #include <map>
@@ -39,6 +40,77 @@ class TemporalRowTimeJoin : public Operator {
         right_time_(static_cast<size_t>(node.right_rowtime_index)),
         right_width_(node.inputs[1]->schema.size()),
         left_outer_(node.join_type == sql::JoinType::kLeft) {}
+
+  // Checkpoints, written in full: each key's waiting left rows and versions (space 0), and the
+  // timer heap in its array order by key (space 1), so that keys whose timers share a time fire
+  // in the same order after a restore.
+  bool checkpointable() const override { return true; }
+  void snapshot(StateWriter& out) override {
+    ByteWriter key, value;
+    absl::flat_hash_map<const KeyState*, const Key*> key_of_state;
+    out.clear(0);
+    for (const auto& [k, ks] : state_) {
+      key_of_state[&ks] = &k;
+      key.clear();
+      key.values(k);
+      value.clear();
+      value.varint(ks.next_left);
+      value.varint(ks.left.size());
+      for (const auto& [seq, row] : ks.left) {
+        value.varint(seq);
+        write_row(value, row);
+      }
+      value.varint(ks.versions.size());
+      for (const auto& [time, row] : ks.versions) {
+        value.svarint(time);
+        write_row(value, row);
+      }
+      out.put(0, key.data(), value.data());
+    }
+    ByteWriter heap;
+    heap.varint(static_cast<uint64_t>(timers_.end() - timers_.begin()));
+    for (const auto* t = timers_.begin(); t != timers_.end(); ++t) {
+      heap.svarint(t->time);
+      heap.values(*key_of_state.at(t->target));
+    }
+    out.misc(1, heap.data());
+  }
+  void restore(const StateRecord& record) override {
+    if (record.space == 1) {
+      heap_.assign(record.value.begin(), record.value.end());
+      return;
+    }
+    if (record.kind == StateRecordKind::kClear) {
+      timers_.clear();
+      state_.clear();
+      return;
+    }
+    if (record.kind != StateRecordKind::kPut) throw StateFormatError("a temporal join record that is no entry");
+    ByteReader k(record.key), in(record.value);
+    KeyState ks;
+    ks.next_left = in.varint();
+    for (size_t n = in.count(); n > 0; --n) {
+      const uint64_t seq = in.varint();
+      ks.left.emplace(seq, read_row(in));
+    }
+    for (size_t n = in.count(); n > 0; --n) {
+      const int64_t time = in.svarint();
+      ks.versions.emplace(time, read_row(in));
+    }
+    state_.insert_or_assign(k.values(), std::move(ks));
+  }
+  void restored() override {
+    timers_.clear();
+    ByteReader in(heap_);
+    for (size_t n = in.count(); n > 0; --n) {
+      const int64_t time = in.svarint();
+      auto it = state_.find(in.values());
+      if (it == state_.end()) throw StateFormatError("a timer of a key without state");
+      it->second.timer = time;
+      timers_.restore_next(time, &it->second);
+    }
+    heap_.clear();
+  }
 
   void process(int input, Row& row) override {
     const bool is_left = input == 0;
@@ -77,6 +149,16 @@ class TemporalRowTimeJoin : public Operator {
     int64_t timer = kNoTimer;          // the key's one registered timer
     size_t timer_index = 0;            // where it is in timers_ (EventTimeTimers)
   };
+
+  static void write_row(ByteWriter& w, const Row& row) {
+    w.u8(static_cast<uint8_t>(row.kind));
+    w.values(row.fields);
+  }
+  static Row read_row(ByteReader& in) {
+    const uint8_t kind = in.u8();
+    if (kind > static_cast<uint8_t>(RowKind::kDelete)) throw StateFormatError("an unknown row kind");
+    return Row{static_cast<RowKind>(kind), in.values()};
+  }
 
   static int64_t time_of(const Value& v) { return v.is_null() ? 0 : window::micros_to_millis(v.as_int()); }
 
@@ -149,6 +231,7 @@ class TemporalRowTimeJoin : public Operator {
   EventTimeTimers<KeyState> timers_;
   Key key_;                     // the input row's key, reused
   std::vector<Value> joined_;   // left then right row for the condition, reused
+  std::string heap_;            // a restore's timer heap, until every key is back
 };
 
 }  // namespace

@@ -15,6 +15,7 @@
 // - Complete matches are emitted in order of their first row, and only when no partial match began
 //   earlier (which could still end in an earlier match); the AFTER MATCH strategy then prunes the
 //   partial and complete matches it skips (NFA#processMatchesAccordingToSkipStrategy).
+#include <absl/container/flat_hash_map.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -75,6 +76,30 @@ class Match : public Operator {
   explicit Match(const sql::PlanNode& node)
       : spec_(*node.match), nfa_(match::compile_nfa(*node.match)), width_(node.inputs[0]->schema.size()) {}
 
+  // Checkpoints: per key (space 0, incrementally) its pending rows, and its partial and complete
+  // matches with the paths they share written once (each node after the one it points back to);
+  // the counters (space 1).
+  bool checkpointable() const override { return true; }
+  void track_changes() override { state_.track_changes(); }
+  void snapshot(StateWriter& out) override {
+    write_keyed(out, 0, state_, [](ByteWriter& w, const KeyState& ks) { write_key_state(w, ks); });
+    ByteWriter misc;
+    misc.varint(next_order_);
+    misc.varint(next_seq_);
+    misc.svarint(late_);
+    out.misc(1, misc.data());
+  }
+  void restore(const StateRecord& record) override {
+    if (record.space == 1) {
+      ByteReader in(record.value);
+      next_order_ = in.varint();
+      next_seq_ = in.varint();
+      late_ = in.svarint();
+      return;
+    }
+    restore_keyed(record, state_, [&](ByteReader& in) { return read_key_state(in); });
+  }
+
   void process(int, Row& row) override {
     const Value& t = row.fields[static_cast<size_t>(spec_.rowtime_index)];
     if (t.is_null()) {
@@ -86,6 +111,7 @@ class Match : public Operator {
       return;
     }
     fill_key(key_, row.fields, spec_.partition_keys);
+    state_.touch(key_);
     auto it = state_.find(key_);
     if (it == state_.end()) {
       it = state_.emplace(key_, KeyState{}).first;
@@ -103,7 +129,10 @@ class Match : public Operator {
     std::vector<std::pair<std::pair<int64_t, uint64_t>, KeyState*>> due;
     for (auto& [key, ks] : state_) {
       const int64_t first = ks.pending.empty() ? INT64_MAX : ks.pending.begin()->first;
-      if (first <= watermark || (spec_.within_ms > 0 && ks.partials.size() > 1)) due.push_back({{first, ks.order}, &ks});
+      if (first <= watermark || (spec_.within_ms > 0 && ks.partials.size() > 1)) {
+        due.push_back({{first, ks.order}, &ks});
+        state_.touch(key);
+      }
     }
     std::sort(due.begin(), due.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (auto& [order, ks] : due) {
@@ -118,6 +147,7 @@ class Match : public Operator {
     for (auto it = state_.begin(); it != state_.end();) {
       const KeyState& ks = it->second;
       if (ks.pending.empty() && ks.completed.empty() && ks.partials.size() == 1 && !ks.partials[0].path) {
+        state_.touch(it->first);
         state_.erase(it++);
       } else {
         ++it;
@@ -126,6 +156,95 @@ class Match : public Operator {
   }
 
  private:
+  static void write_key_state(ByteWriter& w, const KeyState& ks) {
+    w.varint(ks.order);
+    w.svarint(ks.next_event_id);
+    w.varint(ks.pending.size());
+    for (const auto& [ts, rows] : ks.pending) {
+      w.svarint(ts);
+      w.varint(rows.size());
+      for (const auto& row : rows) w.values(row);
+    }
+    // The path nodes reachable from the matches, each once, every node after its previous one.
+    absl::flat_hash_map<const PathNode*, uint64_t> node_index;
+    absl::flat_hash_map<const std::vector<Value>*, uint64_t> row_index;
+    std::vector<const PathNode*> nodes;
+    auto visit = [&](const PathNode* p) {
+      std::vector<const PathNode*> chain;
+      for (; p && !node_index.count(p); p = p->previous.get()) chain.push_back(p);
+      for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+        node_index.emplace(*it, nodes.size());
+        nodes.push_back(*it);
+      }
+    };
+    for (const Partial& m : ks.partials) visit(m.path.get());
+    for (const Partial& m : ks.completed) visit(m.path.get());
+    std::vector<const std::vector<Value>*> rows;
+    for (const PathNode* n : nodes) {
+      if (row_index.emplace(n->row.get(), rows.size()).second) rows.push_back(n->row.get());
+    }
+    w.varint(rows.size());
+    for (const auto* row : rows) w.values(*row);
+    w.varint(nodes.size());
+    for (const PathNode* n : nodes) {
+      w.svarint(n->variable);
+      w.svarint(n->event_id);
+      w.varint(row_index.at(n->row.get()));
+      w.varint(n->previous ? node_index.at(n->previous.get()) + 1 : 0);
+    }
+    auto write_matches = [&](const std::vector<Partial>& list) {
+      w.varint(list.size());
+      for (const Partial& m : list) {
+        w.svarint(m.state);
+        w.varint(m.path ? node_index.at(m.path.get()) + 1 : 0);
+        w.svarint(m.start_id);
+        w.svarint(m.start_ts);
+        w.varint(m.seq);
+      }
+    };
+    write_matches(ks.partials);
+    write_matches(ks.completed);
+  }
+
+  KeyState read_key_state(ByteReader& in) const {
+    KeyState ks;
+    ks.order = in.varint();
+    ks.next_event_id = in.svarint();
+    for (size_t n = in.count(); n > 0; --n) {
+      auto& rows = ks.pending[in.svarint()];
+      rows.resize(in.count());
+      for (auto& row : rows) row = in.values();
+    }
+    std::vector<std::shared_ptr<const std::vector<Value>>> rows(in.count());
+    for (auto& row : rows) row = std::make_shared<const std::vector<Value>>(in.values());
+    std::vector<PathPtr> nodes(in.count());
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      auto node = std::make_shared<PathNode>();
+      node->variable = static_cast<int>(in.svarint());
+      node->event_id = in.svarint();
+      const uint64_t row = in.varint(), previous = in.varint();
+      if (row >= rows.size() || previous > i) throw StateFormatError("a match path pointing past its nodes");
+      node->row = rows[row];
+      if (previous > 0) node->previous = nodes[previous - 1];
+      nodes[i] = std::move(node);
+    }
+    auto read_matches = [&](std::vector<Partial>& list) {
+      list.resize(in.count());
+      for (Partial& m : list) {
+        m.state = static_cast<int>(in.svarint());
+        const uint64_t path = in.varint();
+        if (path > nodes.size()) throw StateFormatError("a match pointing past its path nodes");
+        if (path > 0) m.path = nodes[path - 1];
+        m.start_id = in.svarint();
+        m.start_ts = in.svarint();
+        m.seq = in.varint();
+      }
+    };
+    read_matches(ks.partials);
+    read_matches(ks.completed);
+    return ks;
+  }
+
   void sort_secondary(std::vector<std::vector<Value>>& rows) const {
     if (spec_.secondary_order.empty()) return;
     std::stable_sort(rows.begin(), rows.end(), [&](const std::vector<Value>& a, const std::vector<Value>& b) {

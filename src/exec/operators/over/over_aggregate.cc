@@ -47,6 +47,65 @@ class RowTimeOverAggregate : public Operator {
   explicit RowTimeOverAggregate(const sql::PlanNode& node)
       : keys_(node.partition_keys), aggs_(node.aggs), rowtime_(node.rowtime_index), frame_(node.over) {}
 
+  // Checkpoints: each key's rows, accumulators, timers and frame counters (space 0,
+  // incrementally); the arrival counter and late rows (space 1). The timer queue is rebuilt.
+  bool checkpointable() const override { return true; }
+  void track_changes() override { state_.track_changes(); }
+  void snapshot(StateWriter& out) override {
+    write_keyed(out, 0, state_, [](ByteWriter& w, const KeyState& ks) {
+      w.varint(ks.order);
+      w.varint(ks.rows.size());
+      for (const auto& [ts, list] : ks.rows) {
+        w.svarint(ts);
+        w.varint(list.size());
+        for (const Fields& f : list) w.values(f);
+      }
+      w.varint(ks.accs.size());
+      for (const auto& a : ks.accs) w.value(a->save());
+      w.varint(ks.timers.size());
+      for (int64_t t : ks.timers) w.svarint(t);
+      w.svarint(ks.last_triggering);
+      w.svarint(ks.frame_rows);
+      w.svarint(ks.cleanup_at);
+    });
+    ByteWriter misc;
+    misc.varint(next_order_);
+    misc.svarint(late_);
+    out.misc(1, misc.data());
+  }
+  void restore(const StateRecord& record) override {
+    if (record.space == 1) {
+      ByteReader in(record.value);
+      next_order_ = in.varint();
+      late_ = in.svarint();
+      return;
+    }
+    restore_keyed(record, state_, [&](ByteReader& in) {
+      KeyState ks;
+      ks.order = in.varint();
+      for (size_t n = in.count(); n > 0; --n) {
+        const int64_t ts = in.svarint();
+        std::vector<Fields>& list = ks.rows[ts];
+        list.resize(in.count());
+        for (Fields& f : list) f = in.values();
+      }
+      ks.accs = fresh();
+      if (in.count() != ks.accs.size()) throw StateFormatError("a key with another number of aggregates");
+      for (auto& a : ks.accs) a->load(in.value());
+      for (size_t n = in.count(); n > 0; --n) ks.timers.insert(in.svarint());
+      ks.last_triggering = in.svarint();
+      ks.frame_rows = in.svarint();
+      ks.cleanup_at = in.svarint();
+      return ks;
+    });
+  }
+  void restored() override {
+    timers_.clear();
+    for (const auto& [key, ks] : state_) {
+      for (int64_t at : ks.timers) timers_.insert(Timer{at, ks.order, key});
+    }
+  }
+
   void process(int, Row& row) override {
     const Value& t = row.fields[static_cast<size_t>(rowtime_)];
     if (t.is_null()) {
@@ -55,6 +114,7 @@ class RowTimeOverAggregate : public Operator {
     const int64_t ts = window::micros_to_millis(t.as_int());
     const int64_t wm = current_watermark();
     fill_key(key_, row.fields, keys_);
+    state_.touch(key_);
     auto it = state_.find(key_);
     if (it == state_.end()) {
       KeyState fresh_state;
@@ -98,6 +158,7 @@ class RowTimeOverAggregate : public Operator {
       timers_.erase(timers_.begin());
       auto it = state_.find(timer.key);
       if (it == state_.end()) continue;
+      state_.touch(timer.key);
       it->second.timers.erase(timer.at);
       if (frame_.unbounded) {
         fire_unbounded(it->first, it->second, watermark);

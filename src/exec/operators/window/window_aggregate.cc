@@ -56,6 +56,63 @@ class WindowAggregate : public Operator {
     }
   }
 
+  // Checkpoints: each key's slices, timers and running windows (space 0, incrementally); the
+  // arrival counter and late rows (space 1). The timer queue is rebuilt from the keys' timers.
+  bool checkpointable() const override { return true; }
+  void track_changes() override { state_.track_changes(); }
+  void snapshot(StateWriter& out) override {
+    write_keyed(out, 0, state_, [](ByteWriter& w, const KeyState& ks) {
+      w.varint(ks.order);
+      w.varint(ks.slices.size());
+      for (const auto& [end, acc] : ks.slices) {
+        w.svarint(end);
+        write_accumulators(w, acc);
+      }
+      w.varint(ks.timers.size());
+      for (int64_t t : ks.timers) w.svarint(t);
+      w.varint(ks.running.size());
+      for (const auto& [start, run] : ks.running) {
+        w.svarint(start);
+        w.svarint(run.merged_until);
+        write_accumulators(w, run.acc);
+      }
+    });
+    ByteWriter misc;
+    misc.varint(next_order_);
+    misc.svarint(late_);
+    out.misc(1, misc.data());
+  }
+  void restore(const StateRecord& record) override {
+    if (record.space == 1) {
+      ByteReader in(record.value);
+      next_order_ = in.varint();
+      late_ = in.svarint();
+      return;
+    }
+    restore_keyed(record, state_, [&](ByteReader& in) {
+      KeyState ks;
+      ks.order = in.varint();
+      for (size_t n = in.count(); n > 0; --n) {
+        int64_t end = in.svarint();
+        ks.slices[end] = read_accumulators(in);
+      }
+      for (size_t n = in.count(); n > 0; --n) ks.timers.insert(in.svarint());
+      for (size_t n = in.count(); n > 0; --n) {
+        int64_t start = in.svarint();
+        KeyState::Running& run = ks.running[start];
+        run.merged_until = in.svarint();
+        run.acc = read_accumulators(in);
+      }
+      return ks;
+    });
+  }
+  void restored() override {
+    timers_.clear();
+    for (const auto& [key, ks] : state_) {
+      for (int64_t end : ks.timers) timers_.insert(Timer{end, ks.order, key});
+    }
+  }
+
   void process(int, Row& row) override {
     const Value& t = row.fields[static_cast<size_t>(rowtime_)];
     if (t.is_null()) {
@@ -70,6 +127,7 @@ class WindowAggregate : public Operator {
       return;
     }
     fill_key(key_, row.fields, plain_keys_);
+    state_.touch(key_);
     auto it = state_.find(key_);
     if (it == state_.end()) {
       it = state_.emplace(key_, KeyState{}).first;
@@ -105,6 +163,7 @@ class WindowAggregate : public Operator {
       timers_.erase(first);
       auto it = state_.find(timer.key);
       if (it == state_.end()) continue;
+      state_.touch(timer.key);
       it->second.timers.erase(timer.end);
       fire(it->first, it->second, timer.end);
       if (it->second.slices.empty() && it->second.timers.empty() && it->second.running.empty()) state_.erase(it);
@@ -118,6 +177,19 @@ class WindowAggregate : public Operator {
     Key key;
     bool operator<(const Timer& o) const { return end != o.end ? end < o.end : order < o.order; }
   };
+
+  static void write_accumulators(ByteWriter& w, const Accumulators& a) {
+    w.svarint(a.rows);
+    w.varint(a.accs.size());
+    for (const auto& acc : a.accs) w.value(acc->save());
+  }
+  Accumulators read_accumulators(ByteReader& in) const {
+    Accumulators a = fresh();
+    a.rows = in.svarint();
+    if (in.count() != a.accs.size()) throw StateFormatError("a window with another number of aggregates");
+    for (auto& acc : a.accs) acc->load(in.value());
+    return a;
+  }
 
   Accumulators fresh() const {
     Accumulators a;

@@ -26,6 +26,42 @@ class WindowRank : public Operator {
                  input.schema[static_cast<size_t>(order_[0].index)].type.time_attribute != values::TimeAttribute::kNone;
   }
 
+  // Checkpoints: the open windows' rows, written whole (space 0): they live only until the
+  // watermark passes their end. The partition index is rebuilt from each partition's first row.
+  bool checkpointable() const override { return true; }
+  void snapshot(StateWriter& out) override {
+    ByteWriter w;
+    w.svarint(late_);
+    w.varint(windows_.size());
+    for (const auto& [end, window] : windows_) {
+      w.svarint(end);
+      w.varint(window.partitions.size());
+      for (const auto& rows : window.partitions) {
+        w.varint(rows.size());
+        for (const auto& row : rows) w.values(row);
+      }
+    }
+    out.misc(0, w.data());
+  }
+  void restore(const StateRecord& record) override {
+    ByteReader in(record.value);
+    late_ = in.svarint();
+    windows_.clear();
+    for (size_t n = in.count(); n > 0; --n) {
+      Window& w = windows_[in.svarint()];
+      w.partitions.resize(in.count());
+      for (auto& rows : w.partitions) {
+        rows.resize(in.count());
+        if (rows.empty()) throw StateFormatError("an empty window partition");
+        for (auto& row : rows) row = in.values();
+        for (int c : partition_) {
+          if (static_cast<size_t>(c) >= rows[0].size()) throw StateFormatError("a row narrower than the partition key");
+        }
+        w.index.emplace(key_of(rows[0], partition_), w.index.size());
+      }
+    }
+  }
+
   void process(int, Row& row) override {
     const int64_t end = window::micros_to_millis(row.fields[static_cast<size_t>(window_end_)].as_int());
     const int64_t wm = current_watermark();

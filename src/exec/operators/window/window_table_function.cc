@@ -13,6 +13,7 @@ class WindowTableFunction : public Operator {
  public:
   explicit WindowTableFunction(const sql::PlanNode& node) : window_(node.window), rowtime_(node.rowtime_index) {}
 
+  bool checkpointable() const override { return true; }  // no state
   void process(int, Row& row) override {
     const Value& t = row.fields[static_cast<size_t>(rowtime_)];
     if (t.is_null()) return;
