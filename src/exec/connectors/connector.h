@@ -8,6 +8,7 @@
 // (exec/formats/record_format.h).
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,6 +23,15 @@
 
 namespace careflow::exec {
 
+// Where a source stands in one partition of what it reads: the next offset it will read and the
+// partition's end offset when it last looked (their difference is its lag).
+struct SourcePosition {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t next_offset = 0;
+  int64_t end_offset = 0;
+};
+
 // A table's rows as a job reads them: every column of the table, physical ones decoded, metadata
 // ones filled from the record ('timestamp', 'offset', 'partition', 'topic'), computed ones left
 // for the job. The kinds are those of the table's changelog mode (a debug build checks it: job.h).
@@ -31,6 +41,8 @@ class Source {
   // Appends up to `max_rows` rows to `out`. Returns false once the source has ended (a bounded
   // source read to its end); true otherwise, even when nothing was available right now.
   virtual Result<bool> poll(RowBatch* out, size_t max_rows) = 0;
+  // Where it stands in each partition it reads; empty for a source without offsets (files, datagen).
+  virtual std::vector<SourcePosition> positions() const { return {}; }
 };
 
 // Where an INSERT's rows go: rows with every writable column of the table (physical and
@@ -66,6 +78,9 @@ struct ConnectorContext {
   // on a table instead stops it for good at the end offsets seen when it opens.
   bool bounded = false;
   SchemaRegistryClients* registries = nullptr;  // for the formats that use a Schema Registry
+  // Where a topic source starts in a partition (the next offset to read), by topic and partition;
+  // a partition not named starts at its first offset. `careflow up` resumes its jobs with it.
+  std::map<std::pair<std::string, int32_t>, int64_t> start_offsets;
 };
 
 using SourceFactory = std::function<Result<std::unique_ptr<Source>>(const sql::TableDef&, const ConnectorContext&)>;
