@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <variant>
+
 #include "http/json_body.h"
 
 namespace careflow::api {

@@ -6,7 +6,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
 
 #include "app/running_listener.h"
 #include "common/json_parse.h"

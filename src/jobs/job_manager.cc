@@ -237,8 +237,12 @@ Status JobManager::attempt(Job& j) {
   exec::RunOptions run;
   run.stop = &j.stop;
   run.registries = registries.get();
-  for (const auto& [partition, offset] : options_.topics->list_group_offsets()[group]) {
-    run.start_offsets[{partition.topic, partition.partition}] = offset;
+  const auto groups = options_.topics->list_group_offsets();
+  const auto committed_offsets = groups.find(group);
+  if (committed_offsets != groups.end()) {
+    for (const auto& [partition, offset] : committed_offsets->second) {
+      run.start_offsets[{partition.topic, partition.partition}] = offset;
+    }
   }
   int64_t base_in, base_out;
   {

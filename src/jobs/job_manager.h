@@ -13,6 +13,7 @@
 // Thread-safe. A job that fails — an error or an exception — is reported in its state, never takes
 // the process down.
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>

@@ -6,6 +6,8 @@
 //
 // Thread-safe.
 
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "sql/ast.h"
 #include "sql/parser.h"
 
 namespace careflow::jobs {
