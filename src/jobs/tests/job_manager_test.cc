@@ -55,7 +55,7 @@ class JobManagerTest : public ::testing::Test {
     std::vector<log::Record> records;
     for (const std::string& v : values) {
       log::Record r;
-      r.value = std::vector<uint8_t>(v.begin(), v.end());
+      r.value = v;
       r.timestamp_ms = 1700000000000;
       records.push_back(std::move(r));
     }
