@@ -324,6 +324,12 @@ Status JobManager::attempt(Job& j) {
   auto ran = exec::run_jobs(jobs, options_.topics, run);
   if (!ran) return ran.status();
   commit();  // a clean end: everything read was delivered
+  {
+    // The run's totals: rows delivered after the last progress (VALUES, the end of input) count too.
+    std::lock_guard lock(j.mu);
+    j.rows_in = base_in + ran->rows_read;
+    j.rows_out = base_out + ran->rows_written;
+  }
   return Status::ok();
 }
 

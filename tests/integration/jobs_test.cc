@@ -52,8 +52,8 @@ class JobsTest : public ::testing::Test {
   }
   void start_up() {
     std::vector<std::string> args = common();
-    for (std::string a : {"--set", "http.port=" + std::to_string(http_port_), "--set", "database.port=" + std::to_string(pg_port_),
-                          "--set", "kafka_listener.port=0", "up"}) {
+    for (const std::string& a : std::vector<std::string>{"--set", "http.port=" + std::to_string(http_port_), "--set",
+                                                         "database.port=" + std::to_string(pg_port_), "--set", "kafka_listener.port=0", "up"}) {
       args.push_back(a);
     }
     const std::string failed = careflow::testing::start_careflow_up(CAREFLOW_BINARY, args, (dir_ / "up.out").string(),
@@ -234,21 +234,21 @@ TEST_F(JobsTest, RestAnswers4xxForBadInput) {
   EXPECT_EQ(bad_sql.status, 422);
   EXPECT_EQ(bad_sql.json()["error"]["message"].get<std::string>().rfind("line 1:", 0), 0u) << bad_sql.body;
   auto strategy = call("POST", "/jobs",
-                       R"({"statement": "CREATE TABLE t (a INT) WITH ('connector' = 'kafka', 'topic' = 't', 'value.format' = 'json'); INSERT INTO t VALUES (1)", "settings": {"restart-strategy.type": "sometimes"}})");
+                       R"json({"statement": "CREATE TABLE t (a INT) WITH ('connector' = 'kafka', 'topic' = 't', 'value.format' = 'json'); INSERT INTO t VALUES (1)", "settings": {"restart-strategy.type": "sometimes"}})json");
   EXPECT_EQ(strategy.status, 422);
   EXPECT_NE(strategy.body.find("restart-strategy.type"), std::string::npos) << strategy.body;
   EXPECT_EQ(call("GET", "/jobs/job-99").status, 404);
   EXPECT_EQ(call("POST", "/jobs/job-99/stop").status, 404);
 
   // A bounded job (VALUES) completes; stopping it then is a conflict.
-  auto done = call("POST", "/jobs", R"({"statement": "INSERT INTO t VALUES (1), (2)"})");
+  auto done = call("POST", "/jobs", R"json({"statement": "INSERT INTO t VALUES (1), (2)"})json");
   ASSERT_EQ(done.status, 201) << done.body;
   const std::string id = done.json()["jobs"][0]["id"];
   wait_for(id, [](const nlohmann::json& j) { return j["state"] == "COMPLETED" && j["rowsOut"] == 2; });
   EXPECT_EQ(call("POST", "/jobs/" + id + "/stop").status, 409);
   auto savepoint = call("POST", "/jobs/" + id + "/stop", R"({"savepoint": "yes"})");
   EXPECT_EQ(savepoint.status, 422);
-  EXPECT_EQ(call("POST", "/jobs", R"({"statement": "INSERT INTO t VALUES (1)"})", false).status, 401);
+  EXPECT_EQ(call("POST", "/jobs", R"json({"statement": "INSERT INTO t VALUES (1)"})json", false).status, 401);
 }
 
 }  // namespace
