@@ -251,5 +251,42 @@ TEST_F(JobsTest, RestAnswers4xxForBadInput) {
   EXPECT_EQ(call("POST", "/jobs", R"json({"statement": "INSERT INTO t VALUES (1)"})json", false).status, 401);
 }
 
+TEST_F(JobsTest, CtrlCCancelsASelectStreamedFromUpNotUp) {
+  start_up();
+  ASSERT_EQ(careflow({"topic", "create", "readings", "--partitions", "1"}).exit_code, 0);
+  produce({reading(1, "1")});
+  ASSERT_EQ(careflow({"sql", "-e",
+                      "CREATE TABLE readings (device STRING, v STRING) WITH ('connector' = 'kafka', 'topic' = 'readings', "
+                      "'value.format' = 'json')"})
+                .exit_code,
+            0);
+  // An unbounded SELECT: it streams until Ctrl-C.
+  std::vector<std::string> args = common();
+  for (const char* a : {"sql", "-e", "SELECT device, v FROM readings"}) args.push_back(a);
+  Background select = careflow::testing::start_process(CAREFLOW_BINARY, args, (dir_ / "select.out").string(),
+                                                       (dir_ / "select.err").string());
+  bool first = false;
+  for (int i = 0; i < 200 && !first; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    first = read_file((dir_ / "select.out").string()).find("+I[d1, 1]") != std::string::npos;
+  }
+  ASSERT_TRUE(first) << read_file((dir_ / "select.err").string());
+  produce({reading(2, "2")});  // rows that arrive later stream too
+  bool second = false;
+  for (int i = 0; i < 200 && !second; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    second = read_file((dir_ / "select.out").string()).find("+I[d2, 2]") != std::string::npos;
+  }
+  EXPECT_TRUE(second) << read_file((dir_ / "select.out").string());
+  ASSERT_EQ(kill(select.pid, SIGINT), 0);
+  EXPECT_EQ(wait_exit(select.pid, std::chrono::seconds(10)), 0) << read_file((dir_ / "select.err").string());
+  // up goes on, and answers the next query.
+  EXPECT_EQ(call("GET", "/health").status, 200);
+  ProcessResult again = careflow({"sql", "--bounded", "-e", "SELECT device FROM readings"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out, "+I[d1]\n+I[d2]\n");
+  EXPECT_EQ(wait_exit(up_.pid, std::chrono::milliseconds(0)), -1) << "careflow up exited";
+}
+
 }  // namespace
 }  // namespace careflow

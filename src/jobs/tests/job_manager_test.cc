@@ -190,5 +190,33 @@ TEST_F(JobManagerTest, SqlErrorsNameTheirPlace) {
   EXPECT_EQ(r.status().message().rfind("line 2:", 0), 0u) << r.status().message();
 }
 
+TEST_F(JobManagerTest, AStatementSetIsOneJobAndCreateTableAsKeepsItsTable) {
+  produce("readings", {R"({"device":"a","v":"1"})"});
+  ASSERT_TRUE(sql(kTables).is_ok());
+  auto set = sql("EXECUTE STATEMENT SET BEGIN\nINSERT INTO copied SELECT device, v FROM readings;\n"
+                 "INSERT INTO numbers SELECT device, CAST(v AS INT) FROM readings;\nEND");
+  ASSERT_TRUE(set.is_ok()) << set.status().to_string();
+  const std::string both = job_id(set);
+  JobInfo info = wait_for(both, [](const JobInfo& j) { return j.rows_out == 2; });
+  EXPECT_EQ(info.name, "insert-into_copied,numbers");
+  EXPECT_EQ(values_of("numbers"), (std::vector<std::string>{R"({"device":"a","n":1})"}));
+
+  auto ctas = sql("CREATE TABLE shouted WITH ('connector' = 'kafka', 'topic' = 'shouted', 'value.format' = 'json') AS "
+                  "SELECT device, UPPER(v) AS v FROM readings");
+  ASSERT_TRUE(ctas.is_ok()) << ctas.status().to_string();
+  const std::string made = job_id(ctas);
+  ASSERT_FALSE(made.empty());
+  wait_for(made, [](const JobInfo& j) { return j.rows_out == 1; });
+  close_manager();
+  open_manager();
+  EXPECT_EQ(manager_->resumed(), 2u);
+  // The table made by CREATE TABLE AS is in the kept catalog; its job resumes without making it twice.
+  auto described = sql("DESCRIBE shouted");
+  ASSERT_TRUE(described.is_ok()) << described.status().to_string();
+  produce("readings", {R"({"device":"b","v":"2"})"});
+  wait_for(made, [](const JobInfo& j) { return j.state == "RUNNING" && j.rows_out == 1; });
+  EXPECT_EQ(values_of("shouted").size(), 2u);
+}
+
 }  // namespace
 }  // namespace careflow::jobs
