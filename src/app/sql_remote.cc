@@ -33,6 +33,7 @@ Status answer_error(const UpAddress& up, const UpAnswer& answer) {
 Status stream_query(const UpAddress& up, const std::string& id, const std::atomic<bool>& interrupted,
                     const std::function<void(const std::string&)>& print, int64_t* rows_read) {
   Status failure;
+  bool ended = false;
   Status streamed = up_stream(up, "/sql/results?query=" + id, interrupted, [&](const std::string& event, const std::string& data) {
     nlohmann::json j = nlohmann::json::parse(data, nullptr, false);
     if (event == "rows" && j.is_array()) {
@@ -42,15 +43,24 @@ Status stream_query(const UpAddress& up, const std::string& id, const std::atomi
     }
     if (event == "end") {
       if (rows_read && j.is_object()) *rows_read = j.value("rowsRead", int64_t{0});
+      ended = true;
       return false;
     }
     if (event == "error") {
       failure = Status::invalid_argument(j.is_object() ? j.value("message", data) : data);
+      ended = true;
       return false;
     }
     return true;
   });
   CF_RETURN_IF_ERROR(streamed);
+  // Never a silently short result: a stream that stops without its end was cut (up stopped, or
+  // this client read more slowly than up's 1 MiB per-stream queue allows).
+  if (!ended && !interrupted) {
+    return Status::unavailable(fmt::format("the result of query {} stopped before its end: careflow up at {} closed the "
+                                           "stream (it stopped, or the rows came faster than they were read)",
+                                           id, up.text()));
+  }
   return failure;
 }
 
