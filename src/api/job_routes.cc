@@ -118,8 +118,8 @@ void add_job_routes(http::Router& router, http::HttpServer& server, jobs::JobMan
     Status started = id == request.query.end() ? Status::invalid_argument("GET /sql/results needs ?query=<id>")
                                                : queries.stream(id->second, output);
     if (!started) {
+      // The client closes the stream after an error event.
       output.send("error", nlohmann::json{{"message", started.message()}}.dump());
-      output.close();
     }
   });
 }

@@ -22,6 +22,7 @@ struct QueryService::Query {
   QueryOutput output;
   std::atomic<bool> stop{false};
   std::atomic<bool> done{false};
+  Clock::time_point finished;  // set before `done`
   std::thread thread;
 };
 
@@ -59,8 +60,10 @@ void QueryService::watch() {
       Query& q = *it->second;
       if (q.claimed && q.output.is_open && !q.output.is_open()) q.stop = true;
       const bool expired = !q.claimed && now - q.added > options_.unclaimed_for;
-      if (expired || q.done) {
+      const bool finished = q.done && (!q.output.is_open || !q.output.is_open() || now - q.finished > std::chrono::seconds(5));
+      if (expired || finished) {
         if (q.thread.joinable()) q.thread.join();
+        if (q.output.close) q.output.close();
         it = queries_.erase(it);
       } else {
         ++it;
@@ -117,7 +120,9 @@ Status QueryService::stream(const std::string& id, QueryOutput output) {
       return Status::ok();
     });
     if (!ran) q->output.send("error", nlohmann::json{{"message", ran.message()}}.dump());
-    q->output.close();
+    // Not closed here: closing at once could cut the last events still being written. The client
+    // closes after "end" or "error"; the watcher closes a stream left open after a grace period.
+    q->finished = Clock::now();
     q->done = true;
     wake_.notify_all();
   });

@@ -45,7 +45,8 @@ class QueryService {
   Result<std::string> add(std::unique_ptr<exec::Job> job, bool bounded);
   // Runs query `id` into `output` on a thread of its own: events "rows" (a JSON array of the
   // changelog rows as Flink prints them, "+I[a, 1]"), then "end" ({"rowsRead": n}) or "error"
-  // ({"message": ...}); the output is closed after them. NotFound for an unknown or taken id.
+  // ({"message": ...}); the client closes the stream then (else it is closed 5 s later). NotFound
+  // for an unknown or taken id.
   Status stream(const std::string& id, QueryOutput output);
 
  private:
