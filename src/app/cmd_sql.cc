@@ -21,6 +21,8 @@
 #include "app/cli.h"
 #include "app/open_log.h"
 #include "app/open_registry.h"
+#include "app/shell_input.h"
+#include "app/sql_remote.h"
 #include "app/sql_location.h"
 #include "common/exception_guard.h"
 #include "exec/connectors/job_runner.h"
@@ -41,6 +43,7 @@ struct SqlOptions {
   std::string file;
   std::vector<std::string> statements;
   bool bounded = false;
+  std::string server;  // --server: a running careflow up's API (else <data_dir>/api.addr, else in-process)
 };
 
 Result<std::string> read_script(const SqlOptions& o) {
@@ -160,31 +163,6 @@ Status run_script(const Config& config, const std::string& text, bool bounded, c
   return Status::ok();
 }
 
-// Whether `buffer` holds a complete statement: a ';' outside quotes and comments, and for a
-// statement set, its END.
-bool complete(const std::string& buffer) {
-  bool quoted = false, back = false;
-  size_t last_semicolon = std::string::npos;
-  for (size_t i = 0; i < buffer.size(); ++i) {
-    char c = buffer[i];
-    if (c == '\'' && !back) quoted = !quoted;
-    else if (c == '`' && !quoted) back = !back;
-    else if (c == '-' && !quoted && !back && i + 1 < buffer.size() && buffer[i + 1] == '-') {
-      while (i < buffer.size() && buffer[i] != '\n') ++i;
-    } else if (c == ';' && !quoted && !back) {
-      last_semicolon = i;
-    }
-  }
-  if (last_semicolon == std::string::npos) return false;
-  std::string upper;
-  for (char c : buffer) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (upper.find("STATEMENT SET") != std::string::npos) {
-    size_t end = upper.rfind("END");
-    return end != std::string::npos && end < last_semicolon;
-  }
-  return true;
-}
-
 void shell(const Config& config) {
   fmt::print("careflow SQL shell: Flink SQL, ';' ends a statement, Ctrl-C stops a running query, Ctrl-D quits.\n");
   exec::Session session;
@@ -201,7 +179,7 @@ void shell(const Config& config) {
     std::free(line);
     if (buffer.empty() && text.find_first_not_of(" \t") == std::string::npos) continue;
     buffer += text + "\n";
-    if (!complete(buffer)) continue;
+    if (!statement_complete(buffer)) continue;
     add_history(buffer.substr(0, buffer.size() - 1).c_str());
     std::string statement = std::move(buffer);
     buffer.clear();
@@ -309,29 +287,44 @@ void add_sql_commands(Cli& cli) {
   sql->add_option("-f,--file", options->file, "A SQL script to run");
   sql->add_option("-e,--execute", options->statements, "A statement to run (repeatable)");
   sql->add_flag("--bounded", options->bounded, "Stop when every source is read to its current end");
+  sql->add_option("--server", options->server,
+                  "A running careflow up's API (HOST:PORT) to send statements to; default: the one on the data dir, if any");
   sql->callback([&cli, options] {
     std::signal(SIGINT, on_interrupt);
     if (!options->file.empty() && !options->statements.empty()) {
       cli.fail(Status::invalid_argument("-f and -e cannot be combined; put the statements in the file"), kExitUsage);
       return;
     }
+    // Beside a running careflow up (or with --server), statements run there and INSERTs become its jobs.
+    auto up = find_running_up(cli.config(), options->server);
+    if (!up) {
+      cli.fail(up.status(), up.status().code() == StatusCode::kInvalidArgument ? kExitUsage : 1);
+      return;
+    }
+    const bool tty = options->file.empty() && options->statements.empty() && isatty(STDIN_FILENO);
+    if (tty) {
+      if (*up) remote_shell(**up, interrupted);
+      else shell(cli.config());
+      return;
+    }
+    std::string origin = "stdin";
+    std::string text;
     if (options->file.empty() && options->statements.empty()) {
-      if (isatty(STDIN_FILENO)) {
-        shell(cli.config());
-        return;
-      }
       std::stringstream in;
       in << std::cin.rdbuf();
-      if (Status s = run_script(cli.config(), in.str(), options->bounded, "stdin"); !s) cli.fail(s);
-      return;
+      text = in.str();
+    } else {
+      auto read = read_script(*options);
+      if (!read.is_ok()) {
+        cli.fail(read.status());
+        return;
+      }
+      text = *read;
+      origin = options->file.empty() ? "-e" : options->file;
     }
-    auto text = read_script(*options);
-    if (!text.is_ok()) {
-      cli.fail(text.status());
-      return;
-    }
-    std::string origin = options->file.empty() ? "-e" : options->file;
-    if (Status s = run_script(cli.config(), *text, options->bounded, origin); !s) cli.fail(s);
+    Status s = *up ? run_remote_script(**up, text, options->bounded, origin, interrupted)
+                   : run_script(cli.config(), text, options->bounded, origin);
+    if (!s) cli.fail(s);
   });
 
   auto markdown = std::make_shared<bool>(false);

@@ -19,4 +19,10 @@ void remove_running_listener(const std::string& data_dir);
 // The bootstrap address, or nullopt when no `up` on this data dir wrote one.
 std::optional<std::string> read_running_listener(const std::string& data_dir);
 
+// The same for the HTTP API: <data_dir>/api.addr holds "127.0.0.1:8000", where `careflow sql`
+// beside a running `up` sends its statements (its jobs then run in `up`: docs/jobs.md).
+Status write_running_api(const std::string& data_dir, const std::string& host_port);
+void remove_running_api(const std::string& data_dir);
+std::optional<std::string> read_running_api(const std::string& data_dir);
+
 }  // namespace careflow::app

@@ -10,6 +10,7 @@
 #include "api/cdc_routes.h"
 #include "api/device_event_routes.h"
 #include "api/domain_routes.h"
+#include "api/job_routes.h"
 #include "api/simulation_routes.h"
 #include "api/system_routes.h"
 #include "app/open_log.h"
@@ -18,6 +19,7 @@
 #include "cdc/capture_report.h"
 #include "common/listener_limits.h"
 #include "common/logging.h"
+#include "registry/client_implementations.h"
 #include "registry/registry_routes.h"
 #include "sim/dimension_seed.h"
 #include "sim/store_targets.h"
@@ -231,11 +233,37 @@ Status Services::start_api(const Config& config) {
   }
   api::add_health_route(router_, std::move(checks));
   if (cdc_) api::add_cdc_routes(router_, *db_, *cdc_);
-  api::add_openapi_route(router_, {"/telemetry/stream"});
+  CF_RETURN_IF_ERROR(start_jobs(config).with_context("jobs"));
+  api::add_openapi_route(router_, {"/telemetry/stream", "/sql/results"});
   web_dir_ = find_web_dist();
   if (!web_dir_.empty()) server_->serve_static(web_dir_);
   CF_RETURN_IF_ERROR(server_->start());
   log_info("api", "listening", {{"url", url()}});
+  // Not fatal: without the file, `careflow sql` beside up runs statements in its own process, as before.
+  const std::string api_host = host_ == "0.0.0.0" ? "127.0.0.1" : host_;
+  if (Status written = write_running_api(data_dir_, fmt::format("{}:{}", api_host, server_->port())); !written) {
+    log_warn("api", "careflow sql beside careflow up will not find its API", {{"error", written.to_string()}});
+  }
+  return Status::ok();
+}
+
+Status Services::start_jobs(const Config& config) {
+  CF_ASSIGN_OR_RETURN(jobs_registry_client_, open_registry_client(config, registry_.get()));
+  auto make_registries = [this, serializer = serializer_options(config, false)] {
+    return std::make_unique<exec::SchemaRegistryClients>(
+        jobs_registry_client_.get(), serializer,
+        [](const std::string& url, const std::string& user_info) { return registry::http_client(url, user_info); });
+  };
+  jobs::JobManagerOptions options;
+  options.data_dir = data_dir_;
+  options.topics = log_.get();
+  options.make_registries = make_registries;
+  CF_ASSIGN_OR_RETURN(jobs_, jobs::JobManager::open(options));
+  queries_ = std::make_unique<jobs::QueryService>(jobs::QueryServiceOptions{log_.get(), make_registries});
+  gateway_ = std::make_unique<jobs::SqlGateway>(*jobs_, *queries_);
+  api::add_job_routes(router_, *server_, *jobs_, *gateway_, *queries_);
+  std::vector<jobs::JobInfo> all = jobs_->list();
+  log_info("jobs", "ready", {{"jobs", std::to_string(all.size())}, {"resumed", std::to_string(jobs_->resumed())}});
   return Status::ok();
 }
 
@@ -316,6 +344,11 @@ Services::~Services() {
   hub_.reset();  // ends the event streams while the server still runs
   if (server_) server_->stop();
   server_.reset();
+  remove_running_api(data_dir_);
+  // The jobs stop before the log they read and write closes; running ones stay kept as RUNNING.
+  gateway_.reset();
+  queries_.reset();
+  jobs_.reset();
   simulator_.reset();
   cdc_.reset();  // before the database it reads and the log it writes
   listener_.reset();
@@ -350,6 +383,8 @@ std::vector<std::string> Services::describe() const {
           kafka_listener_ ? fmt::format("kafka:     {}  (Kafka clients: kcat -b {}{} -L)", kafka_listener_->bootstrap(),
                                         kafka_listener_->bootstrap(), kafka_sasl_hint_)
                           : std::string("kafka:     off (kafka_listener.enabled = false, or log.backend = kafka)"),
+          fmt::format("jobs:      {} kept, {} resumed  ({}jobs; careflow sql -e 'SHOW JOBS'; state in {}/jobs)",
+                      jobs_ ? jobs_->list().size() : 0, jobs_ ? jobs_->resumed() : 0, url(), data_dir_),
           fmt::format("registry:  {}subjects (Confluent Schema Registry API; state in {}/registry)", url(), data_dir_),
           fmt::format("web app:   {}", web_dir_.empty() ? "not built yet (the web app arrives with its own issue)" : url())};
 }

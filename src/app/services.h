@@ -12,6 +12,9 @@
 #include "http/http_server.h"
 #include "api/list_cache.h"
 #include "http/router.h"
+#include "jobs/job_manager.h"
+#include "jobs/query_service.h"
+#include "jobs/sql_gateway.h"
 #include "api/telemetry_hub.h"
 #include "cdc/cdc_connector.h"
 #include "common/config.h"
@@ -49,6 +52,8 @@ class Services {
   Status start_registry();
   Status start_cdc(const Config& config);
   Status start_kafka_listener(const Config& config);
+  // The jobs (and the queries of `careflow sql` beside up) and their routes; before the server starts.
+  Status start_jobs(const Config& config);
   // The registry client and encoder the simulator and the device-event route write with.
   Status open_device_records(const Config& config);
   std::string story_time_description() const;
@@ -78,6 +83,10 @@ class Services {
   http::Router router_;
   std::unique_ptr<api::TelemetryHub> hub_;
   std::unique_ptr<http::HttpServer> server_;
+  std::unique_ptr<serde::RegistryClient> jobs_registry_client_;  // the jobs' Avro formats' session registry
+  std::unique_ptr<jobs::JobManager> jobs_;
+  std::unique_ptr<jobs::QueryService> queries_;
+  std::unique_ptr<jobs::SqlGateway> gateway_;
   std::unique_ptr<broker::KafkaListener> kafka_listener_;  // null when off or on log.backend = kafka
   std::string kafka_sasl_hint_;  // the kcat options the banner shows when clients must authenticate
   std::string host_;

@@ -41,6 +41,11 @@ Result<std::vector<StatementResult>> Session::execute(sql::StatementPtr statemen
     case Statement::Kind::kUseCatalog:
     case Statement::Kind::kUseDatabase:
       return one(ok("careflow has one catalog and one database; USE has no effect"));
+    case Statement::Kind::kShowJobs:
+    case Statement::Kind::kStopJob:
+    case Statement::Kind::kDescribeJob:
+      // Jobs live in `careflow up` (src/jobs), which answers these before a session sees them.
+      return at(s.pos, "jobs run inside `careflow up`: start it, then SHOW JOBS, STOP JOB and DESCRIBE JOB reach its jobs");
   }
   return Status::internal("unhandled statement");
 }

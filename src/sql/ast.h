@@ -312,6 +312,9 @@ struct Statement {
     kQuery, kCreateTable, kCreateView, kInsert, kStatementSet, kSet, kReset, kShowTables, kShowViews,
     kShowFunctions, kShowCreateTable, kDescribe, kExplain, kDropTable, kDropView, kAlterTable, kUseCatalog,
     kUseDatabase,
+    // Jobs of a running `careflow up` (docs/jobs.md): SHOW JOBS, STOP JOB 'id' [WITH SAVEPOINT],
+    // DESCRIBE JOB 'id'; the id is in `key`.
+    kShowJobs, kStopJob, kDescribeJob,
   };
   Kind kind;
   SourcePos pos;
@@ -323,6 +326,7 @@ struct Statement {
   std::vector<std::string> name;   // SHOW CREATE TABLE, DESCRIBE, DROP, USE
   bool if_exists = false;          // DROP ... IF EXISTS
   bool extended = false;           // DESCRIBE EXTENDED: system columns too
+  bool with_savepoint = false;     // STOP JOB ... WITH SAVEPOINT
   bool temporary = false;
   StatementPtr explained;          // EXPLAIN <statement>
   std::unique_ptr<AlterTable> alter;

@@ -42,6 +42,7 @@ StatementPtr Parser::statement() {
   if (accept_word("SHOW")) {
     if (accept_word("TABLES")) return std::make_unique<Statement>(Statement::Kind::kShowTables, pos);
     if (accept_word("VIEWS")) return std::make_unique<Statement>(Statement::Kind::kShowViews, pos);
+    if (accept_word("JOBS")) return std::make_unique<Statement>(Statement::Kind::kShowJobs, pos);
     if (accept_word("FUNCTIONS") || accept_words({"USER", "FUNCTIONS"})) {
       return std::make_unique<Statement>(Statement::Kind::kShowFunctions, pos);
     }
@@ -51,7 +52,25 @@ StatementPtr Parser::statement() {
       s->name = compound_name("a table name");
       return s;
     }
-    fail(peek(), "TABLES, VIEWS, FUNCTIONS or CREATE TABLE after SHOW");
+    fail(peek(), "TABLES, VIEWS, JOBS, FUNCTIONS or CREATE TABLE after SHOW");
+  }
+  if (accept_word("STOP")) {
+    expect_word("JOB");
+    auto s = std::make_unique<Statement>(Statement::Kind::kStopJob, pos);
+    s->key = string_literal("a quoted job id such as 'job-1'");
+    if (accept_word("WITH")) {
+      expect_word("SAVEPOINT");
+      s->with_savepoint = true;
+    }
+    return s;
+  }
+  // DESCRIBE JOB 'id' (a job: its id is quoted, as Flink writes it); DESCRIBE job is a table named job.
+  if ((is_word("DESCRIBE") || is_word("DESC")) && is_word("JOB", 1) && peek(2).kind == TokenKind::kString) {
+    next();
+    next();
+    auto s = std::make_unique<Statement>(Statement::Kind::kDescribeJob, pos);
+    s->key = next().text;
+    return s;
   }
   if (accept_word("DESCRIBE") || accept_word("DESC")) {
     auto s = std::make_unique<Statement>(Statement::Kind::kDescribe, pos);
@@ -84,7 +103,7 @@ StatementPtr Parser::statement() {
     s->name = compound_name("a catalog or database name");
     return s;
   }
-  fail(first, "a statement (SELECT, INSERT, CREATE, DROP, ALTER, SET, RESET, SHOW, DESCRIBE, EXPLAIN, EXECUTE)");
+  fail(first, "a statement (SELECT, INSERT, CREATE, DROP, ALTER, SET, RESET, SHOW, DESCRIBE, EXPLAIN, EXECUTE, STOP JOB)");
 }
 
 StatementPtr Parser::create() {

@@ -466,6 +466,9 @@ std::string print_statement(const Statement& s) {
     case Statement::Kind::kReset: return s.key.empty() ? "RESET" : "RESET " + quote_string(s.key);
     case Statement::Kind::kShowTables: return "SHOW TABLES";
     case Statement::Kind::kShowViews: return "SHOW VIEWS";
+    case Statement::Kind::kShowJobs: return "SHOW JOBS";
+    case Statement::Kind::kStopJob: return "STOP JOB " + quote_string(s.key) + (s.with_savepoint ? " WITH SAVEPOINT" : "");
+    case Statement::Kind::kDescribeJob: return "DESCRIBE JOB " + quote_string(s.key);
     case Statement::Kind::kShowFunctions: return "SHOW FUNCTIONS";
     case Statement::Kind::kShowCreateTable: return "SHOW CREATE TABLE " + names(s.name);
     case Statement::Kind::kDescribe: return "DESCRIBE " + names(s.name);

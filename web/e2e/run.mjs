@@ -309,6 +309,45 @@ async function functionalSuite() {
     })
   }
 
+  await test('pipelines: jobs sent to careflow are listed live, a failed one with its error, and stop from the page', async () => {
+    const post = (path, body) =>
+      api(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+    const ddl =
+      "CREATE TABLE e2e_in (device STRING, v STRING) WITH ('connector' = 'kafka', 'topic' = 'e2e_in', 'value.format' = 'json');\n" +
+      "CREATE TABLE e2e_out (device STRING, v STRING) WITH ('connector' = 'kafka', 'topic' = 'e2e_out', 'value.format' = 'json');\n" +
+      "CREATE TABLE e2e_num (device STRING, n INT) WITH ('connector' = 'kafka', 'topic' = 'e2e_num', 'value.format' = 'json')"
+    assert.equal((await post('/sql/statements', { statement: ddl })).status, 200)
+    const copy = await post('/jobs', { statement: 'INSERT INTO e2e_out SELECT device, v FROM e2e_in' })
+    assert.equal(copy.status, 201, JSON.stringify(copy.body))
+    const copyId = copy.body.jobs[0].id
+    const cast = await post('/jobs', {
+      statement: 'INSERT INTO e2e_num SELECT device, CAST(v AS INT) FROM e2e_in',
+      settings: { 'restart-strategy.type': 'none' },
+    })
+    assert.equal(cast.status, 201, JSON.stringify(cast.body))
+    const castId = cast.body.jobs[0].id
+    // A bad request is a 4xx naming the place, never a job.
+    const bad = await post('/jobs', { statement: 'INSERT INTO e2e_out SELECT nope FROM e2e_in' })
+    assert.equal(bad.status, 422)
+    assert.match(bad.body.error.message, /^line 1:\d+: /)
+    await open('pipelines', 'Pipelines', `tr[data-job="${copyId}"][data-state="RUNNING"]`)
+    // Rows written by a job that ends (COMPLETED): the running copy shows them arriving.
+    const values = await post('/jobs', { statement: "INSERT INTO e2e_in VALUES ('D1', '1'), ('D2', '2')" })
+    assert.equal(values.status, 201)
+    await waitAttr(`tr[data-job="${copyId}"] [data-test="rows-out"]`, 'data-value', (v) => Number(v) >= 2)
+    await page.locator(`tr[data-job="${values.body.jobs[0].id}"][data-state="COMPLETED"]`).waitFor()
+    await waitAttr(`tr[data-job="${castId}"] [data-test="rows-out"]`, 'data-value', (v) => Number(v) >= 2)
+    assert.equal((await post('/jobs', { statement: "INSERT INTO e2e_in VALUES ('D3', 'x')" })).status, 201)
+    await page.locator(`tr[data-job="${castId}"][data-state="FAILED"]`).waitFor()
+    assert.match(await page.locator(`tr[data-job="${castId}"] [data-test="error"]`).textContent(), /cannot cast 'x' to INT.*topic 'e2e_in' partition 0 offset 2/)
+    await waitAttr(`tr[data-job="${copyId}"] [data-test="rows-out"]`, 'data-value', (v) => Number(v) >= 3)
+    await shot('pipelines-jobs')
+    await page.locator(`tr[data-job="${copyId}"] [data-test="stop"]`).click()
+    await page.locator(`tr[data-job="${copyId}"][data-state="STOPPED"]`).waitFor()
+    // Left running for the layout checks below: one job with its stop button.
+    assert.equal((await post('/jobs', { statement: 'INSERT INTO e2e_out SELECT device, v FROM e2e_in' })).status, 201)
+  })
+
   await test('demonstration: each step performs its action and shows the effect', async () => {
     await api('/simulation/stop', { method: 'POST' })
     await open('demo', 'Demonstration', `[data-test="demo-device"] option[value="${DEVICE}"]`)
@@ -388,7 +427,7 @@ const PAGES = [
     ready: `[data-events-for="${DEVICE}"]`,
     actions: ['[data-test="start"]', '[data-test="pause"]', '[data-test="clear"]', '[data-test="chart-device"]', '[data-events-for] [data-event]'],
   },
-  { nav: 'pipelines', title: 'Pipelines', ready: '[data-test="empty-state"]', actions: ['[data-test="empty-state"] a'] },
+  { nav: 'pipelines', title: 'Pipelines', ready: 'tr[data-job][data-state="RUNNING"]', actions: ['tr[data-job] [data-test="stop"]'] },
   { nav: 'alerts', title: 'Alerts', ready: '[data-test="empty-state"]', actions: ['[data-test="empty-state"] a'] },
   { nav: 'dashboards', title: 'Dashboards', ready: '[data-test="empty-state"]', actions: ['[data-test="empty-state"] a'] },
   { nav: 'demo', title: 'Demonstration', ready: '[data-step="stop"]', actions: ['[data-test="demo-device"]', '[data-step] button'] },

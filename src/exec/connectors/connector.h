@@ -8,6 +8,7 @@
 // (exec/formats/record_format.h).
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,6 +22,15 @@
 #include "sql/catalog.h"
 
 namespace careflow::exec {
+
+// Where a source stands in one partition of what it reads: the next offset it will read and the
+// partition's end offset when it last looked (their difference is its lag).
+struct SourcePosition {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t next_offset = 0;
+  int64_t end_offset = 0;
+};
 
 // A table's rows as a job reads them: every column of the table, physical ones decoded, metadata
 // ones filled from the record ('timestamp', 'offset', 'partition', 'topic'), computed ones left
@@ -38,6 +48,8 @@ class Source {
   // Moves a freshly made source to a position position() gave. InvalidArgument when it does not
   // fit (a topic whose partition count changed).
   virtual Status seek(const std::vector<int64_t>& position);
+  // Where it stands in each partition it reads; empty for a source without offsets (files, datagen).
+  virtual std::vector<SourcePosition> positions() const { return {}; }
 };
 
 // Where an INSERT's rows go: rows with every writable column of the table (physical and
@@ -84,6 +96,9 @@ struct ConnectorContext {
   // on a table instead stops it for good at the end offsets seen when it opens.
   bool bounded = false;
   SchemaRegistryClients* registries = nullptr;  // for the formats that use a Schema Registry
+  // Where a topic source starts in a partition (the next offset to read), by topic and partition;
+  // a partition not named starts at its first offset. `careflow up` resumes its jobs with it.
+  std::map<std::pair<std::string, int32_t>, int64_t> start_offsets;
 };
 
 using SourceFactory = std::function<Result<std::unique_ptr<Source>>(const sql::TableDef&, const ConnectorContext&)>;

@@ -19,6 +19,8 @@ struct Running {
   std::unique_ptr<Sink> sink;
   std::unique_ptr<JobCheckpointer> checkpointer;
   bool moved_since_checkpoint = false;
+  int64_t rows_read = 0;
+  int64_t rows_written = 0;
 };
 
 // Letters, digits, '.', '_' and '-' only: the name becomes a directory and a consumer group.
@@ -38,9 +40,10 @@ Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, co
   context.topics = topics;
   context.bounded = options.bounded;
   context.registries = options.registries;
+  context.start_offsets = options.start_offsets;
   std::vector<Running> running;
   for (Job* job : jobs) {
-    Running r{job, {}, {}, nullptr, nullptr, false};
+    Running r{job, {}, {}, nullptr, nullptr, false, 0, 0};
     for (const SourceSlot& slot : job->sources()) {
       CF_ASSIGN_OR_RETURN(std::unique_ptr<Source> s, make_source(*slot.table, context));
       r.sources.push_back(std::move(s));
@@ -66,17 +69,27 @@ Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, co
     running.push_back(std::move(r));
   }
   RunStats stats;
+  auto progress = [&](size_t index, const Running& r, bool failing) {
+    if (!options.on_progress) return;
+    JobProgress p{index, r.job, r.rows_read, r.rows_written, {}, failing};
+    for (const auto& source : r.sources) {
+      for (SourcePosition& position : source->positions()) p.positions.push_back(std::move(position));
+    }
+    options.on_progress(p);
+  };
   auto deliver = [&](size_t index, Running& r) -> Status {
     RowBatch out = r.job->take_output();
     if (out.empty()) return Status::ok();
     if (r.sink) {
       CF_ASSIGN_OR_RETURN(int64_t written, r.sink->write(out));
       stats.rows_written += written;
+      r.rows_written += written;
       return Status::ok();
     }
     if (options.on_rows) options.on_rows(index, out, r.job->result_types());
     return Status::ok();
   };
+  for (size_t i = 0; i < running.size(); ++i) progress(i, running[i], false);  // where each starts
   for (size_t i = 0; i < running.size(); ++i) CF_RETURN_IF_ERROR(deliver(i, running[i]));
   while (!(options.stop && options.stop->load())) {
     bool moved = false;
@@ -91,10 +104,15 @@ Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, co
         if (batch.empty()) continue;
         moved = true;
         stats.rows_read += static_cast<int64_t>(batch.size());
+        r.rows_read += static_cast<int64_t>(batch.size());
         Status pushed = r.job->push_full(s, std::move(batch));
-        if (!pushed.is_ok()) return pushed;
-        CF_RETURN_IF_ERROR(r.job->emit_watermarks());
-        CF_RETURN_IF_ERROR(deliver(i, r));
+        if (pushed.is_ok()) pushed = r.job->emit_watermarks();
+        if (pushed.is_ok()) pushed = deliver(i, r);
+        if (!pushed.is_ok()) {
+          progress(i, r, true);
+          return pushed;
+        }
+        progress(i, r, false);
         r.moved_since_checkpoint = true;
       }
       // Between two batches, everything pushed has run through and reached the sink: the

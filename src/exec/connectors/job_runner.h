@@ -26,16 +26,30 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <vector>
 
 #include "common/status.h"
 #include "exec/checkpoint/checkpoint_settings.h"
 #include "exec/checkpoint/job_checkpointer.h"
+#include "exec/connectors/connector.h"
 #include "exec/formats/schema_registry_clients.h"
 #include "exec/job.h"
 #include "log/topics.h"
 
 namespace careflow::exec {
+
+// What one job of a run has done so far: reported after each batch its sinks received (an INSERT's
+// rows are written by then), and once more just before the run fails with its error. Whoever
+// shows jobs (careflow up) reads it; `job` is valid only during the call (same thread as the run).
+struct JobProgress {
+  size_t index = 0;  // in the jobs given to run_jobs
+  const Job* job = nullptr;
+  int64_t rows_read = 0;
+  int64_t rows_written = 0;
+  std::vector<SourcePosition> positions;  // every source's, in the job's source order
+  bool failing = false;  // the last call: the batch being pushed failed
+};
 
 struct RunOptions {
   bool bounded = false;
@@ -55,6 +69,10 @@ struct RunOptions {
   // When the run stops (`stop` set, or the input ended), its last checkpoint is a savepoint in
   // checkpoint.savepoint_dir (FailedPrecondition at start when that is not set).
   bool stop_with_savepoint = false;
+  // Where topic sources start (ConnectorContext::start_offsets); empty: at each partition's first offset.
+  std::map<std::pair<std::string, int32_t>, int64_t> start_offsets;
+  // Progress per job (JobProgress); null for none.
+  std::function<void(const JobProgress&)> on_progress;
 };
 
 struct RunStats {

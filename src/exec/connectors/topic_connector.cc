@@ -28,11 +28,13 @@ class TopicSource : public Source {
         catch_up_(catch_up),
         topic_(topic_of(table)) {}
 
-  Status open() {
+  Status open(const std::map<std::pair<std::string, int32_t>, int64_t>& start_offsets) {
     CF_ASSIGN_OR_RETURN(std::vector<log::PartitionInfo> parts, topics_->partition_offsets(topic_));
     for (const log::PartitionInfo& p : parts) {
-      next_.push_back(p.start_offset);
+      auto start = start_offsets.find({topic_, p.partition});
+      next_.push_back(start == start_offsets.end() ? p.start_offset : std::max(p.start_offset, start->second));
       stop_.push_back(p.end_offset);
+      end_.push_back(p.end_offset);
     }
     return Status::ok();
   }
@@ -58,6 +60,12 @@ class TopicSource : public Source {
     return Status::ok();
   }
 
+  std::vector<SourcePosition> positions() const override {
+    std::vector<SourcePosition> out;
+    for (size_t p = 0; p < next_.size(); ++p) out.push_back({topic_, static_cast<int32_t>(p), next_[p], std::max(end_[p], next_[p])});
+    return out;
+  }
+
   Result<bool> poll(RowBatch* out, size_t max_rows) override {
     bool more = false;
     for (size_t p = 0; p < next_.size() && out->size() < max_rows; ++p) {
@@ -74,6 +82,7 @@ class TopicSource : public Source {
         next_[p] = record.offset + 1;
       }
       if (fetched.records.empty()) next_[p] = std::max(next_[p], fetched.next_offset);
+      end_[p] = fetched.end_offset;
       if (bounded_ ? next_[p] < stop_[p] : next_[p] < fetched.end_offset) more = true;
     }
     return (!bounded_ && !catch_up_) || more;
@@ -104,7 +113,7 @@ class TopicSource : public Source {
   bool bounded_;
   bool catch_up_;
   std::string topic_;
-  std::vector<int64_t> next_, stop_;
+  std::vector<int64_t> next_, stop_, end_;
   RowBatch decoded_;
 };
 
@@ -206,7 +215,7 @@ Result<std::unique_ptr<Source>> make_topic_source(const sql::TableDef& table, co
   const std::string* mode = table.option("scan.bounded.mode");
   bool bounded = mode && *mode == "latest-offset";
   auto source = std::make_unique<TopicSource>(table, context.topics, std::move(format), bounded, context.bounded);
-  CF_RETURN_IF_ERROR(source->open());
+  CF_RETURN_IF_ERROR(source->open(context.start_offsets));
   return std::unique_ptr<Source>(std::move(source));
 }
 

@@ -87,6 +87,24 @@ TEST(ParserTest, ScriptSplitsStatementsAndKeepsFilePositions) {
   EXPECT_EQ(bad.status().message(), "line 2:8: unexpected 'FROM', expected an expression");
 }
 
+TEST(ParserTest, JobStatementsOfCareflowUp) {
+  for (const char* s : {"SHOW JOBS", "STOP JOB 'job-1'", "STOP JOB 'job-1' WITH SAVEPOINT", "DESCRIBE JOB 'job-2'"}) {
+    expect_round_trip(s);
+  }
+  auto stop = parse_statement("stop job 'job-7' with savepoint");
+  ASSERT_TRUE(stop.is_ok()) << stop.status().message();
+  EXPECT_EQ((*stop)->kind, Statement::Kind::kStopJob);
+  EXPECT_EQ((*stop)->key, "job-7");
+  EXPECT_TRUE((*stop)->with_savepoint);
+  // DESCRIBE job without a quoted id is a table named job.
+  auto table = parse_statement("DESCRIBE job");
+  ASSERT_TRUE(table.is_ok()) << table.status().message();
+  EXPECT_EQ((*table)->kind, Statement::Kind::kDescribe);
+  auto unquoted = parse_statement("STOP JOB job1");
+  ASSERT_FALSE(unquoted.is_ok());
+  EXPECT_NE(unquoted.status().message().find("a quoted job id"), std::string::npos) << unquoted.status().message();
+}
+
 TEST(ParserTest, ParsesTypes) {
   EXPECT_EQ(parse_type("STRING")->to_string(), "STRING");
   EXPECT_EQ(parse_type("varchar(10) not null")->to_string(), "VARCHAR(10) NOT NULL");

@@ -77,3 +77,32 @@ export interface Reading {
 
 // Defects the simulator knows (src/sim/defects.h).
 export const DEFECTS = ['flow_level_down', 'pressure_oscillate', 'flow_rate_down', 'clogged_filter', 'glucose_spike'] as const
+
+// careflow up's jobs (GET /jobs, src/jobs/job_manager.h).
+export type JobState = 'PENDING' | 'RUNNING' | 'FAILED' | 'STOPPED' | 'COMPLETED'
+
+export interface JobLag {
+  topic: string
+  partition: number
+  offset: number
+  endOffset: number
+  lag: number
+}
+
+export interface Job {
+  id: string
+  name: string
+  state: JobState
+  statement: string
+  rowsIn: number
+  rowsOut: number
+  rowsInPerSecond: number
+  rowsOutPerSecond: number
+  watermark: number | null
+  lag: JobLag[]
+  restarts: number
+  restartStrategy: string
+  error: string | null
+  errorLocation: string | null
+  createdMs: number
+}
