@@ -1,0 +1,72 @@
+#pragma once
+// One partition's model for ML_DETECT_ANOMALIES / ML_FORECAST: the last maxTrainingSize values,
+// an ARIMA refitted every updateInterval values once minTrainingSize have been seen (optionally on
+// the STL-deseasonalized series), and between refits the model's state carried forward one
+// observation at a time. Memory per partition: maxTrainingSize doubles plus O(p + d + q +
+// evalWindowSize + seasonal period) — the window is the only thing that grows, and it is capped.
+//
+// Fits run on the window standardized to mean 0 and standard deviation 1, so that values of any
+// magnitude (up to kMaxAbsValue) give the same numerics; results are scaled back.
+#include <optional>
+#include <vector>
+
+#include "exec/ml/arima.h"
+#include "exec/ml/ml_options.h"
+
+namespace careflow::exec::ml {
+
+// Values beyond this magnitude (and NaN, infinities) are not used for training: their squares
+// would overflow a double. ML functions return NULL flags for them.
+inline constexpr double kMaxAbsValue = 1e150;
+
+struct ForecastPoint {
+  double value = 0, lower = 0, upper = 0;
+};
+
+class StreamingArima {
+ public:
+  explicit StreamingArima(const MlOptions& options);
+
+  // Whether a model has been fitted (minTrainingSize usable values seen and a fit succeeded).
+  bool ready() const { return fitted_; }
+
+  // The next `h` values' forecasts with their bounds at the confidence level; empty before ready().
+  std::vector<ForecastPoint> forecast(int h) const;
+
+  // Adds a value (finite, |x| <= kMaxAbsValue: the caller checks) and refits when due.
+  void observe(double x);
+
+  // The root mean square of the last evalWindowSize one-step-ahead errors (the fit's in-sample
+  // standard deviation before any), and the model's AIC on the original scale. NaN when not ready.
+  double rmse() const;
+  double aic() const;
+
+  const ArimaFit& model() const { return fit_; }
+  int period() const { return period_; }
+  // Bytes of state this partition holds (for the benchmark's memory per device).
+  size_t state_bytes() const;
+
+ private:
+  void refit();
+  double seasonal_at(int ahead) const;  // the seasonal part `ahead` values after the last one
+
+  const MlOptions& options_;
+  double z_;                        // the normal quantile of the two-sided confidence level
+  std::vector<double> window_;      // ring of the last maxTrainingSize values
+  size_t head_ = 0;                 // where the next value goes once the ring is full
+  int since_fit_ = 0;
+  bool fitted_ = false;
+  ArimaFit fit_;                    // on the standardized, deseasonalized series; residuals dropped
+  double shift_ = 0, scale_ = 1;    // standardized = (x - seasonal - shift) / scale
+  std::vector<double> tail_;        // the last p + d standardized values (oldest first)
+  std::vector<double> errors_;      // the last q one-step errors, standardized (oldest first)
+  std::vector<double> seasonal_;    // the last period of the STL seasonal component
+  int period_ = 0, phase_ = 0;      // the next value's position in seasonal_
+  std::vector<double> squared_errors_;  // ring of the last evalWindowSize squared errors
+  size_t error_head_ = 0;
+};
+
+// The two-sided normal quantile for a confidence percentage (99 -> 2.5758...).
+double normal_quantile_two_sided(double confidence_percentage);
+
+}  // namespace careflow::exec::ml
