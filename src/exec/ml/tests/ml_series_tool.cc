@@ -6,6 +6,7 @@
 //       series is deseasonalized by STL first and the forecast reseasonalized (as STLForecast).
 //   ml_series_tool detect min_training_size confidence   one line per value: 1 if flagged, 0 if
 //       not, - before the model (ML_DETECT_ANOMALIES with default parameters otherwise).
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <string>
