@@ -86,7 +86,7 @@ int next_odd(double v) {
 
 }  // namespace
 
-StlResult stl_decompose(std::span<const double> series, int np) {
+StlResult stl_decompose(std::span<const double> series, int np, int inner_iterations) {
   StlResult out;
   const int n = static_cast<int>(series.size());
   if (np < 2 || n < 2 * np) return out;
@@ -97,7 +97,7 @@ StlResult stl_decompose(std::span<const double> series, int np) {
   std::vector<double> trend(static_cast<size_t>(n), 0.0), season(static_cast<size_t>(n), 0.0);
   std::vector<double> detrended(static_cast<size_t>(n)), cycle(static_cast<size_t>(n + 2 * np));
   std::vector<double> sub, smooth, ma1, ma2, ma3, low(static_cast<size_t>(n)), adjusted(static_cast<size_t>(n));
-  for (int iter = 0; iter < 2; ++iter) {
+  for (int iter = 0; iter < inner_iterations; ++iter) {
     for (int i = 0; i < n; ++i) detrended[static_cast<size_t>(i)] = series[static_cast<size_t>(i)] - trend[static_cast<size_t>(i)];
     // Cycle-subseries smoothing, each extended by one period at both ends (stlss).
     for (int j = 1; j <= np; ++j) {

@@ -4,6 +4,8 @@
 //   ml_series_tool fit p d q horizon [period]   one JSON object: the fit of the whole series
 //       (ar, ma, mean, sigma2, aic) and its `horizon` forecasts with 95% bounds; with `period`, the
 //       series is deseasonalized by STL first and the forecast reseasonalized (as STLForecast).
+//   ml_series_tool stl period   one JSON object: the STL decomposition (seasonal, trend) of the
+//       series, to compare with statsmodels' STL component by component.
 //   ml_series_tool detect min_training_size confidence   one line per value: 1 if flagged, 0 if
 //       not, - before the model (ML_DETECT_ANOMALIES with default parameters otherwise).
 #include <cmath>
@@ -61,6 +63,17 @@ int fit(std::vector<double> x, int p, int d, int q, int h, int period) {
   return 0;
 }
 
+int stl(const std::vector<double>& x, int period) {
+  const ml::StlResult r = ml::stl_decompose(x, period);
+  if (r.seasonal.empty()) return 2;
+  std::printf("{");
+  print_list("seasonal", r.seasonal);
+  std::printf(",");
+  print_list("trend", r.trend);
+  std::printf("}\n");
+  return 0;
+}
+
 int detect(const std::vector<double>& x, int min_training, double confidence) {
   ml::MlOptions o;
   o.min_training_size = min_training;
@@ -89,7 +102,8 @@ int main(int argc, char** argv) {
     return fit(x, std::stoi(args[1]), std::stoi(args[2]), std::stoi(args[3]), std::stoi(args[4]),
                args.size() > 5 ? std::stoi(args[5]) : 0);
   }
+  if (args.size() == 2 && args[0] == "stl") return stl(x, std::stoi(args[1]));
   if (args.size() == 3 && args[0] == "detect") return detect(x, std::stoi(args[1]), std::stod(args[2]));
-  std::fprintf(stderr, "usage: ml_series_tool fit p d q horizon [period] | detect min_training_size confidence\n");
+  std::fprintf(stderr, "usage: ml_series_tool fit p d q horizon [period] | stl period | detect min_training_size confidence\n");
   return 1;
 }
