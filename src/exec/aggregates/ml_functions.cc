@@ -42,7 +42,9 @@ Value real_or_null(double v) { return std::isfinite(v) ? Value::real(v) : Value(
 class MlAccumulator : public sql::Accumulator {
  public:
   MlAccumulator(std::shared_ptr<const ml::MlOptions> options, bool forecast)
-      : options_(std::move(options)), forecast_(forecast), model_(*options_) {
+      : options_(std::move(options)),
+        forecast_(forecast),
+        model_(*options_, forecast ? ml::AnomalyHandling::kLearnActual : ml::AnomalyHandling::kReplaceWithForecast) {
     if (forecast_) result_ = Value::list({});
   }
 

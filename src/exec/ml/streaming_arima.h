@@ -23,9 +23,25 @@ struct ForecastPoint {
   double value = 0, lower = 0, upper = 0;
 };
 
+// What the model learns from a value outside its own one-step bounds.
+enum class AnomalyHandling {
+  // The value is learned as it is (ML_FORECAST: it forecasts the series it is given).
+  kLearnActual,
+  // The value is learned as its one-step forecast, so that a spike does not become the base of the
+  // next forecasts and flag the normal rows after it (ML_DETECT_ANOMALIES; robust online
+  // detectors do the same). A run of kMaxReplacedRun such values in a row is a change of the
+  // series, not a spike: then the run's actual values are put back and the model refitted on them.
+  kReplaceWithForecast,
+};
+
+// The longest run of consecutive anomalies that are replaced by their forecasts; the next one in a
+// row restores the run's actual values (a level shift is learned after this many rows).
+inline constexpr int kMaxReplacedRun = 3;
+
 class StreamingArima {
  public:
-  explicit StreamingArima(const MlOptions& options);
+  explicit StreamingArima(const MlOptions& options,
+                          AnomalyHandling anomalies = AnomalyHandling::kLearnActual);
 
   // Whether a model has been fitted (minTrainingSize usable values seen and a fit succeeded).
   bool ready() const { return fitted_; }
@@ -49,10 +65,22 @@ class StreamingArima {
  private:
   void refit();
   double seasonal_at(int ahead) const;  // the seasonal part `ahead` values after the last one
+  // How a window value entered, for the noise variance of a fit (see refit()).
+  enum class Entry : unsigned char {
+    kUnscreened,  // before a model existed, a restored run, or kLearnActual: all values as seen
+    kScreened,    // inside the bounds of the model of its time: the noise's tails were cut off
+    kReplaced,    // outside them, learned as its forecast: carries no information about the noise
+  };
+  void push_window(double x, Entry entry);
+  size_t window_index_back(size_t i) const;  // index of the i-th most recent value (0 = last)
+  double screened_sigma2(const ArimaFit& fit) const;
 
   const MlOptions& options_;
+  AnomalyHandling anomalies_;
+  std::vector<double> replaced_run_;  // actual values of the current run of replaced anomalies
   double z_;                        // the normal quantile of the two-sided confidence level
   std::vector<double> window_;      // ring of the last maxTrainingSize values
+  std::vector<Entry> entries_;      // how each of them entered (same ring positions)
   size_t head_ = 0;                 // where the next value goes once the ring is full
   int since_fit_ = 0;
   bool fitted_ = false;

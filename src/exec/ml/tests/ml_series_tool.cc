@@ -6,8 +6,10 @@
 //       series is deseasonalized by STL first and the forecast reseasonalized (as STLForecast).
 //   ml_series_tool stl period   one JSON object: the STL decomposition (seasonal, trend) of the
 //       series, to compare with statsmodels' STL component by component.
-//   ml_series_tool detect min_training_size confidence   one line per value: 1 if flagged, 0 if
-//       not, - before the model (ML_DETECT_ANOMALIES with default parameters otherwise).
+//   ml_series_tool detect min_training_size confidence [learn-actual]   one line per value: 1 if
+//       flagged, 0 if not, - before the model (ML_DETECT_ANOMALIES with default parameters
+//       otherwise); learn-actual makes the model learn flagged values as they are (ML_FORECAST's
+//       model), to measure what replacing them by their forecasts changes.
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -74,11 +76,11 @@ int stl(const std::vector<double>& x, int period) {
   return 0;
 }
 
-int detect(const std::vector<double>& x, int min_training, double confidence) {
+int detect(const std::vector<double>& x, int min_training, double confidence, ml::AnomalyHandling handling) {
   ml::MlOptions o;
   o.min_training_size = min_training;
   o.confidence_percentage = confidence;
-  ml::StreamingArima m(o);
+  ml::StreamingArima m(o, handling);
   for (double v : x) {
     if (!m.ready()) std::printf("-\n");
     else {
@@ -103,7 +105,10 @@ int main(int argc, char** argv) {
                args.size() > 5 ? std::stoi(args[5]) : 0);
   }
   if (args.size() == 2 && args[0] == "stl") return stl(x, std::stoi(args[1]));
-  if (args.size() == 3 && args[0] == "detect") return detect(x, std::stoi(args[1]), std::stod(args[2]));
-  std::fprintf(stderr, "usage: ml_series_tool fit p d q horizon [period] | stl period | detect min_training_size confidence\n");
+  if ((args.size() == 3 || (args.size() == 4 && args[3] == "learn-actual")) && args[0] == "detect") {
+    return detect(x, std::stoi(args[1]), std::stod(args[2]),
+                  args.size() == 4 ? ml::AnomalyHandling::kLearnActual : ml::AnomalyHandling::kReplaceWithForecast);
+  }
+  std::fprintf(stderr, "usage: ml_series_tool fit p d q horizon [period] | stl period | detect min_training_size confidence [learn-actual]\n");
   return 1;
 }
