@@ -229,6 +229,25 @@ std::optional<Value> option_value(const BoundExpr& b) {
   return std::nullopt;
 }
 
+// The first column reference or subquery in `e`, or nullptr: an option must be known when the
+// query is planned (the model's parameters are fixed for all rows), so neither may appear in one.
+const Expr* first_non_constant(const Expr& e) {
+  if (e.kind == ExprKind::kColumn || e.kind == ExprKind::kScalarSubquery || e.kind == ExprKind::kExists ||
+      e.kind == ExprKind::kInSubquery || e.kind == ExprKind::kOver) {
+    return &e;
+  }
+  for (const ExprPtr& a : e.args) {
+    if (!a) continue;
+    if (const Expr* found = first_non_constant(*a)) return found;
+  }
+  return nullptr;
+}
+
+std::string describe_non_constant(const Expr& e) {
+  if (e.kind == ExprKind::kColumn) return fmt::format("column '{}'", e.name);
+  return e.kind == ExprKind::kOver ? "an OVER aggregate" : "a subquery";
+}
+
 }  // namespace
 
 Value QueryPlanner::aggregate_options(const AggregateFunctionDef& def, const Expr& arg) {
@@ -242,6 +261,10 @@ Value QueryPlanner::aggregate_options(const AggregateFunctionDef& def, const Exp
   for (size_t i = 0; i + 1 < arg.args.size(); i += 2) {
     const Expr& key_expr = *arg.args[i];
     const Expr& value_expr = *arg.args[i + 1];
+    if (const Expr* bad = first_non_constant(key_expr)) {
+      plan_fail(bad->pos, fmt::format("{}'s parameter names must be string literals, not {}", def.name,
+                                      describe_non_constant(*bad)));
+    }
     BoundExprPtr key = bind(key_expr, Scope{});
     if (key->kind != BoundKind::kLiteral || !key->value.is_string()) {
       plan_fail(key_expr.pos, fmt::format("{}'s parameter names must be string literals", def.name));
@@ -249,6 +272,11 @@ Value QueryPlanner::aggregate_options(const AggregateFunctionDef& def, const Exp
     const std::string& name = key->value.as_string();
     for (const auto& [k, v] : entries) {
       if (k.as_string() == name) plan_fail(key_expr.pos, fmt::format("{}: parameter '{}' is given twice", def.name, name));
+    }
+    if (const Expr* bad = first_non_constant(value_expr)) {
+      plan_fail(bad->pos, fmt::format("{}: parameter '{}' must be a constant, not {}: the model's options are fixed "
+                                      "when the query is planned",
+                                      def.name, name, describe_non_constant(*bad)));
     }
     std::optional<Value> value = option_value(*bind(value_expr, Scope{}));
     if (!value) plan_fail(value_expr.pos, fmt::format("{}: parameter '{}' needs a constant value", def.name, name));

@@ -52,7 +52,17 @@ Status apply_ml_option(MlOptions& o, std::string_view name, const values::Value&
   if (name == "updateInterval") return integer_in(name, v, 1, kMaxTrainingSizeLimit, &o.update_interval);
   if (name == "seasonalityPeriod") return integer_in(name, v, 2, kMaxTrainingSizeLimit / 2, &o.seasonality_period);
   if (name == "horizon") {
-    if (!forecast) return Status::invalid_argument("parameter 'horizon' is ML_FORECAST's; ML_DETECT_ANOMALIES checks one step ahead");
+    // Confluent's own anomaly-detection tutorial passes 'horizon' VALUE 1 to ML_DETECT_ANOMALIES,
+    // which checks each row against its one-step forecast; what a larger horizon would change
+    // there is not documented, so it is refused rather than guessed.
+    if (!forecast) {
+      Status s = integer_in(name, v, 1, 1, &o.horizon);
+      if (!s.is_ok()) {
+        return Status::invalid_argument("parameter 'horizon' must be 1 for ML_DETECT_ANOMALIES: it checks each row "
+                                        "against its one-step forecast (use ML_FORECAST for more steps)");
+      }
+      return s;
+    }
     return integer_in(name, v, 1, kMaxHorizon, &o.horizon);
   }
   if (name == "p" || name == "q" || name == "d") {
