@@ -2,9 +2,11 @@
 // partition's values in time order, each row answered by the partition's ARIMA model
 // (src/exec/ml/streaming_arima.h; docs/ml.md has the algorithm, parameters and limits).
 //
-//   ML_DETECT_ANOMALIES(value, ts [, options]) -> ROW<`timestamp`, actual_value, forecast_value,
-//     lower_bound, upper_bound, rmse, aic, is_anomaly>: the forecast of this row made from the rows
-//     before it; is_anomaly when the value is outside [lower_bound, upper_bound].
+//   ML_DETECT_ANOMALIES(value, ts [, options]) -> ROW<`timestamp`, forecast_value, lower_bound,
+//     upper_bound, actual_value, is_anomaly, rmse, aic>: the forecast of this row made from the rows
+//     before it; is_anomaly when the value is outside [lower_bound, upper_bound]. is_anomaly is the
+//     6th field because Confluent's published queries read it as `r[6]`; fields 1-4 are those of an
+//     ML_FORECAST element, rmse and aic follow (docs/ml.md).
 //   ML_FORECAST(value, ts [, options]) -> ARRAY<ROW<`timestamp`, forecast_value, lower_bound,
 //     upper_bound, rmse, aic>>: the next `horizon` values after this row; empty before the model.
 //
@@ -74,11 +76,11 @@ class MlAccumulator : public sql::Accumulator {
  private:
   Value detection_result(const Value& value, const Value& ts, bool usable) const {
     Value actual = value.is_null() ? Value() : real_or_null(value.as_double());
-    if (!model_.ready()) return Value::list({ts, actual, Value(), Value(), Value(), Value(), Value(), Value()});
+    if (!model_.ready()) return Value::list({ts, Value(), Value(), Value(), actual, Value(), Value(), Value()});
     const ml::ForecastPoint f = model_.forecast(1)[0];
     Value anomaly = usable ? Value::boolean(value.as_double() < f.lower || value.as_double() > f.upper) : Value();
-    return Value::list({ts, actual, real_or_null(f.value), real_or_null(f.lower), real_or_null(f.upper),
-                        real_or_null(model_.rmse()), real_or_null(model_.aic()), anomaly});
+    return Value::list({ts, real_or_null(f.value), real_or_null(f.lower), real_or_null(f.upper), actual, anomaly,
+                        real_or_null(model_.rmse()), real_or_null(model_.aic())});
   }
 
   // The forecasts' timestamps step by the partition's mean spacing so far (Confluent's docs do
@@ -146,8 +148,8 @@ sql::AggregateFunctionDef ml_function(const char* name, bool forecast, std::stri
                                            {"upper_bound", real}, {"rmse", real}, {"aic", real}}))
                      .with_nullable(false);
     } else {
-      b.result = row_type({{"timestamp", time}, {"actual_value", real}, {"forecast_value", real}, {"lower_bound", real},
-                           {"upper_bound", real}, {"rmse", real}, {"aic", real}, {"is_anomaly", DataType::boolean()}})
+      b.result = row_type({{"timestamp", time}, {"forecast_value", real}, {"lower_bound", real}, {"upper_bound", real},
+                           {"actual_value", real}, {"is_anomaly", DataType::boolean()}, {"rmse", real}, {"aic", real}})
                      .with_nullable(false);
     }
     std::shared_ptr<const ml::MlOptions> shared = options;
