@@ -2,8 +2,9 @@
 // One partition's model for ML_DETECT_ANOMALIES / ML_FORECAST: the last maxTrainingSize values,
 // an ARIMA refitted every updateInterval values once minTrainingSize have been seen (optionally on
 // the STL-deseasonalized series), and between refits the model's state carried forward one
-// observation at a time. Memory per partition: maxTrainingSize doubles plus O(p + d + q +
-// evalWindowSize + seasonal period) — the window is the only thing that grows, and it is capped.
+// observation at a time. Memory per partition: maxTrainingSize doubles and as many bytes (how each
+// value entered) plus O(p + d + q + evalWindowSize + seasonal period) — the window is the only
+// thing that grows, and it is capped (bench/results/ml.md measures it).
 //
 // Fits run on the window standardized to mean 0 and standard deviation 1, so that values of any
 // magnitude (up to kMaxAbsValue) give the same numerics; results are scaled back.
