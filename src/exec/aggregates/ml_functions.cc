@@ -10,6 +10,8 @@
 //   ML_FORECAST(value, ts [, options]) -> ARRAY<ROW<`timestamp`, forecast_value, lower_bound,
 //     upper_bound, rmse, aic>>: the next `horizon` values after this row; empty before the model.
 //
+// ML_DETECT_ANOMALIES' model learns a flagged value as its forecast, so that a spike does not flag
+// the rows after it (ml::AnomalyHandling::kReplaceWithForecast); ML_FORECAST's learns every value.
 // Before minTrainingSize usable values the forecast fields are NULL (ML_FORECAST: an empty
 // array). A NULL, NaN, infinite or larger than 1e150 value is not used for training and its
 // is_anomaly is NULL.
