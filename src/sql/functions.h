@@ -116,6 +116,15 @@ struct AggregateFunctionDef {
   std::string signature;
   std::string description;
   std::function<Result<AggregateBinding>(const std::vector<ArgInfo>& args, bool distinct)> bind;
+  // Callable only OVER a window whose frame starts at UNBOUNDED PRECEDING (Confluent Cloud's ML
+  // functions: their accumulators cannot retract or merge). Elsewhere the planner refuses the call.
+  bool over_only = false;
+  // The index of an argument that is an options object — JSON_OBJECT('k' VALUE v, ...) or
+  // MAP['k', v, ...] of constants — or -1. The planner checks each entry with check_option
+  // (failing at that entry's position), passes them to `bind` as a constant MAP of STRING keys
+  // (values BOOLEAN, BIGINT, DOUBLE or STRING) and leaves the argument out of AggCall::args.
+  int options_arg = -1;
+  std::function<Status(std::string_view key, const Value& value)> check_option;
 };
 
 // What a CF_REGISTER_FUNCTION body returns: a scalar or an aggregate definition.

@@ -15,8 +15,11 @@ bool is_window_tvf(std::string_view upper) {
   return upper == "TUMBLE" || upper == "HOP" || upper == "CUMULATE" || upper == "SESSION";
 }
 
-// Confluent Cloud's AI/ML functions (ML_PREDICT, ML_EVALUATE, ML_DETECT_ANOMALIES, ML_FORECAST, ...).
-bool is_ml_function(std::string_view upper) { return upper.starts_with("ML_"); }
+// Confluent Cloud's AI/ML functions careflow does not run yet (ML_PREDICT, ML_EVALUATE, ...);
+// ML_DETECT_ANOMALIES and ML_FORECAST are OVER aggregates (src/exec/aggregates/ml_functions.cc).
+bool is_ml_function(std::string_view upper) {
+  return upper.starts_with("ML_") && upper != "ML_DETECT_ANOMALIES" && upper != "ML_FORECAST";
+}
 
 }  // namespace
 

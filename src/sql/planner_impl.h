@@ -18,6 +18,9 @@
 
 namespace careflow::sql {
 
+// The error for an OVER-only aggregate (Confluent's ML functions) called outside OVER.
+std::string over_only_message(const AggregateFunctionDef& def);
+
 // Thrown inside the planner only, turned into a Status at Planner's entry points.
 struct PlanError {
   std::string message;
@@ -96,8 +99,11 @@ class QueryPlanner {
   static bool is_group_window(const Expr& e);
   void group_window(const Select& s, SelectState& st);
   std::vector<const Expr*> aggregate_calls(const Select& s, const std::vector<SelectOutput>& items) const;
+  // `over`: the call is an OVER aggregate (over_only functions are refused elsewhere).
   AggCall bind_aggregate_call(const Expr& call, const Scope& scope, std::vector<BoundExprPtr>* pre,
-                              std::vector<std::string>* pre_names);
+                              std::vector<std::string>* pre_names, bool over = false);
+  // An options argument (AggregateFunctionDef::options_arg) as a constant MAP, each entry checked.
+  Value aggregate_options(const AggregateFunctionDef& def, const Expr& arg);
   std::optional<size_t> row_number_item(const std::vector<SelectOutput>& items) const;
   void rank_over(size_t item, SelectState& st);
   // planner_over.cc

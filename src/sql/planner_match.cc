@@ -136,6 +136,7 @@ BoundExprPtr QueryPlanner::bind_match_reference(const Expr& e, const Scope& scop
   if (!is_aggregate_call(e)) return nullptr;
   if (e.distinct) plan_fail(e.pos, "DISTINCT aggregations are not supported in MATCH_RECOGNIZE (as in Flink)");
   const AggregateFunctionDef* def = FunctionRegistry::global().aggregate(e.name);
+  if (def->over_only) plan_fail(e.pos, over_only_message(*def));
   MatchSlot slot;
   slot.kind = MatchSlot::Kind::kAggregate;
   std::vector<ArgInfo> infos;

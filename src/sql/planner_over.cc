@@ -3,6 +3,8 @@
 // aggregate's value to its input row. As in Flink's streaming planner, the window must be ordered
 // ascending by an event-time attribute, every OVER aggregate of the SELECT must share one window,
 // the frame ends at CURRENT ROW, and the input must be insert-only.
+#include <cmath>
+
 #include "sql/planner_impl.h"
 #include "sql/printer.h"
 
@@ -77,6 +79,12 @@ int64_t QueryPlanner::over_preceding(const OverFrame& frame) {
                           type_name(b->type)));
   }
   return b->value.as_int();
+}
+
+std::string over_only_message(const AggregateFunctionDef& def) {
+  return fmt::format("{} can only be called OVER a window (as in Confluent Cloud): {}(...) OVER (PARTITION BY ... "
+                     "ORDER BY time_attribute RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)",
+                     def.name, def.name);
 }
 
 // Plans the SELECT's OVER aggregates as one OverAggregate over the current node; the projection
@@ -159,7 +167,16 @@ void QueryPlanner::over_aggregate(const Select& s, SelectState& st) {
   for (const Expr* over : calls) {
     const Expr& call = *over->args[0];
     if (call.star_arg && call.name != "COUNT") plan_fail(call.pos, fmt::format("{}(*) is not a valid call", call.name));
-    aggs.push_back(bind_aggregate_call(call, st.scope, &pre, &pre_names));
+    aggs.push_back(bind_aggregate_call(call, st.scope, &pre, &pre_names, /*over=*/true));
+    const AggregateFunctionDef* def = FunctionRegistry::global().aggregate(call.name);
+    if (def->over_only && !frame.unbounded) {
+      // The model keeps its own bounded history (maxTrainingSize); a frame that drops rows would
+      // need it to forget them, which an ARIMA fitted incrementally cannot do.
+      plan_fail(window->frame->pos, fmt::format("{} needs a window from UNBOUNDED PRECEDING to CURRENT ROW (its "
+                                                "history is bounded by 'maxTrainingSize'); a bounded frame is not "
+                                                "supported",
+                                                def->name));
+    }
   }
   PlanPtr input = st.node;
   if (static_cast<int>(pre.size()) > width) {
@@ -186,6 +203,90 @@ void QueryPlanner::over_aggregate(const Select& s, SelectState& st) {
     st.over_results.emplace_back(print_expr(*calls[k]),
                                  bound_input_ref(first_agg + static_cast<int>(k), schema[static_cast<size_t>(first_agg) + k].type));
   }
+}
+
+}  // namespace careflow::sql
+
+namespace careflow::sql {
+
+namespace {
+
+// A constant option value as BOOLEAN, BIGINT, DOUBLE or STRING; nullopt when `b` is not one.
+std::optional<Value> option_value(const BoundExpr& b) {
+  if (b.kind == BoundKind::kNegate && b.args.size() == 1) {
+    std::optional<Value> inner = option_value(*b.args[0]);
+    if (!inner) return std::nullopt;
+    if (inner->is_int()) return Value::integer(-inner->as_int());
+    if (inner->is_double()) return Value::real(-inner->as_double());
+    return std::nullopt;
+  }
+  if (b.kind != BoundKind::kLiteral) return std::nullopt;
+  const Value& v = b.value;
+  if (v.is_null() || v.is_bool() || v.is_int() || v.is_double() || v.is_string()) return v;
+  if (v.is_decimal()) {
+    return Value::real(static_cast<double>(v.as_decimal()) / std::pow(10.0, b.type.scale));
+  }
+  return std::nullopt;
+}
+
+// The first column reference or subquery in `e`, or nullptr: an option must be known when the
+// query is planned (the model's parameters are fixed for all rows), so neither may appear in one.
+const Expr* first_non_constant(const Expr& e) {
+  if (e.kind == ExprKind::kColumn || e.kind == ExprKind::kScalarSubquery || e.kind == ExprKind::kExists ||
+      e.kind == ExprKind::kInSubquery || e.kind == ExprKind::kOver) {
+    return &e;
+  }
+  for (const ExprPtr& a : e.args) {
+    if (!a) continue;
+    if (const Expr* found = first_non_constant(*a)) return found;
+  }
+  return nullptr;
+}
+
+std::string describe_non_constant(const Expr& e) {
+  if (e.kind == ExprKind::kColumn) return fmt::format("column '{}'", e.name);
+  return e.kind == ExprKind::kOver ? "an OVER aggregate" : "a subquery";
+}
+
+}  // namespace
+
+Value QueryPlanner::aggregate_options(const AggregateFunctionDef& def, const Expr& arg) {
+  const bool json = arg.kind == ExprKind::kFunction && arg.name == "JSON_OBJECT";
+  if (!json && arg.kind != ExprKind::kMapCtor) {
+    plan_fail(arg.pos, fmt::format("{}'s parameters must be JSON_OBJECT('name' VALUE value, ...) or MAP['name', "
+                                   "value, ...] of constants",
+                                   def.name));
+  }
+  MapEntries entries;
+  for (size_t i = 0; i + 1 < arg.args.size(); i += 2) {
+    const Expr& key_expr = *arg.args[i];
+    const Expr& value_expr = *arg.args[i + 1];
+    if (const Expr* bad = first_non_constant(key_expr)) {
+      plan_fail(bad->pos, fmt::format("{}'s parameter names must be string literals, not {}", def.name,
+                                      describe_non_constant(*bad)));
+    }
+    BoundExprPtr key = bind(key_expr, Scope{});
+    if (key->kind != BoundKind::kLiteral || !key->value.is_string()) {
+      plan_fail(key_expr.pos, fmt::format("{}'s parameter names must be string literals", def.name));
+    }
+    const std::string& name = key->value.as_string();
+    for (const auto& [k, v] : entries) {
+      if (k.as_string() == name) plan_fail(key_expr.pos, fmt::format("{}: parameter '{}' is given twice", def.name, name));
+    }
+    if (const Expr* bad = first_non_constant(value_expr)) {
+      plan_fail(bad->pos, fmt::format("{}: parameter '{}' must be a constant, not {}: the model's options are fixed "
+                                      "when the query is planned",
+                                      def.name, name, describe_non_constant(*bad)));
+    }
+    std::optional<Value> value = option_value(*bind(value_expr, Scope{}));
+    if (!value) plan_fail(value_expr.pos, fmt::format("{}: parameter '{}' needs a constant value", def.name, name));
+    if (def.check_option) {
+      Status s = def.check_option(name, *value);
+      if (!s.is_ok()) plan_fail(key_expr.pos, fmt::format("{}: {}", def.name, s.message()));
+    }
+    entries.emplace_back(Value::string(name), std::move(*value));
+  }
+  return Value::map(std::move(entries));
 }
 
 }  // namespace careflow::sql

@@ -215,11 +215,16 @@ std::vector<const Expr*> QueryPlanner::aggregate_calls(const Select& s, const st
 // One aggregate call bound over the input scope; its arguments are added to the pre-projection
 // (`pre`, `pre_names`) unless the same column is already there.
 AggCall QueryPlanner::bind_aggregate_call(const Expr& call, const Scope& scope, std::vector<BoundExprPtr>* pre,
-                                          std::vector<std::string>* pre_names) {
+                                          std::vector<std::string>* pre_names, bool over) {
   const AggregateFunctionDef* def = FunctionRegistry::global().aggregate(call.name);
+  if (def->over_only && !over) plan_fail(call.pos, over_only_message(*def));
   std::vector<ArgInfo> infos;
   std::vector<BoundExprPtr> args;
   for (const ExprPtr& a : call.args) {
+    if (static_cast<int>(infos.size()) == def->options_arg) {
+      infos.push_back({DataType::map(DataType::string(), DataType::string()), aggregate_options(*def, *a)});
+      continue;
+    }
     if (contains_aggregate(*a)) plan_fail(a->pos, "aggregate functions cannot be nested");
     BoundExprPtr b = bind(*a, scope);
     ArgInfo info{b->type.without_time_attribute(), std::nullopt};
