@@ -135,6 +135,13 @@ TEST_F(SqlCliTest, ErrorsNameTheStatementLineAndColumn) {
   ProcessResult runtime = careflow({"sql", "-e", "SELECT CAST('x' AS INT)"});
   EXPECT_EQ(runtime.exit_code, 1);
   EXPECT_NE(runtime.err.find("the job failed: cannot cast 'x' to INT"), std::string::npos) << runtime.err;
+  // Without a running careflow up there are no jobs to show: said at the statement's place.
+  ProcessResult jobs = careflow({"sql", "-e", "SHOW JOBS"});
+  EXPECT_EQ(jobs.exit_code, 1);
+  EXPECT_NE(jobs.err.find("careflow: error: -e:1:1: jobs run inside `careflow up`"), std::string::npos) << jobs.err;
+  ProcessResult server = careflow({"sql", "--server", "nowhere", "-e", "SELECT 1"});
+  EXPECT_EQ(server.exit_code, 2);
+  EXPECT_NE(server.err.find("--server 'nowhere': expected HOST:PORT"), std::string::npos) << server.err;
 }
 
 // A bare NULL in INSERT ... VALUES takes the type of the column it fills, as Confluent Cloud types
