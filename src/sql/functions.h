@@ -109,6 +109,9 @@ struct AggregateBinding {
   // An accumulator for input that is never retracted (window aggregation), when the aggregate has
   // a cheaper one (Flink's MaxAggFunction beside MaxWithRetractAggFunction); else `create` serves.
   std::function<std::unique_ptr<Accumulator>()> create_append_only;
+  // Whether save() / load() capture the accumulator's whole state. An operator with one that
+  // does not is not checkpointable: a job with it refuses checkpoints naming it.
+  bool checkpointable = true;
 };
 
 struct AggregateFunctionDef {

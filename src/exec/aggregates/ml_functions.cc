@@ -74,6 +74,10 @@ class MlAccumulator : public sql::Accumulator {
   void merge(const sql::Accumulator&) override {
     throw values::EvalError("ML_DETECT_ANOMALIES / ML_FORECAST cannot merge");  // refused by the planner
   }
+  // The model's state is not written yet: the binding says so (checkpointable = false), and a
+  // job with these functions refuses checkpoints rather than restoring an empty model.
+  Value save() const override { throw values::EvalError("ML_DETECT_ANOMALIES / ML_FORECAST cannot be checkpointed yet"); }
+  void load(const Value&) override { throw values::EvalError("ML_DETECT_ANOMALIES / ML_FORECAST cannot be checkpointed yet"); }
 
  private:
   Value detection_result(const Value& value, const Value& ts, bool usable) const {
@@ -156,6 +160,7 @@ sql::AggregateFunctionDef ml_function(const char* name, bool forecast, std::stri
     }
     std::shared_ptr<const ml::MlOptions> shared = options;
     b.create = [shared, forecast] { return std::make_unique<MlAccumulator>(shared, forecast); };
+    b.checkpointable = false;
     return b;
   };
   return def;

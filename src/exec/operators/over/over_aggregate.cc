@@ -49,7 +49,12 @@ class RowTimeOverAggregate : public Operator {
 
   // Checkpoints: each key's rows, accumulators, timers and frame counters (space 0,
   // incrementally); the arrival counter and late rows (space 1). The timer queue is rebuilt.
-  bool checkpointable() const override { return true; }
+  bool checkpointable() const override {
+    for (const sql::AggCall& c : aggs_) {
+      if (!c.binding.checkpointable) return false;  // the ML functions' models (ml_functions.cc)
+    }
+    return true;
+  }
   void track_changes() override { state_.track_changes(); }
   void snapshot(StateWriter& out) override {
     write_keyed(out, 0, state_, [](ByteWriter& w, const KeyState& ks) {
