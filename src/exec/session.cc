@@ -110,6 +110,10 @@ Result<std::vector<StatementResult>> Session::run_statement_set(Statement& s) {
   return out;
 }
 
+namespace {
+constexpr std::string_view kIntervalJoinMinCleanup = "table.exec.interval-join.min-cleanup-interval";
+}  // namespace
+
 Result<std::vector<StatementResult>> Session::set_option(Statement& s) {
   if (s.key.empty()) {
     std::vector<std::vector<std::string>> rows;
@@ -118,11 +122,13 @@ Result<std::vector<StatementResult>> Session::set_option(Statement& s) {
   }
   config_[s.key] = s.value;
   if (s.key == "table.local-time-zone") options_.time_zone = s.value;
+  if (s.key == kIntervalJoinMinCleanup) options_.interval_join_min_cleanup = s.value;
   return one(ok(fmt::format("'{}' set to '{}'", s.key, s.value)));
 }
 
 Result<std::vector<StatementResult>> Session::reset_option(Statement& s) {
   if (s.key.empty() || s.key == "table.local-time-zone") options_.time_zone = "UTC";
+  if (s.key.empty() || s.key == kIntervalJoinMinCleanup) options_.interval_join_min_cleanup = "0";
   if (s.key.empty()) {
     config_.clear();
     config_["table.local-time-zone"] = "UTC";

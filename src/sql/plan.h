@@ -94,6 +94,7 @@ struct IntervalBounds {
   bool rowtime = true;
   int64_t left_lower = 0, left_upper = 0;
   int left_time = -1, right_time = -1;
+  int64_t min_cleanup = 0;  // 'table.exec.interval-join.min-cleanup-interval', milliseconds
 };
 
 // An OVER aggregation's frame, ending at the current row: the `preceding` rows (ROWS) or

@@ -22,6 +22,10 @@ struct SessionOptions {
   // scanned: 'connector' = 'jdbc'): the right side of a lookup join. The exec layer answers from
   // its connector registry; without it no table is.
   std::function<bool(const TableDef&)> is_lookup_table;
+  // 'table.exec.interval-join.min-cleanup-interval' as SET (a duration: '0', '5 s', '1min', ...;
+  // Flink 1.20's default 0): how much longer an interval join keeps unjoined rows. Parsed when an
+  // interval join is planned (an invalid value fails that query, as in Flink).
+  std::string interval_join_min_cleanup = "0";
 };
 
 class Planner {

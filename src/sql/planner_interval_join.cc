@@ -136,6 +136,38 @@ void expand_between(const BoundExprPtr& p, std::vector<BoundExprPtr>* out) {
   }
 }
 
+// A duration as Flink's TimeUtils.parseDuration reads one: a whole number, then optional blanks and
+// a unit (none: milliseconds); nullopt when it is not one or does not fit.
+std::optional<int64_t> parse_duration_ms(std::string_view text) {
+  static const std::pair<const char*, int64_t> kUnits[] = {
+      {"ms", 1}, {"milli", 1}, {"millis", 1}, {"millisecond", 1}, {"milliseconds", 1},
+      {"s", 1000}, {"sec", 1000}, {"secs", 1000}, {"second", 1000}, {"seconds", 1000},
+      {"min", 60000}, {"m", 60000}, {"minute", 60000}, {"minutes", 60000},
+      {"h", 3600000}, {"hour", 3600000}, {"hours", 3600000},
+      {"d", 86400000}, {"day", 86400000}, {"days", 86400000}};
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  size_t digits = 0;
+  int64_t value = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {
+    if (__builtin_mul_overflow(value, int64_t{10}, &value) || __builtin_add_overflow(value, text[digits] - '0', &value)) {
+      return std::nullopt;
+    }
+    ++digits;
+  }
+  if (digits == 0) return std::nullopt;
+  std::string_view unit = text.substr(digits);
+  while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+  if (unit.empty()) return value;
+  std::string lower;
+  for (char c : unit) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  for (const auto& [name, ms] : kUnits) {
+    int64_t out = 0;
+    if (lower == name) return __builtin_mul_overflow(value, ms, &out) ? std::nullopt : std::optional<int64_t>(out);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<IntervalJoinSplit> extract_interval_bounds(const std::vector<BoundExprPtr>& conjuncts,
@@ -222,12 +254,19 @@ QueryPlanner::Planned QueryPlanner::interval_join(Planned left, Planned right, J
     }
     schema.push_back({c.name, c.type});
   }
+  std::optional<int64_t> min_cleanup = parse_duration_ms(options_.interval_join_min_cleanup);
+  if (!min_cleanup) {
+    plan_fail(pos, fmt::format("'table.exec.interval-join.min-cleanup-interval' = '{}' is not a duration (such as "
+                               "'0', '500 ms', '5 s', '1 min')",
+                               options_.interval_join_min_cleanup));
+  }
   PlanPtr n = make_node(PlanKind::kIntervalJoin, {left.node, right.node}, schema);
   n->join_type = type == JoinType::kCross ? JoinType::kInner : type;
   n->left_keys = std::move(left_keys);
   n->right_keys = std::move(right_keys);
   n->condition = and_all(residual);
   n->interval = b;
+  n->interval.min_cleanup = *min_cleanup;
   infer_changelog(*n);
   return {n, scope};
 }

@@ -11,8 +11,8 @@
 //     its window; else an unjoined outer row is emitted padded at once. A late row is therefore
 //     never dropped: it joins what is still cached.
 //   - each cache has one cleanup timer per key, set at the first cached row's time + its side's
-//     relative window size + 1 ms (Flink 1.20's table.exec.interval-join.min-cleanup-interval is
-//     0 by default; before 1.18 it was half the window); when it fires the cache drops (and pads) the rows at or before watermark - window size - 1 and sets the timer
+//     relative window size + table.exec.interval-join.min-cleanup-interval (0 by default since
+//     Flink 1.18; before, half the window) + 1 ms; when it fires the cache drops (and pads) the rows at or before watermark - window size - 1 and sets the timer
 //     again for the earliest row left, or is cleared. Timers are never deleted: an outdated one
 //     fires and finds nothing to do, as in Flink, and equal timers of a key are one.
 //   - the output watermark is held back by the larger window size (KeyedCoProcessOperatorWithWatermarkDelay).
@@ -78,7 +78,7 @@ class RowTimeIntervalJoin : public Operator {
         left_relative_(wrap_sub(0, node.interval.left_lower)),
         right_relative_(node.interval.left_upper),
         negative_window_(node.interval.left_upper < node.interval.left_lower),
-        min_cleanup_(0),
+        min_cleanup_(node.interval.min_cleanup),
         output_delay_(std::max(left_relative_, right_relative_)) {}
 
   void process(int input, Row& row) override {
