@@ -160,6 +160,12 @@ Status run_script(const Config& config, const std::string& text, bool bounded, c
   CF_ASSIGN_OR_RETURN(exec::RunStats stats, exec::run_jobs(jobs, log.get(), options));
   fmt::print(stderr, "[INFO] {} job{} ran: {} rows read, {} records written{}\n", jobs.size(), jobs.size() == 1 ? "" : "s",
              stats.rows_read, stats.rows_written, interrupted ? " (interrupted)" : "");
+  for (size_t i = 0; i < stats.checkpoints.size(); ++i) {
+    const exec::CheckpointStats& c = stats.checkpoints[i];
+    fmt::print(stderr, "[INFO] job {}: {} checkpoint{} committed, the last {}{}\n", i + 1, c.checkpoints,
+               c.checkpoints == 1 ? "" : "s", c.last_id,
+               c.restored_from ? fmt::format(" (resumed from checkpoint {})", *c.restored_from) : "");
+  }
   return Status::ok();
 }
 

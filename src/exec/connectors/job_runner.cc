@@ -54,9 +54,6 @@ Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, co
     }
     bool restored = false;
     if (options.checkpoint.enabled()) {
-      if (options.stop_with_savepoint && options.checkpoint.savepoint_dir.empty()) {
-        return Status::failed_precondition("a stop with savepoint needs 'execution.checkpointing.savepoint-dir'");
-      }
       std::vector<Source*> sources;
       for (auto& s : r.sources) sources.push_back(s.get());
       r.checkpointer = std::make_unique<JobCheckpointer>(*job, job_name(options, running.size(), *job), options.checkpoint,
@@ -135,15 +132,21 @@ Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, co
   }
   for (size_t i = 0; i < running.size(); ++i) CF_RETURN_IF_ERROR(deliver(i, running[i]));
   // The end of the run commits what it produced: a last checkpoint, or the savepoint asked for.
+  const bool savepoint = options.stop_with_savepoint && options.stop_with_savepoint->load();
+  const bool savepoint_dir = !options.checkpoint.savepoint_dir.empty();
   for (Running& r : running) {
     if (!r.checkpointer) continue;
-    if (options.stop_with_savepoint) {
+    if (savepoint && savepoint_dir) {
       CF_ASSIGN_OR_RETURN(std::string where, r.checkpointer->savepoint(options.checkpoint.savepoint_dir));
       stats.savepoints.push_back(std::move(where));
     } else {
       CF_RETURN_IF_ERROR(r.checkpointer->checkpoint());
     }
     stats.checkpoints.push_back(r.checkpointer->stats());
+  }
+  if (savepoint && !savepoint_dir && !running.empty()) {
+    return Status::failed_precondition(
+        "no savepoint written (a last checkpoint was): a stop with savepoint needs 'execution.checkpointing.savepoint-dir'");
   }
   return stats;
 }

@@ -20,7 +20,8 @@
 //     directory it keeps checkpoints in when none is set),
 //   options.job_names = {the job's name} (stable across restarts: it names the directory and
 //     the commit marker),
-//   options.stop = its stop flag; options.stop_with_savepoint for STOP JOB ... WITH SAVEPOINT,
+//   options.stop = its stop flag; options.stop_with_savepoint set before it for a stop with
+//     savepoint,
 // and a restart with the same name resumes; RunStats::savepoints says where a savepoint went,
 // which a new job starts from with checkpoint.restore_from ('execution.state-recovery.path').
 
@@ -66,9 +67,11 @@ struct RunOptions {
   // "job-<index>-<sink table>" ("job-<index>-select" for a query), stable for a script that does
   // not change.
   std::vector<std::string> job_names;
-  // When the run stops (`stop` set, or the input ended), its last checkpoint is a savepoint in
-  // checkpoint.savepoint_dir (FailedPrecondition at start when that is not set).
-  bool stop_with_savepoint = false;
+  // Read when the run stops (`stop` set, or the input ended): when it points at true, the last
+  // checkpoint is a savepoint in checkpoint.savepoint_dir (STOP JOB ... WITH SAVEPOINT: set it,
+  // then `stop`). Without a savepoint directory the run still commits a last checkpoint, then
+  // fails with FailedPrecondition naming the setting.
+  const std::atomic<bool>* stop_with_savepoint = nullptr;
   // Where topic sources start (ConnectorContext::start_offsets); empty: at each partition's first offset.
   std::map<std::pair<std::string, int32_t>, int64_t> start_offsets;
   // Progress per job (JobProgress); null for none.

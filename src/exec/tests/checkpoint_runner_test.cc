@@ -136,7 +136,8 @@ TEST_F(CheckpointRunnerTest, IncrementalCheckpointsWriteDeltasAndKeepOneChain) {
 TEST_F(CheckpointRunnerTest, ASavepointStartsANewJobAndRefusesAnotherPlan) {
   produce(0, 50);
   RunOptions stop = named("first");
-  stop.stop_with_savepoint = true;
+  const std::atomic<bool> with_savepoint{true};
+  stop.stop_with_savepoint = &with_savepoint;
   auto first = run(kInsert, stop);
   ASSERT_TRUE(first.is_ok()) << first.status().message();
   ASSERT_EQ(first->savepoints.size(), 1u);
@@ -162,6 +163,21 @@ TEST_F(CheckpointRunnerTest, ASavepointStartsANewJobAndRefusesAnotherPlan) {
   auto plain = run("INSERT INTO plain_totals SELECT device, COUNT(*), SUM(v) FROM readings GROUP BY device", {});
   ASSERT_TRUE(plain.is_ok());
   EXPECT_EQ(values_of("totals"), values_of("plain_totals"));
+}
+
+TEST_F(CheckpointRunnerTest, AStopWithSavepointWithoutItsDirectoryCommitsAndSaysWhatIsMissing) {
+  produce(0, 30);
+  RunOptions o = named("no-savepoint-dir");
+  o.checkpoint.savepoint_dir.clear();
+  const std::atomic<bool> with_savepoint{true};
+  o.stop_with_savepoint = &with_savepoint;
+  auto r = run(kInsert, o);
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(r.status().message().find("execution.checkpointing.savepoint-dir"), std::string::npos) << r.status().message();
+  auto plain = run("INSERT INTO plain_totals SELECT device, COUNT(*), SUM(v) FROM readings GROUP BY device", {});
+  ASSERT_TRUE(plain.is_ok());
+  EXPECT_EQ(values_of("totals"), values_of("plain_totals"));  // the last checkpoint committed
 }
 
 TEST_F(CheckpointRunnerTest, DamageToTheCommittedCheckpointFailsNamingFileAndByte) {
