@@ -7,7 +7,6 @@
 // 'number-of-rows' end by themselves.
 // careflow explain: the plan of each query and INSERT of a script (DDL is executed silently).
 
-#include <editline/readline.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -177,18 +176,8 @@ void shell(const Config& config) {
   SqlRegistries registries;
   std::vector<std::thread> background;
   std::atomic<bool> shutdown{false};
-  std::string buffer;
-  for (;;) {
-    char* line = readline(buffer.empty() ? "careflow> " : "       -> ");
-    if (!line) break;
-    std::string text(line);
-    std::free(line);
-    if (buffer.empty() && text.find_first_not_of(" \t") == std::string::npos) continue;
-    buffer += text + "\n";
-    if (!statement_complete(buffer)) continue;
-    add_history(buffer.substr(0, buffer.size() - 1).c_str());
-    std::string statement = std::move(buffer);
-    buffer.clear();
+  std::string statement;
+  while (read_statement(&statement)) {
     auto results = session.execute_script(statement);
     if (!results.is_ok()) {
       fmt::print("[ERROR] {}\n", results.status().message());

@@ -1,6 +1,9 @@
 #include "app/shell_input.h"
 
+#include <editline/readline.h>
+
 #include <cctype>
+#include <cstdlib>
 
 namespace careflow::app {
 
@@ -25,6 +28,22 @@ bool statement_complete(const std::string& buffer) {
     return end != std::string::npos && end < last_semicolon;
   }
   return true;
+}
+
+bool read_statement(std::string* statement) {
+  std::string buffer;
+  for (;;) {
+    char* line = readline(buffer.empty() ? "careflow> " : "       -> ");
+    if (!line) return false;
+    std::string text(line);
+    std::free(line);
+    if (buffer.empty() && text.find_first_not_of(" \t") == std::string::npos) continue;
+    buffer += text + "\n";
+    if (!statement_complete(buffer)) continue;
+    add_history(buffer.substr(0, buffer.size() - 1).c_str());
+    *statement = std::move(buffer);
+    return true;
+  }
 }
 
 }  // namespace careflow::app

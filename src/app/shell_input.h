@@ -9,4 +9,8 @@ namespace careflow::app {
 // statement set, its END.
 bool statement_complete(const std::string& buffer);
 
+// Reads lines at the shell's prompt (with history) until they make a complete statement; false at
+// the end of input (Ctrl-D). Blank lines before a statement are skipped.
+bool read_statement(std::string* statement);
+
 }  // namespace careflow::app

@@ -1,6 +1,5 @@
 #include "app/sql_remote.h"
 
-#include <editline/readline.h>
 #include <fmt/format.h>
 
 #include <map>
@@ -124,18 +123,8 @@ void remote_shell(const UpAddress& up, std::atomic<bool>& interrupted) {
              "(SHOW JOBS). ';' ends a statement, Ctrl-C cancels a running query, Ctrl-D quits.\n",
              up.text());
   std::map<std::string, std::string> settings;
-  std::string buffer;
-  for (;;) {
-    char* line = readline(buffer.empty() ? "careflow> " : "       -> ");
-    if (!line) break;
-    std::string text(line);
-    std::free(line);
-    if (buffer.empty() && text.find_first_not_of(" \t") == std::string::npos) continue;
-    buffer += text + "\n";
-    if (!statement_complete(buffer)) continue;
-    add_history(buffer.substr(0, buffer.size() - 1).c_str());
-    std::string statement = std::move(buffer);
-    buffer.clear();
+  std::string statement;
+  while (read_statement(&statement)) {
     nlohmann::json body = {{"statement", statement}, {"settings", settings}};
     auto answer = up_request(up, "POST", "/sql/statements", &body);
     if (!answer) {

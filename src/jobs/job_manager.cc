@@ -13,6 +13,7 @@
 #include "common/exception_guard.h"
 #include "common/logging.h"
 #include "exec/connectors/job_runner.h"
+#include "exec/session_results.h"
 #include "jobs/restart_strategy.h"
 
 namespace careflow::jobs {
@@ -475,22 +476,7 @@ std::string jobs_table(const std::vector<JobInfo>& jobs) {
     rows.push_back({j.id, j.name, j.state, std::to_string(j.rows_in), std::to_string(j.rows_out),
                     fmt::format("{:.1f}", j.rows_in_per_second), std::to_string(j.restarts), error});
   }
-  std::vector<size_t> width(header.size());
-  for (size_t i = 0; i < header.size(); ++i) width[i] = header[i].size();
-  for (const auto& r : rows) {
-    for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-  }
-  auto line = [&](const std::vector<std::string>& cells) {
-    std::string out = "|";
-    for (size_t i = 0; i < cells.size(); ++i) out += " " + cells[i] + std::string(width[i] - cells[i].size(), ' ') + " |";
-    return out + "\n";
-  };
-  std::string sep = "+";
-  for (size_t w : width) sep += std::string(w + 2, '-') + "+";
-  sep += "\n";
-  std::string out = sep + line(header) + sep;
-  for (const auto& r : rows) out += line(r);
-  return out + sep;
+  return exec::session_results::table_text(header, rows);
 }
 
 std::string job_description(const JobInfo& j) {
