@@ -99,7 +99,7 @@ class GroupAggregate : public Operator {
     state_.touch(key_);
     Group& g = it->second;
     for (size_t i = 0; i < aggs_.size(); ++i) {
-      const Value* args = arguments(aggs_[i], row);
+      const Value* args = call_arguments(aggs_[i], row.fields, args_);
       if (accumulate) g.accumulators[i]->accumulate(args);
       else g.accumulators[i]->retract(args);
     }
@@ -138,15 +138,6 @@ class GroupAggregate : public Operator {
     return g;
   }
 
-  // The arguments of one call, contiguous: a single argument is read in place, several are
-  // copied into a reused buffer.
-  const Value* arguments(const sql::AggCall& call, const Row& row) {
-    if (call.args.empty()) return nullptr;
-    if (call.args.size() == 1) return &row.fields[static_cast<size_t>(call.args[0])];
-    args_.clear();
-    for (int a : call.args) args_.push_back(row.fields[static_cast<size_t>(a)]);
-    return args_.data();
-  }
 
   // The output row: the group key, then the aggregate results (copied, or moved from an rvalue).
   template <typename Results>
@@ -175,6 +166,11 @@ std::unique_ptr<sql::Accumulator> make_accumulator(const sql::AggCall& call) {
   std::unique_ptr<sql::Accumulator> acc = call.binding.create();
   if (call.distinct) acc = std::make_unique<DistinctAccumulator>(std::move(acc), call.args.size());
   return acc;
+}
+
+std::unique_ptr<sql::Accumulator> make_append_only_accumulator(const sql::AggCall& call) {
+  if (!call.distinct && call.binding.create_append_only) return call.binding.create_append_only();
+  return make_accumulator(call);
 }
 
 OperatorPtr make_group_aggregate(std::vector<int> keys, std::vector<sql::AggCall> aggs) {

@@ -47,6 +47,21 @@ OperatorPtr make_unnest(sql::BoundExprPtr array, bool with_ordinality, bool left
 OperatorPtr make_union();
 // One aggregate call's accumulator (DISTINCT included), as GroupAggregate and WindowAggregate make them.
 std::unique_ptr<sql::Accumulator> make_accumulator(const sql::AggCall& call);
+// The same for input that is never retracted (window and unbounded OVER aggregation): the
+// aggregate's cheaper append-only accumulator when it has one and the call is not DISTINCT.
+std::unique_ptr<sql::Accumulator> make_append_only_accumulator(const sql::AggCall& call);
+
+// The arguments of one aggregate call, contiguous: a single argument is read in place, several are
+// copied into `scratch` (kept by the operator, so a hot loop allocates nothing once it has grown);
+// nullptr for none.
+inline const values::Value* call_arguments(const sql::AggCall& call, const std::vector<values::Value>& fields,
+                                           std::vector<values::Value>& scratch) {
+  if (call.args.empty()) return nullptr;
+  if (call.args.size() == 1) return &fields[static_cast<size_t>(call.args[0])];
+  scratch.clear();
+  for (int a : call.args) scratch.push_back(fields[static_cast<size_t>(a)]);
+  return scratch.data();
+}
 
 // WatermarkAssigner: forwards rows; its watermark is the largest value of the watermark expression
 // seen, per source partition, the minimum over the partitions (a partition that has given no row

@@ -188,25 +188,16 @@ class RowTimeOverAggregate : public Operator {
     accs.reserve(aggs_.size());
     for (const sql::AggCall& c : aggs_) {
       // An unbounded frame never retracts: the cheaper accumulator when there is one.
-      if (frame_.unbounded && !c.distinct && c.binding.create_append_only) accs.push_back(c.binding.create_append_only());
-      else accs.push_back(make_accumulator(c));
+      accs.push_back(frame_.unbounded ? make_append_only_accumulator(c) : make_accumulator(c));
     }
     return accs;
   }
 
-  const Value* args_of(const sql::AggCall& call, const Fields& fields) {
-    if (call.args.size() == 1) return &fields[static_cast<size_t>(call.args[0])];
-    if (call.args.empty()) return nullptr;
-    args_.clear();
-    for (int c : call.args) args_.push_back(fields[static_cast<size_t>(c)]);
-    return args_.data();
-  }
-
   void accumulate(KeyState& ks, const Fields& fields) {
-    for (size_t i = 0; i < aggs_.size(); ++i) ks.accs[i]->accumulate(args_of(aggs_[i], fields));
+    for (size_t i = 0; i < aggs_.size(); ++i) ks.accs[i]->accumulate(call_arguments(aggs_[i], fields, args_));
   }
   void retract(KeyState& ks, const Fields& fields) {
-    for (size_t i = 0; i < aggs_.size(); ++i) ks.accs[i]->retract(args_of(aggs_[i], fields));
+    for (size_t i = 0; i < aggs_.size(); ++i) ks.accs[i]->retract(call_arguments(aggs_[i], fields, args_));
   }
 
   void output(const Fields& input, const std::vector<Value>& results) {

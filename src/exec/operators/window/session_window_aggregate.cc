@@ -84,27 +84,12 @@ class SessionWindowAggregate : public Operator {
  private:
   Accumulators fresh() const {
     Accumulators a;
-    for (const sql::AggCall& c : aggs_) {
-      // Rows are never retracted here: the cheaper accumulator when there is one.
-      if (!c.distinct && c.binding.create_append_only) a.push_back(c.binding.create_append_only());
-      else a.push_back(make_accumulator(c));
-    }
+    for (const sql::AggCall& c : aggs_) a.push_back(make_append_only_accumulator(c));  // never retracted
     return a;
   }
 
   void accumulate(Accumulators& accs, const Row& row) {
-    for (size_t i = 0; i < aggs_.size(); ++i) {
-      const sql::AggCall& call = aggs_[i];
-      const Value* args = nullptr;
-      if (call.args.size() == 1) {
-        args = &row.fields[static_cast<size_t>(call.args[0])];
-      } else if (!call.args.empty()) {
-        args_.clear();
-        for (int c : call.args) args_.push_back(row.fields[static_cast<size_t>(c)]);
-        args = args_.data();
-      }
-      accs[i]->accumulate(args);
-    }
+    for (size_t i = 0; i < aggs_.size(); ++i) accs[i]->accumulate(call_arguments(aggs_[i], row.fields, args_));
   }
 
   void output(const Key& key, int64_t start, int64_t end, const Accumulators& accs) {

@@ -194,27 +194,12 @@ class WindowAggregate : public Operator {
   Accumulators fresh() const {
     Accumulators a;
     a.accs.reserve(aggs_.size());
-    for (const sql::AggCall& c : aggs_) {
-      // Rows are never retracted here: the cheaper accumulator when there is one.
-      if (!c.distinct && c.binding.create_append_only) a.accs.push_back(c.binding.create_append_only());
-      else a.accs.push_back(make_accumulator(c));
-    }
+    for (const sql::AggCall& c : aggs_) a.accs.push_back(make_append_only_accumulator(c));  // never retracted
     return a;
   }
 
   void accumulate(Accumulators& a, const Row& row) {
-    for (size_t i = 0; i < aggs_.size(); ++i) {
-      const sql::AggCall& call = aggs_[i];
-      const Value* args = nullptr;
-      if (call.args.size() == 1) {
-        args = &row.fields[static_cast<size_t>(call.args[0])];
-      } else if (!call.args.empty()) {
-        args_.clear();
-        for (int c : call.args) args_.push_back(row.fields[static_cast<size_t>(c)]);
-        args = args_.data();
-      }
-      a.accs[i]->accumulate(args);
-    }
+    for (size_t i = 0; i < aggs_.size(); ++i) a.accs[i]->accumulate(call_arguments(aggs_[i], row.fields, args_));
     ++a.rows;
   }
 
