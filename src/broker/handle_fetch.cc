@@ -1,5 +1,8 @@
-// Fetch (key 1): records from the embedded log as uncompressed v2 record batches, with Kafka's long
-// poll: when fewer than min_bytes are there, the response waits up to max_wait_ms for more.
+// Fetch (key 1): records from the embedded log as v2 record batches, with Kafka's long poll: when
+// fewer than min_bytes are there, the response waits up to max_wait_ms for more. The log's batches
+// go out as they are stored — a Kafka header before the stored records section, zstd-compressed or
+// not — so a fetch copies bytes instead of decoding and encoding records. Clients of Fetch below
+// v10 cannot take zstd (KIP-110): a compressed batch is decoded and sent plain to them.
 // Sessions (KIP-227) are not kept: session_id 0 in the response tells clients to send full
 // fetches. read_committed and read_uncommitted read the same: the log shows an atomic append
 // whole or not at all, and no transactions are open through this listener.
@@ -31,8 +34,31 @@ struct PartitionResponse {
   std::string records;
 };
 
+int16_t fetch_error(const Status& s) {
+  return s.code() == StatusCode::kOutOfRange ? err::kOffsetOutOfRange : error_for(s);
+}
+
+// Batches as stored from `offset`, up to about `budget` bytes, into r.records. False (and nothing
+// added) when one is compressed and the client cannot read zstd; errors as Topics::fetch's.
+Result<bool> read_stored(const log::StoredBatchSource& stored, const log::TopicPartition& source, int64_t offset,
+                         int64_t budget, bool zstd_allowed, PartitionResponse& r) {
+  bool readable = true;
+  CF_ASSIGN_OR_RETURN(log::StoredBatchesRead read,
+                      stored.read_stored_batches(source, offset, budget, [&](const log::StoredBatch& batch) {
+                        if (batch.codec != 0 && !zstd_allowed) return readable = false;
+                        append_stored_batch(batch, r.records);
+                        return true;
+                      }));
+  if (!readable) {
+    r.records.clear();
+    return false;
+  }
+  r.high_watermark = std::max(r.high_watermark, read.end_offset);
+  return true;
+}
+
 // One pass over every partition; returns the record bytes gathered.
-int64_t read_all(BrokerContext& context, const std::vector<TopicRequest>& topics, int32_t max_bytes,
+int64_t read_all(BrokerContext& context, int16_t version, const std::vector<TopicRequest>& topics, int32_t max_bytes,
                  std::vector<std::vector<PartitionResponse>>& out) {
   int64_t total = 0;
   out.assign(topics.size(), {});
@@ -55,9 +81,20 @@ int64_t read_all(BrokerContext& context, const std::vector<TopicRequest>& topics
       // The first partition with data always gets at least one record (KIP-74), whatever the limits.
       const int64_t budget = std::min<int64_t>(p.max_bytes, std::max<int64_t>(max_bytes - total, 1));
       if (p.offset == info.end_offset || (total > 0 && total >= max_bytes)) continue;
+      if (context.stored_batches) {
+        auto copied = read_stored(*context.stored_batches, source, p.offset, budget, version >= 10, r);
+        if (!copied) {
+          r.error = fetch_error(copied.status());
+          continue;
+        }
+        if (*copied) {
+          total += static_cast<int64_t>(r.records.size());
+          continue;
+        }
+      }
       auto fetched = context.topics.fetch(source, p.offset, log::FetchLimits{10'000, std::max<int64_t>(budget, 1)});
       if (!fetched) {
-        r.error = fetched.status().code() == StatusCode::kOutOfRange ? err::kOffsetOutOfRange : error_for(fetched.status());
+        r.error = fetch_error(fetched.status());
         continue;
       }
       encode_kafka_batch(fetched->records, r.records);
@@ -113,7 +150,7 @@ Result<Reply> handle_fetch(BrokerContext& context, const RequestHeader& header, 
   CF_RETURN_IF_ERROR(finish_reading(header, in));
 
   std::vector<std::vector<PartitionResponse>> responses;
-  int64_t total = read_all(context, topics, max_bytes, responses);
+  int64_t total = read_all(context, v, topics, max_bytes, responses);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(max_wait_ms, 0));
   while (total < std::max(min_bytes, 1) && !context.stopping) {
     const auto left = deadline - std::chrono::steady_clock::now();
@@ -130,7 +167,7 @@ Result<Reply> handle_fetch(BrokerContext& context, const RequestHeader& header, 
     // Slices, so a stopping listener is not held up by a long poll.
     const auto slice = std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(200));
     auto ready = context.topics.wait_for_any(positions, std::chrono::duration_cast<std::chrono::microseconds>(slice));
-    if (ready && *ready) total = read_all(context, topics, max_bytes, responses);
+    if (ready && *ready) total = read_all(context, v, topics, max_bytes, responses);
     if (!ready) break;  // a topic went away: answer with what is there
   }
 

@@ -16,6 +16,7 @@
 #include "broker/transactions.h"
 #include "broker/wire.h"
 #include "common/status.h"
+#include "log/stored_batches.h"
 #include "log/topics.h"
 
 namespace careflow::broker {
@@ -30,6 +31,9 @@ struct BrokerContext {
   std::string advertised_host;
   int port = 0;
   std::string client_host;  // the peer's address as Kafka shows it ("/127.0.0.1")
+  // Set when the log can hand out its batches as stored (log/stored_batches.h): fetch then copies
+  // them instead of decoding and encoding every record.
+  const log::StoredBatchSource* stored_batches = nullptr;
   // The connection's SASL state: true from the start when the listener has no credentials.
   bool authenticated = false;
   bool sasl_mechanism_chosen = false;  // a SaslHandshake chose PLAIN

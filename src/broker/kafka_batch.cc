@@ -228,4 +228,27 @@ void encode_kafka_batch(std::span<const log::Record> records, std::string& out) 
   out.append(batch);
 }
 
+void append_stored_batch(const log::StoredBatch& batch, std::string& out) {
+  Writer w;
+  w.i64(batch.base_offset);
+  w.i32(static_cast<int32_t>(kKafkaBatchHeaderSize - 12 + batch.records.size()));
+  w.i32(0);  // partition leader epoch
+  w.i8(kMagicV2);
+  w.u32(0);  // crc, below
+  w.i16(static_cast<int16_t>(batch.codec & kCodecMask));  // create time, not transactional
+  w.i32(batch.last_offset_delta);
+  w.i64(batch.first_timestamp);
+  w.i64(batch.max_timestamp);
+  w.i64(-1);  // producer id
+  w.i16(-1);  // producer epoch
+  w.i32(-1);  // base sequence
+  w.i32(batch.record_count);
+  std::string& header = w.buffer();
+  // CRC32C over attributes..end = the header's tail followed by the records.
+  const uint32_t crc = crc32c_combine(crc32c(std::string_view(header).substr(21)), batch.records_crc, batch.records.size());
+  w.patch_i32(17, static_cast<int32_t>(crc));
+  out.append(header);
+  out.append(batch.records);
+}
+
 }  // namespace careflow::broker

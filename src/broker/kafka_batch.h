@@ -1,9 +1,10 @@
 #pragma once
 // Kafka's record batch, magic v2, as it travels in Produce and Fetch (the protocol guide's
 // "Record Batch"): big-endian header, CRC32C over everything after the crc field, zigzag-varint
-// records. careflow's log stores its own batch layout (log/record_batch.h, little-endian, with a
-// header CRC), so produce decodes into log::Record and fetch encodes log::Records back. Private to
-// broker/.
+// records. careflow's log stores its own header (log/record_batch.h, little-endian, with a header
+// CRC) before the same records section, so produce decodes into log::Record, and fetch puts a
+// Kafka header before a stored records section (or, where it cannot, encodes log::Records back).
+// Private to broker/.
 //
 //   0 base_offset i64 | 8 batch_length i32 | 12 partition_leader_epoch i32 | 16 magic i8 = 2
 //   17 crc u32 | 21 attributes i16 | 23 last_offset_delta i32 | 27 base_timestamp i64
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "log/stored_batches.h"
 #include "log/topics.h"
 
 namespace careflow::broker {
@@ -47,5 +49,10 @@ Result<std::vector<log::Record>> decode_record_set(std::string_view bytes, bool&
 // Appends one uncompressed v2 batch holding `records` (offsets ascending, not necessarily
 // consecutive) to `out`. Nothing is written for no records.
 void encode_kafka_batch(std::span<const log::Record> records, std::string& out);
+
+// Appends the stored batch as a Kafka v2 batch: a Kafka header, then the records section as it is
+// (compressed or not: the codec goes into the attributes). The CRC is derived from the section's
+// CRC, so the records are copied once and not read again.
+void append_stored_batch(const log::StoredBatch& batch, std::string& out);
 
 }  // namespace careflow::broker

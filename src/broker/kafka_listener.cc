@@ -101,10 +101,13 @@ bool is_loopback_host(std::string_view host) {
 }
 
 struct KafkaListener::Impl {
-  Impl(KafkaListenerOptions o, log::Topics& t) : options(std::move(o)), topics(t) {}
+  Impl(KafkaListenerOptions o, log::Topics& t)
+      : options(std::move(o)), topics(t), stored_batches(dynamic_cast<const log::StoredBatchSource*>(&t)) {}
 
   KafkaListenerOptions options;
   log::Topics& topics;
+  // The embedded log hands out its stored batches, which fetch serves without decoding them.
+  const log::StoredBatchSource* stored_batches;
   std::atomic<bool> stopping{false};
   GroupCoordinator groups{options.initial_rebalance_delay, stopping};
   // Ids from the wall clock in microseconds: a restart never hands out an id given before it.
@@ -203,6 +206,7 @@ void KafkaListener::Impl::serve(Connection& connection) {
   const std::string client_host = "/" + connection.peer.substr(0, connection.peer.rfind(':'));
   BrokerContext context{options, topics, groups, producers, transactions, stopping, advertised_host, port, client_host};
   context.authenticated = options.sasl_username.empty();
+  context.stored_batches = stored_batches;
   log_debug("broker", "connection opened", {{"peer", connection.peer}});
   std::string frame;
   std::string reason = "closed by the client";

@@ -77,6 +77,8 @@ class EmbeddedLogImpl final : public EmbeddedLog {
   Result<std::vector<int64_t>> append_atomic(std::span<const PartitionBatch> batches,
                                              std::span<const OffsetCommit> commits) override;
   Result<FetchResult> fetch(const TopicPartition& source, int64_t offset, FetchLimits limits) const override;
+  Result<StoredBatchesRead> read_stored_batches(const TopicPartition& source, int64_t offset, int64_t max_bytes,
+                                                const std::function<bool(const StoredBatch&)>& visit) const override;
   Result<bool> wait_for_data(const TopicPartition& source, int64_t offset, std::chrono::microseconds timeout) const override;
   Result<bool> wait_for_any(std::span<const ReadPosition> positions, std::chrono::microseconds timeout) const override;
   Result<std::vector<PartitionInfo>> partition_offsets(std::string_view topic) const override;
@@ -561,6 +563,14 @@ Result<FetchResult> EmbeddedLogImpl::fetch(const TopicPartition& source, int64_t
   CF_ASSIGN_OR_RETURN(auto located, locate(source));
   auto view = view_of(*located.first, source.partition);
   return located.second->fetch(*view, offset, limits);
+}
+
+Result<StoredBatchesRead> EmbeddedLogImpl::read_stored_batches(const TopicPartition& source, int64_t offset,
+                                                               int64_t max_bytes,
+                                                               const std::function<bool(const StoredBatch&)>& visit) const {
+  CF_ASSIGN_OR_RETURN(auto located, locate(source));
+  auto view = view_of(*located.first, source.partition);
+  return located.second->read_stored_batches(*view, offset, max_bytes, visit);
 }
 
 Result<bool> EmbeddedLogImpl::wait_for_data(const TopicPartition& source, int64_t offset,

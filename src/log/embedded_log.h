@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 
+#include "log/stored_batches.h"
 #include "log/topics.h"
 
 namespace careflow::log {
@@ -28,7 +29,8 @@ struct EmbeddedLogOptions {
   int64_t maintenance_interval_ms = 30'000;
 };
 
-class EmbeddedLog : public Topics {
+// Also a StoredBatchSource: the Kafka listener serves its batches without decoding them.
+class EmbeddedLog : public Topics, public StoredBatchSource {
  public:
   // Opens (creating if needed) the log in `dir`. Recovers after a crash, removing only what never
   // committed: a torn batch at the tail of the last segment, above what was flushed, is

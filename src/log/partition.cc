@@ -11,6 +11,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "common/crc32c.h"
 #include "log/batch_reader.h"
 
 namespace careflow::log {
@@ -249,7 +250,7 @@ Status Partition::compact(int64_t now_ms) {
   return Status::ok();
 }
 
-Result<FetchResult> Partition::fetch(const PartitionView& view, int64_t offset, const FetchLimits& limits) const {
+Status Partition::check_read_offset(const PartitionView& view, int64_t offset) const {
   if (offset < 0) return Status::invalid_argument(fmt::format("offset {} is negative", offset));
   if (offset < view.start_offset) {
     return Status::out_of_range(fmt::format("offset {} of {} is before the start offset {} (removed by retention)", offset,
@@ -259,22 +260,21 @@ Result<FetchResult> Partition::fetch(const PartitionView& view, int64_t offset, 
     return Status::out_of_range(
         fmt::format("offset {} is past the end of {} (end offset {})", offset, id_.to_string(), view.end_offset));
   }
-  FetchResult result;
-  result.end_offset = view.end_offset;
-  result.next_offset = offset;
-  if (offset == view.end_offset) return result;
+  return Status::ok();
+}
 
+Status Partition::for_each_batch(const PartitionView& view, int64_t offset, int64_t read_hint,
+                                 const BatchVisitor& visit) const {
   auto first = std::upper_bound(view.segments.begin(), view.segments.end(), offset,
                                 [](int64_t o, const std::shared_ptr<Segment>& s) { return o < s->base_offset(); });
   if (first != view.segments.begin()) --first;
-  int64_t bytes = 0;
   for (auto it = first; it != view.segments.end(); ++it) {
     const Segment& segment = **it;
     const bool active = std::next(it) == view.segments.end();
     const int64_t limit = active ? view.active_size : segment.size();
     const int64_t position = it == first ? segment.position_for_offset(offset) : 0;
-    // Read about what the limits ask for, not a whole buffer, when the caller wants little.
-    const size_t buffer = static_cast<size_t>(std::clamp<int64_t>(limits.max_bytes, 64 * 1024, 4 << 20));
+    // Read about what the caller wants, not a whole buffer, when it wants little.
+    const size_t buffer = static_cast<size_t>(std::clamp<int64_t>(read_hint, 64 * 1024, 4 << 20));
     BatchReader reader(segment.fd(), segment.path(), position, limit, buffer);
     for (;;) {
       const BatchReader::Step step = reader.next();
@@ -284,10 +284,29 @@ Result<FetchResult> Partition::fetch(const PartitionView& view, int64_t offset, 
         return Status::corruption(fmt::format("segment {}: incomplete or damaged batch at byte {}", segment.path(), reader.position()));
       }
       const BatchHeader& h = reader.header();
-      if (h.base_offset >= view.end_offset) break;
+      if (h.base_offset >= view.end_offset) return Status::ok();
       if (h.last_offset() >= offset) {
+        CF_ASSIGN_OR_RETURN(const bool more, visit(h, reader.bytes(), segment.path()));
+        if (!more) return Status::ok();
+      }
+      reader.advance();
+    }
+  }
+  return Status::ok();
+}
+
+Result<FetchResult> Partition::fetch(const PartitionView& view, int64_t offset, const FetchLimits& limits) const {
+  CF_RETURN_IF_ERROR(check_read_offset(view, offset));
+  FetchResult result;
+  result.end_offset = view.end_offset;
+  result.next_offset = offset;
+  if (offset == view.end_offset) return result;
+  int64_t bytes = 0;
+  bool limited = false;
+  const Status walked = for_each_batch(
+      view, offset, limits.max_bytes, [&](const BatchHeader& h, const char* batch, const std::string& path) -> Result<bool> {
         const size_t before = result.records.size();
-        CF_RETURN_IF_ERROR(decode_records(h, reader.bytes(), offset, result.records).with_context(segment.path()));
+        CF_RETURN_IF_ERROR(decode_records(h, batch, offset, result.records).with_context(path));
         // max_bytes bounds the records handed back, not the batches read: a compressed batch
         // can hold a hundred times its size.
         for (size_t i = before; i < result.records.size(); ++i) bytes += result.records[i].payload_bytes();
@@ -297,16 +316,45 @@ Result<FetchResult> Partition::fetch(const PartitionView& view, int64_t offset, 
             result.records.resize(static_cast<size_t>(std::max<int64_t>(limits.max_records, 1)));
             result.next_offset = result.records.back().offset + 1;
           }
-          return result;
+          limited = true;
+          return false;
         }
-        if (bytes >= limits.max_bytes && !result.records.empty()) return result;
-      }
-      reader.advance();
-    }
-  }
+        limited = bytes >= limits.max_bytes && !result.records.empty();
+        return !limited;
+      });
+  CF_RETURN_IF_ERROR(walked);
   // Whatever remains up to the end was removed by compaction.
-  result.next_offset = std::max(result.next_offset, result.records.empty() ? view.end_offset : result.next_offset);
+  if (!limited && result.records.empty()) result.next_offset = std::max(result.next_offset, view.end_offset);
   return result;
+}
+
+Result<StoredBatchesRead> Partition::read_stored_batches(const PartitionView& view, int64_t offset, int64_t max_bytes,
+                                                         const std::function<bool(const StoredBatch&)>& visit) const {
+  CF_RETURN_IF_ERROR(check_read_offset(view, offset));
+  StoredBatchesRead read{view.end_offset, offset};
+  if (offset == view.end_offset) return read;
+  int64_t bytes = 0;
+  bool stopped = false;
+  CF_RETURN_IF_ERROR(for_each_batch(view, offset, max_bytes, [&](const BatchHeader& h, const char* batch, const std::string&) -> Result<bool> {
+    StoredBatch stored;
+    stored.base_offset = h.base_offset;
+    stored.last_offset_delta = h.last_offset_delta;
+    stored.first_timestamp = h.first_timestamp;
+    stored.max_timestamp = h.max_timestamp;
+    stored.record_count = h.record_count;
+    stored.codec = h.codec();
+    stored.records = std::string_view(batch + kBatchHeaderSize, static_cast<size_t>(h.total_size()) - kBatchHeaderSize);
+    // The batch CRC covers bytes 20.. (header tail + records) and was just checked: the records'
+    // own CRC follows from it by taking the header tail off, without a second pass over them.
+    const uint32_t header_tail = crc32c(batch + 20, kBatchHeaderSize - 20);
+    stored.records_crc = h.crc ^ crc32c_combine(header_tail, 0, stored.records.size());
+    read.next_offset = h.last_offset() + 1;
+    bytes += static_cast<int64_t>(stored.records.size());
+    stopped = !visit(stored) || bytes >= max_bytes;
+    return !stopped;
+  }));
+  if (!stopped && bytes == 0) read.next_offset = std::max(read.next_offset, view.end_offset);  // compacted away
+  return read;
 }
 
 Result<std::optional<int64_t>> Partition::offset_for_timestamp(const PartitionView& view, int64_t ts) const {

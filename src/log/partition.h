@@ -7,6 +7,7 @@
 // append in progress) stay invisible.
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "log/segment.h"
+#include "log/stored_batches.h"
 #include "log/topics.h"
 #include "log/txn_journal.h"
 
@@ -65,11 +67,20 @@ class Partition {
 
   // ---- readers, against a published view; thread-safe ----
   Result<FetchResult> fetch(const PartitionView& view, int64_t offset, const FetchLimits& limits) const;
+  Result<StoredBatchesRead> read_stored_batches(const PartitionView& view, int64_t offset, int64_t max_bytes,
+                                                const std::function<bool(const StoredBatch&)>& visit) const;
   Result<std::optional<int64_t>> offset_for_timestamp(const PartitionView& view, int64_t ts) const;
 
  private:
   Partition(std::string dir, TopicPartition id, TopicConfig config, TxnJournal& journal)
       : dir_(std::move(dir)), id_(std::move(id)), config_(config), journal_(journal) {}
+  // InvalidArgument / OutOfRange for an offset a reader cannot start at.
+  Status check_read_offset(const PartitionView& view, int64_t offset) const;
+  // Calls `visit` with each complete, CRC-checked batch of `view` holding an offset >= `offset`
+  // (and the segment file it is in), in order, until it answers false. `read_hint`: about how many
+  // bytes the caller wants, to size the reads.
+  using BatchVisitor = std::function<Result<bool>(const BatchHeader&, const char* batch, const std::string& path)>;
+  Status for_each_batch(const PartitionView& view, int64_t offset, int64_t read_hint, const BatchVisitor& visit) const;
   // The offset below which everything written is committed.
   int64_t committed_end() const;
   Status roll();

@@ -294,6 +294,111 @@ TEST_F(KafkaListenerTest, ProduceThenFetchInOrderAndAcksZeroGetsNoResponse) {
   EXPECT_EQ(got[3].offset, 3);
 }
 
+// Fetch v10 (the first that may carry zstd) for one partition from `offset`.
+std::string fetch_v10_body(const std::string& topic, int64_t offset) {
+  Writer w;
+  w.i32(-1);
+  w.i32(0);  // max_wait_ms
+  w.i32(1);  // min_bytes
+  w.i32(1 << 20);
+  w.i8(0);
+  w.i32(0);   // session_id
+  w.i32(-1);  // session_epoch
+  w.array_length(1);
+  w.string(topic);
+  w.array_length(1);
+  w.i32(0);
+  w.i32(-1);  // current_leader_epoch
+  w.i64(offset);
+  w.i64(-1);  // log_start_offset
+  w.i32(1 << 20);
+  w.array_length(0);  // forgotten topics
+  return w.buffer();
+}
+
+// The record set of a Fetch v10 response's only partition.
+std::string fetch_v10_record_set(const std::string& response) {
+  Reader r(response);
+  (void)r.i32();  // correlation
+  (void)r.i32();  // throttle
+  EXPECT_EQ(r.i16(), err::kNone);
+  (void)r.i32();  // session
+  EXPECT_EQ(r.i32(), 1);
+  (void)r.string(false);
+  EXPECT_EQ(r.i32(), 1);
+  (void)r.i32();
+  EXPECT_EQ(r.i16(), err::kNone);
+  (void)r.i64();  // high watermark
+  (void)r.i64();  // last stable offset
+  (void)r.i64();  // log start offset
+  (void)r.i32();  // aborted transactions
+  auto records = r.nullable_bytes(false);
+  EXPECT_TRUE(r.ok()) << r.error();
+  return std::string(records.value_or(""));
+}
+
+// The codec bits of each batch of a record set.
+std::vector<int> batch_codecs(std::string_view set) {
+  std::vector<int> codecs;
+  while (set.size() >= kKafkaBatchHeaderSize) {
+    Reader r(set);
+    (void)r.i64();
+    const int32_t length = r.i32();
+    Reader attributes(set.substr(21, 2));
+    codecs.push_back(attributes.i16() & 0x7);
+    set.remove_prefix(12 + static_cast<size_t>(length));
+  }
+  return codecs;
+}
+
+// A zstd-stored batch goes out compressed as it is stored, whole (from its base offset, as Kafka
+// answers a fetch into the middle of a batch), with a CRC the client's decoder accepts; a Fetch
+// below v10 gets the same records decoded and sent plain, from the offset asked for.
+TEST_F(KafkaListenerTest, FetchServesStoredBatchesAsTheyAreAndPlainBelowVersion10) {
+  ASSERT_TRUE(log_->create_topic("readings", {}).is_ok());  // zstd by default
+  std::vector<log::Record> compressible(100), small(3);
+  for (size_t i = 0; i < compressible.size(); ++i) {
+    compressible[i].key = fmt::format("device-{}", i % 5);
+    compressible[i].value = fmt::format("{{\"metric\":\"Pressure\",\"value\":{},\"unit\":\"mmHg\"}}", 120 + i % 7);
+    compressible[i].headers = {{"source", "simulator"}};
+    compressible[i].timestamp_ms = 1'000'000 + static_cast<int64_t>(i) * 10;
+  }
+  for (size_t i = 0; i < small.size(); ++i) {
+    small[i].value = fmt::format("small-{}", i);
+    small[i].timestamp_ms = 2'000'000 + static_cast<int64_t>(i);
+  }
+  ASSERT_TRUE(log_->append({"readings", 0}, compressible).is_ok());
+  ASSERT_TRUE(log_->append({"readings", 0}, small).is_ok());
+
+  Client c(listener_->port());
+  c.send(api::kFetch, 10, 1, fetch_v10_body("readings", 50));
+  auto response = c.receive();
+  ASSERT_TRUE(response.has_value());
+  const std::string set = fetch_v10_record_set(*response);
+  EXPECT_EQ(batch_codecs(set), (std::vector<int>{4, 0}));  // zstd as stored; the small batch plain
+  bool codec_error = false;
+  auto decoded = decode_record_set(set, codec_error);  // checks each batch's CRC and inflates
+  ASSERT_TRUE(decoded.is_ok()) << decoded.status().to_string();
+  ASSERT_EQ(decoded->size(), 103u);
+  for (size_t i = 0; i < 103; ++i) {
+    const log::Record& want = i < 100 ? compressible[i] : small[i - 100];
+    EXPECT_EQ((*decoded)[i].offset, static_cast<int64_t>(i));
+    EXPECT_EQ((*decoded)[i].key, want.key);
+    EXPECT_EQ((*decoded)[i].value, want.value);
+    EXPECT_EQ((*decoded)[i].headers, want.headers);
+    EXPECT_EQ((*decoded)[i].timestamp_ms, want.timestamp_ms);
+  }
+
+  c.send(api::kFetch, 4, 2, fetch_body("readings", 50, 0));
+  auto old = c.receive();
+  ASSERT_TRUE(old.has_value());
+  auto plain = fetched_records(*old);
+  ASSERT_EQ(plain.size(), 53u);
+  EXPECT_EQ(plain.front().offset, 50);
+  EXPECT_EQ(plain.front().value, compressible[50].value);
+  EXPECT_EQ(plain.back().value, "small-2");
+}
+
 TEST_F(KafkaListenerTest, ACorruptBatchIsRefusedWithCorruptMessageAndNothingIsAppended) {
   ASSERT_TRUE(log_->create_topic("orders", {}).is_ok());
   std::vector<log::Record> records(1);

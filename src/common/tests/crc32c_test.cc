@@ -29,5 +29,40 @@ TEST(Crc32c, ExtendEqualsWholeAtEverySplit) {
   }
 }
 
+// Large inputs take the three-stream path of the hardware CRC; the byte-at-a-time definition is the
+// reference (every length around the 3 x 4096-byte rounds, and an unaligned start).
+TEST(Crc32c, ThreeStreamsEqualTheBitwiseDefinition) {
+  auto bitwise = [](const std::string& data) {
+    uint32_t crc = ~0u;
+    for (unsigned char byte : data) {
+      crc ^= byte;
+      for (int k = 0; k < 8; ++k) crc = (crc & 1) ? (crc >> 1) ^ 0x82F63B78u : crc >> 1;
+    }
+    return ~crc;
+  };
+  std::string data;
+  uint32_t state = 12345;
+  for (int i = 0; i < 3 * 4096 * 3 + 100; ++i) {
+    state = state * 1103515245u + 12345u;
+    data.push_back(static_cast<char>(state >> 16));
+  }
+  for (size_t length : {size_t{12287}, size_t{12288}, size_t{12289}, size_t{24576 + 7}, data.size() - 1}) {
+    const std::string part = data.substr(1, length);
+    EXPECT_EQ(crc32c(part), bitwise(part)) << length;
+  }
+}
+
+TEST(Crc32c, CombineJoinsAndTakesOffAPrefix) {
+  std::string data;
+  for (int i = 0; i < 20000; ++i) data.push_back(static_cast<char>(i * 131 + i / 7));
+  for (size_t split : {size_t{0}, size_t{1}, size_t{55}, size_t{4096}, size_t{19999}, data.size()}) {
+    const std::string_view a = std::string_view(data).substr(0, split), b = std::string_view(data).substr(split);
+    const uint32_t crc_a = crc32c(a), crc_b = crc32c(b), whole = crc32c(data);
+    EXPECT_EQ(crc32c_combine(crc_a, crc_b, b.size()), whole) << split;
+    // The CRC of the suffix, from the whole's and the prefix's.
+    EXPECT_EQ(whole ^ crc32c_combine(crc_a, 0, b.size()), crc_b) << split;
+  }
+}
+
 }  // namespace
 }  // namespace careflow

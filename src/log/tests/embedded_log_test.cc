@@ -1,6 +1,7 @@
 // The embedded log through its public interface, on real files; the main cases loop over every
 // fsync policy, as RocksDB loops one body over its configurations.
 
+#include "common/crc32c.h"
 #include "log/embedded_log.h"
 #include "log/record_batch.h"
 
@@ -217,6 +218,54 @@ TEST(EmbeddedLog, CompressedTopicsStoreLessAndReadBackTheSame) {
   EXPECT_EQ(middle->records[0].value, batch[500].value);
   EXPECT_EQ(middle->records[0].key, "k0");
   EXPECT_EQ(*log->offset_for_timestamp({"packed", 0}, 750), 750);
+}
+
+// What the Kafka listener's fetch copies: the stored batches from the one holding the offset asked
+// for, each with its records section as stored and that section's CRC; max_bytes counts stored
+// bytes and stops after the batch that reaches it; offsets outside the partition are refused.
+TEST(EmbeddedLog, StoredBatchesComeAsStoredWithTheirRecordsCrc) {
+  TempDir dir;
+  auto log = open_log(dir.str());
+  ASSERT_TRUE(log->create_topic("packed", {}).is_ok());
+  std::vector<Record> batch;
+  for (int i = 0; i < 500; ++i) batch.push_back(rec("reading " + std::to_string(i % 9), i, "device"));
+  ASSERT_TRUE(log->append({"packed", 0}, batch).is_ok());                              // offsets 0..499, zstd
+  ASSERT_TRUE(log->append({"packed", 0}, std::vector<Record>{rec("small", 9)}).is_ok());  // 500, plain
+  ASSERT_TRUE(log->append({"packed", 0}, std::vector<Record>{rec("last", 10)}).is_ok());  // 501
+  struct Seen {
+    int64_t base;
+    int32_t count;
+    uint16_t codec;
+  };
+  auto read = [&](int64_t offset, int64_t max_bytes, std::vector<Seen>& seen) {
+    return log->read_stored_batches({"packed", 0}, offset, max_bytes, [&](const StoredBatch& b) {
+      EXPECT_EQ(b.records_crc, crc32c(b.records)) << b.base_offset;
+      seen.push_back({b.base_offset, b.record_count, b.codec});
+      return true;
+    });
+  };
+  std::vector<Seen> all;
+  auto whole = read(250, 1 << 20, all);
+  ASSERT_TRUE(whole.is_ok()) << whole.status().to_string();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].base, 0);  // the batch holding offset 250, whole
+  EXPECT_EQ(all[0].count, 500);
+  EXPECT_EQ(all[0].codec, kCodecZstd);
+  EXPECT_EQ(all[1].codec, 0);
+  EXPECT_EQ(whole->next_offset, 502);
+  EXPECT_EQ(whole->end_offset, 502);
+  std::vector<Seen> one;
+  auto limited = read(0, 1, one);
+  ASSERT_TRUE(limited.is_ok());
+  ASSERT_EQ(one.size(), 1u);  // at least one batch, then the budget is spent
+  EXPECT_EQ(limited->next_offset, 500);
+  std::vector<Seen> none;
+  auto at_end = read(502, 1 << 20, none);
+  ASSERT_TRUE(at_end.is_ok());
+  EXPECT_TRUE(none.empty());
+  EXPECT_EQ(read(503, 1 << 20, none).status().code(), StatusCode::kOutOfRange);
+  EXPECT_EQ(log->read_stored_batches({"nope", 0}, 0, 1, [](const StoredBatch&) { return true; }).status().code(),
+            StatusCode::kNotFound);
 }
 
 TEST(EmbeddedLog, OffsetForTimestampFindsTheEarliestAtOrAfter) {
