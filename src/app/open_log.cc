@@ -72,10 +72,13 @@ Result<std::unique_ptr<log::Topics>> open_through_listener(const Config& config,
                                                            const Status& held) {
   kafka::KafkaOptions options = kafka_options(config);
   options.bootstrap_servers = bootstrap;
-  options.ssl_ca_location.clear();
   options.transactional_id.clear();
   const bool sasl = !config.str("kafka_listener.sasl_username").empty();
-  options.security_protocol = sasl ? "sasl_plaintext" : "plaintext";
+  // A TLS listener is verified against kafka.ssl_ca_location when set, else against its own
+  // certificate (the self-signed case of a laptop).
+  const std::string& tls_cert = config.str("kafka_listener.tls_cert_file");
+  if (options.ssl_ca_location.empty()) options.ssl_ca_location = tls_cert;
+  options.security_protocol = tls_cert.empty() ? (sasl ? "sasl_plaintext" : "plaintext") : (sasl ? "sasl_ssl" : "ssl");
   options.sasl_mechanism = "PLAIN";
   options.sasl_username = config.str("kafka_listener.sasl_username");
   options.sasl_password = config.str("kafka_listener.sasl_password");

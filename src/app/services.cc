@@ -299,11 +299,17 @@ Status Services::start_kafka_listener(const Config& config) {
   options.auto_create_topics = config.boolean("kafka_listener.auto_create_topics");
   options.sasl_username = config.str("kafka_listener.sasl_username");
   options.sasl_password = config.str("kafka_listener.sasl_password");
+  options.tls_cert_file = config.str("kafka_listener.tls_cert_file");
+  options.tls_key_file = config.str("kafka_listener.tls_key_file");
+  const bool tls = !options.tls_cert_file.empty();
   if (!options.sasl_username.empty()) {
     kafka_sasl_hint_ = fmt::format(
-        " -X security.protocol=SASL_PLAINTEXT -X sasl.mechanism=PLAIN -X sasl.username={} -X sasl.password=<kafka_listener.sasl_password>",
-        options.sasl_username);
+        " -X security.protocol={} -X sasl.mechanism=PLAIN -X sasl.username={} -X sasl.password=<kafka_listener.sasl_password>",
+        tls ? "SASL_SSL" : "SASL_PLAINTEXT", options.sasl_username);
+  } else if (tls) {
+    kafka_sasl_hint_ = " -X security.protocol=SSL";
   }
+  if (tls) kafka_sasl_hint_ += fmt::format(" -X ssl.ca.location={}", options.tls_cert_file);
   options.topic_defaults = default_topic_config(config);
   kafka_listener_ = std::make_unique<broker::KafkaListener>(options, *log_);
   Status started = kafka_listener_->start();

@@ -88,7 +88,7 @@ class Services {
   std::unique_ptr<jobs::QueryService> queries_;
   std::unique_ptr<jobs::SqlGateway> gateway_;
   std::unique_ptr<broker::KafkaListener> kafka_listener_;  // null when off or on log.backend = kafka
-  std::string kafka_sasl_hint_;  // the kcat options the banner shows when clients must authenticate
+  std::string kafka_sasl_hint_;  // the kcat options the banner shows for SASL and TLS
   std::string host_;
   std::string web_dir_;
 };

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include <mutex>
 #include <thread>
 
+#include "broker/connection_io.h"
 #include "broker/group_coordinator.h"
 #include "broker/handlers.h"
 #include "common/logging.h"
@@ -50,47 +52,6 @@ std::string peer_name(const sockaddr_storage& addr) {
   return fmt::format("{}:{}", host, port);
 }
 
-// Waits until `fd` is readable or `deadline` passes; false on timeout or error.
-bool wait_readable(int fd, Clock::time_point deadline) {
-  while (true) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) return false;
-    pollfd p{fd, POLLIN, 0};
-    const int rc = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left, INT32_MAX)));
-    if (rc > 0) return true;
-    if (rc < 0 && errno != EINTR) return false;
-  }
-}
-
-// Reads exactly n bytes (appended to `out`) before `deadline`; the reason when it cannot.
-Status read_exactly(int fd, size_t n, Clock::time_point deadline, std::string& out) {
-  const size_t target = out.size() + n;
-  char chunk[64 << 10];
-  while (out.size() < target) {
-    if (!wait_readable(fd, deadline)) return Status::timeout("request not complete in time");
-    const ssize_t got = ::recv(fd, chunk, std::min(sizeof chunk, target - out.size()), 0);
-    if (got == 0) return Status::unavailable("client closed the connection");
-    if (got < 0) {
-      if (errno == EINTR || errno == EAGAIN) continue;
-      return Status::from_errno("reading", errno);
-    }
-    out.append(chunk, static_cast<size_t>(got));
-  }
-  return Status::ok();
-}
-
-Status write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t sent = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (sent < 0) {
-      if (errno == EINTR) continue;
-      return Status::from_errno("writing", errno);  // EAGAIN: the send timeout passed
-    }
-    bytes.remove_prefix(static_cast<size_t>(sent));
-  }
-  return Status::ok();
-}
-
 }  // namespace
 
 bool is_loopback_host(std::string_view host) {
@@ -106,6 +67,7 @@ struct KafkaListener::Impl {
 
   KafkaListenerOptions options;
   log::Topics& topics;
+  std::shared_ptr<TlsServerContext> tls;  // set by start() when a certificate is configured
   // The embedded log hands out its stored batches, which fetch serves without decoding them.
   const log::StoredBatchSource* stored_batches;
   std::atomic<bool> stopping{false};
@@ -180,12 +142,21 @@ void KafkaListener::Impl::accept_loop() {
     const auto send_ms = options.request_timeout.count();
     timeval send_timeout{static_cast<time_t>(send_ms / 1000), static_cast<suseconds_t>((send_ms % 1000) * 1000)};
     ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
+    // TLS reads block inside OpenSSL once poll() saw a byte: this bounds a peer that stops mid-record
+    // (and the handshake) as the request timeout bounds a plain request.
+    if (tls) ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &send_timeout, sizeof send_timeout);
     auto connection = std::make_shared<Connection>();
     connection->fd = fd;
     connection->peer = peer_name(addr);
     std::lock_guard lock(mutex);
     connections.push_back(connection);
     connection->thread = std::thread([this, connection] {
+      // OpenSSL writes with write(), which raises SIGPIPE on a closed peer: blocked in this thread,
+      // the write fails with EPIPE instead of ending the process.
+      sigset_t pipe;
+      sigemptyset(&pipe);
+      sigaddset(&pipe, SIGPIPE);
+      pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
       try {
         serve(*connection);
       } catch (const std::exception& e) {
@@ -208,16 +179,21 @@ void KafkaListener::Impl::serve(Connection& connection) {
   context.authenticated = options.sasl_username.empty();
   context.stored_batches = stored_batches;
   log_debug("broker", "connection opened", {{"peer", connection.peer}});
+  ConnectionIo io(connection.fd, tls.get());
+  if (Status shaken = io.handshake(); !shaken) {
+    log_info("broker", "closing connection: TLS handshake failed", {{"peer", connection.peer}, {"error", shaken.message()}});
+    return;
+  }
   std::string frame;
   std::string reason = "closed by the client";
   while (!stopping) {
-    if (!wait_readable(connection.fd, Clock::now() + options.idle_timeout)) {
+    if (!io.wait_readable(Clock::now() + options.idle_timeout)) {
       reason = "idle timeout";
       break;
     }
     const auto deadline = Clock::now() + options.request_timeout;
     frame.clear();
-    Status read = read_exactly(connection.fd, 4, deadline, frame);
+    Status read = io.read_exactly(4, deadline, frame);
     if (read) {
       const auto size = static_cast<int32_t>((static_cast<uint32_t>(static_cast<uint8_t>(frame[0])) << 24) |
                                              (static_cast<uint32_t>(static_cast<uint8_t>(frame[1])) << 16) |
@@ -234,7 +210,7 @@ void KafkaListener::Impl::serve(Connection& connection) {
         break;
       }
       frame.clear();
-      read = read_exactly(connection.fd, static_cast<size_t>(size), deadline, frame);
+      read = io.read_exactly(static_cast<size_t>(size), deadline, frame);
     }
     if (!read) {
       if (read.code() != StatusCode::kUnavailable) reason = read.message();
@@ -250,7 +226,7 @@ void KafkaListener::Impl::serve(Connection& connection) {
       break;
     }
     if (*response) {
-      const Status written = write_all(connection.fd, **response);
+      const Status written = io.write_all(**response);
       if (!written) {
         reason = written.message();
         break;
@@ -280,6 +256,12 @@ Status KafkaListener::start() {
         "{} is not a loopback address: set kafka_listener.sasl_username and kafka_listener.sasl_password so clients "
         "must authenticate (SASL/PLAIN), or listen on 127.0.0.1, ::1 or localhost",
         s.options.host));
+  }
+  if (s.options.tls_cert_file.empty() != s.options.tls_key_file.empty()) {
+    return Status::failed_precondition("kafka_listener.tls_cert_file and kafka_listener.tls_key_file go together: set both or neither");
+  }
+  if (!s.options.tls_cert_file.empty()) {
+    CF_ASSIGN_OR_RETURN(s.tls, TlsServerContext::load(s.options.tls_cert_file, s.options.tls_key_file));
   }
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;

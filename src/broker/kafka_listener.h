@@ -10,7 +10,7 @@
 // (committed offsets in the log's durable group-offset store), ListGroups, DescribeGroups,
 // CreateTopics, DeleteTopics,
 // DescribeConfigs, and SASL/PLAIN authentication (SaslHandshake, SaslAuthenticate) when credentials
-// are configured. Anything else is answered with UNSUPPORTED_VERSION and the connection stays open.
+// are configured, over TLS when a certificate is configured. Anything else is answered with UNSUPPORTED_VERSION and the connection stays open.
 //
 // Like every careflow listener it has a connection cap (at the cap, new connections wait in the
 // kernel's backlog), an idle timeout, a bound on the time from a request's first byte to its last,
@@ -54,6 +54,10 @@ struct KafkaListenerOptions {
   // listener may bind an address other than loopback. Empty = no authentication, loopback only.
   std::string sasl_username;
   std::string sasl_password;
+  // TLS (PEM files): with both set every connection starts with a TLS handshake (an SSL listener,
+  // SASL_SSL with credentials). TLS does not replace SASL: a non-loopback address still needs them.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 // True for 127.0.0.0/8, ::1 and "localhost": the addresses the listener may bind without SASL

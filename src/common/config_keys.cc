@@ -42,6 +42,12 @@ const std::vector<ConfigKey>& config_keys() {
        "sasl.mechanism=PLAIN), and the listener may bind a non-loopback address"},
       {"kafka_listener.sasl_password", ConfigType::kString, "", {}, true,
        "the SASL/PLAIN password of kafka_listener.sasl_username"},
+      {"kafka_listener.tls_cert_file", ConfigType::kString, "", {}, false,
+       "PEM certificate chain: when set (with kafka_listener.tls_key_file) Kafka clients connect over TLS "
+       "(security.protocol=SSL, or SASL_SSL with kafka_listener.sasl_username); clients verify its name, so it "
+       "must name the advertised host (e.g. subjectAltName IP:127.0.0.1)"},
+      {"kafka_listener.tls_key_file", ConfigType::kString, "", {}, false,
+       "PEM private key of kafka_listener.tls_cert_file"},
       {"kafka_listener.auto_create_topics", ConfigType::kBool, "true", {}, false,
        "producing to, or asking Metadata for, a missing topic creates it (Kafka's auto.create.topics.enable)"},
       {"api.token", ConfigType::kString, "", {}, true,
