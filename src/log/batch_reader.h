@@ -2,6 +2,8 @@
 // Sequential reading of the batches of one segment file with large buffered reads, each batch
 // checked (header CRC, length, body CRC). Private to log/.
 
+#include <cstdint>
+#include <memory>
 #include <string>
 
 #include "log/record_batch.h"
@@ -10,8 +12,14 @@ namespace careflow::log {
 
 class BatchReader {
  public:
-  // Reads `fd` (the file at `path`, named in errors) from `position` up to `limit` bytes.
-  BatchReader(int fd, std::string path, int64_t position, int64_t limit, size_t buffer_bytes = 1 << 20);
+  // Reads `fd` (the file at `path`, named in errors) from `position` up to `limit` bytes. Batches
+  // ending at or before `checked_until` were CRC-checked before (Segment::checked_bytes): their
+  // body CRC is not computed again (the header CRC and lengths still are).
+  // Reads go `buffer_bytes` at a time until `read_ahead` bytes have been read, then just what each
+  // batch needs: a reader that will stop after about `read_ahead` bytes does not read a buffer
+  // beyond them.
+  BatchReader(int fd, std::string path, int64_t position, int64_t limit, size_t buffer_bytes = 1 << 20,
+              int64_t checked_until = 0, int64_t read_ahead = INT64_MAX);
 
   enum class Step {
     kBatch,    // header() and bytes() describe the batch at position()
@@ -23,7 +31,7 @@ class BatchReader {
   Step next();
 
   const BatchHeader& header() const { return header_; }
-  const char* bytes() const { return buffer_.data() + (position_ - buffer_start_); }
+  const char* bytes() const { return buffer_.get() + (position_ - buffer_start_); }
   int64_t position() const { return position_; }  // start of the current batch (or of the tail)
   // Moves past the current batch.
   void advance() { position_ += header_.total_size(); }
@@ -39,10 +47,13 @@ class BatchReader {
   std::string path_;
   int64_t position_;
   int64_t limit_;
-  std::string buffer_;
+  std::unique_ptr<char[]> buffer_;
+  size_t buffer_capacity_ = 0;
   int64_t buffer_start_ = 0;
   int64_t buffer_end_ = 0;
   size_t buffer_bytes_;
+  int64_t checked_until_;
+  int64_t read_ahead_left_;
   BatchHeader header_;
   Status error_;
 };

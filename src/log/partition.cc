@@ -275,7 +275,7 @@ Status Partition::for_each_batch(const PartitionView& view, int64_t offset, int6
     const int64_t position = it == first ? segment.position_for_offset(offset) : 0;
     // Read about what the caller wants, not a whole buffer, when it wants little.
     const size_t buffer = static_cast<size_t>(std::clamp<int64_t>(read_hint, 64 * 1024, 4 << 20));
-    BatchReader reader(segment.fd(), segment.path(), position, limit, buffer);
+    BatchReader reader(segment.fd(), segment.path(), position, limit, buffer, segment.checked_bytes(), read_hint);
     for (;;) {
       const BatchReader::Step step = reader.next();
       if (step == BatchReader::Step::kEnd) break;
@@ -285,6 +285,7 @@ Status Partition::for_each_batch(const PartitionView& view, int64_t offset, int6
       }
       const BatchHeader& h = reader.header();
       if (h.base_offset >= view.end_offset) return Status::ok();
+      segment.note_checked(reader.position(), reader.position() + h.total_size());
       if (h.last_offset() >= offset) {
         CF_ASSIGN_OR_RETURN(const bool more, visit(h, reader.bytes(), segment.path()));
         if (!more) return Status::ok();
@@ -344,8 +345,9 @@ Result<StoredBatchesRead> Partition::read_stored_batches(const PartitionView& vi
     stored.record_count = h.record_count;
     stored.codec = h.codec();
     stored.records = std::string_view(batch + kBatchHeaderSize, static_cast<size_t>(h.total_size()) - kBatchHeaderSize);
-    // The batch CRC covers bytes 20.. (header tail + records) and was just checked: the records'
-    // own CRC follows from it by taking the header tail off, without a second pass over them.
+    // The batch CRC covers bytes 20.. (header tail + records) and was checked (now or earlier, see
+    // Segment::checked_bytes): the records' own CRC follows from it by taking the header tail off,
+    // without a second pass over them.
     const uint32_t header_tail = crc32c(batch + 20, kBatchHeaderSize - 20);
     stored.records_crc = h.crc ^ crc32c_combine(header_tail, 0, stored.records.size());
     read.next_offset = h.last_offset() + 1;

@@ -139,6 +139,7 @@ Status Segment::scan_from(int64_t position, bool truncate_torn, int64_t flushed_
     switch (reader.next()) {
       case BatchReader::Step::kBatch:
         index_batch(reader.header(), reader.position(), /*persist=*/false);
+        note_checked(reader.position(), reader.position() + reader.header().total_size());
         reader.advance();
         continue;
       case BatchReader::Step::kEnd:
@@ -222,7 +223,15 @@ Status Segment::append(const std::string& batch, const BatchHeader& header) {
   }
   index_batch(header, position, /*persist=*/true);
   size_ = position + static_cast<int64_t>(batch.size());
+  note_checked(position, size_);  // its CRC was computed from these very bytes
   return Status::ok();
+}
+
+void Segment::note_checked(int64_t start, int64_t end) const {
+  int64_t checked = checked_bytes_.load(std::memory_order_acquire);
+  while (start <= checked && checked < end &&
+         !checked_bytes_.compare_exchange_weak(checked, end, std::memory_order_acq_rel)) {
+  }
 }
 
 Status Segment::sync() {
@@ -233,6 +242,7 @@ Status Segment::sync() {
 Status Segment::truncate(int64_t position) {
   if (::ftruncate(fd_, position) != 0) return Status::from_errno("truncating " + log_path_, errno);
   size_ = position;
+  checked_bytes_ = std::min(checked_bytes_.load(), position);
   {
     std::lock_guard lock(index_mutex_);
     offset_index_.clear();

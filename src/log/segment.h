@@ -49,6 +49,15 @@ class Segment {
   Status truncate(int64_t position);
 
   // ---- readers ----
+  // Bytes from the file's start whose batches this process has checked against their CRC (it wrote
+  // them from memory, or a scan or read checked them): readers skip the body CRC below it. The
+  // page cache serves these bytes as they were checked; what a Kafka client receives still carries
+  // the stored CRC end to end, so a later disk fault shows up at a client that checks CRCs.
+  int64_t checked_bytes() const { return checked_bytes_.load(std::memory_order_acquire); }
+  // Records that the batch at [start, end) passed its CRC check; extends checked_bytes() when the
+  // batch continues the checked prefix.
+  void note_checked(int64_t start, int64_t end) const;
+
   // Byte position of the last indexed batch starting at or before `offset` (0 if none).
   int64_t position_for_offset(int64_t offset) const;
   // Byte position from which every record with timestamp >= ts lies (0 if none is known).
@@ -81,6 +90,7 @@ class Segment {
   std::atomic<int64_t> size_{0};
   std::atomic<int64_t> next_offset_;
   std::atomic<int64_t> max_timestamp_;
+  mutable std::atomic<int64_t> checked_bytes_{0};
   bool remove_on_close_ = false;
 
   mutable std::mutex index_mutex_;

@@ -305,5 +305,50 @@ TEST(TxnJournal, MemoryHoldsOnlyTheCommitsAboveTheOldestAppendInFlight) {
   EXPECT_TRUE((*journal)->committed(held_open + 102));
 }
 
+// A stored batch's CRC is checked the first time this process reads it; a later read relies on
+// that check, and a byte damaged after it still reaches the reader with the stored CRC, so the
+// Kafka client that checks CRCs finds it (as Kafka's brokers leave that check to clients).
+TEST(Recovery, StoredBatchReadsCheckOnceAndCarryTheStoredCrcEndToEnd) {
+  TempDir dir;
+  TopicConfig config;
+  config.segment_bytes = 1024;
+  config.index_interval_bytes = 128;
+  config.compression = Compression::kUncompressed;
+  {
+    auto log = open_log(dir.str());
+    ASSERT_TRUE(log->create_topic("t", config).is_ok());
+    for (int i = 0; i < 60; ++i) ASSERT_TRUE(log->append({"t", 0}, std::vector<Record>{rec(std::string(40, 'x') + std::to_string(i))}).is_ok());
+  }
+  const auto files = segments(dir, "t");
+  ASSERT_GE(files.size(), 3u);
+  const auto victim = files[0];
+  const auto size = static_cast<int64_t>(std::filesystem::file_size(victim));
+  auto log = open_log(dir.str());
+  ASSERT_TRUE(log);
+  auto read_all = [&](bool& crcs_match) {
+    crcs_match = true;
+    return log->read_stored_batches({"t", 0}, 0, 1 << 20, [&](const StoredBatch& b) {
+      crcs_match = crcs_match && b.records_crc == crc32c(b.records);
+      return true;
+    });
+  };
+  flip_byte(victim, size / 3);  // before the first read: the first read finds it
+  bool match = false;
+  auto first = read_all(match);
+  ASSERT_FALSE(first.is_ok());
+  EXPECT_EQ(first.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(first.status().message().find(victim.string()), std::string::npos) << first.status().message();
+
+  flip_byte(victim, size / 3);  // repaired: read and checked in full
+  auto second = read_all(match);
+  ASSERT_TRUE(second.is_ok()) << second.status().to_string();
+  EXPECT_TRUE(match);
+
+  flip_byte(victim, size - 5);  // damage in a records section after the check
+  auto third = read_all(match);
+  ASSERT_TRUE(third.is_ok()) << third.status().to_string();
+  EXPECT_FALSE(match) << "the damaged records reach the reader with the stored CRC, which no longer matches them";
+}
+
 }  // namespace
 }  // namespace careflow::log
