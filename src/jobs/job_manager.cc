@@ -1,5 +1,6 @@
 #include "jobs/job_manager.h"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -597,7 +598,10 @@ std::string job_description(const JobInfo& j) {
     if (c->count == 0 && c->restored_from) {
       add("last checkpoint", fmt::format("{} (restored at start; none taken since)", c->id));
     } else {
-      add("last checkpoint", fmt::format("{} at {} ms, took {:.1f} ms, wrote {} bytes", c->id, c->time_ms, c->duration_ms, c->bytes));
+      // The time in UTC as the log's lines print it, to the millisecond.
+      const auto at = std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(c->time_ms));
+      add("last checkpoint", fmt::format("{} at {:%Y-%m-%dT%H:%M:%S}Z, took {:.1f} ms, wrote {} bytes", c->id,
+                                         at, c->duration_ms, c->bytes));
     }
     add("checkpoints", fmt::format("{} since careflow started{}", c->count,
                                    c->restored_from ? fmt::format(" (restored from {})", *c->restored_from) : ""));
