@@ -9,7 +9,6 @@
 //   jobs_bench [--rows N] [--keys K] [--markdown FILE]
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -22,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.h"
 #include "jobs/job_manager.h"
 #include "log/embedded_log.h"
 
@@ -98,11 +98,6 @@ Run run_once(const fs::path& dir, int64_t rows, int64_t keys, bool checkpoints) 
   return run;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
 }  // namespace
 }  // namespace careflow::bench
 
@@ -116,8 +111,8 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--markdown") && i + 1 < argc) markdown = argv[++i];
     else die(fmt::format("unknown argument '{}'; jobs_bench [--rows N] [--keys K] [--markdown FILE]", argv[i]));
   }
-  const char* base = std::getenv("CAREFLOW_BENCH_DIR");
-  const fs::path dir = fs::path(base ? base : fs::temp_directory_path().string()) / ("careflow-jobs-bench-" + std::to_string(getpid()));
+  const ScratchDir scratch("jobs-bench");
+  const fs::path dir = scratch.path() / "run";
   std::vector<double> on, off;
   Run last_on;
   for (int round = 0; round < 3; ++round) {

@@ -24,9 +24,9 @@
 #include <vector>
 
 #include "http/tests/http_client.h"
-#include "log/embedded_log.h"
 #include "store/local_postgres.h"
 #include "store/tests/test_postgres.h"
+#include "tests/faults/ward_totals_job.h"
 #include "tests/integration/run_process.h"
 
 namespace careflow {
@@ -41,65 +41,7 @@ constexpr int kReadings = 20000;
 constexpr int kDevices = 1000;  // one batch: every device is joined in the job's first round
 constexpr const char* kToken = "up-crash-token";
 
-const char* const kJob =
-    "SET 'execution.checkpointing.interval' = '50 ms';\n"
-    "CREATE TABLE readings (device STRING, v BIGINT) WITH ('format' = 'json');\n"
-    "CREATE TABLE devices (device STRING, ward STRING) WITH ('format' = 'json');\n"
-    "CREATE TABLE ward_totals (device STRING, ward STRING, n BIGINT, s BIGINT, PRIMARY KEY (device) NOT ENFORCED)"
-    " WITH ('format' = 'json');\n"
-    "INSERT INTO ward_totals SELECT a.device, d.ward, a.n, a.s FROM "
-    "(SELECT device, COUNT(*) AS n, SUM(v) AS s FROM readings GROUP BY device) a "
-    "JOIN devices d ON a.device = d.device";
-
-// The fixed input, written into a fresh data directory's log before up first starts.
-void write_input(const fs::path& data_dir) {
-  auto log = log::EmbeddedLog::open((data_dir / "log").string());
-  ASSERT_TRUE(log.is_ok()) << log.status().message();
-  ASSERT_TRUE((*log)->create_topic("readings", {}).is_ok());
-  ASSERT_TRUE((*log)->create_topic("devices", {}).is_ok());
-  std::mt19937 rng(2025);
-  std::vector<log::Record> records;
-  for (int i = 0; i < kReadings; ++i) {
-    log::Record r;
-    r.value = fmt::format(R"({{"device":"DEV-{}","v":{}}})", rng() % kDevices, rng() % 1000);
-    records.push_back(std::move(r));
-    if (records.size() == 1000) {
-      ASSERT_TRUE((*log)->append({"readings", 0}, records).is_ok());
-      records.clear();
-    }
-  }
-  for (int d = 0; d < kDevices; ++d) {
-    log::Record r;
-    r.value = fmt::format(R"({{"device":"DEV-{}","ward":"W{}"}})", d, d % 9);
-    records.push_back(std::move(r));
-  }
-  ASSERT_TRUE((*log)->append({"devices", 0}, records).is_ok());
-}
-
-// key=value of every committed record of the sink topic, in offset order (up is not running).
-std::vector<std::string> committed_output(const fs::path& data_dir) {
-  std::vector<std::string> out;
-  auto log = log::EmbeddedLog::open((data_dir / "log").string());
-  EXPECT_TRUE(log.is_ok()) << log.status().message();
-  if (!log.is_ok()) return out;
-  int64_t offset = 0;
-  while (true) {
-    auto fetched = (*log)->fetch({"ward_totals", 0}, offset, {100000, 64 << 20});
-    if (!fetched.is_ok() || fetched->records.empty()) break;
-    for (const auto& r : fetched->records) out.push_back(r.key.value_or("") + "=" + r.value.value_or("<tombstone>"));
-    offset = fetched->next_offset;
-  }
-  return out;
-}
-
-// Whether a checkpoint file is being written: its temporary name exists.
-bool checkpoint_in_progress(const fs::path& checkpoints) {
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(checkpoints, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().extension() == ".tmp") return true;
-  }
-  return false;
-}
+const std::string kJob = std::string("SET 'execution.checkpointing.interval' = '50 ms';\n") + faults::kWardTotalsJob;
 
 class UpCrashTest : public ::testing::Test {
  protected:
@@ -181,20 +123,20 @@ class UpCrashTest : public ::testing::Test {
 TEST_F(UpCrashTest, KilledAndRestartedUpCommitsEachResultOnce) {
   // One uninterrupted run.
   const fs::path ref = dir_ / "reference";
-  write_input(ref);
+  faults::write_ward_input(ref, kReadings, kDevices, 2025);
   spawn(ref);
   ASSERT_TRUE(wait_banner(ref)) << read_file(ref.string() + ".err");
   const auto submitted = std::chrono::steady_clock::now();
   submit();
   finish(ref);
   const auto run_time = std::chrono::steady_clock::now() - submitted;
-  const std::vector<std::string> expected = committed_output(ref);
+  const std::vector<std::string> expected = faults::committed_ward_totals(ref);
   ASSERT_GT(expected.size(), static_cast<size_t>(kReadings / 2));
 
   // The same job, killed again and again.
   const fs::path crashed = dir_ / "crashed";
   const fs::path checkpoints = crashed / "jobs" / "job-1" / "checkpoints";
-  write_input(crashed);
+  faults::write_ward_input(crashed, kReadings, kDevices, 2025);
   std::mt19937 rng(11);
   const auto window_us = std::max<int64_t>(1000, std::chrono::duration_cast<std::chrono::microseconds>(run_time).count());
   int killed = 0, during_checkpoint = 0, before_banner = 0, unfinished = 0;
@@ -210,7 +152,7 @@ TEST_F(UpCrashTest, KilledAndRestartedUpCommitsEachResultOnce) {
       if (round % 3 == 1) {
         // Inside a checkpoint: as soon as one of its files is being written.
         const auto give_up = std::chrono::steady_clock::now() + run_time;
-        while (!checkpoint_in_progress(checkpoints) && std::chrono::steady_clock::now() < give_up) {
+        while (!faults::checkpoint_in_progress(checkpoints) && std::chrono::steady_clock::now() < give_up) {
           std::this_thread::sleep_for(std::chrono::microseconds(100));
         }
       } else {
@@ -225,9 +167,9 @@ TEST_F(UpCrashTest, KilledAndRestartedUpCommitsEachResultOnce) {
     up_.pid = -1;
     ASSERT_EQ(code, 128 + SIGKILL) << "round " << round << "\n" << read_file(crashed.string() + ".err");
     ++killed;
-    if (checkpoint_in_progress(checkpoints)) ++during_checkpoint;
+    if (faults::checkpoint_in_progress(checkpoints)) ++during_checkpoint;
     // Whether the kill found the job with work left (its committed output not complete yet).
-    if (committed_output(crashed).size() < expected.size()) ++unfinished;
+    if (faults::committed_ward_totals(crashed).size() < expected.size()) ++unfinished;
   }
   // The last start runs the job to the end of its input.
   spawn(crashed);
@@ -239,7 +181,7 @@ TEST_F(UpCrashTest, KilledAndRestartedUpCommitsEachResultOnce) {
   EXPECT_GE(during_checkpoint, 3);
   EXPECT_GE(unfinished, 10);
 
-  const std::vector<std::string> actual = committed_output(crashed);
+  const std::vector<std::string> actual = faults::committed_ward_totals(crashed);
   ASSERT_EQ(actual.size(), expected.size());
   for (size_t i = 0; i < actual.size(); ++i) ASSERT_EQ(actual[i], expected[i]) << "record " << i;
   // Every kill left the directory recoverable: nothing but committed checkpoints remains.
