@@ -74,7 +74,7 @@ TEST(CheckpointCrash, KilledAndRestartedRunsCommitEachResultOnce) {
   const auto started = std::chrono::steady_clock::now();
   ASSERT_EQ(wait_exit(spawn(ref, dir / "reference.sql", dir / "reference.out")), 0) << read_file(dir / "reference.out");
   const auto run_time = std::chrono::steady_clock::now() - started;
-  const std::vector<std::string> expected = careflow::faults::committed_ward_totals(ref);
+  const std::vector<std::string> expected = careflow::faults::committed_records(ref);
   ASSERT_GT(expected.size(), static_cast<size_t>(kReadings / 2));
 
   // The same input, killed again and again.
@@ -113,7 +113,7 @@ TEST(CheckpointCrash, KilledAndRestartedRunsCommitEachResultOnce) {
   EXPECT_GE(during_checkpoint, 4);
   std::printf("reference run %.2f s; %d runs killed, %d inside a checkpoint, %d finished before their kill\n",
               std::chrono::duration<double>(run_time).count(), killed, during_checkpoint, finished_before_kill);
-  const std::vector<std::string> actual = careflow::faults::committed_ward_totals(crashed);
+  const std::vector<std::string> actual = careflow::faults::committed_records(crashed);
   ASSERT_EQ(actual.size(), expected.size()) << "killed " << killed << " times; " << finished_before_kill << " runs finished first";
   for (size_t i = 0; i < actual.size(); ++i) ASSERT_EQ(actual[i], expected[i]) << "record " << i;
   // Every kill left the directory recoverable: nothing but committed checkpoints remains.

@@ -55,15 +55,15 @@ inline void write_ward_input(const std::filesystem::path& data_dir, int readings
   ASSERT_TRUE((*log)->append({"devices", 0}, records).is_ok());
 }
 
-// key=value of every committed record of `ward_totals`, in offset order (no process holds the log).
-inline std::vector<std::string> committed_ward_totals(const std::filesystem::path& data_dir) {
+// key=value of every committed record of `topic` (partition 0), in offset order (no process holds the log).
+inline std::vector<std::string> committed_records(const std::filesystem::path& data_dir, const std::string& topic = "ward_totals") {
   std::vector<std::string> out;
   auto log = log::EmbeddedLog::open((data_dir / "log").string());
   EXPECT_TRUE(log.is_ok()) << log.status().message();
   if (!log.is_ok()) return out;
   int64_t offset = 0;
   while (true) {
-    auto fetched = (*log)->fetch({"ward_totals", 0}, offset, {100000, 64 << 20});
+    auto fetched = (*log)->fetch({topic, 0}, offset, {100000, 64 << 20});
     if (!fetched.is_ok() || fetched->records.empty()) break;
     for (const auto& r : fetched->records) out.push_back(r.key.value_or("") + "=" + r.value.value_or("<tombstone>"));
     offset = fetched->next_offset;
