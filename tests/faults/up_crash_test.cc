@@ -54,7 +54,8 @@ const std::string kJob = std::string("SET 'execution.checkpointing.interval' = '
 // The CDC variant: a table of the database, its change events, totals per device.
 constexpr const char* kCdcTopic = "healthcare.public.readings";
 // The inserts, updates and deletes of apply_changes; a delete is an event and a tombstone, as Debezium's.
-constexpr int kCdcEvents = 3000 + 500 + 300 + 2 * 200;
+constexpr int kCdcRows = 20000;
+constexpr int kCdcEvents = kCdcRows + (kCdcRows + 5) / 6 + (kCdcRows + 6) / 10 + 2 * ((kCdcRows + 13) / 15);
 const std::string kCdcJob =
     "SET 'execution.checkpointing.interval' = '50 ms';\n"
     "CREATE TABLE readings_cdc (id INT, device STRING, v INT, PRIMARY KEY (id) NOT ENFORCED) WITH ("
@@ -247,18 +248,18 @@ void create_table(const std::string& conninfo) {
   }
 }
 
-// kCdcEvents changes: 3000 inserts in 30 transactions, 500 + 300 updates, 200 deletes.
+// kCdcEvents changes: kCdcRows inserts in transactions of 100, updates of every 6th and 10th row, deletes of every 15th.
 void apply_changes(const std::string& conninfo) {
   auto db = store::Database::open(conninfo, 1);
   ASSERT_TRUE(db.is_ok()) << db.status().to_string();
-  for (int t = 0; t < 30; ++t) {
+  for (int t = 0; t < kCdcRows / 100; ++t) {
     std::string sql = "INSERT INTO readings VALUES ";
     for (int i = t * 100; i < (t + 1) * 100; ++i) sql += fmt::format("{}({}, 'DEV-{}', {})", i % 100 ? ", " : "", i, (i * 37) % 50, (i * 11) % 1000);
     ASSERT_TRUE((*db)->exec(sql).is_ok());
   }
-  for (const char* sql : {"UPDATE readings SET v = v + 7 WHERE id % 6 = 0",                        // 500
-                          "UPDATE readings SET device = 'DEV-' || ((id * 7) % 50) WHERE id % 10 = 3",  // 300
-                          "DELETE FROM readings WHERE id % 15 = 1"}) {                              // 200
+  for (const char* sql : {"UPDATE readings SET v = v + 7 WHERE id % 6 = 0",
+                          "UPDATE readings SET device = 'DEV-' || ((id * 7) % 50) WHERE id % 10 = 3",
+                          "DELETE FROM readings WHERE id % 15 = 1"}) {
     ASSERT_TRUE((*db)->exec(sql).is_ok()) << sql;
   }
 }
