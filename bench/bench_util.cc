@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -56,6 +57,11 @@ std::string initialize_with_markdown_flag(int argc, char** argv) {
 std::string ratio(double ours, double peer) {
   if (peer <= 0 || ours <= 0) return "n/a";
   return fmt::format("{:.2f}x", ours / peer);
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
 }
 
 }  // namespace careflow::bench

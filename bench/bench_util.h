@@ -38,6 +38,9 @@ class CollectingReporter : public benchmark::ConsoleReporter {
 // returns FILE ("" without the flag).
 std::string initialize_with_markdown_flag(int argc, char** argv);
 
+// The middle value (the upper one of an even count); `v` must not be empty.
+double median(std::vector<double> v);
+
 // "0.93x" style ratio of two throughputs; "n/a" when the peer is missing.
 std::string ratio(double ours, double peer);
 

@@ -106,11 +106,6 @@ Throughput run(const std::vector<RowBatch>& input, std::chrono::milliseconds int
   return {static_cast<double>(input.size() * 1000) / s, ck ? ck->stats().checkpoints : 0};
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
 }  // namespace
 }  // namespace careflow::bench
 

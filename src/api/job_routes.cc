@@ -93,7 +93,7 @@ void add_job_routes(http::Router& router, http::HttpServer& server, jobs::JobMan
     auto job = jobs.stop(request.param("id"), savepoint);
     if (!job) return HttpResponse::from_status(job.status(), savepoint ? std::optional<std::string>("savepoint") : std::nullopt);
     return HttpResponse::json(200, nlohmann::json::parse(jobs::to_json(*job).dump()));
-  }, "Stop a job (STOPPED); savepoints are not available yet");
+  }, "Stop a job (STOPPED); with {\"savepoint\": true} its last checkpoint is a savepoint (the job's savepoints list says where)");
 
   router.add("POST", "/sql/statements", [&gateway](HttpRequest& request) {
     auto parsed = statement_request(request);

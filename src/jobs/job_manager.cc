@@ -1,5 +1,6 @@
 #include "jobs/job_manager.h"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -13,7 +14,9 @@
 #include "common/exception_guard.h"
 #include "common/logging.h"
 #include "exec/connectors/job_runner.h"
+#include "exec/checkpoint/checkpoint_files.h"
 #include "exec/session_results.h"
+#include "jobs/delivery.h"
 #include "jobs/restart_strategy.h"
 
 namespace careflow::jobs {
@@ -69,8 +72,13 @@ struct JobManager::Job {
   std::map<std::pair<std::string, int32_t>, PartitionLag> lag;
   std::optional<int64_t> watermark;
   bool stopped_by_user = false;
+  std::optional<Delivery> delivery;  // decided at submit and by each attempt
+  std::vector<exec::CheckpointStats> checkpoint_stats;  // per INSERT, of the attempt running
+  int64_t checkpoints = 0;                              // completed since careflow started
+  std::vector<std::string> savepoints;
 
   std::atomic<bool> stop{false};
+  std::atomic<bool> savepoint{false};  // set before `stop` for STOP JOB ... WITH SAVEPOINT
   std::thread thread;
 };
 
@@ -79,6 +87,12 @@ nlohmann::ordered_json to_json(const JobInfo& j) {
   for (const PartitionLag& l : j.lag) {
     lag.push_back({{"topic", l.topic}, {"partition", l.partition}, {"offset", l.offset}, {"endOffset", l.end_offset},
                    {"lag", std::max<int64_t>(0, l.end_offset - l.offset)}});
+  }
+  nlohmann::ordered_json checkpoint;  // null until one completed (or was restored)
+  if (const auto& c = j.last_checkpoint) {
+    checkpoint = {{"id", c->id},         {"timeMs", c->time_ms},   {"durationMs", c->duration_ms},
+                  {"bytes", c->bytes},   {"stateBytes", c->state_bytes}, {"count", c->count},
+                  {"restoredFrom", c->restored_from ? nlohmann::ordered_json(*c->restored_from) : nlohmann::ordered_json()}};
   }
   return {{"id", j.id},
           {"name", j.name},
@@ -94,8 +108,10 @@ nlohmann::ordered_json to_json(const JobInfo& j) {
           {"restartStrategy", j.restart_strategy},
           {"error", j.error.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(j.error)},
           {"errorLocation", j.error_location.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(j.error_location)},
-          {"stateSize", nullptr},
-          {"lastCheckpoint", nullptr},
+          {"deliveryGuarantee", j.delivery.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(j.delivery)},
+          {"stateSize", j.last_checkpoint ? nlohmann::ordered_json(j.last_checkpoint->state_bytes) : nlohmann::ordered_json()},
+          {"lastCheckpoint", checkpoint},
+          {"savepoints", j.savepoints},
           {"positions", j.positions},
           {"createdMs", j.created_ms},
           {"dir", j.dir}};
@@ -191,7 +207,12 @@ void JobManager::run(const std::shared_ptr<Job>& job) {
         by_user = j.stopped_by_user;
       }
       // Stopped by the user: STOPPED for good. Stopped because careflow stops: kept as it was
-      // (RUNNING), so the next start resumes it.
+      // (RUNNING), so the next start resumes it. A last checkpoint or savepoint that failed is
+      // the job's error (stop() reports it too).
+      if (!outcome) {
+        std::lock_guard lock(j.mu);
+        j.error = outcome.message();
+      }
       if (by_user) keep("STOPPED");
       return;
     }
@@ -238,6 +259,30 @@ Status JobManager::attempt(Job& j) {
   exec::RunOptions run;
   run.stop = &j.stop;
   run.registries = registries.get();
+  CF_ASSIGN_OR_RETURN(const exec::CheckpointSettings settings,
+                      job_checkpoint_settings(j.definition.settings, options_.data_dir, j.dir));
+  exec::ConnectorContext context;
+  context.topics = options_.topics;
+  context.registries = registries.get();
+  const Delivery delivery = plan_delivery(settings, jobs, context);
+  const bool checkpointed = delivery.checkpoint.enabled();
+  {
+    std::lock_guard lock(j.mu);
+    j.delivery = delivery;
+    j.checkpoint_stats.assign(jobs.size(), exec::CheckpointStats{});
+  }
+  if (checkpointed) {
+    // Each INSERT resumes from its last committed checkpoint, found by its stable name.
+    run.checkpoint = delivery.checkpoint;
+    run.job_names = checkpoint_names(j.definition.id, jobs.size());
+    run.stop_with_savepoint = &j.savepoint;
+    run.on_checkpoint = [&j](size_t index, const exec::CheckpointStats& stats) {
+      std::lock_guard lock(j.mu);
+      exec::CheckpointStats& before = j.checkpoint_stats.at(index);
+      j.checkpoints += std::max<int64_t>(0, stats.checkpoints - before.checkpoints);
+      before = stats;
+    };
+  }
   const auto groups = options_.topics->list_group_offsets();
   const auto committed_offsets = groups.find(group);
   if (committed_offsets != groups.end()) {
@@ -309,8 +354,9 @@ Status JobManager::attempt(Job& j) {
       if (all) j.watermark = watermark;
       if (j.state != "RUNNING") j.state = "RUNNING";
     }
-    // After every batch written (at least once): a restart reads again only the batch in flight.
-    commit();
+    // At least once, after every batch written: a restart reads again only the batch in flight.
+    // Checkpointed, the positions are the checkpoint's.
+    if (!checkpointed) commit();
   };
   {
     // Kept as RUNNING once its sources are open (the first progress); kept now so a crash resumes it.
@@ -324,7 +370,11 @@ Status JobManager::attempt(Job& j) {
   }
   auto ran = exec::run_jobs(jobs, options_.topics, run);
   if (!ran) return ran.status();
-  commit();  // a clean end: everything read was delivered
+  if (!checkpointed) commit();  // a clean end: everything read was delivered
+  if (!ran->savepoints.empty()) {
+    std::lock_guard lock(j.mu);
+    j.savepoints = ran->savepoints;
+  }
   {
     // The run's totals: rows delivered after the last progress (VALUES, the end of input) count too.
     std::lock_guard lock(j.mu);
@@ -336,13 +386,21 @@ Status JobManager::attempt(Job& j) {
 
 Result<JobInfo> JobManager::submit(JobDefinition definition) {
   CF_ASSIGN_OR_RETURN(RestartStrategy strategy, restart_strategy_from(definition.settings));
+  // Checked here against a placeholder folder (the id comes later); each run uses the job's own.
+  CF_ASSIGN_OR_RETURN(const exec::CheckpointSettings settings,
+                      job_checkpoint_settings(definition.settings, options_.data_dir, store_.job_dir("job-0")));
+  Delivery delivery;
   // Planned once here, so that a statement that cannot run is refused with its line:column.
   {
     CF_ASSIGN_OR_RETURN(std::unique_ptr<exec::Session> session, session_with(definition.catalog, definition.settings));
     CF_ASSIGN_OR_RETURN(std::vector<exec::StatementResult> results, session->execute_script(definition.statement));
     std::vector<std::string> tables;
+    std::vector<exec::Job*> jobs;
     for (const exec::StatementResult& r : results) {
-      if (r.kind == exec::StatementResult::Kind::kJob && r.is_insert) tables.push_back(r.job->sink_table()->name);
+      if (r.kind == exec::StatementResult::Kind::kJob && r.is_insert) {
+        tables.push_back(r.job->sink_table()->name);
+        jobs.push_back(r.job.get());
+      }
     }
     if (tables.empty()) {
       return Status::invalid_argument(
@@ -352,6 +410,13 @@ Result<JobInfo> JobManager::submit(JobDefinition definition) {
       definition.name = "insert-into_";
       for (size_t i = 0; i < tables.size(); ++i) definition.name += (i ? "," : "") + tables[i];
     }
+    std::unique_ptr<exec::SchemaRegistryClients> registries;
+    if (options_.make_registries) registries = options_.make_registries();
+    exec::ConnectorContext context;
+    context.topics = options_.topics;
+    context.registries = registries.get();
+    delivery = plan_delivery(settings, jobs, context);
+    CF_RETURN_IF_ERROR(check_savepoint(settings.restore_from, delivery, jobs));
   }
   auto job = std::make_shared<Job>();
   {
@@ -363,9 +428,10 @@ Result<JobInfo> JobManager::submit(JobDefinition definition) {
     job->definition = definition;
     job->strategy = strategy;
     job->dir = store_.job_dir(definition.id);
+    job->delivery = delivery;
     jobs_.push_back(job);
   }
-  log_info("jobs", "job submitted", {{"job", definition.id}, {"name", definition.name}});
+  log_info("jobs", "job submitted", {{"job", definition.id}, {"name", definition.name}, {"delivery", delivery.guarantee}});
   start(job);
   return info(*job);
 }
@@ -378,10 +444,32 @@ JobInfo JobManager::info(const Job& j) const {
   i.created_ms = j.definition.created_ms;
   i.dir = j.dir;
   i.restart_strategy = j.strategy.describe();
-  i.positions = fmt::format("at least once: source offsets committed for consumer group '{}' after each batch written "
-                            "(checkpoints: not yet)",
-                            group_of(j.definition.id));
   std::lock_guard lock(j.mu);
+  if (j.delivery && j.delivery->checkpoint.enabled()) {
+    const exec::CheckpointSettings& c = j.delivery->checkpoint;
+    i.positions = fmt::format("checkpoints every {} ms into {}/checkpoints ({}); a restart resumes from the last completed one",
+                              c.interval.count(), j.dir, c.incremental ? "incremental" : "full");
+  } else {
+    i.positions = fmt::format("source offsets committed for consumer group '{}' after each batch written; a restart "
+                              "resumes there with empty operator state",
+                              group_of(j.definition.id));
+  }
+  if (j.delivery) i.delivery = j.delivery->guarantee;
+  i.savepoints = j.savepoints;
+  for (const exec::CheckpointStats& c : j.checkpoint_stats) {
+    if (c.last_id == 0) continue;
+    if (!i.last_checkpoint) {
+      i.last_checkpoint = CheckpointInfo{};
+      i.last_checkpoint->id = c.last_id;
+      i.last_checkpoint->restored_from = c.restored_from;
+    }
+    CheckpointInfo& info = *i.last_checkpoint;
+    info.time_ms = std::max(info.time_ms, c.last_time_ms);
+    info.duration_ms += static_cast<double>(c.last_duration.count()) / 1000.0;
+    info.bytes += c.last_bytes;
+    info.state_bytes += c.state_bytes;
+  }
+  if (i.last_checkpoint) i.last_checkpoint->count = j.checkpoints;
   i.state = j.state;
   i.error = j.error;
   i.error_location = j.error_location;
@@ -438,23 +526,33 @@ Result<JobInfo> JobManager::stop(const std::string& id, bool savepoint) {
     }
   }
   if (!job) return describe(id).status();
-  if (savepoint) {
-    return Status::invalid_argument(fmt::format(
-        "STOP JOB '{}' WITH SAVEPOINT: savepoints are not available yet (they arrive with checkpoints); "
-        "STOP JOB '{}' stops it, and a restart of careflow resumes running jobs from their committed offsets",
-        id, id));
-  }
   {
     std::lock_guard lock(job->mu);
     if (job->state != "RUNNING" && job->state != "PENDING") {
       return Status::failed_precondition(fmt::format("job '{}' is {}, not running", id, job->state));
     }
+    if (savepoint && job->state != "RUNNING") {
+      return Status::failed_precondition(fmt::format(
+          "job '{}' is {} (its sources are not open): a savepoint is taken of a RUNNING job; STOP JOB '{}' stops it without one",
+          id, job->state, id));
+    }
+    if (savepoint && !(job->delivery && job->delivery->checkpoint.enabled())) {
+      return Status::failed_precondition(fmt::format("job '{}' has no checkpointed state to save: it runs {}", id,
+                                                     job->delivery ? job->delivery->guarantee : "without checkpoints"));
+    }
     job->stopped_by_user = true;
+    job->savepoints.clear();
   }
+  job->savepoint = savepoint;
   job->stop = true;
   job->wake.notify_all();
   if (job->thread.joinable() && job->thread.get_id() != std::this_thread::get_id()) job->thread.join();
-  return info(*job);
+  JobInfo stopped = info(*job);
+  if (savepoint && stopped.savepoints.empty()) {
+    return Status::internal(fmt::format("job '{}' stopped, but no savepoint was written: {}", id,
+                                        stopped.error.empty() ? "its run ended before the savepoint" : stopped.error));
+  }
+  return stopped;
 }
 
 Result<std::string> JobManager::catalog() const {
@@ -468,13 +566,15 @@ Status JobManager::append_catalog(const std::string& statement) {
 }
 
 std::string jobs_table(const std::vector<JobInfo>& jobs) {
-  std::vector<std::string> header = {"id", "name", "state", "rows in", "rows out", "rows/s in", "restarts", "error"};
+  std::vector<std::string> header = {"id", "name", "state", "delivery", "rows in", "rows out", "rows/s in", "restarts", "error"};
+  auto cut = [](std::string text, size_t width) {
+    if (text.size() > width) text = text.substr(0, width - 3) + "...";
+    return text;
+  };
   std::vector<std::vector<std::string>> rows;
   for (const JobInfo& j : jobs) {
-    std::string error = j.error;
-    if (error.size() > 60) error = error.substr(0, 57) + "...";
-    rows.push_back({j.id, j.name, j.state, std::to_string(j.rows_in), std::to_string(j.rows_out),
-                    fmt::format("{:.1f}", j.rows_in_per_second), std::to_string(j.restarts), error});
+    rows.push_back({j.id, j.name, j.state, cut(j.delivery, 48), std::to_string(j.rows_in), std::to_string(j.rows_out),
+                    fmt::format("{:.1f}", j.rows_in_per_second), std::to_string(j.restarts), cut(j.error, 60)});
   }
   return exec::session_results::table_text(header, rows);
 }
@@ -492,8 +592,24 @@ std::string job_description(const JobInfo& j) {
   add("restarts", fmt::format("{} ({})", j.restarts, j.restart_strategy));
   if (!j.error.empty()) add("error", j.error);
   if (!j.error_location.empty()) add("error at", j.error_location);
-  add("state size", "not available yet (checkpoints)");
-  add("last checkpoint", "not available yet (checkpoints)");
+  add("delivery", j.delivery.empty() ? "decided when it runs" : j.delivery);
+  if (const auto& c = j.last_checkpoint) {
+    add("state size", fmt::format("{} bytes", c->state_bytes));
+    if (c->count == 0 && c->restored_from) {
+      add("last checkpoint", fmt::format("{} (restored at start; none taken since)", c->id));
+    } else {
+      // The time in UTC as the log's lines print it, to the millisecond.
+      const auto at = std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(c->time_ms));
+      add("last checkpoint", fmt::format("{} at {:%Y-%m-%dT%H:%M:%S}Z, took {:.1f} ms, wrote {} bytes", c->id,
+                                         at, c->duration_ms, c->bytes));
+    }
+    add("checkpoints", fmt::format("{} since careflow started{}", c->count,
+                                   c->restored_from ? fmt::format(" (restored from {})", *c->restored_from) : ""));
+  } else {
+    add("state size", "no checkpoint yet");
+    add("last checkpoint", "none yet");
+  }
+  for (const std::string& path : j.savepoints) add("savepoint", path);
   add("positions", j.positions);
   add("folder", j.dir);
   for (const PartitionLag& l : j.lag) {

@@ -5,10 +5,13 @@
 // Definitions and states are kept under <data-dir> (job_store.h); opening the manager resumes every
 // job that was RUNNING (or PENDING) when careflow last stopped.
 //
-// Positions: after each batch a job wrote, the offsets its sources read up to are committed for the
-// consumer group "careflow-job-<id>"; a resumed job starts there. Until checkpoints land this is
-// at least once: rows read after the last commit are read again, and what stateful operators held
-// (open windows, aggregates) starts empty (docs/jobs.md).
+// Delivery (delivery.h, docs/jobs.md): a job checkpoints into <data-dir>/jobs/<id>/checkpoints
+// every few seconds and its sinks into the log commit with each checkpoint, so a resumed job —
+// after a clean stop or a crash — continues from its last completed checkpoint (operator state and
+// source offsets) and readers see each result once. A job whose plan cannot be checkpointed, or
+// with checkpointing off, runs at least once: after each batch it wrote, the offsets its sources
+// read up to are committed for the consumer group "careflow-job-<id>", where a resumed job starts
+// with its stateful operators empty; the reason is part of its JobInfo.
 //
 // Thread-safe. A job that fails — an error or an exception — is reported in its state, never takes
 // the process down.
@@ -30,6 +33,17 @@
 
 namespace careflow::jobs {
 
+// The last checkpoint of a job (summed over the INSERTs of a statement set).
+struct CheckpointInfo {
+  int64_t id = 0;            // of the first INSERT's checkpoints
+  int64_t time_ms = 0;       // wall clock, when it was taken
+  double duration_ms = 0;    // writing and committing it
+  int64_t bytes = 0;         // what it wrote (a delta, or a base)
+  int64_t state_bytes = 0;   // what a restore reads (the base and its deltas)
+  int64_t count = 0;         // checkpoints completed since careflow started
+  std::optional<int64_t> restored_from;  // the checkpoint or savepoint id this run started from
+};
+
 struct PartitionLag {
   std::string topic;
   int32_t partition = 0;
@@ -50,7 +64,11 @@ struct JobInfo {
   std::vector<PartitionLag> lag;
   int64_t created_ms = 0;
   std::string dir;        // <data-dir>/jobs/<id>
-  std::string positions;  // how its place is kept (at least once, by consumer group)
+  std::string positions;  // how its place is kept (checkpoints, or consumer-group offsets)
+  // "exactly-once", or "at-least-once: <why>"; "" for a kept job that has not run since careflow started.
+  std::string delivery;
+  std::optional<CheckpointInfo> last_checkpoint;
+  std::vector<std::string> savepoints;  // written by its STOP JOB ... WITH SAVEPOINT
 };
 
 nlohmann::ordered_json to_json(const JobInfo& info);
@@ -75,14 +93,19 @@ class JobManager {
   JobManager& operator=(const JobManager&) = delete;
 
   // Plans `definition` (id and created_ms are filled here), keeps it and starts it. InvalidArgument
-  // (with line:column) when the statement does not plan or is not a job; the restart strategy's
-  // keys are checked too.
+  // (with line:column) when the statement does not plan or is not a job; the restart strategy's and
+  // checkpoints' keys are checked too, and a savepoint to start from ('execution.savepoint.path')
+  // must exist and fit the statement's plan (else InvalidArgument with the reason).
   Result<JobInfo> submit(JobDefinition definition);
   std::vector<JobInfo> list() const;
   // NotFound naming the id and the ids there are.
   Result<JobInfo> describe(const std::string& id) const;
-  // Stops a PENDING or RUNNING job (STOPPED, kept). FailedPrecondition when it is not running;
-  // InvalidArgument WITH SAVEPOINT (savepoints arrive with checkpoints: not yet).
+  // Stops a PENDING or RUNNING job (STOPPED, kept). FailedPrecondition when it is not running.
+  // With `savepoint`, the job's last checkpoint is a savepoint, copied into the savepoint directory
+  // (JobInfo::savepoints says where; 'execution.savepoint.path' starts a new job from it):
+  // FailedPrecondition, and the job goes on, when it is not RUNNING or runs at least once (no
+  // state to save); Internal naming the cause when the savepoint could not be written (the job is
+  // then STOPPED with its last committed checkpoint).
   Result<JobInfo> stop(const std::string& id, bool savepoint);
 
   // The catalog's DDL (catalog.sql) and adding to it; serialized with submissions.

@@ -2,7 +2,7 @@
 // What `careflow up` keeps of its jobs under <data-dir>: the catalog (every CREATE / DROP / ALTER
 // that succeeded, in order, as SQL text: catalog.sql) and per job a folder jobs/<id>/ with its
 // definition (definition.json: the statement, the catalog it was planned against, its SET keys)
-// and its last state (state.json). The folder is the job's own: checkpoints will go there too.
+// and its last state (state.json). The folder is the job's own: its checkpoints are in checkpoints/.
 // Files are replaced atomically (written beside, fsynced, renamed), so a crash leaves the old
 // version or the new one.
 //

@@ -80,7 +80,9 @@ Result<std::vector<GatewayResult>> SqlGateway::execute(const GatewayRequest& req
       case Kind::kStopJob: {
         auto job = jobs_.stop(s.key, s.with_savepoint);
         if (!job) return job.status().code() == StatusCode::kInvalidArgument ? at(pos, job.status().message()) : job.status();
-        out.push_back(info(fmt::format("job '{}' stopped ({} rows in, {} rows out)", job->id, job->rows_in, job->rows_out)));
+        std::string where;
+        for (const std::string& path : job->savepoints) where += (where.empty() ? ", savepoint " : ", ") + path;
+        out.push_back(info(fmt::format("job '{}' stopped ({} rows in, {} rows out{})", job->id, job->rows_in, job->rows_out, where)));
         continue;
       }
       default: break;

@@ -3,7 +3,7 @@
 // restart with their tables still in the catalog and no row lost; a job failing on a bad row is
 // FAILED naming its topic, partition and offset, after the restarts its strategy allows, while the
 // other keeps running; the REST routes answer 4xx for bad input; SHOW JOBS, DESCRIBE JOB, STOP JOB
-// and a SELECT work from the CLI.
+// (with a savepoint) and a SELECT work from the CLI.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -98,6 +98,18 @@ class JobsTest : public ::testing::Test {
     std::sort(lines.begin(), lines.end());
     return lines;
   }
+  // The topic's values once it holds `count` of them (sorted): jobs are exactly once, so rows show
+  // when a checkpoint commits them. Up to 20 s.
+  std::vector<std::string> consume_when(const std::string& topic, size_t count) {
+    std::vector<std::string> lines;
+    for (int i = 0; i < 100; ++i) {
+      lines = consume(topic);
+      if (lines.size() >= count) return lines;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    ADD_FAILURE() << topic << " holds " << lines.size() << " values, not " << count;
+    return lines;
+  }
 
   fs::path dir_;
   int http_port_ = 0, pg_port_ = 0;
@@ -147,8 +159,9 @@ TEST_F(JobsTest, JobsRunInUpSurviveARestartAndReportFailures) {
 
   ProcessResult shown = careflow({"sql", "-e", "SHOW JOBS"});
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
-  EXPECT_NE(shown.out.find("| job-1 | insert-into_copy_a | RUNNING"), std::string::npos) << shown.out;
-  EXPECT_NE(shown.out.find("| job-2 | insert-into_copy_b | RUNNING"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("| job-1 | insert-into_copy_a | RUNNING | exactly-once"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("| job-2 | insert-into_copy_b | RUNNING | exactly-once"), std::string::npos) << shown.out;
+  EXPECT_EQ(job(a)["deliveryGuarantee"], "exactly-once");
 
   // A clean restart: both resume where they were; rows written meanwhile are read once.
   stop_up();
@@ -164,20 +177,24 @@ TEST_F(JobsTest, JobsRunInUpSurviveARestartAndReportFailures) {
     expected_b.push_back(reading(i, std::to_string(i)));
   }
   std::sort(expected_a.begin(), expected_a.end());
-  EXPECT_EQ(consume("copy_a"), expected_a);
-  EXPECT_EQ(consume("copy_b"), expected_a);
+  EXPECT_EQ(consume_when("copy_a", 7), expected_a);
+  EXPECT_EQ(consume_when("copy_b", 7), expected_a);
   ProcessResult tables = careflow({"sql", "-e", "SHOW TABLES"});
   ASSERT_EQ(tables.exit_code, 0) << tables.err;
   for (const char* t : {"readings", "copy_a", "copy_b", "numbers"}) EXPECT_NE(tables.out.find(t), std::string::npos) << tables.out;
 
   // A job that throws on a bad row: retried twice, then FAILED with the record's place; job-1 goes on.
+  // It checkpoints often, and the bad row comes once its 7 rows are committed: each restart resumes
+  // after them and reads the bad row alone.
   ProcessResult cast = careflow({"sql", "-e", "SET 'restart-strategy.type' = 'fixed-delay'", "-e",
                                  "SET 'restart-strategy.fixed-delay.attempts' = '2'", "-e",
                                  "SET 'restart-strategy.fixed-delay.delay' = '200 ms'", "-e",
+                                 "SET 'execution.checkpointing.interval' = '100 ms'", "-e",
                                  "INSERT INTO numbers SELECT device, CAST(v AS INT) FROM readings"});
   ASSERT_EQ(cast.exit_code, 0) << cast.err;
   const std::string c = job_id_of(cast);
   wait_for(c, [](const nlohmann::json& j) { return j["rowsOut"] == 7; });
+  consume_when("numbers", 7);
   produce({reading(8, "eight")});
   auto failed = wait_for(c, [](const nlohmann::json& j) { return j["state"] == "FAILED"; });
   EXPECT_EQ(failed["restarts"], 2);
@@ -199,13 +216,15 @@ TEST_F(JobsTest, JobsRunInUpSurviveARestartAndReportFailures) {
   EXPECT_EQ(wrong.exit_code, 1);
   EXPECT_NE(wrong.err.find("careflow: error: -e:1:8: column 'nope' not found"), std::string::npos) << wrong.err;
 
-  // STOP JOB from the CLI; savepoints are refused until checkpoints land.
-  ProcessResult savepoint = careflow({"sql", "-e", "STOP JOB '" + b + "' WITH SAVEPOINT"});
-  EXPECT_EQ(savepoint.exit_code, 1);
-  EXPECT_NE(savepoint.err.find("savepoints are not available yet"), std::string::npos) << savepoint.err;
-  ProcessResult stopped = careflow({"sql", "-e", "STOP JOB '" + b + "'"});
+  // STOP JOB from the CLI, with a savepoint: its place is reported and kept with the job.
+  ProcessResult stopped = careflow({"sql", "-e", "STOP JOB '" + b + "' WITH SAVEPOINT"});
   ASSERT_EQ(stopped.exit_code, 0) << stopped.err;
-  EXPECT_EQ(job(b)["state"], "STOPPED");
+  const nlohmann::json b_stopped = job(b);
+  EXPECT_EQ(b_stopped["state"], "STOPPED");
+  ASSERT_EQ(b_stopped["savepoints"].size(), 1u) << b_stopped.dump();
+  const std::string savepoint = b_stopped["savepoints"][0];
+  EXPECT_NE((stopped.out + stopped.err).find("savepoint " + savepoint), std::string::npos) << stopped.out << stopped.err;
+  EXPECT_TRUE(fs::exists(savepoint)) << savepoint;
 
   // Kept states: after another restart job-1 runs again, job-2 stays STOPPED, job-3 FAILED.
   stop_up();

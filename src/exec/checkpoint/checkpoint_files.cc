@@ -4,8 +4,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -233,6 +235,29 @@ Result<CheckpointMeta> read_meta(const std::string& path) {
     if (f.find('/') != std::string::npos || f.empty() || f[0] == '.') return damage(0, "a state file name with a path in it");
   }
   return meta;
+}
+
+Result<std::string> savepoint_meta_path(const std::string& path) {
+  if (path.size() > 5 && path.compare(path.size() - 5, 5, ".meta") == 0) return path;
+  std::error_code ec;
+  int64_t newest = -1;
+  for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
+    newest = std::max(newest, meta_file_id(entry.path().filename().string()));
+  }
+  if (ec || newest < 0) return Status::not_found(fmt::format("no savepoint in {} (no chk-*.meta file)", path));
+  return path + "/" + meta_file_name(newest);
+}
+
+Status check_plan_fits(const CheckpointMeta& meta, const std::vector<std::string>& operators, const std::string& where) {
+  if (meta.operators == operators) return Status::ok();
+  size_t i = 0;
+  while (i < meta.operators.size() && i < operators.size() && meta.operators[i] == operators[i]) ++i;
+  const std::string was = i < meta.operators.size() ? meta.operators[i] : "nothing";
+  const std::string is = i < operators.size() ? operators[i] : "nothing";
+  return Status::invalid_argument(fmt::format(
+      "the state in {} does not fit this statement's plan: its operator {} is {}, this plan's is {} (state restores "
+      "only into the plan that wrote it)",
+      where, i, was, is));
 }
 
 }  // namespace careflow::exec::checkpoint

@@ -69,6 +69,14 @@ Status write_meta(const std::string& dir, const CheckpointMeta& meta);
 // Corruption naming the file and byte when it is damaged; NotFound when it is missing.
 Result<CheckpointMeta> read_meta(const std::string& path);
 
+// The metadata file a savepoint path names: the path itself when it is a chk-*.meta file, else the
+// newest chk-*.meta in that directory. NotFound naming the directory when it holds none.
+Result<std::string> savepoint_meta_path(const std::string& path);
+
+// Whether state written by the plan `meta` came from fits a plan whose operators are `operators`
+// (Job::operator_fingerprints): InvalidArgument naming `where` and the first operator that differs.
+Status check_plan_fits(const CheckpointMeta& meta, const std::vector<std::string>& operators, const std::string& where);
+
 // fsyncs a directory (after a rename or an unlink in it).
 Status sync_directory(const std::string& dir);
 

@@ -30,6 +30,13 @@ Status copy_synced(const std::string& from, const std::string& to) {
   return Status::ok();
 }
 
+// What a restore of the checkpoint reads: its base and the deltas after it.
+int64_t total_bytes(const CheckpointMeta& meta) {
+  int64_t total = 0;
+  for (int64_t b : meta.file_bytes) total += b;
+  return total;
+}
+
 }  // namespace
 
 JobCheckpointer::JobCheckpointer(Job& job, std::string name, CheckpointSettings settings, log::Topics* topics,
@@ -100,16 +107,8 @@ Status JobCheckpointer::start() {
   if (!retained_.empty()) {
     CF_RETURN_IF_ERROR(restore_meta(dir_, retained_.back()));
   } else if (!settings_.restore_from.empty()) {
-    std::string dir = settings_.restore_from, meta_path;
-    if (dir.size() > 5 && dir.compare(dir.size() - 5, 5, ".meta") == 0) {
-      meta_path = dir;
-      dir = fs::path(dir).parent_path().string();
-    } else {
-      int64_t newest = -1;
-      for (const auto& entry : fs::directory_iterator(dir, ec)) newest = std::max(newest, checkpoint::meta_file_id(entry.path().filename().string()));
-      if (ec || newest < 0) return Status::not_found(fmt::format("no savepoint in {} (no chk-*.meta file)", dir));
-      meta_path = dir + "/" + checkpoint::meta_file_name(newest);
-    }
+    CF_ASSIGN_OR_RETURN(const std::string meta_path, checkpoint::savepoint_meta_path(settings_.restore_from));
+    const std::string dir = fs::path(meta_path).parent_path().string();
     CF_ASSIGN_OR_RETURN(CheckpointMeta meta, checkpoint::read_meta(meta_path));
     CF_RETURN_IF_ERROR(restore_meta(dir, meta));
     next_id_ = std::max(next_id_, meta.id + 1);
@@ -121,17 +120,7 @@ Status JobCheckpointer::start() {
 
 Status JobCheckpointer::restore_meta(const std::string& dir, const CheckpointMeta& meta) {
   const std::string where = dir + "/" + checkpoint::meta_file_name(meta.id);
-  const std::vector<std::string> now = job_.operator_fingerprints();
-  if (meta.operators != now) {
-    size_t i = 0;
-    while (i < meta.operators.size() && i < now.size() && meta.operators[i] == now[i]) ++i;
-    std::string was = i < meta.operators.size() ? meta.operators[i] : "nothing";
-    std::string is = i < now.size() ? now[i] : "nothing";
-    return Status::invalid_argument(fmt::format(
-        "the state in {} does not fit this statement's plan: its operator {} is {}, this plan's is {} (state restores "
-        "only into the plan that wrote it)",
-        where, i, was, is));
-  }
+  CF_RETURN_IF_ERROR(checkpoint::check_plan_fits(meta, job_.operator_fingerprints(), where));
   if (meta.sources.size() != sources_.size()) {
     return Status::invalid_argument(fmt::format("the state in {} has {} sources, this plan {}", where, meta.sources.size(), sources_.size()));
   }
@@ -142,6 +131,8 @@ Status JobCheckpointer::restore_meta(const std::string& dir, const CheckpointMet
   for (size_t i = 0; i < sources_.size(); ++i) CF_RETURN_IF_ERROR(sources_[i]->seek(meta.sources[i]));
   stats_.restored_from = meta.id;
   stats_.last_id = meta.id;
+  stats_.last_time_ms = meta.created_ms;
+  stats_.state_bytes = total_bytes(meta);
   return Status::ok();
 }
 
@@ -222,6 +213,8 @@ Status JobCheckpointer::take(bool force_base) {
   stats_.last_id = id;
   stats_.last_bytes = bytes;
   stats_.last_was_base = base;
+  stats_.last_time_ms = retained_.back().created_ms;
+  stats_.state_bytes = total_bytes(retained_.back());
   stats_.last_duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
   return Status::ok();
 }

@@ -39,6 +39,8 @@ struct CheckpointStats {
   int64_t last_bytes = 0;         // state bytes the last checkpoint wrote
   bool last_was_base = false;     // whether it wrote a full base rather than a delta
   std::chrono::microseconds last_duration{0};
+  int64_t last_time_ms = 0;       // wall-clock time the last checkpoint was taken (0: none)
+  int64_t state_bytes = 0;        // the files a restore of the last checkpoint reads (base + deltas)
   std::optional<int64_t> restored_from;  // the checkpoint or savepoint id the job started from
 };
 

@@ -60,6 +60,7 @@ Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, co
                                                          topics, std::move(sources), r.sink.get());
       CF_RETURN_IF_ERROR(r.checkpointer->start());
       restored = r.checkpointer->stats().restored_from.has_value();
+      if (restored && options.on_checkpoint) options.on_checkpoint(running.size(), r.checkpointer->stats());
     }
     // A restored job's constant rows (VALUES) were part of the input its state already holds.
     if (!restored) CF_RETURN_IF_ERROR(job->start());
@@ -115,7 +116,10 @@ Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, co
       // Between two batches, everything pushed has run through and reached the sink: the
       // consistent cut a checkpoint needs (job_checkpointer.h). An idle job skips its turn.
       if (r.checkpointer && r.checkpointer->due(std::chrono::steady_clock::now())) {
-        if (r.moved_since_checkpoint) CF_RETURN_IF_ERROR(r.checkpointer->checkpoint());
+        if (r.moved_since_checkpoint) {
+          CF_RETURN_IF_ERROR(r.checkpointer->checkpoint());
+          if (options.on_checkpoint) options.on_checkpoint(i, r.checkpointer->stats());
+        }
         r.moved_since_checkpoint = false;
       }
     }
@@ -134,7 +138,8 @@ Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, co
   // The end of the run commits what it produced: a last checkpoint, or the savepoint asked for.
   const bool savepoint = options.stop_with_savepoint && options.stop_with_savepoint->load();
   const bool savepoint_dir = !options.checkpoint.savepoint_dir.empty();
-  for (Running& r : running) {
+  for (size_t i = 0; i < running.size(); ++i) {
+    Running& r = running[i];
     if (!r.checkpointer) continue;
     if (savepoint && savepoint_dir) {
       CF_ASSIGN_OR_RETURN(std::string where, r.checkpointer->savepoint(options.checkpoint.savepoint_dir));
@@ -143,6 +148,7 @@ Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, co
       CF_RETURN_IF_ERROR(r.checkpointer->checkpoint());
     }
     stats.checkpoints.push_back(r.checkpointer->stats());
+    if (options.on_checkpoint) options.on_checkpoint(i, r.checkpointer->stats());
   }
   if (savepoint && !savepoint_dir && !running.empty()) {
     return Status::failed_precondition(

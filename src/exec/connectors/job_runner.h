@@ -76,6 +76,9 @@ struct RunOptions {
   std::map<std::pair<std::string, int32_t>, int64_t> start_offsets;
   // Progress per job (JobProgress); null for none.
   std::function<void(const JobProgress&)> on_progress;
+  // After each checkpoint a job commits (periodic, the last one, a savepoint) and once after a
+  // job restored one at start: the job's index and its checkpoint statistics. Same thread as the run.
+  std::function<void(size_t, const CheckpointStats&)> on_checkpoint;
 };
 
 struct RunStats {
