@@ -218,6 +218,11 @@ const std::vector<std::string>& queries() {
       "SELECT * FROM t MATCH_RECOGNIZE (PARTITION BY k ORDER BY ts MEASURES FIRST(A.x) AS ax, LAST(B.x) AS bx, "
       "COUNT(B.x) AS nb ONE ROW PER MATCH AFTER MATCH SKIP TO NEXT ROW PATTERN (A B+ C) DEFINE A AS A.x > 60, "
       "B AS B.x <= 60, C AS C.x > 80)",
+      // Window join (FULL: padded rows of both sides) of two window TVFs over t: rows wait for their
+      // window to fire (over window aggregates the join would hold nothing between two rows).
+      "SELECT l.k, l.x, r.k, r.x, l.window_start FROM (SELECT * FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL "
+      "'4' SECOND)) WHERE x < 60) l FULL JOIN (SELECT * FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '4' SECOND)) "
+      "WHERE x > 30) r ON l.k = r.k AND l.window_start = r.window_start AND l.window_end = r.window_end AND l.x < r.x",
       // The ML OVER functions: each partition's ARIMA model (window, fit, errors) is state.
       "SELECT k, ML_DETECT_ANOMALIES(CAST(x AS DOUBLE), ts, JSON_OBJECT('minTrainingSize' VALUE 8, "
       "'maxTrainingSize' VALUE 24, 'updateInterval' VALUE 4)) OVER (PARTITION BY k ORDER BY ts RANGE BETWEEN "
@@ -237,7 +242,7 @@ TEST_P(OperatorCheckpoints, RestoredJobsContinueAsIfUninterrupted) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryStatefulOperator, OperatorCheckpoints, ::testing::Range<size_t>(0, 26));
+INSTANTIATE_TEST_SUITE_P(EveryStatefulOperator, OperatorCheckpoints, ::testing::Range<size_t>(0, 27));
 
 // Incremental checkpoints write what changed: with one key touched after a full snapshot of many,
 // the delta holds that key's entry, not the others.
