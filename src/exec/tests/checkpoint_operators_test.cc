@@ -223,6 +223,11 @@ const std::vector<std::string>& queries() {
       "SELECT l.k, l.x, r.k, r.x, l.window_start FROM (SELECT * FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL "
       "'4' SECOND)) WHERE x < 60) l FULL JOIN (SELECT * FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '4' SECOND)) "
       "WHERE x > 30) r ON l.k = r.k AND l.window_start = r.window_start AND l.window_end = r.window_end AND l.x < r.x",
+      // SESSION windows: the aggregate (merging sessions with several groups) and the table function.
+      "SELECT k, window_start, window_end, COUNT(*), SUM(x), LISTAGG(CAST(x AS STRING)) FROM TABLE(SESSION(TABLE t "
+      "PARTITION BY k, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY k, window_start, window_end",
+      "SELECT k, x, window_start, window_end FROM TABLE(SESSION(TABLE t PARTITION BY k, DESCRIPTOR(ts), INTERVAL "
+      "'1' SECOND))",
       // The ML OVER functions: each partition's ARIMA model (window, fit, errors) is state.
       "SELECT k, ML_DETECT_ANOMALIES(CAST(x AS DOUBLE), ts, JSON_OBJECT('minTrainingSize' VALUE 8, "
       "'maxTrainingSize' VALUE 24, 'updateInterval' VALUE 4)) OVER (PARTITION BY k ORDER BY ts RANGE BETWEEN "
@@ -242,7 +247,7 @@ TEST_P(OperatorCheckpoints, RestoredJobsContinueAsIfUninterrupted) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryStatefulOperator, OperatorCheckpoints, ::testing::Range<size_t>(0, 27));
+INSTANTIATE_TEST_SUITE_P(EveryStatefulOperator, OperatorCheckpoints, ::testing::Range<size_t>(0, 29));
 
 // Incremental checkpoints write what changed: with one key touched after a full snapshot of many,
 // the delta holds that key's entry, not the others.

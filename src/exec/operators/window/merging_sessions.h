@@ -21,6 +21,7 @@
 #include <memory>
 #include <vector>
 
+#include "exec/checkpoint/state_codec.h"
 #include "exec/operators/event_time_timers.h"
 #include "exec/operators/window/window_math.h"
 #include "exec/state.h"
@@ -96,6 +97,43 @@ class MergingSessions {
         const Key key = *ks.key;
         state_.erase(key);
       }
+    }
+  }
+
+  // Checkpoints, written whole: every open session has exactly one timer, so the timer heap in its
+  // array order, each entry with its key, bounds and content (`write_content(ByteWriter&, const
+  // Content&)`), is the whole state and keeps the order in which equal timers fire. read() replaces
+  // the state with what write() wrote (`read_content(ByteReader&) -> Content`).
+  template <typename WriteContent>
+  void write(ByteWriter& w, WriteContent&& write_content) const {
+    w.varint(static_cast<uint64_t>(timers_.end() - timers_.begin()));
+    for (const auto* t = timers_.begin(); t != timers_.end(); ++t) {
+      const Session& s = *t->target;
+      w.svarint(t->time);
+      w.values(*s.owner->key);
+      w.svarint(s.start);
+      w.svarint(s.end);
+      write_content(w, s.content);
+    }
+  }
+  template <typename ReadContent>
+  void read(ByteReader& in, ReadContent&& read_content) {
+    timers_.clear();
+    state_.clear();
+    for (size_t n = in.count(); n > 0; --n) {
+      const int64_t time = in.svarint();
+      Key key = in.values();
+      const int64_t start = in.svarint(), end = in.svarint();
+      if (end < start) throw StateFormatError("a session that ends before it starts");
+      auto it = state_.find(key);
+      if (it == state_.end()) {
+        it = state_.emplace(std::move(key), KeySessions{}).first;
+        it->second.key = &it->first;
+      }
+      auto s = std::make_unique<Session>(Session{start, end, read_content(in), &it->second});
+      Session* raw = s.get();
+      if (!it->second.by_start.emplace(start, std::move(s)).second) throw StateFormatError("a session written twice");
+      timers_.restore_next(time, raw);
     }
   }
 

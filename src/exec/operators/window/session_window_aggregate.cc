@@ -51,6 +51,42 @@ class SessionWindowAggregate : public Operator {
     }
   }
 
+  // Checkpoints, written whole (space 0): the arrival counter, late rows and the open sessions
+  // with each group's accumulators (merging_sessions.h); they live only until their end passes.
+  bool checkpointable() const override { return true; }
+  void snapshot(StateWriter& out) override {
+    ByteWriter w;
+    w.varint(next_);
+    w.svarint(late_);
+    sessions_.write(w, [](ByteWriter& b, const Groups& groups) {
+      b.varint(groups.size());
+      for (const auto& [key, group] : groups) {
+        b.values(key);
+        b.varint(group.first);
+        b.varint(group.accs.size());
+        for (const auto& acc : group.accs) b.value(acc->save());
+      }
+    });
+    out.misc(0, w.data());
+  }
+  void restore(const StateRecord& record) override {
+    if (record.kind != StateRecordKind::kMisc) throw StateFormatError("a session window record that is not its state");
+    ByteReader in(record.value);
+    next_ = in.varint();
+    late_ = in.svarint();
+    sessions_.read(in, [&](ByteReader& b) {
+      Groups groups;
+      for (size_t n = b.count(); n > 0; --n) {
+        Key key = b.values();
+        Group g{b.varint(), fresh()};
+        if (b.count() != g.accs.size()) throw StateFormatError("a session group with another number of aggregates");
+        for (auto& acc : g.accs) acc->load(b.value());
+        groups.insert_or_assign(std::move(key), std::move(g));
+      }
+      return groups;
+    });
+  }
+
   void process(int, Row& row) override {
     const Value& t = row.fields[static_cast<size_t>(rowtime_)];
     if (t.is_null()) {

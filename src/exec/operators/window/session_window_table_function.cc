@@ -25,6 +25,38 @@ class SessionWindowTableFunction : public Operator {
       : window_(node.window), keys_(node.window.partition_keys), rowtime_(node.rowtime_index),
         sessions_(window_, &merge_rows) {}
 
+  // Checkpoints, written whole (space 0): the arrival counter, late rows and the open sessions
+  // with their rows (merging_sessions.h); they live only until the watermark passes their end.
+  bool checkpointable() const override { return true; }
+  void snapshot(StateWriter& out) override {
+    ByteWriter w;
+    w.varint(next_);
+    w.svarint(late_);
+    sessions_.write(w, [](ByteWriter& b, const SessionRows& c) {
+      b.varint(c.rows.size());
+      for (const auto& [number, row] : c.rows) {
+        b.varint(number);
+        b.values(row.fields);
+      }
+    });
+    out.misc(0, w.data());
+  }
+  void restore(const StateRecord& record) override {
+    if (record.kind != StateRecordKind::kMisc) throw StateFormatError("a session window record that is not its state");
+    ByteReader in(record.value);
+    next_ = in.varint();
+    late_ = in.svarint();
+    sessions_.read(in, [](ByteReader& b) {
+      SessionRows c;
+      c.rows.resize(b.count());
+      for (auto& [number, row] : c.rows) {
+        number = b.varint();
+        row = Row{RowKind::kInsert, b.values()};
+      }
+      return c;
+    });
+  }
+
   void process(int, Row& row) override {
     const Value& t = row.fields[static_cast<size_t>(rowtime_)];
     if (t.is_null()) return;
