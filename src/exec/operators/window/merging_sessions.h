@@ -21,7 +21,7 @@
 #include <memory>
 #include <vector>
 
-#include "exec/checkpoint/state_codec.h"
+#include "exec/checkpoint/state_io.h"
 #include "exec/operators/event_time_timers.h"
 #include "exec/operators/window/window_math.h"
 #include "exec/state.h"
@@ -100,12 +100,17 @@ class MergingSessions {
     }
   }
 
-  // Checkpoints, written whole: every open session has exactly one timer, so the timer heap in its
-  // array order, each entry with its key, bounds and content (`write_content(ByteWriter&, const
-  // Content&)`), is the whole state and keeps the order in which equal timers fire. read() replaces
-  // the state with what write() wrote (`read_content(ByteReader&) -> Content`).
+  // Checkpoints, written whole as one misc record of `space`: the operator's arrival counter and
+  // late rows, then the sessions. Every open session has exactly one timer, so the timer heap in
+  // its array order, each entry with its key, bounds and content (`write_content(ByteWriter&,
+  // const Content&)`), is the whole state and keeps the order in which equal timers fire.
+  // restore() replaces the state and the counters with what snapshot() wrote
+  // (`read_content(ByteReader&) -> Content`).
   template <typename WriteContent>
-  void write(ByteWriter& w, WriteContent&& write_content) const {
+  void snapshot(StateWriter& out, uint8_t space, uint64_t arrivals, int64_t late, WriteContent&& write_content) const {
+    ByteWriter w;
+    w.varint(arrivals);
+    w.svarint(late);
     w.varint(static_cast<uint64_t>(timers_.end() - timers_.begin()));
     for (const auto* t = timers_.begin(); t != timers_.end(); ++t) {
       const Session& s = *t->target;
@@ -115,9 +120,14 @@ class MergingSessions {
       w.svarint(s.end);
       write_content(w, s.content);
     }
+    out.misc(space, w.data());
   }
   template <typename ReadContent>
-  void read(ByteReader& in, ReadContent&& read_content) {
+  void restore(const StateRecord& record, uint64_t& arrivals, int64_t& late, ReadContent&& read_content) {
+    if (record.kind != StateRecordKind::kMisc) throw StateFormatError("a session window record that is not its state");
+    ByteReader in(record.value);
+    arrivals = in.varint();
+    late = in.svarint();
     timers_.clear();
     state_.clear();
     for (size_t n = in.count(); n > 0; --n) {

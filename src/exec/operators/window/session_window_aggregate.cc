@@ -55,10 +55,7 @@ class SessionWindowAggregate : public Operator {
   // with each group's accumulators (merging_sessions.h); they live only until their end passes.
   bool checkpointable() const override { return true; }
   void snapshot(StateWriter& out) override {
-    ByteWriter w;
-    w.varint(next_);
-    w.svarint(late_);
-    sessions_.write(w, [](ByteWriter& b, const Groups& groups) {
+    sessions_.snapshot(out, 0, next_, late_, [](ByteWriter& b, const Groups& groups) {
       b.varint(groups.size());
       for (const auto& [key, group] : groups) {
         b.values(key);
@@ -67,14 +64,9 @@ class SessionWindowAggregate : public Operator {
         for (const auto& acc : group.accs) b.value(acc->save());
       }
     });
-    out.misc(0, w.data());
   }
   void restore(const StateRecord& record) override {
-    if (record.kind != StateRecordKind::kMisc) throw StateFormatError("a session window record that is not its state");
-    ByteReader in(record.value);
-    next_ = in.varint();
-    late_ = in.svarint();
-    sessions_.read(in, [&](ByteReader& b) {
+    sessions_.restore(record, next_, late_, [&](ByteReader& b) {
       Groups groups;
       for (size_t n = b.count(); n > 0; --n) {
         Key key = b.values();

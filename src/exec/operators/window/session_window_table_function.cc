@@ -29,24 +29,16 @@ class SessionWindowTableFunction : public Operator {
   // with their rows (merging_sessions.h); they live only until the watermark passes their end.
   bool checkpointable() const override { return true; }
   void snapshot(StateWriter& out) override {
-    ByteWriter w;
-    w.varint(next_);
-    w.svarint(late_);
-    sessions_.write(w, [](ByteWriter& b, const SessionRows& c) {
+    sessions_.snapshot(out, 0, next_, late_, [](ByteWriter& b, const SessionRows& c) {
       b.varint(c.rows.size());
       for (const auto& [number, row] : c.rows) {
         b.varint(number);
         b.values(row.fields);
       }
     });
-    out.misc(0, w.data());
   }
   void restore(const StateRecord& record) override {
-    if (record.kind != StateRecordKind::kMisc) throw StateFormatError("a session window record that is not its state");
-    ByteReader in(record.value);
-    next_ = in.varint();
-    late_ = in.svarint();
-    sessions_.read(in, [](ByteReader& b) {
+    sessions_.restore(record, next_, late_, [](ByteReader& b) {
       SessionRows c;
       c.rows.resize(b.count());
       for (auto& [number, row] : c.rows) {
