@@ -17,6 +17,7 @@
 // is_anomaly is NULL.
 #include <cmath>
 #include <memory>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -74,10 +75,23 @@ class MlAccumulator : public sql::Accumulator {
   void merge(const sql::Accumulator&) override {
     throw values::EvalError("ML_DETECT_ANOMALIES / ML_FORECAST cannot merge");  // refused by the planner
   }
-  // The model's state is not written yet: the binding says so (checkpointable = false), and a
-  // job with these functions refuses checkpoints rather than restoring an empty model.
-  Value save() const override { throw values::EvalError("ML_DETECT_ANOMALIES / ML_FORECAST cannot be checkpointed yet"); }
-  void load(const Value&) override { throw values::EvalError("ML_DETECT_ANOMALIES / ML_FORECAST cannot be checkpointed yet"); }
+  // Checkpoints: the last result, the time spacing seen and the whole model (streaming_arima.h).
+  Value save() const override {
+    return Value::list({result_, Value::integer(first_ts_), Value::integer(last_ts_), Value::integer(times_seen_),
+                        model_.save()});
+  }
+  void load(const Value& state) override {
+    if (!state.is_list() || state.as_list().size() != 5 || !state.as_list()[1].is_int() ||
+        !state.as_list()[2].is_int() || !state.as_list()[3].is_int()) {
+      throw std::invalid_argument("an ML_DETECT_ANOMALIES / ML_FORECAST state of another shape");
+    }
+    const std::vector<Value>& f = state.as_list();
+    result_ = f[0];
+    first_ts_ = f[1].as_int();
+    last_ts_ = f[2].as_int();
+    times_seen_ = f[3].as_int();
+    model_.load(f[4]);
+  }
 
  private:
   Value detection_result(const Value& value, const Value& ts, bool usable) const {
@@ -160,7 +174,6 @@ sql::AggregateFunctionDef ml_function(const char* name, bool forecast, std::stri
     }
     std::shared_ptr<const ml::MlOptions> shared = options;
     b.create = [shared, forecast] { return std::make_unique<MlAccumulator>(shared, forecast); };
-    b.checkpointable = false;
     return b;
   };
   return def;

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "exec/checkpoint/state_codec.h"
@@ -94,6 +95,35 @@ void restore_keyed(const StateRecord& record, KeyedState<V>& state, Decode&& dec
     }
     case StateRecordKind::kMisc: throw StateFormatError("a misc record where keyed state was expected");
   }
+}
+
+// Counters an operator keeps beside its keyed state (the arrival number that orders its keys,
+// late rows dropped, ...), written whole as one misc record of `space` at every checkpoint:
+// unsigned ones as varints, signed ones as zigzag varints. One helper, so that every operator
+// writes and reads them the same way; read_counters reads them back in the order written.
+template <typename... Counters>
+void write_counters(StateWriter& out, uint8_t space, const Counters&... counters) {
+  static_assert((std::is_integral_v<Counters> && ...), "counters are integers");
+  ByteWriter w;
+  auto one = [&w](auto c) {
+    if constexpr (std::is_unsigned_v<decltype(c)>) w.varint(c);
+    else w.svarint(c);
+  };
+  (one(counters), ...);
+  out.misc(space, w.data());
+}
+
+template <typename... Counters>
+void read_counters(const StateRecord& record, Counters&... counters) {
+  static_assert((std::is_integral_v<Counters> && ...), "counters are integers");
+  if (record.kind != StateRecordKind::kMisc) throw StateFormatError("a keyed record where counters were expected");
+  ByteReader in(record.value);
+  auto one = [&in](auto& c) {
+    using T = std::remove_reference_t<decltype(c)>;
+    if constexpr (std::is_unsigned_v<T>) c = static_cast<T>(in.varint());
+    else c = static_cast<T>(in.svarint());
+  };
+  (one(counters), ...);
 }
 
 }  // namespace careflow::exec

@@ -13,6 +13,7 @@
 
 #include "exec/ml/arima.h"
 #include "exec/ml/ml_options.h"
+#include "values/value.h"
 
 namespace careflow::exec::ml {
 
@@ -62,6 +63,12 @@ class StreamingArima {
   int period() const { return period_; }
   // Bytes of state this partition holds (for the benchmark's memory per device).
   size_t state_bytes() const;
+
+  // Checkpoints (streaming_arima_state.cc): the whole model as one list value, and back into a
+  // model built with the same options. load throws std::invalid_argument naming what does not fit
+  // (a list of another shape, a window larger than maxTrainingSize, ...).
+  values::Value save() const;
+  void load(const values::Value& state);
 
  private:
   void refit();

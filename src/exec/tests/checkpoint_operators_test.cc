@@ -63,10 +63,15 @@ std::vector<Event> random_input(uint32_t seed, int n) {
   return out;
 }
 
-std::string show(const Row& row) {
-  std::string s(kind_symbol(row.kind));
-  for (const Value& v : row.fields) {
-    s += ' ';
+std::string show_value(const Value& v) {
+  std::string s;
+  if (v.is_list()) {
+    s += '(';
+    for (const Value& item : v.as_list()) s += show_value(item) + ',';
+    return s + ')';
+  }
+  if (v.is_bool()) return v.as_bool() ? "TRUE" : "FALSE";
+  {
     if (v.is_null()) s += "NULL";
     else if (v.is_int()) s += std::to_string(v.as_int());
     else if (v.is_string()) s += v.as_string();
@@ -74,6 +79,12 @@ std::string show(const Row& row) {
     else if (v.is_decimal()) s += std::to_string(static_cast<int64_t>(v.as_decimal()));
     else s += "?";
   }
+  return s;
+}
+
+std::string show(const Row& row) {
+  std::string s(kind_symbol(row.kind));
+  for (const Value& v : row.fields) s += ' ' + show_value(v);
   return s;
 }
 
@@ -207,6 +218,22 @@ const std::vector<std::string>& queries() {
       "SELECT * FROM t MATCH_RECOGNIZE (PARTITION BY k ORDER BY ts MEASURES FIRST(A.x) AS ax, LAST(B.x) AS bx, "
       "COUNT(B.x) AS nb ONE ROW PER MATCH AFTER MATCH SKIP TO NEXT ROW PATTERN (A B+ C) DEFINE A AS A.x > 60, "
       "B AS B.x <= 60, C AS C.x > 80)",
+      // Window join (FULL: padded rows of both sides) of two window TVFs over t: rows wait for their
+      // window to fire (over window aggregates the join would hold nothing between two rows).
+      "SELECT l.k, l.x, r.k, r.x, l.window_start FROM (SELECT * FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL "
+      "'4' SECOND)) WHERE x < 60) l FULL JOIN (SELECT * FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '4' SECOND)) "
+      "WHERE x > 30) r ON l.k = r.k AND l.window_start = r.window_start AND l.window_end = r.window_end AND l.x < r.x",
+      // SESSION windows: the aggregate (merging sessions with several groups) and the table function.
+      "SELECT k, window_start, window_end, COUNT(*), SUM(x), LISTAGG(CAST(x AS STRING)) FROM TABLE(SESSION(TABLE t "
+      "PARTITION BY k, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY k, window_start, window_end",
+      "SELECT k, x, window_start, window_end FROM TABLE(SESSION(TABLE t PARTITION BY k, DESCRIPTOR(ts), INTERVAL "
+      "'1' SECOND))",
+      // The ML OVER functions: each partition's ARIMA model (window, fit, errors) is state.
+      "SELECT k, ML_DETECT_ANOMALIES(CAST(x AS DOUBLE), ts, JSON_OBJECT('minTrainingSize' VALUE 8, "
+      "'maxTrainingSize' VALUE 24, 'updateInterval' VALUE 4)) OVER (PARTITION BY k ORDER BY ts RANGE BETWEEN "
+      "UNBOUNDED PRECEDING AND CURRENT ROW) FROM t",
+      "SELECT k, ML_FORECAST(CAST(x AS DOUBLE), ts, JSON_OBJECT('minTrainingSize' VALUE 8, 'horizon' VALUE 2)) "
+      "OVER (PARTITION BY k ORDER BY ts RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM t",
   };
   return q;
 }
@@ -220,7 +247,7 @@ TEST_P(OperatorCheckpoints, RestoredJobsContinueAsIfUninterrupted) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryStatefulOperator, OperatorCheckpoints, ::testing::Range<size_t>(0, 24));
+INSTANTIATE_TEST_SUITE_P(EveryStatefulOperator, OperatorCheckpoints, ::testing::Range<size_t>(0, 29));
 
 // Incremental checkpoints write what changed: with one key touched after a full snapshot of many,
 // the delta holds that key's entry, not the others.

@@ -83,18 +83,11 @@ class Match : public Operator {
   void track_changes() override { state_.track_changes(); }
   void snapshot(StateWriter& out) override {
     write_keyed(out, 0, state_, [](ByteWriter& w, const KeyState& ks) { write_key_state(w, ks); });
-    ByteWriter misc;
-    misc.varint(next_order_);
-    misc.varint(next_seq_);
-    misc.svarint(late_);
-    out.misc(1, misc.data());
+    write_counters(out, 1, next_order_, next_seq_, late_);
   }
   void restore(const StateRecord& record) override {
     if (record.space == 1) {
-      ByteReader in(record.value);
-      next_order_ = in.varint();
-      next_seq_ = in.varint();
-      late_ = in.svarint();
+      read_counters(record, next_order_, next_seq_, late_);
       return;
     }
     restore_keyed(record, state_, [&](ByteReader& in) { return read_key_state(in); });

@@ -21,6 +21,7 @@
 #include <memory>
 #include <vector>
 
+#include "exec/checkpoint/state_io.h"
 #include "exec/operators/event_time_timers.h"
 #include "exec/operators/window/window_math.h"
 #include "exec/state.h"
@@ -96,6 +97,53 @@ class MergingSessions {
         const Key key = *ks.key;
         state_.erase(key);
       }
+    }
+  }
+
+  // Checkpoints, written whole as one misc record of `space`: the operator's arrival counter and
+  // late rows, then the sessions. Every open session has exactly one timer, so the timer heap in
+  // its array order, each entry with its key, bounds and content (`write_content(ByteWriter&,
+  // const Content&)`), is the whole state and keeps the order in which equal timers fire.
+  // restore() replaces the state and the counters with what snapshot() wrote
+  // (`read_content(ByteReader&) -> Content`).
+  template <typename WriteContent>
+  void snapshot(StateWriter& out, uint8_t space, uint64_t arrivals, int64_t late, WriteContent&& write_content) const {
+    ByteWriter w;
+    w.varint(arrivals);
+    w.svarint(late);
+    w.varint(static_cast<uint64_t>(timers_.end() - timers_.begin()));
+    for (const auto* t = timers_.begin(); t != timers_.end(); ++t) {
+      const Session& s = *t->target;
+      w.svarint(t->time);
+      w.values(*s.owner->key);
+      w.svarint(s.start);
+      w.svarint(s.end);
+      write_content(w, s.content);
+    }
+    out.misc(space, w.data());
+  }
+  template <typename ReadContent>
+  void restore(const StateRecord& record, uint64_t& arrivals, int64_t& late, ReadContent&& read_content) {
+    if (record.kind != StateRecordKind::kMisc) throw StateFormatError("a session window record that is not its state");
+    ByteReader in(record.value);
+    arrivals = in.varint();
+    late = in.svarint();
+    timers_.clear();
+    state_.clear();
+    for (size_t n = in.count(); n > 0; --n) {
+      const int64_t time = in.svarint();
+      Key key = in.values();
+      const int64_t start = in.svarint(), end = in.svarint();
+      if (end < start) throw StateFormatError("a session that ends before it starts");
+      auto it = state_.find(key);
+      if (it == state_.end()) {
+        it = state_.emplace(std::move(key), KeySessions{}).first;
+        it->second.key = &it->first;
+      }
+      auto s = std::make_unique<Session>(Session{start, end, read_content(in), &it->second});
+      Session* raw = s.get();
+      if (!it->second.by_start.emplace(start, std::move(s)).second) throw StateFormatError("a session written twice");
+      timers_.restore_next(time, raw);
     }
   }
 

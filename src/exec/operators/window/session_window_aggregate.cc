@@ -51,6 +51,34 @@ class SessionWindowAggregate : public Operator {
     }
   }
 
+  // Checkpoints, written whole (space 0): the arrival counter, late rows and the open sessions
+  // with each group's accumulators (merging_sessions.h); they live only until their end passes.
+  bool checkpointable() const override { return true; }
+  void snapshot(StateWriter& out) override {
+    sessions_.snapshot(out, 0, next_, late_, [](ByteWriter& b, const Groups& groups) {
+      b.varint(groups.size());
+      for (const auto& [key, group] : groups) {
+        b.values(key);
+        b.varint(group.first);
+        b.varint(group.accs.size());
+        for (const auto& acc : group.accs) b.value(acc->save());
+      }
+    });
+  }
+  void restore(const StateRecord& record) override {
+    sessions_.restore(record, next_, late_, [&](ByteReader& b) {
+      Groups groups;
+      for (size_t n = b.count(); n > 0; --n) {
+        Key key = b.values();
+        Group g{b.varint(), fresh()};
+        if (b.count() != g.accs.size()) throw StateFormatError("a session group with another number of aggregates");
+        for (auto& acc : g.accs) acc->load(b.value());
+        groups.insert_or_assign(std::move(key), std::move(g));
+      }
+      return groups;
+    });
+  }
+
   void process(int, Row& row) override {
     const Value& t = row.fields[static_cast<size_t>(rowtime_)];
     if (t.is_null()) {

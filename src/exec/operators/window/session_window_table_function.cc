@@ -25,6 +25,30 @@ class SessionWindowTableFunction : public Operator {
       : window_(node.window), keys_(node.window.partition_keys), rowtime_(node.rowtime_index),
         sessions_(window_, &merge_rows) {}
 
+  // Checkpoints, written whole (space 0): the arrival counter, late rows and the open sessions
+  // with their rows (merging_sessions.h); they live only until the watermark passes their end.
+  bool checkpointable() const override { return true; }
+  void snapshot(StateWriter& out) override {
+    sessions_.snapshot(out, 0, next_, late_, [](ByteWriter& b, const SessionRows& c) {
+      b.varint(c.rows.size());
+      for (const auto& [number, row] : c.rows) {
+        b.varint(number);
+        b.values(row.fields);
+      }
+    });
+  }
+  void restore(const StateRecord& record) override {
+    sessions_.restore(record, next_, late_, [](ByteReader& b) {
+      SessionRows c;
+      c.rows.resize(b.count());
+      for (auto& [number, row] : c.rows) {
+        number = b.varint();
+        row = Row{RowKind::kInsert, b.values()};
+      }
+      return c;
+    });
+  }
+
   void process(int, Row& row) override {
     const Value& t = row.fields[static_cast<size_t>(rowtime_)];
     if (t.is_null()) return;

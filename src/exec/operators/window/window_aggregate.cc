@@ -77,16 +77,11 @@ class WindowAggregate : public Operator {
         write_accumulators(w, run.acc);
       }
     });
-    ByteWriter misc;
-    misc.varint(next_order_);
-    misc.svarint(late_);
-    out.misc(1, misc.data());
+    write_counters(out, 1, next_order_, late_);
   }
   void restore(const StateRecord& record) override {
     if (record.space == 1) {
-      ByteReader in(record.value);
-      next_order_ = in.varint();
-      late_ = in.svarint();
+      read_counters(record, next_order_, late_);
       return;
     }
     restore_keyed(record, state_, [&](ByteReader& in) {
