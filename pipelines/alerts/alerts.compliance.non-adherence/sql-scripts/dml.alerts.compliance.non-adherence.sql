@@ -1,5 +1,5 @@
--- Readings checked against the prescription version valid at their event time, then two patterns
--- per device and metric, in event-time order:
+-- Readings checked against the prescription version valid at their event time
+-- (hc_src_readings_checked), then two patterns per device and metric, in event-time order:
 --   ALERT     an in-range reading (OK_), the first reading out (OUT_), more readings out before
 --             alert_after_minutes have passed (STILL*), and the first one out at or after them (HELD)
 --   RESOLVED  the same start, readings out until at least alert_after_minutes after OUT_ (LATER+),
@@ -9,28 +9,10 @@
 -- range before the minutes pass). A device already out of range at its very first reading gets no
 -- alert until it has been in range once. ts (epoch ms) measures the minutes.
 INSERT INTO `alerts.compliance.non-adherence`
-WITH checked AS (
-  SELECT
-    r.device_id,
-    r.patient_id,
-    r.metric_name AS metric,
-    r.event_time,
-    r.ts,
-    r.metric_value,
-    p.target,
-    p.tolerance,
-    p.unit,
-    CAST(p.alert_after_minutes AS BIGINT) * 60000 AS alert_after_ms,
-    ABS(r.metric_value - p.target) > p.tolerance AS out_of_range
-  FROM hc_raw_device_metrics AS r
-  JOIN hc_src_prescription_versions FOR SYSTEM_TIME AS OF r.event_time AS p
-    ON r.device_id = p.device_id AND r.metric_name = p.metric
-  WHERE p.valid_to IS NULL OR r.event_time < p.valid_to
-)
 SELECT device_id, patient_id, metric, 'ALERT', out_since, alert_time, metric_value, target, tolerance, minutes_out,
        CONCAT(metric, ' outside ', CAST(target AS STRING), ' +/- ', CAST(tolerance AS STRING), ' ', unit,
               ' for ', CAST(minutes_out AS STRING), ' minutes (now ', CAST(metric_value AS STRING), ')')
-FROM checked
+FROM hc_src_readings_checked
 MATCH_RECOGNIZE (
   PARTITION BY device_id, patient_id, metric
   ORDER BY event_time
@@ -47,14 +29,14 @@ MATCH_RECOGNIZE (
   DEFINE
     OK_ AS NOT OK_.out_of_range,
     OUT_ AS OUT_.out_of_range,
-    STILL AS STILL.out_of_range AND STILL.ts - OUT_.ts < OUT_.alert_after_ms,
-    HELD AS HELD.out_of_range AND HELD.ts - OUT_.ts >= OUT_.alert_after_ms
+    STILL AS STILL.out_of_range AND STILL.ts - OUT_.ts < CAST(OUT_.alert_after_minutes AS BIGINT) * 60000,
+    HELD AS HELD.out_of_range AND HELD.ts - OUT_.ts >= CAST(OUT_.alert_after_minutes AS BIGINT) * 60000
 )
 UNION ALL
 SELECT device_id, patient_id, metric, 'RESOLVED', out_since, alert_time, metric_value, target, tolerance, minutes_out,
        CONCAT(metric, ' back within ', CAST(target AS STRING), ' +/- ', CAST(tolerance AS STRING), ' ', unit,
               ' after ', CAST(minutes_out AS STRING), ' minutes (now ', CAST(metric_value AS STRING), ')')
-FROM checked
+FROM hc_src_readings_checked
 MATCH_RECOGNIZE (
   PARTITION BY device_id, patient_id, metric
   ORDER BY event_time
@@ -72,5 +54,5 @@ MATCH_RECOGNIZE (
     OK_ AS NOT OK_.out_of_range,
     OUT_ AS OUT_.out_of_range,
     LATER AS LATER.out_of_range,
-    BACK AS NOT BACK.out_of_range AND LAST(LATER.ts) - OUT_.ts >= OUT_.alert_after_ms
+    BACK AS NOT BACK.out_of_range AND LAST(LATER.ts) - OUT_.ts >= CAST(OUT_.alert_after_minutes AS BIGINT) * 60000
 );
