@@ -27,12 +27,14 @@ std::string camel_case(std::string_view snake) {
   return out;
 }
 
+constexpr int64_t kMaxAlertAfterMinutes = 24 * 60;
+
 std::optional<std::string> check_parameter(const nlohmann::json& p, size_t index, nlohmann::json& clean) {
   const std::string at = fmt::format("parameters[{}]", index);
   if (!p.is_object()) return at + " must be an object";
   for (const auto& [name, _] : p.items()) {
     if (name != "parameter_name" && name != "parameter_value" && name != "parameter_type" &&
-        name != "parameter_tolerance" && name != "unit") {
+        name != "parameter_tolerance" && name != "unit" && name != "alert_after_minutes") {
       return fmt::format("{} has an unknown field '{}'", at, name);
     }
   }
@@ -61,6 +63,17 @@ std::optional<std::string> check_parameter(const nlohmann::json& p, size_t index
            {"parameter_type", p.value("parameter_type", "numeric")},
            {"parameter_tolerance", p["parameter_tolerance"]},
            {"unit", p.value("unit", "")}};
+  // Optional: how long the metric may stay out of range before the non-adherence alert
+  // (pipelines/alerts/alerts.compliance.non-adherence; 5 minutes when absent). A whole number of
+  // minutes, up to a day.
+  if (p.contains("alert_after_minutes")) {
+    const nlohmann::json& minutes = p["alert_after_minutes"];
+    if (!minutes.is_number_integer() || minutes.get<int64_t>() < 1 || minutes.get<int64_t>() > kMaxAlertAfterMinutes) {
+      return fmt::format("{}.alert_after_minutes must be a whole number of minutes from 1 to {}, got {}", at,
+                         kMaxAlertAfterMinutes, minutes.dump());
+    }
+    clean["alert_after_minutes"] = minutes;
+  }
   return std::nullopt;
 }
 

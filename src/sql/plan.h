@@ -121,6 +121,11 @@ struct PlanNode {
   bool drops_update_before = false;
   // Columns that are unique among the rows currently in the result (Flink's upsert key).
   std::vector<int> upsert_key;
+  // A Calc with a filter lies between here and the node that made the updates: an update whose new
+  // row fails the filter leaves only its -U, which an upsert sink needs to delete the key's row, so
+  // the sink keeps -U rows. Flink's rule (FlinkChangelogModeInferenceProgram, FLINK-9528): a Calc
+  // with a condition never satisfies ONLY_UPDATE_AFTER, whatever columns the condition reads.
+  bool filters_updates = false;
 
   // kSource / kSink
   std::shared_ptr<const TableDef> table;

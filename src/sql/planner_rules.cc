@@ -18,6 +18,7 @@ bool all_insert_only(const PlanNode& n) {
 
 void infer_changelog(PlanNode& n) {
   n.upsert_key.clear();
+  n.filters_updates = false;
   switch (n.kind) {
     case PlanKind::kSource: {
       ChangelogMode mode = n.table->changelog_mode();
@@ -39,6 +40,7 @@ void infer_changelog(PlanNode& n) {
         key.push_back(found);
       }
       if (!n.inputs[0]->upsert_key.empty()) n.upsert_key = key;
+      n.filters_updates = n.inputs[0]->filters_updates || (n.filter && !n.insert_only);
       break;
     }
     case PlanKind::kChangelogNormalize:

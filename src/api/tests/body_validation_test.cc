@@ -36,6 +36,13 @@ TEST_F(BodyValidation, AcceptsTheReferenceShapesIncludingParametersAsAString) {
   const auto& row = std::get<nlohmann::json>(parsed);
   EXPECT_EQ(row["device_id"], "DEV-P001");
   EXPECT_EQ(row["parameters"][0]["parameter_type"], "numeric");  // defaulted
+  EXPECT_FALSE(row["parameters"][0].contains("alert_after_minutes"));  // absent: the pipelines use 5
+
+  nlohmann::json with_minutes = good();
+  with_minutes["parameters"][0]["alert_after_minutes"] = 15;
+  auto minutes = parse_body(rx, with_minutes, true);
+  ASSERT_TRUE(std::holds_alternative<nlohmann::json>(minutes));
+  EXPECT_EQ(std::get<nlohmann::json>(minutes)["parameters"][0]["alert_after_minutes"], 15);
 
   nlohmann::json as_string = good();
   as_string["parameters"] = good()["parameters"].dump();
@@ -83,6 +90,15 @@ TEST_F(BodyValidation, NamesTheFieldOfEveryMistake) {
   FieldError negative = error_of(rx, body);
   EXPECT_EQ(negative.field, "parameters");
   EXPECT_NE(negative.message.find("parameters[0].parameter_tolerance must not be negative"), std::string::npos);
+
+  body = good();
+  body["parameters"][0]["alert_after_minutes"] = 0;
+  FieldError too_soon = error_of(rx, body);
+  EXPECT_EQ(too_soon.field, "parameters");
+  EXPECT_NE(too_soon.message.find("parameters[0].alert_after_minutes must be a whole number of minutes from 1 to 1440, got 0"),
+            std::string::npos);
+  body["parameters"][0]["alert_after_minutes"] = 7.5;
+  EXPECT_NE(error_of(rx, body).message.find("alert_after_minutes must be a whole number"), std::string::npos);
 
   body = good();
   body["parameters"][0]["parameter_name"] = "Voltage";

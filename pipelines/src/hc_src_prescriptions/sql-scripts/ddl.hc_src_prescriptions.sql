@@ -11,7 +11,8 @@ CREATE TABLE IF NOT EXISTS hc_src_prescriptions (
   tolerance DOUBLE,          -- parameter_tolerance; 0 when the parameter gives none
   unit STRING,
   valid_from TIMESTAMP_LTZ(3),
-  valid_to TIMESTAMP_LTZ(3)  -- NULL: open-ended
+  valid_to TIMESTAMP_LTZ(3),  -- NULL: open-ended
+  alert_after_minutes INT     -- how long out of range before a non-adherence alert; 5 unless given
 ) WITH (
   'connector' = 'kafka',
   'topic' = 'hc_src_prescriptions',

@@ -1,5 +1,7 @@
 -- The prescriptions' JSON parameter arrays unnested into one typed row per parameter. A parameter
 -- without a name or with a value that is not a number is dropped (TRY_CAST gives NULL for it).
+-- alert_after_minutes (optional in the parameter) is how long the metric may stay out of range
+-- before the non-adherence alert; 5 minutes when absent or not a whole number.
 INSERT INTO hc_src_prescriptions
 SELECT
   p.prescription_id,
@@ -11,7 +13,8 @@ SELECT
   COALESCE(TRY_CAST(JSON_VALUE(param, '$.parameter_tolerance') AS DOUBLE), 0.0),
   JSON_VALUE(param, '$.unit'),
   TO_TIMESTAMP_LTZ(p.start_date, 3),
-  TO_TIMESTAMP_LTZ(p.end_date, 3)
+  TO_TIMESTAMP_LTZ(p.end_date, 3),
+  COALESCE(TRY_CAST(JSON_VALUE(param, '$.alert_after_minutes') AS INT), 5)
 FROM `healthcare.public.prescriptions` AS p
 CROSS JOIN UNNEST(JSON_QUERY(p.parameters, '$' RETURNING ARRAY<STRING>)) AS t(param)
 WHERE p.prescription_id IS NOT NULL
