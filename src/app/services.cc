@@ -10,6 +10,7 @@
 #include "api/cdc_routes.h"
 #include "api/device_event_routes.h"
 #include "api/domain_routes.h"
+#include "api/flink_gateway_routes.h"
 #include "api/job_routes.h"
 #include "api/simulation_routes.h"
 #include "api/system_routes.h"
@@ -262,6 +263,11 @@ Status Services::start_jobs(const Config& config) {
   queries_ = std::make_unique<jobs::QueryService>(jobs::QueryServiceOptions{log_.get(), make_registries});
   gateway_ = std::make_unique<jobs::SqlGateway>(*jobs_, *queries_);
   api::add_job_routes(router_, *server_, *jobs_, *gateway_, *queries_);
+  jobs::FlinkGatewayOptions flink_options;
+  flink_options.idle_timeout = std::chrono::milliseconds(config.integer("sql_gateway.session_idle_timeout_ms"));
+  flink_options.max_sessions = static_cast<size_t>(config.integer("sql_gateway.max_sessions"));
+  flink_gateway_ = std::make_unique<jobs::FlinkGateway>(*gateway_, *jobs_, *queries_, flink_options);
+  api::add_flink_gateway_routes(router_, *flink_gateway_);
   std::vector<jobs::JobInfo> all = jobs_->list();
   log_info("jobs", "ready", {{"jobs", std::to_string(all.size())}, {"resumed", std::to_string(jobs_->resumed())}});
   return Status::ok();
@@ -352,6 +358,7 @@ Services::~Services() {
   server_.reset();
   remove_running_api(data_dir_);
   // The jobs stop before the log they read and write closes; running ones stay kept as RUNNING.
+  flink_gateway_.reset();  // its sessions' SELECTs stop before the query service goes
   gateway_.reset();
   queries_.reset();
   jobs_.reset();

@@ -12,6 +12,7 @@
 #include "http/http_server.h"
 #include "api/list_cache.h"
 #include "http/router.h"
+#include "jobs/flink_gateway.h"
 #include "jobs/job_manager.h"
 #include "jobs/query_service.h"
 #include "jobs/sql_gateway.h"
@@ -87,6 +88,7 @@ class Services {
   std::unique_ptr<jobs::JobManager> jobs_;
   std::unique_ptr<jobs::QueryService> queries_;
   std::unique_ptr<jobs::SqlGateway> gateway_;
+  std::unique_ptr<jobs::FlinkGateway> flink_gateway_;  // Flink's SQL Gateway protocol over gateway_
   std::unique_ptr<broker::KafkaListener> kafka_listener_;  // null when off or on log.backend = kafka
   std::string kafka_sasl_hint_;  // the kcat options the banner shows for SASL and TLS
   std::string host_;

@@ -52,6 +52,11 @@ const std::vector<ConfigKey>& config_keys() {
        "producing to, or asking Metadata for, a missing topic creates it (Kafka's auto.create.topics.enable)"},
       {"api.token", ConfigType::kString, "", {}, true,
        "when set, every API request but GET /health needs 'Authorization: Bearer <token>' (the event stream: ?token=)"},
+      {"sql_gateway.session_idle_timeout_ms", ConfigType::kInt, "600000", {}, false,
+       "a Flink SQL Gateway session (/v2/sessions) with no request for this long is closed, its SELECTs stopped "
+       "(Flink's sql-gateway.session.idle-timeout)", {}, {1000, 604800000}},
+      {"sql_gateway.max_sessions", ConfigType::kInt, "100", {}, false,
+       "Flink SQL Gateway sessions open at once, at most (Flink's sql-gateway.session.max-num)", {}, {1, 100000}},
       {"database.url", ConfigType::kString, "", {"DATABASE_URL"}, true,
        "PostgreSQL to use; empty = careflow runs its own under <data_dir>/pg"},
       {"database.port", ConfigType::kInt, "5433", {}, false, "port of careflow's own PostgreSQL", {}, {1, 65535}},

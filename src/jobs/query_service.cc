@@ -110,6 +110,10 @@ Status QueryService::stream(const std::string& id, QueryOutput output) {
       run.stop = &q->stop;
       run.registries = registries.get();
       run.on_rows = [&](size_t, const exec::RowBatch& rows, const std::vector<values::DataType>& types) {
+        if (q->output.rows) {
+          if (!q->output.rows(rows, types)) q->stop = true;
+          return;
+        }
         nlohmann::json lines = nlohmann::json::array();
         for (const exec::Row& row : rows) lines.push_back(exec::format_row(row, types));
         if (!q->output.send("rows", lines.dump())) q->stop = true;

@@ -18,6 +18,7 @@
 #include "common/status.h"
 #include "exec/formats/schema_registry_clients.h"
 #include "exec/job.h"
+#include "exec/row.h"
 #include "log/topics.h"
 
 namespace careflow::jobs {
@@ -32,6 +33,10 @@ struct QueryServiceOptions {
 // Where a running query's output goes. `send` returns false once the client is gone.
 struct QueryOutput {
   std::function<bool(const std::string& event, const std::string& data)> send;
+  // When set, the changelog's rows come here as values (and `send` has only "end" and "error"):
+  // a client that pages through typed rows (the Flink SQL Gateway protocol) rather than reading
+  // them as text. It may block to hold the query back while its reader is behind; false stops it.
+  std::function<bool(const std::vector<exec::Row>& rows, const std::vector<values::DataType>& types)> rows;
   std::function<bool()> is_open;
   std::function<void()> close;
 };

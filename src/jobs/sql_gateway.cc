@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "jobs/flink_job_id.h"
 #include "sql/ast.h"
 #include "sql/parser.h"
 
@@ -44,8 +45,10 @@ bool is_temporary(const sql::Statement& s) {
 
 nlohmann::ordered_json to_json(const GatewayResult& r) {
   switch (r.kind) {
-    case GatewayResult::Kind::kInfo: return {{"kind", "info"}, {"text", r.text}};
-    case GatewayResult::Kind::kText: return {{"kind", "text"}, {"text", r.text}};
+    case GatewayResult::Kind::kInfo:
+    case GatewayResult::Kind::kStopped: return {{"kind", "info"}, {"text", r.text}};
+    case GatewayResult::Kind::kText:
+    case GatewayResult::Kind::kJobList: return {{"kind", "text"}, {"text", r.text}};
     case GatewayResult::Kind::kSet: return {{"kind", "set"}, {"key", r.key}, {"value", r.value}};
     case GatewayResult::Kind::kJob: return {{"kind", "job"}, {"job", to_json(r.job)}};
     case GatewayResult::Kind::kQuery: return {{"kind", "query"}, {"query", r.query}, {"columns", r.columns}};
@@ -70,19 +73,30 @@ Result<std::vector<GatewayResult>> SqlGateway::execute(const GatewayRequest& req
                      "them); send other statements to POST /sql/statements");
     }
     switch (s.kind) {
-      case Kind::kShowJobs: out.push_back(text_result(jobs_table(jobs_.list()))); continue;
+      case Kind::kShowJobs: {
+        GatewayResult r = text_result("");
+        r.kind = GatewayResult::Kind::kJobList;
+        r.jobs = jobs_.list();
+        r.text = jobs_table(r.jobs);
+        out.push_back(std::move(r));
+        continue;
+      }
       case Kind::kDescribeJob: {
-        auto job = jobs_.describe(s.key);
+        auto job = jobs_.describe(careflow_job_id(s.key));
         if (!job) return job.status();
         out.push_back(text_result(job_description(*job)));
         continue;
       }
       case Kind::kStopJob: {
-        auto job = jobs_.stop(s.key, s.with_savepoint);
+        auto job = jobs_.stop(careflow_job_id(s.key), s.with_savepoint);
         if (!job) return job.status().code() == StatusCode::kInvalidArgument ? at(pos, job.status().message()) : job.status();
         std::string where;
         for (const std::string& path : job->savepoints) where += (where.empty() ? ", savepoint " : ", ") + path;
-        out.push_back(info(fmt::format("job '{}' stopped ({} rows in, {} rows out{})", job->id, job->rows_in, job->rows_out, where)));
+        GatewayResult r = info(fmt::format("job '{}' stopped ({} rows in, {} rows out{})", job->id, job->rows_in, job->rows_out, where));
+        r.kind = GatewayResult::Kind::kStopped;
+        r.job = std::move(*job);
+        r.with_savepoint = s.with_savepoint;
+        out.push_back(std::move(r));
         continue;
       }
       default: break;
@@ -146,12 +160,17 @@ Result<std::vector<GatewayResult>> SqlGateway::execute(const GatewayRequest& req
     for (exec::StatementResult& r : results) {
       if (r.kind == exec::StatementResult::Kind::kJob) {
         std::vector<std::string> columns;
-        for (const sql::PlanField& f : r.job->result_schema()) columns.push_back(f.name);
+        std::vector<values::DataType> types;
+        for (const sql::PlanField& f : r.job->result_schema()) {
+          columns.push_back(f.name);
+          types.push_back(f.type);
+        }
         CF_ASSIGN_OR_RETURN(std::string id, queries_.add(std::move(r.job), request.bounded));
         GatewayResult q;
         q.kind = GatewayResult::Kind::kQuery;
         q.query = id;
         q.columns = std::move(columns);
+        q.column_types = std::move(types);
         out.push_back(std::move(q));
       } else if (r.kind == exec::StatementResult::Kind::kText) {
         out.push_back(text_result(r.text));

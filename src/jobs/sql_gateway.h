@@ -6,7 +6,9 @@
 //   - SET / RESET: for the rest of the request (the client sends its session's keys with each one);
 //   - INSERT INTO, EXECUTE STATEMENT SET, CREATE TABLE AS: a new job (job_manager.h);
 //   - SELECT: a query whose changelog the client streams (query_service.h);
-//   - SHOW JOBS, STOP JOB, DESCRIBE JOB: the job manager; SHOW / DESCRIBE / EXPLAIN: text.
+//   - SHOW JOBS, STOP JOB, DESCRIBE JOB: the job manager (a job named by careflow's id, "job-7", or
+//     by the Flink JobID the Flink SQL Gateway protocol shows for it: flink_job_id.h);
+//     SHOW / DESCRIBE / EXPLAIN: text.
 // Errors are InvalidArgument "line L:C: ..." relative to the text sent, NotFound for an unknown job,
 // FailedPrecondition for a job that is not running.
 
@@ -22,13 +24,18 @@
 namespace careflow::jobs {
 
 struct GatewayResult {
-  enum class Kind { kInfo, kText, kSet, kJob, kQuery };
+  // kJobList (SHOW JOBS) and kStopped (STOP JOB) carry the jobs as values too, for protocols that
+  // answer them as rows (the Flink SQL Gateway's); careflow's own protocol shows their text.
+  enum class Kind { kInfo, kText, kSet, kJob, kQuery, kJobList, kStopped };
   Kind kind = Kind::kInfo;
-  std::string text;              // kInfo, kText
+  std::string text;              // kInfo, kText, kJobList, kStopped
   std::string key, value;        // kSet ("" value: RESET)
-  JobInfo job;                   // kJob
+  JobInfo job;                   // kJob, kStopped
+  bool with_savepoint = false;   // kStopped
+  std::vector<JobInfo> jobs;     // kJobList
   std::string query;             // kQuery: its id
   std::vector<std::string> columns;  // kQuery
+  std::vector<values::DataType> column_types;  // kQuery
 };
 
 nlohmann::ordered_json to_json(const GatewayResult& result);
