@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
 #include <variant>
@@ -90,7 +91,7 @@ std::string next_uri(std::string_view version, const HttpRequest& request, int64
 ordered_json fetch_body(const jobs::FetchPage& page, jobs::RowFormat format, const std::string& next) {
   static constexpr std::string_view kTypes[] = {"NOT_READY", "PAYLOAD", "EOS"};
   ordered_json out;
-  out["resultType"] = kTypes[static_cast<int>(page.type)];
+  out["resultType"] = std::string(kTypes[static_cast<int>(page.type)]);
   if (page.type != jobs::FetchPage::Type::kNotReady) {
     out["isQueryResult"] = page.is_query;
     if (!page.job_id.empty()) out["jobID"] = page.job_id;
@@ -103,7 +104,7 @@ ordered_json fetch_body(const jobs::FetchPage& page, jobs::RowFormat format, con
     }
     ordered_json data = ordered_json::array();
     for (const exec::Row& row : page.rows) data.push_back(jobs::row_json(row, types, format));
-    out["results"] = {{"columns", std::move(columns)}, {"rowFormat", jobs::row_format_name(format)}, {"data", std::move(data)}};
+    out["results"] = {{"columns", std::move(columns)}, {"rowFormat", std::string(jobs::row_format_name(format))}, {"data", std::move(data)}};
   }
   if (!next.empty()) out["nextResultUri"] = next;
   return out;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <deque>
 #include <random>
 
@@ -9,6 +10,7 @@
 #include "jobs/flink_job_id.h"
 #include "sql/ast.h"
 #include "sql/parser.h"
+#include "values/value_format.h"
 
 namespace careflow::jobs {
 
@@ -392,9 +394,9 @@ Result<std::string> FlinkGateway::execute(const std::string& session, const std:
       if (!o) return false;
       std::lock_guard lock(o->mu);
       if (event == "error" && o->status == "RUNNING") {
-        auto parsed = nlohmann::json::parse(data, nullptr, false);
-        std::string message = parsed.is_object() && parsed.contains("message") && parsed["message"].is_string()
-                                  ? parsed["message"].get<std::string>()
+        auto event_data = nlohmann::json::parse(data, nullptr, false);
+        std::string message = event_data.is_object() && event_data.contains("message") && event_data["message"].is_string()
+                                  ? event_data["message"].get<std::string>()
                                   : data;
         o->status = "ERROR";
         o->error = Status::internal(message);

@@ -1,5 +1,6 @@
 #include "jobs/flink_result_format.h"
 
+#include <cctype>
 #include <cmath>
 
 #include "common/base64.h"
@@ -130,7 +131,7 @@ nlohmann::ordered_json json_value(const Value& v, const DataType& type, int dept
 
 nlohmann::ordered_json type_json(const DataType& type, int depth) {
   nlohmann::ordered_json out;
-  out["type"] = type_root(type.id);
+  out["type"] = std::string(type_root(type.id));
   if (type.id == TypeId::kNull) return out;
   out["nullable"] = type.nullable;
   if (depth > 64) return out;
@@ -210,7 +211,7 @@ nlohmann::ordered_json row_json(const exec::Row& row, const std::vector<values::
     else if (format == RowFormat::kPlainText) fields.push_back(values::format_value(v, type));
     else fields.push_back(json_value(v, type, 0));
   }
-  return {{"kind", row_kind_name(row.kind)}, {"fields", std::move(fields)}};
+  return {{"kind", std::string(row_kind_name(row.kind))}, {"fields", std::move(fields)}};
 }
 
 }  // namespace careflow::jobs
