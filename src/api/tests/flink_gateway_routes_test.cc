@@ -256,9 +256,10 @@ TEST_F(FlinkGatewayRoutesTest, StreamingSelectPagesItsChangelogWithRowKinds) {
     uri = std::regex_replace(uri, std::regex("rowFormat=JSON"), "rowFormat=PLAIN_TEXT");
     Reply r = get(uri);
     ASSERT_EQ(r.status, 200) << r.body;
-    EXPECT_EQ(r.json()["results"]["rowFormat"], "PLAIN_TEXT");
-    for (const json& row : r.json()["results"]["data"]) more.push_back(row);
-    uri = r.json()["nextResultUri"];
+    const json body = r.json();
+    EXPECT_EQ(body["results"]["rowFormat"], "PLAIN_TEXT");
+    for (const json& row : body["results"]["data"]) more.push_back(row);
+    uri = body["nextResultUri"];
   }
   ASSERT_EQ(more.size(), 2u);
   EXPECT_EQ(more[0], json::parse(R"({"kind":"UPDATE_BEFORE","fields":["d2","5"]})"));

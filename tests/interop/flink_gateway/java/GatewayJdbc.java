@@ -48,13 +48,16 @@ public class GatewayJdbc {
             String streaming = running.getString(1);
             running.close();
             System.out.println("second job differs from the first: " + !streaming.equals(jobId));
-            try (ResultSet jobs = statement.executeQuery("SHOW JOBS")) {
+            // SHOW JOBS is not a query (isQueryResult false, as in Flink): execute() and its result set.
+            statement.execute("SHOW JOBS");
+            try (ResultSet jobs = statement.getResultSet()) {
                 boolean listed = false;
                 while (jobs.next()) listed |= jobs.getString(1).equals(streaming);
                 System.out.println("show jobs lists it: " + listed);
             }
             statement.execute("STOP JOB '" + streaming + "'");
-            try (ResultSet jobs = statement.executeQuery("SHOW JOBS")) {
+            statement.execute("SHOW JOBS");
+            try (ResultSet jobs = statement.getResultSet()) {
                 String status = "";
                 while (jobs.next()) if (jobs.getString(1).equals(streaming)) status = jobs.getString(3);
                 System.out.println("after stop job: " + status);
