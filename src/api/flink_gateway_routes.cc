@@ -237,6 +237,19 @@ void add_version(http::Router& router, jobs::FlinkGateway& gateway, const std::s
 }  // namespace
 
 void add_flink_gateway_routes(http::Router& router, jobs::FlinkGateway& gateway) {
+  // What the server itself refuses under /v1 and /v2 (no token: 401, no such route, a wrong method)
+  // reaches Flink's clients as Flink's error body, which they show; careflow's shape they cannot read.
+  for (const char* prefix : {"/v1/", "/v2/"}) {
+    router.set_error_shape(prefix, [](HttpResponse& response) {
+      auto body = nlohmann::json::parse(response.body, nullptr, false);
+      if (body.is_object() && body.contains("errors")) return;
+      std::string message = body.is_object() && body.contains("detail") && body["detail"].is_string()
+                                ? body["detail"].get<std::string>()
+                                : response.body;
+      response.body = ordered_json{{"errors", ordered_json::array({message})}}.dump();
+      response.content_type = "application/json";
+    });
+  }
   add_version(router, gateway, "v1");
   add_version(router, gateway, "v2");
 }

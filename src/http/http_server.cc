@@ -273,10 +273,12 @@ class Session : public std::enable_shared_from_this<Session> {
     site.routed = site.stream || server_.router.matches(request.path);
     if (auto refused = check_request(server_.policy, request, site)) {
       if (refused->status == 421 || refused->status == 403) origin_.clear();  // no CORS grant to a refused caller
+      server_.router.shape_error(request.path, *refused);
       return write(std::move(*refused), keep_alive);
     }
     if (site.stream) return start_stream(request, stream->second);
     HttpResponse response = guarded_dispatch(request);
+    server_.router.shape_error(request.path, response);
     // Only a path no route knows falls back to the web app: GET /patients/NOPE stays the API's 404.
     if (response.status == 404 && (request.method == "GET" || request.method == "HEAD") && !server_.static_dir.empty() &&
         !server_.router.matches(request.path)) {

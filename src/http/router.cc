@@ -71,6 +71,23 @@ void Router::add(std::string method, std::string pattern, Handler handler, std::
                      std::move(body_types)});
 }
 
+void Router::set_error_shape(std::string prefix, std::function<void(HttpResponse&)> shape) {
+  error_shapes_.emplace_back(std::move(prefix), std::move(shape));
+}
+
+void Router::shape_error(std::string_view path, HttpResponse& response) const {
+  if (response.status < 400) return;
+  const std::function<void(HttpResponse&)>* best = nullptr;
+  size_t best_length = 0;
+  for (const auto& [prefix, shape] : error_shapes_) {
+    if (path.substr(0, prefix.size()) == prefix && prefix.size() >= best_length) {
+      best = &shape;
+      best_length = prefix.size();
+    }
+  }
+  if (best) (*best)(response);
+}
+
 bool Router::matches(std::string_view path) const {
   const std::vector<std::string> segments = split_path(path);
   std::map<std::string, std::string> params;

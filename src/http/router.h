@@ -31,6 +31,14 @@ class Router {
   // missing file for the web app's fallback.
   bool matches(std::string_view path) const;
 
+  // Requests under `prefix` ("/v1/") speak another protocol: `shape` rewrites the error answers
+  // the server and router give them (a token refused, no route, a wrong method or Content-Type, a
+  // handler's exception) into that protocol's error shape, so its clients can read them. It must
+  // leave an answer already in that shape alone: routes under the prefix answer their own errors.
+  void set_error_shape(std::string prefix, std::function<void(HttpResponse&)> shape);
+  // Applies the shape of the longest prefix `path` starts with to an error (status >= 400).
+  void shape_error(std::string_view path, HttpResponse& response) const;
+
   struct Route {
     std::string method;
     std::string pattern;
@@ -43,6 +51,7 @@ class Router {
 
  private:
   std::vector<Route> routes_;
+  std::vector<std::pair<std::string, std::function<void(HttpResponse&)>>> error_shapes_;
 };
 
 }  // namespace careflow::http

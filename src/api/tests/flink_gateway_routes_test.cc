@@ -359,8 +359,13 @@ TEST_F(FlinkGatewayRoutesTest, BadRequestsAre4xxWithFlinksErrorShape) {
   Reply v1 = get("/v1/sessions/" + s + "/operations/" + op + "/result/0");
   ASSERT_EQ(v1.status, 200) << v1.body;
   EXPECT_EQ(v1.json()["nextResultUri"], "/v1/sessions/" + s + "/operations/" + op + "/result/1");
-  // configure-session is V2's.
-  EXPECT_EQ(post("/v1/sessions/" + s + "/configure-session", {{"statement", "SET 'a' = '1'"}}).status, 404);
+  // configure-session is V2's; the router's own 404 and 405 come in Flink's shape too.
+  Reply v1_configure = post("/v1/sessions/" + s + "/configure-session", {{"statement", "SET 'a' = '1'"}});
+  EXPECT_EQ(v1_configure.status, 404);
+  EXPECT_NE(first_error(v1_configure).find("no route for POST"), std::string::npos) << v1_configure.body;
+  Reply wrong_method = call(port_, "PUT", "/v2/sessions", "{}");
+  EXPECT_EQ(wrong_method.status, 405);
+  EXPECT_NE(first_error(wrong_method).find("not allowed"), std::string::npos) << wrong_method.body;
 }
 
 TEST_F(FlinkGatewayRoutesTest, IdleSessionsExpireAndTheirQueriesStop) {
@@ -399,7 +404,11 @@ TEST_F(FlinkGatewayRoutesTest, SessionsAreCapped) {
 TEST_F(FlinkGatewayRoutesTest, TokenIsCheckedAsOnEveryRoute) {
   start({}, "s3cret");
   EXPECT_EQ(call(port_, "POST", "/v2/sessions", "{}").status, 401);
-  EXPECT_EQ(call(port_, "GET", "/v1/api_versions").status, 401);
+  Reply refused = call(port_, "GET", "/v1/api_versions");
+  EXPECT_EQ(refused.status, 401);
+  // In Flink's error shape, which Flink's clients show (careflow's own shape they cannot read).
+  EXPECT_NE(first_error(refused).find("token"), std::string::npos) << refused.body;
+  EXPECT_FALSE(refused.json().contains("detail"));
   Reply ok = call(port_, "POST", "/v2/sessions", "{}", {{"Authorization", "Bearer s3cret"}});
   EXPECT_EQ(ok.status, 200) << ok.body;
 }

@@ -38,6 +38,24 @@ TEST(Router, MatchesPatternsAndAnswers404And405) {
   EXPECT_EQ(router.dispatch(too_deep).status, 404);
 }
 
+TEST(Router, ShapesErrorsUnderAPrefixByTheLongestMatch) {
+  Router router;
+  router.set_error_shape("/v1/", [](HttpResponse& r) { r.body = "v1"; });
+  router.set_error_shape("/v1/special/", [](HttpResponse& r) { r.body = "special"; });
+  HttpResponse error = HttpResponse::error(404, "not_found", "x");
+  router.shape_error("/v1/special/a", error);
+  EXPECT_EQ(error.body, "special");
+  error = HttpResponse::error(404, "not_found", "x");
+  router.shape_error("/v1/a", error);
+  EXPECT_EQ(error.body, "v1");
+  HttpResponse elsewhere = HttpResponse::error(404, "not_found", "x");
+  router.shape_error("/v2/a", elsewhere);
+  EXPECT_EQ(nlohmann::json::parse(elsewhere.body)["error"]["code"], "not_found");
+  HttpResponse fine = HttpResponse::json(200, {{"a", 1}});
+  router.shape_error("/v1/a", fine);  // only errors are shaped
+  EXPECT_EQ(fine.body, R"({"a":1})");
+}
+
 TEST(Url, DecodesPercentEscapesAndQueries) {
   EXPECT_EQ(url_decode("/a%20b%2Fc"), "/a b/c");
   EXPECT_EQ(url_decode("bad%zzescape%2"), "bad%zzescape%2");
