@@ -223,6 +223,16 @@ TEST_F(FlinkGatewayRoutesTest, InsertIsAJobWithFlinkJobIdShownAndStoppedThroughT
   jobs = fetch_rows(s, execute(s, "SHOW JOBS"));
   ASSERT_EQ(jobs.size(), 1u);
   EXPECT_EQ(jobs[0]["fields"][2], "CANCELED");
+
+  // careflow's own id works too; WITH SAVEPOINT answers the savepoint's path, as Flink's STOP JOB does.
+  std::string second = execute(s, "INSERT INTO copied SELECT device, v FROM readings");
+  EXPECT_EQ(fetch_rows(s, second).at(0)["fields"][0], "00000000000000000000000000000002");
+  wait_for("job-2", [](const jobs::JobInfo& j) { return j.state == "RUNNING"; });
+  json saved;
+  std::vector<json> path = fetch_rows(s, execute(s, "STOP JOB 'job-2' WITH SAVEPOINT"), SIZE_MAX, "JSON", &saved);
+  ASSERT_EQ(path.size(), 1u) << saved.dump();
+  EXPECT_EQ(saved["results"]["columns"][0]["name"], "savepoint path");
+  EXPECT_NE(path[0]["fields"][0].get<std::string>().find("savepoint-job-2-"), std::string::npos) << path[0].dump();
 }
 
 TEST_F(FlinkGatewayRoutesTest, StreamingSelectPagesItsChangelogWithRowKinds) {
@@ -368,7 +378,7 @@ TEST_F(FlinkGatewayRoutesTest, BadRequestsAre4xxWithFlinksErrorShape) {
   EXPECT_NE(first_error(wrong_method).find("not allowed"), std::string::npos) << wrong_method.body;
 }
 
-TEST_F(FlinkGatewayRoutesTest, IdleSessionsExpireAndTheirQueriesStop) {
+TEST_F(FlinkGatewayRoutesTest, IdleSessionsExpireUnlessTheyHeartbeat) {
   jobs::FlinkGatewayOptions options;
   options.idle_timeout = std::chrono::milliseconds(300);
   start(options);
