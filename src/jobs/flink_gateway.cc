@@ -7,40 +7,44 @@
 #include <random>
 
 #include "common/exception_guard.h"
-#include "jobs/flink_job_id.h"
+#include "jobs/flink_operation.h"
 #include "sql/ast.h"
 #include "sql/parser.h"
-#include "values/value_format.h"
 
 namespace careflow::jobs {
 
 using Clock = std::chrono::steady_clock;
 using StatementKind = sql::Statement::Kind;
 
-struct FlinkGateway::Operation {
-  std::mutex mu;
-  std::condition_variable changed;  // rows came, rows were taken, or the operation ended
-  std::string status = "RUNNING";   // RUNNING, FINISHED, CANCELED, CLOSED, ERROR
-  Status error;                     // ERROR: why
-  bool is_query = false;
-  std::string job_id;
-  std::string result_kind = "SUCCESS";
-  std::vector<FlinkColumn> columns;
-  std::deque<exec::Row> buffer;
-  bool ended = false;  // no more rows come
-  int64_t token = 0;   // the token the next new page answers
-  std::optional<FetchPage> last_page;  // the page of token - 1, for a retry
-  std::string awaited_job;  // table.dml-sync: RUNNING until this job ends
-};
-
 struct FlinkGateway::Session {
   std::string name;
   std::map<std::string, std::string> properties;  // its SET keys
   Clock::time_point last_used;
   std::map<std::string, std::shared_ptr<Operation>> operations;
+  bool closed = false;  // closed or expired: a statement still running in it adds no operation
 };
 
 namespace {
+
+using Operations = std::vector<std::shared_ptr<FlinkGateway::Operation>>;
+
+// Closes a session (under the gateway's lock) and hands back its operations for close_all.
+Operations take_operations(FlinkGateway::Session& session) {
+  session.closed = true;
+  Operations out;
+  for (auto& [id, op] : session.operations) out.push_back(op);
+  session.operations.clear();
+  return out;
+}
+
+// CLOSED: their SELECTs stop (operation_output's callbacks see it), their pages are gone.
+void close_all(const Operations& operations) {
+  for (const auto& op : operations) {
+    std::lock_guard lock(op->mu);
+    op->status = "CLOSED";
+    op->changed.notify_all();
+  }
+}
 
 std::string new_uuid() {
   static std::mutex mu;
@@ -51,32 +55,6 @@ std::string new_uuid() {
   lo = (lo & ~(0xC000ULL << 48)) | (0x8000ULL << 48);  // RFC 4122 variant
   return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xFFFF, hi & 0xFFFF, lo >> 48,
                      lo & 0xFFFFFFFFFFFFULL);
-}
-
-FlinkColumn string_column(std::string name, bool nullable = false) {
-  return FlinkColumn{std::move(name), values::DataType::string().with_nullable(nullable)};
-}
-
-exec::Row text_row(const std::vector<std::string>& fields) {
-  exec::Row row;
-  for (const std::string& f : fields) row.fields.push_back(values::Value::string(f));
-  return row;
-}
-
-// Flink's JobStatus names for careflow's job states.
-std::string flink_status(const std::string& state) {
-  if (state == "PENDING") return "INITIALIZING";
-  if (state == "STOPPED") return "CANCELED";
-  if (state == "COMPLETED") return "FINISHED";
-  return state;  // RUNNING, FAILED
-}
-
-// java.time.Instant#toString: 2024-01-31T10:00:05.123Z.
-std::string instant_text(int64_t ms) {
-  const values::Value v = values::Value::integer(ms * 1000);
-  std::string text = values::format_value(v, values::DataType::timestamp(3));
-  if (auto space = text.find(' '); space != std::string::npos) text[space] = 'T';
-  return text + "Z";
 }
 
 bool configures_session(const sql::Statement& s) {
@@ -116,44 +94,37 @@ FlinkGateway::FlinkGateway(SqlGateway& sql, JobManager& jobs, QueryService& quer
 }
 
 FlinkGateway::~FlinkGateway() {
-  std::map<std::string, std::shared_ptr<Session>> sessions;
+  Operations operations;
   {
     std::lock_guard lock(mu_);
     closing_ = true;
-    sessions.swap(sessions_);
+    for (auto& [handle, session] : sessions_) {
+      Operations taken = take_operations(*session);
+      operations.insert(operations.end(), taken.begin(), taken.end());
+    }
+    sessions_.clear();
   }
   wake_.notify_all();
   if (expirer_.joinable()) expirer_.join();
-  for (auto& [handle, session] : sessions) {
-    for (auto& [id, op] : session->operations) {
-      std::lock_guard lock(op->mu);
-      op->status = "CLOSED";
-      op->changed.notify_all();
-    }
-  }
+  close_all(operations);
 }
 
 void FlinkGateway::expire() {
-  std::vector<std::shared_ptr<Session>> idle;
+  Operations operations;
   {
     std::lock_guard lock(mu_);
     const Clock::time_point now = Clock::now();
     for (auto it = sessions_.begin(); it != sessions_.end();) {
       if (now - it->second->last_used > options_.idle_timeout) {
-        idle.push_back(it->second);
+        Operations taken = take_operations(*it->second);
+        operations.insert(operations.end(), taken.begin(), taken.end());
         it = sessions_.erase(it);
       } else {
         ++it;
       }
     }
   }
-  for (auto& session : idle) {
-    for (auto& [id, op] : session->operations) {
-      std::lock_guard lock(op->mu);
-      op->status = "CLOSED";
-      op->changed.notify_all();
-    }
-  }
+  close_all(operations);
 }
 
 size_t FlinkGateway::session_count() const {
@@ -208,19 +179,15 @@ Result<std::map<std::string, std::string>> FlinkGateway::session_config(const st
 }
 
 Status FlinkGateway::close_session(const std::string& session) {
-  std::shared_ptr<Session> s;
+  Operations operations;
   {
     std::lock_guard lock(mu_);
     auto it = sessions_.find(session);
     if (it == sessions_.end()) return Status::not_found(fmt::format("Session '{}' does not exist", session));
-    s = it->second;
+    operations = take_operations(*it->second);
     sessions_.erase(it);
   }
-  for (auto& [id, op] : s->operations) {
-    std::lock_guard lock(op->mu);
-    op->status = "CLOSED";
-    op->changed.notify_all();
-  }
+  close_all(operations);
   return Status::ok();
 }
 
@@ -288,78 +255,7 @@ Result<std::string> FlinkGateway::execute(const std::string& session, const std:
 
   std::string handle = new_uuid();
   std::optional<std::string> query;
-  if (result) {
-    GatewayResult& r = *result;
-    op->status = "FINISHED";
-    op->ended = true;
-    switch (r.kind) {
-      case GatewayResult::Kind::kJob: {
-        op->job_id = flink_job_id(r.job.id).value_or("");
-        op->result_kind = "SUCCESS_WITH_CONTENT";
-        op->columns = {string_column("job id")};
-        op->buffer.push_back(text_row({op->job_id.empty() ? r.job.id : op->job_id}));
-        if (auto sync = request.settings.find("table.dml-sync"); sync != request.settings.end() && sync->second == "true") {
-          op->status = "RUNNING";
-          op->awaited_job = r.job.id;
-        }
-        break;
-      }
-      case GatewayResult::Kind::kQuery: {
-        op->status = "RUNNING";
-        op->ended = false;
-        op->is_query = true;
-        op->result_kind = "SUCCESS_WITH_CONTENT";
-        for (size_t i = 0; i < r.columns.size(); ++i) {
-          op->columns.push_back(FlinkColumn{r.columns[i], i < r.column_types.size() ? r.column_types[i] : values::DataType::string()});
-        }
-        query = r.query;
-        break;
-      }
-      case GatewayResult::Kind::kJobList: {
-        op->result_kind = "SUCCESS_WITH_CONTENT";
-        op->columns = {string_column("job id"), string_column("job name"), string_column("status"), string_column("start time")};
-        for (const JobInfo& j : r.jobs) {
-          op->buffer.push_back(text_row({flink_job_id(j.id).value_or(j.id), j.name, flink_status(j.state), instant_text(j.created_ms)}));
-        }
-        break;
-      }
-      case GatewayResult::Kind::kStopped: {
-        if (r.with_savepoint && !r.job.savepoints.empty()) {
-          op->result_kind = "SUCCESS_WITH_CONTENT";
-          op->columns = {string_column("savepoint path")};
-          op->buffer.push_back(text_row({r.job.savepoints.back()}));
-        } else {
-          op->columns = {string_column("result")};
-          op->buffer.push_back(text_row({"OK"}));
-        }
-        break;
-      }
-      case GatewayResult::Kind::kSet:
-      case GatewayResult::Kind::kInfo: {
-        op->columns = {string_column("result")};
-        op->buffer.push_back(text_row({"OK"}));
-        break;
-      }
-      case GatewayResult::Kind::kText: {
-        op->result_kind = "SUCCESS_WITH_CONTENT";
-        if (set_alone) {
-          op->columns = {string_column("key"), string_column("value")};
-          for (const auto& [k, v] : request.settings) op->buffer.push_back(text_row({k, v}));
-        } else {
-          // careflow answers SHOW / DESCRIBE / EXPLAIN as text: one row per line.
-          op->columns = {string_column("result")};
-          size_t start = 0;
-          while (start < r.text.size()) {
-            size_t end = r.text.find('\n', start);
-            if (end == std::string::npos) end = r.text.size();
-            op->buffer.push_back(text_row({r.text.substr(start, end - start)}));
-            start = end + 1;
-          }
-        }
-        break;
-      }
-    }
-  }
+  if (result) answer(*op, *result, set_alone, request.settings, &query);
 
   {
     std::lock_guard lock(mu_);
@@ -369,52 +265,16 @@ Result<std::string> FlinkGateway::execute(const std::string& session, const std:
       else if (result->key.empty()) s->properties.clear();
       else s->properties.erase(result->key);
     }
+    if (s->closed) {
+      // The session went while the statement ran: nobody can fetch this, so nothing streams into it.
+      close_all({op});
+      return Status::not_found(fmt::format("Session '{}' was closed while its statement ran", session));
+    }
     s->operations[handle] = op;
   }
 
   if (query) {
-    QueryOutput output;
-    std::weak_ptr<Operation> weak = op;
-    const size_t max_rows = options_.max_buffered_rows;
-    output.rows = [weak, max_rows](const std::vector<exec::Row>& rows, const std::vector<values::DataType>&) {
-      auto o = weak.lock();
-      if (!o) return false;
-      std::unique_lock lock(o->mu);
-      for (const exec::Row& row : rows) {
-        // Back-pressure: the query waits while its reader is behind, and stops once nobody reads.
-        while (o->buffer.size() >= max_rows && o->status == "RUNNING") o->changed.wait_for(lock, std::chrono::milliseconds(200));
-        if (o->status != "RUNNING") return false;
-        o->buffer.push_back(row);
-      }
-      o->changed.notify_all();
-      return true;
-    };
-    output.send = [weak](const std::string& event, const std::string& data) {
-      auto o = weak.lock();
-      if (!o) return false;
-      std::lock_guard lock(o->mu);
-      if (event == "error" && o->status == "RUNNING") {
-        auto event_data = nlohmann::json::parse(data, nullptr, false);
-        std::string message = event_data.is_object() && event_data.contains("message") && event_data["message"].is_string()
-                                  ? event_data["message"].get<std::string>()
-                                  : data;
-        o->status = "ERROR";
-        o->error = Status::internal(message);
-      } else if (event == "end" && o->status == "RUNNING") {
-        o->status = "FINISHED";
-      }
-      o->ended = true;
-      o->changed.notify_all();
-      return true;
-    };
-    output.is_open = [weak] {
-      auto o = weak.lock();
-      if (!o) return false;
-      std::lock_guard lock(o->mu);
-      return o->status == "RUNNING" || (o->status == "FINISHED" && !o->buffer.empty());
-    };
-    output.close = [] {};
-    Status started = queries_.stream(*query, std::move(output));
+    Status started = queries_.stream(*query, operation_output(op, options_.max_buffered_rows));
     if (!started) {
       std::lock_guard lock(op->mu);
       op->status = "ERROR";

@@ -95,7 +95,7 @@ class FlinkGateway {
 
   size_t session_count() const;
 
-  struct Operation;  // private to the .cc
+  struct Operation;  // flink_operation.h, private to src/jobs
   struct Session;
 
  private:
