@@ -11,6 +11,7 @@
 #include "api/device_event_routes.h"
 #include "api/domain_routes.h"
 #include "api/job_routes.h"
+#include "api/pipeline_routes.h"
 #include "api/simulation_routes.h"
 #include "api/system_routes.h"
 #include "app/open_log.h"
@@ -264,6 +265,28 @@ Status Services::start_jobs(const Config& config) {
   api::add_job_routes(router_, *server_, *jobs_, *gateway_, *queries_);
   std::vector<jobs::JobInfo> all = jobs_->list();
   log_info("jobs", "ready", {{"jobs", std::to_string(all.size())}, {"resumed", std::to_string(jobs_->resumed())}});
+  pipelines_ = std::make_unique<jobs::PipelineService>(*gateway_, *jobs_);
+  const std::string& path = config.str("pipelines.path");
+  api::add_pipeline_routes(router_, *pipelines_, path);
+  return path.empty() ? Status::ok() : deploy_pipelines(path);
+}
+
+// A folder that cannot be read stops the start (pipelines.path asked for it); a table that fails is
+// logged and shown by GET /pipelines while the others run.
+Status Services::deploy_pipelines(const std::string& path) {
+  auto deployed = pipelines_->deploy(path);
+  if (!deployed) return deployed.status().with_context("pipelines.path");
+  size_t started = 0, running = 0;
+  for (const jobs::PipelineOutcome& t : deployed->tables) {
+    if (t.job == "started") ++started;
+    if (t.job == "running") ++running;
+    if (!t.error.empty()) log_error("pipelines", "table failed", {{"table", t.name}, {"error", t.error}});
+  }
+  log_info("pipelines", "deployed", {{"path", path}, {"tables", std::to_string(deployed->tables.size())},
+                                     {"started", std::to_string(started)}, {"running", std::to_string(running)},
+                                     {"failed", std::to_string(deployed->failed())}});
+  pipelines_where_ = fmt::format("{} tables from {}: {} jobs started, {} already running, {} failed", deployed->tables.size(),
+                                 path, started, running, deployed->failed());
   return Status::ok();
 }
 
@@ -352,6 +375,7 @@ Services::~Services() {
   server_.reset();
   remove_running_api(data_dir_);
   // The jobs stop before the log they read and write closes; running ones stay kept as RUNNING.
+  pipelines_.reset();
   gateway_.reset();
   queries_.reset();
   jobs_.reset();
@@ -391,6 +415,8 @@ std::vector<std::string> Services::describe() const {
                           : std::string("kafka:     off (kafka_listener.enabled = false, or log.backend = kafka)"),
           fmt::format("jobs:      {} kept, {} resumed  ({}jobs; careflow sql -e 'SHOW JOBS'; state in {}/jobs)",
                       jobs_ ? jobs_->list().size() : 0, jobs_ ? jobs_->resumed() : 0, url(), data_dir_),
+          pipelines_where_.empty() ? std::string("pipelines: none (set pipelines.path; scripts/demo deploys pipelines/)")
+                                   : fmt::format("pipelines: {}  ({}pipelines)", pipelines_where_, url()),
           fmt::format("registry:  {}subjects (Confluent Schema Registry API; state in {}/registry)", url(), data_dir_),
           fmt::format("web app:   {}", web_dir_.empty() ? "not built yet (the web app arrives with its own issue)" : url())};
 }
