@@ -173,6 +173,10 @@ struct PlanNode {
   int rowtime_index = -1;
   BoundExprPtr watermark;
   WindowSpec window;
+  // kWindowAggregate planned from a legacy group window (GROUP BY TUMBLE|HOP|SESSION(...)): Flink's
+  // GroupWindowAggregate (WindowOperator), whose results at one instant come out in the order of
+  // its per-window timers; EXPLAIN names it so.
+  bool group_window = false;
 
   // kTemporalJoin: join_type (INNER or LEFT), left_keys / right_keys (NULL keys match each other,
   // as Flink keys its state), condition (the rest, over left then right columns), rowtime_index

@@ -95,7 +95,10 @@ class QueryPlanner {
   Planned select_from(const Select& s);
   std::vector<SelectOutput> select_items(const Select& s, const Scope& scope);
   void group_by(const Select& s, SelectState& st);
-  // planner_group_window.cc: GROUP BY SESSION(rowtime, gap), the legacy group window.
+  // A source table's idle timeout in milliseconds: its 'scan.watermark.idle-timeout', else the
+  // session's 'table.exec.source.idle-timeout'; 0 = none (planner_query.cc).
+  int64_t idle_timeout(const TableDef& def, const std::string& table) const;
+  // planner_group_window.cc: GROUP BY TUMBLE|HOP|SESSION(...), the legacy group windows.
   static bool is_group_window(const Expr& e);
   void group_window(const Select& s, SelectState& st);
   std::vector<const Expr*> aggregate_calls(const Select& s, const std::vector<SelectOutput>& items) const;
