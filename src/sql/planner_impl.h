@@ -31,6 +31,9 @@ struct PlanError {
 // A type as error messages name it (without its time attribute).
 std::string type_name(const DataType& t);
 
+// Flink's streaming planner refuses LEAD (AggFunctionFactory): it would wait for rows not yet seen.
+inline constexpr const char* kLeadInStreamMode = "LEAD Function is not supported in stream mode.";
+
 // One visible column: where it comes from (table alias) and where it is in the input row.
 struct ScopeColumn {
   std::string qualifier;  // table name or alias
