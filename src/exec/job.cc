@@ -105,7 +105,7 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       return op;
     }
     case PlanKind::kWatermarkAssigner: {
-      std::unique_ptr<WatermarkAssigner> assigner = make_watermark_assigner(n.watermark);
+      std::unique_ptr<WatermarkAssigner> assigner = make_watermark_assigner(n.watermark, n.idle_timeout_ms);
       WatermarkAssigner* raw = assigner.get();
       Operator* op = add(std::move(assigner));
       input(0, op, 0);

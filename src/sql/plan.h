@@ -172,6 +172,9 @@ struct PlanNode {
   // aggregate's group_keys may hold kWindowStartKey / kWindowEndKey / kWindowTimeKey.
   int rowtime_index = -1;
   BoundExprPtr watermark;
+  // kWatermarkAssigner: after how many milliseconds of processing time without rows a source
+  // partition is idle (its watermark no longer holds back the source's); 0 = never.
+  int64_t idle_timeout_ms = 0;
   WindowSpec window;
   // kWindowAggregate planned from a legacy group window (GROUP BY TUMBLE|HOP|SESSION(...)): Flink's
   // GroupWindowAggregate (WindowOperator), whose results at one instant come out in the order of

@@ -34,6 +34,10 @@ std::string type_name(const DataType& t);
 // Flink's streaming planner refuses LEAD (AggFunctionFactory): it would wait for rows not yet seen.
 inline constexpr const char* kLeadInStreamMode = "LEAD Function is not supported in stream mode.";
 
+// A duration as Flink's TimeUtils.parseDuration reads one ('5 s', '1min', '100'); nullopt when
+// it is not one (planner_interval_join.cc).
+std::optional<int64_t> parse_duration_ms(std::string_view text);
+
 // One visible column: where it comes from (table alias) and where it is in the input row.
 struct ScopeColumn {
   std::string qualifier;  // table name or alias

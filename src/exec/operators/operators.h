@@ -2,8 +2,10 @@
 // Factories of the operators, named after Flink's (flink-table-runtime operators/...), one file
 // each. The job builder calls these with what the plan node says.
 
+#include <functional>
 #include <vector>
 
+#include "common/clock.h"
 #include "exec/operator.h"
 #include "sql/bound_expr.h"
 #include "sql/plan.h"
@@ -65,8 +67,9 @@ inline const values::Value* call_arguments(const sql::AggCall& call, const std::
 
 // WatermarkAssigner: forwards rows; its watermark is the largest value of the watermark expression
 // seen, per source partition, the minimum over the partitions (a partition that has given no row
-// holds it back, as in Flink without an idle timeout). It sends one when told to (emit_periodic,
-// Flink's periodic emission) and ignores upstream watermarks except the end of input.
+// holds it back, unless it has been idle for `idle_timeout_ms` of `clock`'s processing time, as
+// Flink's idleness: partition_watermarks.h). It sends one when told to (emit_periodic, Flink's
+// periodic emission) and ignores upstream watermarks except the end of input.
 class WatermarkAssigner : public Operator {
  public:
   // The partition the next rows come from, of `count` (the source's partitions).
@@ -74,7 +77,8 @@ class WatermarkAssigner : public Operator {
   // Sends the current watermark downstream if it moved since the last one sent.
   virtual void emit_periodic() = 0;
 };
-std::unique_ptr<WatermarkAssigner> make_watermark_assigner(sql::BoundExprPtr watermark);
+std::unique_ptr<WatermarkAssigner> make_watermark_assigner(sql::BoundExprPtr watermark, int64_t idle_timeout_ms = 0,
+                                                           std::function<int64_t()> clock = steady_clock_ms);
 // WindowTableFunction (Flink's AlignedWindowTableFunctionOperator): each row once per window
 // it falls in, with window_start, window_end and window_time appended, at once; a NULL time is dropped.
 OperatorPtr make_window_table_function(const sql::PlanNode& node);
