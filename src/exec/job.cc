@@ -66,13 +66,14 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       return op;
     }
     case PlanKind::kGroupAggregate: {
-      Operator* op = add(make_group_aggregate(n.group_keys, n.aggs));
+      Operator* op = add(make_group_aggregate(n.group_keys, n.aggs, StateTtl(n.state_ttl_ms)));
       input(0, op, 0);
       return op;
     }
     case PlanKind::kJoin: {
       Operator* op = add(make_streaming_join(n.join_type, n.left_keys, n.right_keys, n.condition,
-                                             n.inputs[0]->schema.size(), n.inputs[1]->schema.size()));
+                                             n.inputs[0]->schema.size(), n.inputs[1]->schema.size(),
+                                             StateTtl(n.state_ttl_ms)));
       input(0, op, 0);
       input(1, op, 1);
       return op;

@@ -30,6 +30,9 @@ struct SessionOptions {
   // long a source partition may give no rows before it stops holding back its source's
   // watermark. A table's 'scan.watermark.idle-timeout' takes precedence.
   std::string source_idle_timeout = "0";
+  // 'table.exec.state.ttl' as SET (a duration; '0', Flink's default, keeps state forever): how
+  // long regular joins and group aggregations keep a key's state after it was last written.
+  std::string state_ttl = "0";
 };
 
 class Planner {

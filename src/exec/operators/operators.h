@@ -7,6 +7,7 @@
 
 #include "common/clock.h"
 #include "exec/operator.h"
+#include "exec/operators/state_ttl.h"
 #include "sql/bound_expr.h"
 #include "sql/plan.h"
 
@@ -31,11 +32,13 @@ OperatorPtr make_temporal_row_time_join(const sql::PlanNode& node);
 OperatorPtr make_row_time_interval_join(const sql::PlanNode& node);
 // WindowJoin: a kWindowJoin node (join/window_join.cc).
 OperatorPtr make_window_join(const sql::PlanNode& node);
-// GroupAggFunction: accumulate / retract per key, emit +I, -U/+U or -D.
-OperatorPtr make_group_aggregate(std::vector<int> keys, std::vector<sql::AggCall> aggs);
-// StreamingJoinOperator: regular inner / left / right / full join with retraction.
+// GroupAggFunction: accumulate / retract per key, emit +I, -U/+U or -D; state expires after `ttl`.
+OperatorPtr make_group_aggregate(std::vector<int> keys, std::vector<sql::AggCall> aggs, StateTtl ttl = StateTtl());
+// StreamingJoinOperator: regular inner / left / right / full join with retraction; each kept row
+// expires `ttl` after it was last written.
 OperatorPtr make_streaming_join(sql::JoinType type, std::vector<int> left_keys, std::vector<int> right_keys,
-                                sql::BoundExprPtr condition, size_t left_width, size_t right_width);
+                                sql::BoundExprPtr condition, size_t left_width, size_t right_width,
+                                StateTtl ttl = StateTtl());
 // StreamingSemiAntiJoinOperator.
 OperatorPtr make_semi_anti_join(bool anti, std::vector<int> left_keys, std::vector<int> right_keys,
                                 sql::BoundExprPtr condition, size_t left_width);
