@@ -61,7 +61,7 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       return op;
     }
     case PlanKind::kChangelogNormalize: {
-      Operator* op = add(make_changelog_normalize(n.partition_keys, !n.drops_update_before));
+      Operator* op = add(make_changelog_normalize(n.partition_keys, !n.drops_update_before, StateTtl(n.state_ttl_ms)));
       input(0, op, 0);
       return op;
     }
@@ -79,7 +79,8 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       return op;
     }
     case PlanKind::kSemiJoin: {
-      Operator* op = add(make_semi_anti_join(n.anti, n.left_keys, n.right_keys, n.condition, n.inputs[0]->schema.size()));
+      Operator* op = add(make_semi_anti_join(n.anti, n.left_keys, n.right_keys, n.condition, n.inputs[0]->schema.size(),
+                                             StateTtl(n.state_ttl_ms)));
       input(0, op, 0);
       input(1, op, 1);
       return op;
@@ -90,7 +91,7 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       return op;
     }
     case PlanKind::kDeduplicate: {
-      Operator* op = add(make_deduplicate(n, n.inputs[0]->insert_only));
+      Operator* op = add(make_deduplicate(n, n.inputs[0]->insert_only, StateTtl(n.state_ttl_ms)));
       input(0, op, 0);
       return op;
     }

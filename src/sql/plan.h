@@ -143,7 +143,8 @@ struct PlanNode {
   // kGroupAggregate
   std::vector<int> group_keys;
   std::vector<AggCall> aggs;
-  // kGroupAggregate / kJoin: 'table.exec.state.ttl' in milliseconds (0 = state kept forever).
+  // kGroupAggregate / kJoin / kSemiJoin / kChangelogNormalize / kDeduplicate: 'table.exec.state.ttl'
+  // in milliseconds (0 = state kept forever).
   int64_t state_ttl_ms = 0;
 
   // kJoin / kSemiJoin

@@ -69,11 +69,18 @@ int64_t state_ttl_ms(const SessionOptions& options) {
   return *ms;
 }
 
-// The operators Flink's table.exec.state.ttl bounds that careflow bounds too: regular joins and
-// group aggregations. (The recursion is as deep as the plan, which the parser's nesting limit
-// bounds.)
+// The operators Flink's table.exec.state.ttl bounds that careflow bounds too: regular and semi /
+// anti joins, group aggregations, ChangelogNormalize and deduplication (not yet: Top-N). (The
+// recursion is as deep as the plan, which the parser's nesting limit bounds.)
 void apply_state_ttl(PlanNode& n, int64_t ttl_ms) {
-  if (n.kind == PlanKind::kGroupAggregate || n.kind == PlanKind::kJoin) n.state_ttl_ms = ttl_ms;
+  switch (n.kind) {
+    case PlanKind::kGroupAggregate:
+    case PlanKind::kJoin:
+    case PlanKind::kSemiJoin:
+    case PlanKind::kChangelogNormalize:
+    case PlanKind::kDeduplicate: n.state_ttl_ms = ttl_ms; break;
+    default: break;
+  }
   for (const PlanPtr& in : n.inputs) apply_state_ttl(*in, ttl_ms);
 }
 

@@ -100,14 +100,9 @@ class GroupAggregate : public Operator {
 
   void process(int, Row& row) override {
     const int64_t now = ttl_.now();
-    if (ttl_.sweep_due(now, next_sweep_ms_)) sweep_expired(now);
+    ttl_.sweep(state_, now, next_sweep_ms_, written_of);
     fill_key(key_, row.fields, keys_);
-    auto it = state_.find(key_);
-    if (it != state_.end() && ttl_.expired(it->second.written_ms, now)) {
-      state_.touch(key_);
-      state_.erase(it);
-      it = state_.end();
-    }
+    auto it = ttl_.live(state_, state_.find(key_), now, written_of);
     const bool accumulate = is_accumulate(row.kind);
     bool first = false;
     if (it == state_.end()) {
@@ -151,17 +146,7 @@ class GroupAggregate : public Operator {
     std::vector<Value> last;  // the aggregate results last emitted (without the key)
     int64_t written_ms = 0;   // processing time of the last write (state TTL)
   };
-
-  void sweep_expired(int64_t now) {
-    for (auto it = state_.begin(); it != state_.end();) {
-      if (ttl_.expired(it->second.written_ms, now)) {
-        state_.touch(it->first);
-        state_.erase(it++);
-      } else {
-        ++it;
-      }
-    }
-  }
+  static int64_t written_of(const Group& g) { return g.written_ms; }
 
   Group new_group() const {
     Group g;

@@ -20,8 +20,9 @@ OperatorPtr make_calc(std::vector<sql::BoundExprPtr> projections, sql::BoundExpr
 // A source's computed columns, evaluated over the row the source read.
 OperatorPtr make_computed_columns(std::vector<sql::BoundExprPtr> computed);
 // ChangelogNormalize: an upsert stream (+U / -D by key) into a full changelog with -U (without
-// them when `update_before` is false: Flink's generateUpdateBefore).
-OperatorPtr make_changelog_normalize(std::vector<int> key, bool update_before = true);
+// them when `update_before` is false: Flink's generateUpdateBefore); a key's row expires `ttl` after
+// it was last written.
+OperatorPtr make_changelog_normalize(std::vector<int> key, bool update_before = true, StateTtl ttl = StateTtl());
 // DropUpdateBefore: every row but -U.
 OperatorPtr make_drop_update_before();
 // LookupJoin: a kLookupJoin node, looking rows up in `source` (join/lookup_join.cc).
@@ -39,13 +40,14 @@ OperatorPtr make_group_aggregate(std::vector<int> keys, std::vector<sql::AggCall
 OperatorPtr make_streaming_join(sql::JoinType type, std::vector<int> left_keys, std::vector<int> right_keys,
                                 sql::BoundExprPtr condition, size_t left_width, size_t right_width,
                                 StateTtl ttl = StateTtl());
-// StreamingSemiAntiJoinOperator.
+// StreamingSemiAntiJoinOperator; each kept row expires `ttl` after it was last written.
 OperatorPtr make_semi_anti_join(bool anti, std::vector<int> left_keys, std::vector<int> right_keys,
-                                sql::BoundExprPtr condition, size_t left_width);
+                                sql::BoundExprPtr condition, size_t left_width, StateTtl ttl = StateTtl());
 // AppendOnlyTopNFunction (insert-only input) and RetractableTopNFunction (updating input).
 OperatorPtr make_top_n(const sql::PlanNode& rank, bool input_insert_only);
-// ProcTime/RowTime deduplication, keep first or last.
-OperatorPtr make_deduplicate(const sql::PlanNode& dedup, bool input_insert_only);
+// ProcTime/RowTime deduplication, keep first or last; a key's kept row expires `ttl` after it was
+// last written.
+OperatorPtr make_deduplicate(const sql::PlanNode& dedup, bool input_insert_only, StateTtl ttl = StateTtl());
 // Correlate over UNNEST.
 OperatorPtr make_unnest(sql::BoundExprPtr array, bool with_ordinality, bool left_outer, size_t produced_width);
 // Union: forwards rows from every input.

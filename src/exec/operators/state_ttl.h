@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "common/clock.h"
+#include "exec/state.h"
 
 namespace careflow::exec {
 
@@ -33,6 +34,30 @@ class StateTtl {
     if (!enabled() || now_ms < next_sweep_ms) return false;
     next_sweep_ms = now_ms + ttl_ms_;
     return true;
+  }
+
+  // `it`, or, when its entry was last written (`written(value)`) a TTL ago, state.end() after
+  // erasing the entry (touched for incremental checkpoints).
+  template <typename V, typename Written>
+  typename KeyedState<V>::iterator live(KeyedState<V>& state, typename KeyedState<V>::iterator it, int64_t now_ms,
+                                        Written&& written) const {
+    if (it == state.end() || !expired(written(it->second), now_ms)) return it;
+    state.touch(it->first);
+    state.erase(it);
+    return state.end();
+  }
+  // Erases every expired entry of `state`, when a sweep is due (once per TTL period).
+  template <typename V, typename Written>
+  void sweep(KeyedState<V>& state, int64_t now_ms, int64_t& next_sweep_ms, Written&& written) const {
+    if (!sweep_due(now_ms, next_sweep_ms)) return;
+    for (auto it = state.begin(); it != state.end();) {
+      if (expired(written(it->second), now_ms)) {
+        state.touch(it->first);
+        state.erase(it++);
+      } else {
+        ++it;
+      }
+    }
   }
 
   // The disabled TTL, for state that never expires.

@@ -107,5 +107,45 @@ TEST_F(StateTtlTest, LeftJoinPadsARowWhoseMatchExpired) {
             (Strings{"-D[1, l, 1, r2]", "+I[1, l, NULL, NULL]"}));
 }
 
+TEST_F(StateTtlTest, ChangelogNormalizeForgetsAnExpiredKeyAndResendsAnIdenticalRow) {
+  OperatorPtr op = make_changelog_normalize({0}, true, ttl(1'000));
+  start(*op, {DataType::string(), DataType::integer()});
+  EXPECT_EQ(push(*op, 0, RowKind::kInsert, {Value::string("k"), Value::integer(1)}), Strings{"+I[k, 1]"});
+  // Without a TTL an identical +I is skipped; with one it refreshes downstream state.
+  EXPECT_EQ(push(*op, 0, RowKind::kInsert, {Value::string("k"), Value::integer(1)}), (Strings{"-U[k, 1]", "+U[k, 1]"}));
+  now_ += 1'000;
+  EXPECT_EQ(push(*op, 0, RowKind::kDelete, {Value::string("k"), Value()}), Strings{});  // nothing left to delete
+  EXPECT_EQ(push(*op, 0, RowKind::kUpdateAfter, {Value::string("k"), Value::integer(2)}), Strings{"+I[k, 2]"});
+}
+
+TEST_F(StateTtlTest, DeduplicateKeepFirstEmitsAKeyAgainOnceItsStateExpired) {
+  sql::PlanNode input;
+  input.kind = sql::PlanKind::kSource;
+  input.schema = {{"k", DataType::string()}, {"proc", DataType::timestamp_ltz(3)}};
+  input.schema[1].type.time_attribute = values::TimeAttribute::kProctime;
+  sql::PlanNode dedup;
+  dedup.kind = sql::PlanKind::kDeduplicate;
+  dedup.inputs = {std::make_shared<sql::PlanNode>(input)};
+  dedup.partition_keys = {0};
+  dedup.order = {sql::SortKey{1}};
+  OperatorPtr op = make_deduplicate(dedup, true, ttl(1'000));
+  start(*op, {DataType::string(), DataType::timestamp_ltz(3)});
+  EXPECT_EQ(push(*op, 0, RowKind::kInsert, {Value::string("k"), Value::integer(1)}).size(), 1u);
+  now_ += 999;
+  EXPECT_EQ(push(*op, 0, RowKind::kInsert, {Value::string("k"), Value::integer(2)}).size(), 0u);
+  now_ += 1;  // a duplicate reads the state but does not write it: a TTL after the first row
+  EXPECT_EQ(push(*op, 0, RowKind::kInsert, {Value::string("k"), Value::integer(3)}).size(), 1u);
+}
+
+TEST_F(StateTtlTest, SemiJoinNoLongerSeesAnExpiredMatch) {
+  OperatorPtr op = make_semi_anti_join(false, {0}, {0}, nullptr, 2, ttl(1'000));
+  start(*op, {DataType::integer(), DataType::string()});
+  push(*op, 1, RowKind::kInsert, {Value::integer(1), Value::string("r")});
+  now_ += 999;
+  EXPECT_EQ(push(*op, 0, RowKind::kInsert, {Value::integer(1), Value::string("a")}), Strings{"+I[1, a]"});
+  now_ += 1;
+  EXPECT_EQ(push(*op, 0, RowKind::kInsert, {Value::integer(1), Value::string("b")}), Strings{});
+}
+
 }  // namespace
 }  // namespace careflow::exec
