@@ -7,7 +7,8 @@
 //     (Flink's IdlenessTimer#checkIfIdle: the timer starts at a check, not at the last row, and
 //     idleness is "more than" the timeout); a row makes it active again at the next check;
 //   - the source's watermark is the minimum over the active partitions, sent only when it rises;
-//     while every partition is idle nothing is sent (Flink marks the whole output idle).
+//     while every partition is idle nothing is sent and the source is idle (all_idle(): Flink
+//     marks the whole output idle, so it no longer holds back the operators after it).
 // The clock is injected so tests can move processing time by hand.
 
 #include <algorithm>
@@ -54,12 +55,15 @@ class PartitionWatermarks {
       any_active = true;
       combined = std::min(combined, p.watermark);
     }
+    all_idle_ = !any_active;
     if (!any_active || combined == kNoWatermark || combined <= sent_) return std::nullopt;
     sent_ = combined;
     return combined;
   }
 
   bool idle(size_t partition) const { return parts_[partition].idle; }
+  // Whether every partition was idle at the last periodic emission.
+  bool all_idle() const { return all_idle_; }
   int64_t sent() const { return sent_; }
   void set_sent(int64_t sent) { sent_ = sent; }
 
@@ -103,6 +107,7 @@ class PartitionWatermarks {
   Clock clock_;
   std::vector<Part> parts_;
   int64_t sent_ = kNoWatermark;
+  bool all_idle_ = false;
 };
 
 }  // namespace careflow::exec

@@ -48,22 +48,33 @@ class Assigner : public WatermarkAssigner {
     emit(std::move(row));
   }
 
+  // The source's watermark, and its status when every partition turned idle or one came back.
   void emit_periodic() override {
-    if (std::optional<int64_t> combined = partitions_.on_periodic_emit()) forward_watermark(*combined);
+    std::optional<int64_t> combined = partitions_.on_periodic_emit();
+    set_idle(partitions_.all_idle());
+    if (combined) forward_watermark(*combined);
   }
 
   // Watermarks from upstream (there is none but the end of input) are not this source's clock.
   void push_watermark(int, int64_t watermark) override {
     if (watermark == kMaxWatermark && partitions_.sent() != kMaxWatermark) {
+      set_idle(false);
       partitions_.set_sent(kMaxWatermark);
       forward_watermark(kMaxWatermark);
     }
   }
 
  private:
+  void set_idle(bool idle) {
+    if (idle == idle_) return;
+    idle_ = idle;
+    forward_watermark_status(idle);
+  }
+
   sql::BoundExprPtr expr_;
   PartitionWatermarks partitions_;
   size_t partition_ = 0;
+  bool idle_ = false;  // the status last sent downstream
 };
 
 }  // namespace
