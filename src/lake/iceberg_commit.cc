@@ -180,18 +180,7 @@ Result<Snapshot> commit_append(const TableMetadata& base, const std::vector<Data
   metadata["refs"]["main"] = {{"snapshot-id", snapshot_id}, {"type", "branch"}};
   metadata["snapshots"].push_back(snapshot);
   metadata["snapshot-log"].push_back({{"snapshot-id", snapshot_id}, {"timestamp-ms", now}});
-  metadata["metadata-log"].push_back({{"metadata-file", base.path}, {"timestamp-ms", base.last_updated_ms}});
-
-  const int64_t version = base.version + 1;
-  const std::string path = metadata_file(location, version);
-  Status published = publish_exclusive(path, metadata.dump(2));
-  if (published.code() == StatusCode::kFailedPrecondition) {
-    return Status::failed_precondition(fmt::format("commit conflict on table {}: version {} was committed by another writer after this "
-                                                   "commit read version {}",
-                                                   location, version, base.version));
-  }
-  CF_RETURN_IF_ERROR(published);
-  CF_RETURN_IF_ERROR(write_version_hint(location, version));
+  CF_RETURN_IF_ERROR(commit_metadata(base, std::move(metadata)).status());
   Snapshot s;
   s.snapshot_id = snapshot_id;
   s.parent_snapshot_id = parent ? std::optional(parent->snapshot_id) : std::nullopt;
@@ -200,6 +189,24 @@ Result<Snapshot> commit_append(const TableMetadata& base, const std::vector<Data
   s.manifest_list = list_path;
   s.summary = std::move(summary);
   return s;
+}
+
+Result<TableMetadata> commit_metadata(const TableMetadata& base, json next) {
+  next["metadata-log"].push_back({{"metadata-file", base.path}, {"timestamp-ms", base.last_updated_ms}});
+  const int64_t version = base.version + 1;
+  const std::string path = metadata_file(base.location, version);
+  const std::string text = next.dump(2);
+  CF_ASSIGN_OR_RETURN(TableMetadata parsed, parse_metadata(path, text));  // never publish what does not read back
+  Status published = publish_exclusive(path, text);
+  if (published.code() == StatusCode::kFailedPrecondition) {
+    return Status::failed_precondition(fmt::format("commit conflict on table {}: version {} was committed by another writer after this "
+                                                   "commit read version {}",
+                                                   base.location, version, base.version));
+  }
+  CF_RETURN_IF_ERROR(published);
+  CF_RETURN_IF_ERROR(write_version_hint(base.location, version));
+  parsed.version = version;
+  return parsed;
 }
 
 Result<Snapshot> append_files(const std::string& location, const std::vector<DataFile>& files, CommitOptions o) {

@@ -53,6 +53,11 @@ Result<Snapshot> append_files(const std::string& location, const std::vector<Dat
 // newest version. For callers that must not retry, and for tests.
 Result<Snapshot> commit_append(const TableMetadata& base, const std::vector<DataFile>& files, const CommitOptions& options);
 
+// Commits `next` — `base`'s document with changes applied (a REST catalog's updates) — as version
+// base.version + 1, extending the metadata log (the caller sets last-updated-ms). FailedPrecondition
+// ("commit conflict ...") when another writer took that version; returns the committed metadata.
+Result<TableMetadata> commit_metadata(const TableMetadata& base, nlohmann::json next);
+
 // A random UUID (version 4) in text form.
 std::string random_uuid();
 

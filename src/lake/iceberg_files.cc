@@ -83,10 +83,23 @@ Result<std::vector<DataFile>> live_files(const TableMetadata& table, std::option
   return files;
 }
 
+Result<std::set<std::string>> referenced_files(const TableMetadata& table) {
+  std::set<std::string> manifests, files;
+  for (const Snapshot& s : table.snapshots) {
+    CF_ASSIGN_OR_RETURN(std::vector<ManifestFile> list, read_manifest_list(s.manifest_list));
+    for (const ManifestFile& m : list) {
+      if (!manifests.insert(m.path).second) continue;
+      CF_ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, read_manifest(m.path, table.spec, table.columns));
+      for (const ManifestEntry& e : entries) files.insert(fs::path(local_path(e.file.path)).lexically_normal().string());
+    }
+  }
+  return files;
+}
+
 Status scan_rows(const TableMetadata& table, const std::function<Status(std::vector<Value>)>& row, std::optional<int64_t> snapshot_id) {
   CF_ASSIGN_OR_RETURN(std::vector<DataFile> files, live_files(table, snapshot_id));
   for (const DataFile& f : files) {
-    CF_ASSIGN_OR_RETURN(auto reader, ParquetReader::open(f.path));
+    CF_ASSIGN_OR_RETURN(auto reader, ParquetReader::open(local_path(f.path)));
     // The table's columns in the file, by field id (a column the file lacks: NULL).
     std::vector<size_t> wanted;
     std::vector<int> slot(table.columns.size(), -1);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,9 @@ class DataFileWriter {
 // table), with their partitions. NotFound for an unknown snapshot; Corruption naming a damaged
 // manifest list or manifest.
 Result<std::vector<DataFile>> live_files(const TableMetadata& table, std::optional<int64_t> snapshot_id = std::nullopt);
+
+// The paths of every data file some snapshot of the table names (each manifest read once).
+Result<std::set<std::string>> referenced_files(const TableMetadata& table);
 
 // Every row of the snapshot's data files, in the table's column order (columns matched by field
 // id; a column a file lacks reads as NULL), file by file. Stops at the first error `row` returns.

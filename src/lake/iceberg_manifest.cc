@@ -222,7 +222,14 @@ std::string serialize_bound(const DataType& t, const Value& v) {
   }
 }
 
-Result<std::string> read_file(const std::string& path) {
+std::string local_path(const std::string& uri) {
+  if (uri.rfind("file://", 0) == 0) return uri.substr(7);
+  if (uri.rfind("file:", 0) == 0) return uri.substr(5);
+  return uri;
+}
+
+Result<std::string> read_file(const std::string& uri) {
+  const std::string path = local_path(uri);
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::io_error(fmt::format("cannot open {}", path));
   std::ostringstream s;

@@ -68,7 +68,10 @@ Result<std::vector<ManifestEntry>> read_manifest(const std::string& path, const 
 // Appendix D: a value's single-value binary serialization (bounds, partition summaries).
 std::string serialize_bound(const values::DataType& type, const values::Value& value);
 
-// Reads a whole file; IOError naming it.
+// A local path of a file URI other writers put in metadata ("file:///x" and "file:/x" → "/x").
+std::string local_path(const std::string& uri);
+
+// Reads a whole file (a local path or file URI); IOError naming it.
 Result<std::string> read_file(const std::string& path);
 // Writes a whole file (truncating); IOError naming it. With `sync`, fsyncs it before returning.
 Status write_file(const std::string& path, const std::string& bytes, bool sync = false);
