@@ -64,6 +64,14 @@ Result<ice::TableMetadata> find_table(const Config& config, const LakeOptions& o
   return ice::load_table(all.at(all.count(o.table) ? o.table : matches[0]));
 }
 
+// The column a partition field derives from, by name.
+std::string source_name(const ice::TableMetadata& t, const ice::PartitionField& f) {
+  for (const auto& c : t.columns) {
+    if (c.field_id == f.source_id) return c.name;
+  }
+  return fmt::format("field {}", f.source_id);
+}
+
 Status list(const Config& config, const LakeOptions& o) {
   const std::string warehouse = warehouse_of(config, o);
   const auto all = tables(warehouse);
@@ -81,7 +89,7 @@ Status list(const Config& config, const LakeOptions& o) {
     const ice::Snapshot* s = t->current();
     std::string records = s && s->summary.count("total-records") ? s->summary.at("total-records") : "0";
     std::string spec;
-    for (const auto& f : t->spec.fields) spec += (spec.empty() ? "" : ", ") + f.transform + "(" + f.name + ")";
+    for (const auto& f : t->spec.fields) spec += (spec.empty() ? "" : ", ") + f.transform + "(" + source_name(*t, f) + ")";
     fmt::print("{:<40} {:>8} {:>10} {:>12}  {}\n", name, t->version, t->snapshots.size(), records, spec.empty() ? "-" : spec);
   }
   return Status::ok();
@@ -94,7 +102,7 @@ Status describe(const Config& config, const LakeOptions& o) {
   fmt::print("columns:\n");
   for (const auto& c : t.columns) fmt::print("  {:>4}  {:<24} {}\n", *c.field_id, c.name, c.type.to_string());
   fmt::print("partition spec {}:{}\n", t.spec.spec_id, t.spec.fields.empty() ? " unpartitioned" : "");
-  for (const auto& f : t.spec.fields) fmt::print("  {:>4}  {:<24} {}(source {})\n", f.field_id, f.name, f.transform, f.source_id);
+  for (const auto& f : t.spec.fields) fmt::print("  {:>4}  {:<24} {}({})\n", f.field_id, f.name, f.transform, source_name(t, f));
   fmt::print("snapshots ({}; current {}):\n", t.snapshots.size(), t.current_snapshot_id ? std::to_string(*t.current_snapshot_id) : "none");
   for (const auto& s : t.snapshots) {
     auto get = [&](const char* key) { return s.summary.count(key) ? s.summary.at(key) : "-"; };

@@ -68,6 +68,39 @@ int64_t summary_number(const Snapshot* s, const char* key) {
   }
 }
 
+// The manifests of a new snapshot with the data manifests of the default spec merged into one at
+// `path` once there are `min_count` of them; the others as they are. Each live entry keeps the
+// snapshot that added it and its sequence numbers (made explicit: an EXISTING entry inherits none).
+Result<std::vector<ManifestFile>> merge_manifests(const TableMetadata& base, std::vector<ManifestFile> manifests, int min_count,
+                                                  const std::string& path, int64_t snapshot_id, int64_t sequence_number) {
+  std::vector<ManifestFile> keep, merge;
+  for (ManifestFile& m : manifests) {
+    (m.content == 0 && m.partition_spec_id == base.spec.spec_id ? merge : keep).push_back(std::move(m));
+  }
+  if (merge.size() < static_cast<size_t>(min_count)) {
+    keep.insert(keep.end(), std::make_move_iterator(merge.begin()), std::make_move_iterator(merge.end()));
+    return keep;
+  }
+  std::vector<ManifestEntry> entries;
+  for (const ManifestFile& m : merge) {
+    CF_ASSIGN_OR_RETURN(std::vector<ManifestEntry> read, read_manifest(m.path, base.spec, base.columns));
+    for (ManifestEntry& e : read) {
+      if (e.status == EntryStatus::kDeleted) continue;
+      const bool inherits = e.status == EntryStatus::kAdded;
+      if (!e.snapshot_id && inherits) e.snapshot_id = m.added_snapshot_id;
+      if (!e.sequence_number && inherits) e.sequence_number = m.sequence_number;
+      if (!e.file_sequence_number && inherits) e.file_sequence_number = m.sequence_number;
+      if (!e.sequence_number) return Status::corruption(fmt::format("{}: an EXISTING entry without a sequence number", m.path));
+      e.status = EntryStatus::kExisting;
+      entries.push_back(std::move(e));
+    }
+  }
+  CF_ASSIGN_OR_RETURN(ManifestFile merged,
+                      write_manifest_entries(path, base.schema_json, base.columns, base.spec, entries, snapshot_id, sequence_number));
+  keep.insert(keep.begin(), std::move(merged));
+  return keep;
+}
+
 }  // namespace
 
 std::string random_uuid() {
@@ -149,6 +182,10 @@ Result<Snapshot> commit_append(const TableMetadata& base, const std::vector<Data
   }
   CF_ASSIGN_OR_RETURN(ManifestFile added, write_manifest(fmt::format("{}/{}-m0.avro", metadata_dir, uuid), base.schema_json, base.columns,
                                                          base.spec, files, snapshot_id, sequence_number));
+  if (o.manifest_merge_min_count > 0) {
+    CF_ASSIGN_OR_RETURN(manifests, merge_manifests(base, std::move(manifests), o.manifest_merge_min_count,
+                                                   fmt::format("{}/{}-m1.avro", metadata_dir, uuid), snapshot_id, sequence_number));
+  }
   manifests.insert(manifests.begin(), added);
   const std::string list_path = fmt::format("{}/snap-{}-1-{}.avro", metadata_dir, snapshot_id, uuid);
   CF_RETURN_IF_ERROR(write_manifest_list(list_path, snapshot_id, parent ? std::optional(parent->snapshot_id) : std::nullopt,

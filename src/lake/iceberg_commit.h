@@ -41,6 +41,10 @@ struct CommitOptions {
   std::string commit_uuid;    // names the manifest files; empty: a random one
   std::map<std::string, std::string> summary;  // extra snapshot summary keys
   int retries = 4;            // further attempts after a lost race
+  // Once the parent has this many data manifests, they are merged into one (entries EXISTING, with
+  // their snapshot and sequence numbers) — Iceberg's commit.manifest.min-count-to-merge — so that a
+  // table committed every checkpoint does not grow a manifest per snapshot forever. 0: never.
+  int manifest_merge_min_count = 100;
 };
 
 // Appends `files` as one snapshot on the table's current one, retrying lost races; returns the

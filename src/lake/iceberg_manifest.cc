@@ -98,7 +98,10 @@ Datum partition_datum(const std::vector<Value>& partition) {
   return Datum::list(std::move(fields));
 }
 
-Datum data_file_entry(const DataFile& f, int64_t snapshot_id) {
+Datum optional_long(const std::optional<int64_t>& v) { return v ? some(Datum::integer(*v)) : none(); }
+
+Datum entry_datum(const ManifestEntry& e) {
+  const DataFile& f = e.file;
   auto count = [](const int64_t& v) { return Datum::integer(v); };
   auto bytes = [](const std::string& v) { return Datum::text(v); };
   Datum data_file = Datum::list({
@@ -111,8 +114,8 @@ Datum data_file_entry(const DataFile& f, int64_t snapshot_id) {
       map_datum<std::string>(f.lower_bounds, bytes), map_datum<std::string>(f.upper_bounds, bytes),
       none(), none(), none(), none(),  // key_metadata, split_offsets, equality_ids, sort_order_id
   });
-  // status ADDED (1), the snapshot; sequence numbers null: inherited from the manifest list.
-  return Datum::list({Datum::integer(1), some(Datum::integer(snapshot_id)), none(), none(), std::move(data_file)});
+  return Datum::list({Datum::integer(static_cast<int32_t>(e.status)), optional_long(e.snapshot_id), optional_long(e.sequence_number),
+                      optional_long(e.file_sequence_number), std::move(data_file)});
 }
 
 template <typename T>
@@ -264,6 +267,16 @@ Status write_file(const std::string& path, const std::string& bytes, bool sync) 
 Result<ManifestFile> write_manifest(const std::string& path, const std::string& schema_json, const std::vector<ColumnSpec>& columns,
                                     const PartitionSpec& spec, const std::vector<DataFile>& files, int64_t snapshot_id,
                                     int64_t sequence_number) {
+  std::vector<ManifestEntry> entries;
+  entries.reserve(files.size());
+  // ADDED by this snapshot; sequence numbers null: inherited from the manifest list.
+  for (const DataFile& f : files) entries.push_back({EntryStatus::kAdded, snapshot_id, std::nullopt, std::nullopt, f});
+  return write_manifest_entries(path, schema_json, columns, spec, entries, snapshot_id, sequence_number);
+}
+
+Result<ManifestFile> write_manifest_entries(const std::string& path, const std::string& schema_json, const std::vector<ColumnSpec>& columns,
+                                            const PartitionSpec& spec, const std::vector<ManifestEntry>& entries, int64_t snapshot_id,
+                                            int64_t sequence_number) {
   CF_ASSIGN_OR_RETURN(auto manifest, serde::avro::ContainerWriter::create(
                                          manifest_schema(partition_avro_record(spec, columns)), serde::avro::Codec::kDeflate,
                                          {{"schema", schema_json}, {"schema-id", "0"},
@@ -278,14 +291,23 @@ Result<ManifestFile> write_manifest(const std::string& path, const std::string& 
   m.partitions.resize(spec.fields.size());
   // Bounds compare as values (little-endian integers do not sort bytewise), serialized at the end.
   std::vector<std::optional<Value>> lo(spec.fields.size()), hi(spec.fields.size());
-  for (const DataFile& f : files) {
+  for (const ManifestEntry& e : entries) {
+    const DataFile& f = e.file;
     if (f.partition.size() != spec.fields.size()) {
       return Status::invalid_argument(
           fmt::format("data file {}: {} partition values for a spec of {} fields", f.path, f.partition.size(), spec.fields.size()));
     }
-    CF_RETURN_IF_ERROR(manifest.append(data_file_entry(f, snapshot_id)));
-    ++m.added_files_count;
-    m.added_rows_count += f.record_count;
+    if (e.status != EntryStatus::kAdded && !e.sequence_number) {
+      return Status::invalid_argument(fmt::format("data file {}: an entry that is not ADDED needs its sequence number", f.path));
+    }
+    CF_RETURN_IF_ERROR(manifest.append(entry_datum(e)));
+    if (e.sequence_number) m.min_sequence_number = std::min(m.min_sequence_number, *e.sequence_number);
+    switch (e.status) {
+      case EntryStatus::kAdded: ++m.added_files_count, m.added_rows_count += f.record_count; break;
+      case EntryStatus::kExisting: ++m.existing_files_count, m.existing_rows_count += f.record_count; break;
+      case EntryStatus::kDeleted: ++m.deleted_files_count, m.deleted_rows_count += f.record_count; break;
+    }
+    if (e.status == EntryStatus::kDeleted) continue;
     for (size_t i = 0; i < spec.fields.size(); ++i) {
       const Value& v = f.partition[i];
       if (v.is_null()) {

@@ -52,6 +52,13 @@ Result<ManifestFile> write_manifest(const std::string& path, const std::string& 
                                     const PartitionSpec& spec, const std::vector<DataFile>& files, int64_t snapshot_id,
                                     int64_t sequence_number);
 
+// Writes a manifest of `entries` as they are (status, snapshot and sequence numbers; an entry that
+// is not ADDED must carry its sequence numbers), for snapshot `snapshot_id` with `sequence_number`;
+// returns its entry for the manifest list with counts per status. Used to merge manifests.
+Result<ManifestFile> write_manifest_entries(const std::string& path, const std::string& schema_json, const std::vector<ColumnSpec>& columns,
+                                            const PartitionSpec& spec, const std::vector<ManifestEntry>& entries, int64_t snapshot_id,
+                                            int64_t sequence_number);
+
 // Writes a manifest list of `manifests` for a snapshot to `path`.
 Status write_manifest_list(const std::string& path, int64_t snapshot_id, std::optional<int64_t> parent_snapshot_id,
                            int64_t sequence_number, const std::vector<ManifestFile>& manifests);

@@ -93,7 +93,7 @@ Result<DataFile> data_file_from_parquet(const std::string& path) {
 Result<std::string> create_table_with_append(const std::string& location, const std::vector<ColumnSpec>& columns,
                                              const std::vector<DataFile>& files, const AppendOptions& o) {
   CF_ASSIGN_OR_RETURN(TableMetadata created, create_table(location, columns, {o.table_uuid, {}, {}, o.timestamp_ms}));
-  CF_RETURN_IF_ERROR(commit_append(created, files, {o.snapshot_id, o.timestamp_ms, o.commit_uuid, {}, 0}).status());
+  CF_RETURN_IF_ERROR(commit_append(created, files, {o.snapshot_id, o.timestamp_ms, o.commit_uuid, {}, 0, 0}).status());
   return metadata_file(created.location, 2);
 }
 

@@ -103,7 +103,8 @@ class IcebergSink : public Sink {
  public:
   IcebergSink(const sql::TableDef& table, ice::TableMetadata metadata, std::vector<int> columns)
       : table_(table.name), metadata_(std::move(metadata)), columns_(std::move(columns)) {
-    writer_ = std::make_unique<ice::DataFileWriter>(metadata_, "careflow+" + ice::random_uuid().substr(0, 8));
+    // Not "<job>+": a run without checkpoints never recovers, so its files are no job's orphans.
+    writer_ = std::make_unique<ice::DataFileWriter>(metadata_, "careflow-" + ice::random_uuid().substr(0, 8));
   }
 
   Result<int64_t> write(const RowBatch& rows) override {
@@ -165,7 +166,9 @@ class IcebergSink : public Sink {
       if (it != s->summary.end() && it->second == commit_id) return Status::ok();  // committed before a crash
     }
     ice::CommitOptions o;
-    o.summary = {{"careflow.commit-id", commit_id}, {"careflow.job", job_}, {"careflow.checkpoint-id", std::to_string(checkpoint)}};
+    o.summary = {{"careflow.commit-id", commit_id}};
+    if (!job_.empty()) o.summary["careflow.job"] = job_;
+    if (checkpoint > 0) o.summary["careflow.checkpoint-id"] = std::to_string(checkpoint);  // 0: the end of a run without checkpoints
     auto committed = ice::append_files(metadata_.location, files, o);
     if (!committed.is_ok()) return committed.status().with_context(fmt::format("committing to table '{}'", table_));
     return Status::ok();
@@ -204,7 +207,7 @@ class IcebergSink : public Sink {
   std::string table_;
   ice::TableMetadata metadata_;
   std::vector<int> columns_;  // the row's fields the table stores, in its column order
-  std::string job_ = "careflow";
+  std::string job_;  // the job's name, once a checkpointed run recovers (file names, snapshot summaries)
   std::unique_ptr<ice::DataFileWriter> writer_;
   std::vector<ice::DataFile> pending_;  // written, to be prepared at the next checkpoint
 };

@@ -213,6 +213,7 @@ TEST_F(TwoPhaseSinkTest, IcebergSinkCommitsEachRowOnceAcrossARestart) {
   EXPECT_EQ(plain->snapshots.size(), 1u);
   EXPECT_TRUE(plain->spec.fields.empty());
   EXPECT_EQ(plain->current()->summary.at("total-records"), "90");
+  EXPECT_EQ(plain->current()->summary.count("careflow.checkpoint-id"), 0u);  // committed by the run's end, not a checkpoint
 }
 
 TEST_F(TwoPhaseSinkTest, IcebergSinkRefusesUpdatesAndBadOptionsNamingTheTable) {

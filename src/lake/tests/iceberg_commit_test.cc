@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -173,6 +174,45 @@ TEST_F(IcebergCommit, ConcurrentCommittersAllLandInOneChain) {
   std::multiset<int64_t> want;
   for (int64_t i = 0; i < 2 * kPerThread * 10; ++i) want.insert(i);
   EXPECT_EQ(ids(*loaded), want);
+}
+
+TEST_F(IcebergCommit, ManyCommitsMergeManifestsKeepingSequenceNumbers) {
+  TableMetadata t = create();
+  CommitOptions merging;
+  merging.manifest_merge_min_count = 3;
+  std::vector<Snapshot> snaps;
+  for (int i = 0; i < 7; ++i) {
+    auto s = append_files(location_, write(t, i * 4, 4, fmt::format("c{}", i)), merging);
+    ASSERT_TRUE(s.is_ok()) << s.status().to_string();
+    snaps.push_back(*s);
+  }
+  auto loaded = load_table(location_);
+  ASSERT_TRUE(loaded.is_ok());
+  auto manifests = read_manifest_list(loaded->current()->manifest_list);
+  ASSERT_TRUE(manifests.is_ok());
+  // Commits 4 and 7 merged what their parents had: the list stays short.
+  EXPECT_LE(manifests->size(), 3u);
+  int existing = 0;
+  for (const ManifestFile& m : *manifests) {
+    auto entries = read_manifest(m.path, loaded->spec, loaded->columns);
+    ASSERT_TRUE(entries.is_ok());
+    for (const ManifestEntry& e : *entries) {
+      if (e.status != EntryStatus::kExisting) continue;
+      ++existing;
+      ASSERT_TRUE(e.sequence_number && e.snapshot_id);
+      // The entry keeps the snapshot that added it and that snapshot's sequence number.
+      auto it = std::find_if(snaps.begin(), snaps.end(), [&](const Snapshot& s) { return s.snapshot_id == *e.snapshot_id; });
+      ASSERT_NE(it, snaps.end());
+      EXPECT_EQ(*e.sequence_number, it->sequence_number);
+      EXPECT_EQ(e.file_sequence_number, it->sequence_number);
+    }
+    EXPECT_EQ(m.existing_files_count + m.added_files_count, static_cast<int32_t>(entries->size()));
+  }
+  EXPECT_GT(existing, 0);
+  std::multiset<int64_t> want;
+  for (int64_t i = 0; i < 28; ++i) want.insert(i);
+  EXPECT_EQ(ids(*loaded), want);
+  EXPECT_EQ(live_files(*loaded, snaps[2].snapshot_id)->size(), 9u);  // an older snapshot reads as it was
 }
 
 TEST_F(IcebergCommit, ReadersProbePastAStaleVersionHint) {

@@ -320,8 +320,9 @@ def check_iceberg():
 
 
 def check_iceberg_grown():
-    """A day-partitioned table careflow grew by three appends, read by pyiceberg: the snapshot chain,
-    every row once, an older snapshot's rows, and partition pruning by day."""
+    """A day-partitioned table careflow grew by three appends (the third merging the manifests of the
+    first two), read by pyiceberg: the snapshot chain, the merged manifest, every row once, an older
+    snapshot's rows, and partition pruning by day."""
     from pyiceberg.expressions import And, GreaterThanOrEqual, LessThan
     from pyiceberg.table import StaticTable
 
@@ -334,6 +335,10 @@ def check_iceberg_grown():
         raise SystemExit(f"pyiceberg: careflow's grown table has snapshots {[(s.snapshot_id, s.parent_snapshot_id) for s in snaps]}")
     if [s.sequence_number for s in snaps] != [1, 2, 3]:
         raise SystemExit(f"pyiceberg: sequence numbers {[s.sequence_number for s in snaps]}")
+    manifests = table.current_snapshot().manifests(table.io)
+    if len(manifests) != 2 or manifests[1].existing_files_count == 0:
+        raise SystemExit(f"pyiceberg: the last snapshot's manifests {[(m.added_files_count, m.existing_files_count) for m in manifests]}"
+                         " (expected the added one and the merged one)")
     if [f.name for f in table.spec().fields] != ["tsz6_day"] or str(table.spec().fields[0].transform) != "day":
         raise SystemExit(f"pyiceberg: partition spec {table.spec()}")
 

@@ -11,7 +11,8 @@
 //   lake_interop iceberg SPEC LOC   the spec's rows as two Parquet data files of a new Iceberg v2
 //                                   table at LOC; prints the metadata JSON's path
 //   lake_interop iceberg-grow SPEC LOC COLUMN   a new table partitioned by day of COLUMN, the spec's
-//                                   rows appended in three commits (thirds, one snapshot each);
+//                                   rows appended in three commits (thirds, one snapshot each; the
+//                                   third merges the manifests of the first two);
 //                                   prints the newest metadata JSON's path
 //   lake_interop iceberg-scan LOC OUT   the current snapshot of the table at LOC (any writer's)
 //                                   by careflow's Iceberg reader → JSON lines as dump writes them
@@ -190,7 +191,9 @@ Status iceberg_grow(const std::string& spec_path, const std::string& location, c
       CF_RETURN_IF_ERROR(writer.add(std::move(row)));
     }
     CF_ASSIGN_OR_RETURN(std::vector<ice::DataFile> files, writer.flush());
-    CF_RETURN_IF_ERROR(ice::append_files(location, files, {}).status());
+    ice::CommitOptions merging;
+    merging.manifest_merge_min_count = 2;  // the third append merges the first two's manifests
+    CF_RETURN_IF_ERROR(ice::append_files(location, files, merging).status());
   }
   CF_ASSIGN_OR_RETURN(ice::TableMetadata grown, ice::load_table(table.location));
   std::cout << grown.path << "\n";
