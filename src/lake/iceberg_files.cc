@@ -114,7 +114,12 @@ Status scan_rows(const TableMetadata& table, const std::function<Status(std::vec
     }
     for (size_t g = 0; g < reader->num_row_groups(); ++g) {
       CF_ASSIGN_OR_RETURN(std::vector<ColumnVector> columns, reader->read_row_group(g, wanted));
-      const size_t n = columns.empty() ? static_cast<size_t>(reader->metadata().row_groups[g].num_rows) : columns[0].size();
+      size_t n = columns.empty() ? static_cast<size_t>(reader->metadata().row_groups[g].num_rows) : columns[0].size();
+      for (const ColumnVector& v : columns) {
+        if (v.size() != n) {
+          return Status::corruption(fmt::format("{}: row group {}: column '{}' holds {} values, another {}", f.path, g, v.column.name, v.size(), n));
+        }
+      }
       for (size_t r = 0; r < n; ++r) {
         std::vector<Value> values(table.columns.size());
         for (size_t c = 0; c < table.columns.size(); ++c) {

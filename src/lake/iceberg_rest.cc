@@ -135,6 +135,30 @@ class Catalog {
     return loaded(*created);
   }
 
+  // Drops the table: its folder goes (metadata and data; careflow's tables own their files).
+  HttpResponse drop_table(const HttpRequest& r) const {
+    const std::string& ns = r.param("ns");
+    const std::string& name = r.param("table");
+    if (!namespace_exists(ns)) return no_namespace(ns);
+    if (!valid_name(name) || !iceberg::current_version(location(ns, name)).is_ok()) {
+      return table_error(ns, name, Status::not_found(name));
+    }
+    std::error_code ec;
+    fs::remove_all(location(ns, name), ec);
+    if (ec) return rest_error(500, "ServiceFailureException", fmt::format("removing {}: {}", location(ns, name), ec.message()));
+    return HttpResponse{204, "application/json", "", {}};
+  }
+
+  HttpResponse drop_namespace(const HttpRequest& r) const {
+    const std::string& ns = r.param("ns");
+    if (!namespace_exists(ns)) return no_namespace(ns);
+    std::error_code ec;
+    if (!fs::is_empty(dir(ns), ec)) return rest_error(409, "NamespaceNotEmptyException", fmt::format("namespace '{}' is not empty", ns));
+    fs::remove(dir(ns), ec);
+    if (ec) return rest_error(500, "ServiceFailureException", fmt::format("removing {}: {}", dir(ns), ec.message()));
+    return HttpResponse{204, "application/json", "", {}};
+  }
+
   HttpResponse commit(const HttpRequest& r) const {
     const std::string& ns = r.param("ns");
     const std::string& name = r.param("table");
@@ -298,6 +322,10 @@ void add_rest_catalog_routes(http::Router& router, std::string warehouse, const 
              "Iceberg REST catalog: load a table");
   router.add("POST", v1 + "/namespaces/{ns}/tables/{table}", [catalog](HttpRequest& r) { return catalog->commit(r); },
              "Iceberg REST catalog: commit updates to a table");
+  router.add("DELETE", v1 + "/namespaces/{ns}/tables/{table}", [catalog](HttpRequest& r) { return catalog->drop_table(r); },
+             "Iceberg REST catalog: drop a table (its folder)");
+  router.add("DELETE", v1 + "/namespaces/{ns}", [catalog](HttpRequest& r) { return catalog->drop_namespace(r); },
+             "Iceberg REST catalog: drop an empty namespace");
 }
 
 }  // namespace careflow::lake::iceberg

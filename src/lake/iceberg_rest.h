@@ -15,6 +15,8 @@
 //        current version, updates applied, the next version published with the same compare-and-
 //        swap as careflow's own commits (409 CommitFailedException when a requirement fails or
 //        another writer won).
+//   DELETE {prefix}/v1/namespaces/{ns}/tables/{table}   drops a table: its folder, data included
+//   DELETE {prefix}/v1/namespaces/{ns}                  drops an empty namespace (409 otherwise)
 // Updates supported: add-snapshot, set-snapshot-ref, remove-snapshot-ref, set-properties,
 // remove-properties, assign-uuid (same uuid), upgrade-format-version (to 2); others are a 400
 // naming the update. Single-level namespaces only. Errors are the spec's

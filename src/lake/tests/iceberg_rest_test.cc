@@ -72,6 +72,13 @@ TEST_F(IcebergRest, NamespacesAndTablesAreCreatedListedAndLoaded) {
   EXPECT_EQ(missing.second["error"]["type"], "NoSuchTableException");
   EXPECT_EQ(call("GET", "/iceberg/v1/namespaces/nope/tables").second["error"]["type"], "NoSuchNamespaceException");
   EXPECT_EQ(call("POST", "/iceberg/v1/namespaces/hc/tables", {{"name", "../x"}, {"schema", kSchema}}).first, 400);
+
+  EXPECT_EQ(call("DELETE", "/iceberg/v1/namespaces/hc").second["error"]["type"], "NamespaceNotEmptyException");
+  EXPECT_EQ(call("DELETE", "/iceberg/v1/namespaces/hc/tables/events").first, 204);
+  EXPECT_FALSE(fs::exists(warehouse_ + "/hc/events"));
+  EXPECT_EQ(call("DELETE", "/iceberg/v1/namespaces/hc/tables/events").first, 404);
+  EXPECT_EQ(call("DELETE", "/iceberg/v1/namespaces/hc").first, 204);
+  EXPECT_EQ(call("GET", "/iceberg/v1/namespaces").second["namespaces"], json::array());
 }
 
 TEST_F(IcebergRest, CommitsCheckRequirementsAndApplyUpdates) {

@@ -371,7 +371,8 @@ def check_rest_catalog():
     """careflow's Iceberg REST catalog (served by lake_interop rest) through pyiceberg's RestCatalog:
     namespaces and tables listed, careflow's grown table loaded and scanned; then pyiceberg creates
     a namespace and a table and appends to it twice through the catalog, careflow's reader reads
-    what pyiceberg wrote, and a commit on a stale view of the table is refused."""
+    what pyiceberg wrote, a commit on a stale view of the table is refused, and the table and the
+    namespace are dropped."""
     from pyiceberg.catalog.rest import RestCatalog
     from pyiceberg.exceptions import CommitFailedException, NoSuchTableError
     from pyiceberg.schema import Schema
@@ -426,6 +427,12 @@ def check_rest_catalog():
         want_rows = sorted((r[0], r[1], r[2]) for batch in batches for r in batch)
         if [c["name"] for c in header["columns"]] != ["id", "name", "ts"] or header["snapshots"] != 2 or got_rows != want_rows:
             raise SystemExit(f"careflow reading pyiceberg's table: {header}, {len(got_rows)} rows, first {got_rows[:2]} vs {want_rows[:2]}")
+        catalog.drop_table("py.events")
+        if catalog.list_tables("py") != [] or os.path.exists(os.path.join(warehouse, "py", "events")):
+            raise SystemExit("RestCatalog drop_table left the table behind")
+        catalog.drop_namespace("py")
+        if catalog.list_namespaces() != [("hc",)]:
+            raise SystemExit(f"RestCatalog drop_namespace: {catalog.list_namespaces()}")
     finally:
         server.stdin.close()
         server.wait()
