@@ -20,6 +20,7 @@
 #include "cdc/capture_report.h"
 #include "common/listener_limits.h"
 #include "common/logging.h"
+#include "lake/iceberg_rest.h"
 #include "registry/client_implementations.h"
 #include "registry/registry_routes.h"
 #include "sim/dimension_seed.h"
@@ -217,6 +218,8 @@ Status Services::start_api(const Config& config) {
   event_hooks.recorded = [this](const nlohmann::json& event) { hub_->publish_device_event(event); };
   api::add_device_event_routes(router_, *db_, *log_, *device_records_, std::move(event_hooks));
   api::add_analytics_routes(router_, *log_);
+  // The Iceberg REST catalog over the warehouse the 'iceberg' connector writes by default.
+  lake::iceberg::add_rest_catalog_routes(router_, data_dir_ + "/warehouse", "/iceberg");
   hub_->add_routes(router_, *server_);
   std::vector<api::HealthCheck> checks = {
       {"database", [this] { return db_->exec("SELECT 1").status(); }},

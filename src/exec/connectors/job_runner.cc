@@ -151,7 +151,11 @@ Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, co
   const bool savepoint_dir = !options.checkpoint.savepoint_dir.empty();
   for (size_t i = 0; i < running.size(); ++i) {
     Running& r = running[i];
-    if (!r.checkpointer) continue;
+    if (!r.checkpointer) {
+      // Without checkpoints, a sink that commits itself (Iceberg) commits once, at the end.
+      if (r.sink) CF_RETURN_IF_ERROR(r.sink->finish());
+      continue;
+    }
     if (savepoint && savepoint_dir) {
       CF_ASSIGN_OR_RETURN(std::string where, r.checkpointer->savepoint(options.checkpoint.savepoint_dir));
       stats.savepoints.push_back(std::move(where));
