@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "common/logging.h"
+#include "exec/connectors/iceberg_sink.h"
 
 namespace careflow::app {
 
@@ -27,6 +30,7 @@ Cli::Cli() : app_("careflow — is each patient's device doing what the doctor p
   add_sql_commands(*this);
   add_cdc_commands(*this);
   add_pipeline_commands(*this);
+  add_lake_commands(*this);
 }
 
 Status Cli::load_config() {
@@ -44,6 +48,9 @@ Status Cli::load_config() {
   if (!global_.log_level.empty()) sources.flags.emplace_back("log.level", global_.log_level, "--log-level");
   CF_ASSIGN_OR_RETURN(Config loaded, Config::load(sources));
   config_ = std::move(loaded);
+  // 'connector' = 'iceberg' tables without a 'warehouse' option write under the data directory.
+  exec::set_default_iceberg_warehouse(
+      (std::filesystem::absolute(config_->str("data_dir")) / "warehouse").lexically_normal().string());
   CF_RETURN_IF_ERROR(init_logging(config_->str("log.level")));
   for (const std::string& warning : config_->warnings()) log_warn("config", warning);
   return Status::ok();

@@ -55,5 +55,6 @@ void add_up_command(Cli& cli);
 void add_sql_commands(Cli& cli);  // sql, explain
 void add_cdc_commands(Cli& cli);  // cdc status
 void add_pipeline_commands(Cli& cli);  // pipeline test
+void add_lake_commands(Cli& cli);      // lake list, describe, scan
 
 }  // namespace careflow::app

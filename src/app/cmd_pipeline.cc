@@ -3,6 +3,9 @@
 // one file) runs on a fresh in-memory session with src/sqltest's runner, the same runner as the
 // SQL corpus: no log, no registry, no database. Prints one line per passing file, every
 // disagreement with its file and line, a summary, and exits 1 when anything failed.
+//
+// careflow pipeline status | deploy: ask the running `careflow up` (GET /pipelines, POST
+// /pipelines/deploy) what it deployed from pipelines.path, or to deploy it again.
 
 #include <fmt/format.h>
 
@@ -11,6 +14,7 @@
 #include <filesystem>
 
 #include "app/cli.h"
+#include "app/up_client.h"
 #include "sqltest/logic_test_runner.h"
 
 namespace careflow::app {
@@ -67,6 +71,55 @@ int run_tests(const std::string& path) {
   return failures == 0 ? kExitOk : kExitRuntimeError;
 }
 
+// One line per table: layer, table, its job and the job's state now, and the error if any.
+void print_status(const nlohmann::json& status) {
+  if (status["path"].is_null()) {
+    fmt::print("careflow up deployed no pipelines (pipelines.path is not set)\n");
+    return;
+  }
+  fmt::print("pipelines from {}\n", status["path"].get<std::string>());
+  fmt::print("{:<7} {:<34} {:<8} {:<8} {:<10} {:>9} {:>9}  {}\n", "layer", "table", "ddl", "job", "state", "rows in",
+             "rows out", "error");
+  const auto text = [](const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : std::string("-"); };
+  const auto number = [](const nlohmann::json& v) { return v.is_number() ? std::to_string(v.get<int64_t>()) : std::string("-"); };
+  for (const nlohmann::json& t : status["tables"]) {
+    const std::string error = t.contains("jobError") ? text(t["jobError"]) : text(t["error"]);
+    fmt::print("{:<7} {:<34} {:<8} {:<8} {:<10} {:>9} {:>9}  {}\n", text(t["layer"]), text(t["table"]), text(t["ddl"]),
+               text(t["job"]), text(t["state"]), number(t.value("rowsIn", nlohmann::json())),
+               number(t.value("rowsOut", nlohmann::json())), error == "-" ? "" : error);
+  }
+}
+
+// GET /pipelines or POST /pipelines/deploy on the running up.
+int ask_running_up(Cli& cli, const std::string& server, bool deploy) {
+  auto up = find_running_up(cli.config(), server);
+  if (!up.is_ok()) {
+    fmt::print(stderr, "careflow: error: {}\n", up.status().message());
+    return kExitUsage;
+  }
+  if (!*up) {
+    fmt::print(stderr, "careflow: error: no careflow up is running on this data dir (or give --server HOST:PORT); "
+                       "pipelines are deployed by careflow up (pipelines.path)\n");
+    return kExitRuntimeError;
+  }
+  auto answer = up_request(**up, deploy ? "POST" : "GET", deploy ? "/pipelines/deploy" : "/pipelines");
+  if (!answer.is_ok()) {
+    fmt::print(stderr, "careflow: error: {}\n", answer.status().message());
+    return kExitRuntimeError;
+  }
+  if (answer->status != 200) {
+    const nlohmann::json& e = answer->body;
+    fmt::print(stderr, "careflow: error: {} answered {}: {}\n", (*up)->text(), answer->status,
+               e.contains("detail") ? e["detail"].dump() : e.dump());
+    return kExitRuntimeError;
+  }
+  print_status(answer->body);
+  for (const nlohmann::json& t : answer->body["tables"]) {
+    if (t["ddl"] == "failed" || t["job"] == "failed" || t["state"] == "FAILED") return kExitRuntimeError;
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_pipeline_commands(Cli& cli) {
@@ -77,6 +130,16 @@ void add_pipeline_commands(Cli& cli) {
   auto path = std::make_shared<std::string>("pipelines");
   test->add_option("path", *path, "A pipelines folder, a table folder or one .test file");
   test->callback([&cli, path] { cli.set_exit(run_tests(*path)); });
+
+  auto server = std::make_shared<std::string>();
+  auto* status = pipeline->add_subcommand("status", "What the running careflow up deployed from pipelines.path: each "
+                                                    "table, its job and the job's state; exits 1 when one failed");
+  status->add_option("--server", *server, "A running careflow up's API (HOST:PORT); default: the one on the data dir");
+  status->callback([&cli, server] { cli.set_exit(ask_running_up(cli, *server, false)); });
+  auto* deploy = pipeline->add_subcommand("deploy", "Deploy pipelines.path into the running careflow up again: tables "
+                                                    "missing from its catalog, jobs of pipelines that do not run");
+  deploy->add_option("--server", *server, "A running careflow up's API (HOST:PORT); default: the one on the data dir");
+  deploy->callback([&cli, server] { cli.set_exit(ask_running_up(cli, *server, true)); });
 }
 
 }  // namespace careflow::app

@@ -24,7 +24,11 @@ Result<std::unique_ptr<serde::RegistryClient>> open_registry_client(const Config
         "Avro needs a Schema Registry: set schema_registry.url (or SCHEMA_REGISTRY_URL), for example to the "
         "registry of a running `careflow up` (http://127.0.0.1:8000)");
   }
-  return registry::embedded_client(*embedded);
+  // Scoped to schema_registry.context, where the simulator and the capture register their schemas:
+  // an 'avro-confluent' table without a URL then registers '<topic>-value' there too, and a record's
+  // id is looked up in the context that gave it (ids are per context, so the default context may
+  // hold the same id for another schema).
+  return registry::embedded_client(*embedded, config.str("schema_registry.context"));
 }
 
 Result<std::unique_ptr<registry::SchemaRegistry>> open_data_dir_registry(const Config& config, bool create,

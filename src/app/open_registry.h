@@ -14,7 +14,8 @@
 
 namespace careflow::app {
 
-// The external registry when schema_registry.url is set, else a client of `embedded`.
+// The external registry when schema_registry.url is set, else a client of `embedded` scoped to
+// schema_registry.context (client_implementations.h says how it looks ids up).
 // FailedPrecondition naming schema_registry.url when neither is available (a command that does
 // not run the embedded registry and has no URL).
 Result<std::unique_ptr<serde::RegistryClient>> open_registry_client(const Config& config,

@@ -12,6 +12,7 @@
 #include "api/domain_routes.h"
 #include "api/flink_gateway_routes.h"
 #include "api/job_routes.h"
+#include "api/pipeline_routes.h"
 #include "api/simulation_routes.h"
 #include "api/system_routes.h"
 #include "app/open_log.h"
@@ -20,6 +21,7 @@
 #include "cdc/capture_report.h"
 #include "common/listener_limits.h"
 #include "common/logging.h"
+#include "lake/iceberg_rest.h"
 #include "registry/client_implementations.h"
 #include "registry/registry_routes.h"
 #include "sim/dimension_seed.h"
@@ -217,6 +219,8 @@ Status Services::start_api(const Config& config) {
   event_hooks.recorded = [this](const nlohmann::json& event) { hub_->publish_device_event(event); };
   api::add_device_event_routes(router_, *db_, *log_, *device_records_, std::move(event_hooks));
   api::add_analytics_routes(router_, *log_);
+  // The Iceberg REST catalog over the warehouse the 'iceberg' connector writes by default.
+  lake::iceberg::add_rest_catalog_routes(router_, data_dir_ + "/warehouse", "/iceberg");
   hub_->add_routes(router_, *server_);
   std::vector<api::HealthCheck> checks = {
       {"database", [this] { return db_->exec("SELECT 1").status(); }},
@@ -270,6 +274,28 @@ Status Services::start_jobs(const Config& config) {
   api::add_flink_gateway_routes(router_, *flink_gateway_);
   std::vector<jobs::JobInfo> all = jobs_->list();
   log_info("jobs", "ready", {{"jobs", std::to_string(all.size())}, {"resumed", std::to_string(jobs_->resumed())}});
+  pipelines_ = std::make_unique<jobs::PipelineService>(*gateway_, *jobs_);
+  const std::string& path = config.str("pipelines.path");
+  api::add_pipeline_routes(router_, *pipelines_, path);
+  return path.empty() ? Status::ok() : deploy_pipelines(path);
+}
+
+// A folder that cannot be read stops the start (pipelines.path asked for it); a table that fails is
+// logged and shown by GET /pipelines while the others run.
+Status Services::deploy_pipelines(const std::string& path) {
+  auto deployed = pipelines_->deploy(path);
+  if (!deployed) return deployed.status().with_context("pipelines.path");
+  size_t started = 0, running = 0;
+  for (const jobs::PipelineOutcome& t : deployed->tables) {
+    if (t.job == "started") ++started;
+    if (t.job == "running") ++running;
+    if (!t.error.empty()) log_error("pipelines", "table failed", {{"table", t.name}, {"error", t.error}});
+  }
+  log_info("pipelines", "deployed", {{"path", path}, {"tables", std::to_string(deployed->tables.size())},
+                                     {"started", std::to_string(started)}, {"running", std::to_string(running)},
+                                     {"failed", std::to_string(deployed->failed())}});
+  pipelines_where_ = fmt::format("{} tables from {}: {} jobs started, {} already running, {} failed", deployed->tables.size(),
+                                 path, started, running, deployed->failed());
   return Status::ok();
 }
 
@@ -359,6 +385,7 @@ Services::~Services() {
   remove_running_api(data_dir_);
   // The jobs stop before the log they read and write closes; running ones stay kept as RUNNING.
   flink_gateway_.reset();  // its sessions' SELECTs stop before the query service goes
+  pipelines_.reset();
   gateway_.reset();
   queries_.reset();
   jobs_.reset();
@@ -398,6 +425,8 @@ std::vector<std::string> Services::describe() const {
                           : std::string("kafka:     off (kafka_listener.enabled = false, or log.backend = kafka)"),
           fmt::format("jobs:      {} kept, {} resumed  ({}jobs; careflow sql -e 'SHOW JOBS'; state in {}/jobs)",
                       jobs_ ? jobs_->list().size() : 0, jobs_ ? jobs_->resumed() : 0, url(), data_dir_),
+          pipelines_where_.empty() ? std::string("pipelines: none (set pipelines.path; scripts/demo deploys pipelines/)")
+                                   : fmt::format("pipelines: {}  ({}pipelines)", pipelines_where_, url()),
           fmt::format("registry:  {}subjects (Confluent Schema Registry API; state in {}/registry)", url(), data_dir_),
           fmt::format("web app:   {}", web_dir_.empty() ? "not built yet (the web app arrives with its own issue)" : url())};
 }

@@ -14,6 +14,7 @@
 #include "http/router.h"
 #include "jobs/flink_gateway.h"
 #include "jobs/job_manager.h"
+#include "jobs/pipeline_deployer.h"
 #include "jobs/query_service.h"
 #include "jobs/sql_gateway.h"
 #include "api/telemetry_hub.h"
@@ -55,6 +56,7 @@ class Services {
   Status start_kafka_listener(const Config& config);
   // The jobs (and the queries of `careflow sql` beside up) and their routes; before the server starts.
   Status start_jobs(const Config& config);
+  Status deploy_pipelines(const std::string& path);
   // The registry client and encoder the simulator and the device-event route write with.
   Status open_device_records(const Config& config);
   std::string story_time_description() const;
@@ -89,6 +91,8 @@ class Services {
   std::unique_ptr<jobs::QueryService> queries_;
   std::unique_ptr<jobs::SqlGateway> gateway_;
   std::unique_ptr<jobs::FlinkGateway> flink_gateway_;  // Flink's SQL Gateway protocol over gateway_
+  std::unique_ptr<jobs::PipelineService> pipelines_;
+  std::string pipelines_where_;  // the banner's line: what pipelines.path deployed
   std::unique_ptr<broker::KafkaListener> kafka_listener_;  // null when off or on log.backend = kafka
   std::string kafka_sasl_hint_;  // the kcat options the banner shows for SASL and TLS
   std::string host_;

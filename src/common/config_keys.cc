@@ -99,6 +99,9 @@ const std::vector<ConfigKey>& config_keys() {
       {"topics.retention_ms", ConfigType::kInt, "604800000", {}, false, "how long records are kept; -1 = forever", {}, {-1}},
       {"topics.compression", ConfigType::kString, "zstd", {}, false, "how record batches are stored in the embedded log",
        {"zstd", "uncompressed"}},
+      {"pipelines.path", ConfigType::kString, "", {}, false,
+       "a pipelines folder (<layer>/<table>/sql-scripts/ddl.*.sql, dml.*.sql) that careflow up deploys at start: "
+       "tables into the catalog, each DML as a job named after its table; empty = none (scripts/demo: pipelines)"},
       {"simulator.tick_ms", ConfigType::kInt, "1000", {}, false, "time between two readings of a simulated device", {}, {1}},
       {"simulator.seed", ConfigType::kInt, "0", {}, false, "seed of the simulator's noise; 0 = random", {}, {0}},
       {"simulator.time", ConfigType::kString, "story", {}, false,

@@ -61,24 +61,26 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       return op;
     }
     case PlanKind::kChangelogNormalize: {
-      Operator* op = add(make_changelog_normalize(n.partition_keys, !n.drops_update_before));
+      Operator* op = add(make_changelog_normalize(n.partition_keys, !n.drops_update_before, StateTtl(n.state_ttl_ms)));
       input(0, op, 0);
       return op;
     }
     case PlanKind::kGroupAggregate: {
-      Operator* op = add(make_group_aggregate(n.group_keys, n.aggs));
+      Operator* op = add(make_group_aggregate(n.group_keys, n.aggs, StateTtl(n.state_ttl_ms)));
       input(0, op, 0);
       return op;
     }
     case PlanKind::kJoin: {
       Operator* op = add(make_streaming_join(n.join_type, n.left_keys, n.right_keys, n.condition,
-                                             n.inputs[0]->schema.size(), n.inputs[1]->schema.size()));
+                                             n.inputs[0]->schema.size(), n.inputs[1]->schema.size(),
+                                             StateTtl(n.state_ttl_ms)));
       input(0, op, 0);
       input(1, op, 1);
       return op;
     }
     case PlanKind::kSemiJoin: {
-      Operator* op = add(make_semi_anti_join(n.anti, n.left_keys, n.right_keys, n.condition, n.inputs[0]->schema.size()));
+      Operator* op = add(make_semi_anti_join(n.anti, n.left_keys, n.right_keys, n.condition, n.inputs[0]->schema.size(),
+                                             StateTtl(n.state_ttl_ms)));
       input(0, op, 0);
       input(1, op, 1);
       return op;
@@ -89,7 +91,7 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       return op;
     }
     case PlanKind::kDeduplicate: {
-      Operator* op = add(make_deduplicate(n, n.inputs[0]->insert_only));
+      Operator* op = add(make_deduplicate(n, n.inputs[0]->insert_only, StateTtl(n.state_ttl_ms)));
       input(0, op, 0);
       return op;
     }
@@ -105,7 +107,7 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       return op;
     }
     case PlanKind::kWatermarkAssigner: {
-      std::unique_ptr<WatermarkAssigner> assigner = make_watermark_assigner(n.watermark);
+      std::unique_ptr<WatermarkAssigner> assigner = make_watermark_assigner(n.watermark, n.idle_timeout_ms);
       WatermarkAssigner* raw = assigner.get();
       Operator* op = add(std::move(assigner));
       input(0, op, 0);

@@ -66,6 +66,8 @@ class Job {
   int64_t late_rows_dropped() const;
   // The rows produced since the last call.
   RowBatch take_output() { return collector_->take(); }
+  // Whether take_output() would return rows.
+  bool has_output() const { return !collector_->rows().empty(); }
   // Whether the job has failed; further pushes are refused.
   const Status& failure() const { return failure_; }
 

@@ -9,6 +9,12 @@
 // StreamTwoInputProcessor / StatusWatermarkValve rule), an input that has sent none holding it at
 // kNoWatermark; it only moves forward. Operators that fire on event time (windows) override
 // on_watermark and emit before the watermark goes on.
+//
+// Idleness (Flink's WatermarkStatus through StatusWatermarkValve): a source whose partitions are
+// all idle marks its output idle; an idle input does not hold back the minimum; an operator whose
+// inputs are all idle is idle downstream. An input that becomes active again counts once its
+// watermark has caught up with the operator's (it is "aligned"), so it does not stall the others
+// while it is behind.
 
 #include <algorithm>
 #include <cstdint>
@@ -59,16 +65,31 @@ class Operator {
   // operator reacts (on_watermark: windows fire), its rows go downstream, then the watermark.
   virtual void push_watermark(int input, int64_t watermark) {
     auto in = static_cast<size_t>(input);
-    if (in >= input_watermarks_.size()) input_watermarks_.resize(in + 1, kNoWatermark);
+    add_input(input);
     if (watermark <= input_watermarks_[in]) return;
     input_watermarks_[in] = watermark;
-    int64_t combined = kMaxWatermark;
-    for (int64_t w : input_watermarks_) combined = std::min(combined, w);
-    if (combined <= watermark_) return;
-    watermark_ = combined;
-    on_watermark(combined);
-    flush();
-    forward_watermark(output_watermark(combined));
+    if (!input_aligned_[in] && watermark >= watermark_) input_aligned_[in] = true;
+    advance();
+  }
+  // An input turns idle (true) or active again (false).
+  virtual void push_watermark_status(int input, bool idle) {
+    auto in = static_cast<size_t>(input);
+    add_input(input);
+    if (input_idle_[in] == idle) return;
+    input_idle_[in] = idle;
+    if (!idle) {
+      input_aligned_[in] = input_watermarks_[in] >= watermark_;
+      if (idle_) {
+        idle_ = false;
+        forward_watermark_status(false);
+      }
+      return;
+    }
+    advance();
+    if (std::all_of(input_idle_.begin(), input_idle_.end(), [](bool b) { return b; }) && !idle_) {
+      idle_ = true;
+      forward_watermark_status(true);
+    }
   }
   // This operator's event-time clock: the last watermark it passed on (kNoWatermark before any).
   int64_t current_watermark() const { return watermark_; }
@@ -105,6 +126,8 @@ class Operator {
     input_watermarks_.resize(in.count());
     for (int64_t& w : input_watermarks_) w = in.svarint();
     watermark_ = in.svarint();
+    input_idle_.assign(input_watermarks_.size(), false);
+    input_aligned_.assign(input_watermarks_.size(), true);
   }
 
  protected:
@@ -118,6 +141,11 @@ class Operator {
   void forward_watermark(int64_t watermark) {
     flush();
     if (next_) next_->push_watermark(next_input_, watermark);
+  }
+  // Tells downstream this operator's output turned idle or active.
+  void forward_watermark_status(bool idle) {
+    flush();
+    if (next_) next_->push_watermark_status(next_input_, idle);
   }
   void emit(Row row) { out_.push_back(std::move(row)); }
   void emit(RowKind kind, std::vector<Value> fields) { out_.push_back(Row{kind, std::move(fields)}); }
@@ -148,11 +176,35 @@ class Operator {
   void add_input(int input) {
     auto in = static_cast<size_t>(input);
     if (in >= input_watermarks_.size()) input_watermarks_.resize(in + 1, kNoWatermark);
+    if (in >= input_idle_.size()) {
+      input_idle_.resize(in + 1, false);
+      input_aligned_.resize(in + 1, true);
+    }
+  }
+
+  // The minimum over the active, aligned inputs, if it moved forward: fire, then send it on.
+  void advance() {
+    int64_t combined = kMaxWatermark;
+    bool any = false;
+    for (size_t i = 0; i < input_watermarks_.size(); ++i) {
+      if (i < input_idle_.size() && (input_idle_[i] || !input_aligned_[i])) continue;
+      combined = std::min(combined, input_watermarks_[i]);
+      any = true;
+    }
+    if (!any || combined <= watermark_) return;
+    watermark_ = combined;
+    on_watermark(combined);
+    flush();
+    forward_watermark(output_watermark(combined));
   }
 
   Operator* next_ = nullptr;
   int next_input_ = 0;
   std::vector<int64_t> input_watermarks_;  // per input: the highest watermark it sent
+  // Per input: idle (Flink's WatermarkStatus.IDLE), and aligned (active and caught up). Not
+  // checkpointed: idleness is processing time and starts afresh, as in Flink.
+  std::vector<bool> input_idle_, input_aligned_;
+  bool idle_ = false;  // this operator's output (all inputs idle)
   int64_t watermark_ = kNoWatermark;
   RowBatch out_;
   RowBatch sending_;

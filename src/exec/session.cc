@@ -112,6 +112,8 @@ Result<std::vector<StatementResult>> Session::run_statement_set(Statement& s) {
 
 namespace {
 constexpr std::string_view kIntervalJoinMinCleanup = "table.exec.interval-join.min-cleanup-interval";
+constexpr std::string_view kSourceIdleTimeout = "table.exec.source.idle-timeout";
+constexpr std::string_view kStateTtl = "table.exec.state.ttl";
 }  // namespace
 
 Result<std::vector<StatementResult>> Session::set_option(Statement& s) {
@@ -123,12 +125,16 @@ Result<std::vector<StatementResult>> Session::set_option(Statement& s) {
   config_[s.key] = s.value;
   if (s.key == "table.local-time-zone") options_.time_zone = s.value;
   if (s.key == kIntervalJoinMinCleanup) options_.interval_join_min_cleanup = s.value;
+  if (s.key == kSourceIdleTimeout) options_.source_idle_timeout = s.value;
+  if (s.key == kStateTtl) options_.state_ttl = s.value;
   return one(ok(fmt::format("'{}' set to '{}'", s.key, s.value)));
 }
 
 Result<std::vector<StatementResult>> Session::reset_option(Statement& s) {
   if (s.key.empty() || s.key == "table.local-time-zone") options_.time_zone = "UTC";
   if (s.key.empty() || s.key == kIntervalJoinMinCleanup) options_.interval_join_min_cleanup = "0";
+  if (s.key.empty() || s.key == kSourceIdleTimeout) options_.source_idle_timeout = "0";
+  if (s.key.empty() || s.key == kStateTtl) options_.state_ttl = "0";
   if (s.key.empty()) {
     config_.clear();
     config_["table.local-time-zone"] = "UTC";

@@ -1,16 +1,14 @@
 #pragma once
-// The first slice of Iceberg v2 (the table spec, format version 2): a table's metadata JSON, its
-// manifest list and manifest as Avro container files (src/serde) with the spec's field ids, for one
-// unpartitioned append of Parquet data files careflow wrote. What is not here yet: later commits
-// (snapshot chains, optimistic concurrency), partition transforms, deletes, schema evolution, the
-// catalog — see docs/lake.md.
+// Iceberg v2 (the table spec, format version 2) over Parquet files careflow wrote: a data file's
+// manifest entry, the schema as Iceberg's JSON. Commits are in iceberg_commit.h, metadata reading
+// in iceberg_metadata.h, manifests in iceberg_manifest.h, partitions in iceberg_partition.h.
 //
 // Layout under a table location (a local folder):
-//   <location>/data/*.parquet                     the data files (written by the caller)
-//   <location>/metadata/v1.metadata.json          table metadata
-//   <location>/metadata/snap-<id>-1-<uuid>.avro   the manifest list
-//   <location>/metadata/<uuid>-m0.avro            the manifest
-//   <location>/metadata/version-hint.text         "1" (for readers of Hadoop-style tables)
+//   <location>/data/[<partition>/]*.parquet        the data files
+//   <location>/metadata/v<N>.metadata.json         table metadata, one file per version
+//   <location>/metadata/snap-<id>-1-<uuid>.avro    a snapshot's manifest list
+//   <location>/metadata/<uuid>-m0.avro             a manifest
+//   <location>/metadata/version-hint.text          N (for readers of Hadoop-style tables)
 
 #include <cstdint>
 #include <map>
@@ -19,6 +17,7 @@
 
 #include "common/status.h"
 #include "lake/parquet_schema.h"
+#include "values/value.h"
 
 namespace careflow::lake::iceberg {
 
@@ -30,6 +29,7 @@ struct DataFile {
   int64_t file_size_in_bytes = 0;
   std::map<int32_t, int64_t> value_counts, null_value_counts;
   std::map<int32_t, std::string> lower_bounds, upper_bounds;
+  std::vector<values::Value> partition;  // one value per partition field (empty: unpartitioned)
 };
 
 // Reads a Parquet file's footer and sums its row groups' statistics per field id into a DataFile.
@@ -48,8 +48,8 @@ struct AppendOptions {
   std::string commit_uuid;    // names the manifest files
 };
 
-// Creates the table's first metadata at `location` with one append snapshot of `files`; returns
-// the path of v1.metadata.json. Errors: the metadata exists already, a file cannot be written.
+// Creates a table at `location` (v1, no snapshot) and appends `files` as its first snapshot (v2);
+// returns the path of v2.metadata.json. Errors: the table exists already, a file cannot be written.
 Result<std::string> create_table_with_append(const std::string& location, const std::vector<ColumnSpec>& columns,
                                              const std::vector<DataFile>& files, const AppendOptions& options);
 

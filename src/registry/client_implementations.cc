@@ -37,16 +37,20 @@ class EmbeddedClient : public RegistryClient {
     if (!a.is_ok()) return to_status(a.error());
     return RegisteredSchema{a->schema.id, a->version, a->schema.schema, a->schema.schema_type};
   }
+  // Ids are per context, so the same id may name different schemas in two contexts: the client's
+  // own context decides, and only an id it does not hold is looked for in the default context,
+  // then the others (records that Kafka clients wrote through the registry's plain URL).
   Result<RegisteredSchema> schema_of_id(int id) override {
     auto a = registry_.schema_by_id(id, context_subject(context_));
-    if (!a.is_ok() && context_ == kDefaultContext) {
-      for (const std::string& other : registry_.contexts()) {
-        if (other == kDefaultContext) continue;
-        if (auto found = registry_.schema_by_id(id, context_subject(other)); found.is_ok()) return by_id(*found);
-      }
+    if (a.is_ok()) return by_id(*a);
+    if (context_ != kDefaultContext) {
+      if (auto found = registry_.schema_by_id(id, context_subject(kDefaultContext)); found.is_ok()) return by_id(*found);
     }
-    if (!a.is_ok()) return to_status(a.error());
-    return by_id(*a);
+    for (const std::string& other : registry_.contexts()) {
+      if (other == kDefaultContext || other == context_) continue;
+      if (auto found = registry_.schema_by_id(id, context_subject(other)); found.is_ok()) return by_id(*found);
+    }
+    return to_status(a.error());
   }
 
  private:

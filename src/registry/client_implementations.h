@@ -19,13 +19,14 @@ namespace careflow::registry {
 using serde::RegisteredSchema;
 using serde::RegistryClient;
 
-// schema_by_id, in both: in the configured context only; with none, in the default context first,
+// schema_by_id over HTTP: in the URL's context only; with none, in the default context first,
 // then in the others in name order. serde's interface passes no subject, and this is what
 // Confluent's deserializers get from the registry when they pass their topic's unqualified subject.
 
 // The embedded registry, called directly. With a `context` (".flink-dev") it acts as an external
-// client configured with http://host/contexts/.flink-dev would: subjects are qualified with it and
-// ids are looked up in it only.
+// client configured with http://host/contexts/.flink-dev would for subjects (qualified with it);
+// ids are looked up in it first, then in the default context and the others in name order, so
+// that careflow's own readers also find records that Kafka clients wrote through the plain URL.
 std::unique_ptr<RegistryClient> embedded_client(SchemaRegistry& registry, const std::string& context = ".");
 
 // An external registry: "http://host:port[/prefix]" or "https://host[:port][/prefix]" (Confluent

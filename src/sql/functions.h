@@ -122,6 +122,9 @@ struct AggregateFunctionDef {
   // Callable only OVER a window whose frame starts at UNBOUNDED PRECEDING (Confluent Cloud's ML
   // functions: their accumulators cannot retract or merge). Elsewhere the planner refuses the call.
   bool over_only = false;
+  // A window function (LAG): over_only, and Calcite's rule applies outside OVER ("OVER clause is
+  // necessary for window functions"); it neither retracts nor merges.
+  bool window_function = false;
   // The index of an argument that is an options object — JSON_OBJECT('k' VALUE v, ...) or
   // MAP['k', v, ...] of constants — or -1. The planner checks each entry with check_option
   // (failing at that entry's position), passes them to `bind` as a constant MAP of STRING keys

@@ -1,5 +1,7 @@
 #include "sql/lexer.h"
 
+#include "common/ascii_case.h"
+
 #include <fmt/format.h>
 
 #include <cctype>
@@ -91,12 +93,19 @@ class Lexer {
         while (i_ < sql_.size() && sql_[i_] != '\n') advance();
       } else if (c == '/' && i_ + 1 < sql_.size() && sql_[i_ + 1] == '*') {
         SourcePos start = here();
+        const size_t open = i_;
         advance();
         advance();
         while (i_ + 1 < sql_.size() && !(sql_[i_] == '*' && sql_[i_ + 1] == '/')) advance();
         if (i_ + 1 >= sql_.size()) return error(start, "unterminated /* comment");
         advance();
         advance();
+        // A hint careflow would otherwise skip while Flink applies it: refused rather than
+        // giving other results (docs/sql.md, State TTL).
+        const std::string_view body(sql_.data() + open, i_ - open);
+        if (body.size() > 3 && body[2] == '+' && to_upper(body).find("STATE_TTL") != std::string::npos) {
+          return error(start, "the STATE_TTL hint is not supported yet; SET 'table.exec.state.ttl' for the whole job");
+        }
       } else {
         break;
       }

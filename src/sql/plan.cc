@@ -154,6 +154,33 @@ std::string describe_interval_join(const PlanNode& n) {
                      where.empty() ? "true" : fmt::format("{}", fmt::join(where, " AND ")), join(select));
 }
 
+// A legacy group window as Flink 1.20 prints its GroupWindowAggregate: plain keys in groupBy, the
+// window as TumblingGroupWindow('w$, time, size) / SlidingGroupWindow('w$, time, size, slide) /
+// SessionGroupWindow('w$, time, gap) in milliseconds, and all four window properties after the
+// aggregates (Flink lists them whichever the query reads; careflow computes no proctime).
+std::string describe_group_window(const PlanNode& n) {
+  const PlanNode& in = *n.inputs[0];
+  const WindowSpec& w = n.window;
+  std::vector<std::string> keys;
+  for (int k : n.group_keys) {
+    if (k >= 0) keys.push_back(in.schema[static_cast<size_t>(k)].name);
+  }
+  std::vector<std::string> select = keys;
+  for (size_t i = 0; i < n.aggs.size(); ++i) select.push_back(fmt::format("{} AS EXPR${}", n.aggs[i].text, i));
+  for (const char* p : {"start", "end", "rowtime", "proctime"}) select.push_back(fmt::format("{}('w$) AS w${}", p, p));
+  const std::string& time = in.schema[static_cast<size_t>(n.rowtime_index)].name;
+  std::string window;
+  switch (w.kind) {
+    case WindowSpec::Kind::kHop: window = fmt::format("SlidingGroupWindow('w$, {}, {}, {})", time, w.size, w.slide); break;
+    case WindowSpec::Kind::kSession: window = fmt::format("SessionGroupWindow('w$, {}, {})", time, w.size); break;
+    default: window = fmt::format("TumblingGroupWindow('w$, {}, {})", time, w.size); break;
+  }
+  std::string out = "GroupWindowAggregate(";
+  if (!keys.empty()) out += "groupBy=[" + join(keys) + "], ";
+  return out + fmt::format("window=[{}], properties=[w$start, w$end, w$rowtime, w$proctime], select=[{}])", window,
+                           join(select));
+}
+
 std::string describe(const PlanNode& n) {
   const PlanNode* in = n.inputs.empty() ? nullptr : n.inputs[0].get();
   std::vector<std::string> in_names = in ? in->field_names() : std::vector<std::string>{};
@@ -239,6 +266,7 @@ std::string describe(const PlanNode& n) {
     case PlanKind::kMatch: return n.match->text;
     case PlanKind::kWindowTableFunction: return fmt::format("WindowTableFunction(window=[{}])", describe_window(n.window));
     case PlanKind::kWindowAggregate: {
+      if (n.group_window) return describe_group_window(n);
       // Flink lists the plain keys in groupBy and the window properties last in select, as
       // start('w$) AS window_start; careflow keeps them where GROUP BY put them.
       std::vector<std::string> keys, select;

@@ -143,6 +143,9 @@ struct PlanNode {
   // kGroupAggregate
   std::vector<int> group_keys;
   std::vector<AggCall> aggs;
+  // kGroupAggregate / kJoin / kSemiJoin / kChangelogNormalize / kDeduplicate: 'table.exec.state.ttl'
+  // in milliseconds (0 = state kept forever).
+  int64_t state_ttl_ms = 0;
 
   // kJoin / kSemiJoin
   JoinType join_type = JoinType::kInner;
@@ -172,7 +175,14 @@ struct PlanNode {
   // aggregate's group_keys may hold kWindowStartKey / kWindowEndKey / kWindowTimeKey.
   int rowtime_index = -1;
   BoundExprPtr watermark;
+  // kWatermarkAssigner: after how many milliseconds of processing time without rows a source
+  // partition is idle (its watermark no longer holds back the source's); 0 = never.
+  int64_t idle_timeout_ms = 0;
   WindowSpec window;
+  // kWindowAggregate planned from a legacy group window (GROUP BY TUMBLE|HOP|SESSION(...)): Flink's
+  // GroupWindowAggregate (WindowOperator), whose results at one instant come out in the order of
+  // its per-window timers; EXPLAIN names it so.
+  bool group_window = false;
 
   // kTemporalJoin: join_type (INNER or LEFT), left_keys / right_keys (NULL keys match each other,
   // as Flink keys its state), condition (the rest, over left then right columns), rowtime_index

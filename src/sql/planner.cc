@@ -59,6 +59,31 @@ void check_one_rowtime(const PlanNode& result, SourcePos pos) {
   }
 }
 
+// 'table.exec.state.ttl' in milliseconds; an invalid value fails the query, as in Flink.
+int64_t state_ttl_ms(const SessionOptions& options) {
+  std::optional<int64_t> ms = parse_duration_ms(options.state_ttl);
+  if (!ms) {
+    plan_fail({1, 1}, fmt::format("'table.exec.state.ttl' = '{}' is not a duration (such as '1 h' or '36 h')",
+                                  options.state_ttl));
+  }
+  return *ms;
+}
+
+// The operators Flink's table.exec.state.ttl bounds that careflow bounds too: regular and semi /
+// anti joins, group aggregations, ChangelogNormalize and deduplication (not yet: Top-N). (The
+// recursion is as deep as the plan, which the parser's nesting limit bounds.)
+void apply_state_ttl(PlanNode& n, int64_t ttl_ms) {
+  switch (n.kind) {
+    case PlanKind::kGroupAggregate:
+    case PlanKind::kJoin:
+    case PlanKind::kSemiJoin:
+    case PlanKind::kChangelogNormalize:
+    case PlanKind::kDeduplicate: n.state_ttl_ms = ttl_ms; break;
+    default: break;
+  }
+  for (const PlanPtr& in : n.inputs) apply_state_ttl(*in, ttl_ms);
+}
+
 }  // namespace
 
 Result<PlanPtr> Planner::plan_query(const Query& query) const {
@@ -66,7 +91,9 @@ Result<PlanPtr> Planner::plan_query(const Query& query) const {
     QueryPlanner planner(catalog_, options_);
     PlanPtr root = planner.query(query).node;
     check_one_rowtime(*root, query.pos);
-    return apply_rank_rules(root);
+    root = apply_rank_rules(root);
+    apply_state_ttl(*root, state_ttl_ms(options_));
+    return root;
   } catch (const PlanError& e) {
     return Status::invalid_argument(e.message);
   }
@@ -155,6 +182,7 @@ Result<PlanPtr> Planner::plan_insert(const Insert& insert) const {
       }
     }
     infer_changelog(*sink);
+    apply_state_ttl(*sink, state_ttl_ms(options_));
     if (!body->insert_only && table->changelog_mode() == ChangelogMode::kAppend) {
       const PlanNode* origin = update_origin(*body);
       plan_fail(insert.table_pos,

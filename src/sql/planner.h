@@ -26,6 +26,13 @@ struct SessionOptions {
   // Flink 1.20's default 0): how much longer an interval join keeps unjoined rows. Parsed when an
   // interval join is planned (an invalid value fails that query, as in Flink).
   std::string interval_join_min_cleanup = "0";
+  // 'table.exec.source.idle-timeout' as SET (a duration; '0', Flink's default, disables it): how
+  // long a source partition may give no rows before it stops holding back its source's
+  // watermark. A table's 'scan.watermark.idle-timeout' takes precedence.
+  std::string source_idle_timeout = "0";
+  // 'table.exec.state.ttl' as SET (a duration; '0', Flink's default, keeps state forever): how
+  // long regular joins and group aggregations keep a key's state after it was last written.
+  std::string state_ttl = "0";
 };
 
 class Planner {

@@ -637,6 +637,16 @@ BoundExprPtr QueryPlanner::bind_function(const Expr& e, const Scope& scope, cons
   }
   const ScalarFunctionDef* def = FunctionRegistry::global().scalar(e.name);
   if (!def) {
+    for (const char* w : {"TUMBLE", "HOP", "SESSION"}) {
+      if (e.name == std::string(w) + "_PROCTIME") {
+        plan_fail(e.pos, fmt::format("{} is not supported yet: careflow's group windows give no processing-time "
+                                     "attribute (use {}_ROWTIME)",
+                                     e.name, w));
+      }
+      if (e.name == std::string(w) + "_START" || e.name == std::string(w) + "_END" || e.name == std::string(w) + "_ROWTIME") {
+        plan_fail(e.pos, fmt::format("{}(...) needs GROUP BY {}(...) with the same arguments", e.name, w));
+      }
+    }
     std::string near = nearest_name(e.name, FunctionRegistry::global().names());
     plan_fail(e.pos, near.empty() ? fmt::format("unknown function '{}'", e.name)
                                   : fmt::format("unknown function '{}'; did you mean '{}'?", e.name, near));

@@ -1,10 +1,12 @@
-// Legacy group windows: GROUP BY SESSION(rowtime, gap) [, keys] with SESSION_START(...),
-// SESSION_END(...) and SESSION_ROWTIME(...) in the select list, as Flink 1.20 runs them
-// (GroupWindowAggregate: its WindowOperator with a SessionWindowAssigner merges sessions per
-// group key with the MergingWindowSet the SESSION table function's aggregate uses). careflow plans
-// them as that WindowAggregate: sessions per group key, fired when the watermark reaches their
-// end - 1 ms, late rows dropped. TUMBLE / HOP group windows are not supported yet (Flink's
-// WindowOperator orders their results by its timer heap, careflow's slicing operator by window).
+// Legacy group windows: GROUP BY TUMBLE(rowtime, size), HOP(rowtime, slide, size) or
+// SESSION(rowtime, gap) [, keys] with <W>_START(...), <W>_END(...) and <W>_ROWTIME(...) in the
+// select list, as Flink 1.20 runs them (GroupWindowAggregate: its WindowOperator with a
+// Tumbling / Sliding / SessionWindowAssigner). careflow plans them onto the window aggregation
+// the table functions use (one implementation), marked `group_window`: the operator then keeps
+// one timer per key and window in Flink's timer heap, registered when a row arrives for every
+// window holding it (WindowOperator#processElement), so windows that end at one instant come out
+// in Flink's order; EXPLAIN names the node GroupWindowAggregate. Sessions merge per group key
+// (MergingWindowSet), fired when the watermark reaches their end - 1 ms; late rows are dropped.
 #include <tuple>
 
 #include "sql/planner_impl.h"
@@ -22,42 +24,58 @@ void QueryPlanner::group_window(const Select& s, SelectState& st) {
   const Expr* window = nullptr;
   for (const ExprPtr& g : s.group_by) {
     if (!is_group_window(*g)) continue;
-    if (g->name != "SESSION") {
-      plan_fail(g->pos, fmt::format("group window {}(...) in GROUP BY is not supported yet; use the window table "
-                                    "function: FROM TABLE({}(TABLE t, DESCRIPTOR(ts), ...)) GROUP BY window_start, "
-                                    "window_end",
-                                    g->name, g->name));
-    }
     if (window) plan_fail(g->pos, "GROUP BY takes one group window");
     window = g.get();
   }
-  if (window->args.size() != 2) plan_fail(window->pos, "SESSION(time_attr, gap) takes two arguments");
+  const std::string& fn = window->name;
+  const size_t arity = fn == "HOP" ? 3 : 2;
+  if (window->args.size() != arity) {
+    plan_fail(window->pos, fn == "HOP"        ? "HOP(time_attr, slide, size) takes three arguments"
+                           : fn == "TUMBLE"   ? "TUMBLE(time_attr, size) takes two arguments (a window with an "
+                                                  "alignment time is not supported, as in Flink)"
+                                                : "SESSION(time_attr, gap) takes two arguments");
+  }
   BoundExprPtr time = bind(*window->args[0], in_scope);
   if (time->kind != BoundKind::kInputRef || time->type.time_attribute != TimeAttribute::kRowtime) {
     plan_fail(window->args[0]->pos, time->type.time_attribute == TimeAttribute::kProctime
                                         ? "processing-time group windows are not supported yet"
-                                        : "SESSION's first argument must be a rowtime attribute");
+                                        : fmt::format("{}'s first argument must be a rowtime attribute", fn));
   }
   if (time->type.id != TypeId::kTimestamp) {
     plan_fail(window->args[0]->pos, "group windows over a TIMESTAMP_LTZ rowtime are not supported yet");
   }
-  BoundExprPtr gap = bind(*window->args[1], Scope{});
-  if (gap->kind != BoundKind::kLiteral || gap->type.id != TypeId::kIntervalDayTime || gap->value.is_null() ||
-      gap->value.as_int() <= 0) {
-    plan_fail(window->args[1]->pos, "SESSION's gap must be a positive constant INTERVAL of days to seconds");
+  // The interval arguments: SESSION's gap, TUMBLE's size, HOP's slide then size.
+  std::vector<int64_t> lengths;
+  for (size_t i = 1; i < window->args.size(); ++i) {
+    BoundExprPtr b = bind(*window->args[i], Scope{});
+    if (b->kind != BoundKind::kLiteral || b->type.id != TypeId::kIntervalDayTime || b->value.is_null() ||
+        b->value.as_int() <= 0) {
+      plan_fail(window->args[i]->pos,
+                fmt::format("{}'s {} must be a positive constant INTERVAL of days to seconds", fn,
+                            fn == "SESSION" ? "gap" : fn == "TUMBLE" || i == 2 ? "size" : "slide"));
+    }
+    lengths.push_back(b->value.as_int());
   }
 
-  // The window as the SESSION table function would describe it, over the GROUP BY's input.
+  // The window as the table function would describe it, over the GROUP BY's input.
   PlanNode tvf;
   tvf.kind = PlanKind::kWindowTableFunction;
   tvf.inputs = {st.node};
   tvf.rowtime_index = time->index;
-  tvf.window.kind = WindowSpec::Kind::kSession;
-  tvf.window.size = tvf.window.slide = gap->value.as_int();
+  tvf.window.kind = fn == "SESSION" ? WindowSpec::Kind::kSession
+                    : fn == "TUMBLE" ? WindowSpec::Kind::kTumble
+                                       : WindowSpec::Kind::kHop;
+  tvf.window.slide = lengths.front();
+  tvf.window.size = lengths.back();
   tvf.window.time_column = in_scope.columns[static_cast<size_t>(time->index)].name;
   tvf.window.pos = window->pos;
+  tvf.group_window = true;
+  if (tvf.window.kind == WindowSpec::Kind::kHop && tvf.window.slide > tvf.window.size) {
+    plan_fail(window->args[1]->pos, "a HOP group window whose slide is larger than its size is not supported yet");
+  }
 
-  // Keys: the plain ones, the window in its place (its start), then its end and rowtime.
+  // Keys: the plain ones, the window in its place (its start), then its end and rowtime, named as
+  // Flink names the window properties (w$start, ...).
   const std::string args = print_expr(*window).substr(window->name.size());  // "(ts, INTERVAL ...)"
   std::vector<int> window_keys;
   std::vector<BoundExprPtr> pre;
@@ -68,9 +86,9 @@ void QueryPlanner::group_window(const Select& s, SelectState& st) {
   for (const ExprPtr& g : s.group_by) {
     if (g.get() == window) {
       window_keys.push_back(kWindowStartKey);
-      agg_ctx.group_exprs.push_back("SESSION_START" + args);
+      agg_ctx.group_exprs.push_back(fn + "_START" + args);
       agg_ctx.group_types.push_back(bound_type);
-      key_names.push_back("window_start");
+      key_names.push_back("w$start");
       continue;
     }
     if (contains_aggregate(*g)) plan_fail(g->pos, "aggregate functions are not allowed in GROUP BY");
@@ -82,15 +100,17 @@ void QueryPlanner::group_window(const Select& s, SelectState& st) {
     agg_ctx.group_exprs.push_back(print_expr(*g));
     agg_ctx.group_types.push_back(b->type.without_time_attribute());
     key_names.push_back(g->kind == ExprKind::kColumn ? g->name : fmt::format("$f{}", key_names.size()));
-    tvf.window.partition_keys.push_back(b->index);
-    tvf.window.partition_names.push_back(in_scope.columns[static_cast<size_t>(b->index)].name);
+    if (tvf.window.kind == WindowSpec::Kind::kSession) {
+      tvf.window.partition_keys.push_back(b->index);
+      tvf.window.partition_names.push_back(in_scope.columns[static_cast<size_t>(b->index)].name);
+    }
     pre.push_back(b);
     pre_names.push_back(key_names.back());
   }
   for (const auto& [key, text, type, name] :
        std::vector<std::tuple<int, std::string, DataType, std::string>>{
-           {kWindowEndKey, "SESSION_END" + args, bound_type, "window_end"},
-           {kWindowTimeKey, "SESSION_ROWTIME" + args, rowtime_type, "window_time"}}) {
+           {kWindowEndKey, fn + "_END" + args, bound_type, "w$end"},
+           {kWindowTimeKey, fn + "_ROWTIME" + args, rowtime_type, "w$rowtime"}}) {
     window_keys.push_back(key);
     agg_ctx.group_exprs.push_back(text);
     agg_ctx.group_types.push_back(type);
@@ -109,6 +129,7 @@ void QueryPlanner::group_window(const Select& s, SelectState& st) {
   PlanPtr agg = window_aggregate(tvf, nullptr, std::move(pre), std::move(pre_names), window_keys, schema,
                                  s.group_by_pos);
   agg->aggs = std::move(aggs);
+  agg->group_window = true;
   infer_changelog(*agg);
   st.node = agg;
   agg_ctx.agg_offset = static_cast<int>(key_names.size());

@@ -31,6 +31,13 @@ struct PlanError {
 // A type as error messages name it (without its time attribute).
 std::string type_name(const DataType& t);
 
+// Flink's streaming planner refuses LEAD (AggFunctionFactory): it would wait for rows not yet seen.
+inline constexpr const char* kLeadInStreamMode = "LEAD Function is not supported in stream mode.";
+
+// A duration as Flink's TimeUtils.parseDuration reads one ('5 s', '1min', '100'); nullopt when
+// it is not one (planner_interval_join.cc).
+std::optional<int64_t> parse_duration_ms(std::string_view text);
+
 // One visible column: where it comes from (table alias) and where it is in the input row.
 struct ScopeColumn {
   std::string qualifier;  // table name or alias
@@ -95,7 +102,10 @@ class QueryPlanner {
   Planned select_from(const Select& s);
   std::vector<SelectOutput> select_items(const Select& s, const Scope& scope);
   void group_by(const Select& s, SelectState& st);
-  // planner_group_window.cc: GROUP BY SESSION(rowtime, gap), the legacy group window.
+  // A source table's idle timeout in milliseconds: its 'scan.watermark.idle-timeout', else the
+  // session's 'table.exec.source.idle-timeout'; 0 = none (planner_query.cc).
+  int64_t idle_timeout(const TableDef& def, const std::string& table) const;
+  // planner_group_window.cc: GROUP BY TUMBLE|HOP|SESSION(...), the legacy group windows.
   static bool is_group_window(const Expr& e);
   void group_window(const Select& s, SelectState& st);
   std::vector<const Expr*> aggregate_calls(const Select& s, const std::vector<SelectOutput>& items) const;

@@ -136,6 +136,9 @@ void expand_between(const BoundExprPtr& p, std::vector<BoundExprPtr>* out) {
   }
 }
 
+
+}  // namespace
+
 // A duration as Flink's TimeUtils.parseDuration reads one: a whole number, then optional blanks and
 // a unit (none: milliseconds); nullopt when it is not one or does not fit.
 std::optional<int64_t> parse_duration_ms(std::string_view text) {
@@ -167,8 +170,6 @@ std::optional<int64_t> parse_duration_ms(std::string_view text) {
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 std::optional<IntervalJoinSplit> extract_interval_bounds(const std::vector<BoundExprPtr>& conjuncts,
                                                          const Scope& scope, int left_width, SourcePos pos) {

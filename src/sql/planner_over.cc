@@ -82,6 +82,11 @@ int64_t QueryPlanner::over_preceding(const OverFrame& frame) {
 }
 
 std::string over_only_message(const AggregateFunctionDef& def) {
+  if (def.window_function) {
+    return fmt::format("OVER clause is necessary for window functions: {}(...) OVER (PARTITION BY ... ORDER BY "
+                       "time_attribute)",
+                       def.name);
+  }
   return fmt::format("{} can only be called OVER a window (as in Confluent Cloud): {}(...) OVER (PARTITION BY ... "
                      "ORDER BY time_attribute RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)",
                      def.name, def.name);
@@ -99,6 +104,7 @@ void QueryPlanner::over_aggregate(const Select& s, SelectState& st) {
     collect_overs(*item.expr, &overs);
     for (const Expr* e : overs) {
       if (!is_over_aggregate(*e)) {
+        if (e->args[0]->name == "LEAD") plan_fail(e->args[0]->pos, kLeadInStreamMode);
         if (e->args[0]->name == "ROW_NUMBER") {
           plan_fail(e->pos, "ROW_NUMBER() OVER (...) and OVER aggregates in one SELECT are not supported");
         }
@@ -169,6 +175,12 @@ void QueryPlanner::over_aggregate(const Select& s, SelectState& st) {
     if (call.star_arg && call.name != "COUNT") plan_fail(call.pos, fmt::format("{}(*) is not a valid call", call.name));
     aggs.push_back(bind_aggregate_call(call, st.scope, &pre, &pre_names, /*over=*/true));
     const AggregateFunctionDef* def = FunctionRegistry::global().aggregate(call.name);
+    if (def->window_function && window->frame) {
+      // Calcite's rule (SqlWindow#validate: the function does not allow framing), so Flink's.
+      plan_fail(window->frame->pos, fmt::format("ROW/RANGE not allowed with RANK, DENSE_RANK or ROW_NUMBER "
+                                                "functions ({} takes the window's default frame)",
+                                                def->name));
+    }
     if (def->over_only && !frame.unbounded) {
       // The model keeps its own bounded history (maxTrainingSize); a frame that drops rows would
       // need it to forget them, which an ARIMA fitted incrementally cannot do.

@@ -340,6 +340,7 @@ QueryPlanner::Planned QueryPlanner::table(const TableRef& ref, bool versioned) {
       plan_fail(def->watermark->pos, fmt::format("the watermark expression of '{}' must give a TIMESTAMP or "
                                                  "TIMESTAMP_LTZ, not {}", name, type_name(assigner->watermark->type)));
     }
+    assigner->idle_timeout_ms = idle_timeout(*def, name);
     infer_changelog(*assigner);
     node = assigner;
   }
@@ -753,6 +754,21 @@ QueryPlanner::Planned QueryPlanner::order_limit(Planned in, const Query& q) {
   for (PlanField& f : rank->schema) f.type = f.type.without_time_attribute();
   infer_changelog(*rank);
   return {rank, in.scope};
+}
+
+int64_t QueryPlanner::idle_timeout(const TableDef& def, const std::string& table) const {
+  const std::string* option = def.option("scan.watermark.idle-timeout");
+  const std::string& text = option ? *option : options_.source_idle_timeout;
+  std::optional<int64_t> ms = parse_duration_ms(text);
+  if (!ms) {
+    plan_fail({1, 1}, option ? fmt::format("'scan.watermark.idle-timeout' = '{}' of '{}' is not a duration (such as "
+                                           "'30 s' or '1 min')",
+                                           text, table)
+                             : fmt::format("'table.exec.source.idle-timeout' = '{}' is not a duration (such as '30 s' "
+                                           "or '1 min')",
+                                           text));
+  }
+  return *ms;
 }
 
 }  // namespace careflow::sql

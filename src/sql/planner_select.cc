@@ -267,6 +267,7 @@ std::optional<size_t> QueryPlanner::row_number_item(const std::vector<SelectOutp
     if (e.kind != ExprKind::kOver) plan_fail(e.pos, "ROW_NUMBER() OVER (...) must be a select item of its own");
     const Expr& fn = *e.args[0];
     if (fn.name != "ROW_NUMBER") {
+      if (fn.name == "LEAD") plan_fail(fn.pos, kLeadInStreamMode);
       if (fn.name == "RANK" || fn.name == "DENSE_RANK") {
         plan_fail(fn.pos, fmt::format("{}() is not supported yet; use ROW_NUMBER()", fn.name));
       }

@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/faults/sql_process.h"
 #include "tests/faults/ward_totals_job.h"
 
 namespace {
@@ -37,30 +38,13 @@ std::string script(const fs::path& checkpoints) {
          std::string(careflow::faults::kWardTotalsJob) + ";\n";
 }
 
+using careflow::faults::wait_exit;
+
 pid_t spawn(const fs::path& data_dir, const fs::path& sql, const fs::path& output) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    int fd = ::open(output.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (fd >= 0) {
-      dup2(fd, STDOUT_FILENO);
-      dup2(fd, STDERR_FILENO);
-    }
-    execl(CAREFLOW_BINARY, CAREFLOW_BINARY, "--data-dir", data_dir.c_str(), "sql", "-f", sql.c_str(), "--bounded", nullptr);
-    _exit(127);
-  }
-  return pid;
+  return careflow::faults::spawn_sql(data_dir, sql, output);
 }
 
-int wait_exit(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-}
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+std::string read_file(const fs::path& p) { return careflow::faults::read_text(p); }
 
 TEST(CheckpointCrash, KilledAndRestartedRunsCommitEachResultOnce) {
   const fs::path dir = fs::temp_directory_path() / ("careflow-ckpt-crash-" + std::to_string(getpid()));

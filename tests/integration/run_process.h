@@ -120,14 +120,15 @@ inline Background start_process(const std::string& program, const std::vector<st
 }
 
 // Waits up to `timeout` for the process to exit; its exit code, or -1 if it is still running.
+// A zero timeout checks once (it used to check never, so an early exit went unseen).
 inline int wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
+  for (;;) {
     int status = 0;
     if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (std::chrono::steady_clock::now() >= deadline) return -1;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  return -1;
 }
 
 inline std::string read_file(const std::string& path) {

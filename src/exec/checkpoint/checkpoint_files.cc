@@ -189,6 +189,7 @@ Status write_meta(const std::string& dir, const CheckpointMeta& meta) {
   j["file_bytes"] = meta.file_bytes;
   j["sources"] = meta.sources;
   j["operators"] = meta.operators;
+  if (!meta.sink.empty()) j["sink"] = meta.sink;
   std::string line = j.dump();
   std::string text = fmt::format("{}\ncrc32c={:08x}\n", line, crc32c(line));
   std::string path = dir + "/" + meta_file_name(meta.id), tmp = path + ".tmp";
@@ -227,6 +228,7 @@ Result<CheckpointMeta> read_meta(const std::string& path) {
     meta.file_bytes = j.at("file_bytes").get<std::vector<int64_t>>();
     meta.sources = j.at("sources").get<std::vector<std::vector<int64_t>>>();
     meta.operators = j.at("operators").get<std::vector<std::string>>();
+    if (auto sink = j.find("sink"); sink != j.end()) meta.sink = sink->get<std::string>();  // absent before two-phase sinks
   } catch (const std::exception& e) {
     return damage(0, fmt::format("the metadata does not parse ({})", e.what()));
   }

@@ -4,7 +4,8 @@
 //   state-<id>.base   every operator's state in full at checkpoint <id>
 //   state-<id>.delta  what changed between checkpoint <id - n> and <id> (incremental)
 //   chk-<id>.meta     the checkpoint: its state files (a base and the deltas after it, in order),
-//                     the sources' positions, the operators' fingerprints
+//                     the sources' positions, the operators' fingerprints, and what a two-phase
+//                     sink prepared for its commit (an Iceberg sink's data files)
 //
 // A state file is the magic "CFCKPT01" then chunks: [u32 length][u32 CRC32C of the rest][u8 type]
 // [payload], type 0 holding records (varint operator, u8 kind, u8 space, key and value as
@@ -62,6 +63,7 @@ struct CheckpointMeta {
   std::vector<int64_t> file_bytes;      // each file's size
   std::vector<std::vector<int64_t>> sources;  // each source's position (Source::position)
   std::vector<std::string> operators;   // Job::operator_fingerprints
+  std::string sink;                     // what a two-phase sink prepared (Sink::prepare_commit); "" for none
 };
 
 // Writes `dir`/chk-<id>.meta atomically (temporary file, fsync, rename, fsync of the directory).

@@ -56,6 +56,7 @@ Status JobCheckpointer::start() {
   }
   transactional_ = sink_ && topics_ && sink_->begin_transactions();
   if (transactional_) (void)sink_->take_transaction(&marker_);
+  two_phase_ = !transactional_ && sink_ && sink_->two_phase();
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec) return Status::io_error(fmt::format("creating checkpoint directory {}: {}", dir_, ec.message()));
@@ -113,6 +114,12 @@ Status JobCheckpointer::start() {
     CF_RETURN_IF_ERROR(restore_meta(dir, meta));
     next_id_ = std::max(next_id_, meta.id + 1);
   }
+  if (two_phase_) {
+    const CheckpointMeta* restored = restored_meta_ ? &*restored_meta_ : nullptr;
+    Status recovered = sink_->recover(name_, restored ? restored->id : 0, restored ? restored->sink : std::string());
+    if (!recovered.is_ok()) return recovered.with_context(fmt::format("recovering the sink of job '{}'", name_));
+    restored_meta_.reset();
+  }
   if (settings_.incremental) job_.track_changes();
   last_ = std::chrono::steady_clock::now();
   return Status::ok();
@@ -130,6 +137,7 @@ Status JobCheckpointer::restore_meta(const std::string& dir, const CheckpointMet
   CF_RETURN_IF_ERROR(job_.finish_restore());
   for (size_t i = 0; i < sources_.size(); ++i) CF_RETURN_IF_ERROR(sources_[i]->seek(meta.sources[i]));
   stats_.restored_from = meta.id;
+  restored_meta_ = meta;
   stats_.last_id = meta.id;
   stats_.last_time_ms = meta.created_ms;
   stats_.state_bytes = total_bytes(meta);
@@ -194,7 +202,17 @@ Status JobCheckpointer::take(bool force_base) {
     meta.sources.push_back(std::move(p));
   }
   meta.operators = job_.operator_fingerprints();
+  if (two_phase_) {
+    auto prepared = sink_->prepare_commit(id);
+    if (!prepared.is_ok()) return prepared.status().with_context(fmt::format("checkpoint {} of job '{}'", id, name_));
+    meta.sink = std::move(*prepared);
+  }
   CF_RETURN_IF_ERROR(checkpoint::write_meta(dir_, meta));
+  // The checkpoint is taken: a two-phase sink's commit is redone at a restore if it fails now.
+  if (two_phase_) {
+    Status committed = sink_->commit(id, meta.sink);
+    if (!committed.is_ok()) return committed.with_context(fmt::format("committing checkpoint {} of job '{}'", id, name_));
+  }
 
   // The commit point: the held records and the checkpoint's id, in one atomic append.
   if (transactional_) {

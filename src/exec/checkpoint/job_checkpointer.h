@@ -16,7 +16,10 @@
 // records when the commit lands, and a checkpoint is committed exactly when its id is in the log.
 // At start, checkpoints above the committed id are removed (with files only they used) and the
 // job restores the committed one: the records it held were never visible and are produced again.
-// A job whose sink is not the log (a SELECT, a file) commits by the metadata's rename alone.
+// A job whose sink is not the log (a SELECT, a file) commits by the metadata's rename alone. A
+// two-phase sink (an Iceberg table: Sink::two_phase) prepares its commit before the metadata is
+// written — the metadata records what it prepared — and commits after; a restart that restores
+// the checkpoint has the sink commit it again if the crash came in between (idempotently).
 
 #include <chrono>
 #include <memory>
@@ -81,6 +84,7 @@ class JobCheckpointer {
   std::vector<Source*> sources_;
   Sink* sink_;
   bool transactional_ = false;
+  bool two_phase_ = false;  // the sink commits itself on checkpoints (Sink::two_phase)
   log::TopicPartition marker_;
   std::string dir_;
   int64_t next_id_ = 1;
@@ -88,6 +92,7 @@ class JobCheckpointer {
   // next delta builds on.
   std::vector<checkpoint::CheckpointMeta> retained_;
   std::chrono::steady_clock::time_point last_;
+  std::optional<checkpoint::CheckpointMeta> restored_meta_;  // between restore_meta and the sink's recover
   CheckpointStats stats_;
 };
 

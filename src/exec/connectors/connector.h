@@ -74,6 +74,30 @@ class Sink {
     (void)marker;
     return {};
   }
+
+  // Two-phase commits on checkpoints, for a sink outside the log (an Iceberg table), as Flink's
+  // TwoPhaseCommittingSink. At checkpoint `id` the checkpointer calls prepare_commit (the sink
+  // makes what it holds durable but not yet visible and returns what committing it takes, which
+  // the checkpoint's metadata stores), writes the checkpoint, then commit(id, prepared). At start,
+  // recover(job, id, prepared) with the checkpoint the job restores (0 and "" when none): the sink
+  // commits that checkpoint's prepared data unless it is committed already — a crash may have come
+  // between the checkpoint and its commit — and drops what later, uncommitted checkpoints left.
+  // commit must therefore be idempotent. Errors name the table.
+  virtual bool two_phase() const { return false; }
+  virtual Status recover(const std::string& job, int64_t checkpoint, const std::string& prepared) {
+    (void)job, (void)checkpoint, (void)prepared;
+    return Status::ok();
+  }
+  virtual Result<std::string> prepare_commit(int64_t checkpoint) {
+    (void)checkpoint;
+    return std::string();
+  }
+  virtual Status commit(int64_t checkpoint, const std::string& prepared) {
+    (void)checkpoint, (void)prepared;
+    return Status::ok();
+  }
+  // The end of a run without checkpoints: a two-phase sink commits what it holds.
+  virtual Status finish() { return Status::ok(); }
 };
 
 // A table read by key, as a lookup join reads it (Flink's LookupTableSource / LookupFunction):

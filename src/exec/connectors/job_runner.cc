@@ -132,6 +132,17 @@ Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, co
       for (Running& r : running) CF_RETURN_IF_ERROR(r.job->end_input());
       break;
     }
+    // No row this round. Processing time still passes, so watermarks are emitted anyway (Flink
+    // emits them periodically, rows or not): a source idle for its timeout stops holding back
+    // the others, and what that fires goes out and into the next checkpoint.
+    for (size_t i = 0; i < running.size(); ++i) {
+      Running& r = running[i];
+      CF_RETURN_IF_ERROR(r.job->emit_watermarks());
+      if (r.job->has_output()) {
+        CF_RETURN_IF_ERROR(deliver(i, r));
+        r.moved_since_checkpoint = true;
+      }
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   for (size_t i = 0; i < running.size(); ++i) CF_RETURN_IF_ERROR(deliver(i, running[i]));
@@ -140,7 +151,11 @@ Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, co
   const bool savepoint_dir = !options.checkpoint.savepoint_dir.empty();
   for (size_t i = 0; i < running.size(); ++i) {
     Running& r = running[i];
-    if (!r.checkpointer) continue;
+    if (!r.checkpointer) {
+      // Without checkpoints, a sink that commits itself (Iceberg) commits once, at the end.
+      if (r.sink) CF_RETURN_IF_ERROR(r.sink->finish());
+      continue;
+    }
     if (savepoint && savepoint_dir) {
       CF_ASSIGN_OR_RETURN(std::string where, r.checkpointer->savepoint(options.checkpoint.savepoint_dir));
       stats.savepoints.push_back(std::move(where));

@@ -10,6 +10,11 @@
 //   rowtime: a row replaces the kept one when its time is later or equal (keep last) or strictly
 //     earlier (keep first), with -U / +U (+U alone when the consumer asks for no -U: a versioned
 //     view under a temporal join).
+// With 'table.exec.state.ttl' (state_ttl.h) a key whose kept row was last written a TTL ago is new
+// again (its next row is +I; keep first emits it), and keep last no longer skips a row equal to
+// the kept one (Flink skips it only without a TTL, to refresh downstream state).
+#include <limits>
+
 #include "exec/operators/operators.h"
 #include "exec/state.h"
 
@@ -19,8 +24,9 @@ namespace {
 
 class Deduplicate : public Operator {
  public:
-  Deduplicate(const sql::PlanNode& node, bool input_insert_only)
-      : key_(node.partition_keys),
+  Deduplicate(const sql::PlanNode& node, bool input_insert_only, StateTtl ttl)
+      : ttl_(std::move(ttl)),
+        key_(node.partition_keys),
         time_column_(node.order[0].index),
         keep_last_(node.keep_last),
         rowtime_(node.rowtime),
@@ -40,31 +46,38 @@ class Deduplicate : public Operator {
     write_keyed(out, 0, state_, [](ByteWriter& w, const Kept& kept) {
       w.values(kept.row);
       w.u8(kept.first ? 1 : 0);
+      w.svarint(kept.written_ms);
     });
   }
   void restore(const StateRecord& record) override {
-    restore_keyed(record, state_, [](ByteReader& in) {
+    restore_keyed(record, state_, [this](ByteReader& in) {
       Kept kept;
       kept.row = in.values();
       kept.first = in.u8() != 0;
+      // Checkpoints written before state TTL have no write time: the restore counts as one.
+      kept.written_ms = in.done() ? ttl_.now() : in.svarint();
       return kept;
     });
   }
 
   void process(int, Row& row) override {
+    now_ = ttl_.now();
+    ttl_.sweep(state_, now_, next_sweep_ms_, written_of);
     Key k = key_of(row.fields, key_);
     state_.touch(k);
-    auto it = state_.find(k);
+    auto it = ttl_.live(state_, state_.find(k), now_, written_of);
     if (rowtime_) return on_rowtime(k, it, row);
     if (!keep_last_) {
       if (it != state_.end()) return;
       emit(RowKind::kInsert, row.fields);
-      state_.emplace(std::move(k), Kept{});
+      state_.emplace(std::move(k), Kept{{}, true, now_});
       return;
     }
     if (!insert_only_) return on_changelog(k, it, row);
     if (it == state_.end()) return keep_first(k, row);
-    if (it->second.first && same(it->second.row, row.fields)) return;
+    if (!ttl_.enabled() && it->second.first && same(it->second.row, row.fields)) {
+      return;
+    }
     replace(it, row);
   }
 
@@ -73,19 +86,21 @@ class Deduplicate : public Operator {
   struct Kept {
     std::vector<Value> row;
     bool first = true;
+    int64_t written_ms = 0;  // processing time of the last write (state TTL)
   };
   using State = KeyedState<Kept>;
+  static int64_t written_of(const Kept& k) { return k.written_ms; }
 
   // The key's first row: +I, and kept.
   void keep_first(Key& k, Row& row) {
     emit(RowKind::kInsert, row.fields);
-    state_.emplace(std::move(k), Kept{std::move(row.fields), true});
+    state_.emplace(std::move(k), Kept{std::move(row.fields), true, now_});
   }
 
   // A later row takes the kept one's place: -U of the kept row, +U of the new one.
   void replace(State::iterator it, Row& row) {
     if (update_before_) emit(RowKind::kUpdateBefore, std::move(it->second.row));
-    it->second = Kept{row.fields, false};
+    it->second = Kept{row.fields, false, now_};
     emit(RowKind::kUpdateAfter, std::move(row.fields));
   }
 
@@ -93,7 +108,7 @@ class Deduplicate : public Operator {
     if (is_accumulate(row.kind)) {
       if (it == state_.end()) {
         keep_first(k, row);
-      } else if (!(row.kind == RowKind::kInsert && same(it->second.row, row.fields))) {
+      } else if (ttl_.enabled() || !(row.kind == RowKind::kInsert && same(it->second.row, row.fields))) {
         replace(it, row);
       }
       return;
@@ -120,18 +135,21 @@ class Deduplicate : public Operator {
     return true;
   }
 
+  StateTtl ttl_;
   std::vector<int> key_;
   std::vector<bool> ignored_;
   int time_column_;
   bool keep_last_, rowtime_, insert_only_;
   bool update_before_;  // false: updates as +U alone (Flink's generateUpdateBefore)
   State state_;
+  int64_t now_ = 0;  // processing time of the row being processed (state TTL)
+  int64_t next_sweep_ms_ = std::numeric_limits<int64_t>::min();
 };
 
 }  // namespace
 
-OperatorPtr make_deduplicate(const sql::PlanNode& node, bool input_insert_only) {
-  return std::make_unique<Deduplicate>(node, input_insert_only);
+OperatorPtr make_deduplicate(const sql::PlanNode& node, bool input_insert_only, StateTtl ttl) {
+  return std::make_unique<Deduplicate>(node, input_insert_only, std::move(ttl));
 }
 
 }  // namespace careflow::exec

@@ -2,7 +2,16 @@
 // +U) accumulates, a retract message (-U, -D) retracts. The first row of a key emits +I; a change
 // emits -U of the previous result and +U of the new one; no change emits nothing; the last row
 // retracted emits -D of the previous result. A retraction for an unknown key is ignored.
+//
+// With 'table.exec.state.ttl' (state_ttl.h) a key whose state was last written longer ago than the
+// TTL is a new key: its next row emits +I from fresh accumulators (the old result is not
+// retracted) and a retraction for it is ignored, as in Flink; and, as Flink's GroupAggFunction
+// does when state retention is on, an update that leaves the result unchanged still emits -U/+U
+// so that downstream operators' state is refreshed too.
+#include <limits>
+
 #include "exec/operators/operators.h"
+#include "exec/operators/state_ttl.h"
 #include "exec/state.h"
 
 namespace careflow::exec {
@@ -61,8 +70,8 @@ class DistinctAccumulator : public sql::Accumulator {
 
 class GroupAggregate : public Operator {
  public:
-  GroupAggregate(std::vector<int> keys, std::vector<sql::AggCall> aggs)
-      : keys_(std::move(keys)), aggs_(std::move(aggs)), results_(aggs_.size()) {}
+  GroupAggregate(std::vector<int> keys, std::vector<sql::AggCall> aggs, StateTtl ttl)
+      : keys_(std::move(keys)), aggs_(std::move(aggs)), results_(aggs_.size()), ttl_(std::move(ttl)) {}
 
   // Checkpoints: one entry per group key (space 0), incrementally.
   bool checkpointable() const override { return true; }
@@ -73,6 +82,7 @@ class GroupAggregate : public Operator {
       w.values(g.last);
       w.varint(g.accumulators.size());
       for (const auto& a : g.accumulators) w.value(a->save());
+      w.svarint(g.written_ms);
     });
   }
   void restore(const StateRecord& record) override {
@@ -82,13 +92,17 @@ class GroupAggregate : public Operator {
       g.last = in.values();
       if (in.count() != g.accumulators.size()) throw StateFormatError("a group with another number of aggregates");
       for (auto& a : g.accumulators) a->load(in.value());
+      // Checkpoints written before state TTL have no write time: the restore counts as one.
+      g.written_ms = in.done() ? ttl_.now() : in.svarint();
       return g;
     });
   }
 
   void process(int, Row& row) override {
+    const int64_t now = ttl_.now();
+    ttl_.sweep(state_, now, next_sweep_ms_, written_of);
     fill_key(key_, row.fields, keys_);
-    auto it = state_.find(key_);
+    auto it = ttl_.live(state_, state_.find(key_), now, written_of);
     const bool accumulate = is_accumulate(row.kind);
     bool first = false;
     if (it == state_.end()) {
@@ -98,6 +112,7 @@ class GroupAggregate : public Operator {
     }
     state_.touch(key_);
     Group& g = it->second;
+    g.written_ms = now;
     for (size_t i = 0; i < aggs_.size(); ++i) {
       const Value* args = call_arguments(aggs_[i], row.fields, args_);
       if (accumulate) g.accumulators[i]->accumulate(args);
@@ -117,7 +132,7 @@ class GroupAggregate : public Operator {
       g.last = results_;
       return;
     }
-    if (results_ == g.last) return;
+    if (!ttl_.enabled() && results_ == g.last) return;
     // The old result leaves with the -U row; the new one is copied into the +U row and kept.
     emit(RowKind::kUpdateBefore, output_row(it->first, std::move(g.last)));
     emit(RowKind::kUpdateAfter, output_row(it->first, results_));
@@ -129,7 +144,9 @@ class GroupAggregate : public Operator {
     std::vector<std::unique_ptr<sql::Accumulator>> accumulators;
     int64_t count = 0;
     std::vector<Value> last;  // the aggregate results last emitted (without the key)
+    int64_t written_ms = 0;   // processing time of the last write (state TTL)
   };
+  static int64_t written_of(const Group& g) { return g.written_ms; }
 
   Group new_group() const {
     Group g;
@@ -158,6 +175,8 @@ class GroupAggregate : public Operator {
   Key key_;                     // the key of the row being processed, reused
   std::vector<Value> args_;     // reused for calls with several arguments
   std::vector<Value> results_;  // the new aggregate results, reused
+  StateTtl ttl_;
+  int64_t next_sweep_ms_ = std::numeric_limits<int64_t>::min();
 };
 
 }  // namespace
@@ -173,8 +192,8 @@ std::unique_ptr<sql::Accumulator> make_append_only_accumulator(const sql::AggCal
   return make_accumulator(call);
 }
 
-OperatorPtr make_group_aggregate(std::vector<int> keys, std::vector<sql::AggCall> aggs) {
-  return std::make_unique<GroupAggregate>(std::move(keys), std::move(aggs));
+OperatorPtr make_group_aggregate(std::vector<int> keys, std::vector<sql::AggCall> aggs, StateTtl ttl) {
+  return std::make_unique<GroupAggregate>(std::move(keys), std::move(aggs), std::move(ttl));
 }
 
 }  // namespace careflow::exec

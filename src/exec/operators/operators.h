@@ -2,9 +2,12 @@
 // Factories of the operators, named after Flink's (flink-table-runtime operators/...), one file
 // each. The job builder calls these with what the plan node says.
 
+#include <functional>
 #include <vector>
 
+#include "common/clock.h"
 #include "exec/operator.h"
+#include "exec/operators/state_ttl.h"
 #include "sql/bound_expr.h"
 #include "sql/plan.h"
 
@@ -17,8 +20,9 @@ OperatorPtr make_calc(std::vector<sql::BoundExprPtr> projections, sql::BoundExpr
 // A source's computed columns, evaluated over the row the source read.
 OperatorPtr make_computed_columns(std::vector<sql::BoundExprPtr> computed);
 // ChangelogNormalize: an upsert stream (+U / -D by key) into a full changelog with -U (without
-// them when `update_before` is false: Flink's generateUpdateBefore).
-OperatorPtr make_changelog_normalize(std::vector<int> key, bool update_before = true);
+// them when `update_before` is false: Flink's generateUpdateBefore); a key's row expires `ttl` after
+// it was last written.
+OperatorPtr make_changelog_normalize(std::vector<int> key, bool update_before = true, StateTtl ttl = StateTtl());
 // DropUpdateBefore: every row but -U.
 OperatorPtr make_drop_update_before();
 // LookupJoin: a kLookupJoin node, looking rows up in `source` (join/lookup_join.cc).
@@ -29,18 +33,21 @@ OperatorPtr make_temporal_row_time_join(const sql::PlanNode& node);
 OperatorPtr make_row_time_interval_join(const sql::PlanNode& node);
 // WindowJoin: a kWindowJoin node (join/window_join.cc).
 OperatorPtr make_window_join(const sql::PlanNode& node);
-// GroupAggFunction: accumulate / retract per key, emit +I, -U/+U or -D.
-OperatorPtr make_group_aggregate(std::vector<int> keys, std::vector<sql::AggCall> aggs);
-// StreamingJoinOperator: regular inner / left / right / full join with retraction.
+// GroupAggFunction: accumulate / retract per key, emit +I, -U/+U or -D; state expires after `ttl`.
+OperatorPtr make_group_aggregate(std::vector<int> keys, std::vector<sql::AggCall> aggs, StateTtl ttl = StateTtl());
+// StreamingJoinOperator: regular inner / left / right / full join with retraction; each kept row
+// expires `ttl` after it was last written.
 OperatorPtr make_streaming_join(sql::JoinType type, std::vector<int> left_keys, std::vector<int> right_keys,
-                                sql::BoundExprPtr condition, size_t left_width, size_t right_width);
-// StreamingSemiAntiJoinOperator.
+                                sql::BoundExprPtr condition, size_t left_width, size_t right_width,
+                                StateTtl ttl = StateTtl());
+// StreamingSemiAntiJoinOperator; each kept row expires `ttl` after it was last written.
 OperatorPtr make_semi_anti_join(bool anti, std::vector<int> left_keys, std::vector<int> right_keys,
-                                sql::BoundExprPtr condition, size_t left_width);
+                                sql::BoundExprPtr condition, size_t left_width, StateTtl ttl = StateTtl());
 // AppendOnlyTopNFunction (insert-only input) and RetractableTopNFunction (updating input).
 OperatorPtr make_top_n(const sql::PlanNode& rank, bool input_insert_only);
-// ProcTime/RowTime deduplication, keep first or last.
-OperatorPtr make_deduplicate(const sql::PlanNode& dedup, bool input_insert_only);
+// ProcTime/RowTime deduplication, keep first or last; a key's kept row expires `ttl` after it was
+// last written.
+OperatorPtr make_deduplicate(const sql::PlanNode& dedup, bool input_insert_only, StateTtl ttl = StateTtl());
 // Correlate over UNNEST.
 OperatorPtr make_unnest(sql::BoundExprPtr array, bool with_ordinality, bool left_outer, size_t produced_width);
 // Union: forwards rows from every input.
@@ -65,8 +72,9 @@ inline const values::Value* call_arguments(const sql::AggCall& call, const std::
 
 // WatermarkAssigner: forwards rows; its watermark is the largest value of the watermark expression
 // seen, per source partition, the minimum over the partitions (a partition that has given no row
-// holds it back, as in Flink without an idle timeout). It sends one when told to (emit_periodic,
-// Flink's periodic emission) and ignores upstream watermarks except the end of input.
+// holds it back, unless it has been idle for `idle_timeout_ms` of `clock`'s processing time, as
+// Flink's idleness: partition_watermarks.h). It sends one when told to (emit_periodic, Flink's
+// periodic emission) and ignores upstream watermarks except the end of input.
 class WatermarkAssigner : public Operator {
  public:
   // The partition the next rows come from, of `count` (the source's partitions).
@@ -74,7 +82,8 @@ class WatermarkAssigner : public Operator {
   // Sends the current watermark downstream if it moved since the last one sent.
   virtual void emit_periodic() = 0;
 };
-std::unique_ptr<WatermarkAssigner> make_watermark_assigner(sql::BoundExprPtr watermark);
+std::unique_ptr<WatermarkAssigner> make_watermark_assigner(sql::BoundExprPtr watermark, int64_t idle_timeout_ms = 0,
+                                                           std::function<int64_t()> clock = steady_clock_ms);
 // WindowTableFunction (Flink's AlignedWindowTableFunctionOperator): each row once per window
 // it falls in, with window_start, window_end and window_time appended, at once; a NULL time is dropped.
 OperatorPtr make_window_table_function(const sql::PlanNode& node);

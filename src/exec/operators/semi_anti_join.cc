@@ -1,7 +1,8 @@
 // StreamingSemiAntiJoinOperator: WHERE [NOT] EXISTS / [NOT] IN. A left row is emitted (with its own
 // kind) when it has a match (semi) or none (anti). When a right row gives a left row its first
 // match, the left row is emitted (semi: with the right row's kind) or deleted (anti); when the
-// last match leaves, the reverse.
+// last match leaves, the reverse. With 'table.exec.state.ttl' each side's rows expire one by one
+// after their last write (join_state.h), as in Flink.
 #include "exec/evaluator.h"
 #include "exec/operators/join_state.h"
 #include "exec/operators/operators.h"
@@ -13,8 +14,9 @@ namespace {
 class SemiAntiJoin : public Operator {
  public:
   SemiAntiJoin(bool anti, std::vector<int> left_keys, std::vector<int> right_keys, sql::BoundExprPtr condition,
-               size_t left_width)
-      : anti_(anti),
+               size_t left_width, StateTtl ttl)
+      : ttl_(std::move(ttl)),
+        anti_(anti),
         left_keys_(std::move(left_keys)),
         right_keys_(std::move(right_keys)),
         condition_(std::move(condition)),
@@ -33,6 +35,11 @@ class SemiAntiJoin : public Operator {
   void restore(const StateRecord& record) override { (record.space == 0 ? left_ : right_).restore(record); }
 
   void process(int input, Row& row) override {
+    if (ttl_.enabled()) {
+      const int64_t now = ttl_.now();
+      left_.set_now(now);
+      right_.set_now(now);
+    }
     if (input == 0) process_left(row);
     else process_right(row);
   }
@@ -74,24 +81,25 @@ class SemiAntiJoin : public Operator {
         if (accumulate && l.associations == 0) emit(anti_ ? RowKind::kDelete : row.kind, l.row);
         if (!accumulate && l.associations == 1) emit(anti_ ? RowKind::kInsert : row.kind, l.row);
       }
-      l.associations += accumulate ? 1 : -1;
+      left_.set_associations(l, l.associations + (accumulate ? 1 : -1));
     }
   }
 
+  StateTtl ttl_;
   bool anti_;
   std::vector<int> left_keys_, right_keys_;
   sql::BoundExprPtr condition_;
   size_t left_width_;
-  JoinSideState left_, right_;
+  JoinSideState left_{&ttl_}, right_{&ttl_};
   std::vector<Value> joined_;
 };
 
 }  // namespace
 
 OperatorPtr make_semi_anti_join(bool anti, std::vector<int> left_keys, std::vector<int> right_keys,
-                                sql::BoundExprPtr condition, size_t left_width) {
+                                sql::BoundExprPtr condition, size_t left_width, StateTtl ttl) {
   return std::make_unique<SemiAntiJoin>(anti, std::move(left_keys), std::move(right_keys), std::move(condition),
-                                        left_width);
+                                        left_width, std::move(ttl));
 }
 
 }  // namespace careflow::exec

@@ -3,7 +3,8 @@
 // with the other side's rows (null-padded rows of an outer side are retracted when its first
 // match arrives and re-emitted when its last match leaves); retract messages remove the row and
 // retract its joined results. An inner join keeps the input's kind (+I/+U, -U/-D); outer joins
-// emit +I and -D.
+// emit +I and -D. With 'table.exec.state.ttl' each kept row expires on its own, after its last
+// write (join_state.h): a row arriving later no longer joins it, as in Flink.
 #include "exec/evaluator.h"
 #include "exec/operators/join_state.h"
 #include "exec/operators/operators.h"
@@ -15,12 +16,13 @@ namespace {
 class StreamingJoin : public Operator {
  public:
   StreamingJoin(sql::JoinType type, std::vector<int> left_keys, std::vector<int> right_keys, sql::BoundExprPtr condition,
-                size_t left_width, size_t right_width)
+                size_t left_width, size_t right_width, StateTtl ttl)
       : left_keys_(std::move(left_keys)),
         right_keys_(std::move(right_keys)),
         condition_(std::move(condition)),
         left_width_(left_width),
-        right_width_(right_width) {
+        right_width_(right_width),
+        ttl_(std::move(ttl)) {
     left_outer_ = type == sql::JoinType::kLeft || type == sql::JoinType::kFull;
     right_outer_ = type == sql::JoinType::kRight || type == sql::JoinType::kFull;
   }
@@ -43,6 +45,11 @@ class StreamingJoin : public Operator {
     JoinSideState& other = is_left ? right_ : left_;
     const bool input_outer = is_left ? left_outer_ : right_outer_;
     const bool other_outer = is_left ? right_outer_ : left_outer_;
+    if (ttl_.enabled()) {
+      const int64_t now = ttl_.now();
+      left_.set_now(now);
+      right_.set_now(now);
+    }
     fill_key(key_, row.fields, is_left ? left_keys_ : right_keys_);
     const Key& key = key_;
     const bool accumulate = is_accumulate(row.kind);
@@ -57,13 +64,13 @@ class StreamingJoin : public Operator {
           self.add(key, std::move(row.fields), 0);
           return;
         }
-        if (other_outer) retract_padding_of_matches(matches, is_left);
+        if (other_outer) retract_padding_of_matches(matches, is_left, other);
         for (const Associated& m : matches) emit_joined(RowKind::kInsert, row.fields, m.row(), is_left);
         self.add(key, std::move(row.fields), static_cast<int64_t>(matches.size()));
         return;
       }
       if (other_outer) {
-        retract_padding_of_matches(matches, is_left);
+        retract_padding_of_matches(matches, is_left, other);
         for (const Associated& m : matches) emit_joined(RowKind::kInsert, row.fields, m.row(), is_left);
       } else {
         for (const Associated& m : matches) emit_joined(kind, row.fields, m.row(), is_left);
@@ -82,7 +89,7 @@ class StreamingJoin : public Operator {
     if (other_outer) {
       for (const Associated& m : matches) {
         if (m.associations == 1) emit_padded(RowKind::kInsert, m.row(), !is_left);
-        m.record->associations = m.associations - 1;
+        other.set_associations(*m.record, m.associations - 1);
       }
     }
   }
@@ -109,10 +116,10 @@ class StreamingJoin : public Operator {
     }
   }
 
-  void retract_padding_of_matches(const std::vector<Associated>& matches, bool is_left) {
+  void retract_padding_of_matches(const std::vector<Associated>& matches, bool is_left, const JoinSideState& other) {
     for (const Associated& m : matches) {
       if (m.associations == 0) emit_padded(RowKind::kDelete, m.row(), !is_left);
-      m.record->associations = m.associations + 1;
+      other.set_associations(*m.record, m.associations + 1);
     }
   }
 
@@ -143,7 +150,8 @@ class StreamingJoin : public Operator {
   sql::BoundExprPtr condition_;
   size_t left_width_, right_width_;
   bool left_outer_ = false, right_outer_ = false;
-  JoinSideState left_, right_;
+  StateTtl ttl_;
+  JoinSideState left_{&ttl_}, right_{&ttl_};
   std::vector<Value> joined_;
   Key key_;                          // the input row's join key, reused for every row
   std::vector<Associated> matches_;  // reused for every row
@@ -152,9 +160,9 @@ class StreamingJoin : public Operator {
 }  // namespace
 
 OperatorPtr make_streaming_join(sql::JoinType type, std::vector<int> left_keys, std::vector<int> right_keys,
-                                sql::BoundExprPtr condition, size_t left_width, size_t right_width) {
+                                sql::BoundExprPtr condition, size_t left_width, size_t right_width, StateTtl ttl) {
   return std::make_unique<StreamingJoin>(type, std::move(left_keys), std::move(right_keys), std::move(condition),
-                                         left_width, right_width);
+                                         left_width, right_width, std::move(ttl));
 }
 
 }  // namespace careflow::exec

@@ -1,11 +1,14 @@
 // WatermarkAssigner: the event-time clock of a source table with WATERMARK FOR col AS expr. As
 // Flink's generated watermark generator: each row's expression value (NULL ignored) raises the
 // partition's watermark, which never goes back; the source's watermark is the minimum over its
-// partitions (Flink's WatermarkOutputMultiplexer), emitted periodically when it moved.
+// partitions (Flink's WatermarkOutputMultiplexer), emitted periodically when it moved; with an
+// idle timeout a partition without rows for that long stops holding it back
+// (partition_watermarks.h).
 #include <algorithm>
 
 #include "exec/evaluator.h"
 #include "exec/operators/operators.h"
+#include "exec/operators/partition_watermarks.h"
 #include "exec/operators/window/window_math.h"
 
 namespace careflow::exec {
@@ -14,10 +17,11 @@ namespace {
 
 class Assigner : public WatermarkAssigner {
  public:
-  explicit Assigner(sql::BoundExprPtr watermark) : expr_(std::move(watermark)) {}
+  Assigner(sql::BoundExprPtr watermark, int64_t idle_timeout_ms, PartitionWatermarks::Clock clock)
+      : expr_(std::move(watermark)), partitions_(idle_timeout_ms, std::move(clock)) {}
 
   void set_partition(int partition, int count) override {
-    if (static_cast<size_t>(count) > partitions_.size()) partitions_.resize(static_cast<size_t>(count), kNoWatermark);
+    partitions_.resize(static_cast<size_t>(count));
     partition_ = static_cast<size_t>(partition);
   }
 
@@ -25,54 +29,59 @@ class Assigner : public WatermarkAssigner {
   bool checkpointable() const override { return true; }
   void snapshot(StateWriter& out) override {
     ByteWriter w;
-    w.varint(partitions_.size());
-    for (int64_t p : partitions_) w.svarint(p);
-    w.svarint(sent_);
+    const std::vector<int64_t> marks = partitions_.watermarks();
+    w.varint(marks.size());
+    for (int64_t p : marks) w.svarint(p);
+    w.svarint(partitions_.sent());
     out.misc(0, w.data());
   }
   void restore(const StateRecord& record) override {
     ByteReader in(record.value);
-    partitions_.resize(in.count());
-    for (int64_t& p : partitions_) p = in.svarint();
-    if (partitions_.empty()) partitions_.push_back(kNoWatermark);
-    sent_ = in.svarint();
+    std::vector<int64_t> marks(in.count());
+    for (int64_t& p : marks) p = in.svarint();
+    partitions_.restore(marks, in.svarint());
   }
 
   void process(int, Row& row) override {
     Value v = evaluate(*expr_, row.fields, ctx());
-    if (!v.is_null()) {
-      int64_t& w = partitions_[partition_];
-      w = std::max(w, window::micros_to_millis(v.as_int()));
-    }
+    partitions_.on_row(partition_, v.is_null() ? std::nullopt : std::optional<int64_t>(window::micros_to_millis(v.as_int())));
     emit(std::move(row));
   }
 
+  // The source's watermark, and its status when every partition turned idle or one came back.
   void emit_periodic() override {
-    int64_t combined = *std::min_element(partitions_.begin(), partitions_.end());
-    if (combined == kNoWatermark || combined <= sent_) return;
-    sent_ = combined;
-    forward_watermark(combined);
+    std::optional<int64_t> combined = partitions_.on_periodic_emit();
+    set_idle(partitions_.all_idle());
+    if (combined) forward_watermark(*combined);
   }
 
   // Watermarks from upstream (there is none but the end of input) are not this source's clock.
   void push_watermark(int, int64_t watermark) override {
-    if (watermark == kMaxWatermark && sent_ != kMaxWatermark) {
-      sent_ = kMaxWatermark;
+    if (watermark == kMaxWatermark && partitions_.sent() != kMaxWatermark) {
+      set_idle(false);
+      partitions_.set_sent(kMaxWatermark);
       forward_watermark(kMaxWatermark);
     }
   }
 
  private:
+  void set_idle(bool idle) {
+    if (idle == idle_) return;
+    idle_ = idle;
+    forward_watermark_status(idle);
+  }
+
   sql::BoundExprPtr expr_;
-  std::vector<int64_t> partitions_ = {kNoWatermark};
+  PartitionWatermarks partitions_;
   size_t partition_ = 0;
-  int64_t sent_ = kNoWatermark;
+  bool idle_ = false;  // the status last sent downstream
 };
 
 }  // namespace
 
-std::unique_ptr<WatermarkAssigner> make_watermark_assigner(sql::BoundExprPtr watermark) {
-  return std::make_unique<Assigner>(std::move(watermark));
+std::unique_ptr<WatermarkAssigner> make_watermark_assigner(sql::BoundExprPtr watermark, int64_t idle_timeout_ms,
+                                                           std::function<int64_t()> clock) {
+  return std::make_unique<Assigner>(std::move(watermark), idle_timeout_ms, std::move(clock));
 }
 
 }  // namespace careflow::exec

@@ -84,8 +84,8 @@ TEST_F(ConnectorsTest, AReadOnlyConnectorRefusesAnInsertNamingTheWritableOnes) {
   options.bounded = true;
   auto ran = run_jobs({r->back().job.get()}, nullptr, options);
   ASSERT_FALSE(ran.is_ok());
-  EXPECT_NE(ran.status().message().find("writing to the 'filesystem' connector is not supported; careflow writes 'kafka' "
-                                        "and 'upsert-kafka'"),
+  EXPECT_NE(ran.status().message().find("writing to the 'filesystem' connector is not supported; careflow writes 'iceberg', "
+                                        "'kafka' and 'upsert-kafka'"),
             std::string::npos)
       << ran.status().message();
 }
@@ -93,7 +93,7 @@ TEST_F(ConnectorsTest, AReadOnlyConnectorRefusesAnInsertNamingTheWritableOnes) {
 TEST_F(ConnectorsTest, CreateTableListsTheRegisteredConnectorsAndFormats) {
   auto bad_connector = session_.execute_script("CREATE TABLE t (a INT) WITH ('connector' = 'hbase-2.2')");
   ASSERT_FALSE(bad_connector.is_ok());
-  EXPECT_NE(bad_connector.status().message().find("careflow runs 'datagen', 'filesystem', 'jdbc', 'kafka' and 'upsert-kafka'"),
+  EXPECT_NE(bad_connector.status().message().find("careflow runs 'datagen', 'filesystem', 'iceberg', 'jdbc', 'kafka' and 'upsert-kafka'"),
             std::string::npos)
       << bad_connector.status().message();
   auto bad_key = session_.execute_script("CREATE TABLE t (a INT) WITH ('key.format' = 'debezium-json')");

@@ -115,10 +115,28 @@ TEST_F(RegistryHttpTest, ClientsWithoutAContextFallBackToTheOthers) {
     EXPECT_EQ(*client->schema_by_id(2), kV2);
     EXPECT_EQ(client->schema_by_id(3).status().code(), StatusCode::kNotFound);
   }
-  // With a context, no fallback.
+  // An HTTP client with a context stays in it, as Confluent's would.
   auto in_a = http_client("http://127.0.0.1:" + std::to_string(server_->port()) + "/contexts/.a");
   EXPECT_EQ((*in_a)->schema_by_id(1).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(embedded_client(*registry_, ".a")->schema_by_id(1).status().code(), StatusCode::kNotFound);
+}
+
+// careflow's own readers use an embedded client scoped to schema_registry.context: an id there
+// means that context's schema even when the default context holds the same id for another one
+// (the pipelines' tables in `careflow up` read the simulator's records this way), and an id only
+// the default context (or another) holds is still found — records a Kafka client wrote through the
+// plain URL.
+TEST_F(RegistryHttpTest, EmbeddedClientsWithAContextPreferItThenFallBack) {
+  register_schema("m-value", kV1);                           // id 1 in the default context
+  register_schema("m-value", kV2);                           // id 2 in the default context
+  EXPECT_EQ(register_schema(":.flink-dev:r-value", kV3), 1);  // id 1 in .flink-dev
+  register_schema(":.other:x-value", kV1);
+  EXPECT_EQ(register_schema(":.other:x-value", kV2), 2);
+  EXPECT_EQ(register_schema(":.other:y-value", R"("string")"), 3);  // id 3 in .other only
+  auto scoped = embedded_client(*registry_, ".flink-dev");
+  EXPECT_EQ(*scoped->schema_by_id(1), kV3);
+  EXPECT_EQ(*scoped->schema_by_id(2), kV2);
+  EXPECT_EQ(*scoped->schema_by_id(3), R"("string")");
+  EXPECT_EQ(scoped->schema_by_id(4).status().code(), StatusCode::kNotFound);
 }
 
 // A registry folder as the code before per-context ids wrote it (one id sequence, no "format").

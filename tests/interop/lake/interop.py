@@ -319,6 +319,125 @@ def check_iceberg():
         raise SystemExit(f"pyiceberg filtered scan: {n} rows")
 
 
+def check_iceberg_grown():
+    """A day-partitioned table careflow grew by three appends (the third merging the manifests of the
+    first two), read by pyiceberg: the snapshot chain, the merged manifest, every row once, an older
+    snapshot's rows, and partition pruning by day."""
+    from pyiceberg.expressions import And, GreaterThanOrEqual, LessThan
+    from pyiceberg.table import StaticTable
+
+    spec = os.path.join(WORK, "iceberg.jsonl")  # written by check_iceberg
+    keep = [NAMES.index(n) for n in ICEBERG_COLUMNS]
+    metadata = run_tool("iceberg-grow", spec, os.path.join(WORK, "iceberg-grown"), "tsz6").strip()
+    table = StaticTable.from_metadata(metadata)
+    snaps = table.metadata.snapshots
+    if len(snaps) != 3 or snaps[1].parent_snapshot_id != snaps[0].snapshot_id or snaps[2].parent_snapshot_id != snaps[1].snapshot_id:
+        raise SystemExit(f"pyiceberg: careflow's grown table has snapshots {[(s.snapshot_id, s.parent_snapshot_id) for s in snaps]}")
+    if [s.sequence_number for s in snaps] != [1, 2, 3]:
+        raise SystemExit(f"pyiceberg: sequence numbers {[s.sequence_number for s in snaps]}")
+    manifests = table.current_snapshot().manifests(table.io)
+    if len(manifests) != 2 or manifests[1].existing_files_count == 0:
+        raise SystemExit(f"pyiceberg: the last snapshot's manifests {[(m.added_files_count, m.existing_files_count) for m in manifests]}"
+                         " (expected the added one and the merged one)")
+    if [f.name for f in table.spec().fields] != ["tsz6_day"] or str(table.spec().fields[0].transform) != "day":
+        raise SystemExit(f"pyiceberg: partition spec {table.spec()}")
+
+    def rows_of(scan):
+        got = scan.to_arrow()
+        return sorted(json.dumps([normalise(v) for v in r]) for r in zip(*[arrow_column_to_json(got.column(n)) for n in ICEBERG_COLUMNS]))
+
+    want = sorted(json.dumps([EXPECTED[r][i] for i in keep]) for r in range(ROWS))
+    if rows_of(table.scan()) != want:
+        raise SystemExit("pyiceberg scanning careflow's grown table: rows differ")
+    first = sorted(json.dumps([EXPECTED[r][i] for i in keep]) for r in range(ROWS // 3))
+    if rows_of(table.scan(snapshot_id=snaps[0].snapshot_id)) != first:
+        raise SystemExit("pyiceberg scanning the first snapshot of careflow's grown table: rows differ")
+    # One day of tsz6: pyiceberg keeps only that day's partition folder, on the manifests alone.
+    tsz6 = NAMES.index("tsz6")
+    day = min(r[tsz6] for r in ROW_DATA if r[tsz6] is not None) // 86_400_000_000
+    lo, hi = day * 86_400_000_000, (day + 1) * 86_400_000_000
+    flt = And(GreaterThanOrEqual("tsz6", lo), LessThan("tsz6", hi))
+    planned = list(table.scan(row_filter=flt).plan_files())
+    folders = {os.path.basename(os.path.dirname(t.file.file_path)) for t in planned}
+    total = len(list(table.scan().plan_files()))
+    if len(folders) != 1 or not next(iter(folders)).startswith("tsz6_day=") or len(planned) >= total:
+        raise SystemExit(f"pyiceberg planned {sorted(folders)} ({len(planned)} of {total} files) for one day of tsz6")
+    n = table.scan(row_filter=flt).to_arrow().num_rows
+    if n != sum(1 for r in ROW_DATA if r[tsz6] is not None and lo <= r[tsz6] < hi):
+        raise SystemExit(f"pyiceberg filtered scan of one day: {n} rows")
+
+
+def check_rest_catalog():
+    """careflow's Iceberg REST catalog (served by lake_interop rest) through pyiceberg's RestCatalog:
+    namespaces and tables listed, careflow's grown table loaded and scanned; then pyiceberg creates
+    a namespace and a table and appends to it twice through the catalog, careflow's reader reads
+    what pyiceberg wrote, a commit on a stale view of the table is refused, and the table and the
+    namespace are dropped."""
+    from pyiceberg.catalog.rest import RestCatalog
+    from pyiceberg.exceptions import CommitFailedException, NoSuchTableError
+    from pyiceberg.schema import Schema
+    from pyiceberg.types import LongType, NestedField, StringType, TimestamptzType
+
+    warehouse = os.path.join(WORK, "rest-warehouse")
+    os.makedirs(os.path.join(warehouse, "hc"))
+    run_tool("iceberg-grow", os.path.join(WORK, "iceberg.jsonl"), os.path.join(warehouse, "hc", "grown"), "tsz6")
+    server = subprocess.Popen([TOOL, "rest", warehouse], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(server.stdout.readline())
+        catalog = RestCatalog("careflow", uri=f"http://127.0.0.1:{port}/iceberg")
+        if catalog.list_namespaces() != [("hc",)]:
+            raise SystemExit(f"RestCatalog namespaces: {catalog.list_namespaces()}")
+        if catalog.list_tables("hc") != [("hc", "grown")]:
+            raise SystemExit(f"RestCatalog tables: {catalog.list_tables('hc')}")
+        keep = [NAMES.index(n) for n in ICEBERG_COLUMNS]
+        got = catalog.load_table("hc.grown").scan().to_arrow()
+        rows = sorted(json.dumps([normalise(v) for v in r]) for r in zip(*[arrow_column_to_json(got.column(n)) for n in ICEBERG_COLUMNS]))
+        if rows != sorted(json.dumps([EXPECTED[r][i] for i in keep]) for r in range(ROWS)):
+            raise SystemExit("RestCatalog scan of careflow's table: rows differ")
+        try:
+            catalog.load_table("hc.nope")
+            raise SystemExit("RestCatalog loaded a table that does not exist")
+        except NoSuchTableError:
+            pass
+
+        catalog.create_namespace("py")
+        schema = Schema(NestedField(1, "id", LongType(), required=True), NestedField(2, "name", StringType(), required=False),
+                        NestedField(3, "ts", TimestamptzType(), required=False))
+        table = catalog.create_table("py.events", schema=schema)
+        arrow_schema = pa.schema([pa.field("id", pa.int64(), nullable=False), pa.field("name", pa.string()),
+                                  pa.field("ts", pa.timestamp("us", tz="UTC"))])
+        batches = [[(i, None if i % 7 == 0 else f"e{i}", 1_700_000_000_000_000 + i * 1_000_003) for i in range(b * 50, b * 50 + 50)]
+                   for b in range(2)]
+        stale = catalog.load_table("py.events")
+        for batch in batches:
+            table.append(pa.table({"id": [r[0] for r in batch], "name": [r[1] for r in batch], "ts": [r[2] for r in batch]},
+                                  schema=arrow_schema))
+        try:
+            stale.append(pa.table({"id": [999], "name": ["late"], "ts": [0]}, schema=arrow_schema))
+            raise SystemExit("careflow's catalog accepted a commit on a stale snapshot")
+        except CommitFailedException:
+            pass
+        if len(catalog.load_table("py.events").metadata.snapshots) != 2:
+            raise SystemExit(f"pyiceberg's table has {len(catalog.load_table('py.events').metadata.snapshots)} snapshots")
+        out = os.path.join(WORK, "py-events.jsonl")
+        run_tool("iceberg-scan", os.path.join(warehouse, "py", "events"), out)
+        with open(out) as f:
+            header = json.loads(f.readline())
+            got_rows = sorted(tuple(json.loads(line)) for line in f)
+        want_rows = sorted((r[0], r[1], r[2]) for batch in batches for r in batch)
+        if [c["name"] for c in header["columns"]] != ["id", "name", "ts"] or header["snapshots"] != 2 or got_rows != want_rows:
+            raise SystemExit(f"careflow reading pyiceberg's table: {header}, {len(got_rows)} rows, first {got_rows[:2]} vs {want_rows[:2]}")
+        catalog.drop_table("py.events")
+        if catalog.list_tables("py") != [] or os.path.exists(os.path.join(warehouse, "py", "events")):
+            raise SystemExit("RestCatalog drop_table left the table behind")
+        catalog.drop_namespace("py")
+        if catalog.list_namespaces() != [("hc",)]:
+            raise SystemExit(f"RestCatalog drop_namespace: {catalog.list_namespaces()}")
+    finally:
+        server.stdin.close()
+        server.wait()
+
+
 def main():
     checked = 0
     for codec in ("UNCOMPRESSED", "SNAPPY", "ZSTD"):
@@ -341,8 +460,10 @@ def main():
                 checked += 1
     check_pruning(pruned)
     check_iceberg()
+    check_iceberg_grown()
+    check_rest_catalog()
     import pyiceberg
-    print(f"lake interop: {checked} files, pruning and an Iceberg table checked, pyarrow {pa.__version__}, "
+    print(f"lake interop: {checked} files, pruning, Iceberg tables and the REST catalog checked, pyarrow {pa.__version__}, "
           f"duckdb {duckdb.__version__}, pyiceberg {pyiceberg.__version__}")
 
 

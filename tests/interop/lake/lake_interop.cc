@@ -10,6 +10,15 @@
 //                                   RANGES = [{"column", "lower", "upper"}], as a JSON array
 //   lake_interop iceberg SPEC LOC   the spec's rows as two Parquet data files of a new Iceberg v2
 //                                   table at LOC; prints the metadata JSON's path
+//   lake_interop iceberg-grow SPEC LOC COLUMN   a new table partitioned by day of COLUMN, the spec's
+//                                   rows appended in three commits (thirds, one snapshot each; the
+//                                   third merges the manifests of the first two);
+//                                   prints the newest metadata JSON's path
+//   lake_interop iceberg-scan LOC OUT   the current snapshot of the table at LOC (any writer's)
+//                                   by careflow's Iceberg reader → JSON lines as dump writes them
+//   lake_interop rest WAREHOUSE     serves careflow's Iceberg REST catalog over WAREHOUSE at
+//                                   http://127.0.0.1:<port>/iceberg; prints the port, stops at EOF
+//                                   on stdin
 // The JSON form of a value: booleans, integers (DATE in days, TIME in ms, TIMESTAMP in µs) and
 // strings as themselves; FLOAT / DOUBLE as numbers or "NaN" / "Infinity" / "-Infinity"; bytes as
 // hex; DECIMAL as its unscaled integer in a string.
@@ -23,6 +32,10 @@
 #include <iostream>
 
 #include "interop/registry/hex.h"
+#include "lake/iceberg_commit.h"
+#include "http/http_server.h"
+#include "lake/iceberg_files.h"
+#include "lake/iceberg_rest.h"
 #include "lake/iceberg_table.h"
 #include "lake/page_codec.h"
 #include "lake/parquet_reader.h"
@@ -162,6 +175,59 @@ Status iceberg(const std::string& spec_path, const std::string& location) {
   return Status::ok();
 }
 
+// A day-partitioned table grown by three appends.
+Status iceberg_grow(const std::string& spec_path, const std::string& location, const std::string& column) {
+  namespace ice = careflow::lake::iceberg;
+  CF_ASSIGN_OR_RETURN(Spec spec, read_spec(spec_path));
+  ice::CreateOptions create;
+  create.spec = ice::day_partition(spec.columns, column);
+  CF_ASSIGN_OR_RETURN(ice::TableMetadata table, ice::create_table(location, spec.columns, create));
+  const size_t n = spec.rows.size();
+  for (size_t part = 0; part < 3; ++part) {
+    ice::DataFileWriter writer(table, fmt::format("append-{}", part), spec.options);
+    for (size_t r = part * n / 3; r < (part + 1) * n / 3; ++r) {
+      std::vector<Value> row(spec.columns.size());
+      for (size_t i = 0; i < spec.columns.size(); ++i) row[i] = from_json(spec.columns[i].type, spec.rows[r].at(i));
+      CF_RETURN_IF_ERROR(writer.add(std::move(row)));
+    }
+    CF_ASSIGN_OR_RETURN(std::vector<ice::DataFile> files, writer.flush());
+    ice::CommitOptions merging;
+    merging.manifest_merge_min_count = 2;  // the third append merges the first two's manifests
+    CF_RETURN_IF_ERROR(ice::append_files(location, files, merging).status());
+  }
+  CF_ASSIGN_OR_RETURN(ice::TableMetadata grown, ice::load_table(table.location));
+  std::cout << grown.path << "\n";
+  return Status::ok();
+}
+
+Status iceberg_scan(const std::string& location, const std::string& out_path) {
+  namespace ice = careflow::lake::iceberg;
+  CF_ASSIGN_OR_RETURN(ice::TableMetadata table, ice::load_table(location));
+  std::ofstream out(out_path);
+  out << json{{"columns", columns_json(table.columns)}, {"snapshots", table.snapshots.size()}}.dump() << "\n";
+  return ice::scan_rows(table, [&](std::vector<Value> row) {
+    json line = json::array();
+    for (size_t i = 0; i < row.size(); ++i) line.push_back(to_json(table.columns[i].type, row[i]));
+    out << line.dump() << "\n";
+    return Status::ok();
+  });
+}
+
+Status rest(const std::string& warehouse) {
+  careflow::http::Router router;
+  careflow::lake::iceberg::add_rest_catalog_routes(router, warehouse);
+  careflow::http::HttpServerOptions options;
+  options.port = 0;
+  careflow::http::HttpServer server(options, router);
+  CF_RETURN_IF_ERROR(server.start());
+  std::cout << server.port() << std::endl;
+  std::string line;
+  while (std::getline(std::cin, line)) {
+  }
+  server.stop();
+  return Status::ok();
+}
+
 Status dump(const std::string& in_path, const std::string& out_path) {
   CF_ASSIGN_OR_RETURN(auto reader, careflow::lake::ParquetReader::open(in_path));
   std::ofstream out(out_path);
@@ -202,12 +268,15 @@ Status prune(const std::string& in_path, const std::string& ranges_json) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  Status s = Status::invalid_argument("usage: lake_interop write SPEC OUT | dump IN OUT | prune IN RANGES | iceberg SPEC LOCATION");
+  Status s = Status::invalid_argument("usage: lake_interop write SPEC OUT | dump IN OUT | prune IN RANGES | iceberg SPEC LOCATION | iceberg-grow SPEC LOCATION COLUMN | iceberg-scan LOCATION OUT | rest WAREHOUSE");
   try {
     if (args.size() == 3 && args[0] == "write") s = write(args[1], args[2]);
     if (args.size() == 3 && args[0] == "dump") s = dump(args[1], args[2]);
     if (args.size() == 3 && args[0] == "prune") s = prune(args[1], args[2]);
     if (args.size() == 3 && args[0] == "iceberg") s = iceberg(args[1], args[2]);
+    if (args.size() == 3 && args[0] == "iceberg-scan") s = iceberg_scan(args[1], args[2]);
+    if (args.size() == 2 && args[0] == "rest") s = rest(args[1]);
+    if (args.size() == 4 && args[0] == "iceberg-grow") s = iceberg_grow(args[1], args[2], args[3]);
   } catch (const std::exception& e) {
     s = Status::invalid_argument(fmt::format("bad JSON input: {}", e.what()));
   }

@@ -7,8 +7,8 @@ CREATE TABLE IF NOT EXISTS `alerts.compliance.non-adherence` (
   patient_id STRING,
   metric STRING,
   alert_status STRING,       -- ALERT or RESOLVED
-  out_since TIMESTAMP_LTZ(3),  -- the first reading out of range
-  alert_time TIMESTAMP_LTZ(3), -- ALERT: the reading that completed the minutes; RESOLVED: the reading back in range
+  out_since TIMESTAMP(3),  -- the first reading out of range
+  alert_time TIMESTAMP(3), -- ALERT: the reading that completed the minutes; RESOLVED: the reading back in range
   metric_value DOUBLE,       -- the value at alert_time
   target DOUBLE,
   tolerance DOUBLE,

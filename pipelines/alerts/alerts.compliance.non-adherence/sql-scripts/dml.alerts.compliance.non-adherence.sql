@@ -9,7 +9,7 @@
 -- range before the minutes pass). A device already out of range at its very first reading gets no
 -- alert until it has been in range once. ts (epoch ms) measures the minutes.
 INSERT INTO `alerts.compliance.non-adherence`
-SELECT device_id, patient_id, metric, 'ALERT', out_since, alert_time, metric_value, target, tolerance, minutes_out,
+SELECT device_id, patient_id, metric, 'ALERT', CAST(out_since AS TIMESTAMP(3)), CAST(alert_time AS TIMESTAMP(3)), metric_value, target, tolerance, minutes_out,
        CONCAT(metric, ' outside ', CAST(target AS STRING), ' +/- ', CAST(tolerance AS STRING), ' ', unit,
               ' for ', CAST(minutes_out AS STRING), ' minutes (now ', CAST(metric_value AS STRING), ')')
 FROM hc_src_readings_checked
@@ -33,7 +33,7 @@ MATCH_RECOGNIZE (
     HELD AS HELD.out_of_range AND HELD.ts - OUT_.ts >= CAST(OUT_.alert_after_minutes AS BIGINT) * 60000
 )
 UNION ALL
-SELECT device_id, patient_id, metric, 'RESOLVED', out_since, alert_time, metric_value, target, tolerance, minutes_out,
+SELECT device_id, patient_id, metric, 'RESOLVED', CAST(out_since AS TIMESTAMP(3)), CAST(alert_time AS TIMESTAMP(3)), metric_value, target, tolerance, minutes_out,
        CONCAT(metric, ' back within ', CAST(target AS STRING), ' +/- ', CAST(tolerance AS STRING), ' ', unit,
               ' after ', CAST(minutes_out AS STRING), ' minutes (now ', CAST(metric_value AS STRING), ')')
 FROM hc_src_readings_checked

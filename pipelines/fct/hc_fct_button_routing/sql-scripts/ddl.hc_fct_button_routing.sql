@@ -5,7 +5,7 @@ CREATE TABLE IF NOT EXISTS hc_fct_button_routing (
   event_id STRING,
   device_id STRING,
   patient_id STRING,
-  event_time TIMESTAMP_LTZ(3),
+  event_time TIMESTAMP(3),
   route STRING,              -- ASSIGNMENT_VERIFIED or EMERGENCY_ALERT
   message STRING
 ) WITH (

@@ -17,7 +17,7 @@ SELECT
   p.event_id,
   p.device_id,
   p.patient_id,
-  TO_TIMESTAMP_LTZ(p.event_ts, 3),
+  CAST(TO_TIMESTAMP_LTZ(p.event_ts, 3) AS TIMESTAMP(3)),
   CASE WHEN p.event_ts = f.first_ts THEN 'ASSIGNMENT_VERIFIED' ELSE 'EMERGENCY_ALERT' END,
   CASE WHEN p.event_ts = f.first_ts
        THEN CONCAT('Device ', p.device_id, ' verified for patient ', p.patient_id)

@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS hc_fct_clogged_filter (
   pressure_rise_pct DOUBLE,      -- 100 * (after - before) / before, two decimals
   flow_rate_before DOUBLE,
   flow_rate_after DOUBLE,
-  detected_at TIMESTAMP_LTZ(3)   -- the match's event time (the last window's window_time)
+  detected_at TIMESTAMP(3)   -- the match's event time (the last window's window_time)
 ) WITH (
   'connector' = 'kafka',
   'topic' = 'hc_fct_clogged_filter',

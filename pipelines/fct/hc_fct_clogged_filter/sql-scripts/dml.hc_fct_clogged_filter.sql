@@ -21,7 +21,8 @@ WITH windows_3h AS (
   FROM TABLE(TUMBLE(TABLE hc_raw_device_metrics, DESCRIPTOR(event_time), INTERVAL '3' HOUR))
   GROUP BY device_id, patient_id, window_start, window_end, window_time
 )
-SELECT *
+SELECT device_id, patient_id, rise_start, rise_end, pressure_before, pressure_after, pressure_rise_pct,
+       flow_rate_before, flow_rate_after, CAST(detected_at AS TIMESTAMP(3))
 FROM windows_3h
 MATCH_RECOGNIZE (
   PARTITION BY device_id, patient_id

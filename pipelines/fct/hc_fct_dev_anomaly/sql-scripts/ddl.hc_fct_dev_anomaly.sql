@@ -6,7 +6,7 @@ CREATE TABLE IF NOT EXISTS hc_fct_dev_anomaly (
   device_id STRING,
   patient_id STRING,
   metric STRING,
-  reading_time TIMESTAMP_LTZ(3),
+  reading_time TIMESTAMP(3),
   metric_value DOUBLE,
   forecast_value DOUBLE,
   lower_bound DOUBLE,

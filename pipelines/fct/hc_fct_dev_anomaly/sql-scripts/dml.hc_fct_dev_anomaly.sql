@@ -4,7 +4,7 @@
 -- the simulator's normal noise (uniform within half the tolerance, a standard deviation of
 -- tolerance / sqrt(12)) stays inside them; its single outliers and its defects do not.
 INSERT INTO hc_fct_dev_anomaly
-SELECT device_id, patient_id, metric_name, event_time, metric_value,
+SELECT device_id, patient_id, metric_name, CAST(event_time AS TIMESTAMP(3)), metric_value,
        r.forecast_value, r.lower_bound, r.upper_bound
 FROM (
   SELECT

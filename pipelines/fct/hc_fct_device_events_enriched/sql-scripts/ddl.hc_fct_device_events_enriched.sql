@@ -4,7 +4,7 @@
 CREATE TABLE IF NOT EXISTS hc_fct_device_events_enriched (
   event_id STRING,
   event_type STRING,
-  event_time TIMESTAMP_LTZ(3),
+  event_time TIMESTAMP(3),
   device_id STRING,
   model_type STRING,
   manufacturer STRING,

@@ -4,7 +4,7 @@ INSERT INTO hc_fct_device_events_enriched
 SELECT
   e.event_id,
   e.event_type,
-  TO_TIMESTAMP_LTZ(e.event_ts, 3),
+  CAST(TO_TIMESTAMP_LTZ(e.event_ts, 3) AS TIMESTAMP(3)),
   e.device_id,
   COALESCE(d.model_type, e.hw_model),
   d.manufacturer,

@@ -5,7 +5,7 @@ CREATE TABLE IF NOT EXISTS hc_fct_drift_events (
   device_id STRING,
   patient_id STRING,
   metric STRING,
-  reading_time TIMESTAMP_LTZ(3),
+  reading_time TIMESTAMP(3),
   metric_value DOUBLE,
   prescription_id STRING,
   target DOUBLE,

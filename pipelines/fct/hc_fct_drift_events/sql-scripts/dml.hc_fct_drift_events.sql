@@ -4,7 +4,7 @@ SELECT
   device_id,
   patient_id,
   metric,
-  event_time,
+  CAST(event_time AS TIMESTAMP(3)),
   metric_value,
   prescription_id,
   target,

@@ -6,7 +6,7 @@ CREATE TABLE IF NOT EXISTS hc_fct_geofence_alerts (
   event_id STRING,
   device_id STRING,
   patient_id STRING,
-  event_time TIMESTAMP_LTZ(3),
+  event_time TIMESTAMP(3),
   lat DOUBLE,
   lng DOUBLE,
   distance_m DOUBLE,         -- from the care area's centre, metres, one decimal

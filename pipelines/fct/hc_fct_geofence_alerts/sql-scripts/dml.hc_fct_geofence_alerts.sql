@@ -8,7 +8,7 @@ WITH positions AS (
     e.event_id,
     e.device_id,
     e.patient_id,
-    TO_TIMESTAMP_LTZ(e.event_ts, 3) AS event_time,
+    CAST(TO_TIMESTAMP_LTZ(e.event_ts, 3) AS TIMESTAMP(3)) AS event_time,
     e.lat,
     e.lng,
     a.radius_m,

@@ -7,6 +7,10 @@
 -- so a watermark at valid_from would hold every reading back until the next prescription. Versions
 -- arrive (from CDC) before the readings that need them; the year covers prescriptions that start in
 -- the future. (Flink refuses INTERVAL '365' DAY: a DAY interval has 2 digits unless DAY(3).)
+-- Times are kept as epoch milliseconds with a computed TIMESTAMP_LTZ beside them: Flink 1.20's
+-- avro-confluent formats cannot write or read TIMESTAMP_LTZ columns (the legacy Avro timestamp
+-- mapping, with no option to leave it), and BIGINT milliseconds carry the instant exactly, whatever
+-- the session's time zone.
 CREATE TABLE IF NOT EXISTS hc_src_prescription_versions (
   device_id STRING,
   metric STRING,
@@ -16,8 +20,10 @@ CREATE TABLE IF NOT EXISTS hc_src_prescription_versions (
   tolerance DOUBLE,
   unit STRING,
   alert_after_minutes INT,
-  valid_from TIMESTAMP_LTZ(3),
-  valid_to TIMESTAMP_LTZ(3),   -- NULL: open-ended
+  valid_from_ms BIGINT,
+  valid_to_ms BIGINT,          -- NULL: open-ended
+  valid_from AS TO_TIMESTAMP_LTZ(valid_from_ms, 3),
+  valid_to AS TO_TIMESTAMP_LTZ(valid_to_ms, 3),
   PRIMARY KEY (device_id, metric) NOT ENFORCED,
   WATERMARK FOR valid_from AS valid_from + INTERVAL '365' DAY(3)
 ) WITH (

@@ -12,8 +12,8 @@ SELECT
   TRY_CAST(JSON_VALUE(param, '$.parameter_value') AS DOUBLE),
   COALESCE(TRY_CAST(JSON_VALUE(param, '$.parameter_tolerance') AS DOUBLE), 0.0),
   JSON_VALUE(param, '$.unit'),
-  TO_TIMESTAMP_LTZ(p.start_date, 3),
-  TO_TIMESTAMP_LTZ(p.end_date, 3),
+  p.start_date,
+  p.end_date,
   COALESCE(TRY_CAST(JSON_VALUE(param, '$.alert_after_minutes') AS INT), 5)
 FROM `healthcare.public.prescriptions` AS p
 CROSS JOIN UNNEST(JSON_QUERY(p.parameters, '$' RETURNING ARRAY<STRING>)) AS t(param)

@@ -12,12 +12,20 @@
 // each slice into it once. A row whose slice is behind the watermark is still counted in the
 // windows not yet fired; when the last window holding it has fired, it is dropped and counted
 // (late_rows_dropped).
+//
+// A legacy group window (GROUP BY TUMBLE|HOP(...), `group_window`) is the same aggregation with
+// Flink's WindowOperator timers: a row registers a timer for each window holding it that has not
+// fired (HOP: latest start first, as SlidingWindowAssigner lists them; at most one per key and
+// window), kept in Flink's timer heap (event_time_timers.h), so keys whose windows end at one
+// instant come out in Flink's order; no window is scheduled after another fires.
+#include <absl/container/node_hash_map.h>
 #include <fmt/format.h>
 
 #include <map>
 #include <set>
 
 #include "exec/evaluator.h"
+#include "exec/operators/event_time_timers.h"
 #include "exec/operators/operators.h"
 #include "exec/operators/window/window_math.h"
 #include "exec/state.h"
@@ -50,7 +58,7 @@ class WindowAggregate : public Operator {
  public:
   explicit WindowAggregate(const sql::PlanNode& node)
       : window_(node.window), keys_(node.group_keys), aggs_(node.aggs), rowtime_(node.rowtime_index),
-        slice_(window::slice_size(node.window)) {
+        slice_(window::slice_size(node.window)), group_window_(node.group_window) {
     for (int k : keys_) {
       if (k >= 0) plain_keys_.push_back(k);
     }
@@ -78,10 +86,30 @@ class WindowAggregate : public Operator {
       }
     });
     write_counters(out, 1, next_order_, late_);
+    if (group_window_) {
+      // The heap in array order: a restore rebuilds it entry by entry, equal times keep their order.
+      ByteWriter w;
+      w.varint(static_cast<uint64_t>(heap_.end() - heap_.begin()));
+      for (const auto* t = heap_.begin(); t != heap_.end(); ++t) w.values(*t->target->id);
+      out.misc(2, w.data());
+    }
   }
   void restore(const StateRecord& record) override {
     if (record.space == 1) {
       read_counters(record, next_order_, late_);
+      return;
+    }
+    if (record.space == 2) {
+      if (record.kind != StateRecordKind::kMisc) throw StateFormatError("a keyed record where timers were expected");
+      heap_.clear();
+      heap_ids_.clear();
+      ByteReader in(record.value);
+      for (size_t n = in.count(); n > 0; --n) {
+        Key id = in.values();
+        if (id.empty()) throw StateFormatError("a window timer without its window");
+        const int64_t end = id.back().as_int();
+        add_heap_timer(std::move(id), end);
+      }
       return;
     }
     restore_keyed(record, state_, [&](ByteReader& in) {
@@ -102,6 +130,7 @@ class WindowAggregate : public Operator {
     });
   }
   void restored() override {
+    if (group_window_) return;  // the heap came whole (space 2)
     timers_.clear();
     for (const auto& [key, ks] : state_) {
       for (int64_t end : ks.timers) timers_.insert(Timer{end, ks.order, key});
@@ -141,6 +170,12 @@ class WindowAggregate : public Operator {
       target = &slot->second;
     }
     accumulate(*target, row);
+    if (group_window_) {
+      for (const window::Window& w : window::windows_of(window_, ts)) {
+        if (wm == kNoWatermark || !window::fired(window_, w.end, wm, ctx())) schedule_group_window(it->first, ks, w.end);
+      }
+      return;
+    }
     // The first window that can still fire with this row.
     int64_t first = window::first_window_end(window_, end);
     while (wm != kNoWatermark && window::fired(window_, first, wm, ctx())) first += window_.slide;
@@ -151,6 +186,7 @@ class WindowAggregate : public Operator {
 
  protected:
   void on_watermark(int64_t watermark) override {
+    if (group_window_) return fire_group_windows(watermark);
     while (!timers_.empty()) {
       auto first = timers_.begin();
       if (!window::fired(window_, first->end, watermark, ctx())) break;
@@ -207,6 +243,35 @@ class WindowAggregate : public Operator {
     if (ks.timers.insert(end).second) timers_.insert({end, ks.order, key});
   }
 
+  // Group windows: one heap timer per key and window (Flink's timer set ignores a second one).
+  void schedule_group_window(const Key& key, KeyState& ks, int64_t end) {
+    if (!ks.timers.insert(end).second) return;
+    Key id = key;
+    id.push_back(Value::integer(end));
+    add_heap_timer(std::move(id), end);
+  }
+  void add_heap_timer(Key id, int64_t end) {
+    auto [slot, inserted] = heap_ids_.try_emplace(std::move(id));
+    if (!inserted) return;
+    slot->second.id = &slot->first;
+    heap_.add(window::to_utc(window_, end - 1, ctx()), &slot->second);
+  }
+
+  void fire_group_windows(int64_t watermark) {
+    while (!heap_.empty() && heap_.peek().time <= watermark) {
+      Key key = *heap_.poll().target->id;
+      const int64_t end = key.back().as_int();
+      heap_ids_.erase(key);
+      key.pop_back();
+      auto it = state_.find(key);
+      if (it == state_.end()) continue;
+      state_.touch(key);
+      it->second.timers.erase(end);
+      fire(it->first, it->second, end);
+      if (it->second.slices.empty() && it->second.timers.empty()) state_.erase(it);
+    }
+  }
+
   void fire(const Key& key, KeyState& ks, int64_t end) {
     const int64_t start = window::start_of(window_, end);
     switch (window_.kind) {
@@ -227,7 +292,7 @@ class WindowAggregate : public Operator {
         }
         if (merged.rows > 0) {
           output(key, start, end, merged);
-          schedule(key, ks, end + window_.slide);
+          if (!group_window_) schedule(key, ks, end + window_.slide);
         }
         // Slices that no later window holds.
         const int64_t next_start = window::start_of(window_, end + window_.slide);
@@ -281,6 +346,14 @@ class WindowAggregate : public Operator {
   int64_t slice_;
   KeyedState<KeyState> state_;
   std::set<Timer> timers_;
+  // Group windows: the timer heap, its entries' ids (the key, then the window end).
+  struct HeapTimer {
+    const Key* id = nullptr;
+    size_t timer_index = 0;
+  };
+  bool group_window_;
+  EventTimeTimers<HeapTimer> heap_;
+  absl::node_hash_map<Key, HeapTimer, values::KeyHash> heap_ids_;
   uint64_t next_order_ = 0;
   int64_t late_ = 0;
   Key key_;

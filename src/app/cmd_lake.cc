@@ -1,0 +1,164 @@
+// careflow lake list | describe <table> | scan <table>: the Iceberg tables of the warehouse
+// (<data-dir>/warehouse, where 'connector' = 'iceberg' tables go by default; --warehouse for
+// another), read with careflow's own metadata and Parquet readers (docs/lake.md).
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "app/cli.h"
+#include "lake/iceberg_files.h"
+#include "lake/iceberg_metadata.h"
+#include "values/value_format.h"
+
+namespace careflow::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace ice = lake::iceberg;
+
+struct LakeOptions {
+  std::string warehouse;  // empty: <data-dir>/warehouse
+  std::string table;      // "database.table", or "table" when one database has it
+  int64_t limit = -1;
+  int64_t snapshot = 0;   // 0: the current one
+};
+
+std::string warehouse_of(const Config& config, const LakeOptions& o) {
+  if (!o.warehouse.empty()) return o.warehouse;
+  return (fs::path(config.str("data_dir")) / "warehouse").string();
+}
+
+// Every table of the warehouse as "database.table" → location (<warehouse>/<database>/<table>).
+std::map<std::string, std::string> tables(const std::string& warehouse) {
+  std::map<std::string, std::string> out;
+  std::error_code ec;
+  for (const auto& db : fs::directory_iterator(warehouse, ec)) {
+    if (!db.is_directory()) continue;
+    std::error_code ec2;
+    for (const auto& t : fs::directory_iterator(db.path(), ec2)) {
+      if (t.is_directory() && fs::exists(t.path() / "metadata")) {
+        out[db.path().filename().string() + "." + t.path().filename().string()] = t.path().string();
+      }
+    }
+  }
+  return out;
+}
+
+Result<ice::TableMetadata> find_table(const Config& config, const LakeOptions& o) {
+  const std::string warehouse = warehouse_of(config, o);
+  const auto all = tables(warehouse);
+  std::vector<std::string> matches;
+  for (const auto& [name, location] : all) {
+    if (name == o.table || name.substr(name.find('.') + 1) == o.table) matches.push_back(name);
+  }
+  if (matches.size() > 1 && !all.count(o.table)) {
+    return Status::invalid_argument(fmt::format("table '{}' is ambiguous in {}: {}", o.table, warehouse, fmt::join(matches, ", ")));
+  }
+  if (matches.empty()) {
+    std::vector<std::string> names;
+    for (const auto& [name, location] : all) names.push_back(name);
+    return Status::not_found(fmt::format("no table '{}' in the warehouse {} (tables: {})", o.table, warehouse,
+                                         names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "))));
+  }
+  return ice::load_table(all.at(all.count(o.table) ? o.table : matches[0]));
+}
+
+// The column a partition field derives from, by name.
+std::string source_name(const ice::TableMetadata& t, const ice::PartitionField& f) {
+  for (const auto& c : t.columns) {
+    if (c.field_id == f.source_id) return c.name;
+  }
+  return fmt::format("field {}", f.source_id);
+}
+
+Status list(const Config& config, const LakeOptions& o) {
+  const std::string warehouse = warehouse_of(config, o);
+  const auto all = tables(warehouse);
+  if (all.empty()) {
+    fmt::print("no tables in {}\n", warehouse);
+    return Status::ok();
+  }
+  fmt::print("{:<40} {:>8} {:>10} {:>12}  {}\n", "table", "version", "snapshots", "records", "partitioned by");
+  for (const auto& [name, location] : all) {
+    auto t = ice::load_table(location);
+    if (!t.is_ok()) {
+      fmt::print("{:<40} error: {}\n", name, t.status().message());
+      continue;
+    }
+    const ice::Snapshot* s = t->current();
+    std::string records = s && s->summary.count("total-records") ? s->summary.at("total-records") : "0";
+    std::string spec;
+    for (const auto& f : t->spec.fields) spec += (spec.empty() ? "" : ", ") + f.transform + "(" + source_name(*t, f) + ")";
+    fmt::print("{:<40} {:>8} {:>10} {:>12}  {}\n", name, t->version, t->snapshots.size(), records, spec.empty() ? "-" : spec);
+  }
+  return Status::ok();
+}
+
+Status describe(const Config& config, const LakeOptions& o) {
+  CF_ASSIGN_OR_RETURN(ice::TableMetadata t, find_table(config, o));
+  fmt::print("location:   {}\nmetadata:   {}\nuuid:       {}\nformat:     Iceberg v2, last sequence number {}\n", t.location, t.path,
+             t.table_uuid, t.last_sequence_number);
+  fmt::print("columns:\n");
+  for (const auto& c : t.columns) fmt::print("  {:>4}  {:<24} {}\n", *c.field_id, c.name, c.type.to_string());
+  fmt::print("partition spec {}:{}\n", t.spec.spec_id, t.spec.fields.empty() ? " unpartitioned" : "");
+  for (const auto& f : t.spec.fields) fmt::print("  {:>4}  {:<24} {}({})\n", f.field_id, f.name, f.transform, source_name(t, f));
+  fmt::print("snapshots ({}; current {}):\n", t.snapshots.size(), t.current_snapshot_id ? std::to_string(*t.current_snapshot_id) : "none");
+  for (const auto& s : t.snapshots) {
+    auto get = [&](const char* key) { return s.summary.count(key) ? s.summary.at(key) : "-"; };
+    fmt::print("  {:>20}  parent {:>20}  seq {:>4}  {}  {} +{} rows, {} total{}\n", s.snapshot_id,
+               s.parent_snapshot_id ? std::to_string(*s.parent_snapshot_id) : "-", s.sequence_number, s.timestamp_ms, get("operation"),
+               get("added-records"), get("total-records"),
+               s.summary.count("careflow.checkpoint-id") ? fmt::format("  (checkpoint {} of {})", get("careflow.checkpoint-id"), get("careflow.job"))
+                                                          : "");
+  }
+  return Status::ok();
+}
+
+Status scan(const Config& config, const LakeOptions& o) {
+  CF_ASSIGN_OR_RETURN(ice::TableMetadata t, find_table(config, o));
+  std::vector<std::string> names;
+  for (const auto& c : t.columns) names.push_back(c.name);
+  fmt::print("{}\n", fmt::join(names, "\t"));
+  int64_t printed = 0;
+  Status s = ice::scan_rows(
+      t,
+      [&](std::vector<values::Value> row) {
+        if (o.limit >= 0 && printed >= o.limit) return Status::out_of_range("limit");
+        std::vector<std::string> cells;
+        for (size_t i = 0; i < row.size(); ++i) cells.push_back(row[i].is_null() ? "NULL" : values::format_value(row[i], t.columns[i].type));
+        fmt::print("{}\n", fmt::join(cells, "\t"));
+        ++printed;
+        return Status::ok();
+      },
+      o.snapshot ? std::optional<int64_t>(o.snapshot) : std::nullopt);
+  if (!s.is_ok() && s.code() != StatusCode::kOutOfRange) return s;
+  fmt::print(stderr, "{} row{}\n", printed, printed == 1 ? "" : "s");
+  return Status::ok();
+}
+
+void run(Cli& cli, Status status) {
+  if (!status.is_ok()) cli.fail(status);
+}
+
+}  // namespace
+
+void add_lake_commands(Cli& cli) {
+  static LakeOptions o;
+  auto* lake = cli.app().add_subcommand("lake", "List, describe and scan the Iceberg tables of the warehouse");
+  lake->require_subcommand(1);
+  lake->add_option("--warehouse", o.warehouse, "The warehouse folder (default: <data-dir>/warehouse)");
+  lake->add_subcommand("list", "List the tables with their version, snapshots and records")->callback([&cli] {
+    run(cli, list(cli.config(), o));
+  });
+  auto* describe_cmd = lake->add_subcommand("describe", "Show a table's schema, partition spec and snapshots");
+  describe_cmd->add_option("table", o.table, "database.table, or table when unambiguous")->required();
+  describe_cmd->callback([&cli] { run(cli, describe(cli.config(), o)); });
+  auto* scan_cmd = lake->add_subcommand("scan", "Print the rows of a table's current snapshot (tab-separated)");
+  scan_cmd->add_option("table", o.table, "database.table, or table when unambiguous")->required();
+  scan_cmd->add_option("--limit", o.limit, "Print at most this many rows");
+  scan_cmd->add_option("--snapshot", o.snapshot, "Read this snapshot instead of the current one");
+  scan_cmd->callback([&cli] { run(cli, scan(cli.config(), o)); });
+}
+
+}  // namespace careflow::app

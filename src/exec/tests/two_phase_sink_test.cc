@@ -1,0 +1,259 @@
+// Two-phase sinks in checkpointed runs (Sink::two_phase): the checkpointer has the sink prepare
+// before a checkpoint's metadata is written and commit after, stores what it prepared in the
+// metadata, and on a restart hands the restored checkpoint's prepared data to recover(). Then the
+// 'iceberg' connector through the job runner: rows land in a day-partitioned table, a restart after
+// a crash between a checkpoint and its commit commits it exactly once, a run without checkpoints
+// commits at its end, and update rows are refused naming the table.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <set>
+
+#include "exec/checkpoint/checkpoint_files.h"
+#include "exec/checkpoint/job_checkpointer.h"
+#include "exec/connectors/job_runner.h"
+#include "exec/session.h"
+#include "lake/iceberg_files.h"
+#include "log/embedded_log.h"
+
+namespace careflow::exec {
+namespace {
+
+namespace fs = std::filesystem;
+
+// What the fake sink saw, in order; where the checkpoints live (to look for metadata at each call).
+std::vector<std::string> calls;
+std::string checkpoint_dir;
+
+bool meta_exists(int64_t id) { return fs::exists(checkpoint_dir + "/" + checkpoint::meta_file_name(id)); }
+
+class RecordingSink : public Sink {
+ public:
+  Result<int64_t> write(const RowBatch& rows) override {
+    held_ += static_cast<int64_t>(rows.size());
+    return static_cast<int64_t>(rows.size());
+  }
+  bool two_phase() const override { return true; }
+  Status recover(const std::string& job, int64_t id, const std::string& prepared) override {
+    calls.push_back("recover " + job + " " + std::to_string(id) + " [" + prepared + "]");
+    return Status::ok();
+  }
+  Result<std::string> prepare_commit(int64_t id) override {
+    calls.push_back("prepare " + std::to_string(id) + (meta_exists(id) ? " after-meta" : " before-meta"));
+    std::string prepared = std::to_string(held_) + " rows";
+    held_ = 0;
+    return prepared;
+  }
+  Status commit(int64_t id, const std::string& prepared) override {
+    calls.push_back("commit " + std::to_string(id) + " [" + prepared + "]" + (meta_exists(id) ? " after-meta" : " before-meta"));
+    return Status::ok();
+  }
+  Status finish() override {
+    calls.push_back("finish");
+    return Status::ok();
+  }
+
+ private:
+  int64_t held_ = 0;
+};
+
+class TwoPhaseSinkTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() / ("careflow-two-phase-" + std::to_string(getpid()) + "-" +
+                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+    auto log = log::EmbeddedLog::open((root_ / "log").string());
+    ASSERT_TRUE(log.is_ok()) << log.status().message();
+    log_ = std::move(*log);
+    ASSERT_TRUE(log_->create_topic("readings", {}).is_ok());
+    calls.clear();
+    checkpoint_dir = (root_ / "checkpoints" / "job").string();
+  }
+  void TearDown() override {
+    log_.reset();
+    fs::remove_all(root_);
+  }
+
+  void produce(int from, int to) {
+    std::vector<log::Record> records;
+    for (int i = from; i < to; ++i) {
+      log::Record r;
+      r.value = "{\"seq\":" + std::to_string(i) + ",\"ts\":\"2024-05-0" + std::to_string(1 + i % 3) + " 08:00:00.000\"}";
+      records.push_back(std::move(r));
+    }
+    ASSERT_TRUE(log_->append({"readings", 0}, records).is_ok());
+  }
+
+  RunOptions checkpointed() const {
+    RunOptions o;
+    o.checkpoint.directory = (root_ / "checkpoints").string();
+    o.checkpoint.interval = std::chrono::milliseconds(1);
+    o.job_names = {"job"};
+    return o;
+  }
+
+  Result<RunStats> run(const std::string& ddl, const std::string& insert, RunOptions options) {
+    Session session;
+    CF_RETURN_IF_ERROR(session.execute_script("CREATE TABLE readings (seq BIGINT, ts TIMESTAMP(3)) WITH ('format' = 'json');" + ddl).status());
+    CF_ASSIGN_OR_RETURN(std::vector<StatementResult> r, session.execute_script(insert));
+    options.bounded = true;
+    options.batch_rows = 10;
+    return run_jobs({r.back().job.get()}, log_.get(), options);
+  }
+
+  std::string iceberg_ddl() const {
+    return "CREATE TABLE lake (seq BIGINT, ts TIMESTAMP(3)) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', 'warehouse' = '" +
+           (root_ / "wh").string() + "', 'partition.day-column' = 'ts');";
+  }
+  std::multiset<int64_t> lake_rows() {
+    std::multiset<int64_t> out;
+    auto t = lake::iceberg::load_table((root_ / "wh" / "default_database" / "lake").string());
+    EXPECT_TRUE(t.is_ok()) << t.status().message();
+    if (!t.is_ok()) return out;
+    EXPECT_TRUE(lake::iceberg::scan_rows(*t, [&](std::vector<values::Value> row) {
+                  out.insert(row[0].as_int());
+                  return Status::ok();
+                }).is_ok());
+    return out;
+  }
+
+  fs::path root_;
+  std::unique_ptr<log::EmbeddedLog> log_;
+};
+
+// The INSERT's rows go to `sink` (not its table's connector), through a JobCheckpointer that
+// checkpoints after every batch and once at the end, as the job runner does.
+Result<int64_t> run_into(RecordingSink& sink, const CheckpointSettings& settings, log::Topics* topics) {
+  Session session;
+  CF_RETURN_IF_ERROR(session
+                         .execute_script("CREATE TABLE readings (seq BIGINT, ts TIMESTAMP(3)) WITH ('format' = 'json');"
+                                         "CREATE TABLE out (seq BIGINT) WITH ('format' = 'json');")
+                         .status());
+  CF_ASSIGN_OR_RETURN(std::vector<StatementResult> r, session.execute_script("INSERT INTO out SELECT seq FROM readings"));
+  Job& job = *r.back().job;
+  ConnectorContext context;
+  context.topics = topics;
+  context.bounded = true;
+  CF_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, make_source(*job.sources()[0].table, context));
+  JobCheckpointer checkpointer(job, "job", settings, topics, {source.get()}, &sink);
+  CF_RETURN_IF_ERROR(checkpointer.start());
+  if (!checkpointer.stats().restored_from) CF_RETURN_IF_ERROR(job.start());
+  int64_t written = 0;
+  for (bool more = true; more;) {
+    RowBatch batch;
+    CF_ASSIGN_OR_RETURN(more, source->poll(&batch, 10));
+    if (batch.empty()) continue;
+    CF_RETURN_IF_ERROR(job.push_full(0, std::move(batch)));
+    CF_ASSIGN_OR_RETURN(int64_t n, sink.write(job.take_output()));
+    written += n;
+    CF_RETURN_IF_ERROR(checkpointer.checkpoint());
+  }
+  CF_RETURN_IF_ERROR(checkpointer.checkpoint());
+  return written;
+}
+
+TEST_F(TwoPhaseSinkTest, PreparesBeforeTheMetadataCommitsAfterAndRecoversWhatWasPrepared) {
+  produce(0, 30);
+  RecordingSink sink;
+  const CheckpointSettings settings = checkpointed().checkpoint;
+  auto first = run_into(sink, settings, log_.get());
+  ASSERT_TRUE(first.is_ok()) << first.status().message();
+  EXPECT_EQ(*first, 30);
+  ASSERT_EQ(calls.size(), 1u + 2 * 4);  // recover, then 3 batches and the last checkpoint
+  EXPECT_EQ(calls[0], "recover job 0 []");
+  for (size_t i = 1; i < calls.size(); i += 2) {
+    const std::string id = std::to_string((i + 1) / 2);
+    EXPECT_EQ(calls[i], "prepare " + id + " before-meta");
+    EXPECT_TRUE(calls[i + 1].starts_with("commit " + id + " [")) << calls[i + 1];
+    EXPECT_TRUE(calls[i + 1].ends_with("after-meta")) << calls[i + 1];
+  }
+  EXPECT_EQ(calls[2], "commit 1 [10 rows] after-meta");
+  EXPECT_EQ(calls[8], "commit 4 [0 rows] after-meta");
+  auto meta = checkpoint::read_meta(checkpoint_dir + "/" + checkpoint::meta_file_name(3));
+  ASSERT_FALSE(meta.is_ok());  // one checkpoint retained
+  meta = checkpoint::read_meta(checkpoint_dir + "/" + checkpoint::meta_file_name(4));
+  ASSERT_TRUE(meta.is_ok()) << meta.status().message();
+  EXPECT_EQ(meta->sink, "0 rows");  // what the sink prepared, kept with the checkpoint
+
+  calls.clear();
+  produce(30, 35);
+  RecordingSink restarted;
+  auto second = run_into(restarted, settings, log_.get());
+  ASSERT_TRUE(second.is_ok()) << second.status().message();
+  EXPECT_EQ(calls[0], "recover job 4 [0 rows]");
+  EXPECT_EQ(*second, 5);
+}
+
+TEST_F(TwoPhaseSinkTest, IcebergSinkCommitsEachRowOnceAcrossARestart) {
+  produce(0, 60);
+  auto first = run(iceberg_ddl(), "INSERT INTO lake SELECT seq, ts FROM readings", checkpointed());
+  ASSERT_TRUE(first.is_ok()) << first.status().message();
+  std::multiset<int64_t> want;
+  for (int64_t i = 0; i < 60; ++i) want.insert(i);
+  EXPECT_EQ(lake_rows(), want);
+  auto table = lake::iceberg::load_table((root_ / "wh" / "default_database" / "lake").string());
+  ASSERT_TRUE(table.is_ok());
+  EXPECT_EQ(table->spec.fields.size(), 1u);
+  EXPECT_EQ(table->current()->summary.at("careflow.job"), "job");
+  EXPECT_GE(table->snapshots.size(), 2u);
+
+  // One more run whose only checkpoint is its last: then a crash after that checkpoint's metadata,
+  // before its commit — the table never got its version, and a stray file of an uncommitted
+  // checkpoint lies there. The restart commits the checkpoint again, once, and removes the file.
+  produce(60, 90);
+  for (int64_t i = 60; i < 90; ++i) want.insert(i);
+  RunOptions rare = checkpointed();
+  rare.checkpoint.interval = std::chrono::hours(1);
+  ASSERT_TRUE(run(iceberg_ddl(), "INSERT INTO lake SELECT seq, ts FROM readings", rare).is_ok());
+  table = lake::iceberg::load_table((root_ / "wh" / "default_database" / "lake").string());
+  ASSERT_TRUE(table.is_ok());
+  const size_t snapshots = table->snapshots.size();
+  const std::string location = table->location;
+  const std::string some_file = lake::iceberg::live_files(*table)->front().path;
+  fs::remove(lake::iceberg::metadata_file(location, table->version));
+  fs::remove(location + "/metadata/version-hint.text");
+  ASSERT_EQ(lake::iceberg::load_table(location)->snapshots.size(), snapshots - 1);
+  const fs::path stray = fs::path(location) / "data" / "ts_day=2024-05-01" / "job+deadbeef-00000.parquet";
+  fs::copy_file(some_file, stray);
+  auto second = run(iceberg_ddl(), "INSERT INTO lake SELECT seq, ts FROM readings", rare);
+  ASSERT_TRUE(second.is_ok()) << second.status().message();
+  EXPECT_EQ(second->rows_read, 0);
+  EXPECT_EQ(lake_rows(), want);
+  EXPECT_FALSE(fs::exists(stray));
+  EXPECT_EQ(lake::iceberg::load_table(location)->snapshots.size(), snapshots);
+
+  // Without checkpoints the job's rows land when it ends.
+  ASSERT_TRUE(run("CREATE TABLE lake2 (seq BIGINT, ts TIMESTAMP(3)) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', "
+                  "'warehouse' = '" + (root_ / "wh").string() + "');",
+                  "INSERT INTO lake2 SELECT seq, ts FROM readings", {})
+                  .is_ok());
+  auto plain = lake::iceberg::load_table((root_ / "wh" / "default_database" / "lake2").string());
+  ASSERT_TRUE(plain.is_ok());
+  EXPECT_EQ(plain->snapshots.size(), 1u);
+  EXPECT_TRUE(plain->spec.fields.empty());
+  EXPECT_EQ(plain->current()->summary.at("total-records"), "90");
+  EXPECT_EQ(plain->current()->summary.count("careflow.checkpoint-id"), 0u);  // committed by the run's end, not a checkpoint
+}
+
+TEST_F(TwoPhaseSinkTest, IcebergSinkRefusesUpdatesAndBadOptionsNamingTheTable) {
+  produce(0, 10);
+  auto updating = run("CREATE TABLE counts (n BIGINT) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', 'warehouse' = '" +
+                          (root_ / "wh").string() + "');",
+                      "INSERT INTO counts SELECT COUNT(*) FROM readings", {});
+  ASSERT_FALSE(updating.is_ok());
+  EXPECT_NE(updating.status().message().find("counts"), std::string::npos) << updating.status().message();
+  auto no_catalog = run("CREATE TABLE x (seq BIGINT) WITH ('connector' = 'iceberg');", "INSERT INTO x SELECT seq FROM readings", {});
+  ASSERT_FALSE(no_catalog.is_ok());
+  EXPECT_NE(no_catalog.status().message().find("table 'x': the iceberg connector needs 'catalog-name'"), std::string::npos)
+      << no_catalog.status().message();
+  auto hive = run("CREATE TABLE y (seq BIGINT) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', 'catalog-type' = 'hive');",
+                  "INSERT INTO y SELECT seq FROM readings", {});
+  ASSERT_FALSE(hive.is_ok());
+  EXPECT_NE(hive.status().message().find("'catalog-type' = 'hive' is not supported"), std::string::npos) << hive.status().message();
+}
+
+}  // namespace
+}  // namespace careflow::exec

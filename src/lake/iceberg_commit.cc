@@ -1,0 +1,262 @@
+#include "lake/iceberg_commit.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <random>
+
+#include "common/clock.h"
+#include "lake/iceberg_manifest.h"
+
+namespace careflow::lake::iceberg {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::mt19937_64& rng() {
+  thread_local std::mt19937_64 r{std::random_device{}() ^ (static_cast<uint64_t>(::getpid()) << 32) ^
+                                 static_cast<uint64_t>(wall_clock_ms())};
+  return r;
+}
+
+Status sync_dir(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Status::from_errno("opening " + dir, errno);
+  int rc = ::fsync(fd);
+  ::close(fd);
+  return rc == 0 ? Status::ok() : Status::from_errno("fsync of " + dir, errno);
+}
+
+// Publishes `bytes` as `path` only if no file has that name: the compare-and-swap of a commit.
+// FailedPrecondition when another writer took the name first.
+Status publish_exclusive(const std::string& path, const std::string& bytes) {
+  const std::string tmp = fmt::format("{}.{}.tmp", path, random_uuid());
+  CF_RETURN_IF_ERROR(write_file(tmp, bytes, true));
+  const int rc = ::link(tmp.c_str(), path.c_str());
+  const int err = errno;
+  ::unlink(tmp.c_str());
+  if (rc != 0 && err == EEXIST) return Status::failed_precondition(fmt::format("{} was committed by another writer", path));
+  if (rc != 0) return Status::from_errno("linking " + path, err);
+  return sync_dir(fs::path(path).parent_path().string());
+}
+
+// The hint is advisory (readers probe past it): temporary file, then rename over the old one.
+Status write_version_hint(const std::string& location, int64_t version) {
+  const std::string path = location + "/metadata/version-hint.text";
+  const std::string tmp = fmt::format("{}.{}.tmp", path, random_uuid());
+  CF_RETURN_IF_ERROR(write_file(tmp, std::to_string(version), true));
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    return Status::from_errno("renaming " + tmp, err);
+  }
+  return Status::ok();
+}
+
+int64_t summary_number(const Snapshot* s, const char* key) {
+  if (!s) return 0;
+  auto it = s->summary.find(key);
+  if (it == s->summary.end()) return 0;
+  try {
+    return std::stoll(it->second);
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+// The manifests of a new snapshot with the data manifests of the default spec merged into one at
+// `path` once there are `min_count` of them; the others as they are. Each live entry keeps the
+// snapshot that added it and its sequence numbers (made explicit: an EXISTING entry inherits none).
+Result<std::vector<ManifestFile>> merge_manifests(const TableMetadata& base, std::vector<ManifestFile> manifests, int min_count,
+                                                  const std::string& path, int64_t snapshot_id, int64_t sequence_number) {
+  std::vector<ManifestFile> keep, merge;
+  for (ManifestFile& m : manifests) {
+    (m.content == 0 && m.partition_spec_id == base.spec.spec_id ? merge : keep).push_back(std::move(m));
+  }
+  if (merge.size() < static_cast<size_t>(min_count)) {
+    keep.insert(keep.end(), std::make_move_iterator(merge.begin()), std::make_move_iterator(merge.end()));
+    return keep;
+  }
+  std::vector<ManifestEntry> entries;
+  for (const ManifestFile& m : merge) {
+    CF_ASSIGN_OR_RETURN(std::vector<ManifestEntry> read, read_manifest(m.path, base.spec, base.columns));
+    for (ManifestEntry& e : read) {
+      if (e.status == EntryStatus::kDeleted) continue;
+      const bool inherits = e.status == EntryStatus::kAdded;
+      if (!e.snapshot_id && inherits) e.snapshot_id = m.added_snapshot_id;
+      if (!e.sequence_number && inherits) e.sequence_number = m.sequence_number;
+      if (!e.file_sequence_number && inherits) e.file_sequence_number = m.sequence_number;
+      if (!e.sequence_number) return Status::corruption(fmt::format("{}: an EXISTING entry without a sequence number", m.path));
+      e.status = EntryStatus::kExisting;
+      entries.push_back(std::move(e));
+    }
+  }
+  CF_ASSIGN_OR_RETURN(ManifestFile merged,
+                      write_manifest_entries(path, base.schema_json, base.columns, base.spec, entries, snapshot_id, sequence_number));
+  keep.insert(keep.begin(), std::move(merged));
+  return keep;
+}
+
+}  // namespace
+
+std::string random_uuid() {
+  uint64_t hi = rng()(), lo = rng()();
+  hi = (hi & ~0xf000ULL) | 0x4000ULL;                // version 4
+  lo = (lo & ~(0xc0ULL << 56)) | (0x80ULL << 56);     // variant 10
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xffff, hi & 0xffff, lo >> 48,
+                     lo & 0xffffffffffffULL);
+}
+
+Result<TableMetadata> create_table(const std::string& location_in, const std::vector<ColumnSpec>& columns, const CreateOptions& o) {
+  const std::string location = fs::absolute(location_in).lexically_normal().string();
+  CF_ASSIGN_OR_RETURN(std::string schema, schema_json(columns));
+  CF_RETURN_IF_ERROR(check_partition_spec(o.spec, columns));
+  if (current_version(location).is_ok()) {
+    return Status::already_exists(fmt::format("{} exists: the table was created already", metadata_file(location, 1)));
+  }
+  std::error_code ec;
+  fs::create_directories(location + "/metadata", ec);
+  if (ec) return Status::io_error(fmt::format("creating {}/metadata: {}", location, ec.message()));
+  fs::create_directories(location + "/data", ec);
+  if (ec) return Status::io_error(fmt::format("creating {}/data: {}", location, ec.message()));
+
+  int32_t last_column_id = 0;
+  for (const ColumnSpec& c : columns) last_column_id = std::max(last_column_id, *c.field_id);
+  int32_t last_partition_id = 999;
+  for (const PartitionField& f : o.spec.fields) last_partition_id = std::max(last_partition_id, f.field_id);
+  std::map<std::string, std::string> properties = o.properties;
+  properties.emplace("write.format.default", "parquet");
+  const int64_t now = o.timestamp_ms ? o.timestamp_ms : wall_clock_ms();
+  json metadata = {
+      {"format-version", 2},
+      {"table-uuid", o.table_uuid.empty() ? random_uuid() : o.table_uuid},
+      {"location", location},
+      {"last-sequence-number", 0},
+      {"last-updated-ms", now},
+      {"last-column-id", last_column_id},
+      {"current-schema-id", 0},
+      {"schemas", json::array({json::parse(schema)})},
+      {"default-spec-id", o.spec.spec_id},
+      {"partition-specs", json::array({{{"spec-id", o.spec.spec_id}, {"fields", partition_fields_json(o.spec)}}})},
+      {"last-partition-id", last_partition_id},
+      {"default-sort-order-id", 0},
+      {"sort-orders", json::array({{{"order-id", 0}, {"fields", json::array()}}})},
+      {"properties", properties},
+      {"current-snapshot-id", -1},
+      {"refs", json::object()},
+      {"snapshots", json::array()},
+      {"snapshot-log", json::array()},
+      {"metadata-log", json::array()},
+  };
+  const std::string path = metadata_file(location, 1);
+  const std::string text = metadata.dump(2);
+  Status published = publish_exclusive(path, text);
+  if (published.code() == StatusCode::kFailedPrecondition) {
+    return Status::already_exists(fmt::format("{} exists: the table was created already", path));
+  }
+  CF_RETURN_IF_ERROR(published);
+  CF_RETURN_IF_ERROR(write_version_hint(location, 1));
+  CF_ASSIGN_OR_RETURN(TableMetadata m, parse_metadata(path, text));
+  m.version = 1;
+  return m;
+}
+
+Result<Snapshot> commit_append(const TableMetadata& base, const std::vector<DataFile>& files, const CommitOptions& o) {
+  const std::string& location = base.location;
+  const std::string metadata_dir = location + "/metadata";
+  const int64_t snapshot_id = o.snapshot_id ? o.snapshot_id : static_cast<int64_t>(rng()() >> 1);
+  if (base.find(snapshot_id)) return Status::already_exists(fmt::format("snapshot {} exists in {}", snapshot_id, base.path));
+  const std::string uuid = o.commit_uuid.empty() ? random_uuid() : o.commit_uuid;
+  const int64_t now = o.timestamp_ms ? o.timestamp_ms : wall_clock_ms();
+  const int64_t sequence_number = base.last_sequence_number + 1;
+  const Snapshot* parent = base.current();
+
+  // The new snapshot's manifests: its parent's, as they are, and one of the new files.
+  std::vector<ManifestFile> manifests;
+  if (parent) {
+    CF_ASSIGN_OR_RETURN(manifests, read_manifest_list(parent->manifest_list));
+  }
+  CF_ASSIGN_OR_RETURN(ManifestFile added, write_manifest(fmt::format("{}/{}-m0.avro", metadata_dir, uuid), base.schema_json, base.columns,
+                                                         base.spec, files, snapshot_id, sequence_number));
+  if (o.manifest_merge_min_count > 0) {
+    CF_ASSIGN_OR_RETURN(manifests, merge_manifests(base, std::move(manifests), o.manifest_merge_min_count,
+                                                   fmt::format("{}/{}-m1.avro", metadata_dir, uuid), snapshot_id, sequence_number));
+  }
+  manifests.insert(manifests.begin(), added);
+  const std::string list_path = fmt::format("{}/snap-{}-1-{}.avro", metadata_dir, snapshot_id, uuid);
+  CF_RETURN_IF_ERROR(write_manifest_list(list_path, snapshot_id, parent ? std::optional(parent->snapshot_id) : std::nullopt,
+                                         sequence_number, manifests));
+
+  std::map<std::string, std::string> summary = o.summary;
+  summary["operation"] = "append";
+  summary["added-data-files"] = std::to_string(files.size());
+  summary["added-records"] = std::to_string(added.added_rows_count);
+  summary["total-data-files"] = std::to_string(summary_number(parent, "total-data-files") + static_cast<int64_t>(files.size()));
+  summary["total-records"] = std::to_string(summary_number(parent, "total-records") + added.added_rows_count);
+  summary["total-delete-files"] = "0";
+  summary["total-position-deletes"] = "0";
+  summary["total-equality-deletes"] = "0";
+  json snapshot = {
+      {"snapshot-id", snapshot_id},
+      {"sequence-number", sequence_number},
+      {"timestamp-ms", now},
+      {"summary", summary},
+      {"manifest-list", list_path},
+      {"schema-id", base.json.value("current-schema-id", 0)},
+  };
+  if (parent) snapshot["parent-snapshot-id"] = parent->snapshot_id;
+
+  json metadata = base.json;
+  metadata["last-sequence-number"] = sequence_number;
+  metadata["last-updated-ms"] = now;
+  metadata["current-snapshot-id"] = snapshot_id;
+  metadata["refs"]["main"] = {{"snapshot-id", snapshot_id}, {"type", "branch"}};
+  metadata["snapshots"].push_back(snapshot);
+  metadata["snapshot-log"].push_back({{"snapshot-id", snapshot_id}, {"timestamp-ms", now}});
+  CF_RETURN_IF_ERROR(commit_metadata(base, std::move(metadata)).status());
+  Snapshot s;
+  s.snapshot_id = snapshot_id;
+  s.parent_snapshot_id = parent ? std::optional(parent->snapshot_id) : std::nullopt;
+  s.sequence_number = sequence_number;
+  s.timestamp_ms = now;
+  s.manifest_list = list_path;
+  s.summary = std::move(summary);
+  return s;
+}
+
+Result<TableMetadata> commit_metadata(const TableMetadata& base, json next) {
+  next["metadata-log"].push_back({{"metadata-file", base.path}, {"timestamp-ms", base.last_updated_ms}});
+  const int64_t version = base.version + 1;
+  const std::string path = metadata_file(base.location, version);
+  const std::string text = next.dump(2);
+  CF_ASSIGN_OR_RETURN(TableMetadata parsed, parse_metadata(path, text));  // never publish what does not read back
+  Status published = publish_exclusive(path, text);
+  if (published.code() == StatusCode::kFailedPrecondition) {
+    return Status::failed_precondition(fmt::format("commit conflict on table {}: version {} was committed by another writer after this "
+                                                   "commit read version {}",
+                                                   base.location, version, base.version));
+  }
+  CF_RETURN_IF_ERROR(published);
+  CF_RETURN_IF_ERROR(write_version_hint(base.location, version));
+  parsed.version = version;
+  return parsed;
+}
+
+Result<Snapshot> append_files(const std::string& location, const std::vector<DataFile>& files, CommitOptions o) {
+  const std::string where = fs::absolute(location).lexically_normal().string();
+  Status last;
+  for (int attempt = 0; attempt <= std::max(0, o.retries); ++attempt) {
+    CF_ASSIGN_OR_RETURN(TableMetadata base, load_table(where));
+    if (attempt > 0) o.commit_uuid.clear();  // the lost attempt's manifests stay unreferenced
+    auto committed = commit_append(base, files, o);
+    if (committed.is_ok() || committed.status().code() != StatusCode::kFailedPrecondition) return committed;
+    last = committed.status();
+  }
+  return last.with_context(fmt::format("after {} attempts", std::max(0, o.retries) + 1));
+}
+
+}  // namespace careflow::lake::iceberg

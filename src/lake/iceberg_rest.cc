@@ -1,0 +1,331 @@
+#include "lake/iceberg_rest.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "common/clock.h"
+#include "lake/iceberg_commit.h"
+#include "lake/iceberg_metadata.h"
+
+namespace careflow::lake::iceberg {
+
+namespace fs = std::filesystem;
+using http::HttpRequest;
+using http::HttpResponse;
+using nlohmann::json;
+
+namespace {
+
+HttpResponse rest_error(int code, const std::string& type, const std::string& message) {
+  return HttpResponse::json(code, {{"error", {{"message", message}, {"type", type}, {"code", code}}}});
+}
+
+// Names become folders: letters, digits and "_-." only, not starting with '.'.
+bool valid_name(const std::string& name) {
+  if (name.empty() || name.size() > 255 || name[0] == '.') return false;
+  for (unsigned char c : name) {
+    if (!std::isalnum(c) && c != '_' && c != '-' && c != '.') return false;
+  }
+  return true;
+}
+
+class Catalog {
+ public:
+  explicit Catalog(std::string warehouse) : warehouse_(std::move(warehouse)) {}
+
+  HttpResponse config() const { return HttpResponse::json(200, {{"defaults", json::object()}, {"overrides", json::object()}}); }
+
+  HttpResponse namespaces() const {
+    json out = json::array();
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(warehouse_, ec)) {
+      if (e.is_directory() && valid_name(e.path().filename().string())) out.push_back(json::array({e.path().filename().string()}));
+    }
+    return HttpResponse::json(200, {{"namespaces", out}});
+  }
+
+  HttpResponse create_namespace(const HttpRequest& r) const {
+    std::string name;
+    try {
+      const json body = json::parse(r.body);
+      const json& ns = body.at("namespace");
+      if (!ns.is_array() || ns.size() != 1) return rest_error(400, "BadRequestException", "careflow's catalog has single-level namespaces");
+      name = ns[0].get<std::string>();
+    } catch (const json::exception& e) {
+      return rest_error(400, "BadRequestException", fmt::format("the request does not parse: {}", e.what()));
+    }
+    if (!valid_name(name)) return rest_error(400, "BadRequestException", fmt::format("namespace '{}': letters, digits, '_-.' only", name));
+    std::error_code ec;
+    if (fs::exists(dir(name))) return rest_error(409, "AlreadyExistsException", fmt::format("namespace '{}' exists", name));
+    fs::create_directories(dir(name), ec);
+    if (ec) return rest_error(500, "ServiceFailureException", fmt::format("creating {}: {}", dir(name), ec.message()));
+    return HttpResponse::json(200, {{"namespace", json::array({name})}, {"properties", json::object()}});
+  }
+
+  HttpResponse load_namespace(const HttpRequest& r) const {
+    const std::string& ns = r.param("ns");
+    if (!namespace_exists(ns)) return no_namespace(ns);
+    return HttpResponse::json(200, {{"namespace", json::array({ns})}, {"properties", json::object()}});
+  }
+
+  HttpResponse tables(const HttpRequest& r) const {
+    const std::string& ns = r.param("ns");
+    if (!namespace_exists(ns)) return no_namespace(ns);
+    json ids = json::array();
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir(ns), ec)) {
+      if (e.is_directory() && fs::exists(e.path() / "metadata")) {
+        ids.push_back({{"namespace", json::array({ns})}, {"name", e.path().filename().string()}});
+      }
+    }
+    return HttpResponse::json(200, {{"identifiers", ids}});
+  }
+
+  HttpResponse load_table(const HttpRequest& r) const {
+    const std::string& ns = r.param("ns");
+    const std::string& name = r.param("table");
+    if (!namespace_exists(ns)) return no_namespace(ns);
+    auto t = iceberg::load_table(location(ns, name));
+    if (!t.is_ok()) return table_error(ns, name, t.status());
+    return loaded(*t);
+  }
+
+  HttpResponse create_table(const HttpRequest& r) const {
+    const std::string& ns = r.param("ns");
+    if (!namespace_exists(ns)) return no_namespace(ns);
+    std::string name;
+    std::vector<ColumnSpec> columns;
+    CreateOptions options;
+    try {
+      const json body = json::parse(r.body);
+      name = body.at("name").get<std::string>();
+      if (body.contains("location") && !body["location"].is_null() && body["location"].get<std::string>() != location(ns, name)) {
+        return rest_error(400, "BadRequestException", "careflow places tables at <warehouse>/<namespace>/<table>; leave 'location' out");
+      }
+      for (const json& f : body.at("schema").at("fields")) {
+        const std::string column = f.at("name").get<std::string>();
+        if (!f.at("type").is_string()) return rest_error(400, "BadRequestException", fmt::format("column '{}': nested types are not supported", column));
+        auto type = type_from_iceberg(f.at("type").get<std::string>());
+        if (!type.is_ok()) return rest_error(400, "BadRequestException", fmt::format("column '{}': {}", column, type.status().message()));
+        columns.push_back({column, type->with_nullable(!f.value("required", false)), f.at("id").get<int32_t>()});
+      }
+      if (body.contains("partition-spec") && !body["partition-spec"].is_null()) {
+        json spec = body["partition-spec"];
+        if (!spec.contains("spec-id")) spec["spec-id"] = 0;
+        int32_t next_id = 1000;
+        for (json& f : spec["fields"]) {
+          if (!f.contains("field-id")) f["field-id"] = next_id;
+          next_id = std::max(next_id, f["field-id"].get<int32_t>() + 1);
+        }
+        auto parsed = partition_spec_from_json(spec);
+        if (!parsed.is_ok()) return rest_error(400, "BadRequestException", parsed.status().message());
+        options.spec = std::move(*parsed);
+      }
+      if (body.contains("properties")) options.properties = body["properties"].get<std::map<std::string, std::string>>();
+    } catch (const json::exception& e) {
+      return rest_error(400, "BadRequestException", fmt::format("the request does not parse: {}", e.what()));
+    }
+    if (!valid_name(name)) return rest_error(400, "BadRequestException", fmt::format("table '{}': letters, digits, '_-.' only", name));
+    auto created = iceberg::create_table(location(ns, name), columns, options);
+    if (created.status().code() == StatusCode::kAlreadyExists) {
+      return rest_error(409, "AlreadyExistsException", fmt::format("table {}.{} exists", ns, name));
+    }
+    if (!created.is_ok()) return rest_error(400, "BadRequestException", created.status().message());
+    return loaded(*created);
+  }
+
+  // Drops the table: its folder goes (metadata and data; careflow's tables own their files).
+  HttpResponse drop_table(const HttpRequest& r) const {
+    const std::string& ns = r.param("ns");
+    const std::string& name = r.param("table");
+    if (!namespace_exists(ns)) return no_namespace(ns);
+    if (!valid_name(name) || !iceberg::current_version(location(ns, name)).is_ok()) {
+      return table_error(ns, name, Status::not_found(name));
+    }
+    std::error_code ec;
+    fs::remove_all(location(ns, name), ec);
+    if (ec) return rest_error(500, "ServiceFailureException", fmt::format("removing {}: {}", location(ns, name), ec.message()));
+    return HttpResponse{204, "application/json", "", {}};
+  }
+
+  HttpResponse drop_namespace(const HttpRequest& r) const {
+    const std::string& ns = r.param("ns");
+    if (!namespace_exists(ns)) return no_namespace(ns);
+    std::error_code ec;
+    if (!fs::is_empty(dir(ns), ec)) return rest_error(409, "NamespaceNotEmptyException", fmt::format("namespace '{}' is not empty", ns));
+    fs::remove(dir(ns), ec);
+    if (ec) return rest_error(500, "ServiceFailureException", fmt::format("removing {}: {}", dir(ns), ec.message()));
+    return HttpResponse{204, "application/json", "", {}};
+  }
+
+  HttpResponse commit(const HttpRequest& r) const {
+    const std::string& ns = r.param("ns");
+    const std::string& name = r.param("table");
+    if (!namespace_exists(ns)) return no_namespace(ns);
+    auto base = iceberg::load_table(location(ns, name));
+    if (!base.is_ok()) return table_error(ns, name, base.status());
+    json body;
+    try {
+      body = json::parse(r.body);
+    } catch (const json::exception& e) {
+      return rest_error(400, "BadRequestException", fmt::format("the request does not parse: {}", e.what()));
+    }
+    try {
+      for (const json& req : body.value("requirements", json::array())) {
+        if (auto failed = check(*base, req)) return rest_error(409, "CommitFailedException", *failed);
+      }
+      json next = base->json;
+      for (const json& u : body.value("updates", json::array())) {
+        if (auto bad = apply(next, u)) return rest_error(400, "BadRequestException", *bad);
+      }
+      next["last-updated-ms"] = wall_clock_ms();
+      auto committed = commit_metadata(*base, std::move(next));
+      if (committed.status().code() == StatusCode::kFailedPrecondition) {
+        return rest_error(409, "CommitFailedException", committed.status().message());
+      }
+      if (committed.status().code() == StatusCode::kCorruption) return rest_error(400, "BadRequestException", committed.status().message());
+      if (!committed.is_ok()) return rest_error(500, "ServiceFailureException", committed.status().message());
+      return HttpResponse::json(200, {{"metadata-location", committed->path}, {"metadata", committed->json}});
+    } catch (const json::exception& e) {
+      return rest_error(400, "BadRequestException", fmt::format("a requirement or update does not parse: {}", e.what()));
+    }
+  }
+
+ private:
+  std::string dir(const std::string& ns) const { return (fs::path(warehouse_) / ns).string(); }
+  std::string location(const std::string& ns, const std::string& t) const {
+    return (fs::absolute(warehouse_) / ns / t).lexically_normal().string();
+  }
+  bool namespace_exists(const std::string& ns) const { return valid_name(ns) && fs::is_directory(dir(ns)); }
+  static HttpResponse no_namespace(const std::string& ns) {
+    return rest_error(404, "NoSuchNamespaceException", fmt::format("namespace '{}' does not exist", ns));
+  }
+  static HttpResponse table_error(const std::string& ns, const std::string& name, const Status& s) {
+    if (s.code() == StatusCode::kNotFound) return rest_error(404, "NoSuchTableException", fmt::format("table {}.{} does not exist", ns, name));
+    return rest_error(500, "ServiceFailureException", s.message());
+  }
+  static HttpResponse loaded(const TableMetadata& t) {
+    return HttpResponse::json(200, {{"metadata-location", t.path}, {"metadata", t.json}, {"config", json::object()}});
+  }
+
+  // A failed requirement's message, or nothing when it holds.
+  static std::optional<std::string> check(const TableMetadata& t, const json& req) {
+    const std::string type = req.at("type").get<std::string>();
+    if (type == "assert-create") return "the table exists";
+    if (type == "assert-table-uuid") {
+      if (req.at("uuid").get<std::string>() != t.table_uuid) return fmt::format("table uuid is {}", t.table_uuid);
+      return std::nullopt;
+    }
+    if (type == "assert-ref-snapshot-id") {
+      const std::string ref = req.at("ref").get<std::string>();
+      const json refs = t.json.value("refs", json::object());
+      const bool exists = refs.contains(ref);
+      const json want = req.value("snapshot-id", json());  // null or absent: the ref must not exist (pyiceberg omits it)
+      if (want.is_null()) {
+        if (exists) return fmt::format("branch {} was created concurrently", ref);
+        return std::nullopt;
+      }
+      if (!exists || refs[ref].at("snapshot-id").get<int64_t>() != want.get<int64_t>()) {
+        return fmt::format("branch {} has changed: expected id {}, current {}", ref, want.get<int64_t>(),
+                           exists ? std::to_string(refs[ref].at("snapshot-id").get<int64_t>()) : "none");
+      }
+      return std::nullopt;
+    }
+    static const std::map<std::string, std::pair<std::string, std::string>> kFields = {
+        {"assert-last-assigned-field-id", {"last-assigned-field-id", "last-column-id"}},
+        {"assert-current-schema-id", {"current-schema-id", "current-schema-id"}},
+        {"assert-last-assigned-partition-id", {"last-assigned-partition-id", "last-partition-id"}},
+        {"assert-default-spec-id", {"default-spec-id", "default-spec-id"}},
+        {"assert-default-sort-order-id", {"default-sort-order-id", "default-sort-order-id"}},
+    };
+    auto it = kFields.find(type);
+    if (it == kFields.end()) return fmt::format("requirement '{}' is not supported by careflow's catalog", type);
+    if (req.at(it->second.first) != t.json.value(it->second.second, json())) {
+      return fmt::format("{}: expected {}, current {}", it->second.first, req.at(it->second.first).dump(),
+                         t.json.value(it->second.second, json()).dump());
+    }
+    return std::nullopt;
+  }
+
+  // Applies one update to the document; an error message when it cannot.
+  static std::optional<std::string> apply(json& m, const json& u) {
+    const std::string action = u.at("action").get<std::string>();
+    if (action == "add-snapshot") {
+      json snapshot = u.at("snapshot");
+      const int64_t seq = snapshot.value("sequence-number", int64_t{0});
+      if (seq <= m.value("last-sequence-number", int64_t{0}) && seq != 0) {
+        return fmt::format("snapshot {}: sequence number {} is not above the table's {}", snapshot.at("snapshot-id").dump(), seq,
+                           m.value("last-sequence-number", int64_t{0}));
+      }
+      m["last-sequence-number"] = std::max(seq, m.value("last-sequence-number", int64_t{0}));
+      m["snapshots"].push_back(std::move(snapshot));
+      return std::nullopt;
+    }
+    if (action == "set-snapshot-ref") {
+      const std::string ref = u.at("ref-name").get<std::string>();
+      const int64_t id = u.at("snapshot-id").get<int64_t>();
+      bool known = false;
+      for (const json& s : m["snapshots"]) known |= s.at("snapshot-id").get<int64_t>() == id;
+      if (!known) return fmt::format("set-snapshot-ref: no snapshot {}", id);
+      m["refs"][ref] = {{"snapshot-id", id}, {"type", u.value("type", std::string("branch"))}};
+      if (ref == "main") {
+        m["current-snapshot-id"] = id;
+        m["snapshot-log"].push_back({{"snapshot-id", id}, {"timestamp-ms", wall_clock_ms()}});
+      }
+      return std::nullopt;
+    }
+    if (action == "remove-snapshot-ref") {
+      const std::string ref = u.at("ref-name").get<std::string>();
+      m["refs"].erase(ref);
+      if (ref == "main") m["current-snapshot-id"] = -1;
+      return std::nullopt;
+    }
+    if (action == "set-properties") {
+      for (const auto& [k, v] : u.at("updates").items()) m["properties"][k] = v;
+      return std::nullopt;
+    }
+    if (action == "remove-properties") {
+      for (const json& k : u.at("removals")) m["properties"].erase(k.get<std::string>());
+      return std::nullopt;
+    }
+    if (action == "assign-uuid") {
+      if (u.at("uuid") != m["table-uuid"]) return "assign-uuid: a table's uuid does not change";
+      return std::nullopt;
+    }
+    if (action == "upgrade-format-version") {
+      if (u.at("format-version").get<int>() != 2) return "upgrade-format-version: careflow's tables are format version 2";
+      return std::nullopt;
+    }
+    return fmt::format("update '{}' is not supported by careflow's catalog yet", action);
+  }
+
+  std::string warehouse_;
+};
+
+}  // namespace
+
+void add_rest_catalog_routes(http::Router& router, std::string warehouse, const std::string& prefix) {
+  auto catalog = std::make_shared<Catalog>(std::move(warehouse));
+  const std::string v1 = prefix + "/v1";
+  router.add("GET", v1 + "/config", [catalog](HttpRequest&) { return catalog->config(); }, "Iceberg REST catalog: configuration");
+  router.add("GET", v1 + "/namespaces", [catalog](HttpRequest&) { return catalog->namespaces(); }, "Iceberg REST catalog: namespaces");
+  router.add("POST", v1 + "/namespaces", [catalog](HttpRequest& r) { return catalog->create_namespace(r); },
+             "Iceberg REST catalog: create a namespace");
+  router.add("GET", v1 + "/namespaces/{ns}", [catalog](HttpRequest& r) { return catalog->load_namespace(r); },
+             "Iceberg REST catalog: a namespace");
+  router.add("GET", v1 + "/namespaces/{ns}/tables", [catalog](HttpRequest& r) { return catalog->tables(r); },
+             "Iceberg REST catalog: a namespace's tables");
+  router.add("POST", v1 + "/namespaces/{ns}/tables", [catalog](HttpRequest& r) { return catalog->create_table(r); },
+             "Iceberg REST catalog: create a table");
+  router.add("GET", v1 + "/namespaces/{ns}/tables/{table}", [catalog](HttpRequest& r) { return catalog->load_table(r); },
+             "Iceberg REST catalog: load a table");
+  router.add("POST", v1 + "/namespaces/{ns}/tables/{table}", [catalog](HttpRequest& r) { return catalog->commit(r); },
+             "Iceberg REST catalog: commit updates to a table");
+  router.add("DELETE", v1 + "/namespaces/{ns}/tables/{table}", [catalog](HttpRequest& r) { return catalog->drop_table(r); },
+             "Iceberg REST catalog: drop a table (its folder)");
+  router.add("DELETE", v1 + "/namespaces/{ns}", [catalog](HttpRequest& r) { return catalog->drop_namespace(r); },
+             "Iceberg REST catalog: drop an empty namespace");
+}
+
+}  // namespace careflow::lake::iceberg

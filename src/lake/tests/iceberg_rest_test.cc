@@ -1,0 +1,129 @@
+// careflow's Iceberg REST catalog routes, dispatched without a server: namespaces and tables
+// created, listed and loaded; commits checked against their requirements (a stale one is a 409
+// CommitFailedException) and their updates applied as the next metadata version; errors in the
+// spec's shape.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "lake/iceberg_commit.h"
+#include "lake/iceberg_rest.h"
+
+namespace careflow::lake::iceberg {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+class IcebergRest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    warehouse_ = (fs::temp_directory_path() / fmt::format("careflow-rest-{}", ::getpid())).string();
+    fs::remove_all(warehouse_);
+    fs::create_directories(warehouse_);
+    add_rest_catalog_routes(router_, warehouse_);
+  }
+  void TearDown() override { fs::remove_all(warehouse_); }
+
+  std::pair<int, json> call(const std::string& method, const std::string& path, const json& body = nullptr) {
+    http::HttpRequest r;
+    r.method = method;
+    r.path = path;
+    r.headers["content-type"] = "application/json";
+    if (!body.is_null()) r.body = body.dump();
+    http::HttpResponse response = router_.dispatch(r);
+    return {response.status, response.body.empty() ? json() : json::parse(response.body)};
+  }
+
+  std::string warehouse_;
+  http::Router router_;
+};
+
+const json kSchema = {{"type", "struct"},
+                      {"schema-id", 0},
+                      {"fields", json::array({{{"id", 1}, {"name", "id"}, {"type", "long"}, {"required", true}},
+                                              {{"id", 2}, {"name", "ts"}, {"type", "timestamptz"}, {"required", false}}})}};
+
+TEST_F(IcebergRest, NamespacesAndTablesAreCreatedListedAndLoaded) {
+  EXPECT_EQ(call("GET", "/iceberg/v1/config").first, 200);
+  EXPECT_EQ(call("POST", "/iceberg/v1/namespaces", {{"namespace", {"hc"}}}).first, 200);
+  auto again = call("POST", "/iceberg/v1/namespaces", {{"namespace", {"hc"}}});
+  EXPECT_EQ(again.first, 409);
+  EXPECT_EQ(again.second["error"]["type"], "AlreadyExistsException");
+  EXPECT_EQ(call("GET", "/iceberg/v1/namespaces").second["namespaces"], json::array({json::array({"hc"})}));
+
+  auto created = call("POST", "/iceberg/v1/namespaces/hc/tables",
+                      {{"name", "events"},
+                       {"schema", kSchema},
+                       {"partition-spec", {{"spec-id", 0}, {"fields", json::array({{{"source-id", 2}, {"transform", "day"}, {"name", "ts_day"}}})}}}});
+  ASSERT_EQ(created.first, 200) << created.second.dump();
+  EXPECT_EQ(created.second["metadata"]["partition-specs"][0]["fields"][0]["field-id"], 1000);
+  EXPECT_EQ(created.second["metadata-location"], warehouse_ + "/hc/events/metadata/v1.metadata.json");
+  EXPECT_EQ(call("GET", "/iceberg/v1/namespaces/hc/tables").second["identifiers"][0]["name"], "events");
+  auto loaded = call("GET", "/iceberg/v1/namespaces/hc/tables/events");
+  EXPECT_EQ(loaded.first, 200);
+  EXPECT_EQ(loaded.second["metadata"]["schemas"][0]["fields"][1]["type"], "timestamptz");
+
+  auto missing = call("GET", "/iceberg/v1/namespaces/hc/tables/nope");
+  EXPECT_EQ(missing.first, 404);
+  EXPECT_EQ(missing.second["error"]["type"], "NoSuchTableException");
+  EXPECT_EQ(call("GET", "/iceberg/v1/namespaces/nope/tables").second["error"]["type"], "NoSuchNamespaceException");
+  EXPECT_EQ(call("POST", "/iceberg/v1/namespaces/hc/tables", {{"name", "../x"}, {"schema", kSchema}}).first, 400);
+
+  EXPECT_EQ(call("DELETE", "/iceberg/v1/namespaces/hc").second["error"]["type"], "NamespaceNotEmptyException");
+  EXPECT_EQ(call("DELETE", "/iceberg/v1/namespaces/hc/tables/events").first, 204);
+  EXPECT_FALSE(fs::exists(warehouse_ + "/hc/events"));
+  EXPECT_EQ(call("DELETE", "/iceberg/v1/namespaces/hc/tables/events").first, 404);
+  EXPECT_EQ(call("DELETE", "/iceberg/v1/namespaces/hc").first, 204);
+  EXPECT_EQ(call("GET", "/iceberg/v1/namespaces").second["namespaces"], json::array());
+}
+
+TEST_F(IcebergRest, CommitsCheckRequirementsAndApplyUpdates) {
+  call("POST", "/iceberg/v1/namespaces", {{"namespace", {"hc"}}});
+  ASSERT_EQ(call("POST", "/iceberg/v1/namespaces/hc/tables", {{"name", "t"}, {"schema", kSchema}}).first, 200);
+  const std::string path = "/iceberg/v1/namespaces/hc/tables/t";
+  // A careflow commit moves main to a snapshot.
+  auto snap = append_files(warehouse_ + "/hc/t", {}, {});
+  ASSERT_TRUE(snap.is_ok()) << snap.status().to_string();
+
+  auto stale = call("POST", path,
+                    {{"requirements", json::array({{{"type", "assert-ref-snapshot-id"}, {"ref", "main"}, {"snapshot-id", nullptr}}})},
+                     {"updates", json::array({{{"action", "set-properties"}, {"updates", {{"k", "v"}}}}})}});
+  EXPECT_EQ(stale.first, 409);
+  EXPECT_EQ(stale.second["error"]["type"], "CommitFailedException");
+
+  auto ok = call("POST", path,
+                 {{"requirements", json::array({{{"type", "assert-ref-snapshot-id"}, {"ref", "main"}, {"snapshot-id", snap->snapshot_id}}})},
+                  {"updates", json::array({{{"action", "set-properties"}, {"updates", {{"k", "v"}}}}})}});
+  ASSERT_EQ(ok.first, 200) << ok.second.dump();
+  EXPECT_EQ(ok.second["metadata"]["properties"]["k"], "v");
+  EXPECT_EQ(ok.second["metadata-location"], warehouse_ + "/hc/t/metadata/v3.metadata.json");
+  EXPECT_EQ(ok.second["metadata"]["metadata-log"].size(), 2u);
+
+  // A snapshot added and made current through the catalog, as pyiceberg's append does.
+  json snapshot = {{"snapshot-id", 77}, {"parent-snapshot-id", snap->snapshot_id}, {"sequence-number", 2}, {"timestamp-ms", 1},
+                   {"manifest-list", snap->manifest_list}, {"summary", {{"operation", "append"}}}, {"schema-id", 0}};
+  auto added = call("POST", path,
+                    {{"requirements", json::array({{{"type", "assert-table-uuid"}, {"uuid", ok.second["metadata"]["table-uuid"]}}})},
+                     {"updates", json::array({{{"action", "add-snapshot"}, {"snapshot", snapshot}},
+                                              {{"action", "set-snapshot-ref"}, {"ref-name", "main"}, {"type", "branch"}, {"snapshot-id", 77}}})}});
+  ASSERT_EQ(added.first, 200) << added.second.dump();
+  auto table = load_table(warehouse_ + "/hc/t");
+  ASSERT_TRUE(table.is_ok());
+  EXPECT_EQ(table->current_snapshot_id, 77);
+  EXPECT_EQ(table->last_sequence_number, 2);
+  EXPECT_EQ(table->current()->parent_snapshot_id, snap->snapshot_id);
+
+  auto unsupported = call("POST", path, {{"requirements", json::array()}, {"updates", json::array({{{"action", "add-schema"}}})}});
+  EXPECT_EQ(unsupported.first, 400);
+  EXPECT_NE(unsupported.second["error"]["message"].get<std::string>().find("update 'add-schema' is not supported"), std::string::npos);
+  EXPECT_EQ(call("POST", path, {{"updates", json::array({{{"action", "set-snapshot-ref"}, {"ref-name", "main"}, {"snapshot-id", 5}}})}}).first,
+            400);
+  EXPECT_EQ(call("POST", path, json("not an object")).first, 400);
+}
+
+}  // namespace
+}  // namespace careflow::lake::iceberg
