@@ -15,6 +15,7 @@
 #include "http/tests/http_client.h"
 #include "store/tests/test_postgres.h"
 #include "tests/integration/run_process.h"
+#include "tests/integration/up_process_test.h"
 
 namespace careflow {
 namespace {
@@ -23,54 +24,13 @@ namespace fs = std::filesystem;
 using careflow::testing::Background;
 using careflow::testing::ProcessResult;
 using careflow::testing::read_file;
-using careflow::testing::run_process;
 using careflow::testing::wait_exit;
 
 constexpr const char* kToken = "jobs-test-token";
 
-class JobsTest : public ::testing::Test {
+class JobsTest : public careflow::testing::UpProcessTest {
  protected:
-  void SetUp() override {
-    dir_ = careflow::testing::fresh_test_dir("jobs-" + careflow::testing::current_test_name());
-    http_port_ = store::testing::free_port();
-    pg_port_ = store::testing::free_port();
-  }
-  void TearDown() override {
-    if (up_.pid > 0 && wait_exit(up_.pid, std::chrono::milliseconds(0)) == -1) {
-      kill(up_.pid, SIGTERM);
-      wait_exit(up_.pid, std::chrono::seconds(30));
-    }
-    fs::remove_all(dir_);
-  }
-  std::vector<std::string> common() const {
-    return {"--data-dir", (dir_ / "var").string(), "--set", fmt::format("api.token={}", kToken)};
-  }
-  ProcessResult careflow(std::vector<std::string> args, const std::string& input = "") {
-    std::vector<std::string> all = common();
-    all.insert(all.end(), args.begin(), args.end());
-    return run_process(CAREFLOW_BINARY, all, input);
-  }
-  void start_up() {
-    std::vector<std::string> args = common();
-    for (const std::string& a : std::vector<std::string>{"--set", "http.port=" + std::to_string(http_port_), "--set",
-                                                         "database.port=" + std::to_string(pg_port_), "--set", "kafka_listener.port=0", "up"}) {
-      args.push_back(a);
-    }
-    const std::string failed = careflow::testing::start_careflow_up(CAREFLOW_BINARY, args, (dir_ / "up.out").string(),
-                                                                     (dir_ / "up.err").string(), &up_);
-    ASSERT_TRUE(failed.empty()) << failed;
-  }
-  void stop_up() {
-    ASSERT_EQ(kill(up_.pid, SIGTERM), 0);
-    ASSERT_EQ(wait_exit(up_.pid, std::chrono::seconds(30)), 0) << read_file((dir_ / "up.err").string());
-    up_.pid = -1;
-  }
-  http::testing::Reply call(const std::string& method, const std::string& path, const std::string& body = "",
-                            bool token = true) {
-    std::map<std::string, std::string> headers;
-    if (token) headers["Authorization"] = fmt::format("Bearer {}", kToken);
-    return http::testing::call(http_port_, method, path, body, headers);
-  }
+  JobsTest() : UpProcessTest("jobs-", kToken) {}
   nlohmann::json job(const std::string& id) { return call("GET", "/jobs/" + id).json(); }
   // Waits up to 20 s until `done` holds for the job.
   nlohmann::json wait_for(const std::string& id, const std::function<bool(const nlohmann::json&)>& done) {
@@ -111,9 +71,6 @@ class JobsTest : public ::testing::Test {
     return lines;
   }
 
-  fs::path dir_;
-  int http_port_ = 0, pg_port_ = 0;
-  Background up_;
 };
 
 std::string reading(int i, const std::string& v) { return fmt::format(R"({{"device":"d{}","v":"{}"}})", i, v); }

@@ -17,64 +17,24 @@
 #include "http/tests/http_client.h"
 #include "store/tests/test_postgres.h"
 #include "tests/integration/run_process.h"
+#include "tests/integration/up_process_test.h"
 
 namespace careflow {
 namespace {
 
 namespace fs = std::filesystem;
-using careflow::testing::Background;
 using careflow::testing::ProcessResult;
 using careflow::testing::read_file;
-using careflow::testing::run_process;
 using careflow::testing::wait_exit;
 
 constexpr const char* kToken = "pipelines-test-token";
 
-class PipelinesUpTest : public ::testing::Test {
+class PipelinesUpTest : public careflow::testing::UpProcessTest {
  protected:
-  void SetUp() override {
-    dir_ = careflow::testing::fresh_test_dir("pipelines-up-" + careflow::testing::current_test_name());
-    http_port_ = store::testing::free_port();
-    pg_port_ = store::testing::free_port();
-  }
-  void TearDown() override {
-    if (up_.pid > 0 && wait_exit(up_.pid, std::chrono::milliseconds(0)) == -1) {
-      kill(up_.pid, SIGTERM);
-      wait_exit(up_.pid, std::chrono::seconds(30));
-    }
-    fs::remove_all(dir_);
-  }
-  std::vector<std::string> common() const {
-    return {"--data-dir", (dir_ / "var").string(), "--set", fmt::format("api.token={}", kToken)};
-  }
-  ProcessResult careflow(std::vector<std::string> args) {
-    std::vector<std::string> all = common();
-    all.insert(all.end(), args.begin(), args.end());
-    return run_process(CAREFLOW_BINARY, all);
-  }
-  std::vector<std::string> up_args(const std::string& pipelines) const {
-    std::vector<std::string> args = common();
-    // Story time at ten rounds a second: an hour of event time every 1.2 s.
-    for (const std::string& a : std::vector<std::string>{"--set", "http.port=" + std::to_string(http_port_), "--set",
-                                                         "database.port=" + std::to_string(pg_port_), "--set",
-                                                         "kafka_listener.port=0", "--set", "simulator.tick_ms=100", "--set",
-                                                         "simulator.seed=7", "--set", "pipelines.path=" + pipelines, "up"}) {
-      args.push_back(a);
-    }
-    return args;
-  }
-  void start_up(const std::string& pipelines) {
-    const std::string failed = careflow::testing::start_careflow_up(CAREFLOW_BINARY, up_args(pipelines), (dir_ / "up.out").string(),
-                                                                     (dir_ / "up.err").string(), &up_);
-    ASSERT_TRUE(failed.empty()) << failed;
-  }
-  void stop_up() {
-    ASSERT_EQ(kill(up_.pid, SIGTERM), 0);
-    ASSERT_EQ(wait_exit(up_.pid, std::chrono::seconds(60)), 0) << read_file((dir_ / "up.err").string());
-    up_.pid = -1;
-  }
-  http::testing::Reply call(const std::string& method, const std::string& path, const std::string& body = "") {
-    return http::testing::call(http_port_, method, path, body, {{"Authorization", fmt::format("Bearer {}", kToken)}});
+  PipelinesUpTest() : UpProcessTest("pipelines-up-", kToken) {}
+  // Story time at ten rounds a second: an hour of event time every 1.2 s.
+  std::vector<std::string> settings(const std::string& pipelines) const {
+    return {"simulator.tick_ms=100", "simulator.seed=7", "pipelines.path=" + pipelines};
   }
   // GET /pipelines's tables by name.
   std::map<std::string, nlohmann::json> tables() {
@@ -100,16 +60,13 @@ class PipelinesUpTest : public ::testing::Test {
     return last;
   }
 
-  fs::path dir_;
-  int http_port_ = 0, pg_port_ = 0;
-  Background up_;
 };
 
 int64_t rows_out(const nlohmann::json& t) { return t.contains("rowsOut") ? t["rowsOut"].get<int64_t>() : 0; }
 
 TEST_F(PipelinesUpTest, EveryPipelineRunsInUpFedByTheSimulatorAndResumesAfterARestart) {
   const std::string pipelines = std::string(CAREFLOW_SOURCE_DIR) + "/pipelines";
-  start_up(pipelines);
+  start_up(settings(pipelines));
   EXPECT_NE(read_file((dir_ / "up.out").string()).find("jobs started, 0 already running, 0 failed"), std::string::npos)
       << read_file((dir_ / "up.out").string());
   std::map<std::string, nlohmann::json> deployed = tables();
@@ -173,7 +130,7 @@ TEST_F(PipelinesUpTest, EveryPipelineRunsInUpFedByTheSimulatorAndResumesAfterARe
   // A restart resumes the 18 jobs from their checkpoints; deploying again starts none twice.
   call("POST", "/simulation/stop");
   stop_up();
-  start_up(pipelines);
+  start_up(settings(pipelines));
   EXPECT_NE(read_file((dir_ / "up.out").string()).find("0 jobs started"), std::string::npos)
       << read_file((dir_ / "up.out").string());
   auto resumed = tables();
@@ -204,7 +161,7 @@ TEST_F(PipelinesUpTest, AFailingPipelineIsReportedWithItsFileAndTheOthersRun) {
     std::ofstream out(broken, std::ios::trunc);
     out << "INSERT INTO hc_fct_device_event_quality\nSELECT FROM WHERE;\n";
   }
-  start_up(root.string());
+  start_up(settings(root.string()));
   EXPECT_NE(read_file((dir_ / "up.out").string()).find("1 jobs started, 0 already running, 1 failed"), std::string::npos)
       << read_file((dir_ / "up.out").string());
   auto t = tables();
@@ -218,12 +175,12 @@ TEST_F(PipelinesUpTest, AFailingPipelineIsReportedWithItsFileAndTheOthersRun) {
   stop_up();
 
   // A pipelines.path that is not there stops the start, naming the key.
-  Background gone;
-  const std::string failed = careflow::testing::start_careflow_up(
-      CAREFLOW_BINARY, up_args((dir_ / "nowhere").string()), (dir_ / "up2.out").string(), (dir_ / "up2.err").string(), &gone);
-  EXPECT_FALSE(failed.empty());
-  if (gone.pid > 0) wait_exit(gone.pid, std::chrono::seconds(30));
-  EXPECT_NE(read_file((dir_ / "up2.err").string()).find("pipelines.path"), std::string::npos) << read_file((dir_ / "up2.err").string());
+  ProcessResult gone = careflow({"--set", "http.port=" + std::to_string(http_port_), "--set",
+                                 "database.port=" + std::to_string(pg_port_), "--set", "kafka_listener.port=0", "--set",
+                                 "pipelines.path=" + (dir_ / "nowhere").string(), "up"});
+  EXPECT_NE(gone.exit_code, 0);
+  EXPECT_NE(gone.err.find("pipelines.path: pipelines folder '" + (dir_ / "nowhere").string() + "' does not exist"),
+            std::string::npos) << gone.err;
 }
 
 }  // namespace
