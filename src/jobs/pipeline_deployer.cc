@@ -111,7 +111,9 @@ PipelineDeployment deploy_pipelines(const std::string& root, const std::vector<P
         o.table = "kept";
         continue;
       }
-      auto done = gateway.execute(GatewayRequest{tables[i].ddl, {}, false, false});
+      GatewayRequest ddl;
+      ddl.script = tables[i].ddl;
+      auto done = gateway.execute(ddl);
       if (done) {
         o.table = "created";
         o.error.clear();  // from an earlier pass
@@ -143,7 +145,11 @@ PipelineDeployment deploy_pipelines(const std::string& root, const std::vector<P
       o.job_id = running->id;
       continue;
     }
-    auto submitted = gateway.execute(GatewayRequest{tables[i].dml, {{"pipeline.name", o.name}}, false, true});
+    GatewayRequest dml;
+    dml.script = tables[i].dml;
+    dml.settings = {{"pipeline.name", o.name}};  // the job is named after its table
+    dml.jobs_only = true;
+    auto submitted = gateway.execute(dml);
     if (!submitted) {
       o.job = "failed";
       o.error = fmt::format("{}: {}", tables[i].dml_file, submitted.status().message());
