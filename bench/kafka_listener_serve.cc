@@ -7,12 +7,12 @@
 // Prints "bootstrap HOST:PORT" once listening; stops on SIGTERM or SIGINT.
 
 #include <fmt/format.h>
-#include <signal.h>
 
 #include <cstdio>
 #include <string>
 
 #include "broker/kafka_listener.h"
+#include "common/stop_signals.h"
 #include "log/embedded_log.h"
 
 int main(int argc, char** argv) {
@@ -26,13 +26,8 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "kafka_listener_serve: compression must be zstd or uncompressed, not {}\n", compression);
     return 2;
   }
-  // Block the stop signals before any thread starts, so every thread inherits the mask and
-  // sigwait below is the one place they arrive.
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGTERM);
-  sigaddset(&stop, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  // Before any thread starts, so that every thread inherits the mask.
+  const StopSignals stop;
 
   log::EmbeddedLogOptions options;
   options.default_topic_config.compression = compression == "zstd" ? log::Compression::kZstd : log::Compression::kUncompressed;
@@ -51,8 +46,7 @@ int main(int argc, char** argv) {
   }
   fmt::print("bootstrap {}\n", listener.bootstrap());
   std::fflush(stdout);
-  int signal = 0;
-  sigwait(&stop, &signal);
+  stop.wait();
   listener.stop();
   return 0;
 }

@@ -2,7 +2,6 @@
 // for the tests that SIGKILL it. Prints "streaming" once the connector streams.
 //   cdc_capture <conninfo> <log dir> [max records per append]
 
-#include <signal.h>
 
 #include <atomic>
 #include <cstdio>
@@ -10,6 +9,7 @@
 #include <thread>
 
 #include "cdc/cdc_connector.h"
+#include "common/stop_signals.h"
 #include "log/embedded_log.h"
 
 int main(int argc, char** argv) {
@@ -18,11 +18,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: cdc_capture <conninfo> <log dir> [max records per append]\n");
     return 2;
   }
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGTERM);
-  sigaddset(&stop, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  const StopSignals stop;
 
   log::EmbeddedLogOptions log_options;
   log_options.maintenance_interval_ms = 0;
@@ -52,8 +48,7 @@ int main(int argc, char** argv) {
     std::printf("streaming\n");
     std::fflush(stdout);
   });
-  int signal = 0;
-  sigwait(&stop, &signal);
+  stop.wait();
   stopping = true;
   announce.join();
   running.stop();
