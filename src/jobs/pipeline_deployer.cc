@@ -35,13 +35,17 @@ Result<std::string> read_script(const fs::path& file) {
 
 bool runs(const JobInfo& job) { return job.state == "RUNNING" || job.state == "PENDING"; }
 
-// The catalog holds `name` as a table or a view.
-bool in_catalog(JobManager& jobs, const std::string& name) {
+// Which of `tables` the catalog already holds (as a table or a view): one session over it.
+std::vector<bool> already_in_catalog(JobManager& jobs, const std::vector<PipelineTable>& tables) {
+  std::vector<bool> held(tables.size(), false);
   auto catalog = jobs.catalog();
-  if (!catalog) return false;
+  if (!catalog) return held;
   auto session = session_with(*catalog, {});
-  if (!session) return false;
-  return (*session)->catalog().table(name) != nullptr || (*session)->catalog().view(name) != nullptr;
+  if (!session) return held;
+  for (size_t i = 0; i < tables.size(); ++i) {
+    held[i] = (*session)->catalog().table(tables[i].name) != nullptr || (*session)->catalog().view(tables[i].name) != nullptr;
+  }
+  return held;
 }
 
 }  // namespace
@@ -101,16 +105,19 @@ PipelineDeployment deploy_pipelines(const std::string& root, const std::vector<P
   for (const PipelineTable& t : tables) out.tables.push_back(PipelineOutcome{t.layer, t.name, "", "", "", ""});
 
   // DDL: passes until one adds nothing, so that a view may name a table that comes after it.
-  std::vector<size_t> pending(tables.size());
-  for (size_t i = 0; i < tables.size(); ++i) pending[i] = i;
+  const std::vector<bool> held = already_in_catalog(jobs, tables);
+  std::vector<size_t> pending;
+  for (size_t i = 0; i < tables.size(); ++i) {
+    if (held[i]) {
+      out.tables[i].table = "kept";
+    } else {
+      pending.push_back(i);
+    }
+  }
   while (!pending.empty()) {
     std::vector<size_t> failed;
     for (size_t i : pending) {
       PipelineOutcome& o = out.tables[i];
-      if (in_catalog(jobs, tables[i].name)) {
-        o.table = "kept";
-        continue;
-      }
       GatewayRequest ddl;
       ddl.script = tables[i].ddl;
       auto done = gateway.execute(ddl);
