@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -142,7 +143,13 @@ TEST_F(PipelinesUpTest, EveryPipelineRunsInUpFedByTheSimulatorAndResumesAfterARe
   }
   auto again = call("POST", "/pipelines/deploy");
   ASSERT_EQ(again.status, 200) << again.body;
-  const nlohmann::json jobs = call("GET", "/jobs").json()["jobs"];
+  // Resumed jobs are PENDING while they restore their checkpoints, then RUNNING: up to 30 s.
+  nlohmann::json jobs;
+  for (int i = 0; i < 150; ++i) {
+    jobs = call("GET", "/jobs").json()["jobs"];
+    if (std::all_of(jobs.begin(), jobs.end(), [](const nlohmann::json& j) { return j["state"] == "RUNNING"; })) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
   EXPECT_EQ(jobs.size(), with_jobs);
   for (const nlohmann::json& j : jobs) EXPECT_EQ(j["state"], "RUNNING") << j.dump();
 }
