@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include "api/analytics_routes.h"
 #include "api/cdc_routes.h"
@@ -212,6 +213,7 @@ Status Services::start_api(const Config& config) {
     if (newest) simulator_->resume_story_after(*newest);
   }
   seed_dimensions(config);
+  CF_RETURN_IF_ERROR(start_device_commands(config).with_context("device commands"));
   api::add_domain_routes(router_, *db_, &cache_);
   api::add_simulation_routes(router_, *simulator_);
   api::DeviceEventHooks event_hooks;
@@ -226,6 +228,7 @@ Status Services::start_api(const Config& config) {
       {"database", [this] { return db_->exec("SELECT 1").status(); }},
       {"log", [this] { return log_->partition_offsets(kDeviceMetricsTopic).status(); }},
       {"simulator", [this] { return simulator_->health(); }},
+      {"device_commands", [this] { return commands_thread_->health(); }},
       {"telemetry", [this] { return hub_->health(); }},
       {"dimensions", [this] { return dimensions_seeded_; }}};
   if (cdc_) {
@@ -250,6 +253,33 @@ Status Services::start_api(const Config& config) {
     log_warn("api", "careflow sql beside careflow up will not find its API", {{"error", written.to_string()}});
   }
   return Status::ok();
+}
+
+Status Services::start_device_commands(const Config& config) {
+  // Its own client: the commands' schemas are the jobs' (Flink's avro-confluent), whatever
+  // simulator.format the devices write with.
+  CF_ASSIGN_OR_RETURN(commands_registry_client_, open_registry_client(config, registry_.get()));
+  commands_ = std::make_unique<sim::DeviceCommandFollower>(*log_, *commands_registry_client_, *simulator_);
+  commands_thread_ = std::make_unique<http::GuardedThread>("device commands", [this] { follow_device_commands(); });
+  return Status::ok();
+}
+
+// Polls in rounds of at most 200 ms so a stop is seen quickly. A failing log is logged when its
+// error changes and retried a second later: the pumps resume where the group's offsets are.
+void Services::follow_device_commands() {
+  std::string last_error;
+  while (!commands_stopping_) {
+    auto read = commands_->poll(std::chrono::milliseconds(200));
+    if (read.is_ok()) {
+      last_error.clear();
+      continue;
+    }
+    if (read.status().to_string() != last_error) {
+      last_error = read.status().to_string();
+      log_error("sim", "device commands cannot be read", {{"topic", sim::kDeviceCommandsTopic}, {"error", last_error}});
+    }
+    for (int i = 0; i < 10 && !commands_stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 }
 
 Status Services::start_jobs(const Config& config) {
@@ -378,6 +408,8 @@ Status Services::open_device_records(const Config& config) {
 Services::~Services() {
   if (kafka_listener_) remove_running_listener(data_dir_);
   kafka_listener_.reset();  // first: its clients read and write the log everything else uses
+  commands_stopping_ = true;
+  commands_thread_.reset();  // before the simulator and the log it uses
   if (simulator_) simulator_->stop();
   hub_.reset();  // ends the event streams while the server still runs
   if (server_) server_->stop();

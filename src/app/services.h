@@ -4,11 +4,13 @@
 // Registry -> change data capture -> simulator (its readings and device events in simulator.format, Avro
 // through the registry by default) -> HTTP API with live telemetry and the Schema Registry's routes.
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "broker/kafka_listener.h"
+#include "http/guarded_thread.h"
 #include "http/http_server.h"
 #include "api/list_cache.h"
 #include "http/router.h"
@@ -23,6 +25,7 @@
 #include "log/embedded_log.h"
 #include "registry/registry.h"
 #include "serde/registry_client.h"
+#include "sim/device_commands.h"
 #include "sim/device_records.h"
 #include "sim/reading_fanout.h"
 #include "sim/simulator.h"
@@ -62,6 +65,9 @@ class Services {
   std::string story_time_description() const;
   // hc_raw_device_assignments, hc_raw_care_areas, hc_raw_ota_allowlist (sim/dimension_seed.h).
   void seed_dimensions(const Config& config);
+  // The simulated pumps following device.commands (sim/device_commands.h) on a thread of their own.
+  Status start_device_commands(const Config& config);
+  void follow_device_commands();
 
   std::string data_dir_;
   std::string database_where_;
@@ -80,6 +86,10 @@ class Services {
   std::unique_ptr<sim::DeviceRecordEncoder> device_records_;
   std::string device_records_where_;
   std::unique_ptr<sim::ReadingFanOut> readings_;
+  std::unique_ptr<serde::RegistryClient> commands_registry_client_;
+  std::unique_ptr<sim::DeviceCommandFollower> commands_;
+  std::atomic<bool> commands_stopping_{false};
+  std::unique_ptr<http::GuardedThread> commands_thread_;  // after what it uses: stops first
   Status dimensions_seeded_ = Status::ok();
   std::string dimensions_where_;  // hc_raw_device_metrics, then the live stream
   api::ListCache cache_;

@@ -73,7 +73,30 @@ nlohmann::json Simulator::status() const {
           {"activeDefects", defects},
           {"lastError", sink_error_ ? nlohmann::json(sink_error_->to_string()) : nlohmann::json(nullptr)},
           {"skippedDevices", skipped_},
-          {"storyTime", clock_.status()}};
+          {"storyTime", clock_.status()},
+          {"insulin", insulin_json()}};
+}
+
+nlohmann::json Simulator::insulin_json() const {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [device, given] : insulin_) out[device] = {{"boluses", given.boluses}, {"units", given.units}};
+  return out;
+}
+
+Result<bool> Simulator::deliver_insulin(const std::string& device_id, double units, int64_t issued_at_ms) {
+  if (!(units > 0) || !std::isfinite(units)) {
+    return Status::invalid_argument(fmt::format("bolus for device '{}': {} units is not a positive dose", device_id, units));
+  }
+  std::lock_guard lock(mutex_);
+  auto d = defects_.find(device_id);
+  if (d == defects_.end() || d->second.started_ms() < 0 || issued_at_ms < d->second.started_ms() ||
+      !d->second.receive_insulin(units)) {
+    return false;
+  }
+  Insulin& given = insulin_[device_id];
+  ++given.boluses;
+  given.units += units;
+  return true;
 }
 
 Status Simulator::health() const {
@@ -123,6 +146,7 @@ Result<std::vector<Reading>> Simulator::tick(int64_t ts_ms) {
     for (const auto& m : device.metrics) normal[m.name] = m.target;
     std::map<std::string, Defect::Override> overrides;
     if (auto d = defects_.find(device.device_id); d != defects_.end()) {
+      if (d->second.started_ms() < 0) d->second.set_started_ms(ts_ms);
       overrides = d->second.next(normal);
       if (d->second.finished()) defects_.erase(d);
     }

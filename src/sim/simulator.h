@@ -68,7 +68,8 @@ class Simulator {
   //  "lastError": null or why the last tick's readings were not written,
   //  "skippedDevices": {device: why} — devices the last tick left out because a stored value is
   //  out of range (each is also logged as an error when it first appears),
-  //  "storyTime": the clock's StoryClock::status()}
+  //  "storyTime": the clock's StoryClock::status(),
+  //  "insulin": {device: {"boluses": n, "units": total}} delivered since careflow started}
   nlohmann::json status() const;
   // OK, or Unavailable with the sink's error while the last write failed (a registry that does not
   // answer, a full disk): what GET /health reports for the simulator.
@@ -77,6 +78,14 @@ class Simulator {
   // Runs `defect` on the device from its next tick. NotFound for an unknown device,
   // InvalidArgument for an unknown defect or a glucose spike on a device without BloodGlucose.
   Status trigger_defect(const std::string& device_id, const std::string& defect);
+
+  // A bolus command for the device's pump (device.commands, sim/device_commands.h) issued at
+  // `issued_at_ms` (event time): the pump acts on it when a glucose spike is playing on the device
+  // and the command was issued at or after the spike's first round, and the glucose falls
+  // (Defect::receive_insulin); true then, and counted in status()'s "insulin". Any other bolus
+  // (no spike, or one computed from readings before it: a pipeline recomputing old commands) is
+  // history, not an order: false. InvalidArgument for units that are not a positive finite number.
+  Result<bool> deliver_insulin(const std::string& device_id, double units, int64_t issued_at_ms);
 
   // One tick at `ts_ms` for the selected devices (all when not started): the model itself.
   Result<std::vector<Reading>> tick(int64_t ts_ms);
@@ -91,6 +100,7 @@ class Simulator {
 
  private:
   void run();
+  nlohmann::json insulin_json() const;  // under mutex_
   double noisy(const DeviceTarget::Metric& metric);
 
   const SimulatorOptions options_;
@@ -102,6 +112,11 @@ class Simulator {
   std::mt19937_64 outlier_rng_;
   StoryClock clock_;
   std::map<std::string, Defect> defects_;  // by device
+  struct Insulin {
+    int64_t boluses = 0;
+    double units = 0;
+  };
+  std::map<std::string, Insulin> insulin_;  // by device
   std::optional<std::string> patient_filter_;
   bool running_ = false;
   bool stopping_ = false;

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <stdexcept>
 
 #include <atomic>
@@ -74,6 +75,13 @@ TEST(Simulator, Seed42GivesTheseExactReadings) {
   EXPECT_EQ(got, (std::vector<double>{11.26, 2.77, 70.09, 10.64, 2.90, 43.76}));
 }
 
+std::vector<double> glucose_without_insulin() {
+  std::vector<double> out = {140, 170, 200, 230, 260, 290, 310};
+  out.insert(out.end(), Defect::kGlucosePlateauRounds, 310);
+  out.insert(out.end(), {300, 270, 230});
+  return out;
+}
+
 TEST(Simulator, EachDefectPlaysItsSequenceThenTheDeviceRecovers) {
   struct Case {
     std::string defect, metric;
@@ -83,7 +91,8 @@ TEST(Simulator, EachDefectPlaysItsSequenceThenTheDeviceRecovers) {
       {"flow_level_down", "FlowLevel", {60, 50, 40, 30, 20, 15, 10, 0}},
       {"pressure_oscillate", "Pressure", {12, 16, 22, 21, 18, 15, 22, 19, 16, 13, 10}},
       {"flow_rate_down", "FlowRate", {2.5, 2.0, 1.0, 0.5, 0.0, 0.7, 1.4, 2.1, 1.3, 1.0, 0.7, 0.4, 0.1}},
-      {"glucose_spike", "BloodGlucose", {140, 170, 200, 230, 260, 290, 310, 300, 270, 230}},
+      // Without insulin: the rise, four hours (48 rounds) at the peak, the way back.
+      {"glucose_spike", "BloodGlucose", glucose_without_insulin()},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.defect);
@@ -106,6 +115,37 @@ TEST(Simulator, EachDefectPlaysItsSequenceThenTheDeviceRecovers) {
     // The other device is untouched by the defect.
     for (double v : values_of(all, "DEV-P001", "Pressure")) EXPECT_LE(std::abs(v - 11.0), 0.505);
   }
+}
+
+TEST(Simulator, InsulinBringsAGlucoseSpikeDownThenTheDeviceRecovers) {
+  Simulator sim = make(5);
+  ASSERT_TRUE(sim.trigger_defect("DEV-P002", "glucose_spike").is_ok());
+  std::vector<Reading> all;
+  const auto round = [&](int64_t t) {
+    auto r = sim.tick(t);
+    all.insert(all.end(), r->begin(), r->end());
+  };
+  for (int t = 0; t < 5; ++t) round(t);  // 140 .. 260: past a 250 threshold
+  // A bolus of 2.8 U (what the pipeline doses at 260 against a target of 120: (260 - 120) / 50):
+  // 140 mg/dL less, at most 40 a round, then 10 a round back to the target 110.
+  // A bolus computed from a reading before the spike began is history: nothing happens.
+  EXPECT_FALSE(*sim.deliver_insulin("DEV-P002", 4, -1));
+  ASSERT_TRUE(*sim.deliver_insulin("DEV-P002", 2.8, 4));
+  for (int t = 5; t < 20; ++t) round(t);
+  const std::vector<double> glucose = values_of(all, "DEV-P002", "BloodGlucose");
+  const std::vector<double> expected = {140, 170, 200, 230, 260, 220, 180, 140, 120, 110};
+  ASSERT_GE(glucose.size(), expected.size());
+  EXPECT_EQ(std::vector<double>(glucose.begin(), glucose.begin() + 10), expected);
+  EXPECT_FALSE(sim.status()["activeDefects"].contains("DEV-P002"));
+  for (size_t i = 10; i < glucose.size(); ++i) EXPECT_LE(std::abs(glucose[i] - 110.0), 15.01) << "round " << i;
+  EXPECT_EQ(sim.status()["insulin"]["DEV-P002"]["boluses"], 1);
+  EXPECT_DOUBLE_EQ(sim.status()["insulin"]["DEV-P002"]["units"].get<double>(), 2.8);
+
+  // Without a spike playing a bolus has nothing to act on; a dose that is not a positive number is refused.
+  EXPECT_FALSE(*sim.deliver_insulin("DEV-P002", 1, 30));
+  EXPECT_EQ(sim.status()["insulin"]["DEV-P002"]["boluses"], 1);
+  EXPECT_EQ(sim.deliver_insulin("DEV-P002", 0, 30).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(sim.deliver_insulin("DEV-P002", std::nan(""), 30).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(Simulator, CloggedFilterRaisesPressureOverTenPercentPerMinuteWithConstantFlow) {

@@ -64,6 +64,8 @@ export interface SimulationStatus {
   status?: string
   // The event time readings and device events carry (story time by default).
   storyTime?: { mode: 'story' | 'real'; now: number; nowIso: string; stepMs: number | null; startMs: number | null }
+  // Boluses from device.commands the simulated pumps acted on, per device (docs/simulator.md).
+  insulin?: Record<string, { boluses: number; units: number }>
 }
 
 export interface Reading {
