@@ -87,6 +87,7 @@ void print_status(const nlohmann::json& status) {
     fmt::print("{:<7} {:<34} {:<8} {:<8} {:<10} {:>9} {:>9}  {}\n", text(t["layer"]), text(t["table"]), text(t["ddl"]),
                text(t["job"]), text(t["state"]), number(t.value("rowsIn", nlohmann::json())),
                number(t.value("rowsOut", nlohmann::json())), error == "-" ? "" : error);
+    if (t.contains("warning") && t["warning"].is_string()) fmt::print("        warning: {}\n", t["warning"].get<std::string>());
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -15,7 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // The order data flows through the layers: a table's sources are in its own layer or an earlier one.
-constexpr std::array<const char*, 5> kLayers = {"raw", "src", "dim", "fct", "alerts"};
+constexpr std::array<const char*, 6> kLayers = {"raw", "src", "dim", "fct", "alerts", "lake"};
 constexpr uintmax_t kMaxScriptBytes = 1 << 20;
 
 Result<std::string> read_script(const fs::path& file) {
@@ -35,17 +36,70 @@ Result<std::string> read_script(const fs::path& file) {
 
 bool runs(const JobInfo& job) { return job.state == "RUNNING" || job.state == "PENDING"; }
 
-// Which of `tables` the catalog already holds (as a table or a view): one session over it.
-std::vector<bool> already_in_catalog(JobManager& jobs, const std::vector<PipelineTable>& tables) {
-  std::vector<bool> held(tables.size(), false);
-  auto catalog = jobs.catalog();
-  if (!catalog) return held;
-  auto session = session_with(*catalog, {});
-  if (!session) return held;
-  for (size_t i = 0; i < tables.size(); ++i) {
-    held[i] = (*session)->catalog().table(tables[i].name) != nullptr || (*session)->catalog().view(tables[i].name) != nullptr;
+// The statement without its `--` comments, with each run of white space as one space, and without
+// the final ';': what two texts of one query share however they are laid out.
+std::string normalized_sql(std::string_view text) {
+  std::string out;
+  char quote = 0;
+  bool space = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (!quote && c == '-' && i + 1 < text.size() && text[i + 1] == '-') {
+      while (i < text.size() && text[i] != '\n') ++i;
+      space = true;
+      continue;
+    }
+    if (!quote && std::isspace(static_cast<unsigned char>(c))) {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    out += c;
+    if (quote && c == quote) quote = 0;
+    else if (!quote && (c == '\'' || c == '`' || c == '"')) quote = c;
   }
-  return held;
+  while (!out.empty() && (out.back() == ';' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+// SHOW CREATE of `name` in `session`, or "" when it cannot be shown.
+std::string shown_definition(exec::Session& session, const std::string& name) {
+  auto shown = session.execute_script(fmt::format("SHOW CREATE TABLE `{}`", name));
+  return shown && !shown->empty() ? shown->front().text : std::string();
+}
+
+// Whether the file's DDL would define `t` differently from the catalog's definition: both as
+// SHOW CREATE prints them, the file's applied to a scratch copy of the catalog in place of the
+// kept one (comments, spacing and IF NOT EXISTS do not count as changes).
+bool definition_changed(const std::string& catalog, exec::Session& kept, const PipelineTable& t, bool is_view) {
+  const std::string before = shown_definition(kept, t.name);
+  auto scratch = session_with(catalog, {});
+  if (!scratch) return false;
+  if (!(*scratch)->execute_script(fmt::format("DROP {} `{}`", is_view ? "VIEW" : "TABLE", t.name))) return false;
+  if (!(*scratch)->execute_script(t.ddl)) return true;  // the file's DDL no longer even applies
+  return shown_definition(**scratch, t.name) != before;
+}
+
+// Which of `tables` the catalog already holds (as a table or a view), and which of those the
+// files now define differently: one session over the catalog.
+struct CatalogCheck {
+  std::vector<bool> held, changed;
+};
+
+CatalogCheck check_catalog(JobManager& jobs, const std::vector<PipelineTable>& tables) {
+  CatalogCheck out{std::vector<bool>(tables.size(), false), std::vector<bool>(tables.size(), false)};
+  auto catalog = jobs.catalog();
+  if (!catalog) return out;
+  auto session = session_with(*catalog, {});
+  if (!session) return out;
+  for (size_t i = 0; i < tables.size(); ++i) {
+    const bool is_table = (*session)->catalog().table(tables[i].name) != nullptr;
+    const bool is_view = (*session)->catalog().view(tables[i].name) != nullptr;
+    out.held[i] = is_table || is_view;
+    if (out.held[i]) out.changed[i] = definition_changed(*catalog, **session, tables[i], is_view);
+  }
+  return out;
 }
 
 }  // namespace
@@ -60,6 +114,7 @@ nlohmann::ordered_json to_json(const PipelineOutcome& o) {
   nlohmann::ordered_json j = {{"layer", o.layer}, {"table", o.name}, {"ddl", o.table}, {"job", o.job}};
   j["jobId"] = o.job_id.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o.job_id);
   j["error"] = o.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o.error);
+  j["warning"] = o.warning.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o.warning);
   return j;
 }
 
@@ -102,14 +157,20 @@ PipelineDeployment deploy_pipelines(const std::string& root, const std::vector<P
                                     JobManager& jobs) {
   PipelineDeployment out;
   out.root = root;
-  for (const PipelineTable& t : tables) out.tables.push_back(PipelineOutcome{t.layer, t.name, "", "", "", ""});
+  for (const PipelineTable& t : tables) out.tables.push_back(PipelineOutcome{t.layer, t.name, "", "", "", "", ""});
 
   // DDL: passes until one adds nothing, so that a view may name a table that comes after it.
-  const std::vector<bool> held = already_in_catalog(jobs, tables);
+  const CatalogCheck catalog = check_catalog(jobs, tables);
   std::vector<size_t> pending;
   for (size_t i = 0; i < tables.size(); ++i) {
-    if (held[i]) {
+    if (catalog.held[i]) {
       out.tables[i].table = "kept";
+      if (catalog.changed[i]) {
+        out.tables[i].warning = fmt::format(
+            "{} defines the table differently from the catalog, which keeps its earlier definition (and its job its "
+            "earlier query): stop the job, DROP TABLE `{}` and deploy again to apply the file",
+            tables[i].ddl_file, tables[i].name);
+      }
     } else {
       pending.push_back(i);
     }
@@ -150,6 +211,12 @@ PipelineDeployment deploy_pipelines(const std::string& root, const std::vector<P
     if (running != existing.end()) {
       o.job = "running";
       o.job_id = running->id;
+      if (normalized_sql(running->statement) != normalized_sql(tables[i].dml)) {
+        const std::string job_warning = fmt::format(
+            "{} has changed since job {} started: the job runs its earlier query; STOP JOB '{}' and deploy again to "
+            "run the file's", tables[i].dml_file, running->id, running->id);
+        o.warning = o.warning.empty() ? job_warning : o.warning + "; " + job_warning;
+      }
       continue;
     }
     GatewayRequest dml;

@@ -40,6 +40,7 @@ struct PipelineOutcome {
   std::string job;    // "started", "running" (already), "none" (no DML) or "failed"
   std::string job_id;
   std::string error;  // "<file>: <message>" when something failed
+  std::string warning;  // a kept table whose file now defines it differently
 };
 
 struct PipelineDeployment {

@@ -33,9 +33,10 @@ constexpr const char* kToken = "pipelines-test-token";
 class PipelinesUpTest : public careflow::testing::UpProcessTest {
  protected:
   PipelinesUpTest() : UpProcessTest("pipelines-up-", kToken) {}
-  // Story time at ten rounds a second: an hour of event time every 1.2 s.
+  // Story time at five rounds a second: an hour of event time every 2.4 s, and a glucose spike's
+  // 48 rounds at the peak (sim/defects.h) last 9.6 s, room for a bolus through a 3 s checkpoint.
   std::vector<std::string> settings(const std::string& pipelines) const {
-    return {"simulator.tick_ms=100", "simulator.seed=7", "pipelines.path=" + pipelines};
+    return {"simulator.tick_ms=200", "simulator.seed=7", "pipelines.path=" + pipelines};
   }
   // GET /pipelines's tables by name.
   std::map<std::string, nlohmann::json> tables() {
@@ -80,8 +81,8 @@ TEST_F(PipelinesUpTest, EveryPipelineRunsInUpFedByTheSimulatorAndResumesAfterARe
       ++with_jobs;
     }
   }
-  EXPECT_GE(deployed.size(), 27u);
-  EXPECT_GE(with_jobs, 18u);
+  EXPECT_GE(deployed.size(), 35u);
+  EXPECT_GE(with_jobs, 26u);
   for (const char* layer_table : {"hc_raw_device_metrics", "hc_src_readings_checked"}) {
     EXPECT_EQ(deployed[layer_table]["job"], "none") << layer_table;
   }
@@ -123,6 +124,48 @@ TEST_F(PipelinesUpTest, EveryPipelineRunsInUpFedByTheSimulatorAndResumesAfterARe
   ASSERT_EQ(versions.exit_code, 0) << versions.err;
   EXPECT_NE(versions.out.find("+I[DEV-"), std::string::npos) << versions.out;
 
+  // The gold facts land in the lakehouse: an Iceberg table per fact topic, committed per checkpoint
+  // and read back by careflow's own Iceberg/Parquet readers (the lake tests check pyiceberg's).
+  ProcessResult lake;
+  for (int i = 0; i < 40; ++i) {
+    lake = careflow({"lake", "scan", "healthcare.hc_fct_telemetry_1h"});
+    if (lake.exit_code == 0 && lake.out.find("DEV-P0") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  EXPECT_EQ(lake.exit_code, 0) << lake.err;
+  EXPECT_NE(lake.out.find("DEV-P0"), std::string::npos) << lake.out << lake.err;
+  ProcessResult lake_tables = careflow({"lake", "list"});
+  // (An Iceberg table is created by its first rows: these two fill from normal readings alone.)
+  for (const char* table : {"healthcare.hc_fct_telemetry_1h", "healthcare.hc_fct_compliance_1h"}) {
+    EXPECT_NE(lake_tables.out.find(table), std::string::npos) << table << "\n" << lake_tables.out;
+  }
+
+  // The insulin loop, closed: a glucose spike on the pump (DEV-P006) crosses its BolusThreshold (250),
+  // the device.commands job doses a bolus, the simulated pump follows the topic and delivers it,
+  // and the glucose falls back below the threshold well before the spike's hour at 310 would end.
+  ASSERT_EQ(call("POST", "/device/DEV-P006/simulator/glucose_spike").status, 200);
+  nlohmann::json sim_status;
+  for (int i = 0; i < 150; ++i) {
+    sim_status = call("GET", "/simulation/status").json();
+    if (sim_status["insulin"].contains("DEV-P006")) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ASSERT_TRUE(sim_status["insulin"].contains("DEV-P006")) << sim_status.dump() << read_file((dir_ / "up.err").string());
+  EXPECT_EQ(sim_status["insulin"]["DEV-P006"]["boluses"], 1) << sim_status.dump();
+  const double units = sim_status["insulin"]["DEV-P006"]["units"].get<double>();
+  EXPECT_GE(units, 0.5);
+  EXPECT_LE(units, 4.0);  // the seeded MaxBolusDose
+  ProcessResult commands = select_rows("SELECT device_id, command_type, dose_units FROM `device.commands`");
+  ASSERT_EQ(commands.exit_code, 0) << commands.err;
+  EXPECT_NE(commands.out.find("+I[DEV-P006, INSULIN_BOLUS, "), std::string::npos) << commands.out;
+  // The spike is over (the device is back to its normal readings) once insulin brought it down.
+  for (int i = 0; i < 100; ++i) {
+    sim_status = call("GET", "/simulation/status").json();
+    if (!sim_status["activeDefects"].contains("DEV-P006")) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_FALSE(sim_status["activeDefects"].contains("DEV-P006")) << sim_status.dump();
+
   // The CLI shows the same, and exits 0 when nothing failed.
   ProcessResult status = careflow({"pipeline", "status"});
   EXPECT_EQ(status.exit_code, 0) << status.out << status.err;
@@ -137,6 +180,7 @@ TEST_F(PipelinesUpTest, EveryPipelineRunsInUpFedByTheSimulatorAndResumesAfterARe
   auto resumed = tables();
   for (const auto& [name, t] : resumed) {
     EXPECT_EQ(t["ddl"], "kept") << t.dump();
+    EXPECT_TRUE(t["warning"].is_null()) << t.dump();  // the files have not changed
     if (t["job"] != "none") {
       EXPECT_EQ(t["job"], "running") << t.dump();
     }
@@ -179,6 +223,35 @@ TEST_F(PipelinesUpTest, AFailingPipelineIsReportedWithItsFileAndTheOthersRun) {
   ProcessResult status = careflow({"pipeline", "status"});
   EXPECT_EQ(status.exit_code, 1) << status.out;
   EXPECT_NE(status.out.find("dml.hc_fct_device_event_quality.sql: line 2:"), std::string::npos) << status.out;
+  for (const auto& [name, table] : t) EXPECT_TRUE(table["warning"].is_null()) << table.dump();
+  stop_up();
+
+  // Files edited between two starts: a comment and new spacing change nothing; a changed column and
+  // a changed query are reported (the catalog and the running job keep what they had).
+  const fs::path raw_ddl = root / "raw/hc_raw_device_metrics/sql-scripts/ddl.hc_raw_device_metrics.sql";
+  const fs::path fct = root / "fct/hc_fct_telemetry_1h/sql-scripts";
+  const auto rewrite = [](const fs::path& file, const std::function<std::string(std::string)>& edit) {
+    std::string text = read_file(file.string());
+    std::ofstream(file, std::ios::trunc) << edit(text);
+  };
+  rewrite(raw_ddl, [](std::string text) { return "-- edited: only a comment and spacing\n\n" + text + "\n"; });
+  rewrite(fct / "ddl.hc_fct_telemetry_1h.sql", [](std::string text) {
+    const size_t at = text.find("reading_count BIGINT");
+    EXPECT_NE(at, std::string::npos) << text;
+    return at == std::string::npos ? text : text.replace(at, 20, "reading_count INT");
+  });
+  rewrite(fct / "dml.hc_fct_telemetry_1h.sql", [](std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ';')) text.pop_back();
+    return text + "\nHAVING COUNT(*) > 1;\n";
+  });
+  start_up(settings(root.string()));
+  t = tables();
+  EXPECT_TRUE(t["hc_raw_device_metrics"]["warning"].is_null()) << t["hc_raw_device_metrics"].dump();
+  const std::string warning = t["hc_fct_telemetry_1h"]["warning"].is_string() ? t["hc_fct_telemetry_1h"]["warning"].get<std::string>() : "";
+  EXPECT_NE(warning.find("ddl.hc_fct_telemetry_1h.sql defines the table differently"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("dml.hc_fct_telemetry_1h.sql has changed since job"), std::string::npos) << warning;
+  status = careflow({"pipeline", "status"});
+  EXPECT_NE(status.out.find("warning: "), std::string::npos) << status.out;
   stop_up();
 
   // A pipelines.path that is not there stops the start, naming the key.
