@@ -126,6 +126,7 @@ class RowTimeOverAggregate : public Operator {
     if (frame_.unbounded) {
       if (ts <= wm) {
         ++late_;
+        dropped_late(0, row, ts, wm, "the row's time is at or before the watermark");
         return;
       }
       ks.rows[ts].push_back(std::move(row.fields));
@@ -134,6 +135,7 @@ class RowTimeOverAggregate : public Operator {
     }
     if (ts <= ks.last_triggering) {
       ++late_;
+      dropped_late(0, row, ts, wm, "the row's time is at or before the time its partition last fired");
       return;
     }
     std::vector<Fields>& at = ks.rows[ts];

@@ -148,6 +148,8 @@ class WindowAggregate : public Operator {
     const bool late = wm != kNoWatermark && window::fired(window_, end, wm, ctx());
     if (late && window::fired(window_, window::last_window_end(window_, end, slice_), wm, ctx())) {
       ++late_;
+      dropped_late(0, row, ts, wm,
+                   "every window of the row has fired (the last one's end - 1 ms is at or before the watermark)");
       return;
     }
     fill_key(key_, row.fields, plain_keys_);
