@@ -247,9 +247,9 @@ const std::vector<std::string>& queries() {
       "INTERVAL '3' SECOND AND a.x < b.x",
       "SELECT a.k, a.x, b.k, b.x FROM (SELECT * FROM t WHERE x < 50) a FULL JOIN (SELECT * FROM t WHERE x >= 40) b ON "
       "a.k = b.k AND a.ts BETWEEN b.ts - INTERVAL '2' SECOND AND b.ts + INTERVAL '1' SECOND",
-      "SELECT window_start, COUNT(*), SUM(ax) FROM TABLE(TUMBLE(TABLE (SELECT a.ts, a.x AS ax FROM t a LEFT JOIN t b ON "
-      "a.x = b.x + 1 AND a.ts BETWEEN b.ts AND b.ts + INTERVAL '2' SECOND), DESCRIPTOR(ts), INTERVAL '3' SECOND)) "
-      "GROUP BY window_start, window_end",
+      "WITH j AS (SELECT a.ts, a.x AS ax FROM t a LEFT JOIN t b ON a.x = b.x + 1 AND a.ts BETWEEN b.ts AND b.ts + "
+      "INTERVAL '2' SECOND) SELECT window_start, COUNT(*), SUM(ax) FROM TABLE(TUMBLE(TABLE j, DESCRIPTOR(ts), "
+      "INTERVAL '3' SECOND)) GROUP BY window_start, window_end",
   };
   return q;
 }
