@@ -135,7 +135,7 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       return op;
     }
     case PlanKind::kTemporalJoin: {
-      Operator* op = add(make_temporal_row_time_join(n));
+      Operator* op = add(make_temporal_row_time_join(n, StateTtl(n.state_ttl_ms)));
       input(0, op, 0);
       input(1, op, 1);
       return op;
@@ -170,7 +170,7 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       return op;
     }
     case PlanKind::kOverAggregate: {
-      Operator* op = add(make_over_aggregate(n));
+      Operator* op = add(make_over_aggregate(n, StateTtl(n.state_ttl_ms)));
       input(0, op, 0);
       return op;
     }

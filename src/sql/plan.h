@@ -143,7 +143,7 @@ struct PlanNode {
   // kGroupAggregate
   std::vector<int> group_keys;
   std::vector<AggCall> aggs;
-  // kGroupAggregate / kJoin / kSemiJoin / kChangelogNormalize / kDeduplicate: 'table.exec.state.ttl'
+  // kGroupAggregate / kJoin / kSemiJoin / kChangelogNormalize / kDeduplicate / kTemporalJoin: 'table.exec.state.ttl'
   // in milliseconds (0 = state kept forever).
   int64_t state_ttl_ms = 0;
 

@@ -147,5 +147,146 @@ TEST_F(StateTtlTest, SemiJoinNoLongerSeesAnExpiredMatch) {
   EXPECT_EQ(push(*op, 0, RowKind::kInsert, {Value::integer(1), Value::string("b")}), Strings{});
 }
 
+// The event-time temporal join (Flink's TemporalRowTimeJoinOperator with min retention = the TTL,
+// max = 1.5 x it): a key's state goes a max retention after the last row or fired timer that moved
+// its cleanup time; a later row then finds no version (LEFT pads it).
+class TemporalJoinTtlTest : public StateTtlTest {
+ protected:
+  OperatorPtr make(int64_t ttl_ms) {
+    auto side = [](const char* time) {
+      auto n = std::make_shared<sql::PlanNode>();
+      n->kind = sql::PlanKind::kSource;
+      n->schema = {{"k", DataType::string()}, {time, DataType::timestamp(3)}, {"v", DataType::string()}};
+      return n;
+    };
+    node_.kind = sql::PlanKind::kTemporalJoin;
+    node_.inputs = {side("lt"), side("rt")};
+    node_.join_type = sql::JoinType::kLeft;
+    node_.left_keys = {0};
+    node_.right_keys = {0};
+    node_.rowtime_index = 1;
+    node_.right_rowtime_index = 1;
+    OperatorPtr op = make_temporal_row_time_join(node_, ttl(ttl_ms));
+    start(*op, {DataType::string(), DataType::timestamp(3), DataType::string(), DataType::string(),
+                DataType::timestamp(3), DataType::string()});
+    return op;
+  }
+  static std::vector<Value> row(const char* k, int64_t ms, const char* v) {
+    return {Value::string(k), Value::integer(ms * 1000), Value::string(v)};
+  }
+  // Both inputs' watermarks to `ms`; what the timers emitted.
+  Strings watermark(Operator& op, int64_t ms) {
+    const size_t before = sink_.rows().size();
+    op.push_watermark(0, ms);
+    op.push_watermark(1, ms);
+    Strings out;
+    for (size_t i = before; i < sink_.rows().size(); ++i) out.push_back(format_row(sink_.rows()[i], types_));
+    return out;
+  }
+  sql::PlanNode node_;
+};
+
+TEST_F(TemporalJoinTtlTest, AKeysVersionsGoAMaxRetentionAfterItsLastActivity) {
+  OperatorPtr op = make(1'000);  // min 1000 ms, max 1500 ms
+  push(*op, 1, RowKind::kInsert, row("k", 10, "v1"));  // cleanup at +1500
+  push(*op, 0, RowKind::kInsert, row("k", 20, "a"));   // now + 1000 is not past it: unchanged
+  EXPECT_EQ(watermark(*op, 20), Strings{"+I[k, 1970-01-01 00:00:00.020, a, k, 1970-01-01 00:00:00.010, v1]"});
+  now_ += 1'499;  // 1 ms before the cleanup: still there, and the row moves it to +1499 + 1500
+  push(*op, 0, RowKind::kInsert, row("k", 30, "b"));
+  EXPECT_EQ(watermark(*op, 30), Strings{"+I[k, 1970-01-01 00:00:00.030, b, k, 1970-01-01 00:00:00.010, v1]"});
+  now_ += 1'499;
+  push(*op, 0, RowKind::kInsert, row("k", 40, "c"));  // +2998: alive; moved to +2998 + 1500
+  EXPECT_EQ(watermark(*op, 40), Strings{"+I[k, 1970-01-01 00:00:00.040, c, k, 1970-01-01 00:00:00.010, v1]"});
+  now_ += 1'500;  // the cleanup time: the key's state is dropped
+  push(*op, 0, RowKind::kInsert, row("k", 50, "d"));
+  EXPECT_EQ(watermark(*op, 50), Strings{"+I[k, 1970-01-01 00:00:00.050, d, NULL, NULL, NULL]"});
+}
+
+TEST_F(TemporalJoinTtlTest, AWaitingRowGoesWithTheStateAndATtlOfOneMillisecondCleansNothing) {
+  OperatorPtr op = make(1'000);
+  push(*op, 1, RowKind::kInsert, row("k", 10, "v1"));
+  push(*op, 0, RowKind::kInsert, row("k", 100, "late"));  // waits for watermark 100
+  now_ += 1'500;
+  // Flink's cleanup timer dropped the waiting row with the versions: its event timer finds nothing.
+  EXPECT_EQ(watermark(*op, 100), Strings{});
+  OperatorPtr forever = make(1);  // Flink: stateCleaningEnabled only for a retention over 1 ms
+  push(*forever, 1, RowKind::kInsert, row("k", 10, "v1"));
+  now_ += 100'000'000;
+  push(*forever, 0, RowKind::kInsert, row("k", 20, "a"));
+  EXPECT_EQ(watermark(*forever, 20), Strings{"+I[k, 1970-01-01 00:00:00.020, a, k, 1970-01-01 00:00:00.010, v1]"});
+}
+
+// OVER aggregation (Flink's over functions with KeyedProcessFunctionWithCleanupState): a key with no
+// row waiting for a watermark is dropped a max retention (1.5 x the TTL) after its last row or fired
+// timer, so its running SUM starts again; one with rows waiting is kept. RANGE n PRECEDING keeps
+// its own event-time cleanup only, as in Flink.
+class OverTtlTest : public StateTtlTest {
+ protected:
+  OperatorPtr make(int64_t ttl_ms, sql::OverFrameSpec frame) {
+    node_.kind = sql::PlanKind::kOverAggregate;
+    node_.partition_keys = {0};
+    node_.aggs = {agg("SUM", {1}, {DataType::integer()})};
+    node_.rowtime_index = 2;
+    node_.over = frame;
+    OperatorPtr op = make_over_aggregate(node_, ttl(ttl_ms));
+    start(*op, {DataType::string(), DataType::integer(), DataType::timestamp(3), DataType::integer()});
+    return op;
+  }
+  static std::vector<Value> row(int64_t x, int64_t ms) {
+    return {Value::string("k"), Value::integer(x), Value::integer(ms * 1000)};
+  }
+  Strings watermark(Operator& op, int64_t ms) {
+    const size_t before = sink_.rows().size();
+    op.push_watermark(0, ms);
+    Strings out;
+    for (size_t i = before; i < sink_.rows().size(); ++i) out.push_back(format_row(sink_.rows()[i], types_));
+    return out;
+  }
+  sql::PlanNode node_;
+};
+
+TEST_F(OverTtlTest, UnboundedFrameStartsAgainOnceTheKeyWasIdleForAMaxRetention) {
+  for (const bool rows : {true, false}) {
+    SCOPED_TRACE(rows ? "ROWS" : "RANGE");
+    OperatorPtr op = make(1'000, {rows, true, 0});
+    push(*op, 0, RowKind::kInsert, row(5, 10));  // cleanup at +1500
+    EXPECT_EQ(watermark(*op, 10), Strings{"+I[k, 5, 1970-01-01 00:00:00.010, 5]"});
+    now_ += 1'499;
+    push(*op, 0, RowKind::kInsert, row(1, 20));  // alive: 5 + 1; moved to +1499 + 1500
+    EXPECT_EQ(watermark(*op, 20), Strings{"+I[k, 1, 1970-01-01 00:00:00.020, 6]"});
+    now_ += 1'500;
+    push(*op, 0, RowKind::kInsert, row(2, 30));  // dropped at +2999: the sum starts again
+    EXPECT_EQ(watermark(*op, 30), Strings{"+I[k, 2, 1970-01-01 00:00:00.030, 2]"});
+  }
+}
+
+TEST_F(OverTtlTest, RowsWaitingForAWatermarkKeepTheKey) {
+  OperatorPtr op = make(1'000, {true, true, 0});
+  push(*op, 0, RowKind::kInsert, row(5, 10));
+  EXPECT_EQ(watermark(*op, 10), Strings{"+I[k, 5, 1970-01-01 00:00:00.010, 5]"});
+  push(*op, 0, RowKind::kInsert, row(1, 20));  // waits: the input stopped before watermark 20
+  now_ += 10'000;  // cleanup times pass, the waiting row keeps the key (Flink registers another)
+  EXPECT_EQ(watermark(*op, 20), Strings{"+I[k, 1, 1970-01-01 00:00:00.020, 6]"});
+}
+
+TEST_F(OverTtlTest, RowsPrecedingFrameIsDroppedAndRangePrecedingIsNot) {
+  OperatorPtr rows = make(1'000, {true, false, 2});
+  push(*rows, 0, RowKind::kInsert, row(5, 10));
+  EXPECT_EQ(watermark(*rows, 10), Strings{"+I[k, 5, 1970-01-01 00:00:00.010, 5]"});
+  now_ += 1'500;
+  // Dropped with its last fired time: a row at 5 is no longer late.
+  push(*rows, 0, RowKind::kInsert, row(1, 5));
+  EXPECT_EQ(watermark(*rows, 10), Strings{});  // the watermark did not move: nothing fires yet
+  push(*rows, 0, RowKind::kInsert, row(3, 15));
+  EXPECT_EQ(watermark(*rows, 15),
+            (Strings{"+I[k, 1, 1970-01-01 00:00:00.005, 1]", "+I[k, 3, 1970-01-01 00:00:00.015, 4]"}));
+  OperatorPtr range = make(1'000, {false, false, 100'000});
+  push(*range, 0, RowKind::kInsert, row(5, 10));
+  EXPECT_EQ(watermark(*range, 10), Strings{"+I[k, 5, 1970-01-01 00:00:00.010, 5]"});
+  now_ += 100'000;
+  push(*range, 0, RowKind::kInsert, row(1, 20));
+  EXPECT_EQ(watermark(*range, 20), Strings{"+I[k, 1, 1970-01-01 00:00:00.020, 6]"});
+}
+
 }  // namespace
 }  // namespace careflow::exec
