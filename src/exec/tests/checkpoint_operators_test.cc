@@ -250,6 +250,9 @@ const std::vector<std::string>& queries() {
       "WITH j AS (SELECT a.ts, a.x AS ax FROM t a LEFT JOIN t b ON a.x = b.x + 1 AND a.ts BETWEEN b.ts AND b.ts + "
       "INTERVAL '2' SECOND) SELECT window_start, COUNT(*), SUM(ax) FROM TABLE(TUMBLE(TABLE j, DESCRIPTOR(ts), "
       "INTERVAL '3' SECOND)) GROUP BY window_start, window_end",
+      // A window aggregate with grouping sets: a group per key and set.
+      "SELECT window_start, k, COUNT(*), SUM(x) FROM TABLE(HOP(TABLE t, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL "
+      "'4' SECOND)) GROUP BY window_start, window_end, ROLLUP (k)",
   };
   return q;
 }
@@ -263,7 +266,7 @@ TEST_P(OperatorCheckpoints, RestoredJobsContinueAsIfUninterrupted) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryStatefulOperator, OperatorCheckpoints, ::testing::Range<size_t>(0, 35));
+INSTANTIATE_TEST_SUITE_P(EveryStatefulOperator, OperatorCheckpoints, ::testing::Range<size_t>(0, 36));
 
 // Incremental checkpoints write what changed: with one key touched after a full snapshot of many,
 // the delta holds that key's entry, not the others.
