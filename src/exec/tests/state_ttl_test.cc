@@ -34,6 +34,14 @@ class StateTtlTest : public ::testing::Test {
   StateTtl ttl(int64_t ms) {
     return StateTtl(ms, [this] { return now_; });
   }
+  // Every one of the operator's `inputs` moves its watermark to `ms`; what the timers emitted.
+  std::vector<std::string> watermark(Operator& op, int64_t ms, int inputs = 1) {
+    const size_t before = sink_.rows().size();
+    for (int i = 0; i < inputs; ++i) op.push_watermark(i, ms);
+    std::vector<std::string> out;
+    for (size_t i = before; i < sink_.rows().size(); ++i) out.push_back(format_row(sink_.rows()[i], types_));
+    return out;
+  }
   static sql::AggCall agg(const char* name, std::vector<int> args, std::vector<values::DataType> types) {
     sql::AggCall call;
     call.name = name;
@@ -174,15 +182,7 @@ class TemporalJoinTtlTest : public StateTtlTest {
   static std::vector<Value> row(const char* k, int64_t ms, const char* v) {
     return {Value::string(k), Value::integer(ms * 1000), Value::string(v)};
   }
-  // Both inputs' watermarks to `ms`; what the timers emitted.
-  Strings watermark(Operator& op, int64_t ms) {
-    const size_t before = sink_.rows().size();
-    op.push_watermark(0, ms);
-    op.push_watermark(1, ms);
-    Strings out;
-    for (size_t i = before; i < sink_.rows().size(); ++i) out.push_back(format_row(sink_.rows()[i], types_));
-    return out;
-  }
+  Strings watermark(Operator& op, int64_t ms) { return StateTtlTest::watermark(op, ms, 2); }  // both inputs
   sql::PlanNode node_;
 };
 
@@ -234,13 +234,6 @@ class OverTtlTest : public StateTtlTest {
   }
   static std::vector<Value> row(int64_t x, int64_t ms) {
     return {Value::string("k"), Value::integer(x), Value::integer(ms * 1000)};
-  }
-  Strings watermark(Operator& op, int64_t ms) {
-    const size_t before = sink_.rows().size();
-    op.push_watermark(0, ms);
-    Strings out;
-    for (size_t i = before; i < sink_.rows().size(); ++i) out.push_back(format_row(sink_.rows()[i], types_));
-    return out;
   }
   sql::PlanNode node_;
 };
