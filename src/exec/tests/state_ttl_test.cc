@@ -4,7 +4,10 @@
 // old result), a retraction for it is ignored, and a join row no longer matches an expired row.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "exec/operators/operators.h"
+#include "exec/session.h"
 #include "sql/functions.h"
 
 namespace careflow::exec {
@@ -279,6 +282,40 @@ TEST_F(OverTtlTest, RowsPrecedingFrameIsDroppedAndRangePrecedingIsNot) {
   now_ += 100'000;
   push(*range, 0, RowKind::kInsert, row(1, 20));
   EXPECT_EQ(watermark(*range, 20), Strings{"+I[k, 1, 1970-01-01 00:00:00.020, 6]"});
+}
+
+// The planner gives 'table.exec.state.ttl' to the OVER aggregation and the temporal join as to the
+// operators above (and not to the window aggregate, which Flink does not bound with it either).
+TEST(StateTtlPlanning, OverAndTemporalJoinNodesGetTheTtl) {
+  Session session;
+  auto ddl = session.execute_script(
+      "CREATE TABLE t (k STRING, x BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts);"
+      "CREATE TABLE rates (k STRING, rate BIGINT, rts TIMESTAMP(3), WATERMARK FOR rts AS rts, PRIMARY KEY (k) NOT "
+      "ENFORCED);"
+      "SET 'table.exec.state.ttl' = '1 h'");
+  ASSERT_TRUE(ddl.is_ok()) << ddl.status().message();
+  auto ttl_of = [&](const std::string& query, sql::PlanKind kind) -> int64_t {
+    auto r = session.execute_script(query);
+    EXPECT_TRUE(r.is_ok()) << r.status().message();
+    if (!r.is_ok()) return -1;
+    std::function<int64_t(const sql::PlanNode&)> find = [&](const sql::PlanNode& n) -> int64_t {
+      if (n.kind == kind) return n.state_ttl_ms;
+      for (const sql::PlanPtr& in : n.inputs) {
+        if (int64_t v = find(*in); v >= 0) return v;
+      }
+      return -1;
+    };
+    return find(r->front().job->plan());
+  };
+  EXPECT_EQ(ttl_of("SELECT k, SUM(x) OVER (PARTITION BY k ORDER BY ts) FROM t", sql::PlanKind::kOverAggregate),
+            3'600'000);
+  EXPECT_EQ(ttl_of("SELECT t.k, rates.rate FROM t JOIN rates FOR SYSTEM_TIME AS OF t.ts ON t.k = rates.k",
+                   sql::PlanKind::kTemporalJoin),
+            3'600'000);
+  EXPECT_EQ(ttl_of("SELECT k, COUNT(*) FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY k, "
+                   "window_start, window_end",
+                   sql::PlanKind::kWindowAggregate),
+            0);
 }
 
 }  // namespace
