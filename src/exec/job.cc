@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "exec/connectors/connector.h"
 #include "exec/evaluator.h"
+#include "exec/late_rows.h"
 
 namespace careflow::exec {
 
@@ -134,7 +135,7 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       return op;
     }
     case PlanKind::kTemporalJoin: {
-      Operator* op = add(make_temporal_row_time_join(n));
+      Operator* op = add(make_temporal_row_time_join(n, StateTtl(n.state_ttl_ms)));
       input(0, op, 0);
       input(1, op, 1);
       return op;
@@ -169,7 +170,7 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       return op;
     }
     case PlanKind::kOverAggregate: {
-      Operator* op = add(make_over_aggregate(n));
+      Operator* op = add(make_over_aggregate(n, StateTtl(n.state_ttl_ms)));
       input(0, op, 0);
       return op;
     }
@@ -199,6 +200,10 @@ Result<std::unique_ptr<Job>> Job::build(const sql::PlanPtr& root, const sql::Ses
   Operator* top = job->build_node(root);
   // A lookup source whose options make no sense (the operators are built; the job is not).
   if (!job->build_error_.is_ok()) return job->build_error_;
+  job->late_rows_topic_ = options.late_rows_topic;
+  if (!job->late_rows_topic_.empty()) {
+    for (const OperatorPtr& op : job->operators_) op->collect_late_rows(&job->late_rows_);
+  }
   auto collector = std::make_unique<CollectSink>();
   job->collector_ = collector.get();
   top->connect(job->add(std::move(collector)), 0);
@@ -337,6 +342,32 @@ class TaggedWriter : public StateWriter {
 };
 
 }  // namespace
+
+std::vector<Job::LateCount> Job::late_rows_by_operator() const {
+  std::vector<LateCount> out;
+  for (size_t i = 0; i < operators_.size(); ++i) {
+    const int64_t n = operators_[i]->late_rows_dropped();
+    if (n > 0) out.push_back({operator_line(*operators_[i], nodes_[i]), n});
+  }
+  return out;
+}
+
+std::vector<std::string> Job::take_late_rows() {
+  std::vector<std::string> out;
+  if (late_rows_.empty()) return out;
+  if (late_lines_.empty()) {
+    for (size_t i = 0; i < operators_.size(); ++i) late_lines_.push_back(operator_line(*operators_[i], nodes_[i]));
+  }
+  out.reserve(late_rows_.size());
+  for (const LateRow& late : late_rows_) {
+    size_t i = 0;
+    while (i < operators_.size() && operators_[i].get() != late.op) ++i;
+    if (i == operators_.size()) continue;  // cannot happen: only this job's operators collect here
+    out.push_back(late_row_json(late, late_lines_[i], nodes_[i]));
+  }
+  late_rows_.clear();
+  return out;
+}
 
 Status Job::check_checkpointable() const {
   for (size_t i = 0; i < operators_.size(); ++i) {

@@ -64,6 +64,19 @@ class Job {
   Status end_input();
   // Rows the job's operators dropped for arriving behind the watermark.
   int64_t late_rows_dropped() const;
+  // The same per operator that drops late rows (window aggregates, sessions, OVER, MATCH_RECOGNIZE,
+  // window joins, window Top-N / dedup), in build order: its EXPLAIN line and its count.
+  struct LateCount {
+    std::string op;
+    int64_t rows = 0;
+  };
+  std::vector<LateCount> late_rows_by_operator() const;
+  // careflow's late-row side output ('table.exec.late-rows.topic', docs/sql.md#late-rows): the
+  // topic, empty when off. When set, every row an operator drops as late is kept until
+  // take_late_rows() returns it as the JSON value of its record on that topic (job_late_rows.cc);
+  // the job runner writes them after each batch.
+  const std::string& late_rows_topic() const { return late_rows_topic_; }
+  std::vector<std::string> take_late_rows();
   // The rows produced since the last call.
   RowBatch take_output() { return collector_->take(); }
   // Whether take_output() would return rows.
@@ -109,6 +122,9 @@ class Job {
   values::EvalContext ctx_;
   Status failure_;
   Status build_error_;  // the first error making an operator's resources (a lookup source)
+  std::string late_rows_topic_;
+  std::vector<LateRow> late_rows_;  // dropped since the last take_late_rows, when the topic is set
+  std::vector<std::string> late_lines_;  // per operator: its EXPLAIN line, made at the first late row
 };
 
 }  // namespace careflow::exec

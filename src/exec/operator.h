@@ -42,6 +42,20 @@ struct ChangelogViolation {
 inline constexpr int64_t kNoWatermark = std::numeric_limits<int64_t>::min();
 inline constexpr int64_t kMaxWatermark = std::numeric_limits<int64_t>::max();
 
+class Operator;
+
+// careflow's late-row side output (not Flink's; 'table.exec.late-rows.topic', docs/sql.md): a row
+// an operator dropped for arriving behind its event-time clock, with what made it late. The job
+// collects them only while the option is set (Job::take_late_rows).
+struct LateRow {
+  const Operator* op = nullptr;
+  int input = 0;          // the operator's input the row came through (a join's 1: the right side)
+  Row row;                // as it arrived
+  int64_t time = 0;       // its event time (ms since the epoch; for window operators its window's)
+  int64_t watermark = 0;  // the operator's clock when it was dropped (ms; kNoWatermark before any)
+  const char* reason = "";
+};
+
 class Operator {
  public:
   virtual ~Operator() = default;
@@ -95,6 +109,8 @@ class Operator {
   int64_t current_watermark() const { return watermark_; }
   // Rows dropped because they arrived behind the watermark (Flink's numLateRecordsDropped).
   virtual int64_t late_rows_dropped() const { return 0; }
+  // Where dropped late rows go (null, the default: nowhere, as in Flink).
+  void collect_late_rows(std::vector<LateRow>* out) { late_rows_ = out; }
   void set_context(const values::EvalContext* ctx) { ctx_ = ctx; }
   // The plan node this operator runs; its changelog mode is checked on every row emitted in a
   // debug build (NDEBUG not defined).
@@ -146,6 +162,11 @@ class Operator {
   void forward_watermark_status(bool idle) {
     flush();
     if (next_) next_->push_watermark_status(next_input_, idle);
+  }
+  // An operator that drops `row` as late calls this (after counting it): a copy goes to the late-row
+  // side output when there is one. `time` is what it compared with `watermark`.
+  void dropped_late(int input, const Row& row, int64_t time, int64_t watermark, const char* reason) {
+    if (late_rows_) late_rows_->push_back(LateRow{this, input, row, time, watermark, reason});
   }
   void emit(Row row) { out_.push_back(std::move(row)); }
   void emit(RowKind kind, std::vector<Value> fields) { out_.push_back(Row{kind, std::move(fields)}); }
@@ -210,6 +231,7 @@ class Operator {
   RowBatch sending_;
   const values::EvalContext* ctx_ = nullptr;
   const sql::PlanNode* node_ = nullptr;
+  std::vector<LateRow>* late_rows_ = nullptr;
 };
 
 using OperatorPtr = std::unique_ptr<Operator>;

@@ -5,6 +5,7 @@
 #include "exec/session_results.h"
 #include "exec/connectors/connector.h"
 #include "exec/formats/record_format.h"
+#include "log/topics.h"
 #include "sql/parser.h"
 
 namespace careflow::exec {
@@ -114,6 +115,7 @@ namespace {
 constexpr std::string_view kIntervalJoinMinCleanup = "table.exec.interval-join.min-cleanup-interval";
 constexpr std::string_view kSourceIdleTimeout = "table.exec.source.idle-timeout";
 constexpr std::string_view kStateTtl = "table.exec.state.ttl";
+constexpr std::string_view kLateRowsTopic = "table.exec.late-rows.topic";  // careflow's, not Flink's
 }  // namespace
 
 Result<std::vector<StatementResult>> Session::set_option(Statement& s) {
@@ -122,11 +124,16 @@ Result<std::vector<StatementResult>> Session::set_option(Statement& s) {
     for (const auto& [k, v] : config_) rows.push_back({k, v});
     return one(text_result(table_text({"key", "value"}, rows)));
   }
+  // A topic name Kafka would refuse is refused here, not when the first late row is written.
+  if (s.key == kLateRowsTopic && !s.value.empty()) {
+    CF_RETURN_IF_ERROR(log::validate_topic_name(s.value).with_context(fmt::format("SET '{}'", kLateRowsTopic)));
+  }
   config_[s.key] = s.value;
   if (s.key == "table.local-time-zone") options_.time_zone = s.value;
   if (s.key == kIntervalJoinMinCleanup) options_.interval_join_min_cleanup = s.value;
   if (s.key == kSourceIdleTimeout) options_.source_idle_timeout = s.value;
   if (s.key == kStateTtl) options_.state_ttl = s.value;
+  if (s.key == kLateRowsTopic) options_.late_rows_topic = s.value;
   return one(ok(fmt::format("'{}' set to '{}'", s.key, s.value)));
 }
 
@@ -135,6 +142,7 @@ Result<std::vector<StatementResult>> Session::reset_option(Statement& s) {
   if (s.key.empty() || s.key == kIntervalJoinMinCleanup) options_.interval_join_min_cleanup = "0";
   if (s.key.empty() || s.key == kSourceIdleTimeout) options_.source_idle_timeout = "0";
   if (s.key.empty() || s.key == kStateTtl) options_.state_ttl = "0";
+  if (s.key.empty() || s.key == kLateRowsTopic) options_.late_rows_topic.clear();
   if (s.key.empty()) {
     config_.clear();
     config_["table.local-time-zone"] = "UTC";

@@ -71,6 +71,7 @@ struct JobManager::Job {
   std::deque<std::tuple<Clock::time_point, int64_t, int64_t>> samples;  // (when, rows in, rows out), 10 s
   std::map<std::pair<std::string, int32_t>, PartitionLag> lag;
   std::optional<int64_t> watermark;
+  std::vector<std::vector<exec::Job::LateCount>> late_rows;  // per INSERT of the attempt running
   bool stopped_by_user = false;
   std::optional<Delivery> delivery;  // decided at submit and by each attempt
   std::vector<exec::CheckpointStats> checkpoint_stats;  // per INSERT, of the attempt running
@@ -88,6 +89,8 @@ nlohmann::ordered_json to_json(const JobInfo& j) {
     lag.push_back({{"topic", l.topic}, {"partition", l.partition}, {"offset", l.offset}, {"endOffset", l.end_offset},
                    {"lag", std::max<int64_t>(0, l.end_offset - l.offset)}});
   }
+  nlohmann::ordered_json late = nlohmann::ordered_json::array();
+  for (const exec::Job::LateCount& l : j.late_rows) late.push_back({{"operator", l.op}, {"rows", l.rows}});
   nlohmann::ordered_json checkpoint;  // null until one completed (or was restored)
   if (const auto& c = j.last_checkpoint) {
     checkpoint = {{"id", c->id},         {"timeMs", c->time_ms},   {"durationMs", c->duration_ms},
@@ -103,6 +106,7 @@ nlohmann::ordered_json to_json(const JobInfo& j) {
           {"rowsInPerSecond", j.rows_in_per_second},
           {"rowsOutPerSecond", j.rows_out_per_second},
           {"watermark", j.watermark_ms ? nlohmann::ordered_json(*j.watermark_ms) : nlohmann::ordered_json()},
+          {"lateRowsDropped", late},
           {"lag", lag},
           {"restarts", j.restarts},
           {"restartStrategy", j.restart_strategy},
@@ -270,6 +274,7 @@ Status JobManager::attempt(Job& j) {
     std::lock_guard lock(j.mu);
     j.delivery = delivery;
     j.checkpoint_stats.assign(jobs.size(), exec::CheckpointStats{});
+    j.late_rows.assign(jobs.size(), {});
   }
   if (checkpointed) {
     // Each INSERT resumes from its last committed checkpoint, found by its stable name.
@@ -352,6 +357,7 @@ Status JobManager::attempt(Job& j) {
         j.lag[{s.topic, s.partition}] = {s.topic, s.partition, s.next_offset, s.end_offset};
       }
       if (all) j.watermark = watermark;
+      if (p.index < j.late_rows.size()) j.late_rows[p.index] = p.job->late_rows_by_operator();
       if (j.state != "RUNNING") j.state = "RUNNING";
     }
     // At least once, after every batch written: a restart reads again only the batch in flight.
@@ -477,6 +483,7 @@ JobInfo JobManager::info(const Job& j) const {
   i.rows_in = j.rows_in;
   i.rows_out = j.rows_out;
   i.watermark_ms = j.watermark;
+  for (const auto& per_job : j.late_rows) i.late_rows.insert(i.late_rows.end(), per_job.begin(), per_job.end());
   for (const auto& [key, lag] : j.lag) i.lag.push_back(lag);
   // Rows per second over the last 5 seconds (0 when nothing moved in them).
   const Clock::time_point now = Clock::now();
@@ -589,6 +596,7 @@ std::string job_description(const JobInfo& j) {
   add("rows in", fmt::format("{} ({:.1f}/s)", j.rows_in, j.rows_in_per_second));
   add("rows out", fmt::format("{} ({:.1f}/s)", j.rows_out, j.rows_out_per_second));
   add("watermark", j.watermark_ms ? std::to_string(*j.watermark_ms) : "none");
+  for (const exec::Job::LateCount& l : j.late_rows) add("late rows", fmt::format("{} dropped by {}", l.rows, l.op));
   add("restarts", fmt::format("{} ({})", j.restarts, j.restart_strategy));
   if (!j.error.empty()) add("error", j.error);
   if (!j.error_location.empty()) add("error at", j.error_location);

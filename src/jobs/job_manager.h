@@ -61,6 +61,9 @@ struct JobInfo {
   int64_t rows_in = 0, rows_out = 0;  // since the job was submitted (all attempts; this run of careflow)
   double rows_in_per_second = 0, rows_out_per_second = 0;
   std::optional<int64_t> watermark_ms;  // the minimum over its sources with a WATERMARK
+  // Rows dropped as late, per operator that dropped any (its EXPLAIN line), this run of the job
+  // (restored from its checkpoint when it has one; Flink's numLateRecordsDropped per operator).
+  std::vector<exec::Job::LateCount> late_rows;
   std::vector<PartitionLag> lag;
   int64_t created_ms = 0;
   std::string dir;        // <data-dir>/jobs/<id>

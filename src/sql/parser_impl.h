@@ -58,6 +58,7 @@ class Parser {
   TableRefPtr table_function_call(const Token& table_token);  // FROM TABLE(f(...))
   TableRefPtr window_table_function(const Token& table_token);  // FROM TABLE(TUMBLE(...)), HOP, CUMULATE
   ExprPtr grouping_element();                                 // GROUPING SETS, ROLLUP, CUBE, or an expression
+  ExprPtr grouping_set();                                     // (a, b), () or a (parser_grouping.cc)
   void window_clause(Select& select);                         // WINDOW w AS (...)
   void window_spec(Expr& over);                               // ([PARTITION BY ...] [ORDER BY ...] [frame])
   void check_function_supported(const Token& name_token);     // ML_PREDICT(...), ...

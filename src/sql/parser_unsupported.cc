@@ -1,4 +1,5 @@
-// Flink SQL constructs careflow does not run yet: grouping sets and Confluent Cloud's ML functions.
+// Flink SQL constructs careflow does not run yet: Confluent Cloud's ML functions and table functions
+// in FROM TABLE(...) other than the window functions.
 //
 // Each method is called at the place of the grammar where its construct starts, so a user gets an
 // error naming the construct at its first token instead of a confusing "unexpected '('" further
@@ -35,29 +36,6 @@ TableRefPtr Parser::table_function_call(const Token& table_token) {
     fail_at(table_token.pos, fmt::format("{} is not supported yet (Confluent Cloud's ML functions)", upper));
   }
   fail_at(table_token.pos, "table-valued functions in FROM TABLE(...) are not supported yet; CROSS JOIN UNNEST(...) is");
-}
-
-// One element of GROUP BY: an expression, or one of the grouping constructs recognised here.
-ExprPtr Parser::grouping_element() {
-  const Token& t = peek();
-  if (t.kind == TokenKind::kIdentifier) {
-    const std::string upper = to_upper(t.text);
-    if (upper == "GROUPING" && is_word("SETS", 1)) {
-      fail_at(t.pos, "GROUPING SETS is not supported yet; write one GROUP BY per grouping and combine them with UNION ALL");
-    }
-    if ((upper == "ROLLUP" || upper == "CUBE") && is_symbol("(", 1)) {
-      fail_at(t.pos, fmt::format("{} is not supported yet; write one GROUP BY per grouping and combine them with "
-                                 "UNION ALL",
-                                 upper));
-    }
-    // SESSION / TUMBLE / HOP(...) are group windows, planned in planner_group_window.cc; CUMULATE
-    // has only its table function.
-    if (upper == "CUMULATE" && is_symbol("(", 1)) {
-      fail_at(t.pos, "CUMULATE has no group window form; use the window table function: FROM TABLE(CUMULATE(TABLE "
-                     "t, DESCRIPTOR(ts), step, size)) GROUP BY window_start, window_end");
-    }
-  }
-  return expr();
 }
 
 // f(...) for a name reserved to a construct that is not supported yet; returns without consuming

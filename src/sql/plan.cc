@@ -279,6 +279,18 @@ std::string describe(const PlanNode& n) {
       for (const AggCall& a : n.aggs) select.push_back(a.text);
       std::string out = "WindowAggregate(";
       if (!keys.empty()) out += "groupBy=[" + join(keys) + "], ";
+      if (!n.grouping_sets.empty()) {
+        // Flink plans an Expand whose $e numbers the sets; careflow names them here.
+        std::vector<std::string> sets;
+        for (const std::vector<bool>& set : n.grouping_sets) {
+          std::vector<std::string> members;
+          for (size_t i = 0; i < set.size() && i < keys.size(); ++i) {
+            if (set[i]) members.push_back(keys[i]);
+          }
+          sets.push_back("[" + join(members) + "]");
+        }
+        out += "groupingSets=[" + join(sets) + "], ";
+      }
       return out + "window=[" + describe_window(n.window) + "], select=[" + join(select) + "])";
     }
     case PlanKind::kTemporalJoin: return describe_temporal_join(n);

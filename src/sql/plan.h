@@ -143,7 +143,7 @@ struct PlanNode {
   // kGroupAggregate
   std::vector<int> group_keys;
   std::vector<AggCall> aggs;
-  // kGroupAggregate / kJoin / kSemiJoin / kChangelogNormalize / kDeduplicate: 'table.exec.state.ttl'
+  // kGroupAggregate / kJoin / kSemiJoin / kChangelogNormalize / kDeduplicate / kTemporalJoin: 'table.exec.state.ttl'
   // in milliseconds (0 = state kept forever).
   int64_t state_ttl_ms = 0;
 
@@ -183,6 +183,11 @@ struct PlanNode {
   // GroupWindowAggregate (WindowOperator), whose results at one instant come out in the order of
   // its per-window timers; EXPLAIN names it so.
   bool group_window = false;
+  // kWindowAggregate with GROUPING SETS / ROLLUP / CUBE: per grouping set, whether each plain key
+  // (the group_keys >= 0, in order) is in it; empty for a plain GROUP BY. A row is aggregated once
+  // per set with the keys outside it NULL, the set's index part of the key (Flink: an Expand with
+  // its $e column before the WindowAggregate).
+  std::vector<std::vector<bool>> grouping_sets;
 
   // kTemporalJoin: join_type (INNER or LEFT), left_keys / right_keys (NULL keys match each other,
   // as Flink keys its state), condition (the rest, over left then right columns), rowtime_index

@@ -70,7 +70,8 @@ int64_t state_ttl_ms(const SessionOptions& options) {
 }
 
 // The operators Flink's table.exec.state.ttl bounds that careflow bounds too: regular and semi /
-// anti joins, group aggregations, ChangelogNormalize and deduplication (not yet: Top-N). (The
+// anti joins, group aggregations, ChangelogNormalize, deduplication and the event-time temporal
+// join, and OVER aggregation (not yet: Top-N). (The
 // recursion is as deep as the plan, which the parser's nesting limit bounds.)
 void apply_state_ttl(PlanNode& n, int64_t ttl_ms) {
   switch (n.kind) {
@@ -78,7 +79,9 @@ void apply_state_ttl(PlanNode& n, int64_t ttl_ms) {
     case PlanKind::kJoin:
     case PlanKind::kSemiJoin:
     case PlanKind::kChangelogNormalize:
-    case PlanKind::kDeduplicate: n.state_ttl_ms = ttl_ms; break;
+    case PlanKind::kDeduplicate:
+    case PlanKind::kTemporalJoin:
+    case PlanKind::kOverAggregate: n.state_ttl_ms = ttl_ms; break;
     default: break;
   }
   for (const PlanPtr& in : n.inputs) apply_state_ttl(*in, ttl_ms);

@@ -33,6 +33,9 @@ struct SessionOptions {
   // 'table.exec.state.ttl' as SET (a duration; '0', Flink's default, keeps state forever): how
   // long regular joins and group aggregations keep a key's state after it was last written.
   std::string state_ttl = "0";
+  // 'table.exec.late-rows.topic' as SET (careflow's own key, not Flink's; empty: off): the topic of
+  // the log that rows dropped as late are written to, with the reason (exec/job.h).
+  std::string late_rows_topic;
 };
 
 class Planner {

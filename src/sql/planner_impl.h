@@ -234,6 +234,24 @@ std::string describe_update_origin(const PlanNode& n);
 // Fills insert_only / upsert_key bottom-up (called as nodes are built).
 void infer_changelog(PlanNode& node);
 
+// GROUP BY with GROUPING SETS / ROLLUP / CUBE (planner_grouping.cc).
+struct GroupingItems {
+  const Expr* construct = nullptr;       // the GROUPING SETS / ROLLUP / CUBE; null for a plain GROUP BY
+  std::vector<const Expr*> items;        // GROUP BY items, the construct's place taken by its distinct
+                                         // expressions, appended after the other items
+  std::vector<std::vector<bool>> sets;   // per grouping set, per item: in it (the other items: in all)
+};
+// The GROUP BY of `s` as items and sets; fails naming a second grouping construct.
+GroupingItems grouping_items(const Select& s);
+// Grouping sets run in window aggregation only, with window_start and window_end in every set (as
+// Flink requires): fails at the construct otherwise (`tvf` null: not a window aggregation). Keys
+// that some set leaves out become nullable in `group_types`.
+void check_grouping_sets(const GroupingItems& grouping, const std::vector<int>& window_keys, const PlanNode* tvf,
+                         std::vector<DataType>& group_types);
+// Per grouping set, whether each plain key (the items whose window_keys entry is 0, in order) is in
+// it: PlanNode::grouping_sets. Empty for a plain GROUP BY.
+std::vector<std::vector<bool>> plain_key_sets(const GroupingItems& grouping, const std::vector<int>& window_keys);
+
 PlanPtr make_node(PlanKind kind, std::vector<PlanPtr> inputs, std::vector<PlanField> schema);
 
 // Which window property (kWindowStartKey, ...) column `column` of `node` is, traced through Calcs

@@ -102,7 +102,11 @@ void QueryPlanner::group_by(const Select& s, SelectState& st) {
   std::vector<int> window_keys;
   std::vector<std::string> key_names;
   std::vector<BoundExprPtr> keys;
-  for (const ExprPtr& g : s.group_by) {
+  // The GROUP BY items, a GROUPING SETS / ROLLUP / CUBE replaced by the distinct expressions of its
+  // sets (after the other items), and which of them each grouping set holds (planner_grouping.cc).
+  GroupingItems grouping = grouping_items(s);
+  const std::vector<const Expr*>& group_items = grouping.items;
+  for (const Expr* g : group_items) {
     if (contains_aggregate(*g)) plan_fail(g->pos, "aggregate functions are not allowed in GROUP BY");
     BoundExprPtr b = bind(*g, in_scope);
     int property = 0;
@@ -134,6 +138,7 @@ void QueryPlanner::group_by(const Select& s, SelectState& st) {
   if (!windowed) {
     for (DataType& t : agg_ctx.group_types) t = t.without_time_attribute();
   }
+  if (grouping.construct) check_grouping_sets(grouping, window_keys, windowed ? tvf : nullptr, agg_ctx.group_types);
   // The pre-projection: the keys that are input columns (a window aggregate computes the window
   // properties itself), then the aggregates' arguments.
   for (size_t i = 0; i < keys.size(); ++i) {
@@ -154,26 +159,27 @@ void QueryPlanner::group_by(const Select& s, SelectState& st) {
     aggs.push_back(std::move(ac));
   }
   std::vector<PlanField> agg_schema;
-  for (size_t i = 0; i < s.group_by.size(); ++i) agg_schema.push_back({key_names[i], agg_ctx.group_types[i]});
+  for (size_t i = 0; i < group_items.size(); ++i) agg_schema.push_back({key_names[i], agg_ctx.group_types[i]});
   for (size_t i = 0; i < aggs.size(); ++i) agg_schema.push_back({fmt::format("EXPR${}", i), aggs[i].binding.result});
   PlanPtr agg;
   if (windowed) {
     agg = window_aggregate(*tvf, tvf_filter, std::move(pre), std::move(pre_names), window_keys, agg_schema,
                            s.group_by_pos);
+    agg->grouping_sets = plain_key_sets(grouping, window_keys);
   } else {
     PlanPtr pre_calc = calc(st.node, pre, nullptr, pre_names);
     agg = make_node(PlanKind::kGroupAggregate, {pre_calc}, agg_schema);
-    for (size_t i = 0; i < s.group_by.size(); ++i) agg->group_keys.push_back(static_cast<int>(i));
+    for (size_t i = 0; i < group_items.size(); ++i) agg->group_keys.push_back(static_cast<int>(i));
   }
   agg->aggs = std::move(aggs);
   infer_changelog(*agg);
   st.node = agg;
-  agg_ctx.agg_offset = static_cast<int>(s.group_by.size());
+  agg_ctx.agg_offset = static_cast<int>(group_items.size());
   agg_ctx.input_scope = &in_scope;
   // Group keys that are plain columns stay addressable by their (qualified) names.
   st.scope = Scope{};
-  for (size_t i = 0; i < s.group_by.size(); ++i) {
-    const Expr& g = *s.group_by[i];
+  for (size_t i = 0; i < group_items.size(); ++i) {
+    const Expr& g = *group_items[i];
     if (g.kind == ExprKind::kColumn) {
       BoundExprPtr b = bind_column(g, in_scope);
       const ScopeColumn& src = in_scope.columns[static_cast<size_t>(b->index)];

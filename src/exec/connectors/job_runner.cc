@@ -5,6 +5,7 @@
 #include <cctype>
 #include <thread>
 
+#include "common/clock.h"
 #include "exec/connectors/connector.h"
 
 namespace careflow::exec {
@@ -33,6 +34,44 @@ std::string job_name(const RunOptions& options, size_t index, const Job& job) {
   return name;
 }
 
+// careflow's late-row side output: the topic exists before the job runs (one partition, made
+// when missing; an existing one is used as it is).
+Status ensure_late_rows_topic(const Job& job, log::Topics* topics) {
+  const std::string& topic = job.late_rows_topic();
+  if (topic.empty()) return Status::ok();
+  if (!topics) {
+    return Status::invalid_argument(
+        fmt::format("'table.exec.late-rows.topic' = '{}' needs the log, and none is open here", topic));
+  }
+  for (const std::string& t : topics->list_topics()) {
+    if (t == topic) return Status::ok();
+  }
+  Status s = topics->create_topic(topic, log::TopicConfig{});
+  if (s.code() == StatusCode::kAlreadyExists) return Status::ok();
+  return s.with_context("creating the late-rows topic");
+}
+
+// The late rows the job dropped since the last call, appended to its late-rows topic, keyed by the
+// job's name. Written at once, not with the checkpoints: after a restore, rows dropped between the
+// checkpoint and the failure are dropped, and written, again (at least once).
+Status write_late_rows(Job& job, const std::string& name, log::Topics* topics) {
+  if (job.late_rows_topic().empty()) return Status::ok();
+  std::vector<std::string> values = job.take_late_rows();
+  if (values.empty()) return Status::ok();
+  std::vector<log::Record> records(values.size());
+  const int64_t now = wall_clock_ms();
+  for (size_t i = 0; i < values.size(); ++i) {
+    records[i].key = name;
+    records[i].value = std::move(values[i]);
+    records[i].timestamp_ms = now;
+  }
+  auto appended = topics->append({job.late_rows_topic(), 0}, records);
+  if (!appended) {
+    return appended.status().with_context(fmt::format("writing late rows to topic '{}'", job.late_rows_topic()));
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, const RunOptions& options) {
@@ -43,6 +82,7 @@ Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, co
   context.start_offsets = options.start_offsets;
   std::vector<Running> running;
   for (Job* job : jobs) {
+    CF_RETURN_IF_ERROR(ensure_late_rows_topic(*job, topics));
     Running r{job, {}, {}, nullptr, nullptr, false, 0, 0};
     for (const SourceSlot& slot : job->sources()) {
       CF_ASSIGN_OR_RETURN(std::unique_ptr<Source> s, make_source(*slot.table, context));
@@ -76,6 +116,7 @@ Result<RunStats> run_jobs(const std::vector<Job*>& jobs, log::Topics* topics, co
     options.on_progress(p);
   };
   auto deliver = [&](size_t index, Running& r) -> Status {
+    CF_RETURN_IF_ERROR(write_late_rows(*r.job, job_name(options, index, *r.job), topics));
     RowBatch out = r.job->take_output();
     if (out.empty()) return Status::ok();
     if (r.sink) {

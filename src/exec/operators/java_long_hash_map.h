@@ -79,6 +79,30 @@ class JavaLongHashMap {
     }
   }
 
+  // Checkpoints: the bucket count (0 before the first put), and every entry in iteration order.
+  // A map restored with restore_capacity(c) and restore_append of each entry in that order has the
+  // same buckets, each in the same order, so it iterates and later grows exactly as the original
+  // (putting the entries back through operator[] would not: removals keep a capacity, and a
+  // bucket's treeify resize would happen at another point).
+  size_t capacity() const { return buckets_.size(); }
+  template <typename F>
+  void visit(F&& f) const {
+    for (const std::vector<Entry>& bucket : buckets_) {
+      for (const Entry& e : bucket) f(e);
+    }
+  }
+  // Into an empty map: `capacity` is a power of two >= 16, or 0 (then restore_append is not called).
+  void restore_capacity(size_t capacity) {
+    buckets_.assign(capacity, {});
+    size_ = 0;
+    threshold_ = capacity == 0 ? 0 : capacity / 4 * 3;
+  }
+  // Appends an entry in iteration order (keys are distinct, none present yet).
+  void restore_append(int64_t key, V value) {
+    buckets_[index(key)].push_back({key, std::move(value)});
+    ++size_;
+  }
+
   void clear() {
     buckets_.clear();
     buckets_.shrink_to_fit();

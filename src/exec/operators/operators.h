@@ -28,7 +28,7 @@ OperatorPtr make_drop_update_before();
 // LookupJoin: a kLookupJoin node, looking rows up in `source` (join/lookup_join.cc).
 OperatorPtr make_lookup_join(const sql::PlanNode& node, std::unique_ptr<LookupSource> source);
 // TemporalRowTimeJoin: a kTemporalJoin node (join/temporal_row_time_join.cc).
-OperatorPtr make_temporal_row_time_join(const sql::PlanNode& node);
+OperatorPtr make_temporal_row_time_join(const sql::PlanNode& node, StateTtl ttl = StateTtl());
 // RowTimeIntervalJoin: a kIntervalJoin node (join/row_time_interval_join.cc).
 OperatorPtr make_row_time_interval_join(const sql::PlanNode& node);
 // WindowJoin: a kWindowJoin node (join/window_join.cc).
@@ -98,7 +98,7 @@ OperatorPtr make_session_window_aggregate(const sql::PlanNode& node);
 // come out when their session closes (operators/window/session_window_table_function.cc).
 OperatorPtr make_session_window_table_function(const sql::PlanNode& node);
 // OverAggregate ordered by event time (Flink's RowTime*PrecedingFunction): operators/over/over_aggregate.cc.
-OperatorPtr make_over_aggregate(const sql::PlanNode& node);
+OperatorPtr make_over_aggregate(const sql::PlanNode& node, StateTtl ttl = StateTtl());
 
 // Match (MATCH_RECOGNIZE): Flink's CepOperator over the pattern's NFA, per partition key
 // (operators/match/match.cc).

@@ -22,6 +22,7 @@ class StateTtl {
   explicit StateTtl(int64_t ttl_ms = 0, Clock clock = wall_clock_ms) : ttl_ms_(ttl_ms), clock_(std::move(clock)) {}
 
   bool enabled() const { return ttl_ms_ > 0; }
+  int64_t ttl_ms() const { return ttl_ms_; }
   int64_t now() const { return enabled() ? clock_() : 0; }
   // Flink's TtlUtils#expired: last write + ttl <= now (without overflowing).
   bool expired(int64_t written_ms, int64_t now_ms) const {

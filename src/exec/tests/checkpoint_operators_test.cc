@@ -241,6 +241,18 @@ const std::vector<std::string>& queries() {
       "'2' SECOND, INTERVAL '5' SECOND), k",
       // LAG: each partition's last values.
       "SELECT k, x, LAG(x) OVER w, LAG(x, 3, -1) OVER w FROM t WINDOW w AS (PARTITION BY k ORDER BY ts)",
+      // Interval joins: cached rows of both sides, cleanup timers, the held-back watermark (a window
+      // aggregate after one fires on it); outer sides padded when their timers clean them up.
+      "SELECT a.k, a.x, b.x FROM t a JOIN t b ON a.k = b.k AND a.ts BETWEEN b.ts - INTERVAL '1' SECOND AND b.ts + "
+      "INTERVAL '3' SECOND AND a.x < b.x",
+      "SELECT a.k, a.x, b.k, b.x FROM (SELECT * FROM t WHERE x < 50) a FULL JOIN (SELECT * FROM t WHERE x >= 40) b ON "
+      "a.k = b.k AND a.ts BETWEEN b.ts - INTERVAL '2' SECOND AND b.ts + INTERVAL '1' SECOND",
+      "WITH j AS (SELECT a.ts, a.x AS ax FROM t a LEFT JOIN t b ON a.x = b.x + 1 AND a.ts BETWEEN b.ts AND b.ts + "
+      "INTERVAL '2' SECOND) SELECT window_start, COUNT(*), SUM(ax) FROM TABLE(TUMBLE(TABLE j, DESCRIPTOR(ts), "
+      "INTERVAL '3' SECOND)) GROUP BY window_start, window_end",
+      // A window aggregate with grouping sets: a group per key and set.
+      "SELECT window_start, k, COUNT(*), SUM(x) FROM TABLE(HOP(TABLE t, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL "
+      "'4' SECOND)) GROUP BY window_start, window_end, ROLLUP (k)",
   };
   return q;
 }
@@ -254,7 +266,7 @@ TEST_P(OperatorCheckpoints, RestoredJobsContinueAsIfUninterrupted) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryStatefulOperator, OperatorCheckpoints, ::testing::Range<size_t>(0, 32));
+INSTANTIATE_TEST_SUITE_P(EveryStatefulOperator, OperatorCheckpoints, ::testing::Range<size_t>(0, 36));
 
 // Incremental checkpoints write what changed: with one key touched after a full snapshot of many,
 // the delta holds that key's entry, not the others.

@@ -46,5 +46,33 @@ TEST(JavaLongHashMapTest, PutOfAnExistingKeyKeepsItsPlaceAndClearStartsOver) {
   EXPECT_EQ(values_in_order(m), std::vector<int>{});
 }
 
+// A checkpoint's copy (capacity + entries in order) iterates and grows as the original: after
+// removals that left a large table, and with whole-second keys that pile into few buckets (the
+// treeify resize of a table under 64 buckets).
+TEST(JavaLongHashMapTest, RestoredCopyIteratesAndGrowsAsTheOriginal) {
+  JavaLongHashMap<int> m;
+  const int64_t base = 1704103200000;
+  for (int i = 0; i < 30; ++i) m[base + i * 1000] = i;
+  int n = 0;
+  m.visit_removing([&](auto&) { return n++ % 4 != 0; });
+  JavaLongHashMap<int> copy;
+  copy.restore_capacity(m.capacity());
+  m.visit([&](const auto& e) { copy.restore_append(e.key, e.value); });
+  EXPECT_EQ(copy.capacity(), m.capacity());
+  EXPECT_EQ(copy.size(), m.size());
+  EXPECT_EQ(values_in_order(copy), values_in_order(m));
+  for (int i = 30; i < 90; ++i) {
+    m[base + i * 1000] = i;
+    copy[base + i * 1000] = i;
+    ASSERT_EQ(values_in_order(copy), values_in_order(m)) << i;
+  }
+  EXPECT_EQ(copy.capacity(), m.capacity());
+  JavaLongHashMap<int> empty, empty_copy;
+  empty_copy.restore_capacity(empty.capacity());
+  empty_copy[5] = 1;
+  empty[5] = 1;
+  EXPECT_EQ(empty_copy.capacity(), empty.capacity());
+}
+
 }  // namespace
 }  // namespace careflow::exec

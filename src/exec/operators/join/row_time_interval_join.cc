@@ -81,6 +81,79 @@ class RowTimeIntervalJoin : public Operator {
         min_cleanup_(node.interval.min_cleanup),
         output_delay_(std::max(left_relative_, right_relative_)) {}
 
+  // Checkpoints, written in full: each key's caches and cleanup timers (space 0; a cache as its
+  // bucket count and its entries in iteration order, so the restored one iterates as Java's
+  // HashMap would), then the operator-wide expiration times and the timer heap in its array order
+  // by key (space 1), so that keys whose timers share a time fire in the same order after a
+  // restore. The held-back output watermark follows from the operator's clock (kClockSpace).
+  bool checkpointable() const override { return true; }
+  void snapshot(StateWriter& out) override {
+    ByteWriter key, value;
+    out.clear(0);
+    for (const auto& [k, ks] : state_) {
+      key.clear();
+      key.values(k);
+      value.clear();
+      value.svarint(ks.left_timer);
+      value.svarint(ks.right_timer);
+      write_cache(value, ks.left);
+      write_cache(value, ks.right);
+      out.put(0, key.data(), value.data());
+    }
+    ByteWriter rest;
+    rest.svarint(left_expiration_);
+    rest.svarint(right_expiration_);
+    rest.varint(static_cast<uint64_t>(timers_.end() - timers_.begin()));
+    for (const auto* t = timers_.begin(); t != timers_.end(); ++t) {
+      rest.svarint(t->time);
+      rest.values(*t->target->key->key);
+    }
+    out.misc(1, rest.data());
+  }
+  void restore(const StateRecord& record) override {
+    if (record.space == 1 && record.kind == StateRecordKind::kMisc) {
+      timers_state_.assign(record.value.begin(), record.value.end());
+      return;
+    }
+    if (record.space != 0) throw StateFormatError("an interval join record of an unknown space");
+    if (record.kind == StateRecordKind::kClear) {
+      timers_.clear();
+      timer_entries_.clear();
+      state_.clear();
+      return;
+    }
+    if (record.kind != StateRecordKind::kPut) throw StateFormatError("an interval join record that is no entry");
+    ByteReader k(record.key), in(record.value);
+    KeyState ks;
+    ks.left_timer = in.svarint();
+    ks.right_timer = in.svarint();
+    read_cache(in, ks.left);
+    read_cache(in, ks.right);
+    auto [it, inserted] = state_.insert_or_assign(k.values(), std::move(ks));
+    (void)inserted;
+    it->second.key = &it->first;
+  }
+  void restored() override {
+    timers_.clear();
+    timer_entries_.clear();
+    for (auto& [k, ks] : state_) ks.pending_timers = 0;
+    if (timers_state_.empty()) return;
+    ByteReader in(timers_state_);
+    left_expiration_ = in.svarint();
+    right_expiration_ = in.svarint();
+    for (size_t n = in.count(); n > 0; --n) {
+      const int64_t time = in.svarint();
+      auto it = state_.find(in.values());
+      if (it == state_.end()) throw StateFormatError("an interval join timer of a key without state");
+      KeyState& ks = it->second;
+      auto [entry, inserted] = timer_entries_.try_emplace({&ks, time}, Timer{&ks, time});
+      if (!inserted) throw StateFormatError("an interval join timer written twice");
+      ++ks.pending_timers;
+      timers_.restore_next(time, &entry->second);
+    }
+    timers_state_.clear();
+  }
+
   void process(int input, Row& row) override {
     const bool is_left = input == 0;
     if (negative_window_) {
@@ -281,6 +354,38 @@ class RowTimeIntervalJoin : public Operator {
     emit(RowKind::kInsert, std::move(out));
   }
 
+  static void write_cache(ByteWriter& w, const JavaLongHashMap<std::vector<Cached>>& cache) {
+    w.varint(cache.capacity());
+    w.varint(cache.size());
+    cache.visit([&](const auto& entry) {
+      w.svarint(entry.key);
+      w.varint(entry.value.size());
+      for (const Cached& c : entry.value) {
+        w.u8(c.joined ? 1 : 0);
+        w.values(c.row.fields);
+      }
+    });
+  }
+  static void read_cache(ByteReader& in, JavaLongHashMap<std::vector<Cached>>& cache) {
+    const uint64_t capacity = in.varint();
+    if (capacity != 0 && (capacity < 16 || (capacity & (capacity - 1)) != 0 || capacity > (uint64_t{1} << 30))) {
+      throw StateFormatError("an interval join cache of " + std::to_string(capacity) + " buckets");
+    }
+    const size_t entries = in.count();
+    if (entries > 0 && capacity == 0) throw StateFormatError("an interval join cache with entries and no buckets");
+    cache.restore_capacity(static_cast<size_t>(capacity));
+    for (size_t n = entries; n > 0; --n) {
+      const int64_t time = in.svarint();
+      std::vector<Cached> rows(in.count());
+      for (Cached& c : rows) {
+        c.joined = in.u8() != 0;
+        c.row.fields = in.values();
+      }
+      if (cache.find(time)) throw StateFormatError("an interval join cache time written twice");
+      cache.restore_append(time, std::move(rows));
+    }
+  }
+
   struct TimerKeyHash {
     size_t operator()(const std::pair<KeyState*, int64_t>& k) const {
       return std::hash<const void*>()(k.first) * 31 + std::hash<int64_t>()(k.second);
@@ -303,6 +408,7 @@ class RowTimeIntervalJoin : public Operator {
   Key key_;                   // the input row's key, reused
   bool key_joins_ = true;     // the current key has no NULL (Flink's filterNulls)
   std::vector<Value> joined_;  // left then right row for the condition, reused
+  std::string timers_state_;   // a restore's expirations and timer heap, until every key is back
 };
 
 }  // namespace

@@ -14,7 +14,16 @@
 //   - a left row behind the watermark is not dropped: it is joined at the next watermark with the
 //     versions still kept (the valid one may have been cleaned up by then).
 //   - a NULL time reads as 0 (the epoch), as Flink's BinaryRowData reads a NULL long.
-// Without a state TTL, as in Flink without one, a key keeps its latest version for ever.
+// Without a state TTL, as in Flink without one, a key keeps its latest version for ever. With
+// 'table.exec.state.ttl' (Flink's BaseTwoInputStreamOperatorWithStateRetention, min retention = the
+// TTL, max = 1.5 x it, on when the TTL is over 1 ms) each key has a processing-time cleanup time:
+// a row, and a fired timer that leaves rows waiting or versions kept, move it to now + max when
+// now + min is past it; when it passes, the key's rows, versions and timer are dropped (Flink:
+// cleanupState) and the key starts afresh. careflow checks it when the key is next touched and
+// sweeps every key once per TTL period (no output comes of it, so the results are Flink's; Flink
+// leaves the dropped key's event-time timer in its heap, where it fires with nothing to do, so
+// keys sharing a timer's time may come out in another order after a cleanup).
+
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/node_hash_map.h>
 
@@ -32,8 +41,12 @@ namespace {
 
 class TemporalRowTimeJoin : public Operator {
  public:
-  explicit TemporalRowTimeJoin(const sql::PlanNode& node)
-      : left_keys_(node.left_keys),
+  TemporalRowTimeJoin(const sql::PlanNode& node, StateTtl ttl)
+      : ttl_(std::move(ttl)),
+        cleaning_(ttl_.ttl_ms() > 1),
+        // ttl * 3 / 2 in Java's long arithmetic, without overflowing for a huge TTL.
+        max_retention_(ttl_.ttl_ms() / 2 * 3 + ttl_.ttl_ms() % 2 * 3 / 2),
+        left_keys_(node.left_keys),
         right_keys_(node.right_keys),
         condition_(node.condition),
         left_time_(static_cast<size_t>(node.rowtime_index)),
@@ -65,6 +78,7 @@ class TemporalRowTimeJoin : public Operator {
         value.svarint(time);
         write_row(value, row);
       }
+      value.svarint(ks.cleanup_at);
       out.put(0, key.data(), value.data());
     }
     ByteWriter heap;
@@ -97,7 +111,10 @@ class TemporalRowTimeJoin : public Operator {
       const int64_t time = in.svarint();
       ks.versions.emplace(time, read_row(in));
     }
-    state_.insert_or_assign(k.values(), std::move(ks));
+    if (!in.done()) ks.cleanup_at = in.svarint();  // absent in checkpoints written before the TTL
+    auto [at, inserted] = state_.insert_or_assign(k.values(), std::move(ks));
+    (void)inserted;
+    at->second.key = &at->first;
   }
   void restored() override {
     timers_.clear();
@@ -114,10 +131,21 @@ class TemporalRowTimeJoin : public Operator {
 
   void process(int input, Row& row) override {
     const bool is_left = input == 0;
+    const int64_t now = cleaning_ ? ttl_.now() : 0;
+    if (cleaning_ && ttl_.sweep_due(now, next_sweep_)) sweep(now);
     fill_key(key_, row.fields, is_left ? left_keys_ : right_keys_);
     auto it = state_.find(key_);
-    if (it == state_.end()) it = state_.emplace(key_, KeyState{}).first;
+    if (it != state_.end() && cleaning_ && cleanup_due(it->second, now)) {
+      timers_.remove(&it->second);
+      state_.erase(it);
+      it = state_.end();
+    }
+    if (it == state_.end()) {
+      it = state_.emplace(key_, KeyState{}).first;
+      it->second.key = &it->first;
+    }
     KeyState& ks = it->second;
+    if (cleaning_) register_cleanup(ks, now);
     if (is_left) {
       const int64_t time = time_of(row.fields[left_time_]);
       ks.left.emplace(ks.next_left++, std::move(row));
@@ -131,16 +159,30 @@ class TemporalRowTimeJoin : public Operator {
 
  protected:
   void on_watermark(int64_t watermark) override {
+    const int64_t now = cleaning_ ? ttl_.now() : 0;
     while (!timers_.empty() && timers_.peek().time <= watermark) {
       KeyState& ks = *timers_.poll().target;
       ks.timer = kNoTimer;
+      if (cleaning_ && cleanup_due(ks, now)) {
+        // Flink's cleanup timer fired first: the key's state is gone, its timer finds nothing.
+        erase_state(ks);
+        continue;
+      }
       const int64_t next = emit_and_clean_up(ks, watermark);
       if (next != kNoTimer) register_timer(ks, next);
+      if (!cleaning_) continue;
+      if (next != kNoTimer || !ks.versions.empty()) {
+        register_cleanup(ks, now);
+      } else {
+        erase_state(ks);  // Flink: cleanupLastTimer and nextLeftIndex.clear(); nothing is left
+      }
     }
   }
 
  private:
   static constexpr int64_t kNoTimer = std::numeric_limits<int64_t>::max();
+
+  static constexpr int64_t kNoCleanup = std::numeric_limits<int64_t>::min();
 
   struct KeyState {
     std::map<uint64_t, Row> left;      // waiting left rows by arrival
@@ -148,7 +190,37 @@ class TemporalRowTimeJoin : public Operator {
     uint64_t next_left = 0;
     int64_t timer = kNoTimer;          // the key's one registered timer
     size_t timer_index = 0;            // where it is in timers_ (EventTimeTimers)
+    int64_t cleanup_at = kNoCleanup;   // with a TTL: the processing time its state is dropped at
+    const Key* key = nullptr;          // this state's key in state_ (node-based: it stays put)
   };
+
+  bool cleanup_due(const KeyState& ks, int64_t now) const {
+    return ks.cleanup_at != kNoCleanup && ks.cleanup_at <= now;
+  }
+
+  // Flink's registerProcessingCleanupTimer: moved only when now + min retention passes it.
+  void register_cleanup(KeyState& ks, int64_t now) {
+    if (ks.cleanup_at == kNoCleanup || now + ttl_.ttl_ms() > ks.cleanup_at) ks.cleanup_at = now + max_retention_;
+  }
+
+  // Drops a key's whole state (its timer, when it has one, too).
+  void erase_state(KeyState& ks) {
+    timers_.remove(&ks);
+    const Key key = *ks.key;
+    state_.erase(key);
+  }
+
+  // Once per TTL period: every key whose cleanup time has passed is dropped.
+  void sweep(int64_t now) {
+    for (auto it = state_.begin(); it != state_.end();) {
+      if (cleanup_due(it->second, now)) {
+        timers_.remove(&it->second);
+        state_.erase(it++);
+      } else {
+        ++it;
+      }
+    }
+  }
 
   static void write_row(ByteWriter& w, const Row& row) {
     w.u8(static_cast<uint8_t>(row.kind));
@@ -222,6 +294,10 @@ class TemporalRowTimeJoin : public Operator {
     return passes(condition_.get(), joined_, ctx());
   }
 
+  StateTtl ttl_;
+  bool cleaning_;            // Flink's stateCleaningEnabled: a TTL over 1 ms
+  int64_t max_retention_;    // 1.5 x the TTL (TableConfigUtils.getMaxIdleStateRetentionTime)
+  int64_t next_sweep_ = std::numeric_limits<int64_t>::min();
   std::vector<int> left_keys_, right_keys_;
   sql::BoundExprPtr condition_;
   size_t left_time_, right_time_, right_width_;
@@ -236,8 +312,8 @@ class TemporalRowTimeJoin : public Operator {
 
 }  // namespace
 
-OperatorPtr make_temporal_row_time_join(const sql::PlanNode& node) {
-  return std::make_unique<TemporalRowTimeJoin>(node);
+OperatorPtr make_temporal_row_time_join(const sql::PlanNode& node, StateTtl ttl) {
+  return std::make_unique<TemporalRowTimeJoin>(node, std::move(ttl));
 }
 
 }  // namespace careflow::exec

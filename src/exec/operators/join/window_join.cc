@@ -114,6 +114,8 @@ class WindowJoin : public Operator {
     const int64_t end = end_value.is_null() ? 0 : window::micros_to_millis(end_value.as_int());
     if (window::fired(window_, end, current_watermark(), ctx())) {
       ++late_;
+      dropped_late(input, row, end, current_watermark(),
+                   "the row's window has fired (window_end - 1 ms is at or before the watermark)");
       return;
     }
     fill_key(key_, row.fields, is_left ? left_keys_ : right_keys_);

@@ -101,6 +101,7 @@ class Match : public Operator {
     const int64_t ts = window::micros_to_millis(t.as_int());
     if (current_watermark() != kNoWatermark && ts <= current_watermark()) {
       ++late_;
+      dropped_late(0, row, ts, current_watermark(), "the row's time is at or before the watermark");
       return;
     }
     fill_key(key_, row.fields, spec_.partition_keys);

@@ -15,9 +15,19 @@
 //   of that time and emits each with one value. RANGE also schedules Flink's event-time state
 //   cleanup (timestamp + 1.5 * interval + 1), which clears the key when no newer row moved it.
 //
+// 'table.exec.state.ttl' (KeyedProcessFunctionWithCleanupState: min retention = the TTL, max = 1.5 x
+// it, on when the TTL is over 1 ms) bounds the unbounded frames and ROWS n PRECEDING, as in Flink
+// (RANGE interval PRECEDING has only its event-time cleanup there too): every row, late ones
+// included, and every fired timer move the key's processing-time cleanup time to now + max when
+// now + min is past it. When it passes, a key with no row waiting for a watermark (unbounded:
+// none buffered; ROWS: none after the last fired timer) is dropped — accumulators, frame,
+// counters — and starts afresh; one with rows waiting gets another max retention. careflow checks
+// it when the key is next touched and sweeps all keys once per TTL period (no output comes of it).
+//
 // Timers fire in order of time, keys in the order they first appeared (Flink's timer queue does
 // not promise an order among keys at one time). Output: the input row followed by the
 // aggregates' values, inserts only.
+#include <limits>
 #include <map>
 #include <set>
 
@@ -32,6 +42,8 @@ namespace {
 
 using Fields = std::vector<Value>;
 
+constexpr int64_t kNoTtlCleanup = std::numeric_limits<int64_t>::min();
+
 struct KeyState {
   uint64_t order = 0;                           // when the key first appeared: ties among timers
   std::map<int64_t, std::vector<Fields>> rows;  // by time: waiting rows and (bounded) the frame's rows
@@ -40,12 +52,20 @@ struct KeyState {
   int64_t last_triggering = 0;  // bounded frames: the last timer fired (Flink's lastTriggeringTsState)
   int64_t frame_rows = 0;       // ROWS n PRECEDING: rows held in the frame (Flink's counterState)
   int64_t cleanup_at = -1;      // RANGE interval PRECEDING: the state-cleanup timer, -1 when none
+  int64_t ttl_cleanup_at = kNoTtlCleanup;  // with a TTL: the processing time the key is dropped at
 };
 
 class RowTimeOverAggregate : public Operator {
  public:
-  explicit RowTimeOverAggregate(const sql::PlanNode& node)
-      : keys_(node.partition_keys), aggs_(node.aggs), rowtime_(node.rowtime_index), frame_(node.over) {}
+  RowTimeOverAggregate(const sql::PlanNode& node, StateTtl ttl)
+      : keys_(node.partition_keys),
+        aggs_(node.aggs),
+        rowtime_(node.rowtime_index),
+        frame_(node.over),
+        ttl_(std::move(ttl)),
+        cleaning_(ttl_.ttl_ms() > 1 && (frame_.unbounded || frame_.rows)),
+        // ttl * 3 / 2 in Java's long arithmetic, without overflowing for a huge TTL.
+        max_retention_(ttl_.ttl_ms() / 2 * 3 + ttl_.ttl_ms() % 2 * 3 / 2) {}
 
   // Checkpoints: each key's rows, accumulators, timers and frame counters (space 0,
   // incrementally); the arrival counter and late rows (space 1). The timer queue is rebuilt.
@@ -72,6 +92,7 @@ class RowTimeOverAggregate : public Operator {
       w.svarint(ks.last_triggering);
       w.svarint(ks.frame_rows);
       w.svarint(ks.cleanup_at);
+      w.svarint(ks.ttl_cleanup_at);
     });
     write_counters(out, 1, next_order_, late_);
   }
@@ -96,6 +117,7 @@ class RowTimeOverAggregate : public Operator {
       ks.last_triggering = in.svarint();
       ks.frame_rows = in.svarint();
       ks.cleanup_at = in.svarint();
+      if (!in.done()) ks.ttl_cleanup_at = in.svarint();  // absent in checkpoints written before the TTL
       return ks;
     });
   }
@@ -113,9 +135,12 @@ class RowTimeOverAggregate : public Operator {
     }
     const int64_t ts = window::micros_to_millis(t.as_int());
     const int64_t wm = current_watermark();
+    const int64_t now = cleaning_ ? ttl_.now() : 0;
+    if (cleaning_ && ttl_.sweep_due(now, next_sweep_)) sweep(now);
     fill_key(key_, row.fields, keys_);
     state_.touch(key_);
     auto it = state_.find(key_);
+    if (it != state_.end() && cleaning_ && !cleanup_passed(it, now)) it = state_.end();
     if (it == state_.end()) {
       KeyState fresh_state;
       fresh_state.order = next_order_++;
@@ -123,9 +148,11 @@ class RowTimeOverAggregate : public Operator {
       it = state_.emplace(key_, std::move(fresh_state)).first;
     }
     KeyState& ks = it->second;
+    if (cleaning_) register_cleanup(ks, now);  // first, as Flink's processElement: late rows too
     if (frame_.unbounded) {
       if (ts <= wm) {
         ++late_;
+        dropped_late(0, row, ts, wm, "the row's time is at or before the watermark");
         return;
       }
       ks.rows[ts].push_back(std::move(row.fields));
@@ -134,6 +161,7 @@ class RowTimeOverAggregate : public Operator {
     }
     if (ts <= ks.last_triggering) {
       ++late_;
+      dropped_late(0, row, ts, wm, "the row's time is at or before the time its partition last fired");
       return;
     }
     std::vector<Fields>& at = ks.rows[ts];
@@ -153,6 +181,7 @@ class RowTimeOverAggregate : public Operator {
 
  protected:
   void on_watermark(int64_t watermark) override {
+    const int64_t now = cleaning_ ? ttl_.now() : 0;
     while (!timers_.empty() && timers_.begin()->at <= watermark) {
       Timer timer = *timers_.begin();
       timers_.erase(timers_.begin());
@@ -160,6 +189,9 @@ class RowTimeOverAggregate : public Operator {
       if (it == state_.end()) continue;
       state_.touch(timer.key);
       it->second.timers.erase(timer.at);
+      // A key whose cleanup time passed before this timer: dropped when nothing waited (then no
+      // timer of it is left either), else moved on.
+      if (cleaning_ && !cleanup_passed(it, now)) continue;
       if (frame_.unbounded) {
         fire_unbounded(it->first, it->second, watermark);
       } else if (frame_.rows) {
@@ -167,6 +199,7 @@ class RowTimeOverAggregate : public Operator {
       } else {
         fire_range(it->second, timer.at);
       }
+      if (cleaning_) register_cleanup(it->second, now);
     }
   }
 
@@ -207,6 +240,45 @@ class RowTimeOverAggregate : public Operator {
     results_.clear();
     for (const auto& acc : ks.accs) results_.push_back(acc->result());
     return results_;
+  }
+
+  // Flink's registerProcessingCleanupTimer: moved only when now + min retention passes it.
+  void register_cleanup(KeyState& ks, int64_t now) {
+    if (ks.ttl_cleanup_at == kNoTtlCleanup || now + ttl_.ttl_ms() > ks.ttl_cleanup_at) {
+      ks.ttl_cleanup_at = now + max_retention_;
+    }
+  }
+
+  // Whether rows wait for a watermark (Flink's check before a cleanup).
+  bool rows_waiting(const KeyState& ks) const {
+    if (frame_.unbounded) return !ks.rows.empty();
+    return !ks.rows.empty() && ks.rows.rbegin()->first > ks.last_triggering;
+  }
+
+  // The key's processing-time cleanup timers that passed by `now`, as Flink fires them: false
+  // when they dropped the key (erased from state_), true when it is still there.
+  bool cleanup_passed(typename KeyedState<KeyState>::iterator it, int64_t now) {
+    KeyState& ks = it->second;
+    while (ks.ttl_cleanup_at != kNoTtlCleanup && ks.ttl_cleanup_at <= now) {
+      if (!rows_waiting(ks)) {
+        for (int64_t at : ks.timers) timers_.erase(Timer{at, ks.order, it->first});
+        state_.touch(it->first);
+        state_.erase(it);
+        return false;
+      }
+      // Rows wait (the input stopped): another max retention from the timer's time.
+      ks.ttl_cleanup_at += max_retention_;
+    }
+    return true;
+  }
+
+  // Once per TTL period: the cleanup timers of every key.
+  void sweep(int64_t now) {
+    for (auto it = state_.begin(); it != state_.end();) {
+      auto next = std::next(it);
+      cleanup_passed(it, now);
+      it = next;
+    }
   }
 
   void schedule(const Key& key, KeyState& ks, int64_t at) {
@@ -285,6 +357,10 @@ class RowTimeOverAggregate : public Operator {
   std::vector<sql::AggCall> aggs_;
   int rowtime_;
   sql::OverFrameSpec frame_;
+  StateTtl ttl_;
+  bool cleaning_;          // Flink's stateCleaningEnabled (a TTL over 1 ms), for the frames it applies to
+  int64_t max_retention_;  // 1.5 x the TTL (TableConfigUtils.getMaxIdleStateRetentionTime)
+  int64_t next_sweep_ = std::numeric_limits<int64_t>::min();
   KeyedState<KeyState> state_;
   std::set<Timer> timers_;
   uint64_t next_order_ = 0;
@@ -295,6 +371,8 @@ class RowTimeOverAggregate : public Operator {
 
 }  // namespace
 
-OperatorPtr make_over_aggregate(const sql::PlanNode& node) { return std::make_unique<RowTimeOverAggregate>(node); }
+OperatorPtr make_over_aggregate(const sql::PlanNode& node, StateTtl ttl) {
+  return std::make_unique<RowTimeOverAggregate>(node, std::move(ttl));
+}
 
 }  // namespace careflow::exec

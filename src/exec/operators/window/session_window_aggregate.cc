@@ -89,6 +89,8 @@ class SessionWindowAggregate : public Operator {
     auto* session = sessions_.assign(key_, ts, current_watermark(), ctx(), [] { return Groups{}; });
     if (!session) {
       ++late_;
+      dropped_late(0, row, ts, current_watermark(),
+                   "the session the row would open has fired (its time + gap - 1 ms is at or before the watermark)");
       return;
     }
     fill_key(group_key_, row.fields, plain_keys_);

@@ -57,6 +57,8 @@ class SessionWindowTableFunction : public Operator {
     auto* session = sessions_.assign(key_, ts, current_watermark(), ctx(), [] { return SessionRows{}; });
     if (!session) {
       ++late_;
+      dropped_late(0, row, ts, current_watermark(),
+                   "the session the row would open has fired (its time + gap - 1 ms is at or before the watermark)");
       return;
     }
     session->content.rows.emplace_back(next_++, std::move(row));

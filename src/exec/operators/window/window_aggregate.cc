@@ -58,7 +58,8 @@ class WindowAggregate : public Operator {
  public:
   explicit WindowAggregate(const sql::PlanNode& node)
       : window_(node.window), keys_(node.group_keys), aggs_(node.aggs), rowtime_(node.rowtime_index),
-        slice_(window::slice_size(node.window)), group_window_(node.group_window) {
+        slice_(window::slice_size(node.window)), group_window_(node.group_window),
+        grouping_sets_(node.grouping_sets) {
     for (int k : keys_) {
       if (k >= 0) plain_keys_.push_back(k);
     }
@@ -146,11 +147,34 @@ class WindowAggregate : public Operator {
     const int64_t end = window::slice_end(window_, ts);
     const int64_t wm = current_watermark();
     const bool late = wm != kNoWatermark && window::fired(window_, end, wm, ctx());
+    // With grouping sets, the row once per set (Flink's Expand makes that many rows of it).
+    const size_t passes = grouping_sets_.empty() ? 1 : grouping_sets_.size();
     if (late && window::fired(window_, window::last_window_end(window_, end, slice_), wm, ctx())) {
-      ++late_;
+      for (size_t set = 0; set < passes; ++set) {
+        ++late_;
+        dropped_late(0, row, ts, wm,
+                     "every window of the row has fired (the last one's end - 1 ms is at or before the watermark)");
+      }
       return;
     }
-    fill_key(key_, row.fields, plain_keys_);
+    for (size_t set = 0; set < passes; ++set) {
+      fill_key(key_, row.fields, plain_keys_);
+      if (!grouping_sets_.empty()) {
+        // The keys outside the set are NULL; the set's number keeps its groups apart (Flink's $e).
+        for (size_t k = 0; k < key_.size(); ++k) {
+          if (!grouping_sets_[set][k]) key_[k] = Value();
+        }
+        key_.push_back(Value::integer(static_cast<int64_t>(set)));
+      }
+      add(row, ts, end, wm, late);
+    }
+  }
+
+  int64_t late_rows_dropped() const override { return late_; }
+
+ private:
+  // Accumulates `row` into the group of key_ (ts its window time, end its slice's end).
+  void add(const Row& row, int64_t ts, int64_t end, int64_t wm, bool late) {
     state_.touch(key_);
     auto it = state_.find(key_);
     if (it == state_.end()) {
@@ -181,8 +205,6 @@ class WindowAggregate : public Operator {
     while (wm != kNoWatermark && window::fired(window_, first, wm, ctx())) first += window_.slide;
     schedule(it->first, ks, first);
   }
-
-  int64_t late_rows_dropped() const override { return late_; }
 
  protected:
   void on_watermark(int64_t watermark) override {
@@ -352,6 +374,8 @@ class WindowAggregate : public Operator {
     size_t timer_index = 0;
   };
   bool group_window_;
+  // GROUPING SETS: per set, which plain keys it holds (empty: none); the set's number ends the key.
+  std::vector<std::vector<bool>> grouping_sets_;
   EventTimeTimers<HeapTimer> heap_;
   absl::node_hash_map<Key, HeapTimer, values::KeyHash> heap_ids_;
   uint64_t next_order_ = 0;

@@ -67,6 +67,7 @@ class WindowRank : public Operator {
     const int64_t wm = current_watermark();
     if (wm != kNoWatermark && window::fired(window_, end, wm, ctx())) {
       ++late_;
+      dropped_late(0, row, end, wm, "the row's window has fired (window_end - 1 ms is at or before the watermark)");
       return;
     }
     Window& w = windows_[end];
