@@ -1,7 +1,7 @@
 #pragma once
 // Commits to an Iceberg v2 table at a local location (table spec "Commit Conflict Resolution and
 // Retry", with the Hadoop-style layout of iceberg_metadata.h): creating a table, and appending
-// data files as a new snapshot whose parent is the current one.
+// data files (and delete files) as a new snapshot whose parent is the current one.
 //
 // Atomicity. A commit writes v<N+1>.metadata.json beside its name (fsynced) and hard-links it into
 // place: link(2) fails when the name exists, so of two committers that read version N exactly one
@@ -52,10 +52,21 @@ struct CommitOptions {
 // when there is no table, IOError when a file cannot be written.
 Result<Snapshot> append_files(const std::string& location, const std::vector<DataFile>& files, CommitOptions options);
 
+// Appends `files` and `deletes` (position or equality delete files) as one snapshot, retrying lost
+// races as append_files does: Iceberg's RowDelta. The deletes apply to data files of this
+// snapshot's sequence number and older (spec "Scan Planning"). Operation "append" without deletes,
+// "delete" without data files, "overwrite" with both. InvalidArgument when a file is of the wrong
+// kind; otherwise as append_files.
+Result<Snapshot> commit_files(const std::string& location, const std::vector<DataFile>& files, const std::vector<DataFile>& deletes,
+                              CommitOptions options);
+
 // One attempt of append_files on `base` (metadata the caller loaded): FailedPrecondition
 // ("commit conflict: ... v<N+1> was committed by another writer") when `base` is no longer the
 // newest version. For callers that must not retry, and for tests.
 Result<Snapshot> commit_append(const TableMetadata& base, const std::vector<DataFile>& files, const CommitOptions& options);
+// One attempt of commit_files on `base`, as commit_append.
+Result<Snapshot> commit_row_delta(const TableMetadata& base, const std::vector<DataFile>& files, const std::vector<DataFile>& deletes,
+                                  const CommitOptions& options);
 
 // Commits `next` — `base`'s document with changes applied (a REST catalog's updates) — as version
 // base.version + 1, extending the metadata log (the caller sets last-updated-ms). FailedPrecondition
