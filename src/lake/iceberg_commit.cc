@@ -228,12 +228,19 @@ Result<Snapshot> commit_row_delta(const TableMetadata& base, const std::vector<D
   summary["total-delete-files"] = std::to_string(summary_number(parent, "total-delete-files") + static_cast<int64_t>(deletes.size()));
   summary["total-position-deletes"] = std::to_string(summary_number(parent, "total-position-deletes") + added_positions);
   summary["total-equality-deletes"] = std::to_string(summary_number(parent, "total-equality-deletes") + added_equalities);
+  return commit_snapshot(base, snapshot_id, list_path, std::move(summary), now);
+}
+
+Result<Snapshot> commit_snapshot(const TableMetadata& base, int64_t snapshot_id, const std::string& manifest_list,
+                                 std::map<std::string, std::string> summary, int64_t now) {
+  const Snapshot* parent = base.current();
+  const int64_t sequence_number = base.last_sequence_number + 1;
   json snapshot = {
       {"snapshot-id", snapshot_id},
       {"sequence-number", sequence_number},
       {"timestamp-ms", now},
       {"summary", summary},
-      {"manifest-list", list_path},
+      {"manifest-list", manifest_list},
       {"schema-id", base.json.value("current-schema-id", 0)},
   };
   if (parent) snapshot["parent-snapshot-id"] = parent->snapshot_id;
@@ -251,10 +258,12 @@ Result<Snapshot> commit_row_delta(const TableMetadata& base, const std::vector<D
   s.parent_snapshot_id = parent ? std::optional(parent->snapshot_id) : std::nullopt;
   s.sequence_number = sequence_number;
   s.timestamp_ms = now;
-  s.manifest_list = list_path;
+  s.manifest_list = manifest_list;
   s.summary = std::move(summary);
   return s;
 }
+
+int64_t random_snapshot_id() { return static_cast<int64_t>(rng()() >> 1); }
 
 Result<TableMetadata> commit_metadata(const TableMetadata& base, json next) {
   next["metadata-log"].push_back({{"metadata-file", base.path}, {"timestamp-ms", base.last_updated_ms}});

@@ -73,6 +73,16 @@ Result<Snapshot> commit_row_delta(const TableMetadata& base, const std::vector<D
 // ("commit conflict ...") when another writer took that version; returns the committed metadata.
 Result<TableMetadata> commit_metadata(const TableMetadata& base, nlohmann::json next);
 
+// Publishes a snapshot of the manifests listed in `manifest_list` (written by the caller with the
+// next sequence number, base.last_sequence_number + 1) as the table's current one: the snapshot
+// with `summary` (which must hold "operation"), the snapshot log, refs.main, version N+1 through
+// commit_metadata (FailedPrecondition on a lost race). For maintenance commits (replace).
+Result<Snapshot> commit_snapshot(const TableMetadata& base, int64_t snapshot_id, const std::string& manifest_list,
+                                 std::map<std::string, std::string> summary, int64_t now_ms);
+
+// A random positive snapshot id.
+int64_t random_snapshot_id();
+
 // A random UUID (version 4) in text form.
 std::string random_uuid();
 

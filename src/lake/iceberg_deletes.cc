@@ -26,7 +26,7 @@ Result<std::vector<DataFile>> write_position_deletes(const TableMetadata& table,
   // By partition folder; in each, sorted by (path, pos) as the spec requires, without duplicates.
   std::map<std::string, std::pair<std::vector<Value>, std::vector<std::pair<std::string, int64_t>>>> by_partition;
   for (const PositionDelete& d : deletes) {
-    auto& slot = by_partition[partition_path(table.spec, d.partition)];
+    auto& slot = by_partition[partition_path(table.spec, table.columns, d.partition)];
     if (slot.second.empty()) slot.first = d.partition;
     slot.second.emplace_back(d.path, d.pos);
   }

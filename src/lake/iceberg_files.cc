@@ -24,7 +24,7 @@ Status DataFileWriter::add(std::vector<Value> row) {
     return Status::invalid_argument(fmt::format("a row of {} values for table {} of {} columns", row.size(), location_, columns_.size()));
   }
   CF_ASSIGN_OR_RETURN(std::vector<Value> partition, partition_of(spec_, columns_, row));
-  Slot& slot = rows_[partition_path(spec_, partition)];
+  Slot& slot = rows_[partition_path(spec_, columns_, partition)];
   if (slot.rows.empty()) slot.partition = std::move(partition);
   slot.rows.push_back(std::move(row));
   slot.order.push_back(buffered_++);
