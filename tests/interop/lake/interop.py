@@ -367,6 +367,78 @@ def check_iceberg_grown():
         raise SystemExit(f"pyiceberg filtered scan of one day: {n} rows")
 
 
+def check_iceberg_sink():
+    """Updates and deletes through careflow's iceberg sink (an upsert table whose aggregate's HAVING
+    turns updates into deletes, and a retracting COUNT(*) into a table without a key), committed per
+    checkpoint with position delete files, read by pyiceberg: the final rows, no more."""
+    from pyiceberg.table import StaticTable
+
+    rows = 170
+    paths = run_tool("iceberg-sink", os.path.join(WORK, "sink"), str(rows)).split()
+    epoch = datetime.datetime(1970, 1, 1)
+
+    def ts(i):
+        return (datetime.datetime(2024, 5, 1 + i % 3, 8, 0, 0, (i % 1000) * 1000) - epoch) // datetime.timedelta(microseconds=1)
+
+    want = set()
+    for k in range(7):
+        seqs = [i for i in range(rows) if i % 7 == k]
+        if len(seqs) < 25:
+            want.add((k, len(seqs), max(ts(i) for i in seqs)))
+    counts = StaticTable.from_metadata(paths[0])
+    got = counts.scan().to_arrow()
+    m = got.column("m").cast(pa.int64()).to_pylist()
+    got_rows = set(zip(got.column("k").to_pylist(), got.column("n").to_pylist(), m))
+    if got.num_rows != len(want) or got_rows != want:
+        raise SystemExit(f"pyiceberg reading careflow's upsert table: {sorted(got_rows)} (want {sorted(want)})")
+    summary = counts.current_snapshot().summary
+    if int(summary["total-position-deletes"]) == 0 or summary.operation.value not in ("overwrite", "delete"):
+        raise SystemExit(f"careflow's upsert table's last snapshot: {summary}")
+    if not any(t.delete_files for t in counts.scan().plan_files()):
+        raise SystemExit("pyiceberg planned no delete files for careflow's upsert table")
+    total = StaticTable.from_metadata(paths[1]).scan().to_arrow()
+    if total.column("n").to_pylist() != [rows]:
+        raise SystemExit(f"pyiceberg reading careflow's retracted COUNT(*): {total.column('n').to_pylist()}")
+    check_transforms(StaticTable.from_metadata(paths[2]), rows, ts)
+
+
+def check_transforms(table, rows, ts):
+    """careflow's table partitioned by year, month, hour, bucket[2] and truncate[2]: pyiceberg reads the
+    spec, every data file's partition tuple equals pyiceberg's own transforms of each of its rows, the
+    rows read back, and filters on seq and ts are planned to the matching partitions only."""
+    from pyiceberg.expressions import And, EqualTo, GreaterThanOrEqual, LessThan
+    from pyiceberg.transforms import BucketTransform, HourTransform, MonthTransform, TruncateTransform, YearTransform
+    from pyiceberg.types import LongType, StringType, TimestampType
+
+    if [str(f.transform) for f in table.spec().fields] != ["year", "month", "hour", "bucket[2]", "truncate[2]"]:
+        raise SystemExit(f"pyiceberg: careflow's spec {table.spec()}")
+    fns = [YearTransform().transform(TimestampType()), MonthTransform().transform(TimestampType()),
+           HourTransform().transform(TimestampType()), BucketTransform(2).transform(LongType()),
+           TruncateTransform(2).transform(StringType())]
+    tasks = list(table.scan().plan_files())
+    for t in tasks:
+        data = pq.read_table(t.file.file_path)
+        got = tuple(t.file.partition[i] for i in range(5))
+        for seq, micros, tag in zip(data.column("seq").to_pylist(), data.column("ts").cast(pa.int64()).to_pylist(),
+                                    data.column("tag").to_pylist()):
+            want = (fns[0](micros), fns[1](micros), fns[2](micros), fns[3](seq), fns[4](tag))
+            if got != want:
+                raise SystemExit(f"{t.file.file_path}: partition {got}, pyiceberg's transforms of row {seq} give {want}")
+    all_rows = table.scan().to_arrow()
+    if sorted(all_rows.column("seq").to_pylist()) != list(range(rows)):
+        raise SystemExit("pyiceberg reading careflow's transform-partitioned table: rows differ")
+    one = list(table.scan(row_filter=EqualTo("seq", 5)).plan_files())
+    if not one or len(one) >= len(tasks) or any(t.file.partition[3] != fns[3](5) for t in one):
+        raise SystemExit(f"pyiceberg planned {len(one)} of {len(tasks)} files for seq = 5")
+    if table.scan(row_filter=EqualTo("seq", 5)).to_arrow().column("tag").to_pylist() != ["d2x"]:
+        raise SystemExit("pyiceberg filtered scan of seq = 5")
+    hour = fns[2](ts(0))
+    flt = And(GreaterThanOrEqual("ts", ts(0) - ts(0) % 3_600_000_000), LessThan("ts", ts(0) - ts(0) % 3_600_000_000 + 3_600_000_000))
+    planned = list(table.scan(row_filter=flt).plan_files())
+    if not planned or len(planned) >= len(tasks) or any(t.file.partition[2] != hour for t in planned):
+        raise SystemExit(f"pyiceberg planned {len(planned)} of {len(tasks)} files for one hour of ts")
+
+
 def check_rest_catalog():
     """careflow's Iceberg REST catalog (served by lake_interop rest) through pyiceberg's RestCatalog:
     namespaces and tables listed, careflow's grown table loaded and scanned; then pyiceberg creates
@@ -461,6 +533,7 @@ def main():
     check_pruning(pruned)
     check_iceberg()
     check_iceberg_grown()
+    check_iceberg_sink()
     check_rest_catalog()
     import pyiceberg
     print(f"lake interop: {checked} files, pruning, Iceberg tables and the REST catalog checked, pyarrow {pa.__version__}, "
