@@ -188,23 +188,38 @@ Status scan_file(const TableMetadata& table, const DataFile& file,
   return read_rows(table, file, {}, row);
 }
 
+namespace {
+
+using DeleteCache = std::map<std::string, std::map<std::string, std::vector<int64_t>>>;
+
+Status read_task(const TableMetadata& table, const ScanTask& task, DeleteCache& delete_files,
+                 const std::function<Status(const DataFile&, int64_t, std::vector<Value>)>& row) {
+  std::vector<int64_t> deleted;
+  for (const std::string& d : task.position_deletes) {
+    auto it = delete_files.find(d);
+    if (it == delete_files.end()) {
+      CF_ASSIGN_OR_RETURN(auto positions, read_position_deletes(local_path(d)));
+      it = delete_files.emplace(d, std::move(positions)).first;
+    }
+    if (auto p = it->second.find(task.file.path); p != it->second.end()) deleted.insert(deleted.end(), p->second.begin(), p->second.end());
+  }
+  std::sort(deleted.begin(), deleted.end());
+  return read_rows(table, task.file, deleted, row);
+}
+
+}  // namespace
+
+Status scan_task(const TableMetadata& table, const ScanTask& task,
+                 const std::function<Status(const DataFile&, int64_t, std::vector<Value>)>& row) {
+  DeleteCache cache;
+  return read_task(table, task, cache, row);
+}
+
 Status scan_rows_at(const TableMetadata& table, const std::function<Status(const DataFile&, int64_t, std::vector<Value>)>& row,
                     std::optional<int64_t> snapshot_id) {
   CF_ASSIGN_OR_RETURN(std::vector<ScanTask> tasks, plan_scan(table, snapshot_id));
-  std::map<std::string, std::map<std::string, std::vector<int64_t>>> delete_files;  // each read once
-  for (const ScanTask& task : tasks) {
-    std::vector<int64_t> deleted;
-    for (const std::string& d : task.position_deletes) {
-      auto it = delete_files.find(d);
-      if (it == delete_files.end()) {
-        CF_ASSIGN_OR_RETURN(auto positions, read_position_deletes(local_path(d)));
-        it = delete_files.emplace(d, std::move(positions)).first;
-      }
-      if (auto p = it->second.find(task.file.path); p != it->second.end()) deleted.insert(deleted.end(), p->second.begin(), p->second.end());
-    }
-    std::sort(deleted.begin(), deleted.end());
-    CF_RETURN_IF_ERROR(read_rows(table, task.file, deleted, row));
-  }
+  DeleteCache delete_files;  // each read once
+  for (const ScanTask& task : tasks) CF_RETURN_IF_ERROR(read_task(table, task, delete_files, row));
   return Status::ok();
 }
 

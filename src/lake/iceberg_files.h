@@ -89,6 +89,10 @@ Status scan_rows(const TableMetadata& table, const std::function<Status(std::vec
 Status scan_rows_at(const TableMetadata& table,
                     const std::function<Status(const DataFile& file, int64_t pos, std::vector<values::Value> row)>& row,
                     std::optional<int64_t> snapshot_id = std::nullopt);
+// The live rows of one scan task (its position deletes applied), as scan_rows_at gives them: for a
+// reader that goes file by file.
+Status scan_task(const TableMetadata& table, const ScanTask& task,
+                 const std::function<Status(const DataFile& file, int64_t pos, std::vector<values::Value> row)>& row);
 // The rows of one data file of the table (one not committed yet, say) with their positions, as
 // scan_rows_at gives them, no deletes applied.
 Status scan_file(const TableMetadata& table, const DataFile& file,

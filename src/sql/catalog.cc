@@ -44,9 +44,6 @@ ChangelogMode TableDef::changelog_mode() const {
     return ChangelogMode::kRetract;
   }
   if (connector && *connector == "upsert-kafka") return ChangelogMode::kUpsert;
-  // Flink's Iceberg sink takes every row kind: updates and deletes by the key with a PRIMARY KEY,
-  // by the whole row without (careflow's iceberg sink writes them as position deletes).
-  if (connector && *connector == "iceberg") return primary_key.empty() ? ChangelogMode::kRetract : ChangelogMode::kUpsert;
   if (connector && *connector != "upsert-kafka") return ChangelogMode::kAppend;
   return primary_key.empty() ? ChangelogMode::kAppend : ChangelogMode::kUpsert;
 }

@@ -386,11 +386,7 @@ class IcebergSink : public Sink {
 
 Result<std::unique_ptr<Sink>> make_iceberg_sink(const sql::TableDef& table, const ConnectorContext&) {
   auto refuse = [&](const std::string& what) { return Status::invalid_argument(fmt::format("table '{}': {}", table.name, what)); };
-  if (!table.option("catalog-name")) return refuse("the iceberg connector needs 'catalog-name' (as Flink's Iceberg connector)");
-  const std::string type = option_or(table, "catalog-type", "hadoop");
-  if (type != "hadoop") {
-    return refuse(fmt::format("'catalog-type' = '{}' is not supported: careflow writes 'hadoop' tables (folders of the warehouse)", type));
-  }
+  CF_ASSIGN_OR_RETURN(const std::string location, iceberg_table_location(table));
   if (option_or(table, "write.upsert.enabled", "false") == "true" && table.primary_key.empty()) {
     // As Flink's Iceberg sink: an upsert needs the key it replaces rows by.
     return refuse("'write.upsert.enabled' = 'true' needs a PRIMARY KEY (the columns a row is replaced by)");
@@ -398,14 +394,6 @@ Result<std::unique_ptr<Sink>> make_iceberg_sink(const sql::TableDef& table, cons
   if (const std::string* f = table.option("write.format.default"); f && *f != "parquet") {
     return refuse(fmt::format("'write.format.default' = '{}': careflow writes parquet", *f));
   }
-  std::string warehouse = option_or(table, "warehouse", default_iceberg_warehouse());
-  if (warehouse.rfind("file://", 0) == 0) warehouse = warehouse.substr(7);
-  if (warehouse.empty()) return refuse("no 'warehouse' option and no default warehouse (<data-dir>/warehouse) configured");
-  if (warehouse.find("://") != std::string::npos) return refuse(fmt::format("warehouse '{}': careflow writes local folders only", warehouse));
-  const std::string location = (fs::absolute(warehouse) / option_or(table, "catalog-database", "default_database") /
-                                option_or(table, "catalog-table", table.name))
-                                   .lexically_normal()
-                                   .string();
 
   // The physical columns, field ids from 1 in declaration order.
   std::vector<lake::ColumnSpec> columns;
@@ -478,6 +466,22 @@ Result<std::unique_ptr<Sink>> make_iceberg_sink(const sql::TableDef& table, cons
 
 }  // namespace
 
+Result<std::string> iceberg_table_location(const sql::TableDef& table) {
+  auto refuse = [&](const std::string& what) { return Status::invalid_argument(fmt::format("table '{}': {}", table.name, what)); };
+  if (!table.option("catalog-name")) return refuse("the iceberg connector needs 'catalog-name' (as Flink's Iceberg connector)");
+  const std::string type = option_or(table, "catalog-type", "hadoop");
+  if (type != "hadoop") {
+    return refuse(fmt::format("'catalog-type' = '{}' is not supported: careflow writes 'hadoop' tables (folders of the warehouse)", type));
+  }
+  std::string warehouse = option_or(table, "warehouse", default_iceberg_warehouse());
+  if (warehouse.rfind("file://", 0) == 0) warehouse = warehouse.substr(7);
+  if (warehouse.empty()) return refuse("no 'warehouse' option and no default warehouse (<data-dir>/warehouse) configured");
+  if (warehouse.find("://") != std::string::npos) return refuse(fmt::format("warehouse '{}': careflow writes local folders only", warehouse));
+  return (fs::absolute(warehouse) / option_or(table, "catalog-database", "default_database") / option_or(table, "catalog-table", table.name))
+      .lexically_normal()
+      .string();
+}
+
 void set_default_iceberg_warehouse(std::string dir) {
   std::lock_guard lock(warehouse_mutex);
   warehouse_default = std::move(dir);
@@ -488,6 +492,6 @@ std::string default_iceberg_warehouse() {
   return warehouse_default;
 }
 
-CF_REGISTER_CONNECTOR({"iceberg", nullptr, make_iceberg_sink, false});
+CF_REGISTER_CONNECTOR({"iceberg", make_iceberg_source, make_iceberg_sink, false});
 
 }  // namespace careflow::exec

@@ -326,6 +326,51 @@ TEST_F(TwoPhaseSinkTest, IcebergSinkAppliesRetractionsToATableWithoutAKey) {
   EXPECT_EQ(t2->current()->summary.at("total-delete-files"), "0");
 }
 
+// 'iceberg' tables as bounded sources: the current snapshot (deletes applied), an older one by
+// 'snapshot-id', with a filter and a renamed column order; errors name the table.
+TEST_F(TwoPhaseSinkTest, IcebergTablesReadAsBoundedSources) {
+  produce(0, 60);
+  ASSERT_TRUE(run(iceberg_ddl(), "INSERT INTO lake SELECT seq, ts FROM readings", checkpointed()).is_ok());
+  const std::string wh = (root_ / "wh").string();
+  auto lake_table = lake::iceberg::load_table(wh + "/default_database/lake");
+  ASSERT_TRUE(lake_table.is_ok());
+  ASSERT_GE(lake_table->snapshots.size(), 2u);
+  const lake::iceberg::Snapshot& first = lake_table->snapshots.front();
+  auto copy = [&](const std::string& source_options, const std::string& target, const std::string& where) {
+    return run("CREATE TABLE src (ts TIMESTAMP(3), seq BIGINT) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', 'catalog-table' = 'lake', "
+               "'warehouse' = '" + wh + "'" + source_options + ");"
+               "CREATE TABLE " + target + " (seq BIGINT, ts TIMESTAMP(3)) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', 'warehouse' = '" +
+                   wh + "', 'partition.day-column' = 'none');",
+               "INSERT INTO " + target + " SELECT seq, ts FROM src" + where, {});
+  };
+  auto all = copy("", "copy_all", " WHERE seq >= 10");
+  ASSERT_TRUE(all.is_ok()) << all.status().message();
+  std::multiset<std::vector<int64_t>> want;
+  auto all_rows = table_rows(wh + "/default_database/lake");
+  for (const auto& r : all_rows) {
+    if (r[0] >= 10) want.insert(r);
+  }
+  EXPECT_EQ(want.size(), 50u);
+  EXPECT_EQ(table_rows(wh + "/default_database/copy_all"), want);
+  auto old = copy(", 'snapshot-id' = '" + std::to_string(first.snapshot_id) + "'", "copy_first", "");
+  ASSERT_TRUE(old.is_ok()) << old.status().message();
+  EXPECT_EQ(static_cast<int64_t>(table_rows(wh + "/default_database/copy_first").size()), std::stoll(first.summary.at("added-records")));
+  EXPECT_LT(table_rows(wh + "/default_database/copy_first").size(), all_rows.size());
+
+  auto missing = run("CREATE TABLE m (nope BIGINT) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', 'catalog-table' = 'lake', "
+                     "'warehouse' = '" + wh + "');" + "CREATE TABLE out_m (nope BIGINT) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', "
+                     "'warehouse' = '" + wh + "');", "INSERT INTO out_m SELECT nope FROM m", {});
+  ASSERT_FALSE(missing.is_ok());
+  EXPECT_NE(missing.status().message().find("table 'm': the Iceberg table at"), std::string::npos) << missing.status().message();
+  EXPECT_NE(missing.status().message().find("has no column 'nope'"), std::string::npos) << missing.status().message();
+  auto streaming = copy(", 'streaming' = 'true'", "copy_streaming", "");
+  ASSERT_FALSE(streaming.is_ok());
+  EXPECT_NE(streaming.status().message().find("'streaming' = 'true' is not supported"), std::string::npos) << streaming.status().message();
+  auto bad_id = copy(", 'snapshot-id' = '12x'", "copy_bad", "");
+  ASSERT_FALSE(bad_id.is_ok());
+  EXPECT_NE(bad_id.status().message().find("'snapshot-id' = '12x'"), std::string::npos) << bad_id.status().message();
+}
+
 TEST_F(TwoPhaseSinkTest, IcebergSinkRefusesBadOptionsNamingTheTable) {
   produce(0, 10);
   auto upsert = run("CREATE TABLE counts (n BIGINT) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', 'write.upsert.enabled' = 'true', "
