@@ -499,6 +499,27 @@ def check_rest_catalog():
         want_rows = sorted((r[0], r[1], r[2]) for batch in batches for r in batch)
         if [c["name"] for c in header["columns"]] != ["id", "name", "ts"] or header["snapshots"] != 2 or got_rows != want_rows:
             raise SystemExit(f"careflow reading pyiceberg's table: {header}, {len(got_rows)} rows, first {got_rows[:2]} vs {want_rows[:2]}")
+        # Schema evolution through the catalog's commit (add-schema, set-current-schema): a column added,
+        # one renamed; pyiceberg appends with the new schema; careflow reads the old files by field id.
+        table = catalog.load_table("py.events")
+        with table.update_schema() as update:
+            update.add_column("extra", StringType())
+            update.rename_column("name", "label")
+        table = catalog.load_table("py.events")
+        if [f.name for f in table.schema().fields] != ["id", "label", "ts", "extra"] or table.metadata.current_schema_id != 1:
+            raise SystemExit(f"careflow's catalog after update_schema: {table.schema()}")
+        evolved = pa.schema([pa.field("id", pa.int64(), nullable=False), pa.field("label", pa.string()),
+                             pa.field("ts", pa.timestamp("us", tz="UTC")), pa.field("extra", pa.string())])
+        table.append(pa.table({"id": [500], "label": ["new"], "ts": [7], "extra": ["x"]}, schema=evolved))
+        run_tool("iceberg-scan", os.path.join(warehouse, "py", "events"), out)
+        with open(out) as f:
+            header = json.loads(f.readline())
+            got_rows = sorted(tuple(json.loads(line)) for line in f)
+        want_rows = sorted([(r[0], r[1], r[2], None) for batch in batches for r in batch] + [(500, "new", 7, "x")])
+        if [c["name"] for c in header["columns"]] != ["id", "label", "ts", "extra"] or got_rows != want_rows:
+            raise SystemExit(f"careflow reading pyiceberg's evolved table: {header}, {len(got_rows)} rows, last {got_rows[-2:]}")
+        if sorted(table.scan().to_arrow().column("label").to_pylist(), key=str) != sorted([r[1] for b in batches for r in b] + ["new"], key=str):
+            raise SystemExit("pyiceberg reading its evolved table through careflow's catalog: labels differ")
         catalog.drop_table("py.events")
         if catalog.list_tables("py") != [] or os.path.exists(os.path.join(warehouse, "py", "events")):
             raise SystemExit("RestCatalog drop_table left the table behind")
