@@ -400,6 +400,35 @@ def check_iceberg_sink():
     if total.column("n").to_pylist() != [rows]:
         raise SystemExit(f"pyiceberg reading careflow's retracted COUNT(*): {total.column('n').to_pylist()}")
     check_transforms(StaticTable.from_metadata(paths[2]), rows, ts)
+    check_maintenance(os.path.dirname(os.path.dirname(paths[0])), want)
+
+
+def check_maintenance(location, want):
+    """careflow's compaction (its many small files and delete files into one file per partition, a
+    replace snapshot), snapshot expiry and orphan removal on the upsert table; pyiceberg reads the
+    same rows after each."""
+    from pyiceberg.table import StaticTable
+
+    def read():
+        hint = open(os.path.join(location, "metadata", "version-hint.text")).read().strip()
+        table = StaticTable.from_metadata(os.path.join(location, "metadata", f"v{hint}.metadata.json"))
+        got = table.scan().to_arrow()
+        rows = set(zip(got.column("k").to_pylist(), got.column("n").to_pylist(), got.column("m").cast(pa.int64()).to_pylist()))
+        return table, rows, got.num_rows
+
+    planned = list(read()[0].scan().plan_files())
+    before, deletes_before = len(planned), sum(len(t.delete_files) for t in planned)
+    for step in ("compact", "expire", "orphans"):
+        did = json.loads(run_tool("maintain", location, step))
+        table, rows, n = read()
+        if rows != want or n != len(want):
+            raise SystemExit(f"pyiceberg after careflow's {step} ({did}): {sorted(rows)}")
+        tasks = list(table.scan().plan_files())
+        if step == "compact" and (table.current_snapshot().summary.operation.value != "replace" or len(tasks) >= before
+                                  or sum(len(t.delete_files) for t in tasks) >= deletes_before):
+            raise SystemExit(f"careflow's compaction: {did}, {len(tasks)} files of {before}, summary {table.current_snapshot().summary}")
+        if step == "expire" and (len(table.metadata.snapshots) != 1 or did["deleted"] == 0):
+            raise SystemExit(f"careflow's expiry: {did}, {len(table.metadata.snapshots)} snapshots left")
 
 
 def check_transforms(table, rows, ts):

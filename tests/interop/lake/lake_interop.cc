@@ -24,6 +24,9 @@
 //                                   default_database.spread (seq, ts, tag 'd<seq % 3>x') partitioned by
 //                                   year, month, hour of ts, bucket[2] of seq, truncate[2] of tag;
 //                                   prints their newest metadata JSON paths
+//   lake_interop maintain LOC STEP  runs one maintenance step on the table at LOC: compact,
+//                                   expire (every snapshot but the current one) or orphans (files
+//                                   no snapshot names, however new); prints what it did as JSON
 //   lake_interop rest WAREHOUSE     serves careflow's Iceberg REST catalog over WAREHOUSE at
 //                                   http://127.0.0.1:<port>/iceberg; prints the port, stops at EOF
 //                                   on stdin
@@ -44,7 +47,9 @@
 #include "interop/registry/hex.h"
 #include "lake/iceberg_commit.h"
 #include "http/http_server.h"
+#include "common/clock.h"
 #include "lake/iceberg_files.h"
+#include "lake/iceberg_maintenance.h"
 #include "lake/iceberg_rest.h"
 #include "lake/iceberg_table.h"
 #include "lake/page_codec.h"
@@ -269,6 +274,24 @@ Status iceberg_sink(const std::string& dir, int64_t rows) {
   return Status::ok();
 }
 
+Status maintain(const std::string& location, const std::string& step) {
+  namespace ice = careflow::lake::iceberg;
+  if (step == "compact") {
+    CF_ASSIGN_OR_RETURN(ice::CompactResult r, ice::compact(location));
+    std::cout << json{{"snapshot", r.snapshot_id}, {"rewritten", r.rewritten_files}, {"added", r.added_files},
+                      {"deletes_removed", r.removed_delete_files}}.dump() << "\n";
+  } else if (step == "expire") {
+    CF_ASSIGN_OR_RETURN(ice::ExpireResult r, ice::expire_snapshots(location, {careflow::wall_clock_ms() + 1'000, 1, 4}));
+    std::cout << json{{"expired", r.expired.size()}, {"deleted", r.deleted.size()}}.dump() << "\n";
+  } else if (step == "orphans") {
+    CF_ASSIGN_OR_RETURN(std::vector<std::string> removed, ice::remove_orphan_files(location, careflow::wall_clock_ms() + 1'000));
+    std::cout << json{{"removed", removed}}.dump() << "\n";
+  } else {
+    return Status::invalid_argument("maintain: compact, expire or orphans");
+  }
+  return Status::ok();
+}
+
 Status rest(const std::string& warehouse) {
   careflow::http::Router router;
   careflow::lake::iceberg::add_rest_catalog_routes(router, warehouse);
@@ -324,7 +347,7 @@ Status prune(const std::string& in_path, const std::string& ranges_json) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  Status s = Status::invalid_argument("usage: lake_interop write SPEC OUT | dump IN OUT | prune IN RANGES | iceberg SPEC LOCATION | iceberg-grow SPEC LOCATION COLUMN | iceberg-scan LOCATION OUT | rest WAREHOUSE | iceberg-sink DIR ROWS");
+  Status s = Status::invalid_argument("usage: lake_interop write SPEC OUT | dump IN OUT | prune IN RANGES | iceberg SPEC LOCATION | iceberg-grow SPEC LOCATION COLUMN | iceberg-scan LOCATION OUT | rest WAREHOUSE | iceberg-sink DIR ROWS | maintain LOC STEP");
   try {
     if (args.size() == 3 && args[0] == "write") s = write(args[1], args[2]);
     if (args.size() == 3 && args[0] == "dump") s = dump(args[1], args[2]);
@@ -332,6 +355,7 @@ int main(int argc, char** argv) {
     if (args.size() == 3 && args[0] == "iceberg") s = iceberg(args[1], args[2]);
     if (args.size() == 3 && args[0] == "iceberg-scan") s = iceberg_scan(args[1], args[2]);
     if (args.size() == 2 && args[0] == "rest") s = rest(args[1]);
+    if (args.size() == 3 && args[0] == "maintain") s = maintain(args[1], args[2]);
     if (args.size() == 3 && args[0] == "iceberg-sink") s = iceberg_sink(args[1], std::stoll(args[2]));
     if (args.size() == 4 && args[0] == "iceberg-grow") s = iceberg_grow(args[1], args[2], args[3]);
   } catch (const std::exception& e) {
