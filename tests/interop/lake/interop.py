@@ -552,6 +552,26 @@ def check_rest_catalog():
         catalog.drop_table("py.events")
         if catalog.list_tables("py") != [] or os.path.exists(os.path.join(warehouse, "py", "events")):
             raise SystemExit("RestCatalog drop_table left the table behind")
+        # A table created through the catalog with transforms careflow evaluates (its metadata as
+        # pyiceberg asked); careflow's writer fills it and pyiceberg prunes on its partitions.
+        from pyiceberg.partitioning import PartitionField, PartitionSpec
+        from pyiceberg.transforms import BucketTransform, HourTransform, TruncateTransform
+        from pyiceberg.expressions import EqualTo
+        spec = PartitionSpec(PartitionField(1, 1000, BucketTransform(4), "id_bucket"), PartitionField(2, 1001, TruncateTransform(1), "name_trunc"),
+                             PartitionField(3, 1002, HourTransform(), "ts_hour"))
+        catalog.create_table("py.parts", schema=schema, partition_spec=spec)
+        run_tool("iceberg-fill", os.path.join(warehouse, "py", "parts"), "20")
+        parts = catalog.load_table("py.parts")
+        if [str(f.transform) for f in parts.spec().fields] != ["bucket[4]", "truncate[1]", "hour"]:
+            raise SystemExit(f"careflow's catalog created {parts.spec()}")
+        tasks = list(parts.scan().plan_files())
+        bucket = BucketTransform(4).transform(LongType())
+        pruned = list(parts.scan(row_filter=EqualTo("id", 5)).plan_files())
+        if not pruned or len(pruned) >= len(tasks) or any(t.file.partition[0] != bucket(5) for t in pruned):
+            raise SystemExit(f"pyiceberg planned {len(pruned)} of {len(tasks)} files of careflow's bucketed table for id = 5")
+        if sorted(parts.scan().to_arrow().column("id").to_pylist()) != list(range(20)):
+            raise SystemExit("pyiceberg reading careflow's rows in the table it created")
+        catalog.drop_table("py.parts")
         catalog.drop_namespace("py")
         if catalog.list_namespaces() != [("hc",)]:
             raise SystemExit(f"RestCatalog drop_namespace: {catalog.list_namespaces()}")

@@ -24,6 +24,9 @@
 //                                   default_database.spread (seq, ts, tag 'd<seq % 3>x') partitioned by
 //                                   year, month, hour of ts, bucket[2] of seq, truncate[2] of tag;
 //                                   prints their newest metadata JSON paths
+//   lake_interop iceberg-fill LOC N appends N rows (id i, name 'n<i % 3>', ts i half-hours) to the
+//                                   table at LOC (columns id long, name string, ts timestamptz), with
+//                                   its own partition spec
 //   lake_interop maintain LOC STEP  runs one maintenance step on the table at LOC: compact,
 //                                   expire (every snapshot but the current one) or orphans (files
 //                                   no snapshot names, however new); prints what it did as JSON
@@ -274,6 +277,17 @@ Status iceberg_sink(const std::string& dir, int64_t rows) {
   return Status::ok();
 }
 
+Status iceberg_fill(const std::string& location, int64_t n) {
+  namespace ice = careflow::lake::iceberg;
+  CF_ASSIGN_OR_RETURN(ice::TableMetadata t, ice::load_table(location));
+  ice::DataFileWriter writer(t, "fill");
+  for (int64_t i = 0; i < n; ++i) {
+    CF_RETURN_IF_ERROR(writer.add({Value::integer(i), Value::string(fmt::format("n{}", i % 3)), Value::integer(i * 1'800'000'000LL)}));
+  }
+  CF_ASSIGN_OR_RETURN(std::vector<ice::DataFile> files, writer.flush());
+  return ice::append_files(location, files, {}).status();
+}
+
 Status maintain(const std::string& location, const std::string& step) {
   namespace ice = careflow::lake::iceberg;
   if (step == "compact") {
@@ -347,7 +361,7 @@ Status prune(const std::string& in_path, const std::string& ranges_json) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  Status s = Status::invalid_argument("usage: lake_interop write SPEC OUT | dump IN OUT | prune IN RANGES | iceberg SPEC LOCATION | iceberg-grow SPEC LOCATION COLUMN | iceberg-scan LOCATION OUT | rest WAREHOUSE | iceberg-sink DIR ROWS | maintain LOC STEP");
+  Status s = Status::invalid_argument("usage: lake_interop write SPEC OUT | dump IN OUT | prune IN RANGES | iceberg SPEC LOCATION | iceberg-grow SPEC LOCATION COLUMN | iceberg-scan LOCATION OUT | rest WAREHOUSE | iceberg-sink DIR ROWS | maintain LOC STEP | iceberg-fill LOC N");
   try {
     if (args.size() == 3 && args[0] == "write") s = write(args[1], args[2]);
     if (args.size() == 3 && args[0] == "dump") s = dump(args[1], args[2]);
@@ -356,6 +370,7 @@ int main(int argc, char** argv) {
     if (args.size() == 3 && args[0] == "iceberg-scan") s = iceberg_scan(args[1], args[2]);
     if (args.size() == 2 && args[0] == "rest") s = rest(args[1]);
     if (args.size() == 3 && args[0] == "maintain") s = maintain(args[1], args[2]);
+    if (args.size() == 3 && args[0] == "iceberg-fill") s = iceberg_fill(args[1], std::stoll(args[2]));
     if (args.size() == 3 && args[0] == "iceberg-sink") s = iceberg_sink(args[1], std::stoll(args[2]));
     if (args.size() == 4 && args[0] == "iceberg-grow") s = iceberg_grow(args[1], args[2], args[3]);
   } catch (const std::exception& e) {
