@@ -1,4 +1,4 @@
-// careflow lake list | describe <table> | scan <table>: the Iceberg tables of the warehouse
+// careflow lake list | describe | scan | expire-snapshots | remove-orphan-files | compact: the Iceberg tables of the warehouse
 // (<data-dir>/warehouse, where 'connector' = 'iceberg' tables go by default; --warehouse for
 // another), read with careflow's own metadata and Parquet readers (docs/lake.md).
 #include <fmt/format.h>
@@ -6,7 +6,9 @@
 #include <filesystem>
 
 #include "app/cli.h"
+#include "common/clock.h"
 #include "lake/iceberg_files.h"
+#include "lake/iceberg_maintenance.h"
 #include "lake/iceberg_metadata.h"
 #include "values/value_format.h"
 
@@ -22,7 +24,30 @@ struct LakeOptions {
   std::string table;      // "database.table", or "table" when one database has it
   int64_t limit = -1;
   int64_t snapshot = 0;   // 0: the current one
+  std::string older_than;  // maintenance: a duration back from now ("3d", "12h", "30m", "0s"); empty: the command's default
+  int retain_last = 1;
+  int64_t target_file_bytes = 512LL << 20;
 };
+
+// "3d" → milliseconds; InvalidArgument naming the text otherwise.
+Result<int64_t> duration_ms(const std::string& text) {
+  static constexpr std::pair<char, int64_t> kUnits[] = {{'s', 1'000}, {'m', 60'000}, {'h', 3'600'000}, {'d', 86'400'000}};
+  if (text.size() >= 2) {
+    for (const auto& [unit, ms] : kUnits) {
+      if (text.back() != unit) continue;
+      const std::string digits = text.substr(0, text.size() - 1);
+      if (digits.find_first_not_of("0123456789") == std::string::npos && digits.size() <= 9) return std::stoll(digits) * ms;
+    }
+  }
+  return Status::invalid_argument(fmt::format("--older-than '{}': give a duration such as 3d, 12h, 30m or 0s", text));
+}
+
+// The cutoff time of --older-than (0: the library's default).
+Result<int64_t> cutoff_ms(const LakeOptions& o) {
+  if (o.older_than.empty()) return int64_t{0};
+  CF_ASSIGN_OR_RETURN(int64_t back, duration_ms(o.older_than));
+  return wall_clock_ms() - back + (back == 0 ? 1 : 0);  // 0s: everything up to now
+}
 
 std::string warehouse_of(const Config& config, const LakeOptions& o) {
   if (!o.warehouse.empty()) return o.warehouse;
@@ -106,9 +131,10 @@ Status describe(const Config& config, const LakeOptions& o) {
   fmt::print("snapshots ({}; current {}):\n", t.snapshots.size(), t.current_snapshot_id ? std::to_string(*t.current_snapshot_id) : "none");
   for (const auto& s : t.snapshots) {
     auto get = [&](const char* key) { return s.summary.count(key) ? s.summary.at(key) : "-"; };
-    fmt::print("  {:>20}  parent {:>20}  seq {:>4}  {}  {} +{} rows, {} total{}\n", s.snapshot_id,
+    const std::string deleted = s.summary.count("added-position-deletes") ? fmt::format(", {} deleted", get("added-position-deletes")) : "";
+    fmt::print("  {:>20}  parent {:>20}  seq {:>4}  {}  {} +{} rows{}, {} total{}\n", s.snapshot_id,
                s.parent_snapshot_id ? std::to_string(*s.parent_snapshot_id) : "-", s.sequence_number, s.timestamp_ms, get("operation"),
-               get("added-records"), get("total-records"),
+               get("added-records"), deleted, get("total-records"),
                s.summary.count("careflow.checkpoint-id") ? fmt::format("  (checkpoint {} of {})", get("careflow.checkpoint-id"), get("careflow.job"))
                                                           : "");
   }
@@ -137,6 +163,38 @@ Status scan(const Config& config, const LakeOptions& o) {
   return Status::ok();
 }
 
+Status expire(const Config& config, const LakeOptions& o) {
+  CF_ASSIGN_OR_RETURN(ice::TableMetadata t, find_table(config, o));
+  CF_ASSIGN_OR_RETURN(int64_t cutoff, cutoff_ms(o));
+  CF_ASSIGN_OR_RETURN(ice::ExpireResult r, ice::expire_snapshots(t.location, {cutoff, o.retain_last, 4}));
+  fmt::print("expired {} snapshot{}, deleted {} file{}\n", r.expired.size(), r.expired.size() == 1 ? "" : "s", r.deleted.size(),
+             r.deleted.size() == 1 ? "" : "s");
+  return Status::ok();
+}
+
+Status remove_orphans(const Config& config, const LakeOptions& o) {
+  CF_ASSIGN_OR_RETURN(ice::TableMetadata t, find_table(config, o));
+  CF_ASSIGN_OR_RETURN(int64_t cutoff, cutoff_ms(o));
+  CF_ASSIGN_OR_RETURN(std::vector<std::string> removed, ice::remove_orphan_files(t.location, cutoff));
+  for (const std::string& f : removed) fmt::print("{}\n", f);
+  fmt::print(stderr, "removed {} orphan file{}\n", removed.size(), removed.size() == 1 ? "" : "s");
+  return Status::ok();
+}
+
+Status compact(const Config& config, const LakeOptions& o) {
+  CF_ASSIGN_OR_RETURN(ice::TableMetadata t, find_table(config, o));
+  ice::CompactOptions options;
+  options.target_file_bytes = o.target_file_bytes;
+  CF_ASSIGN_OR_RETURN(ice::CompactResult r, ice::compact(t.location, options));
+  if (!r.snapshot_id) {
+    fmt::print("nothing to compact\n");
+  } else {
+    fmt::print("snapshot {}: {} files rewritten into {} ({} rows), {} delete files dropped\n", r.snapshot_id, r.rewritten_files,
+               r.added_files, r.rows, r.removed_delete_files);
+  }
+  return Status::ok();
+}
+
 void run(Cli& cli, Status status) {
   if (!status.is_ok()) cli.fail(status);
 }
@@ -145,7 +203,7 @@ void run(Cli& cli, Status status) {
 
 void add_lake_commands(Cli& cli) {
   static LakeOptions o;
-  auto* lake = cli.app().add_subcommand("lake", "List, describe and scan the Iceberg tables of the warehouse");
+  auto* lake = cli.app().add_subcommand("lake", "List, describe, scan and maintain the Iceberg tables of the warehouse");
   lake->require_subcommand(1);
   lake->add_option("--warehouse", o.warehouse, "The warehouse folder (default: <data-dir>/warehouse)");
   lake->add_subcommand("list", "List the tables with their version, snapshots and records")->callback([&cli] {
@@ -159,6 +217,19 @@ void add_lake_commands(Cli& cli) {
   scan_cmd->add_option("--limit", o.limit, "Print at most this many rows");
   scan_cmd->add_option("--snapshot", o.snapshot, "Read this snapshot instead of the current one");
   scan_cmd->callback([&cli] { run(cli, scan(cli.config(), o)); });
+  auto* expire_cmd = lake->add_subcommand("expire-snapshots", "Drop old snapshots and the files only they name");
+  expire_cmd->add_option("table", o.table, "database.table, or table when unambiguous")->required();
+  expire_cmd->add_option("--older-than", o.older_than, "Expire snapshots older than this (3d, 12h, 30m, 0s; default 5d)");
+  expire_cmd->add_option("--retain-last", o.retain_last, "Keep at least this many snapshots of the current one's history (default 1)");
+  expire_cmd->callback([&cli] { run(cli, expire(cli.config(), o)); });
+  auto* orphans_cmd = lake->add_subcommand("remove-orphan-files", "Delete files under the table that no snapshot names");
+  orphans_cmd->add_option("table", o.table, "database.table, or table when unambiguous")->required();
+  orphans_cmd->add_option("--older-than", o.older_than, "Only files last modified before this (3d, 12h, 30m, 0s; default 3d)");
+  orphans_cmd->callback([&cli] { run(cli, remove_orphans(cli.config(), o)); });
+  auto* compact_cmd = lake->add_subcommand("compact", "Rewrite small data files into fewer as a replace snapshot");
+  compact_cmd->add_option("table", o.table, "database.table, or table when unambiguous")->required();
+  compact_cmd->add_option("--target-file-size", o.target_file_bytes, "Files below this many bytes are compacted (default 512 MiB)");
+  compact_cmd->callback([&cli] { run(cli, compact(cli.config(), o)); });
 }
 
 }  // namespace careflow::app

@@ -166,6 +166,17 @@ Result<TableMetadata> create_table(const std::string& location_in, const std::ve
 }
 
 Result<Snapshot> commit_append(const TableMetadata& base, const std::vector<DataFile>& files, const CommitOptions& o) {
+  return commit_row_delta(base, files, {}, o);
+}
+
+Result<Snapshot> commit_row_delta(const TableMetadata& base, const std::vector<DataFile>& files, const std::vector<DataFile>& deletes,
+                                  const CommitOptions& o) {
+  for (const DataFile& f : files) {
+    if (f.content != FileContent::kData) return Status::invalid_argument(fmt::format("{} is a delete file, not a data file", f.path));
+  }
+  for (const DataFile& f : deletes) {
+    if (f.content == FileContent::kData) return Status::invalid_argument(fmt::format("{} is a data file, not a delete file", f.path));
+  }
   const std::string& location = base.location;
   const std::string metadata_dir = location + "/metadata";
   const int64_t snapshot_id = o.snapshot_id ? o.snapshot_id : static_cast<int64_t>(rng()() >> 1);
@@ -175,37 +186,61 @@ Result<Snapshot> commit_append(const TableMetadata& base, const std::vector<Data
   const int64_t sequence_number = base.last_sequence_number + 1;
   const Snapshot* parent = base.current();
 
-  // The new snapshot's manifests: its parent's, as they are, and one of the new files.
+  // The new snapshot's manifests: its parent's, as they are, one of the new data files and one of
+  // the new delete files (which apply to data files of this sequence number and older).
   std::vector<ManifestFile> manifests;
   if (parent) {
     CF_ASSIGN_OR_RETURN(manifests, read_manifest_list(parent->manifest_list));
   }
-  CF_ASSIGN_OR_RETURN(ManifestFile added, write_manifest(fmt::format("{}/{}-m0.avro", metadata_dir, uuid), base.schema_json, base.columns,
-                                                         base.spec, files, snapshot_id, sequence_number));
+  ManifestFile added;
+  if (!files.empty() || deletes.empty()) {
+    CF_ASSIGN_OR_RETURN(added, write_manifest(fmt::format("{}/{}-m0.avro", metadata_dir, uuid), base.schema_json, base.columns, base.spec,
+                                              files, snapshot_id, sequence_number));
+  }
   if (o.manifest_merge_min_count > 0) {
     CF_ASSIGN_OR_RETURN(manifests, merge_manifests(base, std::move(manifests), o.manifest_merge_min_count,
                                                    fmt::format("{}/{}-m1.avro", metadata_dir, uuid), snapshot_id, sequence_number));
   }
-  manifests.insert(manifests.begin(), added);
+  int64_t added_positions = 0, added_equalities = 0;
+  if (!deletes.empty()) {
+    CF_ASSIGN_OR_RETURN(ManifestFile deleted, write_manifest(fmt::format("{}/{}-m2.avro", metadata_dir, uuid), base.schema_json, base.columns,
+                                                             base.spec, deletes, snapshot_id, sequence_number));
+    for (const DataFile& f : deletes) (f.content == FileContent::kPositionDeletes ? added_positions : added_equalities) += f.record_count;
+    manifests.insert(manifests.begin(), std::move(deleted));
+  }
+  if (!added.path.empty()) manifests.insert(manifests.begin(), added);
   const std::string list_path = fmt::format("{}/snap-{}-1-{}.avro", metadata_dir, snapshot_id, uuid);
   CF_RETURN_IF_ERROR(write_manifest_list(list_path, snapshot_id, parent ? std::optional(parent->snapshot_id) : std::nullopt,
                                          sequence_number, manifests));
 
+  // Iceberg's RowDelta names a commit "delete" when it adds deletes only, "overwrite" when both.
   std::map<std::string, std::string> summary = o.summary;
-  summary["operation"] = "append";
+  summary["operation"] = deletes.empty() ? "append" : files.empty() ? "delete" : "overwrite";
   summary["added-data-files"] = std::to_string(files.size());
   summary["added-records"] = std::to_string(added.added_rows_count);
   summary["total-data-files"] = std::to_string(summary_number(parent, "total-data-files") + static_cast<int64_t>(files.size()));
   summary["total-records"] = std::to_string(summary_number(parent, "total-records") + added.added_rows_count);
-  summary["total-delete-files"] = "0";
-  summary["total-position-deletes"] = "0";
-  summary["total-equality-deletes"] = "0";
+  if (!deletes.empty()) {
+    summary["added-delete-files"] = std::to_string(deletes.size());
+    if (added_positions) summary["added-position-deletes"] = std::to_string(added_positions);
+    if (added_equalities) summary["added-equality-deletes"] = std::to_string(added_equalities);
+  }
+  summary["total-delete-files"] = std::to_string(summary_number(parent, "total-delete-files") + static_cast<int64_t>(deletes.size()));
+  summary["total-position-deletes"] = std::to_string(summary_number(parent, "total-position-deletes") + added_positions);
+  summary["total-equality-deletes"] = std::to_string(summary_number(parent, "total-equality-deletes") + added_equalities);
+  return commit_snapshot(base, snapshot_id, list_path, std::move(summary), now);
+}
+
+Result<Snapshot> commit_snapshot(const TableMetadata& base, int64_t snapshot_id, const std::string& manifest_list,
+                                 std::map<std::string, std::string> summary, int64_t now) {
+  const Snapshot* parent = base.current();
+  const int64_t sequence_number = base.last_sequence_number + 1;
   json snapshot = {
       {"snapshot-id", snapshot_id},
       {"sequence-number", sequence_number},
       {"timestamp-ms", now},
       {"summary", summary},
-      {"manifest-list", list_path},
+      {"manifest-list", manifest_list},
       {"schema-id", base.json.value("current-schema-id", 0)},
   };
   if (parent) snapshot["parent-snapshot-id"] = parent->snapshot_id;
@@ -223,10 +258,12 @@ Result<Snapshot> commit_append(const TableMetadata& base, const std::vector<Data
   s.parent_snapshot_id = parent ? std::optional(parent->snapshot_id) : std::nullopt;
   s.sequence_number = sequence_number;
   s.timestamp_ms = now;
-  s.manifest_list = list_path;
+  s.manifest_list = manifest_list;
   s.summary = std::move(summary);
   return s;
 }
+
+int64_t random_snapshot_id() { return static_cast<int64_t>(rng()() >> 1); }
 
 Result<TableMetadata> commit_metadata(const TableMetadata& base, json next) {
   next["metadata-log"].push_back({{"metadata-file", base.path}, {"timestamp-ms", base.last_updated_ms}});
@@ -247,12 +284,17 @@ Result<TableMetadata> commit_metadata(const TableMetadata& base, json next) {
 }
 
 Result<Snapshot> append_files(const std::string& location, const std::vector<DataFile>& files, CommitOptions o) {
+  return commit_files(location, files, {}, std::move(o));
+}
+
+Result<Snapshot> commit_files(const std::string& location, const std::vector<DataFile>& files, const std::vector<DataFile>& deletes,
+                              CommitOptions o) {
   const std::string where = fs::absolute(location).lexically_normal().string();
   Status last;
   for (int attempt = 0; attempt <= std::max(0, o.retries); ++attempt) {
     CF_ASSIGN_OR_RETURN(TableMetadata base, load_table(where));
     if (attempt > 0) o.commit_uuid.clear();  // the lost attempt's manifests stay unreferenced
-    auto committed = commit_append(base, files, o);
+    auto committed = commit_row_delta(base, files, deletes, o);
     if (committed.is_ok() || committed.status().code() != StatusCode::kFailedPrecondition) return committed;
     last = committed.status();
   }

@@ -1,7 +1,7 @@
 #pragma once
 // Commits to an Iceberg v2 table at a local location (table spec "Commit Conflict Resolution and
 // Retry", with the Hadoop-style layout of iceberg_metadata.h): creating a table, and appending
-// data files as a new snapshot whose parent is the current one.
+// data files (and delete files) as a new snapshot whose parent is the current one.
 //
 // Atomicity. A commit writes v<N+1>.metadata.json beside its name (fsynced) and hard-links it into
 // place: link(2) fails when the name exists, so of two committers that read version N exactly one
@@ -52,15 +52,36 @@ struct CommitOptions {
 // when there is no table, IOError when a file cannot be written.
 Result<Snapshot> append_files(const std::string& location, const std::vector<DataFile>& files, CommitOptions options);
 
+// Appends `files` and `deletes` (position or equality delete files) as one snapshot, retrying lost
+// races as append_files does: Iceberg's RowDelta. The deletes apply to data files of this
+// snapshot's sequence number and older (spec "Scan Planning"). Operation "append" without deletes,
+// "delete" without data files, "overwrite" with both. InvalidArgument when a file is of the wrong
+// kind; otherwise as append_files.
+Result<Snapshot> commit_files(const std::string& location, const std::vector<DataFile>& files, const std::vector<DataFile>& deletes,
+                              CommitOptions options);
+
 // One attempt of append_files on `base` (metadata the caller loaded): FailedPrecondition
 // ("commit conflict: ... v<N+1> was committed by another writer") when `base` is no longer the
 // newest version. For callers that must not retry, and for tests.
 Result<Snapshot> commit_append(const TableMetadata& base, const std::vector<DataFile>& files, const CommitOptions& options);
+// One attempt of commit_files on `base`, as commit_append.
+Result<Snapshot> commit_row_delta(const TableMetadata& base, const std::vector<DataFile>& files, const std::vector<DataFile>& deletes,
+                                  const CommitOptions& options);
 
 // Commits `next` — `base`'s document with changes applied (a REST catalog's updates) — as version
 // base.version + 1, extending the metadata log (the caller sets last-updated-ms). FailedPrecondition
 // ("commit conflict ...") when another writer took that version; returns the committed metadata.
 Result<TableMetadata> commit_metadata(const TableMetadata& base, nlohmann::json next);
+
+// Publishes a snapshot of the manifests listed in `manifest_list` (written by the caller with the
+// next sequence number, base.last_sequence_number + 1) as the table's current one: the snapshot
+// with `summary` (which must hold "operation"), the snapshot log, refs.main, version N+1 through
+// commit_metadata (FailedPrecondition on a lost race). For maintenance commits (replace).
+Result<Snapshot> commit_snapshot(const TableMetadata& base, int64_t snapshot_id, const std::string& manifest_list,
+                                 std::map<std::string, std::string> summary, int64_t now_ms);
+
+// A random positive snapshot id.
+int64_t random_snapshot_id();
 
 // A random UUID (version 4) in text form.
 std::string random_uuid();

@@ -1,11 +1,12 @@
 #include "lake/iceberg_files.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <ranges>
 
+#include "lake/iceberg_deletes.h"
 #include "lake/iceberg_manifest.h"
 #include "lake/iceberg_partition.h"
 #include "lake/parquet_reader.h"
@@ -15,18 +16,6 @@ namespace careflow::lake::iceberg {
 namespace fs = std::filesystem;
 using values::Value;
 
-namespace {
-
-Status sync_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::from_errno("opening " + path, errno);
-  int rc = ::fdatasync(fd);
-  ::close(fd);
-  return rc == 0 ? Status::ok() : Status::from_errno("fsync of " + path, errno);
-}
-
-}  // namespace
-
 DataFileWriter::DataFileWriter(const TableMetadata& table, std::string prefix, WriterOptions options)
     : location_(table.location), columns_(table.columns), spec_(table.spec), prefix_(std::move(prefix)), options_(std::move(options)) {}
 
@@ -35,16 +24,27 @@ Status DataFileWriter::add(std::vector<Value> row) {
     return Status::invalid_argument(fmt::format("a row of {} values for table {} of {} columns", row.size(), location_, columns_.size()));
   }
   CF_ASSIGN_OR_RETURN(std::vector<Value> partition, partition_of(spec_, columns_, row));
-  auto& slot = rows_[partition_path(spec_, partition)];
-  if (slot.second.empty()) slot.first = std::move(partition);
-  slot.second.push_back(std::move(row));
-  ++buffered_;
+  Slot& slot = rows_[partition_path(spec_, columns_, partition)];
+  if (slot.rows.empty()) slot.partition = std::move(partition);
+  slot.rows.push_back(std::move(row));
+  slot.order.push_back(buffered_++);
   return Status::ok();
 }
 
-Result<std::vector<DataFile>> DataFileWriter::flush() {
+std::vector<std::vector<Value>> DataFileWriter::take() {
+  std::vector<std::vector<Value>> out(buffered_);
+  for (Slot& slot : rows_ | std::views::values) {
+    for (size_t r = 0; r < slot.rows.size(); ++r) out[slot.order[r]] = std::move(slot.rows[r]);
+  }
+  rows_.clear();
+  buffered_ = 0;
+  return out;
+}
+
+Result<std::vector<DataFile>> DataFileWriter::flush(std::vector<Placement>* placements) {
   auto rows = std::move(rows_);
   rows_.clear();
+  if (placements) placements->assign(buffered_, {});
   buffered_ = 0;
   std::vector<DataFile> files;
   for (auto& [path, slot] : rows) {
@@ -54,14 +54,15 @@ Result<std::vector<DataFile>> DataFileWriter::flush() {
     if (ec) return Status::io_error(fmt::format("creating {}: {}", dir.string(), ec.message()));
     const std::string file = (dir / fmt::format("{}-{:05}.parquet", prefix_, next_file_++)).lexically_normal().string();
     CF_ASSIGN_OR_RETURN(auto writer, ParquetWriter::open(file, columns_, options_));
-    for (const auto& row : slot.second) {
-      Status s = writer->write_row(row);
+    for (size_t r = 0; r < slot.rows.size(); ++r) {
+      Status s = writer->write_row(slot.rows[r]);
       if (!s.is_ok()) return s.with_context(fmt::format("writing {}", file));
+      if (placements) (*placements)[slot.order[r]] = {files.size(), static_cast<int64_t>(r)};
     }
     CF_RETURN_IF_ERROR(writer->close());
     CF_RETURN_IF_ERROR(sync_file(file));  // durable before any commit names it
     CF_ASSIGN_OR_RETURN(DataFile entry, data_file_from_parquet(file));
-    entry.partition = slot.first;
+    entry.partition = slot.partition;
     files.push_back(std::move(entry));
   }
   return files;
@@ -74,7 +75,7 @@ Result<std::vector<DataFile>> live_files(const TableMetadata& table, std::option
   if (!snapshot) return files;
   CF_ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, read_manifest_list(snapshot->manifest_list));
   for (const ManifestFile& m : manifests) {
-    if (m.content != 0) return Status::failed_precondition(fmt::format("{}: delete manifests are not supported by careflow yet", m.path));
+    if (m.content != 0) continue;  // delete files: plan_scan
     CF_ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, read_manifest(m.path, table.spec, table.columns));
     for (ManifestEntry& e : entries) {
       if (e.status != EntryStatus::kDeleted) files.push_back(std::move(e.file));
@@ -96,39 +97,129 @@ Result<std::set<std::string>> referenced_files(const TableMetadata& table) {
   return files;
 }
 
-Status scan_rows(const TableMetadata& table, const std::function<Status(std::vector<Value>)>& row, std::optional<int64_t> snapshot_id) {
-  CF_ASSIGN_OR_RETURN(std::vector<DataFile> files, live_files(table, snapshot_id));
-  for (const DataFile& f : files) {
-    CF_ASSIGN_OR_RETURN(auto reader, ParquetReader::open(local_path(f.path)));
-    // The table's columns in the file, by field id (a column the file lacks: NULL).
-    std::vector<size_t> wanted;
-    std::vector<int> slot(table.columns.size(), -1);
-    for (size_t c = 0; c < table.columns.size(); ++c) {
-      for (size_t i = 0; i < reader->columns().size(); ++i) {
-        if (reader->columns()[i].field_id == table.columns[c].field_id) {
-          slot[c] = static_cast<int>(wanted.size());
-          wanted.push_back(i);
-          break;
-        }
-      }
-    }
-    for (size_t g = 0; g < reader->num_row_groups(); ++g) {
-      CF_ASSIGN_OR_RETURN(std::vector<ColumnVector> columns, reader->read_row_group(g, wanted));
-      size_t n = columns.empty() ? static_cast<size_t>(reader->metadata().row_groups[g].num_rows) : columns[0].size();
-      for (const ColumnVector& v : columns) {
-        if (v.size() != n) {
-          return Status::corruption(fmt::format("{}: row group {}: column '{}' holds {} values, another {}", f.path, g, v.column.name, v.size(), n));
-        }
-      }
-      for (size_t r = 0; r < n; ++r) {
-        std::vector<Value> values(table.columns.size());
-        for (size_t c = 0; c < table.columns.size(); ++c) {
-          if (slot[c] >= 0) values[c] = columns[slot[c]].value(r);
-        }
-        CF_RETURN_IF_ERROR(row(std::move(values)));
+Result<std::vector<ScanTask>> plan_scan(const TableMetadata& table, std::optional<int64_t> snapshot_id) {
+  const Snapshot* snapshot = snapshot_id ? table.find(*snapshot_id) : table.current();
+  if (snapshot_id && !snapshot) return Status::not_found(fmt::format("table {} has no snapshot {}", table.location, *snapshot_id));
+  std::vector<ScanTask> tasks;
+  if (!snapshot) return tasks;
+  struct Delete {
+    int64_t sequence_number;
+    DataFile file;
+  };
+  std::vector<Delete> deletes;
+  CF_ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, read_manifest_list(snapshot->manifest_list));
+  for (const ManifestFile& m : manifests) {
+    CF_ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, read_manifest(m.path, table.spec, table.columns));
+    for (ManifestEntry& e : entries) {
+      if (e.status == EntryStatus::kDeleted) continue;
+      // An ADDED entry without one inherits its manifest's sequence number.
+      const int64_t seq = e.sequence_number.value_or(m.sequence_number);
+      switch (e.file.content) {
+        case FileContent::kData: tasks.push_back({std::move(e.file), seq, {}}); break;
+        case FileContent::kPositionDeletes: deletes.push_back({seq, std::move(e.file)}); break;
+        case FileContent::kEqualityDeletes:
+          return Status::failed_precondition(fmt::format("{}: {} is an equality delete file, which careflow does not apply yet (it writes "
+                                                         "position deletes)",
+                                                         m.path, e.file.path));
       }
     }
   }
+  for (ScanTask& t : tasks) {
+    for (const Delete& d : deletes) {
+      if (d.sequence_number < t.sequence_number) continue;
+      auto lo = d.file.lower_bounds.find(kDeleteFilePathId), hi = d.file.upper_bounds.find(kDeleteFilePathId);
+      if (lo != d.file.lower_bounds.end() && t.file.path < lo->second) continue;
+      if (hi != d.file.upper_bounds.end() && hi->second < t.file.path) continue;
+      t.position_deletes.push_back(d.file.path);
+    }
+  }
+  return tasks;
+}
+
+Status scan_rows(const TableMetadata& table, const std::function<Status(std::vector<Value>)>& row, std::optional<int64_t> snapshot_id) {
+  return scan_rows_at(table, [&](const DataFile&, int64_t, std::vector<Value> values) { return row(std::move(values)); }, snapshot_id);
+}
+
+namespace {
+
+// The rows of one data file in the table's columns, the sorted positions `deleted` skipped.
+Status read_rows(const TableMetadata& table, const DataFile& f, const std::vector<int64_t>& deleted,
+                 const std::function<Status(const DataFile&, int64_t, std::vector<Value>)>& row) {
+  auto next_deleted = deleted.begin();
+  CF_ASSIGN_OR_RETURN(auto reader, ParquetReader::open(local_path(f.path)));
+  // The table's columns in the file, by field id (a column the file lacks: NULL).
+  std::vector<size_t> wanted;
+  std::vector<int> slot(table.columns.size(), -1);
+  for (size_t c = 0; c < table.columns.size(); ++c) {
+    for (size_t i = 0; i < reader->columns().size(); ++i) {
+      if (reader->columns()[i].field_id == table.columns[c].field_id) {
+        slot[c] = static_cast<int>(wanted.size());
+        wanted.push_back(i);
+        break;
+      }
+    }
+  }
+  int64_t pos = 0;
+  for (size_t g = 0; g < reader->num_row_groups(); ++g) {
+    CF_ASSIGN_OR_RETURN(std::vector<ColumnVector> columns, reader->read_row_group(g, wanted));
+    size_t n = columns.empty() ? static_cast<size_t>(reader->metadata().row_groups[g].num_rows) : columns[0].size();
+    for (const ColumnVector& v : columns) {
+      if (v.size() != n) {
+        return Status::corruption(fmt::format("{}: row group {}: column '{}' holds {} values, another {}", f.path, g, v.column.name, v.size(), n));
+      }
+    }
+    for (size_t r = 0; r < n; ++r, ++pos) {
+      while (next_deleted != deleted.end() && *next_deleted < pos) ++next_deleted;
+      if (next_deleted != deleted.end() && *next_deleted == pos) continue;
+      std::vector<Value> values(table.columns.size());
+      for (size_t c = 0; c < table.columns.size(); ++c) {
+        if (slot[c] >= 0) values[c] = columns[slot[c]].value(r);
+      }
+      CF_RETURN_IF_ERROR(row(f, pos, std::move(values)));
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Status scan_file(const TableMetadata& table, const DataFile& file,
+                 const std::function<Status(const DataFile&, int64_t, std::vector<Value>)>& row) {
+  return read_rows(table, file, {}, row);
+}
+
+namespace {
+
+using DeleteCache = std::map<std::string, std::map<std::string, std::vector<int64_t>>>;
+
+Status read_task(const TableMetadata& table, const ScanTask& task, DeleteCache& delete_files,
+                 const std::function<Status(const DataFile&, int64_t, std::vector<Value>)>& row) {
+  std::vector<int64_t> deleted;
+  for (const std::string& d : task.position_deletes) {
+    auto it = delete_files.find(d);
+    if (it == delete_files.end()) {
+      CF_ASSIGN_OR_RETURN(auto positions, read_position_deletes(local_path(d)));
+      it = delete_files.emplace(d, std::move(positions)).first;
+    }
+    if (auto p = it->second.find(task.file.path); p != it->second.end()) deleted.insert(deleted.end(), p->second.begin(), p->second.end());
+  }
+  std::sort(deleted.begin(), deleted.end());
+  return read_rows(table, task.file, deleted, row);
+}
+
+}  // namespace
+
+Status scan_task(const TableMetadata& table, const ScanTask& task,
+                 const std::function<Status(const DataFile&, int64_t, std::vector<Value>)>& row) {
+  DeleteCache cache;
+  return read_task(table, task, cache, row);
+}
+
+Status scan_rows_at(const TableMetadata& table, const std::function<Status(const DataFile&, int64_t, std::vector<Value>)>& row,
+                    std::optional<int64_t> snapshot_id) {
+  CF_ASSIGN_OR_RETURN(std::vector<ScanTask> tasks, plan_scan(table, snapshot_id));
+  DeleteCache delete_files;  // each read once
+  for (const ScanTask& task : tasks) CF_RETURN_IF_ERROR(read_task(table, task, delete_files, row));
   return Status::ok();
 }
 

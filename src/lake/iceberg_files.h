@@ -26,9 +26,18 @@ class DataFileWriter {
   // a required column shows when the file is written).
   Status add(std::vector<values::Value> row);
   size_t buffered_rows() const { return buffered_; }
+  // Where a row went: the index of its file in what flush returned, and its position in that file.
+  struct Placement {
+    size_t file = 0;
+    int64_t pos = 0;
+  };
   // Writes what is buffered, one fsynced file per partition, and returns their manifest entries
-  // (empty when nothing was buffered); the buffer is empty afterwards, even on error.
-  Result<std::vector<DataFile>> flush();
+  // (empty when nothing was buffered); the buffer is empty afterwards, even on error. With
+  // `placements`, also where each row added since the last flush went, in the order of the adds
+  // (what a position delete of it will name).
+  Result<std::vector<DataFile>> flush(std::vector<Placement>* placements = nullptr);
+  // Takes the buffered rows back, unwritten, in the order they were added.
+  std::vector<std::vector<values::Value>> take();
 
  private:
   std::string location_;
@@ -38,21 +47,55 @@ class DataFileWriter {
   WriterOptions options_;
   int64_t next_file_ = 0;
   size_t buffered_ = 0;
-  // Rows by partition (the partition's values as its path, which is unique per partition).
-  std::map<std::string, std::pair<std::vector<values::Value>, std::vector<std::vector<values::Value>>>> rows_;
+  // Rows by partition (the partition's values as its path, which is unique per partition), each
+  // with its index among the adds since the last flush.
+  struct Slot {
+    std::vector<values::Value> partition;
+    std::vector<std::vector<values::Value>> rows;
+    std::vector<size_t> order;
+  };
+  std::map<std::string, Slot> rows_;
 };
 
 // The data files live in a snapshot (the current one when none is given; none in an empty
-// table), with their partitions. NotFound for an unknown snapshot; Corruption naming a damaged
-// manifest list or manifest.
+// table), with their partitions; delete files are not among them (see plan_scan). NotFound for an
+// unknown snapshot; Corruption naming a damaged manifest list or manifest.
 Result<std::vector<DataFile>> live_files(const TableMetadata& table, std::optional<int64_t> snapshot_id = std::nullopt);
 
-// The paths of every data file some snapshot of the table names (each manifest read once).
+// A live data file of a snapshot and the position delete files that apply to it (spec "Scan
+// Planning": a position delete file applies to a data file whose data sequence number is not
+// greater than its own, and whose path its file_path bounds admit).
+struct ScanTask {
+  DataFile file;
+  int64_t sequence_number = 0;  // the data file's data sequence number
+  std::vector<std::string> position_deletes;
+};
+// The snapshot's scan tasks. FailedPrecondition naming the file for an equality delete file
+// (another engine's: careflow writes position deletes and does not apply equality deletes yet);
+// otherwise as live_files.
+Result<std::vector<ScanTask>> plan_scan(const TableMetadata& table, std::optional<int64_t> snapshot_id = std::nullopt);
+
+// The paths of every data and delete file some snapshot of the table names (each manifest read
+// once).
 Result<std::set<std::string>> referenced_files(const TableMetadata& table);
 
-// Every row of the snapshot's data files, in the table's column order (columns matched by field
-// id; a column a file lacks reads as NULL), file by file. Stops at the first error `row` returns.
+// Every live row of the snapshot's data files — deleted positions skipped — in the table's column
+// order (columns matched by field id; a column a file lacks reads as NULL), file by file. Stops at
+// the first error `row` returns.
 Status scan_rows(const TableMetadata& table, const std::function<Status(std::vector<values::Value>)>& row,
                  std::optional<int64_t> snapshot_id = std::nullopt);
+// As scan_rows, with each row's data file (its path as the manifest names it, its partition) and
+// position in it: what a position delete of the row names.
+Status scan_rows_at(const TableMetadata& table,
+                    const std::function<Status(const DataFile& file, int64_t pos, std::vector<values::Value> row)>& row,
+                    std::optional<int64_t> snapshot_id = std::nullopt);
+// The live rows of one scan task (its position deletes applied), as scan_rows_at gives them: for a
+// reader that goes file by file.
+Status scan_task(const TableMetadata& table, const ScanTask& task,
+                 const std::function<Status(const DataFile& file, int64_t pos, std::vector<values::Value> row)>& row);
+// The rows of one data file of the table (one not committed yet, say) with their positions, as
+// scan_rows_at gives them, no deletes applied.
+Status scan_file(const TableMetadata& table, const DataFile& file,
+                 const std::function<Status(const DataFile& file, int64_t pos, std::vector<values::Value> row)>& row);
 
 }  // namespace careflow::lake::iceberg

@@ -104,15 +104,23 @@ Datum entry_datum(const ManifestEntry& e) {
   const DataFile& f = e.file;
   auto count = [](const int64_t& v) { return Datum::integer(v); };
   auto bytes = [](const std::string& v) { return Datum::text(v); };
+  Datum equality_ids = none();
+  if (f.content == FileContent::kEqualityDeletes) {
+    std::vector<Datum> ids;
+    for (int32_t id : f.equality_ids) ids.push_back(Datum::integer(id));
+    equality_ids = some(Datum::list(std::move(ids)));
+  }
   Datum data_file = Datum::list({
-      Datum::integer(0),  // content: data
+      Datum::integer(static_cast<int32_t>(f.content)),
       Datum::text(f.path), Datum::text("PARQUET"), partition_datum(f.partition), Datum::integer(f.record_count),
       Datum::integer(f.file_size_in_bytes),
       none(),  // column_sizes
       map_datum<int64_t>(f.value_counts, count), map_datum<int64_t>(f.null_value_counts, count),
       none(),  // nan_value_counts
       map_datum<std::string>(f.lower_bounds, bytes), map_datum<std::string>(f.upper_bounds, bytes),
-      none(), none(), none(), none(),  // key_metadata, split_offsets, equality_ids, sort_order_id
+      none(), none(),  // key_metadata, split_offsets
+      std::move(equality_ids),
+      none(),  // sort_order_id
   });
   return Datum::list({Datum::integer(static_cast<int32_t>(e.status)), optional_long(e.snapshot_id), optional_long(e.sequence_number),
                       optional_long(e.file_sequence_number), std::move(data_file)});
@@ -241,6 +249,14 @@ Result<std::string> read_file(const std::string& uri) {
   return s.str();
 }
 
+Status sync_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::from_errno("opening " + path, errno);
+  int rc = ::fdatasync(fd);
+  ::close(fd);
+  return rc == 0 ? Status::ok() : Status::from_errno("fsync of " + path, errno);
+}
+
 Status write_file(const std::string& path, const std::string& bytes, bool sync) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::from_errno("creating " + path, errno);
@@ -277,14 +293,22 @@ Result<ManifestFile> write_manifest(const std::string& path, const std::string& 
 Result<ManifestFile> write_manifest_entries(const std::string& path, const std::string& schema_json, const std::vector<ColumnSpec>& columns,
                                             const PartitionSpec& spec, const std::vector<ManifestEntry>& entries, int64_t snapshot_id,
                                             int64_t sequence_number) {
+  // A manifest holds data files or delete files, never both (its `content` in the manifest list).
+  const bool deletes = !entries.empty() && entries.front().file.content != FileContent::kData;
+  for (const ManifestEntry& e : entries) {
+    if ((e.file.content != FileContent::kData) != deletes) {
+      return Status::invalid_argument(fmt::format("manifest {}: data files and delete files cannot share a manifest", path));
+    }
+  }
   CF_ASSIGN_OR_RETURN(auto manifest, serde::avro::ContainerWriter::create(
                                          manifest_schema(partition_avro_record(spec, columns)), serde::avro::Codec::kDeflate,
                                          {{"schema", schema_json}, {"schema-id", "0"},
                                           {"partition-spec", partition_fields_json(spec).dump()},
                                           {"partition-spec-id", std::to_string(spec.spec_id)}, {"format-version", "2"},
-                                          {"content", "data"}}));
+                                          {"content", deletes ? "deletes" : "data"}}));
   ManifestFile m;
   m.path = path;
+  m.content = deletes ? 1 : 0;
   m.partition_spec_id = spec.spec_id;
   m.sequence_number = m.min_sequence_number = sequence_number;
   m.added_snapshot_id = snapshot_id;
@@ -405,8 +429,11 @@ Result<std::vector<ManifestEntry>> read_manifest(const std::string& path, const 
     auto df = r.get("data_file");
     if (!df || df->first->type != Type::kRecord) return r.missing("data_file");
     RecordView d(*df->first, *df->second, r.where());
-    if (d.optional_integer("content").value_or(0) != 0) {
-      return Status::failed_precondition(fmt::format("{}: a delete file; careflow reads data files only", r.where()));
+    const int64_t content = d.optional_integer("content").value_or(0);
+    if (content < 0 || content > 2) return Status::corruption(fmt::format("{}: content {} is not 0, 1 or 2", r.where(), content));
+    e.file.content = static_cast<FileContent>(content);
+    if (auto ids = d.get("equality_ids"); ids && ids->first->type == Type::kArray) {
+      for (const Datum& id : ids->second->items) e.file.equality_ids.push_back(static_cast<int32_t>(id.i));
     }
     CF_ASSIGN_OR_RETURN(e.file.path, d.text("file_path"));
     CF_ASSIGN_OR_RETURN(std::string format, d.text("file_format"));

@@ -2,7 +2,8 @@
 // Iceberg v2 manifests and manifest lists (table spec "Manifests", "Manifest Lists") as Avro
 // container files through src/serde: written with the spec's schemas, field ids and header keys,
 // and read back by field name (not position), so that files of other writers with extra or
-// reordered fields read too. Only data manifests (content 0) of PARQUET files are written.
+// reordered fields read too. Data manifests (content 0) and delete manifests (content 1) of
+// PARQUET files are written.
 
 #include <cstdint>
 #include <optional>
@@ -80,6 +81,8 @@ std::string local_path(const std::string& uri);
 
 // Reads a whole file (a local path or file URI); IOError naming it.
 Result<std::string> read_file(const std::string& path);
+// fdatasyncs a file written before (a data or delete file, before a commit names it).
+Status sync_file(const std::string& path);
 // Writes a whole file (truncating); IOError naming it. With `sync`, fsyncs it before returning.
 Status write_file(const std::string& path, const std::string& bytes, bool sync = false);
 

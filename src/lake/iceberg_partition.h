@@ -3,13 +3,14 @@
 // derives from, by which transform, and how its values appear in manifests (a record of the
 // transforms' results) and in data file paths (`<name>=<human string>`).
 //
-// Transforms supported: `day` of a timestamp / timestamptz / date column (days from 1970-01-01,
-// result type date) and `identity` of integer and string columns. Others are errors naming
-// the transform, so that a spec careflow cannot evaluate is never written or misread.
+// Transforms (iceberg_transform.h): identity, year, month, day, hour, bucket[N], truncate[W]. Others
+// (void) are errors naming the transform, so that a spec careflow cannot evaluate is never
+// written or misread.
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -24,7 +25,7 @@ struct PartitionField {
   int32_t source_id = 0;
   int32_t field_id = 1000;  // partition field ids start at 1000 (spec)
   std::string name;         // e.g. "ts_day"
-  std::string transform;    // "day" | "identity"
+  std::string transform;    // the spec's form: "day", "identity", "bucket[16]", "truncate[4]", ...
 };
 
 struct PartitionSpec {
@@ -50,14 +51,23 @@ PartitionSpec day_partition(const std::vector<ColumnSpec>& columns, const std::s
 Result<std::vector<values::Value>> partition_of(const PartitionSpec& spec, const std::vector<ColumnSpec>& columns,
                                                 const std::vector<values::Value>& row);
 
-// "ts_day=2024-01-02/..." — the folder of a partition under data/ ("" when unpartitioned).
-std::string partition_path(const PartitionSpec& spec, const std::vector<values::Value>& partition);
+// "ts_day=2024-01-02/..." — the folder of a partition under data/ ("" when unpartitioned), each
+// value's human string as Iceberg's writers show it.
+std::string partition_path(const PartitionSpec& spec, const std::vector<ColumnSpec>& columns, const std::vector<values::Value>& partition);
+
+// A spec from text as careflow's 'partition.spec' table option takes it, Spark's DDL shape with the
+// spec's transform names: "day(ts), bucket(16, device_id), truncate(4, name), patient_id" (a bare
+// column is identity). Field ids from `first_field_id`, names as Iceberg's defaults ("ts_day",
+// "device_id_bucket", "name_trunc"). InvalidArgument naming the item that does not parse, the
+// column that is missing or the transform that cannot apply to it.
+Result<PartitionSpec> parse_partition_spec(std::string_view text, const std::vector<ColumnSpec>& columns, int32_t first_field_id = 1000);
 
 // The Avro type of each partition field (optional, as Iceberg writes them), for the manifest's
 // `partition` record; and the JSON of that record.
 std::string partition_avro_record(const PartitionSpec& spec, const std::vector<ColumnSpec>& columns);
 
-// The SQL type of a partition field's value (DATE for day; the source's type for identity).
+// The SQL type of a partition field's value (DATE for day; INT for year, month, hour and bucket;
+// the source's type for identity and truncate).
 values::DataType partition_value_type(const PartitionField& field, const std::vector<ColumnSpec>& columns);
 
 }  // namespace careflow::lake::iceberg

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <map>
+#include <set>
 
 #include "common/clock.h"
 #include "lake/iceberg_commit.h"
@@ -179,6 +181,7 @@ class Catalog {
       for (const json& u : body.value("updates", json::array())) {
         if (auto bad = apply(next, u)) return rest_error(400, "BadRequestException", *bad);
       }
+      next.erase("careflow-last-added-schema-id");  // scratch of this commit's updates
       next["last-updated-ms"] = wall_clock_ms();
       auto committed = commit_metadata(*base, std::move(next));
       if (committed.status().code() == StatusCode::kFailedPrecondition) {
@@ -293,11 +296,72 @@ class Catalog {
       if (u.at("uuid") != m["table-uuid"]) return "assign-uuid: a table's uuid does not change";
       return std::nullopt;
     }
+    if (action == "add-schema") return add_schema(m, u);
+    if (action == "set-current-schema") {
+      int id = u.at("schema-id").get<int>();
+      if (id == -1) {  // the schema this commit added last
+        if (!m.contains("careflow-last-added-schema-id")) return "set-current-schema: -1, and this commit added no schema";
+        id = m["careflow-last-added-schema-id"].get<int>();
+      }
+      bool known = false;
+      for (const json& schema : m["schemas"]) known |= schema.at("schema-id").get<int>() == id;
+      if (!known) return fmt::format("set-current-schema: no schema {}", id);
+      m["current-schema-id"] = id;
+      return std::nullopt;
+    }
     if (action == "upgrade-format-version") {
       if (u.at("format-version").get<int>() != 2) return "upgrade-format-version: careflow's tables are format version 2";
       return std::nullopt;
     }
     return fmt::format("update '{}' is not supported by careflow's catalog yet", action);
+  }
+
+  // add-schema: a schema of primitive fields whose types read the files of the current schema by
+  // field id — the same type, or a promotion the spec allows (int → long, float → double, a wider
+  // decimal of the same scale). Reuses the id of an identical schema, as Iceberg's metadata builder.
+  static std::optional<std::string> add_schema(json& m, const json& u) {
+    json schema = u.at("schema");
+    std::map<int32_t, std::string> current;
+    for (const json& s : m["schemas"]) {
+      if (s.at("schema-id") != m["current-schema-id"]) continue;
+      for (const json& f : s.at("fields")) current[f.at("id").get<int32_t>()] = f.at("type").dump();
+    }
+    int32_t last_column = m.value("last-column-id", 0);
+    std::set<int32_t> ids;
+    for (const json& f : schema.at("fields")) {
+      const std::string name = f.at("name").get<std::string>();
+      const int32_t id = f.at("id").get<int32_t>();
+      if (!ids.insert(id).second) return fmt::format("add-schema: field id {} appears twice", id);
+      if (!f.at("type").is_string()) return fmt::format("add-schema: column '{}': nested types are not supported by careflow", name);
+      const std::string type = f.at("type").get<std::string>();
+      auto parsed = type_from_iceberg(type);
+      if (!parsed.is_ok()) return fmt::format("add-schema: column '{}': {}", name, parsed.status().message());
+      last_column = std::max(last_column, id);
+      auto old = current.find(id);
+      if (old == current.end() || old->second == f.at("type").dump()) continue;
+      const std::string was = json::parse(old->second).get<std::string>();
+      auto old_type = type_from_iceberg(was);
+      const bool promoted = (was == "int" && type == "long") || (was == "float" && type == "double") ||
+                            (old_type.is_ok() && old_type->id == values::TypeId::kDecimal && parsed->id == values::TypeId::kDecimal &&
+                             old_type->scale == parsed->scale && old_type->precision <= parsed->precision);
+      if (!promoted) return fmt::format("add-schema: column '{}' (field {}) cannot change from {} to {}", name, id, was, type);
+    }
+    if (u.contains("last-column-id")) last_column = std::max(last_column, u.at("last-column-id").get<int32_t>());
+    // An identical schema (fields alike) keeps its id.
+    for (const json& s : m["schemas"]) {
+      if (s.at("fields") == schema.at("fields")) {
+        m["careflow-last-added-schema-id"] = s.at("schema-id");
+        return std::nullopt;
+      }
+    }
+    int next = 0;
+    for (const json& s : m["schemas"]) next = std::max(next, s.at("schema-id").get<int>() + 1);
+    schema["schema-id"] = next;
+    schema["type"] = "struct";
+    m["schemas"].push_back(schema);
+    m["last-column-id"] = last_column;
+    m["careflow-last-added-schema-id"] = next;
+    return std::nullopt;
   }
 
   std::string warehouse_;

@@ -21,15 +21,20 @@
 
 namespace careflow::lake::iceberg {
 
-// A data file's entry in a manifest: counts and bounds per field id. Bounds are in Iceberg's
-// single-value binary serialization (Appendix D).
+// What a file in a manifest holds (the data_file's `content`, field 134).
+enum class FileContent : int32_t { kData = 0, kPositionDeletes = 1, kEqualityDeletes = 2 };
+
+// A data or delete file's entry in a manifest: counts and bounds per field id. Bounds are in
+// Iceberg's single-value binary serialization (Appendix D).
 struct DataFile {
+  FileContent content = FileContent::kData;
   std::string path;
   int64_t record_count = 0;
   int64_t file_size_in_bytes = 0;
   std::map<int32_t, int64_t> value_counts, null_value_counts;
   std::map<int32_t, std::string> lower_bounds, upper_bounds;
   std::vector<values::Value> partition;  // one value per partition field (empty: unpartitioned)
+  std::vector<int32_t> equality_ids;     // an equality delete file's key columns
 };
 
 // Reads a Parquet file's footer and sums its row groups' statistics per field id into a DataFile.

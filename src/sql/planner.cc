@@ -186,7 +186,11 @@ Result<PlanPtr> Planner::plan_insert(const Insert& insert) const {
     }
     infer_changelog(*sink);
     apply_state_ttl(*sink, state_ttl_ms(options_));
-    if (!body->insert_only && table->changelog_mode() == ChangelogMode::kAppend) {
+    // Flink's Iceberg sink takes every row kind (updates and deletes by the PRIMARY KEY, or by the whole
+    // row without one), while its source is insert-only: the table stays append for reading.
+    const std::string* connector = table->option("connector");
+    const bool takes_updates = connector && *connector == "iceberg";
+    if (!body->insert_only && table->changelog_mode() == ChangelogMode::kAppend && !takes_updates) {
       const PlanNode* origin = update_origin(*body);
       plan_fail(insert.table_pos,
                 fmt::format("Table sink '{}' doesn't support consuming update and delete changes which is produced by "

@@ -8,8 +8,15 @@
 // <data-dir>/warehouse). The table lives in <warehouse>/<catalog-database>/<catalog-table>; it is
 // created on first write with the table's physical columns and, when the table has a watermark on
 // a timestamp column, partitioned by day of that column (careflow's 'partition.day-column' names
-// another, or 'none'). 'write.upsert.enabled' = 'true' is refused: the sink takes append-only
-// input (no equality deletes yet), and an update or delete row fails the job naming the table.
+// another, or 'none'; careflow's 'partition.spec' gives any spec: "hour(ts), bucket(16, id)").
+//
+// Updates and deletes. A table with a PRIMARY KEY is an upsert table: an insert or update of a key
+// replaces its row, -U / -D delete it. A table without one takes retractions too: -U / -D delete
+// one row equal to it. The sink keeps an index of the table's live rows by key (built from the
+// table when it starts, or at the first retraction of a table without a key) and writes a deleted
+// row's (file, position) into position delete files committed with the checkpoint's data files in
+// one snapshot (Iceberg's RowDelta); a row inserted and deleted between two checkpoints never
+// reaches a file. Position deletes, not equality deletes: docs/lake.md says why.
 //
 // Exactly once. Rows are buffered in memory; at a checkpoint the sink writes them as Parquet files
 // (fsynced) named "<job>+<uuid>-<n>.parquet" and returns their paths, which the checkpoint's
@@ -21,15 +28,21 @@
 // completed) are removed. Without checkpoints, the job's rows are committed when it ends.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 
 #include "exec/connectors/connector.h"
 #include "exec/connectors/iceberg_sink.h"
 #include "lake/iceberg_commit.h"
+#include "lake/iceberg_deletes.h"
 #include "lake/iceberg_files.h"
+#include "lake/iceberg_manifest.h"
+#include "lake/iceberg_partition.h"
 
 namespace careflow::exec {
 
@@ -99,29 +112,46 @@ std::vector<Value> partition_from_json(const json& j) {
   return out;
 }
 
+// A row's key as bytes: each key column's value in Iceberg's single-value serialization, length-
+// prefixed, NULL marked (equal keys, equal bytes).
+std::string key_of(const std::vector<lake::ColumnSpec>& columns, const std::vector<size_t>& key, const std::vector<Value>& row) {
+  std::string out;
+  for (size_t i : key) {
+    if (row[i].is_null()) {
+      out.push_back('\0');
+      continue;
+    }
+    const std::string v = ice::serialize_bound(columns[i].type, row[i]);
+    out.push_back('\1');
+    const uint32_t n = static_cast<uint32_t>(v.size());
+    out.append(reinterpret_cast<const char*>(&n), sizeof n);
+    out += v;
+  }
+  return out;
+}
+
 class IcebergSink : public Sink {
  public:
-  IcebergSink(const sql::TableDef& table, ice::TableMetadata metadata, std::vector<int> columns)
-      : table_(table.name), metadata_(std::move(metadata)), columns_(std::move(columns)) {
+  // `key`: the PRIMARY KEY's columns (indexes into the table's columns), or empty for a table
+  // without one, whose rows are deleted by their whole value.
+  IcebergSink(const sql::TableDef& table, ice::TableMetadata metadata, std::vector<int> columns, std::vector<size_t> key)
+      : table_(table.name), metadata_(std::move(metadata)), columns_(std::move(columns)), key_(std::move(key)) {
     // Not "<job>+": a run without checkpoints never recovers, so its files are no job's orphans.
-    writer_ = std::make_unique<ice::DataFileWriter>(metadata_, "careflow-" + ice::random_uuid().substr(0, 8));
+    start_files("careflow-" + ice::random_uuid().substr(0, 8));
   }
 
   Result<int64_t> write(const RowBatch& rows) override {
     for (const Row& row : rows) {
-      if (row.kind != RowKind::kInsert) {
-        return Status::invalid_argument(fmt::format(
-            "table '{}': the iceberg sink takes append-only input, and the query produced a {} row (updates and deletes need "
-            "equality deletes, which careflow does not write yet)",
-            table_, kind_symbol(row.kind)));
-      }
       std::vector<Value> values;
       values.reserve(columns_.size());
       for (int i : columns_) values.push_back(row.fields[i]);
-      Status added = writer_->add(std::move(values));
-      if (!added.is_ok()) return added.with_context(fmt::format("writing table '{}'", table_));
+      // Updates need the index of the table's rows; a table with a key has it from the start (an
+      // insert of a key is an upsert), one without from its first retraction.
+      if (!delta_ && (row.kind != RowKind::kInsert || !key_.empty())) CF_RETURN_IF_ERROR(start_delta());
+      Status s = delta_ ? apply(row.kind, std::move(values)) : writer_->add(std::move(values));
+      if (!s.is_ok()) return s.with_context(fmt::format("writing table '{}'", table_));
     }
-    if (writer_->buffered_rows() >= kRollRows) CF_RETURN_IF_ERROR(roll());
+    if (!delta_ && writer_->buffered_rows() >= kRollRows) CF_RETURN_IF_ERROR(roll());
     return static_cast<int64_t>(rows.size());
   }
 
@@ -129,7 +159,7 @@ class IcebergSink : public Sink {
 
   Status recover(const std::string& job, int64_t checkpoint, const std::string& prepared) override {
     job_ = job;
-    writer_ = std::make_unique<ice::DataFileWriter>(metadata_, job_ + "+" + ice::random_uuid().substr(0, 8));
+    start_files(job_ + "+" + ice::random_uuid().substr(0, 8));
     pending_.clear();
     CF_RETURN_IF_ERROR(commit(checkpoint, prepared));
     return remove_orphans();
@@ -137,25 +167,40 @@ class IcebergSink : public Sink {
 
   Result<std::string> prepare_commit(int64_t checkpoint) override {
     CF_RETURN_IF_ERROR(roll());
-    if (pending_.empty()) return std::string();  // nothing to commit: no snapshot
-    json files = json::array();
-    for (const ice::DataFile& f : pending_) files.push_back({{"path", f.path}, {"partition", partition_json(f.partition)}});
+    std::vector<ice::DataFile> deletes;
+    if (delta_) {
+      CF_ASSIGN_OR_RETURN(deletes, write_delta());
+    }
+    if (pending_.empty() && deletes.empty()) return std::string();  // nothing to commit: no snapshot
+    auto listed = [](const std::vector<ice::DataFile>& files) {
+      json out = json::array();
+      for (const ice::DataFile& f : files) out.push_back({{"path", f.path}, {"partition", partition_json(f.partition)}});
+      return out;
+    };
+    json record = {{"commit-id", ice::random_uuid()}, {"checkpoint", checkpoint}, {"files", listed(pending_)}};
+    if (!deletes.empty()) record["position-deletes"] = listed(deletes);
     pending_.clear();
-    return json{{"commit-id", ice::random_uuid()}, {"checkpoint", checkpoint}, {"files", files}}.dump();
+    return record.dump();
   }
 
   Status commit(int64_t checkpoint, const std::string& prepared) override {
     if (prepared.empty()) return Status::ok();
     std::string commit_id;
-    std::vector<ice::DataFile> files;
+    std::vector<ice::DataFile> files, deletes;
     try {
       const json j = json::parse(prepared);
       commit_id = j.at("commit-id").get<std::string>();
-      for (const json& f : j.at("files")) {
-        CF_ASSIGN_OR_RETURN(ice::DataFile file, ice::data_file_from_parquet(f.at("path").get<std::string>()));
-        file.partition = partition_from_json(f.at("partition"));
-        files.push_back(std::move(file));
-      }
+      auto read = [](const json& list, ice::FileContent content, std::vector<ice::DataFile>& out) -> Status {
+        for (const json& f : list) {
+          CF_ASSIGN_OR_RETURN(ice::DataFile file, ice::data_file_from_parquet(f.at("path").get<std::string>()));
+          file.content = content;
+          file.partition = partition_from_json(f.at("partition"));
+          out.push_back(std::move(file));
+        }
+        return Status::ok();
+      };
+      CF_RETURN_IF_ERROR(read(j.at("files"), ice::FileContent::kData, files));
+      if (j.contains("position-deletes")) CF_RETURN_IF_ERROR(read(j.at("position-deletes"), ice::FileContent::kPositionDeletes, deletes));
     } catch (const json::exception& e) {
       return Status::corruption(fmt::format("table '{}': the checkpoint's commit record does not parse ({})", table_, e.what()));
     }
@@ -169,7 +214,7 @@ class IcebergSink : public Sink {
     o.summary = {{"careflow.commit-id", commit_id}};
     if (!job_.empty()) o.summary["careflow.job"] = job_;
     if (checkpoint > 0) o.summary["careflow.checkpoint-id"] = std::to_string(checkpoint);  // 0: the end of a run without checkpoints
-    auto committed = ice::append_files(metadata_.location, files, o);
+    auto committed = ice::commit_files(metadata_.location, files, deletes, o);
     if (!committed.is_ok()) return committed.status().with_context(fmt::format("committing to table '{}'", table_));
     return Status::ok();
   }
@@ -180,6 +225,121 @@ class IcebergSink : public Sink {
   }
 
  private:
+  // A row of a data file: the file (an index into files_) and the row's position in it.
+  struct Located {
+    uint32_t file;
+    int64_t pos;
+  };
+  // The live rows of one key: written to data files (committed or about to be), or buffered.
+  struct KeyRows {
+    std::vector<Located> written;
+    std::vector<std::vector<Value>> buffered;
+    bool dirty = false;  // listed in dirty_
+  };
+  struct KnownFile {
+    std::string path;  // as the manifest names it
+    std::vector<Value> partition;
+  };
+
+  // New file names from `prefix`, and no index: the table may have changed under it (a restart).
+  void start_files(std::string prefix) {
+    prefix_ = std::move(prefix);
+    writer_ = std::make_unique<ice::DataFileWriter>(metadata_, prefix_);
+    delta_ = false;
+    rows_.clear();
+    files_.clear();
+    file_ids_.clear();
+    dirty_.clear();
+    deletes_.clear();
+  }
+
+  uint32_t file_id(const ice::DataFile& f) {
+    auto [it, added] = file_ids_.emplace(f.path, static_cast<uint32_t>(files_.size()));
+    if (added) files_.push_back({f.path, f.partition});
+    return it->second;
+  }
+
+  std::vector<size_t> key_columns() const {
+    if (!key_.empty()) return key_;
+    std::vector<size_t> all(columns_.size());
+    for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+    return all;
+  }
+
+  // Indexes the table's live rows by key: its current snapshot (deletes applied) and the files
+  // written for the next commit; rows buffered for those move into the index's buffer.
+  Status start_delta() {
+    CF_ASSIGN_OR_RETURN(ice::TableMetadata current, ice::load_table(metadata_.location));
+    const std::vector<size_t> key = key_columns();
+    auto index = [&](const ice::DataFile& f, int64_t pos, std::vector<Value> row) {
+      rows_[key_of(current.columns, key, row)].written.push_back({file_id(f), pos});
+      return Status::ok();
+    };
+    Status s = ice::scan_rows_at(current, index);
+    for (size_t i = 0; s.is_ok() && i < pending_.size(); ++i) s = ice::scan_file(current, pending_[i], index);
+    if (!s.is_ok()) return s.with_context(fmt::format("table '{}': indexing its rows for updates and deletes", table_));
+    delta_ = true;
+    for (std::vector<Value>& row : writer_->take()) CF_RETURN_IF_ERROR(apply(RowKind::kInsert, std::move(row)));
+    return Status::ok();
+  }
+
+  // One changelog row against the index. A table with a key upserts (an insert or update replaces
+  // the key's row; -U and -D delete it); one without adds a row, or deletes one equal row (the last
+  // written). Deleting a row no longer there is a no-op, as in an upsert sink.
+  Status apply(RowKind kind, std::vector<Value> row) {
+    std::string key = key_of(metadata_.columns, key_columns(), row);
+    auto it = rows_.find(key);
+    const bool insert = kind == RowKind::kInsert || kind == RowKind::kUpdateAfter;
+    if (it != rows_.end() && (!key_.empty() || !insert)) {
+      KeyRows& k = it->second;
+      if (!key_.empty()) {
+        for (const Located& l : k.written) deletes_.push_back({files_[l.file].path, files_[l.file].partition, l.pos});
+        k.written.clear();
+        k.buffered.clear();
+      } else if (!k.buffered.empty()) {
+        k.buffered.pop_back();
+      } else if (!k.written.empty()) {
+        const Located l = k.written.back();
+        deletes_.push_back({files_[l.file].path, files_[l.file].partition, l.pos});
+        k.written.pop_back();
+      }
+      if (k.written.empty() && k.buffered.empty() && !insert) rows_.erase(it);
+    }
+    if (!insert) return Status::ok();
+    KeyRows& k = rows_[key];
+    k.buffered.push_back(std::move(row));
+    if (!k.dirty) dirty_.push_back(std::move(key));
+    k.dirty = true;
+    return Status::ok();
+  }
+
+  // Writes the index's buffered rows as data files (pending) and the deletes as position delete
+  // files; returns those.
+  Result<std::vector<ice::DataFile>> write_delta() {
+    std::vector<KeyRows*> order;
+    for (const std::string& key : dirty_) {
+      auto it = rows_.find(key);
+      if (it == rows_.end()) continue;
+      for (std::vector<Value>& row : it->second.buffered) {
+        CF_RETURN_IF_ERROR(writer_->add(std::move(row)));
+        order.push_back(&it->second);
+      }
+      it->second.buffered.clear();
+      it->second.dirty = false;
+    }
+    dirty_.clear();
+    std::vector<ice::DataFileWriter::Placement> placed;
+    auto files = writer_->flush(&placed);
+    if (!files.is_ok()) return files.status().with_context(fmt::format("writing table '{}'", table_));
+    for (size_t i = 0; i < placed.size(); ++i) order[i]->written.push_back({file_id((*files)[placed[i].file]), placed[i].pos});
+    pending_.insert(pending_.end(), files->begin(), files->end());
+    if (deletes_.empty()) return std::vector<ice::DataFile>{};
+    auto deletes = ice::write_position_deletes(metadata_, fmt::format("{}-{}", prefix_, delete_round_++), deletes_);
+    deletes_.clear();
+    if (!deletes.is_ok()) return deletes.status().with_context(fmt::format("writing table '{}'", table_));
+    return std::move(*deletes);
+  }
+
   Status roll() {
     auto files = writer_->flush();
     if (!files.is_ok()) return files.status().with_context(fmt::format("writing table '{}'", table_));
@@ -187,7 +347,8 @@ class IcebergSink : public Sink {
     return Status::ok();
   }
 
-  // This job's data files that no snapshot names: written for a checkpoint that never completed.
+  // This job's data and delete files that no snapshot names: written for a checkpoint that never
+  // completed.
   Status remove_orphans() {
     CF_ASSIGN_OR_RETURN(ice::TableMetadata current, ice::load_table(metadata_.location));
     CF_ASSIGN_OR_RETURN(const std::set<std::string> live, ice::referenced_files(current));
@@ -207,32 +368,32 @@ class IcebergSink : public Sink {
   std::string table_;
   ice::TableMetadata metadata_;
   std::vector<int> columns_;  // the row's fields the table stores, in its column order
+  std::vector<size_t> key_;   // the PRIMARY KEY's columns among the table's (empty: none)
   std::string job_;  // the job's name, once a checkpointed run recovers (file names, snapshot summaries)
+  std::string prefix_;  // of the files this sink writes
   std::unique_ptr<ice::DataFileWriter> writer_;
   std::vector<ice::DataFile> pending_;  // written, to be prepared at the next checkpoint
+  // Updates and deletes ("delta" mode): the table's live rows by key, the data files they are in,
+  // the keys with buffered rows, and the position deletes for the next commit.
+  bool delta_ = false;
+  std::unordered_map<std::string, KeyRows> rows_;
+  std::vector<KnownFile> files_;
+  std::unordered_map<std::string, uint32_t> file_ids_;
+  std::vector<std::string> dirty_;
+  std::vector<ice::PositionDelete> deletes_;
+  int64_t delete_round_ = 0;
 };
 
 Result<std::unique_ptr<Sink>> make_iceberg_sink(const sql::TableDef& table, const ConnectorContext&) {
   auto refuse = [&](const std::string& what) { return Status::invalid_argument(fmt::format("table '{}': {}", table.name, what)); };
-  if (!table.option("catalog-name")) return refuse("the iceberg connector needs 'catalog-name' (as Flink's Iceberg connector)");
-  const std::string type = option_or(table, "catalog-type", "hadoop");
-  if (type != "hadoop") {
-    return refuse(fmt::format("'catalog-type' = '{}' is not supported: careflow writes 'hadoop' tables (folders of the warehouse)", type));
-  }
-  if (option_or(table, "write.upsert.enabled", "false") == "true") {
-    return refuse("'write.upsert.enabled' is not supported: the iceberg sink takes append-only input (no equality deletes yet)");
+  CF_ASSIGN_OR_RETURN(const std::string location, iceberg_table_location(table));
+  if (option_or(table, "write.upsert.enabled", "false") == "true" && table.primary_key.empty()) {
+    // As Flink's Iceberg sink: an upsert needs the key it replaces rows by.
+    return refuse("'write.upsert.enabled' = 'true' needs a PRIMARY KEY (the columns a row is replaced by)");
   }
   if (const std::string* f = table.option("write.format.default"); f && *f != "parquet") {
     return refuse(fmt::format("'write.format.default' = '{}': careflow writes parquet", *f));
   }
-  std::string warehouse = option_or(table, "warehouse", default_iceberg_warehouse());
-  if (warehouse.rfind("file://", 0) == 0) warehouse = warehouse.substr(7);
-  if (warehouse.empty()) return refuse("no 'warehouse' option and no default warehouse (<data-dir>/warehouse) configured");
-  if (warehouse.find("://") != std::string::npos) return refuse(fmt::format("warehouse '{}': careflow writes local folders only", warehouse));
-  const std::string location = (fs::absolute(warehouse) / option_or(table, "catalog-database", "default_database") /
-                                option_or(table, "catalog-table", table.name))
-                                   .lexically_normal()
-                                   .string();
 
   // The physical columns, field ids from 1 in declaration order.
   std::vector<lake::ColumnSpec> columns;
@@ -247,6 +408,22 @@ Result<std::unique_ptr<Sink>> make_iceberg_sink(const sql::TableDef& table, cons
     }
     ++row_index;
   }
+  std::vector<size_t> key;
+  for (const std::string& name : table.primary_key) {
+    auto it = std::find_if(columns.begin(), columns.end(), [&](const lake::ColumnSpec& c) { return c.name == name; });
+    if (it == columns.end()) return refuse(fmt::format("PRIMARY KEY column '{}' is not a physical column", name));
+    key.push_back(static_cast<size_t>(it - columns.begin()));
+  }
+
+  // 'partition.spec' (careflow's: Flink's DDL has no transforms) names the new table's partition
+  // fields; checked even when the table exists, where it is not applied.
+  std::optional<ice::PartitionSpec> spec_option;
+  if (const std::string* text = table.option("partition.spec")) {
+    if (table.option("partition.day-column")) return refuse("give 'partition.spec' or 'partition.day-column', not both");
+    auto parsed = ice::parse_partition_spec(*text, columns);
+    if (!parsed.is_ok()) return refuse(fmt::format("'partition.spec': {}", parsed.status().message()));
+    spec_option = std::move(*parsed);
+  }
 
   auto existing = ice::load_table(location);
   if (existing.is_ok()) {
@@ -260,13 +437,15 @@ Result<std::unique_ptr<Sink>> make_iceberg_sink(const sql::TableDef& table, cons
         return refuse(fmt::format("column '{}' is {} {} in the Iceberg table at {}", columns[i].name, have.name, have.type.to_string(), location));
       }
     }
-    return std::unique_ptr<Sink>(std::make_unique<IcebergSink>(table, std::move(*existing), std::move(indexes)));
+    return std::unique_ptr<Sink>(std::make_unique<IcebergSink>(table, std::move(*existing), std::move(indexes), key));
   }
   if (existing.status().code() != StatusCode::kNotFound) return existing.status().with_context(fmt::format("table '{}'", table.name));
 
   ice::CreateOptions create;
   std::string day_column = option_or(table, "partition.day-column", table.watermark_column.value_or(""));
-  if (day_column != "none" && !day_column.empty()) {
+  if (spec_option) {
+    create.spec = std::move(*spec_option);
+  } else if (day_column != "none" && !day_column.empty()) {
     create.spec = ice::day_partition(columns, day_column);
     if (create.spec.fields.empty()) return refuse(fmt::format("'partition.day-column': no physical column '{}'", day_column));
     if (!create.spec.fields.empty() && !columns[create.spec.fields[0].source_id - 1].type.is_timestamp() &&
@@ -282,10 +461,26 @@ Result<std::unique_ptr<Sink>> make_iceberg_sink(const sql::TableDef& table, cons
     created = ice::load_table(location);  // another job created it meanwhile
   }
   if (!created.is_ok()) return created.status().with_context(fmt::format("table '{}'", table.name));
-  return std::unique_ptr<Sink>(std::make_unique<IcebergSink>(table, std::move(*created), std::move(indexes)));
+  return std::unique_ptr<Sink>(std::make_unique<IcebergSink>(table, std::move(*created), std::move(indexes), std::move(key)));
 }
 
 }  // namespace
+
+Result<std::string> iceberg_table_location(const sql::TableDef& table) {
+  auto refuse = [&](const std::string& what) { return Status::invalid_argument(fmt::format("table '{}': {}", table.name, what)); };
+  if (!table.option("catalog-name")) return refuse("the iceberg connector needs 'catalog-name' (as Flink's Iceberg connector)");
+  const std::string type = option_or(table, "catalog-type", "hadoop");
+  if (type != "hadoop") {
+    return refuse(fmt::format("'catalog-type' = '{}' is not supported: careflow writes 'hadoop' tables (folders of the warehouse)", type));
+  }
+  std::string warehouse = option_or(table, "warehouse", default_iceberg_warehouse());
+  if (warehouse.rfind("file://", 0) == 0) warehouse = warehouse.substr(7);
+  if (warehouse.empty()) return refuse("no 'warehouse' option and no default warehouse (<data-dir>/warehouse) configured");
+  if (warehouse.find("://") != std::string::npos) return refuse(fmt::format("warehouse '{}': careflow writes local folders only", warehouse));
+  return (fs::absolute(warehouse) / option_or(table, "catalog-database", "default_database") / option_or(table, "catalog-table", table.name))
+      .lexically_normal()
+      .string();
+}
 
 void set_default_iceberg_warehouse(std::string dir) {
   std::lock_guard lock(warehouse_mutex);
@@ -297,6 +492,6 @@ std::string default_iceberg_warehouse() {
   return warehouse_default;
 }
 
-CF_REGISTER_CONNECTOR({"iceberg", nullptr, make_iceberg_sink, false});
+CF_REGISTER_CONNECTOR({"iceberg", make_iceberg_source, make_iceberg_sink, false});
 
 }  // namespace careflow::exec

@@ -3,7 +3,8 @@
 // metadata, and on a restart hands the restored checkpoint's prepared data to recover(). Then the
 // 'iceberg' connector through the job runner: rows land in a day-partitioned table, a restart after
 // a crash between a checkpoint and its commit commits it exactly once, a run without checkpoints
-// commits at its end, and update rows are refused naming the table.
+// commits at its end, upserts by primary key and retractions become position deletes, and bad
+// options are refused naming the table.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -238,13 +239,171 @@ TEST_F(TwoPhaseSinkTest, IcebergSinkCommitsEachRowOnceAcrossARestart) {
   EXPECT_EQ(plain->current()->summary.count("careflow.checkpoint-id"), 0u);  // committed by the run's end, not a checkpoint
 }
 
-TEST_F(TwoPhaseSinkTest, IcebergSinkRefusesUpdatesAndBadOptionsNamingTheTable) {
+// The rows of an iceberg table of BIGINT columns, as careflow's reader scans them (deletes applied).
+std::multiset<std::vector<int64_t>> table_rows(const std::string& location) {
+  std::multiset<std::vector<int64_t>> out;
+  auto t = lake::iceberg::load_table(location);
+  EXPECT_TRUE(t.is_ok()) << t.status().message();
+  if (!t.is_ok()) return out;
+  Status s = lake::iceberg::scan_rows(*t, [&](std::vector<values::Value> row) {
+    std::vector<int64_t> ints;
+    for (const values::Value& v : row) ints.push_back(v.as_int());
+    out.insert(std::move(ints));
+    return Status::ok();
+  });
+  EXPECT_TRUE(s.is_ok()) << s.message();
+  return out;
+}
+
+// An upsert table (PRIMARY KEY) fed an updating aggregate whose HAVING turns updates into
+// deletes: after checkpoints every 10 rows, a restart and a crash between a checkpoint and its
+// commit, the table holds exactly the aggregate's final rows, through position deletes.
+TEST_F(TwoPhaseSinkTest, IcebergSinkUpsertsByPrimaryKeyAcrossRestarts) {
+  const std::string ddl = "CREATE TABLE counts (k BIGINT, n BIGINT, m BIGINT, PRIMARY KEY (k) NOT ENFORCED) WITH ('connector' = 'iceberg', "
+                          "'catalog-name' = 'c', 'warehouse' = '" + (root_ / "wh").string() + "');";
+  const std::string insert = "INSERT INTO counts SELECT seq % 7, COUNT(*), MAX(seq) FROM readings GROUP BY seq % 7 HAVING COUNT(*) < 9";
+  const std::string location = (root_ / "wh" / "default_database" / "counts").string();
+  auto want = [](int64_t rows) {
+    std::multiset<std::vector<int64_t>> out;
+    for (int64_t k = 0; k < 7; ++k) {
+      int64_t n = 0, m = -1;
+      for (int64_t i = k; i < rows; i += 7) ++n, m = i;
+      if (n > 0 && n < 9) out.insert({k, n, m});
+    }
+    return out;
+  };
+  produce(0, 40);
+  auto first = run(ddl, insert, checkpointed());
+  ASSERT_TRUE(first.is_ok()) << first.status().message();
+  EXPECT_EQ(table_rows(location), want(40));
+  auto table = lake::iceberg::load_table(location);
+  ASSERT_TRUE(table.is_ok());
+  EXPECT_EQ(table->current()->summary.at("operation"), "overwrite");
+  EXPECT_GT(std::stoll(table->current()->summary.at("total-position-deletes")), 0);
+
+  produce(40, 60);  // keys 0..3 reach 9 rows: deleted
+  ASSERT_TRUE(run(ddl, insert, checkpointed()).is_ok());
+  EXPECT_EQ(table_rows(location), want(60));
+  EXPECT_EQ(table_rows(location).size(), 3u);
+
+  // A run whose only checkpoint is its last, then a crash after its metadata and before its
+  // commit: the restart commits it once, deletes included.
+  produce(60, 75);
+  RunOptions rare = checkpointed();
+  rare.checkpoint.interval = std::chrono::hours(1);
+  ASSERT_TRUE(run(ddl, insert, rare).is_ok());
+  table = lake::iceberg::load_table(location);
+  ASSERT_TRUE(table.is_ok());
+  fs::remove(lake::iceberg::metadata_file(location, table->version));
+  fs::remove(location + "/metadata/version-hint.text");
+  EXPECT_NE(table_rows(location), want(75));
+  auto again = run(ddl, insert, rare);
+  ASSERT_TRUE(again.is_ok()) << again.status().message();
+  EXPECT_EQ(again->rows_read, 0);
+  EXPECT_EQ(table_rows(location), want(75));
+}
+
+// A table without a key takes retractions: -U / -D delete one equal row, so a running COUNT(*)
+// leaves one row, and rows inserted and retracted between checkpoints never reach a file.
+TEST_F(TwoPhaseSinkTest, IcebergSinkAppliesRetractionsToATableWithoutAKey) {
+  produce(0, 45);
+  const std::string ddl = "CREATE TABLE total (n BIGINT) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', 'warehouse' = '" +
+                          (root_ / "wh").string() + "');";
+  auto counted = run(ddl, "INSERT INTO total SELECT COUNT(*) FROM readings", checkpointed());
+  ASSERT_TRUE(counted.is_ok()) << counted.status().message();
+  const std::string location = (root_ / "wh" / "default_database" / "total").string();
+  EXPECT_EQ(table_rows(location), (std::multiset<std::vector<int64_t>>{{45}}));
+  // Without checkpoints: one commit at the end, holding the last count only, no delete file.
+  const std::string ddl2 = "CREATE TABLE total2 (n BIGINT) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', 'warehouse' = '" +
+                           (root_ / "wh").string() + "');";
+  auto plain = run(ddl2, "INSERT INTO total2 SELECT COUNT(*) FROM readings", {});
+  ASSERT_TRUE(plain.is_ok()) << plain.status().message();
+  const std::string location2 = (root_ / "wh" / "default_database" / "total2").string();
+  EXPECT_EQ(table_rows(location2), (std::multiset<std::vector<int64_t>>{{45}}));
+  auto t2 = lake::iceberg::load_table(location2);
+  ASSERT_TRUE(t2.is_ok());
+  EXPECT_EQ(t2->current()->summary.at("total-records"), "1");
+  EXPECT_EQ(t2->current()->summary.at("total-delete-files"), "0");
+}
+
+// 'iceberg' tables as bounded sources: the current snapshot (deletes applied), an older one by
+// 'snapshot-id', with a filter and a renamed column order; errors name the table.
+TEST_F(TwoPhaseSinkTest, IcebergTablesReadAsBoundedSources) {
+  produce(0, 60);
+  ASSERT_TRUE(run(iceberg_ddl(), "INSERT INTO lake SELECT seq, ts FROM readings", checkpointed()).is_ok());
+  const std::string wh = (root_ / "wh").string();
+  auto lake_table = lake::iceberg::load_table(wh + "/default_database/lake");
+  ASSERT_TRUE(lake_table.is_ok());
+  ASSERT_GE(lake_table->snapshots.size(), 2u);
+  const lake::iceberg::Snapshot& first = lake_table->snapshots.front();
+  auto copy = [&](const std::string& source_options, const std::string& target, const std::string& where) {
+    return run("CREATE TABLE src (ts TIMESTAMP(3), seq BIGINT) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', 'catalog-table' = 'lake', "
+               "'warehouse' = '" + wh + "'" + source_options + ");"
+               "CREATE TABLE " + target + " (seq BIGINT, ts TIMESTAMP(3)) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', 'warehouse' = '" +
+                   wh + "', 'partition.day-column' = 'none');",
+               "INSERT INTO " + target + " SELECT seq, ts FROM src" + where, {});
+  };
+  auto all = copy("", "copy_all", " WHERE seq >= 10");
+  ASSERT_TRUE(all.is_ok()) << all.status().message();
+  std::multiset<std::vector<int64_t>> want;
+  auto all_rows = table_rows(wh + "/default_database/lake");
+  for (const auto& r : all_rows) {
+    if (r[0] >= 10) want.insert(r);
+  }
+  EXPECT_EQ(want.size(), 50u);
+  EXPECT_EQ(table_rows(wh + "/default_database/copy_all"), want);
+  auto old = copy(", 'snapshot-id' = '" + std::to_string(first.snapshot_id) + "'", "copy_first", "");
+  ASSERT_TRUE(old.is_ok()) << old.status().message();
+  EXPECT_EQ(static_cast<int64_t>(table_rows(wh + "/default_database/copy_first").size()), std::stoll(first.summary.at("added-records")));
+  EXPECT_LT(table_rows(wh + "/default_database/copy_first").size(), all_rows.size());
+
+  auto missing = run("CREATE TABLE m (nope BIGINT) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', 'catalog-table' = 'lake', "
+                     "'warehouse' = '" + wh + "');" + "CREATE TABLE out_m (nope BIGINT) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', "
+                     "'warehouse' = '" + wh + "');", "INSERT INTO out_m SELECT nope FROM m", {});
+  ASSERT_FALSE(missing.is_ok());
+  EXPECT_NE(missing.status().message().find("table 'm': the Iceberg table at"), std::string::npos) << missing.status().message();
+  EXPECT_NE(missing.status().message().find("has no column 'nope'"), std::string::npos) << missing.status().message();
+  auto streaming = copy(", 'streaming' = 'true'", "copy_streaming", "");
+  ASSERT_FALSE(streaming.is_ok());
+  EXPECT_NE(streaming.status().message().find("'streaming' = 'true' is not supported"), std::string::npos) << streaming.status().message();
+  auto bad_id = copy(", 'snapshot-id' = '12x'", "copy_bad", "");
+  ASSERT_FALSE(bad_id.is_ok());
+  EXPECT_NE(bad_id.status().message().find("'snapshot-id' = '12x'"), std::string::npos) << bad_id.status().message();
+}
+
+TEST_F(TwoPhaseSinkTest, IcebergSinkRefusesBadOptionsNamingTheTable) {
   produce(0, 10);
-  auto updating = run("CREATE TABLE counts (n BIGINT) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', 'warehouse' = '" +
-                          (root_ / "wh").string() + "');",
-                      "INSERT INTO counts SELECT COUNT(*) FROM readings", {});
-  ASSERT_FALSE(updating.is_ok());
-  EXPECT_NE(updating.status().message().find("counts"), std::string::npos) << updating.status().message();
+  auto upsert = run("CREATE TABLE counts (n BIGINT) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', 'write.upsert.enabled' = 'true', "
+                    "'warehouse' = '" + (root_ / "wh").string() + "');",
+                    "INSERT INTO counts SELECT COUNT(*) FROM readings", {});
+  ASSERT_FALSE(upsert.is_ok());
+  EXPECT_NE(upsert.status().message().find("table 'counts': 'write.upsert.enabled' = 'true' needs a PRIMARY KEY"), std::string::npos)
+      << upsert.status().message();
+  auto spec = run("CREATE TABLE z (seq BIGINT, ts TIMESTAMP(3)) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', "
+                  "'partition.spec' = 'hour(seq)', 'warehouse' = '" + (root_ / "wh").string() + "');",
+                  "INSERT INTO z SELECT seq, ts FROM readings", {});
+  ASSERT_FALSE(spec.is_ok());
+  EXPECT_NE(spec.status().message().find("table 'z': 'partition.spec': partition spec 'hour(seq)': hour cannot apply to column 'seq'"),
+            std::string::npos)
+      << spec.status().message();
+  // A spec of transforms: the table is created with it, rows land in its partition folders.
+  ASSERT_TRUE(run("CREATE TABLE p (seq BIGINT, ts TIMESTAMP(3)) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', "
+                  "'partition.spec' = 'month(ts), bucket(3, seq), truncate(5, seq)', 'warehouse' = '" + (root_ / "wh").string() + "');",
+                  "INSERT INTO p SELECT seq, ts FROM readings", {})
+                  .is_ok());
+  auto partitioned = lake::iceberg::load_table((root_ / "wh" / "default_database" / "p").string());
+  ASSERT_TRUE(partitioned.is_ok());
+  ASSERT_EQ(partitioned->spec.fields.size(), 3u);
+  EXPECT_EQ(partitioned->spec.fields[1].transform, "bucket[3]");
+  auto files = lake::iceberg::live_files(*partitioned);
+  ASSERT_TRUE(files.is_ok());
+  ASSERT_FALSE(files->empty());
+  for (const lake::iceberg::DataFile& f : *files) {
+    EXPECT_NE(f.path.find("/data/ts_month=2024-05/seq_bucket="), std::string::npos) << f.path;
+    EXPECT_NE(f.path.find("/seq_trunc="), std::string::npos) << f.path;
+    EXPECT_EQ(f.partition.size(), 3u);
+  }
+  EXPECT_EQ(table_rows(partitioned->location).size(), 10u);
   auto no_catalog = run("CREATE TABLE x (seq BIGINT) WITH ('connector' = 'iceberg');", "INSERT INTO x SELECT seq FROM readings", {});
   ASSERT_FALSE(no_catalog.is_ok());
   EXPECT_NE(no_catalog.status().message().find("table 'x': the iceberg connector needs 'catalog-name'"), std::string::npos)

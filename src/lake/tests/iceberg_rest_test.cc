@@ -6,14 +6,18 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "lake/iceberg_commit.h"
+#include "lake/iceberg_files.h"
 #include "lake/iceberg_rest.h"
 
 namespace careflow::lake::iceberg {
 namespace {
+
+using values::Value;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -117,12 +121,71 @@ TEST_F(IcebergRest, CommitsCheckRequirementsAndApplyUpdates) {
   EXPECT_EQ(table->last_sequence_number, 2);
   EXPECT_EQ(table->current()->parent_snapshot_id, snap->snapshot_id);
 
-  auto unsupported = call("POST", path, {{"requirements", json::array()}, {"updates", json::array({{{"action", "add-schema"}}})}});
+  auto unsupported = call("POST", path, {{"requirements", json::array()}, {"updates", json::array({{{"action", "add-spec"}}})}});
   EXPECT_EQ(unsupported.first, 400);
-  EXPECT_NE(unsupported.second["error"]["message"].get<std::string>().find("update 'add-schema' is not supported"), std::string::npos);
+  EXPECT_NE(unsupported.second["error"]["message"].get<std::string>().find("update 'add-spec' is not supported"), std::string::npos);
   EXPECT_EQ(call("POST", path, {{"updates", json::array({{{"action", "set-snapshot-ref"}, {"ref-name", "main"}, {"snapshot-id", 5}}})}}).first,
             400);
   EXPECT_EQ(call("POST", path, json("not an object")).first, 400);
+}
+
+// Schema evolution as pyiceberg's update_schema commits it: add-schema (a column added, one renamed,
+// int promoted to long) and set-current-schema -1; files written before read by field id (the new
+// column NULL, the renamed one by its new name); a change the spec does not allow refused.
+TEST_F(IcebergRest, SchemaEvolutionReadsOldFilesByFieldId) {
+  call("POST", "/iceberg/v1/namespaces", {{"namespace", {"hc"}}});
+  json schema = {{"type", "struct"}, {"schema-id", 0},
+                 {"fields", json::array({{{"id", 1}, {"name", "id"}, {"type", "long"}, {"required", true}},
+                                         {{"id", 2}, {"name", "n"}, {"type", "int"}, {"required", false}}})}};
+  ASSERT_EQ(call("POST", "/iceberg/v1/namespaces/hc/tables", {{"name", "e"}, {"schema", schema}}).first, 200);
+  const std::string location = warehouse_ + "/hc/e";
+  auto t = load_table(location);
+  ASSERT_TRUE(t.is_ok());
+  DataFileWriter w(*t, "old");
+  ASSERT_TRUE(w.add({Value::integer(1), Value::integer(10)}).is_ok());
+  ASSERT_TRUE(append_files(location, *w.flush(), {}).is_ok());
+
+  const std::string path = "/iceberg/v1/namespaces/hc/tables/e";
+  json evolved = {{"type", "struct"}, {"schema-id", 1},
+                  {"fields", json::array({{{"id", 1}, {"name", "id"}, {"type", "long"}, {"required", true}},
+                                          {{"id", 2}, {"name", "count"}, {"type", "long"}, {"required", false}},
+                                          {{"id", 3}, {"name", "note"}, {"type", "string"}, {"required", false}}})}};
+  auto changed = call("POST", path,
+                      {{"requirements", json::array({{{"type", "assert-current-schema-id"}, {"current-schema-id", 0}}})},
+                       {"updates", json::array({{{"action", "add-schema"}, {"schema", evolved}, {"last-column-id", 3}},
+                                                {{"action", "set-current-schema"}, {"schema-id", -1}}})}});
+  ASSERT_EQ(changed.first, 200) << changed.second.dump();
+  EXPECT_EQ(changed.second["metadata"]["current-schema-id"], 1);
+  EXPECT_EQ(changed.second["metadata"]["last-column-id"], 3);
+  EXPECT_FALSE(changed.second["metadata"].contains("careflow-last-added-schema-id"));
+  t = load_table(location);
+  ASSERT_TRUE(t.is_ok());
+  ASSERT_EQ(t->columns.size(), 3u);
+  EXPECT_EQ(t->columns[1].name, "count");
+  DataFileWriter w2(*t, "new");
+  ASSERT_TRUE(w2.add({Value::integer(2), Value::integer(20), Value::string("x")}).is_ok());
+  ASSERT_TRUE(append_files(location, *w2.flush(), {}).is_ok());
+  std::vector<std::string> rows;
+  ASSERT_TRUE(scan_rows(*load_table(location), [&](std::vector<Value> row) {
+                rows.push_back(fmt::format("{} {} {}", row[0].as_int(), row[1].as_int(), row[2].is_null() ? "NULL" : row[2].as_string()));
+                return Status::ok();
+              }).is_ok());
+  std::sort(rows.begin(), rows.end());
+  EXPECT_EQ(rows, (std::vector<std::string>{"1 10 NULL", "2 20 x"}));
+
+  // long → int and long → string are not promotions; the same schema again keeps its id.
+  json narrowed = evolved;
+  narrowed["fields"][1]["type"] = "int";
+  auto refused = call("POST", path, {{"updates", json::array({{{"action", "add-schema"}, {"schema", narrowed}}})}});
+  EXPECT_EQ(refused.first, 400);
+  EXPECT_NE(refused.second["error"]["message"].get<std::string>().find("column 'count' (field 2) cannot change from long to int"),
+            std::string::npos)
+      << refused.second.dump();
+  auto same = call("POST", path, {{"updates", json::array({{{"action", "add-schema"}, {"schema", evolved}},
+                                                           {{"action", "set-current-schema"}, {"schema-id", -1}}})}});
+  ASSERT_EQ(same.first, 200);
+  EXPECT_EQ(same.second["metadata"]["schemas"].size(), 2u);
+  EXPECT_EQ(call("POST", path, {{"updates", json::array({{{"action", "set-current-schema"}, {"schema-id", 9}}})}}).first, 400);
 }
 
 }  // namespace

@@ -367,6 +367,107 @@ def check_iceberg_grown():
         raise SystemExit(f"pyiceberg filtered scan of one day: {n} rows")
 
 
+def check_iceberg_sink():
+    """Updates and deletes through careflow's iceberg sink (an upsert table whose aggregate's HAVING
+    turns updates into deletes, and a retracting COUNT(*) into a table without a key), committed per
+    checkpoint with position delete files, read by pyiceberg: the final rows, no more."""
+    from pyiceberg.table import StaticTable
+
+    rows = 170
+    paths = run_tool("iceberg-sink", os.path.join(WORK, "sink"), str(rows)).split()
+    epoch = datetime.datetime(1970, 1, 1)
+
+    def ts(i):
+        return (datetime.datetime(2024, 5, 1 + i % 3, 8, 0, 0, (i % 1000) * 1000) - epoch) // datetime.timedelta(microseconds=1)
+
+    want = set()
+    for k in range(7):
+        seqs = [i for i in range(rows) if i % 7 == k]
+        if len(seqs) < 25:
+            want.add((k, len(seqs), max(ts(i) for i in seqs)))
+    counts = StaticTable.from_metadata(paths[0])
+    got = counts.scan().to_arrow()
+    m = got.column("m").cast(pa.int64()).to_pylist()
+    got_rows = set(zip(got.column("k").to_pylist(), got.column("n").to_pylist(), m))
+    if got.num_rows != len(want) or got_rows != want:
+        raise SystemExit(f"pyiceberg reading careflow's upsert table: {sorted(got_rows)} (want {sorted(want)})")
+    summary = counts.current_snapshot().summary
+    if int(summary["total-position-deletes"]) == 0 or summary.operation.value not in ("overwrite", "delete"):
+        raise SystemExit(f"careflow's upsert table's last snapshot: {summary}")
+    if not any(t.delete_files for t in counts.scan().plan_files()):
+        raise SystemExit("pyiceberg planned no delete files for careflow's upsert table")
+    total = StaticTable.from_metadata(paths[1]).scan().to_arrow()
+    if total.column("n").to_pylist() != [rows]:
+        raise SystemExit(f"pyiceberg reading careflow's retracted COUNT(*): {total.column('n').to_pylist()}")
+    check_transforms(StaticTable.from_metadata(paths[2]), rows, ts)
+    check_maintenance(os.path.dirname(os.path.dirname(paths[0])), want)
+
+
+def check_maintenance(location, want):
+    """careflow's compaction (its many small files and delete files into one file per partition, a
+    replace snapshot), snapshot expiry and orphan removal on the upsert table; pyiceberg reads the
+    same rows after each."""
+    from pyiceberg.table import StaticTable
+
+    def read():
+        hint = open(os.path.join(location, "metadata", "version-hint.text")).read().strip()
+        table = StaticTable.from_metadata(os.path.join(location, "metadata", f"v{hint}.metadata.json"))
+        got = table.scan().to_arrow()
+        rows = set(zip(got.column("k").to_pylist(), got.column("n").to_pylist(), got.column("m").cast(pa.int64()).to_pylist()))
+        return table, rows, got.num_rows
+
+    planned = list(read()[0].scan().plan_files())
+    before, deletes_before = len(planned), sum(len(t.delete_files) for t in planned)
+    for step in ("compact", "expire", "orphans"):
+        did = json.loads(run_tool("maintain", location, step))
+        table, rows, n = read()
+        if rows != want or n != len(want):
+            raise SystemExit(f"pyiceberg after careflow's {step} ({did}): {sorted(rows)}")
+        tasks = list(table.scan().plan_files())
+        if step == "compact" and (table.current_snapshot().summary.operation.value != "replace" or len(tasks) >= before
+                                  or sum(len(t.delete_files) for t in tasks) >= deletes_before):
+            raise SystemExit(f"careflow's compaction: {did}, {len(tasks)} files of {before}, summary {table.current_snapshot().summary}")
+        if step == "expire" and (len(table.metadata.snapshots) != 1 or did["deleted"] == 0):
+            raise SystemExit(f"careflow's expiry: {did}, {len(table.metadata.snapshots)} snapshots left")
+
+
+def check_transforms(table, rows, ts):
+    """careflow's table partitioned by year, month, hour, bucket[2] and truncate[2]: pyiceberg reads the
+    spec, every data file's partition tuple equals pyiceberg's own transforms of each of its rows, the
+    rows read back, and filters on seq and ts are planned to the matching partitions only."""
+    from pyiceberg.expressions import And, EqualTo, GreaterThanOrEqual, LessThan
+    from pyiceberg.transforms import BucketTransform, HourTransform, MonthTransform, TruncateTransform, YearTransform
+    from pyiceberg.types import LongType, StringType, TimestampType
+
+    if [str(f.transform) for f in table.spec().fields] != ["year", "month", "hour", "bucket[2]", "truncate[2]"]:
+        raise SystemExit(f"pyiceberg: careflow's spec {table.spec()}")
+    fns = [YearTransform().transform(TimestampType()), MonthTransform().transform(TimestampType()),
+           HourTransform().transform(TimestampType()), BucketTransform(2).transform(LongType()),
+           TruncateTransform(2).transform(StringType())]
+    tasks = list(table.scan().plan_files())
+    for t in tasks:
+        data = pq.read_table(t.file.file_path)
+        got = tuple(t.file.partition[i] for i in range(5))
+        for seq, micros, tag in zip(data.column("seq").to_pylist(), data.column("ts").cast(pa.int64()).to_pylist(),
+                                    data.column("tag").to_pylist()):
+            want = (fns[0](micros), fns[1](micros), fns[2](micros), fns[3](seq), fns[4](tag))
+            if got != want:
+                raise SystemExit(f"{t.file.file_path}: partition {got}, pyiceberg's transforms of row {seq} give {want}")
+    all_rows = table.scan().to_arrow()
+    if sorted(all_rows.column("seq").to_pylist()) != list(range(rows)):
+        raise SystemExit("pyiceberg reading careflow's transform-partitioned table: rows differ")
+    one = list(table.scan(row_filter=EqualTo("seq", 5)).plan_files())
+    if not one or len(one) >= len(tasks) or any(t.file.partition[3] != fns[3](5) for t in one):
+        raise SystemExit(f"pyiceberg planned {len(one)} of {len(tasks)} files for seq = 5")
+    if table.scan(row_filter=EqualTo("seq", 5)).to_arrow().column("tag").to_pylist() != ["d2x"]:
+        raise SystemExit("pyiceberg filtered scan of seq = 5")
+    hour = fns[2](ts(0))
+    flt = And(GreaterThanOrEqual("ts", ts(0) - ts(0) % 3_600_000_000), LessThan("ts", ts(0) - ts(0) % 3_600_000_000 + 3_600_000_000))
+    planned = list(table.scan(row_filter=flt).plan_files())
+    if not planned or len(planned) >= len(tasks) or any(t.file.partition[2] != hour for t in planned):
+        raise SystemExit(f"pyiceberg planned {len(planned)} of {len(tasks)} files for one hour of ts")
+
+
 def check_rest_catalog():
     """careflow's Iceberg REST catalog (served by lake_interop rest) through pyiceberg's RestCatalog:
     namespaces and tables listed, careflow's grown table loaded and scanned; then pyiceberg creates
@@ -427,9 +528,50 @@ def check_rest_catalog():
         want_rows = sorted((r[0], r[1], r[2]) for batch in batches for r in batch)
         if [c["name"] for c in header["columns"]] != ["id", "name", "ts"] or header["snapshots"] != 2 or got_rows != want_rows:
             raise SystemExit(f"careflow reading pyiceberg's table: {header}, {len(got_rows)} rows, first {got_rows[:2]} vs {want_rows[:2]}")
+        # Schema evolution through the catalog's commit (add-schema, set-current-schema): a column added,
+        # one renamed; pyiceberg appends with the new schema; careflow reads the old files by field id.
+        table = catalog.load_table("py.events")
+        with table.update_schema() as update:
+            update.add_column("extra", StringType())
+            update.rename_column("name", "label")
+        table = catalog.load_table("py.events")
+        if [f.name for f in table.schema().fields] != ["id", "label", "ts", "extra"] or table.metadata.current_schema_id != 1:
+            raise SystemExit(f"careflow's catalog after update_schema: {table.schema()}")
+        evolved = pa.schema([pa.field("id", pa.int64(), nullable=False), pa.field("label", pa.string()),
+                             pa.field("ts", pa.timestamp("us", tz="UTC")), pa.field("extra", pa.string())])
+        table.append(pa.table({"id": [500], "label": ["new"], "ts": [7], "extra": ["x"]}, schema=evolved))
+        run_tool("iceberg-scan", os.path.join(warehouse, "py", "events"), out)
+        with open(out) as f:
+            header = json.loads(f.readline())
+            got_rows = sorted(tuple(json.loads(line)) for line in f)
+        want_rows = sorted([(r[0], r[1], r[2], None) for batch in batches for r in batch] + [(500, "new", 7, "x")])
+        if [c["name"] for c in header["columns"]] != ["id", "label", "ts", "extra"] or got_rows != want_rows:
+            raise SystemExit(f"careflow reading pyiceberg's evolved table: {header}, {len(got_rows)} rows, last {got_rows[-2:]}")
+        if sorted(table.scan().to_arrow().column("label").to_pylist(), key=str) != sorted([r[1] for b in batches for r in b] + ["new"], key=str):
+            raise SystemExit("pyiceberg reading its evolved table through careflow's catalog: labels differ")
         catalog.drop_table("py.events")
         if catalog.list_tables("py") != [] or os.path.exists(os.path.join(warehouse, "py", "events")):
             raise SystemExit("RestCatalog drop_table left the table behind")
+        # A table created through the catalog with transforms careflow evaluates (its metadata as
+        # pyiceberg asked); careflow's writer fills it and pyiceberg prunes on its partitions.
+        from pyiceberg.partitioning import PartitionField, PartitionSpec
+        from pyiceberg.transforms import BucketTransform, HourTransform, TruncateTransform
+        from pyiceberg.expressions import EqualTo
+        spec = PartitionSpec(PartitionField(1, 1000, BucketTransform(4), "id_bucket"), PartitionField(2, 1001, TruncateTransform(1), "name_trunc"),
+                             PartitionField(3, 1002, HourTransform(), "ts_hour"))
+        catalog.create_table("py.parts", schema=schema, partition_spec=spec)
+        run_tool("iceberg-fill", os.path.join(warehouse, "py", "parts"), "20")
+        parts = catalog.load_table("py.parts")
+        if [str(f.transform) for f in parts.spec().fields] != ["bucket[4]", "truncate[1]", "hour"]:
+            raise SystemExit(f"careflow's catalog created {parts.spec()}")
+        tasks = list(parts.scan().plan_files())
+        bucket = BucketTransform(4).transform(LongType())
+        pruned = list(parts.scan(row_filter=EqualTo("id", 5)).plan_files())
+        if not pruned or len(pruned) >= len(tasks) or any(t.file.partition[0] != bucket(5) for t in pruned):
+            raise SystemExit(f"pyiceberg planned {len(pruned)} of {len(tasks)} files of careflow's bucketed table for id = 5")
+        if sorted(parts.scan().to_arrow().column("id").to_pylist()) != list(range(20)):
+            raise SystemExit("pyiceberg reading careflow's rows in the table it created")
+        catalog.drop_table("py.parts")
         catalog.drop_namespace("py")
         if catalog.list_namespaces() != [("hc",)]:
             raise SystemExit(f"RestCatalog drop_namespace: {catalog.list_namespaces()}")
@@ -461,6 +603,7 @@ def main():
     check_pruning(pruned)
     check_iceberg()
     check_iceberg_grown()
+    check_iceberg_sink()
     check_rest_catalog()
     import pyiceberg
     print(f"lake interop: {checked} files, pruning, Iceberg tables and the REST catalog checked, pyarrow {pa.__version__}, "

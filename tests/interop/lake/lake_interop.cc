@@ -16,6 +16,20 @@
 //                                   prints the newest metadata JSON's path
 //   lake_interop iceberg-scan LOC OUT   the current snapshot of the table at LOC (any writer's)
 //                                   by careflow's Iceberg reader → JSON lines as dump writes them
+//   lake_interop iceberg-sink DIR ROWS   runs INSERTs of ROWS readings (seq i, ts 2024-05-0<1 + i % 3>
+//                                   08:00 + i ms) through the 'iceberg' sink into DIR/wh, checkpointing
+//                                   every 10 rows: an upsert table default_database.counts (k = seq % 7,
+//                                   n, m = MAX(ts); HAVING COUNT(*) < 25; partitioned by day of m) and
+//                                   a retracting one default_database.total (COUNT(*)), and
+//                                   default_database.spread (seq, ts, tag 'd<seq % 3>x') partitioned by
+//                                   year, month, hour of ts, bucket[2] of seq, truncate[2] of tag;
+//                                   prints their newest metadata JSON paths
+//   lake_interop iceberg-fill LOC N appends N rows (id i, name 'n<i % 3>', ts i half-hours) to the
+//                                   table at LOC (columns id long, name string, ts timestamptz), with
+//                                   its own partition spec
+//   lake_interop maintain LOC STEP  runs one maintenance step on the table at LOC: compact,
+//                                   expire (every snapshot but the current one) or orphans (files
+//                                   no snapshot names, however new); prints what it did as JSON
 //   lake_interop rest WAREHOUSE     serves careflow's Iceberg REST catalog over WAREHOUSE at
 //                                   http://127.0.0.1:<port>/iceberg; prints the port, stops at EOF
 //                                   on stdin
@@ -31,13 +45,18 @@
 #include <fstream>
 #include <iostream>
 
+#include "exec/connectors/job_runner.h"
+#include "exec/session.h"
 #include "interop/registry/hex.h"
 #include "lake/iceberg_commit.h"
 #include "http/http_server.h"
+#include "common/clock.h"
 #include "lake/iceberg_files.h"
+#include "lake/iceberg_maintenance.h"
 #include "lake/iceberg_rest.h"
 #include "lake/iceberg_table.h"
 #include "lake/page_codec.h"
+#include "log/embedded_log.h"
 #include "lake/parquet_reader.h"
 #include "lake/parquet_writer.h"
 #include "sql/parser.h"
@@ -213,6 +232,80 @@ Status iceberg_scan(const std::string& location, const std::string& out_path) {
   });
 }
 
+// Updates and deletes through the iceberg sink, as a job runs them (checkpoints every batch).
+Status iceberg_sink(const std::string& dir, int64_t rows) {
+  namespace ice = careflow::lake::iceberg;
+  CF_ASSIGN_OR_RETURN(auto log, careflow::log::EmbeddedLog::open(dir + "/log"));
+  CF_RETURN_IF_ERROR(log->create_topic("readings", {}));
+  std::vector<careflow::log::Record> records;
+  for (int64_t i = 0; i < rows; ++i) {
+    careflow::log::Record r;
+    r.value = fmt::format(R"({{"seq":{},"ts":"2024-05-0{} 08:00:00.{:03}"}})", i, 1 + i % 3, i % 1000);
+    records.push_back(std::move(r));
+  }
+  CF_RETURN_IF_ERROR(log->append({"readings", 0}, records).status());
+  const std::string wh = dir + "/wh";
+  careflow::exec::Session session;
+  CF_RETURN_IF_ERROR(session.execute_script(fmt::format(
+      "CREATE TABLE readings (seq BIGINT, ts TIMESTAMP(3)) WITH ('format' = 'json');"
+      "CREATE TABLE counts (k BIGINT, n BIGINT, m TIMESTAMP(3), PRIMARY KEY (k) NOT ENFORCED) WITH ('connector' = 'iceberg', "
+      "'catalog-name' = 'c', 'warehouse' = '{0}', 'partition.day-column' = 'm');"
+      "CREATE TABLE total (n BIGINT) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', 'warehouse' = '{0}');"
+      "CREATE TABLE spread (seq BIGINT, ts TIMESTAMP(3), tag STRING) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', "
+      "'warehouse' = '{0}', 'partition.spec' = 'year(ts), month(ts), hour(ts), bucket(2, seq), truncate(2, tag)');",
+      wh)).status());
+  std::vector<careflow::exec::Job*> jobs;
+  std::vector<careflow::exec::StatementResult> results;
+  for (const char* insert : {"INSERT INTO counts SELECT seq % 7, COUNT(*), MAX(ts) FROM readings GROUP BY seq % 7 HAVING COUNT(*) < 25",
+                             "INSERT INTO total SELECT COUNT(*) FROM readings",
+                             "INSERT INTO spread SELECT seq, ts, CONCAT('d', CAST(seq % 3 AS STRING), 'x') FROM readings"}) {
+    CF_ASSIGN_OR_RETURN(auto r, session.execute_script(insert));
+    results.push_back(std::move(r.back()));
+    jobs.push_back(results.back().job.get());
+  }
+  careflow::exec::RunOptions o;
+  o.bounded = true;
+  o.batch_rows = 10;
+  o.checkpoint.directory = dir + "/checkpoints";
+  o.checkpoint.interval = std::chrono::milliseconds(1);
+  o.job_names = {"counts", "total", "spread"};
+  CF_RETURN_IF_ERROR(careflow::exec::run_jobs(jobs, log.get(), o).status());
+  for (const char* table : {"counts", "total", "spread"}) {
+    CF_ASSIGN_OR_RETURN(ice::TableMetadata t, ice::load_table(wh + "/default_database/" + table));
+    std::cout << t.path << "\n";
+  }
+  return Status::ok();
+}
+
+Status iceberg_fill(const std::string& location, int64_t n) {
+  namespace ice = careflow::lake::iceberg;
+  CF_ASSIGN_OR_RETURN(ice::TableMetadata t, ice::load_table(location));
+  ice::DataFileWriter writer(t, "fill");
+  for (int64_t i = 0; i < n; ++i) {
+    CF_RETURN_IF_ERROR(writer.add({Value::integer(i), Value::string(fmt::format("n{}", i % 3)), Value::integer(i * 1'800'000'000LL)}));
+  }
+  CF_ASSIGN_OR_RETURN(std::vector<ice::DataFile> files, writer.flush());
+  return ice::append_files(location, files, {}).status();
+}
+
+Status maintain(const std::string& location, const std::string& step) {
+  namespace ice = careflow::lake::iceberg;
+  if (step == "compact") {
+    CF_ASSIGN_OR_RETURN(ice::CompactResult r, ice::compact(location));
+    std::cout << json{{"snapshot", r.snapshot_id}, {"rewritten", r.rewritten_files}, {"added", r.added_files},
+                      {"deletes_removed", r.removed_delete_files}}.dump() << "\n";
+  } else if (step == "expire") {
+    CF_ASSIGN_OR_RETURN(ice::ExpireResult r, ice::expire_snapshots(location, {careflow::wall_clock_ms() + 1'000, 1, 4}));
+    std::cout << json{{"expired", r.expired.size()}, {"deleted", r.deleted.size()}}.dump() << "\n";
+  } else if (step == "orphans") {
+    CF_ASSIGN_OR_RETURN(std::vector<std::string> removed, ice::remove_orphan_files(location, careflow::wall_clock_ms() + 1'000));
+    std::cout << json{{"removed", removed}}.dump() << "\n";
+  } else {
+    return Status::invalid_argument("maintain: compact, expire or orphans");
+  }
+  return Status::ok();
+}
+
 Status rest(const std::string& warehouse) {
   careflow::http::Router router;
   careflow::lake::iceberg::add_rest_catalog_routes(router, warehouse);
@@ -268,7 +361,7 @@ Status prune(const std::string& in_path, const std::string& ranges_json) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  Status s = Status::invalid_argument("usage: lake_interop write SPEC OUT | dump IN OUT | prune IN RANGES | iceberg SPEC LOCATION | iceberg-grow SPEC LOCATION COLUMN | iceberg-scan LOCATION OUT | rest WAREHOUSE");
+  Status s = Status::invalid_argument("usage: lake_interop write SPEC OUT | dump IN OUT | prune IN RANGES | iceberg SPEC LOCATION | iceberg-grow SPEC LOCATION COLUMN | iceberg-scan LOCATION OUT | rest WAREHOUSE | iceberg-sink DIR ROWS | maintain LOC STEP | iceberg-fill LOC N");
   try {
     if (args.size() == 3 && args[0] == "write") s = write(args[1], args[2]);
     if (args.size() == 3 && args[0] == "dump") s = dump(args[1], args[2]);
@@ -276,6 +369,9 @@ int main(int argc, char** argv) {
     if (args.size() == 3 && args[0] == "iceberg") s = iceberg(args[1], args[2]);
     if (args.size() == 3 && args[0] == "iceberg-scan") s = iceberg_scan(args[1], args[2]);
     if (args.size() == 2 && args[0] == "rest") s = rest(args[1]);
+    if (args.size() == 3 && args[0] == "maintain") s = maintain(args[1], args[2]);
+    if (args.size() == 3 && args[0] == "iceberg-fill") s = iceberg_fill(args[1], std::stoll(args[2]));
+    if (args.size() == 3 && args[0] == "iceberg-sink") s = iceberg_sink(args[1], std::stoll(args[2]));
     if (args.size() == 4 && args[0] == "iceberg-grow") s = iceberg_grow(args[1], args[2], args[3]);
   } catch (const std::exception& e) {
     s = Status::invalid_argument(fmt::format("bad JSON input: {}", e.what()));
