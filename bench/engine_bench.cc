@@ -16,7 +16,7 @@
 //   engine_bench --data DIR [--scale F] [--only NAME,...]   generate DIR/<query>/*, run careflow,
 //                                                            write DIR/careflow.tsv
 //   (Flink: EngineBench DIR writes DIR/flink.tsv)
-//   engine_bench --report DIR --markdown FILE               the results table (careflow / Flink)
+//   engine_bench --report DIR [--only NAME,...] --markdown FILE   the results table (careflow / Flink)
 //
 // A query that fails to plan on careflow is reported as "not available"; a query that plans but
 // produces no output fails the run (a benchmark that does nothing must not pass).
@@ -546,7 +546,7 @@ std::string rate_text(const ResultLine& r) {
   return fmt::format("{:.0f}", r.rate());
 }
 
-std::string report(const fs::path& dir) {
+std::string report(const fs::path& dir, const std::vector<std::string>& only) {
   const auto ours = read_results(dir / "careflow.tsv");
   const auto flink = read_results(dir / "flink.tsv");
   std::string out;
@@ -556,7 +556,7 @@ std::string report(const fs::path& dir) {
          "| careflow CPU busy | Flink CPU busy |\n";
   out += "|---|---|---|---|---|---|---|---|---|\n";
   std::string notes;
-  for (const Query& q : make_queries(0, {})) {  // names and titles only
+  for (const Query& q : make_queries(0, only)) {  // names and titles only
     const ResultLine c = ours.count(q.name) ? ours.at(q.name) : ResultLine{};
     const ResultLine f = flink.count(q.name) ? flink.at(q.name) : ResultLine{};
     const double cr = c.rate(), fr = f.rate();
@@ -574,7 +574,7 @@ std::string report(const fs::path& dir) {
     if (f.status != "ok" && !f.note.empty()) notes += fmt::format("- {} on Flink: {} ({})\n", q.name, f.status, f.note);
   }
   out += "\nSQL per query (identical text on both engines):\n\n";
-  for (const Query& q : make_queries(0, {})) out += fmt::format("- {}: `{}`\n", q.name, q.sql);
+  for (const Query& q : make_queries(0, only)) out += fmt::format("- {}: `{}`\n", q.name, q.sql);
   if (!notes.empty()) out += "\nNot measured:\n\n" + notes;
   return out;
 }
@@ -614,12 +614,12 @@ int main(int argc, char** argv) {
     else {
       fmt::print(stderr,
                  "usage: engine_bench --data DIR [--scale F] [--only name,...]\n"
-                 "       engine_bench --report DIR [--markdown FILE]\n");
+                 "       engine_bench --report DIR [--only name,...] [--markdown FILE]\n");
       return 2;
     }
   }
   if (!report_dir.empty()) {
-    const std::string table = report(report_dir);
+    const std::string table = report(report_dir, only);
     fmt::print("{}", table);
     if (!markdown_path.empty()) std::ofstream(markdown_path) << table;
     return 0;

@@ -13,8 +13,8 @@ namespace careflow::exec::ml {
 namespace {
 
 constexpr const char* kKnown =
-    "minTrainingSize, maxTrainingSize, confidencePercentage, enableStl, seasonalityPeriod, p, d, q, horizon "
-    "(ML_FORECAST), evalWindowSize, updateInterval";
+    "minTrainingSize, maxTrainingSize, confidencePercentage, enableStl, m, p, d, q, horizon, evalWindowSize, "
+    "updateInterval";
 
 // The number a parameter's value holds: an integer, a DOUBLE, or a STRING spelling a number.
 std::optional<double> number_of(const values::Value& v) {
@@ -50,7 +50,13 @@ Status apply_ml_option(MlOptions& o, std::string_view name, const values::Value&
   if (name == "maxTrainingSize") return integer_in(name, v, 1, kMaxTrainingSizeLimit, &o.max_training_size);
   if (name == "evalWindowSize") return integer_in(name, v, 1, kMaxTrainingSizeLimit, &o.eval_window_size);
   if (name == "updateInterval") return integer_in(name, v, 1, kMaxTrainingSizeLimit, &o.update_interval);
-  if (name == "seasonalityPeriod") return integer_in(name, v, 2, kMaxTrainingSizeLimit / 2, &o.seasonality_period);
+  // The seasonal period, in rows: 'm', as queries written for Confluent Cloud pass it
+  // (JSON_OBJECT('enableStl' VALUE TRUE, 'm' VALUE 12)) and as pmdarima and R's forecast name it.
+  if (name == "m") return integer_in(name, v, 2, kMaxTrainingSizeLimit / 2, &o.seasonality_period);
+  if (name == "seasonalityPeriod") {
+    // careflow's own name before 'm' (docs/ml.md); a query using it would fail on Confluent Cloud.
+    return Status::invalid_argument("unknown parameter 'seasonalityPeriod'; the seasonal period is 'm'");
+  }
   if (name == "horizon") {
     // Confluent's own anomaly-detection tutorial passes 'horizon' VALUE 1 to ML_DETECT_ANOMALIES,
     // which checks each row against its one-step forecast; what a larger horizon would change
@@ -89,7 +95,7 @@ Status apply_ml_option(MlOptions& o, std::string_view name, const values::Value&
   }
   std::string hint;
   for (std::string_view known : {"minTrainingSize", "maxTrainingSize", "confidencePercentage", "enableStl",
-                                 "seasonalityPeriod", "evalWindowSize", "updateInterval", "horizon"}) {
+                                 "evalWindowSize", "updateInterval", "horizon"}) {
     if (known.size() == name.size() &&
         std::equal(known.begin(), known.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
       hint = fmt::format("; did you mean '{}'?", known);
@@ -112,10 +118,10 @@ Status check_ml_options(const MlOptions& o) {
                                                 needed));
   }
   if (o.seasonality_period > 0 && !o.enable_stl) {
-    return Status::invalid_argument("parameter 'seasonalityPeriod' needs 'enableStl' VALUE TRUE");
+    return Status::invalid_argument("parameter 'm' (the seasonal period) needs 'enableStl' VALUE TRUE");
   }
   if (o.seasonality_period > 0 && 2 * o.seasonality_period > o.max_training_size) {
-    return Status::invalid_argument(fmt::format("seasonalityPeriod ({}) needs maxTrainingSize of at least two periods ({})",
+    return Status::invalid_argument(fmt::format("m ({}) needs maxTrainingSize of at least two periods ({})",
                                                 o.seasonality_period, 2 * o.seasonality_period));
   }
   return Status::ok();

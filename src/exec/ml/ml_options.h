@@ -16,7 +16,7 @@ struct MlOptions {
   int max_training_size = 512;
   double confidence_percentage = 99.0;
   bool enable_stl = false;
-  int seasonality_period = 0;  // 0: detected from the data when enable_stl
+  int seasonality_period = 0;  // 'm'; 0: detected from the data when enable_stl
   std::optional<int> p, d, q;  // unset: chosen automatically
   int horizon = 1;             // ML_FORECAST only
   int eval_window_size = 5;

@@ -15,6 +15,9 @@ TEST(MlOptions, AppliesKnownParameters) {
   ASSERT_TRUE(apply_ml_option(o, "enableStl", Value::boolean(true), false).is_ok());
   ASSERT_TRUE(apply_ml_option(o, "p", Value::string("2"), false).is_ok());
   ASSERT_TRUE(apply_ml_option(o, "horizon", Value::integer(4), true).is_ok());
+  // The seasonal period as a query written for Confluent Cloud passes it: 'm' VALUE 12.
+  ASSERT_TRUE(apply_ml_option(o, "m", Value::integer(12), true).is_ok());
+  EXPECT_EQ(o.seasonality_period, 12);
   EXPECT_EQ(o.min_training_size, 16);
   EXPECT_EQ(o.confidence_percentage, 95.5);
   EXPECT_TRUE(o.enable_stl);
@@ -39,6 +42,11 @@ TEST(MlOptions, RefusesUnknownWrongKindAndOutOfRange) {
   EXPECT_FALSE(s.is_ok());
   s = apply_ml_option(o, "horizon", Value::integer(2), false);
   EXPECT_NE(s.message().find("'horizon' must be 1 for ML_DETECT_ANOMALIES"), std::string::npos);
+  s = apply_ml_option(o, "m", Value::integer(1), true);
+  EXPECT_NE(s.message().find("parameter 'm' must be between 2 and 5000, got 1"), std::string::npos) << s.message();
+  // careflow's earlier name for 'm' is refused with the right name: Confluent Cloud would refuse it.
+  s = apply_ml_option(o, "seasonalityPeriod", Value::integer(12), true);
+  EXPECT_NE(s.message().find("the seasonal period is 'm'"), std::string::npos) << s.message();
   // Confluent's anomaly-detection tutorial passes horizon 1 to ML_DETECT_ANOMALIES.
   EXPECT_TRUE(apply_ml_option(o, "horizon", Value::integer(1), false).is_ok());
 }
@@ -55,7 +63,8 @@ TEST(MlOptions, ChecksBetweenParameters) {
   EXPECT_FALSE(check_ml_options(o).is_ok());
   o = MlOptions{};
   o.seasonality_period = 12;
-  EXPECT_NE(check_ml_options(o).message().find("needs 'enableStl'"), std::string::npos);
+  EXPECT_NE(check_ml_options(o).message().find("parameter 'm' (the seasonal period) needs 'enableStl'"),
+            std::string::npos);
   EXPECT_TRUE(check_ml_options(MlOptions{}).is_ok());
 }
 

@@ -44,7 +44,7 @@ import org.apache.flink.types.RowKind;
 public final class EngineBench {
     static final List<String> QUERIES =
             List.of("filter_project", "group_retract", "join_updating", "dedup_rownumber", "unnest_json", "interval_join",
-                    "session_window");
+                    "session_window", "match_docs", "match_clogged");
 
     /** Measured runs per query after the warm-up; the median is reported (the machine is shared and noisy). */
     static final int RUNS = 3;
