@@ -81,8 +81,8 @@ TEST_F(PipelinesUpTest, EveryPipelineRunsInUpFedByTheSimulatorAndResumesAfterARe
       ++with_jobs;
     }
   }
-  EXPECT_GE(deployed.size(), 35u);
-  EXPECT_GE(with_jobs, 26u);
+  EXPECT_GE(deployed.size(), 36u);
+  EXPECT_GE(with_jobs, 27u);
   for (const char* layer_table : {"hc_raw_device_metrics", "hc_src_readings_checked"}) {
     EXPECT_EQ(deployed[layer_table]["job"], "none") << layer_table;
   }
@@ -134,6 +134,15 @@ TEST_F(PipelinesUpTest, EveryPipelineRunsInUpFedByTheSimulatorAndResumesAfterARe
   }
   EXPECT_EQ(lake.exit_code, 0) << lake.err;
   EXPECT_NE(lake.out.find("DEV-P0"), std::string::npos) << lake.out << lake.err;
+  // The dimension is upserted by patient: one row each for the six seeded patients.
+  ProcessResult dim;
+  for (int i = 0; i < 40; ++i) {
+    dim = careflow({"lake", "scan", "healthcare.hc_dim_patients"});
+    if (dim.exit_code == 0 && dim.out.find("P006") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  EXPECT_NE(dim.out.find("P001"), std::string::npos) << dim.out << dim.err;
+  EXPECT_NE(dim.out.find("P006"), std::string::npos) << dim.out << dim.err;
   ProcessResult lake_tables = careflow({"lake", "list"});
   // (An Iceberg table is created by its first rows: these two fill from normal readings alone.)
   for (const char* table : {"healthcare.hc_fct_telemetry_1h", "healthcare.hc_fct_compliance_1h"}) {
