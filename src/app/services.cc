@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "api/analytics_routes.h"
+#include "api/dashboard_feed.h"
 #include "api/cdc_routes.h"
 #include "api/device_event_routes.h"
 #include "api/domain_routes.h"
@@ -218,7 +219,12 @@ Status Services::start_api(const Config& config) {
   event_hooks.event_time = [this] { return simulator_->event_time_ms(); };
   event_hooks.recorded = [this](const nlohmann::json& event) { hub_->publish_device_event(event); };
   api::add_device_event_routes(router_, *db_, *log_, *device_records_, std::move(event_hooks));
-  api::add_analytics_routes(router_, *log_);
+  // The dashboards follow the fact, alert and CDC topics from their first record, each through a
+  // registry client of its own (in schema_registry.context, where the jobs' sinks register).
+  dashboards_ = std::make_unique<api::DashboardFeed>(
+      *log_, [this, config] { return open_registry_client(config, registry_.get()); }, hub_.get(),
+      config.str("cdc.topic_prefix"));
+  api::add_analytics_routes(router_, *dashboards_);
   // The Iceberg REST catalog over the warehouse the 'iceberg' connector writes by default.
   lake::iceberg::add_rest_catalog_routes(router_, data_dir_ + "/warehouse", "/iceberg");
   hub_->add_routes(router_, *server_);
@@ -227,6 +233,7 @@ Status Services::start_api(const Config& config) {
       {"log", [this] { return log_->partition_offsets(kDeviceMetricsTopic).status(); }},
       {"simulator", [this] { return simulator_->health(); }},
       {"telemetry", [this] { return hub_->health(); }},
+      {"dashboards", [this] { return dashboards_->health(); }},
       {"dimensions", [this] { return dimensions_seeded_; }}};
   if (cdc_) {
     // Down while it has failed or is retrying a lost connection; the web app's header shows it.
@@ -379,6 +386,7 @@ Services::~Services() {
   if (kafka_listener_) remove_running_listener(data_dir_);
   kafka_listener_.reset();  // first: its clients read and write the log everything else uses
   if (simulator_) simulator_->stop();
+  dashboards_.reset();  // its followers publish to the hub and read the log
   hub_.reset();  // ends the event streams while the server still runs
   if (server_) server_->stop();
   server_.reset();
