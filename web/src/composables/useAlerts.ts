@@ -7,8 +7,7 @@ import { api } from '../api/client'
 import type { Alert, Analytics } from '../api/types'
 import { mergeAlerts, retractAlerts } from '../lib/alerts'
 import { useEventStream } from './useEventStream'
-
-export type LoadState = 'idle' | 'loading' | 'done' | 'error'
+import type { LoadState } from './usePolledGet'
 
 export function useAlerts(limit = 500) {
   const alerts = shallowRef<Alert[]>([])

@@ -7,8 +7,7 @@ import { onBeforeUnmount, onMounted, ref, shallowRef } from 'vue'
 import { api } from '../api/client'
 import type { Analytics, ComplianceSeries, DayCount, DeviceCount, DriftCount, TelemetrySeries } from '../api/types'
 import { useEventStream } from './useEventStream'
-
-export type LoadState = 'idle' | 'loading' | 'done' | 'error'
+import type { LoadState } from './usePolledGet'
 
 export interface DashboardData {
   telemetry: Analytics<TelemetrySeries[]>

@@ -31,7 +31,7 @@ export function useEventStream(handlers: Record<string, (data: unknown) => void>
         try {
           handle(JSON.parse((e as MessageEvent<string>).data) as unknown)
         } catch {
-          lastError.value = `an ${name} event that is not JSON was skipped`
+          lastError.value = `an event "${name}" that is not JSON was skipped`
         }
       })
     }

@@ -1,33 +1,10 @@
 // GET /pipelines (the tables deployed from pipelines.path and their jobs), polled while the
-// Pipelines page shows them, with an explicit idle / loading / done / error state.
+// Pipelines page shows them.
 
-import { onBeforeUnmount, onMounted, ref, shallowRef } from 'vue'
-import { api } from '../api/client'
 import type { PipelinesStatus } from '../api/types'
-import type { LoadState } from './useJobs'
+import { usePolledGet } from './usePolledGet'
 
 export function usePipelineTables(intervalMs = 3000) {
-  const pipelines = shallowRef<PipelinesStatus>({ path: null, tables: [] })
-  const state = ref<LoadState>('idle')
-  const error = ref('')
-  let timer: ReturnType<typeof setInterval> | undefined
-
-  async function refresh(): Promise<void> {
-    if (state.value === 'idle') state.value = 'loading'
-    try {
-      pipelines.value = await api.get<PipelinesStatus>('/pipelines')
-      state.value = 'done'
-      error.value = ''
-    } catch (e) {
-      state.value = 'error'
-      error.value = (e as Error).message
-    }
-  }
-
-  onMounted(() => {
-    void refresh()
-    timer = setInterval(() => void refresh(), intervalMs)
-  })
-  onBeforeUnmount(() => clearInterval(timer))
+  const { value: pipelines, state, error, refresh } = usePolledGet<PipelinesStatus>('/pipelines', { path: null, tables: [] }, intervalMs)
   return { pipelines, state, error, refresh }
 }
