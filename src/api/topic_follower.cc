@@ -4,7 +4,6 @@
 
 #include <thread>
 
-#include "common/logging.h"
 
 namespace careflow::api {
 
@@ -60,9 +59,13 @@ void TopicFollower::run() {
       live_from.push_back(p.end_offset);
     }
     while (!stopping_) {
-      if (!drain(positions, live_from, decoder)) break;
-      auto waited = topics_.wait_for_any(positions, kPoll);
-      if (!waited) break;  // deleted: look for it again
+      const bool drained = drain(positions, live_from, decoder);
+      auto waited = drained ? topics_.wait_for_any(positions, kPoll) : Result<bool>(false);
+      if (drained && waited) continue;
+      // Deleted: look for it again from its start. Any other failure: the same positions again
+      // after a pause (starting over would count the rows twice).
+      if (!topics_.partition_offsets(topic_)) break;
+      std::this_thread::sleep_for(kPoll);
     }
   }
 }
