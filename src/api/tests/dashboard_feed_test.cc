@@ -9,6 +9,7 @@
 #include <functional>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "api/dashboard_feed.h"
@@ -23,6 +24,15 @@ namespace {
 
 namespace fs = std::filesystem;
 using D = serde::avro::Datum;
+
+AlertFilter only(std::set<std::string> kinds, std::string device = "", std::string patient = "", size_t limit = 100) {
+  AlertFilter f;
+  f.kinds = std::move(kinds);
+  f.device_id = std::move(device);
+  f.patient_id = std::move(patient);
+  f.limit = limit;
+  return f;
+}
 
 D some(D v) { return D::branch(1, std::move(v)); }
 D none() { return D::branch(0, D::null()); }
@@ -63,7 +73,9 @@ class DashboardFeedTest : public ::testing::Test {
     return [this]() -> Result<std::unique_ptr<serde::RegistryClient>> { return registry::embedded_client(*registry_, ".flink-dev"); };
   }
   void append(const std::string& topic, const std::string& schema_json, const std::vector<D>& values, int64_t ts = 1700000000000) {
-    if (!log_->partition_offsets(topic).is_ok()) ASSERT_TRUE(log_->create_topic(topic, {}).is_ok());
+    if (!log_->partition_offsets(topic).is_ok()) {
+      ASSERT_TRUE(log_->create_topic(topic, {}).is_ok());
+    }
     auto schema = serde::avro::Schema::parse(schema_json);
     ASSERT_TRUE(schema.is_ok()) << schema.status().to_string();
     serde::SerializerOptions options;
@@ -148,10 +160,10 @@ TEST_F(DashboardFeedTest, AggregatesAvroFactsAndAlertsFromTheLog) {
   EXPECT_EQ(alerts[2]["status"], "ALERT");
   EXPECT_EQ(alerts[2]["row"]["out_since"], 1700000000000);
   EXPECT_EQ(alerts[2]["value"], 3.5);
-  EXPECT_EQ(state.alerts({.kinds = {"geofence"}}).size(), 1u);
-  EXPECT_EQ(state.alerts({.device_id = "DEV-P002"}).size(), 2u);
-  EXPECT_EQ(state.alerts({.patient_id = "P003", .limit = 100}).size(), 1u);
-  EXPECT_EQ(state.alerts({.limit = 1}).size(), 1u);
+  EXPECT_EQ(state.alerts(only({"geofence"})).size(), 1u);
+  EXPECT_EQ(state.alerts(only({}, "DEV-P002")).size(), 2u);
+  EXPECT_EQ(state.alerts(only({}, "", "P003")).size(), 1u);
+  EXPECT_EQ(state.alerts(only({}, "", "", 1)).size(), 1u);
 
   nlohmann::json series = state.telemetry_series({});
   ASSERT_EQ(series.size(), 1u) << series.dump();
@@ -162,7 +174,7 @@ TEST_F(DashboardFeedTest, AggregatesAvroFactsAndAlertsFromTheLog) {
 
   // The retraction withdraws the geofence alert.
   append(kGeofenceAlertsTopic, geo_envelope, {D::list({some(geo), none(), some(D::text("d"))})});
-  ASSERT_TRUE(eventually([&] { return state.alerts({.kinds = {"geofence"}}).empty(); }));
+  ASSERT_TRUE(eventually([&] { return state.alerts(only({"geofence"})).empty(); }));
 }
 
 TEST_F(DashboardFeedTest, FollowerTellsHistoryFromLiveAndSkipsWhatItCannotRead) {
@@ -195,7 +207,12 @@ TEST_F(DashboardFeedTest, FollowerTellsHistoryFromLiveAndSkipsWhatItCannotRead) 
 }
 
 TEST(DashboardStateTest, KeepsWithinItsBoundsOldestFirst) {
-  DashboardState state("healthcare", {.alerts_per_kind = 2, .windows_per_series = 2, .max_series = 1, .max_days = 2});
+  DashboardLimits limits;
+  limits.alerts_per_kind = 2;
+  limits.windows_per_series = 2;
+  limits.max_series = 1;
+  limits.max_days = 2;
+  DashboardState state("healthcare", limits);
   for (int i = 0; i < 4; ++i) {
     nlohmann::json drift = {{"device_id", "DEV-P001"}, {"metric", "Pressure"}, {"reading_time", 1000 * i},
                             {"direction", i % 2 ? "BELOW" : "ABOVE"}, {"message", "drift " + std::to_string(i)}};
