@@ -17,18 +17,24 @@ TelemetryHub::~TelemetryHub() {
   for (auto& c : clients_) c->close();
 }
 
-void TelemetryHub::publish(const nlohmann::json& reading) { send_to_clients("telemetry", reading, recent_); }
+void TelemetryHub::publish(const nlohmann::json& reading) { send_to_clients("telemetry", reading, &recent_); }
 
 void TelemetryHub::publish_device_event(const nlohmann::json& event) {
-  send_to_clients("device-event", event, recent_device_events_);
+  send_to_clients("device-event", event, &recent_device_events_);
 }
 
-void TelemetryHub::send_to_clients(const char* event_name, const nlohmann::json& data, std::deque<nlohmann::json>& ring) {
+void TelemetryHub::publish_event(const std::string& event_name, const nlohmann::json& data) {
+  send_to_clients(event_name, data, nullptr);
+}
+
+void TelemetryHub::send_to_clients(const std::string& event_name, const nlohmann::json& data, std::deque<nlohmann::json>* ring) {
   // Formatted once and shared by every client's queue.
-  auto event = std::make_shared<const std::string>(std::string("event: ") + event_name + "\ndata: " + data.dump() + "\n\n");
+  auto event = std::make_shared<const std::string>("event: " + event_name + "\ndata: " + data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n");
   std::lock_guard lock(mutex_);
-  ring.push_back(data);
-  if (ring.size() > keep_recent_) ring.pop_front();
+  if (ring) {
+    ring->push_back(data);
+    if (ring->size() > keep_recent_) ring->pop_front();
+  }
   last_event_ = std::chrono::steady_clock::now();
   std::erase_if(clients_, [&](const std::shared_ptr<http::EventStream>& c) { return !c->send(event); });
 }

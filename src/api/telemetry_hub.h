@@ -16,6 +16,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -31,6 +32,8 @@ class TelemetryHub {
 
   void publish(const nlohmann::json& reading);
   void publish_device_event(const nlohmann::json& event);
+  // Any other event on the same stream (the dashboards' "alert" and "fact"), kept in no ring.
+  void publish_event(const std::string& event_name, const nlohmann::json& data);
   nlohmann::json recent() const;  // oldest first
   nlohmann::json recent_device_events() const;  // oldest first
   void attach(std::shared_ptr<http::EventStream> client);
@@ -44,7 +47,7 @@ class TelemetryHub {
 
  private:
   void ping_loop();
-  void send_to_clients(const char* event_name, const nlohmann::json& data, std::deque<nlohmann::json>& ring);
+  void send_to_clients(const std::string& event_name, const nlohmann::json& data, std::deque<nlohmann::json>* ring);
 
   const size_t keep_recent_;
   const std::chrono::milliseconds ping_after_;

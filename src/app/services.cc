@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "api/analytics_routes.h"
+#include "api/dashboard_feed.h"
 #include "api/cdc_routes.h"
 #include "api/device_event_routes.h"
 #include "api/domain_routes.h"
@@ -220,7 +221,12 @@ Status Services::start_api(const Config& config) {
   event_hooks.event_time = [this] { return simulator_->event_time_ms(); };
   event_hooks.recorded = [this](const nlohmann::json& event) { hub_->publish_device_event(event); };
   api::add_device_event_routes(router_, *db_, *log_, *device_records_, std::move(event_hooks));
-  api::add_analytics_routes(router_, *log_);
+  // The dashboards follow the fact, alert and CDC topics from their first record, each through a
+  // registry client of its own (in schema_registry.context, where the jobs' sinks register).
+  dashboards_ = std::make_unique<api::DashboardFeed>(
+      *log_, [this, config] { return open_registry_client(config, registry_.get()); }, hub_.get(),
+      config.str("cdc.topic_prefix"));
+  api::add_analytics_routes(router_, *dashboards_);
   // The Iceberg REST catalog over the warehouse the 'iceberg' connector writes by default.
   lake::iceberg::add_rest_catalog_routes(router_, data_dir_ + "/warehouse", "/iceberg");
   hub_->add_routes(router_, *server_);
@@ -230,6 +236,7 @@ Status Services::start_api(const Config& config) {
       {"simulator", [this] { return simulator_->health(); }},
       {"device_commands", [this] { return commands_thread_->health(); }},
       {"telemetry", [this] { return hub_->health(); }},
+      {"dashboards", [this] { return dashboards_->health(); }},
       {"dimensions", [this] { return dimensions_seeded_; }}};
   if (cdc_) {
     // Down while it has failed or is retrying a lost connection; the web app's header shows it.
@@ -411,6 +418,7 @@ Services::~Services() {
   commands_stopping_ = true;
   commands_thread_.reset();  // before the simulator and the log it uses
   if (simulator_) simulator_->stop();
+  dashboards_.reset();  // its followers publish to the hub and read the log
   hub_.reset();  // ends the event streams while the server still runs
   if (server_) server_->stop();
   server_.reset();

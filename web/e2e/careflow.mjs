@@ -27,13 +27,15 @@ export function removeDataDir(dir) {
 
 // Resolves with { url, stop() } once careflow prints that it is up; rejects with its output if it
 // exits or takes longer than `timeoutMs`.
-export async function startCareflow({ binary, repoRoot, dataDir, tickMs, timeoutMs = 120_000 }) {
+// `settings` are more --set name=value pairs; `realTime: false` keeps the simulator's story time (an
+// hour of event time in seconds: what the pipelines' hourly facts and alerts need) and its outliers.
+export async function startCareflow({ binary, repoRoot, dataDir, tickMs, timeoutMs = 120_000, settings = [], realTime = true }) {
   if (!existsSync(binary)) throw new Error(`careflow binary not found at ${binary}: build it first (cmake --build --preset debug --target careflow)`)
   const pgPort = await freePort()
   // Real time and no outliers: the suite asserts that every point sits in its band and measures the
   // page's lag against the wall clock (story time and outliers are covered by the C++ tests).
   const args = ['up', '--data-dir', dataDir, '--set', 'http.port=0', '--set', 'kafka_listener.port=0', '--set', `database.port=${pgPort}`, '--set', `simulator.tick_ms=${tickMs}`,
-    '--set', 'simulator.time=real', '--set', 'simulator.outlier_probability=0', '--log-level', 'warn']
+    ...(realTime ? ['--set', 'simulator.time=real', '--set', 'simulator.outlier_probability=0'] : []), ...settings.flatMap((s) => ['--set', s]), '--log-level', 'warn']
   const child = spawn(binary, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const url = await new Promise((resolve, reject) => {

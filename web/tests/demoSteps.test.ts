@@ -37,9 +37,20 @@ describe('demonstration steps', () => {
     })
     await expect(step('break').run({ deviceId: 'D1' })).rejects.toThrow(/simulation is not running/)
   })
-  it('alerts: pipelines that do not exist yet are not done', async () => {
-    serve({ '/openapi.json': () => json({ paths: { '/health': {} } }) })
-    await expect(step('alerts').run({ deviceId: 'D1' })).rejects.toThrow(/^Not running yet: this careflow has no \/pipelines, \/alerts, \/dashboards route/)
+  it('alerts: no pipeline deployed is not done; deployed, it counts the device\'s alerts', async () => {
+    serve({ '/pipelines': () => json({ path: null, tables: [] }) })
+    await expect(step('alerts').run({ deviceId: 'D1' })).rejects.toThrow(/^Not running yet: no pipeline is deployed/)
+    const tables = [{ layer: 'fct', table: 'hc_fct_drift_events', ddl: 'created', job: 'started', jobId: 'j', error: null, state: 'RUNNING' }]
+    serve({
+      '/pipelines': () => json({ path: 'pipelines', tables }),
+      '/analytics/alerts?device_id=D1&limit=1000': () => json({ available: false, data: [], message: 'topic hc_fct_drift_events has no rows yet' }),
+    })
+    await expect(step('alerts').run({ deviceId: 'D1' })).resolves.toMatch(/^1 pipeline jobs are running; no alert for D1 yet \(topic hc_fct_drift_events has no rows yet\)/)
+    serve({
+      '/pipelines': () => json({ path: 'pipelines', tables }),
+      '/analytics/alerts?device_id=D1&limit=1000': () => json({ available: true, data: [{ kind: 'drift' }, { kind: 'non_adherence' }, { kind: 'drift' }], message: '' }),
+    })
+    await expect(step('alerts').run({ deviceId: 'D1' })).resolves.toBe('1 pipeline jobs are running; 3 alerts for D1 so far (drift, non_adherence). Open Alerts and Dashboards.')
   })
 })
 

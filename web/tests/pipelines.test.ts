@@ -33,6 +33,15 @@ describe('pipelines', () => {
     expect(totalLag(job())).toBe(5)
   })
 
+  it('shows the last checkpoint, or dashes before the first', () => {
+    const w = mount(PipelineJobRow, { props: { job: job({ lastCheckpoint: { id: 7, timeMs: 0, durationMs: 12, bytes: 2048 } }) } })
+    expect(w.find('[data-test="checkpoint-id"]').text()).toBe('7')
+    expect(w.find('[data-test="checkpoint-duration"]').text()).toBe('12 ms')
+    expect(w.find('[data-test="checkpoint-bytes"]').text()).toBe('2.0 KiB')
+    const none = mount(PipelineJobRow, { props: { job: job({ lastCheckpoint: null }) } })
+    expect(none.find('[data-test="checkpoint-id"]').text()).toBe('—')
+  })
+
   it('a running job shows its counts and can be stopped', async () => {
     const w = mount(PipelineJobRow, { props: { job: job() } })
     expect(w.find('tr').attributes('data-state')).toBe('RUNNING')

@@ -48,7 +48,9 @@ class ApiServerTest : public store::testing::PostgresTest {
     log_ = std::move(log).value();
     ASSERT_TRUE(log_->create_topic(kDeviceEventsTopic, {}).is_ok());
     add_device_event_routes(router_, *db_, *log_, *json_events_);  // Avro events: tests/integration/sim_avro_test.cc
-    add_analytics_routes(router_, *log_);
+    // JSON values only here (no registry); tests/integration/dashboards_up_test.cc reads the Avro facts.
+    feed_ = std::make_unique<DashboardFeed>(*log_, nullptr, nullptr);
+    add_analytics_routes(router_, *feed_);
     add_health_route(router_, {{"database", [this] { return db_->exec("SELECT 1").status(); }},
                                {"simulator", [this] { return simulator_up_ ? Status::ok() : Status::unavailable("stopped"); }}});
     HttpServerOptions options;
@@ -64,6 +66,7 @@ class ApiServerTest : public store::testing::PostgresTest {
   void TearDown() override {
     server_.reset();
     hub_.reset();
+    feed_.reset();
     listener_.reset();
     log_.reset();
     db_.reset();
@@ -102,6 +105,7 @@ class ApiServerTest : public store::testing::PostgresTest {
   Router router_;
   std::unique_ptr<HttpServer> server_;
   std::unique_ptr<TelemetryHub> hub_;
+  std::unique_ptr<DashboardFeed> feed_;
   bool simulator_up_ = true;
   int port_ = 0;
 };

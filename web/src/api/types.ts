@@ -107,4 +107,108 @@ export interface Job {
   error: string | null
   errorLocation: string | null
   createdMs: number
+  // null before the job's first checkpoint (docs/api.md, GET /jobs)
+  lastCheckpoint?: Checkpoint | null
+}
+
+export interface Checkpoint {
+  id: number
+  timeMs: number
+  durationMs: number
+  bytes: number
+  stateBytes?: number
+  count?: number
+}
+
+// GET /pipelines: the tables deployed from pipelines.path and their jobs.
+export interface PipelineTableStatus {
+  layer: string
+  table: string
+  ddl: string
+  job: string
+  jobId: string | null
+  error: string | null
+  state?: JobState
+  rowsIn?: number
+  rowsOut?: number
+}
+
+export interface PipelinesStatus {
+  path: string | null
+  tables: PipelineTableStatus[]
+}
+
+// The analytics envelope (the reference stack's): `message` says why when `available` is false.
+export interface Analytics<T> {
+  available: boolean
+  data: T
+  message: string
+}
+
+export const ALERT_KINDS = ['non_adherence', 'drift', 'anomaly', 'clogged_filter', 'geofence', 'button_emergency'] as const
+export type AlertKind = (typeof ALERT_KINDS)[number]
+
+// GET /analytics/alerts and `event: alert` on /telemetry/stream.
+export interface Alert {
+  id: string
+  kind: AlertKind
+  status: 'ALERT' | 'RESOLVED' | null
+  time_ms: number
+  time: string
+  device_id: string
+  patient_id: string
+  metric: string | null
+  value: number | null
+  message: string
+  row: Record<string, unknown>
+}
+
+export interface TelemetryWindow {
+  window_start: string
+  window_end: string
+  avg: number
+  min: number
+  max: number
+  count: number
+}
+
+export interface TelemetrySeries {
+  device_id: string
+  patient_id: string
+  metric: string
+  points: TelemetryWindow[]
+}
+
+export interface ComplianceWindow {
+  window_start: string
+  window_end: string
+  in_range: number
+  count: number
+  pct: number
+}
+
+export interface ComplianceSeries {
+  patient_id: string
+  device_id: string
+  metric: string
+  points: ComplianceWindow[]
+}
+
+export interface DriftCount {
+  device_id: string
+  metric: string
+  count: number
+  above: number
+  below: number
+  last_time: string
+}
+
+export interface DeviceCount {
+  device_id: string
+  count: number
+}
+
+export interface DayCount {
+  date: string
+  count: number
 }

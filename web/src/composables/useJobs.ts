@@ -1,29 +1,16 @@
 // careflow up's jobs, polled while a page shows them: GET /jobs every `intervalMs`, with an explicit
 // idle / loading / done / error state; stop() asks careflow to stop one (POST /jobs/{id}/stop).
 
-import { onBeforeUnmount, onMounted, ref } from 'vue'
+import { computed } from 'vue'
 import { api } from '../api/client'
 import type { Job } from '../api/types'
+import { usePolledGet } from './usePolledGet'
 
-export type LoadState = 'idle' | 'loading' | 'done' | 'error'
+export type { LoadState } from './usePolledGet'
 
 export function useJobs(intervalMs = 1000) {
-  const jobs = ref<Job[]>([])
-  const state = ref<LoadState>('idle')
-  const error = ref('')
-  let timer: ReturnType<typeof setInterval> | undefined
-
-  async function refresh(): Promise<void> {
-    if (state.value === 'idle') state.value = 'loading'
-    try {
-      jobs.value = (await api.get<{ jobs: Job[] }>('/jobs')).jobs
-      state.value = 'done'
-      error.value = ''
-    } catch (e) {
-      state.value = 'error'
-      error.value = (e as Error).message
-    }
-  }
+  const { value, state, error, refresh } = usePolledGet<{ jobs: Job[] }>('/jobs', { jobs: [] }, intervalMs)
+  const jobs = computed(() => value.value.jobs)
 
   async function stop(id: string): Promise<void> {
     try {
@@ -33,12 +20,6 @@ export function useJobs(intervalMs = 1000) {
     }
     await refresh()
   }
-
-  onMounted(() => {
-    void refresh()
-    timer = setInterval(() => void refresh(), intervalMs)
-  })
-  onBeforeUnmount(() => clearInterval(timer))
 
   return { jobs, state, error, refresh, stop }
 }

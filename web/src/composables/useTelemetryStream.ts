@@ -4,17 +4,15 @@
 // stream carries the token as ?token= (EventSource cannot send headers).
 
 import { onBeforeUnmount, onMounted, ref, shallowRef } from 'vue'
-import { api } from '../api/client'
-import { withToken } from '../api/token'
 import type { Reading } from '../api/types'
 import { RateMeter, TelemetryBuffer } from '../lib/telemetryBuffer'
+import { useEventStream, type StreamState } from './useEventStream'
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed'
+export type ConnectionState = StreamState
 
 export function useTelemetryStream(url = '/telemetry/stream') {
   const buffer = new TelemetryBuffer()
   const meter = new RateMeter()
-  const state = ref<ConnectionState>('connecting')
   const paused = ref(false)
   const version = ref(0) // bumped after each flush: views that read `buffer` depend on it
   const rows = shallowRef<Reading[]>([])
@@ -22,70 +20,26 @@ export function useTelemetryStream(url = '/telemetry/stream') {
   const lagMs = ref(0)
   const received = ref(0)
   const droppedWhilePaused = ref(0)
-  const reconnects = ref(0)
-  const lastError = ref('')
   // The device events the stream carried (`event: device-event`), newest first, at most 100.
   const deviceEvents = shallowRef<unknown[]>([])
 
-  let source: EventSource | null = null
-  let retryTimer: ReturnType<typeof setTimeout> | undefined
   let frame = 0
-  let retryDelay = 500
   let publishedAt = 0
   let shownAtPublish = 0
   // The view re-renders at most this often, however fast readings arrive.
   const publishEveryMs = 200
-  let stopped = false
 
-  function connect() {
-    source?.close()
-    state.value = reconnects.value ? 'reconnecting' : 'connecting'
-    source = new EventSource(withToken(url))
-    source.onopen = () => {
-      state.value = 'open'
-      retryDelay = 500
-      lastError.value = ''
-    }
-    source.addEventListener('telemetry', (e) => {
-      try {
-        buffer.push(JSON.parse((e as MessageEvent<string>).data) as Reading)
-      } catch {
-        lastError.value = 'a reading that is not JSON was skipped'
-      }
-    })
-    source.addEventListener('device-event', (e) => {
-      try {
-        deviceEvents.value = [JSON.parse((e as MessageEvent<string>).data) as unknown, ...deviceEvents.value].slice(0, 100)
-      } catch {
-        lastError.value = 'a device event that is not JSON was skipped'
-      }
-    })
-    source.onerror = () => {
-      // The browser retries by itself while CONNECTING; once CLOSED it gives up, so we retry.
-      if (!source || source.readyState !== EventSource.CLOSED) {
-        state.value = 'reconnecting'
-        return
-      }
-      scheduleReconnect()
-    }
-  }
-
-  function scheduleReconnect() {
-    source?.close()
-    source = null
-    if (stopped) return
-    state.value = 'reconnecting'
-    clearTimeout(retryTimer)
-    retryTimer = setTimeout(() => {
-      reconnects.value++
-      // A stream refused for want of the API token closes like any other: a plain request finds
-      // out, and asks for the token on a 401, before the next try carries it.
-      void api.get('/telemetry/metrics').catch(() => undefined).finally(() => {
-        if (!stopped) connect()
-      })
-    }, retryDelay)
-    retryDelay = Math.min(retryDelay * 2, 5000)
-  }
+  // The connection, its reconnection and the token: useEventStream's.
+  const stream = useEventStream(
+    {
+      telemetry: (data) => buffer.push(data as Reading),
+      'device-event': (data) => {
+        deviceEvents.value = [data, ...deviceEvents.value].slice(0, 100)
+      },
+    },
+    url,
+  )
+  const { state, reconnects, lastError } = stream
 
   function tick() {
     const now = Date.now()
@@ -121,17 +75,9 @@ export function useTelemetryStream(url = '/telemetry/stream') {
   }
 
   onMounted(() => {
-    stopped = false
-    connect()
     frame = requestAnimationFrame(tick)
   })
-  onBeforeUnmount(() => {
-    stopped = true
-    clearTimeout(retryTimer)
-    cancelAnimationFrame(frame)
-    source?.close()
-    state.value = 'closed'
-  })
+  onBeforeUnmount(() => cancelAnimationFrame(frame))
 
   return { buffer, state, paused, version, rows, rate, lagMs, received, droppedWhilePaused, reconnects, lastError, deviceEvents, pause, resume, clear }
 }

@@ -4,8 +4,7 @@
 // the page shows it as not done.
 import { api } from '../api/client'
 import { withToken } from '../api/token'
-import type { Device, Health, Parameter, Patient, Prescription, Reading, SimulationStatus } from '../api/types'
-import { apiPaths } from '../composables/useOpenApi'
+import type { Alert, Analytics, Device, Health, Parameter, Patient, PipelinesStatus, Prescription, Reading, SimulationStatus } from '../api/types'
 import { currentPrescription, describeParameters } from './prescriptions'
 
 export interface DemoContext {
@@ -144,14 +143,21 @@ export const demoSteps: DemoStep[] = [
   {
     id: 'alerts',
     title: 'See drift become alerts and facts',
-    explain: 'Streaming SQL pipelines turn drift into alerts and dashboard facts.',
-    action: 'Check the pipelines',
+    explain: 'Streaming SQL pipelines turn drift into alerts and dashboard facts: drift at once, a non-adherence alert after 5 minutes out of range (event time), hourly facts as each hour of event time closes.',
+    action: 'Check the pipelines and alerts',
     link: { to: '/alerts', label: 'Alerts' },
-    async run() {
-      const paths = await apiPaths()
-      const missing = ['/pipelines', '/alerts', '/dashboards'].filter((p) => !paths.has(p))
-      if (missing.length) throw new Error(`Not running yet: this careflow has no ${missing.join(', ')} route; the pipelines arrive with their own issues.`)
-      return 'The pipelines answer: open Alerts and Dashboards.'
+    async run(ctx) {
+      const pipelines = await api.get<PipelinesStatus>('/pipelines')
+      if (!pipelines.tables.length) {
+        throw new Error('Not running yet: no pipeline is deployed. Start careflow up with --set pipelines.path=pipelines (scripts/demo does), or POST /pipelines/deploy.')
+      }
+      const running = pipelines.tables.filter((t) => t.state === 'RUNNING').length
+      const alerts = await api.get<Analytics<Alert[]>>(`/analytics/alerts?device_id=${encodeURIComponent(ctx.deviceId)}&limit=1000`)
+      if (!alerts.data.length) {
+        return `${running} pipeline jobs are running; no alert for ${ctx.deviceId} yet (${alerts.message || 'its drift has not reached the topics'}). Break the device (step 6), wait a few seconds and check again.`
+      }
+      const kinds = [...new Set(alerts.data.map((a) => a.kind))].join(', ')
+      return `${running} pipeline jobs are running; ${alerts.data.length} alerts for ${ctx.deviceId} so far (${kinds}). Open Alerts and Dashboards.`
     },
   },
   {
