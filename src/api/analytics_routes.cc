@@ -158,11 +158,12 @@ void add_analytics_routes(http::Router& router, const DashboardFeed& feed) {
       return http::HttpResponse::error(422, "invalid", filter.status().message(), about_limit ? "limit" : "kind");
     }
     const std::vector<std::string> topics = {kNonAdherenceTopic,  kDriftEventsTopic,    kDevAnomalyTopic,
-                                             kCloggedFilterTopic, kGeofenceAlertsTopic, kButtonRoutingTopic};
+                                             kCloggedFilterTopic, kGeofenceAlertsTopic, kButtonRoutingTopic,
+                                             kDeviceCommandsTopic};
     nlohmann::json body = envelope(state.alerts(*filter), any_rows(feed, topics), why_empty(feed, topics, kInjectDefect));
     body["kinds"] = kAlertKinds;
     return http::HttpResponse::json(200, body);
-  }, "Latest alerts (non_adherence, drift, anomaly, clogged_filter, geofence, button_emergency), newest first; "
+  }, "Latest alerts (non_adherence, drift, anomaly, clogged_filter, geofence, button_emergency, insulin_bolus), newest first; "
      "filters kind (comma list), device_id, patient_id, limit (1-1000, default 100)");
 
   router.add("GET", "/analytics/topics", [&feed, &state](http::HttpRequest&) {

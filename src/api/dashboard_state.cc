@@ -58,7 +58,8 @@ DashboardState::DashboardState(std::string cdc_prefix, DashboardLimits limits)
 
 std::vector<std::string> DashboardState::topics() const {
   return {kTelemetry1hTopic,    kCompliance1hTopic,  kDriftEventsTopic, kDevAnomalyTopic,      kCloggedFilterTopic,
-          kGeofenceAlertsTopic, kButtonRoutingTopic, kNonAdherenceTopic, prescriptions_topic(), devices_topic()};
+          kGeofenceAlertsTopic, kButtonRoutingTopic, kNonAdherenceTopic, kDeviceCommandsTopic, prescriptions_topic(),
+          devices_topic()};
 }
 
 std::optional<LiveUpdate> DashboardState::add(const std::string& topic, const nlohmann::json& row, char op,
@@ -150,6 +151,11 @@ std::optional<LiveUpdate> DashboardState::add(const std::string& topic, const nl
     if (device.empty()) return ++ignored_, std::nullopt;
     return add_alert("non_adherence", row, integer(row, "alert_time").value_or(time_ms), id, op);
   }
+  if (topic == kDeviceCommandsTopic) {
+    // An automatic insulin bolus the pipelines ordered (pipelines/alerts/device.commands).
+    if (device.empty() || text(row, "command_type") != "INSULIN_BOLUS") return ++ignored_, std::nullopt;
+    return add_alert("insulin_bolus", row, integer(row, "issued_at").value_or(time_ms), id, op);
+  }
   if (topic == prescriptions_topic()) {
     // Each captured version of a prescription is a configuration change, dated by the row's
     // updated_at (a delete by when it was captured).
@@ -215,6 +221,8 @@ std::optional<LiveUpdate> DashboardState::add_alert(const std::string& kind, con
     message = fmt::format("{} {} outside the forecast band [{}, {}] (forecast {})", metric,
                           fixed(number(row, "metric_value").value_or(0), 2), fixed(number(row, "lower_bound").value_or(0), 2),
                           fixed(number(row, "upper_bound").value_or(0), 2), fixed(number(row, "forecast_value").value_or(0), 2));
+  } else if (kind == "insulin_bolus") {
+    metric = "BloodGlucose";
   } else if (kind == "clogged_filter") {
     metric = "Pressure";
     message = fmt::format("Pressure up {}% ({} → {}) while FlowRate stayed flat ({} → {}): filter may be clogged",
@@ -230,7 +238,7 @@ std::optional<LiveUpdate> DashboardState::add_alert(const std::string& kind, con
                           {"device_id", text(row, "device_id")},
                           {"patient_id", text(row, "patient_id")},
                           {"metric", metric.empty() ? nlohmann::json(nullptr) : nlohmann::json(metric)},
-                          {"value", or_null(number(row, "metric_value"))},
+                          {"value", or_null(kind == "insulin_bolus" ? number(row, "glucose") : number(row, "metric_value"))},
                           {"message", message},
                           {"row", row}};
   ring.push_back(alert);

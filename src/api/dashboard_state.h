@@ -34,10 +34,11 @@ inline constexpr const char* kCloggedFilterTopic = "hc_fct_clogged_filter";
 inline constexpr const char* kGeofenceAlertsTopic = "hc_fct_geofence_alerts";
 inline constexpr const char* kButtonRoutingTopic = "hc_fct_button_routing";
 inline constexpr const char* kNonAdherenceTopic = "alerts.compliance.non-adherence";
+inline constexpr const char* kDeviceCommandsTopic = "device.commands";
 
 // The alert kinds, in the order a page lists its filter.
 inline const std::vector<std::string> kAlertKinds = {"non_adherence", "drift", "anomaly", "clogged_filter", "geofence",
-                                                     "button_emergency"};
+                                                     "button_emergency", "insulin_bolus"};
 
 struct DashboardLimits {
   size_t alerts_per_kind = 500;

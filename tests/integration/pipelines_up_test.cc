@@ -167,6 +167,16 @@ TEST_F(PipelinesUpTest, EveryPipelineRunsInUpFedByTheSimulatorAndResumesAfterARe
   ProcessResult commands = select_rows("SELECT device_id, command_type, dose_units FROM `device.commands`");
   ASSERT_EQ(commands.exit_code, 0) << commands.err;
   EXPECT_NE(commands.out.find("+I[DEV-P006, INSULIN_BOLUS, "), std::string::npos) << commands.out;
+  // The Alerts page's route lists the bolus as an alert of its own kind.
+  nlohmann::json boluses;
+  for (int i = 0; i < 50; ++i) {
+    boluses = call("GET", "/analytics/alerts?kind=insulin_bolus").json();
+    if (boluses.contains("data") && !boluses["data"].empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ASSERT_TRUE(boluses.contains("data") && !boluses["data"].empty()) << boluses.dump();
+  EXPECT_EQ(boluses["data"][0]["device_id"], "DEV-P006") << boluses.dump();
+  EXPECT_EQ(boluses["data"][0]["metric"], "BloodGlucose") << boluses.dump();
   // The spike is over (the device is back to its normal readings) once insulin brought it down.
   for (int i = 0; i < 100; ++i) {
     sim_status = call("GET", "/simulation/status").json();

@@ -145,7 +145,7 @@ export interface Analytics<T> {
   message: string
 }
 
-export const ALERT_KINDS = ['non_adherence', 'drift', 'anomaly', 'clogged_filter', 'geofence', 'button_emergency'] as const
+export const ALERT_KINDS = ['non_adherence', 'drift', 'anomaly', 'clogged_filter', 'geofence', 'button_emergency', 'insulin_bolus'] as const
 export type AlertKind = (typeof ALERT_KINDS)[number]
 
 // GET /analytics/alerts and `event: alert` on /telemetry/stream.

@@ -10,6 +10,7 @@ export const KIND_LABELS: Record<AlertKind, string> = {
   clogged_filter: 'Clogged filter',
   geofence: 'Geofence',
   button_emergency: 'Emergency button',
+  insulin_bolus: 'Insulin bolus',
 }
 
 // Newest first, ties by id; an alert already there (by id) is not added twice; at most `limit`.
