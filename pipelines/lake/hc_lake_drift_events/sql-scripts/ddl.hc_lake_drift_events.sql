@@ -2,22 +2,11 @@
 -- careflow up's warehouse (<data-dir>/warehouse, served by its Iceberg REST catalog under
 -- /iceberg), as Confluent's Tableflow materializes a topic. Partitioned by day of reading_time; one
 -- snapshot per checkpoint, exactly once.
-CREATE TABLE IF NOT EXISTS hc_lake_drift_events (
-  device_id STRING,
-  patient_id STRING,
-  metric STRING,
-  reading_time TIMESTAMP(3),
-  metric_value DOUBLE,
-  prescription_id STRING,
-  target DOUBLE,
-  tolerance DOUBLE,
-  deviation DOUBLE,
-  direction STRING,
-  message STRING
-) WITH (
+-- The columns (and key) are the topic table's: LIKE keeps the two in step.
+CREATE TABLE IF NOT EXISTS hc_lake_drift_events WITH (
   'connector' = 'iceberg',
   'catalog-name' = 'lake',
   'catalog-database' = 'healthcare',
   'catalog-table' = 'hc_fct_drift_events',
   'partition.day-column' = 'reading_time'
-);
+) LIKE hc_fct_drift_events (EXCLUDING OPTIONS);

@@ -52,8 +52,22 @@ public final class HarnessTableFactory implements DynamicTableSourceFactory, Dyn
         return new HarnessTableSink(
                 context.getObjectIdentifier().asSummaryString(),
                 context.getPhysicalRowDataType(),
-                changelogMode(context),
+                sinkChangelogMode(context),
                 sessionZone(context));
+    }
+
+    /**
+     * What a table takes as a sink: its changelog mode, except that Iceberg's Flink sink
+     * (FlinkDynamicTableSink.getChangelogMode) accepts every kind it is asked for, so the planner
+     * sends it -U as well as +U (it applies them by its key, or by equal rows without one), while
+     * its source only appends.
+     */
+    static ChangelogMode sinkChangelogMode(DynamicTableFactory.Context context) {
+        java.util.Map<String, String> options = context.getCatalogTable().getOptions();
+        if ("iceberg".equals(options.get("connector")) && !options.containsKey("changelog.mode")) {
+            return ChangelogMode.all();
+        }
+        return changelogMode(context);
     }
 
     /**
