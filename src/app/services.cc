@@ -246,6 +246,21 @@ Status Services::start_api(const Config& config) {
                         return Status::unavailable(fmt::format("change data capture is {}: {}", s.state, s.last_error));
                       }});
   }
+  if (!config.str("pipelines.path").empty()) {
+    // Down while a deployed pipeline failed (its DDL or DML, or its job): the header's Pipelines dot.
+    checks.push_back({"pipelines", [this] {
+                        if (!pipelines_) return Status::unavailable("the pipelines are not deployed yet");
+                        const nlohmann::ordered_json status = pipelines_->status();
+                        std::string failed;
+                        for (const auto& t : status["tables"]) {
+                          if (!t["error"].is_null() || t["state"] == "FAILED") {
+                            failed += (failed.empty() ? "" : ", ") + t["table"].get<std::string>();
+                          }
+                        }
+                        if (failed.empty()) return Status::ok();
+                        return Status::unavailable(fmt::format("failed: {} (careflow pipeline status)", failed));
+                      }});
+  }
   api::add_health_route(router_, std::move(checks));
   if (cdc_) api::add_cdc_routes(router_, *db_, *cdc_);
   CF_RETURN_IF_ERROR(start_jobs(config).with_context("jobs"));

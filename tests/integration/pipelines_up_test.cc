@@ -104,6 +104,10 @@ TEST_F(PipelinesUpTest, EveryPipelineRunsInUpFedByTheSimulatorAndResumesAfterARe
     }
   }
 
+  // GET /health's pipelines component (the header's Pipelines dot) is up while every job runs.
+  const nlohmann::json health = call("GET", "/health").json();
+  EXPECT_EQ(health["components"]["pipelines"]["status"], "ok") << health.dump();
+
   // The facts read back beside up, through the registry's context, typed as the DDL says: once a
   // checkpoint has committed them (the jobs are exactly once), so for up to 20 s.
   const auto select_rows = [this](const std::string& query) {
@@ -243,6 +247,10 @@ TEST_F(PipelinesUpTest, AFailingPipelineIsReportedWithItsFileAndTheOthersRun) {
   EXPECT_EQ(status.exit_code, 1) << status.out;
   EXPECT_NE(status.out.find("dml.hc_fct_device_event_quality.sql: line 2:"), std::string::npos) << status.out;
   for (const auto& [name, table] : t) EXPECT_TRUE(table["warning"].is_null()) << table.dump();
+  const nlohmann::json health = call("GET", "/health").json();
+  EXPECT_NE(health["components"]["pipelines"]["status"], "ok") << health.dump();
+  EXPECT_NE(health["components"]["pipelines"].value("message", "").find("hc_fct_device_event_quality"), std::string::npos)
+      << health.dump();
   stop_up();
 
   // Files edited between two starts: a comment and new spacing change nothing; a changed column and
