@@ -552,6 +552,8 @@ async function pipelinesSuite() {
       await page.locator(`[data-test="dag"] g[data-table="${table}"]`).waitFor({ state: 'attached' })
     }
     assert.equal(await page.locator('[data-test="dag"] g.running[data-table="hc_fct_drift_events"]').count(), 1)
+    // The header's Pipelines dot: /health's pipelines component is up while every job runs.
+    await page.locator('[data-part="pipelines"][data-state="ok"]').waitFor({ timeout: 30_000 })
     // A checkpoint completes within the jobs' interval: its id, time, duration and size show.
     await page.waitForFunction(() => [...document.querySelectorAll('[data-test="checkpoint-id"]')].some((td) => /^\d+$/.test(td.textContent.trim())), null, { timeout: 60_000 })
     assert.match(await page.locator('tr[data-job] [data-test="checkpoint-bytes"]').first().textContent(), /B$|—/)
