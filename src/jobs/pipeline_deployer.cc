@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
+
+#include "sql/lexer.h"
 
 namespace careflow::jobs {
 
@@ -36,30 +38,16 @@ Result<std::string> read_script(const fs::path& file) {
 
 bool runs(const JobInfo& job) { return job.state == "RUNNING" || job.state == "PENDING"; }
 
-// The statement without its `--` comments, with each run of white space as one space, and without
-// the final ';': what two texts of one query share however they are laid out.
-std::string normalized_sql(std::string_view text) {
-  std::string out;
-  char quote = 0;
-  bool space = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (!quote && c == '-' && i + 1 < text.size() && text[i + 1] == '-') {
-      while (i < text.size() && text[i] != '\n') ++i;
-      space = true;
-      continue;
-    }
-    if (!quote && std::isspace(static_cast<unsigned char>(c))) {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out += ' ';
-    space = false;
-    out += c;
-    if (quote && c == quote) quote = 0;
-    else if (!quote && (c == '\'' || c == '`' || c == '"')) quote = c;
+// The statement's tokens (sql/lexer.h skips comments and white space) without the final ';': what
+// two texts of one query share however they are laid out. The raw text when it does not tokenize.
+std::vector<std::pair<sql::TokenKind, std::string>> statement_tokens(std::string_view text) {
+  std::vector<std::pair<sql::TokenKind, std::string>> out;
+  auto tokens = sql::tokenize(text);
+  if (!tokens) return {{sql::TokenKind::kEnd, std::string(text)}};
+  for (const sql::Token& t : *tokens) {
+    if (t.kind != sql::TokenKind::kEnd) out.emplace_back(t.kind, t.text);
   }
-  while (!out.empty() && (out.back() == ';' || out.back() == ' ')) out.pop_back();
+  while (!out.empty() && out.back().first == sql::TokenKind::kSymbol && out.back().second == ";") out.pop_back();
   return out;
 }
 
@@ -211,7 +199,7 @@ PipelineDeployment deploy_pipelines(const std::string& root, const std::vector<P
     if (running != existing.end()) {
       o.job = "running";
       o.job_id = running->id;
-      if (normalized_sql(running->statement) != normalized_sql(tables[i].dml)) {
+      if (statement_tokens(running->statement) != statement_tokens(tables[i].dml)) {
         const std::string job_warning = fmt::format(
             "{} has changed since job {} started: the job runs its earlier query; STOP JOB '{}' and deploy again to "
             "run the file's", tables[i].dml_file, running->id, running->id);
