@@ -1,8 +1,9 @@
 // careflow pipeline test [path]: runs the pipelines' tests offline (docs/pipelines.md). Every
 // *.test file under the path (a table folder's tests/, a layer, the whole pipelines/ folder, or
 // one file) runs on a fresh in-memory session with src/sqltest's runner, the same runner as the
-// SQL corpus: no log, no registry, no database. Prints one line per passing file, every
-// disagreement with its file and line, a summary, and exits 1 when anything failed.
+// SQL corpus: no log, no registry, no database. Every tests/test_definitions.yaml runs as a
+// shift-left project's suite (sqltest/shift_left_suite.h). Prints one line per passing file or
+// case, every disagreement with its file and line, a summary, and exits 1 when anything failed.
 //
 // careflow pipeline status | deploy: ask the running `careflow up` (GET /pipelines, POST
 // /pipelines/deploy) what it deployed from pipelines.path, or to deploy it again.
@@ -16,27 +17,40 @@
 #include "app/cli.h"
 #include "app/up_client.h"
 #include "sqltest/logic_test_runner.h"
+#include "sqltest/shift_left_suite.h"
 
 namespace careflow::app {
 namespace {
 
 namespace fs = std::filesystem;
 
-// The *.test files at `path` (itself, or every one below it), sorted so runs are repeatable.
+constexpr const char* kShiftLeftDefinitions = "test_definitions.yaml";
+
+bool is_test_file(const fs::path& file) {
+  return file.extension() == ".test" ||
+         (file.filename() == kShiftLeftDefinitions && file.parent_path().filename() == "tests");
+}
+
+// The *.test files and shift-left suites at `path` (itself, or every one below it), sorted so runs
+// are repeatable.
 Result<std::vector<fs::path>> test_files(const fs::path& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return Status::not_found(fmt::format("{} does not exist", path.string()));
   std::vector<fs::path> files;
   if (fs::is_regular_file(path, ec)) {
-    if (path.extension() != ".test") return Status::invalid_argument(fmt::format("{} is not a .test file", path.string()));
+    if (!is_test_file(path)) {
+      return Status::invalid_argument(fmt::format("{} is not a .test file or a tests/{}", path.string(), kShiftLeftDefinitions));
+    }
     files.push_back(path);
     return files;
   }
   for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file(ec) && it->path().extension() == ".test") files.push_back(it->path());
+    if (it->is_regular_file(ec) && is_test_file(it->path())) files.push_back(it->path());
   }
   if (ec) return Status::io_error(fmt::format("reading {}: {}", path.string(), ec.message()));
-  if (files.empty()) return Status::not_found(fmt::format("no *.test files under {}", path.string()));
+  if (files.empty()) {
+    return Status::not_found(fmt::format("no *.test files or tests/{} under {}", kShiftLeftDefinitions, path.string()));
+  }
   std::sort(files.begin(), files.end());
   return files;
 }
@@ -55,6 +69,14 @@ int run_tests(const std::string& path) {
   int failed_files = 0, queries = 0, failures = 0;
   for (const fs::path& file : *files) {
     const Clock::time_point start = Clock::now();
+    if (file.filename() == kShiftLeftDefinitions) {
+      sqltest::ShiftLeftResult suite = sqltest::run_shift_left_suite(file.string());
+      queries += suite.cases;
+      failures += suite.failures;
+      if (!suite.ok()) ++failed_files;
+      fmt::print("{}", suite.report);
+      continue;
+    }
     sqltest::FileResult result = sqltest::run_test_file(file.string());
     queries += result.queries;
     failures += result.failures;
