@@ -9,8 +9,35 @@ namespace careflow::app {
 
 namespace {
 
-// The gateway's {"errors": [...]}: Flink puts "Internal server error." first and the whole stack
-// trace second; its first line and its last "Caused by:" say what went wrong.
+// "Caused by: org.apache.flink.table.api.ValidationException: msg" -> "ValidationException: msg".
+std::string cause_text(std::string_view line) {
+  line.remove_prefix(std::string_view("Caused by: ").size());
+  const size_t colon = line.find(": ");
+  const std::string_view name = line.substr(0, colon);
+  const size_t dot = name.rfind('.');
+  return std::string(dot == std::string_view::npos ? line : line.substr(dot + 1));
+}
+
+// Apache Flink's gateway wraps an error in "<Exception on server side: ...>", a Java stack trace
+// whose "Caused by:" lines go from its own wrappers down to the root. The deepest cause that names
+// a place ("At line 1, column 32: ...") says it best, else the root cause.
+std::string from_stack_trace(const std::string& text) {
+  std::string placed, root;
+  size_t at = 0;
+  while ((at = text.find("\nCaused by: ", at)) != std::string::npos) {
+    const size_t begin = at + 1;
+    const size_t end = text.find('\n', begin);
+    const std::string cause = cause_text(std::string_view(text).substr(begin, end - begin));
+    root = cause;
+    if (cause.find("At line ") != std::string::npos) placed = cause;
+    at = begin;
+  }
+  if (!placed.empty()) return placed;
+  return root.empty() ? text.substr(0, text.find('\n')) : root;
+}
+
+// The gateway's {"errors": [...]}: careflow's is one message; Apache Flink puts "Internal server
+// error." first and the stack trace second.
 std::string gateway_error(const UpAnswer& answer) {
   const nlohmann::json& body = answer.body;
   if (!body.is_object() || !body.contains("errors") || !body["errors"].is_array()) {
@@ -21,12 +48,7 @@ std::string gateway_error(const UpAnswer& answer) {
     if (!e.is_string()) continue;
     const std::string text = e.get<std::string>();
     if (text == "Internal server error." && body["errors"].size() > 1) continue;
-    std::string said = text.substr(0, text.find('\n'));
-    if (size_t cause = text.rfind("\nCaused by: "); cause != std::string::npos) {
-      const std::string line = text.substr(cause + 1, text.find('\n', cause + 1) - cause - 1);
-      if (line.find(said) == std::string::npos) said += " (" + line + ")";
-    }
-    out += (out.empty() ? "" : "; ") + said;
+    out += (out.empty() ? "" : "; ") + from_stack_trace(text);
   }
   return out.empty() ? fmt::format("HTTP {}", answer.status) : out;
 }
