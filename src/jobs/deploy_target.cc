@@ -262,13 +262,27 @@ std::string shell_quoted(std::string_view text) {
   return out + "'";
 }
 
+// The statement without the comment lines above it (the file's header): a command line to read.
+std::string_view without_leading_comments(std::string_view sql) {
+  size_t at = 0;
+  while (at < sql.size()) {
+    const size_t end = std::min(sql.find('\n', at), sql.size());
+    const std::string_view line = sql.substr(at, end - at);
+    const size_t text = line.find_first_not_of(" \t\r");
+    if (text != std::string_view::npos && !line.substr(text).starts_with("--")) break;
+    at = end + 1;
+  }
+  return at < sql.size() ? sql.substr(at) : sql;
+}
+
 }  // namespace
 
 std::string render_confluent_cli(const DeployPlan& plan) {
   std::string out = fmt::format(
       "#!/usr/bin/env bash\n"
       "# careflow pipeline deploy --target confluent --confluent-cli of {}: one `confluent flink statement create`\n"
-      "# per statement, in the order careflow up deploys them (deploy/README.md).\n"
+      "# per statement (without the files' header comments), in the order careflow up deploys them\n"
+      "# (deploy/README.md).\n"
       "set -euo pipefail\n"
       ": \"${{CONFLUENT_COMPUTE_POOL:?the compute pool id, lfcp-...}}\"\n"
       ": \"${{CONFLUENT_DATABASE:?the Kafka cluster id or name, lkc-...}}\"\n",
@@ -284,7 +298,7 @@ std::string render_confluent_cli(const DeployPlan& plan) {
     out += fmt::format(
         "confluent flink statement create {} --compute-pool \"$CONFLUENT_COMPUTE_POOL\" --database \"$CONFLUENT_DATABASE\" "
         "--wait --sql {}\n",
-        name, shell_quoted(s.statement));
+        name, shell_quoted(without_leading_comments(s.statement)));
   }
   return out;
 }

@@ -132,7 +132,7 @@ TEST_F(PipelineDeployTest, ConfluentDryRunKeepsNoConnectorOptionsAndLeavesTheLak
   // A fact table whose options were all Apache Flink's: no WITH at all.
   const std::string drift = section_of(s, "ddl.hc_fct_drift_events.sql");
   EXPECT_EQ(drift.find("WITH ("), std::string::npos) << drift;
-  EXPECT_NE(drift.find(")\n;"), std::string::npos) << drift;  // the statement ends after the columns
+  EXPECT_NE(drift.find("  message STRING\n);\n"), std::string::npos) << drift;  // the statement ends after the columns
   EXPECT_EQ(section_of(s, "ddl.hc_lake_drift_events.sql").rfind("-- skipped: a lake table", 0), 0u) << s;
   EXPECT_EQ(section_of(s, "dml.hc_lake_drift_events.sql").rfind("-- skipped: ", 0), 0u) << s;
   // ML_DETECT_ANOMALIES is Confluent Cloud's own: sent, named like every job.
@@ -180,8 +180,9 @@ TEST_F(PipelineDeployTest, BadFlagsAreUsageErrorsNamingTheFlag) {
 
 // careflow up serves Flink's SQL Gateway API: the deploy runs there as it would on Apache Flink,
 // and its statements become careflow jobs (the registry is up's own, through its Flink context,
-// with the API token as the basic-auth password; the lake goes to a folder of the test).
-TEST_F(PipelineDeployTest, DeploysThroughCareflowUpsOwnFlinkSqlGatewayAndTheJobsRun) {
+// with the API token as the basic-auth password; the lake goes to a folder of the test). One up for
+// the whole test: its start (PostgreSQL) is most of the time.
+TEST_F(PipelineDeployTest, DeploysThroughCareflowUpsOwnFlinkSqlGatewayTheJobsRunAndARefusalStopsIt) {
   start_up({"simulator.tick_ms=200"});
   const std::string base = fmt::format("http://127.0.0.1:{}", http_port_);
   const std::vector<std::string> flags = {"--target", "flink", "--gateway", base, "--gateway-token", kToken,
@@ -215,39 +216,44 @@ TEST_F(PipelineDeployTest, DeploysThroughCareflowUpsOwnFlinkSqlGatewayAndTheJobs
   for (const std::string& t : dml) EXPECT_EQ(state[t], "RUNNING") << t;
   EXPECT_EQ(state.count("hc_fct_dev_anomaly"), 0u);
   EXPECT_EQ(state.size(), dml.size());
-  // They keep running once rows went through (a registry or format mistake fails a job at its first row).
-  std::this_thread::sleep_for(std::chrono::seconds(3));
+  // Rows go through the registry URL and credentials deploy added: the captured prescriptions
+  // (debezium-avro-confluent) and the simulator's readings (avro-confluent) come out as facts; and
+  // every job keeps running (a registry or format mistake fails a job at its first row).
+  std::map<std::string, int64_t> rows_out;
+  for (int i = 0; i < 150; ++i) {
+    const nlohmann::json jobs = call("GET", "/jobs").json();
+    for (const nlohmann::json& j : jobs["jobs"]) rows_out[j["name"].get<std::string>()] = j.value("rowsOut", int64_t{0});
+    if (rows_out["hc_src_prescriptions"] > 0 && rows_out["hc_fct_telemetry_1h"] > 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_GT(rows_out["hc_src_prescriptions"], 0);
+  EXPECT_GT(rows_out["hc_fct_telemetry_1h"], 0);
   const nlohmann::json jobs = call("GET", "/jobs").json();
   for (const nlohmann::json& j : jobs["jobs"]) EXPECT_EQ(j["state"], "RUNNING") << j.dump();
-}
 
-TEST_F(PipelineDeployTest, AStatementTheGatewayRefusesStopsTheDeployNamingItsFile) {
-  // A copy of two tables; the second's DML names a column that is not there.
+  // A statement the gateway refuses stops the deploy with the gateway's message, naming its file;
+  // nothing after it is sent. A copy of two tables whose second DML names a column that is not there.
   const fs::path root = dir_ / "pipelines";
   fs::create_directories(root / "raw");
   fs::create_directories(root / "fct");
   fs::copy(pipelines() + "/raw/hc_raw_device_metrics", root / "raw/hc_raw_device_metrics", fs::copy_options::recursive);
   fs::copy(pipelines() + "/fct/hc_fct_telemetry_1h", root / "fct/hc_fct_telemetry_1h", fs::copy_options::recursive);
-  const fs::path dml = root / "fct/hc_fct_telemetry_1h/sql-scripts/dml.hc_fct_telemetry_1h.sql";
-  std::string text = read_file(dml.string());
+  const fs::path broken_dml = root / "fct/hc_fct_telemetry_1h/sql-scripts/dml.hc_fct_telemetry_1h.sql";
+  std::string text = read_file(broken_dml.string());
   const size_t at = text.find("metric_value");
   ASSERT_NE(at, std::string::npos);
   text.replace(at, 12, "metric_valeu");
-  std::ofstream(dml) << text;
-
-  start_up();
-  ProcessResult r = careflow({"pipeline", "deploy", "--target", "flink", "--gateway", fmt::format("http://127.0.0.1:{}", http_port_),
-                              "--gateway-token", kToken, root.string()});
-  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.err.find(dml.string() + ": the SQL gateway: "), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("metric_valeu"), std::string::npos) << r.err;  // careflow's own message, line:column
-  EXPECT_NE(r.out.find("FAIL hc_fct_telemetry_1h"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("ok   table hc_raw_device_metrics"), std::string::npos) << r.out;
-  // Nothing became a job.
-  EXPECT_TRUE(call("GET", "/jobs").json()["jobs"].empty());
+  std::ofstream(broken_dml) << text;
+  ProcessResult broken = careflow({"pipeline", "deploy", "--target", "flink", "--gateway", base, "--gateway-token", kToken,
+                                   root.string()});
+  EXPECT_EQ(broken.exit_code, 1) << broken.out << broken.err;
+  EXPECT_NE(broken.err.find(broken_dml.string() + ": the SQL gateway: "), std::string::npos) << broken.err;
+  EXPECT_NE(broken.err.find("metric_valeu"), std::string::npos) << broken.err;  // careflow's own message, line:column
+  EXPECT_NE(broken.out.find("FAIL hc_fct_telemetry_1h"), std::string::npos) << broken.out;
+  EXPECT_NE(broken.out.find("ok   table hc_raw_device_metrics"), std::string::npos) << broken.out;
+  EXPECT_EQ(call("GET", "/jobs").json()["jobs"].size(), dml.size());  // no job more
   // Without the token the gateway refuses the session, saying why.
-  ProcessResult denied = careflow({"pipeline", "deploy", "--target", "flink", "--gateway",
-                                   fmt::format("http://127.0.0.1:{}", http_port_), root.string()});
+  ProcessResult denied = careflow({"pipeline", "deploy", "--target", "flink", "--gateway", base, root.string()});
   EXPECT_EQ(denied.exit_code, 1);
   EXPECT_NE(denied.err.find("api.token"), std::string::npos) << denied.err;
 }
