@@ -15,6 +15,7 @@
 #include <filesystem>
 
 #include "app/cli.h"
+#include "app/cmd_pipeline_deploy.h"
 #include "app/up_client.h"
 #include "sqltest/logic_test_runner.h"
 #include "sqltest/shift_left_suite.h"
@@ -93,6 +94,11 @@ int run_tests(const std::string& path) {
   return failures == 0 ? kExitOk : kExitRuntimeError;
 }
 
+int usage_error(const std::string& message) {
+  fmt::print(stderr, "careflow: error: {}\n", message);
+  return kExitUsage;
+}
+
 // One line per table: layer, table, its job and the job's state now, and the error if any.
 void print_status(const nlohmann::json& status) {
   if (status["path"].is_null()) {
@@ -159,10 +165,21 @@ void add_pipeline_commands(Cli& cli) {
                                                     "table, its job and the job's state; exits 1 when one failed");
   status->add_option("--server", *server, "A running careflow up's API (HOST:PORT); default: the one on the data dir");
   status->callback([&cli, server] { cli.set_exit(ask_running_up(cli, *server, false)); });
-  auto* deploy = pipeline->add_subcommand("deploy", "Deploy pipelines.path into the running careflow up again: tables "
-                                                    "missing from its catalog, jobs of pipelines that do not run");
+  auto* deploy = pipeline->add_subcommand(
+      "deploy", "Deploy pipelines.path into the running careflow up again (tables missing from its catalog, jobs of "
+                "pipelines that do not run), or with --target flink to an Apache Flink SQL Gateway (--dry-run prints "
+                "the statements), or print them for Confluent Cloud (--target confluent)");
   deploy->add_option("--server", *server, "A running careflow up's API (HOST:PORT); default: the one on the data dir");
-  deploy->callback([&cli, server] { cli.set_exit(ask_running_up(cli, *server, true)); });
+  auto target = std::make_shared<TargetDeployFlags>();
+  add_target_deploy_options(deploy, *target);
+  deploy->callback([&cli, server, target] {
+    if (wants_target_deploy(*target)) {
+      if (!server->empty()) return cli.set_exit(usage_error("--server is for careflow up; --target flink takes --gateway"));
+      return cli.set_exit(deploy_to_target(cli, *target));
+    }
+    if (int bad = check_no_target_flags(*target); bad != kExitOk) return cli.set_exit(bad);
+    cli.set_exit(ask_running_up(cli, *server, true));
+  });
 }
 
 }  // namespace careflow::app
