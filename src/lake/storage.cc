@@ -214,7 +214,8 @@ class S3Storage final : public Storage {
     std::vector<StoredFile> out;
     for (auto& o : page.objects) {
       if (!o.key.empty() && o.key.back() == '/') continue;  // a folder's marker
-      out.push_back({fmt::format("s3://{}/{}", bk.first, o.key), o.size, o.last_modified_ms});
+      // In the caller's scheme (s3a:// stays s3a://), so that listed files compare equal to metadata paths.
+      out.push_back({fmt::format("{}://{}/{}", dir.substr(0, dir.find("://")), bk.first, o.key), o.size, o.last_modified_ms});
     }
     return out;
   }
