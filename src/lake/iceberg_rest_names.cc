@@ -23,7 +23,8 @@ Result<TableNames> TableNames::load(const std::string& warehouse) {
   if (text.status().code() == StatusCode::kNotFound) return names;
   if (!text.is_ok()) return text.status();
   try {
-    for (const json& r : json::parse(*text).at("renamed")) {
+    const json doc = json::parse(*text);  // named: a loop over a member of a temporary would dangle
+    for (const json& r : doc.at("renamed")) {
       names.renamed_.push_back({r.at("namespace").get<std::string>(), r.at("name").get<std::string>(), r.at("location").get<std::string>(),
                                 r.at("folder").at(0).get<std::string>(), r.at("folder").at(1).get<std::string>()});
     }

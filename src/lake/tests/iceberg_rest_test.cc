@@ -207,7 +207,7 @@ TEST_F(IcebergRest, RenameMovesTheNameNotTheFiles) {
   };
   EXPECT_EQ(rename("hc", "events", "hc", "readings").first, 204);
   auto loaded = call("GET", "/iceberg/v1/namespaces/hc/tables/readings");
-  ASSERT_EQ(loaded.first, 200);
+  ASSERT_EQ(loaded.first, 200) << loaded.second.dump();
   EXPECT_EQ(loaded.second["metadata-location"], metadata);
   EXPECT_EQ(call("GET", "/iceberg/v1/namespaces/hc/tables/events").second["error"]["type"], "NoSuchTableException");
   EXPECT_EQ(call("GET", "/iceberg/v1/namespaces/hc/tables").second["identifiers"],
