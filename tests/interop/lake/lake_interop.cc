@@ -284,7 +284,7 @@ Status iceberg_sink(const std::string& dir, int64_t rows, const std::string& war
 Status iceberg_fill(const std::string& location, int64_t n) {
   namespace ice = careflow::lake::iceberg;
   CF_ASSIGN_OR_RETURN(ice::TableMetadata t, ice::load_table(location));
-  ice::DataFileWriter writer(t, "fill");
+  ice::DataFileWriter writer(t, "fill-" + ice::random_uuid());  // unique: fills may run at once
   for (int64_t i = 0; i < n; ++i) {
     CF_RETURN_IF_ERROR(writer.add({Value::integer(i), Value::string(fmt::format("n{}", i % 3)), Value::integer(i * 1'800'000'000LL)}));
   }
