@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <mutex>
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -91,7 +92,10 @@ class Catalog {
   HttpResponse load_table(const HttpRequest& r) const {
     const std::string& ns = r.param("ns");
     const std::string& name = r.param("table");
-    if (!namespace_exists(ns)) return no_namespace(ns);
+    // A table in a missing namespace is a missing table, as Iceberg's own catalogs answer: the Java
+    // client then tries `ns.table` as a table and `name` as its metadata table (`t.partitions`),
+    // sending the namespace `ns` + 0x1F + `table`.
+    if (!namespace_exists(ns)) return table_error(ns, name, Status::not_found(name));
     auto where = find(ns, name);
     if (!where.is_ok()) return table_error(ns, name, where.status());
     auto t = iceberg::load_table(*where);
@@ -281,7 +285,11 @@ class Catalog {
     return rest_error(404, "NoSuchNamespaceException", fmt::format("namespace '{}' does not exist", ns));
   }
   static HttpResponse table_error(const std::string& ns, const std::string& name, const Status& s) {
-    if (s.code() == StatusCode::kNotFound) return rest_error(404, "NoSuchTableException", fmt::format("table {}.{} does not exist", ns, name));
+    if (s.code() == StatusCode::kNotFound) {
+      std::string dotted = ns;
+      std::replace(dotted.begin(), dotted.end(), '\x1f', '.');  // a multi-level namespace as the spec sends it
+      return rest_error(404, "NoSuchTableException", fmt::format("table {}.{} does not exist", dotted, name));
+    }
     return rest_error(500, "ServiceFailureException", s.message());
   }
   static HttpResponse loaded(const TableMetadata& t) {
@@ -469,6 +477,10 @@ void add_rest_catalog_routes(http::Router& router, std::string warehouse, const 
              "Iceberg REST catalog: drop an empty namespace");
   router.add("POST", v1 + "/tables/rename", [catalog](HttpRequest& r) { return catalog->rename(r); },
              "Iceberg REST catalog: rename a table");
+  // Clients (Iceberg's Java RESTCatalog after each scan or commit) report metrics here; the spec's
+  // answer is 204, and careflow keeps none of them.
+  router.add("POST", v1 + "/namespaces/{ns}/tables/{table}/metrics",
+             [](HttpRequest&) { return HttpResponse{204, "application/json", "", {}}; }, "Iceberg REST catalog: scan and commit metrics (ignored)");
 }
 
 }  // namespace careflow::lake::iceberg

@@ -19,6 +19,7 @@
 //   DELETE {prefix}/v1/namespaces/{ns}                  drops an empty namespace (409 otherwise)
 //   POST {prefix}/v1/tables/rename                      renames a table (within or across namespaces;
 //        no file moves: iceberg_rest_names.h)
+//   POST {prefix}/v1/namespaces/{ns}/tables/{table}/metrics   a client's scan / commit report: 204, ignored
 // Updates supported: add-snapshot, set-snapshot-ref, remove-snapshot-ref, set-properties,
 // remove-properties, assign-uuid (same uuid), upgrade-format-version (to 2); others are a 400
 // naming the update. Single-level namespaces only. Errors are the spec's

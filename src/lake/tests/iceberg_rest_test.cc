@@ -75,6 +75,10 @@ TEST_F(IcebergRest, NamespacesAndTablesAreCreatedListedAndLoaded) {
   EXPECT_EQ(missing.first, 404);
   EXPECT_EQ(missing.second["error"]["type"], "NoSuchTableException");
   EXPECT_EQ(call("GET", "/iceberg/v1/namespaces/nope/tables").second["error"]["type"], "NoSuchNamespaceException");
+  // A table of a missing namespace is a missing table (Iceberg's Java client relies on it to find
+  // metadata tables such as hc.events.partitions, sent as namespace "hc\x1fevents").
+  EXPECT_EQ(call("GET", "/iceberg/v1/namespaces/hc%1Fevents/tables/partitions").second["error"]["type"], "NoSuchTableException");
+  EXPECT_EQ(call("POST", "/iceberg/v1/namespaces/hc/tables/events/metrics", {{"report-type", "scan-report"}}).first, 204);
   EXPECT_EQ(call("POST", "/iceberg/v1/namespaces/hc/tables", {{"name", "../x"}, {"schema", kSchema}}).first, 400);
 
   EXPECT_EQ(call("DELETE", "/iceberg/v1/namespaces/hc").second["error"]["type"], "NamespaceNotEmptyException");
