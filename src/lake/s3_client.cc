@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -314,6 +315,7 @@ Result<ListPage> S3Client::list(const std::string& bucket, const std::string& pr
       if (auto s = xml_text(r.body, "Size", p, end)) info.size = std::strtoll(s->c_str(), nullptr, 10);
       p = start;
       if (auto t = xml_text(r.body, "LastModified", p, end)) info.last_modified_ms = parse_time_ms(*t, "%Y-%m-%dT%H:%M:%S");
+      if (info.key.empty()) return Status::corruption(fmt::format("listing s3://{}/{}: an entry without a <Key>", bucket, prefix));
       page.objects.push_back(std::move(info));
       at = end;
     }
@@ -323,7 +325,7 @@ Result<ListPage> S3Client::list(const std::string& bucket, const std::string& pr
       if (start == std::string::npos) break;
       size_t p = start;
       if (auto prefix_text = xml_text(r.body, "Prefix", p)) page.common_prefixes.push_back(*prefix_text);
-      at = p;
+      at = std::max(p, start + 1);  // forward even when a malformed entry has no <Prefix>
     }
     at = 0;
     auto truncated = xml_text(r.body, "IsTruncated", at);
