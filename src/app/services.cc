@@ -228,7 +228,8 @@ Status Services::start_api(const Config& config) {
       config.str("cdc.topic_prefix"));
   api::add_analytics_routes(router_, *dashboards_);
   // The Iceberg REST catalog over the warehouse the 'iceberg' connector writes by default.
-  lake::iceberg::add_rest_catalog_routes(router_, data_dir_ + "/warehouse", "/iceberg");
+  lake::iceberg::add_rest_catalog_routes(
+      router_, config.str("lake.warehouse").empty() ? data_dir_ + "/warehouse" : config.str("lake.warehouse"), "/iceberg");
   hub_->add_routes(router_, *server_);
   std::vector<api::HealthCheck> checks = {
       {"database", [this] { return db_->exec("SELECT 1").status(); }},
