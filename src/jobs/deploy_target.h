@@ -1,6 +1,6 @@
 #pragma once
 // `careflow pipeline deploy --target flink|confluent`: the pipelines' statements as another Flink
-// runs them (docs/deploy.md). The one definition of what each target needs beyond the files:
+// runs them (deploy/README.md). The one definition of what each target needs beyond the files:
 //
 // flink (Apache Flink 1.20, self-managed), added to a table only when its DDL lacks the option:
 //   kafka, upsert-kafka   'properties.bootstrap.servers' = bootstrap_servers
