@@ -353,7 +353,7 @@ async function functionalSuite() {
     await open('demo', 'Demonstration', `[data-test="demo-device"] option[value="${DEVICE}"]`)
     await page.selectOption('[data-test="demo-device"]', DEVICE)
     const expected = {
-      health: /careflow is ok: cdc ok, dashboards ok, database ok, device_commands ok, dimensions ok, log ok, simulator ok/,
+      health: /careflow is ok: cdc ok, dashboards ok, database ok, device_commands ok, dimensions ok, log ok, ota_updates ok, simulator ok/,
       browse: /7 patients, 7 devices\. Device DEV-P001 belongs to P001 Alice Smith/,
       prescribe: /Created prescription \S+ for device DEV-P001/,
       start: /Simulation started/,
