@@ -360,10 +360,11 @@ async function functionalSuite() {
       watch: /readings in 3 s; device DEV-P001 sent [1-9]/,
       break: /pressure_oscillate triggered on DEV-P001/,
       alerts: /Not running yet/,
+      insulin: /Not running yet: the device.commands pipeline is not deployed/,
       stop: /Simulation stopped after [1-9]\d* readings/,
     }
-    // Everything runs but the pipelines, which do not exist yet: that step is not done.
-    const expectedState = { alerts: 'failed' }
+    // Everything runs but the pipelines, which this up does not deploy: those steps are not done.
+    const expectedState = { alerts: 'failed', insulin: 'failed' }
     for (const [step, pattern] of Object.entries(expected)) {
       await page.locator(`[data-step="${step}"] button`).click()
       const state = await waitAttr(`[data-step="${step}"]`, 'data-state', (v) => v === 'done' || v === 'failed')
