@@ -267,7 +267,10 @@ TEST_F(ReferenceParityTest, AnalyticsRoutesAnswerTheEnvelopeWithAReasonUntilThei
     rows.push_back(std::move(r));
   }
   ASSERT_TRUE(log_->append({kTelemetry1hTopic, 0}, rows).is_ok());
-  counts = wait_for("/analytics/telemetry-1h-counts", [](const nlohmann::json& b) { return b["available"] == true; });
+  // Until both rows are in: the follower may publish after the first of the two (flaky before).
+  counts = wait_for("/analytics/telemetry-1h-counts", [](const nlohmann::json& b) {
+    return b["available"] == true && b["windows_received"] == 2;
+  });
   EXPECT_EQ(counts["windows_received"], 2);
   EXPECT_EQ(counts["total_readings_in_windows"], 24);
   EXPECT_EQ(counts["data"]["by_device"], nlohmann::json::parse(R"([{"device_id":"DEV-P001","windows":2,"readings":24}])"));
