@@ -277,6 +277,7 @@ std::string describe(const PlanNode& n) {
         select.push_back(k >= 0 ? group_key_name(*in, k) : fmt::format("{} AS {}", kProperty[-k], group_key_name(*in, k)));
       }
       for (const AggCall& a : n.aggs) select.push_back(a.text);
+      for (const PlanNode::GroupingFunction& g : n.grouping_functions) select.push_back(g.text);
       std::string out = "WindowAggregate(";
       if (!keys.empty()) out += "groupBy=[" + join(keys) + "], ";
       if (!n.grouping_sets.empty()) {

@@ -188,6 +188,14 @@ struct PlanNode {
   // per set with the keys outside it NULL, the set's index part of the key (Flink: an Expand with
   // its $e column before the WindowAggregate).
   std::vector<std::vector<bool>> grouping_sets;
+  // kWindowAggregate with grouping sets: the GROUPING(...) / GROUPING_ID(...) calls of the query,
+  // output after the aggregates (BIGINT NOT NULL): each one's value in each grouping set (a bit per
+  // argument, the first argument the highest, set when the set leaves that expression out).
+  struct GroupingFunction {
+    std::string text;             // "GROUPING_ID(a, b)" for EXPLAIN
+    std::vector<int64_t> values;  // by grouping set
+  };
+  std::vector<GroupingFunction> grouping_functions;
 
   // kTemporalJoin: join_type (INNER or LEFT), left_keys / right_keys (NULL keys match each other,
   // as Flink keys its state), condition (the rest, over left then right columns), rowtime_index

@@ -161,11 +161,24 @@ void QueryPlanner::group_by(const Select& s, SelectState& st) {
   std::vector<PlanField> agg_schema;
   for (size_t i = 0; i < group_items.size(); ++i) agg_schema.push_back({key_names[i], agg_ctx.group_types[i]});
   for (size_t i = 0; i < aggs.size(); ++i) agg_schema.push_back({fmt::format("EXPR${}", i), aggs[i].binding.result});
+  // GROUPING() / GROUPING_ID() over grouping sets: computed by the window aggregate from each
+  // result's set, after the aggregates (without sets they are the constant 0: bind_function).
+  std::vector<PlanNode::GroupingFunction> grouping_functions;
+  if (grouping.construct) {
+    for (const Expr* call : aggregate_calls(s, st.items, true)) {
+      PlanNode::GroupingFunction g{print_expr(*call), grouping_function_values(*call, grouping)};
+      agg_ctx.agg_exprs.push_back(g.text);
+      agg_ctx.agg_types.push_back(DataType::bigint().with_nullable(false));
+      agg_schema.push_back({fmt::format("EXPR${}", agg_schema.size() - group_items.size()), agg_ctx.agg_types.back()});
+      grouping_functions.push_back(std::move(g));
+    }
+  }
   PlanPtr agg;
   if (windowed) {
     agg = window_aggregate(*tvf, tvf_filter, std::move(pre), std::move(pre_names), window_keys, agg_schema,
                            s.group_by_pos);
     agg->grouping_sets = plain_key_sets(grouping, window_keys);
+    agg->grouping_functions = std::move(grouping_functions);
   } else {
     PlanPtr pre_calc = calc(st.node, pre, nullptr, pre_names);
     agg = make_node(PlanKind::kGroupAggregate, {pre_calc}, agg_schema);
@@ -188,17 +201,19 @@ void QueryPlanner::group_by(const Select& s, SelectState& st) {
       st.scope.columns.push_back({"", fmt::format("$group{}", i), agg_ctx.group_types[i]});
     }
   }
-  for (size_t i = 0; i < agg->aggs.size(); ++i) st.scope.columns.push_back({"", fmt::format("$agg{}", i), agg_ctx.agg_types[i]});
+  for (size_t i = 0; i < agg_ctx.agg_types.size(); ++i) st.scope.columns.push_back({"", fmt::format("$agg{}", i), agg_ctx.agg_types[i]});
   for (const SelectOutput& it : st.items) {
     if (it.bound) plan_fail(it.pos, "SELECT * is not allowed with GROUP BY; list the grouped columns");
   }
 }
 
 // The aggregate calls of the select items and HAVING, once each (deduplicated by their text).
-std::vector<const Expr*> QueryPlanner::aggregate_calls(const Select& s, const std::vector<SelectOutput>& items) const {
+std::vector<const Expr*> QueryPlanner::aggregate_calls(const Select& s, const std::vector<SelectOutput>& items,
+                                                       bool grouping) const {
   std::vector<const Expr*> calls;
   std::function<void(const Expr&)> collect = [&](const Expr& e) {
     if (is_aggregate_call(e)) {
+      if (is_grouping_function(e) != grouping) return;
       std::string printed = print_expr(e);
       for (const Expr* c : calls) {
         if (print_expr(*c) == printed) return;
