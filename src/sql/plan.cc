@@ -310,6 +310,21 @@ std::string describe(const PlanNode& n) {
                          where.empty() ? "true" : fmt::format("{}", fmt::join(where, " AND ")), join(all));
     }
     case PlanKind::kDropUpdateBefore: return "DropUpdateBefore";
+    case PlanKind::kExpand: {
+      // Flink's form: one {...} per grouping set, the keys it leaves out null, then its $e.
+      std::vector<std::string> sets;
+      for (size_t s = 0; s < n.grouping_sets.size(); ++s) {
+        std::vector<std::string> cols;
+        for (size_t i = 0; i < in->schema.size(); ++i) {
+          const std::string& name = in->schema[i].name;
+          cols.push_back(i < n.grouping_sets[s].size() && !n.grouping_sets[s][i] ? "null AS " + name : name);
+        }
+        cols.push_back(fmt::format("{} AS $e", s));
+        for (const PlanNode::GroupingFunction& g : n.grouping_functions) cols.push_back(fmt::format("{} AS {}", g.values[s], g.text));
+        sets.push_back("{" + join(cols) + "}");
+      }
+      return "Expand(projects=[" + join(sets) + "])";
+    }
     case PlanKind::kLookupJoin: return describe_lookup_join(n);
     case PlanKind::kOverAggregate: {
       // Flink prints RANGE as "RANG" (Calcite's digest) and the bound in milliseconds or rows;

@@ -5,8 +5,8 @@
 // WindowAggregate grouped by the keys and $e; careflow's WindowAggregate does the same itself
 // (PlanNode::grouping_sets). Every set must hold window_start and window_end. GROUPING(a) is 1 in
 // the rows of a set that leaves a out, else 0; GROUPING_ID(a, b, ...) puts those bits together, the
-// first argument the highest (Calcite's rule; PlanNode::grouping_functions). Outside window
-// aggregation careflow does not run grouping sets yet.
+// first argument the highest (Calcite's rule; PlanNode::grouping_functions). In a plain GROUP BY
+// they run as Flink plans them: Expand, then a GroupAggregate keyed by the keys and $e.
 #include <set>
 
 #include "sql/planner_impl.h"
@@ -91,16 +91,11 @@ std::vector<int64_t> grouping_function_values(const Expr& call, const GroupingIt
 void check_grouping_sets(const GroupingItems& grouping, const std::vector<int>& window_keys, const PlanNode* tvf,
                          std::vector<DataType>& group_types) {
   const Expr& construct = *grouping.construct;
-  if (!tvf) {
-    plan_fail(construct.pos, fmt::format("{} is not supported yet outside window aggregation (GROUP BY window_start, "
-                                         "window_end, {} (...) over a window table function); write one GROUP BY "
-                                         "per grouping and combine them with UNION ALL",
-                                         construct.name, construct.name));
-  }
-  if (tvf->window.kind == WindowSpec::Kind::kSession) {
+  if (tvf && tvf->window.kind == WindowSpec::Kind::kSession) {
     plan_fail(construct.pos, fmt::format("{} over SESSION windows is not supported yet", construct.name));
   }
   for (const std::vector<bool>& set : grouping.sets) {
+    if (!tvf) break;  // a plain GROUP BY: an Expand before the GroupAggregate (planner_select.cc)
     bool start = false, end = false;
     for (size_t i = 0; i < set.size(); ++i) {
       if (window_keys[i] == kWindowTimeKey && !set[i]) {
