@@ -59,6 +59,9 @@ std::string select_verdict(const std::string& kw, const std::string& ref, std::s
     *error = query.status().message();
     return "refused";
   }
+  // A word that parses as something else (a niladic function, a literal) is "other" whatever it
+  // plans to: the functions' kernels register in exec, which this test does not link.
+  if ((*query)->query->select.items[0].expr->kind != ExprKind::kColumn) return "other";
   auto plan = Planner(catalog, SessionOptions{}).plan_query(*(*query)->query);
   if (!plan.is_ok()) {
     *error = plan.status().message();
@@ -84,7 +87,11 @@ TEST(KeywordsTest, EveryKeywordIsANameWhereFlinkTakesIt) {
     EXPECT_EQ(is_reserved_keyword(v.keyword), v.column == "refused") << v.keyword;
     EXPECT_EQ(column_verdict(kw), v.column) << "CREATE TABLE t (" << kw << " INT)";
     std::string error;
-    EXPECT_EQ(select_verdict(kw, kw, &error), v.select) << "SELECT " << kw << " FROM t: " << error;
+    // Flink refuses `SELECT null FROM t` for its type ("Illegal use of 'NULL'": an untyped NULL),
+    // not its name; careflow types a bare NULL (docs/sql.md "Changelog"). Both read it as the
+    // literal, never as a column.
+    const std::string select_expected = v.keyword == "NULL" ? "other" : v.select;
+    EXPECT_EQ(select_verdict(kw, kw, &error), select_expected) << "SELECT " << kw << " FROM t: " << error;
     EXPECT_EQ(select_verdict(kw, "t." + kw, &error), v.qualified) << "SELECT t." << kw << " FROM t: " << error;
   }
 }
