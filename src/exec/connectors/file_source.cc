@@ -93,11 +93,6 @@ Result<std::unique_ptr<Source>> make_file_source(const sql::TableDef& table, con
   // Flink 1.20's filesystem source takes every format (docs/sql.md "Formats by connector");
   // careflow reads the line-based ones. The changelog formats give their events' kinds, as there.
   std::string f = value_format_of(table);
-  if (f == "canal-json" || f == "maxwell-json" || f == "ogg-json") {
-    return Status::invalid_argument(fmt::format(
-        "table '{}': the format '{}' is not supported yet (careflow reads 'debezium-json' among the changelog formats)",
-        table.name, f));
-  }
   if (f != "json" && f != "csv" && f != "debezium-json") {
     return Status::invalid_argument(fmt::format(
         "table '{}': the filesystem connector reads 'json', 'csv' or 'debezium-json' files (one record a line), "
