@@ -320,7 +320,9 @@ std::string describe(const PlanNode& n) {
           cols.push_back(i < n.grouping_sets[s].size() && !n.grouping_sets[s][i] ? "null AS " + name : name);
         }
         cols.push_back(fmt::format("{} AS $e", s));
-        for (const PlanNode::GroupingFunction& g : n.grouping_functions) cols.push_back(fmt::format("{} AS {}", g.values[s], g.text));
+        for (size_t g = 0; g < n.grouping_functions.size(); ++g) {
+          cols.push_back(fmt::format("{} AS $g{}", n.grouping_functions[g].values[s], g));
+        }
         sets.push_back("{" + join(cols) + "}");
       }
       return "Expand(projects=[" + join(sets) + "])";
