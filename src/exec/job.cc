@@ -169,6 +169,11 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       input(0, op, 0);
       return op;
     }
+    case PlanKind::kExpand: {
+      Operator* op = add(make_expand(n));
+      input(0, op, 0);
+      return op;
+    }
     case PlanKind::kOverAggregate: {
       Operator* op = add(make_over_aggregate(n, StateTtl(n.state_ttl_ms)));
       input(0, op, 0);

@@ -2,14 +2,17 @@
 #include <set>
 
 #include "common/numbers.h"
+#include "sql/keywords.h"
 #include "sql/parser_impl.h"
 
 namespace careflow::sql {
 
 namespace {
 
-// Words that end an expression or a select item; a bare one is never a column or an alias.
-const std::set<std::string, std::less<>>& reserved_words() {
+// Reserved words that the grammar itself uses to end an expression, a select item or a table (FROM,
+// JOIN, ...). A bare one where a name should be gets "unexpected 'FROM'"; any other reserved
+// keyword (VALUE, YEAR, ...) gets the hint to back-quote it (Parser::fail_reserved).
+const std::set<std::string, std::less<>>& structural_words() {
   static const std::set<std::string, std::less<>> words = {
       "ALL",     "AND",    "AS",      "BETWEEN", "BY",      "CASE",   "CROSS",     "DISTINCT", "ELSE",
       "END",     "ESCAPE", "EXCEPT",  "EXISTS",  "FALSE",   "FETCH",  "FOR",       "FROM",     "FULL",
@@ -17,7 +20,7 @@ const std::set<std::string, std::less<>>& reserved_words() {
       "LEFT",    "LIKE",   "LIMIT",   "MINUS",   "NATURAL", "NOT",    "NULL",      "OFFSET",   "ON",
       "OR",      "ORDER",  "OUTER",   "OVER",    "PARTITION", "RIGHT", "SELECT",   "SIMILAR",  "THEN",
       "TRUE",    "UNION",  "UNNEST",  "USING",   "VALUES",  "WHEN",   "WHERE",     "WINDOW",   "WITH",
-      "DISTRIBUTED", "WATERMARK", "PRIMARY", "CONSTRAINT", "COMMENT", "PARTITIONED", "TABLESAMPLE",
+      "DISTRIBUTED", "WATERMARK", "PRIMARY", "CONSTRAINT", "COMMENT", "TABLESAMPLE", "MATCH_RECOGNIZE",
   };
   return words;
 }
@@ -35,7 +38,26 @@ ExprPtr binary(std::string op, ExprPtr left, ExprPtr right, SourcePos pos) {
 }  // namespace
 
 bool Parser::is_reserved(const Token& t) const {
-  return t.kind == TokenKind::kIdentifier && reserved_words().count(to_upper(t.text)) > 0;
+  return t.kind == TokenKind::kIdentifier && is_reserved_keyword(t.text);
+}
+
+bool Parser::is_context_variable(const Token& t) const {
+  static const std::set<std::string, std::less<>> words = {
+      "CURRENT_CATALOG", "CURRENT_DEFAULT_TRANSFORM_GROUP", "CURRENT_PATH", "CURRENT_ROLE", "CURRENT_SCHEMA",
+      "CURRENT_USER",    "SESSION_USER",                    "SYSTEM_USER",  "USER",
+  };
+  return t.kind == TokenKind::kIdentifier && words.count(to_upper(t.text)) > 0;
+}
+
+bool Parser::is_structural(const Token& t) const {
+  return t.kind == TokenKind::kIdentifier && structural_words().count(to_upper(t.text)) > 0;
+}
+
+void Parser::fail_reserved(const Token& at, std::string_view expected) const {
+  if (!is_reserved(at) || is_structural(at)) fail(at, expected);
+  fail_at(at.pos, fmt::format("'{}' is a reserved keyword in Flink SQL and cannot be {} as it is; quote it with "
+                              "backticks (`{}`) to use it as a name",
+                              at.text, expected, at.text));
 }
 
 bool Parser::is_identifier_start(size_t ahead) const {
@@ -82,7 +104,7 @@ const Token& Parser::expect_symbol(std::string_view s) {
 }
 
 std::string Parser::identifier(std::string_view what) {
-  if (!is_identifier_start()) fail(peek(), what);
+  if (!is_identifier_start()) fail_reserved(peek(), what);
   return next().text;
 }
 
@@ -90,7 +112,7 @@ std::vector<std::string> Parser::compound_name(std::string_view what) {
   std::vector<std::string> parts{identifier(what)};
   while (is_symbol(".") && (peek(1).kind == TokenKind::kIdentifier || peek(1).kind == TokenKind::kQuotedIdentifier)) {
     next();
-    parts.push_back(next().text);
+    parts.push_back(identifier(what));
   }
   return parts;
 }

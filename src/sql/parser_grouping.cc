@@ -3,7 +3,8 @@
 // out, each a kRowCtor of its expressions (empty for ()), as Calcite expands them:
 //   ROLLUP(a, b)  = GROUPING SETS ((a, b), (a), ())
 //   CUBE(a, b)    = GROUPING SETS ((a, b), (a), (b), ())
-// The planner runs them in window aggregation (planner_select.cc) and refuses them elsewhere.
+// The planner runs them in window aggregation and, through an Expand, in a plain GROUP BY
+// (planner_select.cc, planner_grouping.cc).
 #include "sql/parser_impl.h"
 
 namespace careflow::sql {

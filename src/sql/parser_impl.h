@@ -116,7 +116,12 @@ class Parser {
   std::vector<std::string> compound_name(std::string_view what = "a name");
   std::string string_literal(std::string_view what = "a string literal");
   int integer_literal(std::string_view what = "an integer");
-  bool is_reserved(const Token& t) const;
+  bool is_reserved(const Token& t) const;    // one of Flink's reserved keywords (sql/keywords.h)
+  bool is_structural(const Token& t) const;  // a reserved word the grammar ends things with: FROM, JOIN, ...
+  bool is_context_variable(const Token& t) const;  // USER, CURRENT_USER, ...: reserved, yet a bare column name
+  // Fails at a token that cannot be `expected` here; a reserved keyword other than the structural
+  // ones gets the hint to back-quote it.
+  [[noreturn]] void fail_reserved(const Token& at, std::string_view expected) const;
   bool is_identifier_start(size_t ahead = 0) const;
 
   [[noreturn]] void fail(const Token& at, std::string_view expected) const;

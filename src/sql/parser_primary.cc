@@ -33,8 +33,12 @@ ExprPtr Parser::primary() {
     case TokenKind::kEnd: fail(t, "an expression");
     case TokenKind::kIdentifier:
       if (ExprPtr e = keyword_form()) return e;
-      if (is_reserved(t)) fail(t, "an expression");
-      if (is_symbol("(", 1)) return function_call(next());
+      // Calcite reserves most built-in functions' names (ABS, COUNT, UPPER, ...): reserved as
+      // names, fine as calls.
+      if (is_symbol("(", 1) && !is_structural(t)) return function_call(next());
+      // USER, CURRENT_USER, ... are context variables: Calcite parses them as identifiers, so a
+      // column of that name wins (a bare one only, not t.user).
+      if (is_reserved(t) && !is_context_variable(t)) fail_reserved(t, "an expression");
       break;
     case TokenKind::kQuotedIdentifier: break;
   }
@@ -112,6 +116,13 @@ ExprPtr Parser::word_literal(const std::string& word) {
     next();
     return literal(word == "NULL" ? Literal::Kind::kNull : Literal::Kind::kBoolean, pos, word);
   }
+  if (word == "UNKNOWN") {  // the BOOLEAN literal UNKNOWN: a NULL of type BOOLEAN
+    next();
+    ExprPtr e = make(ExprKind::kCast, pos);
+    e->args.push_back(literal(Literal::Kind::kNull, pos, "NULL"));
+    e->type = DataType::boolean();
+    return e;
+  }
   if ((word == "DATE" || word == "TIME" || word == "TIMESTAMP" || word == "TIMESTAMP_LTZ") &&
       peek(1).kind == TokenKind::kString) {
     next();
@@ -186,7 +197,7 @@ ExprPtr Parser::column_reference() {
     if (peek(1).kind != TokenKind::kIdentifier && peek(1).kind != TokenKind::kQuotedIdentifier) break;
     next();
     e->qualifier.push_back(std::move(e->name));
-    e->name = next().text;
+    e->name = identifier("a field name");
   }
   return e;
 }

@@ -277,6 +277,7 @@ std::string describe(const PlanNode& n) {
         select.push_back(k >= 0 ? group_key_name(*in, k) : fmt::format("{} AS {}", kProperty[-k], group_key_name(*in, k)));
       }
       for (const AggCall& a : n.aggs) select.push_back(a.text);
+      for (const PlanNode::GroupingFunction& g : n.grouping_functions) select.push_back(g.text);
       std::string out = "WindowAggregate(";
       if (!keys.empty()) out += "groupBy=[" + join(keys) + "], ";
       if (!n.grouping_sets.empty()) {
@@ -309,6 +310,23 @@ std::string describe(const PlanNode& n) {
                          where.empty() ? "true" : fmt::format("{}", fmt::join(where, " AND ")), join(all));
     }
     case PlanKind::kDropUpdateBefore: return "DropUpdateBefore";
+    case PlanKind::kExpand: {
+      // Flink's form: one {...} per grouping set, the keys it leaves out null, then its $e.
+      std::vector<std::string> sets;
+      for (size_t s = 0; s < n.grouping_sets.size(); ++s) {
+        std::vector<std::string> cols;
+        for (size_t i = 0; i < in->schema.size(); ++i) {
+          const std::string& name = in->schema[i].name;
+          cols.push_back(i < n.grouping_sets[s].size() && !n.grouping_sets[s][i] ? "null AS " + name : name);
+        }
+        cols.push_back(fmt::format("{} AS $e", s));
+        for (size_t g = 0; g < n.grouping_functions.size(); ++g) {
+          cols.push_back(fmt::format("{} AS $g{}", n.grouping_functions[g].values[s], g));
+        }
+        sets.push_back("{" + join(cols) + "}");
+      }
+      return "Expand(projects=[" + join(sets) + "])";
+    }
     case PlanKind::kLookupJoin: return describe_lookup_join(n);
     case PlanKind::kOverAggregate: {
       // Flink prints RANGE as "RANG" (Calcite's digest) and the bound in milliseconds or rows;

@@ -84,6 +84,7 @@ enum class PlanKind {
   kMatch,               // MATCH_RECOGNIZE: Flink's StreamExecMatch (CEP's NFA per partition key)
   kIntervalJoin,        // JOIN bounding one input's rowtime by the other's: Flink's IntervalJoin (RowTimeIntervalJoin)
   kWindowJoin,          // JOIN of two windowed inputs on window_start and window_end: Flink's WindowJoin
+  kExpand,              // GROUPING SETS / ROLLUP / CUBE in a GROUP BY: each row once per grouping set (Flink's Expand)
 };
 
 // An interval join's window, as Flink's IntervalJoinSpec.WindowBounds: a left row at time lt and a
@@ -188,6 +189,16 @@ struct PlanNode {
   // per set with the keys outside it NULL, the set's index part of the key (Flink: an Expand with
   // its $e column before the WindowAggregate).
   std::vector<std::vector<bool>> grouping_sets;
+  // kExpand uses grouping_sets over its input's leading key columns: each row goes out once per set
+  // with the keys outside the set NULL, then the set's number ($e), then grouping_functions' values.
+  // kWindowAggregate with grouping sets: the GROUPING(...) / GROUPING_ID(...) calls of the query,
+  // output after the aggregates (BIGINT NOT NULL): each one's value in each grouping set (a bit per
+  // argument, the first argument the highest, set when the set leaves that expression out).
+  struct GroupingFunction {
+    std::string text;             // "GROUPING_ID(a, b)" for EXPLAIN
+    std::vector<int64_t> values;  // by grouping set
+  };
+  std::vector<GroupingFunction> grouping_functions;
 
   // kTemporalJoin: join_type (INNER or LEFT), left_keys / right_keys (NULL keys match each other,
   // as Flink keys its state), condition (the rest, over left then right columns), rowtime_index

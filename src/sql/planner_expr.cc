@@ -65,7 +65,8 @@ BoundExprPtr QueryPlanner::coerce(BoundExprPtr e, const DataType& to, SourcePos 
 }
 
 bool QueryPlanner::is_aggregate_call(const Expr& e) const {
-  return e.kind == ExprKind::kFunction && FunctionRegistry::global().aggregate(e.name) != nullptr;
+  return e.kind == ExprKind::kFunction &&
+         (FunctionRegistry::global().aggregate(e.name) != nullptr || is_grouping_function(e));
 }
 
 bool QueryPlanner::contains_aggregate(const Expr& e) const {
@@ -625,6 +626,16 @@ BoundExprPtr QueryPlanner::bind_function(const Expr& e, const Scope& scope, cons
       std::string printed = print_expr(e);
       for (size_t i = 0; i < agg->agg_exprs.size(); ++i) {
         if (agg->agg_exprs[i] == printed) return bound_input_ref(agg->agg_offset + static_cast<int>(i), agg->agg_types[i]);
+      }
+      // GROUPING() / GROUPING_ID() of a GROUP BY without grouping sets: every key is grouped.
+      if (is_grouping_function(e)) {
+        for (const ExprPtr& a : e.args) {
+          const std::string text = print_expr(*a);
+          if (std::find(agg->group_exprs.begin(), agg->group_exprs.end(), text) == agg->group_exprs.end()) {
+            plan_fail(a->pos, fmt::format("the argument {} of {} is not a GROUP BY expression", text, e.name));
+          }
+        }
+        return bound_literal(Value::integer(0), DataType::bigint().with_nullable(false));
       }
     }
     plan_fail(e.pos, fmt::format("aggregate function {} is not allowed here", e.name));

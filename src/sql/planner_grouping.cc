@@ -3,8 +3,10 @@
 // aggregate groups each row once per grouping set, the keys a set leaves out NULL in its results.
 // Flink plans an Expand (one copy of the row per set, with the set's number $e) before the
 // WindowAggregate grouped by the keys and $e; careflow's WindowAggregate does the same itself
-// (PlanNode::grouping_sets). Every set must hold window_start and window_end. Outside window
-// aggregation, and GROUPING() / GROUPING_ID(), careflow does not run them yet.
+// (PlanNode::grouping_sets). Every set must hold window_start and window_end. GROUPING(a) is 1 in
+// the rows of a set that leaves a out, else 0; GROUPING_ID(a, b, ...) puts those bits together, the
+// first argument the highest (Calcite's rule; PlanNode::grouping_functions). In a plain GROUP BY
+// they run as Flink plans them: Expand, then a GroupAggregate keyed by the keys and $e.
 #include <set>
 
 #include "sql/planner_impl.h"
@@ -60,19 +62,40 @@ GroupingItems grouping_items(const Select& s) {
   return out;
 }
 
+bool is_grouping_function(const Expr& e) {
+  return e.kind == ExprKind::kFunction && (e.name == "GROUPING" || e.name == "GROUPING_ID");
+}
+
+std::vector<int64_t> grouping_function_values(const Expr& call, const GroupingItems& grouping) {
+  if (call.args.empty()) plan_fail(call.pos, fmt::format("{} needs at least one argument", call.name));
+  if (call.args.size() > 62) plan_fail(call.pos, fmt::format("{} takes at most 62 arguments", call.name));
+  std::vector<size_t> items;
+  for (const ExprPtr& a : call.args) {
+    const std::string text = print_expr(*a);
+    size_t at = 0;
+    while (at < grouping.items.size() && print_expr(*grouping.items[at]) != text) ++at;
+    if (at == grouping.items.size()) {
+      plan_fail(a->pos, fmt::format("the argument {} of {} is not a GROUP BY expression", text, call.name));
+    }
+    items.push_back(at);
+  }
+  std::vector<int64_t> values;
+  for (const std::vector<bool>& set : grouping.sets) {
+    int64_t v = 0;
+    for (size_t item : items) v = (v << 1) | (set[item] ? 0 : 1);
+    values.push_back(v);
+  }
+  return values;
+}
+
 void check_grouping_sets(const GroupingItems& grouping, const std::vector<int>& window_keys, const PlanNode* tvf,
                          std::vector<DataType>& group_types) {
   const Expr& construct = *grouping.construct;
-  if (!tvf) {
-    plan_fail(construct.pos, fmt::format("{} is not supported yet outside window aggregation (GROUP BY window_start, "
-                                         "window_end, {} (...) over a window table function); write one GROUP BY "
-                                         "per grouping and combine them with UNION ALL",
-                                         construct.name, construct.name));
-  }
-  if (tvf->window.kind == WindowSpec::Kind::kSession) {
+  if (tvf && tvf->window.kind == WindowSpec::Kind::kSession) {
     plan_fail(construct.pos, fmt::format("{} over SESSION windows is not supported yet", construct.name));
   }
   for (const std::vector<bool>& set : grouping.sets) {
+    if (!tvf) break;  // a plain GROUP BY: an Expand before the GroupAggregate (planner_select.cc)
     bool start = false, end = false;
     for (size_t i = 0; i < set.size(); ++i) {
       if (window_keys[i] == kWindowTimeKey && !set[i]) {

@@ -108,7 +108,10 @@ class QueryPlanner {
   // planner_group_window.cc: GROUP BY TUMBLE|HOP|SESSION(...), the legacy group windows.
   static bool is_group_window(const Expr& e);
   void group_window(const Select& s, SelectState& st);
-  std::vector<const Expr*> aggregate_calls(const Select& s, const std::vector<SelectOutput>& items) const;
+  // The aggregate calls of the select items and HAVING, once each; with `grouping`, the
+  // GROUPING() / GROUPING_ID() calls instead (planner_grouping.cc computes those).
+  std::vector<const Expr*> aggregate_calls(const Select& s, const std::vector<SelectOutput>& items,
+                                           bool grouping = false) const;
   // `over`: the call is an OVER aggregate (over_only functions are refused elsewhere).
   AggCall bind_aggregate_call(const Expr& call, const Scope& scope, std::vector<BoundExprPtr>* pre,
                               std::vector<std::string>* pre_names, bool over = false);
@@ -181,7 +184,7 @@ class QueryPlanner {
   BoundExprPtr bind_predicate(const Expr& e, const Scope& scope, const AggregateContext* agg);
   BoundExprPtr bind_constructor(const Expr& e, const Scope& scope, const AggregateContext* agg);
   BoundExprPtr coerce(BoundExprPtr e, const DataType& to, SourcePos pos, std::string_view context);
-  bool is_aggregate_call(const Expr& e) const;
+  bool is_aggregate_call(const Expr& e) const;  // an aggregate function, or GROUPING() / GROUPING_ID()
   bool contains_aggregate(const Expr& e) const;
   bool contains_over(const Expr& e) const;
 
@@ -246,6 +249,12 @@ GroupingItems grouping_items(const Select& s);
 // Grouping sets run in window aggregation only, with window_start and window_end in every set (as
 // Flink requires): fails at the construct otherwise (`tvf` null: not a window aggregation). Keys
 // that some set leaves out become nullable in `group_types`.
+// GROUPING(...) and GROUPING_ID(...): functions of the grouping set a result row belongs to.
+bool is_grouping_function(const Expr& e);
+// Such a call's value in each grouping set of `grouping` (one value without sets), its arguments
+// matched to the GROUP BY expressions by text; fails naming an argument that is not one.
+std::vector<int64_t> grouping_function_values(const Expr& call, const GroupingItems& grouping);
+
 void check_grouping_sets(const GroupingItems& grouping, const std::vector<int>& window_keys, const PlanNode* tvf,
                          std::vector<DataType>& group_types);
 // Per grouping set, whether each plain key (the items whose window_keys entry is 0, in order) is in

@@ -92,6 +92,8 @@ void infer_changelog(PlanNode& n) {
     case PlanKind::kIntervalJoin: n.insert_only = true; break;
     // A window join takes windowed (insert-only) inputs and joins each window once.
     case PlanKind::kWindowJoin: n.insert_only = true; break;
+    // Expand copies each row once per grouping set, keeping its kind.
+    case PlanKind::kExpand: n.insert_only = n.inputs[0]->insert_only; break;
   }
 }
 

@@ -161,19 +161,68 @@ void QueryPlanner::group_by(const Select& s, SelectState& st) {
   std::vector<PlanField> agg_schema;
   for (size_t i = 0; i < group_items.size(); ++i) agg_schema.push_back({key_names[i], agg_ctx.group_types[i]});
   for (size_t i = 0; i < aggs.size(); ++i) agg_schema.push_back({fmt::format("EXPR${}", i), aggs[i].binding.result});
+  // GROUPING() / GROUPING_ID() over grouping sets: computed by the window aggregate from each
+  // result's set, after the aggregates (without sets they are the constant 0: bind_function).
+  std::vector<PlanNode::GroupingFunction> grouping_functions;
+  if (grouping.construct) {
+    for (const Expr* call : aggregate_calls(s, st.items, true)) {
+      PlanNode::GroupingFunction g{print_expr(*call), grouping_function_values(*call, grouping)};
+      agg_ctx.agg_exprs.push_back(g.text);
+      agg_ctx.agg_types.push_back(DataType::bigint().with_nullable(false));
+      agg_schema.push_back({fmt::format("EXPR${}", agg_schema.size() - group_items.size()), agg_ctx.agg_types.back()});
+      grouping_functions.push_back(std::move(g));
+    }
+  }
   PlanPtr agg;
   if (windowed) {
     agg = window_aggregate(*tvf, tvf_filter, std::move(pre), std::move(pre_names), window_keys, agg_schema,
                            s.group_by_pos);
     agg->grouping_sets = plain_key_sets(grouping, window_keys);
+    agg->grouping_functions = std::move(grouping_functions);
+  } else if (grouping.construct) {
+    // GROUPING SETS / ROLLUP / CUBE in a GROUP BY, as Flink plans them: an Expand copies each row
+    // once per set (keys outside it NULL, then the set's number $e and the GROUPING values), the
+    // GroupAggregate groups by the keys and $e, and a Calc drops $e and puts the GROUPING values
+    // after the aggregates, where the select list finds them.
+    PlanPtr pre_calc = calc(st.node, pre, nullptr, pre_names);
+    const size_t k = group_items.size(), width = pre_calc->schema.size(), g = grouping_functions.size();
+    std::vector<PlanField> expand_schema = pre_calc->schema;
+    for (size_t i = 0; i < k; ++i) expand_schema[i].type = agg_ctx.group_types[i];
+    const DataType bigint = DataType::bigint().with_nullable(false);
+    expand_schema.push_back({"$e", bigint});
+    for (size_t i = 0; i < g; ++i) expand_schema.push_back({fmt::format("$g{}", i), bigint});
+    PlanPtr expand = make_node(PlanKind::kExpand, {pre_calc}, expand_schema);
+    expand->grouping_sets = grouping.sets;
+    expand->grouping_functions = grouping_functions;
+    infer_changelog(*expand);
+    std::vector<PlanField> grouped(agg_schema.begin(), agg_schema.begin() + static_cast<std::ptrdiff_t>(k));
+    for (size_t i = 0; i <= g; ++i) grouped.push_back(expand_schema[width + i]);
+    for (size_t i = 0; i < aggs.size(); ++i) grouped.push_back(agg_schema[k + i]);
+    agg = make_node(PlanKind::kGroupAggregate, {expand}, grouped);
+    for (size_t i = 0; i < k; ++i) agg->group_keys.push_back(static_cast<int>(i));
+    for (size_t i = 0; i <= g; ++i) agg->group_keys.push_back(static_cast<int>(width + i));
+    agg->aggs = std::move(aggs);
+    infer_changelog(*agg);
+    std::vector<BoundExprPtr> reorder;
+    std::vector<std::string> names;
+    auto take = [&](size_t from) {
+      reorder.push_back(bound_input_ref(static_cast<int>(from), agg->schema[from].type));
+      names.push_back(agg->schema[from].name);
+    };
+    for (size_t i = 0; i < k; ++i) take(i);
+    for (size_t i = 0; i < agg->aggs.size(); ++i) take(k + 1 + g + i);
+    for (size_t i = 0; i < g; ++i) take(k + 1 + i);
+    st.node = calc(agg, std::move(reorder), nullptr, std::move(names));
   } else {
     PlanPtr pre_calc = calc(st.node, pre, nullptr, pre_names);
     agg = make_node(PlanKind::kGroupAggregate, {pre_calc}, agg_schema);
     for (size_t i = 0; i < group_items.size(); ++i) agg->group_keys.push_back(static_cast<int>(i));
   }
-  agg->aggs = std::move(aggs);
-  infer_changelog(*agg);
-  st.node = agg;
+  if (!(grouping.construct && !windowed)) {
+    agg->aggs = std::move(aggs);
+    infer_changelog(*agg);
+    st.node = agg;
+  }
   agg_ctx.agg_offset = static_cast<int>(group_items.size());
   agg_ctx.input_scope = &in_scope;
   // Group keys that are plain columns stay addressable by their (qualified) names.
@@ -188,17 +237,19 @@ void QueryPlanner::group_by(const Select& s, SelectState& st) {
       st.scope.columns.push_back({"", fmt::format("$group{}", i), agg_ctx.group_types[i]});
     }
   }
-  for (size_t i = 0; i < agg->aggs.size(); ++i) st.scope.columns.push_back({"", fmt::format("$agg{}", i), agg_ctx.agg_types[i]});
+  for (size_t i = 0; i < agg_ctx.agg_types.size(); ++i) st.scope.columns.push_back({"", fmt::format("$agg{}", i), agg_ctx.agg_types[i]});
   for (const SelectOutput& it : st.items) {
     if (it.bound) plan_fail(it.pos, "SELECT * is not allowed with GROUP BY; list the grouped columns");
   }
 }
 
 // The aggregate calls of the select items and HAVING, once each (deduplicated by their text).
-std::vector<const Expr*> QueryPlanner::aggregate_calls(const Select& s, const std::vector<SelectOutput>& items) const {
+std::vector<const Expr*> QueryPlanner::aggregate_calls(const Select& s, const std::vector<SelectOutput>& items,
+                                                       bool grouping) const {
   std::vector<const Expr*> calls;
   std::function<void(const Expr&)> collect = [&](const Expr& e) {
     if (is_aggregate_call(e)) {
+      if (is_grouping_function(e) != grouping) return;
       std::string printed = print_expr(e);
       for (const Expr* c : calls) {
         if (print_expr(*c) == printed) return;

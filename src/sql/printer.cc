@@ -4,6 +4,8 @@
 
 #include <cctype>
 
+#include "sql/keywords.h"
+
 namespace careflow::sql {
 
 namespace {
@@ -222,20 +224,9 @@ std::string insert(const Insert& i) {
 }  // namespace
 
 std::string quote_identifier(const std::string& name) {
-  static const char* kReserved[] = {"ALL", "AND", "AS", "BETWEEN", "BY", "CASE", "CROSS", "DISTINCT", "ELSE", "END",
-                                    "EXISTS", "FALSE", "FOR", "FROM", "FULL", "GROUP", "HAVING", "IN", "INNER",
-                                    "INTERVAL", "IS", "JOIN", "LEFT", "LIKE", "LIMIT", "NOT", "NULL", "ON", "OR",
-                                    "ORDER", "OVER", "RIGHT", "SELECT", "TABLE", "THEN", "TRUE", "UNION", "USING",
-                                    "VALUES", "WHEN", "WHERE", "WITH", "TIMESTAMP", "DATE", "TIME", "VALUE", "KEY",
-                                    "USER", "ROW", "ARRAY", "MAP", "WATERMARK", "PRIMARY", "OFFSET", "UNNEST"};
   bool plain = !name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_');
   for (char c : name) plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
-  if (plain) {
-    for (const char* r : kReserved) {
-      if (iequals(name, r)) plain = false;
-    }
-  }
-  if (plain) return name;
+  if (plain && !is_reserved_keyword(name)) return name;
   std::string out = "`";
   for (char c : name) out += c == '`' ? std::string("``") : std::string(1, c);
   return out + "`";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import PipelineJobRow from '../src/components/pipelines/PipelineJobRow.vue'
-import { totalLag } from '../src/composables/useJobs'
+import { totalLag, totalLateRows } from '../src/composables/useJobs'
 import type { Job } from '../src/api/types'
 
 function job(over: Partial<Job> = {}): Job {
@@ -49,6 +49,19 @@ describe('pipelines', () => {
     expect(w.find('[data-test="lag"]').text()).toBe('5')
     await w.find('[data-test="stop"]').trigger('click')
     expect(w.emitted('stop')).toEqual([['job-1']])
+  })
+
+  it('shows the late rows dropped over all operators, or a dash when the server does not say', () => {
+    const late = [
+      { operator: 'WindowAggregate(groupBy=[k], ...)', rows: 3 },
+      { operator: 'OverAggregate(partitionBy=[k], ...)', rows: 4 },
+    ]
+    const w = mount(PipelineJobRow, { props: { job: job({ lateRowsDropped: late }) } })
+    expect(w.find('[data-test="late-rows"]').text()).toBe('7')
+    expect(w.find('[data-test="late-rows"]').attributes('title')).toContain('3 dropped by WindowAggregate')
+    expect(totalLateRows(job({ lateRowsDropped: [] }))).toBe(0)
+    const none = mount(PipelineJobRow, { props: { job: job() } })
+    expect(none.find('[data-test="late-rows"]').text()).toBe('—')
   })
 
   it('a failed job shows its error and where it happened, and no stop button', () => {

@@ -25,6 +25,8 @@ OperatorPtr make_computed_columns(std::vector<sql::BoundExprPtr> computed);
 OperatorPtr make_changelog_normalize(std::vector<int> key, bool update_before = true, StateTtl ttl = StateTtl());
 // DropUpdateBefore: every row but -U.
 OperatorPtr make_drop_update_before();
+// Expand: a kExpand node, each row once per grouping set (expand.cc).
+OperatorPtr make_expand(const sql::PlanNode& node);
 // LookupJoin: a kLookupJoin node, looking rows up in `source` (join/lookup_join.cc).
 OperatorPtr make_lookup_join(const sql::PlanNode& node, std::unique_ptr<LookupSource> source);
 // TemporalRowTimeJoin: a kTemporalJoin node (join/temporal_row_time_join.cc).

@@ -23,8 +23,8 @@ class AvroFormatsTest : public test_support::RegistryFormatsTest {};
 
 // Every column type Flink maps to Avro, NULLs in the nullable ones.
 const char* kAllTypes =
-    "(id STRING NOT NULL, b BOOLEAN, ti TINYINT, si SMALLINT, i INT, bi BIGINT, f FLOAT, d DOUBLE, dec DECIMAL(10, 2), "
-    "s VARCHAR(20), bin BYTES, day DATE, t TIME(3), ts TIMESTAMP(3), tags ARRAY<STRING>, attrs MAP<STRING, DOUBLE>, "
+    "(id STRING NOT NULL, b BOOLEAN, ti TINYINT, si SMALLINT, i INT, bi BIGINT, f FLOAT, d DOUBLE, `dec` DECIMAL(10, 2), "
+    "s VARCHAR(20), bin BYTES, `day` DATE, t TIME(3), ts TIMESTAMP(3), tags ARRAY<STRING>, attrs MAP<STRING, DOUBLE>, "
     "p ROW<x INT, y STRING>)";
 
 std::vector<Row> all_type_rows() {

@@ -1,5 +1,5 @@
 // Connectors and formats found by identifier in their registries: the filesystem connector reads
-// lines through the table's registered format (json or csv), a read-only connector refuses an
+// lines through the table's registered format (json, csv or debezium-json), a read-only connector refuses an
 // INSERT naming the writable ones, and CREATE TABLE lists the registered connectors and formats.
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -61,6 +61,48 @@ TEST_F(ConnectorsTest, FilesystemReadsJsonAndCsvLinesThroughTheRegisteredFormats
   auto from_csv = select("SELECT * FROM c");
   ASSERT_TRUE(from_csv.is_ok()) << from_csv.status().to_string();
   EXPECT_EQ(*from_csv, (std::vector<std::string>{"+I[DEV-P003, 2.5]", "+I['DEV,P004', NULL]"}));
+}
+
+TEST_F(ConnectorsTest, FilesystemReadsDebeziumJsonEventsAsTheirChangelog) {
+  std::string events = write_file(
+      "products.json",
+      "{\"before\":null,\"after\":{\"id\":1,\"w\":5.18},\"op\":\"c\"}\n"
+      "{\"before\":{\"id\":1,\"w\":5.18},\"after\":{\"id\":1,\"w\":5.15},\"op\":\"u\"}\n"
+      "{\"before\":{\"id\":1,\"w\":5.15},\"after\":null,\"op\":\"d\"}\n");
+  ASSERT_TRUE(session_.execute_script("CREATE TABLE p (id BIGINT, w DOUBLE) WITH ('connector' = 'filesystem', 'path' = '" +
+                                      events + "', 'format' = 'debezium-json')")
+                  .is_ok());
+  auto rows = select("SELECT * FROM p");
+  ASSERT_TRUE(rows.is_ok()) << rows.status().to_string();
+  EXPECT_EQ(*rows, (std::vector<std::string>{"+I[1, 5.18]", "-U[1, 5.18]", "+U[1, 5.15]", "-D[1, 5.15]"}));
+}
+
+TEST_F(ConnectorsTest, FlinksOtherChangelogFormatsAreRefusedAsNotYetSupported) {
+  std::string events = write_file("canal.json", "{}\n");
+  for (const char* f : {"canal-json", "maxwell-json", "ogg-json"}) {
+    auto created = session_.execute_script("CREATE TABLE c (id BIGINT) WITH ('connector' = 'filesystem', 'path' = '" +
+                                           events + "', 'format' = '" + f + "')");
+    ASSERT_FALSE(created.is_ok()) << f;
+    EXPECT_NE(created.status().message().find(std::string("table 'c': not supported yet: the format '") + f + "'"),
+              std::string::npos)
+        << created.status().message();
+  }
+  auto unknown = session_.execute_script("CREATE TABLE c (id BIGINT) WITH ('format' = 'protobufz')");
+  ASSERT_FALSE(unknown.is_ok());
+  EXPECT_NE(unknown.status().message().find("unknown format 'protobufz'"), std::string::npos) << unknown.status().message();
+}
+
+TEST_F(ConnectorsTest, UpsertKafkaRefusesAChangelogValueFormatAsFlinkDoes) {
+  auto r = session_.execute_script(
+      "CREATE TABLE u (id INT, PRIMARY KEY (id) NOT ENFORCED) WITH ('connector' = 'upsert-kafka', 'key.format' = "
+      "'json', 'value.format' = 'debezium-json')");
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  auto rows = select("SELECT * FROM u");
+  ASSERT_FALSE(rows.is_ok());
+  EXPECT_NE(rows.status().message().find("'upsert-kafka' connector doesn't support 'debezium-json' as value format, "
+                                         "because 'debezium-json' is not in insert-only mode"),
+            std::string::npos)
+      << rows.status().message();
 }
 
 TEST_F(ConnectorsTest, ABadLineNamesTheFileAndLine) {

@@ -35,8 +35,8 @@ class JsonRegistryFormatTest : public test_support::RegistryFormatsTest {
 };
 
 const char* kAllTypes =
-    "(id STRING NOT NULL, b BOOLEAN, ti TINYINT, si SMALLINT, i INT, bi BIGINT, f FLOAT, d DOUBLE, dec DECIMAL(10, 2), "
-    "s VARCHAR(20), c CHAR(3), bin BYTES, day DATE, t TIME(3), ts TIMESTAMP(3), ltz TIMESTAMP_LTZ(3), tags ARRAY<STRING>, "
+    "(id STRING NOT NULL, b BOOLEAN, ti TINYINT, si SMALLINT, i INT, bi BIGINT, f FLOAT, d DOUBLE, `dec` DECIMAL(10, 2), "
+    "s VARCHAR(20), c CHAR(3), bin BYTES, `day` DATE, t TIME(3), ts TIMESTAMP(3), ltz TIMESTAMP_LTZ(3), tags ARRAY<STRING>, "
     "attrs MAP<STRING, DOUBLE>, codes MAP<INT, STRING>, p ROW<x INT NOT NULL, y STRING>)";
 
 std::vector<Row> all_type_rows() {
@@ -66,8 +66,8 @@ TEST_F(JsonRegistryFormatTest, EveryColumnTypeRoundTrips) {
 
 TEST_F(JsonRegistryFormatTest, WritesConfluentCloudsJsonSchemaAndConnectValues) {
   const sql::TableDef& t = table(
-      "CREATE TABLE readings (device_id STRING NOT NULL, v DOUBLE, n BIGINT NOT NULL, amount DECIMAL(6, 2), day DATE, "
-      "ts TIMESTAMP(3), ltz TIMESTAMP_LTZ(3), t TIME(0), raw BYTES, pos ROW<lat DOUBLE>) WITH ('value.format' = 'json-registry')");
+      "CREATE TABLE readings (device_id STRING NOT NULL, v DOUBLE, n BIGINT NOT NULL, amount DECIMAL(6, 2), `day` DATE, "
+      "ts TIMESTAMP(3), ltz TIMESTAMP_LTZ(3), t TIME(0), `raw` BYTES, pos ROW<lat DOUBLE>) WITH ('value.format' = 'json-registry')");
   auto fmt = format(t);
   auto records = encode(*fmt, {Row{RowKind::kInsert,
                                     {Value::string("DEV-P001"), Value(), Value::integer(42), Value::decimal(1250), Value::integer(1),

@@ -131,9 +131,9 @@ Result<int64_t> run_into(RecordingSink& sink, const CheckpointSettings& settings
   Session session;
   CF_RETURN_IF_ERROR(session
                          .execute_script("CREATE TABLE readings (seq BIGINT, ts TIMESTAMP(3)) WITH ('format' = 'json');"
-                                         "CREATE TABLE out (seq BIGINT) WITH ('format' = 'json');")
+                                         "CREATE TABLE copied (seq BIGINT) WITH ('format' = 'json');")
                          .status());
-  CF_ASSIGN_OR_RETURN(std::vector<StatementResult> r, session.execute_script("INSERT INTO out SELECT seq FROM readings"));
+  CF_ASSIGN_OR_RETURN(std::vector<StatementResult> r, session.execute_script("INSERT INTO copied SELECT seq FROM readings"));
   Job& job = *r.back().job;
   ConnectorContext context;
   context.topics = topics;

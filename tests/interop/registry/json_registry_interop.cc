@@ -52,7 +52,7 @@ int run(const std::string& mode, const std::string& url, const std::string& topi
   careflow::exec::SchemaRegistryClients registries(client->get(), careflow::serde::SerializerOptions{}, nullptr);
   careflow::exec::Session session;
   auto created = session.execute_script(fmt::format(
-      "CREATE TABLE interop (device_id STRING NOT NULL, metric STRING, value DOUBLE, ts TIMESTAMP_LTZ(3), n BIGINT) "
+      "CREATE TABLE interop (device_id STRING NOT NULL, metric STRING, `value` DOUBLE, ts TIMESTAMP_LTZ(3), n BIGINT) "
       "WITH ('topic' = '{}', 'value.format' = 'json-registry')",
       topic));
   if (!created.is_ok()) return std::cerr << created.status().to_string() << "\n", 1;

@@ -91,6 +91,11 @@ export interface JobLag {
   lag: number
 }
 
+export interface JobLateRows {
+  operator: string // the operator's EXPLAIN line
+  rows: number
+}
+
 export interface Job {
   id: string
   name: string
@@ -101,6 +106,9 @@ export interface Job {
   rowsInPerSecond: number
   rowsOutPerSecond: number
   watermark: number | null
+  // Rows dropped as late this run, per operator that dropped any (docs/sql.md "Late rows"); an
+  // older server leaves it out.
+  lateRowsDropped?: JobLateRows[]
   lag: JobLag[]
   restarts: number
   restartStrategy: string

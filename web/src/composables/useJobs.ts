@@ -28,3 +28,9 @@ export function useJobs(intervalMs = 1000) {
 export function totalLag(job: Job): number {
   return job.lag.reduce((sum, l) => sum + l.lag, 0)
 }
+
+// Rows the job dropped as late, over all its operators; null when the server did not report them.
+export function totalLateRows(job: Job): number | null {
+  if (!job.lateRowsDropped) return null
+  return job.lateRowsDropped.reduce((sum, l) => sum + l.rows, 0)
+}

@@ -59,7 +59,7 @@ class WindowAggregate : public Operator {
   explicit WindowAggregate(const sql::PlanNode& node)
       : window_(node.window), keys_(node.group_keys), aggs_(node.aggs), rowtime_(node.rowtime_index),
         slice_(window::slice_size(node.window)), group_window_(node.group_window),
-        grouping_sets_(node.grouping_sets) {
+        grouping_sets_(node.grouping_sets), grouping_functions_(node.grouping_functions) {
     for (int k : keys_) {
       if (k >= 0) plain_keys_.push_back(k);
     }
@@ -354,6 +354,11 @@ class WindowAggregate : public Operator {
       }
     }
     for (const auto& acc : a.accs) out.push_back(acc->result());
+    // GROUPING() / GROUPING_ID(): their value in the key's grouping set (its number ends the key).
+    if (!grouping_functions_.empty()) {
+      const size_t set = grouping_sets_.empty() ? 0 : static_cast<size_t>(key.back().as_int());
+      for (const sql::PlanNode::GroupingFunction& g : grouping_functions_) out.push_back(Value::integer(g.values[set]));
+    }
     emit(RowKind::kInsert, std::move(out));
   }
 
@@ -376,6 +381,7 @@ class WindowAggregate : public Operator {
   bool group_window_;
   // GROUPING SETS: per set, which plain keys it holds (empty: none); the set's number ends the key.
   std::vector<std::vector<bool>> grouping_sets_;
+  std::vector<sql::PlanNode::GroupingFunction> grouping_functions_;
   EventTimeTimers<HeapTimer> heap_;
   absl::node_hash_map<Key, HeapTimer, values::KeyHash> heap_ids_;
   uint64_t next_order_ = 0;

@@ -34,6 +34,7 @@ final class FileRunner {
             report.fail(path.toString(), "cannot read file", List.of(String.valueOf(e.getMessage())));
             return;
         }
+        FilesystemTables.setTestDirectory(path.toAbsolutePath().getParent());
         FlinkSession session = new FlinkSession(queries.options().checkpointMillis());
         List<Feed.Block> history = new ArrayList<>();
         for (TestFile.Block block : file.blocks()) {

@@ -14,7 +14,8 @@ import org.apache.flink.table.factories.DynamicTableSourceFactory;
 
 /**
  * Makes every catalog table a harness table: as a source it replays the file's input rows, as a
- * sink it records what it receives. The table's other options (connector, topic, format) are
+ * sink it records what it receives. Except a {@code 'connector' = 'filesystem'} source, which Flink's
+ * own filesystem connector reads ({@link FilesystemTables}), so the files' formats are Flink's. The table's other options (connector, topic, format) are
  * ignored on purpose and never validated. Catalog tables get it from {@link HarnessCatalog};
  * temporary tables, which Flink does not look up through a catalog, name it as their connector
  * ({@link FlinkSession} rewrites them), found through META-INF/services.
@@ -41,6 +42,9 @@ public final class HarnessTableFactory implements DynamicTableSourceFactory, Dyn
 
     @Override
     public DynamicTableSource createDynamicTableSource(Context context) {
+        if ("filesystem".equals(context.getCatalogTable().getOptions().get("connector"))) {
+            return FilesystemTables.source(context);
+        }
         return new HarnessTableSource(
                 context.getObjectIdentifier().asSerializableString(),
                 context.getPhysicalRowDataType(),
