@@ -237,6 +237,9 @@ int measure(const fs::path& data, size_t rows) {
   results["delta_seconds"] = fmt::format("{:.6f}", median(delta_seconds));
   results["delta_bytes"] = fmt::format("{:.0f}", median(delta_bytes));
   results["delta_bytes_max"] = fmt::format("{:.0f}", *std::max_element(delta_bytes.begin(), delta_bytes.end()));
+  double total = 0;
+  for (double b : delta_bytes) total += b;
+  results["delta_bytes_total"] = fmt::format("{:.0f}", total);
   results["delta_full_state_bytes"] = std::to_string(ck->stats().state_bytes);
   results["delta_rounds"] = std::to_string(kDeltaRounds);
 

@@ -97,6 +97,11 @@ std::string checkpoint_report(const std::filesystem::path& dir) {
   plain("1 % of the keys changed: incremental checkpoint, duration (s, median)", "delta_seconds", "{:.3f}");
   line("1 % of the keys changed: incremental checkpoint, bytes written (MB, median)", megabytes(c, "delta_bytes"),
        megabytes(f, "delta_bytes"), "{:.3f}", ratio(number(c, "delta_bytes"), number(f, "delta_bytes")));
+  line("same, the largest of the rounds (MB; Flink: a round after which RocksDB compacted uploads the merged file)",
+       megabytes(c, "delta_bytes_max"), megabytes(f, "delta_bytes_max"), "{:.3f}",
+       ratio(number(c, "delta_bytes_max"), number(f, "delta_bytes_max")));
+  line("same, all rounds together (MB)", megabytes(c, "delta_bytes_total"), megabytes(f, "delta_bytes_total"), "{:.3f}",
+       ratio(number(c, "delta_bytes_total"), number(f, "delta_bytes_total")));
   line("after the last delta: full state a restore reads (MB)", megabytes(c, "delta_full_state_bytes"),
        megabytes(f, "delta_full_state_bytes"), "{:.2f}",
        ratio(number(c, "delta_full_state_bytes"), number(f, "delta_full_state_bytes")));

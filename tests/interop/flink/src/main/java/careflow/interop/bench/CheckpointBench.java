@@ -215,6 +215,7 @@ public final class CheckpointBench {
         results.put("delta_full_state_bytes", String.valueOf(deltas.get(deltas.size() - 1).getStateSize()));
         results.put("delta_rounds", String.valueOf(deltas.size()));
         results.put("delta_bytes_max", String.valueOf(deltas.stream().mapToLong(CompletedCheckpointStats::getCheckpointedSize).max().orElse(0)));
+        results.put("delta_bytes_total", String.valueOf(deltas.stream().mapToLong(CompletedCheckpointStats::getCheckpointedSize).sum()));
 
         // The probe: one row for key 0; with the state restored, its count is 1 (million.tsv) plus the
         // deltas' rows for key 0, and the aggregate says so as an update (-U, +U), not a first +I.
