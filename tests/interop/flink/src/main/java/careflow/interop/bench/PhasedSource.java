@@ -22,23 +22,14 @@ final class PhasedSource implements SourceFunction<RowData> {
     @Override
     public void run(SourceContext<RowData> ctx) throws InterruptedException {
         List<RowData[]> phases = BenchData.phases.getOrDefault(table, List.of());
-        Object lock = ctx.getCheckpointLock();
         int next = 0;
         while (running) {
             if (next >= phases.size() || next >= BenchData.releasedPhases.get()) {
                 Thread.sleep(1); // outside the lock, so that checkpoints go through while idle
                 continue;
             }
-            RowData[] rows = phases.get(next);
             BenchData.markFirstEmit();
-            for (int i = 0; i < rows.length && running; ) {
-                int end = Math.min(rows.length, i + 1000);
-                synchronized (lock) {
-                    for (; i < end; i++) {
-                        ctx.collect(rows[i]);
-                    }
-                }
-            }
+            BenchSource.emit(ctx, phases.get(next), () -> running);
             BenchData.emittedPhases.set(++next);
         }
     }
