@@ -16,7 +16,8 @@
 //
 //   checkpoint_bench --data DIR [--rows N]     write DIR/setup.sql, query.sql, throughput.tsv,
 //                                              million.tsv, delta-<n>.tsv; measure careflow into
-//                                              DIR/careflow.tsv
+//                                              DIR/careflow.tsv (--inputs-only: just the files,
+//                                              for running the Flink side on its own)
 //   (Flink: CheckpointBench DIR writes DIR/flink.tsv)
 //   checkpoint_bench --report DIR --markdown FILE   the table, careflow ÷ Flink
 
@@ -174,16 +175,26 @@ void push_all(exec::Job& job, const std::vector<RowBatch>& batches) {
   }
 }
 
-int measure(const fs::path& data, size_t rows) {
+int measure(const fs::path& data, size_t rows, bool inputs_only) {
   ScratchDir scratch("checkpoint");
   CheckpointResults results;
   fs::create_directories(data);
   std::ofstream(data / "setup.sql") << kSetup << "\n";
   std::ofstream(data / "query.sql") << kQuery << "\n";
 
-  // 1. Throughput with and without checkpoints, interleaved so that machine noise hits both.
+  // The inputs of all three, written for the Flink side before anything is measured.
   const std::vector<RowBatch> input = random_rows(rows, 100'000, 1, 100);
   write_rows(data / "throughput.tsv", input);
+  const std::vector<RowBatch> million = every_key();
+  write_rows(data / "million.tsv", million);
+  std::vector<std::vector<RowBatch>> deltas;
+  for (int round = 0; round < kDeltaRounds; ++round) {
+    deltas.push_back(random_rows(kKeys / 100, kKeys, 5 + round, 0, 1));
+    write_rows(data / fmt::format("delta-{}.tsv", round + 1), deltas.back());
+  }
+  if (inputs_only) return 0;
+
+  // 1. Throughput with and without checkpoints, interleaved so that machine noise hits both.
   std::vector<double> off, on, on_busy;
   int64_t taken = 0;
   (void)run(input, rows, std::chrono::milliseconds(0), scratch.path() / "warm");
@@ -204,13 +215,6 @@ int measure(const fs::path& data, size_t rows) {
   results["throughput_on_cpu_busy"] = fmt::format("{:.2f}", median(on_busy));
 
   // 2. 1 M keys, then rounds touching 1 % of them, a checkpoint after each.
-  const std::vector<RowBatch> million = every_key();
-  write_rows(data / "million.tsv", million);
-  std::vector<std::vector<RowBatch>> deltas;
-  for (int round = 0; round < kDeltaRounds; ++round) {
-    deltas.push_back(random_rows(kKeys / 100, kKeys, 5 + round, 0, 1));
-    write_rows(data / fmt::format("delta-{}.tsv", round + 1), deltas.back());
-  }
   std::unique_ptr<exec::Job> job = build();
   const auto dir = scratch.path() / "million";
   auto ck = checkpointer(*job, "million", dir, std::chrono::hours(1));
@@ -283,6 +287,7 @@ int main(int argc, char** argv) {
   using namespace careflow::bench;
   size_t rows = 6'000'000;
   std::string data, report, markdown;
+  bool inputs_only = false;
   for (int i = 1; i < argc; ++i) {
     auto value = [&]() -> std::string {
       if (i + 1 >= argc) {
@@ -293,10 +298,11 @@ int main(int argc, char** argv) {
     };
     if (!std::strcmp(argv[i], "--rows")) rows = std::stoul(value());
     else if (!std::strcmp(argv[i], "--data")) data = value();
+    else if (!std::strcmp(argv[i], "--inputs-only")) inputs_only = true;
     else if (!std::strcmp(argv[i], "--report")) report = value();
     else if (!std::strcmp(argv[i], "--markdown")) markdown = value();
     else {
-      fmt::print(stderr, "usage: checkpoint_bench --data DIR [--rows N]\n"
+      fmt::print(stderr, "usage: checkpoint_bench --data DIR [--rows N] [--inputs-only]\n"
                          "       checkpoint_bench --report DIR [--markdown FILE]\n");
       return 2;
     }
@@ -311,5 +317,5 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "checkpoint_bench: give --data DIR (inputs and careflow.tsv) or --report DIR\n");
     return 2;
   }
-  return measure(data, rows);
+  return measure(data, rows, inputs_only);
 }
