@@ -32,6 +32,10 @@ public final class FlinkTestRunner {
             careflow.interop.bench.EngineBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("--checkpoint-bench")) { // the checkpoint benchmark (scripts/bench checkpoint)
+            careflow.interop.bench.CheckpointBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         long quiet = 100;
         long startTimeout = 30_000;
         long blockTimeout = 60_000;

@@ -2,7 +2,10 @@ package careflow.interop.bench;
 
 import java.lang.management.ManagementFactory;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.table.data.RowData;
 
@@ -17,6 +20,19 @@ final class BenchData {
 
     static volatile Map<String, RowData[]> tables = new HashMap<>();
 
+    /**
+     * Tables replayed in phases ('replay' = 'phases', {@link PhasedSource}): the driver releases one
+     * phase at a time (to checkpoint between them) and the source reports each phase it has emitted.
+     */
+    static volatile Map<String, List<RowData[]>> phases = new HashMap<>();
+    static final AtomicInteger releasedPhases = new AtomicInteger();
+    static final AtomicInteger emittedPhases = new AtomicInteger();
+
+    /** A row a 'sink' = 'rows' table received, as "kind,field,field..." text, and when (System.nanoTime). */
+    record SinkRow(String text, long nanos) {}
+
+    static final ConcurrentLinkedQueue<SinkRow> sinkRows = new ConcurrentLinkedQueue<>();
+
     static final AtomicLong firstEmitNanos = new AtomicLong(Long.MAX_VALUE);
     static final AtomicLong firstEmitCpuNanos = new AtomicLong();
     static volatile long sinkEndNanos;
@@ -29,6 +45,9 @@ final class BenchData {
         sinkEndNanos = 0;
         sinkEndCpuNanos = 0;
         outputRows = 0;
+        releasedPhases.set(0);
+        emittedPhases.set(0);
+        sinkRows.clear();
     }
 
     static void markFirstEmit() {

@@ -1,5 +1,6 @@
 package careflow.interop.bench;
 
+import java.util.function.BooleanSupplier;
 import org.apache.flink.streaming.api.functions.source.SourceFunction;
 import org.apache.flink.table.data.RowData;
 
@@ -15,11 +16,17 @@ final class BenchSource implements SourceFunction<RowData> {
 
     @Override
     public void run(SourceContext<RowData> ctx) {
-        RowData[] rows = BenchData.tables.getOrDefault(table, new RowData[0]);
         BenchData.markFirstEmit();
+        emit(ctx, BenchData.tables.getOrDefault(table, new RowData[0]), () -> running);
+    }
+
+    /**
+     * Emits `rows` under the checkpoint lock in chunks of 1,000, as a SourceFunction must, so that a
+     * checkpoint can come between two chunks; stops early once `running` says no.
+     */
+    static void emit(SourceContext<RowData> ctx, RowData[] rows, BooleanSupplier running) {
         Object lock = ctx.getCheckpointLock();
-        // No checkpoints run, but take the lock in chunks as a SourceFunction must.
-        for (int i = 0; i < rows.length && running; ) {
+        for (int i = 0; i < rows.length && running.getAsBoolean(); ) {
             int end = Math.min(rows.length, i + 1000);
             synchronized (lock) {
                 for (; i < end; i++) {

@@ -139,9 +139,17 @@ public final class EngineBench {
     }
 
     static StreamTableEnvironment newSession(String setup) {
-        Configuration conf = new Configuration();
+        return newSession(setup, localEnvironment(new Configuration()));
+    }
+
+    /** A local environment at parallelism 1 configured by `conf`, with restart strategy none. */
+    static StreamExecutionEnvironment localEnvironment(Configuration conf) {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+        return StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+    }
+
+    /** A table session on `env` with the benchmark catalog, the setup DDL run. */
+    static StreamTableEnvironment newSession(String setup, StreamExecutionEnvironment env) {
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env, EnvironmentSettings.newInstance()
                 .inStreamingMode().withBuiltInCatalogName("flink_builtin_catalog").build());
         tEnv.registerCatalog("default_catalog", new BenchCatalog("default_catalog", "default_database"));
