@@ -21,10 +21,19 @@ final class DeploymentOptions {
             "value.format", "value.");
 
     private final String warehouse;
+    private final String bootstrap;
+    private final String registry;
 
     /** @param warehouse the Iceberg warehouse (a local folder) for tables that name none */
     DeploymentOptions(String warehouse) {
+        this(warehouse, BOOTSTRAP, REGISTRY);
+    }
+
+    /** With the addresses of a running careflow up (its Kafka listener and registry), to run against it. */
+    DeploymentOptions(String warehouse, String bootstrap, String registry) {
         this.warehouse = warehouse;
+        this.bootstrap = bootstrap;
+        this.registry = registry;
     }
 
     /** The options to add to a table with these options, in a stable order; empty if none. */
@@ -32,7 +41,7 @@ final class DeploymentOptions {
         Map<String, String> add = new LinkedHashMap<>();
         String connector = options.getOrDefault("connector", "");
         if (connector.equals("kafka") || connector.equals("upsert-kafka")) {
-            add.put("properties.bootstrap.servers", BOOTSTRAP);
+            add.put("properties.bootstrap.servers", bootstrap);
             if (connector.equals("kafka")) {
                 // careflow and Confluent Cloud read a topic from its start unless told otherwise;
                 // Apache Flink's default, 'group-offsets', needs a 'properties.group.id' and fails
@@ -44,7 +53,7 @@ final class DeploymentOptions {
                 String format = options.get(key);
                 // avro-confluent -> [prefix]avro-confluent.url, debezium-avro-confluent -> [prefix]debezium-avro-confluent.url
                 if (format != null && format.endsWith("avro-confluent")) {
-                    add.put(FORMAT_KEYS.get(key) + format + ".url", REGISTRY);
+                    add.put(FORMAT_KEYS.get(key) + format + ".url", registry);
                 }
             }
         } else if (connector.equals("iceberg")) {

@@ -36,12 +36,12 @@ import org.apache.flink.table.catalog.ObjectPath;
  */
 public final class PipelinePlanCheck {
     /** careflow up's deploy order (docs/pipelines.md "In careflow up"); tables by name within a layer. */
-    private static final List<String> LAYERS = List.of("raw", "src", "dim", "fct", "alerts", "lake");
+    static final List<String> LAYERS = List.of("raw", "src", "dim", "fct", "alerts", "lake");
     /** Confluent Cloud's ML functions, which Apache Flink does not have. */
-    private static final Pattern ML_FUNCTION = Pattern.compile("(?i)\\bML_(DETECT_ANOMALIES|FORECAST)\\s*\\(");
-    private static final Pattern LINE_COMMENT = Pattern.compile("--[^\\n]*");
+    static final Pattern ML_FUNCTION = Pattern.compile("(?i)\\bML_(DETECT_ANOMALIES|FORECAST)\\s*\\(");
+    static final Pattern LINE_COMMENT = Pattern.compile("--[^\\n]*");
 
-    private record Table(String layer, String name, Path ddl, Optional<Path> dml) {
+    record Table(String layer, String name, Path ddl, Optional<Path> dml) {
         String label() {
             return layer + "/" + name;
         }
@@ -167,18 +167,18 @@ public final class PipelinePlanCheck {
                 : outer + "\n    caused by " + inner;
     }
 
-    private static String quote(String s) {
+    static String quote(String s) {
         return "'" + s.replace("'", "''") + "'";
     }
 
     /** A script's one statement, without the closing semicolon. */
-    private static String statement(Path file) throws IOException {
+    static String statement(Path file) throws IOException {
         String sql = Files.readString(file, StandardCharsets.UTF_8).strip();
         return sql.endsWith(";") ? sql.substring(0, sql.length() - 1) : sql;
     }
 
     /** Every table folder, layers in deploy order, tables by name; an unknown layer is an error. */
-    private static List<Table> tables(Path root) throws IOException {
+    static List<Table> tables(Path root) throws IOException {
         List<Table> tables = new ArrayList<>();
         try (Stream<Path> layers = Files.list(root)) {
             for (Path layer : layers.filter(Files::isDirectory).toList()) {
@@ -211,7 +211,7 @@ public final class PipelinePlanCheck {
         return tables;
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
