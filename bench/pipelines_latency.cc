@@ -60,12 +60,15 @@ double ms_since(Clock::time_point a, Clock::time_point b) { return std::chrono::
 class Schemas {
  public:
   explicit Schemas(int port) : port_(port) {}
-  const avro::Schema* get(int32_t id) {
+  // `topic`'s subject (TopicNameStrategy) lets the registry find the id in the context careflow's
+  // sinks register in (schema_registry.context, ".flink-dev" by default), as Confluent's
+  // deserializers do through their subject.
+  const avro::Schema* get(int32_t id, const std::string& topic) {
     auto it = cache_.find(id);
     if (it != cache_.end()) return it->second.get();
     std::map<std::string, std::string> headers;
     if (const char* token = std::getenv("CAREFLOW_API_TOKEN"); token && *token) headers["Authorization"] = fmt::format("Bearer {}", token);
-    auto reply = careflow::http::testing::call(port_, "GET", fmt::format("/schemas/ids/{}", id), "", headers);
+    auto reply = careflow::http::testing::call(port_, "GET", fmt::format("/schemas/ids/{}?subject={}-value", id, topic), "", headers);
     std::unique_ptr<avro::Schema> parsed;
     const nlohmann::json body = reply.json();
     if (reply.status == 200 && body.is_object() && body.contains("schema")) {
@@ -219,7 +222,7 @@ int main(int argc, char** argv) {
     } else {
       const std::string_view bytes(static_cast<const char*>(m->payload), m->len);
       auto wire = careflow::serde::parse_wire(bytes);
-      const avro::Schema* schema = wire ? schemas.get(wire->schema_id) : nullptr;
+      const avro::Schema* schema = wire ? schemas.get(wire->schema_id, topic) : nullptr;
       const bool is_drift = topic == kDrift;
       std::optional<avro::Datum> device, at;
       auto value = schema ? avro::decode(schema->root(), wire->payload) : careflow::Result<avro::Datum>(avro::Datum{});

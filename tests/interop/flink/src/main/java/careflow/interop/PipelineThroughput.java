@@ -53,6 +53,7 @@ public final class PipelineThroughput {
         Path warehouse = Files.createTempDirectory("careflow-throughput-warehouse");
         Configuration conf = new Configuration();
         conf.setString("execution.checkpointing.interval", "3 s");
+        conf.setString("restart-strategy.type", "none");  // a failure ends the run with its cause, not a restart loop
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(1);
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
