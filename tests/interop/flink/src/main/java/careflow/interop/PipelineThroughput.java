@@ -26,7 +26,7 @@ import org.apache.flink.table.catalog.ObjectPath;
  * readings the simulator wrote, and what careflow's own jobs wrote into the src / dim / fct
  * topics, which the later layers read).
  *
- * <pre>PipelineThroughput PIPELINES_DIR BOOTSTRAP REGISTRY_URL</pre>
+ * <pre>PipelineThroughput PIPELINES_DIR BOOTSTRAP REGISTRY_URL [--warm-up]</pre>
  *
  * Every DDL runs as written with the options PipelinePlanCheck adds (DeploymentOptions, here with
  * up's real addresses: the real kafka / upsert-kafka connectors and avro-confluent /
@@ -36,9 +36,11 @@ import org.apache.flink.table.catalog.ObjectPath;
  * (careflow's topics stay as they are), and all of them run as one statement set: streaming mode,
  * parallelism 1, checkpoints every 3 s (careflow up's default), Flink's defaults otherwise. Timed
  * from submitting the statement set to the end of the job; the JVM's CPU time over the same
- * span. ML_DETECT_ANOMALIES / ML_FORECAST statements are skipped (Confluent Cloud's).
+ * span. ML_DETECT_ANOMALIES / ML_FORECAST statements are skipped (Confluent Cloud's). With
+ * --warm-up the statement set runs once before the measured run, in the same JVM (its JIT warm).
  *
- * Prints "flink STATEMENTS SECONDS CPU_SECONDS" on its last line; exit 1 if the job failed.
+ * Prints "flink STATEMENTS SECONDS CPU_SECONDS" on its last line (after "flink-warm-up ..." for
+ * the warm-up run); exit 1 if the job failed.
  */
 public final class PipelineThroughput {
     private static final Pattern INSERT_TARGET = Pattern.compile("(?i)\\bINSERT\\s+INTO\\s+(`[^`]+`|[^\\s(]+)");
@@ -46,8 +48,9 @@ public final class PipelineThroughput {
     private PipelineThroughput() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 3 || !Files.isDirectory(Path.of(args[0]))) {
-            System.err.println("usage: PipelineThroughput PIPELINES_DIR BOOTSTRAP REGISTRY_URL");
+        boolean warmUp = args.length == 4 && args[3].equals("--warm-up");
+        if ((args.length != 3 && !warmUp) || !Files.isDirectory(Path.of(args[0]))) {
+            System.err.println("usage: PipelineThroughput PIPELINES_DIR BOOTSTRAP REGISTRY_URL [--warm-up]");
             System.exit(2);
         }
         Path warehouse = Files.createTempDirectory("careflow-throughput-warehouse");
@@ -81,8 +84,7 @@ public final class PipelineThroughput {
             throw new IllegalStateException("DDL failed: " + pending.stream().map(Table::label).toList(), last);
         }
 
-        StatementSet set = tEnv.createStatementSet();
-        int statements = 0;
+        List<String> inserts = new ArrayList<>();
         for (Table t : tables) {
             if (t.dml().isEmpty()) {
                 continue;
@@ -99,10 +101,21 @@ public final class PipelineThroughput {
             if (!m.find()) {
                 throw new IllegalStateException(t.dml().get() + ": no INSERT INTO");
             }
-            set.addInsertSql(dml.substring(0, m.start(1)) + "`" + sink + "`" + dml.substring(m.end(1)));
-            statements++;
+            inserts.add(dml.substring(0, m.start(1)) + "`" + sink + "`" + dml.substring(m.end(1)));
         }
+        if (warmUp) {
+            run(tEnv, inserts, "flink-warm-up");
+        }
+        run(tEnv, inserts, "flink");
+        PipelinePlanCheck.deleteTree(warehouse);
+        System.out.flush();
+        System.exit(0);  // MiniCluster leaves non-daemon threads behind
+    }
 
+    /** Runs the INSERTs as one statement set to its end; prints "LABEL STATEMENTS SECONDS CPU_SECONDS". */
+    private static void run(StreamTableEnvironment tEnv, List<String> inserts, String label) throws Exception {
+        StatementSet set = tEnv.createStatementSet();
+        inserts.forEach(set::addInsertSql);
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
@@ -110,10 +123,8 @@ public final class PipelineThroughput {
         set.execute().await();
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
-        PipelinePlanCheck.deleteTree(warehouse);
-        System.out.printf("flink %d %.3f %.3f%n", statements, seconds, cpu);
+        System.out.printf("%s %d %.3f %.3f%n", label, inserts.size(), seconds, cpu);
         System.out.flush();
-        System.exit(0);  // MiniCluster leaves non-daemon threads behind
     }
 
     /** Runs a table's DDL, then adds the deployment options it lacks and bounds its Kafka source. */
