@@ -49,8 +49,11 @@ Status Cli::load_config() {
   CF_ASSIGN_OR_RETURN(Config loaded, Config::load(sources));
   config_ = std::move(loaded);
   // 'connector' = 'iceberg' tables without a 'warehouse' option write under the data directory.
+  // lake.warehouse moves them elsewhere (another folder, or s3://bucket/prefix).
   exec::set_default_iceberg_warehouse(
-      (std::filesystem::absolute(config_->str("data_dir")) / "warehouse").lexically_normal().string());
+      config_->str("lake.warehouse").empty()
+          ? (std::filesystem::absolute(config_->str("data_dir")) / "warehouse").lexically_normal().string()
+          : config_->str("lake.warehouse"));
   CF_RETURN_IF_ERROR(init_logging(config_->str("log.level")));
   for (const std::string& warning : config_->warnings()) log_warn("config", warning);
   return Status::ok();

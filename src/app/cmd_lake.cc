@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "lake/iceberg_files.h"
 #include "lake/iceberg_maintenance.h"
+#include "lake/storage.h"
 #include "lake/iceberg_metadata.h"
 #include "values/value_format.h"
 
@@ -51,20 +52,25 @@ Result<int64_t> cutoff_ms(const LakeOptions& o) {
 
 std::string warehouse_of(const Config& config, const LakeOptions& o) {
   if (!o.warehouse.empty()) return o.warehouse;
+  if (!config.str("lake.warehouse").empty()) return config.str("lake.warehouse");
   return (fs::path(config.str("data_dir")) / "warehouse").string();
 }
 
-// Every table of the warehouse as "database.table" → location (<warehouse>/<database>/<table>).
+// Every table of the warehouse as "database.table" → location (<warehouse>/<database>/<table>);
+// a local folder or s3://bucket/prefix (lake/storage.h).
 std::map<std::string, std::string> tables(const std::string& warehouse) {
   std::map<std::string, std::string> out;
-  std::error_code ec;
-  for (const auto& db : fs::directory_iterator(warehouse, ec)) {
-    if (!db.is_directory()) continue;
-    std::error_code ec2;
-    for (const auto& t : fs::directory_iterator(db.path(), ec2)) {
-      if (t.is_directory() && fs::exists(t.path() / "metadata")) {
-        out[db.path().filename().string() + "." + t.path().filename().string()] = t.path().string();
-      }
+  const lake::Storage& storage = lake::storage_for(warehouse);
+  auto dbs = storage.list_dirs(warehouse);
+  if (!dbs.is_ok()) return out;
+  for (const std::string& db : *dbs) {
+    const std::string db_dir = lake::join_path(warehouse, db);
+    auto names = storage.list_dirs(db_dir);
+    if (!names.is_ok()) continue;
+    for (const std::string& t : *names) {
+      const std::string location = lake::join_path(db_dir, t);
+      auto is_table = storage.is_dir(lake::join_path(location, "metadata"));
+      if (is_table.is_ok() && *is_table) out[db + "." + t] = location;
     }
   }
   return out;

@@ -1,8 +1,9 @@
 // careflow pipeline test [path]: runs the pipelines' tests offline (docs/pipelines.md). Every
 // *.test file under the path (a table folder's tests/, a layer, the whole pipelines/ folder, or
 // one file) runs on a fresh in-memory session with src/sqltest's runner, the same runner as the
-// SQL corpus: no log, no registry, no database. Prints one line per passing file, every
-// disagreement with its file and line, a summary, and exits 1 when anything failed.
+// SQL corpus: no log, no registry, no database. Every tests/test_definitions.yaml runs as a
+// shift-left project's suite (sqltest/shift_left_suite.h). Prints one line per passing file or
+// case, every disagreement with its file and line, a summary, and exits 1 when anything failed.
 //
 // careflow pipeline status | deploy: ask the running `careflow up` (GET /pipelines, POST
 // /pipelines/deploy) what it deployed from pipelines.path, or to deploy it again.
@@ -14,29 +15,43 @@
 #include <filesystem>
 
 #include "app/cli.h"
+#include "app/cmd_pipeline_deploy.h"
 #include "app/up_client.h"
 #include "sqltest/logic_test_runner.h"
+#include "sqltest/shift_left_suite.h"
 
 namespace careflow::app {
 namespace {
 
 namespace fs = std::filesystem;
 
-// The *.test files at `path` (itself, or every one below it), sorted so runs are repeatable.
+constexpr const char* kShiftLeftDefinitions = "test_definitions.yaml";
+
+bool is_test_file(const fs::path& file) {
+  return file.extension() == ".test" ||
+         (file.filename() == kShiftLeftDefinitions && file.parent_path().filename() == "tests");
+}
+
+// The *.test files and shift-left suites at `path` (itself, or every one below it), sorted so runs
+// are repeatable.
 Result<std::vector<fs::path>> test_files(const fs::path& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return Status::not_found(fmt::format("{} does not exist", path.string()));
   std::vector<fs::path> files;
   if (fs::is_regular_file(path, ec)) {
-    if (path.extension() != ".test") return Status::invalid_argument(fmt::format("{} is not a .test file", path.string()));
+    if (!is_test_file(path)) {
+      return Status::invalid_argument(fmt::format("{} is not a .test file or a tests/{}", path.string(), kShiftLeftDefinitions));
+    }
     files.push_back(path);
     return files;
   }
   for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file(ec) && it->path().extension() == ".test") files.push_back(it->path());
+    if (it->is_regular_file(ec) && is_test_file(it->path())) files.push_back(it->path());
   }
   if (ec) return Status::io_error(fmt::format("reading {}: {}", path.string(), ec.message()));
-  if (files.empty()) return Status::not_found(fmt::format("no *.test files under {}", path.string()));
+  if (files.empty()) {
+    return Status::not_found(fmt::format("no *.test files or tests/{} under {}", kShiftLeftDefinitions, path.string()));
+  }
   std::sort(files.begin(), files.end());
   return files;
 }
@@ -55,6 +70,14 @@ int run_tests(const std::string& path) {
   int failed_files = 0, queries = 0, failures = 0;
   for (const fs::path& file : *files) {
     const Clock::time_point start = Clock::now();
+    if (file.filename() == kShiftLeftDefinitions) {
+      sqltest::ShiftLeftResult suite = sqltest::run_shift_left_suite(file.string());
+      queries += suite.cases;
+      failures += suite.failures;
+      if (!suite.ok()) ++failed_files;
+      fmt::print("{}", suite.report);
+      continue;
+    }
     sqltest::FileResult result = sqltest::run_test_file(file.string());
     queries += result.queries;
     failures += result.failures;
@@ -69,6 +92,11 @@ int run_tests(const std::string& path) {
              failed_files, ms_since(all));
   std::fflush(stdout);
   return failures == 0 ? kExitOk : kExitRuntimeError;
+}
+
+int usage_error(const std::string& message) {
+  fmt::print(stderr, "careflow: error: {}\n", message);
+  return kExitUsage;
 }
 
 // One line per table: layer, table, its job and the job's state now, and the error if any.
@@ -137,10 +165,21 @@ void add_pipeline_commands(Cli& cli) {
                                                     "table, its job and the job's state; exits 1 when one failed");
   status->add_option("--server", *server, "A running careflow up's API (HOST:PORT); default: the one on the data dir");
   status->callback([&cli, server] { cli.set_exit(ask_running_up(cli, *server, false)); });
-  auto* deploy = pipeline->add_subcommand("deploy", "Deploy pipelines.path into the running careflow up again: tables "
-                                                    "missing from its catalog, jobs of pipelines that do not run");
+  auto* deploy = pipeline->add_subcommand(
+      "deploy", "Deploy pipelines.path into the running careflow up again (tables missing from its catalog, jobs of "
+                "pipelines that do not run), or with --target flink to an Apache Flink SQL Gateway (--dry-run prints "
+                "the statements), or print them for Confluent Cloud (--target confluent)");
   deploy->add_option("--server", *server, "A running careflow up's API (HOST:PORT); default: the one on the data dir");
-  deploy->callback([&cli, server] { cli.set_exit(ask_running_up(cli, *server, true)); });
+  auto target = std::make_shared<TargetDeployFlags>();
+  add_target_deploy_options(deploy, *target);
+  deploy->callback([&cli, server, target] {
+    if (wants_target_deploy(*target)) {
+      if (!server->empty()) return cli.set_exit(usage_error("--server is for careflow up; --target flink takes --gateway"));
+      return cli.set_exit(deploy_to_target(cli, *target));
+    }
+    if (int bad = check_no_target_flags(*target); bad != kExitOk) return cli.set_exit(bad);
+    cli.set_exit(ask_running_up(cli, *server, true));
+  });
 }
 
 }  // namespace careflow::app

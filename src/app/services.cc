@@ -228,13 +228,15 @@ Status Services::start_api(const Config& config) {
       config.str("cdc.topic_prefix"));
   api::add_analytics_routes(router_, *dashboards_);
   // The Iceberg REST catalog over the warehouse the 'iceberg' connector writes by default.
-  lake::iceberg::add_rest_catalog_routes(router_, data_dir_ + "/warehouse", "/iceberg");
+  lake::iceberg::add_rest_catalog_routes(
+      router_, config.str("lake.warehouse").empty() ? data_dir_ + "/warehouse" : config.str("lake.warehouse"), "/iceberg");
   hub_->add_routes(router_, *server_);
   std::vector<api::HealthCheck> checks = {
       {"database", [this] { return db_->exec("SELECT 1").status(); }},
       {"log", [this] { return log_->partition_offsets(kDeviceMetricsTopic).status(); }},
       {"simulator", [this] { return simulator_->health(); }},
       {"device_commands", [this] { return commands_thread_->health(); }},
+      {"ota_updates", [this] { return ota_thread_->health(); }},
       {"telemetry", [this] { return hub_->health(); }},
       {"dashboards", [this] { return dashboards_->health(); }},
       {"dimensions", [this] { return dimensions_seeded_; }}};
@@ -278,27 +280,35 @@ Status Services::start_api(const Config& config) {
 }
 
 Status Services::start_device_commands(const Config& config) {
-  // Its own client: the commands' schemas are the jobs' (Flink's avro-confluent), whatever
-  // simulator.format the devices write with.
+  // Clients of their own: the commands' schemas are the jobs' (Flink's avro-confluent and
+  // debezium-avro-confluent), whatever simulator.format the devices write with.
   CF_ASSIGN_OR_RETURN(commands_registry_client_, open_registry_client(config, registry_.get()));
   commands_ = std::make_unique<sim::DeviceCommandFollower>(*log_, *commands_registry_client_, *simulator_);
-  commands_thread_ = std::make_unique<http::GuardedThread>("device commands", [this] { follow_device_commands(); });
+  commands_thread_ = std::make_unique<http::GuardedThread>("device commands", [this] {
+    follow_commands(sim::kDeviceCommandsTopic, [this](std::chrono::milliseconds wait) { return commands_->poll(wait); });
+  });
+  CF_ASSIGN_OR_RETURN(ota_registry_client_, open_registry_client(config, registry_.get()));
+  ota_updates_ = std::make_unique<sim::OtaUpdateFollower>(*log_, *ota_registry_client_, *db_);
+  ota_thread_ = std::make_unique<http::GuardedThread>("OTA updates", [this] {
+    follow_commands(sim::kOtaUpdateCommandsTopic, [this](std::chrono::milliseconds wait) { return ota_updates_->poll(wait); });
+  });
   return Status::ok();
 }
 
-// Polls in rounds of at most 200 ms so a stop is seen quickly. A failing log is logged when its
-// error changes and retried a second later: the pumps resume where the group's offsets are.
-void Services::follow_device_commands() {
+// Polls in rounds of at most 200 ms so a stop is seen quickly. A failing log (or database, for the
+// OTA updates) is logged when its error changes and retried a second later: the devices resume
+// where the group's offsets are.
+void Services::follow_commands(const char* topic, const std::function<Result<size_t>(std::chrono::milliseconds)>& poll) {
   std::string last_error;
   while (!commands_stopping_) {
-    auto read = commands_->poll(std::chrono::milliseconds(200));
+    auto read = poll(std::chrono::milliseconds(200));
     if (read.is_ok()) {
       last_error.clear();
       continue;
     }
     if (read.status().to_string() != last_error) {
       last_error = read.status().to_string();
-      log_error("sim", "device commands cannot be read", {{"topic", sim::kDeviceCommandsTopic}, {"error", last_error}});
+      log_error("sim", "commands cannot be carried out", {{"topic", topic}, {"error", last_error}});
     }
     for (int i = 0; i < 10 && !commands_stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -431,7 +441,8 @@ Services::~Services() {
   if (kafka_listener_) remove_running_listener(data_dir_);
   kafka_listener_.reset();  // first: its clients read and write the log everything else uses
   commands_stopping_ = true;
-  commands_thread_.reset();  // before the simulator and the log it uses
+  commands_thread_.reset();  // before the simulator, the database and the log they use
+  ota_thread_.reset();
   if (simulator_) simulator_->stop();
   dashboards_.reset();  // its followers publish to the hub and read the log
   hub_.reset();  // ends the event streams while the server still runs

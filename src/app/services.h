@@ -5,6 +5,8 @@
 // through the registry by default) -> HTTP API with live telemetry and the Schema Registry's routes.
 
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,6 +29,7 @@
 #include "registry/registry.h"
 #include "serde/registry_client.h"
 #include "sim/device_commands.h"
+#include "sim/ota_updates.h"
 #include "sim/device_records.h"
 #include "sim/reading_fanout.h"
 #include "sim/simulator.h"
@@ -66,9 +69,11 @@ class Services {
   std::string story_time_description() const;
   // hc_raw_device_assignments, hc_raw_care_areas, hc_raw_ota_allowlist (sim/dimension_seed.h).
   void seed_dimensions(const Config& config);
-  // The simulated pumps following device.commands (sim/device_commands.h) on a thread of their own.
+  // The simulated pumps following device.commands (sim/device_commands.h) and the devices following
+  // hc_fct_ota_update_commands (sim/ota_updates.h), each on a thread of its own.
   Status start_device_commands(const Config& config);
-  void follow_device_commands();
+  // Polls `poll` until stopping; a failing log is logged when its error changes and retried.
+  void follow_commands(const char* topic, const std::function<Result<size_t>(std::chrono::milliseconds)>& poll);
 
   std::string data_dir_;
   std::string database_where_;
@@ -89,8 +94,11 @@ class Services {
   std::unique_ptr<sim::ReadingFanOut> readings_;
   std::unique_ptr<serde::RegistryClient> commands_registry_client_;
   std::unique_ptr<sim::DeviceCommandFollower> commands_;
+  std::unique_ptr<serde::RegistryClient> ota_registry_client_;
+  std::unique_ptr<sim::OtaUpdateFollower> ota_updates_;
   std::atomic<bool> commands_stopping_{false};
-  std::unique_ptr<http::GuardedThread> commands_thread_;  // after what it uses: stops first
+  std::unique_ptr<http::GuardedThread> commands_thread_;  // after what they use: stop first
+  std::unique_ptr<http::GuardedThread> ota_thread_;
   Status dimensions_seeded_ = Status::ok();
   std::string dimensions_where_;  // hc_raw_device_metrics, then the live stream
   api::ListCache cache_;

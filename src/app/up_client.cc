@@ -30,7 +30,7 @@ class Socket {
     hints.ai_socktype = SOCK_STREAM;
     addrinfo* found = nullptr;
     if (int rc = ::getaddrinfo(up.host.c_str(), up.port.c_str(), &hints, &found); rc != 0) {
-      return Status::unavailable(fmt::format("careflow up at {}: {}", up.text(), gai_strerror(rc)));
+      return Status::unavailable(fmt::format("{} at {}: {}", up.label, up.text(), gai_strerror(rc)));
     }
     for (addrinfo* a = found; a; a = a->ai_next) {
       fd_ = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
@@ -39,14 +39,14 @@ class Socket {
       fd_ = -1;
     }
     ::freeaddrinfo(found);
-    if (fd_ < 0) return Status::unavailable(fmt::format("careflow up at {} does not answer (is it running?)", up.text()));
+    if (fd_ < 0) return Status::unavailable(fmt::format("{} at {} does not answer (is it running?)", up.label, up.text()));
     return Status::ok();
   }
   Status send_all(const std::string& data) {
     size_t sent = 0;
     while (sent < data.size()) {
       ssize_t n = ::send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) return Status::unavailable("careflow up closed the connection while sending");
+      if (n <= 0) return Status::unavailable("the server closed the connection while sending");
       sent += static_cast<size_t>(n);
     }
     return Status::ok();
@@ -101,7 +101,7 @@ Result<UpAddress> parse_server(const Config& config, std::string server) {
   if (colon == std::string::npos || colon == 0 || colon + 1 == server.size()) {
     return Status::invalid_argument(fmt::format("--server '{}': expected HOST:PORT such as 127.0.0.1:8000", server));
   }
-  return UpAddress{server.substr(0, colon), server.substr(colon + 1), config.str("api.token")};
+  return UpAddress{server.substr(0, colon), server.substr(colon + 1), config.str("api.token"), "careflow up"};
 }
 
 }  // namespace
@@ -116,12 +116,12 @@ Result<UpAnswer> up_request(const UpAddress& up, const std::string& method, cons
   for (;;) {
     auto head = parse_head(data, &length);
     if (head && length != std::string::npos && data.size() >= head->second + length) break;
-    if (std::chrono::steady_clock::now() > deadline) return Status::timeout(fmt::format("careflow up at {} did not answer {} {} within 60 s", up.text(), method, path));
+    if (std::chrono::steady_clock::now() > deadline) return Status::timeout(fmt::format("{} at {} did not answer {} {} within 60 s", up.label, up.text(), method, path));
     CF_ASSIGN_OR_RETURN(bool open, socket.receive(&data, std::chrono::milliseconds(100)));
     if (!open) break;
   }
   auto head = parse_head(data, &length);
-  if (!head) return Status::unavailable(fmt::format("careflow up at {} closed the connection without an answer", up.text()));
+  if (!head) return Status::unavailable(fmt::format("{} at {} closed the connection without an answer", up.label, up.text()));
   UpAnswer answer;
   answer.status = head->first;
   std::string text = data.substr(head->second, length);

@@ -19,6 +19,7 @@ struct UpAddress {
   std::string host;
   std::string port;
   std::string token;
+  std::string label = "careflow up";  // what errors call the server
   std::string text() const { return host + ":" + port; }
 };
 

@@ -9,6 +9,8 @@ namespace careflow {
 const std::vector<ConfigKey>& config_keys() {
   static const std::vector<ConfigKey> keys = {
       {"data_dir", ConfigType::kString, "./var", {}, false, "where careflow keeps its log, database and lake"},
+      {"lake.warehouse", ConfigType::kString, "", {}, false,
+       "where the lake's Iceberg tables live: a folder or s3://bucket/prefix (S3 settings from AWS_* variables); empty = <data_dir>/warehouse"},
       {"log.level", ConfigType::kString, "info", {}, false, "trace, debug, info, warn or error",
        {"trace", "debug", "info", "warn", "error"}},
       {"http.host", ConfigType::kString, "127.0.0.1", {}, false, "address the API and web app listen on"},

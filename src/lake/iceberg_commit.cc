@@ -1,18 +1,16 @@
 #include "lake/iceberg_commit.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <random>
 
 #include "common/clock.h"
 #include "lake/iceberg_manifest.h"
+#include "lake/storage.h"
 
 namespace careflow::lake::iceberg {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
@@ -23,38 +21,16 @@ std::mt19937_64& rng() {
   return r;
 }
 
-Status sync_dir(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Status::from_errno("opening " + dir, errno);
-  int rc = ::fsync(fd);
-  ::close(fd);
-  return rc == 0 ? Status::ok() : Status::from_errno("fsync of " + dir, errno);
-}
-
-// Publishes `bytes` as `path` only if no file has that name: the compare-and-swap of a commit.
-// FailedPrecondition when another writer took the name first.
+// Publishes `bytes` as `path` only if no file has that name: the compare-and-swap of a commit
+// (storage.h says how on disk and on S3). FailedPrecondition when another writer took the name first.
 Status publish_exclusive(const std::string& path, const std::string& bytes) {
-  const std::string tmp = fmt::format("{}.{}.tmp", path, random_uuid());
-  CF_RETURN_IF_ERROR(write_file(tmp, bytes, true));
-  const int rc = ::link(tmp.c_str(), path.c_str());
-  const int err = errno;
-  ::unlink(tmp.c_str());
-  if (rc != 0 && err == EEXIST) return Status::failed_precondition(fmt::format("{} was committed by another writer", path));
-  if (rc != 0) return Status::from_errno("linking " + path, err);
-  return sync_dir(fs::path(path).parent_path().string());
+  return storage_for(path).write_if_absent(path, bytes);
 }
 
-// The hint is advisory (readers probe past it): temporary file, then rename over the old one.
+// The hint is advisory (readers probe past it): replaced atomically, never partly written.
 Status write_version_hint(const std::string& location, int64_t version) {
   const std::string path = location + "/metadata/version-hint.text";
-  const std::string tmp = fmt::format("{}.{}.tmp", path, random_uuid());
-  CF_RETURN_IF_ERROR(write_file(tmp, std::to_string(version), true));
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    return Status::from_errno("renaming " + tmp, err);
-  }
-  return Status::ok();
+  return storage_for(path).replace(path, std::to_string(version));
 }
 
 int64_t summary_number(const Snapshot* s, const char* key) {
@@ -112,17 +88,16 @@ std::string random_uuid() {
 }
 
 Result<TableMetadata> create_table(const std::string& location_in, const std::vector<ColumnSpec>& columns, const CreateOptions& o) {
-  const std::string location = fs::absolute(location_in).lexically_normal().string();
+  const std::string location = normalize_location(location_in);
   CF_ASSIGN_OR_RETURN(std::string schema, schema_json(columns));
   CF_RETURN_IF_ERROR(check_partition_spec(o.spec, columns));
   if (current_version(location).is_ok()) {
     return Status::already_exists(fmt::format("{} exists: the table was created already", metadata_file(location, 1)));
   }
-  std::error_code ec;
-  fs::create_directories(location + "/metadata", ec);
-  if (ec) return Status::io_error(fmt::format("creating {}/metadata: {}", location, ec.message()));
-  fs::create_directories(location + "/data", ec);
-  if (ec) return Status::io_error(fmt::format("creating {}/data: {}", location, ec.message()));
+  if (!is_object_store_uri(location)) {  // an object store has no folders to create
+    CF_RETURN_IF_ERROR(storage_for(location).make_dirs(location + "/metadata"));
+    CF_RETURN_IF_ERROR(storage_for(location).make_dirs(location + "/data"));
+  }
 
   int32_t last_column_id = 0;
   for (const ColumnSpec& c : columns) last_column_id = std::max(last_column_id, *c.field_id);
@@ -289,7 +264,7 @@ Result<Snapshot> append_files(const std::string& location, const std::vector<Dat
 
 Result<Snapshot> commit_files(const std::string& location, const std::vector<DataFile>& files, const std::vector<DataFile>& deletes,
                               CommitOptions o) {
-  const std::string where = fs::absolute(location).lexically_normal().string();
+  const std::string where = normalize_location(location);
   Status last;
   for (int attempt = 0; attempt <= std::max(0, o.retries); ++attempt) {
     CF_ASSIGN_OR_RETURN(TableMetadata base, load_table(where));

@@ -3,16 +3,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <filesystem>
 
 #include "lake/iceberg_manifest.h"
 #include "lake/iceberg_partition.h"
 #include "lake/parquet_reader.h"
 #include "lake/parquet_writer.h"
+#include "lake/storage.h"
 
 namespace careflow::lake::iceberg {
 
-namespace fs = std::filesystem;
 using values::DataType;
 using values::Value;
 
@@ -36,11 +35,9 @@ Result<std::vector<DataFile>> write_position_deletes(const TableMetadata& table,
     auto& rows = slot.second;
     std::sort(rows.begin(), rows.end());
     rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
-    const fs::path dir = fs::path(table.location) / "data" / folder;
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) return Status::io_error(fmt::format("creating {}: {}", dir.string(), ec.message()));
-    const std::string file = (dir / fmt::format("{}-{:05}-deletes.parquet", prefix, n++)).lexically_normal().string();
+    const std::string dir = folder.empty() ? join_path(table.location, "data") : join_path(join_path(table.location, "data"), folder);
+    if (!is_object_store_uri(dir)) CF_RETURN_IF_ERROR(storage_for(dir).make_dirs(dir));  // no folders in an object store
+    const std::string file = normalize_location(join_path(dir, fmt::format("{}-{:05}-deletes.parquet", prefix, n++)));
     CF_ASSIGN_OR_RETURN(auto writer, ParquetWriter::open(file, position_delete_columns()));
     for (const auto& [path, pos] : rows) {
       const Value row[] = {Value::string(path), Value::integer(pos)};

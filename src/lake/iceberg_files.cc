@@ -3,17 +3,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <ranges>
 
 #include "lake/iceberg_deletes.h"
 #include "lake/iceberg_manifest.h"
 #include "lake/iceberg_partition.h"
 #include "lake/parquet_reader.h"
+#include "lake/storage.h"
 
 namespace careflow::lake::iceberg {
 
-namespace fs = std::filesystem;
 using values::Value;
 
 DataFileWriter::DataFileWriter(const TableMetadata& table, std::string prefix, WriterOptions options)
@@ -48,11 +47,9 @@ Result<std::vector<DataFile>> DataFileWriter::flush(std::vector<Placement>* plac
   buffered_ = 0;
   std::vector<DataFile> files;
   for (auto& [path, slot] : rows) {
-    const fs::path dir = fs::path(location_) / "data" / path;
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) return Status::io_error(fmt::format("creating {}: {}", dir.string(), ec.message()));
-    const std::string file = (dir / fmt::format("{}-{:05}.parquet", prefix_, next_file_++)).lexically_normal().string();
+    const std::string dir = path.empty() ? join_path(location_, "data") : join_path(join_path(location_, "data"), path);
+    if (!is_object_store_uri(dir)) CF_RETURN_IF_ERROR(storage_for(dir).make_dirs(dir));  // no folders in an object store
+    const std::string file = normalize_location(join_path(dir, fmt::format("{}-{:05}.parquet", prefix_, next_file_++)));
     CF_ASSIGN_OR_RETURN(auto writer, ParquetWriter::open(file, columns_, options_));
     for (size_t r = 0; r < slot.rows.size(); ++r) {
       Status s = writer->write_row(slot.rows[r]);
@@ -91,7 +88,7 @@ Result<std::set<std::string>> referenced_files(const TableMetadata& table) {
     for (const ManifestFile& m : list) {
       if (!manifests.insert(m.path).second) continue;
       CF_ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, read_manifest(m.path, table.spec, table.columns));
-      for (const ManifestEntry& e : entries) files.insert(fs::path(local_path(e.file.path)).lexically_normal().string());
+      for (const ManifestEntry& e : entries) files.insert(normalize_location(e.file.path));
     }
   }
   return files;

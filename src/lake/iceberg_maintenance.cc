@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <set>
 
 #include "common/clock.h"
@@ -12,10 +11,10 @@
 #include "lake/iceberg_files.h"
 #include "lake/iceberg_manifest.h"
 #include "lake/iceberg_partition.h"
+#include "lake/storage.h"
 
 namespace careflow::lake::iceberg {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 using values::Value;
 
@@ -23,7 +22,7 @@ namespace {
 
 constexpr int64_t kDayMs = 86'400'000;
 
-std::string normal(const std::string& uri) { return fs::path(local_path(uri)).lexically_normal().string(); }
+std::string normal(const std::string& uri) { return normalize_location(uri); }
 
 // Every file the given snapshots name: manifest lists, manifests, and the data and delete files of
 // their entries, as normalized local paths. Without `with_deleted`, a file only in DELETED entries
@@ -75,7 +74,7 @@ Result<std::vector<ManifestEntry>> explicit_entries(const TableMetadata& t, cons
 }  // namespace
 
 Result<ExpireResult> expire_snapshots(const std::string& location_in, ExpireOptions o) {
-  const std::string location = fs::absolute(location_in).lexically_normal().string();
+  const std::string location = normalize_location(location_in);
   const int64_t cutoff = o.older_than_ms ? o.older_than_ms : wall_clock_ms() - 5 * kDayMs;
   for (int attempt = 0;; ++attempt) {
     CF_ASSIGN_OR_RETURN(TableMetadata base, load_table(location));
@@ -114,43 +113,34 @@ Result<ExpireResult> expire_snapshots(const std::string& location_in, ExpireOpti
     CF_ASSIGN_OR_RETURN(std::set<std::string> still, files_of(*committed, all_snapshots(*committed), false));
     for (const std::string& f : before) {
       if (still.count(f)) continue;
-      std::error_code ec;
-      if (fs::remove(f, ec)) result.deleted.push_back(f);
+      if (storage_for(f).remove(f).is_ok()) result.deleted.push_back(f);
     }
     return result;
   }
 }
 
 Result<std::vector<std::string>> remove_orphan_files(const std::string& location_in, int64_t older_than_ms) {
-  const std::string location = fs::absolute(location_in).lexically_normal().string();
+  const std::string location = normalize_location(location_in);
   const int64_t cutoff = older_than_ms ? older_than_ms : wall_clock_ms() - 3 * kDayMs;
   CF_ASSIGN_OR_RETURN(TableMetadata t, load_table(location));
   CF_ASSIGN_OR_RETURN(std::set<std::string> live, files_of(t, all_snapshots(t), true));
   std::vector<std::string> removed;
+  const Storage& storage = storage_for(location);
   for (const char* folder : {"data", "metadata"}) {
-    std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(fs::path(location) / folder, ec); !ec && it != fs::recursive_directory_iterator();
-         it.increment(ec)) {
-      if (!it->is_regular_file()) continue;
-      const std::string path = it->path().lexically_normal().string();
-      const std::string name = it->path().filename().string();
-      if (name.ends_with(".metadata.json") || name == "version-hint.text" || live.count(path)) continue;
-      const auto modified = std::chrono::duration_cast<std::chrono::milliseconds>(
-          fs::last_write_time(it->path()).time_since_epoch() -
-          (fs::file_time_type::clock::now().time_since_epoch() - std::chrono::system_clock::now().time_since_epoch()));
-      if (modified.count() >= cutoff) continue;  // maybe a commit in flight
-      std::error_code rm;
-      if (fs::remove(it->path(), rm)) removed.push_back(path);
-    }
-    if (ec && ec != std::errc::no_such_file_or_directory) {
-      return Status::io_error(fmt::format("listing {}/{}: {}", location, folder, ec.message()));
+    auto files = storage.list_files(join_path(location, folder));
+    if (!files.is_ok()) return files.status().with_context(fmt::format("listing {}/{}", location, folder));
+    for (const StoredFile& f : files.value()) {
+      const std::string name = f.uri.substr(f.uri.rfind('/') + 1);
+      if (name.ends_with(".metadata.json") || name == "version-hint.text" || live.count(f.uri)) continue;
+      if (f.modified_ms >= cutoff) continue;  // maybe a commit in flight
+      if (storage.remove(f.uri).is_ok()) removed.push_back(f.uri);
     }
   }
   return removed;
 }
 
 Result<CompactResult> compact(const std::string& location_in, CompactOptions o) {
-  const std::string location = fs::absolute(location_in).lexically_normal().string();
+  const std::string location = normalize_location(location_in);
   CF_ASSIGN_OR_RETURN(TableMetadata base, load_table(location));
   CompactResult result;
   if (!base.current()) return result;

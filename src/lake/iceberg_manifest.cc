@@ -5,9 +5,8 @@
 #include <unistd.h>
 
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
+#include "lake/storage.h"
 #include "serde/avro_container.h"
 
 namespace careflow::lake::iceberg {
@@ -239,17 +238,10 @@ std::string local_path(const std::string& uri) {
   return uri;
 }
 
-Result<std::string> read_file(const std::string& uri) {
-  const std::string path = local_path(uri);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::io_error(fmt::format("cannot open {}", path));
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) return Status::io_error(fmt::format("reading {}", path));
-  return s.str();
-}
+Result<std::string> read_file(const std::string& uri) { return storage_for(uri).read(uri); }
 
 Status sync_file(const std::string& path) {
+  if (is_object_store_uri(path)) return Status::ok();  // an acknowledged PUT is durable
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::from_errno("opening " + path, errno);
   int rc = ::fdatasync(fd);
@@ -257,28 +249,7 @@ Status sync_file(const std::string& path) {
   return rc == 0 ? Status::ok() : Status::from_errno("fsync of " + path, errno);
 }
 
-Status write_file(const std::string& path, const std::string& bytes, bool sync) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::from_errno("creating " + path, errno);
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      return Status::from_errno("writing " + path, err);
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (sync && ::fdatasync(fd) != 0) {
-    int err = errno;
-    ::close(fd);
-    return Status::from_errno("fsync of " + path, err);
-  }
-  if (::close(fd) != 0) return Status::from_errno("closing " + path, errno);
-  return Status::ok();
-}
+Status write_file(const std::string& path, const std::string& bytes) { return storage_for(path).write(path, bytes); }
 
 Result<ManifestFile> write_manifest(const std::string& path, const std::string& schema_json, const std::vector<ColumnSpec>& columns,
                                     const PartitionSpec& spec, const std::vector<DataFile>& files, int64_t snapshot_id,
@@ -349,7 +320,7 @@ Result<ManifestFile> write_manifest_entries(const std::string& path, const std::
     m.partitions[i].upper_bound = serialize_bound(t, *hi[i]);
   }
   CF_ASSIGN_OR_RETURN(std::string bytes, manifest.finish());
-  CF_RETURN_IF_ERROR(write_file(path, bytes, true));
+  CF_RETURN_IF_ERROR(write_file(path, bytes));
   m.length = static_cast<int64_t>(bytes.size());
   return m;
 }
@@ -376,7 +347,7 @@ Status write_manifest_list(const std::string& path, int64_t snapshot_id, std::op
     })));
   }
   CF_ASSIGN_OR_RETURN(std::string bytes, list.finish());
-  return write_file(path, bytes, true);
+  return write_file(path, bytes);
 }
 
 Result<std::vector<ManifestFile>> read_manifest_list(const std::string& path) {

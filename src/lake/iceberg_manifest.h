@@ -79,11 +79,11 @@ std::string serialize_bound(const values::DataType& type, const values::Value& v
 // A local path of a file URI other writers put in metadata ("file:///x" and "file:/x" → "/x").
 std::string local_path(const std::string& uri);
 
-// Reads a whole file (a local path or file URI); IOError naming it.
+// Reads a whole file (a local path, file URI or s3:// URI: storage.h); NotFound or IOError naming it.
 Result<std::string> read_file(const std::string& path);
 // fdatasyncs a file written before (a data or delete file, before a commit names it).
 Status sync_file(const std::string& path);
-// Writes a whole file (truncating); IOError naming it. With `sync`, fsyncs it before returning.
-Status write_file(const std::string& path, const std::string& bytes, bool sync = false);
+// Writes a whole file durably (truncating; fsynced on disk, one PUT on S3); IOError naming it.
+Status write_file(const std::string& path, const std::string& bytes);
 
 }  // namespace careflow::lake::iceberg

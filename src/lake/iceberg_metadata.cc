@@ -2,13 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
-
 #include "lake/iceberg_manifest.h"
+#include "lake/storage.h"
 
 namespace careflow::lake::iceberg {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 using values::DataType;
 
@@ -43,11 +41,15 @@ Result<int64_t> current_version(const std::string& location) {
   }
   if (version < 0) version = 0;
   // A hint that points at a missing file (damaged, or written ahead): list the folder.
-  if (version > 0 && !fs::exists(metadata_file(location, version))) version = 0;
+  const Storage& storage = storage_for(location);
+  if (version > 0) {
+    CF_ASSIGN_OR_RETURN(bool present, storage.exists(metadata_file(location, version)));
+    if (!present) version = 0;
+  }
   if (version == 0) {
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(location + "/metadata", ec)) {
-      const std::string name = entry.path().filename().string();
+    CF_ASSIGN_OR_RETURN(auto files, storage.list_files(location + "/metadata"));
+    for (const StoredFile& f : files) {
+      const std::string name = f.uri.substr(f.uri.rfind('/') + 1);
       if (name.size() > 15 && name[0] == 'v' && name.ends_with(".metadata.json")) {
         try {
           version = std::max<int64_t>(version, std::stoll(name.substr(1, name.size() - 15)));
@@ -57,8 +59,11 @@ Result<int64_t> current_version(const std::string& location) {
     }
   }
   if (version == 0) return Status::not_found(fmt::format("no Iceberg table at {} (no metadata/v*.metadata.json)", location));
-  while (fs::exists(metadata_file(location, version + 1))) ++version;
-  return version;
+  while (true) {
+    CF_ASSIGN_OR_RETURN(bool next, storage.exists(metadata_file(location, version + 1)));
+    if (!next) return version;
+    ++version;
+  }
 }
 
 Result<DataType> type_from_iceberg(const std::string& name) {

@@ -2,17 +2,19 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
+#include <mutex>
+#include <algorithm>
 #include <map>
 #include <set>
 
 #include "common/clock.h"
 #include "lake/iceberg_commit.h"
 #include "lake/iceberg_metadata.h"
+#include "lake/iceberg_rest_names.h"
+#include "lake/storage.h"
 
 namespace careflow::lake::iceberg {
 
-namespace fs = std::filesystem;
 using http::HttpRequest;
 using http::HttpResponse;
 using nlohmann::json;
@@ -34,15 +36,16 @@ bool valid_name(const std::string& name) {
 
 class Catalog {
  public:
-  explicit Catalog(std::string warehouse) : warehouse_(std::move(warehouse)) {}
+  explicit Catalog(std::string warehouse) : warehouse_(normalize_location(warehouse)) {}
 
   HttpResponse config() const { return HttpResponse::json(200, {{"defaults", json::object()}, {"overrides", json::object()}}); }
 
   HttpResponse namespaces() const {
     json out = json::array();
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(warehouse_, ec)) {
-      if (e.is_directory() && valid_name(e.path().filename().string())) out.push_back(json::array({e.path().filename().string()}));
+    auto dirs = storage().list_dirs(warehouse_);
+    if (!dirs.is_ok()) return rest_error(500, "ServiceFailureException", dirs.status().message());
+    for (const std::string& d : *dirs) {
+      if (valid_name(d)) out.push_back(json::array({d}));
     }
     return HttpResponse::json(200, {{"namespaces", out}});
   }
@@ -58,10 +61,8 @@ class Catalog {
       return rest_error(400, "BadRequestException", fmt::format("the request does not parse: {}", e.what()));
     }
     if (!valid_name(name)) return rest_error(400, "BadRequestException", fmt::format("namespace '{}': letters, digits, '_-.' only", name));
-    std::error_code ec;
-    if (fs::exists(dir(name))) return rest_error(409, "AlreadyExistsException", fmt::format("namespace '{}' exists", name));
-    fs::create_directories(dir(name), ec);
-    if (ec) return rest_error(500, "ServiceFailureException", fmt::format("creating {}: {}", dir(name), ec.message()));
+    if (namespace_exists(name)) return rest_error(409, "AlreadyExistsException", fmt::format("namespace '{}' exists", name));
+    if (Status made = storage().make_dirs(dir(name)); !made.is_ok()) return rest_error(500, "ServiceFailureException", made.message());
     return HttpResponse::json(200, {{"namespace", json::array({name})}, {"properties", json::object()}});
   }
 
@@ -75,20 +76,29 @@ class Catalog {
     const std::string& ns = r.param("ns");
     if (!namespace_exists(ns)) return no_namespace(ns);
     json ids = json::array();
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(dir(ns), ec)) {
-      if (e.is_directory() && fs::exists(e.path() / "metadata")) {
-        ids.push_back({{"namespace", json::array({ns})}, {"name", e.path().filename().string()}});
-      }
+    auto names = TableNames::load(warehouse_);
+    if (!names.is_ok()) return rest_error(500, "ServiceFailureException", names.status().message());
+    auto dirs = storage().list_dirs(dir(ns));
+    if (!dirs.is_ok()) return rest_error(500, "ServiceFailureException", dirs.status().message());
+    for (const std::string& d : *dirs) {
+      if (names->folder_taken(ns, d)) continue;  // renamed away
+      auto is_table = storage().is_dir(join_path(join_path(dir(ns), d), "metadata"));
+      if (is_table.is_ok() && *is_table) ids.push_back({{"namespace", json::array({ns})}, {"name", d}});
     }
+    for (const std::string& n : names->renamed_into(ns)) ids.push_back({{"namespace", json::array({ns})}, {"name", n}});
     return HttpResponse::json(200, {{"identifiers", ids}});
   }
 
   HttpResponse load_table(const HttpRequest& r) const {
     const std::string& ns = r.param("ns");
     const std::string& name = r.param("table");
-    if (!namespace_exists(ns)) return no_namespace(ns);
-    auto t = iceberg::load_table(location(ns, name));
+    // A table in a missing namespace is a missing table, as Iceberg's own catalogs answer: the Java
+    // client then tries `ns.table` as a table and `name` as its metadata table (`t.partitions`),
+    // sending the namespace `ns` + 0x1F + `table`.
+    if (!namespace_exists(ns)) return table_error(ns, name, Status::not_found(name));
+    auto where = find(ns, name);
+    if (!where.is_ok()) return table_error(ns, name, where.status());
+    auto t = iceberg::load_table(*where);
     if (!t.is_ok()) return table_error(ns, name, t.status());
     return loaded(*t);
   }
@@ -129,6 +139,13 @@ class Catalog {
       return rest_error(400, "BadRequestException", fmt::format("the request does not parse: {}", e.what()));
     }
     if (!valid_name(name)) return rest_error(400, "BadRequestException", fmt::format("table '{}': letters, digits, '_-.' only", name));
+    std::lock_guard lock(commit_mutex_);
+    auto names = TableNames::load(warehouse_);
+    if (!names.is_ok()) return rest_error(500, "ServiceFailureException", names.status().message());
+    if (names->resolve(ns, name) != location(ns, name)) {
+      return rest_error(409, "AlreadyExistsException",
+                        fmt::format("table {}.{} exists, or its folder still holds the files of a table renamed from that name", ns, name));
+    }
     auto created = iceberg::create_table(location(ns, name), columns, options);
     if (created.status().code() == StatusCode::kAlreadyExists) {
       return rest_error(409, "AlreadyExistsException", fmt::format("table {}.{} exists", ns, name));
@@ -142,22 +159,29 @@ class Catalog {
     const std::string& ns = r.param("ns");
     const std::string& name = r.param("table");
     if (!namespace_exists(ns)) return no_namespace(ns);
-    if (!valid_name(name) || !iceberg::current_version(location(ns, name)).is_ok()) {
-      return table_error(ns, name, Status::not_found(name));
-    }
-    std::error_code ec;
-    fs::remove_all(location(ns, name), ec);
-    if (ec) return rest_error(500, "ServiceFailureException", fmt::format("removing {}: {}", location(ns, name), ec.message()));
+    std::lock_guard lock(commit_mutex_);
+    auto where = find(ns, name);
+    if (!where.is_ok()) return table_error(ns, name, where.status());
+    if (!iceberg::current_version(*where).is_ok()) return table_error(ns, name, Status::not_found(name));
+    if (Status removed = storage().remove_all(*where); !removed.is_ok()) return rest_error(500, "ServiceFailureException", removed.message());
+    auto names = TableNames::load(warehouse_);
+    Status forgotten = names.is_ok() ? names->dropped(ns, name) : names.status();
+    if (!forgotten.is_ok()) return rest_error(500, "ServiceFailureException", forgotten.message());
     return HttpResponse{204, "application/json", "", {}};
   }
 
   HttpResponse drop_namespace(const HttpRequest& r) const {
     const std::string& ns = r.param("ns");
     if (!namespace_exists(ns)) return no_namespace(ns);
-    std::error_code ec;
-    if (!fs::is_empty(dir(ns), ec)) return rest_error(409, "NamespaceNotEmptyException", fmt::format("namespace '{}' is not empty", ns));
-    fs::remove(dir(ns), ec);
-    if (ec) return rest_error(500, "ServiceFailureException", fmt::format("removing {}: {}", dir(ns), ec.message()));
+    auto dirs = storage().list_dirs(dir(ns));
+    auto files = storage().list_files(dir(ns));
+    if (!dirs.is_ok() || !files.is_ok()) {
+      return rest_error(500, "ServiceFailureException", (dirs.is_ok() ? files.status() : dirs.status()).message());
+    }
+    if (!dirs->empty() || !files->empty()) {
+      return rest_error(409, "NamespaceNotEmptyException", fmt::format("namespace '{}' is not empty", ns));
+    }
+    if (Status removed = storage().remove_all(dir(ns)); !removed.is_ok()) return rest_error(500, "ServiceFailureException", removed.message());
     return HttpResponse{204, "application/json", "", {}};
   }
 
@@ -165,7 +189,12 @@ class Catalog {
     const std::string& ns = r.param("ns");
     const std::string& name = r.param("table");
     if (!namespace_exists(ns)) return no_namespace(ns);
-    auto base = iceberg::load_table(location(ns, name));
+    // One commit at a time in this process: the compare-and-swap below is the guard between
+    // processes, this one also on an object store that ignores conditional writes (storage.h).
+    std::lock_guard lock(commit_mutex_);
+    auto where = find(ns, name);
+    if (!where.is_ok()) return table_error(ns, name, where.status());
+    auto base = iceberg::load_table(*where);
     if (!base.is_ok()) return table_error(ns, name, base.status());
     json body;
     try {
@@ -195,17 +224,72 @@ class Catalog {
     }
   }
 
- private:
-  std::string dir(const std::string& ns) const { return (fs::path(warehouse_) / ns).string(); }
-  std::string location(const std::string& ns, const std::string& t) const {
-    return (fs::absolute(warehouse_) / ns / t).lexically_normal().string();
+  // POST {prefix}/v1/tables/rename {"source": {"namespace": [..], "name"}, "destination": {...}}:
+  // 204; 404 NoSuchTableException / NoSuchNamespaceException; 409 AlreadyExistsException. Moves no
+  // file (iceberg_rest_names.h).
+  HttpResponse rename(const HttpRequest& r) const {
+    std::string from_ns, from, to_ns, to;
+    try {
+      const json body = json::parse(r.body);
+      auto ident = [](const json& j, std::string& ns, std::string& name) {
+        const json& n = j.at("namespace");
+        if (!n.is_array() || n.size() != 1) return false;
+        ns = n[0].get<std::string>();
+        name = j.at("name").get<std::string>();
+        return true;
+      };
+      if (!ident(body.at("source"), from_ns, from) || !ident(body.at("destination"), to_ns, to)) {
+        return rest_error(400, "BadRequestException", "careflow's catalog has single-level namespaces");
+      }
+    } catch (const json::exception& e) {
+      return rest_error(400, "BadRequestException", fmt::format("the request does not parse: {}", e.what()));
+    }
+    if (!valid_name(to)) return rest_error(400, "BadRequestException", fmt::format("table '{}': letters, digits, '_-.' only", to));
+    if (!namespace_exists(from_ns)) return no_namespace(from_ns);
+    if (!namespace_exists(to_ns)) return no_namespace(to_ns);
+    std::lock_guard lock(commit_mutex_);
+    auto names = TableNames::load(warehouse_);
+    if (!names.is_ok()) return rest_error(500, "ServiceFailureException", names.status().message());
+    auto source = valid_name(from) ? names->resolve(from_ns, from) : std::nullopt;
+    if (!source || !iceberg::current_version(*source).is_ok()) return table_error(from_ns, from, Status::not_found(from));
+    auto target = names->resolve(to_ns, to);
+    const bool back_home = *source == location(to_ns, to);  // the folder it was created in
+    if (!back_home && (!target || iceberg::current_version(*target).is_ok())) {
+      return rest_error(409, "AlreadyExistsException",
+                        fmt::format("table {}.{} exists, or its folder still holds the files of a table renamed from that name", to_ns, to));
+    }
+    if (Status saved = names->rename(from_ns, from, to_ns, to); !saved.is_ok()) {
+      return rest_error(500, "ServiceFailureException", saved.message());
+    }
+    return HttpResponse{204, "application/json", "", {}};
   }
-  bool namespace_exists(const std::string& ns) const { return valid_name(ns) && fs::is_directory(dir(ns)); }
+
+ private:
+  // Where `ns`.`name` lives (its folder, or a renamed table's); NotFound when the name was renamed away.
+  Result<std::string> find(const std::string& ns, const std::string& name) const {
+    if (!valid_name(name)) return Status::not_found(name);
+    CF_ASSIGN_OR_RETURN(TableNames names, TableNames::load(warehouse_));
+    auto where = names.resolve(ns, name);
+    if (!where) return Status::not_found(name);
+    return *where;
+  }
+  const Storage& storage() const { return storage_for(warehouse_); }
+  std::string dir(const std::string& ns) const { return join_path(warehouse_, ns); }
+  std::string location(const std::string& ns, const std::string& t) const { return join_path(join_path(warehouse_, ns), t); }
+  bool namespace_exists(const std::string& ns) const {
+    if (!valid_name(ns)) return false;
+    auto d = storage().is_dir(dir(ns));
+    return d.is_ok() && *d;
+  }
   static HttpResponse no_namespace(const std::string& ns) {
     return rest_error(404, "NoSuchNamespaceException", fmt::format("namespace '{}' does not exist", ns));
   }
   static HttpResponse table_error(const std::string& ns, const std::string& name, const Status& s) {
-    if (s.code() == StatusCode::kNotFound) return rest_error(404, "NoSuchTableException", fmt::format("table {}.{} does not exist", ns, name));
+    if (s.code() == StatusCode::kNotFound) {
+      std::string dotted = ns;
+      std::replace(dotted.begin(), dotted.end(), '\x1f', '.');  // a multi-level namespace as the spec sends it
+      return rest_error(404, "NoSuchTableException", fmt::format("table {}.{} does not exist", dotted, name));
+    }
     return rest_error(500, "ServiceFailureException", s.message());
   }
   static HttpResponse loaded(const TableMetadata& t) {
@@ -365,6 +449,7 @@ class Catalog {
   }
 
   std::string warehouse_;
+  mutable std::mutex commit_mutex_;  // commits, drops and renames of this catalog, one at a time
 };
 
 }  // namespace
@@ -390,6 +475,12 @@ void add_rest_catalog_routes(http::Router& router, std::string warehouse, const 
              "Iceberg REST catalog: drop a table (its folder)");
   router.add("DELETE", v1 + "/namespaces/{ns}", [catalog](HttpRequest& r) { return catalog->drop_namespace(r); },
              "Iceberg REST catalog: drop an empty namespace");
+  router.add("POST", v1 + "/tables/rename", [catalog](HttpRequest& r) { return catalog->rename(r); },
+             "Iceberg REST catalog: rename a table");
+  // Clients (Iceberg's Java RESTCatalog after each scan or commit) report metrics here; the spec's
+  // answer is 204, and careflow keeps none of them.
+  router.add("POST", v1 + "/namespaces/{ns}/tables/{table}/metrics",
+             [](HttpRequest&) { return HttpResponse{204, "application/json", "", {}}; }, "Iceberg REST catalog: scan and commit metrics (ignored)");
 }
 
 }  // namespace careflow::lake::iceberg

@@ -17,10 +17,13 @@
 //        another writer won).
 //   DELETE {prefix}/v1/namespaces/{ns}/tables/{table}   drops a table: its folder, data included
 //   DELETE {prefix}/v1/namespaces/{ns}                  drops an empty namespace (409 otherwise)
+//   POST {prefix}/v1/tables/rename                      renames a table (within or across namespaces;
+//        no file moves: iceberg_rest_names.h)
+//   POST {prefix}/v1/namespaces/{ns}/tables/{table}/metrics   a client's scan / commit report: 204, ignored
 // Updates supported: add-snapshot, set-snapshot-ref, remove-snapshot-ref, set-properties,
 // remove-properties, assign-uuid (same uuid), upgrade-format-version (to 2); others are a 400
 // naming the update. Single-level namespaces only. Errors are the spec's
-// {"error": {"message", "type", "code"}}.
+// {"error": {"message", "type", "code"}}. The warehouse may be a folder or s3://bucket/prefix (storage.h).
 
 #include <string>
 

@@ -2,12 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "lake/iceberg_commit.h"
 #include "lake/iceberg_manifest.h"
 #include "lake/parquet_reader.h"
+#include "lake/storage.h"
 
 namespace careflow::lake::iceberg {
 
@@ -60,9 +60,9 @@ Result<std::string> schema_json(const std::vector<ColumnSpec>& columns) {
 Result<DataFile> data_file_from_parquet(const std::string& path) {
   CF_ASSIGN_OR_RETURN(auto reader, ParquetReader::open(path));
   DataFile f;
-  f.path = std::filesystem::absolute(path).string();
+  f.path = normalize_location(path);
   f.record_count = reader->num_rows();
-  f.file_size_in_bytes = static_cast<int64_t>(std::filesystem::file_size(path));
+  f.file_size_in_bytes = reader->file_size();
   for (size_t c = 0; c < reader->columns().size(); ++c) {
     const ColumnSpec& column = reader->columns()[c];
     if (!column.field_id) return Status::invalid_argument(fmt::format("{}: column '{}' has no field id", path, column.name));

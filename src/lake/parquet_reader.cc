@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "lake/chunk_decoder.h"
+#include "lake/storage.h"
 
 namespace careflow::lake {
 
@@ -35,6 +36,10 @@ Value ColumnVector::value(size_t row) const {
 }
 
 Result<std::unique_ptr<ParquetReader>> ParquetReader::open(const std::string& path) {
+  if (is_object_store_uri(path)) {
+    CF_ASSIGN_OR_RETURN(std::string bytes, storage_for(path).read(path));
+    return from_bytes(path, std::move(bytes));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::from_errno(fmt::format("opening {}", path), errno);
   std::ostringstream buffer;

@@ -54,6 +54,7 @@ class ParquetReader {
  public:
   // Reads and checks the footer. Errors: the file cannot be read, it is not Parquet, or its
   // footer or schema is malformed or not supported (naming the column).
+  // `path` may be a local path or an s3:// URI (storage.h).
   static Result<std::unique_ptr<ParquetReader>> open(const std::string& path);
   // The same over bytes already in memory; `name` is used in messages.
   static Result<std::unique_ptr<ParquetReader>> from_bytes(std::string name, std::string bytes);
@@ -61,6 +62,8 @@ class ParquetReader {
   const std::vector<ColumnSpec>& columns() const { return columns_; }
   const parquet::FileMetaData& metadata() const { return meta_; }
   int64_t num_rows() const { return meta_.num_rows; }
+  // The file's length in bytes.
+  int64_t file_size() const { return static_cast<int64_t>(bytes_.size()); }
   size_t num_row_groups() const { return meta_.row_groups.size(); }
   // The index of a column by exact name; kNotFound naming it otherwise.
   Result<size_t> column_index(std::string_view name) const;

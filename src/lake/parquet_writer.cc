@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "lake/chunk_encoder.h"
+#include "lake/storage.h"
 
 namespace careflow::lake {
 
@@ -47,7 +49,15 @@ Result<std::unique_ptr<ParquetWriter>> ParquetWriter::open(std::string path, std
   w->meta_.created_by = std::string(kCreatedBy);
   w->meta_.key_value_metadata = w->options_.metadata;
   w->columns_ = std::move(columns);
-  w->fd_ = ::open(w->path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (is_object_store_uri(w->path_)) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = fmt::format("{}/careflow-upload-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    w->fd_ = ::mkstemp(pattern.data());
+    if (w->fd_ < 0) return Status::from_errno(fmt::format("creating a temporary file for {}", w->path_), errno);
+    w->staging_ = pattern;
+  } else {
+    w->fd_ = ::open(w->path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  }
   if (w->fd_ < 0) return Status::from_errno(fmt::format("creating {}", w->path_), errno);
   CF_RETURN_IF_ERROR(w->write_bytes(kMagic));
   return w;
@@ -55,6 +65,7 @@ Result<std::unique_ptr<ParquetWriter>> ParquetWriter::open(std::string path, std
 
 ParquetWriter::~ParquetWriter() {
   if (fd_ >= 0) ::close(fd_);
+  if (!staging_.empty()) ::unlink(staging_.c_str());
 }
 
 Status ParquetWriter::write_bytes(std::string_view bytes) {
@@ -173,7 +184,12 @@ Status ParquetWriter::close() {
   int fd = fd_;
   fd_ = -1;
   if (::close(fd) != 0) return Status::from_errno(fmt::format("closing {}", path_), errno);
-  return Status::ok();
+  if (staging_.empty()) return Status::ok();
+  auto bytes = storage_for(staging_).read(staging_);
+  ::unlink(staging_.c_str());
+  staging_.clear();
+  if (!bytes.is_ok()) return bytes.status().with_context(fmt::format("uploading {}", path_));
+  return storage_for(path_).write(path_, bytes.value());
 }
 
 }  // namespace careflow::lake

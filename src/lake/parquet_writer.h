@@ -77,7 +77,8 @@ class ChunkEncoder;
 
 class ParquetWriter {
  public:
-  // Creates (truncates) `path`. Errors: a column type the writer does not store yet (naming the
+  // Creates (truncates) `path`. An s3:// URI (storage.h) is written to a local temporary file
+  // first (TMPDIR) and uploaded whole by close(): the object appears complete or not at all. Errors: a column type the writer does not store yet (naming the
   // column), bad options, or the file cannot be created.
   static Result<std::unique_ptr<ParquetWriter>> open(std::string path, std::vector<ColumnSpec> columns, WriterOptions options = {});
   ~ParquetWriter();
@@ -104,6 +105,7 @@ class ParquetWriter {
   Status write_bytes(std::string_view bytes);
 
   std::string path_;
+  std::string staging_;  // the local temporary file of an object-store path; empty otherwise
   std::vector<ColumnSpec> columns_;
   WriterOptions options_;
   int fd_ = -1;

@@ -4,10 +4,9 @@
 // format writes a row) reach the simulated devices. An INSULIN_BOLUS makes the device's glucose fall
 // (Simulator::deliver_insulin); any other command type is counted and left alone.
 //
-// The follower reads as consumer group `careflow-simulator` and commits after each round, so a
-// restart goes on where it stopped and never gives a bolus twice. The very first time (no committed
-// offset) it starts at the topic's end: commands written before careflow followed the topic are
-// history, not orders. A bolus computed from readings before the device's current glucose spike
+// The follower reads as consumer group `careflow-simulator` (sim/topic_follower.h: commits after
+// each round, so a restart never gives a bolus twice; the very first time it starts at the topic's
+// end, since commands written before careflow followed the topic are history, not orders). A bolus computed from readings before the device's current glucose spike
 // (a pipeline redeployed from the earliest readings recomputes old commands), or with no spike
 // playing, is counted as not acted on (Simulator::deliver_insulin). A record that cannot be
 // decoded is skipped with its partition and offset in the log and in status(); it never stops the
@@ -29,6 +28,7 @@
 #include "serde/confluent_avro.h"
 #include "serde/registry_client.h"
 #include "sim/simulator.h"
+#include "sim/topic_follower.h"
 
 namespace careflow::sim {
 
@@ -54,9 +54,8 @@ class DeviceCommandFollower {
   DeviceCommandFollower(log::Topics& topics, serde::RegistryClient& registry, Simulator& simulator,
                         std::string topic = kDeviceCommandsTopic, std::string group = kDeviceCommandsGroup);
 
-  // One round: waits up to `wait` for records past the group's positions, carries out each
-  // command and commits the positions after them. Returns how many records it read (0 while the
-  // topic does not exist yet: no pipeline writes commands). Errors only for the log itself.
+  // One round (TopicFollower::poll): carries out each command read. Returns how many records it
+  // read. Errors only for the log itself.
   Result<size_t> poll(std::chrono::milliseconds wait);
 
   // {"topic", "group", "read", "boluses" (acted on), "notActed", "ignored" (other command types),
@@ -64,15 +63,11 @@ class DeviceCommandFollower {
   nlohmann::json status() const;
 
  private:
-  Status ensure_positions();
-  void carry_out(const log::Record& record, int32_t partition);
+  Status carry_out(const log::Record& record, int32_t partition);  // OK: every record is counted or skipped
 
-  log::Topics& topics_;
+  TopicFollower follower_;
   Simulator& simulator_;
   serde::AvroDeserializer values_;
-  const std::string topic_;
-  const std::string group_;
-  std::map<int32_t, int64_t> positions_;  // partition -> next offset; empty until the topic exists
   mutable std::mutex mutex_;              // guards the counters read by status()
   int64_t read_ = 0, boluses_ = 0, not_acted_ = 0, ignored_ = 0, rejected_ = 0;
   std::string last_rejected_;

@@ -189,6 +189,39 @@ TEST_F(PipelinesUpTest, EveryPipelineRunsInUpFedByTheSimulatorAndResumesAfterARe
   }
   EXPECT_FALSE(sim_status["activeDefects"].contains("DEV-P006")) << sim_status.dump();
 
+  // The OTA loop, closed: DEV-P001 (CPAP-Pro, firmware 1.2.0, allowlisted for 1.3.0) reports it is
+  // plugged in with 80 % battery; during its patient's daytime (07:00-18:00 America/New_York, which
+  // story time reaches within ~30 s at an hour per 2.4 s) hc_fct_ota_update_commands orders the
+  // update, the device follows the topic and installs 1.3.0 in its row. After that its power
+  // events report 1.3.0 and no further command comes.
+  const auto firmware = [this] { return call("GET", "/devices/DEV-P001").json().value("softwareVersion", std::string()); };
+  ASSERT_EQ(firmware(), "1.2.0");
+  for (int i = 0; i < 120 && firmware() == "1.2.0"; ++i) {
+    ASSERT_EQ(call("POST", "/device/DEV-P001/events/power-status", R"({"battery_level": 80, "plugged": true})").status, 201);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  ASSERT_EQ(firmware(), "1.3.0") << read_file((dir_ / "up.err").string());
+  const auto ota_commands = [&] {
+    ProcessResult r = select_rows("SELECT device_id, current_sw_version, target_sw_version FROM hc_fct_ota_update_commands");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    size_t n = 0;
+    for (size_t at = r.out.find("+I[DEV-P001, 1.2.0, 1.3.0]"); at != std::string::npos; at = r.out.find("+I[DEV-P001", at + 1)) ++n;
+    EXPECT_EQ(r.out.find("+I[DEV-P001, 1.3.0"), std::string::npos) << r.out;  // never an update from the new version
+    return n;
+  };
+  // Events posted while the update was on its way may still order it (from 1.2.0, not acted on):
+  // counted once a checkpoint (every 3 s; slower under the sanitizers) has committed them.
+  std::this_thread::sleep_for(std::chrono::seconds(6));
+  const size_t ordered = ota_commands();
+  EXPECT_GE(ordered, 1u);
+  for (int i = 0; i < 6; ++i) {  // 3 s of power events on the new firmware, then a checkpoint's wait
+    ASSERT_EQ(call("POST", "/device/DEV-P001/events/power-status", R"({"battery_level": 90, "plugged": true})").status, 201);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(6));
+  EXPECT_EQ(ota_commands(), ordered);
+  EXPECT_EQ(call("GET", "/health").json()["components"]["ota_updates"]["status"], "ok");
+
   // The CLI shows the same, and exits 0 when nothing failed.
   ProcessResult status = careflow({"pipeline", "status"});
   EXPECT_EQ(status.exit_code, 0) << status.out << status.err;

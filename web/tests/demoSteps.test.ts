@@ -54,6 +54,54 @@ describe('demonstration steps', () => {
   })
 })
 
+describe('the insulin step', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    vi.useRealTimers()
+  })
+  const tables = [{ layer: 'alerts', table: 'device.commands', ddl: 'created', job: 'started', jobId: 'j', error: null, state: 'RUNNING' }]
+
+  it('without the device.commands pipeline it is not done', async () => {
+    serve({ '/pipelines': () => json({ path: null, tables: [] }) })
+    await expect(step('insulin').run({ deviceId: 'D1' })).rejects.toThrow(/^Not running yet: the device.commands pipeline is not deployed/)
+  })
+  it('done once the pump has delivered a new bolus; not done on a stopped simulation', async () => {
+    let polls = 0
+    serve({
+      '/pipelines': () => json({ path: 'pipelines', tables }),
+      '/device/DEV-P006/simulator/glucose_spike': () => json({ status: 'triggered' }),
+      '/simulation/status': () => {
+        polls += 1
+        // Before the spike one bolus is on record; the second poll after it sees a new one.
+        const insulin = polls >= 3 ? { 'DEV-P006': { boluses: 2, units: 5.6 } } : { 'DEV-P006': { boluses: 1, units: 2.8 } }
+        return json({ running: true, activeDefects: {}, insulin })
+      },
+    })
+    vi.useFakeTimers()
+    const done = step('insulin').run({ deviceId: 'D1' })
+    await vi.runAllTimersAsync()
+    await expect(done).resolves.toBe('Glucose spike on DEV-P006: the pipeline ordered a bolus and the pump delivered it (2 so far, 5.6 U in all). Open Device telemetry and choose DEV-P006 to see the glucose fall.')
+    serve({
+      '/pipelines': () => json({ path: 'pipelines', tables }),
+      '/device/DEV-P006/simulator/glucose_spike': () => json({ status: 'triggered' }),
+      '/simulation/status': () => json({ running: false, activeDefects: {} }),
+    })
+    await expect(step('insulin').run({ deviceId: 'D1' })).rejects.toThrow(/simulation is not running/)
+  })
+  it('not done when no bolus comes in time', async () => {
+    serve({
+      '/pipelines': () => json({ path: 'pipelines', tables }),
+      '/device/DEV-P006/simulator/glucose_spike': () => json({ status: 'triggered' }),
+      '/simulation/status': () => json({ running: true, activeDefects: {}, insulin: {} }),
+    })
+    vi.useFakeTimers()
+    const late = step('insulin').run({ deviceId: 'D1' })
+    const checked = expect(late).rejects.toThrow('No bolus reached DEV-P006 within 30 s of the spike')
+    await vi.runAllTimersAsync()
+    await checked
+  })
+})
+
 describe('DemoPage', () => {
   afterEach(() => vi.unstubAllGlobals())
 

@@ -5,7 +5,7 @@
 // 'catalog-type' ('hadoop', the default here: tables in folders of the warehouse; 'hive' and
 // 'rest' are refused for now), 'catalog-database' (default 'default_database', Flink's current
 // database), 'catalog-table' (default: the table's name), 'warehouse' (default
-// <data-dir>/warehouse). The table lives in <warehouse>/<catalog-database>/<catalog-table>; it is
+// <data-dir>/warehouse; a local path, file:// URL or s3://bucket/prefix, lake/storage.h). The table lives in <warehouse>/<catalog-database>/<catalog-table>; it is
 // created on first write with the table's physical columns and, when the table has a watermark on
 // a timestamp column, partitioned by day of that column (careflow's 'partition.day-column' names
 // another, or 'none'; careflow's 'partition.spec' gives any spec: "hour(ts), bucket(16, id)").
@@ -29,7 +29,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -43,10 +42,10 @@
 #include "lake/iceberg_files.h"
 #include "lake/iceberg_manifest.h"
 #include "lake/iceberg_partition.h"
+#include "lake/storage.h"
 
 namespace careflow::exec {
 
-namespace fs = std::filesystem;
 namespace ice = lake::iceberg;
 using nlohmann::json;
 using values::DataType;
@@ -353,15 +352,17 @@ class IcebergSink : public Sink {
     CF_ASSIGN_OR_RETURN(ice::TableMetadata current, ice::load_table(metadata_.location));
     CF_ASSIGN_OR_RETURN(const std::set<std::string> live, ice::referenced_files(current));
     const std::string prefix = job_ + "+";
-    std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(current.location + "/data", ec); !ec && it != fs::recursive_directory_iterator();
-         it.increment(ec)) {
-      if (!it->is_regular_file()) continue;
-      const std::string name = it->path().filename().string();
-      if (name.rfind(prefix, 0) != 0 || !name.ends_with(".parquet")) continue;
-      if (!live.count(it->path().lexically_normal().string())) fs::remove(it->path(), ec);
+    const std::string data = lake::join_path(current.location, "data");
+    const lake::Storage& storage = lake::storage_for(data);
+    auto files = storage.list_files(data);
+    if (!files.is_ok()) return files.status().with_context(fmt::format("table '{}': listing uncommitted files", table_));
+    for (const lake::StoredFile& f : *files) {
+      const std::string name = f.uri.substr(f.uri.rfind('/') + 1);
+      if (name.rfind(prefix, 0) != 0 || !name.ends_with(".parquet") || live.count(f.uri)) continue;
+      if (Status removed = storage.remove(f.uri); !removed.is_ok()) {
+        return removed.with_context(fmt::format("table '{}': removing an uncommitted file", table_));
+      }
     }
-    if (ec) return Status::io_error(fmt::format("table '{}': removing uncommitted files under {}/data: {}", table_, current.location, ec.message()));
     return Status::ok();
   }
 
@@ -476,10 +477,12 @@ Result<std::string> iceberg_table_location(const sql::TableDef& table) {
   std::string warehouse = option_or(table, "warehouse", default_iceberg_warehouse());
   if (warehouse.rfind("file://", 0) == 0) warehouse = warehouse.substr(7);
   if (warehouse.empty()) return refuse("no 'warehouse' option and no default warehouse (<data-dir>/warehouse) configured");
-  if (warehouse.find("://") != std::string::npos) return refuse(fmt::format("warehouse '{}': careflow writes local folders only", warehouse));
-  return (fs::absolute(warehouse) / option_or(table, "catalog-database", "default_database") / option_or(table, "catalog-table", table.name))
-      .lexically_normal()
-      .string();
+  if (warehouse.find("://") != std::string::npos && !lake::is_object_store_uri(warehouse)) {
+    return refuse(fmt::format("warehouse '{}': careflow writes local folders (a path or file://) or S3 (s3://bucket/...) only", warehouse));
+  }
+  return lake::normalize_location(lake::join_path(
+      lake::join_path(lake::normalize_location(warehouse), option_or(table, "catalog-database", "default_database")),
+      option_or(table, "catalog-table", table.name)));
 }
 
 void set_default_iceberg_warehouse(std::string dir) {

@@ -75,6 +75,10 @@ TEST_F(IcebergRest, NamespacesAndTablesAreCreatedListedAndLoaded) {
   EXPECT_EQ(missing.first, 404);
   EXPECT_EQ(missing.second["error"]["type"], "NoSuchTableException");
   EXPECT_EQ(call("GET", "/iceberg/v1/namespaces/nope/tables").second["error"]["type"], "NoSuchNamespaceException");
+  // A table of a missing namespace is a missing table (Iceberg's Java client relies on it to find
+  // metadata tables such as hc.events.partitions, sent as namespace "hc\x1fevents").
+  EXPECT_EQ(call("GET", "/iceberg/v1/namespaces/hc%1Fevents/tables/partitions").second["error"]["type"], "NoSuchTableException");
+  EXPECT_EQ(call("POST", "/iceberg/v1/namespaces/hc/tables/events/metrics", {{"report-type", "scan-report"}}).first, 204);
   EXPECT_EQ(call("POST", "/iceberg/v1/namespaces/hc/tables", {{"name", "../x"}, {"schema", kSchema}}).first, 400);
 
   EXPECT_EQ(call("DELETE", "/iceberg/v1/namespaces/hc").second["error"]["type"], "NamespaceNotEmptyException");
@@ -186,6 +190,55 @@ TEST_F(IcebergRest, SchemaEvolutionReadsOldFilesByFieldId) {
   ASSERT_EQ(same.first, 200);
   EXPECT_EQ(same.second["metadata"]["schemas"].size(), 2u);
   EXPECT_EQ(call("POST", path, {{"updates", json::array({{{"action", "set-current-schema"}, {"schema-id", 9}}})}}).first, 400);
+}
+
+}  // namespace
+}  // namespace careflow::lake::iceberg
+
+namespace careflow::lake::iceberg {
+namespace {
+
+// Rename as the spec's POST /v1/tables/rename: the new name loads the same table (no file moves),
+// the old one is gone, and its folder is not reused while the renamed table owns its files.
+TEST_F(IcebergRest, RenameMovesTheNameNotTheFiles) {
+  ASSERT_EQ(call("POST", "/iceberg/v1/namespaces", {{"namespace", {"hc"}}}).first, 200);
+  ASSERT_EQ(call("POST", "/iceberg/v1/namespaces", {{"namespace", {"old"}}}).first, 200);
+  ASSERT_EQ(call("POST", "/iceberg/v1/namespaces/hc/tables", {{"name", "events"}, {"schema", kSchema}}).first, 200);
+  const std::string metadata = call("GET", "/iceberg/v1/namespaces/hc/tables/events").second["metadata-location"];
+  auto rename = [&](const std::string& from_ns, const std::string& from, const std::string& to_ns, const std::string& to) {
+    return call("POST", "/iceberg/v1/tables/rename",
+                {{"source", {{"namespace", {from_ns}}, {"name", from}}}, {"destination", {{"namespace", {to_ns}}, {"name", to}}}});
+  };
+  EXPECT_EQ(rename("hc", "events", "hc", "readings").first, 204);
+  auto loaded = call("GET", "/iceberg/v1/namespaces/hc/tables/readings");
+  ASSERT_EQ(loaded.first, 200) << loaded.second.dump();
+  EXPECT_EQ(loaded.second["metadata-location"], metadata);
+  EXPECT_EQ(call("GET", "/iceberg/v1/namespaces/hc/tables/events").second["error"]["type"], "NoSuchTableException");
+  EXPECT_EQ(call("GET", "/iceberg/v1/namespaces/hc/tables").second["identifiers"],
+            json::array({{{"namespace", {"hc"}}, {"name", "readings"}}}));
+  // The old name's folder still holds the table's files: no new table there.
+  auto reuse = call("POST", "/iceberg/v1/namespaces/hc/tables", {{"name", "events"}, {"schema", kSchema}});
+  EXPECT_EQ(reuse.first, 409);
+  EXPECT_EQ(reuse.second["error"]["type"], "AlreadyExistsException");
+  // Errors: a missing source, a taken destination, a missing namespace, a bad body.
+  EXPECT_EQ(rename("hc", "events", "hc", "x").second["error"]["type"], "NoSuchTableException");
+  ASSERT_EQ(call("POST", "/iceberg/v1/namespaces/hc/tables", {{"name", "other"}, {"schema", kSchema}}).first, 200);
+  EXPECT_EQ(rename("hc", "readings", "hc", "other").second["error"]["type"], "AlreadyExistsException");
+  EXPECT_EQ(rename("hc", "readings", "nope", "x").second["error"]["type"], "NoSuchNamespaceException");
+  EXPECT_EQ(call("POST", "/iceberg/v1/tables/rename", {{"source", "x"}}).first, 400);
+  // Across namespaces; a commit through the new name lands in the table's own folder.
+  EXPECT_EQ(rename("hc", "readings", "old", "events").first, 204);
+  auto committed = call("POST", "/iceberg/v1/namespaces/old/tables/events",
+                        {{"requirements", json::array()}, {"updates", json::array({{{"action", "set-properties"}, {"updates", {{"k", "v"}}}}})}});
+  ASSERT_EQ(committed.first, 200) << committed.second.dump();
+  EXPECT_EQ(committed.second["metadata-location"], warehouse_ + "/hc/events/metadata/v2.metadata.json");
+  // Renamed back home, the registry forgets it; dropped, the folder goes and the name is free.
+  EXPECT_EQ(rename("old", "events", "hc", "events").first, 204);
+  EXPECT_EQ(call("GET", "/iceberg/v1/namespaces/hc/tables/events").second["metadata"]["properties"]["k"], "v");
+  EXPECT_EQ(rename("hc", "events", "old", "gone").first, 204);
+  EXPECT_EQ(call("DELETE", "/iceberg/v1/namespaces/old/tables/gone").first, 204);
+  EXPECT_FALSE(fs::exists(warehouse_ + "/hc/events"));
+  EXPECT_EQ(call("POST", "/iceberg/v1/namespaces/hc/tables", {{"name", "events"}, {"schema", kSchema}}).first, 200);
 }
 
 }  // namespace

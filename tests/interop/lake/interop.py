@@ -610,4 +610,5 @@ def main():
           f"duckdb {duckdb.__version__}, pyiceberg {pyiceberg.__version__}")
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -16,8 +16,9 @@
 //                                   prints the newest metadata JSON's path
 //   lake_interop iceberg-scan LOC OUT   the current snapshot of the table at LOC (any writer's)
 //                                   by careflow's Iceberg reader → JSON lines as dump writes them
-//   lake_interop iceberg-sink DIR ROWS   runs INSERTs of ROWS readings (seq i, ts 2024-05-0<1 + i % 3>
-//                                   08:00 + i ms) through the 'iceberg' sink into DIR/wh, checkpointing
+//   lake_interop iceberg-sink DIR ROWS [WAREHOUSE]   runs INSERTs of ROWS readings (seq i, ts 2024-05-0<1 + i % 3>
+//                                   08:00 + i ms) through the 'iceberg' sink into WAREHOUSE (default
+//                                   DIR/wh; s3://bucket/... too), checkpointing
 //                                   every 10 rows: an upsert table default_database.counts (k = seq % 7,
 //                                   n, m = MAX(ts); HAVING COUNT(*) < 25; partitioned by day of m) and
 //                                   a retracting one default_database.total (COUNT(*)), and
@@ -33,6 +34,8 @@
 //   lake_interop rest WAREHOUSE     serves careflow's Iceberg REST catalog over WAREHOUSE at
 //                                   http://127.0.0.1:<port>/iceberg; prints the port, stops at EOF
 //                                   on stdin
+// Every LOC and WAREHOUSE may be a local folder or s3://bucket/prefix (the S3 client's configuration
+// from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION: see src/lake/storage.h).
 // The JSON form of a value: booleans, integers (DATE in days, TIME in ms, TIMESTAMP in µs) and
 // strings as themselves; FLOAT / DOUBLE as numbers or "NaN" / "Infinity" / "-Infinity"; bytes as
 // hex; DECIMAL as its unscaled integer in a string.
@@ -59,6 +62,7 @@
 #include "log/embedded_log.h"
 #include "lake/parquet_reader.h"
 #include "lake/parquet_writer.h"
+#include "lake/storage.h"
 #include "sql/parser.h"
 #include "values/value_format.h"
 
@@ -233,7 +237,7 @@ Status iceberg_scan(const std::string& location, const std::string& out_path) {
 }
 
 // Updates and deletes through the iceberg sink, as a job runs them (checkpoints every batch).
-Status iceberg_sink(const std::string& dir, int64_t rows) {
+Status iceberg_sink(const std::string& dir, int64_t rows, const std::string& warehouse) {
   namespace ice = careflow::lake::iceberg;
   CF_ASSIGN_OR_RETURN(auto log, careflow::log::EmbeddedLog::open(dir + "/log"));
   CF_RETURN_IF_ERROR(log->create_topic("readings", {}));
@@ -244,7 +248,7 @@ Status iceberg_sink(const std::string& dir, int64_t rows) {
     records.push_back(std::move(r));
   }
   CF_RETURN_IF_ERROR(log->append({"readings", 0}, records).status());
-  const std::string wh = dir + "/wh";
+  const std::string wh = warehouse.empty() ? dir + "/wh" : warehouse;
   careflow::exec::Session session;
   CF_RETURN_IF_ERROR(session.execute_script(fmt::format(
       "CREATE TABLE readings (seq BIGINT, ts TIMESTAMP(3)) WITH ('format' = 'json');"
@@ -271,7 +275,7 @@ Status iceberg_sink(const std::string& dir, int64_t rows) {
   o.job_names = {"counts", "total", "spread"};
   CF_RETURN_IF_ERROR(careflow::exec::run_jobs(jobs, log.get(), o).status());
   for (const char* table : {"counts", "total", "spread"}) {
-    CF_ASSIGN_OR_RETURN(ice::TableMetadata t, ice::load_table(wh + "/default_database/" + table));
+    CF_ASSIGN_OR_RETURN(ice::TableMetadata t, ice::load_table(careflow::lake::join_path(wh, std::string("default_database/") + table)));
     std::cout << t.path << "\n";
   }
   return Status::ok();
@@ -280,7 +284,7 @@ Status iceberg_sink(const std::string& dir, int64_t rows) {
 Status iceberg_fill(const std::string& location, int64_t n) {
   namespace ice = careflow::lake::iceberg;
   CF_ASSIGN_OR_RETURN(ice::TableMetadata t, ice::load_table(location));
-  ice::DataFileWriter writer(t, "fill");
+  ice::DataFileWriter writer(t, "fill-" + ice::random_uuid());  // unique: fills may run at once
   for (int64_t i = 0; i < n; ++i) {
     CF_RETURN_IF_ERROR(writer.add({Value::integer(i), Value::string(fmt::format("n{}", i % 3)), Value::integer(i * 1'800'000'000LL)}));
   }
@@ -361,7 +365,7 @@ Status prune(const std::string& in_path, const std::string& ranges_json) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  Status s = Status::invalid_argument("usage: lake_interop write SPEC OUT | dump IN OUT | prune IN RANGES | iceberg SPEC LOCATION | iceberg-grow SPEC LOCATION COLUMN | iceberg-scan LOCATION OUT | rest WAREHOUSE | iceberg-sink DIR ROWS | maintain LOC STEP | iceberg-fill LOC N");
+  Status s = Status::invalid_argument("usage: lake_interop write SPEC OUT | dump IN OUT | prune IN RANGES | iceberg SPEC LOCATION | iceberg-grow SPEC LOCATION COLUMN | iceberg-scan LOCATION OUT | rest WAREHOUSE | iceberg-sink DIR ROWS [WAREHOUSE] | maintain LOC STEP | iceberg-fill LOC N");
   try {
     if (args.size() == 3 && args[0] == "write") s = write(args[1], args[2]);
     if (args.size() == 3 && args[0] == "dump") s = dump(args[1], args[2]);
@@ -371,7 +375,8 @@ int main(int argc, char** argv) {
     if (args.size() == 2 && args[0] == "rest") s = rest(args[1]);
     if (args.size() == 3 && args[0] == "maintain") s = maintain(args[1], args[2]);
     if (args.size() == 3 && args[0] == "iceberg-fill") s = iceberg_fill(args[1], std::stoll(args[2]));
-    if (args.size() == 3 && args[0] == "iceberg-sink") s = iceberg_sink(args[1], std::stoll(args[2]));
+    if (args.size() == 3 && args[0] == "iceberg-sink") s = iceberg_sink(args[1], std::stoll(args[2]), "");
+    if (args.size() == 4 && args[0] == "iceberg-sink") s = iceberg_sink(args[1], std::stoll(args[2]), args[3]);
     if (args.size() == 4 && args[0] == "iceberg-grow") s = iceberg_grow(args[1], args[2], args[3]);
   } catch (const std::exception& e) {
     s = Status::invalid_argument(fmt::format("bad JSON input: {}", e.what()));

@@ -44,6 +44,11 @@ export function sampleStream(ms: number, url = '/telemetry/stream'): Promise<Rea
   })
 }
 
+// The seeded insulin pump, and how long the insulin step waits for its bolus: the spike crosses
+// the threshold in five rounds, the command reaches the pump with the job's next checkpoint.
+const PUMP = 'DEV-P006'
+export const INSULIN_WAIT_MS = 30_000
+
 export const demoSteps: DemoStep[] = [
   {
     id: 'health',
@@ -158,6 +163,35 @@ export const demoSteps: DemoStep[] = [
       }
       const kinds = [...new Set(alerts.data.map((a) => a.kind))].join(', ')
       return `${running} pipeline jobs are running; ${alerts.data.length} alerts for ${ctx.deviceId} so far (${kinds}). Open Alerts and Dashboards.`
+    },
+  },
+  {
+    id: 'insulin',
+    title: 'Close the insulin loop',
+    explain:
+      "P006's insulin pump (DEV-P006) gets a glucose spike. The device.commands pipeline orders a bolus at the first reading above the pump's threshold, the pump follows the topic, delivers it, and the glucose falls: the closed loop, on the telemetry page and as an insulin_bolus alert.",
+    action: 'Spike DEV-P006’s glucose',
+    link: { to: '/telemetry', label: 'Device telemetry' },
+    async run() {
+      const pipelines = await api.get<PipelinesStatus>('/pipelines')
+      if (!pipelines.tables.some((t) => t.table === 'device.commands')) {
+        throw new Error('Not running yet: the device.commands pipeline is not deployed. Start careflow up with --set pipelines.path=pipelines (scripts/demo does).')
+      }
+      const before = (await api.get<SimulationStatus>('/simulation/status')).insulin?.[PUMP]?.boluses ?? 0
+      await api.post(`/device/${PUMP}/simulator/glucose_spike`)
+      const deadline = Date.now() + INSULIN_WAIT_MS
+      for (;;) {
+        const status = await api.get<SimulationStatus>('/simulation/status')
+        if (!status.running) throw new Error(`The spike was set on ${PUMP}, but the simulation is not running: start it (step 4) and try again.`)
+        const insulin = status.insulin?.[PUMP]
+        if (insulin && insulin.boluses > before) {
+          return `Glucose spike on ${PUMP}: the pipeline ordered a bolus and the pump delivered it (${insulin.boluses} so far, ${insulin.units} U in all). Open Device telemetry and choose ${PUMP} to see the glucose fall.`
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`No bolus reached ${PUMP} within ${INSULIN_WAIT_MS / 1000} s of the spike: check the device.commands job on the Pipelines page.`)
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1000))
+      }
     },
   },
   {
