@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.ExplainDetail;
 import org.apache.flink.table.api.TableEnvironment;
@@ -30,19 +28,6 @@ import org.apache.flink.table.api.TableEnvironment;
  * Closes with "N planned, M skipped, K failed"; exit status 1 if anything failed, 2 for usage.
  */
 public final class PipelinePlanCheck {
-    private static final Pattern SET = Pattern.compile("(?is)SET\\s+'((?:[^']|'')*)'\\s*=\\s*'((?:[^']|'')*)'");
-    private static final Pattern FIRST_WORD = Pattern.compile("^\\s*(\\w+)");
-    /** pipelines/<layer>/<table>/sql-scripts/<file>: the label is layer/table. */
-    private static final Pattern TABLE_FILE = Pattern.compile("([^/]+)/([^/]+)/sql-scripts/[^/]+$");
-
-    /** One statement of the script, with the file comment it came under. */
-    private record Statement(String file, String sql) {
-        String label() {
-            Matcher m = TABLE_FILE.matcher(file);
-            return m.find() ? m.group(1) + "/" + m.group(2) : file;
-        }
-    }
-
     private final TableEnvironment tEnv = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
     private int ddl;
     private int planned;
@@ -61,22 +46,22 @@ public final class PipelinePlanCheck {
     }
 
     private void run(String script) {
-        List<Statement> statements = split(script);
+        DeployScript parsed = new DeployScript(script);
+        for (DeployScript.Skipped s : parsed.skipped) {
+            skipped++;
+            System.out.println("SKIP " + s.label() + ": " + s.reason());
+        }
+        List<DeployScript.Statement> statements = parsed.statements;
         if (statements.isEmpty()) {
             System.out.println("FAIL the script has no statements");
             failed++;
         }
-        for (Statement s : statements) {
-            Matcher first = FIRST_WORD.matcher(s.sql());
-            String word = first.find() ? first.group(1).toUpperCase() : "";
+        for (DeployScript.Statement s : statements) {
             try {
-                switch (word) {
+                switch (s.keyword()) {
                     case "SET" -> {
-                        Matcher m = SET.matcher(s.sql());
-                        if (!m.matches()) {
-                            throw new IllegalArgumentException("not a SET 'key' = 'value': " + s.sql());
-                        }
-                        tEnv.getConfig().set(m.group(1).replace("''", "'"), m.group(2).replace("''", "'"));
+                        Map.Entry<String, String> setting = s.setting();
+                        tEnv.getConfig().set(setting.getKey(), setting.getValue());
                     }
                     case "CREATE" -> {
                         tEnv.executeSql(s.sql());
@@ -96,81 +81,6 @@ public final class PipelinePlanCheck {
         }
         System.out.println(ddl + " DDL executed, " + planned + " DML planned");
         System.out.println(planned + " planned, " + skipped + " skipped, " + failed + " failed");
-    }
-
-    /**
-     * The script's statements, split at ';' outside strings, quoted names and comments. A comment
-     * line "-- file: F" between statements names the file of those that follow; "-- skipped: why"
-     * counts (and prints) a statement deploy leaves out.
-     */
-    private List<Statement> split(String script) {
-        List<Statement> out = new ArrayList<>();
-        String file = "(before any -- file: line)";
-        StringBuilder current = new StringBuilder();
-        boolean started = false;  // current holds more than white space
-        int i = 0;
-        int n = script.length();
-        while (i < n) {
-            char c = script.charAt(i);
-            boolean between = !started;
-            if (c == '-' && i + 1 < n && script.charAt(i + 1) == '-') {
-                int end = script.indexOf('\n', i);
-                end = end < 0 ? n : end;
-                String comment = script.substring(i, end);
-                if (between && comment.startsWith("-- file: ")) {
-                    file = comment.substring("-- file: ".length()).strip();
-                } else if (between && comment.startsWith("-- skipped: ")) {
-                    skipped++;
-                    System.out.println("SKIP " + new Statement(file, "").label() + ": " + comment.substring(3));
-                } else if (!between) {
-                    current.append(comment);
-                }
-                i = end;
-                continue;
-            }
-            if (!Character.isWhitespace(c) && c != ';') {
-                started = true;
-            }
-            if (c == '/' && i + 1 < n && script.charAt(i + 1) == '*') {
-                int end = script.indexOf("*/", i + 2);
-                end = end < 0 ? n : end + 2;
-                current.append(script, i, end);
-                i = end;
-                continue;
-            }
-            if (c == '\'' || c == '`' || c == '"') {
-                int j = i + 1;
-                while (j < n) {
-                    if (script.charAt(j) == c) {
-                        if (j + 1 < n && script.charAt(j + 1) == c) {
-                            j += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    j++;
-                }
-                int end = Math.min(j + 1, n);
-                current.append(script, i, end);
-                i = end;
-                continue;
-            }
-            if (c == ';') {
-                if (started) {
-                    out.add(new Statement(file, current.toString().strip()));
-                }
-                current.setLength(0);
-                started = false;
-                i++;
-                continue;
-            }
-            current.append(c);
-            i++;
-        }
-        if (started) {
-            out.add(new Statement(file, current.toString().strip()));
-        }
-        return out;
     }
 
     /** Flink's outermost message and, when different, the root cause's: what says what went wrong. */
