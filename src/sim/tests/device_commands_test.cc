@@ -12,7 +12,7 @@
 
 #include "common/clock.h"
 #include "log/embedded_log.h"
-#include "registry/client_implementations.h"
+#include "sim/tests/command_topic_fixture.h"
 
 namespace careflow::sim {
 namespace {
@@ -43,43 +43,20 @@ std::vector<DeviceTarget> pump() { return {{"DEV-P006", "P006", "2.0.1", {{"Bloo
 
 class DeviceCommandsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("careflow-device-commands-" + std::to_string(getpid()));
-    fs::remove_all(dir_);
-    registry_ = std::move(registry::SchemaRegistry::open((dir_ / "registry").string())).value();
-    client_ = registry::embedded_client(*registry_);
-    log_ = std::move(log::EmbeddedLog::open((dir_ / "log").string())).value();
-    schema_ = std::move(serde::avro::Schema::parse(kCommandSchema)).value();
-    serializer_ = std::make_unique<serde::AvroSerializer>(*client_, schema_, kCommandSchema, serde::SerializerOptions{});
-  }
-  void TearDown() override {
-    log_.reset();
-    fs::remove_all(dir_);
-  }
+  DeviceCommandsTest() : topic_("careflow-device-commands", kDeviceCommandsTopic, kCommandSchema) {}
 
-  void write(const Datum& value) {
-    auto framed = serializer_->serialize(kDeviceCommandsTopic, value);
-    ASSERT_TRUE(framed.is_ok()) << framed.status().to_string();
-    write_raw(*framed);
-  }
-  void write_raw(const std::string& bytes) {
-    log::Record record;
-    record.value = bytes;
-    record.timestamp_ms = wall_clock_ms();
-    ASSERT_TRUE(log_->append({kDeviceCommandsTopic, 0}, std::span(&record, 1)).is_ok());
-  }
+  void write(const Datum& value) { topic_.write(value); }
+  void write_raw(const std::string& bytes) { topic_.write_raw(bytes); }
   double glucose_after_tick(Simulator& sim) {
     auto readings = sim.tick(wall_clock_ms());
     EXPECT_TRUE(readings.is_ok());
     return readings->at(0).metric_value;
   }
 
-  fs::path dir_;
-  std::unique_ptr<registry::SchemaRegistry> registry_;
-  std::unique_ptr<serde::RegistryClient> client_;
-  std::unique_ptr<log::EmbeddedLog> log_;
-  serde::avro::Schema schema_;
-  std::unique_ptr<serde::AvroSerializer> serializer_;
+  testing::CommandTopic topic_;
+  log::EmbeddedLog& log_ = topic_.log();
+  serde::RegistryClient& client_ = topic_.registry();
+  const serde::avro::Schema& schema_ = topic_.schema();
 };
 
 TEST_F(DeviceCommandsTest, DecodesAFlinkRowAndNamesWhatIsMissing) {
@@ -102,13 +79,13 @@ TEST_F(DeviceCommandsTest, BolusesAreDeliveredOnceAcrossRestartsAndBadRecordsAre
   Simulator sim({std::chrono::milliseconds(1000), 7}, [] { return Result<std::vector<DeviceTarget>>(pump()); },
                 [](const std::vector<Reading>&) { return Status::ok(); });
   {
-    DeviceCommandFollower follower(*log_, *client_, sim);
+    DeviceCommandFollower follower(log_, client_, sim);
     // No topic yet: nothing to read, no error.
     auto none = follower.poll(std::chrono::milliseconds(1));
     ASSERT_TRUE(none.is_ok()) << none.status().to_string();
     EXPECT_EQ(*none, 0u);
   }
-  ASSERT_TRUE(log_->create_topic(kDeviceCommandsTopic, {}).is_ok());
+  ASSERT_TRUE(log_.create_topic(kDeviceCommandsTopic, {}).is_ok());
   const int64_t before_spike = wall_clock_ms() - 1000;
   write(command("OLD", "DEV-P006", "INSULIN_BOLUS", 4, before_spike));  // before the follower ever followed: history
 
@@ -116,7 +93,7 @@ TEST_F(DeviceCommandsTest, BolusesAreDeliveredOnceAcrossRestartsAndBadRecordsAre
   for (int i = 0; i < 5; ++i) glucose_after_tick(sim);  // 140 .. 260
   const int64_t now = wall_clock_ms();
   {
-    DeviceCommandFollower follower(*log_, *client_, sim);
+    DeviceCommandFollower follower(log_, client_, sim);
     ASSERT_TRUE(follower.poll(std::chrono::milliseconds(1)).is_ok());  // positions at the end
     write_raw("not a framed Avro record");
     write(command("STALE", "DEV-P006", "INSULIN_BOLUS", 4, before_spike));  // from readings before the spike
@@ -137,7 +114,7 @@ TEST_F(DeviceCommandsTest, BolusesAreDeliveredOnceAcrossRestartsAndBadRecordsAre
   EXPECT_DOUBLE_EQ(glucose_after_tick(sim), 220);  // 260 - 40: the bolus acts
   {
     // A restarted follower goes on after what the group committed: nothing is delivered twice.
-    DeviceCommandFollower follower(*log_, *client_, sim);
+    DeviceCommandFollower follower(log_, client_, sim);
     auto read = follower.poll(std::chrono::milliseconds(1));
     ASSERT_TRUE(read.is_ok());
     EXPECT_EQ(*read, 0u);
@@ -151,7 +128,7 @@ TEST_F(DeviceCommandsTest, BolusesAreDeliveredOnceAcrossRestartsAndBadRecordsAre
   for (int i = 0; i < 30 && sim.status()["activeDefects"].contains("DEV-P006"); ++i) glucose_after_tick(sim);
   ASSERT_FALSE(sim.status()["activeDefects"].contains("DEV-P006"));
   {
-    DeviceCommandFollower follower(*log_, *client_, sim);
+    DeviceCommandFollower follower(log_, client_, sim);
     write(command("BOLUS-3", "DEV-P006", "INSULIN_BOLUS", 1, wall_clock_ms()));
     auto read = follower.poll(std::chrono::milliseconds(1000));
     ASSERT_TRUE(read.is_ok());

@@ -13,7 +13,7 @@
 
 #include "common/clock.h"
 #include "log/embedded_log.h"
-#include "registry/client_implementations.h"
+#include "sim/tests/command_topic_fixture.h"
 #include "store/local_postgres.h"
 #include "store/migrations.h"
 #include "store/tests/test_postgres.h"
@@ -21,7 +21,6 @@
 namespace careflow::sim {
 namespace {
 
-namespace fs = std::filesystem;
 using serde::avro::Datum;
 
 // The envelope Flink 1.20 writes for the table (debezium-avro-confluent): the nullable envelope row,
@@ -59,33 +58,15 @@ class OtaUpdatesTest : public store::testing::PostgresTest {
     pg_ = std::move(pg).value();
     db_ = std::move(store::Database::open(pg_->conninfo(), 2)).value();
     ASSERT_TRUE(store::migrate(*db_).is_ok());
-    dir_ = fs::temp_directory_path() / ("careflow-ota-updates-" + std::to_string(getpid()));
-    fs::remove_all(dir_);
-    registry_ = std::move(registry::SchemaRegistry::open((dir_ / "registry").string())).value();
-    client_ = registry::embedded_client(*registry_);
-    log_ = std::move(log::EmbeddedLog::open((dir_ / "log").string())).value();
-    schema_ = std::move(serde::avro::Schema::parse(kEnvelopeSchema)).value();
-    serializer_ = std::make_unique<serde::AvroSerializer>(*client_, schema_, kEnvelopeSchema, serde::SerializerOptions{});
   }
   void TearDown() override {
-    log_.reset();
-    fs::remove_all(dir_);
     db_.reset();
     pg_.reset();
     PostgresTest::TearDown();
   }
 
-  void write(const Datum& value) {
-    auto framed = serializer_->serialize(kOtaUpdateCommandsTopic, value);
-    ASSERT_TRUE(framed.is_ok()) << framed.status().to_string();
-    write_raw(*framed);
-  }
-  void write_raw(const std::string& bytes) {
-    log::Record record;
-    record.value = bytes;
-    record.timestamp_ms = wall_clock_ms();
-    ASSERT_TRUE(log_->append({kOtaUpdateCommandsTopic, 0}, std::span(&record, 1)).is_ok());
-  }
+  void write(const Datum& value) { topic_.write(value); }
+  void write_raw(const std::string& bytes) { topic_.write_raw(bytes); }
   std::string version_of(const std::string& device) {
     auto rows = db_->exec("SELECT software_version FROM devices WHERE device_id = $1", {device});
     EXPECT_TRUE(rows.is_ok());
@@ -94,12 +75,9 @@ class OtaUpdatesTest : public store::testing::PostgresTest {
 
   std::unique_ptr<store::LocalPostgres> pg_;
   std::unique_ptr<store::Database> db_;
-  fs::path dir_;
-  std::unique_ptr<registry::SchemaRegistry> registry_;
-  std::unique_ptr<serde::RegistryClient> client_;
-  std::unique_ptr<log::EmbeddedLog> log_;
-  serde::avro::Schema schema_;
-  std::unique_ptr<serde::AvroSerializer> serializer_;
+  testing::CommandTopic topic_{"careflow-ota-updates", kOtaUpdateCommandsTopic, kEnvelopeSchema};
+  log::EmbeddedLog& log_ = topic_.log();
+  serde::RegistryClient& client_ = topic_.registry();
 };
 
 TEST(OtaUpdateEnvelope, DecodesTheEnvelopeAndNamesWhatIsMissing) {
@@ -125,15 +103,15 @@ TEST(OtaUpdateEnvelope, DecodesTheEnvelopeAndNamesWhatIsMissing) {
 TEST_F(OtaUpdatesTest, InstallsOnceAcrossRestartsAndSkipsWhatItCannotRead) {
   ASSERT_EQ(version_of("DEV-P001"), "1.2.0");  // the seed's CPAP firmware
   {
-    OtaUpdateFollower follower(*log_, *client_, *db_);
+    OtaUpdateFollower follower(log_, client_, *db_);
     auto none = follower.poll(std::chrono::milliseconds(1));  // no topic yet: nothing, no error
     ASSERT_TRUE(none.is_ok()) << none.status().to_string();
     EXPECT_EQ(*none, 0u);
   }
-  ASSERT_TRUE(log_->create_topic(kOtaUpdateCommandsTopic, {}).is_ok());
+  ASSERT_TRUE(log_.create_topic(kOtaUpdateCommandsTopic, {}).is_ok());
   write(insert(row("OTA-OLD", "DEV-P002", "1.2.0", "1.3.0")));  // before the devices followed: history
   {
-    OtaUpdateFollower follower(*log_, *client_, *db_);
+    OtaUpdateFollower follower(log_, client_, *db_);
     ASSERT_TRUE(follower.poll(std::chrono::milliseconds(1)).is_ok());  // positions at the end
     write(insert(row("OTA-1", "DEV-P001", "1.2.0", "1.3.0")));
     write(insert(row("OTA-1", "DEV-P001", "1.2.0", "1.3.0")));  // the same command again: installed already
@@ -157,7 +135,7 @@ TEST_F(OtaUpdatesTest, InstallsOnceAcrossRestartsAndSkipsWhatItCannotRead) {
   EXPECT_EQ(version_of("DEV-P003"), "1.2.0");
   {
     // A restarted follower goes on after what the group committed.
-    OtaUpdateFollower follower(*log_, *client_, *db_);
+    OtaUpdateFollower follower(log_, client_, *db_);
     auto read = follower.poll(std::chrono::milliseconds(1));
     ASSERT_TRUE(read.is_ok());
     EXPECT_EQ(*read, 0u);
@@ -171,8 +149,8 @@ TEST_F(OtaUpdatesTest, InstallsOnceAcrossRestartsAndSkipsWhatItCannotRead) {
 }
 
 TEST_F(OtaUpdatesTest, ADatabaseThatCannotBeWrittenLeavesTheCommandForTheNextRound) {
-  ASSERT_TRUE(log_->create_topic(kOtaUpdateCommandsTopic, {}).is_ok());
-  OtaUpdateFollower follower(*log_, *client_, *db_);
+  ASSERT_TRUE(log_.create_topic(kOtaUpdateCommandsTopic, {}).is_ok());
+  OtaUpdateFollower follower(log_, client_, *db_);
   ASSERT_TRUE(follower.poll(std::chrono::milliseconds(1)).is_ok());
   write(insert(row("OTA-1", "DEV-P001", "1.2.0", "1.3.0")));
   // A failing UPDATE (a lock the follower cannot wait out is hard to stage; a column it writes
