@@ -54,8 +54,8 @@ Result<fs::path> table_script(const fs::path& folder, const std::string& kind, c
     if (name.starts_with(kind + ".") && name.ends_with(".sql")) found.push_back(it->path());
   }
   if (found.size() == 1) return found.front();
-  return Status::not_found(fmt::format("{}: no {} (and {} {}.*.sql files to choose from)", exact.string(),
-                                       "such file", found.size(), kind));
+  return Status::not_found(fmt::format("{} does not exist, and sql-scripts/ holds {} {}.*.sql files instead of one",
+                                       exact.string(), found.size(), kind));
 }
 
 // One test case: its own session, and the rows each `_ut` table has received so far, in order, as
