@@ -49,20 +49,19 @@ Datum row(const std::string& id, const std::string& device, const std::string& f
 Datum insert(const Datum& r) { return nullable(Datum::list({null(), nullable(r), nullable(Datum::text("c"))})); }
 Datum retract(const Datum& r) { return nullable(Datum::list({nullable(r), null(), nullable(Datum::text("d"))})); }
 
-class OtaUpdatesTest : public store::testing::PostgresTest {
+class OtaUpdatesTest : public store::testing::RunningPostgresTest {
  protected:
   void SetUp() override {
-    PostgresTest::SetUp();
-    auto pg = store::LocalPostgres::start(options_);
-    ASSERT_TRUE(pg.is_ok()) << pg.status().to_string();
-    pg_ = std::move(pg).value();
-    db_ = std::move(store::Database::open(pg_->conninfo(), 2)).value();
-    ASSERT_TRUE(store::migrate(*db_).is_ok());
+    RunningPostgresTest::SetUp();
+    auto db = store::Database::open(pg_->conninfo(), 2);
+    ASSERT_TRUE(db.is_ok()) << db.status().to_string();
+    db_ = std::move(db).value();
+    ASSERT_TRUE(store::migrate(*db_).is_ok());  // and the seed: its CPAP devices run 1.2.0
   }
   void TearDown() override {
     db_.reset();
     pg_.reset();
-    PostgresTest::TearDown();
+    RunningPostgresTest::TearDown();
   }
 
   void write(const Datum& value) { topic_.write(value); }
@@ -73,7 +72,6 @@ class OtaUpdatesTest : public store::testing::PostgresTest {
     return rows->rows.at(0).at(0).value_or("NULL");
   }
 
-  std::unique_ptr<store::LocalPostgres> pg_;
   std::unique_ptr<store::Database> db_;
   testing::CommandTopic topic_{"careflow-ota-updates", kOtaUpdateCommandsTopic, kEnvelopeSchema};
   log::EmbeddedLog& log_ = topic_.log();
