@@ -8,20 +8,24 @@ using serde::avro::Datum;
 using serde::avro::Node;
 using serde::avro::Type;
 
+std::optional<AvroField> unwrap_union(const Node& type, const Datum& value) {
+  const Node* node = &type;
+  const Datum* datum = &value;
+  if (node->type == Type::kUnion) {
+    if (datum->i < 0 || static_cast<size_t>(datum->i) >= node->branches.size() || datum->items.empty()) {
+      return std::nullopt;
+    }
+    node = node->branches[static_cast<size_t>(datum->i)];
+    datum = &datum->items[0];
+  }
+  if (node->type == Type::kNull) return std::nullopt;
+  return AvroField{node, datum};
+}
+
 std::optional<AvroField> avro_field(const Node& record, const Datum& value, std::string_view name) {
   const int index = record.field_index(name);
   if (index < 0 || static_cast<size_t>(index) >= value.items.size()) return std::nullopt;
-  const Node* type = record.fields[static_cast<size_t>(index)].type;
-  const Datum* datum = &value.items[static_cast<size_t>(index)];
-  if (type->type == Type::kUnion) {
-    if (datum->i < 0 || static_cast<size_t>(datum->i) >= type->branches.size() || datum->items.empty()) {
-      return std::nullopt;
-    }
-    type = type->branches[static_cast<size_t>(datum->i)];
-    datum = &datum->items[0];
-  }
-  if (type->type == Type::kNull) return std::nullopt;
-  return AvroField{type, datum};
+  return unwrap_union(*record.fields[static_cast<size_t>(index)].type, value.items[static_cast<size_t>(index)]);
 }
 
 Result<std::string> required_text(const Node& record, const Datum& value, std::string_view name) {

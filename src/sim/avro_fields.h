@@ -19,6 +19,9 @@ struct AvroField {
   const serde::avro::Datum* value;
 };
 
+// A value of schema `type` with a union unwrapped to its branch; nullopt for a null, or a union
+// branch out of range.
+std::optional<AvroField> unwrap_union(const serde::avro::Node& type, const serde::avro::Datum& value);
 // nullopt for a missing field or a null.
 std::optional<AvroField> avro_field(const serde::avro::Node& record, const serde::avro::Datum& value, std::string_view name);
 // InvalidArgument naming the field when it is missing, null or not a string.

@@ -13,17 +13,10 @@ using serde::avro::Type;
 
 Result<std::optional<OtaUpdate>> ota_update_from_envelope(const Node& root, const Datum& root_value) {
   // Flink's debezium-avro-confluent schema is the nullable envelope row: ["null", record].
-  const Node* envelope = &root;
-  const Datum* envelope_value = &root_value;
-  if (envelope->type == Type::kUnion) {
-    if (root_value.i < 0 || static_cast<size_t>(root_value.i) >= root.branches.size() || root_value.items.empty()) {
-      return Status::invalid_argument("the value's union branch is out of range");
-    }
-    envelope = root.branches[static_cast<size_t>(root_value.i)];
-    envelope_value = &root_value.items[0];
-  }
-  const Node& writer = *envelope;
-  const Datum& value = *envelope_value;
+  const std::optional<AvroField> envelope = unwrap_union(root, root_value);
+  if (!envelope) return Status::invalid_argument("the value is null or its union branch is out of range");
+  const Node& writer = *envelope->type;
+  const Datum& value = *envelope->value;
   if (writer.type != Type::kRecord || writer.field_index("after") < 0) {
     return Status::invalid_argument("the value is not a Debezium envelope (a record with 'after')");
   }
