@@ -66,8 +66,8 @@ class CaseRun {
 
   // Runs a script file after the rename; each INSERT it holds is run to its end over the rows
   // kept so far, and what its sink receives is kept.
-  Status run_file(const std::string& relative) {
-    const fs::path path = (folder_ / relative).lexically_normal();
+  Status run_file(const std::string& relative) { return run_script((folder_ / relative).lexically_normal()); }
+  Status run_script(const fs::path& path) {
     CF_ASSIGN_OR_RETURN(std::string text, read_text(path));
     return run_sql(path.string(), text);
   }
@@ -180,12 +180,12 @@ std::string run_case(const fs::path& folder, const ShiftLeftDefinition& def, con
   for (const ShiftLeftFoundation& f : def.foundations) {
     if (Status s = run.run_file(f.ddl_file); !s.is_ok()) return s.message();
   }
-  if (Status s = run.run_file(fs::relative(ddl, folder).string()); !s.is_ok()) return s.message();
+  if (Status s = run.run_script(ddl); !s.is_ok()) return s.message();
   for (const ShiftLeftData& input : test_case.inputs) {
     Status s = input.csv ? run.run_csv(input) : run.run_file(input.file);
     if (!s.is_ok()) return s.message();
   }
-  if (Status s = run.run_file(fs::relative(dml, folder).string()); !s.is_ok()) return s.message();
+  if (Status s = run.run_script(dml); !s.is_ok()) return s.message();
   std::string failures;
   for (const ShiftLeftData& output : test_case.outputs) {
     Result<std::string> verdict = run.validate(output.file);
