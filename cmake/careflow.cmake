@@ -1,6 +1,8 @@
 # Helpers so that every folder declares itself the same way:
 #   careflow_add_library(NAME log SRCS a.cc b.cc DEPS careflow::common)
 #   careflow_add_test(NAME log_tests SRCS tests/x_test.cc DEPS careflow::log)
+# A folder may set CAREFLOW_TEST_LABEL before adding its tests: ctest -L / -LE then selects them
+# (CI's sanitizer pass leaves out the process-level suites labelled integration and faults).
 # One folder = one namespace = one library, with its dependencies spelled out.
 
 set(CAREFLOW_WARNINGS -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor)
@@ -32,7 +34,11 @@ function(careflow_add_test)
   add_executable(${ARG_NAME} ${ARG_SRCS})
   target_compile_options(${ARG_NAME} PRIVATE ${CAREFLOW_WARNINGS})
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
-  gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 300)
+  set(labels)
+  if(CAREFLOW_TEST_LABEL)
+    set(labels LABELS ${CAREFLOW_TEST_LABEL})
+  endif()
+  gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 300 ${labels})
 endfunction()
 
 # careflow's executables allocate with mimalloc (Debian's libmimalloc-dev): the engine allocates and
