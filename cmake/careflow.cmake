@@ -13,6 +13,14 @@ endif()
 if(CAREFLOW_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
+  # CAREFLOW_UBSAN_SKIP (the asan-ci preset: "alignment,null") leaves UBSan checks out. At -O0 those
+  # two instrument every pointer access and cost a quarter of the sanitizer build's compile time
+  # (measured on src/exec/operators/group_aggregate.cc: 5.8 s with them, 4.4 s without, 3.7 s for
+  # the plain debug build); a null access still stops the process as ASan's SEGV report.
+  if(CAREFLOW_UBSAN_SKIP)
+    add_compile_options(-fno-sanitize=${CAREFLOW_UBSAN_SKIP})
+    add_link_options(-fno-sanitize=${CAREFLOW_UBSAN_SKIP})
+  endif()
   # The sanitizers' instrumentation defeats GCC's flow analysis: at -O2, GCC 12 reports
   # -Wmaybe-uninitialized inside std::variant moves of values::Value that the debug and release
   # builds (which keep the warning as an error) do not see. The other warnings stay errors here.
