@@ -3,6 +3,7 @@ package careflow.interop;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.api.ExplainDetail;
 import org.apache.flink.table.catalog.ObjectIdentifier;
 import org.apache.flink.types.Row;
@@ -17,8 +18,15 @@ final class FileRunner {
     private final boolean print;
     private final boolean verbose;
     private final boolean explain;
+    private final SharedMiniCluster cluster;
+    private final Configuration jobConfiguration;
+    private final Timings timings;
 
-    FileRunner(QueryRunner queries, Report report, boolean print, boolean verbose, boolean explain) {
+    FileRunner(QueryRunner queries, Report report, boolean print, boolean verbose, boolean explain,
+            SharedMiniCluster cluster, Timings timings) {
+        this.cluster = cluster;
+        this.jobConfiguration = FlinkSession.jobConfiguration(queries.options().checkpointMillis());
+        this.timings = timings;
         this.explain = explain;
         this.queries = queries;
         this.report = report;
@@ -35,14 +43,18 @@ final class FileRunner {
             return;
         }
         FilesystemTables.setTestDirectory(path.toAbsolutePath().getParent());
-        FlinkSession session = new FlinkSession(queries.options().checkpointMillis());
+        long t = System.nanoTime();
+        FlinkSession session = new FlinkSession(cluster, jobConfiguration);
+        timings.lap("new table environment", t);
         List<Feed.Block> history = new ArrayList<>();
         for (TestFile.Block block : file.blocks()) {
             String where = path + ":" + block.line();
             if (block instanceof TestFile.Malformed m) {
                 report.fail(where, "malformed block", List.of(m.problem()));
             } else if (block instanceof TestFile.Statement s) {
+                t = System.nanoTime();
                 runStatement(session, s, where);
+                timings.lap("statement", t);
             } else if (block instanceof TestFile.Input in) {
                 addInput(session, in, history, where);
             } else if (block instanceof TestFile.Query q) {

@@ -26,17 +26,23 @@ import org.apache.flink.table.types.DataType;
 /**
  * One Flink table environment per test file: streaming mode, parallelism 1, session time zone
  * UTC, and the harness catalog as the current catalog ('default_catalog'.'default_database', the
- * names Flink users expect). Each query block still runs as its own job on a fresh MiniCluster.
+ * names Flink users expect). Each query block still runs as its own job, on the run's one
+ * {@link SharedMiniCluster}.
  */
 final class FlinkSession {
     private static final Pattern SET = Pattern.compile(
             "(?is)^SET\\s+'([^']+)'\\s*=\\s*'((?:[^']|'')*)'$");
 
+    final SharedMiniCluster cluster;
     final StreamExecutionEnvironment env;
     final StreamTableEnvironment tEnv;
 
-    /** @param checkpointMillis checkpoint interval; checkpoints tell the harness a block is through (0: off). */
-    FlinkSession(long checkpointMillis) {
+    /**
+     * The configuration of every session's jobs (and of the cluster they run on).
+     *
+     * @param checkpointMillis checkpoint interval; checkpoints tell the harness a block is through (0: off).
+     */
+    static Configuration jobConfiguration(long checkpointMillis) {
         Configuration conf = new Configuration();
         if (checkpointMillis > 0) {
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointMillis));
@@ -46,7 +52,13 @@ final class FlinkSession {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         // Flush every record at once: the quiescence wait must not race with network buffers.
         conf.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ZERO);
-        env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+        return conf;
+    }
+
+    /** A fresh session (tables, views, SETs) whose jobs run on {@code cluster}. */
+    FlinkSession(SharedMiniCluster cluster, Configuration conf) {
+        this.cluster = cluster;
+        env = cluster.environment(conf);
         EnvironmentSettings settings = EnvironmentSettings.newInstance()
                 .inStreamingMode()
                 .withBuiltInCatalogName("flink_builtin_catalog")

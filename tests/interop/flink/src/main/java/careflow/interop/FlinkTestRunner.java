@@ -23,7 +23,8 @@ public final class FlinkTestRunner {
             "                        the job (Flink then flushes end-of-input work, e.g. windows)",
             "  --print               also print Flink's output of every query in file syntax",
             "  --verbose             also print Flink's messages for expected errors",
-            "  --explain             also print each query's optimized plan with changelog modes");
+            "  --explain             also print each query's optimized plan with changelog modes",
+            "  --timings             also print where the run's time went, by phase");
 
     private FlinkTestRunner() {}
 
@@ -44,6 +45,7 @@ public final class FlinkTestRunner {
         boolean print = false;
         boolean verbose = false;
         boolean explain = false;
+        boolean timings = false;
         List<Path> roots = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -55,6 +57,7 @@ public final class FlinkTestRunner {
                 case "--print" -> print = true;
                 case "--verbose" -> verbose = true;
                 case "--explain" -> explain = true;
+                case "--timings" -> timings = true;
                 case "-h", "--help" -> {
                     System.out.println(USAGE);
                     System.exit(0);
@@ -70,10 +73,19 @@ public final class FlinkTestRunner {
         }
         List<Path> files = testFiles(roots);
         Report report = new Report(System.out);
-        QueryRunner queries = new QueryRunner(new QueryRunner.Options(quiet, startTimeout, blockTimeout, endInput, checkpoint));
-        FileRunner runner = new FileRunner(queries, report, print, verbose, explain);
+        Timings phases = new Timings();
+        long t = System.nanoTime();
+        // One cluster for the whole run: starting one per job cost about a second of CPU each.
+        SharedMiniCluster cluster = new SharedMiniCluster(FlinkSession.jobConfiguration(checkpoint));
+        phases.lap("start the MiniCluster", t);
+        QueryRunner queries = new QueryRunner(
+                new QueryRunner.Options(quiet, startTimeout, blockTimeout, endInput, checkpoint), phases);
+        FileRunner runner = new FileRunner(queries, report, print, verbose, explain, cluster, phases);
         for (Path file : files) {
             runner.run(file);
+        }
+        if (timings) {
+            phases.print(report);
         }
         report.summary();
         System.out.flush();

@@ -34,9 +34,11 @@ final class QueryRunner {
     record Outcome(List<String> changelog, Throwable failure, boolean failedWhilePlanning, List<String> notes) {}
 
     private final Options options;
+    private final Timings timings;
 
-    QueryRunner(Options options) {
+    QueryRunner(Options options, Timings timings) {
         this.options = options;
+        this.timings = timings;
     }
 
     Options options() {
@@ -44,24 +46,36 @@ final class QueryRunner {
     }
 
     Outcome run(FlinkSession session, String sql, List<Feed.Block> blocks, boolean bounded) throws InterruptedException {
+        List<String> notes = new ArrayList<>();
+        long t = System.nanoTime();
+        // The job before (a query's, or a statement's stray INSERT) must be gone, its tasks ended and
+        // its slot free, before this job's sources and sinks meet the new feed.
+        if (!session.cluster.awaitIdle(options.blockTimeoutMillis())) {
+            notes.add("the previous job did not leave the cluster within " + options.blockTimeoutMillis() + " ms");
+        }
+        t = timings.lap("await previous job gone", t);
         Feed feed = new Feed(blocks);
         Feed.install(feed);
-        List<String> notes = new ArrayList<>();
         JobClient job;
         try {
             job = submit(session, sql);
         } catch (Throwable planningError) {
+            timings.lap("plan (rejected)", t);
             return new Outcome(List.of(), planningError, true, notes);
         }
+        t = timings.lap("plan and submit", t);
         CompletableFuture<JobExecutionResult> result = job.getJobExecutionResult();
         try {
             awaitSourcesStarted(feed, result, notes);
+            t = timings.lap("deploy until sources run", t);
             for (int b = 0; b < feed.blockCount() && !result.isDone(); b++) {
                 feed.release(b);
                 awaitBlockProcessed(feed, b, result, notes);
+                t = timings.lap("input block through", t);
             }
             if (feed.blockCount() == 0) {
                 awaitBlockProcessed(feed, -1, result, notes);
+                t = timings.lap("no-input query through", t);
             }
             boolean cancelled = false;
             if (!result.isDone()) {
@@ -75,6 +89,7 @@ final class QueryRunner {
                 }
             }
             Throwable failure = awaitEnd(result, cancelled);
+            timings.lap(cancelled ? "cancel until job ended" : "end of input until job ended", t);
             return new Outcome(feed.output(), failure, false, notes);
         } finally {
             if (!result.isDone()) {
