@@ -33,6 +33,9 @@ final class HarnessSourceFunction extends RichSourceFunction<RowData>
     private final EnumSet<RowKind> allowedKinds;
     private final WatermarkStrategy<RowData> watermarks; // null: the table has no WATERMARK
     private volatile boolean running = true;
+    // The run this task belongs to, fixed when the task starts: on the shared MiniCluster a task of
+    // an earlier job must never report a checkpoint to the next run's feed.
+    private transient Feed feed;
 
     HarnessSourceFunction(
             String table,
@@ -56,7 +59,6 @@ final class HarnessSourceFunction extends RichSourceFunction<RowData>
 
     @Override
     public void run(SourceContext<RowData> ctx) throws Exception {
-        Feed feed = Feed.current();
         feed.opened(id);
         WatermarkGenerator<RowData> generator = watermarks == null
                 ? null
@@ -107,15 +109,17 @@ final class HarnessSourceFunction extends RichSourceFunction<RowData>
     // and a completed checkpoint means every operator and sink has processed those rows.
     @Override
     public void snapshotState(FunctionSnapshotContext context) {
-        Feed.current().snapshotted(context.getCheckpointId());
+        feed.snapshotted(context.getCheckpointId());
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) {}
+    public void initializeState(FunctionInitializationContext context) {
+        feed = Feed.current();
+    }
 
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
-        Feed.current().checkpointCompleted(checkpointId);
+        feed.checkpointCompleted(checkpointId);
     }
 
     @Override
