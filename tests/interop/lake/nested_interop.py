@@ -19,7 +19,7 @@ TOOL, WORK = sys.argv[1], sys.argv[2]
 WIDE = decimal.Context(prec=80)
 EPOCH = datetime.datetime(1970, 1, 1)
 
-EVENT = pa.struct([("name", pa.string()), ("at", pa.timestamp("us")), ("amount", pa.decimal128(12, 2))])
+EVENT = pa.struct([("name", pa.string()), ("happened", pa.timestamp("us")), ("amount", pa.decimal128(12, 2))])
 INNER = pa.struct([("a", pa.int32()), ("m", pa.map_(pa.string(), pa.string()))])
 # name, Flink SQL type, field id, nested field ids (pre-order, as the sink numbers them), pyarrow type
 COLUMNS = [
@@ -29,7 +29,7 @@ COLUMNS = [
      pa.struct([("x", pa.float64()), pa.field("y", pa.float64(), nullable=False), ("label", pa.string())])),
     ("attrs", "MAP<STRING NOT NULL, BIGINT>", 4, [12, 13], pa.map_(pa.string(), pa.int64())),
     ("matrix", "ARRAY<ARRAY<INT>>", 5, [14, 15], pa.list_(pa.list_(pa.int32()))),
-    ("events", "ARRAY<ROW<name STRING, at TIMESTAMP(6), amount DECIMAL(12, 2)>>", 6, [16, 17, 18, 19], pa.list_(EVENT)),
+    ("events", "ARRAY<ROW<name STRING, happened TIMESTAMP(6), amount DECIMAL(12, 2)>>", 6, [16, 17, 18, 19], pa.list_(EVENT)),
     ("by_key", "MAP<INT NOT NULL, ROW<a INT, m MAP<STRING NOT NULL, STRING>>>", 7, [20, 21, 22, 23, 24, 25], pa.map_(pa.int32(), INNER)),
 ]
 NAMES = [c[0] for c in COLUMNS]
@@ -44,8 +44,8 @@ def row(r):
     attrs = None if r % 7 == 2 else [] if r % 7 == 3 else [["k1", r], ["k2", None if r % 2 else -r]]
     matrix = [[[1, 2], [], None, [None, r]], [], None, [[r]]][r % 4]
     events = None if r % 3 == 1 else [] if r % 3 == 2 else [
-        {"name": "start", "at": 1_714_550_400_000_000 + r, "amount": "12345"}, None,
-        {"name": None, "at": None, "amount": None}, {"name": "end", "at": None, "amount": "-1"}]
+        {"name": "start", "happened": 1_714_550_400_000_000 + r, "amount": "12345"}, None,
+        {"name": None, "happened": None, "amount": None}, {"name": "end", "happened": None, "amount": "-1"}]
     by_key = None if r % 5 == 4 else [[1, {"a": r, "m": [["x", "y"], ["z", None]]}], [2, None], [3, {"a": None, "m": []}]]
     return [r, tags, point, attrs, matrix, events, by_key]
 
@@ -101,13 +101,22 @@ def canonical(row):
 WANT = sorted((canonical(r) for r in ROW_DATA), key=lambda s: json.loads(s)[0])
 
 
-def compare(label, got):
-    if got == WANT:
+# pyiceberg 0.9.1 reads a NULL list<struct<...>> (and a NULL map<..., struct<...>>) as an empty one
+# (apache/iceberg-python#251, #3833: its projection rebuilds the array of a struct element without
+# the validity bitmap). The files hold the NULL (pyarrow, DuckDB and careflow read it), so only
+# pyiceberg's scan is compared with that one change, for those two columns.
+STRUCT_ELEMENTS = {"events", "by_key"}
+PYICEBERG_WANT = sorted((canonical([[] if v is None and NAMES[i] in STRUCT_ELEMENTS else v for i, v in enumerate(r)]) for r in ROW_DATA),
+                        key=lambda s: json.loads(s)[0])
+
+
+def compare(label, got, want=WANT):
+    if got == want:
         return
-    if len(got) != len(WANT):
-        raise SystemExit(f"{label}: {len(got)} rows, want {len(WANT)}")
-    diff = next(i for i, (a, b) in enumerate(zip(got, WANT)) if a != b)
-    raise SystemExit(f"{label}: row {diff} differs:\n got  {got[diff]}\n want {WANT[diff]}")
+    if len(got) != len(want):
+        raise SystemExit(f"{label}: {len(got)} rows, want {len(want)}")
+    diff = next(i for i, (a, b) in enumerate(zip(got, want)) if a != b)
+    raise SystemExit(f"{label}: row {diff} differs:\n got  {got[diff]}\n want {want[diff]}")
 
 
 def run_tool(*args):
@@ -182,7 +191,7 @@ def check_iceberg():
     by_key = table.schema().find_field("by_key")
     if by_key.field_type.key_id != 20 or by_key.field_type.value_id != 21:
         raise SystemExit(f"pyiceberg sees by_key as {by_key}")
-    compare("pyiceberg scanning careflow's nested table", table_rows(table.scan().to_arrow()))
+    compare("pyiceberg scanning careflow's nested table", table_rows(table.scan().to_arrow()), PYICEBERG_WANT)
     out = os.path.join(WORK, "nested-iceberg-scan.jsonl")
     run_tool("iceberg-scan", location, out)
     compare("careflow scanning its nested table", dumped_rows(out))
