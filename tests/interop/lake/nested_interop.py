@@ -8,14 +8,15 @@ import datetime
 import decimal
 import json
 import os
-import subprocess
 import sys
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-TOOL, WORK = sys.argv[1], sys.argv[2]
+from interop import run_tool  # the flat matrix's runner of lake_interop (same arguments: TOOL WORK)
+
+WORK = sys.argv[2]
 WIDE = decimal.Context(prec=80)
 EPOCH = datetime.datetime(1970, 1, 1)
 
@@ -117,13 +118,6 @@ def compare(label, got, want=WANT):
         raise SystemExit(f"{label}: {len(got)} rows, want {len(want)}")
     diff = next(i for i, (a, b) in enumerate(zip(got, want)) if a != b)
     raise SystemExit(f"{label}: row {diff} differs:\n got  {got[diff]}\n want {want[diff]}")
-
-
-def run_tool(*args):
-    p = subprocess.run([TOOL, *args], capture_output=True, text=True)
-    if p.returncode != 0:
-        raise SystemExit(f"lake_interop {' '.join(args)} failed:\n{p.stdout}{p.stderr}")
-    return p.stdout
 
 
 def write_spec(path, options):
