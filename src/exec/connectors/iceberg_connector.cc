@@ -467,7 +467,9 @@ Result<std::unique_ptr<Sink>> make_iceberg_sink(const sql::TableDef& table, cons
     }
     for (size_t i = 0; i < columns.size(); ++i) {
       const auto& have = existing->columns[i];
-      if (have.name != columns[i].name || have.type.id != columns[i].type.id) {
+      // A nested column must match all the way down: its leaves are written by the table's types.
+      const bool nested_differs = !columns[i].type.children.empty() && !have.type.same_logical_type(columns[i].type);
+      if (have.name != columns[i].name || have.type.id != columns[i].type.id || nested_differs) {
         return refuse(fmt::format("column '{}' is {} {} in the Iceberg table at {}", columns[i].name, have.name, have.type.to_string(), location));
       }
     }

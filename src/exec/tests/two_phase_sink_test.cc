@@ -389,6 +389,14 @@ TEST_F(TwoPhaseSinkTest, IcebergSinkWritesNestedColumns) {
               }).is_ok());
   EXPECT_EQ(same, rows.size());
 
+  // The same table declared with another element type is refused before a row is written.
+  auto other = run("CREATE TABLE nested_in " + columns + " WITH ('format' = 'json');"
+                   "CREATE TABLE nested2 (seq BIGINT, tags ARRAY<INT>, info ROW<n BIGINT, label STRING>, attrs MAP<STRING, BIGINT>) WITH ("
+                   "'connector' = 'iceberg', 'catalog-name' = 'c', 'catalog-table' = 'nested', 'warehouse' = '" + wh + "');",
+                   "INSERT INTO nested2 SELECT seq, CAST(NULL AS ARRAY<INT>), info, attrs FROM nested_in", {});
+  ASSERT_FALSE(other.is_ok());
+  EXPECT_NE(other.status().message().find("column 'tags'"), std::string::npos) << other.status().message();
+
   auto refused = run("CREATE TABLE bad (seq BIGINT, times ARRAY<ROW<t TIME>>) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', "
                      "'warehouse' = '" + wh + "');",
                      "INSERT INTO bad SELECT seq, CAST(NULL AS ARRAY<ROW<t TIME>>) FROM readings", {});
