@@ -36,6 +36,9 @@ void put_big_endian(std::string* out, values::int128 v, int width) {
 // PLAIN fixed-width values: `n` values from `begin`, each narrowed to To, little-endian.
 template <typename To, typename From>
 void append_as(const std::vector<From>& src, size_t begin, size_t n, std::string* out) {
+  // A page of NULLs and empty lists only has no values, and memcpy must not see an empty vector's
+  // null data().
+  if (n == 0) return;
   size_t at = out->size();
   out->resize(at + sizeof(To) * n);
   char* p = out->data() + at;
