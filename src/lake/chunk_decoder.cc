@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <tuple>
 
 #include "lake/page_codec.h"
 #include "lake/rle.h"
@@ -28,32 +29,37 @@ struct Decoded {
 
 class ChunkDecoder {
  public:
-  ChunkDecoder(std::string_view file, std::string_view name, const parquet::SchemaElement& e, ColumnVector* out)
-      : file_(file), name_(name), e_(e), physical_(*e.type), out_(out) {
+  ChunkDecoder(std::string_view file, std::string_view name, const LeafColumn& leaf, ColumnVector* out, LeafLevels* levels)
+      : file_(file), name_(name), e_(leaf.element), path_(leaf.display()), physical_(*leaf.element.type), out_(out), levels_(levels),
+        max_def_(static_cast<uint32_t>(leaf.max_def)), max_rep_(static_cast<uint32_t>(leaf.max_rep)) {
     const values::DataType& t = out->column.type;
     decimal_ = t.id == TypeId::kDecimal;
     millis_to_micros_ = t.is_timestamp() && t.precision == 3;
     unsigned32_ = t.id == TypeId::kBigInt && physical_ == PhysicalType::kInt32;
-    optional_ = e.repetition != parquet::Repetition::kRequired;
   }
 
   Status run(const parquet::ColumnChunk& chunk, size_t end_limit, int64_t rows);
 
  private:
   Status error(uint64_t at, std::string_view what) const {
-    return Status::corruption(fmt::format("{}: byte {}: column '{}': {}", name_, at, e_.name, what));
+    return Status::corruption(fmt::format("{}: byte {}: column '{}': {}", name_, at, path_, what));
   }
   Status plain(std::string_view in, size_t count, uint64_t at, Decoded* d, std::string* owned);
   Status page(const parquet::PageHeader& h, std::string_view body, uint64_t at, parquet::Codec codec, int64_t remaining);
   Status values(Encoding encoding, std::string_view in, size_t count, uint64_t at);
   Status scatter(std::span<const uint32_t> defs, size_t num_values, uint64_t at);
   Status store(size_t row, size_t k, uint64_t at);
+  Status levels(std::string_view in, uint32_t max, std::string_view what, size_t n, uint64_t at, std::vector<uint32_t>* out);
+  Status length_prefixed(std::string_view* data, std::string_view what, uint64_t at, std::string_view* out);
 
   std::string_view file_, name_;
   const parquet::SchemaElement& e_;
+  std::string path_;
   PhysicalType physical_;
   ColumnVector* out_;
-  bool decimal_ = false, millis_to_micros_ = false, unsigned32_ = false, optional_ = true;
+  LeafLevels* levels_;
+  uint32_t max_def_, max_rep_;
+  bool decimal_ = false, millis_to_micros_ = false, unsigned32_ = false;
 
   bool has_dictionary_ = false;
   Decoded dict_;
@@ -61,7 +67,7 @@ class ChunkDecoder {
   Decoded page_values_;
   std::vector<uint32_t> indices_;  // dictionary indices of the page's values
   bool from_dictionary_ = false;
-  std::vector<uint32_t> defs_;
+  std::vector<uint32_t> defs_, reps_;
   std::string decompressed_;
 };
 
@@ -197,7 +203,7 @@ Status ChunkDecoder::values(Encoding encoding, std::string_view in, size_t count
     default: break;
   }
   return Status::invalid_argument(fmt::format("{}: column '{}': encoding {} is not supported by careflow's Parquet reader yet",
-                                              name_, e_.name, encoding_name(encoding)));
+                                              name_, path_, encoding_name(encoding)));
 }
 
 // Stores non-null value k of the page (or of its dictionary indices) in row `row`.
@@ -245,10 +251,34 @@ Status ChunkDecoder::scatter(std::span<const uint32_t> defs, size_t num_values, 
   }
   size_t k = 0;
   for (size_t r = 0; r < num_values; ++r) {
-    bool present = defs.empty() || defs[r] == 1;
+    bool present = defs.empty() || defs[r] == max_def_;
     out_->valid[first + r] = present;
     if (present) CF_RETURN_IF_ERROR(store(first + r, k++, at));
     if (bytes) out_->ends.push_back(out_->heap.size());
+  }
+  return Status::ok();
+}
+
+// A v1 page's levels: a 4-byte little-endian length, then that many bytes of RLE hybrid.
+Status ChunkDecoder::length_prefixed(std::string_view* data, std::string_view what, uint64_t at, std::string_view* out) {
+  if (data->size() < 4) return error(at, fmt::format("{} levels: truncated length", what));
+  uint32_t len;
+  std::memcpy(&len, data->data(), 4);
+  if (len > data->size() - 4) return error(at, fmt::format("{} levels of {} bytes run past the page", what, len));
+  *out = data->substr(4, len);
+  data->remove_prefix(4 + len);
+  return Status::ok();
+}
+
+// Decodes n levels of at most `max` (none when max is 0: every level is 0).
+Status ChunkDecoder::levels(std::string_view in, uint32_t max, std::string_view what, size_t n, uint64_t at, std::vector<uint32_t>* out) {
+  out->clear();
+  if (max == 0) return Status::ok();
+  out->resize(n);
+  Status s = rle_decode(in, bit_width_of(max), *out);
+  if (!s.is_ok()) return error(at, fmt::format("{} levels: {}", what, s.message()));
+  for (size_t i = 0; i < n; ++i) {
+    if ((*out)[i] > max) return error(at, fmt::format("{} level {} of entry {} is above the column's maximum {}", what, (*out)[i], i, max));
   }
   return Status::ok();
 }
@@ -269,7 +299,7 @@ Status ChunkDecoder::page(const parquet::PageHeader& h, std::string_view body, u
   if (h.type != PageType::kDataPage && h.type != PageType::kDataPageV2) return Status::ok();  // index pages: skipped
   int32_t num_values = 0;
   Encoding encoding;
-  std::string_view levels, data;
+  std::string_view rep_levels, def_levels, data;
   if (h.type == PageType::kDataPage) {
     if (!h.data_page) return error(at, "data page without its header");
     num_values = h.data_page->num_values;
@@ -280,17 +310,14 @@ Status ChunkDecoder::page(const parquet::PageHeader& h, std::string_view body, u
     Status s = decompress_page(codec, body, static_cast<size_t>(h.uncompressed_page_size), &decompressed_);
     if (!s.is_ok()) return error(at, s.message());
     data = decompressed_;
-    if (optional_) {
-      if (h.data_page->definition_level_encoding != Encoding::kRle) {
-        return Status::invalid_argument(fmt::format("{}: column '{}': definition levels encoded as {} are not supported yet", name_,
-                                                    e_.name, static_cast<int>(h.data_page->definition_level_encoding)));
+    for (auto [max, encoding_of, what, out] : {std::tuple{max_rep_, h.data_page->repetition_level_encoding, "repetition", &rep_levels},
+                                               std::tuple{max_def_, h.data_page->definition_level_encoding, "definition", &def_levels}}) {
+      if (max == 0) continue;
+      if (encoding_of != Encoding::kRle) {
+        return Status::invalid_argument(fmt::format("{}: column '{}': {} levels encoded as {} are not supported yet", name_, path_, what,
+                                                    encoding_name(encoding_of)));
       }
-      if (data.size() < 4) return error(at, "definition levels: truncated length");
-      uint32_t len;
-      std::memcpy(&len, data.data(), 4);
-      if (len > data.size() - 4) return error(at, fmt::format("definition levels of {} bytes run past the page", len));
-      levels = data.substr(4, len);
-      data.remove_prefix(4 + len);
+      CF_RETURN_IF_ERROR(length_prefixed(&data, what, at, out));
     }
   } else {
     if (!h.data_page_v2) return error(at, "data page v2 without its header");
@@ -300,30 +327,37 @@ Status ChunkDecoder::page(const parquet::PageHeader& h, std::string_view body, u
     if (num_values < 0 || num_values > kMaxPageValues || num_values > remaining) {
       return error(at, fmt::format("a page of {} values where {} remain in the chunk", num_values, remaining));
     }
-    if (v2.definition_levels_byte_length < 0 || v2.repetition_levels_byte_length != 0 ||
-        static_cast<size_t>(v2.definition_levels_byte_length) > body.size()) {
+    if (v2.definition_levels_byte_length < 0 || v2.repetition_levels_byte_length < 0 || (max_rep_ == 0 && v2.repetition_levels_byte_length != 0) ||
+        static_cast<size_t>(v2.repetition_levels_byte_length) > body.size() ||
+        static_cast<size_t>(v2.definition_levels_byte_length) > body.size() - static_cast<size_t>(v2.repetition_levels_byte_length)) {
       return error(at, "data page v2: level lengths do not fit the page");
     }
-    levels = body.substr(0, static_cast<size_t>(v2.definition_levels_byte_length));
-    std::string_view rest = body.substr(levels.size());
+    rep_levels = body.substr(0, static_cast<size_t>(v2.repetition_levels_byte_length));
+    def_levels = body.substr(rep_levels.size(), static_cast<size_t>(v2.definition_levels_byte_length));
+    const size_t level_bytes = rep_levels.size() + def_levels.size();
+    std::string_view rest = body.substr(level_bytes);
     size_t uncompressed = static_cast<size_t>(h.uncompressed_page_size);
-    if (uncompressed < levels.size()) return error(at, "data page v2: uncompressed size smaller than its levels");
+    if (uncompressed < level_bytes) return error(at, "data page v2: uncompressed size smaller than its levels");
     if (v2.is_compressed) {
-      Status s = decompress_page(codec, rest, uncompressed - levels.size(), &decompressed_);
+      Status s = decompress_page(codec, rest, uncompressed - level_bytes, &decompressed_);
       if (!s.is_ok()) return error(at, s.message());
       data = decompressed_;
     } else {
       data = rest;
     }
   }
-  defs_.clear();
-  size_t present = static_cast<size_t>(num_values);
-  if (optional_) {
-    defs_.resize(static_cast<size_t>(num_values));
-    Status s = rle_decode(levels, 1, defs_);
-    if (!s.is_ok()) return error(at, fmt::format("definition levels: {}", s.message()));
+  const auto n = static_cast<size_t>(num_values);
+  CF_RETURN_IF_ERROR(levels(rep_levels, max_rep_, "repetition", n, at, &reps_));
+  CF_RETURN_IF_ERROR(levels(def_levels, max_def_, "definition", n, at, &defs_));
+  size_t present = n;
+  if (max_def_) {
     present = 0;
-    for (uint32_t d : defs_) present += d;
+    for (uint32_t d : defs_) present += d == max_def_;
+  }
+  if (levels_) {
+    levels_->pages.emplace_back(out_->valid.size(), at);
+    for (uint32_t d : defs_) levels_->defs.push_back(static_cast<uint8_t>(d));
+    for (uint32_t r : reps_) levels_->reps.push_back(static_cast<uint8_t>(r));
   }
   CF_RETURN_IF_ERROR(values(encoding, data, present, at));
   if (!from_dictionary_) {
@@ -345,12 +379,16 @@ Status ChunkDecoder::run(const parquet::ColumnChunk& chunk, size_t end_limit, in
     return error(static_cast<uint64_t>(std::max<int64_t>(start, 0)),
                  fmt::format("column chunk of {} bytes at byte {} lies outside the file's data", m.total_compressed_size, start));
   }
-  if (m.num_values != rows) return error(static_cast<uint64_t>(start), fmt::format("{} values for {} rows", m.num_values, rows));
+  // A flat column has a value or NULL per row; a repeated leaf at least one entry per row.
+  if (max_rep_ == 0 ? m.num_values != rows : m.num_values < rows) {
+    return error(static_cast<uint64_t>(start), fmt::format("{} values for {} rows", m.num_values, rows));
+  }
+  const int64_t entries = m.num_values;
   size_t pos = static_cast<size_t>(start);
   const size_t end = pos + static_cast<size_t>(m.total_compressed_size);
-  while (static_cast<int64_t>(out_->valid.size()) < rows) {
+  while (static_cast<int64_t>(out_->valid.size()) < entries) {
     if (pos >= end) {
-      return error(pos, fmt::format("the chunk ends after {} of its {} values", out_->valid.size(), rows));
+      return error(pos, fmt::format("the chunk ends after {} of its {} values", out_->valid.size(), entries));
     }
     size_t consumed = 0;
     CF_ASSIGN_OR_RETURN(parquet::PageHeader h, parquet::decode_page_header(file_.substr(pos, end - pos), name_, pos, &consumed));
@@ -359,7 +397,7 @@ Status ChunkDecoder::run(const parquet::ColumnChunk& chunk, size_t end_limit, in
       return error(pos, fmt::format("page of {} bytes runs past its column chunk", h.compressed_page_size));
     }
     CF_RETURN_IF_ERROR(page(h, file_.substr(body_at, static_cast<size_t>(h.compressed_page_size)), pos, m.codec,
-                            rows - static_cast<int64_t>(out_->valid.size())));
+                            entries - static_cast<int64_t>(out_->valid.size())));
     pos = body_at + static_cast<size_t>(h.compressed_page_size);
   }
   return Status::ok();
@@ -367,9 +405,9 @@ Status ChunkDecoder::run(const parquet::ColumnChunk& chunk, size_t end_limit, in
 
 }  // namespace
 
-Status decode_column_chunk(std::string_view file, std::string_view name, size_t end_limit, const parquet::SchemaElement& element,
-                           const parquet::ColumnChunk& chunk, int64_t rows, ColumnVector* out) {
-  ChunkDecoder d(file, name, element, out);
+Status decode_column_chunk(std::string_view file, std::string_view name, size_t end_limit, const LeafColumn& leaf,
+                           const parquet::ColumnChunk& chunk, int64_t rows, ColumnVector* out, LeafLevels* levels) {
+  ChunkDecoder d(file, name, leaf, out, levels);
   return d.run(chunk, end_limit, rows);
 }
 

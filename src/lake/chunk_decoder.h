@@ -2,7 +2,10 @@
 // Private to src/lake: decodes one column chunk's pages into a ColumnVector for ParquetReader.
 
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "lake/parquet_nested.h"
 #include "lake/parquet_reader.h"
 
 namespace careflow::lake {
@@ -11,9 +14,18 @@ namespace careflow::lake {
 // 20,000 rows a page; careflow's pages hold at most a megabyte of values).
 inline constexpr int32_t kMaxPageValues = 1 << 24;
 
+// The levels of a leaf of a nested column, one per entry (a value, a NULL or an empty list), for
+// parquet_assemble.h.
+struct LeafLevels {
+  std::vector<uint8_t> defs, reps;                  // empty when the leaf's maximum level is 0
+  std::vector<std::pair<size_t, uint64_t>> pages;  // each page's first entry and file byte
+};
+
 // `file` is the whole file (offsets in the chunk's metadata are into it); `end_limit` is where
-// the footer starts. `rows` is the row group's row count, which the chunk must match.
-Status decode_column_chunk(std::string_view file, std::string_view name, size_t end_limit, const parquet::SchemaElement& element,
-                           const parquet::ColumnChunk& chunk, int64_t rows, ColumnVector* out);
+// the footer starts. `rows` is the row group's row count, which a flat chunk's values must match.
+// A leaf of a nested column (levels set) gets one slot of *out per entry, and its levels in
+// *levels; a level above the leaf's maximum is a kCorruption naming the page's byte.
+Status decode_column_chunk(std::string_view file, std::string_view name, size_t end_limit, const LeafColumn& leaf,
+                           const parquet::ColumnChunk& chunk, int64_t rows, ColumnVector* out, LeafLevels* levels = nullptr);
 
 }  // namespace careflow::lake

@@ -36,6 +36,9 @@ void put_big_endian(std::string* out, values::int128 v, int width) {
 // PLAIN fixed-width values: `n` values from `begin`, each narrowed to To, little-endian.
 template <typename To, typename From>
 void append_as(const std::vector<From>& src, size_t begin, size_t n, std::string* out) {
+  // A page of NULLs and empty lists only has no values, and memcpy must not see an empty vector's
+  // null data().
+  if (n == 0) return;
   size_t at = out->size();
   out->resize(at + sizeof(To) * n);
   char* p = out->data() + at;
@@ -53,8 +56,8 @@ int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 
 
 }  // namespace
 
-ChunkEncoder::ChunkEncoder(parquet::SchemaElement element, const WriterOptions& options)
-    : element_(std::move(element)), physical_(*element_.type), options_(options), compressor_(options.codec, options.zstd_level) {
+ChunkEncoder::ChunkEncoder(parquet::SchemaElement element, std::vector<std::string> path, const WriterOptions& options)
+    : element_(std::move(element)), path_(std::move(path)), physical_(*element_.type), options_(options), compressor_(options.codec, options.zstd_level) {
   if (element_.logical.kind == parquet::LogicalType::kTimestamp && element_.logical.unit == parquet::TimeUnit::kMillis) divisor_ = 1000;
 }
 
@@ -272,8 +275,8 @@ parquet::Statistics ChunkEncoder::statistics(const ColumnBuffer& b, size_t nulls
   return s;
 }
 
-Status ChunkEncoder::write_page(PageType type, std::string_view levels, std::string_view values, int32_t num_values,
-                                int32_t num_nulls, Encoding encoding, std::string* out, parquet::ColumnMetaData* meta) {
+Status ChunkEncoder::write_page(PageType type, std::string_view levels, size_t rep_bytes, std::string_view values, int32_t num_values,
+                                int32_t num_nulls, int32_t num_rows, Encoding encoding, std::string* out, parquet::ColumnMetaData* meta) {
   parquet::PageHeader h;
   h.type = type;
   if (type == PageType::kDataPageV2) {
@@ -284,9 +287,10 @@ Status ChunkEncoder::write_page(PageType type, std::string_view levels, std::str
     auto& v2 = h.data_page_v2.emplace();
     v2.num_values = num_values;
     v2.num_nulls = num_nulls;
-    v2.num_rows = num_values;
+    v2.num_rows = num_rows;
     v2.encoding = encoding;
-    v2.definition_levels_byte_length = static_cast<int32_t>(levels.size());
+    v2.repetition_levels_byte_length = static_cast<int32_t>(rep_bytes);
+    v2.definition_levels_byte_length = static_cast<int32_t>(levels.size() - rep_bytes);
     v2.is_compressed = options_.codec != parquet::Codec::kUncompressed;
   } else {
     page_.assign(levels);
@@ -313,27 +317,45 @@ Status ChunkEncoder::write_page(PageType type, std::string_view levels, std::str
   return Status::ok();
 }
 
+namespace {
+
+// Appends RLE levels: v1 prefixes their byte length (4 bytes, little-endian), v2 keeps it in the
+// page header.
+void append_levels(std::span<const uint8_t> levels, int max_level, bool v2, std::string* out) {
+  const size_t at = out->size();
+  if (!v2) out->resize(at + 4);
+  rle_encode(levels, bit_width_of(static_cast<uint64_t>(max_level)), out);
+  if (!v2) {
+    auto len = static_cast<uint32_t>(out->size() - at - 4);
+    std::memcpy(out->data() + at, &len, 4);
+  }
+}
+
+}  // namespace
+
 Status ChunkEncoder::encode(ColumnBuffer& b, int64_t file_offset, std::string* out, parquet::ColumnChunk* chunk) {
   if (divisor_ != 1) {
     for (int64_t& v : b.ints_) v = floor_div(v, divisor_);
   }
-  const size_t n_rows = b.rows();
+  // An entry is a row of a flat column, a value or a NULL or an empty list of a nested leaf.
+  const size_t n_entries = b.entries();
   const size_t n_values = b.values();
-  const bool optional = b.optional_;
+  const uint8_t max_def = b.max_def_;
+  const bool repeated = b.max_rep_ > 0;
   const size_t start = out->size();
 
   parquet::ColumnMetaData& meta = chunk->meta_data.emplace();
   meta.type = physical_;
-  meta.path_in_schema = {element_.name};
+  meta.path_in_schema = path_;
   meta.codec = options_.codec;
-  meta.num_values = static_cast<int64_t>(n_rows);
+  meta.num_values = static_cast<int64_t>(n_entries);
   use_dictionary_ = build_dictionary(b);
-  meta.statistics = statistics(b, n_rows - n_values);
+  meta.statistics = statistics(b, n_entries - n_values);
   if (use_dictionary_) {
     meta.dictionary_page_offset = file_offset + static_cast<int64_t>(out->size() - start);
     values_.clear();
     plain_dictionary(b, &values_);
-    CF_RETURN_IF_ERROR(write_page(PageType::kDictionaryPage, {}, values_, static_cast<int32_t>(dict_first_.size()), 0,
+    CF_RETURN_IF_ERROR(write_page(PageType::kDictionaryPage, {}, 0, values_, static_cast<int32_t>(dict_first_.size()), 0, 0,
                                   Encoding::kPlain, out, &meta));
     meta.encodings = {Encoding::kPlain, Encoding::kRle, Encoding::kRleDictionary};
   } else {
@@ -347,34 +369,35 @@ Status ChunkEncoder::encode(ColumnBuffer& b, int64_t file_offset, std::string* o
   const int index_width = use_dictionary_ ? std::max(bit_width_of(dict_first_.size() - 1), 1) : 0;
   // Bits a value takes in a page, when every value takes the same (all but PLAIN byte arrays).
   const size_t fixed_bits = use_dictionary_ || physical_ != PhysicalType::kByteArray ? value_bits(b, 0) : 0;
-  size_t row = 0, value = 0;
+  size_t entry = 0, value = 0;
   do {
-    // A page takes rows until its values' encoded size reaches page_bytes.
-    size_t row_end = row, value_end = value, bits = 0;
-    if (fixed_bits && !optional) {
-      row_end = std::min(n_rows, row + std::max<size_t>(1, (page_bits + fixed_bits - 1) / fixed_bits));
-      value_end = row_end;
+    // A page takes entries until its values' encoded size reaches page_bytes; a page of a repeated
+    // leaf ends where a row starts (v2 requires it, and readers of v1 expect it).
+    size_t entry_end = entry, value_end = value, bits = 0, rows = 0;
+    if (fixed_bits && !max_def) {
+      entry_end = std::min(n_entries, entry + std::max<size_t>(1, (page_bits + fixed_bits - 1) / fixed_bits));
+      value_end = entry_end;
     } else {
-      while (row_end < n_rows && bits < page_bits) {
-        if (!optional || b.defs_[row_end]) {
+      while (entry_end < n_entries && (bits < page_bits || (repeated && b.reps_[entry_end] != 0))) {
+        if (!max_def || b.defs_[entry_end] == max_def) {
           bits += fixed_bits ? fixed_bits : value_bits(b, value_end);
           ++value_end;
         }
-        ++row_end;
+        ++entry_end;
       }
+    }
+    if (repeated) {
+      for (size_t i = entry; i < entry_end; ++i) rows += b.reps_[i] == 0;
+    } else {
+      rows = entry_end - entry;
     }
     levels_.clear();
-    if (optional) {
-      std::span<const uint8_t> defs(b.defs_.data() + row, row_end - row);
-      if (v2) {
-        rle_encode(defs, 1, &levels_);
-      } else {
-        levels_.resize(4);
-        rle_encode(defs, 1, &levels_);
-        auto len = static_cast<uint32_t>(levels_.size() - 4);
-        std::memcpy(levels_.data(), &len, 4);
-      }
+    size_t rep_bytes = 0;
+    if (repeated) {
+      append_levels(std::span<const uint8_t>(b.reps_.data() + entry, entry_end - entry), b.max_rep_, v2, &levels_);
+      rep_bytes = levels_.size();
     }
+    if (max_def) append_levels(std::span<const uint8_t>(b.defs_.data() + entry, entry_end - entry), max_def, v2, &levels_);
     values_.clear();
     Encoding encoding = Encoding::kPlain;
     if (use_dictionary_) {
@@ -384,13 +407,13 @@ Status ChunkEncoder::encode(ColumnBuffer& b, int64_t file_offset, std::string* o
     } else {
       plain_values(b, value, value_end, &values_);
     }
-    auto num_values = static_cast<int32_t>(row_end - row);
-    auto num_nulls = static_cast<int32_t>((row_end - row) - (value_end - value));
-    CF_RETURN_IF_ERROR(write_page(v2 ? PageType::kDataPageV2 : PageType::kDataPage, levels_, values_, num_values, num_nulls,
-                                  encoding, out, &meta));
-    row = row_end;
+    auto num_values = static_cast<int32_t>(entry_end - entry);
+    auto num_nulls = static_cast<int32_t>((entry_end - entry) - (value_end - value));
+    CF_RETURN_IF_ERROR(write_page(v2 ? PageType::kDataPageV2 : PageType::kDataPage, levels_, rep_bytes, values_, num_values, num_nulls,
+                                  static_cast<int32_t>(rows), encoding, out, &meta));
+    entry = entry_end;
     value = value_end;
-  } while (row < n_rows);
+  } while (entry < n_entries);
   chunk->file_offset = meta.data_page_offset;  // deprecated field; set as Arrow does
   return Status::ok();
 }

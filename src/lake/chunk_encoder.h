@@ -17,7 +17,8 @@ namespace careflow::lake {
 
 class ChunkEncoder {
  public:
-  ChunkEncoder(parquet::SchemaElement element, const WriterOptions& options);
+  // `path` is the leaf's path_in_schema.
+  ChunkEncoder(parquet::SchemaElement element, std::vector<std::string> path, const WriterOptions& options);
 
   // Appends the chunk's pages to *out (whose first byte will sit at `file_offset`) and fills
   // *chunk. Converts the buffer's values to their stored units in place.
@@ -29,10 +30,12 @@ class ChunkEncoder {
   void plain_dictionary(const ColumnBuffer& b, std::string* out) const;
   size_t value_bits(const ColumnBuffer& b, size_t value) const;
   parquet::Statistics statistics(const ColumnBuffer& b, size_t nulls) const;
-  Status write_page(parquet::PageType type, std::string_view levels, std::string_view values, int32_t num_values,
-                    int32_t num_nulls, parquet::Encoding encoding, std::string* out, parquet::ColumnMetaData* meta);
+  // `levels` holds the repetition levels (their first rep_bytes bytes) and the definition levels.
+  Status write_page(parquet::PageType type, std::string_view levels, size_t rep_bytes, std::string_view values, int32_t num_values,
+                    int32_t num_nulls, int32_t num_rows, parquet::Encoding encoding, std::string* out, parquet::ColumnMetaData* meta);
 
   parquet::SchemaElement element_;
+  std::vector<std::string> path_;
   parquet::PhysicalType physical_;
   const WriterOptions& options_;
   int64_t divisor_ = 1;  // microseconds → milliseconds for TIMESTAMP(MILLIS)

@@ -99,8 +99,7 @@ Result<TableMetadata> create_table(const std::string& location_in, const std::ve
     CF_RETURN_IF_ERROR(storage_for(location).make_dirs(location + "/data"));
   }
 
-  int32_t last_column_id = 0;
-  for (const ColumnSpec& c : columns) last_column_id = std::max(last_column_id, *c.field_id);
+  const int32_t last_column_id = highest_field_id(columns);
   int32_t last_partition_id = 999;
   for (const PartitionField& f : o.spec.fields) last_partition_id = std::max(last_partition_id, f.field_id);
   std::map<std::string, std::string> properties = o.properties;

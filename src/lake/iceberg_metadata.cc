@@ -66,24 +66,6 @@ Result<int64_t> current_version(const std::string& location) {
   }
 }
 
-Result<DataType> type_from_iceberg(const std::string& name) {
-  if (name == "boolean") return DataType::boolean();
-  if (name == "int") return DataType::integer();
-  if (name == "long") return DataType::bigint();
-  if (name == "float") return DataType::of(values::TypeId::kFloat);
-  if (name == "double") return DataType::double_type();
-  if (name == "string") return DataType::string();
-  if (name == "binary") return DataType::bytes();
-  if (name == "date") return DataType::date();
-  if (name == "timestamp") return DataType::timestamp(6);
-  if (name == "timestamptz") return DataType::timestamp_ltz(6);
-  int p = 0, s = 0;
-  if (std::sscanf(name.c_str(), "decimal(%d, %d)", &p, &s) == 2 || std::sscanf(name.c_str(), "decimal(%d,%d)", &p, &s) == 2) {
-    if (p >= 1 && p <= 38 && s >= 0 && s <= p) return DataType::decimal(p, s);
-  }
-  return Status::invalid_argument(fmt::format("Iceberg type '{}' is not supported by careflow", name));
-}
-
 Result<TableMetadata> parse_metadata(const std::string& path, const std::string& text) {
   TableMetadata m;
   m.path = path;
@@ -100,11 +82,9 @@ Result<TableMetadata> parse_metadata(const std::string& path, const std::string&
       if (schema.at("schema-id").get<int>() != current_schema) continue;
       m.schema_json = schema.dump();
       for (const json& f : schema.at("fields")) {
-        const std::string name = f.at("name").get<std::string>();
-        if (!f.at("type").is_string()) return bad(fmt::format("column '{}': nested types are not supported by careflow yet", name));
-        auto type = type_from_iceberg(f.at("type").get<std::string>());
-        if (!type.is_ok()) return bad(fmt::format("column '{}': {}", name, type.status().message()));
-        m.columns.push_back({name, type->with_nullable(!f.at("required").get<bool>()), f.at("id").get<int32_t>()});
+        auto column = column_from_iceberg(f);
+        if (!column.is_ok()) return bad(column.status().message());
+        m.columns.push_back(std::move(*column));
       }
     }
     if (m.schema_json.empty()) return bad(fmt::format("current-schema-id {} names no schema", current_schema));

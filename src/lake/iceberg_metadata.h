@@ -18,6 +18,7 @@
 
 #include "common/status.h"
 #include "lake/iceberg_partition.h"
+#include "lake/iceberg_schema.h"
 #include "lake/parquet_schema.h"
 
 namespace careflow::lake::iceberg {
@@ -66,9 +67,5 @@ Result<TableMetadata> parse_metadata(const std::string& path, const std::string&
 
 // The current metadata of the table at `location`.
 Result<TableMetadata> load_table(const std::string& location);
-
-// An Iceberg primitive type name as careflow's SQL type ("long" → BIGINT, "timestamptz" →
-// TIMESTAMP_LTZ(6), "decimal(10, 2)" → DECIMAL(10, 2)); InvalidArgument for others.
-Result<values::DataType> type_from_iceberg(const std::string& name);
 
 }  // namespace careflow::lake::iceberg

@@ -116,11 +116,9 @@ class Catalog {
         return rest_error(400, "BadRequestException", "careflow places tables at <warehouse>/<namespace>/<table>; leave 'location' out");
       }
       for (const json& f : body.at("schema").at("fields")) {
-        const std::string column = f.at("name").get<std::string>();
-        if (!f.at("type").is_string()) return rest_error(400, "BadRequestException", fmt::format("column '{}': nested types are not supported", column));
-        auto type = type_from_iceberg(f.at("type").get<std::string>());
-        if (!type.is_ok()) return rest_error(400, "BadRequestException", fmt::format("column '{}': {}", column, type.status().message()));
-        columns.push_back({column, type->with_nullable(!f.value("required", false)), f.at("id").get<int32_t>()});
+        auto column = column_from_iceberg(f);
+        if (!column.is_ok()) return rest_error(400, "BadRequestException", column.status().message());
+        columns.push_back(std::move(*column));
       }
       if (body.contains("partition-spec") && !body["partition-spec"].is_null()) {
         json spec = body["partition-spec"];
@@ -400,9 +398,9 @@ class Catalog {
     return fmt::format("update '{}' is not supported by careflow's catalog yet", action);
   }
 
-  // add-schema: a schema of primitive fields whose types read the files of the current schema by
-  // field id — the same type, or a promotion the spec allows (int → long, float → double, a wider
-  // decimal of the same scale). Reuses the id of an identical schema, as Iceberg's metadata builder.
+  // add-schema: a schema whose fields read the files of the current schema by field id — the same
+  // type, or for a primitive a promotion the spec allows (int → long, float → double, a wider
+  // decimal of the same scale); a nested field (struct, list, map) keeps its type whole. Reuses the id of an identical schema, as Iceberg's metadata builder.
   static std::optional<std::string> add_schema(json& m, const json& u) {
     json schema = u.at("schema");
     std::map<int32_t, std::string> current;
@@ -416,13 +414,16 @@ class Catalog {
       const std::string name = f.at("name").get<std::string>();
       const int32_t id = f.at("id").get<int32_t>();
       if (!ids.insert(id).second) return fmt::format("add-schema: field id {} appears twice", id);
-      if (!f.at("type").is_string()) return fmt::format("add-schema: column '{}': nested types are not supported by careflow", name);
-      const std::string type = f.at("type").get<std::string>();
-      auto parsed = type_from_iceberg(type);
-      if (!parsed.is_ok()) return fmt::format("add-schema: column '{}': {}", name, parsed.status().message());
-      last_column = std::max(last_column, id);
+      auto column = column_from_iceberg(f);
+      if (!column.is_ok()) return fmt::format("add-schema: {}", column.status().message());
+      last_column = std::max(last_column, highest_field_id({*column}));
       auto old = current.find(id);
       if (old == current.end() || old->second == f.at("type").dump()) continue;
+      if (!f.at("type").is_string() || !json::parse(old->second).is_string()) {
+        return fmt::format("add-schema: column '{}' (field {}) cannot change its nested type", name, id);
+      }
+      const std::string type = f.at("type").get<std::string>();
+      auto parsed = type_from_iceberg(type);
       const std::string was = json::parse(old->second).get<std::string>();
       auto old_type = type_from_iceberg(was);
       const bool promoted = (was == "int" && type == "long") || (was == "float" && type == "double") ||

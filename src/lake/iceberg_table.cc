@@ -6,6 +6,7 @@
 
 #include "lake/iceberg_commit.h"
 #include "lake/iceberg_manifest.h"
+#include "lake/iceberg_schema.h"
 #include "lake/parquet_reader.h"
 #include "lake/storage.h"
 
@@ -16,43 +17,11 @@ using values::DataType;
 using values::TypeId;
 using values::Value;
 
-namespace {
-
-Result<std::string> iceberg_type(const ColumnSpec& c) {
-  const DataType& t = c.type;
-  switch (t.id) {
-    case TypeId::kBoolean: return std::string("boolean");
-    case TypeId::kTinyInt:
-    case TypeId::kSmallInt:
-    case TypeId::kInt: return std::string("int");
-    case TypeId::kBigInt: return std::string("long");
-    case TypeId::kFloat: return std::string("float");
-    case TypeId::kDouble: return std::string("double");
-    case TypeId::kDecimal: return fmt::format("decimal({}, {})", t.precision, t.scale);
-    case TypeId::kChar:
-    case TypeId::kVarChar: return std::string("string");
-    case TypeId::kBinary:
-    case TypeId::kVarBinary: return std::string("binary");
-    case TypeId::kDate: return std::string("date");
-    case TypeId::kTimestamp:
-    case TypeId::kTimestampLtz:
-      // Iceberg's timestamps are microseconds; careflow writes TIMESTAMP(p ≤ 3) in milliseconds.
-      if (t.precision != 6) break;
-      return std::string(t.id == TypeId::kTimestamp ? "timestamp" : "timestamptz");
-    default: break;
-  }
-  return Status::invalid_argument(fmt::format("column '{}': type {} is not supported in careflow's Iceberg tables yet{}", c.name,
-                                              t.to_string(), t.is_timestamp() ? " (declare it with precision 6)" : ""));
-}
-
-}  // namespace
-
 Result<std::string> schema_json(const std::vector<ColumnSpec>& columns) {
   json fields = json::array();
   for (const ColumnSpec& c : columns) {
-    if (!c.field_id) return Status::invalid_argument(fmt::format("column '{}' has no Iceberg field id", c.name));
-    CF_ASSIGN_OR_RETURN(std::string type, iceberg_type(c));
-    fields.push_back({{"id", *c.field_id}, {"name", c.name}, {"required", !c.type.nullable}, {"type", type}});
+    CF_ASSIGN_OR_RETURN(json field, column_to_iceberg(c));
+    fields.push_back(std::move(field));
   }
   return json{{"type", "struct"}, {"schema-id", 0}, {"fields", fields}}.dump();
 }
@@ -67,6 +36,10 @@ Result<DataFile> data_file_from_parquet(const std::string& path) {
     const ColumnSpec& column = reader->columns()[c];
     if (!column.field_id) return Status::invalid_argument(fmt::format("{}: column '{}' has no field id", path, column.name));
     int32_t id = *column.field_id;
+    // Iceberg keeps metrics per primitive field; careflow records none for the leaves of a ROW,
+    // ARRAY or MAP column (they are optional in a manifest).
+    std::optional<size_t> chunk = reader->chunk_of_column(c);
+    if (!chunk) continue;
     std::optional<Value> lo, hi;
     bool bounds = reader->num_row_groups() > 0;
     int64_t nulls = 0;
@@ -74,7 +47,7 @@ Result<DataFile> data_file_from_parquet(const std::string& path) {
     for (size_t g = 0; g < reader->num_row_groups(); ++g) {
       ColumnStatistics s = reader->statistics(g, c);
       if (s.null_count) nulls += *s.null_count; else nulls_known = false;
-      int64_t values = reader->metadata().row_groups[g].columns[c].meta_data->num_values;
+      int64_t values = reader->metadata().row_groups[g].columns[*chunk].meta_data->num_values;
       if (s.null_count && *s.null_count == values) continue;  // all NULL: no bounds to add
       if (!s.min || !s.max) { bounds = false; continue; }
       if (!lo || values::compare_values(*s.min, *lo) < 0) lo = s.min;

@@ -37,13 +37,14 @@ struct DataFile {
   std::vector<int32_t> equality_ids;     // an equality delete file's key columns
 };
 
-// Reads a Parquet file's footer and sums its row groups' statistics per field id into a DataFile.
+// Reads a Parquet file's footer and sums its row groups' statistics per field id into a DataFile
+// (for primitive columns; ROW, ARRAY and MAP columns get no metrics).
 // Errors: the file does not read, or a column has no field id.
 Result<DataFile> data_file_from_parquet(const std::string& path);
 
-// The schema as Iceberg's JSON (schema-id 0). Errors name a column whose type Iceberg tables of
-// careflow cannot hold yet (TIME, timestamps other than microseconds, nested types) or that has
-// no field id.
+// The schema as Iceberg's JSON (schema-id 0; nested types as iceberg_schema.h writes them).
+// Errors name a column whose type Iceberg tables of careflow cannot hold yet (TIME, timestamps
+// other than microseconds, MULTISET) or that has no field id (nested fields included).
 Result<std::string> schema_json(const std::vector<ColumnSpec>& columns);
 
 struct AppendOptions {

@@ -30,6 +30,8 @@ void encode_logical_type(CompactWriter& w, const LogicalType& t) {
   w.field_struct(10);
   switch (t.kind) {
     case LogicalType::kString: encode_empty_struct(w, 1); break;
+    case LogicalType::kMap: encode_empty_struct(w, 2); break;
+    case LogicalType::kList: encode_empty_struct(w, 3); break;
     case LogicalType::kDecimal:
       w.field_struct(5);
       w.field_i32(1, t.scale);

@@ -29,6 +29,9 @@ enum class Repetition : int32_t { kRequired = 0, kOptional = 1, kRepeated = 2 };
 // ConvertedType, the deprecated annotation readers of format v1 still look at.
 enum ConvertedType : int32_t {
   kUtf8 = 0,
+  kConvertedMap = 1,
+  kConvertedMapKeyValue = 2,
+  kConvertedList = 3,
   kConvertedDecimal = 5,
   kConvertedDate = 6,
   kTimeMillis = 7,

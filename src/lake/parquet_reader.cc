@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "lake/chunk_decoder.h"
+#include "lake/parquet_assemble.h"
 #include "lake/storage.h"
 
 namespace careflow::lake {
@@ -31,6 +32,10 @@ Value ColumnVector::value(size_t row) const {
       std::string s = heap.substr(start, ends[row] - start);
       return t.is_string() ? Value::string(std::move(s)) : Value::bytes(std::move(s));
     }
+    case TypeId::kArray:
+    case TypeId::kMap:
+    case TypeId::kRow:
+    case TypeId::kMultiset: return nested[row];
     default: return Value::integer(ints[row]);
   }
 }
@@ -74,26 +79,30 @@ Status ParquetReader::load() {
 
   if (meta_.schema.empty()) return corrupt(footer_start_, "the footer has no schema");
   const parquet::SchemaElement& root = meta_.schema[0];
-  if (!root.num_children || static_cast<size_t>(*root.num_children) != meta_.schema.size() - 1) {
-    for (size_t i = 1; i < meta_.schema.size(); ++i) {
-      if (!meta_.schema[i].type) {
-        return Status::invalid_argument(fmt::format("{}: column '{}' is a group: nested columns are not supported by careflow's Parquet reader yet",
-                                                    name_, meta_.schema[i].name));
-      }
-    }
+  if (root.type || !root.num_children || *root.num_children < 1 || static_cast<size_t>(*root.num_children) > meta_.schema.size() - 1) {
     return corrupt(footer_start_, "the schema's root does not count its columns");
   }
-  for (size_t i = 1; i < meta_.schema.size(); ++i) {
-    Result<ColumnSpec> c = column_from_parquet(meta_.schema[i]);
-    if (!c.is_ok()) return c.status().with_context(name_);
-    columns_.push_back(std::move(c).value());
+  size_t at = 1;
+  for (int32_t i = 0; i < *root.num_children; ++i) {
+    ColumnSpec column;
+    Result<ColumnShape> shape = shape_from_schema(meta_.schema, &at, &column, &leaves_);
+    if (!shape.is_ok()) {
+      if (shape.status().code() == StatusCode::kCorruption) return corrupt(footer_start_, shape.status().message());
+      return shape.status().with_context(name_);
+    }
+    columns_.push_back(std::move(column));
+    shapes_.push_back(std::move(shape->root));
+  }
+  if (at != meta_.schema.size()) {
+    return corrupt(footer_start_, fmt::format("the schema's root counts {} columns, which end at element {} of {}", *root.num_children, at,
+                                              meta_.schema.size()));
   }
   if (meta_.num_rows < 0) return corrupt(footer_start_, "negative row count");
   int64_t total = 0;
   for (size_t g = 0; g < meta_.row_groups.size(); ++g) {
     const parquet::RowGroup& rg = meta_.row_groups[g];
-    if (rg.columns.size() != columns_.size()) {
-      return corrupt(footer_start_, fmt::format("row group {} has {} column chunks for {} columns", g, rg.columns.size(), columns_.size()));
+    if (rg.columns.size() != leaves_.size()) {
+      return corrupt(footer_start_, fmt::format("row group {} has {} column chunks for {} leaf columns", g, rg.columns.size(), leaves_.size()));
     }
     if (rg.num_rows < 0 || __builtin_add_overflow(total, rg.num_rows, &total)) {
       return corrupt(footer_start_, fmt::format("row group {}: invalid row count {}", g, rg.num_rows));
@@ -170,13 +179,21 @@ std::optional<Value> decode_bound(const parquet::SchemaElement& e, const values:
 
 }  // namespace
 
+std::optional<size_t> ParquetReader::chunk_of_column(size_t column) const {
+  const ShapeNode& shape = shapes_.at(column);
+  if (shape.kind != ShapeNode::kLeaf) return std::nullopt;
+  return static_cast<size_t>(shape.first_leaf);
+}
+
 ColumnStatistics ParquetReader::statistics(size_t row_group, size_t column) const {
   ColumnStatistics out;
-  const parquet::ColumnMetaData& m = *meta_.row_groups.at(row_group).columns.at(column).meta_data;
+  std::optional<size_t> chunk = chunk_of_column(column);
+  if (!chunk) return out;
+  const parquet::ColumnMetaData& m = *meta_.row_groups.at(row_group).columns.at(*chunk).meta_data;
   if (!m.statistics) return out;
   const parquet::Statistics& s = *m.statistics;
   out.null_count = s.null_count;
-  const parquet::SchemaElement& e = meta_.schema[column + 1];
+  const parquet::SchemaElement& e = leaves_[*chunk].element;
   const values::DataType& t = columns_[column].type;
   std::optional<std::string> min = s.min_value, max = s.max_value;
   // The deprecated bounds are in signed order, which is wrong for strings, bytes and unsigned.
@@ -204,7 +221,9 @@ Result<std::vector<size_t>> ParquetReader::prune(std::span<const ColumnRange> ra
   for (size_t g = 0; g < meta_.row_groups.size(); ++g) {
     bool may_match = true;
     for (size_t i = 0; i < ranges.size() && may_match; ++i) {
-      const parquet::ColumnMetaData& m = *meta_.row_groups[g].columns[columns[i]].meta_data;
+      std::optional<size_t> chunk = chunk_of_column(columns[i]);
+      if (!chunk) continue;  // a nested column: no bounds to prune on
+      const parquet::ColumnMetaData& m = *meta_.row_groups[g].columns[*chunk].meta_data;
       ColumnStatistics s = statistics(g, columns[i]);
       // A chunk of nulls only holds no row inside any range.
       if (s.null_count && *s.null_count == m.num_values && m.num_values > 0) {
@@ -231,7 +250,22 @@ Result<std::vector<ColumnVector>> ParquetReader::read_row_group(size_t row_group
     if (c >= columns_.size()) return Status::out_of_range(fmt::format("{}: column {} of {}", name_, c, columns_.size()));
     ColumnVector& v = out.emplace_back();
     v.column = columns_[c];
-    CF_RETURN_IF_ERROR(decode_column_chunk(bytes_, name_, footer_start_, meta_.schema[c + 1], rg.columns[c], rg.num_rows, &v));
+    const ShapeNode& shape = shapes_[c];
+    if (shape.kind == ShapeNode::kLeaf) {
+      const auto leaf = static_cast<size_t>(shape.first_leaf);
+      CF_RETURN_IF_ERROR(decode_column_chunk(bytes_, name_, footer_start_, leaves_[leaf], rg.columns[leaf], rg.num_rows, &v));
+      continue;
+    }
+    std::vector<LeafChunk> chunks(static_cast<size_t>(shape.end_leaf - shape.first_leaf));
+    for (size_t i = 0; i < chunks.size(); ++i) {
+      const size_t leaf = static_cast<size_t>(shape.first_leaf) + i;
+      chunks[i].values.column = {leaves_[leaf].display(), leaves_[leaf].type, leaves_[leaf].element.field_id};
+      CF_RETURN_IF_ERROR(
+          decode_column_chunk(bytes_, name_, footer_start_, leaves_[leaf], rg.columns[leaf], rg.num_rows, &chunks[i].values, &chunks[i].levels));
+    }
+    CF_RETURN_IF_ERROR(assemble_column(shape, chunks, rg.num_rows, name_, &v.nested));
+    v.valid.reserve(v.nested.size());
+    for (const Value& value : v.nested) v.valid.push_back(!value.is_null());
   }
   return out;
 }

@@ -1,5 +1,6 @@
 #pragma once
-// careflow's Parquet reader: flat columns as careflow's writer and Arrow's (pyarrow) write them —
+// careflow's Parquet reader: columns as careflow's writer and Arrow's (pyarrow) write them — flat,
+// and ROW / ARRAY / MAP in the standard nested layouts (parquet_nested.h) —
 // PLAIN and dictionary encodings (RLE_DICTIONARY, PLAIN_DICTIONARY), data pages v1 and v2, RLE
 // definition levels, UNCOMPRESSED / SNAPPY / ZSTD pages — with projection (read only the columns
 // asked for) and row-group pruning on the footer's statistics.
@@ -7,7 +8,7 @@
 // Malformed input never crashes the reader and never allocates what a length in the file claims
 // before checking it against the bytes there: every error is a kCorruption status naming the
 // file and the byte offset ("x.parquet: byte 1234: page header: thrift: truncated varint").
-// What the reader does not support yet (nested columns, INT96, DELTA_* encodings, GZIP, ...)
+// What the reader does not support yet (legacy 2-level lists, INT96, DELTA_* encodings, GZIP, ...)
 // is a kInvalidArgument naming the column and the feature. The whole file is read into memory.
 
 #include <cstdint>
@@ -20,6 +21,7 @@
 
 #include "common/status.h"
 #include "lake/parquet_metadata.h"
+#include "lake/parquet_nested.h"
 #include "lake/parquet_schema.h"
 #include "values/value.h"
 
@@ -34,6 +36,7 @@ struct ColumnVector {
   std::vector<values::int128> decimals;  // DECIMAL, unscaled
   std::string heap;                      // strings and bytes back to back
   std::vector<size_t> ends;              // end of each row's bytes in heap (NULL: empty)
+  std::vector<values::Value> nested;     // ROW (a list of its fields), ARRAY, MAP: the whole value
 
   size_t size() const { return valid.size(); }
   values::Value value(size_t row) const;
@@ -68,8 +71,13 @@ class ParquetReader {
   // The index of a column by exact name; kNotFound naming it otherwise.
   Result<size_t> column_index(std::string_view name) const;
 
-  // A column chunk's footer statistics as values (min_value / max_value; the deprecated min / max
-  // only for columns whose signed order is their order: not strings or bytes).
+  // The column chunk index (among a row group's chunks, one per leaf) of a primitive column;
+  // unset for a ROW, ARRAY or MAP column, whose leaves have no bounds careflow uses.
+  std::optional<size_t> chunk_of_column(size_t column) const;
+
+  // A primitive column's chunk's footer statistics as values (min_value / max_value; the deprecated
+  // min / max only for columns whose signed order is their order: not strings or bytes). Empty for
+  // a nested column.
   ColumnStatistics statistics(size_t row_group, size_t column) const;
   // The row groups that may hold a row inside every range (all of them when no statistics say
   // otherwise). Errors: a range names an unknown column.
@@ -86,6 +94,8 @@ class ParquetReader {
   std::string bytes_;
   parquet::FileMetaData meta_;
   std::vector<ColumnSpec> columns_;
+  std::vector<ShapeNode> shapes_;   // per column
+  std::vector<LeafColumn> leaves_;  // per column chunk
   size_t footer_start_ = 0;  // column chunks must end before the footer
 };
 

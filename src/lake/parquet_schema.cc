@@ -97,7 +97,7 @@ Result<SchemaElement> column_to_parquet(const ColumnSpec& column) {
       break;
     default:
       return Status::invalid_argument(fmt::format(
-          "column '{}': type {} is not supported by careflow's Parquet writer yet (flat columns only)", column.name, t.to_string()));
+          "column '{}': type {} is not supported by careflow's Parquet writer yet", column.name, t.to_string()));
   }
   return e;
 }

@@ -1,5 +1,5 @@
 #pragma once
-// careflow's SQL types as Parquet columns and back (LogicalTypes.md), flat columns for now:
+// careflow's SQL types as Parquet columns and back (LogicalTypes.md). Leaves:
 //   BOOLEAN → BOOLEAN; TINYINT / SMALLINT / INT → INT32 with INTEGER(8 / 16 / 32, signed);
 //   BIGINT → INT64 with INTEGER(64, signed); FLOAT → FLOAT; DOUBLE → DOUBLE;
 //   CHAR / VARCHAR / STRING → BYTE_ARRAY STRING; BINARY / VARBINARY / BYTES → BYTE_ARRAY;
@@ -9,6 +9,7 @@
 //   DECIMAL(p, s) → INT32 if p ≤ 9, INT64 if p ≤ 18, else FIXED_LEN_BYTE_ARRAY of the fewest bytes
 //   that hold p digits, with DECIMAL(p, s).
 // A NOT NULL type is a REQUIRED column, any other OPTIONAL. Iceberg's field id goes in field_id.
+// ROW, ARRAY and MAP columns are groups of such leaves (parquet_nested.h).
 
 #include <cstdint>
 #include <optional>
@@ -21,10 +22,18 @@
 
 namespace careflow::lake {
 
+// Schema levels below a column that the writer, the reader and Iceberg's schemas accept: a deeper
+// type is an error, so that a hostile footer or metadata file cannot make them recurse without bound.
+inline constexpr int kMaxNestingDepth = 32;
+
 struct ColumnSpec {
   std::string name;
   values::DataType type;
   std::optional<int32_t> field_id;  // Iceberg's field id
+  // Iceberg's ids of the fields below a ROW, ARRAY or MAP column, one per node of its type in
+  // pre-order: a ROW's fields, an ARRAY's element, a MAP's key then value, each node before the
+  // nodes below it. Empty for a primitive column (or a nested one written without ids).
+  std::vector<int32_t> nested_ids = {};
 };
 
 // The leaf schema element of a column; errors name the column and the type it cannot store yet.

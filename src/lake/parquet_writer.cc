@@ -37,15 +37,21 @@ Result<std::unique_ptr<ParquetWriter>> ParquetWriter::open(std::string path, std
   root.name = "schema";
   root.num_children = static_cast<int32_t>(columns.size());
   w->meta_.schema.push_back(root);
-  w->buffers_.resize(columns.size());
-  for (size_t i = 0; i < columns.size(); ++i) {
-    CF_ASSIGN_OR_RETURN(parquet::SchemaElement e, column_to_parquet(columns[i]));
-    w->buffers_[i].optional_ = columns[i].type.nullable;
-    w->buffers_[i].wide_decimal_ = e.type == parquet::PhysicalType::kFixedLenByteArray;
-    w->encoders_.push_back(std::make_unique<ChunkEncoder>(e, w->options_));
-    w->meta_.schema.push_back(std::move(e));
+  for (const ColumnSpec& c : columns) {
+    CF_ASSIGN_OR_RETURN(ColumnShape shape, shape_for_column(c, &w->leaves_));
+    for (parquet::SchemaElement& e : shape.elements) w->meta_.schema.push_back(std::move(e));
+    shape.elements.clear();
+    w->shapes_.push_back(std::move(shape));
   }
-  w->meta_.type_defined_orders = columns.size();
+  w->buffers_.resize(w->leaves_.size());
+  for (size_t i = 0; i < w->leaves_.size(); ++i) {
+    const LeafColumn& leaf = w->leaves_[i];
+    w->buffers_[i].max_def_ = static_cast<uint8_t>(leaf.max_def);
+    w->buffers_[i].max_rep_ = static_cast<uint8_t>(leaf.max_rep);
+    w->buffers_[i].wide_decimal_ = leaf.element.type == parquet::PhysicalType::kFixedLenByteArray;
+    w->encoders_.push_back(std::make_unique<ChunkEncoder>(leaf.element, leaf.path, w->options_));
+  }
+  w->meta_.type_defined_orders = w->leaves_.size();
   w->meta_.created_by = std::string(kCreatedBy);
   w->meta_.key_value_metadata = w->options_.metadata;
   w->columns_ = std::move(columns);
@@ -81,62 +87,151 @@ Status ParquetWriter::write_bytes(std::string_view bytes) {
   return Status::ok();
 }
 
+namespace {
+
+// What a leaf of type `t` expects that `v` (not NULL) is not; empty when `v` fits.
+std::string_view wrong_kind(const values::DataType& t, const Value& v) {
+  switch (t.id) {
+    case TypeId::kBoolean: return v.is_bool() ? "" : "a boolean";
+    case TypeId::kFloat:
+    case TypeId::kDouble: return v.is_double() ? "" : "a floating-point value";
+    case TypeId::kDecimal: return v.is_int() || v.is_decimal() ? "" : "a decimal";
+    case TypeId::kChar:
+    case TypeId::kVarChar: return v.is_string() ? "" : "a string";
+    case TypeId::kBinary:
+    case TypeId::kVarBinary: return v.is_bytes() ? "" : "bytes";
+    default: return v.is_int() ? "" : "an integer";
+  }
+}
+
+// Appends a value that wrong_kind accepted.
+void append_leaf(ColumnBuffer& c, const values::DataType& t, const Value& v) {
+  switch (t.id) {
+    case TypeId::kBoolean: c.append_bool(v.as_bool()); break;
+    case TypeId::kFloat:
+    case TypeId::kDouble: c.append_double(v.as_double()); break;
+    case TypeId::kDecimal: c.append_decimal(v.is_int() ? values::int128{v.as_int()} : v.as_decimal()); break;
+    case TypeId::kChar:
+    case TypeId::kVarChar: c.append_bytes(v.as_string()); break;
+    case TypeId::kBinary:
+    case TypeId::kVarBinary: c.append_bytes(v.as_bytes()); break;
+    default: c.append_int(v.as_int()); break;
+  }
+}
+
+}  // namespace
+
 Status ParquetWriter::write_row(std::span<const Value> row) {
   if (row.size() != columns_.size()) {
     return Status::invalid_argument(fmt::format("{}: a row of {} values for {} columns", path_, row.size(), columns_.size()));
   }
+  // Nested values are checked whole first, so that a bad one leaves no partial row in the leaves.
+  for (size_t i = 0; i < row.size(); ++i) {
+    if (shapes_[i].root.kind != ShapeNode::kLeaf) CF_RETURN_IF_ERROR(check_nested(shapes_[i].root, row[i]));
+  }
   for (size_t i = 0; i < row.size(); ++i) {
     const Value& v = row[i];
+    const ShapeNode& root = shapes_[i].root;
+    if (root.kind != ShapeNode::kLeaf) {
+      CF_RETURN_IF_ERROR(shred(root, v, 0, 0));
+      continue;
+    }
     const values::DataType& t = columns_[i].type;
-    ColumnBuffer& c = buffers_[i];
-    auto wrong = [&](std::string_view kind) {
-      return Status::invalid_argument(fmt::format("column '{}' ({}): expected {}", columns_[i].name, t.to_string(), kind));
-    };
+    ColumnBuffer& c = buffers_[static_cast<size_t>(root.first_leaf)];
     if (v.is_null()) {
       if (!t.nullable) return Status::invalid_argument(fmt::format("column '{}' is NOT NULL but the row has NULL", columns_[i].name));
       c.append_null();
       continue;
     }
-    switch (t.id) {
-      case TypeId::kBoolean:
-        if (!v.is_bool()) return wrong("a boolean");
-        c.append_bool(v.as_bool());
-        break;
-      case TypeId::kFloat:
-      case TypeId::kDouble:
-        if (!v.is_double()) return wrong("a floating-point value");
-        c.append_double(v.as_double());
-        break;
-      case TypeId::kDecimal:
-        if (v.is_int()) { c.append_decimal(v.as_int()); break; }
-        if (!v.is_decimal()) return wrong("a decimal");
-        c.append_decimal(v.as_decimal());
-        break;
-      case TypeId::kChar:
-      case TypeId::kVarChar:
-        if (!v.is_string()) return wrong("a string");
-        c.append_bytes(v.as_string());
-        break;
-      case TypeId::kBinary:
-      case TypeId::kVarBinary:
-        if (!v.is_bytes()) return wrong("bytes");
-        c.append_bytes(v.as_bytes());
-        break;
-      default:
-        if (!v.is_int()) return wrong("an integer");
-        c.append_int(v.as_int());
-        break;
+    if (std::string_view kind = wrong_kind(t, v); !kind.empty()) {
+      return Status::invalid_argument(fmt::format("column '{}' ({}): expected {}", columns_[i].name, t.to_string(), kind));
     }
+    append_leaf(c, t, v);
   }
   return commit_rows();
+}
+
+Status ParquetWriter::check_nested(const ShapeNode& n, const Value& v) const {
+  auto wrong = [&](std::string_view kind) {
+    return Status::invalid_argument(fmt::format("column '{}' ({}): expected {}", n.path, n.type.to_string(), kind));
+  };
+  if (v.is_null()) {
+    if (n.optional) return Status::ok();
+    return Status::invalid_argument(fmt::format("column '{}' is NOT NULL but the row has NULL", n.path));
+  }
+  switch (n.kind) {
+    case ShapeNode::kLeaf:
+      if (std::string_view kind = wrong_kind(n.type, v); !kind.empty()) return wrong(kind);
+      return Status::ok();
+    case ShapeNode::kStruct:
+      if (!v.is_list() || v.as_list().size() != n.children.size()) return wrong(fmt::format("a ROW of {} fields", n.children.size()));
+      for (size_t i = 0; i < n.children.size(); ++i) CF_RETURN_IF_ERROR(check_nested(n.children[i], v.as_list()[i]));
+      return Status::ok();
+    case ShapeNode::kList:
+      if (!v.is_list()) return wrong("an ARRAY");
+      for (const Value& item : v.as_list()) CF_RETURN_IF_ERROR(check_nested(n.children[0], item));
+      return Status::ok();
+    case ShapeNode::kMap:
+      if (!v.is_map()) return wrong("a MAP");
+      for (const auto& [key, value] : v.as_map()) {
+        if (key.is_null()) return Status::invalid_argument(fmt::format("column '{}': a MAP key is NULL", n.path));
+        CF_RETURN_IF_ERROR(check_nested(n.children[0], key));
+        CF_RETURN_IF_ERROR(check_nested(n.children[1], value));
+      }
+      return Status::ok();
+  }
+  return Status::ok();
+}
+
+// Dremel's shredding of a value that check_nested accepted: `rep` is the repetition level of its
+// first entry, `def` the definition level its ancestors reached.
+Status ParquetWriter::shred(const ShapeNode& n, const Value& v, uint8_t rep, uint8_t def) {
+  auto levels_only = [&](uint8_t at) {
+    for (int l = n.first_leaf; l < n.end_leaf; ++l) buffers_[static_cast<size_t>(l)].append_levels(rep, at);
+  };
+  if (v.is_null()) {
+    levels_only(def);
+    return Status::ok();
+  }
+  const auto here = static_cast<uint8_t>(n.def);
+  switch (n.kind) {
+    case ShapeNode::kLeaf: {
+      ColumnBuffer& c = buffers_[static_cast<size_t>(n.first_leaf)];
+      c.start(rep);
+      append_leaf(c, n.type, v);
+      return Status::ok();
+    }
+    case ShapeNode::kStruct:
+      for (size_t i = 0; i < n.children.size(); ++i) CF_RETURN_IF_ERROR(shred(n.children[i], v.as_list()[i], rep, here));
+      return Status::ok();
+    case ShapeNode::kList: {
+      const std::vector<Value>& items = v.as_list();
+      if (items.empty()) levels_only(here);
+      for (size_t k = 0; k < items.size(); ++k) {
+        CF_RETURN_IF_ERROR(shred(n.children[0], items[k], k ? static_cast<uint8_t>(n.rep) : rep, here + 1));
+      }
+      return Status::ok();
+    }
+    case ShapeNode::kMap: {
+      const values::MapEntries& entries = v.as_map();
+      if (entries.empty()) levels_only(here);
+      for (size_t k = 0; k < entries.size(); ++k) {
+        const auto at = k ? static_cast<uint8_t>(n.rep) : rep;
+        CF_RETURN_IF_ERROR(shred(n.children[0], entries[k].first, at, here + 1));
+        CF_RETURN_IF_ERROR(shred(n.children[1], entries[k].second, at, here + 1));
+      }
+      return Status::ok();
+    }
+  }
+  return Status::ok();
 }
 
 Status ParquetWriter::commit_rows() {
   size_t rows = buffers_[0].rows();
   for (size_t i = 1; i < buffers_.size(); ++i) {
     if (buffers_[i].rows() != rows) {
-      return Status::invalid_argument(fmt::format("{}: column '{}' holds {} rows but column '{}' holds {}", path_, columns_[i].name,
-                                                  buffers_[i].rows(), columns_[0].name, rows));
+      return Status::invalid_argument(fmt::format("{}: column '{}' holds {} rows but column '{}' holds {}", path_, leaves_[i].display(),
+                                                  buffers_[i].rows(), leaves_[0].display(), rows));
     }
   }
   buffered_rows_ = static_cast<int64_t>(rows);
@@ -155,7 +250,7 @@ Status ParquetWriter::flush_row_group() {
   for (size_t i = 0; i < buffers_.size(); ++i) {
     out.clear();
     parquet::ColumnChunk& chunk = group.columns.emplace_back();
-    CF_RETURN_IF_ERROR(encoders_[i]->encode(buffers_[i], offset_, &out, &chunk).with_context(fmt::format("{}: column '{}'", path_, columns_[i].name)));
+    CF_RETURN_IF_ERROR(encoders_[i]->encode(buffers_[i], offset_, &out, &chunk).with_context(fmt::format("{}: column '{}'", path_, leaves_[i].display())));
     CF_RETURN_IF_ERROR(write_bytes(out));
     group.total_byte_size += chunk.meta_data->total_uncompressed_size;
     compressed += chunk.meta_data->total_compressed_size;

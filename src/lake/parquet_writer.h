@@ -1,7 +1,8 @@
 #pragma once
-// careflow's Parquet writer: flat columns of careflow's SQL types (parquet_schema.h) into one file,
-// row group by row group. Rows are buffered per column (values in typed vectors, strings in one
-// byte heap: no allocation per value once the buffers have grown) and encoded when a row group is
+// careflow's Parquet writer: columns of careflow's SQL types (parquet_schema.h; ROW, ARRAY and MAP
+// as parquet_nested.h lays them out) into one file, row group by row group. Rows are buffered per
+// leaf column (values in typed vectors, strings in one byte heap: no allocation per value once the
+// buffers have grown) and encoded when a row group is
 // full: a dictionary (RLE_DICTIONARY, its PLAIN dictionary page first) while the dictionary stays
 // under WriterOptions::dictionary_page_bytes, PLAIN otherwise; RLE definition levels; data pages v1
 // (or v2) of about page_bytes each; pages compressed with ZSTD by default; column statistics (min,
@@ -20,6 +21,7 @@
 
 #include "common/status.h"
 #include "lake/parquet_metadata.h"
+#include "lake/parquet_nested.h"
 #include "lake/parquet_schema.h"
 #include "values/value.h"
 
@@ -36,9 +38,11 @@ struct WriterOptions {
   std::vector<parquet::KeyValue> metadata;  // the footer's key_value_metadata
 };
 
-// One column's rows of the row group being buffered. Values are in careflow's units
+// One leaf column's rows of the row group being buffered. Values are in careflow's units
 // (values/value.h): timestamps in microseconds, dates in days, times in milliseconds, decimals
 // unscaled. Appending the wrong kind for the column's type is a bug (asserted); write_row checks.
+// A leaf of a nested column (parquet_nested.h) also holds its definition levels above 1 and its
+// repetition levels; only write_row fills those.
 class ColumnBuffer {
  public:
   void append_null() { defs_.push_back(0); }
@@ -54,18 +58,33 @@ class ColumnBuffer {
     heap_.append(v);
     ends_.push_back(heap_.size());
   }
-  size_t rows() const { return optional_ ? defs_.size() : values(); }
+  size_t rows() const { return max_rep_ ? rows_ : max_def_ ? defs_.size() : values(); }
 
  private:
   friend class ParquetWriter;
   friend class ChunkEncoder;
-  void present() { if (optional_) defs_.push_back(1); }
+  void present() { if (max_def_) defs_.push_back(max_def_); }
+  // A nested leaf's next entry starts at repetition level `rep` (0: a new row).
+  void start(uint8_t rep) {
+    if (!max_rep_) return;
+    reps_.push_back(rep);
+    if (rep == 0) ++rows_;
+  }
+  // An entry without a value: a NULL or an empty list at definition level `def`.
+  void append_levels(uint8_t rep, uint8_t def) {
+    start(rep);
+    defs_.push_back(def);
+  }
   size_t values() const { return ints_.size() + doubles_.size() + wide_.size() + ends_.size(); }
-  void clear() { defs_.clear(); ints_.clear(); doubles_.clear(); wide_.clear(); heap_.clear(); ends_.clear(); }
+  size_t entries() const { return max_def_ ? defs_.size() : values(); }
+  void clear() { defs_.clear(); reps_.clear(); rows_ = 0; ints_.clear(); doubles_.clear(); wide_.clear(); heap_.clear(); ends_.clear(); }
 
-  bool optional_ = true;
+  uint8_t max_def_ = 1;  // 0: a REQUIRED flat column, which stores no levels
+  uint8_t max_rep_ = 0;
   bool wide_decimal_ = false;
-  std::vector<uint8_t> defs_;  // one per row of an OPTIONAL column: 1 value, 0 null
+  std::vector<uint8_t> defs_;  // one per entry when max_def_ > 0: max_def_ for a value, less for a NULL
+  std::vector<uint8_t> reps_;  // one per entry when max_rep_ > 0
+  size_t rows_ = 0;            // entries with repetition level 0
   std::vector<int64_t> ints_;
   std::vector<double> doubles_;
   std::vector<values::int128> wide_;
@@ -87,9 +106,10 @@ class ParquetWriter {
   // NULL in a NOT NULL column, a value of the wrong kind.
   Status write_row(std::span<const values::Value> row);
 
-  // The columnar path: append one value to every column, then commit_rows(); a row group is
-  // written when row_group_rows rows are buffered. commit_rows fails if the columns disagree on
-  // how many rows they hold.
+  // The columnar path, for files of primitive columns: append one value to every column, then
+  // commit_rows(); a row group is written when row_group_rows rows are buffered. commit_rows fails
+  // if the columns disagree on how many rows they hold. (Buffers are per leaf column: with nested
+  // columns, i counts leaves.)
   ColumnBuffer& column(size_t i) { return buffers_[i]; }
   Status commit_rows();
 
@@ -102,6 +122,8 @@ class ParquetWriter {
  private:
   ParquetWriter() = default;
   Status flush_row_group();
+  Status check_nested(const ShapeNode& node, const values::Value& v) const;
+  Status shred(const ShapeNode& node, const values::Value& v, uint8_t rep, uint8_t def);
   Status write_bytes(std::string_view bytes);
 
   std::string path_;
@@ -112,7 +134,9 @@ class ParquetWriter {
   int64_t offset_ = 0;
   int64_t rows_ = 0;
   int64_t buffered_rows_ = 0;
-  std::vector<ColumnBuffer> buffers_;
+  std::vector<ColumnShape> shapes_;  // per column
+  std::vector<LeafColumn> leaves_;
+  std::vector<ColumnBuffer> buffers_;  // per leaf
   std::vector<std::unique_ptr<ChunkEncoder>> encoders_;
   parquet::FileMetaData meta_;
 };

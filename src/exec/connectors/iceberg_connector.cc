@@ -42,6 +42,7 @@
 #include "lake/iceberg_files.h"
 #include "lake/iceberg_manifest.h"
 #include "lake/iceberg_partition.h"
+#include "lake/parquet_schema.h"
 #include "lake/storage.h"
 
 namespace careflow::exec {
@@ -60,10 +61,13 @@ std::string warehouse_default;
 // Rows buffered before they are written as files ahead of the checkpoint (bounds memory).
 constexpr size_t kRollRows = 500'000;
 
-// The Iceberg column of a SQL column: timestamps are microseconds in Iceberg (careflow's values
-// are too, whatever the precision), small integers are ints, character types strings.
-Result<DataType> iceberg_column_type(const sql::TableDef& table, const sql::TableColumn& c) {
-  DataType t = c.type.without_time_attribute();
+// The Iceberg type of a SQL type: timestamps are microseconds in Iceberg (careflow's values are
+// too, whatever the precision), small integers are ints, character types strings; ROW, ARRAY and
+// MAP of such types, a MAP's key NOT NULL (Iceberg's keys are required). Unset for a type Iceberg
+// tables of careflow cannot hold (TIME, intervals, MULTISET) anywhere inside.
+std::optional<DataType> iceberg_type_of(const DataType& in, int depth) {
+  if (depth > lake::kMaxNestingDepth) return std::nullopt;
+  DataType t = in.without_time_attribute();
   switch (t.id) {
     case TypeId::kTimestamp: return DataType::timestamp(6).with_nullable(t.nullable);
     case TypeId::kTimestampLtz: return DataType::timestamp_ltz(6).with_nullable(t.nullable);
@@ -80,10 +84,33 @@ Result<DataType> iceberg_column_type(const sql::TableDef& table, const sql::Tabl
     case TypeId::kDouble:
     case TypeId::kDecimal:
     case TypeId::kDate: return t;
-    default: break;
+    case TypeId::kRow:
+    case TypeId::kArray:
+    case TypeId::kMap:
+      if (t.children.empty()) return std::nullopt;
+      for (size_t i = 0; i < t.children.size(); ++i) {
+        std::optional<DataType> child = iceberg_type_of(t.children[i], depth + 1);
+        if (!child) return std::nullopt;
+        t.children[i] = t.id == TypeId::kMap && i == 0 ? child->with_nullable(false) : *child;
+      }
+      return t;
+    default: return std::nullopt;
   }
+}
+
+Result<DataType> iceberg_column_type(const sql::TableDef& table, const sql::TableColumn& c) {
+  if (std::optional<DataType> t = iceberg_type_of(c.type, 0)) return *t;
   return Status::invalid_argument(fmt::format("table '{}': column '{}' of type {} cannot be written to an Iceberg table by careflow yet",
                                               table.name, c.name, c.type.to_string()));
+}
+
+// Iceberg ids for the nested fields of a new table's column, in ColumnSpec::nested_ids' pre-order,
+// numbered on from *next (after the top-level columns, as Iceberg numbers a new schema).
+void assign_nested_ids(const DataType& t, int32_t* next, std::vector<int32_t>* ids) {
+  for (const DataType& child : t.children) {
+    ids->push_back((*next)++);
+    assign_nested_ids(child, next, ids);
+  }
 }
 
 std::string option_or(const sql::TableDef& t, std::string_view key, std::string fallback) {
@@ -409,10 +436,16 @@ Result<std::unique_ptr<Sink>> make_iceberg_sink(const sql::TableDef& table, cons
     }
     ++row_index;
   }
+  int32_t next_id = static_cast<int32_t>(columns.size()) + 1;
+  for (lake::ColumnSpec& c : columns) assign_nested_ids(c.type, &next_id, &c.nested_ids);
   std::vector<size_t> key;
   for (const std::string& name : table.primary_key) {
     auto it = std::find_if(columns.begin(), columns.end(), [&](const lake::ColumnSpec& c) { return c.name == name; });
     if (it == columns.end()) return refuse(fmt::format("PRIMARY KEY column '{}' is not a physical column", name));
+    if (!it->type.children.empty()) {
+      // Rows are found by their key's bytes (Iceberg's single-value serialization), which only primitives have.
+      return refuse(fmt::format("PRIMARY KEY column '{}' of type {} cannot key an Iceberg table", name, it->type.to_string()));
+    }
     key.push_back(static_cast<size_t>(it - columns.begin()));
   }
 
@@ -434,7 +467,9 @@ Result<std::unique_ptr<Sink>> make_iceberg_sink(const sql::TableDef& table, cons
     }
     for (size_t i = 0; i < columns.size(); ++i) {
       const auto& have = existing->columns[i];
-      if (have.name != columns[i].name || have.type.id != columns[i].type.id) {
+      // A nested column must match all the way down: its leaves are written by the table's types.
+      const bool nested_differs = !columns[i].type.children.empty() && !have.type.same_logical_type(columns[i].type);
+      if (have.name != columns[i].name || have.type.id != columns[i].type.id || nested_differs) {
         return refuse(fmt::format("column '{}' is {} {} in the Iceberg table at {}", columns[i].name, have.name, have.type.to_string(), location));
       }
     }

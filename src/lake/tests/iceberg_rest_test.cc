@@ -89,6 +89,44 @@ TEST_F(IcebergRest, NamespacesAndTablesAreCreatedListedAndLoaded) {
   EXPECT_EQ(call("GET", "/iceberg/v1/namespaces").second["namespaces"], json::array());
 }
 
+// A schema with struct, list and map fields (as pyiceberg sends it) creates a table whose columns
+// carry the nested ids and whose last-column-id counts them; add-schema keeps a nested field's
+// type whole, and a damaged nested type is a 400 naming the field.
+TEST_F(IcebergRest, NestedSchemasKeepTheirFieldIds) {
+  ASSERT_EQ(call("POST", "/iceberg/v1/namespaces", {{"namespace", {"hc"}}}).first, 200);
+  const json point = {{"type", "struct"},
+                      {"fields", json::array({{{"id", 4}, {"name", "x"}, {"type", "double"}, {"required", true}},
+                                              {{"id", 5}, {"name", "label"}, {"type", "string"}, {"required", false}}})}};
+  const json tags = {{"type", "list"}, {"element-id", 6}, {"element", "string"}, {"element-required", false}};
+  const json attrs = {{"type", "map"}, {"key-id", 7}, {"key", "string"}, {"value-id", 8}, {"value", point}, {"value-required", false}};
+  const json schema = {{"type", "struct"},
+                       {"schema-id", 0},
+                       {"fields", json::array({{{"id", 1}, {"name", "p"}, {"type", point}, {"required", false}},
+                                               {{"id", 2}, {"name", "tags"}, {"type", tags}, {"required", false}},
+                                               {{"id", 3}, {"name", "attrs"}, {"type", attrs}, {"required", true}}})}};
+  auto created = call("POST", "/iceberg/v1/namespaces/hc/tables", {{"name", "n"}, {"schema", schema}});
+  ASSERT_EQ(created.first, 200) << created.second.dump();
+  EXPECT_EQ(created.second["metadata"]["last-column-id"], 8);
+  EXPECT_EQ(created.second["metadata"]["schemas"][0]["fields"][2]["type"], attrs);
+  auto table = load_table(warehouse_ + "/hc/n");
+  ASSERT_TRUE(table.is_ok()) << table.status().message();
+  EXPECT_EQ(table->columns[0].nested_ids, (std::vector<int32_t>{4, 5}));
+  EXPECT_EQ(table->columns[2].nested_ids, (std::vector<int32_t>{7, 8, 4, 5}));
+  EXPECT_EQ(table->columns[2].type.to_string(), "MAP<STRING NOT NULL, ROW<`x` DOUBLE NOT NULL, `label` STRING>> NOT NULL");
+
+  json changed = schema;
+  changed["fields"][1]["type"]["element"] = "long";
+  auto refused = call("POST", "/iceberg/v1/namespaces/hc/tables/n",
+                      {{"updates", json::array({{{"action", "add-schema"}, {"schema", changed}}})}});
+  EXPECT_EQ(refused.first, 400);
+  EXPECT_NE(refused.second["error"]["message"].get<std::string>().find("'tags'"), std::string::npos) << refused.second.dump();
+  json broken = schema;
+  broken["fields"][1]["type"].erase("element-id");
+  auto bad = call("POST", "/iceberg/v1/namespaces/hc/tables", {{"name", "b"}, {"schema", broken}});
+  EXPECT_EQ(bad.first, 400);
+  EXPECT_NE(bad.second["error"]["message"].get<std::string>().find("tags"), std::string::npos) << bad.second.dump();
+}
+
 TEST_F(IcebergRest, CommitsCheckRequirementsAndApplyUpdates) {
   call("POST", "/iceberg/v1/namespaces", {{"namespace", {"hc"}}});
   ASSERT_EQ(call("POST", "/iceberg/v1/namespaces/hc/tables", {{"name", "t"}, {"schema", kSchema}}).first, 200);

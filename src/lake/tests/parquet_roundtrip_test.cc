@@ -250,9 +250,11 @@ TEST(ParquetWriter, ColumnarAppendsMatchRowAppends) {
 
 TEST(ParquetWriter, ErrorsNameTheColumn) {
   std::string path = temp_path("errors.parquet");
-  auto bad = ParquetWriter::open(path, {{"tags", DataType::array(DataType::string()), 1}});
+  // ARRAY, MAP and ROW are written (parquet_nested_test.cc); an interval is not.
+  auto bad = ParquetWriter::open(path, {{"wait", DataType::of(TypeId::kIntervalDayTime), 1}});
   ASSERT_FALSE(bad.is_ok());
-  EXPECT_NE(bad.status().message().find("column 'tags': type ARRAY<STRING> is not supported"), std::string::npos) << bad.status().message();
+  EXPECT_NE(bad.status().message().find("column 'wait': type INTERVAL"), std::string::npos) << bad.status().message();
+  EXPECT_NE(bad.status().message().find("is not supported"), std::string::npos) << bad.status().message();
 
   auto w = ParquetWriter::open(path, {{"id", DataType::bigint().with_nullable(false), 1}, {"s", DataType::string(), 2}});
   ASSERT_TRUE(w.is_ok());

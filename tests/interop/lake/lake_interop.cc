@@ -38,7 +38,9 @@
 // from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION: see src/lake/storage.h).
 // The JSON form of a value: booleans, integers (DATE in days, TIME in ms, TIMESTAMP in µs) and
 // strings as themselves; FLOAT / DOUBLE as numbers or "NaN" / "Infinity" / "-Infinity"; bytes as
-// hex; DECIMAL as its unscaled integer in a string.
+// hex; DECIMAL as its unscaled integer in a string; ARRAY as an array, ROW as an object by field
+// name, MAP as an array of [key, value] pairs. A column's "nested_ids" (optional) are
+// ColumnSpec::nested_ids.
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -87,6 +89,21 @@ careflow::values::int128 int128_from_string(const std::string& s) {
 json to_json(const DataType& t, const Value& v) {
   if (v.is_null()) return nullptr;
   switch (t.id) {
+    case TypeId::kArray: {
+      json out = json::array();
+      for (const Value& item : v.as_list()) out.push_back(to_json(t.children[0], item));
+      return out;
+    }
+    case TypeId::kRow: {
+      json out = json::object();
+      for (size_t i = 0; i < t.children.size(); ++i) out[t.field_names[i]] = to_json(t.children[i], v.as_list()[i]);
+      return out;
+    }
+    case TypeId::kMap: {
+      json out = json::array();
+      for (const auto& [key, value] : v.as_map()) out.push_back(json::array({to_json(t.children[0], key), to_json(t.children[1], value)}));
+      return out;
+    }
     case TypeId::kBoolean: return v.as_bool();
     case TypeId::kFloat:
     case TypeId::kDouble: {
@@ -107,6 +124,21 @@ json to_json(const DataType& t, const Value& v) {
 Value from_json(const DataType& t, const json& j) {
   if (j.is_null()) return Value();
   switch (t.id) {
+    case TypeId::kArray: {
+      std::vector<Value> items;
+      for (const json& item : j) items.push_back(from_json(t.children[0], item));
+      return Value::list(std::move(items));
+    }
+    case TypeId::kRow: {
+      std::vector<Value> fields;
+      for (size_t i = 0; i < t.children.size(); ++i) fields.push_back(from_json(t.children[i], j.value(t.field_names[i], json())));
+      return Value::list(std::move(fields));
+    }
+    case TypeId::kMap: {
+      careflow::values::MapEntries entries;
+      for (const json& kv : j) entries.emplace_back(from_json(t.children[0], kv.at(0)), from_json(t.children[1], kv.at(1)));
+      return Value::map(std::move(entries));
+    }
     case TypeId::kBoolean: return Value::boolean(j.get<bool>());
     case TypeId::kFloat:
     case TypeId::kDouble:
@@ -127,7 +159,8 @@ Value from_json(const DataType& t, const json& j) {
 json columns_json(const std::vector<ColumnSpec>& columns) {
   json out = json::array();
   for (const ColumnSpec& c : columns) {
-    out.push_back({{"name", c.name}, {"type", c.type.to_string()}, {"field_id", c.field_id ? json(*c.field_id) : json(nullptr)}});
+    out.push_back({{"name", c.name}, {"type", c.type.to_string()}, {"field_id", c.field_id ? json(*c.field_id) : json(nullptr)},
+                   {"nested_ids", c.nested_ids}});
   }
   return out;
 }
@@ -146,7 +179,8 @@ Result<Spec> read_spec(const std::string& spec_path) {
   Spec spec;
   for (const json& c : header.at("columns")) {
     CF_ASSIGN_OR_RETURN(DataType t, careflow::sql::parse_type(c.at("type").get<std::string>()));
-    spec.columns.push_back({c.at("name").get<std::string>(), t, c.at("field_id").get<int32_t>()});
+    spec.columns.push_back({c.at("name").get<std::string>(), t, c.at("field_id").get<int32_t>(),
+                            c.value("nested_ids", std::vector<int32_t>())});
   }
   careflow::lake::WriterOptions& o = spec.options;
   const json& opts = header.value("options", json::object());
