@@ -203,7 +203,12 @@ class QueryPlanner {
 
   // planner_scalar_subquery.cc: each scalar subquery in `exprs` LEFT joined ON TRUE to `in`, its
   // value a column appended to `in` (scope and node) that bind() finds through scalar_results_.
-  void join_scalar_subqueries(Planned& in, const std::vector<const Expr*>& exprs);
+  // Returns the joins, bottom up.
+  std::vector<PlanPtr> join_scalar_subqueries(Planned& in, const std::vector<const Expr*>& exprs);
+  // A filter (WHERE, HAVING) over those joins: each one whose subquery columns, when NULL, keep
+  // the filter from being TRUE becomes an INNER join, as Calcite's FilterJoinRule simplifies an
+  // outer join under a null-rejecting filter (an inner join keeps its input's row kinds).
+  static void inner_join_under_filter(const std::vector<PlanPtr>& joins, const BoundExprPtr& filter);
   static bool contains_scalar_subquery(const Expr& e);
   // FlinkRewriteSubQueryRule: the query of `(SELECT COUNT(*) FROM ...) > 0` (or an equivalent
   // bound), which a WHERE runs as EXISTS; nullptr when `c` is no such comparison.

@@ -690,10 +690,11 @@ QueryPlanner::Planned QueryPlanner::where(Planned in, const Expr& condition) {
   }
   // Scalar subqueries: joined on the right of the input, filtered, and their columns dropped.
   const size_t width = in.node->schema.size();
-  join_scalar_subqueries(in, with_scalar_subquery);
+  const std::vector<PlanPtr> joins = join_scalar_subqueries(in, with_scalar_subquery);
   for (const Expr* c : with_scalar_subquery) {
     filters.push_back(bind_condition(*c));
   }
+  inner_join_under_filter(joins, and_all(filters));
   std::vector<BoundExprPtr> proj;
   std::vector<std::string> names;
   for (size_t i = 0; i < width; ++i) {

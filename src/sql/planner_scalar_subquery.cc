@@ -8,6 +8,7 @@
 //
 // Before that, FlinkRewriteSubQueryRule turns a WHERE condition `(SELECT COUNT(*) FROM t ...) > 0`
 // (and `>= 1`, `0 < ...`, `1 <= ...`) into EXISTS (SELECT * FROM t ...): a semi join.
+#include <algorithm>
 #include <cstdlib>
 
 #include "sql/planner_impl.h"
@@ -71,7 +72,61 @@ bool resolves_in(const Scope& scope, const std::vector<std::string>& path) {
   return false;
 }
 
+// Calcite's Strong.isNull: whether `e` is NULL whenever the columns [lo, hi) are NULL.
+bool null_when_null(const BoundExpr& e, int lo, int hi) {
+  auto any = [&] {
+    return std::any_of(e.args.begin(), e.args.end(), [&](const BoundExprPtr& a) { return null_when_null(*a, lo, hi); });
+  };
+  auto all = [&] {
+    return !e.args.empty() &&
+           std::all_of(e.args.begin(), e.args.end(), [&](const BoundExprPtr& a) { return null_when_null(*a, lo, hi); });
+  };
+  switch (e.kind) {
+    case BoundKind::kInputRef: return e.index >= lo && e.index < hi;
+    case BoundKind::kLiteral: return e.value.is_null();
+    case BoundKind::kCompare: return e.op.find("DISTINCT") == std::string::npos && any();
+    case BoundKind::kCast:
+    case BoundKind::kArithmetic:
+    case BoundKind::kNegate:
+    case BoundKind::kConcat:
+    case BoundKind::kNot:
+    case BoundKind::kFieldAccess: return any();
+    case BoundKind::kAnd:
+    case BoundKind::kOr: return all();
+    default: return false;
+  }
+}
+
+// Calcite's Strong.isNotTrue: whether the condition `e` cannot be TRUE while [lo, hi) are NULL.
+bool never_true_when_null(const BoundExpr& e, int lo, int hi) {
+  if (null_when_null(e, lo, hi)) return true;
+  auto over = [&](const BoundExprPtr& a) { return never_true_when_null(*a, lo, hi); };
+  switch (e.kind) {
+    case BoundKind::kAnd: return std::any_of(e.args.begin(), e.args.end(), over);
+    case BoundKind::kOr: return !e.args.empty() && std::all_of(e.args.begin(), e.args.end(), over);
+    case BoundKind::kIsNull: return e.negated && null_when_null(*e.args[0], lo, hi);
+    default: return false;
+  }
+}
+
 }  // namespace
+
+void QueryPlanner::inner_join_under_filter(const std::vector<PlanPtr>& joins, const BoundExprPtr& filter) {
+  if (!filter || joins.empty()) return;
+  bool changed = false;
+  for (const PlanPtr& j : joins) {
+    const int lo = static_cast<int>(j->inputs[0]->schema.size());
+    const int hi = static_cast<int>(j->schema.size());
+    if (j->join_type == JoinType::kLeft && never_true_when_null(*filter, lo, hi)) {
+      j->join_type = JoinType::kInner;
+      changed = true;
+    }
+  }
+  // Each join reads the one before it: their changelogs again, bottom up.
+  if (changed) {
+    for (const PlanPtr& j : joins) infer_changelog(*j);
+  }
+}
 
 bool QueryPlanner::contains_scalar_subquery(const Expr& e) {
   std::vector<const Expr*> found;
@@ -152,7 +207,8 @@ int QueryPlanner::left_join_subquery(Planned& in, PlanPtr right, std::vector<int
   return first;
 }
 
-void QueryPlanner::join_scalar_subqueries(Planned& in, const std::vector<const Expr*>& exprs) {
+std::vector<PlanPtr> QueryPlanner::join_scalar_subqueries(Planned& in, const std::vector<const Expr*>& exprs) {
+  std::vector<PlanPtr> joins;
   std::vector<const Expr*> subqueries;
   for (const Expr* e : exprs) {
     if (e) collect_scalar_subqueries(*e, &subqueries);
@@ -185,6 +241,7 @@ void QueryPlanner::join_scalar_subqueries(Planned& in, const std::vector<const E
     }
     if (correlated) {
       scalar_results_[sq] = join_correlated_subquery(in, *sq);
+      joins.push_back(in.node);
       continue;
     }
     if (sub.node->schema.size() != 1) {
@@ -201,7 +258,9 @@ void QueryPlanner::join_scalar_subqueries(Planned& in, const std::vector<const E
     }
     const int index = left_join_subquery(in, right, {}, {});
     scalar_results_[sq] = bound_input_ref(index, in.node->schema[static_cast<size_t>(index)].type);
+    joins.push_back(in.node);
   }
+  return joins;
 }
 
 }  // namespace careflow::sql

@@ -398,7 +398,7 @@ QueryPlanner::Planned QueryPlanner::project(const Select& s, const SelectState& 
   Planned input{st.node, st.scope};
   std::vector<const Expr*> clauses{s.having.get()};
   for (const SelectOutput& it : st.items) clauses.push_back(it.expr);
-  join_scalar_subqueries(input, clauses);
+  const std::vector<PlanPtr> joins = join_scalar_subqueries(input, clauses);
   std::vector<BoundExprPtr> projections;
   std::vector<std::string> names;
   over_results_ = &st.over_results;
@@ -417,6 +417,7 @@ QueryPlanner::Planned QueryPlanner::project(const Select& s, const SelectState& 
     }
   }
   over_results_ = nullptr;
+  inner_join_under_filter(joins, having);
   PlanPtr projected = calc(input.node, projections, having, names);
   Scope out;
   for (size_t i = 0; i < names.size(); ++i) {
