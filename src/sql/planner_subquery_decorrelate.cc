@@ -39,6 +39,27 @@ BoundExprPtr zero_if_null(BoundExprPtr ref) {
   return c;
 }
 
+// Columns whose values are unique among `n`'s rows as Flink's metadata knows them: its upsert
+// key, or a source table's primary key (whatever its changelog mode), through Calcs and the
+// watermark assigner that pass the columns on.
+std::vector<int> unique_columns(const PlanNode& n) {
+  if (!n.upsert_key.empty()) return n.upsert_key;
+  if (n.kind == PlanKind::kSource && n.table) return n.table->primary_key_indexes();
+  if (n.kind == PlanKind::kWatermarkAssigner) return unique_columns(*n.inputs[0]);
+  if (n.kind != PlanKind::kCalc) return {};
+  std::vector<int> out;
+  for (int below : unique_columns(*n.inputs[0])) {
+    int found = -1;
+    for (size_t i = 0; i < n.projections.size() && found < 0; ++i) {
+      const BoundExpr& p = *n.projections[i];
+      if (p.kind == BoundKind::kInputRef && p.index == below) found = static_cast<int>(i);
+    }
+    if (found < 0) return {};
+    out.push_back(found);
+  }
+  return out;
+}
+
 }  // namespace
 
 BoundExprPtr QueryPlanner::join_correlated_subquery(Planned& in, const Expr& sq) {
@@ -98,7 +119,7 @@ BoundExprPtr QueryPlanner::join_correlated_subquery(Planned& in, const Expr& sq)
   // Rows unique on the correlation columns and an expression over the aggregate: Calcite's
   // RemoveCorrelationForScalarAggregateRule then joins first and aggregates per outer row, whose
   // changelog differs from this plan's.
-  const std::vector<int>& unique = in.node->upsert_key;
+  const std::vector<int> unique = unique_columns(*in.node);
   const bool outer_unique = !unique.empty() && std::all_of(unique.begin(), unique.end(), [&](int k) {
     return std::find(outer_keys.begin(), outer_keys.end(), k) != outer_keys.end();
   });
