@@ -124,6 +124,7 @@ BoundExprPtr QueryPlanner::bind_column(const Expr& e, const Scope& scope) {
       names.push_back(c.name);
       if (path.size() >= 2 && c.qualifier == path[0]) qualifier_known = true;
     }
+    fail_on_outer_reference(e, path);
     std::string shown = path.size() >= 2 ? path[0] + "." + path[1] : path[0];
     if (!qualifier_known) plan_fail(e.pos, fmt::format("table or alias '{}' not found in FROM", path[0]));
     std::string missing = path.size() >= 2 ? path[1] : path[0];
@@ -767,8 +768,12 @@ BoundExprPtr QueryPlanner::bind(const Expr& e, const Scope& scope, const Aggrega
     case ExprKind::kExists:
       plan_fail(e.pos, "IN / EXISTS subqueries are supported as conditions of WHERE combined with AND; rewrite this one "
                        "as a join");
-    case ExprKind::kScalarSubquery:
-      plan_fail(e.pos, "scalar subqueries are not supported yet; rewrite as a join");
+    case ExprKind::kScalarSubquery: {
+      // Joined to the input before the clause was bound (planner_scalar_subquery.cc).
+      auto found = scalar_results_.find(&e);
+      if (found != scalar_results_.end()) return found->second;
+      plan_fail(e.pos, "a scalar subquery is supported in the SELECT list, WHERE and HAVING only, not here");
+    }
     case ExprKind::kOver:
       if (over_results_) {
         const std::string printed = print_expr(e);

@@ -197,6 +197,39 @@ class QueryPlanner {
                        std::vector<std::string> extra_names = {});
   Planned where(Planned in, const Expr& condition);
   Planned semi_join(Planned in, const Expr& predicate, bool anti);
+  // EXISTS (`sub`: SELECT ... FROM ... [WHERE ...], its WHERE possibly on `in`'s columns) as a
+  // semi join, NOT EXISTS as an anti join; `pos` is where the predicate is written.
+  Planned exists_join(Planned in, const Query& sub, SourcePos pos, bool anti);
+
+  // planner_scalar_subquery.cc: each scalar subquery in `exprs` LEFT joined ON TRUE to `in`, its
+  // value a column appended to `in` (scope and node) that bind() finds through scalar_results_.
+  // Returns the joins, bottom up.
+  std::vector<PlanPtr> join_scalar_subqueries(Planned& in, const std::vector<const Expr*>& exprs);
+  // A filter (WHERE, HAVING) over those joins: each one whose subquery columns, when NULL, keep
+  // the filter from being TRUE becomes an INNER join, as Calcite's FilterJoinRule simplifies an
+  // outer join under a null-rejecting filter (an inner join keeps its input's row kinds).
+  static void inner_join_under_filter(const std::vector<PlanPtr>& joins, const BoundExprPtr& filter);
+  static bool contains_scalar_subquery(const Expr& e);
+  // FlinkRewriteSubQueryRule: the query of `(SELECT COUNT(*) FROM ...) > 0` (or an equivalent
+  // bound), which a WHERE runs as EXISTS; nullptr when `c` is no such comparison.
+  static const Query* count_star_exists(const Expr& c);
+  // A column reference `path` not found in the subquery being planned: fails naming it when it is
+  // a column of an enclosing query (a correlation careflow does not plan).
+  void fail_on_outer_reference(const Expr& column, const std::vector<std::string>& path);
+  // SINGLE_VALUE over input column `arg` (named `arg_name`) of type `type`.
+  AggCall single_value_call(const DataType& type, int arg, const std::string& arg_name, SourcePos pos);
+  // The scope may lack columns its node has (a Rank's row number): padded with hidden ones, so
+  // that columns joined on the right have the same index in both.
+  static void pad_scope(Planned& in);
+  // `right` LEFT joined to `in` on the keys (none: ON TRUE), its columns appended to `in` as
+  // hidden ones; returns the index of the first.
+  int left_join_subquery(Planned& in, PlanPtr right, std::vector<int> left_keys, std::vector<int> right_keys);
+  // planner_subquery_decorrelate.cc: a correlated scalar subquery `sq` over `in`, decorrelated
+  // and joined to it; returns its value over the joined row.
+  BoundExprPtr join_correlated_subquery(Planned& in, const Expr& sq);
+  std::map<const Expr*, BoundExprPtr> scalar_results_;
+  std::vector<const Scope*> outer_scopes_;  // the enclosing queries' scopes, innermost last
+  bool outer_reference_ = false;            // fail_on_outer_reference found one
 
   const Catalog& catalog_;
   const SessionOptions& options_;
@@ -216,6 +249,8 @@ class QueryPlanner {
 // ROW_NUMBER that no filter bounds.
 PlanPtr apply_rank_rules(PlanPtr root);
 
+// The conjuncts of an AND tree, in order (planner_query.cc).
+void split_and(const Expr& e, std::vector<const Expr*>* out);
 // The AND of `parts` (nullptr when there are none).
 BoundExprPtr and_all(const std::vector<BoundExprPtr>& parts);
 // A join condition over the left input's `left_width` columns then the right's, split into equi

@@ -8,9 +8,6 @@
 
 namespace careflow::sql {
 
-namespace {
-
-// Conjuncts of an AND tree, in order.
 void split_and(const Expr& e, std::vector<const Expr*>* out) {
   if (e.kind == ExprKind::kBinary && e.name == "AND") {
     split_and(*e.args[0], out);
@@ -19,6 +16,8 @@ void split_and(const Expr& e, std::vector<const Expr*>* out) {
     out->push_back(&e);
   }
 }
+
+namespace {
 
 void split_bound_and(const BoundExprPtr& e, std::vector<BoundExprPtr>* out) {
   if (e->kind == BoundKind::kAnd) {
@@ -585,11 +584,15 @@ QueryPlanner::Planned QueryPlanner::semi_join(Planned in, const Expr& predicate,
     }
     return {n, in.scope};
   }
-  // EXISTS (SELECT ... FROM x WHERE <conditions, possibly on outer columns>)
-  const Query& sub = *predicate.subquery;
+  return exists_join(std::move(in), *predicate.subquery, predicate.pos, anti);
+}
+
+// EXISTS (SELECT ... FROM x WHERE <conditions, possibly on outer columns>)
+QueryPlanner::Planned QueryPlanner::exists_join(Planned in, const Query& sub, SourcePos pos, bool anti) {
+  const int nl = static_cast<int>(in.scope.columns.size());
   if (sub.kind != Query::Kind::kSelect || !sub.select.from || !sub.select.group_by.empty() || sub.select.having ||
       !sub.with.empty()) {
-    plan_fail(predicate.pos, "EXISTS is supported over SELECT ... FROM ... [WHERE ...] without GROUP BY");
+    plan_fail(pos, "EXISTS is supported over SELECT ... FROM ... [WHERE ...] without GROUP BY");
   }
   Planned right = from(*sub.select.from);
   Scope combined = in.scope;
@@ -627,7 +630,7 @@ QueryPlanner::Planned QueryPlanner::semi_join(Planned in, const Expr& predicate,
   // Flink makes EXISTS on both inputs' window_start and window_end a SEMI / ANTI WindowJoin,
   // which emits when the window ends: a regular semi join here would emit a different changelog.
   if (has_window_bounds(*in.node, n->left_keys) && has_window_bounds(*right_node, n->right_keys)) {
-    plan_fail(predicate.pos, "SEMI / ANTI window joins (EXISTS on both inputs' window_start and window_end) are not "
+    plan_fail(pos, "SEMI / ANTI window joins (EXISTS on both inputs' window_start and window_end) are not "
                              "supported yet");
   }
   infer_changelog(*n);
@@ -640,6 +643,15 @@ QueryPlanner::Planned QueryPlanner::where(Planned in, const Expr& condition) {
   std::vector<BoundExprPtr> filters;
   std::vector<const Expr*> filter_exprs;
   std::vector<const Expr*> subqueries;
+  std::vector<const Query*> count_star_exists_queries;
+  std::vector<const Expr*> with_scalar_subquery;
+  auto bind_condition = [&](const Expr& c) {
+    BoundExprPtr b = bind(c, in.scope);
+    if (b->type.id != TypeId::kBoolean && b->type.id != TypeId::kNull) {
+      plan_fail(c.pos, fmt::format("WHERE condition must be BOOLEAN, got {}", type_name(b->type)));
+    }
+    return b;
+  };
   for (const Expr* c : conjuncts) {
     bool negated_subquery = c->kind == ExprKind::kUnary && c->name == "NOT" &&
                             (c->args[0]->kind == ExprKind::kExists || c->args[0]->kind == ExprKind::kInSubquery);
@@ -647,11 +659,15 @@ QueryPlanner::Planned QueryPlanner::where(Planned in, const Expr& condition) {
       subqueries.push_back(c);
       continue;
     }
-    BoundExprPtr b = bind(*c, in.scope);
-    if (b->type.id != TypeId::kBoolean && b->type.id != TypeId::kNull) {
-      plan_fail(c->pos, fmt::format("WHERE condition must be BOOLEAN, got {}", type_name(b->type)));
+    if (const Query* exists = count_star_exists(*c)) {
+      count_star_exists_queries.push_back(exists);
+      continue;
     }
-    filters.push_back(b);
+    if (contains_scalar_subquery(*c)) {
+      with_scalar_subquery.push_back(c);
+      continue;
+    }
+    filters.push_back(bind_condition(*c));
     filter_exprs.push_back(c);
   }
   // FROM a, b WHERE a.ts BETWEEN b.ts - ...: Flink pushes the WHERE into the join below, which
@@ -667,7 +683,26 @@ QueryPlanner::Planned QueryPlanner::where(Planned in, const Expr& condition) {
     const Expr& inner = negate ? *c->args[0] : *c;
     in = semi_join(std::move(in), inner, inner.negated != negate);
   }
-  if (!filters.empty()) in.node = pass_through(in.node, and_all(filters));
+  for (const Query* q : count_star_exists_queries) in = exists_join(std::move(in), *q, q->pos, false);
+  if (with_scalar_subquery.empty()) {
+    if (!filters.empty()) in.node = pass_through(in.node, and_all(filters));
+    return in;
+  }
+  // Scalar subqueries: joined on the right of the input, filtered, and their columns dropped.
+  const size_t width = in.node->schema.size();
+  const std::vector<PlanPtr> joins = join_scalar_subqueries(in, with_scalar_subquery);
+  for (const Expr* c : with_scalar_subquery) {
+    filters.push_back(bind_condition(*c));
+  }
+  inner_join_under_filter(joins, and_all(filters));
+  std::vector<BoundExprPtr> proj;
+  std::vector<std::string> names;
+  for (size_t i = 0; i < width; ++i) {
+    proj.push_back(bound_input_ref(static_cast<int>(i), in.node->schema[i].type));
+    names.push_back(in.node->schema[i].name);
+  }
+  in.node = calc(in.node, std::move(proj), and_all(filters), std::move(names));
+  in.scope.columns.resize(width);
   return in;
 }
 

@@ -394,29 +394,37 @@ void QueryPlanner::rank_over(size_t item, SelectState& st) {
 
 // The projection of the select items, filtered by HAVING, and the scope it gives the query.
 QueryPlanner::Planned QueryPlanner::project(const Select& s, const SelectState& st) {
+  // Scalar subqueries of the select list and HAVING: LEFT joined ON TRUE to what they read.
+  Planned input{st.node, st.scope};
+  std::vector<const Expr*> clauses{s.having.get()};
+  for (const SelectOutput& it : st.items) clauses.push_back(it.expr);
+  const std::vector<PlanPtr> joins = join_scalar_subqueries(input, clauses);
   std::vector<BoundExprPtr> projections;
   std::vector<std::string> names;
   over_results_ = &st.over_results;
   for (const SelectOutput& it : st.items) {
-    BoundExprPtr b = it.bound ? it.bound : bind(*it.expr, st.scope, st.agg_context());
+    BoundExprPtr b = it.bound ? it.bound : bind(*it.expr, input.scope, st.agg_context());
+    // A join below (scalar subqueries) took the time attributes of the columns '*' stands for.
+    if (it.bound && b->kind == BoundKind::kInputRef) b = bound_input_ref(b->index, input.node->schema[static_cast<size_t>(b->index)].type);
     projections.push_back(b);
     names.push_back(it.name);
   }
   BoundExprPtr having;
   if (s.having) {
-    having = bind(*s.having, st.scope, &st.agg);
+    having = bind(*s.having, input.scope, &st.agg);
     if (having->type.id != TypeId::kBoolean) {
       plan_fail(s.having->pos, fmt::format("HAVING condition must be BOOLEAN, got {}", type_name(having->type)));
     }
   }
   over_results_ = nullptr;
-  PlanPtr projected = calc(st.node, projections, having, names);
+  inner_join_under_filter(joins, having);
+  PlanPtr projected = calc(input.node, projections, having, names);
   Scope out;
   for (size_t i = 0; i < names.size(); ++i) {
     std::string qualifier;
     if (st.items[i].expr && st.items[i].expr->kind == ExprKind::kColumn && projections[i]->kind == BoundKind::kInputRef &&
         !st.grouped) {
-      qualifier = st.scope.columns[static_cast<size_t>(projections[i]->index)].qualifier;
+      qualifier = input.scope.columns[static_cast<size_t>(projections[i]->index)].qualifier;
     }
     out.columns.push_back({qualifier, names[i], projections[i]->type});
   }
