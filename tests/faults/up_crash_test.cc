@@ -8,10 +8,13 @@
 // lost, nothing repeated, in the same order. Both runs share one PostgreSQL (up's database), started
 // here once, and run without change data capture.
 //
-// The same with change data capture feeding the job: a table of a PostgreSQL of each run's own
-// (inserts, updates, deletes, applied while up is down) captured by up onto a topic in Debezium
-// JSON, a group aggregate over it into an upsert topic; up killed while it starts, captures and
-// runs the job. The captured events and the job's output must both equal the uninterrupted run's.
+// The same with change data capture feeding the job (cdc_ward_totals.h): two tables of a PostgreSQL
+// of each run's own — readings, and the devices they are joined with — captured by up onto topics
+// in Debezium JSON; the job a group aggregate of the readings per device → a join with the devices
+// → an upsert topic. The readings' inserts, updates and deletes, then the devices' changes (wards
+// moved, devices added and removed: the join retracts), each made while up is down; up killed 18
+// and 6 times while it starts, captures and runs the job on them, some of them inside a checkpoint.
+// The captured events and the job's output must both equal the uninterrupted run's.
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -20,6 +23,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -31,9 +35,9 @@
 #include <vector>
 
 #include "http/tests/http_client.h"
-#include "store/database.h"
 #include "store/local_postgres.h"
 #include "store/tests/test_postgres.h"
+#include "tests/faults/cdc_ward_totals.h"
 #include "tests/faults/ward_totals_job.h"
 #include "tests/integration/run_process.h"
 
@@ -51,17 +55,7 @@ constexpr const char* kToken = "up-crash-token";
 
 const std::string kJob = std::string("SET 'execution.checkpointing.interval' = '50 ms';\n") + faults::kWardTotalsJob;
 
-// The CDC variant: a table of the database, its change events, totals per device.
-constexpr const char* kCdcTopic = "healthcare.public.readings";
-// The inserts, updates and deletes of apply_changes; a delete is an event and a tombstone, as Debezium's.
-constexpr int kCdcRows = 20000;
-constexpr int kCdcEvents = kCdcRows + (kCdcRows + 5) / 6 + (kCdcRows + 6) / 10 + 2 * ((kCdcRows + 13) / 15);
-const std::string kCdcJob =
-    "SET 'execution.checkpointing.interval' = '50 ms';\n"
-    "CREATE TABLE readings_cdc (id INT, device STRING, v INT, PRIMARY KEY (id) NOT ENFORCED) WITH ("
-    "'connector' = 'kafka', 'topic' = 'healthcare.public.readings', 'value.format' = 'debezium-json');\n"
-    "CREATE TABLE device_totals (device STRING, n BIGINT, s BIGINT, PRIMARY KEY (device) NOT ENFORCED) WITH ('format' = 'json');\n"
-    "INSERT INTO device_totals SELECT device, COUNT(*), SUM(v) FROM readings_cdc GROUP BY device";
+const std::string kCdcJob = std::string("SET 'execution.checkpointing.interval' = '50 ms';\n") + faults::kCdcWardTotalsJob;
 
 // How a run of up is started: its database and its settings beyond the common ones.
 struct UpSetup {
@@ -151,17 +145,19 @@ class UpCrashTest : public ::testing::Test {
     ASSERT_EQ(wait_exit(up_.pid, std::chrono::seconds(30)), 0) << read_file(data_dir.string() + ".err");
     up_.pid = -1;
   }
-  // Starts up on `crashed` 24 times and kills it with SIGKILL: now and then while it starts, one
-  // time in three inside a checkpoint, else at a random moment, mostly early (each start resumes,
-  // so the work left shrinks with every kill after a commit). `first` runs once up is up the first
-  // time (a submission). `sink` and `complete` tell whether a kill found work left.
+  // Starts up on `crashed` `rounds` times and kills it with SIGKILL: now and then while it starts,
+  // one time in three inside a checkpoint, else at a random moment, mostly early (each start
+  // resumes, so the work left shrinks with every kill after a commit). `first` runs once up is up
+  // the first time (a submission). `sink` and `complete` tell whether a kill found work left.
   KillCounts kill_repeatedly(const fs::path& crashed, const UpSetup& setup, std::chrono::nanoseconds run_time,
-                             const std::function<void()>& first, const std::string& sink, size_t complete) {
+                             const std::function<void()>& first, const std::string& sink, size_t complete, int rounds = 24) {
     const fs::path checkpoints = crashed / "jobs" / "job-1" / "checkpoints";
     std::mt19937 rng(11);
     const auto window_us = std::max<int64_t>(1000, std::chrono::duration_cast<std::chrono::microseconds>(run_time).count());
     KillCounts counts;
-    for (int round = 0; round < 24; ++round) {
+    for (int round = 0; round < rounds; ++round) {
+      // A checkpoint file of this start, not one a kill of the previous start left behind.
+      const auto started = fs::file_time_type::clock::now();
       spawn(crashed, setup);
       if (round % 8 == 5) {
         std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 400));
@@ -171,7 +167,7 @@ class UpCrashTest : public ::testing::Test {
         if (round == 0 && first) first();
         if (round % 3 == 1) {
           const auto give_up = std::chrono::steady_clock::now() + run_time;
-          while (!faults::checkpoint_in_progress(checkpoints) && std::chrono::steady_clock::now() < give_up) {
+          while (!faults::checkpoint_in_progress(checkpoints, started) && std::chrono::steady_clock::now() < give_up) {
             std::this_thread::sleep_for(std::chrono::microseconds(100));
           }
         } else {
@@ -185,10 +181,17 @@ class UpCrashTest : public ::testing::Test {
       EXPECT_EQ(code, 128 + SIGKILL) << "round " << round << "\n" << read_file(crashed.string() + ".err");
       if (code != 128 + SIGKILL) return counts;
       ++counts.killed;
-      if (faults::checkpoint_in_progress(checkpoints)) ++counts.during_checkpoint;
+      if (faults::checkpoint_in_progress(checkpoints, started)) ++counts.during_checkpoint;
       if (faults::committed_records(crashed, sink).size() < complete) ++counts.unfinished;
     }
     return counts;
+  }
+  // Unfinished checkpoint files left in job-1's directory after the last, clean stop: every kill
+  // left it recoverable when this is 0 (nothing but committed checkpoints remains).
+  int temporary_files(const fs::path& data_dir) {
+    int tmp = 0;
+    for (const auto& e : fs::recursive_directory_iterator(data_dir / "jobs" / "job-1" / "checkpoints")) tmp += e.path().extension() == ".tmp";
+    return tmp;
   }
   void expect_same(const std::vector<std::string>& actual, const std::vector<std::string>& expected, const std::string& what) {
     ASSERT_EQ(actual.size(), expected.size()) << what;
@@ -232,47 +235,18 @@ TEST_F(UpCrashTest, KilledAndRestartedUpCommitsEachResultOnce) {
   EXPECT_GE(k.during_checkpoint, 3);
   EXPECT_GE(k.unfinished, 10);
   expect_same(faults::committed_records(crashed), expected, "ward_totals");
-  // Every kill left the directory recoverable: nothing but committed checkpoints remains.
-  int tmp = 0;
-  for (const auto& e : fs::recursive_directory_iterator(crashed / "jobs" / "job-1" / "checkpoints")) tmp += e.path().extension() == ".tmp";
-  EXPECT_EQ(tmp, 0);
-}
-
-// The table the capture reads, in a database of its own.
-void create_table(const std::string& conninfo) {
-  auto db = store::Database::open(conninfo, 1);
-  ASSERT_TRUE(db.is_ok()) << db.status().to_string();
-  for (const char* sql : {"CREATE TABLE readings (id INT PRIMARY KEY, device TEXT NOT NULL, v INT NOT NULL)",
-                          "ALTER TABLE readings REPLICA IDENTITY FULL"}) {  // updates carry their before image
-    ASSERT_TRUE((*db)->exec(sql).is_ok()) << sql;
-  }
-}
-
-// kCdcEvents changes: kCdcRows inserts in transactions of 100, updates of every 6th and 10th row, deletes of every 15th.
-void apply_changes(const std::string& conninfo) {
-  auto db = store::Database::open(conninfo, 1);
-  ASSERT_TRUE(db.is_ok()) << db.status().to_string();
-  for (int t = 0; t < kCdcRows / 100; ++t) {
-    std::string sql = "INSERT INTO readings VALUES ";
-    for (int i = t * 100; i < (t + 1) * 100; ++i) sql += fmt::format("{}({}, 'DEV-{}', {})", i % 100 ? ", " : "", i, (i * 37) % 50, (i * 11) % 1000);
-    ASSERT_TRUE((*db)->exec(sql).is_ok());
-  }
-  for (const char* sql : {"UPDATE readings SET v = v + 7 WHERE id % 6 = 0",
-                          "UPDATE readings SET device = 'DEV-' || ((id * 7) % 50) WHERE id % 10 = 3",
-                          "DELETE FROM readings WHERE id % 15 = 1"}) {
-    ASSERT_TRUE((*db)->exec(sql).is_ok()) << sql;
-  }
+  EXPECT_EQ(temporary_files(crashed), 0);
 }
 
 TEST_F(UpCrashTest, WithChangeDataCaptureFeedingTheJob) {
-  // Per run: a database with the table; up started once to create the replication slot and take
-  // the job; then the changes, made while up is down.
+  // Per run: a database with both tables and the devices in them; up started once to take their
+  // snapshot and the job, and stopped once the job has read the snapshot.
   auto prepare = [&](const std::string& name, UpSetup* setup) {
     store::LocalPostgres* pg = start_postgres("pg-" + name);
     ASSERT_NE(pg, nullptr);
-    create_table(pg->conninfo());
-    *setup = {pg->conninfo(),
-              {"cdc.tables=public.readings", "cdc.format=json", "cdc.schemas_enable=false", "cdc.snapshot_mode=initial"}};
+    faults::create_cdc_tables(pg->conninfo());
+    ASSERT_FALSE(HasFailure());
+    *setup = {pg->conninfo(), {faults::kCdcTables, "cdc.format=json", "cdc.schemas_enable=false", "cdc.snapshot_mode=initial"}};
     const fs::path data = dir_ / name;
     spawn(data, *setup);
     ASSERT_TRUE(wait_banner(data)) << read_file(data.string() + ".err");
@@ -284,37 +258,75 @@ TEST_F(UpCrashTest, WithChangeDataCaptureFeedingTheJob) {
     }
     ASSERT_EQ(state(), "streaming") << status.dump() << read_file(data.string() + ".err");
     submit(kCdcJob);
-    stop(data);
-    apply_changes(pg->conninfo());
+    finish(data, {{faults::kCdcReadingsTopic, 0}, {faults::kCdcDevicesTopic, faults::device_snapshot_events()}});
   };
-  const std::map<std::string, int64_t> ends = {{kCdcTopic, kCdcEvents}};
+  // Where the job stands once it has run each step to its end.
+  const int64_t devices_end = faults::device_snapshot_events() + faults::device_change_events();
+  const std::map<std::string, int64_t> readings_read = {{faults::kCdcReadingsTopic, faults::kCdcReadingEvents},
+                                                        {faults::kCdcDevicesTopic, faults::device_snapshot_events()}};
+  const std::map<std::string, int64_t> all_read = {{faults::kCdcReadingsTopic, faults::kCdcReadingEvents},
+                                                   {faults::kCdcDevicesTopic, devices_end}};
+
+  // One uninterrupted run: each step's changes made while up is down, then run to their end.
   UpSetup ref_setup, crashed_setup;
   prepare("reference", &ref_setup);
   ASSERT_FALSE(HasFailure());
   const fs::path ref = dir_ / "reference";
-  const auto started = std::chrono::steady_clock::now();
-  spawn(ref, ref_setup);
-  finish(ref, ends);
-  const auto run_time = std::chrono::steady_clock::now() - started;
-  const std::vector<std::string> expected = faults::committed_records(ref, "device_totals");
-  const size_t events = faults::committed_records(ref, kCdcTopic).size();
-  ASSERT_EQ(events, static_cast<size_t>(kCdcEvents));
-  ASSERT_GT(expected.size(), static_cast<size_t>(kCdcEvents / 2));
+  auto run_to_end = [&](const std::map<std::string, int64_t>& ends) {
+    const auto started = std::chrono::steady_clock::now();
+    spawn(ref, ref_setup);
+    finish(ref, ends);
+    return std::chrono::steady_clock::now() - started;
+  };
+  faults::change_readings(ref_setup.conninfo);
+  const auto readings_time = run_to_end(readings_read);
+  ASSERT_FALSE(HasFailure());
+  const size_t after_readings = faults::committed_records(ref, faults::kCdcSink).size();
+  faults::change_devices(ref_setup.conninfo);
+  const auto devices_time = run_to_end(all_read);
+  ASSERT_FALSE(HasFailure());
+  const std::vector<std::string> expected = faults::committed_records(ref, faults::kCdcSink);
+  const size_t readings_events = faults::committed_records(ref, faults::kCdcReadingsTopic).size();
+  const size_t devices_events = faults::committed_records(ref, faults::kCdcDevicesTopic).size();
+  ASSERT_EQ(readings_events, static_cast<size_t>(faults::kCdcReadingEvents));
+  ASSERT_EQ(devices_events, static_cast<size_t>(devices_end));
+  ASSERT_GT(after_readings, static_cast<size_t>(faults::kCdcReadingEvents / 2));
+  // The devices' changes reached the sink through the join: moved wards, added devices, and the
+  // removed devices' tombstones.
+  ASSERT_GT(expected.size(), after_readings + static_cast<size_t>(faults::device_change_events() / 2));
+  ASSERT_NE(std::find_if(expected.begin() + static_cast<std::ptrdiff_t>(after_readings), expected.end(),
+                         [](const std::string& r) { return r.ends_with("=<tombstone>"); }),
+            expected.end());
 
+  // The same steps, up killed again and again in each; the last start of each runs it to its end.
   prepare("crashed", &crashed_setup);
   ASSERT_FALSE(HasFailure());
   const fs::path crashed = dir_ / "crashed";
-  const KillCounts k = kill_repeatedly(crashed, crashed_setup, run_time, nullptr, "device_totals", expected.size());
+  faults::change_readings(crashed_setup.conninfo);
+  const KillCounts k1 = kill_repeatedly(crashed, crashed_setup, readings_time, nullptr, faults::kCdcSink, after_readings, 18);
   ASSERT_FALSE(HasFailure());
   spawn(crashed, crashed_setup);
-  finish(crashed, ends);
-  std::printf("CDC: reference run %.2f s; %d starts killed (%d while starting, %d inside a checkpoint, %d with work left)\n",
-              std::chrono::duration<double>(run_time).count(), k.killed, k.before_banner, k.during_checkpoint, k.unfinished);
-  EXPECT_GE(k.killed, 20);
-  EXPECT_GE(k.unfinished, 5);
+  finish(crashed, readings_read);
+  ASSERT_FALSE(HasFailure());
+  expect_same(faults::committed_records(crashed, faults::kCdcSink), std::vector<std::string>(expected.begin(), expected.begin() + static_cast<std::ptrdiff_t>(after_readings)),
+              "ward_totals after the readings' changes");
+  faults::change_devices(crashed_setup.conninfo);
+  const KillCounts k2 = kill_repeatedly(crashed, crashed_setup, devices_time, nullptr, faults::kCdcSink, expected.size(), 6);
+  ASSERT_FALSE(HasFailure());
+  spawn(crashed, crashed_setup);
+  finish(crashed, all_read);
+  std::printf("CDC: reference run %.2f s + %.2f s; readings step: %d starts killed (%d while starting, %d inside a checkpoint, "
+              "%d with work left); devices step: %d killed (%d while starting, %d inside a checkpoint, %d with work left)\n",
+              std::chrono::duration<double>(readings_time).count(), std::chrono::duration<double>(devices_time).count(), k1.killed,
+              k1.before_banner, k1.during_checkpoint, k1.unfinished, k2.killed, k2.before_banner, k2.during_checkpoint, k2.unfinished);
+  EXPECT_GE(k1.killed + k2.killed, 20);
+  EXPECT_GE(k1.during_checkpoint + k2.during_checkpoint, 3);
+  EXPECT_GE(k1.unfinished + k2.unfinished, 5);
   // The capture wrote each change once (the envelopes' timestamps differ between runs: compared by count).
-  EXPECT_EQ(faults::committed_records(crashed, kCdcTopic).size(), events);
-  expect_same(faults::committed_records(crashed, "device_totals"), expected, "device_totals");
+  EXPECT_EQ(faults::committed_records(crashed, faults::kCdcReadingsTopic).size(), readings_events);
+  EXPECT_EQ(faults::committed_records(crashed, faults::kCdcDevicesTopic).size(), devices_events);
+  expect_same(faults::committed_records(crashed, faults::kCdcSink), expected, "ward_totals");
+  EXPECT_EQ(temporary_files(crashed), 0);
 }
 
 }  // namespace

@@ -71,11 +71,17 @@ inline std::vector<std::string> committed_records(const std::filesystem::path& d
   return out;
 }
 
-// Whether a checkpoint file is being written below `checkpoints`: its temporary name exists.
-inline bool checkpoint_in_progress(const std::filesystem::path& checkpoints) {
+// Whether a checkpoint file is being written below `checkpoints`: its temporary name exists,
+// written at or after `since` (a process killed inside a checkpoint leaves its file behind until
+// the next one starts the job: `since` = that start tells the new process's files from it).
+inline bool checkpoint_in_progress(const std::filesystem::path& checkpoints,
+                                   std::filesystem::file_time_type since = std::filesystem::file_time_type::min()) {
   std::error_code ec;
   for (std::filesystem::recursive_directory_iterator it(checkpoints, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().extension() == ".tmp") return true;
+    if (it->path().extension() != ".tmp") continue;
+    std::error_code time_ec;
+    const auto written = std::filesystem::last_write_time(it->path(), time_ec);
+    if (!time_ec && written >= since) return true;  // (an error: the file went in between)
   }
   return false;
 }

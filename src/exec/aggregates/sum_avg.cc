@@ -18,7 +18,12 @@ using values::Value;
 
 class SumAccumulator : public UnaryAccumulator<SumAccumulator> {
  public:
-  SumAccumulator(DataType arg, DataType result, bool average) : arg_(std::move(arg)), result_(std::move(result)), average_(average) {}
+  // The argument's kind and the scales are taken from the types once: an accumulator exists per
+  // group, so it keeps a few bytes rather than two DataTypes (a million groups are a million of them).
+  SumAccumulator(const DataType& arg, const DataType& result, bool average)
+      : kind_(arg.is_integer() ? Kind::kInteger : arg.is_approximate() ? Kind::kApproximate : Kind::kDecimal),
+        average_(average), result_id_(result.id), arg_scale_(static_cast<int16_t>(arg.scale)),
+        result_scale_(static_cast<int16_t>(result.scale)) {}
 
   void add(const Value& v) { apply(v, 1); }
   void remove(const Value& v) { apply(v, -1); }
@@ -31,35 +36,48 @@ class SumAccumulator : public UnaryAccumulator<SumAccumulator> {
     dec_sum_ += o.dec_sum_;
   }
 
+  // The count and the one sum the argument's type uses: a checkpoint writes this per group, so
+  // the two unused sums (a double and a 16-byte decimal) are left out. load() also reads the
+  // four-field form [count, integer sum, double sum, decimal sum] of earlier checkpoints.
   Value save() const override {
-    return Value::list({Value::integer(count_), Value::integer(int_sum_), Value::real(double_sum_), Value::decimal(dec_sum_)});
+    if (kind_ == Kind::kInteger) return Value::list({Value::integer(count_), Value::integer(int_sum_)});
+    if (kind_ == Kind::kApproximate) return Value::list({Value::integer(count_), Value::real(double_sum_)});
+    return Value::list({Value::integer(count_), Value::decimal(dec_sum_)});
   }
   void load(const Value& state) override {
     const std::vector<Value>& s = state.as_list();
     count_ = s.at(0).as_int();
-    int_sum_ = s.at(1).as_int();
-    double_sum_ = s.at(2).as_double();
-    dec_sum_ = s.at(3).as_decimal();
+    if (s.size() == 4) {
+      int_sum_ = s[1].as_int();
+      double_sum_ = s[2].as_double();
+      dec_sum_ = s[3].as_decimal();
+    } else if (kind_ == Kind::kInteger) {
+      int_sum_ = s.at(1).as_int();
+    } else if (kind_ == Kind::kApproximate) {
+      double_sum_ = s.at(1).as_double();
+    } else {
+      dec_sum_ = s.at(1).as_decimal();
+    }
   }
 
   Value result() const override {
     if (count_ == 0) return Value();
-    if (arg_.is_integer()) {
-      if (!average_) return Value::integer(values::wrap_to_width(int_sum_, result_.id));
-      return Value::integer(values::wrap_to_width(int_sum_ / count_, result_.id));
+    if (kind_ == Kind::kInteger) {
+      if (!average_) return Value::integer(values::wrap_to_width(int_sum_, result_id_));
+      return Value::integer(values::wrap_to_width(int_sum_ / count_, result_id_));
     }
-    if (arg_.is_approximate()) {
+    if (kind_ == Kind::kApproximate) {
       double r = average_ ? double_sum_ / static_cast<double>(count_) : double_sum_;
-      if (result_.id == TypeId::kFloat) r = static_cast<float>(r);
+      if (result_id_ == TypeId::kFloat) r = static_cast<float>(r);
       return Value::real(r);
     }
     // DECIMAL
     if (!average_) {
       int128 out;
-      if (!values::rescale_decimal(dec_sum_, arg_.scale, result_.scale, 38, &out)) return Value();
+      if (!values::rescale_decimal(dec_sum_, arg_scale_, result_scale_, 38, &out)) return Value();
       return Value::decimal(out);
     }
-    int shift = result_.scale - arg_.scale;
+    int shift = result_scale_ - arg_scale_;
     int128 num;
     if (!values::rescale_decimal(dec_sum_, 0, shift, 38, &num)) return Value();
     int128 q = num / count_, r = num % count_;
@@ -71,19 +89,22 @@ class SumAccumulator : public UnaryAccumulator<SumAccumulator> {
  private:
   void apply(const Value& v, int sign) {
     count_ += sign;
-    if (arg_.is_integer()) {
+    if (kind_ == Kind::kInteger) {
       uint64_t u = static_cast<uint64_t>(int_sum_);
       u += sign > 0 ? static_cast<uint64_t>(v.as_int()) : -static_cast<uint64_t>(v.as_int());
       int_sum_ = static_cast<int64_t>(u);
-    } else if (arg_.is_approximate()) {
+    } else if (kind_ == Kind::kApproximate) {
       double_sum_ += sign * v.as_double();
     } else {
       dec_sum_ += sign * v.as_decimal();
     }
   }
 
-  DataType arg_, result_;
+  enum class Kind : uint8_t { kInteger, kApproximate, kDecimal };
+  Kind kind_;
   bool average_;
+  TypeId result_id_;
+  int16_t arg_scale_, result_scale_;  // DECIMAL scales (at most 38)
   int64_t count_ = 0;
   int64_t int_sum_ = 0;
   double double_sum_ = 0;

@@ -2,7 +2,9 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -21,7 +23,12 @@ namespace {
 constexpr char kMagic[] = "CFCKPT01";
 constexpr size_t kMagicSize = 8;
 constexpr size_t kChunkBytes = 256 << 10;  // records are gathered into chunks of about this size
-constexpr uint8_t kDataChunk = 0, kEndChunk = 1;
+constexpr uint8_t kDataChunk = 0, kEndChunk = 1, kZstdDataChunk = 2;
+// Level 1: of zstd's levels the fastest to write; the checkpoint is on the job's thread.
+constexpr int kZstdLevel = 1;
+// A compressed chunk may claim at most this many bytes uncompressed (a hand-made frame must not
+// make the reader allocate gigabytes; a writer's chunk is about kChunkBytes plus one record).
+constexpr unsigned long long kMaxPlainChunk = 1ull << 30;
 
 Status errno_status(const std::string& what) { return Status::from_errno(what, errno); }
 
@@ -47,6 +54,33 @@ uint32_t get_u32(const char* p) {
   return v;
 }
 
+// The whole file: one read into a string of the file's size.
+Result<std::string> read_whole(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status::not_found(fmt::format("checkpoint state file {} is missing", path));
+    return errno_status("opening " + path);
+  }
+  struct stat st {};
+  std::string data;
+  if (::fstat(fd, &st) == 0) data.resize(static_cast<size_t>(st.st_size));
+  size_t got = 0;
+  while (true) {
+    if (got == data.size()) data.resize(std::max<size_t>(4096, data.size() * 2));  // grown since the fstat
+    const ssize_t n = ::read(fd, data.data() + got, data.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      Status s = errno_status("reading " + path);
+      ::close(fd);
+      return s;
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  data.resize(got);
+  return data;
+}
 
 }  // namespace
 
@@ -90,16 +124,36 @@ StateFileWriter::~StateFileWriter() {
 }
 
 Status StateFileWriter::write_chunk(uint8_t type, const std::string& payload) {
-  std::string frame;
-  frame.reserve(payload.size() + 9);
+  std::string header;
   uint32_t crc = crc32c_extend(crc32c(&type, 1), payload.data(), payload.size());
-  put_u32(frame, static_cast<uint32_t>(payload.size() + 1));
-  put_u32(frame, crc);
-  frame.push_back(static_cast<char>(type));
-  frame += payload;
-  bytes_ += static_cast<int64_t>(frame.size());
-  return write_all(fd_, frame.data(), frame.size(), path_ + ".tmp");
+  put_u32(header, static_cast<uint32_t>(payload.size() + 1));
+  put_u32(header, crc);
+  header.push_back(static_cast<char>(type));
+  bytes_ += static_cast<int64_t>(header.size() + payload.size());
+  CF_RETURN_IF_ERROR(write_all(fd_, header.data(), header.size(), path_ + ".tmp"));
+  return write_all(fd_, payload.data(), payload.size(), path_ + ".tmp");
 }
+
+// The records gathered so far, zstd-compressed when that makes them smaller.
+Status StateFileWriter::write_records() {
+  if (!zstd_) zstd_.reset(ZSTD_createCCtx());
+  size_t n = chunk_.size();  // left so, the chunk goes uncompressed
+  if (zstd_) {
+    packed_.resize(ZSTD_compressBound(chunk_.size()));
+    n = ZSTD_compressCCtx(zstd_.get(), packed_.data(), packed_.size(), chunk_.data(), chunk_.size(), kZstdLevel);
+  }
+  Status s;
+  if (!ZSTD_isError(n) && n < chunk_.size()) {
+    packed_.resize(n);
+    s = write_chunk(kZstdDataChunk, packed_);
+  } else {
+    s = write_chunk(kDataChunk, chunk_);
+  }
+  chunk_.clear();
+  return s;
+}
+
+void StateFileWriter::ZstdFree::operator()(ZSTD_CCtx_s* c) const { ZSTD_freeCCtx(c); }
 
 void StateFileWriter::add(uint32_t op, const StateRecord& record) {
   if (!error_.is_ok()) return;
@@ -109,17 +163,16 @@ void StateFileWriter::add(uint32_t op, const StateRecord& record) {
   w.u8(static_cast<uint8_t>(record.kind));
   w.u8(record.space);
   if (record.kind == StateRecordKind::kPut || record.kind == StateRecordKind::kErase) w.bytes(record.key);
-  if (record.kind == StateRecordKind::kPut || record.kind == StateRecordKind::kMisc) w.bytes(record.value);
+  if (record.kind == StateRecordKind::kPut || record.kind == StateRecordKind::kMisc || record.kind == StateRecordKind::kSize) {
+    w.bytes(record.value);
+  }
   w.data().swap(chunk_);
   ++records_;
-  if (chunk_.size() >= kChunkBytes) {
-    error_ = write_chunk(kDataChunk, chunk_);
-    chunk_.clear();
-  }
+  if (chunk_.size() >= kChunkBytes) error_ = write_records();
 }
 
 Result<int64_t> StateFileWriter::finish() {
-  if (error_.is_ok() && !chunk_.empty()) error_ = write_chunk(kDataChunk, chunk_);
+  if (error_.is_ok() && !chunk_.empty()) error_ = write_records();
   if (error_.is_ok()) {
     ByteWriter end;
     end.varint(static_cast<uint64_t>(records_));
@@ -134,13 +187,13 @@ Result<int64_t> StateFileWriter::finish() {
 }
 
 Status read_state_file(const std::string& path, const std::function<Status(uint32_t, const StateRecord&)>& apply) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::not_found(fmt::format("checkpoint state file {} is missing", path));
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CF_ASSIGN_OR_RETURN(const std::string data, read_whole(path));
   auto damage = [&](size_t at, const std::string& what) {
     return Status::corruption(fmt::format("checkpoint state file {}: {} at byte {}", path, what, at));
   };
   if (data.size() < kMagicSize || data.compare(0, kMagicSize, kMagic) != 0) return damage(0, "not a careflow checkpoint file (no CFCKPT01 magic)");
+  std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> zstd(nullptr, ZSTD_freeDCtx);
+  std::string plain;  // a compressed chunk's records, reused
   size_t pos = kMagicSize;
   int64_t records = 0;
   while (true) {
@@ -152,7 +205,23 @@ Status read_state_file(const std::string& path, const std::function<Status(uint3
     std::string_view body(data.data() + pos + 8, length);
     if (crc32c(body) != crc) return damage(pos, "CRC mismatch in the chunk");
     const auto type = static_cast<uint8_t>(body[0]);
-    ByteReader r(body.substr(1));
+    std::string_view payload = body.substr(1);
+    if (type == kZstdDataChunk) {
+      // The CRC held, so a frame that does not decompress was written so (a bug or a hand-made file).
+      const unsigned long long size = ZSTD_getFrameContentSize(payload.data(), payload.size());
+      if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > kMaxPlainChunk) {
+        return damage(pos, "a compressed chunk whose zstd frame names no valid size");
+      }
+      if (!zstd) zstd.reset(ZSTD_createDCtx());
+      if (!zstd) return Status::internal("zstd: no memory for a decompression context");
+      plain.resize(static_cast<size_t>(size));
+      const size_t n = ZSTD_decompressDCtx(zstd.get(), plain.data(), plain.size(), payload.data(), payload.size());
+      if (ZSTD_isError(n) || n != plain.size()) {
+        return damage(pos, fmt::format("a compressed chunk that does not decompress ({})", ZSTD_isError(n) ? ZSTD_getErrorName(n) : "short frame"));
+      }
+      payload = plain;
+    }
+    ByteReader r(payload);
     try {
       if (type == kEndChunk) {
         const auto expected = static_cast<int64_t>(r.varint());
@@ -160,16 +229,18 @@ Status read_state_file(const std::string& path, const std::function<Status(uint3
         if (pos + 8 + length != data.size()) return damage(pos + 8 + length, "bytes after the end chunk");
         return Status::ok();
       }
-      if (type != kDataChunk) return damage(pos, fmt::format("unknown chunk type {}", type));
+      if (type != kDataChunk && type != kZstdDataChunk) return damage(pos, fmt::format("unknown chunk type {}", type));
       while (!r.done()) {
         StateRecord rec;
         const auto op = static_cast<uint32_t>(r.varint());
         const uint8_t kind = r.u8();
-        if (kind > static_cast<uint8_t>(StateRecordKind::kClear)) return damage(pos, fmt::format("unknown record kind {}", kind));
+        if (kind > static_cast<uint8_t>(StateRecordKind::kSize)) return damage(pos, fmt::format("unknown record kind {}", kind));
         rec.kind = static_cast<StateRecordKind>(kind);
         rec.space = r.u8();
         if (rec.kind == StateRecordKind::kPut || rec.kind == StateRecordKind::kErase) rec.key = r.bytes();
-        if (rec.kind == StateRecordKind::kPut || rec.kind == StateRecordKind::kMisc) rec.value = r.bytes();
+        if (rec.kind == StateRecordKind::kPut || rec.kind == StateRecordKind::kMisc || rec.kind == StateRecordKind::kSize) {
+          rec.value = r.bytes();
+        }
         ++records;
         if (Status s = apply(op, rec); !s.is_ok()) return s.with_context(fmt::format("checkpoint state file {}, chunk at byte {}", path, pos));
       }

@@ -9,18 +9,22 @@
 //
 // A state file is the magic "CFCKPT01" then chunks: [u32 length][u32 CRC32C of the rest][u8 type]
 // [payload], type 0 holding records (varint operator, u8 kind, u8 space, key and value as
-// length-prefixed bytes where the kind has them) and type 1, last, the record count. A meta file
+// length-prefixed bytes where the kind has them), type 2 the same records as one zstd frame
+// (written whenever compressing makes a chunk smaller) and type 1, last, the record count. A meta file
 // is one JSON line then "crc32c=<8 hex digits>" of that line. Every file is written beside its
 // name, fsynced and renamed, so a file that exists is whole; anything that does not check out is
 // damage, reported with the file and the byte.
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
 #include "exec/checkpoint/state_io.h"
+
+struct ZSTD_CCtx_s;
 
 namespace careflow::exec::checkpoint {
 
@@ -40,11 +44,17 @@ class StateFileWriter {
   Result<int64_t> finish();
 
  private:
+  struct ZstdFree {
+    void operator()(ZSTD_CCtx_s* c) const;
+  };
   StateFileWriter(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
   Status write_chunk(uint8_t type, const std::string& payload);
+  Status write_records();
   std::string path_;
   int fd_ = -1;
-  std::string chunk_;
+  std::string chunk_;   // records not written yet
+  std::string packed_;  // their compressed form, reused
+  std::unique_ptr<ZSTD_CCtx_s, ZstdFree> zstd_;
   int64_t records_ = 0;
   int64_t bytes_ = 0;
   Status error_;

@@ -7,11 +7,14 @@
 //           one read wins;
 //   put   — one keyed entry (encoded key → encoded value), new or changed;
 //   erase — a keyed entry removed since the previous checkpoint (a tombstone);
-//   clear — the space is written in full after this record: drop what earlier files held.
-// A full checkpoint writes clear + every entry of every space; an incremental one only the
+//   clear — the space is written in full after this record: drop what earlier files held;
+//   size  — after a clear, how many entries follow (a varint): a restore makes room for them at
+//           once instead of growing its map step by step.
+// A full checkpoint writes clear + size + every entry of every space; an incremental one only the
 // entries of keys touched since the previous checkpoint (state.h). A restore replays the base
 // file's records, then each delta's, in the order written, into a freshly built operator.
 
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
 #include <type_traits>
@@ -22,7 +25,7 @@
 
 namespace careflow::exec {
 
-enum class StateRecordKind : uint8_t { kMisc = 0, kPut = 1, kErase = 2, kClear = 3 };
+enum class StateRecordKind : uint8_t { kMisc = 0, kPut = 1, kErase = 2, kClear = 3, kSize = 4 };
 
 inline constexpr uint8_t kClockSpace = 255;
 
@@ -30,8 +33,12 @@ struct StateRecord {
   StateRecordKind kind = StateRecordKind::kMisc;
   uint8_t space = 0;
   std::string_view key;    // put, erase
-  std::string_view value;  // misc, put
+  std::string_view value;  // misc, put, size
 };
+
+// A restore reserves room for at most this many entries on a size record's word (a hand-made
+// file must not make it allocate gigabytes; past it the map grows as entries come).
+inline constexpr uint64_t kMaxReservedEntries = uint64_t{1} << 22;
 
 class StateWriter {
  public:
@@ -44,11 +51,16 @@ class StateWriter {
   void put(uint8_t space, std::string_view key, std::string_view value) { write({StateRecordKind::kPut, space, key, value}); }
   void erase(uint8_t space, std::string_view key) { write({StateRecordKind::kErase, space, key, {}}); }
   void clear(uint8_t space) { write({StateRecordKind::kClear, space, {}, {}}); }
+  void size(uint8_t space, uint64_t entries) {
+    ByteWriter w;
+    w.varint(entries);
+    write({StateRecordKind::kSize, space, {}, w.data()});
+  }
 };
 
 // Writes a keyed state into `space`: on an incremental checkpoint of a state that tracks changes,
-// the keys touched since the last one (erased ones as erase records); otherwise clear + every
-// entry. `encode(ByteWriter&, const V&)` writes one value. Either way the changes are consumed.
+// the keys touched since the last one (erased ones as erase records); otherwise clear, size and
+// every entry. `encode(ByteWriter&, const V&)` writes one value. Either way the changes are consumed.
 template <typename V, typename Encode>
 void write_keyed(StateWriter& out, uint8_t space, KeyedState<V>& state, Encode&& encode) {
   ByteWriter key, value;
@@ -72,6 +84,7 @@ void write_keyed(StateWriter& out, uint8_t space, KeyedState<V>& state, Encode&&
     }
   } else {
     out.clear(space);
+    out.size(space, state.size());
     for (const auto& [k, v] : state) put(k, v);
   }
   state.clear_changes();
@@ -93,8 +106,14 @@ void restore_keyed(const StateRecord& record, KeyedState<V>& state, Decode&& dec
       state.erase(k.values());
       return;
     }
+    case StateRecordKind::kSize: {
+      ByteReader n(record.value);
+      state.reserve(static_cast<size_t>(std::min(n.varint(), kMaxReservedEntries)));
+      return;
+    }
     case StateRecordKind::kMisc: throw StateFormatError("a misc record where keyed state was expected");
   }
+  throw StateFormatError("an unknown state record kind");
 }
 
 // Counters an operator keeps beside its keyed state (the arrival number that orders its keys,

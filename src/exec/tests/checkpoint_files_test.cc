@@ -97,6 +97,41 @@ TEST(StateFile, ReadsBackWhatWasWritten) {
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
 }
 
+// Chunks are stored zstd-compressed when that shrinks them and as they are when it does not
+// (random bytes); both read back byte for byte.
+TEST(StateFile, CompressesWhatShrinksAndKeepsWhatDoesNot) {
+  const std::string dir = temp_dir("compress");
+  std::mt19937 rng(3);
+  for (bool random : {false, true}) {
+    const std::string path = dir + "/" + checkpoint::state_file_name(random ? 2 : 1, true);
+    std::vector<std::string> values;
+    size_t raw = 0;
+    auto w = checkpoint::StateFileWriter::create(path);
+    ASSERT_TRUE(w.is_ok());
+    for (int i = 0; i < 4000; ++i) {
+      std::string v(200, 'x');
+      for (size_t j = 0; j < v.size(); ++j) v[j] = random ? static_cast<char>(rng()) : static_cast<char>('a' + (i + j) % 7);
+      const std::string key = "key" + std::to_string(i);
+      (*w)->add(0, {StateRecordKind::kPut, 0, key, v});
+      raw += key.size() + v.size();
+      values.push_back(std::move(v));
+    }
+    auto bytes = (*w)->finish();
+    ASSERT_TRUE(bytes.is_ok()) << bytes.status().message();
+    if (random) EXPECT_GT(*bytes, static_cast<int64_t>(raw * 9 / 10));  // the keys shrink a little, the values not
+    else EXPECT_LT(*bytes, static_cast<int64_t>(raw / 10));
+    size_t i = 0;
+    Status s = checkpoint::read_state_file(path, [&](uint32_t, const StateRecord& r) {
+      EXPECT_EQ(r.key, "key" + std::to_string(i));
+      EXPECT_EQ(r.value, values.at(i));
+      ++i;
+      return Status::ok();
+    });
+    ASSERT_TRUE(s.is_ok()) << s.message();
+    EXPECT_EQ(i, values.size());
+  }
+}
+
 std::string read_all(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -115,19 +116,27 @@ TEST_F(CheckpointRunnerTest, IncrementalCheckpointsWriteDeltasAndKeepOneChain) {
   produce(0, 600, 200);
   RunOptions o = named("deltas");
   o.checkpoint.num_retained = 1;
+  int written_bases = 0, written_deltas = 0;
+  o.on_checkpoint = [&](size_t, const CheckpointStats& s) { ++(s.last_was_base ? written_bases : written_deltas); };
   auto r = run(kInsert, o);
   ASSERT_TRUE(r.is_ok()) << r.status().message();
-  int metas = 0, bases = 0, deltas = 0;
+  EXPECT_GT(r->checkpoints[0].checkpoints, 50);
+  EXPECT_GT(written_deltas, 3 * written_bases);  // mostly deltas; now and then a new base
+  EXPECT_GE(written_bases, 2);                   // (the deltas came to outweigh the first)
+  // What the directory keeps is the one checkpoint retained and its chain: a base and the deltas
+  // after it (older checkpoints and the chains they used are removed).
+  std::vector<std::string> metas, states;
   for (const auto& e : fs::directory_iterator(root_ / "checkpoints" / "deltas")) {
     const std::string name = e.path().filename().string();
-    metas += checkpoint::meta_file_id(name) >= 0;
-    bases += name.ends_with(".base");
-    deltas += name.ends_with(".delta");
+    (checkpoint::meta_file_id(name) >= 0 ? metas : states).push_back(name);
   }
-  EXPECT_EQ(metas, 1);   // older checkpoints removed
-  EXPECT_EQ(bases, 1);   // the chain of the one kept: a base ...
-  EXPECT_GE(deltas, 1);  // ... and the deltas after it
-  EXPECT_GT(r->checkpoints[0].checkpoints, 50);
+  ASSERT_EQ(metas.size(), 1u);
+  auto kept = checkpoint::read_meta((root_ / "checkpoints" / "deltas" / metas[0]).string());
+  ASSERT_TRUE(kept.is_ok()) << kept.status().message();
+  std::sort(states.begin(), states.end());
+  EXPECT_EQ(states, kept->files);
+  EXPECT_TRUE(kept->files[0].ends_with(".base"));
+  for (size_t i = 1; i < kept->files.size(); ++i) EXPECT_TRUE(kept->files[i].ends_with(".delta")) << kept->files[i];
   auto plain = run("INSERT INTO plain_totals SELECT device, COUNT(*), SUM(v) FROM readings GROUP BY device", {});
   ASSERT_TRUE(plain.is_ok());
   EXPECT_EQ(values_of("totals"), values_of("plain_totals"));
