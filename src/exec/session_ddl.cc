@@ -18,7 +18,7 @@ Result<std::vector<StatementResult>> Session::create_table(Statement& s) {
     std::string source = sql::join_name(ddl.like);
     const sql::TableDef* like = catalog_.table(source);
     if (!like) return at(s.pos, catalog_.not_found(source).message());
-    CF_ASSIGN_OR_RETURN(sql::TableDef t, sql::table_from_ddl(ddl));
+    CF_ASSIGN_OR_RETURN(sql::TableDef t, sql::table_without_keys_from_ddl(ddl));
     sql::TableDef merged = *like;
     merged.name = name;
     merged.temporary = ddl.temporary;
@@ -27,13 +27,33 @@ Result<std::vector<StatementResult>> Session::create_table(Statement& s) {
       if (merged.column_index(c.name) >= 0) return at(s.pos, fmt::format("column '{}' is already in '{}'", c.name, source));
       merged.columns.push_back(c);
     }
-    bool excluding_options = false;
-    for (size_t i = 0; i + 1 < ddl.like_options.size(); ++i) {
-      if (ddl.like_options[i] == "EXCLUDING" && (ddl.like_options[i + 1] == "OPTIONS" || ddl.like_options[i + 1] == "ALL")) {
-        excluding_options = true;
+    // `strategy` (EXCLUDING, OVERWRITING) given for `feature` (or for ALL).
+    const auto given = [&](const char* strategy, const char* feature) {
+      for (size_t i = 0; i + 1 < ddl.like_options.size(); ++i) {
+        if (ddl.like_options[i] == strategy && (ddl.like_options[i + 1] == feature || ddl.like_options[i + 1] == "ALL")) {
+          return true;
+        }
       }
+      return false;
+    };
+    const auto excluding = [&](const char* feature) { return given("EXCLUDING", feature); };
+    if (excluding("OPTIONS")) merged.options.clear();
+    // The source's key comes along unless EXCLUDING CONSTRAINTS; declaring another beside it is
+    // Flink's error (MergeTableLikeUtil).
+    if (excluding("CONSTRAINTS")) merged.primary_key.clear();
+    if (!ddl.primary_key.empty() && !merged.primary_key.empty()) {
+      return at(ddl.primary_key_pos, "The base table already has a primary key. You might want to specify EXCLUDING CONSTRAINTS.");
     }
-    if (excluding_options) merged.options.clear();
+    if (excluding("WATERMARKS")) {
+      merged.watermark = nullptr;
+      merged.watermark_column.reset();
+    }
+    if (ddl.watermark && merged.watermark && merged.watermark_column == ddl.watermark->column &&
+        !given("OVERWRITING", "WATERMARKS")) {
+      return at(ddl.watermark->pos, fmt::format("There already exists a watermark spec for column '{}' in the base table. "
+                                                "You might want to specify EXCLUDING WATERMARKS or OVERWRITING WATERMARKS.",
+                                                ddl.watermark->column));
+    }
     for (const auto& [k, v] : t.options) {
       bool replaced = false;
       for (auto& [mk, mv] : merged.options) {
@@ -41,8 +61,18 @@ Result<std::vector<StatementResult>> Session::create_table(Statement& s) {
       }
       if (!replaced) merged.options.emplace_back(k, v);
     }
-    if (!t.primary_key.empty()) merged.primary_key = t.primary_key;
-    if (t.watermark) { merged.watermark = t.watermark; merged.watermark_column = t.watermark_column; }
+    // The statement's key and watermark may name the source's columns: resolved on the merged table.
+    // A key over a nullable column of the source is Flink's error (only a column the statement
+    // declares is made NOT NULL by its key).
+    for (const std::string& k : ddl.primary_key) {
+      const int i = like->column_index(k);
+      if (i >= 0 && like->columns[static_cast<size_t>(i)].type.nullable) {
+        std::string constraint = "PK";
+        for (const std::string& c : ddl.primary_key) constraint += "_" + c;
+        return at(ddl.primary_key_pos, fmt::format("Invalid primary key '{}'. Column '{}' is nullable.", constraint, k));
+      }
+    }
+    CF_RETURN_IF_ERROR(sql::apply_keys_from_ddl(merged, ddl));
     CF_RETURN_IF_ERROR(check_options(merged, s.pos));
     CF_RETURN_IF_ERROR(catalog_.create_table(std::move(merged), ddl.if_not_exists));
     return one(ok(fmt::format("table '{}' created", name)));

@@ -70,11 +70,14 @@ inline constexpr const char* kDeviceKeySchema = R"("string")";
 // ---- The dimension topics (sim/dimension_seed.h): compacted, keyed, seeded at start ----
 
 // hc_raw_device_assignments: which patient each device is assigned to. Key kDeviceIdKeySchema.
-//   assignment_id          "ASG-<device_id>-<patient_id>": a new assignment, a new id (the button
-//                          routing pipeline verifies each assignment with its first press)
+//   assignment_id          "ASG-<device_id>-<patient_id>-<assigned_at>": a new assignment, a new id,
+//                          also when a device comes back to a patient it had (the button routing
+//                          pipeline verifies each assignment with its first press)
 //   device_id, patient_id  the device and its patient
 //   hw_model               the device's model (devices.model_type), null when unknown
-//   assigned_at            epoch milliseconds: when the device row was created (devices.created_at)
+//   assigned_at            epoch milliseconds: when the device got this patient (devices.assigned_at:
+//                          its creation, or its last change of patient; 30 days before creation for
+//                          the seeded devices, so story time finds them)
 inline constexpr const char* kDeviceAssignmentSchema = R"({"type":"record","name":"DeviceAssignment","namespace":"careflow.healthcare",)"
     R"("doc":"One device's current patient on topic hc_raw_device_assignments","fields":[)"
     R"({"name":"assignment_id","type":"string"},)"

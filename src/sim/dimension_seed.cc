@@ -16,8 +16,10 @@ namespace {
 using serde::avro::Datum;
 using Keyed = DeviceRecordEncoder::KeyedRecord;
 
+// assigned_at: when the device got its current patient (store migration 5); created_at for a row
+// that somehow has none.
 constexpr const char* kDevices = R"sql(
-SELECT device_id, patient_id, model_type, (extract(epoch FROM created_at) * 1000)::bigint
+SELECT device_id, patient_id, model_type, (extract(epoch FROM COALESCE(assigned_at, created_at)) * 1000)::bigint
   FROM devices ORDER BY device_id
 )sql";
 constexpr const char* kPatients = "SELECT patient_id, timezone FROM patients ORDER BY patient_id";
@@ -41,7 +43,8 @@ Result<std::map<std::string, std::vector<Keyed>>> records_from_store(store::Data
     const std::string device = row[0].value_or(""), patient = row[1].value_or("");
     const std::optional<std::string> model = row[2];
     const int64_t assigned_at = parse_number<int64_t>(row[3].value_or("0")).value_or(0);
-    const std::string assignment = fmt::format("ASG-{}-{}", device, patient);
+    // The time makes the id one assignment's: a device moved away and back is assigned anew.
+    const std::string assignment = fmt::format("ASG-{}-{}-{}", device, patient, assigned_at);
     out[kDeviceAssignmentsTopic].push_back(
         {kDeviceIdKeySchema, Datum::list({Datum::text(device)}), device, kDeviceAssignmentSchema,
          Datum::list({Datum::text(assignment), Datum::text(device), Datum::text(patient), optional_text(model),

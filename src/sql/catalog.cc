@@ -182,10 +182,13 @@ std::string nearest_name(const std::string& name, const std::vector<std::string>
                  /*ignore_case=*/true);
 }
 
-Result<TableDef> table_from_ddl(CreateTable& ddl) {
-  auto at = [](SourcePos pos, std::string msg) {
-    return Status::invalid_argument(fmt::format("line {}:{}: {}", pos.line, pos.column, msg));
-  };
+namespace {
+Status at(SourcePos pos, const std::string& msg) {
+  return Status::invalid_argument(fmt::format("line {}:{}: {}", pos.line, pos.column, msg));
+}
+}  // namespace
+
+Result<TableDef> table_without_keys_from_ddl(CreateTable& ddl) {
   TableDef t;
   t.name = join_name(ddl.name);
   t.temporary = ddl.temporary;
@@ -214,6 +217,11 @@ Result<TableDef> table_from_ddl(CreateTable& ddl) {
     t.options.emplace_back(o.key, o.value);
   }
   add_system_columns(t);
+  return t;
+}
+
+Status apply_keys_from_ddl(TableDef& t, CreateTable& ddl) {
+  if (!ddl.primary_key.empty()) t.primary_key.clear();
   for (const std::string& k : ddl.primary_key) {
     int i = t.column_index(k);
     if (i < 0) return at(ddl.primary_key_pos, fmt::format("primary key column '{}' is not a column of '{}'", k, t.name));
@@ -227,8 +235,10 @@ Result<TableDef> table_from_ddl(CreateTable& ddl) {
   for (const std::string& k : ddl.distributed_by) {
     if (t.column_index(k) < 0) return at({1, 1}, fmt::format("DISTRIBUTED BY column '{}' is not a column of '{}'", k, t.name));
   }
-  t.distributed_by = ddl.distributed_by;
-  t.buckets = ddl.buckets;
+  if (!ddl.distributed_by.empty() || ddl.buckets) {
+    t.distributed_by = ddl.distributed_by;
+    t.buckets = ddl.buckets;
+  }
   if (ddl.watermark) {
     if (t.column_index(ddl.watermark->column) < 0) {
       return at(ddl.watermark->pos, fmt::format("watermark column '{}' is not a column of '{}'", ddl.watermark->column, t.name));
@@ -240,6 +250,12 @@ Result<TableDef> table_from_ddl(CreateTable& ddl) {
     return at({1, 1}, fmt::format("table '{}' has 'changelog.mode' = 'upsert' but no PRIMARY KEY; an upsert table "
                                   "needs one", t.name));
   }
+  return Status::ok();
+}
+
+Result<TableDef> table_from_ddl(CreateTable& ddl) {
+  CF_ASSIGN_OR_RETURN(TableDef t, table_without_keys_from_ddl(ddl));
+  CF_RETURN_IF_ERROR(apply_keys_from_ddl(t, ddl));
   return t;
 }
 

@@ -100,6 +100,12 @@ void add_system_columns(TableDef& t);
 // Builds a table definition from CREATE TABLE, checking names, key columns, the watermark column
 // and option values; positions in errors come from the statement. Moves the column expressions out.
 Result<TableDef> table_from_ddl(CreateTable& ddl);
+// table_from_ddl in two steps, for CREATE TABLE ... LIKE, whose PRIMARY KEY and WATERMARK may name
+// the source's columns (Flink resolves them on the merged schema): the columns and options alone,
+// then the key, DISTRIBUTED BY and watermark resolved on `t` (the merged table), each replacing
+// t's only when the statement declares one. Errors as table_from_ddl's.
+Result<TableDef> table_without_keys_from_ddl(CreateTable& ddl);
+Status apply_keys_from_ddl(TableDef& t, CreateTable& ddl);
 
 // The closest of `candidates` to `name` within a small edit distance, or "" (for "did you mean").
 std::string nearest_name(const std::string& name, const std::vector<std::string>& candidates);

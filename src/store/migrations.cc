@@ -71,11 +71,34 @@ CREATE TRIGGER prescriptions_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCAT
   FOR EACH STATEMENT EXECUTE FUNCTION careflow_notify_table_change();
 )sql";
 
+// Each device row carries when it was assigned to its current patient: the dimension seed makes
+// assignment versions of it (sim/dimension_seed.h), and the button routing joins each press with
+// the version valid at the press's event time. A new row is assigned when it is created; a row
+// whose patient changes is assigned anew (the trigger), so a device moved away and back is a new
+// assignment. Rows from before this migration (the seeded devices among them) count as assigned
+// 30 days before they were created, as the seeded prescriptions are valid from 30 days back: the
+// simulator's story time starts days back (sim/story_clock.h), and its presses must find them.
+// Nullable with a default, so the change events' Avro schema only gains an optional field.
+constexpr std::string_view kDeviceAssignedAt = R"sql(
+ALTER TABLE devices ADD COLUMN assigned_at TIMESTAMPTZ DEFAULT now();
+UPDATE devices SET assigned_at = created_at - interval '30 days';
+CREATE FUNCTION careflow_device_reassigned() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.patient_id IS DISTINCT FROM OLD.patient_id THEN
+    NEW.assigned_at := now();
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER devices_reassigned BEFORE UPDATE OF patient_id ON devices
+  FOR EACH ROW EXECUTE FUNCTION careflow_device_reassigned();
+)sql";
+
 const Migration kMigrations[] = {
     {1, "create patients, devices, prescriptions", kCreateTables},
     {2, "seed the demonstration's patients, devices and prescriptions", kSeedMarker},
     {3, "notify listeners of table changes", kChangeNotifications},
     {4, "seed patient P006 with an insulin pump and its prescription", kInsulinSeedMarker},
+    {5, "devices carry the time of their current assignment", kDeviceAssignedAt},
 };
 
 constexpr int64_t kMigrationLockKey = 0x63617265666c6f77;  // "careflow"

@@ -128,6 +128,28 @@ TEST_F(PipelinesUpTest, EveryPipelineRunsInUpFedByTheSimulatorAndResumesAfterARe
   ASSERT_EQ(versions.exit_code, 0) << versions.err;
   EXPECT_NE(versions.out.find("+I[DEV-"), std::string::npos) << versions.out;
 
+  // Button presses are routed by the assignment valid at their event time: the seeded assignments
+  // hold from before story time, so DEV-P002's first press verifies its assignment (with the
+  // assignment's patient) and the second is an emergency, which the Alerts page's route lists.
+  for (int i = 0; i < 2; ++i) ASSERT_EQ(call("POST", "/device/DEV-P002/events/button-press").status, 201);
+  ProcessResult routes;
+  for (int i = 0; i < 40; ++i) {
+    routes = careflow({"sql", "--bounded", "-e", "SELECT device_id, patient_id, route FROM hc_fct_button_routing"});
+    if (routes.exit_code != 0 || routes.out.find("EMERGENCY_ALERT") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  ASSERT_EQ(routes.exit_code, 0) << routes.err;
+  EXPECT_NE(routes.out.find("+I[DEV-P002, P002, ASSIGNMENT_VERIFIED]"), std::string::npos) << routes.out;
+  EXPECT_NE(routes.out.find("+I[DEV-P002, P002, EMERGENCY_ALERT]"), std::string::npos) << routes.out;
+  nlohmann::json emergencies;
+  for (int i = 0; i < 50; ++i) {
+    emergencies = call("GET", "/analytics/alerts?kind=button_emergency").json();
+    if (emergencies.contains("data") && !emergencies["data"].empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ASSERT_TRUE(emergencies.contains("data") && emergencies["data"].size() == 1) << emergencies.dump();
+  EXPECT_EQ(emergencies["data"][0]["device_id"], "DEV-P002") << emergencies.dump();
+
   // The gold facts land in the lakehouse: an Iceberg table per fact topic, committed per checkpoint
   // and read back by careflow's own Iceberg/Parquet readers (the lake tests check pyiceberg's).
   ProcessResult lake;

@@ -73,6 +73,28 @@ TEST(SessionTest, DdlLifecycle) {
   EXPECT_EQ(run_text(s, "SHOW CREATE TABLE c").find("changelog.mode"), std::string::npos);
   run_text(s, "DROP TABLE c");
   EXPECT_EQ(error_of(s, "DROP TABLE c"), "line 1:1: table 'c' not found; did you mean 'a'?");
+  // LIKE: a key and a watermark may name the source's columns (Flink merges the schemas first), a
+  // key only NOT NULL ones; a second key beside the source's is Flink's error unless EXCLUDING
+  // CONSTRAINTS.
+  EXPECT_EQ(error_of(s, "CREATE TABLE bad (PRIMARY KEY (x) NOT ENFORCED) LIKE a"),
+            "line 1:19: Invalid primary key 'PK_x'. Column 'x' is nullable.");
+  run_text(s, "CREATE TABLE strict (x INT NOT NULL, y STRING NOT NULL)");
+  run_text(s, "CREATE TABLE keyed (PRIMARY KEY (x) NOT ENFORCED) LIKE strict");
+  EXPECT_EQ(run_text(s, "SHOW CREATE TABLE keyed"),
+            "CREATE TABLE keyed (\n  x INT NOT NULL,\n  y STRING NOT NULL,\n  PRIMARY KEY (x) NOT ENFORCED\n)\n");
+  EXPECT_EQ(error_of(s, "CREATE TABLE twice (PRIMARY KEY (y) NOT ENFORCED) LIKE keyed"),
+            "line 1:21: The base table already has a primary key. You might want to specify EXCLUDING CONSTRAINTS.");
+  run_text(s, "CREATE TABLE rekeyed (PRIMARY KEY (y) NOT ENFORCED) LIKE keyed (EXCLUDING CONSTRAINTS)");
+  EXPECT_NE(run_text(s, "SHOW CREATE TABLE rekeyed").find("PRIMARY KEY (y) NOT ENFORCED"), std::string::npos);
+  EXPECT_EQ(error_of(s, "CREATE TABLE bad (PRIMARY KEY (q) NOT ENFORCED) LIKE a"),
+            "line 1:19: primary key column 'q' is not a column of 'bad'");
+  run_text(s, "CREATE TABLE timed (ts TIMESTAMP(3), WATERMARK FOR ts AS ts) LIKE a");
+  EXPECT_EQ(error_of(s, "CREATE TABLE bad (WATERMARK FOR ts AS ts) LIKE timed"),
+            "line 1:19: There already exists a watermark spec for column 'ts' in the base table. You might want to "
+            "specify EXCLUDING WATERMARKS or OVERWRITING WATERMARKS.");
+  run_text(s, "CREATE TABLE retimed (WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) LIKE timed (OVERWRITING WATERMARKS)");
+  EXPECT_NE(run_text(s, "SHOW CREATE TABLE retimed").find("WATERMARK FOR ts AS ts - INTERVAL '1' SECOND"), std::string::npos);
+  for (const char* t : {"strict", "keyed", "rekeyed", "timed", "retimed"}) run_text(s, std::string("DROP TABLE ") + t);
   run_text(s, "DROP TABLE IF EXISTS c");
   EXPECT_EQ(error_of(s, "CREATE TABLE a (q INT)"), "line 1:1: table 'a' already exists");
   run_text(s, "CREATE TABLE IF NOT EXISTS a (q INT)");

@@ -5,6 +5,7 @@
 
 #include "sim/store_targets.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -121,7 +122,11 @@ TEST_F(StoreTargetsTest, DimensionTopicsAreSeededOnceAndOnlyChangesAppended) {
   const auto assignments = records_on(**log, kDeviceAssignmentsTopic);
   ASSERT_EQ(assignments.size(), 6u);
   EXPECT_EQ(assignments[5].first, "DEV-P006");
-  EXPECT_EQ(assignments[5].second["assignment_id"], "ASG-DEV-P006-P006");
+  // Seeded devices are assigned 30 days before they were created (store migration 5), like the
+  // seeded prescriptions: before any story time. The id names the assignment's time.
+  const int64_t assigned_at = assignments[5].second["assigned_at"].get<int64_t>();
+  EXPECT_LE(assigned_at, wall_clock_ms() - 29ll * 24 * 3600 * 1000);
+  EXPECT_EQ(assignments[5].second["assignment_id"], fmt::format("ASG-DEV-P006-P006-{}", assigned_at));
   EXPECT_EQ(assignments[5].second["patient_id"], "P006");
   EXPECT_EQ(assignments[5].second["hw_model"], "InsulinPump-X2");
   const auto areas = records_on(**log, kCareAreasTopic);
@@ -152,8 +157,24 @@ TEST_F(StoreTargetsTest, DimensionTopicsAreSeededOnceAndOnlyChangesAppended) {
   const auto now = records_on(**log, kDeviceAssignmentsTopic);
   ASSERT_EQ(now.size(), 8u);
   EXPECT_EQ(now[6].first, "DEV-P001");
-  EXPECT_EQ(now[6].second["assignment_id"], "ASG-DEV-P001-P002");
+  const int64_t moved_at = now[6].second["assigned_at"].get<int64_t>();
+  EXPECT_GT(moved_at, now[0].second["assigned_at"].get<int64_t>());  // the move is a new assignment, from now
+  EXPECT_EQ(now[6].second["assignment_id"], fmt::format("ASG-DEV-P001-P002-{}", moved_at));
   EXPECT_EQ(now[7].first, "DEV-X1");
+
+  // Moved back to its first patient: again a new assignment, with an id of its own. An update that
+  // leaves the patient as it is (a firmware update) is no new assignment.
+  ASSERT_TRUE(db_->exec("UPDATE devices SET software_version = '1.3.0' WHERE device_id = 'DEV-P002'").is_ok());
+  ASSERT_TRUE(db_->exec("UPDATE devices SET patient_id = 'P001' WHERE device_id = 'DEV-P001'").is_ok());
+  auto back = seed_dimension_topics(*db_, **log, *encoder, {}, 4'000);
+  ASSERT_TRUE(back.is_ok());
+  const auto last = records_on(**log, kDeviceAssignmentsTopic);
+  ASSERT_EQ(last.size(), 9u);
+  EXPECT_EQ(last[8].first, "DEV-P001");
+  EXPECT_EQ(last[8].second["patient_id"], "P001");
+  EXPECT_GE(last[8].second["assigned_at"].get<int64_t>(), moved_at);
+  EXPECT_NE(last[8].second["assignment_id"], now[0].second["assignment_id"]);
+  EXPECT_NE(last[8].second["assignment_id"], now[6].second["assignment_id"]);
 }
 
 }  // namespace

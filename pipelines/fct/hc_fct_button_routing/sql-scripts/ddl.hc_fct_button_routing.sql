@@ -1,6 +1,7 @@
--- Where each button press goes: the first press of an assignment (a device and the patient it is
--- assigned to) verifies the assignment; every later press of it is an emergency alert. A retracting
--- table: a press that turns out to precede the first one seen re-routes both.
+-- Where each button press goes: the first press of an assignment (the device's assignment to a
+-- patient valid at the press's event time, hc_src_device_assignments) verifies the assignment; every
+-- later press of it is an emergency alert. patient_id is the assignment's. A retracting table: a
+-- press that turns out to precede the first one seen re-routes both.
 CREATE TABLE IF NOT EXISTS hc_fct_button_routing (
   event_id STRING,
   device_id STRING,
