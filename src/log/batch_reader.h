@@ -15,9 +15,10 @@ class BatchReader {
   // Reads `fd` (the file at `path`, named in errors) from `position` up to `limit` bytes. Batches
   // ending at or before `checked_until` were CRC-checked before (Segment::checked_bytes): their
   // body CRC is not computed again (the header CRC and lengths still are).
-  // Reads go `buffer_bytes` at a time until `read_ahead` bytes have been read, then just what each
-  // batch needs: a reader that will stop after about `read_ahead` bytes does not read a buffer
-  // beyond them.
+  // Reads start at 64 KiB and double up to `buffer_bytes` while the caller keeps reading, until
+  // `read_ahead` bytes have been read, then just what each batch needs: a reader that stops after
+  // a few records (a fetch limited by its record count) reads little more than they take, and a
+  // long scan still reads in large chunks.
   BatchReader(int fd, std::string path, int64_t position, int64_t limit, size_t buffer_bytes = 1 << 20,
               int64_t checked_until = 0, int64_t read_ahead = INT64_MAX);
 
@@ -52,6 +53,7 @@ class BatchReader {
   int64_t buffer_start_ = 0;
   int64_t buffer_end_ = 0;
   size_t buffer_bytes_;
+  int64_t next_chunk_;  // the next read's size: doubles up to buffer_bytes_
   int64_t checked_until_;
   int64_t read_ahead_left_;
   BatchHeader header_;

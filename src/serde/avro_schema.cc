@@ -517,12 +517,14 @@ struct RabinTable {
 
 }  // namespace
 
-std::string Schema::canonical_form() const {
+std::string canonical_form(const Node& node) {
   std::string out;
   std::set<const Node*> written;
-  write_canonical(*root_, written, out);
+  write_canonical(node, written, out);
   return out;
 }
+
+std::string Schema::canonical_form() const { return avro::canonical_form(*root_); }
 
 uint64_t rabin_fingerprint(std::string_view bytes) {
   static const RabinTable table;

@@ -111,6 +111,10 @@ class Schema {
   friend class SchemaParser;
 };
 
+// Parsing Canonical Form of one node, such as a record field's type: two nodes with the same form
+// encode their data alike and decode to datums of the same shape.
+std::string canonical_form(const Node& node);
+
 // CRC-64-AVRO (the spec's Rabin fingerprint) of arbitrary bytes.
 uint64_t rabin_fingerprint(std::string_view bytes);
 

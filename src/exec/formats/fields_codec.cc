@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <utility>
 
 #include "exec/formats/avro_rows.h"
 #include "exec/formats/json_convert.h"
@@ -221,8 +222,7 @@ class ConfluentAvroCodec : public FieldsCodec {
       : target_(std::move(target)),
         schema_(std::move(schema)),
         schema_json_(std::move(schema_json)),
-        types_(std::move(types)),
-        deserializer_(*target_.client) {}
+        types_(std::move(types)) {}
 
   Result<std::string> encode(const std::vector<Value>& values) override {
     if (!id_) {
@@ -239,50 +239,116 @@ class ConfluentAvroCodec : public FieldsCodec {
 
   Result<std::vector<Value>> decode(std::string_view bytes) override {
     CF_ASSIGN_OR_RETURN(serde::WireMessage message, serde::parse_wire(bytes));
-    CF_ASSIGN_OR_RETURN(bool same, writer_is_reader(message.schema_id));
-    if (same) {
-      // The common case (a table reading what a table of the same columns wrote): decode straight
-      // into the reused datum, no resolution.
-      size_t used = 0;
-      Status s = avro::decode_into(schema_.root(), message.payload, datum_, &used);
-      if (!s.is_ok()) return s.with_context(fmt::format("record with schema {}", message.schema_id));
-      if (used != message.payload.size()) {
-        return Status::invalid_argument(fmt::format("record with schema {}: {} bytes left over after the Avro value",
-                                                    message.schema_id, message.payload.size() - used));
-      }
-      return avro_to_values(schema_.root(), datum_, types_);
+    CF_ASSIGN_OR_RETURN(const ReadPlan* plan, read_plan(message.schema_id));
+    // The common case (a table reading what a table of the same columns wrote) decodes straight
+    // into the reused datum; another writer schema decodes into its own reused datum first.
+    const avro::Node& written_as = plan->writer ? plan->writer->root() : schema_.root();
+    avro::Datum& written = plan->writer ? written_ : datum_;
+    size_t used = 0;
+    Status s = avro::decode_into(written_as, message.payload, written, &used);
+    if (!s.is_ok()) return s.with_context(fmt::format("record with schema {}", message.schema_id));
+    if (used != message.payload.size()) {
+      return Status::invalid_argument(fmt::format("record with schema {}: {} bytes left over after the Avro value",
+                                                  message.schema_id, message.payload.size() - used));
     }
-    CF_ASSIGN_OR_RETURN(avro::Datum written, deserializer_.deserialize(bytes));
-    auto datum = resolve_record_fields(deserializer_.last_writer()->root(), schema_.root(), written);
-    if (!datum.is_ok()) {
-      return datum.status().with_context(fmt::format("reading schema {} as the table's", serde::parse_wire(bytes)->schema_id));
-    }
-    return avro_to_values(schema_.root(), *datum, types_);
+    if (plan->writer) CF_RETURN_IF_ERROR(apply(*plan, message.schema_id));
+    return avro_to_values(schema_.root(), datum_, types_);
   }
 
  private:
-  // Whether the writer schema of `id` reads as the table's without resolution: the same Parsing
-  // Canonical Form (same names, fields and types in the same order).
-  Result<bool> writer_is_reader(int id) {
-    auto it = same_.find(id);
-    if (it != same_.end()) return it->second;
+  // How the records of one writer schema read as the table's, worked out once per schema id.
+  struct ReadPlan {
+    // Empty when the writer's schema has the table's Parsing Canonical Form (same names, fields
+    // and types in the same order): its records need no resolution.
+    std::optional<avro::Schema> writer;
+    struct Source {
+      int writer_field = -1;  // -1: the reader field's default
+      bool as_is = false;     // the writer field's type reads as the reader's unchanged
+      bool movable = false;   // as_is, and no other reader field reads this writer field: swapped in
+      std::optional<avro::Datum> default_value;  // none: the record cannot be read (no such field)
+    };
+    std::vector<Source> fields;  // one per table (reader) field
+  };
+
+  Result<const ReadPlan*> read_plan(int id) {
+    auto it = plans_.find(id);
+    if (it != plans_.end()) return &it->second;
     auto text = target_.client->schema_by_id(id);
     if (!text.is_ok()) return text.status().with_context(fmt::format("schema id {}", id));
     auto writer = avro::Schema::parse(*text);
     if (!writer.is_ok()) return writer.status().with_context(fmt::format("schema id {}", id));
-    bool same = writer->canonical_form() == schema_.canonical_form();
-    same_.emplace(id, same);
-    return same;
+    ReadPlan plan;
+    if (writer->canonical_form() != schema_.canonical_form()) {
+      const avro::Node& w = writer->root();
+      const avro::Node& r = schema_.root();
+      if (w.type != avro::Type::kRecord) {
+        return Status::invalid_argument(fmt::format("reading schema {} as the table's: expected an Avro record, the writer's schema is a {}",
+                                                    id, avro::type_name(w.type)));
+      }
+      std::vector<int> readers_of(w.fields.size(), 0);
+      for (const avro::Field& field : r.fields) {
+        ReadPlan::Source source;
+        source.writer_field = w.field_index(field.name);
+        for (size_t a = 0; source.writer_field < 0 && a < field.aliases.size(); ++a) source.writer_field = w.field_index(field.aliases[a]);
+        if (source.writer_field >= 0) {
+          const auto from = static_cast<size_t>(source.writer_field);
+          source.as_is = avro::canonical_form(*w.fields[from].type) == avro::canonical_form(*field.type);
+          ++readers_of[from];
+        } else if (field.default_value) {
+          auto d = avro::datum_from_json(*field.default_value, *field.type);
+          if (!d.is_ok()) return d.status().with_context(fmt::format("reading schema {} as the table's: field '{}'", id, field.name));
+          source.default_value = std::move(d).value();
+        }
+        plan.fields.push_back(std::move(source));
+      }
+      for (ReadPlan::Source& source : plan.fields) {
+        source.movable = source.as_is && readers_of[static_cast<size_t>(source.writer_field)] == 1;
+      }
+      plan.writer = std::move(*writer);
+    }
+    return &plans_.emplace(id, std::move(plan)).first->second;
+  }
+
+  // written_ (a record of plan.writer) as the table's record, into datum_.
+  Status apply(const ReadPlan& plan, int id) {
+    const avro::Node& w = plan.writer->root();
+    const avro::Node& r = schema_.root();
+    datum_.items.resize(plan.fields.size());
+    for (size_t i = 0; i < plan.fields.size(); ++i) {
+      const ReadPlan::Source& source = plan.fields[i];
+      if (source.writer_field < 0) {
+        if (!source.default_value) {
+          return Status::invalid_argument(fmt::format("reading schema {} as the table's: field '{}': the writer's schema has no such "
+                                                      "field and the column is NOT NULL (no default)", id, r.fields[i].name));
+        }
+        datum_.items[i] = *source.default_value;
+        continue;
+      }
+      const auto from = static_cast<size_t>(source.writer_field);
+      if (source.movable) {
+        // written_ is decoded afresh for the next record: swapping keeps both sides' buffers.
+        std::swap(datum_.items[i], written_.items[from]);
+        continue;
+      }
+      if (source.as_is) {
+        datum_.items[i] = written_.items[from];
+        continue;
+      }
+      auto d = avro::resolve(*w.fields[from].type, *r.fields[i].type, written_.items[from]);
+      if (!d.is_ok()) return d.status().with_context(fmt::format("reading schema {} as the table's: field '{}'", id, r.fields[i].name));
+      datum_.items[i] = std::move(d).value();
+    }
+    return Status::ok();
   }
 
   RegistryTarget target_;
   avro::Schema schema_;
   std::string schema_json_;
   std::vector<DataType> types_;
-  serde::AvroDeserializer deserializer_;
   std::optional<int> id_;
-  std::map<int, bool> same_;  // by writer schema id
-  avro::Datum datum_;         // reused between records
+  std::map<int, ReadPlan> plans_;  // by writer schema id
+  avro::Datum datum_;              // the table's record, reused between records
+  avro::Datum written_;            // a record of another writer schema, reused between records
 };
 
 }  // namespace

@@ -2,9 +2,11 @@
 // variants) against careflow's real embedded Schema Registry: what a table writes, what it reads
 // back, what Flink's schema is, and the errors a bad record gets.
 #include <gtest/gtest.h>
+
 #include <unistd.h>
 
 #include <filesystem>
+#include <tuple>
 
 #include "exec/formats/avro_rows.h"
 #include "exec/formats/record_format.h"
@@ -152,20 +154,25 @@ TEST_F(AvroFormatsTest, NullInANotNullColumnIsAnEncodingError) {
 }
 
 TEST_F(AvroFormatsTest, ARecordOfAnOlderSchemaReadsWithDefaultsForNewColumns) {
-  // A producer's own record (another name, fewer fields) written by careflow's serializer.
+  // A producer's own record (another name, fewer fields, an int the table reads as BIGINT) written
+  // by careflow's serializer; two records, so that the second reuses what the first decoded into.
   const std::string v1 = R"({"type":"record","name":"Reading","namespace":"hc","fields":[)"
-                         R"({"name":"device_id","type":"string"},{"name":"value","type":"double"}]})";
+                         R"({"name":"device_id","type":"string"},{"name":"value","type":"double"},{"name":"n","type":"int"}]})";
   auto schema = serde::avro::Schema::parse(v1);
   ASSERT_TRUE(schema.is_ok());
   serde::AvroSerializer serializer(*client_, *schema, v1, {});
-  auto bytes = serializer.serialize("readings", serde::avro::Datum::list({serde::avro::Datum::text("DEV-1"), serde::avro::Datum::real(7.5)}));
-  ASSERT_TRUE(bytes.is_ok()) << bytes.status().to_string();
+  std::vector<log::Record> records;
+  for (const auto& [device, value, n] : {std::tuple{"DEV-1", 7.5, 3}, std::tuple{"DEVICE-2", 8.5, 4}}) {
+    auto bytes = serializer.serialize(
+        "readings", serde::avro::Datum::list({serde::avro::Datum::text(device), serde::avro::Datum::real(value), serde::avro::Datum::integer(n)}));
+    ASSERT_TRUE(bytes.is_ok()) << bytes.status().to_string();
+    records.emplace_back().value = *bytes;
+  }
   const sql::TableDef& t = table("CREATE TABLE readings (device_id STRING NOT NULL, `value` DOUBLE, unit STRING, n BIGINT) "
                                  "WITH ('connector' = 'kafka', 'format' = 'avro-confluent')");
   auto fmt = format(t);
-  log::Record record;
-  record.value = *bytes;
-  EXPECT_EQ(text(decode(*fmt, {record}), physical_schema(t).types), "+I[DEV-1, 7.5, NULL, NULL]\n");
+  EXPECT_EQ(text(decode(*fmt, records), physical_schema(t).types), "+I[DEV-1, 7.5, NULL, 3]\n+I[DEVICE-2, 8.5, NULL, 4]\n");
+  const log::Record& record = records[0];
   // A NOT NULL column the writer lacks cannot be read.
   const sql::TableDef& strict = table("CREATE TABLE readings2 (device_id STRING NOT NULL, unit STRING NOT NULL) "
                                       "WITH ('connector' = 'kafka', 'topic' = 'readings', 'format' = 'avro-confluent')");
