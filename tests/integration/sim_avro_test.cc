@@ -164,7 +164,10 @@ TEST_F(SimAvroTest, ReadingsAndEventsAreConfluentAvroUnderTheFlinkDevContext) {
   EXPECT_EQ(p006["radius_m"], 500.0);
   auto assignments = consume("hc_raw_device_assignments", "avro");
   ASSERT_EQ(lines_of(assignments.out).size(), 6u) << assignments.out << assignments.err;
-  EXPECT_EQ(nlohmann::json::parse(lines_of(assignments.out)[0])["assignment_id"], "ASG-DEV-P001-P001");
+  // An assignment's id names the device, the patient and when it was assigned (epoch ms).
+  const nlohmann::json first = nlohmann::json::parse(lines_of(assignments.out)[0]);
+  ASSERT_TRUE(first["assigned_at"].is_number_integer()) << first.dump();
+  EXPECT_EQ(first["assignment_id"], "ASG-DEV-P001-P001-" + std::to_string(first["assigned_at"].get<int64_t>())) << first.dump();
   EXPECT_EQ(lines_of(consume("hc_raw_ota_allowlist", "avro").out).size(), 6u);
 }
 
