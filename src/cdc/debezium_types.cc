@@ -243,7 +243,8 @@ Json column_field_schema(const ColumnSchema& column, DecimalHandling decimals) {
   }
   if (column.default_expr) {
     // Debezium resolves literal defaults ('x'::text, 42) to values and now()-like defaults of
-    // temporal NOT NULL columns to the epoch; other expressions give no default.
+    // temporal columns, nullable ones too (devices.assigned_at: tests/interop/debezium), to the
+    // epoch; other expressions give no default.
     std::string_view expr = *column.default_expr;
     std::optional<std::string> literal;
     if (expr.starts_with("'")) {
@@ -254,8 +255,7 @@ Json column_field_schema(const ColumnSchema& column, DecimalHandling decimals) {
       literal = std::string(expr);
     } else if (expr == "true" || expr == "false") {
       literal = expr == "true" ? "t" : "f";
-    } else if (!column.optional && (expr == "now()" || expr == "CURRENT_TIMESTAMP" || expr == "CURRENT_DATE" ||
-                                    expr == "CURRENT_TIME")) {
+    } else if (expr == "now()" || expr == "CURRENT_TIMESTAMP" || expr == "CURRENT_DATE" || expr == "CURRENT_TIME") {
       switch (column.type_oid) {
         case kTimestamptz: literal = "1970-01-01 00:00:00+00"; break;
         case kTimestamp: literal = "1970-01-01 00:00:00"; break;

@@ -65,6 +65,9 @@ TEST(DebeziumTypes, FieldSchemasWithLogicalNamesAndDefaults) {
   EXPECT_EQ(column_field_schema(ColumnSchema{"created_at", 1184, -1, false, "now()"}, DecimalHandling::kPrecise).dump(),
             R"({"type":"string","optional":false,"name":"io.debezium.time.ZonedTimestamp","version":1,)"
             R"("default":"1970-01-01T00:00:00.000000Z","field":"created_at"})");
+  EXPECT_EQ(column_field_schema(ColumnSchema{"assigned_at", 1184, -1, true, "now()"}, DecimalHandling::kPrecise).dump(),
+            R"({"type":"string","optional":true,"name":"io.debezium.time.ZonedTimestamp","version":1,)"
+            R"("default":"1970-01-01T00:00:00.000000Z","field":"assigned_at"})");
   EXPECT_EQ(column_field_schema(ColumnSchema{"n", 1700, ((10 << 16) | 3) + 4, true, {}}, DecimalHandling::kPrecise).dump(),
             R"({"type":"bytes","optional":true,"name":"org.apache.kafka.connect.data.Decimal","version":1,)"
             R"("parameters":{"scale":"3","connect.decimal.precision":"10"},"field":"n"})");
