@@ -110,6 +110,23 @@ Result<RegistryTarget> registry_target(const CodecSpec& spec, std::string_view r
   return target;
 }
 
+namespace {
+
+// The writer's field a reader's field reads: the same name, else one of the reader's aliases; -1
+// when there is none (the reader's default applies).
+int writer_field_of(const avro::Node& writer, const avro::Field& field) {
+  int index = writer.field_index(field.name);
+  for (size_t a = 0; index < 0 && a < field.aliases.size(); ++a) index = writer.field_index(field.aliases[a]);
+  return index;
+}
+
+Status no_such_field(const avro::Field& field) {
+  return Status::invalid_argument(
+      fmt::format("field '{}': the writer's schema has no such field and the column is NOT NULL (no default)", field.name));
+}
+
+}  // namespace
+
 Result<avro::Datum> resolve_record_fields(const avro::Node& writer, const avro::Node& reader, const avro::Datum& value) {
   if (writer.type != avro::Type::kRecord || reader.type != avro::Type::kRecord) {
     return Status::invalid_argument(fmt::format("expected an Avro record, the writer's schema is a {}", avro::type_name(writer.type)));
@@ -118,8 +135,7 @@ Result<avro::Datum> resolve_record_fields(const avro::Node& writer, const avro::
   avro::Datum out;
   out.items.reserve(reader.fields.size());
   for (const avro::Field& field : reader.fields) {
-    int index = writer.field_index(field.name);
-    for (size_t a = 0; index < 0 && a < field.aliases.size(); ++a) index = writer.field_index(field.aliases[a]);
+    const int index = writer_field_of(writer, field);
     if (index >= 0) {
       auto i = static_cast<size_t>(index);
       auto d = avro::resolve(*writer.fields[i].type, *field.type, value.items[i]);
@@ -129,8 +145,7 @@ Result<avro::Datum> resolve_record_fields(const avro::Node& writer, const avro::
       CF_ASSIGN_OR_RETURN(avro::Datum d, avro::datum_from_json(*field.default_value, *field.type));
       out.items.push_back(std::move(d));
     } else {
-      return Status::invalid_argument(
-          fmt::format("field '{}': the writer's schema has no such field and the column is NOT NULL (no default)", field.name));
+      return no_such_field(field);
     }
   }
   return out;
@@ -288,8 +303,7 @@ class ConfluentAvroCodec : public FieldsCodec {
       std::vector<int> readers_of(w.fields.size(), 0);
       for (const avro::Field& field : r.fields) {
         ReadPlan::Source source;
-        source.writer_field = w.field_index(field.name);
-        for (size_t a = 0; source.writer_field < 0 && a < field.aliases.size(); ++a) source.writer_field = w.field_index(field.aliases[a]);
+        source.writer_field = writer_field_of(w, field);
         if (source.writer_field >= 0) {
           const auto from = static_cast<size_t>(source.writer_field);
           source.as_is = avro::canonical_form(*w.fields[from].type) == avro::canonical_form(*field.type);
@@ -317,10 +331,7 @@ class ConfluentAvroCodec : public FieldsCodec {
     for (size_t i = 0; i < plan.fields.size(); ++i) {
       const ReadPlan::Source& source = plan.fields[i];
       if (source.writer_field < 0) {
-        if (!source.default_value) {
-          return Status::invalid_argument(fmt::format("reading schema {} as the table's: field '{}': the writer's schema has no such "
-                                                      "field and the column is NOT NULL (no default)", id, r.fields[i].name));
-        }
+        if (!source.default_value) return no_such_field(r.fields[i]).with_context(fmt::format("reading schema {} as the table's", id));
         datum_.items[i] = *source.default_value;
         continue;
       }
