@@ -2,7 +2,7 @@
 // incremental checkpoints on the same job and the same input, three measurements:
 //
 //  1. throughput of a GROUP BY (100k keys, COUNT + SUM) with a checkpoint every second against
-//     checkpoints off, interleaved runs, median of three each; the cost is the relative drop;
+//     checkpoints off, interleaved runs, median of five each; the cost is the relative drop;
 //  2. checkpoint duration and bytes with 1 M keys: a first (full) checkpoint, then 5 rounds of
 //     rows touching 1 % of the keys, each followed by an incremental checkpoint (median of 5);
 //  3. recovery of that state (1 M keys: a base and the deltas after it) into a fresh job, timed
@@ -143,6 +143,7 @@ struct Throughput {
   double rows_per_second = 0;
   double cpu_busy = 0;  // cores: process CPU time over the run ÷ its wall time
   int64_t checkpoints = 0;
+  double checkpoint_seconds = 0;  // wall time inside JobCheckpointer::checkpoint over the run
 };
 
 // One run over `input`, with a checkpoint every `interval` (none when zero), as the runner does it.
@@ -155,17 +156,22 @@ Throughput run(const std::vector<RowBatch>& input, size_t rows, std::chrono::mil
     check(ck->start());
   }
   size_t out = 0;
+  Clock::duration in_checkpoints{};
   const double cpu0 = process_cpu_seconds();
   const auto start = Clock::now();
   for (const RowBatch& b : input) {
     check(job->push("t", b));
     out += job->take_output().size();
-    if (ck && ck->due(Clock::now())) check(ck->checkpoint());
+    if (ck && ck->due(Clock::now())) {
+      const auto t0 = Clock::now();
+      check(ck->checkpoint());
+      in_checkpoints += Clock::now() - t0;
+    }
   }
   const double s = seconds(Clock::now() - start);
   const double cpu = process_cpu_seconds() - cpu0;
   if (out == 0) std::exit(2);
-  return {static_cast<double>(rows) / s, cpu / s, ck ? ck->stats().checkpoints : 0};
+  return {static_cast<double>(rows) / s, cpu / s, ck ? ck->stats().checkpoints : 0, seconds(in_checkpoints)};
 }
 
 void push_all(exec::Job& job, const std::vector<RowBatch>& batches) {
@@ -195,13 +201,17 @@ int measure(const fs::path& data, size_t rows, bool inputs_only) {
   if (inputs_only) return 0;
 
   // 1. Throughput with and without checkpoints, interleaved so that machine noise hits both.
-  std::vector<double> off, on, on_busy;
+  std::vector<double> off, on, on_busy, in_checkpoints;
   int64_t taken = 0;
   (void)run(input, rows, std::chrono::milliseconds(0), scratch.path() / "warm");
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < 5; ++i) {
     off.push_back(run(input, rows, std::chrono::milliseconds(0), scratch.path() / "off").rows_per_second);
     Throughput t = run(input, rows, std::chrono::milliseconds(1000), scratch.path() / "on");
+    const double run_seconds = static_cast<double>(rows) / t.rows_per_second;
+    fmt::print("  run {}: {:.0f} rows/s off, {:.0f} rows/s on, {} checkpoints taking {:.3f} s of {:.3f} s\n", i, off.back(),
+               t.rows_per_second, t.checkpoints, t.checkpoint_seconds, run_seconds);
     on.push_back(t.rows_per_second);
+    in_checkpoints.push_back(100.0 * t.checkpoint_seconds / run_seconds);
     on_busy.push_back(t.cpu_busy);
     taken = t.checkpoints;
   }
@@ -213,6 +223,7 @@ int measure(const fs::path& data, size_t rows, bool inputs_only) {
   results["throughput_on_rows_per_second"] = fmt::format("{:.0f}", on_rate);
   results["throughput_on_checkpoints"] = std::to_string(taken);
   results["throughput_on_cpu_busy"] = fmt::format("{:.2f}", median(on_busy));
+  results["throughput_in_checkpoints_percent"] = fmt::format("{:.1f}", median(in_checkpoints));
 
   // 2. 1 M keys, then rounds touching 1 % of them, a checkpoint after each.
   std::unique_ptr<exec::Job> job = build();

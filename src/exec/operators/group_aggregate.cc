@@ -110,8 +110,8 @@ class GroupAggregate : public Operator {
       first = true;
       it = state_.emplace(key_, new_group()).first;
     }
-    state_.touch(key_);
     Group& g = it->second;
+    state_.touch(key_, g.stamp);
     g.written_ms = now;
     for (size_t i = 0; i < aggs_.size(); ++i) {
       const Value* args = call_arguments(aggs_[i], row.fields, args_);
@@ -145,6 +145,7 @@ class GroupAggregate : public Operator {
     int64_t count = 0;
     std::vector<Value> last;  // the aggregate results last emitted (without the key)
     int64_t written_ms = 0;   // processing time of the last write (state TTL)
+    ChangeStamp stamp;        // incremental checkpoints: recorded as changed in this interval
   };
   static int64_t written_of(const Group& g) { return g.written_ms; }
 
