@@ -33,7 +33,7 @@ class JoinSideState {
     now_ = now;
     if (!ttl_->sweep_due(now, next_sweep_ms_)) return;
     for (auto it = state_.begin(); it != state_.end();) {
-      if (drop_expired(it->first, it->second)) state_.erase(it++);
+      if (drop_expired(it->first, it->second.list)) state_.erase(it++);
       else ++it;
     }
   }
@@ -43,20 +43,21 @@ class JoinSideState {
   std::vector<JoinRecord>* records(const Key& key) {
     auto it = state_.find(key);
     if (it == state_.end()) return nullptr;
-    state_.touch(key);
-    if (drop_expired(it->first, it->second)) {
+    state_.touch(key, it->second.stamp);
+    if (drop_expired(it->first, it->second.list)) {
       state_.erase(it);
       return nullptr;
     }
-    return &it->second;
+    return &it->second.list;
   }
   void set_associations(JoinRecord& r, int64_t associations) const {
     r.associations = associations;
     r.written_ms = now_;
   }
   void add(const Key& key, std::vector<Value> row, int64_t associations) {
-    state_.touch(key);
-    std::vector<JoinRecord>& list = state_[key];
+    Records& entry = state_[key];
+    state_.touch(key, entry.stamp);
+    std::vector<JoinRecord>& list = entry.list;
     drop_expired(key, list);
     for (JoinRecord& r : list) {
       if (r.row == row) {
@@ -71,8 +72,8 @@ class JoinSideState {
   void retract(const Key& key, const std::vector<Value>& row) {
     auto it = state_.find(key);
     if (it == state_.end()) return;
-    state_.touch(key);
-    std::vector<JoinRecord>& list = it->second;
+    state_.touch(key, it->second.stamp);
+    std::vector<JoinRecord>& list = it->second.list;
     drop_expired(key, list);
     for (size_t i = 0; i < list.size(); ++i) {
       if (list[i].row == row) {
@@ -87,7 +88,8 @@ class JoinSideState {
   // Checkpoints: the side's keyed state in `space` (state_io.h).
   void track_changes() { state_.track_changes(); }
   void snapshot(StateWriter& out, uint8_t space) {
-    write_keyed(out, space, state_, [](ByteWriter& w, const std::vector<JoinRecord>& list) {
+    write_keyed(out, space, state_, [](ByteWriter& w, const Records& entry) {
+      const std::vector<JoinRecord>& list = entry.list;
       w.varint(list.size());
       for (const JoinRecord& r : list) {
         w.values(r.row);
@@ -99,7 +101,9 @@ class JoinSideState {
   }
   void restore(const StateRecord& record) {
     restore_keyed(record, state_, [this](ByteReader& in) {
-      std::vector<JoinRecord> list(in.count());
+      Records entry;
+      std::vector<JoinRecord>& list = entry.list;
+      list.resize(in.count());
       for (JoinRecord& r : list) {
         r.row = in.values();
         r.count = in.svarint();
@@ -107,11 +111,17 @@ class JoinSideState {
       }
       // Checkpoints written before state TTL have no write times: the restore counts as one.
       for (JoinRecord& r : list) r.written_ms = in.done() ? ttl_->now() : in.svarint();
-      return list;
+      return entry;
     });
   }
 
  private:
+  // A key's records, with the stamp that records the key as changed once per checkpoint interval.
+  struct Records {
+    std::vector<JoinRecord> list;
+    ChangeStamp stamp;
+  };
+
   // Removes the expired records of `list` (touching `key`); whether none is left.
   bool drop_expired(const Key& key, std::vector<JoinRecord>& list) {
     if (!ttl_->enabled()) return list.empty();
@@ -124,7 +134,7 @@ class JoinSideState {
   const StateTtl* ttl_;
   int64_t now_ = 0;
   int64_t next_sweep_ms_ = std::numeric_limits<int64_t>::min();
-  KeyedState<std::vector<JoinRecord>> state_;
+  KeyedState<Records> state_;
 };
 
 // One matching record of the other side as Flink's AssociatedRecords lists it: a record present
