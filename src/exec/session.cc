@@ -63,10 +63,7 @@ Status Session::check_options(const sql::TableDef& table, sql::SourcePos pos) co
     const FormatDefinition* format = FormatRegistry::global().find(*f);
     const bool is_key = std::string_view(key) == "key.format";
     if (!format || (is_key && !format->key_format)) {
-      // Flink's other changelog formats: known, only not here yet (docs/sql.md "Formats by connector").
-      const bool flink_has_it = *f == "canal-json" || *f == "maxwell-json" || *f == "ogg-json";
-      return at(pos, fmt::format("table '{}': {} {} '{}'; careflow reads {}", table.name,
-                                 flink_has_it ? "not supported yet: the" : "unknown", key, *f,
+      return at(pos, fmt::format("table '{}': unknown {} '{}'; careflow reads {}", table.name, key, *f,
                                  FormatRegistry::global().known(is_key)));
     }
   }

@@ -39,8 +39,8 @@ ChangelogMode TableDef::changelog_mode() const {
   const std::string* format = option("value.format");
   if (!format) format = option("format");
   if (format && (*format == "debezium-json" || *format == "debezium-avro-confluent" || *format == "debezium-avro-registry" ||
-                 *format == "avro-debezium-registry" ||
-                 *format == "canal-json")) {
+                 *format == "avro-debezium-registry" || *format == "canal-json" || *format == "maxwell-json" ||
+                 *format == "ogg-json")) {
     return ChangelogMode::kRetract;
   }
   if (connector && *connector == "upsert-kafka") return ChangelogMode::kUpsert;

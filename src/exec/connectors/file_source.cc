@@ -93,10 +93,10 @@ Result<std::unique_ptr<Source>> make_file_source(const sql::TableDef& table, con
   // Flink 1.20's filesystem source takes every format (docs/sql.md "Formats by connector");
   // careflow reads the line-based ones. The changelog formats give their events' kinds, as there.
   std::string f = value_format_of(table);
-  if (f != "json" && f != "csv" && f != "debezium-json") {
+  if (f != "json" && f != "csv" && f != "debezium-json" && f != "canal-json" && f != "maxwell-json" && f != "ogg-json") {
     return Status::invalid_argument(fmt::format(
-        "table '{}': the filesystem connector reads 'json', 'csv' or 'debezium-json' files (one record a line), "
-        "not '{}'",
+        "table '{}': the filesystem connector reads 'json', 'csv', 'debezium-json', 'canal-json', 'maxwell-json' or "
+        "'ogg-json' files (one record a line), not '{}'",
         table.name, f));
   }
   CF_ASSIGN_OR_RETURN(std::unique_ptr<RecordFormat> format, make_record_format(table, context.registries));

@@ -87,7 +87,8 @@ public final class HarnessTableFactory implements DynamicTableSourceFactory, Dyn
         if (mode == null) {
             String format = options.getOrDefault("value.format", options.get("format"));
             String connector = options.get("connector");
-            if (format != null && (format.startsWith("debezium-") || format.equals("canal-json"))) {
+            if (format != null && (format.startsWith("debezium-") || format.equals("canal-json")
+                    || format.equals("maxwell-json") || format.equals("ogg-json"))) {
                 return ChangelogMode.all();
             }
             if ("upsert-kafka".equals(connector)) {
