@@ -62,6 +62,17 @@ class PipelinesUpTest : public careflow::testing::UpProcessTest {
     return last;
   }
 
+  // `careflow lake scan table` beside up, polled up to 30 s (a checkpoint commits the lake's
+  // snapshot) until its rows have `want`.
+  ProcessResult lake_scan(const std::string& table, const std::string& want) {
+    ProcessResult r;
+    for (int i = 0; i < 60; ++i) {
+      r = careflow({"lake", "scan", table});
+      if (r.exit_code == 0 && r.out.find(want) != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    return r;
+  }
 };
 
 int64_t rows_out(const nlohmann::json& t) { return t.contains("rowsOut") ? t["rowsOut"].get<int64_t>() : 0; }
@@ -153,21 +164,11 @@ TEST_F(PipelinesUpTest, EveryPipelineRunsInUpFedByTheSimulatorAndResumesAfterARe
 
   // The gold facts land in the lakehouse: an Iceberg table per fact topic, committed per checkpoint
   // and read back by careflow's own Iceberg/Parquet readers (the lake tests check pyiceberg's).
-  ProcessResult lake;
-  for (int i = 0; i < 40; ++i) {
-    lake = careflow({"lake", "scan", "healthcare.hc_fct_telemetry_1h"});
-    if (lake.exit_code == 0 && lake.out.find("DEV-P0") != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  }
+  ProcessResult lake = lake_scan("healthcare.hc_fct_telemetry_1h", "DEV-P0");
   EXPECT_EQ(lake.exit_code, 0) << lake.err;
   EXPECT_NE(lake.out.find("DEV-P0"), std::string::npos) << lake.out << lake.err;
   // The dimension is upserted by patient: one row each for the six seeded patients.
-  ProcessResult dim;
-  for (int i = 0; i < 40; ++i) {
-    dim = careflow({"lake", "scan", "healthcare.hc_dim_patients"});
-    if (dim.exit_code == 0 && dim.out.find("P006") != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  }
+  ProcessResult dim = lake_scan("healthcare.hc_dim_patients", "P006");
   EXPECT_NE(dim.out.find("P001"), std::string::npos) << dim.out << dim.err;
   EXPECT_NE(dim.out.find("P006"), std::string::npos) << dim.out << dim.err;
   ProcessResult lake_tables = careflow({"lake", "list"});
@@ -251,12 +252,7 @@ TEST_F(PipelinesUpTest, EveryPipelineRunsInUpFedByTheSimulatorAndResumesAfterARe
            {"healthcare.hc_fct_button_routing", "EMERGENCY_ALERT"},
            {"healthcare.hc_fct_device_events_enriched", "POWER_STATUS"},
            {"healthcare.hc_fct_ota_update_commands", "1.3.0"}}) {
-    ProcessResult scanned;
-    for (int i = 0; i < 40; ++i) {
-      scanned = careflow({"lake", "scan", table});
-      if (scanned.exit_code == 0 && scanned.out.find(want) != std::string::npos) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    }
+    ProcessResult scanned = lake_scan(table, want);
     EXPECT_NE(scanned.out.find(want), std::string::npos) << table << "\n" << scanned.out << scanned.err;
   }
 
@@ -362,12 +358,7 @@ TEST_F(PipelinesUpTest, APressAfterAnApiMoveIsRoutedToTheNewPatient) {
   EXPECT_EQ(after.find("EMERGENCY_ALERT"), std::string::npos) << after;
 
   // The lake table has both presses, each with its route, read back by careflow's Iceberg reader.
-  ProcessResult lake;
-  for (int i = 0; i < 60; ++i) {
-    lake = careflow({"lake", "scan", "healthcare.hc_fct_button_routing"});
-    if (lake.exit_code == 0 && lake.out.find("P004") != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  }
+  ProcessResult lake = lake_scan("healthcare.hc_fct_button_routing", "P004");
   EXPECT_NE(lake.out.find("P004"), std::string::npos) << lake.out << lake.err;
   size_t verified = 0;
   for (size_t at = lake.out.find("ASSIGNMENT_VERIFIED"); at != std::string::npos; at = lake.out.find("ASSIGNMENT_VERIFIED", at + 1)) {
