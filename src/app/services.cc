@@ -371,7 +371,7 @@ Status Services::follow_dimensions(const Config& config) {
                       sim::DimensionFollower::start(conninfo_, *db_, *log_, *device_records_, default_topic_config(config),
                                                     [this] { return simulator_->event_time_ms(); }));
   if (!dimensions_->health()) return Status::ok();
-  const sim::DimensionSeedReport seeded = dimensions_->first_report();
+  const sim::DimensionSeedReport seeded = dimensions_->state().first;
   dimensions_where_ = fmt::format("{}, {}, {} ({} appended, {} already there; following the store)",
                                   sim::kDeviceAssignmentsTopic, sim::kCareAreasTopic, sim::kOtaAllowlistTopic,
                                   seeded.appended, seeded.unchanged);

@@ -26,40 +26,26 @@ DimensionFollower::~DimensionFollower() { listener_.reset(); }
 void DimensionFollower::round() {
   std::lock_guard lock(mutex_);
   auto seeded = seed_dimension_topics(db_, topics_, encoder_, topic_config_, event_time_());
-  ++rounds_;
+  ++state_.rounds;
   if (!seeded) {
-    const bool first_failure = health_.is_ok();
-    health_ = Status::unavailable(fmt::format("the dimension topics do not follow the store: {}", seeded.status().to_string()));
+    const bool first_failure = state_.health.is_ok();
+    state_.health =
+        Status::unavailable(fmt::format("the dimension topics do not follow the store: {}", seeded.status().to_string()));
     if (first_failure) log_error("sim", "dimension topics not updated", {{"error", seeded.status().to_string()}});
     return;
   }
-  if (rounds_ == 1) first_ = *seeded;
-  appended_ += seeded->appended;
-  if (!health_.is_ok()) log_info("sim", "dimension topics follow the store again", {});
-  health_ = Status::ok();
-  if (rounds_ > 1 && seeded->appended > 0) {
+  if (state_.rounds == 1) state_.first = *seeded;
+  state_.appended += seeded->appended;
+  if (!state_.health.is_ok()) log_info("sim", "dimension topics follow the store again", {});
+  state_.health = Status::ok();
+  if (state_.rounds > 1 && seeded->appended > 0) {
     log_info("sim", "dimension topics updated from the store", {{"appended", std::to_string(seeded->appended)}});
   }
 }
 
-DimensionSeedReport DimensionFollower::first_report() const {
+DimensionFollowerState DimensionFollower::state() const {
   std::lock_guard lock(mutex_);
-  return first_;
-}
-
-int DimensionFollower::rounds() const {
-  std::lock_guard lock(mutex_);
-  return rounds_;
-}
-
-int DimensionFollower::appended() const {
-  std::lock_guard lock(mutex_);
-  return appended_;
-}
-
-Status DimensionFollower::health() const {
-  std::lock_guard lock(mutex_);
-  return health_;
+  return state_;
 }
 
 }  // namespace careflow::sim

@@ -27,6 +27,13 @@
 
 namespace careflow::sim {
 
+struct DimensionFollowerState {
+  DimensionSeedReport first;       // the first round's report (what the banner shows)
+  int rounds = 0;                  // rounds run so far, the first included
+  int appended = 0;                // records they appended
+  Status health = Status::ok();    // Unavailable with the last round's error while none has succeeded since
+};
+
 class DimensionFollower {
  public:
   // Listens first, then seeds once (so a change committed meanwhile is seeded by a later round) and
@@ -38,13 +45,8 @@ class DimensionFollower {
                                                           std::function<int64_t()> event_time);
   ~DimensionFollower();  // stops listening; a round under way finishes first
 
-  // The first round's report (what the banner shows).
-  DimensionSeedReport first_report() const;
-  // Rounds run so far (the first included), and records they appended.
-  int rounds() const;
-  int appended() const;
-  // OK, or Unavailable with the last round's error while it has not succeeded since.
-  Status health() const;
+  DimensionFollowerState state() const;
+  Status health() const { return state().health; }
 
  private:
   DimensionFollower(store::Database& db, log::Topics& topics, DeviceRecordEncoder& encoder, log::TopicConfig topic_config,
@@ -57,11 +59,8 @@ class DimensionFollower {
   DeviceRecordEncoder& encoder_;
   const log::TopicConfig topic_config_;
   const std::function<int64_t()> event_time_;
-  mutable std::mutex mutex_;  // one round at a time; guards what follows
-  DimensionSeedReport first_;
-  int rounds_ = 0;
-  int appended_ = 0;
-  Status health_ = Status::ok();
+  mutable std::mutex mutex_;  // one round at a time; guards state_
+  DimensionFollowerState state_;
   std::unique_ptr<store::ChangeListener> listener_;  // last: stops before the rest goes
 };
 

@@ -202,7 +202,7 @@ TEST_F(StoreTargetsTest, DimensionTopicsFollowTheStoreWhileRunning) {
   auto follower = DimensionFollower::start(pg_->conninfo(), *db_, **log, *encoder, {}, [&] { return event_time.load(); });
   ASSERT_TRUE(follower.is_ok()) << follower.status().to_string();
   EXPECT_TRUE((*follower)->health().is_ok());
-  EXPECT_EQ((*follower)->first_report().appended, 18);
+  EXPECT_EQ((*follower)->state().first.appended, 18);
   ASSERT_EQ(records_on(**log, kDeviceAssignmentsTopic).size(), 6u);
 
   event_time = 2'000;
@@ -217,15 +217,15 @@ TEST_F(StoreTargetsTest, DimensionTopicsFollowTheStoreWhileRunning) {
   EXPECT_EQ(raw->records[0].timestamp_ms, 2'000);
 
   // A firmware update (what the OTA loop does) runs a round that appends nothing.
-  const int rounds = (*follower)->rounds();
+  const int rounds = (*follower)->state().rounds;
   ASSERT_TRUE(db_->exec("UPDATE devices SET software_version = '1.3.0' WHERE device_id = 'DEV-P002'").is_ok());
-  ASSERT_TRUE(eventually([&] { return (*follower)->rounds() > rounds; }));
+  ASSERT_TRUE(eventually([&] { return (*follower)->state().rounds > rounds; }));
   EXPECT_EQ(records_on(**log, kDeviceAssignmentsTopic).size(), 7u);
   // A patient's new time zone reaches the care areas.
   ASSERT_TRUE(db_->exec("UPDATE patients SET timezone = 'America/Chicago' WHERE patient_id = 'P003'").is_ok());
   ASSERT_TRUE(eventually([&] { return records_on(**log, kCareAreasTopic).size() == 7; }));
   EXPECT_EQ(records_on(**log, kCareAreasTopic)[6].second["timezone"], "America/Chicago");
-  EXPECT_EQ((*follower)->appended(), 18 + 2);
+  EXPECT_EQ((*follower)->state().appended, 18 + 2);
 }
 
 }  // namespace
