@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/clock.h"
+#include "store/device_assignment.h"
 #include "store/prescription_id.h"
 
 namespace careflow::api {
@@ -37,8 +38,8 @@ ResourceSpec patients_resource(store::Database* db) {
           nullptr};
 }
 
-ResourceSpec devices_resource(store::Database* db) {
-  return {"devices",
+ResourceSpec devices_resource(store::Database* db, WriteClock assignment_clock) {
+  ResourceSpec spec{"devices",
           &store::devices_table(),
           {{"deviceId", "device_id", FieldType::kText, true},
            {"patientId", "patient_id", FieldType::kText, true},
@@ -53,6 +54,20 @@ ResourceSpec devices_resource(store::Database* db) {
           [db](const nlohmann::json& row) { return must_exist(*db, store::patients_table(), row, "patient_id", "patientId"); },
           /*accepts_column_names=*/false,
           /*answered_by_column_name=*/{"device_id"}};
+  if (!db || !assignment_clock) return spec;
+  // A new device, or one whose patient changes, starts an assignment at the clock's time; an
+  // update that keeps the patient (a firmware update) leaves it.
+  spec.server_columns = [db, assignment_clock](nlohmann::json& columns, const nlohmann::json* current) -> Status {
+    const bool moved = current && columns.contains("patient_id") && columns["patient_id"] != (*current)["patient_id"];
+    if (current && !moved) return Status::ok();
+    Result<nlohmann::json> at = current ? store::moved_assignment_time(*db, (*current)["device_id"].get<std::string>(),
+                                                                       assignment_clock())
+                                        : store::new_assignment_time(*db, assignment_clock());
+    if (!at) return at.status();
+    columns["assigned_at"] = std::move(*at);
+    return Status::ok();
+  };
+  return spec;
 }
 
 ResourceSpec prescriptions_resource(store::Database* db) {
@@ -92,9 +107,9 @@ ResourceSpec prescriptions_resource(store::Database* db) {
           /*accepts_column_names=*/true};
 }
 
-void add_domain_routes(http::Router& router, store::Database& db, ListCache* cache) {
+void add_domain_routes(http::Router& router, store::Database& db, ListCache* cache, WriteClock assignment_clock) {
   add_resource_routes(router, db, patients_resource(&db), cache);
-  add_resource_routes(router, db, devices_resource(&db), cache);
+  add_resource_routes(router, db, devices_resource(&db, std::move(assignment_clock)), cache);
   add_resource_routes(router, db, prescriptions_resource(&db), cache);
 }
 

@@ -244,6 +244,9 @@ void add_resource_routes(http::Router& router, store::Database& db, const Resour
     if (shared->check_row) {
       if (auto e = shared->check_row(row)) return field_error(*e);
     }
+    if (shared->server_columns) {
+      if (Status set = shared->server_columns(row, nullptr); !set) return store_error(*shared, set);
+    }
     const std::string& key_column = shared->fields.front().column;
     // A generated key may collide (4 random characters); try a few times.
     for (int attempt = 0;; ++attempt) {
@@ -269,13 +272,16 @@ void add_resource_routes(http::Router& router, store::Database& db, const Resour
     }
     auto parsed = parse_body(*shared, object, /*creating=*/false);
     if (auto* e = std::get_if<http::FieldError>(&parsed)) return field_error(*e);
-    const nlohmann::json& changes = std::get<nlohmann::json>(parsed);
+    nlohmann::json& changes = std::get<nlohmann::json>(parsed);
     auto current = repo->get(request.param("id"));
     if (!current) return http::HttpResponse::from_status(current.status());
     if (shared->check_row) {
       nlohmann::json merged = *current;
       merged.update(changes);
       if (auto e = shared->check_row(merged)) return field_error(*e);
+    }
+    if (shared->server_columns) {
+      if (Status set = shared->server_columns(changes, &*current); !set) return store_error(*shared, set);
     }
     auto updated = repo->update(request.param("id"), changes);
     return updated ? changed(http::HttpResponse::json(200, answer_json(*shared, *updated))) : store_error(*shared, updated.status());

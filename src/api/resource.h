@@ -51,6 +51,10 @@ struct ResourceSpec {
   // Columns answered under their column name too, beside the camelCase one (devices answer
   // device_id as well as deviceId: the reference's clients read device_id).
   std::vector<std::string> answered_by_column_name = {};
+  // Columns the server sets beside a write's fields (none by default): called with the parsed
+  // columns (a POST's whole row, a PUT's changed columns) and, on PUT, the row as it is (nullptr on
+  // POST), after check_row. A failure is answered as the store's errors are.
+  std::function<Status(nlohmann::json& columns, const nlohmann::json* current)> server_columns = nullptr;
 };
 
 // Registers the five routes of `spec` on `router`. With a `cache`, list bodies are served from it

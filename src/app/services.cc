@@ -213,9 +213,11 @@ Status Services::start_api(const Config& config) {
     CF_ASSIGN_OR_RETURN(std::optional<int64_t> newest, newest_timestamp(*log_, topic));
     if (newest) simulator_->resume_story_after(*newest);
   }
-  seed_dimensions(config);
+  CF_RETURN_IF_ERROR(follow_dimensions(config).with_context("dimension topics"));
   CF_RETURN_IF_ERROR(start_device_commands(config).with_context("device commands"));
-  api::add_domain_routes(router_, *db_, &cache_);
+  // A device the API creates or moves is assigned at the simulator's event time (story time), the
+  // time the presses after it carry.
+  api::add_domain_routes(router_, *db_, &cache_, [this] { return simulator_->event_time_ms(); });
   api::add_simulation_routes(router_, *simulator_);
   api::DeviceEventHooks event_hooks;
   event_hooks.event_time = [this] { return simulator_->event_time_ms(); };
@@ -239,7 +241,7 @@ Status Services::start_api(const Config& config) {
       {"ota_updates", [this] { return ota_thread_->health(); }},
       {"telemetry", [this] { return hub_->health(); }},
       {"dashboards", [this] { return dashboards_->health(); }},
-      {"dimensions", [this] { return dimensions_seeded_; }}};
+      {"dimensions", [this] { return dimensions_->health(); }}};
   if (cdc_) {
     // Down while it has failed or is retrying a lost connection; the web app's header shows it.
     checks.push_back({"cdc", [this] {
@@ -361,21 +363,21 @@ Status Services::deploy_pipelines(const std::string& path) {
   return Status::ok();
 }
 
-// Not fatal: careflow runs without them (a registry that does not answer shows in GET /health as the
-// "dimensions" component until the next start seeds them).
-void Services::seed_dimensions(const Config& config) {
-  auto seeded = sim::seed_dimension_topics(*db_, *log_, *device_records_, default_topic_config(config),
-                                           simulator_->event_time_ms());
-  if (!seeded) {
-    dimensions_seeded_ = Status::unavailable(
-        fmt::format("the dimension topics were not seeded at start: {}", seeded.status().to_string()));
-    log_error("sim", "dimension topics not seeded", {{"error", seeded.status().to_string()}});
-    return;
-  }
-  dimensions_where_ = fmt::format("{}, {}, {} ({} appended, {} already there)", sim::kDeviceAssignmentsTopic,
-                                  sim::kCareAreasTopic, sim::kOtaAllowlistTopic, seeded->appended, seeded->unchanged);
+// A seed that fails is not fatal: careflow runs without the topics (a registry that does not answer
+// shows in GET /health as the "dimensions" component until a later round succeeds). Only a
+// database that cannot be listened to stops the start.
+Status Services::follow_dimensions(const Config& config) {
+  CF_ASSIGN_OR_RETURN(dimensions_,
+                      sim::DimensionFollower::start(conninfo_, *db_, *log_, *device_records_, default_topic_config(config),
+                                                    [this] { return simulator_->event_time_ms(); }));
+  if (!dimensions_->health()) return Status::ok();
+  const sim::DimensionSeedReport seeded = dimensions_->state().first;
+  dimensions_where_ = fmt::format("{}, {}, {} ({} appended, {} already there; following the store)",
+                                  sim::kDeviceAssignmentsTopic, sim::kCareAreasTopic, sim::kOtaAllowlistTopic,
+                                  seeded.appended, seeded.unchanged);
   log_info("sim", "dimension topics seeded",
-           {{"appended", std::to_string(seeded->appended)}, {"unchanged", std::to_string(seeded->unchanged)}});
+           {{"appended", std::to_string(seeded.appended)}, {"unchanged", std::to_string(seeded.unchanged)}});
+  return Status::ok();
 }
 
 // Last, once everything that writes topics runs: clients that connect find the topics in place.
@@ -442,6 +444,7 @@ Services::~Services() {
   kafka_listener_.reset();  // first: its clients read and write the log everything else uses
   commands_stopping_ = true;
   commands_thread_.reset();  // before the simulator, the database and the log they use
+  dimensions_.reset();
   ota_thread_.reset();
   if (simulator_) simulator_->stop();
   dashboards_.reset();  // its followers publish to the hub and read the log
@@ -485,7 +488,8 @@ std::vector<std::string> Services::describe() const {
           fmt::format("API:       {}  (try {}health, {}openapi.json)", url(), url(), url()),
           fmt::format("simulator: {} and {} as {}; {}", kDeviceMetricsTopic, api::kDeviceEventsTopic, device_records_where_,
                       story_time_description()),
-          fmt::format("dimensions: {}", dimensions_where_.empty() ? dimensions_seeded_.to_string() : dimensions_where_),
+          fmt::format("dimensions: {}", dimensions_where_.empty() && dimensions_ ? dimensions_->health().to_string()
+                                                                                  : dimensions_where_),
           kafka_listener_ ? fmt::format("kafka:     {}  (Kafka clients: kcat -b {}{} -L)", kafka_listener_->bootstrap(),
                                         kafka_listener_->bootstrap(), kafka_sasl_hint_)
                           : std::string("kafka:     off (kafka_listener.enabled = false, or log.backend = kafka)"),

@@ -31,6 +31,7 @@
 #include "sim/device_commands.h"
 #include "sim/ota_updates.h"
 #include "sim/device_records.h"
+#include "sim/dimension_follower.h"
 #include "sim/reading_fanout.h"
 #include "sim/simulator.h"
 #include "store/change_listener.h"
@@ -67,8 +68,9 @@ class Services {
   // The registry client and encoder the simulator and the device-event route write with.
   Status open_device_records(const Config& config);
   std::string story_time_description() const;
-  // hc_raw_device_assignments, hc_raw_care_areas, hc_raw_ota_allowlist (sim/dimension_seed.h).
-  void seed_dimensions(const Config& config);
+  // hc_raw_device_assignments, hc_raw_care_areas, hc_raw_ota_allowlist: seeded, then following the
+  // store (sim/dimension_follower.h).
+  Status follow_dimensions(const Config& config);
   // The simulated pumps following device.commands (sim/device_commands.h) and the devices following
   // hc_fct_ota_update_commands (sim/ota_updates.h), each on a thread of its own.
   Status start_device_commands(const Config& config);
@@ -99,8 +101,8 @@ class Services {
   std::atomic<bool> commands_stopping_{false};
   std::unique_ptr<http::GuardedThread> commands_thread_;  // after what they use: stop first
   std::unique_ptr<http::GuardedThread> ota_thread_;
-  Status dimensions_seeded_ = Status::ok();
-  std::string dimensions_where_;  // hc_raw_device_metrics, then the live stream
+  std::unique_ptr<sim::DimensionFollower> dimensions_;  // after what it uses: stops first
+  std::string dimensions_where_;  // the banner's line
   api::ListCache cache_;
   http::Router router_;
   std::unique_ptr<api::TelemetryHub> hub_;

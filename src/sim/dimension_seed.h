@@ -10,7 +10,7 @@
 // Idempotent: at each start the topics are read and only a record whose key is not there yet, or
 // whose latest value there differs (a device moved to another patient, a new device, a changed
 // time zone), is appended; an unchanged store appends nothing, so restarts add no duplicates.
-// Between starts the topics do not follow the store (the CDC topics do).
+// While careflow up runs, sim/dimension_follower.h runs it again at each change to the store.
 
 #include <cstdint>
 

@@ -93,12 +93,28 @@ CREATE TRIGGER devices_reassigned BEFORE UPDATE OF patient_id ON devices
   FOR EACH ROW EXECUTE FUNCTION careflow_device_reassigned();
 )sql";
 
+// A statement that moves a device and sets assigned_at itself keeps its time: careflow up's API
+// stamps a move with the simulator's event time (story time, store/device_assignment.h), so presses
+// after the move in story time find the new assignment. Other writers (psql) get now(), as before.
+// The API's time is always after the assignment it ends, so "not set by the statement" is told by
+// an unchanged value.
+constexpr std::string_view kAssignedAtFromTheStatement = R"sql(
+CREATE OR REPLACE FUNCTION careflow_device_reassigned() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.patient_id IS DISTINCT FROM OLD.patient_id AND NEW.assigned_at IS NOT DISTINCT FROM OLD.assigned_at THEN
+    NEW.assigned_at := now();
+  END IF;
+  RETURN NEW;
+END $$;
+)sql";
+
 const Migration kMigrations[] = {
     {1, "create patients, devices, prescriptions", kCreateTables},
     {2, "seed the demonstration's patients, devices and prescriptions", kSeedMarker},
     {3, "notify listeners of table changes", kChangeNotifications},
     {4, "seed patient P006 with an insulin pump and its prescription", kInsulinSeedMarker},
     {5, "devices carry the time of their current assignment", kDeviceAssignedAt},
+    {6, "a device's move keeps the assignment time its statement sets", kAssignedAtFromTheStatement},
 };
 
 constexpr int64_t kMigrationLockKey = 0x63617265666c6f77;  // "careflow"

@@ -41,7 +41,9 @@ const TableSpec& patients_table() {
 const TableSpec& devices_table() {
   static const TableSpec spec{"devices", "device_id",
                               {"device_id", "patient_id", "model_type", "manufacturer", "serial_number",
-                               "software_version", "pressure_setting", "flow_rate_setting", "flow_level_setting"},
+                               "software_version", "pressure_setting", "flow_rate_setting", "flow_level_setting",
+                               // written by the server only (api/domain_routes.cc), never from a body
+                               "assigned_at"},
                               "device_id"};
   return spec;
 }

@@ -62,9 +62,21 @@ class PipelinesUpTest : public careflow::testing::UpProcessTest {
     return last;
   }
 
+  // `careflow lake scan table` beside up, polled up to 30 s (a checkpoint commits the lake's
+  // snapshot) until its rows have `want`.
+  ProcessResult lake_scan(const std::string& table, const std::string& want) {
+    ProcessResult r;
+    for (int i = 0; i < 60; ++i) {
+      r = careflow({"lake", "scan", table});
+      if (r.exit_code == 0 && r.out.find(want) != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    return r;
+  }
 };
 
 int64_t rows_out(const nlohmann::json& t) { return t.contains("rowsOut") ? t["rowsOut"].get<int64_t>() : 0; }
+int64_t rows_in(const nlohmann::json& t) { return t.contains("rowsIn") ? t["rowsIn"].get<int64_t>() : 0; }
 
 TEST_F(PipelinesUpTest, EveryPipelineRunsInUpFedByTheSimulatorAndResumesAfterARestart) {
   const std::string pipelines = std::string(CAREFLOW_SOURCE_DIR) + "/pipelines";
@@ -81,8 +93,8 @@ TEST_F(PipelinesUpTest, EveryPipelineRunsInUpFedByTheSimulatorAndResumesAfterARe
       ++with_jobs;
     }
   }
-  EXPECT_GE(deployed.size(), 36u);
-  EXPECT_GE(with_jobs, 27u);
+  EXPECT_GE(deployed.size(), 41u);
+  EXPECT_GE(with_jobs, 32u);
   for (const char* layer_table : {"hc_raw_device_metrics", "hc_src_readings_checked"}) {
     EXPECT_EQ(deployed[layer_table]["job"], "none") << layer_table;
   }
@@ -152,21 +164,11 @@ TEST_F(PipelinesUpTest, EveryPipelineRunsInUpFedByTheSimulatorAndResumesAfterARe
 
   // The gold facts land in the lakehouse: an Iceberg table per fact topic, committed per checkpoint
   // and read back by careflow's own Iceberg/Parquet readers (the lake tests check pyiceberg's).
-  ProcessResult lake;
-  for (int i = 0; i < 40; ++i) {
-    lake = careflow({"lake", "scan", "healthcare.hc_fct_telemetry_1h"});
-    if (lake.exit_code == 0 && lake.out.find("DEV-P0") != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  }
+  ProcessResult lake = lake_scan("healthcare.hc_fct_telemetry_1h", "DEV-P0");
   EXPECT_EQ(lake.exit_code, 0) << lake.err;
   EXPECT_NE(lake.out.find("DEV-P0"), std::string::npos) << lake.out << lake.err;
   // The dimension is upserted by patient: one row each for the six seeded patients.
-  ProcessResult dim;
-  for (int i = 0; i < 40; ++i) {
-    dim = careflow({"lake", "scan", "healthcare.hc_dim_patients"});
-    if (dim.exit_code == 0 && dim.out.find("P006") != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  }
+  ProcessResult dim = lake_scan("healthcare.hc_dim_patients", "P006");
   EXPECT_NE(dim.out.find("P001"), std::string::npos) << dim.out << dim.err;
   EXPECT_NE(dim.out.find("P006"), std::string::npos) << dim.out << dim.err;
   ProcessResult lake_tables = careflow({"lake", "list"});
@@ -244,6 +246,16 @@ TEST_F(PipelinesUpTest, EveryPipelineRunsInUpFedByTheSimulatorAndResumesAfterARe
   EXPECT_EQ(ota_commands(), ordered);
   EXPECT_EQ(call("GET", "/health").json()["components"]["ota_updates"]["status"], "ok");
 
+  // The retracting device facts land in the lake too, keyed by event (or command): the presses'
+  // routes, the enriched events, the OTA orders.
+  for (const auto& [table, want] : std::vector<std::pair<std::string, std::string>>{
+           {"healthcare.hc_fct_button_routing", "EMERGENCY_ALERT"},
+           {"healthcare.hc_fct_device_events_enriched", "POWER_STATUS"},
+           {"healthcare.hc_fct_ota_update_commands", "1.3.0"}}) {
+    ProcessResult scanned = lake_scan(table, want);
+    EXPECT_NE(scanned.out.find(want), std::string::npos) << table << "\n" << scanned.out << scanned.err;
+  }
+
   // The CLI shows the same, and exits 0 when nothing failed.
   ProcessResult status = careflow({"pipeline", "status"});
   EXPECT_EQ(status.exit_code, 0) << status.out << status.err;
@@ -274,6 +286,85 @@ TEST_F(PipelinesUpTest, EveryPipelineRunsInUpFedByTheSimulatorAndResumesAfterARe
   }
   EXPECT_EQ(jobs.size(), with_jobs);
   for (const nlohmann::json& j : jobs) EXPECT_EQ(j["state"], "RUNNING") << j.dump();
+}
+
+// A device moved to another patient through the API while up runs: the move reaches
+// hc_raw_device_assignments (the dimension topics follow the store) as an assignment from the
+// simulator's story time, so the next press, stamped in story time too, verifies the new
+// assignment for the new patient, while the press before the move stays the old patient's. Without
+// the story-time stamp the new assignment would start at the wall clock, days after the presses'
+// time, and the press would be an emergency of the old patient's; without the follower it would
+// never reach the pipelines. The routes land in the lake table keyed by press.
+TEST_F(PipelinesUpTest, APressAfterAnApiMoveIsRoutedToTheNewPatient) {
+  const fs::path root = dir_ / "pipelines";
+  const fs::path source = fs::path(CAREFLOW_SOURCE_DIR) / "pipelines";
+  for (const char* table : {"raw/hc_raw_device_events", "raw/hc_raw_device_assignments", "src/hc_src_device_assignments",
+                            "fct/hc_fct_button_routing", "lake/hc_lake_button_routing"}) {
+    fs::create_directories(root / table);
+    fs::copy(source / table / "sql-scripts", root / table / "sql-scripts", fs::copy_options::recursive);
+  }
+  start_up(settings(root.string()));
+  wait_for(60, [](std::map<std::string, nlohmann::json>& t) {
+    for (const auto& [name, table] : t) {
+      if (table["job"] != "none" && table["state"] != "RUNNING") return false;
+    }
+    return rows_out(t["hc_src_device_assignments"]) >= 6;
+  });
+  // Polls `query` beside up (up to 30 s: a checkpoint commits the jobs' rows) until its output has `want`.
+  const auto rows_with = [this](const std::string& query, const std::string& want) {
+    ProcessResult r;
+    for (int i = 0; i < 60; ++i) {
+      r = careflow({"sql", "--bounded", "-e", query});
+      if (r.exit_code != 0 || r.out.find(want) != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out;
+  };
+  const std::string routes = "SELECT device_id, patient_id, route FROM hc_fct_button_routing";
+  // Story time moves (a round every 200 ms, 5 story minutes each): each press has a time of its own,
+  // which moves the events' watermark (the newest event's time) and routes it at once.
+  ASSERT_EQ(call("POST", "/simulation/start", R"({"simulation_type":"all"})").status, 200);
+  const auto story_now = [this] { return call("GET", "/simulation/status").json()["storyTime"]["now"].get<int64_t>(); };
+
+  ASSERT_EQ(call("POST", "/device/DEV-P003/events/button-press").status, 201);
+  EXPECT_NE(rows_with(routes, "[DEV-P003, P003, ASSIGNMENT_VERIFIED]").find("[DEV-P003, P003, ASSIGNMENT_VERIFIED]"),
+            std::string::npos);
+
+  // What the routing job has read so far: the first press and the seeded assignments.
+  const int64_t read_before = rows_in(wait_for(30, [](std::map<std::string, nlohmann::json>& t) {
+    return rows_out(t["hc_fct_button_routing"]) >= 1;
+  })["hc_fct_button_routing"]);
+  const int64_t story_before = story_now();
+  auto moved = call("PUT", "/devices/DEV-P003", R"({"patientId":"P004"})");
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  const int64_t story_after = story_now();
+  // The new assignment, from the story's time of the move (not the wall clock, days later),
+  // reaches the versioned table the routing joins with...
+  const std::string assignments =
+      rows_with("SELECT device_id, patient_id, assigned_at_ms FROM hc_src_device_assignments", "DEV-P003, P004, ");
+  const size_t found = assignments.find("DEV-P003, P004, ");
+  ASSERT_NE(found, std::string::npos) << assignments << read_file((dir_ / "up.err").string());
+  const int64_t assigned_at = std::stoll(assignments.substr(found + 16));
+  EXPECT_GE(assigned_at, story_before);
+  EXPECT_LE(assigned_at, story_after);
+  // ... and the routing job has read it (nothing else is written meanwhile): a press made before
+  // that would meet the old version, as the temporal join does not revise what it emitted.
+  wait_for(30, [read_before](std::map<std::string, nlohmann::json>& t) { return rows_in(t["hc_fct_button_routing"]) > read_before; });
+
+  ASSERT_EQ(call("POST", "/device/DEV-P003/events/button-press").status, 201);
+  const std::string after = rows_with(routes, "[DEV-P003, P004, ASSIGNMENT_VERIFIED]");
+  EXPECT_NE(after.find("+I[DEV-P003, P004, ASSIGNMENT_VERIFIED]"), std::string::npos) << after;
+  EXPECT_EQ(after.find("EMERGENCY_ALERT"), std::string::npos) << after;
+
+  // The lake table has both presses, each with its route, read back by careflow's Iceberg reader.
+  ProcessResult lake = lake_scan("healthcare.hc_fct_button_routing", "P004");
+  EXPECT_NE(lake.out.find("P004"), std::string::npos) << lake.out << lake.err;
+  size_t verified = 0;
+  for (size_t at = lake.out.find("ASSIGNMENT_VERIFIED"); at != std::string::npos; at = lake.out.find("ASSIGNMENT_VERIFIED", at + 1)) {
+    ++verified;
+  }
+  EXPECT_EQ(verified, 2u) << lake.out;
 }
 
 TEST_F(PipelinesUpTest, AFailingPipelineIsReportedWithItsFileAndTheOthersRun) {

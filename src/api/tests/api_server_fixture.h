@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 
 #include "api/analytics_routes.h"
@@ -11,6 +12,7 @@
 #include "api/domain_routes.h"
 #include "api/system_routes.h"
 #include "api/telemetry_hub.h"
+#include "common/clock.h"
 #include "http/http_server.h"
 #include "http/tests/http_client.h"
 #include "log/embedded_log.h"
@@ -42,7 +44,7 @@ class ApiServerTest : public store::testing::PostgresTest {
     auto listener = store::ChangeListener::start(pg_->conninfo(), [this](const std::string& t) { cache_.invalidate(t); });
     ASSERT_TRUE(listener.is_ok()) << listener.status().to_string();
     listener_ = std::move(listener).value();
-    add_domain_routes(router_, *db_, &cache_);
+    add_domain_routes(router_, *db_, &cache_, [this] { return assignment_ms_ ? assignment_ms_.load() : wall_clock_ms(); });
     auto log = log::EmbeddedLog::open((root_ / "fixture-log").string());
     ASSERT_TRUE(log.is_ok()) << log.status().to_string();
     log_ = std::move(log).value();
@@ -107,6 +109,7 @@ class ApiServerTest : public store::testing::PostgresTest {
   std::unique_ptr<TelemetryHub> hub_;
   std::unique_ptr<DashboardFeed> feed_;
   bool simulator_up_ = true;
+  std::atomic<int64_t> assignment_ms_{0};  // the API's clock for device assignments; 0: the wall clock
   int port_ = 0;
 };
 

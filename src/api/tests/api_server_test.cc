@@ -60,6 +60,37 @@ TEST_F(ApiServerTest, PatientsAndDevicesInCamelCase) {
   expect_error(call(port_, "GET", "/patients/P007"), 404, "not_found");
 }
 
+// devices.assigned_at of `device` in epoch milliseconds.
+int64_t assigned_at_ms(store::Database& db, const std::string& device) {
+  auto rows = db.exec("SELECT (extract(epoch FROM assigned_at) * 1000)::bigint FROM devices WHERE device_id = $1", {device});
+  EXPECT_TRUE(rows.is_ok() && rows->rows.size() == 1);
+  return rows.is_ok() && !rows->rows.empty() ? std::stoll(rows->rows[0][0].value_or("0")) : 0;
+}
+
+// A device the API creates or moves to another patient is assigned at the API's clock (in careflow
+// up the simulator's story time, days behind the wall clock), not at PostgreSQL's now(); an update
+// that keeps the patient leaves the assignment alone. The answer shows it as assignedAt.
+TEST_F(ApiServerTest, ADeviceMovedOrCreatedIsAssignedAtTheApisClock) {
+  const int64_t story = wall_clock_ms() - 3ll * 24 * 3600 * 1000 + 7;
+  assignment_ms_ = story;
+  auto moved = call(port_, "PUT", "/devices/DEV-P003", R"({"patientId":"P004"})");
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(moved.json()["patientId"], "P004");
+  EXPECT_TRUE(moved.json()["assignedAt"].is_string()) << moved.body;
+  EXPECT_EQ(assigned_at_ms(*db_, "DEV-P003"), story);
+  ASSERT_EQ(call(port_, "PUT", "/devices/DEV-P003", R"({"softwareVersion":"1.3.0","patientId":"P004"})").status, 200);
+  EXPECT_EQ(assigned_at_ms(*db_, "DEV-P003"), story);
+  // Back to P003 with the clock standing still: a new assignment all the same, 1 ms later.
+  ASSERT_EQ(call(port_, "PUT", "/devices/DEV-P003", R"({"patientId":"P003"})").status, 200);
+  EXPECT_EQ(assigned_at_ms(*db_, "DEV-P003"), story + 1);
+  auto created = call(port_, "POST", "/devices", R"({"deviceId":"DEV-X9","patientId":"P005","modelType":"CPAP-Pro"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(assigned_at_ms(*db_, "DEV-X9"), story);
+  // The column is the server's: a body cannot set it.
+  expect_error(call(port_, "PUT", "/devices/DEV-X9", R"({"assignedAt":"2020-01-01T00:00:00Z"})"), 422, "validation_error",
+               "assignedAt");
+}
+
 TEST_F(ApiServerTest, PrescriptionLifecycle) {
   auto body = new_prescription();
   body["prescriptionId"] = "RX-MINE";

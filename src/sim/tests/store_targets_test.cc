@@ -8,11 +8,16 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <functional>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "common/clock.h"
 #include "log/embedded_log.h"
+#include "sim/dimension_follower.h"
 #include "sim/dimension_seed.h"
 #include "sim/simulator.h"
 #include "store/local_postgres.h"
@@ -175,6 +180,52 @@ TEST_F(StoreTargetsTest, DimensionTopicsAreSeededOnceAndOnlyChangesAppended) {
   EXPECT_GE(last[8].second["assigned_at"].get<int64_t>(), moved_at);
   EXPECT_NE(last[8].second["assignment_id"], now[0].second["assignment_id"]);
   EXPECT_NE(last[8].second["assignment_id"], now[6].second["assignment_id"]);
+}
+
+// Polls up to 10 s until `done` holds (the follower runs on the listener's thread).
+bool eventually(const std::function<bool()>& done) {
+  for (int i = 0; i < 200; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return done();
+}
+
+// While careflow up runs, the dimension topics follow the store: a device moved to another patient
+// (by the API, or here by SQL) is a new assignment on hc_raw_device_assignments, stamped with the
+// event time of then; a change that leaves the topics' values as they are appends nothing.
+TEST_F(StoreTargetsTest, DimensionTopicsFollowTheStoreWhileRunning) {
+  auto log = log::EmbeddedLog::open((root_ / "log").string());
+  ASSERT_TRUE(log.is_ok()) << log.status().to_string();
+  auto encoder = DeviceRecordEncoder::json();
+  std::atomic<int64_t> event_time{1'000};
+  auto follower = DimensionFollower::start(pg_->conninfo(), *db_, **log, *encoder, {}, [&] { return event_time.load(); });
+  ASSERT_TRUE(follower.is_ok()) << follower.status().to_string();
+  EXPECT_TRUE((*follower)->health().is_ok());
+  EXPECT_EQ((*follower)->state().first.appended, 18);
+  ASSERT_EQ(records_on(**log, kDeviceAssignmentsTopic).size(), 6u);
+
+  event_time = 2'000;
+  ASSERT_TRUE(db_->exec("UPDATE devices SET patient_id = 'P002' WHERE device_id = 'DEV-P001'").is_ok());
+  ASSERT_TRUE(eventually([&] { return records_on(**log, kDeviceAssignmentsTopic).size() == 7; }))
+      << records_on(**log, kDeviceAssignmentsTopic).size();
+  const auto moved = records_on(**log, kDeviceAssignmentsTopic)[6];
+  EXPECT_EQ(moved.first, "DEV-P001");
+  EXPECT_EQ(moved.second["patient_id"], "P002");
+  auto raw = (*log)->fetch({kDeviceAssignmentsTopic, 0}, 6);
+  ASSERT_TRUE(raw.is_ok() && !raw->records.empty());
+  EXPECT_EQ(raw->records[0].timestamp_ms, 2'000);
+
+  // A firmware update (what the OTA loop does) runs a round that appends nothing.
+  const int rounds = (*follower)->state().rounds;
+  ASSERT_TRUE(db_->exec("UPDATE devices SET software_version = '1.3.0' WHERE device_id = 'DEV-P002'").is_ok());
+  ASSERT_TRUE(eventually([&] { return (*follower)->state().rounds > rounds; }));
+  EXPECT_EQ(records_on(**log, kDeviceAssignmentsTopic).size(), 7u);
+  // A patient's new time zone reaches the care areas.
+  ASSERT_TRUE(db_->exec("UPDATE patients SET timezone = 'America/Chicago' WHERE patient_id = 'P003'").is_ok());
+  ASSERT_TRUE(eventually([&] { return records_on(**log, kCareAreasTopic).size() == 7; }));
+  EXPECT_EQ(records_on(**log, kCareAreasTopic)[6].second["timezone"], "America/Chicago");
+  EXPECT_EQ((*follower)->state().appended, 18 + 2);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "store/change_listener.h"
+#include "store/device_assignment.h"
 #include "store/migrations.h"
 #include "store/prescription_id.h"
 #include "store/tests/test_postgres.h"
@@ -153,6 +154,49 @@ TEST_F(RepositoryTest, PrescriptionsListByDeviceAndKeepJsonParameters) {
   ASSERT_TRUE(for_device.is_ok());
   EXPECT_EQ(for_device->size(), 2u);
   EXPECT_EQ(prescriptions.list_where("nope", "x").status().code(), StatusCode::kInvalidArgument);
+}
+
+// devices.assigned_at in epoch milliseconds.
+int64_t assigned_at_ms(Database& db, const std::string& device) {
+  auto rows = db.exec("SELECT (extract(epoch FROM assigned_at) * 1000)::bigint FROM devices WHERE device_id = $1", {device});
+  EXPECT_TRUE(rows.is_ok() && rows->rows.size() == 1) << (rows.is_ok() ? "no row" : rows.status().to_string());
+  return rows.is_ok() && !rows->rows.empty() ? std::stoll(rows->rows[0][0].value_or("0")) : 0;
+}
+
+// A writer on a clock of its own (careflow up's API: story time) sets when a device's assignment
+// starts; the trigger keeps that time, and gives now() only to a move that sets none (psql).
+TEST_F(RepositoryTest, AMoveKeepsTheAssignmentTimeItsStatementSets) {
+  Repository devices(*db_, devices_table());
+  const int64_t seeded = assigned_at_ms(*db_, "DEV-P001");
+  const int64_t story = wall_clock_ms() - 3ll * 24 * 3600 * 1000 + 123;  // days back, milliseconds kept
+  auto at = moved_assignment_time(*db_, "DEV-P001", story);
+  ASSERT_TRUE(at.is_ok()) << at.status().to_string();
+  ASSERT_TRUE(devices.update("DEV-P001", {{"patient_id", "P002"}, {"assigned_at", *at}}).is_ok());
+  EXPECT_EQ(assigned_at_ms(*db_, "DEV-P001"), story);
+  // Moved back while the story clock stands still: 1 ms after the assignment it ends, a version of
+  // its own.
+  at = moved_assignment_time(*db_, "DEV-P001", story);
+  ASSERT_TRUE(at.is_ok()) << at.status().to_string();
+  ASSERT_TRUE(devices.update("DEV-P001", {{"patient_id", "P001"}, {"assigned_at", *at}}).is_ok());
+  EXPECT_EQ(assigned_at_ms(*db_, "DEV-P001"), story + 1);
+  // A move that sets no time (psql) is assigned now, as before; a clock behind the current
+  // assignment gives 1 ms after it.
+  const int64_t before = wall_clock_ms();
+  ASSERT_TRUE(db_->exec("UPDATE devices SET patient_id = 'P003' WHERE device_id = 'DEV-P001'").is_ok());
+  const int64_t now = assigned_at_ms(*db_, "DEV-P001");
+  EXPECT_GE(now, before - 1000);
+  at = moved_assignment_time(*db_, "DEV-P001", seeded);
+  ASSERT_TRUE(at.is_ok());
+  ASSERT_TRUE(devices.update("DEV-P001", {{"patient_id", "P001"}, {"assigned_at", *at}}).is_ok());
+  EXPECT_EQ(assigned_at_ms(*db_, "DEV-P001"), now + 1);
+  // A new device at the writer's time.
+  at = new_assignment_time(*db_, story);
+  ASSERT_TRUE(at.is_ok());
+  ASSERT_TRUE(devices.insert({{"device_id", "DEV-X1"}, {"patient_id", "P004"}, {"assigned_at", *at}}).is_ok());
+  EXPECT_EQ(assigned_at_ms(*db_, "DEV-X1"), story);
+  auto missing = moved_assignment_time(*db_, "DEV-NONE", story);
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(missing.status().message(), "device_id 'DEV-NONE' not found");
 }
 
 TEST(PrescriptionId, HasTheReferenceShapeAndVaries) {
