@@ -174,9 +174,17 @@ void ChunkEncoder::plain_values(const ColumnBuffer& b, size_t begin, size_t end,
       }
       break;
     }
-    case PhysicalType::kFixedLenByteArray:
-      for (size_t i = begin; i < end; ++i) put_big_endian(out, b.wide_[i], *element_.type_length);
+    case PhysicalType::kFixedLenByteArray: {
+      const auto width = static_cast<size_t>(*element_.type_length);
+      size_t at = out->size();
+      out->resize(at + width * n);
+      char* p = out->data() + at;
+      for (size_t i = begin; i < end; ++i, p += width) {
+        auto u = static_cast<values::uint128>(b.wide_[i]);
+        for (size_t k = width; k-- > 0; u >>= 8) p[k] = static_cast<char>(u & 0xff);
+      }
       break;
+    }
     default: break;
   }
 }
