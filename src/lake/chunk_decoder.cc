@@ -51,7 +51,10 @@ class ChunkDecoder {
   Status values(Encoding encoding, std::string_view in, size_t count, uint64_t at);
   Status scatter(std::span<const uint32_t> defs, size_t num_values, size_t present, uint64_t at);
   Status decimals_from_bytes(Decoded* d, uint64_t at) const;
-  Status levels(std::string_view in, uint32_t max, std::string_view what, size_t n, uint64_t at, std::vector<uint32_t>* out);
+  // Decodes n levels of at most `max` into *out (none when max is 0: every level is 0); with
+  // at_max, counts the levels equal to max there, and leaves *out empty when they all are.
+  Status levels(std::string_view in, uint32_t max, std::string_view what, size_t n, uint64_t at, std::vector<uint32_t>* out,
+                size_t* at_max = nullptr);
   Status length_prefixed(std::string_view* data, std::string_view what, uint64_t at, std::string_view* out);
 
   std::string_view file_;
@@ -283,26 +286,29 @@ Status ChunkDecoder::scatter(std::span<const uint32_t> defs, size_t num_values, 
       return Status::ok();
     case PhysicalType::kByteArray:
     case PhysicalType::kFixedLenByteArray: {
-      // Sizes first, so that the heap grows once per page.
-      size_t total = 0;
-      for (size_t k = 0; k < present; ++k) total += d.bytes[index ? index[k] : k].size();
-      std::string& heap = out_->heap;
-      size_t pos = heap.size();
-      heap.resize(pos + total);
-      char* base = heap.data();
-      const size_t ends_at = out_->ends.size();
-      out_->ends.resize(ends_at + num_values);
-      size_t* ends = out_->ends.data() + ends_at;
-      size_t k = 0;
-      for (size_t r = 0; r < num_values; ++r) {
-        if (valid[r]) {
-          std::string_view v = d.bytes[index ? index[k] : k];
-          ++k;
-          if (!v.empty()) std::memcpy(base + pos, v.data(), v.size());
-          pos += v.size();
+      // Sizes first, so that the heap grows once per page; `pick(k)` is the page's k-th value.
+      auto copy = [&](auto pick) {
+        size_t total = 0;
+        for (size_t k = 0; k < present; ++k) total += pick(k).size();
+        std::string& heap = out_->heap;
+        size_t pos = heap.size();
+        heap.resize(pos + total);
+        char* base = heap.data();
+        const size_t ends_at = out_->ends.size();
+        out_->ends.resize(ends_at + num_values);
+        size_t* ends = out_->ends.data() + ends_at;
+        for (size_t r = 0, k = 0; r < num_values; ++r) {
+          if (dense || valid[r]) {
+            std::string_view v = pick(k++);
+            if (!v.empty()) std::memcpy(base + pos, v.data(), v.size());
+            pos += v.size();
+          }
+          ends[r] = pos;
         }
-        ends[r] = pos;
-      }
+      };
+      const std::string_view* views = d.bytes.data();
+      if (index) copy([&](size_t k) { return views[index[k]]; });
+      else copy([&](size_t k) { return views[k]; });
       return Status::ok();
     }
     default: {
@@ -332,16 +338,46 @@ Status ChunkDecoder::length_prefixed(std::string_view* data, std::string_view wh
   return Status::ok();
 }
 
-// Decodes n levels of at most `max` (none when max is 0: every level is 0).
-Status ChunkDecoder::levels(std::string_view in, uint32_t max, std::string_view what, size_t n, uint64_t at, std::vector<uint32_t>* out) {
+// Whether RLE hybrid levels open with a repeated run of `value` at least n long: a page without
+// NULLs, as writers encode its definition levels (one run of the maximum).
+bool one_run_of(std::string_view in, int bit_width, size_t n, uint32_t value) {
+  uint64_t header = 0;
+  size_t pos = 0;
+  for (int shift = 0;; shift += 7) {
+    if (pos >= in.size() || shift > 28) return false;
+    auto b = static_cast<uint8_t>(in[pos++]);
+    header |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if (!(b & 0x80)) break;
+  }
+  const auto value_bytes = static_cast<size_t>((bit_width + 7) / 8);
+  if ((header & 1) || (header >> 1) < n || in.size() - pos < value_bytes) return false;
+  uint64_t v = 0;
+  for (size_t b = 0; b < value_bytes; ++b) v |= static_cast<uint64_t>(static_cast<uint8_t>(in[pos + b])) << (8 * b);
+  return v == value;
+}
+
+Status ChunkDecoder::levels(std::string_view in, uint32_t max, std::string_view what, size_t n, uint64_t at, std::vector<uint32_t>* out,
+                            size_t* at_max) {
   out->clear();
+  if (at_max) *at_max = n;
   if (max == 0) return Status::ok();
+  // Every entry at the maximum: nothing to decode one by one (unless a nested leaf needs its levels).
+  if (at_max && !levels_ && one_run_of(in, bit_width_of(max), n, max)) return Status::ok();
   out->resize(n);
   Status s = rle_decode(in, bit_width_of(max), *out);
   if (!s.is_ok()) return error(at, fmt::format("{} levels: {}", what, s.message()));
-  for (size_t i = 0; i < n; ++i) {
-    if ((*out)[i] > max) return error(at, fmt::format("{} level {} of entry {} is above the column's maximum {}", what, (*out)[i], i, max));
+  // One pass for the check and the count (no early exit, so that it stays a simple loop).
+  uint32_t top = 0;
+  size_t count = 0;
+  for (uint32_t v : *out) {
+    top = std::max(top, v);
+    count += v == max;
   }
+  if (top > max) {
+    size_t i = static_cast<size_t>(std::find_if(out->begin(), out->end(), [&](uint32_t v) { return v > max; }) - out->begin());
+    return error(at, fmt::format("{} level {} of entry {} is above the column's maximum {}", what, (*out)[i], i, max));
+  }
+  if (at_max) *at_max = count;
   return Status::ok();
 }
 
@@ -410,12 +446,8 @@ Status ChunkDecoder::page(const parquet::PageHeader& h, std::string_view body, u
   }
   const auto n = static_cast<size_t>(num_values);
   CF_RETURN_IF_ERROR(levels(rep_levels, max_rep_, "repetition", n, at, &reps_));
-  CF_RETURN_IF_ERROR(levels(def_levels, max_def_, "definition", n, at, &defs_));
-  size_t present = n;
-  if (max_def_) {
-    present = 0;
-    for (uint32_t d : defs_) present += d == max_def_;
-  }
+  size_t present = n;  // entries with a value
+  CF_RETURN_IF_ERROR(levels(def_levels, max_def_, "definition", n, at, &defs_, &present));
   if (levels_) {
     levels_->pages.emplace_back(out_->valid.size(), at);
     for (uint32_t d : defs_) levels_->defs.push_back(static_cast<uint8_t>(d));
