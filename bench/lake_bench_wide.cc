@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <span>
 
 #include "values/value_format.h"
 
@@ -132,24 +133,27 @@ std::vector<ColumnVector> wide_columns(int64_t rows) {
 }
 
 Status append_columns(lake::ParquetWriter& writer, const std::vector<ColumnVector>& columns, size_t begin, size_t end) {
+  const size_t n = end - begin;
   for (size_t j = 0; j < columns.size(); ++j) {
     const ColumnVector& c = columns[j];
     lake::ColumnBuffer& b = writer.column(j);
     const TypeId id = c.column.type.id;
-    for (size_t i = begin; i < end; ++i) {
-      if (!c.valid[i]) {
-        b.append_null();
-      } else if (c.column.type.is_string()) {
+    // The batch appends take a NOT NULL column's rows without `valid`.
+    std::span<const uint8_t> valid = c.column.type.nullable ? std::span(c.valid).subspan(begin, n) : std::span<const uint8_t>();
+    if (id == TypeId::kDouble) {
+      b.append_doubles(std::span(c.doubles).subspan(begin, n), valid);
+    } else if (id == TypeId::kDecimal) {
+      b.append_decimals(std::span(c.decimals).subspan(begin, n), valid);
+    } else if (!c.column.type.is_string()) {
+      b.append_ints(std::span(c.ints).subspan(begin, n), valid);
+    } else {
+      for (size_t i = begin; i < end; ++i) {
+        if (!c.valid[i]) {
+          b.append_null();
+          continue;
+        }
         size_t from = i ? c.ends[i - 1] : 0;
         b.append_bytes(std::string_view(c.heap).substr(from, c.ends[i] - from));
-      } else if (id == TypeId::kDouble) {
-        b.append_double(c.doubles[i]);
-      } else if (id == TypeId::kDecimal) {
-        b.append_decimal(c.decimals[i]);
-      } else if (id == TypeId::kBoolean) {
-        b.append_bool(c.ints[i] != 0);
-      } else {
-        b.append_int(c.ints[i]);
       }
     }
   }

@@ -20,8 +20,8 @@ namespace careflow::bench {
 std::vector<lake::ColumnSpec> wide_schema();
 std::vector<lake::ColumnVector> wide_columns(int64_t rows);
 
-// Appends rows [begin, end) of `columns` (one per writer column, all flat) through the columnar path and
-// commits them; callers pass at most a row group at a time.
+// Appends rows [begin, end) of `columns` (one per writer column, all flat) through the columnar path, a
+// batch per column (strings value by value), and commits them; callers pass at most a row group at a time.
 Status append_columns(lake::ParquetWriter& writer, const std::vector<lake::ColumnVector>& columns, size_t begin, size_t end);
 
 // Where `got` (a row group's column as the reader returned it) differs from rows [offset, offset +
