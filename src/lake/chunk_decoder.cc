@@ -93,6 +93,14 @@ std::string encoding_name(Encoding e) {
   return fmt::format("#{}", static_cast<int>(e));
 }
 
+// Makes room for n more values at the end of *v; returns the first of them.
+template <typename T>
+T* grow(std::vector<T>* v, size_t n) {
+  const size_t at = v->size();
+  v->resize(at + n);
+  return v->data() + at;
+}
+
 values::int128 big_endian_to_int128(std::string_view b) {
   values::uint128 u = 0;
   for (char c : b) u = (u << 8) | static_cast<uint8_t>(c);
@@ -112,9 +120,7 @@ Status ChunkDecoder::plain(std::string_view in, size_t count, uint64_t at, Decod
   switch (physical_) {
     case PhysicalType::kBoolean: {
       CF_RETURN_IF_ERROR(need((count + 7) / 8));
-      const size_t base = d->ints.size();
-      d->ints.resize(base + count);
-      int64_t* o = d->ints.data() + base;
+      int64_t* o = grow(&d->ints, count);
       for (size_t i = 0; i < count; ++i) o[i] = (static_cast<uint8_t>(in[i / 8]) >> (i % 8)) & 1;
       return Status::ok();
     }
@@ -123,18 +129,14 @@ Status ChunkDecoder::plain(std::string_view in, size_t count, uint64_t at, Decod
       CF_RETURN_IF_ERROR(need(count * 4));
       const char* p = in.data();
       if (physical_ == PhysicalType::kFloat) {
-        const size_t base = d->doubles.size();
-        d->doubles.resize(base + count);
-        double* o = d->doubles.data() + base;
+        double* o = grow(&d->doubles, count);
         for (size_t i = 0; i < count; ++i) {
           float f;
           std::memcpy(&f, p + 4 * i, 4);
           o[i] = f;
         }
       } else {
-        const size_t base = d->ints.size();
-        d->ints.resize(base + count);
-        int64_t* o = d->ints.data() + base;
+        int64_t* o = grow(&d->ints, count);
         for (size_t i = 0; i < count; ++i) {
           uint32_t raw;
           std::memcpy(&raw, p + 4 * i, 4);
