@@ -1,10 +1,17 @@
-// Parquet write speed and size: careflow's writer vs pyarrow's (Apache Arrow C++) on the same 1 M
-// telemetry-facts rows, same codec, same row-group size (131,072 rows), same page size (1 MiB) and
-// dictionary limit (1 MiB), in the same run. Both sides write from columns already in memory:
-// careflow through ParquetWriter's columnar appends, pyarrow through pq.write_table of an Arrow
-// table; each takes its best of --repeats. The peer (bench/lake_bench_peer.py) also reads careflow's
-// file back and compares it with its own table.
+// Parquet writes and scans: careflow's writer and reader against pyarrow's (Apache Arrow C++) and
+// DuckDB's read_parquet, in the same run, on the same 1 M rows of two tables: the telemetry facts (10
+// columns) and a 37-column wide table of mixed types with NULLs (lake_bench_wide.h).
+//
+// Writes: same codec, same row-group size (131,072 rows), same page size (1 MiB) and dictionary limit
+// (1 MiB). Both sides write from columns already in memory: careflow through ParquetWriter's columnar
+// appends, pyarrow through pq.write_table of an Arrow table; each takes its best of --repeats. The
+// peer (bench/lake_bench_peer.py) also reads careflow's file back and compares it with its own table.
+//
+// Scans (ZSTD files, the one written by careflow and the one written by pyarrow): every column, and
+// two, of every row group decoded into memory; careflow's ParquetReader against pq.read_table and
+// DuckDB (bench/lake_bench_scan.py), and careflow's reading compared with the generated rows.
 //   lake_bench --python PY --peer-dir bench [--rows N] [--repeats N] [--markdown FILE]
+#include <fmt/format.h>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -15,14 +22,19 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 
 #include "bench_util.h"
 #include "lake/parquet_writer.h"
+#include "lake_bench_scan.h"
+#include "lake_bench_wide.h"
 
 namespace {
 
 using careflow::lake::ColumnSpec;
+using careflow::lake::ColumnVector;
+using careflow::lake::parquet::Codec;
 using careflow::values::DataType;
 
 struct Rows {
@@ -67,13 +79,48 @@ std::vector<ColumnSpec> telemetry_schema() {
           {"in_range", DataType::boolean(), 9},   {"sequence", DataType::bigint().with_nullable(false), 10}};
 }
 
-double write_careflow(const Rows& r, const std::string& path, careflow::lake::parquet::Codec codec, int64_t group_rows) {
+// The telemetry rows as careflow's reader returns them, to check a scan against.
+std::vector<ColumnVector> telemetry_vectors(const Rows& r) {
+  std::vector<ColumnSpec> schema = telemetry_schema();
+  std::vector<ColumnVector> out(schema.size());
+  for (size_t c = 0; c < schema.size(); ++c) out[c].column = schema[c];
+  auto strings = [](ColumnVector& c, const std::vector<std::string>& v) {
+    for (const std::string& s : v) {
+      c.heap += s;
+      c.ends.push_back(c.heap.size());
+    }
+  };
+  strings(out[0], r.device_id);
+  strings(out[1], r.patient_id);
+  for (int64_t ms : r.ts_ms) out[2].ints.push_back(ms * 1000);
+  strings(out[3], r.metric_name);
+  out[4].doubles = r.metric_value;
+  strings(out[5], r.unit);
+  out[6].doubles = r.target_value;
+  out[7].doubles = r.tolerance;
+  for (int8_t b : r.in_range) out[8].ints.push_back(b == 1 ? 1 : 0);
+  out[9].ints = r.sequence;
+  for (ColumnVector& c : out) c.valid.assign(r.sequence.size(), 1);
+  for (size_t i = 0; i < r.in_range.size(); ++i) out[8].valid[i] = r.in_range[i] >= 0;
+  return out;
+}
+
+careflow::lake::WriterOptions writer_options(Codec codec, int64_t group_rows) {
   careflow::lake::WriterOptions o;
   o.codec = codec;
   o.row_group_rows = group_rows;
+  return o;
+}
+
+void check(const careflow::Status& s) {
+  if (!s.is_ok()) throw std::runtime_error(s.to_string());
+}
+
+// Each writer's clock runs from opening the writer to the closed file.
+double write_telemetry(const Rows& r, const std::string& path, Codec codec, int64_t group_rows) {
   auto start = std::chrono::steady_clock::now();
-  auto w = careflow::lake::ParquetWriter::open(path, telemetry_schema(), o);
-  if (!w.is_ok()) throw std::runtime_error(w.status().to_string());
+  auto w = careflow::lake::ParquetWriter::open(path, telemetry_schema(), writer_options(codec, group_rows));
+  check(w.status());
   auto& writer = **w;
   const size_t n = r.sequence.size();
   for (size_t i = 0; i < n; ++i) {
@@ -87,75 +134,177 @@ double write_careflow(const Rows& r, const std::string& path, careflow::lake::pa
     writer.column(7).append_double(r.tolerance[i]);
     if (r.in_range[i] < 0) writer.column(8).append_null(); else writer.column(8).append_bool(r.in_range[i] == 1);
     writer.column(9).append_int(r.sequence[i]);
-    if (auto s = writer.commit_rows(); !s.is_ok()) throw std::runtime_error(s.to_string());
+    check(writer.commit_rows());
   }
-  if (auto s = writer.close(); !s.is_ok()) throw std::runtime_error(s.to_string());
+  check(writer.close());
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-}  // namespace
+// The wide table a row group at a time, column by column (as a columnar engine hands over a batch).
+double write_wide(const std::vector<ColumnVector>& columns, const std::string& path, Codec codec, int64_t group_rows) {
+  auto start = std::chrono::steady_clock::now();
+  auto w = careflow::lake::ParquetWriter::open(path, careflow::bench::wide_schema(), writer_options(codec, group_rows));
+  check(w.status());
+  const size_t n = columns[0].size();
+  for (size_t begin = 0; begin < n; begin += static_cast<size_t>(group_rows)) {
+    check(careflow::bench::append_columns(**w, columns, begin, std::min(n, begin + static_cast<size_t>(group_rows))));
+  }
+  check((*w)->close());
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
-int main(int argc, char** argv) {
-  std::string python = "python3", peer_dir = "bench", markdown;
-  int64_t rows = 1'000'000, repeats = 3, group_rows = 131'072;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--python") python = value;
-    else if (flag == "--peer-dir") peer_dir = value;
-    else if (flag == "--rows") rows = std::stoll(value);
-    else if (flag == "--repeats") repeats = std::stoll(value);
-    else if (flag == "--markdown") markdown = value;
-    else { std::cerr << "unknown flag " << flag << "\n"; return 2; }
-  }
-  careflow::bench::ScratchDir scratch("lake");
-  const std::filesystem::path dir_path = std::filesystem::absolute(scratch.path());
-  Rows r = telemetry_rows(rows);
-  using careflow::lake::parquet::Codec;
-  const std::pair<const char*, Codec> codecs[] = {{"ZSTD", Codec::kZstd}, {"SNAPPY", Codec::kSnappy}, {"UNCOMPRESSED", Codec::kUncompressed}};
-  nlohmann::json files = nlohmann::json::object();
-  std::map<std::string, std::pair<double, uintmax_t>> ours;
-  for (const auto& [name, codec] : codecs) {
-    std::string path = (dir_path / fmt::format("careflow-{}.parquet", name)).string();
-    double best = 1e9;
-    for (int64_t k = 0; k < repeats; ++k) best = std::min(best, write_careflow(r, path, codec, group_rows));
-    ours[name] = {best, std::filesystem::file_size(path)};
-    files[name] = path;
-    std::cout << fmt::format("careflow {}: {:.3f} s, {} bytes\n", name, best, ours[name].second);
-  }
-  std::string cmd = fmt::format("cd '{}' && '{}' lake_bench_peer.py {} {} {} '{}' '{}'", peer_dir, python, rows, group_rows, repeats,
-                                dir_path.string(), files.dump());
+nlohmann::json run_peer(const std::string& cmd) {
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
   char buf[4096];
   while (p && fgets(buf, sizeof buf, p)) out += buf;
-  if (!p || pclose(p) != 0) { std::cerr << "the pyarrow peer failed: " << out << "\n"; return 1; }
-  auto peer = nlohmann::json::parse(out);
+  if (!p || pclose(p) != 0) throw std::runtime_error("the Python peer failed: " + cmd + "\n" + out);
+  return nlohmann::json::parse(out);
+}
+
+struct Settings {
+  std::string python, peer_dir;
+  std::filesystem::path dir;
+  int64_t rows, repeats, group_rows;
+};
+
+constexpr std::pair<const char*, Codec> kCodecs[] = {{"ZSTD", Codec::kZstd}, {"SNAPPY", Codec::kSnappy}, {"UNCOMPRESSED", Codec::kUncompressed}};
+
+std::string rate(int64_t rows, double seconds) { return fmt::format("{:.2f} M rows/s", static_cast<double>(rows) / seconds / 1e6); }
+
+// Writes `schema`'s table with careflow (`write`) and pyarrow for every codec; returns the markdown
+// and fills *files with each side's ZSTD file (careflow's first).
+std::string write_section(const Settings& s, const std::string& schema, const std::string& title,
+                          const std::function<double(const std::string&, Codec)>& write, std::vector<std::string>* files) {
+  nlohmann::json ours_files = nlohmann::json::object();
+  std::map<std::string, std::pair<double, uintmax_t>> ours;
+  for (const auto& [name, codec] : kCodecs) {
+    std::string path = (s.dir / fmt::format("careflow-{}-{}.parquet", schema, name)).string();
+    double best = 1e9;
+    for (int64_t k = 0; k < s.repeats; ++k) best = std::min(best, write(path, codec));
+    ours[name] = {best, std::filesystem::file_size(path)};
+    ours_files[name] = path;
+    std::cout << fmt::format("careflow {} {}: {:.3f} s, {} bytes\n", schema, name, best, ours[name].second) << std::flush;
+  }
+  auto peer = run_peer(fmt::format("cd '{}' && '{}' lake_bench_peer.py {} {} {} {} '{}' '{}'", s.peer_dir, s.python, schema, s.rows, s.group_rows,
+                                   s.repeats, s.dir.string(), ours_files.dump()));
+  files->push_back(ours_files["ZSTD"].get<std::string>());
+  files->push_back(peer["ZSTD"]["file"].get<std::string>());
+  const std::string pyarrow = peer["pyarrow"].get<std::string>();
   std::string table = fmt::format(
-      "### Telemetry facts, {} rows, 10 columns, row groups of {} rows (best of {})\n\n"
+      "### {}, {} rows, row groups of {} rows (best of {})\n\n"
       "| codec | careflow | pyarrow {} | speed ratio | careflow bytes | pyarrow bytes | size ratio (careflow / pyarrow) | pyarrow reads careflow's file equal |\n"
       "|---|---|---|---|---|---|---|---|\n",
-      rows, group_rows, repeats, peer["pyarrow"].get<std::string>());
-  for (const auto& [name, codec] : codecs) {
-    double theirs = peer[name]["seconds"].get<double>();
-    auto their_bytes = peer[name]["bytes"].get<uintmax_t>();
-    table += fmt::format("| {} | {:.2f} M rows/s | {:.2f} M rows/s | {:.2f}x | {} | {} | {:.3f} | {} |\n", name,
-                         rows / ours[name].first / 1e6, rows / theirs / 1e6, theirs / ours[name].first, ours[name].second, their_bytes,
-                         static_cast<double>(ours[name].second) / static_cast<double>(their_bytes),
-                         peer[name]["careflow_file_equal"].get<bool>() ? "yes" : "NO");
-  }
+      title, s.rows, s.group_rows, s.repeats, pyarrow);
+  auto row = [&](const char* name, const char* seconds_key, const char* bytes_key, bool with_equal) {
+    double theirs = peer[name][seconds_key].get<double>();
+    auto their_bytes = peer[name][bytes_key].get<uintmax_t>();
+    std::string equal = with_equal ? (peer[name]["careflow_file_equal"].get<bool>() ? " yes |" : " NO |") : "";
+    return fmt::format("| {} | {} | {} | {:.2f}x | {} | {} | {:.3f} |{}\n", name, rate(s.rows, ours[name].first), rate(s.rows, theirs),
+                       theirs / ours[name].first, ours[name].second, their_bytes,
+                       static_cast<double>(ours[name].second) / static_cast<double>(their_bytes), equal);
+  };
+  for (const auto& [name, codec] : kCodecs) table += row(name, "seconds", "bytes", true);
   table += fmt::format(
-      "\n### The same, pyarrow with a dictionary on careflow's dictionary columns only ({})\n\n"
+      "\n#### The same, pyarrow with a dictionary on careflow's dictionary columns only ({})\n\n"
       "| codec | careflow | pyarrow {} | speed ratio | careflow bytes | pyarrow bytes | size ratio (careflow / pyarrow) |\n"
       "|---|---|---|---|---|---|---|\n",
-      fmt::join(peer["ZSTD"]["careflow_dictionary_columns"].get<std::vector<std::string>>(), ", "), peer["pyarrow"].get<std::string>());
-  for (const auto& [name, codec] : codecs) {
-    double theirs = peer[name]["same_seconds"].get<double>();
-    auto their_bytes = peer[name]["same_bytes"].get<uintmax_t>();
-    table += fmt::format("| {} | {:.2f} M rows/s | {:.2f} M rows/s | {:.2f}x | {} | {} | {:.3f} |\n", name, rows / ours[name].first / 1e6,
-                         rows / theirs / 1e6, theirs / ours[name].first, ours[name].second, their_bytes,
-                         static_cast<double>(ours[name].second) / static_cast<double>(their_bytes));
+      fmt::join(peer["ZSTD"]["careflow_dictionary_columns"].get<std::vector<std::string>>(), ", "), pyarrow);
+  for (const auto& [name, codec] : kCodecs) table += row(name, "same_seconds", "same_bytes", false);
+  std::cout << table << std::flush;
+  return table + "\n";
+}
+
+struct ScanJob {
+  std::string table, writer, path;
+  std::vector<std::string> columns;  // empty: all
+  const std::vector<ColumnVector>* want;
+};
+
+// Times careflow's reader on every job, checks what it reads, then the peers on the same files.
+std::string scan_section(const Settings& s, const std::vector<ScanJob>& jobs) {
+  nlohmann::json peer_jobs = nlohmann::json::array();
+  std::vector<double> ours;
+  std::vector<std::string> equal;
+  for (const ScanJob& job : jobs) {
+    auto seconds = careflow::bench::careflow_scan(job.path, job.columns, s.repeats);
+    check(seconds.status());
+    ours.push_back(*seconds);
+    std::string same = "(projection)";
+    if (job.columns.empty()) {
+      auto diff = careflow::bench::scan_difference(job.path, *job.want);
+      check(diff.status());
+      same = diff->empty() ? "yes" : "NO: " + *diff;
+    }
+    equal.push_back(same);
+    std::cout << fmt::format("careflow scan {} ({}, {}): {:.3f} s, {}\n", job.table, job.writer, job.columns.empty() ? "all" : fmt::format("{}", fmt::join(job.columns, ", ")),
+                             *seconds, same)
+              << std::flush;
+    peer_jobs.push_back({{"path", job.path}, {"columns", job.columns.empty() ? nlohmann::json() : nlohmann::json(job.columns)}});
   }
-  std::cout << table;
-  if (!markdown.empty()) std::ofstream(markdown, std::ios::app) << table;
+  auto peer = run_peer(fmt::format("cd '{}' && '{}' lake_bench_scan.py {} '{}'", s.peer_dir, s.python, s.repeats, peer_jobs.dump()));
+  std::string table = fmt::format(
+      "### Scans: every row of the columns decoded into memory, ZSTD files of {} rows (best of {}); ratios are the peer's time / careflow's\n\n"
+      "| table | file written by | columns | careflow (1 thread) | pyarrow, 1 thread | ratio | pyarrow, threads | ratio | DuckDB, 1 thread | ratio "
+      "| DuckDB, threads | ratio | careflow reads the rows written |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+      s.rows, s.repeats);
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const nlohmann::json& p = peer[i];
+    std::string cells;
+    for (const char* key : {"pyarrow_1", "pyarrow_default", "duckdb_1", "duckdb_default"}) {
+      double theirs = p[key].get<double>();
+      cells += fmt::format(" {} | {:.2f}x |", rate(s.rows, theirs), theirs / ours[i]);
+    }
+    std::string columns = jobs[i].columns.empty() ? "all" : fmt::format("{}", fmt::join(jobs[i].columns, ", "));
+    table += fmt::format("| {} | {} | {} | {} |{} {} |\n", jobs[i].table, jobs[i].writer, columns, rate(s.rows, ours[i]), cells, equal[i]);
+  }
+  std::cout << table << std::flush;
+  return table;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  Settings s{"python3", "bench", {}, 1'000'000, 3, 131'072};
+  std::string markdown;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string flag = argv[i], value = argv[i + 1];
+    if (flag == "--python") s.python = value;
+    else if (flag == "--peer-dir") s.peer_dir = value;
+    else if (flag == "--rows") s.rows = std::stoll(value);
+    else if (flag == "--repeats") s.repeats = std::stoll(value);
+    else if (flag == "--markdown") markdown = value;
+    else { std::cerr << "unknown flag " << flag << "\n"; return 2; }
+  }
+  careflow::bench::ScratchDir scratch("lake");
+  s.dir = std::filesystem::absolute(scratch.path());
+  const Rows telemetry = telemetry_rows(s.rows);
+  const std::vector<ColumnVector> telemetry_columns = telemetry_vectors(telemetry);
+  const std::vector<ColumnVector> wide = careflow::bench::wide_columns(s.rows);
+
+  std::vector<std::string> telemetry_files, wide_files;
+  std::string out = write_section(
+      s, "telemetry", "Writes: telemetry facts, 10 columns",
+      [&](const std::string& path, Codec codec) { return write_telemetry(telemetry, path, codec, s.group_rows); }, &telemetry_files);
+  out += write_section(
+      s, "wide", "Writes: the wide table, 37 columns",
+      [&](const std::string& path, Codec codec) { return write_wide(wide, path, codec, s.group_rows); }, &wide_files);
+
+  std::vector<ScanJob> jobs;
+  for (const auto& [table, files, want, projection] :
+       {std::tuple{"telemetry", &telemetry_files, &telemetry_columns, std::vector<std::string>{"device_id", "metric_value"}},
+        std::tuple{"wide", &wide_files, &wide, std::vector<std::string>{"user_name", "d_price"}}}) {
+    for (size_t k = 0; k < files->size(); ++k) {
+      const char* writer = k == 0 ? "careflow" : "pyarrow";
+      jobs.push_back({table, writer, (*files)[k], {}, want});
+      jobs.push_back({table, writer, (*files)[k], projection, want});
+    }
+  }
+  out += scan_section(s, jobs);
+  if (!markdown.empty()) std::ofstream(markdown, std::ios::app) << out;
   return 0;
+} catch (const std::exception& e) {
+  std::cerr << "lake_bench: " << e.what() << "\n";
+  return 1;
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <tuple>
 
 #include "lake/page_codec.h"
@@ -25,12 +26,13 @@ struct Decoded {
   std::vector<values::int128> wide;      // FIXED_LEN_BYTE_ARRAY / BYTE_ARRAY decimals
   std::vector<std::string_view> bytes;   // BYTE_ARRAY / FIXED_LEN_BYTE_ARRAY
   void clear() { ints.clear(); doubles.clear(); wide.clear(); bytes.clear(); }
+  size_t size() const { return std::max({ints.size(), doubles.size(), wide.size(), bytes.size()}); }
 };
 
 class ChunkDecoder {
  public:
-  ChunkDecoder(std::string_view file, std::string_view name, const LeafColumn& leaf, ColumnVector* out, LeafLevels* levels)
-      : file_(file), name_(name), e_(leaf.element), path_(leaf.display()), physical_(*leaf.element.type), out_(out), levels_(levels),
+  ChunkDecoder(std::string_view file, uint64_t base, std::string_view name, const LeafColumn& leaf, ColumnVector* out, LeafLevels* levels)
+      : file_(file), base_(base), name_(name), e_(leaf.element), path_(leaf.display()), physical_(*leaf.element.type), out_(out), levels_(levels),
         max_def_(static_cast<uint32_t>(leaf.max_def)), max_rep_(static_cast<uint32_t>(leaf.max_rep)) {
     const values::DataType& t = out->column.type;
     decimal_ = t.id == TypeId::kDecimal;
@@ -47,12 +49,17 @@ class ChunkDecoder {
   Status plain(std::string_view in, size_t count, uint64_t at, Decoded* d, std::string* owned);
   Status page(const parquet::PageHeader& h, std::string_view body, uint64_t at, parquet::Codec codec, int64_t remaining);
   Status values(Encoding encoding, std::string_view in, size_t count, uint64_t at);
-  Status scatter(std::span<const uint32_t> defs, size_t num_values, uint64_t at);
-  Status store(size_t row, size_t k, uint64_t at);
-  Status levels(std::string_view in, uint32_t max, std::string_view what, size_t n, uint64_t at, std::vector<uint32_t>* out);
+  Status scatter(std::span<const uint32_t> defs, size_t num_values, size_t present, uint64_t at);
+  Status decimals_from_bytes(Decoded* d, uint64_t at) const;
+  // Decodes n levels of at most `max` into *out (none when max is 0: every level is 0); with
+  // at_max, counts the levels equal to max there, and leaves *out empty when they all are.
+  Status levels(std::string_view in, uint32_t max, std::string_view what, size_t n, uint64_t at, std::vector<uint32_t>* out,
+                size_t* at_max = nullptr);
   Status length_prefixed(std::string_view* data, std::string_view what, uint64_t at, std::string_view* out);
 
-  std::string_view file_, name_;
+  std::string_view file_;
+  uint64_t base_;  // the file offset of file_[0]
+  std::string_view name_;
   const parquet::SchemaElement& e_;
   std::string path_;
   PhysicalType physical_;
@@ -86,6 +93,14 @@ std::string encoding_name(Encoding e) {
   return fmt::format("#{}", static_cast<int>(e));
 }
 
+// Makes room for n more values at the end of *v; returns the first of them.
+template <typename T>
+T* grow(std::vector<T>* v, size_t n) {
+  const size_t at = v->size();
+  v->resize(at + n);
+  return v->data() + at;
+}
+
 values::int128 big_endian_to_int128(std::string_view b) {
   values::uint128 u = 0;
   for (char c : b) u = (u << 8) | static_cast<uint8_t>(c);
@@ -103,25 +118,33 @@ Status ChunkDecoder::plain(std::string_view in, size_t count, uint64_t at, Decod
   // the null data() of an empty vector or view.
   if (count == 0) return Status::ok();
   switch (physical_) {
-    case PhysicalType::kBoolean:
+    case PhysicalType::kBoolean: {
       CF_RETURN_IF_ERROR(need((count + 7) / 8));
-      for (size_t i = 0; i < count; ++i) d->ints.push_back((static_cast<uint8_t>(in[i / 8]) >> (i % 8)) & 1);
+      int64_t* o = grow(&d->ints, count);
+      for (size_t i = 0; i < count; ++i) o[i] = (static_cast<uint8_t>(in[i / 8]) >> (i % 8)) & 1;
       return Status::ok();
+    }
     case PhysicalType::kInt32:
-    case PhysicalType::kFloat:
+    case PhysicalType::kFloat: {
       CF_RETURN_IF_ERROR(need(count * 4));
-      for (size_t i = 0; i < count; ++i) {
-        uint32_t raw;
-        std::memcpy(&raw, in.data() + 4 * i, 4);
-        if (physical_ == PhysicalType::kFloat) {
+      const char* p = in.data();
+      if (physical_ == PhysicalType::kFloat) {
+        double* o = grow(&d->doubles, count);
+        for (size_t i = 0; i < count; ++i) {
           float f;
-          std::memcpy(&f, &raw, 4);
-          d->doubles.push_back(f);
-        } else {
-          d->ints.push_back(unsigned32_ ? static_cast<int64_t>(raw) : static_cast<int64_t>(static_cast<int32_t>(raw)));
+          std::memcpy(&f, p + 4 * i, 4);
+          o[i] = f;
+        }
+      } else {
+        int64_t* o = grow(&d->ints, count);
+        for (size_t i = 0; i < count; ++i) {
+          uint32_t raw;
+          std::memcpy(&raw, p + 4 * i, 4);
+          o[i] = unsigned32_ ? static_cast<int64_t>(raw) : static_cast<int64_t>(static_cast<int32_t>(raw));
         }
       }
       return Status::ok();
+    }
     case PhysicalType::kInt64:
     case PhysicalType::kDouble:
       CF_RETURN_IF_ERROR(need(count * 8));
@@ -150,7 +173,7 @@ Status ChunkDecoder::plain(std::string_view in, size_t count, uint64_t at, Decod
         d->bytes.push_back(in.substr(pos, len));
         pos += len;
       }
-      return Status::ok();
+      return decimal_ ? decimals_from_bytes(d, at) : Status::ok();
     }
     case PhysicalType::kFixedLenByteArray: {
       auto len = static_cast<size_t>(*e_.type_length);
@@ -160,10 +183,22 @@ Status ChunkDecoder::plain(std::string_view in, size_t count, uint64_t at, Decod
         in = *owned;
       }
       for (size_t i = 0; i < count; ++i) d->bytes.push_back(in.substr(i * len, len));
-      return Status::ok();
+      return decimal_ ? decimals_from_bytes(d, at) : Status::ok();
     }
     default: return error(at, "INT96 values are not supported");
   }
+}
+
+// Big-endian two's-complement decimals (FIXED_LEN_BYTE_ARRAY or BYTE_ARRAY) as 128-bit integers,
+// once per page or dictionary rather than once per row.
+Status ChunkDecoder::decimals_from_bytes(Decoded* d, uint64_t at) const {
+  d->wide.reserve(d->wide.size() + d->bytes.size());
+  for (std::string_view b : d->bytes) {
+    if (b.size() > 16) return error(at, fmt::format("a decimal of {} bytes", b.size()));
+    d->wide.push_back(big_endian_to_int128(b));
+  }
+  d->bytes.clear();
+  return Status::ok();
 }
 
 Status ChunkDecoder::values(Encoding encoding, std::string_view in, size_t count, uint64_t at) {
@@ -193,10 +228,10 @@ Status ChunkDecoder::values(Encoding encoding, std::string_view in, size_t count
       indices_.resize(count);
       Status s = rle_decode(in.substr(1), width, indices_);
       if (!s.is_ok()) return error(at + 1, fmt::format("dictionary indices: {}", s.message()));
-      size_t size = std::max({dict_.ints.size(), dict_.doubles.size(), dict_.bytes.size()});
-      for (uint32_t i : indices_) {
-        if (i >= size) return error(at, fmt::format("dictionary index {} is past the dictionary's {} entries", i, size));
-      }
+      const size_t size = dict_.size();
+      uint32_t top = 0;
+      for (uint32_t i : indices_) top = std::max(top, i);
+      if (top >= size) return error(at, fmt::format("dictionary index {} is past the dictionary's {} entries", top, size));
       from_dictionary_ = true;
       return Status::ok();
     }
@@ -206,57 +241,92 @@ Status ChunkDecoder::values(Encoding encoding, std::string_view in, size_t count
                                               name_, path_, encoding_name(encoding)));
 }
 
-// Stores non-null value k of the page (or of its dictionary indices) in row `row`.
-Status ChunkDecoder::store(size_t row, size_t k, uint64_t at) {
+// Appends the page's rows to *out_: row r is NULL when its definition level is below the maximum,
+// else the page's next value (through the dictionary when the page holds indices). A NULL's slot
+// stays zero (an empty string). One typed loop per column kind, none of them a call per value.
+Status ChunkDecoder::scatter(std::span<const uint32_t> defs, size_t num_values, size_t present, uint64_t at) {
+  const size_t first = out_->valid.size();
+  out_->valid.resize(first + num_values, 1);
+  uint8_t* valid = out_->valid.data() + first;
+  const bool dense = present == num_values;  // no NULL on the page
+  if (!dense) {
+    for (size_t r = 0; r < num_values; ++r) valid[r] = defs[r] == max_def_;
+  }
   const Decoded& d = from_dictionary_ ? dict_ : page_values_;
-  if (from_dictionary_) k = indices_[k];
-  if (decimal_) {
-    values::int128 v;
-    if (physical_ == PhysicalType::kInt32 || physical_ == PhysicalType::kInt64) {
-      v = d.ints[k];
+  const uint32_t* index = from_dictionary_ ? indices_.data() : nullptr;
+  // dst[r] = the value of every present row r, converted.
+  auto gather = [&](auto* dst, const auto* src, auto convert) {
+    if (dense && index) {
+      for (size_t r = 0; r < num_values; ++r) dst[r] = convert(src[index[r]]);
+    } else if (dense) {
+      for (size_t r = 0; r < num_values; ++r) dst[r] = convert(src[r]);
     } else {
-      std::string_view b = d.bytes[k];
-      if (b.size() > 16) return error(at, fmt::format("a decimal of {} bytes", b.size()));
-      v = big_endian_to_int128(b);
+      size_t k = 0;
+      for (size_t r = 0; r < num_values; ++r) {
+        if (!valid[r]) continue;
+        dst[r] = convert(src[index ? index[k] : k]);
+        ++k;
+      }
     }
-    out_->decimals[row] = v;
+  };
+  auto same = [](auto v) { return v; };
+  if (decimal_) {
+    out_->decimals.resize(first + num_values);
+    values::int128* dst = out_->decimals.data() + first;
+    if (physical_ == PhysicalType::kInt32 || physical_ == PhysicalType::kInt64) {
+      gather(dst, d.ints.data(), [](int64_t v) { return values::int128{v}; });
+    } else {
+      gather(dst, d.wide.data(), same);
+    }
     return Status::ok();
   }
   switch (physical_) {
     case PhysicalType::kFloat:
-    case PhysicalType::kDouble: out_->doubles[row] = d.doubles[k]; return Status::ok();
+    case PhysicalType::kDouble:
+      out_->doubles.resize(first + num_values);
+      gather(out_->doubles.data() + first, d.doubles.data(), same);
+      return Status::ok();
     case PhysicalType::kByteArray:
-    case PhysicalType::kFixedLenByteArray: out_->heap.append(d.bytes[k]); return Status::ok();
+    case PhysicalType::kFixedLenByteArray: {
+      // Sizes first, so that the heap grows once per page; `pick(k)` is the page's k-th value.
+      auto copy = [&](auto pick) {
+        size_t total = 0;
+        for (size_t k = 0; k < present; ++k) total += pick(k).size();
+        std::string& heap = out_->heap;
+        size_t pos = heap.size();
+        heap.resize(pos + total);
+        char* base = heap.data();
+        const size_t ends_at = out_->ends.size();
+        out_->ends.resize(ends_at + num_values);
+        size_t* ends = out_->ends.data() + ends_at;
+        for (size_t r = 0, k = 0; r < num_values; ++r) {
+          if (dense || valid[r]) {
+            std::string_view v = pick(k++);
+            if (!v.empty()) std::memcpy(base + pos, v.data(), v.size());
+            pos += v.size();
+          }
+          ends[r] = pos;
+        }
+      };
+      const std::string_view* views = d.bytes.data();
+      if (index) copy([&](size_t k) { return views[index[k]]; });
+      else copy([&](size_t k) { return views[k]; });
+      return Status::ok();
+    }
     default: {
-      int64_t v = d.ints[k];
-      if (millis_to_micros_ && __builtin_mul_overflow(v, int64_t{1000}, &v)) {
-        return error(at, "a millisecond timestamp out of the microsecond range");
+      out_->ints.resize(first + num_values);
+      int64_t* dst = out_->ints.data() + first;
+      gather(dst, d.ints.data(), same);
+      if (millis_to_micros_) {
+        constexpr int64_t kMax = std::numeric_limits<int64_t>::max() / 1000, kMin = std::numeric_limits<int64_t>::min() / 1000;
+        for (size_t r = 0; r < num_values; ++r) {
+          if (dst[r] > kMax || dst[r] < kMin) return error(at, "a millisecond timestamp out of the microsecond range");
+          dst[r] *= 1000;
+        }
       }
-      out_->ints[row] = v;
       return Status::ok();
     }
   }
-}
-
-Status ChunkDecoder::scatter(std::span<const uint32_t> defs, size_t num_values, uint64_t at) {
-  const size_t first = out_->valid.size();
-  out_->valid.resize(first + num_values);
-  const bool bytes = !decimal_ && (physical_ == PhysicalType::kByteArray || physical_ == PhysicalType::kFixedLenByteArray);
-  if (decimal_) {
-    out_->decimals.resize(first + num_values);
-  } else if (physical_ == PhysicalType::kFloat || physical_ == PhysicalType::kDouble) {
-    out_->doubles.resize(first + num_values);
-  } else if (!bytes) {
-    out_->ints.resize(first + num_values);
-  }
-  size_t k = 0;
-  for (size_t r = 0; r < num_values; ++r) {
-    bool present = defs.empty() || defs[r] == max_def_;
-    out_->valid[first + r] = present;
-    if (present) CF_RETURN_IF_ERROR(store(first + r, k++, at));
-    if (bytes) out_->ends.push_back(out_->heap.size());
-  }
-  return Status::ok();
 }
 
 // A v1 page's levels: a 4-byte little-endian length, then that many bytes of RLE hybrid.
@@ -270,16 +340,46 @@ Status ChunkDecoder::length_prefixed(std::string_view* data, std::string_view wh
   return Status::ok();
 }
 
-// Decodes n levels of at most `max` (none when max is 0: every level is 0).
-Status ChunkDecoder::levels(std::string_view in, uint32_t max, std::string_view what, size_t n, uint64_t at, std::vector<uint32_t>* out) {
+// Whether RLE hybrid levels open with a repeated run of `value` at least n long: a page without
+// NULLs, as writers encode its definition levels (one run of the maximum).
+bool one_run_of(std::string_view in, int bit_width, size_t n, uint32_t value) {
+  uint64_t header = 0;
+  size_t pos = 0;
+  for (int shift = 0;; shift += 7) {
+    if (pos >= in.size() || shift > 28) return false;
+    auto b = static_cast<uint8_t>(in[pos++]);
+    header |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if (!(b & 0x80)) break;
+  }
+  const auto value_bytes = static_cast<size_t>((bit_width + 7) / 8);
+  if ((header & 1) || (header >> 1) < n || in.size() - pos < value_bytes) return false;
+  uint64_t v = 0;
+  for (size_t b = 0; b < value_bytes; ++b) v |= static_cast<uint64_t>(static_cast<uint8_t>(in[pos + b])) << (8 * b);
+  return v == value;
+}
+
+Status ChunkDecoder::levels(std::string_view in, uint32_t max, std::string_view what, size_t n, uint64_t at, std::vector<uint32_t>* out,
+                            size_t* at_max) {
   out->clear();
+  if (at_max) *at_max = n;
   if (max == 0) return Status::ok();
+  // Every entry at the maximum: nothing to decode one by one (unless a nested leaf needs its levels).
+  if (at_max && !levels_ && one_run_of(in, bit_width_of(max), n, max)) return Status::ok();
   out->resize(n);
   Status s = rle_decode(in, bit_width_of(max), *out);
   if (!s.is_ok()) return error(at, fmt::format("{} levels: {}", what, s.message()));
-  for (size_t i = 0; i < n; ++i) {
-    if ((*out)[i] > max) return error(at, fmt::format("{} level {} of entry {} is above the column's maximum {}", what, (*out)[i], i, max));
+  // One pass for the check and the count (no early exit, so that it stays a simple loop).
+  uint32_t top = 0;
+  size_t count = 0;
+  for (uint32_t v : *out) {
+    top = std::max(top, v);
+    count += v == max;
   }
+  if (top > max) {
+    size_t i = static_cast<size_t>(std::find_if(out->begin(), out->end(), [&](uint32_t v) { return v > max; }) - out->begin());
+    return error(at, fmt::format("{} level {} of entry {} is above the column's maximum {}", what, (*out)[i], i, max));
+  }
+  if (at_max) *at_max = count;
   return Status::ok();
 }
 
@@ -348,12 +448,8 @@ Status ChunkDecoder::page(const parquet::PageHeader& h, std::string_view body, u
   }
   const auto n = static_cast<size_t>(num_values);
   CF_RETURN_IF_ERROR(levels(rep_levels, max_rep_, "repetition", n, at, &reps_));
-  CF_RETURN_IF_ERROR(levels(def_levels, max_def_, "definition", n, at, &defs_));
-  size_t present = n;
-  if (max_def_) {
-    present = 0;
-    for (uint32_t d : defs_) present += d == max_def_;
-  }
+  size_t present = n;  // entries with a value
+  CF_RETURN_IF_ERROR(levels(def_levels, max_def_, "definition", n, at, &defs_, &present));
   if (levels_) {
     levels_->pages.emplace_back(out_->valid.size(), at);
     for (uint32_t d : defs_) levels_->defs.push_back(static_cast<uint8_t>(d));
@@ -361,19 +457,17 @@ Status ChunkDecoder::page(const parquet::PageHeader& h, std::string_view body, u
   }
   CF_RETURN_IF_ERROR(values(encoding, data, present, at));
   if (!from_dictionary_) {
-    size_t got = std::max({page_values_.ints.size(), page_values_.doubles.size(), page_values_.bytes.size()});
+    size_t got = page_values_.size();
     if (got != present) return error(at, fmt::format("{} values decoded for {} non-null rows", got, present));
   }
-  return scatter(defs_, static_cast<size_t>(num_values), at);
+  return scatter(defs_, static_cast<size_t>(num_values), present, at);
 }
 
 Status ChunkDecoder::run(const parquet::ColumnChunk& chunk, size_t end_limit, int64_t rows) {
   if (!chunk.meta_data) return error(0, "column chunk without its metadata");
   const parquet::ColumnMetaData& m = *chunk.meta_data;
   if (m.type != physical_) return error(0, "the chunk's physical type differs from the schema's");
-  int64_t start = m.data_page_offset;
-  // Some writers record a dictionary page offset of 0 when there is none.
-  if (m.dictionary_page_offset && *m.dictionary_page_offset > 0 && *m.dictionary_page_offset < start) start = *m.dictionary_page_offset;
+  const int64_t start = column_chunk_extent(m).first;
   if (start < 4 || m.total_compressed_size < 0 || static_cast<uint64_t>(start) > end_limit ||
       static_cast<uint64_t>(m.total_compressed_size) > end_limit - static_cast<uint64_t>(start)) {
     return error(static_cast<uint64_t>(std::max<int64_t>(start, 0)),
@@ -384,19 +478,32 @@ Status ChunkDecoder::run(const parquet::ColumnChunk& chunk, size_t end_limit, in
     return error(static_cast<uint64_t>(start), fmt::format("{} values for {} rows", m.num_values, rows));
   }
   const int64_t entries = m.num_values;
+  // Room for every entry at once instead of growing page by page, when the chunk's bytes (checked
+  // against the file above) make the count plausible: a footer's claim alone must not allocate.
+  if (static_cast<uint64_t>(entries) <= static_cast<uint64_t>(m.total_compressed_size) * 64) {
+    const auto n = static_cast<size_t>(entries);
+    out_->valid.reserve(n);
+    if (decimal_) out_->decimals.reserve(n);
+    else if (physical_ == PhysicalType::kFloat || physical_ == PhysicalType::kDouble) out_->doubles.reserve(n);
+    else if (physical_ == PhysicalType::kByteArray || physical_ == PhysicalType::kFixedLenByteArray) out_->ends.reserve(n);
+    else out_->ints.reserve(n);
+  }
   size_t pos = static_cast<size_t>(start);
   const size_t end = pos + static_cast<size_t>(m.total_compressed_size);
+  if (pos < base_ || end - base_ > file_.size()) {
+    return Status::internal(fmt::format("{}: column '{}': the chunk's bytes {}..{} were not read", name_, path_, pos, end));
+  }
   while (static_cast<int64_t>(out_->valid.size()) < entries) {
     if (pos >= end) {
       return error(pos, fmt::format("the chunk ends after {} of its {} values", out_->valid.size(), entries));
     }
     size_t consumed = 0;
-    CF_ASSIGN_OR_RETURN(parquet::PageHeader h, parquet::decode_page_header(file_.substr(pos, end - pos), name_, pos, &consumed));
+    CF_ASSIGN_OR_RETURN(parquet::PageHeader h, parquet::decode_page_header(file_.substr(pos - base_, end - pos), name_, pos, &consumed));
     size_t body_at = pos + consumed;
     if (h.compressed_page_size < 0 || static_cast<size_t>(h.compressed_page_size) > end - body_at) {
       return error(pos, fmt::format("page of {} bytes runs past its column chunk", h.compressed_page_size));
     }
-    CF_RETURN_IF_ERROR(page(h, file_.substr(body_at, static_cast<size_t>(h.compressed_page_size)), pos, m.codec,
+    CF_RETURN_IF_ERROR(page(h, file_.substr(body_at - base_, static_cast<size_t>(h.compressed_page_size)), pos, m.codec,
                             entries - static_cast<int64_t>(out_->valid.size())));
     pos = body_at + static_cast<size_t>(h.compressed_page_size);
   }
@@ -405,9 +512,16 @@ Status ChunkDecoder::run(const parquet::ColumnChunk& chunk, size_t end_limit, in
 
 }  // namespace
 
-Status decode_column_chunk(std::string_view file, std::string_view name, size_t end_limit, const LeafColumn& leaf,
+std::pair<int64_t, int64_t> column_chunk_extent(const parquet::ColumnMetaData& m) {
+  int64_t start = m.data_page_offset;
+  // Some writers record a dictionary page offset of 0 when there is none.
+  if (m.dictionary_page_offset && *m.dictionary_page_offset > 0 && *m.dictionary_page_offset < start) start = *m.dictionary_page_offset;
+  return {start, m.total_compressed_size};
+}
+
+Status decode_column_chunk(std::string_view bytes, uint64_t base, std::string_view name, size_t end_limit, const LeafColumn& leaf,
                            const parquet::ColumnChunk& chunk, int64_t rows, ColumnVector* out, LeafLevels* levels) {
-  ChunkDecoder d(file, name, leaf, out, levels);
+  ChunkDecoder d(bytes, base, name, leaf, out, levels);
   return d.run(chunk, end_limit, rows);
 }
 

@@ -21,11 +21,16 @@ struct LeafLevels {
   std::vector<std::pair<size_t, uint64_t>> pages;  // each page's first entry and file byte
 };
 
-// `file` is the whole file (offsets in the chunk's metadata are into it); `end_limit` is where
-// the footer starts. `rows` is the row group's row count, which a flat chunk's values must match.
-// A leaf of a nested column (levels set) gets one slot of *out per entry, and its levels in
-// *levels; a level above the leaf's maximum is a kCorruption naming the page's byte.
-Status decode_column_chunk(std::string_view file, std::string_view name, size_t end_limit, const LeafColumn& leaf,
+// Where a column chunk's pages lie, as its metadata says (unchecked): from the dictionary page,
+// or the first data page, on; {offset, bytes}.
+std::pair<int64_t, int64_t> column_chunk_extent(const parquet::ColumnMetaData& m);
+
+// `bytes` are the file's bytes from offset `base` on (the whole file, or just the chunk's extent;
+// offsets in the chunk's metadata are into the file); `end_limit` is where the footer starts.
+// `rows` is the row group's row count, which a flat chunk's values must match. A leaf of a nested
+// column (levels set) gets one slot of *out per entry, and its levels in *levels; a level above
+// the leaf's maximum is a kCorruption naming the page's byte.
+Status decode_column_chunk(std::string_view bytes, uint64_t base, std::string_view name, size_t end_limit, const LeafColumn& leaf,
                            const parquet::ColumnChunk& chunk, int64_t rows, ColumnVector* out, LeafLevels* levels = nullptr);
 
 }  // namespace careflow::lake

@@ -174,9 +174,17 @@ void ChunkEncoder::plain_values(const ColumnBuffer& b, size_t begin, size_t end,
       }
       break;
     }
-    case PhysicalType::kFixedLenByteArray:
-      for (size_t i = begin; i < end; ++i) put_big_endian(out, b.wide_[i], *element_.type_length);
+    case PhysicalType::kFixedLenByteArray: {
+      const auto width = static_cast<size_t>(*element_.type_length);
+      size_t at = out->size();
+      out->resize(at + width * n);
+      char* p = out->data() + at;
+      for (size_t i = begin; i < end; ++i, p += width) {
+        auto u = static_cast<values::uint128>(b.wide_[i]);
+        for (size_t k = width; k-- > 0; u >>= 8) p[k] = static_cast<char>(u & 0xff);
+      }
       break;
+    }
     default: break;
   }
 }
@@ -279,11 +287,27 @@ Status ChunkEncoder::write_page(PageType type, std::string_view levels, size_t r
                                 int32_t num_nulls, int32_t num_rows, Encoding encoding, std::string* out, parquet::ColumnMetaData* meta) {
   parquet::PageHeader h;
   h.type = type;
+  // What gets compressed (v1: levels and values, which encode() lays out back to back; v2: the
+  // values), and what is written: UNCOMPRESSED pages are written from where they are, uncopied.
+  std::string_view section = values;
+  if (type != PageType::kDataPageV2 && !levels.empty()) {
+    if (levels.data() + levels.size() == values.data()) {
+      section = std::string_view(levels.data(), levels.size() + values.size());
+    } else {
+      page_.assign(levels);
+      page_.append(values);
+      section = page_;
+    }
+  }
+  std::string_view body = section;
+  if (options_.codec != parquet::Codec::kUncompressed) {
+    CF_RETURN_IF_ERROR(compressor_.compress(section, &compressed_));
+    body = compressed_;
+  }
   if (type == PageType::kDataPageV2) {
     // v2 keeps the levels outside the compressed section.
-    CF_RETURN_IF_ERROR(compressor_.compress(values, &compressed_));
     h.uncompressed_page_size = static_cast<int32_t>(levels.size() + values.size());
-    h.compressed_page_size = static_cast<int32_t>(levels.size() + compressed_.size());
+    h.compressed_page_size = static_cast<int32_t>(levels.size() + body.size());
     auto& v2 = h.data_page_v2.emplace();
     v2.num_values = num_values;
     v2.num_nulls = num_nulls;
@@ -293,11 +317,8 @@ Status ChunkEncoder::write_page(PageType type, std::string_view levels, size_t r
     v2.definition_levels_byte_length = static_cast<int32_t>(levels.size() - rep_bytes);
     v2.is_compressed = options_.codec != parquet::Codec::kUncompressed;
   } else {
-    page_.assign(levels);
-    page_.append(values);
-    CF_RETURN_IF_ERROR(compressor_.compress(page_, &compressed_));
-    h.uncompressed_page_size = static_cast<int32_t>(page_.size());
-    h.compressed_page_size = static_cast<int32_t>(compressed_.size());
+    h.uncompressed_page_size = static_cast<int32_t>(section.size());
+    h.compressed_page_size = static_cast<int32_t>(body.size());
     if (type == PageType::kDictionaryPage) {
       h.dictionary_page.emplace().num_values = num_values;
       h.dictionary_page->encoding = Encoding::kPlain;
@@ -311,7 +332,7 @@ Status ChunkEncoder::write_page(PageType type, std::string_view levels, size_t r
   parquet::encode_page_header(h, &header_);
   out->append(header_);
   if (type == PageType::kDataPageV2) out->append(levels);
-  out->append(compressed_);
+  out->append(body);
   meta->total_uncompressed_size += static_cast<int64_t>(header_.size()) + h.uncompressed_page_size;
   meta->total_compressed_size += static_cast<int64_t>(header_.size()) + h.compressed_page_size;
   return Status::ok();
@@ -377,6 +398,14 @@ Status ChunkEncoder::encode(ColumnBuffer& b, int64_t file_offset, std::string* o
     if (fixed_bits && !max_def) {
       entry_end = std::min(n_entries, entry + std::max<size_t>(1, (page_bits + fixed_bits - 1) / fixed_bits));
       value_end = entry_end;
+    } else if (fixed_bits && !repeated) {
+      // The values a page holds, counted without a branch per entry: NULLs fall at random, and a
+      // mispredicted branch per row was most of this loop's time.
+      const size_t page_values = std::max<size_t>(1, (page_bits + fixed_bits - 1) / fixed_bits);
+      while (entry_end < n_entries && value_end - value < page_values) {
+        value_end += b.defs_[entry_end] == max_def;
+        ++entry_end;
+      }
     } else {
       while (entry_end < n_entries && (bits < page_bits || (repeated && b.reps_[entry_end] != 0))) {
         if (!max_def || b.defs_[entry_end] == max_def) {
@@ -398,19 +427,21 @@ Status ChunkEncoder::encode(ColumnBuffer& b, int64_t file_offset, std::string* o
       rep_bytes = levels_.size();
     }
     if (max_def) append_levels(std::span<const uint8_t>(b.defs_.data() + entry, entry_end - entry), max_def, v2, &levels_);
-    values_.clear();
+    // The values go right after the levels, so that a v1 page is compressed from where it is.
+    const size_t level_bytes = levels_.size();
     Encoding encoding = Encoding::kPlain;
     if (use_dictionary_) {
       encoding = Encoding::kRleDictionary;
-      values_.push_back(static_cast<char>(index_width));
-      rle_encode(std::span<const uint32_t>(indices_.data() + value, value_end - value), index_width, &values_);
+      levels_.push_back(static_cast<char>(index_width));
+      rle_encode(std::span<const uint32_t>(indices_.data() + value, value_end - value), index_width, &levels_);
     } else {
-      plain_values(b, value, value_end, &values_);
+      plain_values(b, value, value_end, &levels_);
     }
     auto num_values = static_cast<int32_t>(entry_end - entry);
     auto num_nulls = static_cast<int32_t>((entry_end - entry) - (value_end - value));
-    CF_RETURN_IF_ERROR(write_page(v2 ? PageType::kDataPageV2 : PageType::kDataPage, levels_, rep_bytes, values_, num_values, num_nulls,
-                                  static_cast<int32_t>(rows), encoding, out, &meta));
+    const std::string_view page = levels_;
+    CF_RETURN_IF_ERROR(write_page(v2 ? PageType::kDataPageV2 : PageType::kDataPage, page.substr(0, level_bytes), rep_bytes,
+                                  page.substr(level_bytes), num_values, num_nulls, static_cast<int32_t>(rows), encoding, out, &meta));
     entry = entry_end;
     value = value_end;
   } while (entry < n_entries);

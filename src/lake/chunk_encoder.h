@@ -47,7 +47,8 @@ class ChunkEncoder {
   absl::flat_hash_map<uint64_t, uint32_t> fixed_dict_;
   absl::flat_hash_map<std::string_view, uint32_t> bytes_dict_;
 
-  std::string levels_, values_, page_, compressed_, header_;
+  std::string levels_;  // a data page's levels, then its values
+  std::string values_, page_, compressed_, header_;
 };
 
 }  // namespace careflow::lake

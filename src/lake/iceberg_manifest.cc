@@ -113,7 +113,7 @@ Datum entry_datum(const ManifestEntry& e) {
       Datum::integer(static_cast<int32_t>(f.content)),
       Datum::text(f.path), Datum::text("PARQUET"), partition_datum(f.partition), Datum::integer(f.record_count),
       Datum::integer(f.file_size_in_bytes),
-      none(),  // column_sizes
+      map_datum<int64_t>(f.column_sizes, count),
       map_datum<int64_t>(f.value_counts, count), map_datum<int64_t>(f.null_value_counts, count),
       none(),  // nan_value_counts
       map_datum<std::string>(f.lower_bounds, bytes), map_datum<std::string>(f.upper_bounds, bytes),
@@ -413,6 +413,7 @@ Result<std::vector<ManifestEntry>> read_manifest(const std::string& path, const 
     }
     CF_ASSIGN_OR_RETURN(e.file.record_count, d.integer("record_count"));
     CF_ASSIGN_OR_RETURN(e.file.file_size_in_bytes, d.integer("file_size_in_bytes"));
+    read_map(d, "column_sizes", e.file.column_sizes);
     read_map(d, "value_counts", e.file.value_counts);
     read_map(d, "null_value_counts", e.file.null_value_counts);
     read_map(d, "lower_bounds", e.file.lower_bounds);

@@ -34,30 +34,41 @@ Result<DataFile> data_file_from_parquet(const std::string& path) {
   f.file_size_in_bytes = reader->file_size();
   for (size_t c = 0; c < reader->columns().size(); ++c) {
     const ColumnSpec& column = reader->columns()[c];
-    if (!column.field_id) return Status::invalid_argument(fmt::format("{}: column '{}' has no field id", path, column.name));
-    int32_t id = *column.field_id;
-    // Iceberg keeps metrics per primitive field; careflow records none for the leaves of a ROW,
-    // ARRAY or MAP column (they are optional in a manifest).
-    std::optional<size_t> chunk = reader->chunk_of_column(c);
-    if (!chunk) continue;
+    if (!column.field_id && reader->chunk_of_column(c)) {
+      return Status::invalid_argument(fmt::format("{}: column '{}' has no field id", path, column.name));
+    }
+  }
+  // Metrics per leaf field id, as Iceberg's Java writer derives them from a Parquet footer: the
+  // bytes of every leaf; counts and bounds only for a leaf that no list or map encloses (its
+  // repetition level is 0), whose values are one per row (a NULL struct above it counts as NULL).
+  const parquet::FileMetaData& meta = reader->metadata();
+  for (size_t leaf = 0; leaf < reader->leaves().size(); ++leaf) {
+    const LeafColumn& l = reader->leaves()[leaf];
+    if (!l.element.field_id) continue;  // a nested field written without ids
+    const int32_t id = *l.element.field_id;
+    int64_t bytes = 0;
+    for (const parquet::RowGroup& g : meta.row_groups) bytes += g.columns[leaf].meta_data->total_compressed_size;
+    f.column_sizes[id] = bytes;
+    if (l.max_rep > 0) continue;
     std::optional<Value> lo, hi;
     bool bounds = reader->num_row_groups() > 0;
-    int64_t nulls = 0;
+    int64_t nulls = 0, value_count = 0;
     bool nulls_known = true;
     for (size_t g = 0; g < reader->num_row_groups(); ++g) {
-      ColumnStatistics s = reader->statistics(g, c);
+      ColumnStatistics s = reader->chunk_statistics(g, leaf);
+      const int64_t chunk_values = meta.row_groups[g].columns[leaf].meta_data->num_values;
+      value_count += chunk_values;
       if (s.null_count) nulls += *s.null_count; else nulls_known = false;
-      int64_t values = reader->metadata().row_groups[g].columns[*chunk].meta_data->num_values;
-      if (s.null_count && *s.null_count == values) continue;  // all NULL: no bounds to add
+      if (s.null_count && *s.null_count == chunk_values) continue;  // all NULL: no bounds to add
       if (!s.min || !s.max) { bounds = false; continue; }
       if (!lo || values::compare_values(*s.min, *lo) < 0) lo = s.min;
       if (!hi || values::compare_values(*hi, *s.max) < 0) hi = s.max;
     }
-    f.value_counts[id] = f.record_count;
+    f.value_counts[id] = value_count;
     if (nulls_known) f.null_value_counts[id] = nulls;
     if (bounds && lo && hi) {
-      f.lower_bounds[id] = serialize_bound(column.type, *lo);
-      f.upper_bounds[id] = serialize_bound(column.type, *hi);
+      f.lower_bounds[id] = serialize_bound(l.type, *lo);
+      f.upper_bounds[id] = serialize_bound(l.type, *hi);
     }
   }
   return f;

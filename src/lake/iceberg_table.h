@@ -31,15 +31,17 @@ struct DataFile {
   std::string path;
   int64_t record_count = 0;
   int64_t file_size_in_bytes = 0;
-  std::map<int32_t, int64_t> value_counts, null_value_counts;
+  std::map<int32_t, int64_t> column_sizes, value_counts, null_value_counts;
   std::map<int32_t, std::string> lower_bounds, upper_bounds;
   std::vector<values::Value> partition;  // one value per partition field (empty: unpartitioned)
   std::vector<int32_t> equality_ids;     // an equality delete file's key columns
 };
 
-// Reads a Parquet file's footer and sums its row groups' statistics per field id into a DataFile
-// (for primitive columns; ROW, ARRAY and MAP columns get no metrics).
-// Errors: the file does not read, or a column has no field id.
+// Reads a Parquet file's footer and sums its row groups' statistics per leaf field id into a
+// DataFile, as Iceberg's Java writer does: column sizes for every leaf; value and null counts and
+// bounds for the primitive columns and the leaves of ROW columns, none for the leaves inside an
+// ARRAY or MAP (their values repeat within a row). Errors: the file does not read, or a primitive
+// column has no field id.
 Result<DataFile> data_file_from_parquet(const std::string& path);
 
 // The schema as Iceberg's JSON (schema-id 0; nested types as iceberg_schema.h writes them).

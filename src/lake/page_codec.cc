@@ -4,6 +4,8 @@
 #include <snappy.h>
 #include <zstd.h>
 
+#include <memory>
+
 #include "common/ascii_case.h"
 
 namespace careflow::lake {
@@ -67,7 +69,10 @@ Status decompress_page(Codec codec, std::string_view in, size_t uncompressed_siz
         return Status::corruption(fmt::format("zstd: the frame holds {} bytes but the page header says {}", content, uncompressed_size));
       }
       out->resize(uncompressed_size);
-      size_t n = ZSTD_decompress(out->data(), out->size(), in.data(), in.size());
+      // One context per thread, kept: ZSTD_decompress would allocate and initialize one per page.
+      static thread_local std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> context(ZSTD_createDCtx(), ZSTD_freeDCtx);
+      if (!context) return Status::internal("zstd: cannot allocate a decompression context");
+      size_t n = ZSTD_decompressDCtx(context.get(), out->data(), out->size(), in.data(), in.size());
       if (ZSTD_isError(n)) return Status::corruption(fmt::format("zstd: {}", ZSTD_getErrorName(n)));
       if (n != uncompressed_size) return Status::corruption("zstd: the page's length does not match its header");
       return Status::ok();

@@ -1,10 +1,13 @@
 #include "lake/parquet_reader.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "lake/chunk_decoder.h"
 #include "lake/parquet_assemble.h"
@@ -45,18 +48,42 @@ Result<std::unique_ptr<ParquetReader>> ParquetReader::open(const std::string& pa
     CF_ASSIGN_OR_RETURN(std::string bytes, storage_for(path).read(path));
     return from_bytes(path, std::move(bytes));
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::from_errno(fmt::format("opening {}", path), errno);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return Status::io_error(fmt::format("reading {}", path));
-  return from_bytes(path, std::move(buffer).str());
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::from_errno(fmt::format("opening {}", path), errno);
+  std::unique_ptr<ParquetReader> r(new ParquetReader());
+  r->fd_ = fd;  // closed by the destructor, on error too
+  r->name_ = path;
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return Status::from_errno(fmt::format("reading {}", path), errno);
+  if (S_ISDIR(st.st_mode)) return Status::from_errno(fmt::format("reading {}", path), EISDIR);
+  r->size_ = static_cast<uint64_t>(std::max<off_t>(st.st_size, 0));
+  CF_RETURN_IF_ERROR(r->load());
+  return r;
+}
+
+ParquetReader::~ParquetReader() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Result<std::string_view> ParquetReader::read_at(uint64_t offset, size_t n, std::string* buffer) const {
+  if (fd_ < 0) return std::string_view(bytes_).substr(offset, n);
+  buffer->resize(n);
+  size_t got = 0;
+  while (got < n) {
+    ssize_t r = ::pread(fd_, buffer->data() + got, n - got, static_cast<off_t>(offset + got));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return Status::from_errno(fmt::format("reading {} at byte {}", name_, offset + got), errno);
+    if (r == 0) return Status::corruption(fmt::format("{}: byte {}: the file ends there (shortened while being read?)", name_, offset + got));
+    got += static_cast<size_t>(r);
+  }
+  return std::string_view(*buffer);
 }
 
 Result<std::unique_ptr<ParquetReader>> ParquetReader::from_bytes(std::string name, std::string bytes) {
   std::unique_ptr<ParquetReader> r(new ParquetReader());
   r->name_ = std::move(name);
   r->bytes_ = std::move(bytes);
+  r->size_ = r->bytes_.size();
   CF_RETURN_IF_ERROR(r->load());
   return r;
 }
@@ -65,17 +92,21 @@ Status ParquetReader::load() {
   auto corrupt = [&](uint64_t at, std::string_view what) {
     return Status::corruption(fmt::format("{}: byte {}: {}", name_, at, what));
   };
-  const size_t size = bytes_.size();
+  const uint64_t size = size_;
   if (size < 12) return corrupt(0, fmt::format("{} bytes is too short for a Parquet file", size));
-  if (bytes_.compare(0, 4, "PAR1") != 0) return corrupt(0, "not a Parquet file (no PAR1 magic at the start)");
-  if (bytes_.compare(size - 4, 4, "PAR1") != 0) {
+  std::string head_buffer, tail_buffer, footer_buffer;
+  CF_ASSIGN_OR_RETURN(std::string_view head, read_at(0, 4, &head_buffer));
+  if (head != "PAR1") return corrupt(0, "not a Parquet file (no PAR1 magic at the start)");
+  CF_ASSIGN_OR_RETURN(std::string_view tail, read_at(size - 8, 8, &tail_buffer));
+  if (tail.substr(4) != "PAR1") {
     return corrupt(size - 4, "no PAR1 magic at the end (a truncated file, or an encrypted footer, which is not supported)");
   }
   uint32_t footer_len;
-  std::memcpy(&footer_len, bytes_.data() + size - 8, 4);
+  std::memcpy(&footer_len, tail.data(), 4);
   if (footer_len > size - 12) return corrupt(size - 8, fmt::format("footer length {} exceeds the file", footer_len));
   footer_start_ = size - 8 - footer_len;
-  CF_ASSIGN_OR_RETURN(meta_, parquet::decode_file_metadata(std::string_view(bytes_).substr(footer_start_, footer_len), name_, footer_start_));
+  CF_ASSIGN_OR_RETURN(std::string_view footer, read_at(footer_start_, footer_len, &footer_buffer));
+  CF_ASSIGN_OR_RETURN(meta_, parquet::decode_file_metadata(footer, name_, footer_start_));
 
   if (meta_.schema.empty()) return corrupt(footer_start_, "the footer has no schema");
   const parquet::SchemaElement& root = meta_.schema[0];
@@ -186,15 +217,19 @@ std::optional<size_t> ParquetReader::chunk_of_column(size_t column) const {
 }
 
 ColumnStatistics ParquetReader::statistics(size_t row_group, size_t column) const {
-  ColumnStatistics out;
   std::optional<size_t> chunk = chunk_of_column(column);
-  if (!chunk) return out;
-  const parquet::ColumnMetaData& m = *meta_.row_groups.at(row_group).columns.at(*chunk).meta_data;
+  if (!chunk) return {};
+  return chunk_statistics(row_group, *chunk);
+}
+
+ColumnStatistics ParquetReader::chunk_statistics(size_t row_group, size_t chunk) const {
+  ColumnStatistics out;
+  const parquet::ColumnMetaData& m = *meta_.row_groups.at(row_group).columns.at(chunk).meta_data;
   if (!m.statistics) return out;
   const parquet::Statistics& s = *m.statistics;
   out.null_count = s.null_count;
-  const parquet::SchemaElement& e = leaves_[*chunk].element;
-  const values::DataType& t = columns_[column].type;
+  const parquet::SchemaElement& e = leaves_.at(chunk).element;
+  const values::DataType& t = leaves_[chunk].type;
   std::optional<std::string> min = s.min_value, max = s.max_value;
   // The deprecated bounds are in signed order, which is wrong for strings, bytes and unsigned.
   bool signed_is_order = *e.type != PhysicalType::kByteArray && *e.type != PhysicalType::kFixedLenByteArray &&
@@ -245,6 +280,22 @@ Result<std::vector<ColumnVector>> ParquetReader::read_row_group(size_t row_group
     return Status::out_of_range(fmt::format("{}: row group {} of {}", name_, row_group, meta_.row_groups.size()));
   }
   const parquet::RowGroup& rg = meta_.row_groups[row_group];
+  std::string buffer;  // a chunk's bytes read from a local file, one chunk at a time
+  auto decode = [&](size_t leaf, ColumnVector* values, LeafLevels* levels) -> Status {
+    const parquet::ColumnChunk& chunk = rg.columns[leaf];
+    std::string_view bytes = bytes_;
+    uint64_t base = 0;
+    if (fd_ >= 0) {
+      bytes = {};
+      // An extent outside the file's data is left for decode_column_chunk to report; a sane one is read.
+      auto [start, n] = chunk.meta_data ? column_chunk_extent(*chunk.meta_data) : std::pair<int64_t, int64_t>{-1, -1};
+      if (start >= 4 && n >= 0 && static_cast<uint64_t>(start) <= footer_start_ && static_cast<uint64_t>(n) <= footer_start_ - static_cast<uint64_t>(start)) {
+        CF_ASSIGN_OR_RETURN(bytes, read_at(static_cast<uint64_t>(start), static_cast<size_t>(n), &buffer));
+        base = static_cast<uint64_t>(start);
+      }
+    }
+    return decode_column_chunk(bytes, base, name_, footer_start_, leaves_[leaf], chunk, rg.num_rows, values, levels);
+  };
   std::vector<ColumnVector> out;
   for (size_t c : columns) {
     if (c >= columns_.size()) return Status::out_of_range(fmt::format("{}: column {} of {}", name_, c, columns_.size()));
@@ -253,15 +304,14 @@ Result<std::vector<ColumnVector>> ParquetReader::read_row_group(size_t row_group
     const ShapeNode& shape = shapes_[c];
     if (shape.kind == ShapeNode::kLeaf) {
       const auto leaf = static_cast<size_t>(shape.first_leaf);
-      CF_RETURN_IF_ERROR(decode_column_chunk(bytes_, name_, footer_start_, leaves_[leaf], rg.columns[leaf], rg.num_rows, &v));
+      CF_RETURN_IF_ERROR(decode(leaf, &v, nullptr));
       continue;
     }
     std::vector<LeafChunk> chunks(static_cast<size_t>(shape.end_leaf - shape.first_leaf));
     for (size_t i = 0; i < chunks.size(); ++i) {
       const size_t leaf = static_cast<size_t>(shape.first_leaf) + i;
       chunks[i].values.column = {leaves_[leaf].display(), leaves_[leaf].type, leaves_[leaf].element.field_id};
-      CF_RETURN_IF_ERROR(
-          decode_column_chunk(bytes_, name_, footer_start_, leaves_[leaf], rg.columns[leaf], rg.num_rows, &chunks[i].values, &chunks[i].levels));
+      CF_RETURN_IF_ERROR(decode(leaf, &chunks[i].values, &chunks[i].levels));
     }
     CF_RETURN_IF_ERROR(assemble_column(shape, chunks, rg.num_rows, name_, &v.nested));
     v.valid.reserve(v.nested.size());

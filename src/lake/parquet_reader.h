@@ -9,7 +9,9 @@
 // before checking it against the bytes there: every error is a kCorruption status naming the
 // file and the byte offset ("x.parquet: byte 1234: page header: thrift: truncated varint").
 // What the reader does not support yet (legacy 2-level lists, INT96, DELTA_* encodings, GZIP, ...)
-// is a kInvalidArgument naming the column and the feature. The whole file is read into memory.
+// is a kInvalidArgument naming the column and the feature. A local file is read as needed: the
+// footer when opened, then the chunks of the columns a row group is read for (pread; the reader
+// keeps the file open); an object-store file is read whole.
 
 #include <cstdint>
 #include <memory>
@@ -61,12 +63,15 @@ class ParquetReader {
   static Result<std::unique_ptr<ParquetReader>> open(const std::string& path);
   // The same over bytes already in memory; `name` is used in messages.
   static Result<std::unique_ptr<ParquetReader>> from_bytes(std::string name, std::string bytes);
+  ~ParquetReader();
+  ParquetReader(const ParquetReader&) = delete;
+  ParquetReader& operator=(const ParquetReader&) = delete;
 
   const std::vector<ColumnSpec>& columns() const { return columns_; }
   const parquet::FileMetaData& metadata() const { return meta_; }
   int64_t num_rows() const { return meta_.num_rows; }
   // The file's length in bytes.
-  int64_t file_size() const { return static_cast<int64_t>(bytes_.size()); }
+  int64_t file_size() const { return static_cast<int64_t>(size_); }
   size_t num_row_groups() const { return meta_.row_groups.size(); }
   // The index of a column by exact name; kNotFound naming it otherwise.
   Result<size_t> column_index(std::string_view name) const;
@@ -79,6 +84,11 @@ class ParquetReader {
   // min / max only for columns whose signed order is their order: not strings or bytes). Empty for
   // a nested column.
   ColumnStatistics statistics(size_t row_group, size_t column) const;
+  // The same for any column chunk (a leaf of a nested column too), by its index among the row
+  // group's chunks (leaves()).
+  ColumnStatistics chunk_statistics(size_t row_group, size_t chunk) const;
+  // The file's leaf columns in schema order, one per column chunk of a row group.
+  const std::vector<LeafColumn>& leaves() const { return leaves_; }
   // The row groups that may hold a row inside every range (all of them when no statistics say
   // otherwise). Errors: a range names an unknown column.
   Result<std::vector<size_t>> prune(std::span<const ColumnRange> ranges) const;
@@ -89,9 +99,13 @@ class ParquetReader {
  private:
   ParquetReader() = default;
   Status load();
+  // `n` bytes of the file from `offset` (inside it): a view into bytes_, or read into *buffer.
+  Result<std::string_view> read_at(uint64_t offset, size_t n, std::string* buffer) const;
 
   std::string name_;
-  std::string bytes_;
+  std::string bytes_;  // the whole file, when it came as bytes
+  int fd_ = -1;        // else the open local file
+  uint64_t size_ = 0;  // the file's length
   parquet::FileMetaData meta_;
   std::vector<ColumnSpec> columns_;
   std::vector<ShapeNode> shapes_;   // per column

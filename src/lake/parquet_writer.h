@@ -60,7 +60,37 @@ class ColumnBuffer {
   }
   size_t rows() const { return max_rep_ ? rows_ : max_def_ ? defs_.size() : values(); }
 
+  // A batch of a flat column's rows in one call (a columnar engine's batch, without a call per
+  // value): one slot per row in `values`; with `valid` (one byte per row, 0: NULL; as long as
+  // `values`), a NULL row's slot is ignored. A NOT NULL column takes no `valid`. BOOLEAN values
+  // are 0 or 1. Not for the leaves of ROW, ARRAY or MAP columns (write_row fills those).
+  void append_ints(std::span<const int64_t> values, std::span<const uint8_t> valid = {}) { append_slots(&ints_, values, valid); }
+  void append_doubles(std::span<const double> values, std::span<const uint8_t> valid = {}) { append_slots(&doubles_, values, valid); }
+  void append_decimals(std::span<const values::int128> values, std::span<const uint8_t> valid = {}) {
+    if (wide_decimal_) append_slots(&wide_, values, valid); else append_slots(&ints_, values, valid);
+  }
+
  private:
+  template <typename T, typename Stored>
+  void append_slots(std::vector<Stored>* out, std::span<const T> values, std::span<const uint8_t> valid) {
+    const size_t n = values.size();
+    if (max_def_) {
+      const size_t at = defs_.size();
+      defs_.resize(at + n, max_def_);
+      for (size_t i = 0; i < valid.size(); ++i) defs_[at + i] = valid[i] ? max_def_ : 0;
+    }
+    const size_t at = out->size();
+    out->resize(at + n);
+    Stored* dst = out->data() + at;
+    size_t k = 0;
+    // Every slot is written and the cursor moves past the valid ones only: no branch per row.
+    for (size_t i = 0; i < n; ++i) {
+      dst[k] = static_cast<Stored>(values[i]);
+      k += valid.empty() || valid[i] != 0;
+    }
+    out->resize(at + k);
+  }
+
   friend class ParquetWriter;
   friend class ChunkEncoder;
   void present() { if (max_def_) defs_.push_back(max_def_); }

@@ -105,11 +105,18 @@ Status rle_decode(std::string_view in, int bit_width, std::span<uint32_t> out) {
       size_t take = static_cast<size_t>(std::min<uint64_t>(count, out.size() - filled));
       const auto* p = reinterpret_cast<const uint8_t*>(in.data() + pos);
       uint64_t bit = 0;
-      for (size_t k = 0; k < take; ++k, bit += bit_width) {
+      size_t k = 0;
+      // While 8 bytes remain in the run, one fixed-size load per value (a single instruction);
+      // the last few values load only the bytes left.
+      for (; k < take && bit / 8 + 8 <= bytes; ++k, bit += bit_width) {
+        uint64_t word;
+        std::memcpy(&word, p + bit / 8, 8);
+        out[filled + k] = static_cast<uint32_t>((word >> (bit % 8)) & mask);
+      }
+      for (; k < take; ++k, bit += bit_width) {
         uint64_t word = 0;
         size_t first = bit / 8;
-        size_t span_bytes = std::min<size_t>(8, bytes - first);
-        std::memcpy(&word, p + first, span_bytes);
+        std::memcpy(&word, p + first, static_cast<size_t>(bytes - first));
         out[filled + k] = static_cast<uint32_t>((word >> (bit % 8)) & mask);
       }
       filled += take;

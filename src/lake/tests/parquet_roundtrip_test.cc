@@ -8,7 +8,10 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <random>
+#include <span>
 
 #include "lake/parquet_reader.h"
 #include "lake/parquet_writer.h"
@@ -246,6 +249,71 @@ TEST(ParquetWriter, ColumnarAppendsMatchRowAppends) {
   Status s = (*w)->commit_rows();
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(s.message().find("column 's' holds 10 rows but column 'a' holds 11"), std::string::npos) << s.message();
+}
+
+// The batch appends write the very file the per-value appends write.
+TEST(ParquetWriter, BatchAppendsMatchValueAppends) {
+  std::vector<ColumnSpec> columns = {{"id", DataType::bigint().with_nullable(false), 1}, {"n", DataType::integer(), 2},
+                                     {"x", DataType::double_type(), 3},  {"ok", DataType::boolean(), 4},
+                                     {"d", DataType::decimal(9, 2), 5},  {"w", DataType::decimal(30, 3), 6}};
+  const int64_t rows = 3000;
+  std::vector<int64_t> ids, ns, oks;
+  std::vector<double> xs;
+  std::vector<values::int128> ds, ws;
+  std::vector<uint8_t> valid;
+  for (int64_t r = 0; r < rows; ++r) {
+    ids.push_back(r);
+    ns.push_back(r % 7 - 3);
+    xs.push_back(static_cast<double>(r) / 8);
+    oks.push_back(r % 3 == 0);
+    ds.push_back(-r * 101);
+    ws.push_back(static_cast<values::int128>(r) << 70);
+    valid.push_back(r % 5 != 2);
+  }
+  WriterOptions o;
+  o.row_group_rows = 1000;
+  std::string by_value = temp_path("by_value.parquet"), by_batch = temp_path("by_batch.parquet");
+  {
+    auto w = ParquetWriter::open(by_value, columns, o);
+    ASSERT_TRUE(w.is_ok());
+    for (int64_t r = 0; r < rows; ++r) {
+      (*w)->column(0).append_int(ids[r]);
+      if (!valid[r]) {
+        for (size_t c = 1; c < columns.size(); ++c) (*w)->column(c).append_null();
+      } else {
+        (*w)->column(1).append_int(ns[r]);
+        (*w)->column(2).append_double(xs[r]);
+        (*w)->column(3).append_bool(oks[r] != 0);
+        (*w)->column(4).append_decimal(ds[r]);
+        (*w)->column(5).append_decimal(ws[r]);
+      }
+      ASSERT_TRUE((*w)->commit_rows().is_ok());
+    }
+    ASSERT_TRUE((*w)->close().is_ok());
+  }
+  {
+    auto w = ParquetWriter::open(by_batch, columns, o);
+    ASSERT_TRUE(w.is_ok());
+    for (size_t begin = 0; begin < static_cast<size_t>(rows); begin += 1000) {
+      auto slice = [&](const auto& v) { return std::span(v).subspan(begin, 1000); };
+      (*w)->column(0).append_ints(slice(ids));
+      (*w)->column(1).append_ints(slice(ns), slice(valid));
+      (*w)->column(2).append_doubles(slice(xs), slice(valid));
+      (*w)->column(3).append_ints(slice(oks), slice(valid));
+      (*w)->column(4).append_decimals(slice(ds), slice(valid));
+      (*w)->column(5).append_decimals(slice(ws), slice(valid));
+      ASSERT_TRUE((*w)->commit_rows().is_ok());
+    }
+    ASSERT_TRUE((*w)->close().is_ok());
+  }
+  auto bytes = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  EXPECT_EQ(bytes(by_batch), bytes(by_value));
+  auto rd = ParquetReader::open(by_batch);
+  ASSERT_TRUE(rd.is_ok());
+  EXPECT_EQ((*rd)->num_rows(), rows);
 }
 
 TEST(ParquetWriter, ErrorsNameTheColumn) {
