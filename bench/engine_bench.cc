@@ -42,6 +42,7 @@
 #include <string>
 #include <vector>
 
+#include "checkpoint_report.h"
 #include "engine_bench.h"
 #include "engine_state_memory.h"
 #include "exec/job.h"
@@ -565,9 +566,11 @@ bool run_state_memory(const fs::path& dir) {
   write_query_files(dir, q, written);
   std::ofstream(dir / q.name / "keys") << kStateMemoryKeys << "\n";
   const StateMemory m = measure_state_memory(q, kStateMemoryKeys);
-  std::ofstream out(dir / "careflow_memory.tsv");
-  out << fmt::format("status\t{}\nkeys\t{}\nbytes\t{}\noutput_rows\t{}\nnote\t{}\n", m.status, m.keys, m.bytes, m.output_rows,
-                     first_line(m.note));
+  write_checkpoint_results(dir / "careflow_memory.tsv", {{"status", m.status},
+                                                         {"keys", std::to_string(m.keys)},
+                                                         {"bytes", std::to_string(m.bytes)},
+                                                         {"output_rows", std::to_string(m.output_rows)},
+                                                         {"note", first_line(m.note)}});
   if (m.status == "ok") {
     fmt::print("careflow {:16} {} keys: {} bytes of state, {:.1f} bytes a key\n", q.name, m.keys, m.bytes,
                static_cast<double>(m.bytes) / static_cast<double>(m.keys));
@@ -577,20 +580,10 @@ bool run_state_memory(const fs::path& dir) {
   return m.status != "failed";
 }
 
-std::map<std::string, std::string> read_pairs(const fs::path& file) {
-  std::map<std::string, std::string> out;
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) {
-    const size_t tab = line.find('\t');
-    if (tab != std::string::npos) out[line.substr(0, tab)] = line.substr(tab + 1);
-  }
-  return out;
-}
-
 std::string memory_report(const fs::path& dir) {
-  auto ours = read_pairs(dir / "careflow_memory.tsv");
-  auto flink = read_pairs(dir / "flink_memory.tsv");
+  // "name TAB value" lines, as checkpoint_bench's results.
+  auto ours = read_checkpoint_results(dir / "careflow_memory.tsv");
+  auto flink = read_checkpoint_results(dir / "flink_memory.tsv");
   auto per_key = [](std::map<std::string, std::string>& m, const char* bytes) -> double {
     if (m["status"] != "ok" || m[bytes].empty() || m["keys"].empty()) return 0;
     return std::stod(m[bytes]) / std::stod(m["keys"]);
