@@ -1,7 +1,9 @@
 // The streaming SQL engine against Apache Flink 1.20 on the same machine, in the same run: the
 // queries below (filter + project, GROUP BY with retraction, a join of two updating streams,
 // ROW_NUMBER deduplication, UNNEST + JSON_VALUE, event-time windows (SESSION included), interval and
-// temporal joins, MATCH_RECOGNIZE), each over the same generated input on both engines.
+// temporal joins, MATCH_RECOGNIZE, CUMULATE and window Top-N), the Nexmark queries over one Nexmark
+// stream (nexmark_queries.cc), each over the same generated input on both engines; and the state
+// bytes per key of a 1-hour TUMBLE (engine_state_memory.h).
 //
 // careflow side: the input rows are generated in memory up front (seeded, deterministic); only the
 // processing is timed: batches of 1,000 rows go through Job::push and the output is drained with
@@ -14,8 +16,10 @@
 // reads, so both engines see exactly the same input. scripts/bench engine drives the three steps:
 //
 //   engine_bench --data DIR [--scale F] [--only NAME,...]   generate DIR/<query>/*, run careflow,
-//                                                            write DIR/careflow.tsv
-//   (Flink: EngineBench DIR writes DIR/flink.tsv)
+//                                                            write DIR/careflow.tsv, DIR/queries.txt
+//                                                            (the throughput queries, one a line) and
+//                                                            DIR/careflow_memory.tsv
+//   (Flink: EngineBench DIR writes DIR/flink.tsv and DIR/flink_memory.tsv)
 //   engine_bench --report DIR [--only NAME,...] --markdown FILE   the results table (careflow / Flink)
 //
 // A query that fails to plan on careflow is reported as "not available"; a query that plans but
@@ -30,6 +34,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <map>
 #include <random>
@@ -37,6 +42,9 @@
 #include <string>
 #include <vector>
 
+#include "checkpoint_report.h"
+#include "engine_bench.h"
+#include "engine_state_memory.h"
 #include "exec/job.h"
 #include "exec/row.h"
 #include "exec/session.h"
@@ -50,50 +58,21 @@ using exec::Row;
 using exec::RowBatch;
 using exec::RowKind;
 using values::Value;
+using Want = std::function<bool(const std::string&)>;
 
-constexpr size_t kBatchRows = 1000;
 constexpr int kRuns = 3;  // measured runs per query and engine; the median is reported
-
-// One batch of rows for one table, in push order.
-struct Batch {
-  std::string table;
-  RowBatch rows;
-};
-
-struct Query {
-  std::string name;         // file and table key
-  std::string title;        // for the results table
-  std::string setup;        // DDL, statements separated by ';'
-  std::string sql;          // the measured SELECT
-  std::vector<Batch> input; // generated rows
-  size_t input_rows = 0;
-};
+constexpr size_t kStateMemoryKeys = 100'000;
 
 // Column types of the generated tables, to write values the Java side parses by the DDL's types.
 Value str(std::string s) { return Value::string(std::move(s)); }
 Value num(int64_t i) { return Value::integer(i); }
 Value dbl(double d) { return Value::real(d); }
 
-// Appends `row` to the last batch of `table`, starting a new batch when it is full.
-void add_row(std::vector<Batch>& batches, const std::string& table, Row row) {
-  if (batches.empty() || batches.back().table != table || batches.back().rows.size() >= kBatchRows) {
-    batches.push_back({table, {}});
-    batches.back().rows.reserve(kBatchRows + 1);
-  }
-  batches.back().rows.push_back(std::move(row));
-}
-
-size_t count_rows(const std::vector<Batch>& batches) {
-  size_t n = 0;
-  for (const Batch& b : batches) n += b.rows.size();
-  return n;
-}
-
 // 1. filter + project over an append-only table of readings.
 Query filter_project(size_t rows) {
   Query q{"filter_project", "filter + project (append)",
           "CREATE TABLE m (device STRING, metric STRING, val DOUBLE, ts BIGINT)",
-          "SELECT device, val * 2 AS v2, metric FROM m WHERE val > 10", {}, 0};
+          "SELECT device, val * 2 AS v2, metric FROM m WHERE val > 10", {}, 0, nullptr, {}};
   std::mt19937_64 rng(1);
   static const char* kMetrics[] = {"temperature", "pressure", "flow", "rpm"};
   for (size_t i = 0; i < rows; ++i) {
@@ -109,7 +88,7 @@ Query filter_project(size_t rows) {
 Query group_retract(size_t rows) {
   Query q{"group_retract", "GROUP BY k with retraction (10k keys)",
           "CREATE TABLE t (k INT, v BIGINT) WITH ('changelog.mode' = 'retract')",
-          "SELECT k, COUNT(*), SUM(v), MAX(v) FROM t GROUP BY k", {}, 0};
+          "SELECT k, COUNT(*), SUM(v), MAX(v) FROM t GROUP BY k", {}, 0, nullptr, {}};
   std::mt19937_64 rng(2);
   std::vector<std::pair<int64_t, int64_t>> live;
   size_t produced = 0;
@@ -137,7 +116,7 @@ Query join_updating(size_t rows) {
   Query q{"join_updating", "inner join of two updating streams",
           "CREATE TABLE a (k INT, x BIGINT) WITH ('changelog.mode' = 'retract');\n"
           "CREATE TABLE b (k INT, y BIGINT) WITH ('changelog.mode' = 'retract')",
-          "SELECT a.k, x, y FROM a JOIN b ON a.k = b.k", {}, 0};
+          "SELECT a.k, x, y FROM a JOIN b ON a.k = b.k", {}, 0, nullptr, {}};
   std::mt19937_64 rng(3);
   // Rows per side = rows / 2; inserts are 0.6 / 1.4 of the rows; 3 live rows per key and side.
   const uint64_t keys = std::max<uint64_t>(1, static_cast<uint64_t>(rows / 2 * 0.6 / 1.4 / 3));
@@ -174,7 +153,7 @@ Query dedup_rownumber(size_t rows) {
           "CREATE TABLE p (id INT, device STRING, target DOUBLE, proc AS PROCTIME())",
           "SELECT id, device, target FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY id ORDER BY proc DESC) AS rn FROM p) "
           "WHERE rn = 1",
-          {}, 0};
+          {}, 0, nullptr, {}};
   std::mt19937_64 rng(4);
   for (size_t i = 0; i < rows; ++i) {
     const int64_t id = static_cast<int64_t>(rng() % 10000);
@@ -190,7 +169,7 @@ Query unnest_json(size_t rows) {
           "CREATE TABLE rx (id STRING, parameters STRING)",
           "SELECT id, JSON_VALUE(p, '$.parameter_name') AS name, CAST(JSON_VALUE(p, '$.parameter_value') AS DOUBLE) AS target "
           "FROM rx CROSS JOIN UNNEST(JSON_QUERY(parameters, '$' RETURNING ARRAY<STRING>)) AS t(p)",
-          {}, 0};
+          {}, 0, nullptr, {}};
   std::mt19937_64 rng(5);
   static const char* kNames[] = {"pressure", "flow", "temperature", "volume", "rate", "speed"};
   static const char* kUnits[] = {"bar", "l/min", "C", "ml", "Hz", "rpm"};
@@ -214,7 +193,7 @@ Query unnest_json(size_t rows) {
 //    HOP of 1 minute sliding by 1 second (size / slide = 60) over 100 keys.
 Query event_time_query(const char* name, const char* title, const std::string& select, int keys, size_t rows) {
   Query q{name, title,
-          "CREATE TABLE w (k INT, v BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '5' SECOND)", select, {}, 0};
+          "CREATE TABLE w (k INT, v BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '5' SECOND)", select, {}, 0, nullptr, {}};
   std::mt19937_64 rng(6);
   const int64_t base = 1'700'000'000'000;
   for (size_t i = 0; i < rows; ++i) {
@@ -236,7 +215,7 @@ Query temporal_join(size_t rows) {
           "CREATE TABLE r (cur INT, rate BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND, "
           "PRIMARY KEY (cur) NOT ENFORCED)",
           "SELECT o.id, o.amount * r.rate AS converted, o.ts FROM o JOIN r FOR SYSTEM_TIME AS OF o.ts ON o.cur = r.cur",
-          {}, 0};
+          {}, 0, nullptr, {}};
   constexpr int kCurrencies = 1000;
   std::mt19937_64 rng(8);
   const int64_t base = 1'700'000'000'000;
@@ -268,7 +247,7 @@ Query match_query(const char* name, const char* title, const std::string& measur
   Query q{name, title,
           "CREATE TABLE m (k INT, price BIGINT, pressure DOUBLE, flow DOUBLE, ts TIMESTAMP(3), "
           "WATERMARK FOR ts AS ts - INTERVAL '5' SECOND)",
-          "SELECT * FROM m MATCH_RECOGNIZE (PARTITION BY k ORDER BY ts " + measures_pattern + ")", {}, 0};
+          "SELECT * FROM m MATCH_RECOGNIZE (PARTITION BY k ORDER BY ts " + measures_pattern + ")", {}, 0, nullptr, {}};
   std::mt19937_64 rng(8);
   const int64_t base = 1'700'000'000'000;
   std::vector<double> pressure(static_cast<size_t>(keys), 100.0);
@@ -292,7 +271,7 @@ Query interval_join(size_t rows) {
           "CREATE TABLE o (id BIGINT, k INT, amount BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND);"
           "CREATE TABLE s (k INT, place BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)",
           "SELECT o.id, o.amount, s.place FROM o JOIN s ON o.k = s.k AND o.ts BETWEEN s.ts - INTERVAL '2' SECOND AND s.ts",
-          {}, 0};
+          {}, 0, nullptr, {}};
   constexpr int kKeys = 1000;
   std::mt19937_64 rng(13);
   const int64_t base = 1'700'000'000'000;
@@ -331,16 +310,25 @@ Query event_time_over(const char* name, const char* title, const std::string& fr
                           keys, rows);
 }
 
+// Whether `name` is among `only` (everything when `only` is empty).
+Want wanted(const std::vector<std::string>& only) {
+  return [only](const std::string& name) { return only.empty() || std::find(only.begin(), only.end(), name) != only.end(); };
+}
+
+// 14. Window Top-N: the 3 keys with the largest SUM(v) of each 1-minute TUMBLE window.
+Query window_topn(size_t rows) {
+  return event_time_query("window_topn", "window Top-3 by SUM over TUMBLE 1 min (1k keys)",
+                          "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY total DESC) "
+                          "AS rn FROM (SELECT k, window_start, window_end, SUM(v) AS total, COUNT(*) AS cnt FROM "
+                          "TABLE(TUMBLE(TABLE w, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY k, window_start, window_end)) "
+                          "WHERE rn <= 3",
+                          1000, rows);
+}
+
 std::vector<Query> make_queries(double scale, const std::vector<std::string>& only) {
   auto n = [&](double base) { return static_cast<size_t>(base * scale); };
   std::vector<Query> all;
-  auto want = [&](const char* name) {
-    if (only.empty()) return true;
-    for (const std::string& o : only) {
-      if (o == name) return true;
-    }
-    return false;
-  };
+  const Want want = wanted(only);
   // Base sizes: each careflow run lasts a few seconds on the 2-core release machine.
   if (want("filter_project")) all.push_back(filter_project(n(6'000'000)));
   if (want("group_retract")) all.push_back(group_retract(n(2'500'000)));
@@ -384,29 +372,43 @@ std::vector<Query> make_queries(double scale, const std::vector<std::string>& on
                               "UP.pressure > 1.1 * LAST(pressure, 1) AND ABS(UP.flow - BASE.flow) <= 0.05 * BASE.flow",
                               1000, n(2'000'000)));
   }
-  for (Query& q : all) q.input_rows = count_rows(q.input);
+  if (want("cumulate_window")) {
+    // 4 M rows are 67 minutes of event time: a 1-hour window completes and the next one starts.
+    all.push_back(event_time_window("cumulate_window", "CUMULATE 1 min steps up to 1 h, COUNT/SUM/MAX (1k keys)",
+                                    "CUMULATE(TABLE w, DESCRIPTOR(ts), INTERVAL '1' MINUTE, INTERVAL '1' HOUR)", 1000,
+                                    n(4'000'000)));
+  }
+  if (want("window_topn")) all.push_back(window_topn(n(4'000'000)));
+  // One Nexmark stream for all of them: 2 M events are 200 s of event time at Nexmark's default rate.
+  for (Query& q : nexmark_queries(n(2'000'000), want)) all.push_back(std::move(q));
+  for (Query& q : all) q.input_rows = count_rows(q.batches());
   return all;
 }
 
 // ---- the shared data directory ---------------------------------------------------------------
 
+// A ROW's fields (the Nexmark columns) are joined by the ASCII unit separator, which no generated
+// string holds; the Java side splits them by the ROW type's fields.
 std::string field_text(const Value& v) {
   if (v.is_null()) return "\\N";
   if (v.is_int()) return std::to_string(v.as_int());
   if (v.is_double()) return fmt::format("{}", v.as_double());
+  if (v.is_list()) {
+    const std::vector<Value>& fields = v.as_list();
+    std::string out;
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (i > 0) out += '\x1f';
+      out += field_text(fields[i]);
+    }
+    return out;
+  }
   return v.as_string();  // generated strings never hold tabs or newlines
 }
 
-// DIR/<name>/setup.sql, query.sql, and input.tsv: one row a line, "table<TAB>kind<TAB>fields...",
-// in push order.
-void write_query_files(const fs::path& dir, const Query& q) {
-  const fs::path qdir = dir / q.name;
-  fs::create_directories(qdir);
-  std::ofstream(qdir / "setup.sql") << q.setup << "\n";
-  std::ofstream(qdir / "query.sql") << q.sql << "\n";
-  std::ofstream out(qdir / "input.tsv");
+void write_input(const fs::path& file, const std::vector<Batch>& batches) {
+  std::ofstream out(file);
   std::string line;
-  for (const Batch& b : q.input) {
+  for (const Batch& b : batches) {
     for (const Row& r : b.rows) {
       line.clear();
       line += b.table;
@@ -420,6 +422,26 @@ void write_query_files(const fs::path& dir, const Query& q) {
       out << line;
     }
   }
+}
+
+// DIR/<name>/setup.sql, query.sql, and input.tsv: one row a line, "table<TAB>kind<TAB>fields...",
+// in push order. Queries sharing their input share one input.tsv (hard links): it is written once.
+void write_query_files(const fs::path& dir, const Query& q, std::map<const void*, fs::path>& written) {
+  const fs::path qdir = dir / q.name;
+  fs::create_directories(qdir);
+  std::ofstream(qdir / "setup.sql") << q.setup << "\n";
+  std::ofstream(qdir / "query.sql") << q.sql << "\n";
+  const fs::path input = qdir / "input.tsv";
+  fs::remove(input);
+  if (q.shared_input) {
+    auto it = written.find(q.shared_input.get());
+    if (it != written.end()) {
+      fs::create_hard_link(it->second, input);
+      return;
+    }
+    written[q.shared_input.get()] = input;
+  }
+  write_input(input, q.batches());
 }
 
 // ---- careflow --------------------------------------------------------------------------------
@@ -442,34 +464,22 @@ std::string first_line(const std::string& s) { return s.substr(0, s.find('\n'));
 
 Outcome run_careflow(const Query& q) {
   Outcome o;
-  exec::Session session;
-  auto setup = session.execute_script(q.setup);
-  if (!setup) {
-    o.status = "failed";
-    o.note = "setup: " + first_line(setup.status().message());
-    return o;
-  }
-  auto planned = session.execute_script(q.sql);
-  if (!planned) {
+  if (!q.careflow_skip.empty()) {
     o.status = "unavailable";
-    o.note = first_line(planned.status().message());
+    o.note = q.careflow_skip;
     return o;
   }
-  if (planned->size() != 1 || planned->front().kind != exec::StatementResult::Kind::kJob) {
-    o.status = "failed";
-    o.note = "the query gave no job";
+  StartedJob started = start_query(q);
+  if (started.status != "ok") {
+    o.status = started.status;
+    o.note = started.note;
     return o;
   }
-  exec::Job& job = *planned->front().job;
-  if (Status s = job.start(); !s) {
-    o.status = "failed";
-    o.note = first_line(s.message());
-    return o;
-  }
+  exec::Job& job = *started.job;
   o.output_rows += job.take_output().size();
   const double cpu0 = cpu_now();
   const auto t0 = std::chrono::steady_clock::now();
-  for (const Batch& b : q.input) {
+  for (const Batch& b : q.batches()) {
     // Watermarks move after each batch, as the job runner moves them.
     Status s = job.push(b.table, b.rows);
     if (s) s = job.emit_watermarks();
@@ -546,6 +556,59 @@ std::string rate_text(const ResultLine& r) {
   return fmt::format("{:.0f}", r.rate());
 }
 
+// ---- memory: state bytes per key --------------------------------------------------------------
+
+// Writes DIR/state_tumble_1h/ (setup.sql, query.sql, input.tsv, keys), measures careflow and
+// writes DIR/careflow_memory.tsv ("name TAB value" lines); false when the measurement failed.
+bool run_state_memory(const fs::path& dir) {
+  const Query q = state_memory_query(kStateMemoryKeys);
+  std::map<const void*, fs::path> written;
+  write_query_files(dir, q, written);
+  std::ofstream(dir / q.name / "keys") << kStateMemoryKeys << "\n";
+  const StateMemory m = measure_state_memory(q, kStateMemoryKeys);
+  write_checkpoint_results(dir / "careflow_memory.tsv", {{"status", m.status},
+                                                         {"keys", std::to_string(m.keys)},
+                                                         {"bytes", std::to_string(m.bytes)},
+                                                         {"output_rows", std::to_string(m.output_rows)},
+                                                         {"note", first_line(m.note)}});
+  if (m.status == "ok") {
+    fmt::print("careflow {:16} {} keys: {} bytes of state, {:.1f} bytes a key\n", q.name, m.keys, m.bytes,
+               static_cast<double>(m.bytes) / static_cast<double>(m.keys));
+  } else {
+    fmt::print("careflow {:16} {}: {}\n", q.name, m.status, m.note);
+  }
+  return m.status != "failed";
+}
+
+std::string memory_report(const fs::path& dir) {
+  // "name TAB value" lines, as checkpoint_bench's results.
+  auto ours = read_checkpoint_results(dir / "careflow_memory.tsv");
+  auto flink = read_checkpoint_results(dir / "flink_memory.tsv");
+  auto per_key = [](std::map<std::string, std::string>& m, const char* bytes) -> double {
+    if (m["status"] != "ok" || m[bytes].empty() || m["keys"].empty()) return 0;
+    return std::stod(m[bytes]) / std::stod(m["keys"]);
+  };
+  auto cell = [](std::map<std::string, std::string>& m, double v) {
+    return v > 0 ? fmt::format("{:.0f}", v) : (m["status"].empty() ? std::string("missing") : m["status"] + ": " + m["note"]);
+  };
+  const double c = per_key(ours, "bytes"), f = per_key(flink, "bytes"), fc = per_key(flink, "checkpoint_bytes");
+  std::string out = "\nMemory: state bytes per key of `" + state_memory_query(0).sql + "` with " +
+                    fmt::format("{}", kStateMemoryKeys) + " keys (10 rows each, all in one window, still open)\n\n";
+  out += "| careflow bytes/key | Flink heap backend bytes/key | Flink ÷ careflow | Flink's checkpoint of it, bytes/key |\n";
+  out += "|---|---|---|---|\n";
+  out += fmt::format("| {} | {} | {} | {} |\n", cell(ours, c), cell(flink, f), c > 0 && f > 0 ? fmt::format("{:.2f}x", f / c) : "n/a",
+                     fc > 0 ? fmt::format("{:.0f}", fc) : "-");
+  out += "\ncareflow: every allocation of the job (session, plan, operators, state) goes to a mimalloc heap of its own; the "
+         "live bytes of that heap (allocated blocks x their size class) once the rows are in and the watermark has moved, "
+         "minus the same after start(), divided by the keys (engine_state_memory.cc). Flink: the same SQL on a MiniCluster "
+         "with the default heap state backend (HashMapStateBackend), rows replayed by a source that then waits; a "
+         "checkpoint triggered after the source's last row (its barrier follows every row through the window operator), "
+         "then the JVM heap used after System.gc() (a full GC) minus the same before the source emitted, divided by the "
+         "keys (StateMemoryBench.java). Both include the keys, accumulators, the window's timers and the hash tables. "
+         "The last column is the size Flink's checkpoint gave the same state (serialized, for comparison).\n";
+  return out;
+}
+
 std::string report(const fs::path& dir, const std::vector<std::string>& only) {
   const auto ours = read_results(dir / "careflow.tsv");
   const auto flink = read_results(dir / "flink.tsv");
@@ -574,8 +637,21 @@ std::string report(const fs::path& dir, const std::vector<std::string>& only) {
     if (f.status != "ok" && !f.note.empty()) notes += fmt::format("- {} on Flink: {} ({})\n", q.name, f.status, f.note);
   }
   out += "\nSQL per query (identical text on both engines):\n\n";
-  for (const Query& q : make_queries(0, only)) out += fmt::format("- {}: `{}`\n", q.name, q.sql);
+  bool nexmark = false;
+  for (const Query& q : make_queries(0, only)) {
+    out += fmt::format("- {}: `{}`\n", q.name, q.sql);
+    nexmark |= q.name.starts_with("nexmark_");
+  }
+  if (nexmark) {
+    out += "\nThe Nexmark queries are github.com/nexmark/nexmark's (queries/qN.sql: the SELECT of each INSERT) over its "
+           "`datagen` table and the views person, auction and bid (ddl_gen.sql without the connector options, "
+           "ddl_views.sql), all reading one stream of Nexmark events generated once, seeded, as Nexmark's generator "
+           "defines them at its default rate of 10,000 events a second of event time (bench/nexmark_generator.h, "
+           "bench/nexmark_queries.cc). Not included: q13 (a processing-time lookup join against a file, which the "
+           "benchmark's scan tables cannot serve) and q14 (a Java UDF).\n";
+  }
   if (!notes.empty()) out += "\nNot measured:\n\n" + notes;
+  if (wanted(only)(kStateMemoryName)) out += memory_report(dir);
   return out;
 }
 
@@ -590,6 +666,36 @@ std::vector<std::string> split_commas(const std::string& s) {
 }
 
 }  // namespace
+
+StartedJob start_query(const Query& q) {
+  StartedJob out;
+  out.session = std::make_unique<exec::Session>();
+  auto setup = out.session->execute_script(q.setup);
+  if (!setup) {
+    out.status = "failed";
+    out.note = "setup: " + first_line(setup.status().message());
+    return out;
+  }
+  auto planned = out.session->execute_script(q.sql);
+  if (!planned) {
+    out.status = "unavailable";
+    out.note = first_line(planned.status().message());
+    return out;
+  }
+  if (planned->size() != 1 || planned->front().kind != exec::StatementResult::Kind::kJob) {
+    out.status = "failed";
+    out.note = "the query gave no job";
+    return out;
+  }
+  out.results = std::move(*planned);
+  out.job = out.results.front().job.get();
+  if (Status s = out.job->start(); !s) {
+    out.status = "failed";
+    out.note = first_line(s.message());
+  }
+  return out;
+}
+
 }  // namespace careflow::bench
 
 int main(int argc, char** argv) {
@@ -632,8 +738,13 @@ int main(int argc, char** argv) {
   std::vector<Query> queries = make_queries(scale, only);
   std::vector<Outcome> outcomes;
   bool failed = false;
+  std::map<const void*, std::filesystem::path> written;
+  {
+    std::ofstream names(std::filesystem::path(data_dir) / "queries.txt");  // what the Flink side runs
+    for (const Query& q : queries) names << q.name << "\n";
+  }
   for (const Query& q : queries) {
-    write_query_files(data_dir, q);
+    write_query_files(data_dir, q, written);
     // One warm-up (allocator and caches, as the Flink side warms its JIT), then the median of
     // kRuns measured runs: the machine is shared and single runs are noisy.
     run_careflow(q);
@@ -655,5 +766,6 @@ int main(int argc, char** argv) {
     outcomes.push_back(std::move(o));
   }
   write_results(std::filesystem::path(data_dir) / "careflow.tsv", queries, outcomes);
+  if (wanted(only)(kStateMemoryName)) failed |= !run_state_memory(data_dir);
   return failed ? 1 : 0;
 }
