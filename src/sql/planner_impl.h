@@ -157,6 +157,11 @@ class QueryPlanner {
   // nullopt.
   std::optional<Planned> interval_join_from_where(const Planned& join, const std::vector<BoundExprPtr>& filters,
                                                   const std::vector<const Expr*>& exprs);
+  // FROM a, b WHERE ...: the WHERE's deterministic conjuncts (over `node`'s columns) moved into the
+  // inner joins of `node` and below them, as Flink's FilterJoinRule moves them (planner_query.cc);
+  // those moved are removed from `conjuncts`.
+  PlanPtr push_into_inner_joins(const PlanPtr& node, std::vector<BoundExprPtr>* conjuncts);
+  PlanPtr filter_below_join(const PlanPtr& input, std::vector<BoundExprPtr> conjuncts);
   Planned correlate(Planned left, const TableRef& unnest, bool left_outer, const Expr* on);
   // planner_window.cc
   Planned window_table_function(const TableRef& ref);

@@ -73,6 +73,16 @@ void split_join_condition(const BoundExprPtr& condition, int left_width, std::ve
   }
 }
 
+// Whether `e` calls only deterministic functions and reads no processing time (what Flink's
+// FilterJoinRule requires of a condition it moves).
+bool is_deterministic(const BoundExpr& e) {
+  if (e.kind == BoundKind::kProctime || (e.kind == BoundKind::kCall && !e.deterministic)) return false;
+  for (const BoundExprPtr& a : e.args) {
+    if (!is_deterministic(*a)) return false;
+  }
+  return true;
+}
+
 PlanPtr make_node(PlanKind kind, std::vector<PlanPtr> inputs, std::vector<PlanField> schema) {
   auto n = std::make_shared<PlanNode>();
   n->kind = kind;
@@ -105,6 +115,51 @@ PlanPtr QueryPlanner::pass_through(PlanPtr input, BoundExprPtr filter, std::vect
     names.push_back(std::move(extra_names[i]));
   }
   return calc(std::move(input), std::move(proj), std::move(filter), std::move(names));
+}
+
+// FROM a, b WHERE a.k = b.k AND a.x > 0: Flink's FilterJoinRule moves a conjunct that reads both
+// sides of an inner join into the join (its equalities become the join keys) and one that reads a
+// single side below the join, down a chain of comma joins: the join is then keyed as the JOIN ... ON
+// it stands for (left above it, the join would pair every row with every row of the other side),
+// and a side's filter runs before the join condition as on Flink (x <> 0 below, 10 / x in the
+// join). Non-deterministic conjuncts stay where they were written. The rows are the same.
+PlanPtr QueryPlanner::push_into_inner_joins(const PlanPtr& node, std::vector<BoundExprPtr>* conjuncts) {
+  if (node->kind != PlanKind::kJoin || node->join_type != JoinType::kInner) return node;
+  const int nl = static_cast<int>(node->inputs[0]->schema.size());
+  std::vector<int> to_right(node->schema.size(), 0);
+  for (size_t i = static_cast<size_t>(nl); i < to_right.size(); ++i) to_right[i] = static_cast<int>(i) - nl;
+  std::vector<BoundExprPtr> both, left_only, right_only;
+  auto moved = [&](const BoundExprPtr& c) {
+    std::vector<int> refs;
+    collect_input_refs(*c, &refs);
+    if (refs.empty() || !is_deterministic(*c)) return false;
+    const auto [lo, hi] = std::minmax_element(refs.begin(), refs.end());
+    if (*lo < nl && *hi >= nl) both.push_back(c);
+    else if (*hi < nl) left_only.push_back(c);
+    else right_only.push_back(remap_inputs(c, to_right));
+    return true;
+  };
+  std::erase_if(*conjuncts, moved);
+  if (both.empty() && left_only.empty() && right_only.empty()) return node;
+  auto joined = std::make_shared<PlanNode>(*node);
+  joined->inputs[0] = filter_below_join(node->inputs[0], std::move(left_only));
+  joined->inputs[1] = filter_below_join(node->inputs[1], std::move(right_only));
+  if (!both.empty()) {
+    std::vector<BoundExprPtr> residual;
+    if (joined->condition) residual.push_back(joined->condition);
+    split_join_condition(and_all(both), nl, &joined->left_keys, &joined->right_keys, &residual);
+    joined->condition = and_all(residual);
+  }
+  infer_changelog(*joined);
+  return joined;
+}
+
+// `input` filtered by `conjuncts` (over its columns): pushed further into it when it is an inner
+// join, else a filter right above it.
+PlanPtr QueryPlanner::filter_below_join(const PlanPtr& input, std::vector<BoundExprPtr> conjuncts) {
+  if (conjuncts.empty()) return input;
+  PlanPtr filtered = push_into_inner_joins(input, &conjuncts);
+  return conjuncts.empty() ? filtered : pass_through(filtered, and_all(conjuncts));
 }
 
 QueryPlanner::Planned QueryPlanner::query(const Query& q) {
@@ -677,6 +732,12 @@ QueryPlanner::Planned QueryPlanner::where(Planned in, const Expr& condition) {
       in = std::move(*joined);
       filters.clear();
     }
+  }
+  if (in.node->kind == PlanKind::kJoin && !filters.empty()) {
+    std::vector<BoundExprPtr> bound_conjuncts;
+    for (const BoundExprPtr& f : filters) split_bound_and(f, &bound_conjuncts);
+    in.node = push_into_inner_joins(in.node, &bound_conjuncts);
+    filters = std::move(bound_conjuncts);
   }
   for (const Expr* c : subqueries) {
     bool negate = c->kind == ExprKind::kUnary;
