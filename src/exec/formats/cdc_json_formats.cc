@@ -20,6 +20,7 @@
 // both. Written as Flink writes them: +I/+U as an insert of the row, -U/-D as a delete of it.
 #include <fmt/format.h>
 
+#include <array>
 #include <optional>
 #include <regex>
 
@@ -72,6 +73,26 @@ class CdcJsonFormat : public RecordFormat {
   static const Json* field(const Json& object, const char* name) {
     auto it = object.find(name);
     return it == object.end() ? nullptr : &*it;
+  }
+
+  // The event's operation, read from its field `key` as spelled by `names` (insert, update,
+  // delete); an error naming a missing or unknown one.
+  Result<Change::Op> op_of(const log::Record& record, const Json& event, const char* key,
+                           const std::array<const char*, 3>& names) const {
+    const Json* type = field(event, key);
+    if (type == nullptr || !type->is_string()) return record_error(record, fmt::format("{}: no \"{}\" in the event", name_, key));
+    const std::string op = type->get<std::string>();
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (op == names[i]) return static_cast<Change::Op>(i);
+    }
+    return record_error(record, fmt::format("Unknown \"{}\" value \"{}\" in a {} event", key, op, name_));
+  }
+
+  // One record holding `event`.
+  static void append(const Json& event, std::vector<log::Record>* out) {
+    log::Record r;
+    r.value = event.dump();
+    out->push_back(std::move(r));
   }
 
   const std::string name_;
@@ -127,24 +148,15 @@ class CanalJsonFormat : public CdcJsonFormat {
     Json event = Json::object();
     event["data"] = Json::array({object_from_row(row, schema_)});
     event["type"] = is_accumulate(row.kind) ? "INSERT" : "DELETE";
-    log::Record r;
-    r.value = event.dump();
-    out->push_back(std::move(r));
+    append(event, out);
     return Status::ok();
   }
 
  protected:
   Status changes_of(const log::Record& record, const Json& event, std::vector<Change>* out) const override {
     if (!included(event, "database", database_) || !included(event, "table", table_)) return Status::ok();
-    const Json* type = field(event, "type");
-    if (type == nullptr || !type->is_string()) return record_error(record, "not a canal-json event: no \"type\"");
-    const std::string op = type->get<std::string>();
-    if (op == "CREATE") return Status::ok();  // a DDL event: no rows
-    Change::Op kind;
-    if (op == "INSERT") kind = Change::Op::kInsert;
-    else if (op == "UPDATE") kind = Change::Op::kUpdate;
-    else if (op == "DELETE") kind = Change::Op::kDelete;
-    else return record_error(record, fmt::format("Unknown \"type\" value \"{}\" in a canal-json event", op));
+    if (const Json* type = field(event, "type"); type != nullptr && *type == "CREATE") return Status::ok();  // DDL: no rows
+    CF_ASSIGN_OR_RETURN(const Change::Op kind, op_of(record, event, "type", {"INSERT", "UPDATE", "DELETE"}));
     const Json* data = field(event, "data");
     if (data == nullptr || !data->is_array()) return record_error(record, "canal-json: \"data\" is not an array");
     const Json* old = kind == Change::Op::kUpdate ? field(event, "old") : nullptr;
@@ -187,22 +199,14 @@ class MaxwellJsonFormat : public CdcJsonFormat {
     Json event = Json::object();
     event["data"] = object_from_row(row, schema_);
     event["type"] = is_accumulate(row.kind) ? "insert" : "delete";
-    log::Record r;
-    r.value = event.dump();
-    out->push_back(std::move(r));
+    append(event, out);
     return Status::ok();
   }
 
  protected:
   Status changes_of(const log::Record& record, const Json& event, std::vector<Change>* out) const override {
-    const Json* type = field(event, "type");
-    if (type == nullptr || !type->is_string()) return record_error(record, "not a maxwell-json event: no \"type\"");
-    const std::string op = type->get<std::string>();
     Change c{Change::Op::kInsert, {}, {}};
-    if (op == "insert") c.op = Change::Op::kInsert;
-    else if (op == "update") c.op = Change::Op::kUpdate;
-    else if (op == "delete") c.op = Change::Op::kDelete;
-    else return record_error(record, fmt::format("Unknown \"type\" value \"{}\" in a maxwell-json event", op));
+    CF_ASSIGN_OR_RETURN(c.op, op_of(record, event, "type", {"insert", "update", "delete"}));
     CF_ASSIGN_OR_RETURN(Row row, row_at(record, field(event, "data"), "data", RowKind::kInsert));
     if (c.op == Change::Op::kUpdate) {
       const Json* old = field(event, "old");
@@ -228,28 +232,20 @@ class OggJsonFormat : public CdcJsonFormat {
     event["before"] = insert ? Json(nullptr) : object_from_row(row, schema_);
     event["after"] = insert ? object_from_row(row, schema_) : Json(nullptr);
     event["op_type"] = insert ? "I" : "D";
-    log::Record r;
-    r.value = event.dump();
-    out->push_back(std::move(r));
+    append(event, out);
     return Status::ok();
   }
 
  protected:
   Status changes_of(const log::Record& record, const Json& event, std::vector<Change>* out) const override {
-    const Json* type = field(event, "op_type");
-    if (type == nullptr || !type->is_string()) return record_error(record, "not an ogg-json event: no \"op_type\"");
-    const std::string op = type->get<std::string>();
     Change c{Change::Op::kInsert, {}, {}};
-    if (op == "I") c.op = Change::Op::kInsert;
-    else if (op == "U") c.op = Change::Op::kUpdate;
-    else if (op == "D") c.op = Change::Op::kDelete;
-    else return record_error(record, fmt::format("Unknown \"op_type\" value \"{}\" in an ogg-json event", op));
+    CF_ASSIGN_OR_RETURN(c.op, op_of(record, event, "op_type", {"I", "U", "D"}));
     if (c.op != Change::Op::kInsert) {
       const Json* before = field(event, "before");
       if (before == nullptr || before->is_null()) {
         return record_error(record, fmt::format("ogg-json: the \"before\" field of {} message is null; with Ogg's "
                                                 "Postgres connector, set the table's REPLICA IDENTITY to FULL",
-                                                op == "U" ? "UPDATE" : "DELETE"));
+                                                c.op == Change::Op::kUpdate ? "UPDATE" : "DELETE"));
       }
       CF_ASSIGN_OR_RETURN(c.before, row_at(record, before, "before", RowKind::kInsert));
     }
