@@ -100,22 +100,22 @@ class CdcJsonFormat : public RecordFormat {
 
  private:
   void emit(Change& c, RowBatch* out) const {
-    const bool append = mode_ == sql::ChangelogMode::kAppend;
+    const bool images_as_inserts = mode_ == sql::ChangelogMode::kAppend;
     switch (c.op) {
       case Change::Op::kInsert:
         c.after.kind = RowKind::kInsert;
         out->push_back(std::move(c.after));
         return;
       case Change::Op::kUpdate:
-        if (!append) {
+        if (!images_as_inserts) {
           c.before.kind = RowKind::kUpdateBefore;
           out->push_back(std::move(c.before));
         }
-        c.after.kind = append ? RowKind::kInsert : RowKind::kUpdateAfter;
+        c.after.kind = images_as_inserts ? RowKind::kInsert : RowKind::kUpdateAfter;
         out->push_back(std::move(c.after));
         return;
       case Change::Op::kDelete:
-        c.before.kind = append ? RowKind::kInsert : RowKind::kDelete;
+        c.before.kind = images_as_inserts ? RowKind::kInsert : RowKind::kDelete;
         out->push_back(std::move(c.before));
         return;
     }
