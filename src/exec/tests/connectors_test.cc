@@ -126,6 +126,22 @@ TEST_F(ConnectorsTest, CanalMaxwellAndOggEventsThatCannotBeReadAreErrorsUnlessIg
       << used.status().message();
 }
 
+// With 'changelog.mode' = 'append' (Confluent Cloud's reading of a CDC table as its history) every
+// image is a +I: an update's after image, a delete's before image, as for the Debezium formats.
+TEST_F(ConnectorsTest, ChangelogJsonFormatsInAppendModeGiveEveryImageAsAnInsert) {
+  std::string events = write_file(
+      "maxwell.json",
+      "{\"type\":\"insert\",\"data\":{\"id\":1,\"w\":5}}\n"
+      "{\"type\":\"update\",\"data\":{\"id\":1,\"w\":6},\"old\":{\"w\":5}}\n"
+      "{\"type\":\"delete\",\"data\":{\"id\":1,\"w\":6}}\n");
+  ASSERT_TRUE(session_.execute_script("CREATE TABLE h (id BIGINT, w INT) WITH ('connector' = 'filesystem', 'path' = '" + events +
+                                      "', 'format' = 'maxwell-json', 'changelog.mode' = 'append')")
+                  .is_ok());
+  auto rows = select("SELECT * FROM h");
+  ASSERT_TRUE(rows.is_ok()) << rows.status().to_string();
+  EXPECT_EQ(*rows, (std::vector<std::string>{"+I[1, 5]", "+I[1, 6]", "+I[1, 6]"}));
+}
+
 // Written as Flink's serializers write them: +I and +U as an insert of the row, -U and -D as a
 // delete of it; each record reads back as that insert or delete.
 TEST_F(ConnectorsTest, CanalMaxwellAndOggWriteInsertsAndDeletesAsFlinkDoes) {
