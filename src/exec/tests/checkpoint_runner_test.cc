@@ -219,15 +219,19 @@ TEST_F(CheckpointRunnerTest, ACheckpointThatNeverCommittedIsRemoved) {
   fs::copy_file(dir / checkpoint::meta_file_name(committed), dir / "copy");
   auto meta = checkpoint::read_meta((dir / "copy").string());
   ASSERT_TRUE(meta.is_ok());
-  meta->id = committed + 1;
+  // An id the second run's own checkpoints cannot reach, so a base it writes is never taken for
+  // the uncommitted one's file (its first checkpoint is a base when the chain's deltas outweigh it).
+  const int64_t uncommitted = committed + 1000;
+  meta->id = uncommitted;
   ASSERT_TRUE(checkpoint::write_meta(dir.string(), *meta).is_ok());
   fs::remove(dir / "copy");
-  std::ofstream(dir / checkpoint::state_file_name(committed + 1, true)) << "half";
+  std::ofstream(dir / checkpoint::state_file_name(uncommitted, true)) << "half";
   produce(40, 50);
   auto second = run(kInsert, named("uncommitted"));
   ASSERT_TRUE(second.is_ok()) << second.status().message();
   EXPECT_EQ(second->checkpoints[0].restored_from, committed);
-  EXPECT_FALSE(fs::exists(dir / checkpoint::state_file_name(committed + 1, true)));
+  EXPECT_FALSE(fs::exists(dir / checkpoint::state_file_name(uncommitted, true)));
+  EXPECT_FALSE(fs::exists(dir / checkpoint::meta_file_name(uncommitted)));
   EXPECT_EQ(second->rows_read, 10);
 }
 
