@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -81,7 +82,6 @@ class DeviceEventRecorder {
     event.event_type = kind.event_type;
     event.hw_model = text_or_none(device, "model_type");
     event.sw_version = text_or_none(device, "software_version");
-    event.event_ts = hooks_.event_time();
     nlohmann::json answer = {{"event_id", event.event_id}};
     if (kind.event_type == std::string(sim::kPowerStatus)) {
       event.battery_level = body.value("battery_level", 75);
@@ -97,9 +97,7 @@ class DeviceEventRecorder {
       answer["lng"] = at.lng;
       answer["inside_geofence"] = inside;
     }
-    auto record = events_.event(kDeviceEventsTopic, event);
-    if (!record) return http::HttpResponse::from_status(record.status());
-    auto appended = topics_.append({kDeviceEventsTopic, 0}, std::span(&*record, 1));
+    Result<int64_t> appended = stamp_and_append(event);
     if (!appended) return http::HttpResponse::from_status(appended.status());
     if (hooks_.recorded) hooks_.recorded(event.to_json());
     if (kind.event_type == std::string(sim::kButtonPressed)) answer["press_count"] = count_press(device_id);
@@ -165,6 +163,20 @@ class DeviceEventRecorder {
     if (auto* failed = std::get_if<http::HttpResponse>(&answer)) return *failed;
     return http::HttpResponse::json(status, std::get<nlohmann::json>(answer));
   }
+  // Stamps the event and appends it under one lock, so events reach the topic in the order of
+  // their times, each strictly later than the one before: the topic's watermark is the newest
+  // event's time (pipelines/raw/hc_raw_device_events), and an event at a time the watermark has
+  // already reached is late. Story time stands still within a round (and while stopped), so two
+  // presses in one round would otherwise share a time, and the second would wait for a later event
+  // that may never come before it is routed. One millisecond apart keeps them in their round.
+  Result<int64_t> stamp_and_append(sim::DeviceEvent& event) {
+    std::lock_guard lock(append_order_);
+    event.event_ts = std::max(hooks_.event_time(), last_event_ts_ + 1);
+    CF_ASSIGN_OR_RETURN(log::Record record, events_.event(kDeviceEventsTopic, event));
+    CF_ASSIGN_OR_RETURN(int64_t offset, topics_.append({kDeviceEventsTopic, 0}, std::span(&record, 1)));
+    last_event_ts_ = event.event_ts;
+    return offset;
+  }
   int64_t count_press(const std::string& device_id) {
     std::lock_guard lock(mutex_);
     return ++presses_[device_id];
@@ -174,6 +186,8 @@ class DeviceEventRecorder {
   log::Topics& topics_;
   sim::DeviceRecordEncoder& events_;
   const DeviceEventHooks hooks_;
+  std::mutex append_order_;  // last_event_ts_, and the topic's appends in stamp order
+  int64_t last_event_ts_ = std::numeric_limits<int64_t>::min() + 1;
   std::mutex mutex_;  // presses_, counted from the API's threads
   std::map<std::string, int64_t> presses_;
 };

@@ -10,7 +10,10 @@
 //   POST /device-events/simulate-all[?device_id=]
 //        -> every device (or the one): a press, power 80 % plugged, GPS inside, GPS outside
 // Every answer also has device_id, patient_id, event_type, event_ts and the record's offset.
-// event_ts is the hooks' event time: the simulator's story time in careflow up (sim/story_clock.h).
+// event_ts is the hooks' event time (the simulator's story time in careflow up, sim/story_clock.h),
+// or one millisecond after the previous event's when that is later: events are on the topic in
+// the order of their times, each strictly later than the last (a watermark at the newest event's
+// time would make a second event at the same time late).
 
 #include <nlohmann/json.hpp>
 

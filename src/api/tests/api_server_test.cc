@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <mutex>
 #include <regex>
@@ -327,6 +328,49 @@ TEST_F(ApiServerTest, SimulationControlDefectsAndDeviceEvents) {
   expect_error(call(port, "POST", "/device/DEV-X/events/gps"), 404, "not_found");
   EXPECT_EQ(call(port, "POST", "/device/DEV-P001/events/button-press").status, 201);
   server.stop();
+}
+
+// Story time stands still within a round: events recorded at once, even from many clients, reach
+// the topic each a millisecond after the one before, in offset order, so none is at a time the
+// topic's watermark (its newest event's time) has already reached.
+TEST_F(ApiServerTest, EventsAtOneStoryTimeAreStampedStrictlyLaterInTopicOrder) {
+  auto log = log::EmbeddedLog::open((root_ / "log").string());
+  ASSERT_TRUE(log.is_ok()) << log.status().to_string();
+  ASSERT_TRUE((*log)->create_topic(kDeviceEventsTopic, {}).is_ok());
+  constexpr int64_t kStoryTime = 1800000000000;
+  Router router;
+  auto json_events = sim::DeviceRecordEncoder::json();
+  DeviceEventHooks hooks;
+  hooks.event_time = [] { return kStoryTime; };
+  add_device_event_routes(router, *db_, **log, *json_events, std::move(hooks));
+  HttpServerOptions options;
+  options.port = 0;
+  HttpServer server(options, router);
+  ASSERT_TRUE(server.start().is_ok());
+  const int port = server.port();
+
+  constexpr int kClients = 4;
+  constexpr int kPressesEach = 5;
+  std::vector<std::thread> clients;
+  std::atomic<int> created{0};
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&] {
+      for (int i = 0; i < kPressesEach; ++i) {
+        if (call(port, "POST", "/device/DEV-P002/events/button-press").status == 201) ++created;
+      }
+    });
+  }
+  for (auto& client : clients) client.join();
+  server.stop();
+  ASSERT_EQ(created.load(), kClients * kPressesEach);
+
+  auto stored = (*log)->fetch({kDeviceEventsTopic, 0}, 0);
+  ASSERT_TRUE(stored.is_ok());
+  ASSERT_EQ(stored->records.size(), static_cast<size_t>(kClients * kPressesEach));
+  for (size_t i = 0; i < stored->records.size(); ++i) {
+    const int64_t ts = nlohmann::json::parse(*stored->records[i].value)["event_ts"].get<int64_t>();
+    EXPECT_EQ(ts, kStoryTime + static_cast<int64_t>(i)) << "record " << i;
+  }
 }
 
 TEST_F(ApiServerTest, ServesTheWebAppAtItsRootOnlyAndCorsForTheDevServer) {
