@@ -15,6 +15,7 @@
 
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
+#include <absl/container/node_hash_map.h>
 
 #include <vector>
 
@@ -30,8 +31,8 @@ struct ChangeStamp {
   uint64_t interval = 0;
 };
 
-template <typename V>
-class KeyedState : public absl::flat_hash_map<Key, V, values::KeyHash> {
+template <typename V, typename Map = absl::flat_hash_map<Key, V, values::KeyHash>>
+class KeyedState : public Map {
  public:
   // Starts recording changed keys (called once, when the job checkpoints incrementally).
   void track_changes() { tracking_ = true; }
@@ -76,6 +77,13 @@ class KeyedState : public absl::flat_hash_map<Key, V, values::KeyHash> {
   uint64_t interval_ = 1;
   absl::flat_hash_set<Key, values::KeyHash> changed_;
 };
+
+// Keyed state in a node-based map: an entry never moves, so an operator may point at it (a timer
+// queue naming its key without a copy of the key) until the entry is erased. Costs an allocation
+// per key and a pointer chase per lookup; saves the slack of an open-addressing map whose entries
+// are large.
+template <typename V>
+using StableKeyedState = KeyedState<V, absl::node_hash_map<Key, V, values::KeyHash>>;
 
 inline Key key_of(const std::vector<values::Value>& fields, const std::vector<int>& indexes) {
   Key k;

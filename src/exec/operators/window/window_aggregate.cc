@@ -21,12 +21,14 @@
 #include <absl/container/node_hash_map.h>
 #include <fmt/format.h>
 
-#include <map>
-#include <set>
+#include <functional>
+#include <queue>
+#include <vector>
 
 #include "exec/evaluator.h"
 #include "exec/operators/event_time_timers.h"
 #include "exec/operators/operators.h"
+#include "exec/operators/window/time_sorted.h"
 #include "exec/operators/window/window_math.h"
 #include "exec/state.h"
 #include "values/types.h"
@@ -43,15 +45,15 @@ struct Accumulators {
 };
 
 struct KeyState {
-  uint64_t order = 0;                      // when the key first appeared: ties among timers
-  std::map<int64_t, Accumulators> slices;  // by slice end
-  std::set<int64_t> timers;                // window ends to fire
+  uint64_t order = 0;                              // when the key first appeared: ties among timers
+  window::TimeSortedMap<Accumulators> slices;      // by slice end
+  window::TimeSortedSet timers;                    // window ends to fire
   // CUMULATE: per window start, the accumulators of the slices merged so far and how far.
   struct Running {
     Accumulators acc;
     int64_t merged_until = INT64_MIN;
   };
-  std::map<int64_t, Running> running;
+  window::TimeSortedMap<Running, std::vector<std::pair<int64_t, Running>>> running;  // none but in CUMULATE
 };
 
 class WindowAggregate : public Operator {
@@ -132,9 +134,9 @@ class WindowAggregate : public Operator {
   }
   void restored() override {
     if (group_window_) return;  // the heap came whole (space 2)
-    timers_.clear();
-    for (const auto& [key, ks] : state_) {
-      for (int64_t end : ks.timers) timers_.insert(Timer{end, ks.order, key});
+    timers_ = {};
+    for (auto& entry : state_) {
+      for (int64_t end : entry.second.timers) timers_.push(Timer{end, entry.second.order, &entry});
     }
   }
 
@@ -203,32 +205,34 @@ class WindowAggregate : public Operator {
     // The first window that can still fire with this row.
     int64_t first = window::first_window_end(window_, end);
     while (wm != kNoWatermark && window::fired(window_, first, wm, ctx())) first += window_.slide;
-    schedule(it->first, ks, first);
+    schedule(*it, ks, first);
   }
 
  protected:
   void on_watermark(int64_t watermark) override {
     if (group_window_) return fire_group_windows(watermark);
-    while (!timers_.empty()) {
-      auto first = timers_.begin();
-      if (!window::fired(window_, first->end, watermark, ctx())) break;
-      Timer timer = *first;
-      timers_.erase(first);
-      auto it = state_.find(timer.key);
-      if (it == state_.end()) continue;
-      state_.touch(timer.key);
-      it->second.timers.erase(timer.end);
-      fire(it->first, it->second, timer.end);
-      if (it->second.slices.empty() && it->second.timers.empty() && it->second.running.empty()) state_.erase(it);
+    while (!timers_.empty() && window::fired(window_, timers_.top().end, watermark, ctx())) {
+      const Timer timer = timers_.top();
+      timers_.pop();
+      const Key& key = timer.entry->first;
+      KeyState& ks = timer.entry->second;
+      state_.touch(key);
+      ks.timers.erase(timer.end);
+      fire(*timer.entry, ks, timer.end);
+      if (ks.slices.empty() && ks.timers.empty() && ks.running.empty()) state_.erase(key);
     }
   }
 
  private:
+  using Entry = std::pair<const Key, KeyState>;
+  // A window timer of the table-function path. It points at its key's entry (which never moves and
+  // is erased only once it has no timer left) rather than holding a copy of the key; `timers_` is
+  // a min-heap on (end, order): keys fire by window end, then in the order they first appeared.
   struct Timer {
     int64_t end;
     uint64_t order;
-    Key key;
-    bool operator<(const Timer& o) const { return end != o.end ? end < o.end : order < o.order; }
+    Entry* entry;
+    bool operator>(const Timer& o) const { return end != o.end ? end > o.end : order > o.order; }
   };
 
   static void write_accumulators(ByteWriter& w, const Accumulators& a) {
@@ -261,13 +265,13 @@ class WindowAggregate : public Operator {
     into.rows += from.rows;
   }
 
-  void schedule(const Key& key, KeyState& ks, int64_t end) {
-    if (ks.timers.insert(end).second) timers_.insert({end, ks.order, key});
+  void schedule(Entry& entry, KeyState& ks, int64_t end) {
+    if (ks.timers.insert(end)) timers_.push({end, ks.order, &entry});
   }
 
   // Group windows: one heap timer per key and window (Flink's timer set ignores a second one).
   void schedule_group_window(const Key& key, KeyState& ks, int64_t end) {
-    if (!ks.timers.insert(end).second) return;
+    if (!ks.timers.insert(end)) return;
     Key id = key;
     id.push_back(Value::integer(end));
     add_heap_timer(std::move(id), end);
@@ -289,12 +293,13 @@ class WindowAggregate : public Operator {
       if (it == state_.end()) continue;
       state_.touch(key);
       it->second.timers.erase(end);
-      fire(it->first, it->second, end);
+      fire(*it, it->second, end);
       if (it->second.slices.empty() && it->second.timers.empty()) state_.erase(it);
     }
   }
 
-  void fire(const Key& key, KeyState& ks, int64_t end) {
+  void fire(Entry& entry, KeyState& ks, int64_t end) {
+    const Key& key = entry.first;
     const int64_t start = window::start_of(window_, end);
     switch (window_.kind) {
       case WindowSpec::Kind::kTumble: {
@@ -314,7 +319,7 @@ class WindowAggregate : public Operator {
         }
         if (merged.rows > 0) {
           output(key, start, end, merged);
-          if (!group_window_) schedule(key, ks, end + window_.slide);
+          if (!group_window_) schedule(entry, ks, end + window_.slide);
         }
         // Slices that no later window holds.
         const int64_t next_start = window::start_of(window_, end + window_.slide);
@@ -331,7 +336,7 @@ class WindowAggregate : public Operator {
         run->second.merged_until = end;
         if (run->second.acc.rows > 0) output(key, start, end, run->second.acc);
         if (end < start + window_.size) {
-          if (run->second.acc.rows > 0) schedule(key, ks, end + window_.slide);
+          if (run->second.acc.rows > 0) schedule(entry, ks, end + window_.slide);
         } else {
           ks.running.erase(run);
         }
@@ -371,8 +376,8 @@ class WindowAggregate : public Operator {
   std::vector<sql::AggCall> aggs_;
   int rowtime_;
   int64_t slice_;
-  KeyedState<KeyState> state_;
-  std::set<Timer> timers_;
+  StableKeyedState<KeyState> state_;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
   // Group windows: the timer heap, its entries' ids (the key, then the window end).
   struct HeapTimer {
     const Key* id = nullptr;
