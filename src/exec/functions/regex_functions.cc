@@ -1,44 +1,27 @@
 // Regular expression functions (REGEXP, REGEXP_EXTRACT, REGEXP_REPLACE) and STR_TO_MAP, whose
-// delimiters are regular expressions too. Patterns run on std::wregex (ECMAScript syntax, on code
-// points), which agrees with Java's java.util.regex for the common constructs; Java-only syntax
-// (possessive quantifiers, \p{...} classes, lookbehind, inline flags) does not compile and is
-// treated as Flink treats an invalid pattern: REGEXP gives FALSE, the others NULL.
+// delimiters are regular expressions too, matched as Java's java.util.regex matches them
+// (java_regex.h: PCRE2 on the UTF-8 bytes). An invalid pattern is treated as Flink treats one:
+// REGEXP gives FALSE, the others NULL.
 // Reference: https://nightlies.apache.org/flink/flink-docs-release-1.20/docs/dev/table/functions/systemfunctions/#string-functions
 // and SqlFunctionUtils.regExp / regexpExtract / regexpReplace / strToMap.
 
 #include <map>
-#include <mutex>
-#include <regex>
+#include <string>
 
 #include "exec/functions/helpers.h"
+#include "exec/functions/java_regex.h"
 
 namespace careflow::exec::fn {
 namespace {
 
-std::wstring wide(std::string_view s) {
-  std::u32string u = utf8_decode(s);
-  return std::wstring(u.begin(), u.end());
-}
-
-std::string narrow(std::wstring_view w) {
-  std::string out;
-  for (wchar_t c : w) utf8_append(out, static_cast<char32_t>(c));
-  return out;
-}
-
-using RegexPtr = std::shared_ptr<const std::wregex>;
+using RegexPtr = std::shared_ptr<const JavaRegex>;
 
 // Compiles a pattern; nullptr when it is not valid. A small per-thread cache serves
 // non-constant patterns.
 RegexPtr compile(const std::string& pattern) {
   thread_local std::map<std::string, RegexPtr> cache;
   if (auto it = cache.find(pattern); it != cache.end()) return it->second;
-  RegexPtr re;
-  try {
-    re = std::make_shared<const std::wregex>(wide(pattern), std::regex::ECMAScript);
-  } catch (const std::regex_error&) {
-    re = nullptr;
-  }
+  RegexPtr re = JavaRegex::compile(pattern);
   if (cache.size() > 256) cache.clear();
   cache.emplace(pattern, re);
   return re;
@@ -62,30 +45,6 @@ PatternArg pattern_arg(const std::vector<ArgInfo>& args, size_t index) {
   return p;
 }
 
-// Java's String.split(regex, limit).
-std::vector<std::string> java_split(const std::string& input, const std::wregex& re, int limit) {
-  std::wstring w = wide(input);
-  std::vector<std::string> list;
-  size_t index = 0;
-  const bool limited = limit > 0;
-  for (auto it = std::wsregex_iterator(w.begin(), w.end(), re); it != std::wsregex_iterator(); ++it) {
-    size_t start = static_cast<size_t>(it->position()), end = start + static_cast<size_t>(it->length());
-    if (!limited || static_cast<int>(list.size()) < limit - 1) {
-      if (index == 0 && start == 0 && start == end) continue;
-      list.push_back(narrow(std::wstring_view(w).substr(index, start - index)));
-      index = end;
-    } else {
-      break;
-    }
-  }
-  if (index == 0) return {input};
-  list.push_back(narrow(std::wstring_view(w).substr(index)));
-  if (limit == 0) {
-    while (!list.empty() && list.back().empty()) list.pop_back();
-  }
-  return list;
-}
-
 }  // namespace
 
 CF_REGISTER_SCALAR(regexp) {
@@ -98,8 +57,7 @@ CF_REGISTER_SCALAR(regexp) {
                           if (a[1].as_string().empty()) return Value::boolean(false);
                           RegexPtr re = pat.get(a[1]);
                           if (!re) return Value::boolean(false);
-                          std::wstring s = wide(a[0].as_string());
-                          return Value::boolean(std::regex_search(s, *re));
+                          return Value::boolean(re->search(a[0].as_string()));
                         });
   };
   return ScalarFunctionDef{"REGEXP", "REGEXP(STRING, STRING regex) → BOOLEAN",
@@ -115,12 +73,13 @@ CF_REGISTER_SCALAR(regexp_extract) {
       RegexPtr re = pat.get(a[1]);
       if (!re) return Value();
       int64_t group = n > 2 ? a[2].as_int() : 0;
-      std::wstring s = wide(a[0].as_string());
-      std::wsmatch m;
-      if (!std::regex_search(s, m, *re)) return Value();
-      if (group < 0 || static_cast<size_t>(group) >= m.size()) return Value();
-      if (!m[static_cast<size_t>(group)].matched) return Value();
-      return Value::string(narrow(m[static_cast<size_t>(group)].str()));
+      if (group < 0 || static_cast<size_t>(group) > re->group_count()) return Value();
+      const std::string& s = a[0].as_string();
+      std::optional<JavaRegex::Groups> m = re->find(s);
+      if (!m) return Value();
+      const JavaRegex::Span span = (*m)[static_cast<size_t>(group)];
+      if (!span.matched()) return Value();
+      return Value::string(s.substr(span.begin, span.end - span.begin));
     });
   };
   return ScalarFunctionDef{"REGEXP_EXTRACT", "REGEXP_EXTRACT(STRING, STRING regex [, INT group]) → STRING",
@@ -137,18 +96,18 @@ CF_REGISTER_SCALAR(regexp_replace) {
     return make_binding(DataType::string(), types, [pat](const Value* a, size_t, const EvalContext&) -> Value {
       RegexPtr re = pat.get(a[1]);
       if (!re) return Value();
-      std::wstring s = wide(a[0].as_string());
-      std::wstring replacement = wide(a[2].as_string());
-      std::wstring out;
+      const std::string& s = a[0].as_string();
+      const std::string& replacement = a[2].as_string();
+      std::string out;
       size_t last = 0;
-      for (auto it = std::wsregex_iterator(s.begin(), s.end(), *re); it != std::wsregex_iterator(); ++it) {
-        size_t start = static_cast<size_t>(it->position());
-        out.append(s, last, start - last);
+      re->for_each_match(s, [&](const JavaRegex::Groups& m) {
+        out.append(s, last, m[0].begin - last);
         out += replacement;  // Matcher.quoteReplacement: taken literally
-        last = start + static_cast<size_t>(it->length());
-      }
-      out.append(s, last, std::wstring::npos);
-      return Value::string(narrow(out));
+        last = m[0].end;
+        return true;
+      });
+      out.append(s, last, std::string::npos);
+      return Value::string(std::move(out));
     });
   };
   return ScalarFunctionDef{"REGEXP_REPLACE", "REGEXP_REPLACE(STRING, STRING regex, STRING replacement) → STRING",
