@@ -119,6 +119,17 @@ class Reader {
     if (bytes > in_.size() - pos_) return error(fmt::format("a miniblock of {} bytes runs past the end of the page", bytes));
     const auto* p = reinterpret_cast<const uint8_t*>(in_.data() + pos_);
     const uint64_t mask = width == 64 ? ~uint64_t{0} : (uint64_t{1} << width) - 1;
+    if (width <= 56 && in_.size() - pos_ >= bytes + 8) {
+      // Each value from one unaligned 8-byte load (its bits span at most 63 of them), when the
+      // input has 8 bytes to spare past the values: no loop over bytes, no branch per value.
+      for (size_t i = 0; i < n; ++i) {
+        const size_t bit = i * static_cast<size_t>(width);
+        uint64_t word;
+        std::memcpy(&word, p + bit / 8, 8);
+        out[i] = (word >> (bit % 8)) & mask;
+      }
+      return Status::ok();
+    }
     Accumulator acc = 0;
     int bits = 0;
     for (size_t i = 0; i < n; ++i) {

@@ -12,6 +12,22 @@ using thrift::CType;
 using thrift::FieldHeader;
 using thrift::read_struct;
 
+namespace {
+
+// Appends every element of a list field (wire type `type`), each read by read(element type).
+template <typename T, typename Read>
+Status read_list_into(CompactReader& r, CType type, std::vector<T>* out, Read read) {
+  CF_ASSIGN_OR_RETURN(auto list, r.read_list(type));
+  for (uint32_t i = 0; i < list.second; ++i) {
+    auto v = read(list.first);
+    if (!v.is_ok()) return v.status();
+    out->emplace_back(*v);
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
 void encode_offset_index(const OffsetIndex& index, std::string* out) {
   CompactWriter w(out);
   w.field_list(1, CType::kStruct, index.page_locations.size());
@@ -71,26 +87,12 @@ Result<ColumnIndex> decode_column_index(std::string_view bytes, std::string_view
   CompactReader r(bytes, file, base);
   ColumnIndex index;
   bool has_order = false;
-  auto binaries = [&](CType type, std::vector<std::string>* out) -> Status {
-    CF_ASSIGN_OR_RETURN(auto list, r.read_list(type));
-    for (uint32_t i = 0; i < list.second; ++i) {
-      CF_ASSIGN_OR_RETURN(std::string_view v, r.read_list_binary(list.first));
-      out->emplace_back(v);
-    }
-    return Status::ok();
-  };
+  auto binaries = [&](CType element) { return r.read_list_binary(element); };
   const Status parsed = read_struct(r, [&](FieldHeader h) -> Status {
     switch (h.id) {
-      case 1: {
-        CF_ASSIGN_OR_RETURN(auto list, r.read_list(h.type));
-        for (uint32_t i = 0; i < list.second; ++i) {
-          CF_ASSIGN_OR_RETURN(bool v, r.read_list_bool(list.first));
-          index.null_pages.push_back(v);
-        }
-        return Status::ok();
-      }
-      case 2: return binaries(h.type, &index.min_values);
-      case 3: return binaries(h.type, &index.max_values);
+      case 1: return read_list_into(r, h.type, &index.null_pages, [&](CType element) { return r.read_list_bool(element); });
+      case 2: return read_list_into(r, h.type, &index.min_values, binaries);
+      case 3: return read_list_into(r, h.type, &index.max_values, binaries);
       case 4: {
         CF_ASSIGN_OR_RETURN(int32_t order, r.read_i32(h.type));
         if (order < 0 || order > 2) return r.error(fmt::format("ColumnIndex.boundary_order {} is not an order", order));
@@ -98,14 +100,7 @@ Result<ColumnIndex> decode_column_index(std::string_view bytes, std::string_view
         has_order = true;
         return Status::ok();
       }
-      case 5: {
-        CF_ASSIGN_OR_RETURN(auto list, r.read_list(h.type));
-        for (uint32_t i = 0; i < list.second; ++i) {
-          CF_ASSIGN_OR_RETURN(int64_t v, r.read_list_i64(list.first));
-          index.null_counts.push_back(v);
-        }
-        return Status::ok();
-      }
+      case 5: return read_list_into(r, h.type, &index.null_counts, [&](CType element) { return r.read_list_i64(element); });
       default: return r.skip(h.type);
     }
   });
