@@ -10,7 +10,7 @@
 // Scans (ZSTD files, the one written by careflow and the one written by pyarrow): every column, and
 // two, of every row group decoded into memory; careflow's ParquetReader against pq.read_table and
 // DuckDB (bench/lake_bench_scan.py), and careflow's reading compared with the generated rows.
-//   lake_bench --python PY --peer-dir bench [--rows N] [--repeats N] [--markdown FILE]
+//   lake_bench --python PY --peer-dir bench [--rows N] [--repeats N] [--markdown FILE] [--integer-encoding auto|plain|delta]
 #include <fmt/format.h>
 
 #include <fmt/format.h>
@@ -105,10 +105,11 @@ std::vector<ColumnVector> telemetry_vectors(const Rows& r) {
   return out;
 }
 
-careflow::lake::WriterOptions writer_options(Codec codec, int64_t group_rows) {
+careflow::lake::WriterOptions writer_options(Codec codec, int64_t group_rows, careflow::lake::ColumnEncoding integers) {
   careflow::lake::WriterOptions o;
   o.codec = codec;
   o.row_group_rows = group_rows;
+  o.integer_encoding = integers;
   return o;
 }
 
@@ -117,9 +118,9 @@ void check(const careflow::Status& s) {
 }
 
 // Each writer's clock runs from opening the writer to the closed file.
-double write_telemetry(const Rows& r, const std::string& path, Codec codec, int64_t group_rows) {
+double write_telemetry(const Rows& r, const std::string& path, Codec codec, int64_t group_rows, careflow::lake::ColumnEncoding integers) {
   auto start = std::chrono::steady_clock::now();
-  auto w = careflow::lake::ParquetWriter::open(path, telemetry_schema(), writer_options(codec, group_rows));
+  auto w = careflow::lake::ParquetWriter::open(path, telemetry_schema(), writer_options(codec, group_rows, integers));
   check(w.status());
   auto& writer = **w;
   const size_t n = r.sequence.size();
@@ -141,9 +142,10 @@ double write_telemetry(const Rows& r, const std::string& path, Codec codec, int6
 }
 
 // The wide table a row group at a time, column by column (as a columnar engine hands over a batch).
-double write_wide(const std::vector<ColumnVector>& columns, const std::string& path, Codec codec, int64_t group_rows) {
+double write_wide(const std::vector<ColumnVector>& columns, const std::string& path, Codec codec, int64_t group_rows,
+                  careflow::lake::ColumnEncoding integers) {
   auto start = std::chrono::steady_clock::now();
-  auto w = careflow::lake::ParquetWriter::open(path, careflow::bench::wide_schema(), writer_options(codec, group_rows));
+  auto w = careflow::lake::ParquetWriter::open(path, careflow::bench::wide_schema(), writer_options(codec, group_rows, integers));
   check(w.status());
   const size_t n = columns[0].size();
   for (size_t begin = 0; begin < n; begin += static_cast<size_t>(group_rows)) {
@@ -166,6 +168,7 @@ struct Settings {
   std::string python, peer_dir;
   std::filesystem::path dir;
   int64_t rows, repeats, group_rows;
+  careflow::lake::ColumnEncoding integers = careflow::lake::ColumnEncoding::kAuto;  // careflow's INT32 / INT64 columns
 };
 
 constexpr std::pair<const char*, Codec> kCodecs[] = {{"ZSTD", Codec::kZstd}, {"SNAPPY", Codec::kSnappy}, {"UNCOMPRESSED", Codec::kUncompressed}};
@@ -192,10 +195,11 @@ std::string write_section(const Settings& s, const std::string& schema, const st
   files->push_back(peer["ZSTD"]["file"].get<std::string>());
   const std::string pyarrow = peer["pyarrow"].get<std::string>();
   std::string table = fmt::format(
-      "### {}, {} rows, row groups of {} rows (best of {})\n\n"
+      "### {}, {} rows, row groups of {} rows (best of {}){}\n\n"
       "| codec | careflow | pyarrow {} | speed ratio | careflow bytes | pyarrow bytes | size ratio (careflow / pyarrow) | pyarrow reads careflow's file equal |\n"
       "|---|---|---|---|---|---|---|---|\n",
-      title, s.rows, s.group_rows, s.repeats, pyarrow);
+      title, s.rows, s.group_rows, s.repeats,
+      s.integers == careflow::lake::ColumnEncoding::kDelta ? "; careflow's integer and timestamp columns DELTA_BINARY_PACKED" : "", pyarrow);
   auto row = [&](const char* name, const char* seconds_key, const char* bytes_key, bool with_equal) {
     double theirs = peer[name][seconds_key].get<double>();
     auto their_bytes = peer[name][bytes_key].get<uintmax_t>();
@@ -275,6 +279,11 @@ int main(int argc, char** argv) try {
     else if (flag == "--rows") s.rows = std::stoll(value);
     else if (flag == "--repeats") s.repeats = std::stoll(value);
     else if (flag == "--markdown") markdown = value;
+    else if (flag == "--integer-encoding") {
+      auto e = careflow::lake::parse_column_encoding(value);
+      check(e.status());
+      s.integers = *e;
+    }
     else { std::cerr << "unknown flag " << flag << "\n"; return 2; }
   }
   careflow::bench::ScratchDir scratch("lake");
@@ -286,10 +295,10 @@ int main(int argc, char** argv) try {
   std::vector<std::string> telemetry_files, wide_files;
   std::string out = write_section(
       s, "telemetry", "Writes: telemetry facts, 10 columns",
-      [&](const std::string& path, Codec codec) { return write_telemetry(telemetry, path, codec, s.group_rows); }, &telemetry_files);
+      [&](const std::string& path, Codec codec) { return write_telemetry(telemetry, path, codec, s.group_rows, s.integers); }, &telemetry_files);
   out += write_section(
       s, "wide", "Writes: the wide table, 37 columns",
-      [&](const std::string& path, Codec codec) { return write_wide(wide, path, codec, s.group_rows); }, &wide_files);
+      [&](const std::string& path, Codec codec) { return write_wide(wide, path, codec, s.group_rows, s.integers); }, &wide_files);
 
   std::vector<ScanJob> jobs;
   for (const auto& [table, files, want, projection] :

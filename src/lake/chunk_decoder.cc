@@ -7,6 +7,7 @@
 #include <limits>
 #include <tuple>
 
+#include "lake/delta_binary_packed.h"
 #include "lake/page_codec.h"
 #include "lake/rle.h"
 
@@ -217,6 +218,15 @@ Status ChunkDecoder::values(Encoding encoding, std::string_view in, size_t count
       Status s = rle_decode(in.substr(4, len), 1, indices_);
       if (!s.is_ok()) return error(at + 4, fmt::format("RLE booleans: {}", s.message()));
       page_values_.ints.assign(indices_.begin(), indices_.end());
+      return Status::ok();
+    }
+    case Encoding::kDeltaBinaryPacked: {
+      if (physical_ != PhysicalType::kInt32 && physical_ != PhysicalType::kInt64) break;
+      Status s = delta_decode(in, physical_ == PhysicalType::kInt32, count, &page_values_.ints);
+      if (!s.is_ok()) return error(at, s.message());
+      if (unsigned32_) {
+        for (int64_t& v : page_values_.ints) v = static_cast<uint32_t>(v);
+      }
       return Status::ok();
     }
     case Encoding::kPlainDictionary:

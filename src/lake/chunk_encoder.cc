@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
 #include <type_traits>
 
+#include "lake/delta_binary_packed.h"
 #include "lake/rle.h"
 
 namespace careflow::lake {
@@ -56,9 +58,11 @@ int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 
 
 }  // namespace
 
-ChunkEncoder::ChunkEncoder(parquet::SchemaElement element, std::vector<std::string> path, const WriterOptions& options)
-    : element_(std::move(element)), path_(std::move(path)), physical_(*element_.type), options_(options), compressor_(options.codec, options.zstd_level) {
+ChunkEncoder::ChunkEncoder(parquet::SchemaElement element, std::vector<std::string> path, const WriterOptions& options, ColumnEncoding encoding)
+    : element_(std::move(element)), path_(std::move(path)), physical_(*element_.type), options_(options), encoding_(encoding),
+      compressor_(options.codec, options.zstd_level) {
   if (element_.logical.kind == parquet::LogicalType::kTimestamp && element_.logical.unit == parquet::TimeUnit::kMillis) divisor_ = 1000;
+  fixed_bytes_ = physical_ == PhysicalType::kFixedLenByteArray && element_.logical.kind != parquet::LogicalType::kDecimal;
 }
 
 size_t ChunkEncoder::value_bits(const ColumnBuffer& b, size_t value) const {
@@ -79,7 +83,10 @@ bool ChunkEncoder::build_dictionary(const ColumnBuffer& b) {
   dict_first_.clear();
   fixed_dict_.clear();
   bytes_dict_.clear();
-  if (!options_.dictionary || physical_ == PhysicalType::kBoolean || physical_ == PhysicalType::kFixedLenByteArray) return false;
+  if (!options_.dictionary || encoding_ != ColumnEncoding::kAuto || physical_ == PhysicalType::kBoolean ||
+      physical_ == PhysicalType::kFixedLenByteArray) {
+    return false;
+  }
   const size_t n = b.values();
   indices_.resize(n);
   int64_t dict_bytes = 0;
@@ -179,6 +186,11 @@ void ChunkEncoder::plain_values(const ColumnBuffer& b, size_t begin, size_t end,
       size_t at = out->size();
       out->resize(at + width * n);
       char* p = out->data() + at;
+      if (fixed_bytes_) {  // the values back to back, each `width` bytes (encode() checked)
+        const size_t from = begin ? b.ends_[begin - 1] : 0;
+        if (n) std::memcpy(p, b.heap_.data() + from, width * n);
+        break;
+      }
       for (size_t i = begin; i < end; ++i, p += width) {
         auto u = static_cast<values::uint128>(b.wide_[i]);
         for (size_t k = width; k-- > 0; u >>= 8) p[k] = static_cast<char>(u & 0xff);
@@ -194,93 +206,191 @@ void ChunkEncoder::plain_dictionary(const ColumnBuffer& b, std::string* out) con
   for (uint32_t first : dict_first_) plain_values(b, first, first + 1, out);
 }
 
-parquet::Statistics ChunkEncoder::statistics(const ColumnBuffer& b, size_t nulls) const {
-  parquet::Statistics s;
-  s.null_count = static_cast<int64_t>(nulls);
-  const size_t n = b.values();
-  if (n == 0) return s;
-  std::string min, max;
+ChunkEncoder::Bounds ChunkEncoder::bounds(const ColumnBuffer& b, size_t begin, size_t end) const {
+  Bounds out;
+  if (begin == end) return out;
+  out.values = end - begin;
   switch (physical_) {
     case PhysicalType::kBoolean:
     case PhysicalType::kInt32:
     case PhysicalType::kInt64: {
-      int64_t lo = b.ints_[0], hi = b.ints_[0];
-      for (size_t i = 1; i < n; ++i) {
+      int64_t lo = b.ints_[begin], hi = lo;
+      for (size_t i = begin + 1; i < end; ++i) {
         lo = std::min(lo, b.ints_[i]);
         hi = std::max(hi, b.ints_[i]);
       }
-      if (physical_ == PhysicalType::kBoolean) {
-        min.push_back(static_cast<char>(lo));
-        max.push_back(static_cast<char>(hi));
-      } else if (physical_ == PhysicalType::kInt32) {
-        put(&min, static_cast<int32_t>(lo));
-        put(&max, static_cast<int32_t>(hi));
-      } else {
-        put(&min, lo);
-        put(&max, hi);
-      }
+      out.ilo = lo;
+      out.ihi = hi;
       break;
     }
     case PhysicalType::kFloat:
     case PhysicalType::kDouble: {
       // NaN is not ordered: bounds come from the other values, and nan_count says NaNs exist.
       double lo = INFINITY, hi = -INFINITY;
-      int64_t nans = 0;
-      for (size_t i = 0; i < n; ++i) {
+      for (size_t i = begin; i < end; ++i) {
         double v = physical_ == PhysicalType::kFloat ? static_cast<float>(b.doubles_[i]) : b.doubles_[i];
-        if (std::isnan(v)) { ++nans; continue; }
+        if (std::isnan(v)) { ++out.nans; continue; }
         lo = std::min(lo, v);
         hi = std::max(hi, v);
       }
-      s.nan_count = nans;
-      if (static_cast<size_t>(nans) == n) return s;
-      // The spec's zero rule: a zero minimum is written as -0.0 and a zero maximum as +0.0.
-      if (lo == 0) lo = -0.0;
-      if (hi == 0) hi = 0.0;
-      if (physical_ == PhysicalType::kFloat) {
-        put(&min, static_cast<float>(lo));
-        put(&max, static_cast<float>(hi));
-      } else {
-        put(&min, lo);
-        put(&max, hi);
-      }
+      out.values -= static_cast<size_t>(out.nans);
+      out.dlo = lo;
+      out.dhi = hi;
       break;
     }
+    case PhysicalType::kFixedLenByteArray:
+      if (!fixed_bytes_) {  // decimals, compared as numbers
+        values::int128 lo = b.wide_[begin], hi = lo;
+        for (size_t i = begin + 1; i < end; ++i) {
+          lo = std::min(lo, b.wide_[i]);
+          hi = std::max(hi, b.wide_[i]);
+        }
+        out.wlo = lo;
+        out.whi = hi;
+        break;
+      }
+      [[fallthrough]];  // UUIDs: bytes, compared unsigned byte by byte (the FIXED_LEN_BYTE_ARRAY order)
     case PhysicalType::kByteArray: {
       auto at = [&](size_t i) { size_t from = i ? b.ends_[i - 1] : 0; return std::string_view(b.heap_.data() + from, b.ends_[i] - from); };
-      std::string_view lo = at(0), hi = lo;
-      if (use_dictionary_) {  // every distinct value is in the dictionary: compare those only
-        for (uint32_t first : dict_first_) {
-          std::string_view v = at(first);
-          if (v < lo) lo = v;
-          if (hi < v) hi = v;
+      if (use_dictionary_) {  // the entries' ranks (rank_dictionary) instead of comparing strings
+        uint32_t lo = dict_rank_[indices_[begin]], hi = lo;
+        for (size_t i = begin + 1; i < end; ++i) {
+          lo = std::min(lo, dict_rank_[indices_[i]]);
+          hi = std::max(hi, dict_rank_[indices_[i]]);
         }
-      } else {
-        for (size_t i = 1; i < n; ++i) {
-          std::string_view v = at(i);
-          if (v < lo) lo = v;
-          if (hi < v) hi = v;
-        }
+        out.slo = at(dict_first_[dict_sorted_[lo]]);
+        out.shi = at(dict_first_[dict_sorted_[hi]]);
+        break;
       }
-      min = lo;
-      max = hi;
+      std::string_view lo = at(begin), hi = lo;
+      for (size_t i = begin + 1; i < end; ++i) {
+        std::string_view v = at(i);
+        if (v < lo) lo = v;
+        if (hi < v) hi = v;
+      }
+      out.slo = lo;
+      out.shi = hi;
       break;
     }
-    case PhysicalType::kFixedLenByteArray: {
-      values::int128 lo = b.wide_[0], hi = b.wide_[0];
-      for (size_t i = 1; i < n; ++i) {
-        lo = std::min(lo, b.wide_[i]);
-        hi = std::max(hi, b.wide_[i]);
-      }
-      put_big_endian(&min, lo, *element_.type_length);
-      put_big_endian(&max, hi, *element_.type_length);
-      break;
-    }
-    default: return s;
+    default: out.values = 0; break;
   }
-  s.min_value = std::move(min);
-  s.max_value = std::move(max);
-  return s;
+  return out;
+}
+
+void ChunkEncoder::merge(Bounds* into, const Bounds& from) const {
+  const int64_t nans = into->nans + from.nans;
+  if (from.values == 0) {
+    into->nans = nans;
+    return;
+  }
+  if (into->values == 0) {
+    *into = from;
+    into->nans = nans;
+    return;
+  }
+  into->values += from.values;
+  into->nans = nans;
+  into->ilo = std::min(into->ilo, from.ilo);
+  into->ihi = std::max(into->ihi, from.ihi);
+  into->dlo = std::min(into->dlo, from.dlo);
+  into->dhi = std::max(into->dhi, from.dhi);
+  into->wlo = std::min(into->wlo, from.wlo);
+  into->whi = std::max(into->whi, from.whi);
+  if (from.slo < into->slo) into->slo = from.slo;
+  if (into->shi < from.shi) into->shi = from.shi;
+}
+
+bool ChunkEncoder::not_after(const Bounds& a, const Bounds& b) const {
+  switch (physical_) {
+    case PhysicalType::kFloat:
+    case PhysicalType::kDouble: return a.dlo <= b.dlo && a.dhi <= b.dhi;
+    case PhysicalType::kByteArray: return a.slo <= b.slo && a.shi <= b.shi;
+    case PhysicalType::kFixedLenByteArray: return fixed_bytes_ ? a.slo <= b.slo && a.shi <= b.shi : a.wlo <= b.wlo && a.whi <= b.whi;
+    default: return a.ilo <= b.ilo && a.ihi <= b.ihi;
+  }
+}
+
+bool ChunkEncoder::encode_bounds(const Bounds& v, std::string* min, std::string* max) const {
+  min->clear();
+  max->clear();
+  if (v.values == 0) return false;
+  switch (physical_) {
+    case PhysicalType::kBoolean:
+      min->push_back(static_cast<char>(v.ilo));
+      max->push_back(static_cast<char>(v.ihi));
+      return true;
+    case PhysicalType::kInt32:
+      put(min, static_cast<int32_t>(v.ilo));
+      put(max, static_cast<int32_t>(v.ihi));
+      return true;
+    case PhysicalType::kInt64:
+      put(min, v.ilo);
+      put(max, v.ihi);
+      return true;
+    case PhysicalType::kFloat:
+    case PhysicalType::kDouble: {
+      // The spec's zero rule: a zero minimum is written as -0.0 and a zero maximum as +0.0.
+      const double lo = v.dlo == 0 ? -0.0 : v.dlo, hi = v.dhi == 0 ? 0.0 : v.dhi;
+      if (physical_ == PhysicalType::kFloat) {
+        put(min, static_cast<float>(lo));
+        put(max, static_cast<float>(hi));
+      } else {
+        put(min, lo);
+        put(max, hi);
+      }
+      return true;
+    }
+    case PhysicalType::kByteArray:
+      min->assign(v.slo);
+      max->assign(v.shi);
+      return true;
+    case PhysicalType::kFixedLenByteArray:
+      if (fixed_bytes_) {
+        min->assign(v.slo);
+        max->assign(v.shi);
+        return true;
+      }
+      put_big_endian(min, v.wlo, *element_.type_length);
+      put_big_endian(max, v.whi, *element_.type_length);
+      return true;
+    default: return false;
+  }
+}
+
+// A BYTE_ARRAY dictionary's entries in value order, so that a page's bounds are the smallest and
+// largest rank among its indices: integer comparisons per value, string comparisons only here.
+void ChunkEncoder::rank_dictionary(const ColumnBuffer& b) {
+  dict_sorted_.resize(dict_first_.size());
+  for (uint32_t i = 0; i < dict_sorted_.size(); ++i) dict_sorted_[i] = i;
+  auto at = [&](uint32_t entry) {
+    size_t i = dict_first_[entry], from = i ? b.ends_[i - 1] : 0;
+    return std::string_view(b.heap_.data() + from, b.ends_[i] - from);
+  };
+  std::sort(dict_sorted_.begin(), dict_sorted_.end(), [&](uint32_t x, uint32_t y) { return at(x) < at(y); });
+  dict_rank_.resize(dict_sorted_.size());
+  for (uint32_t r = 0; r < dict_sorted_.size(); ++r) dict_rank_[dict_sorted_[r]] = r;
+}
+
+parquet::ColumnIndex ChunkEncoder::column_index(const std::vector<int64_t>& null_counts) const {
+  parquet::ColumnIndex index;
+  index.null_counts = null_counts;
+  bool ascending = true, descending = true;
+  const Bounds* previous = nullptr;
+  for (const Bounds& page : page_bounds_) {
+    std::string& min = index.min_values.emplace_back();
+    std::string& max = index.max_values.emplace_back();
+    index.null_pages.push_back(!encode_bounds(page, &min, &max));
+    if (index.null_pages.back()) continue;
+    if (previous) {
+      ascending = ascending && not_after(*previous, page);
+      descending = descending && not_after(page, *previous);
+    }
+    previous = &page;
+  }
+  index.boundary_order = ascending ? parquet::BoundaryOrder::kAscending
+                         : descending ? parquet::BoundaryOrder::kDescending
+                                      : parquet::BoundaryOrder::kUnordered;
+  return index;
 }
 
 Status ChunkEncoder::write_page(PageType type, std::string_view levels, size_t rep_bytes, std::string_view values, int32_t num_values,
@@ -354,9 +464,16 @@ void append_levels(std::span<const uint8_t> levels, int max_level, bool v2, std:
 
 }  // namespace
 
-Status ChunkEncoder::encode(ColumnBuffer& b, int64_t file_offset, std::string* out, parquet::ColumnChunk* chunk) {
+Status ChunkEncoder::encode(ColumnBuffer& b, int64_t file_offset, std::string* out, parquet::ColumnChunk* chunk, parquet::ChunkPageIndex* index) {
   if (divisor_ != 1) {
     for (int64_t& v : b.ints_) v = floor_div(v, divisor_);
+  }
+  if (fixed_bytes_) {
+    const auto width = static_cast<size_t>(*element_.type_length);
+    for (size_t i = 0; i < b.ends_.size(); ++i) {
+      const size_t bytes = b.ends_[i] - (i ? b.ends_[i - 1] : 0);
+      if (bytes != width) return Status::invalid_argument(fmt::format("a value of {} bytes in a FIXED_LEN_BYTE_ARRAY({}) column", bytes, width));
+    }
   }
   // An entry is a row of a flat column, a value or a NULL or an empty list of a nested leaf.
   const size_t n_entries = b.entries();
@@ -371,7 +488,8 @@ Status ChunkEncoder::encode(ColumnBuffer& b, int64_t file_offset, std::string* o
   meta.codec = options_.codec;
   meta.num_values = static_cast<int64_t>(n_entries);
   use_dictionary_ = build_dictionary(b);
-  meta.statistics = statistics(b, n_entries - n_values);
+  if (use_dictionary_ && physical_ == PhysicalType::kByteArray) rank_dictionary(b);
+  const bool delta = encoding_ == ColumnEncoding::kDelta;
   if (use_dictionary_) {
     meta.dictionary_page_offset = file_offset + static_cast<int64_t>(out->size() - start);
     values_.clear();
@@ -379,6 +497,8 @@ Status ChunkEncoder::encode(ColumnBuffer& b, int64_t file_offset, std::string* o
     CF_RETURN_IF_ERROR(write_page(PageType::kDictionaryPage, {}, 0, values_, static_cast<int32_t>(dict_first_.size()), 0, 0,
                                   Encoding::kPlain, out, &meta));
     meta.encodings = {Encoding::kPlain, Encoding::kRle, Encoding::kRleDictionary};
+  } else if (delta) {
+    meta.encodings = {Encoding::kRle, Encoding::kDeltaBinaryPacked};
   } else {
     meta.encodings = {Encoding::kPlain, Encoding::kRle};
   }
@@ -391,6 +511,12 @@ Status ChunkEncoder::encode(ColumnBuffer& b, int64_t file_offset, std::string* o
   // Bits a value takes in a page, when every value takes the same (all but PLAIN byte arrays).
   const size_t fixed_bits = use_dictionary_ || physical_ != PhysicalType::kByteArray ? value_bits(b, 0) : 0;
   size_t entry = 0, value = 0;
+  int64_t first_row = 0;
+  Bounds chunk_bounds;
+  page_bounds_.clear();
+  std::vector<int64_t> null_counts;
+  bool nan_page = false;  // a page of NaNs only: no column index (PageIndex.md, TYPE_ORDER)
+  if (index) index->offsets.page_locations.clear();
   do {
     // A page takes entries until its values' encoded size reaches page_bytes; a page of a repeated
     // leaf ends where a row starts (v2 requires it, and readers of v1 expect it).
@@ -434,17 +560,43 @@ Status ChunkEncoder::encode(ColumnBuffer& b, int64_t file_offset, std::string* o
       encoding = Encoding::kRleDictionary;
       levels_.push_back(static_cast<char>(index_width));
       rle_encode(std::span<const uint32_t>(indices_.data() + value, value_end - value), index_width, &levels_);
+    } else if (delta) {
+      encoding = Encoding::kDeltaBinaryPacked;
+      if (value_end > value) delta_encode(std::span<const int64_t>(b.ints_.data() + value, value_end - value), physical_ == PhysicalType::kInt32, &levels_);
+      else delta_encode({}, physical_ == PhysicalType::kInt32, &levels_);
     } else {
       plain_values(b, value, value_end, &levels_);
     }
     auto num_values = static_cast<int32_t>(entry_end - entry);
     auto num_nulls = static_cast<int32_t>((entry_end - entry) - (value_end - value));
     const std::string_view page = levels_;
+    const size_t page_at = out->size();
     CF_RETURN_IF_ERROR(write_page(v2 ? PageType::kDataPageV2 : PageType::kDataPage, page.substr(0, level_bytes), rep_bytes,
                                   page.substr(level_bytes), num_values, num_nulls, static_cast<int32_t>(rows), encoding, out, &meta));
+    const Bounds& page_bounds = page_bounds_.emplace_back(bounds(b, value, value_end));
+    merge(&chunk_bounds, page_bounds);
+    nan_page = nan_page || (value_end > value && page_bounds.values == 0);
+    null_counts.push_back(num_nulls);
+    if (index) {
+      index->offsets.page_locations.push_back(
+          {file_offset + static_cast<int64_t>(page_at - start), static_cast<int32_t>(out->size() - page_at), first_row});
+    }
+    first_row += static_cast<int64_t>(rows);
     entry = entry_end;
     value = value_end;
   } while (entry < n_entries);
+  parquet::Statistics& stats = meta.statistics.emplace();
+  stats.null_count = static_cast<int64_t>(n_entries - n_values);
+  if ((physical_ == PhysicalType::kFloat || physical_ == PhysicalType::kDouble) && n_values > 0) stats.nan_count = chunk_bounds.nans;
+  std::string min, max;
+  if (encode_bounds(chunk_bounds, &min, &max)) {
+    stats.min_value = std::move(min);
+    stats.max_value = std::move(max);
+  }
+  if (index) {
+    index->column.reset();
+    if (!nan_page) index->column = column_index(null_counts);
+  }
   chunk->file_offset = meta.data_page_offset;  // deprecated field; set as Arrow does
   return Status::ok();
 }

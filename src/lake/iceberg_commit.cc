@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <random>
 
 #include "common/clock.h"
@@ -89,8 +90,19 @@ std::string random_uuid() {
 
 Result<TableMetadata> create_table(const std::string& location_in, const std::vector<ColumnSpec>& columns, const CreateOptions& o) {
   const std::string location = normalize_location(location_in);
-  CF_ASSIGN_OR_RETURN(std::string schema, schema_json(columns));
+  CF_ASSIGN_OR_RETURN(std::string schema_text, schema_json(columns));
+  json schema = json::parse(schema_text);
   CF_RETURN_IF_ERROR(check_partition_spec(o.spec, columns));
+  for (int32_t id : o.identifier_field_ids) {
+    auto it = std::find_if(columns.begin(), columns.end(), [&](const ColumnSpec& c) { return c.field_id == id; });
+    if (it == columns.end()) return Status::invalid_argument(fmt::format("identifier field id {} is not a top-level column's", id));
+    const values::DataType& t = it->type;
+    if (t.nullable || !t.children.empty() || t.id == values::TypeId::kFloat || t.id == values::TypeId::kDouble) {
+      return Status::invalid_argument(fmt::format("column '{}' ({}) cannot identify rows: identifier fields are NOT NULL primitives, not FLOAT or DOUBLE",
+                                                  it->name, t.to_string()));
+    }
+  }
+  if (!o.identifier_field_ids.empty()) schema["identifier-field-ids"] = o.identifier_field_ids;
   if (current_version(location).is_ok()) {
     return Status::already_exists(fmt::format("{} exists: the table was created already", metadata_file(location, 1)));
   }
@@ -113,7 +125,7 @@ Result<TableMetadata> create_table(const std::string& location_in, const std::ve
       {"last-updated-ms", now},
       {"last-column-id", last_column_id},
       {"current-schema-id", 0},
-      {"schemas", json::array({json::parse(schema)})},
+      {"schemas", json::array({schema})},
       {"default-spec-id", o.spec.spec_id},
       {"partition-specs", json::array({{{"spec-id", o.spec.spec_id}, {"fields", partition_fields_json(o.spec)}}})},
       {"last-partition-id", last_partition_id},

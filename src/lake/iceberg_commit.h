@@ -29,6 +29,10 @@ struct CreateOptions {
   PartitionSpec spec;      // empty: unpartitioned
   std::map<std::string, std::string> properties;
   int64_t timestamp_ms = 0;  // 0: now
+  // The schema's identifier-field-ids (the row key, as Iceberg's Flink sink sets them from a
+  // PRIMARY KEY): field ids of top-level NOT NULL columns of a primitive type other than FLOAT and
+  // DOUBLE, as the spec requires; create_table refuses others.
+  std::vector<int32_t> identifier_field_ids = {};
 };
 
 // Creates v1 of a table without snapshots. AlreadyExists when the location holds a table;

@@ -133,6 +133,7 @@ class Catalog {
         options.spec = std::move(*parsed);
       }
       if (body.contains("properties")) options.properties = body["properties"].get<std::map<std::string, std::string>>();
+      options.identifier_field_ids = body.at("schema").value("identifier-field-ids", std::vector<int32_t>());
     } catch (const json::exception& e) {
       return rest_error(400, "BadRequestException", fmt::format("the request does not parse: {}", e.what()));
     }

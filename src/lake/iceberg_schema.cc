@@ -163,7 +163,14 @@ Result<ColumnSpec> column_from_iceberg(const json& field) {
   try {
     c.name = field.at("name").get<std::string>();
     c.field_id = field.at("id").get<int32_t>();
-    CF_ASSIGN_OR_RETURN(DataType t, read_type(field.at("type"), c.name, 0, &c.nested_ids));
+    DataType t;
+    if (field.at("type") == "uuid") {  // BINARY(16), as Flink's Iceberg connector reads it; top-level only
+      t = DataType::of(TypeId::kBinary);
+      t.precision = 16;
+      c.uuid = true;
+    } else {
+      CF_ASSIGN_OR_RETURN(t, read_type(field.at("type"), c.name, 0, &c.nested_ids));
+    }
     c.type = t.with_nullable(!field.value("required", false));
   } catch (const json::exception& e) {
     return Status::invalid_argument(fmt::format("field '{}': {}", c.name, e.what()));
@@ -173,9 +180,16 @@ Result<ColumnSpec> column_from_iceberg(const json& field) {
 
 Result<json> column_to_iceberg(const ColumnSpec& c) {
   if (!c.field_id) return Status::invalid_argument(fmt::format("column '{}' has no Iceberg field id", c.name));
-  TypeWriter w(c);
-  CF_ASSIGN_OR_RETURN(json type, w.type(c.type, c.name, 0));
-  CF_RETURN_IF_ERROR(w.finish());
+  json type = "uuid";
+  if (c.uuid) {
+    if (c.type.id != TypeId::kBinary || c.type.precision != 16) {
+      return Status::invalid_argument(fmt::format("column '{}': a uuid column is BINARY(16), not {}", c.name, c.type.to_string()));
+    }
+  } else {
+    TypeWriter w(c);
+    CF_ASSIGN_OR_RETURN(type, w.type(c.type, c.name, 0));
+    CF_RETURN_IF_ERROR(w.finish());
+  }
   return json{{"id", *c.field_id}, {"name", c.name}, {"required", !c.type.nullable}, {"type", std::move(type)}};
 }
 

@@ -10,6 +10,7 @@ using thrift::CompactReader;
 using thrift::CompactWriter;
 using thrift::CType;
 using thrift::FieldHeader;
+using thrift::read_struct;
 
 namespace {
 
@@ -108,6 +109,10 @@ void encode_column_chunk(CompactWriter& w, const ColumnChunk& c) {
     if (m.statistics) encode_statistics(w, 12, *m.statistics);
     w.end_struct();
   }
+  if (c.offset_index_offset) w.field_i64(4, *c.offset_index_offset);
+  if (c.offset_index_length) w.field_i32(5, *c.offset_index_length);
+  if (c.column_index_offset) w.field_i64(6, *c.column_index_offset);
+  if (c.column_index_length) w.field_i32(7, *c.column_index_length);
   w.end_struct();
 }
 
@@ -190,18 +195,6 @@ void encode_page_header(const PageHeader& h, std::string* out) {
 // ---- decoding -------------------------------------------------------------------------------
 
 namespace {
-
-// Calls on_field(header) for each field of the struct that starts at the reader's position.
-template <typename F>
-Status read_struct(CompactReader& r, F&& on_field) {
-  r.begin_struct();
-  for (;;) {
-    CF_ASSIGN_OR_RETURN(FieldHeader h, r.next_field());
-    if (h.type == CType::kStop) break;
-    CF_RETURN_IF_ERROR(on_field(h));
-  }
-  return r.end_struct();
-}
 
 // A union of empty structs (TimeUnit, ColumnOrder): which member is set.
 Result<int16_t> read_union_member(CompactReader& r) {
@@ -377,6 +370,10 @@ Status read_row_group(CompactReader& r, RowGroup* g) {
               c.meta_data.emplace();
               return read_column_meta(r, &*c.meta_data);
             }
+            if (f.id == 4) return read_into(r.read_i64(f.type), &c.offset_index_offset);
+            if (f.id == 5) return read_into(r.read_i32(f.type), &c.offset_index_length);
+            if (f.id == 6) return read_into(r.read_i64(f.type), &c.column_index_offset);
+            if (f.id == 7) return read_into(r.read_i32(f.type), &c.column_index_length);
             return r.skip(f.type);
           }); !inner.is_ok()) return inner;
         }

@@ -116,6 +116,11 @@ struct ColumnMetaData {
 struct ColumnChunk {
   int64_t file_offset = 0;
   std::optional<ColumnMetaData> meta_data;  // optional in the IDL, present in every real file
+  // Where the chunk's page index lies (parquet_page_index.h), when the file has one.
+  std::optional<int64_t> offset_index_offset;
+  std::optional<int32_t> offset_index_length;
+  std::optional<int64_t> column_index_offset;
+  std::optional<int32_t> column_index_length;
 };
 
 struct RowGroup {

@@ -82,6 +82,7 @@ class ShapeBuilder {
       default: {
         node->kind = ShapeNode::kLeaf;
         ColumnSpec leaf{node->path, t.with_nullable(optional), id};
+        leaf.uuid = depth == 0 && column_.uuid;  // Iceberg's uuid is a top-level column here
         CF_ASSIGN_OR_RETURN(SchemaElement e, column_to_parquet(leaf));
         e.name = name;
         LeafColumn& l = leaves_->emplace_back();
@@ -244,6 +245,7 @@ Result<ColumnShape> shape_from_schema(std::span<const SchemaElement> schema, siz
   column->field_id = schema[first].field_id;
   column->type = shape.root.type;
   column->nested_ids = ids ? std::move(*ids) : std::vector<int32_t>();
+  column->uuid = shape.root.kind == ShapeNode::kLeaf && schema[first].logical.kind == LogicalType::kUuid && schema[first].type_length == 16;
   return shape;
 }
 

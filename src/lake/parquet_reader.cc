@@ -65,6 +65,37 @@ ParquetReader::~ParquetReader() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+Result<std::optional<parquet::ChunkPageIndex>> ParquetReader::page_index(size_t row_group, size_t chunk) const {
+  if (row_group >= meta_.row_groups.size() || chunk >= leaves_.size()) {
+    return Status::invalid_argument(fmt::format("{}: no column chunk {} in row group {}", name_, chunk, row_group));
+  }
+  const parquet::ColumnChunk& c = meta_.row_groups[row_group].columns[chunk];
+  if (!c.offset_index_offset || !c.offset_index_length) return std::optional<parquet::ChunkPageIndex>();
+  std::string buffer;
+  // Each index must lie between the magic and the footer, as the writer puts it.
+  auto bytes_at = [&](int64_t offset, int32_t length, std::string_view what) -> Result<std::string_view> {
+    if (offset < 4 || length < 0 || static_cast<uint64_t>(offset) > footer_start_ ||
+        static_cast<uint64_t>(length) > footer_start_ - static_cast<uint64_t>(offset)) {
+      return Status::corruption(fmt::format("{}: byte {}: row group {} column chunk {}: its {} ({} bytes at byte {}) lies outside the file's data",
+                                            name_, footer_start_, row_group, chunk, what, length, offset));
+    }
+    return read_at(static_cast<uint64_t>(offset), static_cast<size_t>(length), &buffer);
+  };
+  parquet::ChunkPageIndex index;
+  CF_ASSIGN_OR_RETURN(std::string_view offsets, bytes_at(*c.offset_index_offset, *c.offset_index_length, "OffsetIndex"));
+  CF_ASSIGN_OR_RETURN(index.offsets, parquet::decode_offset_index(offsets, name_, static_cast<uint64_t>(*c.offset_index_offset)));
+  if (c.column_index_offset && c.column_index_length) {
+    CF_ASSIGN_OR_RETURN(std::string_view column, bytes_at(*c.column_index_offset, *c.column_index_length, "ColumnIndex"));
+    CF_ASSIGN_OR_RETURN(index.column, parquet::decode_column_index(column, name_, static_cast<uint64_t>(*c.column_index_offset)));
+    if (index.column->null_pages.size() != index.offsets.page_locations.size()) {
+      return Status::corruption(fmt::format("{}: byte {}: row group {} column chunk {}: a ColumnIndex of {} pages for an OffsetIndex of {}", name_,
+                                            *c.column_index_offset, row_group, chunk, index.column->null_pages.size(),
+                                            index.offsets.page_locations.size()));
+    }
+  }
+  return std::optional<parquet::ChunkPageIndex>(std::move(index));
+}
+
 Result<std::string_view> ParquetReader::read_at(uint64_t offset, size_t n, std::string* buffer) const {
   if (fd_ < 0) return std::string_view(bytes_).substr(offset, n);
   buffer->resize(n);

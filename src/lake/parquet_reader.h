@@ -8,7 +8,8 @@
 // Malformed input never crashes the reader and never allocates what a length in the file claims
 // before checking it against the bytes there: every error is a kCorruption status naming the
 // file and the byte offset ("x.parquet: byte 1234: page header: thrift: truncated varint").
-// What the reader does not support yet (legacy 2-level lists, INT96, DELTA_* encodings, GZIP, ...)
+// DELTA_BINARY_PACKED integers too. What the reader does not support yet (legacy 2-level lists,
+// INT96, DELTA_LENGTH_BYTE_ARRAY / DELTA_BYTE_ARRAY, BYTE_STREAM_SPLIT, GZIP, ...)
 // is a kInvalidArgument naming the column and the feature. A local file is read as needed: the
 // footer when opened, then the chunks of the columns a row group is read for (pread; the reader
 // keeps the file open); an object-store file is read whole.
@@ -24,6 +25,7 @@
 #include "common/status.h"
 #include "lake/parquet_metadata.h"
 #include "lake/parquet_nested.h"
+#include "lake/parquet_page_index.h"
 #include "lake/parquet_schema.h"
 #include "values/value.h"
 
@@ -92,6 +94,12 @@ class ParquetReader {
   // The row groups that may hold a row inside every range (all of them when no statistics say
   // otherwise). Errors: a range names an unknown column.
   Result<std::vector<size_t>> prune(std::span<const ColumnRange> ranges) const;
+
+  // A column chunk's page index (by its index among the row group's chunks), as the footer locates
+  // it: unset when the file has none (no OffsetIndex); `column` unset when only the OffsetIndex is
+  // there. Errors: kCorruption naming the byte when the index lies outside the file's data or does
+  // not decode. careflow's reader does not skip pages by it yet.
+  Result<std::optional<parquet::ChunkPageIndex>> page_index(size_t row_group, size_t chunk) const;
 
   // Reads the given columns (indexes into columns()) of one row group, in that order.
   Result<std::vector<ColumnVector>> read_row_group(size_t row_group, std::span<const size_t> columns) const;

@@ -31,6 +31,15 @@ Result<SchemaElement> column_to_parquet(const ColumnSpec& column) {
   e.field_id = column.field_id;
   e.repetition = column.type.nullable ? Repetition::kOptional : Repetition::kRequired;
   const DataType& t = column.type;
+  if (column.uuid) {
+    if (t.id != TypeId::kBinary || t.precision != 16) {
+      return Status::invalid_argument(fmt::format("column '{}': a uuid column is BINARY(16), not {}", column.name, t.to_string()));
+    }
+    e.type = PhysicalType::kFixedLenByteArray;
+    e.type_length = 16;
+    e.logical.kind = LogicalType::kUuid;
+    return e;
+  }
   auto integer = [&](int bits, int32_t converted) {
     e.type = bits == 64 ? PhysicalType::kInt64 : PhysicalType::kInt32;
     e.logical.kind = LogicalType::kInteger;
@@ -223,6 +232,7 @@ Result<ColumnSpec> column_from_parquet(const SchemaElement& e) {
         if (!e.type_length || *e.type_length < 0) return unsupported(e, "a FIXED_LEN_BYTE_ARRAY without a length");
         t = DataType::of(TypeId::kBinary);
         t.precision = *e.type_length;
+        c.uuid = l.kind == LogicalType::kUuid && *e.type_length == 16;
         break;
       }
       default: return unsupported(e, fmt::format("physical type {}", static_cast<int>(p)));

@@ -7,7 +7,8 @@
 //   TIMESTAMP(p) → INT64 TIMESTAMP(MILLIS if p ≤ 3 else MICROS, isAdjustedToUTC = false);
 //   TIMESTAMP_LTZ(p) → the same with isAdjustedToUTC = true (Iceberg's timestamptz);
 //   DECIMAL(p, s) → INT32 if p ≤ 9, INT64 if p ≤ 18, else FIXED_LEN_BYTE_ARRAY of the fewest bytes
-//   that hold p digits, with DECIMAL(p, s).
+//   that hold p digits, with DECIMAL(p, s); a uuid column (ColumnSpec::uuid), BINARY(16) →
+//   FIXED_LEN_BYTE_ARRAY(16) UUID, and back.
 // A NOT NULL type is a REQUIRED column, any other OPTIONAL. Iceberg's field id goes in field_id.
 // ROW, ARRAY and MAP columns are groups of such leaves (parquet_nested.h).
 
@@ -34,6 +35,9 @@ struct ColumnSpec {
   // pre-order: a ROW's fields, an ARRAY's element, a MAP's key then value, each node before the
   // nodes below it. Empty for a primitive column (or a nested one written without ids).
   std::vector<int32_t> nested_ids = {};
+  // Iceberg's uuid (which Flink's Iceberg connector reads as BINARY(16)): a top-level BINARY(16)
+  // column stored as FIXED_LEN_BYTE_ARRAY(16) with the UUID annotation, its values 16 bytes each.
+  bool uuid = false;
 };
 
 // The leaf schema element of a column; errors name the column and the type it cannot store yet.

@@ -4,10 +4,12 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
+#include "common/ascii_case.h"
 #include "lake/chunk_encoder.h"
 #include "lake/storage.h"
 
@@ -19,7 +21,42 @@ using values::Value;
 namespace {
 constexpr std::string_view kMagic = "PAR1";
 constexpr std::string_view kCreatedBy = "careflow version 0.1.0";
+
+bool is_integer_leaf(const LeafColumn& leaf) {
+  return leaf.element.type == parquet::PhysicalType::kInt32 || leaf.element.type == parquet::PhysicalType::kInt64;
+}
+
+// Each leaf's encoding: integer_encoding for INT32 / INT64 leaves, kAuto for the others, then
+// column_encodings by name.
+Result<std::vector<ColumnEncoding>> leaf_encodings(const std::vector<LeafColumn>& leaves, const WriterOptions& o) {
+  std::vector<ColumnEncoding> out;
+  for (const LeafColumn& leaf : leaves) out.push_back(is_integer_leaf(leaf) ? o.integer_encoding : ColumnEncoding::kAuto);
+  for (const auto& [name, encoding] : o.column_encodings) {
+    auto it = std::find_if(leaves.begin(), leaves.end(), [&](const LeafColumn& leaf) { return leaf.display() == name; });
+    if (it == leaves.end()) return Status::invalid_argument(fmt::format("column_encodings: no column '{}' in the file's schema", name));
+    if (encoding == ColumnEncoding::kDelta && !is_integer_leaf(*it)) {
+      return Status::invalid_argument(
+          fmt::format("column '{}' ({}): DELTA_BINARY_PACKED encodes INT32 and INT64 columns only", name, it->type.to_string()));
+    }
+    out[static_cast<size_t>(it - leaves.begin())] = encoding;
+  }
+  return out;
+}
+
 }  // namespace
+
+Result<ColumnEncoding> parse_column_encoding(std::string_view name) {
+  if (iequals(name, "auto")) return ColumnEncoding::kAuto;
+  if (iequals(name, "plain")) return ColumnEncoding::kPlain;
+  if (iequals(name, "delta") || iequals(name, "delta_binary_packed")) return ColumnEncoding::kDelta;
+  return Status::invalid_argument(fmt::format("unknown Parquet column encoding '{}' (expected auto, plain or delta)", name));
+}
+
+Status check_writer_options(const std::vector<ColumnSpec>& columns, const WriterOptions& options) {
+  std::vector<LeafColumn> leaves;
+  for (const ColumnSpec& c : columns) CF_RETURN_IF_ERROR(shape_for_column(c, &leaves).status());
+  return leaf_encodings(leaves, options).status();
+}
 
 Result<std::unique_ptr<ParquetWriter>> ParquetWriter::open(std::string path, std::vector<ColumnSpec> columns, WriterOptions options) {
   if (columns.empty()) return Status::invalid_argument("a Parquet file needs at least one column");
@@ -43,13 +80,15 @@ Result<std::unique_ptr<ParquetWriter>> ParquetWriter::open(std::string path, std
     shape.elements.clear();
     w->shapes_.push_back(std::move(shape));
   }
+  CF_ASSIGN_OR_RETURN(std::vector<ColumnEncoding> encodings, leaf_encodings(w->leaves_, w->options_));
   w->buffers_.resize(w->leaves_.size());
   for (size_t i = 0; i < w->leaves_.size(); ++i) {
     const LeafColumn& leaf = w->leaves_[i];
     w->buffers_[i].max_def_ = static_cast<uint8_t>(leaf.max_def);
     w->buffers_[i].max_rep_ = static_cast<uint8_t>(leaf.max_rep);
-    w->buffers_[i].wide_decimal_ = leaf.element.type == parquet::PhysicalType::kFixedLenByteArray;
-    w->encoders_.push_back(std::make_unique<ChunkEncoder>(leaf.element, leaf.path, w->options_));
+    w->buffers_[i].wide_decimal_ =
+        leaf.element.type == parquet::PhysicalType::kFixedLenByteArray && leaf.element.logical.kind == parquet::LogicalType::kDecimal;
+    w->encoders_.push_back(std::make_unique<ChunkEncoder>(leaf.element, leaf.path, w->options_, encodings[i]));
   }
   w->meta_.type_defined_orders = w->leaves_.size();
   w->meta_.created_by = std::string(kCreatedBy);
@@ -145,6 +184,9 @@ Status ParquetWriter::write_row(std::span<const Value> row) {
     }
     if (std::string_view kind = wrong_kind(t, v); !kind.empty()) {
       return Status::invalid_argument(fmt::format("column '{}' ({}): expected {}", columns_[i].name, t.to_string(), kind));
+    }
+    if (columns_[i].uuid && v.as_bytes().size() != 16) {
+      return Status::invalid_argument(fmt::format("column '{}' (uuid): a value of {} bytes, expected 16", columns_[i].name, v.as_bytes().size()));
     }
     append_leaf(c, t, v);
   }
@@ -247,10 +289,12 @@ Status ParquetWriter::flush_row_group() {
   group.ordinal = static_cast<int32_t>(meta_.row_groups.size());
   int64_t compressed = 0;
   std::string out;
+  std::vector<parquet::ChunkPageIndex> indexes(options_.page_index ? buffers_.size() : 0);
   for (size_t i = 0; i < buffers_.size(); ++i) {
     out.clear();
     parquet::ColumnChunk& chunk = group.columns.emplace_back();
-    CF_RETURN_IF_ERROR(encoders_[i]->encode(buffers_[i], offset_, &out, &chunk).with_context(fmt::format("{}: column '{}'", path_, leaves_[i].display())));
+    parquet::ChunkPageIndex* index = options_.page_index ? &indexes[i] : nullptr;
+    CF_RETURN_IF_ERROR(encoders_[i]->encode(buffers_[i], offset_, &out, &chunk, index).with_context(fmt::format("{}: column '{}'", path_, leaves_[i].display())));
     CF_RETURN_IF_ERROR(write_bytes(out));
     group.total_byte_size += chunk.meta_data->total_uncompressed_size;
     compressed += chunk.meta_data->total_compressed_size;
@@ -261,13 +305,40 @@ Status ParquetWriter::flush_row_group() {
   rows_ += buffered_rows_;
   buffered_rows_ = 0;
   meta_.row_groups.push_back(std::move(group));
+  if (options_.page_index) page_indexes_.push_back(std::move(indexes));
   return Status::ok();
+}
+
+// As Arrow and parquet-mr lay them out: every chunk's ColumnIndex, then every chunk's OffsetIndex,
+// between the last row group and the footer, each chunk's ColumnChunk pointing at its two.
+Status ParquetWriter::write_page_indexes() {
+  std::string out;
+  for (size_t g = 0; g < page_indexes_.size(); ++g) {
+    for (size_t c = 0; c < page_indexes_[g].size(); ++c) {
+      if (!page_indexes_[g][c].column) continue;
+      const size_t at = out.size();
+      parquet::encode_column_index(*page_indexes_[g][c].column, &out);
+      meta_.row_groups[g].columns[c].column_index_offset = offset_ + static_cast<int64_t>(at);
+      meta_.row_groups[g].columns[c].column_index_length = static_cast<int32_t>(out.size() - at);
+    }
+  }
+  for (size_t g = 0; g < page_indexes_.size(); ++g) {
+    for (size_t c = 0; c < page_indexes_[g].size(); ++c) {
+      const size_t at = out.size();
+      parquet::encode_offset_index(page_indexes_[g][c].offsets, &out);
+      meta_.row_groups[g].columns[c].offset_index_offset = offset_ + static_cast<int64_t>(at);
+      meta_.row_groups[g].columns[c].offset_index_length = static_cast<int32_t>(out.size() - at);
+    }
+  }
+  page_indexes_.clear();
+  return write_bytes(out);
 }
 
 Status ParquetWriter::close() {
   if (fd_ < 0) return Status::failed_precondition(fmt::format("{}: the writer is already closed", path_));
   // Rows appended through the columnar path but not committed are not written.
   CF_RETURN_IF_ERROR(flush_row_group());
+  CF_RETURN_IF_ERROR(write_page_indexes());
   std::string footer;
   parquet::encode_file_metadata(meta_, &footer);
   auto len = static_cast<uint32_t>(footer.size());

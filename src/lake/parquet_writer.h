@@ -6,7 +6,9 @@
 // full: a dictionary (RLE_DICTIONARY, its PLAIN dictionary page first) while the dictionary stays
 // under WriterOptions::dictionary_page_bytes, PLAIN otherwise; RLE definition levels; data pages v1
 // (or v2) of about page_bytes each; pages compressed with ZSTD by default; column statistics (min,
-// max, null count) in the footer. Not thread-safe; one writer per file.
+// max, null count) in the footer, and a page index (per page offsets, bounds and NULL counts) just
+// before it. DELTA_BINARY_PACKED for integer columns when WriterOptions asks. Not thread-safe; one
+// writer per file.
 //
 //   auto w = ParquetWriter::open(path, columns, {});
 //   w->write_row(values);            // or the columnar appends: w->column(i).append_int(...) ... w->commit_rows()
@@ -22,10 +24,24 @@
 #include "common/status.h"
 #include "lake/parquet_metadata.h"
 #include "lake/parquet_nested.h"
+#include "lake/parquet_page_index.h"
 #include "lake/parquet_schema.h"
 #include "values/value.h"
 
 namespace careflow::lake {
+
+// How a leaf column's values are encoded (pyarrow's column_encoding).
+enum class ColumnEncoding {
+  kAuto,   // RLE_DICTIONARY while a dictionary pays (WriterOptions::dictionary), PLAIN otherwise
+  kPlain,  // PLAIN, never a dictionary
+  // DELTA_BINARY_PACKED, never a dictionary: INT32 and INT64 leaves only (TINYINT .. BIGINT, DATE,
+  // TIME, TIMESTAMP, DECIMAL(p <= 18)). Sorted or slowly changing values (timestamps, sequence
+  // numbers) shrink to a few bits each before compression.
+  kDelta,
+};
+
+// "auto", "plain" or "delta" (also "DELTA_BINARY_PACKED"), any case; an error naming the word otherwise.
+Result<ColumnEncoding> parse_column_encoding(std::string_view name);
 
 struct WriterOptions {
   parquet::Codec codec = parquet::Codec::kZstd;
@@ -35,8 +51,22 @@ struct WriterOptions {
   bool dictionary = true;                   // try RLE_DICTIONARY (not for BOOLEAN or wide decimals)
   int64_t dictionary_page_bytes = 1 << 20;  // a dictionary larger than this falls back to PLAIN
   int data_page_version = 1;                // 1 (DATA_PAGE) or 2 (DATA_PAGE_V2)
+  // The encoding of INT32 and INT64 leaves that column_encodings does not name.
+  ColumnEncoding integer_encoding = ColumnEncoding::kAuto;
+  // Per leaf column, by its dotted path ("ts", "readings.list.element"); open() refuses a name that
+  // is no leaf, and kDelta on a leaf that is not INT32 or INT64.
+  std::vector<std::pair<std::string, ColumnEncoding>> column_encodings = {};
+  // A page index (parquet_page_index.h) for every column chunk, written before the footer: each
+  // data page's offset and first row, and its bounds and NULL count (no ColumnIndex for a FLOAT or
+  // DOUBLE chunk with a page of NaNs only, as the spec requires).
+  bool page_index = true;
   std::vector<parquet::KeyValue> metadata;  // the footer's key_value_metadata
 };
+
+// Whether ParquetWriter::open would take `options` for `columns`: the errors open() gives for a
+// column type it cannot store, column_encodings naming no leaf column or kDelta on a column that
+// is not INT32 / INT64 (for a sink to check its table's options before it writes a file).
+Status check_writer_options(const std::vector<ColumnSpec>& columns, const WriterOptions& options);
 
 // One leaf column's rows of the row group being buffered. Values are in careflow's units
 // (values/value.h): timestamps in microseconds, dates in days, times in milliseconds, decimals
@@ -155,6 +185,7 @@ class ParquetWriter {
   Status check_nested(const ShapeNode& node, const values::Value& v) const;
   Status shred(const ShapeNode& node, const values::Value& v, uint8_t rep, uint8_t def);
   Status write_bytes(std::string_view bytes);
+  Status write_page_indexes();
 
   std::string path_;
   std::string staging_;  // the local temporary file of an object-store path; empty otherwise
@@ -168,6 +199,7 @@ class ParquetWriter {
   std::vector<LeafColumn> leaves_;
   std::vector<ColumnBuffer> buffers_;  // per leaf
   std::vector<std::unique_ptr<ChunkEncoder>> encoders_;
+  std::vector<std::vector<parquet::ChunkPageIndex>> page_indexes_;  // per row group, per leaf
   parquet::FileMetaData meta_;
 };
 

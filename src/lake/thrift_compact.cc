@@ -144,6 +144,14 @@ Result<int32_t> CompactReader::read_list_i32(CType element) { return read_i32(el
 
 Result<std::string_view> CompactReader::read_list_binary(CType element) { return read_binary(element); }
 
+Result<int64_t> CompactReader::read_list_i64(CType element) { return read_i64(element); }
+
+Result<bool> CompactReader::read_list_bool(CType element) {
+  if (element != CType::kTrue && element != CType::kFalse) return error("thrift: expected a list of bools");
+  if (pos_ >= data_.size()) return error("thrift: truncated bool");
+  return data_[pos_++] == 1;
+}
+
 Status CompactReader::skip(CType type, int depth) {
   if (depth > kMaxDepth) return error("thrift: structs nested too deep");
   switch (type) {

@@ -91,6 +91,8 @@ class CompactReader {
   Result<std::pair<CType, uint32_t>> read_list(CType field_type);
   Result<int32_t> read_list_i32(CType element);  // one element of a list<i32 or enum>
   Result<std::string_view> read_list_binary(CType element);
+  Result<int64_t> read_list_i64(CType element);
+  Result<bool> read_list_bool(CType element);  // one byte: 1 is true (Thrift's C++ and Java write 1 / 2)
   Status expect_struct(CType field_type) const;
 
   // Skips one value of the given wire type (unknown fields, fields careflow does not use).
@@ -111,5 +113,18 @@ class CompactReader {
   size_t pos_ = 0;
   std::vector<int16_t> last_{0};
 };
+
+// Calls on_field(header) for each field of the struct that starts at the reader's position; the
+// callback reads or skips the field's value.
+template <typename F>
+Status read_struct(CompactReader& r, F&& on_field) {
+  r.begin_struct();
+  for (;;) {
+    CF_ASSIGN_OR_RETURN(FieldHeader h, r.next_field());
+    if (h.type == CType::kStop) break;
+    CF_RETURN_IF_ERROR(on_field(h));
+  }
+  return r.end_struct();
+}
 
 }  // namespace careflow::lake::thrift

@@ -11,7 +11,8 @@
 // another, or 'none'; careflow's 'partition.spec' gives any spec: "hour(ts), bucket(16, id)").
 //
 // Updates and deletes. A table with a PRIMARY KEY is an upsert table: an insert or update of a key
-// replaces its row, -U / -D delete it. A table without one takes retractions too: -U / -D delete
+// replaces its row, -U / -D delete it; a new table's schema names the key's columns in
+// identifier-field-ids, as Flink's Iceberg sink does. A table without one takes retractions too: -U / -D delete
 // one row equal to it. The sink keeps an index of the table's live rows by key (built from the
 // table when it starts, or at the first retraction of a table without a key) and writes a deleted
 // row's (file, position) into position delete files committed with the checkpoint's data files in
@@ -43,6 +44,7 @@
 #include "lake/iceberg_manifest.h"
 #include "lake/iceberg_partition.h"
 #include "lake/parquet_schema.h"
+#include "lake/parquet_writer.h"
 #include "lake/storage.h"
 
 namespace careflow::exec {
@@ -160,8 +162,10 @@ class IcebergSink : public Sink {
  public:
   // `key`: the PRIMARY KEY's columns (indexes into the table's columns), or empty for a table
   // without one, whose rows are deleted by their whole value.
-  IcebergSink(const sql::TableDef& table, ice::TableMetadata metadata, std::vector<int> columns, std::vector<size_t> key)
-      : table_(table.name), metadata_(std::move(metadata)), columns_(std::move(columns)), key_(std::move(key)) {
+  IcebergSink(const sql::TableDef& table, ice::TableMetadata metadata, std::vector<int> columns, std::vector<size_t> key,
+              lake::WriterOptions writer_options)
+      : table_(table.name), metadata_(std::move(metadata)), columns_(std::move(columns)), key_(std::move(key)),
+        writer_options_(std::move(writer_options)) {
     // Not "<job>+": a run without checkpoints never recovers, so its files are no job's orphans.
     start_files("careflow-" + ice::random_uuid().substr(0, 8));
   }
@@ -270,7 +274,7 @@ class IcebergSink : public Sink {
   // New file names from `prefix`, and no index: the table may have changed under it (a restart).
   void start_files(std::string prefix) {
     prefix_ = std::move(prefix);
-    writer_ = std::make_unique<ice::DataFileWriter>(metadata_, prefix_);
+    writer_ = std::make_unique<ice::DataFileWriter>(metadata_, prefix_, writer_options_);
     delta_ = false;
     rows_.clear();
     files_.clear();
@@ -397,6 +401,7 @@ class IcebergSink : public Sink {
   ice::TableMetadata metadata_;
   std::vector<int> columns_;  // the row's fields the table stores, in its column order
   std::vector<size_t> key_;   // the PRIMARY KEY's columns among the table's (empty: none)
+  lake::WriterOptions writer_options_;  // of the data files
   std::string job_;  // the job's name, once a checkpointed run recovers (file names, snapshot summaries)
   std::string prefix_;  // of the files this sink writes
   std::unique_ptr<ice::DataFileWriter> writer_;
@@ -449,6 +454,23 @@ Result<std::unique_ptr<Sink>> make_iceberg_sink(const sql::TableDef& table, cons
     key.push_back(static_cast<size_t>(it - columns.begin()));
   }
 
+  // careflow's Parquet encodings for the data files, named in the style of Iceberg's write.parquet.*
+  // properties: 'write.parquet.integer-encoding' for every INT32 / INT64 column (integers, dates,
+  // timestamps, small decimals), 'write.parquet.encoding.column.<col>' for one; values 'auto' (a
+  // dictionary while it pays, else PLAIN: the default), 'plain' or 'delta' (DELTA_BINARY_PACKED).
+  lake::WriterOptions writer_options;
+  constexpr std::string_view kColumnEncoding = "write.parquet.encoding.column.";
+  for (const auto& [option, value] : table.options) {
+    const bool per_column = option.rfind(kColumnEncoding, 0) == 0;
+    if (!per_column && option != "write.parquet.integer-encoding") continue;
+    auto encoding = lake::parse_column_encoding(value);
+    if (!encoding.is_ok()) return refuse(fmt::format("'{}': {}", option, encoding.status().message()));
+    if (per_column) writer_options.column_encodings.emplace_back(option.substr(kColumnEncoding.size()), *encoding);
+    else writer_options.integer_encoding = *encoding;
+  }
+  // Checked now, not at the first checkpoint: the columns named, and the encodings they can take.
+  if (Status checked = lake::check_writer_options(columns, writer_options); !checked.is_ok()) return refuse(checked.message());
+
   // 'partition.spec' (careflow's: Flink's DDL has no transforms) names the new table's partition
   // fields; checked even when the table exists, where it is not applied.
   std::optional<ice::PartitionSpec> spec_option;
@@ -473,11 +495,13 @@ Result<std::unique_ptr<Sink>> make_iceberg_sink(const sql::TableDef& table, cons
         return refuse(fmt::format("column '{}' is {} {} in the Iceberg table at {}", columns[i].name, have.name, have.type.to_string(), location));
       }
     }
-    return std::unique_ptr<Sink>(std::make_unique<IcebergSink>(table, std::move(*existing), std::move(indexes), key));
+    return std::unique_ptr<Sink>(std::make_unique<IcebergSink>(table, std::move(*existing), std::move(indexes), key, std::move(writer_options)));
   }
   if (existing.status().code() != StatusCode::kNotFound) return existing.status().with_context(fmt::format("table '{}'", table.name));
 
   ice::CreateOptions create;
+  // As Iceberg's Flink sink: the PRIMARY KEY's columns (NOT NULL, as Flink makes them) identify rows.
+  for (size_t k : key) create.identifier_field_ids.push_back(*columns[k].field_id);
   std::string day_column = option_or(table, "partition.day-column", table.watermark_column.value_or(""));
   if (spec_option) {
     create.spec = std::move(*spec_option);
@@ -497,7 +521,7 @@ Result<std::unique_ptr<Sink>> make_iceberg_sink(const sql::TableDef& table, cons
     created = ice::load_table(location);  // another job created it meanwhile
   }
   if (!created.is_ok()) return created.status().with_context(fmt::format("table '{}'", table.name));
-  return std::unique_ptr<Sink>(std::make_unique<IcebergSink>(table, std::move(*created), std::move(indexes), std::move(key)));
+  return std::unique_ptr<Sink>(std::make_unique<IcebergSink>(table, std::move(*created), std::move(indexes), std::move(key), std::move(writer_options)));
 }
 
 }  // namespace

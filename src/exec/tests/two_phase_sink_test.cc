@@ -7,6 +7,7 @@
 // options are refused naming the table.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <filesystem>
@@ -18,6 +19,7 @@
 #include "exec/connectors/job_runner.h"
 #include "exec/session.h"
 #include "lake/iceberg_files.h"
+#include "lake/parquet_reader.h"
 #include "log/embedded_log.h"
 
 namespace careflow::exec {
@@ -303,6 +305,45 @@ TEST_F(TwoPhaseSinkTest, IcebergSinkUpsertsByPrimaryKeyAcrossRestarts) {
   ASSERT_TRUE(again.is_ok()) << again.status().message();
   EXPECT_EQ(again->rows_read, 0);
   EXPECT_EQ(table_rows(location), want(75));
+}
+
+// The sink's Parquet encoding options ('write.parquet.integer-encoding', per column
+// 'write.parquet.encoding.column.<col>') reach its data files, which read back whole; a bad value or
+// a column that cannot take the encoding is refused naming the option. The upsert table's schema
+// names its PRIMARY KEY in identifier-field-ids.
+TEST_F(TwoPhaseSinkTest, IcebergSinkEncodingOptionsAndIdentifierFields) {
+  produce(0, 30);
+  const std::string wh = (root_ / "wh").string();
+  const std::string ddl = "CREATE TABLE counts (k BIGINT, n BIGINT, m BIGINT, PRIMARY KEY (k) NOT ENFORCED) WITH ('connector' = 'iceberg', "
+                          "'catalog-name' = 'c', 'warehouse' = '" + wh + "', 'write.parquet.integer-encoding' = 'delta', "
+                          "'write.parquet.encoding.column.m' = 'plain');";
+  auto ran = run(ddl, "INSERT INTO counts SELECT seq % 5, COUNT(*), MAX(seq) FROM readings GROUP BY seq % 5", checkpointed());
+  ASSERT_TRUE(ran.is_ok()) << ran.status().message();
+  const std::string location = wh + "/default_database/counts";
+  EXPECT_EQ(table_rows(location), (std::multiset<std::vector<int64_t>>{{0, 6, 25}, {1, 6, 26}, {2, 6, 27}, {3, 6, 28}, {4, 6, 29}}));
+  auto table = lake::iceberg::load_table(location);
+  ASSERT_TRUE(table.is_ok());
+  EXPECT_EQ(nlohmann::json::parse(table->schema_json)["identifier-field-ids"], nlohmann::json::array({1}));
+  auto files = lake::iceberg::live_files(*table);
+  ASSERT_TRUE(files.is_ok() && !files->empty());
+  auto reader = lake::ParquetReader::open(files->front().path);
+  ASSERT_TRUE(reader.is_ok()) << reader.status().message();
+  using lake::parquet::Encoding;
+  const auto& chunks = (*reader)->metadata().row_groups[0].columns;
+  EXPECT_EQ(chunks[0].meta_data->encodings, (std::vector<Encoding>{Encoding::kRle, Encoding::kDeltaBinaryPacked}));
+  EXPECT_EQ(chunks[1].meta_data->encodings, (std::vector<Encoding>{Encoding::kRle, Encoding::kDeltaBinaryPacked}));
+  EXPECT_EQ(chunks[2].meta_data->encodings, (std::vector<Encoding>{Encoding::kPlain, Encoding::kRle}));
+
+  for (const auto& [options, message] :
+       {std::pair{"'write.parquet.integer-encoding' = 'zigzag'", "'write.parquet.integer-encoding': unknown Parquet column encoding 'zigzag'"},
+        std::pair{"'write.parquet.encoding.column.tag' = 'delta'", "DELTA_BINARY_PACKED encodes INT32 and INT64 columns only"},
+        std::pair{"'write.parquet.encoding.column.nope' = 'plain'", "column_encodings: no column 'nope'"}}) {
+    const std::string bad = std::string("CREATE TABLE bad (seq BIGINT, tag STRING) WITH ('connector' = 'iceberg', 'catalog-name' = 'c', "
+                                        "'warehouse' = '") + wh + "', " + options + ");";
+    auto refused = run(bad, "INSERT INTO bad SELECT seq, 'x' FROM readings", {});
+    ASSERT_FALSE(refused.is_ok()) << options;
+    EXPECT_NE(refused.status().message().find(message), std::string::npos) << refused.status().message();
+  }
 }
 
 // A table without a key takes retractions: -U / -D delete one equal row, so a running COUNT(*)

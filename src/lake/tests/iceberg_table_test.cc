@@ -10,10 +10,13 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "lake/iceberg_commit.h"
 #include "lake/iceberg_files.h"
 #include "lake/iceberg_manifest.h"
 #include "lake/iceberg_metadata.h"
+#include "lake/iceberg_schema.h"
 #include "lake/iceberg_table.h"
+#include "lake/parquet_reader.h"
 #include "lake/parquet_writer.h"
 #include "serde/avro_container.h"
 
@@ -184,6 +187,79 @@ TEST(IcebergTable, ColumnsIcebergCannotHoldYetAreNamed) {
   EXPECT_FALSE(schema_json({{"t", DataType::time(3), 1}}).is_ok());
   auto no_id = schema_json({{"x", DataType::bigint(), std::nullopt}});
   EXPECT_NE(no_id.status().message().find("column 'x' has no Iceberg field id"), std::string::npos);
+}
+
+// Iceberg's uuid: a BINARY(16) column with ColumnSpec::uuid, "uuid" in the schema, a Parquet
+// FIXED_LEN_BYTE_ARRAY(16) with the UUID annotation, bounds as the 16 bytes; and the schema's
+// identifier-field-ids.
+TEST(IcebergTable, UuidColumnsAndIdentifierFields) {
+  auto field = column_from_iceberg(nlohmann::json::parse(R"({"id": 2, "name": "u", "required": false, "type": "uuid"})"));
+  ASSERT_TRUE(field.is_ok()) << field.status().to_string();
+  EXPECT_TRUE(field->uuid);
+  EXPECT_EQ(field->type.to_string(), "BINARY(16)");
+  auto back = column_to_iceberg(*field);
+  ASSERT_TRUE(back.is_ok());
+  EXPECT_EQ((*back)["type"], "uuid");
+  EXPECT_FALSE(column_from_iceberg(nlohmann::json::parse(R"({"id": 3, "name": "us", "type": {"type": "list", "element-id": 4, "element": "uuid"}})")).is_ok());
+
+  auto location = std::filesystem::temp_directory_path() / ("careflow-iceberg-uuid-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(location);
+  std::vector<ColumnSpec> columns = {{"id", DataType::bigint().with_nullable(false), 1}, *field};
+  CreateOptions o;
+  o.identifier_field_ids = {2};  // a nullable column cannot identify rows
+  auto refused = create_table(location.string(), columns, o);
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("column 'u' (BINARY(16)) cannot identify rows"), std::string::npos) << refused.status().message();
+  o.identifier_field_ids = {1};
+  auto table = create_table(location.string(), columns, o);
+  ASSERT_TRUE(table.is_ok()) << table.status().to_string();
+  const auto schema = nlohmann::json::parse(table->schema_json);
+  EXPECT_EQ(schema["identifier-field-ids"], nlohmann::json::array({1}));
+  EXPECT_EQ(schema["fields"][1]["type"], "uuid");
+  ASSERT_EQ(table->columns.size(), 2u);
+  EXPECT_TRUE(table->columns[1].uuid);
+
+  DataFileWriter writer(*table, "uuids");
+  auto uuid_of = [](int64_t r) {
+    std::string u(16, '\0');
+    for (int i = 0; i < 16; ++i) u[static_cast<size_t>(i)] = static_cast<char>((r * 37 + i * 11) & 0xff);
+    return u;
+  };
+  for (int64_t r = 0; r < 50; ++r) ASSERT_TRUE(writer.add({Value::integer(r), r % 5 ? Value::bytes(uuid_of(r)) : Value()}).is_ok());
+  auto files = writer.flush();
+  ASSERT_TRUE(files.is_ok()) << files.status().to_string();
+  ASSERT_EQ(files->size(), 1u);
+  auto rd = ParquetReader::open((*files)[0].path);
+  ASSERT_TRUE(rd.is_ok()) << rd.status().to_string();
+  const parquet::SchemaElement& e = (*rd)->leaves()[1].element;
+  EXPECT_EQ(e.type, parquet::PhysicalType::kFixedLenByteArray);
+  EXPECT_EQ(e.type_length, 16);
+  EXPECT_EQ(e.logical.kind, parquet::LogicalType::kUuid);
+  EXPECT_TRUE((*rd)->columns()[1].uuid);
+  std::vector<size_t> all = {0, 1};
+  auto cols = (*rd)->read_row_group(0, all);
+  ASSERT_TRUE(cols.is_ok()) << cols.status().to_string();
+  std::string lo = uuid_of(1), hi = uuid_of(1);
+  for (int64_t r = 0; r < 50; ++r) {
+    EXPECT_TRUE((*cols)[1].value(static_cast<size_t>(r)) == (r % 5 ? Value::bytes(uuid_of(r)) : Value())) << r;
+    const std::string u = uuid_of(r);  // std::string orders bytes unsigned, as memcmp
+    if (r % 5 && u < lo) lo = u;
+    if (r % 5 && hi < u) hi = u;
+  }
+  EXPECT_EQ((*files)[0].lower_bounds[2], lo);  // the 16 bytes, compared unsigned
+  EXPECT_EQ((*files)[0].upper_bounds[2], hi);
+  EXPECT_EQ((*files)[0].null_value_counts[2], 10);
+
+  // A value that is not 16 bytes is refused where it is written.
+  auto path = (location / "bad.parquet").string();
+  auto w = ParquetWriter::open(path, columns);
+  ASSERT_TRUE(w.is_ok());
+  Status s = (*w)->write_row(std::vector<Value>{Value::integer(1), Value::bytes("short")});
+  EXPECT_NE(s.message().find("column 'u' (uuid): a value of 5 bytes, expected 16"), std::string::npos) << s.message();
+  ColumnSpec wrong = *field;
+  wrong.type = DataType::bytes();
+  EXPECT_NE(ParquetWriter::open(path, {wrong}).status().message().find("a uuid column is BINARY(16), not"), std::string::npos);
+  std::filesystem::remove_all(location);
 }
 
 }  // namespace

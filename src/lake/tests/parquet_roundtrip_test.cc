@@ -92,6 +92,7 @@ struct Config {
   int64_t row_group_rows;
   int64_t page_bytes;
   int64_t dictionary_bytes;
+  ColumnEncoding integers = ColumnEncoding::kAuto;
 };
 
 class RoundTrip : public ::testing::TestWithParam<Config> {};
@@ -105,6 +106,7 @@ TEST_P(RoundTrip, EveryTypeComesBackIdentical) {
   o.row_group_rows = c.row_group_rows;
   o.page_bytes = c.page_bytes;
   o.dictionary_page_bytes = c.dictionary_bytes;
+  o.integer_encoding = c.integers;
   std::string path = temp_path("roundtrip.parquet");
   const int64_t rows = 5000;
   {
@@ -154,7 +156,83 @@ INSTANTIATE_TEST_SUITE_P(
                       Config{parquet::Codec::kZstd, true, 2, 999, 512, 1 << 20},
                       Config{parquet::Codec::kSnappy, false, 2, 5000, 1 << 20, 1 << 20},
                       // a 64-byte dictionary limit: low-cardinality columns stay dictionary, the rest fall back
-                      Config{parquet::Codec::kUncompressed, true, 1, 3000, 1 << 20, 64}));
+                      Config{parquet::Codec::kUncompressed, true, 1, 3000, 1 << 20, 64},
+                      // every integer, date, time, timestamp and small decimal column DELTA_BINARY_PACKED
+                      Config{parquet::Codec::kZstd, true, 1, 1500, 1 << 10, 1 << 20, ColumnEncoding::kDelta},
+                      Config{parquet::Codec::kUncompressed, true, 2, 5000, 1 << 20, 1 << 20, ColumnEncoding::kDelta},
+                      Config{parquet::Codec::kSnappy, false, 2, 777, 300, 1 << 20, ColumnEncoding::kDelta}));
+
+TEST(ParquetWriter, EncodingsByOptionAndByColumn) {
+  std::vector<ColumnSpec> columns = {{"ts", DataType::timestamp_ltz(6), 1}, {"seq", DataType::bigint().with_nullable(false), 2},
+                                     {"day", DataType::date(), 3},         {"name", DataType::string(), 4}};
+  auto write = [&](const WriterOptions& o) -> Result<std::string> {
+    std::string path = temp_path("encodings.parquet");
+    CF_ASSIGN_OR_RETURN(auto w, ParquetWriter::open(path, columns, o));
+    for (int64_t r = 0; r < 10000; ++r) {
+      std::vector<Value> row = {r % 10 == 4 ? Value() : Value::integer(1'764'547'200'000'000LL + r * 1'000'017), Value::integer(r),
+                                Value::integer(20000 + r / 1000), Value::string("n" + std::to_string(r % 4))};
+      CF_RETURN_IF_ERROR(w->write_row(row));
+    }
+    CF_RETURN_IF_ERROR(w->close());
+    return path;
+  };
+  using parquet::Encoding;
+  const std::vector<Encoding> delta = {Encoding::kRle, Encoding::kDeltaBinaryPacked};
+  const std::vector<Encoding> dictionary = {Encoding::kPlain, Encoding::kRle, Encoding::kRleDictionary};
+  const std::vector<Encoding> plain = {Encoding::kPlain, Encoding::kRle};
+  auto check = [&](const WriterOptions& o, const std::vector<std::vector<Encoding>>& want) {
+    auto path = write(o);
+    ASSERT_TRUE(path.is_ok()) << path.status().to_string();
+    auto rd = ParquetReader::open(*path);
+    ASSERT_TRUE(rd.is_ok()) << rd.status().to_string();
+    for (size_t c = 0; c < want.size(); ++c) EXPECT_EQ((*rd)->metadata().row_groups[0].columns[c].meta_data->encodings, want[c]) << columns[c].name;
+    std::vector<size_t> all = {0, 1, 2, 3};
+    auto cols = (*rd)->read_row_group(0, all);
+    ASSERT_TRUE(cols.is_ok()) << cols.status().to_string();
+    for (int64_t r = 0; r < 10000; ++r) {
+      ASSERT_TRUE((*cols)[0].value(r) == (r % 10 == 4 ? Value() : Value::integer(1'764'547'200'000'000LL + r * 1'000'017))) << r;
+      ASSERT_TRUE((*cols)[1].value(r) == Value::integer(r)) << r;
+      ASSERT_TRUE((*cols)[2].value(r) == Value::integer(20000 + r / 1000)) << r;
+    }
+  };
+  WriterOptions o;
+  // The default: a dictionary where values repeat (day, name), PLAIN where they do not (ts, seq).
+  check(o, {plain, plain, dictionary, dictionary});
+  o.integer_encoding = ColumnEncoding::kDelta;  // every INT32 / INT64 column; strings as before
+  check(o, {delta, delta, delta, dictionary});
+  o.integer_encoding = ColumnEncoding::kAuto;
+  o.column_encodings = {{"ts", ColumnEncoding::kDelta}, {"name", ColumnEncoding::kPlain}};
+  check(o, {delta, plain, dictionary, plain});
+  o.integer_encoding = ColumnEncoding::kDelta;
+  o.column_encodings = {{"seq", ColumnEncoding::kAuto}};  // a column overrides the table-wide choice
+  check(o, {delta, plain, delta, dictionary});
+
+  o.column_encodings = {{"name", ColumnEncoding::kDelta}};
+  Status s = write(o).status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("column 'name' (STRING): DELTA_BINARY_PACKED encodes INT32 and INT64 columns only"), std::string::npos) << s.message();
+  o.column_encodings = {{"nope", ColumnEncoding::kPlain}};
+  s = write(o).status();
+  EXPECT_NE(s.message().find("column_encodings: no column 'nope'"), std::string::npos) << s.message();
+}
+
+TEST(ParquetWriter, DeltaShrinksTimestamps) {
+  // A clock ticking about once a second (in µs): PLAIN stores 8 bytes a value, DELTA a few bits.
+  auto size_with = [&](ColumnEncoding e) {
+    std::string path = temp_path("ticks.parquet");
+    WriterOptions o;
+    o.codec = parquet::Codec::kUncompressed;
+    o.integer_encoding = e;
+    auto w = ParquetWriter::open(path, {{"ts", DataType::timestamp(6).with_nullable(false), 1}}, o);
+    EXPECT_TRUE(w.is_ok());
+    for (int64_t r = 0; r < 100'000; ++r) EXPECT_TRUE((*w)->write_row(std::vector<Value>{Value::integer(1'764'547'200'000'000LL + r * 1'000'000 + r % 7)}).is_ok());
+    EXPECT_TRUE((*w)->close().is_ok());
+    return std::filesystem::file_size(path);
+  };
+  const auto plain = size_with(ColumnEncoding::kPlain), delta = size_with(ColumnEncoding::kDelta);
+  EXPECT_GT(plain, 800'000u);
+  EXPECT_LT(delta, plain / 10);
+}
 
 TEST(ParquetWriter, StatisticsPruningAndProjection) {
   std::string path = temp_path("stats.parquet");

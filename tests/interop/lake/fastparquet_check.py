@@ -1,6 +1,7 @@
 """fastparquet (a third Parquet reader, pure Python + numba-free NumPy, sharing no code with Arrow,
 DuckDB or careflow) reads every file careflow wrote in the interop matrix (interop.py, run before
-this with the same WORKDIR: 3 codecs x dictionary / PLAIN / fallback x data pages v1 / v2).
+this with the same WORKDIR: 3 codecs x dictionary / PLAIN / fallback / DELTA_BINARY_PACKED integers x
+data pages v1 / v2).
 
   fastparquet_check.py TOOL WORKDIR
 
@@ -12,6 +13,15 @@ where pandas can hold the value:
   - DATE: fastparquet converts to datetime64[ns], which holds 1677-09-21 .. 2262-04-11 only; the
     matrix's edge dates 0001-01-01 and 9999-12-31 (read exactly by pyarrow and DuckDB in
     interop.py) are outside it and skipped here.
+  - DELTA_BINARY_PACKED files: fastparquet 2026.9 crashes the interpreter (a segmentation fault)
+    unpacking miniblocks wider than 56 bits, and misreads INT32 deltas that wrap around in 32 bits
+    (the spec's rule) and INT64 columns whose deltas alternate in sign by about 2^39; it does the
+    same on pyarrow's DELTA files of the same values (checked by hand: pyarrow's DELTA and PLAIN
+    files of each column read by fastparquet differ in 526..530 rows for i32, dec9, ts3, tsz3, and
+    crash for i64, dec18). Those columns are left out of the DELTA files here; pyarrow and DuckDB
+    read them exactly in interop.py. fastparquet must read the other DELTA columns (i8, i16, day, t,
+    ts6, tsz6) identically in data pages v1; in data pages v2 it reads no DELTA column with NULLs
+    ("null delta-int not implemented"), so only the files' other columns are compared there.
 Everything else (booleans, integers with NULLs, strings, bytes, TIME, timestamps in ms and µs,
 with and without isAdjustedToUTC) must be identical.
 """
@@ -24,7 +34,7 @@ import sys
 import fastparquet
 import numpy as np
 
-from interop import COLUMNS, EXPECTED, NAMES, ROWS, WORK, normalise
+from interop import COLUMNS, EXPECTED, INTEGER_COLUMNS, NAMES, ROWS, WORK, normalise
 
 NS_MIN_DAY, NS_MAX_DAY = -106_751, 106_750  # the days datetime64[ns] can hold
 
@@ -60,12 +70,19 @@ def _is_na(v):
         return False
 
 
+WIDE_DELTAS = ("i32", "dec9", "ts3", "tsz3", "i64", "dec18")  # deltas fastparquet misreads or crashes on (see above)
+
+
 def check(path):
     label = os.path.basename(path)
-    df = fastparquet.ParquetFile(path).to_pandas()
+    skip = () if "-delta-" not in label else INTEGER_COLUMNS if "-delta-v2" in label else WIDE_DELTAS
+    names = [n for n, _, _ in COLUMNS if n not in skip]
+    df = fastparquet.ParquetFile(path).to_pandas(columns=names)
     if len(df) != ROWS:
         raise SystemExit(f"fastparquet reading careflow's {label}: {len(df)} rows, expected {ROWS}")
     for c, (name, _, _) in enumerate(COLUMNS):
+        if name not in names:
+            continue
         col = df[name].astype(object).tolist()
         scale = {"dec9": 2, "dec18": 4, "dec38": 10}.get(name)
         for r in range(ROWS):
@@ -85,8 +102,8 @@ def check(path):
 
 def main():
     files = sorted(glob.glob(os.path.join(WORK, "careflow-*.parquet")))
-    if len(files) != 18:
-        raise SystemExit(f"fastparquet check: {len(files)} careflow files in {WORK}, expected the 18 of interop.py")
+    if len(files) != 24:
+        raise SystemExit(f"fastparquet check: {len(files)} careflow files in {WORK}, expected the 24 of interop.py")
     for path in files:
         check(path)
     print(f"lake interop: fastparquet {fastparquet.__version__} read careflow's {len(files)} files identical")

@@ -3,11 +3,16 @@
   interop.py TOOL WORKDIR
 
 One matrix of rows (every flat type careflow writes, NULLs, edge values) goes through:
-  1. careflow's writer (every codec x {dictionary, PLAIN, dictionary falling back to PLAIN} x data
-     pages v1/v2); pyarrow and duckdb read each file and must see identical values, the field ids,
-     the logical types (isAdjustedToUTC included) and statistics equal to the rows' min/max/nulls;
-  2. pyarrow's writer (every codec x {dictionary, PLAIN, small dictionary limit} x data pages
-     1.0/2.0); careflow's reader (lake_interop dump) must see identical values;
+  1. careflow's writer (every codec x {dictionary, PLAIN, dictionary falling back to PLAIN,
+     DELTA_BINARY_PACKED integers} x data pages v1/v2); pyarrow and duckdb read each file and must
+     see identical values, the field ids, the logical types (isAdjustedToUTC included) and
+     statistics equal to the rows' min/max/nulls; every chunk has a page index (pyarrow says so)
+     whose pages, bounds, NULL counts and boundary order, decoded by page_index_check.py, are those
+     of the rows each page holds;
+  2. pyarrow's writer (every codec x {dictionary, PLAIN, small dictionary limit,
+     DELTA_BINARY_PACKED integers} x data pages 1.0/2.0, with page indexes); careflow's reader
+     (lake_interop dump) must see identical values, and decode the page indexes as
+     page_index_check.py does;
   3. careflow's row-group pruning on a pyarrow file agrees with pyarrow's statistics;
   4. pyiceberg scans an Iceberg v2 table careflow made of two of its Parquet files (same rows, the
      columns Iceberg holds) and skips a file on the manifest's bounds.
@@ -18,6 +23,7 @@ import decimal
 import json
 import math
 import os
+import struct
 import subprocess
 import sys
 
@@ -26,6 +32,8 @@ WIDE = decimal.Context(prec=80)  # DECIMAL(38) digits exceed Python's default 28
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from page_index_check import check_pages, page_indexes
 
 TOOL, WORK = sys.argv[1], sys.argv[2]
 
@@ -51,6 +59,8 @@ COLUMNS = [
 ]
 NAMES = [c[0] for c in COLUMNS]
 ROWS = 600
+# The columns stored as INT32 / INT64: what DELTA_BINARY_PACKED encodes.
+INTEGER_COLUMNS = ["i8", "i16", "i32", "i64", "day", "t", "ts3", "ts6", "tsz3", "tsz6", "dec9", "dec18"]
 
 
 def row_values(r):
@@ -192,11 +202,16 @@ def check_careflow_file(label, path, options):
                 raise SystemExit(f"{label}: compression {cc.compression}")
             name = NAMES[c]
             uses_dict = any("DICTIONARY" in e for e in cc.encodings)
-            if options.get("dictionary") and options.get("dictionary_page_bytes", 1 << 20) >= 1 << 20 and name in ("s", "i8"):
+            delta = options.get("integer_encoding") == "delta" and name in INTEGER_COLUMNS
+            if options.get("dictionary") and options.get("dictionary_page_bytes", 1 << 20) >= 1 << 20 and name in ("s", "i8") and not delta:
                 if not uses_dict:
                     raise SystemExit(f"{label}: column {name} is not dictionary-encoded: {cc.encodings}")
-            if not options.get("dictionary") and uses_dict:
+            if (not options.get("dictionary") or delta) and uses_dict:
                 raise SystemExit(f"{label}: column {name} is dictionary-encoded: {cc.encodings}")
+            if delta != ("DELTA_BINARY_PACKED" in cc.encodings):
+                raise SystemExit(f"{label}: column {name}: encodings {cc.encodings}")
+            if not cc.has_offset_index or not cc.has_column_index:
+                raise SystemExit(f"{label}: column {name}: pyarrow sees no page index")
             st = cc.statistics
             vals = [r[c] for r in rows if r[c] is not None]
             nulls = sum(1 for r in rows if r[c] is None)
@@ -209,6 +224,7 @@ def check_careflow_file(label, path, options):
                 continue  # pyarrow returns these bounds as Python objects; values above cover them
             if not st.has_min_max or normalise(st.min) != normalise(min(vals)) or normalise(st.max) != normalise(max(vals)):
                 raise SystemExit(f"{label}: group {g} column {name}: bounds {st.min!r}..{st.max!r}, expected {min(vals)!r}..{max(vals)!r}")
+    check_careflow_page_index(label, path, meta)
     # duckdb: its own Parquet reader
     rel = duckdb.sql(f"SELECT * FROM read_parquet('{path}')").arrow()
     compare(f"duckdb reading careflow's {label}", {n: arrow_column_to_json(rel.column(n)) for n in NAMES})
@@ -216,6 +232,80 @@ def check_careflow_file(label, path, options):
     want = (ROWS, sum(1 for r in EXPECTED if r[7] is not None), sum(r[4] for r in EXPECTED))
     if tuple(count) != want:
         raise SystemExit(f"duckdb aggregate over careflow's {label}: {count} != {want}")
+
+
+def plain_bound(name, v):
+    """A JSON-form value as a page index bound (PLAIN-encoded, in the column's physical type)."""
+    if name == "b":
+        return bytes([1 if v else 0])
+    if name in ("i8", "i16", "i32", "day", "t", "dec9"):
+        return struct.pack("<i", int(v))
+    if name in ("ts3", "tsz3"):
+        return struct.pack("<q", v // 1000)  # stored in milliseconds
+    if name in ("i64", "ts6", "tsz6", "dec18"):
+        return struct.pack("<q", int(v))
+    if name == "f":
+        return struct.pack("<f", v)
+    if name == "d":
+        return struct.pack("<d", v)
+    if name == "s":
+        return v.encode()
+    if name == "bin":
+        return bytes.fromhex(v)
+    return int(v).to_bytes(16, "big", signed=True)  # dec38: FIXED_LEN_BYTE_ARRAY(16)
+
+
+def ordered(name, v):
+    """A JSON-form value as something Python orders as the column's type does; None for NaN."""
+    if name in ("f", "d"):
+        return None if v == "NaN" else float(v.replace("Infinity", "inf")) if isinstance(v, str) else v
+    if name.startswith("dec"):
+        return int(v)
+    if name == "bin":
+        return bytes.fromhex(v)
+    return v
+
+
+def check_careflow_page_index(label, path, meta):
+    """Every chunk's page index against the rows its pages hold, and careflow's reader's decoding of
+    it against page_index_check.py's."""
+    index = page_indexes(path)
+    check_pages(label, path, index)
+    if json.loads(run_tool("page-index", path)) != index:
+        raise SystemExit(f"{label}: careflow's reader decodes the page index differently from page_index_check.py")
+    first = 0
+    for g, chunks in enumerate(index):
+        for c, chunk in enumerate(chunks):
+            name = NAMES[c]
+            pages, column = chunk["offsets"], chunk["column"]
+            want = {"null_pages": [], "min": [], "max": [], "null_counts": []}
+            bounds = []
+            nan_page = False  # a page of NaNs only: the spec forbids a ColumnIndex for the chunk
+            for p, (_, _, row) in enumerate(pages):
+                end = pages[p + 1][2] if p + 1 < len(pages) else meta.row_group(g).num_rows
+                vals = [EXPECTED[r][c] for r in range(first + row, first + end)]
+                present = [ordered(name, v) for v in vals if v is not None]
+                numbers = [v for v in present if v is not None]
+                want["null_counts"].append(len(vals) - len(present))
+                want["null_pages"].append(not present)
+                if not present or not numbers:
+                    nan_page = nan_page or bool(present)
+                    want["min"].append("")
+                    want["max"].append("")
+                    continue
+                lo, hi = min(numbers), max(numbers)
+                if name in ("f", "d"):
+                    lo, hi = (-0.0 if lo == 0 else lo), (0.0 if hi == 0 else hi)
+                bounds.append((lo, hi))
+                raw = {v: orig for orig in vals if orig is not None for v in [ordered(name, orig)]}
+                want["min"].append(plain_bound(name, lo if name in ("f", "d") else raw[lo]).hex())
+                want["max"].append(plain_bound(name, hi if name in ("f", "d") else raw[hi]).hex())
+            pairs = list(zip(bounds, bounds[1:]))
+            want["order"] = 1 if all(a[0] <= b[0] and a[1] <= b[1] for a, b in pairs) else \
+                2 if all(a[0] >= b[0] and a[1] >= b[1] for a, b in pairs) else 0
+            if column != (None if nan_page else want):
+                raise SystemExit(f"{label}: row group {g} column {name}: page index {column}, the rows say {want}")
+        first += meta.row_group(g).num_rows
 
 
 def pyarrow_table():
@@ -242,7 +332,9 @@ def pyarrow_table():
 
 def check_pyarrow_file(label, kwargs):
     path = os.path.join(WORK, f"pyarrow-{label}.parquet")
-    pq.write_table(pyarrow_table(), path, row_group_size=250, **kwargs)
+    pq.write_table(pyarrow_table(), path, row_group_size=250, write_page_index=True, **kwargs)
+    if json.loads(run_tool("page-index", path)) != page_indexes(path):
+        raise SystemExit(f"careflow reading pyarrow's {label}: the page index differs from page_index_check.py's reading")
     out = os.path.join(WORK, f"pyarrow-{label}.jsonl")
     run_tool("dump", path, out)
     with open(out) as f:
@@ -386,6 +478,8 @@ def check_iceberg_sink():
         if len(seqs) < 25:
             want.add((k, len(seqs), max(ts(i) for i in seqs)))
     counts = StaticTable.from_metadata(paths[0])
+    if counts.schema().identifier_field_ids != [1]:  # k, the PRIMARY KEY, as Iceberg's Flink sink sets it
+        raise SystemExit(f"careflow's upsert table's identifier fields: {counts.schema().identifier_field_ids}")
     got = counts.scan().to_arrow()
     m = got.column("m").cast(pa.int64()).to_pylist()
     got_rows = set(zip(got.column("k").to_pylist(), got.column("n").to_pylist(), m))
@@ -466,6 +560,56 @@ def check_transforms(table, rows, ts):
     planned = list(table.scan(row_filter=flt).plan_files())
     if not planned or len(planned) >= len(tasks) or any(t.file.partition[2] != hour for t in planned):
         raise SystemExit(f"pyiceberg planned {len(planned)} of {len(tasks)} files for one hour of ts")
+
+
+def check_uuid_table(catalog, warehouse):
+    """A table pyiceberg creates through careflow's catalog with a uuid column and identifier-field-ids:
+    the catalog keeps the identifier fields, careflow's writer fills it (FIXED_LEN_BYTE_ARRAY(16)
+    with the UUID annotation, as pyarrow sees it), pyiceberg reads the UUIDs back and prunes on
+    their bounds, and careflow's reader reads them."""
+    import uuid
+    from pyiceberg.expressions import EqualTo
+    from pyiceberg.schema import Schema
+    from pyiceberg.types import LongType, NestedField, UUIDType
+
+    schema = Schema(NestedField(1, "id", LongType(), required=True), NestedField(2, "u", UUIDType(), required=False),
+                    identifier_field_ids=[1])
+    catalog.create_table("py.ids", schema=schema)
+    table = catalog.load_table("py.ids")
+    if table.schema().identifier_field_ids != [1] or str(table.schema().find_field("u").field_type) != "uuid":
+        raise SystemExit(f"careflow's catalog created {table.schema()} (identifier fields {table.schema().identifier_field_ids})")
+    ids = [uuid.UUID(int=(i * 0x9E3779B97F4A7C15F39CC0605CEDC834 + 12345) % 2**128) for i in range(40)]
+    rows = [(i, None if i % 7 == 3 else ids[i]) for i in range(40)]
+    rows_path = os.path.join(WORK, "uuid-rows.jsonl")
+    with open(rows_path, "w") as f:
+        for i, u in rows:
+            f.write(json.dumps([i, None if u is None else u.bytes.hex()]) + "\n")
+    location = os.path.join(warehouse, "py", "ids")
+    run_tool("iceberg-append", location, rows_path)
+    table = catalog.load_table("py.ids")
+
+    def as_uuid(v):
+        return None if v is None else v if isinstance(v, uuid.UUID) else uuid.UUID(bytes=bytes(v))
+
+    got = table.scan().to_arrow()
+    got_rows = sorted(zip(got.column("id").to_pylist(), [as_uuid(v) for v in got.column("u").to_pylist()]))
+    if got_rows != rows:
+        raise SystemExit(f"pyiceberg reading careflow's uuid column: {got_rows[:3]} ... (want {rows[:3]} ...)")
+    for task in table.scan().plan_files():
+        column = pq.ParquetFile(task.file.file_path).schema.column(1)
+        if column.physical_type != "FIXED_LEN_BYTE_ARRAY" or column.length != 16 or column.logical_type.type != "UUID":
+            raise SystemExit(f"careflow's uuid column in Parquet: {column}")
+    hit = table.scan(row_filter=EqualTo("u", ids[5])).to_arrow()
+    if hit.column("id").to_pylist() != [5]:
+        raise SystemExit(f"pyiceberg filtering careflow's uuid column: {hit.column('id').to_pylist()}")
+    out = os.path.join(WORK, "uuid-scan.jsonl")
+    run_tool("iceberg-scan", location, out)
+    with open(out) as f:
+        header = json.loads(f.readline())
+        scanned = sorted(tuple(json.loads(line)) for line in f)
+    if scanned != [(i, None if u is None else u.bytes.hex()) for i, u in rows] or header["columns"][1]["type"] != "BINARY(16)":
+        raise SystemExit(f"careflow reading its uuid table: {header}, {scanned[:3]}")
+    catalog.drop_table("py.ids")
 
 
 def check_rest_catalog():
@@ -572,6 +716,7 @@ def check_rest_catalog():
         if sorted(parts.scan().to_arrow().column("id").to_pylist()) != list(range(20)):
             raise SystemExit("pyiceberg reading careflow's rows in the table it created")
         catalog.drop_table("py.parts")
+        check_uuid_table(catalog, warehouse)
         catalog.drop_namespace("py")
         if catalog.list_namespaces() != [("hc",)]:
             raise SystemExit(f"RestCatalog drop_namespace: {catalog.list_namespaces()}")
@@ -584,7 +729,8 @@ def main():
     checked = 0
     for codec in ("UNCOMPRESSED", "SNAPPY", "ZSTD"):
         for encoding, extra in (("dict", {"dictionary": True}), ("plain", {"dictionary": False}),
-                                ("fallback", {"dictionary": True, "dictionary_page_bytes": 64})):
+                                ("fallback", {"dictionary": True, "dictionary_page_bytes": 64}),
+                                ("delta", {"dictionary": True, "integer_encoding": "delta"})):
             for page_version in (1, 2):
                 label = f"careflow-{codec.lower()}-{encoding}-v{page_version}"
                 options = {"codec": codec, "page_version": page_version, "row_group_rows": 250, "page_bytes": 2048, **extra}
@@ -593,7 +739,10 @@ def main():
     pruned = None
     for codec in ("NONE", "SNAPPY", "ZSTD"):
         for encoding, extra in (("dict", {"use_dictionary": True}), ("plain", {"use_dictionary": False}),
-                                ("fallback", {"use_dictionary": True, "dictionary_pagesize_limit": 64})):
+                                ("fallback", {"use_dictionary": True, "dictionary_pagesize_limit": 64}),
+                                ("delta", {"use_dictionary": [n for n in NAMES if n not in INTEGER_COLUMNS],
+                                           "column_encoding": {n: "DELTA_BINARY_PACKED" for n in INTEGER_COLUMNS},
+                                           "store_decimal_as_integer": True})):
             for page_version in ("1.0", "2.0"):
                 label = f"{codec.lower()}-{encoding}-v{page_version}"
                 path = check_pyarrow_file(label, {"compression": codec, "data_page_version": page_version,

@@ -2,10 +2,14 @@
 //   lake_interop write SPEC OUT     JSON lines → a Parquet file by careflow's writer. The first line
 //                                   is {"columns": [{"name", "type" (Flink SQL), "field_id"}],
 //                                   "options": {"codec", "dictionary", "page_version",
-//                                   "row_group_rows", "page_bytes", "dictionary_page_bytes"}}, each
+//                                   "row_group_rows", "page_bytes", "dictionary_page_bytes",
+//                                   "integer_encoding" ("auto" / "plain" / "delta"),
+//                                   "column_encodings" ({name: encoding}), "page_index"}}, each
 //                                   further line a row as a JSON array.
 //   lake_interop dump IN OUT        a Parquet file (any writer's) by careflow's reader → the same
 //                                   JSON lines (the header with "row_groups" instead of options)
+//   lake_interop page-index IN      every column chunk's page index (ColumnIndex, OffsetIndex) as
+//                                   careflow's reader decodes it, as JSON (see page_index below)
 //   lake_interop prune IN RANGES    the row groups careflow's pruning keeps for
 //                                   RANGES = [{"column", "lower", "upper"}], as a JSON array
 //   lake_interop iceberg SPEC LOC   the spec's rows as two Parquet data files of a new Iceberg v2
@@ -28,6 +32,9 @@
 //   lake_interop iceberg-fill LOC N appends N rows (id i, name 'n<i % 3>', ts i half-hours) to the
 //                                   table at LOC (columns id long, name string, ts timestamptz), with
 //                                   its own partition spec
+//   lake_interop iceberg-append LOC ROWS   appends ROWS (JSON lines, one array per row in the
+//                                   table's columns' order and the JSON form below) to the table at
+//                                   LOC as one snapshot
 //   lake_interop maintain LOC STEP  runs one maintenance step on the table at LOC: compact,
 //                                   expire (every snapshot but the current one) or orphans (files
 //                                   no snapshot names, however new); prints what it did as JSON
@@ -192,6 +199,15 @@ Result<Spec> read_spec(const std::string& spec_path) {
   o.row_group_rows = opts.value("row_group_rows", o.row_group_rows);
   o.page_bytes = opts.value("page_bytes", o.page_bytes);
   o.dictionary_page_bytes = opts.value("dictionary_page_bytes", o.dictionary_page_bytes);
+  o.page_index = opts.value("page_index", o.page_index);
+  if (opts.contains("integer_encoding")) {
+    CF_ASSIGN_OR_RETURN(o.integer_encoding, careflow::lake::parse_column_encoding(opts["integer_encoding"].get<std::string>()));
+  }
+  const json column_encodings = opts.value("column_encodings", json::object());
+  for (const auto& [name, encoding] : column_encodings.items()) {
+    CF_ASSIGN_OR_RETURN(careflow::lake::ColumnEncoding e, careflow::lake::parse_column_encoding(encoding.get<std::string>()));
+    o.column_encodings.emplace_back(name, e);
+  }
   while (std::getline(in, line)) {
     if (!line.empty()) spec.rows.push_back(json::parse(line));
   }
@@ -326,6 +342,25 @@ Status iceberg_fill(const std::string& location, int64_t n) {
   return ice::append_files(location, files, {}).status();
 }
 
+// The rows of ROWS (JSON lines, one array per row in the table's column order and JSON form)
+// appended to the table at LOC as one snapshot.
+Status iceberg_append(const std::string& location, const std::string& rows_path) {
+  namespace ice = careflow::lake::iceberg;
+  CF_ASSIGN_OR_RETURN(ice::TableMetadata t, ice::load_table(location));
+  ice::DataFileWriter writer(t, "append-" + ice::random_uuid());
+  std::ifstream in(rows_path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    const json j = json::parse(line);
+    std::vector<Value> row;
+    for (size_t i = 0; i < t.columns.size(); ++i) row.push_back(from_json(t.columns[i].type, j.at(i)));
+    CF_RETURN_IF_ERROR(writer.add(std::move(row)));
+  }
+  CF_ASSIGN_OR_RETURN(std::vector<ice::DataFile> files, writer.flush());
+  return ice::append_files(location, files, {}).status();
+}
+
 Status maintain(const std::string& location, const std::string& step) {
   namespace ice = careflow::lake::iceberg;
   if (step == "compact") {
@@ -378,6 +413,38 @@ Status dump(const std::string& in_path, const std::string& out_path) {
   return Status::ok();
 }
 
+// Every column chunk's page index as careflow's reader decodes it: per row group, per chunk,
+// {"offsets": [[offset, compressed_page_size, first_row_index], ...], "column": null or
+// {"null_pages", "min", "max" (hex), "order", "null_counts"}}; a chunk without one is null.
+Status page_index(const std::string& in_path) {
+  CF_ASSIGN_OR_RETURN(auto reader, careflow::lake::ParquetReader::open(in_path));
+  json out = json::array();
+  for (size_t g = 0; g < reader->num_row_groups(); ++g) {
+    json chunks = json::array();
+    for (size_t c = 0; c < reader->leaves().size(); ++c) {
+      CF_ASSIGN_OR_RETURN(auto index, reader->page_index(g, c));
+      if (!index) {
+        chunks.push_back(nullptr);
+        continue;
+      }
+      json offsets = json::array();
+      for (const auto& p : index->offsets.page_locations) offsets.push_back({p.offset, p.compressed_page_size, p.first_row_index});
+      json column = nullptr;
+      if (index->column) {
+        json min = json::array(), max = json::array();
+        for (const std::string& v : index->column->min_values) min.push_back(to_hex(v));
+        for (const std::string& v : index->column->max_values) max.push_back(to_hex(v));
+        column = {{"null_pages", index->column->null_pages}, {"min", min}, {"max", max},
+                  {"order", static_cast<int>(index->column->boundary_order)}, {"null_counts", index->column->null_counts}};
+      }
+      chunks.push_back({{"offsets", offsets}, {"column", column}});
+    }
+    out.push_back(chunks);
+  }
+  std::cout << out.dump() << "\n";
+  return Status::ok();
+}
+
 Status prune(const std::string& in_path, const std::string& ranges_json) {
   CF_ASSIGN_OR_RETURN(auto reader, careflow::lake::ParquetReader::open(in_path));
   std::vector<careflow::lake::ColumnRange> ranges;
@@ -399,16 +466,18 @@ Status prune(const std::string& in_path, const std::string& ranges_json) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  Status s = Status::invalid_argument("usage: lake_interop write SPEC OUT | dump IN OUT | prune IN RANGES | iceberg SPEC LOCATION | iceberg-grow SPEC LOCATION COLUMN | iceberg-scan LOCATION OUT | rest WAREHOUSE | iceberg-sink DIR ROWS [WAREHOUSE] | maintain LOC STEP | iceberg-fill LOC N");
+  Status s = Status::invalid_argument("usage: lake_interop write SPEC OUT | dump IN OUT | prune IN RANGES | page-index IN | iceberg SPEC LOCATION | iceberg-grow SPEC LOCATION COLUMN | iceberg-scan LOCATION OUT | rest WAREHOUSE | iceberg-sink DIR ROWS [WAREHOUSE] | maintain LOC STEP | iceberg-fill LOC N | iceberg-append LOC ROWS");
   try {
     if (args.size() == 3 && args[0] == "write") s = write(args[1], args[2]);
     if (args.size() == 3 && args[0] == "dump") s = dump(args[1], args[2]);
     if (args.size() == 3 && args[0] == "prune") s = prune(args[1], args[2]);
+    if (args.size() == 2 && args[0] == "page-index") s = page_index(args[1]);
     if (args.size() == 3 && args[0] == "iceberg") s = iceberg(args[1], args[2]);
     if (args.size() == 3 && args[0] == "iceberg-scan") s = iceberg_scan(args[1], args[2]);
     if (args.size() == 2 && args[0] == "rest") s = rest(args[1]);
     if (args.size() == 3 && args[0] == "maintain") s = maintain(args[1], args[2]);
     if (args.size() == 3 && args[0] == "iceberg-fill") s = iceberg_fill(args[1], std::stoll(args[2]));
+    if (args.size() == 3 && args[0] == "iceberg-append") s = iceberg_append(args[1], args[2]);
     if (args.size() == 3 && args[0] == "iceberg-sink") s = iceberg_sink(args[1], std::stoll(args[2]), "");
     if (args.size() == 4 && args[0] == "iceberg-sink") s = iceberg_sink(args[1], std::stoll(args[2]), args[3]);
     if (args.size() == 4 && args[0] == "iceberg-grow") s = iceberg_grow(args[1], args[2], args[3]);
