@@ -19,6 +19,7 @@ namespace careflow {
 namespace {
 
 namespace fs = std::filesystem;
+using careflow::testing::ProcessResult;
 
 constexpr const char* kToken = "dashboards-lake-test-token";
 
