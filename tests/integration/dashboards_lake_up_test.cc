@@ -1,5 +1,6 @@
 // The dashboards' history series answered from the lake on a real `careflow up`: the lake
-// pipelines of the prescriptions' and devices' history (pipelines/raw/hc_raw_*_history,
+// pipelines of the prescriptions' and devices' history (pipelines/raw/hc_raw_*_history, LIKE the
+// CDC tables,
 // pipelines/lake/hc_lake_prescription_changes, hc_lake_device_first_seen) land every captured
 // version in Iceberg tables, committed per checkpoint; once committed, the routes answer from the
 // lake what the CDC topics answered; and after the topics lose their rows (deleted while up is
@@ -51,8 +52,8 @@ int64_t total(const nlohmann::json& per_day) {
 TEST_F(DashboardsLakeUpTest, HistoryOutlivesTheTopicsRowsInTheLake) {
   const fs::path root = dir_ / "pipelines";
   const fs::path source = fs::path(CAREFLOW_SOURCE_DIR) / "pipelines";
-  for (const char* table : {"raw/hc_raw_prescription_history", "raw/hc_raw_device_history", "lake/hc_lake_prescription_changes",
-                            "lake/hc_lake_device_first_seen"}) {
+  for (const char* table : {"raw/healthcare.public.prescriptions", "raw/healthcare.public.devices", "raw/hc_raw_prescription_history",
+                            "raw/hc_raw_device_history", "lake/hc_lake_prescription_changes", "lake/hc_lake_device_first_seen"}) {
     fs::create_directories(root / table);
     fs::copy(source / table / "sql-scripts", root / table / "sql-scripts", fs::copy_options::recursive);
   }

@@ -4,7 +4,8 @@
 -- docs/api.md), append-only, unpartitioned (updated_at is the ISO-8601 text Debezium carries); one
 -- snapshot per checkpoint, exactly once. What Tableflow would keep of the CDC topic once the
 -- topic's retention has dropped its old events.
--- The columns are spelled out: LIKE would bring in nothing but the same list.
+-- The columns are spelled out, not LIKE the history table: on Apache Flink that table is not
+-- created (deploy skips it), and this one still is.
 CREATE TABLE IF NOT EXISTS hc_lake_prescription_changes (
   prescription_id STRING,
   patient_id STRING,

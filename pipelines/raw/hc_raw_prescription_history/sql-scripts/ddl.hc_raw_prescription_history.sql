@@ -5,20 +5,6 @@
 -- stays when a later one replaces it. No key: a prescription has a row per version.
 -- Apache Flink 1.20's Debezium formats have no append reading: `careflow pipeline deploy --target
 -- flink` skips this table and the pipelines that read it.
-CREATE TABLE IF NOT EXISTS hc_raw_prescription_history (
-  prescription_id STRING,
-  patient_id STRING,
-  device_id STRING,
-  medication_or_therapy STRING,
-  start_date BIGINT,
-  end_date BIGINT,
-  parameters STRING,
-  created_at STRING,
-  updated_at STRING
-) WITH (
-  'connector' = 'kafka',
-  'topic' = 'healthcare.public.prescriptions',
-  'scan.startup.mode' = 'earliest-offset',
-  'value.format' = 'debezium-avro-confluent',
+CREATE TABLE IF NOT EXISTS hc_raw_prescription_history WITH (
   'changelog.mode' = 'append'
-);
+) LIKE `healthcare.public.prescriptions` (EXCLUDING CONSTRAINTS);
