@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <functional>
 
 namespace careflow::api {
 namespace {
@@ -88,42 +89,124 @@ Result<AlertFilter> alert_filter(const http::HttpRequest& request) {
   return filter;
 }
 
+// Where a history series is read from: `?source=` auto (the default: the lake once its table has
+// a snapshot, else the topics), lake or topics.
+enum class SourceChoice { kAuto, kLake, kTopics };
+
+Result<SourceChoice> source_choice(const http::HttpRequest& request) {
+  const std::string s = query(request, "source");
+  if (s.empty() || s == "auto") return SourceChoice::kAuto;
+  if (s == "lake") return SourceChoice::kLake;
+  if (s == "topics") return SourceChoice::kTopics;
+  return Status::invalid_argument(fmt::format("source must be auto, lake or topics, not '{}'", s));
+}
+
+// One of the three history series (lake_history.h): `data`, whether it is available and if not
+// why, and where it came from — `source` ("lake" or "topics"), the lake table, its snapshot's id
+// and commit time (null from the topics), and `lake_error` when the lake table exists but did not
+// read (in auto, the topics answer then).
+struct HistorySeries {
+  nlohmann::json data;
+  bool available = false;
+  std::string message;
+  nlohmann::json source;
+};
+
+struct HistoryInputs {
+  LakeSeries* lake = nullptr;  // null: no lake (the topics answer)
+  std::function<nlohmann::json()> from_topics;
+  std::function<bool()> topics_have_rows;
+  std::function<std::string()> why_topics_empty;
+};
+
+HistorySeries history(const HistoryInputs& in, SourceChoice choice) {
+  HistorySeries out;
+  out.source = {{"source", "topics"}, {"table", nullptr}, {"snapshot_id", nullptr}, {"committed_at", nullptr}};
+  if (in.lake && choice != SourceChoice::kTopics) {
+    auto answer = in.lake->answer();
+    if (answer.is_ok() && answer->has_value()) {
+      const LakeAnswer& a = **answer;
+      out.data = a.data;
+      out.available = true;
+      out.source = {{"source", "lake"}, {"table", a.table}, {"snapshot_id", a.snapshot_id}, {"committed_at", iso_utc(a.committed_ms)}};
+      return out;
+    }
+    // Not logged: the page polls every few seconds; the answer itself says it.
+    if (!answer.is_ok()) out.source["lake_error"] = answer.status().message();
+    if (choice == SourceChoice::kLake) {
+      out.data = nlohmann::json::array();
+      out.source["source"] = "lake";
+      out.source["table"] = in.lake->name();
+      out.message = answer.is_ok() ? fmt::format("Analytics not available: lake table {} has no snapshot yet (its lake "
+                                                 "pipeline commits one per checkpoint).",
+                                                 in.lake->name())
+                                   : "Analytics not available: " + answer.status().message();
+      return out;
+    }
+  }
+  out.data = in.from_topics();
+  out.available = in.topics_have_rows();
+  if (!out.available) out.message = in.why_topics_empty();
+  return out;
+}
+
 }  // namespace
 
-void add_analytics_routes(http::Router& router, const DashboardFeed& feed) {
+void add_analytics_routes(http::Router& router, const DashboardFeed& feed, LakeHistory* lake) {
   const DashboardState& state = feed.state();
   const std::vector<std::string> anomalies = {kDevAnomalyTopic};
   const std::vector<std::string> prescriptions = {state.prescriptions_topic()};
   const std::vector<std::string> devices = {state.devices_topic()};
+  const auto inputs = [&feed](LakeSeries* series, std::function<nlohmann::json()> from_topics, std::vector<std::string> topics,
+                              const char* what_fills) {
+    return HistoryInputs{series, std::move(from_topics), [&feed, topics] { return any_rows(feed, topics); },
+                         [&feed, topics, what_fills] { return why_empty(feed, topics, what_fills); }};
+  };
+  const HistoryInputs anomaly_inputs = inputs(lake ? &lake->anomalies_per_device() : nullptr,
+                                              [&state] { return state.anomalies_per_device(); }, anomalies, kInjectDefect);
+  const HistoryInputs change_inputs = inputs(lake ? &lake->prescription_changes_per_day() : nullptr,
+                                             [&state] { return state.prescription_changes_per_day(); }, prescriptions, kEditData);
+  const HistoryInputs device_inputs = inputs(lake ? &lake->new_devices_per_day() : nullptr,
+                                             [&state] { return state.new_devices_per_day(); }, devices, kEditData);
+  const auto route = [&router](const char* path, HistoryInputs in, const char* doc) {
+    router.add("GET", path, [in](http::HttpRequest& request) {
+      auto choice = source_choice(request);
+      if (!choice) return http::HttpResponse::error(422, "invalid", choice.status().message(), "source");
+      const HistorySeries s = history(in, *choice);
+      nlohmann::json body = envelope(s.data, s.available, s.message);
+      body.update(s.source);
+      return http::HttpResponse::json(200, body);
+    }, doc);
+  };
+  route("/analytics/anomalies-per-device", anomaly_inputs,
+        "Anomalous readings per device, from the lake table healthcare.hc_fct_dev_anomaly once it has a snapshot, else from "
+        "hc_fct_dev_anomaly (reference analytics envelope; `source` says which; ?source=auto|lake|topics)");
+  route("/analytics/config-changes-over-time", change_inputs,
+        "Prescription changes per day, from the lake table healthcare.hc_prescription_changes once it has a snapshot, else "
+        "from the prescriptions' change events (reference analytics envelope; `source` says which; ?source=auto|lake|topics)");
+  route("/analytics/new-devices-over-time", device_inputs,
+        "Devices first seen per day, from the lake table healthcare.hc_device_first_seen once it has a snapshot, else from "
+        "the devices' change events (reference analytics envelope; `source` says which; ?source=auto|lake|topics)");
 
-  router.add("GET", "/analytics/anomalies-per-device", [&feed, &state, anomalies](http::HttpRequest&) {
-    const bool ok = any_rows(feed, anomalies);
-    return http::HttpResponse::json(200, envelope(state.anomalies_per_device(), ok, why_empty(feed, anomalies, kInjectDefect)));
-  }, "Anomalous readings per device, from hc_fct_dev_anomaly (reference analytics envelope)");
-  router.add("GET", "/analytics/config-changes-over-time", [&feed, &state, prescriptions](http::HttpRequest&) {
-    const bool ok = any_rows(feed, prescriptions);
-    return http::HttpResponse::json(200, envelope(state.prescription_changes_per_day(), ok, why_empty(feed, prescriptions, kEditData)));
-  }, "Prescription changes per day, from the prescriptions' change events (reference analytics envelope)");
-  router.add("GET", "/analytics/new-devices-over-time", [&feed, &state, devices](http::HttpRequest&) {
-    const bool ok = any_rows(feed, devices);
-    return http::HttpResponse::json(200, envelope(state.new_devices_per_day(), ok, why_empty(feed, devices, kEditData)));
-  }, "Devices first seen per day, from the devices' change events (reference analytics envelope)");
-
-  router.add("GET", "/analytics/dashboard", [&feed, &state, anomalies, prescriptions, devices](http::HttpRequest&) {
+  router.add("GET", "/analytics/dashboard", [anomaly_inputs, change_inputs, device_inputs](http::HttpRequest& request) {
+    auto choice = source_choice(request);
+    if (!choice) return http::HttpResponse::error(422, "invalid", choice.status().message(), "source");
+    const HistorySeries a = history(anomaly_inputs, *choice), c = history(change_inputs, *choice),
+                        d = history(device_inputs, *choice);
     // The reference answers the three series at the top level; `data` holds them too, so the
-    // envelope is the same as the other routes'.
-    nlohmann::json series = {{"anomalies_per_device", state.anomalies_per_device()},
-                             {"config_changes_over_time", state.prescription_changes_per_day()},
-                             {"new_devices_over_time", state.new_devices_per_day()}};
-    std::vector<std::string> all = anomalies;
-    all.insert(all.end(), prescriptions.begin(), prescriptions.end());
-    all.insert(all.end(), devices.begin(), devices.end());
-    // Available once every series has rows; the message names the ones that do not.
-    const bool ok = any_rows(feed, anomalies) && any_rows(feed, prescriptions) && any_rows(feed, devices);
-    nlohmann::json body = envelope(series, ok, why_empty(feed, all, kInjectDefect));
+    // envelope is the same as the other routes'. `sources` says where each came from.
+    nlohmann::json series = {{"anomalies_per_device", a.data}, {"config_changes_over_time", c.data}, {"new_devices_over_time", d.data}};
+    // Available once every series has rows; the message gives the reasons of the ones that do not.
+    std::string why;
+    for (const HistorySeries* s : {&a, &c, &d}) {
+      if (!s->available) why += (why.empty() ? "" : " ") + s->message;
+    }
+    nlohmann::json body = envelope(series, why.empty(), why);
     body.update(series);
+    body["sources"] = {{"anomalies_per_device", a.source}, {"config_changes_over_time", c.source}, {"new_devices_over_time", d.source}};
     return http::HttpResponse::json(200, body);
-  }, "All dashboard series in one answer (reference analytics envelope)");
+  }, "All dashboard series in one answer (reference analytics envelope; `sources` says where each came from; "
+     "?source=auto|lake|topics)");
 
   router.add("GET", "/analytics/telemetry-1h-counts", [&feed, &state](http::HttpRequest&) {
     const FollowerStatus s = feed.status(kTelemetry1hTopic);

@@ -28,8 +28,10 @@ std::optional<int64_t> integer(const nlohmann::json& row, const char* column) {
 
 nlohmann::json or_null(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
 
-// "YYYY-MM-DD" of a text time that starts with one (an ISO timestamp as Debezium writes
-// timestamptz), else nullopt.
+std::string fixed(double v, int digits) { return fmt::format("{:.{}f}", v, digits); }
+
+}  // namespace
+
 std::optional<std::string> leading_date(const std::string& s) {
   if (s.size() < 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
   for (size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
@@ -40,9 +42,11 @@ std::optional<std::string> leading_date(const std::string& s) {
 
 std::string date_of(int64_t ms) { return iso_utc(ms).substr(0, 10); }
 
-std::string fixed(double v, int digits) { return fmt::format("{:.{}f}", v, digits); }
-
-}  // namespace
+nlohmann::json per_day(const std::map<std::string, int64_t>& days) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [date, count] : days) out.push_back({{"date", date}, {"count", count}});
+  return out;
+}
 
 std::string iso_utc(int64_t ms) {
   const std::time_t seconds = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
@@ -318,14 +322,6 @@ nlohmann::json DashboardState::compliance_series(const SeriesFilter& filter) con
   }
   return out;
 }
-
-namespace {
-nlohmann::json per_day(const std::map<std::string, int64_t>& days) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& [date, count] : days) out.push_back({{"date", date}, {"count", count}});
-  return out;
-}
-}  // namespace
 
 nlohmann::json DashboardState::prescription_changes_per_day() const {
   std::lock_guard lock(mutex_);

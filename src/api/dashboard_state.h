@@ -145,5 +145,12 @@ class DashboardState {
 
 // "2026-12-07T00:18:35.123Z"
 std::string iso_utc(int64_t ms);
+// "YYYY-MM-DD" (UTC) of epoch milliseconds.
+std::string date_of(int64_t ms);
+// "YYYY-MM-DD" of a text time that starts with one (an ISO timestamp as Debezium writes
+// timestamptz), else nullopt.
+std::optional<std::string> leading_date(const std::string& s);
+// [{date, count}] oldest first.
+nlohmann::json per_day(const std::map<std::string, int64_t>& days);
 
 }  // namespace careflow::api

@@ -228,10 +228,12 @@ Status Services::start_api(const Config& config) {
   dashboards_ = std::make_unique<api::DashboardFeed>(
       *log_, [this, config] { return open_registry_client(config, registry_.get()); }, hub_.get(),
       config.str("cdc.topic_prefix"));
-  api::add_analytics_routes(router_, *dashboards_);
-  // The Iceberg REST catalog over the warehouse the 'iceberg' connector writes by default.
-  lake::iceberg::add_rest_catalog_routes(
-      router_, config.str("lake.warehouse").empty() ? data_dir_ + "/warehouse" : config.str("lake.warehouse"), "/iceberg");
+  // The warehouse the 'iceberg' connector writes by default: the history series read their lake
+  // tables there, and the Iceberg REST catalog serves it.
+  const std::string warehouse = config.str("lake.warehouse").empty() ? data_dir_ + "/warehouse" : config.str("lake.warehouse");
+  lake_history_ = std::make_unique<api::LakeHistory>(warehouse);
+  api::add_analytics_routes(router_, *dashboards_, lake_history_.get());
+  lake::iceberg::add_rest_catalog_routes(router_, warehouse, "/iceberg");
   hub_->add_routes(router_, *server_);
   std::vector<api::HealthCheck> checks = {
       {"database", [this] { return db_->exec("SELECT 1").status(); }},

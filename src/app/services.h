@@ -22,6 +22,7 @@
 #include "jobs/query_service.h"
 #include "jobs/sql_gateway.h"
 #include "api/dashboard_feed.h"
+#include "api/lake_history.h"
 #include "api/telemetry_hub.h"
 #include "cdc/cdc_connector.h"
 #include "common/config.h"
@@ -107,6 +108,7 @@ class Services {
   http::Router router_;
   std::unique_ptr<api::TelemetryHub> hub_;
   std::unique_ptr<api::DashboardFeed> dashboards_;  // the dashboards' topic followers (after hub_, before the server)
+  std::unique_ptr<api::LakeHistory> lake_history_;   // the history series' lake tables (before the server)
   std::unique_ptr<http::HttpServer> server_;
   std::unique_ptr<serde::RegistryClient> jobs_registry_client_;  // the jobs' Avro formats' session registry
   std::unique_ptr<jobs::JobManager> jobs_;

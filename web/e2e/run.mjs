@@ -597,6 +597,11 @@ async function pipelinesSuite() {
     await page.locator('[data-test="panel-drift"][data-has-data="true"]').waitFor({ timeout: 60_000 })
     await page.locator('[data-test="panel-prescription-changes"][data-has-data="true"]').waitFor({ timeout: 30_000 })
     await page.locator('[data-test="panel-new-devices"][data-has-data="true"]').waitFor({ timeout: 30_000 })
+    // The history tiles say where they came from: the lake once its table has committed a snapshot
+    // (the lake pipelines commit at each checkpoint), the topics before.
+    await page.waitForFunction(() => /^from the lake: healthcare\.hc_prescription_changes · committed /.test(
+      document.querySelector('[data-test="panel-prescription-changes"] [data-test="source"]')?.textContent ?? ''), null, { timeout: 30_000 })
+    assert.match(await page.locator('[data-test="panel-new-devices"] [data-test="source"]').textContent(), /^from the (lake|topics)/)
     assert.match(await page.locator('[data-test="panel-drift"] [data-test="figure"]').textContent(), /^[1-9]\d* readings$/)
     assert.match(await page.locator('[data-test="panel-compliance"] [data-test="figure"]').textContent(), /% in range$/)
     await page.click('[data-test="panel-telemetry"] button[data-metric="FlowRate"]')

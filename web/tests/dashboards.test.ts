@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest'
-import { colorFor, complianceByPatient, dayBars, deviceBars, driftStacks, hourLabel, telemetryBands } from '../src/lib/dashboards'
+import { colorFor, complianceByPatient, dayBars, deviceBars, driftStacks, hourLabel, sourceLabel, telemetryBands } from '../src/lib/dashboards'
 import { buildDag, formatBytes, layerOf } from '../src/lib/pipelineDag'
 import type { Job } from '../src/api/types'
 
 const h = (hour: number) => new Date(Date.UTC(2026, 11, 7, hour)).toISOString()
 
 describe('dashboards', () => {
+  it('labels a history series by where it came from', () => {
+    expect(
+      sourceLabel({ available: true, data: [], message: '', source: 'lake', table: 'healthcare.hc_fct_dev_anomaly', snapshot_id: 42, committed_at: '2026-12-07T18:20:05.123Z' }),
+    ).toBe('from the lake: healthcare.hc_fct_dev_anomaly · committed 2026-12-07 18:20:05 UTC')
+    expect(sourceLabel({ available: true, data: [], message: '', source: 'topics', table: null, snapshot_id: null, committed_at: null })).toBe('from the topics')
+    expect(sourceLabel({ available: false, data: [], message: '' })).toBeUndefined()
+  })
+
   it('gives one band per device for the chosen metric, oldest window first', () => {
     const bands = telemetryBands(
       [

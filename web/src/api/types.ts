@@ -151,6 +151,12 @@ export interface Analytics<T> {
   available: boolean
   data: T
   message: string
+  // The history series (anomalies per device, prescription changes, new devices) say where they
+  // came from: the lake table's snapshot once it has one, else the topics.
+  source?: 'lake' | 'topics'
+  table?: string | null
+  snapshot_id?: number | null
+  committed_at?: string | null
 }
 
 export const ALERT_KINDS = ['non_adherence', 'drift', 'anomaly', 'clogged_filter', 'geofence', 'button_emergency', 'insulin_bolus'] as const

@@ -1,7 +1,7 @@
 // The Dashboards page's data shaping, apart from Vue and Chart.js: the analytics routes' series
 // turned into what the charts draw (points by time, one line per patient, stacked bars per device).
 
-import type { ComplianceSeries, DayCount, DeviceCount, DriftCount, TelemetrySeries } from '../api/types'
+import type { Analytics, ComplianceSeries, DayCount, DeviceCount, DriftCount, TelemetrySeries } from '../api/types'
 
 // Distinct, colour-blind-friendly (Okabe–Ito), in a fixed order so a device keeps its colour.
 export const PALETTE = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#f0e442', '#000000']
@@ -135,4 +135,15 @@ export function hourLabel(ms: number): string {
 
 function round2(v: number): number {
   return Math.round(v * 100) / 100
+}
+
+// Where a history series came from, for the tile's small label: the lake table and when its
+// snapshot committed (UTC), or the topics; undefined for a series that does not say.
+export function sourceLabel(series: Analytics<unknown>): string | undefined {
+  if (series.source === 'lake') {
+    const at = series.committed_at ? ` · committed ${series.committed_at.slice(0, 19).replace('T', ' ')} UTC` : ''
+    return `from the lake: ${series.table ?? 'table'}${at}`
+  }
+  if (series.source === 'topics') return 'from the topics'
+  return undefined
 }
