@@ -129,8 +129,10 @@ Operator* Job::build_operator(const sql::PlanPtr& node) {
       return op;
     }
     case PlanKind::kWindowAggregate: {
-      Operator* op = add(n.window.kind == sql::WindowSpec::Kind::kSession ? make_session_window_aggregate(n)
-                                                                          : make_window_aggregate(n));
+      // (Rows that carry their sessions are aggregated per window as any other windowed rows.)
+      Operator* op = add(n.window.kind == sql::WindowSpec::Kind::kSession && !n.window_attached
+                             ? make_session_window_aggregate(n)
+                             : make_window_aggregate(n));
       input(0, op, 0);
       return op;
     }

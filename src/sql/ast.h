@@ -92,6 +92,7 @@ struct Expr {
   bool negated = false;
   bool distinct = false;   // COUNT(DISTINCT x)
   bool star_arg = false;   // COUNT(*)
+  ExprPtr filter;          // an aggregate call's FILTER (WHERE filter)
   bool has_case_operand = false;  // CASE x WHEN ...
   bool has_else = false;
   QueryPtr subquery;

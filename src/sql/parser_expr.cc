@@ -414,6 +414,15 @@ ExprPtr Parser::function_call(const Token& name_token) {
     } while (accept_symbol(","));
   }
   expect_symbol(")");
+  // agg(...) FILTER (WHERE condition): the rows the aggregate sees (the planner refuses it on
+  // anything but an aggregate call).
+  if (is_word("FILTER") && is_symbol("(", 1)) {
+    next();
+    next();
+    expect_word("WHERE");
+    e->filter = expr();
+    expect_symbol(")");
+  }
   if (is_word("OVER")) {
     SourcePos pos = next().pos;
     ExprPtr over = make(ExprKind::kOver, pos);

@@ -292,7 +292,11 @@ std::string describe(const PlanNode& n) {
         }
         out += "groupingSets=[" + join(sets) + "], ";
       }
-      return out + "window=[" + describe_window(n.window) + "], select=[" + join(select) + "])";
+      const std::string windowing =
+          n.window_attached ? fmt::format("win_start=[{}], win_end=[{}]", in_names[static_cast<size_t>(n.window_start_index)],
+                                          in_names[static_cast<size_t>(n.rowtime_index)])
+                            : "";
+      return out + "window=[" + describe_window(n.window, windowing) + "], select=[" + join(select) + "])";
     }
     case PlanKind::kTemporalJoin: return describe_temporal_join(n);
     case PlanKind::kIntervalJoin: return describe_interval_join(n);
@@ -357,22 +361,21 @@ void explain(const PlanNode& n, const std::string& prefix, bool last, bool root,
 
 }  // namespace
 
-std::string describe_window(const WindowSpec& w) {
+std::string describe_window(const WindowSpec& w, const std::string& windowing) {
+  const std::string on = windowing.empty() ? fmt::format("time_col=[{}]", w.time_column) : windowing;
   std::string out;
   switch (w.kind) {
     case WindowSpec::Kind::kTumble:
-      out = fmt::format("TUMBLE(time_col=[{}], size=[{}]", w.time_column, duration_text(w.size));
+      out = fmt::format("TUMBLE({}, size=[{}]", on, duration_text(w.size));
       break;
     case WindowSpec::Kind::kHop:
-      out = fmt::format("HOP(time_col=[{}], size=[{}], slide=[{}]", w.time_column, duration_text(w.size),
-                        duration_text(w.slide));
+      out = fmt::format("HOP({}, size=[{}], slide=[{}]", on, duration_text(w.size), duration_text(w.slide));
       break;
     case WindowSpec::Kind::kCumulate:
-      out = fmt::format("CUMULATE(time_col=[{}], max_size=[{}], step=[{}]", w.time_column, duration_text(w.size),
-                        duration_text(w.slide));
+      out = fmt::format("CUMULATE({}, max_size=[{}], step=[{}]", on, duration_text(w.size), duration_text(w.slide));
       break;
     case WindowSpec::Kind::kSession:
-      out = fmt::format("SESSION(time_col=[{}], gap=[{}]", w.time_column, duration_text(w.size));
+      out = fmt::format("SESSION({}, gap=[{}]", on, duration_text(w.size));
       if (!w.partition_names.empty()) out += fmt::format(", partition keys=[{}]", join(w.partition_names));
       break;
   }

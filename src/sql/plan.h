@@ -25,6 +25,9 @@ struct AggCall {
   std::string name;        // COUNT, SUM, ...
   std::vector<int> args;   // input columns
   bool distinct = false;
+  // FILTER (WHERE ...): the input column (BOOLEAN) that must be TRUE for a row to reach this
+  // aggregate, as Calcite's AggregateCall.filterArg; -1 for none.
+  int filter_arg = -1;
   AggregateBinding binding;
   std::string text;        // "COUNT(*) AS cnt" for EXPLAIN
 };
@@ -55,8 +58,9 @@ struct WindowSpec {
   bool ltz = false;
 };
 
-// "TUMBLE(time_col=[ts], size=[5 s])", as Flink's EXPLAIN prints a window.
-std::string describe_window(const WindowSpec& w);
+// "TUMBLE(time_col=[ts], size=[5 s])", as Flink's EXPLAIN prints a window; `windowing` instead of
+// time_col=[...] when given ("win_start=[s], win_end=[e]" for windows attached to the rows).
+std::string describe_window(const WindowSpec& w, const std::string& windowing = "");
 
 // A window aggregate's group key that is not an input column but a property of the window.
 inline constexpr int kWindowStartKey = -1, kWindowEndKey = -2, kWindowTimeKey = -3;
@@ -76,7 +80,7 @@ enum class PlanKind {
   kSink,                // INSERT INTO
   kWatermarkAssigner,   // WATERMARK FOR col AS expr: the source's event-time clock
   kWindowTableFunction, // TABLE(TUMBLE|HOP|CUMULATE(...)) alone: each row once per window it falls in
-  kWindowAggregate,     // GROUP BY window_start, window_end over a window table function (slicing)
+  kWindowAggregate,     // GROUP BY window_start, window_end over a window table function (slicing) or windowed rows
   kTemporalJoin,        // JOIN versioned FOR SYSTEM_TIME AS OF left.rowtime: the version valid at the row's time
   kLookupJoin,          // JOIN lookup_table FOR SYSTEM_TIME AS OF left.proctime: rows looked up by key
   kDropUpdateBefore,    // drops -U rows: an input that must give updates as +U only (Flink's ONLY_UPDATE_AFTER)
@@ -184,6 +188,12 @@ struct PlanNode {
   // GroupWindowAggregate (WindowOperator), whose results at one instant come out in the order of
   // its per-window timers; EXPLAIN names it so.
   bool group_window = false;
+  // kWindowAggregate over rows that carry their windows (GROUP BY the window_start and window_end
+  // of a window aggregation's results, under any names): Flink's WindowAttachedWindowingStrategy.
+  // Each row's window is its own window_start (window_start_index) and window_end (rowtime_index)
+  // columns; `window` is the windows the input was aggregated in.
+  bool window_attached = false;
+  int window_start_index = -1;
   // kWindowAggregate with GROUPING SETS / ROLLUP / CUBE: per grouping set, whether each plain key
   // (the group_keys >= 0, in order) is in it; empty for a plain GROUP BY. A row is aggregated once
   // per set with the keys outside it NULL, the set's index part of the key (Flink: an Expand with

@@ -664,6 +664,9 @@ BoundExprPtr QueryPlanner::bind_function(const Expr& e, const Scope& scope, cons
                                   : fmt::format("unknown function '{}'; did you mean '{}'?", e.name, near));
   }
   if (e.distinct) plan_fail(e.pos, fmt::format("DISTINCT is only allowed in aggregate functions, not in {}", e.name));
+  if (e.filter) {
+    plan_fail(e.filter->pos, fmt::format("FILTER (WHERE ...) is only allowed on aggregate functions, not on {}", e.name));
+  }
   std::vector<BoundExprPtr> args;
   std::vector<ArgInfo> infos;
   for (const ExprPtr& a : e.args) {

@@ -170,6 +170,11 @@ class QueryPlanner {
   PlanPtr window_aggregate(const PlanNode& tvf, const BoundExprPtr& filter, std::vector<BoundExprPtr> pre,
                            std::vector<std::string> pre_names, const std::vector<int>& window_keys,
                            std::vector<PlanField> schema, SourcePos pos);
+  // The WindowAggregate for GROUP BY over rows that carry their windows (`input`'s window_start
+  // and window_end among `keys`, as window_keys marks them): Flink's WindowAttachedWindowingStrategy.
+  PlanPtr attached_window_aggregate(const PlanPtr& input, std::vector<BoundExprPtr> pre,
+                                    std::vector<std::string> pre_names, const std::vector<int>& window_keys,
+                                    const std::vector<BoundExprPtr>& keys, std::vector<PlanField> schema);
   Planned order_limit(Planned in, const Query& q);
   // planner_match.cc: MATCH_RECOGNIZE, and the references its DEFINE and MEASURES make to the
   // rows matched (pattern variables, FIRST / LAST, aggregates, MATCH_ROWTIME()) while bound.

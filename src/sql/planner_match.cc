@@ -135,6 +135,7 @@ BoundExprPtr QueryPlanner::bind_match_reference(const Expr& e, const Scope& scop
   if (name == "RUNNING" || name == "FINAL") plan_fail(e.pos, fmt::format("{} is not supported yet", name));
   if (!is_aggregate_call(e)) return nullptr;
   if (e.distinct) plan_fail(e.pos, "DISTINCT aggregations are not supported in MATCH_RECOGNIZE (as in Flink)");
+  if (e.filter) plan_fail(e.filter->pos, "FILTER (WHERE ...) on aggregations is not supported in MATCH_RECOGNIZE");
   const AggregateFunctionDef* def = FunctionRegistry::global().aggregate(e.name);
   if (def->over_only) plan_fail(e.pos, over_only_message(*def));
   MatchSlot slot;

@@ -60,7 +60,7 @@ bool is_count_star_query(const Query& q) {
   const Select& s = q.select;
   if (!s.from || !s.group_by.empty() || s.having || s.distinct || s.items.size() != 1) return false;
   const Expr& item = *s.items[0].expr;
-  return item.kind == ExprKind::kFunction && item.name == "COUNT" && item.star_arg && !item.distinct;
+  return item.kind == ExprKind::kFunction && item.name == "COUNT" && item.star_arg && !item.distinct && !item.filter;
 }
 
 // Whether a column reference written as `path` names a column of `scope`.

@@ -111,6 +111,9 @@ void QueryPlanner::group_by(const Select& s, SelectState& st) {
     BoundExprPtr b = bind(*g, in_scope);
     int property = 0;
     if (tvf && b->kind == BoundKind::kInputRef && b->index >= tvf_width) property = kWindowStartKey - (b->index - tvf_width);
+    // Over rows that carry their windows (a window aggregation's results, under any names):
+    // the window columns they come from (Flink's RelWindowProperties through the projections).
+    if (!tvf && b->kind == BoundKind::kInputRef) property = window_property_of(*st.node, b->index);
     window_keys.push_back(property);
     agg_ctx.group_exprs.push_back(print_expr(*g));
     // window_time stays a time attribute, so that windows can be stacked on the result.
@@ -125,7 +128,7 @@ void QueryPlanner::group_by(const Select& s, SelectState& st) {
   // SESSION windows are aggregated per partition when the GROUP BY keys include the PARTITION BY
   // keys (without PARTITION BY: when there are no other keys); otherwise Flink 1.20 plans the
   // function alone and a regular, updating GROUP BY over its rows, and so does careflow.
-  if (windowed && tvf->window.kind == WindowSpec::Kind::kSession) {
+  if (windowed && tvf && tvf->window.kind == WindowSpec::Kind::kSession) {
     std::set<int> grouped;
     for (size_t i = 0; i < keys.size(); ++i) {
       if (window_keys[i] != 0) continue;
@@ -137,6 +140,11 @@ void QueryPlanner::group_by(const Select& s, SelectState& st) {
   }
   if (!windowed) {
     for (DataType& t : agg_ctx.group_types) t = t.without_time_attribute();
+  }
+  if (windowed && !tvf && grouping.construct) {
+    plan_fail(grouping.construct->pos, fmt::format("{} over the window columns of windowed rows (window aggregation "
+                                                   "results) is not supported yet",
+                                                   grouping.construct->name));
   }
   if (grouping.construct) check_grouping_sets(grouping, window_keys, windowed ? tvf : nullptr, agg_ctx.group_types);
   // The pre-projection: the keys that are input columns (a window aggregate computes the window
@@ -174,7 +182,9 @@ void QueryPlanner::group_by(const Select& s, SelectState& st) {
     }
   }
   PlanPtr agg;
-  if (windowed) {
+  if (windowed && !tvf) {
+    agg = attached_window_aggregate(st.node, std::move(pre), std::move(pre_names), window_keys, keys, agg_schema);
+  } else if (windowed) {
     agg = window_aggregate(*tvf, tvf_filter, std::move(pre), std::move(pre_names), window_keys, agg_schema,
                            s.group_by_pos);
     agg->grouping_sets = plain_key_sets(grouping, window_keys);
@@ -269,8 +279,25 @@ std::vector<const Expr*> QueryPlanner::aggregate_calls(const Select& s, const st
   return calls;
 }
 
-// One aggregate call bound over the input scope; its arguments are added to the pre-projection
-// (`pre`, `pre_names`) unless the same column is already there.
+namespace {
+
+// The column of the pre-projection holding `e`: the same input column when it is already there,
+// else `e` appended.
+int pre_projected(const BoundExprPtr& e, std::vector<BoundExprPtr>* pre, std::vector<std::string>* pre_names) {
+  if (e->kind == BoundKind::kInputRef) {
+    for (size_t k = 0; k < pre->size(); ++k) {
+      if ((*pre)[k]->kind == BoundKind::kInputRef && (*pre)[k]->index == e->index) return static_cast<int>(k);
+    }
+  }
+  pre->push_back(e);
+  pre_names->push_back(fmt::format("$f{}", pre->size() - 1));
+  return static_cast<int>(pre->size() - 1);
+}
+
+}  // namespace
+
+// One aggregate call bound over the input scope; its arguments (and its FILTER's condition) are
+// added to the pre-projection (`pre`, `pre_names`) unless the same column is already there.
 AggCall QueryPlanner::bind_aggregate_call(const Expr& call, const Scope& scope, std::vector<BoundExprPtr>* pre,
                                           std::vector<std::string>* pre_names, bool over) {
   const AggregateFunctionDef* def = FunctionRegistry::global().aggregate(call.name);
@@ -296,19 +323,16 @@ AggCall QueryPlanner::bind_aggregate_call(const Expr& call, const Scope& scope, 
   ac.distinct = call.distinct;
   for (size_t i = 0; i < args.size(); ++i) {
     BoundExprPtr arg = i < binding->arg_types.size() ? bound_cast_if_needed(args[i], binding->arg_types[i]) : args[i];
-    // Reuse a pre-projected expression when the same one is already there.
-    int index = -1;
-    if (arg->kind == BoundKind::kInputRef) {
-      for (size_t k = 0; k < pre->size(); ++k) {
-        if ((*pre)[k]->kind == BoundKind::kInputRef && (*pre)[k]->index == arg->index) index = static_cast<int>(k);
-      }
+    ac.args.push_back(pre_projected(arg, pre, pre_names));
+  }
+  if (call.filter) {
+    if (over) plan_fail(call.filter->pos, "FILTER (WHERE ...) on an OVER aggregate is not supported");
+    if (contains_aggregate(*call.filter)) plan_fail(call.filter->pos, "aggregate functions cannot be nested in FILTER");
+    BoundExprPtr f = bind(*call.filter, scope);
+    if (f->type.id != TypeId::kBoolean && f->type.id != TypeId::kNull) {
+      plan_fail(call.filter->pos, fmt::format("FILTER expression must be of type BOOLEAN, got {}", type_name(f->type)));
     }
-    if (index < 0) {
-      pre->push_back(arg);
-      pre_names->push_back(fmt::format("$f{}", pre->size() - 1));
-      index = static_cast<int>(pre->size() - 1);
-    }
-    ac.args.push_back(index);
+    ac.filter_arg = pre_projected(f, pre, pre_names);
   }
   ac.binding = std::move(*binding);
   ac.text = print_expr(call);

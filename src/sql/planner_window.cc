@@ -206,6 +206,40 @@ PlanPtr QueryPlanner::window_aggregate(const PlanNode& tvf, const BoundExprPtr& 
   return agg;
 }
 
+// Each row is aggregated into the window its own window_start / window_end name (their names in
+// `input` do not matter: "window_start AS starttime" stays the window's start), so a GROUP BY
+// over a window aggregation's results is again a window aggregation, insert-only and fired by
+// the watermark, as Flink's StreamPhysicalWindowAggregateRule plans it — not a regular, updating
+// GROUP BY. The window columns are passed after `pre`; the rest is window_aggregate's shape.
+PlanPtr QueryPlanner::attached_window_aggregate(const PlanPtr& input, std::vector<BoundExprPtr> pre,
+                                                std::vector<std::string> pre_names, const std::vector<int>& window_keys,
+                                                const std::vector<BoundExprPtr>& keys, std::vector<PlanField> schema) {
+  const WindowSpec* spec = window_spec_of(*input);
+  int start = -1, end = -1;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (window_keys[i] == kWindowStartKey && start < 0) start = keys[i]->index;
+    if (window_keys[i] == kWindowEndKey && end < 0) end = keys[i]->index;
+  }
+  // (window_property_of finds window columns only below nodes that have a window spec.)
+  if (!spec || start < 0 || end < 0) plan_fail(SourcePos{}, "internal: windowed rows without their windows");
+  for (int column : {start, end}) {
+    const PlanField& f = input->schema[static_cast<size_t>(column)];
+    pre.push_back(bound_input_ref(column, f.type));
+    pre_names.push_back(f.name);
+  }
+  const int start_index = static_cast<int>(pre.size()) - 2;
+  PlanPtr pre_calc = calc(input, std::move(pre), nullptr, std::move(pre_names));
+  PlanPtr agg = make_node(PlanKind::kWindowAggregate, {pre_calc}, std::move(schema));
+  int plain = 0;
+  for (int k : window_keys) agg->group_keys.push_back(k != 0 ? k : plain++);
+  agg->window = *spec;
+  agg->window.partition_keys.clear();  // SESSION's keys were its input's; these rows carry their sessions
+  agg->window_attached = true;
+  agg->window_start_index = start_index;
+  agg->rowtime_index = start_index + 1;
+  return agg;
+}
+
 }  // namespace careflow::sql
 
 namespace careflow::sql {

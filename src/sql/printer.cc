@@ -101,7 +101,9 @@ std::string function(const Expr& e) {
     return fmt::format("{}({}{})", e.name, join(pairs, ", "), json_clauses(e));
   }
   std::string args = e.star_arg ? "*" : exprs(e.args);
-  return fmt::format("{}({}{}{})", e.name, e.distinct ? "DISTINCT " : "", args, json_clauses(e));
+  std::string out = fmt::format("{}({}{}{})", e.name, e.distinct ? "DISTINCT " : "", args, json_clauses(e));
+  if (e.filter) out += fmt::format(" FILTER (WHERE {})", print_expr(*e.filter));
+  return out;
 }
 
 std::string table_ref(const TableRef& t);

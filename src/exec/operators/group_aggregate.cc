@@ -114,6 +114,7 @@ class GroupAggregate : public Operator {
     state_.touch(key_, g.stamp);
     g.written_ms = now;
     for (size_t i = 0; i < aggs_.size(); ++i) {
+      if (!call_selects(aggs_[i], row.fields)) continue;
       const Value* args = call_arguments(aggs_[i], row.fields, args_);
       if (accumulate) g.accumulators[i]->accumulate(args);
       else g.accumulators[i]->retract(args);

@@ -3,6 +3,7 @@
 // each. The job builder calls these with what the plan node says.
 
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "common/clock.h"
@@ -70,6 +71,26 @@ inline const values::Value* call_arguments(const sql::AggCall& call, const std::
   scratch.clear();
   for (int a : call.args) scratch.push_back(fields[static_cast<size_t>(a)]);
   return scratch.data();
+}
+
+// The job's failure when an event-time operator (`op`: "WindowAggregate", "OverAggregate") reads a
+// NULL in its input's time attribute `column`: Flink's text (its slice assigners'), with the
+// column named. (A window table function alone drops such a row instead, as Flink's does.)
+inline std::string null_rowtime_message(const sql::PlanNode& node, int column, const char* op) {
+  std::string name = "?";
+  if (!node.inputs.empty() && column >= 0 && static_cast<size_t>(column) < node.inputs[0]->schema.size()) {
+    name = node.inputs[0]->schema[static_cast<size_t>(column)].name;
+  }
+  return "RowTime field should not be null, please convert it to a non-null long value. (the time attribute '" +
+         name + "' is NULL in a row reaching " + op + ")";
+}
+
+// Whether a row reaches the aggregate call: the call has no FILTER (WHERE ...), or the row's
+// filter column is TRUE (FALSE and NULL keep the row from it, in accumulate and retract alike).
+inline bool call_selects(const sql::AggCall& call, const std::vector<values::Value>& fields) {
+  if (call.filter_arg < 0) return true;
+  const values::Value& f = fields[static_cast<size_t>(call.filter_arg)];
+  return !f.is_null() && f.as_bool();
 }
 
 // WatermarkAssigner: forwards rows; its watermark is the largest value of the watermark expression

@@ -253,6 +253,13 @@ const std::vector<std::string>& queries() {
       // A window aggregate with grouping sets: a group per key and set.
       "SELECT window_start, k, COUNT(*), SUM(x) FROM TABLE(HOP(TABLE t, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL "
       "'4' SECOND)) GROUP BY window_start, window_end, ROLLUP (k)",
+      // A window aggregate over window aggregate results (their windows under other names).
+      "SELECT s, e, MAX(n), COUNT(*) FROM (SELECT k, COUNT(*) AS n, window_start AS s, window_end AS e FROM TABLE(HOP("
+      "TABLE t, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL '4' SECOND)) GROUP BY k, window_start, window_end) "
+      "GROUP BY s, e",
+      // Aggregates with FILTER (WHERE ...), DISTINCT among them.
+      "SELECT k, COUNT(*) FILTER (WHERE x > 50), SUM(x) FILTER (WHERE x % 2 = 0), COUNT(DISTINCT x % 7) FILTER (WHERE "
+      "x < 30) FROM t GROUP BY k",
   };
   return q;
 }
@@ -266,7 +273,7 @@ TEST_P(OperatorCheckpoints, RestoredJobsContinueAsIfUninterrupted) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryStatefulOperator, OperatorCheckpoints, ::testing::Range<size_t>(0, 36));
+INSTANTIATE_TEST_SUITE_P(EveryStatefulOperator, OperatorCheckpoints, ::testing::Range<size_t>(0, 38));
 
 // Incremental checkpoints write what changed: with one key touched after a full snapshot of many,
 // the delta holds that key's entry, not the others.

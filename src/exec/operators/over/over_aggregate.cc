@@ -61,6 +61,7 @@ class RowTimeOverAggregate : public Operator {
       : keys_(node.partition_keys),
         aggs_(node.aggs),
         rowtime_(node.rowtime_index),
+        null_rowtime_(null_rowtime_message(node, node.rowtime_index, "OverAggregate")),
         frame_(node.over),
         ttl_(std::move(ttl)),
         cleaning_(ttl_.ttl_ms() > 1 && (frame_.unbounded || frame_.rows)),
@@ -131,7 +132,7 @@ class RowTimeOverAggregate : public Operator {
   void process(int, Row& row) override {
     const Value& t = row.fields[static_cast<size_t>(rowtime_)];
     if (t.is_null()) {
-      throw values::EvalError("RowTime field should not be null, please convert it to a non-null long value.");
+      throw values::EvalError(null_rowtime_);
     }
     const int64_t ts = window::micros_to_millis(t.as_int());
     const int64_t wm = current_watermark();
@@ -356,6 +357,7 @@ class RowTimeOverAggregate : public Operator {
   std::vector<int> keys_;
   std::vector<sql::AggCall> aggs_;
   int rowtime_;
+  std::string null_rowtime_;  // the job's failure on a NULL time
   sql::OverFrameSpec frame_;
   StateTtl ttl_;
   bool cleaning_;          // Flink's stateCleaningEnabled (a TTL over 1 ms), for the frames it applies to

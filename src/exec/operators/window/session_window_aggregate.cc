@@ -45,6 +45,7 @@ class SessionWindowAggregate : public Operator {
  public:
   explicit SessionWindowAggregate(const sql::PlanNode& node)
       : window_(node.window), keys_(node.group_keys), aggs_(node.aggs), rowtime_(node.rowtime_index),
+        null_rowtime_(null_rowtime_message(node, node.rowtime_index, "WindowAggregate")),
         partition_keys_(node.window.partition_keys), sessions_(window_, &merge_groups) {
     for (int k : keys_) {
       if (k >= 0) plain_keys_.push_back(k);
@@ -82,7 +83,7 @@ class SessionWindowAggregate : public Operator {
   void process(int, Row& row) override {
     const Value& t = row.fields[static_cast<size_t>(rowtime_)];
     if (t.is_null()) {
-      throw values::EvalError("RowTime field should not be null, please convert it to a non-null long value.");
+      throw values::EvalError(null_rowtime_);
     }
     const int64_t ts = window::to_window_time(window_, window::micros_to_millis(t.as_int()), ctx());
     fill_key(key_, row.fields, partition_keys_);
@@ -119,7 +120,9 @@ class SessionWindowAggregate : public Operator {
   }
 
   void accumulate(Accumulators& accs, const Row& row) {
-    for (size_t i = 0; i < aggs_.size(); ++i) accs[i]->accumulate(call_arguments(aggs_[i], row.fields, args_));
+    for (size_t i = 0; i < aggs_.size(); ++i) {
+      if (call_selects(aggs_[i], row.fields)) accs[i]->accumulate(call_arguments(aggs_[i], row.fields, args_));
+    }
   }
 
   void output(const Key& key, int64_t start, int64_t end, const Accumulators& accs) {
@@ -143,6 +146,7 @@ class SessionWindowAggregate : public Operator {
   std::vector<int> plain_keys_;  // the input columns among them
   std::vector<sql::AggCall> aggs_;
   int rowtime_;
+  std::string null_rowtime_;  // the job's failure on a NULL time
   std::vector<int> partition_keys_;  // input columns: sessions are per these
   window::MergingSessions<Groups> sessions_;
   uint64_t next_ = 0;

@@ -13,6 +13,11 @@
 // windows not yet fired; when the last window holding it has fired, it is dropped and counted
 // (late_rows_dropped).
 //
+// Rows that carry their windows (`window_attached`: GROUP BY the window columns of a window
+// aggregation's results) are aggregated into the window their window_start / window_end columns
+// name, the start part of the key (Flink's WindowedSliceAssigner: the slice is the window); it
+// fires when the watermark passes its end, and a row whose window has fired is dropped as late.
+//
 // A legacy group window (GROUP BY TUMBLE|HOP(...), `group_window`) is the same aggregation with
 // Flink's WindowOperator timers: a row registers a timer for each window holding it that has not
 // fired (HOP: latest start first, as SlidingWindowAssigner lists them; at most one per key and
@@ -60,7 +65,9 @@ class WindowAggregate : public Operator {
  public:
   explicit WindowAggregate(const sql::PlanNode& node)
       : window_(node.window), keys_(node.group_keys), aggs_(node.aggs), rowtime_(node.rowtime_index),
-        slice_(window::slice_size(node.window)), group_window_(node.group_window),
+        null_rowtime_(null_rowtime_message(node, node.rowtime_index, "WindowAggregate")),
+        slice_(window::slice_size(node.window)), attached_(node.window_attached),
+        window_start_(node.window_start_index), group_window_(node.group_window),
         grouping_sets_(node.grouping_sets), grouping_functions_(node.grouping_functions) {
     for (int k : keys_) {
       if (k >= 0) plain_keys_.push_back(k);
@@ -141,9 +148,10 @@ class WindowAggregate : public Operator {
   }
 
   void process(int, Row& row) override {
+    if (attached_) return process_attached(row);
     const Value& t = row.fields[static_cast<size_t>(rowtime_)];
     if (t.is_null()) {
-      throw values::EvalError("RowTime field should not be null, please convert it to a non-null long value.");
+      throw values::EvalError(null_rowtime_);
     }
     const int64_t ts = window::to_window_time(window_, window::micros_to_millis(t.as_int()), ctx());
     const int64_t end = window::slice_end(window_, ts);
@@ -175,6 +183,35 @@ class WindowAggregate : public Operator {
   int64_t late_rows_dropped() const override { return late_; }
 
  private:
+  // A row with its window: the key is the plain keys, then the window's start.
+  void process_attached(const Row& row) {
+    const Value& start = row.fields[static_cast<size_t>(window_start_)];
+    const Value& end_value = row.fields[static_cast<size_t>(rowtime_)];
+    if (start.is_null() || end_value.is_null()) {
+      throw values::EvalError("a window aggregation over windowed rows got a row whose window_start or window_end is "
+                              "NULL");
+    }
+    const int64_t end = window::micros_to_millis(end_value.as_int());
+    const int64_t wm = current_watermark();
+    if (wm != kNoWatermark && window::fired(window_, end, wm, ctx())) {
+      ++late_;
+      dropped_late(0, row, end - 1, wm, "the row's window has fired (its end - 1 ms is at or before the watermark)");
+      return;
+    }
+    fill_key(key_, row.fields, plain_keys_);
+    key_.push_back(Value::integer(window::micros_to_millis(start.as_int())));
+    state_.touch(key_);
+    auto it = state_.find(key_);
+    if (it == state_.end()) {
+      it = state_.emplace(key_, KeyState{}).first;
+      it->second.order = next_order_++;
+    }
+    auto [slot, inserted] = it->second.slices.try_emplace(end);
+    if (inserted) slot->second = fresh();
+    accumulate(slot->second, row);
+    schedule(*it, it->second, end);
+  }
+
   // Accumulates `row` into the group of key_ (ts its window time, end its slice's end).
   void add(const Row& row, int64_t ts, int64_t end, int64_t wm, bool late) {
     state_.touch(key_);
@@ -256,7 +293,9 @@ class WindowAggregate : public Operator {
   }
 
   void accumulate(Accumulators& a, const Row& row) {
-    for (size_t i = 0; i < aggs_.size(); ++i) a.accs[i]->accumulate(call_arguments(aggs_[i], row.fields, args_));
+    for (size_t i = 0; i < aggs_.size(); ++i) {
+      if (call_selects(aggs_[i], row.fields)) a.accs[i]->accumulate(call_arguments(aggs_[i], row.fields, args_));
+    }
     ++a.rows;
   }
 
@@ -300,6 +339,13 @@ class WindowAggregate : public Operator {
 
   void fire(Entry& entry, KeyState& ks, int64_t end) {
     const Key& key = entry.first;
+    if (attached_) {
+      auto slice = ks.slices.find(end);
+      if (slice == ks.slices.end()) return;
+      output(key, key.back().as_int(), end, slice->second);
+      ks.slices.erase(slice);
+      return;
+    }
     const int64_t start = window::start_of(window_, end);
     switch (window_.kind) {
       case WindowSpec::Kind::kTumble: {
@@ -374,8 +420,11 @@ class WindowAggregate : public Operator {
   std::vector<int> keys_;        // the output's key columns: input columns or window properties
   std::vector<int> plain_keys_;  // the input columns among them
   std::vector<sql::AggCall> aggs_;
-  int rowtime_;
+  int rowtime_;  // attached: the window_end column
+  std::string null_rowtime_;  // the job's failure on a NULL time
   int64_t slice_;
+  bool attached_;
+  int window_start_;  // attached: the window_start column
   StableKeyedState<KeyState> state_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
   // Group windows: the timer heap, its entries' ids (the key, then the window end).
