@@ -55,12 +55,6 @@ class TimeSortedMap {
   V& operator[](int64_t time) { return try_emplace(time).first->second; }
   iterator erase(iterator it) { return entries_.erase(it); }
   iterator erase(iterator first, iterator last) { return entries_.erase(first, last); }
-  size_t erase(int64_t time) {
-    auto it = find(time);
-    if (it == entries_.end()) return 0;
-    entries_.erase(it);
-    return 1;
-  }
 
  private:
   Storage entries_;

@@ -63,6 +63,8 @@ struct KeyState {
 
 class WindowAggregate : public Operator {
  public:
+  using Entry = std::pair<const Key, KeyState>;  // a key's entry in the state
+
   explicit WindowAggregate(const sql::PlanNode& node)
       : window_(node.window), keys_(node.group_keys), aggs_(node.aggs), rowtime_(node.rowtime_index),
         null_rowtime_(null_rowtime_message(node, node.rowtime_index, "WindowAggregate")),
@@ -200,49 +202,50 @@ class WindowAggregate : public Operator {
     }
     fill_key(key_, row.fields, plain_keys_);
     key_.push_back(Value::integer(window::micros_to_millis(start.as_int())));
+    Entry& entry = entry_of_key();
+    accumulate(slice_of(entry.second, end), row);
+    schedule(entry, entry.second, end);
+  }
+
+  // The entry of key_, added (in arrival order) when the key is new; recorded as changed.
+  Entry& entry_of_key() {
     state_.touch(key_);
     auto it = state_.find(key_);
     if (it == state_.end()) {
       it = state_.emplace(key_, KeyState{}).first;
       it->second.order = next_order_++;
     }
-    auto [slot, inserted] = it->second.slices.try_emplace(end);
+    return *it;
+  }
+  // The accumulators of the key's slice ending at `end`, fresh when the slice is new.
+  Accumulators& slice_of(KeyState& ks, int64_t end) {
+    auto [slot, inserted] = ks.slices.try_emplace(end);
     if (inserted) slot->second = fresh();
-    accumulate(slot->second, row);
-    schedule(*it, it->second, end);
+    return slot->second;
   }
 
   // Accumulates `row` into the group of key_ (ts its window time, end its slice's end).
   void add(const Row& row, int64_t ts, int64_t end, int64_t wm, bool late) {
-    state_.touch(key_);
-    auto it = state_.find(key_);
-    if (it == state_.end()) {
-      it = state_.emplace(key_, KeyState{}).first;
-      it->second.order = next_order_++;
-    }
-    KeyState& ks = it->second;
+    Entry& entry = entry_of_key();
+    KeyState& ks = entry.second;
     Accumulators* target = nullptr;
     if (late && window_.kind == WindowSpec::Kind::kCumulate) {
       // Its slice was merged into the running window already: count it there.
       auto run = ks.running.find(window::start_of(window_, end));
       if (run != ks.running.end() && run->second.merged_until >= end) target = &run->second.acc;
     }
-    if (!target) {
-      auto [slot, inserted] = ks.slices.try_emplace(end);
-      if (inserted) slot->second = fresh();
-      target = &slot->second;
-    }
+    if (!target) target = &slice_of(ks, end);
     accumulate(*target, row);
     if (group_window_) {
       for (const window::Window& w : window::windows_of(window_, ts)) {
-        if (wm == kNoWatermark || !window::fired(window_, w.end, wm, ctx())) schedule_group_window(it->first, ks, w.end);
+        if (wm == kNoWatermark || !window::fired(window_, w.end, wm, ctx())) schedule_group_window(entry.first, ks, w.end);
       }
       return;
     }
     // The first window that can still fire with this row.
     int64_t first = window::first_window_end(window_, end);
     while (wm != kNoWatermark && window::fired(window_, first, wm, ctx())) first += window_.slide;
-    schedule(*it, ks, first);
+    schedule(entry, ks, first);
   }
 
  protected:
@@ -261,7 +264,6 @@ class WindowAggregate : public Operator {
   }
 
  private:
-  using Entry = std::pair<const Key, KeyState>;
   // A window timer of the table-function path. It points at its key's entry (which never moves and
   // is erased only once it has no timer left) rather than holding a copy of the key; `timers_` is
   // a min-heap on (end, order): keys fire by window end, then in the order they first appeared.
