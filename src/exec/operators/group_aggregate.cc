@@ -10,6 +10,7 @@
 // so that downstream operators' state is refreshed too.
 #include <limits>
 
+#include "exec/operators/distinct_values.h"
 #include "exec/operators/operators.h"
 #include "exec/operators/state_ttl.h"
 #include "exec/state.h"
@@ -71,17 +72,24 @@ class DistinctAccumulator : public sql::Accumulator {
 class GroupAggregate : public Operator {
  public:
   GroupAggregate(std::vector<int> keys, std::vector<sql::AggCall> aggs, StateTtl ttl)
-      : keys_(std::move(keys)), aggs_(std::move(aggs)), results_(aggs_.size()), ttl_(std::move(ttl)) {}
+      : keys_(std::move(keys)),
+        aggs_(std::move(aggs)),
+        distinct_plan_(aggs_),
+        results_(aggs_.size()),
+        ttl_(std::move(ttl)) {}
 
   // Checkpoints: one entry per group key (space 0), incrementally.
   bool checkpointable() const override { return true; }
   void track_changes() override { state_.track_changes(); }
   void snapshot(StateWriter& out) override {
-    write_keyed(out, 0, state_, [](ByteWriter& w, const Group& g) {
+    write_keyed(out, 0, state_, [&](ByteWriter& w, const Group& g) {
       w.svarint(g.count);
       w.values(g.last);
       w.varint(g.accumulators.size());
-      for (const auto& a : g.accumulators) w.value(a->save());
+      for (size_t i = 0; i < g.accumulators.size(); ++i) {
+        const sql::Accumulator& a = *g.accumulators[i];
+        w.value(distinct_plan_.is_distinct(i) ? g.distinct.save(distinct_plan_, i, a) : a.save());
+      }
       w.svarint(g.written_ms);
     });
   }
@@ -91,7 +99,10 @@ class GroupAggregate : public Operator {
       g.count = in.svarint();
       g.last = in.values();
       if (in.count() != g.accumulators.size()) throw StateFormatError("a group with another number of aggregates");
-      for (auto& a : g.accumulators) a->load(in.value());
+      for (size_t i = 0; i < g.accumulators.size(); ++i) {
+        if (distinct_plan_.is_distinct(i)) g.distinct.load(distinct_plan_, i, *g.accumulators[i], in.value());
+        else g.accumulators[i]->load(in.value());
+      }
       // Checkpoints written before state TTL have no write time: the restore counts as one.
       g.written_ms = in.done() ? ttl_.now() : in.svarint();
       return g;
@@ -114,11 +125,12 @@ class GroupAggregate : public Operator {
     state_.touch(key_, g.stamp);
     g.written_ms = now;
     for (size_t i = 0; i < aggs_.size(); ++i) {
-      if (!call_selects(aggs_[i], row.fields)) continue;
+      if (distinct_plan_.is_distinct(i) || !call_selects(aggs_[i], row.fields)) continue;
       const Value* args = call_arguments(aggs_[i], row.fields, args_);
       if (accumulate) g.accumulators[i]->accumulate(args);
       else g.accumulators[i]->retract(args);
     }
+    if (!distinct_plan_.empty()) g.distinct.process(distinct_plan_, aggs_, row.fields, accumulate, g.accumulators, distinct_key_);
     g.count += accumulate ? 1 : -1;
     if (g.count <= 0) {
       if (!first) emit(RowKind::kDelete, output_row(it->first, std::move(g.last)));
@@ -142,7 +154,9 @@ class GroupAggregate : public Operator {
 
  private:
   struct Group {
+    explicit Group(const DistinctPlan& plan) : distinct(plan) {}
     std::vector<std::unique_ptr<sql::Accumulator>> accumulators;
+    DistinctValues distinct;  // the values DISTINCT calls count (their accumulators see each once)
     int64_t count = 0;
     std::vector<Value> last;  // the aggregate results last emitted (without the key)
     int64_t written_ms = 0;   // processing time of the last write (state TTL)
@@ -151,9 +165,10 @@ class GroupAggregate : public Operator {
   static int64_t written_of(const Group& g) { return g.written_ms; }
 
   Group new_group() const {
-    Group g;
+    Group g(distinct_plan_);
     g.accumulators.reserve(aggs_.size());
-    for (const sql::AggCall& a : aggs_) g.accumulators.push_back(make_accumulator(a));
+    // DISTINCT calls get their aggregate's own accumulator: the group's DistinctValues feeds it.
+    for (const sql::AggCall& a : aggs_) g.accumulators.push_back(a.distinct ? a.binding.create() : make_accumulator(a));
     return g;
   }
 
@@ -173,8 +188,10 @@ class GroupAggregate : public Operator {
 
   std::vector<int> keys_;
   std::vector<sql::AggCall> aggs_;
+  DistinctPlan distinct_plan_;
   KeyedState<Group> state_;
   Key key_;                     // the key of the row being processed, reused
+  Key distinct_key_;            // a DISTINCT call's argument values, reused
   std::vector<Value> args_;     // reused for calls with several arguments
   std::vector<Value> results_;  // the new aggregate results, reused
   StateTtl ttl_;

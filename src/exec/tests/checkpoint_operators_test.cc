@@ -260,6 +260,9 @@ const std::vector<std::string>& queries() {
       // Aggregates with FILTER (WHERE ...), DISTINCT among them.
       "SELECT k, COUNT(*) FILTER (WHERE x > 50), SUM(x) FILTER (WHERE x % 2 = 0), COUNT(DISTINCT x % 7) FILTER (WHERE "
       "x < 30) FROM t GROUP BY k",
+      // DISTINCT calls on one argument sharing a map of values, with and without filters.
+      "SELECT k, COUNT(DISTINCT x % 7), COUNT(DISTINCT x % 7) FILTER (WHERE x < 30), SUM(DISTINCT x % 7) FILTER "
+      "(WHERE x > 20), COUNT(DISTINCT x % 3) FROM (SELECT k, MAX(x) AS x FROM t GROUP BY k, x % 11) GROUP BY k",
   };
   return q;
 }
