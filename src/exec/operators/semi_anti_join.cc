@@ -58,7 +58,7 @@ class SemiAntiJoin : public Operator {
     if (!key_has_null(key) || left_keys_.empty()) {
       if (std::vector<JoinRecord>* records = right_.records(key)) {
         for (const JoinRecord& r : *records) {
-          if (matches(row.fields, r.row)) count += r.count;
+          if (r.count != 0 && matches(row.fields, r.row)) count += r.count;
         }
       }
     }
@@ -76,7 +76,7 @@ class SemiAntiJoin : public Operator {
     std::vector<JoinRecord>* records = left_.records(key);
     if (!records) return;
     for (JoinRecord& l : *records) {
-      if (!matches(l.row, row.fields)) continue;
+      if (l.count == 0 || !matches(l.row, row.fields)) continue;
       for (int64_t i = 0; i < l.count; ++i) {
         if (accumulate && l.associations == 0) emit(anti_ ? RowKind::kDelete : row.kind, l.row);
         if (!accumulate && l.associations == 1) emit(anti_ ? RowKind::kInsert : row.kind, l.row);

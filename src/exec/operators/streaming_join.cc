@@ -104,6 +104,7 @@ class StreamingJoin : public Operator {
     std::vector<JoinRecord>* records = other.records(key);
     if (!records) return;
     for (JoinRecord& r : *records) {
+      if (r.count == 0) continue;  // retracted
       if (condition_) {
         joined_.clear();
         const std::vector<Value>& l = is_left ? input : r.row;
