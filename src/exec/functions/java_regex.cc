@@ -72,25 +72,42 @@ std::shared_ptr<const JavaRegex> JavaRegex::compile(const std::string& pattern) 
   return std::shared_ptr<const JavaRegex>(new JavaRegex(std::move(compiled), captures));
 }
 
-bool JavaRegex::search(std::string_view text) const { return find(text, 0).has_value(); }
+// search() asks only whether there is a match: no spans are built (REGEXP runs it once a row).
+bool JavaRegex::search(std::string_view text) const {
+  const size_t* ovector = nullptr;
+  return match(text, 0, &ovector) > 0;
+}
 
-std::optional<JavaRegex::Groups> JavaRegex::find(std::string_view text, size_t from) const {
+int JavaRegex::match(std::string_view text, size_t from, const size_t** ovector) const {
   ThreadMatching& matching = thread_matching();
   pcre2_match_data* data = matching.data_for(static_cast<uint32_t>(groups_ + 1));
   const int rc = pcre2_match(compiled_->code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), from, 0, data,
                              matching.context);
-  if (rc == PCRE2_ERROR_NOMATCH) return std::nullopt;
+  if (rc == PCRE2_ERROR_NOMATCH) return 0;
   if (rc < 0) {
     PCRE2_UCHAR message[256];
     pcre2_get_error_message(rc, message, sizeof(message));
     throw values::EvalError(fmt::format("regular expression: {}", reinterpret_cast<const char*>(message)));
   }
-  const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(data);
-  Groups groups(groups_ + 1);
+  *ovector = pcre2_get_ovector_pointer(data);
+  return rc;
+}
+
+bool JavaRegex::find_into(std::string_view text, size_t from, Groups& groups) const {
+  const size_t* ovector = nullptr;
+  const int rc = match(text, from, &ovector);
+  if (rc == 0) return false;
+  groups.assign(groups_ + 1, Span{});
   // rc - 1 is the highest group that matched; later ones stay unmatched.
   for (size_t g = 0; g < static_cast<size_t>(rc) && g <= groups_; ++g) {
     if (ovector[2 * g] != PCRE2_UNSET) groups[g] = {ovector[2 * g], ovector[2 * g + 1]};
   }
+  return true;
+}
+
+std::optional<JavaRegex::Groups> JavaRegex::find(std::string_view text, size_t from) const {
+  Groups groups;
+  if (!find_into(text, from, groups)) return std::nullopt;
   return groups;
 }
 

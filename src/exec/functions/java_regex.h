@@ -45,15 +45,17 @@ class JavaRegex {
   bool search(std::string_view text) const;
   // The first match in `text` at or after byte `from`, or nullopt.
   std::optional<Groups> find(std::string_view text, size_t from = 0) const;
+  // The same into `groups` (its storage reused): whether there was a match.
+  bool find_into(std::string_view text, size_t from, Groups& groups) const;
   // Every match in `text`, in order, as Matcher.find() visits them; `visit(const Groups&)` returns
   // false to stop.
   template <typename Visit>
   void for_each_match(std::string_view text, Visit&& visit) const {
+    Groups m;
     size_t from = 0;
     while (from <= text.size()) {
-      std::optional<Groups> m = find(text, from);
-      if (!m || !visit(*m)) return;
-      const Span whole = (*m)[0];
+      if (!find_into(text, from, m) || !visit(m)) return;
+      const Span whole = m[0];
       from = whole.end != whole.begin ? whole.end : next_char(text, whole.end);
     }
   }
@@ -61,6 +63,10 @@ class JavaRegex {
  private:
   struct Compiled;
   explicit JavaRegex(std::unique_ptr<Compiled> compiled, size_t groups);
+  // Matches at or after byte `from`: PCRE2's return code (> 0 matched, the match's offsets then in
+  // the calling thread's match data, `*ovector`); 0 for no match. Throws EvalError on a failure
+  // such as the match limit.
+  int match(std::string_view text, size_t from, const size_t** ovector) const;
   // The byte after the UTF-8 character at `at` (one past the end at the end).
   static size_t next_char(std::string_view text, size_t at);
 

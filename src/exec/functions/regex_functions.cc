@@ -75,9 +75,9 @@ CF_REGISTER_SCALAR(regexp_extract) {
       int64_t group = n > 2 ? a[2].as_int() : 0;
       if (group < 0 || static_cast<size_t>(group) > re->group_count()) return Value();
       const std::string& s = a[0].as_string();
-      std::optional<JavaRegex::Groups> m = re->find(s);
-      if (!m) return Value();
-      const JavaRegex::Span span = (*m)[static_cast<size_t>(group)];
+      thread_local JavaRegex::Groups m;  // reused: a row allocates only its result
+      if (!re->find_into(s, 0, m)) return Value();
+      const JavaRegex::Span span = m[static_cast<size_t>(group)];
       if (!span.matched()) return Value();
       return Value::string(s.substr(span.begin, span.end - span.begin));
     });

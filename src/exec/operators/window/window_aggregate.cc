@@ -341,22 +341,17 @@ class WindowAggregate : public Operator {
 
   void fire(Entry& entry, KeyState& ks, int64_t end) {
     const Key& key = entry.first;
-    if (attached_) {
+    // A window that is one slice: a row's own window (attached; its start ends the key) or TUMBLE.
+    auto fire_slice = [&](int64_t start) {
       auto slice = ks.slices.find(end);
       if (slice == ks.slices.end()) return;
-      output(key, key.back().as_int(), end, slice->second);
+      output(key, start, end, slice->second);
       ks.slices.erase(slice);
-      return;
-    }
+    };
+    if (attached_) return fire_slice(key.back().as_int());
     const int64_t start = window::start_of(window_, end);
     switch (window_.kind) {
-      case WindowSpec::Kind::kTumble: {
-        auto slice = ks.slices.find(end);
-        if (slice == ks.slices.end()) return;
-        output(key, start, end, slice->second);
-        ks.slices.erase(slice);
-        return;
-      }
+      case WindowSpec::Kind::kTumble: return fire_slice(start);
       case WindowSpec::Kind::kHop: {
         // The slices of [start, end), newest first (HoppingSliceAssigner#mergeSlices' order).
         Accumulators merged = fresh();
