@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -101,15 +102,29 @@ Result<DimensionSeedReport> seed_dimension_topics(store::Database& db, log::Topi
     if (!created && created.code() != StatusCode::kAlreadyExists) return created.with_context(topic);
     CF_ASSIGN_OR_RETURN(auto latest, latest_values(topics, topic));
     std::vector<log::Record> missing;
+    std::set<std::string> in_store;  // the keys the store implies, as key bytes
     for (const Keyed& keyed : by_topic[topic]) {
       auto record = encoder.keyed(topic, keyed);
       if (!record) return record.status().with_context(topic);
+      in_store.insert(record->key.value_or(""));
       auto there = latest.find(record->key.value_or(""));
       if (there != latest.end() && there->second == record->value) {
         ++report.unchanged;
         continue;
       }
       missing.push_back(std::move(*record));
+    }
+    // A key whose latest value is still there but which the store no longer implies (a deleted
+    // device or patient, a device of a model without firmware to offer): a tombstone, which an
+    // upsert table reads as the key's delete and compaction eventually keeps alone. A key already
+    // tombstoned has no value: it gets none again.
+    for (const auto& [key, value] : latest) {
+      if (!value || key.empty() || in_store.contains(key)) continue;
+      log::Record tombstone;
+      tombstone.key = key;
+      tombstone.timestamp_ms = timestamp_ms;
+      missing.push_back(std::move(tombstone));
+      ++report.tombstones;
     }
     if (missing.empty()) continue;
     CF_RETURN_IF_ERROR(topics.append({topic, 0}, missing).status().with_context(topic));
