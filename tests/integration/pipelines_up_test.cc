@@ -87,14 +87,14 @@ class PipelinesUpTest : public careflow::testing::UpProcessTest {
     }
     return root;
   }
-  // Waits up to 60 s for every job of the folder to run and hc_src_device_assignments to have the
-  // seeded devices' rows.
-  void wait_for_the_assignments() {
-    wait_for(60, [](std::map<std::string, nlohmann::json>& t) {
+  // Waits up to 60 s for every job of the folder to run and hc_src_device_assignments to have written
+  // `assignments` rows since it started (a resumed job counts from its resumption).
+  void wait_for_running(int64_t assignments) {
+    wait_for(60, [assignments](std::map<std::string, nlohmann::json>& t) {
       for (const auto& [name, table] : t) {
         if (table["job"] != "none" && table["state"] != "RUNNING") return false;
       }
-      return rows_out(t["hc_src_device_assignments"]) >= 6;
+      return rows_out(t["hc_src_device_assignments"]) >= assignments;
     });
   }
 
@@ -332,7 +332,7 @@ TEST_F(PipelinesUpTest, APressAfterAnApiMoveIsRoutedToTheNewPatient) {
   const fs::path root = pipelines_of({"raw/hc_raw_device_events", "raw/hc_raw_device_assignments", "src/hc_src_device_assignments",
                                       "fct/hc_fct_button_routing", "lake/hc_lake_button_routing"});
   start_up(settings(root.string()));
-  wait_for_the_assignments();
+  wait_for_running(6);  // the seeded devices
   const std::string routes = "SELECT device_id, patient_id, route FROM hc_fct_button_routing";
   // Story time moves (a round every 200 ms, 5 story minutes each): each press has a time of its own,
   // which moves the events' watermark (the newest event's time) and routes it at once.
@@ -386,7 +386,7 @@ TEST_F(PipelinesUpTest, ADeviceDeletedThroughTheApiIsDeletedFromTheDimensionTabl
   const fs::path root = pipelines_of({"raw/hc_raw_device_assignments", "src/hc_src_device_assignments", "raw/hc_raw_ota_allowlist",
                                       "src/hc_src_ota_allowlist"});
   start_up(settings(root.string()));
-  wait_for_the_assignments();
+  wait_for_running(6);  // the seeded devices
   auto created = call("POST", "/devices", R"({"deviceId":"DEV-T1","patientId":"P001","modelType":"CPAP-Pro"})");
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string assignments = "SELECT device_id, patient_id FROM hc_src_device_assignments";
@@ -403,7 +403,7 @@ TEST_F(PipelinesUpTest, ADeviceDeletedThroughTheApiIsDeletedFromTheDimensionTabl
   // Restarted with the same store: the seed at start finds the tombstones there.
   stop_up();
   start_up(settings(root.string()));
-  wait_for_the_assignments();
+  wait_for_running(0);
   stop_up();
   for (const char* topic : {"hc_raw_device_assignments", "hc_raw_ota_allowlist"}) {
     ProcessResult consumed = careflow({"topic", "consume", topic, "--format", "json"});
