@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
@@ -117,15 +118,18 @@ Result<DimensionSeedReport> seed_dimension_topics(store::Database& db, log::Topi
     // A key whose latest value is still there but which the store no longer implies (a deleted
     // device or patient, a device of a model without firmware to offer): a tombstone, which an
     // upsert table reads as the key's delete and compaction eventually keeps alone. A key already
-    // tombstoned has no value: it gets none again.
+    // tombstoned has no value: it gets none again. Keys are compared as bytes, so one written in
+    // another encoding (simulator.format changed) is tombstoned too: the tombstones go first, so
+    // the same device's record in the new encoding comes after its delete, not before.
+    std::vector<log::Record> tombstones;
     for (const auto& [key, value] : latest) {
       if (!value || key.empty() || in_store.contains(key)) continue;
-      log::Record tombstone;
+      log::Record& tombstone = tombstones.emplace_back();
       tombstone.key = key;
       tombstone.timestamp_ms = timestamp_ms;
-      missing.push_back(std::move(tombstone));
-      ++report.tombstones;
     }
+    report.tombstones += static_cast<int>(tombstones.size());
+    missing.insert(missing.begin(), std::make_move_iterator(tombstones.begin()), std::make_move_iterator(tombstones.end()));
     if (missing.empty()) continue;
     CF_RETURN_IF_ERROR(topics.append({topic, 0}, missing).status().with_context(topic));
     report.appended += static_cast<int>(missing.size());
