@@ -60,29 +60,6 @@ std::vector<size_t> ddl_order(const std::vector<PipelineTable>& tables) {
   return order;
 }
 
-// Why Apache Flink cannot create the table, "" when it can: 'changelog.mode' is Confluent Cloud's
-// option (an append reading of a CDC topic, say); Flink's Kafka connectors refuse it as unknown and
-// have no way to read a Debezium topic as its history.
-std::string flink_cannot_create(const WithClause& clause) {
-  const std::string* mode = clause.find("changelog.mode");
-  if (!mode || connector_of(clause) == "iceberg") return "";
-  return fmt::format("'changelog.mode' = '{}' is Confluent Cloud's option; Apache Flink 1.20's connectors have none", *mode);
-}
-
-// Whether `sql` names one of `tables` (an identifier token equal to its name, case-insensitively).
-bool names_any(std::string_view sql, const std::vector<std::string>& tables) {
-  if (tables.empty()) return false;
-  auto tokens = sql::tokenize(sql);
-  if (!tokens) return false;
-  for (const sql::Token& t : *tokens) {
-    if (t.kind != sql::TokenKind::kIdentifier) continue;
-    for (const std::string& table : tables) {
-      if (iequals(t.text, table)) return true;
-    }
-  }
-  return false;
-}
-
 DeployStep set_step(std::string key, std::string value) {
   DeployStep s;
   s.kind = DeployStep::Kind::kSet;
@@ -171,7 +148,6 @@ Result<DeployPlan> plan_deployment(const std::string& root, const std::vector<Pi
   // not Apache Flink's (the machine's zone).
   if (flink) plan.steps.push_back(set_step("table.local-time-zone", "UTC"));
   std::vector<bool> skipped(tables.size(), false);
-  std::vector<std::string> not_on_flink;  // tables Apache Flink cannot create: their readers are skipped too
   for (size_t i : ddl_order(tables)) {
     const PipelineTable& t = tables[i];
     auto clause = find_with_clause(t.ddl);
@@ -181,13 +157,7 @@ Result<DeployPlan> plan_deployment(const std::string& root, const std::vector<Pi
     step.table = t.name;
     step.file = t.ddl_file;
     std::string ddl = t.ddl;
-    if (*clause && flink && !flink_cannot_create(**clause).empty()) {
-      step.kind = DeployStep::Kind::kSkipped;
-      step.note = flink_cannot_create(**clause);
-      not_on_flink.push_back(t.name);
-      plan.steps.push_back(std::move(step));
-      continue;
-    } else if (*clause && flink) {
+    if (*clause && flink) {
       const TableOptionList add = flink_missing_options(**clause, options);
       if (connector_of(**clause) == "iceberg" && options.warehouse.empty()) {
         return Status::invalid_argument(fmt::format("{}: an Iceberg table needs a warehouse (--warehouse)", t.ddl_file));
@@ -221,12 +191,6 @@ Result<DeployPlan> plan_deployment(const std::string& root, const std::vector<Pi
     if (skipped[i]) {
       step.kind = DeployStep::Kind::kSkipped;
       step.note = "its table is not deployed on Confluent Cloud (Tableflow)";
-      plan.steps.push_back(std::move(step));
-      continue;
-    }
-    if (flink && names_any(t.dml, not_on_flink)) {
-      step.kind = DeployStep::Kind::kSkipped;
-      step.note = "reads a table Apache Flink cannot create (skipped above)";
       plan.steps.push_back(std::move(step));
       continue;
     }

@@ -15,8 +15,6 @@
 //                         'warehouse' = warehouse
 //   the session           SET 'table.local-time-zone' = 'UTC' (the tables keep UTC times)
 //   DML calling ML_DETECT_ANOMALIES / ML_FORECAST: skipped (Confluent Cloud's), unless include_ml.
-//   a topic table with 'changelog.mode' (Confluent Cloud's: the append reading of a CDC topic as
-//   its history): skipped, Flink's connectors have no such option; so is every DML naming it.
 //
 // confluent (Confluent Cloud for Apache Flink): tables are the topics of the statement's Kafka
 // cluster with the Confluent Schema Registry, so a topic table keeps no connector options:

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <vector>
 #include <utility>
 
 #include "serde/avro_binary.h"
@@ -34,19 +35,49 @@ bool promotable(Type writer, Type reader) {
   }
 }
 
-// Whether `reader` is a candidate for `writer` at the top level (the spec's "match").
-bool matches(const Node& writer, const Node& reader, bool allow_promotion) {
+// Whether `reader` is a candidate for `writer` at the top level (the spec's "match"; under the Java
+// reader's rule a record matches any record).
+bool matches(const Node& writer, const Node& reader, bool allow_promotion, NameRule rule) {
   if (writer.type == reader.type) {
+    if (writer.type == Type::kRecord && rule == NameRule::kJavaReader) return true;
     if (writer.is_named()) return names_match(writer, reader) && (writer.type != Type::kFixed || writer.size == reader.size);
     return true;
   }
   return allow_promotion && promotable(writer.type, reader.type);
 }
 
-int pick_branch(const Node& writer, const Node& reader_union) {
+Status check_with(const Node& writer, const Node& reader, NameRule rule, std::set<std::pair<const Node*, const Node*>>& seen);
+
+// The reader union's branch for a writer's record under the Java reader's rule, -1 for none: the
+// branch of the same full name, else the first record branch the writer can be read as (a later
+// one of the same unqualified name instead). With one record branch it is taken without reading
+// the whole record ahead: reading it then reports what does not fit.
+int java_record_branch(const Node& writer, const Node& reader_union, std::set<std::pair<const Node*, const Node*>>& seen) {
+  std::vector<int> records;
+  for (size_t i = 0; i < reader_union.branches.size(); ++i) {
+    const Node& b = *reader_union.branches[i];
+    if (b.type != Type::kRecord) continue;
+    if (b.fullname == writer.fullname) return static_cast<int>(i);
+    records.push_back(static_cast<int>(i));
+  }
+  if (records.size() <= 1) return records.empty() ? -1 : records[0];
+  int found = -1;
+  for (int i : records) {
+    const Node& b = *reader_union.branches[static_cast<size_t>(i)];
+    auto probe_seen = seen;  // a probe that fails must not leave its pairs counted as readable
+    if (!check_with(writer, b, NameRule::kJavaReader, probe_seen).is_ok()) continue;
+    if (found < 0 || b.short_name() == writer.short_name()) found = i;
+  }
+  return found;
+}
+
+int pick_branch(const Node& writer, const Node& reader_union, NameRule rule, std::set<std::pair<const Node*, const Node*>>& seen) {
+  if (rule == NameRule::kJavaReader && writer.type == Type::kRecord) {
+    if (int branch = java_record_branch(writer, reader_union, seen); branch >= 0) return branch;
+  }
   for (bool promote : {false, true}) {
     for (size_t i = 0; i < reader_union.branches.size(); ++i) {
-      if (matches(writer, *reader_union.branches[i], promote)) return static_cast<int>(i);
+      if (matches(writer, *reader_union.branches[i], promote, rule)) return static_cast<int>(i);
     }
   }
   return -1;
@@ -66,63 +97,58 @@ std::string describe(const Node& node) {
   return node.is_named() ? fmt::format("{} '{}'", type_name(node.type), node.fullname) : std::string(type_name(node.type));
 }
 
-class Checker {
- public:
-  Status check(const Node& writer, const Node& reader) {
-    if (!seen_.insert({&writer, &reader}).second) return Status::ok();  // recursive types: assumed until shown otherwise
-    if (writer.type == Type::kUnion) {
-      for (size_t i = 0; i < writer.branches.size(); ++i) {
-        Status s = check(*writer.branches[i], reader);
-        if (!s.is_ok()) return s.with_context(fmt::format("writer union branch {}", i));
+Status check_with(const Node& writer, const Node& reader, NameRule rule, std::set<std::pair<const Node*, const Node*>>& seen) {
+  auto check = [&](const Node& w, const Node& r) { return check_with(w, r, rule, seen); };
+  if (!seen.insert({&writer, &reader}).second) return Status::ok();  // recursive types: assumed until shown otherwise
+  if (writer.type == Type::kUnion) {
+    for (size_t i = 0; i < writer.branches.size(); ++i) {
+      Status s = check(*writer.branches[i], reader);
+      if (!s.is_ok()) return s.with_context(fmt::format("writer union branch {}", i));
+    }
+    return Status::ok();
+  }
+  if (reader.type == Type::kUnion) {
+    int branch = pick_branch(writer, reader, rule, seen);
+    if (branch < 0) return Status::invalid_argument(fmt::format("the reader union has no branch for the writer's {}", describe(writer)));
+    return check(writer, *reader.branches[branch]);
+  }
+  if (!matches(writer, reader, true, rule)) {
+    return Status::invalid_argument(fmt::format("the writer's {} cannot be read as {}", describe(writer), describe(reader)));
+  }
+  switch (reader.type) {
+    case Type::kRecord:
+      for (const auto& field : reader.fields) {
+        const Field* source = writer_field_for(writer, field);
+        if (!source) {
+          if (!field.default_value) {
+            return Status::invalid_argument(
+                fmt::format("field '{}': the reader's field has no default and the writer has no such field", field.name));
+          }
+          continue;
+        }
+        Status s = check(*source->type, *field.type);
+        if (!s.is_ok()) return s.with_context(fmt::format("field '{}'", field.name));
       }
       return Status::ok();
-    }
-    if (reader.type == Type::kUnion) {
-      int branch = pick_branch(writer, reader);
-      if (branch < 0) return Status::invalid_argument(fmt::format("the reader union has no branch for the writer's {}", describe(writer)));
-      return check(writer, *reader.branches[branch]);
-    }
-    if (!matches(writer, reader, true)) {
-      return Status::invalid_argument(fmt::format("the writer's {} cannot be read as {}", describe(writer), describe(reader)));
-    }
-    switch (reader.type) {
-      case Type::kRecord:
-        for (const auto& field : reader.fields) {
-          const Field* source = writer_field_for(writer, field);
-          if (!source) {
-            if (!field.default_value) {
-              return Status::invalid_argument(
-                  fmt::format("field '{}': the reader's field has no default and the writer has no such field", field.name));
-            }
-            continue;
-          }
-          Status s = check(*source->type, *field.type);
-          if (!s.is_ok()) return s.with_context(fmt::format("field '{}'", field.name));
+    case Type::kEnum:
+      if (reader.enum_default) return Status::ok();
+      for (const auto& symbol : writer.symbols) {
+        if (std::find(reader.symbols.begin(), reader.symbols.end(), symbol) == reader.symbols.end()) {
+          return Status::invalid_argument(fmt::format("enum '{}': the reader has no symbol '{}' and no default", reader.fullname, symbol));
         }
-        return Status::ok();
-      case Type::kEnum:
-        if (reader.enum_default) return Status::ok();
-        for (const auto& symbol : writer.symbols) {
-          if (std::find(reader.symbols.begin(), reader.symbols.end(), symbol) == reader.symbols.end()) {
-            return Status::invalid_argument(fmt::format("enum '{}': the reader has no symbol '{}' and no default", reader.fullname, symbol));
-          }
-        }
-        return Status::ok();
-      case Type::kArray: {
-        Status s = check(*writer.items, *reader.items);
-        return s.is_ok() ? s : s.with_context("array items");
       }
-      case Type::kMap: {
-        Status s = check(*writer.values, *reader.values);
-        return s.is_ok() ? s : s.with_context("map values");
-      }
-      default: return Status::ok();
+      return Status::ok();
+    case Type::kArray: {
+      Status s = check(*writer.items, *reader.items);
+      return s.is_ok() ? s : s.with_context("array items");
     }
+    case Type::kMap: {
+      Status s = check(*writer.values, *reader.values);
+      return s.is_ok() ? s : s.with_context("map values");
+    }
+    default: return Status::ok();
   }
-
- private:
-  std::set<std::pair<const Node*, const Node*>> seen_;
-};
+}
 
 // Latin-1 code points → bytes, as the spec encodes bytes and fixed defaults in JSON.
 Result<std::string> latin1_bytes(const std::string& utf8) {
@@ -144,9 +170,9 @@ Result<std::string> latin1_bytes(const std::string& utf8) {
 
 }  // namespace
 
-Status check_can_read(const Node& writer, const Node& reader) {
-  Checker checker;
-  return checker.check(writer, reader);
+Status check_can_read(const Node& writer, const Node& reader, NameRule rule) {
+  std::set<std::pair<const Node*, const Node*>> seen;
+  return check_with(writer, reader, rule, seen);
 }
 
 Result<Datum> datum_from_json(const nlohmann::json& value, const Node& schema) {
@@ -227,20 +253,21 @@ Result<Datum> datum_from_json(const nlohmann::json& value, const Node& schema) {
   return mismatch();
 }
 
-Result<Datum> resolve(const Node& writer, const Node& reader, const Datum& value) {
+Result<Datum> resolve(const Node& writer, const Node& reader, const Datum& value, NameRule rule) {
   if (writer.type == Type::kUnion) {
     if (value.i < 0 || value.i >= static_cast<int64_t>(writer.branches.size()) || value.items.size() != 1) {
       return Status::invalid_argument("Avro resolve: union value without a valid branch");
     }
-    return resolve(*writer.branches[value.i], reader, value.items[0]);
+    return resolve(*writer.branches[value.i], reader, value.items[0], rule);
   }
   if (reader.type == Type::kUnion) {
-    int branch = pick_branch(writer, reader);
+    std::set<std::pair<const Node*, const Node*>> seen;
+    int branch = pick_branch(writer, reader, rule, seen);
     if (branch < 0) return Status::invalid_argument(fmt::format("Avro resolve: the reader union has no branch for the writer's {}", describe(writer)));
-    CF_ASSIGN_OR_RETURN(Datum d, resolve(writer, *reader.branches[branch], value));
+    CF_ASSIGN_OR_RETURN(Datum d, resolve(writer, *reader.branches[branch], value, rule));
     return Datum::branch(branch, std::move(d));
   }
-  if (!matches(writer, reader, true)) {
+  if (!matches(writer, reader, true, rule)) {
     return Status::invalid_argument(fmt::format("Avro resolve: the writer's {} cannot be read as {}", describe(writer), describe(reader)));
   }
   switch (reader.type) {
@@ -255,7 +282,7 @@ Result<Datum> resolve(const Node& writer, const Node& reader, const Datum& value
         const Field* source = writer_field_for(writer, field);
         if (source) {
           auto index = static_cast<size_t>(source - writer.fields.data());
-          auto d = resolve(*source->type, *field.type, value.items[index]);
+          auto d = resolve(*source->type, *field.type, value.items[index], rule);
           if (!d.is_ok()) return d.status().with_context(fmt::format("field '{}'", field.name));
           out.items.push_back(std::move(d).value());
         } else if (field.default_value) {
@@ -286,7 +313,7 @@ Result<Datum> resolve(const Node& writer, const Node& reader, const Datum& value
       out.keys = value.keys;
       out.items.reserve(value.items.size());
       for (const Datum& item : value.items) {
-        CF_ASSIGN_OR_RETURN(Datum d, resolve(w, r, item));
+        CF_ASSIGN_OR_RETURN(Datum d, resolve(w, r, item, rule));
         out.items.push_back(std::move(d));
       }
       return out;

@@ -3,13 +3,15 @@
 // committed change to devices or patients, whoever made it (the API moving a device to another
 // patient or adding one, psql, the OTA follower installing firmware), runs the seed again, which
 // appends only what changed: a moved device's new assignment, a new device's assignment and
-// allowlist entry, a patient's new time zone. The button routing, the geofence and the OTA commands
-// then join with the store as it is, not as it was at start.
+// allowlist entry, a patient's new time zone, a deleted device's or patient's tombstones. The
+// button routing, the geofence and the OTA commands then join with the store as it is, not as it
+// was at start.
 //
 // Changes are heard through the tables' notifications (store::ChangeListener, migration 3); after a
 // lost connection every table counts as changed, so nothing is missed. Each round stamps its
-// records with `event_time()` then (the simulator's event time, as at start). A device deleted from
-// the store keeps its last record (no tombstone): its assignment stays the latest version.
+// records with `event_time()` then (the simulator's event time, as at start). A device or patient
+// deleted from the store gets a tombstone on the topics keyed by it, so the pipelines' upsert tables
+// delete its row.
 //
 // Thread-safe: rounds run one at a time (the listener's thread, and the first one in start()).
 

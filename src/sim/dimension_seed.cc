@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -101,9 +103,11 @@ Result<DimensionSeedReport> seed_dimension_topics(store::Database& db, log::Topi
     if (!created && created.code() != StatusCode::kAlreadyExists) return created.with_context(topic);
     CF_ASSIGN_OR_RETURN(auto latest, latest_values(topics, topic));
     std::vector<log::Record> missing;
+    std::set<std::string> in_store;  // the keys the store implies, as key bytes
     for (const Keyed& keyed : by_topic[topic]) {
       auto record = encoder.keyed(topic, keyed);
       if (!record) return record.status().with_context(topic);
+      in_store.insert(record->key.value_or(""));
       auto there = latest.find(record->key.value_or(""));
       if (there != latest.end() && there->second == record->value) {
         ++report.unchanged;
@@ -111,6 +115,21 @@ Result<DimensionSeedReport> seed_dimension_topics(store::Database& db, log::Topi
       }
       missing.push_back(std::move(*record));
     }
+    // A key whose latest value is still there but which the store no longer implies (a deleted
+    // device or patient, a device of a model without firmware to offer): a tombstone, which an
+    // upsert table reads as the key's delete and compaction eventually keeps alone. A key already
+    // tombstoned has no value: it gets none again. Keys are compared as bytes, so one written in
+    // another encoding (simulator.format changed) is tombstoned too: the tombstones go first, so
+    // the same device's record in the new encoding comes after its delete, not before.
+    std::vector<log::Record> tombstones;
+    for (const auto& [key, value] : latest) {
+      if (!value || key.empty() || in_store.contains(key)) continue;
+      log::Record& tombstone = tombstones.emplace_back();
+      tombstone.key = key;
+      tombstone.timestamp_ms = timestamp_ms;
+    }
+    report.tombstones += static_cast<int>(tombstones.size());
+    missing.insert(missing.begin(), std::make_move_iterator(tombstones.begin()), std::make_move_iterator(tombstones.end()));
     if (missing.empty()) continue;
     CF_RETURN_IF_ERROR(topics.append({topic, 0}, missing).status().with_context(topic));
     report.appended += static_cast<int>(missing.size());

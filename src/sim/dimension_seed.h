@@ -9,7 +9,11 @@
 //
 // Idempotent: at each start the topics are read and only a record whose key is not there yet, or
 // whose latest value there differs (a device moved to another patient, a new device, a changed
-// time zone), is appended; an unchanged store appends nothing, so restarts add no duplicates.
+// time zone), is appended; a key whose latest record has a value but which the store no longer
+// implies (a deleted device or patient; a device whose model has no OTA target any more) gets a
+// tombstone (the key, a null value), as Debezium writes after a delete and upsert-kafka reads as
+// the key's delete. An unchanged store appends nothing, so restarts add no duplicates (a key
+// tombstoned already is not tombstoned again).
 // While careflow up runs, sim/dimension_follower.h runs it again at each change to the store.
 
 #include <cstdint>
@@ -25,8 +29,9 @@ inline constexpr const char* kCareAreasTopic = "hc_raw_care_areas";
 inline constexpr const char* kOtaAllowlistTopic = "hc_raw_ota_allowlist";
 
 struct DimensionSeedReport {
-  int appended = 0;   // records written
-  int unchanged = 0;  // records already on their topic with the same value
+  int appended = 0;    // records written, tombstones included
+  int unchanged = 0;   // records already on their topic with the same value
+  int tombstones = 0;  // of the appended, tombstones of keys the store no longer implies
 };
 
 // Creates the topics when missing (`topic_config` with cleanup.policy = compact), then appends

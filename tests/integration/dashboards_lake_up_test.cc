@@ -1,8 +1,7 @@
 // The dashboards' history series answered from the lake on a real `careflow up`: the lake
-// pipelines of the prescriptions' and devices' history (pipelines/raw/hc_raw_*_history, LIKE the
-// CDC tables,
-// pipelines/lake/hc_lake_prescription_changes, hc_lake_device_first_seen) land every captured
-// version in Iceberg tables, committed per checkpoint; once committed, the routes answer from the
+// pipelines of the prescriptions' and devices' history (pipelines/raw/hc_raw_*_history, the CDC
+// topics' Debezium envelopes read as avro-confluent rows; pipelines/lake/hc_lake_prescription_changes,
+// hc_lake_device_first_seen) land every captured version in Iceberg tables, committed per checkpoint; once committed, the routes answer from the
 // lake what the CDC topics answered; and after the topics lose their rows (deleted while up is
 // stopped, as a short retention would drop them) the restarted up still answers the same history
 // from the lake, while the topics alone have nothing left.

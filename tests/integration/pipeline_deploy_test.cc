@@ -44,27 +44,16 @@ class PipelineDeployTest : public careflow::testing::UpProcessTest {
  protected:
   PipelineDeployTest() : UpProcessTest("pipeline-deploy-", kToken) {}
   std::string pipelines() const { return std::string(CAREFLOW_SOURCE_DIR) + "/pipelines"; }
-  // The tables with a DML under `root` that Apache Flink runs (kRuns), the ones calling an ML
-  // function (kMl), and the ones reading a table with Confluent Cloud's 'changelog.mode', which
-  // Flink cannot create (kReadsConfluentOnly).
-  enum class Dml { kRuns, kMl, kReadsConfluentOnly };
+  // The tables with a DML under `root` that Apache Flink runs (kRuns) and the ones calling an ML
+  // function (kMl).
+  enum class Dml { kRuns, kMl };
   static std::vector<std::string> dml_tables(const std::string& root, Dml kind) {
-    std::vector<std::string> confluent_only;
-    for (const auto& e : fs::recursive_directory_iterator(root)) {
-      const std::string name = e.path().filename().string();
-      if (name.starts_with("ddl.") && read_file(e.path().string()).find("'changelog.mode'") != std::string::npos) {
-        confluent_only.push_back(name.substr(4, name.size() - 8));
-      }
-    }
     std::vector<std::string> out;
     for (const auto& e : fs::recursive_directory_iterator(root)) {
       const std::string name = e.path().filename().string();
       if (!name.starts_with("dml.")) continue;
       const std::string text = read_file(e.path().string());
-      Dml is = text.find("ML_DETECT_ANOMALIES(") != std::string::npos ? Dml::kMl : Dml::kRuns;
-      for (const std::string& t : confluent_only) {
-        if (text.find(t) != std::string::npos) is = Dml::kReadsConfluentOnly;
-      }
+      const Dml is = text.find("ML_DETECT_ANOMALIES(") != std::string::npos ? Dml::kMl : Dml::kRuns;
       if (is == kind) out.push_back(name.substr(4, name.size() - 8));
     }
     return out;
@@ -105,21 +94,21 @@ TEST_F(PipelineDeployTest, FlinkDryRunAddsTheOptionsFlinkNeedsAndSkipsTheMlState
   const size_t first_insert = s.find("/sql-scripts/dml.");
   EXPECT_LT(last_ddl, first_insert);
   EXPECT_LT(s.find("ddl.hc_src_prescription_versions.sql"), s.find("ddl.hc_src_readings_checked.sql"));
-  // Every DML but the ML one and those reading the history tables, each after the SET naming its job.
+  // Every DML but the ML one, each after the SET naming its job.
   for (const std::string& t : dml_tables(pipelines(), Dml::kRuns)) {
     const std::string dml = section_of(s, fmt::format("dml.{}.sql", t));
     EXPECT_EQ(dml.find(fmt::format("SET 'pipeline.name' = '{}';\n", t)), 0u) << t << "\n" << dml;
     EXPECT_NE(dml.find("INSERT INTO"), std::string::npos) << t << "\n" << dml;
   }
-  // The CDC history tables ('changelog.mode' = 'append', Confluent Cloud's) and their readers are skipped.
+  // The CDC topics read as their history: plain kafka tables of the Debezium envelope in
+  // avro-confluent, sent with the registry's URL; the DML reading them too.
   for (const char* table : {"hc_raw_prescription_history", "hc_raw_device_history"}) {
     const std::string ddl = section_of(s, fmt::format("ddl.{}.sql", table));
-    EXPECT_EQ(ddl.rfind("-- skipped: 'changelog.mode' = 'append' is Confluent Cloud's option", 0), 0u) << table << "\n" << ddl;
+    EXPECT_EQ(ddl.find("-- skipped"), std::string::npos) << table << "\n" << ddl;
+    EXPECT_NE(ddl.find("'value.avro-confluent.url' = 'http://registry:8081'"), std::string::npos) << table << "\n" << ddl;
   }
-  const std::vector<std::string> history = dml_tables(pipelines(), Dml::kReadsConfluentOnly);
-  EXPECT_EQ(history.size(), 2u);
-  for (const std::string& t : history) {
-    EXPECT_EQ(section_of(s, fmt::format("dml.{}.sql", t)), "-- skipped: reads a table Apache Flink cannot create (skipped above)\n") << t;
+  for (const char* t : {"hc_lake_prescription_changes", "hc_lake_device_first_seen"}) {
+    EXPECT_EQ(section_of(s, fmt::format("dml.{}.sql", t)).find(fmt::format("SET 'pipeline.name' = '{}';\n", t)), 0u) << t;
   }
   const std::vector<std::string> ml = dml_tables(pipelines(), Dml::kMl);
   ASSERT_FALSE(ml.empty());
@@ -219,8 +208,8 @@ TEST_F(PipelineDeployTest, DeploysThroughCareflowUpsOwnFlinkSqlGatewayTheJobsRun
   ProcessResult r = careflow(args);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err << read_file((dir_ / "up.err").string());
   const std::vector<std::string> dml = dml_tables(pipelines(), Dml::kRuns);
-  // Skipped: the ML statement, the two CDC history tables and the two DML reading them.
-  EXPECT_NE(r.out.find(fmt::format("{} jobs started, 5 skipped", dml.size())), std::string::npos) << r.out;
+  // Skipped: the ML statement alone.
+  EXPECT_NE(r.out.find(fmt::format("{} jobs started, 1 skipped", dml.size())), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("ok   SET 'table.local-time-zone' = 'UTC'"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("skip hc_fct_dev_anomaly"), std::string::npos) << r.out;
   // Each job line carries the Flink JobID the gateway answered (careflow's job-N as 32 hex digits).

@@ -30,6 +30,9 @@ using careflow::testing::wait_exit;
 
 constexpr const char* kToken = "pipelines-test-token";
 
+int64_t rows_out(const nlohmann::json& t) { return t.contains("rowsOut") ? t["rowsOut"].get<int64_t>() : 0; }
+int64_t rows_in(const nlohmann::json& t) { return t.contains("rowsIn") ? t["rowsIn"].get<int64_t>() : 0; }
+
 class PipelinesUpTest : public careflow::testing::UpProcessTest {
  protected:
   PipelinesUpTest() : UpProcessTest("pipelines-up-", kToken) {}
@@ -62,6 +65,39 @@ class PipelinesUpTest : public careflow::testing::UpProcessTest {
     return last;
   }
 
+  // Polls `query` beside up (up to 30 s: a checkpoint commits the jobs' rows) until its output has
+  // `want`; the last output.
+  std::string rows_with(const std::string& query, const std::string& want) {
+    ProcessResult r;
+    for (int i = 0; i < 60; ++i) {
+      r = careflow({"sql", "--bounded", "-e", query});
+      if (r.exit_code != 0 || r.out.find(want) != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out;
+  }
+  // Copies the tables' sql-scripts folders of the repository's pipelines/ into a folder of the test.
+  fs::path pipelines_of(const std::vector<std::string>& tables) {
+    const fs::path root = dir_ / "pipelines";
+    const fs::path source = fs::path(CAREFLOW_SOURCE_DIR) / "pipelines";
+    for (const std::string& table : tables) {
+      fs::create_directories(root / table);
+      fs::copy(source / table / "sql-scripts", root / table / "sql-scripts", fs::copy_options::recursive);
+    }
+    return root;
+  }
+  // Waits up to 60 s for every job of the folder to run and hc_src_device_assignments to have written
+  // `assignments` rows since it started (a resumed job counts from its resumption).
+  void wait_for_running(int64_t assignments) {
+    wait_for(60, [assignments](std::map<std::string, nlohmann::json>& t) {
+      for (const auto& [name, table] : t) {
+        if (table["job"] != "none" && table["state"] != "RUNNING") return false;
+      }
+      return rows_out(t["hc_src_device_assignments"]) >= assignments;
+    });
+  }
+
   // `careflow lake scan table` beside up, polled up to 30 s (a checkpoint commits the lake's
   // snapshot) until its rows have `want`.
   ProcessResult lake_scan(const std::string& table, const std::string& want) {
@@ -74,9 +110,6 @@ class PipelinesUpTest : public careflow::testing::UpProcessTest {
     return r;
   }
 };
-
-int64_t rows_out(const nlohmann::json& t) { return t.contains("rowsOut") ? t["rowsOut"].get<int64_t>() : 0; }
-int64_t rows_in(const nlohmann::json& t) { return t.contains("rowsIn") ? t["rowsIn"].get<int64_t>() : 0; }
 
 TEST_F(PipelinesUpTest, EveryPipelineRunsInUpFedByTheSimulatorAndResumesAfterARestart) {
   const std::string pipelines = std::string(CAREFLOW_SOURCE_DIR) + "/pipelines";
@@ -296,31 +329,10 @@ TEST_F(PipelinesUpTest, EveryPipelineRunsInUpFedByTheSimulatorAndResumesAfterARe
 // time, and the press would be an emergency of the old patient's; without the follower it would
 // never reach the pipelines. The routes land in the lake table keyed by press.
 TEST_F(PipelinesUpTest, APressAfterAnApiMoveIsRoutedToTheNewPatient) {
-  const fs::path root = dir_ / "pipelines";
-  const fs::path source = fs::path(CAREFLOW_SOURCE_DIR) / "pipelines";
-  for (const char* table : {"raw/hc_raw_device_events", "raw/hc_raw_device_assignments", "src/hc_src_device_assignments",
-                            "fct/hc_fct_button_routing", "lake/hc_lake_button_routing"}) {
-    fs::create_directories(root / table);
-    fs::copy(source / table / "sql-scripts", root / table / "sql-scripts", fs::copy_options::recursive);
-  }
+  const fs::path root = pipelines_of({"raw/hc_raw_device_events", "raw/hc_raw_device_assignments", "src/hc_src_device_assignments",
+                                      "fct/hc_fct_button_routing", "lake/hc_lake_button_routing"});
   start_up(settings(root.string()));
-  wait_for(60, [](std::map<std::string, nlohmann::json>& t) {
-    for (const auto& [name, table] : t) {
-      if (table["job"] != "none" && table["state"] != "RUNNING") return false;
-    }
-    return rows_out(t["hc_src_device_assignments"]) >= 6;
-  });
-  // Polls `query` beside up (up to 30 s: a checkpoint commits the jobs' rows) until its output has `want`.
-  const auto rows_with = [this](const std::string& query, const std::string& want) {
-    ProcessResult r;
-    for (int i = 0; i < 60; ++i) {
-      r = careflow({"sql", "--bounded", "-e", query});
-      if (r.exit_code != 0 || r.out.find(want) != std::string::npos) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    }
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r.out;
-  };
+  wait_for_running(6);  // the seeded devices
   const std::string routes = "SELECT device_id, patient_id, route FROM hc_fct_button_routing";
   // Story time moves (a round every 200 ms, 5 story minutes each): each press has a time of its own,
   // which moves the events' watermark (the newest event's time) and routes it at once.
@@ -365,6 +377,43 @@ TEST_F(PipelinesUpTest, APressAfterAnApiMoveIsRoutedToTheNewPatient) {
     ++verified;
   }
   EXPECT_EQ(verified, 2u) << lake.out;
+}
+
+// A device deleted through the API leaves one tombstone on each dimension topic keyed by it
+// (docs/simulator.md "Dimension topics"), which the upsert tables reading them turn into the
+// device's delete; a restart adds no second tombstone.
+TEST_F(PipelinesUpTest, ADeviceDeletedThroughTheApiIsDeletedFromTheDimensionTablesOnce) {
+  const fs::path root = pipelines_of({"raw/hc_raw_device_assignments", "src/hc_src_device_assignments", "raw/hc_raw_ota_allowlist",
+                                      "src/hc_src_ota_allowlist"});
+  start_up(settings(root.string()));
+  wait_for_running(6);  // the seeded devices
+  auto created = call("POST", "/devices", R"({"deviceId":"DEV-T1","patientId":"P001","modelType":"CPAP-Pro"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string assignments = "SELECT device_id, patient_id FROM hc_src_device_assignments";
+  const std::string allowlist = "SELECT device_id, target_sw_version FROM hc_src_ota_allowlist";
+  EXPECT_NE(rows_with(assignments, "+I[DEV-T1, P001]").find("+I[DEV-T1, P001]"), std::string::npos);
+  EXPECT_NE(rows_with(allowlist, "+I[DEV-T1, 1.3.0]").find("+I[DEV-T1, 1.3.0]"), std::string::npos);
+
+  auto deleted = call("DELETE", "/devices/DEV-T1");
+  ASSERT_EQ(deleted.status, 200) << deleted.body;
+  EXPECT_NE(rows_with(assignments, "-D[DEV-T1, P001]").find("-D[DEV-T1, P001]"), std::string::npos)
+      << read_file((dir_ / "up.err").string());
+  EXPECT_NE(rows_with(allowlist, "-D[DEV-T1, 1.3.0]").find("-D[DEV-T1, 1.3.0]"), std::string::npos);
+
+  // Restarted with the same store: the seed at start finds the tombstones there.
+  stop_up();
+  start_up(settings(root.string()));
+  wait_for_running(0);
+  stop_up();
+  for (const char* topic : {"hc_raw_device_assignments", "hc_raw_ota_allowlist"}) {
+    ProcessResult consumed = careflow({"topic", "consume", topic, "--format", "json"});
+    ASSERT_EQ(consumed.exit_code, 0) << consumed.err;
+    size_t tombstones = 0;
+    for (size_t at = consumed.out.find("\"value\":null"); at != std::string::npos; at = consumed.out.find("\"value\":null", at + 1)) {
+      ++tombstones;
+    }
+    EXPECT_EQ(tombstones, 1u) << topic << "\n" << consumed.out;
+  }
 }
 
 TEST_F(PipelinesUpTest, AFailingPipelineIsReportedWithItsFileAndTheOthersRun) {

@@ -138,7 +138,7 @@ Result<avro::Datum> resolve_record_fields(const avro::Node& writer, const avro::
     const int index = writer_field_of(writer, field);
     if (index >= 0) {
       auto i = static_cast<size_t>(index);
-      auto d = avro::resolve(*writer.fields[i].type, *field.type, value.items[i]);
+      auto d = avro::resolve(*writer.fields[i].type, *field.type, value.items[i], avro::NameRule::kJavaReader);
       if (!d.is_ok()) return d.status().with_context(fmt::format("field '{}'", field.name));
       out.items.push_back(std::move(d).value());
     } else if (field.default_value) {
@@ -345,7 +345,7 @@ class ConfluentAvroCodec : public FieldsCodec {
         datum_.items[i] = written_.items[from];
         continue;
       }
-      auto d = avro::resolve(*w.fields[from].type, *r.fields[i].type, written_.items[from]);
+      auto d = avro::resolve(*w.fields[from].type, *r.fields[i].type, written_.items[from], avro::NameRule::kJavaReader);
       if (!d.is_ok()) return d.status().with_context(fmt::format("reading schema {} as the table's: field '{}'", id, r.fields[i].name));
       datum_.items[i] = std::move(d).value();
     }

@@ -72,9 +72,11 @@ Result<std::unique_ptr<FieldsCodec>> make_fields_codec(const CodecSpec& spec, Sc
 Result<std::unique_ptr<FieldsCodec>> make_json_registry_codec(const CodecSpec& spec, SchemaRegistryClients* registries);
 
 // Reads a record datum of `writer` as `reader` field by field (by name, then the reader's
-// aliases; a missing field takes the reader's default). Unlike serde's resolve, the two records'
-// own names need not match: Avro's Java reader, which Flink uses, does not compare them either,
-// so a table reads records a producer wrote under any record name.
+// aliases; a missing field takes the reader's default). Records are read as Avro's Java reader,
+// which Flink uses, reads them (serde's NameRule::kJavaReader): their names need not match, the
+// top-level record's nor a nested one's (a Debezium envelope's `before` read as a ROW column), so a
+// table reads records a producer wrote under any record name. The Confluent Avro codecs read
+// fields of another writer schema the same way.
 Result<serde::avro::Datum> resolve_record_fields(const serde::avro::Node& writer, const serde::avro::Node& reader,
                                                  const serde::avro::Datum& value);
 

@@ -256,6 +256,65 @@ TEST_F(AvroFormatsTest, KeyFormatsAndUpsertTombstones) {
   EXPECT_EQ(*raw[0].key, "K");
 }
 
+// A CDC topic read as its history (pipelines/raw/hc_raw_device_history): a plain 'avro-confluent'
+// table whose columns are the Debezium envelope's, as Flink reads it: the value and source records
+// are read whatever their names (Avro's Java reader), fields the table lacks skipped.
+TEST_F(AvroFormatsTest, AvroConfluentReadsADebeziumEnvelopeAsRowColumns) {
+  // The schema careflow's CDC registers (cdc/connect_avro.h): Debezium's names, nested records in
+  // ["null", record] unions, a required source record, a transaction block.
+  const std::string value = R"({"type":"record","name":"Value","namespace":"healthcare.public.devices","fields":[)"
+                            R"({"name":"device_id","type":"string"},{"name":"patient_id","type":"string"},)"
+                            R"({"name":"software_version","type":["null","string"],"default":null}]})";
+  const std::string envelope =
+      R"({"type":"record","name":"Envelope","namespace":"healthcare.public.devices","fields":[)"
+      R"({"name":"before","type":["null",)" + value + R"(],"default":null},)"
+      R"({"name":"after","type":["null","Value"],"default":null},)"
+      R"({"name":"source","type":{"type":"record","name":"Source","namespace":"io.debezium.connector.postgresql","fields":[)"
+      R"({"name":"version","type":"string"},{"name":"ts_ms","type":"long"},{"name":"lsn","type":["null","long"],"default":null}]}},)"
+      R"({"name":"transaction","type":["null",{"type":"record","name":"block","namespace":"event","fields":[)"
+      R"({"name":"id","type":"string"}]}],"default":null},)"
+      R"({"name":"op","type":"string"},{"name":"ts_ms","type":["null","long"],"default":null}]})";
+  auto schema = serde::avro::Schema::parse(envelope);
+  ASSERT_TRUE(schema.is_ok()) << schema.status().to_string();
+  serde::AvroSerializer serializer(*client_, *schema, envelope, {});
+  using D = serde::avro::Datum;
+  auto image = [](const char* patient, const char* version) {
+    return D::branch(1, D::list({D::text("DEV-1"), D::text(patient), D::branch(1, D::text(version))}));
+  };
+  const D none = D::branch(0, D::null());
+  auto event = [&](D before, D after, const char* op, int64_t ts) {
+    D source = D::list({D::text("2.5"), D::integer(ts), D::branch(1, D::integer(ts * 10))});
+    auto bytes = serializer.serialize("healthcare.public.devices",
+                                      D::list({std::move(before), std::move(after), std::move(source), none, D::text(op),
+                                               D::branch(1, D::integer(ts + 1))}));
+    EXPECT_TRUE(bytes.is_ok()) << bytes.status().to_string();
+    log::Record r;
+    r.value = *bytes;
+    return r;
+  };
+  std::vector<log::Record> events = {event(none, image("P1", "1.2.0"), "r", 100),
+                                     event(image("P1", "1.2.0"), image("P1", "1.3.0"), "u", 200),
+                                     event(image("P1", "1.3.0"), none, "d", 300), log::Record{}};  // and Debezium's tombstone
+  const sql::TableDef& t = table(
+      "CREATE TABLE devices_history (before ROW<device_id STRING, patient_id STRING, software_version STRING>, "
+      "after ROW<device_id STRING, patient_id STRING, software_version STRING>, op STRING, ts_ms BIGINT, "
+      "source ROW<ts_ms BIGINT, lsn BIGINT>) "
+      "WITH ('connector' = 'kafka', 'topic' = 'healthcare.public.devices', 'value.format' = 'avro-confluent')");
+  auto fmt = format(t);
+  ASSERT_TRUE(fmt);
+  EXPECT_EQ(text(decode(*fmt, events), physical_schema(t).types),
+            "+I[NULL, (DEV-1, P1, 1.2.0), r, 101, (100, 1000)]\n"
+            "+I[(DEV-1, P1, 1.2.0), (DEV-1, P1, 1.3.0), u, 201, (200, 2000)]\n"
+            "+I[(DEV-1, P1, 1.3.0), NULL, d, 301, (300, 3000)]\n");
+  // A column of a type the image's field cannot be read as is an error naming it.
+  const sql::TableDef& wrong = table(
+      "CREATE TABLE devices_wrong (after ROW<device_id INT>, op STRING) "
+      "WITH ('connector' = 'kafka', 'topic' = 'healthcare.public.devices', 'value.format' = 'avro-confluent')");
+  std::string error = decode_error(*format(wrong), events[0]);
+  EXPECT_NE(error.find("field 'after'"), std::string::npos) << error;
+  EXPECT_NE(error.find("field 'device_id'"), std::string::npos) << error;
+}
+
 TEST_F(AvroFormatsTest, DebeziumAvroReadsDebeziumsEnvelopeAndWritesFlinks) {
   // A Debezium-shaped writer: its own record names, extra fields (source, ts_ms).
   const std::string value = R"({"type":"record","name":"Value","namespace":"pg.public.rx","fields":[)"

@@ -160,34 +160,6 @@ TEST(DeployTarget, PlanOrdersAsUpDoesAndRendersAScript) {
   EXPECT_NE(refused.status().message().find("l/ddl.sql: an Iceberg table needs a warehouse (--warehouse)"), std::string::npos);
 }
 
-// A table with Confluent Cloud's 'changelog.mode' (the append reading of a CDC topic) cannot be
-// created on Apache Flink: it is skipped, and so is every DML that reads it; Confluent Cloud keeps
-// both.
-TEST(DeployTarget, FlinkSkipsAChangelogModeTableAndItsReaders) {
-  std::vector<PipelineTable> tables = {
-      {"raw", "h", "h/ddl.sql", "",
-       "CREATE TABLE h (x INT) WITH ('connector' = 'kafka', 'value.format' = 'debezium-json', 'changelog.mode' = 'append');", ""},
-      {"lake", "l", "l/ddl.sql", "l/dml.sql", "CREATE TABLE l (x INT) WITH ('connector' = 'kafka', 'value.format' = 'json');",
-       "INSERT INTO l SELECT x FROM H;"},
-      {"lake", "m", "m/ddl.sql", "m/dml.sql", "CREATE TABLE m (x INT) WITH ('connector' = 'kafka', 'value.format' = 'json');",
-       "-- not h\nINSERT INTO m SELECT x FROM l;"},
-  };
-  auto plan = plan_deployment("p", tables, DeployTargetOptions{});
-  ASSERT_TRUE(plan.is_ok()) << plan.status().message();
-  std::map<std::string, std::string> skipped;
-  for (const DeployStep& s : plan->steps) {
-    if (s.kind == DeployStep::Kind::kSkipped) skipped[s.file] = s.note;
-  }
-  ASSERT_EQ(skipped.size(), 2u) << render_script(*plan);
-  EXPECT_NE(skipped["h/ddl.sql"].find("'changelog.mode' = 'append' is Confluent Cloud's option"), std::string::npos);
-  EXPECT_NE(skipped["l/dml.sql"].find("reads a table Apache Flink cannot create"), std::string::npos);
-  DeployTargetOptions confluent;
-  confluent.target = DeployTargetKind::kConfluent;
-  auto kept = plan_deployment("p", tables, confluent);
-  ASSERT_TRUE(kept.is_ok()) << kept.status().message();
-  for (const DeployStep& s : kept->steps) EXPECT_NE(s.kind, DeployStep::Kind::kSkipped) << s.file << ": " << s.note;
-}
-
 // careflow takes both targets' DDL of the real pipelines as it is sent (it speaks Confluent Cloud's
 // options too), in the plan's order.
 TEST(DeployTarget, BothTargetsDdlOfThePipelinesAppliesInCareflow) {

@@ -82,6 +82,52 @@ TEST(AvroResolve, Unions) {
   EXPECT_TRUE(check_can_read(parse_ok(R"("string")").root(), parse_ok(R"(["null","string"])").root()).is_ok());
 }
 
+// Avro's Java reader (ResolvingGrammarGenerator), which Flink's formats decode with, reads a record
+// whatever its name; the specification (and the registry's compatibility checks) compare names.
+TEST(AvroResolve, TheJavaReadersRuleReadsRecordsOfAnyName) {
+  // A Debezium envelope's before image, read as the ROW column Flink derives.
+  const std::string writer = R"(["null",{"type":"record","name":"Value","namespace":"healthcare.public.devices","fields":[)"
+                             R"({"name":"device_id","type":"string"},{"name":"extra","type":"int"}]}])";
+  const std::string reader = R"(["null",{"type":"record","name":"record_before","namespace":"org.apache.flink.avro.generated",)"
+                             R"("fields":[{"name":"device_id","type":["null","string"],"default":null},)"
+                             R"({"name":"missing","type":["null","long"],"default":null}]}])";
+  const Datum value = Datum::branch(1, Datum::list({Datum::text("DEV-P001"), Datum::integer(7)}));
+  EXPECT_FALSE(read_as(writer, value, reader).is_ok());
+  EXPECT_FALSE(check_can_read(parse_ok(writer).root(), parse_ok(reader).root()).is_ok());
+  const Schema w = parse_ok(writer);
+  const Schema r = parse_ok(reader);
+  auto java = resolve(w.root(), r.root(), value, NameRule::kJavaReader);
+  ASSERT_TRUE(java.is_ok()) << java.status().to_string();
+  EXPECT_EQ(*java, Datum::branch(1, Datum::list({Datum::branch(1, Datum::text("DEV-P001")), Datum::branch(0, Datum::null())})));
+  EXPECT_TRUE(check_can_read(w.root(), r.root(), NameRule::kJavaReader).is_ok());
+  // A null image takes the null branch.
+  EXPECT_EQ(*resolve(w.root(), r.root(), Datum::branch(0, Datum::null()), NameRule::kJavaReader), Datum::branch(0, Datum::null()));
+
+  // Among several record branches: the one of the same full name, else the first the record can be
+  // read as, one of the same unqualified name before it.
+  const std::string point = R"({"type":"record","name":"P","namespace":"a","fields":[{"name":"x","type":"int"}]})";
+  const std::string branches = R"(["null",{"type":"record","name":"Q","fields":[{"name":"y","type":"int"}]},)"
+                               R"({"type":"record","name":"R","fields":[{"name":"x","type":"long"}]},)"
+                               R"({"type":"record","name":"S","fields":[{"name":"x","type":"int"}]},)"
+                               R"({"type":"record","name":"P","namespace":"b","fields":[{"name":"x","type":"int"}]}])";
+  const Datum p = Datum::list({Datum::integer(3)});
+  EXPECT_EQ(resolve(parse_ok(point).root(), parse_ok(branches).root(), p, NameRule::kJavaReader)->i, 4);
+  const std::string no_same_name = R"(["null",{"type":"record","name":"Q","fields":[{"name":"y","type":"int"}]},)"
+                                   R"({"type":"record","name":"R","fields":[{"name":"x","type":"long"}]}])";
+  EXPECT_EQ(resolve(parse_ok(point).root(), parse_ok(no_same_name).root(), p, NameRule::kJavaReader)->i, 2);
+  const std::string exact = R"([{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]},)" + point + "]";
+  EXPECT_EQ(resolve(parse_ok(point).root(), parse_ok(exact).root(), p, NameRule::kJavaReader)->i, 1);
+  // A record that fits no branch is still an error, naming what does not fit.
+  const std::string one = R"(["null",{"type":"record","name":"Q","fields":[{"name":"y","type":"int"}]}])";
+  auto none = resolve(parse_ok(point).root(), parse_ok(one).root(), p, NameRule::kJavaReader);
+  ASSERT_FALSE(none.is_ok());
+  EXPECT_NE(none.status().message().find("'y'"), std::string::npos) << none.status().message();
+  // Enums keep their names under both rules.
+  EXPECT_FALSE(check_can_read(parse_ok(R"({"type":"enum","name":"Kind","symbols":["A"]})").root(),
+                              parse_ok(R"({"type":"enum","name":"Other","symbols":["A"]})").root(), NameRule::kJavaReader)
+                   .is_ok());
+}
+
 TEST(AvroResolve, ContainersAndFixed) {
   Datum map;
   map.keys = {"a"};

@@ -111,7 +111,8 @@ std::vector<std::pair<std::string, nlohmann::json>> records_on(const log::Topics
   std::vector<std::pair<std::string, nlohmann::json>> out;
   auto got = topics.fetch({topic, 0}, 0);
   EXPECT_TRUE(got.is_ok()) << got.status().to_string();
-  for (const log::Record& r : got->records) out.emplace_back(*r.key, nlohmann::json::parse(*r.value));
+  // A tombstone's value is JSON null here.
+  for (const log::Record& r : got->records) out.emplace_back(*r.key, r.value ? nlohmann::json::parse(*r.value) : nlohmann::json());
   return out;
 }
 
@@ -182,6 +183,57 @@ TEST_F(StoreTargetsTest, DimensionTopicsAreSeededOnceAndOnlyChangesAppended) {
   EXPECT_NE(last[8].second["assignment_id"], now[6].second["assignment_id"]);
 }
 
+// A device and a patient deleted from the store leave a tombstone (the key, no value) on each topic
+// keyed by them, once: a restart with the same store appends nothing, and a device created again
+// under the same id gets its records back.
+TEST_F(StoreTargetsTest, DeletedDevicesAndPatientsLeaveOneTombstonePerTopic) {
+  auto log = log::EmbeddedLog::open((root_ / "log").string());
+  ASSERT_TRUE(log.is_ok()) << log.status().to_string();
+  auto encoder = DeviceRecordEncoder::json();
+  ASSERT_TRUE(seed_dimension_topics(*db_, **log, *encoder, {}, 1'000).is_ok());
+  ASSERT_TRUE(db_->exec("INSERT INTO patients (patient_id, name) VALUES ('P100', 'Ada Test')").is_ok());
+  ASSERT_TRUE(db_->exec("INSERT INTO devices (device_id, patient_id, model_type) VALUES ('DEV-X1', 'P100', 'CPAP-Pro')").is_ok());
+  auto added = seed_dimension_topics(*db_, **log, *encoder, {}, 2'000);
+  ASSERT_TRUE(added.is_ok());
+  EXPECT_EQ(added->appended, 3);  // the assignment, the allowlist entry, the care area
+  EXPECT_EQ(added->tombstones, 0);
+
+  ASSERT_TRUE(db_->exec("DELETE FROM devices WHERE device_id = 'DEV-X1'").is_ok());
+  ASSERT_TRUE(db_->exec("DELETE FROM patients WHERE patient_id = 'P100'").is_ok());
+  auto deleted = seed_dimension_topics(*db_, **log, *encoder, {}, 3'000);
+  ASSERT_TRUE(deleted.is_ok()) << deleted.status().to_string();
+  EXPECT_EQ(deleted->appended, 3);
+  EXPECT_EQ(deleted->tombstones, 3);
+  EXPECT_EQ(deleted->unchanged, 18);
+  for (const char* topic : {kDeviceAssignmentsTopic, kOtaAllowlistTopic, kCareAreasTopic}) {
+    SCOPED_TRACE(topic);
+    const auto records = records_on(**log, topic);
+    ASSERT_EQ(records.size(), 8u);
+    EXPECT_EQ(records[7].first, records[6].first);  // the key of the record it ends
+    EXPECT_TRUE(records[7].second.is_null());
+    auto raw = (*log)->fetch({topic, 0}, 7);
+    ASSERT_TRUE(raw.is_ok() && !raw->records.empty());
+    EXPECT_FALSE(raw->records[0].value.has_value());
+    EXPECT_EQ(raw->records[0].timestamp_ms, 3'000);
+  }
+
+  // A restart with the same store: no second tombstone.
+  auto again = seed_dimension_topics(*db_, **log, *encoder, {}, 4'000);
+  ASSERT_TRUE(again.is_ok());
+  EXPECT_EQ(again->appended, 0);
+  EXPECT_EQ(again->tombstones, 0);
+  EXPECT_EQ(records_on(**log, kDeviceAssignmentsTopic).size(), 8u);
+
+  // The same id created again is a device again.
+  ASSERT_TRUE(db_->exec("INSERT INTO devices (device_id, patient_id, model_type) VALUES ('DEV-X1', 'P001', 'CPAP-Pro')").is_ok());
+  auto back = seed_dimension_topics(*db_, **log, *encoder, {}, 5'000);
+  ASSERT_TRUE(back.is_ok());
+  EXPECT_EQ(back->appended, 2);
+  const auto assignments = records_on(**log, kDeviceAssignmentsTopic);
+  ASSERT_EQ(assignments.size(), 9u);
+  EXPECT_EQ(assignments[8].second["patient_id"], "P001");
+}
+
 // Polls up to 10 s until `done` holds (the follower runs on the listener's thread).
 bool eventually(const std::function<bool()>& done) {
   for (int i = 0; i < 200; ++i) {
@@ -226,6 +278,16 @@ TEST_F(StoreTargetsTest, DimensionTopicsFollowTheStoreWhileRunning) {
   ASSERT_TRUE(eventually([&] { return records_on(**log, kCareAreasTopic).size() == 7; }));
   EXPECT_EQ(records_on(**log, kCareAreasTopic)[6].second["timezone"], "America/Chicago");
   EXPECT_EQ((*follower)->state().appended, 18 + 2);
+  // A device added and then deleted while running: its records, then its tombstones.
+  ASSERT_TRUE(db_->exec("INSERT INTO devices (device_id, patient_id, model_type) VALUES ('DEV-X2', 'P001', 'CPAP-Pro')").is_ok());
+  ASSERT_TRUE(eventually([&] { return records_on(**log, kDeviceAssignmentsTopic).size() == 8; }));
+  ASSERT_TRUE(db_->exec("DELETE FROM devices WHERE device_id = 'DEV-X2'").is_ok());
+  ASSERT_TRUE(eventually([&] { return records_on(**log, kOtaAllowlistTopic).size() == 8; }));
+  const auto assignments = records_on(**log, kDeviceAssignmentsTopic);
+  ASSERT_EQ(assignments.size(), 9u);
+  EXPECT_EQ(assignments[8].first, assignments[7].first);
+  EXPECT_TRUE(assignments[8].second.is_null());
+  EXPECT_TRUE(records_on(**log, kOtaAllowlistTopic)[7].second.is_null());
 }
 
 }  // namespace

@@ -4,8 +4,7 @@
 -- docs/api.md), append-only, unpartitioned (updated_at is the ISO-8601 text Debezium carries); one
 -- snapshot per checkpoint, exactly once. What Tableflow would keep of the CDC topic once the
 -- topic's retention has dropped its old events.
--- The columns are spelled out, not LIKE the history table: on Apache Flink that table is not
--- created (deploy skips it), and this one still is.
+-- The columns are those of a version (the history table's images).
 CREATE TABLE IF NOT EXISTS hc_lake_prescription_changes (
   prescription_id STRING,
   patient_id STRING,

@@ -102,7 +102,7 @@ public final class PipelineThroughput {
     }
 
     /** 'scan.bounded.mode' = 'latest-offset' on every Kafka and upsert-kafka table of the current database. */
-    private static void boundKafkaSources(StreamTableEnvironment tEnv) throws Exception {
+    static void boundKafkaSources(StreamTableEnvironment tEnv) throws Exception {
         Catalog catalog = tEnv.getCatalog(tEnv.getCurrentCatalog()).orElseThrow();
         for (String name : catalog.listTables(tEnv.getCurrentDatabase())) {
             CatalogBaseTable table = catalog.getTable(new ObjectPath(tEnv.getCurrentDatabase(), name));
