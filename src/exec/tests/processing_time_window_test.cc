@@ -207,31 +207,28 @@ TEST_F(ProcessingTimeWindows, APendingWindowSurvivesACheckpoint) {
                     saved.push_back({op, r, std::string(r.key), std::string(r.value)});
                   }).is_ok());
   job.reset();  // the process dies
+  auto restore = [&] {
+    auto out = plan(query);
+    for (const Saved& s : saved) {
+      StateRecord r = s.record;
+      r.key = s.key;
+      r.value = s.value;
+      EXPECT_TRUE(out && out->restore(s.op, r).is_ok());
+    }
+    EXPECT_TRUE(out && out->finish_restore().is_ok());
+    return out;
+  };
 
-  auto restored = plan(query);
+  auto restored = restore();
   ASSERT_TRUE(restored);
-  for (const Saved& s : saved) {
-    StateRecord r = s.record;
-    r.key = s.key;
-    r.value = s.value;
-    ASSERT_TRUE(restored->restore(s.op, r).is_ok());
-  }
-  ASSERT_TRUE(restored->finish_restore().is_ok());
   push(*restored, 4000, {{"a", 3}});
   EXPECT_EQ(advance(*restored, 9998), Lines{});
   EXPECT_EQ(advance(*restored, 9999), (Lines{"+I a 0 2 4", "+I b 0 1 2"}));
 
   // Restored after the window's end has passed: it fires at the first advance, as Flink fires a
   // restored processing-time timer that is already due.
-  auto late = plan(query);
+  auto late = restore();
   ASSERT_TRUE(late);
-  for (const Saved& s : saved) {
-    StateRecord r = s.record;
-    r.key = s.key;
-    r.value = s.value;
-    ASSERT_TRUE(late->restore(s.op, r).is_ok());
-  }
-  ASSERT_TRUE(late->finish_restore().is_ok());
   EXPECT_EQ(advance(*late, 25000), (Lines{"+I a 0 1 1", "+I b 0 1 2"}));
 }
 
