@@ -190,6 +190,23 @@ TEST_F(ProcessingTimeWindows, TableFunctionsAloneUseTheTimeRowsArriveAt) {
   EXPECT_EQ(advance(*session, 7999), (Lines{"+I a 1 1000 8000 7999", "+I a 2 1000 8000 7999"}));
 }
 
+TEST_F(ProcessingTimeWindows, WindowsStackOnTheProcessingTimeOfWindowResults) {
+  // window_time of a processing-time window aggregation is a processing-time attribute: a window
+  // over it takes the results by the processing time they come out at.
+  ASSERT_TRUE(session_
+                  .execute_script("CREATE VIEW per_key AS SELECT k, window_time AS wt, COUNT(*) AS n FROM "
+                                  "TABLE(TUMBLE(TABLE t, DESCRIPTOR(proc), INTERVAL '10' SECOND)) GROUP BY k, "
+                                  "window_start, window_end, window_time")
+                  .is_ok());
+  auto job = plan("SELECT window_start, window_end, COUNT(*), SUM(n) FROM TABLE(TUMBLE(TABLE per_key, DESCRIPTOR(wt), "
+                  "INTERVAL '20' SECOND)) GROUP BY window_start, window_end");
+  ASSERT_TRUE(job);
+  push(*job, 1000, {{"a", 1}, {"b", 1}, {"a", 1}});
+  EXPECT_EQ(advance(*job, 9999), Lines{});  // the per-key windows fire into [0, 20000)
+  push(*job, 12000, {{"a", 1}});
+  EXPECT_EQ(advance(*job, 19999), (Lines{"+I 0 20000 3 4"}));  // ... and so does a's second one
+}
+
 TEST_F(ProcessingTimeWindows, APendingWindowSurvivesACheckpoint) {
   const std::string query = "SELECT k, window_start, COUNT(*), SUM(x) FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(proc), "
                             "INTERVAL '10' SECOND)) GROUP BY k, window_start, window_end";
