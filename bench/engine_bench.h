@@ -32,6 +32,10 @@ struct Query {
   std::shared_ptr<const std::vector<Batch>> shared_input;
   // Set when careflow is not run on this query, saying why (the Flink side still runs it).
   std::string careflow_skip;
+  // Set when the output depends on the wall clock (windows on PROCTIME(): a window gives rows only
+  // if it ended while the engine ran, and Flink fires none at the end of input): its row count is
+  // not comparable between engines and may be zero; its rows/s is comparable.
+  bool wall_clock_output = false;
 
   const std::vector<Batch>& batches() const { return shared_input ? *shared_input : input; }
 };

@@ -23,6 +23,7 @@ class Identity : public Operator {
 
 Operator* Job::add(OperatorPtr op) {
   op->set_context(&ctx_);
+  op->set_processing_clock(&clock_);
   operators_.push_back(std::move(op));
   nodes_.push_back(nullptr);
   return operators_.back().get();
@@ -226,7 +227,7 @@ std::vector<values::DataType> Job::result_types() const {
 
 Status Job::guard(const std::function<void()>& body) {
   if (!failure_.is_ok()) return failure_;
-  ctx_.now_micros = wall_clock_ms() * 1000;
+  ctx_.now_micros = clock_.advance() * 1000;
   try {
     body();
   } catch (const values::EvalError& e) {
@@ -283,9 +284,10 @@ Status Job::push(const std::string& table, const RowBatch& rows) {
 }
 
 Status Job::emit_watermarks() {
-  return guard([&] {
+  CF_RETURN_IF_ERROR(guard([&] {
     for (WatermarkAssigner* a : assigners_) a->emit_periodic();
-  });
+  }));
+  return advance_processing_time();
 }
 
 Status Job::end_input() {

@@ -57,11 +57,22 @@ class Job {
   // holds the source's watermark back, as in Flink.
   void set_partitions(size_t source, int count);
   // Flink's periodic watermark emission: every source with a WATERMARK whose watermark moved
-  // sends it on (windows fire). Drivers call it after each batch they push.
+  // sends it on (windows fire); then processing time advances (advance_processing_time). Drivers
+  // call it after each batch they push.
   Status emit_watermarks();
-  // The end of every input: a final MAX watermark from every source, so every window fires, as
-  // Flink does when bounded sources end.
+  // The end of every input: a final MAX watermark from every source, so every event-time window
+  // fires, as Flink does when bounded sources end. Processing-time timers still pending do not
+  // fire: Flink quiesces its processing-time service at the end of input (operator.h).
   Status end_input();
+
+  // ---- processing time (exec/processing_time.h, job_processing_time.cc) ----
+  // Where the job's processing time comes from: the wall clock unless set (tests move it by hand).
+  void set_processing_time_source(ProcessingClock::Source source) { clock_.set_source(std::move(source)); }
+  // Reads the clock and fires every processing-time timer due by then (windows on a PROCTIME()
+  // attribute), upstream operators first. emit_watermarks() does it too, so a driver that emits
+  // watermarks after each batch and when idle fires processing-time windows on time.
+  Status advance_processing_time();
+  int64_t processing_time() const { return clock_.now(); }
   // Rows the job's operators dropped for arriving behind the watermark.
   int64_t late_rows_dropped() const;
   // The same per operator that drops late rows (window aggregates, sessions, OVER, MATCH_RECOGNIZE,
@@ -120,6 +131,7 @@ class Job {
   CollectSink* collector_ = nullptr;
   std::vector<sql::PlanField> result_schema_;
   values::EvalContext ctx_;
+  ProcessingClock clock_;
   Status failure_;
   Status build_error_;  // the first error making an operator's resources (a lookup source)
   std::string late_rows_topic_;

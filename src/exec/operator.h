@@ -15,6 +15,13 @@
 // inputs are all idle is idle downstream. An input that becomes active again counts once its
 // watermark has caught up with the operator's (it is "aligned"), so it does not stall the others
 // while it is behind.
+//
+// Processing time (exec/processing_time.h): the job's clock, which every operator reads through
+// processing_time(). When a driver advances it, the job calls advance_processing_time on every
+// operator, upstream first; operators with processing-time timers (windows on a PROCTIME()
+// attribute) override on_processing_time and fire what is due. No processing-time timer fires at
+// the end of input: Flink quiesces the processing-time service before it finishes an operator
+// (StreamOperatorWrapper#quiesceTimeServiceAndFinishOperator), so pending ones are dropped.
 
 #include <algorithm>
 #include <cstdint>
@@ -24,6 +31,7 @@
 #include <vector>
 
 #include "exec/checkpoint/state_io.h"
+#include "exec/processing_time.h"
 #include "exec/row.h"
 #include "sql/functions.h"
 #include "sql/plan.h"
@@ -112,6 +120,14 @@ class Operator {
   // Where dropped late rows go (null, the default: nowhere, as in Flink).
   void collect_late_rows(std::vector<LateRow>* out) { late_rows_ = out; }
   void set_context(const values::EvalContext* ctx) { ctx_ = ctx; }
+  void set_processing_clock(const ProcessingClock* clock) { clock_ = clock; }
+  // The job's processing time (epoch ms); the wall clock for an operator outside a job.
+  int64_t processing_time() const { return clock_ ? clock_->now() : wall_clock_ms(); }
+  // The job's clock moved to `now`: timers due by then fire, their rows go downstream.
+  void advance_processing_time(int64_t now) {
+    on_processing_time(now);
+    flush();
+  }
   // The plan node this operator runs; its changelog mode is checked on every row emitted in a
   // debug build (NDEBUG not defined).
   void set_plan_node(const sql::PlanNode* node) { node_ = node; }
@@ -150,6 +166,9 @@ class Operator {
   // Called when the operator's watermark advanced, before it goes downstream; rows emitted here
   // precede it. Default: nothing to fire.
   virtual void on_watermark(int64_t watermark) { (void)watermark; }
+  // Called when the job's processing time advanced to `now`; rows emitted here go downstream
+  // right after. Default: no processing-time timers.
+  virtual void on_processing_time(int64_t now) { (void)now; }
   // The watermark sent downstream once this operator's has advanced to `watermark`: the same,
   // unless the operator emits rows older than its watermark (an interval join holds it back).
   virtual int64_t output_watermark(int64_t watermark) const { return watermark; }
@@ -230,6 +249,7 @@ class Operator {
   RowBatch out_;
   RowBatch sending_;
   const values::EvalContext* ctx_ = nullptr;
+  const ProcessingClock* clock_ = nullptr;
   const sql::PlanNode* node_ = nullptr;
   std::vector<LateRow>* late_rows_ = nullptr;
 };

@@ -167,7 +167,14 @@ std::string describe_group_window(const PlanNode& n) {
   }
   std::vector<std::string> select = keys;
   for (size_t i = 0; i < n.aggs.size(); ++i) select.push_back(fmt::format("{} AS EXPR${}", n.aggs[i].text, i));
-  for (const char* p : {"start", "end", "rowtime", "proctime"}) select.push_back(fmt::format("{}('w$) AS w${}", p, p));
+  // A processing-time window has no rowtime property (Flink's LogicalWindowAggregateRuleBase).
+  std::vector<const char*> properties = {"start", "end", "rowtime", "proctime"};
+  if (w.proctime) properties.erase(properties.begin() + 2);
+  std::vector<std::string> property_names;
+  for (const char* p : properties) {
+    select.push_back(fmt::format("{}('w$) AS w${}", p, p));
+    property_names.push_back(fmt::format("w${}", p));
+  }
   const std::string& time = in.schema[static_cast<size_t>(n.rowtime_index)].name;
   std::string window;
   switch (w.kind) {
@@ -177,8 +184,7 @@ std::string describe_group_window(const PlanNode& n) {
   }
   std::string out = "GroupWindowAggregate(";
   if (!keys.empty()) out += "groupBy=[" + join(keys) + "], ";
-  return out + fmt::format("window=[{}], properties=[w$start, w$end, w$rowtime, w$proctime], select=[{}])", window,
-                           join(select));
+  return out + fmt::format("window=[{}], properties=[{}], select=[{}])", window, join(property_names), join(select));
 }
 
 std::string describe(const PlanNode& n) {
@@ -234,9 +240,7 @@ std::string describe(const PlanNode& n) {
     case PlanKind::kRank:
       if (n.window_rank) {
         // Flink's names: WindowDeduplicate for the first / last row by time, else WindowRank.
-        const bool dedup = !n.output_rank_number && n.rank_start == 1 && n.rank_end == 1 && n.order.size() == 1 &&
-                           in->schema[static_cast<size_t>(n.order[0].index)].type.time_attribute != TimeAttribute::kNone;
-        if (dedup) {
+        if (is_window_deduplicate(n)) {
           return fmt::format("WindowDeduplicate(window=[{}], keep=[{}], partitionKeys=[{}], orderKey=[{}])",
                              describe_window(n.window), n.order[0].ascending ? "FirstRow" : "LastRow",
                              join(names_of(*in, n.partition_keys)), in->schema[static_cast<size_t>(n.order[0].index)].name);
@@ -274,7 +278,8 @@ std::string describe(const PlanNode& n) {
         int k = n.group_keys[i];
         if (k >= 0) keys.push_back(in->schema[static_cast<size_t>(k)].name);
         static const char* kProperty[] = {"", "start('w$)", "end('w$)", "rowtime('w$)"};
-        select.push_back(k >= 0 ? group_key_name(*in, k) : fmt::format("{} AS {}", kProperty[-k], group_key_name(*in, k)));
+        const char* property = k == kWindowTimeKey && n.window.proctime ? "proctime('w$)" : kProperty[-k];
+        select.push_back(k >= 0 ? group_key_name(*in, k) : fmt::format("{} AS {}", property, group_key_name(*in, k)));
       }
       for (const AggCall& a : n.aggs) select.push_back(a.text);
       for (const PlanNode::GroupingFunction& g : n.grouping_functions) select.push_back(g.text);
@@ -381,6 +386,11 @@ std::string describe_window(const WindowSpec& w, const std::string& windowing) {
   }
   if (w.offset != 0) out += fmt::format(", offset=[{}]", duration_text(w.offset));
   return out + ")";
+}
+
+bool is_window_deduplicate(const PlanNode& n) {
+  return n.window_rank && !n.output_rank_number && n.rank_start == 1 && n.rank_end == 1 && n.order.size() == 1 &&
+         n.inputs[0]->schema[static_cast<size_t>(n.order[0].index)].type.time_attribute != TimeAttribute::kNone;
 }
 
 std::string explain_plan(const PlanNode& root) {

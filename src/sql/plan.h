@@ -56,6 +56,9 @@ struct WindowSpec {
   // The time attribute is a TIMESTAMP_LTZ: windows are aligned in the session time zone and
   // window_time is a TIMESTAMP_LTZ (Flink's shiftTimeZone); else UTC, window_time a TIMESTAMP.
   bool ltz = false;
+  // The time attribute is a PROCTIME(): rows fall into the window of the processing time they
+  // arrive at, and windows fire when the job's processing-time clock passes their end.
+  bool proctime = false;
 };
 
 // "TUMBLE(time_col=[ts], size=[5 s])", as Flink's EXPLAIN prints a window; `windowing` instead of
@@ -240,6 +243,9 @@ struct PlanNode {
 //   +- GroupAggregate(groupBy=[a], select=[a, COUNT(*) AS cnt])
 //      +- TableSourceScan(table=[[orders]], fields=[a, b], changelogMode=[I])
 std::string explain_plan(const PlanNode& root);
+// Whether a window Top-N (kRank, window_rank) keeps the first or last row by a time attribute:
+// Flink's WindowDeduplicate.
+bool is_window_deduplicate(const PlanNode& rank);
 
 // "I", "I,UB,UA,D": the changelog kinds a node emits, as Flink's EXPLAIN CHANGELOG_MODE prints.
 std::string changelog_kinds(const PlanNode& node);

@@ -95,6 +95,7 @@ Result<PlanPtr> Planner::plan_query(const Query& query) const {
     PlanPtr root = planner.query(query).node;
     check_one_rowtime(*root, query.pos);
     root = apply_rank_rules(root);
+    check_processing_time_windows(*root);
     apply_state_ttl(*root, state_ttl_ms(options_));
     return root;
   } catch (const PlanError& e) {
@@ -131,6 +132,7 @@ Result<PlanPtr> Planner::plan_insert(const Insert& insert) const {
     QueryPlanner::Planned q = planner.query(*insert.query);
     check_one_rowtime(*q.node, insert.query->pos);
     PlanPtr input = apply_rank_rules(q.node);
+    check_processing_time_windows(*input);
     // Which query column feeds which table column.
     std::vector<int> source_of(writable.size(), -1);
     if (insert.columns.empty()) {

@@ -36,12 +36,11 @@ void QueryPlanner::group_window(const Select& s, SelectState& st) {
                                                 : "SESSION(time_attr, gap) takes two arguments");
   }
   BoundExprPtr time = bind(*window->args[0], in_scope);
-  if (time->kind != BoundKind::kInputRef || time->type.time_attribute != TimeAttribute::kRowtime) {
-    plan_fail(window->args[0]->pos, time->type.time_attribute == TimeAttribute::kProctime
-                                        ? "processing-time group windows are not supported yet"
-                                        : fmt::format("{}'s first argument must be a rowtime attribute", fn));
+  const bool proctime = time->type.time_attribute == TimeAttribute::kProctime;
+  if (time->kind != BoundKind::kInputRef || (!proctime && time->type.time_attribute != TimeAttribute::kRowtime)) {
+    plan_fail(window->args[0]->pos, fmt::format("{}'s first argument must be a time attribute", fn));
   }
-  if (time->type.id != TypeId::kTimestamp) {
+  if (!proctime && time->type.id != TypeId::kTimestamp) {
     plan_fail(window->args[0]->pos, "group windows over a TIMESTAMP_LTZ rowtime are not supported yet");
   }
   // The interval arguments: SESSION's gap, TUMBLE's size, HOP's slide then size.
@@ -69,6 +68,9 @@ void QueryPlanner::group_window(const Select& s, SelectState& st) {
   tvf.window.size = lengths.back();
   tvf.window.time_column = in_scope.columns[static_cast<size_t>(time->index)].name;
   tvf.window.pos = window->pos;
+  // A PROCTIME() is a TIMESTAMP_LTZ: windows align in the session time zone (Flink's shiftTimeZone).
+  tvf.window.proctime = proctime;
+  tvf.window.ltz = proctime;
   tvf.group_window = true;
   if (tvf.window.kind == WindowSpec::Kind::kHop && tvf.window.slide > tvf.window.size) {
     plan_fail(window->args[1]->pos, "a HOP group window whose slide is larger than its size is not supported yet");
@@ -81,8 +83,10 @@ void QueryPlanner::group_window(const Select& s, SelectState& st) {
   std::vector<BoundExprPtr> pre;
   std::vector<std::string> pre_names, key_names;
   const DataType bound_type = DataType::timestamp(3).with_nullable(false);
-  DataType rowtime_type = bound_type;
-  rowtime_type.time_attribute = TimeAttribute::kRowtime;
+  // <W>_ROWTIME for an event-time window, <W>_PROCTIME (a TIMESTAMP_LTZ) for a processing-time one.
+  DataType time_type = proctime ? DataType::timestamp_ltz(3).with_nullable(false) : bound_type;
+  time_type.time_attribute = proctime ? TimeAttribute::kProctime : TimeAttribute::kRowtime;
+  const std::string time_property = proctime ? "_PROCTIME" : "_ROWTIME";
   for (const ExprPtr& g : s.group_by) {
     if (g.get() == window) {
       window_keys.push_back(kWindowStartKey);
@@ -110,7 +114,7 @@ void QueryPlanner::group_window(const Select& s, SelectState& st) {
   for (const auto& [key, text, type, name] :
        std::vector<std::tuple<int, std::string, DataType, std::string>>{
            {kWindowEndKey, fn + "_END" + args, bound_type, "w$end"},
-           {kWindowTimeKey, fn + "_ROWTIME" + args, rowtime_type, "w$rowtime"}}) {
+           {kWindowTimeKey, fn + time_property + args, time_type, proctime ? "w$proctime" : "w$rowtime"}}) {
     window_keys.push_back(key);
     agg_ctx.group_exprs.push_back(text);
     agg_ctx.group_types.push_back(type);

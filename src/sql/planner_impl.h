@@ -258,6 +258,10 @@ class QueryPlanner {
 // number when nothing reads it, and recognizes deduplication. Fails with Flink's message for a
 // ROW_NUMBER that no filter bounds.
 PlanPtr apply_rank_rules(PlanPtr root);
+// Fails with Flink 1.20's message for window Top-N / deduplication or a window join over windows
+// on a processing-time attribute (planner_proctime.cc). Runs after apply_rank_rules
+// (deduplication is recognized there).
+void check_processing_time_windows(const PlanNode& root);
 
 // The conjuncts of an AND tree, in order (planner_query.cc).
 void split_and(const Expr& e, std::vector<const Expr*>* out);

@@ -116,8 +116,9 @@ void QueryPlanner::group_by(const Select& s, SelectState& st) {
     if (!tvf && b->kind == BoundKind::kInputRef) property = window_property_of(*st.node, b->index);
     window_keys.push_back(property);
     agg_ctx.group_exprs.push_back(print_expr(*g));
-    // window_time stays a time attribute, so that windows can be stacked on the result.
-    agg_ctx.group_types.push_back(property == kWindowTimeKey && b->type.time_attribute == TimeAttribute::kRowtime
+    // window_time stays a time attribute (rowtime, or processing time for windows on PROCTIME()),
+    // so that windows can be stacked on the result.
+    agg_ctx.group_types.push_back(property == kWindowTimeKey && b->type.time_attribute != TimeAttribute::kNone
                                       ? b->type
                                       : b->type.without_time_attribute());
     key_names.push_back(g->kind == ExprKind::kColumn ? g->name : fmt::format("$f{}", key_names.size()));

@@ -78,10 +78,10 @@ QueryPlanner::Planned QueryPlanner::window_table_function(const TableRef& ref) {
   }
   if (time_index < 0) plan_fail(slot[1]->pos, fmt::format("column '{}' not found in {}'s table", time_name, fn));
   const DataType time_type = in.scope.columns[static_cast<size_t>(time_index)].type;
-  if (time_type.time_attribute == TimeAttribute::kProctime) {
-    plan_fail(slot[1]->pos, fmt::format("{} on a processing-time attribute is not supported yet", fn));
-  }
-  if (time_type.time_attribute != TimeAttribute::kRowtime) {
+  // Processing time: the rows fall into the windows of the time they arrive at (Flink refuses
+  // window Top-N, deduplication and joins over them: check_processing_time_windows).
+  const bool proctime = time_type.time_attribute == TimeAttribute::kProctime;
+  if (!proctime && time_type.time_attribute != TimeAttribute::kRowtime) {
     plan_fail(slot[1]->pos, fmt::format("The window function requires the timecol is a time attribute type, but is {}",
                                         type_name(time_type)));
   }
@@ -108,6 +108,7 @@ QueryPlanner::Planned QueryPlanner::window_table_function(const TableRef& ref) {
   }
   w.time_column = time_name;
   w.ltz = time_type.id == TypeId::kTimestampLtz;
+  w.proctime = proctime;
   if (w.size <= 0 || w.slide <= 0) plan_fail(ref.pos, fmt::format("{}'s intervals must be positive", fn));
   if (w.kind == WindowSpec::Kind::kCumulate && w.size % w.slide != 0) {
     plan_fail(ref.pos, "CUMULATE's SIZE must be an integral multiple of its STEP");
@@ -117,7 +118,7 @@ QueryPlanner::Planned QueryPlanner::window_table_function(const TableRef& ref) {
   Scope scope = in.scope;
   DataType bound = DataType::timestamp(3).with_nullable(false);
   DataType window_time = (w.ltz ? DataType::timestamp_ltz(3) : DataType::timestamp(3)).with_nullable(false);
-  window_time.time_attribute = TimeAttribute::kRowtime;
+  window_time.time_attribute = proctime ? TimeAttribute::kProctime : TimeAttribute::kRowtime;
   for (const auto& [name, type] : std::vector<std::pair<std::string, DataType>>{
            {"window_start", bound}, {"window_end", bound}, {"window_time", window_time}}) {
     schema.push_back({name, type});
@@ -222,6 +223,11 @@ PlanPtr QueryPlanner::attached_window_aggregate(const PlanPtr& input, std::vecto
   }
   // (window_property_of finds window columns only below nodes that have a window spec.)
   if (!spec || start < 0 || end < 0) plan_fail(SourcePos{}, "internal: windowed rows without their windows");
+  if (spec->proctime) {
+    // (Flink attaches such windows in event time, which a processing-time pipeline never advances.)
+    plan_fail(spec->pos, "a window aggregation over the windows of a processing-time window aggregation is not "
+                         "supported yet");
+  }
   for (int column : {start, end}) {
     const PlanField& f = input->schema[static_cast<size_t>(column)];
     pre.push_back(bound_input_ref(column, f.type));

@@ -8,6 +8,9 @@
 // (late_rows_dropped); a NULL time fails the job, as in Flink. Accumulators of merged sessions
 // are merged in order of their start (Flink picks the target by HashSet order: it can show only
 // for an order-sensitive aggregate such as LISTAGG over three or more merged sessions).
+// On a processing-time attribute (Flink's SessionUnsliceAssigner with processing time): a row's
+// window starts at the processing time it arrives at and sessions fire on the job's processing-time
+// clock (window_clock.h).
 #include <absl/container/flat_hash_map.h>
 
 #include <algorithm>
@@ -15,6 +18,7 @@
 #include "exec/evaluator.h"
 #include "exec/operators/operators.h"
 #include "exec/operators/window/merging_sessions.h"
+#include "exec/operators/window/window_clock.h"
 #include "values/types.h"
 
 namespace careflow::exec {
@@ -46,7 +50,8 @@ class SessionWindowAggregate : public Operator {
   explicit SessionWindowAggregate(const sql::PlanNode& node)
       : window_(node.window), keys_(node.group_keys), aggs_(node.aggs), rowtime_(node.rowtime_index),
         null_rowtime_(null_rowtime_message(node, node.rowtime_index, "WindowAggregate")),
-        partition_keys_(node.window.partition_keys), sessions_(window_, &merge_groups) {
+        partition_keys_(node.window.partition_keys), sessions_(window_, &merge_groups),
+        window_clock_(node.window.proctime, node.rowtime_index) {
     for (int k : keys_) {
       if (k >= 0) plain_keys_.push_back(k);
     }
@@ -81,16 +86,15 @@ class SessionWindowAggregate : public Operator {
   }
 
   void process(int, Row& row) override {
-    const Value& t = row.fields[static_cast<size_t>(rowtime_)];
-    if (t.is_null()) {
-      throw values::EvalError(null_rowtime_);
-    }
-    const int64_t ts = window::to_window_time(window_, window::micros_to_millis(t.as_int()), ctx());
+    const std::optional<int64_t> time = window_clock_.row_time(row, *this);
+    if (!time) throw values::EvalError(null_rowtime_);
+    const int64_t ts = window::to_window_time(window_, *time, ctx());
+    const int64_t wm = window_clock_.late_bound(*this);
     fill_key(key_, row.fields, partition_keys_);
-    auto* session = sessions_.assign(key_, ts, current_watermark(), ctx(), [] { return Groups{}; });
+    auto* session = sessions_.assign(key_, ts, wm, ctx(), [] { return Groups{}; });
     if (!session) {
       ++late_;
-      dropped_late(0, row, ts, current_watermark(),
+      dropped_late(0, row, ts, wm,
                    "the session the row would open has fired (its time + gap - 1 ms is at or before the watermark)");
       return;
     }
@@ -104,7 +108,16 @@ class SessionWindowAggregate : public Operator {
 
  protected:
   void on_watermark(int64_t watermark) override {
-    sessions_.fire(watermark, [&](const Key&, const auto& s) {
+    if (window_clock_.fires_on(true)) fire_until(watermark);
+  }
+  void on_processing_time(int64_t now) override {
+    if (window_clock_.fires_on(false)) fire_until(now);
+  }
+
+ private:
+  // Fires the sessions whose last millisecond is at or before `time` (watermark or processing time).
+  void fire_until(int64_t time) {
+    sessions_.fire(time, [&](const Key&, const auto& s) {
       std::vector<const std::pair<const Key, Group>*> groups;
       for (const auto& g : s.content) groups.push_back(&g);
       std::sort(groups.begin(), groups.end(), [](const auto* a, const auto* b) { return a->second.first < b->second.first; });
@@ -112,7 +125,6 @@ class SessionWindowAggregate : public Operator {
     });
   }
 
- private:
   Accumulators fresh() const {
     Accumulators a;
     for (const sql::AggCall& c : aggs_) a.push_back(make_append_only_accumulator(c));  // never retracted
@@ -133,7 +145,9 @@ class SessionWindowAggregate : public Operator {
       switch (k) {
         case sql::kWindowStartKey: out.push_back(Value::integer(start * 1000)); break;
         case sql::kWindowEndKey: out.push_back(Value::integer(end * 1000)); break;
-        case sql::kWindowTimeKey: out.push_back(Value::integer(sessions_.last_instant(end, ctx()) * 1000)); break;
+        case sql::kWindowTimeKey:
+          out.push_back(Value::integer(window_clock_.window_time_micros(sessions_.last_instant(end, ctx()), *this)));
+          break;
         default: out.push_back(key[plain++]); break;
       }
     }
@@ -149,6 +163,7 @@ class SessionWindowAggregate : public Operator {
   std::string null_rowtime_;  // the job's failure on a NULL time
   std::vector<int> partition_keys_;  // input columns: sessions are per these
   window::MergingSessions<Groups> sessions_;
+  window::WindowClock window_clock_;  // event time, or processing time
   uint64_t next_ = 0;
   int64_t late_ = 0;
   Key key_, group_key_;

@@ -3,9 +3,13 @@
 // merging_sessions.h describes; when a session fires its rows go out in arrival order (Flink
 // numbers them per key and sorts by that number), each with window_start, window_end and
 // window_time (end - 1 ms) appended. A row with a NULL time is dropped, as Flink drops it; a
-// late row that touches no open session is dropped and counted (late_rows_dropped).
+// late row that touches no open session is dropped and counted (late_rows_dropped). On a
+// processing-time attribute, a row's window starts at the processing time it arrives at, sessions
+// fire on the job's processing-time clock, and window_time is the time they fire at
+// (window_clock.h).
 #include "exec/operators/operators.h"
 #include "exec/operators/window/merging_sessions.h"
+#include "exec/operators/window/window_clock.h"
 
 namespace careflow::exec {
 
@@ -22,8 +26,8 @@ void merge_rows(SessionRows& into, SessionRows& from) {
 class SessionWindowTableFunction : public Operator {
  public:
   explicit SessionWindowTableFunction(const sql::PlanNode& node)
-      : window_(node.window), keys_(node.window.partition_keys), rowtime_(node.rowtime_index),
-        sessions_(window_, &merge_rows) {}
+      : window_(node.window), keys_(node.window.partition_keys),
+        window_clock_(node.window.proctime, node.rowtime_index), sessions_(window_, &merge_rows) {}
 
   // Checkpoints, written whole (space 0): the arrival counter, late rows and the open sessions
   // with their rows (merging_sessions.h); they live only until the watermark passes their end.
@@ -50,14 +54,15 @@ class SessionWindowTableFunction : public Operator {
   }
 
   void process(int, Row& row) override {
-    const Value& t = row.fields[static_cast<size_t>(rowtime_)];
-    if (t.is_null()) return;
-    const int64_t ts = window::to_window_time(window_, window::micros_to_millis(t.as_int()), ctx());
+    const std::optional<int64_t> time = window_clock_.row_time(row, *this);
+    if (!time) return;
+    const int64_t ts = window::to_window_time(window_, *time, ctx());
+    const int64_t wm = window_clock_.late_bound(*this);
     fill_key(key_, row.fields, keys_);
-    auto* session = sessions_.assign(key_, ts, current_watermark(), ctx(), [] { return SessionRows{}; });
+    auto* session = sessions_.assign(key_, ts, wm, ctx(), [] { return SessionRows{}; });
     if (!session) {
       ++late_;
-      dropped_late(0, row, ts, current_watermark(),
+      dropped_late(0, row, ts, wm,
                    "the session the row would open has fired (its time + gap - 1 ms is at or before the watermark)");
       return;
     }
@@ -68,22 +73,30 @@ class SessionWindowTableFunction : public Operator {
 
  protected:
   void on_watermark(int64_t watermark) override {
-    sessions_.fire(watermark, [&](const Key&, auto& s) {
+    if (window_clock_.fires_on(true)) fire_until(watermark);
+  }
+  void on_processing_time(int64_t now) override {
+    if (window_clock_.fires_on(false)) fire_until(now);
+  }
+
+ private:
+  // Emits the sessions whose last millisecond is at or before `time` (watermark or processing time).
+  void fire_until(int64_t time) {
+    sessions_.fire(time, [&](const Key&, auto& s) {
       auto& rows = s.content.rows;
       std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
       for (auto& [number, row] : rows) {
         row.fields.push_back(Value::integer(s.start * 1000));
         row.fields.push_back(Value::integer(s.end * 1000));
-        row.fields.push_back(Value::integer(sessions_.last_instant(s.end, ctx()) * 1000));
+        row.fields.push_back(Value::integer(window_clock_.window_time_micros(sessions_.last_instant(s.end, ctx()), *this)));
         emit(RowKind::kInsert, std::move(row.fields));
       }
     });
   }
 
- private:
   sql::WindowSpec window_;
   std::vector<int> keys_;
-  int rowtime_;
+  window::WindowClock window_clock_;
   window::MergingSessions<SessionRows> sessions_;
   uint64_t next_ = 0;
   int64_t late_ = 0;

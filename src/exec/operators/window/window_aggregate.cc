@@ -23,6 +23,13 @@
 // fired (HOP: latest start first, as SlidingWindowAssigner lists them; at most one per key and
 // window), kept in Flink's timer heap (event_time_timers.h), so keys whose windows end at one
 // instant come out in Flink's order; no window is scheduled after another fires.
+//
+// On a processing-time attribute, the same with the job's processing-time clock in place of the
+// watermark, as Flink's window operators register processing-time timers then (window_clock.h):
+// a row falls into the slice of the processing time it arrives at, windows fire when the clock
+// passes their end - 1 ms, nothing is late, and window_time (<W>_PROCTIME) is the processing time
+// the window fired at. Pending windows are state like any other: they survive a checkpoint and fire
+// once the restored job's clock passes them.
 #include <absl/container/node_hash_map.h>
 #include <fmt/format.h>
 
@@ -34,6 +41,7 @@
 #include "exec/operators/event_time_timers.h"
 #include "exec/operators/operators.h"
 #include "exec/operators/window/time_sorted.h"
+#include "exec/operators/window/window_clock.h"
 #include "exec/operators/window/window_math.h"
 #include "exec/state.h"
 #include "values/types.h"
@@ -70,7 +78,8 @@ class WindowAggregate : public Operator {
         null_rowtime_(null_rowtime_message(node, node.rowtime_index, "WindowAggregate")),
         slice_(window::slice_size(node.window)), attached_(node.window_attached),
         window_start_(node.window_start_index), group_window_(node.group_window),
-        grouping_sets_(node.grouping_sets), grouping_functions_(node.grouping_functions) {
+        grouping_sets_(node.grouping_sets), grouping_functions_(node.grouping_functions),
+        window_clock_(node.window.proctime, node.rowtime_index) {
     for (int k : keys_) {
       if (k >= 0) plain_keys_.push_back(k);
     }
@@ -151,13 +160,11 @@ class WindowAggregate : public Operator {
 
   void process(int, Row& row) override {
     if (attached_) return process_attached(row);
-    const Value& t = row.fields[static_cast<size_t>(rowtime_)];
-    if (t.is_null()) {
-      throw values::EvalError(null_rowtime_);
-    }
-    const int64_t ts = window::to_window_time(window_, window::micros_to_millis(t.as_int()), ctx());
+    const std::optional<int64_t> time = window_clock_.row_time(row, *this);
+    if (!time) throw values::EvalError(null_rowtime_);
+    const int64_t ts = window::to_window_time(window_, *time, ctx());
     const int64_t end = window::slice_end(window_, ts);
-    const int64_t wm = current_watermark();
+    const int64_t wm = window_clock_.late_bound(*this);
     const bool late = wm != kNoWatermark && window::fired(window_, end, wm, ctx());
     // With grouping sets, the row once per set (Flink's Expand makes that many rows of it).
     const size_t passes = grouping_sets_.empty() ? 1 : grouping_sets_.size();
@@ -250,8 +257,17 @@ class WindowAggregate : public Operator {
 
  protected:
   void on_watermark(int64_t watermark) override {
-    if (group_window_) return fire_group_windows(watermark);
-    while (!timers_.empty() && window::fired(window_, timers_.top().end, watermark, ctx())) {
+    if (window_clock_.fires_on(true)) fire_until(watermark);
+  }
+  void on_processing_time(int64_t now) override {
+    if (window_clock_.fires_on(false)) fire_until(now);
+  }
+
+ private:
+  // Fires every window whose end - 1 ms is at or before `time` (the watermark, or processing time).
+  void fire_until(int64_t time) {
+    if (group_window_) return fire_group_windows(time);
+    while (!timers_.empty() && window::fired(window_, timers_.top().end, time, ctx())) {
       const Timer timer = timers_.top();
       timers_.pop();
       const Key& key = timer.entry->first;
@@ -263,7 +279,6 @@ class WindowAggregate : public Operator {
     }
   }
 
- private:
   // A window timer of the table-function path. It points at its key's entry (which never moves and
   // is erased only once it has no timer left) rather than holding a copy of the key; `timers_` is
   // a min-heap on (end, order): keys fire by window end, then in the order they first appeared.
@@ -410,8 +425,11 @@ class WindowAggregate : public Operator {
     emit(RowKind::kInsert, std::move(out));
   }
 
-  // window_end - 1 ms; for an LTZ time attribute, the UTC instant of that local time.
-  Value window_time(int64_t end) const { return Value::integer(window::to_utc(window_, end - 1, ctx()) * 1000); }
+  // window_end - 1 ms (for an LTZ time attribute, the UTC instant of that local time); in processing time,
+  // the processing time now (window_clock.h).
+  Value window_time(int64_t end) const {
+    return Value::integer(window_clock_.window_time_micros(window::to_utc(window_, end - 1, ctx()), *this));
+  }
 
   WindowSpec window_;
   std::vector<int> keys_;        // the output's key columns: input columns or window properties
@@ -435,6 +453,7 @@ class WindowAggregate : public Operator {
   std::vector<sql::PlanNode::GroupingFunction> grouping_functions_;
   EventTimeTimers<HeapTimer> heap_;
   absl::node_hash_map<Key, HeapTimer, values::KeyHash> heap_ids_;
+  window::WindowClock window_clock_;  // event time, or processing time
   uint64_t next_order_ = 0;
   int64_t late_ = 0;
   Key key_;
