@@ -42,6 +42,9 @@ class ChunkDecoder {
   }
 
   Status run(const parquet::ColumnChunk& chunk, size_t end_limit, int64_t rows);
+  Status run_indexed(const parquet::ColumnChunk& chunk, size_t end_limit, const ReadBytes& read, uint64_t first_page,
+                     std::span<const IndexedPage> pages);
+  int64_t data_pages() const { return data_pages_; }
 
  private:
   Status error(uint64_t at, std::string_view what) const {
@@ -57,6 +60,10 @@ class ChunkDecoder {
   Status levels(std::string_view in, uint32_t max, std::string_view what, size_t n, uint64_t at, std::vector<uint32_t>* out,
                 size_t* at_max = nullptr);
   Status length_prefixed(std::string_view* data, std::string_view what, uint64_t at, std::string_view* out);
+  // Checks the chunk's metadata against the schema and the file; sets chunk_start_ / chunk_end_.
+  Status check_chunk(const parquet::ColumnChunk& chunk, size_t end_limit);
+  // Room for n more slots at once instead of growing page by page.
+  void reserve(size_t n);
 
   std::string_view file_;
   uint64_t base_;  // the file offset of file_[0]
@@ -77,6 +84,8 @@ class ChunkDecoder {
   bool from_dictionary_ = false;
   std::vector<uint32_t> defs_, reps_;
   std::string decompressed_;
+  int64_t data_pages_ = 0;
+  uint64_t chunk_start_ = 0, chunk_end_ = 0;  // the chunk's extent in the file
 };
 
 std::string encoding_name(Encoding e) {
@@ -407,6 +416,7 @@ Status ChunkDecoder::page(const parquet::PageHeader& h, std::string_view body, u
     return Status::ok();
   }
   if (h.type != PageType::kDataPage && h.type != PageType::kDataPageV2) return Status::ok();  // index pages: skipped
+  ++data_pages_;
   int32_t num_values = 0;
   Encoding encoding;
   std::string_view rep_levels, def_levels, data;
@@ -473,7 +483,7 @@ Status ChunkDecoder::page(const parquet::PageHeader& h, std::string_view body, u
   return scatter(defs_, static_cast<size_t>(num_values), present, at);
 }
 
-Status ChunkDecoder::run(const parquet::ColumnChunk& chunk, size_t end_limit, int64_t rows) {
+Status ChunkDecoder::check_chunk(const parquet::ColumnChunk& chunk, size_t end_limit) {
   if (!chunk.meta_data) return error(0, "column chunk without its metadata");
   const parquet::ColumnMetaData& m = *chunk.meta_data;
   if (m.type != physical_) return error(0, "the chunk's physical type differs from the schema's");
@@ -483,23 +493,32 @@ Status ChunkDecoder::run(const parquet::ColumnChunk& chunk, size_t end_limit, in
     return error(static_cast<uint64_t>(std::max<int64_t>(start, 0)),
                  fmt::format("column chunk of {} bytes at byte {} lies outside the file's data", m.total_compressed_size, start));
   }
+  chunk_start_ = static_cast<uint64_t>(start);
+  chunk_end_ = chunk_start_ + static_cast<uint64_t>(m.total_compressed_size);
+  return Status::ok();
+}
+
+void ChunkDecoder::reserve(size_t n) {
+  out_->valid.reserve(out_->valid.size() + n);
+  if (decimal_) out_->decimals.reserve(out_->decimals.size() + n);
+  else if (physical_ == PhysicalType::kFloat || physical_ == PhysicalType::kDouble) out_->doubles.reserve(out_->doubles.size() + n);
+  else if (physical_ == PhysicalType::kByteArray || physical_ == PhysicalType::kFixedLenByteArray) out_->ends.reserve(out_->ends.size() + n);
+  else out_->ints.reserve(out_->ints.size() + n);
+}
+
+Status ChunkDecoder::run(const parquet::ColumnChunk& chunk, size_t end_limit, int64_t rows) {
+  CF_RETURN_IF_ERROR(check_chunk(chunk, end_limit));
+  const parquet::ColumnMetaData& m = *chunk.meta_data;
   // A flat column has a value or NULL per row; a repeated leaf at least one entry per row.
   if (max_rep_ == 0 ? m.num_values != rows : m.num_values < rows) {
-    return error(static_cast<uint64_t>(start), fmt::format("{} values for {} rows", m.num_values, rows));
+    return error(chunk_start_, fmt::format("{} values for {} rows", m.num_values, rows));
   }
   const int64_t entries = m.num_values;
-  // Room for every entry at once instead of growing page by page, when the chunk's bytes (checked
-  // against the file above) make the count plausible: a footer's claim alone must not allocate.
-  if (static_cast<uint64_t>(entries) <= static_cast<uint64_t>(m.total_compressed_size) * 64) {
-    const auto n = static_cast<size_t>(entries);
-    out_->valid.reserve(n);
-    if (decimal_) out_->decimals.reserve(n);
-    else if (physical_ == PhysicalType::kFloat || physical_ == PhysicalType::kDouble) out_->doubles.reserve(n);
-    else if (physical_ == PhysicalType::kByteArray || physical_ == PhysicalType::kFixedLenByteArray) out_->ends.reserve(n);
-    else out_->ints.reserve(n);
-  }
-  size_t pos = static_cast<size_t>(start);
-  const size_t end = pos + static_cast<size_t>(m.total_compressed_size);
+  // Room for every entry at once when the chunk's bytes (checked against the file above) make the
+  // count plausible: a footer's claim alone must not allocate.
+  if (static_cast<uint64_t>(entries) <= static_cast<uint64_t>(m.total_compressed_size) * 64) reserve(static_cast<size_t>(entries));
+  size_t pos = chunk_start_;
+  const size_t end = chunk_end_;
   if (pos < base_ || end - base_ > file_.size()) {
     return Status::internal(fmt::format("{}: column '{}': the chunk's bytes {}..{} were not read", name_, path_, pos, end));
   }
@@ -520,6 +539,57 @@ Status ChunkDecoder::run(const parquet::ColumnChunk& chunk, size_t end_limit, in
   return Status::ok();
 }
 
+Status ChunkDecoder::run_indexed(const parquet::ColumnChunk& chunk, size_t end_limit, const ReadBytes& read, uint64_t first_page,
+                                 std::span<const IndexedPage> pages) {
+  CF_RETURN_IF_ERROR(check_chunk(chunk, end_limit));
+  const parquet::Codec codec = chunk.meta_data->codec;
+  if (max_rep_ != 0) return Status::internal(fmt::format("{}: column '{}': pages of a repeated leaf read by their index", name_, path_));
+  if (first_page < chunk_start_ || first_page >= chunk_end_) {
+    return error(first_page, "the OffsetIndex's first page lies outside its column chunk");
+  }
+  int64_t rows = 0;
+  for (const IndexedPage& p : pages) rows += p.rows;
+  // The rows come from the pages' row ranges, which the reader checked against the row group.
+  reserve(static_cast<size_t>(rows));
+  // Before the first data page: the dictionary page (and index pages, which page() passes over).
+  if (first_page > chunk_start_) {
+    CF_ASSIGN_OR_RETURN(std::string_view head, read(chunk_start_, static_cast<size_t>(first_page - chunk_start_)));
+    size_t pos = 0;
+    while (pos < head.size()) {
+      const uint64_t at = chunk_start_ + pos;
+      size_t consumed = 0;
+      CF_ASSIGN_OR_RETURN(parquet::PageHeader h, parquet::decode_page_header(head.substr(pos), name_, at, &consumed));
+      const size_t body_at = pos + consumed;
+      if (h.compressed_page_size < 0 || static_cast<size_t>(h.compressed_page_size) > head.size() - body_at) {
+        return error(at, fmt::format("page of {} bytes runs into the OffsetIndex's first page", h.compressed_page_size));
+      }
+      if (h.type == PageType::kDataPage || h.type == PageType::kDataPageV2) {
+        return error(at, "a data page before the first page the OffsetIndex lists");
+      }
+      CF_RETURN_IF_ERROR(page(h, head.substr(body_at, static_cast<size_t>(h.compressed_page_size)), at, codec, 0));
+      pos = body_at + static_cast<size_t>(h.compressed_page_size);
+    }
+  }
+  for (const IndexedPage& p : pages) {
+    if (p.offset < first_page || p.offset >= chunk_end_ || p.bytes > chunk_end_ - p.offset) {
+      return error(p.offset, fmt::format("the OffsetIndex places a page of {} bytes outside its column chunk", p.bytes));
+    }
+    CF_ASSIGN_OR_RETURN(std::string_view bytes, read(p.offset, p.bytes));
+    size_t consumed = 0;
+    CF_ASSIGN_OR_RETURN(parquet::PageHeader h, parquet::decode_page_header(bytes, name_, p.offset, &consumed));
+    if (h.type != PageType::kDataPage && h.type != PageType::kDataPageV2) return error(p.offset, "the OffsetIndex locates a page that is no data page");
+    if (h.compressed_page_size < 0 || static_cast<size_t>(h.compressed_page_size) > bytes.size() - consumed) {
+      return error(p.offset, fmt::format("page of {} bytes runs past the {} its OffsetIndex gives it", h.compressed_page_size, p.bytes));
+    }
+    const size_t before = out_->valid.size();
+    CF_RETURN_IF_ERROR(page(h, bytes.substr(consumed, static_cast<size_t>(h.compressed_page_size)), p.offset, codec, p.rows));
+    if (static_cast<int64_t>(out_->valid.size() - before) != p.rows) {
+      return error(p.offset, fmt::format("a page of {} values where its OffsetIndex says {} rows", out_->valid.size() - before, p.rows));
+    }
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 std::pair<int64_t, int64_t> column_chunk_extent(const parquet::ColumnMetaData& m) {
@@ -530,9 +600,20 @@ std::pair<int64_t, int64_t> column_chunk_extent(const parquet::ColumnMetaData& m
 }
 
 Status decode_column_chunk(std::string_view bytes, uint64_t base, std::string_view name, size_t end_limit, const LeafColumn& leaf,
-                           const parquet::ColumnChunk& chunk, int64_t rows, ColumnVector* out, LeafLevels* levels) {
+                           const parquet::ColumnChunk& chunk, int64_t rows, ColumnVector* out, LeafLevels* levels, int64_t* data_pages) {
   ChunkDecoder d(bytes, base, name, leaf, out, levels);
-  return d.run(chunk, end_limit, rows);
+  Status s = d.run(chunk, end_limit, rows);
+  if (data_pages) *data_pages += d.data_pages();
+  return s;
+}
+
+Status decode_indexed_pages(const ReadBytes& read, std::string_view name, size_t end_limit, const LeafColumn& leaf,
+                            const parquet::ColumnChunk& chunk, uint64_t first_page, std::span<const IndexedPage> pages, ColumnVector* out,
+                            int64_t* data_pages) {
+  ChunkDecoder d({}, 0, name, leaf, out, nullptr);
+  Status s = d.run_indexed(chunk, end_limit, read, first_page, pages);
+  if (data_pages) *data_pages += d.data_pages();
+  return s;
 }
 
 }  // namespace careflow::lake

@@ -1,6 +1,8 @@
 #pragma once
 // Private to src/lake: decodes one column chunk's pages into a ColumnVector for ParquetReader.
 
+#include <functional>
+#include <span>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -30,7 +32,26 @@ std::pair<int64_t, int64_t> column_chunk_extent(const parquet::ColumnMetaData& m
 // `rows` is the row group's row count, which a flat chunk's values must match. A leaf of a nested
 // column (levels set) gets one slot of *out per entry, and its levels in *levels; a level above
 // the leaf's maximum is a kCorruption naming the page's byte.
+// `data_pages` (optional) counts the data pages decoded.
 Status decode_column_chunk(std::string_view bytes, uint64_t base, std::string_view name, size_t end_limit, const LeafColumn& leaf,
-                           const parquet::ColumnChunk& chunk, int64_t rows, ColumnVector* out, LeafLevels* levels = nullptr);
+                           const parquet::ColumnChunk& chunk, int64_t rows, ColumnVector* out, LeafLevels* levels = nullptr,
+                           int64_t* data_pages = nullptr);
+
+// One data page of a chunk as its OffsetIndex locates it, with the rows it holds.
+struct IndexedPage {
+  uint64_t offset = 0;  // of its header in the file
+  size_t bytes = 0;     // header and body
+  int64_t rows = 0;
+};
+// `n` bytes of the file from `offset`, valid until the next call.
+using ReadBytes = std::function<Result<std::string_view>(uint64_t offset, size_t n)>;
+
+// Decodes some data pages of a flat column's chunk: its dictionary page first (the pages between
+// the chunk's start and `first_page`, its OffsetIndex's first data page), then `pages` in order,
+// one slot of *out per row. A page that is not a data page, lies outside the chunk or holds
+// another number of values than its rows is a kCorruption naming its byte.
+Status decode_indexed_pages(const ReadBytes& read, std::string_view name, size_t end_limit, const LeafColumn& leaf,
+                            const parquet::ColumnChunk& chunk, uint64_t first_page, std::span<const IndexedPage> pages, ColumnVector* out,
+                            int64_t* data_pages = nullptr);
 
 }  // namespace careflow::lake
