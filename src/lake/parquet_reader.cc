@@ -252,7 +252,8 @@ Result<std::vector<size_t>> ParquetReader::prune(std::span<const ColumnRange> ra
   return keep;
 }
 
-Status ParquetReader::decode_chunk(size_t row_group, size_t leaf, ColumnVector* values, LeafLevels* levels, std::string* buffer) const {
+Status ParquetReader::decode_chunk(size_t row_group, size_t leaf, ColumnVector* values, LeafLevels* levels, std::string* buffer,
+                                   DecodeScratch* scratch) const {
   const parquet::RowGroup& rg = meta_.row_groups[row_group];
   const parquet::ColumnChunk& chunk = rg.columns[leaf];
   std::string_view bytes = bytes_;
@@ -267,25 +268,25 @@ Status ParquetReader::decode_chunk(size_t row_group, size_t leaf, ColumnVector* 
     }
   }
   int64_t pages = 0;
-  Status s = decode_column_chunk(bytes, base, name_, footer_start_, leaves_[leaf], chunk, rg.num_rows, values, levels, &pages);
+  Status s = decode_column_chunk(bytes, base, name_, footer_start_, leaves_[leaf], chunk, rg.num_rows, values, levels, &pages, scratch);
   pages_read_ += pages;
   return s;
 }
 
-Result<ColumnVector> ParquetReader::read_column(size_t row_group, size_t column, std::string* buffer) const {
+Result<ColumnVector> ParquetReader::read_column(size_t row_group, size_t column, std::string* buffer, DecodeScratch* scratch) const {
   if (column >= columns_.size()) return Status::out_of_range(fmt::format("{}: column {} of {}", name_, column, columns_.size()));
   ColumnVector v;
   v.column = columns_[column];
   const ShapeNode& shape = shapes_[column];
   if (shape.kind == ShapeNode::kLeaf) {
-    CF_RETURN_IF_ERROR(decode_chunk(row_group, static_cast<size_t>(shape.first_leaf), &v, nullptr, buffer));
+    CF_RETURN_IF_ERROR(decode_chunk(row_group, static_cast<size_t>(shape.first_leaf), &v, nullptr, buffer, scratch));
     return v;
   }
   std::vector<LeafChunk> chunks(static_cast<size_t>(shape.end_leaf - shape.first_leaf));
   for (size_t i = 0; i < chunks.size(); ++i) {
     const size_t leaf = static_cast<size_t>(shape.first_leaf) + i;
     chunks[i].values.column = {leaves_[leaf].display(), leaves_[leaf].type, leaves_[leaf].element.field_id};
-    CF_RETURN_IF_ERROR(decode_chunk(row_group, leaf, &chunks[i].values, &chunks[i].levels, buffer));
+    CF_RETURN_IF_ERROR(decode_chunk(row_group, leaf, &chunks[i].values, &chunks[i].levels, buffer, scratch));
   }
   CF_RETURN_IF_ERROR(assemble_column(shape, chunks, meta_.row_groups[row_group].num_rows, name_, &v.nested));
   v.valid.reserve(v.nested.size());
@@ -298,10 +299,11 @@ Result<std::vector<ColumnVector>> ParquetReader::read_row_group(size_t row_group
     return Status::out_of_range(fmt::format("{}: row group {} of {}", name_, row_group, meta_.row_groups.size()));
   }
   std::string buffer;  // a chunk's bytes read from a local file, one chunk at a time
+  DecodeScratch scratch;
   std::vector<ColumnVector> out;
   out.reserve(columns.size());
   for (size_t c : columns) {
-    CF_ASSIGN_OR_RETURN(ColumnVector v, read_column(row_group, c, &buffer));
+    CF_ASSIGN_OR_RETURN(ColumnVector v, read_column(row_group, c, &buffer, &scratch));
     out.push_back(std::move(v));
   }
   return out;

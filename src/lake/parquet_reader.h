@@ -32,7 +32,8 @@
 
 namespace careflow::lake {
 
-struct LeafLevels;  // chunk_decoder.h
+struct LeafLevels;     // chunk_decoder.h
+struct DecodeScratch;  // chunk_decoder.h
 
 // One column of a row group, one slot per row, in careflow's units (values/value.h).
 struct ColumnVector {
@@ -141,13 +142,14 @@ class ParquetReader {
   Status load();
   // `n` bytes of the file from `offset` (inside it): a view into bytes_, or read into *buffer.
   Result<std::string_view> read_at(uint64_t offset, size_t n, std::string* buffer) const;
-  // Decodes the whole chunk of leaf `leaf` (levels set: a leaf of a nested column).
-  Status decode_chunk(size_t row_group, size_t leaf, ColumnVector* values, LeafLevels* levels, std::string* buffer) const;
+  // Decodes the whole chunk of leaf `leaf` (levels set: a leaf of a nested column). `buffer` holds
+  // the chunk's bytes read from a local file; both it and `scratch` are reused chunk after chunk.
+  Status decode_chunk(size_t row_group, size_t leaf, ColumnVector* values, LeafLevels* levels, std::string* buffer, DecodeScratch* scratch) const;
   // Decodes the chunk's data pages that hold some of `rows` (and its dictionary) by its OffsetIndex
   // (`pages`); *held gets the rows decoded, a superset of `rows`.
   Status decode_pages(size_t row_group, size_t leaf, const parquet::OffsetIndex& pages, std::span<const RowSpan> rows, ColumnVector* values,
-                      std::vector<RowSpan>* held) const;
-  Result<ColumnVector> read_column(size_t row_group, size_t column, std::string* buffer) const;
+                      std::vector<RowSpan>* held, std::string* buffer, DecodeScratch* scratch) const;
+  Result<ColumnVector> read_column(size_t row_group, size_t column, std::string* buffer, DecodeScratch* scratch) const;
 
   std::string name_;
   std::string bytes_;  // the whole file, when it came as bytes

@@ -129,7 +129,7 @@ Result<std::vector<RowSpan>> ParquetReader::select_rows(size_t row_group, std::s
 }
 
 Status ParquetReader::decode_pages(size_t row_group, size_t leaf, const parquet::OffsetIndex& index, std::span<const RowSpan> rows,
-                                   ColumnVector* values, std::vector<RowSpan>* held) const {
+                                   ColumnVector* values, std::vector<RowSpan>* held, std::string* buffer, DecodeScratch* scratch) const {
   const int64_t group_rows = meta_.row_groups[row_group].num_rows;
   const auto& locations = index.page_locations;
   if (locations.empty()) {
@@ -146,16 +146,15 @@ Status ParquetReader::decode_pages(size_t row_group, size_t leaf, const parquet:
     add_span(held, page);
   }
   pages_skipped_ += static_cast<int64_t>(locations.size() - pages.size());
-  std::string buffer;
   ReadBytes read = [&](uint64_t offset, size_t n) -> Result<std::string_view> {
     if (offset > size_ || n > size_ - offset) {
       return Status::corruption(fmt::format("{}: byte {}: {} bytes the page index locates run past the file's end", name_, offset, n));
     }
-    return read_at(offset, n, &buffer);
+    return read_at(offset, n, buffer);
   };
   int64_t decoded = 0;
   Status s = decode_indexed_pages(read, name_, footer_start_, leaves_[leaf], meta_.row_groups[row_group].columns[leaf],
-                                  static_cast<uint64_t>(locations[0].offset), pages, values, &decoded);
+                                  static_cast<uint64_t>(locations[0].offset), pages, values, &decoded, scratch);
   pages_read_ += decoded;
   return s;
 }
@@ -176,6 +175,7 @@ Result<std::vector<ColumnVector>> ParquetReader::read_rows(size_t row_group, std
   const RowSpan whole{0, group_rows};
   const bool all = rows.size() == 1 && rows[0] == whole;
   std::string buffer;
+  DecodeScratch scratch;
   std::vector<ColumnVector> out;
   out.reserve(columns.size());
   for (size_t c : columns) {
@@ -190,12 +190,12 @@ Result<std::vector<ColumnVector>> ParquetReader::read_rows(size_t row_group, std
         ColumnVector& v = out.emplace_back();
         v.column = columns_[c];
         std::vector<RowSpan> held;
-        CF_RETURN_IF_ERROR(decode_pages(row_group, *leaf, index->offsets, rows, &v, &held));
+        CF_RETURN_IF_ERROR(decode_pages(row_group, *leaf, index->offsets, rows, &v, &held, &buffer, &scratch));
         keep_rows(&v, held, rows);
         continue;
       }
     }
-    CF_ASSIGN_OR_RETURN(ColumnVector v, read_column(row_group, c, &buffer));
+    CF_ASSIGN_OR_RETURN(ColumnVector v, read_column(row_group, c, &buffer, &scratch));
     if (!all) keep_rows(&v, std::span<const RowSpan>(&whole, 1), rows);
     out.push_back(std::move(v));
   }
