@@ -80,23 +80,26 @@ void encode(std::span<const T> v, int bit_width, std::string* out) {
   flush_literals(n);
 }
 
-// Unpacks whole groups of 8 values of W bits (W bytes a group) from `p`, while a group and 8
-// bytes past it lie within `bytes`: each value one 8-byte load at an offset known at compile
-// time, so that a group is straight-line code (the generic loop's shift and offset per value were
-// most of a scan's level and dictionary-index decoding). Returns how many values it unpacked.
+// Unpacks up to `groups` whole groups of 8 values of W bits (W bytes a group) from `p`, while the
+// loads of a group stay within the `readable` bytes from `p` (which may go past the run: the page's
+// bytes follow it): each value one 8-byte load at an offset known at compile time, so that a group
+// is straight-line code (the generic loop's shift and offset per value were most of a scan's level
+// and dictionary-index decoding). Returns how many values it unpacked.
 template <int W>
-size_t unpack_groups(const uint8_t* p, size_t bytes, size_t take, uint32_t* out) {
+size_t unpack_groups(const uint8_t* p, size_t groups, size_t readable, uint32_t* out) {
   constexpr uint64_t mask = W == 32 ? 0xffffffffu : (uint64_t{1} << W) - 1;
-  size_t done = 0;
-  for (size_t at = 0; done + 8 <= take && at + W + 8 <= bytes; at += W, done += 8) {
-    const uint8_t* g = p + at;
+  constexpr size_t reach = (7 * W) / 8 + 8;  // the bytes a group's loads touch
+  size_t g = 0;
+  for (; g < groups && g * W + reach <= readable; ++g) {
+    const uint8_t* at = p + g * W;
+    uint32_t* o = out + g * 8;
     for (int j = 0; j < 8; ++j) {
       uint64_t word;
-      std::memcpy(&word, g + (j * W) / 8, 8);
-      out[done + static_cast<size_t>(j)] = static_cast<uint32_t>((word >> ((j * W) % 8)) & mask);
+      std::memcpy(&word, at + (j * W) / 8, 8);
+      o[j] = static_cast<uint32_t>((word >> ((j * W) % 8)) & mask);
     }
   }
-  return done;
+  return g * 8;
 }
 
 using UnpackGroups = size_t (*)(const uint8_t*, size_t, size_t, uint32_t*);
@@ -135,7 +138,8 @@ Status rle_decode(std::string_view in, int bit_width, std::span<uint32_t> out) {
       if (bytes > in.size() - pos) return Status::corruption(fmt::format("bit-packed run at byte {} runs past the end", pos));
       size_t take = static_cast<size_t>(std::min<uint64_t>(count, out.size() - filled));
       const auto* p = reinterpret_cast<const uint8_t*>(in.data() + pos);
-      size_t k = kUnpackGroups[static_cast<size_t>(bit_width)](p, static_cast<size_t>(bytes), take, out.data() + filled);
+      const size_t groups = bit_width == 0 ? 0 : take / 8;
+      size_t k = kUnpackGroups[static_cast<size_t>(bit_width)](p, groups, in.size() - pos, out.data() + filled);
       uint64_t bit = static_cast<uint64_t>(k) * static_cast<uint64_t>(bit_width);
       // While 8 bytes remain in the run, one fixed-size load per value (a single instruction);
       // the last few values load only the bytes left.
