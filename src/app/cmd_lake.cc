@@ -174,14 +174,14 @@ Status describe(const Config& config, const LakeOptions& o) {
 
 Status scan(const Config& config, const LakeOptions& o) {
   CF_ASSIGN_OR_RETURN(ice::TableMetadata t, find_table(config, o));
-  std::vector<std::string> names;
-  for (const auto& c : t.columns) names.push_back(c.name);
-  fmt::print("{}\n", fmt::join(names, "\t"));
-  int64_t printed = 0;
   ice::ScanCounters counters;
   ice::ScanFilter filter;
   CF_ASSIGN_OR_RETURN(filter.ranges, scan_ranges(t, o));
   filter.counters = &counters;
+  std::vector<std::string> names;
+  for (const auto& c : t.columns) names.push_back(c.name);
+  fmt::print("{}\n", fmt::join(names, "\t"));
+  int64_t printed = 0;
   Status s = ice::scan_rows(
       t,
       [&](std::vector<values::Value> row) {
