@@ -97,12 +97,12 @@ std::vector<ColumnVector> telemetry_vectors(const Rows& r) {
   strings(out[1], r.patient_id);
   for (int64_t ms : r.ts_ms) out[2].ints.push_back(ms * 1000);
   strings(out[3], r.metric_name);
-  out[4].doubles = r.metric_value;
+  out[4].doubles.assign(r.metric_value.begin(), r.metric_value.end());
   strings(out[5], r.unit);
-  out[6].doubles = r.target_value;
-  out[7].doubles = r.tolerance;
+  out[6].doubles.assign(r.target_value.begin(), r.target_value.end());
+  out[7].doubles.assign(r.tolerance.begin(), r.tolerance.end());
   for (int8_t b : r.in_range) out[8].ints.push_back(b == 1 ? 1 : 0);
-  out[9].ints = r.sequence;
+  out[9].ints.assign(r.sequence.begin(), r.sequence.end());
   for (ColumnVector& c : out) c.valid.assign(r.sequence.size(), 1);
   for (size_t i = 0; i < r.in_range.size(); ++i) out[8].valid[i] = r.in_range[i] >= 0;
   return out;

@@ -49,10 +49,10 @@ std::vector<RowSpan> intersect(const std::vector<RowSpan>& a, const std::vector<
   return out;
 }
 
-template <typename T>
-void take_slices(std::vector<T>* v, std::span<const std::pair<size_t, size_t>> slices, size_t total) {
+template <typename Vector>
+void take_slices(Vector* v, std::span<const std::pair<size_t, size_t>> slices, size_t total) {
   if (v->empty()) return;
-  std::vector<T> out;
+  Vector out;
   out.reserve(total);
   for (auto [from, n] : slices) out.insert(out.end(), v->begin() + static_cast<std::ptrdiff_t>(from), v->begin() + static_cast<std::ptrdiff_t>(from + n));
   *v = std::move(out);
@@ -81,7 +81,7 @@ void keep_rows(ColumnVector* v, std::span<const RowSpan> held, std::span<const R
   take_slices(&v->nested, slices, total);
   if (!v->ends.empty()) {
     std::string heap;
-    std::vector<size_t> ends;
+    NumberVector<size_t> ends;
     ends.reserve(total);
     for (auto [from, n] : slices) {
       const size_t start = from ? v->ends[from - 1] : 0;
