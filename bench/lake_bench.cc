@@ -11,6 +11,9 @@
 // two, of every row group decoded into memory; careflow's ParquetReader against pq.read_table and
 // DuckDB (bench/lake_bench_scan.py), and careflow's reading compared with the generated rows.
 //   lake_bench --python PY --peer-dir bench [--rows N] [--repeats N] [--markdown FILE] [--integer-encoding auto|plain|delta]
+//   lake_bench --scan FILE [--columns a,b] [--repeats N]   only careflow's scan of one file (any writer's),
+//                                   its best seconds printed: for profiling the reader and timing it
+//                                   against an earlier build in interleaved runs
 #include <fmt/format.h>
 
 #include <fmt/format.h>
@@ -94,12 +97,12 @@ std::vector<ColumnVector> telemetry_vectors(const Rows& r) {
   strings(out[1], r.patient_id);
   for (int64_t ms : r.ts_ms) out[2].ints.push_back(ms * 1000);
   strings(out[3], r.metric_name);
-  out[4].doubles = r.metric_value;
+  out[4].doubles.assign(r.metric_value.begin(), r.metric_value.end());
   strings(out[5], r.unit);
-  out[6].doubles = r.target_value;
-  out[7].doubles = r.tolerance;
+  out[6].doubles.assign(r.target_value.begin(), r.target_value.end());
+  out[7].doubles.assign(r.tolerance.begin(), r.tolerance.end());
   for (int8_t b : r.in_range) out[8].ints.push_back(b == 1 ? 1 : 0);
-  out[9].ints = r.sequence;
+  out[9].ints.assign(r.sequence.begin(), r.sequence.end());
   for (ColumnVector& c : out) c.valid.assign(r.sequence.size(), 1);
   for (size_t i = 0; i < r.in_range.size(); ++i) out[8].valid[i] = r.in_range[i] >= 0;
   return out;
@@ -271,10 +274,19 @@ std::string scan_section(const Settings& s, const std::vector<ScanJob>& jobs) {
 
 int main(int argc, char** argv) try {
   Settings s{"python3", "bench", {}, 1'000'000, 3, 131'072};
-  std::string markdown;
+  std::string markdown, scan_file;
+  std::vector<std::string> scan_columns;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i], value = argv[i + 1];
     if (flag == "--python") s.python = value;
+    else if (flag == "--scan") scan_file = value;
+    else if (flag == "--columns") {
+      for (size_t at = 0; at <= value.size();) {
+        size_t comma = std::min(value.find(',', at), value.size());
+        scan_columns.push_back(value.substr(at, comma - at));
+        at = comma + 1;
+      }
+    }
     else if (flag == "--peer-dir") s.peer_dir = value;
     else if (flag == "--rows") s.rows = std::stoll(value);
     else if (flag == "--repeats") s.repeats = std::stoll(value);
@@ -285,6 +297,12 @@ int main(int argc, char** argv) try {
       s.integers = *e;
     }
     else { std::cerr << "unknown flag " << flag << "\n"; return 2; }
+  }
+  if (!scan_file.empty()) {
+    auto seconds = careflow::bench::careflow_scan(scan_file, scan_columns, s.repeats);
+    check(seconds.status());
+    std::cout << fmt::format("{:.4f}\n", *seconds);
+    return 0;
   }
   careflow::bench::ScratchDir scratch("lake");
   s.dir = std::filesystem::absolute(scratch.path());

@@ -3,7 +3,9 @@
 // another), read with careflow's own metadata and Parquet readers (docs/lake.md).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <tuple>
 
 #include "app/cli.h"
 #include "common/clock.h"
@@ -28,7 +30,30 @@ struct LakeOptions {
   std::string older_than;  // maintenance: a duration back from now ("3d", "12h", "30m", "0s"); empty: the command's default
   int retain_last = 1;
   int64_t target_file_bytes = 512LL << 20;
+  std::vector<std::string> min, max;  // scan: "column=value", inclusive bounds
 };
+
+// The scan's --min / --max bounds as ranges on the table's columns (one range per column, both
+// bounds in it). InvalidArgument naming the option for "column" without "=value" or a value that
+// is no value of the column's type; NotFound naming an unknown column.
+Result<std::vector<lake::ColumnRange>> scan_ranges(const ice::TableMetadata& t, const LakeOptions& o) {
+  std::vector<lake::ColumnRange> ranges;
+  for (auto [option, bounds, lower] : {std::tuple{"--min", &o.min, true}, std::tuple{"--max", &o.max, false}}) {
+    for (const std::string& bound : *bounds) {
+      const size_t eq = bound.find('=');
+      if (eq == std::string::npos || eq == 0) return Status::invalid_argument(fmt::format("{} '{}': give column=value", option, bound));
+      const std::string column = bound.substr(0, eq);
+      auto c = std::find_if(t.columns.begin(), t.columns.end(), [&](const lake::ColumnSpec& s) { return s.name == column; });
+      if (c == t.columns.end()) return Status::not_found(fmt::format("{} '{}': the table has no column '{}'", option, bound, column));
+      auto value = values::parse_value(bound.substr(eq + 1), c->type);
+      if (!value.is_ok()) return value.status().with_context(fmt::format("{} '{}'", option, bound));
+      auto range = std::find_if(ranges.begin(), ranges.end(), [&](const lake::ColumnRange& r) { return r.column == column; });
+      if (range == ranges.end()) range = ranges.insert(ranges.end(), lake::ColumnRange{column, std::nullopt, std::nullopt});
+      (lower ? range->lower : range->upper) = std::move(*value);
+    }
+  }
+  return ranges;
+}
 
 // "3d" → milliseconds; InvalidArgument naming the text otherwise.
 Result<int64_t> duration_ms(const std::string& text) {
@@ -149,6 +174,10 @@ Status describe(const Config& config, const LakeOptions& o) {
 
 Status scan(const Config& config, const LakeOptions& o) {
   CF_ASSIGN_OR_RETURN(ice::TableMetadata t, find_table(config, o));
+  ice::ScanCounters counters;
+  ice::ScanFilter filter;
+  CF_ASSIGN_OR_RETURN(filter.ranges, scan_ranges(t, o));
+  filter.counters = &counters;
   std::vector<std::string> names;
   for (const auto& c : t.columns) names.push_back(c.name);
   fmt::print("{}\n", fmt::join(names, "\t"));
@@ -163,9 +192,13 @@ Status scan(const Config& config, const LakeOptions& o) {
         ++printed;
         return Status::ok();
       },
-      o.snapshot ? std::optional<int64_t>(o.snapshot) : std::nullopt);
+      o.snapshot ? std::optional<int64_t>(o.snapshot) : std::nullopt, filter);
   if (!s.is_ok() && s.code() != StatusCode::kOutOfRange) return s;
   fmt::print(stderr, "{} row{}\n", printed, printed == 1 ? "" : "s");
+  if (!filter.ranges.empty() && s.is_ok()) {
+    fmt::print(stderr, "row groups: {} read, {} skipped by statistics; data pages: {} read, {} skipped by the page index\n",
+               counters.row_groups_read, counters.row_groups_skipped, counters.data_pages_read, counters.data_pages_skipped);
+  }
   return Status::ok();
 }
 
@@ -222,6 +255,8 @@ void add_lake_commands(Cli& cli) {
   scan_cmd->add_option("table", o.table, "database.table, or table when unambiguous")->required();
   scan_cmd->add_option("--limit", o.limit, "Print at most this many rows");
   scan_cmd->add_option("--snapshot", o.snapshot, "Read this snapshot instead of the current one");
+  scan_cmd->add_option("--min", o.min, "Only rows with column >= value (column=value; repeatable); pages that cannot hold one are not read");
+  scan_cmd->add_option("--max", o.max, "Only rows with column <= value (column=value; repeatable)");
   scan_cmd->callback([&cli] { run(cli, scan(cli.config(), o)); });
   auto* expire_cmd = lake->add_subcommand("expire-snapshots", "Drop old snapshots and the files only they name");
   expire_cmd->add_option("table", o.table, "database.table, or table when unambiguous")->required();

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 #include <tuple>
+#include <type_traits>
 
 #include "lake/delta_binary_packed.h"
 #include "lake/page_codec.h"
@@ -20,21 +21,21 @@ using values::TypeId;
 
 namespace {
 
-// Non-null values of one page (or the dictionary) in their physical form.
-struct Decoded {
-  std::vector<int64_t> ints;
-  std::vector<double> doubles;
-  std::vector<values::int128> wide;      // FIXED_LEN_BYTE_ARRAY / BYTE_ARRAY decimals
-  std::vector<std::string_view> bytes;   // BYTE_ARRAY / FIXED_LEN_BYTE_ARRAY
-  void clear() { ints.clear(); doubles.clear(); wide.clear(); bytes.clear(); }
-  size_t size() const { return std::max({ints.size(), doubles.size(), wide.size(), bytes.size()}); }
-};
+using Decoded = DecodedValues;
+
+// Bytes readable past the end of a decompressed page and of a dictionary's bytes, so that a
+// string of up to kPad bytes is copied with one fixed-size move instead of a memcpy call.
+constexpr size_t kPad = 16;
 
 class ChunkDecoder {
  public:
-  ChunkDecoder(std::string_view file, uint64_t base, std::string_view name, const LeafColumn& leaf, ColumnVector* out, LeafLevels* levels)
+  ChunkDecoder(std::string_view file, uint64_t base, std::string_view name, const LeafColumn& leaf, ColumnVector* out, LeafLevels* levels,
+               DecodeScratch& scratch)
       : file_(file), base_(base), name_(name), e_(leaf.element), path_(leaf.display()), physical_(*leaf.element.type), out_(out), levels_(levels),
-        max_def_(static_cast<uint32_t>(leaf.max_def)), max_rep_(static_cast<uint32_t>(leaf.max_rep)) {
+        max_def_(static_cast<uint32_t>(leaf.max_def)), max_rep_(static_cast<uint32_t>(leaf.max_rep)), dict_(scratch.dictionary),
+        dict_heap_(scratch.dictionary_heap), dict_sizes_(scratch.dictionary_sizes), page_values_(scratch.page_values), indices_(scratch.indices),
+        defs_(scratch.defs), reps_(scratch.reps), decompressed_(scratch.decompressed) {
+    dict_.clear();  // the last chunk's
     const values::DataType& t = out->column.type;
     decimal_ = t.id == TypeId::kDecimal;
     millis_to_micros_ = t.is_timestamp() && t.precision == 3;
@@ -42,6 +43,9 @@ class ChunkDecoder {
   }
 
   Status run(const parquet::ColumnChunk& chunk, size_t end_limit, int64_t rows);
+  Status run_indexed(const parquet::ColumnChunk& chunk, size_t end_limit, const ReadBytes& read, uint64_t first_page,
+                     std::span<const IndexedPage> pages);
+  int64_t data_pages() const { return data_pages_; }
 
  private:
   Status error(uint64_t at, std::string_view what) const {
@@ -57,6 +61,13 @@ class ChunkDecoder {
   Status levels(std::string_view in, uint32_t max, std::string_view what, size_t n, uint64_t at, std::vector<uint32_t>* out,
                 size_t* at_max = nullptr);
   Status length_prefixed(std::string_view* data, std::string_view what, uint64_t at, std::string_view* out);
+  // Checks the chunk's metadata against the schema and the file; sets chunk_start_ / chunk_end_.
+  Status check_chunk(const parquet::ColumnChunk& chunk, size_t end_limit);
+  // A page's body decompressed into decompressed_ (kPad bytes of padding after it), or the body
+  // itself when the chunk is UNCOMPRESSED; sets values_end_.
+  Result<std::string_view> decompress(parquet::Codec codec, std::string_view body, size_t size, uint64_t at);
+  // Room for n more slots at once instead of growing page by page.
+  void reserve(size_t n);
 
   std::string_view file_;
   uint64_t base_;  // the file offset of file_[0]
@@ -70,13 +81,20 @@ class ChunkDecoder {
   bool decimal_ = false, millis_to_micros_ = false, unsigned32_ = false;
 
   bool has_dictionary_ = false;
-  Decoded dict_;
-  std::string dict_heap_;
-  Decoded page_values_;
-  std::vector<uint32_t> indices_;  // dictionary indices of the page's values
+  Decoded& dict_;
+  std::string& dict_heap_;
+  std::vector<uint32_t>& dict_sizes_;
+  Decoded& page_values_;
+  std::vector<uint32_t>& indices_;  // dictionary indices of the page's values
   bool from_dictionary_ = false;
-  std::vector<uint32_t> defs_, reps_;
-  std::string decompressed_;
+  std::vector<uint32_t>& defs_;
+  std::vector<uint32_t>& reps_;
+  std::string& decompressed_;
+  // Where the memory a page's PLAIN string values point into ends (kPad more bytes may be read
+  // from a value that ends kPad bytes before it).
+  const char* values_end_ = nullptr;
+  int64_t data_pages_ = 0;
+  uint64_t chunk_start_ = 0, chunk_end_ = 0;  // the chunk's extent in the file
 };
 
 std::string encoding_name(Encoding e) {
@@ -161,9 +179,11 @@ Status ChunkDecoder::plain(std::string_view in, size_t count, uint64_t at, Decod
       return Status::ok();
     case PhysicalType::kByteArray: {
       size_t pos = 0;
-      if (owned) {  // the dictionary outlives the page buffer: copy its bytes first
+      if (owned) {  // the dictionary outlives the page buffer: copy its bytes first (padded)
+        owned->reserve(in.size() + kPad);
         owned->assign(in);
-        in = *owned;
+        owned->append(kPad, '\0');
+        in = std::string_view(*owned).substr(0, in.size());
       }
       for (size_t i = 0; i < count; ++i) {
         if (in.size() - pos < 4) return error(at + pos, fmt::format("BYTE_ARRAY value {} of {}: truncated length", i, count));
@@ -180,8 +200,10 @@ Status ChunkDecoder::plain(std::string_view in, size_t count, uint64_t at, Decod
       auto len = static_cast<size_t>(*e_.type_length);
       CF_RETURN_IF_ERROR(need(count * len));
       if (owned) {
+        owned->reserve(count * len + kPad);
         owned->assign(in.substr(0, count * len));
-        in = *owned;
+        owned->append(kPad, '\0');
+        in = std::string_view(*owned).substr(0, count * len);
       }
       for (size_t i = 0; i < count; ++i) d->bytes.push_back(in.substr(i * len, len));
       return decimal_ ? decimals_from_bytes(d, at) : Status::ok();
@@ -270,12 +292,17 @@ Status ChunkDecoder::scatter(std::span<const uint32_t> defs, size_t num_values, 
       for (size_t r = 0; r < num_values; ++r) dst[r] = convert(src[index[r]]);
     } else if (dense) {
       for (size_t r = 0; r < num_values; ++r) dst[r] = convert(src[r]);
-    } else {
+    } else if (present > 0) {
+      // Without a branch per row (NULLs fall at random: a mispredicted branch each): every row
+      // reads the next value (the last one again past the end) and a NULL's slot gets zero.
+      using T = std::remove_reference_t<decltype(*dst)>;
+      const size_t last = present - 1;
       size_t k = 0;
       for (size_t r = 0; r < num_values; ++r) {
-        if (!valid[r]) continue;
-        dst[r] = convert(src[index ? index[k] : k]);
-        ++k;
+        const size_t at_k = std::min(k, last);
+        const T v = convert(src[index ? index[at_k] : at_k]);
+        dst[r] = valid[r] ? v : T{};
+        k += valid[r];
       }
     }
   };
@@ -298,13 +325,16 @@ Status ChunkDecoder::scatter(std::span<const uint32_t> defs, size_t num_values, 
       return Status::ok();
     case PhysicalType::kByteArray:
     case PhysicalType::kFixedLenByteArray: {
-      // Sizes first, so that the heap grows once per page; `pick(k)` is the page's k-th value.
-      auto copy = [&](auto pick) {
+      // Sizes first, so that the heap grows once per page; `pick(k)` is the page's k-th value,
+      // `size(k)` its length. A value of up to kPad bytes with kPad readable bytes behind it is
+      // copied as kPad bytes at once (the heap has kPad spare bytes while it is filled): most
+      // strings are short, and a memcpy call per value was most of this loop.
+      auto copy = [&](auto pick, auto size, const char* readable_end) {
         size_t total = 0;
-        for (size_t k = 0; k < present; ++k) total += pick(k).size();
+        for (size_t k = 0; k < present; ++k) total += size(k);
         std::string& heap = out_->heap;
         size_t pos = heap.size();
-        heap.resize(pos + total);
+        heap.resize(pos + total + kPad);
         char* base = heap.data();
         const size_t ends_at = out_->ends.size();
         out_->ends.resize(ends_at + num_values);
@@ -312,15 +342,24 @@ Status ChunkDecoder::scatter(std::span<const uint32_t> defs, size_t num_values, 
         for (size_t r = 0, k = 0; r < num_values; ++r) {
           if (dense || valid[r]) {
             std::string_view v = pick(k++);
-            if (!v.empty()) std::memcpy(base + pos, v.data(), v.size());
+            if (v.size() <= kPad && readable_end && readable_end - v.data() >= static_cast<std::ptrdiff_t>(kPad)) {
+              std::memcpy(base + pos, v.data(), kPad);
+            } else if (!v.empty()) {
+              std::memcpy(base + pos, v.data(), v.size());
+            }
             pos += v.size();
           }
           ends[r] = pos;
         }
+        heap.resize(pos);
       };
       const std::string_view* views = d.bytes.data();
-      if (index) copy([&](size_t k) { return views[index[k]]; });
-      else copy([&](size_t k) { return views[k]; });
+      if (index) {
+        const uint32_t* sizes = dict_sizes_.data();
+        copy([&](size_t k) { return views[index[k]]; }, [&](size_t k) { return sizes[index[k]]; }, dict_heap_.data() + dict_heap_.size());
+      } else {
+        copy([&](size_t k) { return views[k]; }, [&](size_t k) { return views[k].size(); }, values_end_);
+      }
       return Status::ok();
     }
     default: {
@@ -337,6 +376,22 @@ Status ChunkDecoder::scatter(std::span<const uint32_t> defs, size_t num_values, 
       return Status::ok();
     }
   }
+}
+
+Result<std::string_view> ChunkDecoder::decompress(parquet::Codec codec, std::string_view body, size_t size, uint64_t at) {
+  if (codec == parquet::Codec::kUncompressed) {
+    if (body.size() != size) return error(at, fmt::format("uncompressed page of {} bytes claims {} bytes", body.size(), size));
+    // The body lies in the file's bytes (file_, or the reader's buffer of the page): nothing to
+    // pad, so strings there are copied by memcpy.
+    values_end_ = body.data() + body.size();
+    return body;
+  }
+  if (size <= kMaxPageBytes) decompressed_.reserve(size + kPad);
+  Status s = decompress_page(codec, body, size, &decompressed_);
+  if (!s.is_ok()) return error(at, s.message());
+  decompressed_.append(kPad, '\0');  // within the capacity reserved
+  values_end_ = decompressed_.data() + decompressed_.size();
+  return std::string_view(decompressed_).substr(0, size);
 }
 
 // A v1 page's levels: a 4-byte little-endian length, then that many bytes of RLE hybrid.
@@ -400,13 +455,15 @@ Status ChunkDecoder::page(const parquet::PageHeader& h, std::string_view body, u
     if (has_dictionary_) return error(at, "a second dictionary page");
     int32_t n = h.dictionary_page->num_values;
     if (n < 0 || n > kMaxPageValues) return error(at, fmt::format("dictionary of {} values", n));
-    Status s = decompress_page(codec, body, static_cast<size_t>(h.uncompressed_page_size), &decompressed_);
-    if (!s.is_ok()) return error(at, s.message());
-    CF_RETURN_IF_ERROR(plain(decompressed_, static_cast<size_t>(n), at, &dict_, &dict_heap_));
+    CF_ASSIGN_OR_RETURN(std::string_view bytes, decompress(codec, body, static_cast<size_t>(h.uncompressed_page_size), at));
+    CF_RETURN_IF_ERROR(plain(bytes, static_cast<size_t>(n), at, &dict_, &dict_heap_));
+    dict_sizes_.resize(dict_.bytes.size());
+    for (size_t i = 0; i < dict_.bytes.size(); ++i) dict_sizes_[i] = static_cast<uint32_t>(dict_.bytes[i].size());
     has_dictionary_ = true;
     return Status::ok();
   }
   if (h.type != PageType::kDataPage && h.type != PageType::kDataPageV2) return Status::ok();  // index pages: skipped
+  ++data_pages_;
   int32_t num_values = 0;
   Encoding encoding;
   std::string_view rep_levels, def_levels, data;
@@ -417,9 +474,7 @@ Status ChunkDecoder::page(const parquet::PageHeader& h, std::string_view body, u
     if (num_values < 0 || num_values > kMaxPageValues || num_values > remaining) {
       return error(at, fmt::format("a page of {} values where {} remain in the chunk", num_values, remaining));
     }
-    Status s = decompress_page(codec, body, static_cast<size_t>(h.uncompressed_page_size), &decompressed_);
-    if (!s.is_ok()) return error(at, s.message());
-    data = decompressed_;
+    CF_ASSIGN_OR_RETURN(data, decompress(codec, body, static_cast<size_t>(h.uncompressed_page_size), at));
     for (auto [max, encoding_of, what, out] : {std::tuple{max_rep_, h.data_page->repetition_level_encoding, "repetition", &rep_levels},
                                                std::tuple{max_def_, h.data_page->definition_level_encoding, "definition", &def_levels}}) {
       if (max == 0) continue;
@@ -449,11 +504,10 @@ Status ChunkDecoder::page(const parquet::PageHeader& h, std::string_view body, u
     size_t uncompressed = static_cast<size_t>(h.uncompressed_page_size);
     if (uncompressed < level_bytes) return error(at, "data page v2: uncompressed size smaller than its levels");
     if (v2.is_compressed) {
-      Status s = decompress_page(codec, rest, uncompressed - level_bytes, &decompressed_);
-      if (!s.is_ok()) return error(at, s.message());
-      data = decompressed_;
+      CF_ASSIGN_OR_RETURN(data, decompress(codec, rest, uncompressed - level_bytes, at));
     } else {
       data = rest;
+      values_end_ = file_.empty() ? nullptr : file_.data() + file_.size();
     }
   }
   const auto n = static_cast<size_t>(num_values);
@@ -473,7 +527,7 @@ Status ChunkDecoder::page(const parquet::PageHeader& h, std::string_view body, u
   return scatter(defs_, static_cast<size_t>(num_values), present, at);
 }
 
-Status ChunkDecoder::run(const parquet::ColumnChunk& chunk, size_t end_limit, int64_t rows) {
+Status ChunkDecoder::check_chunk(const parquet::ColumnChunk& chunk, size_t end_limit) {
   if (!chunk.meta_data) return error(0, "column chunk without its metadata");
   const parquet::ColumnMetaData& m = *chunk.meta_data;
   if (m.type != physical_) return error(0, "the chunk's physical type differs from the schema's");
@@ -483,23 +537,32 @@ Status ChunkDecoder::run(const parquet::ColumnChunk& chunk, size_t end_limit, in
     return error(static_cast<uint64_t>(std::max<int64_t>(start, 0)),
                  fmt::format("column chunk of {} bytes at byte {} lies outside the file's data", m.total_compressed_size, start));
   }
+  chunk_start_ = static_cast<uint64_t>(start);
+  chunk_end_ = chunk_start_ + static_cast<uint64_t>(m.total_compressed_size);
+  return Status::ok();
+}
+
+void ChunkDecoder::reserve(size_t n) {
+  out_->valid.reserve(out_->valid.size() + n);
+  if (decimal_) out_->decimals.reserve(out_->decimals.size() + n);
+  else if (physical_ == PhysicalType::kFloat || physical_ == PhysicalType::kDouble) out_->doubles.reserve(out_->doubles.size() + n);
+  else if (physical_ == PhysicalType::kByteArray || physical_ == PhysicalType::kFixedLenByteArray) out_->ends.reserve(out_->ends.size() + n);
+  else out_->ints.reserve(out_->ints.size() + n);
+}
+
+Status ChunkDecoder::run(const parquet::ColumnChunk& chunk, size_t end_limit, int64_t rows) {
+  CF_RETURN_IF_ERROR(check_chunk(chunk, end_limit));
+  const parquet::ColumnMetaData& m = *chunk.meta_data;
   // A flat column has a value or NULL per row; a repeated leaf at least one entry per row.
   if (max_rep_ == 0 ? m.num_values != rows : m.num_values < rows) {
-    return error(static_cast<uint64_t>(start), fmt::format("{} values for {} rows", m.num_values, rows));
+    return error(chunk_start_, fmt::format("{} values for {} rows", m.num_values, rows));
   }
   const int64_t entries = m.num_values;
-  // Room for every entry at once instead of growing page by page, when the chunk's bytes (checked
-  // against the file above) make the count plausible: a footer's claim alone must not allocate.
-  if (static_cast<uint64_t>(entries) <= static_cast<uint64_t>(m.total_compressed_size) * 64) {
-    const auto n = static_cast<size_t>(entries);
-    out_->valid.reserve(n);
-    if (decimal_) out_->decimals.reserve(n);
-    else if (physical_ == PhysicalType::kFloat || physical_ == PhysicalType::kDouble) out_->doubles.reserve(n);
-    else if (physical_ == PhysicalType::kByteArray || physical_ == PhysicalType::kFixedLenByteArray) out_->ends.reserve(n);
-    else out_->ints.reserve(n);
-  }
-  size_t pos = static_cast<size_t>(start);
-  const size_t end = pos + static_cast<size_t>(m.total_compressed_size);
+  // Room for every entry at once when the chunk's bytes (checked against the file above) make the
+  // count plausible: a footer's claim alone must not allocate.
+  if (static_cast<uint64_t>(entries) <= static_cast<uint64_t>(m.total_compressed_size) * 64) reserve(static_cast<size_t>(entries));
+  size_t pos = chunk_start_;
+  const size_t end = chunk_end_;
   if (pos < base_ || end - base_ > file_.size()) {
     return Status::internal(fmt::format("{}: column '{}': the chunk's bytes {}..{} were not read", name_, path_, pos, end));
   }
@@ -520,6 +583,57 @@ Status ChunkDecoder::run(const parquet::ColumnChunk& chunk, size_t end_limit, in
   return Status::ok();
 }
 
+Status ChunkDecoder::run_indexed(const parquet::ColumnChunk& chunk, size_t end_limit, const ReadBytes& read, uint64_t first_page,
+                                 std::span<const IndexedPage> pages) {
+  CF_RETURN_IF_ERROR(check_chunk(chunk, end_limit));
+  const parquet::Codec codec = chunk.meta_data->codec;
+  if (max_rep_ != 0) return Status::internal(fmt::format("{}: column '{}': pages of a repeated leaf read by their index", name_, path_));
+  if (first_page < chunk_start_ || first_page >= chunk_end_) {
+    return error(first_page, "the OffsetIndex's first page lies outside its column chunk");
+  }
+  int64_t rows = 0;
+  for (const IndexedPage& p : pages) rows += p.rows;
+  // The rows come from the pages' row ranges, which the reader checked against the row group.
+  reserve(static_cast<size_t>(rows));
+  // Before the first data page: the dictionary page (and index pages, which page() passes over).
+  if (first_page > chunk_start_) {
+    CF_ASSIGN_OR_RETURN(std::string_view head, read(chunk_start_, static_cast<size_t>(first_page - chunk_start_)));
+    size_t pos = 0;
+    while (pos < head.size()) {
+      const uint64_t at = chunk_start_ + pos;
+      size_t consumed = 0;
+      CF_ASSIGN_OR_RETURN(parquet::PageHeader h, parquet::decode_page_header(head.substr(pos), name_, at, &consumed));
+      const size_t body_at = pos + consumed;
+      if (h.compressed_page_size < 0 || static_cast<size_t>(h.compressed_page_size) > head.size() - body_at) {
+        return error(at, fmt::format("page of {} bytes runs into the OffsetIndex's first page", h.compressed_page_size));
+      }
+      if (h.type == PageType::kDataPage || h.type == PageType::kDataPageV2) {
+        return error(at, "a data page before the first page the OffsetIndex lists");
+      }
+      CF_RETURN_IF_ERROR(page(h, head.substr(body_at, static_cast<size_t>(h.compressed_page_size)), at, codec, 0));
+      pos = body_at + static_cast<size_t>(h.compressed_page_size);
+    }
+  }
+  for (const IndexedPage& p : pages) {
+    if (p.offset < first_page || p.offset >= chunk_end_ || p.bytes > chunk_end_ - p.offset) {
+      return error(p.offset, fmt::format("the OffsetIndex places a page of {} bytes outside its column chunk", p.bytes));
+    }
+    CF_ASSIGN_OR_RETURN(std::string_view bytes, read(p.offset, p.bytes));
+    size_t consumed = 0;
+    CF_ASSIGN_OR_RETURN(parquet::PageHeader h, parquet::decode_page_header(bytes, name_, p.offset, &consumed));
+    if (h.type != PageType::kDataPage && h.type != PageType::kDataPageV2) return error(p.offset, "the OffsetIndex locates a page that is no data page");
+    if (h.compressed_page_size < 0 || static_cast<size_t>(h.compressed_page_size) > bytes.size() - consumed) {
+      return error(p.offset, fmt::format("page of {} bytes runs past the {} its OffsetIndex gives it", h.compressed_page_size, p.bytes));
+    }
+    const size_t before = out_->valid.size();
+    CF_RETURN_IF_ERROR(page(h, bytes.substr(consumed, static_cast<size_t>(h.compressed_page_size)), p.offset, codec, p.rows));
+    if (static_cast<int64_t>(out_->valid.size() - before) != p.rows) {
+      return error(p.offset, fmt::format("a page of {} values where its OffsetIndex says {} rows", out_->valid.size() - before, p.rows));
+    }
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 std::pair<int64_t, int64_t> column_chunk_extent(const parquet::ColumnMetaData& m) {
@@ -530,9 +644,23 @@ std::pair<int64_t, int64_t> column_chunk_extent(const parquet::ColumnMetaData& m
 }
 
 Status decode_column_chunk(std::string_view bytes, uint64_t base, std::string_view name, size_t end_limit, const LeafColumn& leaf,
-                           const parquet::ColumnChunk& chunk, int64_t rows, ColumnVector* out, LeafLevels* levels) {
-  ChunkDecoder d(bytes, base, name, leaf, out, levels);
-  return d.run(chunk, end_limit, rows);
+                           const parquet::ColumnChunk& chunk, int64_t rows, ColumnVector* out, LeafLevels* levels, int64_t* data_pages,
+                           DecodeScratch* scratch) {
+  DecodeScratch own;
+  ChunkDecoder d(bytes, base, name, leaf, out, levels, scratch ? *scratch : own);
+  Status s = d.run(chunk, end_limit, rows);
+  if (data_pages) *data_pages += d.data_pages();
+  return s;
+}
+
+Status decode_indexed_pages(const ReadBytes& read, std::string_view name, size_t end_limit, const LeafColumn& leaf,
+                            const parquet::ColumnChunk& chunk, uint64_t first_page, std::span<const IndexedPage> pages, ColumnVector* out,
+                            int64_t* data_pages, DecodeScratch* scratch) {
+  DecodeScratch own;
+  ChunkDecoder d({}, 0, name, leaf, out, nullptr, scratch ? *scratch : own);
+  Status s = d.run_indexed(chunk, end_limit, read, first_page, pages);
+  if (data_pages) *data_pages += d.data_pages();
+  return s;
 }
 
 }  // namespace careflow::lake

@@ -133,15 +133,37 @@ Result<std::vector<ScanTask>> plan_scan(const TableMetadata& table, std::optiona
   return tasks;
 }
 
-Status scan_rows(const TableMetadata& table, const std::function<Status(std::vector<Value>)>& row, std::optional<int64_t> snapshot_id) {
-  return scan_rows_at(table, [&](const DataFile&, int64_t, std::vector<Value> values) { return row(std::move(values)); }, snapshot_id);
+Status scan_rows(const TableMetadata& table, const std::function<Status(std::vector<Value>)>& row, std::optional<int64_t> snapshot_id,
+                 const ScanFilter& filter) {
+  return scan_rows_at(
+      table, [&](const DataFile&, int64_t, std::vector<Value> values) { return row(std::move(values)); }, snapshot_id, filter);
 }
 
 namespace {
 
-// The rows of one data file in the table's columns, the sorted positions `deleted` skipped.
+// The filter's ranges by table column (an index into table.columns for each).
+Result<std::vector<size_t>> range_columns(const TableMetadata& table, const ScanFilter& filter) {
+  std::vector<size_t> out;
+  for (const ColumnRange& r : filter.ranges) {
+    auto it = std::find_if(table.columns.begin(), table.columns.end(), [&](const ColumnSpec& c) { return c.name == r.column; });
+    if (it == table.columns.end()) return Status::not_found(fmt::format("table {} has no column '{}' to filter on", table.location, r.column));
+    out.push_back(static_cast<size_t>(it - table.columns.begin()));
+  }
+  return out;
+}
+
+bool inside(const Value& v, const ColumnRange& r) {
+  if (v.is_null()) return false;
+  if (r.lower && !r.lower->is_null() && values::compare_values(v, *r.lower) < 0) return false;
+  if (r.upper && !r.upper->is_null() && values::compare_values(v, *r.upper) > 0) return false;
+  return true;
+}
+
+// The rows of one data file in the table's columns, the sorted positions `deleted` skipped and
+// only those inside the filter's ranges given.
 Status read_rows(const TableMetadata& table, const DataFile& f, const std::vector<int64_t>& deleted,
-                 const std::function<Status(const DataFile&, int64_t, std::vector<Value>)>& row) {
+                 const std::function<Status(const DataFile&, int64_t, std::vector<Value>)>& row, const ScanFilter& filter) {
+  CF_ASSIGN_OR_RETURN(std::vector<size_t> filtered, range_columns(table, filter));
   auto next_deleted = deleted.begin();
   CF_ASSIGN_OR_RETURN(auto reader, ParquetReader::open(local_path(f.path)));
   // The table's columns in the file, by field id (a column the file lacks: NULL).
@@ -156,24 +178,66 @@ Status read_rows(const TableMetadata& table, const DataFile& f, const std::vecto
       }
     }
   }
-  int64_t pos = 0;
+  // The ranges on the file's columns (named as the file names them); a range on a column the file
+  // lacks holds none of its rows, which are all NULL there.
+  std::vector<ColumnRange> file_ranges;
+  for (size_t i = 0; i < filtered.size(); ++i) {
+    if (slot[filtered[i]] < 0) return Status::ok();
+    file_ranges.push_back({reader->columns()[wanted[static_cast<size_t>(slot[filtered[i]])]].name, filter.ranges[i].lower, filter.ranges[i].upper});
+  }
+  std::vector<bool> kept(reader->num_row_groups(), file_ranges.empty());
+  if (!file_ranges.empty()) {
+    CF_ASSIGN_OR_RETURN(std::vector<size_t> groups, reader->prune(file_ranges));
+    for (size_t g : groups) kept[g] = true;
+  }
+  ScanCounters counted;
+  int64_t group_start = 0;
   for (size_t g = 0; g < reader->num_row_groups(); ++g) {
-    CF_ASSIGN_OR_RETURN(std::vector<ColumnVector> columns, reader->read_row_group(g, wanted));
-    size_t n = columns.empty() ? static_cast<size_t>(reader->metadata().row_groups[g].num_rows) : columns[0].size();
+    const int64_t group_rows = reader->metadata().row_groups[g].num_rows;
+    const int64_t start = group_start;
+    group_start += group_rows;
+    if (!kept[g]) {
+      ++counted.row_groups_skipped;
+      continue;
+    }
+    ++counted.row_groups_read;
+    std::vector<RowSpan> spans{{0, group_rows}};
+    std::vector<ColumnVector> columns;
+    if (file_ranges.empty()) {
+      CF_ASSIGN_OR_RETURN(columns, reader->read_row_group(g, wanted));
+    } else {
+      CF_ASSIGN_OR_RETURN(spans, reader->select_rows(g, file_ranges));
+      CF_ASSIGN_OR_RETURN(columns, reader->read_rows(g, wanted, spans));
+    }
+    size_t n = 0;
+    for (const RowSpan& s : spans) n += static_cast<size_t>(s.end - s.first);
     for (const ColumnVector& v : columns) {
       if (v.size() != n) {
         return Status::corruption(fmt::format("{}: row group {}: column '{}' holds {} values, another {}", f.path, g, v.column.name, v.size(), n));
       }
     }
-    for (size_t r = 0; r < n; ++r, ++pos) {
-      while (next_deleted != deleted.end() && *next_deleted < pos) ++next_deleted;
-      if (next_deleted != deleted.end() && *next_deleted == pos) continue;
-      std::vector<Value> values(table.columns.size());
-      for (size_t c = 0; c < table.columns.size(); ++c) {
-        if (slot[c] >= 0) values[c] = columns[slot[c]].value(r);
+    size_t r = 0;  // the slot of the row in the columns
+    for (const RowSpan& s : spans) {
+      for (int64_t pos = start + s.first; pos < start + s.end; ++pos, ++r) {
+        while (next_deleted != deleted.end() && *next_deleted < pos) ++next_deleted;
+        if (next_deleted != deleted.end() && *next_deleted == pos) continue;
+        bool match = true;
+        for (size_t i = 0; i < filtered.size() && match; ++i) match = inside(columns[static_cast<size_t>(slot[filtered[i]])].value(r), filter.ranges[i]);
+        if (!match) continue;
+        std::vector<Value> values(table.columns.size());
+        for (size_t c = 0; c < table.columns.size(); ++c) {
+          if (slot[c] >= 0) values[c] = columns[static_cast<size_t>(slot[c])].value(r);
+        }
+        CF_RETURN_IF_ERROR(row(f, pos, std::move(values)));
       }
-      CF_RETURN_IF_ERROR(row(f, pos, std::move(values)));
     }
+  }
+  if (filter.counters) {
+    const ReadCounters pages = reader->counters();
+    filter.counters->row_groups_read += counted.row_groups_read;
+    filter.counters->row_groups_skipped += counted.row_groups_skipped;
+    filter.counters->data_pages_read += pages.data_pages_read;
+    filter.counters->data_pages_skipped += pages.data_pages_skipped;
   }
   return Status::ok();
 }
@@ -182,7 +246,7 @@ Status read_rows(const TableMetadata& table, const DataFile& f, const std::vecto
 
 Status scan_file(const TableMetadata& table, const DataFile& file,
                  const std::function<Status(const DataFile&, int64_t, std::vector<Value>)>& row) {
-  return read_rows(table, file, {}, row);
+  return read_rows(table, file, {}, row, {});
 }
 
 namespace {
@@ -190,7 +254,7 @@ namespace {
 using DeleteCache = std::map<std::string, std::map<std::string, std::vector<int64_t>>>;
 
 Status read_task(const TableMetadata& table, const ScanTask& task, DeleteCache& delete_files,
-                 const std::function<Status(const DataFile&, int64_t, std::vector<Value>)>& row) {
+                 const std::function<Status(const DataFile&, int64_t, std::vector<Value>)>& row, const ScanFilter& filter) {
   std::vector<int64_t> deleted;
   for (const std::string& d : task.position_deletes) {
     auto it = delete_files.find(d);
@@ -201,22 +265,23 @@ Status read_task(const TableMetadata& table, const ScanTask& task, DeleteCache& 
     if (auto p = it->second.find(task.file.path); p != it->second.end()) deleted.insert(deleted.end(), p->second.begin(), p->second.end());
   }
   std::sort(deleted.begin(), deleted.end());
-  return read_rows(table, task.file, deleted, row);
+  return read_rows(table, task.file, deleted, row, filter);
 }
 
 }  // namespace
 
 Status scan_task(const TableMetadata& table, const ScanTask& task,
-                 const std::function<Status(const DataFile&, int64_t, std::vector<Value>)>& row) {
+                 const std::function<Status(const DataFile&, int64_t, std::vector<Value>)>& row, const ScanFilter& filter) {
   DeleteCache cache;
-  return read_task(table, task, cache, row);
+  return read_task(table, task, cache, row, filter);
 }
 
 Status scan_rows_at(const TableMetadata& table, const std::function<Status(const DataFile&, int64_t, std::vector<Value>)>& row,
-                    std::optional<int64_t> snapshot_id) {
+                    std::optional<int64_t> snapshot_id, const ScanFilter& filter) {
+  CF_RETURN_IF_ERROR(range_columns(table, filter).status());  // an unknown column fails an empty table too
   CF_ASSIGN_OR_RETURN(std::vector<ScanTask> tasks, plan_scan(table, snapshot_id));
   DeleteCache delete_files;  // each read once
-  for (const ScanTask& task : tasks) CF_RETURN_IF_ERROR(read_task(table, task, delete_files, row));
+  for (const ScanTask& task : tasks) CF_RETURN_IF_ERROR(read_task(table, task, delete_files, row, filter));
   return Status::ok();
 }
 

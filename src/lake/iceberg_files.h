@@ -13,6 +13,7 @@
 #include "common/status.h"
 #include "lake/iceberg_metadata.h"
 #include "lake/iceberg_table.h"
+#include "lake/parquet_reader.h"
 #include "lake/parquet_writer.h"
 
 namespace careflow::lake::iceberg {
@@ -79,20 +80,37 @@ Result<std::vector<ScanTask>> plan_scan(const TableMetadata& table, std::optiona
 // once).
 Result<std::set<std::string>> referenced_files(const TableMetadata& table);
 
+// What a filtered scan decoded and passed over.
+struct ScanCounters {
+  int64_t row_groups_read = 0, row_groups_skipped = 0;  // skipped: by the row group's column statistics
+  int64_t data_pages_read = 0, data_pages_skipped = 0;  // skipped: by the page index (ColumnIndex bounds)
+};
+
+// Restricts a scan to the rows inside every range (inclusive bounds on the table's columns by name,
+// as values of the column's type; a NULL is inside no range). Row groups whose statistics, and
+// pages whose page-index bounds, rule a range out are not decoded; the rows of the rest are
+// filtered exactly. No ranges: every row.
+struct ScanFilter {
+  std::vector<ColumnRange> ranges;
+  ScanCounters* counters = nullptr;  // optional: adds what the scan read and skipped
+};
+
 // Every live row of the snapshot's data files — deleted positions skipped — in the table's column
 // order (columns matched by field id; a column a file lacks reads as NULL), file by file. Stops at
 // the first error `row` returns.
+// NotFound naming a range's column when the table has none of that name.
 Status scan_rows(const TableMetadata& table, const std::function<Status(std::vector<values::Value>)>& row,
-                 std::optional<int64_t> snapshot_id = std::nullopt);
+                 std::optional<int64_t> snapshot_id = std::nullopt, const ScanFilter& filter = {});
 // As scan_rows, with each row's data file (its path as the manifest names it, its partition) and
 // position in it: what a position delete of the row names.
 Status scan_rows_at(const TableMetadata& table,
                     const std::function<Status(const DataFile& file, int64_t pos, std::vector<values::Value> row)>& row,
-                    std::optional<int64_t> snapshot_id = std::nullopt);
+                    std::optional<int64_t> snapshot_id = std::nullopt, const ScanFilter& filter = {});
 // The live rows of one scan task (its position deletes applied), as scan_rows_at gives them: for a
 // reader that goes file by file.
 Status scan_task(const TableMetadata& table, const ScanTask& task,
-                 const std::function<Status(const DataFile& file, int64_t pos, std::vector<values::Value> row)>& row);
+                 const std::function<Status(const DataFile& file, int64_t pos, std::vector<values::Value> row)>& row,
+                 const ScanFilter& filter = {});
 // The rows of one data file of the table (one not committed yet, say) with their positions, as
 // scan_rows_at gives them, no deletes applied.
 Status scan_file(const TableMetadata& table, const DataFile& file,

@@ -93,6 +93,11 @@ class TypeWriter {
                     {"value-required", !t.children[1].nullable}, {"value", std::move(value)}};
       }
       default: {
+        // A nested uuid: the field, element, key or value whose id the column lists.
+        if (depth > 0 && std::find(column_.uuid_ids.begin(), column_.uuid_ids.end(), last_id_) != column_.uuid_ids.end()) {
+          if (t.id != TypeId::kBinary || t.precision != 16) return error(fmt::format("'{}': a uuid is BINARY(16), not {}", path, t.to_string()));
+          return json("uuid");
+        }
         CF_ASSIGN_OR_RETURN(std::string name, primitive_name(path, t));
         return json(name);
       }
@@ -111,17 +116,25 @@ class TypeWriter {
   Status error(const std::string& what) const { return Status::invalid_argument(fmt::format("column '{}': {}", column_.name, what)); }
   Result<int32_t> next() {
     if (next_ >= column_.nested_ids.size()) return error("its nested fields have no Iceberg field ids");
-    return column_.nested_ids[next_++];
+    last_id_ = column_.nested_ids[next_++];
+    return last_id_;
   }
 
   const ColumnSpec& column_;
   size_t next_ = 0;
+  int32_t last_id_ = 0;  // the id of the node whose type is written next
 };
 
-// Reads a type, collecting nested ids in pre-order.
-Result<DataType> read_type(const json& type, const std::string& path, int depth, std::vector<int32_t>* ids) {
+// Reads a type, collecting nested ids in pre-order (and those of nested uuids in *uuids).
+Result<DataType> read_type(const json& type, const std::string& path, int depth, std::vector<int32_t>* ids, std::vector<int32_t>* uuids) {
   auto bad = [&](const std::string& what) { return Status::invalid_argument(fmt::format("column '{}': {}", path, what)); };
   if (depth > kMaxNestingDepth) return bad(fmt::format("nesting deeper than {} levels", kMaxNestingDepth));
+  if (type.is_string() && type == "uuid" && depth > 0 && !ids->empty()) {  // BINARY(16), as at the top level
+    uuids->push_back(ids->back());
+    DataType t = DataType::of(TypeId::kBinary);
+    t.precision = 16;
+    return t;
+  }
   if (type.is_string()) {
     auto t = type_from_iceberg(type.get<std::string>());
     if (!t.is_ok()) return bad(t.status().message());
@@ -134,7 +147,7 @@ Result<DataType> read_type(const json& type, const std::string& path, int depth,
     for (const json& f : type.at("fields")) {
       const std::string name = f.at("name").get<std::string>();
       ids->push_back(f.at("id").get<int32_t>());
-      CF_ASSIGN_OR_RETURN(DataType t, read_type(f.at("type"), path + "." + name, depth + 1, ids));
+      CF_ASSIGN_OR_RETURN(DataType t, read_type(f.at("type"), path + "." + name, depth + 1, ids, uuids));
       row.children.push_back(t.with_nullable(!f.value("required", false)));
       row.field_names.push_back(name);
     }
@@ -143,14 +156,14 @@ Result<DataType> read_type(const json& type, const std::string& path, int depth,
   }
   if (kind == "list") {
     ids->push_back(type.at("element-id").get<int32_t>());
-    CF_ASSIGN_OR_RETURN(DataType element, read_type(type.at("element"), path + ".element", depth + 1, ids));
+    CF_ASSIGN_OR_RETURN(DataType element, read_type(type.at("element"), path + ".element", depth + 1, ids, uuids));
     return DataType::array(element.with_nullable(!type.value("element-required", false)));
   }
   if (kind == "map") {
     ids->push_back(type.at("key-id").get<int32_t>());
-    CF_ASSIGN_OR_RETURN(DataType key, read_type(type.at("key"), path + ".key", depth + 1, ids));
+    CF_ASSIGN_OR_RETURN(DataType key, read_type(type.at("key"), path + ".key", depth + 1, ids, uuids));
     ids->push_back(type.at("value-id").get<int32_t>());
-    CF_ASSIGN_OR_RETURN(DataType value, read_type(type.at("value"), path + ".value", depth + 1, ids));
+    CF_ASSIGN_OR_RETURN(DataType value, read_type(type.at("value"), path + ".value", depth + 1, ids, uuids));
     return DataType::map(key.with_nullable(false), value.with_nullable(!type.value("value-required", false)));
   }
   return bad(fmt::format("Iceberg type '{}' is not supported by careflow", kind));
@@ -164,12 +177,12 @@ Result<ColumnSpec> column_from_iceberg(const json& field) {
     c.name = field.at("name").get<std::string>();
     c.field_id = field.at("id").get<int32_t>();
     DataType t;
-    if (field.at("type") == "uuid") {  // BINARY(16), as Flink's Iceberg connector reads it; top-level only
+    if (field.at("type") == "uuid") {  // BINARY(16), as Flink's Iceberg connector reads it
       t = DataType::of(TypeId::kBinary);
       t.precision = 16;
       c.uuid = true;
     } else {
-      CF_ASSIGN_OR_RETURN(t, read_type(field.at("type"), c.name, 0, &c.nested_ids));
+      CF_ASSIGN_OR_RETURN(t, read_type(field.at("type"), c.name, 0, &c.nested_ids, &c.uuid_ids));
     }
     c.type = t.with_nullable(!field.value("required", false));
   } catch (const json::exception& e) {

@@ -6,8 +6,8 @@
 //   MAP   ↔ {"type": "map", "key-id", "key", "value-id", "value-required", "value"}
 // whose field ids are ColumnSpec::nested_ids in pre-order (a struct's fields, a list's element, a
 // map's key then value, each before the ids below it). A top-level "uuid" field is a BINARY(16)
-// column with ColumnSpec::uuid set (as Flink's Iceberg connector reads it); uuid inside a nested
-// type is not supported yet.
+// column with ColumnSpec::uuid set (as Flink's Iceberg connector reads it); a "uuid" inside a
+// nested type is a BINARY(16) node whose id is in ColumnSpec::uuid_ids.
 
 #include <nlohmann/json.hpp>
 

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+
 namespace careflow::lake {
 
 using parquet::LogicalType;
@@ -82,7 +84,9 @@ class ShapeBuilder {
       default: {
         node->kind = ShapeNode::kLeaf;
         ColumnSpec leaf{node->path, t.with_nullable(optional), id};
-        leaf.uuid = depth == 0 && column_.uuid;  // Iceberg's uuid is a top-level column here
+        // Iceberg's uuid: the column itself, or a nested field its id names.
+        leaf.uuid = depth == 0 ? column_.uuid
+                               : id && std::find(column_.uuid_ids.begin(), column_.uuid_ids.end(), *id) != column_.uuid_ids.end();
         CF_ASSIGN_OR_RETURN(SchemaElement e, column_to_parquet(leaf));
         e.name = name;
         LeafColumn& l = leaves_->emplace_back();
@@ -246,6 +250,13 @@ Result<ColumnShape> shape_from_schema(std::span<const SchemaElement> schema, siz
   column->type = shape.root.type;
   column->nested_ids = ids ? std::move(*ids) : std::vector<int32_t>();
   column->uuid = shape.root.kind == ShapeNode::kLeaf && schema[first].logical.kind == LogicalType::kUuid && schema[first].type_length == 16;
+  column->uuid_ids.clear();
+  if (shape.root.kind != ShapeNode::kLeaf) {
+    for (size_t l = static_cast<size_t>(shape.root.first_leaf); l < static_cast<size_t>(shape.root.end_leaf); ++l) {
+      const SchemaElement& e = (*leaves)[l].element;
+      if (e.logical.kind == LogicalType::kUuid && e.type_length == 16 && e.field_id) column->uuid_ids.push_back(*e.field_id);
+    }
+  }
   return shape;
 }
 

@@ -11,6 +11,7 @@
 
 #include "lake/chunk_decoder.h"
 #include "lake/parquet_assemble.h"
+#include "lake/parquet_bounds.h"
 #include "lake/storage.h"
 
 namespace careflow::lake {
@@ -186,61 +187,6 @@ Result<size_t> ParquetReader::column_index(std::string_view name) const {
   return Status::not_found(fmt::format("{}: no column '{}'", name_, name));
 }
 
-namespace {
-
-// A PLAIN-encoded bound as a value of the column's type; unset when it does not decode.
-std::optional<Value> decode_bound(const parquet::SchemaElement& e, const values::DataType& t, const std::string& b) {
-  auto fixed = [&](size_t n) { return b.size() == n; };
-  switch (*e.type) {
-    case PhysicalType::kBoolean:
-      if (!fixed(1)) return std::nullopt;
-      return Value::boolean(b[0] != 0);
-    case PhysicalType::kInt32: {
-      if (!fixed(4)) return std::nullopt;
-      int32_t v;
-      std::memcpy(&v, b.data(), 4);
-      if (t.id == TypeId::kDecimal) return Value::decimal(v);
-      if (t.id == TypeId::kBigInt) return Value::integer(static_cast<uint32_t>(v));
-      return Value::integer(v);
-    }
-    case PhysicalType::kInt64: {
-      if (!fixed(8)) return std::nullopt;
-      int64_t v;
-      std::memcpy(&v, b.data(), 8);
-      if (t.id == TypeId::kDecimal) return Value::decimal(v);
-      if (t.is_timestamp() && t.precision == 3 && __builtin_mul_overflow(v, int64_t{1000}, &v)) return std::nullopt;
-      return Value::integer(v);
-    }
-    case PhysicalType::kFloat: {
-      if (!fixed(4)) return std::nullopt;
-      float v;
-      std::memcpy(&v, b.data(), 4);
-      if (v != v) return std::nullopt;
-      return Value::real(v);
-    }
-    case PhysicalType::kDouble: {
-      if (!fixed(8)) return std::nullopt;
-      double v;
-      std::memcpy(&v, b.data(), 8);
-      if (v != v) return std::nullopt;
-      return Value::real(v);
-    }
-    case PhysicalType::kByteArray:
-    case PhysicalType::kFixedLenByteArray:
-      if (t.id == TypeId::kDecimal) {
-        if (b.empty() || b.size() > 16) return std::nullopt;
-        values::uint128 u = 0;
-        for (char c : b) u = (u << 8) | static_cast<uint8_t>(c);
-        if (b.size() < 16 && (static_cast<uint8_t>(b[0]) & 0x80)) u |= ~values::uint128{0} << (8 * b.size());
-        return Value::decimal(static_cast<values::int128>(u));
-      }
-      return t.is_string() ? Value::string(b) : Value::bytes(b);
-    default: return std::nullopt;
-  }
-}
-
-}  // namespace
-
 std::optional<size_t> ParquetReader::chunk_of_column(size_t column) const {
   const ShapeNode& shape = shapes_.at(column);
   if (shape.kind != ShapeNode::kLeaf) return std::nullopt;
@@ -306,47 +252,59 @@ Result<std::vector<size_t>> ParquetReader::prune(std::span<const ColumnRange> ra
   return keep;
 }
 
+Status ParquetReader::decode_chunk(size_t row_group, size_t leaf, ColumnVector* values, LeafLevels* levels, std::string* buffer,
+                                   DecodeScratch* scratch) const {
+  const parquet::RowGroup& rg = meta_.row_groups[row_group];
+  const parquet::ColumnChunk& chunk = rg.columns[leaf];
+  std::string_view bytes = bytes_;
+  uint64_t base = 0;
+  if (fd_ >= 0) {
+    bytes = {};
+    // An extent outside the file's data is left for decode_column_chunk to report; a sane one is read.
+    auto [start, n] = chunk.meta_data ? column_chunk_extent(*chunk.meta_data) : std::pair<int64_t, int64_t>{-1, -1};
+    if (start >= 4 && n >= 0 && static_cast<uint64_t>(start) <= footer_start_ && static_cast<uint64_t>(n) <= footer_start_ - static_cast<uint64_t>(start)) {
+      CF_ASSIGN_OR_RETURN(bytes, read_at(static_cast<uint64_t>(start), static_cast<size_t>(n), buffer));
+      base = static_cast<uint64_t>(start);
+    }
+  }
+  int64_t pages = 0;
+  Status s = decode_column_chunk(bytes, base, name_, footer_start_, leaves_[leaf], chunk, rg.num_rows, values, levels, &pages, scratch);
+  pages_read_ += pages;
+  return s;
+}
+
+Result<ColumnVector> ParquetReader::read_column(size_t row_group, size_t column, std::string* buffer, DecodeScratch* scratch) const {
+  if (column >= columns_.size()) return Status::out_of_range(fmt::format("{}: column {} of {}", name_, column, columns_.size()));
+  ColumnVector v;
+  v.column = columns_[column];
+  const ShapeNode& shape = shapes_[column];
+  if (shape.kind == ShapeNode::kLeaf) {
+    CF_RETURN_IF_ERROR(decode_chunk(row_group, static_cast<size_t>(shape.first_leaf), &v, nullptr, buffer, scratch));
+    return v;
+  }
+  std::vector<LeafChunk> chunks(static_cast<size_t>(shape.end_leaf - shape.first_leaf));
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    const size_t leaf = static_cast<size_t>(shape.first_leaf) + i;
+    chunks[i].values.column = {leaves_[leaf].display(), leaves_[leaf].type, leaves_[leaf].element.field_id};
+    CF_RETURN_IF_ERROR(decode_chunk(row_group, leaf, &chunks[i].values, &chunks[i].levels, buffer, scratch));
+  }
+  CF_RETURN_IF_ERROR(assemble_column(shape, chunks, meta_.row_groups[row_group].num_rows, name_, &v.nested));
+  v.valid.reserve(v.nested.size());
+  for (const Value& value : v.nested) v.valid.push_back(!value.is_null());
+  return v;
+}
+
 Result<std::vector<ColumnVector>> ParquetReader::read_row_group(size_t row_group, std::span<const size_t> columns) const {
   if (row_group >= meta_.row_groups.size()) {
     return Status::out_of_range(fmt::format("{}: row group {} of {}", name_, row_group, meta_.row_groups.size()));
   }
-  const parquet::RowGroup& rg = meta_.row_groups[row_group];
   std::string buffer;  // a chunk's bytes read from a local file, one chunk at a time
-  auto decode = [&](size_t leaf, ColumnVector* values, LeafLevels* levels) -> Status {
-    const parquet::ColumnChunk& chunk = rg.columns[leaf];
-    std::string_view bytes = bytes_;
-    uint64_t base = 0;
-    if (fd_ >= 0) {
-      bytes = {};
-      // An extent outside the file's data is left for decode_column_chunk to report; a sane one is read.
-      auto [start, n] = chunk.meta_data ? column_chunk_extent(*chunk.meta_data) : std::pair<int64_t, int64_t>{-1, -1};
-      if (start >= 4 && n >= 0 && static_cast<uint64_t>(start) <= footer_start_ && static_cast<uint64_t>(n) <= footer_start_ - static_cast<uint64_t>(start)) {
-        CF_ASSIGN_OR_RETURN(bytes, read_at(static_cast<uint64_t>(start), static_cast<size_t>(n), &buffer));
-        base = static_cast<uint64_t>(start);
-      }
-    }
-    return decode_column_chunk(bytes, base, name_, footer_start_, leaves_[leaf], chunk, rg.num_rows, values, levels);
-  };
+  DecodeScratch scratch;
   std::vector<ColumnVector> out;
+  out.reserve(columns.size());
   for (size_t c : columns) {
-    if (c >= columns_.size()) return Status::out_of_range(fmt::format("{}: column {} of {}", name_, c, columns_.size()));
-    ColumnVector& v = out.emplace_back();
-    v.column = columns_[c];
-    const ShapeNode& shape = shapes_[c];
-    if (shape.kind == ShapeNode::kLeaf) {
-      const auto leaf = static_cast<size_t>(shape.first_leaf);
-      CF_RETURN_IF_ERROR(decode(leaf, &v, nullptr));
-      continue;
-    }
-    std::vector<LeafChunk> chunks(static_cast<size_t>(shape.end_leaf - shape.first_leaf));
-    for (size_t i = 0; i < chunks.size(); ++i) {
-      const size_t leaf = static_cast<size_t>(shape.first_leaf) + i;
-      chunks[i].values.column = {leaves_[leaf].display(), leaves_[leaf].type, leaves_[leaf].element.field_id};
-      CF_RETURN_IF_ERROR(decode(leaf, &chunks[i].values, &chunks[i].levels));
-    }
-    CF_RETURN_IF_ERROR(assemble_column(shape, chunks, rg.num_rows, name_, &v.nested));
-    v.valid.reserve(v.nested.size());
-    for (const Value& value : v.nested) v.valid.push_back(!value.is_null());
+    CF_ASSIGN_OR_RETURN(ColumnVector v, read_column(row_group, c, &buffer, &scratch));
+    out.push_back(std::move(v));
   }
   return out;
 }

@@ -14,12 +14,15 @@
 // footer when opened, then the chunks of the columns a row group is read for (pread; the reader
 // keeps the file open); an object-store file is read whole.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -31,15 +34,43 @@
 
 namespace careflow::lake {
 
+struct LeafLevels;     // chunk_decoder.h
+struct DecodeScratch;  // chunk_decoder.h
+
+// An allocator whose resize() leaves new numbers uninitialized (resize(n, value) still fills):
+// the reader writes every slot it makes room for, and zeroing them first cost a tenth of a scan.
+template <typename T>
+struct UninitializedAllocator : std::allocator<T> {
+  using value_type = T;
+  template <typename U>
+  struct rebind {
+    using other = UninitializedAllocator<U>;
+  };
+  UninitializedAllocator() = default;
+  template <typename U>
+  UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    if constexpr (sizeof...(Args) == 0 && std::is_trivially_default_constructible_v<U>) {
+      ::new (static_cast<void*>(p)) U;  // default-initialized: no zeroing
+    } else {
+      ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+  }
+};
+// A vector of numbers for the reader's output (std::vector's interface).
+template <typename T>
+using NumberVector = std::vector<T, UninitializedAllocator<T>>;
+
 // One column of a row group, one slot per row, in careflow's units (values/value.h).
 struct ColumnVector {
   ColumnSpec column;
-  std::vector<uint8_t> valid;            // 1: a value, 0: NULL
-  std::vector<int64_t> ints;             // BOOLEAN, integers, DATE, TIME, TIMESTAMP (µs)
-  std::vector<double> doubles;           // FLOAT, DOUBLE
-  std::vector<values::int128> decimals;  // DECIMAL, unscaled
-  std::string heap;                      // strings and bytes back to back
-  std::vector<size_t> ends;              // end of each row's bytes in heap (NULL: empty)
+  NumberVector<uint8_t> valid;            // 1: a value, 0: NULL
+  NumberVector<int64_t> ints;             // BOOLEAN, integers, DATE, TIME, TIMESTAMP (µs)
+  NumberVector<double> doubles;           // FLOAT, DOUBLE
+  NumberVector<values::int128> decimals;  // DECIMAL, unscaled
+  std::string heap;                       // strings and bytes back to back
+  NumberVector<size_t> ends;              // end of each row's bytes in heap (NULL: empty)
   std::vector<values::Value> nested;     // ROW (a list of its fields), ARRAY, MAP: the whole value
 
   size_t size() const { return valid.size(); }
@@ -50,6 +81,18 @@ struct ColumnVector {
 struct ColumnRange {
   std::string column;
   std::optional<values::Value> lower, upper;
+};
+
+// Rows [first, end) of a row group.
+struct RowSpan {
+  int64_t first = 0, end = 0;
+  bool operator==(const RowSpan&) const = default;
+};
+
+// What a reader has decoded so far (every read_row_group and read_rows call adds to it).
+struct ReadCounters {
+  int64_t data_pages_read = 0;     // data pages decoded
+  int64_t data_pages_skipped = 0;  // data pages of the chunks read that the page index let it pass over
 };
 
 struct ColumnStatistics {
@@ -98,17 +141,42 @@ class ParquetReader {
   // A column chunk's page index (by its index among the row group's chunks), as the footer locates
   // it: unset when the file has none (no OffsetIndex); `column` unset when only the OffsetIndex is
   // there. Errors: kCorruption naming the byte when the index lies outside the file's data or does
-  // not decode. careflow's reader does not skip pages by it yet.
+  // not decode. select_rows and read_rows skip pages by it.
   Result<std::optional<parquet::ChunkPageIndex>> page_index(size_t row_group, size_t chunk) const;
 
   // Reads the given columns (indexes into columns()) of one row group, in that order.
   Result<std::vector<ColumnVector>> read_row_group(size_t row_group, std::span<const size_t> columns) const;
+
+  // The rows of a row group that may hold a row inside every range, by the page indexes of the
+  // ranges' columns: the rows of a page whose bounds miss its range, or that holds only NULLs, are
+  // left out (a superset of the matching rows: the caller still filters them). Sorted, disjoint,
+  // non-empty spans; the whole group when no range's column has a ColumnIndex (or is nested);
+  // empty when no row can match. Errors: a range names an unknown column (kNotFound); a damaged
+  // page index (kCorruption naming the byte).
+  Result<std::vector<RowSpan>> select_rows(size_t row_group, std::span<const ColumnRange> ranges) const;
+  // Reads only those rows (sorted, disjoint spans inside the group) of the given columns, one slot
+  // per row in order: a flat column with an OffsetIndex decodes its dictionary and just the data
+  // pages holding some of the rows; another (no page index, ROW / ARRAY / MAP) decodes its whole
+  // chunk and keeps the rows asked for. Errors as read_row_group; kInvalidArgument for spans that
+  // are not sorted, disjoint and inside the group; kCorruption when a page holds another number of
+  // rows than its OffsetIndex says.
+  Result<std::vector<ColumnVector>> read_rows(size_t row_group, std::span<const size_t> columns, std::span<const RowSpan> rows) const;
+
+  ReadCounters counters() const { return {pages_read_, pages_skipped_}; }
 
  private:
   ParquetReader() = default;
   Status load();
   // `n` bytes of the file from `offset` (inside it): a view into bytes_, or read into *buffer.
   Result<std::string_view> read_at(uint64_t offset, size_t n, std::string* buffer) const;
+  // Decodes the whole chunk of leaf `leaf` (levels set: a leaf of a nested column). `buffer` holds
+  // the chunk's bytes read from a local file; both it and `scratch` are reused chunk after chunk.
+  Status decode_chunk(size_t row_group, size_t leaf, ColumnVector* values, LeafLevels* levels, std::string* buffer, DecodeScratch* scratch) const;
+  // Decodes the chunk's data pages that hold some of `rows` (and its dictionary) by its OffsetIndex
+  // (`pages`); *held gets the rows decoded, a superset of `rows`.
+  Status decode_pages(size_t row_group, size_t leaf, const parquet::OffsetIndex& pages, std::span<const RowSpan> rows, ColumnVector* values,
+                      std::vector<RowSpan>* held, std::string* buffer, DecodeScratch* scratch) const;
+  Result<ColumnVector> read_column(size_t row_group, size_t column, std::string* buffer, DecodeScratch* scratch) const;
 
   std::string name_;
   std::string bytes_;  // the whole file, when it came as bytes
@@ -119,6 +187,7 @@ class ParquetReader {
   std::vector<ShapeNode> shapes_;   // per column
   std::vector<LeafColumn> leaves_;  // per column chunk
   size_t footer_start_ = 0;  // column chunks must end before the footer
+  mutable std::atomic<int64_t> pages_read_{0}, pages_skipped_{0};  // ReadCounters
 };
 
 }  // namespace careflow::lake

@@ -38,6 +38,9 @@ struct ColumnSpec {
   // Iceberg's uuid (which Flink's Iceberg connector reads as BINARY(16)): a top-level BINARY(16)
   // column stored as FIXED_LEN_BYTE_ARRAY(16) with the UUID annotation, its values 16 bytes each.
   bool uuid = false;
+  // The same inside a ROW, ARRAY or MAP column: the nested field ids (of nested_ids) of its
+  // BINARY(16) fields, elements, keys or values that are uuids.
+  std::vector<int32_t> uuid_ids = {};
 };
 
 // The leaf schema element of a column; errors name the column and the type it cannot store yet.

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cstring>
+#include <utility>
 
 namespace careflow::lake {
 
@@ -78,6 +80,38 @@ void encode(std::span<const T> v, int bit_width, std::string* out) {
   flush_literals(n);
 }
 
+// Unpacks up to `groups` whole groups of 8 values of W bits (W bytes a group) from `p`, while the
+// loads of a group stay within the `readable` bytes from `p` (which may go past the run: the page's
+// bytes follow it): each value one 8-byte load at an offset known at compile time, so that a group
+// is straight-line code (the generic loop's shift and offset per value were most of a scan's level
+// and dictionary-index decoding). Returns how many values it unpacked.
+template <int W>
+size_t unpack_groups(const uint8_t* p, size_t groups, size_t readable, uint32_t* out) {
+  constexpr uint64_t mask = W == 32 ? 0xffffffffu : (uint64_t{1} << W) - 1;
+  constexpr size_t reach = (7 * W) / 8 + 8;  // the bytes a group's loads touch
+  size_t g = 0;
+  for (; g < groups && g * W + reach <= readable; ++g) {
+    const uint8_t* at = p + g * W;
+    uint32_t* o = out + g * 8;
+    for (int j = 0; j < 8; ++j) {
+      uint64_t word;
+      std::memcpy(&word, at + (j * W) / 8, 8);
+      o[j] = static_cast<uint32_t>((word >> ((j * W) % 8)) & mask);
+    }
+  }
+  return g * 8;
+}
+
+using UnpackGroups = size_t (*)(const uint8_t*, size_t, size_t, uint32_t*);
+
+template <size_t... W>
+constexpr std::array<UnpackGroups, sizeof...(W)> unpackers(std::index_sequence<W...>) {
+  return {&unpack_groups<static_cast<int>(W)>...};
+}
+
+// By bit width, 0 to 32.
+constexpr std::array<UnpackGroups, 33> kUnpackGroups = unpackers(std::make_index_sequence<33>());
+
 }  // namespace
 
 void rle_encode(std::span<const uint32_t> values, int bit_width, std::string* out) { encode(values, bit_width, out); }
@@ -104,8 +138,9 @@ Status rle_decode(std::string_view in, int bit_width, std::span<uint32_t> out) {
       if (bytes > in.size() - pos) return Status::corruption(fmt::format("bit-packed run at byte {} runs past the end", pos));
       size_t take = static_cast<size_t>(std::min<uint64_t>(count, out.size() - filled));
       const auto* p = reinterpret_cast<const uint8_t*>(in.data() + pos);
-      uint64_t bit = 0;
-      size_t k = 0;
+      const size_t groups = bit_width == 0 ? 0 : take / 8;
+      size_t k = kUnpackGroups[static_cast<size_t>(bit_width)](p, groups, in.size() - pos, out.data() + filled);
+      uint64_t bit = static_cast<uint64_t>(k) * static_cast<uint64_t>(bit_width);
       // While 8 bytes remain in the run, one fixed-size load per value (a single instruction);
       // the last few values load only the bytes left.
       for (; k < take && bit / 8 + 8 <= bytes; ++k, bit += bit_width) {

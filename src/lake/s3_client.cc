@@ -4,13 +4,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
 #include <mutex>
 #include <thread>
+#include <tuple>
 
 #include "common/ascii_case.h"
+#include "lake/aws_credentials.h"
 
 namespace careflow::lake::s3 {
 
@@ -145,11 +148,18 @@ Result<S3Config> S3Config::from_env() {
   c.region = env("AWS_REGION");
   if (c.region.empty()) c.region = env("AWS_DEFAULT_REGION");
   if (c.region.empty()) c.region = "us-east-1";
-  c.credentials.access_key_id = env("AWS_ACCESS_KEY_ID");
-  c.credentials.secret_access_key = env("AWS_SECRET_ACCESS_KEY");
-  c.credentials.session_token = env("AWS_SESSION_TOKEN");
-  if (c.credentials.access_key_id.empty() != c.credentials.secret_access_key.empty()) {
-    return Status::invalid_argument("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together");
+  CF_ASSIGN_OR_RETURN(c.credentials, find_credentials([](const char* name) { return env(name); }));
+  for (auto [name, out, least] : {std::tuple{"CAREFLOW_S3_MULTIPART_THRESHOLD", &c.multipart_threshold_bytes, int64_t{1}},
+                                  std::tuple{"CAREFLOW_S3_PART_SIZE", &c.part_size_bytes, int64_t{1} << 20}}) {
+    const std::string text = env(name);
+    if (text.empty()) continue;
+    char* end = nullptr;
+    errno = 0;
+    const long long v = std::strtoll(text.c_str(), &end, 10);
+    if (errno != 0 || *end != '\0' || v < least) {
+      return Status::invalid_argument(fmt::format("{} '{}' is not a number of bytes of at least {}", name, text, least));
+    }
+    *out = v;
   }
   const std::string path_style = to_lower(env("CAREFLOW_S3_PATH_STYLE"));
   if (path_style.empty()) {
@@ -169,7 +179,7 @@ S3Client::S3Client(S3Config config) : config_(std::move(config)) {
 
 Result<S3Client::Response> S3Client::send(const std::string& method, const std::string& bucket, const std::string& key,
                                           const std::vector<std::pair<std::string, std::string>>& query,
-                                          std::vector<std::pair<std::string, std::string>> headers, const std::string& body) const {
+                                          std::vector<std::pair<std::string, std::string>> headers, std::string_view body) const {
   const std::string where = fmt::format("s3://{}/{}", bucket, key);
   const size_t scheme_end = config_.endpoint.find("://") + 3;
   const std::string scheme = config_.endpoint.substr(0, scheme_end);
@@ -211,7 +221,8 @@ Result<S3Client::Response> S3Client::send(const std::string& method, const std::
       list = curl_slist_append(list, ("Authorization: " + sig.authorization).c_str());
     }
     list = curl_slist_append(list, "Expect:");  // no 100-continue round trip before a body
-    if (method == "PUT") list = curl_slist_append(list, "Content-Type: application/octet-stream");
+    const bool sends_body = method == "PUT" || method == "POST";
+    if (sends_body) list = curl_slist_append(list, "Content-Type: application/octet-stream");
 
     Response response;
     CURL* c = handle.curl;
@@ -227,8 +238,8 @@ Result<S3Client::Response> S3Client::send(const std::string& method, const std::
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.headers);
     if (method == "HEAD") {
       curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-    } else if (method == "PUT") {
-      curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "PUT");
+    } else if (sends_body) {
+      curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
       curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
       curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
     } else if (method != "GET") {
@@ -258,7 +269,8 @@ Result<std::string> S3Client::get(const std::string& bucket, const std::string& 
   return std::move(r.body);
 }
 
-Status S3Client::put(const std::string& bucket, const std::string& key, const std::string& bytes, bool if_absent) const {
+Status S3Client::put(const std::string& bucket, const std::string& key, std::string_view bytes, bool if_absent) const {
+  if (!if_absent && static_cast<int64_t>(bytes.size()) > config_.multipart_threshold_bytes) return put_multipart(bucket, key, bytes);
   std::vector<std::pair<std::string, std::string>> headers;
   if (if_absent) headers.emplace_back("if-none-match", "*");
   CF_ASSIGN_OR_RETURN(Response r, send("PUT", bucket, key, {}, headers, bytes));
@@ -269,6 +281,52 @@ Status S3Client::put(const std::string& bucket, const std::string& key, const st
     return Status::failed_precondition(fmt::format("s3://{}/{} was written by another writer (HTTP {})", bucket, key, r.status));
   }
   if (r.status != 200) return Status::io_error(fmt::format("PUT s3://{}/{}: {}", bucket, key, describe_error(r.status, r.body)));
+  return Status::ok();
+}
+
+Status S3Client::put_multipart(const std::string& bucket, const std::string& key, std::string_view bytes) const {
+  const std::string where = fmt::format("s3://{}/{}", bucket, key);
+  CF_ASSIGN_OR_RETURN(Response created, send("POST", bucket, key, {{"uploads", ""}}, {}, ""));
+  size_t at = 0;
+  const std::optional<std::string> upload_id = created.status == 200 ? xml_text(created.body, "UploadId", at) : std::nullopt;
+  if (!upload_id || upload_id->empty()) {
+    return Status::io_error(fmt::format("starting a multipart upload of {}: {}", where, describe_error(created.status, created.body)));
+  }
+  // Whatever fails from here on, the parts already uploaded are dropped (S3 keeps, and bills, the
+  // parts of an upload neither completed nor aborted).
+  auto abort = [&](Status cause) {
+    auto aborted = send("DELETE", bucket, key, {{"uploadId", *upload_id}}, {}, "");
+    if (!aborted.is_ok()) return cause.with_context(fmt::format("(aborting the upload failed too: {})", aborted.status().message()));
+    if (aborted->status != 204 && aborted->status != 200 && aborted->status != 404) {
+      return cause.with_context(fmt::format("(aborting the upload failed too: {})", describe_error(aborted->status, aborted->body)));
+    }
+    return cause;
+  };
+  // At most 10,000 parts (S3's limit): a larger object gets larger parts.
+  const auto size = static_cast<int64_t>(bytes.size());
+  const int64_t part_size = std::max(config_.part_size_bytes, (size + 9'999) / 10'000);
+  std::string complete = "<CompleteMultipartUpload>";
+  for (int64_t offset = 0, number = 1; offset < size; offset += part_size, ++number) {
+    const std::string_view part = bytes.substr(static_cast<size_t>(offset), static_cast<size_t>(std::min(part_size, size - offset)));
+    auto sent = send("PUT", bucket, key, {{"partNumber", std::to_string(number)}, {"uploadId", *upload_id}}, {}, part);
+    if (!sent.is_ok()) return abort(sent.status().with_context(fmt::format("part {} of {}", number, where)));
+    std::string etag;
+    for (const auto& [k, v] : sent->headers) {
+      if (k == "etag") etag = v;
+    }
+    if (sent->status != 200 || etag.empty()) {
+      return abort(Status::io_error(fmt::format("PUT part {} of {}: {}", number, where,
+                                                sent->status == 200 ? "no ETag in the response" : describe_error(sent->status, sent->body))));
+    }
+    complete += fmt::format("<Part><PartNumber>{}</PartNumber><ETag>{}</ETag></Part>", number, etag);
+  }
+  complete += "</CompleteMultipartUpload>";
+  auto done = send("POST", bucket, key, {{"uploadId", *upload_id}}, {}, complete);
+  if (!done.is_ok()) return abort(done.status().with_context(fmt::format("completing the multipart upload of {}", where)));
+  // S3 may answer 200 and still report an error in the body (a failure while assembling the parts).
+  if (done->status != 200 || done->body.find("<Error>") != std::string::npos) {
+    return abort(Status::io_error(fmt::format("completing the multipart upload of {}: {}", where, describe_error(done->status, done->body))));
+  }
   return Status::ok();
 }
 

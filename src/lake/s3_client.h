@@ -2,7 +2,9 @@
 // A small S3 client over libcurl (Debian's libcurl4-openssl-dev) for the lake's object storage
 // (storage.h): GET, PUT (optionally conditional with If-None-Match: *), HEAD, DELETE and
 // ListObjectsV2, each signed with SigV4 (sigv4.h). Works with AWS S3 and S3-compatible servers
-// (moto, MinIO, ...) through path-style or virtual-hosted addressing.
+// (moto, MinIO, ...) through path-style or virtual-hosted addressing. An object larger than
+// multipart_threshold_bytes goes up as a multipart upload (CreateMultipartUpload, UploadPart,
+// CompleteMultipartUpload), aborted when any step fails so that no parts stay behind.
 //
 // Every call is bounded: a connect timeout, a whole-request timeout, and at most `max_attempts`
 // tries for errors worth retrying (connection failures, timeouts, HTTP 429 and 5xx), with an
@@ -13,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -28,12 +31,19 @@ struct S3Config {
   int connect_timeout_ms = 5'000;
   int request_timeout_ms = 120'000;
   int max_attempts = 4;
+  // Objects above this many bytes are uploaded in parts of part_size_bytes (the last one smaller).
+  // S3 wants parts of at least 5 MiB (but the last) and at most 10,000 of them: a larger object
+  // gets larger parts.
+  int64_t multipart_threshold_bytes = int64_t{64} << 20;
+  int64_t part_size_bytes = int64_t{16} << 20;
 
   // From the environment as AWS's tools name it: AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL,
-  // AWS_REGION or AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN;
-  // and careflow's CAREFLOW_S3_PATH_STYLE (true / false; default true with a custom endpoint,
-  // false against AWS). InvalidArgument when only one of the key pair is set or the endpoint is
-  // not an http(s) URL.
+  // AWS_REGION or AWS_DEFAULT_REGION; credentials as aws_credentials.h finds them (the
+  // environment's keys, else the shared credentials file's profile); and careflow's
+  // CAREFLOW_S3_PATH_STYLE (true / false; default true with a custom endpoint, false against AWS),
+  // CAREFLOW_S3_MULTIPART_THRESHOLD and CAREFLOW_S3_PART_SIZE (bytes). InvalidArgument when only
+  // one of the key pair is set, the profile cannot be read, the endpoint is not an http(s) URL, or
+  // a size is not a positive number of bytes (a part at least 1 MiB).
   static Result<S3Config> from_env();
 };
 
@@ -58,7 +68,9 @@ class S3Client {
   Result<std::string> get(const std::string& bucket, const std::string& key) const;
   // Writes the object. With `if_absent`, only if no object has that key (If-None-Match: *):
   // FailedPrecondition naming it when one does — the compare-and-swap of an Iceberg commit.
-  Status put(const std::string& bucket, const std::string& key, const std::string& bytes, bool if_absent = false) const;
+  // Above the multipart threshold (and without if_absent) the object goes up in parts; on a failed
+  // part or completion the upload is aborted and the error names the object and the part.
+  Status put(const std::string& bucket, const std::string& key, std::string_view bytes, bool if_absent = false) const;
   // The object's size and time, or nullopt when there is none.
   Result<std::optional<ObjectInfo>> head(const std::string& bucket, const std::string& key) const;
   // Deletes the object; ok when there was none (S3's own semantics).
@@ -75,7 +87,8 @@ class S3Client {
   };
   Result<Response> send(const std::string& method, const std::string& bucket, const std::string& key,
                         const std::vector<std::pair<std::string, std::string>>& query,
-                        std::vector<std::pair<std::string, std::string>> extra_headers, const std::string& body) const;
+                        std::vector<std::pair<std::string, std::string>> extra_headers, std::string_view body) const;
+  Status put_multipart(const std::string& bucket, const std::string& key, std::string_view bytes) const;
 
   S3Config config_;
 };

@@ -19,7 +19,11 @@ s3://lake/wh:
      old name gone and refused for a new table, then the drop deleting the table's objects;
   6. careflow's 'iceberg' sink writing an upsert table and a retracting COUNT(*) into s3://lake/sink
      with checkpoints, read by pyiceberg;
-  7. a wrong secret key: careflow fails naming the object and HTTP 403.
+  7. a wrong secret key: careflow fails naming the object and HTTP 403;
+  8. a Parquet file of about 13 MiB goes up as a multipart upload (a 6 MiB threshold, 5 MiB
+     parts: moto's ETag says 3 parts) and pyarrow reads it back equal; with 1 MiB parts, which S3
+     (and moto) refuse to assemble, the upload fails naming EntityTooSmall and is aborted: no
+     object and no pending upload stay behind.
 """
 import json
 import os
@@ -80,6 +84,41 @@ def rows_of(table):
 
 def fill_rows(n):
     return [(i, f"n{i % 3}") for i in range(n)]
+
+
+def check_multipart(s3):
+    import io
+    import random
+
+    import pyarrow.parquet as pq
+
+    rng = random.Random(19)
+    rows = [[i, "".join(rng.choice("0123456789abcdef") for _ in range(100))] for i in range(120_000)]
+    spec = os.path.join(WORK, "big.jsonl")
+    with open(spec, "w") as f:
+        f.write(json.dumps({"columns": [{"name": "id", "type": "BIGINT", "field_id": 1}, {"name": "blob", "type": "STRING", "field_id": 2}],
+                            "options": {"codec": "UNCOMPRESSED", "dictionary": False}}) + "\n")
+        for row in rows:
+            f.write(json.dumps(row) + "\n")
+    parts = {"CAREFLOW_S3_MULTIPART_THRESHOLD": str(6 << 20), "CAREFLOW_S3_PART_SIZE": str(5 << 20)}
+    run_tool("write", spec, "s3://lake/big/multipart.parquet", env={**os.environ, **parts})
+    head = s3.head_object(Bucket="lake", Key="big/multipart.parquet")
+    if head["ContentLength"] < 12 << 20 or not head["ETag"].strip('"').endswith("-3"):
+        raise SystemExit(f"a {head['ContentLength']}-byte file did not go up in 3 parts: ETag {head['ETag']}")
+    body = s3.get_object(Bucket="lake", Key="big/multipart.parquet")["Body"].read()
+    table = pq.read_table(io.BytesIO(body))
+    if table.column("id").to_pylist() != [r[0] for r in rows] or table.column("blob").to_pylist() != [r[1] for r in rows]:
+        raise SystemExit("pyarrow reading careflow's multipart upload: values differ")
+
+    small = {**parts, "CAREFLOW_S3_PART_SIZE": str(1 << 20)}
+    bad = run_tool("write", spec, "s3://lake/big/refused.parquet", env={**os.environ, **small}, ok=False)
+    if bad.returncode == 0 or "EntityTooSmall" not in bad.stderr or "s3://lake/big/refused.parquet" not in bad.stderr:
+        raise SystemExit(f"a multipart upload of 1 MiB parts: exit {bad.returncode}, {bad.stderr.strip()}")
+    if "big/refused.parquet" in keys(s3, "big/"):
+        raise SystemExit("a refused multipart upload left its object")
+    pending = s3.list_multipart_uploads(Bucket="lake").get("Uploads", [])
+    if pending:
+        raise SystemExit(f"a failed multipart upload was not aborted: {[(u['Key'], u['UploadId']) for u in pending]}")
 
 
 def main():
@@ -244,6 +283,7 @@ def check(endpoint):
                    env={**os.environ, "AWS_SECRET_ACCESS_KEY": "wrong"})
     if bad.returncode == 0 or "HTTP 403" not in bad.stderr or "s3://lake/sink/default_database/total" not in bad.stderr:
         raise SystemExit(f"a wrong secret key: exit {bad.returncode}, {bad.stderr.strip()}")
+    check_multipart(s3)
     import moto
     print(f"lake S3 interop: moto {moto.__version__} with SigV4 checked; REST catalog, careflow and pyiceberg writes, "
           f"concurrent commits, maintenance, rename and the sink on s3://")
