@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <deque>
+#include <string_view>
 
 #include "values/cast.h"
 #include "values/datetime.h"
@@ -38,7 +39,7 @@ Value arithmetic(const BoundExpr& e, const Value& a, const Value& b) {
   const DataType& t = e.type;
   const DataType& lt = e.args[0]->type;
   const DataType& rt = e.args[1]->type;
-  const std::string& op = e.op;
+  const std::string_view op = e.op;  // a view: == compares the length first, a string calls memcmp
   if (t.is_integer()) {
     int64_t x = a.as_int(), y = b.as_int();
     uint64_t ux = static_cast<uint64_t>(x), uy = static_cast<uint64_t>(y);
@@ -148,7 +149,7 @@ int compare(const Value& a, const Value& b, const DataType& t) {
 }
 
 Value compare_op(const BoundExpr& e, const Value& a, const Value& b) {
-  const std::string& op = e.op;
+  const std::string_view op = e.op;  // a view: == compares the length first, a string calls memcmp
   const DataType& t = e.args[0]->type;
   if (op == "IS DISTINCT FROM" || op == "IS NOT DISTINCT FROM") {
     bool same = (a.is_null() && b.is_null()) || (!a.is_null() && !b.is_null() && compare(a, b, t) == 0 &&
