@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <deque>
+#include <string_view>
 
 #include "values/cast.h"
 #include "values/datetime.h"
@@ -38,7 +39,7 @@ Value arithmetic(const BoundExpr& e, const Value& a, const Value& b) {
   const DataType& t = e.type;
   const DataType& lt = e.args[0]->type;
   const DataType& rt = e.args[1]->type;
-  const std::string& op = e.op;
+  const std::string_view op = e.op;  // a view: == compares the length first, a string calls memcmp
   if (t.is_integer()) {
     int64_t x = a.as_int(), y = b.as_int();
     uint64_t ux = static_cast<uint64_t>(x), uy = static_cast<uint64_t>(y);
@@ -148,7 +149,7 @@ int compare(const Value& a, const Value& b, const DataType& t) {
 }
 
 Value compare_op(const BoundExpr& e, const Value& a, const Value& b) {
-  const std::string& op = e.op;
+  const std::string_view op = e.op;  // a view: == compares the length first, a string calls memcmp
   const DataType& t = e.args[0]->type;
   if (op == "IS DISTINCT FROM" || op == "IS NOT DISTINCT FROM") {
     bool same = (a.is_null() && b.is_null()) || (!a.is_null() && !b.is_null() && compare(a, b, t) == 0 &&
@@ -231,25 +232,52 @@ class ArgumentFrame {
   ArgumentFrame& operator=(const ArgumentFrame&) = delete;
 
   std::vector<Value>& values(size_t n) {
-    if (frames_.size() < depth_) frames_.resize(depth_);
-    std::vector<Value>& v = frames_[depth_ - 1];
+    std::vector<Value>& v = frame().values;
     v.resize(n);
     return v;
   }
+  // For a kernel that reads in place: where each argument is.
+  std::vector<const Value*>& pointers(size_t n) {
+    std::vector<const Value*>& p = frame().pointers;
+    p.resize(n);
+    return p;
+  }
 
  private:
-  static thread_local std::deque<std::vector<Value>> frames_;
+  struct Frame {
+    std::vector<Value> values;
+    std::vector<const Value*> pointers;
+  };
+  Frame& frame() {
+    if (frames_.size() < depth_) frames_.resize(depth_);
+    return frames_[depth_ - 1];
+  }
+
+  static thread_local std::deque<Frame> frames_;
   static thread_local size_t depth_;
 };
 
-thread_local std::deque<std::vector<Value>> ArgumentFrame::frames_;
+thread_local std::deque<ArgumentFrame::Frame> ArgumentFrame::frames_;
 thread_local size_t ArgumentFrame::depth_ = 0;
 
-// An argument without a copy when it is a column or a literal (most are): the hot path of
-// comparisons and arithmetic.
+const Value kNull;
+
+// The value of a column, a literal or a field of a ROW column (a view over a nested source, as
+// Nexmark's bid.url) where it already is, without a copy; nullptr for any other expression.
+inline const Value* stored_value(const BoundExpr& e, const std::vector<Value>& row) {
+  if (e.kind == BoundKind::kInputRef) return &row[static_cast<size_t>(e.index)];
+  if (e.kind == BoundKind::kLiteral) return &e.value;
+  if (e.kind == BoundKind::kFieldAccess && e.args[0]->kind == BoundKind::kInputRef) {
+    const Value& composite = row[static_cast<size_t>(e.args[0]->index)];
+    return composite.is_null() ? &kNull : &composite.as_list()[static_cast<size_t>(e.index)];
+  }
+  return nullptr;
+}
+
+// An argument without a copy when it is stored (most are): the hot path of comparisons and
+// arithmetic.
 inline const Value& eval_ref(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx, Value& scratch) {
-  if (e.kind == BoundKind::kInputRef) return row[static_cast<size_t>(e.index)];
-  if (e.kind == BoundKind::kLiteral) return e.value;
+  if (const Value* v = stored_value(e, row)) return *v;
   scratch = evaluate(e, row, ctx);
   return scratch;
 }
@@ -257,14 +285,35 @@ inline const Value& eval_ref(const BoundExpr& e, const std::vector<Value>& row, 
 // One function per expression family; evaluate() dispatches on the kind. Each takes the
 // expression and the row and returns its value, with Flink's NULL rules for that family.
 
+// A call whose kernel reads in place: stored arguments are passed where they are, computed ones
+// from the frame's values.
+Value eval_call_in_place(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
+  ArgumentFrame frame;
+  const size_t n = e.args.size();
+  std::vector<Value>& computed = frame.values(n);
+  std::vector<const Value*>& args = frame.pointers(n);
+  for (size_t i = 0; i < n; ++i) {
+    const BoundExpr& a = *e.args[i];
+    const Value* v = stored_value(a, row);
+    if (!v) {
+      computed[i] = evaluate(a, row, ctx);
+      v = &computed[i];
+    }
+    if (e.binding.null_on_null && v->is_null()) return Value();
+    args[i] = v;
+  }
+  return e.binding.kernel->call_in_place(args.data(), n, ctx);
+}
+
 Value eval_call(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
+  if (e.binding.kernel->reads_in_place()) return eval_call_in_place(e, row, ctx);
   ArgumentFrame frame;
   std::vector<Value>& args = frame.values(e.args.size());
   for (size_t i = 0; i < e.args.size(); ++i) {
     const BoundExpr& a = *e.args[i];
-    // Columns and literals are assigned into the frame's values, reusing their storage.
-    if (a.kind == BoundKind::kInputRef) args[i] = row[static_cast<size_t>(a.index)];
-    else if (a.kind == BoundKind::kLiteral) args[i] = a.value;
+    // Stored values (columns, literals, fields) are assigned into the frame's values, reusing
+    // their storage.
+    if (const Value* v = stored_value(a, row)) args[i] = *v;
     else args[i] = evaluate(a, row, ctx);
     if (e.binding.null_on_null && args[i].is_null()) return Value();
   }
@@ -340,11 +389,12 @@ Value eval_compare(const BoundExpr& e, const std::vector<Value>& row, const Eval
 }
 
 Value eval_in_list(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
-  Value needle = evaluate(*e.args[0], row, ctx);
+  Value needle_scratch, scratch;
+  const Value& needle = eval_ref(*e.args[0], row, ctx, needle_scratch);
   if (needle.is_null()) return Value();
   bool unknown = false;
   for (size_t i = 1; i < e.args.size(); ++i) {
-    Value v = evaluate(*e.args[i], row, ctx);
+    const Value& v = eval_ref(*e.args[i], row, ctx, scratch);
     if (v.is_null()) {
       unknown = true;
     } else if (compare(needle, v, e.args[0]->type) == 0) {
@@ -399,6 +449,7 @@ Value eval_case(const BoundExpr& e, const std::vector<Value>& row, const EvalCon
 
 // Composite values: ROW / ARRAY / MAP constructors, field access and subscripts.
 Value eval_field_access(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
+  if (const Value* stored = stored_value(e, row)) return *stored;
   Value v = evaluate(*e.args[0], row, ctx);
   if (v.is_null()) return v;
   return v.as_list()[static_cast<size_t>(e.index)];

@@ -3,10 +3,18 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "sql/lexer.h"
 
 namespace careflow::sql {
+
+Value ScalarKernel::call_in_place(const Value* const* args, size_t count, const EvalContext& ctx) const {
+  std::vector<Value> copies;
+  copies.reserve(count);
+  for (size_t i = 0; i < count; ++i) copies.push_back(*args[i]);
+  return call(copies.data(), count, ctx);
+}
 
 FunctionRegistry& FunctionRegistry::global() {
   static FunctionRegistry* registry = new FunctionRegistry();  // never destroyed: used by static initializers

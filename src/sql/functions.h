@@ -54,6 +54,11 @@ class ScalarKernel {
   // `args` are of the binding's arg_types. With null_on_null, no argument is NULL here.
   // Throws EvalError for a value the function rejects.
   virtual Value call(const Value* args, size_t count, const EvalContext& ctx) const = 0;
+  // A kernel that can read its arguments where they are stored (a row's column, a literal) says
+  // so: the evaluator then passes pointers to them instead of copying each into one array (a long
+  // STRING argument costs a copy per row otherwise). Same contract as call().
+  virtual bool reads_in_place() const { return false; }
+  virtual Value call_in_place(const Value* const* args, size_t count, const EvalContext& ctx) const;
 };
 
 // A kernel from a lambda, for the many functions that need no state.

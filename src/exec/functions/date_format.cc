@@ -16,16 +16,11 @@ using values::days_from_civil;
 using values::floor_div;
 using values::floor_mod;
 using values::kMicrosPerDay;
+using Token = DateTimePattern::Token;
 
 const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
                          "July",    "August",   "September", "October", "November", "December"};
 const char* kDays[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
-
-struct Token {
-  char letter = 0;  // 0: literal
-  int count = 0;
-  std::string literal;
-};
 
 std::vector<Token> tokenize(std::string_view p) {
   std::vector<Token> out;
@@ -75,23 +70,33 @@ std::vector<Token> tokenize(std::string_view p) {
   return out;
 }
 
-std::string pad(int64_t v, int width) {
-  std::string s = std::to_string(v < 0 ? -v : v);
-  while (static_cast<int>(s.size()) < width) s.insert(s.begin(), '0');
-  return v < 0 ? "-" + s : s;
+// Appends v with at least `width` digits (zero-padded; a minus sign before the zeros).
+void append_padded(std::string& out, int64_t v, int width) {
+  uint64_t a = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+  char digits[20];
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + a % 10);
+    a /= 10;
+  } while (a != 0);
+  if (v < 0) out += '-';
+  if (width > n) out.append(static_cast<size_t>(width - n), '0');
+  while (n > 0) out += digits[--n];
 }
 
-std::string offset_text(int64_t off, bool colon, bool with_minutes_always, bool z_for_zero) {
-  if (off == 0 && z_for_zero) return "Z";
+void append_offset(std::string& out, int64_t off, bool colon, bool with_minutes_always, bool z_for_zero) {
+  if (off == 0 && z_for_zero) {
+    out += 'Z';
+    return;
+  }
   int64_t a = off < 0 ? -off : off;
-  std::string out = off < 0 ? "-" : "+";
-  out += pad(a / 3600, 2);
+  out += off < 0 ? '-' : '+';
+  append_padded(out, a / 3600, 2);
   int64_t m = a / 60 % 60;
   if (with_minutes_always || m != 0) {
     if (colon) out += ':';
-    out += pad(m, 2);
+    append_padded(out, m, 2);
   }
-  return out;
 }
 
 bool is_numeric_letter(char c) {
@@ -99,10 +104,16 @@ bool is_numeric_letter(char c) {
          c == 'm' || c == 's' || c == 'S' || c == 'n' || c == 'A' || c == 'M' || c == 'L';
 }
 
+bool is_zone_letter(char c) { return c == 'X' || c == 'x' || c == 'Z' || c == 'z' || c == 'V' || c == 'O'; }
+
 }  // namespace
 
-std::string format_datetime(std::string_view pattern, int64_t local_micros, int64_t offset_seconds,
-                            std::string_view zone_id, const char* function) {
+DateTimePattern::DateTimePattern(std::string_view pattern) : pattern_(pattern), tokens_(tokenize(pattern)) {
+  for (const Token& t : tokens_) uses_zone_ = uses_zone_ || is_zone_letter(t.letter);
+}
+
+std::string DateTimePattern::format(int64_t local_micros, int64_t offset_seconds, std::string_view zone_id,
+                                    const char* function) const {
   const int64_t days = floor_div(local_micros, kMicrosPerDay);
   const int64_t of_day = floor_mod(local_micros, kMicrosPerDay);
   const values::CivilDate c = civil_from_days(days);
@@ -110,7 +121,7 @@ std::string format_datetime(std::string_view pattern, int64_t local_micros, int6
   const int64_t micros = of_day % 1'000'000;
   const int dow = static_cast<int>(floor_mod(days + 3, 7));  // 0 = Monday (1970-01-01 was a Thursday)
   std::string out;
-  for (const Token& t : tokenize(pattern)) {
+  for (const Token& t : tokens_) {
     if (t.letter == 0) {
       out += t.literal;
       continue;
@@ -122,9 +133,9 @@ std::string format_datetime(std::string_view pattern, int64_t local_micros, int6
       case 'u':
       case 'Y':
         if (n == 2) {
-          out += pad(floor_mod(c.year, 100), 2);
+          append_padded(out, floor_mod(c.year, 100), 2);
         } else {
-          out += pad(c.year, n);
+          append_padded(out, c.year, n);
         }
         break;
       case 'M':
@@ -132,47 +143,63 @@ std::string format_datetime(std::string_view pattern, int64_t local_micros, int6
         if (n >= 4) {
           out += kMonths[c.month - 1];
         } else if (n == 3) {
-          out += std::string(kMonths[c.month - 1]).substr(0, 3);
+          out.append(kMonths[c.month - 1], 3);
         } else {
-          out += pad(c.month, n);
+          append_padded(out, c.month, n);
         }
         break;
-      case 'd': out += pad(c.day, n); break;
-      case 'D': out += pad(days - days_from_civil(c.year, 1, 1) + 1, n); break;
-      case 'E': out += n >= 4 ? kDays[dow] : std::string(kDays[dow]).substr(0, 3); break;
-      case 'e': out += pad((dow + 1) % 7 + 1, n); break;  // localized (Sunday first), as in the US locale
+      case 'd': append_padded(out, c.day, n); break;
+      case 'D': append_padded(out, days - days_from_civil(c.year, 1, 1) + 1, n); break;
+      case 'E':
+        if (n >= 4) {
+          out += kDays[dow];
+        } else {
+          out.append(kDays[dow], 3);
+        }
+        break;
+      case 'e': append_padded(out, (dow + 1) % 7 + 1, n); break;  // localized (Sunday first), as in the US locale
       case 'a': out += hour < 12 ? "AM" : "PM"; break;
-      case 'H': out += pad(hour, n); break;
-      case 'k': out += pad(hour == 0 ? 24 : hour, n); break;
-      case 'K': out += pad(hour % 12, n); break;
-      case 'h': out += pad(hour % 12 == 0 ? 12 : hour % 12, n); break;
-      case 'm': out += pad(minute, n); break;
-      case 's': out += pad(second, n); break;
+      case 'H': append_padded(out, hour, n); break;
+      case 'k': append_padded(out, hour == 0 ? 24 : hour, n); break;
+      case 'K': append_padded(out, hour % 12, n); break;
+      case 'h': append_padded(out, hour % 12 == 0 ? 12 : hour % 12, n); break;
+      case 'm': append_padded(out, minute, n); break;
+      case 's': append_padded(out, second, n); break;
       case 'S': {
-        std::string frac = pad(micros, 6) + "000";
-        out += n <= 9 ? frac.substr(0, static_cast<size_t>(n)) : frac + std::string(static_cast<size_t>(n - 9), '0');
+        // The first n digits of the nanoseconds (micros * 1000), zero-padded on the right.
+        char frac[9];
+        int64_t nanos = micros * 1000;
+        for (int k = 8; k >= 0; --k, nanos /= 10) frac[k] = static_cast<char>('0' + nanos % 10);
+        out.append(frac, static_cast<size_t>(n < 9 ? n : 9));
+        if (n > 9) out.append(static_cast<size_t>(n - 9), '0');
         break;
       }
-      case 'n': out += pad(micros * 1000, n); break;
-      case 'A': out += pad(of_day / 1000, n); break;
-      case 'X': out += offset_text(offset_seconds, n >= 3, n >= 2, true); break;
-      case 'x': out += offset_text(offset_seconds, n >= 3, n >= 2, false); break;
+      case 'n': append_padded(out, micros * 1000, n); break;
+      case 'A': append_padded(out, of_day / 1000, n); break;
+      case 'X': append_offset(out, offset_seconds, n >= 3, n >= 2, true); break;
+      case 'x': append_offset(out, offset_seconds, n >= 3, n >= 2, false); break;
       case 'Z':
         if (n <= 3) {
-          out += offset_text(offset_seconds, false, true, false);
+          append_offset(out, offset_seconds, false, true, false);
         } else if (n == 4) {
-          out += offset_seconds == 0 ? "GMT" : "GMT" + offset_text(offset_seconds, true, true, false);
+          out += "GMT";
+          if (offset_seconds != 0) append_offset(out, offset_seconds, true, true, false);
         } else {
-          out += offset_text(offset_seconds, true, true, true);
+          append_offset(out, offset_seconds, true, true, true);
         }
         break;
       case 'z':
       case 'V':
-      case 'O': out += std::string(zone_id); break;
-      default: fail("{}: unknown pattern letter '{}' in '{}'", function, t.letter, pattern);
+      case 'O': out += zone_id; break;
+      default: fail("{}: unknown pattern letter '{}' in '{}'", function, t.letter, pattern_);
     }
   }
   return out;
+}
+
+std::string format_datetime(std::string_view pattern, int64_t local_micros, int64_t offset_seconds,
+                            std::string_view zone_id, const char* function) {
+  return DateTimePattern(pattern).format(local_micros, offset_seconds, zone_id, function);
 }
 
 namespace {

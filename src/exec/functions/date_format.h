@@ -9,11 +9,38 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace careflow::exec::fn {
 
-// Formats a local date-time (µs since epoch, already in the wanted zone); `offset_seconds` and
-// `zone_id` serve the offset letters. Throws EvalError for an unknown pattern letter.
+// A pattern split once into its letter runs and literal text, so that a constant pattern is not
+// re-read for every row.
+class DateTimePattern {
+ public:
+  struct Token {
+    char letter = 0;  // 0: literal
+    int count = 0;
+    std::string literal;
+  };
+
+  explicit DateTimePattern(std::string_view pattern);
+
+  // Formats a local date-time (µs since epoch, already in the wanted zone); `offset_seconds` and
+  // `zone_id` serve the offset letters. Throws EvalError for an unknown pattern letter.
+  std::string format(int64_t local_micros, int64_t offset_seconds = 0, std::string_view zone_id = "UTC",
+                     const char* function = "DATE_FORMAT") const;
+
+  // Whether formatting reads the offset or the zone id (X x Z z V O): else the zone is not needed.
+  bool uses_zone() const { return uses_zone_; }
+  const std::vector<Token>& tokens() const { return tokens_; }
+
+ private:
+  std::string pattern_;  // for error messages
+  std::vector<Token> tokens_;
+  bool uses_zone_ = false;
+};
+
+// DateTimePattern(pattern).format(...), for a pattern used once.
 std::string format_datetime(std::string_view pattern, int64_t local_micros, int64_t offset_seconds = 0,
                             std::string_view zone_id = "UTC", const char* function = "DATE_FORMAT");
 

@@ -33,6 +33,43 @@ using BindFn = std::function<Result<ScalarBinding>(const std::vector<ArgInfo>&, 
 // A binding whose kernel is a lambda.
 ScalarBinding make_binding(DataType result, std::vector<DataType> arg_types, KernelFn fn, bool null_on_null = true);
 
+// A kernel whose lambda reads its arguments in place (ScalarKernel::reads_in_place): the lambda
+// takes `const auto& a` and reads a[i] (a const Value&), so one body serves both call forms.
+template <typename F>
+class InPlaceKernel : public sql::ScalarKernel {
+ public:
+  explicit InPlaceKernel(F fn) : fn_(std::move(fn)) {}
+  Value call(const Value* args, size_t count, const EvalContext& ctx) const override {
+    return fn_(Contiguous{args}, count, ctx);
+  }
+  bool reads_in_place() const override { return true; }
+  Value call_in_place(const Value* const* args, size_t count, const EvalContext& ctx) const override {
+    return fn_(Pointers{args}, count, ctx);
+  }
+
+ private:
+  struct Contiguous {
+    const Value* values;
+    const Value& operator[](size_t i) const { return values[i]; }
+  };
+  struct Pointers {
+    const Value* const* values;
+    const Value& operator[](size_t i) const { return *values[i]; }
+  };
+  F fn_;
+};
+
+// make_binding with an InPlaceKernel, for functions on hot paths with long STRING arguments.
+template <typename F>
+ScalarBinding make_in_place_binding(DataType result, std::vector<DataType> arg_types, F fn, bool null_on_null = true) {
+  ScalarBinding b;
+  b.result = std::move(result);
+  b.arg_types = std::move(arg_types);
+  b.kernel = std::make_shared<InPlaceKernel<F>>(std::move(fn));
+  b.null_on_null = null_on_null;
+  return b;
+}
+
 // One formal parameter: what it accepts (for the error message and the check) and the type the
 // argument is cast to, computed from the actual argument type.
 struct Param {

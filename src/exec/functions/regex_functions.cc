@@ -52,8 +52,8 @@ CF_REGISTER_SCALAR(regexp) {
     std::vector<DataType> types;
     if (Status s = check_params("REGEXP", args, {p_string(), p_string()}, 2, &types); !s) return s;
     PatternArg pat = pattern_arg(args, 1);
-    return make_binding(DataType::boolean().with_nullable(sql::any_nullable(args)), types,
-                        [pat](const Value* a, size_t, const EvalContext&) {
+    return make_in_place_binding(DataType::boolean().with_nullable(sql::any_nullable(args)), types,
+                        [pat](const auto& a, size_t, const EvalContext&) {
                           if (a[1].as_string().empty()) return Value::boolean(false);
                           RegexPtr re = pat.get(a[1]);
                           if (!re) return Value::boolean(false);
@@ -69,7 +69,7 @@ CF_REGISTER_SCALAR(regexp_extract) {
     std::vector<DataType> types;
     if (Status s = check_params("REGEXP_EXTRACT", args, {p_string(), p_string(), p_integer()}, 2, &types); !s) return s;
     PatternArg pat = pattern_arg(args, 1);
-    return make_binding(DataType::string(), types, [pat](const Value* a, size_t n, const EvalContext&) -> Value {
+    return make_in_place_binding(DataType::string(), types, [pat](const auto& a, size_t n, const EvalContext&) -> Value {
       RegexPtr re = pat.get(a[1]);
       if (!re) return Value();
       int64_t group = n > 2 ? a[2].as_int() : 0;

@@ -4,6 +4,7 @@
 // and org.apache.flink.table.runtime.functions.SqlFunctionUtils.
 
 #include <algorithm>
+#include <optional>
 #include <random>
 
 #include "common/base64.h"
@@ -134,35 +135,25 @@ std::string initcap(const std::string& s) {
   return out;
 }
 
-// StringUtils.splitByWholeSeparatorPreserveAllTokens(str, separator).
-std::vector<std::string> split_whole(const std::string& s, const std::string& sep) {
-  std::vector<std::string> out;
-  if (s.empty()) return out;
-  if (sep.empty()) {
-    // Whitespace separation (each whitespace character separates, tokens preserved).
-    std::string cur;
-    for (char c : s) {
-      if (std::isspace(static_cast<unsigned char>(c))) {
-        out.push_back(cur);
-        cur.clear();
-      } else {
-        cur += c;
-      }
+// Part `index` of StringUtils.splitByWholeSeparatorPreserveAllTokens(str, separator): the parts
+// between separators, empty ones kept; an empty separator splits at each whitespace character;
+// an empty string has no parts. Found by scanning to it, without building the other parts.
+std::optional<std::string_view> split_part(std::string_view s, std::string_view sep, size_t index) {
+  if (s.empty()) return std::nullopt;
+  size_t begin = 0;
+  for (size_t part = 0;; ++part) {
+    size_t end;
+    if (sep.empty()) {
+      end = begin;
+      while (end < s.size() && !std::isspace(static_cast<unsigned char>(s[end]))) ++end;
+      if (end == s.size()) end = std::string_view::npos;
+    } else {
+      end = s.find(sep, begin);
     }
-    out.push_back(cur);
-    return out;
+    if (part == index) return s.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
+    if (end == std::string_view::npos) return std::nullopt;
+    begin = end + (sep.empty() ? 1 : sep.size());
   }
-  size_t i = 0;
-  while (true) {
-    size_t j = s.find(sep, i);
-    if (j == std::string::npos) {
-      out.push_back(s.substr(i));
-      break;
-    }
-    out.push_back(s.substr(i, j - i));
-    i = j + sep.size();
-  }
-  return out;
 }
 
 int64_t instr(const std::u32string& s, const std::u32string& sub, int64_t start, int64_t nth) {
@@ -190,14 +181,35 @@ std::string from_base64(std::string_view in) {
   return std::move(*decoded);
 }
 
+// An ASCII string (the common case) is mapped byte by byte, as to_upper_cp / to_lower_cp map
+// ASCII; other strings go through code points.
+bool is_ascii(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
 Value upper(const Value* a, size_t, const EvalContext&) {
-  std::u32string cps = utf8_decode(str(a[0]));
+  const std::string& s = str(a[0]);
+  if (is_ascii(s)) {
+    std::string out = s;
+    for (char& c : out) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+    return Value::string(std::move(out));
+  }
+  std::u32string cps = utf8_decode(s);
   for (char32_t& c : cps) c = to_upper_cp(c);
   return Value::string(utf8_encode(cps));
 }
 
 Value lower(const Value* a, size_t, const EvalContext&) {
-  std::u32string cps = utf8_decode(str(a[0]));
+  const std::string& s = str(a[0]);
+  if (is_ascii(s)) {
+    std::string out = s;
+    for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    return Value::string(std::move(out));
+  }
+  std::u32string cps = utf8_decode(s);
   for (char32_t& c : cps) c = to_lower_cp(c);
   return Value::string(utf8_encode(cps));
 }
@@ -490,12 +502,12 @@ CF_REGISTER_SCALAR(split_index) {
   BindFn bind = [](const std::vector<ArgInfo>& args, const CallSyntax&) -> Result<ScalarBinding> {
     std::vector<DataType> types;
     if (Status s = check_params("SPLIT_INDEX", args, {p_string(), p_string(), p_integer()}, 3, &types); !s) return s;
-    return make_binding(DataType::string(), types, [](const Value* a, size_t, const EvalContext&) {
+    return make_in_place_binding(DataType::string(), types, [](const auto& a, size_t, const EvalContext&) {
       int64_t index = a[2].as_int();
       if (index < 0) return Value();
-      std::vector<std::string> parts = split_whole(str(a[0]), str(a[1]));
-      if (static_cast<size_t>(index) >= parts.size()) return Value();
-      return Value::string(parts[static_cast<size_t>(index)]);
+      std::optional<std::string_view> part = split_part(str(a[0]), str(a[1]), static_cast<size_t>(index));
+      if (!part) return Value();
+      return Value::string(std::string(*part));
     });
   };
   return ScalarFunctionDef{"SPLIT_INDEX", "SPLIT_INDEX(STRING, STRING separator, INT index) → STRING",

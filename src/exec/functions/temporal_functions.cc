@@ -366,7 +366,10 @@ CF_REGISTER_SCALAR(date_format) {
     std::vector<DataType> types;
     if (Status s = check_params("DATE_FORMAT", args, {p_timestamp_or_string(), p_string()}, 2, &types); !s) return s;
     DataType t = types[0];
-    return make_binding(DataType::string(), types, [t](const Value* a, size_t, const EvalContext& ctx) -> Value {
+    // A constant pattern is split into its letters once, here, not for every row.
+    std::shared_ptr<const DateTimePattern> constant;
+    if (const Value* c = constant_of(args[1])) constant = std::make_shared<const DateTimePattern>(c->as_string());
+    return make_in_place_binding(DataType::string(), types, [t, constant](const auto& a, size_t, const EvalContext& ctx) -> Value {
       int64_t local;
       if (t.is_string()) {
         auto parsed = values::parse_timestamp_micros(a[0].as_string());
@@ -375,9 +378,13 @@ CF_REGISTER_SCALAR(date_format) {
       } else {
         local = local_micros(a[0], t, ctx);
       }
+      std::optional<DateTimePattern> per_row;
+      const DateTimePattern& pattern = constant ? *constant : per_row.emplace(a[1].as_string());
+      // The session zone only matters for TIMESTAMP_LTZ's offset and the zone letters.
+      if (t.id != TypeId::kTimestampLtz && !pattern.uses_zone()) return Value::string(pattern.format(local));
       auto zone = session_zone(ctx);
       int64_t offset = t.id == TypeId::kTimestampLtz ? zone->offset_at_utc(a[0].as_int()) : 0;
-      return Value::string(format_datetime(a[1].as_string(), local, offset, zone->id(), "DATE_FORMAT"));
+      return Value::string(pattern.format(local, offset, zone->id(), "DATE_FORMAT"));
     });
   };
   return ScalarFunctionDef{"DATE_FORMAT", "DATE_FORMAT(TIMESTAMP | STRING, STRING format) → STRING",
